@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { ERROR_CLASSES, SPAN_KINDS, SPAN_STATUSES } from '../../domain/span.ts';
+import { LOG_SEVERITIES, SCORE_SOURCES } from '../../domain/score.ts';
+
+// The native ingest API (A1): POST /api/v1/ingest { "batch": [ item, ... ] }.
+// Every item is validated on its own; one bad item never costs the others.
+
+export const EARLIEST_TIMESTAMP_MS = Date.UTC(2000, 0, 1);
+export const MAX_FUTURE_SKEW_MS = 24 * 60 * 60 * 1000;
+
+const MAX_ID_CHARS = 200;
+const MAX_NAME_CHARS = 1_000;
+const MAX_LABEL_CHARS = 500;
+const MAX_TAGS = 50;
+const MAX_METADATA_KEYS = 100;
+
+// ISO-8601 string or epoch milliseconds. Validated against a plausible window so that a
+// seconds-for-milliseconds mix-up (1970) or a typo in the year (2100) is caught at the door.
+export const timestampSchema = z
+  .union([z.string(), z.number()])
+  .transform((value, ctx) => {
+    const ms = typeof value === 'number' ? value : Date.parse(value);
+    if (!Number.isFinite(ms)) {
+      ctx.addIssue({ code: 'custom', message: `is not a valid timestamp (use ISO-8601 or epoch milliseconds): ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    if (ms < EARLIEST_TIMESTAMP_MS) {
+      ctx.addIssue({ code: 'custom', message: `is before 2000-01-01 (${new Date(ms).toISOString()}); epoch values are milliseconds, not seconds` });
+      return z.NEVER;
+    }
+    if (ms > Date.now() + MAX_FUTURE_SKEW_MS) {
+      ctx.addIssue({ code: 'custom', message: `is more than 24 hours in the future (${new Date(ms).toISOString()})` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const tokenCount = z
+  .number({ error: 'must be a number' })
+  .int('must be a whole number of tokens')
+  .nonnegative('must not be negative')
+  .max(1e12, 'is implausibly large');
+
+const label = z.string().max(MAX_LABEL_CHARS);
+const optionalLabel = label.nullish();
+const hexId = (chars: number) =>
+  z
+    .string()
+    .regex(new RegExp(`^[0-9a-fA-F]{${chars}}$`), `must be ${chars} hex characters`)
+    .transform((s) => s.toLowerCase());
+
+const contentSchema = z
+  .union([z.string(), z.array(z.unknown()), z.record(z.string(), z.unknown())])
+  .transform((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+
+export const usageSchema = z
+  .object({
+    input: tokenCount.optional(),
+    output: tokenCount.optional(),
+    cacheRead: tokenCount.optional(),
+    cacheWrite: tokenCount.optional(),
+    reasoning: tokenCount.optional(),
+    audio: tokenCount.optional(),
+    inputIncludesCache: z.boolean().optional(),
+    outputIncludesReasoning: z.boolean().optional(),
+  })
+  .strict();
+
+const attributionFields = {
+  userId: optionalLabel,
+  sessionId: optionalLabel,
+  feature: optionalLabel,
+  team: optionalLabel,
+  department: optionalLabel,
+  application: optionalLabel,
+  environment: optionalLabel,
+};
+
+const spanFields = {
+  id: z.string().min(1).max(MAX_ID_CHARS).optional(),
+  traceId: hexId(32).optional(),
+  spanId: hexId(16).optional(),
+  parentSpanId: hexId(16).nullish(),
+  name: z.string().min(1).max(MAX_NAME_CHARS).optional(),
+  startTime: timestampSchema,
+  endTime: timestampSchema.optional(),
+  durationMs: z.number().nonnegative('must not be negative').max(86_400_000, 'is longer than a day').optional(),
+  status: z.enum(SPAN_STATUSES).default('ok'),
+  errorClass: z.enum(ERROR_CLASSES).nullish(),
+  errorMessage: z.string().max(10_000).nullish(),
+  ...attributionFields,
+  tags: z.array(label).max(MAX_TAGS, `at most ${MAX_TAGS} tags`).default([]),
+  metadata: z
+    .record(z.string().max(MAX_LABEL_CHARS), z.union([z.string(), z.number(), z.boolean()]))
+    .refine((m) => Object.keys(m).length <= MAX_METADATA_KEYS, `at most ${MAX_METADATA_KEYS} keys`)
+    .default({}),
+  input: contentSchema.nullish(),
+  output: contentSchema.nullish(),
+  requestId: optionalLabel,
+};
+
+const modelFields = {
+  provider: optionalLabel,
+  model: optionalLabel,
+  responseModel: optionalLabel,
+  usage: usageSchema.default({}),
+  // A cost the provider or caller already knows; used instead of the catalog when given.
+  costUsd: z.number().nonnegative('must not be negative').max(1e6).nullish(),
+  finishReason: optionalLabel,
+  ttftMs: z.number().nonnegative('must not be negative').max(86_400_000).nullish(),
+};
+
+export const generationItemSchema = z
+  .object({ type: z.literal('generation'), ...spanFields, ...modelFields })
+  .strict();
+
+export const spanItemSchema = z
+  .object({
+    type: z.literal('span'),
+    kind: z.enum(SPAN_KINDS).default('other'),
+    ...spanFields,
+    ...modelFields,
+  })
+  .strict();
+
+export const scoreItemSchema = z
+  .object({
+    type: z.literal('score'),
+    id: z.string().min(1).max(MAX_ID_CHARS),
+    traceId: hexId(32),
+    spanId: hexId(16).nullish(),
+    name: z.string().min(1).max(MAX_LABEL_CHARS),
+    value: z.union([z.number().refine(Number.isFinite, 'must be a finite number'), z.string().max(MAX_LABEL_CHARS), z.boolean()]),
+    dataType: z.enum(['numeric', 'categorical', 'boolean']).optional(),
+    comment: z.string().max(10_000).nullish(),
+    source: z.enum(SCORE_SOURCES).default('api'),
+    timestamp: timestampSchema.optional(),
+    userId: optionalLabel,
+  })
+  .strict();
+
+export const logItemSchema = z
+  .object({
+    type: z.literal('log'),
+    id: z.string().min(1).max(MAX_ID_CHARS),
+    traceId: hexId(32).nullish(),
+    spanId: hexId(16).nullish(),
+    timestamp: timestampSchema.optional(),
+    severity: z.enum(LOG_SEVERITIES).default('info'),
+    body: z.string().max(100_000),
+    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  })
+  .strict();
+
+export const ITEM_TYPES = ['generation', 'span', 'score', 'log'] as const;
+
+export const ingestItemSchema = z.discriminatedUnion('type', [
+  generationItemSchema,
+  spanItemSchema,
+  scoreItemSchema,
+  logItemSchema,
+]);
+
+export type GenerationItem = z.output<typeof generationItemSchema>;
+export type SpanItem = z.output<typeof spanItemSchema>;
+export type ScoreItem = z.output<typeof scoreItemSchema>;
+export type LogItem = z.output<typeof logItemSchema>;
+export type IngestItem = z.output<typeof ingestItemSchema>;
+export type IngestItemInput = z.input<typeof ingestItemSchema>;
+
+// The batch is checked only for its shape here; items are validated one by one.
+export const ingestBodySchema = z
+  .object({ batch: z.array(z.unknown()) })
+  .strict();

@@ -1,0 +1,128 @@
+// Versioned schema for the embedded DuckDB store. A migration never changes once released:
+// add a new one. Applied in order inside one transaction each; schema_migrations records them.
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+CREATE TABLE projects (
+  id VARCHAR PRIMARY KEY,
+  name VARCHAR NOT NULL,
+  content_capture VARCHAR NOT NULL DEFAULT 'full',
+  created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+INSERT INTO projects (id, name) VALUES ('default', 'Default project');
+
+CREATE TABLE api_keys (
+  id VARCHAR PRIMARY KEY,
+  project_id VARCHAR NOT NULL,
+  key_hash VARCHAR NOT NULL UNIQUE,
+  key_prefix VARCHAR NOT NULL,
+  scope VARCHAR NOT NULL,
+  name VARCHAR,
+  created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+  revoked_at TIMESTAMP
+);
+
+-- One row per span. Usage buckets never overlap; cost_usd is NULL when the cost is unknown.
+CREATE TABLE spans (
+  project_id VARCHAR NOT NULL,
+  trace_id VARCHAR NOT NULL,
+  span_id VARCHAR NOT NULL,
+  parent_span_id VARCHAR,
+  name VARCHAR NOT NULL,
+  kind VARCHAR NOT NULL,
+  start_time TIMESTAMP NOT NULL,
+  end_time TIMESTAMP NOT NULL,
+  duration_ms DOUBLE NOT NULL,
+  provider VARCHAR,
+  request_model VARCHAR,
+  response_model VARCHAR,
+  model VARCHAR,
+  input_tokens BIGINT NOT NULL,
+  output_tokens BIGINT NOT NULL,
+  cache_read_tokens BIGINT NOT NULL,
+  cache_write_tokens BIGINT NOT NULL,
+  reasoning_tokens BIGINT NOT NULL,
+  audio_tokens BIGINT NOT NULL,
+  total_tokens BIGINT NOT NULL,
+  cost_status VARCHAR NOT NULL,
+  cost_usd DECIMAL(18, 9),
+  cost_breakdown VARCHAR,
+  price_row_id VARCHAR,
+  catalog_version VARCHAR,
+  status VARCHAR NOT NULL,
+  error_class VARCHAR,
+  error_message VARCHAR,
+  finish_reason VARCHAR,
+  ttft_ms DOUBLE,
+  user_id VARCHAR,
+  session_id VARCHAR,
+  feature VARCHAR,
+  team VARCHAR,
+  department VARCHAR,
+  application VARCHAR,
+  environment VARCHAR,
+  tags VARCHAR[],
+  metadata MAP(VARCHAR, VARCHAR),
+  input_content VARCHAR,
+  output_content VARCHAR,
+  prompt_hash VARCHAR,
+  response_hash VARCHAR,
+  request_id VARCHAR,
+  ingested_at TIMESTAMP NOT NULL
+);
+
+CREATE TABLE scores (
+  project_id VARCHAR NOT NULL,
+  id VARCHAR NOT NULL,
+  trace_id VARCHAR NOT NULL,
+  span_id VARCHAR,
+  name VARCHAR NOT NULL,
+  data_type VARCHAR NOT NULL,
+  numeric_value DOUBLE,
+  string_value VARCHAR,
+  comment VARCHAR,
+  source VARCHAR NOT NULL,
+  timestamp TIMESTAMP NOT NULL,
+  user_id VARCHAR,
+  PRIMARY KEY (project_id, id)
+);
+
+CREATE TABLE logs (
+  project_id VARCHAR NOT NULL,
+  id VARCHAR NOT NULL,
+  trace_id VARCHAR,
+  span_id VARCHAR,
+  timestamp TIMESTAMP NOT NULL,
+  severity VARCHAR NOT NULL,
+  body VARCHAR NOT NULL,
+  attributes MAP(VARCHAR, VARCHAR),
+  PRIMARY KEY (project_id, id)
+);
+
+CREATE TABLE price_overrides (
+  id VARCHAR PRIMARY KEY,
+  provider VARCHAR,
+  model VARCHAR NOT NULL,
+  effective_from TIMESTAMP NOT NULL,
+  effective_to TIMESTAMP,
+  input_per_mtok_usd DOUBLE NOT NULL,
+  output_per_mtok_usd DOUBLE NOT NULL,
+  cache_read_per_mtok_usd DOUBLE,
+  cache_write_per_mtok_usd DOUBLE,
+  reasoning_per_mtok_usd DOUBLE,
+  audio_per_mtok_usd DOUBLE,
+  source VARCHAR NOT NULL,
+  created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+`,
+  },
+];
