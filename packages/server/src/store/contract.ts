@@ -1,0 +1,144 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeScore, makeSpan } from '../testing/fixtures.ts';
+import { projectId, type Store } from './store.ts';
+
+// The store contract, written once. Each backend runs it from its own test file with a factory
+// that opens a fresh, empty store.
+export function storeContract(name: string, open: () => Promise<Store>): void {
+  describe(`store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    const A = projectId('alpha');
+    const B = projectId('beta');
+
+    it('writes spans and reads them back unchanged', async () => {
+      const span = makeSpan({
+        projectId: A,
+        attribution: { userId: 'u1', sessionId: 's1', feature: 'chat', team: 'core', department: 'eng', application: 'app', environment: 'prod' },
+        tags: ['a', 'b'],
+        metadata: { tier: 'pro', region: 'eu' },
+        content: { input: 'hello', output: 'world' },
+        usage: { input: 10, output: 20, cacheRead: 30, cacheWrite: 40, reasoning: 5, audio: 1 },
+        cost: { status: 'priced', totalNanoUsd: 123_456_789, byBucketNanoUsd: { input: 23_456_789, output: 100_000_000 }, priceRowId: 'catalog:openai/gpt-4o', catalogVersion: 'v1' },
+        ttftMs: 123.5,
+        requestId: 'req-1',
+        promptHash: 'ph',
+        responseHash: 'rh',
+      });
+      const result = await store.write({ spans: [span], scores: [], logs: [] });
+      expect(result.spans).toEqual(['accepted']);
+      const back = await store.getSpan(A, span.spanId);
+      expect(back).toEqual(span);
+    });
+
+    it('keeps an unknown cost unknown, not zero', async () => {
+      const span = makeSpan({ projectId: A, requestModel: 'mystery-1', cost: { status: 'unknown_model', totalNanoUsd: null, byBucketNanoUsd: {}, priceRowId: null, catalogVersion: null } });
+      await store.write({ spans: [span], scores: [], logs: [] });
+      const back = await store.getSpan(A, span.spanId);
+      expect(back?.cost.totalNanoUsd).toBeNull();
+      expect(back?.cost.status).toBe('unknown_model');
+      const unknown = await store.listUnknownModels(A);
+      expect(unknown).toMatchObject([{ model: 'mystery-1', calls: 1 }]);
+    });
+
+    it('drops duplicates within a batch and across batches', async () => {
+      const s1 = makeSpan({ projectId: A });
+      const s2 = makeSpan({ projectId: A });
+      const first = await store.write({ spans: [s1, s2, { ...s1 }], scores: [], logs: [] });
+      expect(first.spans).toEqual(['accepted', 'accepted', 'duplicate']);
+      const again = await store.write({ spans: [s2, s1], scores: [], logs: [] });
+      expect(again.spans).toEqual(['duplicate', 'duplicate']);
+      const page = await store.listSpans(A, {}, { limit: 10, offset: 0 });
+      expect(page.total).toBe(2);
+    });
+
+    it('treats the same span ids in another project as a different span', async () => {
+      const s = makeSpan({ projectId: A });
+      await store.write({ spans: [s], scores: [], logs: [] });
+      const other = await store.write({ spans: [{ ...s, projectId: B }], scores: [], logs: [] });
+      expect(other.spans).toEqual(['accepted']);
+    });
+
+    it('is idempotent on score and log event ids', async () => {
+      const score = makeScore({ projectId: A });
+      const log = { projectId: A, id: 'log-1', traceId: score.traceId, spanId: null, timestampUs: Date.now() * 1000, severity: 'info' as const, body: 'hi', attributes: { k: 'v' } };
+      const r1 = await store.write({ spans: [], scores: [score], logs: [log] });
+      expect(r1).toMatchObject({ scores: ['accepted'], logs: ['accepted'] });
+      const r2 = await store.write({ spans: [], scores: [score, score], logs: [log] });
+      expect(r2).toMatchObject({ scores: ['duplicate', 'duplicate'], logs: ['duplicate'] });
+      const trace = await store.getTrace(A, score.traceId);
+      expect(trace.scores).toEqual([score]);
+      expect(trace.logs).toEqual([log]);
+    });
+
+    it('never shows one project the data of another', async () => {
+      const sa = makeSpan({ projectId: A, requestModel: 'model-a', cost: { status: 'unknown_model', totalNanoUsd: null, byBucketNanoUsd: {}, priceRowId: null, catalogVersion: null } });
+      const sb = makeSpan({ projectId: B, traceId: sa.traceId });
+      const score = makeScore({ projectId: A, traceId: sa.traceId });
+      await store.write({ spans: [sa, sb], scores: [score], logs: [] });
+      expect((await store.listSpans(B, {}, { limit: 10, offset: 0 })).spans.map((s) => s.spanId)).toEqual([sb.spanId]);
+      expect(await store.getSpan(B, sa.spanId)).toBeNull();
+      const traceB = await store.getTrace(B, sa.traceId);
+      expect(traceB.spans.map((s) => s.spanId)).toEqual([sb.spanId]);
+      expect(traceB.scores).toEqual([]);
+      expect(await store.listUnknownModels(B)).toEqual([]);
+      expect(await store.listScores(B, {}, { limit: 10, offset: 0 })).toEqual([]);
+    });
+
+    it('filters and pages spans', async () => {
+      const base = Date.UTC(2026, 0, 10) * 1000;
+      const spans = Array.from({ length: 25 }, (_, i) =>
+        makeSpan({ projectId: A, startUs: base + i * 60_000_000, endUs: base + i * 60_000_000 + 1000, attribution: { ...makeSpan().attribution, userId: i % 2 ? 'odd' : 'even' } }),
+      );
+      await store.write({ spans, scores: [], logs: [] });
+      const odd = await store.listSpans(A, { userId: 'odd' }, { limit: 5, offset: 0 });
+      expect(odd.total).toBe(12);
+      expect(odd.spans).toHaveLength(5);
+      expect(odd.spans[0].startUs).toBe(spans[23].startUs);
+      const window = await store.listSpans(A, { fromMs: (base + 10 * 60_000_000) / 1000, toMs: (base + 20 * 60_000_000) / 1000 }, { limit: 100, offset: 0 });
+      expect(window.total).toBe(10);
+    });
+
+    it('creates, resolves and revokes hashed api keys scoped to one project', async () => {
+      const { key, info } = await store.createApiKey(A, 'ingest', 'ci');
+      expect(key).toMatch(/^lk_/);
+      expect(info.projectId).toBe(A);
+      expect((await store.resolveApiKey(key))?.scope).toBe('ingest');
+      expect(await store.resolveApiKey(key + 'x')).toBeNull();
+      expect(await store.listApiKeys(B)).toEqual([]);
+      expect(await store.revokeApiKey(B, info.id)).toBe(false);
+      expect(await store.revokeApiKey(A, info.id)).toBe(true);
+      expect(await store.resolveApiKey(key)).toBeNull();
+    });
+
+    it('re-costs unknown-model spans and leaves the others alone', async () => {
+      const unknown = makeSpan({ projectId: A, requestModel: 'mystery-2', cost: { status: 'unknown_model', totalNanoUsd: null, byBucketNanoUsd: {}, priceRowId: null, catalogVersion: null } });
+      const known = makeSpan({ projectId: B });
+      await store.write({ spans: [unknown, known], scores: [], logs: [] });
+      const progress: number[] = [];
+      const { updated } = await store.reprice(
+        (s) => (s.requestModel === 'mystery-2' ? { status: 'priced', totalNanoUsd: 42, byBucketNanoUsd: { input: 42 }, priceRowId: 'override:x', catalogVersion: 'overrides' } : s.cost),
+        { onlyUnknown: true, models: null, onProgress: (p) => progress.push(p.done) },
+      );
+      expect(updated).toBe(1);
+      expect(progress.at(-1)).toBe(1);
+      expect((await store.getSpan(A, unknown.spanId))?.cost).toMatchObject({ status: 'priced', totalNanoUsd: 42, priceRowId: 'override:x' });
+      expect((await store.getSpan(B, known.spanId))?.cost).toEqual(known.cost);
+      expect(await store.listUnknownModels(A)).toEqual([]);
+    });
+
+    it('stores price overrides', async () => {
+      await store.upsertPriceOverride({ id: 'o1', provider: null, model: 'mystery-*', effectiveFrom: '2026-01-01T00:00:00.000Z', effectiveTo: null, inputPerMtokUsd: 1, outputPerMtokUsd: 2, source: 'api' });
+      const list = await store.listPriceOverrides();
+      expect(list).toMatchObject([{ id: 'o1', model: 'mystery-*', effectiveFrom: '2026-01-01T00:00:00.000Z', inputPerMtokUsd: 1, outputPerMtokUsd: 2 }]);
+      expect(await store.deletePriceOverride('o1')).toBe(true);
+      expect(await store.listPriceOverrides()).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,455 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listValue } from '@duckdb/node-api';
+import type { SpanRecord } from '../../domain/span.ts';
+import type {
+  ApiKeyInfo,
+  ItemOutcome,
+  KeyScope,
+  Page,
+  Project,
+  ProjectId,
+  SpanFilter,
+  SpanPage,
+  Store,
+  StoredPriceOverride,
+  TraceDetail,
+  UnknownModel,
+  WriteBatch,
+  WriteResult,
+} from '../store.ts';
+import { DuckDb, type Row, type SqlParams } from './db.ts';
+import {
+  LOG_COLUMNS,
+  LOG_JSON,
+  logRow,
+  readJsonSelect,
+  SCORE_JSON,
+  scoreRow,
+  SPAN_JSON,
+  spanRow,
+  nanoToDecimal,
+  rowToLog,
+  rowToScore,
+  rowToSpan,
+  SCORE_COLUMNS,
+  SPAN_COLUMNS,
+} from './rows.ts';
+import { DuckDbAnalytics } from './analytics.ts';
+import type { LogRecord, ScoreRecord } from '../../domain/score.ts';
+
+const REPRICE_CHUNK_ROWS = 5_000;
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+function spanKey(s: Pick<SpanRecord, 'projectId' | 'traceId' | 'spanId'>): string {
+  return `${s.projectId}\u0000${s.traceId}\u0000${s.spanId}`;
+}
+
+function eventKey(r: { projectId: string; id: string }): string {
+  return `${r.projectId}\u0000${r.id}`;
+}
+
+// Keeps the first occurrence of each key; later ones in the same batch are duplicates.
+function firstOccurrences<T>(items: T[], key: (t: T) => string): { unique: T[]; outcome: ItemOutcome[]; index: Map<string, number> } {
+  const index = new Map<string, number>();
+  const unique: T[] = [];
+  const outcome: ItemOutcome[] = [];
+  items.forEach((item, i) => {
+    const k = key(item);
+    if (index.has(k)) {
+      outcome.push('duplicate');
+    } else {
+      index.set(k, i);
+      unique.push(item);
+      outcome.push('duplicate'); // set to accepted once the insert returns it
+    }
+  });
+  return { unique, outcome, index };
+}
+
+function markAccepted(
+  group: { outcome: ItemOutcome[]; index: Map<string, number> },
+  inserted: Row[],
+  key: (r: Row) => string,
+): void {
+  for (const r of inserted) {
+    const i = group.index.get(key(r));
+    if (i !== undefined) group.outcome[i] = 'accepted';
+  }
+}
+
+function spanFilterSql(project: ProjectId, f: SpanFilter): { where: string; params: Record<string, string | number> } {
+  const clauses = ['project_id = $project'];
+  const params: Record<string, string | number> = { project };
+  const eq = (column: string, name: string, value: string | undefined) => {
+    if (value === undefined || value === '') return;
+    clauses.push(`${column} = $${name}`);
+    params[name] = value;
+  };
+  if (f.fromMs !== undefined) {
+    clauses.push('start_time >= make_timestamp($fromUs)');
+    params.fromUs = Math.trunc(f.fromMs * 1000);
+  }
+  if (f.toMs !== undefined) {
+    clauses.push('start_time < make_timestamp($toUs)');
+    params.toUs = Math.trunc(f.toMs * 1000);
+  }
+  eq('trace_id', 'traceId', f.traceId);
+  eq('user_id', 'userId', f.userId);
+  eq('session_id', 'sessionId', f.sessionId);
+  eq('model', 'model', f.model);
+  eq('provider', 'provider', f.provider);
+  eq('feature', 'feature', f.feature);
+  eq('team', 'team', f.team);
+  eq('status', 'status', f.status);
+  eq('kind', 'kind', f.kind);
+  return { where: clauses.join(' AND '), params };
+}
+
+export class DuckDbStore implements Store {
+  readonly backend = 'duckdb';
+  readonly analytics: DuckDbAnalytics;
+  private readonly db: DuckDb;
+  private readonly stagingDir: string;
+
+  private constructor(db: DuckDb, stagingDir: string) {
+    this.db = db;
+    this.stagingDir = stagingDir;
+    this.analytics = new DuckDbAnalytics(db);
+  }
+
+  // `dir` null: an in-memory database, for tests.
+  static async open(dir: string | null, options: { memoryLimit?: string } = {}): Promise<DuckDbStore> {
+    const db = await DuckDb.open(dir, options);
+    const stagingDir = dir === null ? mkdtempSync(join(tmpdir(), 'lookout-staging-')) : join(dir, 'staging');
+    mkdirSync(stagingDir, { recursive: true });
+    return new DuckDbStore(db, stagingDir);
+  }
+
+  async write(batch: WriteBatch): Promise<WriteResult> {
+    const spans = firstOccurrences(batch.spans, spanKey);
+    const scores = firstOccurrences(batch.scores, eventKey);
+    const logs = firstOccurrences(batch.logs, eventKey);
+    const nowUs = Date.now() * 1000;
+    await this.db.transaction(async () => {
+      if (spans.unique.length) {
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (const s of spans.unique) {
+          if (s.startUs < lo) lo = s.startUs;
+          if (s.startUs > hi) hi = s.startUs;
+        }
+        await this.stageFile('spans', spans.unique.map((s) => spanRow(s, nowUs)));
+        // Retries carry the same start time, so looking for an existing copy only inside the
+        // batch's time window finds every duplicate while the zone maps skip older data.
+        const inserted = await this.db.writeAll(
+          `INSERT INTO spans BY NAME
+           SELECT s.* FROM (${readJsonSelect(SPAN_JSON, this.stagingPath('spans'))}) s
+           WHERE NOT EXISTS (
+             SELECT 1 FROM spans t
+             WHERE t.start_time BETWEEN make_timestamp($lo) AND make_timestamp($hi)
+               AND t.project_id = s.project_id AND t.trace_id = s.trace_id AND t.span_id = s.span_id)
+           RETURNING project_id, trace_id, span_id`,
+          { lo: Math.trunc(lo), hi: Math.trunc(hi) },
+        );
+        markAccepted(spans, inserted, (r) => `${r.project_id}\u0000${r.trace_id}\u0000${r.span_id}`);
+      }
+      if (scores.unique.length) {
+        await this.stageFile('scores', scores.unique.map(scoreRow));
+        const inserted = await this.db.writeAll(
+          `INSERT OR IGNORE INTO scores BY NAME ${readJsonSelect(SCORE_JSON, this.stagingPath('scores'))} RETURNING project_id, id`,
+        );
+        markAccepted(scores, inserted, (r) => `${r.project_id}\u0000${r.id}`);
+      }
+      if (logs.unique.length) {
+        await this.stageFile('logs', logs.unique.map(logRow));
+        const inserted = await this.db.writeAll(
+          `INSERT OR IGNORE INTO logs BY NAME ${readJsonSelect(LOG_JSON, this.stagingPath('logs'))} RETURNING project_id, id`,
+        );
+        markAccepted(logs, inserted, (r) => `${r.project_id}\u0000${r.id}`);
+      }
+    });
+    return { spans: spans.outcome, scores: scores.outcome, logs: logs.outcome };
+  }
+
+  private stagingPath(kind: string): string {
+    return join(this.stagingDir, `${kind}.ndjson`);
+  }
+
+  // The staged file is only an input to the statement that follows; the commit is what is durable.
+  private async stageFile(kind: string, rows: Record<string, unknown>[]): Promise<void> {
+    let text = '';
+    for (const r of rows) text += JSON.stringify(r) + '\n';
+    await writeFile(this.stagingPath(kind), text);
+  }
+
+  async listSpans(project: ProjectId, filter: SpanFilter, page: Page): Promise<SpanPage> {
+    const { where, params } = spanFilterSql(project, filter);
+    const [rows, count] = await Promise.all([
+      this.db.all(
+        `SELECT ${SPAN_COLUMNS} FROM spans WHERE ${where} ORDER BY start_time DESC, span_id LIMIT $limit OFFSET $offset`,
+        { ...params, limit: page.limit, offset: page.offset },
+      ),
+      this.db.all(`SELECT count(*) AS n FROM spans WHERE ${where}`, params),
+    ]);
+    return { spans: rows.map(rowToSpan), total: Number(count[0].n) };
+  }
+
+  async getSpan(project: ProjectId, spanId: string): Promise<SpanRecord | null> {
+    const rows = await this.db.all(`SELECT ${SPAN_COLUMNS} FROM spans WHERE project_id = $project AND span_id = $spanId LIMIT 1`, {
+      project,
+      spanId,
+    });
+    return rows.length ? rowToSpan(rows[0]) : null;
+  }
+
+  async getTrace(project: ProjectId, traceId: string): Promise<TraceDetail> {
+    const p = { project, traceId };
+    const [spans, scores, logs] = await Promise.all([
+      this.db.all(`SELECT ${SPAN_COLUMNS} FROM spans WHERE project_id = $project AND trace_id = $traceId ORDER BY start_time, span_id`, p),
+      this.db.all(`SELECT ${SCORE_COLUMNS} FROM scores WHERE project_id = $project AND trace_id = $traceId ORDER BY timestamp`, p),
+      this.db.all(`SELECT ${LOG_COLUMNS} FROM logs WHERE project_id = $project AND trace_id = $traceId ORDER BY timestamp`, p),
+    ]);
+    return { spans: spans.map(rowToSpan), scores: scores.map(rowToScore), logs: logs.map(rowToLog) };
+  }
+
+  async listScores(project: ProjectId, filter: { traceId?: string }, page: Page): Promise<ScoreRecord[]> {
+    const params: SqlParams = { project, limit: page.limit, offset: page.offset };
+    let where = 'project_id = $project';
+    if (filter.traceId) {
+      where += ' AND trace_id = $traceId';
+      params.traceId = filter.traceId;
+    }
+    const rows = await this.db.all(`SELECT ${SCORE_COLUMNS} FROM scores WHERE ${where} ORDER BY timestamp DESC, id LIMIT $limit OFFSET $offset`, params);
+    return rows.map(rowToScore);
+  }
+
+  async listLogs(project: ProjectId, filter: { traceId?: string }, page: Page): Promise<LogRecord[]> {
+    const params: SqlParams = { project, limit: page.limit, offset: page.offset };
+    let where = 'project_id = $project';
+    if (filter.traceId) {
+      where += ' AND trace_id = $traceId';
+      params.traceId = filter.traceId;
+    }
+    const rows = await this.db.all(`SELECT ${LOG_COLUMNS} FROM logs WHERE ${where} ORDER BY timestamp DESC, id LIMIT $limit OFFSET $offset`, params);
+    return rows.map(rowToLog);
+  }
+
+  async listProjects(): Promise<Project[]> {
+    const rows = await this.db.all('SELECT id, name, strftime(created_at, \'%Y-%m-%dT%H:%M:%SZ\') AS created_at FROM projects ORDER BY id');
+    return rows.map((r) => ({ id: String(r.id) as ProjectId, name: String(r.name), createdAt: String(r.created_at) }));
+  }
+
+  async createProject(id: ProjectId, name: string): Promise<Project> {
+    await this.db.exclusive(() => this.db.run('INSERT OR IGNORE INTO projects (id, name) VALUES ($id, $name)', { id, name }));
+    const p = (await this.listProjects()).find((x) => x.id === id);
+    if (!p) throw new Error(`project ${id} could not be created`);
+    return p;
+  }
+
+  async createApiKey(project: ProjectId, scope: KeyScope, name: string | null): Promise<{ info: ApiKeyInfo; key: string }> {
+    const key = `lk_${randomBytes(24).toString('base64url')}`;
+    const id = randomUUID();
+    const prefix = key.slice(0, 10);
+    await this.db.exclusive(async () => {
+      const exists = await this.db.writeAll('SELECT 1 FROM projects WHERE id = $project', { project });
+      if (!exists.length) await this.db.run('INSERT INTO projects (id, name) VALUES ($project, $project)', { project });
+      await this.db.run(
+        'INSERT INTO api_keys (id, project_id, key_hash, key_prefix, scope, name) VALUES ($id, $project, $hash, $prefix, $scope, $name)',
+        { id, project, hash: hashApiKey(key), prefix, scope, name },
+      );
+    });
+    const info = (await this.listApiKeys(project)).find((k) => k.id === id);
+    if (!info) throw new Error('api key was not stored');
+    return { info, key };
+  }
+
+  private static rowToKey(r: Row): ApiKeyInfo {
+    return {
+      id: String(r.id),
+      projectId: String(r.project_id) as ProjectId,
+      prefix: String(r.key_prefix),
+      scope: r.scope as KeyScope,
+      name: r.name === null ? null : String(r.name),
+      createdAt: String(r.created_at),
+      revokedAt: r.revoked_at === null ? null : String(r.revoked_at),
+    };
+  }
+
+  private static readonly KEY_COLUMNS = `id, project_id, key_prefix, scope, name,
+    strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at, strftime(revoked_at, '%Y-%m-%dT%H:%M:%SZ') AS revoked_at`;
+
+  async resolveApiKey(key: string): Promise<ApiKeyInfo | null> {
+    const rows = await this.db.all(
+      `SELECT ${DuckDbStore.KEY_COLUMNS} FROM api_keys WHERE key_hash = $hash AND revoked_at IS NULL`,
+      { hash: hashApiKey(key) },
+    );
+    return rows.length ? DuckDbStore.rowToKey(rows[0]) : null;
+  }
+
+  async listApiKeys(project: ProjectId): Promise<ApiKeyInfo[]> {
+    const rows = await this.db.all(`SELECT ${DuckDbStore.KEY_COLUMNS} FROM api_keys WHERE project_id = $project ORDER BY created_at`, { project });
+    return rows.map(DuckDbStore.rowToKey);
+  }
+
+  async revokeApiKey(project: ProjectId, keyId: string): Promise<boolean> {
+    const rows = await this.db.exclusive(() =>
+      this.db.writeAll(
+        'UPDATE api_keys SET revoked_at = current_timestamp WHERE project_id = $project AND id = $id AND revoked_at IS NULL RETURNING id',
+        { project, id: keyId },
+      ),
+    );
+    return rows.length > 0;
+  }
+
+  async countApiKeys(): Promise<number> {
+    const rows = await this.db.all('SELECT count(*) AS n FROM api_keys WHERE revoked_at IS NULL');
+    return Number(rows[0].n);
+  }
+
+  async listPriceOverrides(): Promise<StoredPriceOverride[]> {
+    const rows = await this.db.all(`SELECT id, provider, model,
+      strftime(effective_from, '%Y-%m-%dT%H:%M:%S.%gZ') AS effective_from, strftime(effective_to, '%Y-%m-%dT%H:%M:%S.%gZ') AS effective_to,
+      input_per_mtok_usd, output_per_mtok_usd, cache_read_per_mtok_usd, cache_write_per_mtok_usd, reasoning_per_mtok_usd, audio_per_mtok_usd, source
+      FROM price_overrides ORDER BY effective_from, id`);
+    const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+    return rows.map((r) => ({
+      id: String(r.id),
+      provider: r.provider === null ? null : String(r.provider),
+      model: String(r.model),
+      effectiveFrom: String(r.effective_from),
+      effectiveTo: r.effective_to === null ? null : String(r.effective_to),
+      inputPerMtokUsd: Number(r.input_per_mtok_usd),
+      outputPerMtokUsd: Number(r.output_per_mtok_usd),
+      cacheReadPerMtokUsd: num(r.cache_read_per_mtok_usd),
+      cacheWritePerMtokUsd: num(r.cache_write_per_mtok_usd),
+      reasoningPerMtokUsd: num(r.reasoning_per_mtok_usd),
+      audioPerMtokUsd: num(r.audio_per_mtok_usd),
+      source: r.source as 'file' | 'api',
+    }));
+  }
+
+  async upsertPriceOverride(o: StoredPriceOverride): Promise<void> {
+    await this.db.exclusive(() =>
+      this.db.run(
+        `INSERT OR REPLACE INTO price_overrides (id, provider, model, effective_from, effective_to, input_per_mtok_usd, output_per_mtok_usd,
+           cache_read_per_mtok_usd, cache_write_per_mtok_usd, reasoning_per_mtok_usd, audio_per_mtok_usd, source)
+         VALUES ($id, $provider, $model, $from::TIMESTAMPTZ::TIMESTAMP, $to::TIMESTAMPTZ::TIMESTAMP, $input, $output, $cacheRead, $cacheWrite, $reasoning, $audio, $source)`,
+        {
+          id: o.id,
+          provider: o.provider,
+          model: o.model,
+          from: o.effectiveFrom,
+          to: o.effectiveTo,
+          input: o.inputPerMtokUsd,
+          output: o.outputPerMtokUsd,
+          cacheRead: o.cacheReadPerMtokUsd ?? null,
+          cacheWrite: o.cacheWritePerMtokUsd ?? null,
+          reasoning: o.reasoningPerMtokUsd ?? null,
+          audio: o.audioPerMtokUsd ?? null,
+          source: o.source,
+        },
+      ),
+    );
+  }
+
+  async deletePriceOverride(id: string): Promise<boolean> {
+    const rows = await this.db.exclusive(() => this.db.writeAll('DELETE FROM price_overrides WHERE id = $id RETURNING id', { id }));
+    return rows.length > 0;
+  }
+
+  async listUnknownModels(project: ProjectId): Promise<UnknownModel[]> {
+    const rows = await this.db.all(
+      `SELECT provider, model, count(*) AS calls, sum(total_tokens) AS tokens,
+         strftime(min(start_time), '%Y-%m-%dT%H:%M:%SZ') AS first_seen, strftime(max(start_time), '%Y-%m-%dT%H:%M:%SZ') AS last_seen
+       FROM spans WHERE project_id = $project AND cost_status = 'unknown_model'
+       GROUP BY ALL ORDER BY calls DESC, model`,
+      { project },
+    );
+    return rows.map((r) => ({
+      provider: r.provider === null ? null : String(r.provider),
+      model: r.model === null ? null : String(r.model),
+      calls: Number(r.calls),
+      totalTokens: Number(r.tokens),
+      firstSeen: String(r.first_seen),
+      lastSeen: String(r.last_seen),
+    }));
+  }
+
+  async reprice(
+    price: (span: SpanRecord) => SpanRecord['cost'],
+    options: { onlyUnknown: boolean; models: string[] | null; onProgress?: (p: { done: number; total: number }) => void },
+  ): Promise<{ updated: number }> {
+    const clauses = ["cost_status <> 'provider_reported'"];
+    const params: SqlParams = {};
+    if (options.onlyUnknown) clauses.push("cost_status = 'unknown_model'");
+    if (options.models) {
+      clauses.push('list_contains($models, model)');
+      params.models = listValue(options.models);
+    }
+    const where = clauses.join(' AND ');
+    const total = Number((await this.db.all(`SELECT count(*) AS n FROM spans WHERE ${where}`, params))[0].n);
+    let updated = 0;
+    let done = 0;
+    let after = { project: '', trace: '', span: '' };
+    // Keyset pagination over the primary identity, in chunks, each its own transaction.
+    for (;;) {
+      const rows = await this.db.all(
+        `SELECT ${SPAN_COLUMNS} FROM spans WHERE ${where} AND (project_id, trace_id, span_id) > ($ap, $at, $as)
+         ORDER BY project_id, trace_id, span_id LIMIT ${REPRICE_CHUNK_ROWS}`,
+        { ...params, ap: after.project, at: after.trace, as: after.span },
+      );
+      if (!rows.length) break;
+      const spans = rows.map(rowToSpan);
+      const changes = spans
+        .map((s) => ({ s, cost: price(s) }))
+        .filter(({ s, cost }) => cost.totalNanoUsd !== s.cost.totalNanoUsd || cost.priceRowId !== s.cost.priceRowId || cost.status !== s.cost.status);
+      if (changes.length) {
+        await this.db.transaction(async () => {
+          await this.db.run('CREATE TEMP TABLE IF NOT EXISTS reprice_staging (project_id VARCHAR, trace_id VARCHAR, span_id VARCHAR, cost_status VARCHAR, cost_usd DECIMAL(18,9), cost_breakdown VARCHAR, price_row_id VARCHAR, catalog_version VARCHAR)');
+          await this.db.run('DELETE FROM temp.reprice_staging');
+          const a = await this.db.writer.createAppender('reprice_staging', 'main', 'temp');
+          for (const { s, cost } of changes) {
+            a.appendVarchar(s.projectId);
+            a.appendVarchar(s.traceId);
+            a.appendVarchar(s.spanId);
+            a.appendVarchar(cost.status);
+            if (cost.totalNanoUsd === null) a.appendNull();
+            else a.appendVarchar(nanoToDecimal(cost.totalNanoUsd));
+            if (Object.keys(cost.byBucketNanoUsd).length) a.appendVarchar(JSON.stringify(cost.byBucketNanoUsd));
+            else a.appendNull();
+            if (cost.priceRowId === null) a.appendNull();
+            else a.appendVarchar(cost.priceRowId);
+            if (cost.catalogVersion === null) a.appendNull();
+            else a.appendVarchar(cost.catalogVersion);
+            a.endRow();
+          }
+          a.closeSync();
+          await this.db.run(`UPDATE spans SET cost_status = r.cost_status, cost_usd = r.cost_usd, cost_breakdown = r.cost_breakdown,
+              price_row_id = r.price_row_id, catalog_version = r.catalog_version
+            FROM temp.reprice_staging r
+            WHERE spans.project_id = r.project_id AND spans.trace_id = r.trace_id AND spans.span_id = r.span_id`);
+        });
+        updated += changes.length;
+      }
+      done += spans.length;
+      options.onProgress?.({ done, total });
+      const last = spans[spans.length - 1];
+      after = { project: last.projectId, trace: last.traceId, span: last.spanId };
+    }
+    return { updated };
+  }
+
+  async close(): Promise<void> {
+    await this.db.exclusive(async () => {
+      await this.db.run('CHECKPOINT').catch(() => undefined);
+      this.db.close();
+    });
+  }
+}

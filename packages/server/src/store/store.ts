@@ -1,0 +1,130 @@
+import type { SpanRecord } from '../domain/span.ts';
+import type { LogRecord, ScoreRecord } from '../domain/score.ts';
+import type { PriceOverride } from '../enrich/pricing/types.ts';
+import type { AnalyticsBackend } from '../query/types.ts';
+
+// The storage contract. Every read takes the project id as a required, typed argument: there is
+// no query without a scope. Writes carry the project id inside each record.
+
+declare const projectIdBrand: unique symbol;
+export type ProjectId = string & { readonly [projectIdBrand]: true };
+export function projectId(id: string): ProjectId {
+  return id as ProjectId;
+}
+export const DEFAULT_PROJECT = projectId('default');
+
+export interface WriteBatch {
+  spans: SpanRecord[];
+  scores: ScoreRecord[];
+  logs: LogRecord[];
+}
+
+export type ItemOutcome = 'accepted' | 'duplicate';
+
+export interface WriteResult {
+  spans: ItemOutcome[];
+  scores: ItemOutcome[];
+  logs: ItemOutcome[];
+}
+
+export interface SpanFilter {
+  fromMs?: number;
+  toMs?: number;
+  traceId?: string;
+  userId?: string;
+  sessionId?: string;
+  model?: string;
+  provider?: string;
+  feature?: string;
+  team?: string;
+  status?: string;
+  kind?: string;
+}
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+export interface SpanPage {
+  spans: SpanRecord[];
+  total: number;
+}
+
+export interface TraceDetail {
+  spans: SpanRecord[];
+  scores: ScoreRecord[];
+  logs: LogRecord[];
+}
+
+export const KEY_SCOPES = ['ingest', 'read', 'admin'] as const;
+export type KeyScope = (typeof KEY_SCOPES)[number];
+
+export interface ApiKeyInfo {
+  id: string;
+  projectId: ProjectId;
+  prefix: string;
+  scope: KeyScope;
+  name: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface Project {
+  id: ProjectId;
+  name: string;
+  createdAt: string;
+}
+
+export interface UnknownModel {
+  provider: string | null;
+  model: string | null;
+  calls: number;
+  totalTokens: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface StoredPriceOverride extends PriceOverride {
+  source: 'file' | 'api';
+}
+
+export interface RepriceProgress {
+  done: number;
+  total: number;
+}
+
+export interface Store {
+  readonly backend: string;
+  // Resolves only once every record of the batch is committed durably.
+  write(batch: WriteBatch): Promise<WriteResult>;
+
+  listSpans(project: ProjectId, filter: SpanFilter, page: Page): Promise<SpanPage>;
+  getSpan(project: ProjectId, spanId: string): Promise<SpanRecord | null>;
+  getTrace(project: ProjectId, traceId: string): Promise<TraceDetail>;
+  listScores(project: ProjectId, filter: { traceId?: string }, page: Page): Promise<ScoreRecord[]>;
+  listLogs(project: ProjectId, filter: { traceId?: string }, page: Page): Promise<LogRecord[]>;
+
+  listProjects(): Promise<Project[]>;
+  createProject(id: ProjectId, name: string): Promise<Project>;
+  createApiKey(project: ProjectId, scope: KeyScope, name: string | null): Promise<{ info: ApiKeyInfo; key: string }>;
+  resolveApiKey(key: string): Promise<ApiKeyInfo | null>;
+  listApiKeys(project: ProjectId): Promise<ApiKeyInfo[]>;
+  revokeApiKey(project: ProjectId, keyId: string): Promise<boolean>;
+  countApiKeys(): Promise<number>;
+
+  listPriceOverrides(): Promise<StoredPriceOverride[]>;
+  upsertPriceOverride(override: StoredPriceOverride): Promise<void>;
+  deletePriceOverride(id: string): Promise<boolean>;
+  listUnknownModels(project: ProjectId): Promise<UnknownModel[]>;
+  // Re-costs spans whose model matches one of `models` (or all unknown-cost spans when
+  // `models` is null), in every project. `price` maps a stored span to its new cost.
+  reprice(
+    price: (span: SpanRecord) => SpanRecord['cost'],
+    options: { onlyUnknown: boolean; models: string[] | null; onProgress?: (p: RepriceProgress) => void },
+  ): Promise<{ updated: number }>;
+
+  readonly analytics: AnalyticsBackend;
+
+  close(): Promise<void>;
+}
