@@ -26,16 +26,22 @@ export interface CostExplanationLine {
   tokens: number;
   unitPricePerMtokUsd: number;
   costUsd: number;
+  costNanoUsd: number; // exact; the lines' costNanoUsd sum to the explanation's totalNanoUsd
+  // Set when a tiered price applied: the tier's threshold on total input tokens.
+  tierAboveInputTokens: number | null;
   text: string; // "1,234 input × $3/M = $0.003702"
 }
 
 export interface CostExplanation {
   status: Cost['status'];
   totalUsd: number | null;
+  totalNanoUsd: number | null;
   priceRowId: string | null;
   catalogVersion: string | null;
   model: string | null;
   provider: string | null;
   lines: CostExplanationLine[];
   summary: string; // one line a person can read
+  // Why an explanation of a stored cost may not match today's catalog, e.g. the row is gone.
+  note: string | null;
 }
