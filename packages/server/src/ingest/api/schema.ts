@@ -110,9 +110,20 @@ const modelFields = {
   ttftMs: z.number().nonnegative('must not be negative').max(86_400_000).nullish(),
 };
 
+// Checks that need more than one field.
+function checkTimes(item: { startTime: number; endTime?: number; durationMs?: number }, ctx: z.RefinementCtx): void {
+  if (item.endTime !== undefined && item.endTime < item.startTime) {
+    ctx.addIssue({ code: 'custom', path: ['endTime'], message: 'is before startTime' });
+  }
+  if (item.endTime !== undefined && item.durationMs !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['durationMs'], message: 'give endTime or durationMs, not both' });
+  }
+}
+
 export const generationItemSchema = z
   .object({ type: z.literal('generation'), ...spanFields, ...modelFields })
-  .strict();
+  .strict()
+  .superRefine(checkTimes);
 
 export const spanItemSchema = z
   .object({
@@ -121,7 +132,8 @@ export const spanItemSchema = z
     ...spanFields,
     ...modelFields,
   })
-  .strict();
+  .strict()
+  .superRefine(checkTimes);
 
 export const scoreItemSchema = z
   .object({
@@ -137,7 +149,13 @@ export const scoreItemSchema = z
     timestamp: timestampSchema.optional(),
     userId: optionalLabel,
   })
-  .strict();
+  .strict()
+  .superRefine((item, ctx) => {
+    const expected = { numeric: 'number', boolean: 'boolean', categorical: 'string' } as const;
+    if (item.dataType && typeof item.value !== expected[item.dataType]) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `must be a ${expected[item.dataType]} for a ${item.dataType} score` });
+    }
+  });
 
 export const logItemSchema = z
   .object({

@@ -1,0 +1,196 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { effectiveModel, type SpanRecord } from '../domain/span.ts';
+import type { ScoreRecord } from '../domain/score.ts';
+import { NANO_PER_USD } from '../store/duckdb/rows.ts';
+
+// H1: the /metrics registry. Labels are bounded: no user, session or trace labels ever, and
+// model/provider values past a fixed number of distinct ones are folded into "other".
+
+const MAX_MODELS = 200;
+const MAX_PROVIDERS = 50;
+const MAX_SCORE_NAMES = 50;
+
+export class BoundedLabel {
+  private readonly seen = new Set<string>();
+  private readonly max: number;
+  constructor(max: number) {
+    this.max = max;
+  }
+  get(value: string | null | undefined): string {
+    const v = value || 'unknown';
+    if (this.seen.has(v)) return v;
+    if (this.seen.size >= this.max) return 'other';
+    this.seen.add(v);
+    return v;
+  }
+}
+
+const LATENCY_BUCKETS_S = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 60, 120];
+const TTFT_BUCKETS_S = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10];
+
+export class LookoutMetrics {
+  readonly registry = new Registry();
+  private readonly models = new BoundedLabel(MAX_MODELS);
+  private readonly providers = new BoundedLabel(MAX_PROVIDERS);
+  private readonly scoreNames = new BoundedLabel(MAX_SCORE_NAMES);
+
+  readonly requests: Counter<'provider' | 'model' | 'kind' | 'status'>;
+  readonly tokens: Counter<'provider' | 'model' | 'type'>;
+  readonly costUsd: Counter<'provider' | 'model'>;
+  readonly unknownCost: Counter<'provider' | 'model'>;
+  readonly duration: Histogram<'provider' | 'model'>;
+  readonly ttft: Histogram<'provider' | 'model'>;
+  readonly errors: Counter<'provider' | 'model' | 'error_class'>;
+  readonly rateLimitHits: Counter<'provider'>;
+  readonly cacheReadTokens: Counter<'provider' | 'model'>;
+  readonly qualityScore: Histogram<'name'>;
+  readonly ingestItems: Counter<'source' | 'type' | 'outcome'>;
+  readonly queueDepth: Gauge;
+  readonly dropped: Counter<'reason'>;
+  readonly storeWriteSeconds: Histogram;
+  readonly storeWriteRows: Histogram;
+  readonly ingestLagSeconds: Histogram;
+  readonly httpRequests: Counter<'route' | 'method' | 'status'>;
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'lookout_process_' });
+    this.requests = new Counter({
+      name: 'lookout_llm_requests_total',
+      help: 'LLM calls and other spans stored, by provider, model, kind and status.',
+      labelNames: ['provider', 'model', 'kind', 'status'],
+      registers,
+    });
+    this.tokens = new Counter({
+      name: 'lookout_llm_tokens_total',
+      help: 'Tokens by provider, model and non-overlapping type (input, output, cache_read, cache_write, reasoning, audio).',
+      labelNames: ['provider', 'model', 'type'],
+      registers,
+    });
+    this.costUsd = new Counter({
+      name: 'lookout_llm_cost_usd_total',
+      help: 'Known cost in US dollars by provider and model. Calls of unknown cost are counted in lookout_llm_unknown_cost_requests_total instead.',
+      labelNames: ['provider', 'model'],
+      registers,
+    });
+    this.unknownCost = new Counter({
+      name: 'lookout_llm_unknown_cost_requests_total',
+      help: 'Calls whose model has no price, so their cost is unknown (never counted as zero).',
+      labelNames: ['provider', 'model'],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'lookout_llm_request_duration_seconds',
+      help: 'Duration of LLM calls in seconds.',
+      labelNames: ['provider', 'model'],
+      buckets: LATENCY_BUCKETS_S,
+      registers,
+    });
+    this.ttft = new Histogram({
+      name: 'lookout_llm_time_to_first_token_seconds',
+      help: 'Time to first token of streamed LLM calls in seconds.',
+      labelNames: ['provider', 'model'],
+      buckets: TTFT_BUCKETS_S,
+      registers,
+    });
+    this.errors = new Counter({
+      name: 'lookout_llm_errors_total',
+      help: 'Failed LLM calls by error class (rate_limit, timeout, server, invalid_request, content_filter, auth, cancelled, other).',
+      labelNames: ['provider', 'model', 'error_class'],
+      registers,
+    });
+    this.rateLimitHits = new Counter({
+      name: 'lookout_llm_rate_limit_hits_total',
+      help: 'LLM calls rejected by the provider for rate limiting.',
+      labelNames: ['provider'],
+      registers,
+    });
+    this.cacheReadTokens = new Counter({
+      name: 'lookout_llm_cache_read_tokens_total',
+      help: 'Input tokens served from the provider prompt cache.',
+      labelNames: ['provider', 'model'],
+      registers,
+    });
+    this.qualityScore = new Histogram({
+      name: 'lookout_quality_score',
+      help: 'Numeric and boolean quality scores by score name.',
+      labelNames: ['name'],
+      buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+      registers,
+    });
+    this.ingestItems = new Counter({
+      name: 'lookout_ingest_items_total',
+      help: 'Items received by ingest source, type and outcome (accepted, duplicate, rejected).',
+      labelNames: ['source', 'type', 'outcome'],
+      registers,
+    });
+    this.queueDepth = new Gauge({
+      name: 'lookout_ingest_queue_depth',
+      help: 'Rows waiting to be committed to the store.',
+      registers,
+    });
+    this.dropped = new Counter({
+      name: 'lookout_ingest_dropped_total',
+      help: 'Items not stored, by reason (queue_full, store_error, shutting_down). The client was told with a 429/503.',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.storeWriteSeconds = new Histogram({
+      name: 'lookout_store_write_duration_seconds',
+      help: 'Time to commit one write batch to the store.',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.storeWriteRows = new Histogram({
+      name: 'lookout_store_write_batch_rows',
+      help: 'Rows committed per write batch.',
+      buckets: [1, 10, 50, 100, 500, 1000, 5000, 10000, 20000],
+      registers,
+    });
+    this.ingestLagSeconds = new Histogram({
+      name: 'lookout_ingest_lag_seconds',
+      help: 'Delay between a span ending and its commit to the store.',
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 3600],
+      registers,
+    });
+    this.httpRequests = new Counter({
+      name: 'lookout_http_requests_total',
+      help: 'HTTP requests served by route pattern, method and status code.',
+      labelNames: ['route', 'method', 'status'],
+      registers,
+    });
+  }
+
+  // Called once per span after it is committed, so the counters count stored data exactly once.
+  recordSpan(s: SpanRecord, nowMs: number): void {
+    const provider = this.providers.get(s.provider);
+    const model = this.models.get(effectiveModel(s));
+    this.requests.inc({ provider, model, kind: s.kind, status: s.status });
+    const u = s.usage;
+    const labels = { provider, model };
+    if (u.input) this.tokens.inc({ ...labels, type: 'input' }, u.input);
+    if (u.output) this.tokens.inc({ ...labels, type: 'output' }, u.output);
+    if (u.cacheRead) {
+      this.tokens.inc({ ...labels, type: 'cache_read' }, u.cacheRead);
+      this.cacheReadTokens.inc(labels, u.cacheRead);
+    }
+    if (u.cacheWrite) this.tokens.inc({ ...labels, type: 'cache_write' }, u.cacheWrite);
+    if (u.reasoning) this.tokens.inc({ ...labels, type: 'reasoning' }, u.reasoning);
+    if (u.audio) this.tokens.inc({ ...labels, type: 'audio' }, u.audio);
+    if (s.cost.totalNanoUsd !== null) this.costUsd.inc(labels, s.cost.totalNanoUsd / NANO_PER_USD);
+    else if (s.cost.status === 'unknown_model') this.unknownCost.inc(labels);
+    if (s.kind === 'generation' || s.kind === 'embedding') {
+      this.duration.observe(labels, (s.endUs - s.startUs) / 1e6);
+      if (s.ttftMs !== null) this.ttft.observe(labels, s.ttftMs / 1000);
+    }
+    if (s.status === 'error') {
+      this.errors.inc({ ...labels, error_class: s.errorClass ?? 'other' });
+      if (s.errorClass === 'rate_limit') this.rateLimitHits.inc({ provider });
+    }
+    this.ingestLagSeconds.observe(Math.max(0, nowMs / 1000 - s.endUs / 1e6));
+  }
+
+  recordScore(s: ScoreRecord): void {
+    if (s.numericValue !== null) this.qualityScore.observe({ name: this.scoreNames.get(s.name) }, s.numericValue);
+  }
+}

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { keysRequired } from '../config/config.ts';
+import { registerIngestRoutes } from '../ingest/api/route.ts';
+import { DEFAULT_PROJECT, type ApiKeyInfo } from '../store/store.ts';
+import type { AppContext, RouteModule } from './context.ts';
+import { ApiError } from './errors.ts';
+import { registerAdminRoutes } from './routes/admin.ts';
+import { registerPricingRoutes } from './routes/pricing.ts';
+import { registerSpanRoutes } from './routes/spans.ts';
+import { registerAnalyticsRoutes } from './routes/analytics.ts';
+
+const MAX_REQUEST_ID_CHARS = 128;
+const REQUEST_ID_PATTERN = /^[\x21-\x7e]+$/;
+const KEY_CACHE_TTL_MS = 30_000;
+const KEY_CACHE_MAX = 1_000;
+
+const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+// A7/A9: accept the caller's request id when it is sane, otherwise make one; echo it back.
+function requestIdFrom(request: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = request.headers['x-request-id'];
+  if (typeof given === 'string' && given.length <= MAX_REQUEST_ID_CHARS && REQUEST_ID_PATTERN.test(given)) return given;
+  return randomUUID();
+}
+
+export function parseJsonBody(body: Buffer): unknown {
+  if (body.length === 0) throw new ApiError('invalid_json', 'the body is empty; send a JSON document');
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    throw new ApiError('invalid_utf8', 'the body is not valid UTF-8; JSON must be encoded as UTF-8');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ApiError('invalid_json', `the body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function bearerKey(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (typeof header === 'string') {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (m) return m[1];
+  }
+  const alt = request.headers['x-lookout-key'];
+  return typeof alt === 'string' && alt ? alt : null;
+}
+
+export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = []): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: ctx.config.ingest.maxBodyBytes,
+    genReqId: requestIdFrom,
+    requestIdLogLabel: 'requestId',
+    return503OnClosing: true,
+  });
+
+  const requireKeys = keysRequired(ctx.config);
+  const keyCache = new Map<string, { info: ApiKeyInfo | null; at: number }>();
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/json', 'text/json'], { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as Buffer));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, _body, done) => {
+    done(new ApiError('unsupported_media_type', `content type '${req.headers['content-type'] ?? ''}' is not supported here; send application/json`), undefined);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (PUBLIC_PATHS.has(request.routeOptions.url ?? '')) return;
+    const key = bearerKey(request);
+    if (key === null) {
+      if (requireKeys) {
+        throw new ApiError('unauthorized', 'an API key is required: send "Authorization: Bearer <key>" (create one with `lookout keys create --project <id>`)');
+      }
+      request.auth = { projectId: DEFAULT_PROJECT, scope: 'admin', keyId: null };
+      return;
+    }
+    const now = Date.now();
+    let cached = keyCache.get(key);
+    if (!cached || now - cached.at > KEY_CACHE_TTL_MS) {
+      if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
+      cached = { info: await ctx.store.resolveApiKey(key), at: now };
+      keyCache.set(key, cached);
+    }
+    if (!cached.info) throw new ApiError('unauthorized', 'the API key is not valid or has been revoked');
+    request.auth = { projectId: cached.info.projectId, scope: cached.info.scope, keyId: cached.info.id };
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    ctx.metrics.httpRequests.inc({ route: request.routeOptions.url ?? 'unmatched', method: request.method, status: String(reply.statusCode) });
+    const level = reply.statusCode >= 500 ? 'error' : reply.statusCode >= 400 ? 'warn' : 'debug';
+    request.log[level](
+      { event: 'request', method: request.method, route: request.routeOptions.url, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100, projectId: request.auth?.projectId },
+      'request',
+    );
+  });
+
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    let apiError: ApiError;
+    if (error instanceof ApiError) {
+      apiError = error;
+    } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      apiError = new ApiError('body_too_large', `the body is larger than ${ctx.config.ingest.maxBodyBytes} bytes; send smaller batches`);
+    } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      apiError = new ApiError('unsupported_media_type', 'send application/json');
+    } else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      apiError = new ApiError(error.statusCode === 404 ? 'not_found' : error.statusCode === 413 ? 'body_too_large' : 'invalid_request', error.message);
+    } else {
+      request.log.error({ err: error }, 'unhandled error');
+      apiError = new ApiError('internal', `internal error (request id ${request.id}); the server log has the details`);
+    }
+    if (apiError.retryAfterSeconds !== null) reply.header('retry-after', String(apiError.retryAfterSeconds));
+    reply.code(apiError.status).send(apiError.toJSON());
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const e = new ApiError('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`);
+    reply.code(404).send(e.toJSON());
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  let ready = true;
+  app.addHook('onClose', async () => {
+    ready = false;
+  });
+  app.get('/readyz', async (_request, reply) => {
+    if (!ready) {
+      reply.code(503);
+      return { status: 'shutting down' };
+    }
+    return { status: 'ready', store: ctx.store.backend, queueDepth: ctx.pipeline.queueDepth };
+  });
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', ctx.metrics.registry.contentType);
+    return ctx.metrics.registry.metrics();
+  });
+
+  for (const register of [registerIngestRoutes, registerSpanRoutes, registerPricingRoutes, registerAdminRoutes, registerAnalyticsRoutes, ...extraRoutes]) {
+    await register(app, ctx);
+  }
+  return app;
+}

@@ -1,0 +1,56 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { LookoutConfig } from '../config/config.ts';
+import type { Pricer } from '../enrich/pricing/index.ts';
+import type { IngestPipeline } from '../ingest/pipeline.ts';
+import type { LookoutMetrics } from '../metrics/registry.ts';
+import { DEFAULT_PROJECT, type KeyScope, type ProjectId, type Store } from '../store/store.ts';
+import { ApiError } from './errors.ts';
+
+// What every route module is handed. Route modules export `registerXRoutes(app, ctx)`.
+export interface AppContext {
+  config: LookoutConfig;
+  store: Store;
+  pricer: Pricer;
+  pipeline: IngestPipeline;
+  metrics: LookoutMetrics;
+  logger: Logger;
+}
+
+export interface RequestAuth {
+  projectId: ProjectId;
+  scope: KeyScope;
+  keyId: string | null; // null: an unauthenticated request on a loopback-bound server
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: RequestAuth;
+  }
+}
+
+const SCOPE_RANK: Record<KeyScope, number> = { ingest: 0, read: 1, admin: 2 };
+
+// ingest < read < admin, except that an ingest key may only write: it cannot read data back.
+export function requireScope(request: FastifyRequest, needed: KeyScope): ProjectId {
+  const have = request.auth.scope;
+  const ok = needed === 'ingest' ? true : have !== 'ingest' && SCOPE_RANK[have] >= SCOPE_RANK[needed];
+  if (!ok) throw new ApiError('forbidden', `this API key has scope '${have}'; '${needed}' is needed`);
+  return request.auth.projectId;
+}
+
+// The instance operator: a request from the loopback-bound server without a key, or an admin
+// key of the default project. Only the operator changes instance-wide settings (prices) and
+// manages other projects.
+export function isOperator(request: FastifyRequest): boolean {
+  return request.auth.scope === 'admin' && request.auth.projectId === DEFAULT_PROJECT;
+}
+
+export function requireOperator(request: FastifyRequest): void {
+  requireScope(request, 'admin');
+  if (!isOperator(request)) {
+    throw new ApiError('forbidden', 'this changes the whole instance: use an admin key of the default project');
+  }
+}
+
+export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Promise<void>;

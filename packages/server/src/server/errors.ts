@@ -1,0 +1,68 @@
+// The one error catalog. Every error a client can see has a stable code, an HTTP status,
+// whether retrying can help, and a message a person can act on. Bad input never becomes a 500.
+
+export interface ErrorSpec {
+  status: number;
+  retryable: boolean;
+  title: string;
+}
+
+export const ERRORS = {
+  invalid_json: { status: 400, retryable: false, title: 'The body is not valid JSON' },
+  invalid_utf8: { status: 400, retryable: false, title: 'The body is not valid UTF-8' },
+  invalid_request: { status: 400, retryable: false, title: 'The request does not match the schema' },
+  invalid_parameter: { status: 400, retryable: false, title: 'A query parameter is invalid' },
+  unauthorized: { status: 401, retryable: false, title: 'An API key is required' },
+  forbidden: { status: 403, retryable: false, title: 'The API key may not do this' },
+  not_found: { status: 404, retryable: false, title: 'Not found' },
+  method_not_allowed: { status: 405, retryable: false, title: 'Method not allowed' },
+  conflict: { status: 409, retryable: false, title: 'Conflict' },
+  body_too_large: { status: 413, retryable: false, title: 'The body is too large' },
+  batch_too_large: { status: 413, retryable: false, title: 'The batch has too many items' },
+  unsupported_media_type: { status: 415, retryable: false, title: 'Unsupported content type' },
+  queue_full: { status: 429, retryable: true, title: 'The write queue is full' },
+  store_unavailable: { status: 503, retryable: true, title: 'The store is unavailable' },
+  shutting_down: { status: 503, retryable: true, title: 'The server is shutting down' },
+  internal: { status: 500, retryable: true, title: 'Internal error' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly retryable: boolean;
+  readonly retryAfterSeconds: number | null;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, options: { retryAfterSeconds?: number; details?: unknown } = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.retryable = ERRORS[code].retryable;
+    this.retryAfterSeconds = options.retryAfterSeconds ?? null;
+    this.details = options.details;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        retryable: this.retryable,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    };
+  }
+}
+
+// "batch[3].usage.input: must not be negative" from a zod issue path and message.
+export function describeIssue(path: readonly PropertyKey[], message: string, prefix = ''): string {
+  let out = prefix;
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out ? `${out}: ${message}` : message;
+}

@@ -1,0 +1,58 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { KEY_SCOPES, projectId, type ProjectId } from '../../store/store.ts';
+import { isOperator, requireScope, type AppContext } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { parseQuery } from './spans.ts';
+
+export const PROJECT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+const createKeySchema = z
+  .object({
+    project: z.string().regex(PROJECT_ID_PATTERN, 'must be 1-63 characters of a-z, 0-9, _ and -, starting with a letter or digit').optional(),
+    scope: z.enum(KEY_SCOPES).default('ingest'),
+    name: z.string().max(200).nullish(),
+  })
+  .strict();
+
+function targetProject(request: FastifyRequest, wanted: string | undefined): ProjectId {
+  const own = requireScope(request, 'admin');
+  if (wanted === undefined || wanted === own) return own;
+  if (!isOperator(request)) throw new ApiError('forbidden', `this key belongs to project '${own}' and cannot manage project '${wanted}'`);
+  return projectId(wanted);
+}
+
+export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/api/v1/project', async (request) => {
+    const project = requireScope(request, 'read');
+    const all = await ctx.store.listProjects();
+    return { project: all.find((p) => p.id === project) ?? { id: project }, scope: request.auth.scope };
+  });
+
+  app.get('/api/v1/projects', async (request) => {
+    const own = requireScope(request, 'admin');
+    const all = await ctx.store.listProjects();
+    return { projects: isOperator(request) ? all : all.filter((p) => p.id === own) };
+  });
+
+  app.post('/api/v1/keys', async (request, reply) => {
+    const body = parseQuery(createKeySchema, request.body ?? {});
+    const project = targetProject(request, body.project);
+    const { info, key } = await ctx.store.createApiKey(project, body.scope, body.name ?? null);
+    request.log.info({ event: 'api_key_created', keyId: info.id, projectId: project, scope: info.scope }, 'api key created');
+    reply.code(201);
+    return { key, ...info, note: 'store this key now: it is shown only once and kept only as a hash' };
+  });
+
+  app.get<{ Querystring: { project?: string } }>('/api/v1/keys', async (request) => {
+    const project = targetProject(request, request.query.project);
+    return { keys: await ctx.store.listApiKeys(project) };
+  });
+
+  app.delete<{ Params: { keyId: string }; Querystring: { project?: string } }>('/api/v1/keys/:keyId', async (request) => {
+    const project = targetProject(request, request.query.project);
+    const revoked = await ctx.store.revokeApiKey(project, request.params.keyId);
+    if (!revoked) throw new ApiError('not_found', `no active key ${request.params.keyId} in project ${project}`);
+    return { revoked: request.params.keyId };
+  });
+}

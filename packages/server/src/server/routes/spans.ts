@@ -1,0 +1,106 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { SPAN_KINDS, SPAN_STATUSES } from '../../domain/span.ts';
+import { requireScope, type AppContext } from '../context.ts';
+import { ApiError, describeIssue } from '../errors.ts';
+import { parseTimeParam } from './params.ts';
+
+const MAX_PAGE = 1_000;
+
+const pageSchema = {
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE, `must be at most ${MAX_PAGE}`).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+};
+
+const spanListSchema = z
+  .object({
+    ...pageSchema,
+    from: z.string().optional(),
+    to: z.string().optional(),
+    traceId: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters').optional(),
+    userId: z.string().optional(),
+    sessionId: z.string().optional(),
+    model: z.string().optional(),
+    provider: z.string().optional(),
+    feature: z.string().optional(),
+    team: z.string().optional(),
+    status: z.enum(SPAN_STATUSES).optional(),
+    kind: z.enum(SPAN_KINDS).optional(),
+  })
+  .strict();
+
+const linkedListSchema = z.object({ ...pageSchema, traceId: z.string().optional() }).strict();
+
+export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.output<T> {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const message = issue.code === 'unrecognized_keys' ? `unknown parameter(s) ${issue.keys.join(', ')}` : issue.message;
+    throw new ApiError('invalid_parameter', describeIssue(issue.path, message));
+  }
+  return parsed.data;
+}
+
+export function registerSpanRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/api/v1/spans', async (request) => {
+    const project = requireScope(request, 'read');
+    const q = parseQuery(spanListSchema, request.query);
+    const now = Date.now();
+    const page = await ctx.store.listSpans(
+      project,
+      {
+        fromMs: q.from ? parseTimeParam('from', q.from, now) : undefined,
+        toMs: q.to ? parseTimeParam('to', q.to, now) : undefined,
+        traceId: q.traceId,
+        userId: q.userId,
+        sessionId: q.sessionId,
+        model: q.model,
+        provider: q.provider,
+        feature: q.feature,
+        team: q.team,
+        status: q.status,
+        kind: q.kind,
+      },
+      { limit: q.limit, offset: q.offset },
+    );
+    return { total: page.total, limit: q.limit, offset: q.offset, spans: page.spans };
+  });
+
+  app.get<{ Params: { spanId: string } }>('/api/v1/spans/:spanId', async (request) => {
+    const project = requireScope(request, 'read');
+    const span = await ctx.store.getSpan(project, request.params.spanId.toLowerCase());
+    if (!span) throw new ApiError('not_found', `no span ${request.params.spanId} in project ${project}`);
+    return span;
+  });
+
+  // B1: the cost of one span, line by line, from the price row that produced it.
+  app.get<{ Params: { spanId: string } }>('/api/v1/spans/:spanId/cost', async (request) => {
+    const project = requireScope(request, 'read');
+    const span = await ctx.store.getSpan(project, request.params.spanId.toLowerCase());
+    if (!span) throw new ApiError('not_found', `no span ${request.params.spanId} in project ${project}`);
+    return { spanId: span.spanId, traceId: span.traceId, usage: span.usage, ...ctx.pricer.explain(span, span.cost) };
+  });
+
+  app.get<{ Params: { traceId: string } }>('/api/v1/traces/:traceId', async (request) => {
+    const project = requireScope(request, 'read');
+    const traceId = request.params.traceId.toLowerCase();
+    const trace = await ctx.store.getTrace(project, traceId);
+    if (!trace.spans.length && !trace.scores.length && !trace.logs.length) {
+      throw new ApiError('not_found', `no trace ${traceId} in project ${project}`);
+    }
+    return { traceId, ...trace };
+  });
+
+  app.get('/api/v1/scores', async (request) => {
+    const project = requireScope(request, 'read');
+    const q = parseQuery(linkedListSchema, request.query);
+    return { scores: await ctx.store.listScores(project, { traceId: q.traceId }, q) };
+  });
+
+  app.get('/api/v1/logs', async (request) => {
+    const project = requireScope(request, 'read');
+    const q = parseQuery(linkedListSchema, request.query);
+    return { logs: await ctx.store.listLogs(project, { traceId: q.traceId }, q) };
+  });
+}
+

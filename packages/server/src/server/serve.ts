@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { keysRequired, type LookoutConfig } from '../config/config.ts';
+import { Pricer } from '../enrich/pricing/index.ts';
+import { IngestPipeline } from '../ingest/pipeline.ts';
+import { LookoutMetrics } from '../metrics/registry.ts';
+import { DuckDbStore } from '../store/duckdb/store.ts';
+import { DEFAULT_PROJECT, type Store } from '../store/store.ts';
+import { buildApp } from './app.ts';
+import type { AppContext } from './context.ts';
+import { loadPriceOverrides } from './routes/pricing.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  ctx: AppContext;
+  url: string;
+  // Stops taking requests, commits everything already acknowledged or queued, closes the store.
+  close(): Promise<void>;
+}
+
+export function createLogger(level: LookoutConfig['logLevel']): Logger {
+  return pino({
+    level,
+    base: { service: 'lookout' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    // Provider keys and our own keys never reach the log.
+    redact: { paths: ['req.headers.authorization', 'req.headers["x-lookout-key"]', 'headers.authorization'], censor: '[redacted]' },
+  });
+}
+
+export async function createContext(config: LookoutConfig, logger: Logger, store?: Store): Promise<AppContext> {
+  const theStore = store ?? (await DuckDbStore.open(config.dataDir, { memoryLimit: config.storage.memoryLimit }));
+  const pricer = new Pricer();
+  await loadPriceOverrides(theStore, pricer, config.pricing.overridesFile);
+  const metrics = new LookoutMetrics();
+  const pipeline = new IngestPipeline(
+    { store: theStore, pricer, metrics, logger },
+    { maxQueueRows: config.ingest.maxQueueRows, maxWriteBatchRows: config.ingest.maxWriteBatchRows },
+  );
+  return { config, store: theStore, pricer, pipeline, metrics, logger };
+}
+
+export async function startServer(config: LookoutConfig, options: { logger?: Logger; store?: Store; quiet?: boolean } = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const ctx = await createContext(config, logger, options.store);
+  // E4: a server that requires keys but has none would lock its owner out; make the first one.
+  if (keysRequired(config) && (await ctx.store.countApiKeys()) === 0) {
+    const { key } = await ctx.store.createApiKey(DEFAULT_PROJECT, 'admin', 'first admin key');
+    process.stdout.write(
+      `\nThis server requires API keys. An admin key for project 'default' was created:\n\n    ${key}\n\nStore it now; it is shown only this once.\n\n`,
+    );
+  }
+  const app = await buildApp(ctx);
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${shownHost}:${port}`;
+  logger.info({ event: 'started', url, dataDir: config.dataDir, store: ctx.store.backend }, 'lookout started');
+  if (!options.quiet) process.stdout.write(`Lookout listening on ${url}\n`);
+  let closing: Promise<void> | null = null;
+  return {
+    app,
+    ctx,
+    url,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await ctx.pipeline.drain();
+        await ctx.store.close();
+        logger.info({ event: 'stopped' }, 'lookout stopped');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { loadConfig, type ConfigInput } from '../config/config.ts';
+import { buildApp } from '../server/app.ts';
+import type { AppContext } from '../server/context.ts';
+import { createContext } from '../server/serve.ts';
+import { DuckDbStore } from '../store/duckdb/store.ts';
+
+export interface TestApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  close(): Promise<void>;
+}
+
+// The real app on an in-memory store, driven with app.inject (no socket).
+export async function makeTestApp(flags: Partial<Record<string, unknown>> & Partial<ConfigInput> = {}): Promise<TestApp> {
+  const config = loadConfig({ env: {}, flags: { dataDir: '/nonexistent-test-dir', logLevel: 'silent', ...flags } });
+  const store = await DuckDbStore.open(null);
+  const ctx = await createContext(config, pino({ level: 'silent' }), store);
+  const app = await buildApp(ctx);
+  await app.ready();
+  return {
+    app,
+    ctx,
+    async close() {
+      await app.close();
+      await ctx.pipeline.drain();
+      await store.close();
+    },
+  };
+}
+
+export function generation(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    type: 'generation',
+    startTime: new Date(Date.now() - 5_000).toISOString(),
+    durationMs: 1200,
+    provider: 'openai',
+    model: 'gpt-4o',
+    usage: { input: 1000, output: 200 },
+    ...over,
+  };
+}
