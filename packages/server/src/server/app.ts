@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { keysRequired } from '../config/config.ts';
 import { registerIngestRoutes } from '../ingest/api/route.ts';
 import { DEFAULT_PROJECT, type ApiKeyInfo } from '../store/store.ts';
@@ -54,10 +54,10 @@ function bearerKey(request: FastifyRequest): string | null {
 export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = []): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Request lines are logged by the onResponse hook below, with the project and route.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     bodyLimit: ctx.config.ingest.maxBodyBytes,
     genReqId: requestIdFrom,
-    requestIdLogLabel: 'requestId',
     return503OnClosing: true,
   });
 

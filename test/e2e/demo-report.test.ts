@@ -1,0 +1,125 @@
+// A new user's first run: start the server, send the demo traffic, ask for a cost report by
+// team. The report must match the published catalog prices, computed here independently with
+// the catalog package's own calculator, span by span.
+import { calcPrice } from '@pydantic/genai-prices';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, removeTempDir, runLookout, startLookout, type LookoutServer } from './harness.ts';
+
+interface StoredSpan {
+  kind: string;
+  provider: string | null;
+  requestModel: string | null;
+  responseModel: string | null;
+  startUs: number;
+  usage: { input: number; output: number; cacheRead: number; cacheWrite: number; reasoning: number; audio: number };
+  cost: { status: string; totalNanoUsd: number | null };
+  attribution: { team: string | null };
+}
+
+let server: LookoutServer | undefined;
+let dataDir = '';
+
+async function allSpans(url: string, from: string, to: string): Promise<StoredSpan[]> {
+  const out: StoredSpan[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const res = await fetch(`${url}/api/v1/spans?limit=1000&offset=${offset}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
+    expect(res.status).toBe(200);
+    const page = (await res.json()) as { spans: StoredSpan[]; total: number };
+    out.push(...page.spans);
+    if (out.length >= page.total || page.spans.length === 0) return out;
+  }
+}
+
+// The catalog's own calculator wants total input (cache reads and writes inside it) and output
+// including reasoning: the opposite of Lookout's non-overlapping buckets.
+function catalogPriceUsd(s: StoredSpan): number | null {
+  const model = s.responseModel ?? s.requestModel;
+  if (!model) return null;
+  const u = s.usage;
+  const result = calcPrice(
+    {
+      input_tokens: u.input + u.cacheRead + u.cacheWrite + u.audio,
+      cache_read_tokens: u.cacheRead,
+      cache_write_tokens: u.cacheWrite,
+      output_tokens: u.output + u.reasoning,
+    },
+    model,
+    { providerId: s.provider ?? undefined, timestamp: new Date(s.startUs / 1000) },
+  );
+  return result ? result.total_price : null;
+}
+
+beforeAll(async () => {
+  dataDir = await makeTempDir('demo-report');
+  server = await startLookout({ dataDir });
+  const demo = await runLookout(['demo', '--url', server.url], { timeoutMs: 180_000 });
+  expect(demo.code, `lookout demo failed\n${demo.output}`).toBe(0);
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await removeTempDir(dataDir);
+});
+
+describe('demo traffic and the cost report', () => {
+  it('reports cost by team that matches the catalog prices', async () => {
+    const url = server!.url;
+    const report = await runLookout(['report', 'cost', '--url', url, '--since', '8d', '--by', 'team', '--format', 'json']);
+    expect(report.code, report.output).toBe(0);
+    const parsed = JSON.parse(report.stdout) as { fromMs: number; toMs: number; rows: { team: string | null; cost: number; requests: number; unknown_cost_requests: number }[] };
+    expect(parsed.rows.length).toBeGreaterThanOrEqual(4);
+
+    const spans = await allSpans(url, new Date(parsed.fromMs).toISOString(), new Date(parsed.toMs).toISOString());
+    const expected = new Map<string, { usd: number; unknown: number }>();
+    let priced = 0;
+    for (const s of spans) {
+      if (s.kind !== 'generation' && s.kind !== 'embedding') continue;
+      const team = s.attribution.team ?? '(none)';
+      const entry = expected.get(team) ?? { usd: 0, unknown: 0 };
+      const usd = catalogPriceUsd(s);
+      if (usd === null) {
+        // No price: unknown, never $0 — except a call that used no tokens (a failed call), which
+        // costs nothing whatever the price.
+        const tokens = Object.values(s.usage).reduce((a, b) => a + b, 0);
+        expect(s.cost.status, `${s.provider}/${s.requestModel} has no catalog price`).toBe(tokens ? 'unknown_model' : 'not_applicable');
+        expect(s.cost.totalNanoUsd).toBeNull();
+        if (tokens) entry.unknown++;
+      } else {
+        // Each stored cost is the catalog's price to the nano-dollar (per-bucket rounding).
+        expect(Math.abs((s.cost.totalNanoUsd ?? NaN) / 1e9 - usd), `${s.requestModel} ${JSON.stringify(s.usage)}`).toBeLessThan(1e-8);
+        entry.usd += usd;
+        priced++;
+      }
+      expected.set(team, entry);
+    }
+    expect(priced).toBeGreaterThan(1000);
+    for (const row of parsed.rows) {
+      const want = expected.get(row.team ?? '(none)');
+      expect(want, `team ${row.team} in the report but not in the spans`).toBeDefined();
+      expect(row.cost).toBeCloseTo(want!.usd, 5);
+      expect(row.unknown_cost_requests).toBe(want!.unknown);
+    }
+    expect(parsed.rows.map((r) => r.team ?? '(none)').sort()).toEqual([...expected.keys()].sort());
+    // The demo includes a model the catalog does not know: it shows as unknown, not as $0.
+    expect([...expected.values()].some((v) => v.unknown > 0)).toBe(true);
+  });
+
+  it('re-costs the unknown model once a price is added', async () => {
+    const url = server!.url;
+    const before = (await (await fetch(`${url}/api/v1/pricing/unknown-models`)).json()) as { models: { model: string; calls: number }[] };
+    expect(before.models.length).toBeGreaterThan(0);
+    const target = before.models[0];
+    const add = await runLookout(['prices', 'add', '--url', url, '--model', target.model, '--input', '1', '--output', '3']);
+    expect(add.code, add.output).toBe(0);
+    // Its unknown-cost calls, and its failed zero-token calls, which now point at the new price row.
+    expect(JSON.parse(add.stdout).recosted).toBeGreaterThanOrEqual(target.calls);
+    const after = (await (await fetch(`${url}/api/v1/pricing/unknown-models`)).json()) as { models: { model: string }[] };
+    expect(after.models.map((m) => m.model)).not.toContain(target.model);
+    const spans = (await (await fetch(`${url}/api/v1/spans?model=${encodeURIComponent(target.model)}&limit=1`)).json()) as { spans: { spanId: string; usage: StoredSpan['usage'] }[] };
+    const cost = (await (await fetch(`${url}/api/v1/spans/${spans.spans[0].spanId}/cost`)).json()) as { status: string; priceRowId: string; totalNanoUsd: number };
+    expect(cost.status).toBe('priced');
+    expect(cost.priceRowId).toMatch(/^override:/);
+    const u = spans.spans[0].usage;
+    expect(cost.totalNanoUsd).toBe(Math.round(u.input * 1000) + Math.round((u.output + u.reasoning) * 3000) + Math.round((u.cacheRead + u.cacheWrite) * 1000));
+  });
+});
