@@ -54,7 +54,12 @@ export class LookoutMetrics {
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
-    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'lookout_process_' });
+    if (options.defaultMetrics !== false) {
+      collectDefaultMetrics({ register: this.registry, prefix: 'lookout_process_' });
+      // prom-client names three gauges with a counter's "_total" suffix, which promtool rejects;
+      // the same facts are in lookout_process_nodejs_active_* without it.
+      for (const name of ['handles', 'requests', 'resources']) this.registry.removeSingleMetric(`lookout_process_nodejs_active_${name}_total`);
+    }
     this.requests = new Counter({
       name: 'lookout_llm_requests_total',
       help: 'LLM calls and other spans stored, by provider, model, kind and status.',

@@ -1,14 +1,657 @@
-import type { AnalyticsBackend } from '../../query/types.ts';
+import {
+  AnalyticsInputError,
+  MEASURES,
+  MODEL_CALL_KINDS,
+  QUERY_LIMITS,
+  UNATTRIBUTED,
+  csvLines,
+  metadataKeyOf,
+  validateChargeback,
+  validateForecast,
+  validateQuery,
+  validateRange,
+  type AnalyticsBackend,
+  type AnalyticsColumn,
+  type AnalyticsQuery,
+  type AnalyticsResult,
+  type AnalyticsRow,
+  type BaseDimension,
+  type ChargebackDimension,
+  type ChargebackParams,
+  type ChargebackReport,
+  type ChargebackRow,
+  type CostForecast,
+  type DailyTrendRow,
+  type Dimension,
+  type Filter,
+  type ForecastParams,
+  type Measure,
+  type ModelEfficiencyRow,
+  type TimeBucket,
+  type TimeRange,
+  type TopSpenderRow,
+  type TopSpendersParams,
+} from '../../query/types.ts';
 import type { ProjectId } from '../store.ts';
-import type { DuckDb } from './db.ts';
+import type { DuckDb, Row } from './db.ts';
+
+// Analytics over the `spans` table. Every statement is one aggregate pass over the rows of one
+// project in one time range: the WHERE clause starts with project_id and start_time so the zone
+// maps skip other projects' row groups and other days, and only the columns a measure needs are
+// read. Money is summed as DECIMAL(18, 9) in DuckDB (exact) and crosses into JavaScript as the
+// decimal text of the sum; no cost is ever accumulated in a JS float.
+
+const DAY_MS = 86_400_000;
+const NANO_PER_USD = 1_000_000_000n;
+
+const COLUMN_OF: Record<Exclude<BaseDimension, 'tag'>, string> = {
+  model: 'model',
+  provider: 'provider',
+  user: 'user_id',
+  session: 'session_id',
+  feature: 'feature',
+  team: 'team',
+  department: 'department',
+  application: 'application',
+  environment: 'environment',
+  kind: 'kind',
+  status: 'status',
+  error_class: 'error_class',
+  finish_reason: 'finish_reason',
+};
+
+// One quantile aggregate per column: DuckDB binds identical aggregate expressions once, so
+// p50, p95 and p99 of the same column cost one sort. quantile_cont is exact (it sorts the group's
+// values and interpolates linearly between the two nearest ranks), not a sketch.
+const LATENCY_QUANTILES = 'quantile_cont(duration_ms, [0.5, 0.95, 0.99])';
+const TTFT_QUANTILES = 'quantile_cont(ttft_ms, [0.5, 0.95, 0.99])';
+const PRICED_TOKENS = 'sum(total_tokens) FILTER (WHERE cost_usd IS NOT NULL)';
+const ERRORS = "count(*) FILTER (WHERE status = 'error')";
+const UNKNOWN_COST = "count(*) FILTER (WHERE cost_status = 'unknown_model')";
+
+const MEASURE_SQL: Record<Exclude<Measure, 'score_avg'>, string> = {
+  cost: 'sum(cost_usd)',
+  unknown_cost_requests: UNKNOWN_COST,
+  requests: 'count(*)',
+  input_tokens: 'sum(input_tokens)',
+  output_tokens: 'sum(output_tokens)',
+  cache_read_tokens: 'sum(cache_read_tokens)',
+  cache_write_tokens: 'sum(cache_write_tokens)',
+  reasoning_tokens: 'sum(reasoning_tokens)',
+  audio_tokens: 'sum(audio_tokens)',
+  total_tokens: 'sum(total_tokens)',
+  tokens_per_request: 'sum(total_tokens) / nullif(count(*), 0)',
+  input_output_ratio: 'sum(input_tokens + cache_read_tokens + cache_write_tokens) / nullif(sum(output_tokens + reasoning_tokens), 0)',
+  latency_avg: 'avg(duration_ms)',
+  latency_p50: `${LATENCY_QUANTILES}[1]`,
+  latency_p95: `${LATENCY_QUANTILES}[2]`,
+  latency_p99: `${LATENCY_QUANTILES}[3]`,
+  ttft_p50: `${TTFT_QUANTILES}[1]`,
+  ttft_p95: `${TTFT_QUANTILES}[2]`,
+  ttft_p99: `${TTFT_QUANTILES}[3]`,
+  errors: ERRORS,
+  error_rate: `${ERRORS} / nullif(count(*), 0)`,
+  cost_per_request: 'round(sum(cost_usd) / nullif(count(cost_usd), 0), 9)',
+  tokens_per_dollar: `${PRICED_TOKENS} / nullif(sum(cost_usd), 0)`,
+  usd_per_mtok: `round(sum(cost_usd)::DOUBLE * 1000000 / nullif(${PRICED_TOKENS}, 0), 9)`,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Money helpers: DECIMAL text <-> integer nano-dollars as BigInt, exact both ways.
+
+export function decimalToNanoBig(text: unknown): bigint {
+  if (text === null || text === undefined) return 0n;
+  const s = String(text);
+  const negative = s.startsWith('-');
+  const [whole, frac = ''] = (negative ? s.slice(1) : s).split('.');
+  const nano = BigInt(whole || '0') * NANO_PER_USD + BigInt(frac.padEnd(9, '0').slice(0, 9) || '0');
+  return negative ? -nano : nano;
+}
+
+export function nanoBigToDecimal(nano: bigint): string {
+  const negative = nano < 0n;
+  const abs = negative ? -nano : nano;
+  return `${negative ? '-' : ''}${abs / NANO_PER_USD}.${String(abs % NANO_PER_USD).padStart(9, '0')}`;
+}
+
+export function nanoBigToUsd(nano: bigint): number {
+  return Number(nanoBigToDecimal(nano));
+}
+
+export function roundUsd(x: number): number {
+  return Number.isFinite(x) ? Number(x.toFixed(9)) : x;
+}
+
+function num(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  const n = typeof v === 'number' ? v : Number(v);
+  return Number.isFinite(n) ? n : 0;
+}
+
+function numOrNull(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  const n = typeof v === 'number' ? v : Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+function str(v: unknown): string | null {
+  return v === null || v === undefined ? null : String(v);
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL building. User-supplied strings (project, filter values, metadata keys, score names) only
+// ever reach SQL as bound parameters; identifiers and keywords come from the whitelists above.
+
+class Params {
+  readonly values: Record<string, string> = {};
+  private next = 0;
+  bind(value: string): string {
+    const name = `p${this.next++}`;
+    this.values[name] = value;
+    return `$${name}`;
+  }
+}
+
+function timestampLiteral(ms: number): string {
+  const us = Math.trunc(ms) * 1000;
+  if (!Number.isSafeInteger(us)) throw new AnalyticsInputError('from', 'is not a valid time');
+  // A literal rather than a parameter, so that the planner can prune row groups by start_time.
+  return `make_timestamp(${us})`;
+}
+
+function dimensionSql(d: Dimension, p: Params): string {
+  const key = metadataKeyOf(d);
+  if (key !== null) return `metadata[${p.bind(key)}]`;
+  if (d === 'tag') return 'tag_value';
+  return COLUMN_OF[d as Exclude<BaseDimension, 'tag'>];
+}
+
+function filterSql(f: Filter, p: Params): string {
+  const key = metadataKeyOf(f.dimension);
+  const placeholders = f.values.map((v) => p.bind(v));
+  if (f.dimension === 'tag') return `(${placeholders.map((ph) => `list_contains(tags, ${ph})`).join(' OR ')})`;
+  const column = key !== null ? `metadata[${p.bind(key)}]` : COLUMN_OF[f.dimension as Exclude<BaseDimension, 'tag'>];
+  return placeholders.length === 1 ? `${column} = ${placeholders[0]}` : `${column} IN (${placeholders.join(', ')})`;
+}
+
+const MODEL_CALLS_SQL = `kind IN (${MODEL_CALL_KINDS.map((k) => `'${k}'`).join(', ')})`;
+
+// project first, then time, then the model-call scope unless the query is about kinds itself.
+function whereSql(project: ProjectId, range: TimeRange, filters: Filter[], p: Params, scopeToModelCalls: boolean): string {
+  const clauses = [`project_id = ${p.bind(project)}`, `start_time >= ${timestampLiteral(range.fromMs)}`, `start_time < ${timestampLiteral(range.toMs)}`];
+  if (scopeToModelCalls) clauses.push(MODEL_CALLS_SQL);
+  for (const f of filters) clauses.push(filterSql(f, p));
+  return clauses.join(' AND ');
+}
+
+// Grouping by tag makes one row per (span, distinct tag); a span without tags (stored as NULL)
+// keeps one row with a null tag. Only lists of two or more can hold a duplicate, and
+// list_distinct is the expensive part, so it runs only on those.
+function fromSql(where: string, unnestTags: boolean): string {
+  if (!unnestTags) return `FROM spans WHERE ${where}`;
+  return `FROM (SELECT *, unnest(CASE WHEN len(tags) > 1 THEN list_distinct(tags) WHEN len(tags) = 1 THEN tags ELSE [NULL::VARCHAR] END) AS tag_value
+    FROM spans WHERE ${where}) AS tagged`;
+}
+
+function bucketSql(bucket: TimeBucket): string {
+  return `epoch_ms(date_trunc('${bucket}', start_time))`;
+}
+
+// The starts of every bucket overlapping [fromMs, toMs), as date_trunc computes them (weeks
+// start on Monday, UTC).
+export function bucketStarts(bucket: TimeBucket, fromMs: number, toMs: number): number[] {
+  const out: number[] = [];
+  if (bucket === 'month') {
+    const d = new Date(fromMs);
+    for (let y = d.getUTCFullYear(), m = d.getUTCMonth(); ; m++) {
+      const t = Date.UTC(y, m, 1);
+      if (t >= toMs) break;
+      out.push(t);
+    }
+    return out;
+  }
+  const size = { minute: 60_000, hour: 3_600_000, day: DAY_MS, week: 7 * DAY_MS }[bucket];
+  let start = Math.floor(fromMs / (bucket === 'week' ? DAY_MS : size)) * (bucket === 'week' ? DAY_MS : size);
+  if (bucket === 'week') start -= ((new Date(start).getUTCDay() + 6) % 7) * DAY_MS;
+  for (let t = start; t < toMs; t += size) out.push(t);
+  return out;
+}
+
+function utcDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function measureValue(m: Measure, v: unknown): number | null {
+  const spec = MEASURES[m];
+  const n = numOrNull(v);
+  if (n === null) return spec.additive ? 0 : null;
+  return spec.unit === 'usd' || spec.unit === 'usd_per_mtok' ? roundUsd(n) : n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forecast (B4). Pure, so that the arithmetic is tested on a constructed series.
+//
+//   Days are UTC days. The fit uses the `lookbackDays` complete days before today (today is
+//   partial), from the first day with any call (days before a project's first call are not
+//   $0 days). Day k of the window has cost y_k, k = 0 … n-1; today is k = n.
+//   moving average  MA7 = (y_{n-7} + … + y_{n-1}) / 7   (fewer days if fewer have data)
+//   linear trend    least squares y ≈ a + b·k;  T(k) = max(0, a + b·k)
+//   month to date   MTD = known cost from the first instant of this month to now
+//   f = fraction of today still to come; D = whole days after today to the end of the month
+//   end of month    MA:    MTD + MA7 · (f + D)
+//                   trend: MTD + f · T(n) + Σ_{k=n+1}^{n+D} T(k)
+//   next 7 days     MA: 7 · MA7;      trend: Σ_{k=n}^{n+6} T(k)
+//   annual          MA: 365 · MA7;    trend: Σ_{k=n}^{n+364} T(k)
+//   confidence      low under 7 days with data, medium under 21, high from 21.
+
+export interface ForecastInput {
+  nowMs: number;
+  lookbackDays: number;
+  // One entry per complete UTC day of the window, oldest first, ending yesterday.
+  days: { dayMs: number; costNano: bigint; requests: number }[];
+  monthToDateNano: bigint;
+}
+
+export function computeForecast(input: ForecastInput): CostForecast {
+  const { nowMs, days } = input;
+  const n = days.length;
+  const todayMs = Math.floor(nowMs / DAY_MS) * DAY_MS;
+  const first = days.findIndex((d) => d.requests > 0);
+  const fitFrom = first === -1 ? n : first;
+  const daysWithData = days.filter((d) => d.requests > 0).length;
+
+  const ys = days.map((d) => nanoBigToUsd(d.costNano));
+  const lastWeek = days.slice(Math.max(fitFrom, n - 7));
+  const ma7 = lastWeek.length ? nanoBigToUsd(lastWeek.reduce((s, d) => s + d.costNano, 0n)) / lastWeek.length : 0;
+
+  let a = 0;
+  let b = 0;
+  let r2: number | null = null;
+  const m = n - fitFrom;
+  if (m === 1) {
+    a = ys[fitFrom];
+  } else if (m > 1) {
+    const xbar = fitFrom + (m - 1) / 2;
+    let ybar = 0;
+    for (let k = fitFrom; k < n; k++) ybar += ys[k];
+    ybar /= m;
+    let sxx = 0;
+    let sxy = 0;
+    let syy = 0;
+    for (let k = fitFrom; k < n; k++) {
+      sxx += (k - xbar) ** 2;
+      sxy += (k - xbar) * (ys[k] - ybar);
+      syy += (ys[k] - ybar) ** 2;
+    }
+    b = sxy / sxx;
+    a = ybar - b * xbar;
+    r2 = syy > 0 ? (sxy * sxy) / (sxx * syy) : null;
+  }
+  const trendAt = (k: number) => Math.max(0, a + b * k);
+  const sumTrend = (fromK: number, count: number) => {
+    let s = 0;
+    for (let k = fromK; k < fromK + count; k++) s += trendAt(k);
+    return s;
+  };
+
+  const now = new Date(nowMs);
+  const nextMonthMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+  const restOfToday = (todayMs + DAY_MS - nowMs) / DAY_MS;
+  const wholeDaysAfterToday = Math.round((nextMonthMs - (todayMs + DAY_MS)) / DAY_MS);
+  const mtd = nanoBigToUsd(input.monthToDateNano);
+
+  const series = days.map((d, k) => {
+    const win = days.slice(Math.max(0, k - 6), k + 1);
+    return {
+      date: utcDate(d.dayMs),
+      costUsd: ys[k],
+      movingAverage7dUsd: roundUsd(nanoBigToUsd(win.reduce((s, x) => s + x.costNano, 0n)) / win.length),
+      trendUsd: roundUsd(k >= fitFrom ? trendAt(k) : 0),
+    };
+  });
+
+  return {
+    asOf: new Date(nowMs).toISOString(),
+    lookbackDays: input.lookbackDays,
+    series,
+    daysWithData,
+    movingAverage7dUsd: roundUsd(ma7),
+    trend: { slopeUsdPerDay: roundUsd(b), interceptUsd: roundUsd(a), r2, todayUsd: roundUsd(trendAt(n)) },
+    monthToDateUsd: mtd,
+    remainingDaysInMonth: restOfToday + wholeDaysAfterToday,
+    projectedMonthEndUsd: {
+      movingAverage: roundUsd(mtd + ma7 * (restOfToday + wholeDaysAfterToday)),
+      trend: roundUsd(mtd + restOfToday * trendAt(n) + sumTrend(n + 1, wholeDaysAfterToday)),
+    },
+    projectedNext7DaysUsd: { movingAverage: roundUsd(ma7 * 7), trend: roundUsd(sumTrend(n, 7)) },
+    projectedAnnualUsd: { movingAverage: roundUsd(ma7 * 365), trend: roundUsd(sumTrend(n, 365)) },
+    confidence: daysWithData < 7 ? 'low' : daysWithData < 21 ? 'medium' : 'high',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chargeback shares: hundredths of a percent by the largest-remainder method, so the rounded
+// shares of the rows add up to exactly 100.00 (when there is any known cost).
+
+export function sharesBasisPoints(costsNano: bigint[]): number[] {
+  const total = costsNano.reduce((s, c) => s + c, 0n);
+  if (total <= 0n) return costsNano.map(() => 0);
+  const units = costsNano.map((c) => (c * 10_000n) / total);
+  const remainders = costsNano.map((c, i) => ({ i, r: (c * 10_000n) % total }));
+  let left = 10_000n - units.reduce((s, u) => s + u, 0n);
+  remainders.sort((x, y) => (y.r > x.r ? 1 : y.r < x.r ? -1 : x.i - y.i));
+  for (const { i } of remainders) {
+    if (left <= 0n) break;
+    units[i] += 1n;
+    left -= 1n;
+  }
+  return units.map(Number);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface DayTotals {
+  dayMs: number;
+  costNano: bigint;
+  requests: number;
+  totalTokens: number;
+  unknownCostRequests: number;
+}
 
 export class DuckDbAnalytics implements AnalyticsBackend {
-  readonly ready = true as const;
   private readonly db: DuckDb;
   constructor(db: DuckDb) {
     this.db = db;
   }
+
   async ping(project: ProjectId): Promise<void> {
-    await this.db.all('SELECT count(*) FROM spans WHERE project_id = $project', { project });
+    await this.db.all('SELECT count(*) FROM spans WHERE project_id = $project AND false', { project });
   }
+
+  async query(project: ProjectId, q: AnalyticsQuery): Promise<AnalyticsResult> {
+    validateQuery(q);
+    const p = new Params();
+    const aboutKinds = q.groupBy.includes('kind') || q.filters.some((f) => f.dimension === 'kind');
+    const where = whereSql(project, q, q.filters, p, !aboutKinds);
+    const from = fromSql(where, q.groupBy.includes('tag'));
+
+    const keys: string[] = [];
+    const select: string[] = [];
+    if (q.bucket) {
+      select.push(`${bucketSql(q.bucket)} AS b`);
+      keys.push('b');
+    }
+    q.groupBy.forEach((d, i) => {
+      select.push(`${dimensionSql(d, p)} AS d${i}`);
+      keys.push(`d${i}`);
+    });
+    const aggregates = q.measures.flatMap((m, i) => (m === 'score_avg' ? [] : [`${MEASURE_SQL[m]} AS m${i}`]));
+    aggregates.push('count(*) AS n_rows');
+
+    let sql: string;
+    const scoreIndex = q.measures.indexOf('score_avg');
+    if (scoreIndex === -1) {
+      sql = `SELECT ${[...select, ...aggregates].join(', ')} ${from} GROUP BY ALL`;
+    } else {
+      // Scores hang on traces: a group's score is the mean of the numeric scores on the traces
+      // that have a call in the group. Joined on the grouping keys, null-safe.
+      const scoreFilter = q.scoreName === undefined ? '' : ` AND s.name = ${p.bind(q.scoreName)}`;
+      const groupKeys = keys.map((k) => `t.${k}`);
+      const on = keys.length ? keys.map((k) => `agg.${k} IS NOT DISTINCT FROM sc.${k}`).join(' AND ') : 'true';
+      sql = `WITH agg AS (SELECT ${[...select, ...aggregates].join(', ')} ${from} GROUP BY ALL),
+        traces AS (SELECT DISTINCT ${[...select, 'trace_id'].join(', ')} ${from}),
+        sc AS (SELECT ${[...groupKeys, 'avg(s.numeric_value) AS score_avg'].join(', ')}
+          FROM traces t JOIN scores s ON s.trace_id = t.trace_id
+          WHERE s.project_id = ${p.bind(project)} AND s.numeric_value IS NOT NULL${scoreFilter}
+          GROUP BY ALL)
+        SELECT agg.*, sc.score_avg AS m${scoreIndex} FROM agg LEFT JOIN sc ON ${on}`;
+    }
+
+    // Without groups, a bucketed query is a time series: every bucket of the range is returned,
+    // the empty ones with zeros, so rows come back by bucket and are limited afterwards.
+    const fillGaps = q.bucket !== undefined && q.groupBy.length === 0;
+    const limit = q.limit ?? QUERY_LIMITS.defaultLimit;
+    const order: string[] = [];
+    if (q.bucket) order.push('b ASC');
+    const orderMeasure = q.orderBy?.measure ?? q.measures.find((m) => m !== 'score_avg') ?? q.measures[0];
+    order.push(`m${q.measures.indexOf(orderMeasure)} ${q.orderBy?.dir === 'asc' ? 'ASC' : 'DESC'} NULLS LAST`);
+    q.groupBy.forEach((_, i) => order.push(`d${i} ASC NULLS LAST`));
+    sql += ` ORDER BY ${order.join(', ')}`;
+    if (!fillGaps) sql += ` LIMIT ${limit + 1}`;
+
+    const raw = await this.db.all(sql, p.values);
+
+    const columns: AnalyticsColumn[] = [];
+    if (q.bucket) columns.push({ name: 'bucket', kind: 'bucket' });
+    for (const d of q.groupBy) columns.push({ name: d, kind: 'dimension' });
+    for (const m of q.measures) columns.push({ name: m, kind: 'measure', unit: MEASURES[m].unit });
+
+    const toRow = (r: Row | undefined, bucketMs?: number): AnalyticsRow => {
+      const row: AnalyticsRow = {};
+      if (q.bucket) row.bucket = new Date(bucketMs ?? num(r?.b)).toISOString();
+      q.groupBy.forEach((d, i) => {
+        row[d] = str(r?.[`d${i}`]);
+      });
+      q.measures.forEach((m, i) => {
+        row[m] = measureValue(m, r?.[`m${i}`]);
+      });
+      return row;
+    };
+
+    let rows: AnalyticsRow[];
+    if (fillGaps) {
+      const byBucket = new Map(raw.map((r) => [num(r.b), r]));
+      rows = bucketStarts(q.bucket!, q.fromMs, q.toMs).map((t) => toRow(byBucket.get(t), t));
+    } else {
+      rows = raw.map((r) => toRow(r));
+    }
+    const truncated = rows.length > limit;
+    if (truncated) rows = rows.slice(0, limit);
+    return { fromMs: q.fromMs, toMs: q.toMs, bucket: q.bucket ?? null, columns, rows, truncated };
+  }
+
+  private async dailyTotals(project: ProjectId, range: TimeRange): Promise<DayTotals[]> {
+    const p = new Params();
+    const rows = await this.db.all(
+      `SELECT epoch_ms(date_trunc('day', start_time)) AS day, sum(cost_usd) AS cost, count(*) AS requests,
+         sum(total_tokens) AS tokens, ${UNKNOWN_COST} AS unknown
+       FROM spans WHERE ${whereSql(project, range, [], p, true)} GROUP BY ALL`,
+      p.values,
+    );
+    const byDay = new Map(rows.map((r) => [num(r.day), r]));
+    return bucketStarts('day', range.fromMs, range.toMs).map((dayMs) => {
+      const r = byDay.get(dayMs);
+      return {
+        dayMs,
+        costNano: decimalToNanoBig(r?.cost),
+        requests: num(r?.requests),
+        totalTokens: num(r?.tokens),
+        unknownCostRequests: num(r?.unknown),
+      };
+    });
+  }
+
+  async dailyTrend(project: ProjectId, range: TimeRange): Promise<DailyTrendRow[]> {
+    validateRange(range);
+    const days = await this.dailyTotals(project, range);
+    return days.map((d) => ({
+      date: utcDate(d.dayMs),
+      costUsd: nanoBigToUsd(d.costNano),
+      requests: d.requests,
+      totalTokens: d.totalTokens,
+      unknownCostRequests: d.unknownCostRequests,
+    }));
+  }
+
+  private async knownCostNano(project: ProjectId, range: TimeRange): Promise<bigint> {
+    const p = new Params();
+    const rows = await this.db.all(`SELECT sum(cost_usd) AS cost FROM spans WHERE ${whereSql(project, range, [], p, true)}`, p.values);
+    return decimalToNanoBig(rows[0]?.cost);
+  }
+
+  async topSpenders(project: ProjectId, params: TopSpendersParams): Promise<TopSpenderRow[]> {
+    const range = { fromMs: params.fromMs, toMs: params.toMs };
+    const [result, totalNano] = await Promise.all([
+      this.query(project, {
+        measures: ['cost', 'requests', 'total_tokens', 'cost_per_request', 'unknown_cost_requests'],
+        groupBy: [params.dimension],
+        filters: [],
+        ...range,
+        orderBy: { measure: 'cost', dir: 'desc' },
+        limit: params.limit,
+      }),
+      this.knownCostNano(project, range),
+    ]);
+    const total = nanoBigToUsd(totalNano);
+    return result.rows.map((r) => {
+      const cost = r.cost as number;
+      return {
+        key: r[params.dimension] as string | null,
+        requests: r.requests as number,
+        costUsd: cost,
+        costPerRequestUsd: r.cost_per_request as number | null,
+        totalTokens: r.total_tokens as number,
+        unknownCostRequests: r.unknown_cost_requests as number,
+        sharePct: total > 0 ? Math.round((cost / total) * 10_000) / 100 : 0,
+      };
+    });
+  }
+
+  async modelEfficiency(project: ProjectId, range: TimeRange): Promise<ModelEfficiencyRow[]> {
+    const result = await this.query(project, {
+      measures: [
+        'usd_per_mtok',
+        'requests',
+        'cost',
+        'input_tokens',
+        'output_tokens',
+        'total_tokens',
+        'tokens_per_request',
+        'cost_per_request',
+        'tokens_per_dollar',
+        'latency_avg',
+        'unknown_cost_requests',
+      ],
+      groupBy: ['model', 'provider'],
+      filters: [],
+      fromMs: range.fromMs,
+      toMs: range.toMs,
+      orderBy: { measure: 'usd_per_mtok', dir: 'asc' },
+      limit: QUERY_LIMITS.maxLimit,
+    });
+    return result.rows.map((r) => {
+      const usdPerMtok = r.usd_per_mtok as number | null;
+      return {
+        model: r.model as string | null,
+        provider: r.provider as string | null,
+        requests: r.requests as number,
+        costUsd: r.cost as number,
+        inputTokens: r.input_tokens as number,
+        outputTokens: r.output_tokens as number,
+        totalTokens: r.total_tokens as number,
+        tokensPerRequest: r.tokens_per_request as number | null,
+        costPerRequestUsd: r.cost_per_request as number | null,
+        usdPerMtok,
+        usdPer1kTokens: usdPerMtok === null ? null : roundUsd(usdPerMtok / 1000),
+        tokensPerDollar: r.tokens_per_dollar as number | null,
+        latencyAvgMs: r.latency_avg as number | null,
+        unknownCostRequests: r.unknown_cost_requests as number,
+      };
+    });
+  }
+
+  async forecast(project: ProjectId, params: ForecastParams): Promise<CostForecast> {
+    validateForecast(params);
+    const todayMs = Math.floor(params.nowMs / DAY_MS) * DAY_MS;
+    const now = new Date(params.nowMs);
+    const monthStartMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+    const window = { fromMs: todayMs - params.lookbackDays * DAY_MS, toMs: todayMs };
+    const [days, mtd] = await Promise.all([
+      this.dailyTotals(project, window),
+      params.nowMs > monthStartMs ? this.knownCostNano(project, { fromMs: monthStartMs, toMs: params.nowMs }) : Promise.resolve(0n),
+    ]);
+    return computeForecast({ nowMs: params.nowMs, lookbackDays: params.lookbackDays, days, monthToDateNano: mtd });
+  }
+
+  async chargeback(project: ProjectId, params: ChargebackParams): Promise<ChargebackReport> {
+    const range = validateChargeback(params);
+    const p = new Params();
+    // '' counts as unattributed, like a missing value: neither names someone to bill.
+    const dims = params.by.map((d, i) => `nullif(${COLUMN_OF[d]}, '') AS d${i}`);
+    const raw = await this.db.all(
+      `SELECT ${dims.join(', ')}, count(*) AS requests,
+         sum(input_tokens + cache_read_tokens + cache_write_tokens) AS input_tokens,
+         sum(output_tokens + reasoning_tokens) AS output_tokens, sum(total_tokens) AS total_tokens,
+         sum(cost_usd) AS cost, ${UNKNOWN_COST} AS unknown
+       FROM spans WHERE ${whereSql(project, range, [], p, true)}
+       GROUP BY ALL`,
+      p.values,
+    );
+    const costs = raw.map((r) => decimalToNanoBig(r.cost));
+    const shares = sharesBasisPoints(costs);
+    const rows = raw.map((r, i) => {
+      const row: ChargebackRow = {
+        requests: num(r.requests),
+        inputTokens: num(r.input_tokens),
+        outputTokens: num(r.output_tokens),
+        totalTokens: num(r.total_tokens),
+        costUsd: nanoBigToUsd(costs[i]),
+        costUsdDecimal: nanoBigToDecimal(costs[i]),
+        sharePct: shares[i] / 100,
+        unknownCostRequests: num(r.unknown),
+      };
+      params.by.forEach((d: ChargebackDimension, j) => {
+        row[d] = str(r[`d${j}`]) ?? UNATTRIBUTED;
+      });
+      return { row, cost: costs[i] };
+    });
+    rows.sort((x, y) => {
+      if (x.cost !== y.cost) return x.cost > y.cost ? -1 : 1;
+      for (const d of params.by) {
+        const c = (x.row[d] ?? '').localeCompare(y.row[d] ?? '');
+        if (c !== 0) return c;
+      }
+      return 0;
+    });
+    const totalNano = costs.reduce((s, c) => s + c, 0n);
+    const sum = (k: 'requests' | 'inputTokens' | 'outputTokens' | 'totalTokens' | 'unknownCostRequests') =>
+      rows.reduce((s, r) => s + r.row[k], 0);
+    return {
+      month: params.month,
+      by: params.by,
+      fromMs: range.fromMs,
+      toMs: range.toMs,
+      currency: 'USD',
+      rows: rows.map((r) => r.row),
+      totals: {
+        requests: sum('requests'),
+        inputTokens: sum('inputTokens'),
+        outputTokens: sum('outputTokens'),
+        totalTokens: sum('totalTokens'),
+        costUsd: nanoBigToUsd(totalNano),
+        costUsdDecimal: nanoBigToDecimal(totalNano),
+        unknownCostRequests: sum('unknownCostRequests'),
+      },
+    };
+  }
+
+  async chargebackCsv(project: ProjectId, params: ChargebackParams): Promise<string> {
+    return chargebackToCsv(await this.chargeback(project, params));
+  }
+}
+
+export function chargebackToCsv(report: ChargebackReport): string {
+  const header = ['month', ...report.by, 'requests', 'input_tokens', 'output_tokens', 'total_tokens', 'cost_usd', 'share_pct', 'unknown_cost_requests'];
+  const rows = report.rows.map((r) => [
+    report.month,
+    ...report.by.map((d) => r[d] ?? UNATTRIBUTED),
+    r.requests,
+    r.inputTokens,
+    r.outputTokens,
+    r.totalTokens,
+    r.costUsdDecimal,
+    r.sharePct.toFixed(2),
+    r.unknownCostRequests,
+  ]);
+  return csvLines(header, rows);
 }

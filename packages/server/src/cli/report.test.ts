@@ -1,0 +1,164 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emptyAttribution } from '../domain/span.ts';
+import { makeTestApp, type TestApp } from '../testing/app.ts';
+import { makeSpan } from '../testing/fixtures.ts';
+import { CliError } from './http.ts';
+import { chargebackColumns, formatCsv, formatTable, formatValue, runReport, type ReportColumn, type ReportOptions } from './report.ts';
+
+const COLUMNS: ReportColumn[] = [
+  { key: 'team', header: 'team', format: 'text' },
+  { key: 'cost', header: 'cost', format: 'usd' },
+  { key: 'requests', header: 'requests', format: 'count' },
+  { key: 'p95', header: 'latency_p95', format: 'ms' },
+  { key: 'err', header: 'error_rate', format: 'fraction' },
+];
+
+const ROWS = [
+  { team: 'core', cost: 12.345678901, requests: 1234567, p95: 812.25, err: 0.0125 },
+  { team: 'search, "beta"', cost: 0.00004, requests: 3, p95: null, err: 0 },
+  { team: null, cost: 0, requests: 0, p95: 5, err: null },
+];
+
+describe('formatting', () => {
+  it('formats values by unit', () => {
+    expect(formatValue(12.345678901, 'usd')).toBe('$12.3457');
+    expect(formatValue(0.00004, 'usd')).toBe('$0.0000');
+    expect(formatValue(-1.5, 'usd')).toBe('-$1.5000');
+    expect(formatValue(1234567, 'count')).toBe('1,234,567');
+    expect(formatValue('98765', 'tokens')).toBe('98,765');
+    expect(formatValue(812.25, 'ms')).toBe('812.3 ms');
+    expect(formatValue(0.0125, 'fraction')).toBe('1.25%');
+    expect(formatValue(91.67, 'percent')).toBe('91.67%');
+    expect(formatValue(null, 'usd')).toBe('-');
+    expect(formatValue(null, 'text')).toBe('(none)');
+  });
+
+  it('prints an aligned table: text left, numbers right, with a totals footer', () => {
+    const table = formatTable(COLUMNS, ROWS, [{ team: 'TOTAL', cost: 12.345718901, requests: 1234570, p95: null, err: null }]);
+    expect(table).toBe(
+      [
+        'team                cost   requests  latency_p95  error_rate',
+        '--------------  --------  ---------  -----------  ----------',
+        'core            $12.3457  1,234,567     812.3 ms       1.25%',
+        'search, "beta"   $0.0000          3            -       0.00%',
+        '(none)           $0.0000          0       5.0 ms           -',
+        '--------------  --------  ---------  -----------  ----------',
+        'TOTAL           $12.3457  1,234,570            -           -',
+        '',
+      ].join('\n'),
+    );
+    const widths = table.split('\n').slice(0, 5).map((l) => l.length);
+    expect(new Set(widths).size).toBe(1);
+  });
+
+  it('says so when there are no rows', () => {
+    expect(formatTable(COLUMNS, [])).toContain('(no data in this range)');
+  });
+
+  it('writes RFC 4180 CSV with raw values', () => {
+    expect(formatCsv(COLUMNS, ROWS)).toBe(
+      'team,cost,requests,latency_p95,error_rate\r\n' +
+        'core,12.345678901,1234567,812.25,0.0125\r\n' +
+        '"search, ""beta""",0.00004,3,,0\r\n' +
+        ',0,0,5,\r\n',
+    );
+  });
+
+  it('chargeback columns follow the grouping', () => {
+    expect(chargebackColumns({ by: ['department', 'team'] }).map((c) => c.header)).toEqual([
+      'department',
+      'team',
+      'requests',
+      'input_tokens',
+      'output_tokens',
+      'total_tokens',
+      'cost_usd',
+      'share',
+      'unknown_cost',
+    ]);
+  });
+});
+
+describe('runReport against a running server', () => {
+  let t: TestApp;
+  let url: string;
+
+  beforeAll(async () => {
+    t = await makeTestApp();
+    const now = Date.now();
+    const span = (team: string | null, costNano: number, durationMs: number) => {
+      const startUs = (now - 3_600_000) * 1000;
+      return makeSpan({
+        startUs,
+        endUs: startUs + durationMs * 1000,
+        attribution: { ...emptyAttribution(), team, department: team === null ? null : 'eng' },
+        cost: { status: 'priced', totalNanoUsd: costNano, byBucketNanoUsd: {}, priceRowId: 'test', catalogVersion: 'test' },
+      });
+    };
+    await t.ctx.store.write({ spans: [span('core', 1_500_000_000, 100), span('core', 500_000_000, 300), span('search', 250_000_000, 200), span(null, 10_000, 50)], scores: [], logs: [] });
+    url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function report(kind: 'cost' | 'latency' | 'chargeback', over: Partial<ReportOptions> = {}): Promise<string> {
+    let text = '';
+    const out = new Writable({
+      write(chunk, _enc, done) {
+        text += String(chunk);
+        done();
+      },
+    });
+    await runReport(kind, { url, since: '7d', by: 'team', format: 'table', ...over }, out);
+    return text;
+  }
+
+  it('cost as a table, largest first, with the total', async () => {
+    const text = await report('cost');
+    const lines = text.split('\n');
+    expect(lines[0]).toMatch(/^Cost by team, \d{4}-\d\d-\d\dT.* to /);
+    expect(lines[1]).toMatch(/^team\s+cost\s+requests\s+total_tokens\s+cost_per_request\s+usd_per_mtok\s+unknown_cost_requests$/);
+    expect(lines[3]).toMatch(/^core\s+\$2\.0000\s+2\s+2,400\s+\$1\.0000\s+\$833\.3333\s+0$/);
+    expect(lines[4]).toMatch(/^search\s+\$0\.2500\s+1 /);
+    expect(lines[5]).toMatch(/^\(none\)\s+\$0\.0000\s+1 /);
+    expect(lines[7]).toMatch(/^TOTAL\s+\$2\.2500\s+4\s+4,800 /);
+  });
+
+  it('cost as CSV and JSON', async () => {
+    const csv = await report('cost', { format: 'csv' });
+    expect(csv.split('\r\n')[0]).toBe('team,cost,requests,total_tokens,cost_per_request,usd_per_mtok,unknown_cost_requests');
+    expect(csv.split('\r\n')[1]).toBe('core,2,2,2400,1,833.333333333,0');
+    expect(csv.split('\r\n')[3]).toBe(',0.00001,1,1200,0.00001,0.008333333,0');
+    const json = JSON.parse(await report('cost', { format: 'json' }));
+    expect(json.rows[0]).toEqual({ team: 'core', cost: 2, requests: 2, total_tokens: 2400, cost_per_request: 1, usd_per_mtok: 833.333333333, unknown_cost_requests: 0 });
+  });
+
+  it('latency percentiles by team', async () => {
+    const text = await report('latency', { by: 'team' });
+    expect(text).toMatch(/\ncore\s+2\s+200\.0 ms\s+200\.0 ms\s+290\.0 ms\s+298\.0 ms\s+-\s+0\.00%\n/);
+  });
+
+  it('chargeback as CSV (from the server) and as a table', async () => {
+    const month = new Date().toISOString().slice(0, 7);
+    const csv = await report('chargeback', { format: 'csv', by: 'department,team' });
+    expect(csv.split('\r\n').slice(0, 2)).toEqual([
+      'month,department,team,requests,input_tokens,output_tokens,total_tokens,cost_usd,share_pct,unknown_cost_requests',
+      `${month},eng,core,2,2000,400,2400,2.000000000,88.89,0`,
+    ]);
+    const table = await report('chargeback', { by: 'team', month });
+    expect(table).toContain(`Chargeback ${month} by team (USD)`);
+    expect(table).toMatch(/\n\(unattributed\)\s+1\s+1,000\s+200\s+1,200\s+\$0\.0000\s+0\.00%\s+0\n/);
+    expect(table).toMatch(/\nTOTAL\s+4\s+4,000\s+800\s+4,800\s+\$2\.2500\s+100\.00%\s+0\n/);
+  });
+
+  it('a bad parameter comes back as a CLI error naming it', async () => {
+    const err = await report('cost', { by: 'colour' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CliError);
+    expect((err as Error).message).toContain("groupBy: 'colour' is not a dimension");
+    const month = await report('chargeback', { month: '2026-13' }).catch((e: unknown) => e);
+    expect((month as Error).message).toContain('month:');
+  });
+});

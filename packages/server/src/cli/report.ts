@@ -1,0 +1,206 @@
+// G3: `lookout report cost|latency|chargeback` — reads the analytics API of a running server and
+// prints an aligned table, CSV (RFC 4180) or the API's JSON.
+import { csvLines, type AnalyticsResult, type ChargebackReport, type MeasureUnit } from '../query/types.ts';
+import { apiCall, CliError, isConnectionRefused, type ApiTarget } from './http.ts';
+
+export type ReportKind = 'cost' | 'latency' | 'chargeback';
+export type ReportFormat = 'table' | 'csv' | 'json';
+
+export interface ReportOptions {
+  url: string;
+  key?: string;
+  since: string;
+  by: string;
+  format: ReportFormat;
+  month?: string;
+}
+
+export type ValueFormat = 'text' | 'usd' | 'count' | 'tokens' | 'ms' | 'fraction' | 'percent' | 'ratio' | 'score';
+
+export interface ReportColumn {
+  key: string;
+  header: string;
+  format: ValueFormat;
+}
+
+export type ReportRow = Record<string, unknown>;
+
+const COST_MEASURES = ['cost', 'requests', 'total_tokens', 'cost_per_request', 'usd_per_mtok', 'unknown_cost_requests'];
+const LATENCY_MEASURES = ['requests', 'latency_avg', 'latency_p50', 'latency_p95', 'latency_p99', 'ttft_p50', 'error_rate'];
+
+const FORMAT_OF_UNIT: Record<MeasureUnit, ValueFormat> = {
+  usd: 'usd',
+  usd_per_mtok: 'usd',
+  count: 'count',
+  tokens: 'tokens',
+  tokens_per_usd: 'tokens',
+  ms: 'ms',
+  fraction: 'fraction',
+  ratio: 'ratio',
+  score: 'score',
+};
+
+function thousands(n: number): string {
+  const sign = n < 0 ? '-' : '';
+  return sign + String(Math.abs(Math.round(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+// One cell of a table. Money is $0.0000: four decimals show sub-cent calls without the noise
+// of all nine stored ones (CSV and JSON carry every digit).
+export function formatValue(value: unknown, format: ValueFormat): string {
+  if (value === null || value === undefined) return format === 'text' ? '(none)' : '-';
+  if (value === '') return '';
+  if (format === 'text') return String(value);
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n)) return String(value);
+  switch (format) {
+    case 'usd':
+      return `${n < 0 ? '-' : ''}$${Math.abs(n).toFixed(4)}`;
+    case 'count':
+    case 'tokens':
+      return thousands(n);
+    case 'ms':
+      return `${n.toFixed(1)} ms`;
+    case 'fraction':
+      return `${(n * 100).toFixed(2)}%`;
+    case 'percent':
+      return `${n.toFixed(2)}%`;
+    case 'ratio':
+      return n.toFixed(2);
+    case 'score':
+      return n.toFixed(3);
+  }
+}
+
+// Aligned columns, text to the left and numbers to the right, two spaces apart; a rule under the
+// header, and another above `footer` rows (totals) when there are any.
+export function formatTable(columns: ReportColumn[], rows: ReportRow[], footer: ReportRow[] = []): string {
+  const cells = (r: ReportRow) => columns.map((c) => formatValue(r[c.key], c.format));
+  const body = rows.map(cells);
+  const foot = footer.map(cells);
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...body.map((r) => r[i].length), ...foot.map((r) => r[i].length)));
+  const line = (r: string[]) =>
+    r
+      .map((cell, i) => (columns[i].format === 'text' ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  const out = [line(columns.map((c) => c.header)), rule, ...body.map(line)];
+  if (foot.length) out.push(rule, ...foot.map(line));
+  if (rows.length === 0) out.push('(no data in this range)');
+  return `${out.join('\n')}\n`;
+}
+
+// RFC 4180, values unformatted (full precision, no currency signs), empty for null.
+export function formatCsv(columns: ReportColumn[], rows: ReportRow[]): string {
+  return csvLines(
+    columns.map((c) => c.header),
+    rows.map((r) => columns.map((c) => r[c.key] ?? null)),
+  );
+}
+
+export function analyticsColumns(result: AnalyticsResult): ReportColumn[] {
+  return result.columns.map((c) => ({
+    key: c.name,
+    header: c.name,
+    format: c.kind === 'measure' && c.unit ? FORMAT_OF_UNIT[c.unit] : 'text',
+  }));
+}
+
+export function chargebackColumns(report: Pick<ChargebackReport, 'by'>): ReportColumn[] {
+  return [
+    ...report.by.map((d) => ({ key: d, header: d, format: 'text' as const })),
+    { key: 'requests', header: 'requests', format: 'count' },
+    { key: 'inputTokens', header: 'input_tokens', format: 'tokens' },
+    { key: 'outputTokens', header: 'output_tokens', format: 'tokens' },
+    { key: 'totalTokens', header: 'total_tokens', format: 'tokens' },
+    { key: 'costUsd', header: 'cost_usd', format: 'usd' },
+    { key: 'sharePct', header: 'share', format: 'percent' },
+    { key: 'unknownCostRequests', header: 'unknown_cost', format: 'count' },
+  ];
+}
+
+async function getText(target: ApiTarget, path: string): Promise<string> {
+  const headers: Record<string, string> = {};
+  if (target.key) headers.authorization = `Bearer ${target.key}`;
+  const url = new URL(path, target.url.endsWith('/') ? target.url : `${target.url}/`).toString();
+  let response: Response;
+  try {
+    response = await fetch(url, { headers });
+  } catch (err) {
+    if (isConnectionRefused(err)) throw Object.assign(new CliError(`no Lookout server answers at ${target.url}; start one with \`lookout serve\` or pass --url`), { cause: err });
+    throw err;
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;
+    } catch {
+      // not JSON: report the text
+    }
+    throw new CliError(`GET ${path} failed with ${response.status}: ${message}`);
+  }
+  return text;
+}
+
+function queryPath(measures: string[], opts: ReportOptions, orderBy: string, grouped: boolean): string {
+  const params = new URLSearchParams({ measures: measures.join(','), from: opts.since });
+  if (grouped) {
+    params.set('groupBy', opts.by);
+    params.set('orderBy', orderBy);
+  }
+  return `/api/v1/analytics/query?${params.toString()}`;
+}
+
+export async function runReport(kind: ReportKind, opts: ReportOptions, out: NodeJS.WritableStream): Promise<void> {
+  const target: ApiTarget = { url: opts.url, key: opts.key };
+  if (kind === 'chargeback') {
+    const params = new URLSearchParams({ by: opts.by, format: opts.format === 'csv' ? 'csv' : 'json' });
+    if (opts.month) params.set('month', opts.month);
+    const path = `/api/v1/reports/chargeback?${params.toString()}`;
+    if (opts.format === 'csv') {
+      out.write(await getText(target, path));
+      return;
+    }
+    const report = await apiCall<ChargebackReport>(target, 'GET', path);
+    if (opts.format === 'json') {
+      out.write(`${JSON.stringify(report, null, 2)}\n`);
+      return;
+    }
+    const totals: ReportRow = { ...report.totals, sharePct: report.rows.length ? 100 : 0 };
+    if (report.by.length) totals[report.by[0]] = 'TOTAL';
+    for (const d of report.by.slice(1)) totals[d] = '';
+    out.write(`Chargeback ${report.month} by ${report.by.join(', ')} (USD)\n`);
+    out.write(formatTable(chargebackColumns(report), report.rows as unknown as ReportRow[], [totals]));
+    return;
+  }
+
+  const measures = kind === 'cost' ? COST_MEASURES : LATENCY_MEASURES;
+  const orderBy = kind === 'cost' ? 'cost:desc' : 'requests:desc';
+  const result = await apiCall<AnalyticsResult>(target, 'GET', queryPath(measures, opts, orderBy, true));
+  if (opts.format === 'json') {
+    out.write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  const columns = analyticsColumns(result);
+  if (opts.format === 'csv') {
+    out.write(formatCsv(columns, result.rows));
+    return;
+  }
+  // The total comes from the server (one ungrouped query), not from adding rounded rows here;
+  // grouped by tag, rows overlap and would not add up anyway.
+  const total = await apiCall<AnalyticsResult>(target, 'GET', queryPath(measures, opts, orderBy, false));
+  const footer = total.rows.map((r) => {
+    const row: ReportRow = { ...r };
+    columns.forEach((c, i) => {
+      if (c.format === 'text') row[c.key] = i === 0 ? 'TOTAL' : '';
+    });
+    return row;
+  });
+  const from = new Date(result.fromMs).toISOString().replace('.000Z', 'Z');
+  const to = new Date(result.toMs).toISOString().replace('.000Z', 'Z');
+  out.write(`${kind === 'cost' ? 'Cost' : 'Latency'} by ${opts.by}, ${from} to ${to}\n`);
+  out.write(formatTable(columns, result.rows, footer));
+  if (result.truncated) out.write(`(only the first ${result.rows.length} rows are shown)\n`);
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// End-to-end tests: real server processes, real Prometheus. They start child processes that
+// each want a core, so files run one after another (this runs on 2-core machines).
+export default defineConfig({
+  test: {
+    include: ['test/e2e/**/*.test.ts'],
+    exclude: ['**/node_modules/**'],
+    fileParallelism: false,
+    maxWorkers: 1,
+    testTimeout: 300_000,
+    hookTimeout: 120_000,
+    teardownTimeout: 30_000,
+  },
+});
