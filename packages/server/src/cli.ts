@@ -1,0 +1,231 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError, loadConfig } from './config/config.ts';
+import { Pricer } from './enrich/pricing/index.ts';
+import { DuckDbStore } from './store/duckdb/store.ts';
+import { KEY_SCOPES, projectId, type KeyScope } from './store/store.ts';
+import { apiCall, CliError, defaultUrl, isConnectionRefused, type ApiTarget } from './cli/http.ts';
+import { runDemo } from './cli/demo.ts';
+import { runReport } from './cli/report.ts';
+import { startServer } from './server/serve.ts';
+import { backfillCosts, loadPriceOverrides } from './server/routes/pricing.ts';
+import { PROJECT_ID_PATTERN } from './server/routes/admin.ts';
+
+const program = new Command();
+program
+  .name('lookout')
+  .description('Self-hosted observability for LLM applications: traces, cost, latency, quality and alerts.')
+  .showHelpAfterError();
+
+function intOption(name: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min}`);
+    return n;
+  };
+}
+
+const urlOption = () => new Option('--url <url>', 'URL of the Lookout server').default(defaultUrl(), 'http://127.0.0.1:$LOOKOUT_PORT');
+const keyOption = () => new Option('--key <key>', 'API key (or LOOKOUT_API_KEY)').env('LOOKOUT_API_KEY');
+
+program
+  .command('serve')
+  .description('start the Lookout server (HTTP API, OTLP, /metrics) with the embedded store')
+  .option('-c, --config <file>', 'config file (YAML or JSON); also LOOKOUT_CONFIG')
+  .option('-p, --port <port>', 'port to listen on (default 4318; LOOKOUT_PORT)')
+  .option('--host <host>', 'address to listen on (default 127.0.0.1; LOOKOUT_HOST)')
+  .option('-d, --data-dir <dir>', 'data directory (default ./lookout-data; LOOKOUT_DATA_DIR)')
+  .action(async (opts: { config?: string; port?: string; host?: string; dataDir?: string }) => {
+    const config = loadConfig({ file: opts.config, flags: { port: opts.port, host: opts.host, dataDir: opts.dataDir } });
+    const server = await startServer(config);
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      server.ctx.logger.info({ event: 'shutdown', signal }, 'shutting down: draining acknowledged writes');
+      server.close().then(
+        () => process.exit(0),
+        (err) => {
+          server.ctx.logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+  });
+
+program
+  .command('demo')
+  .description('send realistic LLM traffic through the ingest API of a running server')
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .option('--days <n>', 'spread traffic over the past N days', intOption('--days', 1), 7)
+  .option('--calls <n>', 'number of LLM calls to generate', intOption('--calls', 1), 3000)
+  .option('--seed <n>', 'random seed (same seed, same traffic)', intOption('--seed', 0), 42)
+  .action(async (opts: { url: string; key?: string; days: number; calls: number; seed: number }) => {
+    const summary = await runDemo(opts, (line) => process.stderr.write(`${line}\n`));
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  });
+
+const formatOption = () => new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table');
+
+program
+  .command('report')
+  .description('print a cost, latency or chargeback report from a running server')
+  .addArgument(new Command().createArgument('<kind>', 'cost | latency | chargeback').choices(['cost', 'latency', 'chargeback']))
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .option('--since <duration>', 'time window back from now, e.g. 24h, 7d, 30d', '7d')
+  .option('--by <dimension>', 'group by: team, user, model, feature, department, application, provider, ...', 'team')
+  .option('--month <YYYY-MM>', 'month for the chargeback report (default: this month)')
+  .addOption(formatOption())
+  .action(async (kind: 'cost' | 'latency' | 'chargeback', opts: { url: string; key?: string; since: string; by: string; month?: string; format: 'table' | 'csv' | 'json' }) => {
+    await runReport(kind, opts, process.stdout);
+  });
+
+// Commands that change stored state go through a running server when there is one (the
+// embedded database has one writer), and open the data directory directly when there is not.
+async function viaServerOrStore<T>(target: ApiTarget, dataDir: string | undefined, viaApi: () => Promise<T>, viaStore: (store: DuckDbStore) => Promise<T>): Promise<T> {
+  try {
+    return await viaApi();
+  } catch (err) {
+    if (!(err instanceof CliError && isConnectionRefused(err.cause))) throw err;
+  }
+  const config = loadConfig({ flags: { dataDir } });
+  process.stderr.write(`no server at ${target.url}; working on ${config.dataDir} directly\n`);
+  const store = await DuckDbStore.open(config.dataDir, { memoryLimit: config.storage.memoryLimit });
+  try {
+    return await viaStore(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const keys = program.command('keys').description('manage API keys');
+keys
+  .command('create')
+  .description('create an API key for a project (the key is printed once and stored only as a hash)')
+  .requiredOption('--project <id>', 'project id (created if new)')
+  .addOption(new Option('--scope <scope>', 'what the key may do').choices([...KEY_SCOPES]).default('ingest'))
+  .option('--name <name>', 'a label for the key')
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .option('-d, --data-dir <dir>', 'data directory, used when no server is running')
+  .action(async (opts: { project: string; scope: KeyScope; name?: string; url: string; key?: string; dataDir?: string }) => {
+    if (!PROJECT_ID_PATTERN.test(opts.project)) throw new CliError(`--project '${opts.project}': use 1-63 characters of a-z, 0-9, _ and -`);
+    const created = await viaServerOrStore(
+      opts,
+      opts.dataDir,
+      () => apiCall<{ key: string; id: string; projectId: string; scope: string }>(opts, 'POST', '/api/v1/keys', { project: opts.project, scope: opts.scope, name: opts.name ?? null }),
+      async (store) => {
+        const { key, info } = await store.createApiKey(projectId(opts.project), opts.scope, opts.name ?? null);
+        return { key, ...info };
+      },
+    );
+    process.stdout.write(`${created.key}\n`);
+    process.stderr.write(`key ${created.id} for project '${created.projectId}' with scope '${created.scope}'. Store it now: it is not shown again.\n`);
+  });
+
+keys
+  .command('list')
+  .description('list the API keys of a project')
+  .requiredOption('--project <id>', 'project id')
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .action(async (opts: { project: string; url: string; key?: string }) => {
+    const res = await apiCall<{ keys: unknown[] }>(opts, 'GET', `/api/v1/keys?project=${encodeURIComponent(opts.project)}`);
+    process.stdout.write(`${JSON.stringify(res.keys, null, 2)}\n`);
+  });
+
+keys
+  .command('revoke')
+  .description('revoke an API key')
+  .argument('<keyId>', 'key id (from keys list)')
+  .requiredOption('--project <id>', 'project id')
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .action(async (keyId: string, opts: { project: string; url: string; key?: string }) => {
+    await apiCall(opts, 'DELETE', `/api/v1/keys/${encodeURIComponent(keyId)}?project=${encodeURIComponent(opts.project)}`);
+    process.stderr.write(`revoked ${keyId}\n`);
+  });
+
+const prices = program.command('prices').description('price catalog, overrides and re-costing');
+prices
+  .command('backfill')
+  .description('re-cost stored calls with the current prices (after adding a price for an unknown model)')
+  .option('--model <name...>', 're-cost only calls of these models (default: every call whose cost is unknown)')
+  .option('--all', 're-cost every stored call, not only unknown ones')
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .option('-d, --data-dir <dir>', 'data directory, used when no server is running')
+  .option('--prices-file <file>', 'price overrides file, used when no server is running (LOOKOUT_PRICES_FILE)')
+  .action(async (opts: { model?: string[]; all?: boolean; url: string; key?: string; dataDir?: string; pricesFile?: string }) => {
+    const result = await viaServerOrStore(
+      opts,
+      opts.dataDir,
+      () => apiCall<{ recosted: number }>(opts, 'POST', '/api/v1/pricing/backfill', { ...(opts.model ? { models: opts.model } : {}), all: Boolean(opts.all) }),
+      async (store) => {
+        const pricer = new Pricer();
+        await loadPriceOverrides(store, pricer, opts.pricesFile ?? process.env.LOOKOUT_PRICES_FILE ?? null);
+        let last = 0;
+        const { updated } = await backfillCosts(store, pricer, {
+          models: opts.model ?? null,
+          onlyUnknown: !opts.all && !opts.model,
+          onProgress: ({ done, total }) => {
+            if (done - last >= 50_000 || done === total) {
+              last = done;
+              process.stderr.write(`re-costing: ${done}/${total}\n`);
+            }
+          },
+        });
+        return { recosted: updated };
+      },
+    );
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  });
+
+prices
+  .command('unknown')
+  .description('list models seen without a price (their calls have unknown cost)')
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .action(async (opts: { url: string; key?: string }) => {
+    const res = await apiCall<{ models: unknown[] }>(opts, 'GET', '/api/v1/pricing/unknown-models');
+    process.stdout.write(`${JSON.stringify(res.models, null, 2)}\n`);
+  });
+
+prices
+  .command('add')
+  .description('add a price override (USD per million tokens); calls of that model are re-costed')
+  .requiredOption('--model <name>', "model name, or a prefix ending in '*'")
+  .option('--provider <id>', 'provider (default: any)')
+  .requiredOption('--input <usd>', 'input price per 1M tokens', Number)
+  .requiredOption('--output <usd>', 'output price per 1M tokens', Number)
+  .option('--cache-read <usd>', 'cached input price per 1M tokens', Number)
+  .option('--cache-write <usd>', 'cache write price per 1M tokens', Number)
+  .option('--from <date>', 'effective from (ISO date)', '2000-01-01T00:00:00Z')
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .action(async (opts: { model: string; provider?: string; input: number; output: number; cacheRead?: number; cacheWrite?: number; from: string; url: string; key?: string }) => {
+    const res = await apiCall(opts, 'POST', '/api/v1/pricing/overrides', {
+      model: opts.model,
+      provider: opts.provider ?? null,
+      inputPerMtokUsd: opts.input,
+      outputPerMtokUsd: opts.output,
+      cacheReadPerMtokUsd: opts.cacheRead ?? null,
+      cacheWritePerMtokUsd: opts.cacheWrite ?? null,
+      effectiveFrom: opts.from,
+      effectiveTo: null,
+    });
+    process.stdout.write(`${JSON.stringify(res)}\n`);
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof CliError) {
+    process.stderr.write(`lookout: ${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`lookout: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});
