@@ -220,25 +220,22 @@ export class DuckDbStore implements Store {
   }
 
   async listScores(project: ProjectId, filter: { traceId?: string }, page: Page): Promise<ScoreRecord[]> {
-    const params: SqlParams = { project, limit: page.limit, offset: page.offset };
-    let where = 'project_id = $project';
-    if (filter.traceId) {
-      where += ' AND trace_id = $traceId';
-      params.traceId = filter.traceId;
-    }
-    const rows = await this.db.all(`SELECT ${SCORE_COLUMNS} FROM scores WHERE ${where} ORDER BY timestamp DESC, id LIMIT $limit OFFSET $offset`, params);
-    return rows.map(rowToScore);
+    return (await this.listLinked('scores', SCORE_COLUMNS, project, filter, page)).map(rowToScore);
   }
 
   async listLogs(project: ProjectId, filter: { traceId?: string }, page: Page): Promise<LogRecord[]> {
+    return (await this.listLinked('logs', LOG_COLUMNS, project, filter, page)).map(rowToLog);
+  }
+
+  // Scores and logs: newest first, optionally of one trace.
+  private listLinked(table: 'scores' | 'logs', columns: string, project: ProjectId, filter: { traceId?: string }, page: Page): Promise<Row[]> {
     const params: SqlParams = { project, limit: page.limit, offset: page.offset };
     let where = 'project_id = $project';
     if (filter.traceId) {
       where += ' AND trace_id = $traceId';
       params.traceId = filter.traceId;
     }
-    const rows = await this.db.all(`SELECT ${LOG_COLUMNS} FROM logs WHERE ${where} ORDER BY timestamp DESC, id LIMIT $limit OFFSET $offset`, params);
-    return rows.map(rowToLog);
+    return this.db.all(`SELECT ${columns} FROM ${table} WHERE ${where} ORDER BY timestamp DESC, id LIMIT $limit OFFSET $offset`, params);
   }
 
   async listProjects(): Promise<Project[]> {
