@@ -32,6 +32,10 @@ export class DuckDb {
     const instance = await DuckDBInstance.create(path, {
       memory_limit: options.memoryLimit ?? '1GB',
       threads: '2',
+      // Each checkpoint rewrites the newest, partly filled row group; with the default 16 MB
+      // write-ahead log that happened every few seconds under ingest. Replaying a 256 MB log at
+      // start takes a few seconds.
+      checkpoint_threshold: '256MB',
     });
     const writer = await instance.connect();
     const readers: DuckDBConnection[] = [];
