@@ -91,10 +91,10 @@ export class IngestPipeline {
   }
 
   private count(batch: WriteBatch, result: WriteResult, source: string): void {
-    const now = Date.now();
-    batch.spans.forEach((s, i) => {
-      if (result.spans[i] === 'accepted') this.metrics.recordSpan(s, now);
-    });
+    this.metrics.recordSpans(
+      batch.spans.filter((_, i) => result.spans[i] === 'accepted'),
+      Date.now(),
+    );
     batch.scores.forEach((s, i) => {
       if (result.scores[i] === 'accepted') this.metrics.recordScore(s);
     });

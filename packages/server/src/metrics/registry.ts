@@ -166,33 +166,61 @@ export class LookoutMetrics {
     });
   }
 
-  // Called once per span after it is committed, so the counters count stored data exactly once.
-  recordSpan(s: SpanRecord, nowMs: number): void {
-    const provider = this.providers.get(s.provider);
-    const model = this.models.get(effectiveModel(s));
-    this.requests.inc({ provider, model, kind: s.kind, status: s.status });
-    const u = s.usage;
-    const labels = { provider, model };
-    if (u.input) this.tokens.inc({ ...labels, type: 'input' }, u.input);
-    if (u.output) this.tokens.inc({ ...labels, type: 'output' }, u.output);
-    if (u.cacheRead) {
-      this.tokens.inc({ ...labels, type: 'cache_read' }, u.cacheRead);
-      this.cacheReadTokens.inc(labels, u.cacheRead);
+  // Called with the spans of one commit, after it is committed, so the counters count stored
+  // data exactly once. Increments are summed per label set first: one counter update per label
+  // set and batch instead of several per span (prom-client hashes the labels on every call).
+  recordSpans(spans: Iterable<SpanRecord>, nowMs: number): void {
+    const requests = new Map<string, number>();
+    const tokens = new Map<string, number>();
+    const cost = new Map<string, number>();
+    const unknown = new Map<string, number>();
+    const errors = new Map<string, number>();
+    const add = (m: Map<string, number>, key: string, v: number) => m.set(key, (m.get(key) ?? 0) + v);
+    const nowS = nowMs / 1000;
+    for (const s of spans) {
+      const provider = this.providers.get(s.provider);
+      const model = this.models.get(effectiveModel(s));
+      const pm = `${provider}\u0000${model}`;
+      add(requests, `${pm}\u0000${s.kind}\u0000${s.status}`, 1);
+      const u = s.usage;
+      if (u.input) add(tokens, `${pm}\u0000input`, u.input);
+      if (u.output) add(tokens, `${pm}\u0000output`, u.output);
+      if (u.cacheRead) add(tokens, `${pm}\u0000cache_read`, u.cacheRead);
+      if (u.cacheWrite) add(tokens, `${pm}\u0000cache_write`, u.cacheWrite);
+      if (u.reasoning) add(tokens, `${pm}\u0000reasoning`, u.reasoning);
+      if (u.audio) add(tokens, `${pm}\u0000audio`, u.audio);
+      if (s.cost.totalNanoUsd !== null) add(cost, pm, s.cost.totalNanoUsd);
+      else if (s.cost.status === 'unknown_model') add(unknown, pm, 1);
+      if (s.kind === 'generation' || s.kind === 'embedding') {
+        this.duration.observe({ provider, model }, (s.endUs - s.startUs) / 1e6);
+        if (s.ttftMs !== null) this.ttft.observe({ provider, model }, s.ttftMs / 1000);
+      }
+      if (s.status === 'error') add(errors, `${pm}\u0000${s.errorClass ?? 'other'}`, 1);
+      this.ingestLagSeconds.observe(Math.max(0, nowS - s.endUs / 1e6));
     }
-    if (u.cacheWrite) this.tokens.inc({ ...labels, type: 'cache_write' }, u.cacheWrite);
-    if (u.reasoning) this.tokens.inc({ ...labels, type: 'reasoning' }, u.reasoning);
-    if (u.audio) this.tokens.inc({ ...labels, type: 'audio' }, u.audio);
-    if (s.cost.totalNanoUsd !== null) this.costUsd.inc(labels, s.cost.totalNanoUsd / NANO_PER_USD);
-    else if (s.cost.status === 'unknown_model') this.unknownCost.inc(labels);
-    if (s.kind === 'generation' || s.kind === 'embedding') {
-      this.duration.observe(labels, (s.endUs - s.startUs) / 1e6);
-      if (s.ttftMs !== null) this.ttft.observe(labels, s.ttftMs / 1000);
+    const split = (key: string) => key.split('\u0000');
+    for (const [k, n] of requests) {
+      const [provider, model, kind, status] = split(k);
+      this.requests.inc({ provider, model, kind, status }, n);
     }
-    if (s.status === 'error') {
-      this.errors.inc({ ...labels, error_class: s.errorClass ?? 'other' });
-      if (s.errorClass === 'rate_limit') this.rateLimitHits.inc({ provider });
+    for (const [k, n] of tokens) {
+      const [provider, model, type] = split(k);
+      this.tokens.inc({ provider, model, type }, n);
+      if (type === 'cache_read') this.cacheReadTokens.inc({ provider, model }, n);
     }
-    this.ingestLagSeconds.observe(Math.max(0, nowMs / 1000 - s.endUs / 1e6));
+    for (const [k, nano] of cost) {
+      const [provider, model] = split(k);
+      this.costUsd.inc({ provider, model }, nano / NANO_PER_USD);
+    }
+    for (const [k, n] of unknown) {
+      const [provider, model] = split(k);
+      this.unknownCost.inc({ provider, model }, n);
+    }
+    for (const [k, n] of errors) {
+      const [provider, model, errorClass] = split(k);
+      this.errors.inc({ provider, model, error_class: errorClass }, n);
+      if (errorClass === 'rate_limit') this.rateLimitHits.inc({ provider }, n);
+    }
   }
 
   recordScore(s: ScoreRecord): void {
