@@ -714,7 +714,7 @@ function codeReview(t: TraceContext, t0: number, forced: 'pii' | 'injection' | n
           spec: DEMO_MODELS.reasoning,
           input: context,
           output: tokens(rng, 420, 0.45, 30, 4_000),
-          reasoning: tokens(rng, 1_400, 0.6, 64, 20_000),
+          reasoning: tokens(rng, 1_000, 0.6, 64, 20_000),
           cacheRead: step > 0 ? openAiCached(rng, context, 0.9) : openAiCached(rng, context, 0.2),
           stream: false,
           messages: messages('code-review', `${request} (step ${step + 1})`, 'diff: +120 −45 lines'),
