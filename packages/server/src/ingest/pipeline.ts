@@ -3,19 +3,31 @@ import type { SpanRecord } from '../domain/span.ts';
 import type { Pricer } from '../enrich/pricing/index.ts';
 import type { LookoutMetrics } from '../metrics/registry.ts';
 import { ApiError } from '../server/errors.ts';
-import type { Store, WriteBatch, WriteResult } from '../store/store.ts';
+import type { ItemOutcome, LoadFiles, Store, WriteBatch, WriteResult } from '../store/store.ts';
+import type { Journal, Segment } from './journal.ts';
 
-// The shared back half of every ingest path: price, queue, commit, count.
+// The shared back half of every ingest path: price, de-duplicate, journal, acknowledge, load.
 //
-// Requests are queued and committed together: while one transaction commits, the next
-// requests gather, and the next flush takes all of them (up to maxWriteBatchRows) in one
-// transaction. A request's promise resolves only after the transaction holding its rows has
-// committed, so an acknowledgement always means "on disk". The queue is bounded in rows;
-// past the bound a request is refused at once with 429 and Retry-After instead of growing memory.
+// Acknowledging: requests queue up and are taken together (group commit). For a group, records
+// already stored or already in the journal are marked duplicates; the rest are encoded in the
+// store's load format and appended to the journal as one fsynced segment. Only then are the
+// requests answered, so a 2xx always means "on disk" and survives kill -9.
+//
+// Loading: a second loop loads every segment not loaded yet into the store in one transaction
+// and then deletes the segment files. Its batches grow with the load, so the store's fixed cost
+// per commit is paid once per load rather than once per request.
+//
+// Reading: `caughtUp()` resolves once everything acknowledged before the call is loaded, so a
+// read that waits for it sees every write that was acknowledged before it (read-your-writes).
+//
+// Bounded: rows waiting for acknowledgement plus rows journaled but not loaded may not exceed
+// maxQueueRows; past that a request is refused at once with 429 and Retry-After.
 
 export interface PipelineOptions {
   maxQueueRows: number;
   maxWriteBatchRows: number;
+  // Rows loaded into the store in one transaction at most.
+  maxLoadRows?: number;
 }
 
 interface Pending {
@@ -25,34 +37,73 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+interface JournaledSegment extends Segment {
+  keys: string[];
+}
+
 const QUEUE_FULL_RETRY_AFTER_S = 1;
 const STORE_ERROR_RETRY_AFTER_S = 5;
+const LOAD_RETRY_MS = 1_000;
+const DEFAULT_MAX_LOAD_ROWS = 100_000;
+const DEFAULT_LOAD_LINGER_MS = 250;
 
 function rowsOf(b: WriteBatch): number {
   return b.spans.length + b.scores.length + b.logs.length;
 }
 
+const spanKey = (s: SpanRecord) => `s\u0000${s.projectId}\u0000${s.traceId}\u0000${s.spanId}`;
+const eventKey = (kind: string, r: { projectId: string; id: string }) => `${kind}\u0000${r.projectId}\u0000${r.id}`;
+
 export class IngestPipeline {
   private readonly store: Store;
+  private readonly journal: Journal;
   private readonly pricer: Pricer;
   private readonly metrics: LookoutMetrics;
   private readonly logger: Logger;
-  private readonly options: PipelineOptions;
+  private readonly options: Required<PipelineOptions>;
   private readonly pending: Pending[] = [];
   private queuedRows = 0;
-  private flushing: Promise<void> | null = null;
+  private journaledRows = 0;
+  // Keys of records journaled but not loaded yet: the store cannot see them, the journal can.
+  private readonly journaledKeys = new Set<string>();
+  private readonly toLoad: JournaledSegment[] = [];
+  private lastJournaledSeq = 0;
+  private lastLoadedSeq = 0;
+  private readonly waiters: { seq: number; resolve: () => void }[] = [];
+  private acking: Promise<void> | null = null;
+  private loading: Promise<void> | null = null;
   private closed = false;
 
-  constructor(deps: { store: Store; pricer: Pricer; metrics: LookoutMetrics; logger: Logger }, options: PipelineOptions) {
+  constructor(
+    deps: { store: Store; journal: Journal; pricer: Pricer; metrics: LookoutMetrics; logger: Logger },
+    options: PipelineOptions,
+  ) {
     this.store = deps.store;
+    this.journal = deps.journal;
     this.pricer = deps.pricer;
     this.metrics = deps.metrics;
     this.logger = deps.logger;
-    this.options = options;
+    this.options = { maxLoadRows: DEFAULT_MAX_LOAD_ROWS, ...options };
   }
 
   get queueDepth(): number {
-    return this.queuedRows;
+    return this.queuedRows + this.journaledRows;
+  }
+
+  // Loads what an earlier run journaled but may not have loaded. Call before taking requests.
+  async recover(): Promise<number> {
+    const leftovers = this.journal.takeLeftovers();
+    if (!leftovers.length) return 0;
+    const files: LoadFiles = { spans: [], scores: [], logs: [] };
+    for (const seg of leftovers) {
+      files.spans.push(...seg.files.spans);
+      files.scores.push(...seg.files.scores);
+      files.logs.push(...seg.files.logs);
+    }
+    await this.store.load(files, null, { replay: true });
+    await this.journal.remove(leftovers);
+    this.logger.info({ event: 'journal_recovered', segments: leftovers.length }, 'loaded journal segments left by the previous run');
+    return leftovers.length;
   }
 
   // Costs spans that do not carry a caller-reported cost.
@@ -63,7 +114,8 @@ export class IngestPipeline {
     }
   }
 
-  // Prices, queues and commits one batch. Resolves with per-record outcomes once committed.
+  // Prices, de-duplicates and journals one batch. Resolves with per-record outcomes once the
+  // accepted records are on disk.
   async submit(batch: WriteBatch, source: string): Promise<WriteResult> {
     const rows = rowsOf(batch);
     if (this.closed) {
@@ -71,11 +123,11 @@ export class IngestPipeline {
       throw new ApiError('shutting_down', 'the server is shutting down; retry against the new instance', { retryAfterSeconds: 1 });
     }
     if (rows === 0) return { spans: [], scores: [], logs: [] };
-    if (this.queuedRows + rows > this.options.maxQueueRows) {
+    if (this.queueDepth + rows > this.options.maxQueueRows) {
       this.metrics.dropped.inc({ reason: 'queue_full' }, rows);
       throw new ApiError(
         'queue_full',
-        `the write queue holds ${this.queuedRows} rows (limit ${this.options.maxQueueRows}); retry after ${QUEUE_FULL_RETRY_AFTER_S}s`,
+        `the write queue holds ${this.queueDepth} rows (limit ${this.options.maxQueueRows}); retry after ${QUEUE_FULL_RETRY_AFTER_S}s`,
         { retryAfterSeconds: QUEUE_FULL_RETRY_AFTER_S },
       );
     }
@@ -83,11 +135,22 @@ export class IngestPipeline {
     const result = await new Promise<WriteResult>((resolve, reject) => {
       this.pending.push({ batch, rows, resolve, reject });
       this.queuedRows += rows;
-      this.metrics.queueDepth.set(this.queuedRows);
-      this.kick();
+      this.updateDepth();
+      this.kickAck();
     });
     this.count(batch, result, source);
     return result;
+  }
+
+  // Resolves when everything acknowledged before this call is loaded into the store.
+  caughtUp(): Promise<void> {
+    const target = this.lastJournaledSeq;
+    if (this.lastLoadedSeq >= target) return Promise.resolve();
+    return new Promise<void>((resolve) => this.waiters.push({ seq: target, resolve }));
+  }
+
+  private updateDepth(): void {
+    this.metrics.queueDepth.set(this.queueDepth);
   }
 
   private count(batch: WriteBatch, result: WriteResult, source: string): void {
@@ -110,15 +173,15 @@ export class IngestPipeline {
     }
   }
 
-  private kick(): void {
-    if (this.flushing) return;
-    this.flushing = this.flushLoop().finally(() => {
-      this.flushing = null;
-      if (this.pending.length) this.kick();
+  private kickAck(): void {
+    if (this.acking) return;
+    this.acking = this.ackLoop().finally(() => {
+      this.acking = null;
+      if (this.pending.length) this.kickAck();
     });
   }
 
-  private async flushLoop(): Promise<void> {
+  private async ackLoop(): Promise<void> {
     while (this.pending.length) {
       const group: Pending[] = [];
       let rows = 0;
@@ -127,47 +190,151 @@ export class IngestPipeline {
         group.push(p);
         rows += p.rows;
       }
-      const merged: WriteBatch = { spans: [], scores: [], logs: [] };
-      for (const p of group) {
-        for (const s of p.batch.spans) merged.spans.push(s);
-        for (const s of p.batch.scores) merged.scores.push(s);
-        for (const l of p.batch.logs) merged.logs.push(l);
-      }
-      const started = performance.now();
       try {
-        const result = await this.store.write(merged);
-        this.metrics.storeWriteSeconds.observe((performance.now() - started) / 1000);
-        this.metrics.storeWriteRows.observe(rows);
-        let sp = 0;
-        let sc = 0;
-        let lg = 0;
-        for (const p of group) {
-          p.resolve({
-            spans: result.spans.slice(sp, (sp += p.batch.spans.length)),
-            scores: result.scores.slice(sc, (sc += p.batch.scores.length)),
-            logs: result.logs.slice(lg, (lg += p.batch.logs.length)),
-          });
-        }
+        await this.acknowledge(group);
       } catch (err) {
-        this.logger.error({ err, rows }, 'store write failed; the batch was not acknowledged');
+        this.logger.error({ err, rows }, 'journal write failed; the batch was not acknowledged');
         this.metrics.dropped.inc({ reason: 'store_error' }, rows);
-        const apiError = new ApiError('store_unavailable', `the store could not commit the batch: ${(err as Error).message}`, {
+        const apiError = new ApiError('store_unavailable', `the batch could not be written to disk: ${(err as Error).message}`, {
           retryAfterSeconds: STORE_ERROR_RETRY_AFTER_S,
         });
         for (const p of group) p.reject(apiError);
       } finally {
         this.queuedRows -= rows;
-        this.metrics.queueDepth.set(this.queuedRows);
+        this.updateDepth();
       }
     }
   }
 
-  // Stops taking new batches and waits until everything already queued is committed.
-  async drain(): Promise<void> {
-    this.closed = true;
-    while (this.flushing || this.pending.length) {
-      if (this.flushing) await this.flushing;
-      else this.kick();
+  private async acknowledge(group: Pending[]): Promise<void> {
+    const started = performance.now();
+    // Candidates: first occurrence in the group, not in the journal already.
+    const seen = new Set<string>();
+    const candidates: WriteBatch = { spans: [], scores: [], logs: [] };
+    const candidateKeys = { spans: [] as string[], scores: [] as string[], logs: [] as string[] };
+    const consider = <T>(kind: 'spans' | 'scores' | 'logs', record: T, key: string) => {
+      if (seen.has(key) || this.journaledKeys.has(key)) return;
+      seen.add(key);
+      (candidates[kind] as T[]).push(record);
+      candidateKeys[kind].push(key);
+    };
+    for (const p of group) {
+      for (const s of p.batch.spans) consider('spans', s, spanKey(s));
+      for (const s of p.batch.scores) consider('scores', s, eventKey('score', s));
+      for (const l of p.batch.logs) consider('logs', l, eventKey('log', l));
     }
+    const stored = await this.store.findStored(candidates);
+    const fresh: WriteBatch = { spans: [], scores: [], logs: [] };
+    const freshKeys: string[] = [];
+    for (const kind of ['spans', 'scores', 'logs'] as const) {
+      (candidates[kind] as unknown[]).forEach((r, i) => {
+        if (stored[kind][i]) return;
+        (fresh[kind] as unknown[]).push(r);
+        freshKeys.push(candidateKeys[kind][i]);
+      });
+    }
+    const accepted = new Set(freshKeys);
+    const freshRows = rowsOf(fresh);
+    if (freshRows) {
+      const seg = await this.journal.append(this.store.encode(fresh, Date.now() * 1000), freshRows);
+      for (const k of freshKeys) this.journaledKeys.add(k);
+      this.journaledRows += freshRows;
+      this.lastJournaledSeq = seg.seq;
+      this.toLoad.push({ ...seg, keys: freshKeys });
+      this.kickLoad();
+    }
+    this.metrics.journalWriteSeconds.observe((performance.now() - started) / 1000);
+    // Outcomes: a key is accepted once, for its first occurrence; every other is a duplicate.
+    for (const p of group) {
+      const outcome = <T>(records: T[], key: (r: T) => string): ItemOutcome[] =>
+        records.map((r) => {
+          const k = key(r);
+          if (!accepted.has(k)) return 'duplicate';
+          accepted.delete(k);
+          return 'accepted';
+        });
+      p.resolve({
+        spans: outcome(p.batch.spans, spanKey),
+        scores: outcome(p.batch.scores, (s) => eventKey('score', s)),
+        logs: outcome(p.batch.logs, (l) => eventKey('log', l)),
+      });
+    }
+  }
+
+  // One load at a time; rows journaled meanwhile go into the next one, so under load each load
+  // carries many requests' rows. (Letting rows gather longer before loading was measured: the
+  // larger loads hold DuckDB's threads longer and the acknowledgement path's duplicate lookup
+  // waits behind them, which cost more latency than it saved.)
+  private loadPaused = false;
+
+  private kickLoad(): void {
+    if (this.loading || this.loadPaused || !this.toLoad.length) return;
+    this.loading = this.loadLoop().finally(() => {
+      this.loading = null;
+      this.kickLoad();
+    });
+  }
+
+  // One load: every segment waiting, up to maxLoadRows.
+  private async loadLoop(): Promise<void> {
+    if (this.toLoad.length) {
+      const segments: JournaledSegment[] = [];
+      let rows = 0;
+      while (this.toLoad.length && (segments.length === 0 || rows + this.toLoad[0].rows <= this.options.maxLoadRows)) {
+        const seg = this.toLoad.shift()!;
+        segments.push(seg);
+        rows += seg.rows;
+      }
+      const files: LoadFiles = { spans: [], scores: [], logs: [] };
+      let window: [number, number] | null = null;
+      for (const seg of segments) {
+        files.spans.push(...seg.files.spans);
+        files.scores.push(...seg.files.scores);
+        files.logs.push(...seg.files.logs);
+        if (seg.spanWindowUs) window = window ? [Math.min(window[0], seg.spanWindowUs[0]), Math.max(window[1], seg.spanWindowUs[1])] : seg.spanWindowUs;
+      }
+      const started = performance.now();
+      try {
+        await this.store.load(files, window);
+      } catch (err) {
+        // The rows are safe in the journal: put the segments back and try again shortly.
+        this.logger.error({ err, rows, segments: segments.length }, 'loading the journal into the store failed; retrying');
+        this.toLoad.unshift(...segments);
+        this.loadPaused = true;
+        setTimeout(() => {
+          this.loadPaused = false;
+          this.kickLoad();
+        }, LOAD_RETRY_MS).unref();
+        return;
+      }
+      this.metrics.storeWriteSeconds.observe((performance.now() - started) / 1000);
+      this.metrics.storeWriteRows.observe(rows);
+      await this.journal.remove(segments);
+      for (const seg of segments) for (const k of seg.keys) this.journaledKeys.delete(k);
+      this.journaledRows -= rows;
+      this.lastLoadedSeq = segments[segments.length - 1].seq;
+      this.updateDepth();
+      for (let i = this.waiters.length - 1; i >= 0; i--) {
+        if (this.waiters[i].seq <= this.lastLoadedSeq) this.waiters.splice(i, 1)[0].resolve();
+      }
+    }
+  }
+
+  // Stops taking new batches, acknowledges what is queued, and loads everything journaled. If
+  // the store keeps refusing the load, gives up after `loadDeadlineMs`: the rows stay in the
+  // journal and are loaded at the next start.
+  async drain(loadDeadlineMs = 30_000): Promise<void> {
+    this.closed = true;
+    while (this.acking || this.pending.length) {
+      if (this.acking) await this.acking;
+      else this.kickAck();
+    }
+    const deadline = Date.now() + loadDeadlineMs;
+    while ((this.loading || this.toLoad.length) && Date.now() < deadline) {
+      if (this.loading) await this.loading;
+      else if (this.loadPaused) await new Promise((r) => setTimeout(r, LOAD_RETRY_MS / 10));
+      else this.kickLoad();
+    }
+    if (this.toLoad.length) this.logger.warn({ event: 'journal_left', segments: this.toLoad.length }, 'journal segments left for the next start');
   }
 }

@@ -48,6 +48,7 @@ export class LookoutMetrics {
   readonly queueDepth: Gauge;
   readonly dropped: Counter<'reason'>;
   readonly storeWriteSeconds: Histogram;
+  readonly journalWriteSeconds: Histogram;
   readonly storeWriteRows: Histogram;
   readonly ingestLagSeconds: Histogram;
   readonly httpRequests: Counter<'route' | 'method' | 'status'>;
@@ -131,7 +132,7 @@ export class LookoutMetrics {
     });
     this.queueDepth = new Gauge({
       name: 'lookout_ingest_queue_depth',
-      help: 'Rows waiting to be committed to the store.',
+      help: 'Rows waiting to be acknowledged or acknowledged but not yet loaded into the store.',
       registers,
     });
     this.dropped = new Counter({
@@ -142,14 +143,20 @@ export class LookoutMetrics {
     });
     this.storeWriteSeconds = new Histogram({
       name: 'lookout_store_write_duration_seconds',
-      help: 'Time to commit one write batch to the store.',
+      help: 'Time to load one batch of journaled rows into the store (one transaction).',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.journalWriteSeconds = new Histogram({
+      name: 'lookout_ingest_journal_write_duration_seconds',
+      help: 'Time to de-duplicate a group of requests and write it to the journal with fsync: the durable part of an acknowledgement.',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
     });
     this.storeWriteRows = new Histogram({
       name: 'lookout_store_write_batch_rows',
-      help: 'Rows committed per write batch.',
-      buckets: [1, 10, 50, 100, 500, 1000, 5000, 10000, 20000],
+      help: 'Rows loaded into the store per transaction.',
+      buckets: [1, 10, 50, 100, 500, 1000, 5000, 10000, 20000, 50000, 100000],
       registers,
     });
     this.ingestLagSeconds = new Histogram({

@@ -16,6 +16,7 @@ const KEY_CACHE_TTL_MS = 30_000;
 const KEY_CACHE_MAX = 1_000;
 
 const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+const INGEST_PATHS = new Set(['/api/v1/ingest']);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -98,6 +99,13 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
     request.auth = { projectId: cached.info.projectId, scope: cached.info.scope, keyId: cached.info.id };
   });
 
+  // Read-your-writes: anything that reads stored data first waits until every write that was
+  // acknowledged before the request is loaded into the store (usually at once).
+  app.addHook('preHandler', async (request) => {
+    const url = request.routeOptions.url ?? '';
+    if (url.startsWith('/api/') && !INGEST_PATHS.has(url)) await ctx.pipeline.caughtUp();
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     ctx.metrics.httpRequests.inc({ route: request.routeOptions.url ?? 'unmatched', method: request.method, status: String(reply.statusCode) });
     const level = reply.statusCode >= 500 ? 'error' : reply.statusCode >= 400 ? 'warn' : 'debug';
@@ -132,8 +140,13 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   let ready = true;
-  app.addHook('onClose', async () => {
+  // Closing: connections busy now would otherwise sit idle in keep-alive after their response
+  // and hold the close open; tell each client to close its connection with this response.
+  app.addHook('preClose', async () => {
     ready = false;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (!ready) reply.header('connection', 'close');
   });
   app.get('/readyz', async (_request, reply) => {
     if (!ready) {

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { keysRequired, type LookoutConfig } from '../config/config.ts';
 import { Pricer } from '../enrich/pricing/index.ts';
+import { Journal } from '../ingest/journal.ts';
 import { IngestPipeline } from '../ingest/pipeline.ts';
+import { join } from 'node:path';
 import { LookoutMetrics } from '../metrics/registry.ts';
 import { DuckDbStore } from '../store/duckdb/store.ts';
 import { DEFAULT_PROJECT, type Store } from '../store/store.ts';
@@ -29,15 +31,20 @@ export function createLogger(level: LookoutConfig['logLevel']): Logger {
   });
 }
 
-export async function createContext(config: LookoutConfig, logger: Logger, store?: Store): Promise<AppContext> {
+// `journalDir` defaults to <dataDir>/journal; tests on an in-memory store pass a temp dir.
+export async function createContext(config: LookoutConfig, logger: Logger, store?: Store, journalDir?: string): Promise<AppContext> {
   const theStore = store ?? (await DuckDbStore.open(config.dataDir, { memoryLimit: config.storage.memoryLimit }));
   const pricer = new Pricer();
   await loadPriceOverrides(theStore, pricer, config.pricing.overridesFile);
   const metrics = new LookoutMetrics();
+  const journal = await Journal.open(journalDir ?? join(config.dataDir, 'journal'));
   const pipeline = new IngestPipeline(
-    { store: theStore, pricer, metrics, logger },
+    { store: theStore, journal, pricer, metrics, logger },
     { maxQueueRows: config.ingest.maxQueueRows, maxWriteBatchRows: config.ingest.maxWriteBatchRows },
   );
+  // Whatever the last run acknowledged but had not loaded goes into the store before anything
+  // new is accepted, so duplicates of it are recognised.
+  await pipeline.recover();
   return { config, store: theStore, pricer, pipeline, metrics, logger };
 }
 

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { loadConfig, type ConfigInput } from '../config/config.ts';
@@ -16,7 +19,7 @@ export interface TestApp {
 export async function makeTestApp(flags: Partial<Record<string, unknown>> & Partial<ConfigInput> = {}): Promise<TestApp> {
   const config = loadConfig({ env: {}, flags: { dataDir: '/nonexistent-test-dir', logLevel: 'silent', ...flags } });
   const store = await DuckDbStore.open(null);
-  const ctx = await createContext(config, pino({ level: 'silent' }), store);
+  const ctx = await createContext(config, pino({ level: 'silent' }), store, mkdtempSync(join(tmpdir(), 'lookout-journal-')));
   const app = await buildApp(ctx);
   await app.ready();
   return {

@@ -122,14 +122,14 @@ export function logRow(l: LogRecord): Record<string, unknown> {
   };
 }
 
-// `SELECT <columns in table order> FROM read_json('<file>', ...)`.
-export function readJsonSelect(cols: JsonColumns, file: string): string {
+// `SELECT <columns> FROM read_json(['<file>', ...], ...)`.
+export function readJsonSelect(cols: JsonColumns, files: string | string[]): string {
   const columns = Object.entries(cols.types)
     .map(([k, t]) => `${k}: '${t}'`)
     .join(', ');
-  const escaped = file.replace(/'/g, "''");
+  const list = (Array.isArray(files) ? files : [files]).map((f) => `'${f.replace(/'/g, "''")}'`).join(', ');
   return `SELECT ${Object.values(cols.select).join(', ')}
-    FROM read_json('${escaped}', format = 'newline_delimited', columns = {${columns}})`;
+    FROM read_json([${list}], format = 'newline_delimited', columns = {${columns}})`;
 }
 
 // Reading back. Timestamps are selected as epoch microseconds (see SPAN_COLUMNS).

@@ -7,6 +7,9 @@ import { listValue } from '@duckdb/node-api';
 import type { SpanRecord } from '../../domain/span.ts';
 import type {
   ApiKeyInfo,
+  EncodedBatch,
+  LoadFiles,
+  StoredFlags,
   ItemOutcome,
   KeyScope,
   Page,
@@ -73,15 +76,19 @@ function firstOccurrences<T>(items: T[], key: (t: T) => string): { unique: T[]; 
   return { unique, outcome, index };
 }
 
-function markAccepted(
-  group: { outcome: ItemOutcome[]; index: Map<string, number> },
-  inserted: Row[],
-  key: (r: Row) => string,
-): void {
-  for (const r of inserted) {
-    const i = group.index.get(key(r));
-    if (i !== undefined) group.outcome[i] = 'accepted';
+function spanWindow(spans: SpanRecord[]): [number, number] | null {
+  if (!spans.length) return null;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of spans) {
+    if (s.startUs < lo) lo = s.startUs;
+    if (s.startUs > hi) hi = s.startUs;
   }
+  return [Math.trunc(lo), Math.trunc(hi)];
+}
+
+function fileList(files: string[]): string {
+  return `[${files.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ')}]`;
 }
 
 function spanFilterSql(project: ProjectId, f: SpanFilter): { where: string; params: Record<string, string | number> } {
@@ -136,58 +143,113 @@ export class DuckDbStore implements Store {
     const spans = firstOccurrences(batch.spans, spanKey);
     const scores = firstOccurrences(batch.scores, eventKey);
     const logs = firstOccurrences(batch.logs, eventKey);
-    const nowUs = Date.now() * 1000;
-    await this.db.transaction(async () => {
-      if (spans.unique.length) {
-        let lo = Infinity;
-        let hi = -Infinity;
-        for (const s of spans.unique) {
-          if (s.startUs < lo) lo = s.startUs;
-          if (s.startUs > hi) hi = s.startUs;
-        }
-        // Which of these spans are stored already? Retries carry the same start time, so the
-        // lookup only needs the batch's time window, where the zone maps skip older row groups.
-        // The answer is usually empty, and cheaper than having the insert return every row.
-        const existing = await this.db.writeAll(
-          `SELECT project_id, trace_id, span_id FROM spans
-           WHERE start_time BETWEEN make_timestamp($lo) AND make_timestamp($hi) AND span_id IN (SELECT unnest($spanIds))`,
-          { lo: Math.trunc(lo), hi: Math.trunc(hi), spanIds: listValue(spans.unique.map((s) => s.spanId)) },
-        );
-        const stored = new Set(existing.map((r) => `${r.project_id}\u0000${r.trace_id}\u0000${r.span_id}`));
-        const fresh = stored.size ? spans.unique.filter((s) => !stored.has(spanKey(s))) : spans.unique;
-        if (fresh.length) {
-          await this.stageFile('spans', fresh.map((s) => spanRow(s, nowUs)));
-          await this.db.run(`INSERT INTO spans BY NAME ${readJsonSelect(SPAN_JSON, this.stagingPath('spans'))}`);
-        }
-        for (const s of fresh) spans.outcome[spans.index.get(spanKey(s))!] = 'accepted';
+    const unique: WriteBatch = { spans: spans.unique, scores: scores.unique, logs: logs.unique };
+    await this.db.exclusive(async () => {
+      const stored = await this.findStoredWith(unique, (sql, params) => this.db.writeAll(sql, params));
+      const fresh: WriteBatch = {
+        spans: unique.spans.filter((_, i) => !stored.spans[i]),
+        scores: unique.scores.filter((_, i) => !stored.scores[i]),
+        logs: unique.logs.filter((_, i) => !stored.logs[i]),
+      };
+      const encoded = this.encode(fresh, Date.now() * 1000);
+      const files: LoadFiles = { spans: [], scores: [], logs: [] };
+      for (const kind of ['spans', 'scores', 'logs'] as const) {
+        if (!encoded[kind]) continue;
+        const file = join(this.stagingDir, `${kind}.ndjson`);
+        await writeFile(file, encoded[kind]);
+        files[kind].push(file);
       }
-      if (scores.unique.length) {
-        await this.stageFile('scores', scores.unique.map(scoreRow));
-        const inserted = await this.db.writeAll(
-          `INSERT OR IGNORE INTO scores BY NAME ${readJsonSelect(SCORE_JSON, this.stagingPath('scores'))} RETURNING project_id, id`,
-        );
-        markAccepted(scores, inserted, (r) => `${r.project_id}\u0000${r.id}`);
-      }
-      if (logs.unique.length) {
-        await this.stageFile('logs', logs.unique.map(logRow));
-        const inserted = await this.db.writeAll(
-          `INSERT OR IGNORE INTO logs BY NAME ${readJsonSelect(LOG_JSON, this.stagingPath('logs'))} RETURNING project_id, id`,
-        );
-        markAccepted(logs, inserted, (r) => `${r.project_id}\u0000${r.id}`);
+      await this.loadUnlocked(files, encoded.spanWindowUs);
+      for (const [group, items] of [
+        [spans, fresh.spans.map(spanKey)],
+        [scores, fresh.scores.map(eventKey)],
+        [logs, fresh.logs.map(eventKey)],
+      ] as const) {
+        for (const k of items) group.outcome[group.index.get(k)!] = 'accepted';
       }
     });
     return { spans: spans.outcome, scores: scores.outcome, logs: logs.outcome };
   }
 
-  private stagingPath(kind: string): string {
-    return join(this.stagingDir, `${kind}.ndjson`);
+  findStored(batch: WriteBatch): Promise<StoredFlags> {
+    return this.findStoredWith(batch, (sql, params) => this.db.all(sql, params));
   }
 
-  // The staged file is only an input to the statement that follows; the commit is what is durable.
-  private async stageFile(kind: string, rows: Record<string, unknown>[]): Promise<void> {
-    let text = '';
-    for (const r of rows) text += JSON.stringify(r) + '\n';
-    await writeFile(this.stagingPath(kind), text);
+  // Spans: retries carry the same start time, so the lookup only needs the batch's time window,
+  // where the zone maps skip older row groups. Scores and logs: their primary key.
+  private async findStoredWith(batch: WriteBatch, run: (sql: string, params: SqlParams) => Promise<Row[]>): Promise<StoredFlags> {
+    const out: StoredFlags = { spans: batch.spans.map(() => false), scores: batch.scores.map(() => false), logs: batch.logs.map(() => false) };
+    if (batch.spans.length) {
+      const [lo, hi] = spanWindow(batch.spans)!;
+      const rows = await run(
+        `SELECT project_id, trace_id, span_id FROM spans
+         WHERE start_time BETWEEN make_timestamp($lo) AND make_timestamp($hi) AND span_id IN (SELECT unnest($ids))`,
+        { lo, hi, ids: listValue(batch.spans.map((s) => s.spanId)) },
+      );
+      if (rows.length) {
+        const stored = new Set(rows.map((r) => `${r.project_id}\u0000${r.trace_id}\u0000${r.span_id}`));
+        batch.spans.forEach((s, i) => (out.spans[i] = stored.has(spanKey(s))));
+      }
+    }
+    for (const kind of ['scores', 'logs'] as const) {
+      const records = batch[kind];
+      if (!records.length) continue;
+      const rows = await run(`SELECT project_id, id FROM ${kind} WHERE id IN (SELECT unnest($ids))`, {
+        ids: listValue(records.map((r) => r.id)),
+      });
+      if (rows.length) {
+        const stored = new Set(rows.map((r) => `${r.project_id}\u0000${r.id}`));
+        records.forEach((r, i) => (out[kind][i] = stored.has(eventKey(r))));
+      }
+    }
+    return out;
+  }
+
+  encode(batch: WriteBatch, ingestedAtUs: number): EncodedBatch {
+    let spans = '';
+    for (const s of batch.spans) spans += JSON.stringify(spanRow(s, ingestedAtUs)) + '\n';
+    let scores = '';
+    for (const s of batch.scores) scores += JSON.stringify(scoreRow(s)) + '\n';
+    let logs = '';
+    for (const l of batch.logs) logs += JSON.stringify(logRow(l)) + '\n';
+    return { spans, scores, logs, spanWindowUs: spanWindow(batch.spans) };
+  }
+
+  load(files: LoadFiles, spanWindowUs: [number, number] | null, options: { replay?: boolean } = {}): Promise<void> {
+    return this.db.exclusive(() => this.loadUnlocked(files, spanWindowUs, options.replay ?? false));
+  }
+
+  // One transaction. Rows already stored are skipped: spans by an anti-join inside the time
+  // window, scores and logs by their primary key.
+  private async loadUnlocked(files: LoadFiles, spanWindowUs: [number, number] | null, replay = false): Promise<void> {
+    const source = (cols: typeof SPAN_JSON, paths: string[], key: string) =>
+      replay ? `SELECT DISTINCT ON (${key}) * FROM (${readJsonSelect(cols, paths)})` : readJsonSelect(cols, paths);
+    if (!files.spans.length && !files.scores.length && !files.logs.length) return;
+    await this.db.run('BEGIN TRANSACTION');
+    try {
+      if (files.spans.length) {
+        let window = spanWindowUs;
+        if (window === null) {
+          const r = await this.db.writeAll(`SELECT min(start_us) AS lo, max(start_us) AS hi FROM read_json(${fileList(files.spans)}, format = 'newline_delimited', columns = {start_us: 'BIGINT'})`);
+          window = [Number(r[0].lo), Number(r[0].hi)];
+        }
+        await this.db.run(
+          `INSERT INTO spans BY NAME
+           SELECT s.* FROM (${source(SPAN_JSON, files.spans, 'project_id, trace_id, span_id')}) s
+           WHERE NOT EXISTS (
+             SELECT 1 FROM spans t
+             WHERE t.start_time BETWEEN make_timestamp($lo) AND make_timestamp($hi)
+               AND t.project_id = s.project_id AND t.trace_id = s.trace_id AND t.span_id = s.span_id)`,
+          { lo: window[0], hi: window[1] },
+        );
+      }
+      if (files.scores.length) await this.db.run(`INSERT OR IGNORE INTO scores BY NAME ${source(SCORE_JSON, files.scores, 'project_id, id')}`);
+      if (files.logs.length) await this.db.run(`INSERT OR IGNORE INTO logs BY NAME ${source(LOG_JSON, files.logs, 'project_id, id')}`);
+      await this.db.run('COMMIT');
+    } catch (err) {
+      await this.db.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
   }
 
   async listSpans(project: ProjectId, filter: SpanFilter, page: Page): Promise<SpanPage> {

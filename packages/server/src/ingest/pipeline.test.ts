@@ -1,0 +1,85 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Pricer } from '../enrich/pricing/index.ts';
+import { LookoutMetrics } from '../metrics/registry.ts';
+import { DuckDbStore } from '../store/duckdb/store.ts';
+import { projectId, type Store } from '../store/store.ts';
+import { makeSpan } from '../testing/fixtures.ts';
+import { Journal } from './journal.ts';
+import { IngestPipeline } from './pipeline.ts';
+
+const P = projectId('default');
+const logger = pino({ level: 'silent' });
+let store: DuckDbStore;
+
+async function pipelineOn(s: Store, dir: string): Promise<IngestPipeline> {
+  const journal = await Journal.open(dir);
+  return new IngestPipeline(
+    { store: s, journal, pricer: new Pricer(), metrics: new LookoutMetrics({ defaultMetrics: false }), logger },
+    { maxQueueRows: 10_000, maxWriteBatchRows: 1_000 },
+  );
+}
+
+afterEach(async () => {
+  await store?.close();
+});
+
+describe('ingest pipeline and journal', () => {
+  it('loads segments a crashed run left in the journal, once, before taking new data', async () => {
+    store = await DuckDbStore.open(null);
+    const dir = mkdtempSync(join(tmpdir(), 'lookout-journal-'));
+    const spans = [makeSpan(), makeSpan()];
+    // What a run that died after acknowledging and before loading leaves behind.
+    const crashed = await Journal.open(dir);
+    await crashed.append(store.encode({ spans, scores: [], logs: [] }, Date.now() * 1000), spans.length);
+    await crashed.append(store.encode({ spans: [spans[0]], scores: [], logs: [] }, Date.now() * 1000), 1);
+    const p = await pipelineOn(store, dir);
+    expect(await p.recover()).toBe(2);
+    expect(readdirSync(dir)).toEqual([]);
+    expect((await store.listSpans(P, {}, { limit: 10, offset: 0 })).total).toBe(2);
+    const retry = await p.submit({ spans: [{ ...spans[1] }], scores: [], logs: [] }, 'test');
+    expect(retry.spans).toEqual(['duplicate']);
+    await p.drain();
+  });
+
+  it('acknowledges from the journal and makes the rows readable once caught up', async () => {
+    store = await DuckDbStore.open(null);
+    const dir = mkdtempSync(join(tmpdir(), 'lookout-journal-'));
+    const p = await pipelineOn(store, dir);
+    const a = makeSpan();
+    const [first, second] = await Promise.all([
+      p.submit({ spans: [a, makeSpan()], scores: [], logs: [] }, 'test'),
+      p.submit({ spans: [{ ...a }], scores: [], logs: [] }, 'test'),
+    ]);
+    expect(first.spans).toEqual(['accepted', 'accepted']);
+    expect(second.spans).toEqual(['duplicate']);
+    await p.caughtUp();
+    expect((await store.listSpans(P, {}, { limit: 10, offset: 0 })).total).toBe(2);
+    // Retried while still in the journal or after loading: a duplicate either way.
+    expect((await p.submit({ spans: [{ ...a }], scores: [], logs: [] }, 'test')).spans).toEqual(['duplicate']);
+    await p.drain();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('keeps acknowledged rows in the journal while the store refuses to load them, and loads them later', async () => {
+    store = await DuckDbStore.open(null);
+    const dir = mkdtempSync(join(tmpdir(), 'lookout-journal-'));
+    let failures = 1;
+    const flaky: Store = Object.assign(Object.create(store) as Store, {
+      load: async (...args: Parameters<Store['load']>) => {
+        if (failures-- > 0) throw new Error('disk full');
+        return store.load(...args);
+      },
+    });
+    const p = await pipelineOn(flaky, dir);
+    const r = await p.submit({ spans: [makeSpan()], scores: [], logs: [] }, 'test');
+    expect(r.spans).toEqual(['accepted']);
+    await p.caughtUp();
+    expect(failures).toBe(-1);
+    expect((await store.listSpans(P, {}, { limit: 10, offset: 0 })).total).toBe(1);
+    await p.drain();
+  });
+});
