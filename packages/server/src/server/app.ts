@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { keysRequired } from '../config/config.ts';
 import { registerIngestRoutes } from '../ingest/api/route.ts';
+import { registerOtlpRoutes } from '../ingest/otlp/route.ts';
 import { DEFAULT_PROJECT, type ApiKeyInfo } from '../store/store.ts';
 import type { AppContext, RouteModule } from './context.ts';
 import { ApiError } from './errors.ts';
@@ -160,7 +161,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
     return ctx.metrics.registry.metrics();
   });
 
-  for (const register of [registerIngestRoutes, registerSpanRoutes, registerPricingRoutes, registerAdminRoutes, registerAnalyticsRoutes, ...extraRoutes]) {
+  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerPricingRoutes, registerAdminRoutes, registerAnalyticsRoutes, ...extraRoutes]) {
     await register(app, ctx);
   }
   return app;

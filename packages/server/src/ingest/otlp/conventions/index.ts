@@ -1,0 +1,287 @@
+import {
+  ATTRIBUTION_KEYS,
+  emptyAttribution,
+  emptyUsage,
+  unpricedCost,
+  type Attribution,
+  type SpanKind,
+  type SpanRecord,
+} from '../../../domain/span.ts';
+import type { OtlpSpan } from '../types.ts';
+import { AttrReader, isRecord, nanosToMicros, stringifyAttr, truncate } from './attributes.ts';
+import { resolveUsage } from './buckets.ts';
+import { boundContent, contentHash } from './content.ts';
+import { classifyError } from './errors.ts';
+import { extractGenAi } from './genai.ts';
+import { extractLangfuse } from './langfuse.ts';
+import { extractLookout, extractSeed004 } from './lookout.ts';
+import { extractOpenInference } from './openinference.ts';
+import { extractOpenLlmetry } from './openllmetry.ts';
+import { extractOtel } from './otel.ts';
+import { EXTRACTION_FIELDS_FIRST_WINS, type Extraction, type MapOptions } from './types.ts';
+import { extractVercel } from './vercel.ts';
+
+export { attachGenAiEvent, genAiEventName, isGenAiEvent } from './events.ts';
+export type { MapOptions } from './types.ts';
+
+// OTLP spans from any common LLM instrumentation to the one record type (A6).
+//
+// Every convention reads the span on its own (one file each); the results are merged in this
+// precedence, first defined value winning field by field:
+//   lookout > langfuse > vercel (ai.*) > openinference > openllmetry > genai > seed 004 > otel.
+// Explicit beats inferred: Lookout's and Langfuse's attributes are set by the application itself;
+// the AI SDK's own attributes know its span tree and its providers' token semantics better than the
+// gen_ai.* copies it (or Traceloop's span processor) writes beside them; OpenInference and
+// OpenLLMetry are more specific than the GenAI names they share. Usage is taken whole from the first
+// convention that reports any (never mixed across conventions: their buckets overlap differently).
+// docs/conventions.md has the mapping table.
+
+export const MAX_METADATA_KEYS = 128;
+export const MAX_METADATA_KEY_CHARS = 256;
+export const MAX_METADATA_VALUE_CHARS = 1024;
+export const MAX_TAGS = 64;
+export const MAX_TAG_CHARS = 200;
+export const MAX_NAME_CHARS = 512;
+export const MAX_ATTRIBUTION_CHARS = 512;
+
+// Attribute names that may hold credentials (the AI SDK records request headers the app passed).
+const SECRET_KEY = /(^|[._-])(authorization|proxy-authorization|api[_-]?key|x-api-key|secret|password|passwd|cookie|set-cookie|access[_-]?token|refresh[_-]?token|bearer)($|[._-])/i;
+
+const DEFAULT_OPTIONS: MapOptions = { captureContent: false };
+
+type FirstWinsField = (typeof EXTRACTION_FIELDS_FIRST_WINS)[number];
+
+function first<K extends FirstWinsField>(exs: Extraction[], field: K): Extraction[K] | undefined {
+  for (const ex of exs) {
+    const v = ex[field];
+    if (v !== undefined && v !== null && v !== '') return v;
+  }
+  return undefined;
+}
+
+function boundedAttribution(v: string | null | undefined): string | null {
+  if (v === undefined || v === null) return null;
+  const t = v.trim();
+  return t === '' ? null : t.slice(0, MAX_ATTRIBUTION_CHARS);
+}
+
+class MetadataBuilder {
+  readonly map: Record<string, string> = {};
+  count = 0;
+  dropped = 0;
+
+  add(key: string, value: string): void {
+    if (Object.hasOwn(this.map, key)) return;
+    if (this.count >= MAX_METADATA_KEYS || key.length > MAX_METADATA_KEY_CHARS) {
+      this.dropped++;
+      return;
+    }
+    this.map[key] = truncate(value, MAX_METADATA_VALUE_CHARS);
+    this.count++;
+  }
+
+  addAll(m: Record<string, string> | undefined): void {
+    if (m === undefined) return;
+    for (const [k, v] of Object.entries(m)) this.add(k, v);
+  }
+}
+
+function mergeAttribution(exs: Extraction[]): Attribution {
+  const out = emptyAttribution();
+  for (const key of ATTRIBUTION_KEYS) {
+    for (const ex of exs) {
+      const v = boundedAttribution(ex.attribution?.[key]);
+      if (v !== null) {
+        out[key] = v;
+        break;
+      }
+    }
+  }
+  // Last resorts: a dimension named in the metadata the app attached, then the resource defaults.
+  for (const key of ['feature', 'team', 'department', 'application', 'environment'] as const) {
+    if (out[key] !== null) continue;
+    for (const ex of exs) {
+      const v = boundedAttribution(ex.userMetadata?.[key]);
+      if (v !== null) {
+        out[key] = v;
+        break;
+      }
+    }
+  }
+  for (const key of ATTRIBUTION_KEYS) {
+    if (out[key] !== null) continue;
+    for (const ex of exs) {
+      const v = boundedAttribution(ex.attributionDefaults?.[key]);
+      if (v !== null) {
+        out[key] = v;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function mergeTags(exs: Extraction[]): string[] {
+  const seen = new Set<string>();
+  for (const ex of exs) {
+    for (const tag of ex.tags ?? []) {
+      if (seen.size >= MAX_TAGS) break;
+      const t = tag.trim().slice(0, MAX_TAG_CHARS);
+      if (t !== '') seen.add(t);
+    }
+  }
+  return [...seen];
+}
+
+function inferKind(exs: Extraction[], hasModel: boolean, hasUsage: boolean): SpanKind {
+  for (const ex of exs) if (ex.kind !== undefined) return ex.kind;
+  for (const ex of exs) if (ex.kindHint !== undefined) return ex.kindHint;
+  // A span with a model and token counts but no declared operation is a model call.
+  return hasModel && hasUsage ? 'generation' : 'other';
+}
+
+function mapSpan(span: OtlpSpan, projectId: string, opts: MapOptions): SpanRecord {
+  const attrs = isRecord(span.attributes) ? span.attributes : {};
+  const resourceAttrs = isRecord(span.resource?.attributes) ? span.resource.attributes : {};
+  const safeSpan: OtlpSpan = {
+    ...span,
+    attributes: attrs,
+    events: Array.isArray(span.events) ? span.events.filter((e) => isRecord(e) && isRecord(e.attributes)) : [],
+    scope: {
+      name: typeof span.scope?.name === 'string' ? span.scope.name : '',
+      version: typeof span.scope?.version === 'string' ? span.scope.version : '',
+      attributes: {},
+    },
+    status: isRecord(span.status) ? span.status : { code: 0, message: '' },
+  };
+  const r = new AttrReader(attrs);
+  const resource = new AttrReader(resourceAttrs);
+
+  const exs = [
+    extractLookout(r, resource, safeSpan, opts),
+    extractLangfuse(r, safeSpan, opts),
+    extractVercel(r, safeSpan, opts),
+    extractOpenInference(r, safeSpan, opts),
+    extractOpenLlmetry(r, safeSpan, opts),
+    extractGenAi(r, safeSpan, opts),
+    extractSeed004(r, safeSpan, opts),
+    extractOtel(r, resource, safeSpan, opts),
+  ].filter((e): e is Extraction => e !== null);
+
+  const provider = first(exs, 'provider') ?? null;
+  const requestModel = first(exs, 'requestModel') ?? null;
+  const responseModel = first(exs, 'responseModel') ?? null;
+  const report = exs.find((e) => e.usage !== undefined)?.usage;
+  const kind = inferKind(exs, requestModel !== null || responseModel !== null, report !== undefined);
+  const resolved = resolveUsage(report, kind, safeSpan.kind);
+
+  const startUs = nanosToMicros(safeSpan.startTimeUnixNano) ?? 0;
+  const endRaw = nanosToMicros(safeSpan.endTimeUnixNano);
+  const endUs = endRaw === null || endRaw < startUs ? startUs : endRaw;
+
+  const finishReason = first(exs, 'finishReason') ?? null;
+  const errorType = first(exs, 'errorType');
+  const statusCode = typeof safeSpan.status.code === 'number' ? safeSpan.status.code : 0;
+  const outcome = classifyError({
+    otlpStatusCode: statusCode,
+    // error.type is set only when the operation failed (semconv), unless the status says OK.
+    failed: exs.some((e) => e.failed === true) || (errorType !== undefined && statusCode !== 1),
+    httpStatus: first(exs, 'httpStatus'),
+    errorType,
+    exceptionType: first(exs, 'exceptionType'),
+    exceptionMessage: first(exs, 'exceptionMessage'),
+    statusMessage: (typeof safeSpan.status.message === 'string' && safeSpan.status.message) || first(exs, 'errorMessage'),
+    finishReason,
+  });
+
+  const ttft = first(exs, 'ttftMs');
+  const input = first(exs, 'input') ?? null;
+  const output = first(exs, 'output') ?? null;
+
+  const metadata = new MetadataBuilder();
+  metadata.add('lookout.conventions', exs.map((e) => e.convention).join(','));
+  if (safeSpan.scope.name !== '') metadata.add('otel.scope.name', safeSpan.scope.name);
+  if (safeSpan.scope.version !== '') metadata.add('otel.scope.version', safeSpan.scope.version);
+  metadata.addAll(resolved.metadata);
+  for (const ex of exs) metadata.addAll(ex.metadata);
+  for (const ex of exs) metadata.addAll(ex.userMetadata);
+  for (const key of r.keys) {
+    if (r.consumed.has(key) || r.sensitive.has(key) || SECRET_KEY.test(key)) continue;
+    const v = attrs[key];
+    if (v === undefined) continue;
+    metadata.add(key, stringifyAttr(v));
+  }
+  if (metadata.dropped > 0) metadata.map['lookout.metadata_dropped'] = String(metadata.dropped);
+
+  return {
+    projectId,
+    traceId: String(safeSpan.traceId ?? '').toLowerCase(),
+    spanId: String(safeSpan.spanId ?? '').toLowerCase(),
+    parentSpanId: typeof safeSpan.parentSpanId === 'string' && safeSpan.parentSpanId !== '' ? safeSpan.parentSpanId.toLowerCase() : null,
+    name: truncate(typeof safeSpan.name === 'string' && safeSpan.name !== '' ? safeSpan.name : kind, MAX_NAME_CHARS),
+    kind,
+    startUs,
+    endUs,
+    provider,
+    requestModel,
+    responseModel,
+    usage: resolved.usage,
+    cost: unpricedCost(),
+    status: outcome.status,
+    errorClass: outcome.errorClass,
+    errorMessage: outcome.errorMessage,
+    finishReason,
+    ttftMs: ttft !== undefined && Number.isFinite(ttft) && ttft >= 0 ? Math.round(ttft * 1000) / 1000 : null,
+    attribution: mergeAttribution(exs),
+    tags: mergeTags(exs),
+    metadata: metadata.map,
+    content: opts.captureContent && (input !== null || output !== null)
+      ? { input: input === null ? null : boundContent(input), output: output === null ? null : boundContent(output) }
+      : null,
+    promptHash: contentHash(input),
+    responseHash: contentHash(output),
+    requestId: first(exs, 'requestId') ?? null,
+  };
+}
+
+// The record for a span no convention could read (a bug here, not bad input): ids and times are
+// kept so the trace still shows the span, and the failure is visible in its metadata.
+function fallbackRecord(span: OtlpSpan, projectId: string, err: unknown): SpanRecord {
+  const startUs = nanosToMicros(span?.startTimeUnixNano) ?? 0;
+  const endUs = Math.max(startUs, nanosToMicros(span?.endTimeUnixNano) ?? startUs);
+  return {
+    projectId,
+    traceId: String(span?.traceId ?? ''),
+    spanId: String(span?.spanId ?? ''),
+    parentSpanId: typeof span?.parentSpanId === 'string' ? span.parentSpanId : null,
+    name: typeof span?.name === 'string' ? truncate(span.name, MAX_NAME_CHARS) : 'other',
+    kind: 'other',
+    startUs,
+    endUs,
+    provider: null,
+    requestModel: null,
+    responseModel: null,
+    usage: emptyUsage(),
+    cost: unpricedCost(),
+    status: span?.status?.code === 2 ? 'error' : 'ok',
+    errorClass: span?.status?.code === 2 ? 'other' : null,
+    errorMessage: null,
+    finishReason: null,
+    ttftMs: null,
+    attribution: emptyAttribution(),
+    tags: [],
+    metadata: { 'lookout.mapping_error': truncate(err instanceof Error ? err.message : String(err), MAX_METADATA_VALUE_CHARS) },
+    content: null,
+    promptHash: null,
+    responseHash: null,
+    requestId: null,
+  };
+}
+
+export function mapOtlpSpan(span: OtlpSpan, projectId: string, options: MapOptions = DEFAULT_OPTIONS): SpanRecord {
+  try {
+    return mapSpan(span, projectId, options);
+  } catch (err) {
+    return fallbackRecord(span, projectId, err);
+  }
+}

@@ -1,0 +1,67 @@
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestApp, type TestApp } from '../../testing/app.ts';
+import { LOG_TRACE, logsFixture, traceFixture } from './otel-fixtures.testing.ts';
+
+let t: TestApp;
+
+beforeEach(async () => {
+  t = await makeTestApp();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const post = (url: string, payload: Buffer, headers: Record<string, string>) => t.app.inject({ method: 'POST', url, payload, headers });
+
+describe('OTLP/HTTP routes', () => {
+  it.each([
+    ['protobuf', 'application/x-protobuf'],
+    ['json', 'application/json'],
+  ] as const)('stores spans exported as %s, priced and mapped, and answers in the same encoding', async (encoding, contentType) => {
+    const fixture = await traceFixture();
+    const res = await post('/v1/traces', fixture[encoding], { 'content-type': contentType });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain(contentType);
+    const chat = fixture.spans.find((s) => s.attributes['gen_ai.request.model'] === 'gpt-4o')!;
+    const traceId = chat.spanContext().traceId;
+    const trace = (await t.app.inject(`/api/v1/traces/${traceId}`)).json();
+    expect(trace.spans).toHaveLength(fixture.spans.length);
+    const stored = trace.spans.find((s: { spanId: string }) => s.spanId === chat.spanContext().spanId);
+    expect(stored).toMatchObject({ kind: 'generation', requestModel: 'gpt-4o', attribution: { application: 'checkout', environment: 'test' } });
+    expect(stored.usage.input + stored.usage.cacheRead).toBe(1234);
+    expect(stored.usage.output).toBe(56);
+    expect(stored.cost.status).toBe('priced');
+    expect(stored.cost.totalNanoUsd).toBe(t.ctx.pricer.price(stored).totalNanoUsd);
+    // Exported again (an exporter retry): stored once.
+    await post('/v1/traces', fixture[encoding], { 'content-type': contentType });
+    expect((await t.app.inject(`/api/v1/spans?traceId=${traceId}`)).json().total).toBe(fixture.spans.length);
+  });
+
+  it('accepts gzip bodies and refuses undecodable ones, unknown types and gzip bombs per the spec', async () => {
+    const fixture = await traceFixture();
+    const gz = await post('/v1/traces', gzipSync(fixture.protobuf), { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' });
+    expect(gz.statusCode).toBe(200);
+    const bad = await post('/v1/traces', Buffer.from('{"resourceSpans": 5}'), { 'content-type': 'application/json' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toBeTruthy();
+    const random = await post('/v1/traces', Buffer.from([0xff, 0x01, 0x02, 0x99, 0x88]), { 'content-type': 'application/x-protobuf' });
+    expect(random.statusCode).toBe(400);
+    const xml = await post('/v1/traces', Buffer.from('<x/>'), { 'content-type': 'application/xml' });
+    expect(xml.statusCode).toBe(415);
+    const bomb = gzipSync(Buffer.alloc(t.ctx.config.ingest.maxBodyBytes * 10));
+    const boom = await post('/v1/traces', bomb, { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' });
+    expect(boom.statusCode).toBe(413);
+  });
+
+  it('stores log records linked to their trace', async () => {
+    const fixture = await logsFixture();
+    const res = await post('/v1/logs', fixture.protobuf, { 'content-type': 'application/x-protobuf' });
+    expect(res.statusCode).toBe(200);
+    const logs = (await t.app.inject('/api/v1/logs')).json().logs as { traceId: string | null; attributes: Record<string, string> }[];
+    expect(logs).toHaveLength(fixture.records.length);
+    expect(logs.some((l) => l.traceId === LOG_TRACE.traceId)).toBe(true);
+    await post('/v1/logs', fixture.protobuf, { 'content-type': 'application/x-protobuf' });
+    expect((await t.app.inject('/api/v1/logs')).json().logs).toHaveLength(fixture.records.length);
+  });
+});

@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { LogRecord, LogSeverity } from '../../domain/score.ts';
+import { requireScope, type AppContext } from '../../server/context.ts';
+import { ApiError } from '../../server/errors.ts';
+import { mapOtlpSpan } from './conventions/index.ts';
+import { handleOtlpHttp, otlpErrorResponse, type OtlpHttpResponse, type OtlpSignal } from './http.ts';
+import { otlpEncodingOf } from './body.ts';
+import type { AttrValue, OtlpLogRecord } from './types.ts';
+
+// OTLP/HTTP (A2, A3) on the main port: /v1/traces and /v1/logs. Bodies are read raw
+// (any content type, so an unknown one gets the spec's 415) and handled by http.ts; traces are
+// mapped through the conventions to the one record type and go through the same pipeline as
+// the native API, so a 2xx means on disk here too.
+
+// gzip may expand a body a lot; this bounds what one request may inflate to.
+const DECOMPRESSION_FACTOR = 8;
+const MAX_LOG_BODY_CHARS = 100_000;
+const MAX_LOG_ATTRIBUTES = 100;
+
+function stringValue(v: AttrValue): string {
+  if (typeof v === 'string') return v;
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  return JSON.stringify(v);
+}
+
+function severityOf(n: number, text: string): LogSeverity {
+  if (n >= 17) return 'error';
+  if (n >= 13) return 'warn';
+  if (n >= 9) return 'info';
+  if (n >= 1) return 'debug';
+  const t = text.toLowerCase();
+  if (t.startsWith('err') || t.startsWith('fatal')) return 'error';
+  if (t.startsWith('warn')) return 'warn';
+  if (t.startsWith('debug') || t.startsWith('trace')) return 'debug';
+  return 'info';
+}
+
+// OTLP log records carry no id; one derived from their content makes a retried export a duplicate.
+export function logFromOtlp(log: OtlpLogRecord, projectId: string): LogRecord {
+  const body = log.body === null ? '' : stringValue(log.body).slice(0, MAX_LOG_BODY_CHARS);
+  const attributes: Record<string, string> = {};
+  for (const [k, v] of Object.entries(log.attributes).slice(0, MAX_LOG_ATTRIBUTES)) attributes[k] = stringValue(v).slice(0, 10_000);
+  if (log.eventName) attributes['event.name'] = log.eventName;
+  const service = log.resource.attributes['service.name'];
+  if (typeof service === 'string') attributes['service.name'] = service;
+  const time = log.timeUnixNano !== '0' ? log.timeUnixNano : log.observedTimeUnixNano;
+  const timestampUs = Number(BigInt(time || '0') / 1000n) || Date.now() * 1000;
+  const id = createHash('sha256')
+    .update([log.traceId ?? '', log.spanId ?? '', time, log.eventName, body, JSON.stringify(attributes)].join('\u0000'))
+    .digest('hex')
+    .slice(0, 32);
+  return {
+    projectId,
+    id,
+    traceId: log.traceId,
+    spanId: log.spanId,
+    timestampUs,
+    severity: severityOf(log.severityNumber, log.severityText),
+    body,
+    attributes,
+  };
+}
+
+export function registerOtlpRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const maxBodyBytes = ctx.config.ingest.maxBodyBytes;
+  const limits = { maxBodyBytes, maxDecompressedBytes: maxBodyBytes * DECOMPRESSION_FACTOR };
+
+  const send = (reply: FastifyReply, res: OtlpHttpResponse, request: FastifyRequest) => {
+    if (res.error) request.log.error({ err: res.error }, 'OTLP export failed');
+    reply.code(res.status).headers(res.headers).send(res.body);
+  };
+
+  // Encapsulated: these routes read every body raw, whatever its content type.
+  app.register(async (otlp) => {
+    otlp.removeAllContentTypeParsers();
+    otlp.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_req, body, done) => done(null, body));
+    otlp.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
+      let encoding: 'protobuf' | 'json' = 'json';
+      try {
+        encoding = otlpEncodingOf(request.headers['content-type']);
+      } catch {
+        // an unknown content type is answered in JSON
+      }
+      const apiError =
+        error instanceof ApiError
+          ? error
+          : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+            ? new ApiError('body_too_large', `the body is larger than ${maxBodyBytes} bytes; export smaller batches`)
+            : typeof error.statusCode === 'number' && error.statusCode < 500
+              ? new ApiError('invalid_request', error.message)
+              : error;
+      send(reply, otlpErrorResponse(apiError, encoding), request);
+    });
+
+    const route = (signal: OtlpSignal, accept: (request: FastifyRequest) => Parameters<typeof handleOtlpHttp<typeof signal>>[3]) => {
+      otlp.post(`/v1/${signal}`, async (request, reply) => {
+        requireScope(request, 'ingest');
+        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const res = await handleOtlpHttp(
+          signal,
+          { contentType: request.headers['content-type'], contentEncoding: request.headers['content-encoding'], body },
+          limits,
+          accept(request),
+        );
+        send(reply, res, request);
+      });
+    };
+
+    route('traces', (request) => async (decoded) => {
+      const project = request.auth.projectId;
+      const spans = (decoded as { spans: Parameters<typeof mapOtlpSpan>[0][] }).spans.map((s) => mapOtlpSpan(s, project, { captureContent: true }));
+      await ctx.pipeline.submit({ spans, scores: [], logs: [] }, 'otlp');
+    });
+
+    route('logs', (request) => async (decoded) => {
+      const project = request.auth.projectId;
+      const logs = (decoded as { logRecords: OtlpLogRecord[] }).logRecords.map((l) => logFromOtlp(l, project));
+      await ctx.pipeline.submit({ spans: [], scores: [], logs }, 'otlp');
+    });
+  });
+}
