@@ -88,6 +88,8 @@ describe('project isolation through every read endpoint', () => {
     const endpoints = [
       '/api/v1/spans',
       `/api/v1/spans?traceId=${traceId}`,
+      '/api/v1/traces',
+      '/api/v1/traces?userId=alice',
       '/api/v1/scores',
       '/api/v1/logs',
       '/api/v1/pricing/unknown-models',

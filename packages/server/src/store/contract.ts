@@ -108,6 +108,25 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(window.total).toBe(10);
     });
 
+    it('lists traces with their summary, filtered by any span of the trace', async () => {
+      const base = Date.UTC(2026, 0, 10) * 1000;
+      const t1 = makeSpan().traceId;
+      const t2 = makeSpan().traceId;
+      const root = makeSpan({ projectId: A, traceId: t1, kind: 'agent', name: 'answer', startUs: base, endUs: base + 3_000_000, requestModel: null, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0, audio: 0 }, cost: { status: 'not_applicable', totalNanoUsd: null, byBucketNanoUsd: {}, priceRowId: null, catalogVersion: null } });
+      const call = makeSpan({ projectId: A, traceId: t1, parentSpanId: root.spanId, startUs: base + 1000, endUs: base + 2_000_000, requestModel: 'gpt-4o', attribution: { ...makeSpan().attribution, userId: 'ann' } });
+      const failed = makeSpan({ projectId: A, traceId: t2, startUs: base + 60_000_000, endUs: base + 61_000_000, requestModel: 'claude', status: 'error', errorClass: 'timeout' });
+      await store.write({ spans: [root, call, failed, makeSpan({ projectId: B, traceId: t1 })], scores: [], logs: [] });
+      const all = await store.listTraces(A, {}, { limit: 10, offset: 0 });
+      expect(all.total).toBe(2);
+      expect(all.traces[0].traceId).toBe(t2);
+      expect(all.traces[1]).toMatchObject({ traceId: t1, name: 'answer', spans: 2, calls: 1, tokens: 1200, hasError: false, userId: 'ann', models: ['gpt-4o'], durationMs: 3000 });
+      expect(all.traces[1].costUsd).toBeCloseTo(0.0045, 9);
+      expect((await store.listTraces(A, { userId: 'ann' }, { limit: 10, offset: 0 })).traces.map((t) => t.traceId)).toEqual([t1]);
+      expect((await store.listTraces(A, { status: 'error' }, { limit: 10, offset: 0 })).traces.map((t) => t.traceId)).toEqual([t2]);
+      expect((await store.listTraces(A, { model: 'gpt-4o', status: 'error' }, { limit: 10, offset: 0 })).total).toBe(0);
+      expect((await store.listTraces(B, {}, { limit: 10, offset: 0 })).traces.map((t) => t.spans)).toEqual([1]);
+    });
+
     it('creates, resolves and revokes hashed api keys scoped to one project', async () => {
       const { key, info } = await store.createApiKey(A, 'ingest', 'ci');
       expect(key).toMatch(/^lk_/);

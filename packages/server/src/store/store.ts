@@ -73,6 +73,27 @@ export interface SpanPage {
   total: number;
 }
 
+export interface TraceSummary {
+  traceId: string;
+  name: string; // the root span's name (the earliest span's when the root is missing)
+  startUs: number;
+  durationMs: number;
+  spans: number;
+  calls: number; // generation and embedding spans
+  costUsd: number | null; // null when no call in the trace has a known cost
+  unknownCostCalls: number;
+  tokens: number;
+  hasError: boolean;
+  userId: string | null;
+  sessionId: string | null;
+  models: string[];
+}
+
+export interface TracePage {
+  traces: TraceSummary[];
+  total: number;
+}
+
 export interface TraceDetail {
   spans: SpanRecord[];
   scores: ScoreRecord[];
@@ -133,6 +154,9 @@ export interface Store {
   listSpans(project: ProjectId, filter: SpanFilter, page: Page): Promise<SpanPage>;
   getSpan(project: ProjectId, spanId: string): Promise<SpanRecord | null>;
   getTrace(project: ProjectId, traceId: string): Promise<TraceDetail>;
+  // Traces with at least one span matching every given filter (time bounds apply to the trace's
+  // spans), newest first.
+  listTraces(project: ProjectId, filter: SpanFilter, page: Page): Promise<TracePage>;
   listScores(project: ProjectId, filter: { traceId?: string }, page: Page): Promise<ScoreRecord[]>;
   listLogs(project: ProjectId, filter: { traceId?: string }, page: Page): Promise<LogRecord[]>;
 

@@ -4,6 +4,7 @@ import { SPAN_KINDS, SPAN_STATUSES } from '../../domain/span.ts';
 import { requireScope, type AppContext } from '../context.ts';
 import { ApiError, describeIssue } from '../errors.ts';
 import { parseTimeParam } from './params.ts';
+import type { SpanFilter } from '../../store/store.ts';
 
 const MAX_PAGE = 1_000;
 
@@ -42,28 +43,31 @@ export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.ou
 }
 
 export function registerSpanRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const spanFilter = (query: unknown) => {
+    const q = parseQuery(spanListSchema, query);
+    const now = Date.now();
+    const { limit, offset, from, to, ...rest } = q;
+    const filter: SpanFilter = {
+      ...rest,
+      fromMs: from ? parseTimeParam('from', from, now) : undefined,
+      toMs: to ? parseTimeParam('to', to, now) : undefined,
+    };
+    return { filter, page: { limit, offset } };
+  };
+
   app.get('/api/v1/spans', async (request) => {
     const project = requireScope(request, 'read');
-    const q = parseQuery(spanListSchema, request.query);
-    const now = Date.now();
-    const page = await ctx.store.listSpans(
-      project,
-      {
-        fromMs: q.from ? parseTimeParam('from', q.from, now) : undefined,
-        toMs: q.to ? parseTimeParam('to', q.to, now) : undefined,
-        traceId: q.traceId,
-        userId: q.userId,
-        sessionId: q.sessionId,
-        model: q.model,
-        provider: q.provider,
-        feature: q.feature,
-        team: q.team,
-        status: q.status,
-        kind: q.kind,
-      },
-      { limit: q.limit, offset: q.offset },
-    );
-    return { total: page.total, limit: q.limit, offset: q.offset, spans: page.spans };
+    const { filter, page } = spanFilter(request.query);
+    const result = await ctx.store.listSpans(project, filter, page);
+    return { total: result.total, ...page, spans: result.spans };
+  });
+
+  // Traces with a span matching each filter, newest first, one summary row each.
+  app.get('/api/v1/traces', async (request) => {
+    const project = requireScope(request, 'read');
+    const { filter, page } = spanFilter(request.query);
+    const result = await ctx.store.listTraces(project, filter, page);
+    return { total: result.total, ...page, traces: result.traces };
   });
 
   app.get<{ Params: { spanId: string } }>('/api/v1/spans/:spanId', async (request) => {

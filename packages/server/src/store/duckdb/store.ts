@@ -20,6 +20,7 @@ import type {
   Store,
   StoredPriceOverride,
   TraceDetail,
+  TracePage,
   UnknownModel,
   WriteBatch,
   WriteResult,
@@ -280,6 +281,59 @@ export class DuckDbStore implements Store {
       this.db.all(`SELECT ${LOG_COLUMNS} FROM logs WHERE project_id = $project AND trace_id = $traceId ORDER BY timestamp`, p),
     ]);
     return { spans: spans.map(rowToSpan), scores: scores.map(rowToScore), logs: logs.map(rowToLog) };
+  }
+
+  async listTraces(project: ProjectId, filter: SpanFilter, page: Page): Promise<TracePage> {
+    const { fromMs, toMs, ...match } = filter;
+    const { where, params } = spanFilterSql(project, { fromMs, toMs });
+    // Every other filter selects traces that have a matching span: a HAVING over the group.
+    const having: string[] = [];
+    const columns: Record<string, string> = {
+      traceId: 'trace_id', userId: 'user_id', sessionId: 'session_id', model: 'model', provider: 'provider',
+      feature: 'feature', team: 'team', status: 'status', kind: 'kind',
+    };
+    for (const [key, value] of Object.entries(match)) {
+      if (value === undefined || value === '') continue;
+      having.push(`bool_or(${columns[key]} = $f_${key})`);
+      params[`f_${key}`] = value;
+    }
+    const grouped = `SELECT trace_id,
+        arg_min(name, (parent_span_id IS NOT NULL, start_time)) AS name,
+        epoch_us(min(start_time)) AS start_us,
+        (epoch_us(max(end_time)) - epoch_us(min(start_time))) / 1000.0 AS duration_ms,
+        count(*) AS spans,
+        count(*) FILTER (WHERE kind IN ('generation', 'embedding')) AS calls,
+        sum(cost_usd) AS cost_usd,
+        count(*) FILTER (WHERE cost_status = 'unknown_model') AS unknown_cost_calls,
+        coalesce(sum(total_tokens) FILTER (WHERE kind IN ('generation', 'embedding')), 0) AS tokens,
+        bool_or(status = 'error') AS has_error,
+        any_value(user_id) FILTER (WHERE user_id IS NOT NULL) AS user_id,
+        any_value(session_id) FILTER (WHERE session_id IS NOT NULL) AS session_id,
+        list_sort(list_distinct(list(model) FILTER (WHERE model IS NOT NULL))) AS models
+      FROM spans WHERE ${where}
+      GROUP BY trace_id ${having.length ? `HAVING ${having.join(' AND ')}` : ''}`;
+    const [rows, count] = await Promise.all([
+      this.db.all(`${grouped} ORDER BY start_us DESC, trace_id LIMIT $limit OFFSET $offset`, { ...params, limit: page.limit, offset: page.offset }),
+      this.db.all(`SELECT count(*) AS n FROM (${grouped})`, params),
+    ]);
+    return {
+      total: Number(count[0].n),
+      traces: rows.map((r) => ({
+        traceId: String(r.trace_id),
+        name: String(r.name),
+        startUs: Number(r.start_us),
+        durationMs: Number(r.duration_ms),
+        spans: Number(r.spans),
+        calls: Number(r.calls),
+        costUsd: r.cost_usd === null ? null : Number(r.cost_usd),
+        unknownCostCalls: Number(r.unknown_cost_calls),
+        tokens: Number(r.tokens),
+        hasError: Boolean(r.has_error),
+        userId: r.user_id === null ? null : String(r.user_id),
+        sessionId: r.session_id === null ? null : String(r.session_id),
+        models: (r.models as string[] | null) ?? [],
+      })),
+    };
   }
 
   async listScores(project: ProjectId, filter: { traceId?: string }, page: Page): Promise<ScoreRecord[]> {
