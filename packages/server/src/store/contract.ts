@@ -185,6 +185,19 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    it('stores metric points once, per project', async () => {
+      const point = {
+        projectId: A, id: 'p1', name: 'gen_ai.client.token.usage', unit: '{token}', kind: 'histogram' as const, temporality: 'delta' as const,
+        attributes: { 'gen_ai.token.type': 'input' }, service: 'svc', startUs: 1_000, timeUs: Date.now() * 1000,
+        value: null, count: 2, sum: 30, min: 10, max: 20, bucketCounts: [0, 2, 0], bounds: [5, 50],
+      };
+      expect(await store.writeMetricPoints([point, point])).toEqual({ accepted: 1, duplicates: 1 });
+      expect(await store.writeMetricPoints([point, { ...point, projectId: B }])).toEqual({ accepted: 1, duplicates: 1 });
+      const range = { fromMs: Date.now() - 60_000, toMs: Date.now() + 60_000 };
+      expect(await store.metricPoints(A, point.name, range, 10)).toEqual([point]);
+      expect((await store.listMetricNames(B, range)).map((m) => m.points)).toEqual([1]);
+    });
+
     it('stores price overrides', async () => {
       await store.upsertPriceOverride({ id: 'o1', provider: null, model: 'mystery-*', effectiveFrom: '2026-01-01T00:00:00.000Z', effectiveTo: null, inputPerMtokUsd: 1, outputPerMtokUsd: 2, source: 'api' });
       const list = await store.listPriceOverrides();

@@ -1,5 +1,6 @@
 import type { SpanRecord } from '../domain/span.ts';
 import type { LogRecord, ScoreRecord } from '../domain/score.ts';
+import type { MetricPointRecord } from '../domain/metric.ts';
 import type { PriceOverride } from '../enrich/pricing/types.ts';
 import type { AnalyticsBackend } from '../query/types.ts';
 
@@ -94,6 +95,15 @@ export interface TracePage {
   total: number;
 }
 
+export interface MetricNameSummary {
+  name: string;
+  unit: string;
+  kind: string;
+  series: number;
+  points: number;
+  lastSeen: string;
+}
+
 export interface TraceDetail {
   spans: SpanRecord[];
   scores: ScoreRecord[];
@@ -178,6 +188,13 @@ export interface Store {
     price: (span: SpanRecord) => SpanRecord['cost'],
     options: { onlyUnknown: boolean; models: string[] | null; onProgress?: (p: RepriceProgress) => void },
   ): Promise<{ updated: number }>;
+
+  // OTLP metric points (A4): committed directly (their volume is a few points per series per
+  // export interval); a re-sent point is a duplicate.
+  writeMetricPoints(points: MetricPointRecord[]): Promise<{ accepted: number; duplicates: number }>;
+  listMetricNames(project: ProjectId, range: { fromMs: number; toMs: number }): Promise<MetricNameSummary[]>;
+  // Points of one metric in the range, oldest first, at most `limit`.
+  metricPoints(project: ProjectId, name: string, range: { fromMs: number; toMs: number }, limit: number): Promise<MetricPointRecord[]>;
 
   readonly analytics: AnalyticsBackend;
 

@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../../testing/app.ts';
-import { LOG_TRACE, logsFixture, traceFixture } from './otel-fixtures.testing.ts';
+import { LOG_TRACE, logsFixture, metricsFixture, traceFixture } from './otel-fixtures.testing.ts';
+import { AggregationTemporality } from '@opentelemetry/sdk-metrics';
 
 let t: TestApp;
 
@@ -63,5 +64,28 @@ describe('OTLP/HTTP routes', () => {
     expect(logs.some((l) => l.traceId === LOG_TRACE.traceId)).toBe(true);
     await post('/v1/logs', fixture.protobuf, { 'content-type': 'application/x-protobuf' });
     expect((await t.app.inject('/api/v1/logs')).json().logs).toHaveLength(fixture.records.length);
+  });
+
+  it('stores GenAI metrics and answers per series, cumulative and delta alike', async () => {
+    for (const temporality of [AggregationTemporality.CUMULATIVE, AggregationTemporality.DELTA]) {
+      const local = await makeTestApp();
+      try {
+        const fixture = await metricsFixture(temporality);
+        const send = () => local.app.inject({ method: 'POST', url: '/v1/metrics', payload: fixture.protobuf, headers: { 'content-type': 'application/x-protobuf' } });
+        expect((await send()).statusCode).toBe(200);
+        expect((await send()).statusCode).toBe(200); // a retried export stores nothing new
+        const names = (await local.app.inject('/api/v1/otel-metrics?from=3650d')).json().metrics as { name: string; points: number }[];
+        expect(names.find((m) => m.name === 'gen_ai.client.token.usage')?.points).toBe(2);
+        const usage = (await local.app.inject('/api/v1/otel-metrics/gen_ai.client.token.usage?from=3650d')).json();
+        const input = usage.series.find((s: { attributes: Record<string, string> }) => s.attributes['gen_ai.token.type'] === 'input');
+        expect(input).toMatchObject({ kind: 'histogram', count: 2, sum: 1334, min: 100, max: 1234, service: 'checkout' });
+        expect(input.bucketCounts.reduce((a: number, b: number) => a + b, 0)).toBe(2);
+        const duration = (await local.app.inject('/api/v1/otel-metrics/gen_ai.client.operation.duration?from=3650d')).json();
+        expect(duration.series[0]).toMatchObject({ count: 2, sum: 3.75, avg: 1.875 });
+        expect((await local.app.inject('/api/v1/otel-metrics/no.such.metric?from=3650d')).statusCode).toBe(404);
+      } finally {
+        await local.close();
+      }
+    }
   });
 });

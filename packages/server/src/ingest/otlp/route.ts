@@ -7,8 +7,10 @@ import { mapOtlpSpan } from './conventions/index.ts';
 import { handleOtlpHttp, otlpErrorResponse, type OtlpHttpResponse, type OtlpSignal } from './http.ts';
 import { otlpEncodingOf } from './body.ts';
 import type { AttrValue, OtlpLogRecord } from './types.ts';
+import type { OtlpMetricPoint } from './metric-types.ts';
+import { metricPointFromOtlp } from './metrics.ts';
 
-// OTLP/HTTP (A2, A3) on the main port: /v1/traces and /v1/logs. Bodies are read raw
+// OTLP/HTTP (A2–A4) on the main port: /v1/traces, /v1/logs and /v1/metrics. Bodies are read raw
 // (any content type, so an unknown one gets the spec's 415) and handled by http.ts; traces are
 // mapped through the conventions to the one record type and go through the same pipeline as
 // the native API, so a 2xx means on disk here too.
@@ -117,6 +119,19 @@ export function registerOtlpRoutes(app: FastifyInstance, ctx: AppContext): void 
       const project = request.auth.projectId;
       const logs = (decoded as { logRecords: OtlpLogRecord[] }).logRecords.map((l) => logFromOtlp(l, project));
       await ctx.pipeline.submit({ spans: [], scores: [], logs }, 'otlp');
+    });
+
+    route('metrics', (request) => async (decoded) => {
+      const project = request.auth.projectId;
+      const points = (decoded as { points: OtlpMetricPoint[] }).points.map((p) => metricPointFromOtlp(p, project));
+      let result;
+      try {
+        result = await ctx.store.writeMetricPoints(points);
+      } catch (err) {
+        throw new ApiError('store_unavailable', `the metric points could not be stored: ${(err as Error).message}`, { retryAfterSeconds: 5 });
+      }
+      ctx.metrics.ingestItems.inc({ source: 'otlp', type: 'metric_point', outcome: 'accepted' }, result.accepted);
+      if (result.duplicates) ctx.metrics.ingestItems.inc({ source: 'otlp', type: 'metric_point', outcome: 'duplicate' }, result.duplicates);
     });
   });
 }

@@ -4,9 +4,11 @@ import { SPAN_KINDS, SPAN_STATUSES } from '../../domain/span.ts';
 import { requireScope, type AppContext } from '../context.ts';
 import { ApiError, describeIssue } from '../errors.ts';
 import { parseTimeParam } from './params.ts';
+import { summarizeSeries } from '../../query/otel-metrics.ts';
 import type { SpanFilter } from '../../store/store.ts';
 
 const MAX_PAGE = 1_000;
+const MAX_METRIC_POINTS = 50_000;
 
 const pageSchema = {
   limit: z.coerce.number().int().min(1).max(MAX_PAGE, `must be at most ${MAX_PAGE}`).default(50),
@@ -93,6 +95,29 @@ export function registerSpanRoutes(app: FastifyInstance, ctx: AppContext): void 
       throw new ApiError('not_found', `no trace ${traceId} in project ${project}`);
     }
     return { traceId, ...trace };
+  });
+
+  // A4: OTLP metrics received (e.g. gen_ai.client.token.usage, gen_ai.client.operation.duration).
+  const metricRangeSchema = z.object({ from: z.string().default('24h'), to: z.string().default('now') }).strict();
+  const metricRange = (query: unknown) => {
+    const q = parseQuery(metricRangeSchema, query);
+    const now = Date.now();
+    return { fromMs: parseTimeParam('from', q.from, now), toMs: parseTimeParam('to', q.to, now) };
+  };
+  app.get('/api/v1/otel-metrics', async (request) => {
+    const project = requireScope(request, 'read');
+    return { metrics: await ctx.store.listMetricNames(project, metricRange(request.query)) };
+  });
+  app.get<{ Params: { name: string } }>('/api/v1/otel-metrics/:name', async (request) => {
+    const project = requireScope(request, 'read');
+    const points = await ctx.store.metricPoints(project, request.params.name, metricRange(request.query), MAX_METRIC_POINTS + 1);
+    if (!points.length) throw new ApiError('not_found', `no points of metric '${request.params.name}' in that range`);
+    return {
+      name: request.params.name,
+      unit: points[0].unit,
+      truncated: points.length > MAX_METRIC_POINTS,
+      series: summarizeSeries(points.slice(0, MAX_METRIC_POINTS)),
+    };
   });
 
   app.get('/api/v1/scores', async (request) => {

@@ -125,4 +125,31 @@ CREATE TABLE price_overrides (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'otlp metric points',
+    sql: `
+CREATE TABLE metric_points (
+  project_id VARCHAR NOT NULL,
+  id VARCHAR NOT NULL,
+  name VARCHAR NOT NULL,
+  unit VARCHAR NOT NULL,
+  kind VARCHAR NOT NULL,
+  temporality VARCHAR NOT NULL,
+  attributes MAP(VARCHAR, VARCHAR),
+  series VARCHAR NOT NULL,
+  service VARCHAR,
+  start_time TIMESTAMP,
+  time TIMESTAMP NOT NULL,
+  value DOUBLE,
+  count BIGINT,
+  sum DOUBLE,
+  min DOUBLE,
+  max DOUBLE,
+  bucket_counts BIGINT[],
+  bounds DOUBLE[],
+  PRIMARY KEY (project_id, id)
+);
+`,
+  },
 ];

@@ -10,6 +10,7 @@ import {
   type UsageBucket,
 } from '../../domain/span.ts';
 import type { LogRecord, LogSeverity, ScoreDataType, ScoreRecord, ScoreSource } from '../../domain/score.ts';
+import type { MetricPointRecord } from '../../domain/metric.ts';
 import type { Row } from './db.ts';
 
 // Mapping between the record types and DuckDB rows. Column order of the append functions
@@ -119,6 +120,54 @@ export function logRow(l: LogRecord): Record<string, unknown> {
   return {
     project_id: l.projectId, id: l.id, trace_id: l.traceId, span_id: l.spanId, ts_us: Math.trunc(l.timestampUs),
     severity: l.severity, body: l.body, attributes: Object.keys(l.attributes).length ? l.attributes : null,
+  };
+}
+
+export const METRIC_JSON = readJsonColumns(
+  {
+    project_id: V, id: V, name: V, unit: V, kind: V, temporality: V, attributes: 'MAP(VARCHAR, VARCHAR)', series: V, service: V,
+    start_us: I, time_us: I, value: D, count: I, sum: D, min: D, max: D, bucket_counts: 'BIGINT[]', bounds: 'DOUBLE[]',
+  },
+  { start_us: 'make_timestamp(start_us) AS start_time', time_us: 'make_timestamp(time_us) AS time' },
+);
+
+export function metricSeriesKey(p: Pick<MetricPointRecord, 'name' | 'attributes' | 'service'>): string {
+  const attrs = Object.keys(p.attributes).sort().map((k) => [k, p.attributes[k]]);
+  return JSON.stringify([p.name, p.service, attrs]);
+}
+
+export function metricRow(p: MetricPointRecord): Record<string, unknown> {
+  return {
+    project_id: p.projectId, id: p.id, name: p.name, unit: p.unit, kind: p.kind, temporality: p.temporality,
+    attributes: Object.keys(p.attributes).length ? p.attributes : null, series: metricSeriesKey(p), service: p.service,
+    start_us: p.startUs, time_us: p.timeUs, value: p.value, count: p.count, sum: p.sum, min: p.min, max: p.max,
+    bucket_counts: p.bucketCounts, bounds: p.bounds,
+  };
+}
+
+export const METRIC_COLUMNS = `project_id, id, name, unit, kind, temporality, map_entries(attributes) AS attribute_entries, service,
+  epoch_us(start_time) AS start_us, epoch_us(time) AS time_us, value, count, sum, min, max, bucket_counts, bounds`;
+
+export function rowToMetricPoint(r: Row): MetricPointRecord {
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    projectId: String(r.project_id),
+    id: String(r.id),
+    name: String(r.name),
+    unit: String(r.unit),
+    kind: r.kind as MetricPointRecord['kind'],
+    temporality: r.temporality as MetricPointRecord['temporality'],
+    attributes: entries(r.attribute_entries),
+    service: s(r.service),
+    startUs: num(r.start_us),
+    timeUs: n(r.time_us),
+    value: num(r.value),
+    count: num(r.count),
+    sum: num(r.sum),
+    min: num(r.min),
+    max: num(r.max),
+    bucketCounts: Array.isArray(r.bucket_counts) ? (r.bucket_counts as unknown[]).map(Number) : [],
+    bounds: Array.isArray(r.bounds) ? (r.bounds as unknown[]).map(Number) : [],
   };
 }
 

@@ -9,6 +9,7 @@ import type {
   ApiKeyInfo,
   EncodedBatch,
   LoadFiles,
+  MetricNameSummary,
   StoredFlags,
   ItemOutcome,
   KeyScope,
@@ -27,6 +28,10 @@ import type {
 } from '../store.ts';
 import { DuckDb, type Row, type SqlParams } from './db.ts';
 import {
+  METRIC_COLUMNS,
+  METRIC_JSON,
+  metricRow,
+  rowToMetricPoint,
   LOG_COLUMNS,
   LOG_JSON,
   logRow,
@@ -44,6 +49,7 @@ import {
 } from './rows.ts';
 import { DuckDbAnalytics } from './analytics.ts';
 import type { LogRecord, ScoreRecord } from '../../domain/score.ts';
+import type { MetricPointRecord } from '../../domain/metric.ts';
 
 const REPRICE_CHUNK_ROWS = 5_000;
 
@@ -334,6 +340,40 @@ export class DuckDbStore implements Store {
         models: (r.models as string[] | null) ?? [],
       })),
     };
+  }
+
+  async writeMetricPoints(points: MetricPointRecord[]): Promise<{ accepted: number; duplicates: number }> {
+    if (!points.length) return { accepted: 0, duplicates: 0 };
+    const unique = firstOccurrences(points, eventKey).unique;
+    const inserted = await this.db.exclusive(async () => {
+      const file = join(this.stagingDir, 'metrics.ndjson');
+      let text = '';
+      for (const p of unique) text += JSON.stringify(metricRow(p)) + '\n';
+      await writeFile(file, text);
+      return this.db.writeAll(`INSERT OR IGNORE INTO metric_points BY NAME ${readJsonSelect(METRIC_JSON, file)} RETURNING id`);
+    });
+    return { accepted: inserted.length, duplicates: points.length - inserted.length };
+  }
+
+  async listMetricNames(project: ProjectId, range: { fromMs: number; toMs: number }): Promise<MetricNameSummary[]> {
+    const rows = await this.db.all(
+      `SELECT name, any_value(unit) AS unit, any_value(kind) AS kind, count(DISTINCT series) AS series, count(*) AS points,
+         strftime(max(time), '%Y-%m-%dT%H:%M:%SZ') AS last_seen
+       FROM metric_points WHERE project_id = $project AND time >= make_timestamp($from) AND time < make_timestamp($to)
+       GROUP BY name ORDER BY name`,
+      { project, from: Math.trunc(range.fromMs * 1000), to: Math.trunc(range.toMs * 1000) },
+    );
+    return rows.map((r) => ({ name: String(r.name), unit: String(r.unit), kind: String(r.kind), series: Number(r.series), points: Number(r.points), lastSeen: String(r.last_seen) }));
+  }
+
+  async metricPoints(project: ProjectId, name: string, range: { fromMs: number; toMs: number }, limit: number): Promise<MetricPointRecord[]> {
+    const rows = await this.db.all(
+      `SELECT ${METRIC_COLUMNS} FROM metric_points
+       WHERE project_id = $project AND name = $name AND time >= make_timestamp($from) AND time < make_timestamp($to)
+       ORDER BY time, id LIMIT $limit`,
+      { project, name, from: Math.trunc(range.fromMs * 1000), to: Math.trunc(range.toMs * 1000), limit },
+    );
+    return rows.map(rowToMetricPoint);
   }
 
   async listScores(project: ProjectId, filter: { traceId?: string }, page: Page): Promise<ScoreRecord[]> {
