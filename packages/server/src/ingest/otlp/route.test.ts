@@ -88,4 +88,40 @@ describe('OTLP/HTTP routes', () => {
       }
     }
   });
+
+  it('attaches GenAI events that arrive as logs to their span, whichever came first', async () => {
+    const traceId = 'a'.repeat(32);
+    const spanId = 'b'.repeat(16);
+    const start = Date.now() - 2_000;
+    const span = { type: 'generation', traceId, spanId, startTime: start, durationMs: 500, provider: 'openai', model: 'gpt-4o-mini', usage: { input: 10, output: 5 } };
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: { batch: [span] } })).statusCode).toBe(200);
+    const event = (name: string, body: unknown) => ({
+      timeUnixNano: String(BigInt(start) * 1_000_000n),
+      eventName: name,
+      traceId,
+      spanId,
+      body: { kvlistValue: { values: Object.entries(body as Record<string, unknown>).map(([key, v]) => ({ key, value: typeof v === 'string' ? { stringValue: v } : { intValue: String(v) } })) } },
+    });
+    const logs = {
+      resourceLogs: [{ resource: { attributes: [] }, scopeLogs: [{ scope: { name: 'openai' }, logRecords: [
+        event('gen_ai.user.message', { content: 'Where is my order?' }),
+        event('gen_ai.choice', { index: 0, finish_reason: 'stop' }),
+      ] }] }],
+    };
+    // The choice event's message is nested; send it as the body's JSON form the SDKs use.
+    logs.resourceLogs[0].scopeLogs[0].logRecords[1].body = { kvlistValue: { values: [
+      { key: 'index', value: { intValue: '0' } },
+      { key: 'finish_reason', value: { stringValue: 'stop' } },
+      { key: 'message', value: { kvlistValue: { values: [{ key: 'role', value: { stringValue: 'assistant' } }, { key: 'content', value: { stringValue: 'It ships tomorrow.' } }] } } },
+    ] } };
+    const res = await post('/v1/logs', Buffer.from(JSON.stringify(logs)), { 'content-type': 'application/json' });
+    expect(res.statusCode).toBe(200);
+    const stored = (await t.app.inject(`/api/v1/spans/${spanId}`)).json();
+    expect(stored.content.input).toContain('Where is my order?');
+    expect(stored.content.output).toContain('It ships tomorrow.');
+    expect(stored.promptHash).toMatch(/^[0-9a-f]+$/);
+    const trace = (await t.app.inject(`/api/v1/traces/${traceId}`)).json();
+    expect(trace.spans[0].content.output).toContain('It ships tomorrow.');
+    expect(trace.logs).toHaveLength(2);
+  });
 });

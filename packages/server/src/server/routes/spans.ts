@@ -5,9 +5,12 @@ import { requireScope, type AppContext } from '../context.ts';
 import { ApiError, describeIssue } from '../errors.ts';
 import { parseTimeParam } from './params.ts';
 import { summarizeSeries } from '../../query/otel-metrics.ts';
+import { withGenAiEvents } from '../../ingest/otlp/events.ts';
 import type { SpanFilter } from '../../store/store.ts';
 
 const MAX_PAGE = 1_000;
+// Content capture per project (E5) is not configurable yet: every project captures content.
+const CAPTURE = { captureContent: true };
 const MAX_METRIC_POINTS = 50_000;
 
 const pageSchema = {
@@ -76,7 +79,8 @@ export function registerSpanRoutes(app: FastifyInstance, ctx: AppContext): void 
     const project = requireScope(request, 'read');
     const span = await ctx.store.getSpan(project, request.params.spanId.toLowerCase());
     if (!span) throw new ApiError('not_found', `no span ${request.params.spanId} in project ${project}`);
-    return span;
+    const logs = await ctx.store.listLogs(project, { traceId: span.traceId }, { limit: MAX_PAGE, offset: 0 });
+    return withGenAiEvents([span], logs, CAPTURE)[0];
   });
 
   // B1: the cost of one span, line by line, from the price row that produced it.
@@ -94,7 +98,7 @@ export function registerSpanRoutes(app: FastifyInstance, ctx: AppContext): void 
     if (!trace.spans.length && !trace.scores.length && !trace.logs.length) {
       throw new ApiError('not_found', `no trace ${traceId} in project ${project}`);
     }
-    return { traceId, ...trace };
+    return { traceId, ...trace, spans: withGenAiEvents(trace.spans, trace.logs, CAPTURE) };
   });
 
   // A4: OTLP metrics received (e.g. gen_ai.client.token.usage, gen_ai.client.operation.duration).
