@@ -328,6 +328,7 @@ export interface LookoutServer {
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  readonly grpcPort: number; // OTLP/gRPC
   readonly dataDir: string;
   readonly process: ManagedProcess;
   output(): string;
@@ -346,6 +347,9 @@ export async function startLookout(options: LookoutServerOptions): Promise<Looko
     ...process.env,
     LOOKOUT_HOST: host,
     LOOKOUT_PORT: String(port),
+    // Never the default 4317, on which servers started side by side would collide: a free port,
+    // chosen by the server itself (no probe race) and read back from its listening line.
+    LOOKOUT_GRPC_PORT: '0',
     LOOKOUT_DATA_DIR: options.dataDir,
     LOOKOUT_LOG_LEVEL: options.logLevel ?? process.env.LOOKOUT_E2E_LOG_LEVEL ?? 'info',
     ...options.env,
@@ -355,6 +359,7 @@ export async function startLookout(options: LookoutServerOptions): Promise<Looko
   try {
     const match = await managed.waitForStdout(/Lookout listening on (http:\/\/[A-Za-z0-9.:[\]-]+)/, startTimeoutMs);
     const url = match[1];
+    const grpcMatch = await managed.waitForStdout(/OTLP\/gRPC listening on \S+:(\d+)/, Math.max(1_000, deadline - Date.now()));
     await pollUntil(
       `${url}/readyz to answer 200`,
       async () => {
@@ -369,6 +374,7 @@ export async function startLookout(options: LookoutServerOptions): Promise<Looko
       url,
       host,
       port,
+      grpcPort: Number(grpcMatch[1]),
       dataDir: options.dataDir,
       process: managed,
       output: () => managed.output(),

@@ -1,6 +1,6 @@
 // Compatibility with what users already run: the official OpenAI client, instrumented by
 // @opentelemetry/instrumentation-openai (GenAI semantic conventions), exporting through the
-// official OTLP exporters (protobuf and JSON over HTTP) to a Lookout child process.
+// official OTLP exporters (protobuf and JSON over HTTP, and gRPC) to a Lookout child process.
 import { join } from 'node:path';
 import { calcPrice } from '@pydantic/genai-prices';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,10 +46,16 @@ function catalogNano(model: string, usage: { prompt_tokens: number; completion_t
   return price.total_price * 1e9;
 }
 
-describe.each(['proto', 'http'])('OpenAI client + @opentelemetry/instrumentation-openai + OTLP %s exporter', (exporter) => {
+describe.each(['proto', 'http', 'grpc'])('OpenAI client + @opentelemetry/instrumentation-openai + OTLP %s exporter', (exporter) => {
   it('stores the trace with models, token buckets, catalog cost and structure', async () => {
     const client = await runProgram('openai client', process.execPath, [join(repoRoot, 'test/e2e/clients/openai-otel.cjs')], {
-      env: { ...process.env, LOOKOUT_URL: lookout!.url, UPSTREAM_URL: upstream!.url, EXPORTER: exporter },
+      env: {
+        ...process.env,
+        LOOKOUT_URL: lookout!.url,
+        LOOKOUT_GRPC_URL: `http://127.0.0.1:${lookout!.grpcPort}`,
+        UPSTREAM_URL: upstream!.url,
+        EXPORTER: exporter,
+      },
       timeoutMs: 60_000,
     });
     expect(client.code, client.output).toBe(0);

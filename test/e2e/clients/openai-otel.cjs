@@ -1,7 +1,7 @@
 // An application instrumented the way users do it: the official OpenAI client, the official
 // OpenTelemetry OpenAI instrumentation, and an official OTLP exporter pointed at Lookout.
 // CommonJS so the instrumentation's require hook patches `openai` as it does in a Node app.
-// Env: LOOKOUT_URL, UPSTREAM_URL, EXPORTER (proto | http), prints the trace id on stdout.
+// Env: LOOKOUT_URL, LOOKOUT_GRPC_URL, UPSTREAM_URL, EXPORTER (proto | http | grpc); prints the trace id on stdout.
 const { context, trace } = require('@opentelemetry/api');
 const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
 const { resourceFromAttributes } = require('@opentelemetry/resources');
@@ -9,13 +9,21 @@ const { SimpleSpanProcessor, TracerProvider } = require('@opentelemetry/sdk-trac
 const { registerInstrumentations } = require('@opentelemetry/instrumentation');
 const { OpenAIInstrumentation } = require('@opentelemetry/instrumentation-openai');
 
-const exporterPackage = process.env.EXPORTER === 'http' ? '@opentelemetry/exporter-trace-otlp-http' : '@opentelemetry/exporter-trace-otlp-proto';
-const { OTLPTraceExporter } = require(exporterPackage);
+const EXPORTER_PACKAGES = {
+  proto: '@opentelemetry/exporter-trace-otlp-proto',
+  http: '@opentelemetry/exporter-trace-otlp-http',
+  grpc: '@opentelemetry/exporter-trace-otlp-grpc',
+};
+const exporterName = process.env.EXPORTER || 'proto';
+if (!EXPORTER_PACKAGES[exporterName]) throw new Error(`unknown EXPORTER ${exporterName}`);
+const { OTLPTraceExporter } = require(EXPORTER_PACKAGES[exporterName]);
+// OTLP/gRPC takes the server's address alone; OTLP/HTTP the signal's full URL.
+const exporterUrl = exporterName === 'grpc' ? process.env.LOOKOUT_GRPC_URL : `${process.env.LOOKOUT_URL}/v1/traces`;
 
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 const provider = new TracerProvider({
   resource: resourceFromAttributes({ 'service.name': 'e2e-shop', 'deployment.environment.name': 'e2e' }),
-  spanProcessors: [new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${process.env.LOOKOUT_URL}/v1/traces` }) })],
+  spanProcessors: [new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: exporterUrl }) })],
 });
 trace.setGlobalTracerProvider(provider);
 registerInstrumentations({ instrumentations: [new OpenAIInstrumentation({ captureMessageContent: true })] });

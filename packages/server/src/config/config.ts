@@ -14,6 +14,8 @@ export const configSchema = z
   .object({
     host: z.string().min(1).default('127.0.0.1'),
     port: port.default(4318),
+    // OTLP/gRPC (traces and logs); 0 picks a free port.
+    grpcPort: port.default(4317),
     dataDir: z.string().min(1).default('./lookout-data'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     // Keys: 'auto' requires them unless the server listens on loopback only.
@@ -51,6 +53,7 @@ export class ConfigError extends Error {
 export const ENV_VARS: Record<string, string[]> = {
   LOOKOUT_HOST: ['host'],
   LOOKOUT_PORT: ['port'],
+  LOOKOUT_GRPC_PORT: ['grpcPort'],
   LOOKOUT_DATA_DIR: ['dataDir'],
   LOOKOUT_LOG_LEVEL: ['logLevel'],
   LOOKOUT_REQUIRE_API_KEYS: ['requireApiKeys'],

@@ -4,7 +4,7 @@ import { keysRequired } from '../config/config.ts';
 import { registerIngestRoutes } from '../ingest/api/route.ts';
 import { registerOtlpRoutes } from '../ingest/otlp/route.ts';
 import { DEFAULT_PROJECT, type ApiKeyInfo } from '../store/store.ts';
-import type { AppContext, RouteModule } from './context.ts';
+import type { AppContext, RequestAuth, RouteModule } from './context.ts';
 import { ApiError } from './errors.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerPricingRoutes } from './routes/pricing.ts';
@@ -43,14 +43,45 @@ export function parseJsonBody(body: Buffer): unknown {
   }
 }
 
+// The key of "Authorization: Bearer <key>", or null.
+export function bearerToken(header: unknown): string | null {
+  if (typeof header !== 'string') return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m ? m[1] : null;
+}
+
 function bearerKey(request: FastifyRequest): string | null {
-  const header = request.headers.authorization;
-  if (typeof header === 'string') {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (m) return m[1];
-  }
+  const key = bearerToken(request.headers.authorization);
+  if (key !== null) return key;
   const alt = request.headers['x-lookout-key'];
   return typeof alt === 'string' && alt ? alt : null;
+}
+
+export type AuthResolver = (key: string | null) => Promise<RequestAuth>;
+
+// Who a request is, from its key (null: none sent), for the HTTP hook and OTLP/gRPC alike:
+// without a key, the operator on a server that does not require keys (loopback, by default);
+// with one, its project and scope (resolved keys cached briefly). Throws ApiError unauthorized.
+export function createAuthResolver(ctx: AppContext): AuthResolver {
+  const requireKeys = keysRequired(ctx.config);
+  const keyCache = new Map<string, { info: ApiKeyInfo | null; at: number }>();
+  return async (key) => {
+    if (key === null) {
+      if (requireKeys) {
+        throw new ApiError('unauthorized', 'an API key is required: send "Authorization: Bearer <key>" (create one with `lookout keys create --project <id>`)');
+      }
+      return { projectId: DEFAULT_PROJECT, scope: 'admin', keyId: null };
+    }
+    const now = Date.now();
+    let cached = keyCache.get(key);
+    if (!cached || now - cached.at > KEY_CACHE_TTL_MS) {
+      if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
+      cached = { info: await ctx.store.resolveApiKey(key), at: now };
+      keyCache.set(key, cached);
+    }
+    if (!cached.info) throw new ApiError('unauthorized', 'the API key is not valid or has been revoked');
+    return { projectId: cached.info.projectId, scope: cached.info.scope, keyId: cached.info.id };
+  };
 }
 
 export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = []): Promise<FastifyInstance> {
@@ -63,8 +94,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
     return503OnClosing: true,
   });
 
-  const requireKeys = keysRequired(ctx.config);
-  const keyCache = new Map<string, { info: ApiKeyInfo | null; at: number }>();
+  const resolveAuth = createAuthResolver(ctx);
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json', 'text/json'], { parseAs: 'buffer' }, (_req, body, done) => {
@@ -81,23 +111,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     if (PUBLIC_PATHS.has(request.routeOptions.url ?? '')) return;
-    const key = bearerKey(request);
-    if (key === null) {
-      if (requireKeys) {
-        throw new ApiError('unauthorized', 'an API key is required: send "Authorization: Bearer <key>" (create one with `lookout keys create --project <id>`)');
-      }
-      request.auth = { projectId: DEFAULT_PROJECT, scope: 'admin', keyId: null };
-      return;
-    }
-    const now = Date.now();
-    let cached = keyCache.get(key);
-    if (!cached || now - cached.at > KEY_CACHE_TTL_MS) {
-      if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
-      cached = { info: await ctx.store.resolveApiKey(key), at: now };
-      keyCache.set(key, cached);
-    }
-    if (!cached.info) throw new ApiError('unauthorized', 'the API key is not valid or has been revoked');
-    request.auth = { projectId: cached.info.projectId, scope: cached.info.scope, keyId: cached.info.id };
+    request.auth = await resolveAuth(bearerKey(request));
   });
 
   // Read-your-writes: anything that reads stored data first waits until every write that was

@@ -4,6 +4,7 @@ import { keysRequired, type LookoutConfig } from '../config/config.ts';
 import { Pricer } from '../enrich/pricing/index.ts';
 import { Journal } from '../ingest/journal.ts';
 import { IngestPipeline } from '../ingest/pipeline.ts';
+import { startOtlpGrpc, type OtlpGrpcServer } from '../ingest/otlp/grpc.ts';
 import { join } from 'node:path';
 import { LookoutMetrics } from '../metrics/registry.ts';
 import { DuckDbStore } from '../store/duckdb/store.ts';
@@ -16,6 +17,7 @@ export interface RunningServer {
   app: FastifyInstance;
   ctx: AppContext;
   url: string;
+  grpc: OtlpGrpcServer; // OTLP/gRPC, on grpc.port
   // Stops taking requests, commits everything already acknowledged or queued, closes the store.
   close(): Promise<void>;
 }
@@ -65,15 +67,27 @@ export async function startServer(config: LookoutConfig, options: { logger?: Log
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${shownHost}:${port}`;
   logger.info({ event: 'started', url, dataDir: config.dataDir, store: ctx.store.backend }, 'lookout started');
-  if (!options.quiet) process.stdout.write(`Lookout listening on ${url}\n`);
+  let grpc: OtlpGrpcServer;
+  try {
+    grpc = await startOtlpGrpc(ctx, { host: config.host, port: config.grpcPort });
+  } catch (err) {
+    await app.close();
+    await ctx.pipeline.drain();
+    await ctx.store.close();
+    throw new Error(`cannot listen for OTLP/gRPC on ${shownHost}:${config.grpcPort}: ${(err as Error).message}`);
+  }
+  logger.info({ event: 'started', grpc: `${shownHost}:${grpc.port}` }, 'OTLP/gRPC listening');
+  // Printed once both listen: whoever waits for these lines can use either port at once.
+  if (!options.quiet) process.stdout.write(`Lookout listening on ${url}\nOTLP/gRPC listening on ${shownHost}:${grpc.port}\n`);
   let closing: Promise<void> | null = null;
   return {
     app,
     ctx,
     url,
+    grpc,
     close() {
       closing ??= (async () => {
-        await app.close();
+        await Promise.all([app.close(), grpc.close()]);
         await ctx.pipeline.drain();
         await ctx.store.close();
         logger.info({ event: 'stopped' }, 'lookout stopped');

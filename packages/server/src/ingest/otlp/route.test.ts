@@ -95,7 +95,7 @@ describe('OTLP/HTTP routes', () => {
     const start = Date.now() - 2_000;
     const span = { type: 'generation', traceId, spanId, startTime: start, durationMs: 500, provider: 'openai', model: 'gpt-4o-mini', usage: { input: 10, output: 5 } };
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: { batch: [span] } })).statusCode).toBe(200);
-    const event = (name: string, body: unknown) => ({
+    const event = (name: string, body: unknown): Record<string, unknown> => ({
       timeUnixNano: String(BigInt(start) * 1_000_000n),
       eventName: name,
       traceId,
