@@ -99,6 +99,8 @@ export function processRssMb(pid: number): { rssMb: number | null; peakRssMb: nu
 
 export interface ServerProcess {
   url: string;
+  grpcAddress: string | null; // host:port of OTLP/gRPC
+
   child: ChildProcess;
   output(): string; // the last lines the server printed
   stop(): Promise<number | null>;
@@ -116,6 +118,7 @@ export async function startServer(dataDir: string, env: Record<string, string> =
       ...process.env,
       LOOKOUT_HOST: '127.0.0.1',
       LOOKOUT_PORT: '0',
+      LOOKOUT_GRPC_PORT: '0',
       LOOKOUT_DATA_DIR: dataDir,
       LOOKOUT_LOG_LEVEL: 'warn',
       // e.g. BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server alone.
@@ -162,6 +165,7 @@ export async function startServer(dataDir: string, env: Record<string, string> =
   }
   return {
     url,
+    grpcAddress: /OTLP\/gRPC listening on (\S+)/.exec(output)?.[1] ?? null,
     child,
     output: () => output,
     async stop() {
