@@ -23,13 +23,11 @@ import {
 import { ApiError } from '../../server/errors.ts';
 import { bearerToken, createAuthResolver } from '../../server/app.ts';
 import type { AppContext, RequestAuth } from '../../server/context.ts';
-import { mapOtlpSpan } from './conventions/index.ts';
 import { decodeLogs, decodeMetrics, decodeTraces, type Rejected } from './decode.ts';
-import { metricPointFromOtlp } from './metrics.ts';
 import { encodeExportResponse, type PartialSuccess } from './encode.ts';
 import { OtlpDecodeError } from './errors.ts';
 import { encodeMessage, protobufWriter, RpcStatus } from './proto.ts';
-import { logFromOtlp } from './route.ts';
+import { storeOtlp } from './route.ts';
 
 export const OTLP_GRPC_SERVICES = {
   traces: 'opentelemetry.proto.collector.trace.v1.TraceService',
@@ -120,24 +118,17 @@ export async function startOtlpGrpc(ctx: AppContext, options: { host: string; po
   const accept: { [S in GrpcSignal]: (body: Buffer, auth: RequestAuth) => Promise<PartialSuccess | undefined> } = {
     async traces(body, auth) {
       const decoded = decodeTraces(body, 'protobuf');
-      const spans = decoded.spans.map((s) => mapOtlpSpan(s, auth.projectId, { captureContent: true }));
-      await ctx.pipeline.submit({ spans, scores: [], logs: [] }, 'otlp');
+      await storeOtlp.traces(ctx, auth.projectId, decoded.spans);
       return partialOf('traces', decoded.rejected);
     },
     async logs(body, auth) {
       const decoded = decodeLogs(body, 'protobuf');
-      const logs = decoded.logRecords.map((l) => logFromOtlp(l, auth.projectId));
-      await ctx.pipeline.submit({ spans: [], scores: [], logs }, 'otlp');
+      await storeOtlp.logs(ctx, auth.projectId, decoded.logRecords);
       return partialOf('logs', decoded.rejected);
     },
     async metrics(body, auth) {
       const decoded = decodeMetrics(body, 'protobuf');
-      const points = decoded.points.map((p) => metricPointFromOtlp(p, auth.projectId));
-      try {
-        await ctx.store.writeMetricPoints(points);
-      } catch (err) {
-        throw new ApiError('store_unavailable', `the metric points could not be stored: ${(err as Error).message}`, { retryAfterSeconds: 5 });
-      }
+      await storeOtlp.metrics(ctx, auth.projectId, decoded.points);
       return partialOf('metrics', decoded.rejected);
     },
   };

@@ -6,7 +6,7 @@ import { ApiError } from '../../server/errors.ts';
 import { mapOtlpSpan } from './conventions/index.ts';
 import { handleOtlpHttp, otlpErrorResponse, type OtlpHttpResponse, type OtlpSignal } from './http.ts';
 import { otlpEncodingOf } from './body.ts';
-import type { AttrValue, OtlpLogRecord } from './types.ts';
+import type { AttrValue, OtlpLogRecord, OtlpSpan } from './types.ts';
 import type { OtlpMetricPoint } from './metric-types.ts';
 import { metricPointFromOtlp } from './metrics.ts';
 
@@ -64,6 +64,28 @@ export function logFromOtlp(log: OtlpLogRecord, projectId: string): LogRecord {
   };
 }
 
+// What each OTLP signal's records become once decoded, for OTLP/HTTP and OTLP/gRPC alike.
+// Spans and logs go through the ingest pipeline (acknowledged = on disk); metric points, a few per
+// series per export interval, are committed directly.
+export const storeOtlp = {
+  async traces(ctx: AppContext, projectId: string, spans: OtlpSpan[]): Promise<void> {
+    await ctx.pipeline.submit({ spans: spans.map((s) => mapOtlpSpan(s, projectId, { captureContent: true })), scores: [], logs: [] }, 'otlp');
+  },
+  async logs(ctx: AppContext, projectId: string, records: OtlpLogRecord[]): Promise<void> {
+    await ctx.pipeline.submit({ spans: [], scores: [], logs: records.map((l) => logFromOtlp(l, projectId)) }, 'otlp');
+  },
+  async metrics(ctx: AppContext, projectId: string, points: OtlpMetricPoint[]): Promise<void> {
+    let result;
+    try {
+      result = await ctx.store.writeMetricPoints(points.map((p) => metricPointFromOtlp(p, projectId)));
+    } catch (err) {
+      throw new ApiError('store_unavailable', `the metric points could not be stored: ${(err as Error).message}`, { retryAfterSeconds: 5 });
+    }
+    ctx.metrics.ingestItems.inc({ source: 'otlp', type: 'metric_point', outcome: 'accepted' }, result.accepted);
+    if (result.duplicates) ctx.metrics.ingestItems.inc({ source: 'otlp', type: 'metric_point', outcome: 'duplicate' }, result.duplicates);
+  },
+};
+
 export function registerOtlpRoutes(app: FastifyInstance, ctx: AppContext): void {
   const maxBodyBytes = ctx.config.ingest.maxBodyBytes;
   const limits = { maxBodyBytes, maxDecompressedBytes: maxBodyBytes * DECOMPRESSION_FACTOR };
@@ -109,29 +131,8 @@ export function registerOtlpRoutes(app: FastifyInstance, ctx: AppContext): void 
       });
     };
 
-    route('traces', (request) => async (decoded) => {
-      const project = request.auth.projectId;
-      const spans = (decoded as { spans: Parameters<typeof mapOtlpSpan>[0][] }).spans.map((s) => mapOtlpSpan(s, project, { captureContent: true }));
-      await ctx.pipeline.submit({ spans, scores: [], logs: [] }, 'otlp');
-    });
-
-    route('logs', (request) => async (decoded) => {
-      const project = request.auth.projectId;
-      const logs = (decoded as { logRecords: OtlpLogRecord[] }).logRecords.map((l) => logFromOtlp(l, project));
-      await ctx.pipeline.submit({ spans: [], scores: [], logs }, 'otlp');
-    });
-
-    route('metrics', (request) => async (decoded) => {
-      const project = request.auth.projectId;
-      const points = (decoded as { points: OtlpMetricPoint[] }).points.map((p) => metricPointFromOtlp(p, project));
-      let result;
-      try {
-        result = await ctx.store.writeMetricPoints(points);
-      } catch (err) {
-        throw new ApiError('store_unavailable', `the metric points could not be stored: ${(err as Error).message}`, { retryAfterSeconds: 5 });
-      }
-      ctx.metrics.ingestItems.inc({ source: 'otlp', type: 'metric_point', outcome: 'accepted' }, result.accepted);
-      if (result.duplicates) ctx.metrics.ingestItems.inc({ source: 'otlp', type: 'metric_point', outcome: 'duplicate' }, result.duplicates);
-    });
+    route('traces', (request) => (decoded) => storeOtlp.traces(ctx, request.auth.projectId, (decoded as { spans: OtlpSpan[] }).spans));
+    route('logs', (request) => (decoded) => storeOtlp.logs(ctx, request.auth.projectId, (decoded as { logRecords: OtlpLogRecord[] }).logRecords));
+    route('metrics', (request) => (decoded) => storeOtlp.metrics(ctx, request.auth.projectId, (decoded as { points: OtlpMetricPoint[] }).points));
   });
 }
