@@ -114,6 +114,25 @@ describe('OpenTelemetry GenAI semantic conventions', () => {
     expect(rec.metadata['lookout.usage.input_semantics']).toBe('exclusive:inferred');
   });
 
+  it('reads cache writes under the name @anthropic-ai/sdk 1.x spans use', () => {
+    // The client's own span (scope com.anthropic.sdk.typescript): semconv input including the cache.
+    const rec = mapOtlpSpan(
+      otlpSpan({
+        attributes: {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': 'anthropic',
+          'gen_ai.request.model': 'claude-sonnet-4-5',
+          'gen_ai.usage.input_tokens': 5012,
+          'gen_ai.usage.output_tokens': 300,
+          'gen_ai.usage.cache_read.input_tokens': 4000,
+          'gen_ai.usage.cache_write.input_tokens': 1000,
+        },
+      }),
+      'p1',
+    );
+    expect(rec.usage).toMatchObject({ input: 12, cacheRead: 4000, cacheWrite: 1000, output: 300 });
+  });
+
   it('detects exclusive input from a total that sums the cache separately', () => {
     const rec = mapOtlpSpan(
       otlpSpan({

@@ -50,7 +50,8 @@ export function readGenAiUsageCounts(r: AttrReader): Omit<UsageReport, 'source' 
     input: r.firstTokens('gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'),
     output: r.firstTokens('gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'),
     cacheRead: r.firstTokens('gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cache_read_input_tokens'),
-    cacheWrite: r.firstTokens('gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.cache_creation_input_tokens'),
+    // cache_write.input_tokens: what @anthropic-ai/sdk's own spans (1.x) name it.
+    cacheWrite: r.firstTokens('gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.cache_creation_input_tokens', 'gen_ai.usage.cache_write.input_tokens'),
     reasoning: r.firstTokens('gen_ai.usage.reasoning.output_tokens', 'gen_ai.usage.reasoning_tokens'),
     total: r.firstTokens('gen_ai.usage.total_tokens'),
   };

@@ -1,0 +1,8 @@
+// @lookout/sdk — OpenTelemetry-based tracing for LLM applications, understood by Lookout.
+export { init, type InitOptions, type LookoutHandle, type SdkStats } from './core.ts';
+export { withContext, currentContext, type LookoutContext } from './context.ts';
+export { wrapOpenAI } from './openai.ts';
+export { wrapAnthropic } from './anthropic.ts';
+export { traceRetrieval, traceEmbedding, traceTool, traced, currentTraceId, currentSpanId, type RetrievalOptions, type EmbeddingOptions } from './traced.ts';
+export { score, flushScores, type ScoreInput } from './score.ts';
+export { classifyError, type ErrorClass } from './instrument.ts';
