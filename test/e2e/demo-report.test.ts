@@ -76,14 +76,16 @@ describe('demo traffic and the cost report', () => {
       if (s.kind !== 'generation' && s.kind !== 'embedding') continue;
       const team = s.attribution.team ?? '(none)';
       const entry = expected.get(team) ?? { usd: 0, unknown: 0 };
+      const tokens = Object.values(s.usage).reduce((a, b) => a + b, 0);
       const usd = catalogPriceUsd(s);
-      if (usd === null) {
-        // No price: unknown, never $0 — except a call that used no tokens (a failed call), which
-        // costs nothing whatever the price.
-        const tokens = Object.values(s.usage).reduce((a, b) => a + b, 0);
-        expect(s.cost.status, `${s.provider}/${s.requestModel} has no catalog price`).toBe(tokens ? 'unknown_model' : 'not_applicable');
+      if (tokens === 0) {
+        // A call that reported no tokens (a failed call): no cost is claimed, not even $0.
+        expect(s.cost).toMatchObject({ status: 'not_applicable', totalNanoUsd: null });
+      } else if (usd === null) {
+        // No price: unknown, never $0.
+        expect(s.cost.status, `${s.provider}/${s.requestModel} has no catalog price`).toBe('unknown_model');
         expect(s.cost.totalNanoUsd).toBeNull();
-        if (tokens) entry.unknown++;
+        entry.unknown++;
       } else {
         // Each stored cost is the catalog's price to the nano-dollar (per-bucket rounding).
         expect(Math.abs((s.cost.totalNanoUsd ?? NaN) / 1e9 - usd), `${s.requestModel} ${JSON.stringify(s.usage)}`).toBeLessThan(1e-8);

@@ -260,9 +260,9 @@ describe('unknown models and empty spans', () => {
     });
   });
 
-  it('a known model with no tokens costs a real $0 and names its row', () => {
+  it('a known model with no tokens reported claims no cost (not $0)', () => {
     const cost = pricer.price(span('openai', 'gpt-4o', {}));
-    expect(cost).toMatchObject({ status: 'priced', totalNanoUsd: 0, byBucketNanoUsd: {}, priceRowId: 'catalog:openai/gpt-4o' });
+    expect(cost).toMatchObject({ status: 'not_applicable', totalNanoUsd: null, priceRowId: null });
   });
 
   it('negative or NaN token counts are charged as zero rather than poisoning the sum', () => {

@@ -74,6 +74,9 @@ export class Pricer {
 
   // The hot path: called for every span. Never throws for well-typed input.
   price(input: PricingInput): Cost {
+    // No tokens reported (a failed call, or an instrumentation that dropped the usage): no cost
+    // is claimed, not even $0, since $0 would read as a measured cost.
+    if (!hasTokens(input.usage)) return unpricedCost('not_applicable');
     const chosen = this.#choose(input);
     if (chosen !== null) return costFromRow(chosen.row, input.usage);
     return unpricedCost(hasTokens(input.usage) ? 'unknown_model' : 'not_applicable');
@@ -87,6 +90,7 @@ export class Pricer {
 
   explain(input: PricingInput, storedCost?: Cost): CostExplanation {
     if (storedCost !== undefined) return this.#explainStored(input, storedCost);
+    if (!hasTokens(input.usage)) return unpricedExplanation(input, 'not_applicable', null);
     const chosen = this.#choose(input);
     if (chosen === null) {
       return unpricedExplanation(input, hasTokens(input.usage) ? 'unknown_model' : 'not_applicable', null);
