@@ -73,6 +73,8 @@ describe.each(['proto', 'http', 'grpc'])('OpenAI client + @opentelemetry/instrum
     expect(chats).toHaveLength(2);
     for (const chat of chats) {
       expect(chat.parentSpanId).toBe(root.spanId);
+      // Attribution set on the root span reaches its LLM spans, so cost by user or feature counts them.
+      expect(chat.attribution).toMatchObject({ userId: 'alice', feature: 'support-chat' });
       expect(chat.provider).toBe('openai');
       expect(chat.requestModel).toBe('gpt-4o-mini');
       expect(chat.cost.status).toBe('priced');

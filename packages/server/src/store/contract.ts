@@ -127,6 +127,23 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect((await store.listTraces(B, {}, { limit: 10, offset: 0 })).traces.map((t) => t.spans)).toEqual([1]);
     });
 
+    it("gives a trace's spans the attribution set on its root, whichever arrives first", async () => {
+      const attr = (over: Partial<ReturnType<typeof makeSpan>['attribution']>) => ({ ...makeSpan().attribution, ...over });
+      for (const rootFirst of [true, false]) {
+        const traceId = makeSpan().traceId;
+        const root = makeSpan({ projectId: A, traceId, kind: 'agent', attribution: attr({ userId: 'ann', feature: 'search', team: 'core' }) });
+        const llm = makeSpan({ projectId: A, traceId, parentSpanId: root.spanId, attribution: attr({ environment: 'prod' }) });
+        const own = makeSpan({ projectId: A, traceId, parentSpanId: root.spanId, attribution: attr({ userId: 'bob' }) });
+        const other = makeSpan({ projectId: B, traceId });
+        const [first, second] = rootFirst ? [[root], [llm, own, other]] : [[llm, own, other], [root]];
+        await store.write({ spans: first, scores: [], logs: [] });
+        await store.write({ spans: second, scores: [], logs: [] });
+        expect((await store.getSpan(A, llm.spanId))?.attribution, `root first: ${rootFirst}`).toMatchObject({ userId: 'ann', feature: 'search', team: 'core', environment: 'prod' });
+        expect((await store.getSpan(A, own.spanId))?.attribution).toMatchObject({ userId: 'bob', feature: 'search' });
+        expect((await store.getSpan(B, other.spanId))?.attribution.userId).toBeNull();
+      }
+    });
+
     it('creates, resolves and revokes hashed api keys scoped to one project', async () => {
       const { key, info } = await store.createApiKey(A, 'ingest', 'ci');
       expect(key).toMatch(/^lk_/);

@@ -222,6 +222,34 @@ export class DuckDbStore implements Store {
     return { spans, scores, logs, spanWindowUs: spanWindow(batch.spans) };
   }
 
+  // Attribution is usually set on a trace's root span (OpenTelemetry users put user.id or the
+  // feature there), while the cost is on its LLM spans. So that cost by user, team or feature
+  // counts them, spans of the traces just loaded take the root's attribution where they have
+  // none. Only the root gives (a sibling's user is not the trace's), and arrival order does not
+  // matter: whichever of root and child is loaded last, its load fills the trace. Spans are looked
+  // for within an hour of the loaded window.
+  private async fillTraceAttribution(files: string[], window: [number, number] | null): Promise<void> {
+    if (window === null) return;
+    const fields = ['user_id', 'session_id', 'feature', 'team', 'department', 'application', 'environment'];
+    const HOUR_US = 3_600_000_000;
+    await this.db.run(
+      `UPDATE spans SET ${fields.map((f) => `${f} = coalesce(spans.${f}, t.${f})`).join(', ')}
+       FROM (
+         SELECT s.project_id, s.trace_id,
+           ${fields.map((f) => `any_value(s.${f}) FILTER (WHERE s.${f} IS NOT NULL) AS ${f}`).join(',\n           ')}
+         FROM spans s
+         WHERE s.parent_span_id IS NULL AND s.start_time BETWEEN make_timestamp($lo) AND make_timestamp($hi)
+           AND (s.project_id, s.trace_id) IN (
+             SELECT (project_id, trace_id) FROM read_json(${fileList(files)}, format = 'newline_delimited', columns = {project_id: 'VARCHAR', trace_id: 'VARCHAR'}))
+         GROUP BY s.project_id, s.trace_id
+       ) t
+       WHERE spans.project_id = t.project_id AND spans.trace_id = t.trace_id
+         AND spans.start_time BETWEEN make_timestamp($lo) AND make_timestamp($hi)
+         AND (${fields.map((f) => `(spans.${f} IS NULL AND t.${f} IS NOT NULL)`).join(' OR ')})`,
+      { lo: window[0] - HOUR_US, hi: window[1] + HOUR_US },
+    );
+  }
+
   load(files: LoadFiles, spanWindowUs: [number, number] | null, options: { replay?: boolean } = {}): Promise<void> {
     return this.db.exclusive(() => this.loadUnlocked(files, spanWindowUs, options.replay ?? false));
   }
@@ -234,8 +262,8 @@ export class DuckDbStore implements Store {
     if (!files.spans.length && !files.scores.length && !files.logs.length) return;
     await this.db.run('BEGIN TRANSACTION');
     try {
+      let window = spanWindowUs;
       if (files.spans.length) {
-        let window = spanWindowUs;
         if (window === null) {
           const r = await this.db.writeAll(`SELECT min(start_us) AS lo, max(start_us) AS hi FROM read_json(${fileList(files.spans)}, format = 'newline_delimited', columns = {start_us: 'BIGINT'})`);
           window = [Number(r[0].lo), Number(r[0].hi)];
@@ -250,6 +278,7 @@ export class DuckDbStore implements Store {
           { lo: window[0], hi: window[1] },
         );
       }
+      if (files.spans.length) await this.fillTraceAttribution(files.spans, window);
       if (files.scores.length) await this.db.run(`INSERT OR IGNORE INTO scores BY NAME ${source(SCORE_JSON, files.scores, 'project_id, id')}`);
       if (files.logs.length) await this.db.run(`INSERT OR IGNORE INTO logs BY NAME ${source(LOG_JSON, files.logs, 'project_id, id')}`);
       await this.db.run('COMMIT');
