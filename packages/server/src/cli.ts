@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from './config/config.ts';
 import { Pricer } from './enrich/pricing/index.ts';
 import { DuckDbStore } from './store/duckdb/store.ts';
-import { KEY_SCOPES, projectId, type KeyScope } from './store/store.ts';
+import { CONTENT_CAPTURE_MODES, KEY_SCOPES, projectId, type KeyScope } from './store/store.ts';
 import { apiCall, CliError, defaultUrl, isConnectionRefused, type ApiTarget } from './cli/http.ts';
 import { runDemo } from './cli/demo.ts';
 import { runReport } from './cli/report.ts';
@@ -148,6 +148,23 @@ keys
   .action(async (keyId: string, opts: { project: string; url: string; key?: string }) => {
     await apiCall(opts, 'DELETE', `/api/v1/keys/${encodeURIComponent(keyId)}?project=${encodeURIComponent(opts.project)}`);
     process.stderr.write(`revoked ${keyId}\n`);
+  });
+
+program
+  .command('content-capture')
+  .description("show or set what the project keeps of prompts and responses: full, metadata (hashes only) or off")
+  .argument('[mode]', 'full | metadata | off')
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .action(async (mode: string | undefined, opts: { url: string; key?: string }) => {
+    if (mode !== undefined && !(CONTENT_CAPTURE_MODES as readonly string[]).includes(mode)) {
+      throw new CliError(`mode '${mode}': use one of ${CONTENT_CAPTURE_MODES.join(', ')}`);
+    }
+    const res =
+      mode === undefined
+        ? await apiCall<{ project: { id: string; contentCapture: string } }>(opts, 'GET', '/api/v1/project')
+        : await apiCall<{ project: { id: string; contentCapture: string } }>(opts, 'PATCH', '/api/v1/project', { contentCapture: mode });
+    process.stdout.write(`${res.project.id}: ${res.project.contentCapture}\n`);
   });
 
 const prices = program.command('prices').description('price catalog, overrides and re-costing');

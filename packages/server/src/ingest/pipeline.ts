@@ -5,6 +5,7 @@ import type { LookoutMetrics } from '../metrics/registry.ts';
 import { ApiError } from '../server/errors.ts';
 import type { ItemOutcome, LoadFiles, Store, WriteBatch, WriteResult } from '../store/store.ts';
 import type { Journal, Segment } from './journal.ts';
+import { ContentPolicy } from './content-policy.ts';
 
 // The shared back half of every ingest path: price, de-duplicate, journal, acknowledge, load.
 //
@@ -58,6 +59,7 @@ export class IngestPipeline {
   private readonly store: Store;
   private readonly journal: Journal;
   private readonly pricer: Pricer;
+  private readonly content: ContentPolicy;
   private readonly metrics: LookoutMetrics;
   private readonly logger: Logger;
   private readonly options: Required<PipelineOptions>;
@@ -75,10 +77,11 @@ export class IngestPipeline {
   private closed = false;
 
   constructor(
-    deps: { store: Store; journal: Journal; pricer: Pricer; metrics: LookoutMetrics; logger: Logger },
+    deps: { store: Store; journal: Journal; pricer: Pricer; metrics: LookoutMetrics; logger: Logger; content?: ContentPolicy },
     options: PipelineOptions,
   ) {
     this.store = deps.store;
+    this.content = deps.content ?? new ContentPolicy();
     this.journal = deps.journal;
     this.pricer = deps.pricer;
     this.metrics = deps.metrics;
@@ -132,6 +135,8 @@ export class IngestPipeline {
       );
     }
     this.price(batch.spans);
+    for (const s of batch.spans) this.content.applyToSpan(s);
+    for (const l of batch.logs) this.content.applyToLog(l);
     const result = await new Promise<WriteResult>((resolve, reject) => {
       this.pending.push({ batch, rows, resolve, reject });
       this.queuedRows += rows;

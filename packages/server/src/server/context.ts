@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { LookoutConfig } from '../config/config.ts';
 import type { Pricer } from '../enrich/pricing/index.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
+import type { ContentPolicy } from '../ingest/content-policy.ts';
 import type { LookoutMetrics } from '../metrics/registry.ts';
 import { DEFAULT_PROJECT, type KeyScope, type ProjectId, type Store } from '../store/store.ts';
 import { ApiError } from './errors.ts';
@@ -13,6 +14,7 @@ export interface AppContext {
   store: Store;
   pricer: Pricer;
   pipeline: IngestPipeline;
+  content: ContentPolicy;
   metrics: LookoutMetrics;
   logger: Logger;
 }

@@ -3,6 +3,7 @@ import pino, { type Logger } from 'pino';
 import { keysRequired, type LookoutConfig } from '../config/config.ts';
 import { Pricer } from '../enrich/pricing/index.ts';
 import { Journal } from '../ingest/journal.ts';
+import { ContentPolicy } from '../ingest/content-policy.ts';
 import { IngestPipeline } from '../ingest/pipeline.ts';
 import { startOtlpGrpc, type OtlpGrpcServer } from '../ingest/otlp/grpc.ts';
 import { join } from 'node:path';
@@ -40,14 +41,15 @@ export async function createContext(config: LookoutConfig, logger: Logger, store
   await loadPriceOverrides(theStore, pricer, config.pricing.overridesFile);
   const metrics = new LookoutMetrics();
   const journal = await Journal.open(journalDir ?? join(config.dataDir, 'journal'));
+  const content = await ContentPolicy.load(theStore);
   const pipeline = new IngestPipeline(
-    { store: theStore, journal, pricer, metrics, logger },
+    { store: theStore, journal, pricer, metrics, logger, content },
     { maxQueueRows: config.ingest.maxQueueRows, maxWriteBatchRows: config.ingest.maxWriteBatchRows },
   );
   // Whatever the last run acknowledged but had not loaded goes into the store before anything
   // new is accepted, so duplicates of it are recognised.
   await pipeline.recover();
-  return { config, store: theStore, pricer, pipeline, metrics, logger };
+  return { config, store: theStore, pricer, pipeline, content, metrics, logger };
 }
 
 export async function startServer(config: LookoutConfig, options: { logger?: Logger; store?: Store; quiet?: boolean } = {}): Promise<RunningServer> {

@@ -123,10 +123,16 @@ export interface ApiKeyInfo {
   revokedAt: string | null;
 }
 
+// E5: what of prompts and responses a project keeps. full: content and hashes; metadata: hashes
+// only (duplicate prompts still show); off: neither.
+export const CONTENT_CAPTURE_MODES = ['full', 'metadata', 'off'] as const;
+export type ContentCapture = (typeof CONTENT_CAPTURE_MODES)[number];
+
 export interface Project {
   id: ProjectId;
   name: string;
   createdAt: string;
+  contentCapture: ContentCapture;
 }
 
 export interface UnknownModel {
@@ -172,6 +178,7 @@ export interface Store {
 
   listProjects(): Promise<Project[]>;
   createProject(id: ProjectId, name: string): Promise<Project>;
+  setContentCapture(project: ProjectId, mode: ContentCapture): Promise<Project | null>;
   createApiKey(project: ProjectId, scope: KeyScope, name: string | null): Promise<{ info: ApiKeyInfo; key: string }>;
   resolveApiKey(key: string): Promise<ApiKeyInfo | null>;
   listApiKeys(project: ProjectId): Promise<ApiKeyInfo[]>;

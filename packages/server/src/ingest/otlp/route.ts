@@ -69,7 +69,8 @@ export function logFromOtlp(log: OtlpLogRecord, projectId: string): LogRecord {
 // series per export interval, are committed directly.
 export const storeOtlp = {
   async traces(ctx: AppContext, projectId: string, spans: OtlpSpan[]): Promise<void> {
-    await ctx.pipeline.submit({ spans: spans.map((s) => mapOtlpSpan(s, projectId, { captureContent: true })), scores: [], logs: [] }, 'otlp');
+    const captureContent = ctx.content.captures(projectId);
+    await ctx.pipeline.submit({ spans: spans.map((s) => mapOtlpSpan(s, projectId, { captureContent })), scores: [], logs: [] }, 'otlp');
   },
   async logs(ctx: AppContext, projectId: string, records: OtlpLogRecord[]): Promise<void> {
     await ctx.pipeline.submit({ spans: [], scores: [], logs: records.map((l) => logFromOtlp(l, projectId)) }, 'otlp');

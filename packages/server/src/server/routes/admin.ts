@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { KEY_SCOPES, projectId, type ProjectId } from '../../store/store.ts';
+import { CONTENT_CAPTURE_MODES, KEY_SCOPES, projectId, type ProjectId } from '../../store/store.ts';
 import { isOperator, requireScope, type AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { parseQuery } from './spans.ts';
 
 export const PROJECT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+const projectSettingsSchema = z.object({ contentCapture: z.enum(CONTENT_CAPTURE_MODES) }).strict();
 
 const createKeySchema = z
   .object({
@@ -27,6 +29,17 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
     const project = requireScope(request, 'read');
     const all = await ctx.store.listProjects();
     return { project: all.find((p) => p.id === project) ?? { id: project }, scope: request.auth.scope };
+  });
+
+  // E5: what the project keeps of prompts and responses.
+  app.patch('/api/v1/project', async (request) => {
+    const project = requireScope(request, 'admin');
+    const body = parseQuery(projectSettingsSchema, request.body ?? {});
+    const updated = await ctx.store.setContentCapture(project, body.contentCapture);
+    if (!updated) throw new ApiError('not_found', `no project ${project}`);
+    ctx.content.set(project, updated.contentCapture);
+    request.log.info({ event: 'project_updated', projectId: project, contentCapture: updated.contentCapture }, 'project settings changed');
+    return { project: updated };
   });
 
   app.get('/api/v1/projects', async (request) => {

@@ -9,8 +9,6 @@ import { withGenAiEvents } from '../../ingest/otlp/events.ts';
 import type { SpanFilter } from '../../store/store.ts';
 
 const MAX_PAGE = 1_000;
-// Content capture per project (E5) is not configurable yet: every project captures content.
-const CAPTURE = { captureContent: true };
 const MAX_METRIC_POINTS = 50_000;
 
 const pageSchema = {
@@ -80,7 +78,7 @@ export function registerSpanRoutes(app: FastifyInstance, ctx: AppContext): void 
     const span = await ctx.store.getSpan(project, request.params.spanId.toLowerCase());
     if (!span) throw new ApiError('not_found', `no span ${request.params.spanId} in project ${project}`);
     const logs = await ctx.store.listLogs(project, { traceId: span.traceId }, { limit: MAX_PAGE, offset: 0 });
-    return withGenAiEvents([span], logs, CAPTURE)[0];
+    return withGenAiEvents([span], logs, { captureContent: ctx.content.captures(project) })[0];
   });
 
   // B1: the cost of one span, line by line, from the price row that produced it.
@@ -98,7 +96,7 @@ export function registerSpanRoutes(app: FastifyInstance, ctx: AppContext): void 
     if (!trace.spans.length && !trace.scores.length && !trace.logs.length) {
       throw new ApiError('not_found', `no trace ${traceId} in project ${project}`);
     }
-    return { traceId, ...trace, spans: withGenAiEvents(trace.spans, trace.logs, CAPTURE) };
+    return { traceId, ...trace, spans: withGenAiEvents(trace.spans, trace.logs, { captureContent: ctx.content.captures(project) }) };
   });
 
   // A4: OTLP metrics received (e.g. gen_ai.client.token.usage, gen_ai.client.operation.duration).

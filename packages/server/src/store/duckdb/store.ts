@@ -14,6 +14,7 @@ import type {
   ItemOutcome,
   KeyScope,
   Page,
+  ContentCapture,
   Project,
   ProjectId,
   SpanFilter,
@@ -425,8 +426,21 @@ export class DuckDbStore implements Store {
   }
 
   async listProjects(): Promise<Project[]> {
-    const rows = await this.db.all('SELECT id, name, strftime(created_at, \'%Y-%m-%dT%H:%M:%SZ\') AS created_at FROM projects ORDER BY id');
-    return rows.map((r) => ({ id: String(r.id) as ProjectId, name: String(r.name), createdAt: String(r.created_at) }));
+    const rows = await this.db.all("SELECT id, name, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at, content_capture FROM projects ORDER BY id");
+    return rows.map((r) => ({
+      id: String(r.id) as ProjectId,
+      name: String(r.name),
+      createdAt: String(r.created_at),
+      contentCapture: r.content_capture as ContentCapture,
+    }));
+  }
+
+  async setContentCapture(project: ProjectId, mode: ContentCapture): Promise<Project | null> {
+    const rows = await this.db.exclusive(() =>
+      this.db.writeAll('UPDATE projects SET content_capture = $mode WHERE id = $project RETURNING id', { project, mode }),
+    );
+    if (!rows.length) return null;
+    return (await this.listProjects()).find((p) => p.id === project) ?? null;
   }
 
   async createProject(id: ProjectId, name: string): Promise<Project> {
