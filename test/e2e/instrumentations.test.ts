@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { calcPrice } from '@pydantic/genai-prices';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAT_USAGE, STREAM_USAGE, startFakeOpenAI } from './fake-openai.ts';
-import { ANTHROPIC_MODEL, MESSAGE_USAGE, STREAM_MESSAGE_USAGE, startFakeAnthropic } from './instrumentations/fake-anthropic.ts';
+import { ANTHROPIC_MODEL, MESSAGE_USAGE, STREAM_MESSAGE_USAGE, startFakeAnthropic } from './fake-anthropic.ts';
 import { e2eRequired, makeTempDir, removeTempDir, repoRoot, runProgram, startLookout, type LookoutServer } from './harness.ts';
 
 interface StoredSpan {
