@@ -15,11 +15,11 @@ const P = projectId('default');
 const logger = pino({ level: 'silent' });
 let store: DuckDbStore;
 
-async function pipelineOn(s: Store, dir: string): Promise<IngestPipeline> {
+async function pipelineOn(s: Store, dir: string, maxRecentSpanKeys?: number): Promise<IngestPipeline> {
   const journal = await Journal.open(dir);
   return new IngestPipeline(
     { store: s, journal, pricer: new Pricer(), metrics: new LookoutMetrics({ defaultMetrics: false }), logger },
-    { maxQueueRows: 10_000, maxWriteBatchRows: 1_000 },
+    { maxQueueRows: 10_000, maxWriteBatchRows: 1_000, maxRecentSpanKeys },
   );
 }
 
@@ -80,6 +80,33 @@ describe('ingest pipeline and journal', () => {
     await p.caughtUp();
     expect(failures).toBe(-1);
     expect((await store.listSpans(P, {}, { limit: 10, offset: 0 })).total).toBe(1);
+    await p.drain();
+  });
+
+  it('decides duplicates of recent spans from memory, and asks the store for older ones', async () => {
+    store = await DuckDbStore.open(null);
+    const old = makeSpan({ startUs: (Date.now() - 86_400_000) * 1000 });
+    await store.write({ spans: [old], scores: [], logs: [] });
+    let lookups = 0;
+    const counting: Store = Object.assign(Object.create(store) as Store, {
+      findStored: async (...args: Parameters<Store['findStored']>) => {
+        lookups++;
+        return store.findStored(...args);
+      },
+    });
+    const p = await pipelineOn(counting, mkdtempSync(join(tmpdir(), 'lookout-journal-')), 2);
+    await p.recover(); // the horizon: the newest stored start, the old span's
+    const now = Date.now() * 1000;
+    const recent = [makeSpan({ startUs: now - 3000 }), makeSpan({ startUs: now - 2000 }), makeSpan({ startUs: now - 1000 })];
+    expect((await p.submit({ spans: recent, scores: [], logs: [] }, 'test')).spans).toEqual(['accepted', 'accepted', 'accepted']);
+    expect(lookups).toBe(0);
+    await p.caughtUp();
+    // Loaded, and one of the three keys evicted (cap 2): the horizon moved past the evicted span.
+    expect((await p.submit({ spans: [{ ...recent[1] }, { ...recent[2] }], scores: [], logs: [] }, 'test')).spans).toEqual(['duplicate', 'duplicate']);
+    expect(lookups).toBe(0);
+    expect((await p.submit({ spans: [{ ...recent[0] }], scores: [], logs: [] }, 'test')).spans).toEqual(['duplicate']);
+    expect((await p.submit({ spans: [{ ...old }], scores: [], logs: [] }, 'test')).spans).toEqual(['duplicate']);
+    expect(lookups).toBe(2);
     await p.drain();
   });
 });

@@ -29,6 +29,8 @@ export interface PipelineOptions {
   maxWriteBatchRows: number;
   // Rows loaded into the store in one transaction at most.
   maxLoadRows?: number;
+  // Keys of loaded spans remembered for duplicate checks without the store.
+  maxRecentSpanKeys?: number;
 }
 
 interface Pending {
@@ -40,7 +42,11 @@ interface Pending {
 
 interface JournaledSegment extends Segment {
   keys: string[];
+  spanStarts: Map<string, number>; // span key -> start (µs), for the recently loaded keys
 }
+
+// Keys of recently loaded spans kept in memory: about half a minute of traffic at 10k spans/s.
+const DEFAULT_MAX_RECENT_SPAN_KEYS = 300_000;
 
 const QUEUE_FULL_RETRY_AFTER_S = 1;
 const STORE_ERROR_RETRY_AFTER_S = 5;
@@ -68,6 +74,12 @@ export class IngestPipeline {
   private journaledRows = 0;
   // Keys of records journaled but not loaded yet: the store cannot see them, the journal can.
   private readonly journaledKeys = new Set<string>();
+  // Duplicate checks without the store for recent spans. Invariant: every stored span that starts
+  // after `horizonUs` has its key in journaledKeys or recentSpanKeys. At start the horizon is the
+  // newest stored start; evicting a key moves the horizon up to that key's start. Spans starting
+  // at or before the horizon (backfills, old retries) are looked up in the store.
+  private readonly recentSpanKeys = new Map<string, number>();
+  private horizonUs = Number.POSITIVE_INFINITY;
   private readonly toLoad: JournaledSegment[] = [];
   private lastJournaledSeq = 0;
   private lastLoadedSeq = 0;
@@ -86,7 +98,7 @@ export class IngestPipeline {
     this.pricer = deps.pricer;
     this.metrics = deps.metrics;
     this.logger = deps.logger;
-    this.options = { maxLoadRows: DEFAULT_MAX_LOAD_ROWS, ...options };
+    this.options = { maxLoadRows: DEFAULT_MAX_LOAD_ROWS, maxRecentSpanKeys: DEFAULT_MAX_RECENT_SPAN_KEYS, ...options };
   }
 
   get queueDepth(): number {
@@ -96,7 +108,10 @@ export class IngestPipeline {
   // Loads what an earlier run journaled but may not have loaded. Call before taking requests.
   async recover(): Promise<number> {
     const leftovers = this.journal.takeLeftovers();
-    if (!leftovers.length) return 0;
+    if (!leftovers.length) {
+      this.horizonUs = (await this.store.latestSpanStartUs()) ?? Number.NEGATIVE_INFINITY;
+      return 0;
+    }
     const files: LoadFiles = { spans: [], scores: [], logs: [] };
     for (const seg of leftovers) {
       files.spans.push(...seg.files.spans);
@@ -105,6 +120,7 @@ export class IngestPipeline {
     }
     await this.store.load(files, null, { replay: true });
     await this.journal.remove(leftovers);
+    this.horizonUs = (await this.store.latestSpanStartUs()) ?? Number.NEGATIVE_INFINITY;
     this.logger.info({ event: 'journal_recovered', segments: leftovers.length }, 'loaded journal segments left by the previous run');
     return leftovers.length;
   }
@@ -223,19 +239,33 @@ export class IngestPipeline {
       (candidates[kind] as T[]).push(record);
       candidateKeys[kind].push(key);
     };
+    const fresh: WriteBatch = { spans: [], scores: [], logs: [] };
+    const freshKeys: string[] = [];
+    const spanStarts = new Map<string, number>();
     for (const p of group) {
-      for (const s of p.batch.spans) consider('spans', s, spanKey(s));
+      for (const s of p.batch.spans) {
+        const key = spanKey(s);
+        if (s.startUs > this.horizonUs) {
+          // Decided from memory: stored spans this recent are all in the two key sets.
+          if (seen.has(key) || this.journaledKeys.has(key) || this.recentSpanKeys.has(key)) continue;
+          seen.add(key);
+          fresh.spans.push(s);
+          freshKeys.push(key);
+          spanStarts.set(key, s.startUs);
+        } else {
+          consider('spans', s, key);
+        }
+      }
       for (const s of p.batch.scores) consider('scores', s, eventKey('score', s));
       for (const l of p.batch.logs) consider('logs', l, eventKey('log', l));
     }
-    const stored = await this.store.findStored(candidates);
-    const fresh: WriteBatch = { spans: [], scores: [], logs: [] };
-    const freshKeys: string[] = [];
+    const stored = rowsOf(candidates) ? await this.store.findStored(candidates) : { spans: [], scores: [], logs: [] };
     for (const kind of ['spans', 'scores', 'logs'] as const) {
       (candidates[kind] as unknown[]).forEach((r, i) => {
         if (stored[kind][i]) return;
         (fresh[kind] as unknown[]).push(r);
         freshKeys.push(candidateKeys[kind][i]);
+        if (kind === 'spans') spanStarts.set(candidateKeys[kind][i], (r as SpanRecord).startUs);
       });
     }
     const accepted = new Set(freshKeys);
@@ -245,7 +275,7 @@ export class IngestPipeline {
       for (const k of freshKeys) this.journaledKeys.add(k);
       this.journaledRows += freshRows;
       this.lastJournaledSeq = seg.seq;
-      this.toLoad.push({ ...seg, keys: freshKeys });
+      this.toLoad.push({ ...seg, keys: freshKeys, spanStarts });
       this.kickLoad();
     }
     this.metrics.journalWriteSeconds.observe((performance.now() - started) / 1000);
@@ -315,13 +345,27 @@ export class IngestPipeline {
       this.metrics.storeWriteSeconds.observe((performance.now() - started) / 1000);
       this.metrics.storeWriteRows.observe(rows);
       await this.journal.remove(segments);
-      for (const seg of segments) for (const k of seg.keys) this.journaledKeys.delete(k);
+      for (const seg of segments) {
+        for (const k of seg.keys) this.journaledKeys.delete(k);
+        for (const [k, startUs] of seg.spanStarts) this.recentSpanKeys.set(k, startUs);
+      }
+      this.evictRecentKeys();
       this.journaledRows -= rows;
       this.lastLoadedSeq = segments[segments.length - 1].seq;
       this.updateDepth();
       for (let i = this.waiters.length - 1; i >= 0; i--) {
         if (this.waiters[i].seq <= this.lastLoadedSeq) this.waiters.splice(i, 1)[0].resolve();
       }
+    }
+  }
+
+  private evictRecentKeys(): void {
+    let excess = this.recentSpanKeys.size - this.options.maxRecentSpanKeys;
+    if (excess <= 0) return;
+    for (const [k, startUs] of this.recentSpanKeys) {
+      if (excess-- <= 0) break;
+      this.recentSpanKeys.delete(k);
+      if (startUs > this.horizonUs) this.horizonUs = startUs;
     }
   }
 

@@ -40,6 +40,13 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(back).toEqual(span);
     });
 
+    it('knows the latest span start stored', async () => {
+      expect(await store.latestSpanStartUs()).toBeNull();
+      const a = makeSpan({ projectId: A, startUs: 1_800_000_000_000_000 });
+      await store.write({ spans: [a, makeSpan({ projectId: B, startUs: 1_700_000_000_000_000 })], scores: [], logs: [] });
+      expect(await store.latestSpanStartUs()).toBe(a.startUs);
+    });
+
     it('keeps an unknown cost unknown, not zero', async () => {
       const span = makeSpan({ projectId: A, requestModel: 'mystery-1', cost: { status: 'unknown_model', totalNanoUsd: null, byBucketNanoUsd: {}, priceRowId: null, catalogVersion: null } });
       await store.write({ spans: [span], scores: [], logs: [] });

@@ -162,6 +162,8 @@ export interface Store {
   // the load format, and one transaction that loads files of that format. Loading skips rows
   // that are stored already, so loading the same files twice (a replay after a crash) is harmless.
   findStored(batch: WriteBatch): Promise<StoredFlags>;
+  // The latest span start time stored in any project (µs), or null when there is none.
+  latestSpanStartUs(): Promise<number | null>;
   encode(batch: WriteBatch, ingestedAtUs: number): EncodedBatch;
   // `replay`: the files may repeat rows among themselves (a crash replay), so de-duplicate them
   // too; the acknowledgement path never journals the same row twice, so live loads skip that.

@@ -179,6 +179,11 @@ export class DuckDbStore implements Store {
     return { spans: spans.outcome, scores: scores.outcome, logs: logs.outcome };
   }
 
+  async latestSpanStartUs(): Promise<number | null> {
+    const rows = await this.db.all('SELECT epoch_us(max(start_time)) AS us FROM spans');
+    return rows[0].us === null ? null : Number(rows[0].us);
+  }
+
   findStored(batch: WriteBatch): Promise<StoredFlags> {
     return this.findStoredWith(batch, (sql, params) => this.db.all(sql, params));
   }
