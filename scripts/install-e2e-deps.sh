@@ -9,12 +9,14 @@ set -euo pipefail
 # one of its binaries is missing.
 PACKAGES=(
   "prometheus:/usr/bin/prometheus,/usr/bin/promtool"
+  "prometheus-alertmanager:/usr/bin/prometheus-alertmanager,/usr/bin/amtool"
 )
 
 # Services the packages above would start on install, stopped again afterwards in case the
 # policy below was not honoured.
 SERVICES=(
   "prometheus"
+  "prometheus-alertmanager"
 )
 
 log() { printf '[install-e2e-deps] %s\n' "$*"; }

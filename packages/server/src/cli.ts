@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from './config/config.ts';
 import { Pricer } from './enrich/pricing/index.ts';
@@ -10,6 +11,8 @@ import { runReport } from './cli/report.ts';
 import { startServer } from './server/serve.ts';
 import { backfillCosts, loadPriceOverrides } from './server/routes/pricing.ts';
 import { PROJECT_ID_PATTERN } from './server/routes/admin.ts';
+import { DEFAULT_RUNBOOK_BASE, renderPrometheusRules } from './alerts/export/prometheus.ts';
+import { renderAlertmanagerConfig } from './alerts/export/alertmanager.ts';
 
 const program = new Command();
 program
@@ -236,6 +239,33 @@ prices
       effectiveTo: null,
     });
     process.stdout.write(`${JSON.stringify(res)}\n`);
+  });
+
+// F6: rule and routing files for running Lookout's alerts in Prometheus and Alertmanager.
+const exportCmd = program.command('export').description('export Prometheus rules and an Alertmanager config for the /metrics series');
+async function writeOutput(text: string, out: string | undefined): Promise<void> {
+  if (out === undefined) process.stdout.write(text);
+  else {
+    await writeFile(out, text);
+    process.stderr.write(`wrote ${out}\n`);
+  }
+}
+exportCmd
+  .command('prometheus-rules')
+  .description('Prometheus recording and alerting rules (YAML) for the default alerts')
+  .option('--out <file>', 'write to this file instead of stdout')
+  .option('--runbook-base <url>', 'base of the runbook_url annotations (each alert adds #<anchor>)', DEFAULT_RUNBOOK_BASE)
+  .option('--job <name>', 'the Prometheus scrape job of Lookout (for ServiceDown)', 'lookout')
+  .action(async (opts: { out?: string; runbookBase: string; job: string }) => {
+    if (/["\\\n]/.test(opts.job)) throw new CliError(`--job '${opts.job}': no quotes, backslashes or newlines`);
+    await writeOutput(renderPrometheusRules({ runbookBase: opts.runbookBase, job: opts.job }), opts.out);
+  });
+exportCmd
+  .command('alertmanager-config')
+  .description('Alertmanager routing example (YAML): critical pages, cost and security go to their owners; receivers are placeholders')
+  .option('--out <file>', 'write to this file instead of stdout')
+  .action(async (opts: { out?: string }) => {
+    await writeOutput(renderAlertmanagerConfig(), opts.out);
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
