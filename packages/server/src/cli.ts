@@ -12,6 +12,7 @@ import { startServer } from './server/serve.ts';
 import { backfillCosts, loadPriceOverrides } from './server/routes/pricing.ts';
 import { PROJECT_ID_PATTERN } from './server/routes/admin.ts';
 import { DEFAULT_RUNBOOK_BASE, renderPrometheusRules } from './alerts/export/prometheus.ts';
+import { exportGrafana } from './alerts/export/grafana.ts';
 import { renderAlertmanagerConfig } from './alerts/export/alertmanager.ts';
 
 const program = new Command();
@@ -242,7 +243,7 @@ prices
   });
 
 // F6: rule and routing files for running Lookout's alerts in Prometheus and Alertmanager.
-const exportCmd = program.command('export').description('export Prometheus rules and an Alertmanager config for the /metrics series');
+const exportCmd = program.command('export').description('export Prometheus rules, an Alertmanager config and Grafana dashboards for the /metrics series');
 async function writeOutput(text: string, out: string | undefined): Promise<void> {
   if (out === undefined) process.stdout.write(text);
   else {
@@ -266,6 +267,13 @@ exportCmd
   .option('--out <file>', 'write to this file instead of stdout')
   .action(async (opts: { out?: string }) => {
     await writeOutput(renderAlertmanagerConfig(), opts.out);
+  });
+exportCmd
+  .command('grafana')
+  .description('Grafana dashboards over the /metrics series (JSON: {"dashboards": [...]}): AI operations and the five persona dashboards')
+  .option('--out <file>', 'write to this file instead of stdout')
+  .action(async (opts: { out?: string }) => {
+    await exportGrafana(opts, process.stdout);
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

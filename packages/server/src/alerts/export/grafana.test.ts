@@ -1,0 +1,65 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { allDashboards, dashboardPanels, exportGrafana } from './grafana.ts';
+
+describe('Grafana dashboards', () => {
+  const dashboards = allDashboards();
+
+  it('has the AI operations dashboard with the five rows of seed 000 and the five persona dashboards', () => {
+    expect(dashboards.map((d) => d.title)).toEqual([
+      'Lookout — AI operations',
+      'Lookout — Executive',
+      'Lookout — Operations',
+      'Lookout — Cost',
+      'Lookout — Security',
+      'Lookout — Developer',
+    ]);
+    const rows = dashboards[0].panels.filter((p) => p.type === 'row').map((p) => p.title);
+    expect(rows).toEqual(['Cost', 'Latency', 'Tokens', 'Quality', 'Operational health']);
+  });
+
+  it('gives every dashboard a unique uid, a title, schemaVersion 39+, a datasource variable, time and refresh', () => {
+    expect(new Set(dashboards.map((d) => d.uid)).size).toBe(dashboards.length);
+    for (const d of dashboards) {
+      expect(d.uid).toMatch(/^[a-z0-9-]{1,40}$/);
+      expect(d.title).not.toBe('');
+      expect(d.schemaVersion).toBeGreaterThanOrEqual(39);
+      expect(d.time).toEqual({ from: 'now-6h', to: 'now' });
+      expect(d.refresh).not.toBe('');
+      const vars = d.templating.list as Array<{ name: string; type: string }>;
+      expect(vars.find((v) => v.name === 'datasource')?.type).toBe('datasource');
+      expect(vars.map((v) => v.name)).toEqual(expect.arrayContaining(['provider', 'model']));
+    }
+  });
+
+  it('gives every panel a unique id, a datasource, a target with an expr and a position within 24 columns', () => {
+    for (const d of dashboards) {
+      const ids = d.panels.map((p) => p.id);
+      expect(new Set(ids).size, d.title).toBe(ids.length);
+      for (const p of d.panels) {
+        expect(p.gridPos.x, `${d.title} / ${p.title}`).toBeGreaterThanOrEqual(0);
+        expect(p.gridPos.w).toBeGreaterThan(0);
+        expect(p.gridPos.x + p.gridPos.w, `${d.title} / ${p.title}`).toBeLessThanOrEqual(24);
+      }
+      const panels = dashboardPanels(d);
+      expect(panels.length).toBeGreaterThan(0);
+      for (const p of panels) {
+        expect(p.datasource, `${d.title} / ${p.title}`).toEqual({ type: 'prometheus', uid: '${datasource}' });
+        expect(p.targets?.length, `${d.title} / ${p.title}`).toBeGreaterThan(0);
+        for (const t of p.targets ?? []) {
+          expect(t.expr.trim(), `${d.title} / ${p.title}`).not.toBe('');
+          expect(t.expr).toMatch(/lookout_|up/);
+        }
+      }
+    }
+  });
+
+  it('writes all dashboards as one JSON document to stdout', async () => {
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c));
+    await exportGrafana({}, out);
+    const doc = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { dashboards: Array<{ uid: string }> };
+    expect(doc.dashboards.map((d) => d.uid)).toEqual(dashboards.map((d) => d.uid));
+  });
+});

@@ -1,0 +1,440 @@
+// G2: Grafana dashboards over Lookout's /metrics series, built with a small typed builder (seed 001 §7.3).
+import { writeFile } from 'node:fs/promises';
+
+export type PanelType = 'timeseries' | 'stat' | 'gauge' | 'bargauge' | 'table';
+
+export interface Target {
+  refId: string;
+  expr: string;
+  legendFormat?: string;
+  instant?: boolean;
+  datasource: { type: 'prometheus'; uid: string };
+}
+
+export interface Threshold {
+  value: number | null;
+  color: string;
+}
+
+export interface PanelOptions {
+  unit?: string;
+  thresholds?: Threshold[];
+  width?: number;
+  height?: number;
+  description?: string;
+  min?: number;
+  max?: number;
+}
+
+export interface QuerySpec {
+  expr: string;
+  legend?: string;
+}
+
+export interface GrafanaPanel {
+  id: number;
+  type: PanelType | 'row';
+  title: string;
+  description?: string;
+  gridPos: { x: number; y: number; w: number; h: number };
+  datasource?: { type: 'prometheus'; uid: string };
+  targets?: Target[];
+  fieldConfig?: unknown;
+  options?: unknown;
+  collapsed?: boolean;
+  panels?: GrafanaPanel[];
+}
+
+export interface GrafanaDashboard {
+  uid: string;
+  title: string;
+  tags: string[];
+  timezone: string;
+  schemaVersion: number;
+  version: number;
+  editable: boolean;
+  time: { from: string; to: string };
+  refresh: string;
+  templating: { list: unknown[] };
+  annotations: { list: unknown[] };
+  panels: GrafanaPanel[];
+}
+
+const DS = { type: 'prometheus' as const, uid: '${datasource}' };
+const SCHEMA_VERSION = 39;
+const GRID_WIDTH = 24;
+
+/** A panel description before layout: the Row assigns positions and the Dashboard assigns ids. */
+export interface PanelSpec {
+  type: PanelType;
+  title: string;
+  queries: QuerySpec[];
+  options: PanelOptions;
+}
+
+function panel(type: PanelType, title: string, queries: QuerySpec | QuerySpec[], options: PanelOptions = {}): PanelSpec {
+  return { type, title, queries: Array.isArray(queries) ? queries : [queries], options };
+}
+
+export const Panel = {
+  timeseries: (title: string, q: QuerySpec | QuerySpec[], o?: PanelOptions) => panel('timeseries', title, q, o),
+  stat: (title: string, q: QuerySpec | QuerySpec[], o?: PanelOptions) => panel('stat', title, q, o),
+  gauge: (title: string, q: QuerySpec | QuerySpec[], o?: PanelOptions) => panel('gauge', title, q, o),
+  bargauge: (title: string, q: QuerySpec | QuerySpec[], o?: PanelOptions) => panel('bargauge', title, q, o),
+  table: (title: string, q: QuerySpec | QuerySpec[], o?: PanelOptions) => panel('table', title, q, o),
+};
+
+export interface RowSpec {
+  title: string;
+  panels: PanelSpec[];
+}
+
+export function Row(title: string, panels: PanelSpec[]): RowSpec {
+  return { title, panels };
+}
+
+const DEFAULT_THRESHOLDS: Threshold[] = [{ value: null, color: 'green' }];
+
+function buildPanel(spec: PanelSpec, id: number, x: number, y: number, w: number, h: number): GrafanaPanel {
+  const instant = spec.type === 'table' || spec.type === 'bargauge';
+  const targets: Target[] = spec.queries.map((q, i) => ({
+    refId: String.fromCharCode(65 + i),
+    expr: q.expr,
+    ...(q.legend ? { legendFormat: q.legend } : {}),
+    ...(instant ? { instant: true } : {}),
+    datasource: DS,
+  }));
+  const defaults: Record<string, unknown> = {
+    unit: spec.options.unit ?? 'short',
+    thresholds: { mode: 'absolute', steps: spec.options.thresholds ?? DEFAULT_THRESHOLDS },
+    color: { mode: spec.type === 'timeseries' ? 'palette-classic' : 'thresholds' },
+  };
+  if (spec.options.min !== undefined) defaults.min = spec.options.min;
+  if (spec.options.max !== undefined) defaults.max = spec.options.max;
+  const options: Record<string, unknown> =
+    spec.type === 'timeseries'
+      ? { legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'multi', sort: 'desc' } }
+      : spec.type === 'table'
+        ? { showHeader: true }
+        : { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, orientation: 'auto' };
+  return {
+    id,
+    type: spec.type,
+    title: spec.title,
+    ...(spec.options.description ? { description: spec.options.description } : {}),
+    gridPos: { x, y, w, h },
+    datasource: DS,
+    targets,
+    fieldConfig: { defaults, overrides: [] },
+    options,
+  };
+}
+
+export interface DashboardSpec {
+  uid: string;
+  title: string;
+  tags?: string[];
+  rows: RowSpec[];
+  /** Whether to offer provider/model template variables (default true). */
+  variables?: boolean;
+}
+
+function templating(withVars: boolean): unknown[] {
+  const list: unknown[] = [
+    { name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus', current: {}, hide: 0, refresh: 1 },
+  ];
+  if (withVars) {
+    for (const [name, query] of [
+      ['provider', 'label_values(lookout_llm_requests_total, provider)'],
+      ['model', 'label_values(lookout_llm_requests_total{provider=~"$provider"}, model)'],
+    ] as const) {
+      list.push({
+        name,
+        label: name[0].toUpperCase() + name.slice(1),
+        type: 'query',
+        datasource: DS,
+        query: { query, refId: `${name}-var` },
+        definition: query,
+        refresh: 2,
+        includeAll: true,
+        multi: true,
+        allValue: '.*',
+        current: { text: 'All', value: '$__all' },
+        sort: 1,
+        hide: 0,
+      });
+    }
+  }
+  return list;
+}
+
+/** Lays out rows top to bottom; panels in a row share its 24 columns (wrapping after four). */
+export function Dashboard(spec: DashboardSpec): GrafanaDashboard {
+  const panels: GrafanaPanel[] = [];
+  let id = 1;
+  let y = 0;
+  for (const row of spec.rows) {
+    panels.push({ id: id++, type: 'row', title: row.title, collapsed: false, gridPos: { x: 0, y, w: GRID_WIDTH, h: 1 }, panels: [] });
+    y += 1;
+    const perLine = Math.min(4, row.panels.length);
+    for (let i = 0; i < row.panels.length; i += perLine) {
+      const line = row.panels.slice(i, i + perLine);
+      const h = Math.max(...line.map((p) => p.options.height ?? 8));
+      let x = 0;
+      const w = Math.floor(GRID_WIDTH / line.length);
+      for (const p of line) {
+        const pw = Math.min(p.options.width ?? w, GRID_WIDTH - x);
+        panels.push(buildPanel(p, id++, x, y, pw, p.options.height ?? h));
+        x += pw;
+      }
+      y += h;
+    }
+  }
+  return {
+    uid: spec.uid,
+    title: spec.title,
+    tags: ['lookout', ...(spec.tags ?? [])],
+    timezone: 'browser',
+    schemaVersion: SCHEMA_VERSION,
+    version: 1,
+    editable: true,
+    time: { from: 'now-6h', to: 'now' },
+    refresh: '30s',
+    templating: { list: templating(spec.variables ?? true) },
+    annotations: { list: [] },
+    panels,
+  };
+}
+
+// ---- PromQL over Lookout's series (docs/metrics.md) ----
+const SEL = '{provider=~"$provider", model=~"$model"}';
+const PSEL = '{provider=~"$provider"}';
+const RI = '$__rate_interval';
+const q = (expr: string, legend?: string): QuerySpec => ({ expr, legend });
+
+export const Q = {
+  costRate: q(`sum(rate(lookout_llm_cost_usd_total${SEL}[${RI}])) * 3600`, 'USD / hour'),
+  costToday: q(`sum(increase(lookout_llm_cost_usd_total${SEL}[1d]))`, 'last 24h'),
+  costInRange: q(`sum(increase(lookout_llm_cost_usd_total${SEL}[$__range]))`, 'in range'),
+  costByModel: q(`sum by (model) (increase(lookout_llm_cost_usd_total${SEL}[$__range]))`, '{{model}}'),
+  costByProvider: q(`sum by (provider) (increase(lookout_llm_cost_usd_total${SEL}[$__range]))`, '{{provider}}'),
+  costRateByModel: q(`sum by (model) (rate(lookout_llm_cost_usd_total${SEL}[${RI}])) * 3600`, '{{model}}'),
+  costPerRequest: q(
+    `sum(increase(lookout_llm_cost_usd_total${SEL}[$__range])) / sum(increase(lookout_llm_requests_total${SEL}[$__range]))`,
+    'USD / request',
+  ),
+  latency: (quantile: number) =>
+    q(`histogram_quantile(${quantile}, sum by (le) (rate(lookout_llm_request_duration_seconds_bucket${SEL}[${RI}])))`, `p${Math.round(quantile * 100)}`),
+  latencyRange: (quantile: number) =>
+    q(`histogram_quantile(${quantile}, sum by (le) (increase(lookout_llm_request_duration_seconds_bucket${SEL}[$__range])))`, `p${Math.round(quantile * 100)}`),
+  latencyByModel: q(`histogram_quantile(0.95, sum by (le, model) (increase(lookout_llm_request_duration_seconds_bucket${SEL}[$__range])))`, '{{model}}'),
+  ttftP95: q(`histogram_quantile(0.95, sum by (le) (increase(lookout_llm_time_to_first_token_seconds_bucket${SEL}[$__range])))`, 'TTFT p95'),
+  tokensByType: q(`sum by (type) (rate(lookout_llm_tokens_total${SEL}[${RI}]))`, '{{type}}'),
+  tokensByTypeRange: q(`sum by (type) (increase(lookout_llm_tokens_total${SEL}[$__range]))`, '{{type}}'),
+  tokensByModel: q(`sum by (model) (increase(lookout_llm_tokens_total${SEL}[$__range]))`, '{{model}}'),
+  ioRatio: q(
+    `sum(increase(lookout_llm_tokens_total{provider=~"$provider", model=~"$model", type="input"}[$__range])) / sum(increase(lookout_llm_tokens_total{provider=~"$provider", model=~"$model", type="output"}[$__range]))`,
+    'input / output',
+  ),
+  cacheHitRatio: q(
+    `(sum(increase(lookout_llm_cache_read_tokens_total${SEL}[$__range])) or vector(0)) / ((sum(increase(lookout_llm_cache_read_tokens_total${SEL}[$__range])) or vector(0)) + sum(increase(lookout_llm_tokens_total{provider=~"$provider", model=~"$model", type="input"}[$__range])))`,
+    'cache hit ratio',
+  ),
+  qualityAvg: q(`sum by (name) (increase(lookout_quality_score_sum[$__range])) / sum by (name) (increase(lookout_quality_score_count[$__range]))`, '{{name}}'),
+  qualityCount: q(`sum by (name) (increase(lookout_quality_score_count[$__range]))`, '{{name}}'),
+  requestRate: q(`sum(rate(lookout_llm_requests_total${SEL}[${RI}]))`, 'requests / s'),
+  requestRateByModel: q(`sum by (model) (rate(lookout_llm_requests_total${SEL}[${RI}]))`, '{{model}}'),
+  requestsInRange: q(`sum(increase(lookout_llm_requests_total${SEL}[$__range]))`, 'requests'),
+  // Zero errors is a true value: the error counters only have series once a call has failed.
+  errorRateByClass: q(`sum by (error_class) (rate(lookout_llm_errors_total${SEL}[${RI}])) or vector(0)`, '{{error_class}}'),
+  errorRatio: q(
+    `(sum(increase(lookout_llm_errors_total${SEL}[$__range])) or vector(0)) / sum(increase(lookout_llm_requests_total${SEL}[$__range]))`,
+    'error ratio',
+  ),
+  rateLimitHits: q(`sum by (provider) (increase(lookout_llm_rate_limit_hits_total${PSEL}[$__range])) or vector(0)`, '{{provider}}'),
+  queueDepth: q(`sum(lookout_ingest_queue_depth)`, 'queue depth'),
+  dropped: q(`sum by (reason) (increase(lookout_ingest_dropped_total[$__range])) or vector(0)`, '{{reason}}'),
+  ingestRate: q(`sum by (source, outcome) (rate(lookout_ingest_items_total[${RI}]))`, '{{source}} {{outcome}}'),
+  rejectedItems: q(`sum(increase(lookout_ingest_items_total{outcome="rejected"}[$__range])) or vector(0)`, 'rejected'),
+  storeLoadP95: q(`histogram_quantile(0.95, sum by (le) (increase(lookout_store_write_duration_seconds_bucket[$__range])))`, 'store write p95'),
+  ingestLagP95: q(`histogram_quantile(0.95, sum by (le) (increase(lookout_ingest_lag_seconds_bucket[$__range])))`, 'ingest lag p95'),
+  unknownCost: q(`sum by (model) (increase(lookout_llm_unknown_cost_requests_total${SEL}[$__range])) or vector(0)`, '{{model}}'),
+  httpErrors: q(`sum(increase(lookout_http_requests_total{status=~"5.."}[$__range])) or vector(0)`, '5xx'),
+  authFailures: q(`sum(increase(lookout_http_requests_total{status=~"401|403"}[$__range])) or vector(0)`, '401/403'),
+  up: q(`up`, '{{job}} {{instance}}'),
+};
+
+const money = { unit: 'currencyUSD' };
+const seconds = { unit: 's' };
+const ratio = { unit: 'percentunit', min: 0, max: 1 };
+const latencyThresholds: Threshold[] = [
+  { value: null, color: 'green' },
+  { value: 5, color: 'yellow' },
+  { value: 10, color: 'red' },
+];
+const errorThresholds: Threshold[] = [
+  { value: null, color: 'green' },
+  { value: 0.01, color: 'yellow' },
+  { value: 0.05, color: 'red' },
+];
+
+export function aiOpsDashboard(): GrafanaDashboard {
+  return Dashboard({
+    uid: 'lookout-ai-ops',
+    title: 'Lookout — AI operations',
+    tags: ['ai-ops'],
+    rows: [
+      Row('Cost', [
+        Panel.timeseries('Cost rate (USD/hour)', Q.costRate, money),
+        Panel.stat('Cost, last 24 hours', Q.costToday, money),
+        Panel.bargauge('Cost by model', Q.costByModel, money),
+        Panel.bargauge('Cost by provider', Q.costByProvider, money),
+        Panel.stat('Cost per request', Q.costPerRequest, money),
+        Panel.stat('Calls of unknown cost', Q.unknownCost, { description: 'Calls whose model has no price: cost unknown, never $0.' }),
+      ]),
+      Row('Latency', [
+        Panel.timeseries('Latency p50 / p95 / p99', [Q.latency(0.5), Q.latency(0.95), Q.latency(0.99)], { ...seconds, thresholds: latencyThresholds }),
+        Panel.stat('p95 latency', Q.latencyRange(0.95), { ...seconds, thresholds: latencyThresholds }),
+        Panel.bargauge('p95 latency by model', Q.latencyByModel, seconds),
+        Panel.stat('Time to first token p95', Q.ttftP95, seconds),
+      ]),
+      Row('Tokens', [
+        Panel.timeseries('Tokens per second by type', Q.tokensByType),
+        Panel.bargauge('Tokens by model', Q.tokensByModel),
+        Panel.stat('Input / output token ratio', Q.ioRatio),
+        Panel.gauge('Prompt cache hit ratio', Q.cacheHitRatio, ratio),
+      ]),
+      Row('Quality', [
+        Panel.bargauge('Average quality score by name', Q.qualityAvg, { min: 0, max: 1 }),
+        Panel.table('Scores recorded by name', Q.qualityCount),
+      ]),
+      Row('Operational health', [
+        Panel.timeseries('Request rate', Q.requestRate, { unit: 'reqps' }),
+        Panel.timeseries('Error rate by class', Q.errorRateByClass, { unit: 'reqps' }),
+        Panel.stat('Error ratio', Q.errorRatio, { ...ratio, thresholds: errorThresholds }),
+        Panel.stat('Rate-limit hits', Q.rateLimitHits),
+        Panel.stat('Ingest queue depth', Q.queueDepth),
+        Panel.stat('Dropped items', Q.dropped),
+        Panel.stat('Store load latency p95', Q.storeLoadP95, seconds),
+        Panel.stat('Ingest lag p95', Q.ingestLagP95, seconds),
+      ]),
+    ],
+  });
+}
+
+export function personaDashboards(): GrafanaDashboard[] {
+  return [
+    Dashboard({
+      uid: 'lookout-executive',
+      title: 'Lookout — Executive',
+      tags: ['persona', 'executive'],
+      rows: [
+        Row('Spend', [
+          Panel.stat('Spend in range', Q.costInRange, money),
+          Panel.stat('Spend, last 24 hours', Q.costToday, money),
+          Panel.stat('Cost per request', Q.costPerRequest, money),
+          Panel.bargauge('Spend by provider', Q.costByProvider, money),
+        ]),
+        Row('Service', [
+          Panel.stat('Requests in range', Q.requestsInRange),
+          Panel.stat('Error ratio', Q.errorRatio, { ...ratio, thresholds: errorThresholds }),
+          Panel.stat('p95 latency', Q.latencyRange(0.95), seconds),
+          Panel.bargauge('Average quality score', Q.qualityAvg, { min: 0, max: 1 }),
+        ]),
+      ],
+    }),
+    Dashboard({
+      uid: 'lookout-operations',
+      title: 'Lookout — Operations',
+      tags: ['persona', 'operations'],
+      rows: [
+        Row('Traffic and errors', [
+          Panel.timeseries('Request rate by model', Q.requestRateByModel, { unit: 'reqps' }),
+          Panel.timeseries('Error rate by class', Q.errorRateByClass, { unit: 'reqps' }),
+          Panel.stat('Rate-limit hits', Q.rateLimitHits),
+          Panel.timeseries('Latency p50 / p95 / p99', [Q.latency(0.5), Q.latency(0.95), Q.latency(0.99)], seconds),
+          Panel.gauge('Prompt cache hit ratio', Q.cacheHitRatio, ratio),
+        ]),
+        Row('Pipeline', [
+          Panel.stat('Ingest queue depth', Q.queueDepth),
+          Panel.stat('Dropped items', Q.dropped),
+          Panel.timeseries('Ingest items by source and outcome', Q.ingestRate),
+          Panel.stat('Store load latency p95', Q.storeLoadP95, seconds),
+          Panel.stat('Ingest lag p95', Q.ingestLagP95, seconds),
+          Panel.stat('Server 5xx responses', Q.httpErrors),
+          Panel.stat('Scrape target up', Q.up),
+        ]),
+      ],
+    }),
+    Dashboard({
+      uid: 'lookout-cost',
+      title: 'Lookout — Cost',
+      tags: ['persona', 'cost'],
+      rows: [
+        Row('Spend', [
+          Panel.timeseries('Cost rate by model (USD/hour)', Q.costRateByModel, money),
+          Panel.stat('Spend in range', Q.costInRange, money),
+          Panel.stat('Cost per request', Q.costPerRequest, money),
+          Panel.stat('Calls of unknown cost', Q.unknownCost),
+        ]),
+        Row('Breakdown', [
+          Panel.table('Cost by model', Q.costByModel, money),
+          Panel.table('Cost by provider', Q.costByProvider, money),
+          Panel.bargauge('Tokens by type', Q.tokensByTypeRange),
+          Panel.gauge('Prompt cache hit ratio', Q.cacheHitRatio, ratio),
+        ]),
+      ],
+    }),
+    Dashboard({
+      uid: 'lookout-security',
+      title: 'Lookout — Security',
+      tags: ['persona', 'security'],
+      rows: [
+        Row('Access and abuse', [
+          Panel.stat('Authentication failures (401/403)', Q.authFailures),
+          Panel.stat('Rejected ingest items', Q.rejectedItems),
+          Panel.stat('Rate-limit hits', Q.rateLimitHits),
+          Panel.timeseries('Request rate by model', Q.requestRateByModel, { unit: 'reqps' }),
+        ]),
+      ],
+    }),
+    Dashboard({
+      uid: 'lookout-developer',
+      title: 'Lookout — Developer',
+      tags: ['persona', 'developer'],
+      rows: [
+        Row('Performance', [
+          Panel.timeseries('Latency p50 / p95 / p99', [Q.latency(0.5), Q.latency(0.95), Q.latency(0.99)], seconds),
+          Panel.bargauge('p95 latency by model', Q.latencyByModel, seconds),
+          Panel.stat('Time to first token p95', Q.ttftP95, seconds),
+          Panel.timeseries('Error rate by class', Q.errorRateByClass, { unit: 'reqps' }),
+        ]),
+        Row('Tokens and quality', [
+          Panel.timeseries('Tokens per second by type', Q.tokensByType),
+          Panel.stat('Input / output token ratio', Q.ioRatio),
+          Panel.bargauge('Average quality score by name', Q.qualityAvg, { min: 0, max: 1 }),
+          Panel.stat('Calls of unknown cost', Q.unknownCost),
+        ]),
+      ],
+    }),
+  ];
+}
+
+export function allDashboards(): GrafanaDashboard[] {
+  return [aiOpsDashboard(), ...personaDashboards()];
+}
+
+/** Every non-row panel of a dashboard. */
+export function dashboardPanels(d: GrafanaDashboard): GrafanaPanel[] {
+  return d.panels.filter((p) => p.type !== 'row');
+}
+
+export async function exportGrafana(options: { out?: string }, stdout: NodeJS.WritableStream): Promise<void> {
+  const json = `${JSON.stringify({ dashboards: allDashboards() }, null, 2)}\n`;
+  if (options.out) {
+    await writeFile(options.out, json);
+    stdout.write(`wrote ${allDashboards().length} dashboards to ${options.out}\n`);
+  } else {
+    stdout.write(json);
+  }
+}
