@@ -1,12 +1,9 @@
 // G2 proof: every panel of every generated Grafana dashboard returns data from a real Prometheus
 // scraping Lookout after `lookout demo`.
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allDashboards, dashboardPanels } from '../../packages/server/src/alerts/export/grafana.ts';
 import {
-  ManagedProcess,
-  freePort,
   makeTempDir,
   pollUntil,
   removeTempDir,
@@ -15,13 +12,8 @@ import {
   sleep,
   startLookout,
   type LookoutServer,
+  startPrometheus,
 } from './harness.ts';
-
-interface PromQueryResponse {
-  status: 'success' | 'error';
-  data?: { resultType: string; result: Array<{ metric: Record<string, string>; value: [number, string] }> };
-  error?: string;
-}
 
 let server: LookoutServer | undefined;
 let dataDir: string | undefined;
@@ -53,43 +45,11 @@ describe('Grafana dashboards against a real Prometheus', () => {
     const prometheusBin = requireBinary('prometheus', ctx);
     if (!server) throw new Error('the Lookout server did not start');
     const lookout = server;
-    const promDir = await makeTempDir('grafana-prometheus');
-    const promPort = await freePort();
-    const config = [
-      'global:',
-      '  scrape_interval: 1s',
-      '  scrape_timeout: 1s',
-      '  evaluation_interval: 1s',
-      'scrape_configs:',
-      '  - job_name: lookout',
-      '    metrics_path: /metrics',
-      '    static_configs:',
-      `      - targets: ['${new URL(lookout.url).host}']`,
-      '',
-    ].join('\n');
-    const configPath = join(promDir, 'prometheus.yml');
-    await writeFile(configPath, config);
-    const prometheus = new ManagedProcess('prometheus', prometheusBin, [
-      `--config.file=${configPath}`,
-      `--storage.tsdb.path=${join(promDir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${promPort}`,
-      '--log.level=warn',
-    ]);
-    const promUrl = `http://127.0.0.1:${promPort}`;
-    const context = () => `${prometheus.output()}\n${lookout.output()}`;
-    const query = async (promql: string): Promise<PromQueryResponse> => {
-      if (!prometheus.running) throw new Error('prometheus exited');
-      const response = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(promql)}`, { signal: AbortSignal.timeout(5_000) });
-      return (await response.json()) as PromQueryResponse;
-    };
+    const prometheus = await startPrometheus(prometheusBin, new URL(lookout.url).host, () => lookout.output());
+    const context = () => `${prometheus.process.output()}\n${lookout.output()}`;
+    const query = (promql: string) => prometheus.query(promql);
 
     try {
-      await pollUntil('Prometheus to become ready', async () => {
-        if (!prometheus.running) throw new Error('prometheus exited');
-        const response = await fetch(`${promUrl}/-/ready`, { signal: AbortSignal.timeout(2_000) });
-        await response.body?.cancel();
-        return response.ok ? true : undefined;
-      }, { timeoutMs: 60_000, context });
       // rate() and increase() need two samples in the window: wait for at least three scrapes.
       await pollUntil('three scrapes of Lookout', async () => {
         const body = await query('count_over_time(up{job="lookout"}[1m])');
@@ -121,7 +81,6 @@ describe('Grafana dashboards against a real Prometheus', () => {
       expect(checked).toBeGreaterThan(50);
     } finally {
       await prometheus.stop();
-      await removeTempDir(promDir);
     }
   }, 180_000);
 });

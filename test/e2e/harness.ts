@@ -2,7 +2,7 @@
 // and the third-party programs they are tested against (Prometheus, promtool, ...).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants as fsConstants } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -426,4 +426,82 @@ function parsePrometheusFloat(text: string): number {
   const value = Number(text);
   if (text === '' || Number.isNaN(value)) throw new Error(`not a sample value: ${JSON.stringify(text)}`);
   return value;
+}
+
+export interface PromVectorSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+export interface PromQueryResponse {
+  status: 'success' | 'error';
+  data?: { resultType: string; result: PromVectorSample[] };
+  error?: string;
+}
+
+export interface PrometheusServer {
+  readonly url: string;
+  readonly process: ManagedProcess;
+  // The raw answer of /api/v1/query.
+  query(promql: string): Promise<PromQueryResponse>;
+  stop(): Promise<void>;
+}
+
+// Starts a real Prometheus scraping `target` (host:port) every second as job "lookout", on a free
+// loopback port with its own config and data dir, and waits until it is ready.
+export async function startPrometheus(binary: string, target: string, context: () => string): Promise<PrometheusServer> {
+  const dir = await makeTempDir('prometheus');
+  const port = await freePort();
+  const configPath = join(dir, 'prometheus.yml');
+  await writeFile(
+    configPath,
+    [
+      'global:',
+      '  scrape_interval: 1s',
+      '  scrape_timeout: 1s',
+      '  evaluation_interval: 1s',
+      'scrape_configs:',
+      '  - job_name: lookout',
+      '    metrics_path: /metrics',
+      '    static_configs:',
+      `      - targets: ['${target}']`,
+      '',
+    ].join('\n'),
+  );
+  const prometheus = new ManagedProcess('prometheus', binary, [
+    `--config.file=${configPath}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--log.level=warn',
+  ]);
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await prometheus.stop();
+    await removeTempDir(dir);
+  };
+  try {
+    await pollUntil(
+      'Prometheus to become ready',
+      async () => {
+        if (!prometheus.running) throw new Error('prometheus exited');
+        const response = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2_000) });
+        await response.body?.cancel();
+        return response.ok ? true : undefined;
+      },
+      { timeoutMs: 60_000, context: () => `${prometheus.output()}\n${context()}` },
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    url,
+    process: prometheus,
+    async query(promql: string) {
+      if (!prometheus.running) throw new Error(`prometheus exited:\n${prometheus.output()}`);
+      const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`, { signal: AbortSignal.timeout(5_000) });
+      return (await response.json()) as PromQueryResponse;
+    },
+    stop,
+  };
 }

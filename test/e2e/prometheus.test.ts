@@ -1,11 +1,7 @@
 // Lookout's /metrics against a real Prometheus and promtool: what Prometheus scrapes and stores
 // must be what Lookout reports, and the exposition must pass promtool's checks.
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ManagedProcess,
-  freePort,
   makeTempDir,
   pollUntil,
   removeTempDir,
@@ -15,6 +11,8 @@ import {
   startLookout,
   sumSamples,
   type LookoutServer,
+  startPrometheus,
+  type PromVectorSample,
 } from './harness.ts';
 
 const costMetric = 'lookout_llm_cost_usd_total';
@@ -22,17 +20,6 @@ const requestsMetric = 'lookout_llm_requests_total';
 const tokensMetric = 'lookout_llm_tokens_total';
 const durationMetric = 'lookout_llm_request_duration_seconds';
 const tolerance = 1e-6;
-
-interface PromVectorSample {
-  metric: Record<string, string>;
-  value: [number, string];
-}
-
-interface PromQueryResponse {
-  status: 'success' | 'error';
-  data?: { resultType: string; result: PromVectorSample[] };
-  error?: string;
-}
 
 let server: LookoutServer | undefined;
 let dataDir: string | undefined;
@@ -69,40 +56,12 @@ describe('Prometheus scraping Lookout', () => {
     expect(costAfterDemo.samples, `${costMetric} missing from /metrics:\n${metricsAfterDemo}`).toBeGreaterThan(0);
     expect(costAfterDemo.sum).toBeGreaterThan(0);
 
-    const promDir = await makeTempDir('prometheus');
-    const promPort = await freePort();
-    const target = new URL(lookout.url).host;
-    const config = [
-      'global:',
-      '  scrape_interval: 1s',
-      '  scrape_timeout: 1s',
-      '  evaluation_interval: 1s',
-      'scrape_configs:',
-      '  - job_name: lookout',
-      '    metrics_path: /metrics',
-      '    static_configs:',
-      `      - targets: ['${target}']`,
-      '',
-    ].join('\n');
-    const configPath = join(promDir, 'prometheus.yml');
-    await writeFile(configPath, config);
-
-    const prometheus = new ManagedProcess('prometheus', prometheusBin, [
-      `--config.file=${configPath}`,
-      `--storage.tsdb.path=${join(promDir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${promPort}`,
-      '--log.level=warn',
-    ]);
-    const promUrl = `http://127.0.0.1:${promPort}`;
-    const context = () => `${prometheus.output()}\n${lookout.output()}`;
+    const prometheus = await startPrometheus(prometheusBin, new URL(lookout.url).host, () => lookout.output());
+    const context = () => `${prometheus.process.output()}\n${lookout.output()}`;
 
     const query = async (promql: string): Promise<PromVectorSample[]> => {
-      if (!prometheus.running) throw new Error('prometheus exited');
-      const response = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(promql)}`, {
-        signal: AbortSignal.timeout(5_000),
-      });
-      const body = (await response.json()) as PromQueryResponse;
-      if (body.status !== 'success' || !body.data) throw new Error(`query ${promql} failed: ${body.error ?? response.status}`);
+      const body = await prometheus.query(promql);
+      if (body.status !== 'success' || !body.data) throw new Error(`query ${promql} failed: ${body.error ?? 'no data'}`);
       return body.data.result;
     };
     const nonEmpty = (promql: string) => async () => {
@@ -112,12 +71,6 @@ describe('Prometheus scraping Lookout', () => {
     const scalar = (result: PromVectorSample[]) => Number(result[0].value[1]);
 
     try {
-      await pollUntil('Prometheus to become ready', async () => {
-        if (!prometheus.running) throw new Error('prometheus exited');
-        const response = await fetch(`${promUrl}/-/ready`, { signal: AbortSignal.timeout(2_000) });
-        await response.body?.cancel();
-        return response.ok ? true : undefined;
-      }, { timeoutMs: 60_000, context });
 
       // Prometheus started after the demo finished, so every scrape it has already sees the final totals.
       const up = await pollUntil('a successful scrape of Lookout', async () => {
@@ -168,7 +121,6 @@ describe('Prometheus scraping Lookout', () => {
       expect(scalar(p95)).toBeGreaterThan(0);
     } finally {
       await prometheus.stop();
-      await removeTempDir(promDir);
     }
   });
 
