@@ -52,7 +52,6 @@ const QUEUE_FULL_RETRY_AFTER_S = 1;
 const STORE_ERROR_RETRY_AFTER_S = 5;
 const LOAD_RETRY_MS = 1_000;
 const DEFAULT_MAX_LOAD_ROWS = 100_000;
-const DEFAULT_LOAD_LINGER_MS = 250;
 
 function rowsOf(b: WriteBatch): number {
   return b.spans.length + b.scores.length + b.logs.length;
