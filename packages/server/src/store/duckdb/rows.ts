@@ -171,14 +171,18 @@ export function rowToMetricPoint(r: Row): MetricPointRecord {
   };
 }
 
+// A SQL list literal of file paths: ['a', 'b'].
+export function sqlFileList(files: string | string[]): string {
+  return `[${(Array.isArray(files) ? files : [files]).map((f) => `'${f.replace(/'/g, "''")}'`).join(', ')}]`;
+}
+
 // `SELECT <columns> FROM read_json(['<file>', ...], ...)`.
 export function readJsonSelect(cols: JsonColumns, files: string | string[]): string {
   const columns = Object.entries(cols.types)
     .map(([k, t]) => `${k}: '${t}'`)
     .join(', ');
-  const list = (Array.isArray(files) ? files : [files]).map((f) => `'${f.replace(/'/g, "''")}'`).join(', ');
   return `SELECT ${Object.values(cols.select).join(', ')}
-    FROM read_json([${list}], format = 'newline_delimited', columns = {${columns}})`;
+    FROM read_json(${sqlFileList(files)}, format = 'newline_delimited', columns = {${columns}})`;
 }
 
 // Reading back. Timestamps are selected as epoch microseconds (see SPAN_COLUMNS).

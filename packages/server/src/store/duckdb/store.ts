@@ -37,6 +37,7 @@ import {
   LOG_JSON,
   logRow,
   readJsonSelect,
+  sqlFileList,
   SCORE_JSON,
   scoreRow,
   SPAN_JSON,
@@ -93,10 +94,6 @@ function spanWindow(spans: SpanRecord[]): [number, number] | null {
     if (s.startUs > hi) hi = s.startUs;
   }
   return [Math.trunc(lo), Math.trunc(hi)];
-}
-
-function fileList(files: string[]): string {
-  return `[${files.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ')}]`;
 }
 
 function spanFilterSql(project: ProjectId, f: SpanFilter): { where: string; params: Record<string, string | number> } {
@@ -246,7 +243,7 @@ export class DuckDbStore implements Store {
          FROM spans s
          WHERE s.parent_span_id IS NULL AND s.start_time BETWEEN make_timestamp($lo) AND make_timestamp($hi)
            AND (s.project_id, s.trace_id) IN (
-             SELECT (project_id, trace_id) FROM read_json(${fileList(files)}, format = 'newline_delimited', columns = {project_id: 'VARCHAR', trace_id: 'VARCHAR'}))
+             SELECT (project_id, trace_id) FROM read_json(${sqlFileList(files)}, format = 'newline_delimited', columns = {project_id: 'VARCHAR', trace_id: 'VARCHAR'}))
          GROUP BY s.project_id, s.trace_id
        ) t
        WHERE spans.project_id = t.project_id AND spans.trace_id = t.trace_id
@@ -271,7 +268,7 @@ export class DuckDbStore implements Store {
       let window = spanWindowUs;
       if (files.spans.length) {
         if (window === null) {
-          const r = await this.db.writeAll(`SELECT min(start_us) AS lo, max(start_us) AS hi FROM read_json(${fileList(files.spans)}, format = 'newline_delimited', columns = {start_us: 'BIGINT'})`);
+          const r = await this.db.writeAll(`SELECT min(start_us) AS lo, max(start_us) AS hi FROM read_json(${sqlFileList(files.spans)}, format = 'newline_delimited', columns = {start_us: 'BIGINT'})`);
           window = [Number(r[0].lo), Number(r[0].hi)];
         }
         await this.db.run(
