@@ -1,27 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { MetricPointRecord } from '../../domain/metric.ts';
 import type { OtlpMetricPoint } from './metric-types.ts';
-import type { AttrValue } from './types.ts';
+import { nanosToMicros } from './conventions/attributes.ts';
+import { attrText } from './values.ts';
 
 const MAX_ATTRIBUTES = 64;
 const MAX_VALUE_CHARS = 1_000;
 
-function text(v: AttrValue): string {
-  if (typeof v === 'string') return v.slice(0, MAX_VALUE_CHARS);
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64').slice(0, MAX_VALUE_CHARS);
-  return JSON.stringify(v).slice(0, MAX_VALUE_CHARS);
-}
-
-const nanosToMicros = (ns: string): number => Number(BigInt(ns || '0') / 1000n);
 
 // An OTLP data point to the stored record. The id is derived from the series and the point's
 // timestamps, so an exporter's retry stores nothing new.
 export function metricPointFromOtlp(p: OtlpMetricPoint, projectId: string): MetricPointRecord {
   const attributes: Record<string, string> = {};
-  for (const [k, v] of Object.entries(p.attributes).slice(0, MAX_ATTRIBUTES)) attributes[k] = text(v);
+  for (const [k, v] of Object.entries(p.attributes).slice(0, MAX_ATTRIBUTES)) attributes[k] = attrText(v, MAX_VALUE_CHARS);
   const service = p.resource.attributes['service.name'];
   const startUs = p.startTimeUnixNano && p.startTimeUnixNano !== '0' ? nanosToMicros(p.startTimeUnixNano) : null;
-  const timeUs = nanosToMicros(p.timeUnixNano);
+  const timeUs = nanosToMicros(p.timeUnixNano) ?? 0;
   const record: MetricPointRecord = {
     projectId,
     id: '',

@@ -6,7 +6,9 @@ import { ApiError } from '../../server/errors.ts';
 import { mapOtlpSpan } from './conventions/index.ts';
 import { handleOtlpHttp, otlpErrorResponse, type OtlpHttpResponse, type OtlpSignal } from './http.ts';
 import { otlpEncodingOf } from './body.ts';
-import type { AttrValue, OtlpLogRecord, OtlpSpan } from './types.ts';
+import type { OtlpLogRecord, OtlpSpan } from './types.ts';
+import { attrText } from './values.ts';
+import { nanosToMicros } from './conventions/attributes.ts';
 import type { OtlpMetricPoint } from './metric-types.ts';
 import { metricPointFromOtlp } from './metrics.ts';
 
@@ -19,12 +21,6 @@ import { metricPointFromOtlp } from './metrics.ts';
 const DECOMPRESSION_FACTOR = 8;
 const MAX_LOG_BODY_CHARS = 100_000;
 const MAX_LOG_ATTRIBUTES = 100;
-
-function stringValue(v: AttrValue): string {
-  if (typeof v === 'string') return v;
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
-  return JSON.stringify(v);
-}
 
 function severityOf(n: number, text: string): LogSeverity {
   if (n >= 17) return 'error';
@@ -40,14 +36,14 @@ function severityOf(n: number, text: string): LogSeverity {
 
 // OTLP log records carry no id; one derived from their content makes a retried export a duplicate.
 export function logFromOtlp(log: OtlpLogRecord, projectId: string): LogRecord {
-  const body = log.body === null ? '' : stringValue(log.body).slice(0, MAX_LOG_BODY_CHARS);
+  const body = log.body === null ? '' : attrText(log.body, MAX_LOG_BODY_CHARS);
   const attributes: Record<string, string> = {};
-  for (const [k, v] of Object.entries(log.attributes).slice(0, MAX_LOG_ATTRIBUTES)) attributes[k] = stringValue(v).slice(0, 10_000);
+  for (const [k, v] of Object.entries(log.attributes).slice(0, MAX_LOG_ATTRIBUTES)) attributes[k] = attrText(v, 10_000);
   if (log.eventName) attributes['event.name'] = log.eventName;
   const service = log.resource.attributes['service.name'];
   if (typeof service === 'string') attributes['service.name'] = service;
   const time = log.timeUnixNano !== '0' ? log.timeUnixNano : log.observedTimeUnixNano;
-  const timestampUs = Number(BigInt(time || '0') / 1000n) || Date.now() * 1000;
+  const timestampUs = nanosToMicros(time) || Date.now() * 1000;
   const id = createHash('sha256')
     .update([log.traceId ?? '', log.spanId ?? '', time, log.eventName, body, JSON.stringify(attributes)].join('\u0000'))
     .digest('hex')

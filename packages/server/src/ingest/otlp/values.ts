@@ -410,3 +410,11 @@ export function readKeyValues(v: unknown, limits: ValueLimits, depth: number, fi
 export function readAttributes(v: unknown, limits: ValueLimits): Attributes {
   return readKeyValues(v, limits, 0, 'attributes');
 }
+
+// An attribute or body value as stored text: strings as they are, bytes as base64, everything
+// else as JSON; cut at `maxChars`.
+export function attrText(v: AttrValue, maxChars: number): string {
+  if (typeof v === 'string') return v.slice(0, maxChars);
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64').slice(0, maxChars);
+  return JSON.stringify(v).slice(0, maxChars);
+}
