@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { SpanRecord } from '../domain/span.ts';
+import type { ScoreRecord } from '../domain/score.ts';
 import type { Pricer } from '../enrich/pricing/index.ts';
 import type { LookoutMetrics } from '../metrics/registry.ts';
 import { ApiError } from '../server/errors.ts';
@@ -31,6 +32,12 @@ export interface PipelineOptions {
   maxLoadRows?: number;
   // Keys of loaded spans remembered for duplicate checks without the store.
   maxRecentSpanKeys?: number;
+}
+
+// Sees every record once, when it is acknowledged for the first time (duplicates never reach it):
+// the rollups and the budget book keep their in-memory figures with it. It must not throw.
+export interface IngestObserver {
+  onAccepted(spans: readonly SpanRecord[], scores: readonly ScoreRecord[]): void;
 }
 
 interface Pending {
@@ -86,6 +93,7 @@ export class IngestPipeline {
   private acking: Promise<void> | null = null;
   private loading: Promise<void> | null = null;
   private closed = false;
+  private readonly observers: IngestObserver[] = [];
 
   constructor(
     deps: { store: Store; journal: Journal; pricer: Pricer; metrics: LookoutMetrics; logger: Logger; content?: ContentPolicy },
@@ -98,6 +106,10 @@ export class IngestPipeline {
     this.metrics = deps.metrics;
     this.logger = deps.logger;
     this.options = { maxLoadRows: DEFAULT_MAX_LOAD_ROWS, maxRecentSpanKeys: DEFAULT_MAX_RECENT_SPAN_KEYS, ...options };
+  }
+
+  observe(observer: IngestObserver): void {
+    this.observers.push(observer);
   }
 
   get queueDepth(): number {
@@ -174,13 +186,17 @@ export class IngestPipeline {
   }
 
   private count(batch: WriteBatch, result: WriteResult, source: string): void {
-    this.metrics.recordSpans(
-      batch.spans.filter((_, i) => result.spans[i] === 'accepted'),
-      Date.now(),
-    );
-    batch.scores.forEach((s, i) => {
-      if (result.scores[i] === 'accepted') this.metrics.recordScore(s);
-    });
+    const spans = batch.spans.filter((_, i) => result.spans[i] === 'accepted');
+    const scores = batch.scores.filter((_, i) => result.scores[i] === 'accepted');
+    this.metrics.recordSpans(spans, Date.now());
+    for (const s of scores) this.metrics.recordScore(s);
+    for (const o of this.observers) {
+      try {
+        o.onAccepted(spans, scores);
+      } catch (err) {
+        this.logger.error({ err }, 'an ingest observer failed');
+      }
+    }
     for (const [type, outcomes] of [
       ['span', result.spans],
       ['score', result.scores],

@@ -1,4 +1,4 @@
-import type { SpanRecord } from '../domain/span.ts';
+import type { SpanRecord, Usage } from '../domain/span.ts';
 import type { LogRecord, ScoreRecord } from '../domain/score.ts';
 import type { MetricPointRecord } from '../domain/metric.ts';
 import type { PriceOverride } from '../enrich/pricing/types.ts';
@@ -153,6 +153,38 @@ export interface RepriceProgress {
   total: number;
 }
 
+// I3: LLM calls (generation and embedding spans) of every project summed per time bucket and
+// group, for rebuilding the in-memory rollups at start. Latencies come as quantile-sketch bucket
+// counts (rollups/sketch.ts: sketchIndexSql).
+export interface CallAggregateRow {
+  projectId: string;
+  bucketStartMs: number;
+  provider: string | null;
+  model: string | null;
+  feature: string | null;
+  team: string | null;
+  application: string | null;
+  requests: number;
+  errors: number;
+  errorsByClass: Record<string, number>;
+  costNanoUsd: number;
+  unknownCostRequests: number;
+  tokens: Usage;
+  latencyBuckets: [number, number][];
+  latencySumMs: number;
+  ttftBuckets: [number, number][];
+  ttftSumMs: number;
+  lastStartMs: number;
+}
+
+export interface ScoreAggregateRow {
+  projectId: string;
+  bucketStartMs: number;
+  name: string;
+  sum: number;
+  buckets: [number, number][];
+}
+
 export interface Store {
   readonly backend: string;
   // Resolves only once every record of the batch is committed durably.
@@ -206,6 +238,10 @@ export interface Store {
   metricPoints(project: ProjectId, name: string, range: { fromMs: number; toMs: number }, limit: number): Promise<MetricPointRecord[]>;
 
   readonly analytics: AnalyticsBackend;
+
+  // Rollup sources since fromMs (every project), one row per bucket of bucketMs and group.
+  aggregateCalls(range: { fromMs: number; bucketMs: number }): Promise<CallAggregateRow[]>;
+  aggregateScores(range: { fromMs: number; bucketMs: number }): Promise<ScoreAggregateRow[]>;
 
   close(): Promise<void>;
 }

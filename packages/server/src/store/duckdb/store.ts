@@ -7,7 +7,9 @@ import { listValue } from '@duckdb/node-api';
 import type { SpanRecord } from '../../domain/span.ts';
 import type {
   ApiKeyInfo,
+  CallAggregateRow,
   EncodedBatch,
+  ScoreAggregateRow,
   LoadFiles,
   MetricNameSummary,
   StoredFlags,
@@ -28,6 +30,7 @@ import type {
   WriteResult,
 } from '../store.ts';
 import { DuckDb, type Row, type SqlParams } from './db.ts';
+import { aggregateCalls, aggregateScores } from './rollup-source.ts';
 import {
   METRIC_COLUMNS,
   METRIC_JSON,
@@ -643,6 +646,14 @@ export class DuckDbStore implements Store {
       after = { project: last.projectId, trace: last.traceId, span: last.spanId };
     }
     return { updated };
+  }
+
+  aggregateCalls(range: { fromMs: number; bucketMs: number }): Promise<CallAggregateRow[]> {
+    return aggregateCalls(this.db, range);
+  }
+
+  aggregateScores(range: { fromMs: number; bucketMs: number }): Promise<ScoreAggregateRow[]> {
+    return aggregateScores(this.db, range);
   }
 
   async close(): Promise<void> {

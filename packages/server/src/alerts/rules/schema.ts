@@ -1,0 +1,221 @@
+import { z } from 'zod';
+
+// F1: what an alert rule is, for rule files (YAML) and the API alike. Rules are evaluated by the
+// engine (alerts/engine/) over the per-minute rollups (rollups/), the budget book (budgets/) and
+// a few gauges of the server itself.
+
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const CATEGORIES = ['cost', 'performance', 'availability', 'quality', 'security'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+// Counters kept per minute: a window sums them. `requests` counts LLM calls (generation and
+// embedding spans); errors.* count failed calls by class (C5); tokens.* by usage bucket;
+// prompt_tokens is every input token (uncached, cached, cache writes, audio).
+export const COUNTER_MEASURES = [
+  'requests',
+  'errors',
+  'errors.rate_limit',
+  'errors.timeout',
+  'errors.server',
+  'errors.invalid_request',
+  'errors.content_filter',
+  'errors.auth',
+  'errors.cancelled',
+  'errors.other',
+  'cost_usd',
+  'unknown_cost_requests',
+  'tokens',
+  'tokens.input',
+  'tokens.output',
+  'tokens.cacheRead',
+  'tokens.cacheWrite',
+  'tokens.reasoning',
+  'tokens.audio',
+  'prompt_tokens',
+  'scores', // number of numeric scores
+  'pii_detections', // E1/E3: no detector feeds it yet; rules over it report "no data"
+  'injection_attempts', // E2/E3: likewise
+] as const;
+export type CounterMeasure = (typeof COUNTER_MEASURES)[number];
+
+// Distributions kept per minute as sketches: percentile rules read quantiles, threshold rules
+// read the mean.
+export const DISTRIBUTION_MEASURES = ['latency_ms', 'ttft_ms', 'score'] as const;
+export type DistributionMeasure = (typeof DISTRIBUTION_MEASURES)[number];
+
+// Instant values of the server itself (not windowed).
+export const GAUGE_MEASURES = ['ingest_queue_depth', 'client_queue_depth'] as const;
+export type GaugeMeasure = (typeof GAUGE_MEASURES)[number];
+
+export const MEASURES = [...COUNTER_MEASURES, ...DISTRIBUTION_MEASURES, ...GAUGE_MEASURES] as const;
+export type Measure = (typeof MEASURES)[number];
+
+// What a rule may filter on and group by. `score_name` applies to the score measures only.
+export const DIMENSIONS = ['provider', 'model', 'feature', 'team', 'application', 'score_name'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+export const RULE_KINDS = ['threshold', 'rate', 'ratio', 'percentile', 'absence', 'anomaly', 'budget', 'forecast'] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+
+export const OPERATORS = ['>', '>=', '<', '<='] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+// 30s, 5m, 1h, 7d (also combined: 1h30m). Returned in milliseconds.
+const DURATION_PATTERN = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+export function parseDurationMs(text: string): number | null {
+  const m = DURATION_PATTERN.exec(text.trim());
+  if (!m || text.trim() === '') return null;
+  const [, d, h, min, s] = m;
+  return ((Number(d ?? 0) * 24 + Number(h ?? 0)) * 60 + Number(min ?? 0)) * 60_000 + Number(s ?? 0) * 1000;
+}
+
+export function formatDurationMs(ms: number): string {
+  if (ms === 0) return '0s';
+  const parts: string[] = [];
+  let rest = Math.round(ms / 1000);
+  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+  }
+  return parts.join('');
+}
+
+const duration = (what: string) =>
+  z.string({ error: `${what} must be a duration such as 30s, 5m, 1h or 7d` }).transform((text, ctx) => {
+    const ms = parseDurationMs(text);
+    if (ms === null) {
+      ctx.addIssue({ code: 'custom', message: `'${text}' is not a duration; use e.g. 30s, 5m, 1h or 7d` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const measure = z.enum(MEASURES, { error: (i) => `unknown measure ${JSON.stringify(i.input)}; one of: ${MEASURES.join(', ')}` });
+const counterMeasure = z.enum(COUNTER_MEASURES, {
+  error: (i) => `${JSON.stringify(i.input)} is not a counter measure; one of: ${COUNTER_MEASURES.join(', ')}`,
+});
+const dimension = z.enum(DIMENSIONS, { error: (i) => `unknown dimension ${JSON.stringify(i.input)}; one of: ${DIMENSIONS.join(', ')}` });
+const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a label name is letters, digits and _ and does not start with a digit');
+
+export const querySchema = z
+  .object({
+    measure: measure.optional(),
+    // ratio: numerator / denominator, both counters over the same window and groups.
+    numerator: counterMeasure.optional(),
+    denominator: counterMeasure.optional(),
+    // percentile: 0 < p < 100.
+    percentile: z.number().gt(0).lt(100).optional(),
+    filter: z.partialRecord(dimension, z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])).default({}),
+    groupBy: z.array(dimension).default([]),
+  })
+  .strict();
+
+export const baselineSchema = z
+  .object({
+    // same_hour: the same hour of day over the last `days` days (seed 002's cost baseline);
+    // preceding: the `lookback` right before the window (seed 002's token spike).
+    kind: z.enum(['same_hour', 'preceding']),
+    days: z.number().int().min(1).max(7).default(7),
+    lookback: duration('baseline.lookback').optional(),
+    // Fire when current > factor × baseline, or when (current - mean) / stddev > zScore.
+    factor: z.number().positive().optional(),
+    zScore: z.number().positive().optional(),
+  })
+  .strict();
+
+export const budgetRefSchema = z
+  .object({
+    scope: z.enum(['project', 'team', 'department', 'user']),
+    period: z.enum(['daily', 'monthly']),
+  })
+  .strict();
+
+export const ruleSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a rule name is letters, digits and _ and starts with a letter (it becomes the alertname label)'),
+    // Unique within the project; by default `<name>` or `<name>:<severity>` when a name has levels.
+    id: z.string().regex(/^[A-Za-z0-9_.:-]+$/).max(128).optional(),
+    kind: z.enum(RULE_KINDS, { error: (i) => `unknown kind ${JSON.stringify(i.input)}; one of: ${RULE_KINDS.join(', ')}` }),
+    query: querySchema.default({ filter: {}, groupBy: [] }),
+    // The window a counter is summed over, a percentile taken over, or (absence) with no calls.
+    window: duration('window').optional(),
+    // absence: only fire for groups that had calls within this look-back before the window.
+    lookback: duration('lookback').optional(),
+    op: z.enum(OPERATORS).default('>'),
+    threshold: z.number({ error: 'threshold must be a number' }).optional(),
+    baseline: baselineSchema.optional(),
+    budget: budgetRefSchema.optional(),
+    for: duration('for').default(0),
+    // seed 004's debounce: fewer events than this in the window is "no data", not an alert.
+    minSamples: z.number().int().min(0).default(0),
+    // seed 004's debounce: after a resolve, the same alert does not fire again for this long.
+    cooldown: duration('cooldown').default(0),
+    severity: z.enum(SEVERITIES),
+    category: z.enum(CATEGORIES),
+    labels: z.record(labelName, z.string()).default({}),
+    annotations: z
+      .object({ summary: z.string().min(1), description: z.string().default('') })
+      .catchall(z.string())
+      .optional(),
+    runbook: z.string().min(1).optional(),
+    enabled: z.boolean().default(true),
+  })
+  .strict()
+  .superRefine((rule, ctx) => {
+    const need = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: path.split('.'), message });
+    const q = rule.query;
+    const windowed = rule.kind !== 'budget' && rule.kind !== 'forecast' && !(q.measure && (GAUGE_MEASURES as readonly string[]).includes(q.measure));
+    if (windowed && rule.window === undefined) need('window', `a ${rule.kind} rule needs a window, e.g. window: 5m`);
+    if (rule.kind !== 'absence' && rule.kind !== 'anomaly' && rule.threshold === undefined) need('threshold', `a ${rule.kind} rule needs a threshold`);
+    switch (rule.kind) {
+      case 'threshold':
+      case 'rate':
+        if (!q.measure) need('query.measure', `a ${rule.kind} rule needs query.measure`);
+        if (rule.kind === 'rate' && q.measure && !(COUNTER_MEASURES as readonly string[]).includes(q.measure)) {
+          need('query.measure', `a rate rule needs a counter measure; '${q.measure}' is not one`);
+        }
+        break;
+      case 'ratio':
+        if (!q.numerator) need('query.numerator', 'a ratio rule needs query.numerator (a counter measure)');
+        if (!q.denominator) need('query.denominator', 'a ratio rule needs query.denominator (a counter measure)');
+        break;
+      case 'percentile':
+        if (!q.measure || !(DISTRIBUTION_MEASURES as readonly string[]).includes(q.measure)) {
+          need('query.measure', `a percentile rule needs a distribution measure: ${DISTRIBUTION_MEASURES.join(', ')}`);
+        }
+        if (q.percentile === undefined) need('query.percentile', 'a percentile rule needs query.percentile, e.g. 95');
+        break;
+      case 'absence':
+        if (q.measure && !(COUNTER_MEASURES as readonly string[]).includes(q.measure)) need('query.measure', 'an absence rule counts a counter measure');
+        break;
+      case 'anomaly':
+        if (!q.measure || !(COUNTER_MEASURES as readonly string[]).includes(q.measure)) need('query.measure', 'an anomaly rule needs a counter measure');
+        if (!rule.baseline) need('baseline', 'an anomaly rule needs a baseline (kind same_hour or preceding, with factor or zScore)');
+        else {
+          if (rule.baseline.factor === undefined && rule.baseline.zScore === undefined) need('baseline', 'a baseline needs factor or zScore');
+          if (rule.baseline.kind === 'preceding' && rule.baseline.lookback === undefined) need('baseline.lookback', 'a preceding baseline needs a lookback, e.g. 1h');
+        }
+        break;
+      case 'budget':
+      case 'forecast':
+        if (!rule.budget) need('budget', `a ${rule.kind} rule needs budget: { scope: project|team|department|user, period: daily|monthly }`);
+        break;
+    }
+    const scoreDims = q.groupBy.includes('score_name') || q.filter.score_name !== undefined;
+    const isScore = q.measure === 'score' || q.measure === 'scores';
+    if (scoreDims && !isScore) need('query.groupBy', 'score_name applies to the score measures only');
+    if (isScore && q.groupBy.some((d) => d !== 'score_name')) need('query.groupBy', 'score measures group by score_name only');
+  });
+
+export type RuleInput = z.input<typeof ruleSchema>;
+export type Rule = z.output<typeof ruleSchema> & { id: string };
+
+export const ruleFileSchema = z.object({ rules: z.array(z.unknown()) }).strict();
+
+// The default id: the name, with the severity appended when the same name has several levels.
+export function ruleIdOf(rule: z.output<typeof ruleSchema>, nameHasLevels: boolean): string {
+  return rule.id ?? (nameHasLevels ? `${rule.name}:${rule.severity}` : rule.name);
+}

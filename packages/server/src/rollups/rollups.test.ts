@@ -1,0 +1,151 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { emptyAttribution, type SpanRecord } from '../domain/span.ts';
+import { makeScore, makeSpan } from '../testing/fixtures.ts';
+import { DuckDbStore } from '../store/duckdb/store.ts';
+import { COUNTER_INDEX, HOUR_MS, MINUTE_MS, Rollups } from './rollups.ts';
+import { SKETCH_RELATIVE_ACCURACY, Sketch } from './sketch.ts';
+
+const NOW = Date.UTC(2026, 10, 20, 12, 30, 15);
+
+function call(atMs: number, over: Partial<SpanRecord> = {}): SpanRecord {
+  return makeSpan({ startUs: atMs * 1000, endUs: atMs * 1000 + 800_000, ...over });
+}
+
+// Deterministic traffic: 3 models, 2 teams, every 20 s over the last 30 hours, with some errors,
+// unknown-cost calls and varied latencies.
+function traffic(): SpanRecord[] {
+  const spans: SpanRecord[] = [];
+  let i = 0;
+  for (let t = NOW - 30 * HOUR_MS; t < NOW; t += 20_000, i++) {
+    const model = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4'][i % 3];
+    const latencyMs = 100 + ((i * 37) % 5000);
+    spans.push(
+      call(t, {
+        requestModel: model,
+        provider: model.startsWith('claude') ? 'anthropic' : 'openai',
+        endUs: t * 1000 + latencyMs * 1000,
+        ttftMs: i % 2 ? latencyMs / 4 : null,
+        status: i % 10 === 0 ? 'error' : 'ok',
+        errorClass: i % 10 === 0 ? (i % 20 === 0 ? 'rate_limit' : 'timeout') : null,
+        usage: { input: 100 + (i % 7), output: 50, cacheRead: i % 3 === 0 ? 40 : 0, cacheWrite: 0, reasoning: i % 5, audio: 0 },
+        cost: i % 11 === 0
+          ? { status: 'unknown_model', totalNanoUsd: null, byBucketNanoUsd: {}, priceRowId: null, catalogVersion: null }
+          : { status: 'priced', totalNanoUsd: 1000 + i, byBucketNanoUsd: {}, priceRowId: 'x', catalogVersion: 'v' },
+        attribution: { ...emptyAttribution(), team: i % 2 ? 'search' : 'support', feature: 'chat' },
+      }),
+    );
+  }
+  return spans;
+}
+
+function exact(spans: SpanRecord[], fromMs: number, toMs: number, pred: (s: SpanRecord) => boolean = () => true) {
+  const inRange = spans.filter((s) => s.startUs / 1000 >= fromMs && s.startUs / 1000 < toMs && pred(s));
+  return {
+    requests: inRange.length,
+    errors: inRange.filter((s) => s.status === 'error').length,
+    rateLimit: inRange.filter((s) => s.errorClass === 'rate_limit').length,
+    cost: inRange.reduce((a, s) => a + (s.cost.totalNanoUsd ?? 0), 0),
+    unknown: inRange.filter((s) => s.cost.status === 'unknown_model').length,
+    cacheRead: inRange.reduce((a, s) => a + s.usage.cacheRead, 0),
+    latencies: inRange.map((s) => (s.endUs - s.startUs) / 1000).sort((a, b) => a - b),
+  };
+}
+
+describe('Sketch', () => {
+  it('answers quantiles within its relative accuracy and merges', () => {
+    const a = new Sketch();
+    const b = new Sketch();
+    const values: number[] = [];
+    for (let i = 1; i <= 5000; i++) {
+      const v = (i * 7919) % 10007;
+      values.push(v);
+      (i % 2 ? a : b).add(v);
+    }
+    a.merge(b);
+    values.sort((x, y) => x - y);
+    for (const q of [0.5, 0.95, 0.99]) {
+      const want = values[Math.floor(q * (values.length - 1))];
+      expect(Math.abs(a.quantile(q)! - want) / want).toBeLessThanOrEqual(SKETCH_RELATIVE_ACCURACY + 1e-9);
+    }
+    expect(a.count).toBe(5000);
+    expect(a.mean()).toBeCloseTo(values.reduce((x, y) => x + y, 0) / 5000, 6);
+    expect(new Sketch().quantile(0.5)).toBeNull();
+  });
+});
+
+describe('Rollups', () => {
+  let store: DuckDbStore;
+  beforeEach(async () => {
+    store = await DuckDbStore.open(null);
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('sums windows from live data exactly like the raw rows, and a rebuild from the store gives the same answers', async () => {
+    const spans = traffic();
+    const scores = [0.2, 0.9, 0.5, 0.7].map((v, i) => makeScore({ name: 'helpfulness', numericValue: v, timestampUs: (NOW - (i + 1) * 10 * MINUTE_MS) * 1000 }));
+    const live = new Rollups({ now: () => NOW });
+    live.onAccepted(spans, scores);
+    await store.write({ spans, scores, logs: [] });
+    const rebuilt = new Rollups({ now: () => NOW });
+    await rebuilt.rebuild(store);
+
+    for (const windowMs of [5 * MINUTE_MS, 60 * MINUTE_MS, 90 * MINUTE_MS, 24 * HOUR_MS]) {
+      const from = NOW - windowMs;
+      const want = exact(spans, from, NOW);
+      for (const r of [live, rebuilt]) {
+        const [g] = r.calls('default', { fromMs: from, toMs: NOW, distributions: true });
+        const c = g.cell.counters;
+        // Windows reaching past the minute cells are pro-rated at their far edge: within 1/24.
+        const tol = windowMs > 2 * HOUR_MS ? 0.05 : 0;
+        const near = (got: number, w: number) => expect(Math.abs(got - w)).toBeLessThanOrEqual(tol * w + 1e-6);
+        near(c[COUNTER_INDEX.requests], want.requests);
+        near(c[COUNTER_INDEX.errors], want.errors);
+        near(c[COUNTER_INDEX['errors.rate_limit']], want.rateLimit);
+        near(c[COUNTER_INDEX.cost_usd], want.cost);
+        near(c[COUNTER_INDEX.unknown_cost_requests], want.unknown);
+        near(c[COUNTER_INDEX['tokens.cacheRead']], want.cacheRead);
+        if (windowMs <= 2 * HOUR_MS) {
+          const p95 = want.latencies[Math.floor(0.95 * (want.latencies.length - 1))];
+          expect(Math.abs(g.cell.latency.quantile(0.95)! - p95) / p95).toBeLessThanOrEqual(SKETCH_RELATIVE_ACCURACY + 1e-9);
+        }
+      }
+    }
+
+    // Whole-hour windows are exact at hour resolution too (no pro-rating).
+    const from = Math.floor((NOW - 20 * HOUR_MS) / HOUR_MS) * HOUR_MS;
+    const to = from + 10 * HOUR_MS;
+    for (const r of [live, rebuilt]) {
+      const [g] = r.calls('default', { fromMs: from, toMs: to });
+      expect(g.cell.counters[COUNTER_INDEX.requests]).toBe(exact(spans, from, to).requests);
+    }
+
+    // Groups and filters.
+    for (const r of [live, rebuilt]) {
+      const byModel = r.calls('default', { fromMs: NOW - HOUR_MS, toMs: NOW, groupBy: ['model'], filter: { team: 'search' } });
+      expect(byModel.map((g) => g.labels.model).sort()).toEqual(['claude-sonnet-4', 'gpt-4o', 'gpt-4o-mini']);
+      for (const g of byModel) {
+        const want = exact(spans, NOW - HOUR_MS, NOW, (s) => s.requestModel === g.labels.model && s.attribution.team === 'search');
+        expect(g.cell.counters[COUNTER_INDEX.requests]).toBe(want.requests);
+      }
+      const [sc] = r.scores('default', { fromMs: NOW - HOUR_MS, toMs: NOW, groupBy: ['score_name'] });
+      expect(sc.labels).toEqual({ score_name: 'helpfulness' });
+      expect(sc.cell.values.count).toBe(4);
+      expect(sc.cell.values.mean()).toBeCloseTo(0.575, 9);
+    }
+  });
+
+  it('keeps projects apart, ignores non-LLM spans and forgets cells past retention', () => {
+    let now = NOW;
+    const r = new Rollups({ now: () => now });
+    r.onAccepted([call(NOW - MINUTE_MS), call(NOW - MINUTE_MS, { projectId: 'b' }), call(NOW - MINUTE_MS, { kind: 'tool' })], []);
+    expect(r.calls('default', { fromMs: NOW - HOUR_MS, toMs: NOW })[0].cell.counters[COUNTER_INDEX.requests]).toBe(1);
+    expect(r.calls('b', { fromMs: NOW - HOUR_MS, toMs: NOW })[0].cell.counters[COUNTER_INDEX.requests]).toBe(1);
+    expect(r.calls('c', { fromMs: NOW - HOUR_MS, toMs: NOW })).toEqual([]);
+    now = NOW + 10 * 24 * HOUR_MS;
+    r.onAccepted([], []);
+    expect(r.calls('default', { fromMs: NOW - HOUR_MS, toMs: NOW })).toEqual([]);
+    expect(r.lastSeen('default', ['model'], 0)).toEqual([]);
+  });
+});

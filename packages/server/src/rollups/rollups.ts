@@ -1,0 +1,395 @@
+import type { ScoreRecord } from '../domain/score.ts';
+import { effectiveModel, type SpanRecord } from '../domain/span.ts';
+import type { IngestObserver } from '../ingest/pipeline.ts';
+import type { CallAggregateRow, ScoreAggregateRow, Store } from '../store/store.ts';
+import { COUNTER_MEASURES, type CounterMeasure, type Dimension } from '../alerts/rules/schema.ts';
+import { Sketch } from './sketch.ts';
+
+// I3: per-minute rollups of LLM calls and scores, kept in memory as data is acknowledged and
+// rebuilt from the store at start. The alert engine reads them (never raw rows): a window is
+// summed from whole-hour cells where it covers whole hours and from minute cells at its edges,
+// so a 24-hour window costs ~24 + 120 cells per group, not 1,440.
+//
+// Two resolutions: minute cells for the last MINUTE_RETENTION_MS and hour cells for the last
+// HOUR_RETENTION_MS (a 7-day same-hour baseline needs eight days). Where a window edge is older
+// than the minute cells, the hour cell there is pro-rated by the part of the hour inside the
+// window. Calls are placed by their start time.
+//
+// Each cell is keyed by (provider, model, feature, team, application); scores by score name.
+// Past MAX_GROUPS_PER_BUCKET keys in one bucket of one project, further keys share OVERFLOW_KEY.
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+export const MINUTE_RETENTION_MS = 2 * HOUR_MS;
+export const HOUR_RETENTION_MS = 8 * 24 * HOUR_MS + 2 * HOUR_MS;
+export const MAX_GROUPS_PER_BUCKET = 1_000;
+
+export const CALL_DIMENSIONS = ['provider', 'model', 'feature', 'team', 'application'] as const satisfies readonly Dimension[];
+export type CallDimension = (typeof CALL_DIMENSIONS)[number];
+const OVERFLOW = '(other)';
+const OVERFLOW_KEY = CALL_DIMENSIONS.map(() => OVERFLOW).join('\u0000');
+
+export const COUNTER_INDEX = Object.fromEntries(COUNTER_MEASURES.map((m, i) => [m, i])) as Record<CounterMeasure, number>;
+const N_COUNTERS = COUNTER_MEASURES.length;
+
+export class CallCell {
+  readonly counters = new Float64Array(N_COUNTERS);
+  readonly latency = new Sketch();
+  readonly ttft = new Sketch();
+
+  merge(other: CallCell, fraction = 1): void {
+    for (let i = 0; i < N_COUNTERS; i++) this.counters[i] += other.counters[i] * fraction;
+    if (fraction === 1) {
+      this.latency.merge(other.latency);
+      this.ttft.merge(other.ttft);
+    }
+  }
+}
+
+export class ScoreCell {
+  readonly values = new Sketch();
+  merge(other: ScoreCell): void {
+    this.values.merge(other.values);
+  }
+}
+
+type Bucket<C> = Map<string, C>; // group key -> cell
+
+class Resolution<C> {
+  readonly cells = new Map<number, Bucket<C>>(); // bucket index -> groups
+  readonly sizeMs: number;
+  readonly retentionMs: number;
+  private readonly make: () => C;
+  overflowed = 0;
+
+  constructor(sizeMs: number, retentionMs: number, make: () => C) {
+    this.sizeMs = sizeMs;
+    this.retentionMs = retentionMs;
+    this.make = make;
+  }
+
+  cell(atMs: number, key: string): C {
+    const index = Math.floor(atMs / this.sizeMs);
+    let bucket = this.cells.get(index);
+    if (!bucket) {
+      bucket = new Map();
+      this.cells.set(index, bucket);
+    }
+    let cell = bucket.get(key);
+    if (!cell) {
+      if (bucket.size >= MAX_GROUPS_PER_BUCKET) {
+        this.overflowed++;
+        key = OVERFLOW_KEY;
+        cell = bucket.get(key);
+      }
+      if (!cell) {
+        cell = this.make();
+        bucket.set(key, cell);
+      }
+    }
+    return cell;
+  }
+
+  prune(nowMs: number): void {
+    const oldest = Math.floor((nowMs - this.retentionMs) / this.sizeMs);
+    for (const index of this.cells.keys()) if (index < oldest) this.cells.delete(index);
+  }
+}
+
+class ProjectRollups {
+  readonly minutes = new Resolution(MINUTE_MS, MINUTE_RETENTION_MS, () => new CallCell());
+  readonly hours = new Resolution(HOUR_MS, HOUR_RETENTION_MS, () => new CallCell());
+  readonly scoreMinutes = new Resolution(MINUTE_MS, MINUTE_RETENTION_MS, () => new ScoreCell());
+  readonly scoreHours = new Resolution(HOUR_MS, HOUR_RETENTION_MS, () => new ScoreCell());
+  // The last time (ms) a call of each group was seen, for absence rules beyond the hour cells.
+  readonly lastSeenMs = new Map<string, number>();
+}
+
+export interface RangeQuery {
+  fromMs: number; // inclusive
+  toMs: number; // exclusive
+  filter?: Partial<Record<Dimension, string | string[]>>;
+  groupBy?: readonly Dimension[];
+  // Distributions are merged only when asked for (they cost more than counters).
+  distributions?: boolean;
+}
+
+export interface CallGroup {
+  labels: Record<string, string>;
+  cell: CallCell;
+}
+
+export interface ScoreGroup {
+  labels: Record<string, string>;
+  cell: ScoreCell;
+}
+
+const isLlmCall = (s: SpanRecord) => s.kind === 'generation' || s.kind === 'embedding';
+
+export function callKeyOf(s: SpanRecord): string {
+  const a = s.attribution;
+  return [s.provider ?? '', effectiveModel(s) ?? '', a.feature ?? '', a.team ?? '', a.application ?? ''].join('\u0000');
+}
+
+function addSpan(cell: CallCell, s: SpanRecord): void {
+  const c = cell.counters;
+  c[COUNTER_INDEX.requests] += 1;
+  if (s.status === 'error') {
+    c[COUNTER_INDEX.errors] += 1;
+    c[COUNTER_INDEX[`errors.${s.errorClass ?? 'other'}`]] += 1;
+  }
+  if (s.cost.totalNanoUsd !== null) c[COUNTER_INDEX.cost_usd] += s.cost.totalNanoUsd;
+  if (s.cost.status === 'unknown_model') c[COUNTER_INDEX.unknown_cost_requests] += 1;
+  const u = s.usage;
+  c[COUNTER_INDEX['tokens.input']] += u.input;
+  c[COUNTER_INDEX['tokens.output']] += u.output;
+  c[COUNTER_INDEX['tokens.cacheRead']] += u.cacheRead;
+  c[COUNTER_INDEX['tokens.cacheWrite']] += u.cacheWrite;
+  c[COUNTER_INDEX['tokens.reasoning']] += u.reasoning;
+  c[COUNTER_INDEX['tokens.audio']] += u.audio;
+  c[COUNTER_INDEX.tokens] += u.input + u.output + u.cacheRead + u.cacheWrite + u.reasoning + u.audio;
+  c[COUNTER_INDEX.prompt_tokens] += u.input + u.cacheRead + u.cacheWrite;
+  cell.latency.add((s.endUs - s.startUs) / 1000);
+  if (s.ttftMs !== null) cell.ttft.add(s.ttftMs);
+}
+
+function addAggregate(cell: CallCell, r: CallAggregateRow): void {
+  const c = cell.counters;
+  c[COUNTER_INDEX.requests] += r.requests;
+  c[COUNTER_INDEX.errors] += r.errors;
+  for (const [cls, n] of Object.entries(r.errorsByClass)) {
+    const i = COUNTER_INDEX[`errors.${cls}` as CounterMeasure];
+    if (i !== undefined) c[i] += n;
+  }
+  c[COUNTER_INDEX.cost_usd] += r.costNanoUsd;
+  c[COUNTER_INDEX.unknown_cost_requests] += r.unknownCostRequests;
+  const t = r.tokens;
+  c[COUNTER_INDEX['tokens.input']] += t.input;
+  c[COUNTER_INDEX['tokens.output']] += t.output;
+  c[COUNTER_INDEX['tokens.cacheRead']] += t.cacheRead;
+  c[COUNTER_INDEX['tokens.cacheWrite']] += t.cacheWrite;
+  c[COUNTER_INDEX['tokens.reasoning']] += t.reasoning;
+  c[COUNTER_INDEX['tokens.audio']] += t.audio;
+  c[COUNTER_INDEX.tokens] += t.input + t.output + t.cacheRead + t.cacheWrite + t.reasoning + t.audio;
+  c[COUNTER_INDEX.prompt_tokens] += t.input + t.cacheRead + t.cacheWrite;
+  for (const [i, n] of r.latencyBuckets) cell.latency.addBucket(i, n, 0);
+  cell.latency.sum += r.latencySumMs;
+  for (const [i, n] of r.ttftBuckets) cell.ttft.addBucket(i, n, 0);
+  cell.ttft.sum += r.ttftSumMs;
+}
+
+function matches(value: string, want: string | string[] | undefined): boolean {
+  if (want === undefined) return true;
+  return Array.isArray(want) ? want.includes(value) : value === want;
+}
+
+// The time pieces a range is read from: whole hours from hour cells, the rest from minute cells
+// (or, where minute cells are gone, a fraction of the hour cell).
+interface Piece {
+  res: 'minute' | 'hour';
+  index: number;
+  fraction: number;
+}
+
+function piecesOf(fromMs: number, toMs: number, minuteStartMs: number): Piece[] {
+  const pieces: Piece[] = [];
+  let t = fromMs;
+  while (t < toMs) {
+    const hour = Math.floor(t / HOUR_MS);
+    const hourStart = hour * HOUR_MS;
+    const hourEnd = hourStart + HOUR_MS;
+    if (t === hourStart && hourEnd <= toMs) {
+      pieces.push({ res: 'hour', index: hour, fraction: 1 });
+      t = hourEnd;
+      continue;
+    }
+    const end = Math.min(hourEnd, toMs);
+    if (t >= minuteStartMs) {
+      for (let m = Math.floor(t / MINUTE_MS); m * MINUTE_MS < end; m++) pieces.push({ res: 'minute', index: m, fraction: 1 });
+    } else {
+      pieces.push({ res: 'hour', index: hour, fraction: (end - t) / HOUR_MS });
+    }
+    t = end;
+  }
+  return pieces;
+}
+
+export class Rollups implements IngestObserver {
+  private readonly projects = new Map<string, ProjectRollups>();
+  private readonly now: () => number;
+  private lastPruneMinute = 0;
+
+  constructor(options: { now?: () => number } = {}) {
+    this.now = options.now ?? Date.now;
+  }
+
+  private project(id: string): ProjectRollups {
+    let p = this.projects.get(id);
+    if (!p) {
+      p = new ProjectRollups();
+      this.projects.set(id, p);
+    }
+    return p;
+  }
+
+  projectIds(): string[] {
+    return [...this.projects.keys()];
+  }
+
+  get overflowed(): number {
+    let n = 0;
+    for (const p of this.projects.values()) n += p.minutes.overflowed + p.hours.overflowed;
+    return n;
+  }
+
+  onAccepted(spans: readonly SpanRecord[], scores: readonly ScoreRecord[]): void {
+    const nowMs = this.now();
+    this.prune(nowMs);
+    const minuteFloor = nowMs - MINUTE_RETENTION_MS;
+    const hourFloor = nowMs - HOUR_RETENTION_MS;
+    for (const s of spans) {
+      if (!isLlmCall(s)) continue;
+      const atMs = s.startUs / 1000;
+      if (atMs < hourFloor) continue;
+      const p = this.project(s.projectId);
+      const key = callKeyOf(s);
+      addSpan(p.hours.cell(atMs, key), s);
+      if (atMs >= minuteFloor) addSpan(p.minutes.cell(atMs, key), s);
+      if ((p.lastSeenMs.get(key) ?? 0) < atMs) p.lastSeenMs.set(key, atMs);
+    }
+    for (const s of scores) {
+      if (s.numericValue === null) continue;
+      const atMs = s.timestampUs / 1000;
+      if (atMs < hourFloor) continue;
+      const p = this.project(s.projectId);
+      p.scoreHours.cell(atMs, s.name).values.add(s.numericValue);
+      if (atMs >= minuteFloor) p.scoreMinutes.cell(atMs, s.name).values.add(s.numericValue);
+    }
+  }
+
+  private prune(nowMs: number): void {
+    const minute = Math.floor(nowMs / MINUTE_MS);
+    if (minute === this.lastPruneMinute) return;
+    this.lastPruneMinute = minute;
+    for (const p of this.projects.values()) {
+      p.minutes.prune(nowMs);
+      p.hours.prune(nowMs);
+      p.scoreMinutes.prune(nowMs);
+      p.scoreHours.prune(nowMs);
+      for (const [key, lastMs] of p.lastSeenMs) if (lastMs < nowMs - HOUR_RETENTION_MS) p.lastSeenMs.delete(key);
+    }
+  }
+
+  // LLM calls in [fromMs, toMs) by group; only groups with calls (or scores) appear.
+  calls(projectId: string, q: RangeQuery): CallGroup[] {
+    const p = this.projects.get(projectId);
+    if (!p) return [];
+    const groupBy = (q.groupBy ?? []).filter((d): d is CallDimension => (CALL_DIMENSIONS as readonly string[]).includes(d));
+    const filter = q.filter ?? {};
+    const out = new Map<string, CallGroup>();
+    const keyCache = new Map<string, { ok: boolean; groupKey: string; labels: Record<string, string> }>();
+    const minuteStart = Math.floor((this.now() - MINUTE_RETENTION_MS) / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
+    for (const piece of piecesOf(q.fromMs, q.toMs, minuteStart)) {
+      const bucket = (piece.res === 'hour' ? p.hours : p.minutes).cells.get(piece.index);
+      if (!bucket) continue;
+      for (const [key, cell] of bucket) {
+        let k = keyCache.get(key);
+        if (!k) {
+          const values = key.split('\u0000');
+          let ok = true;
+          const labels: Record<string, string> = {};
+          CALL_DIMENSIONS.forEach((d, i) => {
+            if (!matches(values[i], filter[d])) ok = false;
+            if (groupBy.includes(d)) labels[d] = values[i];
+          });
+          k = { ok, groupKey: groupBy.map((d) => labels[d]).join('\u0000'), labels };
+          keyCache.set(key, k);
+        }
+        if (!k.ok) continue;
+        let g = out.get(k.groupKey);
+        if (!g) {
+          g = { labels: k.labels, cell: new CallCell() };
+          out.set(k.groupKey, g);
+        }
+        if (q.distributions || piece.fraction !== 1) g.cell.merge(cell, piece.fraction);
+        else for (let i = 0; i < N_COUNTERS; i++) g.cell.counters[i] += cell.counters[i];
+      }
+    }
+    return [...out.values()];
+  }
+
+  scores(projectId: string, q: RangeQuery): ScoreGroup[] {
+    const p = this.projects.get(projectId);
+    if (!p) return [];
+    const byName = (q.groupBy ?? []).includes('score_name');
+    const want = q.filter?.score_name;
+    const out = new Map<string, ScoreGroup>();
+    const minuteStart = Math.floor((this.now() - MINUTE_RETENTION_MS) / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
+    for (const piece of piecesOf(q.fromMs, q.toMs, minuteStart)) {
+      const bucket = (piece.res === 'hour' ? p.scoreHours : p.scoreMinutes).cells.get(piece.index);
+      if (!bucket) continue;
+      for (const [name, cell] of bucket) {
+        if (!matches(name, want)) continue;
+        const groupKey = byName ? name : '';
+        let g = out.get(groupKey);
+        if (!g) {
+          g = { labels: byName ? { score_name: name } : {}, cell: new ScoreCell() };
+          out.set(groupKey, g);
+        }
+        // Sketch counts are not pro-rated: a score window older than the minute cells counts
+        // the whole edge hour.
+        g.cell.merge(cell);
+      }
+    }
+    return [...out.values()];
+  }
+
+  // Groups (labels of `groupBy`) whose last call was at or after `sinceMs`, with that time.
+  lastSeen(projectId: string, groupBy: readonly Dimension[], sinceMs: number): { labels: Record<string, string>; lastMs: number }[] {
+    const p = this.projects.get(projectId);
+    if (!p) return [];
+    const dims = groupBy.filter((d): d is CallDimension => (CALL_DIMENSIONS as readonly string[]).includes(d));
+    const out = new Map<string, { labels: Record<string, string>; lastMs: number }>();
+    for (const [key, lastMs] of p.lastSeenMs) {
+      if (lastMs < sinceMs) continue;
+      const values = key.split('\u0000');
+      const labels: Record<string, string> = {};
+      for (const d of dims) labels[d] = values[CALL_DIMENSIONS.indexOf(d)];
+      const gk = dims.map((d) => labels[d]).join('\u0000');
+      const seen = out.get(gk);
+      if (!seen || seen.lastMs < lastMs) out.set(gk, { labels, lastMs });
+    }
+    return [...out.values()];
+  }
+
+  // Start: fill the cells from the store (what earlier runs stored), before new data arrives.
+  async rebuild(store: Store): Promise<{ callRows: number; scoreRows: number }> {
+    const nowMs = this.now();
+    const fromHourMs = Math.floor((nowMs - HOUR_RETENTION_MS) / HOUR_MS) * HOUR_MS;
+    const fromMinuteMs = Math.floor((nowMs - MINUTE_RETENTION_MS) / MINUTE_MS) * MINUTE_MS;
+    const [hourCalls, minuteCalls] = await Promise.all([
+      store.aggregateCalls({ fromMs: fromHourMs, bucketMs: HOUR_MS }),
+      store.aggregateCalls({ fromMs: fromMinuteMs, bucketMs: MINUTE_MS }),
+    ]);
+    const [hourScores, minuteScores] = await Promise.all([
+      store.aggregateScores({ fromMs: fromHourMs, bucketMs: HOUR_MS }),
+      store.aggregateScores({ fromMs: fromMinuteMs, bucketMs: MINUTE_MS }),
+    ]);
+    const keyOf = (r: CallAggregateRow) => [r.provider, r.model, r.feature, r.team, r.application].map((v) => v ?? '').join('\u0000');
+    for (const [rows, res] of [[hourCalls, 'hours'], [minuteCalls, 'minutes']] as const) {
+      for (const r of rows) {
+        const p = this.project(r.projectId);
+        const key = keyOf(r);
+        addAggregate(p[res].cell(r.bucketStartMs, key), r);
+        if (res === 'hours' && (p.lastSeenMs.get(key) ?? 0) < r.lastStartMs) p.lastSeenMs.set(key, r.lastStartMs);
+      }
+    }
+    const addScore = (cell: ScoreCell, r: ScoreAggregateRow) => {
+      for (const [i, n] of r.buckets) cell.values.addBucket(i, n, 0);
+      cell.values.sum += r.sum;
+    };
+    for (const r of hourScores) addScore(this.project(r.projectId).scoreHours.cell(r.bucketStartMs, r.name), r);
+    for (const r of minuteScores) addScore(this.project(r.projectId).scoreMinutes.cell(r.bucketStartMs, r.name), r);
+    return { callRows: hourCalls.length + minuteCalls.length, scoreRows: hourScores.length + minuteScores.length };
+  }
+}

@@ -1,0 +1,92 @@
+import { sketchIndexSql } from '../../rollups/sketch.ts';
+import type { CallAggregateRow, ScoreAggregateRow } from '../store.ts';
+import type { DuckDb, Row } from './db.ts';
+
+// I3: the rollups' start-up source. One aggregate pass per resolution over the recent spans and
+// scores of every project; the quantile-sketch bucket of each latency is computed in SQL with the
+// same formula the in-memory sketch uses.
+
+const NANO_PER_USD = 1_000_000_000;
+
+// DuckDB MAP values come back from getRowObjectsJson as [{key, value}] lists.
+function mapPairs(value: unknown): [number, number][] {
+  if (!Array.isArray(value)) return [];
+  return value.map((e: { key: unknown; value: unknown }) => [Number(e.key), Number(e.value)]);
+}
+
+function mapRecord(value: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (Array.isArray(value)) for (const e of value as { key: string; value: unknown }[]) out[e.key] = Number(e.value);
+  return out;
+}
+
+export async function aggregateCalls(db: DuckDb, range: { fromMs: number; bucketMs: number }): Promise<CallAggregateRow[]> {
+  const rows = await db.all(
+    `SELECT project_id, (epoch_ms(start_time) // $bucket) * $bucket AS bucket_ms,
+            provider, model, feature, team, application,
+            count(*) AS requests,
+            count(*) FILTER (WHERE status = 'error') AS errors,
+            histogram(coalesce(error_class, 'other')) FILTER (WHERE status = 'error') AS errors_by_class,
+            CAST(round(coalesce(sum(cost_usd), 0) * ${NANO_PER_USD}) AS BIGINT) AS cost_nano,
+            count(*) FILTER (WHERE cost_status = 'unknown_model') AS unknown_cost,
+            sum(input_tokens) AS t_input, sum(output_tokens) AS t_output,
+            sum(cache_read_tokens) AS t_cache_read, sum(cache_write_tokens) AS t_cache_write,
+            sum(reasoning_tokens) AS t_reasoning, sum(audio_tokens) AS t_audio,
+            histogram(${sketchIndexSql('duration_ms')}) AS latency,
+            sum(duration_ms) AS latency_sum,
+            histogram(${sketchIndexSql('ttft_ms')}) FILTER (WHERE ttft_ms IS NOT NULL) AS ttft,
+            coalesce(sum(ttft_ms), 0) AS ttft_sum,
+            epoch_ms(max(start_time)) AS last_ms
+       FROM spans
+      WHERE start_time >= make_timestamp($from) AND kind IN ('generation', 'embedding')
+      GROUP BY ALL`,
+    { bucket: range.bucketMs, from: Math.trunc(range.fromMs * 1000) },
+  );
+  return rows.map(
+    (r: Row): CallAggregateRow => ({
+      projectId: String(r.project_id),
+      bucketStartMs: Number(r.bucket_ms),
+      provider: (r.provider as string | null) ?? null,
+      model: (r.model as string | null) ?? null,
+      feature: (r.feature as string | null) ?? null,
+      team: (r.team as string | null) ?? null,
+      application: (r.application as string | null) ?? null,
+      requests: Number(r.requests),
+      errors: Number(r.errors),
+      errorsByClass: mapRecord(r.errors_by_class),
+      costNanoUsd: Number(r.cost_nano),
+      unknownCostRequests: Number(r.unknown_cost),
+      tokens: {
+        input: Number(r.t_input),
+        output: Number(r.t_output),
+        cacheRead: Number(r.t_cache_read),
+        cacheWrite: Number(r.t_cache_write),
+        reasoning: Number(r.t_reasoning),
+        audio: Number(r.t_audio),
+      },
+      latencyBuckets: mapPairs(r.latency),
+      latencySumMs: Number(r.latency_sum),
+      ttftBuckets: mapPairs(r.ttft),
+      ttftSumMs: Number(r.ttft_sum),
+      lastStartMs: Number(r.last_ms),
+    }),
+  );
+}
+
+export async function aggregateScores(db: DuckDb, range: { fromMs: number; bucketMs: number }): Promise<ScoreAggregateRow[]> {
+  const rows = await db.all(
+    `SELECT project_id, (epoch_ms(timestamp) // $bucket) * $bucket AS bucket_ms, name,
+            sum(numeric_value) AS total, histogram(${sketchIndexSql('numeric_value')}) AS buckets
+       FROM scores
+      WHERE timestamp >= make_timestamp($from) AND numeric_value IS NOT NULL
+      GROUP BY ALL`,
+    { bucket: range.bucketMs, from: Math.trunc(range.fromMs * 1000) },
+  );
+  return rows.map((r) => ({
+    projectId: String(r.project_id),
+    bucketStartMs: Number(r.bucket_ms),
+    name: String(r.name),
+    sum: Number(r.total),
+    buckets: mapPairs(r.buckets),
+  }));
+}
