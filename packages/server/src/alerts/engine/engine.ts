@@ -1,0 +1,465 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { JsonFile } from '../../state/json-file.ts';
+import type { Alert, AlertEvent, AlertSink, AlertState } from '../types.ts';
+import type { Rule } from '../rules/schema.ts';
+import { evaluateRule, type EvaluationSources, type RuleOutcome } from './evaluate.ts';
+import { matchesAll, validateSilence, type Silence, type SilenceInput } from './silences.ts';
+import { renderTemplate } from './template.ts';
+
+// F1/F3: evaluates every enabled rule for every project on an interval and keeps each alert's
+// lifecycle: pending (condition holds, `for` not elapsed) → firing → resolved. Alerts are keyed
+// by fingerprint (project + labels), so an alert is the same alert across evaluations and
+// restarts. A firing critical alert inhibits the warning (and info) alerts of the same alertname,
+// project and group; silences mute matching alerts. Notifications see only what is firing, or
+// resolved after having fired, and skip silenced and inhibited alerts (alerts/notify/).
+//
+// State (alerts, silences, history, rules made through the API, enable/disable overrides) is
+// one JSON document written atomically after each evaluation that changed it, so it survives
+// restarts. History keeps the last MAX_HISTORY transitions.
+
+export const MAX_HISTORY = 5_000;
+const RESOLVED_KEEP_MS = 15 * 60_000; // how long a resolved alert stays listed and is passed on
+const SEVERITY_RANK = { info: 0, warning: 1, critical: 2 } as const;
+const BASE_LABELS = new Set(['alertname', 'severity', 'category', 'project']);
+
+export type RuleSource = 'pack' | 'file' | 'api';
+
+export interface ApiRuleRecord {
+  projectId: string;
+  input: unknown; // the object as given (re-validated at load)
+  createdAtMs: number;
+}
+
+interface StateDoc {
+  version: 1;
+  alerts: (Alert & { inhibitKey: string })[];
+  history: AlertEvent[];
+  silences: Silence[];
+  apiRules: ApiRuleRecord[];
+  overrides: { projectId: string; ruleId: string; enabled: boolean }[];
+}
+
+const emptyState = (): StateDoc => ({ version: 1, alerts: [], history: [], silences: [], apiRules: [], overrides: [] });
+
+export interface RuleHealth {
+  lastEvaluatedMs: number | null;
+  lastDurationMs: number | null;
+  lastError: string | null;
+  noData: boolean;
+}
+
+export interface RuleView {
+  rule: Rule;
+  source: RuleSource;
+  enabled: boolean;
+  health: RuleHealth;
+}
+
+export interface EngineDeps {
+  sources: EvaluationSources;
+  projects: () => Promise<string[]>;
+  state: JsonFile<StateDoc> | null;
+  sink?: AlertSink;
+  now?: () => number;
+  logger?: Logger;
+  registry?: Registry;
+  // Turns an API rule object into a rule or throws an error whose message names the field.
+  validate: (input: unknown) => Rule;
+}
+
+export interface EngineOptions {
+  intervalMs: number;
+  packRules: Rule[];
+  fileRules: Rule[];
+}
+
+export class RuleNotFoundError extends Error {}
+export class RuleConflictError extends Error {}
+
+export function fingerprintOf(projectId: string, labels: Record<string, string>): string {
+  const canonical = JSON.stringify([projectId, Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+}
+
+export class AlertEngine {
+  private readonly deps: EngineDeps;
+  private readonly options: EngineOptions;
+  private readonly now: () => number;
+  private state: StateDoc = emptyState();
+  private readonly alerts = new Map<string, Alert & { inhibitKey: string }>();
+  private readonly health = new Map<string, RuleHealth>(); // `${project}\0${ruleId}`
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private dirty = false;
+  private readonly metrics: {
+    evaluations: Counter;
+    failures: Counter<'rule_id'>;
+    duration: Histogram;
+  } | null = null;
+
+  constructor(deps: EngineDeps, options: EngineOptions) {
+    this.deps = deps;
+    this.options = options;
+    this.now = deps.now ?? Date.now;
+    if (deps.registry) {
+      const registers = [deps.registry];
+      this.metrics = {
+        evaluations: new Counter({ name: 'lookout_alert_evaluations_total', help: 'Alert evaluation cycles run (every rule of every project).', registers }),
+        failures: new Counter({ name: 'lookout_alert_rule_evaluation_failures_total', help: 'Rule evaluations that failed with an error, by rule id.', labelNames: ['rule_id'], registers }),
+        duration: new Histogram({
+          name: 'lookout_alert_evaluation_duration_seconds',
+          help: 'Time to evaluate every rule of every project once.',
+          buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+          registers,
+        }),
+      };
+      const alerts = this.alerts;
+      new Gauge({
+        name: 'lookout_alerts',
+        help: 'Alerts by state and severity (pending, firing, and resolved within the last 15 minutes).',
+        labelNames: ['state', 'severity'],
+        registers,
+        collect() {
+          this.reset();
+          for (const a of alerts.values()) this.inc({ state: a.state, severity: a.labels.severity });
+        },
+      });
+      const health = this.health;
+      new Gauge({
+        name: 'lookout_alert_rules_failing',
+        help: 'Rules whose last evaluation failed with an error (in any project).',
+        registers,
+        collect() {
+          let n = 0;
+          for (const h of health.values()) if (h.lastError !== null) n++;
+          this.set(n);
+        },
+      });
+    }
+  }
+
+  async open(): Promise<void> {
+    if (this.deps.state) this.state = { ...emptyState(), ...(await this.deps.state.read(emptyState())) };
+    for (const a of this.state.alerts) this.alerts.set(a.fingerprint, a);
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      if (!this.running) this.evaluate().catch((err) => this.deps.logger?.error({ err }, 'alert evaluation failed'));
+    }, this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+    await this.persist();
+  }
+
+  // ---- rules -------------------------------------------------------------------------------
+
+  private apiRules(projectId: string): Rule[] {
+    const out: Rule[] = [];
+    for (const r of this.state.apiRules) {
+      if (r.projectId !== projectId) continue;
+      try {
+        out.push(this.deps.validate(r.input));
+      } catch (err) {
+        this.deps.logger?.warn({ err, projectId }, 'a stored API rule no longer validates; skipped');
+      }
+    }
+    return out;
+  }
+
+  rules(projectId: string): RuleView[] {
+    const byId = new Map<string, { rule: Rule; source: RuleSource }>();
+    for (const rule of this.options.packRules) byId.set(rule.id, { rule, source: 'pack' });
+    for (const rule of this.options.fileRules) byId.set(rule.id, { rule, source: 'file' });
+    for (const rule of this.apiRules(projectId)) byId.set(rule.id, { rule, source: 'api' });
+    const overrides = new Map(this.state.overrides.filter((o) => o.projectId === projectId).map((o) => [o.ruleId, o.enabled]));
+    return [...byId.values()].map(({ rule, source }) => ({
+      rule,
+      source,
+      enabled: overrides.get(rule.id) ?? rule.enabled,
+      health: this.health.get(`${projectId}\u0000${rule.id}`) ?? { lastEvaluatedMs: null, lastDurationMs: null, lastError: null, noData: false },
+    }));
+  }
+
+  async putRule(projectId: string, input: unknown, options: { id?: string } = {}): Promise<Rule> {
+    const rule = this.deps.validate(input);
+    if (options.id !== undefined && rule.id !== options.id) throw new RuleConflictError(`the rule's id is '${rule.id}' but the path names '${options.id}'`);
+    this.state.apiRules = this.state.apiRules.filter((r) => !(r.projectId === projectId && this.idOf(r.input) === rule.id));
+    this.state.apiRules.push({ projectId, input, createdAtMs: this.now() });
+    await this.persistNow();
+    return rule;
+  }
+
+  private idOf(input: unknown): string | null {
+    try {
+      return this.deps.validate(input).id;
+    } catch {
+      return null;
+    }
+  }
+
+  async deleteRule(projectId: string, id: string): Promise<void> {
+    const view = this.rules(projectId).find((v) => v.rule.id === id);
+    if (!view) throw new RuleNotFoundError(`no rule '${id}'`);
+    if (view.source !== 'api') throw new RuleConflictError(`rule '${id}' comes from the ${view.source === 'pack' ? 'default pack' : 'rule files'}; disable it instead (PATCH with {"enabled": false})`);
+    this.state.apiRules = this.state.apiRules.filter((r) => !(r.projectId === projectId && this.idOf(r.input) === id));
+    this.resolveRule(projectId, id, this.now());
+    await this.persistNow();
+  }
+
+  async setEnabled(projectId: string, id: string, enabled: boolean): Promise<RuleView> {
+    if (!this.rules(projectId).some((v) => v.rule.id === id)) throw new RuleNotFoundError(`no rule '${id}'`);
+    this.state.overrides = this.state.overrides.filter((o) => !(o.projectId === projectId && o.ruleId === id));
+    this.state.overrides.push({ projectId, ruleId: id, enabled });
+    if (!enabled) this.resolveRule(projectId, id, this.now());
+    await this.persistNow();
+    return this.rules(projectId).find((v) => v.rule.id === id)!;
+  }
+
+  // Evaluates a rule now without touching any state: what would fire.
+  testRule(projectId: string, input: unknown, nowMs = this.now()): { rule: Rule; outcome: RuleOutcome } {
+    const rule = this.deps.validate(input);
+    return { rule, outcome: evaluateRule(rule, projectId, nowMs, this.deps.sources) };
+  }
+
+  // ---- silences ----------------------------------------------------------------------------
+
+  silences(projectId: string, options: { includeExpired?: boolean } = {}): (Silence & { active: boolean })[] {
+    const now = this.now();
+    return this.state.silences
+      .filter((s) => s.projectId === projectId && (options.includeExpired || s.endsAtMs > now))
+      .map((s) => ({ ...s, active: s.startsAtMs <= now && now < s.endsAtMs }));
+  }
+
+  async addSilence(projectId: string, input: SilenceInput): Promise<Silence> {
+    const now = this.now();
+    const silence: Silence = { ...validateSilence(input, now), id: randomUUID(), projectId, createdAtMs: now };
+    this.state.silences.push(silence);
+    // Expired silences older than a week are forgotten.
+    this.state.silences = this.state.silences.filter((s) => s.endsAtMs > now - 7 * 86_400_000);
+    this.mark(now);
+    await this.persistNow();
+    return silence;
+  }
+
+  async expireSilence(projectId: string, id: string): Promise<Silence | null> {
+    const s = this.state.silences.find((x) => x.projectId === projectId && x.id === id);
+    if (!s) return null;
+    const now = this.now();
+    if (s.endsAtMs > now) s.endsAtMs = now;
+    this.mark(now);
+    await this.persistNow();
+    return s;
+  }
+
+  // ---- alerts ------------------------------------------------------------------------------
+
+  list(projectId: string, options: { states?: AlertState[] } = {}): Alert[] {
+    const states = options.states ?? ['pending', 'firing'];
+    return [...this.alerts.values()]
+      .filter((a) => a.projectId === projectId && states.includes(a.state))
+      .map(publicAlert)
+      .sort((a, b) => SEVERITY_RANK[b.labels.severity] - SEVERITY_RANK[a.labels.severity] || a.activeSinceMs - b.activeSinceMs);
+  }
+
+  history(projectId: string, options: { limit?: number; ruleId?: string; sinceMs?: number } = {}): AlertEvent[] {
+    const limit = options.limit ?? 100;
+    const out: AlertEvent[] = [];
+    for (let i = this.state.history.length - 1; i >= 0 && out.length < limit; i--) {
+      const e = this.state.history[i];
+      if (e.projectId !== projectId) continue;
+      if (options.ruleId && e.ruleId !== options.ruleId) continue;
+      if (options.sinceMs !== undefined && e.atMs < options.sinceMs) break;
+      out.push(e);
+    }
+    return out;
+  }
+
+  // ---- evaluation --------------------------------------------------------------------------
+
+  evaluate(nowMs = this.now()): Promise<void> {
+    const run = (this.running ??= this.evaluateAll(nowMs).finally(() => {
+      this.running = null;
+    }));
+    return run;
+  }
+
+  private async evaluateAll(nowMs: number): Promise<void> {
+    const started = performance.now();
+    const projects = new Set([...(await this.deps.projects()), ...this.deps.sources.rollups.projectIds()]);
+    for (const projectId of projects) {
+      for (const view of this.rules(projectId)) {
+        if (!view.enabled) continue;
+        this.evaluateOne(projectId, view.rule, nowMs);
+      }
+    }
+    // Resolved alerts are forgotten once they are past both their listing time and cool-down.
+    for (const [fp, a] of this.alerts) {
+      if (a.state !== 'resolved' || a.resolvedAtMs === null) continue;
+      const cooldown = this.cooldownOf(a);
+      if (nowMs - a.resolvedAtMs > Math.max(RESOLVED_KEEP_MS, cooldown)) {
+        this.alerts.delete(fp);
+        this.dirty = true;
+      }
+    }
+    this.mark(nowMs);
+    this.metrics?.evaluations.inc();
+    this.metrics?.duration.observe((performance.now() - started) / 1000);
+    await this.persist();
+    this.deps.sink?.update(
+      [...this.alerts.values()].filter((a) => a.state === 'firing' || (a.state === 'resolved' && a.firedAtMs !== null)).map(publicAlert),
+      nowMs,
+    );
+  }
+
+  private cooldownOf(a: Alert): number {
+    for (const v of this.rules(a.projectId)) if (v.rule.id === a.ruleId) return v.rule.cooldown;
+    return 0;
+  }
+
+  private evaluateOne(projectId: string, rule: Rule, nowMs: number): void {
+    const key = `${projectId}\u0000${rule.id}`;
+    const t0 = performance.now();
+    let outcome: RuleOutcome;
+    try {
+      outcome = evaluateRule(rule, projectId, nowMs, this.deps.sources);
+    } catch (err) {
+      // A failing rule keeps its alerts as they are: an error is not a recovery.
+      const message = (err as Error).message;
+      this.health.set(key, { lastEvaluatedMs: nowMs, lastDurationMs: performance.now() - t0, lastError: message, noData: false });
+      this.metrics?.failures.inc({ rule_id: rule.id });
+      this.deps.logger?.warn({ err, projectId, ruleId: rule.id }, 'alert rule evaluation failed');
+      return;
+    }
+    this.health.set(key, { lastEvaluatedMs: nowMs, lastDurationMs: performance.now() - t0, lastError: null, noData: outcome.noData });
+
+    const seen = new Set<string>();
+    for (const g of outcome.groups) {
+      if (!g.active) continue;
+      const labels = alertLabels(projectId, rule, g.labels);
+      const fp = fingerprintOf(projectId, labels);
+      seen.add(fp);
+      const existing = this.alerts.get(fp);
+      const annotations = alertAnnotations(rule, labels, g.value);
+      if (existing && existing.state !== 'resolved') {
+        existing.value = g.value;
+        existing.annotations = annotations;
+        existing.lastEvaluatedMs = nowMs;
+        if (existing.state === 'pending' && nowMs - existing.activeSinceMs >= rule.for) this.transition(existing, 'firing', nowMs);
+        continue;
+      }
+      if (existing && existing.resolvedAtMs !== null && nowMs - existing.resolvedAtMs < rule.cooldown) {
+        existing.lastEvaluatedMs = nowMs; // debounced (seed 004): stays resolved during the cool-down
+        continue;
+      }
+      const alert: Alert & { inhibitKey: string } = {
+        fingerprint: fp,
+        projectId,
+        ruleId: rule.id,
+        labels,
+        annotations,
+        state: 'pending',
+        value: g.value,
+        threshold: rule.threshold ?? null,
+        activeSinceMs: nowMs,
+        firedAtMs: null,
+        resolvedAtMs: null,
+        lastEvaluatedMs: nowMs,
+        silencedBy: [],
+        inhibitedBy: [],
+        inhibitKey: JSON.stringify([projectId, rule.name, Object.entries(g.labels).filter(([, v]) => v !== '').sort()]),
+      };
+      this.alerts.set(fp, alert);
+      this.record(alert, null, 'pending', nowMs);
+      if (rule.for <= 0) this.transition(alert, 'firing', nowMs);
+    }
+    for (const a of this.alerts.values()) {
+      if (a.projectId !== projectId || a.ruleId !== rule.id || seen.has(a.fingerprint) || a.state === 'resolved') continue;
+      this.transition(a, 'resolved', nowMs);
+    }
+  }
+
+  // Resolves every open alert of a rule (deleted or disabled).
+  private resolveRule(projectId: string, ruleId: string, nowMs: number): void {
+    for (const a of this.alerts.values()) {
+      if (a.projectId === projectId && a.ruleId === ruleId && a.state !== 'resolved') this.transition(a, 'resolved', nowMs);
+    }
+  }
+
+  private transition(a: Alert, to: AlertState, nowMs: number): void {
+    const from = a.state;
+    a.state = to;
+    if (to === 'firing') a.firedAtMs = nowMs;
+    if (to === 'resolved') a.resolvedAtMs = nowMs;
+    this.record(a, from, to, nowMs);
+  }
+
+  private record(a: Alert, from: AlertState | null, to: AlertState, nowMs: number): void {
+    this.state.history.push({ atMs: nowMs, fingerprint: a.fingerprint, projectId: a.projectId, ruleId: a.ruleId, labels: a.labels, from, to, value: a.value });
+    if (this.state.history.length > MAX_HISTORY) this.state.history.splice(0, this.state.history.length - MAX_HISTORY);
+    this.dirty = true;
+  }
+
+  // Silence and inhibition marks, from the silences and the firing critical alerts now.
+  private mark(nowMs: number): void {
+    const active = this.state.silences.filter((s) => s.startsAtMs <= nowMs && nowMs < s.endsAtMs);
+    const inhibitors = new Map<string, string[]>();
+    for (const a of this.alerts.values()) {
+      if (a.state !== 'firing' || a.labels.severity !== 'critical') continue;
+      const list = inhibitors.get(a.inhibitKey) ?? [];
+      list.push(a.fingerprint);
+      inhibitors.set(a.inhibitKey, list);
+    }
+    for (const a of this.alerts.values()) {
+      a.silencedBy = active.filter((s) => s.projectId === a.projectId && matchesAll(s.matchers, a.labels)).map((s) => s.id);
+      a.inhibitedBy = a.labels.severity === 'critical' ? [] : (inhibitors.get(a.inhibitKey) ?? []);
+    }
+  }
+
+  private async persist(): Promise<void> {
+    if (!this.dirty) return;
+    await this.persistNow();
+  }
+
+  private async persistNow(): Promise<void> {
+    this.dirty = false;
+    this.state.alerts = [...this.alerts.values()];
+    if (!this.deps.state) return;
+    try {
+      await this.deps.state.write(this.state);
+    } catch (err) {
+      this.dirty = true;
+      this.deps.logger?.error({ err }, 'cannot write the alert state; will retry after the next evaluation');
+    }
+  }
+}
+
+function alertLabels(projectId: string, rule: Rule, group: Record<string, string>): Alert['labels'] {
+  const labels: Record<string, string> = { ...rule.labels };
+  for (const [k, v] of Object.entries(group)) if (v !== '') labels[k] = v;
+  return { ...labels, alertname: rule.name, severity: rule.severity, category: rule.category, project: projectId };
+}
+
+function alertAnnotations(rule: Rule, labels: Record<string, string>, value: number | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  const base = rule.annotations ?? { summary: `${rule.name} (${rule.kind})`, description: '' };
+  for (const [k, text] of Object.entries(base)) out[k] = renderTemplate(text, { labels, value, threshold: rule.threshold ?? null });
+  if (rule.runbook) out.runbook_url = rule.runbook;
+  return out;
+}
+
+function publicAlert(a: Alert & { inhibitKey?: string }): Alert {
+  const { inhibitKey: _unused, ...rest } = a;
+  return { ...rest, labels: { ...rest.labels }, silencedBy: [...rest.silencedBy], inhibitedBy: [...rest.inhibitedBy] };
+}
+
+export { BASE_LABELS };
+export type { StateDoc as AlertStateDoc };
