@@ -32,7 +32,7 @@ class Clock {
 function setup(rules: Rule[], options: { budgets?: BudgetStatusLike[] | (() => BudgetStatusLike[]); statePath?: string; gauge?: number | null } = {}) {
   const clock = new Clock();
   const rollups = new Rollups({ now: clock.now });
-  const updates: Alert[][] = [];
+  const updates: (readonly Alert[])[] = [];
   let registry = new Registry();
   const make = () => {
     registry = new Registry();
