@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { describeIssue } from '../server/errors.ts';
+import { parseDurationMs } from '../alerts/rules/schema.ts';
 
 // One schema for the config file and the environment. The file is YAML or JSON; environment
 // variables win over it; command-line flags win over both. Anything invalid stops start-up
@@ -35,6 +36,20 @@ export const configSchema = z
       .object({ overridesFile: z.string().min(1).nullable().default(null) })
       .strict()
       .default({ overridesFile: null }),
+    alerts: z
+      .object({
+        // How often every rule of every project is evaluated.
+        evaluationInterval: z
+          .string()
+          .refine((v) => (parseDurationMs(v) ?? 0) >= 1000, "must be a duration of at least 1s, such as '30s' or '1m'")
+          .default('30s'),
+        // The default rule pack (docs/alerts.md); rules of the same id in `rules` replace its rules.
+        defaultPack: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(true),
+        // Rule files or directories of *.yaml rule files, loaded after the pack.
+        rules: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .default({ evaluationInterval: '30s', defaultPack: true, rules: [] }),
     storage: z
       .object({ memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, "must look like '1GB'").default('1GB') })
       .strict()
@@ -61,6 +76,7 @@ export const ENV_VARS: Record<string, string[]> = {
   LOOKOUT_MAX_BODY_BYTES: ['ingest', 'maxBodyBytes'],
   LOOKOUT_MAX_QUEUE_ROWS: ['ingest', 'maxQueueRows'],
   LOOKOUT_MEMORY_LIMIT: ['storage', 'memoryLimit'],
+  LOOKOUT_ALERTS_INTERVAL: ['alerts', 'evaluationInterval'],
 };
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {

@@ -10,6 +10,7 @@ import { registerAdminRoutes } from './routes/admin.ts';
 import { registerPricingRoutes } from './routes/pricing.ts';
 import { registerSpanRoutes } from './routes/spans.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
+import { registerAlertRoutes } from './routes/alerts.ts';
 
 const MAX_REQUEST_ID_CHARS = 128;
 const REQUEST_ID_PATTERN = /^[\x21-\x7e]+$/;
@@ -175,7 +176,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
     return ctx.metrics.registry.metrics();
   });
 
-  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerPricingRoutes, registerAdminRoutes, registerAnalyticsRoutes, ...extraRoutes]) {
+  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerPricingRoutes, registerAdminRoutes, registerAnalyticsRoutes, registerAlertRoutes, ...extraRoutes]) {
     await register(app, ctx);
   }
   return app;

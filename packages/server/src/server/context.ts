@@ -5,6 +5,7 @@ import type { Pricer } from '../enrich/pricing/index.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
 import type { ContentPolicy } from '../ingest/content-policy.ts';
 import type { LookoutMetrics } from '../metrics/registry.ts';
+import type { Alerting } from '../alerts/service.ts';
 import { DEFAULT_PROJECT, type KeyScope, type ProjectId, type Store } from '../store/store.ts';
 import { ApiError } from './errors.ts';
 
@@ -17,6 +18,7 @@ export interface AppContext {
   content: ContentPolicy;
   metrics: LookoutMetrics;
   logger: Logger;
+  alerting: Alerting;
 }
 
 export interface RequestAuth {

@@ -13,6 +13,7 @@ import { DEFAULT_PROJECT, type Store } from '../store/store.ts';
 import { buildApp } from './app.ts';
 import type { AppContext } from './context.ts';
 import { loadPriceOverrides } from './routes/pricing.ts';
+import { createAlerting } from '../alerts/service.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -34,13 +35,15 @@ export function createLogger(level: LookoutConfig['logLevel']): Logger {
   });
 }
 
-// `journalDir` defaults to <dataDir>/journal; tests on an in-memory store pass a temp dir.
-export async function createContext(config: LookoutConfig, logger: Logger, store?: Store, journalDir?: string): Promise<AppContext> {
+// `workDir` holds the journal and the state files; it defaults to the data directory. Tests on an
+// in-memory store pass a temp dir.
+export async function createContext(config: LookoutConfig, logger: Logger, store?: Store, workDir?: string): Promise<AppContext> {
+  const stateDir = workDir ?? config.dataDir;
   const theStore = store ?? (await DuckDbStore.open(config.dataDir, { memoryLimit: config.storage.memoryLimit }));
   const pricer = new Pricer();
   await loadPriceOverrides(theStore, pricer, config.pricing.overridesFile);
   const metrics = new LookoutMetrics();
-  const journal = await Journal.open(journalDir ?? join(config.dataDir, 'journal'));
+  const journal = await Journal.open(join(stateDir, 'journal'));
   const content = await ContentPolicy.load(theStore);
   const pipeline = new IngestPipeline(
     { store: theStore, journal, pricer, metrics, logger, content },
@@ -49,7 +52,9 @@ export async function createContext(config: LookoutConfig, logger: Logger, store
   // Whatever the last run acknowledged but had not loaded goes into the store before anything
   // new is accepted, so duplicates of it are recognised.
   await pipeline.recover();
-  return { config, store: theStore, pricer, pipeline, content, metrics, logger };
+  // Rollups are rebuilt from the store after the recovery and before any new data is accepted.
+  const alerting = await createAlerting({ config, store: theStore, pipeline, logger, registry: metrics.registry, stateDir });
+  return { config, store: theStore, pricer, pipeline, content, metrics, logger, alerting };
 }
 
 export async function startServer(config: LookoutConfig, options: { logger?: Logger; store?: Store; quiet?: boolean } = {}): Promise<RunningServer> {
@@ -63,6 +68,7 @@ export async function startServer(config: LookoutConfig, options: { logger?: Log
     );
   }
   const app = await buildApp(ctx);
+  ctx.alerting.engine.start();
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -90,6 +96,7 @@ export async function startServer(config: LookoutConfig, options: { logger?: Log
     close() {
       closing ??= (async () => {
         await Promise.all([app.close(), grpc.close()]);
+        await ctx.alerting.engine.stop();
         await ctx.pipeline.drain();
         await ctx.store.close();
         logger.info({ event: 'stopped' }, 'lookout stopped');

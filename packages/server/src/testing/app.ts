@@ -19,7 +19,7 @@ export interface TestApp {
 export async function makeTestApp(flags: Partial<Record<string, unknown>> & Partial<ConfigInput> = {}): Promise<TestApp> {
   const config = loadConfig({ env: {}, flags: { dataDir: '/nonexistent-test-dir', logLevel: 'silent', ...flags } });
   const store = await DuckDbStore.open(null);
-  const ctx = await createContext(config, pino({ level: 'silent' }), store, mkdtempSync(join(tmpdir(), 'lookout-journal-')));
+  const ctx = await createContext(config, pino({ level: 'silent' }), store, mkdtempSync(join(tmpdir(), 'lookout-test-')));
   const app = await buildApp(ctx);
   await app.ready();
   return {

@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { LookoutConfig } from '../config/config.ts';
+import type { IngestPipeline } from '../ingest/pipeline.ts';
+import { Rollups } from '../rollups/rollups.ts';
+import { JsonFile } from '../state/json-file.ts';
+import type { Store } from '../store/store.ts';
+import { AlertEngine, type AlertStateDoc } from './engine/engine.ts';
+import type { EvaluationSources } from './engine/evaluate.ts';
+import { loadDefaultPack } from './rules/default-pack.ts';
+import { formatRuleError, loadRuleFiles, validateRule, type RuleLoadError } from './rules/load.ts';
+import { parseDurationMs, type Rule } from './rules/schema.ts';
+import type { AlertSink } from './types.ts';
+
+// Puts the alerting parts together for a server: rollups fed by the ingest pipeline (rebuilt
+// from the store first), the default pack plus the configured rule files, and the engine with its
+// state file in the data directory.
+
+export class RuleValidationError extends Error {
+  readonly errors: RuleLoadError[];
+  constructor(errors: RuleLoadError[]) {
+    super(errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; '));
+    this.errors = errors;
+  }
+}
+
+export function validateApiRule(input: unknown): Rule {
+  const { rule, errors } = validateRule(input, 'api');
+  if (!rule) throw new RuleValidationError(errors);
+  return rule;
+}
+
+export interface Alerting {
+  rollups: Rollups;
+  engine: AlertEngine;
+  // Problems in the pack or the rule files: the rules they concern are not loaded, the rest are.
+  loadErrors: RuleLoadError[];
+}
+
+export async function createAlerting(deps: {
+  config: LookoutConfig;
+  store: Store;
+  pipeline: IngestPipeline;
+  logger: Logger;
+  registry: Registry;
+  stateDir: string;
+  budgets?: EvaluationSources['budgets'];
+  sink?: AlertSink;
+  now?: () => number;
+}): Promise<Alerting> {
+  const { config, store, pipeline, logger } = deps;
+  const rollups = new Rollups({ now: deps.now });
+  const rebuilt = await rollups.rebuild(store);
+  pipeline.observe(rollups);
+  const pack = config.alerts.defaultPack ? await loadDefaultPack() : { rules: [], errors: [] };
+  const files = await loadRuleFiles(config.alerts.rules);
+  const loadErrors = [...pack.errors, ...files.errors];
+  for (const e of loadErrors) logger.error({ event: 'rule_load_error', source: e.source, line: e.line, path: e.path }, `alert rule not loaded: ${formatRuleError(e)}`);
+  const engine = new AlertEngine(
+    {
+      sources: {
+        rollups,
+        budgets: deps.budgets,
+        gauge: (name) => (name === 'ingest_queue_depth' ? pipeline.queueDepth : null),
+      },
+      projects: async () => (await store.listProjects()).map((p) => p.id),
+      state: new JsonFile<AlertStateDoc>(join(deps.stateDir, 'alerts.json')),
+      sink: deps.sink,
+      now: deps.now,
+      logger,
+      registry: deps.registry,
+      validate: validateApiRule,
+    },
+    { intervalMs: parseDurationMs(config.alerts.evaluationInterval) ?? 30_000, packRules: pack.rules, fileRules: files.rules },
+  );
+  await engine.open();
+  logger.info(
+    { event: 'alerting', packRules: pack.rules.length, fileRules: files.rules.length, loadErrors: loadErrors.length, rollupRows: rebuilt.callRows + rebuilt.scoreRows },
+    'alert rules loaded',
+  );
+  return { rollups, engine, loadErrors };
+}

@@ -1,0 +1,137 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { RuleConflictError, RuleNotFoundError } from '../../alerts/engine/engine.ts';
+import { SilenceInputError } from '../../alerts/engine/silences.ts';
+import { RuleValidationError } from '../../alerts/service.ts';
+import type { AlertState } from '../../alerts/types.ts';
+import { requireScope, type AppContext } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { parseTimeParam } from './params.ts';
+
+// F1/F3: alerts, their history, rules, silences and test evaluations. Everything is scoped to
+// the caller's project; reading needs a read key, changing rules and silences an admin key.
+
+const STATES = ['pending', 'firing', 'resolved'] as const;
+
+const listQuery = z
+  .object({ state: z.string().optional() })
+  .strict();
+const historyQuery = z
+  .object({ limit: z.coerce.number().int().min(1).max(5000).optional(), rule: z.string().optional(), since: z.string().optional() })
+  .strict();
+
+function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
+  const parsed = schema.safeParse(query ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ApiError('invalid_parameter', `${issue.path.join('.') || 'query'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+async function guarded<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof RuleValidationError) throw new ApiError('invalid_request', `the rule is not valid: ${err.message}`, { details: { errors: err.errors.map((e) => e.toJSON()) } });
+    if (err instanceof SilenceInputError) throw new ApiError('invalid_request', `the silence is not valid: ${err.message}`);
+    if (err instanceof RuleNotFoundError) throw new ApiError('not_found', err.message);
+    if (err instanceof RuleConflictError) throw new ApiError('conflict', err.message);
+    throw err;
+  }
+}
+
+export function registerAlertRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const engine = () => ctx.alerting.engine;
+
+  app.get('/api/v1/alerts', async (request) => {
+    const project = requireScope(request, 'read');
+    const q = parseQuery(listQuery, request.query);
+    let states: AlertState[] = ['pending', 'firing'];
+    if (q.state !== undefined) {
+      const wanted = q.state.split(',').map((s) => s.trim());
+      if (wanted.length === 1 && wanted[0] === 'all') states = [...STATES];
+      else {
+        const bad = wanted.find((s) => !(STATES as readonly string[]).includes(s));
+        if (bad !== undefined) throw new ApiError('invalid_parameter', `state: '${bad}' is not a state; use pending, firing, resolved (comma-separated) or all`);
+        states = wanted as AlertState[];
+      }
+    }
+    return { alerts: engine().list(project, { states }) };
+  });
+
+  app.get('/api/v1/alerts/history', async (request) => {
+    const project = requireScope(request, 'read');
+    const q = parseQuery(historyQuery, request.query);
+    const sinceMs = q.since === undefined ? undefined : parseTimeParam('since', q.since, Date.now());
+    return { events: engine().history(project, { limit: q.limit ?? 100, ruleId: q.rule, sinceMs }) };
+  });
+
+  app.get('/api/v1/alerts/rules', async (request) => {
+    const project = requireScope(request, 'read');
+    return {
+      rules: engine().rules(project),
+      loadErrors: ctx.alerting.loadErrors.map((e) => ({ ...e.toJSON(), text: e.toString() })),
+    };
+  });
+
+  app.post('/api/v1/alerts/rules', async (request, reply) => {
+    const project = requireScope(request, 'admin');
+    const rule = await guarded(async () => {
+      const r = ctx.alerting.engine.testRule(project, request.body).rule; // validates first
+      if (engine().rules(project).some((v) => v.rule.id === r.id && v.source === 'api')) {
+        throw new ApiError('conflict', `a rule '${r.id}' exists already; PUT /api/v1/alerts/rules/${r.id} replaces it`);
+      }
+      return engine().putRule(project, request.body);
+    });
+    reply.code(201);
+    return { rule };
+  });
+
+  app.put<{ Params: { id: string } }>('/api/v1/alerts/rules/:id', async (request) => {
+    const project = requireScope(request, 'admin');
+    return { rule: await guarded(() => engine().putRule(project, request.body, { id: request.params.id })) };
+  });
+
+  app.patch<{ Params: { id: string } }>('/api/v1/alerts/rules/:id', async (request) => {
+    const project = requireScope(request, 'admin');
+    const body = z.object({ enabled: z.boolean({ error: 'enabled must be true or false' }) }).strict().safeParse(request.body);
+    if (!body.success) throw new ApiError('invalid_request', `${body.error.issues[0].path.join('.') || 'body'}: ${body.error.issues[0].message}`);
+    return guarded(() => engine().setEnabled(project, request.params.id, body.data.enabled));
+  });
+
+  app.delete<{ Params: { id: string } }>('/api/v1/alerts/rules/:id', async (request, reply) => {
+    const project = requireScope(request, 'admin');
+    await guarded(() => engine().deleteRule(project, request.params.id));
+    reply.code(204);
+  });
+
+  // Evaluates a rule against the data now, without creating alerts: what would fire, per group.
+  app.post('/api/v1/alerts/test-rule', async (request) => {
+    const project = requireScope(request, 'read');
+    return guarded(() => {
+      const { rule, outcome } = engine().testRule(project, request.body);
+      return { rule, noData: outcome.noData, wouldFire: outcome.groups.filter((g) => g.active).length, groups: outcome.groups };
+    });
+  });
+
+  app.get('/api/v1/alerts/silences', async (request) => {
+    const project = requireScope(request, 'read');
+    const all = (request.query as { expired?: string } | undefined)?.expired === 'true';
+    return { silences: engine().silences(project, { includeExpired: all }) };
+  });
+
+  app.post('/api/v1/alerts/silences', async (request, reply) => {
+    const project = requireScope(request, 'admin');
+    const silence = await guarded(() => engine().addSilence(project, request.body as never));
+    reply.code(201);
+    return { silence };
+  });
+
+  app.delete<{ Params: { id: string } }>('/api/v1/alerts/silences/:id', async (request) => {
+    const project = requireScope(request, 'admin');
+    const s = await engine().expireSilence(project, request.params.id);
+    if (!s) throw new ApiError('not_found', `no silence '${request.params.id}'`);
+    return { silence: s };
+  });
+}
