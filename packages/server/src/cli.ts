@@ -14,6 +14,7 @@ import { PROJECT_ID_PATTERN } from './server/routes/admin.ts';
 import { DEFAULT_RUNBOOK_BASE, renderPrometheusRules } from './alerts/export/prometheus.ts';
 import { exportGrafana } from './alerts/export/grafana.ts';
 import { renderAlertmanagerConfig } from './alerts/export/alertmanager.ts';
+import { registerAlertsCommand } from './cli/alerts.ts';
 
 const program = new Command();
 program
@@ -241,6 +242,8 @@ prices
     });
     process.stdout.write(`${JSON.stringify(res)}\n`);
   });
+
+registerAlertsCommand(program, { urlOption, keyOption });
 
 // F6: rule and routing files for running Lookout's alerts in Prometheus and Alertmanager.
 const exportCmd = program.command('export').description('export Prometheus rules, an Alertmanager config and Grafana dashboards for the /metrics series');
