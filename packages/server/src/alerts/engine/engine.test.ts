@@ -276,6 +276,19 @@ describe('evaluateRule kinds', () => {
     expect(out.groups.find((g) => g.labels.model === 'b')).toEqual({ labels: { model: 'b' }, value: null, active: false });
   });
 
+  it('ratio with a look-back: groups that never had the numerator are no data', () => {
+    const usage = (cacheRead: number) => ({ input: 1000, output: 10, cacheRead, cacheWrite: 0, reasoning: 0, audio: 0 });
+    const spans = [
+      call(T0 - 3 * HOUR_MS, { requestModel: 'cached', usage: usage(800) }),
+      call(T0 - MINUTE_MS, { requestModel: 'cached', usage: usage(0) }),
+      call(T0 - MINUTE_MS, { requestModel: 'never', usage: usage(0) }),
+    ];
+    const r = rule({ ...base, name: 'Cache', kind: 'ratio', query: { numerator: 'tokens.cacheRead', denominator: 'prompt_tokens', groupBy: ['model'] }, window: '10m', lookback: '1d', op: '<', threshold: 0.4 });
+    const out = evaluateRule(r, 'default', T0, sourcesWith(spans));
+    expect(out.groups.find((g) => g.labels.model === 'cached')).toEqual({ labels: { model: 'cached' }, value: 0, active: true });
+    expect(out.groups.find((g) => g.labels.model === 'never')).toEqual({ labels: { model: 'never' }, value: null, active: false });
+  });
+
   it('percentile: p95 latency within the sketch accuracy', () => {
     const spans = Array.from({ length: 100 }, (_, i) => call(T0 - MINUTE_MS, { endUs: (T0 - MINUTE_MS) * 1000 + (i + 1) * 100_000 }));
     const r = rule({ ...base, name: 'P95', kind: 'percentile', query: { measure: 'latency_ms', percentile: 95 }, window: '5m', threshold: 9000 });

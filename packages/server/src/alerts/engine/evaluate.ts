@@ -118,10 +118,19 @@ export function evaluateRule(rule: Rule, projectId: string, nowMs: number, sourc
     }
     case 'ratio': {
       const groups = sources.rollups.calls(projectId, { fromMs, toMs: nowMs, filter: q.filter, groupBy: q.groupBy });
+      // With a look-back, only groups whose numerator was non-zero at some point in it count
+      // (e.g. a cache hit rate only for models that use the cache at all).
+      let used: Set<string> | null = null;
+      if (rule.lookback !== undefined) {
+        used = new Set();
+        for (const g of sources.rollups.calls(projectId, { fromMs: fromMs - rule.lookback, toMs: nowMs, filter: q.filter, groupBy: q.groupBy })) {
+          if (counterValue(g, q.numerator!) > 0) used.add(groupKey(g.labels));
+        }
+      }
       return done(
         groups.map((g) => {
           const den = counterValue(g, q.denominator!);
-          if (den <= 0 || den < rule.minSamples) return outcome(rule, g.labels, null);
+          if (den <= 0 || den < rule.minSamples || (used && !used.has(groupKey(g.labels)))) return outcome(rule, g.labels, null);
           return outcome(rule, g.labels, counterValue(g, q.numerator!) / den);
         }),
       );
