@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyAttribution, type SpanRecord } from '../domain/span.ts';
 import { makeScore, makeSpan } from '../testing/fixtures.ts';
 import { DuckDbStore } from '../store/duckdb/store.ts';
-import { COUNTER_INDEX, HOUR_MS, MINUTE_MS, Rollups } from './rollups.ts';
+import { COUNTER_INDEX, HOUR_MS, MINUTE_MS, RollupRangeError, Rollups } from './rollups.ts';
 import { SKETCH_RELATIVE_ACCURACY, Sketch } from './sketch.ts';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 30, 15);
@@ -134,6 +134,14 @@ describe('Rollups', () => {
       expect(sc.cell.values.count).toBe(4);
       expect(sc.cell.values.mean()).toBeCloseTo(0.575, 9);
     }
+  });
+
+  it('refuses ranges older than the detail kept for feature, team and application', () => {
+    const r = new Rollups({ now: () => NOW });
+    r.onAccepted([call(NOW - 3 * 24 * HOUR_MS), call(NOW - MINUTE_MS)], []);
+    expect(() => r.calls('default', { fromMs: NOW - 48 * HOUR_MS, toMs: NOW, groupBy: ['team'] })).toThrow(RollupRangeError);
+    expect(r.calls('default', { fromMs: NOW - 24 * HOUR_MS, toMs: NOW, groupBy: ['team'] })[0].cell.counters[COUNTER_INDEX.requests]).toBe(1);
+    expect(r.calls('default', { fromMs: NOW - 4 * 24 * HOUR_MS, toMs: NOW, groupBy: ['model'] })[0].cell.counters[COUNTER_INDEX.requests]).toBe(2);
   });
 
   it('keeps projects apart, ignores non-LLM spans and forgets cells past retention', () => {

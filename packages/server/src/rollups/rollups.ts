@@ -22,7 +22,10 @@ export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 export const MINUTE_RETENTION_MS = 2 * HOUR_MS;
 export const HOUR_RETENTION_MS = 8 * 24 * HOUR_MS + 2 * HOUR_MS;
-export const MAX_GROUPS_PER_BUCKET = 1_000;
+// Hour cells by every dimension (feature, team, application) are kept for a day and two hours
+// only: they are the bulk of the memory, and day-long baselines are project- or model-wide.
+export const DETAIL_HOUR_RETENTION_MS = 26 * HOUR_MS;
+export const MAX_GROUPS_PER_BUCKET = 5_000;
 
 export const CALL_DIMENSIONS = ['provider', 'model', 'feature', 'team', 'application'] as const satisfies readonly Dimension[];
 export type CallDimension = (typeof CALL_DIMENSIONS)[number];
@@ -96,13 +99,47 @@ class Resolution<C> {
   }
 }
 
+// The same calls at four levels of detail: in total, by (provider, model), by application, and
+// by every dimension. A query reads the coarsest level that has every dimension it filters or groups by:
+// a project-wide 24-hour sum reads ~26 cells instead of ~26 × the number of groups.
+interface Level {
+  dims: readonly CallDimension[];
+  minutes: Resolution<CallCell>;
+  hours: Resolution<CallCell>;
+  // The last time (ms) a call of each group of this level was seen, for absence rules.
+  lastSeenMs: Map<string, number>;
+}
+
+function makeLevel(dims: readonly CallDimension[], hourRetentionMs: number): Level {
+  return {
+    dims,
+    minutes: new Resolution(MINUTE_MS, MINUTE_RETENTION_MS, () => new CallCell()),
+    hours: new Resolution(HOUR_MS, hourRetentionMs, () => new CallCell()),
+    lastSeenMs: new Map(),
+  };
+}
+
+export class RollupRangeError extends Error {}
+
+// The key of a full-detail key at a coarser level: the dimensions it lacks are emptied.
+function levelKey(level: Level, values: readonly string[]): string {
+  return CALL_DIMENSIONS.map((d, i) => (level.dims.includes(d) ? values[i] : '')).join('\u0000');
+}
+
 class ProjectRollups {
-  readonly minutes = new Resolution(MINUTE_MS, MINUTE_RETENTION_MS, () => new CallCell());
-  readonly hours = new Resolution(HOUR_MS, HOUR_RETENTION_MS, () => new CallCell());
+  readonly levels: Level[] = [
+    makeLevel([], HOUR_RETENTION_MS),
+    makeLevel(['provider', 'model'], HOUR_RETENTION_MS),
+    makeLevel(['application'], HOUR_RETENTION_MS),
+    makeLevel(CALL_DIMENSIONS, DETAIL_HOUR_RETENTION_MS),
+  ];
   readonly scoreMinutes = new Resolution(MINUTE_MS, MINUTE_RETENTION_MS, () => new ScoreCell());
   readonly scoreHours = new Resolution(HOUR_MS, HOUR_RETENTION_MS, () => new ScoreCell());
-  // The last time (ms) a call of each group was seen, for absence rules beyond the hour cells.
-  readonly lastSeenMs = new Map<string, number>();
+
+  // The coarsest level with every one of `dims`.
+  levelFor(dims: readonly Dimension[]): Level {
+    return this.levels.find((l) => dims.every((d) => (l.dims as readonly string[]).includes(d)))!;
+  }
 }
 
 export interface RangeQuery {
@@ -238,7 +275,7 @@ export class Rollups implements IngestObserver {
 
   get overflowed(): number {
     let n = 0;
-    for (const p of this.projects.values()) n += p.minutes.overflowed + p.hours.overflowed;
+    for (const p of this.projects.values()) for (const l of p.levels) n += l.minutes.overflowed + l.hours.overflowed;
     return n;
   }
 
@@ -253,9 +290,13 @@ export class Rollups implements IngestObserver {
       if (atMs < hourFloor) continue;
       const p = this.project(s.projectId);
       const key = callKeyOf(s);
-      addSpan(p.hours.cell(atMs, key), s);
-      if (atMs >= minuteFloor) addSpan(p.minutes.cell(atMs, key), s);
-      if ((p.lastSeenMs.get(key) ?? 0) < atMs) p.lastSeenMs.set(key, atMs);
+      const values = key.split('\u0000');
+      for (const level of p.levels) {
+        const k = levelKey(level, values);
+        if (atMs >= nowMs - level.hours.retentionMs) addSpan(level.hours.cell(atMs, k), s);
+        if (atMs >= minuteFloor) addSpan(level.minutes.cell(atMs, k), s);
+        if ((level.lastSeenMs.get(k) ?? 0) < atMs) level.lastSeenMs.set(k, atMs);
+      }
     }
     for (const s of scores) {
       if (s.numericValue === null) continue;
@@ -272,11 +313,13 @@ export class Rollups implements IngestObserver {
     if (minute === this.lastPruneMinute) return;
     this.lastPruneMinute = minute;
     for (const p of this.projects.values()) {
-      p.minutes.prune(nowMs);
-      p.hours.prune(nowMs);
+      for (const level of p.levels) {
+        level.minutes.prune(nowMs);
+        level.hours.prune(nowMs);
+        for (const [key, lastMs] of level.lastSeenMs) if (lastMs < nowMs - level.hours.retentionMs) level.lastSeenMs.delete(key);
+      }
       p.scoreMinutes.prune(nowMs);
       p.scoreHours.prune(nowMs);
-      for (const [key, lastMs] of p.lastSeenMs) if (lastMs < nowMs - HOUR_RETENTION_MS) p.lastSeenMs.delete(key);
     }
   }
 
@@ -286,11 +329,19 @@ export class Rollups implements IngestObserver {
     if (!p) return [];
     const groupBy = (q.groupBy ?? []).filter((d): d is CallDimension => (CALL_DIMENSIONS as readonly string[]).includes(d));
     const filter = q.filter ?? {};
+    const used = [...groupBy, ...CALL_DIMENSIONS.filter((d) => filter[d] !== undefined)];
+    const level = p.levelFor(used);
+    const nowMs = this.now();
+    if (q.fromMs < Math.floor((nowMs - level.hours.retentionMs) / HOUR_MS) * HOUR_MS + HOUR_MS && level.hours.retentionMs < HOUR_RETENTION_MS) {
+      throw new RollupRangeError(
+        `grouping or filtering by ${used.filter((d) => d !== 'provider' && d !== 'model').join(', ')} reaches back ${Math.round(DETAIL_HOUR_RETENTION_MS / HOUR_MS)} hours at most; this rule reaches ${Math.round((nowMs - q.fromMs) / HOUR_MS)} hours back`,
+      );
+    }
     const out = new Map<string, CallGroup>();
     const keyCache = new Map<string, { ok: boolean; groupKey: string; labels: Record<string, string> }>();
-    const minuteStart = Math.floor((this.now() - MINUTE_RETENTION_MS) / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
+    const minuteStart = Math.floor((nowMs - MINUTE_RETENTION_MS) / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
     for (const piece of piecesOf(q.fromMs, q.toMs, minuteStart)) {
-      const bucket = (piece.res === 'hour' ? p.hours : p.minutes).cells.get(piece.index);
+      const bucket = (piece.res === 'hour' ? level.hours : level.minutes).cells.get(piece.index);
       if (!bucket) continue;
       for (const [key, cell] of bucket) {
         let k = keyCache.get(key);
@@ -350,7 +401,7 @@ export class Rollups implements IngestObserver {
     if (!p) return [];
     const dims = groupBy.filter((d): d is CallDimension => (CALL_DIMENSIONS as readonly string[]).includes(d));
     const out = new Map<string, { labels: Record<string, string>; lastMs: number }>();
-    for (const [key, lastMs] of p.lastSeenMs) {
+    for (const [key, lastMs] of p.levelFor(dims).lastSeenMs) {
       if (lastMs < sinceMs) continue;
       const values = key.split('\u0000');
       const labels: Record<string, string> = {};
@@ -365,24 +416,40 @@ export class Rollups implements IngestObserver {
   // Start: fill the cells from the store (what earlier runs stored), before new data arrives.
   async rebuild(store: Store): Promise<{ callRows: number; scoreRows: number }> {
     const nowMs = this.now();
-    const fromHourMs = Math.floor((nowMs - HOUR_RETENTION_MS) / HOUR_MS) * HOUR_MS;
+    const hourFrom = (retentionMs: number) => Math.floor((nowMs - retentionMs) / HOUR_MS) * HOUR_MS;
     const fromMinuteMs = Math.floor((nowMs - MINUTE_RETENTION_MS) / MINUTE_MS) * MINUTE_MS;
-    const [hourCalls, minuteCalls] = await Promise.all([
-      store.aggregateCalls({ fromMs: fromHourMs, bucketMs: HOUR_MS }),
-      store.aggregateCalls({ fromMs: fromMinuteMs, bucketMs: MINUTE_MS }),
+    // Hours by model for 8 days (the total and model levels), hours by every dimension for a
+    // day, minutes by every dimension for two hours (all three levels).
+    const [modelHours, applicationHours, detailHours, minuteCalls] = await Promise.all([
+      store.aggregateCalls({ fromMs: hourFrom(HOUR_RETENTION_MS), bucketMs: HOUR_MS, detail: 'model' }),
+      store.aggregateCalls({ fromMs: hourFrom(HOUR_RETENTION_MS), bucketMs: HOUR_MS, detail: 'application' }),
+      store.aggregateCalls({ fromMs: hourFrom(DETAIL_HOUR_RETENTION_MS), bucketMs: HOUR_MS, detail: 'all' }),
+      store.aggregateCalls({ fromMs: fromMinuteMs, bucketMs: MINUTE_MS, detail: 'all' }),
     ]);
     const [hourScores, minuteScores] = await Promise.all([
-      store.aggregateScores({ fromMs: fromHourMs, bucketMs: HOUR_MS }),
+      store.aggregateScores({ fromMs: hourFrom(HOUR_RETENTION_MS), bucketMs: HOUR_MS }),
       store.aggregateScores({ fromMs: fromMinuteMs, bucketMs: MINUTE_MS }),
     ]);
-    const keyOf = (r: CallAggregateRow) => [r.provider, r.model, r.feature, r.team, r.application].map((v) => v ?? '').join('\u0000');
-    for (const [rows, res] of [[hourCalls, 'hours'], [minuteCalls, 'minutes']] as const) {
+    const valuesOf = (r: CallAggregateRow) => [r.provider, r.model, r.feature, r.team, r.application].map((v) => v ?? '');
+    // Each source row feeds the levels it has the detail for.
+    const feed = (rows: CallAggregateRow[], levels: (p: ProjectRollups) => Level[]) => {
       for (const r of rows) {
         const p = this.project(r.projectId);
-        const key = keyOf(r);
-        addAggregate(p[res].cell(r.bucketStartMs, key), r);
-        if (res === 'hours' && (p.lastSeenMs.get(key) ?? 0) < r.lastStartMs) p.lastSeenMs.set(key, r.lastStartMs);
+        const values = valuesOf(r);
+        for (const level of levels(p)) {
+          const k = levelKey(level, values);
+          addAggregate(level.hours.cell(r.bucketStartMs, k), r);
+          if ((level.lastSeenMs.get(k) ?? 0) < r.lastStartMs) level.lastSeenMs.set(k, r.lastStartMs);
+        }
       }
+    };
+    feed(modelHours, (p) => p.levels.slice(0, 2));
+    feed(applicationHours, (p) => [p.levels[2]]);
+    feed(detailHours, (p) => [p.levels[3]]);
+    for (const r of minuteCalls) {
+      const p = this.project(r.projectId);
+      const values = valuesOf(r);
+      for (const level of p.levels) addAggregate(level.minutes.cell(r.bucketStartMs, levelKey(level, values)), r);
     }
     const addScore = (cell: ScoreCell, r: ScoreAggregateRow) => {
       for (const [i, n] of r.buckets) cell.values.addBucket(i, n, 0);
@@ -390,6 +457,42 @@ export class Rollups implements IngestObserver {
     };
     for (const r of hourScores) addScore(this.project(r.projectId).scoreHours.cell(r.bucketStartMs, r.name), r);
     for (const r of minuteScores) addScore(this.project(r.projectId).scoreMinutes.cell(r.bucketStartMs, r.name), r);
-    return { callRows: hourCalls.length + minuteCalls.length, scoreRows: hourScores.length + minuteScores.length };
+    return { callRows: modelHours.length + applicationHours.length + detailHours.length + minuteCalls.length, scoreRows: hourScores.length + minuteScores.length };
+  }
+}
+
+export type RollupReader = Pick<Rollups, 'calls' | 'scores' | 'lastSeen' | 'projectIds'>;
+
+// One evaluation cycle's view of the rollups: rules asking the same question (the daily cost
+// levels, a budget and its forecast) share one answer. Drop it after the cycle.
+export class CachedRollups implements RollupReader {
+  private readonly inner: RollupReader;
+  private readonly memo = new Map<string, unknown>();
+
+  constructor(inner: RollupReader) {
+    this.inner = inner;
+  }
+
+  private cached<T>(key: string, compute: () => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const value = compute();
+    this.memo.set(key, value);
+    return value;
+  }
+
+  calls(projectId: string, q: RangeQuery): CallGroup[] {
+    return this.cached(JSON.stringify(['c', projectId, q.fromMs, q.toMs, q.filter ?? {}, q.groupBy ?? [], !!q.distributions]), () => this.inner.calls(projectId, q));
+  }
+
+  scores(projectId: string, q: RangeQuery): ScoreGroup[] {
+    return this.cached(JSON.stringify(['s', projectId, q.fromMs, q.toMs, q.filter ?? {}, q.groupBy ?? []]), () => this.inner.scores(projectId, q));
+  }
+
+  lastSeen(projectId: string, groupBy: readonly Dimension[], sinceMs: number): { labels: Record<string, string>; lastMs: number }[] {
+    return this.cached(JSON.stringify(['l', projectId, groupBy, sinceMs]), () => this.inner.lastSeen(projectId, groupBy, sinceMs));
+  }
+
+  projectIds(): string[] {
+    return this.inner.projectIds();
   }
 }

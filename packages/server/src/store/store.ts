@@ -240,7 +240,9 @@ export interface Store {
   readonly analytics: AnalyticsBackend;
 
   // Rollup sources since fromMs (every project), one row per bucket of bucketMs and group.
-  aggregateCalls(range: { fromMs: number; bucketMs: number }): Promise<CallAggregateRow[]>;
+  // detail 'model': feature, team and application are null (summed over them); 'application':
+  // only application is kept.
+  aggregateCalls(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }): Promise<CallAggregateRow[]>;
   aggregateScores(range: { fromMs: number; bucketMs: number }): Promise<ScoreAggregateRow[]>;
 
   close(): Promise<void>;

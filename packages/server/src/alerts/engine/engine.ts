@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { CachedRollups } from '../../rollups/rollups.ts';
 import type { JsonFile } from '../../state/json-file.ts';
 import type { Alert, AlertEvent, AlertSink, AlertState } from '../types.ts';
 import type { Rule } from '../rules/schema.ts';
@@ -295,10 +296,11 @@ export class AlertEngine {
   private async evaluateAll(nowMs: number): Promise<void> {
     const started = performance.now();
     const projects = new Set([...(await this.deps.projects()), ...this.deps.sources.rollups.projectIds()]);
+    const sources = { ...this.deps.sources, rollups: new CachedRollups(this.deps.sources.rollups) };
     for (const projectId of projects) {
       for (const view of this.rules(projectId)) {
         if (!view.enabled) continue;
-        this.evaluateOne(projectId, view.rule, nowMs);
+        this.evaluateOne(projectId, view.rule, nowMs, sources);
       }
     }
     // Resolved alerts are forgotten once they are past both their listing time and cool-down.
@@ -325,12 +327,12 @@ export class AlertEngine {
     return 0;
   }
 
-  private evaluateOne(projectId: string, rule: Rule, nowMs: number): void {
+  private evaluateOne(projectId: string, rule: Rule, nowMs: number, sources: EvaluationSources): void {
     const key = `${projectId}\u0000${rule.id}`;
     const t0 = performance.now();
     let outcome: RuleOutcome;
     try {
-      outcome = evaluateRule(rule, projectId, nowMs, this.deps.sources);
+      outcome = evaluateRule(rule, projectId, nowMs, sources);
     } catch (err) {
       // A failing rule keeps its alerts as they are: an error is not a recovery.
       const message = (err as Error).message;

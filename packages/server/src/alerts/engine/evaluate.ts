@@ -1,4 +1,4 @@
-import { COUNTER_INDEX, HOUR_MS, type CallGroup, type Rollups } from '../../rollups/rollups.ts';
+import { COUNTER_INDEX, HOUR_MS, type CallGroup, type RollupReader } from '../../rollups/rollups.ts';
 import {
   COUNTER_MEASURES,
   DISTRIBUTION_MEASURES,
@@ -22,7 +22,7 @@ export interface BudgetStatusLike {
 }
 
 export interface EvaluationSources {
-  rollups: Rollups;
+  rollups: RollupReader;
   budgets?: { statuses(projectId: string, nowMs: number): BudgetStatusLike[] };
   // Instant values of the server; null: not measured (the rule reports no data).
   gauge?: (name: GaugeMeasure) => number | null;

@@ -20,10 +20,15 @@ function mapRecord(value: unknown): Record<string, number> {
   return out;
 }
 
-export async function aggregateCalls(db: DuckDb, range: { fromMs: number; bucketMs: number }): Promise<CallAggregateRow[]> {
+export async function aggregateCalls(db: DuckDb, range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }): Promise<CallAggregateRow[]> {
+  const dims = {
+    all: 'provider, model, feature, team, application',
+    application: 'NULL AS provider, NULL AS model, NULL AS feature, NULL AS team, application',
+    model: 'provider, model, NULL AS feature, NULL AS team, NULL AS application',
+  }[range.detail];
   const rows = await db.all(
     `SELECT project_id, (epoch_ms(start_time) // $bucket) * $bucket AS bucket_ms,
-            provider, model, feature, team, application,
+            ${dims},
             count(*) AS requests,
             count(*) FILTER (WHERE status = 'error') AS errors,
             histogram(coalesce(error_class, 'other')) FILTER (WHERE status = 'error') AS errors_by_class,

@@ -648,7 +648,7 @@ export class DuckDbStore implements Store {
     return { updated };
   }
 
-  aggregateCalls(range: { fromMs: number; bucketMs: number }): Promise<CallAggregateRow[]> {
+  aggregateCalls(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }): Promise<CallAggregateRow[]> {
     return aggregateCalls(this.db, range);
   }
 
