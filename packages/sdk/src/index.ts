@@ -5,4 +5,5 @@ export { wrapOpenAI } from './openai.ts';
 export { wrapAnthropic } from './anthropic.ts';
 export { traceRetrieval, traceEmbedding, traceTool, traced, currentTraceId, currentSpanId, type RetrievalOptions, type EmbeddingOptions } from './traced.ts';
 export { score, flushScores, type ScoreInput } from './score.ts';
+export { checkBudget, type BudgetCheckInput, type BudgetCheckResult, type BudgetStatusInfo } from './budget.ts';
 export { classifyError, type ErrorClass } from './instrument.ts';

@@ -6,8 +6,9 @@ import { Pricer } from './enrich/pricing/index.ts';
 import { DuckDbStore } from './store/duckdb/store.ts';
 import { CONTENT_CAPTURE_MODES, KEY_SCOPES, projectId, type KeyScope } from './store/store.ts';
 import { apiCall, CliError, defaultUrl, isConnectionRefused, type ApiTarget } from './cli/http.ts';
-import { runDemo } from './cli/demo.ts';
+import { describeDemoSummary, runDemo } from './cli/demo.ts';
 import { runReport } from './cli/report.ts';
+import { checkBudget, listBudgets, removeBudget, setBudget, userTier, type SetBudgetOptions } from './cli/budgets.ts';
 import { startServer } from './server/serve.ts';
 import { backfillCosts, loadPriceOverrides } from './server/routes/pricing.ts';
 import { PROJECT_ID_PATTERN } from './server/routes/admin.ts';
@@ -68,8 +69,10 @@ program
   .option('--days <n>', 'spread traffic over the past N days', intOption('--days', 1), 7)
   .option('--calls <n>', 'number of LLM calls to generate', intOption('--calls', 1), 3000)
   .option('--seed <n>', 'random seed (same seed, same traffic)', intOption('--seed', 0), 42)
-  .action(async (opts: { url: string; key?: string; days: number; calls: number; seed: number }) => {
+  .option('--no-incident', 'skip the "incident now" in the last minutes that trips the default alert rules')
+  .action(async (opts: { url: string; key?: string; days: number; calls: number; seed: number; incident: boolean }) => {
     const summary = await runDemo(opts, (line) => process.stderr.write(`${line}\n`));
+    process.stderr.write(`${describeDemoSummary(summary)}\n`);
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   });
 
@@ -170,6 +173,68 @@ program
         ? await apiCall<{ project: { id: string; contentCapture: string } }>(opts, 'GET', '/api/v1/project')
         : await apiCall<{ project: { id: string; contentCapture: string } }>(opts, 'PATCH', '/api/v1/project', { contentCapture: mode });
     process.stdout.write(`${res.project.id}: ${res.project.contentCapture}\n`);
+  });
+
+// B6: budgets of the project of --key (docs/budgets.md).
+const budgetsCmd = program.command('budgets').description('budgets: list with spend, set, remove, check a user, assign tiers');
+const write = (text: string) => void process.stdout.write(text);
+const budgetFormat = () => new Option('--format <format>', 'output format').choices(['table', 'json']).default('table');
+budgetsCmd
+  .command('list')
+  .description('budgets with spend, remaining and forecast for the current period')
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .addOption(budgetFormat())
+  .action(async (opts: { url: string; key?: string; format: 'table' | 'json' }) => {
+    await listBudgets(opts, write);
+  });
+budgetsCmd
+  .command('set')
+  .description('create a budget, or replace the one with --id')
+  .addOption(new Option('--scope <scope>', 'what the budget covers').choices(['project', 'team', 'department', 'user']).makeOptionMandatory())
+  .option('--subject <id>', "team, department or user id ('*': each user); not for project budgets")
+  .addOption(new Option('--period <period>', 'budget period (UTC)').choices(['daily', 'monthly']).makeOptionMandatory())
+  .requiredOption('--limit <usd>', 'limit in US dollars')
+  .option('--warn <percents>', 'warning levels, e.g. 50,80,100')
+  .addOption(new Option('--enforce <mode>', 'hard: the gateway refuses calls once spent').choices(['soft', 'hard']))
+  .option('--id <id>', 'budget id (replaces that budget when it exists)')
+  .option('--name <name>', 'a label')
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .action(async (opts: SetBudgetOptions & { url: string; key?: string }) => {
+    await setBudget({ url: opts.url, key: opts.key }, opts, write);
+  });
+budgetsCmd
+  .command('remove')
+  .description('delete a budget')
+  .argument('<id>', 'budget id')
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .action(async (id: string, opts: { url: string; key?: string }) => {
+    await removeBudget(opts, id, write);
+  });
+budgetsCmd
+  .command('check')
+  .description('would a call by this user be allowed? (exit status 1 when a hard budget is spent)')
+  .option('--user <id>', 'user id')
+  .option('--team <id>', 'team (default: the team of the user’s latest call)')
+  .option('--department <id>', 'department (default: that of the user’s latest call)')
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .addOption(budgetFormat())
+  .action(async (opts: { user?: string; team?: string; department?: string; url: string; key?: string; format: 'table' | 'json' }) => {
+    const allowed = await checkBudget(opts, { user: opts.user, team: opts.team, department: opts.department }, write);
+    if (!allowed) process.exitCode = 1;
+  });
+budgetsCmd
+  .command('tier')
+  .description("show a user's tier, assign one (free $1/day, pro $50/day, enterprise $1000/day) or remove it (none)")
+  .argument('<user>', 'user id')
+  .addArgument(new Command().createArgument('[tier]', 'free | pro | enterprise | none').choices(['free', 'pro', 'enterprise', 'none']))
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .action(async (user: string, tier: string | undefined, opts: { url: string; key?: string }) => {
+    await userTier(opts, user, tier, write);
   });
 
 const prices = program.command('prices').description('price catalog, overrides and re-costing');

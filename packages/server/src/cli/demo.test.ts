@@ -1,8 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Pricer } from '../enrich/pricing/index.ts';
 import { spanFromItem } from '../ingest/api/map.ts';
 import { ingestItemSchema, type IngestItem, type IngestItemInput } from '../ingest/api/schema.ts';
-import { DEMO_APPLICATION, DEMO_ENVIRONMENT, DEMO_FEATURES, DEMO_MODELS, generateDemoTraffic, Prng } from './demo.ts';
+import { projectId } from '../store/store.ts';
+import { makeTestApp, type TestApp } from '../testing/app.ts';
+import {
+  DEMO_APPLICATION,
+  DEMO_ENVIRONMENT,
+  DEMO_FEATURES,
+  DEMO_INCIDENT_ALERTS,
+  DEMO_MODELS,
+  describeDemoSummary,
+  generateDemoTraffic,
+  Prng,
+  runDemo,
+  type DemoSummary,
+} from './demo.ts';
 
 // A fixed "now" (a Wednesday afternoon, UTC) so that the traffic is the same on every run.
 const NOW_MS = Date.UTC(2026, 2, 11, 15, 30, 0);
@@ -79,8 +92,10 @@ describe('generateDemoTraffic', () => {
 
   it('produces the requested number of LLM calls inside the window, business hours busier', () => {
     expect(traffic.generations).toBe(generations.length);
-    expect(generations.length).toBeGreaterThanOrEqual(3_000);
-    expect(generations.length).toBeLessThan(3_100);
+    // The incident's calls come on top of the requested background.
+    const background = generations.length - traffic.scenario.incident!.calls;
+    expect(background).toBeGreaterThanOrEqual(3_000);
+    expect(background).toBeLessThan(3_100);
     for (const s of spans) {
       expect(s.startTime).toBeGreaterThanOrEqual(NOW_MS - 7 * DAY_MS);
       expect(s.startTime).toBeLessThan(NOW_MS);
@@ -243,5 +258,189 @@ describe('generateDemoTraffic', () => {
     expect(parseAll(small.items)).toHaveLength(small.items.length);
     expect(() => generateDemoTraffic({ days: 0, calls: 10, seed: 1, nowMs: NOW_MS })).toThrow(/days/);
     expect(() => generateDemoTraffic({ days: 1, calls: 0, seed: 1, nowMs: NOW_MS })).toThrow(/calls/);
+  });
+});
+
+describe('the incident now', () => {
+  const MINUTE_MS = 60_000;
+  const HOUR_MS = 3_600_000;
+  const incident = traffic.scenario.incident!;
+  const pricer = new Pricer();
+  const costUsd = (list: typeof spans) => list.reduce((sum, s) => sum + (s.model ? (pricer.price(spanFromItem(s, 'default')).totalNanoUsd ?? 0) : 0), 0) / 1e9;
+  const since = (ms: number) => spans.filter((s) => s.startTime >= NOW_MS - ms && s.startTime < NOW_MS);
+  const calls = (list: typeof spans) => list.filter((s) => s.type === 'generation' || (s.type === 'span' && s.kind === 'embedding'));
+
+  it('lives in the last minutes before the anchor, after the background traffic', () => {
+    expect(incident.fromMs).toBe(NOW_MS - 4 * MINUTE_MS);
+    expect(incident.toMs).toBe(NOW_MS - MINUTE_MS);
+    const recent = generations.filter((g) => g.startTime >= traffic.toMs);
+    expect(recent).toHaveLength(incident.calls);
+    for (const g of recent) {
+      expect(g.startTime).toBeGreaterThanOrEqual(incident.fromMs);
+      expect(g.startTime).toBeLessThan(NOW_MS);
+    }
+    // A few hundred calls at most.
+    expect(incident.calls).toBeGreaterThan(100);
+    expect(incident.calls).toBeLessThan(400);
+  });
+
+  it('leaves the background alone: without it, a seed gives the same items minus the incident', () => {
+    const quiet = generateDemoTraffic({ days: 7, calls: 3_000, seed: 42, nowMs: NOW_MS, incident: false });
+    expect(quiet.scenario.incident).toBeNull();
+    expect(JSON.stringify(traffic.items.slice(0, quiet.items.length))).toBe(JSON.stringify(quiet.items));
+    expect(quiet.generations).toBe(traffic.generations - incident.calls);
+  });
+
+  it('spends over $100 in the day and over $10 an hour in the last 5 minutes, on a priced model', () => {
+    const day = costUsd(since(24 * HOUR_MS));
+    expect(day).toBeGreaterThan(100);
+    const runaway = since(5 * MINUTE_MS).filter((s) => s.model === incident.runawayAgent.model);
+    expect(runaway).toHaveLength(incident.runawayAgent.calls);
+    expect(costUsd(runaway)).toBeGreaterThan(100); // the incident alone, whatever --calls says
+    expect(costUsd(since(5 * MINUTE_MS)) / 300).toBeGreaterThan(0.00277778);
+    // CostSpike's baseline: the same hour on each of the last 7 days, averaged.
+    let baseline = 0;
+    for (let d = 1; d <= 7; d++) baseline += costUsd(spans.filter((s) => s.startTime >= NOW_MS - HOUR_MS - d * 86_400_000 && s.startTime < NOW_MS - d * 86_400_000));
+    expect(costUsd(since(HOUR_MS))).toBeGreaterThan(1.5 * (baseline / 7));
+  });
+
+  it('has one model slow (p95 > 5 s, p99 > 10 s) and failing (> 5%) over the last 5 minutes, with ≥ 10 calls', () => {
+    const degraded = calls(since(5 * MINUTE_MS)).filter((s) => s.provider === incident.degradedModel.provider && s.model === incident.degradedModel.model);
+    expect(degraded.length).toBeGreaterThanOrEqual(10);
+    expect(degraded).toHaveLength(incident.degradedModel.calls);
+    const durations = degraded.map((s) => s.durationMs!).sort((a, b) => a - b);
+    const pct = (p: number) => durations[Math.ceil((p / 100) * durations.length) - 1];
+    expect(pct(95)).toBeGreaterThan(5_000);
+    expect(pct(99)).toBeGreaterThan(10_000);
+    expect(pct(95)).toBe(incident.degradedModel.p95Ms);
+    const failed = degraded.filter((s) => s.status === 'error').length;
+    expect(failed).toBe(incident.degradedModel.failed);
+    expect(failed / degraded.length).toBeGreaterThan(0.05);
+  });
+
+  it('calls the unknown model in the last hour', () => {
+    const unknown = since(HOUR_MS).filter((s) => s.model === DEMO_MODELS.unknown.model && s.startTime >= incident.fromMs);
+    expect(unknown.length).toBe(incident.unknownModel.calls);
+    expect(unknown.length).toBeGreaterThan(0);
+  });
+
+  it('pulls the hour average of one score below 0.5 with ≥ 20 scores, even over a busy background', () => {
+    for (const t of [traffic, generateDemoTraffic({ days: 1, calls: 20_000, seed: 7, nowMs: NOW_MS })]) {
+      const drop = t.scenario.incident!.qualityDrop;
+      const values = parseAll(t.items)
+        .filter((i): i is Extract<IngestItem, { type: 'score' }> => i.type === 'score' && i.name === drop.scoreName && i.timestamp! >= NOW_MS - HOUR_MS)
+        .map((i) => i.value as number);
+      expect(values.length).toBe(drop.hourScores);
+      expect(values.length).toBeGreaterThanOrEqual(20);
+      const avg = values.reduce((a, b) => a + b, 0) / values.length;
+      expect(avg).toBeLessThan(0.5);
+      expect(avg).toBeCloseTo(drop.hourAverageScore, 2);
+    }
+  });
+
+  it('has a free-tier user spend over $1 today', () => {
+    const user = incident.overBudgetUser;
+    expect(user.tier).toBe('free');
+    const today = Math.floor(NOW_MS / 86_400_000) * 86_400_000;
+    const theirs = spans.filter((s) => s.userId === user.user && s.startTime >= today);
+    expect(costUsd(theirs)).toBeGreaterThan(user.dailyLimitUsd);
+    expect(generations.filter((g) => g.userId === user.user).every((g) => g.metadata['user.tier'] === 'free')).toBe(true);
+  });
+
+  it('starts after midnight when the anchor is just past it, so the spend counts today', () => {
+    const midnight = Date.UTC(2026, 2, 12, 0, 2, 0);
+    const t = generateDemoTraffic({ days: 2, calls: 200, seed: 3, nowMs: midnight });
+    const user = t.scenario.incident!.overBudgetUser.user;
+    const theirs = t.items.filter((i) => i.type === 'generation' && i.userId === user && Number(i.startTime) >= midnight - 4 * MINUTE_MS);
+    expect(theirs.length).toBe(t.scenario.incident!.overBudgetUser.calls);
+    for (const g of theirs) expect(Number(g.type === 'generation' ? g.startTime : 0)).toBeGreaterThanOrEqual(Date.UTC(2026, 2, 12));
+  });
+});
+
+// The whole path: the demo through a real server's ingest API, then the default rule pack.
+describe('runDemo against a running server, then the alert engine', () => {
+  const INCIDENT_ALERTS = ['DailyCostExceeded', 'CostSpike', 'HighLatency', 'HighErrorRate', 'UnknownModelCalls', 'LowQualityScore'];
+  const realNow = Date.now.bind(Date);
+
+  // The server and the demo share a clock pinned near NOW_MS, so what the background puts in the
+  // last hour does not depend on when the test runs. The components read the clock they were
+  // built with, so it is pinned before the app is made.
+  beforeAll(() => {
+    const offset = NOW_MS - realNow();
+    vi.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
+  });
+  afterAll(() => {
+    vi.restoreAllMocks();
+  });
+
+  async function demo(incident: boolean): Promise<{ summary: DemoSummary; active: Map<string, string[]>; t: TestApp }> {
+    const t = await makeTestApp();
+    try {
+      const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+      const summary = await runDemo({ url, days: 7, calls: 300, seed: 42, incident }, () => {});
+      expect(summary.rejected).toBe(0);
+      await t.ctx.alerting.engine.evaluate(Date.now());
+      const active = new Map<string, string[]>();
+      for (const a of t.ctx.alerting.engine.list('default')) active.set(a.labels.alertname, [...(active.get(a.labels.alertname) ?? []), a.state]);
+      return { summary, active, t };
+    } catch (err) {
+      await t.close();
+      throw err;
+    }
+  }
+
+  it('trips the default pack: the incident rules are pending or firing right after the demo', async () => {
+    const { summary, active, t } = await demo(true);
+    try {
+      for (const name of INCIDENT_ALERTS) {
+        expect(active.get(name), `${name} in ${JSON.stringify([...active])}`).toBeDefined();
+        for (const state of active.get(name)!) expect(['pending', 'firing']).toContain(state);
+      }
+      // The free-tier user is assigned through the budgets API and is over their $1.
+      expect(summary.tierAssignment).toMatchObject({ user: 'usr_dara', tier: 'free', status: 'assigned' });
+      const status = t.ctx.budgets.statuses(projectId('default'), Date.now()).find((s) => s.budget.id === 'tier:free' && s.subject === 'usr_dara');
+      expect(status?.percent).toBeGreaterThanOrEqual(100);
+      // The expected-to-fire list names the incident alerts, and the summary says when.
+      const named = [...DEMO_INCIDENT_ALERTS.firing.map((f) => f.alertname), ...DEMO_INCIDENT_ALERTS.pendingOnly];
+      for (const name of INCIDENT_ALERTS) expect(named).toContain(name);
+      for (const name of named) expect(active.has(name), name).toBe(true);
+      const text = describeDemoSummary(summary);
+      expect(text).toMatch(/incident now, .* \(\d+ more LLM calls\)/);
+      expect(text).toContain('runaway agent: code-review by usr_ben');
+      expect(text).toContain(`degraded model: openai/gpt-4o in support-chat, ${summary.scenario.incident!.degradedModel.calls} calls`);
+      expect(text).toContain('free tier: usr_dara is on the free tier ($1/day)');
+      expect(text).toMatch(/alerts pending now .*firing within 1–15 minutes: UserBudgetExceeded \(~1 min\), DailyCostExceeded \(~5 min\)/);
+      expect(text).toContain('LowQualityScore (~10 min)');
+      expect(text).toMatch(/pending for the next ~3 minutes only, then resolved .*: CostSpike, HighLatency, HighLLMLatency, HighErrorRate/);
+
+      // Then, evaluated every 30 s as the server does, the promised alerts fire in time and the
+      // 5-minute ones resolve without firing.
+      const start = Date.now();
+      const firedAtMin = new Map<string, number>();
+      for (let stepMs = 30_000; stepMs <= 16 * 60_000; stepMs += 30_000) {
+        await t.ctx.alerting.engine.evaluate(start + stepMs);
+        for (const a of t.ctx.alerting.engine.list('default', { states: ['firing'] })) if (!firedAtMin.has(a.labels.alertname)) firedAtMin.set(a.labels.alertname, stepMs / 60_000);
+      }
+      for (const f of DEMO_INCIDENT_ALERTS.firing) {
+        expect(firedAtMin.get(f.alertname), `${f.alertname} fired at ${firedAtMin.get(f.alertname)} min`).toBeLessThanOrEqual(f.withinMinutes + 1);
+      }
+      for (const name of DEMO_INCIDENT_ALERTS.pendingOnly) expect(firedAtMin.has(name), name).toBe(false);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('with the incident off, none of them is active and the summary says so', async () => {
+    const { summary, active, t } = await demo(false);
+    try {
+      for (const name of INCIDENT_ALERTS) expect(active.has(name), `${name} in ${JSON.stringify([...active])}`).toBe(false);
+      expect(summary.scenario.incident).toBeNull();
+      expect(summary.tierAssignment).toBeNull();
+      const status = t.ctx.budgets.statuses(projectId('default'), Date.now()).find((s) => s.subject === 'usr_dara');
+      expect(status).toBeUndefined();
+      expect(describeDemoSummary(summary)).toContain('no incident now (--no-incident)');
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -12,6 +12,11 @@ import { CliError } from './http.ts';
 // hours) and a quality dip (the seed 004 war story: truncated embeddings, bad retrieval) on
 // another day; a few PII leaks and prompt-injection attempts for the security pipeline.
 //
+// Unless turned off, an "incident now" fills the last minutes before the anchor, so that the
+// default alert rules (which look at windows ending now) have something to find the moment the
+// demo ends: a runaway agent on the most expensive model, a slow and failing model, calls of the
+// unknown model, a drop in answer quality and a free-tier user over their daily budget.
+//
 // Everything but the ids depends only on the seed and the window, so one seed always shows the
 // same story. Ids also depend on the moment the run is anchored at: running the demo twice adds
 // fresh traffic instead of half-colliding with the first run.
@@ -22,13 +27,15 @@ export interface DemoOptions {
   days: number;
   calls: number;
   seed: number;
+  incident?: boolean; // default true
 }
 
 export interface DemoTrafficOptions {
   days: number;
-  calls: number; // generation items to produce (failed calls and retries included)
+  calls: number; // generation items of the background traffic (failed calls and retries included)
   seed: number;
   nowMs: number; // traffic ends just before this instant
+  incident?: boolean; // add the "incident now" (default true); its calls come on top of `calls`
 }
 
 export type DemoItemType = 'generation' | 'span' | 'score' | 'log';
@@ -55,7 +62,17 @@ export interface DemoSummary {
   rejected: number;
   byType: Record<DemoItemType, DemoTypeCounts>;
   scenario: DemoScenario;
+  // The free-tier assignment of the incident's over-budget user; null without the incident.
+  tierAssignment: DemoTierAssignment | null;
   elapsedMs: number;
+}
+
+export interface DemoTierAssignment {
+  user: string;
+  tier: 'free';
+  // unsupported: the server has no budgets API; refused: the key may not change budgets.
+  status: 'assigned' | 'unsupported' | 'refused' | 'failed';
+  detail: string;
 }
 
 // Where the story's events are, so that a person (or a test) knows where to look.
@@ -63,6 +80,19 @@ export interface DemoScenario {
   costSpike: { fromMs: number; toMs: number; feature: string; model: string };
   qualityDip: { fromMs: number; toMs: number; feature: string };
   unknownModel: { provider: string; model: string };
+  incident: DemoIncident | null;
+}
+
+// The "incident now": everything starts in [fromMs, toMs), the last minutes before the anchor.
+export interface DemoIncident {
+  fromMs: number;
+  toMs: number;
+  calls: number; // LLM calls of the incident (generations), on top of the background traffic
+  runawayAgent: { provider: string; model: string; feature: string; user: string; team: string; traces: number; calls: number; inputTokens: number; outputTokens: number };
+  degradedModel: { provider: string; model: string; feature: string; calls: number; failed: number; p95Ms: number; p99Ms: number };
+  unknownModel: { provider: string; model: string; feature: string; calls: number };
+  qualityDrop: { feature: string; scoreName: string; scores: number; averageScore: number; hourAverageScore: number; hourScores: number };
+  overBudgetUser: { user: string; tier: 'free'; dailyLimitUsd: number; feature: string; provider: string; model: string; calls: number; inputTokens: number; outputTokens: number };
 }
 
 export const DEMO_DEFAULTS = { days: 7, calls: 3_000, seed: 42 } as const;
@@ -202,6 +232,8 @@ export const DEMO_MODELS = {
   sonnet: { provider: 'anthropic', model: 'claude-sonnet-4-20250514', tokensPerSecond: 55, prefillMsPerKtok: 40 },
   haiku: { provider: 'anthropic', model: 'claude-3-5-haiku-20241022', tokensPerSecond: 110, prefillMsPerKtok: 20 },
   unknown: { provider: 'acme', model: 'acme-llm-1', tokensPerSecond: 40, prefillMsPerKtok: 60 },
+  // Only the incident's runaway agent uses it: one of the priciest models per token in the catalog.
+  opus: { provider: 'anthropic', model: 'claude-opus-4-20250514', tokensPerSecond: 45, prefillMsPerKtok: 30 },
 } as const;
 type ModelSpec = (typeof DEMO_MODELS)[keyof typeof DEMO_MODELS];
 
@@ -308,6 +340,7 @@ export function demoScenario(opts: Pick<DemoTrafficOptions, 'days' | 'nowMs'>): 
     costSpike: { ...spike, feature: 'code-review', model: DEMO_MODELS.sonnet.model },
     qualityDip: { ...dip, feature: 'doc-search' },
     unknownModel: { provider: DEMO_MODELS.unknown.provider, model: DEMO_MODELS.unknown.model },
+    incident: null,
   };
 }
 
@@ -388,6 +421,8 @@ interface CallPlan {
   metadata?: Record<string, string | number | boolean>;
   // Forces a failure (used for the runaway agent's timeouts); otherwise errors are drawn.
   error?: ErrorKind | null;
+  // Time a degraded provider holds the request before answering (the incident's slow model).
+  queueMs?: number;
 }
 
 interface CallResult {
@@ -437,7 +472,7 @@ function addGeneration(t: TraceContext, parent: string, startMs: number, plan: C
   const error: ErrorKind | null = plan.error !== undefined ? plan.error : rng.chance(errorRate) ? rng.weighted(ERROR_WEIGHTS) : null;
   const promptTokens = plan.input + (isOpenAi(spec) ? 0 : (plan.cacheRead ?? 0) + (plan.cacheWrite ?? 0));
   const prefillMs = (promptTokens / 1000) * spec.prefillMsPerKtok + rng.logNormal(180, 0.35);
-  const ttftMs = prefillMs;
+  const ttftMs = prefillMs + (plan.queueMs ?? 0);
   const generated = plan.output + (plan.reasoning ?? 0);
   let durationMs = ttftMs + (generated / spec.tokensPerSecond) * 1000 * rng.logNormal(1, 0.15);
   if (rng.chance(0.02)) durationMs *= rng.logNormal(3.5, 0.3); // the long tail every provider has
@@ -842,6 +877,300 @@ function drawStartTime(rng: Prng, scenario: ReturnType<typeof demoScenario>): nu
   return t;
 }
 
+// ------------------------------------------------------------------------------------------
+// The incident now
+
+// The default rule pack's shortest windows are 5 minutes long and end at the moment of
+// evaluation, so the incident's calls start 4 to 1 minutes before the anchor.
+const INCIDENT_LEAD_MS = 4 * MINUTE_MS;
+const INCIDENT_TAIL_MS = MINUTE_MS;
+// Keeps the incident's random stream apart from the background's: with or without the incident,
+// a seed gives the same background traffic.
+const INCIDENT_STREAM = 0x1dc1de;
+// 14 agents x 4 steps of ~165k prompt tokens on Opus: ~$140, over the pack's $100 a day alone.
+const RUNAWAY_AGENTS = 14;
+const RUNAWAY_STEPS = 4;
+const RUNAWAY_USER = 'usr_ben';
+// 40 calls in 3 minutes (the pack wants 10 in 5), every 5th failing: 20% against its 5%.
+const DEGRADED_CALLS = 40;
+const DEGRADED_FAILURE_EVERY = 5;
+const DEGRADED_QUEUE_MS = 6_500;
+const UNKNOWN_MODEL_TRACES = 12;
+// LowQualityScore wants at least 20 scores in the hour; the hour's average is brought below 0.4,
+// under its critical 0.5, however many good scores the background put there.
+const QUALITY_SCORE_NAME = 'helpfulness';
+const QUALITY_MIN_SCORES = 24;
+const QUALITY_TARGET_AVERAGE = 0.4;
+const QUALITY_MAX_TRACES = 2_000;
+// A free-tier user ($1 a day) pasting whole books into summarize: ~7 x $0.29 on Sonnet.
+const OVER_BUDGET_USER = 'usr_dara';
+const OVER_BUDGET_CALLS = 7;
+const FREE_TIER_DAILY_LIMIT_USD = 1;
+
+function incidentTrace(rng: Prng, ids: Prng, user: User, feature: FeatureName, t0: number, tags: string[]): TraceContext {
+  return {
+    rng,
+    ids,
+    user,
+    feature,
+    sessionId: `sess_${user.id.slice(4)}_${Math.floor(t0 / DAY_MS)}_incident`,
+    traceId: ids.hex(32),
+    tags,
+    items: [],
+    generations: 0,
+    inDip: false,
+    inSpike: false,
+  };
+}
+
+// The i-th of n start times spread over [fromMs, toMs).
+function spreadMs(rng: Prng, i: number, n: number, fromMs: number, toMs: number): number {
+  return fromMs + ((i + rng.next()) * (toMs - fromMs)) / n;
+}
+
+function runawayAgent(t: TraceContext, t0: number): number {
+  const { rng } = t;
+  const root = t.ids.hex(16);
+  const spec = DEMO_MODELS.opus;
+  let cursor = t0 + rng.int(2, 10);
+  for (let step = 0; step < RUNAWAY_STEPS; step++) {
+    const last = step === RUNAWAY_STEPS - 1;
+    // No prompt cache: every step re-sends the whole repository.
+    const call = addGeneration(t, root, cursor, {
+      spec,
+      input: tokens(rng, 165_000, 0.08, 140_000, 190_000),
+      output: tokens(rng, 900, 0.3, 300, 3_000),
+      stream: false,
+      messages: messages('code-review', `Review PR #947: upgrade every dependency (step ${step + 1})`, 'repository snapshot (all files)'),
+      answer: last ? 'The upgrade breaks 14 call sites; see inline comments.' : '{"tool":"run_tests","arguments":{"suite":"all"}}',
+      finishReason: last ? undefined : finishReasonFor(spec, 'tool'),
+      metadata: { 'agent.step': step + 1 },
+      error: null,
+    }, 0);
+    cursor = call.endMs;
+    if (!last) {
+      const toolMs = rng.logNormal(3_000, 0.3);
+      addSpan(t, { kind: 'tool', name: 'tool run_tests', parent: root, startMs: cursor + 3, durationMs: toolMs }, {
+        metadata: { 'tool.name': 'run_tests', 'tool.arguments': '{"suite":"all"}', 'tool.status': 'failed' },
+      });
+      cursor += toolMs + 5;
+    }
+  }
+  addSpan(t, { kind: 'agent', name: 'code-review.agent (runaway)', parent: null, startMs: t0, durationMs: cursor - t0 + 4, spanId: root }, {
+    metadata: { 'agent.steps': RUNAWAY_STEPS },
+  });
+  return cursor;
+}
+
+// One support-chat turn on a provider that queues requests for seconds and fails some of them.
+function degradedTurn(t: TraceContext, t0: number, failure: ErrorKind | null): number {
+  const { rng } = t;
+  const root = t.ids.hex(16);
+  const spec = DEMO_MODELS.chatLarge;
+  const question = userMessage(t, null);
+  const input = tokens(rng, 950, 0.6, 120, 12_000);
+  const call = addGeneration(t, root, t0 + rng.int(2, 15), {
+    spec,
+    input,
+    output: tokens(rng, 190, 0.5, 5, 2_000),
+    cacheRead: openAiCached(rng, input, 0.55),
+    stream: true,
+    messages: messages('support-chat', question),
+    answer: 'Thanks for reaching out! Here is what I found…',
+    queueMs: rng.logNormal(DEGRADED_QUEUE_MS, 0.35),
+    error: failure,
+  }, 0);
+  addSpan(t, { kind: 'agent', name: 'support-chat.turn', parent: null, startMs: t0, durationMs: call.endMs - t0 + 3, spanId: root });
+  return call.endMs;
+}
+
+function overBudgetSummary(t: TraceContext, t0: number): number {
+  const { rng } = t;
+  const root = t.ids.hex(16);
+  const call = addGeneration(t, root, t0 + rng.int(2, 10), {
+    spec: DEMO_MODELS.sonnet,
+    input: tokens(rng, 95_000, 0.1, 70_000, 150_000),
+    output: tokens(rng, 600, 0.3, 100, 2_000),
+    stream: true,
+    messages: messages('summarize', 'Summarize this whole book for me, chapter by chapter.', 'Document: (novel, 380 pages)'),
+    answer: '- Chapter 1: …\n- Chapter 2: …',
+    error: null,
+  }, 0);
+  addSpan(t, { kind: 'chain', name: 'summarize.document', parent: null, startMs: t0, durationMs: call.endMs - t0 + 2, spanId: root });
+  return call.endMs;
+}
+
+// Nearest-rank percentile of a list of durations.
+function percentileMs(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+interface IncidentInput {
+  seed: number;
+  nowMs: number;
+  users: User[];
+  ids: Prng;
+  // The background's scores of the quality rule's score name in the hour before the anchor.
+  hourScores: { count: number; sum: number };
+}
+
+function addIncident(input: IncidentInput, traces: { t0: number; items: IngestItemInput[] }[]): DemoIncident {
+  const { nowMs, users, ids } = input;
+  const rng = new Prng(mixSeed(input.seed >>> 0, INCIDENT_STREAM));
+  const fromMs = nowMs - INCIDENT_LEAD_MS;
+  const toMs = nowMs - INCIDENT_TAIL_MS;
+  const byId = (id: string) => users.find((u) => u.id === id)!;
+  const ofTeam = (team: string) => users.filter((u) => u.team.team === team);
+  let calls = 0;
+  const keep = (t: TraceContext, t0: number) => {
+    calls += t.generations;
+    traces.push({ t0, items: t.items });
+  };
+  const generationsOf = (t: TraceContext) => t.items.flatMap((i) => (i.type === 'generation' ? [i] : []));
+
+  // A code-review agent stuck in a loop, started many times over by a retrying job.
+  const runaway = byId(RUNAWAY_USER);
+  let runawayCalls = 0;
+  let runawayInput = 0;
+  let runawayOutput = 0;
+  for (let i = 0; i < RUNAWAY_AGENTS; i++) {
+    const t0 = spreadMs(rng, i, RUNAWAY_AGENTS, fromMs, fromMs + 40_000);
+    const t = incidentTrace(rng, ids, runaway, 'code-review', t0, ['prompt:v4']);
+    runawayAgent(t, t0);
+    for (const g of generationsOf(t)) {
+      runawayCalls++;
+      runawayInput += Number(g.usage?.input ?? 0);
+      runawayOutput += Number(g.usage?.output ?? 0);
+    }
+    keep(t, t0);
+  }
+
+  // The large OpenAI model slows down and fails a fifth of the support chats.
+  const support = ofTeam('support-ops');
+  const degradedMs: number[] = [];
+  let failed = 0;
+  for (let i = 0; i < DEGRADED_CALLS; i++) {
+    const t0 = spreadMs(rng, i, DEGRADED_CALLS, fromMs, toMs);
+    const failure: ErrorKind | null = i % DEGRADED_FAILURE_EVERY === DEGRADED_FAILURE_EVERY - 1 ? (Math.floor(i / DEGRADED_FAILURE_EVERY) % 2 === 0 ? 'timeout' : 'server') : null;
+    const t = incidentTrace(rng, ids, rng.pick(support), 'support-chat', t0, []);
+    degradedTurn(t, t0, failure);
+    for (const g of generationsOf(t)) {
+      degradedMs.push(Number(g.durationMs));
+      if (g.status === 'error') failed++;
+    }
+    keep(t, t0);
+  }
+
+  // Tickets keep arriving: the in-house classifier's cost is unknown.
+  let unknownCalls = 0;
+  for (let i = 0; i < UNKNOWN_MODEL_TRACES; i++) {
+    const t0 = spreadMs(rng, i, UNKNOWN_MODEL_TRACES, fromMs, toMs);
+    const t = incidentTrace(rng, ids, rng.pick(support), 'ticket-triage', t0, []);
+    ticketTriage(t, t0, null);
+    unknownCalls += generationsOf(t).filter((g) => g.model === DEMO_MODELS.unknown.model).length;
+    keep(t, t0);
+  }
+
+  // The truncated embeddings are back in doc-search: the evaluator scores the answers low. Enough
+  // low scores to pull the hour's average under the target, at least QUALITY_MIN_SCORES.
+  const low: number[] = [];
+  let lowSum = 0;
+  const hour = input.hourScores;
+  while (low.length < QUALITY_MAX_TRACES && (low.length < QUALITY_MIN_SCORES || (hour.sum + lowSum) / (hour.count + low.length) >= QUALITY_TARGET_AVERAGE)) {
+    const v = Math.round(Math.min(0.45, Math.max(0.02, rng.logNormal(0.18, 0.45))) * 1000) / 1000;
+    low.push(v);
+    lowSum += v;
+  }
+  const search = ofTeam('search');
+  for (const [i, value] of low.entries()) {
+    const t0 = spreadMs(rng, i, low.length, fromMs, toMs);
+    const t = incidentTrace(rng, ids, rng.pick(search), 'doc-search', t0, ['prompt:v4']);
+    t.inDip = true;
+    const endMs = docSearch(t, t0, null);
+    const answer = [...t.items].reverse().find((it) => it.type === 'generation' && it.status === 'ok');
+    t.items.push({
+      type: 'score',
+      id: `score_${ids.hex(24)}`,
+      traceId: t.traceId,
+      ...(answer && answer.type === 'generation' && answer.spanId ? { spanId: answer.spanId } : {}),
+      name: QUALITY_SCORE_NAME,
+      value,
+      dataType: 'numeric',
+      source: 'evaluator',
+      timestamp: Math.round(Math.min(endMs + rng.int(2_000, 20_000), nowMs - 1_000)),
+    });
+    keep(t, t0);
+  }
+
+  // Spend today only counts against today's budget: near midnight the calls start after it.
+  const dayStartMs = Math.floor(nowMs / DAY_MS) * DAY_MS;
+  const budgetFromMs = dayStartMs < toMs ? Math.max(fromMs, dayStartMs) : fromMs;
+  const overBudget = byId(OVER_BUDGET_USER);
+  let budgetInput = 0;
+  let budgetOutput = 0;
+  let budgetCalls = 0;
+  for (let i = 0; i < OVER_BUDGET_CALLS; i++) {
+    const t0 = spreadMs(rng, i, OVER_BUDGET_CALLS, budgetFromMs, toMs);
+    const t = incidentTrace(rng, ids, overBudget, 'summarize', t0, []);
+    overBudgetSummary(t, t0);
+    for (const g of generationsOf(t)) {
+      budgetCalls++;
+      budgetInput += Number(g.usage?.input ?? 0);
+      budgetOutput += Number(g.usage?.output ?? 0);
+    }
+    keep(t, t0);
+  }
+
+  const total = hour.count + low.length;
+  return {
+    fromMs,
+    toMs,
+    calls,
+    runawayAgent: {
+      provider: DEMO_MODELS.opus.provider,
+      model: DEMO_MODELS.opus.model,
+      feature: 'code-review',
+      user: runaway.id,
+      team: runaway.team.team,
+      traces: RUNAWAY_AGENTS,
+      calls: runawayCalls,
+      inputTokens: runawayInput,
+      outputTokens: runawayOutput,
+    },
+    degradedModel: {
+      provider: DEMO_MODELS.chatLarge.provider,
+      model: DEMO_MODELS.chatLarge.model,
+      feature: 'support-chat',
+      calls: degradedMs.length,
+      failed,
+      p95Ms: percentileMs(degradedMs, 95),
+      p99Ms: percentileMs(degradedMs, 99),
+    },
+    unknownModel: { provider: DEMO_MODELS.unknown.provider, model: DEMO_MODELS.unknown.model, feature: 'ticket-triage', calls: unknownCalls },
+    qualityDrop: {
+      feature: 'doc-search',
+      scoreName: QUALITY_SCORE_NAME,
+      scores: low.length,
+      averageScore: Math.round((lowSum / low.length) * 1000) / 1000,
+      hourScores: total,
+      hourAverageScore: Math.round(((hour.sum + lowSum) / total) * 1000) / 1000,
+    },
+    overBudgetUser: {
+      user: overBudget.id,
+      tier: 'free',
+      dailyLimitUsd: FREE_TIER_DAILY_LIMIT_USD,
+      feature: 'summarize',
+      provider: DEMO_MODELS.sonnet.provider,
+      model: DEMO_MODELS.sonnet.model,
+      calls: budgetCalls,
+      inputTokens: budgetInput,
+      outputTokens: budgetOutput,
+    },
+  };
+}
+
 export interface DemoTraffic {
   items: IngestItemInput[]; // in time order of their traces
   traces: number;
@@ -905,6 +1234,20 @@ export function generateDemoTraffic(opts: DemoTrafficOptions): DemoTraffic {
   }
   // Scores and logs may land after `now` when a trace ends at the edge; pull them back in.
   const latest = opts.nowMs - 1_000;
+  let incident: DemoIncident | null = null;
+  if (opts.incident !== false) {
+    const hourScores = { count: 0, sum: 0 };
+    for (const tr of traces) {
+      for (const it of tr.items) {
+        if (it.type !== 'score' || it.name !== QUALITY_SCORE_NAME || typeof it.value !== 'number') continue;
+        if (Math.min(Number(it.timestamp), latest) < opts.nowMs - HOUR_MS) continue;
+        hourScores.count++;
+        hourScores.sum += it.value;
+      }
+    }
+    incident = addIncident({ seed: opts.seed, nowMs: opts.nowMs, users, ids, hourScores }, traces);
+    generations += incident.calls;
+  }
   traces.sort((a, b) => a.t0 - b.t0);
   const items: IngestItemInput[] = [];
   for (const tr of traces) {
@@ -915,7 +1258,7 @@ export function generateDemoTraffic(opts: DemoTrafficOptions): DemoTraffic {
     }
   }
   const { window, ...story } = scenario;
-  return { items, traces: traces.length, generations, scenario: story, fromMs: window.fromMs, toMs: window.toMs };
+  return { items, traces: traces.length, generations, scenario: { ...story, incident }, fromMs: window.fromMs, toMs: window.toMs };
 }
 
 // ------------------------------------------------------------------------------------------
@@ -987,6 +1330,49 @@ async function postBatch(
   }
 }
 
+// Puts the incident's over-budget user on the free tier. The traffic does not depend on it: an
+// older server without the budgets API, or a key that may not change budgets, is reported, not fatal.
+async function assignFreeTier(base: string, headers: Record<string, string>, user: string): Promise<DemoTierAssignment> {
+  const endpoint = new URL(`api/v1/budgets/tiers/${encodeURIComponent(user)}`, base).toString();
+  const result = (status: DemoTierAssignment['status'], detail: string): DemoTierAssignment => ({ user, tier: 'free', status, detail });
+  let response: Response;
+  try {
+    response = await fetch(endpoint, { method: 'PUT', headers, body: JSON.stringify({ tier: 'free' }), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  } catch (err) {
+    const code = (err as { cause?: { code?: string } }).cause?.code;
+    if (code === 'ECONNREFUSED') throw new DemoError(`no Lookout server answers at ${endpoint}; start one with \`lookout serve\` or pass --url`);
+    return result('failed', `PUT ${endpoint}: ${(err as Error).message}`);
+  }
+  const text = await response.text();
+  let message = text.slice(0, 300);
+  try {
+    message = (JSON.parse(text) as IngestResponse).error?.message ?? message;
+  } catch {
+    // not JSON: the text is the message
+  }
+  if (response.ok) return result('assigned', `${user} is on the free tier ($${FREE_TIER_DAILY_LIMIT_USD}/day)`);
+  if (response.status === 404) return result('unsupported', 'this server has no budgets API, so no user budget can fire');
+  if (response.status === 401 || response.status === 403) return result('refused', `the key may not assign tiers (${response.status}: ${message}); assign it with an admin key: lookout budgets tier ${user} free`);
+  return result('failed', `PUT ${endpoint} answered ${response.status}: ${message}`);
+}
+
+// What the default rule pack (alerts/rules/default-pack.yaml) makes of the incident. Rules over a
+// window of an hour or a day keep seeing the incident until their `for` has passed and fire;
+// rules over 5 minutes see it only until the window has moved past it, which is sooner than their
+// `for` of 5 minutes (and CostSpike's 1-hour baseline rule waits an hour): they stay pending and
+// resolve unless more such traffic follows (running the demo again renews them).
+export const DEMO_INCIDENT_ALERTS = {
+  firing: [
+    { alertname: 'UserBudgetExceeded', withinMinutes: 1 },
+    { alertname: 'DailyCostExceeded', withinMinutes: 5 },
+    { alertname: 'UnknownModelCalls', withinMinutes: 5 },
+    { alertname: 'HighTokenUsage', withinMinutes: 5 },
+    { alertname: 'LowQualityScore', withinMinutes: 10 },
+    { alertname: 'HighCostPerRequest', withinMinutes: 15 },
+  ],
+  pendingOnly: ['CostSpike', 'HighLatency', 'HighLLMLatency', 'HighErrorRate'],
+} as const;
+
 export function describeDemoSummary(s: DemoSummary): string {
   const fmt = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + 'Z';
   const lines = [
@@ -1000,17 +1386,43 @@ export function describeDemoSummary(s: DemoSummary): string {
     `  quality dip: ${s.scenario.qualityDip.feature}, ${fmt(s.scenario.qualityDip.fromMs)} – ${fmt(s.scenario.qualityDip.toMs)}`,
     `  unknown model (cost shown as unknown, not $0): ${s.scenario.unknownModel.provider}/${s.scenario.unknownModel.model}`,
   );
+  const i = s.scenario.incident;
+  if (!i) {
+    lines.push('  no incident now (--no-incident): the alert rules have nothing recent to find');
+    return lines.join('\n');
+  }
+  const ktok = (n: number) => `${Math.round(n / 1000).toLocaleString('en-US')}k`;
+  const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const a = s.tierAssignment;
+  lines.push(
+    `  incident now, ${fmt(i.fromMs)} – ${fmt(i.toMs)} (${i.calls} more LLM calls):`,
+    `    runaway agent: ${i.runawayAgent.feature} by ${i.runawayAgent.user} (${i.runawayAgent.team}), ${i.runawayAgent.calls} calls on ${i.runawayAgent.provider}/${i.runawayAgent.model}, ${ktok(i.runawayAgent.inputTokens)} input tokens: the 24 h spend passes $100`,
+    `    degraded model: ${i.degradedModel.provider}/${i.degradedModel.model} in ${i.degradedModel.feature}, ${i.degradedModel.calls} calls, ${i.degradedModel.failed} failed (timeouts, 500s), p95 ${sec(i.degradedModel.p95Ms)}, p99 ${sec(i.degradedModel.p99Ms)}`,
+    `    unknown model: ${i.unknownModel.calls} ${i.unknownModel.feature} calls on ${i.unknownModel.provider}/${i.unknownModel.model}`,
+    `    quality drop: ${i.qualityDrop.feature}, ${i.qualityDrop.scores} ${i.qualityDrop.scoreName} scores averaging ${i.qualityDrop.averageScore}; the hour's average is ${i.qualityDrop.hourAverageScore} over ${i.qualityDrop.hourScores} scores`,
+    `    over budget: ${i.overBudgetUser.user} (${i.overBudgetUser.tier} tier, $${i.overBudgetUser.dailyLimitUsd}/day), ${i.overBudgetUser.calls} ${i.overBudgetUser.feature} calls on ${i.overBudgetUser.provider}/${i.overBudgetUser.model}, ${ktok(i.overBudgetUser.inputTokens)} input tokens`,
+  );
+  if (a) lines.push(`    free tier: ${a.status === 'assigned' ? a.detail : `not assigned, ${a.detail}`}`);
+  const firing = DEMO_INCIDENT_ALERTS.firing.filter((f) => f.alertname !== 'UserBudgetExceeded' || a?.status === 'assigned');
+  lines.push(
+    `  alerts pending now (lookout alerts list), firing within 1–15 minutes: ${firing.map((f) => `${f.alertname} (~${f.withinMinutes} min)`).join(', ')}`,
+    `  pending for the next ~3 minutes only, then resolved (5-minute windows move past the burst; run the demo again to renew them): ${DEMO_INCIDENT_ALERTS.pendingOnly.join(', ')}`,
+    '  with no traffic after the demo, ServiceDown (~6 min) and LLMTrafficStopped (~10 min) follow',
+  );
   return lines.join('\n');
 }
 
 export async function runDemo(opts: DemoOptions, progress: (line: string) => void): Promise<DemoSummary> {
   const started = performance.now();
   const nowMs = Date.now();
-  const traffic = generateDemoTraffic({ days: opts.days, calls: opts.calls, seed: opts.seed, nowMs });
+  const traffic = generateDemoTraffic({ days: opts.days, calls: opts.calls, seed: opts.seed, nowMs, incident: opts.incident !== false });
   const base = opts.url.endsWith('/') ? opts.url : `${opts.url}/`;
   const endpoint = new URL('api/v1/ingest', base).toString();
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (opts.key) headers.authorization = `Bearer ${opts.key}`;
+  const overBudget = traffic.scenario.incident?.overBudgetUser;
+  const tierAssignment = overBudget ? await assignFreeTier(base, headers, overBudget.user) : null;
+  if (tierAssignment && tierAssignment.status !== 'assigned') progress(`free tier for ${tierAssignment.user} not assigned: ${tierAssignment.detail}`);
 
   const batches: IngestItemInput[][] = [];
   for (let i = 0; i < traffic.items.length; i += DEMO_BATCH_ITEMS) batches.push(traffic.items.slice(i, i + DEMO_BATCH_ITEMS));
@@ -1074,6 +1486,7 @@ export async function runDemo(opts: DemoOptions, progress: (line: string) => voi
     rejected: sent - accepted - duplicates,
     byType,
     scenario: traffic.scenario,
+    tierAssignment,
     elapsedMs: Math.round(performance.now() - started),
   };
 }

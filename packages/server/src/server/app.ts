@@ -11,6 +11,7 @@ import { registerPricingRoutes } from './routes/pricing.ts';
 import { registerSpanRoutes } from './routes/spans.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
+import { BUDGET_CHECK_PATH, registerBudgetRoutes } from './routes/budgets.ts';
 
 const MAX_REQUEST_ID_CHARS = 128;
 const REQUEST_ID_PATTERN = /^[\x21-\x7e]+$/;
@@ -18,7 +19,8 @@ const KEY_CACHE_TTL_MS = 30_000;
 const KEY_CACHE_MAX = 1_000;
 
 const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
-const INGEST_PATHS = new Set(['/api/v1/ingest']);
+// Not held back by read-your-writes: ingest, and the budget check (answered from memory).
+const INGEST_PATHS = new Set(['/api/v1/ingest', BUDGET_CHECK_PATH]);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -176,7 +178,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
     return ctx.metrics.registry.metrics();
   });
 
-  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerPricingRoutes, registerAdminRoutes, registerAnalyticsRoutes, registerAlertRoutes, ...extraRoutes]) {
+  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerPricingRoutes, registerAdminRoutes, registerAnalyticsRoutes, registerAlertRoutes, registerBudgetRoutes, ...extraRoutes]) {
     await register(app, ctx);
   }
   return app;

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { LookoutConfig } from '../config/config.ts';
+import type { BudgetBook } from '../budgets/book.ts';
 import type { Pricer } from '../enrich/pricing/index.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
 import type { ContentPolicy } from '../ingest/content-policy.ts';
@@ -19,6 +20,7 @@ export interface AppContext {
   metrics: LookoutMetrics;
   logger: Logger;
   alerting: Alerting;
+  budgets: BudgetBook;
 }
 
 export interface RequestAuth {

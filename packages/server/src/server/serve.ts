@@ -14,6 +14,7 @@ import { buildApp } from './app.ts';
 import type { AppContext } from './context.ts';
 import { loadPriceOverrides } from './routes/pricing.ts';
 import { createAlerting } from '../alerts/service.ts';
+import { BudgetBook } from '../budgets/book.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -52,9 +53,12 @@ export async function createContext(config: LookoutConfig, logger: Logger, store
   // Whatever the last run acknowledged but had not loaded goes into the store before anything
   // new is accepted, so duplicates of it are recognised.
   await pipeline.recover();
-  // Rollups are rebuilt from the store after the recovery and before any new data is accepted.
-  const alerting = await createAlerting({ config, store: theStore, pipeline, logger, registry: metrics.registry, stateDir });
-  return { config, store: theStore, pricer, pipeline, content, metrics, logger, alerting };
+  // B6: budget spend, rebuilt from the store after the recovery, then kept current by ingest.
+  const budgets = await BudgetBook.open(join(stateDir, 'budgets.json'), theStore, logger);
+  pipeline.observe(budgets);
+  // Rollups likewise; the engine reads them and the budget book.
+  const alerting = await createAlerting({ config, store: theStore, pipeline, logger, registry: metrics.registry, stateDir, budgets });
+  return { config, store: theStore, pricer, pipeline, content, metrics, logger, alerting, budgets };
 }
 
 export async function startServer(config: LookoutConfig, options: { logger?: Logger; store?: Store; quiet?: boolean } = {}): Promise<RunningServer> {

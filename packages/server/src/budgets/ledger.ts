@@ -1,0 +1,136 @@
+// In-memory spend, in integer nano-dollars, per project and per team, department and user:
+// one figure per UTC day and per UTC month (from the start of the previous month on) and one per
+// minute for the last hour (burn rates). Everything a budget check needs is a few map lookups.
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+// Minute cells kept: the burn-rate window is one hour; a little more absorbs late arrivals.
+const MINUTE_CELLS_KEPT = 65;
+
+export type SpendDimension = 'team' | 'department' | 'user';
+
+export const dayIndex = (ms: number): number => Math.floor(ms / DAY_MS);
+export const minuteIndex = (ms: number): number => Math.floor(ms / MINUTE_MS);
+export function monthIndex(ms: number): number {
+  const d = new Date(ms);
+  return d.getUTCFullYear() * 12 + d.getUTCMonth();
+}
+export function monthStartMs(index: number): number {
+  return Date.UTC(Math.floor(index / 12), index % 12, 1);
+}
+
+// Where a call's spend goes, computed once per call for all the series it counts in.
+export interface SpendTime {
+  day: number;
+  month: number;
+  minute: number;
+  nowMinute: number;
+}
+
+let lastDay = Number.NaN;
+let lastMonth = 0;
+export function spendTime(startMs: number, nowMs: number): SpendTime {
+  const day = dayIndex(startMs);
+  if (day !== lastDay) {
+    lastDay = day;
+    lastMonth = monthIndex(startMs);
+  }
+  return { day, month: lastMonth, minute: minuteIndex(startMs), nowMinute: minuteIndex(nowMs) };
+}
+
+export class SpendSeries {
+  readonly days = new Map<number, number>();
+  readonly months = new Map<number, number>();
+  readonly minutes = new Map<number, number>();
+  // Users only: where the user's most recent call was attributed.
+  team: string | null = null;
+  department: string | null = null;
+  lastStartMs = Number.NEGATIVE_INFINITY;
+
+  add(at: SpendTime, nanoUsd: number): void {
+    this.days.set(at.day, (this.days.get(at.day) ?? 0) + nanoUsd);
+    this.months.set(at.month, (this.months.get(at.month) ?? 0) + nanoUsd);
+    if (at.minute > at.nowMinute - MINUTE_CELLS_KEPT) {
+      this.minutes.set(at.minute, (this.minutes.get(at.minute) ?? 0) + nanoUsd);
+      if (this.minutes.size > MINUTE_CELLS_KEPT) this.pruneMinutes(at.nowMinute);
+    }
+  }
+
+  dayNano(day: number): number {
+    return this.days.get(day) ?? 0;
+  }
+
+  monthNano(month: number): number {
+    return this.months.get(month) ?? 0;
+  }
+
+  // Spend of the whole minutes from the one holding `fromMs` to the one holding `nowMs`.
+  recentNano(fromMs: number, nowMs: number): number {
+    const first = minuteIndex(fromMs);
+    const last = minuteIndex(nowMs);
+    let sum = 0;
+    for (const [minute, nano] of this.minutes) if (minute >= first && minute <= last) sum += nano;
+    return sum;
+  }
+
+  private pruneMinutes(nowMinute: number): void {
+    for (const minute of this.minutes.keys()) if (minute <= nowMinute - MINUTE_CELLS_KEPT) this.minutes.delete(minute);
+  }
+
+  // Drops what is older than the previous month; true when nothing is left.
+  prune(nowMs: number): boolean {
+    const keepMonth = monthIndex(nowMs) - 1;
+    const keepDay = dayIndex(monthStartMs(keepMonth));
+    for (const day of this.days.keys()) if (day < keepDay) this.days.delete(day);
+    for (const month of this.months.keys()) if (month < keepMonth) this.months.delete(month);
+    this.pruneMinutes(minuteIndex(nowMs));
+    return this.days.size === 0 && this.months.size === 0;
+  }
+}
+
+const seriesKey = (dimension: SpendDimension, id: string): string => `${dimension}\u0000${id}`;
+
+export class ProjectLedger {
+  readonly total = new SpendSeries();
+  private readonly series = new Map<string, SpendSeries>();
+  private readonly users = new Map<string, SpendSeries>();
+  // Spend of subjects past the bound is in the project total only.
+  untracked = 0;
+  private readonly maxSeries: number;
+
+  constructor(maxSeries: number) {
+    this.maxSeries = maxSeries;
+  }
+
+  get(dimension: SpendDimension, id: string): SpendSeries | undefined {
+    return dimension === 'user' ? this.users.get(id) : this.series.get(seriesKey(dimension, id));
+  }
+
+  getOrCreate(dimension: SpendDimension, id: string): SpendSeries | undefined {
+    let s = this.get(dimension, id);
+    if (s) return s;
+    if (this.series.size + this.users.size >= this.maxSeries) {
+      this.untracked++;
+      return undefined;
+    }
+    s = new SpendSeries();
+    if (dimension === 'user') this.users.set(id, s);
+    else this.series.set(seriesKey(dimension, id), s);
+    return s;
+  }
+
+  userEntries(): IterableIterator<[string, SpendSeries]> {
+    return this.users.entries();
+  }
+
+  get size(): number {
+    return this.series.size + this.users.size;
+  }
+
+  prune(nowMs: number): void {
+    this.total.prune(nowMs);
+    for (const [k, s] of this.series) if (s.prune(nowMs)) this.series.delete(k);
+    for (const [k, s] of this.users) if (s.prune(nowMs)) this.users.delete(k);
+  }
+}
