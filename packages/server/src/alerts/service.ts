@@ -11,7 +11,7 @@ import type { EvaluationSources } from './engine/evaluate.ts';
 import { loadDefaultPack } from './rules/default-pack.ts';
 import { formatRuleError, loadRuleFiles, validateRule, type RuleLoadError } from './rules/load.ts';
 import { parseDurationMs, type Rule } from './rules/schema.ts';
-import type { AlertSink } from './types.ts';
+import { Dispatcher } from './notifications/dispatcher.ts';
 
 // Puts the alerting parts together for a server: rollups fed by the ingest pipeline (rebuilt
 // from the store first), the default pack plus the configured rule files, and the engine with its
@@ -34,8 +34,12 @@ export function validateApiRule(input: unknown): Rule {
 export interface Alerting {
   rollups: Rollups;
   engine: AlertEngine;
+  dispatcher: Dispatcher;
   // Problems in the pack or the rule files: the rules they concern are not loaded, the rest are.
   loadErrors: RuleLoadError[];
+  start(): void;
+  // Stops evaluating, writes the state, and waits briefly for notifications under way.
+  stop(): Promise<void>;
 }
 
 export async function createAlerting(deps: {
@@ -46,7 +50,6 @@ export async function createAlerting(deps: {
   registry: Registry;
   stateDir: string;
   budgets?: EvaluationSources['budgets'];
-  sink?: AlertSink;
   now?: () => number;
 }): Promise<Alerting> {
   const { config, store, pipeline, logger } = deps;
@@ -57,6 +60,7 @@ export async function createAlerting(deps: {
   const files = await loadRuleFiles(config.alerts.rules);
   const loadErrors = [...pack.errors, ...files.errors];
   for (const e of loadErrors) logger.error({ event: 'rule_load_error', source: e.source, line: e.line, path: e.path }, `alert rule not loaded: ${formatRuleError(e)}`);
+  const dispatcher = new Dispatcher(config.alerts.notifications, { logger, registry: deps.registry, now: deps.now });
   const engine = new AlertEngine(
     {
       sources: {
@@ -66,7 +70,7 @@ export async function createAlerting(deps: {
       },
       projects: async () => (await store.listProjects()).map((p) => p.id),
       state: new JsonFile<AlertStateDoc>(join(deps.stateDir, 'alerts.json')),
-      sink: deps.sink,
+      sink: dispatcher,
       now: deps.now,
       logger,
       registry: deps.registry,
@@ -79,5 +83,18 @@ export async function createAlerting(deps: {
     { event: 'alerting', packRules: pack.rules.length, fileRules: files.rules.length, loadErrors: loadErrors.length, rollupRows: rebuilt.callRows + rebuilt.scoreRows },
     'alert rules loaded',
   );
-  return { rollups, engine, loadErrors };
+  return {
+    rollups,
+    engine,
+    dispatcher,
+    loadErrors,
+    start() {
+      engine.start();
+      dispatcher.start();
+    },
+    async stop() {
+      await engine.stop();
+      await dispatcher.stop();
+    },
+  };
 }

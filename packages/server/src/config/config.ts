@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { describeIssue } from '../server/errors.ts';
 import { parseDurationMs } from '../alerts/rules/schema.ts';
+import { DEFAULT_NOTIFICATIONS, notificationsSchema } from '../alerts/notifications/config.ts';
 
 // One schema for the config file and the environment. The file is YAML or JSON; environment
 // variables win over it; command-line flags win over both. Anything invalid stops start-up
@@ -47,9 +48,11 @@ export const configSchema = z
         defaultPack: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(true),
         // Rule files or directories of *.yaml rule files, loaded after the pack.
         rules: z.array(z.string().min(1)).default([]),
+        // Receivers and routing (docs/notifications.md); none by default.
+        notifications: notificationsSchema.default(DEFAULT_NOTIFICATIONS),
       })
       .strict()
-      .default({ evaluationInterval: '30s', defaultPack: true, rules: [] }),
+      .default({ evaluationInterval: '30s', defaultPack: true, rules: [], notifications: DEFAULT_NOTIFICATIONS }),
     storage: z
       .object({ memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, "must look like '1GB'").default('1GB') })
       .strict()

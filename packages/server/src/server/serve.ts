@@ -72,7 +72,7 @@ export async function startServer(config: LookoutConfig, options: { logger?: Log
     );
   }
   const app = await buildApp(ctx);
-  ctx.alerting.engine.start();
+  ctx.alerting.start();
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -100,7 +100,7 @@ export async function startServer(config: LookoutConfig, options: { logger?: Log
     close() {
       closing ??= (async () => {
         await Promise.all([app.close(), grpc.close()]);
-        await ctx.alerting.engine.stop();
+        await ctx.alerting.stop();
         await ctx.pipeline.drain();
         await ctx.store.close();
         logger.info({ event: 'stopped' }, 'lookout stopped');

@@ -115,6 +115,13 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: AppContext): void
     });
   });
 
+  // F4: what was sent where, newest first, with attempts and the receiver's answer.
+  app.get('/api/v1/alerts/deliveries', async (request) => {
+    const project = requireScope(request, 'read');
+    const q = parseQuery(z.object({ limit: z.coerce.number().int().min(1).max(1000).optional(), receiver: z.string().optional() }).strict(), request.query);
+    return { deliveries: ctx.alerting.dispatcher.deliveries({ projectId: project, receiver: q.receiver, limit: q.limit ?? 100 }) };
+  });
+
   app.get('/api/v1/alerts/silences', async (request) => {
     const project = requireScope(request, 'read');
     const all = (request.query as { expired?: string } | undefined)?.expired === 'true';

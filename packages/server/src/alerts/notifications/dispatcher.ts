@@ -1,0 +1,386 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { matchesAll, parseMatcher, type Matcher } from '../engine/silences.ts';
+import { parseDurationMs } from '../rules/schema.ts';
+import type { Alert, AlertSink } from '../types.ts';
+import { receiverType, type NotificationsConfig, type ReceiverConfig, type ReceiverType, type RouteInput } from './config.ts';
+import { alertmanagerRequest, pagerDutyRequests, slackRequest, webhookRequest, type Notification, type OutboundRequest } from './payloads.ts';
+import { OutboundGuard, OutboundRefusedError, type Lookup } from './ssrf.ts';
+
+// F4: from "these alerts are firing or just resolved" (the engine, after every evaluation) to
+// requests at the receivers. Routing and grouping as in Alertmanager:
+//   - a new group waits `groupWait` before its first notification (alerts arriving together go
+//     out together);
+//   - a changed group (an alert added or resolved) is notified again after `groupInterval`;
+//   - an unchanged firing group is re-sent every `repeatInterval`;
+//   - a group whose alerts all resolved sends one resolved notification and is forgotten.
+// Silenced alerts go nowhere; inhibited ones are not sent to webhook, Slack or PagerDuty but are
+// to an Alertmanager receiver, which applies its own inhibition (and is re-sent every firing alert
+// each `resendInterval`, as Prometheus does). Every group is per project.
+//
+// Sending never blocks `update()`: requests run in the background, at most MAX_IN_FLIGHT at a
+// time, from a bounded queue (what does not fit is dropped and counted), each attempt with a
+// timeout, retried with exponential back-off on network errors, 429 and 5xx.
+
+const MAX_IN_FLIGHT = 16;
+const MAX_QUEUED = 1_000;
+const MAX_DELIVERIES = 1_000;
+const MAX_BACKOFF_MS = 30_000;
+const TICK_MS = 1_000;
+const DEFAULTS = { groupBy: ['alertname'], groupWaitMs: 30_000, groupIntervalMs: 300_000, repeatIntervalMs: 4 * 3_600_000 };
+
+export interface DeliveryRecord {
+  id: string;
+  atMs: number;
+  projectId: string;
+  receiver: string;
+  type: ReceiverType;
+  groupKey: string;
+  status: 'firing' | 'resolved';
+  alerts: number;
+  fingerprints: string[];
+  attempts: number;
+  ok: boolean;
+  httpStatus: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+interface Route {
+  receiver: string;
+  matchers: Matcher[];
+  groupBy: string[];
+  groupWaitMs: number;
+  groupIntervalMs: number;
+  repeatIntervalMs: number;
+  continue: boolean;
+  routes: Route[];
+  id: string;
+}
+
+interface Group {
+  key: string;
+  route: Route;
+  receiver: ReceiverConfig;
+  projectId: string;
+  labels: Record<string, string>;
+  alerts: Map<string, Alert>;
+  createdMs: number;
+  lastSentMs: number | null;
+  sentFiring: Set<string>; // fingerprints firing at the last notification
+}
+
+function buildRoute(input: RouteInput, parent: Omit<Route, 'routes' | 'matchers' | 'continue' | 'id'> | null, id: string): Route {
+  const ms = (v: string | undefined, fallback: number) => (v === undefined ? fallback : (parseDurationMs(v) ?? fallback));
+  const inherited = parent ?? { receiver: '', ...DEFAULTS };
+  const matchers = Array.isArray(input.matchers)
+    ? input.matchers.map(parseMatcher)
+    : Object.entries(input.matchers ?? {}).map(([k, v]) => parseMatcher(`${k}=${JSON.stringify(v)}`));
+  const own = {
+    receiver: input.receiver ?? inherited.receiver,
+    groupBy: input.groupBy ?? inherited.groupBy,
+    groupWaitMs: ms(input.groupWait, inherited.groupWaitMs),
+    groupIntervalMs: ms(input.groupInterval, inherited.groupIntervalMs),
+    repeatIntervalMs: ms(input.repeatInterval, inherited.repeatIntervalMs),
+  };
+  return { ...own, matchers, continue: input.continue ?? false, id, routes: (input.routes ?? []).map((r, i) => buildRoute(r, own, `${id}.${i}`)) };
+}
+
+// The routes an alert ends at: the deepest matching ones, Alertmanager's way.
+function routesFor(route: Route, labels: Record<string, string>): Route[] {
+  const out: Route[] = [];
+  for (const child of route.routes) {
+    if (!matchesAll(child.matchers, labels)) continue;
+    out.push(...routesFor(child, labels));
+    if (!child.continue) break;
+  }
+  return out.length ? out : [route];
+}
+
+export function registerNotificationMetrics(registry: Registry) {
+  return {
+    sent: new Counter({
+      name: 'lookout_alert_notifications_total',
+      help: 'Notifications sent to receivers, by receiver type and outcome (ok, failed, refused).',
+      labelNames: ['receiver_type', 'outcome'],
+      registers: [registry],
+    }),
+    dropped: new Counter({ name: 'lookout_alert_notification_queue_dropped_total', help: 'Notifications dropped because the send queue was full.', registers: [registry] }),
+    queued: new Gauge({ name: 'lookout_alert_notification_queue_depth', help: 'Notifications waiting to be sent.', registers: [registry] }),
+  };
+}
+
+interface Job {
+  receiver: ReceiverConfig;
+  projectId: string;
+  groupKey: string;
+  status: 'firing' | 'resolved';
+  alerts: number;
+  requests: OutboundRequest[];
+}
+
+export interface DispatcherDeps {
+  now?: () => number;
+  fetch?: typeof fetch;
+  lookup?: Lookup;
+  logger?: Logger;
+  registry?: Registry;
+  // Back-off before retry n (1, 2, ...) is retryBaseMs × 2^(n-1), jittered, at most 30 s.
+  retryBaseMs?: number;
+}
+
+export class Dispatcher implements AlertSink {
+  private readonly config: NotificationsConfig;
+  private readonly root: Route | null;
+  private readonly receivers: Map<string, ReceiverConfig>;
+  private readonly guard: OutboundGuard;
+  private readonly now: () => number;
+  private readonly fetchFn: typeof fetch;
+  private readonly logger: Logger | undefined;
+  private readonly timeoutMs: number;
+  private readonly retryBaseMs: number;
+  private readonly groups = new Map<string, Group>();
+  // Alertmanager receivers: what was last sent, and when.
+  private readonly amState = new Map<string, { sentMs: number; signature: string }>();
+  private readonly queue: Job[] = [];
+  private inFlight = 0;
+  private readonly running = new Set<Promise<void>>();
+  private readonly ring: DeliveryRecord[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private latest: readonly Alert[] = [];
+  private readonly metrics: ReturnType<typeof registerNotificationMetrics> | null;
+
+  constructor(config: NotificationsConfig, deps: DispatcherDeps = {}) {
+    this.config = config;
+    this.receivers = new Map(config.receivers.map((r) => [r.name, r]));
+    this.root = config.route ? buildRoute(config.route, null, 'root') : null;
+    this.guard = new OutboundGuard(config.allowedHosts, deps.lookup);
+    this.now = deps.now ?? Date.now;
+    this.fetchFn = deps.fetch ?? fetch;
+    this.logger = deps.logger;
+    this.timeoutMs = parseDurationMs(config.timeout) ?? 5_000;
+    this.retryBaseMs = deps.retryBaseMs ?? 1_000;
+    this.metrics = deps.registry ? registerNotificationMetrics(deps.registry) : null;
+  }
+
+  get enabled(): boolean {
+    return this.root !== null;
+  }
+
+  start(): void {
+    if (this.timer || !this.root) return;
+    this.timer = setInterval(() => this.flush(this.now()), TICK_MS);
+    this.timer.unref();
+  }
+
+  // Stops the timer and waits (at most `waitMs`) for requests under way.
+  async stop(waitMs = 5_000): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await Promise.race([Promise.allSettled([...this.running]), new Promise((r) => setTimeout(r, waitMs).unref())]);
+  }
+
+  deliveries(options: { projectId?: string; receiver?: string; limit?: number } = {}): DeliveryRecord[] {
+    const out: DeliveryRecord[] = [];
+    for (let i = this.ring.length - 1; i >= 0 && out.length < (options.limit ?? 100); i--) {
+      const d = this.ring[i];
+      if (options.projectId !== undefined && d.projectId !== options.projectId) continue;
+      if (options.receiver !== undefined && d.receiver !== options.receiver) continue;
+      out.push(d);
+    }
+    return out;
+  }
+
+  update(alerts: readonly Alert[], nowMs: number): void {
+    if (!this.root) return;
+    this.latest = alerts;
+    const present = new Set<string>();
+    for (const a of alerts) {
+      if (a.silencedBy.length) continue;
+      for (const route of routesFor(this.root, a.labels)) {
+        const receiver = this.receivers.get(route.receiver);
+        if (!receiver || receiver.alertmanager) continue;
+        if (a.inhibitedBy.length) continue;
+        const labels: Record<string, string> = { project: a.projectId };
+        const all = route.groupBy.includes('...');
+        for (const name of all ? Object.keys(a.labels) : route.groupBy) labels[name] = a.labels[name] ?? '';
+        const key = JSON.stringify([route.id, route.receiver, Object.entries(labels).sort()]);
+        let group = this.groups.get(key);
+        if (!group) {
+          if (a.state !== 'firing') continue; // resolved before this group was ever notified
+          group = { key, route, receiver, projectId: a.projectId, labels, alerts: new Map(), createdMs: nowMs, lastSentMs: null, sentFiring: new Set() };
+          this.groups.set(key, group);
+        }
+        group.alerts.set(a.fingerprint, a);
+        present.add(`${key}\u0000${a.fingerprint}`);
+      }
+    }
+    // Alerts no longer passed on (silenced since, or long resolved) leave their groups quietly.
+    for (const group of this.groups.values()) {
+      for (const fp of group.alerts.keys()) if (!present.has(`${group.key}\u0000${fp}`)) group.alerts.delete(fp);
+    }
+    this.flush(nowMs);
+  }
+
+  flush(nowMs: number): void {
+    if (!this.root) return;
+    for (const [key, g] of this.groups) {
+      const firing = [...g.alerts.values()].filter((a) => a.state === 'firing');
+      const newlyResolved = [...g.alerts.values()].filter((a) => a.state === 'resolved' && g.sentFiring.has(a.fingerprint));
+      if (!firing.length && !newlyResolved.length) {
+        this.groups.delete(key);
+        continue;
+      }
+      let due: number;
+      if (g.lastSentMs === null) due = g.createdMs + g.route.groupWaitMs;
+      else {
+        const changed = newlyResolved.length > 0 || firing.some((a) => !g.sentFiring.has(a.fingerprint));
+        due = g.lastSentMs + (changed ? g.route.groupIntervalMs : g.route.repeatIntervalMs);
+      }
+      if (nowMs < due) continue;
+      const alerts = [...firing, ...newlyResolved];
+      this.enqueue(g.receiver, g.projectId, key, { receiver: g.receiver.name, groupKey: key, groupLabels: g.labels, alerts }, nowMs);
+      g.lastSentMs = nowMs;
+      g.sentFiring = new Set(firing.map((a) => a.fingerprint));
+      for (const a of newlyResolved) g.alerts.delete(a.fingerprint);
+      if (!firing.length) this.groups.delete(key);
+    }
+    this.flushAlertmanagers(nowMs);
+  }
+
+  private flushAlertmanagers(nowMs: number): void {
+    const byReceiver = new Map<string, Alert[]>();
+    for (const a of this.latest) {
+      if (a.silencedBy.length) continue;
+      for (const route of routesFor(this.root!, a.labels)) {
+        const receiver = this.receivers.get(route.receiver);
+        if (!receiver?.alertmanager) continue;
+        const list = byReceiver.get(receiver.name) ?? [];
+        if (!list.includes(a)) list.push(a);
+        byReceiver.set(receiver.name, list);
+      }
+    }
+    for (const [name, alerts] of byReceiver) {
+      const receiver = this.receivers.get(name)!;
+      const resendMs = parseDurationMs(receiver.alertmanager!.resendInterval) ?? 60_000;
+      const signature = alerts.map((a) => `${a.fingerprint}:${a.state}`).sort().join(',');
+      const last = this.amState.get(name);
+      if (last && last.signature === signature && nowMs - last.sentMs < resendMs) continue;
+      this.amState.set(name, { sentMs: nowMs, signature });
+      const byProject = new Map<string, Alert[]>();
+      for (const a of alerts) byProject.set(a.projectId, [...(byProject.get(a.projectId) ?? []), a]);
+      for (const [projectId, list] of byProject) {
+        const status = list.some((a) => a.state === 'firing') ? 'firing' : 'resolved';
+        this.queueJob({ receiver, projectId, groupKey: `alertmanager:${name}:${projectId}`, status, alerts: list.length, requests: [alertmanagerRequest(receiver, list, nowMs, resendMs)] });
+      }
+    }
+  }
+
+  private enqueue(receiver: ReceiverConfig, projectId: string, groupKey: string, n: Notification, nowMs: number): void {
+    const status = n.alerts.some((a) => a.state === 'firing') ? 'firing' : 'resolved';
+    let requests: OutboundRequest[];
+    switch (receiverType(receiver)) {
+      case 'webhook':
+        requests = [webhookRequest(receiver, n, nowMs)];
+        break;
+      case 'slack':
+        requests = [slackRequest(receiver, n)];
+        break;
+      case 'pagerduty':
+        requests = pagerDutyRequests(receiver, n);
+        break;
+      default:
+        return;
+    }
+    this.queueJob({ receiver, projectId, groupKey, status, alerts: n.alerts.length, requests });
+  }
+
+  private queueJob(job: Job): void {
+    if (this.queue.length >= MAX_QUEUED) {
+      this.metrics?.dropped.inc();
+      this.logger?.warn({ receiver: job.receiver.name }, 'notification queue full; notification dropped');
+      return;
+    }
+    this.queue.push(job);
+    this.metrics?.queued.set(this.queue.length);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length) {
+      const job = this.queue.shift()!;
+      this.metrics?.queued.set(this.queue.length);
+      this.inFlight++;
+      const run = this.runJob(job).finally(() => {
+        this.inFlight--;
+        this.running.delete(run);
+        this.pump();
+      });
+      this.running.add(run);
+    }
+  }
+
+  private async runJob(job: Job): Promise<void> {
+    for (const request of job.requests) {
+      const started = this.now();
+      const t0 = performance.now();
+      const result = await this.send(request);
+      const record: DeliveryRecord = {
+        id: randomUUID(),
+        atMs: started,
+        projectId: job.projectId,
+        receiver: job.receiver.name,
+        type: receiverType(job.receiver),
+        groupKey: job.groupKey,
+        status: job.status,
+        alerts: request.fingerprints.length,
+        fingerprints: request.fingerprints,
+        attempts: result.attempts,
+        ok: result.ok,
+        httpStatus: result.httpStatus,
+        error: result.error,
+        durationMs: Math.round(performance.now() - t0),
+      };
+      this.ring.push(record);
+      if (this.ring.length > MAX_DELIVERIES) this.ring.shift();
+      this.metrics?.sent.inc({ receiver_type: record.type, outcome: result.refused ? 'refused' : result.ok ? 'ok' : 'failed' });
+      if (!result.ok) this.logger?.warn({ receiver: record.receiver, httpStatus: record.httpStatus, error: record.error, attempts: record.attempts }, 'notification not delivered');
+    }
+  }
+
+  private async send(request: OutboundRequest): Promise<{ ok: boolean; attempts: number; httpStatus: number | null; error: string | null; refused?: boolean }> {
+    let attempts = 0;
+    let httpStatus: number | null = null;
+    let error: string | null = null;
+    for (;;) {
+      attempts++;
+      let retryAfterMs: number | null = null;
+      try {
+        await this.guard.check(request.url);
+        const res = await this.fetchFn(request.url, {
+          method: 'POST',
+          headers: request.headers,
+          body: request.body,
+          signal: AbortSignal.timeout(this.timeoutMs),
+          redirect: 'error',
+        });
+        httpStatus = res.status;
+        await res.body?.cancel().catch(() => undefined);
+        if (res.ok) return { ok: true, attempts, httpStatus, error: null };
+        error = `HTTP ${res.status}`;
+        if (res.status !== 429 && res.status < 500) return { ok: false, attempts, httpStatus, error };
+        const ra = Number(res.headers.get('retry-after'));
+        if (Number.isFinite(ra) && ra > 0) retryAfterMs = ra * 1000;
+      } catch (err) {
+        if (err instanceof OutboundRefusedError) return { ok: false, attempts, httpStatus: null, error: err.message, refused: true };
+        httpStatus = null;
+        const e = err as Error & { cause?: { code?: string } };
+        error = e.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (e.cause?.code ?? e.message);
+      }
+      if (attempts > this.config.retries) return { ok: false, attempts, httpStatus, error };
+      const backoff = Math.min(MAX_BACKOFF_MS, retryAfterMs ?? this.retryBaseMs * 2 ** (attempts - 1) * (0.75 + Math.random() / 2));
+      await new Promise((r) => setTimeout(r, backoff).unref());
+    }
+  }
+}
