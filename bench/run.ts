@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './lib.ts';
 
@@ -7,14 +7,15 @@ import { REPO_ROOT } from './lib.ts';
 // other) and writes their JSON lines to bench/results/latest.jsonl. A benchmark that fails is
 // recorded as {"bench": name, "error": ...} and the others still run.
 //
-// `node bench/run.ts ingest metrics` runs only the named ones.
+// `node bench/run.ts ingest metrics` runs only the named ones (the others' last lines are kept).
 
-const BENCHES = ['ingest', 'otlp-ingest', 'query', 'metrics', 'otlp-decode'] as const;
+const BENCHES = ['ingest', 'otlp-ingest', 'query', 'metrics', 'otlp-decode', 'alerts'] as const;
 const BENCH_TIMEOUT_MS = 60 * 60 * 1000;
 
 function runOne(name: string): Promise<{ line: string | null; code: number | null; error?: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bench', `${name}.ts`)], {
+    // --expose-gc: benchmarks that report heap sizes collect garbage first.
+    const child = spawn(process.execPath, ['--expose-gc', join(REPO_ROOT, 'bench', `${name}.ts`)], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -57,6 +58,13 @@ for (const name of selected) {
 }
 const dir = join(REPO_ROOT, 'bench', 'results');
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, 'latest.jsonl'), results.join('\n') + '\n');
+// Benchmarks not run this time keep their last result line.
+const latestPath = join(dir, 'latest.jsonl');
+const kept = existsSync(latestPath)
+  ? readFileSync(latestPath, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() && !selected.includes((JSON.parse(l) as { bench: string }).bench))
+  : [];
+writeFileSync(latestPath, [...kept, ...results].join('\n') + '\n');
 process.stderr.write(`\nwrote ${results.length} result line(s) to bench/results/latest.jsonl\n`);
 if (results.some((l) => (JSON.parse(l) as { error?: string }).error)) process.exitCode = 1;
