@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { CachedRollups } from '../../rollups/rollups.ts';
 import type { JsonFile } from '../../state/json-file.ts';
+import { BoundedLabel } from '../../metrics/registry.ts';
 import type { Alert, AlertEvent, AlertSink, AlertState } from '../types.ts';
 import type { Rule } from '../rules/schema.ts';
 import { evaluateRule, type EvaluationSources, type RuleOutcome } from './evaluate.ts';
@@ -24,6 +25,7 @@ export const MAX_HISTORY = 5_000;
 const RESOLVED_KEEP_MS = 15 * 60_000; // how long a resolved alert stays listed and is passed on
 const SEVERITY_RANK = { info: 0, warning: 1, critical: 2 } as const;
 const BASE_LABELS = new Set(['alertname', 'severity', 'category', 'project']);
+const MAX_RULE_LABELS = 500;
 
 export type RuleSource = 'pack' | 'file' | 'api';
 
@@ -94,6 +96,8 @@ export class AlertEngine {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private dirty = false;
+  // Rule ids as a metric label: API rules are user input, so their number is bounded.
+  private readonly ruleLabels = new BoundedLabel(MAX_RULE_LABELS);
   private readonly metrics: {
     evaluations: Counter;
     failures: Counter<'rule_id'>;
@@ -337,7 +341,7 @@ export class AlertEngine {
       // A failing rule keeps its alerts as they are: an error is not a recovery.
       const message = (err as Error).message;
       this.health.set(key, { lastEvaluatedMs: nowMs, lastDurationMs: performance.now() - t0, lastError: message, noData: false });
-      this.metrics?.failures.inc({ rule_id: rule.id });
+      this.metrics?.failures.inc({ rule_id: this.ruleLabels.get(rule.id) });
       this.deps.logger?.warn({ err, projectId, ruleId: rule.id }, 'alert rule evaluation failed');
       return;
     }
