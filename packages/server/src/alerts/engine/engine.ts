@@ -24,7 +24,6 @@ import { renderTemplate } from './template.ts';
 export const MAX_HISTORY = 5_000;
 const RESOLVED_KEEP_MS = 15 * 60_000; // how long a resolved alert stays listed and is passed on
 const SEVERITY_RANK = { info: 0, warning: 1, critical: 2 } as const;
-const BASE_LABELS = new Set(['alertname', 'severity', 'category', 'project']);
 const MAX_RULE_LABELS = 500;
 
 export type RuleSource = 'pack' | 'file' | 'api';
@@ -467,5 +466,4 @@ function publicAlert(a: Alert & { inhibitKey?: string }): Alert {
   return { ...rest, labels: { ...rest.labels }, silencedBy: [...rest.silencedBy], inhibitedBy: [...rest.inhibitedBy] };
 }
 
-export { BASE_LABELS };
 export type { StateDoc as AlertStateDoc };
