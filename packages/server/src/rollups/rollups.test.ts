@@ -108,7 +108,7 @@ describe('Rollups', () => {
         near(c[COUNTER_INDEX['tokens.cacheRead']], want.cacheRead);
         if (windowMs <= 2 * HOUR_MS) {
           const p95 = want.latencies[Math.floor(0.95 * (want.latencies.length - 1))];
-          expect(Math.abs(g.cell.latency.quantile(0.95)! - p95) / p95).toBeLessThanOrEqual(SKETCH_RELATIVE_ACCURACY + 1e-9);
+          expect(Math.abs(g.cell.latency!.quantile(0.95)! - p95) / p95).toBeLessThanOrEqual(SKETCH_RELATIVE_ACCURACY + 1e-9);
         }
       }
     }
@@ -142,6 +142,9 @@ describe('Rollups', () => {
     expect(() => r.calls('default', { fromMs: NOW - 48 * HOUR_MS, toMs: NOW, groupBy: ['team'] })).toThrow(RollupRangeError);
     expect(r.calls('default', { fromMs: NOW - 24 * HOUR_MS, toMs: NOW, groupBy: ['team'] })[0].cell.counters[COUNTER_INDEX.requests]).toBe(1);
     expect(r.calls('default', { fromMs: NOW - 4 * 24 * HOUR_MS, toMs: NOW, groupBy: ['model'] })[0].cell.counters[COUNTER_INDEX.requests]).toBe(2);
+    // Latency by team: minute cells only.
+    expect(r.calls('default', { fromMs: NOW - HOUR_MS, toMs: NOW, groupBy: ['team'], distributions: true })[0].cell.latency!.count).toBe(1);
+    expect(() => r.calls('default', { fromMs: NOW - 3 * HOUR_MS, toMs: NOW, groupBy: ['team'], distributions: true })).toThrow(/kept per minute for 2 hours only/);
   });
 
   it('keeps projects apart, ignores non-LLM spans and forgets cells past retention', () => {

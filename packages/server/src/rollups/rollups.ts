@@ -37,14 +37,20 @@ const N_COUNTERS = COUNTER_MEASURES.length;
 
 export class CallCell {
   readonly counters = new Float64Array(N_COUNTERS);
-  readonly latency = new Sketch();
-  readonly ttft = new Sketch();
+  // null in cells that keep counters only (hour cells at full detail: they are most of the cells).
+  readonly latency: Sketch | null;
+  readonly ttft: Sketch | null;
+
+  constructor(sketches = true) {
+    this.latency = sketches ? new Sketch() : null;
+    this.ttft = sketches ? new Sketch() : null;
+  }
 
   merge(other: CallCell, fraction = 1): void {
     for (let i = 0; i < N_COUNTERS; i++) this.counters[i] += other.counters[i] * fraction;
-    if (fraction === 1) {
-      this.latency.merge(other.latency);
-      this.ttft.merge(other.ttft);
+    if (fraction === 1 && other.latency && other.ttft) {
+      this.latency?.merge(other.latency);
+      this.ttft?.merge(other.ttft);
     }
   }
 }
@@ -104,17 +110,19 @@ class Resolution<C> {
 // a project-wide 24-hour sum reads ~26 cells instead of ~26 × the number of groups.
 interface Level {
   dims: readonly CallDimension[];
+  hourSketches: boolean;
   minutes: Resolution<CallCell>;
   hours: Resolution<CallCell>;
   // The last time (ms) a call of each group of this level was seen, for absence rules.
   lastSeenMs: Map<string, number>;
 }
 
-function makeLevel(dims: readonly CallDimension[], hourRetentionMs: number): Level {
+function makeLevel(dims: readonly CallDimension[], hourRetentionMs: number, hourSketches: boolean): Level {
   return {
     dims,
+    hourSketches,
     minutes: new Resolution(MINUTE_MS, MINUTE_RETENTION_MS, () => new CallCell()),
-    hours: new Resolution(HOUR_MS, hourRetentionMs, () => new CallCell()),
+    hours: new Resolution(HOUR_MS, hourRetentionMs, () => new CallCell(hourSketches)),
     lastSeenMs: new Map(),
   };
 }
@@ -128,10 +136,11 @@ function levelKey(level: Level, values: readonly string[]): string {
 
 class ProjectRollups {
   readonly levels: Level[] = [
-    makeLevel([], HOUR_RETENTION_MS),
-    makeLevel(['provider', 'model'], HOUR_RETENTION_MS),
-    makeLevel(['application'], HOUR_RETENTION_MS),
-    makeLevel(CALL_DIMENSIONS, DETAIL_HOUR_RETENTION_MS),
+    makeLevel([], HOUR_RETENTION_MS, true),
+    makeLevel(['provider', 'model'], HOUR_RETENTION_MS, true),
+    makeLevel(['application'], HOUR_RETENTION_MS, true),
+    // Counters only in its hour cells: latency by feature or team is read from minute cells.
+    makeLevel(CALL_DIMENSIONS, DETAIL_HOUR_RETENTION_MS, false),
   ];
   readonly scoreMinutes = new Resolution(MINUTE_MS, MINUTE_RETENTION_MS, () => new ScoreCell());
   readonly scoreHours = new Resolution(HOUR_MS, HOUR_RETENTION_MS, () => new ScoreCell());
@@ -186,8 +195,8 @@ function addSpan(cell: CallCell, s: SpanRecord): void {
   c[COUNTER_INDEX['tokens.audio']] += u.audio;
   c[COUNTER_INDEX.tokens] += u.input + u.output + u.cacheRead + u.cacheWrite + u.reasoning + u.audio;
   c[COUNTER_INDEX.prompt_tokens] += u.input + u.cacheRead + u.cacheWrite;
-  cell.latency.add((s.endUs - s.startUs) / 1000);
-  if (s.ttftMs !== null) cell.ttft.add(s.ttftMs);
+  cell.latency?.add((s.endUs - s.startUs) / 1000);
+  if (s.ttftMs !== null) cell.ttft?.add(s.ttftMs);
 }
 
 function addAggregate(cell: CallCell, r: CallAggregateRow): void {
@@ -209,10 +218,12 @@ function addAggregate(cell: CallCell, r: CallAggregateRow): void {
   c[COUNTER_INDEX['tokens.audio']] += t.audio;
   c[COUNTER_INDEX.tokens] += t.input + t.output + t.cacheRead + t.cacheWrite + t.reasoning + t.audio;
   c[COUNTER_INDEX.prompt_tokens] += t.input + t.cacheRead + t.cacheWrite;
-  for (const [i, n] of r.latencyBuckets) cell.latency.addBucket(i, n, 0);
-  cell.latency.sum += r.latencySumMs;
-  for (const [i, n] of r.ttftBuckets) cell.ttft.addBucket(i, n, 0);
-  cell.ttft.sum += r.ttftSumMs;
+  if (cell.latency && cell.ttft) {
+    for (const [i, n] of r.latencyBuckets) cell.latency.addBucket(i, n, 0);
+    cell.latency.sum += r.latencySumMs;
+    for (const [i, n] of r.ttftBuckets) cell.ttft.addBucket(i, n, 0);
+    cell.ttft.sum += r.ttftSumMs;
+  }
 }
 
 function matches(value: string, want: string | string[] | undefined): boolean {
@@ -340,7 +351,13 @@ export class Rollups implements IngestObserver {
     const out = new Map<string, CallGroup>();
     const keyCache = new Map<string, { ok: boolean; groupKey: string; labels: Record<string, string> }>();
     const minuteStart = Math.floor((nowMs - MINUTE_RETENTION_MS) / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
-    for (const piece of piecesOf(q.fromMs, q.toMs, minuteStart)) {
+    const pieces = piecesOf(q.fromMs, q.toMs, minuteStart);
+    if (q.distributions && !level.hourSketches && pieces.some((pc) => pc.res === 'hour')) {
+      throw new RollupRangeError(
+        `latency and time-to-first-token by ${used.filter((d) => d !== 'provider' && d !== 'model' && d !== 'application').join(', ')} are kept per minute for ${MINUTE_RETENTION_MS / HOUR_MS} hours only; use a window shorter than ${MINUTE_RETENTION_MS / HOUR_MS}h, or group by model or application`,
+      );
+    }
+    for (const piece of pieces) {
       const bucket = (piece.res === 'hour' ? level.hours : level.minutes).cells.get(piece.index);
       if (!bucket) continue;
       for (const [key, cell] of bucket) {

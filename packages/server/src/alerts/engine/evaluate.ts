@@ -215,7 +215,7 @@ function distributionGroups(rule: Rule, projectId: string, fromMs: number, toMs:
     });
   }
   return sources.rollups.calls(projectId, range).map((g) => {
-    const sk = q.measure === 'ttft_ms' ? g.cell.ttft : g.cell.latency;
+    const sk = (q.measure === 'ttft_ms' ? g.cell.ttft : g.cell.latency)!; // query cells always carry sketches
     return { labels: g.labels, sketch: sk, count: sk.count, mean: sk.mean() };
   });
 }
