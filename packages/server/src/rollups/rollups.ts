@@ -1,5 +1,5 @@
 import type { ScoreRecord } from '../domain/score.ts';
-import { effectiveModel, type SpanRecord } from '../domain/span.ts';
+import { effectiveModel, totalTokens, type SpanRecord, type Usage } from '../domain/span.ts';
 import type { IngestObserver } from '../ingest/pipeline.ts';
 import type { CallAggregateRow, ScoreAggregateRow, Store } from '../store/store.ts';
 import { COUNTER_MEASURES, type CounterMeasure, type Dimension } from '../alerts/rules/schema.ts';
@@ -177,6 +177,18 @@ export function callKeyOf(s: SpanRecord): string {
   return [s.provider ?? '', effectiveModel(s) ?? '', a.feature ?? '', a.team ?? '', a.application ?? ''].join('\u0000');
 }
 
+// prompt_tokens: every input token (uncached, cache reads, cache writes).
+function addTokens(c: Float64Array, u: Usage): void {
+  c[COUNTER_INDEX['tokens.input']] += u.input;
+  c[COUNTER_INDEX['tokens.output']] += u.output;
+  c[COUNTER_INDEX['tokens.cacheRead']] += u.cacheRead;
+  c[COUNTER_INDEX['tokens.cacheWrite']] += u.cacheWrite;
+  c[COUNTER_INDEX['tokens.reasoning']] += u.reasoning;
+  c[COUNTER_INDEX['tokens.audio']] += u.audio;
+  c[COUNTER_INDEX.tokens] += totalTokens(u);
+  c[COUNTER_INDEX.prompt_tokens] += u.input + u.cacheRead + u.cacheWrite;
+}
+
 function addSpan(cell: CallCell, s: SpanRecord): void {
   const c = cell.counters;
   c[COUNTER_INDEX.requests] += 1;
@@ -186,15 +198,7 @@ function addSpan(cell: CallCell, s: SpanRecord): void {
   }
   if (s.cost.totalNanoUsd !== null) c[COUNTER_INDEX.cost_usd] += s.cost.totalNanoUsd;
   if (s.cost.status === 'unknown_model') c[COUNTER_INDEX.unknown_cost_requests] += 1;
-  const u = s.usage;
-  c[COUNTER_INDEX['tokens.input']] += u.input;
-  c[COUNTER_INDEX['tokens.output']] += u.output;
-  c[COUNTER_INDEX['tokens.cacheRead']] += u.cacheRead;
-  c[COUNTER_INDEX['tokens.cacheWrite']] += u.cacheWrite;
-  c[COUNTER_INDEX['tokens.reasoning']] += u.reasoning;
-  c[COUNTER_INDEX['tokens.audio']] += u.audio;
-  c[COUNTER_INDEX.tokens] += u.input + u.output + u.cacheRead + u.cacheWrite + u.reasoning + u.audio;
-  c[COUNTER_INDEX.prompt_tokens] += u.input + u.cacheRead + u.cacheWrite;
+  addTokens(c, s.usage);
   cell.latency?.add((s.endUs - s.startUs) / 1000);
   if (s.ttftMs !== null) cell.ttft?.add(s.ttftMs);
 }
@@ -209,15 +213,7 @@ function addAggregate(cell: CallCell, r: CallAggregateRow): void {
   }
   c[COUNTER_INDEX.cost_usd] += r.costNanoUsd;
   c[COUNTER_INDEX.unknown_cost_requests] += r.unknownCostRequests;
-  const t = r.tokens;
-  c[COUNTER_INDEX['tokens.input']] += t.input;
-  c[COUNTER_INDEX['tokens.output']] += t.output;
-  c[COUNTER_INDEX['tokens.cacheRead']] += t.cacheRead;
-  c[COUNTER_INDEX['tokens.cacheWrite']] += t.cacheWrite;
-  c[COUNTER_INDEX['tokens.reasoning']] += t.reasoning;
-  c[COUNTER_INDEX['tokens.audio']] += t.audio;
-  c[COUNTER_INDEX.tokens] += t.input + t.output + t.cacheRead + t.cacheWrite + t.reasoning + t.audio;
-  c[COUNTER_INDEX.prompt_tokens] += t.input + t.cacheRead + t.cacheWrite;
+  addTokens(c, r.tokens);
   if (cell.latency && cell.ttft) {
     for (const [i, n] of r.latencyBuckets) cell.latency.addBucket(i, n, 0);
     cell.latency.sum += r.latencySumMs;
