@@ -15,7 +15,7 @@ import { renderTemplate } from './template.ts';
 // by fingerprint (project + labels), so an alert is the same alert across evaluations and
 // restarts. A firing critical alert inhibits the warning (and info) alerts of the same alertname,
 // project and group; silences mute matching alerts. Notifications see only what is firing, or
-// resolved after having fired, and skip silenced and inhibited alerts (alerts/notify/).
+// resolved after having fired, and skip silenced and inhibited alerts (alerts/notifications/).
 //
 // State (alerts, silences, history, rules made through the API, enable/disable overrides) is
 // one JSON document written atomically after each evaluation that changed it, so it survives

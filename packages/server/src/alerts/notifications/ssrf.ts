@@ -99,7 +99,10 @@ export class OutboundGuard {
       if (this.allowed.check(address, family) || this.allowed.check(raw, isIP(raw) === 6 ? 'ipv6' : 'ipv4')) continue;
       const what = OutboundGuard.denied(address, family);
       if (what) {
-        const named = host === raw ? raw : `${raw} (${host})`;
+        // An IPv4-mapped address is named in its IPv4 form too: the URL parser rewrites
+        // [::ffff:127.0.0.1] as [::ffff:7f00:1], which nobody recognises.
+        const notes = [address !== raw ? `IPv4 ${address}` : null, host !== raw ? host : null].filter((n) => n !== null);
+        const named = notes.length ? `${raw} (${notes.join(', ')})` : raw;
         throw new OutboundRefusedError(`refused: ${named} is ${what} address; add it to alerts.notifications.allowedHosts to allow it`);
       }
     }
