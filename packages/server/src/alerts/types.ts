@@ -37,7 +37,8 @@ export interface AlertEvent {
 }
 
 // What the notification side is handed after every evaluation: every alert of every project
-// that is firing now or was resolved in this evaluation, with its silence and inhibition marks.
+// that is firing now, or resolved within the last 15 minutes after having fired, with its silence
+// and inhibition marks.
 export interface AlertSink {
   update(alerts: readonly Alert[], nowMs: number): void;
 }

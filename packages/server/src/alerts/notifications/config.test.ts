@@ -61,7 +61,7 @@ describe('alerts.notifications in the configuration', () => {
     expect(n.receivers[1].pagerduty).toEqual({ routingKey: 'abc', url: 'https://events.pagerduty.com/v2/enqueue' });
     expect(n.receivers[3].alertmanager).toEqual({ url: 'http://alertmanager.internal:9093', resendInterval: '1m' });
     expect(n.receivers[0].webhook!.headers).toEqual({});
-    // The map form of matchers becomes the list form.
+    // The map form of matchers becomes the list form (values as written, quoted).
     expect(n.route!.routes![1].matchers).toEqual(['category="cost"']);
   });
 
@@ -121,6 +121,21 @@ describe('alerts.notifications in the configuration', () => {
       'alerts.notifications.receivers[0].webhook.secret: a signing secret has at least 16 characters',
     );
     expect(startWith({ receivers: [hook('team')], route: { receiver: 'team', group_by: ['alertname'] } })).toMatch(/alerts\.notifications\.route: .*group_by/);
+  });
+
+  it('checks allowedHosts entries: addresses, CIDR ranges and host names, kept lower-case without brackets', () => {
+    const n = notificationsSchema.parse({ allowedHosts: ['127.0.0.1', '10.0.0.0/8', 'Hooks.Internal', '[::1]', 'fd00::/8', 'alertmanager'] });
+    expect(n.allowedHosts).toEqual(['127.0.0.1', '10.0.0.0/8', 'hooks.internal', '::1', 'fd00::/8', 'alertmanager']);
+    expect(startWith({ allowedHosts: ['10.0.0.0/33'] })).toContain("alerts.notifications.allowedHosts[0]: '10.0.0.0/33' is not a CIDR range; write e.g. 10.0.0.0/8 or fd00::/8 (prefix 0-32)");
+    expect(startWith({ allowedHosts: ['ok.example', 'hooks/internal'] })).toContain("alerts.notifications.allowedHosts[1]: 'hooks/internal' is not a host name, an IP address or a CIDR range");
+    expect(startWith({ allowedHosts: ['http://hooks.internal'] })).toContain("alerts.notifications.allowedHosts[0]: 'http://hooks.internal' is not a host name, an IP address or a CIDR range");
+    expect(startWith({ allowedHosts: ['fd00::/129'] })).toContain('(prefix 0-128)');
+  });
+
+  it('refuses matchers on the root route, which takes every alert', () => {
+    expect(startWith({ receivers: [hook('team')], route: { receiver: 'team', matchers: ['severity="critical"'] } })).toContain(
+      'alerts.notifications.route.matchers: the root route takes every alert and has no matchers; put them on a child route',
+    );
   });
 
   it('reports every problem at once', () => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseDurationMs } from '../rules/schema.ts';
 import { parseMatcher } from '../engine/silences.ts';
@@ -53,7 +54,9 @@ export function receiverType(r: ReceiverConfig): ReceiverType {
 }
 
 const matchersSchema = z
-  .union([z.array(z.string()), z.record(z.string(), z.string()).transform((m) => Object.entries(m).map(([k, v]) => `${k}=${JSON.stringify(v)}`))])
+  // The map form is equality; its values are taken as they are (the matcher parser strips one
+  // pair of quotes and does not unescape, so quoting them here keeps quotes inside a value).
+  .union([z.array(z.string()), z.record(z.string(), z.string()).transform((m) => Object.entries(m).map(([k, v]) => `${k}="${v}"`))])
   .superRefine((list, ctx) => {
     list.forEach((text, i) => {
       try {
@@ -62,6 +65,30 @@ const matchersSchema = z
         ctx.addIssue({ code: 'custom', path: [i], message: (err as Error).message });
       }
     });
+  });
+
+// An allow-list entry: an IP address, a CIDR range or a host name. IPv6 may be written in
+// brackets, as in a URL; entries are kept lower-case and without brackets.
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
+const allowedHost = z
+  .string()
+  .transform((text, ctx) => {
+    const entry = text.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    if (family && prefix !== undefined) {
+      const max = family === 6 ? 128 : 32;
+      if (extra !== undefined || !/^\d{1,3}$/.test(prefix) || Number(prefix) > max) {
+        ctx.addIssue({ code: 'custom', message: `'${text}' is not a CIDR range; write e.g. 10.0.0.0/8 or fd00::/8 (prefix 0-${max})` });
+        return z.NEVER;
+      }
+      return `${address}/${Number(prefix)}`;
+    }
+    if (prefix !== undefined || (!family && !HOST_NAME.test(entry))) {
+      ctx.addIssue({ code: 'custom', message: `'${text}' is not a host name, an IP address or a CIDR range` });
+      return z.NEVER;
+    }
+    return entry;
   });
 
 export interface RouteInput {
@@ -93,7 +120,7 @@ const routeSchema: z.ZodType<RouteInput> = z.lazy(() =>
 export const notificationsSchema = z
   .object({
     // SSRF allow-list: host names, IP addresses and CIDR ranges that may be private or loopback.
-    allowedHosts: z.array(z.string().min(1)).default([]),
+    allowedHosts: z.array(allowedHost).default([]),
     timeout: duration('timeout').default('5s'),
     retries: z.number().int().min(0).max(10).default(3),
     receivers: z.array(receiverSchema).default([]),
@@ -108,6 +135,9 @@ export const notificationsSchema = z
     });
     const walk = (route: RouteInput, path: (string | number)[], isRoot: boolean) => {
       if (isRoot && route.receiver === undefined) ctx.addIssue({ code: 'custom', path: [...path, 'receiver'], message: 'the root route needs a receiver (the default one)' });
+      if (isRoot && route.matchers !== undefined && (Array.isArray(route.matchers) ? route.matchers.length : Object.keys(route.matchers).length) > 0) {
+        ctx.addIssue({ code: 'custom', path: [...path, 'matchers'], message: 'the root route takes every alert and has no matchers; put them on a child route' });
+      }
       if (route.receiver !== undefined && !names.has(route.receiver)) {
         ctx.addIssue({ code: 'custom', path: [...path, 'receiver'], message: `no receiver named '${route.receiver}'; receivers: ${[...names].join(', ') || 'none'}` });
       }

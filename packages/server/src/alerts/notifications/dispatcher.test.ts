@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fingerprintOf } from '../engine/engine.ts';
 import type { Alert, AlertState, Category, Severity } from '../types.ts';
 import { notificationsSchema } from './config.ts';
-import { Dispatcher, type DeliveryRecord, type DispatcherDeps } from './dispatcher.ts';
+import { Dispatcher, registerNotificationMetrics, retryAfterMsOf, type DeliveryRecord, type DispatcherDeps } from './dispatcher.ts';
 import { SIGNATURE_HEADER, sign, verifySignature } from './payloads.ts';
 
 // The dispatcher against real HTTP receivers on 127.0.0.1, with the clock in the test's hands:
@@ -268,6 +268,25 @@ describe('Slack receiver', () => {
   });
 });
 
+describe('Slack receiver, large groups', () => {
+  it('keeps the header within 150 and the section within 3,000 characters, saying how many alerts were left out', async () => {
+    const slack = await startReceiver();
+    const d = dispatcher({ allowedHosts: ['127.0.0.1'], receivers: [{ name: 'chat', slack: { url: slack.url } }], route: { receiver: 'chat', groupWait: '0s' } });
+    const alerts = Array.from({ length: 60 }, (_, i) => makeAlert({ name: `Cost${'X'.repeat(160)}`, category: 'cost', labels: { model: `model-${i}` } }));
+    d.update(alerts, T0);
+    await drain(d);
+    expect(slack.requests).toHaveLength(1);
+    const body = slack.requests[0].json as { blocks: { text: { text: string } }[] };
+    expect(body.blocks[0].text.text.length).toBeLessThanOrEqual(150);
+    const section = body.blocks[1].text.text;
+    expect(section.length).toBeLessThanOrEqual(3_000);
+    const lines = section.split('\n');
+    const shown = lines.length - 1;
+    expect(shown).toBeGreaterThan(5);
+    expect(lines.at(-1)).toBe(`… and ${60 - shown} more`);
+  });
+});
+
 describe('PagerDuty receiver', () => {
   it('triggers one event per alert with the fingerprint as dedup_key, then resolves with the same key', async () => {
     const pd = await startReceiver((_r, _n, res) => res.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"success"}'));
@@ -434,6 +453,25 @@ describe('routing', () => {
   });
 });
 
+describe('routing, map matchers', () => {
+  it('matches a map value containing quotes and backslashes literally', async () => {
+    const hook = await startReceiver();
+    const other = await startReceiver();
+    const d = dispatcher({
+      allowedHosts: ['127.0.0.1'],
+      receivers: [
+        { name: 'hook', webhook: { url: hook.url } },
+        { name: 'other', webhook: { url: other.url } },
+      ],
+      route: { receiver: 'other', groupWait: '0s', routes: [{ receiver: 'hook', matchers: { team: 'say "hi" \\o/' } }] },
+    });
+    d.update([makeAlert({ labels: { team: 'say "hi" \\o/' } })], T0);
+    await drain(d);
+    expect(hook.requests).toHaveLength(1);
+    expect(other.requests).toHaveLength(0);
+  });
+});
+
 describe('grouping', () => {
   it('sends alerts with the same group labels in one call, other groups and other projects separately', async () => {
     const hook = await startReceiver();
@@ -535,6 +573,31 @@ describe('timing (the default 30s / 5m / 4h)', () => {
       d.flush(t + 1);
     }
     expect(await count()).toBe(4);
+  });
+
+  it('sends the resolved notification even when the engine stopped passing the resolved alert before groupInterval', async () => {
+    const hook = await startReceiver();
+    const d = dispatcher({ allowedHosts: ['127.0.0.1'], receivers: [{ name: 'team', webhook: { url: hook.url } }], route: { receiver: 'team', groupWait: '0s', groupInterval: '1h' } });
+    const a = makeAlert();
+    d.update([a], T0);
+    await drain(d);
+    expect(hook.requests).toHaveLength(1);
+    // Resolved 1 minute later; passed on for 15 minutes of 30 s evaluations, then no longer.
+    const ra = resolved(a, T0 + 60_000);
+    for (let t = T0 + 60_000; t <= T0 + 16 * 60_000; t += 30_000) d.update([ra], t);
+    for (let t = T0 + 16 * 60_000; t < T0 + 3_600_000; t += 30_000) d.update([], t);
+    await drain(d);
+    expect(hook.requests).toHaveLength(1);
+    d.update([], T0 + 3_600_000);
+    await drain(d);
+    expect(hook.requests).toHaveLength(2);
+    const body = hook.requests[1].json as WebhookBody;
+    expect(body.status).toBe('resolved');
+    expect(body.alerts.map((x) => [x.fingerprint, x.status, x.endsAt])).toEqual([[a.fingerprint, 'resolved', new Date(T0 + 60_000).toISOString()]]);
+    // Then the group is gone: nothing more.
+    d.update([], T0 + 10 * 3_600_000);
+    await drain(d);
+    expect(hook.requests).toHaveLength(2);
   });
 
   it('does not notify an alert that resolved before its group was ever sent', async () => {
@@ -703,6 +766,40 @@ describe('retries, timeouts and delivery records', () => {
     expect(record.durationMs).toBeGreaterThanOrEqual(900);
   });
 
+  it('a receiver that never answers holds only some of the sending slots: many of its groups do not delay another receiver', async () => {
+    const silent = await startReceiver(() => {
+      // never answers
+    });
+    const fine = await startReceiver();
+    const d = dispatcher({
+      allowedHosts: ['127.0.0.1'],
+      timeout: '2s',
+      retries: 0,
+      receivers: [
+        { name: 'silent', webhook: { url: silent.url } },
+        { name: 'fine', webhook: { url: fine.url } },
+      ],
+      route: { receiver: 'silent', groupWait: '0s', routes: [{ receiver: 'fine', matchers: ['category="quality"'] }] },
+    });
+    // 30 groups for the silent receiver, queued before the one for the other.
+    const alerts = [...Array.from({ length: 30 }, (_, i) => makeAlert({ name: `Cost${i}`, category: 'cost' })), makeAlert({ name: 'Quality', category: 'quality' })];
+    const t = performance.now();
+    d.update(alerts, T0);
+    await until('the other receiver to get its notification', () => fine.requests.length === 1, 1_500);
+    expect(performance.now() - t).toBeLessThan(1_500);
+    expect(silent.requests.length).toBeLessThan(30);
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    const now = Date.UTC(2026, 10, 20, 12, 0, 0);
+    expect(retryAfterMsOf('7', now)).toBe(7_000);
+    expect(retryAfterMsOf(new Date(now + 42_000).toUTCString(), now)).toBe(42_000);
+    expect(retryAfterMsOf(new Date(now - 5_000).toUTCString(), now)).toBeNull();
+    expect(retryAfterMsOf('0', now)).toBeNull();
+    expect(retryAfterMsOf('soon', now)).toBeNull();
+    expect(retryAfterMsOf(null, now)).toBeNull();
+  });
+
   it('records a refused (SSRF) delivery without calling the receiver', async () => {
     const hook = await startReceiver();
     const registry = new Registry();
@@ -730,6 +827,13 @@ describe('retries, timeouts and delivery records', () => {
 });
 
 describe('metrics', () => {
+  it('registers its series once per registry, however many dispatchers use it', () => {
+    const registry = new Registry();
+    const first = registerNotificationMetrics(registry);
+    expect(() => new Dispatcher(notificationsSchema.parse({}), { registry })).not.toThrow();
+    expect(registerNotificationMetrics(registry).sent).toBe(first.sent);
+  });
+
   it('counts notifications by receiver type and outcome', async () => {
     const hook = await startReceiver();
     const bad = await startReceiver((_r, _n, res) => res.writeHead(404).end());

@@ -24,6 +24,8 @@ import { OutboundGuard, OutboundRefusedError, type Lookup } from './ssrf.ts';
 // timeout, retried with exponential back-off on network errors, 429 and 5xx.
 
 const MAX_IN_FLIGHT = 16;
+// A receiver that hangs holds at most this many of the slots, so the others keep theirs.
+const MAX_IN_FLIGHT_PER_RECEIVER = 4;
 const MAX_QUEUED = 1_000;
 const MAX_DELIVERIES = 1_000;
 const MAX_BACKOFF_MS = 30_000;
@@ -76,7 +78,7 @@ function buildRoute(input: RouteInput, parent: Omit<Route, 'routes' | 'matchers'
   const inherited = parent ?? { receiver: '', ...DEFAULTS };
   const matchers = Array.isArray(input.matchers)
     ? input.matchers.map(parseMatcher)
-    : Object.entries(input.matchers ?? {}).map(([k, v]) => parseMatcher(`${k}=${JSON.stringify(v)}`));
+    : Object.entries(input.matchers ?? {}).map(([name, value]) => ({ name, value, isRegex: false, isEqual: true }));
   const own = {
     receiver: input.receiver ?? inherited.receiver,
     groupBy: input.groupBy ?? inherited.groupBy,
@@ -98,16 +100,25 @@ function routesFor(route: Route, labels: Record<string, string>): Route[] {
   return out.length ? out : [route];
 }
 
+// Registers the series on `registry`, or returns those already there (one registry may serve
+// several dispatchers, e.g. after a configuration reload).
 export function registerNotificationMetrics(registry: Registry) {
+  const existing = <T>(name: string) => registry.getSingleMetric(name) as T | undefined;
   return {
-    sent: new Counter({
-      name: 'lookout_alert_notifications_total',
-      help: 'Notifications sent to receivers, by receiver type and outcome (ok, failed, refused).',
-      labelNames: ['receiver_type', 'outcome'],
-      registers: [registry],
-    }),
-    dropped: new Counter({ name: 'lookout_alert_notification_queue_dropped_total', help: 'Notifications dropped because the send queue was full.', registers: [registry] }),
-    queued: new Gauge({ name: 'lookout_alert_notification_queue_depth', help: 'Notifications waiting to be sent.', registers: [registry] }),
+    sent:
+      existing<Counter<'receiver_type' | 'outcome'>>('lookout_alert_notifications_total') ??
+      new Counter({
+        name: 'lookout_alert_notifications_total',
+        help: 'Notifications sent to receivers, by receiver type and outcome (ok, failed, refused).',
+        labelNames: ['receiver_type', 'outcome'],
+        registers: [registry],
+      }),
+    dropped:
+      existing<Counter>('lookout_alert_notification_queue_dropped_total') ??
+      new Counter({ name: 'lookout_alert_notification_queue_dropped_total', help: 'Notifications dropped because the send queue was full.', registers: [registry] }),
+    queued:
+      existing<Gauge>('lookout_alert_notification_queue_depth') ??
+      new Gauge({ name: 'lookout_alert_notification_queue_depth', help: 'Notifications waiting to be sent.', registers: [registry] }),
   };
 }
 
@@ -130,6 +141,15 @@ export interface DispatcherDeps {
   retryBaseMs?: number;
 }
 
+// Retry-After is a number of seconds or an HTTP date.
+export function retryAfterMsOf(header: string | null, nowMs: number): number | null {
+  if (header === null || header.trim() === '') return null;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) > 0 ? Number(text) * 1000 : null;
+  const atMs = Date.parse(text);
+  return Number.isFinite(atMs) && atMs > nowMs ? atMs - nowMs : null;
+}
+
 export class Dispatcher implements AlertSink {
   private readonly config: NotificationsConfig;
   private readonly root: Route | null;
@@ -145,6 +165,7 @@ export class Dispatcher implements AlertSink {
   private readonly amState = new Map<string, { sentMs: number; signature: string }>();
   private readonly queue: Job[] = [];
   private inFlight = 0;
+  private readonly inFlightByReceiver = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
   private readonly ring: DeliveryRecord[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -178,7 +199,11 @@ export class Dispatcher implements AlertSink {
   async stop(waitMs = 5_000): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await Promise.race([Promise.allSettled([...this.running]), new Promise((r) => setTimeout(r, waitMs).unref())]);
+    const deadline = Date.now() + waitMs;
+    // Jobs still queued start as running ones finish: wait for those too, up to the bound.
+    while (this.running.size > 0 && Date.now() < deadline) {
+      await Promise.race([Promise.allSettled([...this.running]), new Promise((r) => setTimeout(r, deadline - Date.now()).unref())]);
+    }
   }
 
   deliveries(options: { projectId?: string; receiver?: string; limit?: number } = {}): DeliveryRecord[] {
@@ -216,9 +241,15 @@ export class Dispatcher implements AlertSink {
         present.add(`${key}\u0000${a.fingerprint}`);
       }
     }
-    // Alerts no longer passed on (silenced since, or long resolved) leave their groups quietly.
+    // Alerts no longer passed on (silenced or inhibited since, or long resolved) leave their
+    // groups quietly, except a resolved one the group has not yet announced: the engine stops
+    // passing resolved alerts after a while, which may be before the group's next notification.
     for (const group of this.groups.values()) {
-      for (const fp of group.alerts.keys()) if (!present.has(`${group.key}\u0000${fp}`)) group.alerts.delete(fp);
+      for (const [fp, a] of group.alerts) {
+        if (present.has(`${group.key}\u0000${fp}`)) continue;
+        if (a.state === 'resolved' && group.sentFiring.has(fp)) continue;
+        group.alerts.delete(fp);
+      }
     }
     this.flush(nowMs);
   }
@@ -308,15 +339,27 @@ export class Dispatcher implements AlertSink {
   }
 
   private pump(): void {
-    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length) {
-      const job = this.queue.shift()!;
+    for (let i = 0; i < this.queue.length && this.inFlight < MAX_IN_FLIGHT; ) {
+      const name = this.queue[i].receiver.name;
+      const busy = this.inFlightByReceiver.get(name) ?? 0;
+      if (busy >= MAX_IN_FLIGHT_PER_RECEIVER) {
+        i++;
+        continue;
+      }
+      const [job] = this.queue.splice(i, 1);
       this.metrics?.queued.set(this.queue.length);
       this.inFlight++;
-      const run = this.runJob(job).finally(() => {
-        this.inFlight--;
-        this.running.delete(run);
-        this.pump();
-      });
+      this.inFlightByReceiver.set(name, busy + 1);
+      const run = this.runJob(job)
+        .catch((err: unknown) => this.logger?.error({ err, receiver: name }, 'notification job failed'))
+        .finally(() => {
+          this.inFlight--;
+          const left = (this.inFlightByReceiver.get(name) ?? 1) - 1;
+          if (left > 0) this.inFlightByReceiver.set(name, left);
+          else this.inFlightByReceiver.delete(name);
+          this.running.delete(run);
+          this.pump();
+        });
       this.running.add(run);
     }
   }
@@ -370,8 +413,7 @@ export class Dispatcher implements AlertSink {
         if (res.ok) return { ok: true, attempts, httpStatus, error: null };
         error = `HTTP ${res.status}`;
         if (res.status !== 429 && res.status < 500) return { ok: false, attempts, httpStatus, error };
-        const ra = Number(res.headers.get('retry-after'));
-        if (Number.isFinite(ra) && ra > 0) retryAfterMs = ra * 1000;
+        retryAfterMs = retryAfterMsOf(res.headers.get('retry-after'), Date.now());
       } catch (err) {
         if (err instanceof OutboundRefusedError) return { ok: false, attempts, httpStatus: null, error: err.message, refused: true };
         httpStatus = null;

@@ -80,6 +80,31 @@ export function webhookRequest(receiver: ReceiverConfig, n: Notification, nowMs:
   return { url: receiver.webhook!.url, headers, body, fingerprints: n.alerts.map((a) => a.fingerprint) };
 }
 
+// Slack refuses a message (400 invalid_blocks, which is not retried) whose header text is longer
+// than 150 characters or whose section text is longer than 3,000.
+const SLACK_HEADER_MAX_CHARS = 150;
+const SLACK_SECTION_MAX_CHARS = 3_000;
+
+const clip = (text: string, maxChars: number) => (text.length <= maxChars ? text : `${text.slice(0, maxChars - 1)}…`);
+
+// As many whole lines as fit, then how many were left out.
+function fitLines(lines: string[], maxChars: number): string {
+  const kept: string[] = [];
+  let used = 0;
+  for (const [i, line] of lines.entries()) {
+    const more = lines.length - i - 1;
+    const tail = more > 0 ? `\n… and ${more} more` : '';
+    const piece = clip(line, maxChars - 40);
+    if (used + (kept.length ? 1 : 0) + piece.length + tail.length > maxChars) {
+      kept.push(`… and ${lines.length - i} more`);
+      break;
+    }
+    kept.push(piece);
+    used += (kept.length > 1 ? 1 : 0) + piece.length;
+  }
+  return kept.join('\n');
+}
+
 const SEVERITY_EMOJI: Record<string, string> = { critical: ':red_circle:', warning: ':warning:', info: ':information_source:' };
 
 export function slackRequest(receiver: ReceiverConfig, n: Notification): OutboundRequest {
@@ -96,8 +121,8 @@ export function slackRequest(receiver: ReceiverConfig, n: Notification): Outboun
   const body = JSON.stringify({
     text,
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text } },
-      { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
+      { type: 'header', text: { type: 'plain_text', text: clip(text, SLACK_HEADER_MAX_CHARS) } },
+      { type: 'section', text: { type: 'mrkdwn', text: fitLines(lines, SLACK_SECTION_MAX_CHARS) } },
     ],
   });
   return { url: receiver.slack!.url, headers: { 'content-type': 'application/json' }, body, fingerprints: n.alerts.map((a) => a.fingerprint) };
