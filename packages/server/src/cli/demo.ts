@@ -28,6 +28,8 @@ export interface DemoOptions {
   calls: number;
   seed: number;
   incident?: boolean; // default true
+  // `--live`: the incident is kept going this long after the demo (runDemoLive); the summary says so.
+  liveMs?: number;
 }
 
 export interface DemoTrafficOptions {
@@ -65,6 +67,8 @@ export interface DemoSummary {
   // The free-tier assignment of the incident's over-budget user; null without the incident.
   tierAssignment: DemoTierAssignment | null;
   elapsedMs: number;
+  endedMs: number; // when the last batch was sent
+  liveMs: number | null; // the --live duration that follows, if any
 }
 
 export interface DemoTierAssignment {
@@ -1262,6 +1266,194 @@ export function generateDemoTraffic(opts: DemoTrafficOptions): DemoTraffic {
 }
 
 // ------------------------------------------------------------------------------------------
+// The incident, live (`lookout demo --live`)
+//
+// The rules over 5-minute windows (CostSpike's critical rate, HighLatency, HighLLMLatency,
+// HighErrorRate) need their condition to hold for 5 minutes before they fire, longer than the
+// one-off incident stays inside their window. In live mode the incident goes on in real time: a
+// slice every 30 seconds, stamped with the moment it is sent. A slice's content depends only on
+// the seed and its index; its ids also on the moment.
+
+export const DEMO_LIVE_INTERVAL_MS = 30_000;
+export const DEMO_LIVE_MAX_MS = 2 * HOUR_MS;
+// The rules' `for` in the default pack: how long after the incident starts they fire.
+export const DEMO_LIVE_FIRING_AFTER_MS = 5 * MINUTE_MS;
+// Keeps the live slices' random stream apart from the background's and the incident's.
+const LIVE_STREAM = 0x11fe5;
+// Per slice, i.e. per 30 seconds: 5 support chats on the degraded model (50 in 5 minutes; the
+// rules want 10), one failing (20% against 5%), timeouts and 500s in turn.
+const LIVE_DEGRADED_CALLS = 5;
+// One step of the runaway agent on Opus with ~30k prompt tokens, about $0.5 (with the slice's
+// other calls ~$0.6): two slices already pass the critical $10/hour (0.00277778 USD/s over 5
+// minutes), a whole window of ten is six or more times over it.
+const LIVE_RUNAWAY_INPUT_TOKENS = 30_000;
+const LIVE_QUALITY_SCORES = 2;
+const LIVE_UNKNOWN_MODEL_TRACES = 1;
+// A slice's traces have ended by the moment it is sent.
+const LIVE_END_MARGIN_MS = 500;
+
+export interface DemoLiveSliceOptions {
+  seed: number;
+  index: number; // 0 for the first slice
+  nowMs: number; // the moment the slice is sent: its traces start in the interval before and end by then
+  intervalMs?: number; // default DEMO_LIVE_INTERVAL_MS
+}
+
+export interface DemoLiveSlice {
+  index: number;
+  nowMs: number;
+  items: IngestItemInput[];
+  calls: number; // LLM calls (generations)
+  failed: number; // of which failed
+  degradedModel: { provider: string; model: string; calls: number; failed: number };
+  runawayAgent: { provider: string; model: string; calls: number; inputTokens: number; outputTokens: number };
+  qualityScores: { scoreName: string; scores: number };
+}
+
+// Moves a trace back in time so that it has ended by `limitMs`; returns its new end.
+function endBy(t: TraceContext, endMs: number, limitMs: number): number {
+  const shift = Math.max(0, Math.ceil(endMs - limitMs));
+  if (shift === 0) return endMs;
+  for (const it of t.items) {
+    if ((it.type === 'generation' || it.type === 'span') && typeof it.startTime === 'number') it.startTime -= shift;
+    if ((it.type === 'score' || it.type === 'log') && typeof it.timestamp === 'number') it.timestamp -= shift;
+  }
+  return endMs - shift;
+}
+
+// One step of the runaway code-review agent: the whole repository again, then the tests again.
+function liveRunawayStep(t: TraceContext, t0: number, step: number): number {
+  const { rng } = t;
+  const root = t.ids.hex(16);
+  const spec = DEMO_MODELS.opus;
+  const call = addGeneration(t, root, t0 + rng.int(2, 10), {
+    spec,
+    input: tokens(rng, LIVE_RUNAWAY_INPUT_TOKENS, 0.08, 25_000, 36_000),
+    output: tokens(rng, 900, 0.3, 300, 2_000),
+    stream: false,
+    messages: messages('code-review', `Review PR #947: upgrade every dependency (step ${step})`, 'repository snapshot (changed files)'),
+    answer: '{"tool":"run_tests","arguments":{"suite":"all"}}',
+    finishReason: finishReasonFor(spec, 'tool'),
+    metadata: { 'agent.step': step },
+    error: null,
+  }, 0);
+  const toolMs = rng.logNormal(3_000, 0.3);
+  addSpan(t, { kind: 'tool', name: 'tool run_tests', parent: root, startMs: call.endMs + 3, durationMs: toolMs }, {
+    metadata: { 'tool.name': 'run_tests', 'tool.arguments': '{"suite":"all"}', 'tool.status': 'failed' },
+  });
+  const endMs = call.endMs + 3 + toolMs + 5;
+  addSpan(t, { kind: 'agent', name: 'code-review.agent (runaway)', parent: null, startMs: t0, durationMs: endMs - t0, spanId: root }, {
+    metadata: { 'agent.steps': step },
+  });
+  return endMs;
+}
+
+// The items of live slice `index`, sent at `nowMs`.
+export function demoLiveSlice(opts: DemoLiveSliceOptions): DemoLiveSlice {
+  const intervalMs = opts.intervalMs ?? DEMO_LIVE_INTERVAL_MS;
+  if (!Number.isInteger(opts.seed)) throw new RangeError('seed must be a whole number');
+  if (!Number.isInteger(opts.index) || opts.index < 0) throw new RangeError('index must be a whole number >= 0');
+  if (!(intervalMs > 0)) throw new RangeError('intervalMs must be positive');
+  const seed = opts.seed >>> 0;
+  const { index, nowMs } = opts;
+  const users = buildUsers(new Prng(seed)); // the background's cast
+  const rng = new Prng(mixSeed(mixSeed(seed, LIVE_STREAM), index));
+  const ids = new Prng(mixSeed(mixSeed(seed, LIVE_STREAM + index + 1), Math.floor(nowMs)));
+  const fromMs = nowMs - intervalMs;
+  const limitMs = nowMs - LIVE_END_MARGIN_MS;
+  const byId = (id: string) => users.find((u) => u.id === id)!;
+  const ofTeam = (team: string) => users.filter((u) => u.team.team === team);
+  const traces: { t0: number; items: IngestItemInput[] }[] = [];
+  let calls = 0;
+  let failed = 0;
+  const keep = (t: TraceContext) => {
+    const gens = t.items.flatMap((i) => (i.type === 'generation' ? [i] : []));
+    calls += gens.length;
+    failed += gens.filter((g) => g.status === 'error').length;
+    const first = t.items.find((i) => i.type === 'span' && i.parentSpanId === null);
+    traces.push({ t0: Number(first && first.type === 'span' ? first.startTime : nowMs), items: t.items });
+    return gens;
+  };
+
+  const runaway = { provider: DEMO_MODELS.opus.provider, model: DEMO_MODELS.opus.model, calls: 0, inputTokens: 0, outputTokens: 0 };
+  {
+    const t0 = spreadMs(rng, 0, 2, fromMs, nowMs);
+    const t = incidentTrace(rng, ids, byId(RUNAWAY_USER), 'code-review', t0, ['prompt:v4']);
+    endBy(t, liveRunawayStep(t, t0, RUNAWAY_STEPS + index + 1), limitMs);
+    for (const g of keep(t)) {
+      runaway.calls++;
+      runaway.inputTokens += Number(g.usage?.input ?? 0);
+      runaway.outputTokens += Number(g.usage?.output ?? 0);
+    }
+  }
+
+  const degraded = { provider: DEMO_MODELS.chatLarge.provider, model: DEMO_MODELS.chatLarge.model, calls: 0, failed: 0 };
+  const support = ofTeam('support-ops');
+  for (let i = 0; i < LIVE_DEGRADED_CALLS; i++) {
+    const t0 = spreadMs(rng, i, LIVE_DEGRADED_CALLS, fromMs, nowMs);
+    const failure: ErrorKind | null = i === LIVE_DEGRADED_CALLS - 1 ? (index % 2 === 0 ? 'timeout' : 'server') : null;
+    const t = incidentTrace(rng, ids, rng.pick(support), 'support-chat', t0, []);
+    endBy(t, degradedTurn(t, t0, failure), limitMs);
+    for (const g of keep(t)) {
+      degraded.calls++;
+      if (g.status === 'error') degraded.failed++;
+    }
+  }
+
+  for (let i = 0; i < LIVE_UNKNOWN_MODEL_TRACES; i++) {
+    const t0 = spreadMs(rng, i, LIVE_UNKNOWN_MODEL_TRACES, fromMs, nowMs);
+    const t = incidentTrace(rng, ids, rng.pick(support), 'ticket-triage', t0, []);
+    endBy(t, ticketTriage(t, t0, null), limitMs);
+    keep(t);
+  }
+
+  const search = ofTeam('search');
+  for (let i = 0; i < LIVE_QUALITY_SCORES; i++) {
+    const t0 = spreadMs(rng, i, LIVE_QUALITY_SCORES, fromMs, nowMs);
+    const t = incidentTrace(rng, ids, rng.pick(search), 'doc-search', t0, ['prompt:v4']);
+    t.inDip = true;
+    const endMs = docSearch(t, t0, null);
+    const answer = [...t.items].reverse().find((it) => it.type === 'generation' && it.status === 'ok');
+    t.items.push({
+      type: 'score',
+      id: `score_${ids.hex(24)}`,
+      traceId: t.traceId,
+      ...(answer && answer.type === 'generation' && answer.spanId ? { spanId: answer.spanId } : {}),
+      name: QUALITY_SCORE_NAME,
+      value: Math.round(Math.min(0.45, Math.max(0.02, rng.logNormal(0.18, 0.45))) * 1000) / 1000,
+      dataType: 'numeric',
+      source: 'evaluator',
+      timestamp: Math.round(endMs + rng.int(200, 2_000)),
+    });
+    endBy(t, endMs + 2_000, limitMs);
+    keep(t);
+  }
+
+  traces.sort((a, b) => a.t0 - b.t0);
+  return {
+    index,
+    nowMs,
+    items: traces.flatMap((tr) => tr.items),
+    calls,
+    failed,
+    degradedModel: degraded,
+    runawayAgent: runaway,
+    qualityScores: { scoreName: QUALITY_SCORE_NAME, scores: LIVE_QUALITY_SCORES },
+  };
+}
+
+// `--live <duration>`: 90s, 10m, 1h, 1h30m; more than nothing and at most DEMO_LIVE_MAX_MS.
+export function parseDemoLiveDuration(text: string): number {
+  const value = text.trim();
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value);
+  if (!m || value === '') throw new RangeError(`'${text}' is not a duration; use e.g. 90s, 10m or 1h (s, m or h, at most 2h)`);
+  const ms = ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000;
+  if (ms <= 0) throw new RangeError(`'${text}' is no time at all; use e.g. 10m (at most 2h)`);
+  if (ms > DEMO_LIVE_MAX_MS) throw new RangeError(`'${text}' is longer than the 2h maximum; use e.g. 10m`);
+  return ms;
+}
+
+// ------------------------------------------------------------------------------------------
 // Sending
 
 interface IngestResponse {
@@ -1371,6 +1563,8 @@ export const DEMO_INCIDENT_ALERTS = {
     { alertname: 'HighCostPerRequest', withinMinutes: 15 },
   ],
   pendingOnly: ['CostSpike', 'HighLatency', 'HighLLMLatency', 'HighErrorRate'],
+  // What `--live` makes fire (CostSpike: its critical rate over 5 minutes), DEMO_LIVE_FIRING_AFTER_MS in.
+  live: ['CostSpike', 'HighLatency', 'HighLLMLatency', 'HighErrorRate'],
 } as const;
 
 export function describeDemoSummary(s: DemoSummary): string {
@@ -1387,8 +1581,10 @@ export function describeDemoSummary(s: DemoSummary): string {
     `  unknown model (cost shown as unknown, not $0): ${s.scenario.unknownModel.provider}/${s.scenario.unknownModel.model}`,
   );
   const i = s.scenario.incident;
+  const live = s.liveMs === null ? null : describeLivePlan(s.liveMs, s.endedMs, fmt);
   if (!i) {
-    lines.push('  no incident now (--no-incident): the alert rules have nothing recent to find');
+    lines.push(live ? '  no incident before now (--no-incident); --live starts it now' : '  no incident now (--no-incident): the alert rules have nothing recent to find');
+    if (live) lines.push(...live);
     return lines.join('\n');
   }
   const ktok = (n: number) => `${Math.round(n / 1000).toLocaleString('en-US')}k`;
@@ -1404,12 +1600,41 @@ export function describeDemoSummary(s: DemoSummary): string {
   );
   if (a) lines.push(`    free tier: ${a.status === 'assigned' ? a.detail : `not assigned, ${a.detail}`}`);
   const firing = DEMO_INCIDENT_ALERTS.firing.filter((f) => f.alertname !== 'UserBudgetExceeded' || a?.status === 'assigned');
-  lines.push(
-    `  alerts pending now (lookout alerts list), firing within 1–15 minutes: ${firing.map((f) => `${f.alertname} (~${f.withinMinutes} min)`).join(', ')}`,
-    `  pending for the next ~3 minutes only, then resolved (5-minute windows move past the burst; run the demo again to renew them): ${DEMO_INCIDENT_ALERTS.pendingOnly.join(', ')}`,
-    '  with no traffic after the demo, ServiceDown (~6 min) and LLMTrafficStopped (~10 min) follow',
-  );
+  lines.push(`  alerts pending now (lookout alerts list), firing within 1–15 minutes: ${firing.map((f) => `${f.alertname} (~${f.withinMinutes} min)`).join(', ')}`);
+  if (live) {
+    lines.push(...live, '  once the live traffic stops, ServiceDown (~6 min) and LLMTrafficStopped (~10 min) follow');
+  } else {
+    lines.push(
+      `  pending for the next ~3 minutes only, then resolved (5-minute windows move past the burst): ${DEMO_INCIDENT_ALERTS.pendingOnly.join(', ')}`,
+      `  to see ${LIVE_HEADLINE} fire, keep the incident going: lookout demo --live 10m`,
+      '  with no traffic after the demo, ServiceDown (~6 min) and LLMTrafficStopped (~10 min) follow',
+    );
+  }
   return lines.join('\n');
+}
+
+const LIVE_HEADLINE = 'CostSpike, HighLatency and HighErrorRate';
+
+function formatLiveDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  const parts = [[Math.floor(s / 3600), 'h'], [Math.floor((s % 3600) / 60), 'm'], [s % 60, 's']] as const;
+  return parts.filter(([n]) => n > 0).map(([n, u]) => `${n}${u}`).join('') || '0s';
+}
+
+// What --live will do, for the demo's summary (printed just before the live traffic starts).
+function describeLivePlan(liveMs: number, startMs: number, fmt: (ms: number) => string): string[] {
+  const firesAtMs = startMs + DEMO_LIVE_FIRING_AFTER_MS;
+  const endMs = startMs + liveMs;
+  const names = DEMO_INCIDENT_ALERTS.live.join(', ');
+  if (firesAtMs > endMs) {
+    return [
+      `  live for ${formatLiveDuration(liveMs)} (--live), until ${fmt(endMs)}: shorter than the ${DEMO_LIVE_FIRING_AFTER_MS / MINUTE_MS} minutes ${names} must stay pending, so they will not fire; use --live 10m`,
+    ];
+  }
+  return [
+    `  live for ${formatLiveDuration(liveMs)} (--live), until ${fmt(endMs)}: a slice of the incident every ${DEMO_LIVE_INTERVAL_MS / 1000} s keeps ${names} pending`,
+    `    they fire at about ${fmt(firesAtMs)} (~${DEMO_LIVE_FIRING_AFTER_MS / MINUTE_MS} min from now) and stay firing until ~5 minutes after the live traffic stops (Ctrl-C stops it early)`,
+  ];
 }
 
 export async function runDemo(opts: DemoOptions, progress: (line: string) => void): Promise<DemoSummary> {
@@ -1488,5 +1713,169 @@ export async function runDemo(opts: DemoOptions, progress: (line: string) => voi
     scenario: traffic.scenario,
     tierAssignment,
     elapsedMs: Math.round(performance.now() - started),
+    endedMs: Date.now(),
+    liveMs: opts.liveMs ?? null,
   };
+}
+
+// ------------------------------------------------------------------------------------------
+// Sending the incident live
+
+export interface DemoLiveOptions {
+  url: string;
+  key?: string;
+  seed: number;
+  durationMs: number; // at most DEMO_LIVE_MAX_MS
+  intervalMs?: number; // default DEMO_LIVE_INTERVAL_MS
+}
+
+export interface DemoLiveSliceReport {
+  index: number;
+  slices: number; // planned
+  atMs: number;
+  items: number;
+  calls: number;
+  failed: number;
+  accepted: number;
+  duplicates: number;
+  runawayInputTokens: number;
+}
+
+// The clock, the waiting and the stopping are injectable, so that a test runs an hour in no time.
+export interface DemoLiveRuntime {
+  now?: () => number;
+  // Waits `ms`, or less when `signal` aborts.
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  signal?: AbortSignal; // aborting stops the loop after the slice being sent (Ctrl-C)
+  onSlice?: (report: DemoLiveSliceReport) => void | Promise<void>;
+}
+
+export interface DemoLiveSummary {
+  url: string;
+  seed: number;
+  durationMs: number;
+  intervalMs: number;
+  startedMs: number;
+  endedMs: number;
+  firesAtMs: number; // when the 5-minute rules are expected to fire (if the run lasts that long)
+  slices: number;
+  plannedSlices: number;
+  interrupted: boolean;
+  calls: number;
+  failed: number;
+  sent: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  retries: number;
+  runawayInputTokens: number;
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted || ms <= 0) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+export async function runDemoLive(opts: DemoLiveOptions, progress: (line: string) => void, runtime: DemoLiveRuntime = {}): Promise<DemoLiveSummary> {
+  const intervalMs = opts.intervalMs ?? DEMO_LIVE_INTERVAL_MS;
+  if (!(opts.durationMs > 0) || opts.durationMs > DEMO_LIVE_MAX_MS) throw new RangeError(`the live duration must be more than 0 and at most ${DEMO_LIVE_MAX_MS / HOUR_MS}h`);
+  if (!(intervalMs > 0)) throw new RangeError('intervalMs must be positive');
+  const now = runtime.now ?? Date.now;
+  const sleepFor = runtime.sleep ?? abortableSleep;
+  const signal = runtime.signal ?? new AbortController().signal;
+  const base = opts.url.endsWith('/') ? opts.url : `${opts.url}/`;
+  const endpoint = new URL('api/v1/ingest', base).toString();
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (opts.key) headers.authorization = `Bearer ${opts.key}`;
+
+  const startedMs = now();
+  const endMs = startedMs + opts.durationMs;
+  const plannedSlices = Math.ceil(opts.durationMs / intervalMs);
+  const fmt = (ms: number) => new Date(ms).toISOString().slice(11, 19) + 'Z';
+  const totals = { slices: 0, calls: 0, failed: 0, sent: 0, accepted: 0, duplicates: 0, retries: 0, runawayInputTokens: 0 };
+  progress(`live: a slice of the incident every ${intervalMs / 1000} s until ${fmt(endMs)} (${plannedSlices} slices); Ctrl-C stops`);
+  for (let index = 0; index < plannedSlices && !signal.aborted; index++) {
+    const dueMs = startedMs + index * intervalMs;
+    const waitMs = dueMs - now();
+    if (waitMs > 0) await sleepFor(waitMs, signal);
+    if (signal.aborted) break;
+    const atMs = now();
+    const slice = demoLiveSlice({ seed: opts.seed, index, nowMs: atMs, intervalMs });
+    let accepted = 0;
+    let duplicates = 0;
+    for (let i = 0; i < slice.items.length; i += DEMO_BATCH_ITEMS) {
+      const res = await postBatch(endpoint, headers, slice.items.slice(i, i + DEMO_BATCH_ITEMS), () => totals.retries++);
+      accepted += res.accepted ?? 0;
+      duplicates += res.duplicates ?? 0;
+    }
+    totals.slices++;
+    totals.calls += slice.calls;
+    totals.failed += slice.failed;
+    totals.sent += slice.items.length;
+    totals.accepted += accepted;
+    totals.duplicates += duplicates;
+    totals.runawayInputTokens += slice.runawayAgent.inputTokens;
+    const report: DemoLiveSliceReport = {
+      index,
+      slices: plannedSlices,
+      atMs,
+      items: slice.items.length,
+      calls: slice.calls,
+      failed: slice.failed,
+      accepted,
+      duplicates,
+      runawayInputTokens: slice.runawayAgent.inputTokens,
+    };
+    progress(`live ${index + 1}/${plannedSlices} ${fmt(atMs)}: ${slice.calls} calls, ${slice.failed} failed, ${Math.round(slice.runawayAgent.inputTokens / 1000)}k tokens to ${slice.runawayAgent.model}`);
+    await runtime.onSlice?.(report);
+  }
+  // The last slice covers the interval after it too: the run ends at the end of the duration.
+  if (!signal.aborted && now() < endMs) await sleepFor(endMs - now(), signal);
+  const endedMs = now();
+  return {
+    url: opts.url,
+    seed: opts.seed,
+    durationMs: opts.durationMs,
+    intervalMs,
+    startedMs,
+    endedMs,
+    firesAtMs: startedMs + DEMO_LIVE_FIRING_AFTER_MS,
+    slices: totals.slices,
+    plannedSlices,
+    interrupted: signal.aborted,
+    calls: totals.calls,
+    failed: totals.failed,
+    sent: totals.sent,
+    accepted: totals.accepted,
+    duplicates: totals.duplicates,
+    rejected: totals.sent - totals.accepted - totals.duplicates,
+    retries: totals.retries,
+    runawayInputTokens: totals.runawayInputTokens,
+  };
+}
+
+export function describeDemoLiveSummary(s: DemoLiveSummary): string {
+  const fmt = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ') + 'Z';
+  const ran = formatLiveDuration(s.endedMs - s.startedMs);
+  const names = DEMO_INCIDENT_ALERTS.live.join(', ');
+  const lines = [
+    `Live incident ${s.interrupted ? `stopped by Ctrl-C after ${ran}` : `sent for ${ran}`} (${fmt(s.startedMs)} – ${fmt(s.endedMs)}): ${s.slices} of ${s.plannedSlices} slices`,
+    `  ${s.calls} LLM calls, ${s.failed} failed; ${s.sent} items, accepted ${s.accepted}, duplicates ${s.duplicates}, rejected ${s.rejected}${s.retries ? ` (${s.retries} batches retried after back-pressure)` : ''}`,
+    `  runaway agent: ${Math.round(s.runawayInputTokens / 1000).toLocaleString('en-US')}k prompt tokens to ${DEMO_MODELS.opus.provider}/${DEMO_MODELS.opus.model}`,
+  ];
+  if (s.endedMs >= s.firesAtMs) {
+    lines.push(`  ${names} fired at about ${fmt(s.firesAtMs)} (lookout alerts list); they resolve ~5 minutes from now, when their windows move past the last slice`);
+  } else {
+    lines.push(`  stopped before ${fmt(s.firesAtMs)}, when ${names} would have fired; they resolve within ~5 minutes without firing`);
+  }
+  lines.push('  with no more traffic, ServiceDown (~6 min) and LLMTrafficStopped (~10 min) follow');
+  return lines.join('\n');
 }
