@@ -1,25 +1,65 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FakeUpstream } from './fake-openai.ts';
 
 // A fake upstream that speaks Anthropic's Messages API (JSON, and SSE when the request says
 // `stream: true`) on loopback. Anthropic reports cache reads and cache writes OUTSIDE
-// input_tokens, so each usage below has all four buckets distinct.
+// input_tokens, so each usage below has all four buckets distinct. A request with `tools` gets a
+// tool_use block; models `fail-429`, `fail-500` and `overloaded-mid-stream` (an error event after
+// the first delta, as the real API sends when it is overloaded) misbehave.
 export const ANTHROPIC_MODEL = 'claude-sonnet-4-5-20250929';
 export const MESSAGE_USAGE = { input_tokens: 100, cache_read_input_tokens: 2048, cache_creation_input_tokens: 512, output_tokens: 50 };
 export const STREAM_MESSAGE_USAGE = { input_tokens: 30, cache_read_input_tokens: 1024, cache_creation_input_tokens: 0, output_tokens: 12 };
 
-export async function startFakeAnthropic(): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+function anthropicError(type: string, message: string) {
+  return JSON.stringify({ type: 'error', error: { type, message } });
+}
+
+export async function startFakeAnthropic(): Promise<FakeUpstream> {
+  const fake: FakeUpstream = { url: '', server: undefined as unknown as Server, requests: [], aborted: 0, close: async () => {} };
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      const json = body ? JSON.parse(body) : {};
-      if (req.method !== 'POST' || !req.url?.endsWith('/v1/messages')) {
-        res.writeHead(404, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: `no route ${req.method} ${req.url}` } }));
+      fake.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      res.on('close', () => {
+        if (!res.writableFinished) fake.aborted++;
+      });
+      let json: Record<string, any> = {};
+      if (body) {
+        try {
+          json = JSON.parse(body);
+        } catch {
+          res.writeHead(400, { 'content-type': 'application/json', 'request-id': 'req_bad_json' });
+          res.end(anthropicError('invalid_request_error', 'There was an issue with your request body: not valid JSON'));
+          return;
+        }
+      }
+      const path = (req.url ?? '').split('?')[0];
+      if (req.method === 'POST' && path === '/v1/messages/count_tokens') {
+        res.writeHead(200, { 'content-type': 'application/json', 'request-id': 'req_count' });
+        res.end(JSON.stringify({ input_tokens: 42 }));
         return;
       }
-      const message = { id: 'msg_01', type: 'message', role: 'assistant', model: ANTHROPIC_MODEL, content: [{ type: 'text', text: 'It ships tomorrow.' }], stop_reason: 'end_turn', stop_sequence: null, usage: MESSAGE_USAGE };
+      if (req.method !== 'POST' || path !== '/v1/messages') {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(anthropicError('not_found_error', `no route ${req.method} ${req.url}`));
+        return;
+      }
+      if (json.model === 'fail-429') {
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '7', 'request-id': 'req_429' });
+        res.end(anthropicError('rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit'));
+        return;
+      }
+      if (json.model === 'fail-500') {
+        res.writeHead(500, { 'content-type': 'application/json', 'request-id': 'req_500' });
+        res.end(anthropicError('api_error', 'Internal server error'));
+        return;
+      }
+      const tools = Array.isArray(json.tools) && json.tools.length > 0;
+      const content: object[] = [{ type: 'text', text: 'It ships tomorrow.' }];
+      if (tools) content.push({ type: 'tool_use', id: 'toolu_01', name: json.tools[0].name, input: { order_id: '42' } });
+      const message = { id: 'msg_01', type: 'message', role: 'assistant', model: ANTHROPIC_MODEL, content, stop_reason: tools ? 'tool_use' : 'end_turn', stop_sequence: null, usage: MESSAGE_USAGE };
       if (!json.stream) {
         res.writeHead(200, { 'content-type': 'application/json', 'request-id': 'req_01' });
         res.end(JSON.stringify(message));
@@ -28,20 +68,34 @@ export async function startFakeAnthropic(): Promise<{ url: string; server: Serve
       // As the real API does: input and cache counts arrive in message_start, the final output
       // count in message_delta.
       res.writeHead(200, { 'content-type': 'text/event-stream', 'request-id': 'req_02' });
-      const events = [
+      const events: object[] = [
         { type: 'message_start', message: { ...message, id: 'msg_02', content: [], stop_reason: null, usage: { ...STREAM_MESSAGE_USAGE, output_tokens: 1 } } },
         { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
         { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Refund ' } },
+        ...(json.model === 'overloaded-mid-stream' ? [{ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }] : []),
         { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'is on its way.' } },
         { type: 'content_block_stop', index: 0 },
-        { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: STREAM_MESSAGE_USAGE.output_tokens } },
+        ...(tools
+          ? [
+              { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'toolu_02', name: json.tools[0].name, input: {} } },
+              { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"order_id": ' } },
+              { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '"42"}' } },
+              { type: 'content_block_stop', index: 1 },
+            ]
+          : []),
+        { type: 'message_delta', delta: { stop_reason: tools ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: STREAM_MESSAGE_USAGE.output_tokens } },
         { type: 'message_stop' },
       ];
       let i = 0;
       const next = () => {
+        if (res.destroyed) return;
         if (i < events.length) {
-          const event = events[i++]!;
+          const event = events[i++] as { type: string };
           res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+          if (event.type === 'error') {
+            res.end();
+            return;
+          }
           setTimeout(next, 10);
         } else {
           res.end();
@@ -52,5 +106,12 @@ export async function startFakeAnthropic(): Promise<{ url: string; server: Serve
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, server, close: () => new Promise((r) => server.close(() => r())) };
+  fake.url = `http://127.0.0.1:${port}`;
+  fake.server = server;
+  fake.close = () =>
+    new Promise((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
+  return fake;
 }

@@ -1,33 +1,101 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 // A fake upstream that speaks OpenAI's wire format (JSON and SSE) on loopback, with usage that
 // includes cached prompt tokens, so tests can drive the official client without the network.
+// Some models make it misbehave as the real API can: `fail-429` (rate limited, retry-after 7),
+// `fail-500`, `die-mid-stream` (the connection drops after two chunks), `slow-stream` (a chunk
+// every 100 ms for 10 s), `no-usage` (a stream without the usage chunk, as OpenAI sends when the
+// client does not ask for stream_options.include_usage).
 export const CHAT_USAGE = { prompt_tokens: 1200, completion_tokens: 80, total_tokens: 1280, prompt_tokens_details: { cached_tokens: 1024 } };
 export const STREAM_USAGE = { prompt_tokens: 300, completion_tokens: 20, total_tokens: 320, prompt_tokens_details: { cached_tokens: 0 } };
 export const EMBEDDING_USAGE = { prompt_tokens: 4, total_tokens: 4 };
+export const RESPONSES_USAGE = { input_tokens: 500, input_tokens_details: { cached_tokens: 128 }, output_tokens: 40, output_tokens_details: { reasoning_tokens: 10 }, total_tokens: 540 };
 
-export async function startFakeOpenAI(): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+export interface FakeRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface FakeUpstream {
+  url: string;
+  server: Server;
+  // Every request received, in order.
+  requests: FakeRequest[];
+  // Requests whose client went away before the response was complete.
+  aborted: number;
+  close(): Promise<void>;
+}
+
+function openaiError(message: string, type: string, code: string | null) {
+  return JSON.stringify({ error: { message, type, param: null, code } });
+}
+
+export async function startFakeOpenAI(): Promise<FakeUpstream> {
+  // Fixed for the life of the fake, so that two identical calls get identical bytes back.
+  const created = Math.floor(Date.now() / 1000);
+  const fake: FakeUpstream = { url: '', server: undefined as unknown as Server, requests: [], aborted: 0, close: async () => {} };
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      const json = body ? JSON.parse(body) : {};
-      const created = Math.floor(Date.now() / 1000);
+      fake.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      res.on('close', () => {
+        if (!res.writableFinished) fake.aborted++;
+      });
+      let json: Record<string, any> = {};
+      if (body) {
+        try {
+          json = JSON.parse(body);
+        } catch {
+          res.writeHead(400, { 'content-type': 'application/json', 'x-request-id': 'req_bad_json' });
+          res.end(openaiError("We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly.)", 'invalid_request_error', null));
+          return;
+        }
+      }
+      const model = String(json.model ?? '');
+      if (model === 'fail-429') {
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '7', 'x-request-id': 'req_429', 'x-ratelimit-remaining-requests': '0' });
+        res.end(openaiError('Rate limit reached for requests', 'requests', 'rate_limit_exceeded'));
+        return;
+      }
+      if (model === 'fail-500') {
+        res.writeHead(500, { 'content-type': 'application/json', 'x-request-id': 'req_500' });
+        res.end(openaiError('The server had an error while processing your request.', 'server_error', null));
+        return;
+      }
+      if (req.method === 'GET' && req.url?.endsWith('/models')) {
+        res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_models' });
+        res.end(JSON.stringify({ object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created, owned_by: 'system' }] }));
+        return;
+      }
       if (req.url?.endsWith('/chat/completions') && json.stream) {
-        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': 'req_stream' });
         const base = { id: 'chatcmpl-s1', object: 'chat.completion.chunk', created, model: 'gpt-4o-mini-2024-07-18' };
-        const chunks = [
+        let chunks: object[] = [
           { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: 'Refund ' }, finish_reason: null }] },
           { ...base, choices: [{ index: 0, delta: { content: 'is on its way.' }, finish_reason: null }] },
           { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
           { ...base, choices: [], usage: STREAM_USAGE },
         ];
+        let delayMs = 15;
+        if (model === 'no-usage') chunks = chunks.slice(0, 3);
+        if (model === 'slow-stream') {
+          delayMs = 100;
+          chunks = Array.from({ length: 100 }, (_, i) => ({ ...base, choices: [{ index: 0, delta: { content: `w${i} ` }, finish_reason: null }] }));
+        }
         let i = 0;
         const next = () => {
+          if (res.destroyed) return;
+          if (model === 'die-mid-stream' && i === 2) {
+            res.destroy();
+            return;
+          }
           if (i < chunks.length) {
             res.write(`data: ${JSON.stringify(chunks[i++])}\n\n`);
-            setTimeout(next, 15);
+            setTimeout(next, delayMs);
           } else {
             res.end('data: [DONE]\n\n');
           }
@@ -36,7 +104,7 @@ export async function startFakeOpenAI(): Promise<{ url: string; server: Server; 
         return;
       }
       if (req.url?.endsWith('/chat/completions')) {
-        res.writeHead(200, { 'content-type': 'application/json' });
+        res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_chat' });
         res.end(JSON.stringify({
           id: 'chatcmpl-1', object: 'chat.completion', created, model: 'gpt-4o-mini-2024-07-18',
           choices: [{ index: 0, message: { role: 'assistant', content: 'It ships tomorrow.' }, finish_reason: 'stop' }],
@@ -44,8 +112,37 @@ export async function startFakeOpenAI(): Promise<{ url: string; server: Server; 
         }));
         return;
       }
+      if (req.url?.endsWith('/responses')) {
+        const response = {
+          id: 'resp_1', object: 'response', created_at: created, status: 'completed', model: 'gpt-4o-mini-2024-07-18',
+          output: [{ type: 'message', id: 'msg_1', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'It ships tomorrow.', annotations: [] }] }],
+          usage: RESPONSES_USAGE,
+        };
+        if (!json.stream) {
+          res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_resp' });
+          res.end(JSON.stringify(response));
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': 'req_resp_stream' });
+        const events = [
+          { type: 'response.created', sequence_number: 0, response: { ...response, status: 'in_progress', output: [], usage: null } },
+          { type: 'response.output_text.delta', sequence_number: 1, item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'It ships ' },
+          { type: 'response.output_text.delta', sequence_number: 2, item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'tomorrow.' },
+          { type: 'response.completed', sequence_number: 3, response },
+        ];
+        let i = 0;
+        const next = () => {
+          if (i < events.length) {
+            const e = events[i++]!;
+            res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+            setTimeout(next, 10);
+          } else res.end();
+        };
+        next();
+        return;
+      }
       if (req.url?.endsWith('/embeddings')) {
-        res.writeHead(200, { 'content-type': 'application/json' });
+        res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_emb' });
         res.end(JSON.stringify({ object: 'list', model: 'text-embedding-3-small', data: [{ object: 'embedding', index: 0, embedding: [0.1, 0.2, 0.3] }], usage: EMBEDDING_USAGE }));
         return;
       }
@@ -55,5 +152,12 @@ export async function startFakeOpenAI(): Promise<{ url: string; server: Server; 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, server, close: () => new Promise((r) => server.close(() => r())) };
+  fake.url = `http://127.0.0.1:${port}`;
+  fake.server = server;
+  fake.close = () =>
+    new Promise((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
+  return fake;
 }

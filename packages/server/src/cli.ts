@@ -16,6 +16,7 @@ import { DEFAULT_RUNBOOK_BASE, renderPrometheusRules } from './alerts/export/pro
 import { exportGrafana } from './alerts/export/grafana.ts';
 import { renderAlertmanagerConfig } from './alerts/export/alertmanager.ts';
 import { registerAlertsCommand } from './cli/alerts.ts';
+import { registerActionsCommand } from './cli/actions.ts';
 
 const program = new Command();
 program
@@ -334,6 +335,7 @@ prices
   });
 
 registerAlertsCommand(program, { urlOption, keyOption });
+registerActionsCommand(program, { urlOption, keyOption });
 
 // F6: rule and routing files for running Lookout's alerts in Prometheus and Alertmanager.
 const exportCmd = program.command('export').description('export Prometheus rules, an Alertmanager config and Grafana dashboards for the /metrics series');

@@ -12,6 +12,8 @@ import { loadDefaultPack } from './rules/default-pack.ts';
 import { formatRuleError, loadRuleFiles, validateRule, type RuleLoadError } from './rules/load.ts';
 import { parseDurationMs, type Rule } from './rules/schema.ts';
 import { Dispatcher } from './notifications/dispatcher.ts';
+import { ActionEngine, type ActionStateDoc } from './actions/engine.ts';
+import type { AlertSink } from './types.ts';
 
 // Puts the alerting parts together for a server: rollups fed by the ingest pipeline (rebuilt
 // from the store first), the default pack plus the configured rule files, and the engine with its
@@ -35,6 +37,8 @@ export interface Alerting {
   rollups: Rollups;
   engine: AlertEngine;
   dispatcher: Dispatcher;
+  // F5: automated responses; the gateway asks `actions.decide()` per request.
+  actions: ActionEngine;
   // Problems in the pack or the rule files: the rules they concern are not loaded, the rest are.
   loadErrors: RuleLoadError[];
   start(): void;
@@ -61,6 +65,13 @@ export async function createAlerting(deps: {
   const loadErrors = [...pack.errors, ...files.errors];
   for (const e of loadErrors) logger.error({ event: 'rule_load_error', source: e.source, line: e.line, path: e.path }, `alert rule not loaded: ${formatRuleError(e)}`);
   const dispatcher = new Dispatcher(config.alerts.notifications, { logger, registry: deps.registry, now: deps.now });
+  const actions = new ActionEngine(config.alerts.actions, {
+    state: new JsonFile<ActionStateDoc>(join(deps.stateDir, 'actions.json')),
+    logger,
+    registry: deps.registry,
+    now: deps.now,
+  });
+  await actions.open();
   const engine = new AlertEngine(
     {
       sources: {
@@ -70,7 +81,7 @@ export async function createAlerting(deps: {
       },
       projects: async () => (await store.listProjects()).map((p) => p.id),
       state: new JsonFile<AlertStateDoc>(join(deps.stateDir, 'alerts.json')),
-      sink: dispatcher,
+      sink: fanOut([dispatcher, actions], logger),
       now: deps.now,
       logger,
       registry: deps.registry,
@@ -87,6 +98,7 @@ export async function createAlerting(deps: {
     rollups,
     engine,
     dispatcher,
+    actions,
     loadErrors,
     start() {
       engine.start();
@@ -95,6 +107,23 @@ export async function createAlerting(deps: {
     async stop() {
       await engine.stop();
       await dispatcher.stop();
+      await actions.flush();
+    },
+  };
+}
+
+// The engine has one sink; notifications and automated responses both follow it. One failing
+// does not keep the other from its update.
+function fanOut(sinks: AlertSink[], logger: Logger): AlertSink {
+  return {
+    update(alerts, nowMs) {
+      for (const sink of sinks) {
+        try {
+          sink.update(alerts, nowMs);
+        } catch (err) {
+          logger.error({ err }, 'an alert sink failed to take an update');
+        }
+      }
     },
   };
 }

@@ -5,12 +5,23 @@ import { z } from 'zod';
 import { describeIssue } from '../server/errors.ts';
 import { parseDurationMs } from '../alerts/rules/schema.ts';
 import { DEFAULT_NOTIFICATIONS, notificationsSchema } from '../alerts/notifications/config.ts';
+import { actionsSchema } from '../alerts/actions/schema.ts';
 
 // One schema for the config file and the environment. The file is YAML or JSON; environment
 // variables win over it; command-line flags win over both. Anything invalid stops start-up
 // with a message that names the setting and where it came from.
 
 const port = z.coerce.number().int('must be a whole number').min(0).max(65535, 'must be at most 65535');
+const httpUrl = z
+  .string()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.search && !u.hash;
+    } catch {
+      return false;
+    }
+  }, "must be an http(s) URL without a query, such as 'https://api.openai.com/v1'");
 
 export const configSchema = z
   .object({
@@ -50,9 +61,37 @@ export const configSchema = z
         rules: z.array(z.string().min(1)).default([]),
         // Receivers and routing (docs/notifications.md); none by default.
         notifications: notificationsSchema.default(DEFAULT_NOTIFICATIONS),
+        // Automated responses the gateway applies while matching alerts fire (docs/actions.md).
+        actions: actionsSchema.default([]),
       })
       .strict()
-      .default({ evaluationInterval: '30s', defaultPack: true, rules: [], notifications: DEFAULT_NOTIFICATIONS }),
+      .default({ evaluationInterval: '30s', defaultPack: true, rules: [], notifications: DEFAULT_NOTIFICATIONS, actions: [] }),
+    // A8: the recording gateway (/proxy/openai/v1/*, /proxy/anthropic/v1/*). Each base URL is the
+    // value the official SDK's `baseURL` takes, so any OpenAI-compatible server can be fronted.
+    gateway: z
+      .object({
+        openaiBaseUrl: httpUrl.default('https://api.openai.com/v1'),
+        anthropicBaseUrl: httpUrl.default('https://api.anthropic.com'),
+        // Largest request body forwarded; larger ones get 413 in the provider's error format.
+        maxBodyBytes: z.coerce.number().int().positive().default(32 * 1024 * 1024),
+        connectTimeoutMs: z.coerce.number().int().positive().default(10_000),
+        // Until the upstream's response headers arrive (a long non-streamed completion waits here).
+        headersTimeoutMs: z.coerce.number().int().positive().default(600_000),
+        // Between two chunks of the upstream's response body.
+        bodyTimeoutMs: z.coerce.number().int().positive().default(300_000),
+        // Keep-alive connections per upstream at most.
+        connectionsPerUpstream: z.coerce.number().int().positive().default(512),
+      })
+      .strict()
+      .default({
+        openaiBaseUrl: 'https://api.openai.com/v1',
+        anthropicBaseUrl: 'https://api.anthropic.com',
+        maxBodyBytes: 32 * 1024 * 1024,
+        connectTimeoutMs: 10_000,
+        headersTimeoutMs: 600_000,
+        bodyTimeoutMs: 300_000,
+        connectionsPerUpstream: 512,
+      }),
     storage: z
       .object({ memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, "must look like '1GB'").default('1GB') })
       .strict()
@@ -80,6 +119,9 @@ export const ENV_VARS: Record<string, string[]> = {
   LOOKOUT_MAX_QUEUE_ROWS: ['ingest', 'maxQueueRows'],
   LOOKOUT_MEMORY_LIMIT: ['storage', 'memoryLimit'],
   LOOKOUT_ALERTS_INTERVAL: ['alerts', 'evaluationInterval'],
+  LOOKOUT_OPENAI_BASE_URL: ['gateway', 'openaiBaseUrl'],
+  LOOKOUT_ANTHROPIC_BASE_URL: ['gateway', 'anthropicBaseUrl'],
+  LOOKOUT_GATEWAY_MAX_BODY_BYTES: ['gateway', 'maxBodyBytes'],
 };
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {

@@ -52,6 +52,13 @@ export class LookoutMetrics {
   readonly storeWriteRows: Histogram;
   readonly ingestLagSeconds: Histogram;
   readonly httpRequests: Counter<'route' | 'method' | 'status'>;
+  // C6: the recording gateway. `upstream` is one of a fixed few (openai, anthropic).
+  readonly gatewayInFlight: Gauge<'upstream'>;
+  readonly gatewayUpstreamRequests: Counter<'upstream' | 'outcome'>;
+  readonly gatewayUpstreamSeconds: Histogram<'upstream'>;
+  readonly gatewayRecordingLost: Counter<'reason'>;
+  readonly gatewayBudgetBlocked: Counter<'upstream'>;
+  readonly gatewayIgnoredHeaders: Counter<'header'>;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -169,6 +176,43 @@ export class LookoutMetrics {
       name: 'lookout_http_requests_total',
       help: 'HTTP requests served by route pattern, method and status code.',
       labelNames: ['route', 'method', 'status'],
+      registers,
+    });
+    this.gatewayInFlight = new Gauge({
+      name: 'lookout_gateway_requests_in_flight',
+      help: 'Gateway calls forwarded to an upstream and not finished yet (streams count until their last chunk).',
+      labelNames: ['upstream'],
+      registers,
+    });
+    this.gatewayUpstreamRequests = new Counter({
+      name: 'lookout_gateway_upstream_requests_total',
+      help: 'Gateway calls by upstream and outcome: 2xx, 3xx, 4xx, 429, 5xx (status the upstream answered), connect_error, timeout, stream_error (the upstream failed mid-response), cancelled (the client went away).',
+      labelNames: ['upstream', 'outcome'],
+      registers,
+    });
+    this.gatewayUpstreamSeconds = new Histogram({
+      name: 'lookout_gateway_upstream_duration_seconds',
+      help: 'Gateway calls: time from receiving the request to the end of the upstream response.',
+      labelNames: ['upstream'],
+      buckets: LATENCY_BUCKETS_S,
+      registers,
+    });
+    this.gatewayRecordingLost = new Counter({
+      name: 'lookout_gateway_recording_lost_total',
+      help: 'Gateway calls served but not recorded, by reason (queue_full, store_error, shutting_down, other). The call itself succeeded.',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.gatewayBudgetBlocked = new Counter({
+      name: 'lookout_gateway_budget_blocked_total',
+      help: 'Gateway calls refused with 429 because a hard budget is spent.',
+      labelNames: ['upstream'],
+      registers,
+    });
+    this.gatewayIgnoredHeaders = new Counter({
+      name: 'lookout_gateway_ignored_headers_total',
+      help: 'x-lookout-* attribution headers ignored because they were invalid (x-lookout-metadata that is not a JSON object of strings, or too large).',
+      labelNames: ['header'],
       registers,
     });
   }

@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { keysRequired } from '../config/config.ts';
 import { registerIngestRoutes } from '../ingest/api/route.ts';
 import { registerOtlpRoutes } from '../ingest/otlp/route.ts';
+import { GATEWAY_PREFIX, registerGatewayRoutes } from '../ingest/gateway/route.ts';
 import { DEFAULT_PROJECT, type ApiKeyInfo } from '../store/store.ts';
 import type { AppContext, RequestAuth, RouteModule } from './context.ts';
 import { ApiError } from './errors.ts';
@@ -11,6 +12,7 @@ import { registerPricingRoutes } from './routes/pricing.ts';
 import { registerSpanRoutes } from './routes/spans.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
+import { registerActionRoutes } from './routes/actions.ts';
 import { BUDGET_CHECK_PATH, registerBudgetRoutes } from './routes/budgets.ts';
 
 const MAX_REQUEST_ID_CHARS = 128;
@@ -54,6 +56,11 @@ export function bearerToken(header: unknown): string | null {
 }
 
 function bearerKey(request: FastifyRequest): string | null {
+  // On the gateway, Authorization carries the provider's key: Lookout's comes in x-lookout-key.
+  if (request.url.startsWith(GATEWAY_PREFIX)) {
+    const gatewayKey = request.headers['x-lookout-key'];
+    return typeof gatewayKey === 'string' && gatewayKey ? gatewayKey : null;
+  }
   const key = bearerToken(request.headers.authorization);
   if (key !== null) return key;
   const alt = request.headers['x-lookout-key'];
@@ -118,7 +125,8 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
   });
 
   // Read-your-writes: anything that reads stored data first waits until every write that was
-  // acknowledged before the request is loaded into the store (usually at once).
+  // acknowledged before the request is loaded into the store (usually at once). Never /proxy/*:
+  // the gateway reads nothing from the store and must not wait on it.
   app.addHook('preHandler', async (request) => {
     const url = request.routeOptions.url ?? '';
     if (url.startsWith('/api/') && !INGEST_PATHS.has(url)) await ctx.pipeline.caughtUp();
@@ -178,7 +186,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
     return ctx.metrics.registry.metrics();
   });
 
-  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerPricingRoutes, registerAdminRoutes, registerAnalyticsRoutes, registerAlertRoutes, registerBudgetRoutes, ...extraRoutes]) {
+  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerPricingRoutes, registerAdminRoutes, registerAnalyticsRoutes, registerAlertRoutes, registerActionRoutes, registerBudgetRoutes, registerGatewayRoutes, ...extraRoutes]) {
     await register(app, ctx);
   }
   return app;

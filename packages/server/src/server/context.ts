@@ -7,6 +7,7 @@ import type { IngestPipeline } from '../ingest/pipeline.ts';
 import type { ContentPolicy } from '../ingest/content-policy.ts';
 import type { LookoutMetrics } from '../metrics/registry.ts';
 import type { Alerting } from '../alerts/service.ts';
+import type { ApplyGatewayActions } from '../ingest/gateway/actions.ts';
 import { DEFAULT_PROJECT, type KeyScope, type ProjectId, type Store } from '../store/store.ts';
 import { ApiError } from './errors.ts';
 
@@ -21,6 +22,9 @@ export interface AppContext {
   logger: Logger;
   alerting: Alerting;
   budgets: BudgetBook;
+  // F5: the automated responses the gateway applies to each call before forwarding it; absent,
+  // every call goes through unchanged.
+  gatewayActions?: ApplyGatewayActions;
 }
 
 export interface RequestAuth {

@@ -14,6 +14,7 @@ import { buildApp } from './app.ts';
 import type { AppContext } from './context.ts';
 import { loadPriceOverrides } from './routes/pricing.ts';
 import { createAlerting } from '../alerts/service.ts';
+import { gatewayActionsFrom } from '../alerts/actions/gateway.ts';
 import { BudgetBook } from '../budgets/book.ts';
 
 export interface RunningServer {
@@ -32,7 +33,19 @@ export function createLogger(level: LookoutConfig['logLevel']): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     // Provider keys and our own keys never reach the log.
-    redact: { paths: ['req.headers.authorization', 'req.headers["x-lookout-key"]', 'headers.authorization'], censor: '[redacted]' },
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers["x-lookout-key"]',
+        'req.headers["x-api-key"]',
+        'req.headers["api-key"]',
+        'headers.authorization',
+        'headers["x-lookout-key"]',
+        'headers["x-api-key"]',
+        'headers["api-key"]',
+      ],
+      censor: '[redacted]',
+    },
   });
 }
 
@@ -58,7 +71,9 @@ export async function createContext(config: LookoutConfig, logger: Logger, store
   pipeline.observe(budgets);
   // Rollups likewise; the engine reads them and the budget book.
   const alerting = await createAlerting({ config, store: theStore, pipeline, logger, registry: metrics.registry, stateDir, budgets });
-  return { config, store: theStore, pricer, pipeline, content, metrics, logger, alerting, budgets };
+  // F5: the gateway asks the action engine about each call (nothing changes without a firing alert).
+  const gatewayActions = gatewayActionsFrom(alerting.actions);
+  return { config, store: theStore, pricer, pipeline, content, metrics, logger, alerting, budgets, gatewayActions };
 }
 
 export async function startServer(config: LookoutConfig, options: { logger?: Logger; store?: Store; quiet?: boolean } = {}): Promise<RunningServer> {

@@ -1,0 +1,468 @@
+import type { ServerResponse } from 'node:http';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Dispatcher } from 'undici';
+import type { BudgetStatus } from '../../budgets/book.ts';
+import type { SpanRecord } from '../../domain/span.ts';
+import type { AppContext } from '../../server/context.ts';
+import { ApiError } from '../../server/errors.ts';
+import { passThrough, type GatewayActionOutcome, type GatewayResponse } from './actions.ts';
+import {
+  AttributionError,
+  clientResponseHeaders,
+  headerValue,
+  parseAttribution,
+  parseTraceParent,
+  upstreamRequestHeaders,
+  type GatewayAttribution,
+} from './headers.ts';
+import { classifyEndpoint, emptyFacts, errorBody, factsFromJson, SseReader, type Endpoint, type ProviderId, type ResponseFacts } from './providers.ts';
+import { buildSpan, newTraceIds, providerSecrets, type CallOutcome, type GatewayCallRecord } from './record.ts';
+import { UpstreamPools, upstreamTarget, type UpstreamTarget } from './upstream.ts';
+
+// A8: the recording gateway. /proxy/openai/v1/* and /proxy/anthropic/v1/* go to the configured
+// upstream with the caller's bytes; the response goes back as the upstream sent it, streamed
+// chunk by chunk. The call is recorded after the response has gone, through the same ingest
+// pipeline as every other path, and a recording that fails is counted, never felt by the caller.
+
+export const GATEWAY_PREFIX = '/proxy/';
+
+interface ProviderRoute {
+  id: ProviderId;
+  prefix: string; // what the client calls, up to the path the upstream gets
+  upstreamPathPrefix: string; // put between the base URL's path and the rest
+  baseUrl: string;
+}
+
+// Bodies of non-streamed responses read for recording at most; a larger one is passed through
+// and recorded without its facts.
+const MAX_RECORDED_BODY_BYTES = 8 * 1024 * 1024;
+// Recorded calls wait this long at most to be submitted together.
+const RECORD_FLUSH_MS = 5;
+const RECORD_BATCH_MAX = 512;
+const DECODERS: Record<string, (b: Buffer) => Buffer> = { gzip: gunzipSync, 'x-gzip': gunzipSync, deflate: inflateSync, br: brotliDecompressSync };
+
+function providerOfUrl(url: string): ProviderId {
+  return url.startsWith('/proxy/anthropic') ? 'anthropic' : 'openai';
+}
+
+function sendError(reply: FastifyReply, provider: ProviderId, status: number, message: string, code: string, extraHeaders: Record<string, string> = {}, extra: Record<string, unknown> = {}): FastifyReply {
+  reply.code(status).headers({ 'content-type': 'application/json', ...extraHeaders });
+  return reply.send(errorBody(provider, status, message, code, extra));
+}
+
+function rawError(res: ServerResponse, provider: ProviderId, status: number, message: string, code: string): void {
+  if (res.headersSent || res.destroyed) return;
+  const body = errorBody(provider, status, message, code);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+// Header values are ASCII; a subject may not be.
+const headerSafe = (v: string) => encodeURIComponent(v);
+
+function budgetWarningHeader(statuses: BudgetStatus[]): string | null {
+  const warned = statuses.filter((s) => s.warningLevel !== null);
+  if (!warned.length) return null;
+  return warned
+    .map(
+      (s) =>
+        `budget=${headerSafe(s.budget.id)}; scope=${s.budget.scope}; subject=${headerSafe(s.subject ?? '')}; percent=${Math.round(s.percent)}; ` +
+        `spent_usd=${s.spentUsd.toFixed(6)}; limit_usd=${s.limitUsd}; resets_at=${s.periodEnd}`,
+    )
+    .join(', ');
+}
+
+function describeBudget(s: BudgetStatus): string {
+  const who = s.budget.scope === 'project' ? 'the project' : `${s.budget.scope} '${s.subject}'`;
+  const what = s.budget.tier ? `${s.budget.tier} tier daily budget` : `${s.budget.period} budget${s.budget.name ? ` '${s.budget.name}'` : ''}`;
+  return `Lookout budget exceeded: ${who} has spent $${s.spentUsd.toFixed(2)} of the $${s.limitUsd.toFixed(2)} ${what} (id ${s.budget.id}); it resets at ${s.periodEnd}.`;
+}
+
+export class Gateway {
+  private readonly ctx: AppContext;
+  readonly pools: UpstreamPools;
+  private readonly routes: Record<ProviderId, ProviderRoute & { target: UpstreamTarget }>;
+  private pending: SpanRecord[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+
+  constructor(ctx: AppContext) {
+    this.ctx = ctx;
+    const g = ctx.config.gateway;
+    this.pools = new UpstreamPools(g);
+    this.routes = {
+      openai: { id: 'openai', prefix: '/proxy/openai/v1/', upstreamPathPrefix: '/', baseUrl: g.openaiBaseUrl, target: upstreamTarget(g.openaiBaseUrl) },
+      anthropic: { id: 'anthropic', prefix: '/proxy/anthropic/v1/', upstreamPathPrefix: '/v1/', baseUrl: g.anthropicBaseUrl, target: upstreamTarget(g.anthropicBaseUrl) },
+    };
+  }
+
+  async handle(provider: ProviderId, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    const t0 = performance.now();
+    const startMs = performance.timeOrigin + t0;
+    const ctx = this.ctx;
+    const route = this.routes[provider];
+    const rest = (request.raw.url ?? '').slice(route.prefix.length);
+    const q = rest.indexOf('?');
+    const endpoint = classifyEndpoint(provider, request.method, q < 0 ? rest : rest.slice(0, q));
+
+    let attribution: GatewayAttribution;
+    try {
+      const parsed = parseAttribution(request.headers);
+      attribution = parsed.attribution;
+      for (const h of parsed.ignored) ctx.metrics.gatewayIgnoredHeaders.inc({ header: h });
+    } catch (err) {
+      if (err instanceof AttributionError) return sendError(reply, provider, 400, err.message, 'invalid_lookout_header');
+      throw err;
+    }
+    const projectId = request.auth.projectId;
+
+    // B6: hard budgets, from memory, before anything is sent.
+    let warning: string | null = null;
+    if (endpoint.modelCall) {
+      const check = ctx.budgets.check(projectId, { user: attribution.userId, team: attribution.team });
+      if (!check.allowed && check.blockedBy) {
+        const s = check.blockedBy;
+        ctx.metrics.gatewayBudgetBlocked.inc({ upstream: provider });
+        const retryAfterS = Math.max(1, Math.ceil((Date.parse(s.periodEnd) - Date.now()) / 1000));
+        return sendError(
+          reply,
+          provider,
+          429,
+          describeBudget(s),
+          'budget_exceeded',
+          { 'retry-after': String(retryAfterS), 'x-should-retry': 'false' },
+          {
+            lookout_budget: {
+              id: s.budget.id,
+              name: s.budget.name ?? null,
+              scope: s.budget.scope,
+              subject: s.subject,
+              period: s.budget.period,
+              limit_usd: s.limitUsd,
+              spent_usd: s.spentUsd,
+              resets_at: s.periodEnd,
+            },
+          },
+        );
+      }
+      warning = budgetWarningHeader(check.budgets);
+    }
+
+    const ids = newTraceIds(parseTraceParent(request.headers.traceparent));
+    let body = Buffer.isBuffer(request.body) ? request.body : null;
+    const record: GatewayCallRecord = {
+      projectId,
+      provider,
+      endpoint,
+      ...ids,
+      requestBody: body,
+      attribution,
+      extraMetadata: null,
+      startMs,
+      durationMs: 0,
+      ttftMs: null,
+      httpStatus: null,
+      outcome: 'response',
+      facts: emptyFacts(),
+      usageMissing: false,
+      requestId: null,
+      failure: null,
+      secrets: providerSecrets(request.headers),
+    };
+
+    // F5: the one call into automated responses.
+    const actions = ctx.gatewayActions ?? passThrough;
+    let action: GatewayActionOutcome | null = null;
+    try {
+      const got = actions({ provider, projectId, method: request.method, path: rest, headers: request.headers, body: body ?? Buffer.alloc(0), attribution });
+      action = got instanceof Promise ? await got : got;
+    } catch (err) {
+      // An automated response that fails leaves the call as it was.
+      request.log.error({ err }, 'gateway action failed; forwarding the call unchanged');
+    }
+    let target = route.target;
+    if (action) {
+      if (action.metadata) record.extraMetadata = action.metadata;
+      if (action.body) body = record.requestBody = action.body;
+      if (action.baseUrl) target = upstreamTarget(action.baseUrl);
+      if (action.respond) return this.respondDirectly(reply, record, action.respond, t0);
+    }
+
+    const extraHeaders: Record<string, string> = { 'x-lookout-trace-id': ids.traceId };
+    if (warning) extraHeaders['x-lookout-budget-warning'] = warning;
+    return this.forward(request, reply, route, target, rest, body, record, extraHeaders, t0, action?.onResponse ?? null, action?.fallback ?? null);
+  }
+
+  private respondDirectly(reply: FastifyReply, record: GatewayCallRecord, response: GatewayResponse, t0: number): FastifyReply {
+    record.httpStatus = response.status;
+    record.facts = this.factsOf(record.provider, response.body, response.headers['content-type'] ?? '', '');
+    record.durationMs = performance.now() - t0;
+    this.record(record);
+    reply.code(response.status).headers({ ...response.headers, 'x-lookout-trace-id': record.traceId });
+    return reply.send(response.body);
+  }
+
+  private async forward(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    route: ProviderRoute,
+    target: UpstreamTarget,
+    rest: string, // the path after the route's prefix, with the query
+    body: Buffer | null,
+    record: GatewayCallRecord,
+    extraHeaders: Record<string, string>,
+    t0: number,
+    onResponse: ((r: GatewayResponse) => void) | null,
+    fallback: { baseUrl: string; onStatus: number[] } | null,
+  ): Promise<void> {
+    const { ctx } = this;
+    const provider = route.id;
+    const metrics = ctx.metrics;
+    const res = reply.raw;
+    reply.hijack();
+    const abort = new AbortController();
+    let done = false;
+    const finish = (outcome: CallOutcome, facts: () => ResponseFacts, ttftAt: number | null, usageReported: boolean | null) => {
+      if (done) return;
+      done = true;
+      const now = performance.now();
+      metrics.gatewayInFlight.dec({ upstream: provider });
+      const outcomeLabel = outcome === 'response' ? (record.httpStatus === 429 ? '429' : `${Math.floor((record.httpStatus ?? 0) / 100)}xx`) : outcome;
+      metrics.gatewayUpstreamRequests.inc({ upstream: provider, outcome: outcomeLabel });
+      metrics.gatewayUpstreamSeconds.observe({ upstream: provider }, (now - t0) / 1000);
+      record.outcome = outcome;
+      record.durationMs = now - t0;
+      record.ttftMs = ttftAt === null ? null : ttftAt - t0;
+      // Off the response path: parse what was copied, build the span, queue it.
+      setImmediate(() => {
+        try {
+          record.facts = facts();
+          record.usageMissing = usageReported === false && record.endpoint.modelCall && record.facts.usage === null && (record.httpStatus ?? 0) < 400;
+        } catch (err) {
+          request.log.warn({ err }, 'could not read a gateway response for recording');
+        }
+        this.record(record);
+      });
+    };
+
+    let reader: SseReader | null = null;
+    let firstChunkAt: number | null = null;
+    res.on('close', () => {
+      if (!done) {
+        abort.abort();
+        const partial = reader;
+        finish('cancelled', () => (partial ? partial.facts : record.facts), partial ? partial.firstTokenAtMs : firstChunkAt, null);
+      }
+    });
+    metrics.gatewayInFlight.inc({ upstream: provider });
+
+    const headers = upstreamRequestHeaders(request.headers);
+    const send = (to: UpstreamTarget) =>
+      this.pools.get(to.origin).request({ path: `${to.basePath}${route.upstreamPathPrefix}${rest}`, method: request.method as Dispatcher.HttpMethod, headers, body, signal: abort.signal });
+    let up: Dispatcher.ResponseData;
+    try {
+      if (fallback) {
+        // F5: a second upstream when the first fails in one of the listed ways.
+        const first = await send(target).catch((err: unknown) => {
+          if (abort.signal.aborted || !fallback.onStatus.includes(0)) throw err;
+          return null;
+        });
+        if (first && !fallback.onStatus.includes(first.statusCode)) up = first;
+        else {
+          first?.body.dump().catch(() => {});
+          const second = upstreamTarget(fallback.baseUrl);
+          record.extraMetadata = { ...(record.extraMetadata ?? {}), 'gateway.fallback': `${first ? first.statusCode : 'unreachable'} -> ${second.origin}` };
+          up = await send(second);
+        }
+      } else {
+        up = await send(target);
+      }
+    } catch (err) {
+      if (abort.signal.aborted) return; // the client went away: recorded as cancelled
+      const code = (err as { code?: string }).code ?? '';
+      const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
+      record.failure = `${timedOut ? 'upstream timed out' : 'upstream unreachable'}: ${(err as Error).message}`;
+      rawError(res, provider, timedOut ? 504 : 502, `Lookout gateway: ${record.failure} (${target.origin})`, timedOut ? 'upstream_timeout' : 'upstream_unreachable');
+      finish(timedOut ? 'timeout' : 'connect_error', () => record.facts, null, null);
+      return;
+    }
+
+    record.httpStatus = up.statusCode;
+    record.requestId = headerValue(up.headers, 'x-request-id') ?? headerValue(up.headers, 'request-id');
+    const contentType = headerValue(up.headers, 'content-type') ?? '';
+    const encoding = (headerValue(up.headers, 'content-encoding') ?? '').trim().toLowerCase();
+    const streaming = contentType.startsWith('text/event-stream');
+    reader = streaming && (encoding === '' || encoding === 'identity') ? new SseReader(provider) : null;
+    const copy: Buffer[] = [];
+    let copied = 0;
+
+    try {
+      res.writeHead(up.statusCode, { ...clientResponseHeaders(up.headers), ...extraHeaders });
+    } catch (err) {
+      // A header value Node refuses to send (it accepted it from the upstream): nothing can be sent.
+      request.log.warn({ err }, 'the upstream response headers cannot be forwarded');
+      up.body.destroy();
+      rawError(res, provider, 502, 'Lookout gateway: the upstream response headers are invalid', 'upstream_invalid_response');
+      record.failure = 'the upstream response headers are invalid';
+      finish('stream_error', () => record.facts, null, null);
+      return;
+    }
+    const stream = up.body;
+    stream.on('data', (chunk: Buffer) => {
+      const now = performance.now();
+      firstChunkAt ??= now;
+      if (!res.write(chunk)) stream.pause();
+      if (reader) reader.push(chunk, now);
+      else if (copied + chunk.length <= MAX_RECORDED_BODY_BYTES) {
+        copy.push(chunk);
+        copied += chunk.length;
+      } else copied = Number.POSITIVE_INFINITY;
+    });
+    res.on('drain', () => stream.resume());
+    stream.on('end', () => {
+      if (done) return;
+      res.end();
+      const facts = () => {
+        if (reader) {
+          reader.end(performance.now());
+          return reader.facts;
+        }
+        if (!Number.isFinite(copied)) return emptyFacts();
+        return this.factsOf(provider, Buffer.concat(copy), contentType, encoding);
+      };
+      const ttftAt = streaming ? (reader ? reader.firstTokenAtMs : firstChunkAt) : null;
+      if (onResponse && !streaming && Number.isFinite(copied)) {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(clientResponseHeaders(up.headers))) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+        try {
+          onResponse({ status: up.statusCode, headers, body: Buffer.concat(copy) });
+        } catch (err) {
+          request.log.error({ err }, 'gateway action onResponse failed');
+        }
+      }
+      finish('response', facts, ttftAt, streaming ? (reader ? reader.usageReported : null) : null);
+    });
+    stream.on('error', (err: Error & { code?: string }) => {
+      if (done || abort.signal.aborted) return;
+      record.failure = `the upstream response broke off: ${err.message}`;
+      // The client sees the connection end as the upstream's did.
+      res.destroy();
+      const facts = () => {
+        if (reader) {
+          reader.end(performance.now());
+          return reader.facts;
+        }
+        return record.facts;
+      };
+      finish(err.code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : 'stream_error', facts, reader?.firstTokenAtMs ?? null, null);
+    });
+  }
+
+  private factsOf(provider: ProviderId, raw: Buffer, contentType: string, encoding: string): ResponseFacts {
+    let bytes = raw;
+    if (encoding && encoding !== 'identity') {
+      const decode = DECODERS[encoding];
+      if (!decode) return emptyFacts();
+      bytes = decode(raw);
+    }
+    if (contentType.startsWith('text/event-stream')) {
+      const r = new SseReader(provider);
+      r.push(bytes, 0);
+      r.end(0);
+      return r.facts;
+    }
+    if (bytes.length === 0) return emptyFacts();
+    try {
+      return factsFromJson(provider, JSON.parse(bytes.toString('utf8')));
+    } catch {
+      return emptyFacts();
+    }
+  }
+
+  // Fails open: a full queue, a store that is down or a server shutting down lose the records,
+  // count them, and nothing else. Calls ending within a few milliseconds of each other go to the
+  // pipeline together: one submission (one group in the journal) instead of one per call.
+  record(r: GatewayCallRecord): void {
+    let span: SpanRecord;
+    try {
+      span = buildSpan(r, this.ctx.content.modeOf(r.projectId));
+    } catch (err) {
+      this.lost(err, 1);
+      return;
+    }
+    this.pending.push(span);
+    if (this.pending.length >= RECORD_BATCH_MAX) this.flush();
+    else if (this.flushTimer === null) {
+      this.flushTimer = setTimeout(() => this.flush(), RECORD_FLUSH_MS);
+      this.flushTimer.unref();
+    }
+  }
+
+  flush(): void {
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const spans = this.pending;
+    if (!spans.length) return;
+    this.pending = [];
+    let promise: Promise<unknown>;
+    try {
+      promise = this.ctx.pipeline.submit({ spans, scores: [], logs: [] }, 'gateway');
+    } catch (err) {
+      promise = Promise.reject(err);
+    }
+    promise.catch((err: unknown) => this.lost(err, spans.length));
+  }
+
+  private lost(err: unknown, count: number): void {
+    const code = err instanceof ApiError ? err.code : null;
+    const reason = code === 'queue_full' || code === 'shutting_down' ? code : code === 'store_unavailable' || code === null ? 'store_error' : 'other';
+    this.ctx.metrics.gatewayRecordingLost.inc({ reason }, count);
+    this.ctx.logger.warn({ event: 'gateway_record_lost', reason, count, err: err instanceof Error ? err.message : String(err) }, 'gateway calls were served but not recorded');
+  }
+}
+
+export async function registerGatewayRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const gateway = new Gateway(ctx);
+  const maxBodyBytes = ctx.config.gateway.maxBodyBytes;
+  await app.register(
+    async (scope) => {
+      // The body goes upstream as it came: no parsing, whatever its type.
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_req, body, done) => done(null, body));
+      scope.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+        const provider = providerOfUrl(request.url);
+        if (error instanceof ApiError) {
+          if (error.retryAfterSeconds !== null) reply.header('retry-after', String(error.retryAfterSeconds));
+          return sendError(reply, provider, error.status, `Lookout gateway: ${error.message}`, error.code);
+        }
+        if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+          return sendError(reply, provider, 413, `Lookout gateway: the request body is larger than ${maxBodyBytes} bytes (gateway.maxBodyBytes)`, 'body_too_large');
+        }
+        if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+          return sendError(reply, provider, error.statusCode, `Lookout gateway: ${error.message}`, 'invalid_request');
+        }
+        request.log.error({ err: error }, 'gateway error');
+        return sendError(reply, provider, 500, `Lookout gateway: internal error (request id ${request.id})`, 'internal');
+      });
+      scope.setNotFoundHandler((request, reply) => {
+        const provider = providerOfUrl(request.url);
+        sendError(
+          reply,
+          provider,
+          404,
+          `Lookout gateway: no route for ${request.method} ${request.url.split('?')[0]}; use /proxy/openai/v1/... or /proxy/anthropic/v1/...`,
+          'not_found',
+        );
+      });
+      for (const provider of ['openai', 'anthropic'] as const) {
+        scope.all(`/${provider}/v1/*`, { bodyLimit: maxBodyBytes }, (request, reply) => gateway.handle(provider, request, reply));
+      }
+      // Closing: what is recorded but not submitted goes to the pipeline before it drains.
+      scope.addHook('onClose', async () => {
+        gateway.flush();
+        await gateway.pools.close();
+      });
+    },
+    { prefix: '/proxy' },
+  );
+}
