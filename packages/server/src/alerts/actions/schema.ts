@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseMatcher } from '../engine/silences.ts';
 import { parseDurationMs } from '../rules/schema.ts';
+import { httpUrl } from '../notifications/config.ts';
 
 // F5: automated responses, under `alerts.actions` in the configuration. Each action names the
 // alerts that trigger it (`when`) and one thing the gateway does while such an alert fires
@@ -21,14 +22,6 @@ const scopeSchema = z
   .strict();
 export type ActionScope = z.output<typeof scopeSchema>;
 
-const httpUrl = z.string().refine((v) => {
-  try {
-    const u = new URL(v);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
-  } catch {
-    return false;
-  }
-}, 'must be an http:// or https:// URL');
 
 const modelName = z.string().min(1).max(200);
 

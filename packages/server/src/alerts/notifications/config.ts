@@ -11,7 +11,7 @@ import { parseMatcher } from '../engine/silences.ts';
 const duration = (name: string) =>
   z.string().refine((v) => parseDurationMs(v) !== null, `${name} must be a duration such as 30s, 5m or 4h`);
 
-const httpUrl = z.string().refine((v) => {
+export const httpUrl = z.string().refine((v) => {
   try {
     const u = new URL(v);
     return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
