@@ -1,27 +1,28 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { emit, envInt, latencySummary, log, machine, round, sleep, startServer } from './lib.ts';
 
 // Gateway overhead (DESIGN.md: added p50 ≤ 0.5 ms, p99 ≤ 2 ms at 500 req/s; ≥ 2,000 req/s).
-// A fake OpenAI upstream answers after a fixed delay (JSON) or streams SSE chunks (first chunk
-// after the delay). The same open-loop load (requests started on a fixed schedule, not waiting
+// A fake OpenAI upstream (bench/gateway-upstream.ts, its own process) answers after a fixed
+// delay (JSON) or streams SSE chunks (first chunk after the delay). The same open-loop load (requests started on a fixed schedule, not waiting
 // for answers) goes directly to the upstream and through a Lookout child process's gateway, in
 // alternating phases of one run, so both see the same machine. Reported: latency (and, for
 // streams, time to first chunk) percentiles each way and the difference. Then a closed loop of
 // CONCURRENCY clients through the gateway gives the sustained request rate.
 //
-// Client, gateway and upstream share the machine's 2 cores: the added latency includes the
-// gateway's CPU competing with the client's and the upstream's.
+// Client, gateway and upstream are three processes on the machine's 2 cores: the added latency
+// includes the gateway's CPU competing with the client's and the upstream's.
 
 const RATE = envInt('BENCH_GATEWAY_RATE', 500);
 const PHASE_S = envInt('BENCH_GATEWAY_PHASE_SECONDS', 8);
 const PHASES = 2; // per side, alternating
 const DELAY_MS = envInt('BENCH_GATEWAY_UPSTREAM_DELAY_MS', 20);
 const STREAM_CHUNKS = 20;
+const UPSTREAM_SCRIPT = fileURLToPath(new URL('./gateway-upstream.ts', import.meta.url));
 const CONCURRENCY = envInt('BENCH_GATEWAY_CONCURRENCY', 64);
 const MAX_SECONDS = envInt('BENCH_GATEWAY_MAX_SECONDS', 10);
 const WARMUP = 200;
@@ -29,48 +30,20 @@ const WARMUP = 200;
 const CHAT_BODY = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello in five words.' }] });
 const STREAM_BODY = JSON.stringify({ model: 'gpt-4o-mini', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Count to twenty.' }] });
 
-function chatResponse(): string {
-  return JSON.stringify({
-    id: 'chatcmpl-bench',
-    object: 'chat.completion',
-    created: 1_700_000_000,
-    model: 'gpt-4o-mini-2024-07-18',
-    choices: [{ index: 0, message: { role: 'assistant', content: 'Hello there, how are you?' }, finish_reason: 'stop' }],
-    usage: { prompt_tokens: 14, completion_tokens: 7, total_tokens: 21, prompt_tokens_details: { cached_tokens: 0 } },
+function startUpstreamProcess(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [UPSTREAM_SCRIPT], {
+    env: { ...process.env, BENCH_UPSTREAM_DELAY_MS: String(DELAY_MS), BENCH_UPSTREAM_CHUNKS: String(STREAM_CHUNKS) },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-}
-
-function startUpstream(): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      const stream = body.includes('"stream":true');
-      setTimeout(() => {
-        if (!stream) {
-          res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_bench' }).end(chatResponse());
-          return;
-        }
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': 'req_bench' });
-        let i = 0;
-        const chunk = (delta: object, finish: string | null, usage: object | null = null) =>
-          `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'gpt-4o-mini-2024-07-18', choices: usage ? [] : [{ index: 0, delta, finish_reason: finish }], usage })}\n\n`;
-        const next = () => {
-          if (i < STREAM_CHUNKS) {
-            res.write(chunk({ content: `${i + 1} ` }, null));
-            i++;
-            setTimeout(next, 1);
-            return;
-          }
-          res.write(chunk({}, 'stop'));
-          res.write(chunk({}, null, { prompt_tokens: 12, completion_tokens: STREAM_CHUNKS, total_tokens: 12 + STREAM_CHUNKS }));
-          res.end('data: [DONE]\n\n');
-        };
-        next();
-      }, DELAY_MS);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ child, url: m[1] });
     });
+    child.once('exit', (code) => reject(new Error(`the fake upstream exited with ${code}`)));
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
 }
 
 interface Sample {
@@ -139,7 +112,8 @@ async function closedLoop(pool: Pool, path: string, body: string, seconds: numbe
   return { requests: done, perSecond: round(done / seconds, 0) ?? 0 };
 }
 
-const upstream = await startUpstream();
+// The upstream runs in its own process, so that neither path shares an event loop with the load.
+const upstream = await startUpstreamProcess();
 const dir = mkdtempSync(join(tmpdir(), 'lookout-bench-gateway-'));
 const server = await startServer(join(dir, 'data'), { LOOKOUT_OPENAI_BASE_URL: `${upstream.url}/v1` });
 const direct = new Pool(upstream.url, { connections: 256, pipelining: 1 });
@@ -177,6 +151,6 @@ try {
   await direct.close();
   await gateway.close();
   await server.stop();
-  upstream.server.close();
+  upstream.child.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
 }
