@@ -1,6 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { FakeUpstream } from './fake-openai.ts';
+import { startFake, type FakeUpstream } from './fake-openai.ts';
 
 // A fake upstream that speaks Anthropic's Messages API (JSON, and SSE when the request says
 // `stream: true`) on loopback. Anthropic reports cache reads and cache writes OUTSIDE
@@ -16,25 +14,12 @@ function anthropicError(type: string, message: string) {
 }
 
 export async function startFakeAnthropic(): Promise<FakeUpstream> {
-  const fake: FakeUpstream = { url: '', server: undefined as unknown as Server, requests: [], aborted: 0, close: async () => {} };
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      fake.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-      res.on('close', () => {
-        if (!res.writableFinished) fake.aborted++;
-      });
-      let json: Record<string, any> = {};
-      if (body) {
-        try {
-          json = JSON.parse(body);
-        } catch {
-          res.writeHead(400, { 'content-type': 'application/json', 'request-id': 'req_bad_json' });
-          res.end(anthropicError('invalid_request_error', 'There was an issue with your request body: not valid JSON'));
-          return;
-        }
-      }
+  return startFake(
+    (res) => {
+      res.writeHead(400, { 'content-type': 'application/json', 'request-id': 'req_bad_json' });
+      res.end(anthropicError('invalid_request_error', 'There was an issue with your request body: not valid JSON'));
+    },
+    (req, res, json) => {
       const path = (req.url ?? '').split('?')[0];
       if (req.method === 'POST' && path === '/v1/messages/count_tokens') {
         res.writeHead(200, { 'content-type': 'application/json', 'request-id': 'req_count' });
@@ -102,16 +87,6 @@ export async function startFakeAnthropic(): Promise<FakeUpstream> {
         }
       };
       next();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  fake.url = `http://127.0.0.1:${port}`;
-  fake.server = server;
-  fake.close = () =>
-    new Promise((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    });
-  return fake;
+    },
+  );
 }

@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 // A fake upstream that speaks OpenAI's wire format (JSON and SSE) on loopback, with usage that
@@ -33,9 +33,12 @@ function openaiError(message: string, type: string, code: string | null) {
   return JSON.stringify({ error: { message, type, param: null, code } });
 }
 
-export async function startFakeOpenAI(): Promise<FakeUpstream> {
-  // Fixed for the life of the fake, so that two identical calls get identical bytes back.
-  const created = Math.floor(Date.now() / 1000);
+// The part every fake shares: each request recorded (and counted when its client goes away
+// early), its body parsed as JSON (`badJson` answers one that is not), `handle` answering the rest.
+export async function startFake(
+  badJson: (res: ServerResponse) => void,
+  handle: (req: IncomingMessage, res: ServerResponse, json: Record<string, any>) => void,
+): Promise<FakeUpstream> {
   const fake: FakeUpstream = { url: '', server: undefined as unknown as Server, requests: [], aborted: 0, close: async () => {} };
   const server = createServer((req, res) => {
     let body = '';
@@ -50,11 +53,34 @@ export async function startFakeOpenAI(): Promise<FakeUpstream> {
         try {
           json = JSON.parse(body);
         } catch {
-          res.writeHead(400, { 'content-type': 'application/json', 'x-request-id': 'req_bad_json' });
-          res.end(openaiError("We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly.)", 'invalid_request_error', null));
+          badJson(res);
           return;
         }
       }
+      handle(req, res, json);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  fake.url = `http://127.0.0.1:${port}`;
+  fake.server = server;
+  fake.close = () =>
+    new Promise((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
+  return fake;
+}
+
+export async function startFakeOpenAI(): Promise<FakeUpstream> {
+  // Fixed for the life of the fake, so that two identical calls get identical bytes back.
+  const created = Math.floor(Date.now() / 1000);
+  return startFake(
+    (res) => {
+      res.writeHead(400, { 'content-type': 'application/json', 'x-request-id': 'req_bad_json' });
+      res.end(openaiError("We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly.)", 'invalid_request_error', null));
+    },
+    (req, res, json) => {
       const model = String(json.model ?? '');
       if (model === 'fail-429') {
         res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '7', 'x-request-id': 'req_429', 'x-ratelimit-remaining-requests': '0' });
@@ -148,16 +174,6 @@ export async function startFakeOpenAI(): Promise<FakeUpstream> {
       }
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: `no route ${req.url}` } }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  fake.url = `http://127.0.0.1:${port}`;
-  fake.server = server;
-  fake.close = () =>
-    new Promise((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    });
-  return fake;
+    },
+  );
 }
