@@ -166,15 +166,27 @@ export class AlertEngine {
 
   // ---- rules -------------------------------------------------------------------------------
 
+  // API rules are stored as given and validated once per stored record.
+  private readonly compiled = new WeakMap<ApiRuleRecord, Rule | null>();
+
+  private compile(record: ApiRuleRecord): Rule | null {
+    if (this.compiled.has(record)) return this.compiled.get(record)!;
+    let rule: Rule | null = null;
+    try {
+      rule = this.deps.validate(record.input);
+    } catch (err) {
+      this.deps.logger?.warn({ err, projectId: record.projectId }, 'a stored API rule no longer validates; skipped');
+    }
+    this.compiled.set(record, rule);
+    return rule;
+  }
+
   private apiRules(projectId: string): Rule[] {
     const out: Rule[] = [];
     for (const r of this.state.apiRules) {
       if (r.projectId !== projectId) continue;
-      try {
-        out.push(this.deps.validate(r.input));
-      } catch (err) {
-        this.deps.logger?.warn({ err, projectId }, 'a stored API rule no longer validates; skipped');
-      }
+      const rule = this.compile(r);
+      if (rule) out.push(rule);
     }
     return out;
   }
@@ -196,25 +208,17 @@ export class AlertEngine {
   async putRule(projectId: string, input: unknown, options: { id?: string } = {}): Promise<Rule> {
     const rule = this.deps.validate(input);
     if (options.id !== undefined && rule.id !== options.id) throw new RuleConflictError(`the rule's id is '${rule.id}' but the path names '${options.id}'`);
-    this.state.apiRules = this.state.apiRules.filter((r) => !(r.projectId === projectId && this.idOf(r.input) === rule.id));
+    this.state.apiRules = this.state.apiRules.filter((r) => !(r.projectId === projectId && this.compile(r)?.id === rule.id));
     this.state.apiRules.push({ projectId, input, createdAtMs: this.now() });
     await this.persistNow();
     return rule;
-  }
-
-  private idOf(input: unknown): string | null {
-    try {
-      return this.deps.validate(input).id;
-    } catch {
-      return null;
-    }
   }
 
   async deleteRule(projectId: string, id: string): Promise<void> {
     const view = this.rules(projectId).find((v) => v.rule.id === id);
     if (!view) throw new RuleNotFoundError(`no rule '${id}'`);
     if (view.source !== 'api') throw new RuleConflictError(`rule '${id}' comes from the ${view.source === 'pack' ? 'default pack' : 'rule files'}; disable it instead (PATCH with {"enabled": false})`);
-    this.state.apiRules = this.state.apiRules.filter((r) => !(r.projectId === projectId && this.idOf(r.input) === id));
+    this.state.apiRules = this.state.apiRules.filter((r) => !(r.projectId === projectId && this.compile(r)?.id === id));
     this.resolveRule(projectId, id, this.now());
     await this.persistNow();
   }
@@ -300,8 +304,10 @@ export class AlertEngine {
     const started = performance.now();
     const projects = new Set([...(await this.deps.projects()), ...this.deps.sources.rollups.projectIds()]);
     const sources = { ...this.deps.sources, rollups: new CachedRollups(this.deps.sources.rollups) };
+    const cooldowns = new Map<string, number>(); // `${project}\0${rule id}`
     for (const projectId of projects) {
       for (const view of this.rules(projectId)) {
+        cooldowns.set(`${projectId}\u0000${view.rule.id}`, view.rule.cooldown);
         if (!view.enabled) continue;
         this.evaluateOne(projectId, view.rule, nowMs, sources);
       }
@@ -309,7 +315,7 @@ export class AlertEngine {
     // Resolved alerts are forgotten once they are past both their listing time and cool-down.
     for (const [fp, a] of this.alerts) {
       if (a.state !== 'resolved' || a.resolvedAtMs === null) continue;
-      const cooldown = this.cooldownOf(a);
+      const cooldown = cooldowns.get(`${a.projectId}\u0000${a.ruleId}`) ?? this.cooldownOf(a);
       if (nowMs - a.resolvedAtMs > Math.max(RESOLVED_KEEP_MS, cooldown)) {
         this.alerts.delete(fp);
         this.dirty = true;
@@ -325,6 +331,7 @@ export class AlertEngine {
     );
   }
 
+  // For alerts of a project not evaluated this cycle.
   private cooldownOf(a: Alert): number {
     for (const v of this.rules(a.projectId)) if (v.rule.id === a.ruleId) return v.rule.cooldown;
     return 0;
