@@ -1,6 +1,8 @@
 // The recording gateway in a real `lookout serve` child process: the official OpenAI and
 // Anthropic clients point their base URL at it, it forwards to fake upstreams, and the calls are
 // stored with cost and attribution. The provider key never shows in the server's output.
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,5 +108,38 @@ describe('gateway in a lookout child process', () => {
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     expect((err as InstanceType<typeof OpenAI.RateLimitError>).code).toBe('budget_exceeded');
     expect(oai!.requests.length).toBe(before);
+  });
+
+  it('serves calls while the server cannot write what it records, and counts the loss', async () => {
+    const url = lookout!.url;
+    const lost = async () => sumSamples(await (await fetch(`${url}/metrics`)).text(), 'lookout_gateway_recording_lost_total').sum;
+    const lostBefore = await lost();
+    // The journal directory replaced by a file: every write of a recorded batch fails, as on a
+    // full or failed disk.
+    const journal = join(dataDir, 'journal');
+    await rename(journal, `${journal}.aside`);
+    await writeFile(journal, 'not a directory');
+    try {
+      const openai = new OpenAI({ apiKey: PROVIDER_KEY, baseURL: `${url}/proxy/openai/v1`, maxRetries: 0, defaultHeaders: { 'x-lookout-session': 'e2e-gw-down' } });
+      for (let i = 0; i < 3; i++) {
+        const chat = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+        expect(chat.usage).toEqual(CHAT_USAGE);
+      }
+      const stream = await openai.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+      expect(text).toBe('Refund is on its way.');
+      await pollUntil('the lost recordings to be counted', async () => ((await lost()) - lostBefore >= 4 ? true : undefined));
+    } finally {
+      await rm(journal, { force: true });
+      await rename(`${journal}.aside`, journal);
+    }
+    // Writable again: the next call is recorded; the lost ones are not there.
+    const openai = new OpenAI({ apiKey: PROVIDER_KEY, baseURL: `${url}/proxy/openai/v1`, maxRetries: 0, defaultHeaders: { 'x-lookout-session': 'e2e-gw-back' } });
+    await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+    await spansOf('e2e-gw-back', 1);
+    const res = await fetch(`${url}/api/v1/spans?sessionId=e2e-gw-down`);
+    expect(((await res.json()) as { total: number }).total).toBe(0);
+    expect(lookout!.output()).toContain('gateway_record_lost');
   });
 });

@@ -81,6 +81,10 @@ export const configSchema = z
         bodyTimeoutMs: z.coerce.number().int().positive().default(300_000),
         // Keep-alive connections per upstream at most.
         connectionsPerUpstream: z.coerce.number().int().positive().default(512),
+        // Recorded calls are gathered this long and written to the store together. Longer costs
+        // the callers less (fewer journal writes and store loads) and loses more calls in a crash
+        // (recording fails open: nothing waits for it).
+        recordFlushMs: z.coerce.number().int().min(0).max(10_000).default(250),
       })
       .strict()
       .default({
@@ -91,11 +95,17 @@ export const configSchema = z
         headersTimeoutMs: 600_000,
         bodyTimeoutMs: 300_000,
         connectionsPerUpstream: 512,
+        recordFlushMs: 250,
       }),
     storage: z
-      .object({ memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, "must look like '1GB'").default('1GB') })
+      .object({
+        memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, "must look like '1GB'").default('1GB'),
+        // Nice value of the threads that run store queries and loads and journal writes (Linux):
+        // higher lets request handling go first on a busy machine; 0 leaves them as they are.
+        backgroundNice: z.coerce.number().int().min(0).max(19).default(10),
+      })
       .strict()
-      .default({ memoryLimit: '1GB' }),
+      .default({ memoryLimit: '1GB', backgroundNice: 10 }),
   })
   .strict();
 
@@ -118,10 +128,12 @@ export const ENV_VARS: Record<string, string[]> = {
   LOOKOUT_MAX_BODY_BYTES: ['ingest', 'maxBodyBytes'],
   LOOKOUT_MAX_QUEUE_ROWS: ['ingest', 'maxQueueRows'],
   LOOKOUT_MEMORY_LIMIT: ['storage', 'memoryLimit'],
+  LOOKOUT_BACKGROUND_NICE: ['storage', 'backgroundNice'],
   LOOKOUT_ALERTS_INTERVAL: ['alerts', 'evaluationInterval'],
   LOOKOUT_OPENAI_BASE_URL: ['gateway', 'openaiBaseUrl'],
   LOOKOUT_ANTHROPIC_BASE_URL: ['gateway', 'anthropicBaseUrl'],
   LOOKOUT_GATEWAY_MAX_BODY_BYTES: ['gateway', 'maxBodyBytes'],
+  LOOKOUT_GATEWAY_RECORD_FLUSH_MS: ['gateway', 'recordFlushMs'],
 };
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {

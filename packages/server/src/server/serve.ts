@@ -16,6 +16,7 @@ import { loadPriceOverrides } from './routes/pricing.ts';
 import { createAlerting } from '../alerts/service.ts';
 import { gatewayActionsFrom } from '../alerts/actions/gateway.ts';
 import { BudgetBook } from '../budgets/book.ts';
+import { BackgroundPriority } from './thread-priority.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -89,6 +90,8 @@ export async function startServer(config: LookoutConfig, options: { logger?: Log
   const app = await buildApp(ctx);
   ctx.alerting.start();
   await app.listen({ host: config.host, port: config.port });
+  const background = new BackgroundPriority(config.storage.backgroundNice, logger);
+  background.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -114,6 +117,7 @@ export async function startServer(config: LookoutConfig, options: { logger?: Log
     grpc,
     close() {
       closing ??= (async () => {
+        background.stop();
         await Promise.all([app.close(), grpc.close()]);
         await ctx.alerting.stop();
         await ctx.pipeline.drain();

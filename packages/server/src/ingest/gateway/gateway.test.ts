@@ -214,6 +214,10 @@ describe('OpenAI through the gateway', () => {
     expect(span.ttftMs).toBeGreaterThan(0);
     expect(span.ttftMs!).toBeLessThan((span.endUs - span.startUs) / 1000);
     expect(span.cost.status).toBe('priced');
+    // 20 output tokens over the time after the first token.
+    const genMs = (span.endUs - span.startUs) / 1000 - span.ttftMs!;
+    expect(Number(span.metadata['lookout.stream.tokens_per_second'])).toBeCloseTo((20 / genMs) * 1000, 0);
+    expect(Number(span.metadata['lookout.stream.time_per_output_token_ms'])).toBeCloseTo(genMs / 20, 1);
   });
 
   it('records a stream without usage with no tokens, no cost and a flag', async () => {

@@ -132,6 +132,13 @@ export function buildSpan(r: GatewayCallRecord, capture: ContentCapture): SpanRe
   if (r.usageMissing) metadata['gateway.usage'] = 'not_reported';
   if (r.facts.toolCalls > 0) metadata['gateway.tool_calls'] = String(r.facts.toolCalls);
   if (r.httpStatus !== null) metadata['http.status_code'] = String(r.httpStatus);
+  // Streams: the generation speed after the first token, named as the SDK names it.
+  const generated = usage.output + usage.reasoning;
+  const genMs = r.ttftMs === null ? 0 : r.durationMs - r.ttftMs;
+  if (generated > 0 && genMs > 0) {
+    metadata['lookout.stream.tokens_per_second'] = String(Math.round((generated / genMs) * 100_000) / 100);
+    metadata['lookout.stream.time_per_output_token_ms'] = String(Math.round((genMs / generated) * 1000) / 1000);
+  }
   const prompt = capture !== 'off' && req ? promptOf(r.provider, req) : null;
   const output = capture !== 'off' && r.facts.output !== '' ? r.facts.output : null;
   const model = responseModel ?? requestModel;

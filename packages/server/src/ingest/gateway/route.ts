@@ -37,9 +37,8 @@ interface ProviderRoute {
 // Bodies of non-streamed responses read for recording at most; a larger one is passed through
 // and recorded without its facts.
 const MAX_RECORDED_BODY_BYTES = 8 * 1024 * 1024;
-// Recorded calls wait this long at most to be submitted together.
-const RECORD_FLUSH_MS = 5;
-const RECORD_BATCH_MAX = 512;
+// Recorded calls submitted together at most (gateway.recordFlushMs bounds how long they wait).
+const RECORD_BATCH_MAX = 1024;
 const DECODERS: Record<string, (b: Buffer) => Buffer> = { gzip: gunzipSync, 'x-gzip': gunzipSync, deflate: inflateSync, br: brotliDecompressSync };
 
 function providerOfUrl(url: string): ProviderId {
@@ -393,7 +392,7 @@ export class Gateway {
     this.pending.push(span);
     if (this.pending.length >= RECORD_BATCH_MAX) this.flush();
     else if (this.flushTimer === null) {
-      this.flushTimer = setTimeout(() => this.flush(), RECORD_FLUSH_MS);
+      this.flushTimer = setTimeout(() => this.flush(), this.ctx.config.gateway.recordFlushMs);
       this.flushTimer.unref();
     }
   }
