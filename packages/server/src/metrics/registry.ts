@@ -57,6 +57,7 @@ export class LookoutMetrics {
   readonly gatewayUpstreamRequests: Counter<'upstream' | 'outcome'>;
   readonly gatewayUpstreamSeconds: Histogram<'upstream'>;
   readonly gatewayRecordingLost: Counter<'reason'>;
+  readonly gatewayRecordingPending: Gauge;
   readonly gatewayBudgetBlocked: Counter<'upstream'>;
   readonly gatewayIgnoredHeaders: Counter<'header'>;
 
@@ -201,6 +202,11 @@ export class LookoutMetrics {
       name: 'lookout_gateway_recording_lost_total',
       help: 'Gateway calls served but not recorded, by reason (queue_full, store_error, shutting_down, other). The call itself succeeded.',
       labelNames: ['reason'],
+      registers,
+    });
+    this.gatewayRecordingPending = new Gauge({
+      name: 'lookout_gateway_recording_pending',
+      help: 'Gateway calls served and recorded in memory, waiting to be written with the next batch (gateway.recordFlushMs).',
       registers,
     });
     this.gatewayBudgetBlocked = new Counter({

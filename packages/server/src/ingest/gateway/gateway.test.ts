@@ -392,6 +392,24 @@ describe('upstream errors and failures', () => {
 });
 
 describe('recording fails open', () => {
+  it('holds recorded calls for gateway.recordFlushMs and writes them as one batch, at the latest on close', async () => {
+    const slow = await makeTestApp({ 'gateway.openaiBaseUrl': `${oai.url}/v1`, 'gateway.recordFlushMs': 10_000 });
+    try {
+      await slow.app.listen({ host: '127.0.0.1', port: 0 });
+      const url = `http://127.0.0.1:${(slow.app.server.address() as AddressInfo).port}`;
+      const submit = vi.spyOn(slow.ctx.pipeline, 'submit');
+      const client = new OpenAI({ apiKey: PROVIDER_KEY, baseURL: `${url}/proxy/openai/v1`, maxRetries: 0 });
+      for (let i = 0; i < 3; i++) await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] });
+      await vi.waitFor(async () => expect((await slow.app.inject('/metrics')).body).toMatch(/^lookout_gateway_recording_pending 3$/m));
+      expect(submit).not.toHaveBeenCalled();
+      await slow.app.close();
+      expect(submit).toHaveBeenCalledTimes(1);
+      expect(submit.mock.calls[0]![0].spans).toHaveLength(3);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('serves the call when the queue is full or the store is down, and counts the loss', async () => {
     const spy = vi.spyOn(t.ctx.pipeline, 'submit');
     spy.mockRejectedValueOnce(new ApiError('queue_full', 'the write queue is full', { retryAfterSeconds: 1 }));

@@ -390,6 +390,7 @@ export class Gateway {
       return;
     }
     this.pending.push(span);
+    this.ctx.metrics.gatewayRecordingPending.set(this.pending.length);
     if (this.pending.length >= RECORD_BATCH_MAX) this.flush();
     else if (this.flushTimer === null) {
       this.flushTimer = setTimeout(() => this.flush(), this.ctx.config.gateway.recordFlushMs);
@@ -403,6 +404,7 @@ export class Gateway {
     const spans = this.pending;
     if (!spans.length) return;
     this.pending = [];
+    this.ctx.metrics.gatewayRecordingPending.set(0);
     let promise: Promise<unknown>;
     try {
       promise = this.ctx.pipeline.submit({ spans, scores: [], logs: [] }, 'gateway');
