@@ -5,11 +5,15 @@
 # start their own instances on free ports with their own config and data directories.
 set -euo pipefail
 
-# One entry per package: "debian-package:binary[,binary...]". A package is installed only when
-# one of its binaries is missing.
+# One entry per package: "debian-package:file[,file...]". A package is installed only when one
+# of its files is missing.
 PACKAGES=(
   "prometheus:/usr/bin/prometheus,/usr/bin/promtool"
   "prometheus-alertmanager:/usr/bin/prometheus-alertmanager,/usr/bin/amtool"
+  # The web UI's browser tests (test/e2e/web) drive it with playwright-core; a font so that
+  # screenshots show text.
+  "chromium:/usr/bin/chromium"
+  "fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 )
 
 # Services the packages above would start on install, stopped again afterwards in case the
@@ -31,7 +35,7 @@ for entry in "${PACKAGES[@]}"; do
   package="${entry%%:*}"
   IFS=',' read -r -a binaries <<<"${entry#*:}"
   for binary in "${binaries[@]}"; do
-    if [[ ! -x "$binary" ]]; then
+    if [[ ! -e "$binary" ]]; then
       missing+=("$package")
       break
     fi
@@ -84,7 +88,7 @@ done
 for entry in "${PACKAGES[@]}"; do
   IFS=',' read -r -a binaries <<<"${entry#*:}"
   for binary in "${binaries[@]}"; do
-    if [[ ! -x "$binary" ]]; then
+    if [[ ! -e "$binary" ]]; then
       echo "install-e2e-deps.sh: $binary is still missing after installing ${entry%%:*}" >&2
       exit 1
     fi

@@ -14,6 +14,7 @@ import { registerAnalyticsRoutes } from './routes/analytics.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
 import { registerActionRoutes } from './routes/actions.ts';
 import { BUDGET_CHECK_PATH, registerBudgetRoutes } from './routes/budgets.ts';
+import { isPublicWebRequest, registerWebRoutes } from './routes/web.ts';
 
 const MAX_REQUEST_ID_CHARS = 128;
 const REQUEST_ID_PATTERN = /^[\x21-\x7e]+$/;
@@ -120,7 +121,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (PUBLIC_PATHS.has(request.routeOptions.url ?? '')) return;
+    if (PUBLIC_PATHS.has(request.routeOptions.url ?? '') || isPublicWebRequest(request)) return;
     request.auth = await resolveAuth(bearerKey(request));
   });
 
@@ -186,7 +187,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
     return ctx.metrics.registry.metrics();
   });
 
-  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerPricingRoutes, registerAdminRoutes, registerAnalyticsRoutes, registerAlertRoutes, registerActionRoutes, registerBudgetRoutes, registerGatewayRoutes, ...extraRoutes]) {
+  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerPricingRoutes, registerAdminRoutes, registerAnalyticsRoutes, registerAlertRoutes, registerActionRoutes, registerBudgetRoutes, registerGatewayRoutes, registerWebRoutes, ...extraRoutes]) {
     await register(app, ctx);
   }
   return app;

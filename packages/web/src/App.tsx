@@ -1,0 +1,193 @@
+import { useEffect, useState, type ComponentType } from 'react';
+import { api, apiKey, setApiKey, type Project } from './api.ts';
+import { useAsync } from './hooks.ts';
+import { hrefWithRange, useLocation, useSearchParams } from './router.ts';
+import { Link } from './components/Link.tsx';
+import { PRESETS, REFRESH_OPTIONS, DEFAULT_RANGE } from './time.ts';
+import { Overview } from './pages/Overview.tsx';
+import { Executive } from './pages/Executive.tsx';
+import { Operations } from './pages/Operations.tsx';
+import { Cost } from './pages/Cost.tsx';
+import { Security } from './pages/Security.tsx';
+import { Developer } from './pages/Developer.tsx';
+import { Traces } from './pages/Traces.tsx';
+import { TraceView } from './pages/TraceView.tsx';
+import { Sessions } from './pages/Sessions.tsx';
+import { Users } from './pages/Users.tsx';
+import { Budgets } from './pages/Budgets.tsx';
+import { Alerts } from './pages/Alerts.tsx';
+import { Settings } from './pages/Settings.tsx';
+
+export interface PageProps {
+  // Path segments after the page's own, e.g. the trace id of /traces/<id>.
+  rest: string[];
+  project: Project;
+}
+
+interface NavItem {
+  path: string;
+  label: string;
+  page: ComponentType<PageProps>;
+  group: 'Dashboards' | 'Explore' | 'Manage';
+}
+
+const NAV: NavItem[] = [
+  { path: '/', label: 'Overview', page: Overview, group: 'Dashboards' },
+  { path: '/executive', label: 'Executive', page: Executive, group: 'Dashboards' },
+  { path: '/operations', label: 'Operations', page: Operations, group: 'Dashboards' },
+  { path: '/cost', label: 'Cost', page: Cost, group: 'Dashboards' },
+  { path: '/security', label: 'Security', page: Security, group: 'Dashboards' },
+  { path: '/developer', label: 'Developer', page: Developer, group: 'Dashboards' },
+  { path: '/traces', label: 'Traces', page: Traces, group: 'Explore' },
+  { path: '/sessions', label: 'Sessions', page: Sessions, group: 'Explore' },
+  { path: '/users', label: 'Users', page: Users, group: 'Explore' },
+  { path: '/budgets', label: 'Budgets', page: Budgets, group: 'Manage' },
+  { path: '/alerts', label: 'Alerts', page: Alerts, group: 'Manage' },
+  { path: '/settings', label: 'Settings', page: Settings, group: 'Manage' },
+];
+
+function route(path: string): { item: NavItem; rest: string[] } | null {
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  // /overview is the overview too, so a link typed or shared by its name works.
+  if (parts.length === 0 || (parts.length === 1 && parts[0] === 'overview')) return { item: NAV[0], rest: [] };
+  if (parts[0] === 'traces' && parts.length > 1) return { item: { ...NAV.find((n) => n.path === '/traces')!, page: TraceView }, rest: parts.slice(1) };
+  const item = NAV.find((n) => n.path === `/${parts[0]}`);
+  return item ? { item, rest: parts.slice(1) } : null;
+}
+
+
+function TimeBar() {
+  const [search, set] = useSearchParams();
+  const range = search.get('from') && search.get('to') ? 'custom' : (search.get('range') ?? DEFAULT_RANGE);
+  const refresh = search.get('refresh') ?? 'off';
+  const [custom, setCustom] = useState({ from: search.get('from') ?? '', to: search.get('to') ?? '' });
+  const toLocal = (iso: string) => (iso ? iso.slice(0, 16) : '');
+  return (
+    <div className="timebar" data-testid="timebar">
+      <div className="presets" role="group" aria-label="Time range">
+        {PRESETS.map((p) => (
+          <button key={p} className={range === p ? 'active' : ''} onClick={() => set({ range: p === DEFAULT_RANGE ? null : p, from: null, to: null })}>
+            {p}
+          </button>
+        ))}
+        <button className={range === 'custom' ? 'active' : ''} onClick={() => setCustom((c) => ({ from: c.from || new Date(Date.now() - 86_400_000).toISOString(), to: c.to || new Date().toISOString() }))}>
+          Custom
+        </button>
+      </div>
+      {(range === 'custom' || custom.from) && (
+        <form
+          className="custom-range"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (custom.from && custom.to) set({ range: null, from: new Date(custom.from).toISOString(), to: new Date(custom.to).toISOString() });
+          }}
+        >
+          <input type="datetime-local" aria-label="From (UTC)" value={toLocal(custom.from)} onChange={(e) => setCustom((c) => ({ ...c, from: `${e.target.value}:00Z` }))} />
+          <span>→</span>
+          <input type="datetime-local" aria-label="To (UTC)" value={toLocal(custom.to)} onChange={(e) => setCustom((c) => ({ ...c, to: `${e.target.value}:00Z` }))} />
+          <button type="submit">Apply</button>
+        </form>
+      )}
+      <label className="refresh">
+        Auto-refresh
+        <select value={refresh} onChange={(e) => set({ refresh: e.target.value === 'off' ? null : e.target.value })}>
+          {REFRESH_OPTIONS.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}
+
+function KeyPrompt(props: { message: string }) {
+  const [key, setKey] = useState('');
+  return (
+    <div className="key-prompt" data-testid="key-prompt">
+      <h2>Lookout needs an API key</h2>
+      <p>{props.message}</p>
+      <p>
+        Create one with <code>npx lookout keys create --scope read</code> (or use the admin key printed when the server first started). It is kept for this
+        browser tab only.
+      </p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (key.trim()) setApiKey(key.trim());
+        }}
+      >
+        <input type="password" placeholder="lk_…" value={key} onChange={(e) => setKey(e.target.value)} aria-label="API key" autoFocus />
+        <button type="submit">Continue</button>
+      </form>
+    </div>
+  );
+}
+
+export function App() {
+  const { path } = useLocation();
+  const [authNonce, setAuthNonce] = useState(0);
+  useEffect(() => {
+    const bump = () => setAuthNonce((n) => n + 1);
+    window.addEventListener('lookout:auth', bump);
+    return () => window.removeEventListener('lookout:auth', bump);
+  }, []);
+  const project = useAsync(() => api<Project>('/api/v1/project'), [authNonce]);
+  const matched = route(path);
+
+  let body: React.ReactNode;
+  if (project.error) {
+    const status = (project.error as { status?: number }).status;
+    body =
+      status === 401 ? (
+        <KeyPrompt message={apiKey() ? 'The key you gave was refused (unknown or revoked). Paste another.' : 'This server requires an API key for reading.'} />
+      ) : (
+        <div className="state error">Could not reach the Lookout API: {project.error.message}</div>
+      );
+  } else if (!project.data) body = <div className="state loading">Loading…</div>;
+  else if (!matched) body = <div className="state empty">No page at {path}. <Link href="/">Go to the overview</Link>.</div>;
+  else {
+    const Page = matched.item.page;
+    body = <Page rest={matched.rest} project={project.data} />;
+  }
+
+  return (
+    <div className="layout">
+      <nav className="sidebar" aria-label="Pages">
+        <div className="brand">
+          <span className="dot" /> Lookout
+        </div>
+        {(['Dashboards', 'Explore', 'Manage'] as const).map((g) => (
+          <div key={g} className="nav-group">
+            <div className="nav-title">{g}</div>
+            {NAV.filter((n) => n.group === g).map((n) => (
+              <Link key={n.path} href={hrefWithRange(n.path)} className={matched?.item.path === n.path ? 'active' : ''} testId={`nav-${n.label.toLowerCase()}`}>
+                {n.label}
+              </Link>
+            ))}
+          </div>
+        ))}
+        {project.data && (
+          <div className="project">
+            {project.data.project.name ?? project.data.project.id}
+            <br />
+            <small>key scope: {project.data.scope}</small>
+            {apiKey() && (
+              <button className="link" onClick={() => setApiKey(null)}>
+                Forget key
+              </button>
+            )}
+          </div>
+        )}
+      </nav>
+      <main>
+        <div className="topbar">
+          <h1>{matched?.item.label ?? 'Lookout'}</h1>
+          <TimeBar />
+        </div>
+        {body}
+      </main>
+    </div>
+  );
+}

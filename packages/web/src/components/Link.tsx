@@ -1,0 +1,20 @@
+import type { ReactNode } from 'react';
+import { navigate } from '../router.ts';
+
+// An in-app link: the address changes without reloading the page.
+export function Link(props: { href: string; className?: string; children: ReactNode; testId?: string }) {
+  return (
+    <a
+      href={props.href}
+      className={props.className}
+      data-testid={props.testId}
+      onClick={(e) => {
+        if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+        e.preventDefault();
+        navigate(props.href);
+      }}
+    >
+      {props.children}
+    </a>
+  );
+}

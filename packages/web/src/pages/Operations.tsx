@@ -1,0 +1,5 @@
+import type { PageProps } from '../App.tsx';
+
+export function Operations(_props: PageProps) {
+  return <div className="state empty">This page is being built.</div>;
+}

@@ -1,0 +1,263 @@
+import { useMemo } from 'react';
+import { analytics, api, type QueryResult, type Row } from '../api.ts';
+import type { PageProps } from '../App.tsx';
+import { BarList, TimeChart } from '../components/Chart.tsx';
+import { GettingStarted, Section, Stat } from '../components/States.tsx';
+import { Table } from '../components/Table.tsx';
+import { count, ms, pct, ratio, usd } from '../format.ts';
+import { useAsync } from '../hooks.ts';
+import { navigate, hrefWithRange } from '../router.ts';
+import { useTimeRange, type TimeRange } from '../time.ts';
+
+// Seed 000's five rows: cost, latency, tokens, quality, operational health.
+
+export interface AlertItem {
+  fingerprint: string;
+  state: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  value?: number | null;
+  activeAt?: string;
+  startsAt?: string;
+}
+
+export function useQuery(range: TimeRange & { tick: number }, params: Record<string, string | string[] | undefined>) {
+  const key = JSON.stringify(params);
+  return useAsync(() => analytics({ from: range.from, to: range.to, ...params }), [range.from, range.to, range.tick, key]);
+}
+
+export function series(result: QueryResult, measures: string[]): { times: number[]; values: Record<string, (number | null)[]> } {
+  const times = result.rows.map((r) => Date.parse(String(r.bucket)));
+  const values: Record<string, (number | null)[]> = {};
+  for (const m of measures) values[m] = result.rows.map((r) => (r[m] === null ? null : Number(r[m])));
+  return { times, values };
+}
+
+// A bucketed query grouped by one dimension → one series per group value (top N by total).
+export function pivot(result: QueryResult, dim: string, measure: string, top = 6): { times: number[]; series: { label: string; values: (number | null)[] }[] } {
+  const times = [...new Set(result.rows.map((r) => Date.parse(String(r.bucket))))].sort((a, b) => a - b);
+  const index = new Map(times.map((t, i) => [t, i]));
+  const totals = new Map<string, number>();
+  for (const r of result.rows) totals.set(String(r[dim] ?? '(none)'), (totals.get(String(r[dim] ?? '(none)')) ?? 0) + Number(r[measure] ?? 0));
+  const keep = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k]) => k);
+  const out = keep.map((label) => ({ label, values: times.map(() => 0 as number | null) }));
+  for (const r of result.rows) {
+    const i = keep.indexOf(String(r[dim] ?? '(none)'));
+    if (i >= 0) out[i].values[index.get(Date.parse(String(r.bucket)))!] = Number(r[measure] ?? 0);
+  }
+  return { times, series: out };
+}
+
+const num = (r: Row | undefined, k: string) => (r && r[k] !== null && r[k] !== undefined ? Number(r[k]) : null);
+
+export function Overview(_props: PageProps) {
+  const range = useTimeRange();
+  const b = range.bucket;
+  // Sums first (one cheap scan): the tiles show them while the percentiles, which sort, follow.
+  const totals = useQuery(range, { measures: 'cost,requests,cost_per_request,unknown_cost_requests,total_tokens,tokens_per_request,input_output_ratio,errors,error_rate' });
+  const latencyTotals = useQuery(range, { measures: 'latency_p50,latency_p95,latency_p99' });
+  const costSeries = useQuery(range, { measures: 'cost,requests,errors,error_rate', bucket: b });
+  const latencySeries = useQuery(range, { measures: 'latency_p50,latency_p95,latency_p99', bucket: b });
+  const byModel = useQuery(range, { measures: 'cost,unknown_cost_requests,requests,input_tokens,output_tokens,cache_read_tokens,reasoning_tokens,tokens_per_request,latency_p95,error_rate', groupBy: 'model', limit: '20' });
+  const byFeature = useQuery(range, { measures: 'cost,requests,latency_p95,score_avg', groupBy: 'feature', limit: '20' });
+  const scoreNames = useAsync(() => api<{ scores: { name: string; numericValue: number | null }[] }>('/api/v1/scores', { params: { limit: 200 } }), [range.tick]);
+  const scoreName = useMemo(() => {
+    // score_avg averages numeric (and boolean) scores only: a categorical name would chart nothing.
+    const names = new Set((scoreNames.data?.scores ?? []).filter((s) => s.numericValue !== null).map((s) => s.name));
+    return [...names][0] ?? null;
+  }, [scoreNames.data]);
+  const scoreSeries = useAsync(
+    () => (scoreName ? analytics({ from: range.from, to: range.to, measures: 'score_avg', bucket: b, scoreName }) : Promise.resolve(null)),
+    [range.from, range.to, range.tick, scoreName],
+  );
+  const byProvider = useQuery(range, { measures: 'requests,error_rate,latency_p95', groupBy: 'provider' });
+  const alerts = useAsync(() => api<{ alerts: AlertItem[] }>('/api/v1/alerts'), [range.tick]);
+
+  const t = totals.data?.rows[0];
+  const lt = latencyTotals.data?.rows[0];
+  if (totals.data && (num(t, 'requests') ?? 0) === 0 && range.label !== 'custom') {
+    return <EmptyOrOlder range={range} />;
+  }
+
+  return (
+    <div className="page overview">
+      <div className="stats" data-testid="overview-stats">
+        <Stat label="Total spend" value={usd(num(t, 'cost'))} sub={`${count(num(t, 'unknown_cost_requests'))} calls without a price`} testId="stat-total-cost" />
+        <Stat label="Requests" value={count(num(t, 'requests'))} testId="stat-requests" />
+        <Stat label="Cost / request" value={usd(num(t, 'cost_per_request'))} />
+        <Stat label="Latency p95" value={ms(num(lt, 'latency_p95'))} sub={`p50 ${ms(num(lt, 'latency_p50'))} · p99 ${ms(num(lt, 'latency_p99'))}`} />
+        <Stat label="Error rate" value={pct(num(t, 'error_rate'))} tone={(num(t, 'error_rate') ?? 0) > 0.05 ? 'bad' : undefined} sub={`${count(num(t, 'errors'))} errors`} />
+        <Stat label="Tokens" value={count(num(t, 'total_tokens'))} sub={`${count(num(t, 'tokens_per_request'))} per request`} />
+      </div>
+
+      <h2 className="row-title">Cost</h2>
+      <div className="grid">
+        <Section title="Spend over time" state={costSeries} testId="chart-cost">
+          {(d) => {
+            const s = series(d, ['cost']);
+            return <TimeChart times={s.times} series={[{ label: 'cost', values: s.values.cost }]} format={(v) => usd(v, 2)} kind="bars" testId="chart-cost-plot" />;
+          }}
+        </Section>
+        <Section title="Spend by model" state={byModel} empty={(d) => d.rows.length === 0} testId="cost-by-model">
+          {(d) => (
+            <BarList
+              rows={d.rows.map((r) => ({
+                // A model without a price has an unknown cost, not $0.
+                label: `${r.model ?? '(none)'}${Number(r.unknown_cost_requests) > 0 ? ` (${count(Number(r.unknown_cost_requests))} unpriced)` : ''}`,
+                value: Number(r.cost ?? 0),
+              }))}
+              format={(v) => usd(v)}
+              onSelect={(m) => navigate(hrefWithRange('/traces', { model: m.replace(/ \(.*\)$/, '') }))}
+            />
+          )}
+        </Section>
+        <Section title="Spend by feature" state={byFeature} empty={(d) => d.rows.length === 0} testId="cost-by-feature">
+          {(d) => (
+            <BarList
+              rows={d.rows.map((r) => ({ label: String(r.feature ?? '(none)'), value: Number(r.cost ?? 0) }))}
+              format={(v) => usd(v)}
+              onSelect={(f) => navigate(hrefWithRange('/traces', { feature: f === '(none)' ? null : f }))}
+            />
+          )}
+        </Section>
+      </div>
+
+      <h2 className="row-title">Latency</h2>
+      <div className="grid">
+        <Section title="p50 / p95 / p99 over time" state={latencySeries} wide testId="chart-latency">
+          {(d) => {
+            const s = series(d, ['latency_p50', 'latency_p95', 'latency_p99']);
+            return (
+              <TimeChart
+                times={s.times}
+                series={[
+                  { label: 'p50', values: s.values.latency_p50 },
+                  { label: 'p95', values: s.values.latency_p95 },
+                  { label: 'p99', values: s.values.latency_p99 },
+                ]}
+                format={(v) => ms(v)}
+                testId="chart-latency-plot"
+              />
+            );
+          }}
+        </Section>
+        <Section title="Latency by model (p95)" state={byModel} empty={(d) => d.rows.length === 0}>
+          {(d) => <BarList rows={d.rows.filter((r) => r.latency_p95 !== null).map((r) => ({ label: String(r.model ?? '(none)'), value: Number(r.latency_p95) }))} format={(v) => ms(v)} />}
+        </Section>
+      </div>
+
+      <h2 className="row-title">Tokens</h2>
+      <div className="grid">
+        <Section title="Tokens by model" state={byModel} wide empty={(d) => d.rows.length === 0} testId="tokens-by-model">
+          {(d) => (
+            <Table
+              rows={d.rows}
+              rowKey={(r) => String(r.model)}
+              initialSort={{ key: 'input_tokens', dir: 'desc' }}
+              columns={[
+                { key: 'model', label: 'Model', render: (r) => String(r.model ?? '(none)') },
+                { key: 'input_tokens', label: 'Input', align: 'right', render: (r) => count(num(r, 'input_tokens')) },
+                { key: 'cache_read_tokens', label: 'Cached', align: 'right', render: (r) => count(num(r, 'cache_read_tokens')) },
+                { key: 'output_tokens', label: 'Output', align: 'right', render: (r) => count(num(r, 'output_tokens')) },
+                { key: 'reasoning_tokens', label: 'Reasoning', align: 'right', render: (r) => count(num(r, 'reasoning_tokens')) },
+                { key: 'tokens_per_request', label: 'Per request', align: 'right', render: (r) => count(num(r, 'tokens_per_request')) },
+              ]}
+            />
+          )}
+        </Section>
+        <Section title="Input : output" state={totals}>
+          {(d) => (
+            <div className="big-number">
+              {ratio(num(d.rows[0], 'input_output_ratio'))} <small>input tokens per output token</small>
+            </div>
+          )}
+        </Section>
+      </div>
+
+      <h2 className="row-title">Quality</h2>
+      <div className="grid">
+        <Section title={scoreName ? `Score "${scoreName}" over time` : 'Scores over time'} state={scoreSeries} empty={(d) => d === null} emptyText="No scores yet. Send scores with the SDK's score() or the ingest API.">
+          {(d) => {
+            const s = series(d!, ['score_avg']);
+            return <TimeChart times={s.times} series={[{ label: scoreName ?? 'score', values: s.values.score_avg }]} format={(v) => v.toFixed(2)} />;
+          }}
+        </Section>
+        <Section title="Average score by feature" state={byFeature} empty={(d) => d.rows.every((r) => r.score_avg === null)} emptyText="No scores on these features yet.">
+          {(d) => <BarList rows={d.rows.filter((r) => r.score_avg !== null).map((r) => ({ label: String(r.feature ?? '(none)'), value: Number(r.score_avg) }))} format={(v) => v.toFixed(2)} />}
+        </Section>
+      </div>
+
+      <h2 className="row-title">Operational health</h2>
+      <div className="grid">
+        <Section title="Volume and errors" state={costSeries} testId="chart-volume">
+          {(d) => {
+            const s = series(d, ['requests', 'errors']);
+            return (
+              <TimeChart
+                times={s.times}
+                series={[
+                  { label: 'requests', values: s.values.requests },
+                  { label: 'errors', values: s.values.errors, color: '#dc2626' },
+                ]}
+                format={(v) => count(v)}
+              />
+            );
+          }}
+        </Section>
+        <Section title="Providers" state={byProvider} empty={(d) => d.rows.length === 0}>
+          {(d) => (
+            <Table
+              rows={d.rows}
+              rowKey={(r) => String(r.provider)}
+              columns={[
+                { key: 'provider', label: 'Provider', render: (r) => <ProviderStatus name={String(r.provider ?? '(none)')} errorRate={num(r, 'error_rate')} /> },
+                { key: 'requests', label: 'Calls', align: 'right', render: (r) => count(num(r, 'requests')) },
+                { key: 'error_rate', label: 'Errors', align: 'right', render: (r) => pct(num(r, 'error_rate')) },
+                { key: 'latency_p95', label: 'p95', align: 'right', render: (r) => ms(num(r, 'latency_p95')) },
+              ]}
+            />
+          )}
+        </Section>
+        <Section title="Active alerts" state={alerts} empty={(d) => d.alerts.length === 0} emptyText="Nothing firing or pending." testId="active-alerts">
+          {(d) => <AlertList alerts={d.alerts} />}
+        </Section>
+      </div>
+    </div>
+  );
+}
+
+function ProviderStatus(props: { name: string; errorRate: number | null }) {
+  const e = props.errorRate ?? 0;
+  const tone = e > 0.1 ? 'bad' : e > 0.02 ? 'warn' : 'good';
+  return (
+    <span>
+      <span className={`pill ${tone}`}>{tone === 'good' ? 'healthy' : tone === 'warn' ? 'degraded' : 'failing'}</span> {props.name}
+    </span>
+  );
+}
+
+export function AlertList(props: { alerts: AlertItem[] }) {
+  return (
+    <ul className="alert-list">
+      {props.alerts.map((a) => (
+        <li key={a.fingerprint} className={`sev-${a.labels.severity ?? 'info'}`}>
+          <span className={`pill ${a.state === 'firing' ? 'bad' : 'warn'}`}>{a.state}</span> <strong>{a.labels.alertname}</strong>{' '}
+          <span className="muted">{a.labels.severity}</span>
+          <div className="muted small">{a.annotations.summary}</div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+// Nothing in the range: either the project is empty (show how to start) or the data is older.
+function EmptyOrOlder(props: { range: TimeRange }) {
+  const any = useAsync(() => api<{ total: number }>('/api/v1/spans', { params: { limit: 1, from: '3650d' } }), []);
+  if (!any.data) return null;
+  if (any.data.total === 0) return <GettingStarted />;
+  return (
+    <div className="state empty">
+      No LLM calls in the last {props.range.label}. <a href={hrefWithRange('/', {})} onClick={(e) => { e.preventDefault(); navigate('/?range=30d'); }}>Look at the last 30 days</a>.
+    </div>
+  );
+}
