@@ -134,6 +134,35 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect((await store.listTraces(B, {}, { limit: 10, offset: 0 })).traces.map((t) => t.spans)).toEqual([1]);
     });
 
+    it('finds spans and traces by tag, by id text, by cost and duration range, and sorts by duration or cost', async () => {
+      const base = Date.UTC(2026, 0, 10) * 1000;
+      const cost = (nano: number) => ({ status: 'priced' as const, totalNanoUsd: nano, byBucketNanoUsd: { input: nano }, priceRowId: 'p', catalogVersion: 'v' });
+      const quick = makeSpan({ projectId: A, startUs: base, endUs: base + 100_000, tags: ['beta'], cost: cost(1_000_000), requestId: 'req-quick' });
+      const slow = makeSpan({ projectId: A, startUs: base + 1_000_000, endUs: base + 9_000_000, tags: ['beta', 'eu'], cost: cost(50_000_000) });
+      const mid = makeSpan({ projectId: A, startUs: base + 2_000_000, endUs: base + 3_000_000, tags: [], cost: cost(5_000_000), attribution: { ...makeSpan().attribution, sessionId: 'sess-9' } });
+      await store.write({ spans: [quick, slow, mid], scores: [], logs: [] });
+      const ids = (page: { spans: { spanId: string }[] }) => page.spans.map((s) => s.spanId);
+      const all = { limit: 10, offset: 0 };
+      expect(ids(await store.listSpans(A, { tag: 'beta' }, all)).sort()).toEqual([quick.spanId, slow.spanId].sort());
+      expect(ids(await store.listSpans(A, { tag: 'eu' }, all))).toEqual([slow.spanId]);
+      expect(ids(await store.listSpans(A, { orderBy: 'duration' }, all))).toEqual([slow.spanId, mid.spanId, quick.spanId]);
+      expect(ids(await store.listSpans(A, { orderBy: 'cost' }, all))).toEqual([slow.spanId, mid.spanId, quick.spanId]);
+      expect(ids(await store.listSpans(A, { minDurationMs: 500, maxDurationMs: 2000 }, all))).toEqual([mid.spanId]);
+      expect(ids(await store.listSpans(A, { minCostUsd: 0.004 }, all)).sort()).toEqual([slow.spanId, mid.spanId].sort());
+      // Free text: a request id, a session, a whole span id, or the first characters of a trace id (any case).
+      expect(ids(await store.listSpans(A, { q: 'req-quick' }, all))).toEqual([quick.spanId]);
+      expect(ids(await store.listSpans(A, { q: 'sess-9' }, all))).toEqual([mid.spanId]);
+      expect(ids(await store.listSpans(A, { q: slow.spanId.toUpperCase() }, all))).toEqual([slow.spanId]);
+      expect(ids(await store.listSpans(A, { q: mid.traceId.slice(0, 12) }, all))).toEqual([mid.spanId]);
+      // Traces: ranges are over the trace's total cost and duration.
+      const traces = async (f: Parameters<Store['listTraces']>[1]) => (await store.listTraces(A, f, all)).traces.map((t) => t.traceId);
+      expect(await traces({ orderBy: 'cost' })).toEqual([slow.traceId, mid.traceId, quick.traceId]);
+      expect(await traces({ minCostUsd: 0.01 })).toEqual([slow.traceId]);
+      expect(await traces({ maxDurationMs: 200 })).toEqual([quick.traceId]);
+      expect(await traces({ tag: 'eu' })).toEqual([slow.traceId]);
+      expect(await traces({ q: 'req-quick' })).toEqual([quick.traceId]);
+    });
+
     it("gives a trace's spans the attribution set on its root, whichever arrives first", async () => {
       const attr = (over: Partial<ReturnType<typeof makeSpan>['attribution']>) => ({ ...makeSpan().attribution, ...over });
       for (const rootFirst of [true, false]) {

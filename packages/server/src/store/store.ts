@@ -60,8 +60,22 @@ export interface SpanFilter {
   provider?: string;
   feature?: string;
   team?: string;
+  department?: string;
+  application?: string;
+  environment?: string;
   status?: string;
   kind?: string;
+  // One of the call's tags.
+  tag?: string;
+  // Free text on ids: a trace, span or request id (or a trace id's first characters), a user or a session.
+  q?: string;
+  // Ranges: on the span for spans, on the whole trace (its cost sum, its duration) for traces.
+  minCostUsd?: number;
+  maxCostUsd?: number;
+  minDurationMs?: number;
+  maxDurationMs?: number;
+  // Newest first by default; 'duration' and 'cost' put the largest first.
+  orderBy?: 'start' | 'duration' | 'cost';
 }
 
 export interface Page {

@@ -16,6 +16,9 @@ const pageSchema = {
   offset: z.coerce.number().int().min(0).default(0),
 };
 
+// A non-negative number (cost in USD, duration in ms) given in the query string.
+const amount = z.coerce.number({ message: 'must be a number' }).finite('must be a number').min(0, 'must not be negative').optional();
+
 const spanListSchema = z
   .object({
     ...pageSchema,
@@ -28,10 +31,28 @@ const spanListSchema = z
     provider: z.string().optional(),
     feature: z.string().optional(),
     team: z.string().optional(),
+    department: z.string().optional(),
+    application: z.string().optional(),
+    environment: z.string().optional(),
     status: z.enum(SPAN_STATUSES).optional(),
     kind: z.enum(SPAN_KINDS).optional(),
+    tag: z.string().optional(),
+    q: z.string().trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters').optional(),
+    minCostUsd: amount,
+    maxCostUsd: amount,
+    minDurationMs: amount,
+    maxDurationMs: amount,
+    orderBy: z.enum(['start', 'duration', 'cost'], { message: "must be one of 'start', 'duration', 'cost'" }).optional(),
   })
-  .strict();
+  .strict()
+  .refine((q) => q.minCostUsd === undefined || q.maxCostUsd === undefined || q.minCostUsd <= q.maxCostUsd, {
+    message: 'must not be below minCostUsd',
+    path: ['maxCostUsd'],
+  })
+  .refine((q) => q.minDurationMs === undefined || q.maxDurationMs === undefined || q.minDurationMs <= q.maxDurationMs, {
+    message: 'must not be below minDurationMs',
+    path: ['maxDurationMs'],
+  });
 
 const linkedListSchema = z.object({ ...pageSchema, traceId: z.string().optional() }).strict();
 

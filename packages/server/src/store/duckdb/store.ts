@@ -99,33 +99,73 @@ function spanWindow(spans: SpanRecord[]): [number, number] | null {
   return [Math.trunc(lo), Math.trunc(hi)];
 }
 
-function spanFilterSql(project: ProjectId, f: SpanFilter): { where: string; params: Record<string, string | number> } {
-  const clauses = ['project_id = $project'];
-  const params: Record<string, string | number> = { project };
-  const eq = (column: string, name: string, value: string | undefined) => {
-    if (value === undefined || value === '') return;
-    clauses.push(`${column} = $${name}`);
-    params[name] = value;
-  };
+const EQ_COLUMNS = {
+  traceId: 'trace_id', userId: 'user_id', sessionId: 'session_id', model: 'model', provider: 'provider', feature: 'feature',
+  team: 'team', department: 'department', application: 'application', environment: 'environment', status: 'status', kind: 'kind',
+} as const;
+
+// The conditions one span can meet (equality, tag, free text), each as SQL over bound parameters.
+function spanMatchSql(f: SpanFilter, params: Record<string, string | number>): string[] {
+  const out: string[] = [];
+  for (const [key, column] of Object.entries(EQ_COLUMNS)) {
+    const value = f[key as keyof typeof EQ_COLUMNS];
+    if (value === undefined || value === '') continue;
+    out.push(`${column} = $f_${key}`);
+    params[`f_${key}`] = value;
+  }
+  if (f.tag) {
+    out.push('list_contains(tags, $f_tag)');
+    params.f_tag = f.tag;
+  }
+  if (f.q) {
+    const id = f.q.toLowerCase();
+    out.push(`(trace_id = $f_qid OR span_id = $f_qid OR starts_with(trace_id, $f_qid) OR request_id = $f_q OR user_id = $f_q OR session_id = $f_q)`);
+    params.f_q = f.q;
+    params.f_qid = id;
+  }
+  return out;
+}
+
+function rangeSql(column: string, min: number | undefined, max: number | undefined, name: string, params: Record<string, string | number>): string[] {
+  const out: string[] = [];
+  if (min !== undefined) {
+    out.push(`${column} >= $${name}Min`);
+    params[`${name}Min`] = min;
+  }
+  if (max !== undefined) {
+    out.push(`${column} <= $${name}Max`);
+    params[`${name}Max`] = max;
+  }
+  return out;
+}
+
+function timeSql(f: SpanFilter, params: Record<string, string | number>): string[] {
+  const out: string[] = [];
   if (f.fromMs !== undefined) {
-    clauses.push('start_time >= make_timestamp($fromUs)');
+    out.push('start_time >= make_timestamp($fromUs)');
     params.fromUs = Math.trunc(f.fromMs * 1000);
   }
   if (f.toMs !== undefined) {
-    clauses.push('start_time < make_timestamp($toUs)');
+    out.push('start_time < make_timestamp($toUs)');
     params.toUs = Math.trunc(f.toMs * 1000);
   }
-  eq('trace_id', 'traceId', f.traceId);
-  eq('user_id', 'userId', f.userId);
-  eq('session_id', 'sessionId', f.sessionId);
-  eq('model', 'model', f.model);
-  eq('provider', 'provider', f.provider);
-  eq('feature', 'feature', f.feature);
-  eq('team', 'team', f.team);
-  eq('status', 'status', f.status);
-  eq('kind', 'kind', f.kind);
+  return out;
+}
+
+function spanFilterSql(project: ProjectId, f: SpanFilter): { where: string; params: Record<string, string | number> } {
+  const params: Record<string, string | number> = { project };
+  const clauses = [
+    'project_id = $project',
+    ...timeSql(f, params),
+    ...spanMatchSql(f, params),
+    ...rangeSql('cost_usd', f.minCostUsd, f.maxCostUsd, 'cost', params),
+    ...rangeSql('duration_ms', f.minDurationMs, f.maxDurationMs, 'duration', params),
+  ];
   return { where: clauses.join(' AND '), params };
 }
+
+const SPAN_ORDER = { start: 'start_time DESC', duration: 'duration_ms DESC', cost: 'cost_usd DESC NULLS LAST' } as const;
+const TRACE_ORDER = { start: 'start_us DESC', duration: 'duration_ms DESC', cost: 'cost_usd DESC NULLS LAST' } as const;
 
 export class DuckDbStore implements Store {
   readonly backend = 'duckdb';
@@ -298,7 +338,7 @@ export class DuckDbStore implements Store {
     const { where, params } = spanFilterSql(project, filter);
     const [rows, count] = await Promise.all([
       this.db.all(
-        `SELECT ${SPAN_COLUMNS} FROM spans WHERE ${where} ORDER BY start_time DESC, span_id LIMIT $limit OFFSET $offset`,
+        `SELECT ${SPAN_COLUMNS} FROM spans WHERE ${where} ORDER BY ${SPAN_ORDER[filter.orderBy ?? 'start']}, span_id LIMIT $limit OFFSET $offset`,
         { ...params, limit: page.limit, offset: page.offset },
       ),
       this.db.all(`SELECT count(*) AS n FROM spans WHERE ${where}`, params),
@@ -325,19 +365,15 @@ export class DuckDbStore implements Store {
   }
 
   async listTraces(project: ProjectId, filter: SpanFilter, page: Page): Promise<TracePage> {
-    const { fromMs, toMs, ...match } = filter;
-    const { where, params } = spanFilterSql(project, { fromMs, toMs });
-    // Every other filter selects traces that have a matching span: a HAVING over the group.
-    const having: string[] = [];
-    const columns: Record<string, string> = {
-      traceId: 'trace_id', userId: 'user_id', sessionId: 'session_id', model: 'model', provider: 'provider',
-      feature: 'feature', team: 'team', status: 'status', kind: 'kind',
-    };
-    for (const [key, value] of Object.entries(match)) {
-      if (value === undefined || value === '') continue;
-      having.push(`bool_or(${columns[key]} = $f_${key})`);
-      params[`f_${key}`] = value;
-    }
+    const params: Record<string, string | number> = { project };
+    const where = ['project_id = $project', ...timeSql(filter, params)].join(' AND ');
+    // A span-level filter selects the traces that have a matching span (a HAVING over the group);
+    // cost and duration ranges apply to the trace's totals.
+    const having = [
+      ...spanMatchSql(filter, params).map((p) => `bool_or(${p})`),
+      ...rangeSql('sum(cost_usd)', filter.minCostUsd, filter.maxCostUsd, 'cost', params),
+      ...rangeSql('(epoch_us(max(end_time)) - epoch_us(min(start_time))) / 1000.0', filter.minDurationMs, filter.maxDurationMs, 'duration', params),
+    ];
     const grouped = `SELECT trace_id,
         arg_min(name, (parent_span_id IS NOT NULL, start_time)) AS name,
         epoch_us(min(start_time)) AS start_us,
@@ -354,7 +390,7 @@ export class DuckDbStore implements Store {
       FROM spans WHERE ${where}
       GROUP BY trace_id ${having.length ? `HAVING ${having.join(' AND ')}` : ''}`;
     const [rows, count] = await Promise.all([
-      this.db.all(`${grouped} ORDER BY start_us DESC, trace_id LIMIT $limit OFFSET $offset`, { ...params, limit: page.limit, offset: page.offset }),
+      this.db.all(`${grouped} ORDER BY ${TRACE_ORDER[filter.orderBy ?? 'start']}, trace_id LIMIT $limit OFFSET $offset`, { ...params, limit: page.limit, offset: page.offset }),
       this.db.all(`SELECT count(*) AS n FROM (${grouped})`, params),
     ]);
     return {

@@ -1,0 +1,57 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generation, makeTestApp, type TestApp } from '../../testing/app.ts';
+import { hex } from '../../testing/fixtures.ts';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await makeTestApp();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const get = (url: string) => t.app.inject(url);
+
+describe('span and trace search (trace explorer)', () => {
+  it('filters by tag, id text, cost and duration range and sorts, through the query string', async () => {
+    const slow = { spanId: hex(8), traceId: hex(16) };
+    const cheap = { spanId: hex(8), traceId: hex(16) };
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/ingest',
+      payload: {
+        batch: [
+          generation({ ...slow, durationMs: 9000, tags: ['beta'], team: 'core', environment: 'prod', usage: { input: 100_000, output: 10_000 } }),
+          generation({ ...cheap, durationMs: 300, model: 'gpt-4o-mini', usage: { input: 10, output: 5 } }),
+        ],
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    const spanIds = async (qs: string) => ((await get(`/api/v1/spans?${qs}`)).json() as { spans: { spanId: string }[] }).spans.map((s) => s.spanId);
+    const traceIds = async (qs: string) => ((await get(`/api/v1/traces?${qs}`)).json() as { traces: { traceId: string }[] }).traces.map((s) => s.traceId);
+    expect(await spanIds('orderBy=duration')).toEqual([slow.spanId, cheap.spanId]);
+    expect(await spanIds('tag=beta')).toEqual([slow.spanId]);
+    expect(await spanIds('environment=prod')).toEqual([slow.spanId]);
+    expect(await spanIds(`q=${slow.traceId.slice(0, 8)}`)).toEqual([slow.spanId]);
+    expect(await spanIds('minDurationMs=1000')).toEqual([slow.spanId]);
+    expect(await traceIds('maxCostUsd=0.01')).toEqual([cheap.traceId]);
+    expect(await traceIds('minCostUsd=0.1&orderBy=cost')).toEqual([slow.traceId]);
+    expect(await traceIds('team=core')).toEqual([slow.traceId]);
+  });
+
+  it('answers 400 naming the parameter for bad ranges and orders', async () => {
+    for (const [qs, message] of [
+      ['minCostUsd=abc', 'minCostUsd: must be a number'],
+      ['minDurationMs=-5', 'minDurationMs: must not be negative'],
+      ['minCostUsd=2&maxCostUsd=1', 'maxCostUsd: must not be below minCostUsd'],
+      ['orderBy=tokens', "orderBy: must be one of 'start', 'duration', 'cost'"],
+      ['q=', 'q: must not be empty'],
+    ]) {
+      for (const path of ['/api/v1/spans', '/api/v1/traces']) {
+        const res = await get(`${path}?${qs}`);
+        expect(res.statusCode, `${path}?${qs}`).toBe(400);
+        expect(res.json().error.message).toBe(message);
+      }
+    }
+  });
+});
