@@ -163,3 +163,25 @@ export interface TraceSummary {
   sessionId: string | null;
   models: string[];
 }
+
+// A file from the API (e.g. the chargeback CSV), saved by the browser. A plain link would not
+// carry the API key, so the file is fetched here and handed over as a blob.
+export async function download(path: string, params: Params, fallbackName: string): Promise<void> {
+  const headers: Record<string, string> = {};
+  const key = apiKey();
+  if (key) headers.authorization = `Bearer ${key}`;
+  const res = await fetch(`${path}${queryString(params)}`, { headers });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+    throw new ApiError(res.status, 'download', body?.error?.message ?? `${res.status} ${res.statusText}`);
+  }
+  const name = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

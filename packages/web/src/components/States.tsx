@@ -29,12 +29,14 @@ export function Section<T>(props: {
   emptyText?: ReactNode;
   children: (data: T) => ReactNode;
   wide?: boolean;
+  // The whole row of the grid.
+  full?: boolean;
   testId?: string;
   actions?: ReactNode;
 }) {
   const { data, error, loading } = props.state;
   return (
-    <section className={`panel${props.wide ? ' wide' : ''}`} data-testid={props.testId}>
+    <section className={`panel${props.wide ? ' wide' : ''}${props.full ? ' full' : ''}`} data-testid={props.testId}>
       <header>
         <h3>{props.title}</h3>
         {props.actions}

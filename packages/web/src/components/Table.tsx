@@ -77,13 +77,13 @@ export function Table<T>(props: {
       {total > limit && (
         <div className="pager">
           <button disabled={offset === 0} onClick={() => go(Math.max(0, offset - limit))}>
-            ← Newer
+            ← Previous
           </button>
           <span>
             {(offset + 1).toLocaleString()}–{Math.min(offset + limit, total).toLocaleString()} of {total.toLocaleString()}
           </span>
           <button disabled={offset + limit >= total} onClick={() => go(offset + limit)}>
-            Older →
+            Next →
           </button>
         </div>
       )}

@@ -1,5 +1,271 @@
+import { useState } from 'react';
+import { api, download, type Row } from '../api.ts';
 import type { PageProps } from '../App.tsx';
+import { TimeChart } from '../components/Chart.tsx';
+import { Link } from '../components/Link.tsx';
+import { ErrorState, Section, Stat } from '../components/States.tsx';
+import { Table } from '../components/Table.tsx';
+import { count, dateTime, ms, pct, usd } from '../format.ts';
+import { useAsync } from '../hooks.ts';
+import { hrefWithRange, navigate, useSearchParams } from '../router.ts';
+import { useTimeRange } from '../time.ts';
+import { pivot, useQuery } from './Overview.tsx';
+
+// The cost dashboard: spend by any dimension (`by` in the URL), top spenders, model efficiency,
+// models without a price, and the monthly chargeback report.
+
+const DIMENSIONS = ['model', 'provider', 'feature', 'team', 'department', 'application', 'environment', 'user', 'session', 'tag', 'kind', 'status', 'finish_reason'];
+// The trace explorer's parameter for a dimension, where it has one.
+const TRACE_PARAM: Record<string, string> = {
+  model: 'model', provider: 'provider', feature: 'feature', team: 'team', department: 'department', application: 'application',
+  environment: 'environment', user: 'userId', session: 'sessionId', tag: 'tag', kind: 'kind', status: 'status',
+};
+const num = (r: Row | undefined, k: string) => (r && r[k] !== null && r[k] !== undefined ? Number(r[k]) : null);
+
+interface TopSpender {
+  key: string | null;
+  requests: number;
+  costUsd: number;
+  costPerRequestUsd: number | null;
+  totalTokens: number;
+  unknownCostRequests: number;
+  sharePct: number;
+}
+
+interface ModelEfficiency {
+  model: string | null;
+  provider: string | null;
+  requests: number;
+  costUsd: number;
+  totalTokens: number;
+  tokensPerRequest: number | null;
+  costPerRequestUsd: number | null;
+  usdPerMtok: number | null;
+  latencyAvgMs: number | null;
+  unknownCostRequests: number;
+}
+
+interface UnknownModel {
+  provider: string | null;
+  model: string | null;
+  calls: number;
+  totalTokens: number;
+  firstSeen: string;
+  lastSeen: string;
+}
 
 export function Cost(_props: PageProps) {
-  return <div className="state empty">This page is being built.</div>;
+  const range = useTimeRange();
+  const [search, set] = useSearchParams();
+  const by = search.get('by') ?? 'model';
+  const [metaKey, setMetaKey] = useState(by.startsWith('metadata.') ? by.slice('metadata.'.length) : '');
+
+  const totals = useQuery(range, { measures: 'cost,requests,cost_per_request,unknown_cost_requests,total_tokens,usd_per_mtok' });
+  const breakdown = useQuery(range, { measures: 'cost,requests,cost_per_request,total_tokens,usd_per_mtok,unknown_cost_requests', groupBy: by, limit: '100' });
+  const overTime = useQuery(range, { measures: 'cost', groupBy: by, bucket: range.bucket, limit: '5000' });
+  const spenders = useAsync(() => api<{ rows: TopSpender[] }>('/api/v1/analytics/top-spenders', { params: { by: 'user', limit: 10, from: range.from, to: range.to } }), [range.from, range.to, range.tick]);
+  const efficiency = useAsync(() => api<{ models: ModelEfficiency[] }>('/api/v1/analytics/model-efficiency', { params: { from: range.from, to: range.to } }), [range.from, range.to, range.tick]);
+  const unknown = useAsync(() => api<{ models: UnknownModel[] }>('/api/v1/pricing/unknown-models'), [range.tick]);
+
+  const t = totals.data?.rows[0];
+  const total = num(t, 'cost') ?? 0;
+  const traceLink = (value: string | number | null) => {
+    const param = TRACE_PARAM[by];
+    return param && value !== null ? () => navigate(hrefWithRange('/traces', { [param]: String(value) })) : undefined;
+  };
+
+  return (
+    <div className="page cost">
+      <div className="stats">
+        <Stat label="Spend" value={usd(num(t, 'cost'))} sub={`${count(num(t, 'requests'))} calls`} testId="cost-total" />
+        <Stat label="Cost / request" value={usd(num(t, 'cost_per_request'))} />
+        <Stat label="$ per 1M tokens" value={usd(num(t, 'usd_per_mtok'))} sub={`${count(num(t, 'total_tokens'))} tokens`} />
+        <Stat
+          label="Calls without a price"
+          value={count(num(t, 'unknown_cost_requests'))}
+          tone={(num(t, 'unknown_cost_requests') ?? 0) > 0 ? 'warn' : undefined}
+          sub={(num(t, 'unknown_cost_requests') ?? 0) > 0 ? 'not in the spend: add their prices below' : 'every call is priced'}
+        />
+      </div>
+
+      <form
+        className="filters"
+        data-testid="cost-by"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (metaKey.trim()) set({ by: `metadata.${metaKey.trim()}` });
+        }}
+      >
+        <label>
+          Break down by
+          <select name="by" value={by.startsWith('metadata.') ? 'metadata' : by} onChange={(e) => e.target.value !== 'metadata' && set({ by: e.target.value === 'model' ? null : e.target.value })}>
+            {DIMENSIONS.map((d) => (
+              <option key={d} value={d}>
+                {d.replace('_', ' ')}
+              </option>
+            ))}
+            <option value="metadata">metadata key…</option>
+          </select>
+        </label>
+        <label>
+          Metadata key
+          <input name="metadataKey" placeholder="e.g. tenant" value={metaKey} onChange={(e) => setMetaKey(e.target.value)} />
+        </label>
+        <button type="submit" disabled={!metaKey.trim()}>
+          Group by metadata
+        </button>
+      </form>
+
+      <div className="grid">
+        <Section title={`Spend over time by ${by}`} state={overTime} full testId="cost-over-time" empty={(d) => d.rows.length === 0}>
+          {(d) => {
+            const p = pivot(d, by, 'cost');
+            return <TimeChart times={p.times} series={p.series} format={(v) => usd(v, 2)} testId="cost-over-time-plot" />;
+          }}
+        </Section>
+        <Section title={`Spend by ${by}`} state={breakdown} wide testId="cost-breakdown" empty={(d) => d.rows.length === 0}>
+          {(d) => (
+            <Table
+              rows={d.rows}
+              rowKey={(r, i) => `${String(r[by])}-${i}`}
+              initialSort={{ key: 'cost', dir: 'desc' }}
+              onRowClick={TRACE_PARAM[by] ? (r) => traceLink(r[by])?.() : undefined}
+              columns={[
+                { key: by, label: by, render: (r) => (r[by] === null ? <span className="muted">(none)</span> : String(r[by])) },
+                { key: 'cost', label: 'Spend', align: 'right', render: (r) => (num(r, 'unknown_cost_requests') === num(r, 'requests') ? <span className="muted">unpriced</span> : usd(num(r, 'cost'))) },
+                { key: 'share', label: 'Share', align: 'right', sortValue: (r) => num(r, 'cost'), render: (r) => (total > 0 ? pct((num(r, 'cost') ?? 0) / total) : '—') },
+                { key: 'requests', label: 'Calls', align: 'right', render: (r) => count(num(r, 'requests')) },
+                { key: 'cost_per_request', label: 'Per call', align: 'right', render: (r) => usd(num(r, 'cost_per_request')) },
+                { key: 'usd_per_mtok', label: '$ / 1M tok', align: 'right', render: (r) => usd(num(r, 'usd_per_mtok')) },
+                { key: 'total_tokens', label: 'Tokens', align: 'right', render: (r) => count(num(r, 'total_tokens')) },
+                { key: 'unknown_cost_requests', label: 'Unpriced', align: 'right', render: (r) => count(num(r, 'unknown_cost_requests')) },
+              ]}
+            />
+          )}
+        </Section>
+        <Section title="Top spenders (users)" state={spenders} testId="top-spenders" empty={(d) => d.rows.length === 0}>
+          {(d) => (
+            <Table
+              rows={d.rows}
+              rowKey={(r, i) => `${r.key}-${i}`}
+              onRowClick={(r) => r.key !== null && navigate(hrefWithRange(`/users/${encodeURIComponent(r.key)}`))}
+              columns={[
+                { key: 'key', label: 'User', render: (r) => r.key ?? <span className="muted">(none)</span> },
+                { key: 'costUsd', label: 'Spend', align: 'right', render: (r) => usd(r.costUsd) },
+                { key: 'sharePct', label: 'Share', align: 'right', render: (r) => `${r.sharePct.toFixed(1)}%` },
+                { key: 'requests', label: 'Calls', align: 'right', render: (r) => count(r.requests) },
+              ]}
+            />
+          )}
+        </Section>
+        <Section title="Models without a price" state={unknown} testId="unknown-models-cost" empty={(d) => d.models.length === 0} emptyText="Every model seen has a price.">
+          {(d) => (
+            <div>
+              <p className="small muted">Their calls count as unpriced, not as $0. Adding a price re-costs the calls already stored.</p>
+              <Table
+                rows={d.models}
+                rowKey={(m, i) => `${m.provider}/${m.model}/${i}`}
+                columns={[
+                  { key: 'model', label: 'Model', render: (m) => `${m.model ?? '(none)'}${m.provider ? ` (${m.provider})` : ''}` },
+                  { key: 'calls', label: 'Calls', align: 'right', render: (m) => count(m.calls) },
+                  { key: 'lastSeen', label: 'Last seen', render: (m) => dateTime(Date.parse(m.lastSeen)) },
+                  {
+                    key: 'add',
+                    label: '',
+                    render: (m) => <Link href={`/settings?${new URLSearchParams({ model: m.model ?? '', provider: m.provider ?? '' })}`}>Add price</Link>,
+                  },
+                ]}
+              />
+            </div>
+          )}
+        </Section>
+        <Section title="Model efficiency (cheapest per token first)" state={efficiency} wide testId="model-efficiency" empty={(d) => d.models.length === 0}>
+          {(d) => (
+            <Table
+              rows={d.models}
+              rowKey={(m, i) => `${m.provider}/${m.model}/${i}`}
+              columns={[
+                { key: 'model', label: 'Model', render: (m) => `${m.model ?? '(none)'}${m.provider ? ` (${m.provider})` : ''}` },
+                { key: 'usdPerMtok', label: '$ / 1M tok', align: 'right', render: (m) => usd(m.usdPerMtok) },
+                { key: 'costPerRequestUsd', label: 'Per call', align: 'right', render: (m) => usd(m.costPerRequestUsd) },
+                { key: 'tokensPerRequest', label: 'Tokens / call', align: 'right', render: (m) => count(m.tokensPerRequest) },
+                { key: 'latencyAvgMs', label: 'Avg latency', align: 'right', render: (m) => ms(m.latencyAvgMs) },
+                { key: 'requests', label: 'Calls', align: 'right', render: (m) => count(m.requests) },
+                { key: 'costUsd', label: 'Spend', align: 'right', render: (m) => (m.unknownCostRequests === m.requests ? <span className="muted">unpriced</span> : usd(m.costUsd)) },
+              ]}
+            />
+          )}
+        </Section>
+        <Chargeback />
+      </div>
+    </div>
+  );
+}
+
+interface ChargebackReport {
+  month: string;
+  by: string[];
+  rows: (Record<string, string | number> & { requests: number; costUsd: number; sharePct: number; totalTokens: number; unknownCostRequests: number })[];
+  totals: { requests: number; costUsd: number };
+}
+
+const CHARGEBACK_BY = ['department', 'team', 'application', 'department,team'];
+
+// The month's spend per department / team / application, to bill back; CSV for spreadsheets.
+function Chargeback() {
+  const [search, set] = useSearchParams();
+  const month = search.get('month') ?? new Date().toISOString().slice(0, 7);
+  const by = search.get('chargebackBy') ?? 'department';
+  const report = useAsync(() => api<ChargebackReport>('/api/v1/reports/chargeback', { params: { month, by, format: 'json' } }), [month, by]);
+  const [failed, setFailed] = useState<Error | null>(null);
+  const dims = by.split(',');
+  return (
+    <Section
+      title={`Chargeback ${month}`}
+      state={report}
+      full
+      testId="chargeback"
+      empty={(d) => d.rows.length === 0}
+      emptyText="No calls in that month."
+      actions={
+        <div className="form-row">
+          <input type="month" aria-label="Month" value={month} onChange={(e) => e.target.value && set({ month: e.target.value })} />
+          <select aria-label="Chargeback by" value={by} onChange={(e) => set({ chargebackBy: e.target.value === 'department' ? null : e.target.value })}>
+            {CHARGEBACK_BY.map((b) => (
+              <option key={b} value={b}>
+                by {b.replace(',', ' and ')}
+              </option>
+            ))}
+          </select>
+          <button
+            data-testid="chargeback-csv"
+            onClick={() => {
+              setFailed(null);
+              download('/api/v1/reports/chargeback', { month, by, format: 'csv' }, `lookout-chargeback-${month}.csv`).catch(setFailed);
+            }}
+          >
+            Download CSV
+          </button>
+        </div>
+      }
+    >
+      {(d) => (
+        <>
+          {failed && <ErrorState error={failed} />}
+          <Table
+            rows={d.rows}
+            rowKey={(r, i) => `${dims.map((k) => r[k]).join('/')}-${i}`}
+            columns={[
+              ...dims.map((k) => ({ key: k, label: k, render: (r: ChargebackReport['rows'][number]) => String(r[k]) })),
+              { key: 'costUsd', label: 'Spend', align: 'right' as const, render: (r) => usd(r.costUsd) },
+              { key: 'sharePct', label: 'Share', align: 'right' as const, render: (r) => `${r.sharePct.toFixed(2)}%` },
+              { key: 'requests', label: 'Calls', align: 'right' as const, render: (r) => count(r.requests) },
+              { key: 'totalTokens', label: 'Tokens', align: 'right' as const, render: (r) => count(r.totalTokens) },
+              { key: 'unknownCostRequests', label: 'Unpriced', align: 'right' as const, render: (r) => count(r.unknownCostRequests) },
+            ]}
+          />
+        </>
+      )}
+    </Section>
+  );
 }
