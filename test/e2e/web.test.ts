@@ -106,4 +106,99 @@ describe.runIf(CHROMIUM)('web UI in chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('trace explorer: filters go to the URL and narrow the list to what the API returns; a trace opens with its waterfall and cost explanation', async () => {
+    const { page, errors } = await open('/traces?range=7d');
+    const title = page.getByTestId('traces').locator('h3');
+    await expect.poll(async () => (await title.textContent()) ?? '', { timeout: 20_000 }).toMatch(/traces$/);
+    const all = await apiJson<{ total: number }>(`/api/v1/traces?limit=1&from=7d`);
+    expect(Number((await title.textContent())!.replace(/[^0-9]/g, ''))).toBe(all.total);
+    await shot(page, 'traces');
+
+    await page.locator('input[name=model]').fill('gpt-4o-mini');
+    await page.locator('select[name=status]').selectOption('error');
+    await page.getByTestId('trace-filters').getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('model')).toBe('gpt-4o-mini');
+    expect(new URL(page.url()).searchParams.get('status')).toBe('error');
+    const filtered = await apiJson<{ total: number; traces: { traceId: string }[] }>(`/api/v1/traces?limit=50&from=7d&model=gpt-4o-mini&status=error`);
+    expect(filtered.total).toBeGreaterThan(0);
+    expect(filtered.total).toBeLessThan(all.total);
+    await expect.poll(async () => Number(((await title.textContent()) ?? '').replace(/[^0-9]/g, '')), { timeout: 20_000 }).toBe(filtered.total);
+    const rows = page.getByTestId('trace-list').locator('tbody tr');
+    expect(await rows.count()).toBe(Math.min(50, filtered.total));
+    for (const text of await rows.allTextContents()) expect(text).toContain('gpt-4o-mini');
+
+    // A trace with a retrieval and a generation: its waterfall, the generation's cost line by line.
+    const rag = await apiJson<{ traces: { traceId: string; costUsd: number }[] }>(`/api/v1/traces?limit=1&from=7d&kind=retrieval&model=claude-sonnet-4-20250514`);
+    const traceId = rag.traces[0]!.traceId;
+    await page.goto(`${lookout!.url}/traces?range=7d&q=${traceId.slice(0, 10)}`);
+    await expect.poll(async () => page.getByTestId('trace-list').locator('tbody tr').count(), { timeout: 20_000 }).toBe(1);
+    await page.getByTestId('trace-list').locator('tbody tr').first().click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/traces/${traceId}`);
+    const waterfall = page.getByTestId('waterfall-row');
+    await expect.poll(async () => waterfall.count(), { timeout: 20_000 }).toBeGreaterThan(2);
+    expect(await page.locator('.wf-bar.kind-retrieval').count()).toBeGreaterThan(0);
+    expect(await page.locator('.wf-bar.kind-generation').count()).toBeGreaterThan(0);
+    const explanation = page.getByTestId('cost-explanation');
+    await expect.poll(async () => (await explanation.textContent()) ?? '', { timeout: 20_000 }).toMatch(/input × \$[\d.]+\/M = \$/);
+    const generation = (await apiJson<{ spans: { spanId: string; kind: string }[] }>(`/api/v1/traces/${traceId}`)).spans.find((s) => s.kind === 'generation')!;
+    const cost = await apiJson<{ lines: { text: string }[] }>(`/api/v1/spans/${generation.spanId}/cost`);
+    for (const line of cost.lines) expect(await explanation.textContent()).toContain(line.text);
+    const shown = Number((await page.getByTestId('trace-cost').locator('.stat-value').textContent())!.replace(/[$,]/g, ''));
+    expect(Math.abs(shown - rag.traces[0]!.costUsd)).toBeLessThan(rag.traces[0]!.costUsd * 0.005);
+    // Choosing another span shows its detail.
+    await waterfall.first().click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('span')).not.toBeNull();
+    await shot(page, 'trace');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("cost dashboard: the total is the API's, the breakdown follows `by` in the URL", async () => {
+    const { page, errors } = await open('/cost?range=7d');
+    const total = page.getByTestId('cost-total').locator('.stat-value');
+    await expect.poll(async () => (await total.textContent()) ?? '', { timeout: 20_000 }).toMatch(/^\$/);
+    const toMs = Math.ceil(Date.now() / 60_000) * 60_000;
+    const q = await apiJson<{ rows: { cost: number }[] }>(`/api/v1/analytics/query?measures=cost&from=${new Date(toMs - 7 * 86_400_000).toISOString()}&to=${new Date(toMs).toISOString()}`);
+    expect(await total.textContent()).toBe(usd2(q.rows[0]!.cost));
+    const plot = page.getByTestId('cost-over-time-plot');
+    await expect.poll(async () => Number(await plot.getAttribute('data-points')), { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.locator('select[name=by]').selectOption('team');
+    await expect.poll(() => new URL(page.url()).searchParams.get('by')).toBe('team');
+    const teams = await apiJson<{ rows: { team: string | null }[] }>(`/api/v1/analytics/query?measures=cost&groupBy=team&from=7d`);
+    const breakdown = page.getByTestId('cost-breakdown').locator('tbody tr');
+    await expect.poll(async () => breakdown.count(), { timeout: 20_000 }).toBe(teams.rows.length);
+    await expect.poll(async () => (await page.getByTestId('unknown-models-cost').textContent()) ?? '', { timeout: 10_000 }).toContain('acme-llm-1');
+    await expect.poll(async () => page.getByTestId('chargeback').locator('tbody tr').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await shot(page, 'cost');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("users and sessions: lists, and a user's page with the spend the API reports for that user", async () => {
+    const { page, errors } = await open('/users?range=7d');
+    const rows = page.getByTestId('users').locator('tbody tr');
+    await expect.poll(async () => rows.count(), { timeout: 20_000 }).toBeGreaterThan(3);
+    await shot(page, 'users');
+    const first = (await rows.first().locator('td').first().textContent())!;
+    await rows.first().click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/users/${first}`);
+    const spend = page.getByTestId('entity-cost').locator('.stat-value');
+    await expect.poll(async () => (await spend.textContent()) ?? '', { timeout: 20_000 }).toMatch(/^\$/);
+    const q = await apiJson<{ rows: { cost: number }[] }>(
+      `/api/v1/analytics/query?measures=cost&filter=user:${first}&from=${new Date(Math.ceil(Date.now() / 60_000) * 60_000 - 7 * 86_400_000).toISOString()}&to=${new Date(Math.ceil(Date.now() / 60_000) * 60_000).toISOString()}`,
+    );
+    expect(await spend.textContent()).toBe(usd2(q.rows[0]!.cost));
+    await expect.poll(async () => page.getByTestId('entity-traces').locator('tbody tr').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await shot(page, 'user');
+
+    await page.goto(`${lookout!.url}/sessions?range=7d`);
+    const sessions = page.getByTestId('sessions').locator('tbody tr');
+    await expect.poll(async () => sessions.count(), { timeout: 20_000 }).toBeGreaterThan(3);
+    await sessions.first().click();
+    await expect.poll(async () => page.getByTestId('session-turns').locator('li').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await shot(page, 'session');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
