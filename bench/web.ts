@@ -19,7 +19,8 @@ import { buildSyntheticStore } from './synthetic-store.ts';
 const ROWS = envInt('BENCH_WEB_ROWS', 10_000_000);
 const RUNS = envInt('BENCH_WEB_RUNS', 5);
 const CHROMIUM = process.env.LOOKOUT_CHROMIUM ?? '/usr/bin/chromium';
-const DIST = join(REPO_ROOT, 'packages', 'web', 'dist');
+// BENCH_WEB_DIST: another build of the UI (default: the one npm start serves).
+const DIST = process.env.BENCH_WEB_DIST ?? join(REPO_ROOT, 'packages', 'web', 'dist');
 // e.g. BENCH_WEB_PAGES=overview,traces
 const ONLY = process.env.BENCH_WEB_PAGES?.split(',') ?? null;
 
@@ -60,7 +61,7 @@ const nowMs = Date.now();
 try {
   log(`web bench: building ${ROWS.toLocaleString('en-US')} calls in ${dir}`);
   const built = await buildSyntheticStore(dir, ROWS, nowMs);
-  const server = await startServer(dir);
+  const server = await startServer(dir, { LOOKOUT_WEB_DIST: DIST });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   const pages: Record<string, unknown> = {};
   try {

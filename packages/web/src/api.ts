@@ -84,7 +84,10 @@ export async function api<T>(path: string, options: { method?: string; params?: 
     const error = (json as { error?: { code?: string; message?: string } } | null)?.error;
     if (res.status === 401) window.dispatchEvent(new Event('lookout:unauthorized'));
     const write = options.method !== undefined && options.method !== 'GET';
-    let message = res.status === 403 && write ? `This key is read-only: ${error?.message ?? 'changing settings needs an admin key'}` : (error?.message ?? `${res.status} ${res.statusText}`);
+    // A 403 names what the key lacks (a read key, or an admin key of another project changing
+    // the whole instance); a read key is told plainly that it cannot change anything.
+    const readOnly = res.status === 403 && write && /scope 'read'/.test(error?.message ?? '');
+    let message = readOnly ? `This key is read-only: ${error?.message}` : res.status === 403 ? `Not allowed: ${error?.message ?? 'this key may not do this'}` : (error?.message ?? `${res.status} ${res.statusText}`);
     const retryAfter = res.headers.get('retry-after');
     if ((res.status === 429 || res.status === 503) && retryAfter) message += ` (retry in ${retryAfter} s)`;
     throw new ApiError(res.status, error?.code ?? String(res.status), message);

@@ -163,6 +163,31 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await traces({ q: 'req-quick' })).toEqual([quick.traceId]);
     });
 
+    it('pages the newest traces exactly across hours, with traces that span several spans and no stored root', async () => {
+      const base = Date.UTC(2026, 0, 10) * 1000;
+      const MIN = 60_000_000;
+      // 30 traces ten minutes apart (five hours); each has a root and a call 20 minutes later, so
+      // every trace crosses a ten-minute boundary, and every third trace lost its root.
+      const spans = [];
+      for (let i = 0; i < 30; i++) {
+        const traceId = makeSpan().traceId;
+        const root = makeSpan({ projectId: A, traceId, startUs: base + i * 10 * MIN, endUs: base + i * 10 * MIN + 25 * MIN, kind: 'agent', name: `t${i}` });
+        const call = makeSpan({ projectId: A, traceId, parentSpanId: root.spanId, startUs: base + i * 10 * MIN + 20 * MIN, endUs: base + i * 10 * MIN + 21 * MIN });
+        spans.push(...(i % 3 === 0 ? [call] : [root, call]));
+      }
+      await store.write({ spans, scores: [], logs: [] });
+      const full = (await store.listTraces(A, {}, { limit: 30, offset: 0 })).traces;
+      expect(full).toHaveLength(30);
+      for (const [offset, limit] of [[0, 4], [0, 10], [10, 10], [25, 10]]) {
+        const page = await store.listTraces(A, {}, { limit, offset }, { total: false });
+        expect(page.total).toBeNull();
+        expect(page.traces).toEqual(full.slice(offset, offset + limit));
+      }
+      // Start order, and each summary over all its spans.
+      expect(full.map((t) => t.startUs)).toEqual([...full.map((t) => t.startUs)].sort((a, b) => b - a));
+      expect(full.filter((t) => t.spans === 2).every((t) => t.durationMs === 25 * 60_000)).toBe(true);
+    });
+
     it("gives a trace's spans the attribution set on its root, whichever arrives first", async () => {
       const attr = (over: Partial<ReturnType<typeof makeSpan>['attribution']>) => ({ ...makeSpan().attribution, ...over });
       for (const rootFirst of [true, false]) {

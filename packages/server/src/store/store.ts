@@ -85,7 +85,7 @@ export interface Page {
 
 export interface SpanPage {
   spans: SpanRecord[];
-  total: number;
+  total: number | null; // null when not asked for
 }
 
 export interface TraceSummary {
@@ -106,7 +106,8 @@ export interface TraceSummary {
 
 export interface TracePage {
   traces: TraceSummary[];
-  total: number;
+  // null when not asked for (counting every trace of a long range costs more than a page).
+  total: number | null;
 }
 
 export interface MetricNameSummary {
@@ -215,12 +216,12 @@ export interface Store {
   // too; the acknowledgement path never journals the same row twice, so live loads skip that.
   load(files: LoadFiles, spanWindowUs: [number, number] | null, options?: { replay?: boolean }): Promise<void>;
 
-  listSpans(project: ProjectId, filter: SpanFilter, page: Page): Promise<SpanPage>;
+  listSpans(project: ProjectId, filter: SpanFilter, page: Page, options?: { total?: boolean }): Promise<SpanPage>;
   getSpan(project: ProjectId, spanId: string): Promise<SpanRecord | null>;
   getTrace(project: ProjectId, traceId: string): Promise<TraceDetail>;
   // Traces with at least one span matching every given filter (time bounds apply to the trace's
   // spans), newest first.
-  listTraces(project: ProjectId, filter: SpanFilter, page: Page): Promise<TracePage>;
+  listTraces(project: ProjectId, filter: SpanFilter, page: Page, options?: { total?: boolean }): Promise<TracePage>;
   listScores(project: ProjectId, filter: { traceId?: string }, page: Page): Promise<ScoreRecord[]>;
   listLogs(project: ProjectId, filter: { traceId?: string }, page: Page): Promise<LogRecord[]>;
 

@@ -18,8 +18,9 @@ export function Table<T>(props: {
   onRowClick?: (row: T) => void;
   testId?: string;
   initialSort?: { key: string; dir: 'asc' | 'desc' };
-  // Server-side paging: the table shows rows as given and the pager calls onPage.
-  serverPage?: { offset: number; limit: number; total: number; onPage: (offset: number) => void };
+  // Server-side paging: the table shows rows as given and the pager calls onPage. A null total
+  // (not counted yet) pages on while pages come back full.
+  serverPage?: { offset: number; limit: number; total: number | null; onPage: (offset: number) => void };
 }) {
   const [sort, setSort] = useState(props.initialSort ?? null);
   const [page, setPage] = useState(0);
@@ -43,6 +44,7 @@ export function Table<T>(props: {
   const offset = sp ? sp.offset : page * pageSize;
   const limit = sp ? sp.limit : pageSize;
   const shown = sp ? sorted : sorted.slice(offset, offset + limit);
+  const more = total === null ? props.rows.length >= limit : offset + limit < total;
   const go = (o: number) => (sp ? sp.onPage(o) : setPage(Math.floor(o / pageSize)));
   return (
     <div className="table-wrap" data-testid={props.testId}>
@@ -74,15 +76,16 @@ export function Table<T>(props: {
           ))}
         </tbody>
       </table>
-      {total > limit && (
+      {(offset > 0 || more) && (
         <div className="pager">
           <button disabled={offset === 0} onClick={() => go(Math.max(0, offset - limit))}>
             ← Previous
           </button>
           <span>
-            {(offset + 1).toLocaleString()}–{Math.min(offset + limit, total).toLocaleString()} of {total.toLocaleString()}
+            {(offset + 1).toLocaleString()}–{(total === null ? offset + shown.length : Math.min(offset + limit, total)).toLocaleString()}
+            {total === null ? '' : ` of ${total.toLocaleString()}`}
           </span>
-          <button disabled={offset + limit >= total} onClick={() => go(offset + limit)}>
+          <button disabled={!more} onClick={() => go(offset + limit)}>
             Next →
           </button>
         </div>

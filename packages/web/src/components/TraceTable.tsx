@@ -6,7 +6,7 @@ import { Table } from './Table.tsx';
 import { ErrorState, Loading } from './States.tsx';
 
 export interface TracePage {
-  total: number;
+  total: number | null; // null when asked with total=false
   offset: number;
   limit: number;
   traces: TraceSummary[];
@@ -69,6 +69,6 @@ export function TracesOf(props: { params: Params; hide?: ('user' | 'session')[];
   const state = useAsync(() => loadTraces({ ...props.params, limit: 25, offset: props.offset }), [key, props.offset, props.tick]);
   if (state.error) return <ErrorState error={state.error} retry={state.reload} />;
   if (!state.data) return <Loading what="traces" />;
-  if (state.data.total === 0) return <div className="state empty">No traces in this time range.</div>;
+  if (state.data.traces.length === 0 && props.offset === 0) return <div className="state empty">No traces in this time range.</div>;
   return <TraceList page={state.data} onPage={props.onPage} hide={props.hide} />;
 }

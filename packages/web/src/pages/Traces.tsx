@@ -45,7 +45,13 @@ export function Traces(_props: PageProps) {
     if (v) filters[f] = v;
   }
   const key = JSON.stringify(filters);
-  const list = useAsync(() => loadTraces({ from: range.from, to: range.to, ...filters, limit: PAGE_SIZE, offset }), [range.from, range.to, range.tick, key, offset]);
+  // The page first; the count, which groups the whole range, after it.
+  const list = useAsync(() => loadTraces({ from: range.from, to: range.to, ...filters, limit: PAGE_SIZE, offset, total: false }), [range.from, range.to, range.tick, key, offset]);
+  const counted = useAsync(
+    () => (list.data ? loadTraces({ from: range.from, to: range.to, ...filters, limit: 1 }).then((d) => d.total) : Promise.resolve(null)),
+    [list.data],
+  );
+  const total = counted.data ?? null;
 
   // The form edits a draft; Apply (or Enter) writes it to the URL, which reloads the list.
   const [draft, setDraft] = useState<Record<string, string>>({});
@@ -122,14 +128,14 @@ export function Traces(_props: PageProps) {
         )}
       </form>
       <Section
-        title={list.data ? `${count(list.data.total)} traces${active.length ? ' matching' : ''}` : 'Traces'}
+        title={total !== null ? `${count(total)} traces${active.length ? ' matching' : ''}` : counted.error ? 'Traces (count failed)' : 'Traces (counting…)'}
         state={list}
         wide
         testId="traces"
-        empty={(d) => d.total === 0}
+        empty={(d) => d.traces.length === 0 && offset === 0}
         emptyText={active.length ? 'No trace matches these filters in this time range. Widen the range or clear a filter.' : 'No traces in this time range.'}
       >
-        {(d) => <TraceList page={d} onPage={(o) => set({ offset: o ? String(o) : null })} />}
+        {(d) => <TraceList page={{ ...d, total }} onPage={(o) => set({ offset: o ? String(o) : null })} />}
       </Section>
     </div>
   );

@@ -37,6 +37,10 @@ describe('span and trace search (trace explorer)', () => {
     expect(await traceIds('maxCostUsd=0.01')).toEqual([cheap.traceId]);
     expect(await traceIds('minCostUsd=0.1&orderBy=cost')).toEqual([slow.traceId]);
     expect(await traceIds('team=core')).toEqual([slow.traceId]);
+    // The count is there unless left out.
+    expect((await get('/api/v1/traces')).json().total).toBe(2);
+    expect((await get('/api/v1/traces?total=false')).json()).toMatchObject({ total: null, traces: [{}, {}] });
+    expect((await get('/api/v1/spans?total=false')).json()).toMatchObject({ total: null, spans: [{}, {}] });
   });
 
   it('answers 400 naming the parameter for bad ranges and orders', async () => {
@@ -46,6 +50,7 @@ describe('span and trace search (trace explorer)', () => {
       ['minCostUsd=2&maxCostUsd=1', 'maxCostUsd: must not be below minCostUsd'],
       ['orderBy=tokens', "orderBy: must be one of 'start', 'duration', 'cost'"],
       ['q=', 'q: must not be empty'],
+      ['total=no', "total: must be 'true' or 'false'"],
     ]) {
       for (const path of ['/api/v1/spans', '/api/v1/traces']) {
         const res = await get(`${path}?${qs}`);

@@ -43,6 +43,8 @@ const spanListSchema = z
     minDurationMs: amount,
     maxDurationMs: amount,
     orderBy: z.enum(['start', 'duration', 'cost'], { message: "must be one of 'start', 'duration', 'cost'" }).optional(),
+    // total=false: the page without counting every match (a trace list over a long range).
+    total: z.enum(['true', 'false'], { message: "must be 'true' or 'false'" }).default('true'),
   })
   .strict()
   .refine((q) => q.minCostUsd === undefined || q.maxCostUsd === undefined || q.minCostUsd <= q.maxCostUsd, {
@@ -70,27 +72,27 @@ export function registerSpanRoutes(app: FastifyInstance, ctx: AppContext): void 
   const spanFilter = (query: unknown) => {
     const q = parseQuery(spanListSchema, query);
     const now = Date.now();
-    const { limit, offset, from, to, ...rest } = q;
+    const { limit, offset, from, to, total, ...rest } = q;
     const filter: SpanFilter = {
       ...rest,
       fromMs: from ? parseTimeParam('from', from, now) : undefined,
       toMs: to ? parseTimeParam('to', to, now) : undefined,
     };
-    return { filter, page: { limit, offset } };
+    return { filter, page: { limit, offset }, total: total === 'true' };
   };
 
   app.get('/api/v1/spans', async (request) => {
     const project = requireScope(request, 'read');
-    const { filter, page } = spanFilter(request.query);
-    const result = await ctx.store.listSpans(project, filter, page);
+    const { filter, page, total } = spanFilter(request.query);
+    const result = await ctx.store.listSpans(project, filter, page, { total });
     return { total: result.total, ...page, spans: result.spans };
   });
 
   // Traces with a span matching each filter, newest first, one summary row each.
   app.get('/api/v1/traces', async (request) => {
     const project = requireScope(request, 'read');
-    const { filter, page } = spanFilter(request.query);
-    const result = await ctx.store.listTraces(project, filter, page);
+    const { filter, page, total } = spanFilter(request.query);
+    const result = await ctx.store.listTraces(project, filter, page, { total });
     return { total: result.total, ...page, traces: result.traces };
   });
 

@@ -164,6 +164,9 @@ function spanFilterSql(project: ProjectId, f: SpanFilter): { where: string; para
   return { where: clauses.join(' AND '), params };
 }
 
+// How far before a trace-list window to look for a trace's earlier spans (see #newestTraces).
+const TRACE_LOOKBACK_US = 3_600_000_000;
+
 const SPAN_ORDER = { start: 'start_time DESC', duration: 'duration_ms DESC', cost: 'cost_usd DESC NULLS LAST' } as const;
 const TRACE_ORDER = { start: 'start_us DESC', duration: 'duration_ms DESC', cost: 'cost_usd DESC NULLS LAST' } as const;
 
@@ -334,16 +337,16 @@ export class DuckDbStore implements Store {
     }
   }
 
-  async listSpans(project: ProjectId, filter: SpanFilter, page: Page): Promise<SpanPage> {
+  async listSpans(project: ProjectId, filter: SpanFilter, page: Page, options: { total?: boolean } = {}): Promise<SpanPage> {
     const { where, params } = spanFilterSql(project, filter);
     const [rows, count] = await Promise.all([
       this.db.all(
         `SELECT ${SPAN_COLUMNS} FROM spans WHERE ${where} ORDER BY ${SPAN_ORDER[filter.orderBy ?? 'start']}, span_id LIMIT $limit OFFSET $offset`,
         { ...params, limit: page.limit, offset: page.offset },
       ),
-      this.db.all(`SELECT count(*) AS n FROM spans WHERE ${where}`, params),
+      options.total === false ? Promise.resolve(null) : this.db.all(`SELECT count(*) AS n FROM spans WHERE ${where}`, params),
     ]);
-    return { spans: rows.map(rowToSpan), total: Number(count[0].n) };
+    return { spans: rows.map(rowToSpan), total: count === null ? null : Number(count[0].n) };
   }
 
   async getSpan(project: ProjectId, spanId: string): Promise<SpanRecord | null> {
@@ -364,17 +367,17 @@ export class DuckDbStore implements Store {
     return { spans: spans.map(rowToSpan), scores: scores.map(rowToScore), logs: logs.map(rowToLog) };
   }
 
-  async listTraces(project: ProjectId, filter: SpanFilter, page: Page): Promise<TracePage> {
+  async listTraces(project: ProjectId, filter: SpanFilter, page: Page, options: { total?: boolean } = {}): Promise<TracePage> {
     const params: Record<string, string | number> = { project };
-    const where = ['project_id = $project', ...timeSql(filter, params)].join(' AND ');
-    // A span-level filter selects the traces that have a matching span (a HAVING over the group);
-    // cost and duration ranges apply to the trace's totals.
+    const inRange = ['project_id = $project', ...timeSql(filter, params)].join(' AND ');
+    // A span-level filter selects the traces that have a matching span in the range (a semi-join,
+    // so that only those traces are grouped); cost and duration ranges apply to the trace's totals.
+    const where = [inRange, ...spanMatchSql(filter, params).map((p) => `trace_id IN (SELECT trace_id FROM spans WHERE ${inRange} AND ${p})`)].join(' AND ');
     const having = [
-      ...spanMatchSql(filter, params).map((p) => `bool_or(${p})`),
       ...rangeSql('sum(cost_usd)', filter.minCostUsd, filter.maxCostUsd, 'cost', params),
       ...rangeSql('(epoch_us(max(end_time)) - epoch_us(min(start_time))) / 1000.0', filter.minDurationMs, filter.maxDurationMs, 'duration', params),
     ];
-    const grouped = `SELECT trace_id,
+    const grouped = (extraWhere: string, extraHaving: string[]) => `SELECT trace_id,
         arg_min(name, (parent_span_id IS NOT NULL, start_time)) AS name,
         epoch_us(min(start_time)) AS start_us,
         (epoch_us(max(end_time)) - epoch_us(min(start_time))) / 1000.0 AS duration_ms,
@@ -387,14 +390,19 @@ export class DuckDbStore implements Store {
         any_value(user_id) FILTER (WHERE user_id IS NOT NULL) AS user_id,
         any_value(session_id) FILTER (WHERE session_id IS NOT NULL) AS session_id,
         list_sort(list_distinct(list(model) FILTER (WHERE model IS NOT NULL))) AS models
-      FROM spans WHERE ${where}
-      GROUP BY trace_id ${having.length ? `HAVING ${having.join(' AND ')}` : ''}`;
+      FROM spans WHERE ${where}${extraWhere}
+      GROUP BY trace_id ${having.length + extraHaving.length ? `HAVING ${[...having, ...extraHaving].join(' AND ')}` : ''}`;
+    const pageSql = (extraWhere: string, extraHaving: string[]) =>
+      `${grouped(extraWhere, extraHaving)} ORDER BY ${TRACE_ORDER[filter.orderBy ?? 'start']}, trace_id LIMIT $limit OFFSET $offset`;
+    const countSql = `SELECT count(*) AS n FROM (SELECT trace_id FROM spans WHERE ${where} GROUP BY trace_id ${having.length ? `HAVING ${having.join(' AND ')}` : ''})`;
     const [rows, count] = await Promise.all([
-      this.db.all(`${grouped} ORDER BY ${TRACE_ORDER[filter.orderBy ?? 'start']}, trace_id LIMIT $limit OFFSET $offset`, { ...params, limit: page.limit, offset: page.offset }),
-      this.db.all(`SELECT count(*) AS n FROM (${grouped})`, params),
+      (filter.orderBy ?? 'start') === 'start'
+        ? this.#newestTraces(filter, params, page, pageSql)
+        : this.db.all(pageSql('', []), { ...params, limit: page.limit, offset: page.offset }),
+      options.total === false ? Promise.resolve(null) : this.db.all(countSql, params),
     ]);
     return {
-      total: Number(count[0].n),
+      total: count === null ? null : Number(count[0].n),
       traces: rows.map((r) => ({
         traceId: String(r.trace_id),
         name: String(r.name),
@@ -411,6 +419,46 @@ export class DuckDbStore implements Store {
         models: (r.models as string[] | null) ?? [],
       })),
     };
+  }
+
+  // The newest traces without grouping the whole range: group the last hour of it, then four
+  // times as much, and so on, until a window holds a full page. A trace is taken from a window
+  // when none of its spans starts in the hour before the window, so its summary and filters are
+  // computed over all its spans; a trace whose spans are more than an hour apart may be listed
+  // with only its later spans when the window cuts it (the trace view always shows all of them).
+  // The last window is the whole range, grouped as it is.
+  async #newestTraces(
+    filter: SpanFilter,
+    params: Record<string, string | number>,
+    page: Page,
+    pageSql: (extraWhere: string, extraHaving: string[]) => string,
+  ): Promise<Record<string, unknown>[]> {
+    const bounds = await this.db.all(
+      `SELECT epoch_us(min(start_time)) AS lo, epoch_us(max(start_time)) AS hi FROM spans WHERE project_id = $project${filter.fromMs !== undefined ? ' AND start_time >= make_timestamp($fromUs)' : ''}${filter.toMs !== undefined ? ' AND start_time < make_timestamp($toUs)' : ''}`,
+      Object.fromEntries(Object.entries(params).filter(([k]) => k === 'project' || k === 'fromUs' || k === 'toUs')),
+    );
+    if (bounds[0].lo === null) return [];
+    const lo = Number(bounds[0].lo);
+    const hi = Number(bounds[0].hi);
+    for (let windowUs = 3_600_000_000; ; windowUs *= 4) {
+      const startUs = hi - windowUs;
+      if (startUs <= lo) return this.db.all(pageSql('', []), { ...params, limit: page.limit, offset: page.offset });
+      const rows = await this.db.all(
+        pageSql(
+          ` AND start_time >= make_timestamp($windowUs) AND trace_id NOT IN (SELECT trace_id FROM spans WHERE project_id = $project
+              AND start_time >= make_timestamp($lookbackUs) AND start_time < make_timestamp($windowUs))`,
+          [],
+        ),
+        {
+        ...params,
+        windowUs: startUs,
+        lookbackUs: startUs - TRACE_LOOKBACK_US,
+        limit: page.limit,
+        offset: page.offset,
+        },
+      );
+      if (rows.length === page.limit) return rows;
+    }
   }
 
   async writeMetricPoints(points: MetricPointRecord[]): Promise<{ accepted: number; duplicates: number }> {
