@@ -1,5 +1,348 @@
+import { useMemo } from 'react';
+import { api, type Row } from '../api.ts';
 import type { PageProps } from '../App.tsx';
+import { BarList, TimeChart, type Series } from '../components/Chart.tsx';
+import { Link } from '../components/Link.tsx';
+import { Section, Stat } from '../components/States.tsx';
+import { Table } from '../components/Table.tsx';
+import { count, ms, pct } from '../format.ts';
+import { useAsync } from '../hooks.ts';
+import { hrefWithRange, navigate } from '../router.ts';
+import { useTimeRange } from '../time.ts';
+import { AlertList, pivot, series, useQuery, type AlertItem } from './Overview.tsx';
+import './Dashboards.css';
+
+// Seed 001 §7 operations dashboard: latency, throughput, errors, providers, what is in flight now
+// and what is alerting — for whoever is on call.
+
+export const num = (r: Row | undefined, k: string): number | null => (r && r[k] !== null && r[k] !== undefined ? Number(r[k]) : null);
+
+// A part of a whole as a percentage: whole numbers, one decimal under 1% so a small share is not "0%".
+export function share(part: number, whole: number): string {
+  if (!whole) return '—';
+  const f = part / whole;
+  return pct(f, f > 0 && f < 0.01 ? 1 : 0);
+}
+
+export const label = (v: unknown, none = '(none)'): string => (v === null || v === undefined || v === '' ? none : String(v));
+
+// ---- /metrics (Prometheus text format) ----
+
+export interface PromSample {
+  labels: Record<string, string>;
+  value: number;
+}
+
+export interface PromMetrics {
+  // Families the server declares (# TYPE). A declared labelled counter with no samples has not
+  // been incremented since the server started: it is 0, whereas an undeclared one is not counted.
+  declared: Set<string>;
+  samples: Map<string, PromSample[]>;
+}
+
+const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/;
+const LABEL_PAIR = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+
+function sampleValue(text: string): number {
+  if (text === '+Inf') return Infinity;
+  if (text === '-Inf') return -Infinity;
+  return Number(text);
+}
+
+export function parsePrometheus(text: string): PromMetrics {
+  const declared = new Set<string>();
+  const samples = new Map<string, PromSample[]>();
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line) continue;
+    if (line.startsWith('#')) {
+      const type = /^#\s*TYPE\s+(\S+)/.exec(line);
+      if (type) declared.add(type[1]);
+      continue;
+    }
+    const m = SAMPLE_LINE.exec(line);
+    if (!m) continue;
+    const labels: Record<string, string> = {};
+    if (m[2]) for (const l of m[2].matchAll(LABEL_PAIR)) labels[l[1]] = l[2].replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
+    const list = samples.get(m[1]) ?? [];
+    list.push({ labels, value: sampleValue(m[3]) });
+    samples.set(m[1], list);
+  }
+  return { declared, samples };
+}
+
+// Sum of a family's samples that pass `where`; null when the server does not expose the family.
+export function metricSum(m: PromMetrics, name: string, where: (labels: Record<string, string>) => boolean = () => true): number | null {
+  if (!m.declared.has(name) && !m.samples.has(name)) return null;
+  return (m.samples.get(name) ?? []).filter((s) => where(s.labels)).reduce((a, s) => a + s.value, 0);
+}
+
+export async function fetchMetrics(): Promise<PromMetrics> {
+  let res: Response;
+  try {
+    res = await fetch('/metrics', { headers: { accept: 'text/plain' } });
+  } catch (err) {
+    throw new Error(`The Lookout server could not be reached (${(err as Error).message}). Is it running?`);
+  }
+  if (!res.ok) throw new Error(`/metrics answered ${res.status} ${res.statusText}`);
+  return parsePrometheus(await res.text());
+}
+
+// Re-read at every auto-refresh tick: these are the server's gauges now, not a range.
+export function useMetrics(tick: number) {
+  return useAsync(fetchMetrics, [tick]);
+}
+
+// Per-group series of a grouped, bucketed query laid onto the full bucket list of an ungrouped
+// one (a grouped query leaves out buckets without data; those are zero calls, not gaps).
+export function alignSeries(times: number[], grouped: { times: number[]; series: Series[] }): Series[] {
+  const index = new Map(grouped.times.map((t, i) => [t, i]));
+  return grouped.series.map((s) => ({ label: s.label, values: times.map((t) => (index.has(t) ? s.values[index.get(t)!] : 0)) }));
+}
+
+export function ProviderPill(props: { errorRate: number | null }) {
+  const e = props.errorRate ?? 0;
+  const tone = e > 0.1 ? 'bad' : e > 0.02 ? 'warn' : 'good';
+  return (
+    <span className={`pill ${tone}`} title="failing above 10% errors, degraded above 2%">
+      {tone === 'good' ? 'healthy' : tone === 'warn' ? 'degraded' : 'failing'}
+    </span>
+  );
+}
+
+const BUCKET_MINUTES = { minute: 1, hour: 60, day: 1440 } as const;
 
 export function Operations(_props: PageProps) {
-  return <div className="state empty">This page is being built.</div>;
+  const range = useTimeRange();
+  const b = range.bucket;
+  const totals = useQuery(range, { measures: 'requests,errors,error_rate' });
+  const percentiles = useQuery(range, { measures: 'latency_p50,latency_p95,latency_p99,ttft_p95' });
+  const volume = useQuery(range, { measures: 'requests,errors,error_rate', bucket: b });
+  const volumeByProvider = useQuery(range, { measures: 'requests', groupBy: 'provider', bucket: b });
+  const latency = useQuery(range, { measures: 'latency_p50,latency_p95,latency_p99', bucket: b });
+  const errorClasses = useQuery(range, { measures: 'errors', groupBy: 'error_class', filter: 'status:error' });
+  const providers = useQuery(range, { measures: 'requests,errors,error_rate,latency_p50,latency_p95,latency_p99', groupBy: 'provider' });
+  const ttft = useQuery(range, { measures: 'ttft_p95,ttft_p50,requests', groupBy: 'model', limit: '30' });
+  const metrics = useMetrics(range.tick);
+  const alerts = useAsync(() => api<{ alerts: AlertItem[] }>('/api/v1/alerts'), [range.tick]);
+
+  const t = totals.data?.rows[0];
+  const p = percentiles.data?.rows[0];
+  const minutes = Math.max(1, (range.toMs - range.fromMs) / 60_000);
+  const perBucket = b === 'minute' ? 'minute' : b;
+  const providerSeries = useMemo(() => {
+    if (!volume.data || !volumeByProvider.data) return [];
+    const totalTimes = series(volume.data, []).times;
+    const grouped = pivot(volumeByProvider.data, 'provider', 'requests');
+    return grouped.series.length > 1 ? alignSeries(totalTimes, grouped) : [];
+  }, [volume.data, volumeByProvider.data]);
+  const firing = (alerts.data?.alerts ?? []).filter((a) => a.state === 'firing').length;
+  const totalErrors = (errorClasses.data?.rows ?? []).reduce((a, r) => a + Number(r.errors ?? 0), 0);
+
+  return (
+    <div className="page dash-operations">
+      <div className="stats" data-testid="ops-stats">
+        <Stat label="Calls" value={count(num(t, 'requests'))} sub={`${((num(t, 'requests') ?? 0) / minutes).toFixed(2)} per minute on average`} testId="ops-stat-requests" />
+        <Stat
+          label="Error rate"
+          value={pct(num(t, 'error_rate'))}
+          sub={`${count(num(t, 'errors'))} failed calls`}
+          tone={(num(t, 'error_rate') ?? 0) > 0.05 ? 'bad' : (num(t, 'error_rate') ?? 0) > 0.02 ? 'warn' : undefined}
+          testId="ops-stat-error-rate"
+        />
+        <Stat label="Latency p95" value={ms(num(p, 'latency_p95'))} sub={`p50 ${ms(num(p, 'latency_p50'))} · p99 ${ms(num(p, 'latency_p99'))}`} />
+        <Stat label="Time to first token p95" value={ms(num(p, 'ttft_p95'))} sub="streamed calls" />
+        <Stat
+          label="Alerts firing"
+          value={alerts.data ? count(firing) : '—'}
+          sub={alerts.data ? `${count(alerts.data.alerts.length - firing)} pending` : undefined}
+          tone={firing > 0 ? 'bad' : alerts.data ? 'good' : undefined}
+          testId="ops-stat-firing"
+        />
+      </div>
+
+      <h2 className="row-title">Latency and throughput</h2>
+      <div className="grid">
+        <Section title="Latency p50 / p95 / p99" state={latency} wide testId="ops-latency" empty={(d) => d.rows.every((r) => r.latency_p50 === null)} emptyText="No calls in this range, so no latency to show.">
+          {(d) => {
+            const s = series(d, ['latency_p50', 'latency_p95', 'latency_p99']);
+            return (
+              <TimeChart
+                times={s.times}
+                series={[
+                  { label: 'p50', values: s.values.latency_p50 },
+                  { label: 'p95', values: s.values.latency_p95, color: '#d97706' },
+                  { label: 'p99', values: s.values.latency_p99, color: '#dc2626' },
+                ]}
+                format={(v) => ms(v)}
+                testId="ops-latency-plot"
+              />
+            );
+          }}
+        </Section>
+        <Section
+          title={`Throughput (calls per ${perBucket})`}
+          state={volume}
+          testId="ops-throughput"
+          empty={(d) => d.rows.every((r) => Number(r.requests ?? 0) === 0)}
+          emptyText="No calls in this range. Point an SDK or the gateway at Lookout, or pick a longer range."
+        >
+          {(d) => {
+            const s = series(d, ['requests']);
+            return (
+              <>
+                <TimeChart
+                  times={s.times}
+                  series={[{ label: 'all', values: s.values.requests, color: '#0f172a' }, ...providerSeries]}
+                  format={(v) => count(v)}
+                  testId="ops-throughput-plot"
+                />
+                <div className="muted small">
+                  {count((num(t, 'requests') ?? 0) / (minutes / BUCKET_MINUTES[b]))} calls per {perBucket} on average
+                  {providerSeries.length > 0 ? ', split by provider' : ''}.
+                </div>
+              </>
+            );
+          }}
+        </Section>
+      </div>
+
+      <h2 className="row-title">Errors</h2>
+      <div className="grid">
+        <Section title="Errors and error rate" state={volume} wide testId="ops-errors" empty={(d) => d.rows.every((r) => Number(r.requests ?? 0) === 0)} emptyText="No calls in this range.">
+          {(d) => {
+            const s = series(d, ['errors', 'error_rate']);
+            return (
+              <>
+                <div className="muted small">Failed calls per {perBucket}</div>
+                <TimeChart times={s.times} series={[{ label: 'failed calls', values: s.values.errors, color: '#dc2626' }]} format={(v) => count(v)} kind="bars" height={130} testId="ops-errors-plot" />
+                <div className="muted small">Error rate (failed / all calls)</div>
+                <TimeChart times={s.times} series={[{ label: 'error rate', values: s.values.error_rate, color: '#9a3412' }]} format={(v) => pct(v)} height={130} testId="ops-error-rate-plot" />
+              </>
+            );
+          }}
+        </Section>
+        <Section title="Error classes" state={errorClasses} testId="ops-error-classes" empty={(d) => d.rows.length === 0} emptyText="No failed calls in this range.">
+          {(d) => (
+            <BarList
+              rows={d.rows.map((r) => ({ label: label(r.error_class, '(unclassified)'), value: Number(r.errors ?? 0) }))}
+              format={(v) => `${count(v)} · ${share(v, totalErrors)}`}
+            />
+          )}
+        </Section>
+      </div>
+
+      <h2 className="row-title">Providers and models</h2>
+      <div className="grid">
+        <Section title="Providers" state={providers} wide testId="ops-providers" empty={(d) => d.rows.length === 0} emptyText="No calls in this range.">
+          {(d) => (
+            <Table
+              rows={d.rows}
+              rowKey={(r) => label(r.provider)}
+              initialSort={{ key: 'requests', dir: 'desc' }}
+              columns={[
+                { key: 'status', label: 'Status', render: (r) => <ProviderPill errorRate={num(r, 'error_rate')} />, sortValue: (r) => num(r, 'error_rate') },
+                { key: 'provider', label: 'Provider', render: (r) => label(r.provider) },
+                { key: 'requests', label: 'Calls', align: 'right', render: (r) => count(num(r, 'requests')) },
+                { key: 'errors', label: 'Failed', align: 'right', render: (r) => count(num(r, 'errors')) },
+                { key: 'error_rate', label: 'Error rate', align: 'right', render: (r) => pct(num(r, 'error_rate')) },
+                { key: 'latency_p50', label: 'p50', align: 'right', render: (r) => ms(num(r, 'latency_p50')) },
+                { key: 'latency_p95', label: 'p95', align: 'right', render: (r) => ms(num(r, 'latency_p95')) },
+                { key: 'latency_p99', label: 'p99', align: 'right', render: (r) => ms(num(r, 'latency_p99')) },
+              ]}
+            />
+          )}
+        </Section>
+        <Section
+          title="Time to first token p95 by model"
+          state={ttft}
+          testId="ops-ttft"
+          empty={(d) => d.rows.every((r) => r.ttft_p95 === null)}
+          emptyText="No streamed calls in this range: time to first token is measured on streaming calls."
+        >
+          {(d) => (
+            <BarList
+              rows={d.rows
+                .filter((r) => r.ttft_p95 !== null)
+                .sort((x, y) => Number(y.ttft_p95) - Number(x.ttft_p95))
+                .map((r) => ({ label: label(r.model), value: Number(r.ttft_p95) }))}
+              format={(v) => ms(v)}
+              onSelect={(m) => m !== '(none)' && navigate(hrefWithRange('/traces', { model: m }))}
+            />
+          )}
+        </Section>
+      </div>
+
+      <h2 className="row-title">Now</h2>
+      <div className="grid">
+        <Section
+          title="In flight now"
+          state={metrics}
+          testId="ops-inflight"
+          actions={
+            <button className="link" onClick={metrics.reload} title="Read /metrics again">
+              Re-read
+            </button>
+          }
+        >
+          {(m) => <InFlight metrics={m} />}
+        </Section>
+        <Section
+          title="Active alerts"
+          state={alerts}
+          wide
+          testId="ops-alerts"
+          empty={(d) => d.alerts.length === 0}
+          emptyText="Nothing firing or pending."
+          actions={
+            <Link href={hrefWithRange('/alerts')} testId="ops-alerts-link">
+              All alerts →
+            </Link>
+          }
+        >
+          {(d) => <AlertList alerts={[...d.alerts].sort((x, y) => alertRank(x) - alertRank(y))} />}
+        </Section>
+      </div>
+    </div>
+  );
+}
+
+// Firing before pending, critical before warning.
+function alertRank(a: AlertItem): number {
+  return (a.state === 'firing' ? 0 : 10) + (a.labels.severity === 'critical' ? 0 : a.labels.severity === 'warning' ? 1 : 2);
+}
+
+function InFlight(props: { metrics: PromMetrics }) {
+  const m = props.metrics;
+  const inFlight = metricSum(m, 'lookout_gateway_requests_in_flight');
+  const queue = metricSum(m, 'lookout_ingest_queue_depth');
+  const pending = metricSum(m, 'lookout_gateway_recording_pending');
+  const upstreams = (m.samples.get('lookout_gateway_requests_in_flight') ?? []).filter((s) => s.value > 0);
+  const shown = (v: number | null) => (v === null ? 'not reported' : count(v));
+  return (
+    <div>
+      <div className="dash-now">
+        <div data-testid="ops-inflight-gateway">
+          <div className="dash-now-value">{shown(inFlight)}</div>
+          <div className="muted small">gateway calls waiting on their provider</div>
+        </div>
+        <div data-testid="ops-inflight-queue">
+          <div className={`dash-now-value${(queue ?? 0) > 20_000 ? ' bad' : ''}`}>{shown(queue)}</div>
+          <div className="muted small">rows in the ingest queue (alert above 20,000)</div>
+        </div>
+        {pending !== null && (
+          <div>
+            <div className="dash-now-value">{count(pending)}</div>
+            <div className="muted small">gateway calls waiting to be recorded</div>
+          </div>
+        )}
+      </div>
+      {upstreams.length > 0 && (
+        <div className="muted small">
+          {upstreams.map((s) => `${s.labels.upstream ?? 'upstream'}: ${count(s.value)}`).join(' · ')}
+        </div>
+      )}
+      <div className="muted small dash-note">Read from this server's /metrics{inFlight === 0 ? '; nothing is waiting on a provider' : ''}. Set auto-refresh to follow it.</div>
+    </div>
+  );
 }

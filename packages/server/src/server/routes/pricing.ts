@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { parsePriceOverride, PriceOverrideError, loadOverridesFile, type Pricer } from '../../enrich/pricing/index.ts';
+import { CATALOG_VERSION, parsePriceOverride, PriceOverrideError, loadOverridesFile, type Pricer } from '../../enrich/pricing/index.ts';
 import type { Store, StoredPriceOverride } from '../../store/store.ts';
 import { requireOperator, requireScope, type AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
@@ -49,7 +49,8 @@ export function registerPricingRoutes(app: FastifyInstance, ctx: AppContext): vo
 
   app.get('/api/v1/pricing/overrides', async (request) => {
     requireScope(request, 'read');
-    return { overrides: await ctx.store.listPriceOverrides() };
+    // The catalog the overrides sit on top of, so a reader can tell where other prices come from.
+    return { catalogVersion: CATALOG_VERSION, overrides: await ctx.store.listPriceOverrides() };
   });
 
   // Adding a price re-costs the calls it applies to at once (B2).
