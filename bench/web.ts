@@ -38,7 +38,9 @@ function firstPageJsGzipBytes(): number {
   return total;
 }
 
-async function timePage(browser: Browser, url: string, ready: string): Promise<number> {
+// From the start of navigation, in the page's own clock: until the first data is on screen, and
+// until no panel of the page says it is loading.
+async function timePage(browser: Browser, url: string, ready: string): Promise<{ first: number; all: number }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   try {
     const page = await context.newPage();
@@ -46,10 +48,11 @@ async function timePage(browser: Browser, url: string, ready: string): Promise<n
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     await page.goto(url, { waitUntil: 'commit' });
     await page.waitForFunction(ready, undefined, { timeout: 60_000, polling: 'raf' });
-    // From the start of navigation, in the page's own clock.
-    const ms = await page.evaluate(() => performance.now());
+    const first = await page.evaluate(() => performance.now());
+    await page.waitForFunction(`!document.querySelector('main .state.loading')`, undefined, { timeout: 120_000, polling: 'raf' });
+    const all = await page.evaluate(() => performance.now());
     if (errors.length) throw new Error(`console errors on ${url}: ${errors.join('; ')}`);
-    return ms;
+    return { first, all };
   } finally {
     await context.close();
   }
@@ -69,11 +72,15 @@ try {
       for (const range of RANGES) {
         const url = `${server.url}${p.path}${range === '24h' ? '' : `?range=${range}`}`;
         await timePage(browser, url, p.ready); // warm-up: the store's first reads
-        const times: number[] = [];
-        for (let i = 0; i < RUNS; i++) times.push(await timePage(browser, url, p.ready));
+        const runs: { first: number; all: number }[] = [];
+        for (let i = 0; i < RUNS; i++) runs.push(await timePage(browser, url, p.ready));
+        const times = runs.map((r) => r.first);
         const med = median(times)!;
-        log(`  ${p.name} (${range}): first data in median ${med.toFixed(0)} ms (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}; target ${p.targetMs} ms)`);
-        pages[`${p.name}-${range}`] = { medianMs: round(med, 0), minMs: round(Math.min(...times), 0), maxMs: round(Math.max(...times), 0), targetMs: p.targetMs, met: med <= p.targetMs };
+        const allMed = median(runs.map((r) => r.all))!;
+        log(
+          `  ${p.name} (${range}): first data in median ${med.toFixed(0)} ms (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}; target ${p.targetMs} ms); every panel in ${allMed.toFixed(0)} ms`,
+        );
+        pages[`${p.name}-${range}`] = { medianMs: round(med, 0), minMs: round(Math.min(...times), 0), maxMs: round(Math.max(...times), 0), allPanelsMedianMs: round(allMed, 0), targetMs: p.targetMs, met: med <= p.targetMs };
       }
     }
   } finally {

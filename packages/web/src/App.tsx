@@ -5,18 +5,61 @@ import { hrefWithRange, useLocation, useSearchParams } from './router.ts';
 import { Link } from './components/Link.tsx';
 import { PRESETS, REFRESH_OPTIONS, DEFAULT_RANGE } from './time.ts';
 import { Overview } from './pages/Overview.tsx';
-import { Executive } from './pages/Executive.tsx';
-import { Operations } from './pages/Operations.tsx';
-import { Cost } from './pages/Cost.tsx';
-import { Security } from './pages/Security.tsx';
-import { Developer } from './pages/Developer.tsx';
-import { Traces } from './pages/Traces.tsx';
-import { TraceView } from './pages/TraceView.tsx';
-import { Sessions } from './pages/Sessions.tsx';
-import { Users } from './pages/Users.tsx';
-import { Budgets } from './pages/Budgets.tsx';
-import { Alerts } from './pages/Alerts.tsx';
-import { Settings } from './pages/Settings.tsx';
+
+// The overview is in the first bundle; every other page is its own chunk, so the first page
+// parses less JavaScript. The chunk of the page opened is asked for as the script starts (with
+// the project), and a page renders as soon as its chunk is there: no Suspense, whose reveal
+// throttling would hold a loaded page back for a few hundred milliseconds.
+type PageComponent = ComponentType<PageProps>;
+interface LazyPage {
+  load: () => Promise<PageComponent>;
+  loaded: PageComponent | null;
+}
+function lazyPage<K extends string>(importer: () => Promise<Record<K, PageComponent>>, name: K): LazyPage {
+  let pending: Promise<PageComponent> | null = null;
+  const entry: LazyPage = {
+    loaded: null,
+    load: () =>
+      (pending ??= importer().then((m) => {
+        entry.loaded = m[name];
+        return m[name];
+      })),
+  };
+  return entry;
+}
+const Executive = lazyPage(() => import('./pages/Executive.tsx'), 'Executive');
+const Operations = lazyPage(() => import('./pages/Operations.tsx'), 'Operations');
+const Cost = lazyPage(() => import('./pages/Cost.tsx'), 'Cost');
+const Security = lazyPage(() => import('./pages/Security.tsx'), 'Security');
+const Developer = lazyPage(() => import('./pages/Developer.tsx'), 'Developer');
+const Traces = lazyPage(() => import('./pages/Traces.tsx'), 'Traces');
+const TraceView = lazyPage(() => import('./pages/TraceView.tsx'), 'TraceView');
+const Sessions = lazyPage(() => import('./pages/Sessions.tsx'), 'Sessions');
+const Users = lazyPage(() => import('./pages/Users.tsx'), 'Users');
+const Budgets = lazyPage(() => import('./pages/Budgets.tsx'), 'Budgets');
+const Alerts = lazyPage(() => import('./pages/Alerts.tsx'), 'Alerts');
+const Settings = lazyPage(() => import('./pages/Settings.tsx'), 'Settings');
+
+function PageView(props: { page: PageComponent | LazyPage } & PageProps) {
+  const { page, ...pageProps } = props;
+  const lazy = 'load' in page ? page : null;
+  const [Component, setComponent] = useState<PageComponent | null>(() => (lazy ? lazy.loaded : (page as PageComponent)));
+  const [failed, setFailed] = useState<Error | null>(null);
+  useEffect(() => {
+    // The chunk may arrive between this render and this effect: load() then answers at once.
+    if (lazy && !Component) lazy.load().then((c) => setComponent(() => c), setFailed);
+  }, [lazy, Component]);
+  if (failed) return <div className="state error">This page could not be loaded ({failed.message}). Reload to try again.</div>;
+  return Component ? <Component {...pageProps} /> : <div className="state loading">Loading…</div>;
+}
+
+// Asked for as the script starts, not after the first render: every page waits for it.
+let firstProject: Promise<Project> | null = api<Project>('/api/v1/project');
+function loadProject(): Promise<Project> {
+  const p = firstProject ?? api<Project>('/api/v1/project');
+  firstProject = null;
+  return p;
+}
 
 export interface PageProps {
   // Path segments after the page's own, e.g. the trace id of /traces/<id>.
@@ -27,7 +70,7 @@ export interface PageProps {
 interface NavItem {
   path: string;
   label: string;
-  page: ComponentType<PageProps>;
+  page: PageComponent | LazyPage;
   group: 'Dashboards' | 'Explore' | 'Manage';
 }
 
@@ -55,6 +98,10 @@ function route(path: string): { item: NavItem; rest: string[] } | null {
   return item ? { item, rest: parts.slice(1) } : null;
 }
 
+
+// The opened page's chunk, fetched alongside the project.
+const opened = route(window.location.pathname)?.item.page;
+if (opened && 'load' in opened) opened.load().catch(() => undefined);
 
 function TimeBar() {
   const [search, set] = useSearchParams();
@@ -133,7 +180,7 @@ export function App() {
     window.addEventListener('lookout:auth', bump);
     return () => window.removeEventListener('lookout:auth', bump);
   }, []);
-  const project = useAsync(() => api<Project>('/api/v1/project'), [authNonce]);
+  const project = useAsync(loadProject, [authNonce]);
   const matched = route(path);
 
   let body: React.ReactNode;
@@ -148,8 +195,7 @@ export function App() {
   } else if (!project.data) body = <div className="state loading">Loading…</div>;
   else if (!matched) body = <div className="state empty">No page at {path}. <Link href="/">Go to the overview</Link>.</div>;
   else {
-    const Page = matched.item.page;
-    body = <Page rest={matched.rest} project={project.data} />;
+    body = <PageView key={matched.item.path + (matched.item.page === TraceView ? '/trace' : '')} page={matched.item.page} rest={matched.rest} project={project.data} />;
   }
 
   return (

@@ -64,13 +64,15 @@ export function Traces(_props: PageProps) {
   const apply = () => set({ ...Object.fromEntries(Object.entries(draft).map(([k, v]) => [k, v.trim() || null])), offset: null });
   const active = Object.keys(filters).filter((k) => k !== 'orderBy');
 
-  // Suggestions for the dimension fields, once the list is on screen (it comes first).
+  // Suggestions for the dimension fields, asked for when one of them is first focused (each is a
+  // grouping of the whole range).
+  const [wantSuggestions, setWantSuggestions] = useState(false);
   const suggestions = useAsync(async () => {
-    if (!list.data) return null;
+    if (!wantSuggestions) return null;
     const dims = FIELDS.filter((f) => f.suggest).map((f) => f.suggest!);
     const results = await Promise.all(dims.map((d) => analytics({ from: range.from, to: range.to, measures: 'requests', groupBy: d, limit: 50 }).catch(() => null)));
     return Object.fromEntries(dims.map((d, i) => [d, (results[i]?.rows ?? []).map((r) => r[d]).filter((v): v is string => typeof v === 'string')]));
-  }, [range.from, range.to, list.data === null]);
+  }, [range.from, range.to, wantSuggestions]);
 
   return (
     <div className="page traces">
@@ -93,6 +95,7 @@ export function Traces(_props: PageProps) {
               placeholder={f.placeholder}
               value={draft[f.name] ?? ''}
               list={f.suggest ? `suggest-${f.suggest}` : undefined}
+              onFocus={f.suggest ? () => setWantSuggestions(true) : undefined}
               onChange={(e) => setDraft((d) => ({ ...d, [f.name]: e.target.value }))}
             />
             {f.suggest && (

@@ -13,13 +13,15 @@ export class DuckDb {
   readonly instance: DuckDBInstance;
   readonly writer: DuckDBConnection;
   private readonly readers: DuckDBConnection[];
-  private nextReader = 0;
+  // Reads queue per connection in the order they were asked (see all()).
+  private readerQueues: { tail: Promise<unknown>; pending: number }[] = [];
   private writeChain: Promise<unknown> = Promise.resolve();
 
   private constructor(instance: DuckDBInstance, writer: DuckDBConnection, readers: DuckDBConnection[]) {
     this.instance = instance;
     this.writer = writer;
     this.readers = readers;
+    this.readerQueues = readers.map(() => ({ tail: Promise.resolve(), pending: 0 }));
   }
 
   // `dir` null opens an in-memory database (tests).
@@ -66,16 +68,22 @@ export class DuckDb {
     }
   }
 
-  private reader(): DuckDBConnection {
-    const c = this.readers[this.nextReader];
-    this.nextReader = (this.nextReader + 1) % this.readers.length;
-    return c;
-  }
-
-  // Reads: rows as JSON-friendly objects (BIGINT and DECIMAL come back as strings).
+  // Reads: rows as JSON-friendly objects (BIGINT and DECIMAL come back as strings). Each read
+  // goes to the connection with the fewest reads waiting and runs after those, first asked first
+  // served: a page's first, cheap query is answered before the heavier ones it sent after it,
+  // instead of all of them sharing the cores and finishing together.
   async all(sql: string, params?: SqlParams): Promise<Row[]> {
-    const reader = await this.reader().runAndReadAll(sql, params as never);
-    return reader.getRowObjectsJson() as Row[];
+    let i = 0;
+    for (let j = 1; j < this.readerQueues.length; j++) if (this.readerQueues[j].pending < this.readerQueues[i].pending) i = j;
+    const queue = this.readerQueues[i];
+    queue.pending++;
+    const run = queue.tail.then(() => this.readers[i].runAndReadAll(sql, params as never));
+    queue.tail = run.catch(() => undefined);
+    try {
+      return (await run).getRowObjectsJson() as Row[];
+    } finally {
+      queue.pending--;
+    }
   }
 
   async writeAll(sql: string, params?: SqlParams): Promise<Row[]> {

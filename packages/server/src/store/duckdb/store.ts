@@ -394,7 +394,10 @@ export class DuckDbStore implements Store {
       GROUP BY trace_id ${having.length + extraHaving.length ? `HAVING ${[...having, ...extraHaving].join(' AND ')}` : ''}`;
     const pageSql = (extraWhere: string, extraHaving: string[]) =>
       `${grouped(extraWhere, extraHaving)} ORDER BY ${TRACE_ORDER[filter.orderBy ?? 'start']}, trace_id LIMIT $limit OFFSET $offset`;
-    const countSql = `SELECT count(*) AS n FROM (SELECT trace_id FROM spans WHERE ${where} GROUP BY trace_id ${having.length ? `HAVING ${having.join(' AND ')}` : ''})`;
+    // Without a condition on the trace's totals, a distinct count (no per-trace groups to build).
+    const countSql = having.length
+      ? `SELECT count(*) AS n FROM (SELECT trace_id FROM spans WHERE ${where} GROUP BY trace_id HAVING ${having.join(' AND ')})`
+      : `SELECT count(DISTINCT trace_id) AS n FROM spans WHERE ${where}`;
     const [rows, count] = await Promise.all([
       (filter.orderBy ?? 'start') === 'start'
         ? this.#newestTraces(filter, params, page, pageSql)
