@@ -201,4 +201,149 @@ describe.runIf(CHROMIUM)('web UI in chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('persona dashboards draw their data; security says what is not collected yet; nothing logs an error', async () => {
+    for (const [path, name, plots, testIds] of [
+      ['/executive?range=7d', 'executive', ['exec-daily-plot'], ['exec-forecast', 'exec-budgets', 'exec-by-team']],
+      ['/operations', 'operations', ['ops-latency-plot', 'ops-throughput-plot', 'ops-errors-plot'], ['ops-error-classes', 'ops-providers', 'ops-inflight', 'ops-alerts']],
+      ['/developer', 'developer', [], ['dev-slowest', 'dev-failing', 'dev-by-feature', 'dev-finish-reasons', 'dev-ttft']],
+      ['/security', 'security', [], ['security-coming', 'security-rules']],
+    ] as const) {
+      const { page, errors } = await open(path);
+      for (const plot of plots) {
+        await expect.poll(async () => Number(await page.getByTestId(plot).getAttribute('data-points')), { timeout: 20_000, message: `${name}: ${plot}` }).toBeGreaterThan(0);
+      }
+      for (const id of testIds) {
+        const panel = page.getByTestId(id);
+        await expect.poll(async () => panel.count(), { timeout: 20_000, message: `${name}: ${id}` }).toBe(1);
+        await expect.poll(async () => panel.locator('.state.loading').count(), { timeout: 20_000, message: `${name}: ${id} loading` }).toBe(0);
+        expect(await panel.locator('.state.error').count(), `${name}: ${id}`).toBe(0);
+      }
+      await shot(page, name);
+      expect(errors, name).toEqual([]);
+      await page.close();
+    }
+    // The slowest calls are the API's slowest, in order.
+    const { page } = await open('/developer');
+    const slowest = await apiJson<{ spans: { traceId: string }[] }>(`/api/v1/spans?orderBy=duration&kind=generation&limit=5&from=24h`);
+    const links = page.getByTestId('dev-slowest').locator('a[href^="/traces/"]');
+    await expect.poll(async () => links.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await links.first().getAttribute('href')).toContain(slowest.spans[0]!.traceId);
+    // Security: no counters for what is not built, and the reason in words.
+    await page.goto(`${lookout!.url}/security`);
+    await expect.poll(async () => (await page.getByTestId('security-coming').textContent()) ?? '', { timeout: 20_000 }).toMatch(/not (built|collected)/i);
+    await page.close();
+  });
+
+  it("alerts: tabs live in the URL, rules and firing alerts are the API's, a silence made in the page is in the API", async () => {
+    const { page, errors } = await open('/alerts');
+    const firing = await apiJson<{ alerts: unknown[] }>('/api/v1/alerts');
+    await expect.poll(async () => page.getByTestId('alert-item').count(), { timeout: 20_000 }).toBe(firing.alerts.length);
+    await shot(page, 'alerts');
+    await page.getByTestId('tab-rules').click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('tab')).toBe('rules');
+    const rules = await apiJson<{ rules: unknown[] }>('/api/v1/alerts/rules');
+    await expect.poll(async () => page.getByTestId('alert-rule-row').count(), { timeout: 20_000 }).toBe(rules.rules.length);
+    await shot(page, 'alerts-rules');
+    await page.getByTestId('tab-silences').click();
+    await page.getByTestId('silence-matchers').fill('alertname="HighLatency"');
+    await page.getByTestId('silence-duration').fill('2h');
+    await page.getByTestId('silence-comment').fill('provider incident');
+    await page.getByTestId('silence-submit').click();
+    await expect
+      .poll(async () => JSON.stringify(await apiJson<unknown>('/api/v1/alerts/silences')), { timeout: 20_000 })
+      .toContain('provider incident');
+    await shot(page, 'alerts-silences');
+    await page.getByTestId('tab-actions').click();
+    await expect.poll(async () => page.getByTestId('actions-active').count(), { timeout: 20_000 }).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('budgets: a budget created in the page is in the API, with its spend shown', async () => {
+    const { page, errors } = await open('/budgets');
+    await expect.poll(async () => page.getByTestId('budget-create').count(), { timeout: 20_000 }).toBe(1);
+    await page.getByTestId('budget-scope').selectOption('team');
+    await page.getByTestId('budget-subject').fill('platform');
+    await page.getByTestId('budget-period').selectOption('monthly');
+    await page.getByTestId('budget-limit').fill('500');
+    await page.getByTestId('budget-submit').click();
+    await expect
+      .poll(async () => (await apiJson<{ statuses: { budget: { scope: string; subject: string; limitUsd: number } }[] }>('/api/v1/budgets/status')).statuses.find((b) => b.budget.subject === 'platform'), { timeout: 20_000 })
+      .toMatchObject({ budget: { scope: 'team', limitUsd: 500 } });
+    const row = page.getByTestId('budget-row').filter({ hasText: 'platform' });
+    await expect.poll(async () => row.count(), { timeout: 20_000 }).toBe(1);
+    expect(await row.textContent()).toContain('$500');
+    await shot(page, 'budgets');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('settings: a price added for an unpriced model re-costs its calls and its cost appears across the UI', async () => {
+    const before = await apiJson<{ models: { model: string; calls: number }[] }>('/api/v1/pricing/unknown-models');
+    const acme = before.models.find((m) => m.model === 'acme-llm-1')!;
+    expect(acme.calls).toBeGreaterThan(0);
+    // The link from the cost dashboard opens the form filled in.
+    const { page, errors } = await open('/cost?range=7d');
+    await page.getByTestId('unknown-models-cost').getByRole('link', { name: 'Add price' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/settings');
+    const form = page.getByTestId('price-form');
+    await expect.poll(async () => form.locator('input[name=model]').inputValue(), { timeout: 20_000 }).toBe('acme-llm-1');
+    await expect.poll(async () => (await page.getByTestId('price-source').textContent()) ?? '', { timeout: 20_000 }).toMatch(/genai-prices@\d/);
+    await shot(page, 'settings');
+    await form.locator('input[name=input]').fill('1');
+    await form.locator('input[name=output]').fill('2');
+    await page.getByTestId('price-submit').click();
+    await expect.poll(async () => (await page.getByTestId('price-recosted').textContent()) ?? '', { timeout: 30_000 }).toContain(`${acme.calls.toLocaleString('en-US')} calls re-costed`);
+    await expect.poll(async () => (await page.getByTestId('unknown-models').textContent()) ?? '', { timeout: 20_000 }).not.toContain('acme-llm-1');
+    await shot(page, 'settings-price-added');
+    // The model's calls now have a cost in the API and on the cost dashboard.
+    const q = await apiJson<{ rows: { cost: number; unknown_cost_requests: number }[] }>(`/api/v1/analytics/query?measures=cost,unknown_cost_requests&filter=model:acme-llm-1&from=30d`);
+    expect(q.rows[0]!.unknown_cost_requests).toBe(0);
+    expect(q.rows[0]!.cost).toBeGreaterThan(0);
+    await page.goto(`${lookout!.url}/cost?range=30d`);
+    const acmeRow = page.getByTestId('cost-breakdown').locator('tbody tr').filter({ hasText: 'acme-llm-1' });
+    await expect.poll(async () => (await acmeRow.textContent()) ?? '', { timeout: 20_000 }).toMatch(/acme-llm-1\$/);
+    expect(await acmeRow.textContent()).not.toContain('unpriced');
+    expect(errors.filter((e) => !e.includes('400'))).toEqual([]);
+    await page.close();
+  });
+
+  it('a read key can look but not change settings; a server that requires keys asks for one', async () => {
+    const created = await fetch(`${lookout!.url}/api/v1/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scope: 'read', name: 'web-e2e' }) });
+    expect(created.status).toBe(201);
+    const readKey = ((await created.json()) as { key: string }).key;
+    const context = await browser!.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.addInitScript((key) => sessionStorage.setItem('lookout.apiKey', key), readKey);
+    const page = await context.newPage();
+    await page.goto(`${lookout!.url}/settings`);
+    await expect.poll(async () => page.getByTestId('read-only-notice').count(), { timeout: 20_000 }).toBe(1);
+    expect(await page.locator('text=key scope: read').count()).toBe(1);
+    expect(await page.getByTestId('price-submit').isDisabled()).toBe(true);
+    expect(await page.getByTestId('capture-off').isDisabled()).toBe(true);
+    await shot(page, 'settings-read-only');
+    await context.close();
+
+    // Keys required: the UI loads, asks for a key, and works with the one the server printed.
+    const lockedDir = await makeTempDir('web-locked');
+    const locked = await startLookout({ dataDir: lockedDir, logLevel: 'warn', env: { LOOKOUT_WEB_DIST: distDir, LOOKOUT_REQUIRE_API_KEYS: 'always' } });
+    try {
+      const adminKey = /admin key for project 'default' was created:\s+(\S+)/.exec(locked.output())![1]!;
+      const p = await browser!.newPage();
+      const errors: string[] = [];
+      p.on('pageerror', (e) => errors.push(e.message));
+      await p.goto(`${locked.url}/traces`);
+      await expect.poll(async () => p.getByTestId('key-prompt').count(), { timeout: 20_000 }).toBe(1);
+      await shot(p, 'key-prompt');
+      await p.getByLabel('API key').fill(adminKey);
+      await p.getByRole('button', { name: 'Continue' }).click();
+      await expect.poll(async () => p.getByTestId('traces').count(), { timeout: 20_000 }).toBe(1);
+      expect(await p.locator('text=key scope: admin').count()).toBe(1);
+      expect(errors).toEqual([]);
+      await p.close();
+    } finally {
+      await locked.stop();
+      await removeTempDir(lockedDir);
+    }
+  });
 });

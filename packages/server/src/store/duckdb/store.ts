@@ -436,13 +436,15 @@ export class DuckDbStore implements Store {
     page: Page,
     pageSql: (extraWhere: string, extraHaving: string[]) => string,
   ): Promise<Record<string, unknown>[]> {
-    const bounds = await this.db.all(
-      `SELECT epoch_us(min(start_time)) AS lo, epoch_us(max(start_time)) AS hi FROM spans WHERE project_id = $project${filter.fromMs !== undefined ? ' AND start_time >= make_timestamp($fromUs)' : ''}${filter.toMs !== undefined ? ' AND start_time < make_timestamp($toUs)' : ''}`,
-      Object.fromEntries(Object.entries(params).filter(([k]) => k === 'project' || k === 'fromUs' || k === 'toUs')),
-    );
-    if (bounds[0].lo === null) return [];
-    const lo = Number(bounds[0].lo);
-    const hi = Number(bounds[0].hi);
+    // The range's ends as given (no scan to find the first and last span); without a start, the
+    // first span stored.
+    const hi = filter.toMs !== undefined ? Math.trunc(filter.toMs * 1000) : Date.now() * 1000;
+    let lo = filter.fromMs !== undefined ? Math.trunc(filter.fromMs * 1000) : null;
+    if (lo === null) {
+      const first = await this.db.all('SELECT epoch_us(min(start_time)) AS lo FROM spans WHERE project_id = $project', { project: params.project });
+      if (first[0].lo === null) return [];
+      lo = Number(first[0].lo);
+    }
     for (let windowUs = 3_600_000_000; ; windowUs *= 4) {
       const startUs = hi - windowUs;
       if (startUs <= lo) return this.db.all(pageSql('', []), { ...params, limit: page.limit, offset: page.offset });
@@ -452,13 +454,7 @@ export class DuckDbStore implements Store {
               AND start_time >= make_timestamp($lookbackUs) AND start_time < make_timestamp($windowUs))`,
           [],
         ),
-        {
-        ...params,
-        windowUs: startUs,
-        lookbackUs: startUs - TRACE_LOOKBACK_US,
-        limit: page.limit,
-        offset: page.offset,
-        },
+        { ...params, windowUs: startUs, lookbackUs: startUs - TRACE_LOOKBACK_US, limit: page.limit, offset: page.offset },
       );
       if (rows.length === page.limit) return rows;
     }
