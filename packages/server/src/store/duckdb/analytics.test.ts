@@ -371,6 +371,8 @@ describe('pure helpers', () => {
       monthToDateNano: 60_000_000_000n,
     });
     expect(f.movingAverage7dUsd).toBe(20);
+    // The daily series' average too: day 7 is the first day with data, not 30 / 7.
+    expect(f.series.map((d) => d.movingAverage7dUsd)).toEqual([0, 0, 0, 0, 0, 0, 0, 30, 25, 20]);
     expect(f.trend.slopeUsdPerDay).toBeCloseTo(-10, 9);
     expect(f.trend.todayUsd).toBe(0);
     expect(f.projectedMonthEndUsd.trend).toBe(60);

@@ -301,11 +301,12 @@ export function computeForecast(input: ForecastInput): CostForecast {
   const mtd = nanoBigToUsd(input.monthToDateNano);
 
   const series = days.map((d, k) => {
-    const win = days.slice(Math.max(0, k - 6), k + 1);
+    // Days before the first call are not $0 days, here as in the headline average.
+    const win = days.slice(Math.max(fitFrom, k - 6), k + 1);
     return {
       date: utcDate(d.dayMs),
       costUsd: ys[k],
-      movingAverage7dUsd: roundUsd(nanoBigToUsd(win.reduce((s, x) => s + x.costNano, 0n)) / win.length),
+      movingAverage7dUsd: win.length ? roundUsd(nanoBigToUsd(win.reduce((s, x) => s + x.costNano, 0n)) / win.length) : 0,
       trendUsd: roundUsd(k >= fitFrom ? trendAt(k) : 0),
     };
   });
