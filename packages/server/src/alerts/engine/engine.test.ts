@@ -253,6 +253,15 @@ describe('AlertEngine lifecycle', () => {
     expect(engine.rules('other').some((v) => v.rule.id === 'Mine')).toBe(false);
     await engine.deleteRule('default', 'Mine');
     expect(engine.list('default')).toEqual([]);
+    // A deleted rule's on/off setting goes with it: a new rule of the same id starts enabled.
+    const mine = { name: 'Mine', kind: 'rate', query: { measure: 'requests' }, window: '5m', threshold: 0, severity: 'info', category: 'availability' };
+    await engine.putRule('default', mine);
+    await engine.setEnabled('default', 'Mine', false);
+    await engine.deleteRule('default', 'Mine');
+    await engine.putRule('default', mine);
+    expect(engine.rules('default').find((v) => v.rule.id === 'Mine')?.enabled).toBe(true);
+    // A pack rule keeps its setting.
+    expect(engine.rules('default').find((v) => v.rule.id === 'DailyCost')?.enabled).toBe(false);
   });
 });
 

@@ -219,6 +219,11 @@ export class AlertEngine {
     if (!view) throw new RuleNotFoundError(`no rule '${id}'`);
     if (view.source !== 'api') throw new RuleConflictError(`rule '${id}' comes from the ${view.source === 'pack' ? 'default pack' : 'rule files'}; disable it instead (PATCH with {"enabled": false})`);
     this.state.apiRules = this.state.apiRules.filter((r) => !(r.projectId === projectId && this.compile(r)?.id === id));
+    // Its on/off setting goes with it, so a new rule with the same id starts as it says; unless
+    // a default-pack or file rule of that id is still there, which the setting also covers.
+    if (!this.rules(projectId).some((v) => v.rule.id === id)) {
+      this.state.overrides = this.state.overrides.filter((o) => !(o.projectId === projectId && o.ruleId === id));
+    }
     this.resolveRule(projectId, id, this.now());
     await this.persistNow();
   }
