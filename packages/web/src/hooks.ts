@@ -8,10 +8,13 @@ export interface Async<T> {
 
 // Runs `load` whenever a dependency changes; a result that arrives after a newer request started
 // is dropped. Keeps the previous data while reloading (auto-refresh does not blank the page).
-export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): Async<T> & { reload: () => void } {
+// `enabled` false holds the request back (the state stays loading), e.g. until a page's first
+// query has answered.
+export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[], enabled = true): Async<T> & { reload: () => void } {
   const [state, setState] = useState<Async<T>>({ data: null, error: null, loading: true });
   const [nonce, setNonce] = useState(0);
   useEffect(() => {
+    if (!enabled) return;
     let live = true;
     setState((s) => ({ ...s, loading: true }));
     load().then(
@@ -22,6 +25,6 @@ export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): A
       live = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...deps, nonce]);
+  }, [...deps, nonce, enabled]);
   return { ...state, reload: () => setNonce((n) => n + 1) };
 }

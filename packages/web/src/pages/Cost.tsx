@@ -60,14 +60,22 @@ export function Cost(_props: PageProps) {
   const by = search.get('by') ?? 'model';
   const [metaKey, setMetaKey] = useState(by.startsWith('metadata.') ? by.slice('metadata.'.length) : '');
 
-  const totals = useQuery(range, { measures: 'cost,requests,cost_per_request,unknown_cost_requests,total_tokens,usd_per_mtok' });
-  const breakdown = useQuery(range, { measures: 'cost,requests,cost_per_request,total_tokens,usd_per_mtok,unknown_cost_requests', groupBy: by, limit: '100' });
-  const overTime = useQuery(range, { measures: 'cost', groupBy: by, bucket: range.bucket, limit: '5000' });
-  const spenders = useAsync(() => api<{ rows: TopSpender[] }>('/api/v1/analytics/top-spenders', { params: { by: 'user', limit: 10, from: range.from, to: range.to } }), [range.from, range.to, range.tick]);
-  const efficiency = useAsync(() => api<{ models: ModelEfficiency[] }>('/api/v1/analytics/model-efficiency', { params: { from: range.from, to: range.to } }), [range.from, range.to, range.tick]);
-  const unknown = useAsync(() => api<{ models: UnknownModel[] }>('/api/v1/pricing/unknown-models'), [range.tick]);
+  // The spend first, alone; the rest once it is on screen (see useQuery).
+  const totals = useQuery(range, { measures: 'cost,requests,cost_per_request,unknown_cost_requests' });
+  const first = totals.data !== null || totals.error !== null;
+  const tokens = useQuery(range, { measures: 'total_tokens,usd_per_mtok' }, totals);
+  const breakdown = useQuery(range, { measures: 'cost,requests,cost_per_request,total_tokens,usd_per_mtok,unknown_cost_requests', groupBy: by, limit: '100' }, totals);
+  const overTime = useQuery(range, { measures: 'cost', groupBy: by, bucket: range.bucket, limit: '5000' }, totals);
+  const spenders = useAsync(
+    () => api<{ rows: TopSpender[] }>('/api/v1/analytics/top-spenders', { params: { by: 'user', limit: 10, from: range.from, to: range.to } }),
+    [range.from, range.to, range.tick],
+    first,
+  );
+  const efficiency = useAsync(() => api<{ models: ModelEfficiency[] }>('/api/v1/analytics/model-efficiency', { params: { from: range.from, to: range.to } }), [range.from, range.to, range.tick], first);
+  const unknown = useAsync(() => api<{ models: UnknownModel[] }>('/api/v1/pricing/unknown-models'), [range.tick], first);
 
   const t = totals.data?.rows[0];
+  const tk = tokens.data?.rows[0];
   const total = num(t, 'cost') ?? 0;
   const traceLink = (value: string | number | null) => {
     const param = TRACE_PARAM[by];
@@ -79,7 +87,7 @@ export function Cost(_props: PageProps) {
       <div className="stats">
         <Stat label="Spend" value={usd(num(t, 'cost'))} sub={`${count(num(t, 'requests'))} calls`} testId="cost-total" />
         <Stat label="Cost / request" value={usd(num(t, 'cost_per_request'))} />
-        <Stat label="$ per 1M tokens" value={usd(num(t, 'usd_per_mtok'))} sub={`${count(num(t, 'total_tokens'))} tokens`} />
+        <Stat label="$ per 1M tokens" value={usd(num(tk, 'usd_per_mtok'))} sub={`${count(num(tk, 'total_tokens'))} tokens`} />
         <Stat
           label="Calls without a price"
           value={count(num(t, 'unknown_cost_requests'))}
@@ -196,7 +204,7 @@ export function Cost(_props: PageProps) {
             />
           )}
         </Section>
-        <Chargeback />
+        <Chargeback enabled={first} />
       </div>
     </div>
   );
@@ -212,11 +220,11 @@ interface ChargebackReport {
 const CHARGEBACK_BY = ['department', 'team', 'application', 'department,team'];
 
 // The month's spend per department / team / application, to bill back; CSV for spreadsheets.
-function Chargeback() {
+function Chargeback(props: { enabled: boolean }) {
   const [search, set] = useSearchParams();
   const month = search.get('month') ?? new Date().toISOString().slice(0, 7);
   const by = search.get('chargebackBy') ?? 'department';
-  const report = useAsync(() => api<ChargebackReport>('/api/v1/reports/chargeback', { params: { month, by, format: 'json' } }), [month, by]);
+  const report = useAsync(() => api<ChargebackReport>('/api/v1/reports/chargeback', { params: { month, by, format: 'json' } }), [month, by], props.enabled);
   const [failed, setFailed] = useState<Error | null>(null);
   const dims = by.split(',');
   return (

@@ -21,9 +21,13 @@ export interface AlertItem {
   startsAt?: string;
 }
 
-export function useQuery(range: TimeRange & { tick: number }, params: Record<string, string | string[] | undefined>) {
+// An analytics query over the page's range. `after`: a query that goes first; this one is sent
+// once that one has answered, so the first figures of a page do not share the server with the
+// heavier queries behind them.
+export function useQuery(range: TimeRange & { tick: number }, params: Record<string, string | string[] | undefined>, after?: { data: unknown; error: Error | null }) {
   const key = JSON.stringify(params);
-  return useAsync(() => analytics({ from: range.from, to: range.to, ...params }), [range.from, range.to, range.tick, key]);
+  const open = !after || after.data !== null || after.error !== null;
+  return useAsync(() => analytics({ from: range.from, to: range.to, ...params }), [range.from, range.to, range.tick, key], open);
 }
 
 export function series(result: QueryResult, measures: string[]): { times: number[]; values: Record<string, (number | null)[]> } {
@@ -53,13 +57,19 @@ const num = (r: Row | undefined, k: string) => (r && r[k] !== null && r[k] !== u
 export function Overview(_props: PageProps) {
   const range = useTimeRange();
   const b = range.bucket;
-  // Sums first (one cheap scan): the tiles show them while the percentiles, which sort, follow.
-  const totals = useQuery(range, { measures: 'cost,requests,cost_per_request,unknown_cost_requests,total_tokens,tokens_per_request,input_output_ratio,errors,error_rate' });
-  const latencyTotals = useQuery(range, { measures: 'latency_p50,latency_p95,latency_p99' });
-  const costSeries = useQuery(range, { measures: 'cost,requests,errors,error_rate', bucket: b });
-  const latencySeries = useQuery(range, { measures: 'latency_p50,latency_p95,latency_p99', bucket: b });
-  const byModel = useQuery(range, { measures: 'cost,unknown_cost_requests,requests,input_tokens,output_tokens,cache_read_tokens,reasoning_tokens,tokens_per_request,latency_p95,error_rate', groupBy: 'model', limit: '20' });
-  const byFeature = useQuery(range, { measures: 'cost,requests,latency_p95,score_avg', groupBy: 'feature', limit: '20' });
+  // Spend and calls first, alone (two columns): the first tiles show them; everything else is
+  // asked for once they are on screen.
+  const headline = useQuery(range, { measures: 'cost,requests,cost_per_request,unknown_cost_requests' });
+  const totals = useQuery(range, { measures: 'total_tokens,tokens_per_request,input_output_ratio,errors,error_rate' }, headline);
+  const latencyTotals = useQuery(range, { measures: 'latency_p50,latency_p95,latency_p99' }, headline);
+  const costSeries = useQuery(range, { measures: 'cost,requests,errors,error_rate', bucket: b }, headline);
+  const latencySeries = useQuery(range, { measures: 'latency_p50,latency_p95,latency_p99', bucket: b }, headline);
+  const byModel = useQuery(
+    range,
+    { measures: 'cost,unknown_cost_requests,requests,input_tokens,output_tokens,cache_read_tokens,reasoning_tokens,tokens_per_request,latency_p95,error_rate', groupBy: 'model', limit: '20' },
+    headline,
+  );
+  const byFeature = useQuery(range, { measures: 'cost,requests,latency_p95,score_avg', groupBy: 'feature', limit: '20' }, headline);
   const scoreNames = useAsync(() => api<{ scores: { name: string; numericValue: number | null }[] }>('/api/v1/scores', { params: { limit: 200 } }), [range.tick]);
   const scoreName = useMemo(() => {
     // score_avg averages numeric (and boolean) scores only: a categorical name would chart nothing.
@@ -70,21 +80,22 @@ export function Overview(_props: PageProps) {
     () => (scoreName ? analytics({ from: range.from, to: range.to, measures: 'score_avg', bucket: b, scoreName }) : Promise.resolve(null)),
     [range.from, range.to, range.tick, scoreName],
   );
-  const byProvider = useQuery(range, { measures: 'requests,error_rate,latency_p95', groupBy: 'provider' });
+  const byProvider = useQuery(range, { measures: 'requests,error_rate,latency_p95', groupBy: 'provider' }, headline);
   const alerts = useAsync(() => api<{ alerts: AlertItem[] }>('/api/v1/alerts'), [range.tick]);
 
+  const h = headline.data?.rows[0];
   const t = totals.data?.rows[0];
   const lt = latencyTotals.data?.rows[0];
-  if (totals.data && (num(t, 'requests') ?? 0) === 0 && range.label !== 'custom') {
+  if (headline.data && (num(h, 'requests') ?? 0) === 0 && range.label !== 'custom') {
     return <EmptyOrOlder range={range} />;
   }
 
   return (
     <div className="page overview">
       <div className="stats" data-testid="overview-stats">
-        <Stat label="Total spend" value={usd(num(t, 'cost'))} sub={`${count(num(t, 'unknown_cost_requests'))} calls without a price`} testId="stat-total-cost" />
-        <Stat label="Requests" value={count(num(t, 'requests'))} testId="stat-requests" />
-        <Stat label="Cost / request" value={usd(num(t, 'cost_per_request'))} />
+        <Stat label="Total spend" value={usd(num(h, 'cost'))} sub={`${count(num(h, 'unknown_cost_requests'))} calls without a price`} testId="stat-total-cost" />
+        <Stat label="Requests" value={count(num(h, 'requests'))} testId="stat-requests" />
+        <Stat label="Cost / request" value={usd(num(h, 'cost_per_request'))} />
         <Stat label="Latency p95" value={ms(num(lt, 'latency_p95'))} sub={`p50 ${ms(num(lt, 'latency_p50'))} · p99 ${ms(num(lt, 'latency_p99'))}`} />
         <Stat label="Error rate" value={pct(num(t, 'error_rate'))} tone={(num(t, 'error_rate') ?? 0) > 0.05 ? 'bad' : undefined} sub={`${count(num(t, 'errors'))} errors`} />
         <Stat label="Tokens" value={count(num(t, 'total_tokens'))} sub={`${count(num(t, 'tokens_per_request'))} per request`} />
@@ -252,9 +263,9 @@ export function AlertList(props: { alerts: AlertItem[] }) {
 
 // Nothing in the range: either the project is empty (show how to start) or the data is older.
 function EmptyOrOlder(props: { range: TimeRange }) {
-  const any = useAsync(() => api<{ total: number }>('/api/v1/spans', { params: { limit: 1, from: '3650d' } }), []);
+  const any = useAsync(() => api<{ spans: unknown[] }>('/api/v1/spans', { params: { limit: 1, from: '3650d', total: false } }), []);
   if (!any.data) return null;
-  if (any.data.total === 0) return <GettingStarted />;
+  if (any.data.spans.length === 0) return <GettingStarted />;
   return (
     <div className="state empty">
       No LLM calls in the last {props.range.label}. <a href={hrefWithRange('/', {})} onClick={(e) => { e.preventDefault(); navigate('/?range=30d'); }}>Look at the last 30 days</a>.
