@@ -34,6 +34,7 @@ import {
 } from '../../query/types.ts';
 import type { ProjectId } from '../store.ts';
 import type { DuckDb, Row } from './db.ts';
+import { hourSumsSql, type HourRollups } from './hour-rollups.ts';
 
 // Analytics over the `spans` table. Every statement is one aggregate pass over the rows of one
 // project in one time range: the WHERE clause starts with project_id and start_time so the zone
@@ -95,6 +96,30 @@ const MEASURE_SQL: Record<Exclude<Measure, 'score_avg'>, string> = {
   tokens_per_dollar: `${PRICED_TOKENS} / nullif(sum(cost_usd), 0)`,
   usd_per_mtok: `round(sum(cost_usd)::DOUBLE * 1000000 / nullif(${PRICED_TOKENS}, 0), 9)`,
 };
+
+// The same measures over call_hours-shaped rows (hour-rollups.ts): counts become sums of `n`.
+// Only sums and ratios of sums can be read this way; percentiles and means need the rows.
+const HOUR_ERRORS = "coalesce(sum(n) FILTER (WHERE status = 'error'), 0)";
+const HOUR_MEASURE_SQL: Partial<Record<Measure, string>> = {
+  cost: 'sum(cost_usd)',
+  unknown_cost_requests: 'sum(unknown_n)',
+  requests: 'sum(n)',
+  input_tokens: 'sum(input_tokens)',
+  output_tokens: 'sum(output_tokens)',
+  cache_read_tokens: 'sum(cache_read_tokens)',
+  cache_write_tokens: 'sum(cache_write_tokens)',
+  reasoning_tokens: 'sum(reasoning_tokens)',
+  audio_tokens: 'sum(audio_tokens)',
+  total_tokens: 'sum(total_tokens)',
+  tokens_per_request: 'sum(total_tokens) / nullif(sum(n), 0)',
+  input_output_ratio: '(sum(input_tokens) + sum(cache_read_tokens) + sum(cache_write_tokens)) / nullif(sum(output_tokens) + sum(reasoning_tokens), 0)',
+  errors: HOUR_ERRORS,
+  error_rate: `${HOUR_ERRORS} / nullif(sum(n), 0)`,
+  cost_per_request: 'round(sum(cost_usd) / nullif(sum(known_n), 0), 9)',
+  tokens_per_dollar: 'sum(priced_tokens) / nullif(sum(cost_usd), 0)',
+  usd_per_mtok: 'round(sum(cost_usd)::DOUBLE * 1000000 / nullif(sum(priced_tokens), 0), 9)',
+};
+const HOUR_DIMENSIONS = new Set<Dimension>(['model', 'provider', 'kind', 'status']);
 
 // ---------------------------------------------------------------------------------------------
 // Money helpers: DECIMAL text <-> integer nano-dollars as BigInt, exact both ways.
@@ -361,20 +386,52 @@ interface DayTotals {
 
 export class DuckDbAnalytics implements AnalyticsBackend {
   private readonly db: DuckDb;
-  constructor(db: DuckDb) {
+  private readonly hours: HourRollups | null;
+  // `hours`: the hourly totals long ranges are read from (none: every query reads the spans).
+  constructor(db: DuckDb, hours: HourRollups | null = null) {
     this.db = db;
+    this.hours = hours;
   }
 
   async ping(project: ProjectId): Promise<void> {
     await this.db.all('SELECT count(*) FROM spans WHERE project_id = $project AND false', { project });
   }
 
+  // A query the hourly totals can answer over whole hours of its range, and those hours.
+  private wholeHours(q: AnalyticsQuery): { fromUs: number; toUs: number } | null {
+    if (!this.hours || q.scoreName !== undefined || q.bucket === 'minute') return null;
+    if (!q.measures.every((m) => HOUR_MEASURE_SQL[m] !== undefined)) return null;
+    if (!q.groupBy.every((d) => HOUR_DIMENSIONS.has(d)) || !q.filters.every((f) => HOUR_DIMENSIONS.has(f.dimension))) return null;
+    return this.hours.wholeHours(Math.trunc(q.fromMs) * 1000, Math.trunc(q.toMs) * 1000);
+  }
+
   async query(project: ProjectId, q: AnalyticsQuery): Promise<AnalyticsResult> {
     validateQuery(q);
     const p = new Params();
     const aboutKinds = q.groupBy.includes('kind') || q.filters.some((f) => f.dimension === 'kind');
-    const where = whereSql(project, q, q.filters, p, !aboutKinds);
-    const from = fromSql(where, q.groupBy.includes('tag'));
+    const hours = this.wholeHours(q);
+    let from: string;
+    let measureSql: Partial<Record<Measure, string>> = MEASURE_SQL;
+    if (hours === null) {
+      from = fromSql(whereSql(project, q, q.filters, p, !aboutKinds), q.groupBy.includes('tag'));
+    } else {
+      // Whole hours from the totals, the partial hours at each end from the spans, all in the
+      // totals' shape (start_time is the hour); scope and filters apply to the union.
+      const projectSql = `project_id = ${p.bind(project)}`;
+      const spanPart = (loMs: number, hiMs: number) =>
+        hourSumsSql(`${projectSql} AND start_time >= ${timestampLiteral(loMs)} AND start_time < ${timestampLiteral(hiMs)}`);
+      const parts = [
+        `SELECT * REPLACE (cost_usd::DECIMAL(38, 9) AS cost_usd) FROM (${spanPart(q.fromMs, hours.fromUs / 1000)})`,
+        `SELECT * EXCLUDE (hour), hour FROM (SELECT project_id, hour, model, provider, kind, status, n, known_n, unknown_n, cost_usd, input_tokens, output_tokens,
+           cache_read_tokens, cache_write_tokens, reasoning_tokens, audio_tokens, total_tokens, priced_tokens
+           FROM call_hours WHERE ${projectSql} AND hour >= ${timestampLiteral(hours.fromUs / 1000)} AND hour < ${timestampLiteral(hours.toUs / 1000)})`,
+        `SELECT * REPLACE (cost_usd::DECIMAL(38, 9) AS cost_usd) FROM (${spanPart(hours.toUs / 1000, q.toMs)})`,
+      ];
+      const clauses = aboutKinds ? [] : [MODEL_CALLS_SQL];
+      for (const f of q.filters) clauses.push(filterSql(f, p));
+      from = `FROM (SELECT hour AS start_time, * EXCLUDE (hour) FROM (${parts.join(' UNION ALL BY NAME ')})) AS hour_sums${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''}`;
+      measureSql = HOUR_MEASURE_SQL;
+    }
 
     const keys: string[] = [];
     const select: string[] = [];
@@ -386,8 +443,8 @@ export class DuckDbAnalytics implements AnalyticsBackend {
       select.push(`${dimensionSql(d, p)} AS d${i}`);
       keys.push(`d${i}`);
     });
-    const aggregates = q.measures.flatMap((m, i) => (m === 'score_avg' ? [] : [`${MEASURE_SQL[m]} AS m${i}`]));
-    aggregates.push('count(*) AS n_rows');
+    const aggregates = q.measures.flatMap((m, i) => (m === 'score_avg' ? [] : [`${measureSql[m]} AS m${i}`]));
+    aggregates.push(hours === null ? 'count(*) AS n_rows' : 'sum(n) AS n_rows');
 
     let sql: string;
     const scoreIndex = q.measures.indexOf('score_avg');

@@ -152,4 +152,35 @@ CREATE TABLE metric_points (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'hourly call totals',
+    // Closed hours of calls summed by (model, provider, kind, status): long-range totals and
+    // series read these instead of every row (hour-rollups.ts).
+    sql: `
+CREATE TABLE call_hours (
+  project_id VARCHAR NOT NULL,
+  hour TIMESTAMP NOT NULL,
+  model VARCHAR,
+  provider VARCHAR,
+  kind VARCHAR NOT NULL,
+  status VARCHAR NOT NULL,
+  n BIGINT NOT NULL,
+  known_n BIGINT NOT NULL,
+  unknown_n BIGINT NOT NULL,
+  cost_usd DECIMAL(38, 9),
+  input_tokens HUGEINT NOT NULL,
+  output_tokens HUGEINT NOT NULL,
+  cache_read_tokens HUGEINT NOT NULL,
+  cache_write_tokens HUGEINT NOT NULL,
+  reasoning_tokens HUGEINT NOT NULL,
+  audio_tokens HUGEINT NOT NULL,
+  total_tokens HUGEINT NOT NULL,
+  priced_tokens HUGEINT NOT NULL
+);
+CREATE TABLE call_hours_state (id INTEGER PRIMARY KEY, summed_until_us BIGINT NOT NULL);
+INSERT INTO call_hours_state VALUES (1, 0);
+CREATE TABLE call_hours_dirty (hour_us BIGINT PRIMARY KEY);
+`,
+  },
 ];

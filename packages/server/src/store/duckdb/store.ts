@@ -52,6 +52,7 @@ import {
   SCORE_COLUMNS,
   SPAN_COLUMNS,
 } from './rows.ts';
+import { HourRollups } from './hour-rollups.ts';
 import { DuckDbAnalytics } from './analytics.ts';
 import type { LogRecord, ScoreRecord } from '../../domain/score.ts';
 import type { MetricPointRecord } from '../../domain/metric.ts';
@@ -167,6 +168,9 @@ function spanFilterSql(project: ProjectId, f: SpanFilter): { where: string; para
 // How far before a trace-list window to look for a trace's earlier spans (see #newestTraces).
 const TRACE_LOOKBACK_US = 3_600_000_000;
 
+// How long after a write (or the store's opening) closed hours are summed.
+const HOUR_ROLLUP_DELAY_MS = 2_000;
+
 const SPAN_ORDER = { start: 'start_time DESC', duration: 'duration_ms DESC', cost: 'cost_usd DESC NULLS LAST' } as const;
 const TRACE_ORDER = { start: 'start_us DESC', duration: 'duration_ms DESC', cost: 'cost_usd DESC NULLS LAST' } as const;
 
@@ -176,18 +180,49 @@ export class DuckDbStore implements Store {
   private readonly db: DuckDb;
   private readonly stagingDir: string;
 
-  private constructor(db: DuckDb, stagingDir: string) {
+  private readonly hours: HourRollups;
+  private hoursTimer: NodeJS.Timeout | null = null;
+  private autoHourRollups = true;
+  private closed = false;
+
+  private constructor(db: DuckDb, stagingDir: string, hours: HourRollups) {
     this.db = db;
     this.stagingDir = stagingDir;
-    this.analytics = new DuckDbAnalytics(db);
+    this.hours = hours;
+    this.analytics = new DuckDbAnalytics(db, hours);
   }
 
   // `dir` null: an in-memory database, for tests.
-  static async open(dir: string | null, options: { memoryLimit?: string } = {}): Promise<DuckDbStore> {
+  // `hourRollups: 'manual'`: hours are summed only when refreshHourRollups() is called (tests).
+  static async open(dir: string | null, options: { memoryLimit?: string; hourRollups?: 'auto' | 'manual' } = {}): Promise<DuckDbStore> {
     const db = await DuckDb.open(dir, options);
     const stagingDir = dir === null ? mkdtempSync(join(tmpdir(), 'lookout-staging-')) : join(dir, 'staging');
     mkdirSync(stagingDir, { recursive: true });
-    return new DuckDbStore(db, stagingDir);
+    const store = new DuckDbStore(db, stagingDir, await HourRollups.open(db));
+    store.autoHourRollups = options.hourRollups !== 'manual';
+    store.scheduleHourRollups();
+    return store;
+  }
+
+  // Sums the hours closed since the last time, and dirty ones again (hour-rollups.ts). Runs by
+  // itself after writes; tests call it with their clock.
+  refreshHourRollups(nowMs = Date.now()): Promise<void> {
+    return this.hours.refresh(nowMs);
+  }
+
+  private scheduleHourRollups(): void {
+    if (!this.autoHourRollups || this.closed || this.hoursTimer !== null || !this.hours.due(Date.now())) return;
+    this.hoursTimer = setTimeout(() => {
+      // A failed refresh leaves the hours unsummed or dirty, which queries read from the spans;
+      // the next write tries again.
+      this.hours
+        .refresh(Date.now())
+        .catch(() => undefined)
+        .finally(() => {
+          this.hoursTimer = null;
+        });
+    }, HOUR_ROLLUP_DELAY_MS);
+    this.hoursTimer.unref();
   }
 
   async write(batch: WriteBatch): Promise<WriteResult> {
@@ -211,6 +246,7 @@ export class DuckDbStore implements Store {
         files[kind].push(file);
       }
       await this.loadUnlocked(files, encoded.spanWindowUs);
+      this.scheduleHourRollups();
       for (const [group, items] of [
         [spans, fresh.spans.map(spanKey)],
         [scores, fresh.scores.map(eventKey)],
@@ -300,7 +336,10 @@ export class DuckDbStore implements Store {
   }
 
   load(files: LoadFiles, spanWindowUs: [number, number] | null, options: { replay?: boolean } = {}): Promise<void> {
-    return this.db.exclusive(() => this.loadUnlocked(files, spanWindowUs, options.replay ?? false));
+    return this.db.exclusive(async () => {
+      await this.loadUnlocked(files, spanWindowUs, options.replay ?? false);
+      this.scheduleHourRollups();
+    });
   }
 
   // One transaction. Rows already stored are skipped: spans by an anti-join inside the time
@@ -326,6 +365,7 @@ export class DuckDbStore implements Store {
                AND t.project_id = s.project_id AND t.trace_id = s.trace_id AND t.span_id = s.span_id)`,
           { lo: window[0], hi: window[1] },
         );
+        await this.hours.markLate(sqlFileList(files.spans), window);
       }
       if (files.spans.length) await this.fillTraceAttribution(files.spans, window);
       if (files.scores.length) await this.db.run(`INSERT OR IGNORE INTO scores BY NAME ${source(SCORE_JSON, files.scores, 'project_id, id')}`);
@@ -716,6 +756,7 @@ export class DuckDbStore implements Store {
             a.endRow();
           }
           a.closeSync();
+          await this.hours.invalidate();
           await this.db.run(`UPDATE spans SET cost_status = r.cost_status, cost_usd = r.cost_usd, cost_breakdown = r.cost_breakdown,
               price_row_id = r.price_row_id, catalog_version = r.catalog_version
             FROM temp.reprice_staging r
@@ -740,6 +781,8 @@ export class DuckDbStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    if (this.hoursTimer !== null) clearTimeout(this.hoursTimer);
     await this.db.exclusive(async () => {
       await this.db.run('CHECKPOINT').catch(() => undefined);
       this.db.close();
