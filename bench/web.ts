@@ -49,7 +49,8 @@ async function timePage(browser: Browser, url: string, ready: string): Promise<{
     await page.goto(url, { waitUntil: 'commit' });
     await page.waitForFunction(ready, undefined, { timeout: 60_000, polling: 'raf' });
     const first = await page.evaluate(() => performance.now());
-    await page.waitForFunction(`!document.querySelector('main .state.loading')`, undefined, { timeout: 120_000, polling: 'raf' });
+    // Every panel, and the trace list's count.
+    await page.waitForFunction(`!document.querySelector('main .state.loading') && !document.querySelector('main')?.textContent?.includes('counting…')`, undefined, { timeout: 120_000, polling: 'raf' });
     const all = await page.evaluate(() => performance.now());
     if (errors.length) throw new Error(`console errors on ${url}: ${errors.join('; ')}`);
     return { first, all };
