@@ -114,6 +114,42 @@ export function analytics(params: Params): Promise<QueryResult> {
   return api<QueryResult>('/api/v1/analytics/query', { params });
 }
 
+// ---- budgets (docs/budgets.md) ----
+
+export type BudgetScope = 'project' | 'team' | 'department' | 'user';
+export type TierName = 'free' | 'pro' | 'enterprise';
+
+export interface Budget {
+  id: string;
+  name: string | null;
+  scope: BudgetScope;
+  subject: string | null; // the team, department or user; null for the project; '*' for each user
+  period: 'daily' | 'monthly';
+  limitUsd: number;
+  warnAtPercent: number[];
+  enforce: 'soft' | 'hard';
+  createdAt: string;
+  updatedAt: string;
+  tier?: TierName; // set on the budgets a tier gives
+}
+
+// A budget with its spend in the current period (GET /api/v1/budgets/status, the check).
+export interface BudgetStatus {
+  budget: Budget;
+  subject: string | null;
+  spentUsd: number;
+  limitUsd: number;
+  remainingUsd: number;
+  percent: number;
+  periodStart: string;
+  periodEnd: string;
+  burnRateUsdPerHour: number;
+  forecastUsd: number;
+  warningLevel: number | null;
+  exceeded: boolean;
+  forecastExceeds: boolean;
+}
+
 // ---- spans and traces (docs/api.md) ----
 
 export interface Usage {

@@ -1,5 +1,5 @@
 import { Fragment, useMemo, useRef, useState } from 'react';
-import { api, ApiError } from '../api.ts';
+import { api, ApiError, type Budget, type BudgetScope, type BudgetStatus, type TierName } from '../api.ts';
 import type { PageProps } from '../App.tsx';
 import { Empty, Section } from '../components/States.tsx';
 import { Table } from '../components/Table.tsx';
@@ -12,38 +12,6 @@ import './Budgets.css';
 // with what is spent, what remains and a forecast; tiers give users a daily budget; the check
 // answers "may this user make another call?". Budgets measure the current period, not the page's
 // time range.
-
-export type BudgetScope = 'project' | 'team' | 'department' | 'user';
-export type TierName = 'free' | 'pro' | 'enterprise';
-
-export interface Budget {
-  id: string;
-  name: string | null;
-  scope: BudgetScope;
-  subject: string | null;
-  period: 'daily' | 'monthly';
-  limitUsd: number;
-  warnAtPercent: number[];
-  enforce: 'soft' | 'hard';
-  createdAt: string;
-  updatedAt: string;
-  tier?: TierName;
-}
-
-export interface BudgetStatus {
-  subject: string | null;
-  spentUsd: number;
-  limitUsd: number;
-  remainingUsd: number;
-  percent: number;
-  periodStart: string;
-  periodEnd: string;
-  burnRateUsdPerHour: number;
-  forecastUsd: number;
-  warningLevel: number | null;
-  exceeded: boolean;
-  forecastExceeds: boolean;
-}
 
 interface TierSettings {
   limitsUsd: Record<TierName, number>;

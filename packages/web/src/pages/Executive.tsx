@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { api } from '../api.ts';
+import { api, type BudgetStatus } from '../api.ts';
 import type { PageProps } from '../App.tsx';
 import { TimeChart } from '../components/Chart.tsx';
 import { Link } from '../components/Link.tsx';
@@ -42,21 +42,6 @@ interface Forecast {
   confidence: 'low' | 'medium' | 'high';
 }
 
-export interface BudgetStatus {
-  budget: { id: string; name: string | null; scope: string; subject: string | null; period: 'daily' | 'monthly'; limitUsd: number; enforce: 'soft' | 'hard'; tier?: string };
-  subject: string | null;
-  spentUsd: number;
-  limitUsd: number;
-  remainingUsd: number;
-  percent: number;
-  periodStart: string;
-  periodEnd: string;
-  burnRateUsdPerHour: number;
-  forecastUsd: number;
-  warningLevel: number | null;
-  exceeded: boolean;
-  forecastExceeds: boolean;
-}
 
 interface TopSpenders {
   by: string;

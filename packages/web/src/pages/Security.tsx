@@ -1,4 +1,4 @@
-import { api } from '../api.ts';
+import { api, type BudgetStatus } from '../api.ts';
 import type { PageProps } from '../App.tsx';
 import { Link } from '../components/Link.tsx';
 import { Section } from '../components/States.tsx';
@@ -7,7 +7,7 @@ import { count, dateTime } from '../format.ts';
 import { useAsync } from '../hooks.ts';
 import { hrefWithRange } from '../router.ts';
 import { useTimeRange } from '../time.ts';
-import { budgetSubject, type BudgetStatus } from './Executive.tsx';
+import { budgetSubject } from './Executive.tsx';
 import { metricSum, num, useMetrics, type PromMetrics } from './Operations.tsx';
 import { AlertList, useQuery, type AlertItem } from './Overview.tsx';
 import './Dashboards.css';

@@ -1,4 +1,4 @@
-import { analytics, api } from '../api.ts';
+import { analytics, api, type BudgetStatus } from '../api.ts';
 import type { PageProps } from '../App.tsx';
 import { BarList, TimeChart } from '../components/Chart.tsx';
 import { ENTITY_MEASURES, EntityList, EntityStats, EntityTraces } from '../components/Entity.tsx';
@@ -11,17 +11,6 @@ import { useTimeRange } from '../time.ts';
 import { series } from './Overview.tsx';
 
 // Users: who spends what; one user's spend over time, models, budget standing and traces.
-
-interface BudgetStatus {
-  budget: { id: string; name: string | null; scope: string; subject: string | null; period: string; enforce: string; tier?: string };
-  subject: string | null;
-  spentUsd: number;
-  limitUsd: number;
-  remainingUsd: number;
-  percent: number;
-  forecastUsd: number;
-  exceeded: boolean;
-}
 
 interface BudgetCheck {
   allowed: boolean;
