@@ -85,6 +85,11 @@ describe.runIf(CHROMIUM)('web UI in chromium', () => {
       expect(await el.locator('canvas').count()).toBeGreaterThan(0);
     }
     await expect.poll(async () => page.getByTestId('cost-by-model').locator('.barlist-row').count(), { timeout: 10_000 }).toBeGreaterThan(3);
+    // The duration bands add up to the calls of the range.
+    const bands = page.getByTestId('latency-distribution').locator('.barlist-value');
+    await expect.poll(async () => bands.count(), { timeout: 10_000 }).toBe(11);
+    const inBands = (await bands.allTextContents()).reduce((a, v) => a + Number(v.replace(/,/g, '')), 0);
+    expect(inBands).toBe(q.rows[0]!.requests);
     await shot(page, 'overview');
     expect(errors).toEqual([]);
     await page.close();

@@ -194,6 +194,15 @@ export interface TopSpenderRow {
   sharePct: number;
 }
 
+// The lower edges of the duration bands, in ms; the last band has no upper edge.
+export const LATENCY_BANDS_MS = [0, 100, 250, 500, 1000, 2500, 5000, 10_000, 20_000, 30_000, 60_000] as const;
+
+export interface LatencyBand {
+  fromMs: number;
+  toMs: number | null; // exclusive; null for the last band
+  requests: number;
+}
+
 export interface ModelEfficiencyRow {
   model: string | null;
   provider: string | null;
@@ -275,6 +284,8 @@ export interface AnalyticsBackend {
   dailyTrend(project: ProjectId, range: TimeRange): Promise<DailyTrendRow[]>;
   topSpenders(project: ProjectId, params: TopSpendersParams): Promise<TopSpenderRow[]>;
   modelEfficiency(project: ProjectId, range: TimeRange): Promise<ModelEfficiencyRow[]>;
+  // How many model calls took how long: counts in fixed duration bands (LATENCY_BANDS_MS).
+  latencyDistribution(project: ProjectId, range: TimeRange): Promise<LatencyBand[]>;
   forecast(project: ProjectId, params: ForecastParams): Promise<CostForecast>;
   chargeback(project: ProjectId, params: ChargebackParams): Promise<ChargebackReport>;
   chargebackCsv(project: ProjectId, params: ChargebackParams): Promise<string>;

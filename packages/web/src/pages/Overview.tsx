@@ -81,6 +81,11 @@ export function Overview(_props: PageProps) {
     [range.from, range.to, range.tick, scoreName],
   );
   const byProvider = useQuery(range, { measures: 'requests,error_rate,latency_p95', groupBy: 'provider' }, headline);
+  const distribution = useAsync(
+    () => api<{ bands: LatencyBand[] }>('/api/v1/analytics/latency-distribution', { params: { from: range.from, to: range.to } }),
+    [range.from, range.to, range.tick],
+    headline.data !== null || headline.error !== null,
+  );
   const alerts = useAsync(() => api<{ alerts: AlertItem[] }>('/api/v1/alerts'), [range.tick]);
 
   const h = headline.data?.rows[0];
@@ -151,6 +156,9 @@ export function Overview(_props: PageProps) {
               />
             );
           }}
+        </Section>
+        <Section title="Distribution (calls by duration)" state={distribution} empty={(d) => d.bands.every((b) => b.requests === 0)} testId="latency-distribution">
+          {(d) => <BarList rows={d.bands.map((b) => ({ label: bandLabel(b), value: b.requests }))} format={(v) => count(v)} />}
         </Section>
         <Section title="Latency by model (p95)" state={byModel} empty={(d) => d.rows.length === 0}>
           {(d) => <BarList rows={d.rows.filter((r) => r.latency_p95 !== null).map((r) => ({ label: String(r.model ?? '(none)'), value: Number(r.latency_p95) }))} format={(v) => ms(v)} />}
@@ -236,6 +244,14 @@ export function Overview(_props: PageProps) {
     </div>
   );
 }
+
+interface LatencyBand {
+  fromMs: number;
+  toMs: number | null;
+  requests: number;
+}
+
+const bandLabel = (b: LatencyBand) => (b.toMs === null ? `≥ ${ms(b.fromMs)}` : b.fromMs === 0 ? `< ${ms(b.toMs)}` : `${ms(b.fromMs)} – ${ms(b.toMs)}`);
 
 function ProviderStatus(props: { name: string; errorRate: number | null }) {
   const e = props.errorRate ?? 0;

@@ -117,6 +117,20 @@ describe('GET /api/v1/analytics/*', () => {
     expect(fc.json()).toMatchObject({ lookbackDays: 7, daysWithData: 1, monthToDateUsd: 3.6, movingAverage7dUsd: 3.6, confidence: 'low' });
   });
 
+  it('latency distribution: model calls counted in duration bands, edges inclusive below', async () => {
+    const res = await get(`/api/v1/analytics/latency-distribution?${RANGE}`);
+    expect(res.statusCode).toBe(200);
+    const bands = res.json().bands as { fromMs: number; toMs: number | null; requests: number }[];
+    // The project's calls took 100, 200, 300 and 400 ms (another project's 5 ms call is not here).
+    expect(bands.filter((b) => b.requests > 0)).toEqual([
+      { fromMs: 100, toMs: 250, requests: 2 },
+      { fromMs: 250, toMs: 500, requests: 2 },
+    ]);
+    expect(bands[0]).toEqual({ fromMs: 0, toMs: 100, requests: 0 });
+    expect(bands.at(-1)).toEqual({ fromMs: 60_000, toMs: null, requests: 0 });
+    expect((await get('/api/v1/analytics/latency-distribution?from=2026-11-11&to=2026-11-10')).json().error.message).toMatch(/^from: must be before to/);
+  });
+
   it('chargeback as JSON and as a CSV download', async () => {
     const json = await get('/api/v1/reports/chargeback?month=2026-11&by=department,team');
     expect(json.statusCode).toBe(200);

@@ -56,6 +56,14 @@ export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext): 
     });
   });
 
+  app.get('/api/v1/analytics/latency-distribution', async (request) => {
+    const project = requireScope(request, 'read');
+    return guarded(async () => {
+      const range = parseRange(request.query, Date.now());
+      return { ...range, bands: await analytics().latencyDistribution(project, range) };
+    });
+  });
+
   app.get('/api/v1/analytics/forecast', async (request) => {
     const project = requireScope(request, 'read');
     return guarded(() => analytics().forecast(project, parseForecastParams(request.query, Date.now())));

@@ -1,5 +1,6 @@
 import {
   AnalyticsInputError,
+  LATENCY_BANDS_MS,
   MEASURES,
   MODEL_CALL_KINDS,
   QUERY_LIMITS,
@@ -26,6 +27,7 @@ import {
   type Filter,
   type ForecastParams,
   type Measure,
+  type LatencyBand,
   type ModelEfficiencyRow,
   type TimeBucket,
   type TimeRange,
@@ -573,6 +575,15 @@ export class DuckDbAnalytics implements AnalyticsBackend {
         sharePct: total > 0 ? Math.round((cost / total) * 10_000) / 100 : 0,
       };
     });
+  }
+
+  async latencyDistribution(project: ProjectId, range: TimeRange): Promise<LatencyBand[]> {
+    validateRange(range);
+    const p = new Params();
+    const bands = LATENCY_BANDS_MS.map((lo, i) => ({ fromMs: lo, toMs: LATENCY_BANDS_MS[i + 1] ?? null }));
+    const counts = bands.map((b, i) => `count(*) FILTER (WHERE duration_ms >= ${b.fromMs}${b.toMs === null ? '' : ` AND duration_ms < ${b.toMs}`}) AS b${i}`);
+    const rows = await this.db.all(`SELECT ${counts.join(', ')} FROM spans WHERE ${whereSql(project, range, [], p, true)}`, p.values);
+    return bands.map((b, i) => ({ ...b, requests: num(rows[0]?.[`b${i}`]) }));
   }
 
   async modelEfficiency(project: ProjectId, range: TimeRange): Promise<ModelEfficiencyRow[]> {
