@@ -485,21 +485,18 @@ function FiringTab(props: {
 
 // ---- history ------------------------------------------------------------------------------
 
-const HISTORY_LIMIT = 2000;
+// The server keeps the last 5,000 changes; this is all of them.
+const HISTORY_LIMIT = 5000;
 
 function HistoryTab(props: { ruleById: Map<string, Rule>; rules: RuleView[] }) {
   const range = useTimeRange();
   const [search, set] = useSearchParams();
   const ruleId = search.get('rule');
-  // The API filters by `since` only; a custom range's end is applied here.
-  const history = useAsync(
-    () => api<{ events: AlertEvent[] }>('/api/v1/alerts/history', { params: { since: range.from, limit: HISTORY_LIMIT, rule: ruleId ?? undefined } }),
-    [range.from, range.tick, ruleId],
+  const state = useAsync(
+    () => api<{ events: AlertEvent[] }>('/api/v1/alerts/history', { params: { since: range.from, until: range.to, limit: HISTORY_LIMIT, rule: ruleId ?? undefined } }),
+    [range.from, range.to, range.tick, ruleId],
   );
-  const state = {
-    ...history,
-    data: history.data ? { events: history.data.events.filter((e) => e.atMs <= range.toMs) } : null,
-  };
+  const history = state;
   return (
     <Section
       title={range.label === 'custom' ? `State changes, ${dateTime(range.fromMs)} – ${dateTime(range.toMs)}` : `State changes, last ${range.label}`}
@@ -524,7 +521,7 @@ function HistoryTab(props: { ruleById: Map<string, Rule>; rules: RuleView[] }) {
       {(d) => (
         <>
           {history.data && history.data.events.length >= HISTORY_LIMIT && (
-            <div className="muted small">Showing the newest {HISTORY_LIMIT.toLocaleString()} changes; pick a shorter range or one rule to see older ones.</div>
+            <div className="muted small">Showing the newest {HISTORY_LIMIT.toLocaleString()} changes in this range; pick a shorter range or one rule to see older ones.</div>
           )}
           <Table
             rows={d.events}

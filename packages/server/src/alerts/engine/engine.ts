@@ -283,13 +283,14 @@ export class AlertEngine {
       .sort((a, b) => SEVERITY_RANK[b.labels.severity] - SEVERITY_RANK[a.labels.severity] || a.activeSinceMs - b.activeSinceMs);
   }
 
-  history(projectId: string, options: { limit?: number; ruleId?: string; sinceMs?: number } = {}): AlertEvent[] {
+  history(projectId: string, options: { limit?: number; ruleId?: string; sinceMs?: number; untilMs?: number } = {}): AlertEvent[] {
     const limit = options.limit ?? 100;
     const out: AlertEvent[] = [];
     for (let i = this.state.history.length - 1; i >= 0 && out.length < limit; i--) {
       const e = this.state.history[i];
       if (e.projectId !== projectId) continue;
       if (options.ruleId && e.ruleId !== options.ruleId) continue;
+      if (options.untilMs !== undefined && e.atMs >= options.untilMs) continue;
       if (options.sinceMs !== undefined && e.atMs < options.sinceMs) break;
       out.push(e);
     }

@@ -66,6 +66,11 @@ describe('alerts API', () => {
 
     const history = (await t.app.inject({ method: 'GET', url: '/api/v1/alerts/history?rule=AnySpend' })).json().events as { to: string }[];
     expect(history.map((e) => e.to).sort()).toEqual(['firing', 'firing', 'pending', 'pending']);
+    // `until` leaves out the changes at or after it.
+    const times = (history as unknown as { atMs: number }[]).map((e) => e.atMs);
+    const until = async (ms: number) => ((await t.app.inject({ method: 'GET', url: `/api/v1/alerts/history?rule=AnySpend&until=${ms}` })).json().events as unknown[]).length;
+    expect(await until(Math.min(...times))).toBe(0);
+    expect(await until(Math.max(...times) + 1)).toBe(4);
 
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/alerts?state=burning' })).statusCode).toBe(400);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/alerts/history?limit=0' })).statusCode).toBe(400);

@@ -17,7 +17,7 @@ const listQuery = z
   .object({ state: z.string().optional() })
   .strict();
 const historyQuery = z
-  .object({ limit: z.coerce.number().int().min(1).max(5000).optional(), rule: z.string().optional(), since: z.string().optional() })
+  .object({ limit: z.coerce.number().int().min(1).max(5000).optional(), rule: z.string().optional(), since: z.string().optional(), until: z.string().optional() })
   .strict();
 
 function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
@@ -64,7 +64,8 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: AppContext): void
     const project = requireScope(request, 'read');
     const q = parseQuery(historyQuery, request.query);
     const sinceMs = q.since === undefined ? undefined : parseTimeParam('since', q.since, Date.now());
-    return { events: engine().history(project, { limit: q.limit ?? 100, ruleId: q.rule, sinceMs }) };
+    const untilMs = q.until === undefined ? undefined : parseTimeParam('until', q.until, Date.now());
+    return { events: engine().history(project, { limit: q.limit ?? 100, ruleId: q.rule, sinceMs, untilMs }) };
   });
 
   app.get('/api/v1/alerts/rules', async (request) => {
