@@ -386,6 +386,23 @@ interface DayTotals {
   unknownCostRequests: number;
 }
 
+// FROM over [range) in call_hours' shape: the whole hours from the totals, the partial hours at
+// each end summed from the spans; start_time is the hour. Scope and filters apply to the union.
+function hourSumsFrom(project: ProjectId, range: TimeRange, hours: { fromUs: number; toUs: number }, filters: Filter[], p: Params, scopeToModelCalls: boolean): string {
+  const projectSql = `project_id = ${p.bind(project)}`;
+  const spanPart = (loMs: number, hiMs: number) => hourSumsSql(`${projectSql} AND start_time >= ${timestampLiteral(loMs)} AND start_time < ${timestampLiteral(hiMs)}`);
+  const parts = [
+    spanPart(range.fromMs, hours.fromUs / 1000),
+    `SELECT project_id, hour, model, provider, kind, status, n, known_n, unknown_n, cost_usd, input_tokens, output_tokens, cache_read_tokens,
+       cache_write_tokens, reasoning_tokens, audio_tokens, total_tokens, priced_tokens
+     FROM call_hours WHERE ${projectSql} AND hour >= ${timestampLiteral(hours.fromUs / 1000)} AND hour < ${timestampLiteral(hours.toUs / 1000)}`,
+    spanPart(hours.toUs / 1000, range.toMs),
+  ];
+  const clauses = scopeToModelCalls ? [MODEL_CALLS_SQL] : [];
+  for (const f of filters) clauses.push(filterSql(f, p));
+  return `FROM (SELECT hour AS start_time, * EXCLUDE (hour) FROM (${parts.join(' UNION ALL BY NAME ')})) AS hour_sums${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''}`;
+}
+
 export class DuckDbAnalytics implements AnalyticsBackend {
   private readonly db: DuckDb;
   private readonly hours: HourRollups | null;
@@ -417,21 +434,7 @@ export class DuckDbAnalytics implements AnalyticsBackend {
     if (hours === null) {
       from = fromSql(whereSql(project, q, q.filters, p, !aboutKinds), q.groupBy.includes('tag'));
     } else {
-      // Whole hours from the totals, the partial hours at each end from the spans, all in the
-      // totals' shape (start_time is the hour); scope and filters apply to the union.
-      const projectSql = `project_id = ${p.bind(project)}`;
-      const spanPart = (loMs: number, hiMs: number) =>
-        hourSumsSql(`${projectSql} AND start_time >= ${timestampLiteral(loMs)} AND start_time < ${timestampLiteral(hiMs)}`);
-      const parts = [
-        `SELECT * REPLACE (cost_usd::DECIMAL(38, 9) AS cost_usd) FROM (${spanPart(q.fromMs, hours.fromUs / 1000)})`,
-        `SELECT * EXCLUDE (hour), hour FROM (SELECT project_id, hour, model, provider, kind, status, n, known_n, unknown_n, cost_usd, input_tokens, output_tokens,
-           cache_read_tokens, cache_write_tokens, reasoning_tokens, audio_tokens, total_tokens, priced_tokens
-           FROM call_hours WHERE ${projectSql} AND hour >= ${timestampLiteral(hours.fromUs / 1000)} AND hour < ${timestampLiteral(hours.toUs / 1000)})`,
-        `SELECT * REPLACE (cost_usd::DECIMAL(38, 9) AS cost_usd) FROM (${spanPart(hours.toUs / 1000, q.toMs)})`,
-      ];
-      const clauses = aboutKinds ? [] : [MODEL_CALLS_SQL];
-      for (const f of q.filters) clauses.push(filterSql(f, p));
-      from = `FROM (SELECT hour AS start_time, * EXCLUDE (hour) FROM (${parts.join(' UNION ALL BY NAME ')})) AS hour_sums${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''}`;
+      from = hourSumsFrom(project, q, hours, q.filters, p, !aboutKinds);
       measureSql = HOUR_MEASURE_SQL;
     }
 
@@ -512,10 +515,15 @@ export class DuckDbAnalytics implements AnalyticsBackend {
 
   private async dailyTotals(project: ProjectId, range: TimeRange): Promise<DayTotals[]> {
     const p = new Params();
+    const hours = this.hours?.wholeHours(Math.trunc(range.fromMs) * 1000, Math.trunc(range.toMs) * 1000) ?? null;
     const rows = await this.db.all(
-      `SELECT epoch_ms(date_trunc('day', start_time)) AS day, sum(cost_usd) AS cost, count(*) AS requests,
-         sum(total_tokens) AS tokens, ${UNKNOWN_COST} AS unknown
-       FROM spans WHERE ${whereSql(project, range, [], p, true)} GROUP BY ALL`,
+      hours === null
+        ? `SELECT epoch_ms(date_trunc('day', start_time)) AS day, sum(cost_usd) AS cost, count(*) AS requests,
+             sum(total_tokens) AS tokens, ${UNKNOWN_COST} AS unknown
+           FROM spans WHERE ${whereSql(project, range, [], p, true)} GROUP BY ALL`
+        : `SELECT epoch_ms(date_trunc('day', start_time)) AS day, sum(cost_usd) AS cost, sum(n) AS requests,
+             sum(total_tokens) AS tokens, sum(unknown_n) AS unknown
+           ${hourSumsFrom(project, range, hours, [], p, true)} GROUP BY ALL`,
       p.values,
     );
     const byDay = new Map(rows.map((r) => [num(r.day), r]));
@@ -545,7 +553,9 @@ export class DuckDbAnalytics implements AnalyticsBackend {
 
   private async knownCostNano(project: ProjectId, range: TimeRange): Promise<bigint> {
     const p = new Params();
-    const rows = await this.db.all(`SELECT sum(cost_usd) AS cost FROM spans WHERE ${whereSql(project, range, [], p, true)}`, p.values);
+    const hours = this.hours?.wholeHours(Math.trunc(range.fromMs) * 1000, Math.trunc(range.toMs) * 1000) ?? null;
+    const from = hours === null ? `FROM spans WHERE ${whereSql(project, range, [], p, true)}` : hourSumsFrom(project, range, hours, [], p, true);
+    const rows = await this.db.all(`SELECT sum(cost_usd) AS cost ${from}`, p.values);
     return decimalToNanoBig(rows[0]?.cost);
   }
 
