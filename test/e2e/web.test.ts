@@ -112,6 +112,17 @@ describe.runIf(CHROMIUM)('web UI in chromium', () => {
     await page.close();
   });
 
+  it('a range without calls keeps the health row and alerts; a range that ends before it starts says so', async () => {
+    const { page, errors } = await open('/?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z');
+    await expect.poll(async () => page.getByTestId('no-calls-notice').count(), { timeout: 20_000 }).toBe(1);
+    expect(await page.getByTestId('active-alerts').count()).toBe(1);
+    expect(await page.getByTestId('getting-started').count()).toBe(0);
+    await page.goto(`${lookout!.url}/?from=2026-11-30T00:00:00Z&to=2026-11-28T00:00:00Z`);
+    await expect.poll(async () => (await page.getByTestId('range-problem').textContent()) ?? '', { timeout: 20_000 }).toContain('ends before it starts');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('trace explorer: filters go to the URL and narrow the list to what the API returns; a trace opens with its waterfall and cost explanation', async () => {
     const { page, errors } = await open('/traces?range=7d');
     const title = page.getByTestId('traces').locator('h3');
@@ -234,6 +245,8 @@ describe.runIf(CHROMIUM)('web UI in chromium', () => {
     const links = page.getByTestId('dev-slowest').locator('a[href^="/traces/"]');
     await expect.poll(async () => links.count(), { timeout: 20_000 }).toBeGreaterThan(0);
     expect(await links.first().getAttribute('href')).toContain(slowest.spans[0]!.traceId);
+    // The slowest call opens its trace with that call selected.
+    expect(new URL(`${lookout!.url}${await links.first().getAttribute('href')}`).searchParams.get('span')).toBe((slowest.spans[0] as unknown as { spanId: string }).spanId);
     // Security: no counters for what is not built, and the reason in words.
     await page.goto(`${lookout!.url}/security`);
     await expect.poll(async () => (await page.getByTestId('security-coming').textContent()) ?? '', { timeout: 20_000 }).toMatch(/not (built|collected)/i);

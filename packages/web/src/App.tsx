@@ -3,7 +3,7 @@ import { api, apiKey, setApiKey, type Project } from './api.ts';
 import { useAsync } from './hooks.ts';
 import { hrefWithRange, useLocation, useSearchParams } from './router.ts';
 import { Link } from './components/Link.tsx';
-import { PRESETS, REFRESH_OPTIONS, DEFAULT_RANGE } from './time.ts';
+import { PRESETS, REFRESH_OPTIONS, DEFAULT_RANGE, rangeProblem } from './time.ts';
 import { Overview } from './pages/Overview.tsx';
 
 // The overview is in the first bundle; every other page is its own chunk, so the first page
@@ -72,6 +72,8 @@ interface NavItem {
   label: string;
   page: PageComponent | LazyPage;
   group: 'Dashboards' | 'Explore' | 'Manage';
+  // The page does not depend on the time range: no time bar.
+  timeless?: boolean;
 }
 
 const NAV: NavItem[] = [
@@ -84,16 +86,16 @@ const NAV: NavItem[] = [
   { path: '/traces', label: 'Traces', page: Traces, group: 'Explore' },
   { path: '/sessions', label: 'Sessions', page: Sessions, group: 'Explore' },
   { path: '/users', label: 'Users', page: Users, group: 'Explore' },
-  { path: '/budgets', label: 'Budgets', page: Budgets, group: 'Manage' },
+  { path: '/budgets', label: 'Budgets', page: Budgets, group: 'Manage', timeless: true },
   { path: '/alerts', label: 'Alerts', page: Alerts, group: 'Manage' },
-  { path: '/settings', label: 'Settings', page: Settings, group: 'Manage' },
+  { path: '/settings', label: 'Settings', page: Settings, group: 'Manage', timeless: true },
 ];
 
 function route(path: string): { item: NavItem; rest: string[] } | null {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   // /overview is the overview too, so a link typed or shared by its name works.
   if (parts.length === 0 || (parts.length === 1 && parts[0] === 'overview')) return { item: NAV[0], rest: [] };
-  if (parts[0] === 'traces' && parts.length > 1) return { item: { ...NAV.find((n) => n.path === '/traces')!, page: TraceView }, rest: parts.slice(1) };
+  if (parts[0] === 'traces' && parts.length > 1) return { item: { ...NAV.find((n) => n.path === '/traces')!, page: TraceView, timeless: true }, rest: parts.slice(1) };
   const item = NAV.find((n) => n.path === `/${parts[0]}`);
   return item ? { item, rest: parts.slice(1) } : null;
 }
@@ -108,9 +110,16 @@ function TimeBar() {
   const range = search.get('from') && search.get('to') ? 'custom' : (search.get('range') ?? DEFAULT_RANGE);
   const refresh = search.get('refresh') ?? 'off';
   const [custom, setCustom] = useState({ from: search.get('from') ?? '', to: search.get('to') ?? '' });
+  const [customError, setCustomError] = useState<string | null>(null);
   const toLocal = (iso: string) => (iso ? iso.slice(0, 16) : '');
+  const problem = rangeProblem(search);
   return (
     <div className="timebar" data-testid="timebar">
+      {problem && (
+        <div className="notice bad" role="alert" data-testid="range-problem">
+          {problem}: showing the last {DEFAULT_RANGE}.
+        </div>
+      )}
       <div className="presets" role="group" aria-label="Time range">
         {PRESETS.map((p) => (
           <button key={p} className={range === p ? 'active' : ''} onClick={() => set({ range: p === DEFAULT_RANGE ? null : p, from: null, to: null })}>
@@ -126,13 +135,24 @@ function TimeBar() {
           className="custom-range"
           onSubmit={(e) => {
             e.preventDefault();
-            if (custom.from && custom.to) set({ range: null, from: new Date(custom.from).toISOString(), to: new Date(custom.to).toISOString() });
+            const from = Date.parse(custom.from);
+            const to = Date.parse(custom.to);
+            if (Number.isNaN(from) || Number.isNaN(to)) return setCustomError('Pick both a start and an end.');
+            if (from >= to) return setCustomError('The end must be after the start.');
+            setCustomError(null);
+            set({ range: null, from: new Date(from).toISOString(), to: new Date(to).toISOString() });
           }}
         >
           <input type="datetime-local" aria-label="From (UTC)" value={toLocal(custom.from)} onChange={(e) => setCustom((c) => ({ ...c, from: `${e.target.value}:00Z` }))} />
           <span>→</span>
           <input type="datetime-local" aria-label="To (UTC)" value={toLocal(custom.to)} onChange={(e) => setCustom((c) => ({ ...c, to: `${e.target.value}:00Z` }))} />
+          <span className="muted small">UTC</span>
           <button type="submit">Apply</button>
+          {customError && (
+            <span className="notice bad small" role="alert">
+              {customError}
+            </span>
+          )}
         </form>
       )}
       <label className="refresh">
@@ -230,7 +250,7 @@ export function App() {
       <main>
         <div className="topbar">
           <h1>{matched?.item.label ?? 'Lookout'}</h1>
-          <TimeBar />
+          {!matched?.item.timeless && <TimeBar />}
         </div>
         {body}
       </main>

@@ -41,3 +41,8 @@ export function dateTime(msEpoch: number): string {
 export function nanoUsd(n: number | null | undefined): string {
   return n === null || n === undefined ? '—' : usd(n / 1e9);
 }
+
+// "1 call", "3 calls", "12.4k calls".
+export function plural(n: number | null | undefined, word: string): string {
+  return `${count(n)} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -38,12 +38,28 @@ export function resolveRange(search: URLSearchParams, nowMs: number): TimeRange 
     const toMs = Date.parse(to);
     return { label: 'custom', fromMs, toMs, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), bucket: bucketFor(toMs - fromMs) };
   }
-  const preset = search.get('range') ?? DEFAULT_RANGE;
-  const span = durationMs(PRESETS.includes(preset as (typeof PRESETS)[number]) ? preset : DEFAULT_RANGE);
+  const asked = search.get('range') ?? DEFAULT_RANGE;
+  const preset = PRESETS.includes(asked as (typeof PRESETS)[number]) ? asked : DEFAULT_RANGE;
+  const span = durationMs(preset);
   // Whole minutes, so that numbers on the page and in the API agree for the same URL.
   const toMs = Math.ceil(nowMs / 60_000) * 60_000;
   const fromMs = toMs - span;
   return { label: preset, fromMs, toMs, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), bucket: bucketFor(span) };
+}
+
+// What is wrong with the range in the address, if anything (the page then shows the default).
+export function rangeProblem(search: URLSearchParams): string | null {
+  const from = search.get('from');
+  const to = search.get('to');
+  if (from || to) {
+    if (!from || !to) return `The address has ${from ? 'from' : 'to'} without ${from ? 'to' : 'from'}`;
+    if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to))) return `The address's from/to (${from} → ${to}) are not dates`;
+    if (Date.parse(from) >= Date.parse(to)) return `The range in the address ends before it starts (${from} → ${to})`;
+    return null;
+  }
+  const range = search.get('range');
+  if (range && !PRESETS.includes(range as (typeof PRESETS)[number])) return `'${range}' is not a range; use one of ${PRESETS.join(', ')}`;
+  return null;
 }
 
 // The range now, re-evaluated at each auto-refresh tick.

@@ -30,9 +30,12 @@ export function TimeChart(props: {
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
-      legend: { show: series.length > 1 },
+      // Names and colours only; a live legend reads "—" for every value until the cursor is on the chart.
+      legend: { show: series.length > 1, live: false },
       cursor: { points: { size: 6 } },
       scales: { x: { time: true } },
+      // Times in UTC, as every table and the time range are.
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       axes: [
         { stroke: '#64748b', grid: { stroke: '#eef2f7' } },
         { stroke: '#64748b', grid: { stroke: '#eef2f7' }, size: 70, values: (_u, splits) => splits.map((v) => fmt(v)) },
@@ -64,7 +67,8 @@ export function TimeChart(props: {
 }
 
 // Horizontal bars for a breakdown (by model, by feature...).
-export function BarList(props: { rows: { label: string; value: number }[]; format: (v: number) => string; testId?: string; onSelect?: (label: string) => void }) {
+// `display` replaces the formatted value (e.g. a cost that is unknown, not $0).
+export function BarList(props: { rows: { label: string; value: number; display?: string }[]; format: (v: number) => string; testId?: string; onSelect?: (label: string) => void }) {
   const max = Math.max(0, ...props.rows.map((r) => r.value));
   return (
     <div className="barlist" data-testid={props.testId}>
@@ -76,7 +80,7 @@ export function BarList(props: { rows: { label: string; value: number }[]; forma
           <div className="barlist-track">
             <div className="barlist-bar" style={{ width: `${max > 0 ? (r.value / max) * 100 : 0}%` }} />
           </div>
-          <div className="barlist-value">{props.format(r.value)}</div>
+          <div className="barlist-value">{r.display ?? props.format(r.value)}</div>
         </div>
       ))}
     </div>

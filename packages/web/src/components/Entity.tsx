@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { analytics, type QueryResult, type Row } from '../api.ts';
-import { count, ms, pct, usd } from '../format.ts';
+import { count, ms, pct, plural, usd } from '../format.ts';
 import { useAsync } from '../hooks.ts';
 import { hrefWithRange, navigate, useSearchParams } from '../router.ts';
 import { useTimeRange } from '../time.ts';
@@ -85,7 +85,7 @@ export function EntityStats(props: { totals: QueryResult | null }) {
   const t = props.totals?.rows[0];
   return (
     <div className="stats" data-testid="entity-stats">
-      <Stat label="Spend" value={usd(num(t, 'cost'))} sub={`${count(num(t, 'unknown_cost_requests'))} calls without a price`} testId="entity-cost" />
+      <Stat label="Spend" value={usd(num(t, 'cost'))} sub={`${plural(num(t, 'unknown_cost_requests'), 'call')} without a price`} testId="entity-cost" />
       <Stat label="Calls" value={count(num(t, 'requests'))} testId="entity-requests" />
       <Stat label="Tokens" value={count(num(t, 'total_tokens'))} />
       <Stat label="Error rate" value={pct(num(t, 'error_rate'))} sub={`${count(num(t, 'errors'))} errors`} />

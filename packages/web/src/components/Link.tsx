@@ -11,6 +11,8 @@ export function Link(props: { href: string; className?: string; children: ReactN
       onClick={(e) => {
         if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
         e.preventDefault();
+        // A link inside a clickable row: one navigation, not two.
+        e.stopPropagation();
         navigate(props.href);
       }}
     >

@@ -86,7 +86,7 @@ export function GettingStarted() {
       <h4>Gateway (no code change)</h4>
       <Copyable text={`const openai = new OpenAI({ baseURL: '${origin}/proxy/openai/v1' });\n// Anthropic: new Anthropic({ baseURL: '${origin}/proxy/anthropic' })`} />
       <p>
-        Or fill it with sample traffic: <code>npx lookout demo</code>
+        Or fill it with sample traffic: <code>npx lookout demo --url {origin}</code>
       </p>
     </div>
   );

@@ -2,6 +2,7 @@ import { api, type Params, type TraceSummary } from '../api.ts';
 import { count, dateTime, ms, usd } from '../format.ts';
 import { useAsync } from '../hooks.ts';
 import { hrefWithRange, navigate } from '../router.ts';
+import { Link } from './Link.tsx';
 import { Table } from './Table.tsx';
 import { ErrorState, Loading } from './States.tsx';
 
@@ -14,6 +15,15 @@ export interface TracePage {
 
 export function loadTraces(params: Params): Promise<TracePage> {
   return api<TracePage>('/api/v1/traces', { params });
+}
+
+// The trace list the user came from (its filters, sort and page), for the trace view's way back.
+let lastList: string | null = null;
+export function rememberTraceList(href: string): void {
+  lastList = href;
+}
+export function lastTraceList(): string | null {
+  return lastList;
 }
 
 // A trace's cost as known: a trace with calls of a model without a price says so rather than
@@ -38,7 +48,8 @@ export function TraceList(props: {
       label: 'Trace',
       render: (t: TraceSummary) => (
         <span>
-          {t.hasError && <span className="pill bad">error</span>} {t.name}
+          {t.hasError && <span className="pill bad">error</span>} {/* A real link, so it opens in a new tab too. */}
+          <Link href={hrefWithRange(`/traces/${t.traceId}`)}>{t.name}</Link>
           <div className="muted small mono">{t.traceId}</div>
         </span>
       ),

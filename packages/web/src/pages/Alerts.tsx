@@ -136,7 +136,7 @@ interface ActionsResponse {
 
 const TABS = ['firing', 'history', 'rules', 'silences', 'actions'] as const;
 type Tab = (typeof TABS)[number];
-const TAB_LABEL: Record<Tab, string> = { firing: 'Firing', history: 'History', rules: 'Rules', silences: 'Silences', actions: 'Actions' };
+const TAB_LABEL: Record<Tab, string> = { firing: 'Firing (pending)', history: 'History', rules: 'Rules', silences: 'Silences', actions: 'Actions' };
 const READ_ONLY = 'This key has read scope: changing rules, silences and actions needs an admin key.';
 // Labels every alert of the project carries: they say nothing about which alert it is.
 const COMMON_LABELS = new Set(['alertname', 'severity', 'category', 'project', 'seed']);
@@ -342,7 +342,12 @@ export function Alerts(props: PageProps) {
         {TABS.map((t) => (
           <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'active' : ''} data-testid={`tab-${t}`} onClick={() => go(t)}>
             {TAB_LABEL[t]}
-            {t === 'firing' && alerts.data && tab === 'firing' && !search.get('state') ? <span className="alerts-count">{alerts.data.alerts.length}</span> : null}
+            {t === 'firing' && alerts.data && tab === 'firing' && !search.get('state') ? (
+              <span className="alerts-count" title="firing (pending)">
+                {alerts.data.alerts.filter((a) => a.state === 'firing').length}
+                {alerts.data.alerts.some((a) => a.state !== 'firing') ? ` (${alerts.data.alerts.filter((a) => a.state !== 'firing').length})` : ''}
+              </span>
+            ) : null}
           </button>
         ))}
       </div>

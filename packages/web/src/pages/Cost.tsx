@@ -86,7 +86,7 @@ export function Cost(_props: PageProps) {
     <div className="page cost">
       <div className="stats">
         <Stat label="Spend" value={usd(num(t, 'cost'))} sub={`${count(num(t, 'requests'))} calls`} testId="cost-total" />
-        <Stat label="Cost / request" value={usd(num(t, 'cost_per_request'))} />
+        <Stat label="Cost / priced call" value={usd(num(t, 'cost_per_request'))} sub="calls without a cost left out" />
         <Stat label="$ per 1M tokens" value={usd(num(tk, 'usd_per_mtok'))} sub={`${count(num(tk, 'total_tokens'))} tokens`} />
         <Stat
           label="Calls without a price"
@@ -139,11 +139,11 @@ export function Cost(_props: PageProps) {
               initialSort={{ key: 'cost', dir: 'desc' }}
               onRowClick={TRACE_PARAM[by] ? (r) => traceLink(r[by])?.() : undefined}
               columns={[
-                { key: by, label: by, render: (r) => (r[by] === null ? <span className="muted">(none)</span> : String(r[by])) },
-                { key: 'cost', label: 'Spend', align: 'right', render: (r) => (num(r, 'unknown_cost_requests') === num(r, 'requests') ? <span className="muted">unpriced</span> : usd(num(r, 'cost'))) },
+                { key: by, label: by.replace('_', ' '), render: (r) => (r[by] === null ? <span className="muted">(none)</span> : String(r[by])) },
+                { key: 'cost', label: 'Spend', align: 'right', render: (r) => (num(r, 'cost') === 0 && (num(r, 'unknown_cost_requests') ?? 0) > 0 ? <span className="muted">unknown</span> : usd(num(r, 'cost'))) },
                 { key: 'share', label: 'Share', align: 'right', sortValue: (r) => num(r, 'cost'), render: (r) => (total > 0 ? pct((num(r, 'cost') ?? 0) / total) : '—') },
                 { key: 'requests', label: 'Calls', align: 'right', render: (r) => count(num(r, 'requests')) },
-                { key: 'cost_per_request', label: 'Per call', align: 'right', render: (r) => usd(num(r, 'cost_per_request')) },
+                { key: 'cost_per_request', label: 'Per priced call', align: 'right', render: (r) => usd(num(r, 'cost_per_request')) },
                 { key: 'usd_per_mtok', label: '$ / 1M tok', align: 'right', render: (r) => usd(num(r, 'usd_per_mtok')) },
                 { key: 'total_tokens', label: 'Tokens', align: 'right', render: (r) => count(num(r, 'total_tokens')) },
                 { key: 'unknown_cost_requests', label: 'Unpriced', align: 'right', render: (r) => count(num(r, 'unknown_cost_requests')) },
@@ -166,7 +166,7 @@ export function Cost(_props: PageProps) {
             />
           )}
         </Section>
-        <Section title="Models without a price" state={unknown} testId="unknown-models-cost" empty={(d) => d.models.length === 0} emptyText="Every model seen has a price.">
+        <Section title="Models without a price (all stored calls)" state={unknown} testId="unknown-models-cost" empty={(d) => d.models.length === 0} emptyText="Every model seen has a price.">
           {(d) => (
             <div>
               <p className="small muted">Their calls count as unpriced, not as $0. Adding a price re-costs the calls already stored.</p>
@@ -199,7 +199,7 @@ export function Cost(_props: PageProps) {
                 { key: 'tokensPerRequest', label: 'Tokens / call', align: 'right', render: (m) => count(m.tokensPerRequest) },
                 { key: 'latencyAvgMs', label: 'Avg latency', align: 'right', render: (m) => ms(m.latencyAvgMs) },
                 { key: 'requests', label: 'Calls', align: 'right', render: (m) => count(m.requests) },
-                { key: 'costUsd', label: 'Spend', align: 'right', render: (m) => (m.unknownCostRequests === m.requests ? <span className="muted">unpriced</span> : usd(m.costUsd)) },
+                { key: 'costUsd', label: 'Spend', align: 'right', render: (m) => (m.costUsd === 0 && m.unknownCostRequests > 0 ? <span className="muted">unknown</span> : usd(m.costUsd)) },
               ]}
             />
           )}

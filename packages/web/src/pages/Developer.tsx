@@ -26,7 +26,8 @@ const tokens = (s: Span) => s.usage.input + s.usage.output + s.usage.cacheRead +
 const model = (s: Span) => s.responseModel ?? s.requestModel;
 
 function TraceLink(props: { span: Span; children: ReactNode }) {
-  return <Link href={hrefWithRange(`/traces/${props.span.traceId}`)}>{props.children}</Link>;
+  // The trace opens with this call selected.
+  return <Link href={hrefWithRange(`/traces/${props.span.traceId}`, { span: props.span.spanId })}>{props.children}</Link>;
 }
 
 function FeatureLink(props: { feature: string | null | undefined }) {
@@ -86,14 +87,14 @@ export function Developer(_props: PageProps) {
                 { key: 'ttft', label: 'First token', align: 'right', render: (s) => ms(s.ttftMs), sortValue: (s) => s.ttftMs },
                 { key: 'tokens', label: 'Tokens', align: 'right', render: (s) => count(tokens(s)), sortValue: tokens },
                 { key: 'cost', label: 'Cost', align: 'right', render: (s) => nanoUsd(s.cost.totalNanoUsd), sortValue: (s) => s.cost.totalNanoUsd },
-                { key: 'status', label: 'Status', render: (s) => <StatusPill span={s} />, sortValue: (s) => s.status },
+                { key: 'status', label: 'Finish', render: (s) => <StatusPill span={s} />, sortValue: (s) => s.status },
                 { key: 'start', label: 'Started', render: (s) => <When us={s.startUs} muted />, sortValue: (s) => s.startUs },
               ]}
             />
           )}
         </Section>
         <Section
-          title="Most recent failing calls"
+          title="Most recent failures (LLM calls and tool spans)"
           state={failing}
           testId="dev-failing"
           empty={(d) => d.spans.length === 0}

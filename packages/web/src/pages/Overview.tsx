@@ -2,9 +2,10 @@ import { useMemo } from 'react';
 import { analytics, api, type QueryResult, type Row } from '../api.ts';
 import type { PageProps } from '../App.tsx';
 import { BarList, TimeChart } from '../components/Chart.tsx';
+import { Link } from '../components/Link.tsx';
 import { GettingStarted, Section, Stat } from '../components/States.tsx';
 import { Table } from '../components/Table.tsx';
-import { count, ms, pct, ratio, usd } from '../format.ts';
+import { count, ms, pct, plural, ratio, usd } from '../format.ts';
 import { useAsync } from '../hooks.ts';
 import { navigate, hrefWithRange } from '../router.ts';
 import { useTimeRange, type TimeRange } from '../time.ts';
@@ -19,6 +20,7 @@ export interface AlertItem {
   value?: number | null;
   activeAt?: string;
   startsAt?: string;
+  silencedBy?: string[];
 }
 
 // An analytics query over the page's range. `after`: a query that goes first; this one is sent
@@ -91,16 +93,29 @@ export function Overview(_props: PageProps) {
   const h = headline.data?.rows[0];
   const t = totals.data?.rows[0];
   const lt = latencyTotals.data?.rows[0];
-  if (headline.data && (num(h, 'requests') ?? 0) === 0 && range.label !== 'custom') {
-    return <EmptyOrOlder range={range} />;
-  }
+  const noCalls = headline.data !== null && (num(h, 'requests') ?? 0) === 0;
+  const stored = useAsync(
+    () => (noCalls ? api<{ spans: unknown[] }>('/api/v1/spans', { params: { limit: 1, from: '3650d', total: false } }).then((d) => d.spans.length > 0) : Promise.resolve(true)),
+    [noCalls],
+  );
+  // A project that has never had a call: how to send the first one.
+  if (noCalls && stored.data === false) return <GettingStarted />;
 
   return (
     <div className="page overview">
+      {noCalls && (
+        // Calls stopping is when the health row and the alerts matter most: the page stays.
+        <div className="notice" data-testid="no-calls-notice">
+          No LLM calls in this range.{' '}
+          {range.label !== '30d' && (
+            <Link href={`/?range=30d`}>Look at the last 30 days</Link>
+          )}
+        </div>
+      )}
       <div className="stats" data-testid="overview-stats">
-        <Stat label="Total spend" value={usd(num(h, 'cost'))} sub={`${count(num(h, 'unknown_cost_requests'))} calls without a price`} testId="stat-total-cost" />
+        <Stat label="Total spend" value={usd(num(h, 'cost'))} sub={`${plural(num(h, 'unknown_cost_requests'), 'call')} without a price`} testId="stat-total-cost" />
         <Stat label="Requests" value={count(num(h, 'requests'))} testId="stat-requests" />
-        <Stat label="Cost / request" value={usd(num(h, 'cost_per_request'))} />
+        <Stat label="Cost / priced call" value={usd(num(h, 'cost_per_request'))} sub="calls without a cost left out" />
         <Stat label="Latency p95" value={ms(num(lt, 'latency_p95'))} sub={`p50 ${ms(num(lt, 'latency_p50'))} · p99 ${ms(num(lt, 'latency_p99'))}`} />
         <Stat label="Error rate" value={pct(num(t, 'error_rate'))} tone={(num(t, 'error_rate') ?? 0) > 0.05 ? 'bad' : undefined} sub={`${count(num(t, 'errors'))} errors`} />
         <Stat label="Tokens" value={count(num(t, 'total_tokens'))} sub={`${count(num(t, 'tokens_per_request'))} per request`} />
@@ -121,6 +136,7 @@ export function Overview(_props: PageProps) {
                 // A model without a price has an unknown cost, not $0.
                 label: `${r.model ?? '(none)'}${Number(r.unknown_cost_requests) > 0 ? ` (${count(Number(r.unknown_cost_requests))} unpriced)` : ''}`,
                 value: Number(r.cost ?? 0),
+                display: Number(r.cost ?? 0) === 0 && Number(r.unknown_cost_requests) > 0 ? 'unknown' : undefined,
               }))}
               format={(v) => usd(v)}
               onSelect={(m) => navigate(hrefWithRange('/traces', { model: m.replace(/ \(.*\)$/, '') }))}
@@ -263,28 +279,19 @@ function ProviderStatus(props: { name: string; errorRate: number | null }) {
   );
 }
 
+// Firing before pending; a silenced alert says so.
 export function AlertList(props: { alerts: AlertItem[] }) {
+  const sorted = [...props.alerts].sort((a, b) => Number(b.state === 'firing') - Number(a.state === 'firing'));
   return (
     <ul className="alert-list">
-      {props.alerts.map((a) => (
+      {sorted.map((a) => (
         <li key={a.fingerprint} className={`sev-${a.labels.severity ?? 'info'}`}>
           <span className={`pill ${a.state === 'firing' ? 'bad' : 'warn'}`}>{a.state}</span> <strong>{a.labels.alertname}</strong>{' '}
           <span className="muted">{a.labels.severity}</span>
+          {a.silencedBy && a.silencedBy.length > 0 && <span className="pill">silenced</span>}
           <div className="muted small">{a.annotations.summary}</div>
         </li>
       ))}
     </ul>
-  );
-}
-
-// Nothing in the range: either the project is empty (show how to start) or the data is older.
-function EmptyOrOlder(props: { range: TimeRange }) {
-  const any = useAsync(() => api<{ spans: unknown[] }>('/api/v1/spans', { params: { limit: 1, from: '3650d', total: false } }), []);
-  if (!any.data) return null;
-  if (any.data.spans.length === 0) return <GettingStarted />;
-  return (
-    <div className="state empty">
-      No LLM calls in the last {props.range.label}. <a href={hrefWithRange('/', {})} onClick={(e) => { e.preventDefault(); navigate('/?range=30d'); }}>Look at the last 30 days</a>.
-    </div>
   );
 }

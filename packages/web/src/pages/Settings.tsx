@@ -110,6 +110,8 @@ interface PriceDraft {
   effectiveTo: string;
 }
 
+const IMPLAUSIBLE_PER_MTOK_USD = 1000;
+
 const EMPTY_DRAFT: PriceDraft = { model: '', provider: '', input: '', output: '', cacheRead: '', cacheWrite: '', reasoning: '', audio: '', effectiveFrom: '', effectiveTo: '' };
 
 // Empty optional fields are left out so the server applies its defaults; the number fields are
@@ -158,11 +160,17 @@ function Prices(props: { canWrite: boolean; admin: boolean }) {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    // The dearest catalog models cost well under this per 1M tokens; a price above it is most
+    // likely a typo (per token instead of per million, an extra zero), and it would feed spend
+    // alerts and hard budgets at once.
+    const body = draftBody(draft);
+    const rates = Object.entries(body).filter(([k, v]) => k.endsWith('PerMtokUsd') && typeof v === 'number' && v > IMPLAUSIBLE_PER_MTOK_USD);
+    if (rates.length && !window.confirm(`${rates.map(([k, v]) => `${k} $${(v as number).toLocaleString('en-US')}`).join(', ')} per 1M tokens is more than any catalog price. Save it anyway? Stored calls are re-costed with it.`)) return;
     setBusy(true);
     setFormError(null);
     setAdded(null);
     try {
-      const res = await api<{ override: PriceOverride; recosted: number }>('/api/v1/pricing/overrides', { method: 'POST', body: draftBody(draft) });
+      const res = await api<{ override: PriceOverride; recosted: number }>('/api/v1/pricing/overrides', { method: 'POST', body });
       setAdded({ model: res.override.model, recosted: res.recosted });
       setDraft(EMPTY_DRAFT);
       unknown.reload();

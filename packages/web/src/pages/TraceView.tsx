@@ -3,9 +3,10 @@ import { api, type Span } from '../api.ts';
 import type { PageProps } from '../App.tsx';
 import { Link } from '../components/Link.tsx';
 import { ErrorState, Loading, Section } from '../components/States.tsx';
-import { count, dateTime, ms, nanoUsd, usd } from '../format.ts';
+import { count, dateTime, ms, nanoUsd, plural, usd } from '../format.ts';
 import { useAsync } from '../hooks.ts';
 import { hrefWithRange, useSearchParams } from '../router.ts';
+import { lastTraceList } from '../components/TraceTable.tsx';
 
 // One trace: the span waterfall, the selected span's detail (content as captured, token buckets,
 // the cost explained line by line), and the trace's scores and logs.
@@ -85,7 +86,22 @@ export function TraceView(props: PageProps) {
   const [search, set] = useSearchParams();
   const rows = useMemo(() => (trace.data ? treeOrder(trace.data.spans) : []), [trace.data]);
 
-  if (trace.error) return <ErrorState error={trace.error} retry={trace.reload} />;
+  if (trace.error) {
+    const back = <Link href={lastTraceList() ?? hrefWithRange('/traces')}>Back to the traces</Link>;
+    if ((trace.error as { status?: number }).status === 404) {
+      return (
+        <div className="state empty">
+          No trace <span className="mono">{traceId}</span> in this project (it may not have arrived yet, or belong to another project). {back}.
+        </div>
+      );
+    }
+    return (
+      <>
+        <ErrorState error={trace.error} retry={trace.reload} />
+        <p>{back}</p>
+      </>
+    );
+  }
   if (!trace.data) return <Loading what="trace" />;
   const spans = trace.data.spans;
   if (!spans.length) return <div className="state empty">This trace has scores or logs but no spans yet.</div>;
@@ -97,6 +113,7 @@ export function TraceView(props: PageProps) {
   const end = Math.max(...spans.map((s) => s.endUs));
   const total = Math.max(1, end - start);
   const cost = spans.reduce((a, s) => a + (s.cost.totalNanoUsd ?? 0), 0);
+  const priced = spans.filter((s) => s.cost.totalNanoUsd !== null).length;
   const unpriced = spans.filter((s) => s.cost.status === 'unknown_model').length;
   const root = rows[0].span;
   const attribution = spans.find((s) => s.attribution.userId)?.attribution ?? root.attribution;
@@ -104,7 +121,7 @@ export function TraceView(props: PageProps) {
   return (
     <div className="page trace-view">
       <p className="breadcrumbs">
-        <Link href={hrefWithRange('/traces')}>← Traces</Link> · <span className="mono">{traceId}</span>
+        <Link href={lastTraceList() ?? hrefWithRange('/traces')}>← Traces</Link> · <span className="mono">{traceId}</span>
       </p>
       <div className="stats">
         <div className="stat">
@@ -119,8 +136,8 @@ export function TraceView(props: PageProps) {
         </div>
         <div className="stat" data-testid="trace-cost">
           <div className="stat-label">Cost</div>
-          <div className="stat-value">{nanoUsd(cost)}</div>
-          <div className="stat-sub">{unpriced ? `${unpriced} calls without a price` : 'all calls priced'}</div>
+          <div className="stat-value">{priced ? nanoUsd(cost) : '—'}</div>
+          <div className="stat-sub">{unpriced ? `${plural(unpriced, 'call')} without a price` : priced ? 'all calls priced' : 'no call with a cost'}</div>
         </div>
         <div className="stat">
           <div className="stat-label">Tokens</div>
@@ -155,7 +172,7 @@ export function TraceView(props: PageProps) {
             >
               <div className="wf-name" style={{ paddingLeft: depth * 16 }} title={span.name}>
                 <span className={`legend kind-${span.kind}`} /> {span.name}
-                {model(span) && <span className="muted"> · {model(span)}</span>}
+                {model(span) && !span.name.includes(model(span)!) && <span className="muted"> · {model(span)}</span>}
               </div>
               <div className="wf-track">
                 <div
@@ -302,8 +319,6 @@ function SpanDetail(props: { span: Span }) {
               </ol>
               <p>
                 <strong>{explanation.data.totalUsd === null ? 'Unknown' : usd(explanation.data.totalUsd)}</strong> — {explanation.data.summary}
-                {explanation.data.priceRowId && <span className="muted small"> · price row {explanation.data.priceRowId}</span>}
-                {explanation.data.catalogVersion && <span className="muted small"> · catalog {explanation.data.catalogVersion}</span>}
               </p>
               {explanation.data.status === 'unknown_model' && (
                 <p className="notice">

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { analytics, type Params } from '../api.ts';
 import type { PageProps } from '../App.tsx';
 import { Section } from '../components/States.tsx';
-import { loadTraces, TraceList } from '../components/TraceTable.tsx';
+import { loadTraces, rememberTraceList, TraceList } from '../components/TraceTable.tsx';
 import { count } from '../format.ts';
 import { useAsync } from '../hooks.ts';
 import { useSearchParams } from '../router.ts';
@@ -45,12 +45,16 @@ export function Traces(_props: PageProps) {
     if (v) filters[f] = v;
   }
   const key = JSON.stringify(filters);
+  // A whole trace id is looked for in every stored day, not only in the range.
+  const wholeId = typeof filters.q === 'string' && /^[0-9a-f]{32}$/i.test(filters.q.trim());
+  const span = wholeId ? {} : { from: range.from, to: range.to };
   // The page first; the count, which groups the whole range, after it.
-  const list = useAsync(() => loadTraces({ from: range.from, to: range.to, ...filters, limit: PAGE_SIZE, offset, total: false }), [range.from, range.to, range.tick, key, offset]);
+  const list = useAsync(() => loadTraces({ ...span, ...filters, limit: PAGE_SIZE, offset, total: false }), [range.from, range.to, range.tick, key, offset]);
   const counted = useAsync(
-    () => (list.data ? loadTraces({ from: range.from, to: range.to, ...filters, limit: 1 }).then((d) => d.total) : Promise.resolve(null)),
+    () => (list.data ? loadTraces({ ...span, ...filters, limit: 1 }).then((d) => d.total) : Promise.resolve(null)),
     [list.data],
   );
+  useEffect(() => rememberTraceList(`${window.location.pathname}${window.location.search}`));
   const total = counted.data ?? null;
 
   // The form edits a draft; Apply (or Enter) writes it to the URL, which reloads the list.
@@ -131,7 +135,13 @@ export function Traces(_props: PageProps) {
         )}
       </form>
       <Section
-        title={total !== null ? `${count(total)} traces${active.length ? ' matching' : ''}` : counted.error ? 'Traces (count failed)' : 'Traces (counting…)'}
+        title={
+          total !== null
+            ? `${count(total)} ${total === 1 ? 'trace' : 'traces'}${active.length ? ' matching' : ''}${wholeId ? ' (any time)' : ''}`
+            : list.error || counted.error
+              ? 'Traces'
+              : 'Traces (counting…)'
+        }
         state={list}
         wide
         testId="traces"
