@@ -27,9 +27,9 @@ const FIELDS: Field[] = [
   { name: 'feature', label: 'Feature', suggest: 'feature' },
   { name: 'team', label: 'Team', suggest: 'team' },
   { name: 'tag', label: 'Tag', suggest: 'tag' },
-  { name: 'minCostUsd', label: 'Cost ≥ $', type: 'number', placeholder: '0.01' },
+  { name: 'minCostUsd', label: 'Cost ≥ $', type: 'number', placeholder: 'e.g. 0.01' },
   { name: 'maxCostUsd', label: 'Cost ≤ $', type: 'number' },
-  { name: 'minDurationMs', label: 'Duration ≥ ms', type: 'number', placeholder: '1000' },
+  { name: 'minDurationMs', label: 'Duration ≥ ms', type: 'number', placeholder: 'e.g. 1000' },
   { name: 'maxDurationMs', label: 'Duration ≤ ms', type: 'number' },
 ];
 const SELECTS = ['status', 'orderBy'] as const;
