@@ -416,27 +416,26 @@ export class DuckDbAnalytics implements AnalyticsBackend {
     await this.db.all('SELECT count(*) FROM spans WHERE project_id = $project AND false', { project });
   }
 
-  // A query the hourly totals can answer over whole hours of its range, and those hours.
-  private wholeHours(q: AnalyticsQuery): { fromUs: number; toUs: number } | null {
-    if (!this.hours || q.scoreName !== undefined || q.bucket === 'minute') return null;
-    if (!q.measures.every((m) => HOUR_MEASURE_SQL[m] !== undefined)) return null;
-    if (!q.groupBy.every((d) => HOUR_DIMENSIONS.has(d)) || !q.filters.every((f) => HOUR_DIMENSIONS.has(f.dimension))) return null;
-    return this.hours.wholeHours(Math.trunc(q.fromMs) * 1000, Math.trunc(q.toMs) * 1000);
+  // The rows a query over [range) aggregates, and the SQL of each measure over them: whole hours
+  // from the hourly totals where they can answer (`hourly`: the query only sums, by their
+  // dimensions), else the spans.
+  private source(project: ProjectId, range: TimeRange, filters: Filter[], p: Params, scopeToModelCalls: boolean, options: { hourly: boolean; unnestTags?: boolean }) {
+    const hours = options.hourly && this.hours ? this.hours.wholeHours(Math.trunc(range.fromMs) * 1000, Math.trunc(range.toMs) * 1000) : null;
+    if (hours === null) return { from: fromSql(whereSql(project, range, filters, p, scopeToModelCalls), options.unnestTags ?? false), sql: MEASURE_SQL as Partial<Record<Measure, string>> };
+    return { from: hourSumsFrom(project, range, hours, filters, p, scopeToModelCalls), sql: HOUR_MEASURE_SQL };
   }
 
   async query(project: ProjectId, q: AnalyticsQuery): Promise<AnalyticsResult> {
     validateQuery(q);
     const p = new Params();
     const aboutKinds = q.groupBy.includes('kind') || q.filters.some((f) => f.dimension === 'kind');
-    const hours = this.wholeHours(q);
-    let from: string;
-    let measureSql: Partial<Record<Measure, string>> = MEASURE_SQL;
-    if (hours === null) {
-      from = fromSql(whereSql(project, q, q.filters, p, !aboutKinds), q.groupBy.includes('tag'));
-    } else {
-      from = hourSumsFrom(project, q, hours, q.filters, p, !aboutKinds);
-      measureSql = HOUR_MEASURE_SQL;
-    }
+    const hourly =
+      q.scoreName === undefined &&
+      q.bucket !== 'minute' &&
+      q.measures.every((m) => HOUR_MEASURE_SQL[m] !== undefined) &&
+      q.groupBy.every((d) => HOUR_DIMENSIONS.has(d)) &&
+      q.filters.every((f) => HOUR_DIMENSIONS.has(f.dimension));
+    const { from, sql: measureSql } = this.source(project, q, q.filters, p, !aboutKinds, { hourly, unnestTags: q.groupBy.includes('tag') });
 
     const keys: string[] = [];
     const select: string[] = [];
@@ -449,7 +448,7 @@ export class DuckDbAnalytics implements AnalyticsBackend {
       keys.push(`d${i}`);
     });
     const aggregates = q.measures.flatMap((m, i) => (m === 'score_avg' ? [] : [`${measureSql[m]} AS m${i}`]));
-    aggregates.push(hours === null ? 'count(*) AS n_rows' : 'sum(n) AS n_rows');
+    aggregates.push(`${measureSql.requests} AS n_rows`);
 
     let sql: string;
     const scoreIndex = q.measures.indexOf('score_avg');
@@ -515,15 +514,11 @@ export class DuckDbAnalytics implements AnalyticsBackend {
 
   private async dailyTotals(project: ProjectId, range: TimeRange): Promise<DayTotals[]> {
     const p = new Params();
-    const hours = this.hours?.wholeHours(Math.trunc(range.fromMs) * 1000, Math.trunc(range.toMs) * 1000) ?? null;
+    const { from, sql } = this.source(project, range, [], p, true, { hourly: true });
     const rows = await this.db.all(
-      hours === null
-        ? `SELECT epoch_ms(date_trunc('day', start_time)) AS day, sum(cost_usd) AS cost, count(*) AS requests,
-             sum(total_tokens) AS tokens, ${UNKNOWN_COST} AS unknown
-           FROM spans WHERE ${whereSql(project, range, [], p, true)} GROUP BY ALL`
-        : `SELECT epoch_ms(date_trunc('day', start_time)) AS day, sum(cost_usd) AS cost, sum(n) AS requests,
-             sum(total_tokens) AS tokens, sum(unknown_n) AS unknown
-           ${hourSumsFrom(project, range, hours, [], p, true)} GROUP BY ALL`,
+      `SELECT epoch_ms(date_trunc('day', start_time)) AS day, ${sql.cost} AS cost, ${sql.requests} AS requests,
+         ${sql.total_tokens} AS tokens, ${sql.unknown_cost_requests} AS unknown
+       ${from} GROUP BY ALL`,
       p.values,
     );
     const byDay = new Map(rows.map((r) => [num(r.day), r]));
@@ -553,9 +548,8 @@ export class DuckDbAnalytics implements AnalyticsBackend {
 
   private async knownCostNano(project: ProjectId, range: TimeRange): Promise<bigint> {
     const p = new Params();
-    const hours = this.hours?.wholeHours(Math.trunc(range.fromMs) * 1000, Math.trunc(range.toMs) * 1000) ?? null;
-    const from = hours === null ? `FROM spans WHERE ${whereSql(project, range, [], p, true)}` : hourSumsFrom(project, range, hours, [], p, true);
-    const rows = await this.db.all(`SELECT sum(cost_usd) AS cost ${from}`, p.values);
+    const { from, sql } = this.source(project, range, [], p, true, { hourly: true });
+    const rows = await this.db.all(`SELECT ${sql.cost} AS cost ${from}`, p.values);
     return decimalToNanoBig(rows[0]?.cost);
   }
 

@@ -14,7 +14,7 @@ export class DuckDb {
   readonly writer: DuckDBConnection;
   private readonly readers: DuckDBConnection[];
   // Reads queue per connection in the order they were asked (see all()).
-  private readerQueues: { tail: Promise<unknown>; pending: number }[] = [];
+  private readonly readerQueues: { tail: Promise<unknown>; pending: number }[];
   private writeChain: Promise<unknown> = Promise.resolve();
 
   private constructor(instance: DuckDBInstance, writer: DuckDBConnection, readers: DuckDBConnection[]) {

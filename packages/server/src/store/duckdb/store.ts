@@ -52,7 +52,7 @@ import {
   SCORE_COLUMNS,
   SPAN_COLUMNS,
 } from './rows.ts';
-import { HourRollups } from './hour-rollups.ts';
+import { HOUR_US, HourRollups } from './hour-rollups.ts';
 import { DuckDbAnalytics } from './analytics.ts';
 import type { LogRecord, ScoreRecord } from '../../domain/score.ts';
 import type { MetricPointRecord } from '../../domain/metric.ts';
@@ -166,7 +166,7 @@ function spanFilterSql(project: ProjectId, f: SpanFilter): { where: string; para
 }
 
 // How far before a trace-list window to look for a trace's earlier spans (see #newestTraces).
-const TRACE_LOOKBACK_US = 3_600_000_000;
+const TRACE_LOOKBACK_US = HOUR_US;
 
 // How long after a write (or the store's opening) closed hours are summed.
 const HOUR_ROLLUP_DELAY_MS = 2_000;
@@ -246,7 +246,6 @@ export class DuckDbStore implements Store {
         files[kind].push(file);
       }
       await this.loadUnlocked(files, encoded.spanWindowUs);
-      this.scheduleHourRollups();
       for (const [group, items] of [
         [spans, fresh.spans.map(spanKey)],
         [scores, fresh.scores.map(eventKey)],
@@ -316,7 +315,6 @@ export class DuckDbStore implements Store {
   private async fillTraceAttribution(files: string[], window: [number, number] | null): Promise<void> {
     if (window === null) return;
     const fields = ['user_id', 'session_id', 'feature', 'team', 'department', 'application', 'environment'];
-    const HOUR_US = 3_600_000_000;
     await this.db.run(
       `UPDATE spans SET ${fields.map((f) => `${f} = coalesce(spans.${f}, t.${f})`).join(', ')}
        FROM (
@@ -336,10 +334,7 @@ export class DuckDbStore implements Store {
   }
 
   load(files: LoadFiles, spanWindowUs: [number, number] | null, options: { replay?: boolean } = {}): Promise<void> {
-    return this.db.exclusive(async () => {
-      await this.loadUnlocked(files, spanWindowUs, options.replay ?? false);
-      this.scheduleHourRollups();
-    });
+    return this.db.exclusive(() => this.loadUnlocked(files, spanWindowUs, options.replay ?? false));
   }
 
   // One transaction. Rows already stored are skipped: spans by an anti-join inside the time
@@ -371,6 +366,7 @@ export class DuckDbStore implements Store {
       if (files.scores.length) await this.db.run(`INSERT OR IGNORE INTO scores BY NAME ${source(SCORE_JSON, files.scores, 'project_id, id')}`);
       if (files.logs.length) await this.db.run(`INSERT OR IGNORE INTO logs BY NAME ${source(LOG_JSON, files.logs, 'project_id, id')}`);
       await this.db.run('COMMIT');
+      this.scheduleHourRollups();
     } catch (err) {
       await this.db.run('ROLLBACK').catch(() => undefined);
       throw err;
@@ -417,7 +413,7 @@ export class DuckDbStore implements Store {
       ...rangeSql('sum(cost_usd)', filter.minCostUsd, filter.maxCostUsd, 'cost', params),
       ...rangeSql('(epoch_us(max(end_time)) - epoch_us(min(start_time))) / 1000.0', filter.minDurationMs, filter.maxDurationMs, 'duration', params),
     ];
-    const grouped = (extraWhere: string, extraHaving: string[]) => `SELECT trace_id,
+    const grouped = (extraWhere: string) => `SELECT trace_id,
         arg_min(name, (parent_span_id IS NOT NULL, start_time)) AS name,
         epoch_us(min(start_time)) AS start_us,
         (epoch_us(max(end_time)) - epoch_us(min(start_time))) / 1000.0 AS duration_ms,
@@ -431,9 +427,9 @@ export class DuckDbStore implements Store {
         any_value(session_id) FILTER (WHERE session_id IS NOT NULL) AS session_id,
         list_sort(list_distinct(list(model) FILTER (WHERE model IS NOT NULL))) AS models
       FROM spans WHERE ${where}${extraWhere}
-      GROUP BY trace_id ${having.length + extraHaving.length ? `HAVING ${[...having, ...extraHaving].join(' AND ')}` : ''}`;
-    const pageSql = (extraWhere: string, extraHaving: string[]) =>
-      `${grouped(extraWhere, extraHaving)} ORDER BY ${TRACE_ORDER[filter.orderBy ?? 'start']}, trace_id LIMIT $limit OFFSET $offset`;
+      GROUP BY trace_id ${having.length ? `HAVING ${having.join(' AND ')}` : ''}`;
+    const pageSql = (extraWhere: string) =>
+      `${grouped(extraWhere)} ORDER BY ${TRACE_ORDER[filter.orderBy ?? 'start']}, trace_id LIMIT $limit OFFSET $offset`;
     // Without a condition on the trace's totals, a distinct count (no per-trace groups to build).
     const countSql = having.length
       ? `SELECT count(*) AS n FROM (SELECT trace_id FROM spans WHERE ${where} GROUP BY trace_id HAVING ${having.join(' AND ')})`
@@ -441,7 +437,7 @@ export class DuckDbStore implements Store {
     const [rows, count] = await Promise.all([
       (filter.orderBy ?? 'start') === 'start'
         ? this.#newestTraces(filter, params, page, pageSql)
-        : this.db.all(pageSql('', []), { ...params, limit: page.limit, offset: page.offset }),
+        : this.db.all(pageSql(''), { ...params, limit: page.limit, offset: page.offset }),
       options.total === false ? Promise.resolve(null) : this.db.all(countSql, params),
     ]);
     return {
@@ -474,7 +470,7 @@ export class DuckDbStore implements Store {
     filter: SpanFilter,
     params: Record<string, string | number>,
     page: Page,
-    pageSql: (extraWhere: string, extraHaving: string[]) => string,
+    pageSql: (extraWhere: string) => string,
   ): Promise<Record<string, unknown>[]> {
     // The range's ends as given (no scan to find the first and last span); without a start, the
     // first span stored.
@@ -485,14 +481,13 @@ export class DuckDbStore implements Store {
       if (first[0].lo === null) return [];
       lo = Number(first[0].lo);
     }
-    for (let windowUs = 3_600_000_000; ; windowUs *= 4) {
+    for (let windowUs = HOUR_US; ; windowUs *= 4) {
       const startUs = hi - windowUs;
-      if (startUs <= lo) return this.db.all(pageSql('', []), { ...params, limit: page.limit, offset: page.offset });
+      if (startUs <= lo) return this.db.all(pageSql(''), { ...params, limit: page.limit, offset: page.offset });
       const rows = await this.db.all(
         pageSql(
           ` AND start_time >= make_timestamp($windowUs) AND trace_id NOT IN (SELECT trace_id FROM spans WHERE project_id = $project
               AND start_time >= make_timestamp($lookbackUs) AND start_time < make_timestamp($windowUs))`,
-          [],
         ),
         { ...params, windowUs: startUs, lookbackUs: startUs - TRACE_LOOKBACK_US, limit: page.limit, offset: page.offset },
       );
