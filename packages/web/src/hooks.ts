@@ -28,3 +28,8 @@ export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[], en
   }, [...deps, nonce, enabled]);
   return { ...state, reload: () => setNonce((n) => n + 1) };
 }
+
+// Whether a request has answered, with data or an error (a request sent after it may go now).
+export function answered(state: { data: unknown; error: Error | null }): boolean {
+  return state.data !== null || state.error !== null;
+}

@@ -501,7 +501,6 @@ function HistoryTab(props: { ruleById: Map<string, Rule>; rules: RuleView[] }) {
     () => api<{ events: AlertEvent[] }>('/api/v1/alerts/history', { params: { since: range.from, until: range.to, limit: HISTORY_LIMIT, rule: ruleId ?? undefined } }),
     [range.from, range.to, range.tick, ruleId],
   );
-  const history = state;
   return (
     <Section
       title={range.label === 'custom' ? `State changes, ${dateTime(range.fromMs)} – ${dateTime(range.toMs)}` : `State changes, last ${range.label}`}
@@ -525,7 +524,7 @@ function HistoryTab(props: { ruleById: Map<string, Rule>; rules: RuleView[] }) {
     >
       {(d) => (
         <>
-          {history.data && history.data.events.length >= HISTORY_LIMIT && (
+          {d.events.length >= HISTORY_LIMIT && (
             <div className="muted small">Showing the newest {HISTORY_LIMIT.toLocaleString()} changes in this range; pick a shorter range or one rule to see older ones.</div>
           )}
           <Table

@@ -6,7 +6,7 @@ import { Link } from '../components/Link.tsx';
 import { ErrorState, Section, Stat } from '../components/States.tsx';
 import { Table } from '../components/Table.tsx';
 import { count, dateTime, ms, pct, usd } from '../format.ts';
-import { useAsync } from '../hooks.ts';
+import { answered, useAsync } from '../hooks.ts';
 import { hrefWithRange, navigate, useSearchParams } from '../router.ts';
 import { useTimeRange } from '../time.ts';
 import { pivot, useQuery } from './Overview.tsx';
@@ -62,7 +62,7 @@ export function Cost(_props: PageProps) {
 
   // The spend first, alone; the rest once it is on screen (see useQuery).
   const totals = useQuery(range, { measures: 'cost,requests,cost_per_request,unknown_cost_requests' });
-  const first = totals.data !== null || totals.error !== null;
+  const first = answered(totals);
   const tokens = useQuery(range, { measures: 'total_tokens,usd_per_mtok' }, totals);
   const breakdown = useQuery(range, { measures: 'cost,requests,cost_per_request,total_tokens,usd_per_mtok,unknown_cost_requests', groupBy: by, limit: '100' }, totals);
   const overTime = useQuery(range, { measures: 'cost', groupBy: by, bucket: range.bucket, limit: '5000' }, totals);

@@ -9,7 +9,7 @@ import { count, ms, pct } from '../format.ts';
 import { useAsync } from '../hooks.ts';
 import { hrefWithRange, navigate } from '../router.ts';
 import { useTimeRange } from '../time.ts';
-import { AlertList, pivot, series, useQuery, type AlertItem } from './Overview.tsx';
+import { AlertList, pivot, ProviderPill, series, useQuery, type AlertItem } from './Overview.tsx';
 import './Dashboards.css';
 
 // Seed 001 §7 operations dashboard: latency, throughput, errors, providers, what is in flight now
@@ -98,16 +98,6 @@ export function useMetrics(tick: number) {
 export function alignSeries(times: number[], grouped: { times: number[]; series: Series[] }): Series[] {
   const index = new Map(grouped.times.map((t, i) => [t, i]));
   return grouped.series.map((s) => ({ label: s.label, values: times.map((t) => (index.has(t) ? s.values[index.get(t)!] : 0)) }));
-}
-
-export function ProviderPill(props: { errorRate: number | null }) {
-  const e = props.errorRate ?? 0;
-  const tone = e > 0.1 ? 'bad' : e > 0.02 ? 'warn' : 'good';
-  return (
-    <span className={`pill ${tone}`} title="failing above 10% errors, degraded above 2%">
-      {tone === 'good' ? 'healthy' : tone === 'warn' ? 'degraded' : 'failing'}
-    </span>
-  );
 }
 
 const BUCKET_MINUTES = { minute: 1, hour: 60, day: 1440 } as const;

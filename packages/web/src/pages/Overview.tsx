@@ -6,7 +6,7 @@ import { Link } from '../components/Link.tsx';
 import { GettingStarted, Section, Stat } from '../components/States.tsx';
 import { Table } from '../components/Table.tsx';
 import { count, ms, pct, plural, ratio, usd } from '../format.ts';
-import { useAsync } from '../hooks.ts';
+import { answered, useAsync } from '../hooks.ts';
 import { navigate, hrefWithRange } from '../router.ts';
 import { useTimeRange, type TimeRange } from '../time.ts';
 
@@ -28,7 +28,7 @@ export interface AlertItem {
 // heavier queries behind them.
 export function useQuery(range: TimeRange & { tick: number }, params: Record<string, string | string[] | undefined>, after?: { data: unknown; error: Error | null }) {
   const key = JSON.stringify(params);
-  const open = !after || after.data !== null || after.error !== null;
+  const open = !after || answered(after);
   return useAsync(() => analytics({ from: range.from, to: range.to, ...params }), [range.from, range.to, range.tick, key], open);
 }
 
@@ -86,7 +86,7 @@ export function Overview(_props: PageProps) {
   const distribution = useAsync(
     () => api<{ bands: LatencyBand[] }>('/api/v1/analytics/latency-distribution', { params: { from: range.from, to: range.to } }),
     [range.from, range.to, range.tick],
-    headline.data !== null || headline.error !== null,
+    answered(headline),
   );
   const alerts = useAsync(() => api<{ alerts: AlertItem[] }>('/api/v1/alerts'), [range.tick]);
 
@@ -269,12 +269,21 @@ interface LatencyBand {
 
 const bandLabel = (b: LatencyBand) => (b.toMs === null ? `≥ ${ms(b.fromMs)}` : b.fromMs === 0 ? `< ${ms(b.toMs)}` : `${ms(b.fromMs)} – ${ms(b.toMs)}`);
 
-function ProviderStatus(props: { name: string; errorRate: number | null }) {
+// A provider's state from its error rate (the overview and the operations dashboard).
+export function ProviderPill(props: { errorRate: number | null }) {
   const e = props.errorRate ?? 0;
   const tone = e > 0.1 ? 'bad' : e > 0.02 ? 'warn' : 'good';
   return (
+    <span className={`pill ${tone}`} title="failing above 10% errors, degraded above 2%">
+      {tone === 'good' ? 'healthy' : tone === 'warn' ? 'degraded' : 'failing'}
+    </span>
+  );
+}
+
+function ProviderStatus(props: { name: string; errorRate: number | null }) {
+  return (
     <span>
-      <span className={`pill ${tone}`}>{tone === 'good' ? 'healthy' : tone === 'warn' ? 'degraded' : 'failing'}</span> {props.name}
+      <ProviderPill errorRate={props.errorRate} /> {props.name}
     </span>
   );
 }
