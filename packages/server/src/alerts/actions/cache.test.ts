@@ -1,11 +1,12 @@
+import { createHash } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, ResponseCache } from './cache.ts';
+import { canonicalJson, credentialHash, ResponseCache } from './cache.ts';
 import { RateLimiter } from './rate-limit.ts';
 
 const T0 = 1_700_000_000_000;
 const key = (body: string, over: Partial<Parameters<typeof ResponseCache.key>[0]> = {}) =>
-  ResponseCache.key({ projectId: 'default', keyScope: '', provider: 'openai', path: '/chat/completions', body, ...over });
+  ResponseCache.key({ projectId: 'default', credential: '', keyScope: '', provider: 'openai', path: '/chat/completions', body, ...over });
 const response = (text: string) => ({ status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(text) });
 
 describe('ResponseCache', () => {
@@ -17,9 +18,21 @@ describe('ResponseCache', () => {
     const body = '{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}';
     expect(key(body, { projectId: 'other' })).not.toBe(k);
     expect(key(body, { keyScope: 'user:bob' })).not.toBe(k);
+    expect(key(body, { credential: credentialHash({ authorization: 'Bearer sk-a' }) })).not.toBe(k);
     expect(key(body, { provider: 'anthropic' })).not.toBe(k);
     expect(key(body, { path: '/responses' })).not.toBe(k);
     expect(key('not json')).toBe(key('not json'));
+  });
+
+  it('hashes the provider credential with a key, never keeping it', () => {
+    const a = credentialHash({ authorization: 'Bearer sk-secret-a' });
+    expect(credentialHash({ authorization: 'Bearer sk-secret-a' })).toBe(a);
+    expect(credentialHash({ authorization: 'Bearer sk-secret-b' })).not.toBe(a);
+    expect(credentialHash({ 'x-api-key': 'Bearer sk-secret-a' })).not.toBe(a);
+    expect(credentialHash({})).toBe('');
+    expect(a).not.toContain('sk-secret');
+    // Keyed: not the plain SHA-256 of the header that anyone could compute from a guess.
+    for (const enc of ['hex', 'base64url'] as const) expect(a).not.toBe(createHash('sha256').update('Bearer sk-secret-a').digest(enc));
   });
 
   it('serves within the TTL, expires after it, and counts hits, misses and stores', async () => {

@@ -1,9 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { Counter, type Registry } from 'prom-client';
 
 // F5/C6: the exact-match response cache the gateway uses while a responseCache action is active.
-// A key is a hash of the project, the action's key scope, the provider, the path and the request
-// body in canonical form (JSON with its object keys sorted, so key order does not matter).
+// A key is a hash of the project, the caller's provider credential (its keyed hash, see
+// credentialHash), the action's key scope, the provider, the path and the request body in
+// canonical form (JSON with its object keys sorted, so key order does not matter). An answer made
+// with one provider key is never served to a caller with another key or with none.
 // Entries expire after the TTL the action gives when they are stored; the cache is bounded in
 // entries and bytes, and the oldest entries make room for new ones.
 
@@ -27,6 +29,7 @@ export interface ResponseCacheOptions {
 
 export interface CacheKeyParts {
   projectId: string;
+  credential: string; // credentialHash() of the call's headers: '' when it carries no provider key
   keyScope: string; // from the decision: '' or the user, when the action caches per user
   provider: string;
   path: string;
@@ -36,6 +39,27 @@ export interface CacheKeyParts {
 export const DEFAULT_CACHE_MAX_ENTRIES = 10_000;
 export const DEFAULT_CACHE_MAX_TOTAL_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_CACHE_MAX_ENTRY_BYTES = 1024 * 1024;
+
+// The headers providers read a key from: OpenAI and most compatible servers (Authorization),
+// Anthropic (x-api-key), Azure OpenAI (api-key).
+const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'api-key'] as const;
+// Keyed with a secret that lives only in this process: a cache key or a heap dump gives no way
+// to test guesses of a provider key offline.
+const credentialSecret = randomBytes(32);
+
+// A keyed hash (HMAC-SHA-256) of the provider credential a call carries, '' when it has none.
+// The key itself is read once here and not kept.
+export function credentialHash(headers: Readonly<Record<string, string | string[] | undefined>>): string {
+  const h = createHmac('sha256', credentialSecret);
+  let any = false;
+  for (const name of CREDENTIAL_HEADERS) {
+    const v = headers[name];
+    if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) continue;
+    any = true;
+    h.update(name).update('\u0000').update(Array.isArray(v) ? v.join('\u0001') : v).update('\u0000');
+  }
+  return any ? h.digest('base64url') : '';
+}
 
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -79,7 +103,7 @@ export class ResponseCache {
 
   static key(parts: CacheKeyParts): string {
     const h = createHash('sha256');
-    for (const p of [parts.projectId, parts.keyScope, parts.provider, parts.path]) h.update(p).update('\u0000');
+    for (const p of [parts.projectId, parts.credential, parts.keyScope, parts.provider, parts.path]) h.update(p).update('\u0000');
     h.update(canonicalBody(parts.body));
     return h.digest('hex');
   }

@@ -94,6 +94,40 @@ describe('gatewayActionsFrom', () => {
     expect(apply()!.metadata!['gateway.cache']).toBe('miss');
   });
 
+  it('never serves an answer made with one provider key to a caller with another key or none', () => {
+    const { apply } = setup([{ id: 'cache', when: { alertname: 'HighLatency' }, do: { responseCache: { ttl: '1m' } } }], [firing('HighLatency')]);
+    const withKey = (headers: GatewayCall['headers']) => apply({ headers });
+    const a = withKey({ authorization: 'Bearer sk-key-a' })!;
+    expect(a.metadata!['gateway.cache']).toBe('miss');
+    a.onResponse!({ status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"answer":"for A"}') });
+    expect(withKey({ authorization: 'Bearer sk-key-a' })!.respond?.body.toString()).toBe('{"answer":"for A"}');
+    for (const other of [{ authorization: 'Bearer sk-key-b' }, {}, { 'x-api-key': 'sk-key-a' }, { authorization: 'Bearer sk-key-a', 'api-key': 'azure' }]) {
+      const out = withKey(other)!;
+      expect(out.respond, JSON.stringify(other)).toBeUndefined();
+      expect(out.metadata!['gateway.cache']).toBe('miss');
+    }
+    // Anthropic's header is a credential as well.
+    const anthropic = (key: string) => apply({ provider: 'anthropic', path: 'messages', headers: { 'x-api-key': key } })!;
+    anthropic('sk-ant-1').onResponse!({ status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"answer":"ant"}') });
+    expect(anthropic('sk-ant-1').respond).toBeDefined();
+    expect(anthropic('sk-ant-2').respond).toBeUndefined();
+  });
+
+  it('binds a per-user entry to the Lookout key as well as the user header', () => {
+    const { apply } = setup([{ id: 'cache', when: { alertname: 'HighLatency' }, do: { responseCache: { ttl: '1m', perUser: true } } }], [firing('HighLatency')]);
+    const headers = { authorization: 'Bearer sk-shared' };
+    apply({ headers, lookoutKeyId: 'key-1' })!.onResponse!({ status: 200, headers: {}, body: Buffer.from('{"answer":"alice"}') });
+    expect(apply({ headers, lookoutKeyId: 'key-1' })!.respond).toBeDefined();
+    // Another Lookout key that claims to be alice does not get her answer.
+    expect(apply({ headers, lookoutKeyId: 'key-2' })!.respond).toBeUndefined();
+  });
+
+  it('keeps the content encoding of a cached body', () => {
+    const { apply } = setup([{ id: 'cache', when: { alertname: 'HighLatency' }, do: { responseCache: { ttl: '1m' } } }], [firing('HighLatency')]);
+    apply()!.onResponse!({ status: 200, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: Buffer.from([0x1f, 0x8b]) });
+    expect(apply()!.respond!.headers).toEqual({ 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-lookout-cache': 'hit' });
+  });
+
   it('names the fallback upstream, and dry runs only note what they would do', () => {
     const { apply } = setup(
       [

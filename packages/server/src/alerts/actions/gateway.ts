@@ -1,6 +1,6 @@
 import type { ApplyGatewayActions, GatewayActionOutcome, GatewayCall } from '../../ingest/gateway/actions.ts';
 import { errorBody } from '../../ingest/gateway/providers.ts';
-import { ResponseCache } from './cache.ts';
+import { credentialHash, ResponseCache } from './cache.ts';
 import type { ActionEngine, Decision } from './engine.ts';
 
 // F5: the gateway's seam (ingest/gateway/actions.ts) served by the action engine. Per call:
@@ -62,8 +62,11 @@ export function gatewayActionsFrom(engine: ActionEngine, now: () => number = Dat
     if (d.fallback) outcome.fallback = { baseUrl: d.fallback.baseUrl, onStatus: d.fallback.onStatus };
     // Streamed answers are not cached: a replay would not be a stream the client asked for.
     if (d.cache && call.method === 'POST' && parsed && parsed.stream !== true) {
-      const { ttlMs, keyScope } = d.cache;
-      const key = ResponseCache.key({ projectId: call.projectId, keyScope, provider: call.provider, path: call.path, body });
+      const { ttlMs } = d.cache;
+      // x-lookout-user is a label the caller sets, not an identity: a per-user entry is also
+      // bound to the Lookout key that sent the call, and every entry to the provider credential.
+      const keyScope = d.cache.keyScope === '' ? '' : `${d.cache.keyScope}\u0000key:${call.lookoutKeyId ?? ''}`;
+      const key = ResponseCache.key({ projectId: call.projectId, credential: credentialHash(call.headers), keyScope, provider: call.provider, path: call.path, body });
       const hit = engine.cache.get(key, nowMs);
       if (hit) {
         metadata['gateway.cache'] = 'hit';
@@ -72,8 +75,10 @@ export function gatewayActionsFrom(engine: ActionEngine, now: () => number = Dat
       metadata['gateway.cache'] = 'miss';
       outcome.onResponse = (response) => {
         if (response.status !== 200) return;
-        const contentType = response.headers['content-type'];
-        engine.cache.set(key, { status: 200, headers: contentType ? { 'content-type': contentType } : {}, body: response.body }, ttlMs, now());
+        // The body is the upstream's bytes as sent: its encoding goes with it.
+        const headers: Record<string, string> = {};
+        for (const name of ['content-type', 'content-encoding']) if (response.headers[name]) headers[name] = response.headers[name];
+        engine.cache.set(key, { status: 200, headers, body: response.body }, ttlMs, now());
       };
     }
     return outcome;

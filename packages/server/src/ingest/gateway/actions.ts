@@ -16,12 +16,15 @@ export interface GatewayCall {
   provider: ProviderId;
   projectId: string;
   method: string;
-  // The path after the provider's prefix, with the query: "chat/completions", "messages?beta=true".
+  // The path after the provider's prefix, normalised (one spelling: no '.', '..' or empty
+  // segments, unreserved characters decoded), with the query: "chat/completions", "messages?beta=true".
   path: string;
   headers: Readonly<Record<string, string | string[] | undefined>>;
   // The request body as received; parse it only when acting on it.
   body: Buffer;
   attribution: Readonly<GatewayAttribution>;
+  // The id of the Lookout key that authenticated the call; null on a keyless loopback server.
+  lookoutKeyId?: string | null;
 }
 
 export interface GatewayResponse {

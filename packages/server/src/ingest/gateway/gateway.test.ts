@@ -1,6 +1,8 @@
 // The gateway in process, driven by the official OpenAI and Anthropic clients and by raw fetch,
 // in front of fake upstreams that speak each provider's wire format.
+import { createServer } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import Anthropic from '@anthropic-ai/sdk';
 import { calcPrice } from '@pydantic/genai-prices';
 import OpenAI from 'openai';
@@ -10,6 +12,7 @@ import { CHAT_USAGE, RESPONSES_USAGE, startFakeOpenAI, STREAM_USAGE, type FakeUp
 import { ApiError } from '../../server/errors.ts';
 import type { GatewayActionOutcome } from './actions.ts';
 import { parseAttribution } from './headers.ts';
+import { MAX_DECODED_BODY_BYTES } from './route.ts';
 import { projectId } from '../../store/store.ts';
 import { generation, makeTestApp, type TestApp } from '../../testing/app.ts';
 
@@ -379,12 +382,24 @@ describe('upstream errors and failures', () => {
     expect(metricValue(await metricsText(), 'lookout_gateway_upstream_requests_total', 'outcome="stream_error"')).toBeGreaterThanOrEqual(1);
   });
 
-  it('answers 502 in the provider format when the upstream cannot be reached', async () => {
+  it('answers 502 in the provider format when the upstream cannot be reached, without naming its address', async () => {
     const dead = await makeTestApp({ 'gateway.openaiBaseUrl': 'http://127.0.0.1:1/v1', 'gateway.anthropicBaseUrl': 'http://127.0.0.1:1' });
     try {
-      const res = await dead.app.inject({ method: 'POST', url: '/proxy/anthropic/v1/messages', payload: { model: 'm' } });
+      const sid = newSession();
+      const res = await dead.app.inject({ method: 'POST', url: '/proxy/anthropic/v1/messages', payload: { model: 'm' }, headers: { 'x-lookout-session': sid } });
       expect(res.statusCode).toBe(502);
       expect(res.json()).toMatchObject({ type: 'error', error: { type: 'api_error', lookout_code: 'upstream_unreachable' } });
+      const message = res.json().error.message as string;
+      expect(message).toMatch(/^Lookout gateway: upstream unreachable \(ECONNREFUSED\); request id [0-9a-f-]{36} \(the server log has the details\)$/);
+      expect(res.body).not.toMatch(/127\.0\.0\.1|:1\b/);
+      // The recorded call, which the project's readers see, does not name it either.
+      const deadline = Date.now() + 10_000;
+      let spans: Span[] = [];
+      while (!spans.length && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+        spans = (await dead.app.inject(`/api/v1/spans?sessionId=${sid}`)).json().spans as Span[];
+      }
+      expect(spans[0]!.errorMessage).toBe('upstream unreachable (ECONNREFUSED)');
     } finally {
       await dead.close();
     }
@@ -467,12 +482,109 @@ describe('budgets', () => {
     expect(metricValue(await metricsText(), 'lookout_gateway_budget_blocked_total', 'upstream="anthropic"')).toBe(1);
   });
 
+  it('refuses an over-budget user on every spelling of a model path, without calling the upstream', async () => {
+    const created = await t.app.inject({ method: 'POST', url: '/api/v1/budgets', payload: { scope: 'user', subject: 'dave', period: 'daily', limitUsd: 0.1, enforce: 'hard' } });
+    expect(created.statusCode).toBe(201);
+    await t.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: { batch: [generation({ userId: 'dave', costUsd: 0.2 })] } });
+    const before = oai.requests.length;
+    const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [] });
+    const post = (path: string, user: string) =>
+      rawRequest(
+        `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nx-lookout-user: ${user}\r\nauthorization: Bearer ${PROVIDER_KEY}\r\n` +
+          `content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    for (const path of [
+      '/proxy/openai/v1/chat/complet%69ons',
+      '/proxy/openai/v1/x/../chat/completions',
+      '/proxy/openai/v1/chat//completions',
+      '/proxy/openai/v1/./chat/completions/',
+      '/proxy/openai/v1/%63hat/completions',
+    ]) {
+      const res = await post(path, 'dave');
+      expect(res, path).toMatch(/^HTTP\/1\.1 429 /);
+      expect(res, path).toContain('"code":"budget_exceeded"');
+    }
+    // What cannot be read one way only is refused, whoever asks.
+    for (const [path, what] of [
+      ['/proxy/openai/v1/chat%2Fcompletions', 'encoded slash'],
+      ['/proxy/openai/v1/x/%2E%2E/chat/completions', 'encoded dot segment'],
+      ['/proxy/openai/v1/chat%5Ccompletions', 'encoded backslash'],
+      ['/proxy/openai/v1/chat/completions%00', 'control character'],
+      ['/proxy/openai/v1/../../anthropic/v1/messages', 'outside /proxy/openai/v1/'],
+    ]) {
+      const res = await post(path!, 'erin');
+      expect(res, path).toMatch(/^HTTP\/1\.1 400 /);
+      expect(res, path).toContain('"code":"invalid_path"');
+      expect(res, path).toContain(what);
+    }
+    // A doubled slash before the provider's prefix matches no route at all.
+    expect(await post('/proxy//openai/v1/chat/completions', 'dave')).toMatch(/^HTTP\/1\.1 404 /);
+    expect(oai.requests.length).toBe(before);
+    // A user under budget: the call goes upstream with the path that was checked.
+    const ok = await post('/proxy/openai/v1/x/../chat//complet%69ons', 'erin');
+    expect(ok).toMatch(/^HTTP\/1\.1 200 /);
+    expect(oai.requests.slice(before).map((r) => r.url)).toEqual(['/v1/chat/completions']);
+  });
+
   it('adds a warning header when a soft budget passes a warning level', async () => {
     await t.app.inject({ method: 'POST', url: '/api/v1/budgets', payload: { scope: 'user', subject: 'carol', period: 'monthly', limitUsd: 1, warnAtPercent: [50] } });
     await t.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: { batch: [generation({ userId: 'carol', costUsd: 0.6 })] } });
     const { response } = await openai(newSession(), { 'x-lookout-user': 'carol' }).chat.completions.create({ model: 'gpt-4o-mini', messages: [] }).withResponse();
     expect(response.status).toBe(200);
     expect(response.headers.get('x-lookout-budget-warning')).toMatch(/scope=user; subject=carol; percent=60; .*limit_usd=1; resets_at=/);
+  });
+});
+
+describe('compressed upstream responses', () => {
+  // An upstream answering a chat completion with gzip: `padBytes` of spaces inside the JSON make
+  // it inflate to any size while the compressed body stays small.
+  async function gzipUpstream(padBytes: number) {
+    const payload = gzipSync(Buffer.concat([Buffer.from(`{"model":"gpt-4o-mini","usage":${JSON.stringify(CHAT_USAGE)},"choices":[]`), Buffer.alloc(padBytes, 0x20), Buffer.from('}')]), { level: 9 });
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': payload.length }).end(payload));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const app = await makeTestApp({ 'gateway.openaiBaseUrl': `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1` });
+    return { app, payload, close: async () => (await app.close(), server.close()) };
+  }
+
+  async function callThrough(app: TestApp, sid: string) {
+    const res = await app.app.inject({ method: 'POST', url: '/proxy/openai/v1/chat/completions', payload: { model: 'gpt-4o-mini', messages: [] }, headers: { 'x-lookout-session': sid } });
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const spans = (await app.app.inject(`/api/v1/spans?sessionId=${sid}`)).json().spans as Span[];
+      if (spans.length) return { res, span: spans[0]! };
+      if (Date.now() > deadline) throw new Error('the call was not recorded');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('reads usage from a gzip body within the cap', async () => {
+    const up = await gzipUpstream(1024);
+    try {
+      const { res, span } = await callThrough(up.app, newSession());
+      expect(res.rawPayload.equals(up.payload)).toBe(true);
+      expect(span.usage).toMatchObject({ output: 80, cacheRead: 1024 });
+    } finally {
+      await up.close();
+    }
+  });
+
+  it('passes a body that inflates past the cap through untouched, records it without usage and counts it', async () => {
+    const up = await gzipUpstream(MAX_DECODED_BODY_BYTES + 1024);
+    try {
+      expect(up.payload.length).toBeLessThan(MAX_DECODED_BODY_BYTES / 100);
+      const { res, span } = await callThrough(up.app, newSession());
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-encoding']).toBe('gzip');
+      expect(res.rawPayload.equals(up.payload)).toBe(true);
+      expect(span.usage.output ?? 0).toBe(0);
+      const metrics = (await up.app.app.inject('/metrics')).body;
+      expect(metricValue(metrics, 'lookout_gateway_usage_unread_total', 'reason="decoded_too_large"')).toBe(1);
+    } finally {
+      await up.close();
+    }
   });
 });
 
@@ -503,13 +615,13 @@ describe('bad input', () => {
     expect(((await long.json()) as { error: unknown }).error).toMatchObject({ code: 'invalid_lookout_header', message: expect.stringContaining('x-lookout-user') });
     // HTTP clients refuse to send control characters; a raw socket does not.
     const control = await rawRequest(
-      `POST /proxy/openai/v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nx-lookout-feature: a\u0001b\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+      `POST /proxy/openai/v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nx-lookout-feature: a\u0001b\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
     );
     // Node's HTTP parser refuses it before the gateway sees it; the gateway's own check is below.
     expect(control).toMatch(/^HTTP\/1.1 400 /);
     expect(() => parseAttribution({ 'x-lookout-feature': 'a\u0001b' })).toThrow('x-lookout-feature contains control characters');
     // CR/LF in a header value never reaches the gateway: the HTTP parser refuses the request.
-    const injected = await rawRequest(`GET /proxy/openai/v1/models HTTP/1.1\r\nhost: x\r\nx-lookout-user: a\rset-cookie: x=1\r\nconnection: close\r\n\r\n`);
+    const injected = await rawRequest(`GET /proxy/openai/v1/models HTTP/1.1\r\nhost: 127.0.0.1\r\nx-lookout-user: a\rset-cookie: x=1\r\nconnection: close\r\n\r\n`);
     expect(injected).toMatch(/^HTTP\/1.1 400 /);
     const sid = newSession();
     const before = metricValue(await metricsText(), 'lookout_gateway_ignored_headers_total', 'header="x-lookout-metadata"');

@@ -16,7 +16,9 @@ const HOP_BY_HOP = new Set([
   'transfer-encoding',
   'upgrade',
 ]);
-const NOT_FORWARDED_UPSTREAM = new Set([...HOP_BY_HOP, 'host', 'content-length', 'expect']);
+// Method overrides would let a GET that is passed through unbudgeted be served as a POST by an
+// upstream framework that honours them.
+const NOT_FORWARDED_UPSTREAM = new Set([...HOP_BY_HOP, 'host', 'content-length', 'expect', 'x-http-method-override', 'x-http-method', 'x-method-override']);
 
 function connectionListed(headers: IncomingHttpHeaders): Set<string> | null {
   const c = headers.connection;

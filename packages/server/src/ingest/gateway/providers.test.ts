@@ -83,6 +83,9 @@ describe('headers', () => {
       'x-lookout-user': 'alice',
       'openai-organization': 'org',
       traceparent: '00-…',
+      'x-http-method-override': 'POST',
+      'x-http-method': 'POST',
+      'x-method-override': 'POST',
     });
     expect(out).toEqual({ authorization: 'Bearer sk-x', 'openai-organization': 'org', traceparent: '00-…' });
     expect(clientResponseHeaders({ 'content-type': 'a', 'transfer-encoding': 'chunked', connection: 'close', 'set-cookie': ['a=1', 'b=2'] })).toEqual({ 'content-type': 'a', 'set-cookie': ['a=1', 'b=2'] });

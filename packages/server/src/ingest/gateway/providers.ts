@@ -18,19 +18,26 @@ const MAX_OPERATION_PATH_CHARS = 64;
 export function classifyEndpoint(provider: ProviderId, method: string, path: string): Endpoint {
   const p = path.replace(/\/+$/, '');
   if (method === 'POST') {
-    if (provider === 'openai') {
-      if (p === 'chat/completions') return { kind: 'generation', operation: 'chat', modelCall: true };
-      if (p === 'responses') return { kind: 'generation', operation: 'chat', modelCall: true };
-      if (p === 'completions') return { kind: 'generation', operation: 'text_completion', modelCall: true };
-      if (p === 'embeddings') return { kind: 'embedding', operation: 'embeddings', modelCall: true };
-    } else if (p === 'messages') {
-      return { kind: 'generation', operation: 'chat', modelCall: true };
-    }
+    // A server that matches paths without regard to case must not turn Chat/Completions into an
+    // unbudgeted call; no real endpoint differs from a model call by case alone.
+    return classifyModelCall(provider, p.toLowerCase()) ?? generic(method, p);
   }
-  // Anything else (models, count_tokens, files, batches...) is passed through and recorded as a
-  // generic span; ids in the path are cut so span names stay few.
-  const generic = p.split('/').slice(0, 2).join('/').slice(0, MAX_OPERATION_PATH_CHARS);
-  return { kind: 'other', operation: `${method} ${generic}`, modelCall: false };
+  return generic(method, p);
+}
+
+function classifyModelCall(provider: ProviderId, p: string): Endpoint | null {
+  if (provider === 'anthropic') return p === 'messages' ? { kind: 'generation', operation: 'chat', modelCall: true } : null;
+  if (p === 'chat/completions' || p === 'responses') return { kind: 'generation', operation: 'chat', modelCall: true };
+  if (p === 'completions') return { kind: 'generation', operation: 'text_completion', modelCall: true };
+  if (p === 'embeddings') return { kind: 'embedding', operation: 'embeddings', modelCall: true };
+  return null;
+}
+
+// Anything else (models, count_tokens, files, batches...) is passed through and recorded as a
+// generic span; ids in the path are cut so span names stay few.
+function generic(method: string, p: string): Endpoint {
+  const named = p.split('/').slice(0, 2).join('/').slice(0, MAX_OPERATION_PATH_CHARS);
+  return { kind: 'other', operation: `${method} ${named}`, modelCall: false };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, inflateSync, zstdDecompressSync } from 'node:zlib';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
 import type { BudgetStatus } from '../../budgets/book.ts';
@@ -17,6 +17,7 @@ import {
   type GatewayAttribution,
 } from './headers.ts';
 import { classifyEndpoint, emptyFacts, errorBody, factsFromJson, SseReader, type Endpoint, type ProviderId, type ResponseFacts } from './providers.ts';
+import { GatewayPathError, normaliseRequestUrl, type NormalisedUrl } from './path.ts';
 import { buildSpan, newTraceIds, providerSecrets, type CallOutcome, type GatewayCallRecord } from './record.ts';
 import { UpstreamPools, upstreamTarget, type UpstreamTarget } from './upstream.ts';
 
@@ -39,7 +40,27 @@ interface ProviderRoute {
 const MAX_RECORDED_BODY_BYTES = 8 * 1024 * 1024;
 // Recorded calls submitted together at most (gateway.recordFlushMs bounds how long they wait).
 const RECORD_BATCH_MAX = 1024;
-const DECODERS: Record<string, (b: Buffer) => Buffer> = { gzip: gunzipSync, 'x-gzip': gunzipSync, deflate: inflateSync, br: brotliDecompressSync };
+// A copy of a compressed response is decoded for recording up to this size: a small body that
+// inflates without end (a decompression bomb from a hostile upstream) costs at most this much
+// memory. Past it, the call is recorded without usage and counted; the client still gets every
+// byte the upstream sent, undecoded, as it does for any response.
+export const MAX_DECODED_BODY_BYTES = 16 * 1024 * 1024;
+const DECODERS: Record<string, (b: Buffer, o: { maxOutputLength: number }) => Buffer> = {
+  gzip: gunzipSync,
+  'x-gzip': gunzipSync,
+  deflate: inflateSync,
+  br: brotliDecompressSync,
+  zstd: zstdDecompressSync,
+};
+
+type UnreadReason = 'body_too_large' | 'decoded_too_large' | 'unknown_encoding' | 'decode_error';
+class UnreadBody extends Error {
+  readonly reason: UnreadReason;
+  constructor(reason: UnreadReason) {
+    super(`gateway response not read for usage: ${reason}`);
+    this.reason = reason;
+  }
+}
 
 function providerOfUrl(url: string): ProviderId {
   return url.startsWith('/proxy/anthropic') ? 'anthropic' : 'openai';
@@ -56,6 +77,9 @@ function rawError(res: ServerResponse, provider: ProviderId, status: number, mes
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
+
+// An error code (ECONNREFUSED, UND_ERR_SOCKET) says what went wrong without saying where.
+const safeCode = (code: string) => (/^[A-Z][A-Z0-9_]{1,40}$/.test(code) ? ` (${code})` : '');
 
 // Header values are ASCII; a subject may not be.
 const headerSafe = (v: string) => encodeURIComponent(v);
@@ -100,9 +124,21 @@ export class Gateway {
     const startMs = performance.timeOrigin + t0;
     const ctx = this.ctx;
     const route = this.routes[provider];
-    const rest = (request.raw.url ?? '').slice(route.prefix.length);
-    const q = rest.indexOf('?');
-    const endpoint = classifyEndpoint(provider, request.method, q < 0 ? rest : rest.slice(0, q));
+    // The router matched a spelling of the prefix; budgets, actions and the upstream all get the
+    // one normalised path, never the raw one.
+    let url: NormalisedUrl;
+    try {
+      url = normaliseRequestUrl(request.raw.url ?? '');
+    } catch (err) {
+      if (err instanceof GatewayPathError) return sendError(reply, provider, 400, `Lookout gateway: ${err.message}`, 'invalid_path');
+      throw err;
+    }
+    if (!url.path.startsWith(route.prefix)) {
+      return sendError(reply, provider, 400, `Lookout gateway: the path ${url.path} is outside ${route.prefix}; it must stay under the provider's prefix`, 'invalid_path');
+    }
+    const restPath = url.path.slice(route.prefix.length);
+    const rest = restPath + url.query;
+    const endpoint = classifyEndpoint(provider, request.method, restPath);
 
     let attribution: GatewayAttribution;
     try {
@@ -173,7 +209,16 @@ export class Gateway {
     const actions = ctx.gatewayActions ?? passThrough;
     let action: GatewayActionOutcome | null = null;
     try {
-      const got = actions({ provider, projectId, method: request.method, path: rest, headers: request.headers, body: body ?? Buffer.alloc(0), attribution });
+      const got = actions({
+        provider,
+        projectId,
+        method: request.method,
+        path: rest,
+        headers: request.headers,
+        body: body ?? Buffer.alloc(0),
+        attribution,
+        lookoutKeyId: request.auth.keyId,
+      });
       action = got instanceof Promise ? await got : got;
     } catch (err) {
       // An automated response that fails leaves the call as it was.
@@ -194,7 +239,12 @@ export class Gateway {
 
   private respondDirectly(reply: FastifyReply, record: GatewayCallRecord, response: GatewayResponse, t0: number): FastifyReply {
     record.httpStatus = response.status;
-    record.facts = this.factsOf(record.provider, response.body, response.headers['content-type'] ?? '', '');
+    try {
+      record.facts = this.factsOf(record.provider, response.body, response.headers['content-type'] ?? '', response.headers['content-encoding'] ?? '');
+    } catch (err) {
+      if (!(err instanceof UnreadBody)) throw err;
+      this.ctx.metrics.gatewayUsageUnread.inc({ reason: err.reason });
+    }
     record.durationMs = performance.now() - t0;
     this.record(record);
     reply.code(response.status).headers({ ...response.headers, 'x-lookout-trace-id': record.traceId });
@@ -238,7 +288,8 @@ export class Gateway {
           record.facts = facts();
           record.usageMissing = usageReported === false && record.endpoint.modelCall && record.facts.usage === null && (record.httpStatus ?? 0) < 400;
         } catch (err) {
-          request.log.warn({ err }, 'could not read a gateway response for recording');
+          if (err instanceof UnreadBody) metrics.gatewayUsageUnread.inc({ reason: err.reason });
+          else request.log.warn({ err }, 'could not read a gateway response for recording');
         }
         this.record(record);
       });
@@ -280,8 +331,12 @@ export class Gateway {
       if (abort.signal.aborted) return; // the client went away: recorded as cancelled
       const code = (err as { code?: string }).code ?? '';
       const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
-      record.failure = `${timedOut ? 'upstream timed out' : 'upstream unreachable'}: ${(err as Error).message}`;
-      rawError(res, provider, timedOut ? 504 : 502, `Lookout gateway: ${record.failure} (${target.origin})`, timedOut ? 'upstream_timeout' : 'upstream_unreachable');
+      // The error's text names the address connected to (connect ECONNREFUSED 10.1.2.3:443): it
+      // goes to the server log only; the caller and the recorded span get its kind and the
+      // request id to find it.
+      request.log.warn({ err, upstream: provider }, 'gateway upstream request failed');
+      record.failure = `${timedOut ? 'upstream timed out' : 'upstream unreachable'}${safeCode(code)}`;
+      rawError(res, provider, timedOut ? 504 : 502, `Lookout gateway: ${record.failure}; request id ${request.id} (the server log has the details)`, timedOut ? 'upstream_timeout' : 'upstream_unreachable');
       finish(timedOut ? 'timeout' : 'connect_error', () => record.facts, null, null);
       return;
     }
@@ -326,7 +381,7 @@ export class Gateway {
           reader.end(performance.now());
           return reader.facts;
         }
-        if (!Number.isFinite(copied)) return emptyFacts();
+        if (!Number.isFinite(copied)) throw new UnreadBody('body_too_large');
         return this.factsOf(provider, Buffer.concat(copy), contentType, encoding);
       };
       const ttftAt = streaming ? (reader ? reader.firstTokenAtMs : firstChunkAt) : null;
@@ -343,7 +398,8 @@ export class Gateway {
     });
     stream.on('error', (err: Error & { code?: string }) => {
       if (done || abort.signal.aborted) return;
-      record.failure = `the upstream response broke off: ${err.message}`;
+      request.log.warn({ err, upstream: provider }, 'gateway upstream response broke off');
+      record.failure = `the upstream response broke off${safeCode(err.code ?? '')}`;
       // The client sees the connection end as the upstream's did.
       res.destroy();
       const facts = () => {
@@ -361,8 +417,12 @@ export class Gateway {
     let bytes = raw;
     if (encoding && encoding !== 'identity') {
       const decode = DECODERS[encoding];
-      if (!decode) return emptyFacts();
-      bytes = decode(raw);
+      if (!decode) throw new UnreadBody('unknown_encoding');
+      try {
+        bytes = decode(raw, { maxOutputLength: MAX_DECODED_BODY_BYTES });
+      } catch (err) {
+        throw new UnreadBody((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'decoded_too_large' : 'decode_error');
+      }
     }
     if (contentType.startsWith('text/event-stream')) {
       const r = new SseReader(provider);
