@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from './config/config.ts';
 import { Pricer } from './enrich/pricing/index.ts';
@@ -17,6 +17,7 @@ import { exportGrafana } from './alerts/export/grafana.ts';
 import { renderAlertmanagerConfig } from './alerts/export/alertmanager.ts';
 import { registerAlertsCommand } from './cli/alerts.ts';
 import { registerActionsCommand } from './cli/actions.ts';
+import { PRIVATE_UMASK } from './state/private-files.ts';
 
 const program = new Command();
 program
@@ -33,7 +34,7 @@ function intOption(name: string, min: number) {
 }
 
 const urlOption = () => new Option('--url <url>', 'URL of the Lookout server').default(defaultUrl(), 'http://127.0.0.1:$LOOKOUT_PORT');
-const keyOption = () => new Option('--key <key>', 'API key (or LOOKOUT_API_KEY)').env('LOOKOUT_API_KEY');
+const keyOption = () => new Option('--key <key>', 'API key (shown by `ps` to everyone on this machine: prefer LOOKOUT_API_KEY or --key-file)').env('LOOKOUT_API_KEY');
 
 program
   .command('serve')
@@ -128,6 +129,8 @@ async function viaServerOrStore<T>(target: ApiTarget, dataDir: string | undefine
   }
   const config = loadConfig({ flags: { dataDir } });
   process.stderr.write(`no server at ${target.url}; working on ${config.dataDir} directly\n`);
+  // The database's files, including a write-ahead log DuckDB makes anew, are the server's only.
+  process.umask(PRIVATE_UMASK);
   const store = await DuckDbStore.open(config.dataDir, { memoryLimit: config.storage.memoryLimit });
   try {
     return await viaStore(store);
@@ -188,17 +191,21 @@ program
   .command('content-capture')
   .description("show or set what the project keeps of prompts and responses: full, metadata (hashes only) or off")
   .argument('[mode]', 'full | metadata | off')
+  .option('--purge', 'also remove from stored spans and logs what the new mode does not keep (metadata: the text; off: the text and the hashes)')
   .addOption(urlOption())
   .addOption(keyOption())
-  .action(async (mode: string | undefined, opts: { url: string; key?: string }) => {
+  .action(async (mode: string | undefined, opts: { url: string; key?: string; purge?: boolean }) => {
     if (mode !== undefined && !(CONTENT_CAPTURE_MODES as readonly string[]).includes(mode)) {
       throw new CliError(`mode '${mode}': use one of ${CONTENT_CAPTURE_MODES.join(', ')}`);
     }
+    if (opts.purge && (mode === undefined || mode === 'full')) throw new CliError("--purge goes with the mode 'metadata' or 'off'");
+    type Answer = { project: { id: string; contentCapture: string }; purged?: { spans: number; logs: number } };
     const res =
       mode === undefined
-        ? await apiCall<{ project: { id: string; contentCapture: string } }>(opts, 'GET', '/api/v1/project')
-        : await apiCall<{ project: { id: string; contentCapture: string } }>(opts, 'PATCH', '/api/v1/project', { contentCapture: mode });
+        ? await apiCall<Answer>(opts, 'GET', '/api/v1/project')
+        : await apiCall<Answer>(opts, 'PATCH', '/api/v1/project', { contentCapture: mode, ...(opts.purge ? { purge: true } : {}) });
     process.stdout.write(`${res.project.id}: ${res.project.contentCapture}\n`);
+    if (res.purged) process.stdout.write(`purged: ${res.purged.spans} spans, ${res.purged.logs} logs changed\n`);
   });
 
 // B6: budgets of the project of --key (docs/budgets.md).
@@ -370,6 +377,42 @@ exportCmd
   .action(async (opts: { out?: string }) => {
     await exportGrafana(opts, process.stdout);
   });
+
+// Every command that takes --key also reads it from a file or stdin, which `ps` does not show.
+function addKeyFileOption(command: Command): void {
+  for (const sub of command.commands) addKeyFileOption(sub);
+  if (!command.options.some((o) => o.long === '--key')) return;
+  command.addOption(new Option('--key-file <file>', "read the API key from this file ('-': from stdin)").env('LOOKOUT_API_KEY_FILE'));
+  command.hook('preAction', async (cmd) => {
+    const opts = cmd.opts<{ key?: string; keyFile?: string }>();
+    if (opts.keyFile !== undefined) {
+      if (opts.key !== undefined && cmd.getOptionValueSource('key') === 'cli') throw new CliError('give --key or --key-file, not both');
+      cmd.setOptionValue('key', await readKeyFile(opts.keyFile));
+    } else if (opts.key !== undefined && cmd.getOptionValueSource('key') === 'cli') {
+      process.stderr.write('lookout: --key is visible to every user of this machine (ps); use LOOKOUT_API_KEY or --key-file instead\n');
+    }
+  });
+}
+
+async function readKeyFile(file: string): Promise<string> {
+  let text: string;
+  try {
+    text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`--key-file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const key = text.trim();
+  if (!key || /\s/.test(key)) throw new CliError(`--key-file ${file}: expected one API key and nothing else`);
+  return key;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+addKeyFileOption(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof CliError) {

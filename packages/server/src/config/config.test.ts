@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { keysRequired, loadConfig } from './config.ts';
+import { isLoopback, keysRequired, loadConfig } from './config.ts';
 
 describe('loadConfig', () => {
   it('has the embedded defaults', () => {
@@ -36,5 +36,28 @@ describe('loadConfig', () => {
     expect(keysRequired({ host: '::1', requireApiKeys: 'auto' })).toBe(false);
     expect(keysRequired({ host: '0.0.0.0', requireApiKeys: 'auto' })).toBe(true);
     expect(keysRequired({ host: '127.0.0.1', requireApiKeys: 'always' })).toBe(true);
+    // A name that starts like a loopback address is not one.
+    expect(keysRequired({ host: '127.evil.example', requireApiKeys: 'auto' })).toBe(true);
+    expect(keysRequired({ host: '127.0.0.1', requireApiKeys: 'auto', server: { trustProxy: true } })).toBe(true);
+  });
+
+  it('isLoopback parses addresses instead of testing a prefix', () => {
+    for (const loopback of ['127.0.0.1', '127.0.0.2', '127.255.255.254', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', '::ffff:7f00:1', 'localhost']) {
+      expect(isLoopback(loopback), loopback).toBe(true);
+    }
+    for (const other of ['127.evil.example', '127.', '127', '1270.0.0.1', '128.0.0.1', '10.0.0.1', '::ffff:10.0.0.1', '::2', '0.0.0.0', '::', 'localhost.example', '']) {
+      expect(isLoopback(other), other).toBe(false);
+    }
+  });
+
+  it('reads the server settings from the environment and refuses ones that conflict', () => {
+    const c = loadConfig({ env: { LOOKOUT_ALLOWED_HOSTS: 'Lookout.Internal, box.lan:8443', LOOKOUT_ALLOWED_ORIGINS: 'https://portal.example.com', LOOKOUT_TRUST_PROXY: 'true', LOOKOUT_METRICS_REQUIRE_KEY: 'true' } });
+    expect(c.server).toMatchObject({ allowedHosts: ['lookout.internal', 'box.lan:8443'], allowedOrigins: ['https://portal.example.com'], trustProxy: true, requestTimeoutMs: 120_000 });
+    expect(c.metrics.requireKey).toBe(true);
+    expect(() => loadConfig({ env: { LOOKOUT_ALLOWED_ORIGINS: 'https://portal.example.com/' } })).toThrow(/server\.allowedOrigins.*origin such as.*LOOKOUT_ALLOWED_ORIGINS/);
+    expect(() => loadConfig({ env: { LOOKOUT_ALLOWED_HOSTS: 'http://x' } })).toThrow(/server\.allowedHosts/);
+    expect(() => loadConfig({ env: { LOOKOUT_TRUST_PROXY: 'true', LOOKOUT_REQUIRE_API_KEYS: 'never' } })).toThrow(/server\.trustProxy.*keys are required/);
+    expect(() => loadConfig({ env: { LOOKOUT_CONNECTION_TIMEOUT_MS: '60000' } })).toThrow(/server\.connectionTimeoutMs.*gateway/);
+    expect(() => loadConfig({ env: { LOOKOUT_HEADERS_TIMEOUT_MS: '5000', LOOKOUT_REQUEST_TIMEOUT_MS: '1000' } })).toThrow(/server\.headersTimeoutMs/);
   });
 });

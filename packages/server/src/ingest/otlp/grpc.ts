@@ -21,7 +21,7 @@ import {
   type StatusObject,
 } from '@grpc/grpc-js';
 import { ApiError } from '../../server/errors.ts';
-import { bearerToken, createAuthResolver } from '../../server/app.ts';
+import { addressOfGrpcPeer, bearerToken, createAuthResolver, hasForwardingHeader } from '../../server/auth.ts';
 import type { AppContext, RequestAuth } from '../../server/context.ts';
 import { decodeLogs, decodeMetrics, decodeTraces, type Rejected } from './decode.ts';
 import { encodeExportResponse, type PartialSuccess } from './encode.ts';
@@ -137,7 +137,8 @@ export async function startOtlpGrpc(ctx: AppContext, options: { host: string; po
     server.addService(otlpGrpcService(signal), {
       Export(call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) {
         (async () => {
-          const auth = await resolveAuth(bearerToken(call.metadata.get('authorization')[0]));
+          const peer = { address: addressOfGrpcPeer(call.getPeer()), forwarded: hasForwardingHeader((name) => call.metadata.get(name)) };
+          const auth = await resolveAuth(bearerToken(call.metadata.get('authorization')[0]), peer);
           return encodeExportResponse(signal, 'protobuf', await accept[signal](call.request, auth));
         })().then(
           (response) => callback(null, response),

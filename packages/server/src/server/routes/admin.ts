@@ -1,13 +1,21 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CONTENT_CAPTURE_MODES, KEY_SCOPES, projectId, type ProjectId } from '../../store/store.ts';
+import { purgeStoredContent } from '../../ingest/content-policy.ts';
 import { isOperator, requireScope, type AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import { keyCacheOf } from '../auth.ts';
 import { parseQuery } from './spans.ts';
 
 export const PROJECT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
-const projectSettingsSchema = z.object({ contentCapture: z.enum(CONTENT_CAPTURE_MODES) }).strict();
+const projectSettingsSchema = z
+  .object({
+    contentCapture: z.enum(CONTENT_CAPTURE_MODES),
+    // Also remove what the new mode would not have kept from the spans and logs already stored.
+    purge: z.boolean().default(false),
+  })
+  .strict();
 
 const createKeySchema = z
   .object({
@@ -35,11 +43,19 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
   app.patch('/api/v1/project', async (request) => {
     const project = requireScope(request, 'admin');
     const body = parseQuery(projectSettingsSchema, request.body ?? {});
+    if (body.purge && body.contentCapture === 'full') {
+      throw new ApiError('invalid_request', "purge removes stored prompts and responses: it goes with contentCapture 'metadata' or 'off', not 'full'");
+    }
     const updated = await ctx.store.setContentCapture(project, body.contentCapture);
     if (!updated) throw new ApiError('not_found', `no project ${project}`);
     ctx.content.set(project, updated.contentCapture);
     request.log.info({ event: 'project_updated', projectId: project, contentCapture: updated.contentCapture }, 'project settings changed');
-    return { project: updated };
+    if (!body.purge) return { project: updated };
+    // Rows submitted under the old mode land first, or they would bring their content back.
+    await ctx.pipeline.settled();
+    const purged = await purgeStoredContent(ctx.store, project, updated.contentCapture);
+    request.log.info({ event: 'content_purged', projectId: project, ...purged }, 'stored content purged');
+    return { project: updated, purged };
   });
 
   app.get('/api/v1/projects', async (request) => {
@@ -66,6 +82,8 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
     const project = targetProject(request, request.query.project);
     const revoked = await ctx.store.revokeApiKey(project, request.params.keyId);
     if (!revoked) throw new ApiError('not_found', `no active key ${request.params.keyId} in project ${project}`);
+    // Cached resolutions would let the key work for up to the cache's TTL on this node.
+    keyCacheOf(ctx).forget(request.params.keyId);
     return { revoked: request.params.keyId };
   });
 }

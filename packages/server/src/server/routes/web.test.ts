@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,5 +98,29 @@ describe('web UI at / (G1)', () => {
       expect(res.body, url).toContain('npm run build -w @lookout/web');
     }
     expect((await app.inject('/api/v1/project')).statusCode).toBe(200);
+  });
+});
+
+describe('security headers', () => {
+  it('the UI and the API come with a CSP that allows only this origin, no framing, no sniffing, no referrer', async () => {
+    const { app } = await appServing(fakeBuild());
+    for (const res of [await app.inject({ url: '/', headers: HTML }), await app.inject('/assets/index-abc123.js'), await app.inject('/api/v1/project'), await app.inject('/nope')]) {
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      const csp = String(res.headers['content-security-policy']);
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(csp).not.toContain('unsafe-eval');
+    }
+  });
+
+  it('the page shown without a build has its one inline style allowed by hash', async () => {
+    const { app } = await appServing(mkdtempSync(join(tmpdir(), 'lookout-web-empty-')));
+    const res = await app.inject({ url: '/', headers: HTML });
+    expect(res.statusCode).toBe(503);
+    const style = /<style>([^<]*)<\/style>/.exec(res.body)![1]!;
+    expect(String(res.headers['content-security-policy'])).toContain(`'sha256-${createHash('sha256').update(style).digest('base64')}'`);
   });
 });

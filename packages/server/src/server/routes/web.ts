@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
@@ -45,10 +46,35 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+const NOT_BUILT_STYLE = 'body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#1f2933;line-height:1.5}code,pre{background:#f0f2f5;padding:.15rem .35rem;border-radius:4px}pre{padding:.75rem}';
+
+// Sent with every response (app.ts). The built UI is scripts, style sheets and fetches of its
+// own origin only: no inline script or style (React and uPlot set styles through the CSSOM,
+// which CSP allows), the favicon is a data: URL. Nothing may frame it.
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  `style-src 'self' 'sha256-${createHash('sha256').update(NOT_BUILT_STYLE).digest('base64')}'`,
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
 function notBuiltPage(distDir: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Lookout — web UI not built</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#1f2933;line-height:1.5}code,pre{background:#f0f2f5;padding:.15rem .35rem;border-radius:4px}pre{padding:.75rem}</style>
+<style>${NOT_BUILT_STYLE}</style>
 </head><body>
 <h1>The Lookout web UI is not built</h1>
 <p>The server is running and its API works, but there is no build of the web UI in <code>${escapeHtml(distDir)}</code>.</p>
