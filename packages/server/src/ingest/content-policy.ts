@@ -1,21 +1,52 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { open, readFile } from 'node:fs/promises';
+import { PRIVATE_FILE_MODE } from '../state/private-files.ts';
 import type { SpanRecord } from '../domain/span.ts';
 import type { LogRecord } from '../domain/score.ts';
-import type { ContentCapture, Store } from '../store/store.ts';
+import type { ContentCapture, ContentPurgeResult, ProjectId, Store } from '../store/store.ts';
+import { contentHash } from './api/map.ts';
+import { CONTENT } from './otlp/conventions/index.ts';
 
 // E5: each project's content capture setting, kept in memory (read on every ingest) and applied
 // in the pipeline, so every ingest path obeys it before anything reaches the journal.
 //   full      prompts and responses are stored, with their hashes
 //   metadata  only the hashes (duplicate prompts can still be found)
 //   off       neither
-// GenAI event logs carry the same text: below `full` their bodies and message attributes go too.
+// Below `full`, every attribute a convention declares as content (conventions/index.ts CONTENT)
+// is dropped from span metadata and log attributes too, and GenAI event logs lose their bodies.
+//
+// The hashes are keyed per project: HMAC-SHA256 under a key derived from a server secret kept in
+// the data directory. The same prompt hashes alike within a project (duplicate prompts still
+// show) but differently in another project, and a hash cannot be looked up in a dictionary of
+// common prompts by anyone who does not hold the secret.
 
-const GENAI_TEXT_ATTRIBUTES = ['gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.system_instructions', 'gen_ai.prompt', 'gen_ai.completion'];
+export const HASH_KEY_FILE = 'content-hash.key';
+const HASH_KEY_BYTES = 32;
+const HASH_CHARS = 32;
+const QUERY_HASH_KEY = 'retrieval.query_hash';
+// Rows a purge changes per transaction: ingest gets the writer between chunks.
+const PURGE_CHUNK_ROWS = 5_000;
+
+// Removes from a project's stored spans and logs what `mode` would not have kept: content, the
+// attributes declared as content, GenAI event bodies, and for `off` the hashes.
+export function purgeStoredContent(store: Store, project: ProjectId, mode: ContentCapture): Promise<ContentPurgeResult> {
+  if (mode === 'full') return Promise.resolve({ spans: 0, logs: 0 });
+  return store.purgeContent(project, { hashes: mode === 'off', names: [...CONTENT.names], prefixes: CONTENT.prefixes, chunkRows: PURGE_CHUNK_ROWS });
+}
 
 export class ContentPolicy {
   private readonly modes = new Map<string, ContentCapture>();
+  private readonly projectKeys = new Map<string, Buffer>();
+  private readonly serverKey: Buffer;
 
-  static async load(store: Store): Promise<ContentPolicy> {
-    const policy = new ContentPolicy();
+  // Without a key (tests), hashes are keyed by a secret that lives as long as the policy.
+  constructor(serverKey: Buffer = randomBytes(HASH_KEY_BYTES)) {
+    this.serverKey = serverKey;
+  }
+
+  // `keyFile`: where the server secret lives; created (0600) on first start.
+  static async load(store: Store, keyFile?: string): Promise<ContentPolicy> {
+    const policy = new ContentPolicy(keyFile === undefined ? undefined : await loadOrCreateKey(keyFile));
     for (const p of await store.listProjects()) policy.modes.set(p.id, p.contentCapture);
     return policy;
   }
@@ -32,20 +63,66 @@ export class ContentPolicy {
     return this.modeOf(projectId) === 'full';
   }
 
+  // The stored hash of a prompt or response of this project.
+  hash(projectId: string, text: string): string {
+    return this.rekey(projectId, contentHash(text) as string);
+  }
+
+  // Mappers hash text at the edge without a key (they do not know the project's secret); the
+  // pipeline keys that digest here, once, so no path can store an unkeyed hash.
+  rekey(projectId: string, digest: string): string {
+    return createHmac('sha256', this.projectKey(projectId)).update(digest).digest('hex').slice(0, HASH_CHARS);
+  }
+
+  private projectKey(projectId: string): Buffer {
+    let key = this.projectKeys.get(projectId);
+    if (key === undefined) {
+      key = createHmac('sha256', this.serverKey).update(`lookout content hash\u0000${projectId}`).digest();
+      this.projectKeys.set(projectId, key);
+    }
+    return key;
+  }
+
   applyToSpan(span: SpanRecord): void {
     const mode = this.modeOf(span.projectId);
+    if (span.promptHash !== null) span.promptHash = this.rekey(span.projectId, span.promptHash);
+    if (span.responseHash !== null) span.responseHash = this.rekey(span.projectId, span.responseHash);
+    const queryHash = span.metadata[QUERY_HASH_KEY];
+    if (queryHash !== undefined) span.metadata[QUERY_HASH_KEY] = this.rekey(span.projectId, queryHash);
     if (mode === 'full') return;
     span.content = null;
+    for (const key of Object.keys(span.metadata)) if (CONTENT.isContent(key)) delete span.metadata[key];
     if (mode === 'off') {
       span.promptHash = null;
       span.responseHash = null;
+      delete span.metadata[QUERY_HASH_KEY];
     }
   }
 
   applyToLog(log: LogRecord): void {
     if (this.modeOf(log.projectId) === 'full') return;
-    if (!(log.attributes['event.name'] ?? '').startsWith('gen_ai.')) return;
-    log.body = '';
-    for (const key of GENAI_TEXT_ATTRIBUTES) delete log.attributes[key];
+    if ((log.attributes['event.name'] ?? '').startsWith('gen_ai.')) log.body = '';
+    for (const key of Object.keys(log.attributes)) if (CONTENT.isContent(key)) delete log.attributes[key];
   }
+}
+
+async function loadOrCreateKey(path: string): Promise<Buffer> {
+  try {
+    const key = await readFile(path);
+    if (key.length !== HASH_KEY_BYTES) {
+      throw new Error(`${path} holds ${key.length} bytes, not the ${HASH_KEY_BYTES} of a content hash key: restore it from a backup or delete it (stored hashes then no longer match new ones)`);
+    }
+    return key;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const key = randomBytes(HASH_KEY_BYTES);
+  const fh = await open(path, 'wx', PRIVATE_FILE_MODE);
+  try {
+    await fh.writeFile(key);
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+  return key;
 }

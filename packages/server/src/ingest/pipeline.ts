@@ -174,6 +174,13 @@ export class IngestPipeline {
     return result;
   }
 
+  // Resolves when everything submitted before this call (acknowledged or still queued) is loaded:
+  // a change to stored rows made after it (a content purge) is not undone by rows in flight.
+  async settled(): Promise<void> {
+    while (this.acking) await this.acking.catch(() => undefined);
+    await this.caughtUp();
+  }
+
   // Resolves when everything acknowledged before this call is loaded into the store.
   caughtUp(): Promise<void> {
     const target = this.lastJournaledSeq;

@@ -1,6 +1,6 @@
 import type { SpanRecord } from '../../domain/span.ts';
 import type { LogRecord } from '../../domain/score.ts';
-import { attachGenAiEvent } from './conventions/index.ts';
+import { attachGenAiEvent, type MapOptions } from './conventions/index.ts';
 import type { Attributes, OtlpLogRecord } from './types.ts';
 
 // A3: GenAI events (prompt and completion messages, inference details) arrive as OTLP log
@@ -39,7 +39,7 @@ function isGenAiLog(log: LogRecord): boolean {
   return (log.attributes['event.name'] ?? '').startsWith('gen_ai.') && log.spanId !== null;
 }
 
-export function withGenAiEvents(spans: SpanRecord[], logs: LogRecord[], options: { captureContent: boolean }): SpanRecord[] {
+export function withGenAiEvents(spans: SpanRecord[], logs: LogRecord[], options: MapOptions): SpanRecord[] {
   const events = logs.filter(isGenAiLog).sort((a, b) => a.timestampUs - b.timestampUs);
   if (!events.length) return spans;
   return spans.map((span) => {

@@ -148,15 +148,6 @@ export class AttrReader {
     return safeJson(v);
   }
 
-  markSensitive(key: string): void {
-    if (this.#keySet.has(key)) this.sensitive.add(key);
-  }
-
-  // Marks every key under a prefix sensitive (embedding vectors, document contents).
-  markSensitivePrefix(prefix: string): void {
-    for (const k of this.keys) if (k.startsWith(prefix)) this.sensitive.add(k);
-  }
-
   withPrefix(prefix: string): string[] {
     return this.hasPrefix(prefix) ? this.keys.filter((k) => k.startsWith(prefix)) : [];
   }
@@ -257,4 +248,30 @@ export function nanosToMicros(nanos: unknown): number | null {
 export function truncate(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
   return `${text.slice(0, maxChars)}…`;
+}
+
+// Attribute names that carry prompt, response, tool-call or retrieved text. Each convention file
+// declares its own (CONTENT_ATTRIBUTES); index.ts joins them into the one predicate that the
+// mapping and the content policy use, so a name declared once is treated as content everywhere:
+// never copied to metadata, and dropped from metadata and log attributes below `full` capture.
+export interface ContentAttributes {
+  names: readonly string[];
+  // Whole families: every key that starts with one of these (indexed messages, documents).
+  prefixes: readonly string[];
+}
+
+export class ContentClassifier {
+  readonly names: ReadonlySet<string>;
+  readonly prefixes: readonly string[];
+
+  constructor(declared: readonly ContentAttributes[]) {
+    this.names = new Set(declared.flatMap((d) => d.names));
+    this.prefixes = [...new Set(declared.flatMap((d) => d.prefixes))];
+  }
+
+  isContent(key: string): boolean {
+    if (this.names.has(key)) return true;
+    for (const p of this.prefixes) if (key.startsWith(p)) return true;
+    return false;
+  }
 }

@@ -26,8 +26,8 @@ export { contentHash };
 
 // A hash that extends another: content that arrives in pieces (one log event per message) gets a
 // stable hash without the pieces being stored.
-export function chainHash(previous: string | null, piece: string): string {
-  return contentHash(previous === null ? piece : `${previous}\u0000${piece}`) as string;
+export function chainHash(previous: string | null, piece: string, hash: (text: string) => string = (t) => contentHash(t) as string): string {
+  return hash(previous === null ? piece : `${previous}\u0000${piece}`);
 }
 
 // Seed 004 keeps the retrieval query. It is user text, so it is stored only when content capture

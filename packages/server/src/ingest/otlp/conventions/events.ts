@@ -56,20 +56,23 @@ function appendMessage(existing: string | null, message: Record<string, unknown>
   return safeJson(list);
 }
 
+type Hasher = (text: string) => string;
+const plainHash: Hasher = (text) => contentHash(text) as string;
+
 interface Side {
   text: string | null; // what is stored
   hash: string | null;
 }
 
 // One more message on one side (input or output) of the record.
-function addPiece(stored: string | null, hash: string | null, message: Record<string, unknown>, capture: boolean): Side {
+function addPiece(stored: string | null, hash: string | null, message: Record<string, unknown>, capture: boolean, hasher: Hasher): Side {
   const carriesContent = hasText(message.content) || hasText(message.tool_calls);
   if (!carriesContent) return { text: stored, hash };
   if (capture) {
     const full = appendMessage(stored, message);
-    return { text: boundContent(full), hash: contentHash(full) };
+    return { text: boundContent(full), hash: hasher(full) };
   }
-  return { text: null, hash: chainHash(hash, safeJson(message)) };
+  return { text: null, hash: chainHash(hash, safeJson(message), hasher) };
 }
 
 function withSystem(input: string | undefined, system: string | undefined): string | undefined {
@@ -92,6 +95,7 @@ export function attachGenAiEvent(span: SpanRecord, log: OtlpLogRecord, options: 
     const traceId = typeof log.traceId === 'string' ? log.traceId.toLowerCase() : null;
     if (spanId !== span.spanId || (traceId !== null && traceId !== span.traceId)) return span;
     const capture = options.captureContent;
+    const hasher = options.hash ?? plainHash;
     const storedInput = capture ? (span.content?.input ?? null) : null;
     const storedOutput = capture ? (span.content?.output ?? null) : null;
 
@@ -111,8 +115,8 @@ export function attachGenAiEvent(span: SpanRecord, log: OtlpLogRecord, options: 
         finishReason,
         ...failedByFilter(span, finishReason),
         content: capture && (nextInput !== null || nextOutput !== null) ? { input: nextInput, output: nextOutput } : span.content,
-        promptHash: input === undefined ? span.promptHash : contentHash(input),
-        responseHash: output === undefined ? span.responseHash : contentHash(output),
+        promptHash: input === undefined ? span.promptHash : hasher(input),
+        responseHash: output === undefined ? span.responseHash : hasher(output),
       };
     }
 
@@ -122,7 +126,7 @@ export function attachGenAiEvent(span: SpanRecord, log: OtlpLogRecord, options: 
       const piece: Record<string, unknown> = { role: typeof message.role === 'string' ? message.role : 'assistant' };
       if (hasText(message.content)) piece.content = message.content;
       if (hasText(message.tool_calls)) piece.tool_calls = message.tool_calls;
-      const side = addPiece(storedOutput, span.responseHash, piece, capture);
+      const side = addPiece(storedOutput, span.responseHash, piece, capture, hasher);
       const finishReason = span.finishReason ?? normalizeFinishReason(body.finish_reason) ?? null;
       return {
         ...span,
@@ -138,7 +142,7 @@ export function attachGenAiEvent(span: SpanRecord, log: OtlpLogRecord, options: 
     if (hasText(body.content)) piece.content = body.content;
     if (hasText(body.tool_calls)) piece.tool_calls = body.tool_calls;
     if (typeof body.id === 'string') piece.id = body.id;
-    const side = addPiece(storedInput, span.promptHash, piece, capture);
+    const side = addPiece(storedInput, span.promptHash, piece, capture, hasher);
     return {
       ...span,
       content: capture && side.text !== null ? { input: side.text, output: storedOutput } : span.content,

@@ -1,6 +1,6 @@
 import type { SpanKind } from '../../../domain/span.ts';
 import type { OtlpSpan } from '../types.ts';
-import { isRecord, toNumber, type AttrReader } from './attributes.ts';
+import { isRecord, toNumber, type AttrReader, type ContentAttributes } from './attributes.ts';
 import { documentStats, normalizeFinishReason, queryMetadata } from './content.ts';
 import type { Extraction, MapOptions, UsageReport } from './types.ts';
 
@@ -18,6 +18,23 @@ import type { Extraction, MapOptions, UsageReport } from './types.ts';
 // ('auto', see buckets.ts) and, where the emitter is known, by its own convention file.
 
 export const GENAI = 'genai';
+
+// Prompt, response, tool-call and retrieval text (see ContentAttributes).
+export const CONTENT_ATTRIBUTES: ContentAttributes = {
+  names: [
+    'gen_ai.input.messages',
+    'gen_ai.output.messages',
+    'gen_ai.system_instructions',
+    'gen_ai.prompt',
+    'gen_ai.completion',
+    'gen_ai.tool.call.arguments',
+    'gen_ai.tool.call.result',
+    'gen_ai.tool.definitions',
+    'gen_ai.retrieval.query.text',
+    'gen_ai.retrieval.documents',
+  ],
+  prefixes: [],
+};
 
 const OPERATION_KINDS: Readonly<Record<string, SpanKind>> = {
   chat: 'generation',
@@ -99,7 +116,6 @@ function contentFromSpanEvents(span: OtlpSpan): { input?: string; output?: strin
 
 function retrievalDocuments(r: AttrReader): Record<string, string> {
   const docs = r.json('gen_ai.retrieval.documents');
-  r.markSensitive('gen_ai.retrieval.documents');
   if (!Array.isArray(docs)) return {};
   return documentStats(
     docs.map((d) => (isRecord(d) ? toNumber(d.score) : undefined)),
@@ -137,7 +153,6 @@ export function extractGenAi(r: AttrReader, span: OtlpSpan, opts: MapOptions): E
   const toolResult = r.content('gen_ai.tool.call.result');
   ex.input ??= toolArgs;
   ex.output ??= toolResult;
-  r.markSensitive('gen_ai.tool.definitions');
 
   const metadata: Record<string, string> = {};
   const dims = r.tokens('gen_ai.embeddings.dimension.count');

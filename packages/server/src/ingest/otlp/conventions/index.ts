@@ -8,18 +8,18 @@ import {
   type SpanRecord,
 } from '../../../domain/span.ts';
 import type { OtlpSpan } from '../types.ts';
-import { AttrReader, isRecord, nanosToMicros, stringifyAttr, truncate } from './attributes.ts';
+import { AttrReader, ContentClassifier, isRecord, nanosToMicros, stringifyAttr, truncate } from './attributes.ts';
 import { resolveUsage } from './buckets.ts';
 import { boundContent, contentHash } from './content.ts';
 import { classifyError } from './errors.ts';
-import { extractGenAi } from './genai.ts';
-import { extractLangfuse } from './langfuse.ts';
-import { extractLookout, extractSeed004 } from './lookout.ts';
-import { extractOpenInference } from './openinference.ts';
-import { extractOpenLlmetry } from './openllmetry.ts';
+import { CONTENT_ATTRIBUTES as GENAI_CONTENT, extractGenAi } from './genai.ts';
+import { CONTENT_ATTRIBUTES as LANGFUSE_CONTENT, extractLangfuse } from './langfuse.ts';
+import { CONTENT_ATTRIBUTES as SEED_004_CONTENT, extractLookout, extractSeed004 } from './lookout.ts';
+import { CONTENT_ATTRIBUTES as OPENINFERENCE_CONTENT, extractOpenInference } from './openinference.ts';
+import { CONTENT_ATTRIBUTES as OPENLLMETRY_CONTENT, extractOpenLlmetry } from './openllmetry.ts';
 import { extractOtel } from './otel.ts';
 import { EXTRACTION_FIELDS_FIRST_WINS, type Extraction, type MapOptions } from './types.ts';
-import { extractVercel } from './vercel.ts';
+import { CONTENT_ATTRIBUTES as VERCEL_CONTENT, extractVercel } from './vercel.ts';
 
 export { attachGenAiEvent, genAiEventName, isGenAiEvent } from './events.ts';
 export type { MapOptions } from './types.ts';
@@ -48,6 +48,12 @@ export const MAX_ATTRIBUTION_CHARS = 512;
 const SECRET_KEY = /(^|[._-])(authorization|proxy-authorization|api[_-]?key|x-api-key|secret|password|passwd|cookie|set-cookie|access[_-]?token|refresh[_-]?token|bearer)($|[._-])/i;
 
 const DEFAULT_OPTIONS: MapOptions = { captureContent: false };
+
+// Every attribute any convention declares as prompt/response text, whichever convention the span
+// was detected as: a span that carries `input.value` without OpenInference's other marks still
+// carries text. Such attributes never become metadata; the content policy drops them from
+// metadata and logs that arrive another way.
+export const CONTENT = new ContentClassifier([GENAI_CONTENT, OPENLLMETRY_CONTENT, OPENINFERENCE_CONTENT, VERCEL_CONTENT, LANGFUSE_CONTENT, SEED_004_CONTENT]);
 
 type FirstWinsField = (typeof EXTRACTION_FIELDS_FIRST_WINS)[number];
 
@@ -206,7 +212,7 @@ function mapSpan(span: OtlpSpan, projectId: string, opts: MapOptions): SpanRecor
   for (const ex of exs) metadata.addAll(ex.metadata);
   for (const ex of exs) metadata.addAll(ex.userMetadata);
   for (const key of r.keys) {
-    if (r.consumed.has(key) || r.sensitive.has(key) || SECRET_KEY.test(key)) continue;
+    if (r.sensitive.has(key) || CONTENT.isContent(key) || r.consumed.has(key) || SECRET_KEY.test(key)) continue;
     const v = attrs[key];
     if (v === undefined) continue;
     metadata.add(key, stringifyAttr(v));

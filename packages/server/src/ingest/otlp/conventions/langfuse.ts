@@ -1,6 +1,6 @@
 import type { SpanKind } from '../../../domain/span.ts';
 import type { OtlpSpan } from '../types.ts';
-import { isRecord, nanosToMicros, parseJson, safeJson, tokenCount, toNumber, type AttrReader } from './attributes.ts';
+import { isRecord, nanosToMicros, parseJson, safeJson, tokenCount, toNumber, type AttrReader, type ContentAttributes } from './attributes.ts';
 import type { Extraction, MapOptions, UsageReport } from './types.ts';
 
 // Langfuse span attributes, as the Langfuse SDKs write them (langfuse-js @langfuse/tracing 4.x–5.x,
@@ -17,6 +17,12 @@ import type { Extraction, MapOptions, UsageReport } from './types.ts';
 // whose totals include the details (Langfuse's server subtracts them, and so do we).
 
 export const LANGFUSE = 'langfuse';
+
+// Observation and trace input/output (see ContentAttributes).
+export const CONTENT_ATTRIBUTES: ContentAttributes = {
+  names: ['langfuse.observation.input', 'langfuse.observation.output', 'langfuse.trace.input', 'langfuse.trace.output'],
+  prefixes: [],
+};
 
 const OBSERVATION_KINDS: Readonly<Record<string, SpanKind>> = {
   generation: 'generation',
@@ -169,8 +175,6 @@ export function extractLangfuse(r: AttrReader, span: OtlpSpan, _opts: MapOptions
 
   ex.input = r.content('langfuse.observation.input');
   ex.output = r.content('langfuse.observation.output');
-  r.markSensitive('langfuse.trace.input');
-  r.markSensitive('langfuse.trace.output');
 
   const level = r.raw('langfuse.observation.level');
   if (typeof level === 'string' && level.toUpperCase() === 'ERROR') {

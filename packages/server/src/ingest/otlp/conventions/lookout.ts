@@ -1,6 +1,6 @@
 import { SPAN_KINDS, type Attribution, type SpanKind } from '../../../domain/span.ts';
 import type { OtlpSpan } from '../types.ts';
-import { safeJson, type AttrReader } from './attributes.ts';
+import { safeJson, type AttrReader, type ContentAttributes } from './attributes.ts';
 import { queryMetadata } from './content.ts';
 import type { Extraction, MapOptions } from './types.ts';
 
@@ -20,6 +20,13 @@ import type { Extraction, MapOptions } from './types.ts';
 
 export const LOOKOUT = 'lookout';
 export const SEED_004 = 'seed004';
+
+// The retrieval query a user typed (see ContentAttributes); kept as metadata `retrieval.query`
+// only with full capture.
+export const CONTENT_ATTRIBUTES: ContentAttributes = {
+  names: ['retrieval.query', 'lookout.retrieval.query'],
+  prefixes: [],
+};
 
 const DIMENSIONS: readonly [keyof Attribution, string][] = [
   ['userId', 'lookout.user.id'],

@@ -1,6 +1,6 @@
 import type { SpanKind } from '../../../domain/span.ts';
 import type { OtlpSpan } from '../types.ts';
-import { isRecord, safeJson, toNumber, type AttrReader } from './attributes.ts';
+import { isRecord, safeJson, toNumber, type AttrReader, type ContentAttributes } from './attributes.ts';
 import { documentStats, messagesText, normalizeFinishReason, queryMetadata, type ChatMessage } from './content.ts';
 import type { Extraction, MapOptions, UsageReport } from './types.ts';
 
@@ -21,6 +21,22 @@ import type { Extraction, MapOptions, UsageReport } from './types.ts';
 // raw, cache-excluding input_tokens but no cache details, so nothing overlaps there.
 
 export const OPENINFERENCE = 'openinference';
+
+// Prompt, response, tool, document and embedded text (see ContentAttributes).
+export const CONTENT_ATTRIBUTES: ContentAttributes = {
+  names: ['input.value', 'output.value', 'llm.prompt_template.template', 'llm.prompt_template.variables', 'llm.function_call', 'reranker.query'],
+  prefixes: [
+    'llm.input_messages.',
+    'llm.output_messages.',
+    'llm.prompts.',
+    'llm.choices.',
+    'llm.tools.',
+    'retrieval.documents.',
+    'reranker.input_documents.',
+    'reranker.output_documents.',
+    'embedding.embeddings.',
+  ],
+};
 
 const SPAN_KINDS: Readonly<Record<string, SpanKind>> = {
   LLM: 'generation',
@@ -61,7 +77,6 @@ function messages(r: AttrReader, prefix: string): ChatMessage[] {
     const parts = new Map<string, Record<string, unknown>>();
     const toolCalls = new Map<string, Record<string, unknown>>();
     for (const [field, key] of fields) {
-      r.markSensitive(key);
       const v = r.attrs[key];
       if (v === undefined || v === null || v instanceof Uint8Array) continue;
       const m = /^message\.(contents|tool_calls)\.(\d+)\.(.+)$/.exec(field);
@@ -85,7 +100,6 @@ function documents(r: AttrReader, prefix: string): Record<string, string> | unde
   const docs = r.indexed(prefix);
   if (docs.length === 0) return undefined;
   const scores = docs.map(({ fields }) => {
-    for (const key of fields.values()) r.markSensitive(key);
     const scoreKey = fields.get('document.score');
     return scoreKey === undefined ? undefined : toNumber(r.attrs[scoreKey]);
   });
@@ -98,7 +112,6 @@ function embeddings(r: AttrReader): Record<string, string> {
   if (entries.length === 0) return out;
   out['embedding.input_count'] = String(entries.length);
   for (const { fields } of entries) {
-    for (const key of fields.values()) r.markSensitive(key);
     const vectorKey = fields.get('embedding.vector');
     const vector = vectorKey === undefined ? undefined : r.attrs[vectorKey];
     if (Array.isArray(vector) && out['embedding.dimensions'] === undefined) out['embedding.dimensions'] = String(vector.length);
@@ -151,14 +164,9 @@ export function extractOpenInference(r: AttrReader, span: OtlpSpan, opts: MapOpt
   const outputValue = r.content('output.value');
   ex.input = input ?? inputValue;
   ex.output = output ?? outputValue;
-  r.markSensitivePrefix('llm.prompts.');
-  r.markSensitivePrefix('llm.choices.');
-  r.markSensitive('llm.prompt_template.variables');
-  r.markSensitive('reranker.query');
 
   const metadata: Record<string, string> = {};
   const retrieved = documents(r, 'retrieval.documents') ?? documents(r, 'reranker.output_documents');
-  r.markSensitivePrefix('reranker.input_documents.');
   if (retrieved !== undefined) Object.assign(metadata, retrieved);
   if (kind === 'retrieval') {
     const query = r.content('reranker.query') ?? inputValue;

@@ -1,6 +1,6 @@
 import type { SpanKind } from '../../../domain/span.ts';
 import type { OtlpSpan } from '../types.ts';
-import { toNumber, type AttrReader } from './attributes.ts';
+import { toNumber, type AttrReader, type ContentAttributes } from './attributes.ts';
 import { documentStats, messagesText, normalizeFinishReason, type ChatMessage } from './content.ts';
 import { readGenAiUsageCounts } from './genai.ts';
 import type { Extraction, MapOptions, UsageReport } from './types.ts';
@@ -29,6 +29,13 @@ import type { Extraction, MapOptions, UsageReport } from './types.ts';
 // completion_tokens_details.reasoning_tokens) are inside completion tokens.
 
 export const OPENLLMETRY = 'openllmetry';
+
+// Prompt, response and tool text (see ContentAttributes): the indexed message families of every
+// generation, the entity input/output of workflows, tasks and tools, and managed prompt templates.
+export const CONTENT_ATTRIBUTES: ContentAttributes = {
+  names: ['traceloop.entity.input', 'traceloop.entity.output', 'traceloop.prompt.template', 'traceloop.prompt.template_variables'],
+  prefixes: ['gen_ai.prompt.', 'gen_ai.completion.', 'llm.prompts.', 'llm.completions.', 'gen_ai.request.functions.', 'llm.request.functions.'],
+};
 
 const TRACELOOP_KINDS: Readonly<Record<string, SpanKind>> = {
   workflow: 'chain',
@@ -85,7 +92,6 @@ function indexedMessages(r: AttrReader, prefix: string): { messages: ChatMessage
   for (const { fields } of r.indexed(prefix)) {
     const msg: ChatMessage = { role: 'user' };
     for (const [field, key] of fields) {
-      r.markSensitive(key);
       const v = r.attrs[key];
       if (field === 'role' && typeof v === 'string') msg.role = v;
       else if (field === 'finish_reason') finishReason ??= normalizeFinishReason(v);

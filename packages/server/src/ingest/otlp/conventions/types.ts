@@ -7,6 +7,9 @@ import type { Attribution, SpanKind } from '../../../domain/span.ts';
 export interface MapOptions {
   // Store prompt/response text (content) and query text. Hashes are kept either way.
   captureContent: boolean;
+  // How events attached on the read path hash text: the project's keyed hash, so that a span
+  // shows the hash ingest would have stored. Ingest leaves it out; the pipeline keys the digests.
+  hash?: (text: string) => string;
 }
 
 // Token counts exactly as a convention reported them, with what the convention says about overlap.

@@ -1,6 +1,6 @@
 import type { SpanKind } from '../../../domain/span.ts';
 import type { OtlpSpan } from '../types.ts';
-import { isRecord, parseJson, tokenCount, toNumber, type AttrReader } from './attributes.ts';
+import { isRecord, parseJson, tokenCount, toNumber, type AttrReader, type ContentAttributes } from './attributes.ts';
 import { normalizeFinishReason } from './content.ts';
 import { readGenAiUsageCounts } from './genai.ts';
 import type { Extraction, MapOptions, UsageReport } from './types.ts';
@@ -29,6 +29,16 @@ import type { Extraction, MapOptions, UsageReport } from './types.ts';
 // 'auto' semantics (see buckets.ts) where versions disagree.
 
 export const VERCEL = 'vercel';
+
+// Prompt, response, tool-call, embedded and reranked text (see ContentAttributes).
+const PROMPT_ATTRIBUTES = ['ai.prompt', 'ai.prompt.messages', 'ai.toolCall.args', 'ai.toolCall.input', 'ai.values', 'ai.value'];
+const RESPONSE_ATTRIBUTES = ['ai.response.text', 'ai.response.object', 'ai.response.toolCalls', 'ai.toolCall.result', 'ai.toolCall.output'];
+const OTHER_TEXT_ATTRIBUTES = ['ai.response.reasoning', 'ai.response.reasoningText', 'ai.response.files', 'ai.embedding', 'ai.embeddings', 'ai.documents', 'ai.ranking'];
+export const CONTENT_ATTRIBUTES: ContentAttributes = {
+  names: [...PROMPT_ATTRIBUTES, ...RESPONSE_ATTRIBUTES, ...OTHER_TEXT_ATTRIBUTES],
+  // ai.prompt.tools, ai.prompt.toolChoice and whatever else the SDK adds under the prompt.
+  prefixes: ['ai.prompt.', 'ai.response.reasoning'],
+};
 
 const OUTER_OPERATIONS = new Set([
   'ai.generateText',
@@ -255,11 +265,6 @@ export function extractVercel(r: AttrReader, span: OtlpSpan, _opts: MapOptions):
     r.content('ai.response.toolCalls') ??
     r.content('ai.toolCall.result') ??
     r.content('ai.toolCall.output');
-  for (const k of ['ai.prompt.messages', 'ai.prompt', 'ai.toolCall.args', 'ai.toolCall.input', 'ai.values', 'ai.value']) r.markSensitive(k);
-  for (const k of ['ai.response.text', 'ai.response.object', 'ai.response.toolCalls', 'ai.toolCall.result', 'ai.toolCall.output']) r.markSensitive(k);
-  for (const k of ['ai.response.reasoning', 'ai.response.reasoningText', 'ai.response.files', 'ai.embedding', 'ai.embeddings', 'ai.documents', 'ai.ranking']) {
-    r.markSensitive(k);
-  }
 
   if (kind === 'embedding' || op === 'ai.embed' || op === 'ai.embedMany') {
     const metadata: Record<string, string> = {};
