@@ -129,6 +129,49 @@ function makeLevel(dims: readonly CallDimension[], hourRetentionMs: number, hour
 
 export class RollupRangeError extends Error {}
 
+// Cells read between two steps of a stepwise read (a fraction of a millisecond of work).
+const STEP_CELLS = 500;
+
+function runSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+// The cells one evaluation may read. Rules are evaluated on the event loop, so their work is
+// capped whatever data a project sends (each bucket holds up to MAX_GROUPS_PER_BUCKET cells).
+export class WorkBudget {
+  readonly maxCells: number;
+  readonly maxSeries: number;
+  private left: number;
+
+  constructor(maxCells: number, maxSeries = Number.POSITIVE_INFINITY) {
+    this.maxCells = maxCells;
+    this.maxSeries = maxSeries;
+    this.left = maxCells;
+  }
+
+  series(count: number): void {
+    if (count > this.maxSeries) {
+      throw new RollupRangeError(`the rule yields more than ${this.maxSeries} series; group or filter by fewer dimensions`);
+    }
+  }
+
+  get spent(): number {
+    return this.maxCells - this.left;
+  }
+
+  spend(cells: number): void {
+    this.left -= cells;
+    if (this.left < 0) {
+      throw new RollupRangeError(
+        `the rule reads more than ${this.maxCells} rollup cells in one evaluation; use a shorter window or look-back, or group and filter by fewer dimensions`,
+      );
+    }
+  }
+}
+
 // The key of a full-detail key at a coarser level: the dimensions it lacks are emptied.
 function levelKey(level: Level, values: readonly string[]): string {
   return CALL_DIMENSIONS.map((d, i) => (level.dims.includes(d) ? values[i] : '')).join('\u0000');
@@ -158,9 +201,11 @@ export interface RangeQuery {
   groupBy?: readonly Dimension[];
   // Distributions are merged only when asked for (they cost more than counters).
   distributions?: boolean;
+  budget?: WorkBudget;
 }
 
 export interface CallGroup {
+  key: string; // the group's identity within one answer (the grouped dimensions' values)
   labels: Record<string, string>;
   cell: CallCell;
 }
@@ -332,6 +377,12 @@ export class Rollups implements IngestObserver {
 
   // LLM calls in [fromMs, toMs) by group; only groups with calls (or scores) appear.
   calls(projectId: string, q: RangeQuery): CallGroup[] {
+    return runSteps(this.callSteps(projectId, q));
+  }
+
+  // The same read in steps of at most STEP_CELLS cells, so that a caller on the event loop can
+  // hand it back between them (a bucket holds up to MAX_GROUPS_PER_BUCKET cells).
+  *callSteps(projectId: string, q: RangeQuery): Generator<void, CallGroup[]> {
     const p = this.projects.get(projectId);
     if (!p) return [];
     const groupBy = (q.groupBy ?? []).filter((d): d is CallDimension => (CALL_DIMENSIONS as readonly string[]).includes(d));
@@ -353,10 +404,17 @@ export class Rollups implements IngestObserver {
         `latency and time-to-first-token by ${used.filter((d) => d !== 'provider' && d !== 'model' && d !== 'application').join(', ')} are kept per minute for ${MINUTE_RETENTION_MS / HOUR_MS} hours only; use a window shorter than ${MINUTE_RETENTION_MS / HOUR_MS}h, or group by model or application`,
       );
     }
+    q.budget?.spend(pieces.length);
+    let sinceStep = 0;
     for (const piece of pieces) {
       const bucket = (piece.res === 'hour' ? level.hours : level.minutes).cells.get(piece.index);
       if (!bucket) continue;
+      q.budget?.spend(bucket.size);
       for (const [key, cell] of bucket) {
+        if (++sinceStep >= STEP_CELLS) {
+          sinceStep = 0;
+          yield;
+        }
         let k = keyCache.get(key);
         if (!k) {
           const values = key.split('\u0000');
@@ -372,8 +430,9 @@ export class Rollups implements IngestObserver {
         if (!k.ok) continue;
         let g = out.get(k.groupKey);
         if (!g) {
-          g = { labels: k.labels, cell: new CallCell() };
+          g = { key: k.groupKey, labels: k.labels, cell: new CallCell(!!q.distributions) };
           out.set(k.groupKey, g);
+          q.budget?.series(out.size);
         }
         if (q.distributions || piece.fraction !== 1) g.cell.merge(cell, piece.fraction);
         else for (let i = 0; i < N_COUNTERS; i++) g.cell.counters[i] += cell.counters[i];
@@ -383,22 +442,35 @@ export class Rollups implements IngestObserver {
   }
 
   scores(projectId: string, q: RangeQuery): ScoreGroup[] {
+    return runSteps(this.scoreSteps(projectId, q));
+  }
+
+  *scoreSteps(projectId: string, q: RangeQuery): Generator<void, ScoreGroup[]> {
     const p = this.projects.get(projectId);
     if (!p) return [];
     const byName = (q.groupBy ?? []).includes('score_name');
     const want = q.filter?.score_name;
     const out = new Map<string, ScoreGroup>();
     const minuteStart = Math.floor((this.now() - MINUTE_RETENTION_MS) / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
-    for (const piece of piecesOf(q.fromMs, q.toMs, minuteStart)) {
+    const pieces = piecesOf(q.fromMs, q.toMs, minuteStart);
+    q.budget?.spend(pieces.length);
+    let sinceStep = 0;
+    for (const piece of pieces) {
       const bucket = (piece.res === 'hour' ? p.scoreHours : p.scoreMinutes).cells.get(piece.index);
       if (!bucket) continue;
+      q.budget?.spend(bucket.size);
       for (const [name, cell] of bucket) {
+        if (++sinceStep >= STEP_CELLS) {
+          sinceStep = 0;
+          yield;
+        }
         if (!matches(name, want)) continue;
         const groupKey = byName ? name : '';
         let g = out.get(groupKey);
         if (!g) {
           g = { labels: byName ? { score_name: name } : {}, cell: new ScoreCell() };
           out.set(groupKey, g);
+          q.budget?.series(out.size);
         }
         // Sketch counts are not pro-rated: a score window older than the minute cells counts
         // the whole edge hour.
@@ -409,12 +481,23 @@ export class Rollups implements IngestObserver {
   }
 
   // Groups (labels of `groupBy`) whose last call was at or after `sinceMs`, with that time.
-  lastSeen(projectId: string, groupBy: readonly Dimension[], sinceMs: number): { labels: Record<string, string>; lastMs: number }[] {
+  lastSeen(projectId: string, groupBy: readonly Dimension[], sinceMs: number, budget?: WorkBudget): { labels: Record<string, string>; lastMs: number }[] {
+    return runSteps(this.lastSeenSteps(projectId, groupBy, sinceMs, budget));
+  }
+
+  *lastSeenSteps(projectId: string, groupBy: readonly Dimension[], sinceMs: number, budget?: WorkBudget): Generator<void, { labels: Record<string, string>; lastMs: number }[]> {
     const p = this.projects.get(projectId);
     if (!p) return [];
     const dims = groupBy.filter((d): d is CallDimension => (CALL_DIMENSIONS as readonly string[]).includes(d));
     const out = new Map<string, { labels: Record<string, string>; lastMs: number }>();
-    for (const [key, lastMs] of p.levelFor(dims).lastSeenMs) {
+    const lastSeenMs = p.levelFor(dims).lastSeenMs;
+    budget?.spend(lastSeenMs.size);
+    let sinceStep = 0;
+    for (const [key, lastMs] of lastSeenMs) {
+      if (++sinceStep >= STEP_CELLS) {
+        sinceStep = 0;
+        yield;
+      }
       if (lastMs < sinceMs) continue;
       const values = key.split('\u0000');
       const labels: Record<string, string> = {};
@@ -474,7 +557,7 @@ export class Rollups implements IngestObserver {
   }
 }
 
-export type RollupReader = Pick<Rollups, 'calls' | 'scores' | 'lastSeen' | 'projectIds'>;
+export type RollupReader = Pick<Rollups, 'calls' | 'scores' | 'callSteps' | 'scoreSteps' | 'lastSeen' | 'lastSeenSteps' | 'projectIds'>;
 
 // One evaluation cycle's view of the rollups: rules asking the same question (the daily cost
 // levels, a budget and its forecast) share one answer. Drop it after the cycle.
@@ -494,15 +577,34 @@ export class CachedRollups implements RollupReader {
   }
 
   calls(projectId: string, q: RangeQuery): CallGroup[] {
-    return this.cached(JSON.stringify(['c', projectId, q.fromMs, q.toMs, q.filter ?? {}, q.groupBy ?? [], !!q.distributions]), () => this.inner.calls(projectId, q));
+    return runSteps(this.callSteps(projectId, q));
   }
 
   scores(projectId: string, q: RangeQuery): ScoreGroup[] {
-    return this.cached(JSON.stringify(['s', projectId, q.fromMs, q.toMs, q.filter ?? {}, q.groupBy ?? []]), () => this.inner.scores(projectId, q));
+    return runSteps(this.scoreSteps(projectId, q));
   }
 
-  lastSeen(projectId: string, groupBy: readonly Dimension[], sinceMs: number): { labels: Record<string, string>; lastMs: number }[] {
-    return this.cached(JSON.stringify(['l', projectId, groupBy, sinceMs]), () => this.inner.lastSeen(projectId, groupBy, sinceMs));
+  *callSteps(projectId: string, q: RangeQuery): Generator<void, CallGroup[]> {
+    return yield* this.cachedSteps(JSON.stringify(['c', projectId, q.fromMs, q.toMs, q.filter ?? {}, q.groupBy ?? [], !!q.distributions]), () => this.inner.callSteps(projectId, q));
+  }
+
+  *scoreSteps(projectId: string, q: RangeQuery): Generator<void, ScoreGroup[]> {
+    return yield* this.cachedSteps(JSON.stringify(['s', projectId, q.fromMs, q.toMs, q.filter ?? {}, q.groupBy ?? []]), () => this.inner.scoreSteps(projectId, q));
+  }
+
+  private *cachedSteps<T>(key: string, steps: () => Generator<void, T>): Generator<void, T> {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const value = yield* steps();
+    this.memo.set(key, value);
+    return value;
+  }
+
+  lastSeen(projectId: string, groupBy: readonly Dimension[], sinceMs: number, budget?: WorkBudget): { labels: Record<string, string>; lastMs: number }[] {
+    return runSteps(this.lastSeenSteps(projectId, groupBy, sinceMs, budget));
+  }
+
+  *lastSeenSteps(projectId: string, groupBy: readonly Dimension[], sinceMs: number, budget?: WorkBudget): Generator<void, { labels: Record<string, string>; lastMs: number }[]> {
+    return yield* this.cachedSteps(JSON.stringify(['l', projectId, groupBy, sinceMs]), () => this.inner.lastSeenSteps(projectId, groupBy, sinceMs, budget));
   }
 
   projectIds(): string[] {

@@ -273,19 +273,19 @@ describe('evaluateRule kinds', () => {
   };
   const base = { severity: 'warning', category: 'cost' };
 
-  it('ratio: error rate by model, with minSamples on the denominator', () => {
+  it('ratio: error rate by model, with minSamples on the denominator', async () => {
     const spans = [
       ...Array.from({ length: 18 }, () => call(T0 - MINUTE_MS, { requestModel: 'a' })),
       ...Array.from({ length: 2 }, () => call(T0 - MINUTE_MS, { requestModel: 'a', status: 'error', errorClass: 'server' })),
       call(T0 - MINUTE_MS, { requestModel: 'b', status: 'error', errorClass: 'timeout' }),
     ];
     const r = rule({ ...base, name: 'Err', kind: 'ratio', query: { numerator: 'errors', denominator: 'requests', groupBy: ['model'] }, window: '5m', threshold: 0.05, minSamples: 10 });
-    const out = evaluateRule(r, 'default', T0, sourcesWith(spans));
+    const out = await evaluateRule(r, 'default', T0, sourcesWith(spans));
     expect(out.groups.find((g) => g.labels.model === 'a')).toEqual({ labels: { model: 'a' }, value: 0.1, active: true });
     expect(out.groups.find((g) => g.labels.model === 'b')).toEqual({ labels: { model: 'b' }, value: null, active: false });
   });
 
-  it('ratio with a look-back: groups that never had the numerator are no data', () => {
+  it('ratio with a look-back: groups that never had the numerator are no data', async () => {
     const usage = (cacheRead: number) => ({ input: 1000, output: 10, cacheRead, cacheWrite: 0, reasoning: 0, audio: 0 });
     const spans = [
       call(T0 - 3 * HOUR_MS, { requestModel: 'cached', usage: usage(800) }),
@@ -293,42 +293,42 @@ describe('evaluateRule kinds', () => {
       call(T0 - MINUTE_MS, { requestModel: 'never', usage: usage(0) }),
     ];
     const r = rule({ ...base, name: 'Cache', kind: 'ratio', query: { numerator: 'tokens.cacheRead', denominator: 'prompt_tokens', groupBy: ['model'] }, window: '10m', lookback: '1d', op: '<', threshold: 0.4 });
-    const out = evaluateRule(r, 'default', T0, sourcesWith(spans));
+    const out = await evaluateRule(r, 'default', T0, sourcesWith(spans));
     expect(out.groups.find((g) => g.labels.model === 'cached')).toEqual({ labels: { model: 'cached' }, value: 0, active: true });
     expect(out.groups.find((g) => g.labels.model === 'never')).toEqual({ labels: { model: 'never' }, value: null, active: false });
   });
 
-  it('percentile: p95 latency within the sketch accuracy', () => {
+  it('percentile: p95 latency within the sketch accuracy', async () => {
     const spans = Array.from({ length: 100 }, (_, i) => call(T0 - MINUTE_MS, { endUs: (T0 - MINUTE_MS) * 1000 + (i + 1) * 100_000 }));
     const r = rule({ ...base, name: 'P95', kind: 'percentile', query: { measure: 'latency_ms', percentile: 95 }, window: '5m', threshold: 9000 });
-    const [g] = evaluateRule(r, 'default', T0, sourcesWith(spans)).groups;
+    const [g] = (await evaluateRule(r, 'default', T0, sourcesWith(spans))).groups;
     expect(Math.abs(g.value! - 9500) / 9500).toBeLessThan(0.021);
     expect(g.active).toBe(true);
   });
 
-  it('absence: a group silent for the window after calls in the look-back', () => {
+  it('absence: a group silent for the window after calls in the look-back', async () => {
     const spans = [call(T0 - 30 * MINUTE_MS, { attribution: { ...makeSpan().attribution, application: 'shop' } }), call(T0 - MINUTE_MS, { attribution: { ...makeSpan().attribution, application: 'blog' } })];
     const r = rule({ ...base, name: 'Down', kind: 'absence', query: { groupBy: ['application'] }, window: '10m', lookback: '1h' });
-    const out = evaluateRule(r, 'default', T0, sourcesWith(spans));
+    const out = await evaluateRule(r, 'default', T0, sourcesWith(spans));
     expect(out.groups.find((g) => g.labels.application === 'shop')).toEqual({ labels: { application: 'shop' }, value: 30, active: true });
     expect(out.groups.find((g) => g.labels.application === 'blog')!.active).toBe(false);
   });
 
-  it('anomaly: same hour over 7 days (factor and z-score) and the preceding hour', () => {
+  it('anomaly: same hour over 7 days (factor and z-score) and the preceding hour', async () => {
     const cost = (usd: number) => ({ status: 'priced' as const, totalNanoUsd: usd * 1e9, byBucketNanoUsd: {}, priceRowId: 'x', catalogVersion: 'v' });
     const spans: SpanRecord[] = [];
     for (let d = 1; d <= 7; d++) spans.push(call(T0 - d * 86_400_000 - 30 * MINUTE_MS, { cost: cost(d % 2 ? 9 : 11) }));
     spans.push(call(T0 - 30 * MINUTE_MS, { cost: cost(20) }));
     const sources = sourcesWith(spans);
     const factor = rule({ ...base, name: 'Spike', kind: 'anomaly', query: { measure: 'cost_usd' }, window: '1h', threshold: 1, baseline: { kind: 'same_hour', factor: 1.5 } });
-    const [g] = evaluateRule(factor, 'default', T0, sources).groups;
+    const [g] = (await evaluateRule(factor, 'default', T0, sources)).groups;
     const mean = (9 * 4 + 11 * 3) / 7;
     expect(g.value).toBeCloseTo(20 / mean, 9);
     expect(g.active).toBe(true);
     // The floor: above 1.5× but not above $50.
-    expect(evaluateRule({ ...factor, threshold: 50 }, 'default', T0, sources).groups[0].active).toBe(false);
+    expect((await evaluateRule({ ...factor, threshold: 50 }, 'default', T0, sources)).groups[0].active).toBe(false);
     const z = rule({ ...base, name: 'Z', kind: 'anomaly', query: { measure: 'cost_usd' }, window: '1h', baseline: { kind: 'same_hour', zScore: 3 } });
-    const [gz] = evaluateRule(z, 'default', T0, sources).groups;
+    const [gz] = (await evaluateRule(z, 'default', T0, sources)).groups;
     const sd = Math.sqrt(((9 - mean) ** 2 * 4 + (11 - mean) ** 2 * 3) / 7);
     expect(gz.value).toBeCloseTo((20 - mean) / sd, 9);
     expect(gz.active).toBe(true);
@@ -338,12 +338,12 @@ describe('evaluateRule kinds', () => {
       ...Array.from({ length: 3 }, () => call(T0 - 5 * MINUTE_MS)),
     ];
     const spike = rule({ ...base, name: 'Tok', kind: 'anomaly', query: { measure: 'tokens' }, window: '10m', baseline: { kind: 'preceding', lookback: '1h', factor: 2 } });
-    const [gt] = evaluateRule(spike, 'default', T0, sourcesWith(tokens)).groups;
+    const [gt] = (await evaluateRule(spike, 'default', T0, sourcesWith(tokens))).groups;
     expect(gt.value).toBeCloseTo(3, 9);
     expect(gt.active).toBe(true);
   });
 
-  it('budget and forecast read the budget statuses; gauges read the server; unfed signals are no data', () => {
+  it('budget and forecast read the budget statuses; gauges read the server; unfed signals are no data', async () => {
     const statuses: BudgetStatusLike[] = [
       { budget: { id: 'b1', scope: 'user', period: 'daily' }, subject: 'u1', limitUsd: 1, spentUsd: 1.2, percent: 120, forecastUsd: 3 },
       { budget: { id: 'b1', scope: 'user', period: 'daily' }, subject: 'u2', limitUsd: 1, spentUsd: 0.1, percent: 10, forecastUsd: 0.5 },
@@ -351,15 +351,15 @@ describe('evaluateRule kinds', () => {
     ];
     const s = sourcesWith([], statuses);
     const user = rule({ ...base, name: 'UserBudget', kind: 'budget', budget: { scope: 'user', period: 'daily' }, op: '>=', threshold: 100 });
-    expect(evaluateRule(user, 'default', T0, s).groups).toEqual([
+    expect((await evaluateRule(user, 'default', T0, s)).groups).toEqual([
       { labels: { budget_id: 'b1', scope: 'user', period: 'daily', user: 'u1' }, value: 120, active: true },
       { labels: { budget_id: 'b1', scope: 'user', period: 'daily', user: 'u2' }, value: 10, active: false },
     ]);
     const forecast = rule({ ...base, name: 'Overrun', kind: 'forecast', budget: { scope: 'project', period: 'monthly' }, threshold: 100 });
-    expect(evaluateRule(forecast, 'default', T0, s).groups).toEqual([{ labels: { budget_id: 'm', scope: 'project', period: 'monthly' }, value: 130, active: true }]);
+    expect((await evaluateRule(forecast, 'default', T0, s)).groups).toEqual([{ labels: { budget_id: 'm', scope: 'project', period: 'monthly' }, value: 130, active: true }]);
     const queue = rule({ ...base, name: 'Queue', kind: 'threshold', query: { measure: 'ingest_queue_depth' }, threshold: 20_000 });
-    expect(evaluateRule(queue, 'default', T0, s).groups).toEqual([{ labels: {}, value: 25_000, active: true }]);
+    expect((await evaluateRule(queue, 'default', T0, s)).groups).toEqual([{ labels: {}, value: 25_000, active: true }]);
     const pii = rule({ ...base, name: 'Pii', kind: 'rate', query: { measure: 'pii_detections' }, window: '5m', threshold: 0.1 });
-    expect(evaluateRule(pii, 'default', T0, sourcesWith([call(T0 - MINUTE_MS)]))).toEqual({ groups: [], noData: true });
+    expect(await evaluateRule(pii, 'default', T0, sourcesWith([call(T0 - MINUTE_MS)]))).toEqual({ groups: [], noData: true });
   });
 });

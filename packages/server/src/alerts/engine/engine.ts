@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { CachedRollups } from '../../rollups/rollups.ts';
@@ -25,6 +26,12 @@ export const MAX_HISTORY = 5_000;
 const RESOLVED_KEEP_MS = 15 * 60_000; // how long a resolved alert stays listed and is passed on
 const SEVERITY_RANK = { info: 0, warning: 1, critical: 2 } as const;
 const MAX_RULE_LABELS = 500;
+// Each rule's work is capped (evaluate.ts); between rules the loop is handed back to requests
+// once this much time went by, so a cycle over many projects never holds it for long.
+const YIELD_AFTER_MS = 5;
+// Per project: rules made through the API, and silences not yet expired.
+export const MAX_API_RULES_PER_PROJECT = 200;
+export const MAX_SILENCES_PER_PROJECT = 500;
 
 export type RuleSource = 'pack' | 'file' | 'api';
 
@@ -67,8 +74,8 @@ export interface EngineDeps {
   now?: () => number;
   logger?: Logger;
   registry?: Registry;
-  // Turns an API rule object into a rule or throws an error whose message names the field.
-  validate: (input: unknown) => Rule;
+  // Turns an API rule object of a project into a rule or throws an error whose message names the field.
+  validate: (input: unknown, projectId: string) => Rule;
 }
 
 export interface EngineOptions {
@@ -79,6 +86,8 @@ export interface EngineOptions {
 
 export class RuleNotFoundError extends Error {}
 export class RuleConflictError extends Error {}
+// A per-project limit is reached (409: delete something first).
+export class ProjectLimitError extends Error {}
 
 export function fingerprintOf(projectId: string, labels: Record<string, string>): string {
   const canonical = JSON.stringify([projectId, Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
@@ -173,9 +182,11 @@ export class AlertEngine {
     if (this.compiled.has(record)) return this.compiled.get(record)!;
     let rule: Rule | null = null;
     try {
-      rule = this.deps.validate(record.input);
+      rule = this.deps.validate(record.input, record.projectId);
     } catch (err) {
-      this.deps.logger?.warn({ err, projectId: record.projectId }, 'a stored API rule no longer validates; skipped');
+      // A rule stored before a limit existed (or was tightened) is not evaluated; it stays in the
+      // state file, so that PUT with a corrected rule or DELETE can still reach it by its id.
+      this.deps.logger?.error({ err, projectId: record.projectId }, 'a stored API rule no longer validates; skipped');
     }
     this.compiled.set(record, rule);
     return rule;
@@ -206,8 +217,12 @@ export class AlertEngine {
   }
 
   async putRule(projectId: string, input: unknown, options: { id?: string } = {}): Promise<Rule> {
-    const rule = this.deps.validate(input);
+    const rule = this.deps.validate(input, projectId);
     if (options.id !== undefined && rule.id !== options.id) throw new RuleConflictError(`the rule's id is '${rule.id}' but the path names '${options.id}'`);
+    const others = this.state.apiRules.filter((r) => r.projectId === projectId && this.compile(r)?.id !== rule.id);
+    if (others.length >= MAX_API_RULES_PER_PROJECT) {
+      throw new ProjectLimitError(`a project has at most ${MAX_API_RULES_PER_PROJECT} rules made through the API; delete one first`);
+    }
     this.state.apiRules = this.state.apiRules.filter((r) => !(r.projectId === projectId && this.compile(r)?.id === rule.id));
     this.state.apiRules.push({ projectId, input, createdAtMs: this.now() });
     await this.persistNow();
@@ -237,10 +252,14 @@ export class AlertEngine {
     return this.rules(projectId).find((v) => v.rule.id === id)!;
   }
 
+  validateRule(projectId: string, input: unknown): Rule {
+    return this.deps.validate(input, projectId);
+  }
+
   // Evaluates a rule now without touching any state: what would fire.
-  testRule(projectId: string, input: unknown, nowMs = this.now()): { rule: Rule; outcome: RuleOutcome } {
-    const rule = this.deps.validate(input);
-    return { rule, outcome: evaluateRule(rule, projectId, nowMs, this.deps.sources) };
+  async testRule(projectId: string, input: unknown, nowMs = this.now()): Promise<{ rule: Rule; outcome: RuleOutcome }> {
+    const rule = this.deps.validate(input, projectId);
+    return { rule, outcome: await evaluateRule(rule, projectId, nowMs, this.deps.sources) };
   }
 
   // ---- silences ----------------------------------------------------------------------------
@@ -255,6 +274,9 @@ export class AlertEngine {
   async addSilence(projectId: string, input: SilenceInput): Promise<Silence> {
     const now = this.now();
     const silence: Silence = { ...validateSilence(input, now), id: randomUUID(), projectId, createdAtMs: now };
+    if (this.state.silences.filter((s) => s.projectId === projectId && s.endsAtMs > now).length >= MAX_SILENCES_PER_PROJECT) {
+      throw new ProjectLimitError(`a project has at most ${MAX_SILENCES_PER_PROJECT} silences not yet expired; expire one first (DELETE /api/v1/alerts/silences/<id>)`);
+    }
     this.state.silences.push(silence);
     // Expired silences older than a week are forgotten.
     this.state.silences = this.state.silences.filter((s) => s.endsAtMs > now - 7 * 86_400_000);
@@ -311,11 +333,16 @@ export class AlertEngine {
     const projects = new Set([...(await this.deps.projects()), ...this.deps.sources.rollups.projectIds()]);
     const sources = { ...this.deps.sources, rollups: new CachedRollups(this.deps.sources.rollups) };
     const cooldowns = new Map<string, number>(); // `${project}\0${rule id}`
+    let sliceStarted = performance.now();
     for (const projectId of projects) {
       for (const view of this.rules(projectId)) {
         cooldowns.set(`${projectId}\u0000${view.rule.id}`, view.rule.cooldown);
         if (!view.enabled) continue;
-        this.evaluateOne(projectId, view.rule, nowMs, sources);
+        await this.evaluateOne(projectId, view.rule, nowMs, sources);
+        if (performance.now() - sliceStarted > YIELD_AFTER_MS) {
+          await nextTurn();
+          sliceStarted = performance.now();
+        }
       }
     }
     // Resolved alerts are forgotten once they are past both their listing time and cool-down.
@@ -343,12 +370,12 @@ export class AlertEngine {
     return 0;
   }
 
-  private evaluateOne(projectId: string, rule: Rule, nowMs: number, sources: EvaluationSources): void {
+  private async evaluateOne(projectId: string, rule: Rule, nowMs: number, sources: EvaluationSources): Promise<void> {
     const key = `${projectId}\u0000${rule.id}`;
     const t0 = performance.now();
     let outcome: RuleOutcome;
     try {
-      outcome = evaluateRule(rule, projectId, nowMs, sources);
+      outcome = await evaluateRule(rule, projectId, nowMs, sources);
     } catch (err) {
       // A failing rule keeps its alerts as they are: an error is not a recovery.
       const message = (err as Error).message;

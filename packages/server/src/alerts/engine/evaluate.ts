@@ -1,11 +1,22 @@
-import { COUNTER_INDEX, HOUR_MS, type CallGroup, type RollupReader } from '../../rollups/rollups.ts';
+import {
+  COUNTER_INDEX,
+  HOUR_MS,
+  RollupRangeError,
+  WorkBudget,
+  type CallGroup,
+  type RangeQuery,
+  type RollupReader,
+  type ScoreGroup,
+} from '../../rollups/rollups.ts';
 import {
   COUNTER_MEASURES,
   DISTRIBUTION_MEASURES,
   GAUGE_MEASURES,
   type CounterMeasure,
+  type Dimension,
   type GaugeMeasure,
   type Operator,
+  RULE_LIMITS,
   type Rule,
 } from '../rules/schema.ts';
 
@@ -45,6 +56,10 @@ const NANO_PER_USD = 1e9;
 // pipeline): rules over them report "no data" instead of a reassuring zero.
 export const UNFED_MEASURES: ReadonlySet<string> = new Set(['pii_detections', 'injection_attempts']);
 const DEFAULT_ABSENCE_LOOKBACK_MS = HOUR_MS;
+// One evaluation runs on the event loop: it reads at most this many rollup cells (a few ms of
+// work, measured in evaluate.test.ts) and reports at most this many series.
+export const MAX_CELLS_PER_EVALUATION = 100_000;
+export const MAX_SERIES_PER_RULE = 10_000;
 
 export function compare(value: number, op: Operator, threshold: number): boolean {
   switch (op) {
@@ -69,16 +84,16 @@ function counterValue(g: CallGroup, m: CounterMeasure): number {
 }
 
 // One value per group of a counter measure over [fromMs, toMs); scores come from score cells.
-function counterGroups(sources: EvaluationSources, projectId: string, rule: Rule, measure: CounterMeasure, fromMs: number, toMs: number) {
+async function counterGroups(reader: Reader, rule: Rule, measure: CounterMeasure, fromMs: number, toMs: number) {
   const q = { fromMs, toMs, filter: rule.query.filter, groupBy: rule.query.groupBy };
   if (measure === 'scores') {
-    return sources.rollups.scores(projectId, q).map((g) => ({ labels: g.labels, value: g.cell.values.count, samples: g.cell.values.count }));
+    return (await reader.scores(q)).map((g) => ({ key: groupKey(g.labels), labels: g.labels, value: g.cell.values.count, samples: g.cell.values.count }));
   }
-  return sources.rollups.calls(projectId, q).map((g) => ({
+  return (await reader.calls(q)).map((g) => ({
+    key: g.key,
     labels: g.labels,
     value: counterValue(g, measure),
     samples: g.cell.counters[COUNTER_INDEX.requests],
-    group: g,
   }));
 }
 
@@ -89,12 +104,65 @@ function outcome(rule: Rule, labels: Record<string, string>, value: number | nul
   return { labels, value, active: rule.threshold === undefined ? false : compare(value, rule.op, rule.threshold) };
 }
 
-export function evaluateRule(rule: Rule, projectId: string, nowMs: number, sources: EvaluationSources): RuleOutcome {
+// Hands the event loop back once a slice of work has run: a rule reads the rollups many times
+// (an anomaly baseline once per period), and each read is bounded by the cell budget.
+const SLICE_MS = 3;
+async function yieldIfLong(slice: { startedMs: number }): Promise<void> {
+  if (performance.now() - slice.startedMs < SLICE_MS) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  slice.startedMs = performance.now();
+}
+
+// The rollups as one evaluation reads them: within the cell and series budget, stepwise, with
+// the event loop handed back between steps once a slice of work has run.
+class Reader {
+  readonly budget = new WorkBudget(MAX_CELLS_PER_EVALUATION, MAX_SERIES_PER_RULE);
+  private readonly slice = { startedMs: performance.now() };
+  private readonly sources: EvaluationSources;
+  private readonly projectId: string;
+
+  constructor(sources: EvaluationSources, projectId: string) {
+    this.sources = sources;
+    this.projectId = projectId;
+  }
+
+  private async run<T>(steps: Generator<void, T>): Promise<T> {
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return next.value;
+      await yieldIfLong(this.slice);
+    }
+  }
+
+  calls(q: RangeQuery): Promise<CallGroup[]> {
+    return this.run(this.sources.rollups.callSteps(this.projectId, { ...q, budget: this.budget }));
+  }
+
+  scores(q: RangeQuery): Promise<ScoreGroup[]> {
+    return this.run(this.sources.rollups.scoreSteps(this.projectId, { ...q, budget: this.budget }));
+  }
+
+  lastSeen(groupBy: readonly Dimension[], sinceMs: number) {
+    return this.run(this.sources.rollups.lastSeenSteps(this.projectId, groupBy, sinceMs, this.budget));
+  }
+
+  pause(): Promise<void> {
+    return yieldIfLong(this.slice);
+  }
+}
+
+export async function evaluateRule(rule: Rule, projectId: string, nowMs: number, sources: EvaluationSources): Promise<RuleOutcome> {
   const q = rule.query;
   const windowMs = rule.window ?? 0;
   const fromMs = nowMs - windowMs;
   const minSamples = Math.max(rule.minSamples, 1);
-  const done = (groups: GroupOutcome[]): RuleOutcome => ({ groups, noData: groups.every((g) => g.value === null) });
+  const reader = new Reader(sources, projectId);
+  const done = (groups: GroupOutcome[]): RuleOutcome => {
+    if (groups.length > MAX_SERIES_PER_RULE) {
+      throw new RollupRangeError(`the rule yields ${groups.length} series; at most ${MAX_SERIES_PER_RULE}: group or filter by fewer dimensions`);
+    }
+    return { groups, noData: groups.every((g) => g.value === null) };
+  };
 
   if ([q.measure, q.numerator, q.denominator].some((m) => m !== undefined && UNFED_MEASURES.has(m))) return { groups: [], noData: true };
   switch (rule.kind) {
@@ -106,24 +174,24 @@ export function evaluateRule(rule: Rule, projectId: string, nowMs: number, sourc
         return done([outcome(rule, {}, v)]);
       }
       if ((DISTRIBUTION_MEASURES as readonly string[]).includes(m)) {
-        return done(distributionGroups(rule, projectId, fromMs, nowMs, sources).map((g) => outcome(rule, g.labels, g.count >= minSamples ? g.mean : null)));
+        return done((await distributionGroups(rule, reader, fromMs, nowMs)).map((g) => outcome(rule, g.labels, g.count >= minSamples ? g.mean : null)));
       }
       const seconds = windowMs / 1000;
       return done(
-        counterGroups(sources, projectId, rule, m as CounterMeasure, fromMs, nowMs).map((g) => {
+        (await counterGroups(reader, rule, m as CounterMeasure, fromMs, nowMs)).map((g) => {
           if (rule.minSamples > 0 && g.samples < rule.minSamples) return outcome(rule, g.labels, null);
           return outcome(rule, g.labels, rule.kind === 'rate' ? g.value / seconds : g.value);
         }),
       );
     }
     case 'ratio': {
-      const groups = sources.rollups.calls(projectId, { fromMs, toMs: nowMs, filter: q.filter, groupBy: q.groupBy });
+      const groups = await reader.calls({ fromMs, toMs: nowMs, filter: q.filter, groupBy: q.groupBy });
       // With a look-back, only groups whose numerator was non-zero at some point in it count
       // (e.g. a cache hit rate only for models that use the cache at all).
       let used: Set<string> | null = null;
       if (rule.lookback !== undefined) {
         used = new Set();
-        for (const g of sources.rollups.calls(projectId, { fromMs: fromMs - rule.lookback, toMs: nowMs, filter: q.filter, groupBy: q.groupBy })) {
+        for (const g of await reader.calls({ fromMs: fromMs - rule.lookback, toMs: nowMs, filter: q.filter, groupBy: q.groupBy })) {
           if (counterValue(g, q.numerator!) > 0) used.add(groupKey(g.labels));
         }
       }
@@ -137,21 +205,21 @@ export function evaluateRule(rule: Rule, projectId: string, nowMs: number, sourc
     }
     case 'percentile': {
       return done(
-        distributionGroups(rule, projectId, fromMs, nowMs, sources).map((g) =>
+        (await distributionGroups(rule, reader, fromMs, nowMs)).map((g) =>
           outcome(rule, g.labels, g.count >= minSamples ? g.sketch.quantile(q.percentile! / 100) : null),
         ),
       );
     }
     case 'absence': {
       const lookbackMs = rule.lookback ?? DEFAULT_ABSENCE_LOOKBACK_MS;
-      const seen = sources.rollups.lastSeen(projectId, q.groupBy, fromMs - lookbackMs);
+      const seen = await reader.lastSeen(q.groupBy, fromMs - lookbackMs);
       const filtered = seen.filter((s) => Object.entries(q.filter).every(([d, want]) => s.labels[d] === undefined || (Array.isArray(want) ? want.includes(s.labels[d]) : s.labels[d] === want)));
       // The value is the minutes since the group's last call; active once no call is in the window.
       return done(filtered.map((s) => ({ labels: s.labels, value: (nowMs - s.lastMs) / 60_000, active: s.lastMs < fromMs })));
     }
     case 'anomaly': {
       const m = q.measure as CounterMeasure;
-      const current = counterGroups(sources, projectId, rule, m, fromMs, nowMs);
+      const current = await counterGroups(reader, rule, m, fromMs, nowMs);
       const b = rule.baseline!;
       const history = new Map<string, number[]>();
       const periods: [number, number][] = [];
@@ -160,11 +228,16 @@ export function evaluateRule(rule: Rule, projectId: string, nowMs: number, sourc
       } else {
         // The look-back before the window, cut into window-sized periods.
         const lookback = b.lookback!;
+        // The schema bounds this; a rule built any other way must not loop for hours either.
+        if (windowMs <= 0 || lookback / windowMs > RULE_LIMITS.maxBaselinePeriods) {
+          throw new RollupRangeError(`a preceding baseline has at most ${RULE_LIMITS.maxBaselinePeriods} periods of the window`);
+        }
         for (let t = fromMs - lookback; t + windowMs <= fromMs; t += windowMs) periods.push([t, t + windowMs]);
       }
       for (const [i, [pFrom, pTo]] of periods.entries()) {
-        for (const g of counterGroups(sources, projectId, rule, m, pFrom, pTo)) {
-          const k = groupKey(g.labels);
+        await reader.pause();
+        for (const g of await counterGroups(reader, rule, m, pFrom, pTo)) {
+          const k = g.key;
           const list = history.get(k) ?? new Array<number>(periods.length).fill(0);
           list[i] = g.value;
           history.set(k, list);
@@ -172,7 +245,7 @@ export function evaluateRule(rule: Rule, projectId: string, nowMs: number, sourc
       }
       return done(
         current.map((g) => {
-          const past = history.get(groupKey(g.labels));
+          const past = history.get(g.key);
           if (!past) return { labels: g.labels, value: null, active: false };
           const mean = past.reduce((a, v) => a + v, 0) / past.length;
           const sd = Math.sqrt(past.reduce((a, v) => a + (v - mean) ** 2, 0) / past.length);
@@ -205,16 +278,16 @@ export function evaluateRule(rule: Rule, projectId: string, nowMs: number, sourc
   }
 }
 
-function distributionGroups(rule: Rule, projectId: string, fromMs: number, toMs: number, sources: EvaluationSources) {
+async function distributionGroups(rule: Rule, reader: Reader, fromMs: number, toMs: number) {
   const q = rule.query;
   const range = { fromMs, toMs, filter: q.filter, groupBy: q.groupBy, distributions: true };
   if (isScoreMeasure(q.measure)) {
-    return sources.rollups.scores(projectId, range).map((g) => {
+    return (await reader.scores(range)).map((g) => {
       const sk = g.cell.values;
       return { labels: g.labels, sketch: sk, count: sk.count, mean: sk.mean() };
     });
   }
-  return sources.rollups.calls(projectId, range).map((g) => {
+  return (await reader.calls(range)).map((g) => {
     const sk = (q.measure === 'ttft_ms' ? g.cell.ttft : g.cell.latency)!; // query cells always carry sketches
     return { labels: g.labels, sketch: sk, count: sk.count, mean: sk.mean() };
   });

@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { parseDurationMs } from '../rules/schema.ts';
 
@@ -9,6 +10,48 @@ export interface Matcher {
   value: string;
   isRegex: boolean;
   isEqual: boolean;
+}
+
+// Regular expressions come from users (silences, notification routes) and run on the event loop
+// against label values that come from ingested data, so they run on RE2 semantics (re2js): time
+// linear in the input, no backreferences or look-around. Pattern and input sizes are bounded too.
+export const MAX_PATTERN_CHARS = 1_000;
+export const MAX_MATCH_INPUT_CHARS = 4_096;
+export const MAX_MATCHERS_PER_SILENCE = 20;
+export const MAX_MATCHER_CHARS = 1_200;
+
+const compiledPatterns = new Map<string, RE2JS>();
+const MAX_COMPILED_PATTERNS = 1_000;
+
+// Why a pattern is refused, in words that name the pattern's own text.
+function patternProblem(value: string): string | null {
+  if (value.length > MAX_PATTERN_CHARS) return `a regular expression has at most ${MAX_PATTERN_CHARS} characters (this one has ${value.length})`;
+  try {
+    RE2JS.compile(value);
+    return null;
+  } catch (err) {
+    const hint = /\\[1-9]|\(\?[=!<]/.test(value) ? ' (backreferences and look-around are not supported: matchers use RE2 syntax)' : '';
+    return `${(err as Error).message}${hint}`;
+  }
+}
+
+// Anchored as Alertmanager anchors its matchers: the whole value must match.
+function compilePattern(value: string): RE2JS {
+  let re = compiledPatterns.get(value);
+  if (!re) {
+    const problem = patternProblem(value);
+    if (problem !== null) throw new Error(problem);
+    re = RE2JS.compile(`^(?:${value})$`);
+    if (compiledPatterns.size >= MAX_COMPILED_PATTERNS) compiledPatterns.clear();
+    compiledPatterns.set(value, re);
+  }
+  return re;
+}
+
+// A value longer than MAX_MATCH_INPUT_CHARS matches no regular expression.
+export function regexMatches(pattern: string, value: string): boolean {
+  if (value.length > MAX_MATCH_INPUT_CHARS) return false;
+  return compilePattern(pattern).matches(value);
 }
 
 export interface Silence {
@@ -34,23 +77,21 @@ const MATCHER_PATTERN = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"?(.*?)"?
 const MAX_SILENCE_MS = 365 * 86_400_000;
 
 export function parseMatcher(text: string): Matcher {
+  if (text.length > MAX_MATCHER_CHARS) throw new Error(`a matcher has at most ${MAX_MATCHER_CHARS} characters (this one has ${text.length})`);
   const m = MATCHER_PATTERN.exec(text);
   if (!m) throw new Error(`'${text}' is not a matcher; write name="value", name!="value", name=~"regex" or name!~"regex"`);
   const [, name, op, value] = m;
   const isRegex = op === '=~' || op === '!~';
   if (isRegex) {
-    try {
-      new RegExp(`^(?:${value})$`);
-    } catch (err) {
-      throw new Error(`'${value}' in '${text}' is not a valid regular expression: ${(err as Error).message}`);
-    }
+    const problem = patternProblem(value);
+    if (problem !== null) throw new Error(`'${value}' in '${text}' is not a valid regular expression: ${problem}`);
   }
   return { name, value, isRegex, isEqual: op === '=' || op === '=~' };
 }
 
 function matchOne(m: Matcher, labels: Record<string, string>): boolean {
   const v = labels[m.name] ?? '';
-  const hit = m.isRegex ? new RegExp(`^(?:${m.value})$`).test(v) : v === m.value;
+  const hit = m.isRegex ? regexMatches(m.value, v) : v === m.value;
   return m.isEqual ? hit : !hit;
 }
 
@@ -60,7 +101,10 @@ export function matchesAll(matchers: readonly Matcher[], labels: Record<string, 
 
 export const silenceInputSchema = z
   .object({
-    matchers: z.array(z.string()).min(1, 'give at least one matcher, e.g. alertname="HighLatency"'),
+    matchers: z
+      .array(z.string())
+      .min(1, 'give at least one matcher, e.g. alertname="HighLatency"')
+      .max(MAX_MATCHERS_PER_SILENCE, `a silence has at most ${MAX_MATCHERS_PER_SILENCE} matchers`),
     // Either an end time or a duration from now (or from startsAt).
     endsAt: z.string().optional(),
     duration: z.string().optional(),
@@ -91,7 +135,7 @@ export function validateSilence(input: unknown, nowMs: number): Omit<Silence, 'i
       throw new SilenceInputError(`matchers[${i}]`, (err as Error).message);
     }
   });
-  if (matchers.every((m) => !m.isEqual || (m.isRegex && new RegExp(`^(?:${m.value})$`).test('')))) {
+  if (matchers.every((m) => !m.isEqual || (m.isRegex && regexMatches(m.value, '')))) {
     throw new SilenceInputError('matchers', 'at least one matcher must select something (a silence of every alert is refused)');
   }
   const startsAtMs = s.startsAt ? parseTime('startsAt', s.startsAt) : nowMs;

@@ -105,21 +105,36 @@ function fitLines(lines: string[], maxChars: number): string {
   return kept.join('\n');
 }
 
+// Label and annotation text comes from rules (tenants write them through the API) and from the
+// data (a model name is whatever a client sent). In Slack's mrkdwn `<...>` is a control sequence
+// (<!channel> pings everyone, <url|text> makes a link) and & starts an entity, so these three are
+// escaped as Slack asks; nothing else in the text can mention or link.
+export function slackEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+// A runbook link only when the URL is a plain http(s) URL that cannot close the link syntax.
+const SLACK_SAFE_URL = /^https?:\/\/[^\s<>|&]+$/;
+
 const SEVERITY_EMOJI: Record<string, string> = { critical: ':red_circle:', warning: ':warning:', info: ':information_source:' };
 
 export function slackRequest(receiver: ReceiverConfig, n: Notification): OutboundRequest {
   const firing = n.alerts.filter((a) => a.state === 'firing');
   const status = statusOf(n.alerts);
   const name = n.alerts[0]?.labels.alertname ?? 'alert';
+  // The header is plain_text, which Slack shows as written; `text` (the notification fallback)
+  // and the section are mrkdwn.
   const text = status === 'firing' ? `[FIRING:${firing.length}] ${name}` : `[RESOLVED] ${name}`;
   const lines = n.alerts.map((a) => {
     const mark = a.state === 'firing' ? (SEVERITY_EMOJI[a.labels.severity] ?? '') : ':white_check_mark:';
     const value = a.value === null ? '' : ` (value ${+a.value.toPrecision(4)})`;
-    const runbook = a.annotations.runbook_url ? ` · <${a.annotations.runbook_url}|runbook>` : '';
-    return `${mark} *${a.annotations.summary ?? a.labels.alertname}*${value} — ${a.labels.severity}, ${a.labels.category}, project ${a.labels.project}${runbook}`;
+    const url = a.annotations.runbook_url;
+    const runbook = url && SLACK_SAFE_URL.test(url) ? ` · <${url}|runbook>` : url ? ` · runbook: ${slackEscape(url)}` : '';
+    const summary = slackEscape(a.annotations.summary ?? a.labels.alertname);
+    return `${mark} *${summary}*${value} — ${slackEscape(`${a.labels.severity}, ${a.labels.category}, project ${a.labels.project}`)}${runbook}`;
   });
   const body = JSON.stringify({
-    text,
+    text: slackEscape(text),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: clip(text, SLACK_HEADER_MAX_CHARS) } },
       { type: 'section', text: { type: 'mrkdwn', text: fitLines(lines, SLACK_SECTION_MAX_CHARS) } },

@@ -250,3 +250,32 @@ describe('loadRuleFiles', () => {
     expect(errors.map(String)).toEqual([`${missing} cannot read rules: no such file or directory`]);
   });
 });
+
+describe('bounds (issue 13)', () => {
+  it('reports a rule reaching past the rollups at its field, with file and line, and loads the rest', () => {
+    const text = `rules:
+${GOOD('Fine')}  - name: TokenSpike
+    kind: anomaly
+    query: { measure: tokens }
+    window: 1s
+    baseline: { kind: preceding, lookback: 9999999d, factor: 2 }
+    severity: warning
+    category: cost
+  - name: Slow
+    kind: threshold
+    query: { measure: tokens }
+    window: 1h
+    threshold: 1
+    for: 45d
+    severity: info
+    category: cost
+`;
+    const { rules, errors } = parseRuleText(text, 'bounds.yaml');
+    expect(rules.map((r) => r.id)).toEqual(['Fine']);
+    const lines = errors.map(String);
+    expect(lines).toEqual([
+      'bounds.yaml:13:44 rules[1].baseline.lookback: the window and look-back together reach at most 8d: hour rollups are kept for 8 days',
+      'bounds.yaml:21:10 rules[2].for: at most 30d',
+    ]);
+  });
+});

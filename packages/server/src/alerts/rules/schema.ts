@@ -61,8 +61,35 @@ export type RuleKind = (typeof RULE_KINDS)[number];
 export const OPERATORS = ['>', '>=', '<', '<='] as const;
 export type Operator = (typeof OPERATORS)[number];
 
-// 30s, 5m, 1h, 7d (also combined: 1h30m). Returned in milliseconds.
-const DURATION_PATTERN = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+// What one rule may ask of the rollups (rollups/rollups.ts). They keep minute cells for 2 hours
+// and hour cells for 8 days (by feature or team, 26 hours), so no rule can see further back than
+// that: a rule that reaches further is refused rather than silently reading zeros. The other
+// bounds keep the work of one evaluation small (it runs on the event loop) and the state small.
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+export const RULE_LIMITS = {
+  // window + look-back (or window + days of a same-hour baseline): the hour cells' retention.
+  maxReachMs: 8 * DAY,
+  // Hour cells by feature and team are kept 26 hours; a whole hour is read from them.
+  maxDetailReachMs: 24 * HOUR,
+  minWindowMs: 1_000,
+  // A preceding baseline is cut into window-sized periods; each is a read of the rollups.
+  maxBaselinePeriods: 168,
+  maxForMs: 30 * DAY,
+  maxCooldownMs: 30 * DAY,
+  maxMinSamples: 1_000_000_000,
+  maxFilterValues: 100,
+  maxValueChars: 512,
+  maxLabels: 30,
+  maxLabelValueChars: 1_024,
+  maxAnnotations: 20,
+  maxAnnotationChars: 4_096,
+} as const;
+const DETAIL_DIMENSIONS: readonly string[] = ['feature', 'team'];
+
+// 30s, 5m, 1h, 7d (also combined: 1h30m). Returned in milliseconds. Each part has at most 12
+// digits, so a duration is always a finite number (the fields bound it further).
+const DURATION_PATTERN = /^(?:(\d{1,12})d)?(?:(\d{1,12})h)?(?:(\d{1,12})m)?(?:(\d{1,12})s)?$/;
 export function parseDurationMs(text: string): number | null {
   const m = DURATION_PATTERN.exec(text.trim());
   if (!m || text.trim() === '') return null;
@@ -108,8 +135,16 @@ export const querySchema = z
     denominator: counterMeasure.optional(),
     // percentile: 0 < p < 100.
     percentile: z.number().gt(0).lt(100).optional(),
-    filter: z.partialRecord(dimension, z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])).default({}),
-    groupBy: z.array(dimension).default([]),
+    filter: z
+      .partialRecord(
+        dimension,
+        z.union([
+          z.string().min(1).max(RULE_LIMITS.maxValueChars),
+          z.array(z.string().min(1).max(RULE_LIMITS.maxValueChars)).min(1).max(RULE_LIMITS.maxFilterValues),
+        ]),
+      )
+      .default({}),
+    groupBy: z.array(dimension).max(DIMENSIONS.length).default([]),
   })
   .strict();
 
@@ -133,7 +168,7 @@ export const budgetRefSchema = z
   })
   .strict();
 
-export const ruleSchema = z
+const ruleSchemaBase = z
   .object({
     name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a rule name is letters, digits and _ and starts with a letter (it becomes the alertname label)'),
     // Unique within the project; by default `<name>` or `<name>:<severity>` when a name has levels.
@@ -150,65 +185,109 @@ export const ruleSchema = z
     budget: budgetRefSchema.optional(),
     for: duration('for').default(0),
     // seed 004's debounce: fewer events than this in the window is "no data", not an alert.
-    minSamples: z.number().int().min(0).default(0),
+    minSamples: z.number().int().min(0).max(RULE_LIMITS.maxMinSamples).default(0),
     // seed 004's debounce: after a resolve, the same alert does not fire again for this long.
     cooldown: duration('cooldown').default(0),
     severity: z.enum(SEVERITIES),
     category: z.enum(CATEGORIES),
-    labels: z.record(labelName, z.string()).default({}),
+    labels: z.record(labelName, z.string().max(RULE_LIMITS.maxLabelValueChars)).default({}),
     annotations: z
-      .object({ summary: z.string().min(1), description: z.string().default('') })
-      .catchall(z.string())
+      .object({ summary: z.string().min(1).max(RULE_LIMITS.maxAnnotationChars), description: z.string().max(RULE_LIMITS.maxAnnotationChars).default('') })
+      .catchall(z.string().max(RULE_LIMITS.maxAnnotationChars))
       .optional(),
-    runbook: z.string().min(1).optional(),
+    runbook: z.string().min(1).max(2_048).optional(),
     enabled: z.boolean().default(true),
   })
-  .strict()
-  .superRefine((rule, ctx) => {
-    const need = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: path.split('.'), message });
+  .strict();
+
+export const ruleSchema = ruleSchemaBase.superRefine((rule, ctx) => {
+  const need = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: path.split('.'), message });
+  const q = rule.query;
+  const windowed = rule.kind !== 'budget' && rule.kind !== 'forecast' && !(q.measure && (GAUGE_MEASURES as readonly string[]).includes(q.measure));
+  if (windowed && rule.window === undefined) need('window', `a ${rule.kind} rule needs a window, e.g. window: 5m`);
+  if (rule.kind !== 'absence' && rule.kind !== 'anomaly' && rule.threshold === undefined) need('threshold', `a ${rule.kind} rule needs a threshold`);
+  switch (rule.kind) {
+    case 'threshold':
+    case 'rate':
+      if (!q.measure) need('query.measure', `a ${rule.kind} rule needs query.measure`);
+      if (rule.kind === 'rate' && q.measure && !(COUNTER_MEASURES as readonly string[]).includes(q.measure)) {
+        need('query.measure', `a rate rule needs a counter measure; '${q.measure}' is not one`);
+      }
+      break;
+    case 'ratio':
+      if (!q.numerator) need('query.numerator', 'a ratio rule needs query.numerator (a counter measure)');
+      if (!q.denominator) need('query.denominator', 'a ratio rule needs query.denominator (a counter measure)');
+      break;
+    case 'percentile':
+      if (!q.measure || !(DISTRIBUTION_MEASURES as readonly string[]).includes(q.measure)) {
+        need('query.measure', `a percentile rule needs a distribution measure: ${DISTRIBUTION_MEASURES.join(', ')}`);
+      }
+      if (q.percentile === undefined) need('query.percentile', 'a percentile rule needs query.percentile, e.g. 95');
+      break;
+    case 'absence':
+      if (q.measure && !(COUNTER_MEASURES as readonly string[]).includes(q.measure)) need('query.measure', 'an absence rule counts a counter measure');
+      break;
+    case 'anomaly':
+      if (!q.measure || !(COUNTER_MEASURES as readonly string[]).includes(q.measure)) need('query.measure', 'an anomaly rule needs a counter measure');
+      if (!rule.baseline) need('baseline', 'an anomaly rule needs a baseline (kind same_hour or preceding, with factor or zScore)');
+      else {
+        if (rule.baseline.factor === undefined && rule.baseline.zScore === undefined) need('baseline', 'a baseline needs factor or zScore');
+        if (rule.baseline.kind === 'preceding' && rule.baseline.lookback === undefined) need('baseline.lookback', 'a preceding baseline needs a lookback, e.g. 1h');
+      }
+      break;
+    case 'budget':
+    case 'forecast':
+      if (!rule.budget) need('budget', `a ${rule.kind} rule needs budget: { scope: project|team|department|user, period: daily|monthly }`);
+      break;
+  }
+  checkBounds(rule, need);
+  const scoreDims = q.groupBy.includes('score_name') || q.filter.score_name !== undefined;
+  const isScore = q.measure === 'score' || q.measure === 'scores';
+  if (scoreDims && !isScore) need('query.groupBy', 'score_name applies to the score measures only');
+  if (isScore && q.groupBy.some((d) => d !== 'score_name')) need('query.groupBy', 'score measures group by score_name only');
+});
+
+// How far back a rule reads: the window plus whatever it compares the window with.
+export function ruleReachMs(rule: { kind: RuleKind; window?: number; lookback?: number; baseline?: { kind: string; days: number; lookback?: number } }): number {
+  const windowMs = rule.window ?? 0;
+  if (rule.kind === 'anomaly' && rule.baseline) {
+    return windowMs + (rule.baseline.kind === 'same_hour' ? rule.baseline.days * DAY : (rule.baseline.lookback ?? 0));
+  }
+  if (rule.kind === 'absence') return windowMs + (rule.lookback ?? HOUR);
+  return windowMs + (rule.lookback ?? 0);
+}
+
+function checkBounds(rule: z.output<typeof ruleSchemaBase>, need: (path: string, message: string) => void): void {
+  const at = (ms: number) => formatDurationMs(ms);
+  if (rule.window !== undefined && rule.window < RULE_LIMITS.minWindowMs) need('window', `at least ${at(RULE_LIMITS.minWindowMs)}`);
+  if (rule.for > RULE_LIMITS.maxForMs) need('for', `at most ${at(RULE_LIMITS.maxForMs)}`);
+  if (rule.cooldown > RULE_LIMITS.maxCooldownMs) need('cooldown', `at most ${at(RULE_LIMITS.maxCooldownMs)}`);
+  if (Object.keys(rule.labels).length > RULE_LIMITS.maxLabels) need('labels', `at most ${RULE_LIMITS.maxLabels} labels`);
+  if (rule.annotations && Object.keys(rule.annotations).length > RULE_LIMITS.maxAnnotations) need('annotations', `at most ${RULE_LIMITS.maxAnnotations} annotations`);
+  const reach = ruleReachMs(rule);
+  const b = rule.baseline;
+  const field = rule.kind === 'anomaly' && b ? (b.kind === 'same_hour' ? 'baseline.days' : 'baseline.lookback') : rule.lookback !== undefined ? 'lookback' : 'window';
+  if (reach > RULE_LIMITS.maxReachMs) {
+    need(
+      field,
+      `the window and look-back together reach at most ${at(RULE_LIMITS.maxReachMs)}: hour rollups are kept for 8 days`,
+    );
+  } else {
     const q = rule.query;
-    const windowed = rule.kind !== 'budget' && rule.kind !== 'forecast' && !(q.measure && (GAUGE_MEASURES as readonly string[]).includes(q.measure));
-    if (windowed && rule.window === undefined) need('window', `a ${rule.kind} rule needs a window, e.g. window: 5m`);
-    if (rule.kind !== 'absence' && rule.kind !== 'anomaly' && rule.threshold === undefined) need('threshold', `a ${rule.kind} rule needs a threshold`);
-    switch (rule.kind) {
-      case 'threshold':
-      case 'rate':
-        if (!q.measure) need('query.measure', `a ${rule.kind} rule needs query.measure`);
-        if (rule.kind === 'rate' && q.measure && !(COUNTER_MEASURES as readonly string[]).includes(q.measure)) {
-          need('query.measure', `a rate rule needs a counter measure; '${q.measure}' is not one`);
-        }
-        break;
-      case 'ratio':
-        if (!q.numerator) need('query.numerator', 'a ratio rule needs query.numerator (a counter measure)');
-        if (!q.denominator) need('query.denominator', 'a ratio rule needs query.denominator (a counter measure)');
-        break;
-      case 'percentile':
-        if (!q.measure || !(DISTRIBUTION_MEASURES as readonly string[]).includes(q.measure)) {
-          need('query.measure', `a percentile rule needs a distribution measure: ${DISTRIBUTION_MEASURES.join(', ')}`);
-        }
-        if (q.percentile === undefined) need('query.percentile', 'a percentile rule needs query.percentile, e.g. 95');
-        break;
-      case 'absence':
-        if (q.measure && !(COUNTER_MEASURES as readonly string[]).includes(q.measure)) need('query.measure', 'an absence rule counts a counter measure');
-        break;
-      case 'anomaly':
-        if (!q.measure || !(COUNTER_MEASURES as readonly string[]).includes(q.measure)) need('query.measure', 'an anomaly rule needs a counter measure');
-        if (!rule.baseline) need('baseline', 'an anomaly rule needs a baseline (kind same_hour or preceding, with factor or zScore)');
-        else {
-          if (rule.baseline.factor === undefined && rule.baseline.zScore === undefined) need('baseline', 'a baseline needs factor or zScore');
-          if (rule.baseline.kind === 'preceding' && rule.baseline.lookback === undefined) need('baseline.lookback', 'a preceding baseline needs a lookback, e.g. 1h');
-        }
-        break;
-      case 'budget':
-      case 'forecast':
-        if (!rule.budget) need('budget', `a ${rule.kind} rule needs budget: { scope: project|team|department|user, period: daily|monthly }`);
-        break;
+    const detail = [...q.groupBy, ...Object.keys(q.filter)].filter((d) => DETAIL_DIMENSIONS.includes(d));
+    if (detail.length > 0 && reach > RULE_LIMITS.maxDetailReachMs) {
+      need(field, `grouping or filtering by ${detail.join(', ')}, the window and look-back together reach at most ${at(RULE_LIMITS.maxDetailReachMs)}: those hour rollups are kept for 26 hours`);
     }
-    const scoreDims = q.groupBy.includes('score_name') || q.filter.score_name !== undefined;
-    const isScore = q.measure === 'score' || q.measure === 'scores';
-    if (scoreDims && !isScore) need('query.groupBy', 'score_name applies to the score measures only');
-    if (isScore && q.groupBy.some((d) => d !== 'score_name')) need('query.groupBy', 'score measures group by score_name only');
-  });
+  }
+  // With the reach within bounds (one error per field is enough), the number of periods.
+  if (reach <= RULE_LIMITS.maxReachMs && rule.kind === 'anomaly' && b?.kind === 'preceding' && b.lookback !== undefined && rule.window !== undefined && rule.window > 0) {
+    const periods = Math.floor(b.lookback / rule.window);
+    if (periods > RULE_LIMITS.maxBaselinePeriods) {
+      need('baseline.lookback', `a preceding baseline has at most ${RULE_LIMITS.maxBaselinePeriods} periods of the window (lookback / window); this one has ${periods}: use a longer window or a shorter lookback`);
+    }
+    if (periods < 1) need('baseline.lookback', 'must be at least as long as the window');
+  }
+}
 
 export type RuleInput = z.input<typeof ruleSchema>;
 export type Rule = z.output<typeof ruleSchema> & { id: string };

@@ -103,3 +103,113 @@ describe('alerts API', () => {
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/alerts/rules', payload: mine, headers: auth })).statusCode).toBe(403);
   });
 });
+
+describe('alerts API bounds (issue 13)', () => {
+  const dos = {
+    name: 'TokenSpike',
+    kind: 'anomaly',
+    query: { measure: 'tokens' },
+    window: '1s',
+    baseline: { kind: 'preceding', lookback: '9999999d', factor: 2 },
+    severity: 'warning',
+    category: 'cost',
+  };
+
+  it('refuses what reaches past the rollups or takes too many baseline periods, naming the limit', async () => {
+    await ingest([generation({ model: 'gpt-4o', team: 'core' })]);
+    const started = performance.now();
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/test-rule', payload: dos });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toContain('baseline.lookback: the window and look-back together reach at most 8d: hour rollups are kept for 8 days');
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/alerts/rules', payload: dos })).statusCode).toBe(400);
+
+    const periods = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/test-rule', payload: { ...dos, baseline: { kind: 'preceding', lookback: '1d', factor: 2 } } });
+    expect(periods.statusCode).toBe(400);
+    expect(periods.json().error.message).toMatch(/baseline\.lookback: a preceding baseline has at most 168 periods of the window \(lookback \/ window\); this one has 86400/);
+
+    const byTeam = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/test-rule', payload: { ...mine, window: '48h', query: { measure: 'cost_usd', groupBy: ['team'] } } });
+    expect(byTeam.statusCode).toBe(400);
+    expect(byTeam.json().error.message).toMatch(/window: grouping or filtering by team, the window and look-back together reach at most 1d/);
+
+    for (const [field, value, message] of [
+      ['for', '31d', 'for: at most 30d'],
+      ['cooldown', '400d', 'cooldown: at most 30d'],
+      ['window', '9d', 'window: the window and look-back together reach at most 8d'],
+      ['window', '123456789012345678d', "window: '123456789012345678d' is not a duration"],
+    ] as const) {
+      const r = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/test-rule', payload: { ...mine, [field]: value } });
+      expect(r.statusCode, `${field}=${value}`).toBe(400);
+      expect(r.json().error.message).toContain(message);
+    }
+
+    // The largest preceding baseline allowed is evaluated.
+    const largest = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/test-rule', payload: { ...dos, window: '1h', baseline: { kind: 'preceding', lookback: '7d', factor: 2 } } });
+    expect(largest.statusCode).toBe(200);
+  });
+
+  it('caps rules and silences per project with 409, and matchers per silence with 400', async () => {
+    for (let i = 0; i < 200; i++) {
+      const r = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/rules', payload: { ...mine, name: `Rule${i}` } });
+      expect(r.statusCode).toBe(201);
+    }
+    const over = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/rules', payload: { ...mine, name: 'OneTooMany' } });
+    expect(over.statusCode).toBe(409);
+    expect(over.json().error.message).toMatch(/at most 200 rules made through the API/);
+    // Replacing an existing rule is not a new one.
+    expect((await t.app.inject({ method: 'PUT', url: '/api/v1/alerts/rules/Rule0', payload: { ...mine, name: 'Rule0', threshold: 5 } })).statusCode).toBe(200);
+
+    for (let i = 0; i < 500; i++) {
+      const r = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/silences', payload: { matchers: [`model="m${i}"`], duration: '1h' } });
+      expect(r.statusCode).toBe(201);
+    }
+    const tooMany = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/silences', payload: { matchers: ['model="x"'], duration: '1h' } });
+    expect(tooMany.statusCode).toBe(409);
+    expect(tooMany.json().error.message).toMatch(/at most 500 silences/);
+
+    const matchers = Array.from({ length: 21 }, (_, i) => `m${i}="x"`);
+    const wide = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/silences', payload: { matchers, duration: '1h' } });
+    expect(wide.statusCode).toBe(400);
+    expect(wide.json().error.message).toMatch(/at most 20 matchers/);
+    const lookaround = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/silences', payload: { matchers: ['model=~"(?!gpt).*"'], duration: '1h' } });
+    expect(lookaround.statusCode).toBe(400);
+    expect(lookaround.json().error.message).toMatch(/RE2 syntax/);
+  }, 60_000);
+});
+
+describe('tenant rules and notification routing (issue 13 #9)', () => {
+  it("refuses, outside the default project, rule labels that routes match on; the project label stays the rule's own", async () => {
+    await t.close();
+    t = await makeTestApp({
+      alerts: {
+        notifications: {
+          receivers: [
+            { name: 'ops', webhook: { url: 'https://ops.example/hook' } },
+            { name: 'acme-pager', webhook: { url: 'https://acme.example/hook' } },
+          ],
+          route: { receiver: 'ops', routes: [{ receiver: 'acme-pager', matchers: ['tenant="acme"'] }, { receiver: 'acme-pager', matchers: { project: 'acme' } }] },
+        },
+      },
+    } as never);
+    await t.ctx.store.createProject(projectId('other'), 'Other');
+    const { key } = await t.ctx.store.createApiKey(projectId('other'), 'admin', null);
+    const auth = { authorization: `Bearer ${key}` };
+
+    const steer = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/rules', headers: auth, payload: { ...mine, labels: { tenant: 'acme' } } });
+    expect(steer.statusCode).toBe(400);
+    expect(steer.json().error.message).toMatch(/labels\.tenant: notification routes match on 'tenant', so a rule of project 'other' may not set it/);
+    // Labels no route matches on are the project's to set; `project` is overwritten with its own id.
+    const own = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/rules', headers: auth, payload: { ...mine, labels: { owner: 'me', project: 'acme' } } });
+    expect(own.statusCode).toBe(201);
+    await ingest([generation()]);
+    await t.app.inject({ method: 'POST', url: '/api/v1/ingest', headers: auth, payload: { batch: [generation()] } });
+    await t.ctx.pipeline.drain();
+    await t.ctx.alerting.engine.evaluate();
+    const alerts = (await t.app.inject({ method: 'GET', url: '/api/v1/alerts', headers: auth })).json().alerts as { labels: Record<string, string> }[];
+    const mineFired = alerts.filter((a) => a.labels.alertname === 'AnySpend');
+    expect(mineFired.length).toBeGreaterThan(0);
+    expect(mineFired.every((a) => a.labels.project === 'other' && a.labels.owner === 'me')).toBe(true);
+    // The operator's own project may use routing labels in its API rules.
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/alerts/rules', payload: { ...mine, labels: { tenant: 'acme' } } })).statusCode).toBe(201);
+  });
+});

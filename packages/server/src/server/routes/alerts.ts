@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { RuleConflictError, RuleNotFoundError } from '../../alerts/engine/engine.ts';
+import { ProjectLimitError, RuleConflictError, RuleNotFoundError } from '../../alerts/engine/engine.ts';
+import { RollupRangeError } from '../../rollups/rollups.ts';
 import { SilenceInputError } from '../../alerts/engine/silences.ts';
 import { RuleValidationError } from '../../alerts/service.ts';
 import type { AlertState } from '../../alerts/types.ts';
@@ -37,6 +38,9 @@ async function guarded<T>(fn: () => T | Promise<T>): Promise<T> {
     if (err instanceof SilenceInputError) throw new ApiError('invalid_request', `the silence is not valid: ${err.message}`);
     if (err instanceof RuleNotFoundError) throw new ApiError('not_found', err.message);
     if (err instanceof RuleConflictError) throw new ApiError('conflict', err.message);
+    if (err instanceof ProjectLimitError) throw new ApiError('conflict', err.message);
+    // What a rule asks of the rollups beyond what they keep, or beyond one evaluation's work.
+    if (err instanceof RollupRangeError) throw new ApiError('invalid_request', `the rule cannot be evaluated: ${err.message}`);
     throw err;
   }
 }
@@ -79,7 +83,7 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: AppContext): void
   app.post('/api/v1/alerts/rules', async (request, reply) => {
     const project = requireScope(request, 'admin');
     const rule = await guarded(async () => {
-      const r = ctx.alerting.engine.testRule(project, request.body).rule; // validates first
+      const r = engine().validateRule(project, request.body);
       if (engine().rules(project).some((v) => v.rule.id === r.id && v.source === 'api')) {
         throw new ApiError('conflict', `a rule '${r.id}' exists already; PUT /api/v1/alerts/rules/${r.id} replaces it`);
       }
@@ -110,8 +114,8 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: AppContext): void
   // Evaluates a rule against the data now, without creating alerts: what would fire, per group.
   app.post('/api/v1/alerts/test-rule', async (request) => {
     const project = requireScope(request, 'read');
-    return guarded(() => {
-      const { rule, outcome } = engine().testRule(project, request.body);
+    return guarded(async () => {
+      const { rule, outcome } = await engine().testRule(project, request.body);
       return { rule, noData: outcome.noData, wouldFire: outcome.groups.filter((g) => g.active).length, groups: outcome.groups };
     });
   });
