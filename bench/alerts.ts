@@ -45,7 +45,7 @@ async function evaluation(rows: number) {
           projects: async () => ['default'],
           state: null,
           now: () => nowMs,
-          validate: validateApiRule,
+          validate: (input, projectId) => validateApiRule(input, { projectId }),
         },
         { intervalMs: 30_000, packRules: pack.rules, fileRules: [] },
       );
