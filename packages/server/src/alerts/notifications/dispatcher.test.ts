@@ -808,21 +808,63 @@ describe('retries, timeouts and delivery records', () => {
     await drain(d);
     expect(hook.requests).toHaveLength(0);
     expect(d.deliveries()[0]).toMatchObject({ ok: false, attempts: 1, httpStatus: null });
-    expect(d.deliveries()[0].error).toMatch(/^refused: 127\.0\.0\.1 is a loopback address; add it to alerts\.notifications\.allowedHosts/);
+    expect(d.deliveries()[0].error).toBe("refused: the receiver's host is a loopback address; allow it in alerts.notifications.allowedHosts");
     const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === 'lookout_alert_notifications_total')!;
     expect(metric.values).toEqual([{ labels: { receiver_type: 'webhook', outcome: 'refused' }, value: 1 }]);
   });
 
-  it('refuses a name resolving to a private address through the injected lookup', async () => {
+  it('refuses a name resolving to a private address through the injected lookup; the address is in the log, not the record', async () => {
+    const logged: unknown[] = [];
+    const logger = { warn: (o: unknown) => logged.push(o), error: () => {} } as unknown as DispatcherDeps['logger'];
     const d = dispatcher(
       { allowedHosts: [], receivers: [{ name: 'hook', webhook: { url: 'http://hooks.internal.example/x' } }], route: { receiver: 'hook', groupWait: '0s' } },
-      { lookup: async () => [{ address: '10.1.2.3', family: 4 }] },
+      { lookup: async () => [{ address: '10.1.2.3', family: 4 }], logger },
     );
     d.update([makeAlert()], T0);
     await drain(d);
-    expect(d.deliveries()[0].error).toBe(
-      'refused: 10.1.2.3 (hooks.internal.example) is a private address; add it to alerts.notifications.allowedHosts to allow it',
+    const record = d.deliveries()[0];
+    expect(record.error).toBe("refused: the receiver's host resolves to a private address; allow it in alerts.notifications.allowedHosts");
+    expect(JSON.stringify(record)).not.toContain('10.1.2.3');
+    expect(logged).toContainEqual(
+      expect.objectContaining({ delivery: record.id, error: 'refused: 10.1.2.3 (hooks.internal.example) is a private address; add it to alerts.notifications.allowedHosts to allow it' }),
     );
+  });
+
+  it('connects to the address its one lookup checked, keeping the host name in the request', async () => {
+    // hooks.lookout.test exists only in this lookup: the request can reach the receiver only
+    // through the address the guard resolved and checked. A second lookup would rebind it.
+    const hook = await startReceiver();
+    const port = new URL(hook.url).port;
+    const answers = ['127.0.0.1', '10.9.9.9'];
+    const asked: string[] = [];
+    const lookup = async (host: string) => {
+      asked.push(host);
+      return [{ address: answers[Math.min(asked.length - 1, answers.length - 1)]!, family: 4 }];
+    };
+    const d = dispatcher(
+      { allowedHosts: ['127.0.0.1'], receivers: [{ name: 'hook', webhook: { url: `http://hooks.lookout.test:${port}/pinned` } }], route: { receiver: 'hook', groupWait: '0s' } },
+      { lookup },
+    );
+    d.update([makeAlert()], T0);
+    await drain(d);
+    expect(d.deliveries()[0]).toMatchObject({ ok: true, httpStatus: 200, error: null });
+    expect(asked).toEqual(['hooks.lookout.test']);
+    expect(hook.requests).toHaveLength(1);
+    expect(hook.requests[0]!.path).toBe('/pinned');
+    expect(hook.requests[0]!.headers.host).toBe(`hooks.lookout.test:${port}`);
+  });
+
+  it('names no address in the record of a network error', async () => {
+    const logged: unknown[] = [];
+    const logger = { warn: (o: unknown) => logged.push(o), error: () => {} } as unknown as DispatcherDeps['logger'];
+    const closed = await startReceiver();
+    await closed.close(); // a port nothing listens on any more
+    const d = dispatcher({ ...oneHook(closed.url), allowedHosts: ['127.0.0.1'], retries: 0 }, { logger });
+    d.update([makeAlert()], T0);
+    await drain(d);
+    expect(d.deliveries()[0]).toMatchObject({ ok: false, error: 'ECONNREFUSED' });
+    expect(JSON.stringify(d.deliveries()[0])).not.toContain('127.0.0.1');
+    expect(JSON.stringify(logged)).toContain(`ECONNREFUSED 127.0.0.1:${new URL(closed.url).port}`);
   });
 });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { fetch as undiciFetch, type Agent } from 'undici';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { matchesAll, parseMatcher, type Matcher } from '../engine/silences.ts';
 import { parseDurationMs } from '../rules/schema.ts';
@@ -133,7 +134,7 @@ interface Job {
 
 export interface DispatcherDeps {
   now?: () => number;
-  fetch?: typeof fetch;
+  fetch?: typeof undiciFetch;
   lookup?: Lookup;
   logger?: Logger;
   registry?: Registry;
@@ -156,7 +157,10 @@ export class Dispatcher implements AlertSink {
   private readonly receivers: Map<string, ReceiverConfig>;
   private readonly guard: OutboundGuard;
   private readonly now: () => number;
-  private readonly fetchFn: typeof fetch;
+  private readonly fetchFn: typeof undiciFetch;
+  // Every request goes through this agent: names are resolved once, at connect, and only to
+  // addresses the guard accepts. Made on first use, closed by stop().
+  private agent: Agent | null = null;
   private readonly logger: Logger | undefined;
   private readonly timeoutMs: number;
   private readonly retryBaseMs: number;
@@ -178,7 +182,7 @@ export class Dispatcher implements AlertSink {
     this.root = config.route ? buildRoute(config.route, null, 'root') : null;
     this.guard = new OutboundGuard(config.allowedHosts, deps.lookup);
     this.now = deps.now ?? Date.now;
-    this.fetchFn = deps.fetch ?? fetch;
+    this.fetchFn = deps.fetch ?? undiciFetch;
     this.logger = deps.logger;
     this.timeoutMs = parseDurationMs(config.timeout) ?? 5_000;
     this.retryBaseMs = deps.retryBaseMs ?? 1_000;
@@ -204,6 +208,9 @@ export class Dispatcher implements AlertSink {
     while (this.running.size > 0 && Date.now() < deadline) {
       await Promise.race([Promise.allSettled([...this.running]), new Promise((r) => setTimeout(r, deadline - Date.now()).unref())]);
     }
+    const agent = this.agent;
+    this.agent = null;
+    if (agent && this.running.size === 0) await agent.close().catch(() => agent.destroy());
   }
 
   deliveries(options: { projectId?: string; receiver?: string; limit?: number } = {}): DeliveryRecord[] {
@@ -388,20 +395,23 @@ export class Dispatcher implements AlertSink {
       this.ring.push(record);
       if (this.ring.length > MAX_DELIVERIES) this.ring.shift();
       this.metrics?.sent.inc({ receiver_type: record.type, outcome: result.refused ? 'refused' : result.ok ? 'ok' : 'failed' });
-      if (!result.ok) this.logger?.warn({ receiver: record.receiver, httpStatus: record.httpStatus, error: record.error, attempts: record.attempts }, 'notification not delivered');
+      // The record is read by the project's readers: its error names no address; the log has it.
+      if (!result.ok) this.logger?.warn({ receiver: record.receiver, delivery: record.id, httpStatus: record.httpStatus, error: result.detail ?? record.error, attempts: record.attempts }, 'notification not delivered');
     }
   }
 
-  private async send(request: OutboundRequest): Promise<{ ok: boolean; attempts: number; httpStatus: number | null; error: string | null; refused?: boolean }> {
+  private async send(request: OutboundRequest): Promise<{ ok: boolean; attempts: number; httpStatus: number | null; error: string | null; detail?: string; refused?: boolean }> {
     let attempts = 0;
     let httpStatus: number | null = null;
     let error: string | null = null;
+    let detail: string | undefined;
     for (;;) {
       attempts++;
       let retryAfterMs: number | null = null;
       try {
-        await this.guard.check(request.url);
+        this.guard.precheck(request.url);
         const res = await this.fetchFn(request.url, {
+          dispatcher: (this.agent ??= this.guard.agent({ connectTimeoutMs: this.timeoutMs })),
           method: 'POST',
           headers: request.headers,
           body: request.body,
@@ -415,12 +425,16 @@ export class Dispatcher implements AlertSink {
         if (res.status !== 429 && res.status < 500) return { ok: false, attempts, httpStatus, error };
         retryAfterMs = retryAfterMsOf(res.headers.get('retry-after'), Date.now());
       } catch (err) {
-        if (err instanceof OutboundRefusedError) return { ok: false, attempts, httpStatus: null, error: err.message, refused: true };
+        const refused = err instanceof OutboundRefusedError ? err : (err as { cause?: unknown }).cause instanceof OutboundRefusedError ? ((err as { cause: OutboundRefusedError }).cause) : null;
+        if (refused) return { ok: false, attempts, httpStatus: null, error: refused.publicMessage, detail: refused.message, refused: true };
         httpStatus = null;
-        const e = err as Error & { cause?: { code?: string } };
-        error = e.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (e.cause?.code ?? e.message);
+        const e = err as Error & { cause?: { code?: string; message?: string } };
+        // A network error's text names the address connected to (connect ECONNREFUSED 10.1.2.3:443).
+        const code = typeof e.cause?.code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(e.cause.code) ? e.cause.code : null;
+        error = e.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (code ?? 'network error');
+        detail = e.cause?.message ?? e.message;
       }
-      if (attempts > this.config.retries) return { ok: false, attempts, httpStatus, error };
+      if (attempts > this.config.retries) return { ok: false, attempts, httpStatus, error, detail };
       const backoff = Math.min(MAX_BACKOFF_MS, retryAfterMs ?? this.retryBaseMs * 2 ** (attempts - 1) * (0.75 + Math.random() / 2));
       await new Promise((r) => setTimeout(r, backoff).unref());
     }
