@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { BlockList, isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -23,6 +24,40 @@ const httpUrl = z
     }
   }, "must be an http(s) URL without a query, such as 'https://api.openai.com/v1'");
 
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+const timeoutMs = z.coerce.number().int('must be a whole number of milliseconds').min(0);
+// A list from a file is a YAML/JSON array; from the environment, comma-separated.
+const list = <T extends z.ZodTypeAny>(item: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item));
+// 'lookout.internal' (any port) or 'lookout.internal:8443'; IPv6 in brackets.
+const hostName = z
+  .string()
+  .transform((v) => v.trim().toLowerCase())
+  .refine((v) => /^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:\d{1,5})?$/.test(v), "must be a host name with an optional port, such as 'lookout.internal' or 'lookout.internal:8443'");
+// An origin exactly as a browser sends it: scheme, host and port only.
+const origin = z.string().refine((v) => {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === v;
+  } catch {
+    return false;
+  }
+}, "must be an origin such as 'https://lookout.example.com' (scheme, host and optional port; no path or trailing slash)");
+
+const SERVER_DEFAULTS = {
+  allowedHosts: [] as string[],
+  allowedOrigins: [] as string[],
+  trustProxy: false,
+  // Until the whole request (headers and body) has been received; not the response, so the
+  // gateway's long completions and streams are not cut by it.
+  requestTimeoutMs: 120_000,
+  headersTimeoutMs: 30_000,
+  // Idle keep-alive connections; longer than the usual 60 s of load balancers in front.
+  keepAliveTimeoutMs: 72_000,
+  // A socket with no traffic either way: longer than the gateway waits on an upstream.
+  connectionTimeoutMs: 660_000,
+};
+
 export const configSchema = z
   .object({
     host: z.string().min(1).default('127.0.0.1'),
@@ -33,6 +68,31 @@ export const configSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     // Keys: 'auto' requires them unless the server listens on loopback only.
     requireApiKeys: z.enum(['auto', 'always', 'never']).default('auto'),
+    // The HTTP edge (docs/configuration.md#server): who may reach the API from where.
+    server: z
+      .object({
+        // Host names answered besides loopback ones while keys are not required (DNS rebinding);
+        // when set, enforced with keys too.
+        allowedHosts: list(hostName).default([]),
+        // Web origins other than the server's own that may send state-changing requests.
+        allowedOrigins: list(origin).default([]),
+        // Behind a reverse proxy or TLS terminator: forwarded requests are expected, and keys are
+        // required from everyone.
+        trustProxy: flag.default(false),
+        requestTimeoutMs: timeoutMs.default(SERVER_DEFAULTS.requestTimeoutMs),
+        headersTimeoutMs: timeoutMs.min(1, 'must be at least 1').default(SERVER_DEFAULTS.headersTimeoutMs),
+        keepAliveTimeoutMs: timeoutMs.min(1, 'must be at least 1').default(SERVER_DEFAULTS.keepAliveTimeoutMs),
+        connectionTimeoutMs: timeoutMs.default(SERVER_DEFAULTS.connectionTimeoutMs),
+      })
+      .strict()
+      .default(SERVER_DEFAULTS),
+    metrics: z
+      .object({
+        // /metrics answers only with a read or admin key of the default project (it covers every project).
+        requireKey: flag.default(false),
+      })
+      .strict()
+      .default({ requireKey: false }),
     ingest: z
       .object({
         maxBodyBytes: z.coerce.number().int().positive().default(16 * 1024 * 1024),
@@ -103,9 +163,13 @@ export const configSchema = z
         // Nice value of the threads that run store queries and loads and journal writes (Linux):
         // higher lets request handling go first on a busy machine; 0 leaves them as they are.
         backgroundNice: z.coerce.number().int().min(0).max(19).default(10),
+        // A store read running longer than this is stopped and answered with 503 query_timeout.
+        queryTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(30_000),
+        // Connections serving reads; one API key's reads hold at most all of them but one.
+        readConnections: z.coerce.number().int().min(2).max(16).default(3),
       })
       .strict()
-      .default({ memoryLimit: '1GB', backgroundNice: 10 }),
+      .default({ memoryLimit: '1GB', backgroundNice: 10, queryTimeoutMs: 30_000, readConnections: 3 }),
   })
   .strict();
 
@@ -124,11 +188,20 @@ export const ENV_VARS: Record<string, string[]> = {
   LOOKOUT_DATA_DIR: ['dataDir'],
   LOOKOUT_LOG_LEVEL: ['logLevel'],
   LOOKOUT_REQUIRE_API_KEYS: ['requireApiKeys'],
+  LOOKOUT_ALLOWED_HOSTS: ['server', 'allowedHosts'],
+  LOOKOUT_ALLOWED_ORIGINS: ['server', 'allowedOrigins'],
+  LOOKOUT_TRUST_PROXY: ['server', 'trustProxy'],
+  LOOKOUT_REQUEST_TIMEOUT_MS: ['server', 'requestTimeoutMs'],
+  LOOKOUT_HEADERS_TIMEOUT_MS: ['server', 'headersTimeoutMs'],
+  LOOKOUT_KEEP_ALIVE_TIMEOUT_MS: ['server', 'keepAliveTimeoutMs'],
+  LOOKOUT_CONNECTION_TIMEOUT_MS: ['server', 'connectionTimeoutMs'],
+  LOOKOUT_METRICS_REQUIRE_KEY: ['metrics', 'requireKey'],
   LOOKOUT_PRICES_FILE: ['pricing', 'overridesFile'],
   LOOKOUT_MAX_BODY_BYTES: ['ingest', 'maxBodyBytes'],
   LOOKOUT_MAX_QUEUE_ROWS: ['ingest', 'maxQueueRows'],
   LOOKOUT_MEMORY_LIMIT: ['storage', 'memoryLimit'],
   LOOKOUT_BACKGROUND_NICE: ['storage', 'backgroundNice'],
+  LOOKOUT_QUERY_TIMEOUT_MS: ['storage', 'queryTimeoutMs'],
   LOOKOUT_ALERTS_INTERVAL: ['alerts', 'evaluationInterval'],
   LOOKOUT_OPENAI_BASE_URL: ['gateway', 'openaiBaseUrl'],
   LOOKOUT_ANTHROPIC_BASE_URL: ['gateway', 'anthropicBaseUrl'],
@@ -188,21 +261,55 @@ export function loadConfig(options: LoadConfigOptions = {}): LookoutConfig {
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
-      const where = origin.get(issue.path.join('.')) ?? (file ? `config file ${file}` : 'config');
+      // An item of a list (server.allowedHosts.1) came from where the list came from.
+      const from = issue.path.map(String).map((_, i, all) => origin.get(all.slice(0, all.length - i).join('.'))).find((o) => o !== undefined);
+      const where = from ?? (file ? `config file ${file}` : 'config');
       return `  ${describeIssue(issue.path, issue.message)} (from ${where})`;
     });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const config = parsed.data;
+  const conflicts = serverConflicts(config);
+  if (conflicts.length > 0) throw new ConfigError(`invalid configuration:\n${conflicts.map((c) => `  ${c}`).join('\n')}`);
   return { ...config, dataDir: resolve(config.dataDir) };
 }
 
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+// Settings that are valid alone but not together.
+function serverConflicts(config: LookoutConfig): string[] {
+  const out: string[] = [];
+  const { server, gateway } = config;
+  if (server.trustProxy && config.requireApiKeys === 'never') {
+    out.push("server.trustProxy: behind a proxy every request looks local, so keys are required; requireApiKeys 'never' cannot go with it");
+  }
+  if (server.requestTimeoutMs !== 0 && server.headersTimeoutMs > server.requestTimeoutMs) {
+    out.push(`server.headersTimeoutMs: must not exceed server.requestTimeoutMs (${server.requestTimeoutMs})`);
+  }
+  const upstreamWaitMs = Math.max(gateway.headersTimeoutMs, gateway.bodyTimeoutMs);
+  if (server.connectionTimeoutMs !== 0 && server.connectionTimeoutMs <= upstreamWaitMs) {
+    out.push(`server.connectionTimeoutMs: must be 0 (none) or longer than the gateway's upstream waits (${upstreamWaitMs} ms), or waiting gateway calls are cut`);
+  }
+  return out;
 }
 
-export function keysRequired(config: Pick<LookoutConfig, 'host' | 'requireApiKeys'>): boolean {
+const loopbackAddresses = new BlockList();
+loopbackAddresses.addSubnet('127.0.0.0', 8, 'ipv4');
+loopbackAddresses.addAddress('::1', 'ipv6');
+
+// Whether an address (a listen host, or a socket's peer) is this machine. Parsed, never a
+// prefix test: '127.evil.example' is a name, not a loopback address. IPv4-mapped IPv6
+// (::ffff:127.0.0.1) counts as its IPv4 address.
+export function isLoopback(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (bare.toLowerCase() === 'localhost') return true;
+  const family = isIP(bare);
+  if (family === 4) return loopbackAddresses.check(bare, 'ipv4');
+  if (family === 6) return loopbackAddresses.check(bare, 'ipv6');
+  return false;
+}
+
+export function keysRequired(config: Pick<LookoutConfig, 'host' | 'requireApiKeys'> & { server?: Pick<LookoutConfig['server'], 'trustProxy'> }): boolean {
   if (config.requireApiKeys === 'always') return true;
+  if (config.server?.trustProxy) return true;
   if (config.requireApiKeys === 'never') return false;
   return !isLoopback(config.host);
 }

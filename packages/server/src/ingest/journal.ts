@@ -1,5 +1,6 @@
-import { mkdir, open, readdir, unlink } from 'node:fs/promises';
+import { open, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../state/private-files.ts';
 import type { EncodedBatch, LoadFiles } from '../store/store.ts';
 
 // The ingest journal: the point at which Lookout's acknowledgement becomes durable.
@@ -32,7 +33,7 @@ export class Journal {
   }
 
   static async open(dir: string): Promise<Journal> {
-    await mkdir(dir, { recursive: true });
+    ensurePrivateDir(dir);
     const bySeq = new Map<number, Segment>();
     for (const name of await readdir(dir)) {
       const m = SEGMENT_FILE.exec(name);
@@ -58,7 +59,7 @@ export class Journal {
     for (const kind of KINDS) {
       if (!encoded[kind]) continue;
       const path = join(this.dir, `${String(seq).padStart(12, '0')}.${kind}.ndjson`);
-      const fh = await open(path, 'wx');
+      const fh = await open(path, 'wx', PRIVATE_FILE_MODE);
       try {
         await fh.writeFile(encoded[kind]);
         await fh.datasync();

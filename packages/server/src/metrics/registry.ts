@@ -47,6 +47,7 @@ export class LookoutMetrics {
   readonly ingestItems: Counter<'source' | 'type' | 'outcome'>;
   readonly queueDepth: Gauge;
   readonly dropped: Counter<'reason'>;
+  readonly storeReadsRefused: Counter<'reason'>;
   readonly storeWriteSeconds: Histogram;
   readonly journalWriteSeconds: Histogram;
   readonly storeWriteRows: Histogram;
@@ -60,6 +61,7 @@ export class LookoutMetrics {
   readonly gatewayRecordingPending: Gauge;
   readonly gatewayBudgetBlocked: Counter<'upstream'>;
   readonly gatewayIgnoredHeaders: Counter<'header'>;
+  readonly gatewayUsageUnread: Counter<'reason'>;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -149,6 +151,12 @@ export class LookoutMetrics {
       labelNames: ['reason'],
       registers,
     });
+    this.storeReadsRefused = new Counter({
+      name: 'lookout_store_reads_refused_total',
+      help: 'Store reads not answered: timeout (stopped at storage.queryTimeoutMs, 503) or busy (too many queued for one API key, 429).',
+      labelNames: ['reason'],
+      registers,
+    });
     this.storeWriteSeconds = new Histogram({
       name: 'lookout_store_write_duration_seconds',
       help: 'Time to load one batch of journaled rows into the store (one transaction).',
@@ -219,6 +227,12 @@ export class LookoutMetrics {
       name: 'lookout_gateway_ignored_headers_total',
       help: 'x-lookout-* attribution headers ignored because they were invalid (x-lookout-metadata that is not a JSON object of strings, or too large).',
       labelNames: ['header'],
+      registers,
+    });
+    this.gatewayUsageUnread = new Counter({
+      name: 'lookout_gateway_usage_unread_total',
+      help: 'Gateway calls passed through whose response could not be read for usage, by reason (body_too_large, decoded_too_large, unknown_encoding, decode_error). The call is recorded without usage.',
+      labelNames: ['reason'],
       registers,
     });
   }

@@ -1,27 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
-import { keysRequired } from '../config/config.ts';
 import { registerIngestRoutes } from '../ingest/api/route.ts';
 import { registerOtlpRoutes } from '../ingest/otlp/route.ts';
-import { GATEWAY_PREFIX, registerGatewayRoutes } from '../ingest/gateway/route.ts';
-import { DEFAULT_PROJECT, type ApiKeyInfo } from '../store/store.ts';
-import type { AppContext, RequestAuth, RouteModule } from './context.ts';
+import { registerGatewayRoutes } from '../ingest/gateway/route.ts';
+import type { AppContext, RouteModule } from './context.ts';
+import { bearerKey, createAuthResolver, createHostGuard, createOriginGuard, peerOfRequest, requireMetricsReader } from './auth.ts';
 import { ApiError } from './errors.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerPricingRoutes } from './routes/pricing.ts';
 import { registerSpanRoutes } from './routes/spans.ts';
+import { runAsReadTenant } from '../store/read-tenant.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
 import { registerActionRoutes } from './routes/actions.ts';
 import { BUDGET_CHECK_PATH, registerBudgetRoutes } from './routes/budgets.ts';
-import { isPublicWebRequest, registerWebRoutes } from './routes/web.ts';
+import { isPublicWebRequest, registerWebRoutes, SECURITY_HEADERS } from './routes/web.ts';
 
 const MAX_REQUEST_ID_CHARS = 128;
 const REQUEST_ID_PATTERN = /^[\x21-\x7e]+$/;
-const KEY_CACHE_TTL_MS = 30_000;
-const KEY_CACHE_MAX = 1_000;
 
-const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+const PUBLIC_PATHS = new Set(['/healthz', '/readyz']);
+const METRICS_PATH = '/metrics';
+// How often Node looks for connections past headersTimeoutMs/requestTimeoutMs (its default).
+const MAX_TIMEOUT_CHECK_INTERVAL_MS = 30_000;
 // Not held back by read-your-writes: ingest, and the budget check (answered from memory).
 const INGEST_PATHS = new Set(['/api/v1/ingest', BUDGET_CHECK_PATH]);
 
@@ -49,53 +50,8 @@ export function parseJsonBody(body: Buffer): unknown {
   }
 }
 
-// The key of "Authorization: Bearer <key>", or null.
-export function bearerToken(header: unknown): string | null {
-  if (typeof header !== 'string') return null;
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return m ? m[1] : null;
-}
-
-function bearerKey(request: FastifyRequest): string | null {
-  // On the gateway, Authorization carries the provider's key: Lookout's comes in x-lookout-key.
-  if (request.url.startsWith(GATEWAY_PREFIX)) {
-    const gatewayKey = request.headers['x-lookout-key'];
-    return typeof gatewayKey === 'string' && gatewayKey ? gatewayKey : null;
-  }
-  const key = bearerToken(request.headers.authorization);
-  if (key !== null) return key;
-  const alt = request.headers['x-lookout-key'];
-  return typeof alt === 'string' && alt ? alt : null;
-}
-
-export type AuthResolver = (key: string | null) => Promise<RequestAuth>;
-
-// Who a request is, from its key (null: none sent), for the HTTP hook and OTLP/gRPC alike:
-// without a key, the operator on a server that does not require keys (loopback, by default);
-// with one, its project and scope (resolved keys cached briefly). Throws ApiError unauthorized.
-export function createAuthResolver(ctx: AppContext): AuthResolver {
-  const requireKeys = keysRequired(ctx.config);
-  const keyCache = new Map<string, { info: ApiKeyInfo | null; at: number }>();
-  return async (key) => {
-    if (key === null) {
-      if (requireKeys) {
-        throw new ApiError('unauthorized', 'an API key is required: send "Authorization: Bearer <key>" (create one with `lookout keys create --project <id>`)');
-      }
-      return { projectId: DEFAULT_PROJECT, scope: 'admin', keyId: null };
-    }
-    const now = Date.now();
-    let cached = keyCache.get(key);
-    if (!cached || now - cached.at > KEY_CACHE_TTL_MS) {
-      if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
-      cached = { info: await ctx.store.resolveApiKey(key), at: now };
-      keyCache.set(key, cached);
-    }
-    if (!cached.info) throw new ApiError('unauthorized', 'the API key is not valid or has been revoked');
-    return { projectId: cached.info.projectId, scope: cached.info.scope, keyId: cached.info.id };
-  };
-}
-
 export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = []): Promise<FastifyInstance> {
+  const { server } = ctx.config;
   const app: FastifyInstance = Fastify({
     loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
     // Request lines are logged by the onResponse hook below, with the project and route.
@@ -103,9 +59,24 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
     bodyLimit: ctx.config.ingest.maxBodyBytes,
     genReqId: requestIdFrom,
     return503OnClosing: true,
+    // Slow clients: the whole request must arrive within requestTimeoutMs (Node counts until the
+    // request is received, so long gateway responses are not cut), the headers within
+    // headersTimeoutMs; a socket silent both ways for connectionTimeoutMs is closed.
+    requestTimeout: server.requestTimeoutMs,
+    connectionTimeout: server.connectionTimeoutMs,
+    keepAliveTimeout: server.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: server.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(MAX_TIMEOUT_CHECK_INTERVAL_MS, server.headersTimeoutMs),
+    },
+    // request.ip and request.host from X-Forwarded-*; who may omit a key never depends on it.
+    trustProxy: server.trustProxy,
   });
 
   const resolveAuth = createAuthResolver(ctx);
+  const checkHost = createHostGuard(ctx.config);
+  const checkOrigin = createOriginGuard(ctx.config);
+  const metricsNeedKey = ctx.config.metrics.requireKey;
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json', 'text/json'], { parseAs: 'buffer' }, (_req, body, done) => {
@@ -121,8 +92,18 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (PUBLIC_PATHS.has(request.routeOptions.url ?? '') || isPublicWebRequest(request)) return;
-    request.auth = await resolveAuth(bearerKey(request));
+    reply.headers(SECURITY_HEADERS);
+    checkHost(request.headers.host);
+    checkOrigin(request);
+    const url = request.routeOptions.url ?? '';
+    if (url === METRICS_PATH) {
+      if (!metricsNeedKey) return;
+      request.auth = await resolveAuth(bearerKey(request), peerOfRequest(request));
+      requireMetricsReader(request.auth);
+      return;
+    }
+    if (PUBLIC_PATHS.has(url) || isPublicWebRequest(request)) return;
+    request.auth = await resolveAuth(bearerKey(request), peerOfRequest(request));
   });
 
   // Read-your-writes: anything that reads stored data first waits until every write that was
@@ -131,6 +112,13 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
   app.addHook('preHandler', async (request) => {
     const url = request.routeOptions.url ?? '';
     if (url.startsWith('/api/') && !INGEST_PATHS.has(url)) await ctx.pipeline.caughtUp();
+  });
+
+  // The store reads this request makes count against its key's share of the read connections
+  // (store/duckdb/db.ts), so one tenant's heavy queries cannot hold all of them.
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (request.auth === undefined) return done();
+    runAsReadTenant(request.auth.keyId ?? `project:${request.auth.projectId}`, done);
   });
 
   app.addHook('onResponse', async (request, reply) => {

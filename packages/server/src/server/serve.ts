@@ -3,10 +3,12 @@ import pino, { type Logger } from 'pino';
 import { keysRequired, type LookoutConfig } from '../config/config.ts';
 import { Pricer } from '../enrich/pricing/index.ts';
 import { Journal } from '../ingest/journal.ts';
-import { ContentPolicy } from '../ingest/content-policy.ts';
+import { ContentPolicy, HASH_KEY_FILE } from '../ingest/content-policy.ts';
 import { IngestPipeline } from '../ingest/pipeline.ts';
 import { startOtlpGrpc, type OtlpGrpcServer } from '../ingest/otlp/grpc.ts';
 import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
+import { PRIVATE_UMASK, tightenDataDir } from '../state/private-files.ts';
 import { LookoutMetrics } from '../metrics/registry.ts';
 import { DuckDbStore } from '../store/duckdb/store.ts';
 import { DEFAULT_PROJECT, type Store } from '../store/store.ts';
@@ -54,12 +56,24 @@ export function createLogger(level: LookoutConfig['logLevel']): Logger {
 // in-memory store pass a temp dir.
 export async function createContext(config: LookoutConfig, logger: Logger, store?: Store, workDir?: string): Promise<AppContext> {
   const stateDir = workDir ?? config.dataDir;
-  const theStore = store ?? (await DuckDbStore.open(config.dataDir, { memoryLimit: config.storage.memoryLimit }));
+  const metrics = new LookoutMetrics();
+  // Prompts, responses and key hashes live here: a directory left readable by an older version
+  // is made private before anything is opened.
+  const tightened = tightenDataDir(stateDir);
+  if (store === undefined && config.dataDir !== stateDir) tightened.push(...tightenDataDir(config.dataDir));
+  if (tightened.length) logger.warn({ event: 'permissions_tightened', paths: tightened }, 'files in the data directory were readable by other users; now 0700/0600');
+  const theStore =
+    store ??
+    (await DuckDbStore.open(config.dataDir, {
+      memoryLimit: config.storage.memoryLimit,
+      queryTimeoutMs: config.storage.queryTimeoutMs,
+      readers: config.storage.readConnections,
+      onReadRefused: (reason) => metrics.storeReadsRefused.inc({ reason }),
+    }));
   const pricer = new Pricer();
   await loadPriceOverrides(theStore, pricer, config.pricing.overridesFile);
-  const metrics = new LookoutMetrics();
   const journal = await Journal.open(join(stateDir, 'journal'));
-  const content = await ContentPolicy.load(theStore);
+  const content = await ContentPolicy.load(theStore, join(stateDir, HASH_KEY_FILE));
   const pipeline = new IngestPipeline(
     { store: theStore, journal, pricer, metrics, logger, content },
     { maxQueueRows: config.ingest.maxQueueRows, maxWriteBatchRows: config.ingest.maxWriteBatchRows },
@@ -79,6 +93,11 @@ export async function createContext(config: LookoutConfig, logger: Logger, store
 
 export async function startServer(config: LookoutConfig, options: { logger?: Logger; store?: Store; quiet?: boolean } = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  // Everything the server writes is for its own user (data directory, database, write-ahead log,
+  // journal, staging, state files). Explicit modes cover the files Lookout makes; the umask
+  // covers those DuckDB makes, such as the write-ahead log after each checkpoint. Worker threads
+  // cannot change it (tests); they rely on the explicit modes.
+  if (isMainThread) process.umask(PRIVATE_UMASK);
   const ctx = await createContext(config, logger, options.store);
   // E4: a server that requires keys but has none would lock its owner out; make the first one.
   if (keysRequired(config) && (await ctx.store.countApiKeys()) === 0) {

@@ -1,5 +1,6 @@
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.ts';
 
 // Small documents the server keeps beside the store (alert state, silences, budgets): written
 // whole, atomically (temporary file, fsync, rename, directory fsync), so a crash leaves either
@@ -39,10 +40,12 @@ export class JsonFile<T> {
 
   private async writeNow(text: string): Promise<void> {
     const dir = dirname(this.path);
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     const tmp = `${this.path}.tmp`;
-    const fh = await open(tmp, 'w');
+    const fh = await open(tmp, 'w', PRIVATE_FILE_MODE);
     try {
+      // A temporary file left by a crash keeps its old mode; the rename would publish it.
+      await fh.chmod(PRIVATE_FILE_MODE);
       await fh.writeFile(text);
       await fh.sync();
     } finally {

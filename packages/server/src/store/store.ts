@@ -143,6 +143,22 @@ export interface ApiKeyInfo {
 export const CONTENT_CAPTURE_MODES = ['full', 'metadata', 'off'] as const;
 export type ContentCapture = (typeof CONTENT_CAPTURE_MODES)[number];
 
+// What a purge of stored content removes from a project's spans and logs once capture is turned
+// down: the prompt and response text, metadata and log attributes named as content (exact names
+// and name prefixes), the bodies of GenAI event logs, and with `hashes` the prompt, response and
+// retrieval query hashes too. Rows are changed `chunkRows` at a time, one transaction each.
+export interface ContentPurge {
+  hashes: boolean;
+  names: readonly string[];
+  prefixes: readonly string[];
+  chunkRows: number;
+}
+
+export interface ContentPurgeResult {
+  spans: number; // rows changed
+  logs: number;
+}
+
 export interface Project {
   id: ProjectId;
   name: string;
@@ -218,7 +234,8 @@ export interface Store {
 
   listSpans(project: ProjectId, filter: SpanFilter, page: Page, options?: { total?: boolean }): Promise<SpanPage>;
   getSpan(project: ProjectId, spanId: string): Promise<SpanRecord | null>;
-  getTrace(project: ProjectId, traceId: string): Promise<TraceDetail>;
+  // At most `limit` spans, scores and logs each (the first by time), when given.
+  getTrace(project: ProjectId, traceId: string, limit?: number): Promise<TraceDetail>;
   // Traces with at least one span matching every given filter (time bounds apply to the trace's
   // spans), newest first.
   listTraces(project: ProjectId, filter: SpanFilter, page: Page, options?: { total?: boolean }): Promise<TracePage>;
@@ -228,6 +245,7 @@ export interface Store {
   listProjects(): Promise<Project[]>;
   createProject(id: ProjectId, name: string): Promise<Project>;
   setContentCapture(project: ProjectId, mode: ContentCapture): Promise<Project | null>;
+  purgeContent(project: ProjectId, purge: ContentPurge): Promise<ContentPurgeResult>;
   createApiKey(project: ProjectId, scope: KeyScope, name: string | null): Promise<{ info: ApiKeyInfo; key: string }>;
   resolveApiKey(key: string): Promise<ApiKeyInfo | null>;
   listApiKeys(project: ProjectId): Promise<ApiKeyInfo[]>;

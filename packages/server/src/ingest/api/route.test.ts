@@ -83,6 +83,9 @@ describe('POST /api/v1/ingest', () => {
     ['an unknown field', generation({ colour: 'red' }), 'colour'],
     ['a bad trace id', generation({ traceId: 'xyz' }), 'batch[0].traceId: must be 32 hex characters'],
     ['a score of the wrong type', { type: 'score', id: 's', traceId: hex(16), name: 'n', value: 'x', dataType: 'numeric' }, 'batch[0].value'],
+    ['a metadata value over 10,000 characters', generation({ metadata: { note: 'x'.repeat(10_001) } }), 'batch[0].metadata.note: must be at most 10000 characters'],
+    ['a log attribute value over 10,000 characters', { type: 'log', id: 'l1', body: 'b', attributes: { a: 'x'.repeat(10_001) } }, 'batch[0].attributes.a: must be at most 10000 characters'],
+    ['a log with over 100 attributes', { type: 'log', id: 'l2', body: 'b', attributes: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, i])) }, 'batch[0].attributes: at most 100 keys'],
   ])('rejects %s with a 400 naming the problem', async (_name, item, expected) => {
     const res = await ingest([item]);
     expect(res.statusCode).toBe(400);

@@ -13,6 +13,8 @@ const MAX_NAME_CHARS = 1_000;
 const MAX_LABEL_CHARS = 500;
 const MAX_TAGS = 50;
 const MAX_METADATA_KEYS = 100;
+// Metadata and log attribute values: labels and short texts, not documents (content has its own fields).
+const MAX_VALUE_CHARS = 10_000;
 
 // ISO-8601 string or epoch milliseconds. Validated against a plausible window so that a
 // seconds-for-milliseconds mix-up (1970) or a typo in the year (2100) is caught at the door.
@@ -42,6 +44,7 @@ const tokenCount = z
   .max(1e12, 'is implausibly large');
 
 const label = z.string().max(MAX_LABEL_CHARS);
+const scalarValue = z.union([z.string().max(MAX_VALUE_CHARS, `must be at most ${MAX_VALUE_CHARS} characters`), z.number(), z.boolean()]);
 const optionalLabel = label.nullish();
 const hexId = (chars: number) =>
   z
@@ -91,7 +94,7 @@ const spanFields = {
   ...attributionFields,
   tags: z.array(label).max(MAX_TAGS, `at most ${MAX_TAGS} tags`).default([]),
   metadata: z
-    .record(z.string().max(MAX_LABEL_CHARS), z.union([z.string(), z.number(), z.boolean()]))
+    .record(z.string().max(MAX_LABEL_CHARS), scalarValue)
     .refine((m) => Object.keys(m).length <= MAX_METADATA_KEYS, `at most ${MAX_METADATA_KEYS} keys`)
     .default({}),
   input: contentSchema.nullish(),
@@ -166,7 +169,10 @@ export const logItemSchema = z
     timestamp: timestampSchema.optional(),
     severity: z.enum(LOG_SEVERITIES).default('info'),
     body: z.string().max(100_000),
-    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+    attributes: z
+      .record(z.string().max(MAX_LABEL_CHARS), scalarValue)
+      .refine((m) => Object.keys(m).length <= MAX_METADATA_KEYS, `at most ${MAX_METADATA_KEYS} keys`)
+      .default({}),
   })
   .strict();
 

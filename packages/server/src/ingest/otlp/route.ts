@@ -60,18 +60,34 @@ export function logFromOtlp(log: OtlpLogRecord, projectId: string): LogRecord {
   };
 }
 
+// One export request carries at most as many records as one native batch (ingest.maxBatchItems):
+// the pipeline, the journal and the store handle a request whole, so the bound is per request.
+function checkItemCount(ctx: AppContext, count: number, noun: string): void {
+  const max = ctx.config.ingest.maxBatchItems;
+  if (count > max) {
+    throw new ApiError('batch_too_large', `the export has ${count} ${noun}; at most ${max} per request (ingest.maxBatchItems); export smaller batches`);
+  }
+}
+
 // What each OTLP signal's records become once decoded, for OTLP/HTTP and OTLP/gRPC alike.
 // Spans and logs go through the ingest pipeline (acknowledged = on disk); metric points, a few per
 // series per export interval, are committed directly.
 export const storeOtlp = {
   async traces(ctx: AppContext, projectId: string, spans: OtlpSpan[]): Promise<void> {
+    checkItemCount(ctx, spans.length, 'spans');
     const captureContent = ctx.content.captures(projectId);
     await ctx.pipeline.submit({ spans: spans.map((s) => mapOtlpSpan(s, projectId, { captureContent })), scores: [], logs: [] }, 'otlp');
   },
   async logs(ctx: AppContext, projectId: string, records: OtlpLogRecord[]): Promise<void> {
-    await ctx.pipeline.submit({ spans: [], scores: [], logs: records.map((l) => logFromOtlp(l, projectId)) }, 'otlp');
+    checkItemCount(ctx, records.length, 'log records');
+    const logs = records.map((l) => logFromOtlp(l, projectId));
+    // The id is a digest of the body: keyed, so that it cannot be matched against guessed texts
+    // once capture has dropped the body; a retried export still gets the same id.
+    for (const log of logs) log.id = ctx.content.rekey(projectId, log.id);
+    await ctx.pipeline.submit({ spans: [], scores: [], logs }, 'otlp');
   },
   async metrics(ctx: AppContext, projectId: string, points: OtlpMetricPoint[]): Promise<void> {
+    checkItemCount(ctx, points.length, 'data points');
     let result;
     try {
       result = await ctx.store.writeMetricPoints(points.map((p) => metricPointFromOtlp(p, projectId)));

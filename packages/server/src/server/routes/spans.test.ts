@@ -60,3 +60,42 @@ describe('span and trace search (trace explorer)', () => {
     }
   });
 });
+
+describe('paging and trace size limits', () => {
+  it('refuses an offset past 10,000 and a page past 1,000 with 400 naming the limit', async () => {
+    for (const path of ['/api/v1/spans', '/api/v1/traces', '/api/v1/scores', '/api/v1/logs']) {
+      const deep = await get(`${path}?offset=10001`);
+      expect(deep.statusCode, path).toBe(400);
+      expect(deep.json().error).toMatchObject({ code: 'invalid_parameter' });
+      expect(deep.json().error.message).toBe("offset: must be at most 10000; to page further back, narrow the time range with 'to'");
+      const big = await get(`${path}?limit=1001`);
+      expect(big.statusCode, path).toBe(400);
+      expect(big.json().error.message).toBe('limit: must be at most 1000');
+      expect((await get(`${path}?offset=10000&limit=1000`)).statusCode, path).toBe(200);
+    }
+  });
+
+  it('returns at most 10,000 spans of one trace and says it was truncated', async () => {
+    const traceId = hex(16);
+    const rootSpanId = hex(8);
+    const total = 10_005;
+    for (let start = 0; start < total; start += 4_000) {
+      const batch = Array.from({ length: Math.min(4_000, total - start) }, (_, i) =>
+        generation({ traceId, ...(start + i === 0 ? { spanId: rootSpanId } : { spanId: hex(8), parentSpanId: rootSpanId }), usage: { input: 1, output: 1 } }),
+      );
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: { batch } });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    const res = await get(`/api/v1/traces/${traceId}`);
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { spans: unknown[]; truncated?: boolean; maxItems?: number };
+    expect(body.spans).toHaveLength(10_000);
+    expect(body).toMatchObject({ truncated: true, maxItems: 10_000 });
+    // A trace within the limit says nothing of truncation.
+    const small = hex(16);
+    await t.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: { batch: [generation({ traceId: small, spanId: hex(8) })] } });
+    const whole = (await get(`/api/v1/traces/${small}`)).json();
+    expect(whole.spans).toHaveLength(1);
+    expect(whole.truncated).toBeUndefined();
+  }, 60_000);
+});

@@ -8,12 +8,21 @@ import { summarizeSeries } from '../../query/otel-metrics.ts';
 import { withGenAiEvents } from '../../ingest/otlp/events.ts';
 import type { SpanFilter } from '../../store/store.ts';
 
-const MAX_PAGE = 1_000;
+export const MAX_PAGE = 1_000;
+// Skipping rows still reads them: deep pages come from a narrower time range, not a larger offset.
+export const MAX_OFFSET = 10_000;
+// Spans (and scores, and logs) of one trace returned at most; past it the answer says truncated.
+export const MAX_TRACE_ITEMS = 10_000;
 const MAX_METRIC_POINTS = 50_000;
 
 const pageSchema = {
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE, `must be at most ${MAX_PAGE}`).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1, 'must be at least 1').max(MAX_PAGE, `must be at most ${MAX_PAGE}`).default(50),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0, 'must not be negative')
+    .max(MAX_OFFSET, `must be at most ${MAX_OFFSET}; to page further back, narrow the time range with 'to'`)
+    .default(0),
 };
 
 // A non-negative number (cost in USD, duration in ms) given in the query string.
@@ -101,7 +110,7 @@ export function registerSpanRoutes(app: FastifyInstance, ctx: AppContext): void 
     const span = await ctx.store.getSpan(project, request.params.spanId.toLowerCase());
     if (!span) throw new ApiError('not_found', `no span ${request.params.spanId} in project ${project}`);
     const logs = await ctx.store.listLogs(project, { traceId: span.traceId }, { limit: MAX_PAGE, offset: 0 });
-    return withGenAiEvents([span], logs, { captureContent: ctx.content.captures(project) })[0];
+    return withGenAiEvents([span], logs, { captureContent: ctx.content.captures(project), hash: (text) => ctx.content.hash(project, text) })[0];
   });
 
   // B1: the cost of one span, line by line, from the price row that produced it.
@@ -115,11 +124,19 @@ export function registerSpanRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.get<{ Params: { traceId: string } }>('/api/v1/traces/:traceId', async (request) => {
     const project = requireScope(request, 'read');
     const traceId = request.params.traceId.toLowerCase();
-    const trace = await ctx.store.getTrace(project, traceId);
-    if (!trace.spans.length && !trace.scores.length && !trace.logs.length) {
+    const found = await ctx.store.getTrace(project, traceId, MAX_TRACE_ITEMS + 1);
+    if (!found.spans.length && !found.scores.length && !found.logs.length) {
       throw new ApiError('not_found', `no trace ${traceId} in project ${project}`);
     }
-    return { traceId, ...trace, spans: withGenAiEvents(trace.spans, trace.logs, { captureContent: ctx.content.captures(project) }) };
+    const truncated = found.spans.length > MAX_TRACE_ITEMS || found.scores.length > MAX_TRACE_ITEMS || found.logs.length > MAX_TRACE_ITEMS;
+    const trace = { spans: found.spans.slice(0, MAX_TRACE_ITEMS), scores: found.scores.slice(0, MAX_TRACE_ITEMS), logs: found.logs.slice(0, MAX_TRACE_ITEMS) };
+    return {
+      traceId,
+      ...trace,
+      spans: withGenAiEvents(trace.spans, trace.logs, { captureContent: ctx.content.captures(project), hash: (text) => ctx.content.hash(project, text) }),
+      // The first MAX_TRACE_ITEMS of each by time; the rest are in /spans?traceId=...
+      ...(truncated ? { truncated: true, maxItems: MAX_TRACE_ITEMS } : {}),
+    };
   });
 
   // A4: OTLP metrics received (e.g. gen_ai.client.token.usage, gen_ai.client.operation.duration).

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listValue } from '@duckdb/node-api';
@@ -17,6 +17,8 @@ import type {
   KeyScope,
   Page,
   ContentCapture,
+  ContentPurge,
+  ContentPurgeResult,
   Project,
   ProjectId,
   SpanFilter,
@@ -29,7 +31,10 @@ import type {
   WriteBatch,
   WriteResult,
 } from '../store.ts';
-import { DuckDb, type Row, type SqlParams } from './db.ts';
+import { DuckDb, type DuckDbOptions, type Row, type SqlParams } from './db.ts';
+import { INGEST_READS, runAsReadTenant } from '../read-tenant.ts';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../../state/private-files.ts';
+import { compactDatabase, compactPending, DATABASE_FILE, markCompactPending } from './compact.ts';
 import { aggregateCalls, aggregateScores } from './rollup-source.ts';
 import {
   METRIC_COLUMNS,
@@ -184,6 +189,9 @@ export class DuckDbStore implements Store {
   private hoursTimer: NodeJS.Timeout | null = null;
   private autoHourRollups = true;
   private closed = false;
+  private dataDir: string | null = null;
+  // Set by a purge: the database file is rewritten on close so purged text leaves its free blocks.
+  private compactOnClose = false;
 
   private constructor(db: DuckDb, stagingDir: string, hours: HourRollups) {
     this.db = db;
@@ -194,11 +202,14 @@ export class DuckDbStore implements Store {
 
   // `dir` null: an in-memory database, for tests.
   // `hourRollups: 'manual'`: hours are summed only when refreshHourRollups() is called (tests).
-  static async open(dir: string | null, options: { memoryLimit?: string; hourRollups?: 'auto' | 'manual' } = {}): Promise<DuckDbStore> {
+  static async open(dir: string | null, options: DuckDbOptions & { hourRollups?: 'auto' | 'manual' } = {}): Promise<DuckDbStore> {
+    // A purge whose rewrite a crash prevented (compact.ts).
+    if (dir !== null && compactPending(dir) && existsSync(join(dir, DATABASE_FILE))) await compactDatabase(dir);
     const db = await DuckDb.open(dir, options);
     const stagingDir = dir === null ? mkdtempSync(join(tmpdir(), 'lookout-staging-')) : join(dir, 'staging');
-    mkdirSync(stagingDir, { recursive: true });
+    ensurePrivateDir(stagingDir);
     const store = new DuckDbStore(db, stagingDir, await HourRollups.open(db));
+    store.dataDir = dir;
     store.autoHourRollups = options.hourRollups !== 'manual';
     store.scheduleHourRollups();
     return store;
@@ -242,10 +253,15 @@ export class DuckDbStore implements Store {
       for (const kind of ['spans', 'scores', 'logs'] as const) {
         if (!encoded[kind]) continue;
         const file = join(this.stagingDir, `${kind}.ndjson`);
-        await writeFile(file, encoded[kind]);
+        await writeFile(file, encoded[kind], { mode: PRIVATE_FILE_MODE });
         files[kind].push(file);
       }
-      await this.loadUnlocked(files, encoded.spanWindowUs);
+      // Staging files hold the rows as sent (prompts included): they do not outlive the load.
+      try {
+        await this.loadUnlocked(files, encoded.spanWindowUs);
+      } finally {
+        for (const kind of ['spans', 'scores', 'logs'] as const) for (const f of files[kind]) await unlink(f).catch(() => undefined);
+      }
       for (const [group, items] of [
         [spans, fresh.spans.map(spanKey)],
         [scores, fresh.scores.map(eventKey)],
@@ -263,7 +279,9 @@ export class DuckDbStore implements Store {
   }
 
   findStored(batch: WriteBatch): Promise<StoredFlags> {
-    return this.findStoredWith(batch, (sql, params) => this.db.all(sql, params));
+    // Ingest's duplicate check serves every client whose records share the batch: its own share
+    // of the readers, not that of whichever request happened to start the batch.
+    return runAsReadTenant(INGEST_READS, () => this.findStoredWith(batch, (sql, params) => this.db.all(sql, params)));
   }
 
   // Spans: retries carry the same start time, so the lookup only needs the batch's time window,
@@ -393,12 +411,12 @@ export class DuckDbStore implements Store {
     return rows.length ? rowToSpan(rows[0]) : null;
   }
 
-  async getTrace(project: ProjectId, traceId: string): Promise<TraceDetail> {
-    const p = { project, traceId };
+  async getTrace(project: ProjectId, traceId: string, limit?: number): Promise<TraceDetail> {
+    const p = { project, traceId, limit: limit ?? null };
     const [spans, scores, logs] = await Promise.all([
-      this.db.all(`SELECT ${SPAN_COLUMNS} FROM spans WHERE project_id = $project AND trace_id = $traceId ORDER BY start_time, span_id`, p),
-      this.db.all(`SELECT ${SCORE_COLUMNS} FROM scores WHERE project_id = $project AND trace_id = $traceId ORDER BY timestamp`, p),
-      this.db.all(`SELECT ${LOG_COLUMNS} FROM logs WHERE project_id = $project AND trace_id = $traceId ORDER BY timestamp`, p),
+      this.db.all(`SELECT ${SPAN_COLUMNS} FROM spans WHERE project_id = $project AND trace_id = $traceId ORDER BY start_time, span_id LIMIT $limit`, p),
+      this.db.all(`SELECT ${SCORE_COLUMNS} FROM scores WHERE project_id = $project AND trace_id = $traceId ORDER BY timestamp, id LIMIT $limit`, p),
+      this.db.all(`SELECT ${LOG_COLUMNS} FROM logs WHERE project_id = $project AND trace_id = $traceId ORDER BY timestamp, id LIMIT $limit`, p),
     ]);
     return { spans: spans.map(rowToSpan), scores: scores.map(rowToScore), logs: logs.map(rowToLog) };
   }
@@ -502,8 +520,12 @@ export class DuckDbStore implements Store {
       const file = join(this.stagingDir, 'metrics.ndjson');
       let text = '';
       for (const p of unique) text += JSON.stringify(metricRow(p)) + '\n';
-      await writeFile(file, text);
-      return this.db.writeAll(`INSERT OR IGNORE INTO metric_points BY NAME ${readJsonSelect(METRIC_JSON, file)} RETURNING id`);
+      await writeFile(file, text, { mode: PRIVATE_FILE_MODE });
+      try {
+        return await this.db.writeAll(`INSERT OR IGNORE INTO metric_points BY NAME ${readJsonSelect(METRIC_JSON, file)} RETURNING id`);
+      } finally {
+        await unlink(file).catch(() => undefined);
+      }
     });
     return { accepted: inserted.length, duplicates: points.length - inserted.length };
   }
@@ -566,6 +588,49 @@ export class DuckDbStore implements Store {
     return (await this.listProjects()).find((p) => p.id === project) ?? null;
   }
 
+  async purgeContent(project: ProjectId, purge: ContentPurge): Promise<ContentPurgeResult> {
+    const isContentKey = (k: string) =>
+      `(list_contains($names::VARCHAR[], ${k}) OR coalesce(list_bool_or(list_transform($prefixes::VARCHAR[], p -> starts_with(${k}, p))), false))`;
+    const keptEntries = (column: string, extra = 'false') =>
+      `map_from_entries(list_filter(map_entries(${column}), e -> NOT (${isContentKey('e.key')} OR ${extra.replaceAll('$KEY', 'e.key')})))`;
+    const hasContentKey = (column: string, extra = 'false') =>
+      `len(list_filter(map_keys(${column}), k -> ${isContentKey('k')} OR ${extra.replaceAll('$KEY', 'k')})) > 0`;
+    const hashKey = purge.hashes ? "$KEY = 'retrieval.query_hash'" : 'false';
+    const hashes = purge.hashes ? 'OR prompt_hash IS NOT NULL OR response_hash IS NOT NULL' : '';
+    const genAiEvent = "starts_with(coalesce(attributes['event.name'], ''), 'gen_ai.')";
+    const params = { project, names: listValue([...purge.names]), prefixes: listValue([...purge.prefixes]), chunk: purge.chunkRows };
+    const chunks = [
+      {
+        table: 'spans' as const,
+        sql: `UPDATE spans SET input_content = NULL, output_content = NULL,
+            ${purge.hashes ? 'prompt_hash = NULL, response_hash = NULL,' : ''} metadata = ${keptEntries('metadata', hashKey)}
+          WHERE rowid IN (SELECT rowid FROM spans WHERE project_id = $project AND (input_content IS NOT NULL OR output_content IS NOT NULL
+            ${hashes} OR ${hasContentKey('metadata', hashKey)}) LIMIT $chunk)
+          RETURNING 1`,
+      },
+      {
+        table: 'logs' as const,
+        sql: `UPDATE logs SET body = CASE WHEN ${genAiEvent} THEN '' ELSE body END, attributes = ${keptEntries('attributes')}
+          WHERE rowid IN (SELECT rowid FROM logs WHERE project_id = $project AND ((${genAiEvent} AND body <> '') OR ${hasContentKey('attributes')}) LIMIT $chunk)
+          RETURNING 1`,
+      },
+    ];
+    const changed: ContentPurgeResult = { spans: 0, logs: 0 };
+    for (const { table, sql } of chunks) {
+      // Each chunk its own transaction, so ingest and other writes get the writer in between.
+      for (;;) {
+        const rows = await this.db.transaction(() => this.db.writeAll(sql, params));
+        changed[table] += rows.length;
+        if (rows.length < purge.chunkRows) break;
+      }
+    }
+    if (changed.spans + changed.logs > 0 && this.dataDir !== null) {
+      markCompactPending(this.dataDir);
+      this.compactOnClose = true;
+    }
+    return changed;
+  }
+
   async createProject(id: ProjectId, name: string): Promise<Project> {
     await this.db.exclusive(() => this.db.run('INSERT OR IGNORE INTO projects (id, name) VALUES ($id, $name)', { id, name }));
     const p = (await this.listProjects()).find((x) => x.id === id);
@@ -606,7 +671,7 @@ export class DuckDbStore implements Store {
     strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at, strftime(revoked_at, '%Y-%m-%dT%H:%M:%SZ') AS revoked_at`;
 
   async resolveApiKey(key: string): Promise<ApiKeyInfo | null> {
-    const rows = await this.db.all(
+    const rows = await this.db.control(
       `SELECT ${DuckDbStore.KEY_COLUMNS} FROM api_keys WHERE key_hash = $hash AND revoked_at IS NULL`,
       { hash: hashApiKey(key) },
     );
@@ -782,5 +847,6 @@ export class DuckDbStore implements Store {
       await this.db.run('CHECKPOINT').catch(() => undefined);
       this.db.close();
     });
+    if (this.compactOnClose && this.dataDir !== null) await compactDatabase(this.dataDir);
   }
 }
