@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, randomBytes } from 'node:crypto';
 import { Counter, type Registry } from 'prom-client';
 
 // F5/C6: the exact-match response cache the gateway uses while a responseCache action is active.
@@ -44,8 +44,9 @@ export const DEFAULT_CACHE_MAX_ENTRY_BYTES = 1024 * 1024;
 // Anthropic (x-api-key), Azure OpenAI (api-key).
 const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'api-key'] as const;
 // Keyed with a secret that lives only in this process: a cache key or a heap dump gives no way
-// to test guesses of a provider key offline.
-const credentialSecret = randomBytes(32);
+// to test guesses of a provider key offline. A KeyObject: HMAC with a raw Buffer key prepares
+// the key again on every call, several times the cost of the hash itself.
+const credentialSecret = createSecretKey(randomBytes(32));
 
 // A keyed hash (HMAC-SHA-256) of the provider credential a call carries, '' when it has none.
 // The key itself is read once here and not kept.
