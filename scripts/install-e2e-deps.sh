@@ -14,6 +14,8 @@ PACKAGES=(
   # screenshots show text.
   "chromium:/usr/bin/chromium"
   "fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+  # The outbound guard's TLS test makes a throw-away certificate with it (on most images already).
+  "openssl:/usr/bin/openssl"
 )
 
 # Services the packages above would start on install, stopped again afterwards in case the
