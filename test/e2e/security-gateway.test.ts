@@ -4,14 +4,17 @@
 //    call through by writing `complet%69ons`, `x/../chat/completions` or `chat//completions`;
 //    spellings that cannot be read one way only are refused; the normalised path is what goes
 //    upstream;
+//  - a spent hard budget stops every call that may cost (images, audio, batches, compaction,
+//    Anthropic's complete and message batches), not only the model calls; free calls still work;
 //  - a cached answer is served only to a caller with the same provider key.
 import { request as httpRequest } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { startFakeAnthropic } from './fake-anthropic.ts';
 import { startFakeOpenAI, type FakeUpstream } from './fake-openai.ts';
-import { makeTempDir, pollUntil, removeTempDir, startLookout, type LookoutServer } from './harness.ts';
+import { makeTempDir, pollUntil, removeTempDir, startLookout, sumSamples, type LookoutServer } from './harness.ts';
 
 const KEY_A = 'sk-e2e-caller-a-0123456789abcdef';
 const KEY_B = 'sk-e2e-caller-b-0123456789abcdef';
@@ -19,10 +22,12 @@ const CACHE_FEATURE = 'e2e-cache';
 
 let lookout: LookoutServer | undefined;
 let fake: FakeUpstream | undefined;
+let fakeAnthropic: FakeUpstream | undefined;
 let dir = '';
 
 beforeAll(async () => {
   fake = await startFakeOpenAI();
+  fakeAnthropic = await startFakeAnthropic();
   dir = await makeTempDir('security-gateway');
   // A rule that fires on any cost of the cache feature, and a response cache while it fires.
   const rulesFile = join(dir, 'rules.yaml');
@@ -56,12 +61,13 @@ beforeAll(async () => {
       },
     }),
   );
-  lookout = await startLookout({ dataDir: join(dir, 'data'), env: { LOOKOUT_CONFIG: configFile, LOOKOUT_OPENAI_BASE_URL: `${fake.url}/v1` } });
+  lookout = await startLookout({ dataDir: join(dir, 'data'), env: { LOOKOUT_CONFIG: configFile, LOOKOUT_OPENAI_BASE_URL: `${fake.url}/v1`, LOOKOUT_ANTHROPIC_BASE_URL: fakeAnthropic.url } });
 });
 
 afterAll(async () => {
   await lookout?.stop();
   await fake?.close();
+  await fakeAnthropic?.close();
   if (dir) await removeTempDir(dir);
 });
 
@@ -143,6 +149,11 @@ describe('gateway path spellings', () => {
       '/proxy/openai/v1/chat/completions%00',
       '/proxy/openai/v1/chat/completions;x=1',
       '/proxy/openai/v1/../../api/v1/keys',
+      // An upstream may trim, drop a trailing dot or decode twice: each would be chat/completions there.
+      '/proxy/openai/v1/chat/completions%20',
+      '/proxy/openai/v1/chat/completions.',
+      '/proxy/openai/v1/chat/complet%2569ons',
+      '/proxy/openai/v1/chat/completions%3Fx=1',
     ]) {
       for (const user of ['mallory', 'trent']) {
         const res = await post(path, { ...spent, 'x-lookout-user': user }, chatBody('hi'));
@@ -165,6 +176,68 @@ describe('gateway path spellings', () => {
     );
     expect(span.name).toMatch(/^chat /);
     expect(span.cost.status).toBe('priced');
+  });
+});
+
+describe('a spent hard budget', () => {
+  it('stops every call that may cost, at both providers, without reaching the upstream; free calls still go through', async () => {
+    const url = lookout!.url;
+    const created = await fetch(`${url}/api/v1/budgets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scope: 'user', subject: 'oscar', period: 'daily', limitUsd: 0.000001, enforce: 'hard' }),
+    });
+    expect(created.status).toBe(201);
+    const first = await post('/proxy/openai/v1/chat/completions', { authorization: `Bearer ${KEY_A}`, 'x-lookout-user': 'oscar' }, chatBody('hi'));
+    expect(first.status, first.body).toBe(200);
+    await pollUntil(
+      'the budget to be spent',
+      async () => ((await getJson<{ allowed: boolean }>('/api/v1/budgets/check?user=oscar')).allowed === false ? true : undefined),
+      { timeoutMs: 15_000, context: () => lookout!.output() },
+    );
+    const blocked = async () => sumSamples(await (await fetch(`${url}/metrics`)).text(), 'lookout_gateway_budget_blocked_total').sum;
+    const blockedBefore = await blocked();
+    const openaiHits = fake!.requests.length;
+    const anthropicHits = fakeAnthropic!.requests.length;
+
+    const openaiCalls: [string, object][] = [
+      ['images/generations', { model: 'gpt-image-1', prompt: 'a cat' }],
+      ['audio/speech', { model: 'gpt-4o-mini-tts', voice: 'alloy', input: 'hello' }],
+      ['audio/transcriptions', { model: 'whisper-1' }],
+      ['embeddings', { model: 'text-embedding-3-small', input: 'hi' }],
+      ['batches', { input_file_id: 'file-1', endpoint: '/v1/chat/completions', completion_window: '24h' }],
+      ['responses/compact', { model: 'gpt-4o-mini', input: 'hi' }],
+    ];
+    for (const [path, body] of openaiCalls) {
+      const res = await post(`/proxy/openai/v1/${path}`, { authorization: `Bearer ${KEY_A}`, 'x-lookout-user': 'oscar' }, JSON.stringify(body));
+      expect(res.status, `${path}: ${res.body}`).toBe(429);
+      expect(res.headers['x-should-retry'], path).toBe('false');
+      expect(JSON.parse(res.body).error, path).toMatchObject({ type: 'budget_exceeded', code: 'budget_exceeded', lookout_budget: { scope: 'user', subject: 'oscar' } });
+    }
+    const anthropicCalls: [string, object][] = [
+      ['complete', { model: 'claude-2.1', prompt: '\n\nHuman: hi\n\nAssistant:', max_tokens_to_sample: 5 }],
+      ['messages/batches', { requests: [{ custom_id: 'a', params: { model: 'claude-sonnet-4-5', max_tokens: 1, messages: [] } }] }],
+      ['messages', { model: 'claude-sonnet-4-5', max_tokens: 1, messages: [{ role: 'user', content: 'hi' }] }],
+    ];
+    for (const [path, body] of anthropicCalls) {
+      const res = await post(`/proxy/anthropic/v1/${path}`, { 'x-api-key': KEY_A, 'anthropic-version': '2023-06-01', 'x-lookout-user': 'oscar' }, JSON.stringify(body));
+      expect(res.status, `${path}: ${res.body}`).toBe(429);
+      expect(JSON.parse(res.body), path).toMatchObject({ type: 'error', error: { type: 'rate_limit_error', lookout_code: 'budget_exceeded', lookout_budget: { subject: 'oscar' } } });
+    }
+    expect(fake!.requests.length, 'no refused call reached the OpenAI upstream').toBe(openaiHits);
+    expect(fakeAnthropic!.requests.length, 'no refused call reached the Anthropic upstream').toBe(anthropicHits);
+    expect(await blocked()).toBe(blockedBefore + openaiCalls.length + anthropicCalls.length);
+
+    // Counting tokens costs nothing: it still goes through, and is not counted as blocked.
+    const count = await post(
+      '/proxy/anthropic/v1/messages/count_tokens',
+      { 'x-api-key': KEY_A, 'anthropic-version': '2023-06-01', 'x-lookout-user': 'oscar' },
+      JSON.stringify({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] }),
+    );
+    expect(count.status, count.body).toBe(200);
+    expect(JSON.parse(count.body)).toEqual({ input_tokens: 42 });
+    expect(fakeAnthropic!.requests.slice(anthropicHits).map((r) => `${r.method} ${r.url}`)).toEqual(['POST /v1/messages/count_tokens']);
+    expect(await blocked()).toBe(blockedBefore + openaiCalls.length + anthropicCalls.length);
   });
 });
 

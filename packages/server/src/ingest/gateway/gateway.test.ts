@@ -526,6 +526,92 @@ describe('budgets', () => {
     expect(oai.requests.slice(before).map((r) => r.url)).toEqual(['/v1/chat/completions']);
   });
 
+  it('refuses every call that may cost while a hard budget is spent, and lets the free ones through', async () => {
+    const created = await t.app.inject({ method: 'POST', url: '/api/v1/budgets', payload: { scope: 'user', subject: 'frank', period: 'daily', limitUsd: 0.1, enforce: 'hard' } });
+    expect(created.statusCode).toBe(201);
+    await t.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: { batch: [generation({ userId: 'frank', costUsd: 0.2 })] } });
+    const oaiBefore = oai.requests.length;
+    const antBefore = ant.requests.length;
+    const blockedBefore = await metricsText();
+    const client = openai(newSession(), { 'x-lookout-user': 'frank' });
+    const refused = async (call: Promise<unknown>, what: string) => {
+      const err = await call.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err, what).toBeInstanceOf(OpenAI.RateLimitError);
+      expect((err as InstanceType<typeof OpenAI.RateLimitError>).code, what).toBe('budget_exceeded');
+      expect((err as InstanceType<typeof OpenAI.RateLimitError>).message, what).toContain("user 'frank'");
+    };
+    await refused(client.images.generate({ model: 'gpt-image-1', prompt: 'a cat' }), 'images/generations');
+    await refused(client.audio.speech.create({ model: 'gpt-4o-mini-tts', voice: 'alloy', input: 'hello' }), 'audio/speech');
+    await refused(client.audio.transcriptions.create({ model: 'whisper-1', file: new File([Buffer.alloc(64)], 'a.wav', { type: 'audio/wav' }) }), 'audio/transcriptions');
+    await refused(client.embeddings.create({ model: 'text-embedding-3-small', input: 'hi' }), 'embeddings');
+    await refused(client.batches.create({ input_file_id: 'file-1', endpoint: '/v1/chat/completions', completion_window: '24h' }), 'batches');
+    await refused(client.responses.compact({ model: 'gpt-4o-mini', input: 'hi' }), 'responses/compact');
+    await refused(client.post('/fine_tuning/jobs', { body: { model: 'gpt-4o-mini', training_file: 'file-1' } }), 'fine_tuning/jobs');
+    // The free list is exact: another case of a free path is budgeted like any unknown call.
+    await refused(client.post('/Files', { body: {} }), 'Files');
+
+    const ant429 = async (path: string, body: object) => {
+      const res = await fetch(`${base}/proxy/anthropic/v1/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': PROVIDER_KEY, 'x-lookout-user': 'frank' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status, path).toBe(429);
+      expect(res.headers.get('x-should-retry'), path).toBe('false');
+      expect(await res.json(), path).toMatchObject({ type: 'error', error: { type: 'rate_limit_error', lookout_code: 'budget_exceeded', lookout_budget: { scope: 'user', subject: 'frank' } } });
+    };
+    await ant429('complete', { model: 'claude-2.1', prompt: '\n\nHuman: hi\n\nAssistant:', max_tokens_to_sample: 5 });
+    await ant429('messages/batches', { requests: [] });
+    await expect(
+      anthropic(newSession(), { 'x-lookout-user': 'frank' }).messages.batches.create({ requests: [{ custom_id: 'a', params: { model: 'claude-sonnet-4-5', max_tokens: 1, messages: [] } }] }),
+    ).rejects.toBeInstanceOf(Anthropic.RateLimitError);
+
+    expect(oai.requests.length, 'no refused call reached the OpenAI upstream').toBe(oaiBefore);
+    expect(ant.requests.length, 'no refused call reached the Anthropic upstream').toBe(antBefore);
+    const blocked = await metricsText();
+    expect(metricValue(blocked, 'lookout_gateway_budget_blocked_total', 'upstream="openai"') - metricValue(blockedBefore, 'lookout_gateway_budget_blocked_total', 'upstream="openai"')).toBe(8);
+    expect(metricValue(blocked, 'lookout_gateway_budget_blocked_total', 'upstream="anthropic"') - metricValue(blockedBefore, 'lookout_gateway_budget_blocked_total', 'upstream="anthropic"')).toBe(3);
+
+    // What costs nothing still works: counting tokens, reading, uploading a file, cancelling, deleting.
+    const count = await anthropic(newSession(), { 'x-lookout-user': 'frank' }).messages.countTokens({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] });
+    expect(count.input_tokens).toBe(42);
+    expect((await client.models.list()).data[0]!.id).toBe('gpt-4o-mini');
+    // The fake has no files or batches: its 400 (it reads JSON bodies only) or 404 shows the call reached it.
+    await expect(client.files.create({ file: new File(['{}'], 'in.jsonl'), purpose: 'batch' })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+    await expect(client.batches.cancel('batch_1')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    await expect(client.files.delete('file-1')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    expect(oai.requests.slice(oaiBefore).map((r) => `${r.method} ${r.url}`)).toEqual(['GET /v1/models', 'POST /v1/files', 'POST /v1/batches/batch_1/cancel', 'DELETE /v1/files/file-1']);
+    expect(ant.requests.slice(antBefore).map((r) => `${r.method} ${r.url}`)).toEqual(['POST /v1/messages/count_tokens']);
+  });
+
+  it('refuses path spellings an upstream may read as another endpoint, for every user', async () => {
+    const before = oai.requests.length;
+    const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [] });
+    const post = (path: string) =>
+      rawRequest(
+        `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nx-lookout-user: grace\r\nauthorization: Bearer ${PROVIDER_KEY}\r\n` +
+          `content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    for (const [path, what] of [
+      ['/proxy/openai/v1/chat/completions%20', 'encoded space (%20)'],
+      ['/proxy/openai/v1/chat/completions.', "segment ending in '.'"],
+      ['/proxy/openai/v1/chat/complet%2569ons', 'encoded percent sign (%25)'],
+      ['/proxy/openai/v1/chat/completions%3Fx', "encoded '?' (%3F)"],
+      ['/proxy/openai/v1/chat/completions%23x', "encoded '#' (%23)"],
+      ['/proxy/openai/v1/chat/completions+', "a '+' in the path"],
+      ['/proxy/openai/v1/chat/completions%C2%A0', 'encoded non-ASCII byte (%C2)'],
+    ]) {
+      const res = await post(path!);
+      expect(res, path).toMatch(/^HTTP\/1\.1 400 /);
+      expect(res, path).toContain('"code":"invalid_path"');
+      expect(res, path).toContain(what);
+    }
+    expect(oai.requests.length).toBe(before);
+  });
+
   it('adds a warning header when a soft budget passes a warning level', async () => {
     await t.app.inject({ method: 'POST', url: '/api/v1/budgets', payload: { scope: 'user', subject: 'carol', period: 'monthly', limitUsd: 1, warnAtPercent: [50] } });
     await t.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: { batch: [generation({ userId: 'carol', costUsd: 0.6 })] } });

@@ -21,8 +21,9 @@ describe('normaliseRequestUrl', () => {
     ['/proxy/openai/v1/files/file-abc%7E1', '/proxy/openai/v1/files/file-abc~1'],
     // Reserved characters stay encoded (in upper case): decoding them could change the meaning.
     ['/proxy/openai/v1/files/a%3ab', '/proxy/openai/v1/files/a%3Ab'],
-    ['/proxy/openai/v1/files/a%20b', '/proxy/openai/v1/files/a%20b'],
-    ['/proxy/openai/v1/files/%C3%A9', '/proxy/openai/v1/files/%C3%A9'],
+    ['/proxy/openai/v1/models/ft%3Agpt-4o-mini%3Aacme%3A%3Aabc', '/proxy/openai/v1/models/ft%3Agpt-4o-mini%3Aacme%3A%3Aabc'],
+    ['/proxy/openai/v1/models/gpt-3.5-turbo', '/proxy/openai/v1/models/gpt-3.5-turbo'],
+    ['/proxy/openai/v1/.well-known/x', '/proxy/openai/v1/.well-known/x'],
   ])('%s -> %s', (raw, path) => {
     expect(normaliseRequestUrl(raw)).toEqual({ path, query: '' });
   });
@@ -30,6 +31,14 @@ describe('normaliseRequestUrl', () => {
   it('keeps the query as sent and does not read it as path', () => {
     expect(normaliseRequestUrl('/proxy/anthropic/v1/messages?beta=true&x=a/../b')).toEqual({ path: '/proxy/anthropic/v1/messages', query: '?beta=true&x=a/../b' });
     expect(normaliseRequestUrl('/proxy/openai/v1/chat//completions?')).toEqual({ path: '/proxy/openai/v1/chat/completions', query: '?' });
+    // The path ends at the first raw '?'; what follows, '%20' and '%25' included, is query only.
+    expect(normaliseRequestUrl('/proxy/openai/v1/files?purpose=a%20b%25&x=.')).toEqual({ path: '/proxy/openai/v1/files', query: '?purpose=a%20b%25&x=.' });
+  });
+
+  it('keeps a trailing slash, which the classifier reads as the same endpoint', () => {
+    const { path } = normaliseRequestUrl(`${P}chat/completions/`);
+    expect(path).toBe(`${P}chat/completions/`);
+    expect(classifyEndpoint('openai', 'POST', path.slice(P.length))).toMatchObject({ operation: 'chat', modelCall: true, budgeted: true });
   });
 
   it.each([
@@ -47,6 +56,26 @@ describe('normaliseRequestUrl', () => {
     ['/proxy/openai/v1/chat/complet%6', /malformed percent-encoding at '%6'/],
     ['/proxy/openai/v1/chat/complet%zzons', /malformed percent-encoding at '%zz'/],
     ['/proxy/openai/v1/é', /U\+00E9/],
+    // Refused because some server on the way may read them as the model path they are not here.
+    ['/proxy/openai/v1/chat/completions%20', /encoded space \(%20\)/],
+    ['/proxy/openai/v1/chat/%20completions', /encoded space \(%20\)/],
+    ['/proxy/openai/v1/files/a%20b', /encoded space \(%20\)/],
+    ['/proxy/openai/v1/chat/completions%09', /encoded control character \(%09\)/],
+    ['/proxy/openai/v1/chat/completions.', /segment ending in '\.' \('completions\.'\)/],
+    ['/proxy/openai/v1/chat/completions./', /segment ending in '\.'/],
+    ['/proxy/openai/v1/chat/completions%2E', /segment ending in '\.' \('completions%2E'\)/],
+    ['/proxy/openai/v1/chat/completions...', /segment ending in '\.'/],
+    ['/proxy/openai/v1/chat/complet%2569ons', /encoded percent sign \(%25\)/],
+    ['/proxy/openai/v1/chat/completions%3Fx=1', /encoded '\?' \(%3F\)/],
+    ['/proxy/openai/v1/chat/completions%3f', /encoded '\?' \(%3F\)/],
+    ['/proxy/openai/v1/chat/completions%23x', /encoded '#' \(%23\)/],
+    ['/proxy/openai/v1/chat/completions#x', /a '#' in the path/],
+    ['/proxy/openai/v1/chat/completions%3Bv=1', /encoded ';' \(%3B\)/],
+    ['/proxy/openai/v1/chat/completions+', /a '\+' in the path/],
+    ['/proxy/openai/v1/chat/completions%2B', /encoded '\+' \(%2B\)/],
+    ['/proxy/openai/v1/chat/completions%C2%A0', /encoded non-ASCII byte \(%C2\)/],
+    ['/proxy/openai/v1/%EF%BD%83hat/completions', /encoded non-ASCII byte \(%EF\)/],
+    ['/proxy/openai/v1/files/%C3%A9', /encoded non-ASCII byte \(%C3\)/],
     ['/../../etc/passwd', /climbs above the root/],
     ['http://evil.example/proxy/openai/v1/chat/completions', /must be a path starting with \//],
   ])('refuses %s', (raw, message) => {

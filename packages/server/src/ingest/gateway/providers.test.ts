@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clientResponseHeaders, parseAttribution, parseTraceParent, upstreamRequestHeaders } from './headers.ts';
-import { classifyEndpoint, errorBody, factsFromJson, SseReader } from './providers.ts';
+import { classifyEndpoint, errorBody, factsFromJson, SseReader, type ProviderId } from './providers.ts';
 
 describe('SseReader', () => {
   const events = [
@@ -62,6 +62,57 @@ describe('endpoints and errors', () => {
     expect(classifyEndpoint('openai', 'POST', 'embeddings')).toMatchObject({ kind: 'embedding', modelCall: true });
     expect(classifyEndpoint('openai', 'GET', 'files/file-abc/content')).toMatchObject({ kind: 'other', operation: 'GET files/file-abc', modelCall: false });
     expect(classifyEndpoint('anthropic', 'POST', 'messages/count_tokens')).toMatchObject({ kind: 'other', modelCall: false });
+  });
+
+  it('budgets every state-changing call except the ones known to cost nothing', () => {
+    const budgeted: [ProviderId, string, string][] = [
+      ['openai', 'POST', 'chat/completions'],
+      ['openai', 'POST', 'images/generations'],
+      ['openai', 'POST', 'images/edits'],
+      ['openai', 'POST', 'audio/speech'],
+      ['openai', 'POST', 'audio/transcriptions'],
+      ['openai', 'POST', 'embeddings'],
+      ['openai', 'POST', 'batches'],
+      ['openai', 'POST', 'responses/compact'],
+      ['openai', 'POST', 'responses/input_tokens'],
+      ['openai', 'POST', 'fine_tuning/jobs'],
+      ['openai', 'POST', 'vector_stores'],
+      ['openai', 'POST', 'a-future-endpoint'],
+      ['openai', 'PUT', 'files'],
+      ['openai', 'PATCH', 'x'],
+      // The free list is exact, case included; an upstream that ignores case reads Files as files.
+      ['openai', 'POST', 'Files'],
+      ['openai', 'POST', 'files/file-1'],
+      ['openai', 'POST', 'batches/batch_1/cancel/x'],
+      ['anthropic', 'POST', 'messages'],
+      ['anthropic', 'POST', 'complete'],
+      ['anthropic', 'POST', 'messages/batches'],
+      ['anthropic', 'POST', 'Messages/Count_Tokens'],
+      ['anthropic', 'POST', 'messages/count_tokens/x'],
+    ];
+    for (const [provider, method, path] of budgeted) expect(classifyEndpoint(provider, method, path).budgeted, `${provider} ${method} ${path}`).toBe(true);
+    const free: [ProviderId, string, string][] = [
+      ['openai', 'GET', 'models'],
+      ['openai', 'HEAD', 'models'],
+      ['openai', 'GET', 'batches/batch_1'],
+      ['openai', 'DELETE', 'files/file-1'],
+      ['openai', 'POST', 'files'],
+      ['openai', 'POST', 'uploads'],
+      ['openai', 'POST', 'uploads/upload_1/parts'],
+      ['openai', 'POST', 'uploads/upload_1/complete'],
+      ['openai', 'POST', 'batches/batch_1/cancel'],
+      ['openai', 'POST', 'responses/resp_1/cancel'],
+      ['openai', 'POST', 'fine_tuning/jobs/ftjob-1/cancel'],
+      ['openai', 'POST', 'threads/thread_1/runs/run_1/cancel'],
+      ['anthropic', 'POST', 'messages/count_tokens'],
+      ['anthropic', 'POST', 'messages/count_tokens/'],
+      ['anthropic', 'POST', 'files'],
+      ['anthropic', 'POST', 'messages/batches/msgbatch_1/cancel'],
+      ['anthropic', 'DELETE', 'messages/batches/msgbatch_1'],
+    ];
+    for (const [provider, method, path] of free) expect(classifyEndpoint(provider, method, path).budgeted, `${provider} ${method} ${path}`).toBe(false);
+    // Other providers' free paths are not free here.
+    expect(classifyEndpoint('openai', 'POST', 'messages/count_tokens').budgeted).toBe(true);
   });
 
   it('writes errors in each provider format', () => {

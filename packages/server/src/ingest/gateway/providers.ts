@@ -10,32 +10,64 @@ export type ProviderId = 'openai' | 'anthropic';
 export interface Endpoint {
   kind: SpanKind;
   operation: string; // the span name's first word: chat, text_completion, embeddings, or "<METHOD> <path>"
-  modelCall: boolean; // a call that costs tokens: budgets apply
+  modelCall: boolean; // a call whose tokens are read from the response and priced
+  // Refused while a hard budget is spent: every model call, and every other call that may cost
+  // money at the provider (images, audio, batches, compaction, fine-tuning, calls not known yet).
+  budgeted: boolean;
 }
 
 const MAX_OPERATION_PATH_CHARS = 64;
+
+// Methods that start no paid work upstream: reading, and deleting (files, batches, stored
+// responses), which can only lower what is spent. Any other method may cost unless it is a POST
+// on the free list below.
+const FREE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
+
+// POSTs known to cost nothing, which go through while a hard budget is spent. This is an allowlist: a new or unknown endpoint is budgeted until it is added here. Paths are matched
+// exactly, case included, on the normalised path (what the upstream receives), so a spelling that
+// only some upstream would read as one of these is budgeted, never let through; an id is one
+// segment. Uploading a file is free; the batch or fine-tuning job that reads it is not, and is
+// refused. Cancelling only stops spending.
+const FREE_CALLS: Record<ProviderId, RegExp[]> = {
+  openai: [
+    /^files$/,
+    /^uploads$/,
+    /^uploads\/[^/]+\/(parts|complete)$/,
+    /^(batches|fine_tuning\/jobs|responses|uploads)\/[^/]+\/cancel$/,
+    /^threads\/[^/]+\/runs\/[^/]+\/cancel$/,
+    /^vector_stores\/[^/]+\/file_batches\/[^/]+\/cancel$/,
+  ],
+  anthropic: [/^messages\/count_tokens$/, /^files$/, /^messages\/batches\/[^/]+\/cancel$/],
+};
+
+function mayCost(provider: ProviderId, method: string, p: string): boolean {
+  if (FREE_METHODS.has(method)) return false;
+  return method !== 'POST' || !FREE_CALLS[provider].some((re) => re.test(p));
+}
 
 export function classifyEndpoint(provider: ProviderId, method: string, path: string): Endpoint {
   const p = path.replace(/\/+$/, '');
   if (method === 'POST') {
     // A server that matches paths without regard to case must not turn Chat/Completions into an
-    // unbudgeted call; no real endpoint differs from a model call by case alone.
-    return classifyModelCall(provider, p.toLowerCase()) ?? generic(method, p);
+    // unpriced call; no real endpoint differs from a model call by case alone.
+    const model = classifyModelCall(provider, p.toLowerCase());
+    if (model) return model;
   }
-  return generic(method, p);
+  return { ...generic(method, p), budgeted: mayCost(provider, method, p) };
 }
 
 function classifyModelCall(provider: ProviderId, p: string): Endpoint | null {
-  if (provider === 'anthropic') return p === 'messages' ? { kind: 'generation', operation: 'chat', modelCall: true } : null;
-  if (p === 'chat/completions' || p === 'responses') return { kind: 'generation', operation: 'chat', modelCall: true };
-  if (p === 'completions') return { kind: 'generation', operation: 'text_completion', modelCall: true };
-  if (p === 'embeddings') return { kind: 'embedding', operation: 'embeddings', modelCall: true };
+  const model = (kind: SpanKind, operation: string): Endpoint => ({ kind, operation, modelCall: true, budgeted: true });
+  if (provider === 'anthropic') return p === 'messages' ? model('generation', 'chat') : null;
+  if (p === 'chat/completions' || p === 'responses') return model('generation', 'chat');
+  if (p === 'completions') return model('generation', 'text_completion');
+  if (p === 'embeddings') return model('embedding', 'embeddings');
   return null;
 }
 
 // Anything else (models, count_tokens, files, batches...) is passed through and recorded as a
 // generic span; ids in the path are cut so span names stay few.
-function generic(method: string, p: string): Endpoint {
+function generic(method: string, p: string): Omit<Endpoint, 'budgeted'> {
   const named = p.split('/').slice(0, 2).join('/').slice(0, MAX_OPERATION_PATH_CHARS);
   return { kind: 'other', operation: `${method} ${named}`, modelCall: false };
 }

@@ -151,9 +151,10 @@ export class Gateway {
     }
     const projectId = request.auth.projectId;
 
-    // B6: hard budgets, from memory, before anything is sent.
+    // B6: hard budgets, from memory, before anything is sent: model calls and every other call
+    // that may cost money upstream (see classifyEndpoint's free list).
     let warning: string | null = null;
-    if (endpoint.modelCall) {
+    if (endpoint.budgeted) {
       const check = ctx.budgets.check(projectId, { user: attribution.userId, team: attribution.team });
       if (!check.allowed && check.blockedBy) {
         const s = check.blockedBy;
