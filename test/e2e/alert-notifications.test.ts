@@ -292,8 +292,9 @@ describe('alert notifications', () => {
     expect(slackBody.text).toBe('[FIRING:1] E2eSpend');
     expect(slackBody.blocks.map((b) => b.type)).toEqual(['header', 'section']);
     expect(slackBody.blocks[1].text.type).toBe('mrkdwn');
-    expect(slackBody.blocks[1].text.text).toContain('*E2eSpend (warning): ');
-    expect(slackBody.blocks[1].text.text).toContain('warning, cost, project default');
+    // Text from rules and data is inline code, where Slack neither links nor formats.
+    expect(slackBody.blocks[1].text.text).toContain('`E2eSpend (warning): ');
+    expect(slackBody.blocks[1].text.text).toContain('warning, cost, project `default`');
 
     // PagerDuty: the critical alert, keyed by its fingerprint.
     const trigger = await pollUntil('PagerDuty to get a trigger', () => pagerduty.requests[0], { timeoutMs: 20_000, context: output });

@@ -10,8 +10,6 @@ import { AlertEngine, type AlertStateDoc } from './engine/engine.ts';
 import type { EvaluationSources } from './engine/evaluate.ts';
 import { loadDefaultPack } from './rules/default-pack.ts';
 import { formatRuleError, loadRuleFiles, RuleLoadError, validateRule } from './rules/load.ts';
-import { DEFAULT_PROJECT } from '../store/store.ts';
-import { routingLabelNames } from './notifications/config.ts';
 import { parseDurationMs, type Rule } from './rules/schema.ts';
 import { Dispatcher } from './notifications/dispatcher.ts';
 import { ActionEngine, type ActionStateDoc } from './actions/engine.ts';
@@ -29,31 +27,14 @@ export class RuleValidationError extends Error {
   }
 }
 
-// A rule made through the API belongs to one project, and its static labels are that project's
-// say. Outside the default project (the operator's), they may not set a label that the
-// notification routes match on: otherwise one tenant could steer its alerts to receivers the
-// routes keep for another (e.g. `tenant: acme` or `team: payments` on a paging route). The
-// `project` label is always the rule's own project, whatever the rule says.
-export function validateApiRule(input: unknown, options: { projectId?: string; routingLabels?: ReadonlySet<string> } = {}): Rule {
+// A rule made through the API belongs to one project; the `project` label of its alerts is always
+// that project's id, whatever the rule says. Its other labels may be anything: notification
+// routing keeps every project but the default to routes that match on `project` (see routesFor in
+// notifications/dispatcher.ts), so no label can steer an alert to another tenant's receiver.
+// Every project may therefore say the same; the project is taken so callers need not care.
+export function validateApiRule(input: unknown, _context: { projectId?: string } = {}): Rule {
   const { rule, errors } = validateRule(input, 'api');
   if (!rule) throw new RuleValidationError(errors);
-  if (options.projectId !== undefined && options.projectId !== DEFAULT_PROJECT && options.routingLabels) {
-    const taken = Object.keys(rule.labels).filter((name) => options.routingLabels!.has(name));
-    if (taken.length > 0) {
-      throw new RuleValidationError(
-        taken.map(
-          (name) =>
-            new RuleLoadError({
-              source: 'api',
-              line: null,
-              column: null,
-              path: `labels.${name}`,
-              message: `notification routes match on '${name}', so a rule of project '${options.projectId}' may not set it (routes meant for one project match on project="<id>")`,
-            }),
-        ),
-      );
-    }
-  }
   return rule;
 }
 
@@ -88,7 +69,6 @@ export async function createAlerting(deps: {
   const files = await loadRuleFiles(config.alerts.rules);
   const loadErrors = [...pack.errors, ...files.errors];
   for (const e of loadErrors) logger.error({ event: 'rule_load_error', source: e.source, line: e.line, path: e.path }, `alert rule not loaded: ${formatRuleError(e)}`);
-  const routingLabels = routingLabelNames(config.alerts.notifications);
   const dispatcher = new Dispatcher(config.alerts.notifications, { logger, registry: deps.registry, now: deps.now });
   const actions = new ActionEngine(config.alerts.actions, {
     state: new JsonFile<ActionStateDoc>(join(deps.stateDir, 'actions.json')),
@@ -110,7 +90,7 @@ export async function createAlerting(deps: {
       now: deps.now,
       logger,
       registry: deps.registry,
-      validate: (input, projectId) => validateApiRule(input, { projectId, routingLabels }),
+      validate: (input, projectId) => validateApiRule(input, { projectId }),
     },
     { intervalMs: parseDurationMs(config.alerts.evaluationInterval) ?? 30_000, packRules: pack.rules, fileRules: files.rules },
   );

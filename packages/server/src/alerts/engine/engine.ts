@@ -8,7 +8,7 @@ import { BoundedLabel } from '../../metrics/registry.ts';
 import type { Alert, AlertEvent, AlertSink, AlertState } from '../types.ts';
 import type { Rule } from '../rules/schema.ts';
 import { evaluateRule, type EvaluationSources, type RuleOutcome } from './evaluate.ts';
-import { matchesAll, validateSilence, type Silence, type SilenceInput } from './silences.ts';
+import { matchesAll, regexInstructions, validateSilence, type Silence, type SilenceInput } from './silences.ts';
 import { renderTemplate } from './template.ts';
 
 // F1/F3: evaluates every enabled rule for every project on an interval and keeps each alert's
@@ -32,6 +32,10 @@ const YIELD_AFTER_MS = 5;
 // Per project: rules made through the API, and silences not yet expired.
 export const MAX_API_RULES_PER_PROJECT = 200;
 export const MAX_SILENCES_PER_PROJECT = 500;
+// Every active silence of a project is tried on each of its alerts at every evaluation, so the
+// regular expressions a project's silences hold are bounded together as well as one by one:
+// about twenty of the largest patterns, or hundreds of everyday ones (`gpt-4o.*` is 12).
+export const MAX_SILENCE_REGEX_INSTRUCTIONS_PER_PROJECT = 10_000;
 
 export type RuleSource = 'pack' | 'file' | 'api';
 
@@ -276,6 +280,14 @@ export class AlertEngine {
     const silence: Silence = { ...validateSilence(input, now), id: randomUUID(), projectId, createdAtMs: now };
     if (this.state.silences.filter((s) => s.projectId === projectId && s.endsAtMs > now).length >= MAX_SILENCES_PER_PROJECT) {
       throw new ProjectLimitError(`a project has at most ${MAX_SILENCES_PER_PROJECT} silences not yet expired; expire one first (DELETE /api/v1/alerts/silences/<id>)`);
+    }
+    const instructions = (list: readonly Silence[]) => list.reduce((sum, x) => sum + x.matchers.reduce((n, m) => n + regexInstructions(m), 0), 0);
+    const held = instructions(this.state.silences.filter((s) => s.projectId === projectId && s.endsAtMs > now));
+    const adding = instructions([silence]);
+    if (adding > 0 && held + adding > MAX_SILENCE_REGEX_INSTRUCTIONS_PER_PROJECT) {
+      throw new ProjectLimitError(
+        `the regular expressions of a project's silences not yet expired compile to at most ${MAX_SILENCE_REGEX_INSTRUCTIONS_PER_PROJECT} instructions together (they hold ${held}, this silence adds ${adding}); expire one first or use equality matchers`,
+      );
     }
     this.state.silences.push(silence);
     // Expired silences older than a week are forgotten.

@@ -148,16 +148,3 @@ export const notificationsSchema = z
 
 export type NotificationsConfig = z.output<typeof notificationsSchema>;
 export const DEFAULT_NOTIFICATIONS: NotificationsConfig = { allowedHosts: [], timeout: '5s', retries: 3, receivers: [] };
-
-// The label names any route matches on (the `project` label excepted: no rule can set it).
-export function routingLabelNames(config: NotificationsConfig): Set<string> {
-  const names = new Set<string>();
-  const walk = (route: RouteInput | undefined) => {
-    if (!route) return;
-    const matchers = Array.isArray(route.matchers) ? route.matchers.map((m) => parseMatcher(m).name) : Object.keys(route.matchers ?? {});
-    for (const name of matchers) if (name !== 'project') names.add(name);
-    route.routes?.forEach(walk);
-  };
-  walk(config.route);
-  return names;
-}

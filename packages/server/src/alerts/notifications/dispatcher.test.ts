@@ -255,9 +255,9 @@ describe('Slack receiver', () => {
     const lines = body.blocks[1].text.text.split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toBe(
-      ':red_circle: *DailyCostExceeded is critical* (value 123.5) — critical, cost, project default · <https://runbooks.example.com/dailycostexceeded|runbook>',
+      ':red_circle: `DailyCostExceeded is critical` (value 123.5) — critical, cost, project `default` · <https://runbooks.example.com/dailycostexceeded|runbook>',
     );
-    expect(lines[1]).toMatch(/^:warning: \*DailyCostExceeded is warning\*/);
+    expect(lines[1]).toMatch(/^:warning: `DailyCostExceeded is warning`/);
 
     d.update([resolved(crit), resolved(warn)], T0 + 60_000);
     await drain(d);
@@ -450,6 +450,86 @@ describe('routing', () => {
     await drain(d);
     expect(deep.requests.flatMap(alertnames)).toEqual(['X:critical']);
     expect(mid.requests.flatMap(alertnames)).toEqual(['Y:warning']);
+  });
+});
+
+describe('routing and projects', () => {
+  it('lets alerts of projects other than default enter only routes that match on project, whatever labels they carry', async () => {
+    const ops = await startReceiver();
+    const paymentsPager = await startReceiver();
+    const criticalPager = await startReceiver();
+    const acme = await startReceiver();
+    const acmePager = await startReceiver();
+    const d = dispatcher({
+      allowedHosts: ['127.0.0.1'],
+      receivers: [
+        { name: 'ops', webhook: { url: ops.url } },
+        { name: 'payments-pager', webhook: { url: paymentsPager.url } },
+        { name: 'critical-pager', webhook: { url: criticalPager.url } },
+        { name: 'acme', webhook: { url: acme.url } },
+        { name: 'acme-pager', webhook: { url: acmePager.url } },
+      ],
+      route: {
+        receiver: 'ops',
+        groupWait: '0s',
+        groupBy: ['...'],
+        routes: [
+          // Routes on labels a tenant can choose: a rule's labels, alertname, severity, category,
+          // or a groupBy dimension whose value comes from the tenant's data.
+          { receiver: 'payments-pager', matchers: ['team="payments"'] },
+          { receiver: 'critical-pager', matchers: { severity: 'critical' } },
+          // A project's own subtree: below a project matcher every label routes as usual.
+          { receiver: 'acme', matchers: { project: 'acme' }, routes: [{ receiver: 'acme-pager', matchers: ['severity="critical"'] }] },
+        ],
+      },
+    });
+    d.update(
+      [
+        makeAlert({ name: 'OpsPayments', labels: { team: 'payments' } }),
+        makeAlert({ name: 'OpsCritical', severity: 'critical' }),
+        // A tenant whose data says team=payments and whose rule says critical.
+        makeAlert({ name: 'OtherSteers', project: 'other', severity: 'critical', labels: { team: 'payments' } }),
+        makeAlert({ name: 'AcmeCritical', project: 'acme', severity: 'critical', labels: { team: 'payments' } }),
+        makeAlert({ name: 'AcmeWarning', project: 'acme' }),
+      ],
+      T0,
+    );
+    await drain(d);
+    const names = (r: Receiver) => r.requests.flatMap((x) => (x.json as WebhookBody).alerts.map((a) => `${a.labels.project}/${a.labels.alertname}`)).sort();
+    expect(names(paymentsPager)).toEqual(['default/OpsPayments']);
+    expect(names(criticalPager)).toEqual(['default/OpsCritical']);
+    expect(names(ops)).toEqual(['other/OtherSteers']);
+    expect(names(acmePager)).toEqual(['acme/AcmeCritical']);
+    expect(names(acme)).toEqual(['acme/AcmeWarning']);
+  });
+
+  it('lets every project through a route without matchers and a route matching project by regular expression', async () => {
+    const audit = await startReceiver();
+    const shared = await startReceiver();
+    const ops = await startReceiver();
+    const d = dispatcher({
+      allowedHosts: ['127.0.0.1'],
+      receivers: [
+        { name: 'audit', webhook: { url: audit.url } },
+        { name: 'shared', webhook: { url: shared.url } },
+        { name: 'ops', webhook: { url: ops.url } },
+      ],
+      route: {
+        receiver: 'ops',
+        groupWait: '0s',
+        routes: [
+          { receiver: 'audit', matchers: ['project=~".+"'], continue: true },
+          { routes: [{ receiver: 'shared', matchers: ['category="cost"'] }] },
+        ],
+      },
+    });
+    d.update([makeAlert({ name: 'Mine', category: 'cost' }), makeAlert({ name: 'Theirs', project: 'other', category: 'cost' })], T0);
+    await drain(d);
+    const names = (r: Receiver) => r.requests.flatMap((x) => (x.json as WebhookBody).alerts.map((a) => `${a.labels.project}/${a.labels.alertname}`)).sort();
+    expect(names(audit)).toEqual(['default/Mine', 'other/Theirs']);
+    // The route without matchers takes both; its child on a chosen label only the default's.
+    expect(names(shared)).toEqual(['default/Mine']);
+    expect(names(ops)).toEqual(['other/Theirs']);
   });
 });
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { fetch as undiciFetch, type Agent } from 'undici';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { matchesAll, parseMatcher, type Matcher } from '../engine/silences.ts';
+import { DEFAULT_PROJECT } from '../../store/store.ts';
 import { parseDurationMs } from '../rules/schema.ts';
 import type { Alert, AlertSink } from '../types.ts';
 import { receiverType, type NotificationsConfig, type ReceiverConfig, type ReceiverType, type RouteInput } from './config.ts';
@@ -60,6 +61,8 @@ interface Route {
   continue: boolean;
   routes: Route[];
   id: string;
+  // Whether this route or one above it has a matcher on `project`.
+  scopedToProjects: boolean;
 }
 
 interface Group {
@@ -74,7 +77,7 @@ interface Group {
   sentFiring: Set<string>; // fingerprints firing at the last notification
 }
 
-function buildRoute(input: RouteInput, parent: Omit<Route, 'routes' | 'matchers' | 'continue' | 'id'> | null, id: string): Route {
+function buildRoute(input: RouteInput, parent: Omit<Route, 'routes' | 'matchers' | 'continue' | 'id' | 'scopedToProjects'> | null, id: string, parentScoped = false): Route {
   const ms = (v: string | undefined, fallback: number) => (v === undefined ? fallback : (parseDurationMs(v) ?? fallback));
   const inherited = parent ?? { receiver: '', ...DEFAULTS };
   const matchers = Array.isArray(input.matchers)
@@ -87,15 +90,29 @@ function buildRoute(input: RouteInput, parent: Omit<Route, 'routes' | 'matchers'
     groupIntervalMs: ms(input.groupInterval, inherited.groupIntervalMs),
     repeatIntervalMs: ms(input.repeatInterval, inherited.repeatIntervalMs),
   };
-  return { ...own, matchers, continue: input.continue ?? false, id, routes: (input.routes ?? []).map((r, i) => buildRoute(r, own, `${id}.${i}`)) };
+  const scopedToProjects = parentScoped || matchers.some((m) => m.name === 'project');
+  return {
+    ...own,
+    matchers,
+    continue: input.continue ?? false,
+    id,
+    scopedToProjects,
+    routes: (input.routes ?? []).map((r, i) => buildRoute(r, own, `${id}.${i}`, scopedToProjects)),
+  };
 }
 
-// The routes an alert ends at: the deepest matching ones, Alertmanager's way.
-function routesFor(route: Route, labels: Record<string, string>): Route[] {
+// The routes an alert ends at: the deepest matching ones, Alertmanager's way. Every label but
+// `project` can be chosen by the project whose rule fired (its rules' labels and names, the
+// values its data carries into groupBy dimensions), so an alert of any project but the default
+// (the operator's) enters only routes that match on `project`, themselves or through a route
+// above, and routes without matchers: no label it carries can steer it to a receiver the
+// operator meant for someone else. Where no such route takes it, the root's receiver does.
+function routesFor(route: Route, labels: Record<string, string>, projectId: string): Route[] {
   const out: Route[] = [];
   for (const child of route.routes) {
+    if (projectId !== DEFAULT_PROJECT && !child.scopedToProjects && child.matchers.length > 0) continue;
     if (!matchesAll(child.matchers, labels)) continue;
-    out.push(...routesFor(child, labels));
+    out.push(...routesFor(child, labels, projectId));
     if (!child.continue) break;
   }
   return out.length ? out : [route];
@@ -230,7 +247,7 @@ export class Dispatcher implements AlertSink {
     const present = new Set<string>();
     for (const a of alerts) {
       if (a.silencedBy.length) continue;
-      for (const route of routesFor(this.root, a.labels)) {
+      for (const route of routesFor(this.root, a.labels, a.projectId)) {
         const receiver = this.receivers.get(route.receiver);
         if (!receiver || receiver.alertmanager) continue;
         if (a.inhibitedBy.length) continue;
@@ -291,7 +308,7 @@ export class Dispatcher implements AlertSink {
     const byReceiver = new Map<string, Alert[]>();
     for (const a of this.latest) {
       if (a.silencedBy.length) continue;
-      for (const route of routesFor(this.root!, a.labels)) {
+      for (const route of routesFor(this.root!, a.labels, a.projectId)) {
         const receiver = this.receivers.get(route.receiver);
         if (!receiver?.alertmanager) continue;
         const list = byReceiver.get(receiver.name) ?? [];

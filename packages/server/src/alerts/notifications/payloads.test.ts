@@ -55,7 +55,7 @@ describe('Slack escaping', () => {
       blocks: { text: { type: string; text: string } }[];
     };
     const section = body.blocks[1].text.text;
-    expect(section).toContain('cost of &lt;!channel&gt; &lt;https://evil.example|click&gt; is 3x &amp; rising');
+    expect(section).toContain('`cost of &lt;!channel&gt; &lt;https://evil.example|click&gt; is 3x &amp; rising`');
     expect(section).not.toContain('<!channel>');
     expect(section).not.toContain('<https://evil.example');
     // The one link left is the runbook's, a plain URL.
@@ -67,7 +67,36 @@ describe('Slack escaping', () => {
     const body = JSON.parse(slackRequest(receiver('chat'), notification(hostileAlert('https://x.example|click> <!channel'))).body) as { blocks: { text: { text: string } }[] };
     const section = body.blocks[1].text.text;
     expect(section).not.toMatch(/<[^>]*>/);
-    expect(section).toContain('runbook: https://x.example|click&gt; &lt;!channel');
+    expect(section).toContain('runbook: `https://x.example|click&gt; &lt;!channel`');
+  });
+
+  // What Slack would still read as markup in a line: everything outside inline code spans and
+  // outside the one runbook link.
+  const outsideCode = (line: string) => line.replace(/`[^`]*`/g, '').replace(/<https:\/\/runbooks\.example\/cost\|runbook>/, '');
+
+  it('shows label and annotation text as inline code, so Slack neither links bare URLs nor formats it', () => {
+    const a = hostileAlert('https://runbooks.example/cost');
+    const model = 'https://evil.example/login evil.example *bold* _it_ ~gone~ `x` `close';
+    a.labels = { ...a.labels, model, project: 'tenant-a' };
+    a.annotations = { ...a.annotations, summary: renderTemplate('{{ $labels.model }}\nsee www.evil.example *now*', { labels: a.labels, value: 3, threshold: 1 }) };
+    const body = JSON.parse(slackRequest(receiver('chat'), notification(a)).body) as { text: string; blocks: { text: { text: string } }[] };
+    const section = body.blocks[1].text.text;
+    expect(section.split('\n')).toHaveLength(1);
+    // The text is all there, inside code (a backtick shown as ˋ so the code is not closed early).
+    expect(section).toContain('`https://evil.example/login evil.example *bold* _it_ ~gone~ ˋxˋ ˋclose see www.evil.example *now*`');
+    const rest = outsideCode(section);
+    // Outside code: only Lookout's own words, the emoji and the runbook link.
+    expect(rest).toBe(':red_circle:  (value 3) — critical, cost, project  · ');
+  });
+
+  it('cuts a long value before quoting it, so the code span is always closed', () => {
+    const a = hostileAlert('https://runbooks.example/cost');
+    a.annotations = { ...a.annotations, summary: `${'<'.repeat(5_000)} https://evil.example` };
+    const section = (JSON.parse(slackRequest(receiver('chat'), notification(a)).body) as { blocks: { text: { text: string } }[] }).blocks[1].text.text;
+    expect(section.length).toBeLessThan(3_000);
+    expect(section).not.toContain('evil');
+    expect(section.match(/`/g)).toHaveLength(4);
+    expect(section).toMatch(/&lt;…`/);
   });
 
   it('does not render templates found inside label values', () => {

@@ -108,13 +108,39 @@ function fitLines(lines: string[], maxChars: number): string {
 // Label and annotation text comes from rules (tenants write them through the API) and from the
 // data (a model name is whatever a client sent). In Slack's mrkdwn `<...>` is a control sequence
 // (<!channel> pings everyone, <url|text> makes a link) and & starts an entity, so these three are
-// escaped as Slack asks; nothing else in the text can mention or link.
+// escaped as Slack asks. That is not enough: Slack also links bare URLs and domain names and
+// applies *bold*, _italic_ and ~strike~ to plain text. So such text is shown as inline code,
+// where Slack neither links nor formats: a backtick inside it, which would end the code, is
+// shown as ˋ, and line breaks and other control characters as spaces (code does not span lines).
 export function slackEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+// `text` as inline code of at most `maxChars` characters once escaped, cut with … when longer
+// (cut before it is quoted, so the code span is always closed).
+export function slackLiteral(text: string, maxChars: number): string {
+  const plain = text.replace(/`/g, 'ˋ').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  if (plain === '') return '';
+  let out = '';
+  for (const ch of plain) {
+    const piece = slackEscape(ch);
+    if (out.length + piece.length > maxChars - 3) {
+      out += '…';
+      break;
+    }
+    out += piece;
+  }
+  return `\`${out}\``;
+}
+
 // A runbook link only when the URL is a plain http(s) URL that cannot close the link syntax.
-const SLACK_SAFE_URL = /^https?:\/\/[^\s<>|&]+$/;
+const SLACK_SAFE_URL = /^https?:\/\/[^\s<>|&`]+$/;
+
+// Per line: the summary, the project and the runbook each within their share, so a line never
+// reaches the section limit and is never cut inside a code span or a link.
+const SLACK_SUMMARY_MAX_CHARS = 1_200;
+const SLACK_PROJECT_MAX_CHARS = 120;
+const SLACK_RUNBOOK_MAX_CHARS = 1_200;
 
 const SEVERITY_EMOJI: Record<string, string> = { critical: ':red_circle:', warning: ':warning:', info: ':information_source:' };
 
@@ -123,15 +149,17 @@ export function slackRequest(receiver: ReceiverConfig, n: Notification): Outboun
   const status = statusOf(n.alerts);
   const name = n.alerts[0]?.labels.alertname ?? 'alert';
   // The header is plain_text, which Slack shows as written; `text` (the notification fallback)
-  // and the section are mrkdwn.
+  // and the section are mrkdwn. The alert name is letters, digits and _ (the rule schema's).
   const text = status === 'firing' ? `[FIRING:${firing.length}] ${name}` : `[RESOLVED] ${name}`;
   const lines = n.alerts.map((a) => {
     const mark = a.state === 'firing' ? (SEVERITY_EMOJI[a.labels.severity] ?? '') : ':white_check_mark:';
     const value = a.value === null ? '' : ` (value ${+a.value.toPrecision(4)})`;
     const url = a.annotations.runbook_url;
-    const runbook = url && SLACK_SAFE_URL.test(url) ? ` · <${url}|runbook>` : url ? ` · runbook: ${slackEscape(url)}` : '';
-    const summary = slackEscape(a.annotations.summary ?? a.labels.alertname);
-    return `${mark} *${summary}*${value} — ${slackEscape(`${a.labels.severity}, ${a.labels.category}, project ${a.labels.project}`)}${runbook}`;
+    const runbook =
+      url && SLACK_SAFE_URL.test(url) && url.length <= SLACK_RUNBOOK_MAX_CHARS ? ` · <${url}|runbook>` : url ? ` · runbook: ${slackLiteral(url, SLACK_RUNBOOK_MAX_CHARS)}` : '';
+    const summary = slackLiteral(a.annotations.summary ?? a.labels.alertname, SLACK_SUMMARY_MAX_CHARS);
+    // Severity and category are from fixed lists.
+    return `${mark} ${summary}${value} — ${slackEscape(`${a.labels.severity}, ${a.labels.category}`)}, project ${slackLiteral(a.labels.project, SLACK_PROJECT_MAX_CHARS)}${runbook}`;
   });
   const body = JSON.stringify({
     text: slackEscape(text),

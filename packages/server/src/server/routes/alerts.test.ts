@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generation, makeTestApp, type TestApp } from '../../testing/app.ts';
 import { projectId } from '../../store/store.ts';
@@ -175,41 +177,97 @@ describe('alerts API bounds (issue 13)', () => {
     expect(lookaround.statusCode).toBe(400);
     expect(lookaround.json().error.message).toMatch(/RE2 syntax/);
   }, 60_000);
+
+  it('refuses a silence whose regular expression compiles to a huge program, fast and with a 400 naming the limit', async () => {
+    // 991 characters; compiled, 130,000 instructions that take seconds to match one label value.
+    const pattern = `${'(?:[^z]{0,999})'.repeat(66)}z`;
+    const started = performance.now();
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/silences', payload: { matchers: [`model=~"${pattern}"`], duration: '1h' } });
+    const elapsedMs = performance.now() - started;
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toMatch(/matchers\[0\]: .* a counted repetition allows at most 100/);
+    expect(elapsedMs).toBeLessThan(100);
+    const wide = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/silences', payload: { matchers: [`model=~"${'(?:[^z]{0,100})'.repeat(20)}z"`], duration: '1h' } });
+    expect(wide.statusCode).toBe(400);
+    expect(wide.json().error.message).toMatch(/compiles to at most 500 instructions/);
+  });
+
+  it("bounds the regular expressions of a project's silences together, with a 409 naming the limit", async () => {
+    // 485 instructions each: twenty fit in the project's 10,000.
+    const heavy = `model=~"${'(?:[^z]{0,30})'.repeat(8)}z"`;
+    for (let i = 0; i < 20; i++) {
+      const r = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/silences', payload: { matchers: [heavy, `alertname="R${i}"`], duration: '1h' } });
+      expect(r.statusCode).toBe(201);
+    }
+    const over = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/silences', payload: { matchers: [heavy], duration: '1h' } });
+    expect(over.statusCode).toBe(409);
+    expect(over.json().error.message).toMatch(/compile to at most 10000 instructions together \(they hold 9700, this silence adds 485\)/);
+    // Equality matchers cost nothing to match and stay allowed.
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/alerts/silences', payload: { matchers: ['model="gpt-4o"'], duration: '1h' } })).statusCode).toBe(201);
+  });
 });
 
 describe('tenant rules and notification routing (issue 13 #9)', () => {
-  it("refuses, outside the default project, rule labels that routes match on; the project label stays the rule's own", async () => {
-    await t.close();
-    t = await makeTestApp({
-      alerts: {
-        notifications: {
-          receivers: [
-            { name: 'ops', webhook: { url: 'https://ops.example/hook' } },
-            { name: 'acme-pager', webhook: { url: 'https://acme.example/hook' } },
-          ],
-          route: { receiver: 'ops', routes: [{ receiver: 'acme-pager', matchers: ['tenant="acme"'] }, { receiver: 'acme-pager', matchers: { project: 'acme' } }] },
+  it("routes another project's alerts only through routes that match on project, whatever its rule and data say", async () => {
+    // Two real receivers on loopback; the dispatcher posts to them as it would in production.
+    const received = new Map<string, string[]>();
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { alerts: { labels: Record<string, string> }[] };
+        for (const a of body.alerts) received.set(req.url!, [...(received.get(req.url!) ?? []), `${a.labels.project}/${a.labels.model}/${a.labels.tenant ?? ''}`]);
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await t.close();
+      t = await makeTestApp({
+        alerts: {
+          notifications: {
+            allowedHosts: ['127.0.0.1'],
+            receivers: [
+              { name: 'ops', webhook: { url: `${base}/ops` } },
+              { name: 'acme-pager', webhook: { url: `${base}/acme` } },
+            ],
+            route: {
+              receiver: 'ops',
+              groupWait: '0s',
+              groupBy: ['...'],
+              routes: [
+                { receiver: 'acme-pager', matchers: ['tenant="acme"'] },
+                { receiver: 'acme-pager', matchers: ['model="gpt-4o"'] },
+                { receiver: 'acme-pager', matchers: { project: 'acme' } },
+              ],
+            },
+          },
         },
-      },
-    } as never);
-    await t.ctx.store.createProject(projectId('other'), 'Other');
-    const { key } = await t.ctx.store.createApiKey(projectId('other'), 'admin', null);
-    const auth = { authorization: `Bearer ${key}` };
+      } as never);
+      await t.ctx.store.createProject(projectId('other'), 'Other');
+      const { key } = await t.ctx.store.createApiKey(projectId('other'), 'admin', null);
+      const auth = { authorization: `Bearer ${key}` };
 
-    const steer = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/rules', headers: auth, payload: { ...mine, labels: { tenant: 'acme' } } });
-    expect(steer.statusCode).toBe(400);
-    expect(steer.json().error.message).toMatch(/labels\.tenant: notification routes match on 'tenant', so a rule of project 'other' may not set it/);
-    // Labels no route matches on are the project's to set; `project` is overwritten with its own id.
-    const own = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/rules', headers: auth, payload: { ...mine, labels: { owner: 'me', project: 'acme' } } });
-    expect(own.statusCode).toBe(201);
-    await ingest([generation()]);
-    await t.app.inject({ method: 'POST', url: '/api/v1/ingest', headers: auth, payload: { batch: [generation()] } });
-    await t.ctx.pipeline.drain();
-    await t.ctx.alerting.engine.evaluate();
-    const alerts = (await t.app.inject({ method: 'GET', url: '/api/v1/alerts', headers: auth })).json().alerts as { labels: Record<string, string> }[];
-    const mineFired = alerts.filter((a) => a.labels.alertname === 'AnySpend');
-    expect(mineFired.length).toBeGreaterThan(0);
-    expect(mineFired.every((a) => a.labels.project === 'other' && a.labels.owner === 'me')).toBe(true);
-    // The operator's own project may use routing labels in its API rules.
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/alerts/rules', payload: { ...mine, labels: { tenant: 'acme' } } })).statusCode).toBe(201);
+      // A label a route matches on, set by the rule, and a groupBy value (model) from the data;
+      // `project` is overwritten with the rule's own.
+      const steer = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/rules', headers: auth, payload: { ...mine, labels: { tenant: 'acme', project: 'acme' } } });
+      expect(steer.statusCode).toBe(201);
+      await t.app.inject({ method: 'POST', url: '/api/v1/ingest', headers: auth, payload: { batch: [generation({ model: 'gpt-4o' })] } });
+      // The operator's project, through the same tree, still routes on the data.
+      expect((await t.app.inject({ method: 'POST', url: '/api/v1/alerts/rules', payload: mine })).statusCode).toBe(201);
+      await ingest([generation({ model: 'gpt-4o' })]);
+      await t.ctx.pipeline.drain();
+      await t.ctx.alerting.engine.evaluate();
+      const alerts = (await t.app.inject({ method: 'GET', url: '/api/v1/alerts', headers: auth })).json().alerts as { labels: Record<string, string> }[];
+      expect(alerts.filter((a) => a.labels.alertname === 'AnySpend').map((a) => a.labels)).toEqual([expect.objectContaining({ project: 'other', tenant: 'acme', model: 'gpt-4o' })]);
+
+      await t.ctx.alerting.dispatcher.stop(10_000);
+      expect(received.get('/acme')).toEqual(['default/gpt-4o/']);
+      expect(received.get('/ops')).toEqual(['other/gpt-4o/acme']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
