@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findBinary, makeTempDir, removeTempDir, repoRoot, runLookout, runProgram, e2eRequired, startLookout, type LookoutServer } from './harness.ts';
+import { findBinary, freePort, makeTempDir, ManagedProcess, removeTempDir, repoRoot, runLookout, runProgram, e2eRequired, startLookout, type LookoutServer } from './harness.ts';
 
 const CHROMIUM = findBinary('chromium');
 const ARTIFACTS = process.env.LOOKOUT_E2E_ARTIFACTS ?? join(repoRoot, 'test-artifacts', 'web');
@@ -327,7 +327,7 @@ describe.runIf(CHROMIUM)('web UI in chromium', () => {
     await page.close();
   });
 
-  it('a read key can look but not change settings; a server that requires keys asks for one', async () => {
+  it('a read key can look but not change settings; a server that requires keys asks for one, and the /metrics panels send it', async () => {
     const created = await fetch(`${lookout!.url}/api/v1/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scope: 'read', name: 'web-e2e' }) });
     expect(created.status).toBe(201);
     const readKey = ((await created.json()) as { key: string }).key;
@@ -344,7 +344,7 @@ describe.runIf(CHROMIUM)('web UI in chromium', () => {
 
     // Keys required: the UI loads, asks for a key, and works with the one the server printed.
     const lockedDir = await makeTempDir('web-locked');
-    const locked = await startLookout({ dataDir: lockedDir, logLevel: 'warn', env: { LOOKOUT_WEB_DIST: distDir, LOOKOUT_REQUIRE_API_KEYS: 'always' } });
+    const locked = await startLookout({ dataDir: lockedDir, logLevel: 'warn', env: { LOOKOUT_WEB_DIST: distDir, LOOKOUT_REQUIRE_API_KEYS: 'always', LOOKOUT_METRICS_REQUIRE_KEY: 'true' } });
     try {
       const adminKey = /admin key for project 'default' was created:\s+(\S+)/.exec(locked.output())![1]!;
       const p = await browser!.newPage();
@@ -357,11 +357,75 @@ describe.runIf(CHROMIUM)('web UI in chromium', () => {
       await p.getByRole('button', { name: 'Continue' }).click();
       await expect.poll(async () => p.getByTestId('traces').count(), { timeout: 20_000 }).toBe(1);
       expect(await p.locator('text=key scope: admin').count()).toBe(1);
+      // /metrics requires a key too (metrics.requireKey): the operator's key reads it.
+      await p.goto(`${locked.url}/operations`);
+      const inflight = p.getByTestId('ops-inflight');
+      await expect.poll(async () => (await inflight.getByTestId('ops-inflight-queue').textContent()) ?? '', { timeout: 20_000 }).toMatch(/^\d/);
+      expect(await inflight.locator('.state.error').count()).toBe(0);
       expect(errors).toEqual([]);
       await p.close();
+
+      // A key of another project may read its own data but not /metrics, which covers every
+      // project: the panels that read it say so, and nothing shows an error.
+      const tenant = await fetch(`${locked.url}/api/v1/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ project: 'acme', scope: 'read', name: 'web-e2e-tenant' }),
+      });
+      expect(tenant.status).toBe(201);
+      const tenantKey = ((await tenant.json()) as { key: string }).key;
+      const tenantContext = await browser!.newContext({ viewport: { width: 1440, height: 900 } });
+      await tenantContext.addInitScript((key) => sessionStorage.setItem('lookout.apiKey', key), tenantKey);
+      const tp = await tenantContext.newPage();
+      const tenantErrors: string[] = [];
+      tp.on('pageerror', (e) => tenantErrors.push(e.message));
+      for (const [path, panels] of [
+        ['/operations', ['ops-inflight']],
+        ['/security', ['security-budget-blocked', 'security-auth-failures']],
+      ] as const) {
+        await tp.goto(`${locked.url}${path}`);
+        for (const id of panels) {
+          const panel = tp.getByTestId(id);
+          await expect.poll(async () => panel.getByTestId('metrics-refused').count(), { timeout: 20_000, message: `${path}: ${id}` }).toBe(1);
+          expect(await panel.getByTestId('metrics-refused').textContent(), `${path}: ${id}`).toContain("project 'default'");
+          expect(await panel.locator('.state.error').count(), `${path}: ${id}`).toBe(0);
+        }
+        await shot(tp, `metrics-refused${path.replace('/', '-')}`);
+      }
+      // The tenant's own data still loads beside the notice.
+      await tp.goto(`${locked.url}/operations`);
+      await expect.poll(async () => tp.getByTestId('ops-alerts').locator('.state.loading').count(), { timeout: 20_000 }).toBe(0);
+      expect(await tp.locator('.state.error').count()).toBe(0);
+      expect(tenantErrors).toEqual([]);
+      await tenantContext.close();
     } finally {
       await locked.stop();
       await removeTempDir(lockedDir);
+    }
+  });
+
+  it("the dev server (npm run dev) passes the browser's Host and Origin through: the UI writes to a keyless server, a cross-site page cannot", async () => {
+    const port = await freePort();
+    const vite = new ManagedProcess('vite dev', process.execPath, [join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), '--port', String(port), '--strictPort'], {
+      cwd: join(repoRoot, 'packages', 'web'),
+      env: { ...process.env, LOOKOUT_URL: lookout!.url },
+    });
+    try {
+      await vite.waitForStdout(/ready in/, 60_000);
+      const dev = `http://localhost:${port}`;
+      // What a browser sends for a body-less POST from a page: its own origin, or another site's.
+      const post = (origin: string, site: string) => fetch(`${dev}/api/v1/pricing/backfill`, { method: 'POST', headers: { origin, 'sec-fetch-site': site } });
+      const own = await post(dev, 'same-origin');
+      expect(own.status, await own.clone().text()).toBe(200);
+      expect(await own.json()).toHaveProperty('recosted');
+      const foreign = await post('https://attacker.example', 'cross-site');
+      expect(foreign.status).toBe(403);
+      expect(((await foreign.json()) as { error: { code: string } }).error.code).toBe('cross_site_request');
+      const metrics = await fetch(`${dev}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain('# TYPE lookout_');
+    } finally {
+      await vite.stop();
     }
   });
 });

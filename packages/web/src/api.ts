@@ -55,8 +55,10 @@ export function queryString(params: Params): string {
   return text ? `?${text}` : '';
 }
 
-export async function api<T>(path: string, options: { method?: string; params?: Params; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+// One request with the stored key; an answer that is not 2xx becomes an ApiError. Returns the
+// body as text.
+async function send(path: string, accept: string, options: { method?: string; params?: Params; body?: unknown; signal?: AbortSignal }): Promise<string> {
+  const headers: Record<string, string> = { accept };
   const key = apiKey();
   if (key) headers.authorization = `Bearer ${key}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -72,16 +74,13 @@ export async function api<T>(path: string, options: { method?: string; params?: 
     throw new ApiError(0, 'network', `The Lookout server could not be reached (${(err as Error).message}). Is it running?`);
   }
   const text = await res.text();
-  let json: unknown = null;
-  if (text) {
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = text;
-    }
-  }
   if (!res.ok) {
-    const error = (json as { error?: { code?: string; message?: string } } | null)?.error;
+    let error: { code?: string; message?: string } | undefined;
+    try {
+      error = (JSON.parse(text) as { error?: { code?: string; message?: string } } | null)?.error;
+    } catch {
+      error = undefined;
+    }
     if (res.status === 401) window.dispatchEvent(new Event('lookout:unauthorized'));
     const write = options.method !== undefined && options.method !== 'GET';
     // A 403 names what the key lacks (a read key, or an admin key of another project changing
@@ -92,7 +91,22 @@ export async function api<T>(path: string, options: { method?: string; params?: 
     if ((res.status === 429 || res.status === 503) && retryAfter) message += ` (retry in ${retryAfter} s)`;
     throw new ApiError(res.status, error?.code ?? String(res.status), message);
   }
-  return json as T;
+  return text;
+}
+
+export async function api<T>(path: string, options: { method?: string; params?: Params; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+  const text = await send(path, 'application/json', options);
+  if (!text) return null as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return text as T;
+  }
+}
+
+// A GET of a text resource (the server's /metrics), with the key and errors as for `api`.
+export function apiText(path: string, options: { params?: Params; signal?: AbortSignal } = {}): Promise<string> {
+  return send(path, 'text/plain', options);
 }
 
 // ---- /api/v1/analytics/query (docs/analytics.md) ----

@@ -1,10 +1,17 @@
 import { Client, credentials, Metadata, status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OTLP_GRPC_SERVICES, startOtlpGrpc } from '../ingest/otlp/grpc.ts';
 import { addressOfGrpcPeer } from './auth.ts';
 import { generation, makeTestApp, type TestApp } from '../testing/app.ts';
 import { hex } from '../testing/fixtures.ts';
 import { projectId } from '../store/store.ts';
+import { DuckDbStore } from '../store/duckdb/store.ts';
+import { loadConfig } from '../config/config.ts';
+import { startServer } from './serve.ts';
 
 let t: TestApp;
 
@@ -144,6 +151,24 @@ describe('DNS rebinding: the Host header while keys are not required', () => {
     const create = await t.app.inject({ method: 'POST', url: '/api/v1/keys', headers: { host: 'attacker.example:4318' }, payload: { scope: 'admin' } });
     expect(create.statusCode).toBe(403);
     expect(await t.ctx.store.countApiKeys()).toBe(0);
+  });
+
+  it('without keys, a refused name is told to require keys (a proxy or tunnel), not to list the name', async () => {
+    t = await makeTestApp();
+    const res = await t.app.inject({ url: '/api/v1/project', headers: { host: 'lookout.example.com' } });
+    expect(res.statusCode).toBe(403);
+    const message: string = res.json().error.message;
+    expect(message).toContain('proxy or tunnel must require keys');
+    expect(message).toContain('server.trustProxy');
+    expect(message).toContain('requireApiKeys: always');
+    expect(message).not.toMatch(/add the name to server\.allowedHosts/);
+    await t.close();
+    // With keys required, listing the name only narrows what is answered: the message may say so.
+    t = await makeTestApp({ host: '0.0.0.0', 'server.allowedHosts': ['lookout.example.com'] });
+    const keyed = await t.app.inject({ url: '/healthz', headers: { host: 'other.example.com' } });
+    expect(keyed.statusCode).toBe(403);
+    expect(keyed.json().error.message).toContain('add the name to server.allowedHosts');
+    expect(keyed.json().error.message).not.toContain('tunnel');
   });
 
   it('server.allowedHosts adds names, with any port or one port', async () => {
@@ -338,4 +363,48 @@ describe('/metrics with metrics.requireKey', () => {
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toContain('# HELP');
   });
+});
+
+describe('start-up warning for server.allowedHosts without keys', () => {
+  let savedUmask: number;
+  beforeEach(() => {
+    savedUmask = process.umask(0o022);
+  });
+  afterEach(() => {
+    process.umask(savedUmask);
+  });
+
+  // What `lookout serve` logs at warn and above while starting with these settings.
+  async function startWarnings(flags: Record<string, unknown>): Promise<Record<string, unknown>[]> {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const store = await DuckDbStore.open(null);
+    // A key exists, so a server that requires keys prints none.
+    await store.createApiKey(projectId('default'), 'admin', null);
+    const dataDir = mkdtempSync(join(tmpdir(), 'lookout-hosts-'));
+    const config = loadConfig({ env: {}, flags: { dataDir, port: 0, grpcPort: 0, logLevel: 'warn', ...flags } });
+    try {
+      const server = await startServer(config, { logger, store, quiet: true });
+      await server.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    return lines;
+  }
+
+  it('warns that a tunnel under a listed name is served as the admin, and names requiring keys as the fix', async () => {
+    const warnings = await startWarnings({ 'server.allowedHosts': ['lookout.internal'] });
+    const warning = warnings.find((w) => w.event === 'keyless_allowed_hosts');
+    expect(warning).toMatchObject({ allowedHosts: ['lookout.internal'] });
+    expect(warning!.msg).toContain('lookout.internal');
+    expect(warning!.msg).toContain('tunnel');
+    expect(warning!.msg).toContain('requireApiKeys: always');
+  }, 30_000);
+
+  it('says nothing without listed names, or when keys are required', async () => {
+    for (const flags of [{}, { 'server.allowedHosts': ['lookout.internal'], requireApiKeys: 'always' }, { 'server.allowedHosts': ['lookout.internal'], 'server.trustProxy': true }]) {
+      const warnings = await startWarnings(flags);
+      expect(warnings.filter((w) => w.event === 'keyless_allowed_hosts'), JSON.stringify(flags)).toEqual([]);
+    }
+  }, 60_000);
 });

@@ -204,7 +204,8 @@ function hostHeaderParts(host: string): { name: string; port: string } {
 // and the configured ones are answered; with keys, the list applies only when it is set.
 export function createHostGuard(config: LookoutConfig): (host: string | undefined) => void {
   const allowed = config.server.allowedHosts;
-  if (keysRequired(config) && allowed.length === 0) return () => {};
+  const keyless = !keysRequired(config);
+  if (!keyless && allowed.length === 0) return () => {};
   const exact = new Set(allowed.filter((h) => hostHeaderParts(h).port !== ''));
   const anyPort = new Set(allowed.filter((h) => hostHeaderParts(h).port === ''));
   return (host) => {
@@ -215,11 +216,31 @@ export function createHostGuard(config: LookoutConfig): (host: string | undefine
     // (health checks and scrapers by pod or host address).
     if (isLoopback(name) || isIP(name.replace(/^\[|\]$/g, '')) !== 0) return;
     if (anyPort.has(name) || exact.has(port ? `${name}:${port}` : name)) return;
+    const answered = `localhost, IP addresses${allowed.length ? ` and ${allowed.join(', ')}` : ''}`;
+    // Without keys, a foreign name usually means a proxy or tunnel in front of this server, and
+    // listing the name would make whoever reaches it the admin: the way out is keys.
     throw new ApiError(
       'host_not_allowed',
-      `this server does not answer for host '${name.slice(0, 255)}': it answers for localhost, IP addresses${allowed.length ? ` and ${allowed.join(', ')}` : ''}; add the name to server.allowedHosts (LOOKOUT_ALLOWED_HOSTS) to reach it by that name`,
+      keyless
+        ? `this server does not answer for host '${name.slice(0, 255)}': without API keys it answers only for ${answered}. ` +
+            'A server reached through a proxy or tunnel must require keys, or everyone who reaches it is its admin: behind an HTTP reverse proxy set server.trustProxy (LOOKOUT_TRUST_PROXY=true); ' +
+            'behind a TCP tunnel or proxy (stunnel, nginx stream, HAProxy mode tcp, ssh -R, kubectl port-forward) set requireApiKeys: always (LOOKOUT_REQUIRE_API_KEYS=always). ' +
+            'server.allowedHosts is only for names of this machine that no one else can reach'
+        : `this server does not answer for host '${name.slice(0, 255)}': it answers for ${answered}; add the name to server.allowedHosts (LOOKOUT_ALLOWED_HOSTS) to reach it by that name`,
     );
   };
+}
+
+// Names in server.allowedHosts while keys are not required: a TCP tunnel or proxy on this
+// machine adds no forwarding header, so whoever reaches the port through it under such a name
+// is taken for the local operator. Said once at start; null when it does not apply.
+export function keylessAllowedHostsWarning(config: LookoutConfig): string | null {
+  if (config.server.allowedHosts.length === 0 || keysRequired(config)) return null;
+  return (
+    `server.allowedHosts (${config.server.allowedHosts.join(', ')}) is set while API keys are not required: a request under these names that reaches this port through ` +
+    'a TCP tunnel or proxy (stunnel, nginx stream, HAProxy mode tcp, ssh -R, kubectl port-forward) carries no forwarding header, looks local and is served as the admin. ' +
+    'List only names of this machine that no one else can reach; if it is reached through a proxy or tunnel, set requireApiKeys: always (or server.trustProxy behind an HTTP reverse proxy)'
+  );
 }
 
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' };

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { api, type Row } from '../api.ts';
+import { api, apiText, ApiError, type Row } from '../api.ts';
 import type { PageProps } from '../App.tsx';
 import { BarList, TimeChart, type Series } from '../components/Chart.tsx';
 import { Link } from '../components/Link.tsx';
@@ -77,15 +77,27 @@ export function metricSum(m: PromMetrics, name: string, where: (labels: Record<s
   return (m.samples.get(name) ?? []).filter((s) => where(s.labels)).reduce((a, s) => a + s.value, 0);
 }
 
-export async function fetchMetrics(): Promise<PromMetrics> {
-  let res: Response;
+// What /metrics gave this key: its metrics, or why the key may not read them.
+export type MetricsView = { metrics: PromMetrics; refused: null } | { metrics: null; refused: string };
+
+export async function fetchMetrics(): Promise<MetricsView> {
   try {
-    res = await fetch('/metrics', { headers: { accept: 'text/plain' } });
+    return { metrics: parsePrometheus(await apiText('/metrics')), refused: null };
   } catch (err) {
-    throw new Error(`The Lookout server could not be reached (${(err as Error).message}). Is it running?`);
+    // With metrics.requireKey, /metrics covers every project and answers only the instance's
+    // operator: a key of another project is refused, which is not a fault to show as an error.
+    if (err instanceof ApiError && err.status === 403) return { metrics: null, refused: err.message.replace(/^Not allowed: /, '') };
+    throw err;
   }
-  if (!res.ok) throw new Error(`/metrics answered ${res.status} ${res.statusText}`);
-  return parsePrometheus(await res.text());
+}
+
+// In place of numbers read from /metrics, for a key that may not read them.
+export function MetricsRefused(props: { reason: string }) {
+  return (
+    <div className="state empty" data-testid="metrics-refused">
+      This key cannot read the server's own metrics, so they are not shown here. <span className="muted small">{props.reason}</span>
+    </div>
+  );
 }
 
 // Re-read at every auto-refresh tick: these are the server's gauges now, not a range.
@@ -275,7 +287,7 @@ export function Operations(_props: PageProps) {
             </button>
           }
         >
-          {(m) => <InFlight metrics={m} />}
+          {(m) => (m.refused !== null ? <MetricsRefused reason={m.refused} /> : <InFlight metrics={m.metrics} />)}
         </Section>
         <Section
           title="Active alerts"

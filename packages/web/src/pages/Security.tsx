@@ -8,7 +8,7 @@ import { useAsync } from '../hooks.ts';
 import { hrefWithRange } from '../router.ts';
 import { useTimeRange } from '../time.ts';
 import { budgetSubject } from './Executive.tsx';
-import { metricSum, num, useMetrics, type PromMetrics } from './Operations.tsx';
+import { metricSum, MetricsRefused, num, useMetrics, type PromMetrics } from './Operations.tsx';
 import { AlertList, useQuery, type AlertItem } from './Overview.tsx';
 import './Dashboards.css';
 
@@ -131,11 +131,11 @@ export function Security(props: PageProps) {
         </section>
 
         <Section title="Calls refused by budgets" state={metrics} testId="security-budget-blocked">
-          {(m) => <BudgetRefusals metrics={m} statuses={budgets.data?.statuses ?? null} />}
+          {(m) => (m.refused !== null ? <MetricsRefused reason={m.refused} /> : <BudgetRefusals metrics={m.metrics} statuses={budgets.data?.statuses ?? null} />)}
         </Section>
 
         <Section title="Authentication failures" state={metrics} testId="security-auth-failures">
-          {(m) => <AuthFailures metrics={m} />}
+          {(m) => (m.refused !== null ? <MetricsRefused reason={m.refused} /> : <AuthFailures metrics={m.metrics} />)}
         </Section>
 
         <Section title="Calls rate-limited by providers" state={rateLimited} testId="security-rate-limited">
