@@ -166,10 +166,10 @@ export const configSchema = z
         // A store read running longer than this is stopped and answered with 503 query_timeout.
         queryTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(30_000),
         // Connections serving reads; one API key's reads hold at most all of them but one.
-        readConnections: z.coerce.number().int().min(2).max(16).default(3),
+        readConnections: z.coerce.number().int().min(2).max(16).default(4),
       })
       .strict()
-      .default({ memoryLimit: '1GB', backgroundNice: 10, queryTimeoutMs: 30_000, readConnections: 3 }),
+      .default({ memoryLimit: '1GB', backgroundNice: 10, queryTimeoutMs: 30_000, readConnections: 4 }),
   })
   .strict();
 

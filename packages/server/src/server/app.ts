@@ -9,7 +9,7 @@ import { ApiError } from './errors.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerPricingRoutes } from './routes/pricing.ts';
 import { registerSpanRoutes } from './routes/spans.ts';
-import { runAsReadTenant } from '../store/read-tenant.ts';
+import { readTenantOfProject, runAsReadTenant } from '../store/read-tenant.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
 import { registerActionRoutes } from './routes/actions.ts';
@@ -114,11 +114,12 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
     if (url.startsWith('/api/') && !INGEST_PATHS.has(url)) await ctx.pipeline.caughtUp();
   });
 
-  // The store reads this request makes count against its key's share of the read connections
-  // (store/duckdb/db.ts), so one tenant's heavy queries cannot hold all of them.
+  // The store reads this request makes count against its project's share of the read
+  // connections (store/duckdb/db.ts): the project, not the key, so that a project admin who mints
+  // more keys gets no more of the store; keyless requests are the default project's.
   app.addHook('preHandler', (request, _reply, done) => {
     if (request.auth === undefined) return done();
-    runAsReadTenant(request.auth.keyId ?? `project:${request.auth.projectId}`, done);
+    runAsReadTenant(readTenantOfProject(request.auth.projectId), done);
   });
 
   app.addHook('onResponse', async (request, reply) => {

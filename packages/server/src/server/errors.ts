@@ -23,7 +23,7 @@ export const ERRORS = {
   batch_too_large: { status: 413, retryable: false, title: 'The batch has too many items' },
   unsupported_media_type: { status: 415, retryable: false, title: 'Unsupported content type' },
   queue_full: { status: 429, retryable: true, title: 'The write queue is full' },
-  too_many_queries: { status: 429, retryable: true, title: 'Too many queries are waiting for this API key' },
+  too_many_queries: { status: 429, retryable: true, title: 'Too many queries are waiting for the store' },
   query_timeout: { status: 503, retryable: false, title: 'The query took too long' },
   store_unavailable: { status: 503, retryable: true, title: 'The store is unavailable' },
   shutting_down: { status: 503, retryable: true, title: 'The server is shutting down' },

@@ -2,18 +2,23 @@ import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { ApiError } from '../../server/errors.ts';
 import { ensurePrivateDir, tightenPrivateFile } from '../../state/private-files.ts';
-import { currentReadTenant } from '../read-tenant.ts';
+import { currentReadTenant, isServerRead } from '../read-tenant.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 export type SqlParams = Record<string, DuckDBValue | string | number | boolean | null> | (DuckDBValue | string | number | boolean | null)[];
 export type Row = Record<string, unknown>;
 
 export const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
-// Three, so that one key (the operator of a keyless server, say) still runs two reads at a time.
-export const DEFAULT_READ_CONNECTIONS = 3;
-// Reads of one tenant waiting for a connection beyond this are refused (429), so that a client
+// Three: one kept for the server's own reads, and two for the projects, so that one busy
+// project never delays another's reads (see all()).
+export const DEFAULT_READ_CONNECTIONS = 4;
+// Reads of one project waiting for a connection beyond this are refused (429), so that a client
 // firing queries in a loop cannot grow the queue without bound.
 export const MAX_QUEUED_READS_PER_TENANT = 64;
+// And of all projects together: a client with many projects (or many clients) cannot either.
+// The server's own reads are not counted: there are a few at a time (one duplicate check of the
+// ingest batch, one alert evaluation, one refresh of the hourly totals).
+export const MAX_QUEUED_READS = 512;
 const RETRY_AFTER_BUSY_S = 1;
 
 export type ReadRefusal = 'timeout' | 'busy';
@@ -47,10 +52,17 @@ export class DuckDb {
   private readonly readers: DuckDBConnection[];
   // The tenant each reader is serving, null while idle.
   private readonly readerTenants: (string | null)[];
-  // Reads not yet started, oldest first (see all()).
-  private readonly waiting: PendingRead[] = [];
+  // Reads not yet started, oldest first (see all()): the server's own, and the projects'.
+  private readonly serverWaiting: PendingRead[] = [];
+  private readonly tenantWaiting: PendingRead[] = [];
   private readonly runningPerTenant = new Map<string, number>();
   private readonly waitingPerTenant = new Map<string, number>();
+  // When each project last started a read (a counter, not a clock): the longest unserved goes
+  // first. One entry per project that has read since the start.
+  private readonly lastStartOf = new Map<string, number>();
+  private starts = 0;
+  private tenantReadsRunning = 0;
+  private readonly tenantReaders: number;
   private readonly readsPerTenant: number;
   private readonly queryTimeoutMs: number;
   private readonly onReadRefused: (reason: ReadRefusal) => void;
@@ -72,9 +84,10 @@ export class DuckDb {
     this.readers = readers;
     this.readerTenants = readers.map(() => null);
     this.controlConnection = control;
-    // One tenant never holds every reader: another tenant's read always finds one free, or
-    // the next to come free.
-    this.readsPerTenant = Math.max(1, readers.length - 1);
+    // Projects together never hold every reader, so the server's reads never wait behind them;
+    // and with three or more readers one project never holds all the projects' share.
+    this.tenantReaders = readers.length - 1;
+    this.readsPerTenant = Math.max(1, readers.length - 2);
     this.queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
     this.onReadRefused = options.onReadRefused ?? (() => undefined);
   }
@@ -133,44 +146,90 @@ export class DuckDb {
     }
   }
 
-  // Reads: rows as JSON-friendly objects (BIGINT and DECIMAL come back as strings). Reads wait
-  // in one queue and start on the first reader to come free, first asked first served: a page's
-  // first, cheap query is answered before the heavier ones it sent after it. A tenant (API key,
-  // see read-tenant.ts) runs on at most all readers but one, so one tenant's heavy scans cannot
-  // stall everyone else's reads; its further reads wait their turn while other tenants' pass.
+  // Reads: rows as JSON-friendly objects (BIGINT and DECIMAL come back as strings). A read
+  // starts on the first reader to come free, in this order:
+  // - the server's own reads (INTERNAL_READS, INGEST_READS), oldest first, on any reader: the
+  //   projects together hold at most readers - 1, so one is always idle or serving the server;
+  // - then a project's read, if the projects hold fewer than readers - 1 and this one fewer than
+  //   readers - 2 (at least one): of the projects waiting, the one running fewest reads, then the
+  //   one that started a read longest ago; its oldest read. A project's read thus starts once as
+  //   many reads end as there are projects ahead of it, whatever the others have queued and
+  //   however many API keys they use (the tenant is the project, read-tenant.ts).
   all(sql: string, params?: SqlParams): Promise<Row[]> {
     const tenant = currentReadTenant();
+    if (isServerRead(tenant)) {
+      return new Promise<Row[]>((resolve, reject) => {
+        this.serverWaiting.push({ sql, params, tenant, resolve, reject });
+        this.startReads();
+      });
+    }
     const queued = this.waitingPerTenant.get(tenant) ?? 0;
     if (queued >= MAX_QUEUED_READS_PER_TENANT) {
-      this.onReadRefused('busy');
-      return Promise.reject(
-        new ApiError('too_many_queries', `${queued} queries of this API key are already waiting for the store; send fewer at once`, {
-          retryAfterSeconds: RETRY_AFTER_BUSY_S,
-        }),
-      );
+      return this.refuseBusy(`${queued} queries of this project are already waiting for the store (at most ${MAX_QUEUED_READS_PER_TENANT}); send fewer at once`);
+    }
+    if (this.tenantWaiting.length >= MAX_QUEUED_READS) {
+      return this.refuseBusy(`${this.tenantWaiting.length} queries are already waiting for the store (at most ${MAX_QUEUED_READS} in all); retry shortly`);
     }
     return new Promise<Row[]>((resolve, reject) => {
-      this.waiting.push({ sql, params, tenant, resolve, reject });
+      this.tenantWaiting.push({ sql, params, tenant, resolve, reject });
       this.waitingPerTenant.set(tenant, queued + 1);
       this.startReads();
     });
   }
 
+  private refuseBusy(message: string): Promise<Row[]> {
+    this.onReadRefused('busy');
+    return Promise.reject(new ApiError('too_many_queries', message, { retryAfterSeconds: RETRY_AFTER_BUSY_S }));
+  }
+
+  // The index in tenantWaiting of the project read to start next, or -1.
+  private nextTenantRead(): number {
+    if (this.tenantReadsRunning >= this.tenantReaders) return -1;
+    let best = -1;
+    let bestRunning = 0;
+    let bestLast = 0;
+    const seen = new Set<string>();
+    for (let j = 0; j < this.tenantWaiting.length; j++) {
+      const { tenant } = this.tenantWaiting[j];
+      // A project's oldest read stands for it.
+      if (seen.has(tenant)) continue;
+      seen.add(tenant);
+      const running = this.runningPerTenant.get(tenant) ?? 0;
+      if (running >= this.readsPerTenant) continue;
+      const last = this.lastStartOf.get(tenant) ?? -1;
+      if (best < 0 || running < bestRunning || (running === bestRunning && last < bestLast)) {
+        best = j;
+        bestRunning = running;
+        bestLast = last;
+      }
+    }
+    return best;
+  }
+
   private startReads(): void {
     for (let i = 0; i < this.readers.length; i++) {
       if (this.readerTenants[i] !== null) continue;
-      const next = this.waiting.findIndex((r) => (this.runningPerTenant.get(r.tenant) ?? 0) < this.readsPerTenant);
-      if (next < 0) return;
-      const [read] = this.waiting.splice(next, 1);
-      const left = this.waitingPerTenant.get(read.tenant)! - 1;
-      if (left === 0) this.waitingPerTenant.delete(read.tenant);
-      else this.waitingPerTenant.set(read.tenant, left);
+      let read: PendingRead;
+      const server = this.serverWaiting.length > 0;
+      if (server) {
+        read = this.serverWaiting.shift()!;
+      } else {
+        const next = this.nextTenantRead();
+        if (next < 0) return;
+        [read] = this.tenantWaiting.splice(next, 1);
+        const left = this.waitingPerTenant.get(read.tenant)! - 1;
+        if (left === 0) this.waitingPerTenant.delete(read.tenant);
+        else this.waitingPerTenant.set(read.tenant, left);
+        this.lastStartOf.set(read.tenant, this.starts++);
+        this.tenantReadsRunning++;
+      }
       this.runningPerTenant.set(read.tenant, (this.runningPerTenant.get(read.tenant) ?? 0) + 1);
       this.readerTenants[i] = read.tenant;
       this.timed(this.readers[i], read.sql, read.params)
         .then(read.resolve, read.reject)
         .finally(() => {
           this.readerTenants[i] = null;
+          if (!server) this.tenantReadsRunning--;
           const running = this.runningPerTenant.get(read.tenant)! - 1;
           if (running === 0) this.runningPerTenant.delete(read.tenant);
           else this.runningPerTenant.set(read.tenant, running);
