@@ -61,7 +61,7 @@ async function sendEverywhere(server: LookoutServer, mark: string): Promise<{ tr
     resource: resourceFromAttributes({ 'service.name': 'content-e2e' }),
     spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${server.url}/v1/traces` }) })],
   });
-  const { traceIds } = emitContentSpans(provider.getTracer('content-e2e'), mark);
+  const { traceIds } = emitContentSpans(provider, 'content-e2e', mark);
   await provider.forceFlush();
   await provider.shutdown();
 
@@ -89,6 +89,7 @@ async function sendEverywhere(server: LookoutServer, mark: string): Promise<{ tr
           output: `${mark} native output`,
           metadata: { 'traceloop.entity.input': `${mark} native metadata` },
         },
+        { type: 'generation', traceId: nativeTrace, startTime: Date.now() - 1_000, durationMs: 100, model: 'gpt-4o', status: 'error', errorMessage: `the model refused: "${mark} native error"` },
         { type: 'log', id: randomBytes(8).toString('hex'), traceId: nativeTrace, spanId: nativeSpan, body: `${mark} native log`, attributes: { 'event.name': 'gen_ai.user.message' } },
       ],
     }),
@@ -156,6 +157,12 @@ describe('content capture and purge against lookout serve (#6)', { timeout: 120_
     const sent = await sendEverywhere(server, mark);
     expect(sent.spanIds.length).toBeGreaterThan(12);
     expect(await readBack(server, sent)).not.toContain(mark);
+    expect(await (await fetch(`${server.url}/api/v1/logs?limit=500`)).text()).not.toContain(mark);
+    // The Chroma span kept what holds no text, and says how much it withheld.
+    const chroma = (await (await fetch(`${server.url}/api/v1/traces/${sent.traceIds[0]}`)).json()) as { spans: { metadata: Record<string, string>; errorMessage: string | null }[] };
+    expect(chroma.spans[0].metadata).toMatchObject({ 'db.system': 'chroma', 'app.retries': '2', 'lookout.attributes_withheld': '5' });
+    expect(chroma.spans[0].errorMessage).toBe('ValueError');
+    expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/^lookout_content_attributes_dropped_total\{signal="traces"\} [1-9]/m);
     // While running: the database, its write-ahead log, the journal and staging.
     expect(await filesHolding(server.dataDir, mark)).toEqual([]);
     await server.stop();
@@ -174,9 +181,12 @@ describe('content capture and purge against lookout serve (#6)', { timeout: 120_
     expect(purged, out).not.toBeNull();
     expect(Number(purged![1])).toBeGreaterThan(10);
     expect(Number(purged![2])).toBeGreaterThan(0);
+    // The operator learns that the file keeps the old text until the server stops.
+    expect(out).toContain('rewritten without them when the server stops: restart lookout serve');
     const read = await readBack(server, sent);
     expect(read).not.toContain(mark);
     expect(read).not.toMatch(/"promptHash":"[0-9a-f]/);
+    expect(await (await fetch(`${server.url}/api/v1/logs?limit=500`)).text()).not.toContain(mark);
 
     // The old row versions stay in the database file's free blocks even after a checkpoint;
     // the store rewrites the file when it closes after a purge, so after a stop they are gone.

@@ -191,7 +191,7 @@ program
   .command('content-capture')
   .description("show or set what the project keeps of prompts and responses: full, metadata (hashes only) or off")
   .argument('[mode]', 'full | metadata | off')
-  .option('--purge', 'also remove from stored spans and logs what the new mode does not keep (metadata: the text; off: the text and the hashes)')
+  .option('--purge', 'also remove from stored spans and logs what the new mode does not keep (metadata: the text, error messages and hashes from before keyed hashing; off: the text, error messages and all hashes)')
   .addOption(urlOption())
   .addOption(keyOption())
   .action(async (mode: string | undefined, opts: { url: string; key?: string; purge?: boolean }) => {
@@ -199,13 +199,16 @@ program
       throw new CliError(`mode '${mode}': use one of ${CONTENT_CAPTURE_MODES.join(', ')}`);
     }
     if (opts.purge && (mode === undefined || mode === 'full')) throw new CliError("--purge goes with the mode 'metadata' or 'off'");
-    type Answer = { project: { id: string; contentCapture: string }; purged?: { spans: number; logs: number } };
+    type Answer = { project: { id: string; contentCapture: string }; purged?: { spans: number; logs: number; compactsOnStop?: boolean } };
     const res =
       mode === undefined
         ? await apiCall<Answer>(opts, 'GET', '/api/v1/project')
         : await apiCall<Answer>(opts, 'PATCH', '/api/v1/project', { contentCapture: mode, ...(opts.purge ? { purge: true } : {}) });
     process.stdout.write(`${res.project.id}: ${res.project.contentCapture}\n`);
     if (res.purged) process.stdout.write(`purged: ${res.purged.spans} spans, ${res.purged.logs} logs changed\n`);
+    if (res.purged?.compactsOnStop) {
+      process.stdout.write('the database file still holds the removed text in free blocks; it is rewritten without them when the server stops: restart lookout serve\n');
+    }
   });
 
 // B6: budgets of the project of --key (docs/budgets.md).

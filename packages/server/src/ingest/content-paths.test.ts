@@ -10,7 +10,7 @@ import { startFakeOpenAI, type FakeUpstream } from '../../../../test/e2e/fake-op
 import type { ContentCapture } from '../store/store.ts';
 import { generation, makeTestApp, type TestApp } from '../testing/app.ts';
 import { hex } from '../testing/fixtures.ts';
-import { contentLogsProtobuf, emitContentSpans } from './otlp/conventions/content-fixtures.testing.ts';
+import { contentLogsProtobuf, emitContentSpans, UNDECLARED_SCOPE, UNDECLARED_TEXT_KEYS } from './otlp/conventions/content-fixtures.testing.ts';
 
 let t: TestApp;
 let oai: FakeUpstream;
@@ -44,6 +44,7 @@ async function sendEverywhere(mark: string): Promise<Sent> {
     payload: {
       batch: [
         generation({ traceId: nativeTrace, input: `${mark} native input`, output: `${mark} native output`, metadata: { 'input.value': `${mark} native metadata`, 'ai.prompt': `${mark} native prompt` } }),
+        generation({ traceId: nativeTrace, status: 'error', errorMessage: `the model refused: "${mark} native error"` }),
         { type: 'log', id: hex(8), traceId: nativeTrace, severity: 'info', body: `${mark} native log body`, attributes: { 'event.name': 'gen_ai.user.message', 'gen_ai.input.messages': `${mark} native log` } },
       ],
     },
@@ -53,7 +54,7 @@ async function sendEverywhere(mark: string): Promise<Sent> {
   // OTLP traces: one span per convention case.
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({ resource: resourceFromAttributes({ 'service.name': 'content-test' }), spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-  traceIds.push(...emitContentSpans(provider.getTracer('content-test'), mark).traceIds);
+  traceIds.push(...emitContentSpans(provider, 'content-test', mark).traceIds);
   await provider.forceFlush();
   const spans = exporter.getFinishedSpans();
   await provider.shutdown();
@@ -98,7 +99,14 @@ async function everythingRead(sent: Sent): Promise<{ all: string; own: string }>
     for (const s of trace.spans) reads.push((await t.app.inject(`/api/v1/spans/${s.spanId}`)).json());
   }
   const own = JSON.stringify(reads);
-  return { all: own + JSON.stringify((await t.app.inject('/api/v1/spans?limit=500')).json()), own };
+  const lists = JSON.stringify((await t.app.inject('/api/v1/spans?limit=500')).json()) + JSON.stringify((await t.app.inject('/api/v1/logs?limit=500')).json());
+  return { all: own + lists, own };
+}
+
+async function withheldCounts(): Promise<{ traces: number; logs: number }> {
+  const text = (await t.app.inject('/metrics')).body;
+  const count = (signal: string) => Number(new RegExp(`^lookout_content_attributes_dropped_total\\{signal="${signal}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  return { traces: count('traces'), logs: count('logs') };
 }
 
 const setCapture = async (mode: ContentCapture) =>
@@ -108,16 +116,32 @@ describe('content capture on every ingest path (#6)', { timeout: 30_000 }, () =>
   it('full keeps the text (the check below can see it)', async () => {
     await setCapture('full');
     const mark = `zq-full-${hex(6)}`;
-    expect((await everythingRead(await sendEverywhere(mark))).own).toContain(mark);
+    const sent = await sendEverywhere(mark);
+    expect((await everythingRead(sent)).own).toContain(mark);
+    // Unknown attributes are metadata as sent; the exception's message is the error message.
+    const chroma = (await t.app.inject(`/api/v1/traces/${sent.traceIds[1]}`)).json().spans[0] as { metadata: Record<string, string>; errorMessage: string | null };
+    expect(chroma.metadata['mlflow.spanInputs']).toContain(mark);
+    expect(chroma.errorMessage).toContain(mark);
   });
 
   for (const mode of ['metadata', 'off'] as const) {
     it(`${mode}: no prompt or response text comes back from any read`, async () => {
       await setCapture(mode);
+      const withheldBefore = await withheldCounts();
       const mark = `zq-${mode}-${hex(6)}`;
       const sent = await sendEverywhere(mark);
       const read = await everythingRead(sent);
       expect(read.all).not.toContain(mark);
+      // The Chroma span: its numbers and the names known to hold no text stay, the failure is
+      // still classed, and the withheld attributes are counted on the span and on /metrics.
+      const chroma = (await t.app.inject(`/api/v1/traces/${sent.traceIds[1]}`)).json().spans[0] as { metadata: Record<string, string>; errorClass: string; errorMessage: string | null };
+      expect(chroma.metadata).toMatchObject({ 'otel.scope.name': UNDECLARED_SCOPE, 'db.system': 'chroma', 'db.operation': 'query', 'db.chroma.query.n_results': '3', 'app.retries': '2', 'app.cached': 'true', 'app.scores': '[0.25,0.5]' });
+      for (const key of UNDECLARED_TEXT_KEYS) expect(chroma.metadata[key], key).toBeUndefined();
+      expect(Number(chroma.metadata['lookout.attributes_withheld'])).toBeGreaterThanOrEqual(4);
+      expect(chroma).toMatchObject({ errorClass: 'invalid_request', errorMessage: 'ValueError' });
+      const withheld = await withheldCounts();
+      expect(withheld.traces - withheldBefore.traces).toBeGreaterThanOrEqual(4);
+      expect(withheld.logs - withheldBefore.logs).toBeGreaterThanOrEqual(4);
       const hashes = read.own.match(/"promptHash":"[0-9a-f]{32}"/g) ?? [];
       if (mode === 'metadata') expect(hashes.length).toBeGreaterThan(0);
       else expect(hashes).toEqual([]);

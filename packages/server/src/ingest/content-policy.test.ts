@@ -13,7 +13,9 @@ import { otlpLog, otlpSpan } from './otlp/conventions/testing.ts';
 import { withGenAiEvents } from './otlp/events.ts';
 import { logFromOtlp } from './otlp/route.ts';
 import type { Attributes } from './otlp/types.ts';
-import { contentAttributeCases } from './otlp/conventions/content-fixtures.testing.ts';
+import { contentAttributeCases, UNDECLARED_TEXT_KEYS, undeclaredContentAttributes } from './otlp/conventions/content-fixtures.testing.ts';
+import { makeTestApp } from '../testing/app.ts';
+import { projectId } from '../store/store.ts';
 
 const MARK = 'zq-secret-marker-7731';
 const text = (what: string) => `${MARK} ${what}`;
@@ -141,6 +143,125 @@ describe('keyed prompt hashes (#11)', () => {
       expect(withEvent.promptHash).toBe(a);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('privacy fails closed below full (#6, review)', () => {
+  const undeclared = undeclaredContentAttributes(MARK);
+
+  it('an OTLP attribute no convention maps is kept below full only if it cannot hold text or is declared free of it, and is counted', () => {
+    for (const mode of ['metadata', 'off'] as const) {
+      const policy = policyWith(mode);
+      const counted: number[] = [];
+      const span = mapOtlpSpan(otlpSpan({ attributes: undeclared, scope: { name: 'opentelemetry.instrumentation.chromadb', version: '0.40.0' } }), 'p1', {
+        captureContent: policy.captures('p1'),
+        onWithheld: (n) => counted.push(n),
+      });
+      policy.applyToSpan(span);
+      expect(JSON.stringify(span), mode).not.toContain(MARK);
+      expect(span.metadata).toMatchObject({
+        'otel.scope.name': 'opentelemetry.instrumentation.chromadb',
+        'db.system': 'chroma',
+        'db.operation': 'query',
+        'db.chroma.query.n_results': '3',
+        'app.retries': '2',
+        'app.cached': 'true',
+        'app.scores': '[0.25,0.5]',
+      });
+      for (const key of UNDECLARED_TEXT_KEYS) expect(span.metadata[key], key).toBeUndefined();
+      // The Chroma texts are declared content (OpenLLMetry); the others are withheld as unknown.
+      expect(counted).toEqual([5]);
+      expect(span.metadata['lookout.attributes_withheld']).toBe('5');
+    }
+    // With full capture unknown attributes are metadata as sent, and the Chroma query is the input.
+    const full = mapOtlpSpan(otlpSpan({ attributes: undeclared }), 'p1', { captureContent: true });
+    expect(full.metadata['mlflow.spanInputs']).toContain(MARK);
+    expect(full.content?.input).toContain(`${MARK} chroma query`);
+    expect(full.metadata['db.chroma.add.documents']).toBeUndefined();
+    expect(full.metadata['lookout.attributes_withheld']).toBeUndefined();
+  });
+
+  it('the vector-database attributes of OpenLLMetry are declared content', () => {
+    for (const key of ['db.chroma.query.query_texts', 'db.chroma.add.documents', 'db.chroma.get.where_document', 'db.chroma.query.where', 'db.pinecone.query.filter', 'db.milvus.search.filter', 'db.weaviate.query.near_text']) {
+      expect(CONTENT.isContent(key), key).toBe(true);
+    }
+    for (const key of ['db.system', 'db.chroma.query.n_results', 'db.vector.query.top_k']) expect(CONTENT.isContent(key), key).toBe(false);
+  });
+
+  it('OTLP log attributes follow the same rule', () => {
+    for (const mode of ['metadata', 'off'] as const) {
+      const policy = policyWith(mode);
+      const counted: number[] = [];
+      const log = logFromOtlp(otlpLog('', { body: 'query done', attributes: undeclared }), 'p1', { captureContent: policy.captures('p1'), onWithheld: (n) => counted.push(n) });
+      policy.applyToLog(log);
+      expect(JSON.stringify(log), mode).not.toContain(MARK);
+      expect(log.attributes).toMatchObject({ 'db.system': 'chroma', 'app.retries': '2', 'app.cached': 'true' });
+      expect(counted).toEqual([5]);
+    }
+    expect(JSON.stringify(logFromOtlp(otlpLog('', { attributes: undeclared }), 'p1', { captureContent: true }))).toContain(MARK);
+  });
+
+  it('an error message below full is only a type name: the exception event, the status message and the native field', () => {
+    const exception = { name: 'exception', timeUnixNano: '1767323045100000000', attributes: { 'exception.type': 'ValueError', 'exception.message': `prompt '${MARK}' is too long` } };
+    for (const mode of ['metadata', 'off'] as const) {
+      const policy = policyWith(mode);
+      const failed = mapOtlpSpan(otlpSpan({ attributes: { 'gen_ai.operation.name': 'chat' }, events: [exception], status: { code: 2, message: `${MARK} status` } }), 'p1', { captureContent: false });
+      policy.applyToSpan(failed);
+      expect(failed).toMatchObject({ status: 'error', errorClass: 'invalid_request', errorMessage: 'ValueError' });
+      const untyped = mapOtlpSpan(otlpSpan({ attributes: { 'gen_ai.operation.name': 'chat' }, status: { code: 2, message: `${MARK} status` } }), 'p1', { captureContent: false });
+      policy.applyToSpan(untyped);
+      expect(untyped).toMatchObject({ status: 'error', errorClass: 'other', errorMessage: null });
+
+      const native = (errorMessage: string) => {
+        const span = spanFromItem(generationItemSchema.parse({ type: 'generation', startTime: Date.now() - 1000, status: 'error', errorMessage }), 'p1');
+        policy.applyToSpan(span);
+        return span.errorMessage;
+      };
+      expect(native(`the model refused: "${MARK}"`)).toBeNull();
+      expect(native('openai.RateLimitError')).toBe('openai.RateLimitError');
+      expect(native('429')).toBe('429');
+    }
+    const full = policyWith('full');
+    const kept = mapOtlpSpan(otlpSpan({ attributes: { 'gen_ai.operation.name': 'chat' }, events: [exception], status: { code: 2, message: '' } }), 'p1', { captureContent: true });
+    full.applyToSpan(kept);
+    expect(kept.errorMessage).toContain(MARK);
+  });
+
+  it("OTLP log ids are keyed with the project's secret: no guessed text can be confirmed from an id, retries still collapse", async () => {
+    const t = await makeTestApp();
+    try {
+      const keys = {
+        alpha: (await t.ctx.store.createApiKey(projectId('alpha'), 'admin', null)).key,
+        beta: (await t.ctx.store.createApiKey(projectId('beta'), 'admin', null)).key,
+      };
+      const traceId = '5b8efff798038103d269b633813fc60c';
+      const spanId = 'eee19b7ec3c1b174';
+      const timeUnixNano = '1767323045000000000';
+      const guess = `${MARK} the prompt a reader guesses`;
+      const body = {
+        resourceLogs: [{ resource: { attributes: [] }, scopeLogs: [{ scope: { name: 'app' }, logRecords: [
+          { timeUnixNano, traceId, spanId, eventName: 'gen_ai.user.message', severityNumber: 9, body: { stringValue: guess }, attributes: [] },
+        ] }] }],
+      };
+      const post = (key: string) =>
+        t.app.inject({ method: 'POST', url: '/v1/logs', payload: JSON.stringify(body), headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } });
+      const ids: Record<string, string> = {};
+      for (const [project, key] of Object.entries(keys)) {
+        // capture full: the digest covers the body as sent (the reviewer's reading of route.ts)
+        expect((await post(key)).statusCode).toBe(200);
+        expect((await post(key)).statusCode).toBe(200); // a retried export
+        const logs = (await t.app.inject({ url: '/api/v1/logs', headers: { authorization: `Bearer ${key}` } })).json().logs as { id: string }[];
+        expect(logs).toHaveLength(1);
+        ids[project] = logs[0].id;
+      }
+      const unkeyed = createHash('sha256').update([traceId, spanId, timeUnixNano, 'gen_ai.user.message', guess, JSON.stringify({ 'event.name': 'gen_ai.user.message' })].join('\u0000')).digest('hex').slice(0, 32);
+      expect(ids.alpha).not.toBe(unkeyed);
+      expect(ids.alpha).not.toBe(ids.beta);
+      expect(ids.alpha).toBe(t.ctx.content.rekey('alpha', unkeyed));
+      expect(ids.beta).toBe(t.ctx.content.rekey('beta', unkeyed));
+    } finally {
+      await t.close();
     }
   });
 });

@@ -1,11 +1,13 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import { open, readFile } from 'node:fs/promises';
+import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { open, readFile, stat } from 'node:fs/promises';
 import { PRIVATE_FILE_MODE } from '../state/private-files.ts';
 import type { SpanRecord } from '../domain/span.ts';
 import type { LogRecord } from '../domain/score.ts';
-import type { ContentCapture, ContentPurgeResult, ProjectId, Store } from '../store/store.ts';
+import type { ContentCapture, ContentPurge, ContentPurgeResult, ProjectId, Store } from '../store/store.ts';
 import { contentHash } from './api/map.ts';
-import { CONTENT } from './otlp/conventions/index.ts';
+import { CONTENT, CONVENTIONS_KEY, NON_CONTENT } from './otlp/conventions/index.ts';
+import { STORED_TEXT_FREE_PATTERN } from './otlp/conventions/attributes.ts';
+import { ERROR_TYPE_NAME_PATTERN, errorTypeName } from './otlp/conventions/errors.ts';
 
 // E5: each project's content capture setting, kept in memory (read on every ingest) and applied
 // in the pipeline, so every ingest path obeys it before anything reaches the journal.
@@ -13,7 +15,10 @@ import { CONTENT } from './otlp/conventions/index.ts';
 //   metadata  only the hashes (duplicate prompts can still be found)
 //   off       neither
 // Below `full`, every attribute a convention declares as content (conventions/index.ts CONTENT)
-// is dropped from span metadata and log attributes too, and GenAI event logs lose their bodies.
+// is dropped from span metadata and log attributes too, GenAI event logs lose their bodies, and
+// an error message is kept only if it is a bare type name (errorTypeName). OTLP attributes that no
+// convention knows are withheld by the mapping itself when they hold text (NON_CONTENT).
+// Privacy fails closed: what cannot be told to be free of prompt text is not stored.
 //
 // The hashes are keyed per project: HMAC-SHA256 under a key derived from a server secret kept in
 // the data directory. The same prompt hashes alike within a project (duplicate prompts still
@@ -28,25 +33,46 @@ const QUERY_HASH_KEY = 'retrieval.query_hash';
 const PURGE_CHUNK_ROWS = 5_000;
 
 // Removes from a project's stored spans and logs what `mode` would not have kept: content, the
-// attributes declared as content, GenAI event bodies, and for `off` the hashes.
-export function purgeStoredContent(store: Store, project: ProjectId, mode: ContentCapture): Promise<ContentPurgeResult> {
-  if (mode === 'full') return Promise.resolve({ spans: 0, logs: 0 });
-  return store.purgeContent(project, { hashes: mode === 'off', names: [...CONTENT.names], prefixes: CONTENT.prefixes, chunkRows: PURGE_CHUNK_ROWS });
+// attributes declared as content, GenAI event bodies, error messages that are more than a type
+// name, and the hashes: all of them for `off`; for `metadata` those stored before the hash key
+// existed, which are plain SHA-256 (earlier versions) and cannot be told apart from keyed ones.
+export function purgeStoredContent(store: Store, project: ProjectId, mode: ContentCapture, policy: ContentPolicy): Promise<ContentPurgeResult> {
+  if (mode === 'full') return Promise.resolve({ spans: 0, logs: 0, compactsOnStop: false });
+  return store.purgeContent(project, contentPurgeSpec(mode, policy));
+}
+
+export function contentPurgeSpec(mode: 'metadata' | 'off', policy: ContentPolicy, chunkRows = PURGE_CHUNK_ROWS): ContentPurge {
+  return {
+    hashes: mode === 'off' ? 'all' : { ingestedBefore: policy.keySince },
+    names: [...CONTENT.names],
+    prefixes: CONTENT.prefixes,
+    patterns: CONTENT.patterns,
+    errorMessageKept: ERROR_TYPE_NAME_PATTERN,
+    otlpMetadata: { marker: CONVENTIONS_KEY, names: [...NON_CONTENT.names], prefixes: NON_CONTENT.prefixes, valuePattern: STORED_TEXT_FREE_PATTERN },
+    chunkRows,
+  };
 }
 
 export class ContentPolicy {
   private readonly modes = new Map<string, ContentCapture>();
-  private readonly projectKeys = new Map<string, Buffer>();
+  // KeyObjects: HMAC with a raw Buffer key prepares the key again on every call (about 15 µs, on
+  // every span), with a KeyObject about 2 µs.
+  private readonly projectKeys = new Map<string, KeyObject>();
   private readonly serverKey: Buffer;
+  // Since when stored hashes are keyed: the key file's time (written once, when it is created).
+  // Rows ingested before it carry the plain hashes of earlier versions.
+  readonly keySince: Date;
 
   // Without a key (tests), hashes are keyed by a secret that lives as long as the policy.
-  constructor(serverKey: Buffer = randomBytes(HASH_KEY_BYTES)) {
+  constructor(serverKey: Buffer = randomBytes(HASH_KEY_BYTES), keySince: Date = new Date()) {
     this.serverKey = serverKey;
+    this.keySince = keySince;
   }
 
   // `keyFile`: where the server secret lives; created (0600) on first start.
   static async load(store: Store, keyFile?: string): Promise<ContentPolicy> {
-    const policy = new ContentPolicy(keyFile === undefined ? undefined : await loadOrCreateKey(keyFile));
+    const key = keyFile === undefined ? undefined : await loadOrCreateKey(keyFile);
+    const policy = new ContentPolicy(key, keyFile === undefined ? undefined : (await stat(keyFile)).mtime);
     for (const p of await store.listProjects()) policy.modes.set(p.id, p.contentCapture);
     return policy;
   }
@@ -74,10 +100,10 @@ export class ContentPolicy {
     return createHmac('sha256', this.projectKey(projectId)).update(digest).digest('hex').slice(0, HASH_CHARS);
   }
 
-  private projectKey(projectId: string): Buffer {
+  private projectKey(projectId: string): KeyObject {
     let key = this.projectKeys.get(projectId);
     if (key === undefined) {
-      key = createHmac('sha256', this.serverKey).update(`lookout content hash\u0000${projectId}`).digest();
+      key = createSecretKey(createHmac('sha256', this.serverKey).update(`lookout content hash\u0000${projectId}`).digest());
       this.projectKeys.set(projectId, key);
     }
     return key;
@@ -91,6 +117,7 @@ export class ContentPolicy {
     if (queryHash !== undefined) span.metadata[QUERY_HASH_KEY] = this.rekey(span.projectId, queryHash);
     if (mode === 'full') return;
     span.content = null;
+    span.errorMessage = errorTypeName(span.errorMessage);
     for (const key of Object.keys(span.metadata)) if (CONTENT.isContent(key)) delete span.metadata[key];
     if (mode === 'off') {
       span.promptHash = null;

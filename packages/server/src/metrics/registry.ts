@@ -47,6 +47,7 @@ export class LookoutMetrics {
   readonly ingestItems: Counter<'source' | 'type' | 'outcome'>;
   readonly queueDepth: Gauge;
   readonly dropped: Counter<'reason'>;
+  readonly contentAttributesWithheld: Counter<'signal'>;
   readonly storeReadsRefused: Counter<'reason'>;
   readonly storeWriteSeconds: Histogram;
   readonly journalWriteSeconds: Histogram;
@@ -149,6 +150,12 @@ export class LookoutMetrics {
       name: 'lookout_ingest_dropped_total',
       help: 'Items not stored, by reason (queue_full, store_error, shutting_down). The client was told with a 429/503.',
       labelNames: ['reason'],
+      registers,
+    });
+    this.contentAttributesWithheld = new Counter({
+      name: 'lookout_content_attributes_dropped_total',
+      help: 'OTLP span and log attributes not stored because content capture is below full and no convention knows them as free of text (signal: traces, logs).',
+      labelNames: ['signal'],
       registers,
     });
     this.storeReadsRefused = new Counter({

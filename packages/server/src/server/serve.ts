@@ -13,6 +13,7 @@ import { LookoutMetrics } from '../metrics/registry.ts';
 import { DuckDbStore } from '../store/duckdb/store.ts';
 import { DEFAULT_PROJECT, type Store } from '../store/store.ts';
 import { buildApp } from './app.ts';
+import { keylessAllowedHostsWarning } from './auth.ts';
 import type { AppContext } from './context.ts';
 import { loadPriceOverrides } from './routes/pricing.ts';
 import { createAlerting } from '../alerts/service.ts';
@@ -106,6 +107,8 @@ export async function startServer(config: LookoutConfig, options: { logger?: Log
       `\nThis server requires API keys. An admin key for project 'default' was created:\n\n    ${key}\n\nStore it now; it is shown only this once.\n\n`,
     );
   }
+  const exposure = keylessAllowedHostsWarning(config);
+  if (exposure) logger.warn({ event: 'keyless_allowed_hosts', allowedHosts: config.server.allowedHosts }, exposure);
   const app = await buildApp(ctx);
   ctx.alerting.start();
   await app.listen({ host: config.host, port: config.port });

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LogRecord, LogSeverity } from '../../domain/score.ts';
 import { requireScope, type AppContext } from '../../server/context.ts';
 import { ApiError } from '../../server/errors.ts';
-import { mapOtlpSpan } from './conventions/index.ts';
+import { CONTENT, keptBelowFull, mapOtlpSpan, type MapOptions } from './conventions/index.ts';
 import { handleOtlpHttp, otlpErrorResponse, type OtlpHttpResponse, type OtlpSignal } from './http.ts';
 import { otlpEncodingOf } from './body.ts';
 import type { OtlpLogRecord, OtlpSpan } from './types.ts';
@@ -35,17 +35,28 @@ function severityOf(n: number, text: string): LogSeverity {
 }
 
 // OTLP log records carry no id; one derived from their content makes a retried export a duplicate.
-export function logFromOtlp(log: OtlpLogRecord, projectId: string): LogRecord {
+// The digest is of everything sent and is not keyed here: storeOtlp.logs keys it with the
+// project's secret before anything is stored.
+// Below `full` capture (the default here: privacy fails closed) attributes are kept as span
+// metadata is (keptBelowFull): declared content and unknown strings are withheld.
+export function logFromOtlp(log: OtlpLogRecord, projectId: string, opts: Pick<MapOptions, 'captureContent' | 'onWithheld'> = { captureContent: false }): LogRecord {
   const body = log.body === null ? '' : attrText(log.body, MAX_LOG_BODY_CHARS);
+  const sent: Record<string, string> = {};
   const attributes: Record<string, string> = {};
-  for (const [k, v] of Object.entries(log.attributes).slice(0, MAX_LOG_ATTRIBUTES)) attributes[k] = attrText(v, 10_000);
-  if (log.eventName) attributes['event.name'] = log.eventName;
+  let withheld = 0;
+  for (const [k, v] of Object.entries(log.attributes).slice(0, MAX_LOG_ATTRIBUTES)) {
+    sent[k] = attrText(v, 10_000);
+    if (opts.captureContent || keptBelowFull(k, v)) attributes[k] = sent[k];
+    else if (!CONTENT.isContent(k)) withheld++;
+  }
+  if (withheld > 0) opts.onWithheld?.(withheld);
+  if (log.eventName) attributes['event.name'] = sent['event.name'] = log.eventName;
   const service = log.resource.attributes['service.name'];
-  if (typeof service === 'string') attributes['service.name'] = service;
+  if (typeof service === 'string') attributes['service.name'] = sent['service.name'] = service;
   const time = log.timeUnixNano !== '0' ? log.timeUnixNano : log.observedTimeUnixNano;
   const timestampUs = nanosToMicros(time) || Date.now() * 1000;
   const id = createHash('sha256')
-    .update([log.traceId ?? '', log.spanId ?? '', time, log.eventName, body, JSON.stringify(attributes)].join('\u0000'))
+    .update([log.traceId ?? '', log.spanId ?? '', time, log.eventName, body, JSON.stringify(sent)].join('\u0000'))
     .digest('hex')
     .slice(0, 32);
   return {
@@ -75,12 +86,13 @@ function checkItemCount(ctx: AppContext, count: number, noun: string): void {
 export const storeOtlp = {
   async traces(ctx: AppContext, projectId: string, spans: OtlpSpan[]): Promise<void> {
     checkItemCount(ctx, spans.length, 'spans');
-    const captureContent = ctx.content.captures(projectId);
-    await ctx.pipeline.submit({ spans: spans.map((s) => mapOtlpSpan(s, projectId, { captureContent })), scores: [], logs: [] }, 'otlp');
+    const opts = { captureContent: ctx.content.captures(projectId), onWithheld: (n: number) => ctx.metrics.contentAttributesWithheld.inc({ signal: 'traces' }, n) };
+    await ctx.pipeline.submit({ spans: spans.map((s) => mapOtlpSpan(s, projectId, opts)), scores: [], logs: [] }, 'otlp');
   },
   async logs(ctx: AppContext, projectId: string, records: OtlpLogRecord[]): Promise<void> {
     checkItemCount(ctx, records.length, 'log records');
-    const logs = records.map((l) => logFromOtlp(l, projectId));
+    const opts = { captureContent: ctx.content.captures(projectId), onWithheld: (n: number) => ctx.metrics.contentAttributesWithheld.inc({ signal: 'logs' }, n) };
+    const logs = records.map((l) => logFromOtlp(l, projectId, opts));
     // The id is a digest of the body: keyed, so that it cannot be matched against guessed texts
     // once capture has dropped the body; a retried export still gets the same id.
     for (const log of logs) log.id = ctx.content.rekey(projectId, log.id);

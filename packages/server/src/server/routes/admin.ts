@@ -53,7 +53,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
     if (!body.purge) return { project: updated };
     // Rows submitted under the old mode land first, or they would bring their content back.
     await ctx.pipeline.settled();
-    const purged = await purgeStoredContent(ctx.store, project, updated.contentCapture);
+    const purged = await purgeStoredContent(ctx.store, project, updated.contentCapture, ctx.content);
     request.log.info({ event: 'content_purged', projectId: project, ...purged }, 'stored content purged');
     return { project: updated, purged };
   });

@@ -32,7 +32,7 @@ import type {
   WriteResult,
 } from '../store.ts';
 import { DuckDb, type DuckDbOptions, type Row, type SqlParams } from './db.ts';
-import { INGEST_READS, runAsReadTenant } from '../read-tenant.ts';
+import { INGEST_READS, runAsReadTenant, runAsServer } from '../read-tenant.ts';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../../state/private-files.ts';
 import { compactDatabase, compactPending, DATABASE_FILE, markCompactPending } from './compact.ts';
 import { aggregateCalls, aggregateScores } from './rollup-source.ts';
@@ -223,7 +223,9 @@ export class DuckDbStore implements Store {
 
   private scheduleHourRollups(): void {
     if (!this.autoHourRollups || this.closed || this.hoursTimer !== null || !this.hours.due(Date.now())) return;
-    this.hoursTimer = setTimeout(() => {
+    // Scheduled by whichever load found the hours due, often inside an ingest request: the timer
+    // would run the refresh's reads as that request's project.
+    this.hoursTimer = runAsServer(() => setTimeout(() => {
       // A failed refresh leaves the hours unsummed or dirty, which queries read from the spans;
       // the next write tries again.
       this.hours
@@ -232,7 +234,7 @@ export class DuckDbStore implements Store {
         .finally(() => {
           this.hoursTimer = null;
         });
-    }, HOUR_ROLLUP_DELAY_MS);
+    }, HOUR_ROLLUP_DELAY_MS));
     this.hoursTimer.unref();
   }
 
@@ -590,36 +592,75 @@ export class DuckDbStore implements Store {
 
   async purgeContent(project: ProjectId, purge: ContentPurge): Promise<ContentPurgeResult> {
     const isContentKey = (k: string) =>
-      `(list_contains($names::VARCHAR[], ${k}) OR coalesce(list_bool_or(list_transform($prefixes::VARCHAR[], p -> starts_with(${k}, p))), false))`;
+      `(list_contains($names::VARCHAR[], ${k}) OR coalesce(list_bool_or(list_transform($prefixes::VARCHAR[], p -> starts_with(${k}, p))), false)
+        OR coalesce(list_bool_or(list_transform($patterns::VARCHAR[], p -> regexp_full_match(${k}, p))), false))`;
     const keptEntries = (column: string, extra = 'false') =>
       `map_from_entries(list_filter(map_entries(${column}), e -> NOT (${isContentKey('e.key')} OR ${extra.replaceAll('$KEY', 'e.key')})))`;
     const hasContentKey = (column: string, extra = 'false') =>
       `len(list_filter(map_keys(${column}), k -> ${isContentKey('k')} OR ${extra.replaceAll('$KEY', 'k')})) > 0`;
-    const hashKey = purge.hashes ? "$KEY = 'retrieval.query_hash'" : 'false';
-    const hashes = purge.hashes ? 'OR prompt_hash IS NOT NULL OR response_hash IS NOT NULL' : '';
+    // Whether this row's hashes go: all of them, or those stored before the hash key existed.
+    const hashesGo = purge.hashes === 'all' ? 'true' : 'ingested_at < make_timestamp($hashesBeforeUs)';
+    const hashKey = "$KEY = 'retrieval.query_hash'";
+    // A span from OTLP keeps only metadata named as free of text or whose value holds none; so does
+    // every log (logs from OTLP cannot be told from native ones).
+    const fromOtlp = 'list_contains(map_keys(metadata), $otlpMarker)';
+    const unknownText = `NOT (list_contains($safeNames::VARCHAR[], $KEY)
+      OR coalesce(list_bool_or(list_transform($safePrefixes::VARCHAR[], p -> starts_with($KEY, p))), false)
+      OR regexp_full_match(coalesce($VALUE, 'null'), $safeValue))`;
+    const either = (a: string, b: string) => `(${a}) OR (${b})`;
+    // The metadata a span keeps, by which of the two row conditions hold.
+    const spanMetadata = (hashes: boolean, otlp: boolean) => {
+      const drop = [hashes ? hashKey : 'false', otlp ? unknownText : 'false'].reduce(either);
+      return keptEntries('metadata', drop.replaceAll('$VALUE', 'e.value'));
+    };
+    const errorGoes = 'error_message IS NOT NULL AND NOT regexp_full_match(error_message, $errorKept)';
     const genAiEvent = "starts_with(coalesce(attributes['event.name'], ''), 'gen_ai.')";
-    const params = { project, names: listValue([...purge.names]), prefixes: listValue([...purge.prefixes]), chunk: purge.chunkRows };
+    const params = {
+      project,
+      names: listValue([...purge.names]),
+      prefixes: listValue([...purge.prefixes]),
+      patterns: listValue([...purge.patterns]),
+      errorKept: purge.errorMessageKept,
+      otlpMarker: purge.otlpMetadata.marker,
+      safeNames: listValue([...purge.otlpMetadata.names]),
+      safePrefixes: listValue([...purge.otlpMetadata.prefixes]),
+      safeValue: purge.otlpMetadata.valuePattern,
+      chunk: purge.chunkRows,
+      ...(purge.hashes === 'all' ? {} : { hashesBeforeUs: purge.hashes.ingestedBefore.getTime() * 1000 }),
+    };
     const chunks = [
       {
         table: 'spans' as const,
         sql: `UPDATE spans SET input_content = NULL, output_content = NULL,
-            ${purge.hashes ? 'prompt_hash = NULL, response_hash = NULL,' : ''} metadata = ${keptEntries('metadata', hashKey)}
+            prompt_hash = CASE WHEN ${hashesGo} THEN NULL ELSE prompt_hash END,
+            response_hash = CASE WHEN ${hashesGo} THEN NULL ELSE response_hash END,
+            error_message = CASE WHEN ${errorGoes} THEN NULL ELSE error_message END,
+            metadata = CASE
+              WHEN (${hashesGo}) AND ${fromOtlp} THEN ${spanMetadata(true, true)}
+              WHEN ${hashesGo} THEN ${spanMetadata(true, false)}
+              WHEN ${fromOtlp} THEN ${spanMetadata(false, true)}
+              ELSE ${spanMetadata(false, false)} END
           WHERE rowid IN (SELECT rowid FROM spans WHERE project_id = $project AND (input_content IS NOT NULL OR output_content IS NOT NULL
-            ${hashes} OR ${hasContentKey('metadata', hashKey)}) LIMIT $chunk)
+            OR (${errorGoes}) OR ${hasContentKey('metadata')}
+            OR ((${hashesGo}) AND (prompt_hash IS NOT NULL OR response_hash IS NOT NULL OR ${hasContentKey('metadata', hashKey)}))
+            OR (${fromOtlp} AND len(list_filter(map_entries(metadata), e -> ${unknownText.replaceAll('$KEY', 'e.key').replaceAll('$VALUE', 'e.value')})) > 0)) LIMIT $chunk)
           RETURNING 1`,
       },
       {
         table: 'logs' as const,
-        sql: `UPDATE logs SET body = CASE WHEN ${genAiEvent} THEN '' ELSE body END, attributes = ${keptEntries('attributes')}
-          WHERE rowid IN (SELECT rowid FROM logs WHERE project_id = $project AND ((${genAiEvent} AND body <> '') OR ${hasContentKey('attributes')}) LIMIT $chunk)
+        sql: `UPDATE logs SET body = CASE WHEN ${genAiEvent} THEN '' ELSE body END, attributes = ${keptEntries('attributes', unknownText.replaceAll('$VALUE', 'e.value'))}
+          WHERE rowid IN (SELECT rowid FROM logs WHERE project_id = $project AND ((${genAiEvent} AND body <> '') OR ${hasContentKey('attributes')}
+            OR len(list_filter(map_entries(attributes), e -> ${unknownText.replaceAll('$KEY', 'e.key').replaceAll('$VALUE', 'e.value')})) > 0) LIMIT $chunk)
           RETURNING 1`,
       },
     ];
-    const changed: ContentPurgeResult = { spans: 0, logs: 0 };
+    const changed = { spans: 0, logs: 0 };
     for (const { table, sql } of chunks) {
+      // DuckDB refuses parameters a statement does not use.
+      const bound = Object.fromEntries(Object.entries(params).filter(([name]) => new RegExp(`\\$${name}\\b`).test(sql)));
       // Each chunk its own transaction, so ingest and other writes get the writer in between.
       for (;;) {
-        const rows = await this.db.transaction(() => this.db.writeAll(sql, params));
+        const rows = await this.db.transaction(() => this.db.writeAll(sql, bound));
         changed[table] += rows.length;
         if (rows.length < purge.chunkRows) break;
       }
@@ -628,7 +669,7 @@ export class DuckDbStore implements Store {
       markCompactPending(this.dataDir);
       this.compactOnClose = true;
     }
-    return changed;
+    return { ...changed, compactsOnStop: this.compactOnClose };
   }
 
   async createProject(id: ProjectId, name: string): Promise<Project> {

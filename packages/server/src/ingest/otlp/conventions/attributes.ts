@@ -258,20 +258,55 @@ export interface ContentAttributes {
   names: readonly string[];
   // Whole families: every key that starts with one of these (indexed messages, documents).
   prefixes: readonly string[];
+  // Names with a variable middle (`db.<system>.<operation>.query_texts`): regular expressions that
+  // must match the whole name, in the syntax JavaScript and DuckDB (RE2) share, since the purge
+  // applies them in SQL.
+  patterns?: readonly string[];
 }
 
-export class ContentClassifier {
+// Exact names and name prefixes, joined from several declarations.
+export class KeyList {
   readonly names: ReadonlySet<string>;
   readonly prefixes: readonly string[];
+  readonly patterns: readonly string[];
+  readonly #patterns: readonly RegExp[];
 
   constructor(declared: readonly ContentAttributes[]) {
     this.names = new Set(declared.flatMap((d) => d.names));
     this.prefixes = [...new Set(declared.flatMap((d) => d.prefixes))];
+    this.patterns = [...new Set(declared.flatMap((d) => d.patterns ?? []))];
+    this.#patterns = this.patterns.map((p) => new RegExp(`^(?:${p})$`));
   }
 
-  isContent(key: string): boolean {
+  has(key: string): boolean {
     if (this.names.has(key)) return true;
     for (const p of this.prefixes) if (key.startsWith(p)) return true;
+    for (const re of this.#patterns) if (re.test(key)) return true;
     return false;
   }
+}
+
+export class ContentClassifier extends KeyList {
+  isContent(key: string): boolean {
+    return this.has(key);
+  }
+}
+
+// A value that cannot hold text: numbers (also 64-bit integers and non-finite doubles, which the
+// decoder keeps as numeric strings), booleans, null, bytes (stored as their length) and arrays of
+// those. Below `full` capture an attribute no convention knows is kept only if its value is one of
+// these or its name is declared as non-content.
+const NUMERIC_TEXT = /^(-?\d{1,40}(\.\d{1,40})?([eE][+-]?\d{1,4})?|NaN|-?Infinity)$/;
+
+// The same, for a value as metadata stores it (stringifyAttr): a number, true, false, null,
+// `<N bytes>`, or a JSON array of those. In the syntax JavaScript and DuckDB (RE2) share: the
+// purge applies it in SQL to spans stored before this rule.
+const STORED_ITEM = String.raw`(null|true|false|"?-?[0-9]{1,40}(\.[0-9]{1,40})?([eE][+-]?[0-9]{1,4})?"?)`;
+export const STORED_TEXT_FREE_PATTERN = String.raw`-?[0-9]{1,40}(\.[0-9]{1,40})?([eE][+-]?[0-9]{1,4})?|NaN|-?Infinity|true|false|null|<[0-9]{1,12} bytes>|\[(${STORED_ITEM}(,${STORED_ITEM})*)?\]`;
+
+export function isTextFree(v: AttrValue | undefined): boolean {
+  if (v === null || v === undefined || typeof v === 'number' || typeof v === 'boolean' || v instanceof Uint8Array) return true;
+  if (typeof v === 'string') return NUMERIC_TEXT.test(v);
+  if (Array.isArray(v)) return v.every((x) => x === null || typeof x === 'number' || typeof x === 'boolean' || (typeof x === 'string' && NUMERIC_TEXT.test(x)));
+  return false;
 }

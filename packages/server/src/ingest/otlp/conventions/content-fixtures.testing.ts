@@ -1,7 +1,7 @@
 // Spans and GenAI event logs that carry a marker string in every attribute a convention uses for
 // prompt or response text, for the tests that check the marker is stored nowhere below full
 // capture. Test-only: imported from tests.
-import { ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Attributes as OtelAttributes, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes as OtelAttributes, type Tracer } from '@opentelemetry/api';
 import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
@@ -86,9 +86,49 @@ export function contentAttributeCases(mark: string): Record<string, Attributes> 
   };
 }
 
-// One span per case, named after it, each its own trace, through the given tracer.
-export function emitContentSpans(tracer: Tracer, mark: string): { traceIds: string[] } {
+// Text under names no convention maps, as real instrumentations write it: OpenLLMetry's Chroma
+// instrumentation (scope opentelemetry.instrumentation.chromadb), pydantic-ai's final_result,
+// MLflow's span inputs and outputs, Google ADK's Vertex requests, and an application's own
+// attribute; with numbers, booleans and names known to hold no text beside them, which stay.
+export const UNDECLARED_SCOPE = 'opentelemetry.instrumentation.chromadb';
+
+export function undeclaredContentAttributes(mark: string): Attributes {
+  const text = (what: string) => `${mark} ${what}`;
+  return {
+    'db.system': 'chroma',
+    'db.operation': 'query',
+    'db.chroma.query.query_texts': [text('chroma query')],
+    'db.chroma.add.documents': [text('chroma document')],
+    'db.chroma.query.where_document': JSON.stringify({ $contains: text('chroma filter') }),
+    'db.chroma.query.n_results': 3,
+    final_result: text('final result'),
+    'mlflow.spanInputs': JSON.stringify({ question: text('mlflow inputs') }),
+    'mlflow.spanOutputs': JSON.stringify({ answer: text('mlflow outputs') }),
+    'gcp.vertex.agent.llm_request': JSON.stringify({ contents: [{ parts: [{ text: text('vertex request') }] }] }),
+    'app.customer_note': text('custom attribute'),
+    'app.retries': 2,
+    'app.cached': true,
+    'app.scores': [0.25, 0.5],
+  };
+}
+
+// The names above that hold text and must not be stored below full capture.
+export const UNDECLARED_TEXT_KEYS = [
+  'db.chroma.query.query_texts', 'db.chroma.add.documents', 'db.chroma.query.where_document', 'final_result',
+  'mlflow.spanInputs', 'mlflow.spanOutputs', 'gcp.vertex.agent.llm_request', 'app.customer_note',
+];
+
+// One span per case, named after it, each its own trace, through a tracer of the given scope; and
+// one failed span under the Chroma instrumentation's scope with the undeclared attributes, an
+// exception event and a status message that quote the marker.
+export function emitContentSpans(provider: { getTracer(name: string): Tracer }, scope: string, mark: string): { traceIds: string[] } {
+  const tracer = provider.getTracer(scope);
   const traceIds: string[] = [];
+  const undeclared = provider.getTracer(UNDECLARED_SCOPE).startSpan('chroma.query', { kind: SpanKind.CLIENT, attributes: undeclaredContentAttributes(mark) as OtelAttributes, startTime: Date.now() - 2_000 }, ROOT_CONTEXT);
+  undeclared.addEvent('exception', { 'exception.type': 'ValueError', 'exception.message': `prompt '${mark} exception' is too long`, 'exception.stacktrace': `ValueError: ${mark} stack` });
+  undeclared.setStatus({ code: SpanStatusCode.ERROR, message: `${mark} status message` });
+  traceIds.push(undeclared.spanContext().traceId);
+  undeclared.end();
   for (const [name, attrs] of Object.entries(contentAttributeCases(mark))) {
     const span = tracer.startSpan(`content ${name}`, { kind: SpanKind.CLIENT, attributes: attrs as OtelAttributes, startTime: Date.now() - 2_000 }, ROOT_CONTEXT);
     // The 2024 GenAI span events carry the same text.
@@ -123,6 +163,7 @@ export async function contentLogsProtobuf(mark: string, link: { traceId: string;
     context,
   });
   logger.emit({ timestamp: now, body: 'tool finished', attributes: { 'gen_ai.tool.call.result': `${mark} tool result`, 'input.value': `${mark} log input` }, context });
+  logger.emit({ timestamp: now, body: 'query done', attributes: undeclaredContentAttributes(mark) as OtelAttributes, context });
   await provider.forceFlush();
   const records = exporter.getFinishedLogRecords();
   await provider.shutdown();

@@ -23,6 +23,17 @@ export interface ErrorOutcome {
 
 export const MAX_ERROR_MESSAGE_CHARS = 2000;
 
+// Below `full` capture an error message is kept only if it is a bare type name or code
+// (`RateLimitError`, `openai.APITimeoutError`, `429`, `context_length_exceeded`): no spaces, no
+// quotes, at most 200 characters. A message in words may quote the prompt. The pattern is in the
+// syntax JavaScript and DuckDB (RE2) share: the purge applies it in SQL.
+export const ERROR_TYPE_NAME_PATTERN = '[A-Za-z0-9_.:$-]{1,200}';
+const ERROR_TYPE_NAME = new RegExp(`^(?:${ERROR_TYPE_NAME_PATTERN})$`);
+
+export function errorTypeName(text: string | null | undefined): string | null {
+  return text !== null && text !== undefined && ERROR_TYPE_NAME.test(text) ? text : null;
+}
+
 // Finish reasons that mean a safety system stopped the output (OpenAI, AI SDK, Gemini, Anthropic).
 const CONTENT_FILTER_FINISH = new Set([
   'content_filter',

@@ -42,6 +42,7 @@ describe('mapOtlpSpan', () => {
         },
       }),
       'p1',
+      { captureContent: true },
     );
     expect(rec.usage).toEqual({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0, audio: 0 });
     expect(rec.metadata).toMatchObject({
@@ -68,6 +69,7 @@ describe('mapOtlpSpan', () => {
         },
       }),
       'p1',
+      { captureContent: true },
     );
     expect(JSON.stringify(rec)).not.toMatch(/sk-live|sk-ant|hunter2/);
     expect(rec.metadata['ai.request.headers.user-agent']).toBe('ai/5.0.0');
@@ -114,8 +116,8 @@ describe('mapOtlpSpan', () => {
 
   describe('errors', () => {
     it('status code 2 with an HTTP status, an error.type, an exception event, or nothing', () => {
-      const failed = (attributes: Record<string, string | number>, events: OtlpSpan['events'] = [], message = '') =>
-        mapOtlpSpan(otlpSpan({ status: { code: 2, message }, attributes: { 'gen_ai.operation.name': 'chat', ...attributes }, events }), 'p1');
+      const failed = (attributes: Record<string, string | number>, events: OtlpSpan['events'] = [], message = '', captureContent = true) =>
+        mapOtlpSpan(otlpSpan({ status: { code: 2, message }, attributes: { 'gen_ai.operation.name': 'chat', ...attributes }, events }), 'p1', { captureContent });
       expect(failed({ 'http.response.status_code': 429 }).errorClass).toBe('rate_limit');
       expect(failed({ 'error.type': '503' }).errorClass).toBe('server');
       expect(failed({ 'error.type': 'openai.AuthenticationError' }).errorClass).toBe('auth');
@@ -126,6 +128,9 @@ describe('mapOtlpSpan', () => {
         { name: 'exception', timeUnixNano: '1767323045100000000', attributes: { 'exception.type': 'anthropic.OverloadedError', 'exception.message': 'Overloaded' } },
       ]);
       expect(exc).toMatchObject({ status: 'error', errorClass: 'server', errorMessage: 'Overloaded' });
+      // Below full capture the message may quote the prompt: the type name stands in for it.
+      const withheld = failed({}, [{ name: 'exception', timeUnixNano: '1767323045100000000', attributes: { 'exception.type': 'anthropic.OverloadedError', 'exception.message': 'Overloaded' } }], '', false);
+      expect(withheld).toMatchObject({ status: 'error', errorClass: 'server', errorMessage: 'anthropic.OverloadedError' });
       expect(failed({}, [], 'context_length_exceeded: maximum context length is 128000 tokens').errorClass).toBe('invalid_request');
       expect(failed({})).toMatchObject({ status: 'error', errorClass: 'other', errorMessage: null });
     });

@@ -7,11 +7,11 @@ import {
   type SpanKind,
   type SpanRecord,
 } from '../../../domain/span.ts';
-import type { OtlpSpan } from '../types.ts';
-import { AttrReader, ContentClassifier, isRecord, nanosToMicros, stringifyAttr, truncate } from './attributes.ts';
+import type { Attributes, OtlpSpan } from '../types.ts';
+import { AttrReader, ContentClassifier, isRecord, isTextFree, KeyList, nanosToMicros, stringifyAttr, truncate } from './attributes.ts';
 import { resolveUsage } from './buckets.ts';
 import { boundContent, contentHash } from './content.ts';
-import { classifyError } from './errors.ts';
+import { classifyError, errorTypeName } from './errors.ts';
 import { CONTENT_ATTRIBUTES as GENAI_CONTENT, extractGenAi } from './genai.ts';
 import { CONTENT_ATTRIBUTES as LANGFUSE_CONTENT, extractLangfuse } from './langfuse.ts';
 import { CONTENT_ATTRIBUTES as SEED_004_CONTENT, extractLookout, extractSeed004 } from './lookout.ts';
@@ -49,11 +49,60 @@ const SECRET_KEY = /(^|[._-])(authorization|proxy-authorization|api[_-]?key|x-ap
 
 const DEFAULT_OPTIONS: MapOptions = { captureContent: false };
 
+// Span metadata: how many attributes were withheld below `full` capture.
+export const WITHHELD_KEY = 'lookout.attributes_withheld';
+// Span metadata: the conventions that read the span; every span mapped from OTLP has it.
+export const CONVENTIONS_KEY = 'lookout.conventions';
+
 // Every attribute any convention declares as prompt/response text, whichever convention the span
 // was detected as: a span that carries `input.value` without OpenInference's other marks still
 // carries text. Such attributes never become metadata; the content policy drops them from
 // metadata and logs that arrive another way.
 export const CONTENT = new ContentClassifier([GENAI_CONTENT, OPENLLMETRY_CONTENT, OPENINFERENCE_CONTENT, VERCEL_CONTENT, LANGFUSE_CONTENT, SEED_004_CONTENT]);
+
+// Attributes that name, count or locate things and carry no prompt or response text, whatever
+// their value. Below `full` capture, an attribute that no convention maps is kept only if it is
+// listed here or its value cannot hold text (numbers, booleans: isTextFree); any other string is
+// dropped, because an unknown attribute may be some instrumentation's prompt (privacy fails
+// closed). Conventions' own mapped keys and the user's metadata maps never reach this test.
+export const NON_CONTENT = new KeyList([
+  {
+    names: [
+      'http.request.method', 'http.method', 'http.response.status_code', 'http.status_code', 'http.route', 'http.scheme',
+      'url.scheme', 'server.address', 'server.port', 'network.protocol.name', 'network.protocol.version', 'network.transport',
+      'db.system', 'db.system.name', 'db.operation', 'db.operation.name', 'db.collection.name', 'db.namespace', 'db.name',
+      'db.vector.table_name', 'messaging.system', 'messaging.operation', 'messaging.operation.name', 'messaging.destination.name',
+      'error.type', 'exception.type', 'otel.status_code', 'otel.library.name', 'otel.library.version',
+      'gen_ai.system', 'gen_ai.provider.name', 'gen_ai.operation.name', 'gen_ai.request.model', 'gen_ai.response.model',
+      'gen_ai.response.id', 'gen_ai.response.finish_reasons', 'gen_ai.output.type', 'gen_ai.request.encoding_formats',
+      'gen_ai.agent.id', 'gen_ai.agent.name', 'gen_ai.conversation.id', 'gen_ai.data_source.id', 'gen_ai.tool.name',
+      'gen_ai.tool.call.id', 'gen_ai.tool.type', 'gen_ai.openai.api_base', 'gen_ai.openai.api_type', 'gen_ai.openai.api_version',
+      'gen_ai.openai.response.service_tier', 'gen_ai.openai.request.service_tier', 'gen_ai.openai.response.system_fingerprint',
+      'llm.request.type', 'llm.vendor', 'llm.system', 'llm.provider', 'llm.model_name', 'llm.request.model', 'llm.response.model',
+      'llm.is_streaming', 'openinference.span.kind', 'traceloop.span.kind', 'traceloop.entity.name',
+      'traceloop.entity.path', 'traceloop.entity.version', 'traceloop.workflow.name', 'traceloop.prompt.key', 'traceloop.prompt.version',
+      'ai.operationId', 'ai.model.id', 'ai.model.provider', 'ai.telemetry.functionId', 'ai.response.finishReason', 'ai.response.id',
+      'ai.response.model', 'ai.toolCall.name', 'ai.toolCall.id', 'ai.settings.mode', 'ai.schema.name',
+      'langfuse.observation.type', 'langfuse.observation.level', 'langfuse.observation.model.name', 'langfuse.trace.name',
+      'langfuse.version', 'langfuse.release', 'langfuse.environment',
+      'user.id', 'enduser.id', 'session.id', 'thread.name', 'event.name', 'log.iostream', 'code.function', 'code.function.name', 'code.namespace',
+      'code.filepath', 'code.file.path',
+      // What the conventions and the mapping derive themselves (never text the user wrote).
+      'retrieval.index', 'retrieval.result_count', 'retrieval.top_score', 'retrieval.query_hash', 'embedding.model',
+      'embedding.dimensions', 'embedding.input_count', 'embedding.truncated', 'cost.reported_usd', CONVENTIONS_KEY,
+      'lookout.metadata_dropped', WITHHELD_KEY, 'lookout.mapping_error',
+    ],
+    prefixes: [
+      'service.', 'telemetry.', 'rpc.', 'otel.scope.', 'deployment.', 'host.', 'os.', 'process.runtime.', 'cloud.', 'k8s.',
+      'faas.', 'lookout.usage.',
+    ],
+  },
+]);
+
+// Whether an attribute no convention mapped is kept in metadata below `full` capture.
+export function keptBelowFull(key: string, value: Attributes[string] | undefined): boolean {
+  return !CONTENT.isContent(key) && (NON_CONTENT.has(key) || isTextFree(value));
+}
 
 type FirstWinsField = (typeof EXTRACTION_FIELDS_FIRST_WINS)[number];
 
@@ -205,19 +254,29 @@ function mapSpan(span: OtlpSpan, projectId: string, opts: MapOptions): SpanRecor
   const output = first(exs, 'output') ?? null;
 
   const metadata = new MetadataBuilder();
-  metadata.add('lookout.conventions', exs.map((e) => e.convention).join(','));
+  metadata.add(CONVENTIONS_KEY, exs.map((e) => e.convention).join(','));
   if (safeSpan.scope.name !== '') metadata.add('otel.scope.name', safeSpan.scope.name);
   if (safeSpan.scope.version !== '') metadata.add('otel.scope.version', safeSpan.scope.version);
   metadata.addAll(resolved.metadata);
   for (const ex of exs) metadata.addAll(ex.metadata);
   for (const ex of exs) metadata.addAll(ex.userMetadata);
+  let withheld = 0;
   for (const key of r.keys) {
     if (r.sensitive.has(key) || CONTENT.isContent(key) || r.consumed.has(key) || SECRET_KEY.test(key)) continue;
     const v = attrs[key];
     if (v === undefined) continue;
+    if (!opts.captureContent && !keptBelowFull(key, v)) {
+      withheld++;
+      continue;
+    }
     metadata.add(key, stringifyAttr(v));
   }
   if (metadata.dropped > 0) metadata.map['lookout.metadata_dropped'] = String(metadata.dropped);
+  // How many, never which: a name can be as telling as its value.
+  if (withheld > 0) {
+    metadata.map[WITHHELD_KEY] = String(withheld);
+    opts.onWithheld?.(withheld);
+  }
 
   return {
     projectId,
@@ -235,7 +294,9 @@ function mapSpan(span: OtlpSpan, projectId: string, opts: MapOptions): SpanRecor
     cost: unpricedCost(),
     status: outcome.status,
     errorClass: outcome.errorClass,
-    errorMessage: outcome.errorMessage,
+    // Below full the message may quote the prompt (a validation error, a tool's exception): only
+    // the error's type name is kept, and the content policy checks even that (errorTypeName).
+    errorMessage: opts.captureContent || outcome.errorMessage === null ? outcome.errorMessage : errorTypeName(errorType ?? first(exs, 'exceptionType')),
     finishReason,
     ttftMs: ttft !== undefined && Number.isFinite(ttft) && ttft >= 0 ? Math.round(ttft * 1000) / 1000 : null,
     attribution: mergeAttribution(exs),

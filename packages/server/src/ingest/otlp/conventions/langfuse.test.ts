@@ -89,6 +89,7 @@ describe('Langfuse attributes', () => {
         },
       }),
       'p1',
+      { captureContent: true },
     );
     expect(rec).toMatchObject({ kind: 'tool', status: 'error', errorClass: 'rate_limit', errorMessage: 'upstream returned 429 Too Many Requests' });
     expect(rec.attribution).toMatchObject({ userId: 'legacy-user', sessionId: 'legacy-session' });

@@ -30,11 +30,19 @@ import type { Extraction, MapOptions, UsageReport } from './types.ts';
 
 export const OPENLLMETRY = 'openllmetry';
 
+const VECTOR_DB_TEXT = String.raw`db\.[a-z0-9_]+(\.[a-z0-9_]+)*\.(query_texts|queries|query|texts|text|documents|document|where_document|where|filter|metadatas|near_text)`;
+// The texts a vector-database query searched with, where an instrumentation names them.
+const VECTOR_QUERY_TEXT = /^db\.[a-z0-9_]+\.(query|search)\.(query_texts|queries|query|texts)$/;
+
 // Prompt, response and tool text (see ContentAttributes): the indexed message families of every
 // generation, the entity input/output of workflows, tasks and tools, and managed prompt templates.
 export const CONTENT_ATTRIBUTES: ContentAttributes = {
   names: ['traceloop.entity.input', 'traceloop.entity.output', 'traceloop.prompt.template', 'traceloop.prompt.template_variables'],
   prefixes: ['gen_ai.prompt.', 'gen_ai.completion.', 'llm.prompts.', 'llm.completions.', 'gen_ai.request.functions.', 'llm.request.functions.'],
+  // The vector-database instrumentations (Chroma, Pinecone, Qdrant, Milvus, Weaviate, LanceDB,
+  // Marqo) write the texts they add, query with and filter by under db.<system>.<operation>.*:
+  // db.chroma.query.query_texts, db.chroma.add.documents, db.chroma.get.where_document, ...
+  patterns: [VECTOR_DB_TEXT],
 };
 
 const TRACELOOP_KINDS: Readonly<Record<string, SpanKind>> = {
@@ -135,7 +143,8 @@ function vectorQuery(r: AttrReader, span: OtlpSpan): Record<string, string> | un
 
 export function extractOpenLlmetry(r: AttrReader, span: OtlpSpan, _opts: MapOptions): Extraction | null {
   const vector = vectorQuery(r, span);
-  if (!detectOpenLlmetry(r, span) && vector === undefined) return null;
+  const queryTextKey = r.hasPrefix('db.') ? r.keys.find((k) => VECTOR_QUERY_TEXT.test(k)) : undefined;
+  if (!detectOpenLlmetry(r, span) && vector === undefined && queryTextKey === undefined) return null;
   const ex: Extraction = { convention: OPENLLMETRY };
 
   const spanKind = r.raw('traceloop.span.kind');
@@ -158,7 +167,8 @@ export function extractOpenLlmetry(r: AttrReader, span: OtlpSpan, _opts: MapOpti
   const legacyPrompts = prompts.messages.length > 0 ? prompts : indexedMessages(r, 'llm.prompts');
   const completions = indexedMessages(r, 'gen_ai.completion');
   const legacyCompletions = completions.messages.length > 0 ? completions : indexedMessages(r, 'llm.completions');
-  ex.input = messagesText(legacyPrompts.messages) ?? r.content('traceloop.entity.input');
+  ex.input = messagesText(legacyPrompts.messages) ?? r.content('traceloop.entity.input') ?? (queryTextKey === undefined ? undefined : r.content(queryTextKey));
+  if (queryTextKey !== undefined) ex.kindHint = 'retrieval';
   ex.output = messagesText(legacyCompletions.messages) ?? r.content('traceloop.entity.output');
   ex.finishReason =
     legacyCompletions.finishReason ??

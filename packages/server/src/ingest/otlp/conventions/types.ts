@@ -10,6 +10,9 @@ export interface MapOptions {
   // How events attached on the read path hash text: the project's keyed hash, so that a span
   // shows the hash ingest would have stored. Ingest leaves it out; the pipeline keys the digests.
   hash?: (text: string) => string;
+  // Told how many attributes of one span or log were withheld below `full` capture (strings under
+  // names no convention knows), for the operators' counter.
+  onWithheld?: (count: number) => void;
 }
 
 // Token counts exactly as a convention reported them, with what the convention says about overlap.
