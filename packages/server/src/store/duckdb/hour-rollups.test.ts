@@ -82,6 +82,7 @@ describe('hourly call totals', () => {
     expect(await answers()).toEqual(fromSpans);
     // Every one of these was answered from the hours (49 of them for the queries), not from the spans.
     expect(used.mock.results.length).toBeGreaterThan(QUERIES.length);
+    expect(used.mock.results.length).toBeGreaterThan(0);
     expect(used.mock.results.every((r) => r.value !== null)).toBe(true);
     expect(used.mock.results[0].value).toEqual({ fromUs: (END_MS - 49 * HOUR_MS) * 1000, toUs: END_MS * 1000 });
 
@@ -91,23 +92,27 @@ describe('hourly call totals', () => {
     await store.write({ spans: late, scores: [], logs: [] });
     used.mockClear();
     const withLate = await answers();
+    expect(used.mock.results.length).toBeGreaterThan(0);
     expect(used.mock.results.every((r) => r.value === null)).toBe(true);
     expect(withLate.queries[0].rows[0].requests).toBe((fromSpans.queries[0].rows[0].requests as number) + late.filter((s) => s.kind !== 'tool').length);
     await store.refreshHourRollups(NOW_MS);
     used.mockClear();
     expect(await answers()).toEqual(withLate);
+    expect(used.mock.results.length).toBeGreaterThan(0);
     expect(used.mock.results.every((r) => r.value !== null)).toBe(true);
 
     // Re-pricing: the unknown model gets a price; the totals are summed again from the start.
     await store.reprice((s) => (s.requestModel === 'acme-llm-1' ? { status: 'priced', totalNanoUsd: 1_000, byBucketNanoUsd: {}, priceRowId: 'o', catalogVersion: 'v' } : s.cost), { onlyUnknown: true, models: null });
     used.mockClear();
     const repriced = await answers();
+    expect(used.mock.results.length).toBeGreaterThan(0);
     expect(used.mock.results.every((r) => r.value === null)).toBe(true);
     expect(repriced.queries[0].rows[0].unknown_cost_requests).toBe(0);
     expect(repriced.queries[0].rows[0].cost).toBeGreaterThan(withLate.queries[0].rows[0].cost as number);
     await store.refreshHourRollups(NOW_MS);
     used.mockClear();
     expect(await answers()).toEqual(repriced);
+    expect(used.mock.results.length).toBeGreaterThan(0);
     expect(used.mock.results.every((r) => r.value !== null)).toBe(true);
   });
 
