@@ -8,7 +8,7 @@ import { calcPrice } from '@pydantic/genai-prices';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeAnthropic, MESSAGE_USAGE, STREAM_MESSAGE_USAGE } from '../../../../../test/e2e/fake-anthropic.ts';
-import { CHAT_USAGE, RESPONSES_USAGE, startFakeOpenAI, STREAM_USAGE, type FakeUpstream } from '../../../../../test/e2e/fake-openai.ts';
+import { CHAT_USAGE, RESPONSES_USAGE, startFake, startFakeOpenAI, STREAM_USAGE, type FakeUpstream } from '../../../../../test/e2e/fake-openai.ts';
 import { ApiError } from '../../server/errors.ts';
 import type { GatewayActionOutcome } from './actions.ts';
 import { parseAttribution } from './headers.ts';
@@ -818,16 +818,57 @@ describe('the automated-responses seam', () => {
 
   it('sends the call to the fallback upstream when the first answers a listed status', async () => {
     const sid = newSession();
-    t.ctx.gatewayActions = () => ({ fallback: { baseUrl: `${oai.url}/v1`, onStatus: [500] } });
+    const second = await startFake(() => {}, (_req, res, json) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: 'chatcmpl-fallback', object: 'chat.completion', created: 1, model: json.model, choices: [{ index: 0, message: { role: 'assistant', content: 'from the fallback' }, finish_reason: 'stop' }], usage: CHAT_USAGE }));
+    });
+    t.ctx.gatewayActions = () => ({ fallback: { baseUrl: `${second.url}/v1`, onStatus: [500] } });
+    const primaryBefore = oai.requests.length;
     try {
-      // The first attempt fails (fail-500); the fallback is the same fake, which fails again:
-      // the client gets the second answer, and the span says a fallback happened.
+      // The first upstream answers 500; the client sees only the fallback's answer.
       const res = await fetch(`${base}/proxy/openai/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...lookoutHeaders(sid) }, body: JSON.stringify({ model: 'fail-500' }) });
-      expect(res.status).toBe(500);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toBe('from the fallback');
+      expect(oai.requests.length - primaryBefore).toBe(1);
+      expect(second.requests.map((r) => `${r.method} ${r.url} ${JSON.parse(r.body).model}`)).toEqual(['POST /v1/chat/completions fail-500']);
       const [span] = await spansOf(sid);
-      expect(span.metadata['gateway.fallback']).toBe(`500 -> ${oai.url}`);
+      expect(span).toMatchObject({ status: 'ok', usage: { input: 176, cacheRead: 1024, output: 80 } });
+      expect(span.metadata['gateway.fallback']).toBe(`500 -> ${second.url}`);
     } finally {
       t.ctx.gatewayActions = undefined;
+      await second.close();
+    }
+  });
+
+  it('sends the call to the fallback upstream when the first cannot be reached, and records it', async () => {
+    // The primary: a port that was just closed, so connecting is refused.
+    const gone = await startFakeOpenAI();
+    await gone.close();
+    const fallback = await startFakeOpenAI();
+    const down = await makeTestApp({ 'gateway.openaiBaseUrl': `${gone.url}/v1` });
+    down.ctx.gatewayActions = () => ({ fallback: { baseUrl: `${fallback.url}/v1`, onStatus: [0] } });
+    const sharedBefore = oai.requests.length;
+    try {
+      await down.app.listen({ host: '127.0.0.1', port: 0 });
+      const sid = newSession();
+      const client = new OpenAI({ apiKey: PROVIDER_KEY, baseURL: `http://127.0.0.1:${(down.app.server.address() as AddressInfo).port}/proxy/openai/v1`, maxRetries: 0, defaultHeaders: lookoutHeaders(sid) });
+      const completion = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+      expect(completion.usage).toEqual(CHAT_USAGE);
+      expect(fallback.requests.map((r) => `${r.method} ${r.url} ${JSON.parse(r.body).model}`)).toEqual(['POST /v1/chat/completions gpt-4o-mini']);
+      expect(gone.requests).toHaveLength(0);
+      expect(oai.requests.length).toBe(sharedBefore);
+      const deadline = Date.now() + 10_000;
+      let spans: Span[] = [];
+      while (!spans.length && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+        spans = (await down.app.inject(`/api/v1/spans?sessionId=${sid}`)).json().spans as Span[];
+      }
+      expect(spans).toHaveLength(1);
+      expect(spans[0]).toMatchObject({ status: 'ok', requestModel: 'gpt-4o-mini', errorMessage: null, usage: { input: 176, cacheRead: 1024, output: 80 } });
+      expect(spans[0]!.metadata['gateway.fallback']).toBe(`unreachable -> ${fallback.url}`);
+    } finally {
+      await down.close();
+      await fallback.close();
     }
   });
 });

@@ -1,7 +1,8 @@
-import { gzipSync } from 'node:zlib';
+import * as zlib from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../../testing/app.ts';
-import { LOG_TRACE, logsFixture, metricsFixture, traceFixture } from './otel-fixtures.testing.ts';
+import { CHAT_ATTRIBUTES, LOG_TRACE, logsFixture, metricsFixture, traceFixture } from './otel-fixtures.testing.ts';
 import { AggregationTemporality } from '@opentelemetry/sdk-metrics';
 
 let t: TestApp;
@@ -12,6 +13,21 @@ beforeEach(async () => {
 afterEach(async () => {
   await t.close();
 });
+
+const zstdCompressSync = (zlib as { zstdCompressSync?: (b: Buffer) => Buffer }).zstdCompressSync;
+
+interface StoredSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  requestModel: string | null;
+  status: string;
+  errorMessage: string | null;
+  usage: Record<string, number>;
+  metadata: Record<string, string>;
+}
+const bySpanId = (a: { spanId: string }, b: { spanId: string }) => a.spanId.localeCompare(b.spanId);
 
 const post = (url: string, payload: Buffer, headers: Record<string, string>) => t.app.inject({ method: 'POST', url, payload, headers });
 
@@ -53,6 +69,36 @@ describe('OTLP/HTTP routes', () => {
     const bomb = gzipSync(Buffer.alloc(t.ctx.config.ingest.maxBodyBytes * 10));
     const boom = await post('/v1/traces', bomb, { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' });
     expect(boom.statusCode).toBe(413);
+  });
+
+  // Every Content-Encoding the server takes, each on a trace of its own (so a body that decoded
+  // wrong cannot pass as a duplicate of an earlier one), read back through the span API.
+  it.each([
+    ['gzip', (b: Buffer) => gzipSync(b)],
+    ['x-gzip', (b: Buffer) => gzipSync(b)],
+    ['deflate', (b: Buffer) => deflateSync(b)],
+    ['deflate (raw)', (b: Buffer) => deflateRawSync(b)],
+    ['br', (b: Buffer) => brotliCompressSync(b)],
+    ...(zstdCompressSync ? [['zstd', (b: Buffer) => zstdCompressSync!(b)] as const] : []),
+  ] as const)('stores exactly the spans of a %s body, protobuf and JSON', async (coding, compress) => {
+    const header = coding.replace(' (raw)', '');
+    for (const [encoding, contentType] of [['protobuf', 'application/x-protobuf'], ['json', 'application/json']] as const) {
+      const fixture = await traceFixture();
+      const body = compress(fixture[encoding]);
+      expect(body.equals(fixture[encoding])).toBe(false);
+      const res = await post('/v1/traces', body, { 'content-type': contentType, 'content-encoding': header });
+      expect(res.statusCode, `${coding} ${encoding}: ${res.body}`).toBe(200);
+      const traceId = fixture.spans[0]!.spanContext().traceId;
+      const stored = (await t.app.inject(`/api/v1/spans?traceId=${traceId}&limit=10`)).json().spans as StoredSpan[];
+      const sent = fixture.spans.map((s) => ({ traceId: s.spanContext().traceId, spanId: s.spanContext().spanId, parentSpanId: s.parentSpanContext?.spanId ?? null, name: s.name }));
+      expect(stored.map((s) => ({ traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId, name: s.name })).sort(bySpanId)).toEqual(sent.sort(bySpanId));
+      const chat = stored.find((s) => s.name === 'chat gpt-4o')!;
+      expect(chat).toMatchObject({ requestModel: 'gpt-4o', status: 'error', errorMessage: 'rate limited', attribution: { application: 'checkout', environment: 'test' } });
+      expect(chat.usage.input + chat.usage.cacheRead).toBe(CHAT_ATTRIBUTES['gen_ai.usage.input_tokens']);
+      expect(chat.usage.output).toBe(CHAT_ATTRIBUTES['gen_ai.usage.output_tokens']);
+      expect(chat.metadata).toMatchObject({ 'lookout.unicode': CHAT_ATTRIBUTES['lookout.unicode'], 'lookout.int_array': '[1,2,3]', 'gen_ai.request.temperature': '0.25' });
+      expect(stored.find((s) => s.name === 'execute_tool get_weather')!.metadata['gen_ai.tool.name']).toBe('get_weather');
+    }
   });
 
   it('stores log records linked to their trace', async () => {

@@ -2,7 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generation, makeTestApp, type TestApp } from '../../testing/app.ts';
 import { hex } from '../../testing/fixtures.ts';
 import { projectId } from '../../store/store.ts';
-import { traceFixture } from '../../ingest/otlp/otel-fixtures.testing.ts';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { contentAttributeCases, emitContentSpans } from '../../ingest/otlp/conventions/content-fixtures.testing.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -38,14 +41,37 @@ describe('content capture per project (E5)', () => {
     expect(JSON.stringify((await t.app.inject('/api/v1/spans?limit=10')).json())).toContain('my secret prompt'); // the one stored while full
   });
 
-  it('applies to OTLP too', async () => {
-    await setCapture('metadata');
-    const fixture = await traceFixture();
-    await t.app.inject({ method: 'POST', url: '/v1/traces', payload: fixture.protobuf, headers: { 'content-type': 'application/x-protobuf' } });
-    const traceId = fixture.spans[0].spanContext().traceId;
-    const trace = (await t.app.inject(`/api/v1/traces/${traceId}`)).json() as { spans: { content: unknown }[] };
-    expect(trace.spans.length).toBeGreaterThan(0);
-    expect(trace.spans.every((s) => s.content === null)).toBe(true);
+  it('applies to OTLP too: each convention\'s prompt and response text is kept under full only', async () => {
+    const kept: Record<string, boolean[]> = {};
+    for (const mode of ['full', 'metadata', 'off'] as const) {
+      expect((await setCapture(mode)).statusCode).toBe(200);
+      // Letters only: the error classifier reads digits in a message as an HTTP status.
+      const mark = `zq-${mode}-${hex(6).replace(/[0-9]/g, (d) => 'ghijklmnop'[Number(d)])}`;
+      const exporter = new InMemorySpanExporter();
+      const provider = new TracerProvider({ resource: resourceFromAttributes({ 'service.name': 'content-test' }), spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+      const { traceIds } = emitContentSpans(provider, 'content-test', mark);
+      await provider.forceFlush();
+      const spans = exporter.getFinishedSpans();
+      await provider.shutdown();
+      const res = await t.app.inject({ method: 'POST', url: '/v1/traces', payload: Buffer.from(ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array), headers: { 'content-type': 'application/x-protobuf' } });
+      expect(res.statusCode).toBe(200);
+      // One span per convention case (and the undeclared Chroma span), each read back whole.
+      expect(traceIds).toHaveLength(Object.keys(contentAttributeCases(mark)).length + 1);
+      kept[mode] = [];
+      for (const traceId of traceIds) {
+        const trace = (await t.app.inject(`/api/v1/traces/${traceId}`)).json() as { spans: { spanId: string; name: string }[] };
+        expect(trace.spans, traceId).toHaveLength(1);
+        const span = (await t.app.inject(`/api/v1/spans/${trace.spans[0]!.spanId}`)).json();
+        const text = JSON.stringify(trace) + JSON.stringify(span);
+        kept[mode].push(text.includes(mark));
+        // Content attributes of a span whose convention is not detected are not kept, even under full.
+        if (mode === 'full') {
+          if (!trace.spans[0]!.name.endsWith('(undetected)')) expect(text, `${trace.spans[0]!.name} under full`).toContain(mark);
+        } else expect(text, `${trace.spans[0]!.name} under ${mode}`).not.toContain(mark);
+      }
+    }
+    expect(kept.full!.filter(Boolean).length).toBeGreaterThanOrEqual(11);
+    expect([...kept.metadata!, ...kept.off!].some(Boolean)).toBe(false);
   });
 
   it('refuses a bad value and a key without admin scope', async () => {
