@@ -1,9 +1,11 @@
 // The Lookout SDK (@lookout/sdk) end to end: the official openai and @anthropic-ai/sdk clients,
 // wrapped, inside withContext and traced helpers, against fake upstreams, exporting OTLP/protobuf
-// to a Lookout child process; the stored trace is read back through the API.
+// to a Lookout child process; the stored trace is read back through the API. checkBudget() is
+// asked about a hard budget that calls sent through the native ingest API have spent.
+import { randomBytes } from 'node:crypto';
 import Anthropic from '@anthropic-ai/sdk';
 import { calcPrice } from '@pydantic/genai-prices';
-import { init, score, traceRetrieval, traced, withContext, wrapAnthropic, wrapOpenAI, currentTraceId, type LookoutHandle } from '@lookout/sdk';
+import { checkBudget, init, score, traceRetrieval, traced, withContext, wrapAnthropic, wrapOpenAI, currentTraceId, type LookoutHandle } from '@lookout/sdk';
 import { SpanKind } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -169,5 +171,67 @@ describe('@lookout/sdk against a Lookout process', () => {
 
     expect(trace.scores).toHaveLength(1);
     expect(trace.scores[0]).toMatchObject({ name: 'helpful', numericValue: 1, comment: 'solved it', source: 'sdk', spanId: root.spanId });
+  });
+});
+
+describe('checkBudget() against a Lookout process', () => {
+  // gpt-4o is $2.50 per million input tokens and $10 per million output tokens in the catalog.
+  const model = 'gpt-4o';
+  const usage = { input: 250_000, output: 1_000 };
+  const limitUsd = 1;
+
+  async function spend(userId: string, calls: number): Promise<void> {
+    const batch = Array.from({ length: calls }, () => ({
+      type: 'generation',
+      traceId: randomBytes(16).toString('hex'),
+      spanId: randomBytes(8).toString('hex'),
+      startTime: new Date(Date.now() - 1_000).toISOString(),
+      durationMs: 500,
+      provider: 'openai',
+      model,
+      usage,
+      userId,
+    }));
+    const res = await fetch(`${lookout!.url}/api/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ batch }) });
+    expect(res.status, await res.clone().text()).toBe(200);
+    await res.body?.cancel();
+  }
+
+  it('blocks the user whose hard budget priced calls have spent, and no other user', async () => {
+    const suffix = randomBytes(4).toString('hex');
+    const spender = `spender-${suffix}`;
+    const bystander = `bystander-${suffix}`;
+    const created = await fetch(`${lookout!.url}/api/v1/budgets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scope: 'user', subject: spender, period: 'daily', limitUsd, enforce: 'hard' }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const { budget } = (await created.json()) as { budget: { id: string } };
+
+    const perCallUsd = calcPrice({ input_tokens: usage.input, output_tokens: usage.output }, model, { providerId: 'openai' })!.total_price;
+    expect(perCallUsd).toBeLessThan(limitUsd);
+    expect(2 * perCallUsd).toBeGreaterThan(limitUsd);
+
+    // One call: under the limit, the budget is reported and the user may go on.
+    await spend(spender, 1);
+    const under = await checkBudget({ user: spender });
+    expect(under, under.error).toMatchObject({ checked: true, allowed: true, user: spender, blockedBy: null });
+    const status = under.budgets.find((b) => b.budget.id === budget.id);
+    expect(status, JSON.stringify(under.budgets)).toMatchObject({ subject: spender, limitUsd, exceeded: false, budget: { enforce: 'hard', scope: 'user' } });
+    expect(status!.spentUsd).toBeCloseTo(perCallUsd, 6);
+
+    // A second call spends it: acknowledged spend counts at once (the check answers from memory).
+    await spend(spender, 1);
+    await spend(bystander, 2);
+    const over = await checkBudget({ user: spender });
+    expect(over, over.error).toMatchObject({ checked: true, allowed: false, user: spender, blockedBy: { budget: { id: budget.id }, subject: spender, exceeded: true } });
+    expect(over.blockedBy!.spentUsd).toBeCloseTo(2 * perCallUsd, 6);
+    expect(over.warnings.join('\n')).toContain(spender);
+
+    // The same spend by a user the budget does not cover blocks nothing.
+    const other = await withContext({ userId: bystander }, () => checkBudget());
+    expect(other, other.error).toMatchObject({ checked: true, allowed: true, user: bystander, blockedBy: null });
+    expect(other.budgets.map((b) => b.budget.id)).not.toContain(budget.id);
   });
 });
