@@ -118,9 +118,19 @@ export class IngestPipeline {
 
   // Loads what an earlier run journaled but may not have loaded. Call before taking requests.
   async recover(): Promise<number> {
+    const torn = this.journal.recovery;
+    if (torn.tornFiles.length) {
+      this.logger.warn(
+        { event: 'journal_torn', ...torn },
+        'dropped the incomplete records of journal segments cut short by a crash (never acknowledged)',
+      );
+    }
     const leftovers = this.journal.takeLeftovers();
     if (!leftovers.length) {
       this.horizonUs = (await this.store.latestSpanStartUs()) ?? Number.NEGATIVE_INFINITY;
+      // Logged even when empty: after a clean stop this line is how an operator (and the
+      // shutdown test) tells a drained journal from a crash recovery.
+      this.logger.info({ event: 'journal_recovered', segments: 0 }, 'the journal was empty: nothing to replay');
       return 0;
     }
     const files: LoadFiles = { spans: [], scores: [], logs: [] };

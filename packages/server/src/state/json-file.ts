@@ -1,5 +1,6 @@
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { type DurableFs, nodeDurableFs } from './durable-fs.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.ts';
 
 // Small documents the server keeps beside the store (alert state, silences, budgets): written
@@ -9,9 +10,12 @@ import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.ts';
 export class JsonFile<T> {
   private writing: Promise<void> = Promise.resolve();
   private readonly path: string;
+  private readonly fs: DurableFs;
 
-  constructor(path: string) {
+  // `fs` is replaced only by tests that watch the order of fsyncs.
+  constructor(path: string, fs: DurableFs = nodeDurableFs) {
     this.path = path;
+    this.fs = fs;
   }
 
   // The document, or `fallback` when the file does not exist yet.
@@ -42,7 +46,7 @@ export class JsonFile<T> {
     const dir = dirname(this.path);
     await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     const tmp = `${this.path}.tmp`;
-    const fh = await open(tmp, 'w', PRIVATE_FILE_MODE);
+    const fh = await this.fs.open(tmp, 'w', PRIVATE_FILE_MODE);
     try {
       // A temporary file left by a crash keeps its old mode; the rename would publish it.
       await fh.chmod(PRIVATE_FILE_MODE);
@@ -51,8 +55,8 @@ export class JsonFile<T> {
     } finally {
       await fh.close();
     }
-    await rename(tmp, this.path);
-    const dh = await open(dir, 'r');
+    await this.fs.rename(tmp, this.path);
+    const dh = await this.fs.open(dir, 'r');
     try {
       await dh.sync();
     } finally {
