@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { RequireE2eReporter } from './test/e2e/require-e2e.ts';
 
 // End-to-end tests: real server processes, real Prometheus. They start child processes that
 // each want a core, so files run one after another (this runs on 2-core machines).
@@ -11,5 +12,6 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
+    reporters: ['default', new RequireE2eReporter()],
   },
 });

@@ -7,13 +7,15 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseRequireE2e } from './require-e2e.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 // LOOKOUT_E2E_CLI points the tests at another build of the command line.
 export const cliPath = process.env.LOOKOUT_E2E_CLI ?? join(repoRoot, 'packages', 'server', 'src', 'cli.ts');
 
-// Set by .ci/run: a missing program fails the test instead of skipping it.
-export const e2eRequired = process.env.REQUIRE_E2E === '1';
+// Set by .ci/run: a missing program fails the test instead of skipping it (and
+// require-e2e.ts fails the run if any test skipped anyway).
+export const e2eRequired = parseRequireE2e(process.env.REQUIRE_E2E);
 
 const maxOutputChars = 256 * 1024;
 const defaultStartTimeoutMs = 60_000;
@@ -448,8 +450,14 @@ export interface PrometheusServer {
 }
 
 // Starts a real Prometheus scraping `target` (host:port) every second as job "lookout", on a free
-// loopback port with its own config and data dir, and waits until it is ready.
-export async function startPrometheus(binary: string, target: string, context: () => string): Promise<PrometheusServer> {
+// loopback port with its own config and data dir, and waits until it is ready. `ruleFiles` are
+// loaded as its rule_files, evaluated every second.
+export async function startPrometheus(
+  binary: string,
+  target: string,
+  context: () => string,
+  options: { ruleFiles?: string[] } = {},
+): Promise<PrometheusServer> {
   const dir = await makeTempDir('prometheus');
   const port = await freePort();
   const configPath = join(dir, 'prometheus.yml');
@@ -460,6 +468,7 @@ export async function startPrometheus(binary: string, target: string, context: (
       '  scrape_interval: 1s',
       '  scrape_timeout: 1s',
       '  evaluation_interval: 1s',
+      ...(options.ruleFiles?.length ? ['rule_files:', ...options.ruleFiles.map((file) => `  - ${JSON.stringify(file)}`)] : []),
       'scrape_configs:',
       '  - job_name: lookout',
       '    metrics_path: /metrics',

@@ -79,7 +79,8 @@ const DECODERS: Record<string, DecoderFactory> = {
 
 export const SUPPORTED_CONTENT_ENCODINGS = ['gzip', 'deflate', 'br', ...(zstd ? ['zstd'] : []), 'identity'];
 
-function inflateLimited(body: Buffer, decoder: Transform, coding: string, maxBytes: number): Promise<Buffer> {
+// Exported so tests can hand in a decoder and count the work it did.
+export function inflateLimited(body: Buffer, decoder: Transform, coding: string, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;

@@ -467,11 +467,19 @@ function readNumberValue(o: Obj): number {
   throw new Invalid('value', 'is missing (neither asDouble nor asInt is set)');
 }
 
+// OTLP counts are uint64; the store keeps them as exact integers (BIGINT), so a count past
+// what a JS number holds exactly is refused with the point rather than failing the whole write.
+function readCount(v: unknown, field: string): number {
+  const n = readUint64Number(v, field);
+  if (n > Number.MAX_SAFE_INTEGER) throw new Invalid(field, `is ${n}, more than the largest count kept exactly (${Number.MAX_SAFE_INTEGER})`);
+  return n;
+}
+
 function readHistogramValue(o: Obj): OtlpHistogramValue {
   const rawCounts = list(get(o, 'bucketCounts', 'bucket_counts'), 'bucketCounts');
   const rawBounds = list(get(o, 'explicitBounds', 'explicit_bounds'), 'explicitBounds');
   const bucketCounts = new Array<number>(rawCounts.length);
-  for (let i = 0; i < rawCounts.length; i++) bucketCounts[i] = readUint64Number(rawCounts[i], `bucketCounts[${i}]`);
+  for (let i = 0; i < rawCounts.length; i++) bucketCounts[i] = readCount(rawCounts[i], `bucketCounts[${i}]`);
   const explicitBounds = new Array<number>(rawBounds.length);
   for (let i = 0; i < rawBounds.length; i++) {
     const b = readDouble(rawBounds[i], `explicitBounds[${i}]`);
@@ -485,7 +493,7 @@ function readHistogramValue(o: Obj): OtlpHistogramValue {
   const sum = optionalDouble(o, 'sum');
   if (sum !== null && !Number.isFinite(sum)) throw new Invalid('sum', `must be finite, got ${String(sum)}`);
   return {
-    count: readUint64Number(o.count, 'count'),
+    count: readCount(o.count, 'count'),
     sum,
     min: optionalDouble(o, 'min'),
     max: optionalDouble(o, 'max'),

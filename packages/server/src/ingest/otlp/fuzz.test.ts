@@ -6,6 +6,7 @@ import { decodeLogs, decodeMetrics, decodeTraces, type OtlpEncoding } from './de
 import { OtlpDecodeError } from './errors.ts';
 import { logsFixture, metricsFixture, traceFixture } from './otel-fixtures.testing.ts';
 import type { AttrValue } from './types.ts';
+import type { ValueLimits } from './values.ts';
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -17,6 +18,8 @@ function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+const ANY_VALUE_KEYS = ['stringValue', 'boolValue', 'intValue', 'doubleValue', 'arrayValue', 'kvlistValue', 'bytesValue'];
 
 class Fuzzer {
   readonly random: () => number;
@@ -70,6 +73,13 @@ class Fuzzer {
     return out;
   }
 
+  // An AnyValue nested 50 to 150 levels deep.
+  deepValue(): unknown {
+    let v: unknown = { stringValue: 'bottom' };
+    for (let i = 0; i < 50 + this.int(100); i++) v = this.int(2) ? { arrayValue: { values: [v] } } : { kvlistValue: { values: [{ key: 'k', value: v }] } };
+    return v;
+  }
+
   weirdValue(depth = 0): unknown {
     switch (this.int(16)) {
       case 0:
@@ -96,12 +106,8 @@ class Fuzzer {
         return depth < 4 ? [this.weirdValue(depth + 1), this.weirdValue(depth + 1)] : 1;
       case 11:
         return depth < 4 ? { [this.pick(['stringValue', 'intValue', 'arrayValue', 'kvlistValue', 'bytesValue', 'doubleValue', 'values', 'key', 'value'])]: this.weirdValue(depth + 1) } : 'x';
-      case 12: {
-        // deep nesting of AnyValues
-        let v: unknown = { stringValue: 'bottom' };
-        for (let i = 0; i < 50 + this.int(100); i++) v = this.int(2) ? { arrayValue: { values: [v] } } : { kvlistValue: { values: [{ key: 'k', value: v }] } };
-        return v;
-      }
+      case 12:
+        return this.deepValue();
       case 13:
         return 'x'.repeat(this.pick([1000, 70_000]));
       case 14:
@@ -129,10 +135,19 @@ class Fuzzer {
       const target = node as Record<string, unknown>;
       const keys = Object.keys(target);
       const key = keys.length ? this.pick(keys) : 'x';
-      switch (this.int(4)) {
+      switch (this.int(5)) {
         case 0:
           target[key] = this.weirdValue();
           break;
+        case 4: {
+          // Past the limits, where the decoder will read it: a string grown long, an AnyValue
+          // (an attribute's value, a log body) nested deep.
+          const v = target[key];
+          if (typeof v === 'string') target[key] = `${v}${'x'.repeat(this.pick([5_000, 70_000]))}`;
+          else if (v !== null && typeof v === 'object' && !Array.isArray(v) && ANY_VALUE_KEYS.some((k) => k in v)) target[key] = this.deepValue();
+          else target[key] = this.weirdValue();
+          break;
+        }
         case 1:
           delete target[key];
           break;
@@ -151,12 +166,25 @@ const HEX32 = /^[0-9a-f]{32}$/;
 const HEX16 = /^[0-9a-f]{16}$/;
 const DECIMAL = /^(0|[1-9]\d*)$/;
 
+// Limits smaller than the defaults, so the fuzzed bodies (strings of 70,000 characters, values
+// nested 150 deep) cross them. Whatever a body holds, the decoder's work and what it hands on
+// are bounded by these, which is what the checks below hold it to, rather than by how long a
+// body took (which on a busy machine says little; a hang still fails on the test's timeout).
+const LIMITS: ValueLimits = { maxStringChars: 4_096, maxBytes: 4_096, maxDepth: 8, maxItems: 64 };
+// A cut string ends with a marker saying how much was cut.
+const MAX_MARKER_CHARS = 40;
+
+const boundedString = (s: string): boolean => s.isWellFormed() && s.length <= LIMITS.maxStringChars + MAX_MARKER_CHARS;
+
+// Called on a record's attribute map, one level above the values whose nesting maxDepth counts.
 function wellFormedValue(v: AttrValue, depth = 0): boolean {
-  if (depth > 20) return false;
-  if (typeof v === 'string') return v.isWellFormed();
-  if (v === null || typeof v === 'number' || typeof v === 'boolean' || v instanceof Uint8Array) return true;
-  if (Array.isArray(v)) return v.every((x) => wellFormedValue(x, depth + 1));
-  return Object.keys(v).every((k) => k.isWellFormed() && wellFormedValue(v[k], depth + 1));
+  if (depth > LIMITS.maxDepth + 1) return false;
+  if (typeof v === 'string') return boundedString(v);
+  if (v instanceof Uint8Array) return v.length <= LIMITS.maxBytes;
+  if (v === null || typeof v === 'number' || typeof v === 'boolean') return true;
+  if (Array.isArray(v)) return v.length <= LIMITS.maxItems && v.every((x) => wellFormedValue(x, depth + 1));
+  const keys = Object.keys(v);
+  return keys.length <= LIMITS.maxItems && keys.every((k) => boundedString(k) && wellFormedValue(v[k], depth + 1));
 }
 
 type Decode = (body: Buffer, encoding: OtlpEncoding) => { rejected: { count: number; messages: string[] } };
@@ -173,7 +201,8 @@ function attempt(decode: Decode, body: Buffer, encoding: OtlpEncoding, check: (r
     }
     throw new Error(`${encoding} body ${body.toString('base64').slice(0, 2000)} threw ${String((e as Error)?.stack ?? e)}`);
   }
-  expect(result.rejected.count).toBeGreaterThanOrEqual(0);
+  // A partial rejection always says why, and only a rejection carries a reason.
+  expect(result.rejected.messages.length > 0, JSON.stringify(result.rejected)).toBe(result.rejected.count > 0);
   check(result);
   return 'ok';
 }
@@ -182,14 +211,14 @@ const checkTraces = (r: ReturnType<Decode>): void => {
   for (const s of (r as ReturnType<typeof decodeTraces>).spans) {
     if (!HEX32.test(s.traceId) || !HEX16.test(s.spanId) || (s.parentSpanId !== null && !HEX16.test(s.parentSpanId))) throw new Error(`bad ids ${JSON.stringify(s)}`);
     if (!DECIMAL.test(s.startTimeUnixNano) || !DECIMAL.test(s.endTimeUnixNano)) throw new Error('bad timestamps');
-    if (!s.name.isWellFormed() || !wellFormedValue(s.attributes) || !wellFormedValue(s.resource.attributes)) throw new Error('ill-formed strings');
+    if (!boundedString(s.name) || !wellFormedValue(s.attributes) || !wellFormedValue(s.resource.attributes)) throw new Error('ill-formed or unbounded strings');
   }
 };
 
 const checkLogs = (r: ReturnType<Decode>): void => {
   for (const l of (r as ReturnType<typeof decodeLogs>).logRecords) {
     if ((l.traceId !== null && !HEX32.test(l.traceId)) || (l.spanId !== null && !HEX16.test(l.spanId))) throw new Error('bad ids');
-    if (!wellFormedValue(l.body) || !wellFormedValue(l.attributes)) throw new Error('ill-formed strings');
+    if (!wellFormedValue(l.body) || !wellFormedValue(l.attributes)) throw new Error('ill-formed or unbounded strings');
   }
 };
 
@@ -209,8 +238,6 @@ function fuzz(seed: number, corpus: Corpus, decode: Decode, check: (r: ReturnTyp
   const f = new Fuzzer(seed);
   const parsedJson = JSON.parse(corpus.json.toString());
   const tally = { ok: 0, refused: 0 };
-  let slowestMs = 0;
-  const started = performance.now();
   for (let i = 0; i < count; i++) {
     let body: Buffer;
     let encoding: OtlpEncoding;
@@ -232,11 +259,9 @@ function fuzz(seed: number, corpus: Corpus, decode: Decode, check: (r: ReturnTyp
         body = f.bytes(f.int(300));
         encoding = f.int(2) ? 'protobuf' : 'json';
     }
-    const t0 = performance.now();
     tally[attempt(decode, body, encoding, check)]++;
-    slowestMs = Math.max(slowestMs, performance.now() - t0);
   }
-  return { ...tally, slowestMs, totalMs: performance.now() - started };
+  return tally;
 }
 
 describe('fuzzing the decoders', () => {
@@ -249,22 +274,19 @@ describe('fuzzing the decoders', () => {
   const nowMs = Date.now();
 
   it('decodeTraces survives 12,000 malformed bodies', { timeout: 120_000 }, () => {
-    const result = fuzz(20251123, traces, (b, e) => decodeTraces(b, e, { nowMs }), checkTraces, 12_000);
+    const result = fuzz(20251123, traces, (b, e) => decodeTraces(b, e, { nowMs, limits: LIMITS }), checkTraces, 12_000);
     // Both outcomes must occur, or the mutations are not reaching the decoder's interesting paths.
     expect(result.ok).toBeGreaterThan(1000);
     expect(result.refused).toBeGreaterThan(1000);
-    expect(result.slowestMs).toBeLessThan(1000);
   });
 
   it('decodeLogs survives 4,000 malformed bodies', { timeout: 60_000 }, () => {
-    const result = fuzz(7, logs, (b, e) => decodeLogs(b, e, { nowMs }), checkLogs, 4000);
+    const result = fuzz(7, logs, (b, e) => decodeLogs(b, e, { nowMs, limits: LIMITS }), checkLogs, 4000);
     expect(result.ok).toBeGreaterThan(300);
-    expect(result.slowestMs).toBeLessThan(1000);
   });
 
   it('decodeMetrics survives 4,000 malformed bodies', { timeout: 60_000 }, () => {
-    const result = fuzz(11, metrics, (b, e) => decodeMetrics(b, e, { nowMs }), checkMetrics, 4000);
+    const result = fuzz(11, metrics, (b, e) => decodeMetrics(b, e, { nowMs, limits: LIMITS }), checkMetrics, 4000);
     expect(result.ok).toBeGreaterThan(300);
-    expect(result.slowestMs).toBeLessThan(1000);
   });
 });
