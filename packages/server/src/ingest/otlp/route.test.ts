@@ -49,7 +49,9 @@ describe('OTLP/HTTP routes', () => {
     expect(stored.usage.input + stored.usage.cacheRead).toBe(1234);
     expect(stored.usage.output).toBe(56);
     expect(stored.cost.status).toBe('priced');
-    expect(stored.cost.totalNanoUsd).toBe(t.ctx.pricer.price(stored).totalNanoUsd);
+    // The catalog's gpt-4o prices ($2.50 in, $10 out per 1M tokens), not Lookout's pricer:
+    // 1,234 × 2.50 × 1000 + 56 × 10 × 1000 nano-dollars.
+    expect(stored.cost.totalNanoUsd).toBe(3_085_000 + 560_000);
     // Exported again (an exporter retry): stored once.
     await post('/v1/traces', fixture[encoding], { 'content-type': contentType });
     expect((await t.app.inject(`/api/v1/spans?traceId=${traceId}`)).json().total).toBe(fixture.spans.length);
