@@ -1,7 +1,9 @@
 // Automated responses end to end: a real `lookout serve` child process evaluates a cost rule every
 // second over the calls made through its gateway; when the alert fires, a `switchModel` action
 // sends gpt-4o calls to the (fake) upstream as gpt-4o-mini, the recorded calls show it, and
-// reverting the activation through the API sends gpt-4o again.
+// reverting the activation through the API sends gpt-4o again, through the evaluations that follow
+// while the alert still fires. When the alert resolves and fires anew, the switch is activated
+// again, and its resolve reverts it.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -35,6 +37,8 @@ interface Activation {
   state: 'active' | 'reverted';
   revertedAtMs: number | null;
   revertedBy: string | null;
+  alertResolvedAtMs: number | null;
+  activatedAtMs: number;
 }
 
 interface ActionsList {
@@ -218,6 +222,29 @@ describe('gateway actions in a lookout child process', () => {
     const again = await fetch(`${url}/api/v1/actions/${activation.id}/revert`, { method: 'POST', signal: AbortSignal.timeout(5_000) });
     expect(again.status, await again.text()).toBe(409);
 
+    const reverted = (await actionsList()).history.find((a) => a.id === activation.id);
+    expect(reverted).toMatchObject({ actionId: ACTION_ID, state: 'reverted', revertedBy: 'api' });
+    const revertedAtMs = reverted!.revertedAtMs!;
+    expect(revertedAtMs).toBeGreaterThan(0);
+
+    // The revert must outlast the evaluations that follow it while the alert keeps firing, not
+    // just the moments before the next one: wait (by the server's own clock, not ours) for an
+    // evaluation that started after the revert, then for one more, so the actions were updated
+    // from a full evaluation cycle run after the revert.
+    const lastEvaluatedMs = async (): Promise<number> => {
+      const { rules } = await getJson<{ rules: { rule: { name: string }; health: { lastEvaluatedMs: number | null } }[] }>('/api/v1/alerts/rules');
+      return rules.find((r) => r.rule.name === 'E2eCostSpike')?.health.lastEvaluatedMs ?? 0;
+    };
+    const afterRevert = await pollUntil('an evaluation after the revert', async () => {
+      const t = await lastEvaluatedMs();
+      return t > revertedAtMs ? t : undefined;
+    }, { timeoutMs: 15_000, intervalMs: 200, context: output });
+    await pollUntil('a second evaluation after the revert', async () => ((await lastEvaluatedMs()) > afterRevert ? true : undefined), {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+      context: output,
+    });
+
     const restored = await callGpt4o();
     expect(restored.upstreamModel).toBe('gpt-4o');
     expect(restored.span.requestModel).toBe('gpt-4o');
@@ -226,16 +253,58 @@ describe('gateway actions in a lookout child process', () => {
     const after = await actionsList();
     expect(after.active).toEqual([]);
     const ended = after.history.find((a) => a.id === activation.id);
-    expect(ended).toMatchObject({ actionId: ACTION_ID, state: 'reverted', revertedBy: 'api' });
-    expect(ended!.revertedAtMs).toBeGreaterThan(0);
+    expect(ended).toEqual(reverted);
     // The alert still fires, and the reverted switch stays off.
     const { alerts: stillFiring } = await getJson<{ alerts: LookoutAlert[] }>('/api/v1/alerts?state=firing');
     expect(stillFiring.map((a) => a.fingerprint)).toContain(alert.fingerprint);
     expect(after.history.filter((a) => a.actionId === ACTION_ID)).toHaveLength(1);
 
+    // (5) Once the alert resolves and fires anew, the switch is activated again; when the alert
+    // resolves, the switch is reverted by the resolve itself. The rule is disabled to resolve it
+    // (its cost window would take ten minutes).
+    const { rules } = await getJson<{ rules: { rule: { id: string; name: string } }[] }>('/api/v1/alerts/rules');
+    const ruleId = rules.find((r) => r.rule.name === 'E2eCostSpike')!.rule.id;
+    const setEnabled = async (enabled: boolean): Promise<void> => {
+      const response = await fetch(`${url}/api/v1/alerts/rules/${encodeURIComponent(ruleId)}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ enabled }),
+        signal: AbortSignal.timeout(5_000),
+      });
+      expect(response.status, await response.text()).toBe(200);
+    };
+    const firing = async () => (await getJson<{ alerts: LookoutAlert[] }>('/api/v1/alerts?state=firing')).alerts.filter((a) => a.labels.alertname === 'E2eCostSpike');
+    await setEnabled(false);
+    expect(await firing()).toEqual([]);
+    // The actions learn of it at the next evaluation, which records the resolve on the reverted switch.
+    await pollUntil('the reverted switch to see its alert resolved', async () => {
+      const first = (await actionsList()).history.find((a) => a.id === activation.id);
+      return first?.alertResolvedAtMs != null ? first : undefined;
+    }, { timeoutMs: 15_000, intervalMs: 200, context: output });
+    await setEnabled(true);
+    const second = await pollUntil('the model switch to be active again', async () => (await actionsList()).active.find((a) => a.actionId === ACTION_ID), {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+      context: output,
+    });
+    expect(second.id).not.toBe(activation.id);
+    expect((await callGpt4o()).upstreamModel).toBe('gpt-4o-mini');
+    await setEnabled(false);
+    const resolved = await pollUntil('the switch to be reverted by the resolve', async () => {
+      const list = await actionsList();
+      return list.active.length === 0 ? list.history.find((a) => a.id === second.id) : undefined;
+    }, { timeoutMs: 15_000, intervalMs: 200, context: output });
+    expect(resolved).toMatchObject({ state: 'reverted', revertedBy: 'resolve' });
+    // Reverted in the same evaluation that saw the alert resolve, after it was activated.
+    expect(resolved!.revertedAtMs).toBe(resolved!.alertResolvedAtMs);
+    expect(resolved!.revertedAtMs).toBeGreaterThanOrEqual(second.activatedAtMs);
+    expect(await firing()).toEqual([]);
+    expect((await callGpt4o()).upstreamModel).toBe('gpt-4o');
+    expect((await actionsList()).history.filter((a) => a.actionId === ACTION_ID).map((a) => a.revertedBy).sort()).toEqual(['api', 'resolve']);
+
     // Logged: the activation at warn, the revert at info.
     expect(output()).toMatch(/"event":"action_activated"/);
     expect(output()).toMatch(/"event":"action_reverted"/);
-    expect(output()).not.toContain(PROVIDER_KEY);
+    expect(lookout!.process.printed(PROVIDER_KEY)).toBe(false);
   });
 });

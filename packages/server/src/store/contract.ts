@@ -6,8 +6,9 @@ import { makeScore, makeSpan } from '../testing/fixtures.ts';
 import { projectId, type Store } from './store.ts';
 
 // The store contract, written once. Each backend runs it from its own test file with a factory
-// that opens a fresh, empty store.
-export function storeContract(name: string, open: () => Promise<Store>): void {
+// that opens a fresh, empty store. A backend that keeps its data on disk also passes `reopen`,
+// which opens again the place a store (already closed) kept its data in.
+export function storeContract(name: string, open: () => Promise<Store>, options: { reopen?: (closed: Store) => Promise<Store> } = {}): void {
   describe(`store contract: ${name}`, () => {
     let store: Store;
     beforeEach(async () => {
@@ -274,6 +275,66 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       const range = { fromMs: Date.now() - 60_000, toMs: Date.now() + 60_000 };
       expect(await store.metricPoints(A, point.name, range, 10)).toEqual([point]);
       expect((await store.listMetricNames(B, range)).map((m) => m.points)).toEqual([1]);
+    });
+
+    const reopen = options.reopen;
+    if (reopen) it('reads everything back unchanged after closing and opening again', async () => {
+      const span = makeSpan({ projectId: A, content: { input: 'question', output: 'answer' }, tags: ['kept'], metadata: { k: 'v' } });
+      const unknown = makeSpan({ projectId: B, requestModel: 'mystery-3', cost: { status: 'unknown_model', totalNanoUsd: null, byBucketNanoUsd: {}, priceRowId: null, catalogVersion: null } });
+      const score = makeScore({ projectId: A, traceId: span.traceId });
+      const log = { projectId: A, id: 'log-reopen', traceId: span.traceId, spanId: span.spanId, timestampUs: span.startUs, severity: 'error' as const, body: 'kept', attributes: { a: 'b' } };
+      const point = {
+        projectId: A, id: 'p-reopen', name: 'gen_ai.client.token.usage', unit: '{token}', kind: 'sum' as const, temporality: 'cumulative' as const,
+        attributes: { 'gen_ai.token.type': 'output' }, service: 'svc', startUs: 1_000, timeUs: Date.now() * 1000,
+        value: 7, count: null, sum: null, min: null, max: null, bucketCounts: [], bounds: [],
+      };
+      await store.write({ spans: [span, unknown], scores: [score], logs: [log] });
+      expect(await store.writeMetricPoints([point])).toEqual({ accepted: 1, duplicates: 0 });
+      await store.createProject(projectId('gamma'), 'Gamma');
+      await store.setContentCapture(projectId('gamma'), 'metadata');
+      const kept = await store.createApiKey(A, 'ingest', 'kept');
+      const revoked = await store.createApiKey(B, 'read', 'revoked');
+      await store.revokeApiKey(B, revoked.info.id);
+      await store.upsertPriceOverride({ id: 'o-reopen', provider: 'openai', model: 'mystery-*', effectiveFrom: '2026-01-01T00:00:00.000Z', effectiveTo: null, inputPerMtokUsd: 1.5, outputPerMtokUsd: 6, source: 'api' });
+
+      const all = { limit: 100, offset: 0 };
+      const range = { fromMs: Date.now() - 3_600_000, toMs: Date.now() + 3_600_000 };
+      const readAll = async (s: Store) => ({
+        spansA: await s.listSpans(A, {}, all),
+        spansB: await s.listSpans(B, {}, all),
+        span: await s.getSpan(A, span.spanId),
+        trace: await s.getTrace(A, span.traceId),
+        traces: await s.listTraces(A, {}, all),
+        scores: await s.listScores(A, {}, all),
+        logs: await s.listLogs(A, {}, all),
+        points: await s.metricPoints(A, point.name, range, 10),
+        unknown: await s.listUnknownModels(B),
+        latest: await s.latestSpanStartUs(),
+        projects: await s.listProjects(),
+        keysA: await s.listApiKeys(A),
+        keysB: await s.listApiKeys(B),
+        keyCount: await s.countApiKeys(),
+        kept: await s.resolveApiKey(kept.key),
+        revoked: await s.resolveApiKey(revoked.key),
+        overrides: await s.listPriceOverrides(),
+      });
+      const before = await readAll(store);
+      // The reads see what was written, so the comparison after reopening is not between two empty stores.
+      expect(before.span).toEqual(span);
+      expect(before.trace.scores).toEqual([score]);
+      expect(before.logs).toEqual([log]);
+      expect(before.points).toEqual([point]);
+      expect(before.projects.map((p) => p.id)).toContain('gamma');
+      expect(before.kept?.projectId).toBe(A);
+      expect(before.revoked).toBeNull();
+      expect(before.overrides).toHaveLength(1);
+
+      await store.close();
+      store = await reopen(store);
+      expect(await readAll(store)).toEqual(before);
+      // Ids written before the restart are still known, so a replay stores nothing twice.
+      expect(await store.write({ spans: [span], scores: [score], logs: [log] })).toEqual({ spans: ['duplicate'], scores: ['duplicate'], logs: ['duplicate'] });
+      expect(await store.writeMetricPoints([point])).toEqual({ accepted: 0, duplicates: 1 });
     });
 
     it('stores price overrides', async () => {
