@@ -1,5 +1,5 @@
 // G2 proof: every panel of every generated Grafana dashboard returns data from a real Prometheus
-// scraping Lookout after `lookout demo`.
+// scraping Lookout while `lookout demo` sends traffic, and the rate panels show that traffic.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allDashboards, dashboardPanels } from '../../packages/server/src/alerts/export/grafana.ts';
@@ -11,6 +11,7 @@ import {
   runLookout,
   sleep,
   startLookout,
+  sumSamples,
   type LookoutServer,
   startPrometheus,
 } from './harness.ts';
@@ -21,14 +22,17 @@ let dataDir: string | undefined;
 beforeAll(async () => {
   dataDir = await makeTempDir('grafana-data');
   server = await startLookout({ dataDir });
-  const demo = await runLookout(['demo', '--url', server.url], { timeoutMs: 120_000 });
-  expect(demo.code, `lookout demo failed\n${demo.output}\n${server.output()}`).toBe(0);
 });
 
 afterAll(async () => {
   await server?.stop();
   if (dataDir) await removeTempDir(dataDir);
 });
+
+async function runDemo(lookout: LookoutServer, extraArgs: string[]): Promise<void> {
+  const demo = await runLookout(['demo', '--url', lookout.url, ...extraArgs], { timeoutMs: 120_000 });
+  expect(demo.code, `lookout demo failed\n${demo.output}\n${lookout.output()}`).toBe(0);
+}
 
 /** What Grafana substitutes before it sends a query: "All" for the template variables and its intervals. */
 export function substituteVariables(expr: string): string {
@@ -40,8 +44,15 @@ export function substituteVariables(expr: string): string {
     .replaceAll('$model', '.*');
 }
 
+// A panel over rate() or increase() of what every LLM call counts must be above zero after the
+// traffic. Those ending in `or vector(0)` count errors, drops, rate limits, unknown costs and
+// failed logins, which the demo traffic may rightly not have.
+function mustShowTraffic(expr: string): boolean {
+  return /\b(rate|increase)\(/.test(expr) && !expr.includes('or vector(0)');
+}
+
 describe('Grafana dashboards against a real Prometheus', () => {
-  it('every panel of every dashboard returns data after the demo', async (ctx) => {
+  it('every panel of every dashboard returns data, and the rate panels show the demo traffic', async (ctx) => {
     const prometheusBin = requireBinary('prometheus', ctx);
     if (!server) throw new Error('the Lookout server did not start');
     const lookout = server;
@@ -50,16 +61,25 @@ describe('Grafana dashboards against a real Prometheus', () => {
     const query = (promql: string) => prometheus.query(promql);
 
     try {
-      // rate() and increase() need two samples in the window: wait for at least three scrapes.
-      await pollUntil('three scrapes of Lookout', async () => {
-        const body = await query('count_over_time(up{job="lookout"}[1m])');
-        const n = Number(body.data?.result[0]?.value[1] ?? 0);
-        return n >= 3 ? n : undefined;
-      }, { timeoutMs: 60_000, context });
+      // Prometheus first, traffic after: a counter that already holds its final value in the first
+      // scrape that sees it has a rate of zero, and so would every rate panel.
+      const scrapesOfLookout = async () => Number((await query('count_over_time(up{job="lookout"}[1m])')).data?.result[0]?.value[1] ?? 0);
+      await pollUntil('two scrapes of Lookout before any traffic', async () => ((await scrapesOfLookout()) >= 2 ? true : undefined), { timeoutMs: 60_000, context });
+      await runDemo(lookout, []);
+      // More traffic once Prometheus holds the series, so that every counter rises between two of
+      // its samples however quickly the first demo ran.
+      const requestsScraped = async () => Number((await query('sum(lookout_llm_requests_total)')).data?.result[0]?.value[1] ?? -1);
+      const afterFirst = sumSamples(await (await fetch(`${lookout.url}/metrics`)).text(), 'lookout_llm_requests_total').sum;
+      await pollUntil('Prometheus to scrape the first demo', async () => ((await requestsScraped()) === afterFirst ? true : undefined), { timeoutMs: 60_000, context });
+      await runDemo(lookout, ['--calls', '300', '--days', '1', '--seed', '7']);
+      const afterSecond = sumSamples(await (await fetch(`${lookout.url}/metrics`)).text(), 'lookout_llm_requests_total').sum;
+      expect(afterSecond, context()).toBeGreaterThan(afterFirst);
+      await pollUntil('Prometheus to scrape the second demo', async () => ((await requestsScraped()) === afterSecond ? true : undefined), { timeoutMs: 60_000, context });
 
       const dashboards = allDashboards();
       const failures: string[] = [];
       let checked = 0;
+      let rateChecked = 0;
       for (const dashboard of dashboards) {
         for (const panel of dashboardPanels(dashboard)) {
           expect(panel.targets?.length, `${dashboard.title} / ${panel.title} has no target`).toBeGreaterThan(0);
@@ -74,11 +94,20 @@ describe('Grafana dashboards against a real Prometheus', () => {
             checked++;
             if (body.status !== 'success') failures.push(`${dashboard.title} / ${panel.title}: error ${body.error}\n  ${expr}`);
             else if ((body.data?.result.length ?? 0) === 0) failures.push(`${dashboard.title} / ${panel.title}: empty result\n  ${expr}`);
+            else if (mustShowTraffic(expr)) {
+              rateChecked++;
+              const values = body.data!.result.map((sample) => Number(sample.value[1]));
+              // NaN is what histogram_quantile() and a ratio give over buckets that did not rise.
+              if (!values.some((value) => Number.isFinite(value) && value > 0)) {
+                failures.push(`${dashboard.title} / ${panel.title}: no non-zero value (${values.join(', ')})\n  ${expr}`);
+              }
+            }
           }
         }
       }
       expect(failures, `panels without data:\n${failures.join('\n')}`).toEqual([]);
       expect(checked).toBeGreaterThan(50);
+      expect(rateChecked).toBeGreaterThan(30);
     } finally {
       await prometheus.stop();
     }

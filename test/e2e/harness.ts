@@ -1,7 +1,7 @@
 // Helpers for tests that run real processes: the Lookout server and CLI as child processes,
 // and the third-party programs they are tested against (Prometheus, promtool, ...).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants as fsConstants } from 'node:fs';
+import { accessSync, constants as fsConstants, fstatSync, mkdtempSync, openSync, readSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,10 @@ export const cliPath = process.env.LOOKOUT_E2E_CLI ?? join(repoRoot, 'packages',
 // require-e2e.ts fails the run if any test skipped anyway).
 export const e2eRequired = parseRequireE2e(process.env.REQUIRE_E2E);
 
-const maxOutputChars = 256 * 1024;
+// What a process printed is kept in memory as its first and last part (for waiting on lines and
+// for failure messages) and in full in files, so that leak checks see every character.
+const maxHeadChars = 64 * 1024;
+const maxTailChars = 256 * 1024;
 const defaultStartTimeoutMs = 60_000;
 const defaultStopTimeoutMs = 10_000;
 
@@ -138,14 +141,28 @@ export class ManagedProcess {
   readonly child: ChildProcess;
   readonly exited: Promise<ExitStatus>;
   exitStatus: ExitStatus | undefined;
-  private stdoutText = '';
-  private stderrText = '';
-  private combined = '';
+  private readonly stdoutText = new HeadAndTail();
+  private readonly stderrText = new HeadAndTail();
+  private readonly combined = new HeadAndTail();
   private readonly outputListeners = new Set<() => void>();
+  // Everything printed, one file per stream: a secret split across chunks of one stream is still
+  // found, and chunks of the other stream cannot fall between its halves. The files are unlinked
+  // as soon as they are open, so nothing is left behind however the test run ends; the space goes
+  // when the test process exits.
+  private readonly fullOutput: Record<'stdout' | 'stderr', number>;
 
   constructor(name: string, file: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; stdin?: string } = {}) {
     this.name = name;
     this.command = [file, ...args].join(' ');
+    const fullOutputDir = mkdtempSync(join(tmpdir(), 'lookout-e2e-output-'));
+    const openUnlinked = (name: string) => {
+      const path = join(fullOutputDir, name);
+      const fd = openSync(path, 'w+', 0o600);
+      unlinkSync(path);
+      return fd;
+    };
+    this.fullOutput = { stdout: openUnlinked('stdout'), stderr: openUnlinked('stderr') };
+    rmdirSync(fullOutputDir);
     this.child = spawn(file, args, {
       cwd: options.cwd ?? repoRoot,
       env: options.env ?? process.env,
@@ -181,29 +198,49 @@ export class ManagedProcess {
     return this.child.pid;
   }
 
+  // The first and last part of what the process printed on stdout (all of it while it is short).
   get stdout(): string {
-    return this.stdoutText;
+    return this.stdoutText.text();
   }
 
   get stderr(): string {
-    return this.stderrText;
+    return this.stderrText.text();
+  }
+
+  // Every character the process printed on one stream so far, however long.
+  everything(stream: 'stdout' | 'stderr'): string {
+    const fd = this.fullOutput[stream];
+    const bytes = Buffer.alloc(fstatSync(fd).size);
+    for (let offset = 0; offset < bytes.length; ) {
+      const read = readSync(fd, bytes, offset, bytes.length - offset, offset);
+      if (read === 0) break;
+      offset += read;
+    }
+    return bytes.toString('utf8');
+  }
+
+  // Whether `text` appears anywhere in what the process printed: the check for leaked secrets,
+  // which output() (bounded) cannot be.
+  printed(text: string): boolean {
+    return this.everything('stdout').includes(text) || this.everything('stderr').includes(text);
   }
 
   get running(): boolean {
     return this.exitStatus === undefined;
   }
 
-  // The last part of everything the process printed, with the command and how it ended.
+  // The first and last part of what the process printed, with the command and how it ended; for
+  // failure messages. Leak checks use printed().
   output(): string {
     const status = this.exitStatus === undefined ? 'still running' : `exited with code ${this.exitStatus.code} signal ${this.exitStatus.signal}`;
-    return `--- ${this.name} (pid ${this.pid}): ${this.command} [${status}]\n${this.combined}\n--- end of ${this.name} output`;
+    return `--- ${this.name} (pid ${this.pid}): ${this.command} [${status}]\n${this.combined.text()}\n--- end of ${this.name} output`;
   }
 
   // Resolves with the first match of `pattern` in stdout; rejects if the process exits first.
   async waitForStdout(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        const match = this.stdoutText.match(pattern);
+        const match = this.stdoutText.text().match(pattern);
         if (match) {
           done();
           resolve(match);
@@ -265,9 +302,9 @@ export class ManagedProcess {
   }
 
   private record(stream: 'stdout' | 'stderr', chunk: string): void {
-    if (stream === 'stdout') this.stdoutText = keepTail(this.stdoutText + chunk);
-    else this.stderrText = keepTail(this.stderrText + chunk);
-    this.combined = keepTail(this.combined + (stream === 'stderr' ? prefixLines(chunk, '[stderr] ') : chunk));
+    writeSync(this.fullOutput[stream], chunk);
+    (stream === 'stdout' ? this.stdoutText : this.stderrText).append(chunk);
+    this.combined.append(stream === 'stderr' ? prefixLines(chunk, '[stderr] ') : chunk);
     this.notify();
   }
 
@@ -276,8 +313,30 @@ export class ManagedProcess {
   }
 }
 
-function keepTail(text: string): string {
-  return text.length > maxOutputChars ? text.slice(text.length - maxOutputChars) : text;
+// The first maxHeadChars and the last maxTailChars of a growing text.
+class HeadAndTail {
+  private head = '';
+  private tail = '';
+  private droppedChars = 0;
+
+  append(chunk: string): void {
+    let rest = chunk;
+    if (this.head.length < maxHeadChars) {
+      const take = maxHeadChars - this.head.length;
+      this.head += rest.slice(0, take);
+      rest = rest.slice(take);
+    }
+    this.tail += rest;
+    if (this.tail.length > maxTailChars) {
+      this.droppedChars += this.tail.length - maxTailChars;
+      this.tail = this.tail.slice(this.tail.length - maxTailChars);
+    }
+  }
+
+  text(): string {
+    if (this.droppedChars === 0) return this.head + this.tail;
+    return `${this.head}\n[... ${this.droppedChars} characters not kept in memory ...]\n${this.tail}`;
+  }
 }
 
 function prefixLines(chunk: string, prefix: string): string {

@@ -228,10 +228,10 @@ describe('a server behind a proxy (server.trustProxy) with metrics.requireKey', 
   });
 
   it('the first admin key went to stdout only, never into a log line', async () => {
-    const logLines = lookout!.process.stdout.split('\n').filter((line) => line.startsWith('{'));
+    const logLines = lookout!.process.everything('stdout').split('\n').filter((line) => line.startsWith('{'));
     expect(logLines.length).toBeGreaterThan(0);
     expect(logLines.filter((line) => line.includes(adminKey))).toEqual([]);
-    expect(lookout!.process.stderr).not.toContain(adminKey);
+    expect(lookout!.process.everything('stderr')).not.toContain(adminKey);
   });
 
   it('the CLI takes the key from a file or stdin, warns about --key, and prints a new key only on stdout', async () => {
@@ -243,7 +243,7 @@ describe('a server behind a proxy (server.trustProxy) with metrics.requireKey', 
     expect(created.stderr).not.toContain(newKey);
     expect(created.stderr).not.toContain('--key is visible');
     expect((await raw(lookout!.url, '/api/v1/project', { headers: { authorization: `Bearer ${newKey}` } })).status).toBe(200);
-    expect(lookout!.process.output()).not.toContain(newKey);
+    expect(lookout!.process.printed(newKey)).toBe(false);
 
     const keyFile = join(dataDir, 'admin.key');
     await writeFile(keyFile, `${adminKey}\n`, { mode: 0o600 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,8 +64,40 @@ describe('web UI at / (G1)', () => {
     expect(missing.json().error.code).toBe('not_found');
     // Not a browser: the JSON 404.
     expect((await app.inject({ url: '/overview', headers: { accept: 'application/json' } })).statusCode).toBe(404);
-    // Outside the build directory: never served.
-    expect((await app.inject({ url: '/..%2f..%2fetc%2fpasswd', headers: HTML })).body).not.toContain('root:');
+  });
+
+  it('never serves a file outside the build directory, however the path is spelled', async () => {
+    // The build sits beside a file it must not give away, one directory up.
+    const outer = mkdtempSync(join(tmpdir(), 'lookout-web-outer-'));
+    const secret = 'outside-the-web-root-5c1e9b';
+    writeFileSync(join(outer, 'secret.txt'), secret);
+    const dist = fakeBuild();
+    const inner = join(outer, 'dist');
+    renameSync(dist, inner);
+    const { app } = await appServing(inner);
+    expect((await app.inject('/favicon.svg')).statusCode).toBe(200);
+    // With the status a browser gets: the UI's page, or under assets/ the 404 of a missing asset
+    // (dot segments spelled %2e%2e are resolved by URL parsing before the route sees them).
+    const spellings: [string, number][] = [
+      ['/..%2fsecret.txt', 200],
+      ['/%2e%2e%2fsecret.txt', 200],
+      ['/%2e%2e/secret.txt', 200],
+      ['/.%2e/secret.txt', 200],
+      ['/assets/..%2f..%2fsecret.txt', 404],
+      ['/assets/%2e%2e/%2e%2e/secret.txt', 200],
+      [`/${encodeURIComponent(join(outer, 'secret.txt'))}`, 200],
+    ];
+    for (const [spelled, browserStatus] of spellings) {
+      const page = await app.inject({ url: spelled, headers: HTML });
+      expect(page.statusCode, spelled).toBe(browserStatus);
+      if (browserStatus === 200) expect(page.body, spelled).toContain('<div id="root">');
+      else expect(page.json().error.code, spelled).toBe('not_found');
+      expect(page.body, spelled).not.toContain(secret);
+      const other = await app.inject({ url: spelled });
+      expect(other.statusCode, spelled).toBe(404);
+      expect(other.json().error.code, spelled).toBe('not_found');
+      expect(other.body, spelled).not.toContain(secret);
+    }
   });
 
   it('does not swallow API, OTLP, gateway or health paths', async () => {
