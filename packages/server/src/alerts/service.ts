@@ -14,15 +14,19 @@ import { parseDurationMs, type Rule } from './rules/schema.ts';
 import { Dispatcher } from './notifications/dispatcher.ts';
 import { ActionEngine, type ActionStateDoc } from './actions/engine.ts';
 import type { AlertSink } from './types.ts';
+import { LookoutError } from '../errors.ts';
 
 // Puts the alerting parts together for a server: rollups fed by the ingest pipeline (rebuilt
 // from the store first), the default pack plus the configured rule files, and the engine with its
 // state file in the data directory.
 
-export class RuleValidationError extends Error {
+export class RuleValidationError extends LookoutError {
+  override name = 'RuleValidationError';
   readonly errors: RuleLoadError[];
   constructor(errors: RuleLoadError[]) {
-    super(errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; '));
+    super('invalid_request', `the rule is not valid: ${errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')}`, {
+      details: { errors: errors.map((e) => e.toJSON()) },
+    });
     this.errors = errors;
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeIssue } from '../server/errors.ts';
+import { describeIssue, LookoutError } from '../errors.ts';
 
 // B6: budget definitions, tier settings and the document they are kept in. No I/O here.
 
@@ -65,11 +65,12 @@ export function defaultTierSettings(): TierSettings {
   return { limitsUsd: { ...DEFAULT_TIER_LIMITS_USD }, defaultTier: null, enforce: 'hard', warnAtPercent: [...DEFAULT_WARN_AT_PERCENT] };
 }
 
-export class BudgetInputError extends Error {
+// A query parameter (invalid_parameter) or a body field (invalid_request) that is not valid.
+export class BudgetInputError extends LookoutError {
+  override name = 'BudgetInputError';
   readonly field: string;
-  constructor(field: string, message: string) {
-    super(`${field}: ${message}`);
-    this.name = 'BudgetInputError';
+  constructor(field: string, message: string, code: 'invalid_request' | 'invalid_parameter' = 'invalid_request') {
+    super(code, `${field}: ${message}`);
     this.field = field;
   }
 }
@@ -113,18 +114,18 @@ export type TierSettingsInput = z.input<typeof tierSettingsInputSchema>;
 export const tierAssignmentSchema = z.object({ tier: z.enum(TIER_NAMES, { error: `must be one of ${TIER_NAMES.join(', ')}` }) }).strict();
 
 // The first problem, named by its field ("limitUsd: must be more than 0").
-export function parseInput<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
+export function parseInput<T extends z.ZodType>(schema: T, raw: unknown, code: 'invalid_request' | 'invalid_parameter' = 'invalid_request'): z.output<T> {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   if (issue.code === 'unrecognized_keys') {
     const at = describeIssue(issue.path, '').replace(/: $/, '');
-    throw new BudgetInputError(issue.keys.map((k) => (at ? `${at}.${k}` : k)).join(', '), 'unknown field');
+    throw new BudgetInputError(issue.keys.map((k) => (at ? `${at}.${k}` : k)).join(', '), 'unknown field', code);
   }
   const message = describeIssue(issue.path, issue.message);
   const colon = message.indexOf(': ');
-  if (issue.path.length === 0 || colon < 0) throw new BudgetInputError('body', issue.message === 'Invalid input: expected object, received undefined' ? 'send a JSON object' : issue.message);
-  throw new BudgetInputError(message.slice(0, colon), message.slice(colon + 2));
+  if (issue.path.length === 0 || colon < 0) throw new BudgetInputError('body', issue.message === 'Invalid input: expected object, received undefined' ? 'send a JSON object' : issue.message, code);
+  throw new BudgetInputError(message.slice(0, colon), message.slice(colon + 2), code);
 }
 
 export function normaliseWarnLevels(levels: readonly number[]): number[] {

@@ -1,3 +1,5 @@
+import { ERRORS, LookoutError, type ErrorCode } from '../errors.ts';
+
 // How the command-line tool talks to a running server: the same HTTP API a user would call.
 
 export interface ApiTarget {
@@ -5,8 +7,13 @@ export interface ApiTarget {
   key?: string;
 }
 
-export class CliError extends Error {
+// What the command-line tool reports before exiting 1: a bad argument, or the server's answer
+// (with the server's error code when it gave one).
+export class CliError extends LookoutError {
   override name = 'CliError';
+  constructor(message: string, options: { code?: ErrorCode; cause?: unknown } = {}) {
+    super(options.code ?? 'invalid_argument', message, { cause: options.cause });
+  }
 }
 
 export function defaultUrl(env: NodeJS.ProcessEnv = process.env): string {
@@ -28,7 +35,7 @@ export async function apiCall<T = unknown>(target: ApiTarget, method: string, pa
   try {
     response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (err) {
-    if (isConnectionRefused(err)) throw Object.assign(new CliError(`no Lookout server answers at ${target.url}; start one with \`lookout serve\` or pass --url`), { cause: err });
+    if (isConnectionRefused(err)) throw new CliError(`no Lookout server answers at ${target.url}; start one with \`lookout serve\` or pass --url`, { code: 'store_unavailable', cause: err });
     throw err;
   }
   const text = await response.text();
@@ -39,8 +46,9 @@ export async function apiCall<T = unknown>(target: ApiTarget, method: string, pa
     // a non-JSON body is reported as text below
   }
   if (!response.ok) {
-    const message = (data as { error?: { message?: string } })?.error?.message ?? text;
-    throw new CliError(`${method} ${path} failed with ${response.status}: ${message}`);
+    const error = (data as { error?: { message?: string; code?: string } })?.error;
+    const code = error?.code !== undefined && Object.hasOwn(ERRORS, error.code) ? (error.code as ErrorCode) : 'internal';
+    throw new CliError(`${method} ${path} failed with ${response.status}: ${error?.message ?? text}`, { code });
   }
   return data as T;
 }

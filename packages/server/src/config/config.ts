@@ -3,7 +3,7 @@ import { BlockList, isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { describeIssue } from '../server/errors.ts';
+import { describeIssue, LookoutError } from '../errors.ts';
 import { parseDurationMs } from '../alerts/rules/schema.ts';
 import { DEFAULT_NOTIFICATIONS, notificationsSchema } from '../alerts/notifications/config.ts';
 import { actionsSchema } from '../alerts/actions/schema.ts';
@@ -176,8 +176,11 @@ export const configSchema = z
 export type LookoutConfig = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 
-export class ConfigError extends Error {
+export class ConfigError extends LookoutError {
   override name = 'ConfigError';
+  constructor(message: string) {
+    super('invalid_config', message);
+  }
 }
 
 // Environment variable -> path in the config.

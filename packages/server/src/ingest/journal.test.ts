@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Pricer } from '../enrich/pricing/index.ts';
 import { LookoutMetrics } from '../metrics/registry.ts';
-import { ApiError } from '../server/errors.ts';
+import { LookoutError } from '../errors.ts';
 import { DuckDbStore } from '../store/duckdb/store.ts';
 import { projectId } from '../store/store.ts';
 import { makeSpan } from '../testing/fixtures.ts';
@@ -73,7 +73,7 @@ describe('journal fsync before acknowledgement', () => {
       () => null,
       (e: unknown) => e,
     );
-    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toBeInstanceOf(LookoutError);
     expect(err).toMatchObject({ status: 503, code: 'store_unavailable' });
     expect(fs.log).toContain(`${op} ${name} failed`);
     await pipeline.drain();

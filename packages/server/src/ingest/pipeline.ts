@@ -3,7 +3,7 @@ import type { SpanRecord } from '../domain/span.ts';
 import type { ScoreRecord } from '../domain/score.ts';
 import type { Pricer } from '../enrich/pricing/index.ts';
 import type { LookoutMetrics } from '../metrics/registry.ts';
-import { ApiError } from '../server/errors.ts';
+import { LookoutError } from '../errors.ts';
 import type { ItemOutcome, LoadFiles, Store, WriteBatch, WriteResult } from '../store/store.ts';
 import type { Journal, Segment } from './journal.ts';
 import { ContentPolicy } from './content-policy.ts';
@@ -160,12 +160,12 @@ export class IngestPipeline {
     const rows = rowsOf(batch);
     if (this.closed) {
       this.metrics.dropped.inc({ reason: 'shutting_down' }, rows);
-      throw new ApiError('shutting_down', 'the server is shutting down; retry against the new instance', { retryAfterSeconds: 1 });
+      throw new LookoutError('shutting_down', 'the server is shutting down; retry against the new instance', { retryAfterSeconds: 1 });
     }
     if (rows === 0) return { spans: [], scores: [], logs: [] };
     if (this.queueDepth + rows > this.options.maxQueueRows) {
       this.metrics.dropped.inc({ reason: 'queue_full' }, rows);
-      throw new ApiError(
+      throw new LookoutError(
         'queue_full',
         `the write queue holds ${this.queueDepth} rows (limit ${this.options.maxQueueRows}); retry after ${QUEUE_FULL_RETRY_AFTER_S}s`,
         { retryAfterSeconds: QUEUE_FULL_RETRY_AFTER_S },
@@ -248,7 +248,7 @@ export class IngestPipeline {
       } catch (err) {
         this.logger.error({ err, rows }, 'journal write failed; the batch was not acknowledged');
         this.metrics.dropped.inc({ reason: 'store_error' }, rows);
-        const apiError = new ApiError('store_unavailable', `the batch could not be written to disk: ${(err as Error).message}`, {
+        const apiError = new LookoutError('store_unavailable', `the batch could not be written to disk: ${(err as Error).message}`, {
           retryAfterSeconds: STORE_ERROR_RETRY_AFTER_S,
         });
         for (const p of group) p.reject(apiError);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ProjectId } from '../store/store.ts';
+import { LookoutError } from '../errors.ts';
 
 // Analytics (B3, B4, B5, C1, C2, C5): one query model — measures × dimensions × filters over a
 // time range, optionally bucketed in time — plus the fixed reports built on it (daily trend,
@@ -296,12 +297,15 @@ export interface AnalyticsBackend {
 // Validation. Backends call validateQuery on every query; the HTTP layer turns the error into
 // invalid_parameter with the parameter's name.
 
-export class AnalyticsInputError extends Error {
+// The message names the parameter: "measures: 'colour' is not a measure".
+export class AnalyticsInputError extends LookoutError {
+  override name = 'AnalyticsInputError';
   readonly parameter: string;
-  constructor(parameter: string, message: string) {
-    super(message);
-    this.name = 'AnalyticsInputError';
+  readonly reason: string;
+  constructor(parameter: string, reason: string) {
+    super('invalid_parameter', `${parameter}: ${reason}`);
     this.parameter = parameter;
+    this.reason = reason;
   }
 }
 

@@ -4,6 +4,7 @@ import type { IngestObserver } from '../ingest/pipeline.ts';
 import type { CallAggregateRow, ScoreAggregateRow, Store } from '../store/store.ts';
 import { COUNTER_MEASURES, type CounterMeasure, type Dimension } from '../alerts/rules/schema.ts';
 import { Sketch } from './sketch.ts';
+import { LookoutError } from '../errors.ts';
 
 // I3: per-minute rollups of LLM calls and scores, kept in memory as data is acknowledged and
 // rebuilt from the store at start. The alert engine reads them (never raw rows): a window is
@@ -127,7 +128,13 @@ function makeLevel(dims: readonly CallDimension[], hourRetentionMs: number, hour
   };
 }
 
-export class RollupRangeError extends Error {}
+// What a rule asks of the rollups beyond what they keep, or beyond one evaluation's work.
+export class RollupRangeError extends LookoutError {
+  override name = 'RollupRangeError';
+  constructor(reason: string) {
+    super('invalid_request', `the rule cannot be evaluated: ${reason}`);
+  }
+}
 
 // Cells read between two steps of a stepwise read (a fraction of a millisecond of work).
 const STEP_CELLS = 500;

@@ -5,7 +5,7 @@ import { registerOtlpRoutes } from '../ingest/otlp/route.ts';
 import { registerGatewayRoutes } from '../ingest/gateway/route.ts';
 import type { AppContext, RouteModule } from './context.ts';
 import { bearerKey, createAuthResolver, createHostGuard, createOriginGuard, peerOfRequest, requireMetricsReader } from './auth.ts';
-import { ApiError } from './errors.ts';
+import { LookoutError } from '../errors.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerPricingRoutes } from './routes/pricing.ts';
 import { registerSpanRoutes } from './routes/spans.ts';
@@ -36,17 +36,17 @@ function requestIdFrom(request: { headers: Record<string, string | string[] | un
 }
 
 export function parseJsonBody(body: Buffer): unknown {
-  if (body.length === 0) throw new ApiError('invalid_json', 'the body is empty; send a JSON document');
+  if (body.length === 0) throw new LookoutError('invalid_json', 'the body is empty; send a JSON document');
   let text: string;
   try {
     text = utf8.decode(body);
   } catch {
-    throw new ApiError('invalid_utf8', 'the body is not valid UTF-8; JSON must be encoded as UTF-8');
+    throw new LookoutError('invalid_utf8', 'the body is not valid UTF-8; JSON must be encoded as UTF-8');
   }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new ApiError('invalid_json', `the body is not valid JSON: ${(err as Error).message}`);
+    throw new LookoutError('invalid_json', `the body is not valid JSON: ${(err as Error).message}`);
   }
 }
 
@@ -87,7 +87,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
     }
   });
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, _body, done) => {
-    done(new ApiError('unsupported_media_type', `content type '${req.headers['content-type'] ?? ''}' is not supported here; send application/json`), undefined);
+    done(new LookoutError('unsupported_media_type', `content type '${req.headers['content-type'] ?? ''}' is not supported here; send application/json`), undefined);
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -131,26 +131,26 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
     );
   });
 
-  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
-    let apiError: ApiError;
-    if (error instanceof ApiError) {
+  app.setErrorHandler((error: FastifyError | LookoutError, request, reply) => {
+    let apiError: LookoutError;
+    if (error instanceof LookoutError) {
       apiError = error;
     } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      apiError = new ApiError('body_too_large', `the body is larger than ${ctx.config.ingest.maxBodyBytes} bytes; send smaller batches`);
+      apiError = new LookoutError('body_too_large', `the body is larger than ${ctx.config.ingest.maxBodyBytes} bytes; send smaller batches`);
     } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      apiError = new ApiError('unsupported_media_type', 'send application/json');
+      apiError = new LookoutError('unsupported_media_type', 'send application/json');
     } else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-      apiError = new ApiError(error.statusCode === 404 ? 'not_found' : error.statusCode === 413 ? 'body_too_large' : 'invalid_request', error.message);
+      apiError = new LookoutError(error.statusCode === 404 ? 'not_found' : error.statusCode === 413 ? 'body_too_large' : 'invalid_request', error.message);
     } else {
       request.log.error({ err: error }, 'unhandled error');
-      apiError = new ApiError('internal', `internal error (request id ${request.id}); the server log has the details`);
+      apiError = new LookoutError('internal', `internal error (request id ${request.id}); the server log has the details`);
     }
     if (apiError.retryAfterSeconds !== null) reply.header('retry-after', String(apiError.retryAfterSeconds));
     reply.code(apiError.status).send(apiError.toJSON());
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const e = new ApiError('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`);
+    const e = new LookoutError('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`);
     reply.code(404).send(e.toJSON());
   });
 

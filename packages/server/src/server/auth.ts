@@ -5,7 +5,7 @@ import { isLoopback, keysRequired, type LookoutConfig } from '../config/config.t
 import { GATEWAY_PREFIX } from '../ingest/gateway/route.ts';
 import { DEFAULT_PROJECT, type ApiKeyInfo } from '../store/store.ts';
 import type { AppContext, RequestAuth } from './context.ts';
-import { ApiError } from './errors.ts';
+import { LookoutError } from '../errors.ts';
 
 // Who a request is, and whether a browser may have been tricked into sending it. Shared by the
 // HTTP hook (app.ts) and OTLP/gRPC (ingest/otlp/grpc.ts).
@@ -165,7 +165,7 @@ export function keyCacheOf(ctx: AppContext): KeyCache {
 
 // Without a key: the operator, when keys are not required and the request comes straight from
 // this machine ('auto'), or from anyone who can reach the port ('never'). With one: its project
-// and scope. Throws ApiError unauthorized.
+// and scope. Throws LookoutError unauthorized.
 export function createAuthResolver(ctx: AppContext): AuthResolver {
   const requireKeys = keysRequired(ctx.config);
   const trustAnyPeer = ctx.config.requireApiKeys === 'never';
@@ -173,10 +173,10 @@ export function createAuthResolver(ctx: AppContext): AuthResolver {
   return async (key, peer) => {
     if (key === null) {
       if (requireKeys) {
-        throw new ApiError('unauthorized', 'an API key is required: send "Authorization: Bearer <key>" (create one with `lookout keys create --project <id>`)');
+        throw new LookoutError('unauthorized', 'an API key is required: send "Authorization: Bearer <key>" (create one with `lookout keys create --project <id>`)');
       }
       if (!trustAnyPeer && (peer.forwarded || peer.address === undefined || !isLoopback(peer.address))) {
-        throw new ApiError(
+        throw new LookoutError(
           'unauthorized',
           peer.forwarded
             ? 'this request came through a proxy, so it may come from anywhere: send "Authorization: Bearer <key>"; behind a reverse proxy set server.trustProxy (LOOKOUT_TRUST_PROXY=true), which requires keys from everyone'
@@ -186,7 +186,7 @@ export function createAuthResolver(ctx: AppContext): AuthResolver {
       return { projectId: DEFAULT_PROJECT, scope: 'admin', keyId: null };
     }
     const info = await cache.resolve(key, (k) => ctx.store.resolveApiKey(k));
-    if (!info) throw new ApiError('unauthorized', 'the API key is not valid or has been revoked');
+    if (!info) throw new LookoutError('unauthorized', 'the API key is not valid or has been revoked');
     return { projectId: info.projectId, scope: info.scope, keyId: info.id };
   };
 }
@@ -219,7 +219,7 @@ export function createHostGuard(config: LookoutConfig): (host: string | undefine
     const answered = `localhost, IP addresses${allowed.length ? ` and ${allowed.join(', ')}` : ''}`;
     // Without keys, a foreign name usually means a proxy or tunnel in front of this server, and
     // listing the name would make whoever reaches it the admin: the way out is keys.
-    throw new ApiError(
+    throw new LookoutError(
       'host_not_allowed',
       keyless
         ? `this server does not answer for host '${name.slice(0, 255)}': without API keys it answers only for ${answered}. ` +
@@ -264,7 +264,7 @@ export function createOriginGuard(config: LookoutConfig): (request: FastifyReque
   const allowed = new Set(config.server.allowedOrigins);
   const trustProxy = config.server.trustProxy;
   const refuse = (from: string) =>
-    new ApiError(
+    new LookoutError(
       'cross_site_request',
       `a ${from} page may not change anything on this server; add its origin to server.allowedOrigins (LOOKOUT_ALLOWED_ORIGINS) if it should`,
     );
@@ -292,6 +292,6 @@ export function createOriginGuard(config: LookoutConfig): (request: FastifyReque
 // or admin key of the default project, or a keyless request where keys are not required).
 export function requireMetricsReader(auth: RequestAuth): void {
   if (auth.projectId !== DEFAULT_PROJECT || auth.scope === 'ingest') {
-    throw new ApiError('forbidden', `/metrics covers every project: use a read or admin key of project '${DEFAULT_PROJECT}' (metrics.requireKey is on)`);
+    throw new LookoutError('forbidden', `/metrics covers every project: use a read or admin key of project '${DEFAULT_PROJECT}' (metrics.requireKey is on)`);
   }
 }

@@ -9,7 +9,7 @@ import type { LookoutMetrics } from '../metrics/registry.ts';
 import type { Alerting } from '../alerts/service.ts';
 import type { ApplyGatewayActions } from '../ingest/gateway/actions.ts';
 import { DEFAULT_PROJECT, type KeyScope, type ProjectId, type Store } from '../store/store.ts';
-import { ApiError } from './errors.ts';
+import { LookoutError } from '../errors.ts';
 
 // What every route module is handed. Route modules export `registerXRoutes(app, ctx)`.
 export interface AppContext {
@@ -45,7 +45,7 @@ const SCOPE_RANK: Record<KeyScope, number> = { ingest: 0, read: 1, admin: 2 };
 export function requireScope(request: FastifyRequest, needed: KeyScope): ProjectId {
   const have = request.auth.scope;
   const ok = needed === 'ingest' ? true : have !== 'ingest' && SCOPE_RANK[have] >= SCOPE_RANK[needed];
-  if (!ok) throw new ApiError('forbidden', `this API key has scope '${have}'; '${needed}' is needed`);
+  if (!ok) throw new LookoutError('forbidden', `this API key has scope '${have}'; '${needed}' is needed`);
   return request.auth.projectId;
 }
 
@@ -59,7 +59,7 @@ export function isOperator(request: FastifyRequest): boolean {
 export function requireOperator(request: FastifyRequest): void {
   requireScope(request, 'admin');
   if (!isOperator(request)) {
-    throw new ApiError('forbidden', 'this changes the whole instance: use an admin key of the default project');
+    throw new LookoutError('forbidden', 'this changes the whole instance: use an admin key of the default project');
   }
 }
 

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { loadConfig, type ConfigInput } from '../config/config.ts';
 import { buildApp } from '../server/app.ts';
-import type { AppContext } from '../server/context.ts';
+import type { AppContext, RouteModule } from '../server/context.ts';
 import { createContext } from '../server/serve.ts';
 import { DuckDbStore } from '../store/duckdb/store.ts';
 
@@ -16,11 +16,11 @@ export interface TestApp {
 }
 
 // The real app on an in-memory store, driven with app.inject (no socket).
-export async function makeTestApp(flags: Partial<Record<string, unknown>> & Partial<ConfigInput> = {}): Promise<TestApp> {
+export async function makeTestApp(flags: Partial<Record<string, unknown>> & Partial<ConfigInput> = {}, extraRoutes: RouteModule[] = []): Promise<TestApp> {
   const config = loadConfig({ env: {}, flags: { dataDir: '/nonexistent-test-dir', logLevel: 'silent', ...flags } });
   const store = await DuckDbStore.open(null);
   const ctx = await createContext(config, pino({ level: 'silent' }), store, mkdtempSync(join(tmpdir(), 'lookout-test-')));
-  const app = await buildApp(ctx);
+  const app = await buildApp(ctx, extraRoutes);
   await app.ready();
   return {
     app,

@@ -9,6 +9,7 @@ import type { Alert, AlertSink } from '../types.ts';
 import { ResponseCache, type ResponseCacheOptions } from './cache.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { ACTION_KINDS, kindOf, type ActionConfig, type ActionKind, type ActionScope, type GatewayProvider, type ParamsByKind } from './schema.ts';
+import { LookoutError } from '../../errors.ts';
 
 // F5: automated responses. The engine is an AlertSink: after every evaluation it is handed every
 // firing alert (and those resolved lately). Each configured action whose `when` matches a firing
@@ -96,8 +97,18 @@ export interface Decision {
   applied: AppliedAction[];
 }
 
-export class ActivationNotFoundError extends Error {}
-export class ActivationConflictError extends Error {}
+export class ActivationNotFoundError extends LookoutError {
+  override name = 'ActivationNotFoundError';
+  constructor(message: string) {
+    super('not_found', message);
+  }
+}
+export class ActivationConflictError extends LookoutError {
+  override name = 'ActivationConflictError';
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}
 
 interface CompiledAction {
   config: ActionConfig;

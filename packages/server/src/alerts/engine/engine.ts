@@ -10,6 +10,7 @@ import type { Rule } from '../rules/schema.ts';
 import { evaluateRule, type EvaluationSources, type RuleOutcome } from './evaluate.ts';
 import { matchesAll, regexInstructions, validateSilence, type Silence, type SilenceInput } from './silences.ts';
 import { renderTemplate } from './template.ts';
+import { LookoutError } from '../../errors.ts';
 
 // F1/F3: evaluates every enabled rule for every project on an interval and keeps each alert's
 // lifecycle: pending (condition holds, `for` not elapsed) → firing → resolved. Alerts are keyed
@@ -88,10 +89,25 @@ export interface EngineOptions {
   fileRules: Rule[];
 }
 
-export class RuleNotFoundError extends Error {}
-export class RuleConflictError extends Error {}
+export class RuleNotFoundError extends LookoutError {
+  override name = 'RuleNotFoundError';
+  constructor(message: string) {
+    super('not_found', message);
+  }
+}
+export class RuleConflictError extends LookoutError {
+  override name = 'RuleConflictError';
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}
 // A per-project limit is reached (409: delete something first).
-export class ProjectLimitError extends Error {}
+export class ProjectLimitError extends LookoutError {
+  override name = 'ProjectLimitError';
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}
 
 export function fingerprintOf(projectId: string, labels: Record<string, string>): string {
   const canonical = JSON.stringify([projectId, Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);

@@ -1,6 +1,7 @@
 import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { parseDurationMs } from '../rules/schema.ts';
+import { LookoutError } from '../../errors.ts';
 
 // F3: a silence mutes the alerts whose labels match all its matchers, from startsAt to endsAt.
 // Matchers are written as in Alertmanager: name="value", name!="value", name=~"regex", name!~"regex".
@@ -149,11 +150,14 @@ export interface Silence {
   createdAtMs: number;
 }
 
-export class SilenceInputError extends Error {
+export class SilenceInputError extends LookoutError {
+  override name = 'SilenceInputError';
   readonly field: string;
-  constructor(field: string, message: string) {
-    super(`${field}: ${message}`);
+  readonly reason: string;
+  constructor(field: string, reason: string) {
+    super('invalid_request', `the silence is not valid: ${field}: ${reason}`);
     this.field = field;
+    this.reason = reason;
   }
 }
 

@@ -2,6 +2,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 import { Agent } from 'undici';
+import { LookoutError } from '../../errors.ts';
 
 // Outbound URLs (webhooks, Slack, PagerDuty, Alertmanager): http or https only, and no private,
 // loopback, link-local or otherwise internal address unless the host name, the address or a range
@@ -13,12 +14,12 @@ import { Agent } from 'undici';
 // a name that answers differently between a check and the connection (DNS rebinding) gets nowhere.
 // TLS still names the host (SNI and certificate checks use the URL's name, not the address).
 
-export class OutboundRefusedError extends Error {
+export class OutboundRefusedError extends LookoutError {
   override name = 'OutboundRefusedError';
   // The same refusal without the addresses, for records that a project's readers see.
   readonly publicMessage: string;
   constructor(message: string, publicMessage = message) {
-    super(message);
+    super('outbound_refused', message);
     this.publicMessage = publicMessage;
   }
 }

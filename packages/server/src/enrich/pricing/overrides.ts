@@ -4,6 +4,7 @@ import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { PriceOverride } from './types.ts';
+import { LookoutError } from '../../errors.ts';
 
 // User prices (file or API). Field names are camelCase, as in PriceOverride; unknown keys are an
 // error so a typo ("input_per_mtok_usd") is reported instead of silently ignored.
@@ -88,14 +89,14 @@ export interface PriceOverrideIssue {
   message: string;
 }
 
-export class PriceOverrideError extends Error {
+export class PriceOverrideError extends LookoutError {
+  override name = 'PriceOverrideError';
   readonly issues: PriceOverrideIssue[];
   readonly file: string | null;
   constructor(issues: PriceOverrideIssue[], file: string | null = null, detail?: string) {
     const where = file === null ? 'price override' : `price overrides file ${file}`;
     const text = detail ?? issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-    super(`${where}: ${text}`);
-    this.name = 'PriceOverrideError';
+    super('invalid_request', `${where}: ${text}`, { details: issues });
     this.issues = issues;
     this.file = file;
   }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { SpanRecord } from '../../domain/span.ts';
 import type { LogRecord, ScoreRecord } from '../../domain/score.ts';
 import { requireScope, type AppContext } from '../../server/context.ts';
-import { ApiError, describeIssue } from '../../server/errors.ts';
+import { LookoutError, describeIssue } from '../../errors.ts';
 import type { ItemOutcome } from '../../store/store.ts';
 import { logFromItem, scoreFromItem, spanFromItem } from './map.ts';
 import { ingestBodySchema, ingestItemSchema, ITEM_TYPES } from './schema.ts';
@@ -48,11 +48,11 @@ export function registerIngestRoutes(app: FastifyInstance, ctx: AppContext): voi
     const body = ingestBodySchema.safeParse(request.body);
     if (!body.success) {
       const issue = body.error.issues[0];
-      throw new ApiError('invalid_request', describeIssue(issue.path, issue.message, 'body') + ' (expected {"batch": [ ... ]})');
+      throw new LookoutError('invalid_request', describeIssue(issue.path, issue.message, 'body') + ' (expected {"batch": [ ... ]})');
     }
     const raw = body.data.batch;
     if (raw.length > ctx.config.ingest.maxBatchItems) {
-      throw new ApiError(
+      throw new LookoutError(
         'batch_too_large',
         `the batch has ${raw.length} items; at most ${ctx.config.ingest.maxBatchItems} are accepted per request: split it`,
       );

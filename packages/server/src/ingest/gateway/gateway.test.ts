@@ -9,7 +9,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeAnthropic, MESSAGE_USAGE, STREAM_MESSAGE_USAGE } from '../../../../../test/e2e/fake-anthropic.ts';
 import { CHAT_USAGE, RESPONSES_USAGE, startFake, startFakeOpenAI, STREAM_USAGE, type FakeUpstream } from '../../../../../test/e2e/fake-openai.ts';
-import { ApiError } from '../../server/errors.ts';
+import { LookoutError } from '../../errors.ts';
 import type { GatewayActionOutcome } from './actions.ts';
 import { parseAttribution } from './headers.ts';
 import { MAX_DECODED_BODY_BYTES } from './route.ts';
@@ -427,7 +427,7 @@ describe('recording fails open', () => {
 
   it('serves the call when the queue is full or the store is down, and counts the loss', async () => {
     const spy = vi.spyOn(t.ctx.pipeline, 'submit');
-    spy.mockRejectedValueOnce(new ApiError('queue_full', 'the write queue is full', { retryAfterSeconds: 1 }));
+    spy.mockRejectedValueOnce(new LookoutError('queue_full', 'the write queue is full', { retryAfterSeconds: 1 }));
     const before = await metricsText();
     const client = openai(newSession());
     const a = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] });

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { LookoutError } from '../../errors.ts';
 
 // What the gateway takes from and gives to headers: which ones are forwarded, the attribution a
 // caller sends in x-lookout-*, and the W3C trace context.
@@ -78,8 +79,11 @@ export const MAX_METADATA_KEYS = 100;
 export const MAX_METADATA_BYTES = 8 * 1024;
 
 // A refused header: the gateway answers 400 in the provider's format with this message.
-export class AttributionError extends Error {
+export class AttributionError extends LookoutError {
   override name = 'AttributionError';
+  constructor(message: string) {
+    super('invalid_request', message);
+  }
 }
 
 // Control characters cannot arrive raw (Node's parser refuses CR/LF in a header), but other

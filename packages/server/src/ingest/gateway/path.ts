@@ -1,3 +1,5 @@
+import { LookoutError } from '../../errors.ts';
+
 // One spelling per gateway path. The budget check and the recorded operation are decided by the
 // endpoint the path names, so the path is brought to one form before anything looks at it, and
 // that same form is what the upstream receives: `chat/complet%69ons`, `x/../chat/completions` and
@@ -8,8 +10,11 @@
 // ending in '.', an encoded dot segment, control characters) and a path that climbs out of the
 // provider's prefix. (Method-override headers, which would make a GET a POST upstream, are not
 // forwarded: see headers.ts.)
-export class GatewayPathError extends Error {
+export class GatewayPathError extends LookoutError {
   override name = 'GatewayPathError';
+  constructor(message: string) {
+    super('invalid_request', message);
+  }
 }
 
 export interface NormalisedUrl {

@@ -2,10 +2,10 @@ import type { ServerResponse } from 'node:http';
 import { brotliDecompressSync, gunzipSync, inflateSync, zstdDecompressSync } from 'node:zlib';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
-import type { BudgetStatus } from '../../budgets/book.ts';
+import type { BudgetStatus } from '../../budgets/policy.ts';
 import type { SpanRecord } from '../../domain/span.ts';
 import type { AppContext } from '../../server/context.ts';
-import { ApiError } from '../../server/errors.ts';
+import { LookoutError } from '../../errors.ts';
 import { passThrough, type GatewayActionOutcome, type GatewayResponse } from './actions.ts';
 import {
   AttributionError,
@@ -54,10 +54,12 @@ const DECODERS: Record<string, (b: Buffer, o: { maxOutputLength: number }) => Bu
 };
 
 type UnreadReason = 'body_too_large' | 'decoded_too_large' | 'unknown_encoding' | 'decode_error';
-class UnreadBody extends Error {
+// Never reaches a caller: the response is still served, only its usage is not read.
+class UnreadBody extends LookoutError {
+  override name = 'UnreadBody';
   readonly reason: UnreadReason;
   constructor(reason: UnreadReason) {
-    super(`gateway response not read for usage: ${reason}`);
+    super('internal', `gateway response not read for usage: ${reason}`);
     this.reason = reason;
   }
 }
@@ -476,7 +478,7 @@ export class Gateway {
   }
 
   private lost(err: unknown, count: number): void {
-    const code = err instanceof ApiError ? err.code : null;
+    const code = err instanceof LookoutError ? err.code : null;
     const reason = code === 'queue_full' || code === 'shutting_down' ? code : code === 'store_unavailable' || code === null ? 'store_error' : 'other';
     this.ctx.metrics.gatewayRecordingLost.inc({ reason }, count);
     this.ctx.logger.warn({ event: 'gateway_record_lost', reason, count, err: err instanceof Error ? err.message : String(err) }, 'gateway calls were served but not recorded');
@@ -491,9 +493,9 @@ export async function registerGatewayRoutes(app: FastifyInstance, ctx: AppContex
       // The body goes upstream as it came: no parsing, whatever its type.
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_req, body, done) => done(null, body));
-      scope.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+      scope.setErrorHandler((error: FastifyError | LookoutError, request, reply) => {
         const provider = providerOfUrl(request.url);
-        if (error instanceof ApiError) {
+        if (error instanceof LookoutError) {
           if (error.retryAfterSeconds !== null) reply.header('retry-after', String(error.retryAfterSeconds));
           return sendError(reply, provider, error.status, `Lookout gateway: ${error.message}`, error.code);
         }

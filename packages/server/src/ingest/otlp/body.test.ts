@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { brotliCompressSync, createGunzip, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../server/errors.ts';
+import { LookoutError } from '../../errors.ts';
 import { decodeContentEncoding, inflateLimited, otlpEncodingOf, readBodyLimited } from './body.ts';
 import { OtlpDecodeError } from './errors.ts';
 
@@ -34,9 +34,9 @@ describe('otlpEncodingOf', () => {
       } catch (e) {
         error = e;
       }
-      expect(error, String(type)).toBeInstanceOf(ApiError);
-      expect((error as ApiError).status).toBe(415);
-      expect((error as ApiError).code).toBe('unsupported_media_type');
+      expect(error, String(type)).toBeInstanceOf(LookoutError);
+      expect((error as LookoutError).status).toBe(415);
+      expect((error as LookoutError).code).toBe('unsupported_media_type');
     }
   });
 });
@@ -56,7 +56,7 @@ describe('decodeContentEncoding', () => {
 
   it('answers 413 for an uncompressed body over the decompressed limit', async () => {
     const error = await rejection(decodeContentEncoding(payload, undefined, 100));
-    expect((error as ApiError).status).toBe(413);
+    expect((error as LookoutError).status).toBe(413);
   });
 
   it('answers 400 for corrupt or truncated gzip', async () => {
@@ -70,8 +70,8 @@ describe('decodeContentEncoding', () => {
 
   it('answers 415 for an unknown content coding', async () => {
     const error = await rejection(decodeContentEncoding(payload, 'snappy', MiB));
-    expect((error as ApiError).status).toBe(415);
-    expect((error as ApiError).message).toMatch(/use one of gzip, deflate, br/);
+    expect((error as LookoutError).status).toBe(415);
+    expect((error as LookoutError).message).toMatch(/use one of gzip, deflate, br/);
   });
 
   it('refuses a gzip bomb with 413 without inflating it', async () => {
@@ -79,9 +79,9 @@ describe('decodeContentEncoding', () => {
     const bomb = gzipSync(Buffer.alloc(10 * 1000 * 1000));
     expect(bomb.length).toBeLessThan(20 * 1024);
     const error = await rejection(decodeContentEncoding(bomb, 'gzip', MiB));
-    expect(error).toBeInstanceOf(ApiError);
-    expect((error as ApiError).status).toBe(413);
-    expect((error as ApiError).message).toMatch(/decompressed request body is larger than the limit of 1048576 bytes/);
+    expect(error).toBeInstanceOf(LookoutError);
+    expect((error as LookoutError).status).toBe(413);
+    expect((error as LookoutError).message).toMatch(/decompressed request body is larger than the limit of 1048576 bytes/);
   });
 
   it('stops inflating at the limit: a 2 GB bomb costs what the limit allows, not 2 GB', async () => {
@@ -90,7 +90,7 @@ describe('decodeContentEncoding', () => {
     const bomb = Buffer.concat(Array.from({ length: 200 }, () => member));
     const rssBefore = process.memoryUsage().rss;
     const error = await rejection(decodeContentEncoding(bomb, 'gzip', 4 * MiB));
-    expect((error as ApiError).status).toBe(413);
+    expect((error as LookoutError).status).toBe(413);
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(200 * MiB);
 
     // The work done, counted on the decoder rather than timed: it read into the first member
@@ -101,7 +101,7 @@ describe('decodeContentEncoding', () => {
       inflatedBytes += chunk.length;
     });
     const counted = await rejection(inflateLimited(bomb, decoder, 'gzip', 4 * MiB));
-    expect((counted as ApiError).status).toBe(413);
+    expect((counted as LookoutError).status).toBe(413);
     // Let anything the decoder would still do after the refusal happen before counting.
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(decoder.destroyed).toBe(true);
@@ -117,7 +117,7 @@ describe('readBodyLimited', () => {
     expect((await readBodyLimited(chunks(), 1000)).length).toBe(803);
     const stream = chunks();
     const error = await rejection(readBodyLimited(stream, 500));
-    expect((error as ApiError).status).toBe(413);
+    expect((error as LookoutError).status).toBe(413);
     expect(stream.destroyed).toBe(true);
   });
 });

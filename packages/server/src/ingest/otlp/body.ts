@@ -4,7 +4,7 @@
 // limit plus one chunk of memory, never its full expansion.
 import * as zlib from 'node:zlib';
 import type { Transform } from 'node:stream';
-import { ApiError } from '../../server/errors.ts';
+import { LookoutError } from '../../errors.ts';
 import type { OtlpEncoding } from './decode.ts';
 import { OtlpDecodeError } from './errors.ts';
 
@@ -20,7 +20,7 @@ function quoted(value: string): string {
 // anything else is 415. JSON must be UTF-8, as RFC 8259 requires.
 export function otlpEncodingOf(contentType: string | undefined): OtlpEncoding {
   if (contentType === undefined || contentType.trim() === '') {
-    throw new ApiError('unsupported_media_type', 'Content-Type is missing; OTLP/HTTP takes application/x-protobuf or application/json');
+    throw new LookoutError('unsupported_media_type', 'Content-Type is missing; OTLP/HTTP takes application/x-protobuf or application/json');
   }
   const [mediaType, ...params] = contentType.split(';');
   const media = mediaType.trim().toLowerCase();
@@ -31,19 +31,19 @@ export function otlpEncodingOf(contentType: string | undefined): OtlpEncoding {
       if (name.trim().toLowerCase() !== 'charset') continue;
       const charset = value.trim().replace(/^"|"$/g, '').toLowerCase();
       if (charset !== 'utf-8' && charset !== 'utf8') {
-        throw new ApiError('unsupported_media_type', `charset ${quoted(charset)} is not supported; send OTLP/JSON as UTF-8`);
+        throw new LookoutError('unsupported_media_type', `charset ${quoted(charset)} is not supported; send OTLP/JSON as UTF-8`);
       }
     }
     return 'json';
   }
-  throw new ApiError(
+  throw new LookoutError(
     'unsupported_media_type',
     `Content-Type ${quoted(contentType)} is not supported; OTLP/HTTP takes application/x-protobuf or application/json`,
   );
 }
 
-export function bodyTooLarge(limitBytes: number, what = 'the request body'): ApiError {
-  return new ApiError('body_too_large', `${what} is larger than the limit of ${limitBytes} bytes; send smaller batches`);
+export function bodyTooLarge(limitBytes: number, what = 'the request body'): LookoutError {
+  return new LookoutError('body_too_large', `${what} is larger than the limit of ${limitBytes} bytes; send smaller batches`);
 }
 
 // Reads a request stream, refusing (413) as soon as it passes maxBodyBytes. Breaking out of the
@@ -120,7 +120,7 @@ export async function decodeContentEncoding(body: Buffer, contentEncoding: strin
   }
   const factory = Object.hasOwn(DECODERS, coding) ? DECODERS[coding] : undefined;
   if (factory === undefined) {
-    throw new ApiError(
+    throw new LookoutError(
       'unsupported_media_type',
       `Content-Encoding ${quoted(contentEncoding ?? '')} is not supported; use one of ${SUPPORTED_CONTENT_ENCODINGS.join(', ')}`,
     );

@@ -1,4 +1,4 @@
-import { ApiError } from '../../server/errors.ts';
+import { LookoutError } from '../../errors.ts';
 
 export interface FieldViolation {
   field: string;
@@ -8,7 +8,7 @@ export interface FieldViolation {
 // A request body that cannot be decoded at all (not protobuf, not JSON, not an Export*Request,
 // corrupt compression). Always a 400; OTLP clients must not retry it. The field violations go
 // into the google.rpc.BadRequest detail of the response's Status.
-export class OtlpDecodeError extends ApiError {
+export class OtlpDecodeError extends LookoutError {
   readonly violations: FieldViolation[];
 
   constructor(message: string, violations: FieldViolation[] = [], code: 'invalid_request' | 'invalid_json' = 'invalid_request') {

@@ -20,7 +20,7 @@ import {
   type ServiceDefinition,
   type StatusObject,
 } from '@grpc/grpc-js';
-import { ApiError } from '../../server/errors.ts';
+import { LookoutError } from '../../errors.ts';
 import { addressOfGrpcPeer, bearerToken, createAuthResolver, hasForwardingHeader } from '../../server/auth.ts';
 import type { AppContext, RequestAuth } from '../../server/context.ts';
 import { decodeLogs, decodeMetrics, decodeTraces, type Rejected } from './decode.ts';
@@ -74,7 +74,7 @@ function retryInfoDetails(code: number, message: string, seconds: number): Buffe
 }
 
 export function grpcStatusOf(error: unknown): Partial<StatusObject> {
-  if (!(error instanceof ApiError)) return { code: GrpcStatus.INTERNAL, details: 'internal error while storing the data; it may be retried' };
+  if (!(error instanceof LookoutError)) return { code: GrpcStatus.INTERNAL, details: 'internal error while storing the data; it may be retried' };
   let code: GrpcStatus;
   switch (error.code) {
     case 'queue_full':
@@ -144,7 +144,7 @@ export async function startOtlpGrpc(ctx: AppContext, options: { host: string; po
           (response) => callback(null, response),
           (error: unknown) => {
             const status = grpcStatusOf(error);
-            if (!(error instanceof ApiError)) ctx.logger.error({ err: error, signal }, 'OTLP/gRPC export failed');
+            if (!(error instanceof LookoutError)) ctx.logger.error({ err: error, signal }, 'OTLP/gRPC export failed');
             else if (!(error instanceof OtlpDecodeError) && error.status >= 500) ctx.logger.warn({ err: error, signal }, 'OTLP/gRPC export refused');
             callback(status);
           },

@@ -8,7 +8,7 @@ import {
   ProtobufTraceSerializer,
 } from '@opentelemetry/otlp-transformer';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ApiError } from '../../server/errors.ts';
+import { LookoutError } from '../../errors.ts';
 import type { DecodedTraces } from './decode.ts';
 import { encodeExportResponse, encodeStatus } from './encode.ts';
 import { handleOtlpHttp, type OtlpHttpLimits } from './http.ts';
@@ -178,16 +178,16 @@ describe('handleOtlpHttp', () => {
     expect(decodeStatus(res.body)).toMatchObject({ code: 8, message: expect.stringMatching(/decompressed request body is larger/) });
   });
 
-  it('turns an ApiError from the caller into its status with Retry-After, and anything else into 500', async () => {
+  it('turns an LookoutError from the caller into its status with Retry-After, and anything else into 500', async () => {
     const full = await handleOtlpHttp('traces', { contentType: PROTOBUF, contentEncoding: undefined, body: fixture.protobuf }, limits, async () => {
-      throw new ApiError('queue_full', 'the write queue is full', { retryAfterSeconds: 1 });
+      throw new LookoutError('queue_full', 'the write queue is full', { retryAfterSeconds: 1 });
     });
     expect(full.status).toBe(429);
     expect(full.headers).toEqual({ 'content-type': PROTOBUF, 'retry-after': '1' });
     expect(decodeStatus(full.body)).toMatchObject({ code: 8, message: 'the write queue is full' });
 
     const down = await handleOtlpHttp('traces', { contentType: JSON_TYPE, contentEncoding: undefined, body: fixture.json }, limits, async () => {
-      throw new ApiError('store_unavailable', 'the store is down', { retryAfterSeconds: 5 });
+      throw new LookoutError('store_unavailable', 'the store is down', { retryAfterSeconds: 5 });
     });
     expect(down.status).toBe(503);
     expect(down.headers['retry-after']).toBe('5');

@@ -4,13 +4,13 @@
 //   const res = await handleOtlpHttp('traces', { contentType, contentEncoding, body }, limits,
 //     async (decoded) => {
 //       // decoded: DecodedTraces | DecodedLogs | DecodedMetrics, by signal. Map and store them;
-//       // throw ApiError (queue_full, store_unavailable, ...) to refuse the whole request, or
+//       // throw LookoutError (queue_full, store_unavailable, ...) to refuse the whole request, or
 //       // return how many more records were rejected after decoding and why.
 //       const result = await pipeline.submit(mapSpans(decoded.spans), 'otlp');
 //       return { rejected: 0, messages: [] };
 //     });
 //   reply.code(res.status).headers(res.headers).send(res.body);
-//   if (res.error) log it (set only for a 500: an error that was not an ApiError).
+//   if (res.error) log it (set only for a 500: an error that was not an LookoutError).
 //
 // The route reads the raw body itself (Fastify: a content-type parser with parseAs 'buffer' for
 // every type, so that unknown types reach this function and get a spec-shaped 415) with
@@ -23,11 +23,11 @@
 //   400  undecodable body (bad protobuf, bad JSON, corrupt gzip, not an Export*Request)
 //   413  body over maxBodyBytes, or over maxDecompressedBytes once decompressed
 //   415  Content-Type not protobuf/JSON, JSON not UTF-8, unknown Content-Encoding
-//   429/503 (+ Retry-After) or any ApiError status: thrown by `accept`
+//   429/503 (+ Retry-After) or any LookoutError status: thrown by `accept`
 //   500  anything else thrown by `accept` (returned in `error` for logging)
 // Every 4xx/5xx body is a google.rpc.Status in the request's encoding (JSON when the
 // Content-Type itself was not understood).
-import { ApiError } from '../../server/errors.ts';
+import { LookoutError } from '../../errors.ts';
 import { decodeContentEncoding, bodyTooLarge, otlpEncodingOf } from './body.ts';
 import {
   decodeLogs,
@@ -75,7 +75,7 @@ export interface OtlpHttpResponse {
   body: Buffer;
   // Present when the request was decoded: records handed to `accept` and rejected in total.
   records?: { accepted: number; rejected: number };
-  // A non-ApiError thrown by `accept`, for the caller to log (the client only sees a 500).
+  // A non-LookoutError thrown by `accept`, for the caller to log (the client only sees a 500).
   error?: unknown;
 }
 
@@ -99,7 +99,7 @@ function recordsOf(signal: OtlpSignal, decoded: DecodedTraces | DecodedLogs | De
 
 export function otlpErrorResponse(error: unknown, encoding: OtlpEncoding): OtlpHttpResponse {
   const contentType = OTLP_CONTENT_TYPES[encoding];
-  if (error instanceof ApiError) {
+  if (error instanceof LookoutError) {
     const headers: Record<string, string> = { 'content-type': contentType };
     if (error.retryAfterSeconds !== null) headers['retry-after'] = String(Math.max(0, Math.ceil(error.retryAfterSeconds)));
     const violations = error instanceof OtlpDecodeError ? error.violations : [];

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LogRecord, LogSeverity } from '../../domain/score.ts';
 import { requireScope, type AppContext } from '../../server/context.ts';
-import { ApiError } from '../../server/errors.ts';
+import { LookoutError } from '../../errors.ts';
 import { CONTENT, keptBelowFull, mapOtlpSpan, type MapOptions } from './conventions/index.ts';
 import { handleOtlpHttp, otlpErrorResponse, type OtlpHttpResponse, type OtlpSignal } from './http.ts';
 import { otlpEncodingOf } from './body.ts';
@@ -76,7 +76,7 @@ export function logFromOtlp(log: OtlpLogRecord, projectId: string, opts: Pick<Ma
 function checkItemCount(ctx: AppContext, count: number, noun: string): void {
   const max = ctx.config.ingest.maxBatchItems;
   if (count > max) {
-    throw new ApiError('batch_too_large', `the export has ${count} ${noun}; at most ${max} per request (ingest.maxBatchItems); export smaller batches`);
+    throw new LookoutError('batch_too_large', `the export has ${count} ${noun}; at most ${max} per request (ingest.maxBatchItems); export smaller batches`);
   }
 }
 
@@ -104,7 +104,7 @@ export const storeOtlp = {
     try {
       result = await ctx.store.writeMetricPoints(points.map((p) => metricPointFromOtlp(p, projectId)));
     } catch (err) {
-      throw new ApiError('store_unavailable', `the metric points could not be stored: ${(err as Error).message}`, { retryAfterSeconds: 5 });
+      throw new LookoutError('store_unavailable', `the metric points could not be stored: ${(err as Error).message}`, { retryAfterSeconds: 5 });
     }
     ctx.metrics.ingestItems.inc({ source: 'otlp', type: 'metric_point', outcome: 'accepted' }, result.accepted);
     if (result.duplicates) ctx.metrics.ingestItems.inc({ source: 'otlp', type: 'metric_point', outcome: 'duplicate' }, result.duplicates);
@@ -132,12 +132,12 @@ export function registerOtlpRoutes(app: FastifyInstance, ctx: AppContext): void 
         // an unknown content type is answered in JSON
       }
       const apiError =
-        error instanceof ApiError
+        error instanceof LookoutError
           ? error
           : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-            ? new ApiError('body_too_large', `the body is larger than ${maxBodyBytes} bytes; export smaller batches`)
+            ? new LookoutError('body_too_large', `the body is larger than ${maxBodyBytes} bytes; export smaller batches`)
             : typeof error.statusCode === 'number' && error.statusCode < 500
-              ? new ApiError('invalid_request', error.message)
+              ? new LookoutError('invalid_request', error.message)
               : error;
       send(reply, otlpErrorResponse(apiError, encoding), request);
     });

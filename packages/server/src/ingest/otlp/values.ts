@@ -7,15 +7,16 @@
 // Each reader accepts the shapes the spec allows and throws `Invalid` naming the problem for
 // anything else; the decoder turns that into a rejected record or a 400.
 import type { AttrValue, Attributes } from './types.ts';
+import { LookoutError } from '../../errors.ts';
 
 // A field that breaks the rules. `path` is filled in while unwinding, so the happy path never
 // builds field paths; only a rejected record pays for its message.
-export class Invalid extends Error {
+export class Invalid extends LookoutError {
+  override name = 'Invalid';
   readonly problem: string;
   readonly path: string[];
   constructor(field: string, problem: string) {
-    super(problem);
-    this.name = 'Invalid';
+    super('invalid_request', problem);
     this.problem = problem;
     this.path = field ? [field] : [];
   }

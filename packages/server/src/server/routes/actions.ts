@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ActivationConflictError, ActivationNotFoundError } from '../../alerts/actions/engine.ts';
 import { requireScope, type AppContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { LookoutError, parseWith } from '../../errors.ts';
 
 // F5: automated responses of the caller's project: what is active now and what was (with the
 // alert that triggered each), and reverting one. Reading needs a read key, reverting an admin key.
@@ -18,25 +17,15 @@ export function registerActionRoutes(app: FastifyInstance, ctx: AppContext): voi
 
   app.get('/api/v1/actions', async (request) => {
     const project = requireScope(request, 'read');
-    const parsed = listQuery.safeParse(request.query ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ApiError('invalid_parameter', `${issue.path.join('.') || 'query'}: ${issue.message}`);
-    }
-    const { active, history } = actions().list(project, { limit: parsed.data.limit ?? 100 });
+    const { limit } = parseWith(listQuery, request.query ?? {}, 'invalid_parameter');
+    const { active, history } = actions().list(project, { limit: limit ?? 100 });
     return { active, history, configured: actions().configured() };
   });
 
   app.post<{ Params: { id: string } }>('/api/v1/actions/:id/revert', async (request) => {
     const project = requireScope(request, 'admin');
     const { id } = request.params;
-    if (!ACTIVATION_ID.test(id)) throw new ApiError('invalid_parameter', `'${id.slice(0, 80)}' is not an activation id; take one from GET /api/v1/actions`);
-    try {
-      return { activation: await actions().revert(project, id, { keyId: request.auth.keyId }) };
-    } catch (err) {
-      if (err instanceof ActivationNotFoundError) throw new ApiError('not_found', err.message);
-      if (err instanceof ActivationConflictError) throw new ApiError('conflict', err.message);
-      throw err;
-    }
+    if (!ACTIVATION_ID.test(id)) throw new LookoutError('invalid_parameter', `'${id.slice(0, 80)}' is not an activation id; take one from GET /api/v1/actions`);
+    return { activation: await actions().revert(project, id, { keyId: request.auth.keyId }) };
   });
 }

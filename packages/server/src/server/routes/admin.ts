@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CONTENT_CAPTURE_MODES, KEY_SCOPES, projectId, type ProjectId } from '../../store/store.ts';
 import { purgeStoredContent } from '../../ingest/content-policy.ts';
 import { isOperator, requireScope, type AppContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { LookoutError } from '../../errors.ts';
 import { keyCacheOf } from '../auth.ts';
 import { parseQuery } from './spans.ts';
 
@@ -28,7 +28,7 @@ const createKeySchema = z
 function targetProject(request: FastifyRequest, wanted: string | undefined): ProjectId {
   const own = requireScope(request, 'admin');
   if (wanted === undefined || wanted === own) return own;
-  if (!isOperator(request)) throw new ApiError('forbidden', `this key belongs to project '${own}' and cannot manage project '${wanted}'`);
+  if (!isOperator(request)) throw new LookoutError('forbidden', `this key belongs to project '${own}' and cannot manage project '${wanted}'`);
   return projectId(wanted);
 }
 
@@ -44,10 +44,10 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
     const project = requireScope(request, 'admin');
     const body = parseQuery(projectSettingsSchema, request.body ?? {});
     if (body.purge && body.contentCapture === 'full') {
-      throw new ApiError('invalid_request', "purge removes stored prompts and responses: it goes with contentCapture 'metadata' or 'off', not 'full'");
+      throw new LookoutError('invalid_request', "purge removes stored prompts and responses: it goes with contentCapture 'metadata' or 'off', not 'full'");
     }
     const updated = await ctx.store.setContentCapture(project, body.contentCapture);
-    if (!updated) throw new ApiError('not_found', `no project ${project}`);
+    if (!updated) throw new LookoutError('not_found', `no project ${project}`);
     ctx.content.set(project, updated.contentCapture);
     request.log.info({ event: 'project_updated', projectId: project, contentCapture: updated.contentCapture }, 'project settings changed');
     if (!body.purge) return { project: updated };
@@ -81,7 +81,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
   app.delete<{ Params: { keyId: string }; Querystring: { project?: string } }>('/api/v1/keys/:keyId', async (request) => {
     const project = targetProject(request, request.query.project);
     const revoked = await ctx.store.revokeApiKey(project, request.params.keyId);
-    if (!revoked) throw new ApiError('not_found', `no active key ${request.params.keyId} in project ${project}`);
+    if (!revoked) throw new LookoutError('not_found', `no active key ${request.params.keyId} in project ${project}`);
     // Cached resolutions would let the key work for up to the cache's TTL on this node.
     keyCacheOf(ctx).forget(request.params.keyId);
     return { revoked: request.params.keyId };

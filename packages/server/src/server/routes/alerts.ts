@@ -1,12 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ProjectLimitError, RuleConflictError, RuleNotFoundError } from '../../alerts/engine/engine.ts';
-import { RollupRangeError } from '../../rollups/rollups.ts';
-import { SilenceInputError } from '../../alerts/engine/silences.ts';
-import { RuleValidationError } from '../../alerts/service.ts';
 import type { AlertState } from '../../alerts/types.ts';
 import { requireScope, type AppContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { LookoutError, parseWith } from '../../errors.ts';
 import { parseTimeParam } from './params.ts';
 
 // F1/F3: alerts, their history, rules, silences and test evaluations. Everything is scoped to
@@ -21,29 +17,10 @@ const historyQuery = z
   .object({ limit: z.coerce.number().int().min(1).max(5000).optional(), rule: z.string().optional(), since: z.string().optional(), until: z.string().optional() })
   .strict();
 
-function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
-  const parsed = schema.safeParse(query ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ApiError('invalid_parameter', `${issue.path.join('.') || 'query'}: ${issue.message}`);
-  }
-  return parsed.data;
+function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.output<T> {
+  return parseWith(schema, query ?? {}, 'invalid_parameter');
 }
 
-async function guarded<T>(fn: () => T | Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof RuleValidationError) throw new ApiError('invalid_request', `the rule is not valid: ${err.message}`, { details: { errors: err.errors.map((e) => e.toJSON()) } });
-    if (err instanceof SilenceInputError) throw new ApiError('invalid_request', `the silence is not valid: ${err.message}`);
-    if (err instanceof RuleNotFoundError) throw new ApiError('not_found', err.message);
-    if (err instanceof RuleConflictError) throw new ApiError('conflict', err.message);
-    if (err instanceof ProjectLimitError) throw new ApiError('conflict', err.message);
-    // What a rule asks of the rollups beyond what they keep, or beyond one evaluation's work.
-    if (err instanceof RollupRangeError) throw new ApiError('invalid_request', `the rule cannot be evaluated: ${err.message}`);
-    throw err;
-  }
-}
 
 export function registerAlertRoutes(app: FastifyInstance, ctx: AppContext): void {
   const engine = () => ctx.alerting.engine;
@@ -57,7 +34,7 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: AppContext): void
       if (wanted.length === 1 && wanted[0] === 'all') states = [...STATES];
       else {
         const bad = wanted.find((s) => !(STATES as readonly string[]).includes(s));
-        if (bad !== undefined) throw new ApiError('invalid_parameter', `state: '${bad}' is not a state; use pending, firing, resolved (comma-separated) or all`);
+        if (bad !== undefined) throw new LookoutError('invalid_parameter', `state: '${bad}' is not a state; use pending, firing, resolved (comma-separated) or all`);
         states = wanted as AlertState[];
       }
     }
@@ -82,42 +59,37 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: AppContext): void
 
   app.post('/api/v1/alerts/rules', async (request, reply) => {
     const project = requireScope(request, 'admin');
-    const rule = await guarded(async () => {
-      const r = engine().validateRule(project, request.body);
-      if (engine().rules(project).some((v) => v.rule.id === r.id && v.source === 'api')) {
-        throw new ApiError('conflict', `a rule '${r.id}' exists already; PUT /api/v1/alerts/rules/${r.id} replaces it`);
-      }
-      return engine().putRule(project, request.body);
-    });
+    const r = engine().validateRule(project, request.body);
+    if (engine().rules(project).some((v) => v.rule.id === r.id && v.source === 'api')) {
+      throw new LookoutError('conflict', `a rule '${r.id}' exists already; PUT /api/v1/alerts/rules/${r.id} replaces it`);
+    }
+    const rule = await engine().putRule(project, request.body);
     reply.code(201);
     return { rule };
   });
 
   app.put<{ Params: { id: string } }>('/api/v1/alerts/rules/:id', async (request) => {
     const project = requireScope(request, 'admin');
-    return { rule: await guarded(() => engine().putRule(project, request.body, { id: request.params.id })) };
+    return { rule: await engine().putRule(project, request.body, { id: request.params.id }) };
   });
 
   app.patch<{ Params: { id: string } }>('/api/v1/alerts/rules/:id', async (request) => {
     const project = requireScope(request, 'admin');
-    const body = z.object({ enabled: z.boolean({ error: 'enabled must be true or false' }) }).strict().safeParse(request.body);
-    if (!body.success) throw new ApiError('invalid_request', `${body.error.issues[0].path.join('.') || 'body'}: ${body.error.issues[0].message}`);
-    return guarded(() => engine().setEnabled(project, request.params.id, body.data.enabled));
+    const body = parseWith(z.object({ enabled: z.boolean({ error: 'must be true or false' }) }).strict(), request.body, 'invalid_request');
+    return engine().setEnabled(project, request.params.id, body.enabled);
   });
 
   app.delete<{ Params: { id: string } }>('/api/v1/alerts/rules/:id', async (request, reply) => {
     const project = requireScope(request, 'admin');
-    await guarded(() => engine().deleteRule(project, request.params.id));
+    await engine().deleteRule(project, request.params.id);
     reply.code(204);
   });
 
   // Evaluates a rule against the data now, without creating alerts: what would fire, per group.
   app.post('/api/v1/alerts/test-rule', async (request) => {
     const project = requireScope(request, 'read');
-    return guarded(async () => {
-      const { rule, outcome } = await engine().testRule(project, request.body);
-      return { rule, noData: outcome.noData, wouldFire: outcome.groups.filter((g) => g.active).length, groups: outcome.groups };
-    });
+    const { rule, outcome } = await engine().testRule(project, request.body);
+    return { rule, noData: outcome.noData, wouldFire: outcome.groups.filter((g) => g.active).length, groups: outcome.groups };
   });
 
   // F4: what was sent where, newest first, with attempts and the receiver's answer.
@@ -135,7 +107,7 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: AppContext): void
 
   app.post('/api/v1/alerts/silences', async (request, reply) => {
     const project = requireScope(request, 'admin');
-    const silence = await guarded(() => engine().addSilence(project, request.body as never));
+    const silence = await engine().addSilence(project, request.body as never);
     reply.code(201);
     return { silence };
   });
@@ -143,7 +115,7 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: AppContext): void
   app.delete<{ Params: { id: string } }>('/api/v1/alerts/silences/:id', async (request) => {
     const project = requireScope(request, 'admin');
     const s = await engine().expireSilence(project, request.params.id);
-    if (!s) throw new ApiError('not_found', `no silence '${request.params.id}'`);
+    if (!s) throw new LookoutError('not_found', `no silence '${request.params.id}'`);
     return { silence: s };
   });
 }

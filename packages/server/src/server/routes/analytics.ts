@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import {
-  AnalyticsInputError,
   parseAnalyticsQueryParams,
   parseChargebackParams,
   parseForecastParams,
@@ -8,20 +7,11 @@ import {
   parseTopSpendersParams,
 } from '../../query/types.ts';
 import { requireScope, type AppContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
 
 // B3/B4/B5/C1/C2/C5: the analytics API. Every handler resolves the project from the key first,
 // parses its parameters with the schemas in query/types.ts, and hands a typed query to the
-// store's analytics backend. A bad parameter is a 400 that names it, never a 500.
+// store's analytics backend. A bad parameter is an AnalyticsInputError: a 400 that names it.
 
-async function guarded<T>(fn: () => T | Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof AnalyticsInputError) throw new ApiError('invalid_parameter', `${err.parameter}: ${err.message}`);
-    throw err;
-  }
-}
 
 export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext): void {
   const analytics = () => ctx.store.analytics;
@@ -29,56 +19,46 @@ export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext): 
   // measures × groupBy × filter over [from, to), optionally bucketed in time.
   app.get('/api/v1/analytics/query', async (request) => {
     const project = requireScope(request, 'read');
-    return guarded(() => analytics().query(project, parseAnalyticsQueryParams(request.query, Date.now())));
+    return analytics().query(project, parseAnalyticsQueryParams(request.query, Date.now()));
   });
 
   app.get('/api/v1/analytics/daily', async (request) => {
     const project = requireScope(request, 'read');
-    return guarded(async () => {
-      const range = parseRange(request.query, Date.now());
-      return { ...range, days: await analytics().dailyTrend(project, range) };
-    });
+    const range = parseRange(request.query, Date.now());
+    return { ...range, days: await analytics().dailyTrend(project, range) };
   });
 
   app.get('/api/v1/analytics/top-spenders', async (request) => {
     const project = requireScope(request, 'read');
-    return guarded(async () => {
-      const params = parseTopSpendersParams(request.query, Date.now());
-      return { by: params.dimension, fromMs: params.fromMs, toMs: params.toMs, rows: await analytics().topSpenders(project, params) };
-    });
+    const params = parseTopSpendersParams(request.query, Date.now());
+    return { by: params.dimension, fromMs: params.fromMs, toMs: params.toMs, rows: await analytics().topSpenders(project, params) };
   });
 
   app.get('/api/v1/analytics/model-efficiency', async (request) => {
     const project = requireScope(request, 'read');
-    return guarded(async () => {
-      const range = parseRange(request.query, Date.now());
-      return { ...range, models: await analytics().modelEfficiency(project, range) };
-    });
+    const range = parseRange(request.query, Date.now());
+    return { ...range, models: await analytics().modelEfficiency(project, range) };
   });
 
   app.get('/api/v1/analytics/latency-distribution', async (request) => {
     const project = requireScope(request, 'read');
-    return guarded(async () => {
-      const range = parseRange(request.query, Date.now());
-      return { ...range, bands: await analytics().latencyDistribution(project, range) };
-    });
+    const range = parseRange(request.query, Date.now());
+    return { ...range, bands: await analytics().latencyDistribution(project, range) };
   });
 
   app.get('/api/v1/analytics/forecast', async (request) => {
     const project = requireScope(request, 'read');
-    return guarded(() => analytics().forecast(project, parseForecastParams(request.query, Date.now())));
+    return analytics().forecast(project, parseForecastParams(request.query, Date.now()));
   });
 
   app.get('/api/v1/reports/chargeback', async (request, reply) => {
     const project = requireScope(request, 'read');
-    return guarded(async () => {
-      const { format, ...params } = parseChargebackParams(request.query, Date.now());
-      if (format === 'json') return analytics().chargeback(project, params);
-      const csv = await analytics().chargebackCsv(project, params);
-      reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="lookout-chargeback-${params.month}-${params.by.join('-')}.csv"`);
-      return csv;
-    });
+    const { format, ...params } = parseChargebackParams(request.query, Date.now());
+    if (format === 'json') return analytics().chargeback(project, params);
+    const csv = await analytics().chargebackCsv(project, params);
+    reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="lookout-chargeback-${params.month}-${params.by.join('-')}.csv"`);
+    return csv;
   });
 }

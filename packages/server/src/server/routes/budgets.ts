@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { BudgetStatus } from '../../budgets/book.ts';
-import { BudgetInputError, BUDGET_PERIODS, BUDGET_SCOPES, MAX_SUBJECT_CHARS, parseInput, tierAssignmentSchema } from '../../budgets/schema.ts';
+import type { BudgetStatus } from '../../budgets/policy.ts';
+import { BUDGET_PERIODS, BUDGET_SCOPES, MAX_SUBJECT_CHARS, parseInput, tierAssignmentSchema } from '../../budgets/schema.ts';
 import { requireScope, type AppContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { LookoutError } from '../../errors.ts';
 import { z } from 'zod';
 
 // B6: budgets, their status, tier assignments, and the check the gateway and SDK call before a
@@ -27,17 +27,8 @@ const statusQuerySchema = z
   })
   .strict();
 
-function asApiError(err: unknown, code: 'invalid_request' | 'invalid_parameter' = 'invalid_request'): never {
-  if (err instanceof BudgetInputError) throw new ApiError(code, err.message);
-  throw err;
-}
-
 function query<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
-  try {
-    return parseInput(schema, raw ?? {});
-  } catch (err) {
-    asApiError(err, 'invalid_parameter');
-  }
+  return parseInput(schema, raw ?? {}, 'invalid_parameter');
 }
 
 // The status without its budget (the budget is the enclosing object).
@@ -82,9 +73,9 @@ export function registerBudgetRoutes(app: FastifyInstance, ctx: AppContext): voi
     const project = requireScope(request, 'admin');
     const body = request.body as { id?: unknown } | undefined;
     if (body && typeof body === 'object' && typeof body.id === 'string' && book.get(project, body.id)) {
-      throw new ApiError('conflict', `id: a budget '${body.id}' exists already; change it with PUT /api/v1/budgets/${body.id}`);
+      throw new LookoutError('conflict', `id: a budget '${body.id}' exists already; change it with PUT /api/v1/budgets/${body.id}`);
     }
-    const { budget } = await book.upsert(project, request.body).catch((err: unknown) => asApiError(err));
+    const { budget } = await book.upsert(project, request.body);
     reply.code(201);
     return { budget, statuses: book.statuses(project, undefined, { budgetId: budget.id }).map(statusView) };
   });
@@ -92,25 +83,25 @@ export function registerBudgetRoutes(app: FastifyInstance, ctx: AppContext): voi
   app.get<{ Params: { id: string } }>('/api/v1/budgets/:id', async (request) => {
     const project = requireScope(request, 'read');
     const budget = book.get(project, request.params.id);
-    if (!budget) throw new ApiError('not_found', `no budget '${request.params.id}' in this project`);
+    if (!budget) throw new LookoutError('not_found', `no budget '${request.params.id}' in this project`);
     return { budget, statuses: book.statuses(project, undefined, { budgetId: budget.id }).map(statusView) };
   });
 
   app.put<{ Params: { id: string } }>('/api/v1/budgets/:id', async (request) => {
     const project = requireScope(request, 'admin');
     const id = request.params.id;
-    if (!book.get(project, id)) throw new ApiError('not_found', `no budget '${id}' in this project; create one with POST /api/v1/budgets`);
+    if (!book.get(project, id)) throw new LookoutError('not_found', `no budget '${id}' in this project; create one with POST /api/v1/budgets`);
     const body = request.body;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ApiError('invalid_request', 'body: send a JSON object');
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new LookoutError('invalid_request', 'body: send a JSON object');
     const given = (body as { id?: unknown }).id;
-    if (given !== undefined && given !== id) throw new ApiError('invalid_request', `id: '${String(given)}' does not match the URL ('${id}'); leave it out`);
-    const { budget } = await book.upsert(project, { ...body, id }).catch((err: unknown) => asApiError(err));
+    if (given !== undefined && given !== id) throw new LookoutError('invalid_request', `id: '${String(given)}' does not match the URL ('${id}'); leave it out`);
+    const { budget } = await book.upsert(project, { ...body, id });
     return { budget, statuses: book.statuses(project, undefined, { budgetId: budget.id }).map(statusView) };
   });
 
   app.delete<{ Params: { id: string } }>('/api/v1/budgets/:id', async (request) => {
     const project = requireScope(request, 'admin');
-    if (!(await book.remove(project, request.params.id))) throw new ApiError('not_found', `no budget '${request.params.id}' in this project`);
+    if (!(await book.remove(project, request.params.id))) throw new LookoutError('not_found', `no budget '${request.params.id}' in this project`);
     return { deleted: request.params.id };
   });
 
@@ -121,7 +112,7 @@ export function registerBudgetRoutes(app: FastifyInstance, ctx: AppContext): voi
 
   app.put('/api/v1/budgets/tiers', async (request) => {
     const project = requireScope(request, 'admin');
-    const settings = await book.setTierSettings(project, request.body).catch((err: unknown) => asApiError(err));
+    const settings = await book.setTierSettings(project, request.body);
     return { settings };
   });
 
@@ -133,20 +124,15 @@ export function registerBudgetRoutes(app: FastifyInstance, ctx: AppContext): voi
 
   app.put<{ Params: { user: string } }>('/api/v1/budgets/tiers/:user', async (request) => {
     const project = requireScope(request, 'admin');
-    let tier;
-    try {
-      tier = parseInput(tierAssignmentSchema, request.body).tier;
-    } catch (err) {
-      asApiError(err);
-    }
-    const previous = await book.setTier(project, request.params.user, tier).catch((err: unknown) => asApiError(err));
+    const { tier } = parseInput(tierAssignmentSchema, request.body);
+    const previous = await book.setTier(project, request.params.user, tier);
     return { user: request.params.user, tier, previous };
   });
 
   app.delete<{ Params: { user: string } }>('/api/v1/budgets/tiers/:user', async (request) => {
     const project = requireScope(request, 'admin');
-    const previous = await book.setTier(project, request.params.user, null).catch((err: unknown) => asApiError(err));
-    if (previous === null) throw new ApiError('not_found', `user '${request.params.user}' has no tier assigned in this project`);
+    const previous = await book.setTier(project, request.params.user, null);
+    if (previous === null) throw new LookoutError('not_found', `user '${request.params.user}' has no tier assigned in this project`);
     return { user: request.params.user, tier: null, previous };
   });
 }

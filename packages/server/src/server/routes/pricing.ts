@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { CATALOG_VERSION, parsePriceOverride, PriceOverrideError, loadOverridesFile, type Pricer } from '../../enrich/pricing/index.ts';
+import { CATALOG_VERSION, parsePriceOverride, loadOverridesFile, type Pricer } from '../../enrich/pricing/index.ts';
 import type { Store, StoredPriceOverride } from '../../store/store.ts';
 import { requireOperator, requireScope, type AppContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { LookoutError } from '../../errors.ts';
 import { parseQuery } from './spans.ts';
 
 // B1/B2: price overrides (file + API), the unknown-model list, and re-costing.
@@ -56,13 +56,7 @@ export function registerPricingRoutes(app: FastifyInstance, ctx: AppContext): vo
   // Adding a price re-costs the calls it applies to at once (B2).
   app.post('/api/v1/pricing/overrides', async (request, reply) => {
     requireOperator(request);
-    let override;
-    try {
-      override = parsePriceOverride(request.body);
-    } catch (err) {
-      if (err instanceof PriceOverrideError) throw new ApiError('invalid_request', err.message, { details: err.issues });
-      throw err;
-    }
+    const override = parsePriceOverride(request.body);
     const stored: StoredPriceOverride = { ...override, source: 'api' };
     await ctx.store.upsertPriceOverride(stored);
     ctx.pricer.setOverrides(await ctx.store.listPriceOverrides());
@@ -76,7 +70,7 @@ export function registerPricingRoutes(app: FastifyInstance, ctx: AppContext): vo
   app.delete<{ Params: { id: string } }>('/api/v1/pricing/overrides/:id', async (request) => {
     requireOperator(request);
     const existing = (await ctx.store.listPriceOverrides()).find((o) => o.id === request.params.id);
-    if (!existing) throw new ApiError('not_found', `no price override ${request.params.id}`);
+    if (!existing) throw new LookoutError('not_found', `no price override ${request.params.id}`);
     await ctx.store.deletePriceOverride(existing.id);
     ctx.pricer.setOverrides(await ctx.store.listPriceOverrides());
     const models = existing.model.endsWith('*') ? null : [existing.model];

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { SPAN_KINDS, SPAN_STATUSES } from '../../domain/span.ts';
 import { requireScope, type AppContext } from '../context.ts';
-import { ApiError, describeIssue } from '../errors.ts';
+import { LookoutError, parseWith } from '../../errors.ts';
 import { parseTimeParam } from './params.ts';
 import { summarizeSeries } from '../../query/otel-metrics.ts';
 import { withGenAiEvents } from '../../ingest/otlp/events.ts';
@@ -68,13 +68,7 @@ const spanListSchema = z
 const linkedListSchema = z.object({ ...pageSchema, traceId: z.string().optional() }).strict();
 
 export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.output<T> {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const message = issue.code === 'unrecognized_keys' ? `unknown parameter(s) ${issue.keys.join(', ')}` : issue.message;
-    throw new ApiError('invalid_parameter', describeIssue(issue.path, message));
-  }
-  return parsed.data;
+  return parseWith(schema, query, 'invalid_parameter');
 }
 
 export function registerSpanRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -108,7 +102,7 @@ export function registerSpanRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.get<{ Params: { spanId: string } }>('/api/v1/spans/:spanId', async (request) => {
     const project = requireScope(request, 'read');
     const span = await ctx.store.getSpan(project, request.params.spanId.toLowerCase());
-    if (!span) throw new ApiError('not_found', `no span ${request.params.spanId} in project ${project}`);
+    if (!span) throw new LookoutError('not_found', `no span ${request.params.spanId} in project ${project}`);
     const logs = await ctx.store.listLogs(project, { traceId: span.traceId }, { limit: MAX_PAGE, offset: 0 });
     return withGenAiEvents([span], logs, { captureContent: ctx.content.captures(project), hash: (text) => ctx.content.hash(project, text) })[0];
   });
@@ -117,7 +111,7 @@ export function registerSpanRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.get<{ Params: { spanId: string } }>('/api/v1/spans/:spanId/cost', async (request) => {
     const project = requireScope(request, 'read');
     const span = await ctx.store.getSpan(project, request.params.spanId.toLowerCase());
-    if (!span) throw new ApiError('not_found', `no span ${request.params.spanId} in project ${project}`);
+    if (!span) throw new LookoutError('not_found', `no span ${request.params.spanId} in project ${project}`);
     return { spanId: span.spanId, traceId: span.traceId, usage: span.usage, ...ctx.pricer.explain(span, span.cost) };
   });
 
@@ -126,7 +120,7 @@ export function registerSpanRoutes(app: FastifyInstance, ctx: AppContext): void 
     const traceId = request.params.traceId.toLowerCase();
     const found = await ctx.store.getTrace(project, traceId, MAX_TRACE_ITEMS + 1);
     if (!found.spans.length && !found.scores.length && !found.logs.length) {
-      throw new ApiError('not_found', `no trace ${traceId} in project ${project}`);
+      throw new LookoutError('not_found', `no trace ${traceId} in project ${project}`);
     }
     const truncated = found.spans.length > MAX_TRACE_ITEMS || found.scores.length > MAX_TRACE_ITEMS || found.logs.length > MAX_TRACE_ITEMS;
     const trace = { spans: found.spans.slice(0, MAX_TRACE_ITEMS), scores: found.scores.slice(0, MAX_TRACE_ITEMS), logs: found.logs.slice(0, MAX_TRACE_ITEMS) };
@@ -153,7 +147,7 @@ export function registerSpanRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.get<{ Params: { name: string } }>('/api/v1/otel-metrics/:name', async (request) => {
     const project = requireScope(request, 'read');
     const points = await ctx.store.metricPoints(project, request.params.name, metricRange(request.query), MAX_METRIC_POINTS + 1);
-    if (!points.length) throw new ApiError('not_found', `no points of metric '${request.params.name}' in that range`);
+    if (!points.length) throw new LookoutError('not_found', `no points of metric '${request.params.name}' in that range`);
     return {
       name: request.params.name,
       unit: points[0].unit,

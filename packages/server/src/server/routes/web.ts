@@ -5,7 +5,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { LookoutError } from '../../errors.ts';
 
 // The web UI (packages/web, built by Vite into packages/web/dist) at `/`. One catch-all GET route:
 // a file of the build when one exists, else index.html for a browser (the UI routes itself from
@@ -85,8 +85,8 @@ function notBuiltPage(distDir: string): string {
 `;
 }
 
-function notFound(request: FastifyRequest): ApiError {
-  return new ApiError('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`);
+function notFound(request: FastifyRequest): LookoutError {
+  return new LookoutError('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`);
 }
 
 export function createWebRoutes(distDirOverride?: string) {

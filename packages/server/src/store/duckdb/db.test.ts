@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiError } from '../../server/errors.ts';
+import { LookoutError } from '../../errors.ts';
 import { INGEST_READS, INTERNAL_READS, runAsReadTenant } from '../read-tenant.ts';
 import { DuckDb, MAX_QUEUED_READS, MAX_QUEUED_READS_PER_TENANT, type ReadRefusal } from './db.ts';
 import { DuckDbStore } from './store.ts';
@@ -36,10 +36,10 @@ describe('DuckDb reads', () => {
     const errors = await Promise.all([d.all(ENDLESS).catch((e: unknown) => e), runAsReadTenant('project:a', () => d.all(ENDLESS).catch((e: unknown) => e))]);
     expect(Date.now() - started).toBeLessThan(20_000);
     for (const err of errors) {
-      expect(err).toBeInstanceOf(ApiError);
-      expect((err as ApiError).code).toBe('query_timeout');
-      expect((err as ApiError).status).toBe(503);
-      expect((err as ApiError).message).toMatch(/longer than 0\.5 s.*narrow the time range/);
+      expect(err).toBeInstanceOf(LookoutError);
+      expect((err as LookoutError).code).toBe('query_timeout');
+      expect((err as LookoutError).status).toBe(503);
+      expect((err as LookoutError).message).toMatch(/longer than 0\.5 s.*narrow the time range/);
     }
     expect(refused).toEqual(['timeout', 'timeout']);
     // Both readers were interrupted; each still serves reads.
@@ -58,7 +58,7 @@ describe('DuckDb reads', () => {
     // Key a's reads are still running (the first) or waiting (the second) when b's is answered.
     expect(order).toEqual(['b']);
     const results = await Promise.all([heavy1, heavy2]);
-    for (const r of results) expect((r as ApiError).code).toBe('query_timeout');
+    for (const r of results) expect((r as LookoutError).code).toBe('query_timeout');
     expect(order).toEqual(['b', 'a1', 'a2']);
   }, 60_000);
 
@@ -84,14 +84,14 @@ describe('DuckDb reads', () => {
     const running = runAsReadTenant('project:a', () => d.all(ENDLESS).catch((e: unknown) => e));
     const queued = Array.from({ length: MAX_QUEUED_READS_PER_TENANT }, () => runAsReadTenant('project:a', () => d.all('SELECT 1 AS x')));
     const over = await runAsReadTenant('project:a', () => d.all('SELECT 1 AS x')).catch((e: unknown) => e);
-    expect(over).toBeInstanceOf(ApiError);
-    expect((over as ApiError).code).toBe('too_many_queries');
-    expect((over as ApiError).status).toBe(429);
-    expect((over as ApiError).message).toBe(`${MAX_QUEUED_READS_PER_TENANT} queries of this project are already waiting for the store (at most ${MAX_QUEUED_READS_PER_TENANT}); send fewer at once`);
-    expect((over as ApiError).retryAfterSeconds).toBeGreaterThan(0);
+    expect(over).toBeInstanceOf(LookoutError);
+    expect((over as LookoutError).code).toBe('too_many_queries');
+    expect((over as LookoutError).status).toBe(429);
+    expect((over as LookoutError).message).toBe(`${MAX_QUEUED_READS_PER_TENANT} queries of this project are already waiting for the store (at most ${MAX_QUEUED_READS_PER_TENANT}); send fewer at once`);
+    expect((over as LookoutError).retryAfterSeconds).toBeGreaterThan(0);
     // Another tenant is not affected by project a's queue.
     expect(await runAsReadTenant('project:b', () => d.all('SELECT 2 AS x'))).toEqual([{ x: 2 }]);
-    expect(((await running) as ApiError).code).toBe('query_timeout');
+    expect(((await running) as LookoutError).code).toBe('query_timeout');
     expect(await Promise.all(queued)).toHaveLength(MAX_QUEUED_READS_PER_TENANT);
     expect(refused).toEqual(['busy', 'timeout']);
   }, 60_000);
@@ -107,7 +107,7 @@ describe('DuckDb reads', () => {
     expect(await settle(runAsReadTenant(INTERNAL_READS, () => d.all('SELECT 2 AS x')), 'internal', order)).toEqual([{ x: 2 }]);
     expect(await settle(d.all('SELECT 3 AS x'), 'untagged', order)).toEqual([{ x: 3 }]);
     expect(order).toEqual(['ingest', 'internal', 'untagged']);
-    for (const r of await Promise.all(heavies)) expect((r as ApiError).code).toBe('query_timeout');
+    for (const r of await Promise.all(heavies)) expect((r as LookoutError).code).toBe('query_timeout');
   }, 60_000);
 
   it('starts a waiting project before the next reads of projects that have just run, however many they queued', async () => {
@@ -141,15 +141,15 @@ describe('DuckDb reads', () => {
       }
     }
     const over = await runAsReadTenant('project:late', () => d.all('SELECT 1 AS x')).catch((e: unknown) => e);
-    expect(over).toBeInstanceOf(ApiError);
-    expect((over as ApiError).code).toBe('too_many_queries');
-    expect((over as ApiError).status).toBe(429);
-    expect((over as ApiError).message).toBe(`${MAX_QUEUED_READS} queries are already waiting for the store (at most ${MAX_QUEUED_READS} in all); retry shortly`);
-    expect((over as ApiError).retryAfterSeconds).toBeGreaterThan(0);
+    expect(over).toBeInstanceOf(LookoutError);
+    expect((over as LookoutError).code).toBe('too_many_queries');
+    expect((over as LookoutError).status).toBe(429);
+    expect((over as LookoutError).message).toBe(`${MAX_QUEUED_READS} queries are already waiting for the store (at most ${MAX_QUEUED_READS} in all); retry shortly`);
+    expect((over as LookoutError).retryAfterSeconds).toBeGreaterThan(0);
     // The server's reads are neither refused nor queued behind the projects'.
     expect(await d.all('SELECT 5 AS x')).toEqual([{ x: 5 }]);
     expect(await runAsReadTenant(INGEST_READS, () => d.all('SELECT 6 AS x'))).toEqual([{ x: 6 }]);
-    for (const r of await Promise.all(heavies)) expect((r as ApiError).code).toBe('query_timeout');
+    for (const r of await Promise.all(heavies)) expect((r as LookoutError).code).toBe('query_timeout');
     expect(await Promise.all(queued)).toHaveLength(MAX_QUEUED_READS);
     expect(refused).toEqual(['busy', 'timeout', 'timeout']);
   }, 60_000);
@@ -172,7 +172,7 @@ describe('background reads', () => {
       while (timer() !== null && Date.now() - started < 7_000) await new Promise((r) => setTimeout(r, 50));
       expect(timer()).toBeNull();
       expect(Date.now() - started).toBeLessThan(5_000);
-      expect(((await heavy) as ApiError).code).toBe('query_timeout');
+      expect(((await heavy) as LookoutError).code).toBe('query_timeout');
     } finally {
       await store.close();
     }

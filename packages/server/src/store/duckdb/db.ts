@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import { ApiError } from '../../server/errors.ts';
+import { LookoutError } from '../../errors.ts';
 import { ensurePrivateDir, tightenPrivateFile } from '../../state/private-files.ts';
 import { currentReadTenant, isServerRead } from '../read-tenant.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -179,7 +179,7 @@ export class DuckDb {
 
   private refuseBusy(message: string): Promise<Row[]> {
     this.onReadRefused('busy');
-    return Promise.reject(new ApiError('too_many_queries', message, { retryAfterSeconds: RETRY_AFTER_BUSY_S }));
+    return Promise.reject(new LookoutError('too_many_queries', message, { retryAfterSeconds: RETRY_AFTER_BUSY_S }));
   }
 
   // The index in tenantWaiting of the project read to start next, or -1.
@@ -251,7 +251,7 @@ export class DuckDb {
       if (!timedOut) throw err;
       this.onReadRefused('timeout');
       const seconds = Math.round(this.queryTimeoutMs / 100) / 10;
-      throw new ApiError('query_timeout', `the query took longer than ${seconds} s and was stopped; narrow the time range or the filters`);
+      throw new LookoutError('query_timeout', `the query took longer than ${seconds} s and was stopped; narrow the time range or the filters`);
     } finally {
       clearTimeout(timer);
     }

@@ -1,5 +1,9 @@
 // The one error catalog. Every error a client can see has a stable code, an HTTP status,
 // whether retrying can help, and a message a person can act on. Bad input never becomes a 500.
+// Domain errors extend LookoutError with one of these codes, so the server's one error handler
+// (server/app.ts) answers each with its status, wherever it was thrown. Every code is listed in
+// docs/errors.md (a test checks).
+import type { z } from 'zod';
 
 export interface ErrorSpec {
   status: number;
@@ -27,21 +31,30 @@ export const ERRORS = {
   query_timeout: { status: 503, retryable: false, title: 'The query took too long' },
   store_unavailable: { status: 503, retryable: true, title: 'The store is unavailable' },
   shutting_down: { status: 503, retryable: true, title: 'The server is shutting down' },
+  invalid_config: { status: 400, retryable: false, title: 'The configuration is not valid' },
+  invalid_argument: { status: 400, retryable: false, title: 'A command-line argument is invalid' },
+  outbound_refused: { status: 400, retryable: false, title: 'A receiver address is not allowed' },
   internal: { status: 500, retryable: true, title: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
 
-export class ApiError extends Error {
+export interface LookoutErrorOptions {
+  retryAfterSeconds?: number;
+  details?: unknown;
+  cause?: unknown;
+}
+
+export class LookoutError extends Error {
+  override name = 'LookoutError';
   readonly code: ErrorCode;
   readonly status: number;
   readonly retryable: boolean;
   readonly retryAfterSeconds: number | null;
   readonly details: unknown;
 
-  constructor(code: ErrorCode, message: string, options: { retryAfterSeconds?: number; details?: unknown } = {}) {
-    super(message);
-    this.name = 'ApiError';
+  constructor(code: ErrorCode, message: string, options: LookoutErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = ERRORS[code].status;
     this.retryable = ERRORS[code].retryable;
@@ -69,4 +82,35 @@ export function describeIssue(path: readonly PropertyKey[], message: string, pre
     else out += out ? `.${String(part)}` : String(part);
   }
   return out ? `${out}: ${message}` : message;
+}
+
+export interface IssueFormat {
+  // Put before the path: 'batch[3]', 'rules[0]'.
+  prefix?: string;
+  // What an unrecognised key is called: a query 'parameter' or a body 'field'.
+  noun?: 'parameter' | 'field';
+}
+
+// One zod issue as a person reads it: "limit: must be at most 1000", "colour: unknown parameter".
+export function formatZodIssue(issue: z.core.$ZodIssue, format: IssueFormat = {}): string {
+  if (issue.code === 'unrecognized_keys') {
+    const noun = format.noun ?? 'field';
+    const keys = issue.keys.map((k) => describeIssue([...issue.path, k], '', format.prefix).replace(/: $/, ''));
+    return `${keys.join(', ')}: unknown ${noun}${keys.length > 1 ? 's' : ''}`;
+  }
+  return describeIssue(issue.path, issue.message, format.prefix);
+}
+
+// The first problem of a failed parse, as the one message of a 400.
+export function zodMessage(error: z.ZodError, format: IssueFormat = {}): string {
+  return formatZodIssue(error.issues[0], format);
+}
+
+// Parses input with a schema; the first problem becomes a 400 with its code (invalid_parameter
+// for a query string, invalid_request for a body).
+export function parseWith<T extends z.ZodType>(schema: T, input: unknown, code: 'invalid_parameter' | 'invalid_request', format: IssueFormat = {}): z.output<T> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const noun = format.noun ?? (code === 'invalid_parameter' ? 'parameter' : 'field');
+  throw new LookoutError(code, zodMessage(parsed.error, { ...format, noun }), {});
 }
