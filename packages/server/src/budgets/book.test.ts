@@ -7,7 +7,8 @@ import { emptyAttribution, unpricedCost, type SpanRecord } from '../domain/span.
 import { DuckDbStore } from '../store/duckdb/store.ts';
 import { projectId, type Store } from '../store/store.ts';
 import { makeSpan } from '../testing/fixtures.ts';
-import { BudgetBook, periodBounds, type BudgetStatus } from './book.ts';
+import { BudgetBook } from './book.ts';
+import { periodBounds, type BudgetStatus } from './policy.ts';
 import { BudgetInputError } from './schema.ts';
 
 const logger = pino({ level: 'silent' });
@@ -25,11 +26,9 @@ function emptyStore(): Store & { calls: number } {
       s.calls++;
       return [];
     },
-    analytics: {
-      async query() {
-        s.calls++;
-        return { fromMs: 0, toMs: 0, bucket: null, columns: [], rows: [], truncated: false };
-      },
+    async spendByAttribution() {
+      s.calls++;
+      return { rows: [], truncated: false };
     },
   };
   return s as unknown as Store & { calls: number };

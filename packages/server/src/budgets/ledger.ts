@@ -1,6 +1,8 @@
 // In-memory spend, in integer nano-dollars, per project and per team, department and user:
 // one figure per UTC day and per UTC month (from the start of the previous month on) and one per
 // minute for the last hour (burn rates). Everything a budget check needs is a few map lookups.
+// Amounts are bigint so that no sum ever rounds, however large (a number is exact only to 2^53
+// nano-dollars, about $9M).
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
@@ -39,37 +41,58 @@ export function spendTime(startMs: number, nowMs: number): SpendTime {
   return { day, month: lastMonth, minute: minuteIndex(startMs), nowMinute: minuteIndex(nowMs) };
 }
 
+// Where a call was attributed: the user, team and department it counts for (null: none).
+export interface Attribution3 {
+  user: string | null;
+  team: string | null;
+  department: string | null;
+}
+
 export class SpendSeries {
-  readonly days = new Map<number, number>();
-  readonly months = new Map<number, number>();
-  readonly minutes = new Map<number, number>();
+  readonly days = new Map<number, bigint>();
+  readonly months = new Map<number, bigint>();
+  readonly minutes = new Map<number, bigint>();
   // Users only: where the user's most recent call was attributed.
   team: string | null = null;
   department: string | null = null;
   lastStartMs = Number.NEGATIVE_INFINITY;
 
-  add(at: SpendTime, nanoUsd: number): void {
-    this.days.set(at.day, (this.days.get(at.day) ?? 0) + nanoUsd);
-    this.months.set(at.month, (this.months.get(at.month) ?? 0) + nanoUsd);
+  add(at: SpendTime, nanoUsd: bigint): void {
+    this.days.set(at.day, (this.days.get(at.day) ?? 0n) + nanoUsd);
+    this.months.set(at.month, (this.months.get(at.month) ?? 0n) + nanoUsd);
     if (at.minute > at.nowMinute - MINUTE_CELLS_KEPT) {
-      this.minutes.set(at.minute, (this.minutes.get(at.minute) ?? 0) + nanoUsd);
+      this.minutes.set(at.minute, (this.minutes.get(at.minute) ?? 0n) + nanoUsd);
       if (this.minutes.size > MINUTE_CELLS_KEPT) this.pruneMinutes(at.nowMinute);
     }
   }
 
-  dayNano(day: number): number {
-    return this.days.get(day) ?? 0;
+  // The rebuild's day sums: they fill the day and month cells, never the minute cells.
+  addDay(dayStartMs: number, nanoUsd: bigint): void {
+    const day = dayIndex(dayStartMs);
+    const month = monthIndex(dayStartMs);
+    this.days.set(day, this.dayNano(day) + nanoUsd);
+    this.months.set(month, this.monthNano(month) + nanoUsd);
   }
 
-  monthNano(month: number): number {
-    return this.months.get(month) ?? 0;
+  // The rebuild's minute sums: the burn-rate window only (their days are in the day sums).
+  addMinute(minuteStartMs: number, nanoUsd: bigint): void {
+    const minute = minuteIndex(minuteStartMs);
+    this.minutes.set(minute, (this.minutes.get(minute) ?? 0n) + nanoUsd);
+  }
+
+  dayNano(day: number): bigint {
+    return this.days.get(day) ?? 0n;
+  }
+
+  monthNano(month: number): bigint {
+    return this.months.get(month) ?? 0n;
   }
 
   // Spend of the whole minutes from the one holding `fromMs` to the one holding `nowMs`.
-  recentNano(fromMs: number, nowMs: number): number {
+  recentNano(fromMs: number, nowMs: number): bigint {
     const first = minuteIndex(fromMs);
     const last = minuteIndex(nowMs);
-    let sum = 0;
+    let sum = 0n;
     for (const [minute, nano] of this.minutes) if (minute >= first && minute <= last) sum += nano;
     return sum;
   }
@@ -118,6 +141,16 @@ export class ProjectLedger {
     if (dimension === 'user') this.users.set(id, s);
     else this.series.set(seriesKey(dimension, id), s);
     return s;
+  }
+
+  // Remembers where a user's latest call was attributed, so that a check naming only the user
+  // finds the team and department budgets too.
+  rememberUser(user: string, attr: Attribution3, startMs: number): void {
+    const series = this.getOrCreate('user', user);
+    if (!series || startMs < series.lastStartMs) return;
+    series.lastStartMs = startMs;
+    if (attr.team !== null) series.team = attr.team;
+    if (attr.department !== null) series.department = attr.department;
   }
 
   userEntries(): IterableIterator<[string, SpendSeries]> {

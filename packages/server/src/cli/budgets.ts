@@ -1,5 +1,5 @@
 // B6: `lookout budgets list|set|remove|check|tier` — the budgets API of a running server.
-import type { BudgetStatus, CheckResult } from '../budgets/book.ts';
+import type { BudgetStatus, CheckResult } from '../budgets/policy.ts';
 import type { Budget } from '../budgets/schema.ts';
 import { apiCall, CliError, type ApiTarget } from './http.ts';
 import { formatTable, type ReportColumn, type ReportRow } from './report.ts';

@@ -228,6 +228,29 @@ export interface ScoreAggregateRow {
   buckets: [number, number][];
 }
 
+// The budgets' start-up source (budgets/rebuild.ts): the known cost of one project's model calls
+// (generation and embedding spans) per UTC day or minute and (user, team, department), in exact
+// integer nano-dollars. The first `limit` rows by bucket, then cost, largest first.
+export interface SpendQuery {
+  fromMs: number;
+  toMs: number; // exclusive
+  bucket: 'day' | 'minute';
+  limit: number;
+}
+
+export interface SpendRow {
+  bucketStartMs: number;
+  user: string | null;
+  team: string | null;
+  department: string | null;
+  costNanoUsd: bigint | null; // null: no call of the group has a known cost
+}
+
+export interface SpendResult {
+  rows: SpendRow[];
+  truncated: boolean; // more rows matched than `limit`
+}
+
 export interface Store {
   readonly backend: string;
   // Resolves only once every record of the batch is committed durably.
@@ -289,6 +312,7 @@ export interface Store {
   // only application is kept.
   aggregateCalls(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }): Promise<CallAggregateRow[]>;
   aggregateScores(range: { fromMs: number; bucketMs: number }): Promise<ScoreAggregateRow[]>;
+  spendByAttribution(project: ProjectId, query: SpendQuery): Promise<SpendResult>;
 
   close(): Promise<void>;
 }

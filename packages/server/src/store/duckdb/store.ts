@@ -23,6 +23,8 @@ import type {
   ProjectId,
   SpanFilter,
   SpanPage,
+  SpendQuery,
+  SpendResult,
   Store,
   StoredPriceOverride,
   TraceDetail,
@@ -36,6 +38,7 @@ import { INGEST_READS, runAsReadTenant, runAsServer } from '../read-tenant.ts';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../../state/private-files.ts';
 import { compactDatabase, compactPending, DATABASE_FILE, markCompactPending } from './compact.ts';
 import { aggregateCalls, aggregateScores } from './rollup-source.ts';
+import { spendByAttribution } from './spend-source.ts';
 import {
   METRIC_COLUMNS,
   METRIC_JSON,
@@ -879,6 +882,10 @@ export class DuckDbStore implements Store {
 
   aggregateScores(range: { fromMs: number; bucketMs: number }): Promise<ScoreAggregateRow[]> {
     return aggregateScores(this.db, range);
+  }
+
+  spendByAttribution(project: ProjectId, query: SpendQuery): Promise<SpendResult> {
+    return spendByAttribution(this.db, project, query);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,71 @@
+import type { Logger } from 'pino';
+import { QUERY_LIMITS } from '../query/types.ts';
+import { projectId as toProjectId, type ProjectId, type SpendQuery, type SpendRow, type Store } from '../store/store.ts';
+import { DAY_MS, dayIndex, HOUR_MS, MINUTE_MS, minuteIndex, monthIndex, monthStartMs, type Attribution3, type ProjectLedger, type SpendSeries } from './ledger.ts';
+import type { Spend } from './spend.ts';
+
+// Fills the spend from the store when the server starts: the known cost of model calls since the
+// start of last month, per UTC day and (for the last hour) per minute, by user × team ×
+// department, for every project. The store sums the DECIMAL costs and hands over integer
+// nano-dollars, so the rebuilt ledger equals what the live feed would have counted, to the nano.
+
+// One store read: more groups than this in a range split the range in two.
+const MAX_ROWS_PER_READ = QUERY_LIMITS.maxLimit;
+
+export async function rebuildSpend(spend: Spend, store: Store, definedProjects: readonly string[], nowMs: number, logger: Logger): Promise<void> {
+  const started = performance.now();
+  spend.reset(nowMs);
+  const projects = new Set([...(await store.listProjects()).map((p) => p.id), ...definedProjects]);
+  const fromMs = monthStartMs(monthIndex(nowMs) - 1);
+  // Ingest accepts start times up to a day ahead.
+  const toMs = (dayIndex(nowMs) + 2) * DAY_MS;
+  const recentFromMs = minuteIndex(nowMs - HOUR_MS) * MINUTE_MS;
+  let rows = 0;
+  for (const project of projects) {
+    const ledger = spend.ledger(project);
+    // Day rows fill the day and month figures; minute rows the burn-rate window only.
+    const days = await collect(store, toProjectId(project), { bucket: 'day', fromMs, toMs, limit: MAX_ROWS_PER_READ }, logger);
+    for (const r of days) {
+      if (r.costNanoUsd === null || r.costNanoUsd <= 0n) continue;
+      const attr: Attribution3 = { user: r.user, team: r.team, department: r.department };
+      for (const s of targets(ledger, attr)) s.addDay(r.bucketStartMs, r.costNanoUsd);
+      if (attr.user !== null) ledger.rememberUser(attr.user, attr, r.bucketStartMs);
+    }
+    const minutes = await collect(store, toProjectId(project), { bucket: 'minute', fromMs: recentFromMs, toMs: nowMs + MINUTE_MS, limit: MAX_ROWS_PER_READ }, logger);
+    for (const r of minutes) {
+      if (r.costNanoUsd === null || r.costNanoUsd <= 0n) continue;
+      for (const s of targets(ledger, { user: r.user, team: r.team, department: r.department })) s.addMinute(r.bucketStartMs, r.costNanoUsd);
+    }
+    rows += days.length + minutes.length;
+  }
+  logger.info({ event: 'budgets_rebuilt', projects: projects.size, rows, ms: Math.round(performance.now() - started) }, 'budget spend rebuilt from the store');
+}
+
+// The project total and the series of the row's user, team and department (those within bounds).
+function targets(ledger: ProjectLedger, attr: Attribution3): SpendSeries[] {
+  const out: SpendSeries[] = [ledger.total];
+  for (const dimension of ['team', 'department', 'user'] as const) {
+    const id = attr[dimension];
+    if (id === null) continue;
+    const s = ledger.getOrCreate(dimension, id);
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+// Every row of the range: a range with more groups than one read returns is read in halves.
+async function collect(store: Store, project: ProjectId, q: SpendQuery, logger: Logger): Promise<SpendRow[]> {
+  const result = await store.spendByAttribution(project, q);
+  if (!result.truncated) return result.rows;
+  const unitMs = q.bucket === 'day' ? DAY_MS : MINUTE_MS;
+  const units = Math.floor((q.toMs - q.fromMs) / unitMs);
+  if (units < 2) {
+    logger.warn(
+      { event: 'budgets_rebuild_truncated', project, bucket: q.bucket, fromMs: q.fromMs },
+      `more than ${q.limit} user/team/department groups in one ${q.bucket}; budget spend of the rest is missing until it is ingested again`,
+    );
+    return result.rows;
+  }
+  const mid = q.fromMs + Math.floor(units / 2) * unitMs;
+  return [...(await collect(store, project, { ...q, toMs: mid }, logger)), ...(await collect(store, project, { ...q, fromMs: mid }, logger))];
+}
