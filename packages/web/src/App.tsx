@@ -1,5 +1,6 @@
 import { useEffect, useState, type ComponentType } from 'react';
-import { api, apiKey, setApiKey, type Project } from './api.ts';
+import { api, apiKey, setApiKey } from './api/client.ts';
+import type { Project } from './api/types.ts';
 import { useAsync } from './hooks.ts';
 import { hrefWithRange, useLocation, useSearchParams } from './router.ts';
 import { Link } from './components/Link.tsx';
@@ -36,9 +37,9 @@ const Traces = lazyPage(() => import('./pages/Traces.tsx'), 'Traces');
 const TraceView = lazyPage(() => import('./pages/TraceView.tsx'), 'TraceView');
 const Sessions = lazyPage(() => import('./pages/Sessions.tsx'), 'Sessions');
 const Users = lazyPage(() => import('./pages/Users.tsx'), 'Users');
-const Budgets = lazyPage(() => import('./pages/Budgets.tsx'), 'Budgets');
-const Alerts = lazyPage(() => import('./pages/Alerts.tsx'), 'Alerts');
-const Settings = lazyPage(() => import('./pages/Settings.tsx'), 'Settings');
+const Budgets = lazyPage(() => import('./pages/budgets/index.tsx'), 'Budgets');
+const Alerts = lazyPage(() => import('./pages/alerts/index.tsx'), 'Alerts');
+const Settings = lazyPage(() => import('./pages/settings/index.tsx'), 'Settings');
 
 function PageView(props: { page: PageComponent | LazyPage } & PageProps) {
   const { page, ...pageProps } = props;

@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'react';
+import { analytics } from './api/client.ts';
+import type { TimeRange } from './time.ts';
 
 export interface Async<T> {
   data: T | null;
@@ -32,4 +34,13 @@ export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[], en
 // Whether a request has answered, with data or an error (a request sent after it may go now).
 export function answered(state: { data: unknown; error: Error | null }): boolean {
   return state.data !== null || state.error !== null;
+}
+
+// An analytics query over the page's range. `after`: a query that goes first; this one is sent
+// once that one has answered, so the first figures of a page do not share the server with the
+// heavier queries behind them.
+export function useQuery(range: TimeRange & { tick: number }, params: Record<string, string | string[] | undefined>, after?: { data: unknown; error: Error | null }) {
+  const key = JSON.stringify(params);
+  const open = !after || answered(after);
+  return useAsync(() => analytics({ from: range.from, to: range.to, ...params }), [range.from, range.to, range.tick, key], open);
 }

@@ -1,7 +1,9 @@
 import { useState } from 'react';
-import { analytics, type QueryResult, type Row } from '../api.ts';
+import { analytics } from '../api/client.ts';
+import type { QueryResult } from '../api/types.ts';
 import { count, ms, pct, plural, usd } from '../format.ts';
 import { useAsync } from '../hooks.ts';
+import { num } from '../lib/rows.ts';
 import { hrefWithRange, navigate, useSearchParams } from '../router.ts';
 import { useTimeRange } from '../time.ts';
 import { Section, Stat } from './States.tsx';
@@ -12,7 +14,6 @@ import { TracesOf } from './TraceTable.tsx';
 // and a page per value with its totals and its traces.
 
 const LIST_MEASURES = 'cost,requests,total_tokens,errors,latency_avg,unknown_cost_requests';
-const num = (r: Row | undefined, k: string) => (r && r[k] !== null && r[k] !== undefined ? Number(r[k]) : null);
 
 export function EntityList(props: { dimension: 'user' | 'session'; path: string; label: string; testId: string }) {
   const range = useTimeRange();

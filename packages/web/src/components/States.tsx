@@ -101,3 +101,12 @@ export function Stat(props: { label: string; value: string; sub?: string; tone?:
     </div>
   );
 }
+
+// In place of numbers read from /metrics, for a key that may not read them.
+export function MetricsRefused(props: { reason: string }) {
+  return (
+    <div className="state empty" data-testid="metrics-refused">
+      This key cannot read the server's own metrics, so they are not shown here. <span className="muted small">{props.reason}</span>
+    </div>
+  );
+}

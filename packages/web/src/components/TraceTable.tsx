@@ -1,17 +1,11 @@
-import { api, type Params, type TraceSummary } from '../api.ts';
+import { api, type Params } from '../api/client.ts';
+import type { TracePage, TraceSummary } from '../api/types.ts';
 import { count, dateTime, ms, usd } from '../format.ts';
 import { useAsync } from '../hooks.ts';
 import { hrefWithRange, navigate } from '../router.ts';
 import { Link } from './Link.tsx';
 import { Table } from './Table.tsx';
 import { ErrorState, Loading } from './States.tsx';
-
-export interface TracePage {
-  total: number | null; // null when asked with total=false
-  offset: number;
-  limit: number;
-  traces: TraceSummary[];
-}
 
 export function loadTraces(params: Params): Promise<TracePage> {
   return api<TracePage>('/api/v1/traces', { params });

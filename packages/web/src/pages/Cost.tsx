@@ -1,15 +1,16 @@
 import { useState } from 'react';
-import { api, download, type Row } from '../api.ts';
+import { api, download } from '../api/client.ts';
+import type { ChargebackReport, ModelEfficiencyResponse, TopSpendersResponse, UnknownModelsResponse } from '../api/types.ts';
 import type { PageProps } from '../App.tsx';
 import { TimeChart } from '../components/Chart.tsx';
 import { Link } from '../components/Link.tsx';
 import { ErrorState, Section, Stat } from '../components/States.tsx';
 import { Table } from '../components/Table.tsx';
 import { count, dateTime, ms, pct, usd } from '../format.ts';
-import { answered, useAsync } from '../hooks.ts';
+import { answered, useAsync, useQuery } from '../hooks.ts';
+import { num, pivot } from '../lib/rows.ts';
 import { hrefWithRange, navigate, useSearchParams } from '../router.ts';
 import { useTimeRange } from '../time.ts';
-import { pivot, useQuery } from './Overview.tsx';
 
 // The cost dashboard: spend by any dimension (`by` in the URL), top spenders, model efficiency,
 // models without a price, and the monthly chargeback report.
@@ -20,39 +21,6 @@ const TRACE_PARAM: Record<string, string> = {
   model: 'model', provider: 'provider', feature: 'feature', team: 'team', department: 'department', application: 'application',
   environment: 'environment', user: 'userId', session: 'sessionId', tag: 'tag', kind: 'kind', status: 'status',
 };
-const num = (r: Row | undefined, k: string) => (r && r[k] !== null && r[k] !== undefined ? Number(r[k]) : null);
-
-interface TopSpender {
-  key: string | null;
-  requests: number;
-  costUsd: number;
-  costPerRequestUsd: number | null;
-  totalTokens: number;
-  unknownCostRequests: number;
-  sharePct: number;
-}
-
-interface ModelEfficiency {
-  model: string | null;
-  provider: string | null;
-  requests: number;
-  costUsd: number;
-  totalTokens: number;
-  tokensPerRequest: number | null;
-  costPerRequestUsd: number | null;
-  usdPerMtok: number | null;
-  latencyAvgMs: number | null;
-  unknownCostRequests: number;
-}
-
-interface UnknownModel {
-  provider: string | null;
-  model: string | null;
-  calls: number;
-  totalTokens: number;
-  firstSeen: string;
-  lastSeen: string;
-}
 
 export function Cost(_props: PageProps) {
   const range = useTimeRange();
@@ -67,12 +35,12 @@ export function Cost(_props: PageProps) {
   const breakdown = useQuery(range, { measures: 'cost,requests,cost_per_request,total_tokens,usd_per_mtok,unknown_cost_requests', groupBy: by, limit: '100' }, totals);
   const overTime = useQuery(range, { measures: 'cost', groupBy: by, bucket: range.bucket, limit: '5000' }, totals);
   const spenders = useAsync(
-    () => api<{ rows: TopSpender[] }>('/api/v1/analytics/top-spenders', { params: { by: 'user', limit: 10, from: range.from, to: range.to } }),
+    () => api<TopSpendersResponse>('/api/v1/analytics/top-spenders', { params: { by: 'user', limit: 10, from: range.from, to: range.to } }),
     [range.from, range.to, range.tick],
     first,
   );
-  const efficiency = useAsync(() => api<{ models: ModelEfficiency[] }>('/api/v1/analytics/model-efficiency', { params: { from: range.from, to: range.to } }), [range.from, range.to, range.tick], first);
-  const unknown = useAsync(() => api<{ models: UnknownModel[] }>('/api/v1/pricing/unknown-models'), [range.tick], first);
+  const efficiency = useAsync(() => api<ModelEfficiencyResponse>('/api/v1/analytics/model-efficiency', { params: { from: range.from, to: range.to } }), [range.from, range.to, range.tick], first);
+  const unknown = useAsync(() => api<UnknownModelsResponse>('/api/v1/pricing/unknown-models'), [range.tick], first);
 
   const t = totals.data?.rows[0];
   const tk = tokens.data?.rows[0];
@@ -208,13 +176,6 @@ export function Cost(_props: PageProps) {
       </div>
     </div>
   );
-}
-
-interface ChargebackReport {
-  month: string;
-  by: string[];
-  rows: (Record<string, string | number> & { requests: number; costUsd: number; sharePct: number; totalTokens: number; unknownCostRequests: number })[];
-  totals: { requests: number; costUsd: number };
 }
 
 const CHARGEBACK_BY = ['department', 'team', 'application', 'department,team'];

@@ -1,16 +1,16 @@
 import type { ReactNode } from 'react';
-import { api, type Span } from '../api.ts';
+import { api } from '../api/client.ts';
+import type { Span, SpansResponse } from '../api/types.ts';
 import type { PageProps } from '../App.tsx';
 import { BarList } from '../components/Chart.tsx';
 import { Link } from '../components/Link.tsx';
 import { Section } from '../components/States.tsx';
 import { Table } from '../components/Table.tsx';
 import { count, dateTime, ms, nanoUsd, pct, usd } from '../format.ts';
-import { useAsync } from '../hooks.ts';
+import { useAsync, useQuery } from '../hooks.ts';
+import { label, num, share } from '../lib/rows.ts';
 import { hrefWithRange } from '../router.ts';
 import { useTimeRange } from '../time.ts';
-import { label, num, share } from './Operations.tsx';
-import { useQuery } from './Overview.tsx';
 import './Dashboards.css';
 
 // Seed 001 §7 developer dashboard: the calls to look at first (slowest, failing), performance by
@@ -44,13 +44,13 @@ export function Developer(_props: PageProps) {
   const range = useTimeRange();
   const slowest = useAsync(
     () =>
-      api<{ total: number; spans: Span[] }>('/api/v1/spans', {
+      api<SpansResponse>('/api/v1/spans', {
         params: { from: range.from, to: range.to, kind: 'generation', orderBy: 'duration', limit: LIST_LIMIT },
       }),
     [range.from, range.to, range.tick],
   );
   const failing = useAsync(
-    () => api<{ total: number; spans: Span[] }>('/api/v1/spans', { params: { from: range.from, to: range.to, status: 'error', limit: LIST_LIMIT } }),
+    () => api<SpansResponse>('/api/v1/spans', { params: { from: range.from, to: range.to, status: 'error', limit: LIST_LIMIT } }),
     [range.from, range.to, range.tick],
   );
   const byFeature = useQuery(range, { measures: 'requests,latency_p50,latency_p95,error_rate,cost,cost_per_request,tokens_per_request,unknown_cost_requests', groupBy: 'feature', limit: '50' });

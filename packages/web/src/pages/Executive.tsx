@@ -1,16 +1,17 @@
 import { useMemo } from 'react';
-import { api, type BudgetStatus } from '../api.ts';
+import { api } from '../api/client.ts';
+import type { BudgetStatus, BudgetStatusesResponse, DailyResponse, DailyRow, Forecast, TopSpendersResponse } from '../api/types.ts';
 import type { PageProps } from '../App.tsx';
 import { TimeChart } from '../components/Chart.tsx';
 import { Link } from '../components/Link.tsx';
 import { Section } from '../components/States.tsx';
 import { Table } from '../components/Table.tsx';
 import { count, pct, usd } from '../format.ts';
-import { useAsync } from '../hooks.ts';
+import { useAsync, useQuery } from '../hooks.ts';
+import { budgetLevel, budgetSubject } from '../lib/budgets.ts';
+import { label, num } from '../lib/rows.ts';
 import { hrefWithRange } from '../router.ts';
 import { useTimeRange } from '../time.ts';
-import { label, num } from './Operations.tsx';
-import { useQuery } from './Overview.tsx';
 import './Dashboards.css';
 
 // Seed 001 §7 executive dashboard: what we spend, where it is heading, whether budgets hold,
@@ -18,49 +19,6 @@ import './Dashboards.css';
 
 const DAY_MS = 86_400_000;
 const DAILY_MIN_DAYS = 30;
-
-interface DailyRow {
-  date: string;
-  costUsd: number;
-  requests: number;
-  totalTokens: number;
-  unknownCostRequests: number;
-}
-
-interface Forecast {
-  asOf: string;
-  lookbackDays: number;
-  series: { date: string; costUsd: number; movingAverage7dUsd: number; trendUsd: number }[];
-  daysWithData: number;
-  movingAverage7dUsd: number;
-  trend: { slopeUsdPerDay: number; interceptUsd: number; r2: number | null; todayUsd: number };
-  monthToDateUsd: number;
-  remainingDaysInMonth: number;
-  projectedMonthEndUsd: { movingAverage: number; trend: number };
-  projectedNext7DaysUsd: { movingAverage: number; trend: number };
-  projectedAnnualUsd: { movingAverage: number; trend: number };
-  confidence: 'low' | 'medium' | 'high';
-}
-
-
-interface TopSpenders {
-  by: string;
-  rows: { key: string | null; requests: number; costUsd: number; costPerRequestUsd: number | null; totalTokens: number; unknownCostRequests: number; sharePct: number }[];
-}
-
-export type BudgetLevel = 'over' | 'warning' | 'ok';
-
-export function budgetLevel(s: BudgetStatus): BudgetLevel {
-  if (s.exceeded) return 'over';
-  if (s.warningLevel !== null) return 'warning';
-  return 'ok';
-}
-
-// "usr_dara · free tier" — what the budget is about, then which budget it is.
-export function budgetSubject(s: BudgetStatus): string {
-  const who = s.budget.scope === 'project' ? 'whole project' : `${s.budget.scope} ${s.subject ?? s.budget.subject ?? ''}`.trim();
-  return s.budget.name ? `${who} · ${s.budget.name}` : who;
-}
 
 const dayMs = (date: string) => Date.parse(`${date}T00:00:00Z`);
 
@@ -92,14 +50,14 @@ export function Executive(_props: PageProps) {
   const previous = useQuery(range, { measures, from: prevFrom, to: range.from });
   const dailyFromMs = Math.min(range.fromMs, range.toMs - DAILY_MIN_DAYS * DAY_MS);
   const daily = useAsync(
-    () => api<{ days: DailyRow[] }>('/api/v1/analytics/daily', { params: { from: new Date(dailyFromMs).toISOString(), to: range.to } }),
+    () => api<DailyResponse>('/api/v1/analytics/daily', { params: { from: new Date(dailyFromMs).toISOString(), to: range.to } }),
     [dailyFromMs, range.to, range.tick],
   );
   const forecast = useAsync(() => api<Forecast>('/api/v1/analytics/forecast', { params: { lookbackDays: 30 } }), [range.tick]);
-  const budgets = useAsync(() => api<{ statuses: BudgetStatus[] }>('/api/v1/budgets/status'), [range.tick]);
-  const byTeam = useAsync(() => api<TopSpenders>('/api/v1/analytics/top-spenders', { params: { by: 'team', limit: 10, from: range.from, to: range.to } }), [range.from, range.to, range.tick]);
+  const budgets = useAsync(() => api<BudgetStatusesResponse>('/api/v1/budgets/status'), [range.tick]);
+  const byTeam = useAsync(() => api<TopSpendersResponse>('/api/v1/analytics/top-spenders', { params: { by: 'team', limit: 10, from: range.from, to: range.to } }), [range.from, range.to, range.tick]);
   const byDepartment = useAsync(
-    () => api<TopSpenders>('/api/v1/analytics/top-spenders', { params: { by: 'department', limit: 10, from: range.from, to: range.to } }),
+    () => api<TopSpendersResponse>('/api/v1/analytics/top-spenders', { params: { by: 'department', limit: 10, from: range.from, to: range.to } }),
     [range.from, range.to, range.tick],
   );
 
@@ -344,7 +302,7 @@ function BudgetSummary(props: { statuses: BudgetStatus[] }) {
   );
 }
 
-function SpenderTable(props: { rows: TopSpenders['rows']; dimension: string }) {
+function SpenderTable(props: { rows: TopSpendersResponse['rows']; dimension: string }) {
   const unpriced = props.rows.reduce((a, r) => a + r.unknownCostRequests, 0);
   return (
     <>

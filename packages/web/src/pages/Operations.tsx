@@ -1,116 +1,24 @@
 import { useMemo } from 'react';
-import { api, apiText, ApiError, type Row } from '../api.ts';
+import { api } from '../api/client.ts';
+import type { Alert, AlertsResponse } from '../api/types.ts';
 import type { PageProps } from '../App.tsx';
-import { BarList, TimeChart, type Series } from '../components/Chart.tsx';
+import { AlertList } from '../components/AlertList.tsx';
+import { BarList, TimeChart } from '../components/Chart.tsx';
 import { Link } from '../components/Link.tsx';
-import { Section, Stat } from '../components/States.tsx';
+import { ProviderPill } from '../components/ProviderPill.tsx';
+import { MetricsRefused, Section, Stat } from '../components/States.tsx';
 import { Table } from '../components/Table.tsx';
 import { count, ms, pct } from '../format.ts';
-import { useAsync } from '../hooks.ts';
+import { useAsync, useQuery } from '../hooks.ts';
+import { useMetrics } from '../lib/metrics.ts';
+import { metricSum, type PromMetrics } from '../lib/prometheus.ts';
+import { alignSeries, label, num, pivot, series, share } from '../lib/rows.ts';
 import { hrefWithRange, navigate } from '../router.ts';
 import { useTimeRange } from '../time.ts';
-import { AlertList, pivot, ProviderPill, series, useQuery, type AlertItem } from './Overview.tsx';
 import './Dashboards.css';
 
 // Seed 001 §7 operations dashboard: latency, throughput, errors, providers, what is in flight now
 // and what is alerting — for whoever is on call.
-
-export const num = (r: Row | undefined, k: string): number | null => (r && r[k] !== null && r[k] !== undefined ? Number(r[k]) : null);
-
-// A part of a whole as a percentage: whole numbers, one decimal under 1% so a small share is not "0%".
-export function share(part: number, whole: number): string {
-  if (!whole) return '—';
-  const f = part / whole;
-  return pct(f, f > 0 && f < 0.01 ? 1 : 0);
-}
-
-export const label = (v: unknown, none = '(none)'): string => (v === null || v === undefined || v === '' ? none : String(v));
-
-// ---- /metrics (Prometheus text format) ----
-
-export interface PromSample {
-  labels: Record<string, string>;
-  value: number;
-}
-
-export interface PromMetrics {
-  // Families the server declares (# TYPE). A declared labelled counter with no samples has not
-  // been incremented since the server started: it is 0, whereas an undeclared one is not counted.
-  declared: Set<string>;
-  samples: Map<string, PromSample[]>;
-}
-
-const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/;
-const LABEL_PAIR = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
-
-function sampleValue(text: string): number {
-  if (text === '+Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
-  return Number(text);
-}
-
-export function parsePrometheus(text: string): PromMetrics {
-  const declared = new Set<string>();
-  const samples = new Map<string, PromSample[]>();
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (!line) continue;
-    if (line.startsWith('#')) {
-      const type = /^#\s*TYPE\s+(\S+)/.exec(line);
-      if (type) declared.add(type[1]);
-      continue;
-    }
-    const m = SAMPLE_LINE.exec(line);
-    if (!m) continue;
-    const labels: Record<string, string> = {};
-    if (m[2]) for (const l of m[2].matchAll(LABEL_PAIR)) labels[l[1]] = l[2].replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
-    const list = samples.get(m[1]) ?? [];
-    list.push({ labels, value: sampleValue(m[3]) });
-    samples.set(m[1], list);
-  }
-  return { declared, samples };
-}
-
-// Sum of a family's samples that pass `where`; null when the server does not expose the family.
-export function metricSum(m: PromMetrics, name: string, where: (labels: Record<string, string>) => boolean = () => true): number | null {
-  if (!m.declared.has(name) && !m.samples.has(name)) return null;
-  return (m.samples.get(name) ?? []).filter((s) => where(s.labels)).reduce((a, s) => a + s.value, 0);
-}
-
-// What /metrics gave this key: its metrics, or why the key may not read them.
-export type MetricsView = { metrics: PromMetrics; refused: null } | { metrics: null; refused: string };
-
-export async function fetchMetrics(): Promise<MetricsView> {
-  try {
-    return { metrics: parsePrometheus(await apiText('/metrics')), refused: null };
-  } catch (err) {
-    // With metrics.requireKey, /metrics covers every project and answers only the instance's
-    // operator: a key of another project is refused, which is not a fault to show as an error.
-    if (err instanceof ApiError && err.status === 403) return { metrics: null, refused: err.message.replace(/^Not allowed: /, '') };
-    throw err;
-  }
-}
-
-// In place of numbers read from /metrics, for a key that may not read them.
-export function MetricsRefused(props: { reason: string }) {
-  return (
-    <div className="state empty" data-testid="metrics-refused">
-      This key cannot read the server's own metrics, so they are not shown here. <span className="muted small">{props.reason}</span>
-    </div>
-  );
-}
-
-// Re-read at every auto-refresh tick: these are the server's gauges now, not a range.
-export function useMetrics(tick: number) {
-  return useAsync(fetchMetrics, [tick]);
-}
-
-// Per-group series of a grouped, bucketed query laid onto the full bucket list of an ungrouped
-// one (a grouped query leaves out buckets without data; those are zero calls, not gaps).
-export function alignSeries(times: number[], grouped: { times: number[]; series: Series[] }): Series[] {
-  const index = new Map(grouped.times.map((t, i) => [t, i]));
-  return grouped.series.map((s) => ({ label: s.label, values: times.map((t) => (index.has(t) ? s.values[index.get(t)!] : 0)) }));
-}
 
 const BUCKET_MINUTES = { minute: 1, hour: 60, day: 1440 } as const;
 
@@ -126,7 +34,7 @@ export function Operations(_props: PageProps) {
   const providers = useQuery(range, { measures: 'requests,errors,error_rate,latency_p50,latency_p95,latency_p99', groupBy: 'provider' });
   const ttft = useQuery(range, { measures: 'ttft_p95,ttft_p50,requests', groupBy: 'model', limit: '30' });
   const metrics = useMetrics(range.tick);
-  const alerts = useAsync(() => api<{ alerts: AlertItem[] }>('/api/v1/alerts'), [range.tick]);
+  const alerts = useAsync(() => api<AlertsResponse>('/api/v1/alerts'), [range.tick]);
 
   const t = totals.data?.rows[0];
   const p = percentiles.data?.rows[0];
@@ -310,7 +218,7 @@ export function Operations(_props: PageProps) {
 }
 
 // Firing before pending, critical before warning.
-function alertRank(a: AlertItem): number {
+function alertRank(a: Alert): number {
   return (a.state === 'firing' ? 0 : 10) + (a.labels.severity === 'critical' ? 0 : a.labels.severity === 'warning' ? 1 : 2);
 }
 

@@ -1,60 +1,20 @@
 import { useMemo } from 'react';
-import { analytics, api, type QueryResult, type Row } from '../api.ts';
+import { analytics, api } from '../api/client.ts';
+import type { AlertsResponse, LatencyBand, LatencyDistributionResponse, ScoresResponse, SpansResponse } from '../api/types.ts';
 import type { PageProps } from '../App.tsx';
+import { AlertList } from '../components/AlertList.tsx';
 import { BarList, TimeChart } from '../components/Chart.tsx';
 import { Link } from '../components/Link.tsx';
+import { ProviderPill } from '../components/ProviderPill.tsx';
 import { GettingStarted, Section, Stat } from '../components/States.tsx';
 import { Table } from '../components/Table.tsx';
 import { count, ms, pct, plural, ratio, usd } from '../format.ts';
-import { answered, useAsync } from '../hooks.ts';
+import { answered, useAsync, useQuery } from '../hooks.ts';
+import { num, series } from '../lib/rows.ts';
 import { navigate, hrefWithRange } from '../router.ts';
-import { useTimeRange, type TimeRange } from '../time.ts';
+import { useTimeRange } from '../time.ts';
 
 // Seed 000's five rows: cost, latency, tokens, quality, operational health.
-
-export interface AlertItem {
-  fingerprint: string;
-  state: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  value?: number | null;
-  activeAt?: string;
-  startsAt?: string;
-  silencedBy?: string[];
-}
-
-// An analytics query over the page's range. `after`: a query that goes first; this one is sent
-// once that one has answered, so the first figures of a page do not share the server with the
-// heavier queries behind them.
-export function useQuery(range: TimeRange & { tick: number }, params: Record<string, string | string[] | undefined>, after?: { data: unknown; error: Error | null }) {
-  const key = JSON.stringify(params);
-  const open = !after || answered(after);
-  return useAsync(() => analytics({ from: range.from, to: range.to, ...params }), [range.from, range.to, range.tick, key], open);
-}
-
-export function series(result: QueryResult, measures: string[]): { times: number[]; values: Record<string, (number | null)[]> } {
-  const times = result.rows.map((r) => Date.parse(String(r.bucket)));
-  const values: Record<string, (number | null)[]> = {};
-  for (const m of measures) values[m] = result.rows.map((r) => (r[m] === null ? null : Number(r[m])));
-  return { times, values };
-}
-
-// A bucketed query grouped by one dimension → one series per group value (top N by total).
-export function pivot(result: QueryResult, dim: string, measure: string, top = 6): { times: number[]; series: { label: string; values: (number | null)[] }[] } {
-  const times = [...new Set(result.rows.map((r) => Date.parse(String(r.bucket))))].sort((a, b) => a - b);
-  const index = new Map(times.map((t, i) => [t, i]));
-  const totals = new Map<string, number>();
-  for (const r of result.rows) totals.set(String(r[dim] ?? '(none)'), (totals.get(String(r[dim] ?? '(none)')) ?? 0) + Number(r[measure] ?? 0));
-  const keep = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k]) => k);
-  const out = keep.map((label) => ({ label, values: times.map(() => 0 as number | null) }));
-  for (const r of result.rows) {
-    const i = keep.indexOf(String(r[dim] ?? '(none)'));
-    if (i >= 0) out[i].values[index.get(Date.parse(String(r.bucket)))!] = Number(r[measure] ?? 0);
-  }
-  return { times, series: out };
-}
-
-const num = (r: Row | undefined, k: string) => (r && r[k] !== null && r[k] !== undefined ? Number(r[k]) : null);
 
 export function Overview(_props: PageProps) {
   const range = useTimeRange();
@@ -72,7 +32,7 @@ export function Overview(_props: PageProps) {
     headline,
   );
   const byFeature = useQuery(range, { measures: 'cost,requests,latency_p95,score_avg', groupBy: 'feature', limit: '20' }, headline);
-  const scoreNames = useAsync(() => api<{ scores: { name: string; numericValue: number | null }[] }>('/api/v1/scores', { params: { limit: 200 } }), [range.tick]);
+  const scoreNames = useAsync(() => api<ScoresResponse>('/api/v1/scores', { params: { limit: 200 } }), [range.tick]);
   const scoreName = useMemo(() => {
     // score_avg averages numeric (and boolean) scores only: a categorical name would chart nothing.
     const names = new Set((scoreNames.data?.scores ?? []).filter((s) => s.numericValue !== null).map((s) => s.name));
@@ -84,18 +44,18 @@ export function Overview(_props: PageProps) {
   );
   const byProvider = useQuery(range, { measures: 'requests,error_rate,latency_p95', groupBy: 'provider' }, headline);
   const distribution = useAsync(
-    () => api<{ bands: LatencyBand[] }>('/api/v1/analytics/latency-distribution', { params: { from: range.from, to: range.to } }),
+    () => api<LatencyDistributionResponse>('/api/v1/analytics/latency-distribution', { params: { from: range.from, to: range.to } }),
     [range.from, range.to, range.tick],
     answered(headline),
   );
-  const alerts = useAsync(() => api<{ alerts: AlertItem[] }>('/api/v1/alerts'), [range.tick]);
+  const alerts = useAsync(() => api<AlertsResponse>('/api/v1/alerts'), [range.tick]);
 
   const h = headline.data?.rows[0];
   const t = totals.data?.rows[0];
   const lt = latencyTotals.data?.rows[0];
   const noCalls = headline.data !== null && (num(h, 'requests') ?? 0) === 0;
   const stored = useAsync(
-    () => (noCalls ? api<{ spans: unknown[] }>('/api/v1/spans', { params: { limit: 1, from: '3650d', total: false } }).then((d) => d.spans.length > 0) : Promise.resolve(true)),
+    () => (noCalls ? api<SpansResponse>('/api/v1/spans', { params: { limit: 1, from: '3650d', total: false } }).then((d) => d.spans.length > 0) : Promise.resolve(true)),
     [noCalls],
   );
   // A project that has never had a call: how to send the first one.
@@ -261,46 +221,13 @@ export function Overview(_props: PageProps) {
   );
 }
 
-interface LatencyBand {
-  fromMs: number;
-  toMs: number | null;
-  requests: number;
-}
-
 const bandLabel = (b: LatencyBand) => (b.toMs === null ? `≥ ${ms(b.fromMs)}` : b.fromMs === 0 ? `< ${ms(b.toMs)}` : `${ms(b.fromMs)} – ${ms(b.toMs)}`);
 
-// A provider's state from its error rate (the overview and the operations dashboard).
-export function ProviderPill(props: { errorRate: number | null }) {
-  const e = props.errorRate ?? 0;
-  const tone = e > 0.1 ? 'bad' : e > 0.02 ? 'warn' : 'good';
-  return (
-    <span className={`pill ${tone}`} title="failing above 10% errors, degraded above 2%">
-      {tone === 'good' ? 'healthy' : tone === 'warn' ? 'degraded' : 'failing'}
-    </span>
-  );
-}
 
 function ProviderStatus(props: { name: string; errorRate: number | null }) {
   return (
     <span>
       <ProviderPill errorRate={props.errorRate} /> {props.name}
     </span>
-  );
-}
-
-// Firing before pending; a silenced alert says so.
-export function AlertList(props: { alerts: AlertItem[] }) {
-  const sorted = [...props.alerts].sort((a, b) => Number(b.state === 'firing') - Number(a.state === 'firing'));
-  return (
-    <ul className="alert-list">
-      {sorted.map((a) => (
-        <li key={a.fingerprint} className={`sev-${a.labels.severity ?? 'info'}`}>
-          <span className={`pill ${a.state === 'firing' ? 'bad' : 'warn'}`}>{a.state}</span> <strong>{a.labels.alertname}</strong>{' '}
-          <span className="muted">{a.labels.severity}</span>
-          {a.silencedBy && a.silencedBy.length > 0 && <span className="pill">silenced</span>}
-          <div className="muted small">{a.annotations.summary}</div>
-        </li>
-      ))}
-    </ul>
   );
 }

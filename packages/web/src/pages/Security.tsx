@@ -1,39 +1,23 @@
-import { api, type BudgetStatus } from '../api.ts';
+import { api } from '../api/client.ts';
+import type { Alert, AlertsResponse, BudgetStatus, BudgetStatusesResponse, RulesResponse, RuleView } from '../api/types.ts';
 import type { PageProps } from '../App.tsx';
+import { AlertList } from '../components/AlertList.tsx';
 import { Link } from '../components/Link.tsx';
-import { Section } from '../components/States.tsx';
+import { MetricsRefused, Section } from '../components/States.tsx';
 import { Table } from '../components/Table.tsx';
 import { count, dateTime } from '../format.ts';
-import { useAsync } from '../hooks.ts';
+import { useAsync, useQuery } from '../hooks.ts';
+import { budgetSubject } from '../lib/budgets.ts';
+import { useMetrics } from '../lib/metrics.ts';
+import { metricSum, type PromMetrics } from '../lib/prometheus.ts';
+import { num } from '../lib/rows.ts';
 import { hrefWithRange } from '../router.ts';
 import { useTimeRange } from '../time.ts';
-import { budgetSubject } from './Executive.tsx';
-import { metricSum, MetricsRefused, num, useMetrics, type PromMetrics } from './Operations.tsx';
-import { AlertList, useQuery, type AlertItem } from './Overview.tsx';
 import './Dashboards.css';
 
 // Seed 001 §7 security dashboard. PII and prompt-injection detection (E1, E2) do not exist yet,
 // so this page says so instead of showing counters that would read as "all clear", and shows the
 // security signals the server does have.
-
-interface RuleView {
-  rule: {
-    id: string;
-    name: string;
-    kind: string;
-    query: { measure?: string; numerator?: string; denominator?: string; percentile?: number };
-    window?: number | null;
-    op?: string;
-    threshold?: number | null;
-    severity: string;
-    category: string;
-    annotations?: Record<string, string>;
-    runbook?: string | null;
-  };
-  source: string;
-  enabled: boolean;
-  health: { lastEvaluatedMs: number | null; lastError: string | null; noData: boolean };
-}
 
 const CAPTURE: Record<string, { title: string; text: string; tone: 'good' | 'warn' | 'bad' }> = {
   full: {
@@ -70,7 +54,7 @@ function condition(r: RuleView['rule']): string {
   return `${r.kind} of ${what}${threshold}${window}`;
 }
 
-function RuleStatus(props: { view: RuleView; alert: AlertItem | undefined }) {
+function RuleStatus(props: { view: RuleView; alert: Alert | undefined }) {
   const { view, alert } = props;
   if (!view.enabled) return <span className="pill">off</span>;
   if (alert) return <span className={`pill ${alert.state === 'firing' ? 'bad' : 'warn'}`}>{alert.state}</span>;
@@ -82,9 +66,9 @@ function RuleStatus(props: { view: RuleView; alert: AlertItem | undefined }) {
 
 export function Security(props: PageProps) {
   const range = useTimeRange();
-  const rules = useAsync(() => api<{ rules: RuleView[] }>('/api/v1/alerts/rules'), [range.tick]);
-  const alerts = useAsync(() => api<{ alerts: AlertItem[] }>('/api/v1/alerts'), [range.tick]);
-  const budgets = useAsync(() => api<{ statuses: BudgetStatus[] }>('/api/v1/budgets/status'), [range.tick]);
+  const rules = useAsync(() => api<RulesResponse>('/api/v1/alerts/rules'), [range.tick]);
+  const alerts = useAsync(() => api<AlertsResponse>('/api/v1/alerts'), [range.tick]);
+  const budgets = useAsync(() => api<BudgetStatusesResponse>('/api/v1/budgets/status'), [range.tick]);
   const metrics = useMetrics(range.tick);
   const rateLimited = useQuery(range, { measures: 'errors,requests', filter: 'error_class:rate_limit' });
   const mode = props.project.project.contentCapture;

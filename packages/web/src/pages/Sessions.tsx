@@ -1,4 +1,5 @@
-import { analytics, api, type Span } from '../api.ts';
+import { analytics, api } from '../api/client.ts';
+import type { SpansResponse } from '../api/types.ts';
 import type { PageProps } from '../App.tsx';
 import { ENTITY_MEASURES, EntityList, EntityStats, EntityTraces } from '../components/Entity.tsx';
 import { Link } from '../components/Link.tsx';
@@ -22,7 +23,7 @@ function SessionDetail(props: { session: string }) {
   const totals = useAsync(() => analytics({ from: range.from, to: range.to, measures: ENTITY_MEASURES, filter: `session:${props.session}` }), [range.from, range.to, range.tick, props.session]);
   // The session's generations in the order they happened (the API lists newest first).
   const turns = useAsync(
-    () => api<{ total: number; spans: Span[] }>('/api/v1/spans', { params: { from: range.from, to: range.to, sessionId: props.session, kind: 'generation', limit: TURNS } }),
+    () => api<SpansResponse>('/api/v1/spans', { params: { from: range.from, to: range.to, sessionId: props.session, kind: 'generation', limit: TURNS } }),
     [range.from, range.to, range.tick, props.session],
   );
   return (

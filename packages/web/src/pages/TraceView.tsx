@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
-import { api, type Span } from '../api.ts';
+import { api } from '../api/client.ts';
+import type { CostExplanation, Span, TraceDetail } from '../api/types.ts';
 import type { PageProps } from '../App.tsx';
 import { Link } from '../components/Link.tsx';
 import { ErrorState, Loading, Section } from '../components/States.tsx';
@@ -10,46 +11,6 @@ import { lastTraceList } from '../components/TraceTable.tsx';
 
 // One trace: the span waterfall, the selected span's detail (content as captured, token buckets,
 // the cost explained line by line), and the trace's scores and logs.
-
-interface Score {
-  id: string;
-  spanId: string | null;
-  name: string;
-  dataType: string;
-  numericValue: number | null;
-  stringValue: string | null;
-  comment: string | null;
-  source: string;
-  timestampUs: number;
-}
-
-interface Log {
-  id: string;
-  spanId: string | null;
-  timestampUs: number;
-  severity: string;
-  body: string;
-  attributes: Record<string, string>;
-}
-
-interface TraceDetail {
-  traceId: string;
-  spans: Span[];
-  scores: Score[];
-  logs: Log[];
-}
-
-interface CostExplanation {
-  status: string;
-  totalUsd: number | null;
-  priceRowId: string | null;
-  catalogVersion: string | null;
-  model: string | null;
-  provider: string | null;
-  lines: { bucket: string; tokens: number; text: string }[];
-  summary: string;
-  note: string | null;
-}
 
 interface Row {
   span: Span;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { analytics, type Params } from '../api.ts';
+import { analytics, type Params } from '../api/client.ts';
 import type { PageProps } from '../App.tsx';
 import { Section } from '../components/States.tsx';
 import { loadTraces, rememberTraceList, TraceList } from '../components/TraceTable.tsx';

@@ -1,4 +1,5 @@
-import { analytics, api, type BudgetStatus } from '../api.ts';
+import { analytics, api } from '../api/client.ts';
+import type { BudgetCheck } from '../api/types.ts';
 import type { PageProps } from '../App.tsx';
 import { BarList, TimeChart } from '../components/Chart.tsx';
 import { ENTITY_MEASURES, EntityList, EntityStats, EntityTraces } from '../components/Entity.tsx';
@@ -6,18 +7,11 @@ import { Link } from '../components/Link.tsx';
 import { Section } from '../components/States.tsx';
 import { pct, usd } from '../format.ts';
 import { useAsync } from '../hooks.ts';
+import { series } from '../lib/rows.ts';
 import { hrefWithRange } from '../router.ts';
 import { useTimeRange } from '../time.ts';
-import { series } from './Overview.tsx';
 
 // Users: who spends what; one user's spend over time, models, budget standing and traces.
-
-interface BudgetCheck {
-  allowed: boolean;
-  budgets: BudgetStatus[];
-  blockedBy: BudgetStatus | null;
-  warnings: string[];
-}
 
 export function Users(props: PageProps) {
   if (!props.rest[0]) return <EntityList dimension="user" path="/users" label="User" testId="users" />;

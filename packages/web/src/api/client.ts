@@ -1,15 +1,11 @@
-// The typed client of the Lookout HTTP API (docs/api.md, docs/analytics.md). Every call goes
-// through `api`: it adds the API key kept in sessionStorage and turns the server's error shape
-// `{ error: { code, message } }` into an ApiError whose message a page can show as it is.
+// The client of the Lookout HTTP API (docs/api.md, docs/analytics.md); the shapes it carries
+// are in types.ts. Every call goes through `api`: it adds the API key kept in sessionStorage and
+// turns the server's error shape `{ error: { code, message } }` into an ApiError whose message a
+// page can show as it is.
+
+import type { ApiErrorBody, QueryResult } from './types.ts';
 
 const KEY_STORAGE = 'lookout.apiKey';
-
-export type KeyScope = 'ingest' | 'read' | 'admin';
-
-export interface Project {
-  project: { id: string; name: string; createdAt: string; contentCapture: 'full' | 'metadata' | 'off' };
-  scope: KeyScope;
-}
 
 export class ApiError extends Error {
   status: number;
@@ -20,6 +16,11 @@ export class ApiError extends Error {
     this.status = status;
     this.code = code;
   }
+}
+
+// What to show for a failed call: the API's message as it is.
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 export function apiKey(): string | null {
@@ -75,9 +76,9 @@ async function send(path: string, accept: string, options: { method?: string; pa
   }
   const text = await res.text();
   if (!res.ok) {
-    let error: { code?: string; message?: string } | undefined;
+    let error: ApiErrorBody['error'];
     try {
-      error = (JSON.parse(text) as { error?: { code?: string; message?: string } } | null)?.error;
+      error = (JSON.parse(text) as ApiErrorBody | null)?.error;
     } catch {
       error = undefined;
     }
@@ -111,110 +112,10 @@ export function apiText(path: string, options: { params?: Params; signal?: Abort
 
 // ---- /api/v1/analytics/query (docs/analytics.md) ----
 
-export type Row = Record<string, string | number | null>;
-
-export interface QueryResult {
-  fromMs: number;
-  toMs: number;
-  bucket: 'minute' | 'hour' | 'day' | 'week' | 'month' | null;
-  columns: { name: string; kind: string; unit?: string }[];
-  rows: Row[];
-  truncated: boolean;
-}
-
 // measures and groupBy comma-separated, filter repeated ("<dimension>:<value>[,<value>]"),
 // from/to, bucket, orderBy, limit, scoreName.
 export function analytics(params: Params): Promise<QueryResult> {
   return api<QueryResult>('/api/v1/analytics/query', { params });
-}
-
-// ---- budgets (docs/budgets.md) ----
-
-export type BudgetScope = 'project' | 'team' | 'department' | 'user';
-export type TierName = 'free' | 'pro' | 'enterprise';
-
-export interface Budget {
-  id: string;
-  name: string | null;
-  scope: BudgetScope;
-  subject: string | null; // the team, department or user; null for the project; '*' for each user
-  period: 'daily' | 'monthly';
-  limitUsd: number;
-  warnAtPercent: number[];
-  enforce: 'soft' | 'hard';
-  createdAt: string;
-  updatedAt: string;
-  tier?: TierName; // set on the budgets a tier gives
-}
-
-// A budget with its spend in the current period (GET /api/v1/budgets/status, the check).
-export interface BudgetStatus {
-  budget: Budget;
-  subject: string | null;
-  spentUsd: number;
-  limitUsd: number;
-  remainingUsd: number;
-  percent: number;
-  periodStart: string;
-  periodEnd: string;
-  burnRateUsdPerHour: number;
-  forecastUsd: number;
-  warningLevel: number | null;
-  exceeded: boolean;
-  forecastExceeds: boolean;
-}
-
-// ---- spans and traces (docs/api.md) ----
-
-export interface Usage {
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite: number;
-  reasoning: number;
-  audio: number;
-}
-
-export interface Span {
-  projectId: string;
-  traceId: string;
-  spanId: string;
-  parentSpanId: string | null;
-  name: string;
-  kind: string;
-  startUs: number;
-  endUs: number;
-  provider: string | null;
-  requestModel: string | null;
-  responseModel: string | null;
-  usage: Usage;
-  cost: { status: string; totalNanoUsd: number | null; priceRowId?: string | null; catalogVersion?: string | null };
-  status: string;
-  errorClass: string | null;
-  errorMessage: string | null;
-  finishReason: string | null;
-  ttftMs: number | null;
-  attribution: Record<string, string | null>;
-  tags: string[];
-  metadata: Record<string, string>;
-  content: { input: string | null; output: string | null } | null;
-  requestId: string | null;
-}
-
-export interface TraceSummary {
-  traceId: string;
-  name: string;
-  startUs: number;
-  durationMs: number;
-  spans: number;
-  calls: number;
-  costUsd: number | null;
-  unknownCostCalls: number;
-  tokens: number;
-  hasError: boolean;
-  userId: string | null;
-  sessionId: string | null;
-  models: string[];
 }
 
 // A file from the API (e.g. the chargeback CSV), saved by the browser. A plain link would not
@@ -225,7 +126,7 @@ export async function download(path: string, params: Params, fallbackName: strin
   if (key) headers.authorization = `Bearer ${key}`;
   const res = await fetch(`${path}${queryString(params)}`, { headers });
   if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+    const body = (await res.json().catch(() => null)) as ApiErrorBody | null;
     throw new ApiError(res.status, 'download', body?.error?.message ?? `${res.status} ${res.statusText}`);
   }
   const name = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;

@@ -1,0 +1,87 @@
+import { useMemo, useState } from 'react';
+import { api } from '../../api/client.ts';
+import type { AlertsResponse, RulesResponse } from '../../api/types.ts';
+import type { PageProps } from '../../App.tsx';
+import { useAsync } from '../../hooks.ts';
+import { useSearchParams } from '../../router.ts';
+import { useTimeRange } from '../../time.ts';
+import { ActionsTab } from './ActionsTab.tsx';
+import { FiringTab } from './FiringTab.tsx';
+import { silenceMatchers } from './format.ts';
+import { HistoryTab } from './HistoryTab.tsx';
+import { RulesTab, type RuleDraft } from './RulesTab.tsx';
+import { READ_ONLY } from './shared.tsx';
+import { SilencesTab } from './SilencesTab.tsx';
+import './Alerts.css';
+
+// Alerts (docs/alerts.md), silences and the gateway's automated responses (docs/actions.md).
+// Each tab is one address (?tab=...), so a link to "the silences" or "the rules" can be shared.
+
+const TABS = ['firing', 'history', 'rules', 'silences', 'actions'] as const;
+type Tab = (typeof TABS)[number];
+const TAB_LABEL: Record<Tab, string> = { firing: 'Firing (pending)', history: 'History', rules: 'Rules', silences: 'Silences', actions: 'Actions' };
+
+export function Alerts(props: PageProps) {
+  const [search, set] = useSearchParams();
+  const raw = search.get('tab');
+  const tab: Tab = (TABS as readonly string[]).includes(raw ?? '') ? (raw as Tab) : 'firing';
+  const admin = props.project.scope === 'admin';
+  const range = useTimeRange();
+  // Matchers handed from a firing alert's "Silence" button to the silence form.
+  const [prefill, setPrefill] = useState<{ matchers: string; nonce: number } | null>(null);
+  const [ruleDraft, setRuleDraft] = useState<RuleDraft | null>(null);
+
+  const alerts = useAsync(() => api<AlertsResponse>('/api/v1/alerts', { params: { state: tab === 'firing' ? (search.get('state') ?? undefined) : undefined } }), [range.tick, tab, search.get('state')]);
+  const rules = useAsync(() => api<RulesResponse>('/api/v1/alerts/rules'), [range.tick, tab]);
+  const ruleById = useMemo(() => new Map((rules.data?.rules ?? []).map((v) => [v.rule.id, v.rule])), [rules.data]);
+
+  const go = (t: Tab) => set({ tab: t === 'firing' ? null : t, state: null, rule: null });
+
+  return (
+    <div className="page alerts-page">
+      <div className="alerts-tabs" role="tablist" data-testid="alerts-tabs">
+        {TABS.map((t) => (
+          <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'active' : ''} data-testid={`tab-${t}`} onClick={() => go(t)}>
+            {TAB_LABEL[t]}
+            {t === 'firing' && alerts.data && tab === 'firing' && !search.get('state') ? (
+              <span className="alerts-count" title="firing (pending)">
+                {alerts.data.alerts.filter((a) => a.state === 'firing').length}
+                {alerts.data.alerts.some((a) => a.state !== 'firing') ? ` (${alerts.data.alerts.filter((a) => a.state !== 'firing').length})` : ''}
+              </span>
+            ) : null}
+          </button>
+        ))}
+      </div>
+      {!admin && (
+        <div className="notice" data-testid="alerts-read-only">
+          {READ_ONLY}
+        </div>
+      )}
+      {tab === 'firing' && (
+        <FiringTab
+          alerts={alerts}
+          ruleById={ruleById}
+          admin={admin}
+          state={search.get('state')}
+          setState={(s) => set({ state: s })}
+          onSilence={(a) => {
+            setPrefill({ matchers: silenceMatchers(a.labels), nonce: Date.now() });
+            go('silences');
+          }}
+        />
+      )}
+      {tab === 'history' && <HistoryTab ruleById={ruleById} rules={rules.data?.rules ?? []} />}
+      {tab === 'rules' && (
+        <RulesTab
+          rules={rules}
+          alerts={alerts.data?.alerts ?? null}
+          admin={admin}
+          draft={ruleDraft}
+          setDraft={setRuleDraft}
+        />
+      )}
+      {tab === 'silences' && <SilencesTab admin={admin} prefill={prefill} alerts={alerts.data?.alerts ?? []} tick={range.tick} />}
+      {tab === 'actions' && <ActionsTab admin={admin} tick={range.tick} />}
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+import type { KeyScope } from '../../api/types.ts';
+import type { PageProps } from '../../App.tsx';
+import { ContentCapture } from './ContentCapture.tsx';
+import { Keys } from './Keys.tsx';
+import { Prices } from './Prices.tsx';
+import './Settings.css';
+
+// Prices (instance-wide), API keys and content capture of the project (docs/api.md).
+
+export function Settings(props: PageProps) {
+  const admin = props.project.scope === 'admin';
+  // Prices are instance-wide: only the default project's admin (the instance operator) changes them.
+  const operator = admin && props.project.project.id === 'default';
+  return (
+    <div className="page settings">
+      {!admin && <ReadOnlyNotice scope={props.project.scope} />}
+      <Prices canWrite={operator} admin={admin} />
+      <Keys canWrite={admin} />
+      <ContentCapture project={props.project} canWrite={admin} />
+    </div>
+  );
+}
+
+function ReadOnlyNotice(props: { scope: KeyScope }) {
+  return (
+    <div className="notice settings-readonly" data-testid="read-only-notice" role="status">
+      <strong>Read-only.</strong> This browser uses a key with scope <code>{props.scope}</code>: you can see these settings but not change them. To change
+      them, use an admin key — the one the server printed when it first started, or a new one from{' '}
+      <code>npx lookout keys create --scope admin</code> — then choose <em>Forget key</em> in the sidebar and paste it.
+    </div>
+  );
+}
