@@ -6,7 +6,7 @@ import { Pricer } from './enrich/pricing/index.ts';
 import { DuckDbStore } from './store/duckdb/store.ts';
 import { CONTENT_CAPTURE_MODES, KEY_SCOPES, projectId, type KeyScope } from './store/store.ts';
 import { apiCall, CliError, defaultUrl, isConnectionRefused, type ApiTarget } from './cli/http.ts';
-import { describeDemoLiveSummary, describeDemoSummary, parseDemoLiveDuration, runDemo, runDemoLive, type DemoLiveSummary } from './cli/demo.ts';
+import { registerDemoCommand } from './cli/demo/command.ts';
 import { runReport } from './cli/report.ts';
 import { checkBudget, listBudgets, removeBudget, setBudget, userTier, type SetBudgetOptions } from './cli/budgets.ts';
 import { startServer } from './server/serve.ts';
@@ -63,45 +63,7 @@ program
     process.on('SIGINT', () => stop('SIGINT'));
   });
 
-program
-  .command('demo')
-  .description('send realistic LLM traffic through the ingest API of a running server')
-  .addOption(urlOption())
-  .addOption(keyOption())
-  .option('--days <n>', 'spread traffic over the past N days', intOption('--days', 1), 7)
-  .option('--calls <n>', 'number of LLM calls to generate', intOption('--calls', 1), 3000)
-  .option('--seed <n>', 'random seed (same seed, same traffic)', intOption('--seed', 0), 42)
-  .option('--no-incident', 'skip the "incident now" in the last minutes that trips the default alert rules')
-  .option('--live <duration>', 'then keep the incident going in real time for this long (s, m or h, at most 2h; e.g. 10m), so that the 5-minute alerts fire', (value: string) => {
-    try {
-      return parseDemoLiveDuration(value);
-    } catch (err) {
-      throw new InvalidArgumentError(`--live: ${(err as Error).message}`);
-    }
-  })
-  .action(async (opts: { url: string; key?: string; days: number; calls: number; seed: number; incident: boolean; live?: number }) => {
-    const progress = (line: string) => process.stderr.write(`${line}\n`);
-    const summary = await runDemo({ ...opts, liveMs: opts.live }, progress);
-    process.stderr.write(`${describeDemoSummary(summary)}\n`);
-    let live: DemoLiveSummary | undefined;
-    if (opts.live !== undefined) {
-      // Ctrl-C ends the live traffic after the slice being sent, with its summary; twice, at once.
-      const stop = new AbortController();
-      const onSigint = () => {
-        if (stop.signal.aborted) process.exit(130);
-        process.stderr.write('stopping the live traffic (Ctrl-C again to quit at once)\n');
-        stop.abort();
-      };
-      process.on('SIGINT', onSigint);
-      try {
-        live = await runDemoLive({ url: opts.url, key: opts.key, seed: opts.seed, durationMs: opts.live }, progress, { signal: stop.signal });
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
-      process.stderr.write(`${describeDemoLiveSummary(live)}\n`);
-    }
-    process.stdout.write(`${JSON.stringify(live ? { ...summary, live } : summary)}\n`);
-  });
+registerDemoCommand(program, { urlOption, keyOption, intOption });
 
 const formatOption = () => new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table');
 
