@@ -73,7 +73,7 @@ program
   .addArgument(new Command().createArgument('<kind>', 'cost | latency | chargeback').choices(['cost', 'latency', 'chargeback']))
   .addOption(urlOption())
   .addOption(keyOption())
-  .option('--since <duration>', 'time window back from now, e.g. 24h, 7d, 30d', '7d')
+  .option('--since <duration>', 'time window back from now, e.g. 24h, 1h30m, 7d, 30d (or a start time)', '7d')
   .option('--by <dimension>', 'group by: team, user, model, feature, department, application, provider, ...', 'team')
   .option('--month <YYYY-MM>', 'month for the chargeback report (default: this month)')
   .addOption(formatOption())

@@ -10,7 +10,8 @@ import { AlertEngine, type AlertStateDoc } from './engine/engine.ts';
 import type { EvaluationSources } from './engine/evaluate.ts';
 import { loadDefaultPack } from './rules/default-pack.ts';
 import { formatRuleError, loadRuleFiles, RuleLoadError, validateRule } from './rules/load.ts';
-import { parseDurationMs, type Rule } from './rules/schema.ts';
+import { type Rule } from './rules/schema.ts';
+import { tryParseDuration } from '../domain/time.ts';
 import { Dispatcher } from './notifications/dispatcher.ts';
 import { ActionEngine, type ActionStateDoc } from './actions/engine.ts';
 import type { AlertSink } from './types.ts';
@@ -96,7 +97,7 @@ export async function createAlerting(deps: {
       registry: deps.registry,
       validate: (input, projectId) => validateApiRule(input, { projectId }),
     },
-    { intervalMs: parseDurationMs(config.alerts.evaluationInterval) ?? 30_000, packRules: pack.rules, fileRules: files.rules },
+    { intervalMs: tryParseDuration(config.alerts.evaluationInterval) ?? 30_000, packRules: pack.rules, fileRules: files.rules },
   );
   await engine.open();
   logger.info(

@@ -1,7 +1,7 @@
+import { nanoToUsd } from '../domain/money.ts';
 import type { ProjectId } from '../store/store.ts';
 import type { BudgetDefinitions } from './definitions.ts';
 import { DAY_MS, dayIndex, HOUR_MS, MINUTE_MS, minuteIndex, monthIndex, monthStartMs, type ProjectLedger, type SpendDimension, type SpendSeries } from './ledger.ts';
-import { usdOfNano } from './nano.ts';
 import { EACH_USER, type Budget, type BudgetPeriod, type BudgetScope, type TierName } from './schema.ts';
 import type { Spend } from './spend.ts';
 
@@ -171,11 +171,11 @@ export class BudgetPolicy {
     const { startMs, endMs, startIso, endIso } = this.period(budget.period, nowMs);
     let series: SpendSeries | undefined;
     if (ledger) series = budget.scope === 'project' ? ledger.total : subject === null ? undefined : ledger.get(budget.scope as SpendDimension, subject);
-    const spentUsd = series ? usdOfNano(spentNano(series, budget.period, startMs)) : 0;
+    const spentUsd = series ? nanoToUsd(spentNano(series, budget.period, startMs)) : 0;
     // Burn rate: the last hour, or the period so far when it began less than an hour ago.
     const windowFromMs = Math.max(startMs, nowMs - HOUR_MS);
     const windowMs = Math.max(nowMs - minuteIndex(windowFromMs) * MINUTE_MS, MIN_BURN_WINDOW_MS);
-    const recentUsd = series ? usdOfNano(series.recentNano(windowFromMs, nowMs)) : 0;
+    const recentUsd = series ? nanoToUsd(series.recentNano(windowFromMs, nowMs)) : 0;
     const burnUsdPerHour = (recentUsd * HOUR_MS) / windowMs;
     const hoursLeft = Math.max(0, endMs - nowMs) / HOUR_MS;
     let forecast = spentUsd + burnUsdPerHour * hoursLeft;

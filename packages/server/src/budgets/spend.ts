@@ -1,7 +1,7 @@
+import { nanoToBig } from '../domain/money.ts';
 import type { SpanRecord } from '../domain/span.ts';
 import { MODEL_CALL_KINDS } from '../query/types.ts';
 import { dayIndex, monthIndex, monthStartMs, ProjectLedger, spendTime, type Attribution3 } from './ledger.ts';
-import { nanoOfCost } from './nano.ts';
 
 // The spend of every project, fed by the ingest pipeline as calls are acknowledged (and filled by
 // rebuild.ts at start). A call counts for the project and for the user, team and department it
@@ -68,7 +68,7 @@ export class Spend {
     const oldestMs = monthStartMs(monthIndex(nowMs) - 1);
     for (const s of spans) {
       if (s.parentSpanId === null) this.rememberRoot(s, nowMs);
-      const nano = s.cost.totalNanoUsd === null ? null : nanoOfCost(s.cost.totalNanoUsd);
+      const nano = s.cost.totalNanoUsd === null ? null : nanoToBig(s.cost.totalNanoUsd);
       const a = s.attribution;
       // The analytics count model calls only (agent and chain spans repeat their children's usage).
       if (nano === null || nano <= 0n || !(MODEL_CALL_KINDS as readonly string[]).includes(s.kind) || s.startUs / 1000 < oldestMs) {

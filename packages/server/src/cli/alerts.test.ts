@@ -60,6 +60,28 @@ describe('lookout alerts', () => {
     expect(bad.stderr).toMatch(/duration: 'soon' is not a duration/);
   });
 
+  it('takes times and durations in the one grammar (docs/api.md, "Times and durations")', { timeout: 60_000 }, async () => {
+    // A compound duration back from now: the history route took one unit only.
+    const history = await lookout(['alerts', 'history', '--url', url, '--since', '1h30m', '--format', 'json']);
+    expect(history.code).toBe(0);
+    expect(JSON.parse(history.stdout).map((e: { to: string }) => e.to)).toEqual(['firing', 'pending']);
+    const local = await lookout(['alerts', 'history', '--url', url, '--since', '2026-11-01T10:00:00']);
+    expect(local.code).toBe(2);
+    expect(local.stderr).toMatch(/since: '2026-11-01T10:00:00' has no offset: add Z for UTC/);
+
+    // The rules come back with durations as a rule file writes them.
+    const rules = await lookout(['alerts', 'rules', '--url', url, '--format', 'json']);
+    expect(JSON.parse(rules.stdout).rules.find((v: { rule: { id: string } }) => v.rule.id === 'ModelInUse').rule).toMatchObject({ window: '1h', for: '0s', cooldown: '0s' });
+
+    const silence = await lookout(['alerts', 'silence', '--url', url, '--match', 'model="gpt-4o"', '--for', '1h30m']);
+    expect(silence.code).toBe(0);
+    const id = /^silence (\S+) until /.exec(silence.stdout)![1];
+    expect((await lookout(['alerts', 'unsilence', id, '--url', url])).code).toBe(0);
+    const until = await lookout(['alerts', 'silence', '--url', url, '--match', 'model="gpt-4o"', '--until', '2099-01-01T10:00:00']);
+    expect(until.code).toBe(2);
+    expect(until.stderr).toMatch(/endsAt: '2099-01-01T10:00:00' has no offset/);
+  });
+
   it('tests a rule file against the server and checks rule files offline with file:line errors', { timeout: 30_000 }, async () => {
     const file = join(dir, 'rules.yaml');
     writeFileSync(

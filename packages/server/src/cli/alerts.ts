@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { formatRuleError, loadRuleFiles, parseRuleText, validateRule } from '../alerts/rules/load.ts';
 import type { Alert, AlertEvent } from '../alerts/types.ts';
 import type { RuleView } from '../alerts/engine/engine.ts';
+import type { WireRule } from '../alerts/rules/wire.ts';
 import type { GroupOutcome } from '../alerts/engine/evaluate.ts';
 import { apiCall, CliError, type ApiTarget } from './http.ts';
 import { formatTable, type ReportColumn } from './report.ts';
@@ -55,7 +56,10 @@ export function formatHistory(events: AlertEvent[]): string {
   );
 }
 
-export function formatRules(views: RuleView[]): string {
+// A rule listing's entry as the API answers it (durations as text).
+export type RuleListing = Omit<RuleView, 'rule'> & { rule: WireRule };
+
+export function formatRules(views: RuleListing[]): string {
   return formatTable(
     [text('id', 'ID'), text('kind', 'KIND'), text('severity', 'SEVERITY'), text('source', 'SOURCE'), text('enabled', 'ENABLED'), text('status', 'LAST EVALUATION')],
     views.map((v) => ({
@@ -109,7 +113,7 @@ export function registerAlertsCommand(program: Command, options: { urlOption: ()
     .description('state changes, newest first')
     .option('--limit <n>', 'at most this many', '50')
     .option('--rule <id>', 'of this rule only')
-    .option('--since <time>', 'e.g. 24h, 7d or an ISO time')
+    .option('--since <time>', 'e.g. 24h, 1h30m, 7d or 2026-11-01T00:00:00Z (docs/api.md, "Times and durations")')
     .addOption(formatOption())
     .addOption(urlOption())
     .addOption(keyOption())
@@ -128,7 +132,7 @@ export function registerAlertsCommand(program: Command, options: { urlOption: ()
     .addOption(urlOption())
     .addOption(keyOption())
     .action(async (o: { format: string; url: string; key?: string }) => {
-      const res = await apiCall<{ rules: RuleView[]; loadErrors: { text: string }[] }>(apiOf(o), 'GET', '/api/v1/alerts/rules');
+      const res = await apiCall<{ rules: RuleListing[]; loadErrors: { text: string }[] }>(apiOf(o), 'GET', '/api/v1/alerts/rules');
       if (o.format === 'json') process.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
       else {
         process.stdout.write(formatRules(res.rules));
@@ -140,8 +144,8 @@ export function registerAlertsCommand(program: Command, options: { urlOption: ()
     .command('silence')
     .description('mute matching alerts for a while, e.g. --match \'alertname="HighLatency"\' --match \'model="gpt-4o"\' --for 2h')
     .requiredOption('--match <matcher...>', 'label matchers: name="value", name!="value", name=~"regex", name!~"regex"')
-    .option('--for <duration>', 'how long, e.g. 30m, 2h, 1d', '1h')
-    .option('--until <time>', 'or until this ISO time')
+    .option('--for <duration>', 'how long, e.g. 30m, 1h30m, 1d', '1h')
+    .option('--until <time>', 'or until this time, e.g. 2026-11-23T18:00:00Z')
     .option('--comment <text>', 'why', '')
     .option('--by <name>', 'who', process.env.USER ?? 'cli')
     .addOption(urlOption())

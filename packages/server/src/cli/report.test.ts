@@ -154,6 +154,15 @@ describe('runReport against a running server', () => {
     expect(table).toMatch(/\nTOTAL\s+4\s+4,000\s+800\s+4,800\s+\$2\.2500\s+100\.00%\s+0\n/);
   });
 
+  it('--since takes the time grammar: a compound duration, epoch seconds; a date-time needs an offset', async () => {
+    const json = (text: string) => JSON.parse(text).rows.reduce((n: number, r: { requests: number }) => n + r.requests, 0);
+    // The route took one unit only ('24h', not '1h30m').
+    expect(json(await report('cost', { since: '2d12h', format: 'json' }))).toBe(4);
+    expect(json(await report('cost', { since: String(Math.floor((Date.now() - 7 * 86_400_000) / 1000)), format: 'json' }))).toBe(4);
+    const local = await report('cost', { since: '2026-11-01T10:00:00' }).catch((e: unknown) => e);
+    expect((local as Error).message).toContain("from: '2026-11-01T10:00:00' has no offset: add Z for UTC");
+  });
+
   it('a bad parameter comes back as a CLI error naming it', async () => {
     const err = await report('cost', { by: 'colour' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CliError);

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { describeIssue, LookoutError } from '../errors.ts';
-import { parseDurationMs } from '../alerts/rules/schema.ts';
+import { SECOND_MS, tryParseDuration } from '../domain/time.ts';
 import { DEFAULT_NOTIFICATIONS, notificationsSchema } from '../alerts/notifications/config.ts';
 import { actionsSchema } from '../alerts/actions/schema.ts';
 
@@ -113,7 +113,7 @@ export const configSchema = z
         // How often every rule of every project is evaluated.
         evaluationInterval: z
           .string()
-          .refine((v) => (parseDurationMs(v) ?? 0) >= 1000, "must be a duration of at least 1s, such as '30s' or '1m'")
+          .refine((v) => (tryParseDuration(v) ?? 0) >= SECOND_MS, "must be a duration of at least 1s, such as '30s' or '1m'")
           .default('30s'),
         // The default rule pack (docs/alerts.md); rules of the same id in `rules` replace its rules.
         defaultPack: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(true),

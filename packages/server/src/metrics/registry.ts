@@ -1,7 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { nanoToUsd } from '../domain/money.ts';
 import { effectiveModel, type SpanRecord } from '../domain/span.ts';
 import type { ScoreRecord } from '../domain/score.ts';
-import { NANO_PER_USD } from '../store/duckdb/rows.ts';
+import { METRIC, PROCESS_METRIC_PREFIX } from './names.ts';
 
 // H1: the /metrics registry. Labels are bounded: no user, session or trace labels ever, and
 // model/provider values past a fixed number of distinct ones are folded into "other".
@@ -67,177 +68,177 @@ export class LookoutMetrics {
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
     if (options.defaultMetrics !== false) {
-      collectDefaultMetrics({ register: this.registry, prefix: 'lookout_process_' });
+      collectDefaultMetrics({ register: this.registry, prefix: PROCESS_METRIC_PREFIX });
       // prom-client names three gauges with a counter's "_total" suffix, which promtool rejects;
       // the same facts are in lookout_process_nodejs_active_* without it.
-      for (const name of ['handles', 'requests', 'resources']) this.registry.removeSingleMetric(`lookout_process_nodejs_active_${name}_total`);
+      for (const name of ['handles', 'requests', 'resources']) this.registry.removeSingleMetric(`${PROCESS_METRIC_PREFIX}nodejs_active_${name}_total`);
     }
     this.requests = new Counter({
-      name: 'lookout_llm_requests_total',
+      name: METRIC.llmRequests,
       help: 'LLM calls and other spans stored, by provider, model, kind and status.',
       labelNames: ['provider', 'model', 'kind', 'status'],
       registers,
     });
     this.tokens = new Counter({
-      name: 'lookout_llm_tokens_total',
+      name: METRIC.llmTokens,
       help: 'Tokens by provider, model and non-overlapping type (input, output, cache_read, cache_write, reasoning, audio).',
       labelNames: ['provider', 'model', 'type'],
       registers,
     });
     this.costUsd = new Counter({
-      name: 'lookout_llm_cost_usd_total',
-      help: 'Known cost in US dollars by provider and model. Calls of unknown cost are counted in lookout_llm_unknown_cost_requests_total instead.',
+      name: METRIC.llmCostUsd,
+      help: `Known cost in US dollars by provider and model. Calls of unknown cost are counted in ${METRIC.llmUnknownCostRequests} instead.`,
       labelNames: ['provider', 'model'],
       registers,
     });
     this.unknownCost = new Counter({
-      name: 'lookout_llm_unknown_cost_requests_total',
+      name: METRIC.llmUnknownCostRequests,
       help: 'Calls whose model has no price, so their cost is unknown (never counted as zero).',
       labelNames: ['provider', 'model'],
       registers,
     });
     this.duration = new Histogram({
-      name: 'lookout_llm_request_duration_seconds',
+      name: METRIC.llmRequestDuration,
       help: 'Duration of LLM calls in seconds.',
       labelNames: ['provider', 'model'],
       buckets: LATENCY_BUCKETS_S,
       registers,
     });
     this.ttft = new Histogram({
-      name: 'lookout_llm_time_to_first_token_seconds',
+      name: METRIC.llmTimeToFirstToken,
       help: 'Time to first token of streamed LLM calls in seconds.',
       labelNames: ['provider', 'model'],
       buckets: TTFT_BUCKETS_S,
       registers,
     });
     this.errors = new Counter({
-      name: 'lookout_llm_errors_total',
+      name: METRIC.llmErrors,
       help: 'Failed LLM calls by error class (rate_limit, timeout, server, invalid_request, content_filter, auth, cancelled, other).',
       labelNames: ['provider', 'model', 'error_class'],
       registers,
     });
     this.rateLimitHits = new Counter({
-      name: 'lookout_llm_rate_limit_hits_total',
+      name: METRIC.llmRateLimitHits,
       help: 'LLM calls rejected by the provider for rate limiting.',
       labelNames: ['provider'],
       registers,
     });
     this.cacheReadTokens = new Counter({
-      name: 'lookout_llm_cache_read_tokens_total',
+      name: METRIC.llmCacheReadTokens,
       help: 'Input tokens served from the provider prompt cache.',
       labelNames: ['provider', 'model'],
       registers,
     });
     this.qualityScore = new Histogram({
-      name: 'lookout_quality_score',
+      name: METRIC.qualityScore,
       help: 'Numeric and boolean quality scores by score name.',
       labelNames: ['name'],
       buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
       registers,
     });
     this.ingestItems = new Counter({
-      name: 'lookout_ingest_items_total',
+      name: METRIC.ingestItems,
       help: 'Items received by ingest source, type and outcome (accepted, duplicate, rejected).',
       labelNames: ['source', 'type', 'outcome'],
       registers,
     });
     this.queueDepth = new Gauge({
-      name: 'lookout_ingest_queue_depth',
+      name: METRIC.ingestQueueDepth,
       help: 'Rows waiting to be acknowledged or acknowledged but not yet loaded into the store.',
       registers,
     });
     this.dropped = new Counter({
-      name: 'lookout_ingest_dropped_total',
+      name: METRIC.ingestDropped,
       help: 'Items not stored, by reason (queue_full, store_error, shutting_down). The client was told with a 429/503.',
       labelNames: ['reason'],
       registers,
     });
     this.contentAttributesWithheld = new Counter({
-      name: 'lookout_content_attributes_dropped_total',
+      name: METRIC.contentAttributesDropped,
       help: 'OTLP span and log attributes not stored because content capture is below full and no convention knows them as free of text (signal: traces, logs).',
       labelNames: ['signal'],
       registers,
     });
     this.storeReadsRefused = new Counter({
-      name: 'lookout_store_reads_refused_total',
+      name: METRIC.storeReadsRefused,
       help: 'Store reads not answered: timeout (stopped at storage.queryTimeoutMs, 503) or busy (too many queued for one API key, 429).',
       labelNames: ['reason'],
       registers,
     });
     this.storeWriteSeconds = new Histogram({
-      name: 'lookout_store_write_duration_seconds',
+      name: METRIC.storeWriteDuration,
       help: 'Time to load one batch of journaled rows into the store (one transaction).',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     });
     this.journalWriteSeconds = new Histogram({
-      name: 'lookout_ingest_journal_write_duration_seconds',
+      name: METRIC.ingestJournalWriteDuration,
       help: 'Time to de-duplicate a group of requests and write it to the journal with fsync: the durable part of an acknowledgement.',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
     });
     this.storeWriteRows = new Histogram({
-      name: 'lookout_store_write_batch_rows',
+      name: METRIC.storeWriteBatchRows,
       help: 'Rows loaded into the store per transaction.',
       buckets: [1, 10, 50, 100, 500, 1000, 5000, 10000, 20000, 50000, 100000],
       registers,
     });
     this.ingestLagSeconds = new Histogram({
-      name: 'lookout_ingest_lag_seconds',
+      name: METRIC.ingestLag,
       help: 'Delay between a span ending and its commit to the store.',
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 3600],
       registers,
     });
     this.httpRequests = new Counter({
-      name: 'lookout_http_requests_total',
+      name: METRIC.httpRequests,
       help: 'HTTP requests served by route pattern, method and status code.',
       labelNames: ['route', 'method', 'status'],
       registers,
     });
     this.gatewayInFlight = new Gauge({
-      name: 'lookout_gateway_requests_in_flight',
+      name: METRIC.gatewayRequestsInFlight,
       help: 'Gateway calls forwarded to an upstream and not finished yet (streams count until their last chunk).',
       labelNames: ['upstream'],
       registers,
     });
     this.gatewayUpstreamRequests = new Counter({
-      name: 'lookout_gateway_upstream_requests_total',
+      name: METRIC.gatewayUpstreamRequests,
       help: 'Gateway calls by upstream and outcome: 2xx, 3xx, 4xx, 429, 5xx (status the upstream answered), connect_error, timeout, stream_error (the upstream failed mid-response), cancelled (the client went away).',
       labelNames: ['upstream', 'outcome'],
       registers,
     });
     this.gatewayUpstreamSeconds = new Histogram({
-      name: 'lookout_gateway_upstream_duration_seconds',
+      name: METRIC.gatewayUpstreamDuration,
       help: 'Gateway calls: time from receiving the request to the end of the upstream response.',
       labelNames: ['upstream'],
       buckets: LATENCY_BUCKETS_S,
       registers,
     });
     this.gatewayRecordingLost = new Counter({
-      name: 'lookout_gateway_recording_lost_total',
+      name: METRIC.gatewayRecordingLost,
       help: 'Gateway calls served but not recorded, by reason (queue_full, store_error, shutting_down, other). The call itself succeeded.',
       labelNames: ['reason'],
       registers,
     });
     this.gatewayRecordingPending = new Gauge({
-      name: 'lookout_gateway_recording_pending',
+      name: METRIC.gatewayRecordingPending,
       help: 'Gateway calls served and recorded in memory, waiting to be written with the next batch (gateway.recordFlushMs).',
       registers,
     });
     this.gatewayBudgetBlocked = new Counter({
-      name: 'lookout_gateway_budget_blocked_total',
+      name: METRIC.gatewayBudgetBlocked,
       help: 'Gateway calls refused with 429 because a hard budget is spent.',
       labelNames: ['upstream'],
       registers,
     });
     this.gatewayIgnoredHeaders = new Counter({
-      name: 'lookout_gateway_ignored_headers_total',
+      name: METRIC.gatewayIgnoredHeaders,
       help: 'x-lookout-* attribution headers ignored because they were invalid (x-lookout-metadata that is not a JSON object of strings, or too large).',
       labelNames: ['header'],
       registers,
     });
     this.gatewayUsageUnread = new Counter({
-      name: 'lookout_gateway_usage_unread_total',
+      name: METRIC.gatewayUsageUnread,
       help: 'Gateway calls passed through whose response could not be read for usage, by reason (body_too_large, decoded_too_large, unknown_encoding, decode_error). The call is recorded without usage.',
       labelNames: ['reason'],
       registers,
@@ -288,7 +289,7 @@ export class LookoutMetrics {
     }
     for (const [k, nano] of cost) {
       const [provider, model] = split(k);
-      this.costUsd.inc({ provider, model }, nano / NANO_PER_USD);
+      this.costUsd.inc({ provider, model }, nanoToUsd(nano));
     }
     for (const [k, n] of unknown) {
       const [provider, model] = split(k);

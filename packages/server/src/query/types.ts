@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ProjectId } from '../store/store.ts';
 import { LookoutError } from '../errors.ts';
+import { DAY_MS, HOUR_MS, MAX_INSTANT_MS, MIN_INSTANT_MS, MINUTE_MS, parseInstant, parseRange as parseTimeRange, WEEK_MS } from '../domain/time.ts';
 
 // Analytics (B3, B4, B5, C1, C2, C5): one query model — measures × dimensions × filters over a
 // time range, optionally bucketed in time — plus the fixed reports built on it (daily trend,
@@ -309,16 +310,12 @@ export class AnalyticsInputError extends LookoutError {
   }
 }
 
-const DAY_MS = 86_400_000;
-const BUCKET_MS: Record<TimeBucket, number> = { minute: 60_000, hour: 3_600_000, day: DAY_MS, week: 7 * DAY_MS, month: 28 * DAY_MS };
-// Times outside these are mistakes (seconds for milliseconds, a zero date), not ranges.
-const MIN_TIME_MS = Date.UTC(2000, 0, 1);
-const MAX_TIME_MS = Date.UTC(2100, 0, 1);
+const BUCKET_MS: Record<TimeBucket, number> = { minute: MINUTE_MS, hour: HOUR_MS, day: DAY_MS, week: WEEK_MS, month: 28 * DAY_MS };
 
 export function validateRange(range: TimeRange, names: { from: string; to: string } = { from: 'from', to: 'to' }): void {
   for (const [name, v] of [[names.from, range.fromMs], [names.to, range.toMs]] as const) {
     if (!Number.isFinite(v)) throw new AnalyticsInputError(name, 'must be a finite time');
-    if (v < MIN_TIME_MS || v > MAX_TIME_MS) throw new AnalyticsInputError(name, `${new Date(v).toISOString()} is outside 2000-01-01..2100-01-01`);
+    if (v < MIN_INSTANT_MS || v > MAX_INSTANT_MS) throw new AnalyticsInputError(name, `${new Date(v).toISOString()} is outside 2000-01-01..2100-01-01`);
   }
   if (range.fromMs >= range.toMs) throw new AnalyticsInputError(names.from, `must be before ${names.to} (${new Date(range.fromMs).toISOString()} >= ${new Date(range.toMs).toISOString()})`);
   if (range.toMs - range.fromMs > QUERY_LIMITS.maxRangeDays * DAY_MS) {
@@ -405,28 +402,6 @@ export function validateChargeback(p: ChargebackParams): TimeRange {
 // ---------------------------------------------------------------------------------------------
 // HTTP query parameters. Repeated parameters arrive as arrays; lists may also be comma-separated.
 
-const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS };
-const ISO_PATTERN = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-
-// ISO-8601 (a date alone is UTC midnight; a date-time without an offset is taken as UTC),
-// epoch milliseconds, `now`, or a duration back from now: 90m, 24h, 7d, 2w.
-export function parseTime(parameter: string, value: string, nowMs: number): number {
-  const v = value.trim();
-  if (v === 'now') return nowMs;
-  const rel = /^(\d{1,6})([smhdw])$/.exec(v);
-  if (rel) return nowMs - Number(rel[1]) * UNIT_MS[rel[2]];
-  if (/^\d{12,14}$/.test(v)) return Number(v);
-  if (ISO_PATTERN.test(v)) {
-    // Date.parse rolls 2026-02-30 over into March; a date that does not round-trip is refused.
-    const day = Date.parse(v.slice(0, 10));
-    let text = v.replace(' ', 'T');
-    if (text.length > 10 && !/(?:Z|[+-]\d{2}:?\d{2})$/.test(text)) text += 'Z';
-    const ms = Date.parse(text);
-    if (Number.isFinite(day) && new Date(day).toISOString().slice(0, 10) === v.slice(0, 10) && Number.isFinite(ms)) return ms;
-  }
-  throw new AnalyticsInputError(parameter, `'${value}' is not a time; use ISO-8601 (2026-11-01 or 2026-11-01T00:00:00Z), epoch milliseconds, now, or a duration back from now such as 24h or 7d`);
-}
-
 const list = z.union([z.string(), z.array(z.string())]).optional();
 const integer = z.string().regex(/^\d{1,9}$/, 'must be a whole number').optional();
 
@@ -435,30 +410,47 @@ export function splitList(value: string | string[] | undefined): string[] {
   return (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
 }
 
-export const rangeParamsSchema = z.object({ from: z.string().optional(), to: z.string().optional() }).strict();
+// The descriptions are the parameters' documentation in the API reference.
+const from = z.string().optional().describe("start of the range (inclusive): an instant or a duration back from now ('24h', '7d'); default: 7 days before `to`");
+const to = z.string().optional().describe('end of the range (exclusive): an instant or a duration back from now; default: now');
+const limitParam = (what: string) => integer.describe(`${what}, at most ${QUERY_LIMITS.maxLimit}`);
+
+export const rangeParamsSchema = z.object({ from, to }).strict();
 
 export const analyticsQueryParamsSchema = z
   .object({
-    measures: list,
-    groupBy: list,
-    filter: list,
-    from: z.string().optional(),
-    to: z.string().optional(),
-    bucket: z.enum(TIME_BUCKETS).optional(),
-    orderBy: z.string().optional(),
-    limit: integer,
-    scoreName: z.string().optional(),
+    measures: list.describe(`measures to compute, comma-separated or repeated (required): ${MEASURE_NAMES.join(', ')}`),
+    groupBy: list.describe(`dimensions to group by, at most ${QUERY_LIMITS.maxGroupBy}: ${BASE_DIMENSIONS.join(', ')} or metadata.<key>`),
+    filter: list.describe("<dimension>:<value>[,<value>...], repeated for several filters; e.g. 'team:core', 'model:gpt-4o,gpt-4o-mini'"),
+    from,
+    to,
+    bucket: z.enum(TIME_BUCKETS).optional().describe('bucket the rows in time'),
+    orderBy: z.string().optional().describe('<measure>[:asc|:desc], one of the requested measures; default descending'),
+    limit: limitParam(`rows at most (default ${QUERY_LIMITS.defaultLimit})`),
+    scoreName: z.string().optional().describe('narrows score_avg to one score name'),
   })
   .strict();
 
 export const topSpendersParamsSchema = z
-  .object({ by: z.string().optional(), from: z.string().optional(), to: z.string().optional(), limit: integer })
+  .object({ by: z.string().optional().describe('the dimension (default user)'), from, to, limit: limitParam('rows (default 10)') })
   .strict();
 
-export const forecastParamsSchema = z.object({ lookbackDays: integer, now: z.string().optional() }).strict();
+export const DEFAULT_LOOKBACK_DAYS = 30;
+export const MAX_LOOKBACK_DAYS = 366;
+
+export const forecastParamsSchema = z
+  .object({
+    lookbackDays: integer.describe(`complete days before today the fit uses (default ${DEFAULT_LOOKBACK_DAYS}, at most ${MAX_LOOKBACK_DAYS})`),
+    now: z.string().optional().describe('the instant to forecast from (default: now)'),
+  })
+  .strict();
 
 export const chargebackParamsSchema = z
-  .object({ month: z.string().optional(), by: list, format: z.enum(['json', 'csv']).optional() })
+  .object({
+    month: z.string().optional().describe('YYYY-MM, UTC (default: the current month)'),
+    by: list.describe(`dimensions, comma-separated: ${CHARGEBACK_DIMENSIONS.join(', ')} (default department)`),
+    format: z.enum(['json', 'csv']).optional().describe('json (default) or csv, a download'),
+  })
   .strict();
 
 function parseWith<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
@@ -472,9 +464,7 @@ function parseWith<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
 export const DEFAULT_RANGE_MS = 7 * DAY_MS;
 
 export function parseRangeParams(raw: { from?: string; to?: string }, nowMs: number): TimeRange {
-  const toMs = raw.to === undefined ? nowMs : parseTime('to', raw.to, nowMs);
-  const fromMs = raw.from === undefined ? toMs - DEFAULT_RANGE_MS : parseTime('from', raw.from, nowMs);
-  const range = { fromMs, toMs };
+  const range = parseTimeRange(raw, nowMs, { spanMs: DEFAULT_RANGE_MS });
   validateRange(range);
   return range;
 }
@@ -530,9 +520,6 @@ export function parseRange(raw: unknown, nowMs: number): TimeRange {
   return parseRangeParams(parseWith(rangeParamsSchema, raw), nowMs);
 }
 
-export const DEFAULT_LOOKBACK_DAYS = 30;
-export const MAX_LOOKBACK_DAYS = 366;
-
 export function validateForecast(p: ForecastParams): void {
   if (!Number.isInteger(p.lookbackDays) || p.lookbackDays < 1 || p.lookbackDays > MAX_LOOKBACK_DAYS) {
     throw new AnalyticsInputError('lookbackDays', `must be a whole number of days from 1 to ${MAX_LOOKBACK_DAYS}`);
@@ -543,7 +530,7 @@ export function validateForecast(p: ForecastParams): void {
 export function parseForecastParams(raw: unknown, nowMs: number): ForecastParams {
   const p = parseWith(forecastParamsSchema, raw);
   const params = {
-    nowMs: p.now === undefined ? nowMs : parseTime('now', p.now, nowMs),
+    nowMs: p.now === undefined ? nowMs : parseInstant(p.now, nowMs, { name: 'now', relative: true }),
     lookbackDays: p.lookbackDays === undefined ? DEFAULT_LOOKBACK_DAYS : Number(p.lookbackDays),
   };
   validateForecast(params);

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyAttribution, type SpanRecord } from '../domain/span.ts';
 import { makeScore, makeSpan } from '../testing/fixtures.ts';
 import { DuckDbStore } from '../store/duckdb/store.ts';
-import { COUNTER_INDEX, HOUR_MS, MINUTE_MS, RollupRangeError, Rollups } from './rollups.ts';
+import { COUNTER_INDEX, RollupRangeError, Rollups } from './rollups.ts';
+import { HOUR_MS, MINUTE_MS } from '../domain/time.ts';
 import { SKETCH_RELATIVE_ACCURACY, Sketch } from './sketch.ts';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 30, 15);

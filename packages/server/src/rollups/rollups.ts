@@ -5,6 +5,7 @@ import type { CallAggregateRow, ScoreAggregateRow, Store } from '../store/store.
 import { COUNTER_MEASURES, type CounterMeasure, type Dimension } from '../alerts/rules/schema.ts';
 import { Sketch } from './sketch.ts';
 import { LookoutError } from '../errors.ts';
+import { HOUR_MS, MINUTE_MS } from '../domain/time.ts';
 
 // I3: per-minute rollups of LLM calls and scores, kept in memory as data is acknowledged and
 // rebuilt from the store at start. The alert engine reads them (never raw rows): a window is
@@ -19,8 +20,6 @@ import { LookoutError } from '../errors.ts';
 // Each cell is keyed by (provider, model, feature, team, application); scores by score name.
 // Past MAX_GROUPS_PER_BUCKET keys in one bucket of one project, further keys share OVERFLOW_KEY.
 
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 3_600_000;
 export const MINUTE_RETENTION_MS = 2 * HOUR_MS;
 export const HOUR_RETENTION_MS = 8 * 24 * HOUR_MS + 2 * HOUR_MS;
 // Hour cells by every dimension (feature, team, application) are kept for a day and two hours

@@ -3,7 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { registerIngestRoutes } from '../ingest/api/route.ts';
 import { registerOtlpRoutes } from '../ingest/otlp/route.ts';
 import { registerGatewayRoutes } from '../ingest/gateway/route.ts';
-import type { AppContext, RouteModule } from './context.ts';
+import { requireScope, type AppContext, type RouteModule } from './context.ts';
 import { bearerKey, createAuthResolver, createHostGuard, createOriginGuard, peerOfRequest, requireMetricsReader } from './auth.ts';
 import { LookoutError } from '../errors.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
@@ -14,12 +14,16 @@ import { registerAnalyticsRoutes } from './routes/analytics.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
 import { registerActionRoutes } from './routes/actions.ts';
 import { BUDGET_CHECK_PATH, registerBudgetRoutes } from './routes/budgets.ts';
+import { OPENAPI_PATH, registerOpenApi, registerOpenApiRoute } from './openapi.ts';
+import { LOOKOUT_VERSION } from '../version.ts';
 import { isPublicWebRequest, registerWebRoutes, SECURITY_HEADERS } from './routes/web.ts';
+import { HEALTHZ_ROUTE, METRICS_ROUTE, READYZ_ROUTE } from './schemas/health.ts';
 
 const MAX_REQUEST_ID_CHARS = 128;
 const REQUEST_ID_PATTERN = /^[\x21-\x7e]+$/;
 
-const PUBLIC_PATHS = new Set(['/healthz', '/readyz']);
+// The API's description is public: it says what the server accepts, nothing of what it holds.
+const PUBLIC_PATHS = new Set(['/healthz', '/readyz', OPENAPI_PATH]);
 const METRICS_PATH = '/metrics';
 // How often Node looks for connections past headersTimeoutMs/requestTimeoutMs (its default).
 const MAX_TIMEOUT_CHECK_INTERVAL_MS = 30_000;
@@ -50,7 +54,12 @@ export function parseJsonBody(body: Buffer): unknown {
   }
 }
 
-export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = []): Promise<FastifyInstance> {
+export interface BuildOptions {
+  // Check every JSON response against its route's schema (the test suites turn this on).
+  validateResponses?: boolean;
+}
+
+export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [], options: BuildOptions = {}): Promise<FastifyInstance> {
   const { server } = ctx.config;
   const app: FastifyInstance = Fastify({
     loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
@@ -72,6 +81,8 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
     // request.ip and request.host from X-Forwarded-*; who may omit a key never depends on it.
     trustProxy: server.trustProxy,
   });
+
+  await registerOpenApi(app, { validateResponses: options.validateResponses ?? false, version: LOOKOUT_VERSION });
 
   const resolveAuth = createAuthResolver(ctx);
   const checkHost = createHostGuard(ctx.config);
@@ -104,6 +115,12 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
     }
     if (PUBLIC_PATHS.has(url) || isPublicWebRequest(request)) return;
     request.auth = await resolveAuth(bearerKey(request), peerOfRequest(request));
+  });
+
+  // The route's scope before its schema: a key that may not use a route learns nothing from it.
+  app.addHook('preValidation', async (request) => {
+    const scope = request.routeOptions.config.scope;
+    if (scope !== undefined) requireScope(request, scope);
   });
 
   // Read-your-writes: anything that reads stored data first waits until every write that was
@@ -154,7 +171,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
     reply.code(404).send(e.toJSON());
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: HEALTHZ_ROUTE }, async () => ({ status: 'ok' }));
   let ready = true;
   // Closing: connections busy now would otherwise sit idle in keep-alive after their response
   // and hold the close open; tell each client to close its connection with this response.
@@ -164,14 +181,14 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
   app.addHook('onSend', async (_request, reply) => {
     if (!ready) reply.header('connection', 'close');
   });
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/readyz', { schema: READYZ_ROUTE }, async (_request, reply) => {
     if (!ready) {
       reply.code(503);
       return { status: 'shutting down' };
     }
     return { status: 'ready', store: ctx.store.backend, queueDepth: ctx.pipeline.queueDepth };
   });
-  app.get('/metrics', async (_request, reply) => {
+  app.get(METRICS_PATH, { schema: METRICS_ROUTE }, async (_request, reply) => {
     reply.header('content-type', ctx.metrics.registry.contentType);
     return ctx.metrics.registry.metrics();
   });
@@ -179,5 +196,6 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [])
   for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerPricingRoutes, registerAdminRoutes, registerAnalyticsRoutes, registerAlertRoutes, registerActionRoutes, registerBudgetRoutes, registerGatewayRoutes, registerWebRoutes, ...extraRoutes]) {
     await register(app, ctx);
   }
+  registerOpenApiRoute(app);
   return app;
 }

@@ -37,6 +37,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     auth: RequestAuth;
   }
+  interface FastifyContextConfig {
+    // The scope a key needs for the route: checked before the request is validated, so a key
+    // that may not use the route is refused (403) whatever it sends. Listed in the API reference.
+    scope?: KeyScope;
+  }
 }
 
 const SCOPE_RANK: Record<KeyScope, number> = { ingest: 0, read: 1, admin: 2 };

@@ -20,7 +20,7 @@ export async function makeTestApp(flags: Partial<Record<string, unknown>> & Part
   const config = loadConfig({ env: {}, flags: { dataDir: '/nonexistent-test-dir', logLevel: 'silent', ...flags } });
   const store = await DuckDbStore.open(null);
   const ctx = await createContext(config, pino({ level: 'silent' }), store, mkdtempSync(join(tmpdir(), 'lookout-test-')));
-  const app = await buildApp(ctx, extraRoutes);
+  const app = await buildApp(ctx, extraRoutes, { validateResponses: true });
   await app.ready();
   return {
     app,

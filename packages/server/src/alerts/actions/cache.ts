@@ -1,5 +1,6 @@
 import { createHash, createHmac, createSecretKey, randomBytes } from 'node:crypto';
 import { Counter, type Registry } from 'prom-client';
+import { METRIC } from '../../metrics/names.ts';
 
 // F5/C6: the exact-match response cache the gateway uses while a responseCache action is active.
 // A key is a hash of the project, the caller's provider credential (its keyed hash, see
@@ -94,7 +95,7 @@ export class ResponseCache {
     this.maxEntryBytes = options.maxEntryBytes ?? DEFAULT_CACHE_MAX_ENTRY_BYTES;
     if (options.registry) {
       this.outcomes = new Counter({
-        name: 'lookout_response_cache_total',
+        name: METRIC.responseCache,
         help: 'Response cache operations of the gateway by outcome (hit, miss, store; skip: too large to keep).',
         labelNames: ['outcome'],
         registers: [options.registry],

@@ -4,12 +4,13 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { JsonFile } from '../../state/json-file.ts';
 import { matchesAll, parseMatcher, type Matcher } from '../engine/silences.ts';
 import { renderTemplate } from '../engine/template.ts';
-import { parseDurationMs } from '../rules/schema.ts';
+import { parseDuration } from '../../domain/time.ts';
 import type { Alert, AlertSink } from '../types.ts';
 import { ResponseCache, type ResponseCacheOptions } from './cache.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { ACTION_KINDS, kindOf, type ActionConfig, type ActionKind, type ActionScope, type GatewayProvider, type ParamsByKind } from './schema.ts';
 import { LookoutError } from '../../errors.ts';
+import { METRIC } from '../../metrics/names.ts';
 
 // F5: automated responses. The engine is an AlertSink: after every evaluation it is handed every
 // firing alert (and those resolved lately). Each configured action whose `when` matches a firing
@@ -172,12 +173,12 @@ export class ActionEngine implements AlertSink {
     if (deps.registry) {
       const registers = [deps.registry];
       this.metrics = {
-        activations: new Counter({ name: 'lookout_action_activations_total', help: 'Automated responses activated by a firing alert, by kind and dry run.', labelNames: ['kind', 'dry_run'], registers }),
-        enforced: new Counter({ name: 'lookout_action_enforcements_total', help: 'Gateway requests changed or refused by an automated response, by kind.', labelNames: ['kind'], registers }),
+        activations: new Counter({ name: METRIC.actionActivations, help: 'Automated responses activated by a firing alert, by kind and dry run.', labelNames: ['kind', 'dry_run'], registers }),
+        enforced: new Counter({ name: METRIC.actionEnforcements, help: 'Gateway requests changed or refused by an automated response, by kind.', labelNames: ['kind'], registers }),
       };
       const self = this;
       new Gauge({
-        name: 'lookout_actions_active',
+        name: METRIC.actionsActive,
         help: 'Automated responses active now (not dry run), by kind.',
         labelNames: ['kind'],
         registers,
@@ -425,7 +426,7 @@ export class ActionEngine implements AlertSink {
         if (p.perUser && !req.user) return false;
         if (a.dryRun) return true;
         if (d.cache) return false;
-        d.cache = { ttlMs: parseDurationMs(p.ttl)!, keyScope: p.perUser ? `user:${req.user}` : '', activationId: a.id };
+        d.cache = { ttlMs: parseDuration(p.ttl, { name: 'ttl' }), keyScope: p.perUser ? `user:${req.user}` : '', activationId: a.id };
         return true;
       }
       case 'fallback': {

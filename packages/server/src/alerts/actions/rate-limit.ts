@@ -1,3 +1,5 @@
+import { MINUTE_MS } from '../../domain/time.ts';
+
 // F5: the per-user limit of a rateLimit action, a token bucket per (activation, user): it holds
 // up to requestsPerMinute requests and refills at requestsPerMinute per minute, so a user may
 // burst to the limit and then goes at the limit's pace. Buckets are in memory and bounded: past
@@ -30,7 +32,7 @@ export class RateLimiter {
 
   // Takes one request from the bucket of `key` when it has one.
   take(key: string, requestsPerMinute: number, nowMs: number): RateCheck {
-    const perMs = requestsPerMinute / 60_000;
+    const perMs = requestsPerMinute / MINUTE_MS;
     let b = this.buckets.get(key);
     if (!b) {
       if (this.buckets.size >= this.maxBuckets) this.makeRoom(nowMs);
@@ -54,7 +56,7 @@ export class RateLimiter {
 
   private makeRoom(nowMs: number): void {
     for (const [key, b] of this.buckets) {
-      if (b.tokens + ((nowMs - b.atMs) * b.perMinute) / 60_000 >= b.perMinute) this.buckets.delete(key);
+      if (b.tokens + ((nowMs - b.atMs) * b.perMinute) / MINUTE_MS >= b.perMinute) this.buckets.delete(key);
     }
     while (this.buckets.size >= this.maxBuckets) this.buckets.delete(this.buckets.keys().next().value as string);
   }

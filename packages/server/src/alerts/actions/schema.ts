@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseMatcher } from '../engine/silences.ts';
-import { parseDurationMs } from '../rules/schema.ts';
+import { SECOND_MS, tryParseDuration } from '../../domain/time.ts';
 import { httpUrl } from '../notifications/config.ts';
 
 // F5: automated responses, under `alerts.actions` in the configuration. Each action names the
@@ -38,7 +38,7 @@ const switchModelSchema = z
 
 const responseCacheSchema = z
   .object({
-    ttl: z.string().refine((v) => (parseDurationMs(v) ?? 0) >= 1000, "must be a duration of at least 1s, such as '10m'"),
+    ttl: z.string().refine((v) => (tryParseDuration(v) ?? 0) >= SECOND_MS, "must be a duration of at least 1s, such as '10m'"),
     // Keep one user's cached answers from being served to another.
     perUser: z.boolean().default(false),
     scope: scopeSchema.default({}),

@@ -11,6 +11,8 @@ import { evaluateRule, type EvaluationSources, type RuleOutcome } from './evalua
 import { matchesAll, regexInstructions, validateSilence, type Silence, type SilenceInput } from './silences.ts';
 import { renderTemplate } from './template.ts';
 import { LookoutError } from '../../errors.ts';
+import { DAY_MS, MINUTE_MS } from '../../domain/time.ts';
+import { METRIC } from '../../metrics/names.ts';
 
 // F1/F3: evaluates every enabled rule for every project on an interval and keeps each alert's
 // lifecycle: pending (condition holds, `for` not elapsed) → firing → resolved. Alerts are keyed
@@ -24,7 +26,7 @@ import { LookoutError } from '../../errors.ts';
 // restarts. History keeps the last MAX_HISTORY transitions.
 
 export const MAX_HISTORY = 5_000;
-const RESOLVED_KEEP_MS = 15 * 60_000; // how long a resolved alert stays listed and is passed on
+const RESOLVED_KEEP_MS = 15 * MINUTE_MS; // how long a resolved alert stays listed and is passed on
 const SEVERITY_RANK = { info: 0, warning: 1, critical: 2 } as const;
 const MAX_RULE_LABELS = 500;
 // Each rule's work is capped (evaluate.ts); between rules the loop is handed back to requests
@@ -139,10 +141,10 @@ export class AlertEngine {
     if (deps.registry) {
       const registers = [deps.registry];
       this.metrics = {
-        evaluations: new Counter({ name: 'lookout_alert_evaluations_total', help: 'Alert evaluation cycles run (every rule of every project).', registers }),
-        failures: new Counter({ name: 'lookout_alert_rule_evaluation_failures_total', help: 'Rule evaluations that failed with an error, by rule id.', labelNames: ['rule_id'], registers }),
+        evaluations: new Counter({ name: METRIC.alertEvaluations, help: 'Alert evaluation cycles run (every rule of every project).', registers }),
+        failures: new Counter({ name: METRIC.alertRuleEvaluationFailures, help: 'Rule evaluations that failed with an error, by rule id.', labelNames: ['rule_id'], registers }),
         duration: new Histogram({
-          name: 'lookout_alert_evaluation_duration_seconds',
+          name: METRIC.alertEvaluationDuration,
           help: 'Time to evaluate every rule of every project once.',
           buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
           registers,
@@ -150,7 +152,7 @@ export class AlertEngine {
       };
       const alerts = this.alerts;
       new Gauge({
-        name: 'lookout_alerts',
+        name: METRIC.alerts,
         help: 'Alerts by state and severity (pending, firing, and resolved within the last 15 minutes).',
         labelNames: ['state', 'severity'],
         registers,
@@ -161,7 +163,7 @@ export class AlertEngine {
       });
       const health = this.health;
       new Gauge({
-        name: 'lookout_alert_rules_failing',
+        name: METRIC.alertRulesFailing,
         help: 'Rules whose last evaluation failed with an error (in any project).',
         registers,
         collect() {
@@ -307,7 +309,7 @@ export class AlertEngine {
     }
     this.state.silences.push(silence);
     // Expired silences older than a week are forgotten.
-    this.state.silences = this.state.silences.filter((s) => s.endsAtMs > now - 7 * 86_400_000);
+    this.state.silences = this.state.silences.filter((s) => s.endsAtMs > now - 7 * DAY_MS);
     this.mark(now);
     await this.persistNow();
     return silence;

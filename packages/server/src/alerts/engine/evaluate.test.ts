@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { emptyAttribution, type SpanRecord } from '../../domain/span.ts';
 import { makeSpan } from '../../testing/fixtures.ts';
-import { HOUR_MS, MINUTE_MS, RollupRangeError, Rollups } from '../../rollups/rollups.ts';
+import { RollupRangeError, Rollups } from '../../rollups/rollups.ts';
+import { HOUR_MS, MINUTE_MS } from '../../domain/time.ts';
 import { ruleIdOf, ruleSchema, type Rule } from '../rules/schema.ts';
 import { MAX_CELLS_PER_EVALUATION, evaluateRule } from './evaluate.ts';
 

@@ -1,6 +1,7 @@
+import { nanoToUsd } from '../../domain/money.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../domain/time.ts';
 import {
   COUNTER_INDEX,
-  HOUR_MS,
   RollupRangeError,
   WorkBudget,
   type CallGroup,
@@ -51,7 +52,6 @@ export interface RuleOutcome {
   noData: boolean;
 }
 
-const NANO_PER_USD = 1e9;
 // Signals no part of Lookout feeds yet (PII and injection detection come with the security
 // pipeline): rules over them report "no data" instead of a reassuring zero.
 export const UNFED_MEASURES: ReadonlySet<string> = new Set(['pii_detections', 'injection_attempts']);
@@ -80,7 +80,7 @@ const isScoreMeasure = (m: string | undefined) => m === 'score' || m === 'scores
 
 function counterValue(g: CallGroup, m: CounterMeasure): number {
   const v = g.cell.counters[COUNTER_INDEX[m]];
-  return m === 'cost_usd' ? v / NANO_PER_USD : v;
+  return m === 'cost_usd' ? nanoToUsd(v) : v;
 }
 
 // One value per group of a counter measure over [fromMs, toMs); scores come from score cells.
@@ -215,7 +215,7 @@ export async function evaluateRule(rule: Rule, projectId: string, nowMs: number,
       const seen = await reader.lastSeen(q.groupBy, fromMs - lookbackMs);
       const filtered = seen.filter((s) => Object.entries(q.filter).every(([d, want]) => s.labels[d] === undefined || (Array.isArray(want) ? want.includes(s.labels[d]) : s.labels[d] === want)));
       // The value is the minutes since the group's last call; active once no call is in the window.
-      return done(filtered.map((s) => ({ labels: s.labels, value: (nowMs - s.lastMs) / 60_000, active: s.lastMs < fromMs })));
+      return done(filtered.map((s) => ({ labels: s.labels, value: (nowMs - s.lastMs) / MINUTE_MS, active: s.lastMs < fromMs })));
     }
     case 'anomaly': {
       const m = q.measure as CounterMeasure;
@@ -224,7 +224,7 @@ export async function evaluateRule(rule: Rule, projectId: string, nowMs: number,
       const history = new Map<string, number[]>();
       const periods: [number, number][] = [];
       if (b.kind === 'same_hour') {
-        for (let d = 1; d <= b.days; d++) periods.push([fromMs - d * 86_400_000, nowMs - d * 86_400_000]);
+        for (let d = 1; d <= b.days; d++) periods.push([fromMs - d * DAY_MS, nowMs - d * DAY_MS]);
       } else {
         // The look-back before the window, cut into window-sized periods.
         const lookback = b.lookback!;

@@ -1,6 +1,6 @@
 import { RE2JS } from 're2js';
 import { z } from 'zod';
-import { parseDurationMs } from '../rules/schema.ts';
+import { DAY_MS, readDuration, readInstant } from '../../domain/time.ts';
 import { LookoutError } from '../../errors.ts';
 
 // F3: a silence mutes the alerts whose labels match all its matchers, from startsAt to endsAt.
@@ -162,7 +162,7 @@ export class SilenceInputError extends LookoutError {
 }
 
 const MATCHER_PATTERN = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"?(.*?)"?\s*$/;
-const MAX_SILENCE_MS = 365 * 86_400_000;
+const MAX_SILENCE_MS = 365 * DAY_MS;
 
 export function parseMatcher(text: string): Matcher {
   if (text.length > MAX_MATCHER_CHARS) throw new Error(`a matcher has at most ${MAX_MATCHER_CHARS} characters (this one has ${text.length})`);
@@ -223,9 +223,9 @@ export const silenceInputSchema = z
   .strict();
 export type SilenceInput = z.input<typeof silenceInputSchema>;
 
-function parseTime(field: string, text: string): number {
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new SilenceInputError(field, `'${text}' is not a date-time; use ISO 8601, e.g. 2026-11-23T18:00:00Z`);
+function instant(field: string, text: string, nowMs: number): number {
+  const ms = readInstant(text, nowMs);
+  if (typeof ms === 'string') throw new SilenceInputError(field, ms);
   return ms;
 }
 
@@ -246,14 +246,15 @@ export function validateSilence(input: unknown, nowMs: number): Omit<Silence, 'i
   if (matchers.every((m) => !m.isEqual || (m.isRegex && regexHit(m, '') === true))) {
     throw new SilenceInputError('matchers', 'at least one matcher must select something (a silence of every alert is refused)');
   }
-  const startsAtMs = s.startsAt ? parseTime('startsAt', s.startsAt) : nowMs;
+  const startsAtMs = s.startsAt ? instant('startsAt', s.startsAt, nowMs) : nowMs;
   let endsAtMs: number;
-  if (s.endsAt !== undefined) endsAtMs = parseTime('endsAt', s.endsAt);
+  if (s.endsAt !== undefined) endsAtMs = instant('endsAt', s.endsAt, nowMs);
   else if (s.duration !== undefined) {
-    const d = parseDurationMs(s.duration);
-    if (d === null || d <= 0) throw new SilenceInputError('duration', `'${s.duration}' is not a duration; use e.g. 30m, 2h or 1d`);
+    const d = readDuration(s.duration);
+    if (typeof d === 'string') throw new SilenceInputError('duration', d);
+    if (d <= 0) throw new SilenceInputError('duration', 'must be more than 0s, e.g. 30m, 2h or 1d');
     endsAtMs = startsAtMs + d;
-  } else throw new SilenceInputError('endsAt', 'give endsAt (ISO 8601) or duration (e.g. 2h)');
+  } else throw new SilenceInputError('endsAt', 'give endsAt (RFC 3339, e.g. 2026-11-23T18:00:00Z) or duration (e.g. 2h)');
   if (endsAtMs <= startsAtMs) throw new SilenceInputError('endsAt', 'must be after startsAt');
   if (endsAtMs <= nowMs) throw new SilenceInputError('endsAt', 'is in the past');
   if (endsAtMs - startsAtMs > MAX_SILENCE_MS) throw new SilenceInputError('endsAt', 'a silence lasts at most 365 days');

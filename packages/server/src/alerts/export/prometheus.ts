@@ -9,6 +9,7 @@
 // - PIIDetectionSpike (seed 001): needs a PII-detected request counter; none is exposed.
 // - PromptInjectionAttempts (seed 001): needs a security event counter; none is exposed.
 import { stringify } from 'yaml';
+import { METRIC } from '../../metrics/names.ts';
 
 export type Severity = 'warning' | 'critical';
 export const CATEGORIES = ['cost', 'performance', 'availability', 'quality', 'security'] as const;
@@ -159,33 +160,33 @@ function builder(options: PrometheusRulesOptions): RuleFileBuilder {
   if (!/^[^"\\\n]*$/.test(job)) throw new Error(`job name ${JSON.stringify(job)} cannot contain quotes, backslashes or newlines`);
   const b = new RuleFileBuilder({ runbookBase: options.runbookBase ?? DEFAULT_RUNBOOK_BASE });
   const R = RECORDING_RULES;
-  const llmRequests = `lookout_llm_requests_total{${LLM_KINDS}}`;
+  const llmRequests = `${METRIC.llmRequests}{${LLM_KINDS}}`;
 
   b.group('lookout_recording')
-    .record(R.costRate1h, 'sum by (provider, model) (rate(lookout_llm_cost_usd_total[1h]))')
+    .record(R.costRate1h, `sum by (provider, model) (rate(${METRIC.llmCostUsd}[1h]))`)
     .record(R.requestRate5m, `sum by (provider, model) (rate(${llmRequests}[5m]))`)
     .record(
       R.errorRatio5m,
-      `sum by (provider, model) (rate(lookout_llm_requests_total{${LLM_KINDS}, status="error"}[5m])) / sum by (provider, model) (rate(${llmRequests}[5m]))`,
+      `sum by (provider, model) (rate(${METRIC.llmRequests}{${LLM_KINDS}, status="error"}[5m])) / sum by (provider, model) (rate(${llmRequests}[5m]))`,
     )
-    .record(R.p95, 'histogram_quantile(0.95, sum by (le, provider, model) (rate(lookout_llm_request_duration_seconds_bucket[5m])))')
-    .record(R.p99, 'histogram_quantile(0.99, sum by (le, provider, model) (rate(lookout_llm_request_duration_seconds_bucket[5m])))')
+    .record(R.p95, `histogram_quantile(0.95, sum by (le, provider, model) (rate(${METRIC.llmRequestDuration}_bucket[5m])))`)
+    .record(R.p99, `histogram_quantile(0.99, sum by (le, provider, model) (rate(${METRIC.llmRequestDuration}_bucket[5m])))`)
     .record(
       R.costPerRequest1h,
-      `sum by (provider, model) (rate(lookout_llm_cost_usd_total[1h])) / sum by (provider, model) (rate(${llmRequests}[1h]))`,
+      `sum by (provider, model) (rate(${METRIC.llmCostUsd}[1h])) / sum by (provider, model) (rate(${llmRequests}[1h]))`,
     )
     // Prompt-cache hit ratio: cached input tokens over all input tokens (input, cache_read and
     // cache_write are non-overlapping). Only models that have read from the cache have a series.
     .record(
       R.cacheHitRatio10m,
-      'sum by (provider, model) (rate(lookout_llm_tokens_total{type="cache_read"}[10m])) / sum by (provider, model) (rate(lookout_llm_tokens_total{type=~"input|cache_read|cache_write"}[10m]))',
+      `sum by (provider, model) (rate(${METRIC.llmTokens}{type="cache_read"}[10m])) / sum by (provider, model) (rate(${METRIC.llmTokens}{type=~"input|cache_read|cache_write"}[10m]))`,
     )
-    .record(R.qualityAvg1h, 'sum by (name) (rate(lookout_quality_score_sum[1h])) / sum by (name) (rate(lookout_quality_score_count[1h]))');
+    .record(R.qualityAvg1h, `sum by (name) (rate(${METRIC.qualityScore}_sum[1h])) / sum by (name) (rate(${METRIC.qualityScore}_count[1h]))`);
 
   b.group('lookout_cost_alerts')
     .alert({
       alert: 'DailyCostExceeded',
-      expr: 'sum(increase(lookout_llm_cost_usd_total[1d])) > 50',
+      expr: `sum(increase(${METRIC.llmCostUsd}[1d])) > 50`,
       for: '5m',
       severity: 'warning',
       category: 'cost',
@@ -197,7 +198,7 @@ function builder(options: PrometheusRulesOptions): RuleFileBuilder {
     })
     .alert({
       alert: 'DailyCostExceeded',
-      expr: 'sum(increase(lookout_llm_cost_usd_total[1d])) > 100',
+      expr: `sum(increase(${METRIC.llmCostUsd}[1d])) > 100`,
       for: '5m',
       severity: 'critical',
       category: 'cost',
@@ -211,7 +212,7 @@ function builder(options: PrometheusRulesOptions): RuleFileBuilder {
       alert: 'CostSpike',
       // The last hour against the hourly average of the last 7 days; below $1/hour a 1.5x jump
       // is noise, not a spike.
-      expr: `sum(rate(lookout_llm_cost_usd_total[1h])) / avg_over_time(sum(rate(lookout_llm_cost_usd_total[1h]))[7d:1h]) > 1.5 and sum(rate(lookout_llm_cost_usd_total[1h])) * 3600 > 1`,
+      expr: `sum(rate(${METRIC.llmCostUsd}[1h])) / avg_over_time(sum(rate(${METRIC.llmCostUsd}[1h]))[7d:1h]) > 1.5 and sum(rate(${METRIC.llmCostUsd}[1h])) * 3600 > 1`,
       for: '1h',
       severity: 'warning',
       category: 'cost',
@@ -223,7 +224,7 @@ function builder(options: PrometheusRulesOptions): RuleFileBuilder {
     })
     .alert({
       alert: 'CostSpike',
-      expr: 'sum(rate(lookout_llm_cost_usd_total[5m])) * 3600 > 10',
+      expr: `sum(rate(${METRIC.llmCostUsd}[5m])) * 3600 > 10`,
       for: '5m',
       severity: 'critical',
       category: 'cost',
@@ -247,7 +248,7 @@ function builder(options: PrometheusRulesOptions): RuleFileBuilder {
     })
     .alert({
       alert: 'HighTokenUsage',
-      expr: 'sum(increase(lookout_llm_tokens_total[1h])) > 1e6',
+      expr: `sum(increase(${METRIC.llmTokens}[1h])) > 1e6`,
       for: '5m',
       severity: 'warning',
       category: 'cost',
@@ -259,7 +260,7 @@ function builder(options: PrometheusRulesOptions): RuleFileBuilder {
     })
     .alert({
       alert: 'TokenUsageSpike',
-      expr: 'sum(rate(lookout_llm_tokens_total[10m])) / avg_over_time(sum(rate(lookout_llm_tokens_total[10m]))[1h:1m]) > 2',
+      expr: `sum(rate(${METRIC.llmTokens}[10m])) / avg_over_time(sum(rate(${METRIC.llmTokens}[10m]))[1h:1m]) > 2`,
       for: '10m',
       severity: 'warning',
       category: 'cost',
@@ -271,7 +272,7 @@ function builder(options: PrometheusRulesOptions): RuleFileBuilder {
     })
     .alert({
       alert: 'UnknownModelCalls',
-      expr: 'sum by (provider, model) (increase(lookout_llm_unknown_cost_requests_total[1h])) > 0',
+      expr: `sum by (provider, model) (increase(${METRIC.llmUnknownCostRequests}[1h])) > 0`,
       for: '5m',
       severity: 'warning',
       category: 'cost',
@@ -333,7 +334,7 @@ function builder(options: PrometheusRulesOptions): RuleFileBuilder {
     })
     .alert({
       alert: 'FrequentRateLimits',
-      expr: 'sum by (provider) (rate(lookout_llm_rate_limit_hits_total[5m])) > 1',
+      expr: `sum by (provider) (rate(${METRIC.llmRateLimitHits}[5m])) > 1`,
       for: '5m',
       severity: 'warning',
       category: 'availability',
@@ -400,7 +401,7 @@ function builder(options: PrometheusRulesOptions): RuleFileBuilder {
       // Seed 001's 100 is an application request queue; Lookout's queue holds rows, up to
       // ingest.maxQueueRows (200,000 by default). One full write batch waiting for 5 minutes
       // means the store does not keep up.
-      expr: 'lookout_ingest_queue_depth > 20000',
+      expr: `${METRIC.ingestQueueDepth} > 20000`,
       for: '5m',
       severity: 'warning',
       category: 'availability',

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { parseDurationMs } from '../rules/schema.ts';
+import { tryParseDuration } from '../../domain/time.ts';
 import { parseMatcher } from '../engine/silences.ts';
 
 // F4: receivers and the routing tree, under `alerts.notifications` in the configuration. The tree
@@ -9,7 +9,7 @@ import { parseMatcher } from '../engine/silences.ts';
 // the deepest matching route's receiver gets it. Unset timings are inherited from the parent.
 
 const duration = (name: string) =>
-  z.string().refine((v) => parseDurationMs(v) !== null, `${name} must be a duration such as 30s, 5m or 4h`);
+  z.string().refine((v) => tryParseDuration(v) !== null, `${name} must be a duration such as 30s, 5m or 4h`);
 
 export const httpUrl = z.string().refine((v) => {
   try {

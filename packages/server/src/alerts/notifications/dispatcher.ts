@@ -4,11 +4,12 @@ import { fetch as undiciFetch, type Agent } from 'undici';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { matchesAll, parseMatcher, type Matcher } from '../engine/silences.ts';
 import { DEFAULT_PROJECT } from '../../store/store.ts';
-import { parseDurationMs } from '../rules/schema.ts';
+import { HOUR_MS, MINUTE_MS, SECOND_MS, tryParseDuration } from '../../domain/time.ts';
 import type { Alert, AlertSink } from '../types.ts';
 import { receiverType, type NotificationsConfig, type ReceiverConfig, type ReceiverType, type RouteInput } from './config.ts';
 import { alertmanagerRequest, pagerDutyRequests, slackRequest, webhookRequest, type Notification, type OutboundRequest } from './payloads.ts';
 import { OutboundGuard, OutboundRefusedError, type Lookup } from './ssrf.ts';
+import { METRIC } from '../../metrics/names.ts';
 
 // F4: from "these alerts are firing or just resolved" (the engine, after every evaluation) to
 // requests at the receivers. Routing and grouping as in Alertmanager:
@@ -32,7 +33,7 @@ const MAX_QUEUED = 1_000;
 const MAX_DELIVERIES = 1_000;
 const MAX_BACKOFF_MS = 30_000;
 const TICK_MS = 1_000;
-const DEFAULTS = { groupBy: ['alertname'], groupWaitMs: 30_000, groupIntervalMs: 300_000, repeatIntervalMs: 4 * 3_600_000 };
+const DEFAULTS = { groupBy: ['alertname'], groupWaitMs: 30 * SECOND_MS, groupIntervalMs: 5 * MINUTE_MS, repeatIntervalMs: 4 * HOUR_MS };
 
 export interface DeliveryRecord {
   id: string;
@@ -78,7 +79,7 @@ interface Group {
 }
 
 function buildRoute(input: RouteInput, parent: Omit<Route, 'routes' | 'matchers' | 'continue' | 'id' | 'scopedToProjects'> | null, id: string, parentScoped = false): Route {
-  const ms = (v: string | undefined, fallback: number) => (v === undefined ? fallback : (parseDurationMs(v) ?? fallback));
+  const ms = (v: string | undefined, fallback: number) => (v === undefined ? fallback : (tryParseDuration(v) ?? fallback));
   const inherited = parent ?? { receiver: '', ...DEFAULTS };
   const matchers = Array.isArray(input.matchers)
     ? input.matchers.map(parseMatcher)
@@ -124,19 +125,19 @@ export function registerNotificationMetrics(registry: Registry) {
   const existing = <T>(name: string) => registry.getSingleMetric(name) as T | undefined;
   return {
     sent:
-      existing<Counter<'receiver_type' | 'outcome'>>('lookout_alert_notifications_total') ??
+      existing<Counter<'receiver_type' | 'outcome'>>(METRIC.alertNotifications) ??
       new Counter({
-        name: 'lookout_alert_notifications_total',
+        name: METRIC.alertNotifications,
         help: 'Notifications sent to receivers, by receiver type and outcome (ok, failed, refused).',
         labelNames: ['receiver_type', 'outcome'],
         registers: [registry],
       }),
     dropped:
-      existing<Counter>('lookout_alert_notification_queue_dropped_total') ??
-      new Counter({ name: 'lookout_alert_notification_queue_dropped_total', help: 'Notifications dropped because the send queue was full.', registers: [registry] }),
+      existing<Counter>(METRIC.alertNotificationQueueDropped) ??
+      new Counter({ name: METRIC.alertNotificationQueueDropped, help: 'Notifications dropped because the send queue was full.', registers: [registry] }),
     queued:
-      existing<Gauge>('lookout_alert_notification_queue_depth') ??
-      new Gauge({ name: 'lookout_alert_notification_queue_depth', help: 'Notifications waiting to be sent.', registers: [registry] }),
+      existing<Gauge>(METRIC.alertNotificationQueueDepth) ??
+      new Gauge({ name: METRIC.alertNotificationQueueDepth, help: 'Notifications waiting to be sent.', registers: [registry] }),
   };
 }
 
@@ -201,7 +202,7 @@ export class Dispatcher implements AlertSink {
     this.now = deps.now ?? Date.now;
     this.fetchFn = deps.fetch ?? undiciFetch;
     this.logger = deps.logger;
-    this.timeoutMs = parseDurationMs(config.timeout) ?? 5_000;
+    this.timeoutMs = tryParseDuration(config.timeout) ?? 5_000;
     this.retryBaseMs = deps.retryBaseMs ?? 1_000;
     this.metrics = deps.registry ? registerNotificationMetrics(deps.registry) : null;
   }
@@ -318,7 +319,7 @@ export class Dispatcher implements AlertSink {
     }
     for (const [name, alerts] of byReceiver) {
       const receiver = this.receivers.get(name)!;
-      const resendMs = parseDurationMs(receiver.alertmanager!.resendInterval) ?? 60_000;
+      const resendMs = tryParseDuration(receiver.alertmanager!.resendInterval) ?? MINUTE_MS;
       const signature = alerts.map((a) => `${a.fingerprint}:${a.state}`).sort().join(',');
       const last = this.amState.get(name);
       if (last && last.signature === signature && nowMs - last.sentMs < resendMs) continue;

@@ -88,7 +88,7 @@ describe('parseRuleText', () => {
   });
 
   it('reports a bad duration with an example', () => {
-    expect(lines).toContain("rules.yaml:19:13 rules[2].window: '5 minutes' is not a duration; use e.g. 30s, 5m, 1h or 7d");
+    expect(lines).toContain("rules.yaml:19:13 rules[2].window: '5 minutes' is not a duration; use e.g. 90s, 5m, 1h30m, 7d or 2w");
   });
 
   it('reports a missing threshold at the rule that lacks it', () => {
@@ -239,7 +239,7 @@ describe('loadRuleFiles', () => {
     expect(rules.map((r) => r.id)).toEqual(['A1', 'A2', 'B', 'C', 'Fine']);
     expect(errors.map(String)).toEqual([
       `${join(dir, 'rules.d', 'c.yaml')}:9:11 rules[1]: duplicate rule id 'A1', first defined at ${join(dir, 'rules.d', 'a.yaml')}:2:11 (rules[0]); give one of them another id (or name)`,
-      `${join(dir, 'extra.yaml')}:8:13 rules[0].window: 'soon' is not a duration; use e.g. 30s, 5m, 1h or 7d`,
+      `${join(dir, 'extra.yaml')}:8:13 rules[0].window: 'soon' is not a duration; use e.g. 90s, 5m, 1h30m, 7d or 2w`,
     ]);
   });
 

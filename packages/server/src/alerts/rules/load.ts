@@ -31,7 +31,7 @@ export class RuleLoadError {
   }
 }
 
-// `rules.yaml:14:7 rules[2].window: '5 minutes' is not a duration; use e.g. 30s, 5m, 1h or 7d`
+// `rules.yaml:14:7 rules[2].window: '5 minutes' is not a duration; use e.g. 90s, 5m, 1h30m, 7d or 2w`
 export function formatRuleError(e: { source: string; line: number | null; column: number | null; path: string; message: string }): string {
   const where = e.line === null ? e.source : `${e.source}:${e.line}:${e.column ?? 1}`;
   return `${where} ${e.path ? `${e.path}: ` : ''}${e.message}`;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DAY_MS, formatDuration, HOUR_MS, readDuration } from '../../domain/time.ts';
 
 // F1: what an alert rule is, for rule files (YAML) and the API alike. Rules are evaluated by the
 // engine (alerts/engine/) over the per-minute rollups (rollups/), the budget book (budgets/) and
@@ -65,18 +66,16 @@ export type Operator = (typeof OPERATORS)[number];
 // and hour cells for 8 days (by feature or team, 26 hours), so no rule can see further back than
 // that: a rule that reaches further is refused rather than silently reading zeros. The other
 // bounds keep the work of one evaluation small (it runs on the event loop) and the state small.
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 export const RULE_LIMITS = {
   // window + look-back (or window + days of a same-hour baseline): the hour cells' retention.
-  maxReachMs: 8 * DAY,
+  maxReachMs: 8 * DAY_MS,
   // Hour cells by feature and team are kept 26 hours; a whole hour is read from them.
-  maxDetailReachMs: 24 * HOUR,
+  maxDetailReachMs: 24 * HOUR_MS,
   minWindowMs: 1_000,
   // A preceding baseline is cut into window-sized periods; each is a read of the rollups.
   maxBaselinePeriods: 168,
-  maxForMs: 30 * DAY,
-  maxCooldownMs: 30 * DAY,
+  maxForMs: 30 * DAY_MS,
+  maxCooldownMs: 30 * DAY_MS,
   maxMinSamples: 1_000_000_000,
   maxFilterValues: 100,
   maxValueChars: 512,
@@ -87,34 +86,13 @@ export const RULE_LIMITS = {
 } as const;
 const DETAIL_DIMENSIONS: readonly string[] = ['feature', 'team'];
 
-// 30s, 5m, 1h, 7d (also combined: 1h30m). Returned in milliseconds. Each part has at most 12
-// digits, so a duration is always a finite number (the fields bound it further).
-const DURATION_PATTERN = /^(?:(\d{1,12})d)?(?:(\d{1,12})h)?(?:(\d{1,12})m)?(?:(\d{1,12})s)?$/;
-export function parseDurationMs(text: string): number | null {
-  const m = DURATION_PATTERN.exec(text.trim());
-  if (!m || text.trim() === '') return null;
-  const [, d, h, min, s] = m;
-  return ((Number(d ?? 0) * 24 + Number(h ?? 0)) * 60 + Number(min ?? 0)) * 60_000 + Number(s ?? 0) * 1000;
-}
-
-export function formatDurationMs(ms: number): string {
-  if (ms === 0) return '0s';
-  const parts: string[] = [];
-  let rest = Math.round(ms / 1000);
-  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
-    if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)}${unit}`);
-      rest %= size;
-    }
-  }
-  return parts.join('');
-}
-
+// Written as text (docs/api.md "Times and durations"), held in milliseconds, and written back
+// as text by ruleToWire.
 const duration = (what: string) =>
-  z.string({ error: `${what} must be a duration such as 30s, 5m, 1h or 7d` }).transform((text, ctx) => {
-    const ms = parseDurationMs(text);
-    if (ms === null) {
-      ctx.addIssue({ code: 'custom', message: `'${text}' is not a duration; use e.g. 30s, 5m, 1h or 7d` });
+  z.string({ error: `${what} must be a duration such as 30s, 5m, 1h30m or 7d` }).transform((text, ctx) => {
+    const ms = readDuration(text);
+    if (typeof ms === 'string') {
+      ctx.addIssue({ code: 'custom', message: ms });
       return z.NEVER;
     }
     return ms;
@@ -168,7 +146,7 @@ export const budgetRefSchema = z
   })
   .strict();
 
-const ruleSchemaBase = z
+export const ruleSchemaBase = z
   .object({
     name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a rule name is letters, digits and _ and starts with a letter (it becomes the alertname label)'),
     // Unique within the project; by default `<name>` or `<name>:<severity>` when a name has levels.
@@ -251,14 +229,14 @@ export const ruleSchema = ruleSchemaBase.superRefine((rule, ctx) => {
 export function ruleReachMs(rule: { kind: RuleKind; window?: number; lookback?: number; baseline?: { kind: string; days: number; lookback?: number } }): number {
   const windowMs = rule.window ?? 0;
   if (rule.kind === 'anomaly' && rule.baseline) {
-    return windowMs + (rule.baseline.kind === 'same_hour' ? rule.baseline.days * DAY : (rule.baseline.lookback ?? 0));
+    return windowMs + (rule.baseline.kind === 'same_hour' ? rule.baseline.days * DAY_MS : (rule.baseline.lookback ?? 0));
   }
-  if (rule.kind === 'absence') return windowMs + (rule.lookback ?? HOUR);
+  if (rule.kind === 'absence') return windowMs + (rule.lookback ?? HOUR_MS);
   return windowMs + (rule.lookback ?? 0);
 }
 
 function checkBounds(rule: z.output<typeof ruleSchemaBase>, need: (path: string, message: string) => void): void {
-  const at = (ms: number) => formatDurationMs(ms);
+  const at = (ms: number) => formatDuration(ms);
   if (rule.window !== undefined && rule.window < RULE_LIMITS.minWindowMs) need('window', `at least ${at(RULE_LIMITS.minWindowMs)}`);
   if (rule.for > RULE_LIMITS.maxForMs) need('for', `at most ${at(RULE_LIMITS.maxForMs)}`);
   if (rule.cooldown > RULE_LIMITS.maxCooldownMs) need('cooldown', `at most ${at(RULE_LIMITS.maxCooldownMs)}`);

@@ -21,15 +21,6 @@ function groupThousands(digits: string): string {
   return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-// Exact decimal text of an integer amount of nano-dollars, at least cents: 3702000 → "$0.003702".
-export function formatUsdFromNano(nanoUsd: number): string {
-  const sign = nanoUsd < 0 ? '-' : '';
-  const abs = Math.abs(Math.round(nanoUsd));
-  const dollars = Math.floor(abs / 1e9);
-  const fraction = String(abs % 1e9).padStart(9, '0').replace(/0+$/, '').padEnd(2, '0');
-  return `${sign}$${groupThousands(String(dollars))}.${fraction}`;
-}
-
 // A price per million tokens as people write it: $3, $2.50, $0.075.
 export function formatUsdPerMtok(usdPerMtok: number): string {
   if (Number.isInteger(usdPerMtok)) return `$${groupThousands(String(usdPerMtok))}`;

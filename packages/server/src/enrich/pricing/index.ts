@@ -9,7 +9,7 @@ export {
   type CatalogModel,
   type CatalogVariant,
 } from './catalog.ts';
-export { formatTokens, formatUsdFromNano, formatUsdPerMtok } from './format.ts';
+export { formatTokens, formatUsdPerMtok } from './format.ts';
 export {
   loadOverridesFile,
   parsePriceOverride,

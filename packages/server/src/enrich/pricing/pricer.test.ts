@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { emptyUsage, type SpanKind, type Usage } from '../../domain/span.ts';
 import { normalizeUsage } from '../../domain/usage.ts';
 import { CATALOG_VERSION, catalogRowById, findCatalogModel } from './catalog.ts';
-import { formatUsdFromNano, formatUsdPerMtok } from './format.ts';
+import { formatUsd } from '../../domain/money.ts';
+import { formatUsdPerMtok } from './format.ts';
 import { Pricer, providerReportedCost } from './pricer.ts';
 import type { PriceOverride, PricingInput } from './types.ts';
 
@@ -480,10 +481,10 @@ describe('explain', () => {
 
 describe('formatting', () => {
   it('formats money exactly from nano-dollars', () => {
-    expect(formatUsdFromNano(3_702_000)).toBe('$0.003702');
-    expect(formatUsdFromNano(0)).toBe('$0.00');
-    expect(formatUsdFromNano(1)).toBe('$0.000000001');
-    expect(formatUsdFromNano(1_234_500_000_000)).toBe('$1,234.50');
+    expect(formatUsd(3_702_000)).toBe('$0.003702');
+    expect(formatUsd(0)).toBe('$0.00');
+    expect(formatUsd(1)).toBe('$0.000000001');
+    expect(formatUsd(1_234_500_000_000)).toBe('$1,234.50');
   });
 
   it('formats prices per million tokens as published', () => {

@@ -1,6 +1,7 @@
+import { formatUsd, nanoToUsd, usdToNano } from '../../domain/money.ts';
 import { unpricedCost, type Cost, type Usage } from '../../domain/span.ts';
 import { catalogProviderId, catalogRowById, findCatalogModel, selectCatalogRow, type CatalogModel } from './catalog.ts';
-import { BUCKET_LABELS, formatTokens, formatUsdFromNano, formatUsdPerMtok } from './format.ts';
+import { BUCKET_LABELS, formatTokens, formatUsdPerMtok } from './format.ts';
 import { parseIsoDateMs } from './overrides.ts';
 import {
   applyRate,
@@ -119,7 +120,7 @@ export class Pricer {
     let note: string | null = null;
     if (stored.totalNanoUsd !== recomputed) {
       note =
-        `stored cost ${formatUsdFromNano(stored.totalNanoUsd ?? 0)} differs from ${formatUsdFromNano(recomputed)} ` +
+        `stored cost ${formatUsd(stored.totalNanoUsd ?? 0)} differs from ${formatUsd(recomputed)} ` +
         `re-derived from ${row.id} in ${row.catalogVersion}` +
         (stored.catalogVersion !== row.catalogVersion ? ` (stored with ${stored.catalogVersion ?? 'an unknown version'})` : '') +
         '; run a price backfill to re-cost it';
@@ -198,7 +199,7 @@ export function providerReportedCost(costUsd: number): Cost {
   }
   return {
     status: 'provider_reported',
-    totalNanoUsd: Math.round(costUsd * 1e9),
+    totalNanoUsd: usdToNano(costUsd),
     byBucketNanoUsd: {},
     priceRowId: null,
     catalogVersion: null,
@@ -268,10 +269,10 @@ function line(bucket: CostExplanationLine['bucket'], tokens: number, usdPerMtok:
     bucket,
     tokens,
     unitPricePerMtokUsd: usdPerMtok,
-    costUsd: nano / 1e9,
+    costUsd: nanoToUsd(nano),
     costNanoUsd: nano,
     tierAboveInputTokens: tier,
-    text: `${formatTokens(tokens)} ${BUCKET_LABELS[bucket]} × ${formatUsdPerMtok(usdPerMtok)}/M${tierText} = ${formatUsdFromNano(nano)}`,
+    text: `${formatTokens(tokens)} ${BUCKET_LABELS[bucket]} × ${formatUsdPerMtok(usdPerMtok)}/M${tierText} = ${formatUsd(nano)}`,
   };
 }
 
@@ -323,12 +324,12 @@ function pricedExplanation(
   const provider = row?.providerId ?? providerKeyOf(input.provider);
   const terms = lines.map((l) => l.text.slice(0, l.text.lastIndexOf(' = ')));
   const arithmetic = terms.length === 0 ? 'no tokens' : terms.join(' + ');
-  const total = totalNanoUsd === null ? 'unknown' : formatUsdFromNano(totalNanoUsd);
+  const total = totalNanoUsd === null ? 'unknown' : formatUsd(totalNanoUsd);
   const rowText = row === null ? '' : ` (price row ${row.id}, ${row.catalogVersion})`;
   const subject = `${model ?? '(no model)'}${provider === null ? '' : ` via ${provider}`}`;
   return {
     status: 'priced',
-    totalUsd: totalNanoUsd === null ? null : totalNanoUsd / 1e9,
+    totalUsd: totalNanoUsd === null ? null : nanoToUsd(totalNanoUsd),
     totalNanoUsd,
     priceRowId: row?.id ?? null,
     catalogVersion: row?.catalogVersion ?? null,
@@ -348,7 +349,7 @@ function unpricedExplanation(input: PricingInput, status: Cost['status'], stored
   switch (status) {
     case 'provider_reported':
       totalNanoUsd = stored?.totalNanoUsd ?? null;
-      summary = `${totalNanoUsd === null ? 'unknown' : formatUsdFromNano(totalNanoUsd)} as reported by the provider (not computed from a price row)`;
+      summary = `${totalNanoUsd === null ? 'unknown' : formatUsd(totalNanoUsd)} as reported by the provider (not computed from a price row)`;
       break;
     case 'unknown_model':
       summary =
@@ -363,7 +364,7 @@ function unpricedExplanation(input: PricingInput, status: Cost['status'], stored
   }
   return {
     status,
-    totalUsd: totalNanoUsd === null ? null : totalNanoUsd / 1e9,
+    totalUsd: totalNanoUsd === null ? null : nanoToUsd(totalNanoUsd),
     totalNanoUsd,
     priceRowId: stored?.priceRowId ?? null,
     catalogVersion: stored?.catalogVersion ?? null,

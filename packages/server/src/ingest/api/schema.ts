@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { ERROR_CLASSES, SPAN_KINDS, SPAN_STATUSES } from '../../domain/span.ts';
 import { LOG_SEVERITIES, SCORE_SOURCES } from '../../domain/score.ts';
+import type { ItemOutcome } from '../../store/store.ts';
+import { DAY_MS, MIN_INSTANT_MS } from '../../domain/time.ts';
 
 // The native ingest API (A1): POST /api/v1/ingest { "batch": [ item, ... ] }.
 // Every item is validated on its own; one bad item never costs the others.
 
-export const EARLIEST_TIMESTAMP_MS = Date.UTC(2000, 0, 1);
-export const MAX_FUTURE_SKEW_MS = 24 * 60 * 60 * 1000;
+export const EARLIEST_TIMESTAMP_MS = MIN_INSTANT_MS;
+export const MAX_FUTURE_SKEW_MS = DAY_MS;
 
 const MAX_ID_CHARS = 200;
 const MAX_NAME_CHARS = 1_000;
@@ -87,7 +89,7 @@ const spanFields = {
   name: z.string().min(1).max(MAX_NAME_CHARS).optional(),
   startTime: timestampSchema,
   endTime: timestampSchema.optional(),
-  durationMs: z.number().nonnegative('must not be negative').max(86_400_000, 'is longer than a day').optional(),
+  durationMs: z.number().nonnegative('must not be negative').max(DAY_MS, 'is longer than a day').optional(),
   status: z.enum(SPAN_STATUSES).default('ok'),
   errorClass: z.enum(ERROR_CLASSES).nullish(),
   errorMessage: z.string().max(10_000).nullish(),
@@ -110,7 +112,7 @@ const modelFields = {
   // A cost the provider or caller already knows; used instead of the catalog when given.
   costUsd: z.number().nonnegative('must not be negative').max(1e6).nullish(),
   finishReason: optionalLabel,
-  ttftMs: z.number().nonnegative('must not be negative').max(86_400_000).nullish(),
+  ttftMs: z.number().nonnegative('must not be negative').max(DAY_MS).nullish(),
 };
 
 // Checks that need more than one field.
@@ -196,3 +198,14 @@ export type IngestItemInput = z.input<typeof ingestItemSchema>;
 export const ingestBodySchema = z
   .object({ batch: z.array(z.unknown()) })
   .strict();
+
+// What became of one item of a batch, in the order of the batch.
+export interface ItemResult {
+  index: number;
+  type: string | null;
+  status: ItemOutcome | 'rejected';
+  id?: string;
+  traceId?: string;
+  spanId?: string;
+  error?: string;
+}

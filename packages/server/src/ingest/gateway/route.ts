@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { brotliDecompressSync, gunzipSync, inflateSync, zstdDecompressSync } from 'node:zlib';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
+import { z } from 'zod';
 import type { BudgetStatus } from '../../budgets/policy.ts';
 import type { SpanRecord } from '../../domain/span.ts';
 import type { AppContext } from '../../server/context.ts';
@@ -20,6 +21,8 @@ import { classifyEndpoint, emptyFacts, errorBody, factsFromJson, SseReader, type
 import { GatewayPathError, normaliseRequestUrl, type NormalisedUrl } from './path.ts';
 import { buildSpan, newTraceIds, providerSecrets, type CallOutcome, type GatewayCallRecord } from './record.ts';
 import { UpstreamPools, upstreamTarget, type UpstreamTarget } from './upstream.ts';
+import { gatewayBodySchema, gatewayResponses } from '../../server/schemas/gateway.ts';
+import { documentedOnly } from '../../server/openapi.ts';
 
 // A8: the recording gateway. /proxy/openai/v1/* and /proxy/anthropic/v1/* go to the configured
 // upstream with the caller's bytes; the response goes back as the upstream sent it, streamed
@@ -27,6 +30,9 @@ import { UpstreamPools, upstreamTarget, type UpstreamTarget } from './upstream.t
 // pipeline as every other path, and a recording that fails is counted, never felt by the caller.
 
 export const GATEWAY_PREFIX = '/proxy/';
+
+const PROVIDER_NAMES: Record<ProviderId, string> = { openai: 'OpenAI', anthropic: 'Anthropic' };
+const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'TRACE']);
 
 interface ProviderRoute {
   id: ProviderId;
@@ -518,8 +524,28 @@ export async function registerGatewayRoutes(app: FastifyInstance, ctx: AppContex
           'not_found',
         );
       });
+      // Every method goes upstream. Fastify takes no body schema on GET, HEAD and TRACE, so those
+      // are one route and the methods with a body another, with the same handler.
+      const bodyless = scope.supportedMethods.filter((m) => BODYLESS_METHODS.has(m));
+      const withBody = scope.supportedMethods.filter((m) => !BODYLESS_METHODS.has(m));
       for (const provider of ['openai', 'anthropic'] as const) {
-        scope.all(`/${provider}/v1/*`, { bodyLimit: maxBodyBytes }, (request, reply) => gateway.handle(provider, request, reply));
+        const schema = {
+          summary: `Call the ${PROVIDER_NAMES[provider]} API through the recording gateway: forwarded as sent, answered as the provider answers`,
+          tags: ['gateway'],
+          params: z.object({ '*': z.string().describe(`the ${PROVIDER_NAMES[provider]} API path after /v1/, with its query`) }),
+          response: gatewayResponses(provider),
+        };
+        const handler = (request: FastifyRequest, reply: FastifyReply) => gateway.handle(provider, request, reply);
+        const url = `/${provider}/v1/*`;
+        scope.route({ method: bodyless, url, bodyLimit: maxBodyBytes, schema, handler });
+        scope.route({
+          method: withBody,
+          url,
+          bodyLimit: maxBodyBytes,
+          // The bytes go upstream unread.
+          schema: { ...schema, consumes: ['*/*'], body: documentedOnly(gatewayBodySchema) },
+          handler,
+        });
       }
       // Closing: what is recorded but not submitted goes to the pipeline before it drains.
       scope.addHook('onClose', async () => {

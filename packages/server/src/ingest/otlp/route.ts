@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { LogRecord, LogSeverity } from '../../domain/score.ts';
 import { requireScope, type AppContext } from '../../server/context.ts';
 import { LookoutError } from '../../errors.ts';
@@ -11,6 +12,8 @@ import { attrText } from './values.ts';
 import { nanosToMicros } from './conventions/attributes.ts';
 import type { OtlpMetricPoint } from './metric-types.ts';
 import { metricPointFromOtlp } from './metrics.ts';
+import { documentedOnly } from '../../server/openapi.ts';
+import { OTLP_CONSUMES, otlpRequestSchema, otlpResponses } from '../../server/schemas/otlp.ts';
 
 // OTLP/HTTP (A2–A4) on the main port: /v1/traces, /v1/logs and /v1/metrics. Bodies are read raw
 // (any content type, so an unknown one gets the spec's 415) and handled by http.ts; traces are
@@ -143,17 +146,31 @@ export function registerOtlpRoutes(app: FastifyInstance, ctx: AppContext): void 
     });
 
     const route = (signal: OtlpSignal, accept: (request: FastifyRequest) => Parameters<typeof handleOtlpHttp<typeof signal>>[3]) => {
-      otlp.post(`/v1/${signal}`, async (request, reply) => {
-        requireScope(request, 'ingest');
-        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const res = await handleOtlpHttp(
-          signal,
-          { contentType: request.headers['content-type'], contentEncoding: request.headers['content-encoding'], body },
-          limits,
-          accept(request),
-        );
-        send(reply, res, request);
-      });
+      otlp.withTypeProvider<ZodTypeProvider>().post(
+        `/v1/${signal}`,
+        {
+          config: { scope: 'ingest' },
+          schema: {
+            summary: `Export OTLP ${signal} over HTTP (protobuf or JSON)`,
+            tags: ['otlp'],
+            consumes: OTLP_CONSUMES,
+            // The OTLP decoder reads the bytes and answers in the request's encoding.
+            body: documentedOnly(otlpRequestSchema(signal)),
+            response: otlpResponses(signal),
+          },
+        },
+        async (request, reply) => {
+          requireScope(request, 'ingest');
+          const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+          const res = await handleOtlpHttp(
+            signal,
+            { contentType: request.headers['content-type'], contentEncoding: request.headers['content-encoding'], body },
+            limits,
+            accept(request),
+          );
+          send(reply, res, request);
+        },
+      );
     };
 
     route('traces', (request) => (decoded) => storeOtlp.traces(ctx, request.auth.projectId, (decoded as { spans: OtlpSpan[] }).spans));

@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CONTENT_CAPTURE_MODES, KEY_SCOPES, projectId, type ProjectId } from '../../store/store.ts';
 import { purgeStoredContent } from '../../ingest/content-policy.ts';
 import { isOperator, requireScope, type AppContext } from '../context.ts';
 import { LookoutError } from '../../errors.ts';
 import { keyCacheOf } from '../auth.ts';
-import { parseQuery } from './spans.ts';
+import { errorResponses } from '../openapi.ts';
+import { apiKeyInfoSchema, contentPurgeResultSchema, projectSchema } from '../schemas/admin.ts';
 
 export const PROJECT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
@@ -32,58 +34,139 @@ function targetProject(request: FastifyRequest, wanted: string | undefined): Pro
   return projectId(wanted);
 }
 
-export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/api/v1/project', async (request) => {
-    const project = requireScope(request, 'read');
-    const all = await ctx.store.listProjects();
-    return { project: all.find((p) => p.id === project) ?? { id: project }, scope: request.auth.scope };
-  });
+// Another project's keys are managed by the operator, naming it with ?project=.
+const projectQuery = z.object({ project: z.string().optional().describe("another project's id (operator only); default: the key's own") });
+
+export function registerAdminRoutes(fastify: FastifyInstance, ctx: AppContext): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.get(
+    '/api/v1/project',
+    { config: { scope: 'read' },
+      schema: {
+        summary: "The key's project and scope",
+        tags: ['admin'],
+        response: {
+          200: z.object({
+            project: z.union([projectSchema, z.object({ id: z.string() }).describe('a project with nothing stored yet: only its id')]),
+            scope: z.enum(KEY_SCOPES),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const project = requireScope(request, 'read');
+      const all = await ctx.store.listProjects();
+      return { project: all.find((p) => p.id === project) ?? { id: project }, scope: request.auth.scope };
+    },
+  );
 
   // E5: what the project keeps of prompts and responses.
-  app.patch('/api/v1/project', async (request) => {
-    const project = requireScope(request, 'admin');
-    const body = parseQuery(projectSettingsSchema, request.body ?? {});
-    if (body.purge && body.contentCapture === 'full') {
-      throw new LookoutError('invalid_request', "purge removes stored prompts and responses: it goes with contentCapture 'metadata' or 'off', not 'full'");
-    }
-    const updated = await ctx.store.setContentCapture(project, body.contentCapture);
-    if (!updated) throw new LookoutError('not_found', `no project ${project}`);
-    ctx.content.set(project, updated.contentCapture);
-    request.log.info({ event: 'project_updated', projectId: project, contentCapture: updated.contentCapture }, 'project settings changed');
-    if (!body.purge) return { project: updated };
-    // Rows submitted under the old mode land first, or they would bring their content back.
-    await ctx.pipeline.settled();
-    const purged = await purgeStoredContent(ctx.store, project, updated.contentCapture, ctx.content);
-    request.log.info({ event: 'content_purged', projectId: project, ...purged }, 'stored content purged');
-    return { project: updated, purged };
-  });
+  app.patch(
+    '/api/v1/project',
+    { config: { scope: 'admin' },
+      schema: {
+        summary: 'Change what the project keeps of prompts and responses, and purge what it no longer would',
+        tags: ['admin'],
+        body: projectSettingsSchema,
+        response: { 200: z.object({ project: projectSchema, purged: contentPurgeResultSchema.optional().describe('with purge: true') }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const project = requireScope(request, 'admin');
+      const body = request.body;
+      if (body.purge && body.contentCapture === 'full') {
+        throw new LookoutError('invalid_request', "purge removes stored prompts and responses: it goes with contentCapture 'metadata' or 'off', not 'full'");
+      }
+      const updated = await ctx.store.setContentCapture(project, body.contentCapture);
+      if (!updated) throw new LookoutError('not_found', `no project ${project}`);
+      ctx.content.set(project, updated.contentCapture);
+      request.log.info({ event: 'project_updated', projectId: project, contentCapture: updated.contentCapture }, 'project settings changed');
+      if (!body.purge) return { project: updated };
+      // Rows submitted under the old mode land first, or they would bring their content back.
+      await ctx.pipeline.settled();
+      const purged = await purgeStoredContent(ctx.store, project, updated.contentCapture, ctx.content);
+      request.log.info({ event: 'content_purged', projectId: project, ...purged }, 'stored content purged');
+      return { project: updated, purged };
+    },
+  );
 
-  app.get('/api/v1/projects', async (request) => {
-    const own = requireScope(request, 'admin');
-    const all = await ctx.store.listProjects();
-    return { projects: isOperator(request) ? all : all.filter((p) => p.id === own) };
-  });
+  app.get(
+    '/api/v1/projects',
+    { config: { scope: 'admin' },
+      schema: {
+        summary: "Projects: every project for the operator, the key's own for a project admin",
+        tags: ['admin'],
+        response: { 200: z.object({ projects: z.array(projectSchema) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const own = requireScope(request, 'admin');
+      const all = await ctx.store.listProjects();
+      return { projects: isOperator(request) ? all : all.filter((p) => p.id === own) };
+    },
+  );
 
-  app.post('/api/v1/keys', async (request, reply) => {
-    const body = parseQuery(createKeySchema, request.body ?? {});
-    const project = targetProject(request, body.project);
-    const { info, key } = await ctx.store.createApiKey(project, body.scope, body.name ?? null);
-    request.log.info({ event: 'api_key_created', keyId: info.id, projectId: project, scope: info.scope }, 'api key created');
-    reply.code(201);
-    return { key, ...info, note: 'store this key now: it is shown only once and kept only as a hash' };
-  });
+  app.post(
+    '/api/v1/keys',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        summary: 'Create an API key; the key itself is in this answer only',
+        tags: ['admin'],
+        body: createKeySchema,
+        response: {
+          201: apiKeyInfoSchema.extend({ key: z.string().describe('the bearer key: shown once, kept only as a hash'), note: z.string() }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const project = targetProject(request, body.project);
+      const { info, key } = await ctx.store.createApiKey(project, body.scope, body.name ?? null);
+      request.log.info({ event: 'api_key_created', keyId: info.id, projectId: project, scope: info.scope }, 'api key created');
+      reply.code(201);
+      return { key, ...info, note: 'store this key now: it is shown only once and kept only as a hash' };
+    },
+  );
 
-  app.get<{ Querystring: { project?: string } }>('/api/v1/keys', async (request) => {
-    const project = targetProject(request, request.query.project);
-    return { keys: await ctx.store.listApiKeys(project) };
-  });
+  app.get(
+    '/api/v1/keys',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        summary: "The project's API keys, revoked ones included (never the keys themselves)",
+        tags: ['admin'],
+        querystring: projectQuery,
+        response: { 200: z.object({ keys: z.array(apiKeyInfoSchema) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const project = targetProject(request, request.query.project);
+      return { keys: await ctx.store.listApiKeys(project) };
+    },
+  );
 
-  app.delete<{ Params: { keyId: string }; Querystring: { project?: string } }>('/api/v1/keys/:keyId', async (request) => {
-    const project = targetProject(request, request.query.project);
-    const revoked = await ctx.store.revokeApiKey(project, request.params.keyId);
-    if (!revoked) throw new LookoutError('not_found', `no active key ${request.params.keyId} in project ${project}`);
-    // Cached resolutions would let the key work for up to the cache's TTL on this node.
-    keyCacheOf(ctx).forget(request.params.keyId);
-    return { revoked: request.params.keyId };
-  });
+  app.delete(
+    '/api/v1/keys/:keyId',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        summary: 'Revoke an API key; it stops working at once',
+        tags: ['admin'],
+        params: z.object({ keyId: z.string() }),
+        querystring: projectQuery,
+        response: { 200: z.object({ revoked: z.string() }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const project = targetProject(request, request.query.project);
+      const revoked = await ctx.store.revokeApiKey(project, request.params.keyId);
+      if (!revoked) throw new LookoutError('not_found', `no active key ${request.params.keyId} in project ${project}`);
+      // Cached resolutions would let the key work for up to the cache's TTL on this node.
+      keyCacheOf(ctx).forget(request.params.keyId);
+      return { revoked: request.params.keyId };
+    },
+  );
 }

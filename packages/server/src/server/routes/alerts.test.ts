@@ -132,7 +132,7 @@ describe('alerts API bounds (issue 13)', () => {
 
     const byTeam = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/test-rule', payload: { ...mine, window: '48h', query: { measure: 'cost_usd', groupBy: ['team'] } } });
     expect(byTeam.statusCode).toBe(400);
-    expect(byTeam.json().error.message).toMatch(/window: grouping or filtering by team, the window and look-back together reach at most 1d/);
+    expect(byTeam.json().error.message).toMatch(/window: grouping or filtering by team, the window and look-back together reach at most 24h/);
 
     for (const [field, value, message] of [
       ['for', '31d', 'for: at most 30d'],

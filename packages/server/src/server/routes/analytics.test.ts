@@ -3,6 +3,7 @@ import { emptyAttribution } from '../../domain/span.ts';
 import { projectId } from '../../store/store.ts';
 import { makeTestApp, type TestApp } from '../../testing/app.ts';
 import { makeSpan } from '../../testing/fixtures.ts';
+import { OPENAPI_PATH } from '../openapi.ts';
 
 const T0 = Date.UTC(2026, 10, 10, 12);
 const RANGE = 'from=2026-11-10T00:00:00Z&to=2026-11-11T00:00:00Z';
@@ -149,5 +150,15 @@ describe('GET /api/v1/analytics/*', () => {
         '2026-11,search,1,1000,200,1200,0.500000000,13.89,0\r\n' +
         '2026-11,(unattributed),1,1000,200,1200,0.100000000,2.78,0\r\n',
     );
+  });
+
+  it('the API reference documents the chargeback as JSON and as a CSV download, and every analytics parameter', async () => {
+    const doc = (await t.app.inject({ url: OPENAPI_PATH })).json();
+    const chargeback = doc.paths['/api/v1/reports/chargeback'].get;
+    expect(Object.keys(chargeback.responses['200'].content).sort()).toEqual(['application/json', 'text/csv']);
+    expect(chargeback.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ChargebackReport' });
+    const names = (path: string) => doc.paths[path].get.parameters.map((p: { name: string }) => p.name).sort();
+    expect(names('/api/v1/analytics/query')).toEqual(['bucket', 'filter', 'from', 'groupBy', 'limit', 'measures', 'orderBy', 'scoreName', 'to']);
+    expect(names('/api/v1/reports/chargeback')).toEqual(['by', 'format', 'month']);
   });
 });

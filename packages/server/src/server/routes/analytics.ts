@@ -1,64 +1,167 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import {
+  analyticsQueryParamsSchema,
+  chargebackParamsSchema,
+  forecastParamsSchema,
   parseAnalyticsQueryParams,
   parseChargebackParams,
   parseForecastParams,
   parseRange,
   parseTopSpendersParams,
+  rangeParamsSchema,
+  topSpendersParamsSchema,
 } from '../../query/types.ts';
 import { requireScope, type AppContext } from '../context.ts';
+import { errorResponses } from '../openapi.ts';
+import {
+  analyticsResultSchema,
+  chargebackReportSchema,
+  costForecastSchema,
+  dailyTrendSchema,
+  latencyDistributionSchema,
+  modelEfficiencySchema,
+  topSpendersSchema,
+} from '../schemas/analytics.ts';
 
-// B3/B4/B5/C1/C2/C5: the analytics API. Every handler resolves the project from the key first,
-// parses its parameters with the schemas in query/types.ts, and hands a typed query to the
-// store's analytics backend. A bad parameter is an AnalyticsInputError: a 400 that names it.
+// B3/B4/B5/C1/C2/C5: the analytics API. The route schemas check the shape of the parameters;
+// the parse functions of query/types.ts then check what a schema cannot (time ranges, measures ×
+// groupBy, list sizes) and hand a typed query to the store's analytics backend. A bad parameter
+// is a 400 invalid_parameter that names it.
 
-
-export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function registerAnalyticsRoutes(fastify: FastifyInstance, ctx: AppContext): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const analytics = () => ctx.store.analytics;
 
-  // measures × groupBy × filter over [from, to), optionally bucketed in time.
-  app.get('/api/v1/analytics/query', async (request) => {
-    const project = requireScope(request, 'read');
-    return analytics().query(project, parseAnalyticsQueryParams(request.query, Date.now()));
-  });
+  app.get(
+    '/api/v1/analytics/query',
+    { config: { scope: 'read' },
+      schema: {
+        summary: 'Measures grouped by dimensions and filtered, over a time range, optionally bucketed in time',
+        tags: ['analytics'],
+        querystring: analyticsQueryParamsSchema,
+        response: { 200: analyticsResultSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const project = requireScope(request, 'read');
+      return analytics().query(project, parseAnalyticsQueryParams(request.query, Date.now()));
+    },
+  );
 
-  app.get('/api/v1/analytics/daily', async (request) => {
-    const project = requireScope(request, 'read');
-    const range = parseRange(request.query, Date.now());
-    return { ...range, days: await analytics().dailyTrend(project, range) };
-  });
+  app.get(
+    '/api/v1/analytics/daily',
+    { config: { scope: 'read' },
+      schema: {
+        summary: 'Cost, calls and tokens per UTC day',
+        tags: ['analytics'],
+        querystring: rangeParamsSchema,
+        response: { 200: dailyTrendSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const project = requireScope(request, 'read');
+      const range = parseRange(request.query, Date.now());
+      return { ...range, days: await analytics().dailyTrend(project, range) };
+    },
+  );
 
-  app.get('/api/v1/analytics/top-spenders', async (request) => {
-    const project = requireScope(request, 'read');
-    const params = parseTopSpendersParams(request.query, Date.now());
-    return { by: params.dimension, fromMs: params.fromMs, toMs: params.toMs, rows: await analytics().topSpenders(project, params) };
-  });
+  app.get(
+    '/api/v1/analytics/top-spenders',
+    { config: { scope: 'read' },
+      schema: {
+        summary: 'The values of one dimension that spent the most',
+        tags: ['analytics'],
+        querystring: topSpendersParamsSchema,
+        response: { 200: topSpendersSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const project = requireScope(request, 'read');
+      const params = parseTopSpendersParams(request.query, Date.now());
+      return { by: params.dimension, fromMs: params.fromMs, toMs: params.toMs, rows: await analytics().topSpenders(project, params) };
+    },
+  );
 
-  app.get('/api/v1/analytics/model-efficiency', async (request) => {
-    const project = requireScope(request, 'read');
-    const range = parseRange(request.query, Date.now());
-    return { ...range, models: await analytics().modelEfficiency(project, range) };
-  });
+  app.get(
+    '/api/v1/analytics/model-efficiency',
+    { config: { scope: 'read' },
+      schema: {
+        summary: 'Cost, tokens and latency per model',
+        tags: ['analytics'],
+        querystring: rangeParamsSchema,
+        response: { 200: modelEfficiencySchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const project = requireScope(request, 'read');
+      const range = parseRange(request.query, Date.now());
+      return { ...range, models: await analytics().modelEfficiency(project, range) };
+    },
+  );
 
-  app.get('/api/v1/analytics/latency-distribution', async (request) => {
-    const project = requireScope(request, 'read');
-    const range = parseRange(request.query, Date.now());
-    return { ...range, bands: await analytics().latencyDistribution(project, range) };
-  });
+  app.get(
+    '/api/v1/analytics/latency-distribution',
+    { config: { scope: 'read' },
+      schema: {
+        summary: 'How many model calls took how long, in fixed duration bands',
+        tags: ['analytics'],
+        querystring: rangeParamsSchema,
+        response: { 200: latencyDistributionSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const project = requireScope(request, 'read');
+      const range = parseRange(request.query, Date.now());
+      return { ...range, bands: await analytics().latencyDistribution(project, range) };
+    },
+  );
 
-  app.get('/api/v1/analytics/forecast', async (request) => {
-    const project = requireScope(request, 'read');
-    return analytics().forecast(project, parseForecastParams(request.query, Date.now()));
-  });
+  app.get(
+    '/api/v1/analytics/forecast',
+    { config: { scope: 'read' },
+      schema: {
+        summary: 'Spend projected to the end of the month, the next 7 days and the year',
+        tags: ['analytics'],
+        querystring: forecastParamsSchema,
+        response: { 200: costForecastSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const project = requireScope(request, 'read');
+      return analytics().forecast(project, parseForecastParams(request.query, Date.now()));
+    },
+  );
 
-  app.get('/api/v1/reports/chargeback', async (request, reply) => {
-    const project = requireScope(request, 'read');
-    const { format, ...params } = parseChargebackParams(request.query, Date.now());
-    if (format === 'json') return analytics().chargeback(project, params);
-    const csv = await analytics().chargebackCsv(project, params);
-    reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="lookout-chargeback-${params.month}-${params.by.join('-')}.csv"`);
-    return csv;
-  });
+  app.get(
+    '/api/v1/reports/chargeback',
+    { config: { scope: 'read' },
+      schema: {
+        summary: 'Cost of one month per department, team or application, as JSON or a CSV download',
+        tags: ['analytics', 'reports'],
+        querystring: chargebackParamsSchema,
+        response: {
+          200: {
+            description: 'the report: JSON, or with format=csv a CSV file (RFC 4180) with one line per row',
+            content: {
+              'application/json': { schema: chargebackReportSchema },
+              'text/csv': { schema: z.string() },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const project = requireScope(request, 'read');
+      const { format, ...params } = parseChargebackParams(request.query, Date.now());
+      if (format === 'json') return analytics().chargeback(project, params);
+      const csv = await analytics().chargebackCsv(project, params);
+      reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="lookout-chargeback-${params.month}-${params.by.join('-')}.csv"`);
+      return csv;
+    },
+  );
 }

@@ -79,7 +79,7 @@ describe('budget definitions', () => {
     expect(badPut.json().error.message).toBe('limitUsd: must be more than 0');
     const badQuery = await t.app.inject('/api/v1/budgets/check?usr=alice');
     expect(badQuery.statusCode).toBe(400);
-    expect(badQuery.json().error).toMatchObject({ code: 'invalid_parameter', message: 'usr: unknown field' });
+    expect(badQuery.json().error).toMatchObject({ code: 'invalid_parameter', message: 'usr: unknown parameter' });
     expect((await t.app.inject('/api/v1/budgets/status?period=weekly')).json().error.message).toBe('period: must be one of daily, monthly');
   });
 });

@@ -1,12 +1,16 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SPAN_KINDS, SPAN_STATUSES } from '../../domain/span.ts';
 import { requireScope, type AppContext } from '../context.ts';
 import { LookoutError, parseWith } from '../../errors.ts';
-import { parseTimeParam } from './params.ts';
+import { parseInstant } from '../../domain/time.ts';
 import { summarizeSeries } from '../../query/otel-metrics.ts';
 import { withGenAiEvents } from '../../ingest/otlp/events.ts';
 import type { SpanFilter } from '../../store/store.ts';
+import { errorResponses } from '../openapi.ts';
+import { logSchema, metricNameSchema, metricSeriesSchema, scoreSchema, spanSchema, traceSummarySchema } from '../schemas/records.ts';
+import { costExplanationSchema } from '../schemas/pricing.ts';
 
 export const MAX_PAGE = 1_000;
 // Skipping rows still reads them: deep pages come from a narrower time range, not a larger offset.
@@ -71,101 +75,196 @@ export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.ou
   return parseWith(schema, query, 'invalid_parameter');
 }
 
-export function registerSpanRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const spanFilter = (query: unknown) => {
-    const q = parseQuery(spanListSchema, query);
+const spanIdParams = z.object({ spanId: z.string().max(64) });
+const traceIdParams = z.object({ traceId: z.string().max(64) });
+const pageFields = { total: z.number().int().nullable().describe("null when asked with total=false"), limit: z.number().int(), offset: z.number().int() };
+
+export function registerSpanRoutes(fastify: FastifyInstance, ctx: AppContext): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const spanFilter = (q: z.output<typeof spanListSchema>) => {
     const now = Date.now();
     const { limit, offset, from, to, total, ...rest } = q;
     const filter: SpanFilter = {
       ...rest,
-      fromMs: from ? parseTimeParam('from', from, now) : undefined,
-      toMs: to ? parseTimeParam('to', to, now) : undefined,
+      fromMs: from ? parseInstant(from, now, { name: 'from', relative: true }) : undefined,
+      toMs: to ? parseInstant(to, now, { name: 'to', relative: true }) : undefined,
     };
     return { filter, page: { limit, offset }, total: total === 'true' };
   };
 
-  app.get('/api/v1/spans', async (request) => {
-    const project = requireScope(request, 'read');
-    const { filter, page, total } = spanFilter(request.query);
-    const result = await ctx.store.listSpans(project, filter, page, { total });
-    return { total: result.total, ...page, spans: result.spans };
-  });
+  app.get(
+    '/api/v1/spans',
+    { config: { scope: 'read' },
+      schema: {
+        summary: 'Spans matching every filter, newest first',
+        tags: ['traces'],
+        querystring: spanListSchema,
+        response: { 200: z.object({ ...pageFields, spans: z.array(spanSchema) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const project = requireScope(request, 'read');
+      const { filter, page, total } = spanFilter(request.query);
+      const result = await ctx.store.listSpans(project, filter, page, { total });
+      return { total: result.total, ...page, spans: result.spans };
+    },
+  );
 
   // Traces with a span matching each filter, newest first, one summary row each.
-  app.get('/api/v1/traces', async (request) => {
-    const project = requireScope(request, 'read');
-    const { filter, page, total } = spanFilter(request.query);
-    const result = await ctx.store.listTraces(project, filter, page, { total });
-    return { total: result.total, ...page, traces: result.traces };
-  });
+  app.get(
+    '/api/v1/traces',
+    { config: { scope: 'read' },
+      schema: {
+        summary: 'Traces with a span matching every filter, newest first, one summary row each',
+        tags: ['traces'],
+        querystring: spanListSchema,
+        response: { 200: z.object({ ...pageFields, traces: z.array(traceSummarySchema) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const project = requireScope(request, 'read');
+      const { filter, page, total } = spanFilter(request.query);
+      const result = await ctx.store.listTraces(project, filter, page, { total });
+      return { total: result.total, ...page, traces: result.traces };
+    },
+  );
 
-  app.get<{ Params: { spanId: string } }>('/api/v1/spans/:spanId', async (request) => {
-    const project = requireScope(request, 'read');
-    const span = await ctx.store.getSpan(project, request.params.spanId.toLowerCase());
-    if (!span) throw new LookoutError('not_found', `no span ${request.params.spanId} in project ${project}`);
-    const logs = await ctx.store.listLogs(project, { traceId: span.traceId }, { limit: MAX_PAGE, offset: 0 });
-    return withGenAiEvents([span], logs, { captureContent: ctx.content.captures(project), hash: (text) => ctx.content.hash(project, text) })[0];
-  });
+  app.get(
+    '/api/v1/spans/:spanId',
+    { config: { scope: 'read' }, schema: { summary: 'One span, with its GenAI events', tags: ['traces'], params: spanIdParams, response: { 200: spanSchema, ...errorResponses } } },
+    async (request) => {
+      const project = requireScope(request, 'read');
+      const span = await ctx.store.getSpan(project, request.params.spanId.toLowerCase());
+      if (!span) throw new LookoutError('not_found', `no span ${request.params.spanId} in project ${project}`);
+      const logs = await ctx.store.listLogs(project, { traceId: span.traceId }, { limit: MAX_PAGE, offset: 0 });
+      return withGenAiEvents([span], logs, { captureContent: ctx.content.captures(project), hash: (text) => ctx.content.hash(project, text) })[0];
+    },
+  );
 
   // B1: the cost of one span, line by line, from the price row that produced it.
-  app.get<{ Params: { spanId: string } }>('/api/v1/spans/:spanId/cost', async (request) => {
-    const project = requireScope(request, 'read');
-    const span = await ctx.store.getSpan(project, request.params.spanId.toLowerCase());
-    if (!span) throw new LookoutError('not_found', `no span ${request.params.spanId} in project ${project}`);
-    return { spanId: span.spanId, traceId: span.traceId, usage: span.usage, ...ctx.pricer.explain(span, span.cost) };
-  });
+  app.get(
+    '/api/v1/spans/:spanId/cost',
+    { config: { scope: 'read' },
+      schema: {
+        summary: 'The cost of one span, line by line, from the price row that produced it',
+        tags: ['traces', 'pricing'],
+        params: spanIdParams,
+        response: { 200: costExplanationSchema.extend({ spanId: z.string(), traceId: z.string(), usage: spanSchema.shape.usage }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const project = requireScope(request, 'read');
+      const span = await ctx.store.getSpan(project, request.params.spanId.toLowerCase());
+      if (!span) throw new LookoutError('not_found', `no span ${request.params.spanId} in project ${project}`);
+      return { spanId: span.spanId, traceId: span.traceId, usage: span.usage, ...ctx.pricer.explain(span, span.cost) };
+    },
+  );
 
-  app.get<{ Params: { traceId: string } }>('/api/v1/traces/:traceId', async (request) => {
-    const project = requireScope(request, 'read');
-    const traceId = request.params.traceId.toLowerCase();
-    const found = await ctx.store.getTrace(project, traceId, MAX_TRACE_ITEMS + 1);
-    if (!found.spans.length && !found.scores.length && !found.logs.length) {
-      throw new LookoutError('not_found', `no trace ${traceId} in project ${project}`);
-    }
-    const truncated = found.spans.length > MAX_TRACE_ITEMS || found.scores.length > MAX_TRACE_ITEMS || found.logs.length > MAX_TRACE_ITEMS;
-    const trace = { spans: found.spans.slice(0, MAX_TRACE_ITEMS), scores: found.scores.slice(0, MAX_TRACE_ITEMS), logs: found.logs.slice(0, MAX_TRACE_ITEMS) };
-    return {
-      traceId,
-      ...trace,
-      spans: withGenAiEvents(trace.spans, trace.logs, { captureContent: ctx.content.captures(project), hash: (text) => ctx.content.hash(project, text) }),
-      // The first MAX_TRACE_ITEMS of each by time; the rest are in /spans?traceId=...
-      ...(truncated ? { truncated: true, maxItems: MAX_TRACE_ITEMS } : {}),
-    };
-  });
+  app.get(
+    '/api/v1/traces/:traceId',
+    { config: { scope: 'read' },
+      schema: {
+        summary: 'One trace: its spans, scores and logs',
+        tags: ['traces'],
+        params: traceIdParams,
+        response: {
+          200: z.object({
+            traceId: z.string(),
+            spans: z.array(spanSchema),
+            scores: z.array(scoreSchema),
+            logs: z.array(logSchema),
+            truncated: z.literal(true).optional().describe(`more than maxItems of one kind: the first ${MAX_TRACE_ITEMS} by time; the rest are in /spans?traceId=...`),
+            maxItems: z.number().int().optional(),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const project = requireScope(request, 'read');
+      const traceId = request.params.traceId.toLowerCase();
+      const found = await ctx.store.getTrace(project, traceId, MAX_TRACE_ITEMS + 1);
+      if (!found.spans.length && !found.scores.length && !found.logs.length) {
+        throw new LookoutError('not_found', `no trace ${traceId} in project ${project}`);
+      }
+      const truncated = found.spans.length > MAX_TRACE_ITEMS || found.scores.length > MAX_TRACE_ITEMS || found.logs.length > MAX_TRACE_ITEMS;
+      const trace = { spans: found.spans.slice(0, MAX_TRACE_ITEMS), scores: found.scores.slice(0, MAX_TRACE_ITEMS), logs: found.logs.slice(0, MAX_TRACE_ITEMS) };
+      return {
+        traceId,
+        ...trace,
+        spans: withGenAiEvents(trace.spans, trace.logs, { captureContent: ctx.content.captures(project), hash: (text) => ctx.content.hash(project, text) }),
+        ...(truncated ? { truncated: true as const, maxItems: MAX_TRACE_ITEMS } : {}),
+      };
+    },
+  );
 
   // A4: OTLP metrics received (e.g. gen_ai.client.token.usage, gen_ai.client.operation.duration).
   const metricRangeSchema = z.object({ from: z.string().default('24h'), to: z.string().default('now') }).strict();
-  const metricRange = (query: unknown) => {
-    const q = parseQuery(metricRangeSchema, query);
+  const metricRange = (q: z.output<typeof metricRangeSchema>) => {
     const now = Date.now();
-    return { fromMs: parseTimeParam('from', q.from, now), toMs: parseTimeParam('to', q.to, now) };
+    return { fromMs: parseInstant(q.from, now, { name: 'from', relative: true }), toMs: parseInstant(q.to, now, { name: 'to', relative: true }) };
   };
-  app.get('/api/v1/otel-metrics', async (request) => {
-    const project = requireScope(request, 'read');
-    return { metrics: await ctx.store.listMetricNames(project, metricRange(request.query)) };
-  });
-  app.get<{ Params: { name: string } }>('/api/v1/otel-metrics/:name', async (request) => {
-    const project = requireScope(request, 'read');
-    const points = await ctx.store.metricPoints(project, request.params.name, metricRange(request.query), MAX_METRIC_POINTS + 1);
-    if (!points.length) throw new LookoutError('not_found', `no points of metric '${request.params.name}' in that range`);
-    return {
-      name: request.params.name,
-      unit: points[0].unit,
-      truncated: points.length > MAX_METRIC_POINTS,
-      series: summarizeSeries(points.slice(0, MAX_METRIC_POINTS)),
-    };
-  });
+  app.get(
+    '/api/v1/otel-metrics',
+    { config: { scope: 'read' },
+      schema: {
+        summary: 'OTLP metrics received in a time range, by name',
+        tags: ['metrics'],
+        querystring: metricRangeSchema,
+        response: { 200: z.object({ metrics: z.array(metricNameSchema) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const project = requireScope(request, 'read');
+      return { metrics: await ctx.store.listMetricNames(project, metricRange(request.query)) };
+    },
+  );
+  app.get(
+    '/api/v1/otel-metrics/:name',
+    { config: { scope: 'read' },
+      schema: {
+        summary: 'The points of one OTLP metric, summarised per series',
+        tags: ['metrics'],
+        params: z.object({ name: z.string().max(256) }),
+        querystring: metricRangeSchema,
+        response: {
+          200: z.object({ name: z.string(), unit: z.string(), truncated: z.boolean(), series: z.array(metricSeriesSchema) }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const project = requireScope(request, 'read');
+      const points = await ctx.store.metricPoints(project, request.params.name, metricRange(request.query), MAX_METRIC_POINTS + 1);
+      if (!points.length) throw new LookoutError('not_found', `no points of metric '${request.params.name}' in that range`);
+      return {
+        name: request.params.name,
+        unit: points[0].unit,
+        truncated: points.length > MAX_METRIC_POINTS,
+        series: summarizeSeries(points.slice(0, MAX_METRIC_POINTS)),
+      };
+    },
+  );
 
-  app.get('/api/v1/scores', async (request) => {
-    const project = requireScope(request, 'read');
-    const q = parseQuery(linkedListSchema, request.query);
-    return { scores: await ctx.store.listScores(project, { traceId: q.traceId }, q) };
-  });
+  app.get(
+    '/api/v1/scores',
+    { config: { scope: 'read' },
+      schema: { summary: 'Scores, newest first', tags: ['traces'], querystring: linkedListSchema, response: { 200: z.object({ scores: z.array(scoreSchema) }), ...errorResponses } },
+    },
+    async (request) => {
+      const project = requireScope(request, 'read');
+      const q = request.query;
+      return { scores: await ctx.store.listScores(project, { traceId: q.traceId }, q) };
+    },
+  );
 
-  app.get('/api/v1/logs', async (request) => {
-    const project = requireScope(request, 'read');
-    const q = parseQuery(linkedListSchema, request.query);
-    return { logs: await ctx.store.listLogs(project, { traceId: q.traceId }, q) };
-  });
+  app.get(
+    '/api/v1/logs',
+    { config: { scope: 'read' }, schema: { summary: 'Logs, newest first', tags: ['traces'], querystring: linkedListSchema, response: { 200: z.object({ logs: z.array(logSchema) }), ...errorResponses } } },
+    async (request) => {
+      const project = requireScope(request, 'read');
+      const q = request.query;
+      return { logs: await ctx.store.listLogs(project, { traceId: q.traceId }, q) };
+    },
+  );
 }
-

@@ -54,7 +54,7 @@ describe('web UI at / (G1)', () => {
 
   it('answers a browser on any UI path with index.html (SPA fallback), a missing asset with 404', async () => {
     const { app } = await appServing(fakeBuild());
-    for (const url of ['/overview', '/traces/0123456789abcdef0123456789abcdef?range=24h', '/cost']) {
+    for (const url of ['/overview', '/traces/0123456789abcdef0123456789abcdef?range=24h', '/cost', '/docs/api']) {
       const res = await app.inject({ url, headers: HTML });
       expect(res.statusCode, url).toBe(200);
       expect(res.body, url).toContain('<div id="root">');

@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { LookoutError } from '../../errors.ts';
+import { errorSchema } from '../openapi.ts';
 
 // The web UI (packages/web, built by Vite into packages/web/dist) at `/`. One catch-all GET route:
 // a file of the build when one exists, else index.html for a browser (the UI routes itself from
@@ -85,6 +87,23 @@ function notBuiltPage(distDir: string): string {
 `;
 }
 
+const WEB_ROUTE_SCHEMA = {
+  summary: 'The web UI: a file of its build, or its page for any other path a browser asks for',
+  tags: ['web'],
+  security: [],
+  params: z.object({ '*': z.string().describe('a path of the UI, or of a file of its build') }),
+  response: {
+    200: {
+      description: 'a file of the build (script, style sheet, image), or the UI page to a request that accepts text/html',
+      content: { 'text/html': { schema: z.string() }, '*/*': { schema: z.unknown().describe('a file of the build') } },
+    },
+    401: errorSchema,
+    403: errorSchema,
+    404: errorSchema,
+    503: { description: 'the web UI is not built: a page that says how to build it', content: { 'text/html': { schema: z.string() } } },
+  },
+};
+
 function notFound(request: FastifyRequest): LookoutError {
   return new LookoutError('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`);
 }
@@ -106,7 +125,7 @@ export function createWebRoutes(distDirOverride?: string) {
       return reply.sendFile('index.html', distDir, { cacheControl: false });
     };
 
-    app.get(WEB_ROUTE_URL, async (request, reply) => {
+    app.get(WEB_ROUTE_URL, { schema: WEB_ROUTE_SCHEMA }, async (request, reply) => {
       const pathname = decodeURIComponentSafe(request.url.split('?')[0]);
       if (pathname === null || isNonWebPath(pathname)) throw notFound(request);
       if (pathname === '/' || pathname === '/index.html') return sendIndex(reply);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyAttribution, emptyUsage, type SpanRecord } from '../../domain/span.ts';
 import { makeScore, makeSpan } from '../../testing/fixtures.ts';
-import { AnalyticsInputError, parseAnalyticsQueryParams, parseChargebackParams, parseTime, type AnalyticsQuery } from '../../query/types.ts';
+import { AnalyticsInputError, parseAnalyticsQueryParams, parseChargebackParams, type AnalyticsQuery } from '../../query/types.ts';
 import { projectId } from '../store.ts';
 import { bucketStarts, computeForecast, sharesBasisPoints } from './analytics.ts';
 import { DuckDbStore } from './store.ts';
@@ -420,8 +420,8 @@ describe('pure helpers', () => {
       limit: 5,
     });
     expect(parseAnalyticsQueryParams({ measures: 'cost' }, now)).toMatchObject({ fromMs: now - 7 * DAY_MS, toMs: now });
-    expect(parseTime('from', '24h', now)).toBe(now - DAY_MS);
-    expect(parseTime('from', '2026-11-01T10:00:00', now)).toBe(Date.UTC(2026, 10, 1, 10));
+    expect(parseAnalyticsQueryParams({ measures: 'cost', from: '24h' }, now)).toMatchObject({ fromMs: now - DAY_MS, toMs: now });
+    expect(parseAnalyticsQueryParams({ measures: 'cost', from: '2026-11-01T10:00:00Z' }, now)).toMatchObject({ fromMs: Date.UTC(2026, 10, 1, 10) });
     const param = (raw: unknown) => {
       try {
         parseAnalyticsQueryParams(raw, now);
@@ -432,6 +432,10 @@ describe('pure helpers', () => {
     };
     expect(param({ measures: 'cost', from: '2026-02-30' })).toMatch(/^from: /);
     expect(param({ measures: 'cost', from: 'yesterday' })).toMatch(/^from: /);
+    // A date-time without an offset was read as UTC here and as local time elsewhere: it is refused.
+    expect(param({ measures: 'cost', from: '2026-11-01T10:00:00' })).toMatch(/^from: '2026-11-01T10:00:00' has no offset: add Z/);
+    // Epoch seconds were refused here and read as milliseconds on /spans.
+    expect(parseAnalyticsQueryParams({ measures: 'cost', from: '1793491200' }, now)).toMatchObject({ fromMs: Date.UTC(2026, 10, 1) });
     expect(param({ measures: 'nope' })).toMatch(/^measures: 'nope' is not a measure/);
     expect(param({})).toMatch(/^measures: /);
     expect(param({ measures: 'cost', groupBy: 'teams' })).toMatch(/^groupBy: /);

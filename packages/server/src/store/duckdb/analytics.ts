@@ -34,6 +34,8 @@ import {
   type TopSpenderRow,
   type TopSpendersParams,
 } from '../../query/types.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS, WEEK_MS } from '../../domain/time.ts';
+import { decimalToNano, nanoToDecimal, nanoToUsd, roundUsd } from '../../domain/money.ts';
 import type { ProjectId } from '../store.ts';
 import type { DuckDb, Row } from './db.ts';
 import { hourSumsSql, type HourRollups } from './hour-rollups.ts';
@@ -43,9 +45,6 @@ import { hourSumsSql, type HourRollups } from './hour-rollups.ts';
 // maps skip other projects' row groups and other days, and only the columns a measure needs are
 // read. Money is summed as DECIMAL(18, 9) in DuckDB (exact) and crosses into JavaScript as the
 // decimal text of the sum; no cost is ever accumulated in a JS float.
-
-const DAY_MS = 86_400_000;
-const NANO_PER_USD = 1_000_000_000n;
 
 const COLUMN_OF: Record<Exclude<BaseDimension, 'tag'>, string> = {
   model: 'model',
@@ -123,30 +122,9 @@ const HOUR_MEASURE_SQL: Partial<Record<Measure, string>> = {
 };
 const HOUR_DIMENSIONS = new Set<Dimension>(['model', 'provider', 'kind', 'status']);
 
-// ---------------------------------------------------------------------------------------------
-// Money helpers: DECIMAL text <-> integer nano-dollars as BigInt, exact both ways.
-
-export function decimalToNanoBig(text: unknown): bigint {
-  if (text === null || text === undefined) return 0n;
-  const s = String(text);
-  const negative = s.startsWith('-');
-  const [whole, frac = ''] = (negative ? s.slice(1) : s).split('.');
-  const nano = BigInt(whole || '0') * NANO_PER_USD + BigInt(frac.padEnd(9, '0').slice(0, 9) || '0');
-  return negative ? -nano : nano;
-}
-
-export function nanoBigToDecimal(nano: bigint): string {
-  const negative = nano < 0n;
-  const abs = negative ? -nano : nano;
-  return `${negative ? '-' : ''}${abs / NANO_PER_USD}.${String(abs % NANO_PER_USD).padStart(9, '0')}`;
-}
-
-export function nanoBigToUsd(nano: bigint): number {
-  return Number(nanoBigToDecimal(nano));
-}
-
-export function roundUsd(x: number): number {
-  return Number.isFinite(x) ? Number(x.toFixed(9)) : x;
+// A money sum as DuckDB returns it (DECIMAL text; NULL over no rows) in exact nano-dollars.
+function sumNano(value: unknown): bigint {
+  return value === null || value === undefined ? 0n : decimalToNano(String(value));
 }
 
 function num(v: unknown): number {
@@ -237,7 +215,7 @@ export function bucketStarts(bucket: TimeBucket, fromMs: number, toMs: number): 
     }
     return out;
   }
-  const size = { minute: 60_000, hour: 3_600_000, day: DAY_MS, week: 7 * DAY_MS }[bucket];
+  const size = { minute: MINUTE_MS, hour: HOUR_MS, day: DAY_MS, week: WEEK_MS }[bucket];
   let start = Math.floor(fromMs / (bucket === 'week' ? DAY_MS : size)) * (bucket === 'week' ? DAY_MS : size);
   if (bucket === 'week') start -= ((new Date(start).getUTCDay() + 6) % 7) * DAY_MS;
   for (let t = start; t < toMs; t += size) out.push(t);
@@ -287,9 +265,9 @@ export function computeForecast(input: ForecastInput): CostForecast {
   const fitFrom = first === -1 ? n : first;
   const daysWithData = days.filter((d) => d.requests > 0).length;
 
-  const ys = days.map((d) => nanoBigToUsd(d.costNano));
+  const ys = days.map((d) => nanoToUsd(d.costNano));
   const lastWeek = days.slice(Math.max(fitFrom, n - 7));
-  const ma7 = lastWeek.length ? nanoBigToUsd(lastWeek.reduce((s, d) => s + d.costNano, 0n)) / lastWeek.length : 0;
+  const ma7 = lastWeek.length ? nanoToUsd(lastWeek.reduce((s, d) => s + d.costNano, 0n)) / lastWeek.length : 0;
 
   let a = 0;
   let b = 0;
@@ -325,7 +303,7 @@ export function computeForecast(input: ForecastInput): CostForecast {
   const nextMonthMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
   const restOfToday = (todayMs + DAY_MS - nowMs) / DAY_MS;
   const wholeDaysAfterToday = Math.round((nextMonthMs - (todayMs + DAY_MS)) / DAY_MS);
-  const mtd = nanoBigToUsd(input.monthToDateNano);
+  const mtd = nanoToUsd(input.monthToDateNano);
 
   const series = days.map((d, k) => {
     // Days before the first call are not $0 days, here as in the headline average.
@@ -333,7 +311,7 @@ export function computeForecast(input: ForecastInput): CostForecast {
     return {
       date: utcDate(d.dayMs),
       costUsd: ys[k],
-      movingAverage7dUsd: win.length ? roundUsd(nanoBigToUsd(win.reduce((s, x) => s + x.costNano, 0n)) / win.length) : 0,
+      movingAverage7dUsd: win.length ? roundUsd(nanoToUsd(win.reduce((s, x) => s + x.costNano, 0n)) / win.length) : 0,
       trendUsd: roundUsd(k >= fitFrom ? trendAt(k) : 0),
     };
   });
@@ -526,7 +504,7 @@ export class DuckDbAnalytics implements AnalyticsBackend {
       const r = byDay.get(dayMs);
       return {
         dayMs,
-        costNano: decimalToNanoBig(r?.cost),
+        costNano: sumNano(r?.cost),
         requests: num(r?.requests),
         totalTokens: num(r?.tokens),
         unknownCostRequests: num(r?.unknown),
@@ -539,7 +517,7 @@ export class DuckDbAnalytics implements AnalyticsBackend {
     const days = await this.dailyTotals(project, range);
     return days.map((d) => ({
       date: utcDate(d.dayMs),
-      costUsd: nanoBigToUsd(d.costNano),
+      costUsd: nanoToUsd(d.costNano),
       requests: d.requests,
       totalTokens: d.totalTokens,
       unknownCostRequests: d.unknownCostRequests,
@@ -550,7 +528,7 @@ export class DuckDbAnalytics implements AnalyticsBackend {
     const p = new Params();
     const { from, sql } = this.source(project, range, [], p, true, { hourly: true });
     const rows = await this.db.all(`SELECT ${sql.cost} AS cost ${from}`, p.values);
-    return decimalToNanoBig(rows[0]?.cost);
+    return sumNano(rows[0]?.cost);
   }
 
   async topSpenders(project: ProjectId, params: TopSpendersParams): Promise<TopSpenderRow[]> {
@@ -566,7 +544,7 @@ export class DuckDbAnalytics implements AnalyticsBackend {
       }),
       this.knownCostNano(project, range),
     ]);
-    const total = nanoBigToUsd(totalNano);
+    const total = nanoToUsd(totalNano);
     return result.rows.map((r) => {
       const cost = r.cost as number;
       return {
@@ -660,7 +638,7 @@ export class DuckDbAnalytics implements AnalyticsBackend {
        GROUP BY ALL`,
       p.values,
     );
-    const costs = raw.map((r) => decimalToNanoBig(r.cost));
+    const costs = raw.map((r) => sumNano(r.cost));
     const shares = sharesBasisPoints(costs);
     const rows = raw.map((r, i) => {
       const row: ChargebackRow = {
@@ -668,8 +646,8 @@ export class DuckDbAnalytics implements AnalyticsBackend {
         inputTokens: num(r.input_tokens),
         outputTokens: num(r.output_tokens),
         totalTokens: num(r.total_tokens),
-        costUsd: nanoBigToUsd(costs[i]),
-        costUsdDecimal: nanoBigToDecimal(costs[i]),
+        costUsd: nanoToUsd(costs[i]),
+        costUsdDecimal: nanoToDecimal(costs[i]),
         sharePct: shares[i] / 100,
         unknownCostRequests: num(r.unknown),
       };
@@ -701,8 +679,8 @@ export class DuckDbAnalytics implements AnalyticsBackend {
         inputTokens: sum('inputTokens'),
         outputTokens: sum('outputTokens'),
         totalTokens: sum('totalTokens'),
-        costUsd: nanoBigToUsd(totalNano),
-        costUsdDecimal: nanoBigToDecimal(totalNano),
+        costUsd: nanoToUsd(totalNano),
+        costUsdDecimal: nanoToDecimal(totalNano),
         unknownCostRequests: sum('unknownCostRequests'),
       },
     };

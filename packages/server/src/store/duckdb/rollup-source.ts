@@ -1,3 +1,4 @@
+import { NANO_PER_USD } from '../../domain/money.ts';
 import { sketchIndexSql } from '../../rollups/sketch.ts';
 import type { CallAggregateRow, ScoreAggregateRow } from '../store.ts';
 import type { DuckDb, Row } from './db.ts';
@@ -5,8 +6,6 @@ import type { DuckDb, Row } from './db.ts';
 // I3: the rollups' start-up source. One aggregate pass per resolution over the recent spans and
 // scores of every project; the quantile-sketch bucket of each latency is computed in SQL with the
 // same formula the in-memory sketch uses.
-
-const NANO_PER_USD = 1_000_000_000;
 
 // DuckDB MAP values come back from getRowObjectsJson as [{key, value}] lists.
 function mapPairs(value: unknown): [number, number][] {

@@ -11,29 +11,11 @@ import {
 } from '../../domain/span.ts';
 import type { LogRecord, LogSeverity, ScoreDataType, ScoreRecord, ScoreSource } from '../../domain/score.ts';
 import type { MetricPointRecord } from '../../domain/metric.ts';
+import { decimalToNano, nanoToDecimal } from '../../domain/money.ts';
 import type { Row } from './db.ts';
 
 // Mapping between the record types and DuckDB rows. Column order of the append functions
 // follows the CREATE TABLE statements in migrations.ts.
-
-export const NANO_PER_USD = 1_000_000_000;
-
-// Integer nano-dollars to the DECIMAL(18, 9) text DuckDB parses exactly.
-export function nanoToDecimal(nano: number): string {
-  const sign = nano < 0 ? '-' : '';
-  const abs = Math.abs(Math.round(nano));
-  const whole = Math.floor(abs / NANO_PER_USD);
-  const frac = String(abs % NANO_PER_USD).padStart(9, '0');
-  return `${sign}${whole}.${frac}`;
-}
-
-export function decimalToNano(text: string | null | undefined): number | null {
-  if (text === null || text === undefined) return null;
-  const negative = text.startsWith('-');
-  const [whole, frac = ''] = (negative ? text.slice(1) : text).split('.');
-  const nano = Number(whole) * NANO_PER_USD + Number(frac.padEnd(9, '0').slice(0, 9));
-  return negative ? -nano : nano;
-}
 
 // Rows for the write path. A batch is written as newline-delimited JSON and read by DuckDB's
 // read_json in one statement: parsing in C++ costs a few microseconds a row, where appending
@@ -203,7 +185,8 @@ function entries(v: unknown): Record<string, string> {
 }
 
 export function rowToSpan(r: Row): SpanRecord {
-  const costNano = decimalToNano(s(r.cost_usd));
+  const costText = s(r.cost_usd);
+  const costNano = costText === null ? null : Number(decimalToNano(costText));
   const breakdown = s(r.cost_breakdown);
   const cost: Cost = {
     status: r.cost_status as CostStatus,

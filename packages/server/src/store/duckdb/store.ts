@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listValue } from '@duckdb/node-api';
 import type { SpanRecord } from '../../domain/span.ts';
+import { nanoToDecimal } from '../../domain/money.ts';
 import type {
   ApiKeyInfo,
   CallAggregateRow,
@@ -53,7 +54,6 @@ import {
   scoreRow,
   SPAN_JSON,
   spanRow,
-  nanoToDecimal,
   rowToLog,
   rowToScore,
   rowToSpan,

@@ -1,0 +1,9183 @@
+// Generated from docs/openapi.json by scripts/openapi.ts (npm run openapi). Do not edit.
+
+export type paths = {
+    "/{*}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The web UI: a file of its build, or its page for any other path a browser asks for */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description a path of the UI, or of a file of its build */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a file of the build (script, style sheet, image), or the UI page to a request that accepts text/html */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "*/*": unknown;
+                        "text/html": string;
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the web UI is not built: a page that says how to build it */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Automated responses: the active activations, the recent history and the configured actions
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description history entries at most (default 100) */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: components["schemas"]["Activation"][];
+                            configured: components["schemas"]["ConfiguredAction"][];
+                            /** @description newest first */
+                            history: components["schemas"]["Activation"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/{id}/revert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revert an active automated response; it stays reverted until its alert resolves and fires again
+         * @description Needs an admin key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activation: components["schemas"]["Activation"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Alerts of the project, pending and firing by default
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description pending, firing, resolved (comma-separated) or all; default pending,firing */
+                    state?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alerts: components["schemas"]["Alert"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Notifications sent, newest first, with attempts and the receiver's answer
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    receiver?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deliveries: components["schemas"]["Delivery"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * State changes of alerts, newest first
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    rule?: string;
+                    /** @description a time (docs/api.md, times and durations) */
+                    since?: string;
+                    until?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            events: components["schemas"]["AlertEvent"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's rules (default pack, rule files, API) with their health, and the rule files' errors
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            loadErrors: {
+                                column: number | null;
+                                line: number | null;
+                                message: string;
+                                path: string;
+                                source: string;
+                                /** @description the error as one line: file:line:column path: message */
+                                text: string;
+                            }[];
+                            rules: components["schemas"]["RuleView"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a rule
+         * @description Needs an admin key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RuleDefinitionInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rule: components["schemas"]["Rule"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create or replace the rule with this id
+         * @description Needs an admin key.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RuleDefinitionInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rule: components["schemas"]["Rule"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Delete a rule made through the API
+         * @description Needs an admin key.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Turn a rule (of any source) on or off for the project
+         * @description Needs an admin key.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RuleView"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/alerts/silences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Silences of the project, active and pending
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description true: expired silences too */
+                    expired?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            silences: components["schemas"]["Silence"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Silence the alerts whose labels match every matcher, for a while
+         * @description Needs an admin key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SilenceDefinitionInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            silence: components["schemas"]["Silence"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/silences/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Expire a silence now
+         * @description Needs an admin key.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            silence: components["schemas"]["Silence"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/test-rule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Evaluate a rule against the data now, without creating alerts: what would fire, per group
+         * @description Needs a read or admin key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RuleDefinitionInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            groups: {
+                                active: boolean;
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                value: number | null;
+                            }[];
+                            noData: boolean;
+                            rule: components["schemas"]["Rule"];
+                            wouldFire: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cost, calls and tokens per UTC day
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description start of the range (inclusive): an instant or a duration back from now ('24h', '7d'); default: 7 days before `to` */
+                    from?: string;
+                    /** @description end of the range (exclusive): an instant or a duration back from now; default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description every UTC day of the range; days without traffic have zeros */
+                            days: components["schemas"]["DailyTrendRow"][];
+                            /** @description inclusive, milliseconds since the Unix epoch, UTC */
+                            fromMs: number;
+                            /** @description exclusive */
+                            toMs: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Spend projected to the end of the month, the next 7 days and the year
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description complete days before today the fit uses (default 30, at most 366) */
+                    lookbackDays?: string;
+                    /** @description the instant to forecast from (default: now) */
+                    now?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CostForecast"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/latency-distribution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many model calls took how long, in fixed duration bands
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description start of the range (inclusive): an instant or a duration back from now ('24h', '7d'); default: 7 days before `to` */
+                    from?: string;
+                    /** @description end of the range (exclusive): an instant or a duration back from now; default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description model calls counted in fixed duration bands */
+                            bands: components["schemas"]["LatencyBand"][];
+                            /** @description inclusive, milliseconds since the Unix epoch, UTC */
+                            fromMs: number;
+                            /** @description exclusive */
+                            toMs: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/model-efficiency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cost, tokens and latency per model
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description start of the range (inclusive): an instant or a duration back from now ('24h', '7d'); default: 7 days before `to` */
+                    from?: string;
+                    /** @description end of the range (exclusive): an instant or a duration back from now; default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description inclusive, milliseconds since the Unix epoch, UTC */
+                            fromMs: number;
+                            models: components["schemas"]["ModelEfficiencyRow"][];
+                            /** @description exclusive */
+                            toMs: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Measures grouped by dimensions and filtered, over a time range, optionally bucketed in time
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description bucket the rows in time */
+                    bucket?: "minute" | "hour" | "day" | "week" | "month";
+                    /** @description <dimension>:<value>[,<value>...], repeated for several filters; e.g. 'team:core', 'model:gpt-4o,gpt-4o-mini' */
+                    filter?: string | string[];
+                    /** @description start of the range (inclusive): an instant or a duration back from now ('24h', '7d'); default: 7 days before `to` */
+                    from?: string;
+                    /** @description dimensions to group by, at most 4: model, provider, user, session, feature, team, department, application, environment, kind, status, error_class, finish_reason, tag or metadata.<key> */
+                    groupBy?: string | string[];
+                    /** @description rows at most (default 1000), at most 10000 */
+                    limit?: string;
+                    /** @description measures to compute, comma-separated or repeated (required): cost, unknown_cost_requests, requests, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, audio_tokens, total_tokens, tokens_per_request, input_output_ratio, latency_avg, latency_p50, latency_p95, latency_p99, ttft_p50, ttft_p95, ttft_p99, errors, error_rate, cost_per_request, tokens_per_dollar, usd_per_mtok, score_avg */
+                    measures?: string | string[];
+                    /** @description <measure>[:asc|:desc], one of the requested measures; default descending */
+                    orderBy?: string;
+                    /** @description narrows score_avg to one score name */
+                    scoreName?: string;
+                    /** @description end of the range (exclusive): an instant or a duration back from now; default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnalyticsResult"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/top-spenders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The values of one dimension that spent the most
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the dimension (default user) */
+                    by?: string;
+                    /** @description start of the range (inclusive): an instant or a duration back from now ('24h', '7d'); default: 7 days before `to` */
+                    from?: string;
+                    /** @description rows (default 10), at most 10000 */
+                    limit?: string;
+                    /** @description end of the range (exclusive): an instant or a duration back from now; default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the dimension */
+                            by: string;
+                            /** @description inclusive, milliseconds since the Unix epoch, UTC */
+                            fromMs: number;
+                            rows: components["schemas"]["TopSpenderRow"][];
+                            /** @description exclusive */
+                            toMs: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/budgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's budgets, each with its statuses, and the tier settings
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            budgets: {
+                                /** @description ISO-8601 */
+                                createdAt: string;
+                                /**
+                                 * @description hard: the gateway refuses calls with 429 once the budget is spent
+                                 * @enum {string}
+                                 */
+                                enforce: "soft" | "hard";
+                                id: string;
+                                /** @description US dollars */
+                                limitUsd: number;
+                                name: string | null;
+                                /** @enum {string} */
+                                period: "daily" | "monthly";
+                                projectId: string;
+                                /** @enum {string} */
+                                scope: "project" | "team" | "department" | "user";
+                                statuses: components["schemas"]["BudgetStatusEntry"][];
+                                /** @description team, department or user id; null for a project budget; '*' for each user */
+                                subject: string | null;
+                                /**
+                                 * @description set on the budgets a tier gives (id `tier:<name>`)
+                                 * @enum {string}
+                                 */
+                                tier?: "free" | "pro" | "enterprise";
+                                updatedAt: string;
+                                /** @description ascending, unique */
+                                warnAtPercent: number[];
+                            }[];
+                            tiers: components["schemas"]["TierSettings"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a budget
+         * @description Needs an admin key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BudgetDefinitionInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            budget: components["schemas"]["Budget"];
+                            statuses: components["schemas"]["BudgetStatusEntry"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/budgets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One budget with its statuses
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            budget: components["schemas"]["Budget"];
+                            statuses: components["schemas"]["BudgetStatusEntry"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Replace a budget (its id is the one in the path)
+         * @description Needs an admin key.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BudgetDefinitionInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            budget: components["schemas"]["Budget"];
+                            statuses: components["schemas"]["BudgetStatusEntry"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Delete a budget
+         * @description Needs an admin key.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deleted: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/budgets/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The budgets that apply to a caller, and whether a spent hard budget blocks it (any key of the project)
+         * @description Any key of the project (ingest, read or admin).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    department?: string;
+                    team?: string;
+                    /** @description the caller; its team and department are those of its last call unless given */
+                    user?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BudgetCheck"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/budgets/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statuses of every budget, tier budgets included (one per user for each-user and tier budgets), filtered
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description a budget id */
+                    budget?: string;
+                    period?: "daily" | "monthly";
+                    scope?: "project" | "team" | "department" | "user";
+                    /** @description the team, department or user measured */
+                    subject?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            statuses: components["schemas"]["BudgetStatus"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/budgets/tiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tier settings and the users assigned a tier
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignments: {
+                                /** @enum {string} */
+                                tier: "free" | "pro" | "enterprise";
+                                user: string;
+                            }[];
+                            settings: components["schemas"]["TierSettings"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Change the tier limits, the default tier, enforcement or warning levels (fields left out stay as they are)
+         * @description Needs an admin key.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TierSettingsChangeInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            settings: components["schemas"]["TierSettings"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/budgets/tiers/{user}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user's tier: assigned, or the default tier
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    user: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description false: the default tier, not an assignment */
+                            assigned: boolean;
+                            tier: ("free" | "pro" | "enterprise") | null;
+                            user: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Assign a tier to a user
+         * @description Needs an admin key.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    user: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        tier: "free" | "pro" | "enterprise";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            previous: ("free" | "pro" | "enterprise") | null;
+                            tier: ("free" | "pro" | "enterprise") | null;
+                            user: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Remove a user's tier assignment
+         * @description Needs an admin key.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    user: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            previous: ("free" | "pro" | "enterprise") | null;
+                            tier: ("free" | "pro" | "enterprise") | null;
+                            user: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ingest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Store a batch of generations, spans, scores and logs; each item is accepted or refused on its own
+         * @description Any key of the project (ingest, read or admin).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["IngestBatchInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IngestResult"];
+                    };
+                };
+                /** @description Default Response */
+                207: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IngestPartialResult"];
+                    };
+                };
+                /** @description every item refused (see results[].error), or the body is not a batch */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IngestPartialResult"] | components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's API keys, revoked ones included (never the keys themselves)
+         * @description Needs an admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description another project's id (operator only); default: the key's own */
+                    project?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            keys: components["schemas"]["ApiKey"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create an API key; the key itself is in this answer only
+         * @description Needs an admin key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string | null;
+                        project?: string;
+                        /**
+                         * @default ingest
+                         * @enum {string}
+                         */
+                        scope?: "ingest" | "read" | "admin";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description RFC 3339, UTC */
+                            createdAt: string;
+                            id: string;
+                            /** @description the bearer key: shown once, kept only as a hash */
+                            key: string;
+                            name: string | null;
+                            note: string;
+                            /** @description the first characters of the key, to tell keys apart */
+                            prefix: string;
+                            projectId: string;
+                            revokedAt: string | null;
+                            /** @enum {string} */
+                            scope: "ingest" | "read" | "admin";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key; it stops working at once
+         * @description Needs an admin key.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description another project's id (operator only); default: the key's own */
+                    project?: string;
+                };
+                header?: never;
+                path: {
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            revoked: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Logs, newest first
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    traceId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            logs: components["schemas"]["Log"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This API, as an OpenAPI 3.1 document */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            openapi: string;
+                            paths: {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/otel-metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OTLP metrics received in a time range, by name
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            metrics: components["schemas"]["MetricName"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/otel-metrics/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The points of one OTLP metric, summarised per series
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            series: components["schemas"]["MetricSeries"][];
+                            truncated: boolean;
+                            unit: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pricing/backfill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-cost stored spans with the current prices (operator)
+         * @description Needs an admin key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description without models: re-cost every span, not only those of unknown cost
+                         * @default false
+                         */
+                        all?: boolean;
+                        /** @description re-cost the spans of these models; default: every span whose cost is unknown */
+                        models?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description spans whose cost was computed again */
+                            recosted: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pricing/overrides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Price overrides, and the version of the catalog they sit on top of
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            catalogVersion: string;
+                            overrides: components["schemas"]["PriceOverride"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add or replace a price override (operator); the calls it applies to are re-costed
+         * @description Needs an admin key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewPriceOverrideInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            override: components["schemas"]["PriceOverride"];
+                            /** @description spans whose cost was computed again */
+                            recosted: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pricing/overrides/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a price override (operator); the calls it applied to are re-costed
+         * @description Needs an admin key.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deleted: string;
+                            /** @description spans whose cost was computed again */
+                            recosted: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pricing/unknown-models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Models called without a known price, with how often
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            hint?: string;
+                            models: components["schemas"]["UnknownModel"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/project": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The key's project and scope
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            project: components["schemas"]["Project"] | {
+                                id: string;
+                            };
+                            /** @enum {string} */
+                            scope: "ingest" | "read" | "admin";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change what the project keeps of prompts and responses, and purge what it no longer would
+         * @description Needs an admin key.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        contentCapture: "full" | "metadata" | "off";
+                        /** @default false */
+                        purge?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            project: components["schemas"]["Project"];
+                            purged?: components["schemas"]["ContentPurgeResult"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Projects: every project for the operator, the key's own for a project admin
+         * @description Needs an admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            projects: components["schemas"]["Project"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/chargeback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cost of one month per department, team or application, as JSON or a CSV download
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description dimensions, comma-separated: department, team, application (default department) */
+                    by?: string | string[];
+                    /** @description json (default) or csv, a download */
+                    format?: "json" | "csv";
+                    /** @description YYYY-MM, UTC (default: the current month) */
+                    month?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the report: JSON, or with format=csv a CSV file (RFC 4180) with one line per row */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChargebackReport"];
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schema/ingest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The JSON Schema of an ingest batch
+         * @description Any key of the project (ingest, read or admin).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a JSON Schema (draft 2020-12) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Scores, newest first
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    traceId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            scores: components["schemas"]["Score"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/spans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Spans matching every filter, newest first
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    application?: string;
+                    department?: string;
+                    environment?: string;
+                    feature?: string;
+                    from?: string;
+                    kind?: "generation" | "embedding" | "retrieval" | "tool" | "agent" | "chain" | "other";
+                    limit?: number;
+                    maxCostUsd?: number;
+                    maxDurationMs?: number;
+                    minCostUsd?: number;
+                    minDurationMs?: number;
+                    model?: string;
+                    offset?: number;
+                    orderBy?: "start" | "duration" | "cost";
+                    provider?: string;
+                    q?: string;
+                    sessionId?: string;
+                    status?: "ok" | "error" | "cancelled";
+                    tag?: string;
+                    team?: string;
+                    to?: string;
+                    total?: "true" | "false";
+                    traceId?: string;
+                    userId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            limit: number;
+                            offset: number;
+                            spans: components["schemas"]["Span"][];
+                            /** @description null when asked with total=false */
+                            total: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/spans/{spanId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One span, with its GenAI events
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    spanId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Span"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/spans/{spanId}/cost": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The cost of one span, line by line, from the price row that produced it
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    spanId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            catalogVersion: string | null;
+                            lines: {
+                                /** @enum {string} */
+                                bucket: "input" | "output" | "cacheRead" | "cacheWrite" | "reasoning" | "audio";
+                                /** @description exact; the lines' costNanoUsd sum to totalNanoUsd */
+                                costNanoUsd: number;
+                                costUsd: number;
+                                /** @description "1,234 input × $3/M = $0.003702" */
+                                text: string;
+                                /** @description set when a tiered price applied: the tier's threshold on total input tokens */
+                                tierAboveInputTokens: number | null;
+                                tokens: number;
+                                /** @description USD per million tokens */
+                                unitPricePerMtokUsd: number;
+                            }[];
+                            model: string | null;
+                            /** @description why the explanation of a stored cost may not match today's catalog, e.g. the price row is gone */
+                            note: string | null;
+                            /** @description the price row that produced the cost: 'catalog:openai/gpt-4o' or 'override:<id>' */
+                            priceRowId: string | null;
+                            provider: string | null;
+                            spanId: string;
+                            /** @enum {string} */
+                            status: "priced" | "unknown_model" | "provider_reported" | "not_applicable";
+                            /** @description one line a person can read */
+                            summary: string;
+                            /** @description exact, integer nano-dollars (1e-9 USD) */
+                            totalNanoUsd: number | null;
+                            /** @description US dollars; null when the cost is not known */
+                            totalUsd: number | null;
+                            traceId: string;
+                            usage: components["schemas"]["Usage"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Traces with a span matching every filter, newest first, one summary row each
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    application?: string;
+                    department?: string;
+                    environment?: string;
+                    feature?: string;
+                    from?: string;
+                    kind?: "generation" | "embedding" | "retrieval" | "tool" | "agent" | "chain" | "other";
+                    limit?: number;
+                    maxCostUsd?: number;
+                    maxDurationMs?: number;
+                    minCostUsd?: number;
+                    minDurationMs?: number;
+                    model?: string;
+                    offset?: number;
+                    orderBy?: "start" | "duration" | "cost";
+                    provider?: string;
+                    q?: string;
+                    sessionId?: string;
+                    status?: "ok" | "error" | "cancelled";
+                    tag?: string;
+                    team?: string;
+                    to?: string;
+                    total?: "true" | "false";
+                    traceId?: string;
+                    userId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            limit: number;
+                            offset: number;
+                            /** @description null when asked with total=false */
+                            total: number | null;
+                            traces: components["schemas"]["TraceSummary"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/traces/{traceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One trace: its spans, scores and logs
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    traceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            logs: components["schemas"]["Log"][];
+                            maxItems?: number;
+                            scores: components["schemas"]["Score"][];
+                            spans: components["schemas"]["Span"][];
+                            traceId: string;
+                            /**
+                             * @description more than maxItems of one kind: the first 10000 by time; the rest are in /spans?traceId=...
+                             * @enum {boolean}
+                             */
+                            truncated?: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The server is up */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Health"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The server's own metrics, for Prometheus (with metrics.requireKey: a read or admin key of the default project) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the Prometheus text exposition format */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/proxy/anthropic/v1/{*}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the Anthropic API path after /v1/, with its query */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the provider's response, headers and body unchanged, with x-lookout-trace-id (and x-lookout-budget-warning near a budget) */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description the provider's 400, or the gateway's invalid_path or invalid_lookout_header */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the provider's 401, or no valid Lookout key where one is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description blocked_by_action, a key that may not ingest, or the provider refusing the call */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description a path outside the provider prefixes, or the provider not knowing the path */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the body is over gateway.maxBodyBytes */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description budget_exceeded or rate_limited_by_action (Retry-After), or the provider's own rate limit */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description upstream_unreachable or upstream_invalid_response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the server is stopping, or the provider is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description upstream_timeout */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description any other status of the provider, passed through */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+            };
+        };
+        /** Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the Anthropic API path after /v1/, with its query */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            /** @description any body the provider takes, forwarded unchanged */
+            requestBody: {
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            responses: {
+                /** @description the provider's response, headers and body unchanged, with x-lookout-trace-id (and x-lookout-budget-warning near a budget) */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description the provider's 400, or the gateway's invalid_path or invalid_lookout_header */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the provider's 401, or no valid Lookout key where one is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description blocked_by_action, a key that may not ingest, or the provider refusing the call */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description a path outside the provider prefixes, or the provider not knowing the path */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the body is over gateway.maxBodyBytes */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description budget_exceeded or rate_limited_by_action (Retry-After), or the provider's own rate limit */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description upstream_unreachable or upstream_invalid_response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the server is stopping, or the provider is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description upstream_timeout */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description any other status of the provider, passed through */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+            };
+        };
+        /** Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the Anthropic API path after /v1/, with its query */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            /** @description any body the provider takes, forwarded unchanged */
+            requestBody: {
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            responses: {
+                /** @description the provider's response, headers and body unchanged, with x-lookout-trace-id (and x-lookout-budget-warning near a budget) */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description the provider's 400, or the gateway's invalid_path or invalid_lookout_header */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the provider's 401, or no valid Lookout key where one is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description blocked_by_action, a key that may not ingest, or the provider refusing the call */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description a path outside the provider prefixes, or the provider not knowing the path */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the body is over gateway.maxBodyBytes */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description budget_exceeded or rate_limited_by_action (Retry-After), or the provider's own rate limit */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description upstream_unreachable or upstream_invalid_response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the server is stopping, or the provider is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description upstream_timeout */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description any other status of the provider, passed through */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+            };
+        };
+        /** Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the Anthropic API path after /v1/, with its query */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            /** @description any body the provider takes, forwarded unchanged */
+            requestBody: {
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            responses: {
+                /** @description the provider's response, headers and body unchanged, with x-lookout-trace-id (and x-lookout-budget-warning near a budget) */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description the provider's 400, or the gateway's invalid_path or invalid_lookout_header */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the provider's 401, or no valid Lookout key where one is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description blocked_by_action, a key that may not ingest, or the provider refusing the call */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description a path outside the provider prefixes, or the provider not knowing the path */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the body is over gateway.maxBodyBytes */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description budget_exceeded or rate_limited_by_action (Retry-After), or the provider's own rate limit */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description upstream_unreachable or upstream_invalid_response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the server is stopping, or the provider is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description upstream_timeout */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description any other status of the provider, passed through */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+            };
+        };
+        /** Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers */
+        options: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the Anthropic API path after /v1/, with its query */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            /** @description any body the provider takes, forwarded unchanged */
+            requestBody: {
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            responses: {
+                /** @description the provider's response, headers and body unchanged, with x-lookout-trace-id (and x-lookout-budget-warning near a budget) */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description the provider's 400, or the gateway's invalid_path or invalid_lookout_header */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the provider's 401, or no valid Lookout key where one is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description blocked_by_action, a key that may not ingest, or the provider refusing the call */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description a path outside the provider prefixes, or the provider not knowing the path */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the body is over gateway.maxBodyBytes */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description budget_exceeded or rate_limited_by_action (Retry-After), or the provider's own rate limit */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description upstream_unreachable or upstream_invalid_response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the server is stopping, or the provider is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description upstream_timeout */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description any other status of the provider, passed through */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+            };
+        };
+        /** Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers */
+        head: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the Anthropic API path after /v1/, with its query */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the provider's response, headers and body unchanged, with x-lookout-trace-id (and x-lookout-budget-warning near a budget) */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description the provider's 400, or the gateway's invalid_path or invalid_lookout_header */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the provider's 401, or no valid Lookout key where one is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description blocked_by_action, a key that may not ingest, or the provider refusing the call */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description a path outside the provider prefixes, or the provider not knowing the path */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the body is over gateway.maxBodyBytes */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description budget_exceeded or rate_limited_by_action (Retry-After), or the provider's own rate limit */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description upstream_unreachable or upstream_invalid_response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the server is stopping, or the provider is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description upstream_timeout */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description any other status of the provider, passed through */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+            };
+        };
+        /** Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the Anthropic API path after /v1/, with its query */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            /** @description any body the provider takes, forwarded unchanged */
+            requestBody: {
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            responses: {
+                /** @description the provider's response, headers and body unchanged, with x-lookout-trace-id (and x-lookout-budget-warning near a budget) */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description the provider's 400, or the gateway's invalid_path or invalid_lookout_header */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the provider's 401, or no valid Lookout key where one is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description blocked_by_action, a key that may not ingest, or the provider refusing the call */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description a path outside the provider prefixes, or the provider not knowing the path */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the body is over gateway.maxBodyBytes */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description budget_exceeded or rate_limited_by_action (Retry-After), or the provider's own rate limit */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description upstream_unreachable or upstream_invalid_response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the server is stopping, or the provider is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description upstream_timeout */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description any other status of the provider, passed through */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+            };
+        };
+        /** Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers */
+        trace: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the Anthropic API path after /v1/, with its query */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the provider's response, headers and body unchanged, with x-lookout-trace-id (and x-lookout-budget-warning near a budget) */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description the provider's 400, or the gateway's invalid_path or invalid_lookout_header */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the provider's 401, or no valid Lookout key where one is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description blocked_by_action, a key that may not ingest, or the provider refusing the call */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description a path outside the provider prefixes, or the provider not knowing the path */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the body is over gateway.maxBodyBytes */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description budget_exceeded or rate_limited_by_action (Retry-After), or the provider's own rate limit */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description upstream_unreachable or upstream_invalid_response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description the server is stopping, or the provider is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description upstream_timeout */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description any other status of the provider, passed through */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+            };
+        };
+    };
+    "/proxy/openai/v1/{*}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the OpenAI API path after /v1/, with its query */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the provider's response, headers and body unchanged, with x-lookout-trace-id (and x-lookout-budget-warning near a budget) */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description the provider's 400, or the gateway's invalid_path or invalid_lookout_header */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the provider's 401, or no valid Lookout key where one is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description blocked_by_action, a key that may not ingest, or the provider refusing the call */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description a path outside the provider prefixes, or the provider not knowing the path */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the body is over gateway.maxBodyBytes */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description budget_exceeded or rate_limited_by_action (Retry-After), or the provider's own rate limit */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description upstream_unreachable or upstream_invalid_response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the server is stopping, or the provider is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description upstream_timeout */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description any other status of the provider, passed through */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+            };
+        };
+        /** Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the OpenAI API path after /v1/, with its query */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            /** @description any body the provider takes, forwarded unchanged */
+            requestBody: {
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            responses: {
+                /** @description the provider's response, headers and body unchanged, with x-lookout-trace-id (and x-lookout-budget-warning near a budget) */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description the provider's 400, or the gateway's invalid_path or invalid_lookout_header */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the provider's 401, or no valid Lookout key where one is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description blocked_by_action, a key that may not ingest, or the provider refusing the call */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description a path outside the provider prefixes, or the provider not knowing the path */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the body is over gateway.maxBodyBytes */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description budget_exceeded or rate_limited_by_action (Retry-After), or the provider's own rate limit */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description upstream_unreachable or upstream_invalid_response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the server is stopping, or the provider is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description upstream_timeout */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description any other status of the provider, passed through */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+            };
+        };
+        /** Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the OpenAI API path after /v1/, with its query */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            /** @description any body the provider takes, forwarded unchanged */
+            requestBody: {
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            responses: {
+                /** @description the provider's response, headers and body unchanged, with x-lookout-trace-id (and x-lookout-budget-warning near a budget) */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description the provider's 400, or the gateway's invalid_path or invalid_lookout_header */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the provider's 401, or no valid Lookout key where one is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description blocked_by_action, a key that may not ingest, or the provider refusing the call */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description a path outside the provider prefixes, or the provider not knowing the path */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the body is over gateway.maxBodyBytes */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description budget_exceeded or rate_limited_by_action (Retry-After), or the provider's own rate limit */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description upstream_unreachable or upstream_invalid_response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the server is stopping, or the provider is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description upstream_timeout */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description any other status of the provider, passed through */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+            };
+        };
+        /** Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the OpenAI API path after /v1/, with its query */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            /** @description any body the provider takes, forwarded unchanged */
+            requestBody: {
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            responses: {
+                /** @description the provider's response, headers and body unchanged, with x-lookout-trace-id (and x-lookout-budget-warning near a budget) */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description the provider's 400, or the gateway's invalid_path or invalid_lookout_header */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the provider's 401, or no valid Lookout key where one is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description blocked_by_action, a key that may not ingest, or the provider refusing the call */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description a path outside the provider prefixes, or the provider not knowing the path */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the body is over gateway.maxBodyBytes */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description budget_exceeded or rate_limited_by_action (Retry-After), or the provider's own rate limit */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description upstream_unreachable or upstream_invalid_response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the server is stopping, or the provider is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description upstream_timeout */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description any other status of the provider, passed through */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+            };
+        };
+        /** Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers */
+        options: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the OpenAI API path after /v1/, with its query */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            /** @description any body the provider takes, forwarded unchanged */
+            requestBody: {
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            responses: {
+                /** @description the provider's response, headers and body unchanged, with x-lookout-trace-id (and x-lookout-budget-warning near a budget) */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description the provider's 400, or the gateway's invalid_path or invalid_lookout_header */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the provider's 401, or no valid Lookout key where one is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description blocked_by_action, a key that may not ingest, or the provider refusing the call */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description a path outside the provider prefixes, or the provider not knowing the path */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the body is over gateway.maxBodyBytes */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description budget_exceeded or rate_limited_by_action (Retry-After), or the provider's own rate limit */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description upstream_unreachable or upstream_invalid_response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the server is stopping, or the provider is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description upstream_timeout */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description any other status of the provider, passed through */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+            };
+        };
+        /** Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers */
+        head: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the OpenAI API path after /v1/, with its query */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the provider's response, headers and body unchanged, with x-lookout-trace-id (and x-lookout-budget-warning near a budget) */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description the provider's 400, or the gateway's invalid_path or invalid_lookout_header */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the provider's 401, or no valid Lookout key where one is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description blocked_by_action, a key that may not ingest, or the provider refusing the call */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description a path outside the provider prefixes, or the provider not knowing the path */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the body is over gateway.maxBodyBytes */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description budget_exceeded or rate_limited_by_action (Retry-After), or the provider's own rate limit */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description upstream_unreachable or upstream_invalid_response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the server is stopping, or the provider is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description upstream_timeout */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description any other status of the provider, passed through */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+            };
+        };
+        /** Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the OpenAI API path after /v1/, with its query */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            /** @description any body the provider takes, forwarded unchanged */
+            requestBody: {
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            responses: {
+                /** @description the provider's response, headers and body unchanged, with x-lookout-trace-id (and x-lookout-budget-warning near a budget) */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description the provider's 400, or the gateway's invalid_path or invalid_lookout_header */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the provider's 401, or no valid Lookout key where one is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description blocked_by_action, a key that may not ingest, or the provider refusing the call */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description a path outside the provider prefixes, or the provider not knowing the path */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the body is over gateway.maxBodyBytes */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description budget_exceeded or rate_limited_by_action (Retry-After), or the provider's own rate limit */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description upstream_unreachable or upstream_invalid_response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the server is stopping, or the provider is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description upstream_timeout */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description any other status of the provider, passed through */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+            };
+        };
+        /** Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers */
+        trace: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the OpenAI API path after /v1/, with its query */
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the provider's response, headers and body unchanged, with x-lookout-trace-id (and x-lookout-budget-warning near a budget) */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description the provider's 400, or the gateway's invalid_path or invalid_lookout_header */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the provider's 401, or no valid Lookout key where one is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description blocked_by_action, a key that may not ingest, or the provider refusing the call */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description a path outside the provider prefixes, or the provider not knowing the path */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the body is over gateway.maxBodyBytes */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description budget_exceeded or rate_limited_by_action (Retry-After), or the provider's own rate limit */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description upstream_unreachable or upstream_invalid_response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description the server is stopping, or the provider is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description upstream_timeout */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAiError"];
+                    };
+                };
+                /** @description any other status of the provider, passed through */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                        "text/event-stream": string;
+                    };
+                };
+            };
+        };
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The server takes requests (503 while it is stopping) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Ready"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotReady"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export OTLP logs over HTTP (protobuf or JSON)
+         * @description Any key of the project (ingest, read or admin).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description an OTLP ExportLogsServiceRequest: protobuf (application/x-protobuf) or OTLP/JSON (application/json, UTF-8); Content-Encoding gzip or none */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                    "application/x-protobuf": unknown;
+                };
+            };
+            responses: {
+                /** @description ExportLogsServiceResponse; partialSuccess names the records refused, if any */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description set when some records were refused */
+                            partialSuccess?: {
+                                errorMessage: string;
+                                /** @description int64, as a decimal string */
+                                rejectedLogRecords: string;
+                            };
+                        };
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description the body cannot be decoded as an export request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description no key, or an unknown or revoked key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description the key may not ingest */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description the body, or the body once decompressed, is too large, or it has more records than ingest.maxBatchItems */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description a Content-Type other than protobuf or JSON, JSON not in UTF-8, or an unknown Content-Encoding */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description the write queue is full: retry after Retry-After seconds */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description the store cannot take the data now, or the server is stopping: retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export OTLP metrics over HTTP (protobuf or JSON)
+         * @description Any key of the project (ingest, read or admin).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description an OTLP ExportMetricsServiceRequest: protobuf (application/x-protobuf) or OTLP/JSON (application/json, UTF-8); Content-Encoding gzip or none */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                    "application/x-protobuf": unknown;
+                };
+            };
+            responses: {
+                /** @description ExportMetricsServiceResponse; partialSuccess names the records refused, if any */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description set when some records were refused */
+                            partialSuccess?: {
+                                errorMessage: string;
+                                /** @description int64, as a decimal string */
+                                rejectedDataPoints: string;
+                            };
+                        };
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description the body cannot be decoded as an export request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description no key, or an unknown or revoked key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description the key may not ingest */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description the body, or the body once decompressed, is too large, or it has more records than ingest.maxBatchItems */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description a Content-Type other than protobuf or JSON, JSON not in UTF-8, or an unknown Content-Encoding */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description the write queue is full: retry after Retry-After seconds */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description the store cannot take the data now, or the server is stopping: retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export OTLP traces over HTTP (protobuf or JSON)
+         * @description Any key of the project (ingest, read or admin).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description an OTLP ExportTraceServiceRequest: protobuf (application/x-protobuf) or OTLP/JSON (application/json, UTF-8); Content-Encoding gzip or none */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                    "application/x-protobuf": unknown;
+                };
+            };
+            responses: {
+                /** @description ExportTraceServiceResponse; partialSuccess names the records refused, if any */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description set when some records were refused */
+                            partialSuccess?: {
+                                errorMessage: string;
+                                /** @description int64, as a decimal string */
+                                rejectedSpans: string;
+                            };
+                        };
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description the body cannot be decoded as an export request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description no key, or an unknown or revoked key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description the key may not ingest */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description the body, or the body once decompressed, is too large, or it has more records than ingest.maxBatchItems */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description a Content-Type other than protobuf or JSON, JSON not in UTF-8, or an unknown Content-Encoding */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description the write queue is full: retry after Retry-After seconds */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description the store cannot take the data now, or the server is stopping: retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+};
+export type webhooks = Record<string, never>;
+export type components = {
+    schemas: {
+        /** @description the parameters of the action, by its kind (see docs/alerts.md) */
+        ActionParams: {
+            from: string;
+            /** @enum {string} */
+            provider?: "openai" | "anthropic";
+            /** @description who the response applies to: every field given must match the request ('*': any value) */
+            scope: {
+                feature?: string;
+                team?: string;
+                user?: string;
+            };
+            to: string;
+        } | {
+            perUser: boolean;
+            /** @description who the response applies to: every field given must match the request ('*': any value) */
+            scope: {
+                feature?: string;
+                team?: string;
+                user?: string;
+            };
+            /** @description a duration, e.g. '10m' */
+            ttl: string;
+        } | {
+            requestsPerMinute: number;
+            /** @description who the response applies to: every field given must match the request ('*': any value) */
+            scope: {
+                feature?: string;
+                team?: string;
+                user?: string;
+            };
+        } | {
+            baseUrl: string;
+            onStatus: number[];
+            /** @enum {string} */
+            provider: "openai" | "anthropic";
+            /** @description who the response applies to: every field given must match the request ('*': any value) */
+            scope: {
+                feature?: string;
+                team?: string;
+                user?: string;
+            };
+        } | {
+            /** @description who the response applies to: every field given must match the request ('*': any value) */
+            scope: {
+                feature?: string;
+                team?: string;
+                user?: string;
+            };
+        };
+        Activation: {
+            actionId: string;
+            activatedAtMs: number;
+            /** @description when its alert stopped firing; null: still firing */
+            alertResolvedAtMs: number | null;
+            configHash: string;
+            /** @description listed and reported, but changes nothing */
+            dryRun: boolean;
+            id: string;
+            /** @enum {string} */
+            kind: "switchModel" | "responseCache" | "rateLimit" | "block" | "fallback";
+            /** @description the action's parameters with {{ $labels.x }} filled in from the triggering alert */
+            params: components["schemas"]["ActionParams"];
+            projectId: string;
+            revertedAtMs: number | null;
+            revertedBy: ("resolve" | "api" | "config") | null;
+            /** @description the API key that reverted it */
+            revertedByKey: string | null;
+            revertOnResolve: boolean;
+            /** @enum {string} */
+            state: "active" | "reverted";
+            triggeredBy: {
+                alertname: string;
+                fingerprint: string;
+                firedAtMs: number | null;
+                labels: {
+                    [key: string]: string;
+                };
+                ruleId: string;
+                severity: string;
+                summary: string | null;
+                value: number | null;
+            };
+        };
+        Alert: {
+            activeSinceMs: number;
+            annotations: {
+                [key: string]: string;
+            };
+            fingerprint: string;
+            firedAtMs: number | null;
+            inhibitedBy: string[];
+            labels: {
+                [key: string]: string;
+            } & {
+                alertname: string;
+                /** @enum {string} */
+                category: "cost" | "performance" | "availability" | "quality" | "security";
+                project: string;
+                /** @enum {string} */
+                severity: "info" | "warning" | "critical";
+            };
+            lastEvaluatedMs: number;
+            projectId: string;
+            resolvedAtMs: number | null;
+            ruleId: string;
+            silencedBy: string[];
+            /** @enum {string} */
+            state: "pending" | "firing" | "resolved";
+            threshold: number | null;
+            value: number | null;
+        };
+        AlertEvent: {
+            atMs: number;
+            fingerprint: string;
+            from: ("pending" | "firing" | "resolved") | null;
+            labels: {
+                [key: string]: string;
+            } & {
+                alertname: string;
+                /** @enum {string} */
+                category: "cost" | "performance" | "availability" | "quality" | "security";
+                project: string;
+                /** @enum {string} */
+                severity: "info" | "warning" | "critical";
+            };
+            projectId: string;
+            ruleId: string;
+            /** @enum {string} */
+            to: "pending" | "firing" | "resolved";
+            value: number | null;
+        };
+        AnalyticsColumn: {
+            /** @enum {string} */
+            kind: "bucket" | "dimension" | "measure";
+            /** @description 'bucket', a dimension, or a measure */
+            name: string;
+            /**
+             * @description measures only
+             * @enum {string}
+             */
+            unit?: "usd" | "count" | "tokens" | "ms" | "fraction" | "ratio" | "tokens_per_usd" | "usd_per_mtok" | "score";
+        };
+        AnalyticsResult: {
+            bucket: ("minute" | "hour" | "day" | "week" | "month") | null;
+            columns: components["schemas"]["AnalyticsColumn"][];
+            /** @description inclusive, milliseconds since the Unix epoch, UTC */
+            fromMs: number;
+            /** @description one object per row keyed by column name; `bucket` is the start of the bucket as ISO-8601 UTC; a dimension without a value is null */
+            rows: {
+                [key: string]: string | number | null;
+            }[];
+            /** @description exclusive */
+            toMs: number;
+            /** @description more rows matched than `limit` */
+            truncated: boolean;
+        };
+        /** @description an Anthropic error: the provider's own, or the gateway's (with lookout_code) */
+        AnthropicError: {
+            error: {
+                /** @description set by the gateway: invalid_path, invalid_lookout_header, budget_exceeded, blocked_by_action, rate_limited_by_action, upstream_unreachable, upstream_timeout, upstream_invalid_response, or a catalog code */
+                lookout_code?: string;
+                message: string;
+                type: string;
+            } & {
+                [key: string]: unknown;
+            };
+            /** @constant */
+            type: "error";
+        };
+        ApiKey: {
+            /** @description RFC 3339, UTC */
+            createdAt: string;
+            id: string;
+            name: string | null;
+            /** @description the first characters of the key, to tell keys apart */
+            prefix: string;
+            projectId: string;
+            revokedAt: string | null;
+            /** @enum {string} */
+            scope: "ingest" | "read" | "admin";
+        };
+        Attribution: {
+            application: string | null;
+            department: string | null;
+            environment: string | null;
+            feature: string | null;
+            sessionId: string | null;
+            team: string | null;
+            userId: string | null;
+        };
+        Budget: {
+            /** @description ISO-8601 */
+            createdAt: string;
+            /**
+             * @description hard: the gateway refuses calls with 429 once the budget is spent
+             * @enum {string}
+             */
+            enforce: "soft" | "hard";
+            id: string;
+            /** @description US dollars */
+            limitUsd: number;
+            name: string | null;
+            /** @enum {string} */
+            period: "daily" | "monthly";
+            projectId: string;
+            /** @enum {string} */
+            scope: "project" | "team" | "department" | "user";
+            /** @description team, department or user id; null for a project budget; '*' for each user */
+            subject: string | null;
+            /**
+             * @description set on the budgets a tier gives (id `tier:<name>`)
+             * @enum {string}
+             */
+            tier?: "free" | "pro" | "enterprise";
+            updatedAt: string;
+            /** @description ascending, unique */
+            warnAtPercent: number[];
+        };
+        BudgetCheck: {
+            /** @description false when a hard budget that applies is spent */
+            allowed: boolean;
+            /** @description the most specific spent hard budget */
+            blockedBy: components["schemas"]["BudgetStatus"] | null;
+            budgets: components["schemas"]["BudgetStatus"][];
+            department: string | null;
+            team: string | null;
+            user: string | null;
+            warnings: string[];
+        };
+        BudgetDefinitionInput: {
+            /** @enum {string} */
+            enforce?: "soft" | "hard";
+            id?: string;
+            limitUsd: number;
+            name?: string | null;
+            /** @enum {string} */
+            period: "daily" | "monthly";
+            /** @enum {string} */
+            scope: "project" | "team" | "department" | "user";
+            subject?: string | null;
+            warnAtPercent?: number[];
+        };
+        BudgetStatus: {
+            budget: components["schemas"]["Budget"];
+            burnRateUsdPerHour: number;
+            /** @description spent >= limit */
+            exceeded: boolean;
+            /** @description forecast >= limit */
+            forecastExceeds: boolean;
+            /** @description projected spend at periodEnd */
+            forecastUsd: number;
+            /** @description US dollars */
+            limitUsd: number;
+            /** @description spent / limit × 100 */
+            percent: number;
+            /** @description exclusive */
+            periodEnd: string;
+            /** @description ISO-8601, UTC */
+            periodStart: string;
+            /** @description never below 0; see `percent` for how far past the limit */
+            remainingUsd: number;
+            /** @description US dollars */
+            spentUsd: number;
+            /** @description the team, department or user measured; null for a project budget */
+            subject: string | null;
+            /** @description the highest warnAtPercent reached */
+            warningLevel: number | null;
+        };
+        BudgetStatusEntry: {
+            burnRateUsdPerHour: number;
+            /** @description spent >= limit */
+            exceeded: boolean;
+            /** @description forecast >= limit */
+            forecastExceeds: boolean;
+            /** @description projected spend at periodEnd */
+            forecastUsd: number;
+            /** @description US dollars */
+            limitUsd: number;
+            /** @description spent / limit × 100 */
+            percent: number;
+            /** @description exclusive */
+            periodEnd: string;
+            /** @description ISO-8601, UTC */
+            periodStart: string;
+            /** @description never below 0; see `percent` for how far past the limit */
+            remainingUsd: number;
+            /** @description US dollars */
+            spentUsd: number;
+            /** @description the team, department or user measured; null for a project budget */
+            subject: string | null;
+            /** @description the highest warnAtPercent reached */
+            warningLevel: number | null;
+        };
+        ChargebackReport: {
+            by: ("department" | "team" | "application")[];
+            /** @constant */
+            currency: "USD";
+            /** @description inclusive, milliseconds since the Unix epoch, UTC */
+            fromMs: number;
+            /** @description YYYY-MM */
+            month: string;
+            rows: components["schemas"]["ChargebackRow"][];
+            /** @description exclusive */
+            toMs: number;
+            totals: {
+                /** @description US dollars */
+                costUsd: number;
+                /** @description the exact sum in US dollars, 9 decimals */
+                costUsdDecimal: string;
+                inputTokens: number;
+                outputTokens: number;
+                requests: number;
+                totalTokens: number;
+                unknownCostRequests: number;
+            };
+        };
+        /** @description One row per combination of the `by` dimensions; a missing value is '(unattributed)'. */
+        ChargebackRow: {
+            application?: string;
+            /** @description US dollars */
+            costUsd: number;
+            /** @description the exact sum in US dollars, 9 decimals */
+            costUsdDecimal: string;
+            department?: string;
+            /** @description input + cache read + cache write */
+            inputTokens: number;
+            /** @description output + reasoning */
+            outputTokens: number;
+            requests: number;
+            /** @description of the month's known cost; rounded to 0.01 so that the rows sum to exactly 100 */
+            sharePct: number;
+            team?: string;
+            totalTokens: number;
+            unknownCostRequests: number;
+        };
+        ConfiguredAction: {
+            dryRun: boolean;
+            id: string;
+            /** @enum {string} */
+            kind: "switchModel" | "responseCache" | "rateLimit" | "block" | "fallback";
+            params: components["schemas"]["ActionParams"];
+            revertOnResolve: boolean;
+            when: {
+                alertname?: string;
+                matchers: string[];
+            };
+        };
+        ContentPurgeResult: {
+            /** @description the database file still holds the old row versions until the server stops */
+            compactsOnStop: boolean;
+            /** @description logs changed */
+            logs: number;
+            /** @description spans changed */
+            spans: number;
+        };
+        Cost: {
+            byBucketNanoUsd: {
+                [key: string]: number;
+            };
+            catalogVersion: string | null;
+            /** @description the price row that produced the cost: 'catalog:openai/gpt-4o' or 'override:<id>' */
+            priceRowId: string | null;
+            /** @enum {string} */
+            status: "priced" | "unknown_model" | "provider_reported" | "not_applicable";
+            /** @description integer nano-dollars (1e-9 USD); null when the cost is not known */
+            totalNanoUsd: number | null;
+        };
+        CostForecast: {
+            /** @description ISO-8601 */
+            asOf: string;
+            /** @enum {string} */
+            confidence: "low" | "medium" | "high";
+            daysWithData: number;
+            lookbackDays: number;
+            /** @description US dollars */
+            monthToDateUsd: number;
+            /** @description US dollars */
+            movingAverage7dUsd: number;
+            projectedAnnualUsd: {
+                /** @description US dollars */
+                movingAverage: number;
+                /** @description US dollars */
+                trend: number;
+            };
+            projectedMonthEndUsd: {
+                /** @description US dollars */
+                movingAverage: number;
+                /** @description US dollars */
+                trend: number;
+            };
+            projectedNext7DaysUsd: {
+                /** @description US dollars */
+                movingAverage: number;
+                /** @description US dollars */
+                trend: number;
+            };
+            /** @description fractional: the rest of today plus the whole days after it */
+            remainingDaysInMonth: number;
+            /** @description the complete UTC days before today the fit uses; today is partial and left out */
+            series: {
+                /** @description US dollars */
+                costUsd: number;
+                date: string;
+                /** @description mean of this day and the (up to) 6 days before it in the window */
+                movingAverage7dUsd: number;
+                /** @description the fitted line on this day, floored at 0 */
+                trendUsd: number;
+            }[];
+            trend: {
+                interceptUsd: number;
+                r2: number | null;
+                slopeUsdPerDay: number;
+                /** @description US dollars */
+                todayUsd: number;
+            };
+        };
+        DailyTrendRow: {
+            /** @description US dollars */
+            costUsd: number;
+            /** @description YYYY-MM-DD, UTC */
+            date: string;
+            requests: number;
+            totalTokens: number;
+            unknownCostRequests: number;
+        };
+        Delivery: {
+            alerts: number;
+            atMs: number;
+            attempts: number;
+            durationMs: number;
+            error: string | null;
+            fingerprints: string[];
+            groupKey: string;
+            httpStatus: number | null;
+            id: string;
+            ok: boolean;
+            projectId: string;
+            receiver: string;
+            /** @enum {string} */
+            status: "firing" | "resolved";
+            /** @enum {string} */
+            type: "webhook" | "slack" | "pagerduty" | "alertmanager";
+        };
+        Error: {
+            error: {
+                /**
+                 * @description a code of the catalog in docs/errors.md
+                 * @enum {string}
+                 */
+                code: "invalid_json" | "invalid_utf8" | "invalid_request" | "invalid_parameter" | "unauthorized" | "forbidden" | "host_not_allowed" | "cross_site_request" | "not_found" | "method_not_allowed" | "conflict" | "body_too_large" | "batch_too_large" | "unsupported_media_type" | "queue_full" | "too_many_queries" | "query_timeout" | "store_unavailable" | "shutting_down" | "invalid_config" | "invalid_argument" | "outbound_refused" | "internal";
+                details?: unknown;
+                /** @description what is wrong and what to do, naming the parameter or field */
+                message: string;
+                retryable: boolean;
+            };
+        };
+        Health: {
+            /** @constant */
+            status: "ok";
+        };
+        /** @description Items are validated one by one: a bad item is refused with a message naming its fields while the others are stored. Timestamps are RFC 3339 strings or epoch milliseconds. */
+        IngestBatchInput: {
+            batch: components["schemas"]["IngestItemInput"][];
+        };
+        IngestItemInput: {
+            application?: string | null;
+            costUsd?: number | null;
+            department?: string | null;
+            durationMs?: number;
+            endTime?: string | number;
+            environment?: string | null;
+            errorClass?: ("rate_limit" | "timeout" | "server" | "invalid_request" | "content_filter" | "auth" | "cancelled" | "other") | null;
+            errorMessage?: string | null;
+            feature?: string | null;
+            finishReason?: string | null;
+            id?: string;
+            input?: (string | unknown[] | {
+                [key: string]: unknown;
+            }) | null;
+            /** @default {} */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            model?: string | null;
+            name?: string;
+            output?: (string | unknown[] | {
+                [key: string]: unknown;
+            }) | null;
+            parentSpanId?: string | null;
+            provider?: string | null;
+            requestId?: string | null;
+            responseModel?: string | null;
+            sessionId?: string | null;
+            spanId?: string;
+            startTime: string | number;
+            /**
+             * @default ok
+             * @enum {string}
+             */
+            status?: "ok" | "error" | "cancelled";
+            /** @default [] */
+            tags?: string[];
+            team?: string | null;
+            traceId?: string;
+            ttftMs?: number | null;
+            /** @constant */
+            type: "generation";
+            /** @default {} */
+            usage?: {
+                audio?: number;
+                cacheRead?: number;
+                cacheWrite?: number;
+                input?: number;
+                inputIncludesCache?: boolean;
+                output?: number;
+                outputIncludesReasoning?: boolean;
+                reasoning?: number;
+            };
+            userId?: string | null;
+        } | {
+            application?: string | null;
+            costUsd?: number | null;
+            department?: string | null;
+            durationMs?: number;
+            endTime?: string | number;
+            environment?: string | null;
+            errorClass?: ("rate_limit" | "timeout" | "server" | "invalid_request" | "content_filter" | "auth" | "cancelled" | "other") | null;
+            errorMessage?: string | null;
+            feature?: string | null;
+            finishReason?: string | null;
+            id?: string;
+            input?: (string | unknown[] | {
+                [key: string]: unknown;
+            }) | null;
+            /**
+             * @default other
+             * @enum {string}
+             */
+            kind?: "generation" | "embedding" | "retrieval" | "tool" | "agent" | "chain" | "other";
+            /** @default {} */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            model?: string | null;
+            name?: string;
+            output?: (string | unknown[] | {
+                [key: string]: unknown;
+            }) | null;
+            parentSpanId?: string | null;
+            provider?: string | null;
+            requestId?: string | null;
+            responseModel?: string | null;
+            sessionId?: string | null;
+            spanId?: string;
+            startTime: string | number;
+            /**
+             * @default ok
+             * @enum {string}
+             */
+            status?: "ok" | "error" | "cancelled";
+            /** @default [] */
+            tags?: string[];
+            team?: string | null;
+            traceId?: string;
+            ttftMs?: number | null;
+            /** @constant */
+            type: "span";
+            /** @default {} */
+            usage?: {
+                audio?: number;
+                cacheRead?: number;
+                cacheWrite?: number;
+                input?: number;
+                inputIncludesCache?: boolean;
+                output?: number;
+                outputIncludesReasoning?: boolean;
+                reasoning?: number;
+            };
+            userId?: string | null;
+        } | {
+            comment?: string | null;
+            /** @enum {string} */
+            dataType?: "numeric" | "categorical" | "boolean";
+            id: string;
+            name: string;
+            /**
+             * @default api
+             * @enum {string}
+             */
+            source?: "api" | "user" | "evaluator" | "annotation" | "sdk";
+            spanId?: string | null;
+            timestamp?: string | number;
+            traceId: string;
+            /** @constant */
+            type: "score";
+            userId?: string | null;
+            value: number | string | boolean;
+        } | {
+            /** @default {} */
+            attributes?: {
+                [key: string]: string | number | boolean;
+            };
+            body: string;
+            id: string;
+            /**
+             * @default info
+             * @enum {string}
+             */
+            severity?: "debug" | "info" | "warn" | "error";
+            spanId?: string | null;
+            timestamp?: string | number;
+            traceId?: string | null;
+            /** @constant */
+            type: "log";
+        };
+        IngestItemResult: {
+            /** @description why the item was refused, field by field */
+            error?: string;
+            id?: string;
+            /** @description the position of the item in the batch */
+            index: number;
+            spanId?: string;
+            /**
+             * @description duplicate: stored before, by id; nothing changed
+             * @enum {string}
+             */
+            status: "accepted" | "duplicate" | "rejected";
+            traceId?: string;
+            /** @description null when the item had no known type */
+            type: string | null;
+        };
+        /** @description some or all items refused: see results[].error */
+        IngestPartialResult: {
+            accepted: number;
+            duplicates: number;
+            error: {
+                /**
+                 * @description a code of the catalog in docs/errors.md
+                 * @enum {string}
+                 */
+                code: "invalid_json" | "invalid_utf8" | "invalid_request" | "invalid_parameter" | "unauthorized" | "forbidden" | "host_not_allowed" | "cross_site_request" | "not_found" | "method_not_allowed" | "conflict" | "body_too_large" | "batch_too_large" | "unsupported_media_type" | "queue_full" | "too_many_queries" | "query_timeout" | "store_unavailable" | "shutting_down" | "invalid_config" | "invalid_argument" | "outbound_refused" | "internal";
+                details?: unknown;
+                /** @description what is wrong and what to do, naming the parameter or field */
+                message: string;
+                retryable: boolean;
+            };
+            rejected: number;
+            /** @description one per item, in the order of the batch */
+            results: components["schemas"]["IngestItemResult"][];
+        };
+        /** @description every item stored (or stored before) */
+        IngestResult: {
+            accepted: number;
+            duplicates: number;
+            rejected: number;
+            /** @description one per item, in the order of the batch */
+            results: components["schemas"]["IngestItemResult"][];
+        };
+        LatencyBand: {
+            fromMs: number;
+            requests: number;
+            /** @description exclusive; null for the last band */
+            toMs: number | null;
+        };
+        Log: {
+            attributes: {
+                [key: string]: string;
+            };
+            body: string;
+            id: string;
+            projectId: string;
+            /** @enum {string} */
+            severity: "debug" | "info" | "warn" | "error";
+            spanId: string | null;
+            timestampUs: number;
+            traceId: string | null;
+        };
+        MetricName: {
+            kind: string;
+            lastSeen: string;
+            name: string;
+            points: number;
+            series: number;
+            unit: string;
+        };
+        MetricSeries: {
+            attributes: {
+                [key: string]: string;
+            };
+            avg: number | null;
+            bounds: number[];
+            bucketCounts: number[];
+            /** @description histograms */
+            count: number | null;
+            kind: string;
+            max: number | null;
+            min: number | null;
+            points: number;
+            service: string | null;
+            sum: number | null;
+            temporality: string;
+            /** @description sums and gauges */
+            value: number | null;
+        };
+        ModelEfficiencyRow: {
+            costPerRequestUsd: number | null;
+            /** @description US dollars */
+            costUsd: number;
+            inputTokens: number;
+            latencyAvgMs: number | null;
+            model: string | null;
+            outputTokens: number;
+            provider: string | null;
+            requests: number;
+            tokensPerDollar: number | null;
+            tokensPerRequest: number | null;
+            totalTokens: number;
+            unknownCostRequests: number;
+            usdPer1kTokens: number | null;
+            usdPerMtok: number | null;
+        };
+        NewPriceOverrideInput: {
+            audioPerMtokUsd?: number | null;
+            cacheReadPerMtokUsd?: number | null;
+            cacheWritePerMtokUsd?: number | null;
+            effectiveFrom?: string;
+            effectiveTo?: string | null;
+            id?: string;
+            inputPerMtokUsd: number;
+            model: string;
+            outputPerMtokUsd: number;
+            provider?: string | null;
+            reasoningPerMtokUsd?: number | null;
+        };
+        NotReady: {
+            /** @constant */
+            status: "shutting down";
+        };
+        /** @description an OpenAI error: the provider's own, or the gateway's (its message starts with 'Lookout') */
+        OpenAiError: {
+            error: {
+                /** @description from the gateway: invalid_path, invalid_lookout_header, budget_exceeded, blocked_by_action, rate_limited_by_action, upstream_unreachable, upstream_timeout, upstream_invalid_response, or a catalog code */
+                code: string | null;
+                message: string;
+                param: string | null;
+                type: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description google.rpc.Status, in the encoding of the request (JSON when its Content-Type was not understood) */
+        OtlpStatus: {
+            /** @description google.rpc.Code */
+            code: number;
+            /** @description a google.rpc.BadRequest naming the fields of an undecodable export */
+            details: ({
+                "@type": string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            message: string;
+        };
+        PriceOverride: {
+            audioPerMtokUsd?: number | null;
+            cacheReadPerMtokUsd?: number | null;
+            cacheWritePerMtokUsd?: number | null;
+            /** @description RFC 3339, UTC, inclusive */
+            effectiveFrom: string;
+            /** @description RFC 3339, UTC, exclusive; null: open-ended */
+            effectiveTo: string | null;
+            id: string;
+            /** @description USD per million tokens */
+            inputPerMtokUsd: number;
+            /** @description an exact model name, or a prefix ending in "*" */
+            model: string;
+            /** @description USD per million tokens */
+            outputPerMtokUsd: number;
+            /** @description null: any provider */
+            provider: string | null;
+            reasoningPerMtokUsd?: number | null;
+            /**
+             * @description file: from pricing.overridesFile, reloaded at start; api: added with POST
+             * @enum {string}
+             */
+            source: "file" | "api";
+        };
+        Project: {
+            /**
+             * @description what the project keeps of prompts and responses
+             * @enum {string}
+             */
+            contentCapture: "full" | "metadata" | "off";
+            /** @description RFC 3339, UTC */
+            createdAt: string;
+            id: string;
+            name: string;
+        };
+        Ready: {
+            /** @description rows acknowledged but not yet in the store */
+            queueDepth: number;
+            /** @constant */
+            status: "ready";
+            /** @description the storage backend */
+            store: string;
+        };
+        Rule: {
+            annotations?: {
+                /** @default  */
+                description: string;
+                summary: string;
+            } & {
+                [key: string]: string;
+            };
+            baseline?: {
+                /** @default 7 */
+                days: number;
+                factor?: number;
+                /** @enum {string} */
+                kind: "same_hour" | "preceding";
+                /** @description a duration: 90s, 5m, 1h30m, 7d or 2w (docs/api.md, times and durations) */
+                lookback?: string;
+                zScore?: number;
+            };
+            budget?: {
+                /** @enum {string} */
+                period: "daily" | "monthly";
+                /** @enum {string} */
+                scope: "project" | "team" | "department" | "user";
+            };
+            /** @enum {string} */
+            category: "cost" | "performance" | "availability" | "quality" | "security";
+            /** @description a duration: 90s, 5m, 1h30m, 7d or 2w (docs/api.md, times and durations) */
+            cooldown: string;
+            /** @default true */
+            enabled: boolean;
+            /** @description a duration: 90s, 5m, 1h30m, 7d or 2w (docs/api.md, times and durations) */
+            for: string;
+            id: string;
+            /** @enum {string} */
+            kind: "threshold" | "rate" | "ratio" | "percentile" | "absence" | "anomaly" | "budget" | "forecast";
+            /** @default {} */
+            labels: {
+                [key: string]: string;
+            };
+            /** @description a duration: 90s, 5m, 1h30m, 7d or 2w (docs/api.md, times and durations) */
+            lookback?: string;
+            /** @default 0 */
+            minSamples: number;
+            name: string;
+            /**
+             * @default >
+             * @enum {string}
+             */
+            op: ">" | ">=" | "<" | "<=";
+            /**
+             * @default {
+             *       "filter": {},
+             *       "groupBy": []
+             *     }
+             */
+            query: {
+                /** @enum {string} */
+                denominator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost_usd" | "unknown_cost_requests" | "tokens" | "tokens.input" | "tokens.output" | "tokens.cacheRead" | "tokens.cacheWrite" | "tokens.reasoning" | "tokens.audio" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts";
+                /** @default {} */
+                filter: {
+                    [key: string]: string | string[];
+                };
+                /** @default [] */
+                groupBy: ("provider" | "model" | "feature" | "team" | "application" | "score_name")[];
+                /** @enum {string} */
+                measure?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost_usd" | "unknown_cost_requests" | "tokens" | "tokens.input" | "tokens.output" | "tokens.cacheRead" | "tokens.cacheWrite" | "tokens.reasoning" | "tokens.audio" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "latency_ms" | "ttft_ms" | "score" | "ingest_queue_depth" | "client_queue_depth";
+                /** @enum {string} */
+                numerator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost_usd" | "unknown_cost_requests" | "tokens" | "tokens.input" | "tokens.output" | "tokens.cacheRead" | "tokens.cacheWrite" | "tokens.reasoning" | "tokens.audio" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts";
+                percentile?: number;
+            };
+            runbook?: string;
+            /** @enum {string} */
+            severity: "info" | "warning" | "critical";
+            threshold?: number;
+            /** @description a duration: 90s, 5m, 1h30m, 7d or 2w (docs/api.md, times and durations) */
+            window?: string;
+        };
+        /** @description an alert rule, as in a rule file (docs/alerts.md) */
+        RuleDefinitionInput: {
+            annotations?: {
+                /** @default  */
+                description?: string;
+                summary: string;
+            } & {
+                [key: string]: string;
+            };
+            baseline?: {
+                /** @default 7 */
+                days?: number;
+                factor?: number;
+                /** @enum {string} */
+                kind: "same_hour" | "preceding";
+                lookback?: string;
+                zScore?: number;
+            };
+            budget?: {
+                /** @enum {string} */
+                period: "daily" | "monthly";
+                /** @enum {string} */
+                scope: "project" | "team" | "department" | "user";
+            };
+            /** @enum {string} */
+            category: "cost" | "performance" | "availability" | "quality" | "security";
+            cooldown?: string;
+            /** @default true */
+            enabled?: boolean;
+            for?: string;
+            id?: string;
+            /** @enum {string} */
+            kind: "threshold" | "rate" | "ratio" | "percentile" | "absence" | "anomaly" | "budget" | "forecast";
+            /** @default {} */
+            labels?: {
+                [key: string]: string;
+            };
+            lookback?: string;
+            /** @default 0 */
+            minSamples?: number;
+            name: string;
+            /**
+             * @default >
+             * @enum {string}
+             */
+            op?: ">" | ">=" | "<" | "<=";
+            /**
+             * @default {
+             *       "filter": {},
+             *       "groupBy": []
+             *     }
+             */
+            query?: {
+                /** @enum {string} */
+                denominator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost_usd" | "unknown_cost_requests" | "tokens" | "tokens.input" | "tokens.output" | "tokens.cacheRead" | "tokens.cacheWrite" | "tokens.reasoning" | "tokens.audio" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts";
+                /** @default {} */
+                filter?: {
+                    [key: string]: string | string[];
+                };
+                /** @default [] */
+                groupBy?: ("provider" | "model" | "feature" | "team" | "application" | "score_name")[];
+                /** @enum {string} */
+                measure?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost_usd" | "unknown_cost_requests" | "tokens" | "tokens.input" | "tokens.output" | "tokens.cacheRead" | "tokens.cacheWrite" | "tokens.reasoning" | "tokens.audio" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "latency_ms" | "ttft_ms" | "score" | "ingest_queue_depth" | "client_queue_depth";
+                /** @enum {string} */
+                numerator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost_usd" | "unknown_cost_requests" | "tokens" | "tokens.input" | "tokens.output" | "tokens.cacheRead" | "tokens.cacheWrite" | "tokens.reasoning" | "tokens.audio" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts";
+                percentile?: number;
+            };
+            runbook?: string;
+            /** @enum {string} */
+            severity: "info" | "warning" | "critical";
+            threshold?: number;
+            window?: string;
+        };
+        RuleView: {
+            enabled: boolean;
+            health: {
+                lastDurationMs: number | null;
+                lastError: string | null;
+                lastEvaluatedMs: number | null;
+                noData: boolean;
+            };
+            rule: components["schemas"]["Rule"];
+            /** @enum {string} */
+            source: "pack" | "file" | "api";
+        };
+        Score: {
+            comment: string | null;
+            /** @enum {string} */
+            dataType: "numeric" | "categorical" | "boolean";
+            id: string;
+            name: string;
+            numericValue: number | null;
+            projectId: string;
+            /** @enum {string} */
+            source: "api" | "user" | "evaluator" | "annotation" | "sdk";
+            spanId: string | null;
+            stringValue: string | null;
+            timestampUs: number;
+            traceId: string;
+            userId: string | null;
+        };
+        Silence: {
+            comment: string;
+            createdAtMs: number;
+            createdBy: string;
+            endsAtMs: number;
+            id: string;
+            matchers: {
+                isEqual: boolean;
+                isRegex: boolean;
+                name: string;
+                value: string;
+            }[];
+            projectId: string;
+            startsAtMs: number;
+        };
+        SilenceDefinitionInput: {
+            /** @default  */
+            comment?: string;
+            /** @default unknown */
+            createdBy?: string;
+            duration?: string;
+            endsAt?: string;
+            matchers: string[];
+            startsAt?: string;
+        };
+        Span: {
+            attribution: components["schemas"]["Attribution"];
+            content: {
+                input: string | null;
+                output: string | null;
+            } | null;
+            cost: components["schemas"]["Cost"];
+            endUs: number;
+            errorClass: ("rate_limit" | "timeout" | "server" | "invalid_request" | "content_filter" | "auth" | "cancelled" | "other") | null;
+            errorMessage: string | null;
+            finishReason: string | null;
+            /** @enum {string} */
+            kind: "generation" | "embedding" | "retrieval" | "tool" | "agent" | "chain" | "other";
+            metadata: {
+                [key: string]: string;
+            };
+            name: string;
+            parentSpanId: string | null;
+            projectId: string;
+            promptHash: string | null;
+            provider: string | null;
+            requestId: string | null;
+            requestModel: string | null;
+            responseHash: string | null;
+            responseModel: string | null;
+            /** @description 16 lowercase hex characters */
+            spanId: string;
+            /** @description microseconds since the Unix epoch, UTC */
+            startUs: number;
+            /** @enum {string} */
+            status: "ok" | "error" | "cancelled";
+            tags: string[];
+            /** @description 32 lowercase hex characters */
+            traceId: string;
+            ttftMs: number | null;
+            usage: components["schemas"]["Usage"];
+        };
+        TierSettings: {
+            /** @description the tier of users with no assignment and no user budget; null: such users have no limit */
+            defaultTier: ("free" | "pro" | "enterprise") | null;
+            /** @enum {string} */
+            enforce: "soft" | "hard";
+            /** @description daily, per user */
+            limitsUsd: {
+                /** @description US dollars */
+                enterprise: number;
+                /** @description US dollars */
+                free: number;
+                /** @description US dollars */
+                pro: number;
+            };
+            warnAtPercent: number[];
+        };
+        TierSettingsChangeInput: {
+            defaultTier?: ("free" | "pro" | "enterprise") | null;
+            /** @enum {string} */
+            enforce?: "soft" | "hard";
+            limitsUsd?: {
+                enterprise?: number;
+                free?: number;
+                pro?: number;
+            };
+            warnAtPercent?: number[];
+        };
+        TopSpenderRow: {
+            costPerRequestUsd: number | null;
+            /** @description US dollars */
+            costUsd: number;
+            /** @description the value of the dimension; null for calls without one */
+            key: string | null;
+            requests: number;
+            /** @description share of the project's known cost in the range (grouping by tag can sum past 100) */
+            sharePct: number;
+            totalTokens: number;
+            unknownCostRequests: number;
+        };
+        TraceSummary: {
+            /** @description generation and embedding spans */
+            calls: number;
+            /** @description null when no call in the trace has a known cost */
+            costUsd: number | null;
+            durationMs: number;
+            hasError: boolean;
+            models: string[];
+            /** @description the root span's name (the earliest span's when the root is missing) */
+            name: string;
+            sessionId: string | null;
+            spans: number;
+            startUs: number;
+            tokens: number;
+            traceId: string;
+            unknownCostCalls: number;
+            userId: string | null;
+        };
+        UnknownModel: {
+            calls: number;
+            firstSeen: string;
+            lastSeen: string;
+            model: string | null;
+            provider: string | null;
+            totalTokens: number;
+        };
+        /** @description Tokens in six buckets that never overlap; their sum is the total once. */
+        Usage: {
+            audio: number;
+            cacheRead: number;
+            cacheWrite: number;
+            input: number;
+            output: number;
+            reasoning: number;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+};
+export type $defs = Record<string, never>;
+export type operations = Record<string, never>;

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDocument, clientTypesText, CLIENT_TYPES_FILE, DOCUMENT_FILE, documentText, readIfExists } from '../../../../scripts/openapi.ts';
+import { projectId } from '../store/store.ts';
+import { makeTestApp, type TestApp } from '../testing/app.ts';
+import { OPENAPI_PATH, undocumentedRoutes } from './openapi.ts';
+
+describe('the OpenAPI document', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeTestApp({ requireApiKeys: 'always' });
+  }, 60_000);
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('has a summary and response schemas for every route', () => {
+    expect(undocumentedRoutes(t.app)).toEqual([]);
+  });
+
+  it('is served without a key, as OpenAPI 3.1, with every route the server has', async () => {
+    const res = await t.app.inject({ url: OPENAPI_PATH });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toBe('3.1.0');
+    for (const path of ['/api/v1/spans', '/api/v1/traces/{traceId}', '/api/v1/analytics/query', '/api/v1/alerts/rules/{id}', '/v1/traces', '/proxy/openai/v1/{*}']) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+    // Only the document is public: the API itself still needs a key.
+    expect((await t.app.inject({ url: '/api/v1/spans' })).statusCode).toBe(401);
+  });
+
+  it("checks the route's scope before its schema: a key that may not use a route is refused whatever it sends", async () => {
+    const { key: readKey } = await t.ctx.store.createApiKey(projectId('default'), 'read', null);
+    const { key: adminKey } = await t.ctx.store.createApiKey(projectId('default'), 'admin', null);
+    const bad = { method: 'PATCH' as const, url: '/api/v1/alerts/rules/x', payload: { enabled: 'yes' } };
+    const asRead = await t.app.inject({ ...bad, headers: { authorization: `Bearer ${readKey}` } });
+    expect(asRead.statusCode).toBe(403);
+    expect(asRead.json().error.code).toBe('forbidden');
+    const asAdmin = await t.app.inject({ ...bad, headers: { authorization: `Bearer ${adminKey}` } });
+    expect(asAdmin.json().error).toMatchObject({ code: 'invalid_request', message: 'enabled: must be true or false' });
+    // An ingest key may not read, even with a query that is not valid.
+    const { key: ingestKey } = await t.app.inject({ method: 'POST', url: '/api/v1/keys', payload: { scope: 'ingest' }, headers: { authorization: `Bearer ${adminKey}` } }).then((r) => r.json());
+    const read = await t.app.inject({ url: '/api/v1/spans?limit=0', headers: { authorization: `Bearer ${ingestKey}` } });
+    expect(read.statusCode).toBe(403);
+  });
+
+  it('says in the reference which keys may use each route', async () => {
+    const doc = (await t.app.inject({ url: OPENAPI_PATH })).json();
+    expect(doc.paths['/api/v1/spans'].get.description).toContain('read or admin key');
+    expect(doc.paths['/api/v1/alerts/rules'].post.description).toContain('admin key');
+    expect(doc.paths['/v1/traces'].post.description).toContain('Any key of the project');
+  });
+
+  it('is what docs/openapi.json and the client types say (run `npm run openapi` after changing a route)', async () => {
+    const doc = await buildDocument();
+    expect(await readIfExists(DOCUMENT_FILE), 'docs/openapi.json is stale: run npm run openapi').toBe(documentText(doc));
+    expect(await readIfExists(CLIENT_TYPES_FILE), 'packages/client/src/schema.ts is stale: run npm run openapi').toBe(await clientTypesText(doc));
+  }, 60_000);
+
+});
+
+describe('route schemas', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeTestApp();
+  }, 60_000);
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('turn a bad query parameter into invalid_parameter naming it', async () => {
+    const res = await t.app.inject({ url: '/api/v1/spans?colour=red' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'invalid_parameter', message: 'colour: unknown parameter' });
+    const limit = await t.app.inject({ url: '/api/v1/spans?limit=5000' });
+    expect(limit.json().error).toMatchObject({ code: 'invalid_parameter', message: 'limit: must be at most 1000' });
+  });
+});

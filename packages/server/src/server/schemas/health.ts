@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { errorSchema } from '../openapi.ts';
+
+// Health and readiness, for load balancers and orchestrators: public, and cheap to answer.
+
+export const healthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+
+export const readySchema = z
+  .object({
+    status: z.literal('ready'),
+    store: z.string().describe('the storage backend'),
+    queueDepth: z.number().int().describe('rows acknowledged but not yet in the store'),
+  })
+  .meta({ id: 'Ready' });
+
+export const notReadySchema = z.object({ status: z.literal('shutting down') }).meta({ id: 'NotReady' });
+
+export const prometheusText = {
+  description: 'the Prometheus text exposition format',
+  content: { 'text/plain': { schema: z.string().describe('metrics in the Prometheus text format 0.0.4') } },
+};
+
+// The route schemas of /healthz, /readyz and /metrics.
+export const HEALTHZ_ROUTE = {
+  summary: 'The server is up',
+  tags: ['meta'],
+  security: [],
+  response: { 200: healthSchema },
+};
+
+export const READYZ_ROUTE = {
+  summary: 'The server takes requests (503 while it is stopping)',
+  tags: ['meta'],
+  security: [],
+  response: { 200: readySchema, 503: notReadySchema },
+};
+
+export const METRICS_ROUTE = {
+  summary: "The server's own metrics, for Prometheus (with metrics.requireKey: a read or admin key of the default project)",
+  tags: ['meta'],
+  response: { 200: prometheusText, 401: errorSchema, 403: errorSchema },
+};
