@@ -45,7 +45,12 @@ describe('checkBudget', () => {
     expect(r.warnings).toHaveLength(1);
     expect(seen.at(-1)).toEqual({ url: '/api/v1/budgets/check?user=alice&team=core', auth: 'Bearer lk_test' });
     await checkBudget({ user: 'bob w', department: 'eng' });
-    expect(seen.at(-1)?.url).toBe('/api/v1/budgets/check?user=bob+w&department=eng');
+    const url = new URL(seen.at(-1)!.url, 'http://x');
+    expect(url.pathname).toBe('/api/v1/budgets/check');
+    expect([...url.searchParams]).toEqual([
+      ['user', 'bob w'],
+      ['department', 'eng'],
+    ]);
   });
 
   it('fails open, never throwing: server errors, timeouts, unreachable servers', async () => {

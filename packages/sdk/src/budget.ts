@@ -1,3 +1,4 @@
+import { createLookoutClient, type Answer, type Query, type Schemas } from '@lookout/client';
 import { currentContext } from './context.ts';
 import { sdkEndpoint, swallow } from './core.ts';
 
@@ -13,33 +14,13 @@ export interface BudgetCheckInput {
   timeoutMs?: number; // default 2000
 }
 
-export interface BudgetStatusInfo {
-  budget: { id: string; name: string | null; scope: 'project' | 'team' | 'department' | 'user'; subject: string | null; period: 'daily' | 'monthly'; limitUsd: number; enforce: 'soft' | 'hard'; warnAtPercent: number[]; tier?: string };
-  subject: string | null;
-  spentUsd: number;
-  limitUsd: number;
-  remainingUsd: number;
-  percent: number;
-  periodStart: string;
-  periodEnd: string;
-  burnRateUsdPerHour: number;
-  forecastUsd: number;
-  warningLevel: number | null;
-  exceeded: boolean;
-  forecastExceeds: boolean;
-}
+// As the server declares them (GET /api/v1/budgets/check in its OpenAPI document).
+export type BudgetStatusInfo = Schemas['BudgetStatus'];
 
-export interface BudgetCheckResult {
-  allowed: boolean;
+export type BudgetCheckResult = Answer<'/api/v1/budgets/check'> & {
   checked: boolean; // false: Lookout did not answer; `allowed` is then true (fail open)
-  user: string | null;
-  team: string | null;
-  department: string | null;
-  budgets: BudgetStatusInfo[];
-  blockedBy: BudgetStatusInfo | null;
-  warnings: string[];
   error?: string;
-}
+};
 
 const DEFAULT_TIMEOUT_MS = 2_000;
 
@@ -49,14 +30,14 @@ export async function checkBudget(input: BudgetCheckInput = {}): Promise<BudgetC
     const ctx = currentContext();
     who = { user: who.user ?? ctx?.userId ?? null, team: who.team ?? ctx?.team ?? null, department: who.department ?? ctx?.department ?? null };
     const { endpoint, apiKey } = sdkEndpoint();
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(who)) if (v) params.set(k, v);
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (apiKey) headers.authorization = `Bearer ${apiKey}`;
-    const res = await fetch(`${endpoint}/api/v1/budgets/check?${params.toString()}`, { headers, signal: AbortSignal.timeout(input.timeoutMs ?? DEFAULT_TIMEOUT_MS) });
-    const body = (await res.json().catch(() => null)) as (Omit<BudgetCheckResult, 'checked' | 'error'> & { error?: { message?: string } }) | null;
-    if (!res.ok || body === null || typeof body.allowed !== 'boolean') {
-      const message = body?.error?.message;
+    const query = Object.fromEntries(Object.entries(who).filter(([, v]) => v)) as Query<'/api/v1/budgets/check'>;
+    const client = createLookoutClient({ baseUrl: endpoint, key: apiKey });
+    const { data: body, error, response: res } = await client.GET('/api/v1/budgets/check', {
+      params: { query },
+      signal: AbortSignal.timeout(input.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    });
+    if (!res.ok || body === undefined || typeof body.allowed !== 'boolean') {
+      const message = (error as { error?: { message?: string } } | undefined)?.error?.message;
       return unchecked(who, `Lookout answered ${res.status}${message ? `: ${message}` : ''}`);
     }
     return { allowed: body.allowed, checked: true, user: body.user, team: body.team, department: body.department, budgets: body.budgets, blockedBy: body.blockedBy, warnings: body.warnings };

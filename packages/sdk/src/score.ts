@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createLookoutClient, type Body } from '@lookout/client';
 import { counters, registerFlushHook, sdkEndpoint, swallow } from './core.ts';
 import { currentSpanId, currentTraceId } from './traced.ts';
 
@@ -20,7 +21,9 @@ const MAX_PENDING = 1000;
 const MAX_BATCH = 100;
 const TIMEOUT_MS = 10_000;
 
-const pending: Record<string, unknown>[] = [];
+type IngestItem = Body<'/api/v1/ingest'>['batch'][number];
+
+const pending: IngestItem[] = [];
 const inflight = new Set<Promise<void>>();
 let scheduled = false;
 
@@ -36,11 +39,19 @@ export function score(input: ScoreInput): boolean {
       return false;
     }
     const spanId = input.spanId ?? (input.traceId === undefined ? currentSpanId() : undefined);
-    const item: Record<string, unknown> = { type: 'score', id: randomUUID(), traceId, name: input.name, value: input.value, source: 'sdk', timestamp: Date.now() };
-    if (spanId) item.spanId = spanId.toLowerCase();
-    if (input.comment !== undefined) item.comment = input.comment;
-    if (input.dataType !== undefined) item.dataType = input.dataType;
-    if (input.userId !== undefined) item.userId = input.userId;
+    const item: IngestItem = {
+      type: 'score',
+      id: randomUUID(),
+      traceId,
+      name: input.name,
+      value: input.value,
+      source: 'sdk',
+      timestamp: Date.now(),
+      ...(spanId ? { spanId: spanId.toLowerCase() } : {}),
+      ...(input.comment === undefined ? {} : { comment: input.comment }),
+      ...(input.dataType === undefined ? {} : { dataType: input.dataType }),
+      ...(input.userId === undefined ? {} : { userId: input.userId }),
+    };
     pending.push(item);
     if (!scheduled) {
       scheduled = true;
@@ -62,19 +73,13 @@ function drain(): void {
   }
 }
 
-async function send(batch: Record<string, unknown>[]): Promise<void> {
+async function send(batch: IngestItem[]): Promise<void> {
   const { endpoint, apiKey } = sdkEndpoint();
   try {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (apiKey) headers.authorization = `Bearer ${apiKey}`;
-    const res = await fetch(`${endpoint}/api/v1/ingest`, { method: 'POST', headers, body: JSON.stringify({ batch }), signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const client = createLookoutClient({ baseUrl: endpoint, key: apiKey });
+    const { data, response: res } = await client.POST('/api/v1/ingest', { body: { batch }, signal: AbortSignal.timeout(TIMEOUT_MS) });
     let rejected = res.ok ? 0 : batch.length;
-    if (res.status === 207) {
-      const body = (await res.json().catch(() => ({}))) as { rejected?: number };
-      rejected = typeof body.rejected === 'number' ? body.rejected : 0;
-    } else {
-      await res.body?.cancel();
-    }
+    if (res.status === 207) rejected = data !== undefined && 'rejected' in data && typeof data.rejected === 'number' ? data.rejected : 0;
     counters.scoresFailed += rejected;
     counters.scoresSent += batch.length - rejected;
   } catch {
