@@ -42,16 +42,18 @@ afterAll(async () => {
   if (distDir) await removeTempDir(distDir);
 });
 
-// A fresh page that collects console errors and failed requests.
-async function open(path: string): Promise<{ page: Page; errors: string[] }> {
+// A fresh page that collects console errors and failed requests, and the URLs it asked for.
+async function open(path: string): Promise<{ page: Page; errors: string[]; requests: string[] }> {
   const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
   const errors: string[] = [];
+  const requests: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => requests.push(r.url()));
   await page.goto(`${lookout!.url}${path}`);
-  return { page, errors };
+  return { page, errors, requests };
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -367,6 +369,34 @@ describe.runIf(CHROMIUM)('web UI in chromium', () => {
     await page.close();
   });
 
+  it('API reference: every operation of the served OpenAPI document is listed with its parameters and schemas, from the server alone', async () => {
+    const { page, errors, requests } = await open('/docs/api');
+    const doc = await apiJson<{ paths: Record<string, Record<string, unknown>> }>('/api/v1/openapi.json');
+    const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+    const inDoc = Object.values(doc.paths).reduce((n, item) => n + Object.keys(item).filter((m) => methods.includes(m)).length, 0);
+    const spans = page.getByTestId('api-op-get-api-v1-spans');
+    await expect.poll(async () => spans.count(), { timeout: 20_000 }).toBe(1);
+    expect(await page.locator('details.api-op[data-testid^="api-op-"]').count()).toBe(inDoc);
+    expect(await page.getByTestId('nav-api').getAttribute('class')).toBe('active');
+    await spans.locator('summary').first().click();
+    expect((await spans.locator('summary').first().textContent())?.replace(/\s+/g, ' ')).toContain('GET /api/v1/spans');
+    const limit = spans.getByTestId('api-param-limit');
+    await expect.poll(async () => (await limit.textContent()) ?? '').toContain('integer');
+    expect(await limit.textContent()).toContain('1 to 1000');
+    // The 200 body's Span[] opens into the Span schema's properties ($ref resolved in place).
+    await spans.locator('.api-prop summary', { hasText: 'spans' }).first().click();
+    await expect.poll(async () => spans.locator('.api-prop-name', { hasText: 'traceId' }).count()).toBeGreaterThan(0);
+    // Error answers link to the list of error codes.
+    await spans.getByTestId('api-error-responses').getByRole('link').click();
+    expect(new URL(page.url()).hash).toBe('#errors');
+    expect(await page.getByTestId('api-error-codes').textContent()).toContain('invalid_parameter');
+    await shot(page, 'api-reference');
+    const origin = new URL(lookout!.url).origin;
+    expect(requests.filter((u) => !u.startsWith('data:') && new URL(u).origin !== origin)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('a read key can look but not change settings; a server that requires keys asks for one, and the /metrics panels send it', async () => {
     const created = await fetch(`${lookout!.url}/api/v1/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scope: 'read', name: 'web-e2e' }) });
     expect(created.status).toBe(201);
@@ -387,6 +417,12 @@ describe.runIf(CHROMIUM)('web UI in chromium', () => {
     const locked = await startLookout({ dataDir: lockedDir, logLevel: 'warn', env: { LOOKOUT_WEB_DIST: distDir, LOOKOUT_REQUIRE_API_KEYS: 'always', LOOKOUT_METRICS_REQUIRE_KEY: 'true' } });
     try {
       const adminKey = /admin key for project 'default' was created:\s+(\S+)/.exec(locked.output())![1]!;
+      // The API reference reads only the public OpenAPI document: it shows without a key.
+      const docs = await browser!.newPage();
+      await docs.goto(`${locked.url}/docs/api`);
+      await expect.poll(async () => docs.getByTestId('api-op-get-api-v1-spans').count(), { timeout: 20_000 }).toBe(1);
+      expect(await docs.getByTestId('key-prompt').count()).toBe(0);
+      await docs.close();
       const p = await browser!.newPage();
       const errors: string[] = [];
       p.on('pageerror', (e) => errors.push(e.message));

@@ -12,13 +12,13 @@ import { Overview } from './pages/Overview.tsx';
 // the project), and a page renders as soon as its chunk is there: no Suspense, whose reveal
 // throttling would hold a loaded page back for a few hundred milliseconds.
 type PageComponent = ComponentType<PageProps>;
-interface LazyPage {
-  load: () => Promise<PageComponent>;
-  loaded: PageComponent | null;
+interface LazyPage<P = PageProps> {
+  load: () => Promise<ComponentType<P>>;
+  loaded: ComponentType<P> | null;
 }
-function lazyPage<K extends string>(importer: () => Promise<Record<K, PageComponent>>, name: K): LazyPage {
-  let pending: Promise<PageComponent> | null = null;
-  const entry: LazyPage = {
+function lazyPage<K extends string, P = PageProps>(importer: () => Promise<Record<K, ComponentType<P>>>, name: K): LazyPage<P> {
+  let pending: Promise<ComponentType<P>> | null = null;
+  const entry: LazyPage<P> = {
     loaded: null,
     load: () =>
       (pending ??= importer().then((m) => {
@@ -40,11 +40,15 @@ const Users = lazyPage(() => import('./pages/Users.tsx'), 'Users');
 const Budgets = lazyPage(() => import('./pages/budgets/index.tsx'), 'Budgets');
 const Alerts = lazyPage(() => import('./pages/alerts/index.tsx'), 'Alerts');
 const Settings = lazyPage(() => import('./pages/settings/index.tsx'), 'Settings');
+// The API reference reads only the public OpenAPI document: it needs no project and no key.
+const API_REFERENCE_PATH = '/docs/api';
+const ApiReference = lazyPage<'ApiReference', object>(() => import('./pages/api-reference/index.tsx'), 'ApiReference');
+const isApiReference = (path: string) => path.replace(/\/+$/, '') === API_REFERENCE_PATH;
 
-function PageView(props: { page: PageComponent | LazyPage } & PageProps) {
-  const { page, ...pageProps } = props;
+function PageView<P extends object>(props: { page: ComponentType<P> | LazyPage<P>; pageProps: P }) {
+  const { page, pageProps } = props;
   const lazy = 'load' in page ? page : null;
-  const [Component, setComponent] = useState<PageComponent | null>(() => (lazy ? lazy.loaded : (page as PageComponent)));
+  const [Component, setComponent] = useState<ComponentType<P> | null>(() => (lazy ? lazy.loaded : (page as ComponentType<P>)));
   const [failed, setFailed] = useState<Error | null>(null);
   useEffect(() => {
     // The chunk may arrive between this render and this effect: load() then answers at once.
@@ -103,7 +107,7 @@ function route(path: string): { item: NavItem; rest: string[] } | null {
 
 
 // The opened page's chunk, fetched alongside the project.
-const opened = route(window.location.pathname)?.item.page;
+const opened = isApiReference(window.location.pathname) ? ApiReference : route(window.location.pathname)?.item.page;
 if (opened && 'load' in opened) opened.load().catch(() => undefined);
 
 function TimeBar() {
@@ -204,8 +208,10 @@ export function App() {
   const project = useAsync(loadProject, [authNonce]);
   const matched = route(path);
 
+  const reference = isApiReference(path);
   let body: React.ReactNode;
-  if (project.error) {
+  if (reference) body = <PageView key={API_REFERENCE_PATH} page={ApiReference} pageProps={{}} />;
+  else if (project.error) {
     const status = (project.error as { status?: number }).status;
     body =
       status === 401 ? (
@@ -216,7 +222,7 @@ export function App() {
   } else if (!project.data) body = <div className="state loading">Loading…</div>;
   else if (!matched) body = <div className="state empty">No page at {path}. <Link href="/">Go to the overview</Link>.</div>;
   else {
-    body = <PageView key={matched.item.path + (matched.item.page === TraceView ? '/trace' : '')} page={matched.item.page} rest={matched.rest} project={project.data} />;
+    body = <PageView key={matched.item.path + (matched.item.page === TraceView ? '/trace' : '')} page={matched.item.page} pageProps={{ rest: matched.rest, project: project.data }} />;
   }
 
   return (
@@ -235,6 +241,12 @@ export function App() {
             ))}
           </div>
         ))}
+        <div className="nav-group">
+          <div className="nav-title">Reference</div>
+          <Link href={API_REFERENCE_PATH} className={reference ? 'active' : ''} testId="nav-api">
+            API
+          </Link>
+        </div>
         {project.data && (
           <div className="project">
             {project.data.project.name ?? project.data.project.id}
@@ -250,8 +262,8 @@ export function App() {
       </nav>
       <main>
         <div className="topbar">
-          <h1>{matched?.item.label ?? 'Lookout'}</h1>
-          {!matched?.item.timeless && <TimeBar />}
+          <h1>{reference ? 'API reference' : (matched?.item.label ?? 'Lookout')}</h1>
+          {!reference && !matched?.item.timeless && <TimeBar />}
         </div>
         {body}
       </main>
