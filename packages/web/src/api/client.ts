@@ -1,21 +1,17 @@
-// The client of the Lookout HTTP API (docs/api.md, docs/analytics.md); the shapes it carries
-// are in types.ts. Every call goes through `api`: it adds the API key kept in sessionStorage and
+// The client of the Lookout HTTP API, on the typed client generated from the server's OpenAPI
+// document (@lookout/client): a call names a documented path, and its parameters, body and answer
+// have the types the server declares. Every call adds the API key kept in sessionStorage and
 // turns the server's error shape `{ error: { code, message } }` into an ApiError whose message a
 // page can show as it is.
 
+import { createLookoutClient, LookoutApiError, type Answer, type Body, type LookoutClient, type paths, type Query } from '@lookout/client';
 import type { ApiErrorBody, QueryResult } from './types.ts';
 
 const KEY_STORAGE = 'lookout.apiKey';
 
-export class ApiError extends Error {
-  status: number;
-  code: string;
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-  }
+// The catalog's error with the wording the pages show; `network` when the server was not reached.
+export class ApiError extends LookoutApiError {
+  override name = 'ApiError';
 }
 
 // What to show for a failed call: the API's message as it is.
@@ -43,94 +39,151 @@ export function setApiKey(key: string | null): void {
   window.dispatchEvent(new Event('lookout:auth'));
 }
 
-export type Params = Record<string, string | number | boolean | null | undefined | string[]>;
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Operation<P extends keyof paths, M extends Method> = paths[P][M];
+type PathsWith<M extends Method> = { [P in keyof paths]: paths[P] extends { [K in M]: { responses: unknown } } ? P : never }[keyof paths];
+type PathParams<P extends keyof paths, M extends Method> = Operation<P, M> extends { parameters: { path: infer X } } ? X : never;
+// The path parameters, as a last argument for the routes that have them and none for the others.
+type PathArg<P extends keyof paths, M extends Method> = [PathParams<P, M>] extends [never] ? [] : [pathParams: PathParams<P, M>];
+// A query string is text either way: a number may be given where the server reads a string (sent
+// as its decimal text) and text where it reads a number (a form field; the server checks it). An
+// empty string, null or undefined leaves the parameter out.
+type Loose<Q> = { [K in keyof Q]?: Q[K] | (string extends NonNullable<Q[K]> ? number : never) | (number extends NonNullable<Q[K]> ? string : never) | null };
+export type QueryOf<P extends keyof paths, M extends Method = 'get'> = Loose<Query<P, M>>;
+// What a route takes as its body; undefined for the routes that take none.
+type BodyOf<P extends keyof paths, M extends Method> = [Body<P, M>] extends [never] ? undefined : Body<P, M>;
 
-export function queryString(params: Params): string {
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) {
-    if (value === undefined || value === null || value === '') continue;
-    if (Array.isArray(value)) for (const v of value) search.append(name, v);
-    else search.set(name, String(value));
-  }
-  const text = search.toString();
-  return text ? `?${text}` : '';
+// Created on first use, so that the page's origin and the test's stubs are in place.
+let client: LookoutClient | null = null;
+function lookout(): LookoutClient {
+  client ??= createLookoutClient({
+    baseUrl: globalThis.location?.origin ?? '',
+    key: apiKey,
+    // The global fetch as it is at each call, as a bare fetch() would use it.
+    fetch: (request) => globalThis.fetch(request),
+  });
+  return client;
 }
 
-// One request with the stored key; an answer that is not 2xx becomes an ApiError. Returns the
-// body as text.
-async function send(path: string, accept: string, options: { method?: string; params?: Params; body?: unknown; signal?: AbortSignal }): Promise<string> {
-  const headers: Record<string, string> = { accept };
-  const key = apiKey();
-  if (key) headers.authorization = `Bearer ${key}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  let res: Response;
+// The parameters worth sending: an empty text box does not filter.
+function presentParams(query: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!query) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+type ParseAs = 'text' | 'blob';
+interface Sent<T> {
+  data: T;
+  response: Response;
+}
+
+// One request with the stored key; an answer that is not 2xx becomes an ApiError.
+async function send<T extends string | Blob>(
+  method: Method,
+  path: string,
+  options: { query?: Record<string, unknown>; pathParams?: unknown; body?: unknown; accept: string; parseAs: ParseAs; signal?: AbortSignal },
+): Promise<Sent<T>> {
+  const call = lookout()[method.toUpperCase() as Uppercase<Method>] as unknown as (
+    path: string,
+    init: { params: { query?: Record<string, unknown>; path?: unknown }; body?: unknown; headers: Record<string, string>; parseAs: ParseAs; signal?: AbortSignal },
+  ) => Promise<{ data?: T; error?: unknown; response: Response }>;
+  let result: { data?: T; error?: unknown; response: Response };
   try {
-    res = await fetch(`${path}${options.params ? queryString(options.params) : ''}`, {
-      method: options.method ?? 'GET',
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    result = await call(path, {
+      params: { query: presentParams(options.query), path: options.pathParams },
+      body: options.body,
+      headers: { accept: options.accept },
+      parseAs: options.parseAs,
       signal: options.signal,
     });
   } catch (err) {
     throw new ApiError(0, 'network', `The Lookout server could not be reached (${(err as Error).message}). Is it running?`);
   }
-  const text = await res.text();
-  if (!res.ok) {
-    let error: ApiErrorBody['error'];
-    try {
-      error = (JSON.parse(text) as ApiErrorBody | null)?.error;
-    } catch {
-      error = undefined;
-    }
-    if (res.status === 401) window.dispatchEvent(new Event('lookout:unauthorized'));
-    const write = options.method !== undefined && options.method !== 'GET';
-    // A 403 names what the key lacks (a read key, or an admin key of another project changing
-    // the whole instance); a read key is told plainly that it cannot change anything.
-    const readOnly = res.status === 403 && write && /scope 'read'/.test(error?.message ?? '');
-    let message = readOnly ? `This key is read-only: ${error?.message}` : res.status === 403 ? `Not allowed: ${error?.message ?? 'this key may not do this'}` : (error?.message ?? `${res.status} ${res.statusText}`);
-    const retryAfter = res.headers.get('retry-after');
-    if ((res.status === 429 || res.status === 503) && retryAfter) message += ` (retry in ${retryAfter} s)`;
-    throw new ApiError(res.status, error?.code ?? String(res.status), message);
-  }
-  return text;
+  const { response: res } = result;
+  if (!res.ok) throw failure(res, method, result.error);
+  return { data: result.data as T, response: res };
 }
 
-export async function api<T>(path: string, options: { method?: string; params?: Params; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
-  const text = await send(path, 'application/json', options);
-  if (!text) return null as T;
+function failure(res: Response, method: Method, body: unknown): ApiError {
+  const error = typeof body === 'object' && body !== null ? (body as Partial<ApiErrorBody>).error : undefined;
+  if (res.status === 401) window.dispatchEvent(new Event('lookout:unauthorized'));
+  // A 403 names what the key lacks (a read key, or an admin key of another project changing
+  // the whole instance); a read key is told plainly that it cannot change anything.
+  const readOnly = res.status === 403 && method !== 'get' && /scope 'read'/.test(error?.message ?? '');
+  let message = readOnly ? `This key is read-only: ${error?.message}` : res.status === 403 ? `Not allowed: ${error?.message ?? 'this key may not do this'}` : (error?.message ?? `${res.status} ${res.statusText}`);
+  const retryAfter = res.headers.get('retry-after');
+  if ((res.status === 429 || res.status === 503) && retryAfter) message += ` (retry in ${retryAfter} s)`;
+  return new ApiError(res.status, error?.code ?? String(res.status), message, error?.retryable ?? false);
+}
+
+async function json<P extends keyof paths, M extends Method>(
+  method: M,
+  path: P,
+  options: { query?: object; pathParams?: unknown; body?: unknown; signal?: AbortSignal },
+): Promise<Answer<P, M>> {
+  const { data: text } = await send<string>(method, path, { ...options, query: options.query as Record<string, unknown> | undefined, accept: 'application/json', parseAs: 'text' });
+  if (!text) return null as Answer<P, M>;
   try {
-    return JSON.parse(text) as T;
+    return JSON.parse(text) as Answer<P, M>;
   } catch {
-    return text as T;
+    return text as Answer<P, M>;
   }
 }
 
-// A GET of a text resource (the server's /metrics), with the key and errors as for `api`.
-export function apiText(path: string, options: { params?: Params; signal?: AbortSignal } = {}): Promise<string> {
-  return send(path, 'text/plain', options);
+// GET of a documented path: `get('/api/v1/spans', { limit: 10 })`,
+// `get('/api/v1/traces/{traceId}', undefined, { traceId })`.
+export function get<P extends PathsWith<'get'>>(path: P, query?: QueryOf<P>, ...pathParams: PathArg<P, 'get'>): Promise<Answer<P, 'get'>> {
+  return json('get', path, { query, pathParams: pathParams[0] });
+}
+
+export function post<P extends PathsWith<'post'>>(path: P, body: BodyOf<P, 'post'>, ...pathParams: PathArg<P, 'post'>): Promise<Answer<P, 'post'>> {
+  return json('post', path, { body, pathParams: pathParams[0] });
+}
+
+export function put<P extends PathsWith<'put'>>(path: P, body: BodyOf<P, 'put'>, ...pathParams: PathArg<P, 'put'>): Promise<Answer<P, 'put'>> {
+  return json('put', path, { body, pathParams: pathParams[0] });
+}
+
+export function patch<P extends PathsWith<'patch'>>(path: P, body: BodyOf<P, 'patch'>, ...pathParams: PathArg<P, 'patch'>): Promise<Answer<P, 'patch'>> {
+  return json('patch', path, { body, pathParams: pathParams[0] });
+}
+
+export function del<P extends PathsWith<'delete'>>(path: P, ...pathParams: PathArg<P, 'delete'>): Promise<Answer<P, 'delete'>> {
+  return json('delete', path, { pathParams: pathParams[0] });
+}
+
+// A GET whose answer type the caller names, for the app shell; pages use `get`, which knows the
+// answer from the path.
+export function api<T>(path: PathsWith<'get'>, options: { params?: Record<string, unknown>; signal?: AbortSignal } = {}): Promise<T> {
+  return json('get', path, { query: options.params, signal: options.signal }) as Promise<T>;
+}
+
+// A GET of a text resource (the server's /metrics), with the key and errors as for `get`.
+export async function getText<P extends PathsWith<'get'>>(path: P, query?: QueryOf<P>): Promise<string> {
+  return (await send<string>('get', path, { query, accept: 'text/plain', parseAs: 'text' })).data;
 }
 
 // ---- /api/v1/analytics/query (docs/analytics.md) ----
 
+export type AnalyticsParams = QueryOf<'/api/v1/analytics/query'>;
+
 // measures and groupBy comma-separated, filter repeated ("<dimension>:<value>[,<value>]"),
 // from/to, bucket, orderBy, limit, scoreName.
-export function analytics(params: Params): Promise<QueryResult> {
-  return api<QueryResult>('/api/v1/analytics/query', { params });
+export function analytics(params: AnalyticsParams): Promise<QueryResult> {
+  return get('/api/v1/analytics/query', params);
 }
 
 // A file from the API (e.g. the chargeback CSV), saved by the browser. A plain link would not
 // carry the API key, so the file is fetched here and handed over as a blob.
-export async function download(path: string, params: Params, fallbackName: string): Promise<void> {
-  const headers: Record<string, string> = {};
-  const key = apiKey();
-  if (key) headers.authorization = `Bearer ${key}`;
-  const res = await fetch(`${path}${queryString(params)}`, { headers });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as ApiErrorBody | null;
-    throw new ApiError(res.status, 'download', body?.error?.message ?? `${res.status} ${res.statusText}`);
-  }
-  const name = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
-  const url = URL.createObjectURL(await res.blob());
+export async function download<P extends PathsWith<'get'>>(path: P, query: QueryOf<P>, fallbackName: string): Promise<void> {
+  const { data, response } = await send<Blob>('get', path, { query, accept: '*/*', parseAs: 'blob' });
+  const name = /filename="?([^";]+)"?/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(data);
   const a = document.createElement('a');
   a.href = url;
   a.download = name;

@@ -1,4 +1,4 @@
-import { api, type Params } from '../api/client.ts';
+import { get, type QueryOf } from '../api/client.ts';
 import type { TracePage, TraceSummary } from '../api/types.ts';
 import { count, dateTime, ms, usd } from '../format.ts';
 import { useAsync } from '../hooks.ts';
@@ -7,8 +7,10 @@ import { Link } from './Link.tsx';
 import { Table } from './Table.tsx';
 import { ErrorState, Loading } from './States.tsx';
 
-export function loadTraces(params: Params): Promise<TracePage> {
-  return api<TracePage>('/api/v1/traces', { params });
+export type TraceQuery = QueryOf<'/api/v1/traces'>;
+
+export function loadTraces(params: TraceQuery): Promise<TracePage> {
+  return get('/api/v1/traces', params);
 }
 
 // The trace list the user came from (its filters, sort and page), for the trace view's way back.
@@ -69,7 +71,7 @@ export function TraceList(props: {
 }
 
 // Traces of one user or session in the page's range, paged here (not in the URL).
-export function TracesOf(props: { params: Params; hide?: ('user' | 'session')[]; offset: number; onPage: (offset: number) => void; tick: number }) {
+export function TracesOf(props: { params: TraceQuery; hide?: ('user' | 'session')[]; offset: number; onPage: (offset: number) => void; tick: number }) {
   const key = JSON.stringify(props.params);
   const state = useAsync(() => loadTraces({ ...props.params, limit: 25, offset: props.offset }), [key, props.offset, props.tick]);
   if (state.error) return <ErrorState error={state.error} retry={state.reload} />;

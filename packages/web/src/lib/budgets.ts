@@ -1,10 +1,10 @@
-import type { BudgetStatus } from '../api/types.ts';
+import type { BudgetStatus, BudgetStatusEntry } from '../api/types.ts';
 
 // How a budget's status reads on the dashboards.
 
 export type BudgetLevel = 'over' | 'warning' | 'ok';
 
-export function budgetLevel(s: BudgetStatus): BudgetLevel {
+export function budgetLevel(s: BudgetStatusEntry): BudgetLevel {
   if (s.exceeded) return 'over';
   if (s.warningLevel !== null) return 'warning';
   return 'ok';

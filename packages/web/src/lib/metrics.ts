@@ -1,4 +1,4 @@
-import { ApiError, apiText } from '../api/client.ts';
+import { ApiError, getText } from '../api/client.ts';
 import { useAsync } from '../hooks.ts';
 import { parsePrometheus, type PromMetrics } from './prometheus.ts';
 
@@ -7,7 +7,7 @@ export type MetricsView = { metrics: PromMetrics; refused: null } | { metrics: n
 
 export async function fetchMetrics(): Promise<MetricsView> {
   try {
-    return { metrics: parsePrometheus(await apiText('/metrics')), refused: null };
+    return { metrics: parsePrometheus(await getText('/metrics')), refused: null };
   } catch (err) {
     // With metrics.requireKey, /metrics covers every project and answers only the instance's
     // operator: a key of another project is refused, which is not a fault to show as an error.

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { api, download } from '../api/client.ts';
-import type { ChargebackReport, ModelEfficiencyResponse, TopSpendersResponse, UnknownModelsResponse } from '../api/types.ts';
+import { download, get } from '../api/client.ts';
+import type { ChargebackRow } from '../api/types.ts';
 import type { PageProps } from '../App.tsx';
 import { TimeChart } from '../components/Chart.tsx';
 import { Link } from '../components/Link.tsx';
@@ -35,12 +35,12 @@ export function Cost(_props: PageProps) {
   const breakdown = useQuery(range, { measures: 'cost,requests,cost_per_request,total_tokens,usd_per_mtok,unknown_cost_requests', groupBy: by, limit: '100' }, totals);
   const overTime = useQuery(range, { measures: 'cost', groupBy: by, bucket: range.bucket, limit: '5000' }, totals);
   const spenders = useAsync(
-    () => api<TopSpendersResponse>('/api/v1/analytics/top-spenders', { params: { by: 'user', limit: 10, from: range.from, to: range.to } }),
+    () => get('/api/v1/analytics/top-spenders', { by: 'user', limit: 10, from: range.from, to: range.to }),
     [range.from, range.to, range.tick],
     first,
   );
-  const efficiency = useAsync(() => api<ModelEfficiencyResponse>('/api/v1/analytics/model-efficiency', { params: { from: range.from, to: range.to } }), [range.from, range.to, range.tick], first);
-  const unknown = useAsync(() => api<UnknownModelsResponse>('/api/v1/pricing/unknown-models'), [range.tick], first);
+  const efficiency = useAsync(() => get('/api/v1/analytics/model-efficiency', { from: range.from, to: range.to }), [range.from, range.to, range.tick], first);
+  const unknown = useAsync(() => get('/api/v1/pricing/unknown-models'), [range.tick], first);
 
   const t = totals.data?.rows[0];
   const tk = tokens.data?.rows[0];
@@ -185,9 +185,8 @@ function Chargeback(props: { enabled: boolean }) {
   const [search, set] = useSearchParams();
   const month = search.get('month') ?? new Date().toISOString().slice(0, 7);
   const by = search.get('chargebackBy') ?? 'department';
-  const report = useAsync(() => api<ChargebackReport>('/api/v1/reports/chargeback', { params: { month, by, format: 'json' } }), [month, by], props.enabled);
+  const report = useAsync(() => get('/api/v1/reports/chargeback', { month, by, format: 'json' }), [month, by], props.enabled);
   const [failed, setFailed] = useState<Error | null>(null);
-  const dims = by.split(',');
   return (
     <Section
       title={`Chargeback ${month}`}
@@ -223,9 +222,9 @@ function Chargeback(props: { enabled: boolean }) {
           {failed && <ErrorState error={failed} />}
           <Table
             rows={d.rows}
-            rowKey={(r, i) => `${dims.map((k) => r[k]).join('/')}-${i}`}
+            rowKey={(r, i) => `${d.by.map((k) => r[k]).join('/')}-${i}`}
             columns={[
-              ...dims.map((k) => ({ key: k, label: k, render: (r: ChargebackReport['rows'][number]) => String(r[k]) })),
+              ...d.by.map((k) => ({ key: k, label: k, render: (r: ChargebackRow) => r[k] ?? '' })),
               { key: 'costUsd', label: 'Spend', align: 'right' as const, render: (r) => usd(r.costUsd) },
               { key: 'sharePct', label: 'Share', align: 'right' as const, render: (r) => `${r.sharePct.toFixed(2)}%` },
               { key: 'requests', label: 'Calls', align: 'right' as const, render: (r) => count(r.requests) },

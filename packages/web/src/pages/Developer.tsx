@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
-import { api } from '../api/client.ts';
-import type { Span, SpansResponse } from '../api/types.ts';
+import { get } from '../api/client.ts';
+import type { Span } from '../api/types.ts';
 import type { PageProps } from '../App.tsx';
 import { BarList } from '../components/Chart.tsx';
 import { Link } from '../components/Link.tsx';
@@ -44,13 +44,11 @@ export function Developer(_props: PageProps) {
   const range = useTimeRange();
   const slowest = useAsync(
     () =>
-      api<SpansResponse>('/api/v1/spans', {
-        params: { from: range.from, to: range.to, kind: 'generation', orderBy: 'duration', limit: LIST_LIMIT },
-      }),
+      get('/api/v1/spans', { from: range.from, to: range.to, kind: 'generation', orderBy: 'duration', limit: LIST_LIMIT },),
     [range.from, range.to, range.tick],
   );
   const failing = useAsync(
-    () => api<SpansResponse>('/api/v1/spans', { params: { from: range.from, to: range.to, status: 'error', limit: LIST_LIMIT } }),
+    () => get('/api/v1/spans', { from: range.from, to: range.to, status: 'error', limit: LIST_LIMIT }),
     [range.from, range.to, range.tick],
   );
   const byFeature = useQuery(range, { measures: 'requests,latency_p50,latency_p95,error_rate,cost,cost_per_request,tokens_per_request,unknown_cost_requests', groupBy: 'feature', limit: '50' });

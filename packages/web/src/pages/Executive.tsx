@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
-import { api } from '../api/client.ts';
-import type { BudgetStatus, BudgetStatusesResponse, DailyResponse, DailyRow, Forecast, TopSpendersResponse } from '../api/types.ts';
+import { get } from '../api/client.ts';
+import type { BudgetStatus, DailyRow, Forecast, TopSpendersResponse } from '../api/types.ts';
 import type { PageProps } from '../App.tsx';
 import { TimeChart } from '../components/Chart.tsx';
 import { Link } from '../components/Link.tsx';
@@ -50,14 +50,14 @@ export function Executive(_props: PageProps) {
   const previous = useQuery(range, { measures, from: prevFrom, to: range.from });
   const dailyFromMs = Math.min(range.fromMs, range.toMs - DAILY_MIN_DAYS * DAY_MS);
   const daily = useAsync(
-    () => api<DailyResponse>('/api/v1/analytics/daily', { params: { from: new Date(dailyFromMs).toISOString(), to: range.to } }),
+    () => get('/api/v1/analytics/daily', { from: new Date(dailyFromMs).toISOString(), to: range.to }),
     [dailyFromMs, range.to, range.tick],
   );
-  const forecast = useAsync(() => api<Forecast>('/api/v1/analytics/forecast', { params: { lookbackDays: 30 } }), [range.tick]);
-  const budgets = useAsync(() => api<BudgetStatusesResponse>('/api/v1/budgets/status'), [range.tick]);
-  const byTeam = useAsync(() => api<TopSpendersResponse>('/api/v1/analytics/top-spenders', { params: { by: 'team', limit: 10, from: range.from, to: range.to } }), [range.from, range.to, range.tick]);
+  const forecast = useAsync(() => get('/api/v1/analytics/forecast', { lookbackDays: 30 }), [range.tick]);
+  const budgets = useAsync(() => get('/api/v1/budgets/status'), [range.tick]);
+  const byTeam = useAsync(() => get('/api/v1/analytics/top-spenders', { by: 'team', limit: 10, from: range.from, to: range.to }), [range.from, range.to, range.tick]);
   const byDepartment = useAsync(
-    () => api<TopSpendersResponse>('/api/v1/analytics/top-spenders', { params: { by: 'department', limit: 10, from: range.from, to: range.to } }),
+    () => get('/api/v1/analytics/top-spenders', { by: 'department', limit: 10, from: range.from, to: range.to }),
     [range.from, range.to, range.tick],
   );
 

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
-import { api } from '../api/client.ts';
-import type { Alert, AlertsResponse } from '../api/types.ts';
+import { get } from '../api/client.ts';
+import type { Alert } from '../api/types.ts';
 import type { PageProps } from '../App.tsx';
 import { AlertList } from '../components/AlertList.tsx';
 import { BarList, TimeChart } from '../components/Chart.tsx';
@@ -34,7 +34,7 @@ export function Operations(_props: PageProps) {
   const providers = useQuery(range, { measures: 'requests,errors,error_rate,latency_p50,latency_p95,latency_p99', groupBy: 'provider' });
   const ttft = useQuery(range, { measures: 'ttft_p95,ttft_p50,requests', groupBy: 'model', limit: '30' });
   const metrics = useMetrics(range.tick);
-  const alerts = useAsync(() => api<AlertsResponse>('/api/v1/alerts'), [range.tick]);
+  const alerts = useAsync(() => get('/api/v1/alerts'), [range.tick]);
 
   const t = totals.data?.rows[0];
   const p = percentiles.data?.rows[0];

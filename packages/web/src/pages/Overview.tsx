@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
-import { analytics, api } from '../api/client.ts';
-import type { AlertsResponse, LatencyBand, LatencyDistributionResponse, ScoresResponse, SpansResponse } from '../api/types.ts';
+import { analytics, get } from '../api/client.ts';
+import type { LatencyBand } from '../api/types.ts';
 import type { PageProps } from '../App.tsx';
 import { AlertList } from '../components/AlertList.tsx';
 import { BarList, TimeChart } from '../components/Chart.tsx';
@@ -32,7 +32,7 @@ export function Overview(_props: PageProps) {
     headline,
   );
   const byFeature = useQuery(range, { measures: 'cost,requests,latency_p95,score_avg', groupBy: 'feature', limit: '20' }, headline);
-  const scoreNames = useAsync(() => api<ScoresResponse>('/api/v1/scores', { params: { limit: 200 } }), [range.tick]);
+  const scoreNames = useAsync(() => get('/api/v1/scores', { limit: 200 }), [range.tick]);
   const scoreName = useMemo(() => {
     // score_avg averages numeric (and boolean) scores only: a categorical name would chart nothing.
     const names = new Set((scoreNames.data?.scores ?? []).filter((s) => s.numericValue !== null).map((s) => s.name));
@@ -44,18 +44,18 @@ export function Overview(_props: PageProps) {
   );
   const byProvider = useQuery(range, { measures: 'requests,error_rate,latency_p95', groupBy: 'provider' }, headline);
   const distribution = useAsync(
-    () => api<LatencyDistributionResponse>('/api/v1/analytics/latency-distribution', { params: { from: range.from, to: range.to } }),
+    () => get('/api/v1/analytics/latency-distribution', { from: range.from, to: range.to }),
     [range.from, range.to, range.tick],
     answered(headline),
   );
-  const alerts = useAsync(() => api<AlertsResponse>('/api/v1/alerts'), [range.tick]);
+  const alerts = useAsync(() => get('/api/v1/alerts'), [range.tick]);
 
   const h = headline.data?.rows[0];
   const t = totals.data?.rows[0];
   const lt = latencyTotals.data?.rows[0];
   const noCalls = headline.data !== null && (num(h, 'requests') ?? 0) === 0;
   const stored = useAsync(
-    () => (noCalls ? api<SpansResponse>('/api/v1/spans', { params: { limit: 1, from: '3650d', total: false } }).then((d) => d.spans.length > 0) : Promise.resolve(true)),
+    () => (noCalls ? get('/api/v1/spans', { limit: 1, from: '3650d', total: 'false' }).then((d) => d.spans.length > 0) : Promise.resolve(true)),
     [noCalls],
   );
   // A project that has never had a call: how to send the first one.

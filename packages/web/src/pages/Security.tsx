@@ -1,5 +1,5 @@
-import { api } from '../api/client.ts';
-import type { Alert, AlertsResponse, BudgetStatus, BudgetStatusesResponse, RulesResponse, RuleView } from '../api/types.ts';
+import { get } from '../api/client.ts';
+import type { Alert, BudgetStatus, RuleView } from '../api/types.ts';
 import type { PageProps } from '../App.tsx';
 import { AlertList } from '../components/AlertList.tsx';
 import { Link } from '../components/Link.tsx';
@@ -33,24 +33,11 @@ const CAPTURE: Record<string, { title: string; text: string; tone: 'good' | 'war
   off: { title: 'Off', text: 'Neither prompt and response text nor their hashes are stored.', tone: 'good' },
 };
 
-function duration(msValue: number | null | undefined): string {
-  if (!msValue) return '';
-  for (const [unit, size] of [
-    ['d', 86_400_000],
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1000],
-  ] as const) {
-    if (msValue % size === 0) return `${msValue / size}${unit}`;
-  }
-  return `${msValue} ms`;
-}
-
 function condition(r: RuleView['rule']): string {
   const what = r.query.measure ?? (r.query.numerator ? `${r.query.numerator} / ${r.query.denominator}` : r.kind);
   const per = r.kind === 'rate' ? '/s' : '';
   const threshold = r.threshold === null || r.threshold === undefined ? '' : ` ${r.op ?? '>'} ${r.threshold}${per}`;
-  const window = r.window ? ` over ${duration(r.window)}` : '';
+  const window = r.window ? ` over ${r.window}` : '';
   return `${r.kind} of ${what}${threshold}${window}`;
 }
 
@@ -66,12 +53,13 @@ function RuleStatus(props: { view: RuleView; alert: Alert | undefined }) {
 
 export function Security(props: PageProps) {
   const range = useTimeRange();
-  const rules = useAsync(() => api<RulesResponse>('/api/v1/alerts/rules'), [range.tick]);
-  const alerts = useAsync(() => api<AlertsResponse>('/api/v1/alerts'), [range.tick]);
-  const budgets = useAsync(() => api<BudgetStatusesResponse>('/api/v1/budgets/status'), [range.tick]);
+  const rules = useAsync(() => get('/api/v1/alerts/rules'), [range.tick]);
+  const alerts = useAsync(() => get('/api/v1/alerts'), [range.tick]);
+  const budgets = useAsync(() => get('/api/v1/budgets/status'), [range.tick]);
   const metrics = useMetrics(range.tick);
   const rateLimited = useQuery(range, { measures: 'errors,requests', filter: 'error_class:rate_limit' });
-  const mode = props.project.project.contentCapture;
+  // A project the server has stored nothing for yet keeps everything, as the server does.
+  const mode = props.project.project.contentCapture ?? 'full';
   const capture = CAPTURE[mode] ?? { title: mode, text: '', tone: 'warn' as const };
 
   const securityAlerts = (alerts.data?.alerts ?? []).filter((a) => a.labels.category === 'security');

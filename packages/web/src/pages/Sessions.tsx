@@ -1,5 +1,4 @@
-import { analytics, api } from '../api/client.ts';
-import type { SpansResponse } from '../api/types.ts';
+import { analytics, get } from '../api/client.ts';
 import type { PageProps } from '../App.tsx';
 import { ENTITY_MEASURES, EntityList, EntityStats, EntityTraces } from '../components/Entity.tsx';
 import { Link } from '../components/Link.tsx';
@@ -23,7 +22,7 @@ function SessionDetail(props: { session: string }) {
   const totals = useAsync(() => analytics({ from: range.from, to: range.to, measures: ENTITY_MEASURES, filter: `session:${props.session}` }), [range.from, range.to, range.tick, props.session]);
   // The session's generations in the order they happened (the API lists newest first).
   const turns = useAsync(
-    () => api<SpansResponse>('/api/v1/spans', { params: { from: range.from, to: range.to, sessionId: props.session, kind: 'generation', limit: TURNS } }),
+    () => get('/api/v1/spans', { from: range.from, to: range.to, sessionId: props.session, kind: 'generation', limit: TURNS }),
     [range.from, range.to, range.tick, props.session],
   );
   return (
@@ -33,7 +32,7 @@ function SessionDetail(props: { session: string }) {
       </p>
       <EntityStats totals={totals.data} />
       <Section
-        title={turns.data && turns.data.total > TURNS ? `The latest ${TURNS} of ${turns.data.total} calls` : 'Conversation'}
+        title={turns.data && turns.data.total !== null && turns.data.total > TURNS ? `The latest ${TURNS} of ${turns.data.total} calls` : 'Conversation'}
         state={turns}
         wide
         testId="session-turns"

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
-import { api } from '../api/client.ts';
-import type { CostExplanation, Span, TraceDetail } from '../api/types.ts';
+import { get } from '../api/client.ts';
+import type { Span } from '../api/types.ts';
 import type { PageProps } from '../App.tsx';
 import { Link } from '../components/Link.tsx';
 import { ErrorState, Loading, Section } from '../components/States.tsx';
@@ -43,7 +43,7 @@ const model = (s: Span) => s.responseModel ?? s.requestModel;
 
 export function TraceView(props: PageProps) {
   const traceId = props.rest[0] ?? '';
-  const trace = useAsync(() => api<TraceDetail>(`/api/v1/traces/${encodeURIComponent(traceId)}`), [traceId]);
+  const trace = useAsync(() => get('/api/v1/traces/{traceId}', undefined, { traceId }), [traceId]);
   const [search, set] = useSearchParams();
   const rows = useMemo(() => (trace.data ? treeOrder(trace.data.spans) : []), [trace.data]);
 
@@ -201,7 +201,7 @@ function SpanDetail(props: { span: Span }) {
   const s = props.span;
   const priced = s.kind === 'generation' || s.kind === 'embedding' || tokens(s) > 0;
   const explanation = useAsync(
-    () => (priced ? api<CostExplanation>(`/api/v1/spans/${s.spanId}/cost`) : Promise.resolve(null)),
+    () => (priced ? get('/api/v1/spans/{spanId}/cost', undefined, { spanId: s.spanId }) : Promise.resolve(null)),
     [s.spanId],
   );
   const a = s.attribution;

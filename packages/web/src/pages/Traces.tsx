@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import { analytics, type Params } from '../api/client.ts';
+import { analytics } from '../api/client.ts';
 import type { PageProps } from '../App.tsx';
 import { Section } from '../components/States.tsx';
-import { loadTraces, rememberTraceList, TraceList } from '../components/TraceTable.tsx';
+import { loadTraces, rememberTraceList, TraceList, type TraceQuery } from '../components/TraceTable.tsx';
 import { count } from '../format.ts';
 import { useAsync } from '../hooks.ts';
 import { useSearchParams } from '../router.ts';
@@ -39,7 +39,8 @@ export function Traces(_props: PageProps) {
   const range = useTimeRange();
   const [search, set] = useSearchParams();
   const offset = Number(search.get('offset') ?? 0) || 0;
-  const filters: Params = {};
+  // The filters as the URL has them: text, which the server checks (a bad value is named in its 400).
+  const filters: Record<string, string> = {};
   for (const f of [...FIELDS.map((x) => x.name), ...SELECTS]) {
     const v = search.get(f);
     if (v) filters[f] = v;
@@ -49,9 +50,9 @@ export function Traces(_props: PageProps) {
   const wholeId = typeof filters.q === 'string' && /^[0-9a-f]{32}$/i.test(filters.q.trim());
   const span = wholeId ? {} : { from: range.from, to: range.to };
   // The page first; the count, which groups the whole range, after it.
-  const list = useAsync(() => loadTraces({ ...span, ...filters, limit: PAGE_SIZE, offset, total: false }), [range.from, range.to, range.tick, key, offset]);
+  const list = useAsync(() => loadTraces({ ...span, ...(filters as TraceQuery), limit: PAGE_SIZE, offset, total: 'false' }), [range.from, range.to, range.tick, key, offset]);
   const counted = useAsync(
-    () => (list.data ? loadTraces({ ...span, ...filters, limit: 1 }).then((d) => d.total) : Promise.resolve(null)),
+    () => (list.data ? loadTraces({ ...span, ...(filters as TraceQuery), limit: 1 }).then((d) => d.total) : Promise.resolve(null)),
     [list.data],
   );
   useEffect(() => rememberTraceList(`${window.location.pathname}${window.location.search}`));

@@ -1,5 +1,4 @@
-import { analytics, api } from '../api/client.ts';
-import type { BudgetCheck } from '../api/types.ts';
+import { analytics, get } from '../api/client.ts';
 import type { PageProps } from '../App.tsx';
 import { BarList, TimeChart } from '../components/Chart.tsx';
 import { ENTITY_MEASURES, EntityList, EntityStats, EntityTraces } from '../components/Entity.tsx';
@@ -24,7 +23,7 @@ function UserDetail(props: { user: string }) {
   const totals = useAsync(() => analytics({ from: range.from, to: range.to, measures: ENTITY_MEASURES, filter }), [range.from, range.to, range.tick, props.user]);
   const overTime = useAsync(() => analytics({ from: range.from, to: range.to, measures: 'cost,requests', bucket: range.bucket, filter }), [range.from, range.to, range.tick, props.user]);
   const byModel = useAsync(() => analytics({ from: range.from, to: range.to, measures: 'cost,requests', groupBy: 'model', filter }), [range.from, range.to, range.tick, props.user]);
-  const budget = useAsync(() => api<BudgetCheck>('/api/v1/budgets/check', { params: { user: props.user } }), [props.user, range.tick]);
+  const budget = useAsync(() => get('/api/v1/budgets/check', { user: props.user }), [props.user, range.tick]);
   return (
     <div className="page user">
       <p className="breadcrumbs">

@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
-import { api, errorText } from '../../api/client.ts';
-import type { ActionsResponse, Activation } from '../../api/types.ts';
+import { errorText, get, post } from '../../api/client.ts';
+import type { Activation } from '../../api/types.ts';
 import { Section } from '../../components/States.tsx';
 import { Table } from '../../components/Table.tsx';
 import { dateTime } from '../../format.ts';
@@ -32,7 +32,7 @@ function paramsText(kind: string, params: Record<string, unknown>): ReactNode {
 const KIND_LABEL: Record<string, string> = { switchModel: 'switch model', responseCache: 'response cache', rateLimit: 'rate limit', block: 'block', fallback: 'fallback' };
 
 export function ActionsTab(props: { admin: boolean; tick: number }) {
-  const actions = useAsync(() => api<ActionsResponse>('/api/v1/actions', { params: { limit: 200 } }), [props.tick]);
+  const actions = useAsync(() => get('/api/v1/actions', { limit: 200 }), [props.tick]);
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [busy, setBusy] = useState<string | null>(null);
 
@@ -43,7 +43,7 @@ export function ActionsTab(props: { admin: boolean; tick: number }) {
     setBusy(a.id);
     setOutcome(null);
     try {
-      await api(`/api/v1/actions/${encodeURIComponent(a.id)}/revert`, { method: 'POST' });
+      await post('/api/v1/actions/{id}/revert', undefined, { id: a.id });
       setOutcome({ ok: true, text: `Reverted ${what}.` });
     } catch (err) {
       setOutcome({ ok: false, text: errorText(err) });

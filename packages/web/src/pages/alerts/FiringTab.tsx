@@ -1,7 +1,7 @@
 import type { Alert, AlertsResponse, Rule } from '../../api/types.ts';
 import { Section } from '../../components/States.tsx';
 import { dateTime } from '../../format.ts';
-import { ago, durationText, formatRuleValue, severityTone, stateTone, thresholdText } from './format.ts';
+import { ago, formatRuleValue, isZeroDuration, severityTone, stateTone, thresholdText } from './format.ts';
 import { LabelChips, READ_ONLY, type Loaded } from './shared.tsx';
 
 // Alerts firing and pending now, worst first.
@@ -78,7 +78,7 @@ export function FiringTab(props: {
                     </span>
                     {a.firedAtMs !== null && <span title={dateTime(a.firedAtMs)}>fired {ago(a.firedAtMs)}</span>}
                     {a.resolvedAtMs !== null && <span title={dateTime(a.resolvedAtMs)}>resolved {ago(a.resolvedAtMs)}</span>}
-                    {rule && rule.for > 0 && a.state === 'pending' && <span className="muted">fires after {durationText(rule.for)}</span>}
+                    {rule && !isZeroDuration(rule.for) && a.state === 'pending' && <span className="muted">fires after {rule.for}</span>}
                     <LabelChips labels={a.labels} />
                     {a.annotations.runbook_url &&
                       (/^https?:\/\//.test(a.annotations.runbook_url) ? (

@@ -1,5 +1,5 @@
-import { api } from '../../api/client.ts';
-import type { AlertHistoryResponse, Rule, RuleView } from '../../api/types.ts';
+import { get } from '../../api/client.ts';
+import type { Rule, RuleView } from '../../api/types.ts';
 import { Section } from '../../components/States.tsx';
 import { Table } from '../../components/Table.tsx';
 import { dateTime } from '../../format.ts';
@@ -19,7 +19,7 @@ export function HistoryTab(props: { ruleById: Map<string, Rule>; rules: RuleView
   const [search, set] = useSearchParams();
   const ruleId = search.get('rule');
   const state = useAsync(
-    () => api<AlertHistoryResponse>('/api/v1/alerts/history', { params: { since: range.from, until: range.to, limit: HISTORY_LIMIT, rule: ruleId ?? undefined } }),
+    () => get('/api/v1/alerts/history', { since: range.from, until: range.to, limit: HISTORY_LIMIT, rule: ruleId ?? undefined }),
     [range.from, range.to, range.tick, ruleId],
   );
   return (

@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
-import { api, errorText } from '../../api/client.ts';
-import type { RuleResponse, RuleTestResult } from '../../api/types.ts';
+import { errorText, post, put } from '../../api/client.ts';
+import type { RuleInput, RuleTestResult } from '../../api/types.ts';
 import { Empty } from '../../components/States.tsx';
 import { Table } from '../../components/Table.tsx';
-import { durationText, expressionText, formatRuleValue, thresholdText } from './format.ts';
+import { expressionText, formatRuleValue, isZeroDuration, thresholdText } from './format.ts';
 import { LabelChips, OutcomeNotice, READ_ONLY, type Outcome } from './shared.tsx';
 
 // The rule form: a rule in the rule-file format as JSON with fields for the common parts, tested
@@ -28,6 +28,8 @@ const CATEGORIES = ['cost', 'performance', 'availability', 'quality', 'security'
 const OPS = ['>', '>=', '<', '<='];
 
 type Draft = Record<string, unknown> & { query?: Record<string, unknown> };
+// The JSON as the user wrote it goes to the server, which checks it and names any wrong field.
+const asRule = (d: Draft) => d as unknown as RuleInput;
 
 export function RuleEditor(props: {
   admin: boolean;
@@ -82,7 +84,7 @@ export function RuleEditor(props: {
     setOutcome(null);
     setResult(null);
     try {
-      setResult(await api<RuleTestResult>('/api/v1/alerts/test-rule', { method: 'POST', body: draft }));
+      setResult(await post('/api/v1/alerts/test-rule', asRule(draft)));
     } catch (err) {
       setOutcome({ ok: false, text: errorText(err) });
     } finally {
@@ -108,8 +110,8 @@ export function RuleEditor(props: {
       const id = method === 'PUT' ? String(draft.id ?? editing ?? '') : '';
       const res =
         method === 'PUT'
-          ? await api<RuleResponse>(`/api/v1/alerts/rules/${encodeURIComponent(id)}`, { method: 'PUT', body: draft })
-          : await api<RuleResponse>('/api/v1/alerts/rules', { method: 'POST', body: draft });
+          ? await put('/api/v1/alerts/rules/{id}', asRule(draft), { id })
+          : await post('/api/v1/alerts/rules', asRule(draft));
       const msg = method === 'PUT' ? `Rule ${res.rule.id} saved for this project.` : `Rule ${res.rule.id} created.`;
       setOutcome({ ok: true, text: msg });
       props.onSaved(msg);
@@ -284,7 +286,7 @@ function TestResultView(props: { result: RuleTestResult }) {
           <span className="muted">
             {' '}
             · {r.wouldFire} of {r.groups.length} group{r.groups.length === 1 ? '' : 's'} over the threshold
-            {r.wouldFire > 0 && r.rule.for > 0 ? ` (an alert would be pending for ${durationText(r.rule.for)} first)` : ''}
+            {r.wouldFire > 0 && !isZeroDuration(r.rule.for) ? ` (an alert would be pending for ${r.rule.for} first)` : ''}
           </span>
         )}
       </div>

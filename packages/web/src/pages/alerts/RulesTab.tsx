@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api, errorText } from '../../api/client.ts';
+import { del, errorText, patch } from '../../api/client.ts';
 import type { Alert, RulesResponse, RuleView } from '../../api/types.ts';
 import { Empty, Section } from '../../components/States.tsx';
 import { dateTime, ms } from '../../format.ts';
-import { ago, durationText, expressionText, ruleToInput, severityTone, thresholdText } from './format.ts';
+import { ago, expressionText, isZeroDuration, ruleToInput, severityTone, thresholdText } from './format.ts';
 import { NEW_RULE, RuleEditor } from './RuleEditor.tsx';
 import { OutcomeNotice, READ_ONLY, type Loaded, type Outcome } from './shared.tsx';
 
@@ -141,10 +141,10 @@ export function RulesTab(props: {
                           <td className="alerts-expr">
                             <span className="muted small">{r.kind}</span> {expressionText(r)}
                             {r.minSamples > 0 && <span className="muted small"> · min {r.minSamples} samples</span>}
-                            {r.cooldown > 0 && <span className="muted small"> · cooldown {durationText(r.cooldown)}</span>}
+                            {!isZeroDuration(r.cooldown) && <span className="muted small"> · cooldown {r.cooldown}</span>}
                           </td>
                           <td className="num">{thresholdText(r)}</td>
-                          <td>{durationText(r.for)}</td>
+                          <td>{r.for}</td>
                           <td>
                             <span className={`pill ${severityTone(r.severity)}`}>{r.severity}</span>
                           </td>
@@ -159,7 +159,7 @@ export function RulesTab(props: {
                                 onChange={(e) => {
                                   const enabled = e.target.checked;
                                   setOptimistic((o) => ({ ...o, [r.id]: enabled }));
-                                  void write(`enable-${r.id}`, () => api(`/api/v1/alerts/rules/${encodeURIComponent(r.id)}`, { method: 'PATCH', body: { enabled } }), `${r.id} turned ${enabled ? 'on' : 'off'}.`).then(
+                                  void write(`enable-${r.id}`, () => patch('/api/v1/alerts/rules/{id}', { enabled }, { id: r.id }), `${r.id} turned ${enabled ? 'on' : 'off'}.`).then(
                                     (ok) =>
                                       ok ||
                                       setOptimistic((o) => {
@@ -198,7 +198,7 @@ export function RulesTab(props: {
                                 data-testid="rule-delete"
                                 onClick={() => {
                                   if (!window.confirm(`Delete rule ${r.id}? Its alerts resolve. If it replaced a default rule, the default comes back.`)) return;
-                                  void write(`delete-${r.id}`, () => api(`/api/v1/alerts/rules/${encodeURIComponent(r.id)}`, { method: 'DELETE' }), `Rule ${r.id} deleted.`);
+                                  void write(`delete-${r.id}`, () => del('/api/v1/alerts/rules/{id}', { id: r.id }), `Rule ${r.id} deleted.`);
                                 }}
                               >
                                 Delete

@@ -1,17 +1,17 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api, errorText } from '../../api/client.ts';
-import type { Alert, Silence, SilenceResponse, SilencesResponse } from '../../api/types.ts';
+import { del, errorText, get, post } from '../../api/client.ts';
+import type { Alert, Silence, SilenceInput } from '../../api/types.ts';
 import { Section } from '../../components/States.tsx';
 import { Table } from '../../components/Table.tsx';
 import { dateTime } from '../../format.ts';
 import { useAsync } from '../../hooks.ts';
-import { ago, matcherText } from './format.ts';
+import { ago, matcherText, silenceActive } from './format.ts';
 import { OutcomeNotice, READ_ONLY, type Outcome } from './shared.tsx';
 
 // Silences: the form to create one (prefilled from a firing alert) and the list, active first.
 
 export function SilencesTab(props: { admin: boolean; prefill: { matchers: string; nonce: number } | null; alerts: Alert[]; tick: number }) {
-  const silences = useAsync(() => api<SilencesResponse>('/api/v1/alerts/silences', { params: { expired: 'true' } }), [props.tick]);
+  const silences = useAsync(() => get('/api/v1/alerts/silences', { expired: 'true' }), [props.tick]);
   const [outcome, setOutcome] = useState<Outcome>(null);
   const muting = useMemo(() => {
     const m = new Map<string, number>();
@@ -49,9 +49,9 @@ export function SilencesTab(props: { admin: boolean; prefill: { matchers: string
                 {
                   key: 'status',
                   label: 'Status',
-                  sortValue: (s) => (s.active ? 0 : s.endsAtMs > now ? 1 : 2),
+                  sortValue: (s) => (silenceActive(s, now) ? 0 : s.endsAtMs > now ? 1 : 2),
                   render: (s) =>
-                    s.active ? <span className="pill good">active</span> : s.endsAtMs > now ? <span className="pill warn">scheduled</span> : <span className="pill">expired</span>,
+                    silenceActive(s, now) ? <span className="pill good">active</span> : s.endsAtMs > now ? <span className="pill warn">scheduled</span> : <span className="pill">expired</span>,
                 },
                 {
                   key: 'matchers',
@@ -67,7 +67,7 @@ export function SilencesTab(props: { admin: boolean; prefill: { matchers: string
                     </span>
                   ),
                 },
-                { key: 'muting', label: 'Muting', align: 'right', sortValue: (s) => muting.get(s.id) ?? 0, render: (s) => <span className="alerts-nowrap">{s.active ? `${muting.get(s.id) ?? 0} alerts` : '—'}</span> },
+                { key: 'muting', label: 'Muting', align: 'right', sortValue: (s) => muting.get(s.id) ?? 0, render: (s) => <span className="alerts-nowrap">{silenceActive(s, now) ? `${muting.get(s.id) ?? 0} alerts` : '—'}</span> },
                 { key: 'startsAtMs', label: 'Starts', render: (s) => <span title={dateTime(s.startsAtMs)} className="alerts-nowrap">{ago(s.startsAtMs, now)}</span> },
                 { key: 'endsAtMs', label: 'Ends', render: (s) => <span title={dateTime(s.endsAtMs)}>{dateTime(s.endsAtMs)} <span className="muted small">({ago(s.endsAtMs, now)})</span></span> },
                 { key: 'createdBy', label: 'By' },
@@ -86,7 +86,7 @@ export function SilencesTab(props: { admin: boolean; prefill: { matchers: string
                         onClick={async () => {
                           if (!window.confirm(`End the silence ${s.matchers.map(matcherText).join(', ')} now? Its alerts are notified again.`)) return;
                           try {
-                            await api(`/api/v1/alerts/silences/${encodeURIComponent(s.id)}`, { method: 'DELETE' });
+                            await del('/api/v1/alerts/silences/{id}', { id: s.id });
                             setOutcome({ ok: true, text: 'Silence ended.' });
                           } catch (err) {
                             setOutcome({ ok: false, text: errorText(err) });
@@ -139,13 +139,13 @@ function SilenceForm(props: { admin: boolean; initialMatchers: string; onCreated
       .split('\n')
       .map((l) => l.trim())
       .filter(Boolean);
-    const body: Record<string, unknown> = { matchers: list, comment };
+    const body: SilenceInput = { matchers: list, comment };
     if (createdBy.trim()) body.createdBy = createdBy.trim();
     if (mode === 'duration') body.duration = duration.trim();
     else if (until) body.endsAt = new Date(until).toISOString();
     setBusy(true);
     try {
-      const res = await api<SilenceResponse>('/api/v1/alerts/silences', { method: 'POST', body });
+      const res = await post('/api/v1/alerts/silences', body);
       try {
         if (createdBy.trim()) localStorage.setItem('lookout.silenceAuthor', createdBy.trim());
       } catch {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Rule } from '../../api/types.ts';
-import { ago, durationText, expressionText, formatRuleValue, matcherText, ruleToInput, severityTone, silenceMatchers, stateTone, thresholdText } from './format.ts';
+import { ago, expressionText, formatRuleValue, isZeroDuration, matcherText, ruleToInput, severityTone, silenceActive, silenceMatchers, stateTone, thresholdText } from './format.ts';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -13,9 +13,9 @@ function rule(over: Partial<Rule> = {}): Rule {
     kind: 'threshold',
     query: { measure: 'requests', filter: {}, groupBy: [] },
     op: '>',
-    for: 0,
+    for: '0s',
     minSamples: 0,
-    cooldown: 0,
+    cooldown: '0s',
     severity: 'warning',
     category: 'cost',
     labels: {},
@@ -24,25 +24,22 @@ function rule(over: Partial<Rule> = {}): Rule {
   };
 }
 
-describe('durationText', () => {
-  it('writes milliseconds in the rule-file grammar', () => {
-    expect(durationText(90 * MINUTE_MS)).toBe('1h30m');
-    expect(durationText(5 * MINUTE_MS)).toBe('5m');
-    expect(durationText(90_000)).toBe('1m30s');
-    expect(durationText(0)).toBe('0s');
-    expect(durationText(500)).toBe('0s');
+describe('isZeroDuration', () => {
+  it('knows the API spelling of no duration', () => {
+    expect(isZeroDuration('0s')).toBe(true);
+    expect(isZeroDuration('5m')).toBe(false);
+    expect(isZeroDuration('1h30m')).toBe(false);
   });
+});
 
-  it('keeps one day as 24h and uses days from two on', () => {
-    expect(durationText(DAY_MS)).toBe('24h');
-    expect(durationText(DAY_MS + 30 * MINUTE_MS)).toBe('24h30m');
-    expect(durationText(2 * DAY_MS)).toBe('2d');
-    expect(durationText(2 * DAY_MS + HOUR_MS)).toBe('2d1h');
-  });
+describe('silenceActive', () => {
+  const now = Date.UTC(2026, 0, 10);
 
-  it('shows a dash for no duration', () => {
-    expect(durationText(null)).toBe('—');
-    expect(durationText(undefined)).toBe('—');
+  it('holds from its start up to, not including, its end', () => {
+    expect(silenceActive({ startsAtMs: now - HOUR_MS, endsAtMs: now + HOUR_MS }, now)).toBe(true);
+    expect(silenceActive({ startsAtMs: now, endsAtMs: now + HOUR_MS }, now)).toBe(true);
+    expect(silenceActive({ startsAtMs: now - HOUR_MS, endsAtMs: now }, now)).toBe(false);
+    expect(silenceActive({ startsAtMs: now + MINUTE_MS, endsAtMs: now + HOUR_MS }, now)).toBe(false);
   });
 });
 
@@ -99,38 +96,38 @@ describe('thresholdText', () => {
   });
 
   it('writes an anomaly as factor or z-score, with its floor', () => {
-    expect(thresholdText(rule({ kind: 'anomaly', baseline: { kind: 'preceding', factor: 3, zScore: 2 }, op: '>=', threshold: 10 }))).toBe('> 3× baseline or z > 2 and >= 10');
-    expect(thresholdText(rule({ kind: 'anomaly', baseline: { kind: 'preceding', zScore: 2.5 } }))).toBe('z > 2.5');
+    expect(thresholdText(rule({ kind: 'anomaly', baseline: { kind: 'preceding', days: 7, factor: 3, zScore: 2 }, op: '>=', threshold: 10 }))).toBe('> 3× baseline or z > 2 and >= 10');
+    expect(thresholdText(rule({ kind: 'anomaly', baseline: { kind: 'preceding', days: 7, zScore: 2.5 } }))).toBe('z > 2.5');
   });
 });
 
 describe('expressionText', () => {
   it('writes measure, window, filter and grouping', () => {
-    const r = rule({ window: HOUR_MS, query: { measure: 'cost_usd', filter: { model: ['a', 'b'], environment: 'prod' }, groupBy: ['model', 'team'] } });
+    const r = rule({ window: '1h', query: { measure: 'cost_usd', filter: { model: ['a', 'b'], environment: 'prod' }, groupBy: ['model', 'team'] } });
     expect(expressionText(r)).toBe('cost_usd over 1h where model=a|b, environment=prod by model, team');
   });
 
   it('writes each kind in its own words', () => {
     const q = { filter: {}, groupBy: [] };
-    expect(expressionText(rule({ kind: 'ratio', window: 5 * MINUTE_MS, query: { ...q, numerator: 'errors', denominator: 'requests' } }))).toBe('errors / requests over 5m');
+    expect(expressionText(rule({ kind: 'ratio', window: '5m', query: { ...q, numerator: 'errors', denominator: 'requests' } }))).toBe('errors / requests over 5m');
     expect(expressionText(rule({ kind: 'percentile', query: { ...q, measure: 'latency_ms', percentile: 95 } }))).toBe('p95 latency_ms');
     expect(expressionText(rule({ kind: 'budget', budget: { scope: 'user', period: 'daily' } }))).toBe('% spent of user daily budgets');
     expect(expressionText(rule({ kind: 'forecast', budget: { scope: 'team', period: 'monthly' } }))).toBe('forecast % of team monthly budgets');
     expect(expressionText(rule({ kind: 'absence', query: q }))).toBe('no requests');
     expect(expressionText(rule({ kind: 'rate' }))).toBe('rate(requests)');
-    expect(expressionText(rule({ kind: 'anomaly', baseline: { kind: 'same_hour' } }))).toBe('requests vs same hour, last 7d');
+    expect(expressionText(rule({ kind: 'anomaly', baseline: { kind: 'same_hour', days: 7 } }))).toBe('requests vs same hour, last 7d');
     expect(expressionText(rule({ kind: 'anomaly', baseline: { kind: 'same_hour', days: 14 } }))).toBe('requests vs same hour, last 14d');
-    expect(expressionText(rule({ kind: 'anomaly', baseline: { kind: 'preceding', lookback: DAY_MS } }))).toBe('requests vs preceding 24h');
+    expect(expressionText(rule({ kind: 'anomaly', baseline: { kind: 'preceding', days: 7, lookback: '24h' } }))).toBe('requests vs preceding 24h');
   });
 });
 
 describe('ruleToInput', () => {
-  it('writes durations back as text for PUT, without changing the rule', () => {
-    const r = rule({ window: 5 * MINUTE_MS, lookback: 2 * DAY_MS, for: 0, cooldown: HOUR_MS, baseline: { kind: 'preceding', lookback: 90 * MINUTE_MS, factor: 2 } });
+  it('keeps the durations as the API wrote them, for PUT, without changing the rule', () => {
+    const r = rule({ window: '5m', lookback: '2d', for: '0s', cooldown: '1h', baseline: { kind: 'preceding', days: 7, lookback: '1h30m', factor: 2 } });
     const input = ruleToInput(r);
     expect(input).toMatchObject({ window: '5m', lookback: '2d', for: '0s', cooldown: '1h', baseline: { kind: 'preceding', lookback: '1h30m', factor: 2 } });
-    expect(r.window).toBe(5 * MINUTE_MS);
-    expect(r.baseline?.lookback).toBe(90 * MINUTE_MS);
+    expect(r.window).toBe('5m');
+    expect(r.labels).toEqual({});
   });
 
   it('drops empty labels and keeps the others', () => {

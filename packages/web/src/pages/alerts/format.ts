@@ -1,4 +1,4 @@
-import type { Matcher, Rule } from '../../api/types.ts';
+import type { Matcher, Rule, RuleInput, Silence } from '../../api/types.ts';
 import { count, ms, pct, usd } from '../../format.ts';
 
 // Alert rules, values and matchers as text (docs/alerts.md).
@@ -6,28 +6,9 @@ import { count, ms, pct, usd } from '../../format.ts';
 // Labels every alert of the project carries: they say nothing about which alert it is.
 export const COMMON_LABELS = new Set(['alertname', 'severity', 'category', 'project', 'seed']);
 
-const DURATION_UNITS: [string, number][] = [
-  ['d', 86_400_000],
-  ['h', 3_600_000],
-  ['m', 60_000],
-  ['s', 1000],
-];
-
-// Milliseconds back to the rule file's duration text (90 min → "1h30m").
-export function durationText(msValue: number | null | undefined): string {
-  if (msValue === null || msValue === undefined) return '—';
-  if (msValue === 0) return '0s';
-  let rest = Math.round(msValue);
-  let out = '';
-  for (const [unit, size] of DURATION_UNITS) {
-    // 24h reads better than 1d; whole days from two on.
-    if (unit === 'd' && rest < 2 * size) continue;
-    if (rest >= size) {
-      out += `${Math.floor(rest / size)}${unit}`;
-      rest %= size;
-    }
-  }
-  return out || '0s';
+// The API writes a rule's durations in one spelling ("5m", "1h30m"), zero as "0s".
+export function isZeroDuration(text: string): boolean {
+  return text === '0s';
 }
 
 export function ago(atMs: number | null | undefined, nowMs = Date.now()): string {
@@ -108,7 +89,7 @@ export function expressionText(rule: Rule): string {
       what = `no ${q.measure ?? 'requests'}`;
       break;
     case 'anomaly':
-      what = `${q.measure} vs ${rule.baseline?.kind === 'same_hour' ? `same hour, last ${rule.baseline.days ?? 7}d` : `preceding ${durationText(rule.baseline?.lookback)}`}`;
+      what = `${q.measure} vs ${rule.baseline?.kind === 'same_hour' ? `same hour, last ${rule.baseline.days}d` : `preceding ${rule.baseline?.lookback ?? '—'}`}`;
       break;
     case 'rate':
       what = `rate(${q.measure})`;
@@ -117,25 +98,17 @@ export function expressionText(rule: Rule): string {
       what = `${q.measure}`;
   }
   const parts = [what];
-  if (rule.window !== undefined) parts.push(`over ${durationText(rule.window)}`);
+  if (rule.window !== undefined) parts.push(`over ${rule.window}`);
   if (Object.keys(q.filter ?? {}).length) parts.push(`where ${filterText(q.filter)}`);
   if (q.groupBy?.length) parts.push(`by ${q.groupBy.join(', ')}`);
   return parts.join(' ');
 }
 
-// The server's rule back in the rule-file format (durations as text), for editing and PUT.
-export function ruleToInput(rule: Rule): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...rule };
-  for (const k of ['window', 'lookback', 'for', 'cooldown'] as const) {
-    if (typeof rule[k] === 'number') out[k] = durationText(rule[k]);
-  }
-  if (rule.baseline) {
-    const b: Record<string, unknown> = { ...rule.baseline };
-    if (typeof rule.baseline.lookback === 'number') b.lookback = durationText(rule.baseline.lookback);
-    out.baseline = b;
-  }
-  if (rule.labels && Object.keys(rule.labels).length === 0) delete out.labels;
-  return out;
+// The server's rule as the rule-file text to edit and PUT: the API answers in the format it takes
+// (durations as text), so only what says nothing is left out.
+export function ruleToInput(rule: Rule): RuleInput {
+  const { labels, ...rest } = rule;
+  return Object.keys(labels).length === 0 ? rest : { ...rest, labels };
 }
 
 export function severityTone(s: string): string {
@@ -144,6 +117,11 @@ export function severityTone(s: string): string {
 
 export function stateTone(s: string): string {
   return s === 'firing' ? 'bad' : s === 'pending' ? 'warn' : s === 'resolved' ? 'good' : '';
+}
+
+// Whether a silence mutes alerts now: it has started and not yet ended (its end is exclusive).
+export function silenceActive(s: Pick<Silence, 'startsAtMs' | 'endsAtMs'>, nowMs: number): boolean {
+  return s.startsAtMs <= nowMs && nowMs < s.endsAtMs;
 }
 
 export function matcherText(m: Matcher): string {

@@ -1,6 +1,5 @@
 import { useMemo, useState } from 'react';
-import { api } from '../../api/client.ts';
-import type { AlertsResponse, RulesResponse } from '../../api/types.ts';
+import { get } from '../../api/client.ts';
 import type { PageProps } from '../../App.tsx';
 import { useAsync } from '../../hooks.ts';
 import { useSearchParams } from '../../router.ts';
@@ -31,8 +30,8 @@ export function Alerts(props: PageProps) {
   const [prefill, setPrefill] = useState<{ matchers: string; nonce: number } | null>(null);
   const [ruleDraft, setRuleDraft] = useState<RuleDraft | null>(null);
 
-  const alerts = useAsync(() => api<AlertsResponse>('/api/v1/alerts', { params: { state: tab === 'firing' ? (search.get('state') ?? undefined) : undefined } }), [range.tick, tab, search.get('state')]);
-  const rules = useAsync(() => api<RulesResponse>('/api/v1/alerts/rules'), [range.tick, tab]);
+  const alerts = useAsync(() => get('/api/v1/alerts', { state: tab === 'firing' ? (search.get('state') ?? undefined) : undefined }), [range.tick, tab, search.get('state')]);
+  const rules = useAsync(() => get('/api/v1/alerts/rules'), [range.tick, tab]);
   const ruleById = useMemo(() => new Map((rules.data?.rules ?? []).map((v) => [v.rule.id, v.rule])), [rules.data]);
 
   const go = (t: Tab) => set({ tab: t === 'firing' ? null : t, state: null, rule: null });

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { api, errorText } from '../../api/client.ts';
-import type { Budget, BudgetResponse, BudgetScope } from '../../api/types.ts';
+import { errorText, post, put } from '../../api/client.ts';
+import type { Budget, BudgetInput, BudgetScope } from '../../api/types.ts';
 import { READ_ONLY, SCOPES } from './shared.tsx';
 
 // Create a budget, or edit one picked in the table.
@@ -35,8 +35,8 @@ export function BudgetForm(props: { admin: boolean; editing: Budget | null; onSa
     setBusy(true);
     try {
       const res = e
-        ? await api<BudgetResponse>(`/api/v1/budgets/${encodeURIComponent(e.id)}`, { method: 'PUT', body })
-        : await api<BudgetResponse>('/api/v1/budgets', { method: 'POST', body });
+        ? await put('/api/v1/budgets/{id}', body as unknown as BudgetInput, { id: e.id })
+        : await post('/api/v1/budgets', body as unknown as BudgetInput);
       props.onSaved(res.budget, !e);
     } catch (err) {
       setError(errorText(err));

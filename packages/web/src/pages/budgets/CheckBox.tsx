@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, errorText } from '../../api/client.ts';
+import { errorText, get } from '../../api/client.ts';
 import type { BudgetCheck } from '../../api/types.ts';
 import { Empty } from '../../components/States.tsx';
 import { Table } from '../../components/Table.tsx';
@@ -20,7 +20,7 @@ export function CheckBox() {
     setError(null);
     setBusy(true);
     try {
-      setResult(await api<BudgetCheck>('/api/v1/budgets/check', { params: { user: user.trim(), team: team.trim(), department: department.trim() } }));
+      setResult(await get('/api/v1/budgets/check', { user: user.trim(), team: team.trim(), department: department.trim() }));
     } catch (err) {
       setResult(null);
       setError(errorText(err));

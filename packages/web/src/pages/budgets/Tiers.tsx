@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
-import { api, errorText } from '../../api/client.ts';
-import type { Budget, BudgetStatus, BudgetStatusesResponse, TierName, TierSettings, TiersResponse } from '../../api/types.ts';
+import { del, errorText, get, put } from '../../api/client.ts';
+import type { BudgetStatus, TierName, TierSettings } from '../../api/types.ts';
 import { Empty, Section } from '../../components/States.tsx';
 import { Table } from '../../components/Table.tsx';
 import { usd } from '../../format.ts';
@@ -10,9 +10,9 @@ import { READ_ONLY, SpendBar, StatusPill, TIERS } from './shared.tsx';
 // Tiers: a daily budget per user by tier (free, pro, enterprise), and who is on which.
 
 export function Tiers(props: { admin: boolean; tick: number }) {
-  const tiers = useAsync(() => api<TiersResponse>('/api/v1/budgets/tiers'), [props.tick]);
+  const tiers = useAsync(() => get('/api/v1/budgets/tiers'), [props.tick]);
   // Today's spend of users on a tier budget (assigned, or the default tier).
-  const statuses = useAsync(() => api<BudgetStatusesResponse>('/api/v1/budgets/status', { params: { scope: 'user', period: 'daily' } }), [props.tick]);
+  const statuses = useAsync(() => get('/api/v1/budgets/status', { scope: 'user', period: 'daily' }), [props.tick]);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
   const [editing, setEditing] = useState(false);
 
@@ -31,7 +31,7 @@ export function Tiers(props: { admin: boolean; tick: number }) {
   };
 
   const spendOf = useMemo(() => {
-    const m = new Map<string, BudgetStatus & { budget: Budget }>();
+    const m = new Map<string, BudgetStatus>();
     for (const s of statuses.data?.statuses ?? []) if (s.budget.tier && s.subject) m.set(s.subject, s);
     return m;
   }, [statuses.data]);
@@ -57,7 +57,7 @@ export function Tiers(props: { admin: boolean; tick: number }) {
                 settings={d.settings}
                 onCancel={() => setEditing(false)}
                 onSave={async (body) => {
-                  if (await write(() => api('/api/v1/budgets/tiers', { method: 'PUT', body }), 'Tier settings saved.')) setEditing(false);
+                  if (await write(() => put('/api/v1/budgets/tiers', body), 'Tier settings saved.')) setEditing(false);
                 }}
               />
             ) : (
@@ -90,7 +90,7 @@ export function Tiers(props: { admin: boolean; tick: number }) {
             <h4 className="budgets-h4">Users on a tier</h4>
             <AssignForm
               admin={props.admin}
-              onAssign={(user, tier) => void write(() => api(`/api/v1/budgets/tiers/${encodeURIComponent(user)}`, { method: 'PUT', body: { tier } }), `${user} is on the ${tier} tier.`)}
+              onAssign={(user, tier) => void write(() => put('/api/v1/budgets/tiers/{user}', { tier }, { user }), `${user} is on the ${tier} tier.`)}
             />
             {rows.length === 0 ? (
               <Empty>No user is on a tier. Assign one above, or with <code>npx lookout budgets tier alice pro</code>.</Empty>
@@ -126,7 +126,7 @@ export function Tiers(props: { admin: boolean; tick: number }) {
                           title={props.admin ? 'Remove the assignment' : READ_ONLY}
                           onClick={() => {
                             if (!window.confirm(`Take ${r.user} off the ${r.tier} tier?${d.settings.defaultTier ? ` They fall back to the default tier (${d.settings.defaultTier}).` : ' They are no longer limited by a tier.'}`)) return;
-                            void write(() => api(`/api/v1/budgets/tiers/${encodeURIComponent(r.user)}`, { method: 'DELETE' }), `${r.user} is off the ${r.tier} tier.`);
+                            void write(() => del('/api/v1/budgets/tiers/{user}', { user: r.user }), `${r.user} is off the ${r.tier} tier.`);
                           }}
                         >
                           Remove

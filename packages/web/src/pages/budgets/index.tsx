@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
-import { api, errorText } from '../../api/client.ts';
-import type { Budget, BudgetsResponse } from '../../api/types.ts';
+import { del, errorText, get } from '../../api/client.ts';
+import type { Budget } from '../../api/types.ts';
 import type { PageProps } from '../../App.tsx';
 import { Section } from '../../components/States.tsx';
 import { usd } from '../../format.ts';
@@ -27,7 +27,7 @@ npx lookout budgets list`;
 export function Budgets(props: PageProps) {
   const admin = props.project.scope === 'admin';
   const range = useTimeRange();
-  const budgets = useAsync(() => api<BudgetsResponse>('/api/v1/budgets'), [range.tick]);
+  const budgets = useAsync(() => get('/api/v1/budgets'), [range.tick]);
   const [editing, setEditing] = useState<Budget | null>(null);
   const [formKey, setFormKey] = useState(0);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
@@ -38,7 +38,7 @@ export function Budgets(props: PageProps) {
     if (!window.confirm(`Delete the ${b.period} ${b.scope} budget ${b.name ? `"${b.name}" ` : ''}(${subjectLabel(b)}, ${usd(b.limitUsd)})?${hard}`)) return;
     setOutcome(null);
     try {
-      await api(`/api/v1/budgets/${encodeURIComponent(b.id)}`, { method: 'DELETE' });
+      await del('/api/v1/budgets/{id}', { id: b.id });
       setOutcome({ ok: true, text: `Budget ${b.id} deleted.` });
       if (editing?.id === b.id) {
         setEditing(null);

@@ -1,4 +1,4 @@
-import type { BudgetScope, BudgetStatus, TierName } from '../../api/types.ts';
+import type { BudgetScope, BudgetStatusEntry, TierName } from '../../api/types.ts';
 import { usd } from '../../format.ts';
 import { budgetTone, type BudgetTone } from './format.ts';
 
@@ -10,7 +10,7 @@ export const READ_ONLY = 'This key has read scope: creating, changing and deleti
 
 const TONE_CLASS: Record<BudgetTone, string> = { ok: 'good', warning: 'warn', over: 'bad', 'forecast-over': 'warn' };
 
-export function StatusPill(props: { status: BudgetStatus | null }) {
+export function StatusPill(props: { status: BudgetStatusEntry | null }) {
   if (!props.status) return <span className="pill" title="No spend in this period yet">no spend</span>;
   const t = budgetTone(props.status);
   const title =
@@ -28,7 +28,7 @@ export function StatusPill(props: { status: BudgetStatus | null }) {
   );
 }
 
-export function SpendBar(props: { status: BudgetStatus | null; warnAt?: number[] }) {
+export function SpendBar(props: { status: BudgetStatusEntry | null; warnAt?: number[] }) {
   const s = props.status;
   const percent = s ? s.percent : 0;
   const forecastPct = s && s.limitUsd > 0 ? (s.forecastUsd / s.limitUsd) * 100 : 0;

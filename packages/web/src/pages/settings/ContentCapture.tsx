@@ -1,10 +1,8 @@
 import { useEffect, useState } from 'react';
-import { api, errorText } from '../../api/client.ts';
-import type { Project } from '../../api/types.ts';
+import { errorText, patch } from '../../api/client.ts';
+import type { ContentCapture as Capture, Project } from '../../api/types.ts';
 
 // What the project keeps of prompts and responses.
-
-type Capture = Project['project']['contentCapture'];
 
 const CAPTURE_MODES: { value: Capture; label: string; keeps: string }[] = [
   { value: 'full', label: 'Full', keeps: 'Prompts and responses are stored with their hashes: you can read them on each call.' },
@@ -12,21 +10,23 @@ const CAPTURE_MODES: { value: Capture; label: string; keeps: string }[] = [
   { value: 'off', label: 'Off', keeps: 'Neither text nor hashes are kept. GenAI event logs lose their message text too.' },
 ];
 
+// A project the server has stored nothing for yet keeps everything, as the server does.
+const captureOf = (p: Project): Capture => p.project.contentCapture ?? 'full';
+
 export function ContentCapture(props: { project: Project; canWrite: boolean }) {
-  const [current, setCurrent] = useState<Capture>(props.project.project.contentCapture);
+  const [current, setCurrent] = useState<Capture>(captureOf(props.project));
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState<{ text: string; bad: boolean } | null>(null);
-  useEffect(() => setCurrent(props.project.project.contentCapture), [props.project.project.contentCapture]);
+  useEffect(() => setCurrent(captureOf(props.project)), [props.project.project.contentCapture]);
 
   const change = async (mode: Capture) => {
     if (mode === current) return;
     setBusy(true);
     setStatus(null);
     try {
-      await api('/api/v1/project', { method: 'PATCH', body: { contentCapture: mode } });
-      const fresh = await api<Project>('/api/v1/project');
-      setCurrent(fresh.project.contentCapture);
-      setStatus({ text: `Saved: content capture is now "${fresh.project.contentCapture}" for calls received from now on.`, bad: false });
+      const { project } = await patch('/api/v1/project', { contentCapture: mode });
+      setCurrent(project.contentCapture);
+      setStatus({ text: `Saved: content capture is now "${project.contentCapture}" for calls received from now on.`, bad: false });
       // The app shell keeps its own copy of the project; this makes it fetch it again.
       window.dispatchEvent(new Event('lookout:auth'));
     } catch (err) {

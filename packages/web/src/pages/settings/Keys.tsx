@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { api, apiKey, errorText } from '../../api/client.ts';
-import type { ApiKeyInfo, CreatedKey, KeyRevoked, KeyScope, KeysResponse } from '../../api/types.ts';
+import { apiKey, del, errorText, get, post } from '../../api/client.ts';
+import type { ApiKeyInfo, CreatedKey, KeyScope } from '../../api/types.ts';
 import { Section } from '../../components/States.tsx';
 import { Table } from '../../components/Table.tsx';
 import { useAsync } from '../../hooks.ts';
@@ -10,12 +10,12 @@ import { when } from './format.ts';
 
 export function Keys(props: { canWrite: boolean }) {
   // Listing keys needs an admin key too; a read key would only get a 403 here.
-  const keys = useAsync(() => (props.canWrite ? api<KeysResponse>('/api/v1/keys') : Promise.resolve({ keys: [] as ApiKeyInfo[] })), [props.canWrite]);
+  const keys = useAsync(() => (props.canWrite ? get('/api/v1/keys') : Promise.resolve({ keys: [] as ApiKeyInfo[] })), [props.canWrite]);
   const [scope, setScope] = useState<KeyScope>('ingest');
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [created, setCreated] = useState<(ApiKeyInfo & { key: string }) | null>(null);
+  const [created, setCreated] = useState<CreatedKey | null>(null);
   const [copied, setCopied] = useState(false);
   const [revoked, setRevoked] = useState<{ text: string; bad: boolean } | null>(null);
 
@@ -26,7 +26,7 @@ export function Keys(props: { canWrite: boolean }) {
     setCreated(null);
     setCopied(false);
     try {
-      const res = await api<CreatedKey>('/api/v1/keys', { method: 'POST', body: { scope, name: name.trim() || null } });
+      const res = await post('/api/v1/keys', { scope, name: name.trim() || null });
       setCreated(res);
       setName('');
       keys.reload();
@@ -42,7 +42,7 @@ export function Keys(props: { canWrite: boolean }) {
     if (!window.confirm(`Revoke the ${k.scope} key ${k.name ? `"${k.name}" ` : ''}(${k.prefix}…)? Anything using it is refused within 30 s.${own}`)) return;
     setRevoked(null);
     try {
-      await api<KeyRevoked>(`/api/v1/keys/${encodeURIComponent(k.id)}`, { method: 'DELETE' });
+      await del('/api/v1/keys/{keyId}', { keyId: k.id });
       setRevoked({ text: `Key ${k.prefix}… revoked; it stops working within 30 s.`, bad: false });
       keys.reload();
     } catch (err) {
@@ -139,10 +139,6 @@ export function Keys(props: { canWrite: boolean }) {
                   { key: 'prefix', label: 'Prefix', render: (k) => <code>{k.prefix}…</code> },
                   { key: 'scope', label: 'Scope', render: (k) => <span className={`pill${k.scope === 'admin' ? ' warn' : ''}`}>{k.scope}</span> },
                   { key: 'createdAt', label: 'Created', render: (k) => when(k.createdAt) },
-                  // The API does not report when a key was last used (yet); show it only if it does.
-                  ...(d.keys.some((k) => k.lastUsedAt !== undefined)
-                    ? [{ key: 'lastUsedAt', label: 'Last used', render: (k: ApiKeyInfo) => (k.lastUsedAt ? when(k.lastUsedAt) : 'never') }]
-                    : []),
                   {
                     key: 'revokedAt',
                     label: 'Status',

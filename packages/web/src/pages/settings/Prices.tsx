@@ -1,6 +1,6 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { api, errorText } from '../../api/client.ts';
-import type { OverrideCreated, OverrideDeleted, OverridesResponse, PriceOverride, UnknownModel, UnknownModelsResponse } from '../../api/types.ts';
+import { del, errorText, get, post } from '../../api/client.ts';
+import type { PriceOverride, UnknownModel } from '../../api/types.ts';
 import { Empty, Section } from '../../components/States.tsx';
 import { Table } from '../../components/Table.tsx';
 import { count } from '../../format.ts';
@@ -21,8 +21,8 @@ function perMtok(v: number | null | undefined, fallback?: string): ReactNode {
 const IMPLAUSIBLE_PER_MTOK_USD = 1000;
 
 export function Prices(props: { canWrite: boolean; admin: boolean }) {
-  const unknown = useAsync(() => api<UnknownModelsResponse>('/api/v1/pricing/unknown-models'), []);
-  const overrides = useAsync(() => api<OverridesResponse>('/api/v1/pricing/overrides'), []);
+  const unknown = useAsync(() => get('/api/v1/pricing/unknown-models'), []);
+  const overrides = useAsync(() => get('/api/v1/pricing/overrides'), []);
   const catalogVersion = overrides.data?.catalogVersion ?? null;
   // /settings?model=…&provider=… (the links from unpriced models elsewhere) opens the form filled in.
   const [search] = useSearchParams();
@@ -55,7 +55,7 @@ export function Prices(props: { canWrite: boolean; admin: boolean }) {
     setFormError(null);
     setAdded(null);
     try {
-      const res = await api<OverrideCreated>('/api/v1/pricing/overrides', { method: 'POST', body });
+      const res = await post('/api/v1/pricing/overrides', body);
       setAdded({ model: res.override.model, recosted: res.recosted });
       setDraft(EMPTY_DRAFT);
       unknown.reload();
@@ -72,7 +72,7 @@ export function Prices(props: { canWrite: boolean; admin: boolean }) {
     if (!window.confirm(`Delete the price override for ${o.model}${o.provider ? ` (${o.provider})` : ''}? Its calls are re-costed from the catalog.${fromFile}`)) return;
     setDeleted(null);
     try {
-      const res = await api<OverrideDeleted>(`/api/v1/pricing/overrides/${encodeURIComponent(o.id)}`, { method: 'DELETE' });
+      const res = await del('/api/v1/pricing/overrides/{id}', { id: o.id });
       setDeleted({ text: `Override for ${o.model} deleted: ${count(res.recosted)} call${res.recosted === 1 ? '' : 's'} re-costed.`, bad: false });
       unknown.reload();
       overrides.reload();

@@ -1,3 +1,4 @@
+import type { NewPriceOverride } from '../../api/types.ts';
 import { dateTime } from '../../format.ts';
 
 // Prices and instants of the settings page as text, and the price form as an API body.
@@ -26,7 +27,7 @@ export const EMPTY_DRAFT: PriceDraft = { model: '', provider: '', input: '', out
 
 // Empty optional fields are left out so the server applies its defaults; the number fields are
 // sent as typed (a negative price included) so the API names what is wrong.
-export function draftBody(d: PriceDraft): Record<string, unknown> {
+export function draftBody(d: PriceDraft): NewPriceOverride {
   const num = (s: string) => (s.trim() === '' ? undefined : Number(s));
   const body: Record<string, unknown> = {
     model: d.model.trim(),
@@ -42,6 +43,7 @@ export function draftBody(d: PriceDraft): Record<string, unknown> {
   if (d.effectiveFrom) body.effectiveFrom = d.effectiveFrom;
   if (d.effectiveTo) body.effectiveTo = d.effectiveTo;
   for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
-  return body;
+  // A blank price is left out and a mistyped one is NaN: the server names either.
+  return body as unknown as NewPriceOverride;
 }
 
