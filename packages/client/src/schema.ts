@@ -1088,7 +1088,7 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            silences: components["schemas"]["Silence"][];
+                            silences: components["schemas"]["ListedSilence"][];
                         };
                     };
                 };
@@ -8716,6 +8716,22 @@ export type components = {
             requests: number;
             /** @description exclusive; null for the last band */
             toMs: number | null;
+        };
+        ListedSilence: {
+            active: boolean;
+            comment: string;
+            createdAtMs: number;
+            createdBy: string;
+            endsAtMs: number;
+            id: string;
+            matchers: {
+                isEqual: boolean;
+                isRegex: boolean;
+                name: string;
+                value: string;
+            }[];
+            projectId: string;
+            startsAtMs: number;
         };
         Log: {
             attributes: {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { buildDocument, clientTypesText, CLIENT_TYPES_FILE, DOCUMENT_FILE, documentText, readIfExists } from '../../../../scripts/openapi.ts';
 import { projectId } from '../store/store.ts';
 import { makeTestApp, type TestApp } from '../testing/app.ts';
-import { OPENAPI_PATH, undocumentedRoutes } from './openapi.ts';
+import { OPENAPI_PATH, undeclaredField, undocumentedRoutes } from './openapi.ts';
 
 describe('the OpenAPI document', () => {
   let t: TestApp;
@@ -76,3 +77,29 @@ describe('route schemas', () => {
     expect(limit.json().error).toMatchObject({ code: 'invalid_parameter', message: 'limit: must be at most 1000' });
   });
 });
+
+describe('the response check of the test suites', () => {
+  it('refuses an answer that does not match its schema or says more than it declares', async () => {
+    const t = await makeTestApp({}, [
+      (app) => {
+        const answer = { 200: z.object({ a: z.number(), nested: z.array(z.object({ b: z.string() })) }) };
+        app.get('/test/ok', { schema: { summary: 'ok', response: answer } }, async () => ({ a: 1, nested: [{ b: 'x' }] }));
+        app.get('/test/wrong', { schema: { summary: 'wrong', response: answer } }, async () => ({ a: 'one', nested: [] }));
+        app.get('/test/more', { schema: { summary: 'more', response: answer } }, async () => ({ a: 1, nested: [{ b: 'x', secret: 'y' }] }));
+      },
+    ]);
+    try {
+      expect((await t.app.inject({ url: '/test/ok' })).statusCode).toBe(200);
+      expect((await t.app.inject({ url: '/test/wrong' })).statusCode).toBe(500);
+      expect((await t.app.inject({ url: '/test/more' })).statusCode).toBe(500);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('names the first undeclared field by its path', () => {
+    expect(undeclaredField({ a: [{ b: 1, c: 2 }] }, { a: [{ b: 1 }] })).toBe('a[0].c');
+    expect(undeclaredField({ a: 1 }, { a: 1 })).toBeNull();
+  });
+});
+

@@ -68,12 +68,17 @@ export function createSerializerCompiler(options: SerializerOptions): FastifySer
   return ({ schema, url, method }) => {
     if (!options.validateResponses || !(schema instanceof z.ZodType)) return (data) => JSON.stringify(data);
     return (data) => {
-      const parsed = schema.safeParse(data);
+      const text = JSON.stringify(data);
+      // What the client receives, so that dates and toJSON() are seen as they are sent.
+      const sent: unknown = text === undefined ? undefined : JSON.parse(text);
+      const parsed = schema.safeParse(sent);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         throw new Error(`the response of ${method} ${url} does not match its schema: ${formatZodIssue(issue)}`);
       }
-      return JSON.stringify(data);
+      const extra = undeclaredField(sent, parsed.data);
+      if (extra !== null) throw new Error(`the response of ${method} ${url} has a field its schema does not declare: ${extra}`);
+      return text;
     };
   };
 }
@@ -88,6 +93,26 @@ const SCOPE_NOTES: Record<string, string> = {
 
 // Routes every key of a project reaches only with a declared scope; these are answered to anyone.
 const PUBLIC_ROUTES = new Set(['/healthz', '/readyz', '/metrics', OPENAPI_PATH]);
+
+// The first field present in what is sent but dropped by the schema's parse (zod objects strip
+// unknown keys), as a path: a response that says more than its route declares.
+export function undeclaredField(sent: unknown, parsed: unknown, path = ''): string | null {
+  if (Array.isArray(sent) && Array.isArray(parsed)) {
+    for (let i = 0; i < sent.length; i++) {
+      const found = undeclaredField(sent[i], parsed[i], `${path}[${i}]`);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (sent === null || typeof sent !== 'object' || parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
+  for (const [key, value] of Object.entries(sent)) {
+    const at = path ? `${path}.${key}` : key;
+    if (!Object.hasOwn(parsed, key)) return at;
+    const found = undeclaredField(value, (parsed as Record<string, unknown>)[key], at);
+    if (found !== null) return found;
+  }
+  return null;
+}
 
 const routesWithoutSchema = new WeakMap<FastifyInstance, string[]>();
 

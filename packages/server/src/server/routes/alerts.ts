@@ -5,7 +5,7 @@ import type { AlertState } from '../../alerts/types.ts';
 import { requireScope, type AppContext } from '../context.ts';
 import { LookoutError } from '../../errors.ts';
 import { errorResponses, errorSchema } from '../openapi.ts';
-import { alertEventSchema, alertSchema, deliverySchema, groupOutcomeSchema, ruleBodySchema, ruleLoadErrorSchema, ruleSchemaOut, ruleViewSchema, silenceBodySchema, silenceSchema } from '../schemas/alerts.ts';
+import { alertEventSchema, alertSchema, deliverySchema, groupOutcomeSchema, ruleBodySchema, ruleLoadErrorSchema, ruleSchemaOut, ruleViewSchema, silenceBodySchema, silenceListedSchema, silenceSchema } from '../schemas/alerts.ts';
 import { parseInstant } from '../../domain/time.ts';
 import { ruleToWire, withWireRule } from '../../alerts/rules/wire.ts';
 
@@ -173,7 +173,7 @@ export function registerAlertRoutes(fastify: FastifyInstance, ctx: AppContext): 
 
   app.get(
     '/api/v1/alerts/silences',
-    { config: { scope: 'read' }, schema: { summary: 'Silences of the project, active and pending', tags: ['alerts'], querystring: silencesQuery, response: { 200: z.object({ silences: z.array(silenceSchema) }), ...errorResponses } } },
+    { config: { scope: 'read' }, schema: { summary: 'Silences of the project, active and pending', tags: ['alerts'], querystring: silencesQuery, response: { 200: z.object({ silences: z.array(silenceListedSchema) }), ...errorResponses } } },
     async (request) => {
       const project = requireScope(request, 'read');
       return { silences: engine().silences(project, { includeExpired: request.query.expired === 'true' }) };

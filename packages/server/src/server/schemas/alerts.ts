@@ -97,6 +97,9 @@ export const silenceSchema = z
   })
   .meta({ id: 'Silence' });
 
+// A silence as listed: whether it mutes alerts now (started and not yet ended).
+export const silenceListedSchema = silenceSchema.extend({ active: z.boolean() }).meta({ id: 'ListedSilence' });
+
 export const deliverySchema = z
   .object({
     id: z.string(),
@@ -122,6 +125,7 @@ export type AlertChecks = [
   Assert<Extends<WireRule, z.input<typeof ruleSchemaOut>>>,
   Assert<Extends<Omit<RuleView, 'rule'>, Omit<z.output<typeof ruleViewSchema>, 'rule'>>>,
   Assert<Extends<Silence, z.output<typeof silenceSchema>>>,
+  Assert<Extends<Silence & { active: boolean }, z.output<typeof silenceListedSchema>>>,
   Assert<Extends<DeliveryRecord, z.output<typeof deliverySchema>>>,
   Assert<Extends<GroupOutcome, z.output<typeof groupOutcomeSchema>>>,
 ];
