@@ -74,6 +74,22 @@ export class LookoutError extends Error {
   }
 }
 
+// The two domain errors most features raise: a thing of the project that is not there, and one
+// that is there already (or a per-project limit reached).
+export class NotFoundError extends LookoutError {
+  override name = 'NotFoundError';
+  constructor(message: string) {
+    super('not_found', message);
+  }
+}
+
+export class ConflictError extends LookoutError {
+  override name = 'ConflictError';
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}
+
 // "batch[3].usage.input: must not be negative" from a zod issue path and message.
 export function describeIssue(path: readonly PropertyKey[], message: string, prefix = ''): string {
   let out = prefix;

@@ -9,7 +9,7 @@ import type { Alert, AlertSink } from '../types.ts';
 import { ResponseCache, type ResponseCacheOptions } from './cache.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { ACTION_KINDS, kindOf, type ActionConfig, type ActionKind, type ActionScope, type GatewayProvider, type ParamsByKind } from './schema.ts';
-import { LookoutError } from '../../errors.ts';
+import { ConflictError, NotFoundError } from '../../errors.ts';
 import { METRIC } from '../../metrics/names.ts';
 
 // F5: automated responses. The engine is an AlertSink: after every evaluation it is handed every
@@ -98,17 +98,11 @@ export interface Decision {
   applied: AppliedAction[];
 }
 
-export class ActivationNotFoundError extends LookoutError {
+export class ActivationNotFoundError extends NotFoundError {
   override name = 'ActivationNotFoundError';
-  constructor(message: string) {
-    super('not_found', message);
-  }
 }
-export class ActivationConflictError extends LookoutError {
+export class ActivationConflictError extends ConflictError {
   override name = 'ActivationConflictError';
-  constructor(message: string) {
-    super('conflict', message);
-  }
 }
 
 interface CompiledAction {

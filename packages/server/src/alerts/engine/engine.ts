@@ -10,7 +10,7 @@ import type { Rule } from '../rules/schema.ts';
 import { evaluateRule, type EvaluationSources, type RuleOutcome } from './evaluate.ts';
 import { matchesAll, regexInstructions, validateSilence, type Silence, type SilenceInput } from './silences.ts';
 import { renderTemplate } from './template.ts';
-import { LookoutError } from '../../errors.ts';
+import { ConflictError, NotFoundError } from '../../errors.ts';
 import { DAY_MS, MINUTE_MS } from '../../domain/time.ts';
 import { METRIC } from '../../metrics/names.ts';
 
@@ -91,24 +91,15 @@ export interface EngineOptions {
   fileRules: Rule[];
 }
 
-export class RuleNotFoundError extends LookoutError {
+export class RuleNotFoundError extends NotFoundError {
   override name = 'RuleNotFoundError';
-  constructor(message: string) {
-    super('not_found', message);
-  }
 }
-export class RuleConflictError extends LookoutError {
+export class RuleConflictError extends ConflictError {
   override name = 'RuleConflictError';
-  constructor(message: string) {
-    super('conflict', message);
-  }
 }
 // A per-project limit is reached (409: delete something first).
-export class ProjectLimitError extends LookoutError {
+export class ProjectLimitError extends ConflictError {
   override name = 'ProjectLimitError';
-  constructor(message: string) {
-    super('conflict', message);
-  }
 }
 
 export function fingerprintOf(projectId: string, labels: Record<string, string>): string {
