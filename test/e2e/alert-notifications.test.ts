@@ -113,8 +113,8 @@ const rule = (name: string, severity: string, category: string, measure: string,
 const RULES = [
   rule('E2eTraffic', 'warning', 'performance', 'requests', 2),
   rule('E2eTraffic', 'critical', 'performance', 'requests', 4),
-  rule('E2eSpend', 'warning', 'cost', 'cost_usd', 0.5),
-  rule('E2eTokens', 'warning', 'availability', 'tokens', 100),
+  rule('E2eSpend', 'warning', 'cost', 'cost', 0.5),
+  rule('E2eTokens', 'warning', 'availability', 'total_tokens', 100),
 ];
 const ALERT_IDS = ['E2eSpend:warning', 'E2eTokens:warning', 'E2eTraffic:critical', 'E2eTraffic:warning'];
 const idOf = (labels: Record<string, string>) => `${labels.alertname}:${labels.severity}`;

@@ -76,7 +76,7 @@ describe('gateway actions in a lookout child process', () => {
           {
             name: 'E2eCostSpike',
             kind: 'threshold',
-            query: { measure: 'cost_usd', filter: { feature: FEATURE } },
+            query: { measure: 'cost', filter: { feature: FEATURE } },
             window: '10m',
             op: '>',
             threshold: THRESHOLD_USD,

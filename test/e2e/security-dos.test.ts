@@ -19,7 +19,7 @@ const probeIntervalMs = 50;
 const dosRule = {
   name: 'TokenSpike',
   kind: 'anomaly',
-  query: { measure: 'tokens' },
+  query: { measure: 'total_tokens' },
   window: '1s',
   baseline: { kind: 'preceding', lookback: '9999999d', factor: 2 },
   severity: 'warning',
@@ -191,7 +191,7 @@ describe('security: bounded work (issue 13 #1, #5, #10)', () => {
         category: 'cost',
         threshold: pick(hugeNumbers),
         query: {
-          measure: pick(['tokens', 'requests', 'latency_ms', 'cost_usd', 'score', 'nope']),
+          measure: pick(['total_tokens', 'requests', 'latency_ms', 'cost', 'score', 'nope']),
           numerator: 'errors',
           denominator: 'requests',
           percentile: pick([50, 99.9, 0, 100, 1e300]),

@@ -38,7 +38,7 @@ beforeAll(async () => {
         {
           name: 'E2eCacheOn',
           kind: 'threshold',
-          query: { measure: 'cost_usd', filter: { feature: CACHE_FEATURE } },
+          query: { measure: 'cost', filter: { feature: CACHE_FEATURE } },
           window: '10m',
           op: '>',
           threshold: 0,

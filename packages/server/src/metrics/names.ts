@@ -3,6 +3,8 @@
 // written against them, and so are users' own dashboards, so renaming one is a breaking change.
 // A histogram's series are its name with `_bucket`, `_sum` and `_count`.
 
+import type { MeasureName } from '../domain/measures.ts';
+
 export const METRIC = {
   // LLM calls (metrics/registry.ts), counted once when stored.
   llmRequests: 'lookout_llm_requests_total',
@@ -50,6 +52,33 @@ export const METRIC = {
   actionsActive: 'lookout_actions_active',
   responseCache: 'lookout_response_cache_total',
 } as const;
+
+// The series of each measure of the shared catalog (domain/measures.ts) that /metrics exposes,
+// so that an exported dashboard or rule over `cost` reads the series of `cost`. Histograms are
+// in seconds where the measure is in milliseconds. Token buckets are one series told apart by
+// TOKEN_TYPE; cache reads also have a series of their own (METRIC.llmCacheReadTokens).
+export const MEASURE_SERIES = {
+  requests: METRIC.llmRequests,
+  errors: METRIC.llmErrors,
+  'errors.rate_limit': METRIC.llmRateLimitHits,
+  cost: METRIC.llmCostUsd,
+  unknown_cost_requests: METRIC.llmUnknownCostRequests,
+  total_tokens: METRIC.llmTokens,
+  latency_ms: METRIC.llmRequestDuration,
+  ttft_ms: METRIC.llmTimeToFirstToken,
+  score: METRIC.qualityScore,
+  ingest_queue_depth: METRIC.ingestQueueDepth,
+} as const satisfies Partial<Record<MeasureName, string>>;
+
+// The `type` label of MEASURE_SERIES.total_tokens that is each token-bucket measure.
+export const TOKEN_TYPE = {
+  input_tokens: 'input',
+  output_tokens: 'output',
+  cache_read_tokens: 'cache_read',
+  cache_write_tokens: 'cache_write',
+  reasoning_tokens: 'reasoning',
+  audio_tokens: 'audio',
+} as const satisfies Partial<Record<MeasureName, string>>;
 
 // Node.js process metrics (prom-client's defaults) carry this prefix.
 export const PROCESS_METRIC_PREFIX = 'lookout_process_';

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { nanoToUsd } from '../domain/money.ts';
 import { effectiveModel, type SpanRecord } from '../domain/span.ts';
 import type { ScoreRecord } from '../domain/score.ts';
-import { METRIC, PROCESS_METRIC_PREFIX } from './names.ts';
+import { METRIC, PROCESS_METRIC_PREFIX, TOKEN_TYPE } from './names.ts';
 
 // H1: the /metrics registry. Labels are bounded: no user, session or trace labels ever, and
 // model/provider values past a fixed number of distinct ones are folded into "other".
@@ -262,12 +262,12 @@ export class LookoutMetrics {
       const pm = `${provider}\u0000${model}`;
       add(requests, `${pm}\u0000${s.kind}\u0000${s.status}`, 1);
       const u = s.usage;
-      if (u.input) add(tokens, `${pm}\u0000input`, u.input);
-      if (u.output) add(tokens, `${pm}\u0000output`, u.output);
-      if (u.cacheRead) add(tokens, `${pm}\u0000cache_read`, u.cacheRead);
-      if (u.cacheWrite) add(tokens, `${pm}\u0000cache_write`, u.cacheWrite);
-      if (u.reasoning) add(tokens, `${pm}\u0000reasoning`, u.reasoning);
-      if (u.audio) add(tokens, `${pm}\u0000audio`, u.audio);
+      if (u.input) add(tokens, `${pm}\u0000${TOKEN_TYPE.input_tokens}`, u.input);
+      if (u.output) add(tokens, `${pm}\u0000${TOKEN_TYPE.output_tokens}`, u.output);
+      if (u.cacheRead) add(tokens, `${pm}\u0000${TOKEN_TYPE.cache_read_tokens}`, u.cacheRead);
+      if (u.cacheWrite) add(tokens, `${pm}\u0000${TOKEN_TYPE.cache_write_tokens}`, u.cacheWrite);
+      if (u.reasoning) add(tokens, `${pm}\u0000${TOKEN_TYPE.reasoning_tokens}`, u.reasoning);
+      if (u.audio) add(tokens, `${pm}\u0000${TOKEN_TYPE.audio_tokens}`, u.audio);
       if (s.cost.totalNanoUsd !== null) add(cost, pm, s.cost.totalNanoUsd);
       else if (s.cost.status === 'unknown_model') add(unknown, pm, 1);
       if (s.kind === 'generation' || s.kind === 'embedding') {
@@ -285,7 +285,7 @@ export class LookoutMetrics {
     for (const [k, n] of tokens) {
       const [provider, model, type] = split(k);
       this.tokens.inc({ provider, model, type }, n);
-      if (type === 'cache_read') this.cacheReadTokens.inc({ provider, model }, n);
+      if (type === TOKEN_TYPE.cache_read_tokens) this.cacheReadTokens.inc({ provider, model }, n);
     }
     for (const [k, nano] of cost) {
       const [provider, model] = split(k);

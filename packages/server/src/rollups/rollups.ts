@@ -2,7 +2,8 @@ import type { ScoreRecord } from '../domain/score.ts';
 import { effectiveModel, totalTokens, type SpanRecord, type Usage } from '../domain/span.ts';
 import type { IngestObserver } from '../ingest/pipeline.ts';
 import type { CallAggregateRow, ScoreAggregateRow, Store } from '../store/store.ts';
-import { COUNTER_MEASURES, type CounterMeasure, type Dimension } from '../alerts/rules/schema.ts';
+import type { Dimension } from '../alerts/rules/schema.ts';
+import { COUNTER_MEASURES, type CounterMeasure } from '../domain/measures.ts';
 import { Sketch } from './sketch.ts';
 import { LookoutError } from '../errors.ts';
 import { HOUR_MS, MINUTE_MS } from '../domain/time.ts';
@@ -230,13 +231,13 @@ export function callKeyOf(s: SpanRecord): string {
 
 // prompt_tokens: every input token (uncached, cache reads, cache writes).
 function addTokens(c: Float64Array, u: Usage): void {
-  c[COUNTER_INDEX['tokens.input']] += u.input;
-  c[COUNTER_INDEX['tokens.output']] += u.output;
-  c[COUNTER_INDEX['tokens.cacheRead']] += u.cacheRead;
-  c[COUNTER_INDEX['tokens.cacheWrite']] += u.cacheWrite;
-  c[COUNTER_INDEX['tokens.reasoning']] += u.reasoning;
-  c[COUNTER_INDEX['tokens.audio']] += u.audio;
-  c[COUNTER_INDEX.tokens] += totalTokens(u);
+  c[COUNTER_INDEX.input_tokens] += u.input;
+  c[COUNTER_INDEX.output_tokens] += u.output;
+  c[COUNTER_INDEX.cache_read_tokens] += u.cacheRead;
+  c[COUNTER_INDEX.cache_write_tokens] += u.cacheWrite;
+  c[COUNTER_INDEX.reasoning_tokens] += u.reasoning;
+  c[COUNTER_INDEX.audio_tokens] += u.audio;
+  c[COUNTER_INDEX.total_tokens] += totalTokens(u);
   c[COUNTER_INDEX.prompt_tokens] += u.input + u.cacheRead + u.cacheWrite;
 }
 
@@ -247,7 +248,7 @@ function addSpan(cell: CallCell, s: SpanRecord): void {
     c[COUNTER_INDEX.errors] += 1;
     c[COUNTER_INDEX[`errors.${s.errorClass ?? 'other'}`]] += 1;
   }
-  if (s.cost.totalNanoUsd !== null) c[COUNTER_INDEX.cost_usd] += s.cost.totalNanoUsd;
+  if (s.cost.totalNanoUsd !== null) c[COUNTER_INDEX.cost] += s.cost.totalNanoUsd;
   if (s.cost.status === 'unknown_model') c[COUNTER_INDEX.unknown_cost_requests] += 1;
   addTokens(c, s.usage);
   cell.latency?.add((s.endUs - s.startUs) / 1000);
@@ -262,7 +263,7 @@ function addAggregate(cell: CallCell, r: CallAggregateRow): void {
     const i = COUNTER_INDEX[`errors.${cls}` as CounterMeasure];
     if (i !== undefined) c[i] += n;
   }
-  c[COUNTER_INDEX.cost_usd] += r.costNanoUsd;
+  c[COUNTER_INDEX.cost] += r.costNanoUsd;
   c[COUNTER_INDEX.unknown_cost_requests] += r.unknownCostRequests;
   addTokens(c, r.tokens);
   if (cell.latency && cell.ttft) {

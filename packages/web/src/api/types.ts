@@ -96,6 +96,8 @@ export type Rule = Schemas['Rule'];
 export type RuleView = Schemas['RuleView'];
 // A rule as sent with POST, PUT and test-rule: the rule-file format.
 export type RuleInput = Schemas['RuleDefinitionInput'];
+// The measures a rule may use (docs/alerts.md), as the server names them.
+export type RuleMeasure = NonNullable<Rule['query']['measure']>;
 export type RulesResponse = Answer<'/api/v1/alerts/rules'>;
 export type RuleResponse = Answer<'/api/v1/alerts/rules', 'post'>;
 export type RuleTestResult = Answer<'/api/v1/alerts/test-rule', 'post'>;

@@ -62,7 +62,7 @@ const costRule = (over: Record<string, unknown> = {}) =>
   rule({
     name: 'DailyCost',
     kind: 'threshold',
-    query: { measure: 'cost_usd' },
+    query: { measure: 'cost' },
     window: '24h',
     threshold: 1,
     for: '5m',
@@ -157,12 +157,12 @@ describe('AlertEngine lifecycle', () => {
   });
 
   it('silences match by label and can be expired; bad silences are refused with the field named', async () => {
-    const { rollups, make } = setup([costRule({ for: '0s', query: { measure: 'cost_usd', groupBy: ['model'] } })]);
+    const { rollups, make } = setup([costRule({ for: '0s', query: { measure: 'cost', groupBy: ['model'] } })]);
     rollups.onAccepted([call(T0 - MINUTE_MS, { requestModel: 'a' }), call(T0 - MINUTE_MS, { requestModel: 'b' })], []);
     const engine = make();
     await engine.evaluate();
     expect(engine.list('default')).toEqual([]); // $0.0045 each: below $1
-    const low = costRule({ for: '0s', threshold: 0.001, query: { measure: 'cost_usd', groupBy: ['model'] } });
+    const low = costRule({ for: '0s', threshold: 0.001, query: { measure: 'cost', groupBy: ['model'] } });
     const e2 = setup([low]);
     e2.rollups.onAccepted([call(T0 - MINUTE_MS, { requestModel: 'a' }), call(T0 - MINUTE_MS, { requestModel: 'b' })], []);
     const engine2 = e2.make();
@@ -293,7 +293,7 @@ describe('evaluateRule kinds', () => {
       call(T0 - MINUTE_MS, { requestModel: 'cached', usage: usage(0) }),
       call(T0 - MINUTE_MS, { requestModel: 'never', usage: usage(0) }),
     ];
-    const r = rule({ ...base, name: 'Cache', kind: 'ratio', query: { numerator: 'tokens.cacheRead', denominator: 'prompt_tokens', groupBy: ['model'] }, window: '10m', lookback: '1d', op: '<', threshold: 0.4 });
+    const r = rule({ ...base, name: 'Cache', kind: 'ratio', query: { numerator: 'cache_read_tokens', denominator: 'prompt_tokens', groupBy: ['model'] }, window: '10m', lookback: '1d', op: '<', threshold: 0.4 });
     const out = await evaluateRule(r, 'default', T0, sourcesWith(spans));
     expect(out.groups.find((g) => g.labels.model === 'cached')).toEqual({ labels: { model: 'cached' }, value: 0, active: true });
     expect(out.groups.find((g) => g.labels.model === 'never')).toEqual({ labels: { model: 'never' }, value: null, active: false });
@@ -321,14 +321,14 @@ describe('evaluateRule kinds', () => {
     for (let d = 1; d <= 7; d++) spans.push(call(T0 - d * 86_400_000 - 30 * MINUTE_MS, { cost: cost(d % 2 ? 9 : 11) }));
     spans.push(call(T0 - 30 * MINUTE_MS, { cost: cost(20) }));
     const sources = sourcesWith(spans);
-    const factor = rule({ ...base, name: 'Spike', kind: 'anomaly', query: { measure: 'cost_usd' }, window: '1h', threshold: 1, baseline: { kind: 'same_hour', factor: 1.5 } });
+    const factor = rule({ ...base, name: 'Spike', kind: 'anomaly', query: { measure: 'cost' }, window: '1h', threshold: 1, baseline: { kind: 'same_hour', factor: 1.5 } });
     const [g] = (await evaluateRule(factor, 'default', T0, sources)).groups;
     const mean = (9 * 4 + 11 * 3) / 7;
     expect(g.value).toBeCloseTo(20 / mean, 9);
     expect(g.active).toBe(true);
     // The floor: above 1.5× but not above $50.
     expect((await evaluateRule({ ...factor, threshold: 50 }, 'default', T0, sources)).groups[0].active).toBe(false);
-    const z = rule({ ...base, name: 'Z', kind: 'anomaly', query: { measure: 'cost_usd' }, window: '1h', baseline: { kind: 'same_hour', zScore: 3 } });
+    const z = rule({ ...base, name: 'Z', kind: 'anomaly', query: { measure: 'cost' }, window: '1h', baseline: { kind: 'same_hour', zScore: 3 } });
     const [gz] = (await evaluateRule(z, 'default', T0, sources)).groups;
     const sd = Math.sqrt(((9 - mean) ** 2 * 4 + (11 - mean) ** 2 * 3) / 7);
     expect(gz.value).toBeCloseTo((20 - mean) / sd, 9);
@@ -338,7 +338,7 @@ describe('evaluateRule kinds', () => {
       ...Array.from({ length: 6 }, (_, i) => call(T0 - 15 * MINUTE_MS - i * 10 * MINUTE_MS)), // 1 call per 10 min before the window
       ...Array.from({ length: 3 }, () => call(T0 - 5 * MINUTE_MS)),
     ];
-    const spike = rule({ ...base, name: 'Tok', kind: 'anomaly', query: { measure: 'tokens' }, window: '10m', baseline: { kind: 'preceding', lookback: '1h', factor: 2 } });
+    const spike = rule({ ...base, name: 'Tok', kind: 'anomaly', query: { measure: 'total_tokens' }, window: '10m', baseline: { kind: 'preceding', lookback: '1h', factor: 2 } });
     const [gt] = (await evaluateRule(spike, 'default', T0, sourcesWith(tokens))).groups;
     expect(gt.value).toBeCloseTo(3, 9);
     expect(gt.active).toBe(true);

@@ -76,9 +76,9 @@ describe('evaluation work is capped', () => {
     const sources = { rollups };
     const heaviest = [
       rule({ name: 'P99ByModel', kind: 'percentile', query: { measure: 'latency_ms', percentile: 99, groupBy: ['model'] }, window: '8d', threshold: 1 }),
-      rule({ name: 'CostByModel', kind: 'threshold', query: { measure: 'cost_usd', groupBy: ['model'] }, window: '8d', threshold: 1 }),
-      rule({ name: 'SpikeByModel', kind: 'anomaly', query: { measure: 'tokens', groupBy: ['model'] }, window: '1h', baseline: { kind: 'preceding', lookback: '7d', factor: 2 } }),
-      rule({ name: 'CostByFeature', kind: 'threshold', query: { measure: 'cost_usd', groupBy: ['feature', 'team'] }, window: '23h', threshold: 1 }),
+      rule({ name: 'CostByModel', kind: 'threshold', query: { measure: 'cost', groupBy: ['model'] }, window: '8d', threshold: 1 }),
+      rule({ name: 'SpikeByModel', kind: 'anomaly', query: { measure: 'total_tokens', groupBy: ['model'] }, window: '1h', baseline: { kind: 'preceding', lookback: '7d', factor: 2 } }),
+      rule({ name: 'CostByFeature', kind: 'threshold', query: { measure: 'cost', groupBy: ['feature', 'team'] }, window: '23h', threshold: 1 }),
       rule({ name: 'Absent', kind: 'absence', query: { groupBy: ['feature'] }, window: '1h', lookback: '23h' }),
       rule({ name: 'CrowdedHour', kind: 'threshold', query: { measure: 'requests', groupBy: ['feature'] }, window: '1h', threshold: 1 }),
       rule({ name: 'CrowdedP99', kind: 'percentile', query: { measure: 'latency_ms', percentile: 99, groupBy: ['feature'] }, window: '15m', threshold: 1 }),

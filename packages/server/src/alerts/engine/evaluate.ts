@@ -9,13 +9,9 @@ import {
   type RollupReader,
   type ScoreGroup,
 } from '../../rollups/rollups.ts';
+import { isCounterMeasure, isDistributionMeasure, isGaugeMeasure, type CounterMeasure, type GaugeMeasure, type RuleMeasure } from '../../domain/measures.ts';
 import {
-  COUNTER_MEASURES,
-  DISTRIBUTION_MEASURES,
-  GAUGE_MEASURES,
-  type CounterMeasure,
   type Dimension,
-  type GaugeMeasure,
   type Operator,
   RULE_LIMITS,
   type Rule,
@@ -54,7 +50,7 @@ export interface RuleOutcome {
 
 // Signals no part of Lookout feeds yet (PII and injection detection come with the security
 // pipeline): rules over them report "no data" instead of a reassuring zero.
-export const UNFED_MEASURES: ReadonlySet<string> = new Set(['pii_detections', 'injection_attempts']);
+export const UNFED_MEASURES: ReadonlySet<string> = new Set<RuleMeasure>(['pii_detections', 'injection_attempts']);
 const DEFAULT_ABSENCE_LOOKBACK_MS = HOUR_MS;
 // One evaluation runs on the event loop: it reads at most this many rollup cells (a few ms of
 // work, measured in evaluate.test.ts) and reports at most this many series.
@@ -74,13 +70,11 @@ export function compare(value: number, op: Operator, threshold: number): boolean
   }
 }
 
-const isCounter = (m: string | undefined): m is CounterMeasure => m !== undefined && (COUNTER_MEASURES as readonly string[]).includes(m);
-const isGauge = (m: string | undefined): m is GaugeMeasure => m !== undefined && (GAUGE_MEASURES as readonly string[]).includes(m);
 const isScoreMeasure = (m: string | undefined) => m === 'score' || m === 'scores';
 
 function counterValue(g: CallGroup, m: CounterMeasure): number {
   const v = g.cell.counters[COUNTER_INDEX[m]];
-  return m === 'cost_usd' ? nanoToUsd(v) : v;
+  return m === 'cost' ? nanoToUsd(v) : v;
 }
 
 // One value per group of a counter measure over [fromMs, toMs); scores come from score cells.
@@ -169,11 +163,11 @@ export async function evaluateRule(rule: Rule, projectId: string, nowMs: number,
     case 'threshold':
     case 'rate': {
       const m = q.measure!;
-      if (isGauge(m)) {
+      if (isGaugeMeasure(m)) {
         const v = sources.gauge?.(m) ?? null;
         return done([outcome(rule, {}, v)]);
       }
-      if ((DISTRIBUTION_MEASURES as readonly string[]).includes(m)) {
+      if (isDistributionMeasure(m)) {
         return done((await distributionGroups(rule, reader, fromMs, nowMs)).map((g) => outcome(rule, g.labels, g.count >= minSamples ? g.mean : null)));
       }
       const seconds = windowMs / 1000;

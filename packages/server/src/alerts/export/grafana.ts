@@ -1,6 +1,6 @@
 // G2: Grafana dashboards over Lookout's /metrics series, built with a small typed builder (seed 001 §7.3).
 import { writeFile } from 'node:fs/promises';
-import { METRIC } from '../../metrics/names.ts';
+import { MEASURE_SERIES, METRIC, TOKEN_TYPE } from '../../metrics/names.ts';
 
 export type PanelType = 'timeseries' | 'stat' | 'gauge' | 'bargauge' | 'table';
 
@@ -146,8 +146,8 @@ function templating(withVars: boolean): unknown[] {
   ];
   if (withVars) {
     for (const [name, query] of [
-      ['provider', `label_values(${METRIC.llmRequests}, provider)`],
-      ['model', `label_values(${METRIC.llmRequests}{provider=~"$provider"}, model)`],
+      ['provider', `label_values(${MEASURE_SERIES.requests}, provider)`],
+      ['model', `label_values(${MEASURE_SERIES.requests}{provider=~"$provider"}, model)`],
     ] as const) {
       list.push({
         name,
@@ -214,52 +214,52 @@ const RI = '$__rate_interval';
 const q = (expr: string, legend?: string): QuerySpec => ({ expr, legend });
 
 export const Q = {
-  costRate: q(`sum(rate(${METRIC.llmCostUsd}${SEL}[${RI}])) * 3600`, 'USD / hour'),
-  costToday: q(`sum(increase(${METRIC.llmCostUsd}${SEL}[1d]))`, 'last 24h'),
-  costInRange: q(`sum(increase(${METRIC.llmCostUsd}${SEL}[$__range]))`, 'in range'),
-  costByModel: q(`sum by (model) (increase(${METRIC.llmCostUsd}${SEL}[$__range]))`, '{{model}}'),
-  costByProvider: q(`sum by (provider) (increase(${METRIC.llmCostUsd}${SEL}[$__range]))`, '{{provider}}'),
-  costRateByModel: q(`sum by (model) (rate(${METRIC.llmCostUsd}${SEL}[${RI}])) * 3600`, '{{model}}'),
+  costRate: q(`sum(rate(${MEASURE_SERIES.cost}${SEL}[${RI}])) * 3600`, 'USD / hour'),
+  costToday: q(`sum(increase(${MEASURE_SERIES.cost}${SEL}[1d]))`, 'last 24h'),
+  costInRange: q(`sum(increase(${MEASURE_SERIES.cost}${SEL}[$__range]))`, 'in range'),
+  costByModel: q(`sum by (model) (increase(${MEASURE_SERIES.cost}${SEL}[$__range]))`, '{{model}}'),
+  costByProvider: q(`sum by (provider) (increase(${MEASURE_SERIES.cost}${SEL}[$__range]))`, '{{provider}}'),
+  costRateByModel: q(`sum by (model) (rate(${MEASURE_SERIES.cost}${SEL}[${RI}])) * 3600`, '{{model}}'),
   costPerRequest: q(
-    `sum(increase(${METRIC.llmCostUsd}${SEL}[$__range])) / sum(increase(${METRIC.llmRequests}${SEL}[$__range]))`,
+    `sum(increase(${MEASURE_SERIES.cost}${SEL}[$__range])) / sum(increase(${MEASURE_SERIES.requests}${SEL}[$__range]))`,
     'USD / request',
   ),
   latency: (quantile: number) =>
-    q(`histogram_quantile(${quantile}, sum by (le) (rate(${METRIC.llmRequestDuration}_bucket${SEL}[${RI}])))`, `p${Math.round(quantile * 100)}`),
+    q(`histogram_quantile(${quantile}, sum by (le) (rate(${MEASURE_SERIES.latency_ms}_bucket${SEL}[${RI}])))`, `p${Math.round(quantile * 100)}`),
   latencyRange: (quantile: number) =>
-    q(`histogram_quantile(${quantile}, sum by (le) (increase(${METRIC.llmRequestDuration}_bucket${SEL}[$__range])))`, `p${Math.round(quantile * 100)}`),
-  latencyByModel: q(`histogram_quantile(0.95, sum by (le, model) (increase(${METRIC.llmRequestDuration}_bucket${SEL}[$__range])))`, '{{model}}'),
-  ttftP95: q(`histogram_quantile(0.95, sum by (le) (increase(${METRIC.llmTimeToFirstToken}_bucket${SEL}[$__range])))`, 'TTFT p95'),
-  tokensByType: q(`sum by (type) (rate(${METRIC.llmTokens}${SEL}[${RI}]))`, '{{type}}'),
-  tokensByTypeRange: q(`sum by (type) (increase(${METRIC.llmTokens}${SEL}[$__range]))`, '{{type}}'),
-  tokensByModel: q(`sum by (model) (increase(${METRIC.llmTokens}${SEL}[$__range]))`, '{{model}}'),
+    q(`histogram_quantile(${quantile}, sum by (le) (increase(${MEASURE_SERIES.latency_ms}_bucket${SEL}[$__range])))`, `p${Math.round(quantile * 100)}`),
+  latencyByModel: q(`histogram_quantile(0.95, sum by (le, model) (increase(${MEASURE_SERIES.latency_ms}_bucket${SEL}[$__range])))`, '{{model}}'),
+  ttftP95: q(`histogram_quantile(0.95, sum by (le) (increase(${MEASURE_SERIES.ttft_ms}_bucket${SEL}[$__range])))`, 'TTFT p95'),
+  tokensByType: q(`sum by (type) (rate(${MEASURE_SERIES.total_tokens}${SEL}[${RI}]))`, '{{type}}'),
+  tokensByTypeRange: q(`sum by (type) (increase(${MEASURE_SERIES.total_tokens}${SEL}[$__range]))`, '{{type}}'),
+  tokensByModel: q(`sum by (model) (increase(${MEASURE_SERIES.total_tokens}${SEL}[$__range]))`, '{{model}}'),
   ioRatio: q(
-    `sum(increase(${METRIC.llmTokens}{provider=~"$provider", model=~"$model", type="input"}[$__range])) / sum(increase(${METRIC.llmTokens}{provider=~"$provider", model=~"$model", type="output"}[$__range]))`,
+    `sum(increase(${MEASURE_SERIES.total_tokens}{provider=~"$provider", model=~"$model", type="${TOKEN_TYPE.input_tokens}"}[$__range])) / sum(increase(${MEASURE_SERIES.total_tokens}{provider=~"$provider", model=~"$model", type="${TOKEN_TYPE.output_tokens}"}[$__range]))`,
     'input / output',
   ),
   cacheHitRatio: q(
-    `(sum(increase(${METRIC.llmCacheReadTokens}${SEL}[$__range])) or vector(0)) / ((sum(increase(${METRIC.llmCacheReadTokens}${SEL}[$__range])) or vector(0)) + sum(increase(${METRIC.llmTokens}{provider=~"$provider", model=~"$model", type="input"}[$__range])))`,
+    `(sum(increase(${METRIC.llmCacheReadTokens}${SEL}[$__range])) or vector(0)) / ((sum(increase(${METRIC.llmCacheReadTokens}${SEL}[$__range])) or vector(0)) + sum(increase(${MEASURE_SERIES.total_tokens}{provider=~"$provider", model=~"$model", type="${TOKEN_TYPE.input_tokens}"}[$__range])))`,
     'cache hit ratio',
   ),
-  qualityAvg: q(`sum by (name) (increase(${METRIC.qualityScore}_sum[$__range])) / sum by (name) (increase(${METRIC.qualityScore}_count[$__range]))`, '{{name}}'),
-  qualityCount: q(`sum by (name) (increase(${METRIC.qualityScore}_count[$__range]))`, '{{name}}'),
-  requestRate: q(`sum(rate(${METRIC.llmRequests}${SEL}[${RI}]))`, 'requests / s'),
-  requestRateByModel: q(`sum by (model) (rate(${METRIC.llmRequests}${SEL}[${RI}]))`, '{{model}}'),
-  requestsInRange: q(`sum(increase(${METRIC.llmRequests}${SEL}[$__range]))`, 'requests'),
+  qualityAvg: q(`sum by (name) (increase(${MEASURE_SERIES.score}_sum[$__range])) / sum by (name) (increase(${MEASURE_SERIES.score}_count[$__range]))`, '{{name}}'),
+  qualityCount: q(`sum by (name) (increase(${MEASURE_SERIES.score}_count[$__range]))`, '{{name}}'),
+  requestRate: q(`sum(rate(${MEASURE_SERIES.requests}${SEL}[${RI}]))`, 'requests / s'),
+  requestRateByModel: q(`sum by (model) (rate(${MEASURE_SERIES.requests}${SEL}[${RI}]))`, '{{model}}'),
+  requestsInRange: q(`sum(increase(${MEASURE_SERIES.requests}${SEL}[$__range]))`, 'requests'),
   // Zero errors is a true value: the error counters only have series once a call has failed.
-  errorRateByClass: q(`sum by (error_class) (rate(${METRIC.llmErrors}${SEL}[${RI}])) or vector(0)`, '{{error_class}}'),
+  errorRateByClass: q(`sum by (error_class) (rate(${MEASURE_SERIES.errors}${SEL}[${RI}])) or vector(0)`, '{{error_class}}'),
   errorRatio: q(
-    `(sum(increase(${METRIC.llmErrors}${SEL}[$__range])) or vector(0)) / sum(increase(${METRIC.llmRequests}${SEL}[$__range]))`,
+    `(sum(increase(${MEASURE_SERIES.errors}${SEL}[$__range])) or vector(0)) / sum(increase(${MEASURE_SERIES.requests}${SEL}[$__range]))`,
     'error ratio',
   ),
-  rateLimitHits: q(`sum by (provider) (increase(${METRIC.llmRateLimitHits}${PSEL}[$__range])) or vector(0)`, '{{provider}}'),
-  queueDepth: q(`sum(${METRIC.ingestQueueDepth})`, 'queue depth'),
+  rateLimitHits: q(`sum by (provider) (increase(${MEASURE_SERIES['errors.rate_limit']}${PSEL}[$__range])) or vector(0)`, '{{provider}}'),
+  queueDepth: q(`sum(${MEASURE_SERIES.ingest_queue_depth})`, 'queue depth'),
   dropped: q(`sum by (reason) (increase(${METRIC.ingestDropped}[$__range])) or vector(0)`, '{{reason}}'),
   ingestRate: q(`sum by (source, outcome) (rate(${METRIC.ingestItems}[${RI}]))`, '{{source}} {{outcome}}'),
   rejectedItems: q(`sum(increase(${METRIC.ingestItems}{outcome="rejected"}[$__range])) or vector(0)`, 'rejected'),
   storeLoadP95: q(`histogram_quantile(0.95, sum by (le) (increase(${METRIC.storeWriteDuration}_bucket[$__range])))`, 'store write p95'),
   ingestLagP95: q(`histogram_quantile(0.95, sum by (le) (increase(${METRIC.ingestLag}_bucket[$__range])))`, 'ingest lag p95'),
-  unknownCost: q(`sum by (model) (increase(${METRIC.llmUnknownCostRequests}${SEL}[$__range])) or vector(0)`, '{{model}}'),
+  unknownCost: q(`sum by (model) (increase(${MEASURE_SERIES.unknown_cost_requests}${SEL}[$__range])) or vector(0)`, '{{model}}'),
   httpErrors: q(`sum(increase(${METRIC.httpRequests}{status=~"5.."}[$__range])) or vector(0)`, '5xx'),
   authFailures: q(`sum(increase(${METRIC.httpRequests}{status=~"401|403"}[$__range])) or vector(0)`, '401/403'),
   up: q(`up`, '{{job}} {{instance}}'),

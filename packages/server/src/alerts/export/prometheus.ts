@@ -9,7 +9,7 @@
 // - PIIDetectionSpike (seed 001): needs a PII-detected request counter; none is exposed.
 // - PromptInjectionAttempts (seed 001): needs a security event counter; none is exposed.
 import { stringify } from 'yaml';
-import { METRIC } from '../../metrics/names.ts';
+import { MEASURE_SERIES, TOKEN_TYPE } from '../../metrics/names.ts';
 
 export type Severity = 'warning' | 'critical';
 export const CATEGORIES = ['cost', 'performance', 'availability', 'quality', 'security'] as const;
@@ -133,6 +133,8 @@ export const DEFAULT_RUNBOOK_BASE = 'docs/runbooks.md';
 // Calls Lookout counts as LLM calls for latency, error and cost-per-request ratios; retrieval,
 // tool and agent spans are in lookout_llm_requests_total too but are not model calls.
 const LLM_KINDS = 'kind=~"generation|embedding"';
+// The measure prompt_tokens (every input token), as the token types it adds up.
+const PROMPT_TOKEN_TYPES = [TOKEN_TYPE.input_tokens, TOKEN_TYPE.cache_read_tokens, TOKEN_TYPE.cache_write_tokens].join('|');
 
 export const RECORDING_RULES = {
   costRate1h: 'lookout:llm_cost_usd:rate1h',
@@ -160,33 +162,33 @@ function builder(options: PrometheusRulesOptions): RuleFileBuilder {
   if (!/^[^"\\\n]*$/.test(job)) throw new Error(`job name ${JSON.stringify(job)} cannot contain quotes, backslashes or newlines`);
   const b = new RuleFileBuilder({ runbookBase: options.runbookBase ?? DEFAULT_RUNBOOK_BASE });
   const R = RECORDING_RULES;
-  const llmRequests = `${METRIC.llmRequests}{${LLM_KINDS}}`;
+  const llmRequests = `${MEASURE_SERIES.requests}{${LLM_KINDS}}`;
 
   b.group('lookout_recording')
-    .record(R.costRate1h, `sum by (provider, model) (rate(${METRIC.llmCostUsd}[1h]))`)
+    .record(R.costRate1h, `sum by (provider, model) (rate(${MEASURE_SERIES.cost}[1h]))`)
     .record(R.requestRate5m, `sum by (provider, model) (rate(${llmRequests}[5m]))`)
     .record(
       R.errorRatio5m,
-      `sum by (provider, model) (rate(${METRIC.llmRequests}{${LLM_KINDS}, status="error"}[5m])) / sum by (provider, model) (rate(${llmRequests}[5m]))`,
+      `sum by (provider, model) (rate(${MEASURE_SERIES.requests}{${LLM_KINDS}, status="error"}[5m])) / sum by (provider, model) (rate(${llmRequests}[5m]))`,
     )
-    .record(R.p95, `histogram_quantile(0.95, sum by (le, provider, model) (rate(${METRIC.llmRequestDuration}_bucket[5m])))`)
-    .record(R.p99, `histogram_quantile(0.99, sum by (le, provider, model) (rate(${METRIC.llmRequestDuration}_bucket[5m])))`)
+    .record(R.p95, `histogram_quantile(0.95, sum by (le, provider, model) (rate(${MEASURE_SERIES.latency_ms}_bucket[5m])))`)
+    .record(R.p99, `histogram_quantile(0.99, sum by (le, provider, model) (rate(${MEASURE_SERIES.latency_ms}_bucket[5m])))`)
     .record(
       R.costPerRequest1h,
-      `sum by (provider, model) (rate(${METRIC.llmCostUsd}[1h])) / sum by (provider, model) (rate(${llmRequests}[1h]))`,
+      `sum by (provider, model) (rate(${MEASURE_SERIES.cost}[1h])) / sum by (provider, model) (rate(${llmRequests}[1h]))`,
     )
     // Prompt-cache hit ratio: cached input tokens over all input tokens (input, cache_read and
     // cache_write are non-overlapping). Only models that have read from the cache have a series.
     .record(
       R.cacheHitRatio10m,
-      `sum by (provider, model) (rate(${METRIC.llmTokens}{type="cache_read"}[10m])) / sum by (provider, model) (rate(${METRIC.llmTokens}{type=~"input|cache_read|cache_write"}[10m]))`,
+      `sum by (provider, model) (rate(${MEASURE_SERIES.total_tokens}{type="${TOKEN_TYPE.cache_read_tokens}"}[10m])) / sum by (provider, model) (rate(${MEASURE_SERIES.total_tokens}{type=~"${PROMPT_TOKEN_TYPES}"}[10m]))`,
     )
-    .record(R.qualityAvg1h, `sum by (name) (rate(${METRIC.qualityScore}_sum[1h])) / sum by (name) (rate(${METRIC.qualityScore}_count[1h]))`);
+    .record(R.qualityAvg1h, `sum by (name) (rate(${MEASURE_SERIES.score}_sum[1h])) / sum by (name) (rate(${MEASURE_SERIES.score}_count[1h]))`);
 
   b.group('lookout_cost_alerts')
     .alert({
       alert: 'DailyCostExceeded',
-      expr: `sum(increase(${METRIC.llmCostUsd}[1d])) > 50`,
+      expr: `sum(increase(${MEASURE_SERIES.cost}[1d])) > 50`,
       for: '5m',
       severity: 'warning',
       category: 'cost',
@@ -198,7 +200,7 @@ function builder(options: PrometheusRulesOptions): RuleFileBuilder {
     })
     .alert({
       alert: 'DailyCostExceeded',
-      expr: `sum(increase(${METRIC.llmCostUsd}[1d])) > 100`,
+      expr: `sum(increase(${MEASURE_SERIES.cost}[1d])) > 100`,
       for: '5m',
       severity: 'critical',
       category: 'cost',
@@ -212,7 +214,7 @@ function builder(options: PrometheusRulesOptions): RuleFileBuilder {
       alert: 'CostSpike',
       // The last hour against the hourly average of the last 7 days; below $1/hour a 1.5x jump
       // is noise, not a spike.
-      expr: `sum(rate(${METRIC.llmCostUsd}[1h])) / avg_over_time(sum(rate(${METRIC.llmCostUsd}[1h]))[7d:1h]) > 1.5 and sum(rate(${METRIC.llmCostUsd}[1h])) * 3600 > 1`,
+      expr: `sum(rate(${MEASURE_SERIES.cost}[1h])) / avg_over_time(sum(rate(${MEASURE_SERIES.cost}[1h]))[7d:1h]) > 1.5 and sum(rate(${MEASURE_SERIES.cost}[1h])) * 3600 > 1`,
       for: '1h',
       severity: 'warning',
       category: 'cost',
@@ -224,7 +226,7 @@ function builder(options: PrometheusRulesOptions): RuleFileBuilder {
     })
     .alert({
       alert: 'CostSpike',
-      expr: `sum(rate(${METRIC.llmCostUsd}[5m])) * 3600 > 10`,
+      expr: `sum(rate(${MEASURE_SERIES.cost}[5m])) * 3600 > 10`,
       for: '5m',
       severity: 'critical',
       category: 'cost',
@@ -248,7 +250,7 @@ function builder(options: PrometheusRulesOptions): RuleFileBuilder {
     })
     .alert({
       alert: 'HighTokenUsage',
-      expr: `sum(increase(${METRIC.llmTokens}[1h])) > 1e6`,
+      expr: `sum(increase(${MEASURE_SERIES.total_tokens}[1h])) > 1e6`,
       for: '5m',
       severity: 'warning',
       category: 'cost',
@@ -260,7 +262,7 @@ function builder(options: PrometheusRulesOptions): RuleFileBuilder {
     })
     .alert({
       alert: 'TokenUsageSpike',
-      expr: `sum(rate(${METRIC.llmTokens}[10m])) / avg_over_time(sum(rate(${METRIC.llmTokens}[10m]))[1h:1m]) > 2`,
+      expr: `sum(rate(${MEASURE_SERIES.total_tokens}[10m])) / avg_over_time(sum(rate(${MEASURE_SERIES.total_tokens}[10m]))[1h:1m]) > 2`,
       for: '10m',
       severity: 'warning',
       category: 'cost',
@@ -272,7 +274,7 @@ function builder(options: PrometheusRulesOptions): RuleFileBuilder {
     })
     .alert({
       alert: 'UnknownModelCalls',
-      expr: `sum by (provider, model) (increase(${METRIC.llmUnknownCostRequests}[1h])) > 0`,
+      expr: `sum by (provider, model) (increase(${MEASURE_SERIES.unknown_cost_requests}[1h])) > 0`,
       for: '5m',
       severity: 'warning',
       category: 'cost',
@@ -334,7 +336,7 @@ function builder(options: PrometheusRulesOptions): RuleFileBuilder {
     })
     .alert({
       alert: 'FrequentRateLimits',
-      expr: `sum by (provider) (rate(${METRIC.llmRateLimitHits}[5m])) > 1`,
+      expr: `sum by (provider) (rate(${MEASURE_SERIES['errors.rate_limit']}[5m])) > 1`,
       for: '5m',
       severity: 'warning',
       category: 'availability',
@@ -401,7 +403,7 @@ function builder(options: PrometheusRulesOptions): RuleFileBuilder {
       // Seed 001's 100 is an application request queue; Lookout's queue holds rows, up to
       // ingest.maxQueueRows (200,000 by default). One full write batch waiting for 5 minutes
       // means the store does not keep up.
-      expr: `${METRIC.ingestQueueDepth} > 20000`,
+      expr: `${MEASURE_SERIES.ingest_queue_depth} > 20000`,
       for: '5m',
       severity: 'warning',
       category: 'availability',

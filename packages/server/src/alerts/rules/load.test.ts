@@ -9,7 +9,7 @@ import { formatRuleError, loadRuleFiles, parseRuleText, RuleLoadError, validateR
 const MIXED = `rules:
   - name: Good
     kind: threshold
-    query: { measure: cost_usd }
+    query: { measure: cost }
     window: 1h
     threshold: 5
     severity: warning
@@ -36,7 +36,7 @@ const MIXED = `rules:
     category: availability
   - name: Colour
     kind: threshold
-    query: { measure: tokens }
+    query: { measure: total_tokens }
     window: 1h
     threshold: 1
     colour: red
@@ -44,14 +44,14 @@ const MIXED = `rules:
     category: cost
   - name: WrongType
     kind: threshold
-    query: { measure: tokens, groupBy: model }
+    query: { measure: total_tokens, groupBy: model }
     window: 1h
     threshold: lots
     severity: warning
     category: cost
   - name: NoSeverity
     kind: threshold
-    query: { measure: tokens }
+    query: { measure: total_tokens }
     window: 1h
     threshold: 3
     category: cost
@@ -66,7 +66,7 @@ const MIXED = `rules:
 
 const GOOD = (name: string, extra = '') => `  - name: ${name}
     kind: threshold
-    query: { measure: tokens }
+    query: { measure: total_tokens }
     window: 1h
     threshold: 1
     severity: info
@@ -102,7 +102,7 @@ describe('parseRuleText', () => {
   });
 
   it('reports values of the wrong type', () => {
-    expect(lines).toContain("rules.yaml:39:40 rules[5].query.groupBy: must be a list, not the string 'model'");
+    expect(lines).toContain("rules.yaml:39:46 rules[5].query.groupBy: must be a list, not the string 'model'");
     expect(lines).toContain('rules.yaml:41:16 rules[5].threshold: threshold must be a number');
   });
 
@@ -195,7 +195,7 @@ describe('RuleLoadError', () => {
 
 describe('validateRule', () => {
   it('returns the parsed rule with its id and defaults', () => {
-    const { rule, errors } = validateRule({ name: 'Cost', kind: 'threshold', query: { measure: 'cost_usd' }, window: '1d', threshold: 10, severity: 'warning', category: 'cost' });
+    const { rule, errors } = validateRule({ name: 'Cost', kind: 'threshold', query: { measure: 'cost' }, window: '1d', threshold: 10, severity: 'warning', category: 'cost' });
     expect(errors).toEqual([]);
     expect(rule).toMatchObject({ id: 'Cost', window: 86_400_000, for: 0, cooldown: 0, minSamples: 0, labels: {}, enabled: true, query: { filter: {}, groupBy: [] } });
   });
@@ -256,14 +256,14 @@ describe('bounds (issue 13)', () => {
     const text = `rules:
 ${GOOD('Fine')}  - name: TokenSpike
     kind: anomaly
-    query: { measure: tokens }
+    query: { measure: total_tokens }
     window: 1s
     baseline: { kind: preceding, lookback: 9999999d, factor: 2 }
     severity: warning
     category: cost
   - name: Slow
     kind: threshold
-    query: { measure: tokens }
+    query: { measure: total_tokens }
     window: 1h
     threshold: 1
     for: 45d

@@ -41,12 +41,12 @@ describe('the default rule pack', () => {
 
   // Seed 000's eight defaults (000_*.txt, "Alert Rules").
   it('has seed 000: daily budget $50 warning and $100 critical', () => {
-    expect(byId('DailyCostExceeded:warning')).toMatchObject({ kind: 'threshold', query: { measure: 'cost_usd' }, window: DAY, op: '>', threshold: 50, severity: 'warning', category: 'cost' });
-    expect(byId('DailyCostExceeded:critical')).toMatchObject({ kind: 'threshold', query: { measure: 'cost_usd' }, window: DAY, op: '>', threshold: 100, severity: 'critical', category: 'cost' });
+    expect(byId('DailyCostExceeded:warning')).toMatchObject({ kind: 'threshold', query: { measure: 'cost' }, window: DAY, op: '>', threshold: 50, severity: 'warning', category: 'cost' });
+    expect(byId('DailyCostExceeded:critical')).toMatchObject({ kind: 'threshold', query: { measure: 'cost' }, window: DAY, op: '>', threshold: 100, severity: 'critical', category: 'cost' });
   });
 
   it('has seed 000: cost per request above $0.10', () => {
-    expect(byId('HighCostPerRequest')).toMatchObject({ kind: 'ratio', query: { numerator: 'cost_usd', denominator: 'requests' }, op: '>', threshold: 0.1, severity: 'warning' });
+    expect(byId('HighCostPerRequest')).toMatchObject({ kind: 'ratio', query: { numerator: 'cost', denominator: 'requests' }, op: '>', threshold: 0.1, severity: 'warning' });
   });
 
   it('has seed 000: p95 latency above 5000 ms warning, p99 above 10000 ms critical', () => {
@@ -70,7 +70,7 @@ describe('the default rule pack', () => {
   });
 
   it('has seed 000: more than 1M tokens', () => {
-    expect(byId('HighTokenUsage')).toMatchObject({ kind: 'threshold', query: { measure: 'tokens' }, window: HOUR, op: '>', threshold: 1_000_000, severity: 'warning' });
+    expect(byId('HighTokenUsage')).toMatchObject({ kind: 'threshold', query: { measure: 'total_tokens' }, window: HOUR, op: '>', threshold: 1_000_000, severity: 'warning' });
   });
 
   // Seed 001's Prometheus rules (001_*.txt, prometheus-rules.yml).
@@ -78,7 +78,7 @@ describe('the default rule pack', () => {
     expect(byId('DailyCostExceeded:critical').threshold).toBe(100);
     expect(byId('DailyCostExceeded:critical').for).toBe(5 * MINUTE);
     const spike = byId('CostSpike:critical');
-    expect(spike).toMatchObject({ kind: 'rate', query: { measure: 'cost_usd' }, window: 5 * MINUTE, op: '>', for: 5 * MINUTE, severity: 'critical', category: 'cost' });
+    expect(spike).toMatchObject({ kind: 'rate', query: { measure: 'cost' }, window: 5 * MINUTE, op: '>', for: 5 * MINUTE, severity: 'critical', category: 'cost' });
     expect(spike.threshold! * 3600).toBeCloseTo(10, 3); // per second
   });
 
@@ -89,7 +89,7 @@ describe('the default rule pack', () => {
   it('has seed 001/002: p95 latency above 10 s, error rate above 5% for 5 min, cache hit rate below 40% for 10 min', () => {
     expect(byId('HighLLMLatency')).toMatchObject({ kind: 'percentile', query: { measure: 'latency_ms', percentile: 95 }, window: 5 * MINUTE, op: '>', threshold: 10_000, for: 5 * MINUTE, severity: 'warning' });
     expect(byId('HighErrorRate')).toMatchObject({ kind: 'ratio', query: { numerator: 'errors', denominator: 'requests' }, window: 5 * MINUTE, op: '>', threshold: 0.05, for: 5 * MINUTE, severity: 'critical' });
-    expect(byId('LowCacheHitRate')).toMatchObject({ kind: 'ratio', query: { numerator: 'tokens.cacheRead', denominator: 'prompt_tokens' }, op: '<', threshold: 0.4, for: 10 * MINUTE, severity: 'warning' });
+    expect(byId('LowCacheHitRate')).toMatchObject({ kind: 'ratio', query: { numerator: 'cache_read_tokens', denominator: 'prompt_tokens' }, op: '<', threshold: 0.4, for: 10 * MINUTE, severity: 'warning' });
   });
 
   it('has seed 001: security rules over PII detections and injection attempts', () => {
@@ -108,7 +108,7 @@ describe('the default rule pack', () => {
   it('has seed 002: cost above 1.5x the 7-day same-hour baseline, for 1 h', () => {
     expect(byId('CostSpike:warning')).toMatchObject({
       kind: 'anomaly',
-      query: { measure: 'cost_usd' },
+      query: { measure: 'cost' },
       window: HOUR,
       baseline: { kind: 'same_hour', days: 7, factor: 1.5 },
       for: HOUR,
@@ -118,8 +118,8 @@ describe('the default rule pack', () => {
 
   it('has seed 002: no requests for 10 minutes, daily budget above $1000, tokens above 2x the last hour', () => {
     expect(byId('LLMTrafficStopped')).toMatchObject({ kind: 'absence', query: { measure: 'requests', groupBy: [] }, window: 10 * MINUTE, category: 'availability' });
-    expect(byId('DailyBudgetExceeded')).toMatchObject({ kind: 'threshold', query: { measure: 'cost_usd' }, window: DAY, op: '>', threshold: 1000, severity: 'critical' });
-    expect(byId('TokenUsageSpike')).toMatchObject({ kind: 'anomaly', query: { measure: 'tokens' }, window: 10 * MINUTE, baseline: { kind: 'preceding', lookback: HOUR, factor: 2 }, for: 10 * MINUTE });
+    expect(byId('DailyBudgetExceeded')).toMatchObject({ kind: 'threshold', query: { measure: 'cost' }, window: DAY, op: '>', threshold: 1000, severity: 'critical' });
+    expect(byId('TokenUsageSpike')).toMatchObject({ kind: 'anomaly', query: { measure: 'total_tokens' }, window: 10 * MINUTE, baseline: { kind: 'preceding', lookback: HOUR, factor: 2 }, for: 10 * MINUTE });
   });
 
   it('has seed 003: high latency and low cache hit rate', () => {

@@ -1,5 +1,15 @@
 import { z } from 'zod';
 import { DAY_MS, formatDuration, HOUR_MS, readDuration } from '../../domain/time.ts';
+import {
+  canonicalRuleMeasure,
+  COUNTER_MEASURES,
+  DISTRIBUTION_MEASURES,
+  isCounterMeasure,
+  isDistributionMeasure,
+  isGaugeMeasure,
+  MEASURE_ALIASES,
+  RULE_MEASURES,
+} from '../../domain/measures.ts';
 
 // F1: what an alert rule is, for rule files (YAML) and the API alike. Rules are evaluated by the
 // engine (alerts/engine/) over the per-minute rollups (rollups/), the budget book (budgets/) and
@@ -10,47 +20,8 @@ export type Severity = (typeof SEVERITIES)[number];
 export const CATEGORIES = ['cost', 'performance', 'availability', 'quality', 'security'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-// Counters kept per minute: a window sums them. `requests` counts LLM calls (generation and
-// embedding spans); errors.* count failed calls by class (C5); tokens.* by usage bucket;
-// prompt_tokens is every input token (uncached, cached, cache writes, audio).
-export const COUNTER_MEASURES = [
-  'requests',
-  'errors',
-  'errors.rate_limit',
-  'errors.timeout',
-  'errors.server',
-  'errors.invalid_request',
-  'errors.content_filter',
-  'errors.auth',
-  'errors.cancelled',
-  'errors.other',
-  'cost_usd',
-  'unknown_cost_requests',
-  'tokens',
-  'tokens.input',
-  'tokens.output',
-  'tokens.cacheRead',
-  'tokens.cacheWrite',
-  'tokens.reasoning',
-  'tokens.audio',
-  'prompt_tokens',
-  'scores', // number of numeric scores
-  'pii_detections', // E1/E3: no detector feeds it yet; rules over it report "no data"
-  'injection_attempts', // E2/E3: likewise
-] as const;
-export type CounterMeasure = (typeof COUNTER_MEASURES)[number];
-
-// Distributions kept per minute as sketches: percentile rules read quantiles, threshold rules
-// read the mean.
-export const DISTRIBUTION_MEASURES = ['latency_ms', 'ttft_ms', 'score'] as const;
-export type DistributionMeasure = (typeof DISTRIBUTION_MEASURES)[number];
-
-// Instant values of the server itself (not windowed).
-export const GAUGE_MEASURES = ['ingest_queue_depth', 'client_queue_depth'] as const;
-export type GaugeMeasure = (typeof GAUGE_MEASURES)[number];
-
-export const MEASURES = [...COUNTER_MEASURES, ...DISTRIBUTION_MEASURES, ...GAUGE_MEASURES] as const;
-export type Measure = (typeof MEASURES)[number];
+// The measures a rule may use (counters a window sums, distributions percentile rules read,
+// gauges of the server itself) are named in the shared catalog, domain/measures.ts.
 
 // What a rule may filter on and group by. `score_name` applies to the score measures only.
 export const DIMENSIONS = ['provider', 'model', 'feature', 'team', 'application', 'score_name'] as const;
@@ -98,10 +69,19 @@ const duration = (what: string) =>
     return ms;
   });
 
-const measure = z.enum(MEASURES, { error: (i) => `unknown measure ${JSON.stringify(i.input)}; one of: ${MEASURES.join(', ')}` });
-const counterMeasure = z.enum(COUNTER_MEASURES, {
-  error: (i) => `${JSON.stringify(i.input)} is not a counter measure; one of: ${COUNTER_MEASURES.join(', ')}`,
-});
+// Older spellings (MEASURE_ALIASES) are read as the canonical name before the check, so a parsed
+// rule only ever carries canonical names; the document and the messages list those only.
+const canonical = (v: unknown) => (typeof v === 'string' ? canonicalRuleMeasure(v) : v);
+const OLD_SPELLINGS = `older spellings are accepted and read as these names: ${Object.entries(MEASURE_ALIASES).map(([old, name]) => `${old} (${name})`).join(', ')}`;
+const measure = z
+  .preprocess(canonical, z.enum(RULE_MEASURES, { error: (i) => `unknown measure ${JSON.stringify(i.input)}; one of: ${RULE_MEASURES.join(', ')}` }))
+  .describe(`a measure (docs/alerts.md); ${OLD_SPELLINGS}`);
+const counterMeasure = z
+  .preprocess(
+    canonical,
+    z.enum(COUNTER_MEASURES, { error: (i) => `${JSON.stringify(i.input)} is not a counter measure; one of: ${COUNTER_MEASURES.join(', ')}` }),
+  )
+  .describe(`a counter measure (docs/alerts.md); ${OLD_SPELLINGS}`);
 const dimension = z.enum(DIMENSIONS, { error: (i) => `unknown dimension ${JSON.stringify(i.input)}; one of: ${DIMENSIONS.join(', ')}` });
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a label name is letters, digits and _ and does not start with a digit');
 
@@ -181,14 +161,14 @@ export const ruleSchemaBase = z
 export const ruleSchema = ruleSchemaBase.superRefine((rule, ctx) => {
   const need = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: path.split('.'), message });
   const q = rule.query;
-  const windowed = rule.kind !== 'budget' && rule.kind !== 'forecast' && !(q.measure && (GAUGE_MEASURES as readonly string[]).includes(q.measure));
+  const windowed = rule.kind !== 'budget' && rule.kind !== 'forecast' && !isGaugeMeasure(q.measure);
   if (windowed && rule.window === undefined) need('window', `a ${rule.kind} rule needs a window, e.g. window: 5m`);
   if (rule.kind !== 'absence' && rule.kind !== 'anomaly' && rule.threshold === undefined) need('threshold', `a ${rule.kind} rule needs a threshold`);
   switch (rule.kind) {
     case 'threshold':
     case 'rate':
       if (!q.measure) need('query.measure', `a ${rule.kind} rule needs query.measure`);
-      if (rule.kind === 'rate' && q.measure && !(COUNTER_MEASURES as readonly string[]).includes(q.measure)) {
+      if (rule.kind === 'rate' && q.measure && !isCounterMeasure(q.measure)) {
         need('query.measure', `a rate rule needs a counter measure; '${q.measure}' is not one`);
       }
       break;
@@ -197,16 +177,16 @@ export const ruleSchema = ruleSchemaBase.superRefine((rule, ctx) => {
       if (!q.denominator) need('query.denominator', 'a ratio rule needs query.denominator (a counter measure)');
       break;
     case 'percentile':
-      if (!q.measure || !(DISTRIBUTION_MEASURES as readonly string[]).includes(q.measure)) {
+      if (!isDistributionMeasure(q.measure)) {
         need('query.measure', `a percentile rule needs a distribution measure: ${DISTRIBUTION_MEASURES.join(', ')}`);
       }
       if (q.percentile === undefined) need('query.percentile', 'a percentile rule needs query.percentile, e.g. 95');
       break;
     case 'absence':
-      if (q.measure && !(COUNTER_MEASURES as readonly string[]).includes(q.measure)) need('query.measure', 'an absence rule counts a counter measure');
+      if (q.measure && !isCounterMeasure(q.measure)) need('query.measure', 'an absence rule counts a counter measure');
       break;
     case 'anomaly':
-      if (!q.measure || !(COUNTER_MEASURES as readonly string[]).includes(q.measure)) need('query.measure', 'an anomaly rule needs a counter measure');
+      if (!isCounterMeasure(q.measure)) need('query.measure', 'an anomaly rule needs a counter measure');
       if (!rule.baseline) need('baseline', 'an anomaly rule needs a baseline (kind same_hour or preceding, with factor or zScore)');
       else {
         if (rule.baseline.factor === undefined && rule.baseline.zScore === undefined) need('baseline', 'a baseline needs factor or zScore');

@@ -21,7 +21,7 @@ afterEach(async () => {
   await t.close();
 });
 
-const spendRule = { name: 'SpendHigh', kind: 'threshold', query: { measure: 'cost_usd' }, window: '5m', threshold: 1, for: '0s', severity: 'critical', category: 'cost' };
+const spendRule = { name: 'SpendHigh', kind: 'threshold', query: { measure: 'cost' }, window: '5m', threshold: 1, for: '0s', severity: 'critical', category: 'cost' };
 const request = { provider: 'openai', model: 'gpt-4o', user: 'alice', feature: 'chat', team: null, path: '/chat/completions' };
 
 async function fire(): Promise<void> {

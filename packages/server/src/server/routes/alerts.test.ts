@@ -18,7 +18,7 @@ afterEach(async () => {
 const mine = {
   name: 'AnySpend',
   kind: 'threshold',
-  query: { measure: 'cost_usd', groupBy: ['model'] },
+  query: { measure: 'cost', groupBy: ['model'] },
   window: '1h',
   threshold: 0,
   severity: 'warning',
@@ -78,6 +78,19 @@ describe('alerts API', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/alerts/history?limit=0' })).statusCode).toBe(400);
   });
 
+  it('takes the older measure spellings in a rule body and answers with the shared names', async () => {
+    const old = { ...mine, name: 'OldSpend', query: { measure: 'cost_usd', groupBy: ['model'] } };
+    const created = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/rules', payload: old });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().rule.query).toEqual({ measure: 'cost', filter: {}, groupBy: ['model'] });
+    const ratio = { ...mine, name: 'CacheHits', kind: 'ratio', op: '<', threshold: 0.4, query: { numerator: 'tokens.cacheRead', denominator: 'prompt_tokens' } };
+    const tested = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/test-rule', payload: ratio });
+    expect(tested.statusCode).toBe(200);
+    expect(tested.json().rule.query).toMatchObject({ numerator: 'cache_read_tokens', denominator: 'prompt_tokens' });
+    const listed = (await t.app.inject({ method: 'GET', url: '/api/v1/alerts/rules' })).json().rules as { rule: { id: string; query: { measure?: string } } }[];
+    expect(listed.find((v) => v.rule.id === 'OldSpend')?.rule.query.measure).toBe('cost');
+  });
+
   it('serves the default pack; pack rules can be disabled but not deleted', async () => {
     const rules = (await t.app.inject({ method: 'GET', url: '/api/v1/alerts/rules' })).json();
     expect(rules.loadErrors).toEqual([]);
@@ -110,7 +123,7 @@ describe('alerts API bounds (issue 13)', () => {
   const dos = {
     name: 'TokenSpike',
     kind: 'anomaly',
-    query: { measure: 'tokens' },
+    query: { measure: 'total_tokens' },
     window: '1s',
     baseline: { kind: 'preceding', lookback: '9999999d', factor: 2 },
     severity: 'warning',
@@ -130,7 +143,7 @@ describe('alerts API bounds (issue 13)', () => {
     expect(periods.statusCode).toBe(400);
     expect(periods.json().error.message).toMatch(/baseline\.lookback: a preceding baseline has at most 168 periods of the window \(lookback \/ window\); this one has 86400/);
 
-    const byTeam = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/test-rule', payload: { ...mine, window: '48h', query: { measure: 'cost_usd', groupBy: ['team'] } } });
+    const byTeam = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/test-rule', payload: { ...mine, window: '48h', query: { measure: 'cost', groupBy: ['team'] } } });
     expect(byTeam.statusCode).toBe(400);
     expect(byTeam.json().error.message).toMatch(/window: grouping or filtering by team, the window and look-back together reach at most 24h/);
 

@@ -3,7 +3,7 @@ import { errorText, post, put } from '../../api/client.ts';
 import type { RuleInput, RuleTestResult } from '../../api/types.ts';
 import { Empty } from '../../components/States.tsx';
 import { Table } from '../../components/Table.tsx';
-import { expressionText, formatRuleValue, isZeroDuration, thresholdText } from './format.ts';
+import { expressionText, formatRuleValue, isZeroDuration, RULE_MEASURES, thresholdText } from './format.ts';
 import { LabelChips, OutcomeNotice, READ_ONLY, type Outcome } from './shared.tsx';
 
 // The rule form: a rule in the rule-file format as JSON with fields for the common parts, tested
@@ -12,7 +12,7 @@ import { LabelChips, OutcomeNotice, READ_ONLY, type Outcome } from './shared.tsx
 export const NEW_RULE = {
   name: 'FeatureCostHigh',
   kind: 'threshold',
-  query: { measure: 'cost_usd', filter: {}, groupBy: ['model'] },
+  query: { measure: 'cost', filter: {}, groupBy: ['model'] },
   window: '1h',
   op: '>',
   threshold: 5,
@@ -152,7 +152,20 @@ export function RuleEditor(props: {
         </label>
         <label>
           Measure
-          <input value={queryField('measure')} disabled={!draft} onChange={(e) => setQuery('measure', e.target.value)} placeholder="cost_usd" className="alerts-w-md" />
+          <input
+            value={queryField('measure')}
+            disabled={!draft}
+            onChange={(e) => setQuery('measure', e.target.value)}
+            placeholder="cost"
+            list="rule-measures"
+            className="alerts-w-md"
+            data-testid="rule-measure"
+          />
+          <datalist id="rule-measures">
+            {RULE_MEASURES.map((m) => (
+              <option key={m} value={m} />
+            ))}
+          </datalist>
         </label>
         <label>
           Group by

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Rule } from '../../api/types.ts';
-import { ago, expressionText, formatRuleValue, isZeroDuration, matcherText, ruleToInput, severityTone, silenceActive, silenceMatchers, stateTone, thresholdText } from './format.ts';
+import { ago, expressionText, formatRuleValue, isZeroDuration, matcherText, RULE_MEASURES, ruleToInput, severityTone, silenceActive, silenceMatchers, stateTone, thresholdText } from './format.ts';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -60,20 +60,28 @@ describe('ago', () => {
   });
 });
 
+describe('RULE_MEASURES', () => {
+  it('offers the measure names the server takes, not the older spellings it still reads', () => {
+    expect(RULE_MEASURES).toEqual(expect.arrayContaining(['cost', 'total_tokens', 'cache_read_tokens', 'prompt_tokens', 'errors.rate_limit', 'latency_ms', 'score', 'ingest_queue_depth']));
+    expect(RULE_MEASURES).toHaveLength(new Set(RULE_MEASURES).size);
+    for (const old of ['cost_usd', 'tokens', 'tokens.cacheRead']) expect(RULE_MEASURES).not.toContain(old);
+  });
+});
+
 describe('formatRuleValue', () => {
   it('shows a value in the unit of the rule kind', () => {
     expect(formatRuleValue(rule({ kind: 'budget' }), 85)).toBe('85%');
     expect(formatRuleValue(rule({ kind: 'forecast' }), 120.4)).toBe('120%');
     expect(formatRuleValue(rule({ kind: 'ratio', query: { numerator: 'errors', denominator: 'requests', filter: {}, groupBy: [] } }), 0.05)).toBe('5.0%');
-    expect(formatRuleValue(rule({ kind: 'ratio', query: { numerator: 'cost_usd', denominator: 'requests', filter: {}, groupBy: [] } }), 0.5)).toBe('$0.50');
-    expect(formatRuleValue(rule({ kind: 'rate', query: { measure: 'cost_usd', filter: {}, groupBy: [] } }), 2)).toBe('$2.00/s');
+    expect(formatRuleValue(rule({ kind: 'ratio', query: { numerator: 'cost', denominator: 'requests', filter: {}, groupBy: [] } }), 0.5)).toBe('$0.50');
+    expect(formatRuleValue(rule({ kind: 'rate', query: { measure: 'cost', filter: {}, groupBy: [] } }), 2)).toBe('$2.00/s');
     expect(formatRuleValue(rule({ kind: 'rate' }), 2)).toBe('2/s');
     expect(formatRuleValue(rule({ kind: 'absence' }), 10)).toBe('10 min');
     expect(formatRuleValue(rule({ kind: 'anomaly' }), 3)).toBe('3×');
   });
 
   it('shows a threshold value in the unit of its measure', () => {
-    expect(formatRuleValue(rule({ query: { measure: 'cost_usd', filter: {}, groupBy: [] } }), 5)).toBe('$5.00');
+    expect(formatRuleValue(rule({ query: { measure: 'cost', filter: {}, groupBy: [] } }), 5)).toBe('$5.00');
     expect(formatRuleValue(rule({ query: { measure: 'latency_ms', filter: {}, groupBy: [] } }), 1500)).toBe('1.50 s');
     expect(formatRuleValue(rule({ query: { measure: 'ttft_ms', filter: {}, groupBy: [] } }), 250)).toBe('250 ms');
   });
@@ -90,7 +98,7 @@ describe('formatRuleValue', () => {
 
 describe('thresholdText', () => {
   it('writes the condition of each kind', () => {
-    expect(thresholdText(rule({ threshold: 5, query: { measure: 'cost_usd', filter: {}, groupBy: [] } }))).toBe('> $5.00');
+    expect(thresholdText(rule({ threshold: 5, query: { measure: 'cost', filter: {}, groupBy: [] } }))).toBe('> $5.00');
     expect(thresholdText(rule({ kind: 'absence' }))).toBe('no calls');
     expect(thresholdText(rule())).toBe('—');
   });
@@ -103,8 +111,8 @@ describe('thresholdText', () => {
 
 describe('expressionText', () => {
   it('writes measure, window, filter and grouping', () => {
-    const r = rule({ window: '1h', query: { measure: 'cost_usd', filter: { model: ['a', 'b'], environment: 'prod' }, groupBy: ['model', 'team'] } });
-    expect(expressionText(r)).toBe('cost_usd over 1h where model=a|b, environment=prod by model, team');
+    const r = rule({ window: '1h', query: { measure: 'cost', filter: { model: ['a', 'b'], environment: 'prod' }, groupBy: ['model', 'team'] } });
+    expect(expressionText(r)).toBe('cost over 1h where model=a|b, environment=prod by model, team');
   });
 
   it('writes each kind in its own words', () => {

@@ -1,4 +1,4 @@
-import type { Matcher, Rule, RuleInput, Silence } from '../../api/types.ts';
+import type { Matcher, Rule, RuleInput, RuleMeasure, Silence } from '../../api/types.ts';
 import { count, ms, pct, usd } from '../../format.ts';
 
 // Alert rules, values and matchers as text (docs/alerts.md).
@@ -28,6 +28,42 @@ function plain(v: number): string {
   return String(Number(v.toPrecision(3)));
 }
 
+// The unit a measure's values are written in. Keyed by the server's measure enum, so that this
+// table, and the list the rule editor offers, has every measure the server takes and no other.
+const MEASURE_UNIT: Record<RuleMeasure, 'usd' | 'ms' | 'plain'> = {
+  requests: 'plain',
+  errors: 'plain',
+  'errors.rate_limit': 'plain',
+  'errors.timeout': 'plain',
+  'errors.server': 'plain',
+  'errors.invalid_request': 'plain',
+  'errors.content_filter': 'plain',
+  'errors.auth': 'plain',
+  'errors.cancelled': 'plain',
+  'errors.other': 'plain',
+  cost: 'usd',
+  unknown_cost_requests: 'plain',
+  total_tokens: 'plain',
+  input_tokens: 'plain',
+  output_tokens: 'plain',
+  cache_read_tokens: 'plain',
+  cache_write_tokens: 'plain',
+  reasoning_tokens: 'plain',
+  audio_tokens: 'plain',
+  prompt_tokens: 'plain',
+  scores: 'plain',
+  pii_detections: 'plain',
+  injection_attempts: 'plain',
+  latency_ms: 'ms',
+  ttft_ms: 'ms',
+  score: 'plain',
+  ingest_queue_depth: 'plain',
+  client_queue_depth: 'plain',
+};
+export const RULE_MEASURES = Object.keys(MEASURE_UNIT) as RuleMeasure[];
+
+const unitOf = (m: string | undefined) => (m !== undefined && Object.hasOwn(MEASURE_UNIT, m) ? MEASURE_UNIT[m as RuleMeasure] : 'plain');
+
 // A rule's value in its unit (docs/alerts.md "Kinds").
 export function formatRuleValue(rule: Rule | undefined, v: number | null | undefined): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
@@ -38,16 +74,16 @@ export function formatRuleValue(rule: Rule | undefined, v: number | null | undef
     case 'forecast':
       return `${plain(v)}%`;
     case 'ratio':
-      return rule.query.numerator === 'cost_usd' ? usd(v) : pct(v);
+      return unitOf(rule.query.numerator) === 'usd' ? usd(v) : pct(v);
     case 'rate':
-      return `${m === 'cost_usd' ? usd(v) : plain(v)}/s`;
+      return `${unitOf(m) === 'usd' ? usd(v) : plain(v)}/s`;
     case 'absence':
       return `${plain(v)} min`;
     case 'anomaly':
       return `${plain(v)}×`;
     default:
-      if (m === 'cost_usd') return usd(v);
-      if (m === 'latency_ms' || m === 'ttft_ms') return ms(v);
+      if (unitOf(m) === 'usd') return usd(v);
+      if (unitOf(m) === 'ms') return ms(v);
       return plain(v);
   }
 }

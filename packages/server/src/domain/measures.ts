@@ -1,0 +1,176 @@
+// The quantities Lookout measures, named once. Analytics (query/), alert rules (alerts/rules/),
+// the in-memory rollups (rollups/) and the series on /metrics (metrics/names.ts) all draw their
+// names from this catalog, so `cost` is `cost` in a report, a rule file and the rule editor.
+//
+// Naming: a quantity summed over calls is named after what it counts (`cost`, `requests`,
+// `input_tokens`, `total_tokens`). Failed calls by class are `errors.<class>`, the classes of
+// `error_class`. A distribution a rule takes percentiles of is named with its unit
+// (`latency_ms`, `ttft_ms`) or, for scores, `score`; analytics' `latency_p95` and `score_avg`
+// are statistics of those distributions, named `<quantity>_<statistic>`. Alert rules written
+// before the names were shared used other spellings; MEASURE_ALIASES reads them.
+
+export const MEASURE_UNITS = ['usd', 'count', 'tokens', 'ms', 'fraction', 'ratio', 'tokens_per_usd', 'usd_per_mtok', 'score'] as const;
+export type MeasureUnit = (typeof MEASURE_UNITS)[number];
+
+export interface MeasureSpec {
+  unit: MeasureUnit;
+  // Additive measures are 0 over no rows (and in gap-filled buckets); the others are null.
+  additive: boolean;
+  description: string;
+}
+
+export const MEASURE_CATALOG = {
+  cost: { unit: 'usd', additive: true, description: 'Sum of known costs. Calls whose cost is unknown add nothing here; they are counted in unknown_cost_requests.' },
+  unknown_cost_requests: { unit: 'count', additive: true, description: "Calls whose model has no price (cost_status 'unknown_model'): cost unknown, not $0." },
+  requests: { unit: 'count', additive: true, description: 'Number of calls.' },
+  input_tokens: { unit: 'tokens', additive: true, description: 'Uncached input tokens.' },
+  output_tokens: { unit: 'tokens', additive: true, description: 'Output tokens, reasoning excluded.' },
+  cache_read_tokens: { unit: 'tokens', additive: true, description: 'Input tokens read from the prompt cache.' },
+  cache_write_tokens: { unit: 'tokens', additive: true, description: 'Input tokens written to the prompt cache.' },
+  reasoning_tokens: { unit: 'tokens', additive: true, description: 'Output tokens spent on reasoning.' },
+  audio_tokens: { unit: 'tokens', additive: true, description: 'Audio tokens (input and output).' },
+  total_tokens: { unit: 'tokens', additive: true, description: 'All token buckets; they never overlap, so each token is counted once.' },
+  tokens_per_request: { unit: 'tokens', additive: false, description: 'total_tokens / requests.' },
+  input_output_ratio: { unit: 'ratio', additive: false, description: '(input + cache read + cache write) / (output + reasoning); null when there is no output.' },
+  latency_avg: { unit: 'ms', additive: false, description: 'Mean call duration.' },
+  latency_p50: { unit: 'ms', additive: false, description: 'Exact median call duration (continuous quantile, linear interpolation).' },
+  latency_p95: { unit: 'ms', additive: false, description: 'Exact 95th percentile call duration.' },
+  latency_p99: { unit: 'ms', additive: false, description: 'Exact 99th percentile call duration.' },
+  ttft_p50: { unit: 'ms', additive: false, description: 'Exact median time to first token, over calls that report it (streaming).' },
+  ttft_p95: { unit: 'ms', additive: false, description: 'Exact 95th percentile time to first token.' },
+  ttft_p99: { unit: 'ms', additive: false, description: 'Exact 99th percentile time to first token.' },
+  errors: { unit: 'count', additive: true, description: "Calls with status 'error'." },
+  error_rate: { unit: 'fraction', additive: false, description: 'errors / requests, from 0 to 1.' },
+  cost_per_request: { unit: 'usd', additive: false, description: 'cost / calls whose cost is known (unknown costs do not dilute it).' },
+  tokens_per_dollar: { unit: 'tokens_per_usd', additive: false, description: 'Tokens of priced calls / cost; null when the cost is 0.' },
+  usd_per_mtok: { unit: 'usd_per_mtok', additive: false, description: 'cost × 1,000,000 / tokens of priced calls.' },
+  score_avg: { unit: 'score', additive: false, description: 'Mean numeric score (booleans as 0/1) on the traces of the group; scoreName narrows it to one score.' },
+  // Measures of alert rules only: the rollups keep them, analytics computes the same from spans
+  // with a dimension (error_class) or a statistic (latency_p95) instead.
+  'errors.rate_limit': { unit: 'count', additive: true, description: 'Calls refused by the provider for rate limiting.' },
+  'errors.timeout': { unit: 'count', additive: true, description: 'Calls that timed out.' },
+  'errors.server': { unit: 'count', additive: true, description: 'Calls that failed with a provider error (5xx).' },
+  'errors.invalid_request': { unit: 'count', additive: true, description: 'Calls the provider refused as invalid (4xx).' },
+  'errors.content_filter': { unit: 'count', additive: true, description: "Calls stopped by the provider's content filter." },
+  'errors.auth': { unit: 'count', additive: true, description: 'Calls refused for authentication or permission.' },
+  'errors.cancelled': { unit: 'count', additive: true, description: 'Calls cancelled by the client.' },
+  'errors.other': { unit: 'count', additive: true, description: 'Failed calls of no other class.' },
+  prompt_tokens: { unit: 'tokens', additive: true, description: 'Every input token of the prompt: uncached input, cache reads and cache writes.' },
+  scores: { unit: 'count', additive: true, description: 'Number of numeric scores.' },
+  pii_detections: { unit: 'count', additive: true, description: 'Requests with personal data detected (no detector feeds it yet: rules over it report no data).' },
+  injection_attempts: { unit: 'count', additive: true, description: 'Prompt injection attempts detected (no detector feeds it yet: rules over it report no data).' },
+  latency_ms: { unit: 'ms', additive: false, description: 'Call duration, as a distribution: percentile rules read its quantiles, threshold rules its mean.' },
+  ttft_ms: { unit: 'ms', additive: false, description: 'Time to first token of streaming calls, as a distribution.' },
+  score: { unit: 'score', additive: false, description: 'Numeric score values (booleans as 0/1), as a distribution; score_name narrows it.' },
+  ingest_queue_depth: { unit: 'count', additive: false, description: 'Rows waiting in the ingest queue now (not windowed).' },
+  client_queue_depth: { unit: 'count', additive: false, description: "Items waiting in clients' queues now (not windowed; nothing reports it yet)." },
+} as const satisfies Record<string, MeasureSpec>;
+
+export type MeasureName = keyof typeof MEASURE_CATALOG;
+
+// What an analytics query may ask for (query/contract.ts), computed from stored spans.
+export const ANALYTICS_MEASURES = [
+  'cost',
+  'unknown_cost_requests',
+  'requests',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+  'audio_tokens',
+  'total_tokens',
+  'tokens_per_request',
+  'input_output_ratio',
+  'latency_avg',
+  'latency_p50',
+  'latency_p95',
+  'latency_p99',
+  'ttft_p50',
+  'ttft_p95',
+  'ttft_p99',
+  'errors',
+  'error_rate',
+  'cost_per_request',
+  'tokens_per_dollar',
+  'usd_per_mtok',
+  'score_avg',
+] as const satisfies readonly MeasureName[];
+export type AnalyticsMeasure = (typeof ANALYTICS_MEASURES)[number];
+
+// Counters of alert rules, kept per minute by the rollups: a window sums them. `requests`
+// counts LLM calls (generation and embedding spans).
+export const COUNTER_MEASURES = [
+  'requests',
+  'errors',
+  'errors.rate_limit',
+  'errors.timeout',
+  'errors.server',
+  'errors.invalid_request',
+  'errors.content_filter',
+  'errors.auth',
+  'errors.cancelled',
+  'errors.other',
+  'cost',
+  'unknown_cost_requests',
+  'total_tokens',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+  'audio_tokens',
+  'prompt_tokens',
+  'scores',
+  'pii_detections',
+  'injection_attempts',
+] as const satisfies readonly MeasureName[];
+export type CounterMeasure = (typeof COUNTER_MEASURES)[number];
+
+// Distributions kept per minute as sketches: percentile rules read quantiles, threshold rules
+// read the mean.
+export const DISTRIBUTION_MEASURES = ['latency_ms', 'ttft_ms', 'score'] as const satisfies readonly MeasureName[];
+export type DistributionMeasure = (typeof DISTRIBUTION_MEASURES)[number];
+
+// Instant values of the server itself (not windowed).
+export const GAUGE_MEASURES = ['ingest_queue_depth', 'client_queue_depth'] as const satisfies readonly MeasureName[];
+export type GaugeMeasure = (typeof GAUGE_MEASURES)[number];
+
+export const RULE_MEASURES = [...COUNTER_MEASURES, ...DISTRIBUTION_MEASURES, ...GAUGE_MEASURES] as const;
+export type RuleMeasure = (typeof RULE_MEASURES)[number];
+
+// The spellings alert rules used before the names were shared. Rule files, API bodies and rules
+// stored by older versions may still carry them; they are read as the canonical name.
+export const MEASURE_ALIASES = {
+  cost_usd: 'cost',
+  tokens: 'total_tokens',
+  'tokens.input': 'input_tokens',
+  'tokens.output': 'output_tokens',
+  'tokens.cacheRead': 'cache_read_tokens',
+  'tokens.cacheWrite': 'cache_write_tokens',
+  'tokens.reasoning': 'reasoning_tokens',
+  'tokens.audio': 'audio_tokens',
+} as const satisfies Record<string, RuleMeasure>;
+
+// The canonical name of a rule measure written either way; anything else comes back unchanged
+// (to be refused by whoever checks it, with the canonical names listed).
+export function canonicalRuleMeasure(name: string): string {
+  return Object.hasOwn(MEASURE_ALIASES, name) ? MEASURE_ALIASES[name as keyof typeof MEASURE_ALIASES] : name;
+}
+
+export function isCounterMeasure(name: string | undefined): name is CounterMeasure {
+  return name !== undefined && (COUNTER_MEASURES as readonly string[]).includes(name);
+}
+
+export function isDistributionMeasure(name: string | undefined): name is DistributionMeasure {
+  return name !== undefined && (DISTRIBUTION_MEASURES as readonly string[]).includes(name);
+}
+
+export function isGaugeMeasure(name: string | undefined): name is GaugeMeasure {
+  return name !== undefined && (GAUGE_MEASURES as readonly string[]).includes(name);
+}
+
+// The catalog entries of some names, in their order (each surface's own table).
+export function measureSpecs<const N extends MeasureName>(names: readonly N[]): { [K in N]: (typeof MEASURE_CATALOG)[K] } {
+  return Object.fromEntries(names.map((n) => [n, MEASURE_CATALOG[n]])) as { [K in N]: (typeof MEASURE_CATALOG)[K] };
+}
