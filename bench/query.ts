@@ -7,7 +7,7 @@ import { DuckDb } from '../packages/server/src/store/duckdb/db.ts';
 import { DuckDbAnalytics } from '../packages/server/src/store/duckdb/analytics.ts';
 import { DuckDbStore } from '../packages/server/src/store/duckdb/store.ts';
 import { DEFAULT_PROJECT } from '../packages/server/src/store/store.ts';
-import type { AnalyticsQuery } from '../packages/server/src/query/types.ts';
+import type { AnalyticsQuery } from '../packages/server/src/query/contract.ts';
 import { buildSyntheticStore } from './synthetic-store.ts';
 import { duckDbBytes, emit, log, machine, median, processRssMb, round } from './lib.ts';
 

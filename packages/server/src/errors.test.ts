@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from './config/config.ts';
 import { ERRORS, formatZodIssue, LookoutError, parseWith, type ErrorCode } from './errors.ts';
-import { AnalyticsInputError } from './query/types.ts';
+import { AnalyticsInputError } from './query/validate.ts';
 import { RollupRangeError } from './rollups/rollups.ts';
 import { CliError } from './cli/http.ts';
 import { GatewayPathError } from './ingest/gateway/path.ts';

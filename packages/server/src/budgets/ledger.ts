@@ -4,9 +4,9 @@
 // Amounts are bigint so that no sum ever rounds, however large (a number is exact only to 2^53
 // nano-dollars, about $9M).
 
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../domain/time.ts';
+
+export { DAY_MS, HOUR_MS, MINUTE_MS };
 // Minute cells kept: the burn-rate window is one hour; a little more absorbs late arrivals.
 const MINUTE_CELLS_KEPT = 65;
 

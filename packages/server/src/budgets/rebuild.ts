@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { QUERY_LIMITS } from '../query/types.ts';
+import { QUERY_LIMITS } from '../query/contract.ts';
 import { projectId as toProjectId, type ProjectId, type SpendQuery, type SpendRow, type Store } from '../store/store.ts';
 import { DAY_MS, dayIndex, HOUR_MS, MINUTE_MS, minuteIndex, monthIndex, monthStartMs, type Attribution3, type ProjectLedger, type SpendSeries } from './ledger.ts';
 import type { Spend } from './spend.ts';

@@ -1,6 +1,6 @@
 import { nanoToBig } from '../domain/money.ts';
 import type { SpanRecord } from '../domain/span.ts';
-import { MODEL_CALL_KINDS } from '../query/types.ts';
+import { MODEL_CALL_KINDS } from '../query/contract.ts';
 import { dayIndex, monthIndex, monthStartMs, ProjectLedger, spendTime, type Attribution3 } from './ledger.ts';
 
 // The spend of every project, fed by the ingest pipeline as calls are acknowledged (and filled by

@@ -2,7 +2,7 @@ import type { SpanRecord, Usage } from '../domain/span.ts';
 import type { LogRecord, ScoreRecord } from '../domain/score.ts';
 import type { MetricPointRecord } from '../domain/metric.ts';
 import type { PriceOverride } from '../enrich/pricing/types.ts';
-import type { AnalyticsBackend } from '../query/types.ts';
+import type { AnalyticsBackend } from '../query/contract.ts';
 
 // The storage contract. Every read takes the project id as a required, typed argument: there is
 // no query without a scope. Writes carry the project id inside each record.

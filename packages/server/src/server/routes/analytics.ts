@@ -12,7 +12,7 @@ import {
   parseTopSpendersParams,
   rangeParamsSchema,
   topSpendersParamsSchema,
-} from '../../query/types.ts';
+} from '../../query/params.ts';
 import { requireScope, type AppContext } from '../context.ts';
 import { errorResponses } from '../openapi.ts';
 import {
@@ -26,7 +26,7 @@ import {
 } from '../schemas/analytics.ts';
 
 // B3/B4/B5/C1/C2/C5: the analytics API. The route schemas check the shape of the parameters;
-// the parse functions of query/types.ts then check what a schema cannot (time ranges, measures ×
+// the parse functions of query/params.ts then check what a schema cannot (time ranges, measures ×
 // groupBy, list sizes) and hand a typed query to the store's analytics backend. A bad parameter
 // is a 400 invalid_parameter that names it.
 

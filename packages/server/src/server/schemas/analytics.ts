@@ -13,7 +13,7 @@ import {
   type LatencyBand,
   type ModelEfficiencyRow,
   type TopSpenderRow,
-} from '../../query/types.ts';
+} from '../../query/contract.ts';
 import type { Assert, Extends } from './check.ts';
 
 // The analytics answers as the API gives them. Each schema is checked against its TypeScript type

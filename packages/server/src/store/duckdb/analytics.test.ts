@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyAttribution, emptyUsage, type SpanRecord } from '../../domain/span.ts';
 import { makeScore, makeSpan } from '../../testing/fixtures.ts';
-import { AnalyticsInputError, parseAnalyticsQueryParams, parseChargebackParams, type AnalyticsQuery } from '../../query/types.ts';
+import type { AnalyticsQuery } from '../../query/contract.ts';
+import { parseAnalyticsQueryParams, parseChargebackParams } from '../../query/params.ts';
+import { AnalyticsInputError } from '../../query/validate.ts';
 import { projectId } from '../store.ts';
 import { bucketStarts, computeForecast, sharesBasisPoints } from './analytics.ts';
 import { DuckDbStore } from './store.ts';

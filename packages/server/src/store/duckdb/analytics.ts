@@ -1,16 +1,10 @@
 import {
-  AnalyticsInputError,
   LATENCY_BANDS_MS,
   MEASURES,
   MODEL_CALL_KINDS,
   QUERY_LIMITS,
   UNATTRIBUTED,
-  csvLines,
   metadataKeyOf,
-  validateChargeback,
-  validateForecast,
-  validateQuery,
-  validateRange,
   type AnalyticsBackend,
   type AnalyticsColumn,
   type AnalyticsQuery,
@@ -33,7 +27,9 @@ import {
   type TimeRange,
   type TopSpenderRow,
   type TopSpendersParams,
-} from '../../query/types.ts';
+} from '../../query/contract.ts';
+import { AnalyticsInputError, validateChargeback, validateForecast, validateQuery, validateRange } from '../../query/validate.ts';
+import { chargebackToCsv } from '../../query/formats.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS, WEEK_MS } from '../../domain/time.ts';
 import { decimalToNano, nanoToDecimal, nanoToUsd, roundUsd } from '../../domain/money.ts';
 import type { ProjectId } from '../store.ts';
@@ -689,20 +685,4 @@ export class DuckDbAnalytics implements AnalyticsBackend {
   async chargebackCsv(project: ProjectId, params: ChargebackParams): Promise<string> {
     return chargebackToCsv(await this.chargeback(project, params));
   }
-}
-
-export function chargebackToCsv(report: ChargebackReport): string {
-  const header = ['month', ...report.by, 'requests', 'input_tokens', 'output_tokens', 'total_tokens', 'cost_usd', 'share_pct', 'unknown_cost_requests'];
-  const rows = report.rows.map((r) => [
-    report.month,
-    ...report.by.map((d) => r[d] ?? UNATTRIBUTED),
-    r.requests,
-    r.inputTokens,
-    r.outputTokens,
-    r.totalTokens,
-    r.costUsdDecimal,
-    r.sharePct.toFixed(2),
-    r.unknownCostRequests,
-  ]);
-  return csvLines(header, rows);
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AnalyticsQuery } from '../../query/types.ts';
+import type { AnalyticsQuery } from '../../query/contract.ts';
 import { makeSpan } from '../../testing/fixtures.ts';
 import type { SpanRecord } from '../../domain/span.ts';
 import { projectId } from '../store.ts';

@@ -1,4 +1,4 @@
-import { MODEL_CALL_KINDS } from '../../query/types.ts';
+import { MODEL_CALL_KINDS } from '../../query/contract.ts';
 import type { ProjectId, SpendQuery, SpendResult } from '../store.ts';
 import type { DuckDb } from './db.ts';
 
