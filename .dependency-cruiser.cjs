@@ -21,9 +21,9 @@ const HTTP_ADAPTER_MAY_USE = `${SERVER}server/((context|auth|openapi)\\.ts$|sche
 const CREATES_THE_BACKEND = [`${SERVER}server/serve\\.ts$`, `${SERVER}cli\\.ts$`, `${SERVER}testing/app\\.ts$`];
 
 // Known import cycles (both type-only, harmless at run time but to be removed): the web pages
-// import the PageProps type from App.tsx, which lazy-loads them; query/types.ts and
+// import the PageProps type from App.tsx, which lazy-loads them; query/contract.ts and
 // store/store.ts import each other's types.
-const KNOWN_CYCLE_MODULES = ['^packages/web/src/App\\.tsx$', `${SERVER}query/types\\.ts$`];
+const KNOWN_CYCLE_MODULES = ['^packages/web/src/App\\.tsx$', `${SERVER}query/contract\\.ts$`];
 
 module.exports = {
   forbidden: [
@@ -68,6 +68,13 @@ module.exports = {
       severity: 'error',
       from: { pathNot: [`${SERVER}cli(/|\\.ts$)`, TEST] },
       to: { path: `${SERVER}cli(/|\\.ts$)` },
+    },
+    {
+      name: 'only-the-cli-uses-the-client',
+      comment: 'The server does not call its own HTTP API: of packages/server only the command line (cli.ts, cli/) uses the typed client (@lookout/client), as any other client of the API would.',
+      severity: 'error',
+      from: { path: SERVER, pathNot: [`${SERVER}cli(/|\\.ts$)`, TEST] },
+      to: { path: '^packages/client/' },
     },
     {
       name: 'clients-use-only-domain',

@@ -4496,6 +4496,11 @@ export type paths = {
                     content: {
                         "application/json": {
                             project: components["schemas"]["Project"] | {
+                                /**
+                                 * @description what the project keeps of prompts and responses
+                                 * @enum {string}
+                                 */
+                                contentCapture: "full" | "metadata" | "off";
                                 id: string;
                             };
                             /** @enum {string} */
@@ -8930,18 +8935,27 @@ export type components = {
              *     }
              */
             query: {
-                /** @enum {string} */
-                denominator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost_usd" | "unknown_cost_requests" | "tokens" | "tokens.input" | "tokens.output" | "tokens.cacheRead" | "tokens.cacheWrite" | "tokens.reasoning" | "tokens.audio" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts";
+                /**
+                 * @description a counter measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
+                 * @enum {string}
+                 */
+                denominator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts";
                 /** @default {} */
                 filter: {
                     [key: string]: string | string[];
                 };
                 /** @default [] */
                 groupBy: ("provider" | "model" | "feature" | "team" | "application" | "score_name")[];
-                /** @enum {string} */
-                measure?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost_usd" | "unknown_cost_requests" | "tokens" | "tokens.input" | "tokens.output" | "tokens.cacheRead" | "tokens.cacheWrite" | "tokens.reasoning" | "tokens.audio" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "latency_ms" | "ttft_ms" | "score" | "ingest_queue_depth" | "client_queue_depth";
-                /** @enum {string} */
-                numerator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost_usd" | "unknown_cost_requests" | "tokens" | "tokens.input" | "tokens.output" | "tokens.cacheRead" | "tokens.cacheWrite" | "tokens.reasoning" | "tokens.audio" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts";
+                /**
+                 * @description a measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
+                 * @enum {string}
+                 */
+                measure?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "latency_ms" | "ttft_ms" | "score" | "ingest_queue_depth" | "client_queue_depth";
+                /**
+                 * @description a counter measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
+                 * @enum {string}
+                 */
+                numerator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts";
                 percentile?: number;
             };
             runbook?: string;
@@ -8997,25 +9011,28 @@ export type components = {
              * @enum {string}
              */
             op?: ">" | ">=" | "<" | "<=";
-            /**
-             * @default {
-             *       "filter": {},
-             *       "groupBy": []
-             *     }
-             */
             query?: {
-                /** @enum {string} */
-                denominator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost_usd" | "unknown_cost_requests" | "tokens" | "tokens.input" | "tokens.output" | "tokens.cacheRead" | "tokens.cacheWrite" | "tokens.reasoning" | "tokens.audio" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts";
+                /**
+                 * @description a counter measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
+                 * @enum {string}
+                 */
+                denominator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts";
                 /** @default {} */
                 filter?: {
                     [key: string]: string | string[];
                 };
                 /** @default [] */
                 groupBy?: ("provider" | "model" | "feature" | "team" | "application" | "score_name")[];
-                /** @enum {string} */
-                measure?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost_usd" | "unknown_cost_requests" | "tokens" | "tokens.input" | "tokens.output" | "tokens.cacheRead" | "tokens.cacheWrite" | "tokens.reasoning" | "tokens.audio" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "latency_ms" | "ttft_ms" | "score" | "ingest_queue_depth" | "client_queue_depth";
-                /** @enum {string} */
-                numerator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost_usd" | "unknown_cost_requests" | "tokens" | "tokens.input" | "tokens.output" | "tokens.cacheRead" | "tokens.cacheWrite" | "tokens.reasoning" | "tokens.audio" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts";
+                /**
+                 * @description a measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
+                 * @enum {string}
+                 */
+                measure?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "latency_ms" | "ttft_ms" | "score" | "ingest_queue_depth" | "client_queue_depth";
+                /**
+                 * @description a counter measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
+                 * @enum {string}
+                 */
+                numerator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts";
                 percentile?: number;
             };
             runbook?: string;

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Answer, Body } from '@lookout/client';
 import { ConfigError, loadConfig } from './config/config.ts';
 import { Pricer } from './enrich/pricing/index.ts';
 import { DuckDbStore } from './store/duckdb/store.ts';
-import { CONTENT_CAPTURE_MODES, KEY_SCOPES, projectId, type KeyScope } from './store/store.ts';
-import { apiCall, CliError, defaultUrl, isConnectionRefused, type ApiTarget } from './cli/http.ts';
+import { CONTENT_CAPTURE_MODES, KEY_SCOPES, projectId, type ContentCapture, type KeyScope } from './store/store.ts';
+import { answer, apiClient, CliError, defaultUrl, isServerDown, type ApiTarget } from './cli/http.ts';
 import { registerDemoCommand } from './cli/demo/command.ts';
 import { runReport } from './cli/report.ts';
 import { checkBudget, listBudgets, removeBudget, setBudget, userTier, type SetBudgetOptions } from './cli/budgets.ts';
@@ -87,7 +88,7 @@ async function viaServerOrStore<T>(target: ApiTarget, dataDir: string | undefine
   try {
     return await viaApi();
   } catch (err) {
-    if (!(err instanceof CliError && isConnectionRefused(err.cause))) throw err;
+    if (!isServerDown(err)) throw err;
   }
   const config = loadConfig({ flags: { dataDir } });
   process.stderr.write(`no server at ${target.url}; working on ${config.dataDir} directly\n`);
@@ -113,10 +114,10 @@ keys
   .option('-d, --data-dir <dir>', 'data directory, used when no server is running')
   .action(async (opts: { project: string; scope: KeyScope; name?: string; url: string; key?: string; dataDir?: string }) => {
     if (!PROJECT_ID_PATTERN.test(opts.project)) throw new CliError(`--project '${opts.project}': use 1-63 characters of a-z, 0-9, _ and -`);
-    const created = await viaServerOrStore(
+    const created = await viaServerOrStore<Pick<Answer<'/api/v1/keys', 'post'>, 'key' | 'id' | 'projectId' | 'scope'>>(
       opts,
       opts.dataDir,
-      () => apiCall<{ key: string; id: string; projectId: string; scope: string }>(opts, 'POST', '/api/v1/keys', { project: opts.project, scope: opts.scope, name: opts.name ?? null }),
+      () => answer(apiClient(opts).POST('/api/v1/keys', { body: { project: opts.project, scope: opts.scope, name: opts.name ?? null } })),
       async (store) => {
         const { key, info } = await store.createApiKey(projectId(opts.project), opts.scope, opts.name ?? null);
         return { key, ...info };
@@ -133,7 +134,7 @@ keys
   .addOption(urlOption())
   .addOption(keyOption())
   .action(async (opts: { project: string; url: string; key?: string }) => {
-    const res = await apiCall<{ keys: unknown[] }>(opts, 'GET', `/api/v1/keys?project=${encodeURIComponent(opts.project)}`);
+    const res = await answer(apiClient(opts).GET('/api/v1/keys', { params: { query: { project: opts.project } } }));
     process.stdout.write(`${JSON.stringify(res.keys, null, 2)}\n`);
   });
 
@@ -145,9 +146,11 @@ keys
   .addOption(urlOption())
   .addOption(keyOption())
   .action(async (keyId: string, opts: { project: string; url: string; key?: string }) => {
-    await apiCall(opts, 'DELETE', `/api/v1/keys/${encodeURIComponent(keyId)}?project=${encodeURIComponent(opts.project)}`);
+    await answer(apiClient(opts).DELETE('/api/v1/keys/{keyId}', { params: { path: { keyId }, query: { project: opts.project } } }));
     process.stderr.write(`revoked ${keyId}\n`);
   });
+
+const isContentCapture = (mode: string): mode is ContentCapture => (CONTENT_CAPTURE_MODES as readonly string[]).includes(mode);
 
 program
   .command('content-capture')
@@ -157,18 +160,20 @@ program
   .addOption(urlOption())
   .addOption(keyOption())
   .action(async (mode: string | undefined, opts: { url: string; key?: string; purge?: boolean }) => {
-    if (mode !== undefined && !(CONTENT_CAPTURE_MODES as readonly string[]).includes(mode)) {
+    if (mode !== undefined && !isContentCapture(mode)) {
       throw new CliError(`mode '${mode}': use one of ${CONTENT_CAPTURE_MODES.join(', ')}`);
     }
     if (opts.purge && (mode === undefined || mode === 'full')) throw new CliError("--purge goes with the mode 'metadata' or 'off'");
-    type Answer = { project: { id: string; contentCapture: string }; purged?: { spans: number; logs: number; compactsOnStop?: boolean } };
+    const api = apiClient(opts);
     const res =
       mode === undefined
-        ? await apiCall<Answer>(opts, 'GET', '/api/v1/project')
-        : await apiCall<Answer>(opts, 'PATCH', '/api/v1/project', { contentCapture: mode, ...(opts.purge ? { purge: true } : {}) });
-    process.stdout.write(`${res.project.id}: ${res.project.contentCapture}\n`);
-    if (res.purged) process.stdout.write(`purged: ${res.purged.spans} spans, ${res.purged.logs} logs changed\n`);
-    if (res.purged?.compactsOnStop) {
+        ? await answer(api.GET('/api/v1/project'))
+        : await answer(api.PATCH('/api/v1/project', { body: { contentCapture: mode, ...(opts.purge ? { purge: true } : {}) } }));
+    const capture = res.project.contentCapture;
+    const purged = 'purged' in res ? res.purged : undefined;
+    process.stdout.write(`${res.project.id}: ${capture}\n`);
+    if (purged) process.stdout.write(`purged: ${purged.spans} spans, ${purged.logs} logs changed\n`);
+    if (purged?.compactsOnStop) {
       process.stdout.write('the database file still holds the removed text in free blocks; it is rewritten without them when the server stops: restart lookout serve\n');
     }
   });
@@ -231,7 +236,7 @@ budgetsCmd
   .addArgument(new Command().createArgument('[tier]', 'free | pro | enterprise | none').choices(['free', 'pro', 'enterprise', 'none']))
   .addOption(urlOption())
   .addOption(keyOption())
-  .action(async (user: string, tier: string | undefined, opts: { url: string; key?: string }) => {
+  .action(async (user: string, tier: 'free' | 'pro' | 'enterprise' | 'none' | undefined, opts: { url: string; key?: string }) => {
     await userTier(opts, user, tier, write);
   });
 
@@ -249,7 +254,7 @@ prices
     const result = await viaServerOrStore(
       opts,
       opts.dataDir,
-      () => apiCall<{ recosted: number }>(opts, 'POST', '/api/v1/pricing/backfill', { ...(opts.model ? { models: opts.model } : {}), all: Boolean(opts.all) }),
+      () => answer(apiClient(opts).POST('/api/v1/pricing/backfill', { body: { ...(opts.model ? { models: opts.model } : {}), all: Boolean(opts.all) } })),
       async (store) => {
         const pricer = new Pricer();
         await loadPriceOverrides(store, pricer, opts.pricesFile ?? process.env.LOOKOUT_PRICES_FILE ?? null);
@@ -276,7 +281,7 @@ prices
   .addOption(urlOption())
   .addOption(keyOption())
   .action(async (opts: { url: string; key?: string }) => {
-    const res = await apiCall<{ models: unknown[] }>(opts, 'GET', '/api/v1/pricing/unknown-models');
+    const res = await answer(apiClient(opts).GET('/api/v1/pricing/unknown-models'));
     process.stdout.write(`${JSON.stringify(res.models, null, 2)}\n`);
   });
 
@@ -293,7 +298,7 @@ prices
   .addOption(urlOption())
   .addOption(keyOption())
   .action(async (opts: { model: string; provider?: string; input: number; output: number; cacheRead?: number; cacheWrite?: number; from: string; url: string; key?: string }) => {
-    const res = await apiCall(opts, 'POST', '/api/v1/pricing/overrides', {
+    const body: Body<'/api/v1/pricing/overrides'> = {
       model: opts.model,
       provider: opts.provider ?? null,
       inputPerMtokUsd: opts.input,
@@ -302,7 +307,8 @@ prices
       cacheWritePerMtokUsd: opts.cacheWrite ?? null,
       effectiveFrom: opts.from,
       effectiveTo: null,
-    });
+    };
+    const res = await answer(apiClient(opts).POST('/api/v1/pricing/overrides', { body }));
     process.stdout.write(`${JSON.stringify(res)}\n`);
   });
 

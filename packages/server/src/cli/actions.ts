@@ -1,10 +1,11 @@
 // F5: `lookout actions list|revert <id>` — the automated responses of a running server.
 import { Option, type Command } from 'commander';
-import type { Activation } from '../alerts/actions/engine.ts';
-import { apiCall, type ApiTarget } from './http.ts';
+import type { Schemas } from '@lookout/client';
+import { answer, apiClient, type ApiTarget } from './http.ts';
 import { formatTable, type ReportColumn } from './report.ts';
 
 type Write = (text: string) => void;
+type Activation = Schemas['Activation'];
 
 const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString().replace('.000Z', 'Z'));
 const text = (key: string, header: string): ReportColumn => ({ key, header, format: 'text' });
@@ -44,13 +45,13 @@ export function formatActivations(list: Activation[]): string {
 }
 
 export async function listActions(target: ApiTarget, options: { all?: boolean; format: 'table' | 'json' }, write: Write): Promise<void> {
-  const res = await apiCall<{ active: Activation[]; history: Activation[] }>(target, 'GET', '/api/v1/actions');
+  const res = await answer(apiClient(target).GET('/api/v1/actions'));
   const shown = options.all ? res.history : res.active;
   write(options.format === 'json' ? `${JSON.stringify(shown, null, 2)}\n` : formatActivations(shown));
 }
 
 export async function revertAction(target: ApiTarget, id: string, write: Write): Promise<Activation> {
-  const res = await apiCall<{ activation: Activation }>(target, 'POST', `/api/v1/actions/${encodeURIComponent(id)}/revert`);
+  const res = await answer(apiClient(target).POST('/api/v1/actions/{id}/revert', { params: { path: { id } } }));
   const a = res.activation;
   write(`reverted ${a.id}: ${a.actionId} (${a.kind}, ${describeParams(a)}); it stays off until ${a.triggeredBy.alertname} resolves and fires again\n`);
   return a;

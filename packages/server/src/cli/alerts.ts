@@ -1,12 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
+import type { Answer, Body, Schemas } from '@lookout/client';
 import { formatRuleError, loadRuleFiles, parseRuleText, validateRule } from '../alerts/rules/load.ts';
-import type { Alert, AlertEvent } from '../alerts/types.ts';
-import type { RuleView } from '../alerts/engine/engine.ts';
-import type { WireRule } from '../alerts/rules/wire.ts';
-import type { GroupOutcome } from '../alerts/engine/evaluate.ts';
-import { apiCall, CliError, type ApiTarget } from './http.ts';
+import { answer, apiClient, CliError } from './http.ts';
 import { formatTable, type ReportColumn } from './report.ts';
 
 // F3: `lookout alerts list|history|rules|silence|silences|unsilence|test-rule|check`. Everything
@@ -24,7 +21,7 @@ function groupText(labels: Record<string, string>): string {
 
 const text = (key: string, header: string): ReportColumn => ({ key, header, format: 'text' });
 
-export function formatAlerts(alerts: Alert[]): string {
+export function formatAlerts(alerts: Schemas['Alert'][]): string {
   const rows = alerts.map((a) => ({
     state: a.state + (a.silencedBy.length ? ' (silenced)' : a.inhibitedBy.length ? ' (inhibited)' : ''),
     severity: a.labels.severity,
@@ -41,7 +38,7 @@ export function formatAlerts(alerts: Alert[]): string {
   );
 }
 
-export function formatHistory(events: AlertEvent[]): string {
+export function formatHistory(events: Schemas['AlertEvent'][]): string {
   if (!events.length) return 'no alert history\n';
   return formatTable(
     [text('at', 'AT'), text('alert', 'ALERT'), text('severity', 'SEVERITY'), text('group', 'GROUP'), text('change', 'CHANGE'), text('value', 'VALUE')],
@@ -56,10 +53,7 @@ export function formatHistory(events: AlertEvent[]): string {
   );
 }
 
-// A rule listing's entry as the API answers it (durations as text).
-export type RuleListing = Omit<RuleView, 'rule'> & { rule: WireRule };
-
-export function formatRules(views: RuleListing[]): string {
+export function formatRules(views: Schemas['RuleView'][]): string {
   return formatTable(
     [text('id', 'ID'), text('kind', 'KIND'), text('severity', 'SEVERITY'), text('source', 'SOURCE'), text('enabled', 'ENABLED'), text('status', 'LAST EVALUATION')],
     views.map((v) => ({
@@ -73,7 +67,7 @@ export function formatRules(views: RuleListing[]): string {
   );
 }
 
-export function formatTestOutcome(id: string, outcome: { noData: boolean; wouldFire: number; groups: GroupOutcome[] }): string {
+export function formatTestOutcome(id: string, outcome: Answer<'/api/v1/alerts/test-rule', 'post'>): string {
   const head = `${id}: ${outcome.noData ? 'no data' : `${outcome.wouldFire} of ${outcome.groups.length} group(s) would fire`}\n`;
   if (!outcome.groups.length) return head;
   return (
@@ -92,7 +86,7 @@ export function formatTestOutcome(id: string, outcome: { noData: boolean; wouldF
 export function registerAlertsCommand(program: Command, options: { urlOption: () => Option; keyOption: () => Option }): void {
   const { urlOption, keyOption } = options;
   const alerts = program.command('alerts').description('alerts: what fires now, history, rules, silences, and testing rules');
-  const apiOf = (o: { url: string; key?: string }): ApiTarget => ({ url: o.url, key: o.key });
+  const apiOf = (o: { url: string; key?: string }) => apiClient({ url: o.url, key: o.key });
   const formatOption = () => new Option('--format <format>', 'table or json').choices(['table', 'json']).default('table');
 
   alerts
@@ -103,8 +97,7 @@ export function registerAlertsCommand(program: Command, options: { urlOption: ()
     .addOption(urlOption())
     .addOption(keyOption())
     .action(async (o: { state?: string; format: string; url: string; key?: string }) => {
-      const q = o.state ? `?state=${encodeURIComponent(o.state)}` : '';
-      const res = await apiCall<{ alerts: Alert[] }>(apiOf(o), 'GET', `/api/v1/alerts${q}`);
+      const res = await answer(apiOf(o).GET('/api/v1/alerts', { params: { query: o.state ? { state: o.state } : {} } }));
       process.stdout.write(o.format === 'json' ? `${JSON.stringify(res.alerts, null, 2)}\n` : formatAlerts(res.alerts));
     });
 
@@ -118,10 +111,9 @@ export function registerAlertsCommand(program: Command, options: { urlOption: ()
     .addOption(urlOption())
     .addOption(keyOption())
     .action(async (o: { limit: string; rule?: string; since?: string; format: string; url: string; key?: string }) => {
-      const params = new URLSearchParams({ limit: o.limit });
-      if (o.rule) params.set('rule', o.rule);
-      if (o.since) params.set('since', o.since);
-      const res = await apiCall<{ events: AlertEvent[] }>(apiOf(o), 'GET', `/api/v1/alerts/history?${params}`);
+      // --limit goes as typed: the server checks it and names the problem.
+      const query = { limit: o.limit as unknown as number, ...(o.rule ? { rule: o.rule } : {}), ...(o.since ? { since: o.since } : {}) };
+      const res = await answer(apiOf(o).GET('/api/v1/alerts/history', { params: { query } }));
       process.stdout.write(o.format === 'json' ? `${JSON.stringify(res.events, null, 2)}\n` : formatHistory(res.events));
     });
 
@@ -132,7 +124,7 @@ export function registerAlertsCommand(program: Command, options: { urlOption: ()
     .addOption(urlOption())
     .addOption(keyOption())
     .action(async (o: { format: string; url: string; key?: string }) => {
-      const res = await apiCall<{ rules: RuleListing[]; loadErrors: { text: string }[] }>(apiOf(o), 'GET', '/api/v1/alerts/rules');
+      const res = await answer(apiOf(o).GET('/api/v1/alerts/rules'));
       if (o.format === 'json') process.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
       else {
         process.stdout.write(formatRules(res.rules));
@@ -151,8 +143,8 @@ export function registerAlertsCommand(program: Command, options: { urlOption: ()
     .addOption(urlOption())
     .addOption(keyOption())
     .action(async (o: { match: string[]; for: string; until?: string; comment: string; by: string; url: string; key?: string }) => {
-      const body = { matchers: o.match, ...(o.until ? { endsAt: o.until } : { duration: o.for }), comment: o.comment, createdBy: o.by };
-      const res = await apiCall<{ silence: { id: string; endsAtMs: number } }>(apiOf(o), 'POST', '/api/v1/alerts/silences', body);
+      const body: Body<'/api/v1/alerts/silences'> = { matchers: o.match, ...(o.until ? { endsAt: o.until } : { duration: o.for }), comment: o.comment, createdBy: o.by };
+      const res = await answer(apiOf(o).POST('/api/v1/alerts/silences', { body }));
       process.stdout.write(`silence ${res.silence.id} until ${iso(res.silence.endsAtMs)}\n`);
     });
 
@@ -162,11 +154,7 @@ export function registerAlertsCommand(program: Command, options: { urlOption: ()
     .addOption(urlOption())
     .addOption(keyOption())
     .action(async (o: { url: string; key?: string }) => {
-      const res = await apiCall<{ silences: { id: string; matchers: { name: string; value: string; isRegex: boolean; isEqual: boolean }[]; endsAtMs: number; createdBy: string; comment: string; active: boolean }[] }>(
-        apiOf(o),
-        'GET',
-        '/api/v1/alerts/silences',
-      );
+      const res = await answer(apiOf(o).GET('/api/v1/alerts/silences'));
       if (!res.silences.length) return void process.stdout.write('no silences\n');
       process.stdout.write(
         formatTable(
@@ -188,7 +176,7 @@ export function registerAlertsCommand(program: Command, options: { urlOption: ()
     .addOption(urlOption())
     .addOption(keyOption())
     .action(async (id: string, o: { url: string; key?: string }) => {
-      await apiCall(apiOf(o), 'DELETE', `/api/v1/alerts/silences/${encodeURIComponent(id)}`);
+      await answer(apiOf(o).DELETE('/api/v1/alerts/silences/{id}', { params: { path: { id } } }));
       process.stdout.write(`silence ${id} ended\n`);
     });
 
@@ -206,11 +194,12 @@ export function registerAlertsCommand(program: Command, options: { urlOption: ()
       const raw = (parseYaml(source) as { rules?: unknown[] } | null)?.rules;
       const valid = (Array.isArray(raw) ? raw : []).flatMap((input) => {
         const { rule } = validateRule(input, file);
-        return rule ? [{ id: rule.id, input }] : [];
+        // Valid, so it is a rule definition as the API takes it.
+        return rule ? [{ id: rule.id, input: input as Body<'/api/v1/alerts/test-rule'> }] : [];
       });
       if (!valid.length) throw new CliError(`${file}: no valid rule to test`);
       for (const { id, input } of valid) {
-        const res = await apiCall<{ noData: boolean; wouldFire: number; groups: GroupOutcome[] }>(apiOf(o), 'POST', '/api/v1/alerts/test-rule', input);
+        const res = await answer(apiOf(o).POST('/api/v1/alerts/test-rule', { body: input }));
         process.stdout.write(o.format === 'json' ? `${JSON.stringify({ id, ...res })}\n` : formatTestOutcome(id, res));
       }
       if (errors.length) process.exitCode = 1;

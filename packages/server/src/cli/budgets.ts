@@ -1,25 +1,28 @@
 // B6: `lookout budgets list|set|remove|check|tier` — the budgets API of a running server.
-import type { BudgetStatus, CheckResult } from '../budgets/policy.ts';
-import type { Budget } from '../budgets/schema.ts';
-import { apiCall, CliError, type ApiTarget } from './http.ts';
+import type { Body, Schemas } from '@lookout/client';
+import { answer, apiClient, CliError, type ApiTarget } from './http.ts';
 import { formatTable, type ReportColumn, type ReportRow } from './report.ts';
 
 export interface BudgetsCliOptions extends ApiTarget {
   format: 'table' | 'json';
 }
 
+type BudgetInput = Body<'/api/v1/budgets'>;
+type Budget = Schemas['Budget'];
+type StatusView = Schemas['BudgetStatusEntry'];
+type Tier = Body<'/api/v1/budgets/tiers/{user}', 'put'>['tier'];
+
 export interface SetBudgetOptions {
   id?: string;
   name?: string;
-  scope: string;
+  scope: BudgetInput['scope'];
   subject?: string;
-  period: string;
+  period: BudgetInput['period'];
   limit: string;
   warn?: string;
-  enforce?: string;
+  enforce?: BudgetInput['enforce'];
 }
 
-type StatusView = Omit<BudgetStatus, 'budget'>;
 type Write = (text: string) => void;
 
 const STATUS_COLUMNS: ReportColumn[] = [
@@ -36,7 +39,7 @@ const STATUS_COLUMNS: ReportColumn[] = [
   { key: 'state', header: 'state', format: 'text' },
 ];
 
-function state(s: Pick<BudgetStatus, 'exceeded' | 'warningLevel' | 'forecastExceeds'>): string {
+function state(s: Pick<StatusView, 'exceeded' | 'warningLevel' | 'forecastExceeds'>): string {
   if (s.exceeded) return 'EXCEEDED';
   if (s.warningLevel !== null) return `warn ${s.warningLevel}%`;
   return s.forecastExceeds ? 'on track to exceed' : 'ok';
@@ -59,7 +62,7 @@ function row(b: Budget, s: StatusView | null): ReportRow {
 }
 
 export async function listBudgets(opts: BudgetsCliOptions, write: Write): Promise<void> {
-  const res = await apiCall<{ budgets: (Budget & { statuses: StatusView[] })[] }>(opts, 'GET', '/api/v1/budgets');
+  const res = await answer(apiClient(opts).GET('/api/v1/budgets'));
   if (opts.format === 'json') return write(`${JSON.stringify(res, null, 2)}\n`);
   const rows: ReportRow[] = [];
   for (const b of res.budgets) {
@@ -70,10 +73,10 @@ export async function listBudgets(opts: BudgetsCliOptions, write: Write): Promis
   write(formatTable(STATUS_COLUMNS, rows));
 }
 
-export function budgetBody(o: SetBudgetOptions): Record<string, unknown> {
+export function budgetBody(o: SetBudgetOptions): BudgetInput {
   const limitUsd = Number(o.limit);
   if (!Number.isFinite(limitUsd)) throw new CliError(`--limit '${o.limit}': give US dollars, e.g. 50 or 12.5`);
-  const body: Record<string, unknown> = { scope: o.scope, period: o.period, limitUsd };
+  const body: BudgetInput = { scope: o.scope, period: o.period, limitUsd };
   if (o.subject !== undefined) body.subject = o.subject;
   if (o.name !== undefined) body.name = o.name;
   if (o.enforce !== undefined) body.enforce = o.enforce;
@@ -88,9 +91,11 @@ export function budgetBody(o: SetBudgetOptions): Record<string, unknown> {
 // Creates a budget, or replaces the one named by --id when it exists.
 export async function setBudget(target: ApiTarget, o: SetBudgetOptions, write: Write): Promise<Budget> {
   const body = budgetBody(o);
+  const api = apiClient(target);
   let res: { budget: Budget };
   if (o.id !== undefined) {
-    const exists = await apiCall(target, 'GET', `/api/v1/budgets/${encodeURIComponent(o.id)}`).then(
+    const id = o.id;
+    const exists = await answer(api.GET('/api/v1/budgets/{id}', { params: { path: { id } } })).then(
       () => true,
       (err: unknown) => {
         if (err instanceof CliError && / 404: /.test(err.message)) return false;
@@ -98,25 +103,24 @@ export async function setBudget(target: ApiTarget, o: SetBudgetOptions, write: W
       },
     );
     res = exists
-      ? await apiCall(target, 'PUT', `/api/v1/budgets/${encodeURIComponent(o.id)}`, body)
-      : await apiCall(target, 'POST', '/api/v1/budgets', { ...body, id: o.id });
+      ? await answer(api.PUT('/api/v1/budgets/{id}', { params: { path: { id } }, body }))
+      : await answer(api.POST('/api/v1/budgets', { body: { ...body, id } }));
   } else {
-    res = await apiCall(target, 'POST', '/api/v1/budgets', body);
+    res = await answer(api.POST('/api/v1/budgets', { body }));
   }
   write(`${JSON.stringify(res.budget)}\n`);
   return res.budget;
 }
 
 export async function removeBudget(target: ApiTarget, id: string, write: Write): Promise<void> {
-  await apiCall(target, 'DELETE', `/api/v1/budgets/${encodeURIComponent(id)}`);
+  await answer(apiClient(target).DELETE('/api/v1/budgets/{id}', { params: { path: { id } } }));
   write(`deleted ${id}\n`);
 }
 
 // Prints the verdict and the budgets that apply; resolves to whether the call is allowed.
 export async function checkBudget(opts: BudgetsCliOptions, who: { user?: string; team?: string; department?: string }, write: Write): Promise<boolean> {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(who)) if (v !== undefined) params.set(k, v);
-  const r = await apiCall<CheckResult>(opts, 'GET', `/api/v1/budgets/check?${params.toString()}`);
+  const query = Object.fromEntries(Object.entries(who).filter(([, v]) => v !== undefined));
+  const r = await answer(apiClient(opts).GET('/api/v1/budgets/check', { params: { query } }));
   if (opts.format === 'json') {
     write(`${JSON.stringify(r, null, 2)}\n`);
     return r.allowed;
@@ -130,11 +134,12 @@ export async function checkBudget(opts: BudgetsCliOptions, who: { user?: string;
 }
 
 // `tier <user>` shows it, `tier <user> <free|pro|enterprise>` assigns it, `tier <user> none` removes it.
-export async function userTier(target: ApiTarget, user: string, tier: string | undefined, write: Write): Promise<void> {
-  const path = `/api/v1/budgets/tiers/${encodeURIComponent(user)}`;
+export async function userTier(target: ApiTarget, user: string, tier: Tier | 'none' | undefined, write: Write): Promise<void> {
+  const api = apiClient(target);
+  const params = { path: { user } };
   let res: unknown;
-  if (tier === undefined) res = await apiCall(target, 'GET', path);
-  else if (tier === 'none') res = await apiCall(target, 'DELETE', path);
-  else res = await apiCall(target, 'PUT', path, { tier });
+  if (tier === undefined) res = await answer(api.GET('/api/v1/budgets/tiers/{user}', { params }));
+  else if (tier === 'none') res = await answer(api.DELETE('/api/v1/budgets/tiers/{user}', { params }));
+  else res = await answer(api.PUT('/api/v1/budgets/tiers/{user}', { params, body: { tier } }));
   write(`${JSON.stringify(res)}\n`);
 }

@@ -1,7 +1,8 @@
 // G3: `lookout report cost|latency|chargeback` — reads the analytics API of a running server and
 // prints an aligned table, CSV (RFC 4180) or the API's JSON.
-import { csvLines, type AnalyticsResult, type ChargebackReport, type MeasureUnit } from '../query/types.ts';
-import { apiCall, CliError, isConnectionRefused, type ApiTarget } from './http.ts';
+import type { Query, Schemas } from '@lookout/client';
+import { csvLines } from '../query/formats.ts';
+import { answer, apiClient, type ApiTarget } from './http.ts';
 
 export type ReportKind = 'cost' | 'latency' | 'chargeback';
 export type ReportFormat = 'table' | 'csv' | 'json';
@@ -28,7 +29,10 @@ export type ReportRow = Record<string, unknown>;
 const COST_MEASURES = ['cost', 'requests', 'total_tokens', 'cost_per_request', 'usd_per_mtok', 'unknown_cost_requests'];
 const LATENCY_MEASURES = ['requests', 'latency_avg', 'latency_p50', 'latency_p95', 'latency_p99', 'ttft_p50', 'error_rate'];
 
-const FORMAT_OF_UNIT: Record<MeasureUnit, ValueFormat> = {
+type AnalyticsResult = Schemas['AnalyticsResult'];
+type AnalyticsQuery = Query<'/api/v1/analytics/query'>;
+
+const FORMAT_OF_UNIT: Record<NonNullable<Schemas['AnalyticsColumn']['unit']>, ValueFormat> = {
   usd: 'usd',
   usd_per_mtok: 'usd',
   count: 'count',
@@ -107,7 +111,7 @@ export function analyticsColumns(result: AnalyticsResult): ReportColumn[] {
   }));
 }
 
-export function chargebackColumns(report: Pick<ChargebackReport, 'by'>): ReportColumn[] {
+export function chargebackColumns(report: Pick<Schemas['ChargebackReport'], 'by'>): ReportColumn[] {
   return [
     ...report.by.map((d) => ({ key: d, header: d, format: 'text' as const })),
     { key: 'requests', header: 'requests', format: 'count' },
@@ -120,50 +124,22 @@ export function chargebackColumns(report: Pick<ChargebackReport, 'by'>): ReportC
   ];
 }
 
-async function getText(target: ApiTarget, path: string): Promise<string> {
-  const headers: Record<string, string> = {};
-  if (target.key) headers.authorization = `Bearer ${target.key}`;
-  const url = new URL(path, target.url.endsWith('/') ? target.url : `${target.url}/`).toString();
-  let response: Response;
-  try {
-    response = await fetch(url, { headers });
-  } catch (err) {
-    if (isConnectionRefused(err)) throw Object.assign(new CliError(`no Lookout server answers at ${target.url}; start one with \`lookout serve\` or pass --url`), { cause: err });
-    throw err;
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    let message = text;
-    try {
-      message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;
-    } catch {
-      // not JSON: report the text
-    }
-    throw new CliError(`GET ${path} failed with ${response.status}: ${message}`);
-  }
-  return text;
-}
-
-function queryPath(measures: string[], opts: ReportOptions, orderBy: string, grouped: boolean): string {
-  const params = new URLSearchParams({ measures: measures.join(','), from: opts.since });
-  if (grouped) {
-    params.set('groupBy', opts.by);
-    params.set('orderBy', orderBy);
-  }
-  return `/api/v1/analytics/query?${params.toString()}`;
+function analyticsQuery(measures: string[], opts: ReportOptions, orderBy: string, grouped: boolean): AnalyticsQuery {
+  const query: AnalyticsQuery = { measures: measures.join(','), from: opts.since };
+  return grouped ? { ...query, groupBy: opts.by, orderBy } : query;
 }
 
 export async function runReport(kind: ReportKind, opts: ReportOptions, out: NodeJS.WritableStream): Promise<void> {
   const target: ApiTarget = { url: opts.url, key: opts.key };
+  const api = apiClient(target);
   if (kind === 'chargeback') {
-    const params = new URLSearchParams({ by: opts.by, format: opts.format === 'csv' ? 'csv' : 'json' });
-    if (opts.month) params.set('month', opts.month);
-    const path = `/api/v1/reports/chargeback?${params.toString()}`;
+    const query = { by: opts.by, format: opts.format === 'csv' ? ('csv' as const) : ('json' as const), ...(opts.month ? { month: opts.month } : {}) };
     if (opts.format === 'csv') {
-      out.write(await getText(target, path));
+      out.write(await answer(api.GET('/api/v1/reports/chargeback', { params: { query }, headers: { accept: 'text/csv' }, parseAs: 'text' })));
       return;
     }
-    const report = await apiCall<ChargebackReport>(target, 'GET', path);
+    // Asked for format=json: the answer is the JSON report, not the CSV form the route also has.
+    const report = (await answer(api.GET('/api/v1/reports/chargeback', { params: { query } }))) as Schemas['ChargebackReport'];
     if (opts.format === 'json') {
       out.write(`${JSON.stringify(report, null, 2)}\n`);
       return;
@@ -172,13 +148,13 @@ export async function runReport(kind: ReportKind, opts: ReportOptions, out: Node
     if (report.by.length) totals[report.by[0]] = 'TOTAL';
     for (const d of report.by.slice(1)) totals[d] = '';
     out.write(`Chargeback ${report.month} by ${report.by.join(', ')} (USD)\n`);
-    out.write(formatTable(chargebackColumns(report), report.rows as unknown as ReportRow[], [totals]));
+    out.write(formatTable(chargebackColumns(report), report.rows, [totals]));
     return;
   }
 
   const measures = kind === 'cost' ? COST_MEASURES : LATENCY_MEASURES;
   const orderBy = kind === 'cost' ? 'cost:desc' : 'requests:desc';
-  const result = await apiCall<AnalyticsResult>(target, 'GET', queryPath(measures, opts, orderBy, true));
+  const result = await answer(api.GET('/api/v1/analytics/query', { params: { query: analyticsQuery(measures, opts, orderBy, true) } }));
   if (opts.format === 'json') {
     out.write(`${JSON.stringify(result, null, 2)}\n`);
     return;
@@ -190,7 +166,7 @@ export async function runReport(kind: ReportKind, opts: ReportOptions, out: Node
   }
   // The total comes from the server (one ungrouped query), not from adding rounded rows here;
   // grouped by tag, rows overlap and would not add up anyway.
-  const total = await apiCall<AnalyticsResult>(target, 'GET', queryPath(measures, opts, orderBy, false));
+  const total = await answer(api.GET('/api/v1/analytics/query', { params: { query: analyticsQuery(measures, opts, orderBy, false) } }));
   const footer = total.rows.map((r) => {
     const row: ReportRow = { ...r };
     columns.forEach((c, i) => {

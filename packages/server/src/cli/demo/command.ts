@@ -24,7 +24,7 @@ export function registerDemoCommand(program: Command, options: DemoCommandOption
     .option('--calls <n>', 'number of LLM calls to generate', intOption('--calls', 1), DEMO_DEFAULTS.calls)
     .option('--seed <n>', 'random seed (same seed, same traffic)', intOption('--seed', 0), DEMO_DEFAULTS.seed)
     .option('--no-incident', 'skip the "incident now" in the last minutes that trips the default alert rules')
-    .option('--live <duration>', 'then keep the incident going in real time for this long (s, m or h, at most 2h; e.g. 10m), so that the 5-minute alerts fire', (value: string) => {
+    .option('--live <duration>', 'then keep the incident going in real time for this long (a duration such as 10m or 1h30m, at most 2h), so that the 5-minute alerts fire', (value: string) => {
       try {
         return parseDemoLiveDuration(value);
       } catch (err) {

@@ -239,7 +239,10 @@ describe('the incident, live', () => {
     expect(() => parseDemoLiveDuration('2h1s')).toThrow(/longer than the 2h maximum/);
     expect(() => parseDemoLiveDuration('5h')).toThrow(/longer than the 2h maximum/);
     expect(() => parseDemoLiveDuration('0s')).toThrow(/no time at all/);
-    for (const bad of ['3 days', '10', '1d', 'm', '', '-5m', '1.5h']) expect(() => parseDemoLiveDuration(bad), bad).toThrow(/is not a duration/);
+    // The one duration grammar: days are durations (too long here), a fraction is refused with its spelling.
+    expect(() => parseDemoLiveDuration('1d')).toThrow(/longer than the 2h maximum/);
+    expect(() => parseDemoLiveDuration('1.5h')).toThrow("'1.5h' has a fraction; write 1h30m (at most 2h)");
+    for (const bad of ['3 days', '10', 'm', '', '-5m']) expect(() => parseDemoLiveDuration(bad), bad).toThrow(/is not a duration/);
   });
 
   // The live loop against a real server, on a fake clock: slices every simulated 30 s, the
@@ -352,7 +355,7 @@ describe('the incident, live', () => {
       lookout(['demo', '--url', 'http://127.0.0.1:9', '--live', '5h']),
     ]);
     expect(days.code).not.toBe(0);
-    expect(days.stderr).toContain("--live: '3 days' is not a duration; use e.g. 90s, 10m or 1h (s, m or h, at most 2h)");
+    expect(days.stderr).toContain("--live: '3 days' is not a duration; use e.g. 90s, 5m, 1h30m, 7d or 2w (at most 2h)");
     expect(hours.code).not.toBe(0);
     expect(hours.stderr).toContain("--live: '5h' is longer than the 2h maximum");
     expect(`${days.stderr}${hours.stderr}`).not.toMatch(/no Lookout server answers/);

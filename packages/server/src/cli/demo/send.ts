@@ -15,9 +15,10 @@ export async function runDemo(opts: DemoOptions, progress: (line: string) => voi
   const started = performance.now();
   const nowMs = Date.now();
   const traffic = generateDemoTraffic({ days: opts.days, calls: opts.calls, seed: opts.seed, nowMs, incident: opts.incident !== false });
-  const { base, endpoint, headers } = ingestTarget(opts.url, opts.key);
+  const target = ingestTarget(opts.url, opts.key);
+  const { endpoint } = target;
   const overBudget = traffic.scenario.incident?.overBudgetUser;
-  const tierAssignment = overBudget ? await assignFreeTier(base, headers, overBudget.user) : null;
+  const tierAssignment = overBudget ? await assignFreeTier(target, overBudget.user) : null;
   if (tierAssignment && tierAssignment.status !== 'assigned') progress(`free tier for ${tierAssignment.user} not assigned: ${tierAssignment.detail}`);
 
   const batches: IngestItemInput[][] = [];
@@ -42,7 +43,7 @@ export async function runDemo(opts: DemoOptions, progress: (line: string) => voi
     while (failure === null && next < batches.length) {
       const batch = batches[next++];
       try {
-        const res = await postBatch(endpoint, headers, batch, () => retries++);
+        const res = await postBatch(target, batch, () => retries++);
         batch.forEach((item, i) => {
           const r = res.results?.[i];
           const c = byType[item.type];
@@ -141,7 +142,7 @@ export async function runDemoLive(opts: DemoLiveOptions, progress: (line: string
   const now = runtime.now ?? Date.now;
   const sleepFor = runtime.sleep ?? abortableSleep;
   const signal = runtime.signal ?? new AbortController().signal;
-  const { endpoint, headers } = ingestTarget(opts.url, opts.key);
+  const target = ingestTarget(opts.url, opts.key);
 
   const startedMs = now();
   const endMs = startedMs + opts.durationMs;
@@ -159,7 +160,7 @@ export async function runDemoLive(opts: DemoLiveOptions, progress: (line: string
     let accepted = 0;
     let duplicates = 0;
     for (let i = 0; i < slice.items.length; i += DEMO_BATCH_ITEMS) {
-      const res = await postBatch(endpoint, headers, slice.items.slice(i, i + DEMO_BATCH_ITEMS), () => totals.retries++);
+      const res = await postBatch(target, slice.items.slice(i, i + DEMO_BATCH_ITEMS), () => totals.retries++);
       accepted += res.accepted ?? 0;
       duplicates += res.duplicates ?? 0;
     }

@@ -47,7 +47,7 @@ export function registerAdminRoutes(fastify: FastifyInstance, ctx: AppContext): 
         tags: ['admin'],
         response: {
           200: z.object({
-            project: z.union([projectSchema, z.object({ id: z.string() }).describe('a project with nothing stored yet: only its id')]),
+            project: z.union([projectSchema, projectSchema.pick({ id: true, contentCapture: true }).describe('a project with nothing stored yet: its id and what it keeps')]),
             scope: z.enum(KEY_SCOPES),
           }),
           ...errorResponses,
@@ -57,7 +57,7 @@ export function registerAdminRoutes(fastify: FastifyInstance, ctx: AppContext): 
     async (request) => {
       const project = requireScope(request, 'read');
       const all = await ctx.store.listProjects();
-      return { project: all.find((p) => p.id === project) ?? { id: project }, scope: request.auth.scope };
+      return { project: all.find((p) => p.id === project) ?? { id: project, contentCapture: ctx.content.modeOf(project) }, scope: request.auth.scope };
     },
   );
 
