@@ -396,7 +396,9 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
+                    /** @description deliveries, at most 1000; default 100 */
                     limit?: number;
+                    /** @description only those sent to this receiver */
                     receiver?: string;
                 };
                 header?: never;
@@ -494,10 +496,13 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
+                    /** @description events, at most 5000 (all the server keeps); default 100 */
                     limit?: number;
+                    /** @description only the alerts of this rule id */
                     rule?: string;
-                    /** @description a time (docs/api.md, times and durations) */
+                    /** @description from this time (inclusive), or a duration back from now such as 24h */
                     since?: string;
+                    /** @description before this time (exclusive), or a duration back from now */
                     until?: string;
                 };
                 header?: never;
@@ -2583,7 +2588,9 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
+                    /** @description the caller's department, when not the user's last one */
                     department?: string;
+                    /** @description the caller's team, when not the user's last one */
                     team?: string;
                     /** @description the caller; its team and department are those of its last call unless given */
                     user?: string;
@@ -3236,7 +3243,9 @@ export type paths = {
         put?: never;
         /**
          * Store a batch of generations, spans, scores and logs; each item is accepted or refused on its own
-         * @description Any key of the project (ingest, read or admin).
+         * @description 200: every item stored (or stored before); 207: some refused, the others stored; 400: every item refused. A 2xx is sent once the accepted items are on disk; a batch sent again is recognised item by item (by id, or traceId and spanId) as duplicate.
+         *
+         *     Any key of the project (ingest, read or admin).
          */
         post: {
             parameters: {
@@ -3445,9 +3454,12 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description a label, at most 200 characters */
                         name?: string | null;
+                        /** @description the key's project (another one: operator only; a new id creates it); default: the caller's */
                         project?: string;
                         /**
+                         * @description ingest: send data; read: also read it; admin: also manage keys, budgets, rules
                          * @default ingest
                          * @enum {string}
                          */
@@ -3655,8 +3667,11 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
+                    /** @description rows per page, at most 1000 */
                     limit?: number;
+                    /** @description rows to skip, at most 10000; page further back by moving 'to' to the oldest row seen */
                     offset?: number;
+                    /** @description only those of this trace */
                     traceId?: string;
                 };
                 header?: never;
@@ -4583,9 +4598,15 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @enum {string} */
+                        /**
+                         * @description what is kept of prompts and responses from now on: full (text and hashes), metadata (hashes only), off (neither)
+                         * @enum {string}
+                         */
                         contentCapture: "full" | "metadata" | "off";
-                        /** @default false */
+                        /**
+                         * @description also remove it from the spans and logs already stored; only with metadata or off
+                         * @default false
+                         */
                         purge?: boolean;
                     };
                 };
@@ -4966,8 +4987,11 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
+                    /** @description rows per page, at most 1000 */
                     limit?: number;
+                    /** @description rows to skip, at most 10000; page further back by moving 'to' to the oldest row seen */
                     offset?: number;
+                    /** @description only those of this trace */
                     traceId?: string;
                 };
                 header?: never;
@@ -5069,24 +5093,37 @@ export type paths = {
                     department?: string;
                     environment?: string;
                     feature?: string;
+                    /** @description start of the range (inclusive): a time, or a duration back from now such as 24h */
                     from?: string;
                     kind?: "generation" | "embedding" | "retrieval" | "tool" | "agent" | "chain" | "other";
+                    /** @description rows per page, at most 1000 */
                     limit?: number;
+                    /** @description USD, at most; not below minCostUsd */
                     maxCostUsd?: number;
+                    /** @description milliseconds, at most; not below minDurationMs */
                     maxDurationMs?: number;
+                    /** @description USD, at least */
                     minCostUsd?: number;
+                    /** @description milliseconds, at least */
                     minDurationMs?: number;
                     model?: string;
+                    /** @description rows to skip, at most 10000; page further back by moving 'to' to the oldest row seen */
                     offset?: number;
+                    /** @description start (default): newest first; duration or cost: largest first */
                     orderBy?: "start" | "duration" | "cost";
                     provider?: string;
+                    /** @description free text on ids, at most 256 characters: a trace id or its first characters, a span or request id, a user or a session */
                     q?: string;
                     sessionId?: string;
                     status?: "ok" | "error" | "cancelled";
+                    /** @description one of the call's tags */
                     tag?: string;
                     team?: string;
+                    /** @description end of the range (exclusive): a time or a duration back from now; default now */
                     to?: string;
+                    /** @description false: skip counting every match (total is null), which is cheaper over a long range */
                     total?: "true" | "false";
+                    /** @description 32 lowercase hex characters */
                     traceId?: string;
                     userId?: string;
                 };
@@ -5407,7 +5444,9 @@ export type paths = {
         };
         /**
          * Traces with a span matching every filter, newest first, one summary row each
-         * @description Needs a read or admin key.
+         * @description Each filter is met by one of the trace's spans; the cost and duration ranges apply to the whole trace (its summed cost, first start to last end). Paging and total=false: docs/api.md#traces-and-read-bounds.
+         *
+         *     Needs a read or admin key.
          */
         get: {
             parameters: {
@@ -5416,24 +5455,37 @@ export type paths = {
                     department?: string;
                     environment?: string;
                     feature?: string;
+                    /** @description start of the range (inclusive): a time, or a duration back from now such as 24h */
                     from?: string;
                     kind?: "generation" | "embedding" | "retrieval" | "tool" | "agent" | "chain" | "other";
+                    /** @description rows per page, at most 1000 */
                     limit?: number;
+                    /** @description USD, at most; not below minCostUsd */
                     maxCostUsd?: number;
+                    /** @description milliseconds, at most; not below minDurationMs */
                     maxDurationMs?: number;
+                    /** @description USD, at least */
                     minCostUsd?: number;
+                    /** @description milliseconds, at least */
                     minDurationMs?: number;
                     model?: string;
+                    /** @description rows to skip, at most 10000; page further back by moving 'to' to the oldest row seen */
                     offset?: number;
+                    /** @description start (default): newest first; duration or cost: largest first */
                     orderBy?: "start" | "duration" | "cost";
                     provider?: string;
+                    /** @description free text on ids, at most 256 characters: a trace id or its first characters, a span or request id, a user or a session */
                     q?: string;
                     sessionId?: string;
                     status?: "ok" | "error" | "cancelled";
+                    /** @description one of the call's tags */
                     tag?: string;
                     team?: string;
+                    /** @description end of the range (exclusive): a time or a duration back from now; default now */
                     to?: string;
+                    /** @description false: skip counting every match (total is null), which is cheaper over a long range */
                     total?: "true" | "false";
+                    /** @description 32 lowercase hex characters */
                     traceId?: string;
                     userId?: string;
                 };
@@ -5531,7 +5583,9 @@ export type paths = {
         };
         /**
          * One trace: its spans, scores and logs
-         * @description Needs a read or admin key.
+         * @description Build the tree from parentSpanId. At most 10000 of each kind, the first by time; the rest of a larger trace is in /api/v1/spans?traceId=...
+         *
+         *     Needs a read or admin key.
          */
         get: {
             parameters: {
@@ -8288,16 +8342,30 @@ export type components = {
             warnings: string[];
         };
         BudgetDefinitionInput: {
-            /** @enum {string} */
+            /**
+             * @description hard: the gateway refuses calls with 429 once the budget is spent; soft (default): only warns
+             * @enum {string}
+             */
             enforce?: "soft" | "hard";
+            /** @description 1-64 letters, digits, _ and -; default: generated */
             id?: string;
+            /** @description USD per period, more than 0 and at most 1,000,000,000 */
             limitUsd: number;
+            /** @description a label, at most 200 characters */
             name?: string | null;
-            /** @enum {string} */
+            /**
+             * @description spend is counted per UTC day or UTC month
+             * @enum {string}
+             */
             period: "daily" | "monthly";
-            /** @enum {string} */
+            /**
+             * @description whose spend is counted
+             * @enum {string}
+             */
             scope: "project" | "team" | "department" | "user";
+            /** @description the team, department or user id, at most 512 characters; '*' for each user on their own; none for a project budget */
             subject?: string | null;
+            /** @description percentages of the limit that warn, at most 10; default [50, 80, 100] */
             warnAtPercent?: number[];
         };
         BudgetStatus: {
@@ -8523,152 +8591,258 @@ export type components = {
             batch: components["schemas"]["IngestItemInput"][];
         };
         IngestItemInput: {
+            /** @description attribution: the application */
             application?: string | null;
+            /** @description USD, a cost you already know: stored as provider_reported instead of priced from the catalog */
             costUsd?: number | null;
+            /** @description attribution: the owning department */
             department?: string | null;
+            /** @description milliseconds, at most a day; instead of endTime */
             durationMs?: number;
+            /** @description RFC 3339 or epoch milliseconds, not before startTime; or give durationMs */
             endTime?: string | number;
+            /** @description attribution: e.g. production, staging */
             environment?: string | null;
+            /** @description what kind of failure, when status is error */
             errorClass?: ("rate_limit" | "timeout" | "server" | "invalid_request" | "content_filter" | "auth" | "cancelled" | "other") | null;
+            /** @description kept below content capture full only when a bare type name or code */
             errorMessage?: string | null;
+            /** @description attribution: the product feature */
             feature?: string | null;
+            /** @description why the model stopped, as the provider says */
             finishReason?: string | null;
+            /** @description event id; traceId and spanId, when absent, are derived from it so that a retry is recognised */
             id?: string;
+            /** @description the prompt, text or JSON; stored per the project's content capture, its hash kept */
             input?: (string | unknown[] | {
                 [key: string]: unknown;
             }) | null;
-            /** @default {} */
+            /**
+             * @description at most 100 keys, strings at most 10,000 characters; group and filter by metadata.<key>
+             * @default {}
+             */
             metadata?: {
                 [key: string]: string | number | boolean;
             };
+            /** @description the model asked for */
             model?: string | null;
+            /** @description default "<kind> <model>" */
             name?: string;
+            /** @description the response, text or JSON; stored per the project's content capture, its hash kept */
             output?: (string | unknown[] | {
                 [key: string]: unknown;
             }) | null;
+            /** @description 16 hex characters: the span this one is part of */
             parentSpanId?: string | null;
+            /** @description e.g. openai, anthropic */
             provider?: string | null;
+            /** @description your request id, for correlation */
             requestId?: string | null;
+            /** @description the model that served the call; priced in preference to model */
             responseModel?: string | null;
+            /** @description attribution: the conversation or session */
             sessionId?: string | null;
+            /** @description 16 hex characters; generated when absent (derived from id when given) */
             spanId?: string;
+            /** @description RFC 3339 or epoch milliseconds; after 2000-01-01 and at most 24 h in the future */
             startTime: string | number;
             /**
              * @default ok
              * @enum {string}
              */
             status?: "ok" | "error" | "cancelled";
-            /** @default [] */
+            /**
+             * @description at most 50; filter with ?tag=
+             * @default []
+             */
             tags?: string[];
+            /** @description attribution: the owning team */
             team?: string | null;
+            /** @description 32 hex characters; generated when absent (derived from id when given) */
             traceId?: string;
+            /** @description milliseconds to the first token of a streamed call */
             ttftMs?: number | null;
             /** @constant */
             type: "generation";
-            /** @default {} */
+            /**
+             * @description token counts: whole, non-negative
+             * @default {}
+             */
             usage?: {
+                /** @description audio tokens */
                 audio?: number;
+                /** @description prompt tokens read from the provider cache */
                 cacheRead?: number;
+                /** @description prompt tokens written to the provider cache */
                 cacheWrite?: number;
+                /** @description prompt tokens */
                 input?: number;
+                /** @description `input` counts the cached tokens too (as OpenAI's `prompt_tokens`); default true, false for provider `anthropic` */
                 inputIncludesCache?: boolean;
+                /** @description completion tokens */
                 output?: number;
+                /** @description `output` counts the reasoning tokens too (as OpenAI's `completion_tokens`); default true */
                 outputIncludesReasoning?: boolean;
+                /** @description reasoning tokens */
                 reasoning?: number;
             };
+            /** @description attribution: the end user */
             userId?: string | null;
         } | {
+            /** @description attribution: the application */
             application?: string | null;
+            /** @description USD, a cost you already know: stored as provider_reported instead of priced from the catalog */
             costUsd?: number | null;
+            /** @description attribution: the owning department */
             department?: string | null;
+            /** @description milliseconds, at most a day; instead of endTime */
             durationMs?: number;
+            /** @description RFC 3339 or epoch milliseconds, not before startTime; or give durationMs */
             endTime?: string | number;
+            /** @description attribution: e.g. production, staging */
             environment?: string | null;
+            /** @description what kind of failure, when status is error */
             errorClass?: ("rate_limit" | "timeout" | "server" | "invalid_request" | "content_filter" | "auth" | "cancelled" | "other") | null;
+            /** @description kept below content capture full only when a bare type name or code */
             errorMessage?: string | null;
+            /** @description attribution: the product feature */
             feature?: string | null;
+            /** @description why the model stopped, as the provider says */
             finishReason?: string | null;
+            /** @description event id; traceId and spanId, when absent, are derived from it so that a retry is recognised */
             id?: string;
+            /** @description the prompt, text or JSON; stored per the project's content capture, its hash kept */
             input?: (string | unknown[] | {
                 [key: string]: unknown;
             }) | null;
             /**
+             * @description what the step does
              * @default other
              * @enum {string}
              */
             kind?: "generation" | "embedding" | "retrieval" | "tool" | "agent" | "chain" | "other";
-            /** @default {} */
+            /**
+             * @description at most 100 keys, strings at most 10,000 characters; group and filter by metadata.<key>
+             * @default {}
+             */
             metadata?: {
                 [key: string]: string | number | boolean;
             };
+            /** @description the model asked for */
             model?: string | null;
+            /** @description default "<kind> <model>" */
             name?: string;
+            /** @description the response, text or JSON; stored per the project's content capture, its hash kept */
             output?: (string | unknown[] | {
                 [key: string]: unknown;
             }) | null;
+            /** @description 16 hex characters: the span this one is part of */
             parentSpanId?: string | null;
+            /** @description e.g. openai, anthropic */
             provider?: string | null;
+            /** @description your request id, for correlation */
             requestId?: string | null;
+            /** @description the model that served the call; priced in preference to model */
             responseModel?: string | null;
+            /** @description attribution: the conversation or session */
             sessionId?: string | null;
+            /** @description 16 hex characters; generated when absent (derived from id when given) */
             spanId?: string;
+            /** @description RFC 3339 or epoch milliseconds; after 2000-01-01 and at most 24 h in the future */
             startTime: string | number;
             /**
              * @default ok
              * @enum {string}
              */
             status?: "ok" | "error" | "cancelled";
-            /** @default [] */
+            /**
+             * @description at most 50; filter with ?tag=
+             * @default []
+             */
             tags?: string[];
+            /** @description attribution: the owning team */
             team?: string | null;
+            /** @description 32 hex characters; generated when absent (derived from id when given) */
             traceId?: string;
+            /** @description milliseconds to the first token of a streamed call */
             ttftMs?: number | null;
             /** @constant */
             type: "span";
-            /** @default {} */
+            /**
+             * @description token counts: whole, non-negative
+             * @default {}
+             */
             usage?: {
+                /** @description audio tokens */
                 audio?: number;
+                /** @description prompt tokens read from the provider cache */
                 cacheRead?: number;
+                /** @description prompt tokens written to the provider cache */
                 cacheWrite?: number;
+                /** @description prompt tokens */
                 input?: number;
+                /** @description `input` counts the cached tokens too (as OpenAI's `prompt_tokens`); default true, false for provider `anthropic` */
                 inputIncludesCache?: boolean;
+                /** @description completion tokens */
                 output?: number;
+                /** @description `output` counts the reasoning tokens too (as OpenAI's `completion_tokens`); default true */
                 outputIncludesReasoning?: boolean;
+                /** @description reasoning tokens */
                 reasoning?: number;
             };
+            /** @description attribution: the end user */
             userId?: string | null;
         } | {
             comment?: string | null;
-            /** @enum {string} */
+            /**
+             * @description when given, value must be of that type
+             * @enum {string}
+             */
             dataType?: "numeric" | "categorical" | "boolean";
+            /** @description score id; a score sent again with it is a duplicate */
             id: string;
+            /** @description e.g. helpfulness */
             name: string;
             /**
+             * @description who gave the score
              * @default api
              * @enum {string}
              */
             source?: "api" | "user" | "evaluator" | "annotation" | "sdk";
+            /** @description 16 hex characters: the span scored, if one */
             spanId?: string | null;
+            /** @description RFC 3339 or epoch milliseconds; default: when received */
             timestamp?: string | number;
+            /** @description 32 hex characters: the trace scored */
             traceId: string;
             /** @constant */
             type: "score";
+            /** @description who gave the score */
             userId?: string | null;
+            /** @description a number, a category or a boolean, as dataType says */
             value: number | string | boolean;
         } | {
-            /** @default {} */
+            /**
+             * @description at most 100, values at most 10,000 characters
+             * @default {}
+             */
             attributes?: {
                 [key: string]: string | number | boolean;
             };
+            /** @description the message, at most 100,000 characters */
             body: string;
+            /** @description log id; a log sent again with it is a duplicate */
             id: string;
             /**
              * @default info
              * @enum {string}
              */
             severity?: "debug" | "info" | "warn" | "error";
+            /** @description 16 hex characters: the span the record belongs to */
             spanId?: string | null;
+            /** @description RFC 3339 or epoch milliseconds; default: when received */
             timestamp?: string | number;
+            /** @description 32 hex characters: the trace the record belongs to */
             traceId?: string | null;
             /** @constant */
             type: "log";
@@ -8796,16 +8970,27 @@ export type components = {
             usdPerMtok: number | null;
         };
         NewPriceOverrideInput: {
+            /** @description USD per million audio tokens; default: the input price */
             audioPerMtokUsd?: number | null;
+            /** @description USD per million cache-read tokens; default: the input price */
             cacheReadPerMtokUsd?: number | null;
+            /** @description USD per million cache-write tokens; default: the input price */
             cacheWritePerMtokUsd?: number | null;
+            /** @description date or date-time the price applies from (inclusive) to calls starting then; default: always */
             effectiveFrom?: string;
+            /** @description date or date-time the price ends (exclusive); default: never */
             effectiveTo?: string | null;
+            /** @description at most 200 characters; default: derived from the content, so the same entry keeps its id */
             id?: string;
+            /** @description USD per million input tokens */
             inputPerMtokUsd: number;
+            /** @description a model name (acme-llm-1), or a prefix ending in "*" (acme-*) */
             model: string;
+            /** @description USD per million output tokens */
             outputPerMtokUsd: number;
+            /** @description e.g. acme; absent or null: any provider */
             provider?: string | null;
+            /** @description USD per million reasoning tokens; default: the output price */
             reasoningPerMtokUsd?: number | null;
         };
         NotReady: {
@@ -9148,14 +9333,20 @@ export type components = {
             warnAtPercent: number[];
         };
         TierSettingsChangeInput: {
+            /** @description the tier of users with no assignment and no user budget; null: such users have no limit */
             defaultTier?: ("free" | "pro" | "enterprise") | null;
-            /** @enum {string} */
+            /**
+             * @description hard: the gateway refuses calls with 429 once spent; soft: only warns
+             * @enum {string}
+             */
             enforce?: "soft" | "hard";
+            /** @description USD per user per day, by tier; those left out keep their value */
             limitsUsd?: {
                 enterprise?: number;
                 free?: number;
                 pro?: number;
             };
+            /** @description percentages of the limit that warn, at most 10 */
             warnAtPercent?: number[];
         };
         TopSpenderRow: {

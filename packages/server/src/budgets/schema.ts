@@ -89,24 +89,42 @@ const warnSchema = z
 
 export const budgetInputSchema = z
   .object({
-    id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'use 1-64 characters of letters, digits, _ and -').optional(),
-    name: z.string().trim().max(200, 'at most 200 characters').nullable().optional(),
-    scope: z.enum(BUDGET_SCOPES, { error: `must be one of ${BUDGET_SCOPES.join(', ')}` }),
-    subject: subjectSchema.nullable().optional(),
-    period: z.enum(BUDGET_PERIODS, { error: `must be one of ${BUDGET_PERIODS.join(', ')}` }),
-    limitUsd: limitSchema,
-    warnAtPercent: warnSchema.optional(),
-    enforce: z.enum(ENFORCE_MODES, { error: `must be one of ${ENFORCE_MODES.join(', ')}` }).optional(),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'use 1-64 characters of letters, digits, _ and -')
+      .optional()
+      .describe('1-64 letters, digits, _ and -; default: generated'),
+    name: z.string().trim().max(200, 'at most 200 characters').nullable().optional().describe('a label, at most 200 characters'),
+    scope: z.enum(BUDGET_SCOPES, { error: `must be one of ${BUDGET_SCOPES.join(', ')}` }).describe('whose spend is counted'),
+    subject: subjectSchema
+      .nullable()
+      .optional()
+      .describe(`the team, department or user id, at most ${MAX_SUBJECT_CHARS} characters; '*' for each user on their own; none for a project budget`),
+    period: z.enum(BUDGET_PERIODS, { error: `must be one of ${BUDGET_PERIODS.join(', ')}` }).describe('spend is counted per UTC day or UTC month'),
+    limitUsd: limitSchema.describe(`USD per period, more than 0 and at most ${MAX_LIMIT_USD.toLocaleString('en-US')}`),
+    warnAtPercent: warnSchema.optional().describe(`percentages of the limit that warn, at most ${MAX_WARN_LEVELS}; default [${DEFAULT_WARN_AT_PERCENT.join(', ')}]`),
+    enforce: z
+      .enum(ENFORCE_MODES, { error: `must be one of ${ENFORCE_MODES.join(', ')}` })
+      .optional()
+      .describe('hard: the gateway refuses calls with 429 once the budget is spent; soft (default): only warns'),
   })
   .strict();
 export type BudgetInput = z.input<typeof budgetInputSchema>;
 
 export const tierSettingsInputSchema = z
   .object({
-    limitsUsd: z.object({ free: limitSchema.optional(), pro: limitSchema.optional(), enterprise: limitSchema.optional() }).strict().optional(),
-    defaultTier: z.enum(TIER_NAMES, { error: `must be one of ${TIER_NAMES.join(', ')} or null` }).nullable().optional(),
-    enforce: z.enum(ENFORCE_MODES, { error: `must be one of ${ENFORCE_MODES.join(', ')}` }).optional(),
-    warnAtPercent: warnSchema.optional(),
+    limitsUsd: z
+      .object({ free: limitSchema.optional(), pro: limitSchema.optional(), enterprise: limitSchema.optional() })
+      .strict()
+      .optional()
+      .describe('USD per user per day, by tier; those left out keep their value'),
+    defaultTier: z
+      .enum(TIER_NAMES, { error: `must be one of ${TIER_NAMES.join(', ')} or null` })
+      .nullable()
+      .optional()
+      .describe('the tier of users with no assignment and no user budget; null: such users have no limit'),
+    enforce: z.enum(ENFORCE_MODES, { error: `must be one of ${ENFORCE_MODES.join(', ')}` }).optional().describe('hard: the gateway refuses calls with 429 once spent; soft: only warns'),
+    warnAtPercent: warnSchema.optional().describe(`percentages of the limit that warn, at most ${MAX_WARN_LEVELS}`),
   })
   .strict();
 export type TierSettingsInput = z.input<typeof tierSettingsInputSchema>;

@@ -52,6 +52,21 @@ describe('the OpenAPI document', () => {
     expect(doc.paths['/v1/traces'].post.description).toContain('Any key of the project');
   });
 
+  it('describes each ingest item field and each trace list parameter, which docs/api.md leaves to the reference', async () => {
+    const doc = (await t.app.inject({ url: OPENAPI_PATH })).json();
+    // Fields whose name and type say all there is.
+    const plain = new Set(['type', 'status', 'severity', 'comment', 'userId', 'sessionId', 'model', 'provider', 'feature', 'team', 'department', 'application', 'environment', 'kind']);
+    const items: { properties: Record<string, { description?: string }> }[] = doc.components.schemas.IngestItemInput.oneOf;
+    const undescribed = items.flatMap((item) => Object.entries(item.properties).filter(([name, field]) => !plain.has(name) && !field.description).map(([name]) => name));
+    expect(undescribed).toEqual([]);
+    const usage = items[0]!.properties.usage as { properties: Record<string, { description?: string }> };
+    expect(Object.entries(usage.properties).filter(([, field]) => !field.description).map(([name]) => name)).toEqual([]);
+    for (const path of ['/api/v1/spans', '/api/v1/traces']) {
+      const parameters: { name: string; description?: string }[] = doc.paths[path].get.parameters;
+      expect(parameters.filter((p) => !plain.has(p.name) && !p.description).map((p) => p.name), path).toEqual([]);
+    }
+  });
+
   it('is what docs/openapi.json and the client types say (run `npm run openapi` after changing a route)', async () => {
     const doc = await buildDocument();
     expect(await readIfExists(DOCUMENT_FILE), 'docs/openapi.json is stale: run npm run openapi').toBe(documentText(doc));

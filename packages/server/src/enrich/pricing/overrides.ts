@@ -53,22 +53,28 @@ export const priceOverrideInputSchema = z
         .trim()
         .min(1, { error: 'must not be empty' })
         .max(200, { error: 'must be at most 200 characters' })
-        .optional(),
+        .optional()
+        .describe('at most 200 characters; default: derived from the content, so the same entry keeps its id'),
       provider: z.string({ error: 'must be a string or null (any provider)' }).trim().toLowerCase().nullable().optional()
-        .transform((p) => (p === undefined || p === '' ? null : p)),
+        .transform((p) => (p === undefined || p === '' ? null : p))
+        .describe('e.g. acme; absent or null: any provider'),
       model: z
         .string({ error: 'is required: a model name, or a prefix ending in "*"' })
         .trim()
         .min(1, { error: 'must not be empty' })
-        .refine((m) => m !== '*', { error: 'must name a model or a prefix, not only "*"' }),
-      effectiveFrom: isoDate.optional().transform((d) => d ?? EPOCH_ISO),
-      effectiveTo: isoDate.nullable().optional().transform((d) => d ?? null),
-      inputPerMtokUsd: price,
-      outputPerMtokUsd: price,
-      cacheReadPerMtokUsd: optionalPrice,
-      cacheWritePerMtokUsd: optionalPrice,
-      reasoningPerMtokUsd: optionalPrice,
-      audioPerMtokUsd: optionalPrice,
+        .refine((m) => m !== '*', { error: 'must name a model or a prefix, not only "*"' })
+        .describe('a model name (acme-llm-1), or a prefix ending in "*" (acme-*)'),
+      effectiveFrom: isoDate
+        .optional()
+        .transform((d) => d ?? EPOCH_ISO)
+        .describe('date or date-time the price applies from (inclusive) to calls starting then; default: always'),
+      effectiveTo: isoDate.nullable().optional().transform((d) => d ?? null).describe('date or date-time the price ends (exclusive); default: never'),
+      inputPerMtokUsd: price.describe('USD per million input tokens'),
+      outputPerMtokUsd: price.describe('USD per million output tokens'),
+      cacheReadPerMtokUsd: optionalPrice.describe('USD per million cache-read tokens; default: the input price'),
+      cacheWritePerMtokUsd: optionalPrice.describe('USD per million cache-write tokens; default: the input price'),
+      reasoningPerMtokUsd: optionalPrice.describe('USD per million reasoning tokens; default: the output price'),
+      audioPerMtokUsd: optionalPrice.describe('USD per million audio tokens; default: the input price'),
     },
     { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be an object') },
   )

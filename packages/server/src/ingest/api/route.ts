@@ -52,6 +52,8 @@ export function registerIngestRoutes(fastify: FastifyInstance, ctx: AppContext):
     { config: { scope: 'ingest' },
       schema: {
         summary: 'Store a batch of generations, spans, scores and logs; each item is accepted or refused on its own',
+        description:
+          '200: every item stored (or stored before); 207: some refused, the others stored; 400: every item refused. A 2xx is sent once the accepted items are on disk; a batch sent again is recognised item by item (by id, or traceId and spanId) as duplicate.',
         tags: ['ingest'],
         // Read by the handler after the key's scope: the batch's shape first, then item by item.
         body: documentedOnly(ingestBatchSchema),

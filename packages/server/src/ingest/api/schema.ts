@@ -60,59 +60,79 @@ const contentSchema = z
 
 export const usageSchema = z
   .object({
-    input: tokenCount.optional(),
-    output: tokenCount.optional(),
-    cacheRead: tokenCount.optional(),
-    cacheWrite: tokenCount.optional(),
-    reasoning: tokenCount.optional(),
-    audio: tokenCount.optional(),
-    inputIncludesCache: z.boolean().optional(),
-    outputIncludesReasoning: z.boolean().optional(),
+    input: tokenCount.optional().describe('prompt tokens'),
+    output: tokenCount.optional().describe('completion tokens'),
+    cacheRead: tokenCount.optional().describe('prompt tokens read from the provider cache'),
+    cacheWrite: tokenCount.optional().describe('prompt tokens written to the provider cache'),
+    reasoning: tokenCount.optional().describe('reasoning tokens'),
+    audio: tokenCount.optional().describe('audio tokens'),
+    inputIncludesCache: z
+      .boolean()
+      .optional()
+      .describe('`input` counts the cached tokens too (as OpenAI\'s `prompt_tokens`); default true, false for provider `anthropic`'),
+    outputIncludesReasoning: z.boolean().optional().describe('`output` counts the reasoning tokens too (as OpenAI\'s `completion_tokens`); default true'),
   })
-  .strict();
+  .strict()
+  .describe('token counts: whole, non-negative');
 
 const attributionFields = {
-  userId: optionalLabel,
-  sessionId: optionalLabel,
-  feature: optionalLabel,
-  team: optionalLabel,
-  department: optionalLabel,
-  application: optionalLabel,
-  environment: optionalLabel,
+  userId: optionalLabel.describe('attribution: the end user'),
+  sessionId: optionalLabel.describe('attribution: the conversation or session'),
+  feature: optionalLabel.describe('attribution: the product feature'),
+  team: optionalLabel.describe('attribution: the owning team'),
+  department: optionalLabel.describe('attribution: the owning department'),
+  application: optionalLabel.describe('attribution: the application'),
+  environment: optionalLabel.describe('attribution: e.g. production, staging'),
 };
 
 const spanFields = {
-  id: z.string().min(1).max(MAX_ID_CHARS).optional(),
-  traceId: hexId(32).optional(),
-  spanId: hexId(16).optional(),
-  parentSpanId: hexId(16).nullish(),
-  name: z.string().min(1).max(MAX_NAME_CHARS).optional(),
-  startTime: timestampSchema,
-  endTime: timestampSchema.optional(),
-  durationMs: z.number().nonnegative('must not be negative').max(DAY_MS, 'is longer than a day').optional(),
+  id: z
+    .string()
+    .min(1)
+    .max(MAX_ID_CHARS)
+    .optional()
+    .describe('event id; traceId and spanId, when absent, are derived from it so that a retry is recognised'),
+  traceId: hexId(32).optional().describe('32 hex characters; generated when absent (derived from id when given)'),
+  spanId: hexId(16).optional().describe('16 hex characters; generated when absent (derived from id when given)'),
+  parentSpanId: hexId(16).nullish().describe('16 hex characters: the span this one is part of'),
+  name: z.string().min(1).max(MAX_NAME_CHARS).optional().describe('default "<kind> <model>"'),
+  startTime: timestampSchema.describe('RFC 3339 or epoch milliseconds; after 2000-01-01 and at most 24 h in the future'),
+  endTime: timestampSchema.optional().describe('RFC 3339 or epoch milliseconds, not before startTime; or give durationMs'),
+  durationMs: z
+    .number()
+    .nonnegative('must not be negative')
+    .max(DAY_MS, 'is longer than a day')
+    .optional()
+    .describe('milliseconds, at most a day; instead of endTime'),
   status: z.enum(SPAN_STATUSES).default('ok'),
-  errorClass: z.enum(ERROR_CLASSES).nullish(),
-  errorMessage: z.string().max(10_000).nullish(),
+  errorClass: z.enum(ERROR_CLASSES).nullish().describe('what kind of failure, when status is error'),
+  errorMessage: z.string().max(10_000).nullish().describe('kept below content capture full only when a bare type name or code'),
   ...attributionFields,
-  tags: z.array(label).max(MAX_TAGS, `at most ${MAX_TAGS} tags`).default([]),
+  tags: z.array(label).max(MAX_TAGS, `at most ${MAX_TAGS} tags`).default([]).describe(`at most ${MAX_TAGS}; filter with ?tag=`),
   metadata: z
     .record(z.string().max(MAX_LABEL_CHARS), scalarValue)
     .refine((m) => Object.keys(m).length <= MAX_METADATA_KEYS, `at most ${MAX_METADATA_KEYS} keys`)
-    .default({}),
-  input: contentSchema.nullish(),
-  output: contentSchema.nullish(),
-  requestId: optionalLabel,
+    .default({})
+    .describe(`at most ${MAX_METADATA_KEYS} keys, strings at most ${MAX_VALUE_CHARS.toLocaleString('en-US')} characters; group and filter by metadata.<key>`),
+  input: contentSchema.nullish().describe('the prompt, text or JSON; stored per the project\'s content capture, its hash kept'),
+  output: contentSchema.nullish().describe('the response, text or JSON; stored per the project\'s content capture, its hash kept'),
+  requestId: optionalLabel.describe('your request id, for correlation'),
 };
 
 const modelFields = {
-  provider: optionalLabel,
-  model: optionalLabel,
-  responseModel: optionalLabel,
+  provider: optionalLabel.describe('e.g. openai, anthropic'),
+  model: optionalLabel.describe('the model asked for'),
+  responseModel: optionalLabel.describe('the model that served the call; priced in preference to model'),
   usage: usageSchema.default({}),
   // A cost the provider or caller already knows; used instead of the catalog when given.
-  costUsd: z.number().nonnegative('must not be negative').max(1e6).nullish(),
-  finishReason: optionalLabel,
-  ttftMs: z.number().nonnegative('must not be negative').max(DAY_MS).nullish(),
+  costUsd: z
+    .number()
+    .nonnegative('must not be negative')
+    .max(1e6)
+    .nullish()
+    .describe('USD, a cost you already know: stored as provider_reported instead of priced from the catalog'),
+  finishReason: optionalLabel.describe('why the model stopped, as the provider says'),
+  ttftMs: z.number().nonnegative('must not be negative').max(DAY_MS).nullish().describe('milliseconds to the first token of a streamed call'),
 };
 
 // Checks that need more than one field.
@@ -133,7 +153,7 @@ export const generationItemSchema = z
 export const spanItemSchema = z
   .object({
     type: z.literal('span'),
-    kind: z.enum(SPAN_KINDS).default('other'),
+    kind: z.enum(SPAN_KINDS).default('other').describe('what the step does'),
     ...spanFields,
     ...modelFields,
   })
@@ -143,16 +163,18 @@ export const spanItemSchema = z
 export const scoreItemSchema = z
   .object({
     type: z.literal('score'),
-    id: z.string().min(1).max(MAX_ID_CHARS),
-    traceId: hexId(32),
-    spanId: hexId(16).nullish(),
-    name: z.string().min(1).max(MAX_LABEL_CHARS),
-    value: z.union([z.number().refine(Number.isFinite, 'must be a finite number'), z.string().max(MAX_LABEL_CHARS), z.boolean()]),
-    dataType: z.enum(['numeric', 'categorical', 'boolean']).optional(),
+    id: z.string().min(1).max(MAX_ID_CHARS).describe('score id; a score sent again with it is a duplicate'),
+    traceId: hexId(32).describe('32 hex characters: the trace scored'),
+    spanId: hexId(16).nullish().describe('16 hex characters: the span scored, if one'),
+    name: z.string().min(1).max(MAX_LABEL_CHARS).describe('e.g. helpfulness'),
+    value: z
+      .union([z.number().refine(Number.isFinite, 'must be a finite number'), z.string().max(MAX_LABEL_CHARS), z.boolean()])
+      .describe('a number, a category or a boolean, as dataType says'),
+    dataType: z.enum(['numeric', 'categorical', 'boolean']).optional().describe('when given, value must be of that type'),
     comment: z.string().max(10_000).nullish(),
-    source: z.enum(SCORE_SOURCES).default('api'),
-    timestamp: timestampSchema.optional(),
-    userId: optionalLabel,
+    source: z.enum(SCORE_SOURCES).default('api').describe('who gave the score'),
+    timestamp: timestampSchema.optional().describe('RFC 3339 or epoch milliseconds; default: when received'),
+    userId: optionalLabel.describe('who gave the score'),
   })
   .strict()
   .superRefine((item, ctx) => {
@@ -165,16 +187,17 @@ export const scoreItemSchema = z
 export const logItemSchema = z
   .object({
     type: z.literal('log'),
-    id: z.string().min(1).max(MAX_ID_CHARS),
-    traceId: hexId(32).nullish(),
-    spanId: hexId(16).nullish(),
-    timestamp: timestampSchema.optional(),
+    id: z.string().min(1).max(MAX_ID_CHARS).describe('log id; a log sent again with it is a duplicate'),
+    traceId: hexId(32).nullish().describe('32 hex characters: the trace the record belongs to'),
+    spanId: hexId(16).nullish().describe('16 hex characters: the span the record belongs to'),
+    timestamp: timestampSchema.optional().describe('RFC 3339 or epoch milliseconds; default: when received'),
     severity: z.enum(LOG_SEVERITIES).default('info'),
-    body: z.string().max(100_000),
+    body: z.string().max(100_000).describe('the message, at most 100,000 characters'),
     attributes: z
       .record(z.string().max(MAX_LABEL_CHARS), scalarValue)
       .refine((m) => Object.keys(m).length <= MAX_METADATA_KEYS, `at most ${MAX_METADATA_KEYS} keys`)
-      .default({}),
+      .default({})
+      .describe(`at most ${MAX_METADATA_KEYS}, values at most ${MAX_VALUE_CHARS.toLocaleString('en-US')} characters`),
   })
   .strict();
 

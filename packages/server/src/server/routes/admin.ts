@@ -13,17 +13,23 @@ export const PROJECT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 const projectSettingsSchema = z
   .object({
-    contentCapture: z.enum(CONTENT_CAPTURE_MODES),
+    contentCapture: z
+      .enum(CONTENT_CAPTURE_MODES)
+      .describe('what is kept of prompts and responses from now on: full (text and hashes), metadata (hashes only), off (neither)'),
     // Also remove what the new mode would not have kept from the spans and logs already stored.
-    purge: z.boolean().default(false),
+    purge: z.boolean().default(false).describe('also remove it from the spans and logs already stored; only with metadata or off'),
   })
   .strict();
 
 const createKeySchema = z
   .object({
-    project: z.string().regex(PROJECT_ID_PATTERN, 'must be 1-63 characters of a-z, 0-9, _ and -, starting with a letter or digit').optional(),
-    scope: z.enum(KEY_SCOPES).default('ingest'),
-    name: z.string().max(200).nullish(),
+    project: z
+      .string()
+      .regex(PROJECT_ID_PATTERN, 'must be 1-63 characters of a-z, 0-9, _ and -, starting with a letter or digit')
+      .optional()
+      .describe("the key's project (another one: operator only; a new id creates it); default: the caller's"),
+    scope: z.enum(KEY_SCOPES).default('ingest').describe('ingest: send data; read: also read it; admin: also manage keys, budgets, rules'),
+    name: z.string().max(200).nullish().describe('a label, at most 200 characters'),
   })
   .strict();
 

@@ -19,13 +19,18 @@ const listQuery = z
   .strict();
 const historyQuery = z
   .object({
-    limit: z.coerce.number().int().min(1).max(5000).optional(),
-    rule: z.string().max(128).optional(),
-    since: z.string().optional().describe('a time (docs/api.md, times and durations)'),
-    until: z.string().optional(),
+    limit: z.coerce.number().int().min(1).max(5000).optional().describe('events, at most 5000 (all the server keeps); default 100'),
+    rule: z.string().max(128).optional().describe('only the alerts of this rule id'),
+    since: z.string().optional().describe('from this time (inclusive), or a duration back from now such as 24h'),
+    until: z.string().optional().describe('before this time (exclusive), or a duration back from now'),
   })
   .strict();
-const deliveriesQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional(), receiver: z.string().max(256).optional() }).strict();
+const deliveriesQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).optional().describe('deliveries, at most 1000; default 100'),
+    receiver: z.string().max(256).optional().describe('only those sent to this receiver'),
+  })
+  .strict();
 const silencesQuery = z.object({ expired: z.enum(['true', 'false']).optional().describe('true: expired silences too') }).strict();
 const idParams = z.object({ id: z.string().max(128) });
 const ruleAnswer = z.object({ rule: ruleSchemaOut });

@@ -20,13 +20,14 @@ export const MAX_TRACE_ITEMS = 10_000;
 const MAX_METRIC_POINTS = 50_000;
 
 const pageSchema = {
-  limit: z.coerce.number().int().min(1, 'must be at least 1').max(MAX_PAGE, `must be at most ${MAX_PAGE}`).default(50),
+  limit: z.coerce.number().int().min(1, 'must be at least 1').max(MAX_PAGE, `must be at most ${MAX_PAGE}`).default(50).describe(`rows per page, at most ${MAX_PAGE}`),
   offset: z.coerce
     .number()
     .int()
     .min(0, 'must not be negative')
     .max(MAX_OFFSET, `must be at most ${MAX_OFFSET}; to page further back, narrow the time range with 'to'`)
-    .default(0),
+    .default(0)
+    .describe(`rows to skip, at most ${MAX_OFFSET}; page further back by moving 'to' to the oldest row seen`),
 };
 
 // A non-negative number (cost in USD, duration in ms) given in the query string.
@@ -35,9 +36,9 @@ const amount = z.coerce.number({ message: 'must be a number' }).finite('must be 
 const spanListSchema = z
   .object({
     ...pageSchema,
-    from: z.string().optional(),
-    to: z.string().optional(),
-    traceId: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters').optional(),
+    from: z.string().optional().describe('start of the range (inclusive): a time, or a duration back from now such as 24h'),
+    to: z.string().optional().describe('end of the range (exclusive): a time or a duration back from now; default now'),
+    traceId: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters').optional().describe('32 lowercase hex characters'),
     userId: z.string().optional(),
     sessionId: z.string().optional(),
     model: z.string().optional(),
@@ -49,15 +50,27 @@ const spanListSchema = z
     environment: z.string().optional(),
     status: z.enum(SPAN_STATUSES).optional(),
     kind: z.enum(SPAN_KINDS).optional(),
-    tag: z.string().optional(),
-    q: z.string().trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters').optional(),
-    minCostUsd: amount,
-    maxCostUsd: amount,
-    minDurationMs: amount,
-    maxDurationMs: amount,
-    orderBy: z.enum(['start', 'duration', 'cost'], { message: "must be one of 'start', 'duration', 'cost'" }).optional(),
+    tag: z.string().optional().describe("one of the call's tags"),
+    q: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(256, 'must be at most 256 characters')
+      .optional()
+      .describe('free text on ids, at most 256 characters: a trace id or its first characters, a span or request id, a user or a session'),
+    minCostUsd: amount.describe('USD, at least'),
+    maxCostUsd: amount.describe('USD, at most; not below minCostUsd'),
+    minDurationMs: amount.describe('milliseconds, at least'),
+    maxDurationMs: amount.describe('milliseconds, at most; not below minDurationMs'),
+    orderBy: z
+      .enum(['start', 'duration', 'cost'], { message: "must be one of 'start', 'duration', 'cost'" })
+      .optional()
+      .describe('start (default): newest first; duration or cost: largest first'),
     // total=false: the page without counting every match (a trace list over a long range).
-    total: z.enum(['true', 'false'], { message: "must be 'true' or 'false'" }).default('true'),
+    total: z
+      .enum(['true', 'false'], { message: "must be 'true' or 'false'" })
+      .default('true')
+      .describe('false: skip counting every match (total is null), which is cheaper over a long range'),
   })
   .strict()
   .refine((q) => q.minCostUsd === undefined || q.maxCostUsd === undefined || q.minCostUsd <= q.maxCostUsd, {
@@ -69,7 +82,7 @@ const spanListSchema = z
     path: ['maxDurationMs'],
   });
 
-const linkedListSchema = z.object({ ...pageSchema, traceId: z.string().optional() }).strict();
+const linkedListSchema = z.object({ ...pageSchema, traceId: z.string().optional().describe('only those of this trace') }).strict();
 
 export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.output<T> {
   return parseWith(schema, query, 'invalid_parameter');
@@ -116,6 +129,8 @@ export function registerSpanRoutes(fastify: FastifyInstance, ctx: AppContext): v
     { config: { scope: 'read' },
       schema: {
         summary: 'Traces with a span matching every filter, newest first, one summary row each',
+        description:
+          "Each filter is met by one of the trace's spans; the cost and duration ranges apply to the whole trace (its summed cost, first start to last end). Paging and total=false: docs/api.md#traces-and-read-bounds.",
         tags: ['traces'],
         querystring: spanListSchema,
         response: { 200: z.object({ ...pageFields, traces: z.array(traceSummarySchema) }), ...errorResponses },
@@ -165,6 +180,7 @@ export function registerSpanRoutes(fastify: FastifyInstance, ctx: AppContext): v
     { config: { scope: 'read' },
       schema: {
         summary: 'One trace: its spans, scores and logs',
+        description: `Build the tree from parentSpanId. At most ${MAX_TRACE_ITEMS} of each kind, the first by time; the rest of a larger trace is in /api/v1/spans?traceId=...`,
         tags: ['traces'],
         params: traceIdParams,
         response: {

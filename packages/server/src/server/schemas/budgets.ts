@@ -33,8 +33,8 @@ const subjectParam = z.string().min(1, 'must not be empty').max(MAX_SUBJECT_CHAR
 export const checkQuerySchema = z
   .object({
     user: subjectParam.describe('the caller; its team and department are those of its last call unless given'),
-    team: subjectParam,
-    department: subjectParam,
+    team: subjectParam.describe("the caller's team, when not the user's last one"),
+    department: subjectParam.describe("the caller's department, when not the user's last one"),
   })
   .strict();
 
