@@ -5,6 +5,7 @@ import { useAsync } from './hooks.ts';
 import { hrefWithRange, useLocation, useSearchParams } from './router.ts';
 import { Link } from './components/Link.tsx';
 import { PRESETS, REFRESH_OPTIONS, DEFAULT_RANGE, rangeProblem } from './time.ts';
+import { readInstant } from '../../server/src/domain/time.ts';
 import { Overview } from './pages/Overview.tsx';
 
 // The overview is in the first bundle; every other page is its own chunk, so the first page
@@ -140,9 +141,9 @@ function TimeBar() {
           className="custom-range"
           onSubmit={(e) => {
             e.preventDefault();
-            const from = Date.parse(custom.from);
-            const to = Date.parse(custom.to);
-            if (Number.isNaN(from) || Number.isNaN(to)) return setCustomError('Pick both a start and an end.');
+            const from = readInstant(custom.from, Date.now());
+            const to = readInstant(custom.to, Date.now());
+            if (typeof from === 'string' || typeof to === 'string') return setCustomError('Pick both a start and an end.');
             if (from >= to) return setCustomError('The end must be after the start.');
             setCustomError(null);
             set({ range: null, from: new Date(from).toISOString(), to: new Date(to).toISOString() });

@@ -59,6 +59,9 @@ describe('resolveRange', () => {
     expect(resolveRange(q('from=2026-01-03T00:00:00Z&to=2026-01-01T00:00:00Z&range=1h'), nowMs).label).toBe('1h');
     expect(resolveRange(q('from=yesterday&to=2026-01-01T00:00:00Z'), nowMs).label).toBe(DEFAULT_RANGE);
     expect(resolveRange(q('from=2026-01-01T00:00:00Z'), nowMs).label).toBe(DEFAULT_RANGE);
+    expect(resolveRange(q('from=2026-01-01T00:00:00&to=2026-01-02T00:00:00Z'), nowMs).label).toBe(DEFAULT_RANGE);
+    // Epoch seconds and a date alone (UTC midnight) are times, as in the API.
+    expect(resolveRange(q(`from=${Date.UTC(2026, 0, 1) / 1000}&to=2026-01-02`), nowMs)).toMatchObject({ label: 'custom', fromMs: Date.UTC(2026, 0, 1), toMs: Date.UTC(2026, 0, 2) });
   });
 });
 
@@ -72,7 +75,12 @@ describe('rangeProblem', () => {
   it('names what is wrong with the address', () => {
     expect(rangeProblem(q('from=2026-01-01T00:00:00Z'))).toBe('The address has from without to');
     expect(rangeProblem(q('to=2026-01-01T00:00:00Z'))).toBe('The address has to without from');
-    expect(rangeProblem(q('from=x&to=y'))).toBe("The address's from/to (x → y) are not dates");
+    expect(rangeProblem(q('from=x&to=y'))).toMatch(/^The address's from: 'x' is not a time; use RFC 3339 with an offset/);
+    expect(rangeProblem(q('from=2026-01-01T00:00:00Z&to=2026-02-30'))).toMatch(/^The address's to: '2026-02-30' is not a date in the calendar/);
+    // As in the API: a time without an offset is refused rather than read in the browser's zone.
+    expect(rangeProblem(q('from=2026-01-01T00:00:00&to=2026-01-02T00:00:00Z'))).toBe(
+      "The address's from: '2026-01-01T00:00:00' has no offset: add Z for UTC (2026-01-01T00:00:00Z) or an offset such as +02:00",
+    );
     expect(rangeProblem(q('from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z'))).toBe(
       'The range in the address ends before it starts (2026-01-02T00:00:00Z → 2026-01-01T00:00:00Z)',
     );
