@@ -46,11 +46,11 @@ describe('priceOverrideInputSchema', () => {
     expect(o.id).toMatch(/^[0-9a-f]{16}$/);
   });
 
-  it('normalises dates to ISO-8601 UTC; a date-time without a zone is UTC', () => {
+  it('normalises times to RFC 3339 UTC; a bare date is UTC midnight', () => {
     const o = parsePriceOverride({
       model: 'm',
       effectiveFrom: '2025-03-01',
-      effectiveTo: '2025-04-01T12:30',
+      effectiveTo: '2025-04-01T12:30Z',
       inputPerMtokUsd: 1,
       outputPerMtokUsd: 1,
     });
@@ -74,8 +74,9 @@ describe('priceOverrideInputSchema', () => {
     [{ model: 'm', inputPerMtokUsd: Number.POSITIVE_INFINITY, outputPerMtokUsd: 1 }, 'inputPerMtokUsd: must be a finite number ≥ 0'],
     [{ model: 'm', inputPerMtokUsd: 1, outputPerMtokUsd: '2' }, 'outputPerMtokUsd: must be a finite number ≥ 0'],
     [{ model: 'm', inputPerMtokUsd: 1, outputPerMtokUsd: 1, cacheReadPerMtokUsd: Number.NaN }, 'cacheReadPerMtokUsd: must be a finite number'],
-    [{ model: 'm', inputPerMtokUsd: 1, outputPerMtokUsd: 1, effectiveFrom: 'yesterday' }, 'effectiveFrom: must be an ISO-8601 date'],
-    [{ model: 'm', inputPerMtokUsd: 1, outputPerMtokUsd: 1, effectiveFrom: '2025-02-30' }, 'effectiveFrom: must be an ISO-8601 date'],
+    [{ model: 'm', inputPerMtokUsd: 1, outputPerMtokUsd: 1, effectiveFrom: 'yesterday' }, "effectiveFrom: 'yesterday' is not a time"],
+    [{ model: 'm', inputPerMtokUsd: 1, outputPerMtokUsd: 1, effectiveFrom: '2025-02-30' }, "effectiveFrom: '2025-02-30' is not a date in the calendar"],
+    [{ model: 'm', inputPerMtokUsd: 1, outputPerMtokUsd: 1, effectiveFrom: '2025-02-01T10:00' }, "effectiveFrom: '2025-02-01T10:00' has no offset: add Z for UTC"],
     [
       { model: 'm', inputPerMtokUsd: 1, outputPerMtokUsd: 1, effectiveFrom: '2025-03-01', effectiveTo: '2025-03-01' },
       'effectiveTo: must be after effectiveFrom (2025-03-01T00:00:00.000Z)',

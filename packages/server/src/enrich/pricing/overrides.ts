@@ -5,42 +5,25 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { PriceOverride } from './types.ts';
 import { LookoutError } from '../../errors.ts';
+import { readInstant } from '../../domain/time.ts';
 
 // User prices (file or API). Field names are camelCase, as in PriceOverride; unknown keys are an
 // error so a typo ("input_per_mtok_usd") is reported instead of silently ignored.
 
 const EPOCH_ISO = '1970-01-01T00:00:00.000Z';
 
-// 2025-01-31, 2025-01-31T12:00, 2025-01-31T12:00:00.000Z, 2025-01-31T12:00:00+02:00. A date-time
-// without a zone is read as UTC, like everything else here.
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-export function parseIsoDateMs(text: string): number | null {
-  const m = ISO_DATE.exec(text.trim());
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s, frac, zone] = m;
-  const month = Number(mo);
-  const day = Number(d);
-  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
-  const base = `${y}-${mo}-${d}T${h ?? '00'}:${mi ?? '00'}:${s ?? '00'}${frac ? frac.slice(0, 4) : ''}`;
-  const zoned = zone === undefined ? `${base}Z` : `${base}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`;
-  const ms = Date.parse(zoned);
-  if (Number.isNaN(ms)) return null;
-  // Date.parse rolls 2025-02-30 over to March; a calendar date that does not exist is an error.
-  if (zone === undefined || zone === 'Z') {
-    const check = new Date(ms);
-    if (check.getUTCFullYear() !== Number(y) || check.getUTCMonth() + 1 !== month || check.getUTCDate() !== day) return null;
-  }
-  return ms;
-}
-
-const DATE_HINT = 'must be an ISO-8601 date or date-time, e.g. 2025-01-31 or 2025-01-31T00:00:00Z';
 const PRICE_HINT = 'must be a finite number ≥ 0 (USD per 1M tokens)';
 
-const isoDate = z
-  .string({ error: DATE_HINT })
-  .refine((s) => parseIsoDateMs(s) !== null, { message: DATE_HINT })
-  .transform((s) => new Date(parseIsoDateMs(s) as number).toISOString());
+// When a price starts or ends: a time as the API reads every time (domain/time.ts), stored as
+// RFC 3339 UTC.
+const isoDate = z.string({ error: 'must be a time, e.g. 2025-01-31 or 2025-01-31T00:00:00Z' }).transform((text, ctx) => {
+  const ms = readInstant(text, Date.now());
+  if (typeof ms === 'string') {
+    ctx.addIssue({ code: 'custom', message: ms });
+    return z.NEVER;
+  }
+  return new Date(ms).toISOString();
+});
 
 const price = z.number({ error: PRICE_HINT }).finite({ error: PRICE_HINT }).nonnegative({ error: PRICE_HINT });
 const optionalPrice = price.nullable().optional();

@@ -2,7 +2,6 @@ import { formatUsd, nanoToUsd, usdToNano } from '../../domain/money.ts';
 import { unpricedCost, type Cost, type Usage } from '../../domain/span.ts';
 import { catalogProviderId, catalogRowById, findCatalogModel, selectCatalogRow, type CatalogModel } from './catalog.ts';
 import { BUCKET_LABELS, formatTokens, formatUsdPerMtok } from './format.ts';
-import { parseIsoDateMs } from './overrides.ts';
 import {
   applyRate,
   BUCKET_ORDER,
@@ -217,10 +216,11 @@ function overrideRowAt(resolution: Resolution, atMs: number): PriceRow | null {
 }
 
 function compileOverride(o: PriceOverride, position: number): CompiledOverride {
-  const fromMs = parseIsoDateMs(o.effectiveFrom);
-  const toMs = o.effectiveTo === null ? Number.POSITIVE_INFINITY : parseIsoDateMs(o.effectiveTo);
-  if (fromMs === null) throw new RangeError(`price override ${o.id}: effectiveFrom "${o.effectiveFrom}" is not an ISO-8601 date`);
-  if (toMs === null) throw new RangeError(`price override ${o.id}: effectiveTo "${o.effectiveTo}" is not an ISO-8601 date`);
+  // Stored as the server wrote them: RFC 3339 UTC (see isoDate in overrides.ts).
+  const fromMs = Date.parse(o.effectiveFrom);
+  const toMs = o.effectiveTo === null ? Number.POSITIVE_INFINITY : Date.parse(o.effectiveTo);
+  if (Number.isNaN(fromMs)) throw new RangeError(`price override ${o.id}: effectiveFrom "${o.effectiveFrom}" is not an RFC 3339 time`);
+  if (Number.isNaN(toMs)) throw new RangeError(`price override ${o.id}: effectiveTo "${o.effectiveTo}" is not an RFC 3339 time`);
   const input = flatRate(o.inputPerMtokUsd, 'override.inputPerMtokUsd');
   const output = flatRate(o.outputPerMtokUsd, 'override.outputPerMtokUsd');
   const optional = (usd: number | null | undefined, field: string, parent: BucketRate): BucketRate =>

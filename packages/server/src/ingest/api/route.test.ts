@@ -76,7 +76,8 @@ describe('POST /api/v1/ingest', () => {
   it.each([
     ['a wrong type', generation({ model: 42 }), 'batch[0].model'],
     ['a missing start time', { type: 'generation', model: 'gpt-4o' }, 'batch[0].startTime'],
-    ['a timestamp in 1970', generation({ startTime: 1_700_000_000 }), 'before 2000-01-01'],
+    ['a timestamp in 1998', generation({ startTime: 900_000_000_000 }), 'before 2000-01-01'],
+    ['a date-time without an offset', generation({ startTime: '2026-01-02T10:00:00' }), "batch[0].startTime: '2026-01-02T10:00:00' has no offset: add Z for UTC"],
     ['a timestamp in 2100', generation({ startTime: '2100-01-01T00:00:00Z' }), 'in the future'],
     ['an end before the start', generation({ startTime: '2026-01-02T00:00:00Z', endTime: '2026-01-01T00:00:00Z', durationMs: undefined }), 'batch[0].endTime: is before startTime'],
     ['fractional tokens', generation({ usage: { input: 1.5 } }), 'whole number'],
@@ -90,6 +91,17 @@ describe('POST /api/v1/ingest', () => {
     const res = await ingest([item]);
     expect(res.statusCode).toBe(400);
     expect(res.json().results[0].error).toContain(expected);
+  });
+
+  it('reads a time as every route does: an offset, epoch seconds and epoch milliseconds give the same instant', async () => {
+    const at = Date.UTC(2026, 0, 2, 10, 0, 0);
+    const spellings = ['2026-01-02T10:00:00Z', '2026-01-02T11:00:00+01:00', at / 1000, at, String(at / 1000)];
+    const res = await ingest(spellings.map((startTime, i) => generation({ id: `time-spelling-${i}`, startTime, durationMs: 10 })));
+    expect(res.statusCode).toBe(200);
+    const starts = await Promise.all(
+      res.json().results.map(async (r: { spanId: string }) => (await t.app.inject(`/api/v1/spans/${r.spanId}`)).json().startUs),
+    );
+    expect(starts).toEqual(spellings.map(() => at * 1000));
   });
 
   it('rejects invalid JSON, invalid UTF-8, a body that is not a batch, and other content types with clear 4xx', async () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ERROR_CLASSES, SPAN_KINDS, SPAN_STATUSES } from '../../domain/span.ts';
 import { LOG_SEVERITIES, SCORE_SOURCES } from '../../domain/score.ts';
 import type { ItemOutcome } from '../../store/store.ts';
-import { DAY_MS, MIN_INSTANT_MS } from '../../domain/time.ts';
+import { DAY_MS, EPOCH_SECONDS_BELOW, MIN_INSTANT_MS, readInstant, SECOND_MS } from '../../domain/time.ts';
 
 // The native ingest API (A1): POST /api/v1/ingest { "batch": [ item, ... ] }.
 // Every item is validated on its own; one bad item never costs the others.
@@ -18,21 +18,31 @@ const MAX_METADATA_KEYS = 100;
 // Metadata and log attribute values: labels and short texts, not documents (content has its own fields).
 const MAX_VALUE_CHARS = 10_000;
 
-// ISO-8601 string or epoch milliseconds. Validated against a plausible window so that a
-// seconds-for-milliseconds mix-up (1970) or a typo in the year (2100) is caught at the door.
+// A time as the API reads every time (domain/time.ts): RFC 3339 with Z or an offset (a date-time
+// without one is refused, never read in the server's zone), a date (UTC midnight), or epoch
+// seconds (below 1e11) or milliseconds, as a number or digits. At most a day ahead of now, so a
+// clock or unit mistake is caught at the door rather than stored as a call from the future.
 export const timestampSchema = z
   .union([z.string(), z.number()])
   .transform((value, ctx) => {
-    const ms = typeof value === 'number' ? value : Date.parse(value);
-    if (!Number.isFinite(ms)) {
-      ctx.addIssue({ code: 'custom', message: `is not a valid timestamp (use ISO-8601 or epoch milliseconds): ${JSON.stringify(value)}` });
+    const now = Date.now();
+    const ms =
+      typeof value === 'number'
+        ? Number.isFinite(value) && value >= 0
+          ? value < EPOCH_SECONDS_BELOW
+            ? value * SECOND_MS
+            : value
+          : `${JSON.stringify(value)} is not a time`
+        : readInstant(value, now);
+    if (typeof ms === 'string') {
+      ctx.addIssue({ code: 'custom', message: ms });
       return z.NEVER;
     }
     if (ms < EARLIEST_TIMESTAMP_MS) {
-      ctx.addIssue({ code: 'custom', message: `is before 2000-01-01 (${new Date(ms).toISOString()}); epoch values are milliseconds, not seconds` });
+      ctx.addIssue({ code: 'custom', message: `is before 2000-01-01 (${new Date(ms).toISOString()})` });
       return z.NEVER;
     }
-    if (ms > Date.now() + MAX_FUTURE_SKEW_MS) {
+    if (ms > now + MAX_FUTURE_SKEW_MS) {
       ctx.addIssue({ code: 'custom', message: `is more than 24 hours in the future (${new Date(ms).toISOString()})` });
       return z.NEVER;
     }
@@ -96,8 +106,8 @@ const spanFields = {
   spanId: hexId(16).optional().describe('16 hex characters; generated when absent (derived from id when given)'),
   parentSpanId: hexId(16).nullish().describe('16 hex characters: the span this one is part of'),
   name: z.string().min(1).max(MAX_NAME_CHARS).optional().describe('default "<kind> <model>"'),
-  startTime: timestampSchema.describe('RFC 3339 or epoch milliseconds; after 2000-01-01 and at most 24 h in the future'),
-  endTime: timestampSchema.optional().describe('RFC 3339 or epoch milliseconds, not before startTime; or give durationMs'),
+  startTime: timestampSchema.describe('a time (docs/api.md, times and durations): RFC 3339 with Z or an offset, or epoch seconds or milliseconds; after 2000-01-01 and at most 24 h in the future'),
+  endTime: timestampSchema.optional().describe('a time, as startTime; not before startTime; or give durationMs'),
   durationMs: z
     .number()
     .nonnegative('must not be negative')
@@ -173,7 +183,7 @@ export const scoreItemSchema = z
     dataType: z.enum(['numeric', 'categorical', 'boolean']).optional().describe('when given, value must be of that type'),
     comment: z.string().max(10_000).nullish(),
     source: z.enum(SCORE_SOURCES).default('api').describe('who gave the score'),
-    timestamp: timestampSchema.optional().describe('RFC 3339 or epoch milliseconds; default: when received'),
+    timestamp: timestampSchema.optional().describe('a time, as startTime; default: when received'),
     userId: optionalLabel.describe('who gave the score'),
   })
   .strict()
@@ -190,7 +200,7 @@ export const logItemSchema = z
     id: z.string().min(1).max(MAX_ID_CHARS).describe('log id; a log sent again with it is a duplicate'),
     traceId: hexId(32).nullish().describe('32 hex characters: the trace the record belongs to'),
     spanId: hexId(16).nullish().describe('16 hex characters: the span the record belongs to'),
-    timestamp: timestampSchema.optional().describe('RFC 3339 or epoch milliseconds; default: when received'),
+    timestamp: timestampSchema.optional().describe('a time, as startTime; default: when received'),
     severity: z.enum(LOG_SEVERITIES).default('info'),
     body: z.string().max(100_000).describe('the message, at most 100,000 characters'),
     attributes: z

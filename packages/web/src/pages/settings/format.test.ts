@@ -26,8 +26,8 @@ describe('draftBody', () => {
       model: 'm',
       provider: 'openai',
       audioPerMtokUsd: 3,
-      effectiveFrom: '2026-01-01T00:00',
-      effectiveTo: '2026-02-01T00:00',
+      effectiveFrom: '2026-01-01T00:00Z',
+      effectiveTo: '2026-02-01T00:00Z',
     });
     expect(draftBody({ ...EMPTY_DRAFT, model: 'm', provider: '  ' })).toEqual({ model: 'm' });
   });

@@ -39,9 +39,9 @@ export function draftBody(d: PriceDraft): NewPriceOverride {
     audioPerMtokUsd: num(d.audio),
   };
   if (d.provider.trim()) body.provider = d.provider.trim();
-  // datetime-local has no zone; the server reads a zoneless date-time as UTC, as the labels say.
-  if (d.effectiveFrom) body.effectiveFrom = d.effectiveFrom;
-  if (d.effectiveTo) body.effectiveTo = d.effectiveTo;
+  // The form's fields are UTC (datetime-local has no zone): say so, as the API asks.
+  if (d.effectiveFrom) body.effectiveFrom = `${d.effectiveFrom}Z`;
+  if (d.effectiveTo) body.effectiveTo = `${d.effectiveTo}Z`;
   for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
   // A blank price is left out and a mistyped one is NaN: the server names either.
   return body as unknown as NewPriceOverride;
