@@ -8599,7 +8599,7 @@ export type components = {
             department?: string | null;
             /** @description milliseconds, at most a day; instead of endTime */
             durationMs?: number;
-            /** @description RFC 3339 or epoch milliseconds, not before startTime; or give durationMs */
+            /** @description a time, as startTime; not before startTime; or give durationMs */
             endTime?: string | number;
             /** @description attribution: e.g. production, staging */
             environment?: string | null;
@@ -8644,7 +8644,7 @@ export type components = {
             sessionId?: string | null;
             /** @description 16 hex characters; generated when absent (derived from id when given) */
             spanId?: string;
-            /** @description RFC 3339 or epoch milliseconds; after 2000-01-01 and at most 24 h in the future */
+            /** @description a time (docs/api.md, times and durations): RFC 3339 with Z or an offset, or epoch seconds or milliseconds; after 2000-01-01 and at most 24 h in the future */
             startTime: string | number;
             /**
              * @default ok
@@ -8697,7 +8697,7 @@ export type components = {
             department?: string | null;
             /** @description milliseconds, at most a day; instead of endTime */
             durationMs?: number;
-            /** @description RFC 3339 or epoch milliseconds, not before startTime; or give durationMs */
+            /** @description a time, as startTime; not before startTime; or give durationMs */
             endTime?: string | number;
             /** @description attribution: e.g. production, staging */
             environment?: string | null;
@@ -8748,7 +8748,7 @@ export type components = {
             sessionId?: string | null;
             /** @description 16 hex characters; generated when absent (derived from id when given) */
             spanId?: string;
-            /** @description RFC 3339 or epoch milliseconds; after 2000-01-01 and at most 24 h in the future */
+            /** @description a time (docs/api.md, times and durations): RFC 3339 with Z or an offset, or epoch seconds or milliseconds; after 2000-01-01 and at most 24 h in the future */
             startTime: string | number;
             /**
              * @default ok
@@ -8811,7 +8811,7 @@ export type components = {
             source?: "api" | "user" | "evaluator" | "annotation" | "sdk";
             /** @description 16 hex characters: the span scored, if one */
             spanId?: string | null;
-            /** @description RFC 3339 or epoch milliseconds; default: when received */
+            /** @description a time, as startTime; default: when received */
             timestamp?: string | number;
             /** @description 32 hex characters: the trace scored */
             traceId: string;
@@ -8840,7 +8840,7 @@ export type components = {
             severity?: "debug" | "info" | "warn" | "error";
             /** @description 16 hex characters: the span the record belongs to */
             spanId?: string | null;
-            /** @description RFC 3339 or epoch milliseconds; default: when received */
+            /** @description a time, as startTime; default: when received */
             timestamp?: string | number;
             /** @description 32 hex characters: the trace the record belongs to */
             traceId?: string | null;

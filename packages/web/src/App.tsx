@@ -5,7 +5,7 @@ import { useAsync } from './hooks.ts';
 import { hrefWithRange, useLocation, useSearchParams } from './router.ts';
 import { Link } from './components/Link.tsx';
 import { PRESETS, REFRESH_OPTIONS, DEFAULT_RANGE, rangeProblem } from './time.ts';
-import { readInstant } from '../../server/src/domain/time.ts';
+import { DAY_MS, readInstant } from '../../server/src/domain/time.ts';
 import { Overview } from './pages/Overview.tsx';
 
 // The overview is in the first bundle; every other page is its own chunk, so the first page
@@ -132,7 +132,7 @@ function TimeBar() {
             {p}
           </button>
         ))}
-        <button className={range === 'custom' ? 'active' : ''} onClick={() => setCustom((c) => ({ from: c.from || new Date(Date.now() - 86_400_000).toISOString(), to: c.to || new Date().toISOString() }))}>
+        <button className={range === 'custom' ? 'active' : ''} onClick={() => setCustom((c) => ({ from: c.from || new Date(Date.now() - DAY_MS).toISOString(), to: c.to || new Date().toISOString() }))}>
           Custom
         </button>
       </div>

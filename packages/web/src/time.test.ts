@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bucketFor, DEFAULT_RANGE, rangeProblem, resolveRange } from './time.ts';
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
+import { DAY_MS, HOUR_MS } from '../../server/src/domain/time.ts';
 const q = (text: string) => new URLSearchParams(text);
 
 describe('bucketFor', () => {

@@ -13,11 +13,11 @@ import { label, num } from '../lib/rows.ts';
 import { hrefWithRange } from '../router.ts';
 import { useTimeRange } from '../time.ts';
 import './Dashboards.css';
+import { DAY_MS, HOUR_MS } from '../../../server/src/domain/time.ts';
 
 // Seed 001 §7 executive dashboard: what we spend, where it is heading, whether budgets hold,
 // and who spends it.
 
-const DAY_MS = 86_400_000;
 const DAILY_MIN_DAYS = 30;
 
 const dayMs = (date: string) => Date.parse(`${date}T00:00:00Z`);
@@ -43,7 +43,7 @@ export function Executive(_props: PageProps) {
   const range = useTimeRange();
   const spanMs = range.toMs - range.fromMs;
   const prevFrom = new Date(range.fromMs - spanMs).toISOString();
-  const what = range.label === 'custom' ? `${Math.round(spanMs / 3_600_000)} h` : range.label;
+  const what = range.label === 'custom' ? `${Math.round(spanMs / HOUR_MS)} h` : range.label;
   const measures = 'cost,requests,errors,error_rate,cost_per_request,unknown_cost_requests';
   const current = useQuery(range, { measures });
   // The period of the same length just before: the params override the range's from/to.

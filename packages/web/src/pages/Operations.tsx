@@ -16,6 +16,7 @@ import { alignSeries, label, num, pivot, series, share } from '../lib/rows.ts';
 import { hrefWithRange, navigate } from '../router.ts';
 import { useTimeRange } from '../time.ts';
 import './Dashboards.css';
+import { MINUTE_MS } from '../../../server/src/domain/time.ts';
 
 // Seed 001 §7 operations dashboard: latency, throughput, errors, providers, what is in flight now
 // and what is alerting — for whoever is on call.
@@ -38,7 +39,7 @@ export function Operations(_props: PageProps) {
 
   const t = totals.data?.rows[0];
   const p = percentiles.data?.rows[0];
-  const minutes = Math.max(1, (range.toMs - range.fromMs) / 60_000);
+  const minutes = Math.max(1, (range.toMs - range.fromMs) / MINUTE_MS);
   const perBucket = b === 'minute' ? 'minute' : b;
   const providerSeries = useMemo(() => {
     if (!volume.data || !volumeByProvider.data) return [];

@@ -22,6 +22,7 @@ import {
   type DemoLiveSliceReport,
   type DemoSummary,
 } from './index.ts';
+import { MINUTE_MS } from '../../domain/time.ts';
 
 // A fixed "now" (a Wednesday afternoon, UTC) so that the traffic is the same on every run.
 const NOW_MS = Date.UTC(2026, 2, 11, 15, 30, 0);
@@ -118,7 +119,6 @@ describe('runDemo against a running server, then the alert engine', () => {
 
 // `lookout demo --live`: the incident goes on in real time, so that the 5-minute rules fire.
 describe('the incident, live', () => {
-  const MINUTE_MS = 60_000;
   const pricer = new Pricer();
   const parseAt = (items: IngestItemInput[], nowMs: number): IngestItem[] => {
     const realNow = Date.now;

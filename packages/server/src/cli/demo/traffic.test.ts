@@ -3,10 +3,10 @@ import { Pricer } from '../../enrich/pricing/index.ts';
 import { spanFromItem } from '../../ingest/api/map.ts';
 import { ingestItemSchema, type IngestItem, type IngestItemInput } from '../../ingest/api/schema.ts';
 import { DEMO_APPLICATION, DEMO_ENVIRONMENT, DEMO_FEATURES, DEMO_MODELS, generateDemoTraffic, Prng } from './index.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../domain/time.ts';
 
 // A fixed "now" (a Wednesday afternoon, UTC) so that the traffic is the same on every run.
 const NOW_MS = Date.UTC(2026, 2, 11, 15, 30, 0);
-const DAY_MS = 86_400_000;
 
 const traffic = generateDemoTraffic({ days: 7, calls: 3_000, seed: 42, nowMs: NOW_MS });
 
@@ -249,8 +249,6 @@ describe('generateDemoTraffic', () => {
 });
 
 describe('the incident now', () => {
-  const MINUTE_MS = 60_000;
-  const HOUR_MS = 3_600_000;
   const incident = traffic.scenario.incident!;
   const pricer = new Pricer();
   const costUsd = (list: typeof spans) => list.reduce((sum, s) => sum + (s.model ? (pricer.price(spanFromItem(s, 'default')).totalNanoUsd ?? 0) : 0), 0) / 1e9;

@@ -7,8 +7,7 @@ import { AnalyticsInputError } from '../../query/validate.ts';
 import { projectId } from '../store.ts';
 import { bucketStarts, computeForecast, sharesBasisPoints } from './analytics.ts';
 import { DuckDbStore } from './store.ts';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../../domain/time.ts';
 const P = projectId('default');
 const OTHER = projectId('other');
 // 2026-11-10T12:00:00Z, a Tuesday.

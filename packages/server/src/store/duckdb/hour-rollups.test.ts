@@ -5,13 +5,13 @@ import type { SpanRecord } from '../../domain/span.ts';
 import { projectId } from '../store.ts';
 import { HourRollups } from './hour-rollups.ts';
 import { DuckDbStore } from './store.ts';
+import { HOUR_MS } from '../../domain/time.ts';
 
 // Long-range queries read whole hours from call_hours and the ends from the spans; the answer
 // must be the one the spans alone give, before and after hours are summed, with late spans and
 // after re-pricing.
 
 const P = projectId('default');
-const HOUR_MS = 3_600_000;
 const END_MS = Date.UTC(2026, 0, 10, 12); // the data's last hour starts here
 const NOW_MS = END_MS + 3 * HOUR_MS; // hours up to END_MS + 2 h are closed
 

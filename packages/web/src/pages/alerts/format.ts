@@ -1,5 +1,6 @@
 import type { Matcher, Rule, RuleInput, RuleMeasure, Silence } from '../../api/types.ts';
 import { count, ms, pct, usd } from '../../format.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from '../../../../server/src/domain/time.ts';
 
 // Alert rules, values and matchers as text (docs/alerts.md).
 
@@ -16,7 +17,7 @@ export function ago(atMs: number | null | undefined, nowMs = Date.now()): string
   const d = nowMs - atMs;
   const future = d < 0;
   const a = Math.abs(d);
-  const text = a < 60_000 ? `${Math.round(a / 1000)}s` : a < 3_600_000 ? `${Math.round(a / 60_000)}m` : a < 172_800_000 ? `${Math.round(a / 3_600_000)}h` : `${Math.round(a / 86_400_000)}d`;
+  const text = a < MINUTE_MS ? `${Math.round(a / SECOND_MS)}s` : a < HOUR_MS ? `${Math.round(a / MINUTE_MS)}m` : a < 2 * DAY_MS ? `${Math.round(a / HOUR_MS)}h` : `${Math.round(a / DAY_MS)}d`;
   return future ? `in ${text}` : `${text} ago`;
 }
 
