@@ -116,17 +116,3 @@ export function formatZodIssue(issue: z.core.$ZodIssue, format: IssueFormat = {}
   }
   return describeIssue(issue.path, issue.message, format.prefix);
 }
-
-// The first problem of a failed parse, as the one message of a 400.
-export function zodMessage(error: z.ZodError, format: IssueFormat = {}): string {
-  return formatZodIssue(error.issues[0], format);
-}
-
-// Parses input with a schema; the first problem becomes a 400 with its code (invalid_parameter
-// for a query string, invalid_request for a body).
-export function parseWith<T extends z.ZodType>(schema: T, input: unknown, code: 'invalid_parameter' | 'invalid_request', format: IssueFormat = {}): z.output<T> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const noun = format.noun ?? (code === 'invalid_parameter' ? 'parameter' : 'field');
-  throw new LookoutError(code, zodMessage(parsed.error, { ...format, noun }), {});
-}

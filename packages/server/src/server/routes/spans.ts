@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SPAN_KINDS, SPAN_STATUSES } from '../../domain/span.ts';
 import { requireScope, type AppContext } from '../context.ts';
-import { LookoutError, parseWith } from '../../errors.ts';
+import { LookoutError } from '../../errors.ts';
 import { parseInstant } from '../../domain/time.ts';
 import { summarizeSeries } from '../../query/otel-metrics.ts';
 import { withGenAiEvents } from '../../ingest/otlp/events.ts';
@@ -83,10 +83,6 @@ const spanListSchema = z
   });
 
 const linkedListSchema = z.object({ ...pageSchema, traceId: z.string().optional().describe('only those of this trace') }).strict();
-
-export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.output<T> {
-  return parseWith(schema, query, 'invalid_parameter');
-}
 
 const spanIdParams = z.object({ spanId: z.string().max(64) });
 const traceIdParams = z.object({ traceId: z.string().max(64) });
