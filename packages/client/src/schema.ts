@@ -4010,7 +4010,7 @@ export type paths = {
         put?: never;
         /**
          * Re-cost stored spans with the current prices (operator)
-         * @description Needs an admin key.
+         * @description Instance operator only: an admin key of the default project, or no key on a loopback-bound server.
          */
         post: {
             parameters: {
@@ -4198,7 +4198,7 @@ export type paths = {
         put?: never;
         /**
          * Add or replace a price override (operator); the calls it applies to are re-costed
-         * @description Needs an admin key.
+         * @description Instance operator only: an admin key of the default project, or no key on a loopback-bound server.
          */
         post: {
             parameters: {
@@ -4300,7 +4300,7 @@ export type paths = {
         post?: never;
         /**
          * Delete a price override (operator); the calls it applied to are re-costed
-         * @description Needs an admin key.
+         * @description Instance operator only: an admin key of the default project, or no key on a loopback-bound server.
          */
         delete: {
             parameters: {
@@ -5779,7 +5779,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers */
+        /**
+         * Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers
+         * @description Any key of the project (ingest, read or admin).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -5895,7 +5898,10 @@ export type paths = {
                 };
             };
         };
-        /** Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers */
+        /**
+         * Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers
+         * @description Any key of the project (ingest, read or admin).
+         */
         put: {
             parameters: {
                 query?: never;
@@ -6016,7 +6022,10 @@ export type paths = {
                 };
             };
         };
-        /** Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers */
+        /**
+         * Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers
+         * @description Any key of the project (ingest, read or admin).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -6137,7 +6146,10 @@ export type paths = {
                 };
             };
         };
-        /** Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers */
+        /**
+         * Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers
+         * @description Any key of the project (ingest, read or admin).
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -6258,7 +6270,10 @@ export type paths = {
                 };
             };
         };
-        /** Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers */
+        /**
+         * Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers
+         * @description Any key of the project (ingest, read or admin).
+         */
         options: {
             parameters: {
                 query?: never;
@@ -6379,7 +6394,10 @@ export type paths = {
                 };
             };
         };
-        /** Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers */
+        /**
+         * Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers
+         * @description Any key of the project (ingest, read or admin).
+         */
         head: {
             parameters: {
                 query?: never;
@@ -6495,7 +6513,10 @@ export type paths = {
                 };
             };
         };
-        /** Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers */
+        /**
+         * Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers
+         * @description Any key of the project (ingest, read or admin).
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -6616,7 +6637,10 @@ export type paths = {
                 };
             };
         };
-        /** Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers */
+        /**
+         * Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers
+         * @description Any key of the project (ingest, read or admin).
+         */
         trace: {
             parameters: {
                 query?: never;
@@ -6740,7 +6764,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers */
+        /**
+         * Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers
+         * @description Any key of the project (ingest, read or admin).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -6856,7 +6883,10 @@ export type paths = {
                 };
             };
         };
-        /** Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers */
+        /**
+         * Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers
+         * @description Any key of the project (ingest, read or admin).
+         */
         put: {
             parameters: {
                 query?: never;
@@ -6977,7 +7007,10 @@ export type paths = {
                 };
             };
         };
-        /** Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers */
+        /**
+         * Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers
+         * @description Any key of the project (ingest, read or admin).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -7098,7 +7131,10 @@ export type paths = {
                 };
             };
         };
-        /** Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers */
+        /**
+         * Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers
+         * @description Any key of the project (ingest, read or admin).
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -7219,7 +7255,10 @@ export type paths = {
                 };
             };
         };
-        /** Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers */
+        /**
+         * Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers
+         * @description Any key of the project (ingest, read or admin).
+         */
         options: {
             parameters: {
                 query?: never;
@@ -7340,7 +7379,10 @@ export type paths = {
                 };
             };
         };
-        /** Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers */
+        /**
+         * Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers
+         * @description Any key of the project (ingest, read or admin).
+         */
         head: {
             parameters: {
                 query?: never;
@@ -7456,7 +7498,10 @@ export type paths = {
                 };
             };
         };
-        /** Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers */
+        /**
+         * Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers
+         * @description Any key of the project (ingest, read or admin).
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -7577,7 +7622,10 @@ export type paths = {
                 };
             };
         };
-        /** Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers */
+        /**
+         * Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers
+         * @description Any key of the project (ingest, read or admin).
+         */
         trace: {
             parameters: {
                 query?: never;

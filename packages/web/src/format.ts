@@ -1,3 +1,4 @@
+import { nanoToUsd } from '../../server/src/domain/money.ts';
 // Numbers as people read them.
 
 export function usd(v: number | null | undefined, digits?: number): string {
@@ -39,7 +40,7 @@ export function dateTime(msEpoch: number): string {
 }
 
 export function nanoUsd(n: number | null | undefined): string {
-  return n === null || n === undefined ? '—' : usd(n / 1e9);
+  return n === null || n === undefined ? '—' : usd(nanoToUsd(n));
 }
 
 // "1 call", "3 calls", "12.4k calls".

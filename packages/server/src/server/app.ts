@@ -3,7 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { registerIngestRoutes } from '../ingest/api/route.ts';
 import { registerOtlpRoutes } from '../ingest/otlp/route.ts';
 import { registerGatewayRoutes } from '../ingest/gateway/route.ts';
-import { requireScope, type AppContext, type RouteModule } from './context.ts';
+import { requireOperator, requireScope, type AppContext, type RouteModule } from './context.ts';
 import { bearerKey, createAuthResolver, createHostGuard, createOriginGuard, peerOfRequest, requireMetricsReader } from './auth.ts';
 import { LookoutError } from '../errors.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
@@ -15,7 +15,6 @@ import { registerAlertRoutes } from './routes/alerts.ts';
 import { registerActionRoutes } from './routes/actions.ts';
 import { BUDGET_CHECK_PATH, registerBudgetRoutes } from './routes/budgets.ts';
 import { OPENAPI_PATH, registerOpenApi, registerOpenApiRoute } from './openapi.ts';
-import { LOOKOUT_VERSION } from '../version.ts';
 import { isPublicWebRequest, registerWebRoutes, SECURITY_HEADERS } from './routes/web.ts';
 import { HEALTHZ_ROUTE, METRICS_ROUTE, READYZ_ROUTE } from './schemas/health.ts';
 
@@ -82,7 +81,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [],
     trustProxy: server.trustProxy,
   });
 
-  await registerOpenApi(app, { validateResponses: options.validateResponses ?? false, version: LOOKOUT_VERSION });
+  await registerOpenApi(app, { validateResponses: options.validateResponses ?? false });
 
   const resolveAuth = createAuthResolver(ctx);
   const checkHost = createHostGuard(ctx.config);
@@ -120,7 +119,8 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [],
   // The route's scope before its schema: a key that may not use a route learns nothing from it.
   app.addHook('preValidation', async (request) => {
     const scope = request.routeOptions.config.scope;
-    if (scope !== undefined) requireScope(request, scope);
+    if (scope === 'operator') requireOperator(request);
+    else if (scope !== undefined) requireScope(request, scope);
   });
 
   // Read-your-writes: anything that reads stored data first waits until every write that was
@@ -128,7 +128,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [],
   // the gateway reads nothing from the store and must not wait on it.
   app.addHook('preHandler', async (request) => {
     const url = request.routeOptions.url ?? '';
-    if (url.startsWith('/api/') && !INGEST_PATHS.has(url)) await ctx.pipeline.caughtUp();
+    if (url.startsWith('/api/') && !INGEST_PATHS.has(url) && !PUBLIC_PATHS.has(url)) await ctx.pipeline.caughtUp();
   });
 
   // The store reads this request makes count against its project's share of the read

@@ -38,9 +38,10 @@ declare module 'fastify' {
     auth: RequestAuth;
   }
   interface FastifyContextConfig {
-    // The scope a key needs for the route: checked before the request is validated, so a key
-    // that may not use the route is refused (403) whatever it sends. Listed in the API reference.
-    scope?: KeyScope;
+    // The scope a key needs for the route (or the instance operator): checked before the request
+    // is validated, so a key that may not use the route is refused (403) whatever it sends.
+    // Listed in the API reference.
+    scope?: KeyScope | 'operator';
   }
 }
 

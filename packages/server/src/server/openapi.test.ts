@@ -45,6 +45,21 @@ describe('the OpenAPI document', () => {
     expect(read.statusCode).toBe(403);
   });
 
+  it('refuses an admin key of another project on operator routes before reading the body', async () => {
+    const { key: otherAdmin } = await t.ctx.store.createApiKey(projectId('acme'), 'admin', null);
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/pricing/backfill', payload: { models: 'x' }, headers: { authorization: `Bearer ${otherAdmin}` } });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.message).toContain('default project');
+  });
+
+  it('documents the gateway with the x-lookout-key header, never Authorization, and the API version only', async () => {
+    const doc = (await t.app.inject({ url: OPENAPI_PATH })).json();
+    expect(doc.paths['/proxy/openai/v1/{*}'].post.security).toEqual([{ lookoutKey: [] }]);
+    expect(doc.components.securitySchemes.lookoutKey).toMatchObject({ type: 'apiKey', in: 'header', name: 'x-lookout-key' });
+    expect(doc.paths['/api/v1/pricing/backfill'].post.description).toContain('Instance operator only');
+    expect(doc.info.version).toBe('1');
+  });
+
   it('says in the reference which keys may use each route', async () => {
     const doc = (await t.app.inject({ url: OPENAPI_PATH })).json();
     expect(doc.paths['/api/v1/spans'].get.description).toContain('read or admin key');

@@ -89,6 +89,7 @@ const SCOPE_NOTES: Record<string, string> = {
   ingest: 'Any key of the project (ingest, read or admin).',
   read: 'Needs a read or admin key.',
   admin: 'Needs an admin key.',
+  operator: 'Instance operator only: an admin key of the default project, or no key on a loopback-bound server.',
 };
 
 // Routes every key of a project reaches only with a declared scope; these are answered to anyone.
@@ -125,7 +126,7 @@ function hasContract(schema: FastifySchema | undefined): boolean {
   return schema !== undefined && schema.response !== undefined && typeof (schema as { summary?: unknown }).summary === 'string';
 }
 
-export async function registerOpenApi(app: FastifyInstance, options: SerializerOptions & { version: string }): Promise<void> {
+export async function registerOpenApi(app: FastifyInstance, options: SerializerOptions): Promise<void> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(createSerializerCompiler(options));
   const missing: string[] = [];
@@ -134,7 +135,7 @@ export async function registerOpenApi(app: FastifyInstance, options: SerializerO
     const name = `${[route.method].flat().join(',')} ${route.url}`;
     if (!hasContract(route.schema)) missing.push(name);
     // Every API and OTLP route says which keys may use it (checked before validation, app.ts).
-    const guarded = route.url.startsWith('/api/') || route.url.startsWith('/v1/');
+    const guarded = route.url.startsWith('/api/') || route.url.startsWith('/v1/') || route.url.startsWith('/proxy/');
     if (guarded && !PUBLIC_ROUTES.has(route.url) && (route.config as { scope?: string } | undefined)?.scope === undefined) missing.push(`${name} (no config.scope)`);
   });
   await app.register(fastifySwagger, {
@@ -142,11 +143,17 @@ export async function registerOpenApi(app: FastifyInstance, options: SerializerO
       openapi: '3.1.0',
       info: {
         title: 'Lookout API',
-        version: options.version,
+        // The API's version, not the server's: the document is public and says nothing of the build.
+        version: API_VERSION,
         description:
           'Self-hosted observability for LLM applications. Send `Authorization: Bearer <key>` unless the server is bound to loopback without required keys. Errors: docs/errors.md. Times and durations: docs/api.md.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          lookoutKey: { type: 'apiKey', in: 'header', name: 'x-lookout-key', description: "Lookout's key on the gateway, where Authorization carries the provider's key" },
+        },
+      },
       security: [{ bearer: [] }],
     },
     transform: (input) => {

@@ -1,7 +1,7 @@
 import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { DAY_MS, readDuration, readInstant } from '../../domain/time.ts';
-import { LookoutError } from '../../errors.ts';
+import { describeIssue, LookoutError } from '../../errors.ts';
 
 // F3: a silence mutes the alerts whose labels match all its matchers, from startsAt to endsAt.
 // Matchers are written as in Alertmanager: name="value", name!="value", name=~"regex", name!~"regex".
@@ -233,7 +233,8 @@ export function validateSilence(input: unknown, nowMs: number): Omit<Silence, 'i
   const parsed = silenceInputSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new SilenceInputError(issue.path.join('.') || 'body', issue.message);
+    if (issue.code === 'unrecognized_keys') throw new SilenceInputError(issue.keys.join(', '), 'unknown field');
+    throw new SilenceInputError(describeIssue(issue.path, '').replace(/: $/, '') || 'body', issue.message);
   }
   const s = parsed.data;
   const matchers = s.matchers.map((text, i) => {

@@ -532,16 +532,20 @@ export async function registerGatewayRoutes(app: FastifyInstance, ctx: AppContex
         const schema = {
           summary: `Call the ${PROVIDER_NAMES[provider]} API through the recording gateway: forwarded as sent, answered as the provider answers`,
           tags: ['gateway'],
+          // Authorization carries the provider's key, forwarded upstream; Lookout's key is x-lookout-key.
+          security: [{ lookoutKey: [] }],
           params: z.object({ '*': z.string().describe(`the ${PROVIDER_NAMES[provider]} API path after /v1/, with its query`) }),
           response: gatewayResponses(provider),
         };
         const handler = (request: FastifyRequest, reply: FastifyReply) => gateway.handle(provider, request, reply);
         const url = `/${provider}/v1/*`;
-        scope.route({ method: bodyless, url, bodyLimit: maxBodyBytes, schema, handler });
+        const config = { scope: 'ingest' as const };
+        scope.route({ method: bodyless, url, bodyLimit: maxBodyBytes, config, schema, handler });
         scope.route({
           method: withBody,
           url,
           bodyLimit: maxBodyBytes,
+          config,
           // The bytes go upstream unread.
           schema: { ...schema, consumes: ['*/*'], body: documentedOnly(gatewayBodySchema) },
           handler,

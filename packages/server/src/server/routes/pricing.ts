@@ -84,7 +84,7 @@ export function registerPricingRoutes(fastify: FastifyInstance, ctx: AppContext)
   // Adding a price re-costs the calls it applies to at once (B2).
   app.post(
     '/api/v1/pricing/overrides',
-    { config: { scope: 'admin' },
+    { config: { scope: 'operator' },
       schema: {
         summary: 'Add or replace a price override (operator); the calls it applies to are re-costed',
         tags: ['pricing'],
@@ -109,7 +109,7 @@ export function registerPricingRoutes(fastify: FastifyInstance, ctx: AppContext)
 
   app.delete(
     '/api/v1/pricing/overrides/:id',
-    { config: { scope: 'admin' },
+    { config: { scope: 'operator' },
       schema: {
         summary: 'Delete a price override (operator); the calls it applied to are re-costed',
         tags: ['pricing'],
@@ -131,7 +131,7 @@ export function registerPricingRoutes(fastify: FastifyInstance, ctx: AppContext)
 
   app.post(
     '/api/v1/pricing/backfill',
-    { config: { scope: 'admin' },
+    { config: { scope: 'operator' },
       schema: {
         summary: 'Re-cost stored spans with the current prices (operator)',
         tags: ['pricing'],

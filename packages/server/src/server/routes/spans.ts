@@ -84,8 +84,9 @@ const spanListSchema = z
 
 const linkedListSchema = z.object({ ...pageSchema, traceId: z.string().optional().describe('only those of this trace') }).strict();
 
-const spanIdParams = z.object({ spanId: z.string().max(64) });
-const traceIdParams = z.object({ traceId: z.string().max(64) });
+// Fastify bounds path parameters (maxParamLength); an id of any other length is simply not found.
+const spanIdParams = z.object({ spanId: z.string() });
+const traceIdParams = z.object({ traceId: z.string() });
 const pageFields = { total: z.number().int().nullable().describe("null when asked with total=false"), limit: z.number().int(), offset: z.number().int() };
 
 export function registerSpanRoutes(fastify: FastifyInstance, ctx: AppContext): void {

@@ -1,6 +1,7 @@
 import { MODEL_CALL_KINDS } from '../../query/contract.ts';
 import type { ProjectId, SpendQuery, SpendResult } from '../store.ts';
 import type { DuckDb } from './db.ts';
+import { NANO_PER_USD } from '../../domain/money.ts';
 
 // The budgets' start-up source: the known cost of one project's model calls per time bucket and
 // (user, team, department). The sum stays DECIMAL(38, 9) in DuckDB and is scaled to integer
@@ -16,7 +17,7 @@ export async function spendByAttribution(db: DuckDb, project: ProjectId, q: Spen
   if (!Number.isSafeInteger(q.limit) || q.limit < 1) throw new RangeError('spend limit must be a positive integer');
   const rows = await db.all(
     `SELECT epoch_ms(date_trunc('${q.bucket}', start_time)) AS b, user_id, team, department,
-            CAST(CAST(sum(cost_usd) * 1000000000 AS HUGEINT) AS VARCHAR) AS cost_nano
+            CAST(CAST(sum(cost_usd) * ${NANO_PER_USD} AS HUGEINT) AS VARCHAR) AS cost_nano
        FROM spans
       WHERE project_id = $project AND start_time >= make_timestamp(${fromUs}) AND start_time < make_timestamp(${toUs}) AND ${MODEL_CALLS_SQL}
       GROUP BY ALL
