@@ -1,6 +1,7 @@
 import type { Matcher, Rule, RuleInput, RuleMeasure, Silence } from '../../api/types.ts';
 import { count, ms, pct, usd } from '../../format.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from '../../../../server/src/domain/time.ts';
+import { MEASURE_CATALOG, RULE_MEASURES as CATALOG_RULE_MEASURES } from '../../../../server/src/domain/measures.ts';
 
 // Alert rules, values and matchers as text (docs/alerts.md).
 
@@ -29,39 +30,15 @@ function plain(v: number): string {
   return String(Number(v.toPrecision(3)));
 }
 
-// The unit a measure's values are written in. Keyed by the server's measure enum, so that this
-// table, and the list the rule editor offers, has every measure the server takes and no other.
-const MEASURE_UNIT: Record<RuleMeasure, 'usd' | 'ms' | 'plain'> = {
-  requests: 'plain',
-  errors: 'plain',
-  'errors.rate_limit': 'plain',
-  'errors.timeout': 'plain',
-  'errors.server': 'plain',
-  'errors.invalid_request': 'plain',
-  'errors.content_filter': 'plain',
-  'errors.auth': 'plain',
-  'errors.cancelled': 'plain',
-  'errors.other': 'plain',
-  cost: 'usd',
-  unknown_cost_requests: 'plain',
-  total_tokens: 'plain',
-  input_tokens: 'plain',
-  output_tokens: 'plain',
-  cache_read_tokens: 'plain',
-  cache_write_tokens: 'plain',
-  reasoning_tokens: 'plain',
-  audio_tokens: 'plain',
-  prompt_tokens: 'plain',
-  scores: 'plain',
-  pii_detections: 'plain',
-  injection_attempts: 'plain',
-  latency_ms: 'ms',
-  ttft_ms: 'ms',
-  score: 'plain',
-  ingest_queue_depth: 'plain',
-  client_queue_depth: 'plain',
-};
-export const RULE_MEASURES = Object.keys(MEASURE_UNIT) as RuleMeasure[];
+// The measures a rule takes and the unit each is written in, from the one measure catalog
+// (domain/measures.ts). The type check keeps it equal to the server's measure enum.
+export const RULE_MEASURES: readonly RuleMeasure[] = CATALOG_RULE_MEASURES satisfies readonly RuleMeasure[];
+const MEASURE_UNIT = Object.fromEntries(
+  RULE_MEASURES.map((m) => {
+    const unit = MEASURE_CATALOG[m].unit;
+    return [m, unit === 'usd' ? 'usd' : unit === 'ms' ? 'ms' : 'plain'];
+  }),
+) as Record<RuleMeasure, 'usd' | 'ms' | 'plain'>;
 
 const unitOf = (m: string | undefined) => (m !== undefined && Object.hasOwn(MEASURE_UNIT, m) ? MEASURE_UNIT[m as RuleMeasure] : 'plain');
 
