@@ -136,7 +136,7 @@ export function parseTopSpendersParams(raw: unknown, nowMs: number): TopSpenders
   return { dimension: dimension as Dimension, limit, ...parseRangeParams(p, nowMs) };
 }
 
-export function parseRange(raw: unknown, nowMs: number): TimeRange {
+export function parseRangeQuery(raw: unknown, nowMs: number): TimeRange {
   return parseRangeParams(parseWith(rangeParamsSchema, raw), nowMs);
 }
 

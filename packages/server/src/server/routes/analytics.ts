@@ -8,7 +8,7 @@ import {
   parseAnalyticsQueryParams,
   parseChargebackParams,
   parseForecastParams,
-  parseRange,
+  parseRangeQuery,
   parseTopSpendersParams,
   rangeParamsSchema,
   topSpendersParamsSchema,
@@ -62,7 +62,7 @@ export function registerAnalyticsRoutes(fastify: FastifyInstance, ctx: AppContex
     },
     async (request) => {
       const project = requireScope(request, 'read');
-      const range = parseRange(request.query, Date.now());
+      const range = parseRangeQuery(request.query, Date.now());
       return { ...range, days: await analytics().dailyTrend(project, range) };
     },
   );
@@ -96,7 +96,7 @@ export function registerAnalyticsRoutes(fastify: FastifyInstance, ctx: AppContex
     },
     async (request) => {
       const project = requireScope(request, 'read');
-      const range = parseRange(request.query, Date.now());
+      const range = parseRangeQuery(request.query, Date.now());
       return { ...range, models: await analytics().modelEfficiency(project, range) };
     },
   );
@@ -113,7 +113,7 @@ export function registerAnalyticsRoutes(fastify: FastifyInstance, ctx: AppContex
     },
     async (request) => {
       const project = requireScope(request, 'read');
-      const range = parseRange(request.query, Date.now());
+      const range = parseRangeQuery(request.query, Date.now());
       return { ...range, bands: await analytics().latencyDistribution(project, range) };
     },
   );
