@@ -11,12 +11,12 @@ import { stringify } from 'yaml';
 import { SIGNATURE_HEADER, verifySignature } from '../../packages/server/src/alerts/notifications/payloads.ts';
 import { startAlertmanager, type AlertmanagerAlert, type AlertmanagerServer } from './alertmanager-process.ts';
 import { makeTempDir, pollUntil, removeTempDir, requireBinary, sleep, startLookout, type LookoutServer } from './harness.ts';
+import { MINUTE_MS } from '../../packages/server/src/domain/time.ts';
 
 const SECRET = 'e2e-webhook-signing-secret';
 const ROUTING_KEY = 'e2e0routing0key0000000000000000';
 const FEATURE = 'e2e-notify';
 const CALLS = 6;
-const MINUTE_MS = 60_000;
 
 interface Received {
   headers: IncomingHttpHeaders;

@@ -10,13 +10,13 @@ import { makeSpan } from '../testing/fixtures.ts';
 import { BudgetBook } from './book.ts';
 import { periodBounds, type BudgetStatus } from './policy.ts';
 import { BudgetInputError } from './schema.ts';
+import { HOUR_MS } from '../domain/time.ts';
 
 const logger = pino({ level: 'silent' });
 const P = projectId('default');
 const Q = projectId('other');
 const NOW = Date.UTC(2026, 2, 15, 12, 0); // 2026-03-15T12:00Z
 const MIN = 60_000;
-const HOUR = 3_600_000;
 
 // A store that has nothing and counts what is asked of it.
 function emptyStore(): Store & { calls: number } {
@@ -85,7 +85,7 @@ describe('spend by period', () => {
   it('sums nano-dollars exactly', async () => {
     const book = await openBook();
     await book.upsert(P, { id: 'day', scope: 'project', period: 'daily', limitUsd: 1 });
-    book.onAccepted(Array.from({ length: 10 }, () => call(NOW - HOUR * 2, 0.1)), []);
+    book.onAccepted(Array.from({ length: 10 }, () => call(NOW - HOUR_MS * 2, 0.1)), []);
     expect(one(book.statuses(P, NOW), 'day').spentUsd).toBe(1);
     expect(one(book.statuses(P, NOW), 'day').exceeded).toBe(true);
   });
@@ -95,11 +95,11 @@ describe('spend by period', () => {
     await book.upsert(P, { id: 'day', scope: 'project', period: 'daily', limitUsd: 100 });
     book.onAccepted(
       [
-        call(NOW - HOUR, 1, {}, { cost: unpricedCost('unknown_model') }),
-        call(NOW - HOUR, 1, {}, { cost: unpricedCost('not_applicable') }),
-        call(NOW - HOUR, 5, {}, { kind: 'agent' }),
-        call(NOW - HOUR, 0.25, {}, { kind: 'embedding' }),
-        call(NOW - HOUR, 0.5, {}, { cost: { status: 'provider_reported', totalNanoUsd: 500_000_000, byBucketNanoUsd: {}, priceRowId: null, catalogVersion: null } }),
+        call(NOW - HOUR_MS, 1, {}, { cost: unpricedCost('unknown_model') }),
+        call(NOW - HOUR_MS, 1, {}, { cost: unpricedCost('not_applicable') }),
+        call(NOW - HOUR_MS, 5, {}, { kind: 'agent' }),
+        call(NOW - HOUR_MS, 0.25, {}, { kind: 'embedding' }),
+        call(NOW - HOUR_MS, 0.5, {}, { cost: { status: 'provider_reported', totalNanoUsd: 500_000_000, byBucketNanoUsd: {}, priceRowId: null, catalogVersion: null } }),
       ],
       [],
     );
@@ -115,7 +115,7 @@ describe('hierarchy', () => {
     await book.upsert(P, { id: 'd', scope: 'department', subject: 'eng', period: 'daily', limitUsd: 50, enforce: 'hard' });
     await book.upsert(P, { id: 'p', scope: 'project', period: 'monthly', limitUsd: 1000 });
     await book.upsert(P, { id: 'other-team', scope: 'team', subject: 'search', period: 'daily', limitUsd: 1 });
-    book.onAccepted([call(NOW - 2 * HOUR, 3, { userId: 'alice', team: 'core', department: 'eng' }), call(NOW - 2 * HOUR, 4, { userId: 'bob', team: 'core' })], []);
+    book.onAccepted([call(NOW - 2 * HOUR_MS, 3, { userId: 'alice', team: 'core', department: 'eng' }), call(NOW - 2 * HOUR_MS, 4, { userId: 'bob', team: 'core' })], []);
 
     const r = book.check(P, { user: 'alice' }, NOW);
     expect(r).toMatchObject({ allowed: true, user: 'alice', team: 'core', department: 'eng', blockedBy: null, warnings: [] });
@@ -131,7 +131,7 @@ describe('hierarchy', () => {
     expect(book.check(Q, { user: 'alice' }, NOW)).toMatchObject({ allowed: true, budgets: [] });
     expect(book.statuses(Q, NOW)).toEqual([]);
 
-    book.onAccepted([call(NOW - HOUR, 48, { userId: 'carol', department: 'eng' })], []);
+    book.onAccepted([call(NOW - HOUR_MS, 48, { userId: 'carol', department: 'eng' })], []);
     const blocked = book.check(P, { user: 'alice' }, NOW);
     expect(blocked.allowed).toBe(false);
     expect(blocked.blockedBy?.budget.id).toBe('d');
@@ -142,7 +142,7 @@ describe('hierarchy', () => {
     const book = await openBook();
     await book.upsert(P, { id: 'p', scope: 'project', period: 'daily', limitUsd: 1, enforce: 'hard' });
     await book.upsert(P, { id: 'u', scope: 'user', subject: 'alice', period: 'daily', limitUsd: 1, enforce: 'hard' });
-    book.onAccepted([call(NOW - HOUR, 2, { userId: 'alice' })], []);
+    book.onAccepted([call(NOW - HOUR_MS, 2, { userId: 'alice' })], []);
     expect(book.check(P, { user: 'alice' }, NOW).blockedBy?.budget.id).toBe('u');
     expect(book.check(P, { user: 'bob' }, NOW).blockedBy?.budget.id).toBe('p');
   });
@@ -151,8 +151,8 @@ describe('hierarchy', () => {
     const book = await openBook();
     await book.upsert(P, { id: 'u', scope: 'user', subject: 'alice', period: 'daily', limitUsd: 10 });
     await book.upsert(P, { id: 't', scope: 'team', subject: 'core', period: 'daily', limitUsd: 10 });
-    const root = (traceId: string) => call(NOW - HOUR, 0, { userId: 'alice', team: 'core' }, { traceId, kind: 'agent', cost: unpricedCost() });
-    const child = (traceId: string, usd: number) => call(NOW - HOUR, usd, {}, { traceId, parentSpanId: 'aaaaaaaaaaaaaaaa' });
+    const root = (traceId: string) => call(NOW - HOUR_MS, 0, { userId: 'alice', team: 'core' }, { traceId, kind: 'agent', cost: unpricedCost() });
+    const child = (traceId: string, usd: number) => call(NOW - HOUR_MS, usd, {}, { traceId, parentSpanId: 'aaaaaaaaaaaaaaaa' });
     const a = 'a'.repeat(32);
     const b = 'b'.repeat(32);
     book.onAccepted([root(a)], []);
@@ -170,17 +170,17 @@ describe('tiers', () => {
     const book = await openBook();
     expect(book.tiers(P).settings).toEqual({ limitsUsd: { free: 1, pro: 50, enterprise: 1000 }, defaultTier: null, enforce: 'hard', warnAtPercent: [50, 80, 100] });
     expect(await book.setTier(P, 'bob', 'free')).toBeNull();
-    book.onAccepted([call(NOW - HOUR, 0.6, { userId: 'bob' })], []);
+    book.onAccepted([call(NOW - HOUR_MS, 0.6, { userId: 'bob' })], []);
     let r = book.check(P, { user: 'bob' }, NOW);
     expect(r.allowed).toBe(true);
     expect(r.budgets).toHaveLength(1);
     expect(r.budgets[0]).toMatchObject({ subject: 'bob', limitUsd: 1, spentUsd: 0.6, remainingUsd: 0.4, warningLevel: 50, budget: { id: 'tier:free', tier: 'free', period: 'daily', enforce: 'hard' } });
     expect(r.warnings).toEqual(["user 'bob': 60% of the free tier daily budget used ($0.60 of $1.00)"]);
-    book.onAccepted([call(NOW - HOUR, 0.4, { userId: 'bob' })], []);
+    book.onAccepted([call(NOW - HOUR_MS, 0.4, { userId: 'bob' })], []);
     r = book.check(P, { user: 'bob' }, NOW);
     expect(r).toMatchObject({ allowed: false, blockedBy: { budget: { id: 'tier:free' }, exceeded: true, remainingUsd: 0 } });
     // The next day starts afresh.
-    expect(book.check(P, { user: 'bob' }, NOW + 24 * HOUR).allowed).toBe(true);
+    expect(book.check(P, { user: 'bob' }, NOW + 24 * HOUR_MS).allowed).toBe(true);
 
     expect(await book.setTier(P, 'bob', 'pro')).toBe('free');
     expect(book.check(P, { user: 'bob' }, NOW)).toMatchObject({ allowed: true, budgets: [{ limitUsd: 50, percent: 2 }] });
@@ -191,7 +191,7 @@ describe('tiers', () => {
 
   it('limits nobody by default; a default tier covers users without an assignment or a user budget', async () => {
     const book = await openBook();
-    book.onAccepted([call(NOW - HOUR, 2, { userId: 'carol' }), call(NOW - HOUR, 2, { userId: 'dave' })], []);
+    book.onAccepted([call(NOW - HOUR_MS, 2, { userId: 'carol' }), call(NOW - HOUR_MS, 2, { userId: 'dave' })], []);
     await book.upsert(P, { id: 'dave', scope: 'user', subject: 'dave', period: 'daily', limitUsd: 100 });
     expect(book.check(P, { user: 'carol' }, NOW).budgets).toEqual([]);
     await book.setTierSettings(P, { defaultTier: 'free', limitsUsd: { free: 1.5 } });
@@ -210,15 +210,15 @@ describe('warnings, burn rate and forecast', () => {
     const book = await openBook();
     await book.upsert(P, { id: 'a', scope: 'project', period: 'daily', limitUsd: 10 });
     await book.upsert(P, { id: 'b', scope: 'project', period: 'daily', limitUsd: 10, warnAtPercent: [90, 25, 25] });
-    book.onAccepted([call(NOW - 2 * HOUR, 8.5)], []);
+    book.onAccepted([call(NOW - 2 * HOUR_MS, 8.5)], []);
     const [a, b] = book.statuses(P, NOW);
     expect(a).toMatchObject({ warningLevel: 80, percent: 85, exceeded: false, remainingUsd: 1.5 });
     expect(b.budget.warnAtPercent).toEqual([25, 90]);
     expect(b.warningLevel).toBe(25);
-    book.onAccepted([call(NOW - 2 * HOUR, 0.4)], []);
+    book.onAccepted([call(NOW - 2 * HOUR_MS, 0.4)], []);
     expect(book.statuses(P, NOW, { budgetId: 'b' })[0].warningLevel).toBe(25);
     expect(book.statuses(P, NOW, { budgetId: 'a' })[0].warningLevel).toBe(80);
-    book.onAccepted([call(NOW - 2 * HOUR, 0.1)], []);
+    book.onAccepted([call(NOW - 2 * HOUR_MS, 0.1)], []);
     expect(book.statuses(P, NOW, { budgetId: 'b' })[0].warningLevel).toBe(90);
     expect(book.statuses(P, NOW, { budgetId: 'a' })[0]).toMatchObject({ warningLevel: 80, percent: 90 });
   });
@@ -227,7 +227,7 @@ describe('warnings, burn rate and forecast', () => {
     const book = await openBook();
     await book.upsert(P, { id: 'day', scope: 'project', period: 'daily', limitUsd: 20 });
     await book.upsert(P, { id: 'month', scope: 'project', period: 'monthly', limitUsd: 1000 });
-    book.onAccepted([call(NOW - 30 * MIN, 1), call(NOW - 2 * HOUR, 2)], []);
+    book.onAccepted([call(NOW - 30 * MIN, 1), call(NOW - 2 * HOUR_MS, 2)], []);
     const day = one(book.statuses(P, NOW), 'day');
     expect(day.burnRateUsdPerHour).toBe(1);
     expect(day.forecastUsd).toBe(3 + 12);
@@ -237,7 +237,7 @@ describe('warnings, burn rate and forecast', () => {
     expect(month.forecastUsd).toBe(3 + 396);
 
     // A quiet last hour: the daily average carries the monthly forecast.
-    const later = NOW + 3 * HOUR;
+    const later = NOW + 3 * HOUR_MS;
     const quiet = one(book.statuses(P, later), 'month');
     expect(quiet.burnRateUsdPerHour).toBe(0);
     expect(quiet.forecastUsd).toBeCloseTo((3 / (14 + 15 / 24)) * 31, 6);
@@ -263,7 +263,7 @@ describe('each user', () => {
   it("a '*' user budget gives one status per user who spent, and applies to every user in check", async () => {
     const book = await openBook();
     await book.upsert(P, { id: 'each', scope: 'user', subject: '*', period: 'daily', limitUsd: 5, enforce: 'hard' });
-    book.onAccepted([call(NOW - HOUR, 6, { userId: 'alice' }), call(NOW - HOUR, 1, { userId: 'bob' }), call(NOW - 30 * HOUR, 1, { userId: 'old' }), call(NOW - HOUR, 1)], []);
+    book.onAccepted([call(NOW - HOUR_MS, 6, { userId: 'alice' }), call(NOW - HOUR_MS, 1, { userId: 'bob' }), call(NOW - 30 * HOUR_MS, 1, { userId: 'old' }), call(NOW - HOUR_MS, 1)], []);
     const st = book.statuses(P, NOW);
     expect(st.map((s) => [s.subject, s.spentUsd, s.exceeded]).sort()).toEqual([
       ['alice', 6, true],
@@ -337,7 +337,7 @@ describe('answering from memory', () => {
     const book = await openBook(NOW, null, store);
     const calls = store.calls;
     await book.upsert(P, { scope: 'user', subject: '*', period: 'daily', limitUsd: 5 });
-    book.onAccepted([call(NOW - HOUR, 1, { userId: 'alice' })], []);
+    book.onAccepted([call(NOW - HOUR_MS, 1, { userId: 'alice' })], []);
     for (let i = 0; i < 100; i++) book.check(P, { user: 'alice' }, NOW);
     book.statuses(P, NOW);
     expect(store.calls).toBe(calls);
@@ -349,23 +349,23 @@ describe('rebuild from the store', () => {
   const spans = [
     call(NOW - 10 * MIN, 1.25, { userId: 'alice', team: 'core', department: 'eng' }),
     call(NOW - 50 * MIN, 0.5, { userId: 'alice', team: 'core', department: 'eng' }),
-    call(NOW - 5 * HOUR, 2, { userId: 'bob', team: 'search' }),
+    call(NOW - 5 * HOUR_MS, 2, { userId: 'bob', team: 'search' }),
     call(Date.UTC(2026, 2, 2, 9), 10, { userId: 'alice', team: 'core', department: 'eng' }),
     call(Date.UTC(2026, 1, 20, 9), 20, { userId: 'bob', team: 'core' }),
     call(Date.UTC(2025, 11, 20, 9), 40, { userId: 'bob' }), // too old
-    call(NOW - HOUR, 3, {}, { cost: unpricedCost('unknown_model') }),
-    call(NOW - HOUR, 0.125),
+    call(NOW - HOUR_MS, 3, {}, { cost: unpricedCost('unknown_model') }),
+    call(NOW - HOUR_MS, 0.125),
   ];
   // A call under a root that carries the user: the store attributes it when it loads the trace.
   const traceId = 'c'.repeat(32);
-  const root = call(NOW - 2 * HOUR, 0, { userId: 'carol', team: 'core' }, { traceId, spanId: 'd'.repeat(16), kind: 'agent', cost: unpricedCost() });
-  const child = call(NOW - 2 * HOUR, 0.75, {}, { traceId, parentSpanId: 'd'.repeat(16) });
+  const root = call(NOW - 2 * HOUR_MS, 0, { userId: 'carol', team: 'core' }, { traceId, spanId: 'd'.repeat(16), kind: 'agent', cost: unpricedCost() });
+  const child = call(NOW - 2 * HOUR_MS, 0.75, {}, { traceId, parentSpanId: 'd'.repeat(16) });
 
   beforeAll(async () => {
     store = await DuckDbStore.open(null);
     await store.write({ spans: [...spans, child], scores: [], logs: [] });
     await store.write({ spans: [root], scores: [], logs: [] });
-    await store.write({ spans: [call(NOW - HOUR, 0.5, {}, { projectId: 'other' })], scores: [], logs: [] });
+    await store.write({ spans: [call(NOW - HOUR_MS, 0.5, {}, { projectId: 'other' })], scores: [], logs: [] });
     await store.createProject(Q, 'other');
   });
   afterAll(async () => {
@@ -386,7 +386,7 @@ describe('rebuild from the store', () => {
     const live = await openBook(NOW);
     await define(live);
     live.onAccepted([...spans, child, root], []);
-    live.onAccepted([call(NOW - HOUR, 0.5, {}, { projectId: 'other' })], []);
+    live.onAccepted([call(NOW - HOUR_MS, 0.5, {}, { projectId: 'other' })], []);
 
     const view = (book: BudgetBook, project = P) =>
       book

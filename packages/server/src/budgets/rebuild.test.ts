@@ -8,12 +8,12 @@ import { BudgetBook } from './book.ts';
 import { dayIndex, monthIndex, type ProjectLedger, type SpendSeries } from './ledger.ts';
 import { rebuildSpend } from './rebuild.ts';
 import { Spend } from './spend.ts';
+import { HOUR_MS } from '../domain/time.ts';
 
 const logger = pino({ level: 'silent' });
 const P = projectId('default');
 const NOW = Date.UTC(2026, 2, 15, 12, 0); // 2026-03-15T12:00Z
 const MIN = 60_000;
-const HOUR = 3_600_000;
 const OPTIONS = { maxSeriesPerProject: 1000, maxTraces: 1000 };
 
 // A large batch job's cost: $1,234,567.123456789. Seven of them in one day sum to
@@ -36,14 +36,14 @@ const repeat = (n: number, make: (i: number) => SpanRecord): SpanRecord[] => Arr
 
 const spans: SpanRecord[] = [
   // Today, hours ago: day and month cells.
-  ...repeat(7, (i) => call(NOW - 3 * HOUR + i * MIN, BIG_NANO, 'alice')),
+  ...repeat(7, (i) => call(NOW - 3 * HOUR_MS + i * MIN, BIG_NANO, 'alice')),
   // Today, the last hour, all in one minute: the burn-rate cells too.
   ...repeat(7, (i) => call(NOW - 10 * MIN + i * 1000, BIG_NANO, 'carol')),
   // Last month, one day past 2^53 nano-dollars.
   ...repeat(8, (i) => call(Date.UTC(2026, 1, 20, 9) + i * MIN, BIG_NANO, 'bob')),
   call(Date.UTC(2026, 1, 20, 10), TINY_NANO, 'bob'),
   // Many tiny calls.
-  ...repeat(200, (i) => call(NOW - 5 * HOUR + i * 1000, TINY_NANO, 'dave')),
+  ...repeat(200, (i) => call(NOW - 5 * HOUR_MS + i * 1000, TINY_NANO, 'dave')),
 ];
 
 // The money in a ledger, cell by cell, as exact integers.
@@ -80,7 +80,7 @@ describe('rebuild from a DuckDB store', () => {
     const today = dayIndex(NOW);
     const feb20 = dayIndex(Date.UTC(2026, 1, 20));
     expect(ledger.get('user', 'alice')!.dayNano(today)).toBe(8_641_969_864_197_523n);
-    expect(ledger.get('user', 'carol')!.recentNano(NOW - HOUR, NOW)).toBe(8_641_969_864_197_523n);
+    expect(ledger.get('user', 'carol')!.recentNano(NOW - HOUR_MS, NOW)).toBe(8_641_969_864_197_523n);
     expect(ledger.get('user', 'bob')!.dayNano(feb20)).toBe(9_876_536_987_654_319n);
     expect(ledger.get('user', 'dave')!.dayNano(today)).toBe(1_400n);
     expect(ledger.total.dayNano(today)).toBe(2n * 8_641_969_864_197_523n + 1_400n);

@@ -3,10 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildPrometheusRules, isAlertingRule } from '../export/prometheus.ts';
 import { loadDefaultPack } from './default-pack.ts';
 import type { Rule } from './schema.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../domain/time.ts';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 const docs = (name: string) => readFileSync(new URL(`../../../../../docs/${name}`, import.meta.url), 'utf8');
 
@@ -41,8 +39,8 @@ describe('the default rule pack', () => {
 
   // Seed 000's eight defaults (000_*.txt, "Alert Rules").
   it('has seed 000: daily budget $50 warning and $100 critical', () => {
-    expect(byId('DailyCostExceeded:warning')).toMatchObject({ kind: 'threshold', query: { measure: 'cost' }, window: DAY, op: '>', threshold: 50, severity: 'warning', category: 'cost' });
-    expect(byId('DailyCostExceeded:critical')).toMatchObject({ kind: 'threshold', query: { measure: 'cost' }, window: DAY, op: '>', threshold: 100, severity: 'critical', category: 'cost' });
+    expect(byId('DailyCostExceeded:warning')).toMatchObject({ kind: 'threshold', query: { measure: 'cost' }, window: DAY_MS, op: '>', threshold: 50, severity: 'warning', category: 'cost' });
+    expect(byId('DailyCostExceeded:critical')).toMatchObject({ kind: 'threshold', query: { measure: 'cost' }, window: DAY_MS, op: '>', threshold: 100, severity: 'critical', category: 'cost' });
   });
 
   it('has seed 000: cost per request above $0.10', () => {
@@ -64,44 +62,44 @@ describe('the default rule pack', () => {
         severity,
         category: 'quality',
         minSamples: 20,
-        cooldown: 30 * MINUTE,
+        cooldown: 30 * MINUTE_MS,
       });
     }
   });
 
   it('has seed 000: more than 1M tokens', () => {
-    expect(byId('HighTokenUsage')).toMatchObject({ kind: 'threshold', query: { measure: 'total_tokens' }, window: HOUR, op: '>', threshold: 1_000_000, severity: 'warning' });
+    expect(byId('HighTokenUsage')).toMatchObject({ kind: 'threshold', query: { measure: 'total_tokens' }, window: HOUR_MS, op: '>', threshold: 1_000_000, severity: 'warning' });
   });
 
   // Seed 001's Prometheus rules (001_*.txt, prometheus-rules.yml).
   it('has seed 001: DailyCostExceeded at $100 (the critical level above), CostSpike above $10/hour over 5 min', () => {
     expect(byId('DailyCostExceeded:critical').threshold).toBe(100);
-    expect(byId('DailyCostExceeded:critical').for).toBe(5 * MINUTE);
+    expect(byId('DailyCostExceeded:critical').for).toBe(5 * MINUTE_MS);
     const spike = byId('CostSpike:critical');
-    expect(spike).toMatchObject({ kind: 'rate', query: { measure: 'cost' }, window: 5 * MINUTE, op: '>', for: 5 * MINUTE, severity: 'critical', category: 'cost' });
+    expect(spike).toMatchObject({ kind: 'rate', query: { measure: 'cost' }, window: 5 * MINUTE_MS, op: '>', for: 5 * MINUTE_MS, severity: 'critical', category: 'cost' });
     expect(spike.threshold! * 3600).toBeCloseTo(10, 3); // per second
   });
 
   it('has seed 001: UserBudgetExceeded over per-user daily budgets', () => {
-    expect(byId('UserBudgetExceeded')).toMatchObject({ kind: 'budget', budget: { scope: 'user', period: 'daily' }, op: '>=', threshold: 100, for: MINUTE, severity: 'warning', category: 'cost' });
+    expect(byId('UserBudgetExceeded')).toMatchObject({ kind: 'budget', budget: { scope: 'user', period: 'daily' }, op: '>=', threshold: 100, for: MINUTE_MS, severity: 'warning', category: 'cost' });
   });
 
   it('has seed 001/002: p95 latency above 10 s, error rate above 5% for 5 min, cache hit rate below 40% for 10 min', () => {
-    expect(byId('HighLLMLatency')).toMatchObject({ kind: 'percentile', query: { measure: 'latency_ms', percentile: 95 }, window: 5 * MINUTE, op: '>', threshold: 10_000, for: 5 * MINUTE, severity: 'warning' });
-    expect(byId('HighErrorRate')).toMatchObject({ kind: 'ratio', query: { numerator: 'errors', denominator: 'requests' }, window: 5 * MINUTE, op: '>', threshold: 0.05, for: 5 * MINUTE, severity: 'critical' });
-    expect(byId('LowCacheHitRate')).toMatchObject({ kind: 'ratio', query: { numerator: 'cache_read_tokens', denominator: 'prompt_tokens' }, op: '<', threshold: 0.4, for: 10 * MINUTE, severity: 'warning' });
+    expect(byId('HighLLMLatency')).toMatchObject({ kind: 'percentile', query: { measure: 'latency_ms', percentile: 95 }, window: 5 * MINUTE_MS, op: '>', threshold: 10_000, for: 5 * MINUTE_MS, severity: 'warning' });
+    expect(byId('HighErrorRate')).toMatchObject({ kind: 'ratio', query: { numerator: 'errors', denominator: 'requests' }, window: 5 * MINUTE_MS, op: '>', threshold: 0.05, for: 5 * MINUTE_MS, severity: 'critical' });
+    expect(byId('LowCacheHitRate')).toMatchObject({ kind: 'ratio', query: { numerator: 'cache_read_tokens', denominator: 'prompt_tokens' }, op: '<', threshold: 0.4, for: 10 * MINUTE_MS, severity: 'warning' });
   });
 
   it('has seed 001: security rules over PII detections and injection attempts', () => {
-    expect(byId('PIIDetectionSpike')).toMatchObject({ kind: 'rate', query: { measure: 'pii_detections' }, window: 5 * MINUTE, op: '>', threshold: 0.1, for: 2 * MINUTE, severity: 'warning', category: 'security' });
-    expect(byId('PromptInjectionAttempts')).toMatchObject({ kind: 'rate', query: { measure: 'injection_attempts' }, window: 5 * MINUTE, op: '>', threshold: 0.05, for: MINUTE, severity: 'critical', category: 'security' });
+    expect(byId('PIIDetectionSpike')).toMatchObject({ kind: 'rate', query: { measure: 'pii_detections' }, window: 5 * MINUTE_MS, op: '>', threshold: 0.1, for: 2 * MINUTE_MS, severity: 'warning', category: 'security' });
+    expect(byId('PromptInjectionAttempts')).toMatchObject({ kind: 'rate', query: { measure: 'injection_attempts' }, window: 5 * MINUTE_MS, op: '>', threshold: 0.05, for: MINUTE_MS, severity: 'critical', category: 'security' });
   });
 
   it('has seed 001: FrequentRateLimits, ServiceDown, HighRequestQueue', () => {
-    expect(byId('FrequentRateLimits')).toMatchObject({ kind: 'rate', query: { measure: 'errors.rate_limit', groupBy: ['provider'] }, window: 5 * MINUTE, op: '>', threshold: 1, for: 5 * MINUTE, severity: 'warning' });
-    expect(byId('ServiceDown')).toMatchObject({ kind: 'absence', query: { measure: 'requests', groupBy: ['application'] }, window: 5 * MINUTE, lookback: HOUR, for: MINUTE, severity: 'critical', category: 'availability' });
-    expect(byId('HighRequestQueue:ingest')).toMatchObject({ kind: 'threshold', query: { measure: 'ingest_queue_depth' }, op: '>', threshold: 20_000, for: 5 * MINUTE, severity: 'warning' });
-    expect(byId('HighRequestQueue:client')).toMatchObject({ kind: 'threshold', query: { measure: 'client_queue_depth' }, op: '>', threshold: 100, for: 5 * MINUTE, severity: 'warning' });
+    expect(byId('FrequentRateLimits')).toMatchObject({ kind: 'rate', query: { measure: 'errors.rate_limit', groupBy: ['provider'] }, window: 5 * MINUTE_MS, op: '>', threshold: 1, for: 5 * MINUTE_MS, severity: 'warning' });
+    expect(byId('ServiceDown')).toMatchObject({ kind: 'absence', query: { measure: 'requests', groupBy: ['application'] }, window: 5 * MINUTE_MS, lookback: HOUR_MS, for: MINUTE_MS, severity: 'critical', category: 'availability' });
+    expect(byId('HighRequestQueue:ingest')).toMatchObject({ kind: 'threshold', query: { measure: 'ingest_queue_depth' }, op: '>', threshold: 20_000, for: 5 * MINUTE_MS, severity: 'warning' });
+    expect(byId('HighRequestQueue:client')).toMatchObject({ kind: 'threshold', query: { measure: 'client_queue_depth' }, op: '>', threshold: 100, for: 5 * MINUTE_MS, severity: 'warning' });
   });
 
   // Seed 002's six (002_*.txt, observability/alert_rules.yml).
@@ -109,17 +107,17 @@ describe('the default rule pack', () => {
     expect(byId('CostSpike:warning')).toMatchObject({
       kind: 'anomaly',
       query: { measure: 'cost' },
-      window: HOUR,
+      window: HOUR_MS,
       baseline: { kind: 'same_hour', days: 7, factor: 1.5 },
-      for: HOUR,
+      for: HOUR_MS,
       severity: 'warning',
     });
   });
 
   it('has seed 002: no requests for 10 minutes, daily budget above $1000, tokens above 2x the last hour', () => {
-    expect(byId('LLMTrafficStopped')).toMatchObject({ kind: 'absence', query: { measure: 'requests', groupBy: [] }, window: 10 * MINUTE, category: 'availability' });
-    expect(byId('DailyBudgetExceeded')).toMatchObject({ kind: 'threshold', query: { measure: 'cost' }, window: DAY, op: '>', threshold: 1000, severity: 'critical' });
-    expect(byId('TokenUsageSpike')).toMatchObject({ kind: 'anomaly', query: { measure: 'total_tokens' }, window: 10 * MINUTE, baseline: { kind: 'preceding', lookback: HOUR, factor: 2 }, for: 10 * MINUTE });
+    expect(byId('LLMTrafficStopped')).toMatchObject({ kind: 'absence', query: { measure: 'requests', groupBy: [] }, window: 10 * MINUTE_MS, category: 'availability' });
+    expect(byId('DailyBudgetExceeded')).toMatchObject({ kind: 'threshold', query: { measure: 'cost' }, window: DAY_MS, op: '>', threshold: 1000, severity: 'critical' });
+    expect(byId('TokenUsageSpike')).toMatchObject({ kind: 'anomaly', query: { measure: 'total_tokens' }, window: 10 * MINUTE_MS, baseline: { kind: 'preceding', lookback: HOUR_MS, factor: 2 }, for: 10 * MINUTE_MS });
   });
 
   it('has seed 003: high latency and low cache hit rate', () => {
@@ -140,7 +138,7 @@ describe('the default rule pack', () => {
   });
 
   it('flags calls of unknown models by provider and model', () => {
-    expect(byId('UnknownModelCalls')).toMatchObject({ kind: 'threshold', query: { measure: 'unknown_cost_requests', groupBy: ['provider', 'model'] }, window: HOUR, op: '>', threshold: 0 });
+    expect(byId('UnknownModelCalls')).toMatchObject({ kind: 'threshold', query: { measure: 'unknown_cost_requests', groupBy: ['provider', 'model'] }, window: HOUR_MS, op: '>', threshold: 0 });
   });
 
   it('gives every rule a summary, a description and a runbook section that exists', () => {

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Rule } from '../../api/types.ts';
 import { ago, expressionText, formatRuleValue, isZeroDuration, matcherText, RULE_MEASURES, ruleToInput, severityTone, silenceActive, silenceMatchers, stateTone, thresholdText } from './format.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../../../server/src/domain/time.ts';
 
-const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 function rule(over: Partial<Rule> = {}): Rule {
   return {
