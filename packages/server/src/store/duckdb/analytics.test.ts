@@ -5,7 +5,6 @@ import type { AnalyticsQuery } from '../../query/contract.ts';
 import { parseAnalyticsQueryParams, parseChargebackParams } from '../../query/params.ts';
 import { AnalyticsInputError } from '../../query/validate.ts';
 import { projectId } from '../store.ts';
-import { bucketStarts, computeForecast, sharesBasisPoints } from './analytics.ts';
 import { DuckDbStore } from './store.ts';
 import { DAY_MS } from '../../domain/time.ts';
 const P = projectId('default');
@@ -363,44 +362,6 @@ describe('reports', () => {
 });
 
 describe('pure helpers', () => {
-  it('forecast ignores days before the first call and clamps the trend at zero', () => {
-    const day = (k: number, usd: number, requests = 1) => ({ dayMs: Date.UTC(2026, 0, 1) + k * DAY_MS, costNano: BigInt(usd) * 1_000_000_000n, requests });
-    const f = computeForecast({
-      nowMs: Date.UTC(2026, 0, 11),
-      lookbackDays: 10,
-      days: [day(0, 0, 0), day(1, 0, 0), day(2, 0, 0), day(3, 0, 0), day(4, 0, 0), day(5, 0, 0), day(6, 0, 0), day(7, 30), day(8, 20), day(9, 10)],
-      monthToDateNano: 60_000_000_000n,
-    });
-    expect(f.movingAverage7dUsd).toBe(20);
-    // The daily series' average too: day 7 is the first day with data, not 30 / 7.
-    expect(f.series.map((d) => d.movingAverage7dUsd)).toEqual([0, 0, 0, 0, 0, 0, 0, 30, 25, 20]);
-    expect(f.trend.slopeUsdPerDay).toBeCloseTo(-10, 9);
-    expect(f.trend.todayUsd).toBe(0);
-    expect(f.projectedMonthEndUsd.trend).toBe(60);
-    expect(f.projectedMonthEndUsd.movingAverage).toBeCloseTo(60 + 20 * 21, 6);
-    expect(f.confidence).toBe('low');
-
-    const empty = computeForecast({ nowMs: Date.UTC(2026, 0, 11), lookbackDays: 2, days: [day(8, 0, 0), day(9, 0, 0)], monthToDateNano: 0n });
-    expect(empty).toMatchObject({ movingAverage7dUsd: 0, daysWithData: 0, projectedMonthEndUsd: { movingAverage: 0, trend: 0 } });
-  });
-
-  it('shares by largest remainder sum to 100.00', () => {
-    expect(sharesBasisPoints([1n, 1n, 1n])).toEqual([3334, 3333, 3333]);
-    expect(sharesBasisPoints([2n, 1n])).toEqual([6667, 3333]);
-    expect(sharesBasisPoints([0n, 0n])).toEqual([0, 0]);
-    const shares = sharesBasisPoints([123_456_789n, 987_654_321n, 5n, 7n, 1_000_000_000_000n]);
-    expect(shares.reduce((a, b) => a + b, 0)).toBe(10_000);
-  });
-
-  it('bucket starts match date_trunc', () => {
-    expect(bucketStarts('week', Date.UTC(2026, 10, 5), Date.UTC(2026, 10, 17)).map((t) => new Date(t).toISOString().slice(0, 10))).toEqual([
-      '2026-11-02',
-      '2026-11-09',
-      '2026-11-16',
-    ]);
-    expect(bucketStarts('month', Date.UTC(2026, 10, 15), Date.UTC(2027, 1, 1)).map((t) => new Date(t).toISOString().slice(0, 7))).toEqual(['2026-11', '2026-12', '2027-01']);
-  });
-
   it('parses HTTP parameters into a query and names the bad parameter', () => {
     const now = T0;
     const parsed = parseAnalyticsQueryParams(

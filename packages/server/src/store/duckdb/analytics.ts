@@ -3,7 +3,6 @@ import {
   MEASURES,
   MODEL_CALL_KINDS,
   QUERY_LIMITS,
-  UNATTRIBUTED,
   metadataKeyOf,
   type AnalyticsBackend,
   type AnalyticsColumn,
@@ -11,10 +10,8 @@ import {
   type AnalyticsResult,
   type AnalyticsRow,
   type BaseDimension,
-  type ChargebackDimension,
   type ChargebackParams,
   type ChargebackReport,
-  type ChargebackRow,
   type CostForecast,
   type DailyTrendRow,
   type Dimension,
@@ -30,8 +27,11 @@ import {
 } from '../../query/contract.ts';
 import { AnalyticsInputError, validateChargeback, validateForecast, validateQuery, validateRange } from '../../query/validate.ts';
 import { chargebackToCsv } from '../../query/formats.ts';
-import { DAY_MS, HOUR_MS, MINUTE_MS, WEEK_MS } from '../../domain/time.ts';
-import { decimalToNano, nanoToDecimal, nanoToUsd, roundUsd } from '../../domain/money.ts';
+import { decimalToNano, roundUsd } from '../../domain/money.ts';
+import { bucketStarts } from '../../query/buckets.ts';
+import { chargebackReport } from '../../query/chargeback.ts';
+import { computeForecast, forecastRanges } from '../../query/forecast.ts';
+import { dailyTrendRows, modelEfficiencyQuery, modelEfficiencyRows, topSpenderRows, topSpendersQuery, type DayTotals } from '../../query/reports.ts';
 import type { ProjectId } from '../store.ts';
 import type { DuckDb, Row } from './db.ts';
 import { hourSumsSql, type HourRollups } from './hour-rollups.ts';
@@ -198,166 +198,11 @@ function bucketSql(bucket: TimeBucket): string {
   return `epoch_ms(date_trunc('${bucket}', start_time))`;
 }
 
-// The starts of every bucket overlapping [fromMs, toMs), as date_trunc computes them (weeks
-// start on Monday, UTC).
-export function bucketStarts(bucket: TimeBucket, fromMs: number, toMs: number): number[] {
-  const out: number[] = [];
-  if (bucket === 'month') {
-    const d = new Date(fromMs);
-    for (let y = d.getUTCFullYear(), m = d.getUTCMonth(); ; m++) {
-      const t = Date.UTC(y, m, 1);
-      if (t >= toMs) break;
-      out.push(t);
-    }
-    return out;
-  }
-  const size = { minute: MINUTE_MS, hour: HOUR_MS, day: DAY_MS, week: WEEK_MS }[bucket];
-  let start = Math.floor(fromMs / (bucket === 'week' ? DAY_MS : size)) * (bucket === 'week' ? DAY_MS : size);
-  if (bucket === 'week') start -= ((new Date(start).getUTCDay() + 6) % 7) * DAY_MS;
-  for (let t = start; t < toMs; t += size) out.push(t);
-  return out;
-}
-
-function utcDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
 function measureValue(m: Measure, v: unknown): number | null {
   const spec = MEASURES[m];
   const n = numOrNull(v);
   if (n === null) return spec.additive ? 0 : null;
   return spec.unit === 'usd' || spec.unit === 'usd_per_mtok' ? roundUsd(n) : n;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Forecast (B4). Pure, so that the arithmetic is tested on a constructed series.
-//
-//   Days are UTC days. The fit uses the `lookbackDays` complete days before today (today is
-//   partial), from the first day with any call (days before a project's first call are not
-//   $0 days). Day k of the window has cost y_k, k = 0 … n-1; today is k = n.
-//   moving average  MA7 = (y_{n-7} + … + y_{n-1}) / 7   (fewer days if fewer have data)
-//   linear trend    least squares y ≈ a + b·k;  T(k) = max(0, a + b·k)
-//   month to date   MTD = known cost from the first instant of this month to now
-//   f = fraction of today still to come; D = whole days after today to the end of the month
-//   end of month    MA:    MTD + MA7 · (f + D)
-//                   trend: MTD + f · T(n) + Σ_{k=n+1}^{n+D} T(k)
-//   next 7 days     MA: 7 · MA7;      trend: Σ_{k=n}^{n+6} T(k)
-//   annual          MA: 365 · MA7;    trend: Σ_{k=n}^{n+364} T(k)
-//   confidence      low under 7 days with data, medium under 21, high from 21.
-
-export interface ForecastInput {
-  nowMs: number;
-  lookbackDays: number;
-  // One entry per complete UTC day of the window, oldest first, ending yesterday.
-  days: { dayMs: number; costNano: bigint; requests: number }[];
-  monthToDateNano: bigint;
-}
-
-export function computeForecast(input: ForecastInput): CostForecast {
-  const { nowMs, days } = input;
-  const n = days.length;
-  const todayMs = Math.floor(nowMs / DAY_MS) * DAY_MS;
-  const first = days.findIndex((d) => d.requests > 0);
-  const fitFrom = first === -1 ? n : first;
-  const daysWithData = days.filter((d) => d.requests > 0).length;
-
-  const ys = days.map((d) => nanoToUsd(d.costNano));
-  const lastWeek = days.slice(Math.max(fitFrom, n - 7));
-  const ma7 = lastWeek.length ? nanoToUsd(lastWeek.reduce((s, d) => s + d.costNano, 0n)) / lastWeek.length : 0;
-
-  let a = 0;
-  let b = 0;
-  let r2: number | null = null;
-  const m = n - fitFrom;
-  if (m === 1) {
-    a = ys[fitFrom];
-  } else if (m > 1) {
-    const xbar = fitFrom + (m - 1) / 2;
-    let ybar = 0;
-    for (let k = fitFrom; k < n; k++) ybar += ys[k];
-    ybar /= m;
-    let sxx = 0;
-    let sxy = 0;
-    let syy = 0;
-    for (let k = fitFrom; k < n; k++) {
-      sxx += (k - xbar) ** 2;
-      sxy += (k - xbar) * (ys[k] - ybar);
-      syy += (ys[k] - ybar) ** 2;
-    }
-    b = sxy / sxx;
-    a = ybar - b * xbar;
-    r2 = syy > 0 ? (sxy * sxy) / (sxx * syy) : null;
-  }
-  const trendAt = (k: number) => Math.max(0, a + b * k);
-  const sumTrend = (fromK: number, count: number) => {
-    let s = 0;
-    for (let k = fromK; k < fromK + count; k++) s += trendAt(k);
-    return s;
-  };
-
-  const now = new Date(nowMs);
-  const nextMonthMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
-  const restOfToday = (todayMs + DAY_MS - nowMs) / DAY_MS;
-  const wholeDaysAfterToday = Math.round((nextMonthMs - (todayMs + DAY_MS)) / DAY_MS);
-  const mtd = nanoToUsd(input.monthToDateNano);
-
-  const series = days.map((d, k) => {
-    // Days before the first call are not $0 days, here as in the headline average.
-    const win = days.slice(Math.max(fitFrom, k - 6), k + 1);
-    return {
-      date: utcDate(d.dayMs),
-      costUsd: ys[k],
-      movingAverage7dUsd: win.length ? roundUsd(nanoToUsd(win.reduce((s, x) => s + x.costNano, 0n)) / win.length) : 0,
-      trendUsd: roundUsd(k >= fitFrom ? trendAt(k) : 0),
-    };
-  });
-
-  return {
-    asOf: new Date(nowMs).toISOString(),
-    lookbackDays: input.lookbackDays,
-    series,
-    daysWithData,
-    movingAverage7dUsd: roundUsd(ma7),
-    trend: { slopeUsdPerDay: roundUsd(b), interceptUsd: roundUsd(a), r2, todayUsd: roundUsd(trendAt(n)) },
-    monthToDateUsd: mtd,
-    remainingDaysInMonth: restOfToday + wholeDaysAfterToday,
-    projectedMonthEndUsd: {
-      movingAverage: roundUsd(mtd + ma7 * (restOfToday + wholeDaysAfterToday)),
-      trend: roundUsd(mtd + restOfToday * trendAt(n) + sumTrend(n + 1, wholeDaysAfterToday)),
-    },
-    projectedNext7DaysUsd: { movingAverage: roundUsd(ma7 * 7), trend: roundUsd(sumTrend(n, 7)) },
-    projectedAnnualUsd: { movingAverage: roundUsd(ma7 * 365), trend: roundUsd(sumTrend(n, 365)) },
-    confidence: daysWithData < 7 ? 'low' : daysWithData < 21 ? 'medium' : 'high',
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Chargeback shares: hundredths of a percent by the largest-remainder method, so the rounded
-// shares of the rows add up to exactly 100.00 (when there is any known cost).
-
-export function sharesBasisPoints(costsNano: bigint[]): number[] {
-  const total = costsNano.reduce((s, c) => s + c, 0n);
-  if (total <= 0n) return costsNano.map(() => 0);
-  const units = costsNano.map((c) => (c * 10_000n) / total);
-  const remainders = costsNano.map((c, i) => ({ i, r: (c * 10_000n) % total }));
-  let left = 10_000n - units.reduce((s, u) => s + u, 0n);
-  remainders.sort((x, y) => (y.r > x.r ? 1 : y.r < x.r ? -1 : x.i - y.i));
-  for (const { i } of remainders) {
-    if (left <= 0n) break;
-    units[i] += 1n;
-    left -= 1n;
-  }
-  return units.map(Number);
-}
-
-// ---------------------------------------------------------------------------------------------
-
-interface DayTotals {
-  dayMs: number;
-  costNano: bigint;
-  requests: number;
-  totalTokens: number;
-  unknownCostRequests: number;
 }
 
 // FROM over [range) in call_hours' shape: the whole hours from the totals, the partial hours at
@@ -510,14 +355,7 @@ export class DuckDbAnalytics implements AnalyticsBackend {
 
   async dailyTrend(project: ProjectId, range: TimeRange): Promise<DailyTrendRow[]> {
     validateRange(range);
-    const days = await this.dailyTotals(project, range);
-    return days.map((d) => ({
-      date: utcDate(d.dayMs),
-      costUsd: nanoToUsd(d.costNano),
-      requests: d.requests,
-      totalTokens: d.totalTokens,
-      unknownCostRequests: d.unknownCostRequests,
-    }));
+    return dailyTrendRows(await this.dailyTotals(project, range));
   }
 
   private async knownCostNano(project: ProjectId, range: TimeRange): Promise<bigint> {
@@ -528,31 +366,8 @@ export class DuckDbAnalytics implements AnalyticsBackend {
   }
 
   async topSpenders(project: ProjectId, params: TopSpendersParams): Promise<TopSpenderRow[]> {
-    const range = { fromMs: params.fromMs, toMs: params.toMs };
-    const [result, totalNano] = await Promise.all([
-      this.query(project, {
-        measures: ['cost', 'requests', 'total_tokens', 'cost_per_request', 'unknown_cost_requests'],
-        groupBy: [params.dimension],
-        filters: [],
-        ...range,
-        orderBy: { measure: 'cost', dir: 'desc' },
-        limit: params.limit,
-      }),
-      this.knownCostNano(project, range),
-    ]);
-    const total = nanoToUsd(totalNano);
-    return result.rows.map((r) => {
-      const cost = r.cost as number;
-      return {
-        key: r[params.dimension] as string | null,
-        requests: r.requests as number,
-        costUsd: cost,
-        costPerRequestUsd: r.cost_per_request as number | null,
-        totalTokens: r.total_tokens as number,
-        unknownCostRequests: r.unknown_cost_requests as number,
-        sharePct: total > 0 ? Math.round((cost / total) * 10_000) / 100 : 0,
-      };
-    });
+    const [result, totalNano] = await Promise.all([this.query(project, topSpendersQuery(params)), this.knownCostNano(project, { fromMs: params.fromMs, toMs: params.toMs })]);
+    return topSpenderRows(result, params, totalNano);
   }
 
   async latencyDistribution(project: ProjectId, range: TimeRange): Promise<LatencyBand[]> {
@@ -565,57 +380,15 @@ export class DuckDbAnalytics implements AnalyticsBackend {
   }
 
   async modelEfficiency(project: ProjectId, range: TimeRange): Promise<ModelEfficiencyRow[]> {
-    const result = await this.query(project, {
-      measures: [
-        'usd_per_mtok',
-        'requests',
-        'cost',
-        'input_tokens',
-        'output_tokens',
-        'total_tokens',
-        'tokens_per_request',
-        'cost_per_request',
-        'tokens_per_dollar',
-        'latency_avg',
-        'unknown_cost_requests',
-      ],
-      groupBy: ['model', 'provider'],
-      filters: [],
-      fromMs: range.fromMs,
-      toMs: range.toMs,
-      orderBy: { measure: 'usd_per_mtok', dir: 'asc' },
-      limit: QUERY_LIMITS.maxLimit,
-    });
-    return result.rows.map((r) => {
-      const usdPerMtok = r.usd_per_mtok as number | null;
-      return {
-        model: r.model as string | null,
-        provider: r.provider as string | null,
-        requests: r.requests as number,
-        costUsd: r.cost as number,
-        inputTokens: r.input_tokens as number,
-        outputTokens: r.output_tokens as number,
-        totalTokens: r.total_tokens as number,
-        tokensPerRequest: r.tokens_per_request as number | null,
-        costPerRequestUsd: r.cost_per_request as number | null,
-        usdPerMtok,
-        usdPer1kTokens: usdPerMtok === null ? null : roundUsd(usdPerMtok / 1000),
-        tokensPerDollar: r.tokens_per_dollar as number | null,
-        latencyAvgMs: r.latency_avg as number | null,
-        unknownCostRequests: r.unknown_cost_requests as number,
-      };
-    });
+    return modelEfficiencyRows(await this.query(project, modelEfficiencyQuery(range)));
   }
 
   async forecast(project: ProjectId, params: ForecastParams): Promise<CostForecast> {
     validateForecast(params);
-    const todayMs = Math.floor(params.nowMs / DAY_MS) * DAY_MS;
-    const now = new Date(params.nowMs);
-    const monthStartMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
-    const window = { fromMs: todayMs - params.lookbackDays * DAY_MS, toMs: todayMs };
+    const ranges = forecastRanges(params);
     const [days, mtd] = await Promise.all([
-      this.dailyTotals(project, window),
-      params.nowMs > monthStartMs ? this.knownCostNano(project, { fromMs: monthStartMs, toMs: params.nowMs }) : Promise.resolve(0n),
+      this.dailyTotals(project, ranges.days),
+      ranges.monthToDate ? this.knownCostNano(project, ranges.monthToDate) : Promise.resolve(0n),
     ]);
     return computeForecast({ nowMs: params.nowMs, lookbackDays: params.lookbackDays, days, monthToDateNano: mtd });
   }
@@ -634,52 +407,16 @@ export class DuckDbAnalytics implements AnalyticsBackend {
        GROUP BY ALL`,
       p.values,
     );
-    const costs = raw.map((r) => sumNano(r.cost));
-    const shares = sharesBasisPoints(costs);
-    const rows = raw.map((r, i) => {
-      const row: ChargebackRow = {
-        requests: num(r.requests),
-        inputTokens: num(r.input_tokens),
-        outputTokens: num(r.output_tokens),
-        totalTokens: num(r.total_tokens),
-        costUsd: nanoToUsd(costs[i]),
-        costUsdDecimal: nanoToDecimal(costs[i]),
-        sharePct: shares[i] / 100,
-        unknownCostRequests: num(r.unknown),
-      };
-      params.by.forEach((d: ChargebackDimension, j) => {
-        row[d] = str(r[`d${j}`]) ?? UNATTRIBUTED;
-      });
-      return { row, cost: costs[i] };
-    });
-    rows.sort((x, y) => {
-      if (x.cost !== y.cost) return x.cost > y.cost ? -1 : 1;
-      for (const d of params.by) {
-        const c = (x.row[d] ?? '').localeCompare(y.row[d] ?? '');
-        if (c !== 0) return c;
-      }
-      return 0;
-    });
-    const totalNano = costs.reduce((s, c) => s + c, 0n);
-    const sum = (k: 'requests' | 'inputTokens' | 'outputTokens' | 'totalTokens' | 'unknownCostRequests') =>
-      rows.reduce((s, r) => s + r.row[k], 0);
-    return {
-      month: params.month,
-      by: params.by,
-      fromMs: range.fromMs,
-      toMs: range.toMs,
-      currency: 'USD',
-      rows: rows.map((r) => r.row),
-      totals: {
-        requests: sum('requests'),
-        inputTokens: sum('inputTokens'),
-        outputTokens: sum('outputTokens'),
-        totalTokens: sum('totalTokens'),
-        costUsd: nanoToUsd(totalNano),
-        costUsdDecimal: nanoToDecimal(totalNano),
-        unknownCostRequests: sum('unknownCostRequests'),
-      },
-    };
+    const groups = raw.map((r) => ({
+      keys: params.by.map((_, j) => str(r[`d${j}`])),
+      requests: num(r.requests),
+      inputTokens: num(r.input_tokens),
+      outputTokens: num(r.output_tokens),
+      totalTokens: num(r.total_tokens),
+      costNano: sumNano(r.cost),
+      unknownCostRequests: num(r.unknown),
+    }));
+    return chargebackReport(params, range, groups);
   }
 
   async chargebackCsv(project: ProjectId, params: ChargebackParams): Promise<string> {

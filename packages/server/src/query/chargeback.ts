@@ -1,0 +1,84 @@
+import { nanoToDecimal, nanoToUsd } from '../domain/money.ts';
+import { UNATTRIBUTED, type ChargebackDimension, type ChargebackParams, type ChargebackReport, type ChargebackRow, type TimeRange } from './contract.ts';
+
+// The chargeback report, assembled from the groups a backend has summed: shares, order, totals
+// and the unattributed label are decided here, once, so every backend bills the same way.
+
+// One group of a month's model calls, as a backend sums it.
+export interface ChargebackGroup {
+  // One per `by` dimension, in its order; null where the call has no value. The backend groups
+  // a missing value and '' together (neither names someone to bill), so both come as one null.
+  keys: (string | null)[];
+  requests: number;
+  inputTokens: number; // input + cache read + cache write
+  outputTokens: number; // output + reasoning
+  totalTokens: number;
+  costNano: bigint; // exact sum of the known costs
+  unknownCostRequests: number;
+}
+
+// Shares in hundredths of a percent by the largest-remainder method, so the rounded shares of
+// the rows add up to exactly 100.00 (when there is any known cost).
+export function sharesBasisPoints(costsNano: bigint[]): number[] {
+  const total = costsNano.reduce((s, c) => s + c, 0n);
+  if (total <= 0n) return costsNano.map(() => 0);
+  const units = costsNano.map((c) => (c * 10_000n) / total);
+  const remainders = costsNano.map((c, i) => ({ i, r: (c * 10_000n) % total }));
+  let left = 10_000n - units.reduce((s, u) => s + u, 0n);
+  remainders.sort((x, y) => (y.r > x.r ? 1 : y.r < x.r ? -1 : x.i - y.i));
+  for (const { i } of remainders) {
+    if (left <= 0n) break;
+    units[i] += 1n;
+    left -= 1n;
+  }
+  return units.map(Number);
+}
+
+// Rows by cost, highest first, ties by the group's names; totals over all groups.
+export function chargebackReport(params: ChargebackParams, range: TimeRange, groups: ChargebackGroup[]): ChargebackReport {
+  const costs = groups.map((g) => g.costNano);
+  const shares = sharesBasisPoints(costs);
+  const rows = groups.map((g, i) => {
+    const row: ChargebackRow = {
+      requests: g.requests,
+      inputTokens: g.inputTokens,
+      outputTokens: g.outputTokens,
+      totalTokens: g.totalTokens,
+      costUsd: nanoToUsd(costs[i]),
+      costUsdDecimal: nanoToDecimal(costs[i]),
+      sharePct: shares[i] / 100,
+      unknownCostRequests: g.unknownCostRequests,
+    };
+    params.by.forEach((d: ChargebackDimension, j) => {
+      row[d] = g.keys[j] ?? UNATTRIBUTED;
+    });
+    return { row, cost: costs[i] };
+  });
+  rows.sort((x, y) => {
+    if (x.cost !== y.cost) return x.cost > y.cost ? -1 : 1;
+    for (const d of params.by) {
+      const c = (x.row[d] ?? '').localeCompare(y.row[d] ?? '');
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
+  const totalNano = costs.reduce((s, c) => s + c, 0n);
+  const sum = (k: 'requests' | 'inputTokens' | 'outputTokens' | 'totalTokens' | 'unknownCostRequests') => rows.reduce((s, r) => s + r.row[k], 0);
+  return {
+    month: params.month,
+    by: params.by,
+    fromMs: range.fromMs,
+    toMs: range.toMs,
+    currency: 'USD',
+    rows: rows.map((r) => r.row),
+    totals: {
+      requests: sum('requests'),
+      inputTokens: sum('inputTokens'),
+      outputTokens: sum('outputTokens'),
+      totalTokens: sum('totalTokens'),
+      costUsd: nanoToUsd(totalNano),
+      costUsdDecimal: nanoToDecimal(totalNano),
+      unknownCostRequests: sum('unknownCostRequests'),
+    },
+  };
+}
