@@ -16,9 +16,8 @@ const BELOW_HTTP = `${SERVER}(domain|enrich|ingest|rollups|alerts|budgets|config
 const HTTP_ADAPTERS = [`${SERVER}ingest/(api|otlp|gateway)/route\\.ts$`, `${SERVER}ingest/otlp/grpc\\.ts$`];
 const HTTP_ADAPTER_MAY_USE = `${SERVER}server/((context|auth|openapi)\\.ts$|schemas/)`;
 
-// Places that still construct the DuckDB store by name. A storage factory in store/ that picks the
-// backend from the configuration will remove them.
-const CREATES_THE_BACKEND = [`${SERVER}server/serve\\.ts$`, `${SERVER}cli\\.ts$`, `${SERVER}testing/app\\.ts$`];
+// The storage factory: it picks the backend from the configuration, so it alone opens one by name.
+const STORAGE_FACTORY = `${SERVER}store/open\\.ts$`;
 
 // Known import cycles (both type-only, harmless at run time but to be removed): the web pages
 // import the PageProps type from App.tsx, which lazy-loads them; query/contract.ts and
@@ -43,9 +42,9 @@ module.exports = {
     },
     {
       name: 'backend-only-through-the-store-contract',
-      comment: 'Outside store/duckdb/ code uses the store contract (store/store.ts), never the DuckDB backend; CREATES_THE_BACKEND lists the places that still construct it.',
+      comment: 'Outside store/duckdb/ code uses the store contract (store/store.ts), never the DuckDB backend; only the storage factory (store/open.ts) opens it.',
       severity: 'error',
-      from: { pathNot: [`${SERVER}store/duckdb/`, TEST, ...CREATES_THE_BACKEND] },
+      from: { pathNot: [`${SERVER}store/duckdb/`, TEST, STORAGE_FACTORY] },
       to: { path: `${SERVER}store/duckdb/` },
     },
     {

@@ -4,8 +4,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Answer, Body } from '@lookout/client';
 import { ConfigError, loadConfig } from './config/config.ts';
 import { Pricer } from './enrich/pricing/index.ts';
-import { DuckDbStore } from './store/duckdb/store.ts';
-import { CONTENT_CAPTURE_MODES, KEY_SCOPES, projectId, type ContentCapture, type KeyScope } from './store/store.ts';
+import { openStore } from './store/open.ts';
+import { CONTENT_CAPTURE_MODES, KEY_SCOPES, projectId, type ContentCapture, type KeyScope, type Store } from './store/store.ts';
 import { answer, apiClient, CliError, defaultUrl, isServerDown, type ApiTarget } from './cli/http.ts';
 import { registerDemoCommand } from './cli/demo/command.ts';
 import { runReport } from './cli/report.ts';
@@ -84,7 +84,7 @@ program
 
 // Commands that change stored state go through a running server when there is one (the
 // embedded database has one writer), and open the data directory directly when there is not.
-async function viaServerOrStore<T>(target: ApiTarget, dataDir: string | undefined, viaApi: () => Promise<T>, viaStore: (store: DuckDbStore) => Promise<T>): Promise<T> {
+async function viaServerOrStore<T>(target: ApiTarget, dataDir: string | undefined, viaApi: () => Promise<T>, viaStore: (store: Store) => Promise<T>): Promise<T> {
   try {
     return await viaApi();
   } catch (err) {
@@ -94,7 +94,7 @@ async function viaServerOrStore<T>(target: ApiTarget, dataDir: string | undefine
   process.stderr.write(`no server at ${target.url}; working on ${config.dataDir} directly\n`);
   // The database's files, including a write-ahead log DuckDB makes anew, are the server's only.
   process.umask(PRIVATE_UMASK);
-  const store = await DuckDbStore.open(config.dataDir, { memoryLimit: config.storage.memoryLimit });
+  const store = await openStore(config);
   try {
     return await viaStore(store);
   } finally {

@@ -44,6 +44,9 @@ const origin = z.string().refine((v) => {
   }
 }, "must be an origin such as 'https://lookout.example.com' (scheme, host and optional port; no path or trailing slash)");
 
+export const STORAGE_BACKENDS = ['duckdb'] as const;
+export type StorageBackend = (typeof STORAGE_BACKENDS)[number];
+
 const SERVER_DEFAULTS = {
   allowedHosts: [] as string[],
   allowedOrigins: [] as string[],
@@ -159,6 +162,8 @@ export const configSchema = z
       }),
     storage: z
       .object({
+        // Which store keeps the records; every backend serves the same contract (store/store.ts).
+        backend: z.enum(STORAGE_BACKENDS, { error: `must be one of ${STORAGE_BACKENDS.join(', ')}` }).default('duckdb'),
         memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, "must look like '1GB'").default('1GB'),
         // Nice value of the threads that run store queries and loads and journal writes (Linux):
         // higher lets request handling go first on a busy machine; 0 leaves them as they are.
@@ -169,7 +174,7 @@ export const configSchema = z
         readConnections: z.coerce.number().int().min(2).max(16).default(4),
       })
       .strict()
-      .default({ memoryLimit: '1GB', backgroundNice: 10, queryTimeoutMs: 30_000, readConnections: 4 }),
+      .default({ backend: 'duckdb', memoryLimit: '1GB', backgroundNice: 10, queryTimeoutMs: 30_000, readConnections: 4 }),
   })
   .strict();
 
@@ -202,6 +207,7 @@ export const ENV_VARS: Record<string, string[]> = {
   LOOKOUT_PRICES_FILE: ['pricing', 'overridesFile'],
   LOOKOUT_MAX_BODY_BYTES: ['ingest', 'maxBodyBytes'],
   LOOKOUT_MAX_QUEUE_ROWS: ['ingest', 'maxQueueRows'],
+  LOOKOUT_STORAGE: ['storage', 'backend'],
   LOOKOUT_MEMORY_LIMIT: ['storage', 'memoryLimit'],
   LOOKOUT_BACKGROUND_NICE: ['storage', 'backgroundNice'],
   LOOKOUT_QUERY_TIMEOUT_MS: ['storage', 'queryTimeoutMs'],

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { PRIVATE_UMASK, tightenDataDir } from '../state/private-files.ts';
 import { LookoutMetrics } from '../metrics/registry.ts';
-import { DuckDbStore } from '../store/duckdb/store.ts';
+import { openStore } from '../store/open.ts';
 import { DEFAULT_PROJECT, type Store } from '../store/store.ts';
 import { buildApp } from './app.ts';
 import { keylessAllowedHostsWarning } from './auth.ts';
@@ -63,14 +63,7 @@ export async function createContext(config: LookoutConfig, logger: Logger, store
   const tightened = tightenDataDir(stateDir);
   if (store === undefined && config.dataDir !== stateDir) tightened.push(...tightenDataDir(config.dataDir));
   if (tightened.length) logger.warn({ event: 'permissions_tightened', paths: tightened }, 'files in the data directory were readable by other users; now 0700/0600');
-  const theStore =
-    store ??
-    (await DuckDbStore.open(config.dataDir, {
-      memoryLimit: config.storage.memoryLimit,
-      queryTimeoutMs: config.storage.queryTimeoutMs,
-      readers: config.storage.readConnections,
-      onReadRefused: (reason) => metrics.storeReadsRefused.inc({ reason }),
-    }));
+  const theStore = store ?? (await openStore(config, { onReadRefused: (reason) => metrics.storeReadsRefused.inc({ reason }) }));
   const pricer = new Pricer();
   await loadPriceOverrides(theStore, pricer, config.pricing.overridesFile);
   const journal = await Journal.open(join(stateDir, 'journal'));

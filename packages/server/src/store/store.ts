@@ -251,6 +251,9 @@ export interface SpendResult {
   truncated: boolean; // more rows matched than `limit`
 }
 
+// Why a store turned a read away: it ran past the query timeout, or too many reads were waiting.
+export type ReadRefusal = 'timeout' | 'busy';
+
 export interface Store {
   readonly backend: string;
   // Resolves only once every record of the batch is committed durably.

@@ -7,7 +7,7 @@ import { loadConfig, type ConfigInput } from '../config/config.ts';
 import { buildApp } from '../server/app.ts';
 import type { AppContext, RouteModule } from '../server/context.ts';
 import { createContext } from '../server/serve.ts';
-import { DuckDbStore } from '../store/duckdb/store.ts';
+import { openStore } from '../store/open.ts';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -18,7 +18,7 @@ export interface TestApp {
 // The real app on an in-memory store, driven with app.inject (no socket).
 export async function makeTestApp(flags: Partial<Record<string, unknown>> & Partial<ConfigInput> = {}, extraRoutes: RouteModule[] = []): Promise<TestApp> {
   const config = loadConfig({ env: {}, flags: { dataDir: '/nonexistent-test-dir', logLevel: 'silent', ...flags } });
-  const store = await DuckDbStore.open(null);
+  const store = await openStore(config, { inMemory: true });
   const ctx = await createContext(config, pino({ level: 'silent' }), store, mkdtempSync(join(tmpdir(), 'lookout-test-')));
   const app = await buildApp(ctx, extraRoutes, { validateResponses: true });
   await app.ready();

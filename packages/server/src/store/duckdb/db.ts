@@ -3,6 +3,7 @@ import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node
 import { LookoutError } from '../../errors.ts';
 import { ensurePrivateDir, tightenPrivateFile } from '../../state/private-files.ts';
 import { currentReadTenant, isServerRead } from '../read-tenant.ts';
+import type { ReadRefusal } from '../store.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 export type SqlParams = Record<string, DuckDBValue | string | number | boolean | null> | (DuckDBValue | string | number | boolean | null)[];
@@ -21,7 +22,7 @@ export const MAX_QUEUED_READS_PER_TENANT = 64;
 export const MAX_QUEUED_READS = 512;
 const RETRY_AFTER_BUSY_S = 1;
 
-export type ReadRefusal = 'timeout' | 'busy';
+export type { ReadRefusal };
 
 export interface DuckDbOptions {
   readers?: number;

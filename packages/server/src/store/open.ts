@@ -1,0 +1,31 @@
+import type { LookoutConfig, StorageBackend } from '../config/config.ts';
+import { DuckDbStore } from './duckdb/store.ts';
+import type { ReadRefusal, Store } from './store.ts';
+
+// The one place that knows the backends: everything else opens the store here and uses the
+// contract, so a backend can be added or chosen without touching its users.
+
+export interface OpenStoreOptions {
+  // Nothing on disk: the store lives in memory and is gone when closed (tests).
+  inMemory?: boolean;
+  // Told of each read the store refuses, for /metrics.
+  onReadRefused?: (reason: ReadRefusal) => void;
+}
+
+type StorageConfig = Pick<LookoutConfig, 'dataDir' | 'storage'>;
+
+// A record, not a switch: a backend added to the setting's values does not compile until it can
+// be opened here.
+const OPENERS: Record<StorageBackend, (config: StorageConfig, options: OpenStoreOptions) => Promise<Store>> = {
+  duckdb: (config, options) =>
+    DuckDbStore.open(options.inMemory ? null : config.dataDir, {
+      memoryLimit: config.storage.memoryLimit,
+      queryTimeoutMs: config.storage.queryTimeoutMs,
+      readers: config.storage.readConnections,
+      onReadRefused: options.onReadRefused,
+    }),
+};
+
+export function openStore(config: StorageConfig, options: OpenStoreOptions = {}): Promise<Store> {
+  return OPENERS[config.storage.backend](config, options);
+}
