@@ -1,11 +1,12 @@
 import { defineConfig } from 'vitest/config';
 import { RequireE2eReporter } from './test/e2e/require-e2e.ts';
 
-// End-to-end tests: real server processes, real Prometheus. They start child processes that
+// End-to-end tests: real server processes, real Prometheus, real ClickHouse (*.clickhouse.test.ts
+// beside the code, on servers from scripts/clickhouse/install.sh). They start child processes that
 // each want a core, so files run one after another (this runs on 2-core machines).
 export default defineConfig({
   test: {
-    include: ['test/e2e/**/*.test.ts'],
+    include: ['test/e2e/**/*.test.ts', 'packages/*/src/**/*.clickhouse.test.ts'],
     exclude: ['**/node_modules/**'],
     fileParallelism: false,
     maxWorkers: 1,
