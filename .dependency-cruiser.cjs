@@ -48,6 +48,20 @@ module.exports = {
       to: { path: `${SERVER}store/duckdb/` },
     },
     {
+      name: 'clickhouse-only-through-the-store-contract',
+      comment: 'Outside store/clickhouse/ code uses the store contract, never the ClickHouse backend; only the storage factory (store/open.ts) opens it.',
+      severity: 'error',
+      from: { pathNot: [`${SERVER}store/clickhouse/`, TEST, STORAGE_FACTORY] },
+      to: { path: `${SERVER}store/clickhouse/` },
+    },
+    {
+      name: 'backends-apart',
+      comment: 'One backend never imports another: what they share is backend-neutral and lives in store/. (A test may hold one against the other.)',
+      severity: 'error',
+      from: { path: `${SERVER}store/(duckdb|clickhouse)/`, pathNot: TEST },
+      to: { path: `${SERVER}store/(duckdb|clickhouse)/`, pathNot: `${SERVER}store/$1/` },
+    },
+    {
       name: 'domain-is-pure',
       comment: 'domain/ imports only domain/, the error catalog (errors.ts) and zod: no Node built-ins, no other package, so the web UI and the SDK can use it too.',
       severity: 'error',

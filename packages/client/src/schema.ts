@@ -9105,6 +9105,18 @@ export type components = {
             name: string;
         };
         Ready: {
+            /** @description loading acknowledged rows from the journal into the store */
+            loads: {
+                /** @description the last load error */
+                error: string | null;
+                /** @description when loads started failing (ISO 8601) */
+                failingSince: string | null;
+                /**
+                 * @description failing: the store is not taking loads; ingest is still acknowledged into the journal up to ingest.maxQueueRows
+                 * @enum {string}
+                 */
+                status: "ok" | "failing";
+            };
             /** @description rows acknowledged but not yet in the store */
             queueDepth: number;
             /** @constant */

@@ -64,22 +64,35 @@ describe('ingest pipeline and journal', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('keeps acknowledged rows in the journal while the store refuses to load them, and loads them later', async () => {
+  it('keeps acknowledging into the journal while the store refuses loads, refuses reads that must see them, and loads them when it returns', async () => {
     store = await DuckDbStore.open(null);
     const dir = mkdtempSync(join(tmpdir(), 'lookout-journal-'));
-    let failures = 1;
+    let down = true;
+    let refused = 0;
     const flaky: Store = Object.assign(Object.create(store) as Store, {
       load: async (...args: Parameters<Store['load']>) => {
-        if (failures-- > 0) throw new Error('disk full');
+        if (down) {
+          refused++;
+          throw new Error('connect ECONNREFUSED');
+        }
         return store.load(...args);
       },
     });
     const p = await pipelineOn(flaky, dir);
-    const r = await p.submit({ spans: [makeSpan()], scores: [], logs: [] }, 'test');
-    expect(r.spans).toEqual(['accepted']);
+    expect(p.loadHealth).toEqual({ failingSinceMs: null, error: null, journaledRows: 0 });
+    const first = p.submit({ spans: [makeSpan()], scores: [], logs: [] }, 'test');
+    expect((await first).spans).toEqual(['accepted']);
+    // A read waiting for the acknowledged row is answered when the load fails, not left hanging.
+    await expect(p.caughtUp()).rejects.toMatchObject({ code: 'store_unavailable' });
+    expect(refused).toBeGreaterThan(0);
+    expect(p.loadHealth).toMatchObject({ failingSinceMs: expect.any(Number), error: 'connect ECONNREFUSED', journaledRows: 1 });
+    expect((await p.submit({ spans: [makeSpan()], scores: [], logs: [] }, 'test')).spans).toEqual(['accepted']);
+    await expect(p.caughtUp()).rejects.toMatchObject({ code: 'store_unavailable', message: expect.stringContaining('2 acknowledged rows are safe in the journal') });
+    down = false;
+    await expect.poll(() => p.loadHealth.failingSinceMs, { timeout: 5_000 }).toBeNull();
     await p.caughtUp();
-    expect(failures).toBe(-1);
-    expect((await store.listSpans(P, {}, { limit: 10, offset: 0 })).total).toBe(1);
+    expect((await store.listSpans(P, {}, { limit: 10, offset: 0 })).total).toBe(2);
+    expect(p.loadHealth).toEqual({ failingSinceMs: null, error: null, journaledRows: 0 });
     await p.drain();
   });
 

@@ -83,13 +83,18 @@ export class IngestPipeline {
   // Duplicate checks without the store for recent spans. Invariant: every stored span that starts
   // after `horizonUs` has its key in journaledKeys or recentSpanKeys. At start the horizon is the
   // newest stored start; evicting a key moves the horizon up to that key's start. Spans starting
-  // at or before the horizon (backfills, old retries) are looked up in the store.
+  // at or before the horizon (backfills, old retries) are looked up in the store. A store other
+  // nodes write to breaks the invariant, so there the horizon stays infinite: every span is looked
+  // up.
   private readonly recentSpanKeys = new Map<string, number>();
   private horizonUs = Number.POSITIVE_INFINITY;
   private readonly toLoad: JournaledSegment[] = [];
   private lastJournaledSeq = 0;
   private lastLoadedSeq = 0;
-  private readonly waiters: { seq: number; resolve: () => void }[] = [];
+  private readonly waiters: { seq: number; resolve: () => void; reject: (err: Error) => void }[] = [];
+  // Set while loads into the store fail (the store is down or refusing): acknowledged rows wait in
+  // the journal, and reads that must see them are refused rather than kept waiting.
+  private loadFailure: { sinceMs: number; message: string } | null = null;
   private acking: Promise<void> | null = null;
   private loading: Promise<void> | null = null;
   private closed = false;
@@ -127,7 +132,7 @@ export class IngestPipeline {
     }
     const leftovers = this.journal.takeLeftovers();
     if (!leftovers.length) {
-      this.horizonUs = (await this.store.latestSpanStartUs()) ?? Number.NEGATIVE_INFINITY;
+      await this.setHorizon();
       // Logged even when empty: after a clean stop this line is how an operator (and the
       // shutdown test) tells a drained journal from a crash recovery.
       this.logger.info({ event: 'journal_recovered', segments: 0 }, 'the journal was empty: nothing to replay');
@@ -141,9 +146,14 @@ export class IngestPipeline {
     }
     await this.store.load(files, null, { replay: true });
     await this.journal.remove(leftovers);
-    this.horizonUs = (await this.store.latestSpanStartUs()) ?? Number.NEGATIVE_INFINITY;
+    await this.setHorizon();
     this.logger.info({ event: 'journal_recovered', segments: leftovers.length }, 'loaded journal segments left by the previous run');
     return leftovers.length;
+  }
+
+  private async setHorizon(): Promise<void> {
+    if (this.store.sharedWriters) return;
+    this.horizonUs = (await this.store.latestSpanStartUs()) ?? Number.NEGATIVE_INFINITY;
   }
 
   // Costs spans that do not carry a caller-reported cost.
@@ -195,7 +205,21 @@ export class IngestPipeline {
   caughtUp(): Promise<void> {
     const target = this.lastJournaledSeq;
     if (this.lastLoadedSeq >= target) return Promise.resolve();
-    return new Promise<void>((resolve) => this.waiters.push({ seq: target, resolve }));
+    if (this.loadFailure) return Promise.reject(this.unloadedError());
+    return new Promise<void>((resolve, reject) => this.waiters.push({ seq: target, resolve, reject }));
+  }
+
+  // Whether loads into the store are failing, since when, and how many rows wait in the journal.
+  get loadHealth(): { failingSinceMs: number | null; error: string | null; journaledRows: number } {
+    return { failingSinceMs: this.loadFailure?.sinceMs ?? null, error: this.loadFailure?.message ?? null, journaledRows: this.journaledRows };
+  }
+
+  private unloadedError(): LookoutError {
+    return new LookoutError(
+      'store_unavailable',
+      `the store is not taking loads (${this.loadFailure?.message ?? 'unknown error'}); ${this.journaledRows} acknowledged rows are safe in the journal and will be loaded when it returns`,
+      { retryAfterSeconds: Math.ceil(LOAD_RETRY_MS / 1000) },
+    );
   }
 
   private updateDepth(): void {
@@ -367,6 +391,8 @@ export class IngestPipeline {
         // The rows are safe in the journal: put the segments back and try again shortly.
         this.logger.error({ err, rows, segments: segments.length }, 'loading the journal into the store failed; retrying');
         this.toLoad.unshift(...segments);
+        this.loadFailure = { sinceMs: this.loadFailure?.sinceMs ?? Date.now(), message: err instanceof Error ? err.message : String(err) };
+        for (const w of this.waiters.splice(0)) w.reject(this.unloadedError());
         this.loadPaused = true;
         setTimeout(() => {
           this.loadPaused = false;
@@ -374,6 +400,8 @@ export class IngestPipeline {
         }, LOAD_RETRY_MS).unref();
         return;
       }
+      if (this.loadFailure) this.logger.info({ event: 'store_loads_resumed', failedForMs: Date.now() - this.loadFailure.sinceMs }, 'loads into the store resumed');
+      this.loadFailure = null;
       this.metrics.storeWriteSeconds.observe((performance.now() - started) / 1000);
       this.metrics.storeWriteRows.observe(rows);
       await this.journal.remove(segments);

@@ -10,6 +10,17 @@ describe('chargeback', () => {
     expect(shares.reduce((a, b) => a + b, 0)).toBe(10_000);
   });
 
+  it('gives the same shares whatever order the store returns the groups in', () => {
+    const group = (team: string, costNano: bigint): ChargebackGroup => ({ keys: [team], requests: 1, inputTokens: 1, outputTokens: 1, totalTokens: 2, costNano, unknownCostRequests: 0 });
+    const range = { fromMs: Date.UTC(2026, 10, 1), toMs: Date.UTC(2026, 11, 1) };
+    const groups = [group('a', 1n), group('b', 1n), group('c', 1n)];
+    const shares = (order: ChargebackGroup[]) => chargebackReport({ month: '2026-11', by: ['team'] }, range, order).rows.map((r) => [r.team, r.sharePct]);
+    const expected = [['a', 33.34], ['b', 33.33], ['c', 33.33]];
+    expect(shares(groups)).toEqual(expected);
+    expect(shares([...groups].reverse())).toEqual(expected);
+    expect(shares([groups[1], groups[2], groups[0]])).toEqual(expected);
+  });
+
   it('orders groups by cost then name, labels missing values and totals exactly', () => {
     const group = (keys: (string | null)[], costNano: bigint, unknown = 0): ChargebackGroup => ({
       keys,

@@ -36,23 +36,21 @@ export function sharesBasisPoints(costsNano: bigint[]): number[] {
 
 // Rows by cost, highest first, ties by the group's names; totals over all groups.
 export function chargebackReport(params: ChargebackParams, range: TimeRange, groups: ChargebackGroup[]): ChargebackReport {
-  const costs = groups.map((g) => g.costNano);
-  const shares = sharesBasisPoints(costs);
-  const rows = groups.map((g, i) => {
+  const rows = groups.map((g) => {
     const row: ChargebackRow = {
       requests: g.requests,
       inputTokens: g.inputTokens,
       outputTokens: g.outputTokens,
       totalTokens: g.totalTokens,
-      costUsd: nanoToUsd(costs[i]),
-      costUsdDecimal: nanoToDecimal(costs[i]),
-      sharePct: shares[i] / 100,
+      costUsd: nanoToUsd(g.costNano),
+      costUsdDecimal: nanoToDecimal(g.costNano),
+      sharePct: 0,
       unknownCostRequests: g.unknownCostRequests,
     };
     params.by.forEach((d: ChargebackDimension, j) => {
       row[d] = g.keys[j] ?? UNATTRIBUTED;
     });
-    return { row, cost: costs[i] };
+    return { row, cost: g.costNano };
   });
   rows.sort((x, y) => {
     if (x.cost !== y.cost) return x.cost > y.cost ? -1 : 1;
@@ -62,6 +60,11 @@ export function chargebackReport(params: ChargebackParams, range: TimeRange, gro
     }
     return 0;
   });
+  // Shares from the sorted rows: the basis points left over by rounding go to the same rows
+  // whatever order the store returned the groups in.
+  const shares = sharesBasisPoints(rows.map((r) => r.cost));
+  rows.forEach((r, i) => (r.row.sharePct = shares[i] / 100));
+  const costs = rows.map((r) => r.cost);
   const totalNano = costs.reduce((s, c) => s + c, 0n);
   const sum = (k: 'requests' | 'inputTokens' | 'outputTokens' | 'totalTokens' | 'unknownCostRequests') => rows.reduce((s, r) => s + r.row[k], 0);
   return {

@@ -186,7 +186,17 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [],
       reply.code(503);
       return { status: 'shutting down' };
     }
-    return { status: 'ready', store: ctx.store.backend, queueDepth: ctx.pipeline.queueDepth };
+    const health = ctx.pipeline.loadHealth;
+    return {
+      status: 'ready',
+      store: ctx.store.backend,
+      queueDepth: ctx.pipeline.queueDepth,
+      loads: {
+        status: health.failingSinceMs === null ? 'ok' : 'failing',
+        failingSince: health.failingSinceMs === null ? null : new Date(health.failingSinceMs).toISOString(),
+        error: health.error,
+      },
+    };
   });
   app.get(METRICS_PATH, { schema: METRICS_ROUTE }, async (_request, reply) => {
     reply.header('content-type', ctx.metrics.registry.contentType);

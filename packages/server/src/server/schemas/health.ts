@@ -10,6 +10,13 @@ export const readySchema = z
     status: z.literal('ready'),
     store: z.string().describe('the storage backend'),
     queueDepth: z.number().int().describe('rows acknowledged but not yet in the store'),
+    loads: z
+      .object({
+        status: z.enum(['ok', 'failing']).describe('failing: the store is not taking loads; ingest is still acknowledged into the journal up to ingest.maxQueueRows'),
+        failingSince: z.string().nullable().describe('when loads started failing (ISO 8601)'),
+        error: z.string().nullable().describe('the last load error'),
+      })
+      .describe('loading acknowledged rows from the journal into the store'),
   })
   .meta({ id: 'Ready' });
 

@@ -8,7 +8,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { projectId } from '../store.ts';
 import { MIGRATIONS } from './migrations.ts';
-import { DuckDbStore, hashApiKey } from './store.ts';
+import { hashApiKey } from '../api-keys.ts';
+import { DuckDbStore } from './store.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

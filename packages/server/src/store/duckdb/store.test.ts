@@ -2,13 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { storeContract } from '../contract.ts';
+import { analyticsContract, analyticsReportsContract, coreContract, storeContracts } from '../contract/index.ts';
 import type { Store } from '../store.ts';
 import { DuckDbStore } from './store.ts';
 
-storeContract('duckdb (in memory)', () => DuckDbStore.open(null));
+// Hours are summed when the suites say, so that long-range reads take the hourly totals.
+const openMemory = () => DuckDbStore.open(null, { hourRollups: 'manual' });
+storeContracts('duckdb (in memory)', openMemory, { settle: (store) => (store as DuckDbStore).refreshHourRollups() });
 
-// The same contract on a database file, as `lookout serve` keeps it: checkpoints, the write-ahead
+// The same analytics with no hour summed: every read goes to the spans, and must agree.
+analyticsContract('duckdb (in memory, spans only)', openMemory);
+analyticsReportsContract('duckdb (in memory, spans only)', openMemory);
+
+// The core contract on a database file, as `lookout serve` keeps it: checkpoints, the write-ahead
 // log and migrations of an existing file only matter here.
 const dataDirs = new Map<Store, string>();
 afterAll(() => {
@@ -19,6 +25,6 @@ const openFileStore = async (dir: string): Promise<Store> => {
   dataDirs.set(store, dir);
   return store;
 };
-storeContract('duckdb (file)', () => openFileStore(mkdtempSync(join(tmpdir(), 'lookout-store-'))), {
+coreContract('duckdb (file)', () => openFileStore(mkdtempSync(join(tmpdir(), 'lookout-store-'))), {
   reopen: (closed) => openFileStore(dataDirs.get(closed)!),
 });

@@ -1,9 +1,8 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listValue } from '@duckdb/node-api';
+import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { SpanRecord } from '../../domain/span.ts';
 import { nanoToDecimal } from '../../domain/money.ts';
 import type {
@@ -33,7 +32,15 @@ import type {
   UnknownModel,
   WriteBatch,
   WriteResult,
+  ApiKeyImport,
+  EventCursor,
+  MetricPointCursor,
+  SpanCursor,
+  StoredApiKey,
 } from '../store.ts';
+import { hashApiKey, mintApiKey } from '../api-keys.ts';
+import { eventKey, firstOccurrences, spanKey, spanWindow } from '../batch.ts';
+import { repriceSpans, type RepriceFilter, type RepriceOptions, type RepriceTarget } from '../reprice.ts';
 import { DuckDb, type DuckDbOptions, type Row, type SqlParams } from './db.ts';
 import { INGEST_READS, runAsReadTenant, runAsServer } from '../read-tenant.ts';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../../state/private-files.ts';
@@ -62,50 +69,19 @@ import {
 } from './rows.ts';
 import { HOUR_US, HourRollups } from './hour-rollups.ts';
 import { DuckDbAnalytics } from './analytics.ts';
+import { DuckDbExport } from './export.ts';
 import type { LogRecord, ScoreRecord } from '../../domain/score.ts';
 import type { MetricPointRecord } from '../../domain/metric.ts';
 
-const REPRICE_CHUNK_ROWS = 5_000;
-
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
-}
-
-function spanKey(s: Pick<SpanRecord, 'projectId' | 'traceId' | 'spanId'>): string {
-  return `${s.projectId}\u0000${s.traceId}\u0000${s.spanId}`;
-}
-
-function eventKey(r: { projectId: string; id: string }): string {
-  return `${r.projectId}\u0000${r.id}`;
-}
-
-// Keeps the first occurrence of each key; later ones in the same batch are duplicates.
-function firstOccurrences<T>(items: T[], key: (t: T) => string): { unique: T[]; outcome: ItemOutcome[]; index: Map<string, number> } {
-  const index = new Map<string, number>();
-  const unique: T[] = [];
-  const outcome: ItemOutcome[] = [];
-  items.forEach((item, i) => {
-    const k = key(item);
-    if (index.has(k)) {
-      outcome.push('duplicate');
-    } else {
-      index.set(k, i);
-      unique.push(item);
-      outcome.push('duplicate'); // set to accepted once the insert returns it
-    }
-  });
-  return { unique, outcome, index };
-}
-
-function spanWindow(spans: SpanRecord[]): [number, number] | null {
-  if (!spans.length) return null;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const s of spans) {
-    if (s.startUs < lo) lo = s.startUs;
-    if (s.startUs > hi) hi = s.startUs;
+function repriceWhere(filter: RepriceFilter): { where: string; params: Record<string, DuckDBValue | string> } {
+  const clauses = ["cost_status <> 'provider_reported'"];
+  const params: Record<string, DuckDBValue | string> = {};
+  if (filter.onlyUnknown) clauses.push("cost_status = 'unknown_model'");
+  if (filter.models) {
+    clauses.push('list_contains($models, model)');
+    params.models = listValue(filter.models);
   }
-  return [Math.trunc(lo), Math.trunc(hi)];
+  return { where: clauses.join(' AND '), params };
 }
 
 const EQ_COLUMNS = {
@@ -184,11 +160,14 @@ const TRACE_ORDER = { start: 'start_us DESC', duration: 'duration_ms DESC', cost
 
 export class DuckDbStore implements Store {
   readonly backend = 'duckdb';
+  // One process owns the database file.
+  readonly sharedWriters = false;
   readonly analytics: DuckDbAnalytics;
   private readonly db: DuckDb;
   private readonly stagingDir: string;
 
   private readonly hours: HourRollups;
+  private readonly exporter: DuckDbExport;
   private hoursTimer: NodeJS.Timeout | null = null;
   private autoHourRollups = true;
   private closed = false;
@@ -201,6 +180,7 @@ export class DuckDbStore implements Store {
     this.stagingDir = stagingDir;
     this.hours = hours;
     this.analytics = new DuckDbAnalytics(db, hours);
+    this.exporter = new DuckDbExport(db);
   }
 
   // `dir` null: an in-memory database, for tests.
@@ -683,15 +663,13 @@ export class DuckDbStore implements Store {
   }
 
   async createApiKey(project: ProjectId, scope: KeyScope, name: string | null): Promise<{ info: ApiKeyInfo; key: string }> {
-    const key = `lk_${randomBytes(24).toString('base64url')}`;
-    const id = randomUUID();
-    const prefix = key.slice(0, 10);
+    const { id, key, hash, prefix } = mintApiKey();
     await this.db.exclusive(async () => {
       const exists = await this.db.writeAll('SELECT 1 FROM projects WHERE id = $project', { project });
       if (!exists.length) await this.db.run('INSERT INTO projects (id, name) VALUES ($project, $project)', { project });
       await this.db.run(
         'INSERT INTO api_keys (id, project_id, key_hash, key_prefix, scope, name) VALUES ($id, $project, $hash, $prefix, $scope, $name)',
-        { id, project, hash: hashApiKey(key), prefix, scope, name },
+        { id, project, hash, prefix, scope, name },
       );
     });
     const info = (await this.listApiKeys(project)).find((k) => k.id === id);
@@ -811,69 +789,76 @@ export class DuckDbStore implements Store {
     }));
   }
 
-  async reprice(
-    price: (span: SpanRecord) => SpanRecord['cost'],
-    options: { onlyUnknown: boolean; models: string[] | null; onProgress?: (p: { done: number; total: number }) => void },
-  ): Promise<{ updated: number }> {
-    const clauses = ["cost_status <> 'provider_reported'"];
-    const params: SqlParams = {};
-    if (options.onlyUnknown) clauses.push("cost_status = 'unknown_model'");
-    if (options.models) {
-      clauses.push('list_contains($models, model)');
-      params.models = listValue(options.models);
-    }
-    const where = clauses.join(' AND ');
-    const total = Number((await this.db.all(`SELECT count(*) AS n FROM spans WHERE ${where}`, params))[0].n);
-    let updated = 0;
-    let done = 0;
-    let after = { project: '', trace: '', span: '' };
-    // Keyset pagination over the primary identity, in chunks, each its own transaction.
-    for (;;) {
+  reprice(price: (span: SpanRecord) => SpanRecord['cost'], options: RepriceOptions): Promise<{ updated: number }> {
+    return repriceSpans(this.repriceTarget, price, options);
+  }
+
+  private readonly repriceTarget: RepriceTarget = {
+    countCandidates: async (filter) => {
+      const { where, params } = repriceWhere(filter);
+      return Number((await this.db.all(`SELECT count(*) AS n FROM spans WHERE ${where}`, params))[0].n);
+    },
+    candidatesAfter: async (filter, after, limit) => {
+      const { where, params } = repriceWhere(filter);
+      // Keyset pagination over the primary identity.
       const rows = await this.db.all(
         `SELECT ${SPAN_COLUMNS} FROM spans WHERE ${where} AND (project_id, trace_id, span_id) > ($ap, $at, $as)
-         ORDER BY project_id, trace_id, span_id LIMIT ${REPRICE_CHUNK_ROWS}`,
-        { ...params, ap: after.project, at: after.trace, as: after.span },
+         ORDER BY project_id, trace_id, span_id LIMIT ${Math.trunc(limit)}`,
+        { ...params, ap: after?.projectId ?? '', at: after?.traceId ?? '', as: after?.spanId ?? '' },
       );
-      if (!rows.length) break;
-      const spans = rows.map(rowToSpan);
-      const changes = spans
-        .map((s) => ({ s, cost: price(s) }))
-        .filter(({ s, cost }) => cost.totalNanoUsd !== s.cost.totalNanoUsd || cost.priceRowId !== s.cost.priceRowId || cost.status !== s.cost.status);
-      if (changes.length) {
-        await this.db.transaction(async () => {
-          await this.db.run('CREATE TEMP TABLE IF NOT EXISTS reprice_staging (project_id VARCHAR, trace_id VARCHAR, span_id VARCHAR, cost_status VARCHAR, cost_usd DECIMAL(18,9), cost_breakdown VARCHAR, price_row_id VARCHAR, catalog_version VARCHAR)');
-          await this.db.run('DELETE FROM temp.reprice_staging');
-          const a = await this.db.writer.createAppender('reprice_staging', 'main', 'temp');
-          for (const { s, cost } of changes) {
-            a.appendVarchar(s.projectId);
-            a.appendVarchar(s.traceId);
-            a.appendVarchar(s.spanId);
-            a.appendVarchar(cost.status);
-            if (cost.totalNanoUsd === null) a.appendNull();
-            else a.appendVarchar(nanoToDecimal(cost.totalNanoUsd));
-            if (Object.keys(cost.byBucketNanoUsd).length) a.appendVarchar(JSON.stringify(cost.byBucketNanoUsd));
-            else a.appendNull();
-            if (cost.priceRowId === null) a.appendNull();
-            else a.appendVarchar(cost.priceRowId);
-            if (cost.catalogVersion === null) a.appendNull();
-            else a.appendVarchar(cost.catalogVersion);
-            a.endRow();
-          }
-          a.closeSync();
-          await this.hours.invalidate();
-          await this.db.run(`UPDATE spans SET cost_status = r.cost_status, cost_usd = r.cost_usd, cost_breakdown = r.cost_breakdown,
-              price_row_id = r.price_row_id, catalog_version = r.catalog_version
-            FROM temp.reprice_staging r
-            WHERE spans.project_id = r.project_id AND spans.trace_id = r.trace_id AND spans.span_id = r.span_id`);
-        });
-        updated += changes.length;
-      }
-      done += spans.length;
-      options.onProgress?.({ done, total });
-      const last = spans[spans.length - 1];
-      after = { project: last.projectId, trace: last.traceId, span: last.spanId };
-    }
-    return { updated };
+      return rows.map(rowToSpan);
+    },
+    applyCosts: (changes) =>
+      this.db.transaction(async () => {
+        await this.db.run('CREATE TEMP TABLE IF NOT EXISTS reprice_staging (project_id VARCHAR, trace_id VARCHAR, span_id VARCHAR, cost_status VARCHAR, cost_usd DECIMAL(18,9), cost_breakdown VARCHAR, price_row_id VARCHAR, catalog_version VARCHAR)');
+        await this.db.run('DELETE FROM temp.reprice_staging');
+        const a = await this.db.writer.createAppender('reprice_staging', 'main', 'temp');
+        for (const { span, cost } of changes) {
+          a.appendVarchar(span.projectId);
+          a.appendVarchar(span.traceId);
+          a.appendVarchar(span.spanId);
+          a.appendVarchar(cost.status);
+          if (cost.totalNanoUsd === null) a.appendNull();
+          else a.appendVarchar(nanoToDecimal(cost.totalNanoUsd));
+          if (Object.keys(cost.byBucketNanoUsd).length) a.appendVarchar(JSON.stringify(cost.byBucketNanoUsd));
+          else a.appendNull();
+          if (cost.priceRowId === null) a.appendNull();
+          else a.appendVarchar(cost.priceRowId);
+          if (cost.catalogVersion === null) a.appendNull();
+          else a.appendVarchar(cost.catalogVersion);
+          a.endRow();
+        }
+        a.closeSync();
+        await this.hours.invalidate();
+        await this.db.run(`UPDATE spans SET cost_status = r.cost_status, cost_usd = r.cost_usd, cost_breakdown = r.cost_breakdown,
+            price_row_id = r.price_row_id, catalog_version = r.catalog_version
+          FROM temp.reprice_staging r
+          WHERE spans.project_id = r.project_id AND spans.trace_id = r.trace_id AND spans.span_id = r.span_id`);
+      }),
+  };
+
+  exportSpans(after: SpanCursor | null, limit: number): Promise<SpanRecord[]> {
+    return this.exporter.exportSpans(after, limit);
+  }
+
+  exportScores(after: EventCursor | null, limit: number): Promise<ScoreRecord[]> {
+    return this.exporter.exportScores(after, limit);
+  }
+
+  exportLogs(after: EventCursor | null, limit: number): Promise<LogRecord[]> {
+    return this.exporter.exportLogs(after, limit);
+  }
+
+  exportMetricPoints(after: MetricPointCursor | null, limit: number): Promise<MetricPointRecord[]> {
+    return this.exporter.exportMetricPoints(after, limit);
+  }
+
+  exportApiKeys(): Promise<StoredApiKey[]> {
+    return this.exporter.exportApiKeys();
+  }
+
+  importApiKeys(keys: StoredApiKey[]): Promise<ApiKeyImport> {
+    return this.exporter.importApiKeys(keys);
   }
 
   aggregateCalls(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }): Promise<CallAggregateRow[]> {

@@ -2,14 +2,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeScore, makeSpan } from '../testing/fixtures.ts';
-import { projectId, type Store } from './store.ts';
+import { makeScore, makeSpan } from '../../testing/fixtures.ts';
+import { projectId, type Store } from '../store.ts';
+import type { ContractOptions } from './fixtures.ts';
 
-// The store contract, written once. Each backend runs it from its own test file with a factory
-// that opens a fresh, empty store. A backend that keeps its data on disk also passes `reopen`,
-// which opens again the place a store (already closed) kept its data in.
-export function storeContract(name: string, open: () => Promise<Store>, options: { reopen?: (closed: Store) => Promise<Store> } = {}): void {
-  describe(`store contract: ${name}`, () => {
+// The core of the store contract: events, reads and the control plane. A backend that keeps its
+// data on disk also passes `reopen`, which opens again the place a store (already closed) kept
+// its data in.
+export function coreContract(name: string, open: () => Promise<Store>, options: ContractOptions = {}): void {
+  describe(`store contract (core): ${name}`, () => {
     let store: Store;
     beforeEach(async () => {
       store = await open();

@@ -1,0 +1,29 @@
+import type { Store } from '../store.ts';
+import { analyticsReportsContract } from './analytics-reports.ts';
+import { analyticsContract } from './analytics.ts';
+import { coreContract } from './core.ts';
+import { exportContract } from './export.ts';
+import type { ContractOptions } from './fixtures.ts';
+import { metricPointsContract } from './metric-points.ts';
+import { repriceContract } from './reprice.ts';
+import { rollupsContract } from './rollups.ts';
+import { tracesContract } from './traces.ts';
+
+export type { ContractOptions } from './fixtures.ts';
+export { analyticsContract } from './analytics.ts';
+export { analyticsReportsContract } from './analytics-reports.ts';
+export { coreContract } from './core.ts';
+
+// Every contract suite, written once against the Store interface. Each backend runs them from its
+// own test file with a factory that opens a fresh, empty store; the answers must be the same from
+// every backend, to the nano-dollar.
+export function storeContracts(name: string, open: () => Promise<Store>, options: ContractOptions = {}): void {
+  coreContract(name, open, options);
+  tracesContract(name, open);
+  analyticsContract(name, open, options);
+  analyticsReportsContract(name, open, options);
+  rollupsContract(name, open);
+  repriceContract(name, open, options);
+  metricPointsContract(name, open);
+  exportContract(name, open);
+}

@@ -1,0 +1,68 @@
+import type { Usage } from '../domain/span.ts';
+import type { ProjectId } from './project.ts';
+
+// What the in-memory rollups and the budgets rebuild themselves from at start.
+
+// I3: LLM calls (generation and embedding spans) of every project summed per time bucket and
+// group, for rebuilding the in-memory rollups at start. Latencies come as quantile-sketch bucket
+// counts (rollups/sketch.ts: sketchIndexSql).
+export interface CallAggregateRow {
+  projectId: string;
+  bucketStartMs: number;
+  provider: string | null;
+  model: string | null;
+  feature: string | null;
+  team: string | null;
+  application: string | null;
+  requests: number;
+  errors: number;
+  errorsByClass: Record<string, number>;
+  costNanoUsd: number;
+  unknownCostRequests: number;
+  tokens: Usage;
+  latencyBuckets: [number, number][];
+  latencySumMs: number;
+  ttftBuckets: [number, number][];
+  ttftSumMs: number;
+  lastStartMs: number;
+}
+
+export interface ScoreAggregateRow {
+  projectId: string;
+  bucketStartMs: number;
+  name: string;
+  sum: number;
+  buckets: [number, number][];
+}
+
+// The budgets' start-up source (budgets/rebuild.ts): the known cost of one project's model calls
+// (generation and embedding spans) per UTC day or minute and (user, team, department), in exact
+// integer nano-dollars. The first `limit` rows by bucket, then cost, largest first.
+export interface SpendQuery {
+  fromMs: number;
+  toMs: number; // exclusive
+  bucket: 'day' | 'minute';
+  limit: number;
+}
+
+export interface SpendRow {
+  bucketStartMs: number;
+  user: string | null;
+  team: string | null;
+  department: string | null;
+  costNanoUsd: bigint | null; // null: no call of the group has a known cost
+}
+
+export interface SpendResult {
+  rows: SpendRow[];
+  truncated: boolean; // more rows matched than `limit`
+}
+
+export interface RollupSources {
+  // Rollup sources since fromMs (every project), one row per bucket of bucketMs and group.
+  // detail 'model': feature, team and application are null (summed over them); 'application':
+  // only application is kept.
+  aggregateCalls(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }): Promise<CallAggregateRow[]>;
+  aggregateScores(range: { fromMs: number; bucketMs: number }): Promise<ScoreAggregateRow[]>;
+  spendByAttribution(project: ProjectId, query: SpendQuery): Promise<SpendResult>;
+}
