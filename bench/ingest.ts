@@ -19,6 +19,7 @@ import {
   TIME_HOLE,
   TRACE_PREFIX_HOLE,
 } from './lib.ts';
+import { startClickHouse } from '../packages/server/src/testing/clickhouse.ts';
 
 // Ingest benchmark (DESIGN.md "Performance targets"): the real server as a child process,
 // the native JSON API (POST /api/v1/ingest), durable acks (the server answers after commit).
@@ -34,6 +35,9 @@ import {
 // Environment: BENCH_INGEST_CLIENTS (8), BENCH_INGEST_SECONDS (15), BENCH_INGEST_BATCH (500),
 // BENCH_LATENCY_SPANS_PER_SEC (5000), BENCH_LATENCY_BATCH (100), BENCH_LATENCY_SECONDS (10),
 // BENCH_INGEST_CONTENT (1: include short prompt/response text; 0: none).
+// BENCH_INGEST_STORAGE (duckdb | clickhouse: servers of the engine from scripts/clickhouse, on this
+// machine), BENCH_INGEST_SHARDS (ClickHouse shards, 1), BENCH_INGEST_NODES (Lookout nodes sharing
+// the ClickHouse store, 1; clients and scheduled requests go to them in turn).
 
 const clients = envInt('BENCH_INGEST_CLIENTS', 8, 1, 64);
 const throughputSeconds = envInt('BENCH_INGEST_SECONDS', 15, 1, 600);
@@ -44,6 +48,11 @@ const latencyBatch = envInt('BENCH_LATENCY_BATCH', 100, 1, 10_000);
 const latencySeconds = envInt('BENCH_LATENCY_SECONDS', 10, 1, 600);
 const withContent = envInt('BENCH_INGEST_CONTENT', 1, 0, 1) === 1;
 const MAX_IN_FLIGHT = 1_000;
+const storage = process.env.BENCH_INGEST_STORAGE ?? 'duckdb';
+const shards = envInt('BENCH_INGEST_SHARDS', 1, 1, 8);
+const nodes = envInt('BENCH_INGEST_NODES', 1, 1, 4);
+if (storage !== 'duckdb' && storage !== 'clickhouse') throw new Error(`BENCH_INGEST_STORAGE: '${storage}' must be duckdb or clickhouse`);
+if (storage === 'duckdb' && (nodes > 1 || shards > 1)) throw new Error('BENCH_INGEST_NODES and BENCH_INGEST_SHARDS need BENCH_INGEST_STORAGE=clickhouse');
 
 const MODELS = [
   ['openai', 'gpt-4o-mini'],
@@ -94,7 +103,7 @@ function makeTemplate(items: number, seed: number): BodyTemplate {
   return new BodyTemplate(batch);
 }
 
-async function throughputPhase(endpoint: string) {
+async function throughputPhase(endpoints: string[]) {
   const templates = Array.from({ length: clients }, (_, i) => makeTemplate(throughputBatch, i + 1));
   const started = performance.now();
   const warmEnd = started + warmupSeconds * 1000;
@@ -107,7 +116,7 @@ async function throughputPhase(endpoint: string) {
   const client = async (id: number) => {
     while (performance.now() < end) {
       const body = templates[id].render(nextPrefix(), Date.now() - 1_000);
-      const r = await post(endpoint, body);
+      const r = await post(endpoints[id % endpoints.length], body);
       // Counted by completion time inside the measured window: an unbiased rate.
       const doneAt = performance.now();
       const measured = doneAt >= warmEnd && doneAt <= end;
@@ -144,7 +153,7 @@ async function throughputPhase(endpoint: string) {
   };
 }
 
-async function latencyPhase(endpoint: string) {
+async function latencyPhase(endpoints: string[]) {
   const batchesPerSec = offeredSpansPerSec / latencyBatch;
   const intervalMs = 1000 / batchesPerSec;
   const total = Math.max(1, Math.round(batchesPerSec * latencySeconds));
@@ -168,7 +177,7 @@ async function latencyPhase(endpoint: string) {
     const body = templates[i % templates.length].render(nextPrefix(), Date.now() - 1_000);
     inFlight++;
     pending.push(
-      post(endpoint, body).then((r) => {
+      post(endpoints[i % endpoints.length], body).then((r) => {
         inFlight--;
         if (r.status === 429 || r.status === 503) {
           backPressure++;
@@ -220,42 +229,56 @@ function commitStats(before: Awaited<ReturnType<typeof storeWriteTotals>>, after
 }
 
 async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'lookout-bench-ingest-'));
-  log(`ingest bench: starting the server (data in ${dataDir})`);
-  const server = await startServer(dataDir);
-  const endpoint = `${server.url}/api/v1/ingest`;
+  const harness = storage === 'clickhouse' ? await startClickHouse({ shards }) : null;
+  const env: Record<string, string> = harness
+    ? {
+        LOOKOUT_STORAGE: 'clickhouse',
+        LOOKOUT_CLICKHOUSE_URL: harness.urls.join(','),
+        ...(shards > 1 ? { LOOKOUT_CLICKHOUSE_CLUSTER: harness.cluster } : {}),
+        LOOKOUT_CLICKHOUSE_DATABASE: 'lookout_bench_ingest',
+      }
+    : {};
+  const dataDirs = Array.from({ length: nodes }, () => mkdtempSync(join(tmpdir(), 'lookout-bench-ingest-')));
+  log(`ingest bench: starting ${nodes} server(s) on ${storage}${harness ? `, ${shards} shard(s)` : ''} (data in ${dataDirs.join(', ')})`);
+  const servers = [];
+  for (const dir of dataDirs) servers.push(await startServer(dir, env));
+  const server = servers[0];
+  const endpoints = servers.map((s) => `${s.url}/api/v1/ingest`);
   try {
     // A first request so that connection set-up and JIT warm-up are not measured.
-    await post(endpoint, makeTemplate(10, 999).render(nextPrefix(), Date.now() - 1_000));
+    for (const endpoint of endpoints) await post(endpoint, makeTemplate(10, 999).render(nextPrefix(), Date.now() - 1_000));
     log(`ingest bench: (i) throughput, ${clients} clients × batches of ${throughputBatch}, ${warmupSeconds}s warm-up + ${throughputSeconds}s`);
     const storeBefore = await storeWriteTotals(server.url);
-    const throughput = await throughputPhase(endpoint);
+    const throughput = await throughputPhase(endpoints);
     const storeAfter = await storeWriteTotals(server.url);
     const rssAfterThroughput = processRssMb(server.child.pid!);
     log(`  → ${throughput.spansPerSec} spans/s acknowledged; request p50 ${throughput.requestLatencyMs.p50} ms, p99 ${throughput.requestLatencyMs.p99} ms`);
     await sleep(2_000); // let the queue drain before the latency run
     log(`ingest bench: (ii) ack latency at ${offeredSpansPerSec} spans/s offered (${latencyBatch}/batch) for ${latencySeconds}s`);
     const latencyStoreBefore = await storeWriteTotals(server.url);
-    const latency = await latencyPhase(endpoint);
+    const latency = await latencyPhase(endpoints);
     const latencyStoreAfter = await storeWriteTotals(server.url);
     log(`  → p50 ${latency.latencyMs.p50} ms, p95 ${latency.latencyMs.p95} ms, p99 ${latency.latencyMs.p99} ms (from schedule p99 ${latency.latencyFromScheduleMs.p99} ms)`);
     const rss = processRssMb(server.child.pid!);
-    const exitCode = await server.stop();
+    const exitCodes = [];
+    for (const s of servers) exitCodes.push(await s.stop());
     const storedRows = throughput.acceptedSpans + latency.acceptedSpans;
     emit({
       bench: 'ingest',
       date: new Date().toISOString(),
       machine: machine(),
       path: 'native JSON API POST /api/v1/ingest (generation items), durable: acked after commit',
+      storage: { backend: storage, shards: harness ? shards : null, nodes },
       content: withContent,
+      // The first node's own account of its loads into the store.
       throughput: { ...throughput, storeCommits: commitStats(storeBefore, storeAfter) },
       ackLatency: { ...latency, storeCommits: commitStats(latencyStoreBefore, latencyStoreAfter) },
       server: {
         rssMbAfterThroughput: rssAfterThroughput.rssMb,
         peakRssMb: rss.peakRssMb,
-        ...duckDbBytes(dataDir),
+        ...(harness ? {} : duckDbBytes(dataDirs[0])),
         rowsStoredInRun: storedRows,
-        exitCode,
+        exitCode: exitCodes.find((c) => c !== 0) ?? exitCodes[0],
       },
       targets: {
         throughputSpansPerSec: { target: 20_000, stretch: 40_000, measured: throughput.spansPerSec, met: throughput.spansPerSec >= 20_000 },
@@ -264,10 +287,11 @@ async function main() {
     });
   } catch (err) {
     log(`ingest bench failed: ${(err as Error).stack}\nserver output:\n${server.output().slice(-4_000)}`);
-    await server.stop();
+    for (const s of servers) await s.stop();
     process.exitCode = 1;
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+    await harness?.stop();
   }
 }
 

@@ -10,7 +10,7 @@ import { log, round } from './lib.ts';
 const DAY_MS = 86_400_000;
 const INSERT_CHUNK_ROWS = 1_000_000;
 
-const MODELS: readonly [string, string, number, number][] = [
+export const SYNTHETIC_MODELS: readonly [string, string, number, number][] = [
   // provider, model, $ per 1M input, $ per 1M output
   ['openai', 'gpt-4o-mini', 0.15, 0.6],
   ['openai', 'gpt-4o', 2.5, 10],
@@ -43,16 +43,16 @@ const U = (k: number) => `((hash(i, ${k}) % 1000000)::DOUBLE / 1000000.0)`;
 
 function insertSql(fromRow: number, toRow: number, totalRows: number, startUs: number): string {
   const stepUs = (30 * DAY_MS * 1000) / totalRows;
-  const providers = sqlList(MODELS.map((m) => m[0]));
-  const models = sqlList(MODELS.map((m) => m[1]));
-  const inPrice = sqlList(MODELS.map((m) => m[2]));
-  const outPrice = sqlList(MODELS.map((m) => m[3]));
+  const providers = sqlList(SYNTHETIC_MODELS.map((m) => m[0]));
+  const models = sqlList(SYNTHETIC_MODELS.map((m) => m[1]));
+  const inPrice = sqlList(SYNTHETIC_MODELS.map((m) => m[2]));
+  const outPrice = sqlList(SYNTHETIC_MODELS.map((m) => m[3]));
   // Model index skewed towards the first models (a few carry most traffic), users likewise.
   return `
 INSERT INTO spans BY NAME
 WITH base AS (
   SELECT i,
-    (floor(pow(${U(1)}, 2.2) * ${MODELS.length}))::INTEGER + 1 AS m,
+    (floor(pow(${U(1)}, 2.2) * ${SYNTHETIC_MODELS.length}))::INTEGER + 1 AS m,
     (floor(pow(${U(2)}, 1.8) * 1000))::INTEGER AS u,
     (floor(${U(3)} * 10))::INTEGER AS f,
     (60 + floor(pow(${U(4)}, 3) * 12000))::BIGINT AS inp,

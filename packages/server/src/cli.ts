@@ -18,6 +18,7 @@ import { exportGrafana } from './alerts/export/grafana.ts';
 import { renderAlertmanagerConfig } from './alerts/export/alertmanager.ts';
 import { registerAlertsCommand } from './cli/alerts.ts';
 import { registerActionsCommand } from './cli/actions.ts';
+import { registerMigrateCommand } from './cli/migrate.ts';
 import { PRIVATE_UMASK } from './state/private-files.ts';
 
 const program = new Command();
@@ -314,6 +315,7 @@ prices
 
 registerAlertsCommand(program, { urlOption, keyOption });
 registerActionsCommand(program, { urlOption, keyOption });
+registerMigrateCommand(program);
 
 // F6: rule and routing files for running Lookout's alerts in Prometheus and Alertmanager.
 const exportCmd = program.command('export').description('export Prometheus rules, an Alertmanager config and Grafana dashboards for the /metrics series');

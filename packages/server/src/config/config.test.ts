@@ -31,6 +31,38 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ file: join(dir, 'missing.yaml'), env: {} })).toThrow(/cannot read config file .*ENOENT/);
   });
 
+  it('reads the ClickHouse settings from the environment and names what is missing or wrong', () => {
+    const c = loadConfig({
+      env: {
+        LOOKOUT_STORAGE: 'clickhouse',
+        LOOKOUT_CLICKHOUSE_URL: 'http://ch-1:8123, https://ch-2:8443',
+        LOOKOUT_CLICKHOUSE_CLUSTER: 'lookout',
+        LOOKOUT_CLICKHOUSE_DATABASE: 'observability',
+        LOOKOUT_CLICKHOUSE_USER: 'lookout',
+        LOOKOUT_CLICKHOUSE_PASSWORD: 'secret',
+        LOOKOUT_CLICKHOUSE_ON_CLUSTER: 'true',
+      },
+    });
+    expect(c.storage.backend).toBe('clickhouse');
+    expect(c.storage.clickhouse).toEqual({
+      url: ['http://ch-1:8123', 'https://ch-2:8443'],
+      cluster: 'lookout',
+      database: 'observability',
+      user: 'lookout',
+      password: 'secret',
+      caFile: null,
+      onCluster: true,
+    });
+    expect(() => loadConfig({ env: { LOOKOUT_STORAGE: 'clickhouse' } })).toThrow(
+      'storage.clickhouse.url: is required when storage.backend is clickhouse (LOOKOUT_CLICKHOUSE_URL)',
+    );
+    expect(() => loadConfig({ env: { LOOKOUT_STORAGE: 'clickhouse', LOOKOUT_CLICKHOUSE_URL: 'http://a:8123,http://b:8123' } })).toThrow(
+      'storage.clickhouse.cluster: is required when storage.clickhouse.url lists several shards (LOOKOUT_CLICKHOUSE_CLUSTER)',
+    );
+    expect(() => loadConfig({ env: { LOOKOUT_STORAGE: 'clickhouse', LOOKOUT_CLICKHOUSE_URL: 'ftp://a' } })).toThrow('must be an http:// or https:// URL');
+    expect(() => loadConfig({ env: { LOOKOUT_CLICKHOUSE_DATABASE: 'x; DROP TABLE spans' } })).toThrow('must be a plain database name');
+  });
+
   it('requires keys unless bound to loopback', () => {
     expect(keysRequired({ host: '127.0.0.1', requireApiKeys: 'auto' })).toBe(false);
     expect(keysRequired({ host: '::1', requireApiKeys: 'auto' })).toBe(false);

@@ -44,7 +44,7 @@ const origin = z.string().refine((v) => {
   }
 }, "must be an origin such as 'https://lookout.example.com' (scheme, host and optional port; no path or trailing slash)");
 
-export const STORAGE_BACKENDS = ['duckdb'] as const;
+export const STORAGE_BACKENDS = ['duckdb', 'clickhouse'] as const;
 export type StorageBackend = (typeof STORAGE_BACKENDS)[number];
 
 const SERVER_DEFAULTS = {
@@ -60,6 +60,26 @@ const SERVER_DEFAULTS = {
   // A socket with no traffic either way: longer than the gateway waits on an upstream.
   connectionTimeoutMs: 660_000,
 };
+
+// ClickHouse (storage.backend: clickhouse): one HTTP endpoint per shard; several shards need the
+// name of the cluster their servers list in `remote_servers`.
+const clickhouseUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+const clickhouseSchema = z
+  .object({
+    url: list(clickhouseUrl).pipe(z.array(clickhouseUrl).max(64, 'must list at most 64 shards')).default([]),
+    cluster: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'must be a cluster name from remote_servers').nullable().default(null),
+    database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a plain database name').default('lookout'),
+    user: z.string().max(256).default('default'),
+    password: z.string().max(1024).default(''),
+    // CA certificate (PEM file) for https:// endpoints signed by a private CA.
+    caFile: z.string().nullable().default(null),
+    // Create tables with ON CLUSTER (the cluster has Keeper); otherwise Lookout creates them on
+    // every listed shard itself.
+    onCluster: flag.default(false),
+  })
+  .strict();
+const CLICKHOUSE_DEFAULTS = { url: [], cluster: null, database: 'lookout', user: 'default', password: '', caFile: null, onCluster: false };
+export type ClickHouseConfig = z.output<typeof clickhouseSchema>;
 
 export const configSchema = z
   .object({
@@ -172,9 +192,18 @@ export const configSchema = z
         queryTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(30_000),
         // Connections serving reads; one API key's reads hold at most all of them but one.
         readConnections: z.coerce.number().int().min(2).max(16).default(4),
+        clickhouse: clickhouseSchema.default(CLICKHOUSE_DEFAULTS),
       })
       .strict()
-      .default({ backend: 'duckdb', memoryLimit: '1GB', backgroundNice: 10, queryTimeoutMs: 30_000, readConnections: 4 }),
+      .superRefine((s, ctx) => {
+        if (s.backend === 'clickhouse' && !s.clickhouse.url.length) {
+          ctx.addIssue({ code: 'custom', path: ['clickhouse', 'url'], message: 'is required when storage.backend is clickhouse (LOOKOUT_CLICKHOUSE_URL)' });
+        }
+        if (s.clickhouse.url.length > 1 && !s.clickhouse.cluster) {
+          ctx.addIssue({ code: 'custom', path: ['clickhouse', 'cluster'], message: 'is required when storage.clickhouse.url lists several shards (LOOKOUT_CLICKHOUSE_CLUSTER)' });
+        }
+      })
+      .default({ backend: 'duckdb', memoryLimit: '1GB', backgroundNice: 10, queryTimeoutMs: 30_000, readConnections: 4, clickhouse: CLICKHOUSE_DEFAULTS }),
   })
   .strict();
 
@@ -211,6 +240,13 @@ export const ENV_VARS: Record<string, string[]> = {
   LOOKOUT_MEMORY_LIMIT: ['storage', 'memoryLimit'],
   LOOKOUT_BACKGROUND_NICE: ['storage', 'backgroundNice'],
   LOOKOUT_QUERY_TIMEOUT_MS: ['storage', 'queryTimeoutMs'],
+  LOOKOUT_CLICKHOUSE_URL: ['storage', 'clickhouse', 'url'],
+  LOOKOUT_CLICKHOUSE_CLUSTER: ['storage', 'clickhouse', 'cluster'],
+  LOOKOUT_CLICKHOUSE_DATABASE: ['storage', 'clickhouse', 'database'],
+  LOOKOUT_CLICKHOUSE_USER: ['storage', 'clickhouse', 'user'],
+  LOOKOUT_CLICKHOUSE_PASSWORD: ['storage', 'clickhouse', 'password'],
+  LOOKOUT_CLICKHOUSE_CA_FILE: ['storage', 'clickhouse', 'caFile'],
+  LOOKOUT_CLICKHOUSE_ON_CLUSTER: ['storage', 'clickhouse', 'onCluster'],
   LOOKOUT_ALERTS_INTERVAL: ['alerts', 'evaluationInterval'],
   LOOKOUT_OPENAI_BASE_URL: ['gateway', 'openaiBaseUrl'],
   LOOKOUT_ANTHROPIC_BASE_URL: ['gateway', 'anthropicBaseUrl'],

@@ -4,7 +4,7 @@ import type { ScoreRecord } from '../domain/score.ts';
 import type { Pricer } from '../enrich/pricing/index.ts';
 import type { LookoutMetrics } from '../metrics/registry.ts';
 import { LookoutError } from '../errors.ts';
-import type { ItemOutcome, LoadFiles, Store, WriteBatch, WriteResult } from '../store/store.ts';
+import type { ItemOutcome, LoadFiles, Store, StoredFlags, WriteBatch, WriteResult } from '../store/store.ts';
 import type { Journal, Segment } from './journal.ts';
 import { ContentPolicy } from './content-policy.ts';
 
@@ -315,7 +315,7 @@ export class IngestPipeline {
       for (const s of p.batch.scores) consider('scores', s, eventKey('score', s));
       for (const l of p.batch.logs) consider('logs', l, eventKey('log', l));
     }
-    const stored = rowsOf(candidates) ? await this.store.findStored(candidates) : { spans: [], scores: [], logs: [] };
+    const stored = rowsOf(candidates) ? await this.lookUpStored(candidates) : { spans: [], scores: [], logs: [] };
     for (const kind of ['spans', 'scores', 'logs'] as const) {
       (candidates[kind] as unknown[]).forEach((r, i) => {
         if (stored[kind][i]) return;
@@ -349,6 +349,21 @@ export class IngestPipeline {
         scores: outcome(p.batch.scores, (s) => eventKey('score', s)),
         logs: outcome(p.batch.logs, (l) => eventKey('log', l)),
       });
+    }
+  }
+
+  // Which candidates the store holds already. A store several nodes share keeps one row per
+  // identity whatever is loaded twice, so while it cannot be asked (it is down) the candidates
+  // are taken as new: ingest keeps being acknowledged, and a retry of a row stored before the
+  // outage is counted again on this node's /metrics but stored once.
+  private async lookUpStored(candidates: WriteBatch): Promise<StoredFlags> {
+    try {
+      return await this.store.findStored(candidates);
+    } catch (err) {
+      if (!this.store.sharedWriters) throw err;
+      this.metrics.duplicateChecksSkipped.inc(rowsOf(candidates));
+      this.logger.warn({ err, rows: rowsOf(candidates) }, 'the store could not be asked which rows it holds; taking them as new (it keeps one of each)');
+      return { spans: candidates.spans.map(() => false), scores: candidates.scores.map(() => false), logs: candidates.logs.map(() => false) };
     }
   }
 

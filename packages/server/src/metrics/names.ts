@@ -23,6 +23,7 @@ export const METRIC = {
   ingestDropped: 'lookout_ingest_dropped_total',
   contentAttributesDropped: 'lookout_content_attributes_dropped_total',
   storeReadsRefused: 'lookout_store_reads_refused_total',
+  ingestDuplicateChecksSkipped: 'lookout_ingest_duplicate_checks_skipped_total',
   storeWriteDuration: 'lookout_store_write_duration_seconds',
   ingestJournalWriteDuration: 'lookout_ingest_journal_write_duration_seconds',
   storeWriteBatchRows: 'lookout_store_write_batch_rows',

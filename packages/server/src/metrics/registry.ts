@@ -50,6 +50,7 @@ export class LookoutMetrics {
   readonly dropped: Counter<'reason'>;
   readonly contentAttributesWithheld: Counter<'signal'>;
   readonly storeReadsRefused: Counter<'reason'>;
+  readonly duplicateChecksSkipped: Counter;
   readonly storeWriteSeconds: Histogram;
   readonly journalWriteSeconds: Histogram;
   readonly storeWriteRows: Histogram;
@@ -163,6 +164,11 @@ export class LookoutMetrics {
       name: METRIC.storeReadsRefused,
       help: 'Store reads not answered: timeout (stopped at storage.queryTimeoutMs, 503) or busy (too many queued for one API key, 429).',
       labelNames: ['reason'],
+      registers,
+    });
+    this.duplicateChecksSkipped = new Counter({
+      name: METRIC.ingestDuplicateChecksSkipped,
+      help: 'Rows acknowledged without asking a shared store (ClickHouse) whether it held them, because it could not be reached; it keeps one row per identity, but a retry among them is counted twice here.',
       registers,
     });
     this.storeWriteSeconds = new Histogram({

@@ -44,6 +44,6 @@ describe('openStore', () => {
   it('refuses an unknown backend, naming the variable and the backends there are', () => {
     const load = () => loadConfig({ env: { LOOKOUT_STORAGE: 'postgres' } });
     expect(load).toThrow(ConfigError);
-    expect(load).toThrow('storage.backend: must be one of duckdb (from environment variable LOOKOUT_STORAGE)');
+    expect(load).toThrow('storage.backend: must be one of duckdb, clickhouse (from environment variable LOOKOUT_STORAGE)');
   });
 });

@@ -1,5 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LookoutConfig, StorageBackend } from '../config/config.ts';
+import { ClickHouseStore } from './clickhouse/store.ts';
 import { DuckDbStore } from './duckdb/store.ts';
+import { DATABASE_FILE } from './duckdb/compact.ts';
 import type { ReadRefusal, Store } from './store.ts';
 
 // The one place that knows the backends: everything else opens the store here and uses the
@@ -24,8 +28,19 @@ const OPENERS: Record<StorageBackend, (config: StorageConfig, options: OpenStore
       readers: config.storage.readConnections,
       onReadRefused: options.onReadRefused,
     }),
+  clickhouse: (config, options) =>
+    ClickHouseStore.open(config.storage.clickhouse, {
+      queryTimeoutMs: config.storage.queryTimeoutMs,
+      onReadRefused: options.onReadRefused,
+    }),
 };
 
 export function openStore(config: StorageConfig, options: OpenStoreOptions = {}): Promise<Store> {
   return OPENERS[config.storage.backend](config, options);
+}
+
+// Whether the data directory holds an embedded (DuckDB) database: opening one where there is
+// none would create it, which a command moving an install elsewhere must not do.
+export function embeddedDatabaseExists(dataDir: string): boolean {
+  return existsSync(join(dataDir, DATABASE_FILE));
 }

@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { createClient } from '@clickhouse/client';
+import { inject } from 'vitest';
 import { loadConfig, type ConfigInput } from '../config/config.ts';
 import { buildApp } from '../server/app.ts';
 import type { AppContext, RouteModule } from '../server/context.ts';
@@ -15,9 +18,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-// The real app on an in-memory store, driven with app.inject (no socket).
+// Under the ClickHouse test run (vitest.clickhouse.config.ts) the servers it started, else none.
+function clickHouseUnderTest(): { urls: string[]; cluster: string | null } | undefined {
+  try {
+    return inject('clickhouse');
+  } catch {
+    return undefined; // not inside a vitest worker
+  }
+}
+
+// The real app driven with app.inject (no socket), on an in-memory DuckDB store, or under the
+// ClickHouse test run on ClickHouse, in a database of its own that is dropped on close.
 export async function makeTestApp(flags: Partial<Record<string, unknown>> & Partial<ConfigInput> = {}, extraRoutes: RouteModule[] = []): Promise<TestApp> {
-  const config = loadConfig({ env: {}, flags: { dataDir: '/nonexistent-test-dir', logLevel: 'silent', ...flags } });
+  const clickhouse = clickHouseUnderTest();
+  const database = `lk_test_${randomBytes(6).toString('hex')}`;
+  const storage = clickhouse ? { storage: { backend: 'clickhouse', clickhouse: { url: clickhouse.urls, cluster: clickhouse.cluster, database } } } : {};
+  const config = loadConfig({ env: {}, flags: { dataDir: '/nonexistent-test-dir', logLevel: 'silent', ...storage, ...flags } });
   const store = await openStore(config, { inMemory: true });
   const ctx = await createContext(config, pino({ level: 'silent' }), store, mkdtempSync(join(tmpdir(), 'lookout-test-')));
   const app = await buildApp(ctx, extraRoutes, { validateResponses: true });
@@ -29,8 +45,20 @@ export async function makeTestApp(flags: Partial<Record<string, unknown>> & Part
       await app.close();
       await ctx.pipeline.drain();
       await store.close();
+      if (clickhouse) await dropDatabase(clickhouse.urls, database);
     },
   };
+}
+
+async function dropDatabase(urls: string[], database: string): Promise<void> {
+  for (const url of urls) {
+    const client = createClient({ url });
+    try {
+      await client.command({ query: `DROP DATABASE IF EXISTS ${database} SYNC` });
+    } finally {
+      await client.close();
+    }
+  }
 }
 
 export function generation(over: Record<string, unknown> = {}): Record<string, unknown> {

@@ -1,0 +1,254 @@
+import {
+  LATENCY_BANDS_MS,
+  MEASURES,
+  QUERY_LIMITS,
+  type AnalyticsBackend,
+  type AnalyticsColumn,
+  type AnalyticsQuery,
+  type AnalyticsResult,
+  type AnalyticsRow,
+  type ChargebackParams,
+  type ChargebackReport,
+  type CostForecast,
+  type DailyTrendRow,
+  type ForecastParams,
+  type LatencyBand,
+  type Measure,
+  type ModelEfficiencyRow,
+  type TimeRange,
+  type TopSpenderRow,
+  type TopSpendersParams,
+} from '../../query/contract.ts';
+import { validateChargeback, validateForecast, validateQuery, validateRange } from '../../query/validate.ts';
+import { chargebackToCsv } from '../../query/formats.ts';
+import { nanoToUsd, roundUsd } from '../../domain/money.ts';
+import { bucketStarts } from '../../query/buckets.ts';
+import { chargebackReport } from '../../query/chargeback.ts';
+import { computeForecast, forecastRanges } from '../../query/forecast.ts';
+import { dailyTrendRows, modelEfficiencyQuery, modelEfficiencyRows, topSpenderRows, topSpendersQuery, type DayTotals } from '../../query/reports.ts';
+import type { ProjectId } from '../store.ts';
+import type { Ch } from './client.ts';
+import { AGGREGATES, Binder, MEASURE_SQL, aggregatesFor, bucketSql, columnOf, dimensionSql, fromSql, whereSql } from './analytics-sql.ts';
+
+// Analytics over the spans: one aggregate pass per statement over one project's time range, the
+// figures computed as the DuckDB backend computes them (analytics-sql.ts). Money comes back as
+// the exact Int64 sum of nano-dollars (a string) and is never accumulated in a JS float.
+
+type Row = Record<string, unknown>;
+
+// A nano-dollar sum as ClickHouse returns it (Int64 text; NULL over no known cost), exactly.
+function sumNano(value: unknown): bigint {
+  return value === null || value === undefined ? 0n : BigInt(String(value));
+}
+
+function num(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  const n = typeof v === 'number' ? v : Number(v);
+  return Number.isFinite(n) ? n : 0;
+}
+
+function numOrNull(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  const n = typeof v === 'number' ? v : Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+function str(v: unknown): string | null {
+  return v === null || v === undefined ? null : String(v);
+}
+
+function measureValue(m: Measure, v: unknown): number | null {
+  const spec = MEASURES[m];
+  // The cost sum is integer nano-dollars; its double is the nearest to the exact decimal, as
+  // DuckDB's decimal text read by Number() is.
+  const n = m === 'cost' && v !== null && v !== undefined ? nanoToUsd(sumNano(v)) : numOrNull(v);
+  if (n === null) return spec.additive ? 0 : null;
+  return spec.unit === 'usd' || spec.unit === 'usd_per_mtok' ? roundUsd(n) : n;
+}
+
+export class ChAnalytics implements AnalyticsBackend {
+  readonly ch: Ch;
+  constructor(ch: Ch) {
+    this.ch = ch;
+  }
+
+  private get db(): string {
+    return this.ch.database;
+  }
+
+  async ping(project: ProjectId): Promise<void> {
+    await this.ch.query(`SELECT count() FROM ${this.db}.spans WHERE project_id = {project:String} AND 0`, { project });
+  }
+
+  async query(project: ProjectId, q: AnalyticsQuery): Promise<AnalyticsResult> {
+    validateQuery(q);
+    const p = new Binder();
+    const aboutKinds = q.groupBy.includes('kind') || q.filters.some((f) => f.dimension === 'kind');
+    const from = fromSql(this.db, whereSql(project, q, q.filters, p, !aboutKinds), q.groupBy.includes('tag'));
+
+    const keys: string[] = [];
+    const select: string[] = [];
+    if (q.bucket) {
+      select.push(`${bucketSql(q.bucket)} AS b`);
+      keys.push('b');
+    }
+    q.groupBy.forEach((d, i) => {
+      select.push(`${dimensionSql(d, p)} AS d${i}`);
+      keys.push(`d${i}`);
+    });
+    const groupBy = keys.length ? ` GROUP BY ${keys.join(', ')}` : '';
+    const inner = `SELECT ${[...select, ...aggregatesFor(q.measures)].join(', ')} ${from}${groupBy}`;
+    const outer = [...keys, ...q.measures.map((m, i) => `${m === 'score_avg' ? 'sc.score_avg' : MEASURE_SQL[m]} AS m${i}`)];
+
+    let sql: string;
+    if (!q.measures.includes('score_avg')) {
+      sql = `SELECT ${outer.join(', ')} FROM (${inner}) AS agg`;
+    } else {
+      // Scores hang on traces: a group's score is the mean of the numeric scores on the traces
+      // that have a call in the group, joined to the group on its keys, null-safe. Each side
+      // reads its Distributed table on its own; the join runs on the node that was asked.
+      const scoreFilter = q.scoreName === undefined ? '' : ` AND name = ${p.bind(q.scoreName)}`;
+      const on = keys.length ? keys.map((k) => `agg.${k} <=> sc.s_${k}`).join(' AND ') : '1';
+      sql = `SELECT ${outer.join(', ')} FROM (${inner}) AS agg
+        LEFT JOIN (
+          SELECT ${[...keys.map((k) => `t.${k} AS s_${k}`), 'toNullable(avg(s.numeric_value)) AS score_avg'].join(', ')}
+          FROM (SELECT DISTINCT ${[...select, 'trace_id'].join(', ')} ${from}) AS t
+          INNER JOIN (SELECT trace_id, numeric_value FROM ${this.db}.scores FINAL
+            WHERE project_id = ${p.bind(project)} AND numeric_value IS NOT NULL${scoreFilter}) AS s ON s.trace_id = t.trace_id
+          ${keys.length ? `GROUP BY ${keys.map((k) => `t.${k}`).join(', ')}` : ''}
+        ) AS sc ON ${on}`;
+    }
+
+    // Without groups, a bucketed query is a time series: every bucket of the range is returned,
+    // the empty ones with zeros, so rows come back by bucket and are limited afterwards.
+    const fillGaps = q.bucket !== undefined && q.groupBy.length === 0;
+    const limit = q.limit ?? QUERY_LIMITS.defaultLimit;
+    const order: string[] = [];
+    if (q.bucket) order.push('b ASC');
+    const orderMeasure = q.orderBy?.measure ?? q.measures.find((m) => m !== 'score_avg') ?? q.measures[0];
+    order.push(`m${q.measures.indexOf(orderMeasure)} ${q.orderBy?.dir === 'asc' ? 'ASC' : 'DESC'} NULLS LAST`);
+    q.groupBy.forEach((_, i) => order.push(`d${i} ASC NULLS LAST`));
+    sql += ` ORDER BY ${order.join(', ')}`;
+    if (!fillGaps) sql += ` LIMIT ${Math.trunc(limit) + 1}`;
+
+    const raw = await this.ch.query<Row>(sql, p.values);
+
+    const columns: AnalyticsColumn[] = [];
+    if (q.bucket) columns.push({ name: 'bucket', kind: 'bucket' });
+    for (const d of q.groupBy) columns.push({ name: d, kind: 'dimension' });
+    for (const m of q.measures) columns.push({ name: m, kind: 'measure', unit: MEASURES[m].unit });
+
+    const toRow = (r: Row | undefined, bucketMs?: number): AnalyticsRow => {
+      const row: AnalyticsRow = {};
+      if (q.bucket) row.bucket = new Date(bucketMs ?? num(r?.b)).toISOString();
+      q.groupBy.forEach((d, i) => {
+        row[d] = str(r?.[`d${i}`]);
+      });
+      q.measures.forEach((m, i) => {
+        row[m] = measureValue(m, r?.[`m${i}`]);
+      });
+      return row;
+    };
+
+    let rows: AnalyticsRow[];
+    if (fillGaps) {
+      const byBucket = new Map(raw.map((r) => [num(r.b), r]));
+      rows = bucketStarts(q.bucket!, q.fromMs, q.toMs).map((t) => toRow(byBucket.get(t), t));
+    } else {
+      rows = raw.map((r) => toRow(r));
+    }
+    const truncated = rows.length > limit;
+    if (truncated) rows = rows.slice(0, limit);
+    return { fromMs: q.fromMs, toMs: q.toMs, bucket: q.bucket ?? null, columns, rows, truncated };
+  }
+
+  private async dailyTotals(project: ProjectId, range: TimeRange): Promise<DayTotals[]> {
+    const p = new Binder();
+    const rows = await this.ch.query<Row>(
+      `SELECT ${bucketSql('day')} AS day, ${AGGREGATES.a_cost} AS cost, ${AGGREGATES.a_n} AS requests,
+         ${AGGREGATES.a_total} AS tokens, ${AGGREGATES.a_unknown} AS unknown
+       ${fromSql(this.db, whereSql(project, range, [], p, true), false)} GROUP BY day`,
+      p.values,
+    );
+    const byDay = new Map(rows.map((r) => [num(r.day), r]));
+    return bucketStarts('day', range.fromMs, range.toMs).map((dayMs) => {
+      const r = byDay.get(dayMs);
+      return {
+        dayMs,
+        costNano: sumNano(r?.cost),
+        requests: num(r?.requests),
+        totalTokens: num(r?.tokens),
+        unknownCostRequests: num(r?.unknown),
+      };
+    });
+  }
+
+  async dailyTrend(project: ProjectId, range: TimeRange): Promise<DailyTrendRow[]> {
+    validateRange(range);
+    return dailyTrendRows(await this.dailyTotals(project, range));
+  }
+
+  private async knownCostNano(project: ProjectId, range: TimeRange): Promise<bigint> {
+    const p = new Binder();
+    const rows = await this.ch.query<Row>(`SELECT ${AGGREGATES.a_cost} AS cost ${fromSql(this.db, whereSql(project, range, [], p, true), false)}`, p.values);
+    return sumNano(rows[0]?.cost);
+  }
+
+  async topSpenders(project: ProjectId, params: TopSpendersParams): Promise<TopSpenderRow[]> {
+    const [result, totalNano] = await Promise.all([this.query(project, topSpendersQuery(params)), this.knownCostNano(project, { fromMs: params.fromMs, toMs: params.toMs })]);
+    return topSpenderRows(result, params, totalNano);
+  }
+
+  async latencyDistribution(project: ProjectId, range: TimeRange): Promise<LatencyBand[]> {
+    validateRange(range);
+    const p = new Binder();
+    const bands = LATENCY_BANDS_MS.map((lo, i) => ({ fromMs: lo, toMs: LATENCY_BANDS_MS[i + 1] ?? null }));
+    const counts = bands.map((b, i) => `countIf(duration_ms >= ${b.fromMs}${b.toMs === null ? '' : ` AND duration_ms < ${b.toMs}`}) AS b${i}`);
+    const rows = await this.ch.query<Row>(`SELECT ${counts.join(', ')} ${fromSql(this.db, whereSql(project, range, [], p, true), false)}`, p.values);
+    return bands.map((b, i) => ({ ...b, requests: num(rows[0]?.[`b${i}`]) }));
+  }
+
+  async modelEfficiency(project: ProjectId, range: TimeRange): Promise<ModelEfficiencyRow[]> {
+    return modelEfficiencyRows(await this.query(project, modelEfficiencyQuery(range)));
+  }
+
+  async forecast(project: ProjectId, params: ForecastParams): Promise<CostForecast> {
+    validateForecast(params);
+    const ranges = forecastRanges(params);
+    const [days, mtd] = await Promise.all([
+      this.dailyTotals(project, ranges.days),
+      ranges.monthToDate ? this.knownCostNano(project, ranges.monthToDate) : Promise.resolve(0n),
+    ]);
+    return computeForecast({ nowMs: params.nowMs, lookbackDays: params.lookbackDays, days, monthToDateNano: mtd });
+  }
+
+  async chargeback(project: ProjectId, params: ChargebackParams): Promise<ChargebackReport> {
+    const range = validateChargeback(params);
+    const p = new Binder();
+    // '' counts as unattributed, like a missing value: neither names someone to bill.
+    const dims = params.by.map((d, i) => `nullIf(${columnOf(d)}, '') AS d${i}`);
+    const raw = await this.ch.query<Row>(
+      `SELECT ${dims.join(', ')}, count() AS n,
+         sum(input_tokens + cache_read_tokens + cache_write_tokens) AS in_tokens,
+         sum(output_tokens + reasoning_tokens) AS out_tokens, sum(total_tokens) AS all_tokens,
+         ${AGGREGATES.a_cost} AS cost, ${AGGREGATES.a_unknown} AS unknown
+       ${fromSql(this.db, whereSql(project, range, [], p, true), false)}
+       GROUP BY ${params.by.map((_, i) => `d${i}`).join(', ')}`,
+      p.values,
+    );
+    const groups = raw.map((r) => ({
+      keys: params.by.map((_, j) => str(r[`d${j}`])),
+      requests: num(r.n),
+      inputTokens: num(r.in_tokens),
+      outputTokens: num(r.out_tokens),
+      totalTokens: num(r.all_tokens),
+      costNano: sumNano(r.cost),
+      unknownCostRequests: num(r.unknown),
+    }));
+    return chargebackReport(params, range, groups);
+  }
+
+  async chargebackCsv(project: ProjectId, params: ChargebackParams): Promise<string> {
+    return chargebackToCsv(await this.chargeback(project, params));
+  }
+}

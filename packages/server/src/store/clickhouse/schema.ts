@@ -1,0 +1,225 @@
+// The ClickHouse schema, versioned. A migration never changes once released: add a new one.
+// Every statement is idempotent (IF NOT EXISTS), so several Lookout nodes starting at once may
+// all run it.
+//
+// Event tables (spans, scores, logs, metric points) are ReplacingMergeTree: a row is identified
+// by its sorting key, and the row with the highest `version` wins when parts merge and when a
+// read asks for FINAL. Loading the same row twice (a retried batch, the same batch sent to two
+// nodes, a replay after a crash) therefore stores it once, and re-pricing or filling a trace's
+// attribution writes a newer version instead of updating in place. On a cluster each event
+// table is a local table on every shard plus a Distributed table of the same columns, sharded by
+// trace id so that a trace, and so every version of its rows, lives on one shard.
+//
+// Control-plane tables (projects, keys, price overrides) are small: on a cluster every shard
+// keeps a full copy, written to all shards and read from any.
+
+export interface TableDef {
+  name: string;
+  columns: string;
+  engine: string;
+  orderBy: string;
+  partitionBy?: string;
+  // Event tables: the Distributed sharding expression. Control tables have none.
+  shardBy?: string;
+  settings?: string;
+}
+
+export interface ChMigration {
+  version: number;
+  name: string;
+  tables: TableDef[];
+}
+
+// Dimensions users group and filter by: few distinct values, stored as dictionaries.
+const LC = 'LowCardinality(Nullable(String))';
+
+export const SPAN_TABLE: TableDef = {
+  name: 'spans',
+  columns: `
+    project_id LowCardinality(String),
+    trace_id String,
+    span_id String,
+    parent_span_id Nullable(String),
+    name String,
+    kind LowCardinality(String),
+    start_time DateTime64(6, 'UTC'),
+    end_time DateTime64(6, 'UTC'),
+    duration_ms Float64,
+    provider ${LC},
+    request_model ${LC},
+    response_model ${LC},
+    model ${LC},
+    input_tokens Int64,
+    output_tokens Int64,
+    cache_read_tokens Int64,
+    cache_write_tokens Int64,
+    reasoning_tokens Int64,
+    audio_tokens Int64,
+    total_tokens Int64,
+    cost_status LowCardinality(String),
+    cost_nano Nullable(Int64),
+    cost_breakdown Nullable(String),
+    price_row_id ${LC},
+    catalog_version ${LC},
+    status LowCardinality(String),
+    error_class ${LC},
+    error_message Nullable(String) CODEC(ZSTD(3)),
+    finish_reason ${LC},
+    ttft_ms Nullable(Float64),
+    user_id Nullable(String),
+    session_id Nullable(String),
+    feature ${LC},
+    team ${LC},
+    department ${LC},
+    application ${LC},
+    environment ${LC},
+    tags Array(String),
+    metadata Map(String, String),
+    input_content Nullable(String) CODEC(ZSTD(3)),
+    output_content Nullable(String) CODEC(ZSTD(3)),
+    prompt_hash Nullable(String),
+    response_hash Nullable(String),
+    request_id Nullable(String),
+    ingested_at DateTime64(6, 'UTC'),
+    version UInt64,
+    INDEX trace_idx trace_id TYPE bloom_filter(0.01) GRANULARITY 4,
+    INDEX span_idx span_id TYPE bloom_filter(0.01) GRANULARITY 4,
+    INDEX user_idx user_id TYPE bloom_filter(0.01) GRANULARITY 4,
+    INDEX session_idx session_id TYPE bloom_filter(0.01) GRANULARITY 4,
+    INDEX model_idx model TYPE set(256) GRANULARITY 4`,
+  engine: 'ReplacingMergeTree(version)',
+  // Project and hour first: every read is one project's time range. A span's identity follows;
+  // nothing a later version may change (attribution, cost) is part of the key.
+  orderBy: '(project_id, toStartOfHour(start_time), trace_id, span_id)',
+  partitionBy: 'toYYYYMM(start_time)',
+  shardBy: 'cityHash64(trace_id)',
+};
+
+export const SCORE_TABLE: TableDef = {
+  name: 'scores',
+  columns: `
+    project_id LowCardinality(String),
+    id String,
+    trace_id String,
+    span_id Nullable(String),
+    name LowCardinality(String),
+    data_type LowCardinality(String),
+    numeric_value Nullable(Float64),
+    string_value Nullable(String),
+    comment Nullable(String),
+    source LowCardinality(String),
+    timestamp DateTime64(6, 'UTC'),
+    user_id Nullable(String),
+    version UInt64,
+    INDEX trace_idx trace_id TYPE bloom_filter(0.01) GRANULARITY 4`,
+  engine: 'ReplacingMergeTree(version)',
+  orderBy: '(project_id, id)',
+  shardBy: 'cityHash64(trace_id)',
+};
+
+export const LOG_TABLE: TableDef = {
+  name: 'logs',
+  columns: `
+    project_id LowCardinality(String),
+    id String,
+    trace_id Nullable(String),
+    span_id Nullable(String),
+    timestamp DateTime64(6, 'UTC'),
+    severity LowCardinality(String),
+    body String CODEC(ZSTD(3)),
+    attributes Map(String, String),
+    version UInt64,
+    INDEX trace_idx trace_id TYPE bloom_filter(0.01) GRANULARITY 4`,
+  engine: 'ReplacingMergeTree(version)',
+  orderBy: '(project_id, id)',
+  shardBy: 'cityHash64(coalesce(trace_id, id))',
+};
+
+export const METRIC_POINT_TABLE: TableDef = {
+  name: 'metric_points',
+  columns: `
+    project_id LowCardinality(String),
+    id String,
+    name LowCardinality(String),
+    unit LowCardinality(String),
+    kind LowCardinality(String),
+    temporality LowCardinality(String),
+    attributes Map(String, String),
+    series String,
+    service ${LC},
+    start_time Nullable(DateTime64(6, 'UTC')),
+    time DateTime64(6, 'UTC'),
+    value Nullable(Float64),
+    count Nullable(Int64),
+    sum Nullable(Float64),
+    min Nullable(Float64),
+    max Nullable(Float64),
+    bucket_counts Array(Int64),
+    bounds Array(Float64),
+    version UInt64`,
+  engine: 'ReplacingMergeTree(version)',
+  orderBy: '(project_id, name, id)',
+  shardBy: 'cityHash64(id)',
+};
+
+// Control plane. `deleted` marks a row removed (ReplacingMergeTree's is_deleted column), so a
+// delete is a newer version like any other change.
+export const PROJECT_TABLE: TableDef = {
+  name: 'projects',
+  columns: `
+    id String,
+    name String,
+    content_capture LowCardinality(String),
+    created_at DateTime64(3, 'UTC'),
+    version UInt64,
+    deleted UInt8 DEFAULT 0`,
+  engine: 'ReplacingMergeTree(version, deleted)',
+  orderBy: 'id',
+};
+
+export const API_KEY_TABLE: TableDef = {
+  name: 'api_keys',
+  columns: `
+    id String,
+    project_id String,
+    key_hash String,
+    key_prefix String,
+    scope LowCardinality(String),
+    name Nullable(String),
+    created_at DateTime64(3, 'UTC'),
+    revoked_at Nullable(DateTime64(3, 'UTC')),
+    version UInt64,
+    deleted UInt8 DEFAULT 0`,
+  engine: 'ReplacingMergeTree(version, deleted)',
+  orderBy: 'id',
+};
+
+export const PRICE_OVERRIDE_TABLE: TableDef = {
+  name: 'price_overrides',
+  columns: `
+    id String,
+    provider Nullable(String),
+    model String,
+    effective_from DateTime64(3, 'UTC'),
+    effective_to Nullable(DateTime64(3, 'UTC')),
+    input_per_mtok_usd Float64,
+    output_per_mtok_usd Float64,
+    cache_read_per_mtok_usd Nullable(Float64),
+    cache_write_per_mtok_usd Nullable(Float64),
+    reasoning_per_mtok_usd Nullable(Float64),
+    audio_per_mtok_usd Nullable(Float64),
+    source LowCardinality(String),
+    created_at DateTime64(3, 'UTC'),
+    version UInt64,
+    deleted UInt8 DEFAULT 0`,
+  engine: 'ReplacingMergeTree(version, deleted)',
+  orderBy: 'id',
+};
+
+export const CH_MIGRATIONS: ChMigration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    tables: [SPAN_TABLE, SCORE_TABLE, LOG_TABLE, METRIC_POINT_TABLE, PROJECT_TABLE, API_KEY_TABLE, PRICE_OVERRIDE_TABLE],
+  },
+];

@@ -1,0 +1,138 @@
+import type { ClickHouseConfig } from '../../config/config.ts';
+import type { SpanRecord } from '../../domain/span.ts';
+import type { MetricPointRecord } from '../../domain/metric.ts';
+import type { AnalyticsBackend } from '../../query/contract.ts';
+import type { RepriceOptions } from '../reprice.ts';
+import type {
+  ContentCapture,
+  ContentPurge,
+  KeyScope,
+  LoadFiles,
+  Page,
+  ProjectId,
+  ReadRefusal,
+  SpanFilter,
+  SpendQuery,
+  Store,
+  StoredPriceOverride,
+  WriteBatch,
+  EventCursor,
+  MetricPointCursor,
+  SpanCursor,
+  StoredApiKey,
+} from '../store.ts';
+import { Ch } from './client.ts';
+import { migrate } from './migrate.ts';
+import { ChEvents } from './events.ts';
+import { ChSpanReads } from './span-reads.ts';
+import { ChMetricPoints } from './metric-points.ts';
+import { ChAnalytics } from './analytics.ts';
+import { ChRollupSources } from './rollup-sources.ts';
+import { ChControlPlane } from './control-plane.ts';
+import { ChCostMaintenance } from './cost-maintenance.ts';
+import { ChContentMaintenance } from './content-maintenance.ts';
+import { ChExport } from './export.ts';
+
+// The ClickHouse backend: one implementation per concern of the store contract, over one
+// connection set (client.ts) and one schema (schema.ts).
+
+export interface ClickHouseStoreOptions {
+  queryTimeoutMs: number;
+  onReadRefused?: (reason: ReadRefusal) => void;
+}
+
+export class ClickHouseStore implements Store {
+  readonly backend = 'clickhouse';
+  // Several Lookout nodes may load into the same database.
+  readonly sharedWriters = true;
+  readonly ch: Ch;
+  readonly analytics: AnalyticsBackend;
+  private readonly events: ChEvents;
+  private readonly reads: ChSpanReads;
+  private readonly metrics: ChMetricPoints;
+  private readonly rollups: ChRollupSources;
+  private readonly control: ChControlPlane;
+  private readonly costs: ChCostMaintenance;
+  private readonly content: ChContentMaintenance;
+  private readonly exporter: ChExport;
+
+  private constructor(ch: Ch) {
+    this.ch = ch;
+    this.events = new ChEvents(ch);
+    this.reads = new ChSpanReads(ch);
+    this.metrics = new ChMetricPoints(ch);
+    this.analytics = new ChAnalytics(ch);
+    this.rollups = new ChRollupSources(ch);
+    this.control = new ChControlPlane(ch);
+    this.costs = new ChCostMaintenance(ch);
+    this.content = new ChContentMaintenance(ch);
+    this.exporter = new ChExport(ch);
+  }
+
+  // Connects to every listed endpoint and brings the schema up to date.
+  static async open(config: ClickHouseConfig, options: ClickHouseStoreOptions): Promise<ClickHouseStore> {
+    const ch = new Ch(config, options);
+    try {
+      await migrate(ch);
+    } catch (err) {
+      await ch.close();
+      throw err;
+    }
+    return new ClickHouseStore(ch);
+  }
+
+  // Events
+  write(batch: WriteBatch) { return this.events.write(batch); }
+  findStored(batch: WriteBatch) { return this.events.findStored(batch); }
+  latestSpanStartUs() { return this.events.latestSpanStartUs(); }
+  encode(batch: WriteBatch, ingestedAtUs: number) { return this.events.encode(batch, ingestedAtUs); }
+  load(files: LoadFiles, spanWindowUs: [number, number] | null, options?: { replay?: boolean }) { return this.events.load(files, spanWindowUs, options); }
+
+  // Span, trace, score and log reads
+  listSpans(project: ProjectId, filter: SpanFilter, page: Page, options?: { total?: boolean }) { return this.reads.listSpans(project, filter, page, options); }
+  getSpan(project: ProjectId, spanId: string) { return this.reads.getSpan(project, spanId); }
+  getTrace(project: ProjectId, traceId: string, limit?: number) { return this.reads.getTrace(project, traceId, limit); }
+  listTraces(project: ProjectId, filter: SpanFilter, page: Page, options?: { total?: boolean }) { return this.reads.listTraces(project, filter, page, options); }
+  listScores(project: ProjectId, filter: { traceId?: string }, page: Page) { return this.reads.listScores(project, filter, page); }
+  listLogs(project: ProjectId, filter: { traceId?: string }, page: Page) { return this.reads.listLogs(project, filter, page); }
+
+  // OTLP metric points
+  writeMetricPoints(points: MetricPointRecord[]) { return this.metrics.writeMetricPoints(points); }
+  listMetricNames(project: ProjectId, range: { fromMs: number; toMs: number }) { return this.metrics.listMetricNames(project, range); }
+  metricPoints(project: ProjectId, name: string, range: { fromMs: number; toMs: number }, limit: number) { return this.metrics.metricPoints(project, name, range, limit); }
+
+  // Rollup sources
+  aggregateCalls(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }) { return this.rollups.aggregateCalls(range); }
+  aggregateScores(range: { fromMs: number; bucketMs: number }) { return this.rollups.aggregateScores(range); }
+  spendByAttribution(project: ProjectId, query: SpendQuery) { return this.rollups.spendByAttribution(project, query); }
+
+  // Control plane
+  listProjects() { return this.control.listProjects(); }
+  createProject(id: ProjectId, name: string) { return this.control.createProject(id, name); }
+  setContentCapture(project: ProjectId, mode: ContentCapture) { return this.control.setContentCapture(project, mode); }
+  createApiKey(project: ProjectId, scope: KeyScope, name: string | null) { return this.control.createApiKey(project, scope, name); }
+  resolveApiKey(key: string) { return this.control.resolveApiKey(key); }
+  listApiKeys(project: ProjectId) { return this.control.listApiKeys(project); }
+  revokeApiKey(project: ProjectId, keyId: string) { return this.control.revokeApiKey(project, keyId); }
+  countApiKeys() { return this.control.countApiKeys(); }
+  listPriceOverrides() { return this.control.listPriceOverrides(); }
+  upsertPriceOverride(override: StoredPriceOverride) { return this.control.upsertPriceOverride(override); }
+  deletePriceOverride(id: string) { return this.control.deletePriceOverride(id); }
+
+  // Cost and content maintenance
+  listUnknownModels(project: ProjectId) { return this.costs.listUnknownModels(project); }
+  reprice(price: (span: SpanRecord) => SpanRecord['cost'], options: RepriceOptions) { return this.costs.reprice(price, options); }
+  purgeContent(project: ProjectId, purge: ContentPurge) { return this.content.purgeContent(project, purge); }
+
+  // Export (moving an install between backends)
+  exportSpans(after: SpanCursor | null, limit: number) { return this.exporter.exportSpans(after, limit); }
+  exportScores(after: EventCursor | null, limit: number) { return this.exporter.exportScores(after, limit); }
+  exportLogs(after: EventCursor | null, limit: number) { return this.exporter.exportLogs(after, limit); }
+  exportMetricPoints(after: MetricPointCursor | null, limit: number) { return this.exporter.exportMetricPoints(after, limit); }
+  exportApiKeys() { return this.exporter.exportApiKeys(); }
+  importApiKeys(keys: StoredApiKey[]) { return this.exporter.importApiKeys(keys); }
+
+  async close(): Promise<void> {
+    await this.ch.close();
+  }
+}
