@@ -5,6 +5,8 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
 import { emit, envInt, log, machine, median, REPO_ROOT, round, startServer } from './lib.ts';
 import { buildSyntheticStore } from './synthetic-store.ts';
+import { buildClickHouseSyntheticStore } from './clickhouse-synthetic.ts';
+import { startClickHouse } from '../packages/server/src/testing/clickhouse.ts';
 
 // Web UI (DESIGN.md / the web UI issue): with BENCH_WEB_ROWS calls stored (default 10M, 30 days),
 // how long a page takes from navigation to its first data on screen, in Debian's chromium
@@ -23,6 +25,10 @@ const CHROMIUM = process.env.LOOKOUT_CHROMIUM ?? '/usr/bin/chromium';
 const DIST = process.env.BENCH_WEB_DIST ?? join(REPO_ROOT, 'packages', 'web', 'dist');
 // e.g. BENCH_WEB_PAGES=overview,traces
 const ONLY = process.env.BENCH_WEB_PAGES?.split(',') ?? null;
+// BENCH_WEB_STORAGE=clickhouse: the store on ClickHouse (scripts/clickhouse), BENCH_WEB_SHARDS shards.
+const STORAGE = process.env.BENCH_WEB_STORAGE ?? 'duckdb';
+const SHARDS = envInt('BENCH_WEB_SHARDS', 1, 1, 8);
+if (STORAGE !== 'duckdb' && STORAGE !== 'clickhouse') throw new Error(`BENCH_WEB_STORAGE: '${STORAGE}' must be duckdb or clickhouse`);
 
 const RANGES = ['24h', '30d'] as const;
 const PAGES = [
@@ -62,10 +68,22 @@ async function timePage(browser: Browser, url: string, ready: string): Promise<{
 if (!existsSync(join(DIST, 'index.html'))) throw new Error(`no UI build in ${DIST}: run npm run build -w @lookout/web first`);
 const dir = mkdtempSync(join(tmpdir(), 'lookout-bench-web-'));
 const nowMs = Date.now();
+const harness = STORAGE === 'clickhouse' ? await startClickHouse({ shards: SHARDS }) : null;
 try {
-  log(`web bench: building ${ROWS.toLocaleString('en-US')} calls in ${dir}`);
-  const built = await buildSyntheticStore(dir, ROWS, nowMs);
-  const server = await startServer(dir, { LOOKOUT_WEB_DIST: DIST });
+  log(`web bench: building ${ROWS.toLocaleString('en-US')} calls on ${STORAGE}${harness ? ` (${SHARDS} shard(s))` : ` in ${dir}`}`);
+  const clickhouse = harness
+    ? { url: harness.urls, cluster: SHARDS > 1 ? harness.cluster : null, database: 'lookout_bench_web', user: 'default', password: '', caFile: null, onCluster: false }
+    : null;
+  const built = clickhouse ? await buildClickHouseSyntheticStore(clickhouse, ROWS, nowMs) : await buildSyntheticStore(dir, ROWS, nowMs);
+  const env: Record<string, string> = clickhouse
+    ? {
+        LOOKOUT_STORAGE: 'clickhouse',
+        LOOKOUT_CLICKHOUSE_URL: clickhouse.url.join(','),
+        LOOKOUT_CLICKHOUSE_DATABASE: clickhouse.database,
+        ...(clickhouse.cluster ? { LOOKOUT_CLICKHOUSE_CLUSTER: clickhouse.cluster } : {}),
+      }
+    : {};
+  const server = await startServer(dir, { LOOKOUT_WEB_DIST: DIST, ...env });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   const pages: Record<string, unknown> = {};
   try {
@@ -90,7 +108,8 @@ try {
   }
   const jsGzipBytes = firstPageJsGzipBytes();
   log(`  JavaScript for the first page: ${(jsGzipBytes / 1024).toFixed(0)} KB gzipped (target 500 KB)`);
-  emit({ bench: 'web', date: new Date().toISOString(), machine: machine(), rows: ROWS, runs: RUNS, buildSeconds: built.seconds, pages, jsGzipBytes, jsTargetBytes: 500 * 1024 });
+  emit({ bench: 'web', date: new Date().toISOString(), machine: machine(), storage: { backend: STORAGE, shards: harness ? SHARDS : null }, rows: ROWS, runs: RUNS, buildSeconds: built.seconds, pages, jsGzipBytes, jsTargetBytes: 500 * 1024 });
 } finally {
   rmSync(dir, { recursive: true, force: true });
+  await harness?.stop();
 }

@@ -3,7 +3,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { PRIVATE_FILE_MODE } from '../state/private-files.ts';
 import type { SpanRecord } from '../domain/span.ts';
 import type { LogRecord } from '../domain/score.ts';
-import type { ContentCapture, ContentPurge, ContentPurgeResult, ProjectId, Store } from '../store/store.ts';
+import type { ContentCapture, ContentPurge, ContentPurgeResult, DocumentStore, ProjectId, Store } from '../store/store.ts';
 import { contentHash } from './api/map.ts';
 import { CONTENT, CONVENTIONS_KEY, NON_CONTENT } from './otlp/conventions/index.ts';
 import { STORED_TEXT_FREE_PATTERN } from './otlp/conventions/attributes.ts';
@@ -70,11 +70,36 @@ export class ContentPolicy {
   }
 
   // `keyFile`: where the server secret lives; created (0600) on first start.
+  // On a store several nodes share, the secret is a shared document instead, so that every node
+  // hashes a prompt alike.
   static async load(store: Store, keyFile?: string): Promise<ContentPolicy> {
-    const key = keyFile === undefined ? undefined : await loadOrCreateKey(keyFile);
-    const policy = new ContentPolicy(key, keyFile === undefined ? undefined : (await stat(keyFile)).mtime);
-    for (const p of await store.listProjects()) policy.modes.set(p.id, p.contentCapture);
+    let policy: ContentPolicy;
+    if (keyFile === undefined) policy = new ContentPolicy();
+    else if (store.documents) {
+      const shared = await loadOrCreateSharedKey(store.documents);
+      policy = new ContentPolicy(shared.key, shared.since);
+    } else policy = new ContentPolicy(await loadOrCreateKey(keyFile), (await stat(keyFile)).mtime);
+    await policy.refreshModes(store);
     return policy;
+  }
+
+  // Each project's capture mode as the store has it: another node may have changed one.
+  async refreshModes(store: Pick<Store, 'listProjects'>): Promise<void> {
+    for (const p of await store.listProjects()) this.modes.set(p.id, p.contentCapture);
+  }
+
+  private following: NodeJS.Timeout | null = null;
+
+  // On a store several nodes share, re-reads the capture modes every `intervalMs`, so a mode
+  // turned down through another node applies here within that time.
+  follow(store: Pick<Store, 'listProjects'>, intervalMs: number, onError: (err: unknown) => void): void {
+    this.following ??= setInterval(() => this.refreshModes(store).catch(onError), intervalMs);
+    this.following.unref();
+  }
+
+  stopFollowing(): void {
+    if (this.following) clearInterval(this.following);
+    this.following = null;
   }
 
   modeOf(projectId: string): ContentCapture {
@@ -131,6 +156,25 @@ export class ContentPolicy {
     if ((log.attributes['event.name'] ?? '').startsWith('gen_ai.')) log.body = '';
     for (const key of Object.keys(log.attributes)) if (CONTENT.isContent(key)) delete log.attributes[key];
   }
+}
+
+const SHARED_KEY_DOCUMENT = 'content-hash-key';
+// Nodes starting together may each write a key: each reads back after this long, by when every
+// write has landed, and all use the newest.
+const SHARED_KEY_SETTLE_MS = 250;
+
+async function loadOrCreateSharedKey(documents: DocumentStore): Promise<{ key: Buffer; since: Date }> {
+  const parse = (text: string) => {
+    const doc = JSON.parse(text) as { key: string; createdAt: string };
+    const key = Buffer.from(doc.key, 'base64');
+    if (key.length !== HASH_KEY_BYTES) throw new Error(`the shared document ${SHARED_KEY_DOCUMENT} does not hold a content hash key of ${HASH_KEY_BYTES} bytes`);
+    return { key, since: new Date(doc.createdAt) };
+  };
+  const existing = await documents.read(SHARED_KEY_DOCUMENT);
+  if (existing !== null) return parse(existing);
+  await documents.write(SHARED_KEY_DOCUMENT, JSON.stringify({ key: randomBytes(HASH_KEY_BYTES).toString('base64'), createdAt: new Date().toISOString() }));
+  await new Promise((r) => setTimeout(r, SHARED_KEY_SETTLE_MS));
+  return parse((await documents.read(SHARED_KEY_DOCUMENT))!);
 }
 
 async function loadOrCreateKey(path: string): Promise<Buffer> {

@@ -1,6 +1,7 @@
 import type { AnalyticsBackend } from '../query/contract.ts';
 import type { ContentMaintenance } from './content-maintenance.ts';
 import type { ControlPlane } from './control-plane.ts';
+import type { SharedState } from './documents.ts';
 import type { CostMaintenance } from './cost-maintenance.ts';
 import type { EventStore } from './events.ts';
 import type { EventExport } from './export.ts';
@@ -20,6 +21,7 @@ export * from './rollup-sources.ts';
 export * from './control-plane.ts';
 export * from './cost-maintenance.ts';
 export * from './content-maintenance.ts';
+export * from './documents.ts';
 export * from './export.ts';
 
 // Why a store turned a read away: it ran past the query timeout, or too many reads were waiting.
@@ -34,6 +36,7 @@ export interface Store
     ControlPlane,
     CostMaintenance,
     ContentMaintenance,
+    SharedState,
     EventExport {
   readonly backend: string;
   readonly analytics: AnalyticsBackend;

@@ -43,6 +43,7 @@ export async function makeTestApp(flags: Partial<Record<string, unknown>> & Part
     ctx,
     async close() {
       await app.close();
+      ctx.content.stopFollowing();
       await ctx.pipeline.drain();
       await store.close();
       if (clickhouse) await dropDatabase(clickhouse.urls, database);

@@ -79,7 +79,13 @@ export class Ch {
         request_timeout: options.queryTimeoutMs + 5_000,
         max_open_connections: 16,
         ...(ca ? { tls: { ca_cert: ca } } : {}),
-        clickhouse_settings: { max_execution_time: Math.ceil(options.queryTimeoutMs / 1000) },
+        clickhouse_settings: {
+          max_execution_time: Math.ceil(options.queryTimeoutMs / 1000),
+          // A long query keeps its connection busy with progress headers, so a proxy or load
+          // balancer between here and ClickHouse does not close it as idle.
+          send_progress_in_http_headers: 1,
+          http_headers_progress_interval_ms: '10000',
+        },
       }),
     );
     this.urls = config.url;

@@ -181,23 +181,34 @@ export class ChEvents implements Omit<EventStore, 'sharedWriters'> {
   }
 
   private async fillTraces(loaded: LoadedSpans, params: { projects: string[]; traces: string[]; lo: number; hi: number }): Promise<void> {
-    const inWindow = `project_id IN {projects:Array(String)} AND trace_id IN {traces:Array(String)}
+    const window = `project_id IN {projects:Array(String)} AND trace_id IN {traces:Array(String)}
       AND start_time BETWEEN fromUnixTimestamp64Micro({lo:Int64}, 'UTC') AND fromUnixTimestamp64Micro({hi:Int64}, 'UTC')`;
+    const lacking = ATTRIBUTION.map((f) => `${f} IS NULL`).join(' OR ');
+    // Usually no span of these traces lacks anything: one read without FINAL (an old version
+    // lacking what a newer one has only costs a second look) says so and ends it.
+    const candidates = await this.ch.query<{ project_id: string; trace_id: string }>(
+      `SELECT DISTINCT project_id, trace_id FROM ${this.table('spans')} WHERE ${window} AND (${lacking})`,
+      params,
+    );
+    const traces = candidates.filter((r) => loaded.traces.has(`${r.project_id}\u0000${r.trace_id}`));
+    if (!traces.length) return;
+    const narrowed = { ...params, traces: [...new Set(traces.map((t) => t.trace_id))] };
     const roots = await this.ch.query<ChRow>(
       `SELECT project_id, trace_id, ${ATTRIBUTION.map((f) => `anyIf(${f}, ${f} IS NOT NULL) AS ${f}`).join(', ')}
        FROM ${this.table('spans')} FINAL
-       WHERE ${inWindow} AND parent_span_id IS NULL
+       WHERE ${window} AND parent_span_id IS NULL
        GROUP BY project_id, trace_id
        HAVING ${ATTRIBUTION.map((f) => `${f} IS NOT NULL`).join(' OR ')}`,
-      params,
+      narrowed,
     );
     const byTrace = new Map(roots.filter((r) => loaded.traces.has(`${r.project_id}\u0000${r.trace_id}`)).map((r) => [`${r.project_id}\u0000${r.trace_id}`, r]));
     if (!byTrace.size) return;
+    // The current version of each span to fill: a new version carries every other column as is.
     const children = await this.ch.query<ChRow>(
       `SELECT ${SPAN_COLUMNS}, toUnixTimestamp64Micro(ingested_at) AS ingested_us
        FROM ${this.table('spans')} FINAL
-       WHERE ${inWindow} AND (${ATTRIBUTION.map((f) => `${f} IS NULL`).join(' OR ')})`,
-      params,
+       WHERE ${window} AND (${lacking})`,
+      narrowed,
     );
     const version = nextVersion();
     const rows: ChRow[] = [];

@@ -5,7 +5,8 @@ import { CH_MIGRATIONS, type ChMigration, type TableDef } from './schema.ts';
 
 // Applies the versioned schema (schema.ts) to every shard. Without Keeper a cluster cannot run
 // ON CLUSTER DDL, so Lookout connects to each listed shard and creates its local tables there,
-// then the Distributed tables over them; with `onCluster` the statements run once, ON CLUSTER.
+// then the Distributed tables over them. With `onCluster` (the cluster has Keeper) the statements
+// run once, ON CLUSTER, and the tables are replicated: each shard's replicas share a Keeper path.
 
 const MIGRATIONS_TABLE = 'schema_migrations';
 
@@ -15,9 +16,23 @@ export function localName(ch: Ch, table: TableDef): string {
   return ch.sharded && table.shardBy ? `${table.name}_local` : table.name;
 }
 
+// `ReplacingMergeTree(args)` as it is, or replicated: ReplicatedReplacingMergeTree with the
+// table's Keeper path and replica name first.
+export function engineFor(engine: string, replicatedPath: string | null): string {
+  if (replicatedPath === null) return engine;
+  const m = /^(\w+)(?:\((.*)\))?$/.exec(engine);
+  if (!m) throw new Error(`cannot replicate the table engine ${engine}`);
+  const args = [`'${replicatedPath}'`, "'{replica}'", ...(m[2] ? [m[2]] : [])];
+  return `Replicated${m[1]}(${args.join(', ')})`;
+}
+
+function keeperPath(ch: Ch, table: string): string | null {
+  return ch.onCluster ? `/clickhouse/tables/{shard}/${ch.database}/${table}` : null;
+}
+
 function createLocal(ch: Ch, table: TableDef, onCluster: string): string {
   return `CREATE TABLE IF NOT EXISTS ${ch.database}.${localName(ch, table)}${onCluster} (${table.columns})
-    ENGINE = ${table.engine}
+    ENGINE = ${engineFor(table.engine, keeperPath(ch, localName(ch, table)))}
     ${table.partitionBy ? `PARTITION BY ${table.partitionBy}` : ''}
     ORDER BY ${table.orderBy}
     ${table.settings ? `SETTINGS ${table.settings}` : ''}`;
@@ -81,7 +96,7 @@ async function migrateShard(ch: Ch, client: ClickHouseClient, migrations: ChMigr
   await run(
     client,
     `CREATE TABLE IF NOT EXISTS ${ch.database}.${MIGRATIONS_TABLE}${onCluster} (version UInt32, name String, applied_at DateTime('UTC'))
-     ENGINE = ReplacingMergeTree ORDER BY version`,
+     ENGINE = ${engineFor('ReplacingMergeTree', keeperPath(ch, MIGRATIONS_TABLE))} ORDER BY version`,
   );
   const done = await applied(client, ch.database);
   for (const m of migrations) if (!done.has(m.version)) await migrateOne(ch, client, m, onCluster);

@@ -10,8 +10,8 @@
 // table is a local table on every shard plus a Distributed table of the same columns, sharded by
 // trace id so that a trace, and so every version of its rows, lives on one shard.
 //
-// Control-plane tables (projects, keys, price overrides) are small: on a cluster every shard
-// keeps a full copy, written to all shards and read from any.
+// Control-plane tables (projects, keys, price overrides, shared documents, leases) are small: on a
+// cluster every shard keeps a full copy, written to all shards and read from any.
 
 export interface TableDef {
   name: string;
@@ -216,10 +216,38 @@ export const PRICE_OVERRIDE_TABLE: TableDef = {
   orderBy: 'id',
 };
 
+// Documents several nodes share (store/documents.ts), whole, newest version wins.
+export const DOCUMENT_TABLE: TableDef = {
+  name: 'documents',
+  columns: `
+    name String,
+    body String CODEC(ZSTD(3)),
+    version UInt64`,
+  engine: 'ReplacingMergeTree(version)',
+  orderBy: 'name',
+};
+
+// Leases: who holds each, until when. Every claim is a new version; the newest wins.
+export const LEASE_TABLE: TableDef = {
+  name: 'leases',
+  columns: `
+    name String,
+    holder String,
+    expires_at DateTime64(3, 'UTC'),
+    version UInt64`,
+  engine: 'ReplacingMergeTree(version)',
+  orderBy: 'name',
+};
+
 export const CH_MIGRATIONS: ChMigration[] = [
   {
     version: 1,
     name: 'initial',
     tables: [SPAN_TABLE, SCORE_TABLE, LOG_TABLE, METRIC_POINT_TABLE, PROJECT_TABLE, API_KEY_TABLE, PRICE_OVERRIDE_TABLE],
+  },
+  {
+    version: 2,
+    name: 'shared documents and leases',
+    tables: [DOCUMENT_TABLE, LEASE_TABLE],
   },
 ];

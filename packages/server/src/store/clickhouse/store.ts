@@ -31,6 +31,7 @@ import { ChRollupSources } from './rollup-sources.ts';
 import { ChControlPlane } from './control-plane.ts';
 import { ChCostMaintenance } from './cost-maintenance.ts';
 import { ChContentMaintenance } from './content-maintenance.ts';
+import { ChDocuments } from './documents.ts';
 import { ChExport } from './export.ts';
 
 // The ClickHouse backend: one implementation per concern of the store contract, over one
@@ -47,6 +48,8 @@ export class ClickHouseStore implements Store {
   readonly sharedWriters = true;
   readonly ch: Ch;
   readonly analytics: AnalyticsBackend;
+  // Alert, budget and action state, shared by the nodes on this database.
+  readonly documents: ChDocuments;
   private readonly events: ChEvents;
   private readonly reads: ChSpanReads;
   private readonly metrics: ChMetricPoints;
@@ -62,6 +65,7 @@ export class ClickHouseStore implements Store {
     this.reads = new ChSpanReads(ch);
     this.metrics = new ChMetricPoints(ch);
     this.analytics = new ChAnalytics(ch);
+    this.documents = new ChDocuments(ch);
     this.rollups = new ChRollupSources(ch);
     this.control = new ChControlPlane(ch);
     this.costs = new ChCostMaintenance(ch);

@@ -1,14 +1,11 @@
 import {
   LATENCY_BANDS_MS,
-  MEASURES,
   MODEL_CALL_KINDS,
   QUERY_LIMITS,
   metadataKeyOf,
   type AnalyticsBackend,
-  type AnalyticsColumn,
   type AnalyticsQuery,
   type AnalyticsResult,
-  type AnalyticsRow,
   type BaseDimension,
   type ChargebackParams,
   type ChargebackReport,
@@ -27,8 +24,9 @@ import {
 } from '../../query/contract.ts';
 import { AnalyticsInputError, validateChargeback, validateForecast, validateQuery, validateRange } from '../../query/validate.ts';
 import { chargebackToCsv } from '../../query/formats.ts';
-import { decimalToNano, roundUsd } from '../../domain/money.ts';
+import { decimalToNano } from '../../domain/money.ts';
 import { bucketStarts } from '../../query/buckets.ts';
+import { fillsGaps, finishMeasure, num, numOrNull, shapeResult, str } from '../../query/shape.ts';
 import { chargebackReport } from '../../query/chargeback.ts';
 import { computeForecast, forecastRanges } from '../../query/forecast.ts';
 import { dailyTrendRows, modelEfficiencyQuery, modelEfficiencyRows, topSpenderRows, topSpendersQuery, type DayTotals } from '../../query/reports.ts';
@@ -123,21 +121,8 @@ function sumNano(value: unknown): bigint {
   return value === null || value === undefined ? 0n : decimalToNano(String(value));
 }
 
-function num(v: unknown): number {
-  if (v === null || v === undefined) return 0;
-  const n = typeof v === 'number' ? v : Number(v);
-  return Number.isFinite(n) ? n : 0;
-}
 
-function numOrNull(v: unknown): number | null {
-  if (v === null || v === undefined) return null;
-  const n = typeof v === 'number' ? v : Number(v);
-  return Number.isFinite(n) ? n : null;
-}
 
-function str(v: unknown): string | null {
-  return v === null || v === undefined ? null : String(v);
-}
 
 // ---------------------------------------------------------------------------------------------
 // SQL building. User-supplied strings (project, filter values, metadata keys, score names) only
@@ -199,10 +184,7 @@ function bucketSql(bucket: TimeBucket): string {
 }
 
 function measureValue(m: Measure, v: unknown): number | null {
-  const spec = MEASURES[m];
-  const n = numOrNull(v);
-  if (n === null) return spec.additive ? 0 : null;
-  return spec.unit === 'usd' || spec.unit === 'usd_per_mtok' ? roundUsd(n) : n;
+  return finishMeasure(m, numOrNull(v));
 }
 
 // FROM over [range) in call_hours' shape: the whole hours from the totals, the partial hours at
@@ -290,7 +272,7 @@ export class DuckDbAnalytics implements AnalyticsBackend {
 
     // Without groups, a bucketed query is a time series: every bucket of the range is returned,
     // the empty ones with zeros, so rows come back by bucket and are limited afterwards.
-    const fillGaps = q.bucket !== undefined && q.groupBy.length === 0;
+    const fillGaps = fillsGaps(q);
     const limit = q.limit ?? QUERY_LIMITS.defaultLimit;
     const order: string[] = [];
     if (q.bucket) order.push('b ASC');
@@ -302,33 +284,7 @@ export class DuckDbAnalytics implements AnalyticsBackend {
 
     const raw = await this.db.all(sql, p.values);
 
-    const columns: AnalyticsColumn[] = [];
-    if (q.bucket) columns.push({ name: 'bucket', kind: 'bucket' });
-    for (const d of q.groupBy) columns.push({ name: d, kind: 'dimension' });
-    for (const m of q.measures) columns.push({ name: m, kind: 'measure', unit: MEASURES[m].unit });
-
-    const toRow = (r: Row | undefined, bucketMs?: number): AnalyticsRow => {
-      const row: AnalyticsRow = {};
-      if (q.bucket) row.bucket = new Date(bucketMs ?? num(r?.b)).toISOString();
-      q.groupBy.forEach((d, i) => {
-        row[d] = str(r?.[`d${i}`]);
-      });
-      q.measures.forEach((m, i) => {
-        row[m] = measureValue(m, r?.[`m${i}`]);
-      });
-      return row;
-    };
-
-    let rows: AnalyticsRow[];
-    if (fillGaps) {
-      const byBucket = new Map(raw.map((r) => [num(r.b), r]));
-      rows = bucketStarts(q.bucket!, q.fromMs, q.toMs).map((t) => toRow(byBucket.get(t), t));
-    } else {
-      rows = raw.map((r) => toRow(r));
-    }
-    const truncated = rows.length > limit;
-    if (truncated) rows = rows.slice(0, limit);
-    return { fromMs: q.fromMs, toMs: q.toMs, bucket: q.bucket ?? null, columns, rows, truncated };
+    return shapeResult(q, raw, limit, measureValue);
   }
 
   private async dailyTotals(project: ProjectId, range: TimeRange): Promise<DayTotals[]> {

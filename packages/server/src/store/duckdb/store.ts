@@ -162,6 +162,8 @@ export class DuckDbStore implements Store {
   readonly backend = 'duckdb';
   // One process owns the database file.
   readonly sharedWriters = false;
+  // One process: its documents are files in its state directory.
+  readonly documents = null;
   readonly analytics: DuckDbAnalytics;
   private readonly db: DuckDb;
   private readonly stagingDir: string;

@@ -1,0 +1,51 @@
+import type { DocumentStore } from '../store.ts';
+import type { Ch } from './client.ts';
+import { chTime } from './rows.ts';
+import { nextVersion } from './version.ts';
+
+// Shared documents and leases, in control-plane tables: a full copy on every shard, written to
+// all of them, read from the first that answers.
+
+// A claim is read back after this long, so that claims racing for a free lease have all landed
+// and every claimant sees the same winner (the newest version).
+const CLAIM_SETTLE_MS = 250;
+
+export class ChDocuments implements DocumentStore {
+  private readonly ch: Ch;
+
+  constructor(ch: Ch) {
+    this.ch = ch;
+  }
+
+  private table(name: string): string {
+    return `${this.ch.database}.${name}`;
+  }
+
+  async read(name: string): Promise<string | null> {
+    const rows = await this.ch.queryControl<{ body: string }>(`SELECT body FROM ${this.table('documents')} FINAL WHERE name = {name:String}`, { name });
+    return rows.length ? rows[0].body : null;
+  }
+
+  async write(name: string, text: string): Promise<void> {
+    await this.ch.insertEveryShard(this.table('documents'), [{ name, body: text, version: nextVersion() }]);
+  }
+
+  async lease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    const current = await this.holder(name);
+    const nowMs = Date.now();
+    if (current && current.holder !== holder && current.expiresMs > nowMs) return false;
+    await this.ch.insertEveryShard(this.table('leases'), [{ name, holder, expires_at: chTime((nowMs + ttlMs) * 1000), version: nextVersion() }]);
+    // Renewing one's own lease needs no settling: nobody else may claim it before it expires.
+    if (current?.holder === holder && current.expiresMs > nowMs) return true;
+    await new Promise((r) => setTimeout(r, CLAIM_SETTLE_MS));
+    return (await this.holder(name))?.holder === holder;
+  }
+
+  private async holder(name: string): Promise<{ holder: string; expiresMs: number } | null> {
+    const rows = await this.ch.queryControl<{ holder: string; expires_ms: string }>(
+      `SELECT holder, toUnixTimestamp64Milli(expires_at) AS expires_ms FROM ${this.table('leases')} FINAL WHERE name = {name:String}`,
+      { name },
+    );
+    return rows.length ? { holder: rows[0].holder, expiresMs: Number(rows[0].expires_ms) } : null;
+  }
+}
