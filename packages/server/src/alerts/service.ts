@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { LookoutConfig } from '../config/config.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
 import { Rollups } from '../rollups/rollups.ts';
-import { JsonFile } from '../state/json-file.ts';
+import { stateDocument } from '../state/document.ts';
 import type { Store } from '../store/store.ts';
 import { AlertEngine, type AlertStateDoc } from './engine/engine.ts';
 import type { EvaluationSources } from './engine/evaluate.ts';
@@ -13,13 +12,16 @@ import { formatRuleError, loadRuleFiles, RuleLoadError, validateRule } from './r
 import { type Rule } from './rules/schema.ts';
 import { tryParseDuration } from '../domain/time.ts';
 import { Dispatcher } from './notifications/dispatcher.ts';
-import { ActionEngine, type ActionStateDoc } from './actions/engine.ts';
+import { ActionEngine, type ActionRevertDoc, type ActionStateDoc } from './actions/engine.ts';
+import type { AlertConfigDoc, AlertEvaluationDoc, AlertHistoryDoc } from './engine/shared-state.ts';
+import { makeNodeId, SharedEvaluator } from './shared-evaluator.ts';
 import type { AlertSink } from './types.ts';
 import { LookoutError } from '../errors.ts';
 
 // Puts the alerting parts together for a server: rollups fed by the ingest pipeline (rebuilt
 // from the store first), the default pack plus the configured rule files, and the engine with its
-// state file in the data directory.
+// state file in the data directory. On a store several nodes share, the state is in the store's
+// documents instead and one node at a time evaluates (shared-evaluator.ts).
 
 export class RuleValidationError extends LookoutError {
   override name = 'RuleValidationError';
@@ -51,6 +53,8 @@ export interface Alerting {
   actions: ActionEngine;
   // Problems in the pack or the rule files: the rules they concern are not loaded, the rest are.
   loadErrors: RuleLoadError[];
+  // On a store several nodes share: the evaluator lease and the reading back of shared state.
+  shared: SharedEvaluator | null;
   start(): void;
   // Stops evaluating, writes the state, and waits briefly for notifications under way.
   stop(): Promise<void>;
@@ -65,8 +69,12 @@ export async function createAlerting(deps: {
   stateDir: string;
   budgets?: EvaluationSources['budgets'];
   now?: () => number;
+  // Names this node in the evaluator lease; made from the host and process when absent.
+  nodeId?: string;
 }): Promise<Alerting> {
   const { config, store, pipeline, logger } = deps;
+  const documents = store.documents;
+  const doc = <T>(name: string) => stateDocument<T>(documents, deps.stateDir, name);
   const rollups = new Rollups({ now: deps.now });
   const rebuilt = await rollups.rebuild(store);
   pipeline.observe(rollups);
@@ -74,9 +82,11 @@ export async function createAlerting(deps: {
   const files = await loadRuleFiles(config.alerts.rules);
   const loadErrors = [...pack.errors, ...files.errors];
   for (const e of loadErrors) logger.error({ event: 'rule_load_error', source: e.source, line: e.line, path: e.path }, `alert rule not loaded: ${formatRuleError(e)}`);
+  const intervalMs = tryParseDuration(config.alerts.evaluationInterval) ?? 30_000;
   const dispatcher = new Dispatcher(config.alerts.notifications, { logger, registry: deps.registry, now: deps.now });
   const actions = new ActionEngine(config.alerts.actions, {
-    state: new JsonFile<ActionStateDoc>(join(deps.stateDir, 'actions.json')),
+    state: doc<ActionStateDoc>('actions'),
+    reverts: documents ? doc<ActionRevertDoc>('action-reverts') : undefined,
     logger,
     registry: deps.registry,
     now: deps.now,
@@ -90,16 +100,22 @@ export async function createAlerting(deps: {
         gauge: (name) => (name === 'ingest_queue_depth' ? pipeline.queueDepth : null),
       },
       projects: async () => (await store.listProjects()).map((p) => p.id),
-      state: new JsonFile<AlertStateDoc>(join(deps.stateDir, 'alerts.json')),
+      state: documents ? null : doc<AlertStateDoc>('alerts'),
+      shared: documents
+        ? { config: doc<AlertConfigDoc>('alerts-config'), evaluation: doc<AlertEvaluationDoc>('alerts-state'), history: doc<AlertHistoryDoc>('alerts-history') }
+        : undefined,
       sink: fanOut([dispatcher, actions], logger),
       now: deps.now,
       logger,
       registry: deps.registry,
       validate: (input, projectId) => validateApiRule(input, { projectId }),
     },
-    { intervalMs: tryParseDuration(config.alerts.evaluationInterval) ?? 30_000, packRules: pack.rules, fileRules: files.rules },
+    { intervalMs, packRules: pack.rules, fileRules: files.rules },
   );
   await engine.open();
+  const shared = documents
+    ? new SharedEvaluator({ documents, store, rollups, engine, actions, notifications: dispatcher, intervalMs, nodeId: deps.nodeId ?? makeNodeId(), logger })
+    : null;
   logger.info(
     { event: 'alerting', packRules: pack.rules.length, fileRules: files.rules.length, loadErrors: loadErrors.length, rollupRows: rebuilt.callRows + rebuilt.scoreRows },
     'alert rules loaded',
@@ -110,11 +126,14 @@ export async function createAlerting(deps: {
     dispatcher,
     actions,
     loadErrors,
+    shared,
     start() {
-      engine.start();
+      if (shared) shared.start();
+      else engine.start();
       dispatcher.start();
     },
     async stop() {
+      await shared?.stop();
       await engine.stop();
       await dispatcher.stop();
       await actions.flush();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyAttribution, unpricedCost, type SpanRecord } from '../domain/span.ts';
 import { DuckDbStore } from '../store/duckdb/store.ts';
 import { projectId, type Store } from '../store/store.ts';
+import { JsonFile } from '../state/json-file.ts';
 import { makeSpan } from '../testing/fixtures.ts';
 import { BudgetBook } from './book.ts';
 import { periodBounds, type BudgetStatus } from './policy.ts';
@@ -35,7 +36,7 @@ function emptyStore(): Store & { calls: number } {
 }
 
 async function openBook(now = NOW, path: string | null = null, store: Store = emptyStore()): Promise<BudgetBook> {
-  return BudgetBook.open(path, store, logger, { now: () => now });
+  return BudgetBook.open(path === null ? null : new JsonFile(path), store, logger, { now: () => now });
 }
 
 function call(atMs: number, usd: number, attr: Partial<{ userId: string; team: string; department: string }> = {}, over: Partial<SpanRecord> = {}): SpanRecord {

@@ -2,18 +2,24 @@ import type { Logger } from 'pino';
 import type { ScoreRecord } from '../domain/score.ts';
 import type { SpanRecord } from '../domain/span.ts';
 import type { IngestObserver } from '../ingest/pipeline.ts';
+import type { StateDocument } from '../state/document.ts';
 import type { ProjectId, Store } from '../store/store.ts';
 import { BudgetDefinitions, type TierView } from './definitions.ts';
 import { BudgetPolicy, type BudgetStatus, type CheckResult, type CheckSubject, type StatusFilter } from './policy.ts';
 import { rebuildSpend } from './rebuild.ts';
-import type { Budget, TierName, TierSettings } from './schema.ts';
+import type { Budget, BudgetsDocument, TierName, TierSettings } from './schema.ts';
+import { SharedSpend, type LoadSequence, type RefreshResult } from './shared-spend.ts';
 import { Spend } from './spend.ts';
 
 // B6: budgets and the spend they are checked against, as the server holds them: the definitions
-// (definitions.ts, <dataDir>/budgets.json), the spend in memory (spend.ts over ledger.ts), fed by
-// the ingest pipeline and rebuilt from the store when the book opens (rebuild.ts), and what the
-// budgets decide (policy.ts). `check()`, called by the gateway before every request, never
-// touches the store.
+// (definitions.ts, the state document `budgets`), the spend in memory (spend.ts over ledger.ts),
+// fed by the ingest pipeline and rebuilt from the store when the book opens (rebuild.ts), and
+// what the budgets decide (policy.ts). `check()`, called by the gateway before every request,
+// never touches the store.
+//
+// On a store several nodes share, the book also refreshes itself every `refreshIntervalMs`: it
+// reads the definitions again (a budget made through another node applies here) and rebuilds
+// the spend from the store, keeping this node's calls not loaded yet (shared-spend.ts).
 
 export interface BudgetBookOptions {
   // Teams, departments and users with spend tracked per project; past it, spend counts only for
@@ -24,6 +30,8 @@ export interface BudgetBookOptions {
   maxTraces?: number;
   // The clock that places live spend in the minute cells and drops old periods (tests set it).
   now?: () => number;
+  // Several nodes share the store: this node's ingest pipeline, and how often to refresh.
+  shared?: { loads: LoadSequence; refreshIntervalMs: number };
 }
 
 const DEFAULT_MAX_SERIES = 200_000;
@@ -34,24 +42,81 @@ export class BudgetBook implements IngestObserver {
   private readonly spend: Spend;
   private readonly policy: BudgetPolicy;
   private readonly now: () => number;
+  private readonly logger: Logger;
+  private readonly shared: SharedSpend | null;
+  private readonly refreshIntervalMs: number;
+  private timer: NodeJS.Timeout | null = null;
+  private refreshing: Promise<void> | null = null;
 
-  private constructor(definitions: BudgetDefinitions, options: BudgetBookOptions) {
+  private constructor(definitions: BudgetDefinitions, store: Store, logger: Logger, options: BudgetBookOptions) {
     this.definitions = definitions;
     this.spend = new Spend({ maxSeriesPerProject: options.maxSeriesPerProject ?? DEFAULT_MAX_SERIES, maxTraces: options.maxTraces ?? DEFAULT_MAX_TRACES });
     this.policy = new BudgetPolicy(definitions, this.spend);
     this.now = options.now ?? Date.now;
+    this.logger = logger;
+    this.shared = options.shared ? new SharedSpend(this.spend, store, options.shared.loads, logger) : null;
+    this.refreshIntervalMs = options.shared?.refreshIntervalMs ?? 0;
   }
 
-  // Reads the definitions (`path` null: kept in memory only) and rebuilds this and last month's
-  // spend from the store. Open it after the ingest journal is recovered and before ingest starts.
-  static async open(path: string | null, store: Store, logger: Logger, options: BudgetBookOptions & { nowMs?: number } = {}): Promise<BudgetBook> {
-    const book = new BudgetBook(await BudgetDefinitions.load(path), options);
+  // Reads the definitions (`document` null: kept in memory only) and rebuilds this and last
+  // month's spend from the store. Open it after the ingest journal is recovered and before ingest
+  // starts.
+  static async open(
+    document: StateDocument<BudgetsDocument> | null,
+    store: Store,
+    logger: Logger,
+    options: BudgetBookOptions & { nowMs?: number } = {},
+  ): Promise<BudgetBook> {
+    const book = new BudgetBook(await BudgetDefinitions.load(document, { shared: options.shared !== undefined }), store, logger, options);
     await rebuildSpend(book.spend, store, book.definitions.projectIds(), options.nowMs ?? book.now(), logger);
     return book;
   }
 
-  onAccepted(spans: readonly SpanRecord[], _scores: readonly ScoreRecord[]): void {
-    this.spend.record(spans, this.now());
+  // `seq`: the journal segment the spans were written in (the pipeline passes it).
+  onAccepted(spans: readonly SpanRecord[], _scores: readonly ScoreRecord[], seq?: number): void {
+    if (this.shared && seq !== undefined) this.shared.record(spans, this.now(), seq);
+    else this.spend.record(spans, this.now());
+  }
+
+  // Shared store: refreshes every refresh interval until stop(). Nothing to do otherwise.
+  start(): void {
+    if (!this.shared || this.timer) return;
+    this.timer = setInterval(() => void this.refresh().catch(() => undefined), this.refreshIntervalMs);
+    this.timer.unref();
+  }
+
+  // Stops refreshing; resolves once a refresh in progress has ended.
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.refreshing;
+  }
+
+  // Shared store: takes the definitions as they are now and rebuilds the spend from the store.
+  // One at a time; a failure is logged and the book keeps what it had.
+  refresh(): Promise<void> {
+    if (!this.shared) return Promise.resolve();
+    this.refreshing ??= this.refreshNow().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  private async refreshNow(): Promise<void> {
+    const started = performance.now();
+    try {
+      await this.definitions.reload();
+    } catch (err) {
+      this.logger.warn({ err, event: 'budgets_refresh_failed' }, 'could not read the shared budget definitions; keeping the ones held');
+    }
+    let result: RefreshResult;
+    try {
+      result = await this.shared!.refresh(this.definitions.projectIds(), this.now);
+    } catch (err) {
+      this.logger.warn({ err, event: 'budgets_refresh_failed' }, 'could not rebuild budget spend from the store; keeping the figures held');
+      throw err;
+    }
+    this.logger.debug({ event: 'budgets_refreshed', ...result, ms: Math.round(performance.now() - started) }, 'budget definitions and spend refreshed from the shared store');
   }
 
   // The budgets that apply to one caller, and whether a hard one is spent. Answered from memory.
@@ -68,6 +133,12 @@ export class BudgetBook implements IngestObserver {
   // Subjects past the per-project bound whose spend counts for the project only.
   untrackedSubjects(projectId: ProjectId): number {
     return this.spend.untracked(projectId);
+  }
+
+  // Shared store: takes the definitions as other nodes left them, before a change that depends
+  // on what exists. Nothing to do otherwise.
+  syncDefinitions(): Promise<void> {
+    return this.definitions.reload();
   }
 
   list(projectId: ProjectId): Budget[] {

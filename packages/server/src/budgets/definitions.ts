@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { JsonFile } from '../state/json-file.ts';
+import type { StateDocument } from '../state/document.ts';
 import type { ProjectId } from '../store/store.ts';
 import {
   budgetInputSchema,
@@ -23,8 +23,13 @@ import {
   type TierSettings,
 } from './schema.ts';
 
-// The budgets and tiers each project defines, kept in <dataDir>/budgets.json (or in memory only),
-// and indexed by whom they apply to so that a check finds a caller's budgets in a few lookups.
+// The budgets and tiers each project defines, kept in the state document `budgets` (a file in the
+// state directory, or a document in the store several nodes share; or in memory only), and
+// indexed by whom they apply to so that a check finds a caller's budgets in a few lookups.
+//
+// Shared by several nodes, the document is read again before every change, and changes of this
+// node are made one at a time, so a change made through another node is kept; two nodes changing
+// it in the same moment (between one's read and its write) may still lose the first change.
 
 export interface TierView {
   settings: TierSettings;
@@ -44,22 +49,63 @@ export interface ProjectIndex {
 const EMPTY_DOC: BudgetsDocument = { version: 1, projects: {} };
 
 export class BudgetDefinitions {
-  private readonly file: JsonFile<BudgetsDocument> | null;
+  private readonly file: StateDocument<BudgetsDocument> | null;
+  // Other nodes write the document too.
+  private readonly shared: boolean;
   private readonly doc: BudgetsDocument = { version: 1, projects: {} };
   private readonly indexes = new Map<string, ProjectIndex>();
+  // Shared: reads and changes of this node, one at a time.
+  private turn: Promise<unknown> = Promise.resolve();
 
-  private constructor(file: JsonFile<BudgetsDocument> | null) {
+  private constructor(file: StateDocument<BudgetsDocument> | null, shared: boolean) {
     this.file = file;
+    this.shared = shared;
   }
 
-  // `path` null: kept in memory only.
-  static async load(path: string | null): Promise<BudgetDefinitions> {
-    const file = path === null ? null : new JsonFile<BudgetsDocument>(path);
-    const defs = new BudgetDefinitions(file);
-    const raw = file ? await file.read(EMPTY_DOC) : EMPTY_DOC;
-    for (const [project, p] of Object.entries(raw.projects ?? {})) defs.doc.projects[project] = normaliseProject(p);
-    for (const project of Object.keys(defs.doc.projects)) defs.reindex(project);
+  // `document` null: kept in memory only. `shared`: other nodes change the document too.
+  static async load(document: StateDocument<BudgetsDocument> | null, options: { shared?: boolean } = {}): Promise<BudgetDefinitions> {
+    const defs = new BudgetDefinitions(document, options.shared === true && document !== null);
+    defs.adopt(document ? await document.read(EMPTY_DOC) : EMPTY_DOC);
     return defs;
+  }
+
+  // Takes the document as other nodes left it (shared documents only; otherwise nothing to do).
+  reload(): Promise<void> {
+    if (!this.shared) return Promise.resolve();
+    return this.exclusive(() => this.readNow());
+  }
+
+  private async readNow(): Promise<void> {
+    this.adopt(await this.file!.read(EMPTY_DOC));
+  }
+
+  private adopt(raw: BudgetsDocument): void {
+    const projects: Record<string, ProjectBudgets> = {};
+    for (const [project, p] of Object.entries(raw.projects ?? {})) projects[project] = normaliseProject(p);
+    this.doc.projects = projects;
+    this.indexes.clear();
+    for (const project of Object.keys(projects)) this.reindex(project);
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(work);
+    this.turn = next.catch(() => undefined);
+    return next;
+  }
+
+  // Runs `change` on the latest document and writes it when `change` reports a change.
+  private async change<T>(projectId: string, change: () => { value: T; changed: boolean }): Promise<T> {
+    if (!this.shared) {
+      const { value, changed } = change();
+      if (changed) await this.commit(projectId);
+      return value;
+    }
+    return this.exclusive(async () => {
+      await this.readNow();
+      const { value, changed } = change();
+      if (changed) await this.commit(projectId);
+      return value;
+    });
   }
 
   projectIds(): string[] {
@@ -97,56 +143,59 @@ export class BudgetDefinitions {
   async upsert(projectId: ProjectId, input: unknown, nowMs: number): Promise<{ budget: Budget; created: boolean }> {
     const parsed = parseInput(budgetInputSchema, input);
     const subject = checkSubject(parsed.scope, parsed.subject);
-    const p = this.project(projectId);
-    const at = parsed.id === undefined ? -1 : p.budgets.findIndex((b) => b.id === parsed.id);
-    if (at < 0 && p.budgets.length >= MAX_BUDGETS_PER_PROJECT) throw new BudgetInputError('budgets', `a project may have at most ${MAX_BUDGETS_PER_PROJECT} budgets`);
-    const now = new Date(nowMs).toISOString();
-    const previous = at >= 0 ? p.budgets[at] : null;
-    const budget: Budget = {
-      id: parsed.id ?? newBudgetId(),
-      projectId,
-      name: parsed.name ?? null,
-      scope: parsed.scope,
-      subject,
-      period: parsed.period,
-      limitUsd: parsed.limitUsd,
-      warnAtPercent: normaliseWarnLevels(parsed.warnAtPercent ?? DEFAULT_WARN_AT_PERCENT),
-      enforce: parsed.enforce ?? 'soft',
-      createdAt: previous?.createdAt ?? now,
-      updatedAt: now,
-    };
-    if (at >= 0) p.budgets[at] = budget;
-    else p.budgets.push(budget);
-    await this.commit(projectId);
-    return { budget, created: at < 0 };
+    return this.change(projectId, () => {
+      const p = this.project(projectId);
+      const at = parsed.id === undefined ? -1 : p.budgets.findIndex((b) => b.id === parsed.id);
+      if (at < 0 && p.budgets.length >= MAX_BUDGETS_PER_PROJECT) throw new BudgetInputError('budgets', `a project may have at most ${MAX_BUDGETS_PER_PROJECT} budgets`);
+      const now = new Date(nowMs).toISOString();
+      const previous = at >= 0 ? p.budgets[at] : null;
+      const budget: Budget = {
+        id: parsed.id ?? newBudgetId(),
+        projectId,
+        name: parsed.name ?? null,
+        scope: parsed.scope,
+        subject,
+        period: parsed.period,
+        limitUsd: parsed.limitUsd,
+        warnAtPercent: normaliseWarnLevels(parsed.warnAtPercent ?? DEFAULT_WARN_AT_PERCENT),
+        enforce: parsed.enforce ?? 'soft',
+        createdAt: previous?.createdAt ?? now,
+        updatedAt: now,
+      };
+      if (at >= 0) p.budgets[at] = budget;
+      else p.budgets.push(budget);
+      return { value: { budget, created: at < 0 }, changed: true };
+    });
   }
 
-  async remove(projectId: ProjectId, id: string): Promise<boolean> {
-    const p = this.doc.projects[projectId];
-    const at = p ? p.budgets.findIndex((b) => b.id === id) : -1;
-    if (at < 0) return false;
-    p.budgets.splice(at, 1);
-    await this.commit(projectId);
-    return true;
+  remove(projectId: ProjectId, id: string): Promise<boolean> {
+    return this.change(projectId, () => {
+      const p = this.doc.projects[projectId];
+      const at = p ? p.budgets.findIndex((b) => b.id === id) : -1;
+      if (at < 0) return { value: false, changed: false };
+      p.budgets.splice(at, 1);
+      return { value: true, changed: true };
+    });
   }
 
   // Assigns a tier to a user (null: removes the assignment). Returns the previous tier.
   async setTier(projectId: ProjectId, user: string, tier: TierName | null): Promise<TierName | null> {
     if (user.length === 0 || user.length > MAX_SUBJECT_CHARS) throw new BudgetInputError('user', `must be 1-${MAX_SUBJECT_CHARS} characters`);
     if (tier !== null && !(TIER_NAMES as readonly string[]).includes(tier)) throw new BudgetInputError('tier', `must be one of ${TIER_NAMES.join(', ')}`);
-    const p = this.project(projectId);
-    const previous = p.users[user] ?? null;
-    if (tier === null) {
-      if (previous === null) return null;
-      delete p.users[user];
-    } else {
-      if (previous === null && Object.keys(p.users).length >= MAX_TIER_ASSIGNMENTS_PER_PROJECT) {
-        throw new BudgetInputError('user', `a project may assign tiers to at most ${MAX_TIER_ASSIGNMENTS_PER_PROJECT} users`);
+    return this.change(projectId, () => {
+      const p = this.project(projectId);
+      const previous = p.users[user] ?? null;
+      if (tier === null) {
+        if (previous === null) return { value: null, changed: false };
+        delete p.users[user];
+      } else {
+        if (previous === null && Object.keys(p.users).length >= MAX_TIER_ASSIGNMENTS_PER_PROJECT) {
+          throw new BudgetInputError('user', `a project may assign tiers to at most ${MAX_TIER_ASSIGNMENTS_PER_PROJECT} users`);
+        }
+        p.users[user] = tier;
       }
-      p.users[user] = tier;
-    }
-    await this.commit(projectId);
-    return previous;
+      return { value: previous, changed: true };
+    });
   }
 
   tierOfUser(projectId: ProjectId, user: string): { tier: TierName | null; assigned: boolean } {
@@ -168,13 +217,14 @@ export class BudgetDefinitions {
   // Changes the tier limits, the default tier, enforcement or warning levels of a project.
   async setTierSettings(projectId: ProjectId, input: unknown): Promise<TierSettings> {
     const parsed = parseInput(tierSettingsInputSchema, input);
-    const p = this.project(projectId);
-    if (parsed.limitsUsd) p.tiers.limitsUsd = { ...p.tiers.limitsUsd, ...Object.fromEntries(Object.entries(parsed.limitsUsd).filter(([, v]) => v !== undefined)) };
-    if (parsed.defaultTier !== undefined) p.tiers.defaultTier = parsed.defaultTier;
-    if (parsed.enforce !== undefined) p.tiers.enforce = parsed.enforce;
-    if (parsed.warnAtPercent !== undefined) p.tiers.warnAtPercent = normaliseWarnLevels(parsed.warnAtPercent);
-    await this.commit(projectId);
-    return structuredClone(p.tiers);
+    return this.change(projectId, () => {
+      const p = this.project(projectId);
+      if (parsed.limitsUsd) p.tiers.limitsUsd = { ...p.tiers.limitsUsd, ...Object.fromEntries(Object.entries(parsed.limitsUsd).filter(([, v]) => v !== undefined)) };
+      if (parsed.defaultTier !== undefined) p.tiers.defaultTier = parsed.defaultTier;
+      if (parsed.enforce !== undefined) p.tiers.enforce = parsed.enforce;
+      if (parsed.warnAtPercent !== undefined) p.tiers.warnAtPercent = normaliseWarnLevels(parsed.warnAtPercent);
+      return { value: structuredClone(p.tiers), changed: true };
+    });
   }
 
   private project(projectId: string): ProjectBudgets {

@@ -4,10 +4,11 @@ import { projectId as toProjectId, type ProjectId, type SpendQuery, type SpendRo
 import { DAY_MS, dayIndex, HOUR_MS, MINUTE_MS, minuteIndex, monthIndex, monthStartMs, type Attribution3, type ProjectLedger, type SpendSeries } from './ledger.ts';
 import type { Spend } from './spend.ts';
 
-// Fills the spend from the store when the server starts: the known cost of model calls since the
-// start of last month, per UTC day and (for the last hour) per minute, by user × team ×
-// department, for every project. The store sums the DECIMAL costs and hands over integer
-// nano-dollars, so the rebuilt ledger equals what the live feed would have counted, to the nano.
+// Fills the spend from the store when the server starts (and, on a store several nodes share, at
+// every refresh: shared-spend.ts): the known cost of model calls since the start of last month,
+// per UTC day and (for the last hour) per minute, by user × team × department, for every
+// project. The store sums the DECIMAL costs and hands over integer nano-dollars, so the rebuilt
+// ledger equals what the live feed would have counted, to the nano.
 
 // One store read: more groups than this in a range split the range in two.
 const MAX_ROWS_PER_READ = QUERY_LIMITS.maxLimit;
@@ -15,30 +16,37 @@ const MAX_ROWS_PER_READ = QUERY_LIMITS.maxLimit;
 export async function rebuildSpend(spend: Spend, store: Store, definedProjects: readonly string[], nowMs: number, logger: Logger): Promise<void> {
   const started = performance.now();
   spend.reset(nowMs);
-  const projects = new Set([...(await store.listProjects()).map((p) => p.id), ...definedProjects]);
+  const projects = await projectsToRead(store, definedProjects);
+  let rows = 0;
+  for (const project of projects) rows += await readProjectSpend(spend.ledger(project), store, project, nowMs, logger);
+  logger.info({ event: 'budgets_rebuilt', projects: projects.size, rows, ms: Math.round(performance.now() - started) }, 'budget spend rebuilt from the store');
+}
+
+// Every project the store knows and every project with budgets defined.
+export async function projectsToRead(store: Store, definedProjects: Iterable<string>): Promise<Set<string>> {
+  return new Set([...(await store.listProjects()).map((p) => p.id), ...definedProjects]);
+}
+
+// Fills an empty ledger with one project's spend in the store; returns the rows read.
+export async function readProjectSpend(ledger: ProjectLedger, store: Store, project: string, nowMs: number, logger: Logger): Promise<number> {
   const fromMs = monthStartMs(monthIndex(nowMs) - 1);
   // Ingest accepts start times up to a day ahead.
   const toMs = (dayIndex(nowMs) + 2) * DAY_MS;
   const recentFromMs = minuteIndex(nowMs - HOUR_MS) * MINUTE_MS;
-  let rows = 0;
-  for (const project of projects) {
-    const ledger = spend.ledger(project);
-    // Day rows fill the day and month figures; minute rows the burn-rate window only.
-    const days = await collect(store, toProjectId(project), { bucket: 'day', fromMs, toMs, limit: MAX_ROWS_PER_READ }, logger);
-    for (const r of days) {
-      if (r.costNanoUsd === null || r.costNanoUsd <= 0n) continue;
-      const attr: Attribution3 = { user: r.user, team: r.team, department: r.department };
-      for (const s of targets(ledger, attr)) s.addDay(r.bucketStartMs, r.costNanoUsd);
-      if (attr.user !== null) ledger.rememberUser(attr.user, attr, r.bucketStartMs);
-    }
-    const minutes = await collect(store, toProjectId(project), { bucket: 'minute', fromMs: recentFromMs, toMs: nowMs + MINUTE_MS, limit: MAX_ROWS_PER_READ }, logger);
-    for (const r of minutes) {
-      if (r.costNanoUsd === null || r.costNanoUsd <= 0n) continue;
-      for (const s of targets(ledger, { user: r.user, team: r.team, department: r.department })) s.addMinute(r.bucketStartMs, r.costNanoUsd);
-    }
-    rows += days.length + minutes.length;
+  // Day rows fill the day and month figures; minute rows the burn-rate window only.
+  const days = await collect(store, toProjectId(project), { bucket: 'day', fromMs, toMs, limit: MAX_ROWS_PER_READ }, logger);
+  for (const r of days) {
+    if (r.costNanoUsd === null || r.costNanoUsd <= 0n) continue;
+    const attr: Attribution3 = { user: r.user, team: r.team, department: r.department };
+    for (const s of targets(ledger, attr)) s.addDay(r.bucketStartMs, r.costNanoUsd);
+    if (attr.user !== null) ledger.rememberUser(attr.user, attr, r.bucketStartMs);
   }
-  logger.info({ event: 'budgets_rebuilt', projects: projects.size, rows, ms: Math.round(performance.now() - started) }, 'budget spend rebuilt from the store');
+  const minutes = await collect(store, toProjectId(project), { bucket: 'minute', fromMs: recentFromMs, toMs: nowMs + MINUTE_MS, limit: MAX_ROWS_PER_READ }, logger);
+  for (const r of minutes) {
+    if (r.costNanoUsd === null || r.costNanoUsd <= 0n) continue;
+    for (const s of targets(ledger, { user: r.user, team: r.team, department: r.department })) s.addMinute(r.bucketStartMs, r.costNanoUsd);
+  }
+  return days.length + minutes.length;
 }
 
 // The project total and the series of the row's user, team and department (those within bounds).

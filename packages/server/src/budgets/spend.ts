@@ -18,6 +18,17 @@ export interface SpendOptions {
 
 const MAX_PARKED_PER_TRACE = 100;
 
+// One change the live feed made to a project's spend: `nano` at `startMs` for the project total
+// (when `total`) and for each of the user, team and department that is not null; or, with no
+// amount, where the user's latest call was attributed.
+export interface SpendChange {
+  project: string;
+  startMs: number;
+  nano: bigint | null;
+  total: boolean;
+  attr: Attribution3;
+}
+
 interface Parked {
   startMs: number;
   nano: bigint;
@@ -58,22 +69,33 @@ export class Spend {
     return l;
   }
 
+  // An empty ledger with this spend's bounds, for a rebuild to fill before it replaces one.
+  newLedger(): ProjectLedger {
+    return new ProjectLedger(this.maxSeriesPerProject);
+  }
+
   // Subjects past the per-project bound whose spend counts for the project only.
   untracked(project: string): number {
     return this.ledgers.get(project)?.untracked ?? 0;
   }
 
-  record(spans: readonly SpanRecord[], nowMs: number): void {
+  // Counts acknowledged calls. Each change to the ledgers is also appended to `changes`, when
+  // given, so that it can be applied again on top of spend rebuilt from a shared store.
+  record(spans: readonly SpanRecord[], nowMs: number, changes?: SpendChange[]): void {
     this.maybePrune(nowMs);
     const oldestMs = monthStartMs(monthIndex(nowMs) - 1);
+    const emit = (change: SpendChange): void => {
+      this.apply(change, nowMs);
+      changes?.push(change);
+    };
     for (const s of spans) {
-      if (s.parentSpanId === null) this.rememberRoot(s, nowMs);
+      if (s.parentSpanId === null) this.rememberRoot(s, emit);
       const nano = s.cost.totalNanoUsd === null ? null : nanoToBig(s.cost.totalNanoUsd);
       const a = s.attribution;
       // The analytics count model calls only (agent and chain spans repeat their children's usage).
       if (nano === null || nano <= 0n || !(MODEL_CALL_KINDS as readonly string[]).includes(s.kind) || s.startUs / 1000 < oldestMs) {
         if (a.userId !== null && (a.team !== null || a.department !== null)) {
-          this.ledger(s.projectId).rememberUser(a.userId, { user: a.userId, team: a.team, department: a.department }, s.startUs / 1000);
+          emit({ project: s.projectId, startMs: s.startUs / 1000, nano: null, total: false, attr: { user: a.userId, team: a.team, department: a.department } });
         }
         continue;
       }
@@ -83,22 +105,40 @@ export class Spend {
         if (root) attr = { user: attr.user ?? root.user, team: attr.team ?? root.team, department: attr.department ?? root.department };
         else this.park(s, nano);
       }
-      this.add(s.projectId, s.startUs / 1000, nano, attr, nowMs);
+      emit({ project: s.projectId, startMs: s.startUs / 1000, nano, total: true, attr });
     }
   }
 
-  private add(project: string, startMs: number, nano: bigint, attr: Attribution3, nowMs: number): void {
-    const ledger = this.ledger(project);
-    const at = spendTime(startMs, nowMs);
-    ledger.total.add(at, nano);
-    if (attr.team !== null) ledger.getOrCreate('team', attr.team)?.add(at, nano);
-    if (attr.department !== null) ledger.getOrCreate('department', attr.department)?.add(at, nano);
-    if (attr.user !== null) ledger.getOrCreate('user', attr.user)?.add(at, nano);
-    if (attr.user !== null) ledger.rememberUser(attr.user, attr, startMs);
+  // Applies one change to the ledgers: spend for the project total (when `total`) and for the
+  // user, team and department named, or (no amount) where a user's latest call was attributed.
+  apply(change: SpendChange, nowMs: number): void {
+    const ledger = this.ledger(change.project);
+    const { attr } = change;
+    if (change.nano === null) {
+      if (attr.user !== null) ledger.rememberUser(attr.user, attr, change.startMs);
+      return;
+    }
+    const at = spendTime(change.startMs, nowMs);
+    if (change.total) ledger.total.add(at, change.nano);
+    for (const dimension of ['team', 'department', 'user'] as const) {
+      const id = attr[dimension];
+      if (id !== null) ledger.getOrCreate(dimension, id)?.add(at, change.nano);
+    }
+    if (change.total && attr.user !== null) ledger.rememberUser(attr.user, attr, change.startMs);
+  }
+
+  // The projects with a ledger.
+  projects(): string[] {
+    return [...this.ledgers.keys()];
+  }
+
+  // Puts rebuilt ledgers in place of the projects' current ones; the trace memory stays.
+  replace(ledgers: ReadonlyMap<string, ProjectLedger>): void {
+    for (const [project, ledger] of ledgers) this.ledgers.set(project, ledger);
   }
 
   // Calls that arrived before their root count for the root's user, team and department now.
-  private rememberRoot(s: SpanRecord, nowMs: number): void {
+  private rememberRoot(s: SpanRecord, emit: (change: SpendChange) => void): void {
     const a = s.attribution;
     if (a.userId === null && a.team === null && a.department === null) return;
     const key = `${s.projectId}\u0000${s.traceId}`;
@@ -113,12 +153,7 @@ export class Spend {
         team: p.missing.team !== null ? root.team : null,
         department: p.missing.department !== null ? root.department : null,
       };
-      const ledger = this.ledger(s.projectId);
-      const at = spendTime(p.startMs, nowMs);
-      for (const dimension of ['team', 'department', 'user'] as const) {
-        const id = extra[dimension];
-        if (id !== null) ledger.getOrCreate(dimension, id)?.add(at, p.nano);
-      }
+      emit({ project: s.projectId, startMs: p.startMs, nano: p.nano, total: false, attr: extra });
     }
   }
 

@@ -149,6 +149,17 @@ export const configSchema = z
       })
       .strict()
       .default({ evaluationInterval: '30s', defaultPack: true, rules: [], notifications: DEFAULT_NOTIFICATIONS, actions: [] }),
+    budgets: z
+      .object({
+        // On a store several nodes share: how often the budget definitions and spend are read
+        // again from it (another node's calls count here within this plus that node's load lag).
+        refreshInterval: z
+          .string()
+          .refine((v) => (tryParseDuration(v) ?? 0) >= SECOND_MS, "must be a duration of at least 1s, such as '10s' or '1m'")
+          .default('10s'),
+      })
+      .strict()
+      .default({ refreshInterval: '10s' }),
     // A8: the recording gateway (/proxy/openai/v1/*, /proxy/anthropic/v1/*). Each base URL is the
     // value the official SDK's `baseURL` takes, so any OpenAI-compatible server can be fronted.
     gateway: z
@@ -248,6 +259,7 @@ export const ENV_VARS: Record<string, string[]> = {
   LOOKOUT_CLICKHOUSE_CA_FILE: ['storage', 'clickhouse', 'caFile'],
   LOOKOUT_CLICKHOUSE_ON_CLUSTER: ['storage', 'clickhouse', 'onCluster'],
   LOOKOUT_ALERTS_INTERVAL: ['alerts', 'evaluationInterval'],
+  LOOKOUT_BUDGETS_REFRESH_INTERVAL: ['budgets', 'refreshInterval'],
   LOOKOUT_OPENAI_BASE_URL: ['gateway', 'openaiBaseUrl'],
   LOOKOUT_ANTHROPIC_BASE_URL: ['gateway', 'anthropicBaseUrl'],
   LOOKOUT_GATEWAY_MAX_BODY_BYTES: ['gateway', 'maxBodyBytes'],

@@ -122,4 +122,55 @@ describe('ingest pipeline and journal', () => {
     expect(lookups).toBe(2);
     await p.drain();
   });
+
+  it('tells observers the segment of what they accept, and holds loads while a read runs, up to its limit', async () => {
+    store = await DuckDbStore.open(null);
+    let gate: Promise<void> | null = null;
+    let loads = 0;
+    const gated: Store = Object.assign(Object.create(store) as Store, {
+      load: async (...args: Parameters<Store['load']>) => {
+        loads++;
+        await gate;
+        return store.load(...args);
+      },
+    });
+    const p = await pipelineOn(gated, mkdtempSync(join(tmpdir(), 'lookout-journal-')));
+    const seen: number[] = [];
+    p.observe({ onAccepted: (spans, _scores, seq) => seen.push(...spans.map(() => seq)) });
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    let open!: () => void;
+    gate = new Promise((r) => (open = r));
+    await p.submit({ spans: [makeSpan(), makeSpan()], scores: [], logs: [] }, 'test');
+    const [first] = seen;
+    expect(seen).toEqual([first, first]);
+    expect(p.loadedSeq).toBeLessThan(first);
+    // A load is in flight: the read starts only once it has ended.
+    let readFrom: number | null = null;
+    const held = p.withLoadsHeld(5_000, async (loadedSeq) => {
+      readFrom = loadedSeq;
+      // Acknowledged during the read, not loaded until it ends.
+      await p.submit({ spans: [makeSpan()], scores: [], logs: [] }, 'test');
+      await wait(100);
+      return loads;
+    });
+    await wait(100);
+    expect(readFrom).toBeNull();
+    gate = null;
+    open();
+    expect(await held).toEqual({ value: 1, held: true });
+    expect(readFrom).toBe(first);
+    expect(seen[2]).toBeGreaterThan(first);
+    await p.caughtUp();
+    expect(p.loadedSeq).toBe(seen[2]);
+
+    // A read that outlasts the limit lets loads resume, and says so.
+    const slow = await p.withLoadsHeld(50, async () => {
+      await p.submit({ spans: [makeSpan()], scores: [], logs: [] }, 'test');
+      await wait(300);
+      return p.loadedSeq;
+    });
+    expect(slow).toEqual({ value: seen[3], held: false });
+    await p.drain();
+  });
 });

@@ -36,13 +36,16 @@ export interface PipelineOptions {
 
 // Sees every record once, when it is acknowledged for the first time (duplicates never reach it):
 // the rollups and the budget book keep their in-memory figures with it. It must not throw.
+// `seq` is the journal segment the records were written in: they are in the store once
+// `loadedSeq` reaches it.
 export interface IngestObserver {
-  onAccepted(spans: readonly SpanRecord[], scores: readonly ScoreRecord[]): void;
+  onAccepted(spans: readonly SpanRecord[], scores: readonly ScoreRecord[], seq: number): void;
 }
 
 interface Pending {
   batch: WriteBatch;
   rows: number;
+  seq: number; // the segment its accepted records went into
   resolve: (r: WriteResult) => void;
   reject: (e: unknown) => void;
 }
@@ -185,13 +188,16 @@ export class IngestPipeline {
     this.price(batch.spans);
     for (const s of batch.spans) this.content.applyToSpan(s);
     for (const l of batch.logs) this.content.applyToLog(l);
+    const entry: Pending = { batch, rows, seq: 0, resolve: () => undefined, reject: () => undefined };
     const result = await new Promise<WriteResult>((resolve, reject) => {
-      this.pending.push({ batch, rows, resolve, reject });
+      entry.resolve = resolve;
+      entry.reject = reject;
+      this.pending.push(entry);
       this.queuedRows += rows;
       this.updateDepth();
       this.kickAck();
     });
-    this.count(batch, result, source);
+    this.count(batch, result, source, entry.seq);
     return result;
   }
 
@@ -208,6 +214,41 @@ export class IngestPipeline {
     if (this.lastLoadedSeq >= target) return Promise.resolve();
     if (this.loadFailure) return Promise.reject(this.unloadedError());
     return new Promise<void>((resolve, reject) => this.waiters.push({ seq: target, resolve, reject }));
+  }
+
+  // Every journal segment up to this one is in the store. While no load is in flight (see
+  // withLoadsHeld) none after it is either.
+  get loadedSeq(): number {
+    return this.lastLoadedSeq;
+  }
+
+  // Runs `read` while no load of this node is in flight and none starts, handing it `loadedSeq`:
+  // the store then holds exactly this node's segments up to it. Loads wait at most `maxHoldMs`
+  // for `read`; past that they resume and `held` comes back false (the read may have seen part
+  // of a load).
+  async withLoadsHeld<T>(maxHoldMs: number, read: (loadedSeq: number) => Promise<T>): Promise<{ value: T; held: boolean }> {
+    this.loadsHeld++;
+    let held = true;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.loadsHeld--;
+      this.kickLoad();
+    };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      while (this.loading) await this.loading.catch(() => undefined);
+      timer = setTimeout(() => {
+        held = false;
+        release();
+      }, maxHoldMs);
+      const value = await read(this.lastLoadedSeq);
+      return { value, held };
+    } finally {
+      clearTimeout(timer);
+      release();
+    }
   }
 
   // Whether loads into the store are failing, since when, and how many rows wait in the journal.
@@ -227,14 +268,14 @@ export class IngestPipeline {
     this.metrics.queueDepth.set(this.queueDepth);
   }
 
-  private count(batch: WriteBatch, result: WriteResult, source: string): void {
+  private count(batch: WriteBatch, result: WriteResult, source: string, seq: number): void {
     const spans = batch.spans.filter((_, i) => result.spans[i] === 'accepted');
     const scores = batch.scores.filter((_, i) => result.scores[i] === 'accepted');
     this.metrics.recordSpans(spans, Date.now());
     for (const s of scores) this.metrics.recordScore(s);
     for (const o of this.observers) {
       try {
-        o.onAccepted(spans, scores);
+        o.onAccepted(spans, scores, seq);
       } catch (err) {
         this.logger.error({ err }, 'an ingest observer failed');
       }
@@ -333,6 +374,7 @@ export class IngestPipeline {
       this.journaledRows += freshRows;
       this.lastJournaledSeq = seg.seq;
       this.toLoad.push({ ...seg, keys: freshKeys, spanStarts });
+      for (const p of group) p.seq = seg.seq;
       this.kickLoad();
     }
     this.metrics.journalWriteSeconds.observe((performance.now() - started) / 1000);
@@ -373,9 +415,11 @@ export class IngestPipeline {
   // larger loads hold DuckDB's threads longer and the acknowledgement path's duplicate lookup
   // waits behind them, which cost more latency than it saved.)
   private loadPaused = false;
+  // Readers that must see the store without a load of this node in flight (withLoadsHeld).
+  private loadsHeld = 0;
 
   private kickLoad(): void {
-    if (this.loading || this.loadPaused || !this.toLoad.length) return;
+    if (this.loading || this.loadPaused || this.loadsHeld > 0 || !this.toLoad.length) return;
     this.loading = this.loadLoop().finally(() => {
       this.loading = null;
       this.kickLoad();
@@ -457,7 +501,7 @@ export class IngestPipeline {
     const deadline = Date.now() + loadDeadlineMs;
     while ((this.loading || this.toLoad.length) && Date.now() < deadline) {
       if (this.loading) await this.loading;
-      else if (this.loadPaused) await new Promise((r) => setTimeout(r, LOAD_RETRY_MS / 10));
+      else if (this.loadPaused || this.loadsHeld > 0) await new Promise((r) => setTimeout(r, LOAD_RETRY_MS / 10));
       else this.kickLoad();
     }
     if (this.toLoad.length) this.logger.warn({ event: 'journal_left', segments: this.toLoad.length }, 'journal segments left for the next start');

@@ -137,6 +137,25 @@ describe('Rollups', () => {
     }
   });
 
+  it('refresh replaces the cells with what the store holds (other writers included), never adds to them', async () => {
+    const mine = [call(NOW - 10 * MINUTE_MS), call(NOW - 5 * MINUTE_MS)];
+    const theirs = [call(NOW - 8 * MINUTE_MS, { projectId: 'other' as SpanRecord['projectId'] }), call(NOW - 3 * MINUTE_MS)];
+    const r = new Rollups({ now: () => NOW });
+    await store.write({ spans: mine, scores: [], logs: [] });
+    await r.rebuild(store);
+    // Acknowledged here and not loaded yet: counted until the next refresh.
+    r.onAccepted([call(NOW - MINUTE_MS)], []);
+    await store.write({ spans: theirs, scores: [], logs: [] });
+    const requests = (project: string) => r.calls(project, { fromMs: NOW - HOUR_MS, toMs: NOW })[0]?.cell.counters[COUNTER_INDEX.requests] ?? 0;
+    expect(requests('default')).toBe(3);
+    for (let i = 0; i < 2; i++) {
+      await r.refresh(store);
+      expect(requests('default')).toBe(3);
+      expect(requests('other')).toBe(1);
+      expect(r.projectIds().sort()).toEqual(['default', 'other']);
+    }
+  });
+
   it('refuses ranges older than the detail kept for feature, team and application', () => {
     const r = new Rollups({ now: () => NOW });
     r.onAccepted([call(NOW - 3 * 24 * HOUR_MS), call(NOW - MINUTE_MS)], []);

@@ -311,7 +311,8 @@ function piecesOf(fromMs: number, toMs: number, minuteStartMs: number): Piece[] 
 }
 
 export class Rollups implements IngestObserver {
-  private readonly projects = new Map<string, ProjectRollups>();
+  // Replaced whole by refresh(); everything else reads it through this field at each call.
+  private projects = new Map<string, ProjectRollups>();
   private readonly now: () => number;
   private lastPruneMinute = 0;
 
@@ -319,11 +320,11 @@ export class Rollups implements IngestObserver {
     this.now = options.now ?? Date.now;
   }
 
-  private project(id: string): ProjectRollups {
-    let p = this.projects.get(id);
+  private project(id: string, projects = this.projects): ProjectRollups {
+    let p = projects.get(id);
     if (!p) {
       p = new ProjectRollups();
-      this.projects.set(id, p);
+      projects.set(id, p);
     }
     return p;
   }
@@ -518,6 +519,21 @@ export class Rollups implements IngestObserver {
 
   // Start: fill the cells from the store (what earlier runs stored), before new data arrives.
   async rebuild(store: Store): Promise<{ callRows: number; scoreRows: number }> {
+    return this.load(store, this.projects);
+  }
+
+  // On a store several nodes write to: replaces every cell with what the store holds now, so
+  // the cells count every node's calls, not only those this node acknowledged. Built aside and
+  // swapped in at once: a read never sees half of it. Calls this node acknowledged but has not
+  // loaded yet are missing until the next refresh (they are in the store by then).
+  async refresh(store: Store): Promise<{ callRows: number; scoreRows: number }> {
+    const fresh = new Map<string, ProjectRollups>();
+    const rows = await this.load(store, fresh);
+    this.projects = fresh;
+    return rows;
+  }
+
+  private async load(store: Store, projects: Map<string, ProjectRollups>): Promise<{ callRows: number; scoreRows: number }> {
     const nowMs = this.now();
     const hourFrom = (retentionMs: number) => Math.floor((nowMs - retentionMs) / HOUR_MS) * HOUR_MS;
     const fromMinuteMs = Math.floor((nowMs - MINUTE_RETENTION_MS) / MINUTE_MS) * MINUTE_MS;
@@ -537,7 +553,7 @@ export class Rollups implements IngestObserver {
     // Each source row feeds the levels it has the detail for.
     const feed = (rows: CallAggregateRow[], levels: (p: ProjectRollups) => Level[]) => {
       for (const r of rows) {
-        const p = this.project(r.projectId);
+        const p = this.project(r.projectId, projects);
         const values = valuesOf(r);
         for (const level of levels(p)) {
           const k = levelKey(level, values);
@@ -550,7 +566,7 @@ export class Rollups implements IngestObserver {
     feed(applicationHours, (p) => [p.levels[2]]);
     feed(detailHours, (p) => [p.levels[3]]);
     for (const r of minuteCalls) {
-      const p = this.project(r.projectId);
+      const p = this.project(r.projectId, projects);
       const values = valuesOf(r);
       for (const level of p.levels) addAggregate(level.minutes.cell(r.bucketStartMs, levelKey(level, values)), r);
     }
@@ -558,8 +574,8 @@ export class Rollups implements IngestObserver {
       for (const [i, n] of r.buckets) cell.values.addBucket(i, n, 0);
       cell.values.sum += r.sum;
     };
-    for (const r of hourScores) addScore(this.project(r.projectId).scoreHours.cell(r.bucketStartMs, r.name), r);
-    for (const r of minuteScores) addScore(this.project(r.projectId).scoreMinutes.cell(r.bucketStartMs, r.name), r);
+    for (const r of hourScores) addScore(this.project(r.projectId, projects).scoreHours.cell(r.bucketStartMs, r.name), r);
+    for (const r of minuteScores) addScore(this.project(r.projectId, projects).scoreMinutes.cell(r.bucketStartMs, r.name), r);
     return { callRows: modelHours.length + applicationHours.length + detailHours.length + minuteCalls.length, scoreRows: hourScores.length + minuteScores.length };
   }
 }

@@ -19,6 +19,9 @@ import { loadPriceOverrides } from './routes/pricing.ts';
 import { createAlerting } from '../alerts/service.ts';
 import { gatewayActionsFrom } from '../alerts/actions/gateway.ts';
 import { BudgetBook } from '../budgets/book.ts';
+import type { BudgetsDocument } from '../budgets/schema.ts';
+import { parseDuration } from '../domain/time.ts';
+import { stateDocument } from '../state/document.ts';
 import { BackgroundPriority } from './thread-priority.ts';
 
 export interface RunningServer {
@@ -53,6 +56,9 @@ export function createLogger(level: LookoutConfig['logLevel']): Logger {
   });
 }
 
+// On a store several nodes share, how soon a capture mode changed through another node applies here.
+const CONTENT_MODES_REFRESH_MS = 5_000;
+
 // `workDir` holds the journal and the state files; it defaults to the data directory. Tests on an
 // in-memory store pass a temp dir.
 export async function createContext(config: LookoutConfig, logger: Logger, store?: Store, workDir?: string): Promise<AppContext> {
@@ -68,6 +74,7 @@ export async function createContext(config: LookoutConfig, logger: Logger, store
   await loadPriceOverrides(theStore, pricer, config.pricing.overridesFile);
   const journal = await Journal.open(join(stateDir, 'journal'));
   const content = await ContentPolicy.load(theStore, join(stateDir, HASH_KEY_FILE));
+  if (theStore.sharedWriters) content.follow(theStore, CONTENT_MODES_REFRESH_MS, (err) => logger.warn({ err }, 'could not re-read the projects\' content capture modes'));
   const pipeline = new IngestPipeline(
     { store: theStore, journal, pricer, metrics, logger, content },
     { maxQueueRows: config.ingest.maxQueueRows, maxWriteBatchRows: config.ingest.maxWriteBatchRows },
@@ -76,7 +83,10 @@ export async function createContext(config: LookoutConfig, logger: Logger, store
   // new is accepted, so duplicates of it are recognised.
   await pipeline.recover();
   // B6: budget spend, rebuilt from the store after the recovery, then kept current by ingest.
-  const budgets = await BudgetBook.open(join(stateDir, 'budgets.json'), theStore, logger);
+  // Several nodes: definitions in the shared store, spend refreshed from it (docs/budgets.md).
+  const budgets = await BudgetBook.open(stateDocument<BudgetsDocument>(theStore.documents, stateDir, 'budgets'), theStore, logger, {
+    shared: theStore.sharedWriters ? { loads: pipeline, refreshIntervalMs: parseDuration(config.budgets.refreshInterval) } : undefined,
+  });
   pipeline.observe(budgets);
   // Rollups likewise; the engine reads them and the budget book.
   const alerting = await createAlerting({ config, store: theStore, pipeline, logger, registry: metrics.registry, stateDir, budgets });
@@ -104,6 +114,7 @@ export async function startServer(config: LookoutConfig, options: { logger?: Log
   if (exposure) logger.warn({ event: 'keyless_allowed_hosts', allowedHosts: config.server.allowedHosts }, exposure);
   const app = await buildApp(ctx);
   ctx.alerting.start();
+  ctx.budgets.start();
   await app.listen({ host: config.host, port: config.port });
   const background = new BackgroundPriority(config.storage.backgroundNice, logger);
   background.start();
@@ -135,6 +146,8 @@ export async function startServer(config: LookoutConfig, options: { logger?: Log
         background.stop();
         await Promise.all([app.close(), grpc.close()]);
         await ctx.alerting.stop();
+        await ctx.budgets.stop();
+        ctx.content.stopFollowing();
         await ctx.pipeline.drain();
         await ctx.store.close();
         logger.info({ event: 'stopped' }, 'lookout stopped');

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { JsonFile } from '../../state/json-file.ts';
+import type { StateDocument } from '../../state/document.ts';
 import { matchesAll, parseMatcher, type Matcher } from '../engine/silences.ts';
 import { renderTemplate } from '../engine/template.ts';
 import { parseDuration } from '../../domain/time.ts';
@@ -23,7 +23,10 @@ import { METRIC } from '../../metrics/names.ts';
 // with dryRun: true, but change nothing. Without an active activation decide() changes nothing.
 //
 // Activations (active ones and the last MAX_HISTORY others) are one JSON document written after
-// each change, so they survive restarts.
+// each change, so they survive restarts. When several nodes share a store, only the node that
+// evaluates alerts activates and writes that document; reverts made through the API of any node
+// go to a second document (`reverts`), which every node applies over the first when it reads
+// it back (reload, every interval), so neither writer replaces what the other wrote.
 
 export const MAX_HISTORY = 1_000;
 const KIND_ORDER: Record<ActionKind, number> = { block: 0, rateLimit: 1, switchModel: 2, responseCache: 3, fallback: 4 };
@@ -65,6 +68,22 @@ export interface ActionStateDoc {
   version: 1;
   activations: Activation[];
 }
+
+export interface ActionRevert {
+  activationId: string;
+  projectId: string;
+  atMs: number;
+  keyId: string | null;
+}
+
+export interface ActionRevertDoc {
+  version: 1;
+  reverts: ActionRevert[];
+}
+
+// Reverts are kept while their activation may still be listed by a node (MAX_HISTORY reverted
+// activations at most), and no longer than this.
+const REVERT_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
 
 // What the gateway knows about a request before forwarding it.
 export interface RequestFacts {
@@ -135,7 +154,9 @@ function modelMatches(from: string, model: string | null): boolean {
 }
 
 export interface ActionEngineDeps {
-  state: JsonFile<ActionStateDoc> | null;
+  state: StateDocument<ActionStateDoc> | null;
+  // Several nodes share the state: reverts made through the API, apart from the activations.
+  reverts?: StateDocument<ActionRevertDoc>;
   logger?: Logger;
   registry?: Registry;
   now?: () => number;
@@ -156,6 +177,7 @@ export class ActionEngine implements AlertSink {
   private readonly limiter = new RateLimiter();
   private readonly dryLimiter = new RateLimiter();
   private writing: Promise<void> = Promise.resolve();
+  private revertWrites: Promise<void> = Promise.resolve();
   private readonly metrics: { activations: Counter<'kind' | 'dry_run'>; enforced: Counter<'kind'> } | null = null;
 
   constructor(actions: readonly ActionConfig[], deps: ActionEngineDeps) {
@@ -186,8 +208,48 @@ export class ActionEngine implements AlertSink {
   }
 
   async open(): Promise<void> {
+    const changed = await this.load();
+    // With shared state only the evaluating node writes the activations (at its next change).
+    if (changed && !this.deps.reverts) this.persist();
+  }
+
+  // Shared state: takes the activations the store holds now, with every revert made through
+  // any node's API, in place of this node's. Nodes that do not evaluate alerts do this every
+  // interval, so that the gateway on every node applies the same responses. `write`: this node
+  // evaluates alerts, so it writes what changed (activations of a changed action reverted).
+  async reload(options: { write?: boolean } = {}): Promise<void> {
+    if ((await this.load()) && options.write) this.persist();
+  }
+
+  // Shared state: the reverts made through any node's API, applied to this node's activations.
+  // The evaluating node does this before each evaluation and writes the activations they changed.
+  async applyReverts(options: { write?: boolean } = {}): Promise<boolean> {
+    const reverts = this.deps.reverts;
+    if (!reverts) return false;
+    const doc = await reverts.read({ version: 1, reverts: [] });
+    let changed = false;
+    const byId = new Map(this.activations.map((a) => [a.id, a]));
+    for (const r of doc.reverts ?? []) {
+      const a = byId.get(r.activationId);
+      if (!a || a.projectId !== r.projectId || a.state !== 'active') continue;
+      this.revertNow(a, 'api', r.atMs, r.keyId);
+      const key = keyOf(a.actionId, a.triggeredBy.fingerprint);
+      if (a.alertResolvedAtMs !== null && this.current.get(key) === a) this.current.delete(key);
+      changed = true;
+    }
+    if (changed) {
+      this.rebuild();
+      if (options.write) this.persist();
+    }
+    return changed;
+  }
+
+  // Reads the activations; true when some were reverted here (their action's configuration
+  // changed, or a revert made through the API is not in the document yet).
+  private async load(): Promise<boolean> {
     const doc = this.deps.state ? await this.deps.state.read(emptyState()) : emptyState();
     this.activations = Array.isArray(doc.activations) ? doc.activations : [];
+    this.current.clear();
     const nowMs = this.now();
     let changed = false;
     for (const a of this.activations) {
@@ -200,7 +262,7 @@ export class ActionEngine implements AlertSink {
       if (a.state === 'active' || a.alertResolvedAtMs === null) this.current.set(keyOf(a.actionId, a.triggeredBy.fingerprint), a);
     }
     this.rebuild();
-    if (changed) this.persist();
+    return (await this.applyReverts()) || changed;
   }
 
   configured(): { id: string; kind: ActionKind; when: ActionConfig['when']; params: ParamsByKind[ActionKind]; dryRun: boolean; revertOnResolve: boolean }[] {
@@ -351,9 +413,25 @@ export class ActionEngine implements AlertSink {
     // resolves and fires anew.
     if (a.alertResolvedAtMs !== null && this.current.get(key) === a) this.current.delete(key);
     this.rebuild();
-    this.persist();
+    if (this.deps.reverts) await this.recordRevert(this.deps.reverts, a);
+    else this.persist();
     await this.flush();
     return structuredClone(a);
+  }
+
+  // Shared state: added to the reverts just read from the store, so that reverts made through
+  // other nodes are kept; this node's own are written one at a time.
+  private recordRevert(reverts: StateDocument<ActionRevertDoc>, a: Activation): Promise<void> {
+    const task = async () => {
+      const doc = await reverts.read({ version: 1, reverts: [] });
+      const oldestMs = this.now() - REVERT_KEEP_MS;
+      const kept = (doc.reverts ?? []).filter((r) => r.atMs >= oldestMs && r.activationId !== a.id).slice(-MAX_HISTORY);
+      kept.push({ activationId: a.id, projectId: a.projectId, atMs: a.revertedAtMs ?? this.now(), keyId: a.revertedByKey });
+      await reverts.write({ version: 1, reverts: kept });
+    };
+    const next = this.revertWrites.then(task);
+    this.revertWrites = next.catch(() => undefined);
+    return next;
   }
 
   // Waits for the writes under way.

@@ -3,7 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { CachedRollups } from '../../rollups/rollups.ts';
-import type { JsonFile } from '../../state/json-file.ts';
+import type { StateDocument } from '../../state/document.ts';
 import { BoundedLabel } from '../../metrics/registry.ts';
 import type { Alert, AlertEvent, AlertSink, AlertState } from '../types.ts';
 import type { Rule } from '../rules/schema.ts';
@@ -13,6 +13,7 @@ import { renderTemplate } from './template.ts';
 import { ConflictError, NotFoundError } from '../../errors.ts';
 import { DAY_MS, MINUTE_MS } from '../../domain/time.ts';
 import { METRIC } from '../../metrics/names.ts';
+import { SharedAlertState, type AlertConfigDoc, type ApiRuleRecord, type RuleHealth, type SharedAlertDocuments, type StoredAlert } from './shared-state.ts';
 
 // F1/F3: evaluates every enabled rule for every project on an interval and keeps each alert's
 // lifecycle: pending (condition holds, `for` not elapsed) → firing → resolved. Alerts are keyed
@@ -23,7 +24,10 @@ import { METRIC } from '../../metrics/names.ts';
 //
 // State (alerts, silences, history, rules made through the API, enable/disable overrides) is
 // one JSON document written atomically after each evaluation that changed it, so it survives
-// restarts. History keeps the last MAX_HISTORY transitions.
+// restarts. History keeps the last MAX_HISTORY transitions. When several nodes share a store the
+// state is three shared documents instead (shared-state.ts): one node evaluates and writes the
+// alerts and history, every node writes configuration changes made through its API, and the
+// others read both back (reload) to answer as the evaluating node would.
 
 export const MAX_HISTORY = 5_000;
 const RESOLVED_KEEP_MS = 15 * MINUTE_MS; // how long a resolved alert stays listed and is passed on
@@ -42,29 +46,14 @@ export const MAX_SILENCE_REGEX_INSTRUCTIONS_PER_PROJECT = 10_000;
 
 export type RuleSource = 'pack' | 'file' | 'api';
 
-export interface ApiRuleRecord {
-  projectId: string;
-  input: unknown; // the object as given (re-validated at load)
-  createdAtMs: number;
-}
+export type { ApiRuleRecord, RuleHealth };
 
-interface StateDoc {
-  version: 1;
-  alerts: (Alert & { inhibitKey: string })[];
+interface StateDoc extends AlertConfigDoc {
+  alerts: StoredAlert[];
   history: AlertEvent[];
-  silences: Silence[];
-  apiRules: ApiRuleRecord[];
-  overrides: { projectId: string; ruleId: string; enabled: boolean }[];
 }
 
 const emptyState = (): StateDoc => ({ version: 1, alerts: [], history: [], silences: [], apiRules: [], overrides: [] });
-
-export interface RuleHealth {
-  lastEvaluatedMs: number | null;
-  lastDurationMs: number | null;
-  lastError: string | null;
-  noData: boolean;
-}
 
 export interface RuleView {
   rule: Rule;
@@ -76,7 +65,9 @@ export interface RuleView {
 export interface EngineDeps {
   sources: EvaluationSources;
   projects: () => Promise<string[]>;
-  state: JsonFile<StateDoc> | null;
+  state: StateDocument<StateDoc> | null;
+  // Several nodes share the state: these documents replace `state`.
+  shared?: SharedAlertDocuments;
   sink?: AlertSink;
   now?: () => number;
   logger?: Logger;
@@ -112,8 +103,9 @@ export class AlertEngine {
   private readonly options: EngineOptions;
   private readonly now: () => number;
   private state: StateDoc = emptyState();
-  private readonly alerts = new Map<string, Alert & { inhibitKey: string }>();
+  private readonly alerts = new Map<string, StoredAlert>();
   private readonly health = new Map<string, RuleHealth>(); // `${project}\0${ruleId}`
+  private readonly shared: SharedAlertState | null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private dirty = false;
@@ -129,6 +121,7 @@ export class AlertEngine {
     this.deps = deps;
     this.options = options;
     this.now = deps.now ?? Date.now;
+    this.shared = deps.shared ? new SharedAlertState(deps.shared) : null;
     if (deps.registry) {
       const registers = [deps.registry];
       this.metrics = {
@@ -167,8 +160,56 @@ export class AlertEngine {
   }
 
   async open(): Promise<void> {
+    if (this.shared) return this.reload();
     if (this.deps.state) this.state = { ...emptyState(), ...(await this.deps.state.read(emptyState())) };
     for (const a of this.state.alerts) this.alerts.set(a.fingerprint, a);
+  }
+
+  // Shared state: takes the configuration, alerts, health and history the store holds now, in
+  // place of this node's. A node that does not evaluate does this every interval; the node that
+  // takes over evaluation does it first.
+  async reload(): Promise<void> {
+    if (!this.shared) return;
+    // The history also when this node changed its own copy (a rule deleted here): the store's is the one.
+    const [evaluation] = await Promise.all([this.shared.readEvaluation(this.dirty), this.reloadConfig()]);
+    if (evaluation.history) this.state.history = evaluation.history;
+    this.alerts.clear();
+    for (const a of evaluation.alerts) this.alerts.set(a.fingerprint, a);
+    this.health.clear();
+    for (const [key, h] of evaluation.health) this.health.set(key, h);
+    this.dirty = false;
+    // Silences made since that evaluation mark the alerts at once.
+    this.mark(this.now());
+  }
+
+  // Shared state: the configuration as the store holds it now (silences and rules made through
+  // any node). The evaluating node does this before each evaluation.
+  async reloadConfig(): Promise<void> {
+    if (!this.shared) return;
+    const config = await this.shared.readConfig(this.state.apiRules);
+    this.state.silences = config.silences;
+    this.state.apiRules = config.apiRules;
+    this.state.overrides = config.overrides;
+  }
+
+  // A change through the API. With shared state it is made to the configuration just read from
+  // the store and written back at once, so that a change made on another node since the last
+  // reload is kept; the alerts it touches (a deleted rule's) are this node's view until the
+  // evaluating node resolves them too.
+  private changeConfig<T>(change: () => T, options: { unchanged?: (out: T) => boolean } = {}): Promise<T> {
+    const shared = this.shared;
+    if (!shared) {
+      const out = change();
+      return this.persistNow().then(() => out);
+    }
+    return shared.change(async () => {
+      await this.reloadConfig();
+      const out = change();
+      if (options.unchanged?.(out)) return out;
+      const { silences, apiRules, overrides } = this.state;
+      await shared.writeConfig({ version: 1, silences, apiRules, overrides });
+      return out;
+    });
   }
 
   start(): void {
@@ -183,7 +224,8 @@ export class AlertEngine {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
-    await this.persist();
+    // Shared state: the evaluating node wrote it after its last evaluation; the others never do.
+    if (!this.shared) await this.persist();
   }
 
   // ---- rules -------------------------------------------------------------------------------
@@ -232,36 +274,39 @@ export class AlertEngine {
   async putRule(projectId: string, input: unknown, options: { id?: string } = {}): Promise<Rule> {
     const rule = this.deps.validate(input, projectId);
     if (options.id !== undefined && rule.id !== options.id) throw new RuleConflictError(`the rule's id is '${rule.id}' but the path names '${options.id}'`);
-    const others = this.state.apiRules.filter((r) => r.projectId === projectId && this.compile(r)?.id !== rule.id);
-    if (others.length >= MAX_API_RULES_PER_PROJECT) {
-      throw new ProjectLimitError(`a project has at most ${MAX_API_RULES_PER_PROJECT} rules made through the API; delete one first`);
-    }
-    this.state.apiRules = this.state.apiRules.filter((r) => !(r.projectId === projectId && this.compile(r)?.id === rule.id));
-    this.state.apiRules.push({ projectId, input, createdAtMs: this.now() });
-    await this.persistNow();
-    return rule;
+    return this.changeConfig(() => {
+      const others = this.state.apiRules.filter((r) => r.projectId === projectId && this.compile(r)?.id !== rule.id);
+      if (others.length >= MAX_API_RULES_PER_PROJECT) {
+        throw new ProjectLimitError(`a project has at most ${MAX_API_RULES_PER_PROJECT} rules made through the API; delete one first`);
+      }
+      this.state.apiRules = this.state.apiRules.filter((r) => !(r.projectId === projectId && this.compile(r)?.id === rule.id));
+      this.state.apiRules.push({ projectId, input, createdAtMs: this.now() });
+      return rule;
+    });
   }
 
   async deleteRule(projectId: string, id: string): Promise<void> {
-    const view = this.rules(projectId).find((v) => v.rule.id === id);
-    if (!view) throw new RuleNotFoundError(`no rule '${id}'`);
-    if (view.source !== 'api') throw new RuleConflictError(`rule '${id}' comes from the ${view.source === 'pack' ? 'default pack' : 'rule files'}; disable it instead (PATCH with {"enabled": false})`);
-    this.state.apiRules = this.state.apiRules.filter((r) => !(r.projectId === projectId && this.compile(r)?.id === id));
-    // Its on/off setting goes with it, so a new rule with the same id starts as it says; unless
-    // a default-pack or file rule of that id is still there, which the setting also covers.
-    if (!this.rules(projectId).some((v) => v.rule.id === id)) {
-      this.state.overrides = this.state.overrides.filter((o) => !(o.projectId === projectId && o.ruleId === id));
-    }
-    this.resolveRule(projectId, id, this.now());
-    await this.persistNow();
+    await this.changeConfig(() => {
+      const view = this.rules(projectId).find((v) => v.rule.id === id);
+      if (!view) throw new RuleNotFoundError(`no rule '${id}'`);
+      if (view.source !== 'api') throw new RuleConflictError(`rule '${id}' comes from the ${view.source === 'pack' ? 'default pack' : 'rule files'}; disable it instead (PATCH with {"enabled": false})`);
+      this.state.apiRules = this.state.apiRules.filter((r) => !(r.projectId === projectId && this.compile(r)?.id === id));
+      // Its on/off setting goes with it, so a new rule with the same id starts as it says; unless
+      // a default-pack or file rule of that id is still there, which the setting also covers.
+      if (!this.rules(projectId).some((v) => v.rule.id === id)) {
+        this.state.overrides = this.state.overrides.filter((o) => !(o.projectId === projectId && o.ruleId === id));
+      }
+      this.resolveRule(projectId, id, this.now());
+    });
   }
 
   async setEnabled(projectId: string, id: string, enabled: boolean): Promise<RuleView> {
-    if (!this.rules(projectId).some((v) => v.rule.id === id)) throw new RuleNotFoundError(`no rule '${id}'`);
-    this.state.overrides = this.state.overrides.filter((o) => !(o.projectId === projectId && o.ruleId === id));
-    this.state.overrides.push({ projectId, ruleId: id, enabled });
-    if (!enabled) this.resolveRule(projectId, id, this.now());
-    await this.persistNow();
+    await this.changeConfig(() => {
+      if (!this.rules(projectId).some((v) => v.rule.id === id)) throw new RuleNotFoundError(`no rule '${id}'`);
+      this.state.overrides = this.state.overrides.filter((o) => !(o.projectId === projectId && o.ruleId === id));
+      this.state.overrides.push({ projectId, ruleId: id, enabled });
+      if (!enabled) this.resolveRule(projectId, id, this.now());
+    });
     return this.rules(projectId).find((v) => v.rule.id === id)!;
   }
 
@@ -287,6 +332,10 @@ export class AlertEngine {
   async addSilence(projectId: string, input: SilenceInput): Promise<Silence> {
     const now = this.now();
     const silence: Silence = { ...validateSilence(input, now), id: randomUUID(), projectId, createdAtMs: now };
+    return this.changeConfig(() => this.addSilenceNow(projectId, silence, now));
+  }
+
+  private addSilenceNow(projectId: string, silence: Silence, now: number): Silence {
     if (this.state.silences.filter((s) => s.projectId === projectId && s.endsAtMs > now).length >= MAX_SILENCES_PER_PROJECT) {
       throw new ProjectLimitError(`a project has at most ${MAX_SILENCES_PER_PROJECT} silences not yet expired; expire one first (DELETE /api/v1/alerts/silences/<id>)`);
     }
@@ -302,18 +351,20 @@ export class AlertEngine {
     // Expired silences older than a week are forgotten.
     this.state.silences = this.state.silences.filter((s) => s.endsAtMs > now - 7 * DAY_MS);
     this.mark(now);
-    await this.persistNow();
     return silence;
   }
 
   async expireSilence(projectId: string, id: string): Promise<Silence | null> {
-    const s = this.state.silences.find((x) => x.projectId === projectId && x.id === id);
-    if (!s) return null;
-    const now = this.now();
-    if (s.endsAtMs > now) s.endsAtMs = now;
-    this.mark(now);
-    await this.persistNow();
-    return s;
+    // Not found: nothing changes, nothing is written.
+    if (!this.shared && !this.state.silences.some((x) => x.projectId === projectId && x.id === id)) return null;
+    return this.changeConfig(() => {
+      const s = this.state.silences.find((x) => x.projectId === projectId && x.id === id);
+      if (!s) return null;
+      const now = this.now();
+      if (s.endsAtMs > now) s.endsAtMs = now;
+      this.mark(now);
+      return s;
+    }, { unchanged: (s) => s === null });
   }
 
   // ---- alerts ------------------------------------------------------------------------------
@@ -354,16 +405,25 @@ export class AlertEngine {
     const projects = new Set([...(await this.deps.projects()), ...this.deps.sources.rollups.projectIds()]);
     const sources = { ...this.deps.sources, rollups: new CachedRollups(this.deps.sources.rollups) };
     const cooldowns = new Map<string, number>(); // `${project}\0${rule id}`
+    const evaluated = new Set<string>(); // `${project}\0${rule id}`
     let sliceStarted = performance.now();
     for (const projectId of projects) {
       for (const view of this.rules(projectId)) {
         cooldowns.set(`${projectId}\u0000${view.rule.id}`, view.rule.cooldown);
         if (!view.enabled) continue;
+        evaluated.add(`${projectId}\u0000${view.rule.id}`);
         await this.evaluateOne(projectId, view.rule, nowMs, sources);
         if (performance.now() - sliceStarted > YIELD_AFTER_MS) {
           await nextTurn();
           sliceStarted = performance.now();
         }
+      }
+    }
+    // Shared state: a rule deleted or disabled through another node's API resolves its alerts
+    // here (that node resolved them only in its own view).
+    if (this.shared) {
+      for (const a of this.alerts.values()) {
+        if (a.state !== 'resolved' && !evaluated.has(`${a.projectId}\u0000${a.ruleId}`)) this.transition(a, 'resolved', nowMs);
       }
     }
     // Resolved alerts are forgotten once they are past both their listing time and cool-down.
@@ -378,7 +438,7 @@ export class AlertEngine {
     this.mark(nowMs);
     this.metrics?.evaluations.inc();
     this.metrics?.duration.observe((performance.now() - started) / 1000);
-    await this.persist();
+    await (this.shared ? this.persistEvaluation(this.shared) : this.persist());
     this.deps.sink?.update(
       [...this.alerts.values()].filter((a) => a.state === 'firing' || (a.state === 'resolved' && a.firedAtMs !== null)).map(publicAlert),
       nowMs,
@@ -493,6 +553,19 @@ export class AlertEngine {
   private async persist(): Promise<void> {
     if (!this.dirty) return;
     await this.persistNow();
+  }
+
+  // Shared state, after every evaluation: values and health move each time, and the other nodes
+  // list what this writes. The history is written only when it changed.
+  private async persistEvaluation(shared: SharedAlertState): Promise<void> {
+    const historyChanged = this.dirty;
+    this.dirty = false;
+    try {
+      await shared.writeEvaluation([...this.alerts.values()], [...this.health], historyChanged ? this.state.history : null);
+    } catch (err) {
+      this.dirty = historyChanged;
+      this.deps.logger?.error({ err }, 'cannot write the alert state; will retry after the next evaluation');
+    }
   }
 
   private async persistNow(): Promise<void> {

@@ -116,6 +116,8 @@ export function registerBudgetRoutes(fastify: FastifyInstance, ctx: AppContext):
     async (request, reply) => {
       const project = requireScope(request, 'admin');
       const { id } = request.body;
+      // Several nodes: another may have made this id since this one last read the definitions.
+      await book.syncDefinitions();
       if (id !== undefined && book.get(project, id)) {
         throw new LookoutError('conflict', `id: a budget '${id}' exists already; change it with PUT /api/v1/budgets/${id}`);
       }
@@ -150,6 +152,7 @@ export function registerBudgetRoutes(fastify: FastifyInstance, ctx: AppContext):
     async (request) => {
       const project = requireScope(request, 'admin');
       const id = request.params.id;
+      await book.syncDefinitions();
       if (!book.get(project, id)) throw new LookoutError('not_found', `no budget '${id}' in this project; create one with POST /api/v1/budgets`);
       const given = request.body.id;
       if (given !== undefined && given !== id) throw new LookoutError('invalid_request', `id: '${given}' does not match the URL ('${id}'); leave it out`);
