@@ -96,6 +96,9 @@ function queries(): AnalyticsQuery[] {
     q({ filters: [{ dimension: 'kind', values: ['chain', 'embedding'] }, { dimension: 'team', values: ['core', 'ads'] }] }),
     ...TIME_BUCKETS.map((bucket) => (bucket === 'minute' ? q({ bucket, toMs: FROM_MS + 3 * DAY_MS }) : q({ bucket }))),
     ...TIME_BUCKETS.map((bucket) => q({ bucket, groupBy: ['provider'], fromMs: FROM_MS + DAY_MS, toMs: FROM_MS + 2 * DAY_MS })),
+    // Range ends inside hours: summed from the spans, the whole hours between from the totals.
+    q({ groupBy: ['model', 'status'], filters: [{ dimension: 'provider', values: ['openai', 'acme'] }], fromMs: FROM_MS + 1_234_567, toMs: FROM_MS + 9 * DAY_MS - 7_654_321 }),
+    q({ measures: ['cost', 'requests', 'errors', 'usd_per_mtok'], bucket: 'day', groupBy: ['kind'], fromMs: FROM_MS + 1_234_567, toMs: FROM_MS + 9 * DAY_MS - 7_654_321 }),
   ];
 }
 
@@ -126,7 +129,7 @@ if (available) {
         const database = `lk_${randomBytes(6).toString('hex')}`;
         store = await ClickHouseStore.open(
           { url: harness.urls, cluster: shards > 1 ? harness.cluster : null, database, user: 'default', password: '', caFile: null, onCluster: false },
-          { queryTimeoutMs: 30_000 },
+          { queryTimeoutMs: 30_000, hourTotals: 'manual' },
         );
         await store.write({ spans, scores, logs: [] });
       }, 120_000);
@@ -135,12 +138,13 @@ if (available) {
         await harness?.stop();
       });
 
-      it('answers every query as DuckDB does', async () => {
+      const answersQueries = async () => {
         for (const query of queries()) {
           const [expected, actual] = await Promise.all([duck.analytics.query(P, query), store!.analytics.query(P, query)]);
           expect(comparable(actual), JSON.stringify({ ...query, measures: undefined })).toEqual(comparable(expected));
         }
-      });
+      };
+      it('answers every query as DuckDB does', answersQueries);
 
       it('refuses filter values too long to send, naming the filter, and sends the longest that fit', async () => {
         const dims = [...BASE_DIMENSIONS.filter((d) => d !== 'kind'), ...['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((k) => `metadata.${k}` as const)];
@@ -152,7 +156,7 @@ if (available) {
         expect((await query(300)).rows).toEqual([{ requests: 0 }]);
       });
 
-      it('answers every report as DuckDB does', async () => {
+      const answersReports = async () => {
         const both = async <T>(f: (s: Store) => Promise<T>) => {
           const [expected, actual] = await Promise.all([f(duck), f(store!)]);
           expect(actual).toEqual(expected);
@@ -166,6 +170,13 @@ if (available) {
         const [expected, actual] = await Promise.all([duck.analytics.modelEfficiency(P, RANGE), store!.analytics.modelEfficiency(P, RANGE)]);
         const round = (rows: typeof actual) => rows.map((r) => ({ ...r, latencyAvgMs: r.latencyAvgMs === null ? null : Number(r.latencyAvgMs.toPrecision(12)) }));
         expect(round(actual)).toEqual(round(expected));
+      };
+      it('answers every report as DuckDB does', answersReports);
+
+      it('answers every query and report as DuckDB does with the hours summed ahead', async () => {
+        expect(await store!.refreshHourTotals()).toBe(true);
+        await answersQueries();
+        await answersReports();
       });
     });
   }

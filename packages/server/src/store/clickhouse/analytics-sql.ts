@@ -11,6 +11,7 @@ import {
 import { AnalyticsInputError } from '../../query/validate.ts';
 import type { ProjectId } from '../store.ts';
 import type { Params } from './client.ts';
+import { hourSumsSql, TOTAL_COLUMNS } from './hour-totals.ts';
 
 // The SQL of the analytics over the spans table (read with FINAL, so each span counts once
 // whatever versions of it are stored). User-supplied strings (project, filter values, metadata
@@ -122,6 +123,25 @@ export const AGGREGATES = {
   a_ttft_quantiles: `quantilesExactInclusive(${QUANTILE_LEVELS.join(', ')})(ttft_ms)`,
 } as const;
 
+// The same aggregates over call_hours-shaped rows (hour-totals.ts), for the measures that are sums
+// or ratios of sums: counts become sums of the counted. A measure needing any other aggregate
+// (percentiles, means) is read from the spans.
+export const HOUR_AGGREGATES: Partial<Record<keyof typeof AGGREGATES, string>> = {
+  a_cost: 'sum(cost_nano)',
+  a_n: 'sum(n)',
+  a_known: 'sum(known_n)',
+  a_unknown: 'sum(unknown_n)',
+  a_errors: "sumIf(n, status = 'error')",
+  a_input: 'sum(input_tokens)',
+  a_output: 'sum(output_tokens)',
+  a_cache_read: 'sum(cache_read_tokens)',
+  a_cache_write: 'sum(cache_write_tokens)',
+  a_reasoning: 'sum(reasoning_tokens)',
+  a_audio: 'sum(audio_tokens)',
+  a_total: 'sum(total_tokens)',
+  a_priced_tokens: 'sum(priced_tokens)',
+};
+
 // The known cost as DuckDB casts its DECIMAL(38, 9) sum to DOUBLE: the integer as a double over
 // 1e9 while the integer is exact as a double (up to 2^53), past that the whole dollars and the
 // fraction converted apart (both truncated towards zero), then added.
@@ -180,11 +200,22 @@ export const MEASURE_SQL: Record<Exclude<Measure, 'score_avg'>, string> = {
   usd_per_mtok: duckRound9(`${COST_USD_DOUBLE} * 1000000 / nullIf(a_priced_tokens, 0)`),
 };
 
-// The inner aggregates the given measures need, as `expression AS name`.
-export function aggregatesFor(measures: readonly Measure[]): string[] {
+function aggregateNames(measures: readonly Measure[]): Set<string> {
   const names = new Set<string>(['a_n']);
   for (const m of measures) if (m !== 'score_avg') for (const name of MEASURE_SQL[m].match(/\ba_\w+/g) ?? []) names.add(name);
-  return Object.entries(AGGREGATES).flatMap(([name, sql]) => (names.has(name) ? [`${sql} AS ${name}`] : []));
+  return names;
+}
+
+// The inner aggregates the given measures need, as `expression AS name`, from the spans or from
+// call_hours-shaped rows.
+export function aggregatesFor(measures: readonly Measure[], from: Partial<Record<string, string>> = AGGREGATES): string[] {
+  const names = aggregateNames(measures);
+  return Object.entries(from).flatMap(([name, sql]) => (names.has(name) ? [`${sql} AS ${name}`] : []));
+}
+
+// Whether every measure can be computed from the hourly totals.
+export function summable(measures: readonly Measure[]): boolean {
+  return !measures.includes('score_avg') && [...aggregateNames(measures)].every((name) => name in HOUR_AGGREGATES);
 }
 
 // A metadata key's value, null where the span does not carry the key (a Map reads '' there).
@@ -200,7 +231,7 @@ export function dimensionSql(d: Dimension, p: Binder): string {
   return COLUMN_OF[d as Exclude<BaseDimension, 'tag'>];
 }
 
-function filterSql(f: Filter, p: Binder): string {
+export function filterSql(f: Filter, p: Binder): string {
   const key = metadataKeyOf(f.dimension);
   if (f.dimension === 'tag') return f.values.length === 1 ? `has(tags, ${p.bind(f.values[0])})` : `hasAny(tags, ${p.bindList(f.values)})`;
   const column = key !== null ? metadataSql(key, p) : COLUMN_OF[f.dimension as Exclude<BaseDimension, 'tag'>];
@@ -208,13 +239,13 @@ function filterSql(f: Filter, p: Binder): string {
 }
 
 // A range end as a constant of start_time's type, so the primary key and the partitions prune.
-function instantSql(ms: number): string {
+export function instantSql(ms: number): string {
   const us = Math.trunc(ms) * 1000;
   if (!Number.isSafeInteger(us)) throw new AnalyticsInputError('from', 'is not a valid time');
   return `fromUnixTimestamp64Micro(toInt64(${us}), 'UTC')`;
 }
 
-const MODEL_CALLS_SQL = `kind IN (${MODEL_CALL_KINDS.map((k) => `'${k}'`).join(', ')})`;
+export const MODEL_CALLS_SQL = `kind IN (${MODEL_CALL_KINDS.map((k) => `'${k}'`).join(', ')})`;
 
 // project first, then time, then the model-call scope unless the query is about kinds itself.
 export function whereSql(project: ProjectId, range: TimeRange, filters: Filter[], p: Binder, scopeToModelCalls: boolean): string {
@@ -229,6 +260,34 @@ export function whereSql(project: ProjectId, range: TimeRange, filters: Filter[]
 export function fromSql(database: string, where: string, unnestTags: boolean): string {
   const arrayJoin = unnestTags ? " ARRAY JOIN if(empty(tags), [NULL], CAST(arrayDistinct(tags), 'Array(Nullable(String))')) AS tag_value" : '';
   return `FROM ${database}.spans FINAL${arrayJoin} WHERE ${where}`;
+}
+
+// FROM over [range) in call_hours' shape, start_time being the hour: the whole hours `hours` from
+// the totals, the partial hours at each end summed from the spans. On a cluster the totals are
+// the copy on the node running the statement, which is whole. Scope and filters apply to the union.
+export function hourSumsFrom(
+  database: string,
+  project: ProjectId,
+  range: TimeRange,
+  hours: TimeRange,
+  filters: Filter[],
+  p: Binder,
+  scopeToModelCalls: boolean,
+): string {
+  const projectSql = `project_id = ${p.bind(project)}`;
+  const spanPart = (loMs: number, hiMs: number) =>
+    `SELECT project_id, hour_start AS start_time, model, provider, kind, status, ${TOTAL_COLUMNS}
+     FROM (${hourSumsSql(database, `${projectSql} AND start_time >= ${instantSql(loMs)} AND start_time < ${instantSql(hiMs)}`)})`;
+  const parts = [
+    `SELECT project_id, hour AS start_time, model, provider, kind, status, ${TOTAL_COLUMNS}
+     FROM ${database}.call_hours FINAL
+     WHERE ${projectSql} AND hour >= toDateTime(${Math.trunc(hours.fromMs / 1000)}, 'UTC') AND hour < toDateTime(${Math.trunc(hours.toMs / 1000)}, 'UTC')`,
+  ];
+  if (range.fromMs < hours.fromMs) parts.push(spanPart(range.fromMs, hours.fromMs));
+  if (hours.toMs < range.toMs) parts.push(spanPart(hours.toMs, range.toMs));
+  const clauses = scopeToModelCalls ? [MODEL_CALLS_SQL] : [];
+  for (const f of filters) clauses.push(filterSql(f, p));
+  return `FROM (${parts.join(' UNION ALL ')}) AS hour_sums${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''}`;
 }
 
 // The bucket's start in epoch ms. Weeks start on Monday, months on the 1st, in UTC.

@@ -8,6 +8,8 @@ import {
   type ChargebackReport,
   type CostForecast,
   type DailyTrendRow,
+  type Dimension,
+  type Filter,
   type ForecastParams,
   type LatencyBand,
   type Measure,
@@ -26,13 +28,30 @@ import { computeForecast, forecastRanges } from '../../query/forecast.ts';
 import { dailyTrendRows, modelEfficiencyQuery, modelEfficiencyRows, topSpenderRows, topSpendersQuery, type DayTotals } from '../../query/reports.ts';
 import type { ProjectId } from '../store.ts';
 import type { Ch } from './client.ts';
-import { AGGREGATES, Binder, MEASURE_SQL, aggregatesFor, bucketSql, columnOf, dimensionSql, fromSql, whereSql } from './analytics-sql.ts';
+import {
+  AGGREGATES,
+  Binder,
+  HOUR_AGGREGATES,
+  MEASURE_SQL,
+  aggregatesFor,
+  bucketSql,
+  columnOf,
+  dimensionSql,
+  fromSql,
+  hourSumsFrom,
+  summable,
+  whereSql,
+} from './analytics-sql.ts';
+import type { ChHourTotals } from './hour-totals.ts';
 
 // Analytics over the spans: one aggregate pass per statement over one project's time range, the
 // figures computed as the DuckDB backend computes them (analytics-sql.ts). Money comes back as
 // the exact Int64 sum of nano-dollars (a string) and is never accumulated in a JS float.
 
 type Row = Record<string, unknown>;
+
+// Dimensions the hourly totals keep.
+const HOUR_DIMENSIONS = new Set<Dimension>(['model', 'provider', 'kind', 'status']);
 
 // A nano-dollar sum as ClickHouse returns it (Int64 text; NULL over no known cost), exactly.
 function sumNano(value: unknown): bigint {
@@ -50,8 +69,11 @@ function measureValue(m: Measure, v: unknown): number | null {
 
 export class ChAnalytics implements AnalyticsBackend {
   readonly ch: Ch;
-  constructor(ch: Ch) {
+  private readonly hours: ChHourTotals | null;
+  // `hours`: the hourly totals long ranges are read from (none: every query reads the spans).
+  constructor(ch: Ch, hours: ChHourTotals | null = null) {
     this.ch = ch;
+    this.hours = hours;
   }
 
   private get db(): string {
@@ -62,11 +84,26 @@ export class ChAnalytics implements AnalyticsBackend {
     await this.ch.query(`SELECT count() FROM ${this.db}.spans WHERE project_id = {project:String} AND 0`, { project });
   }
 
+  // The rows a query over [range) aggregates and the inner aggregates over them: whole hours from
+  // the hourly totals where they can answer (`hourly`: the query only sums, by their
+  // dimensions), else the spans.
+  private async source(project: ProjectId, range: TimeRange, filters: Filter[], p: Binder, scopeToModelCalls: boolean, options: { hourly: boolean; unnestTags?: boolean }) {
+    const hours = options.hourly && this.hours ? await this.hours.wholeHours(range.fromMs, range.toMs) : null;
+    if (hours === null) return { from: fromSql(this.db, whereSql(project, range, filters, p, scopeToModelCalls), options.unnestTags ?? false), aggregates: AGGREGATES as Partial<Record<string, string>> };
+    return { from: hourSumsFrom(this.db, project, range, hours, filters, p, scopeToModelCalls), aggregates: HOUR_AGGREGATES as Partial<Record<string, string>> };
+  }
+
   async query(project: ProjectId, q: AnalyticsQuery): Promise<AnalyticsResult> {
     validateQuery(q);
     const p = new Binder();
     const aboutKinds = q.groupBy.includes('kind') || q.filters.some((f) => f.dimension === 'kind');
-    const from = fromSql(this.db, whereSql(project, q, q.filters, p, !aboutKinds), q.groupBy.includes('tag'));
+    const hourly =
+      q.scoreName === undefined &&
+      q.bucket !== 'minute' &&
+      summable(q.measures) &&
+      q.groupBy.every((d) => HOUR_DIMENSIONS.has(d)) &&
+      q.filters.every((f) => HOUR_DIMENSIONS.has(f.dimension));
+    const { from, aggregates } = await this.source(project, q, q.filters, p, !aboutKinds, { hourly, unnestTags: q.groupBy.includes('tag') });
 
     const keys: string[] = [];
     const select: string[] = [];
@@ -79,7 +116,7 @@ export class ChAnalytics implements AnalyticsBackend {
       keys.push(`d${i}`);
     });
     const groupBy = keys.length ? ` GROUP BY ${keys.join(', ')}` : '';
-    const inner = `SELECT ${[...select, ...aggregatesFor(q.measures)].join(', ')} ${from}${groupBy}`;
+    const inner = `SELECT ${[...select, ...aggregatesFor(q.measures, aggregates)].join(', ')} ${from}${groupBy}`;
     const outer = [...keys, ...q.measures.map((m, i) => `${m === 'score_avg' ? 'sc.score_avg' : MEASURE_SQL[m]} AS m${i}`)];
 
     let sql: string;
@@ -120,10 +157,11 @@ export class ChAnalytics implements AnalyticsBackend {
 
   private async dailyTotals(project: ProjectId, range: TimeRange): Promise<DayTotals[]> {
     const p = new Binder();
+    const { from, aggregates: a } = await this.source(project, range, [], p, true, { hourly: true });
     const rows = await this.ch.query<Row>(
-      `SELECT ${bucketSql('day')} AS day, ${AGGREGATES.a_cost} AS cost, ${AGGREGATES.a_n} AS requests,
-         ${AGGREGATES.a_total} AS tokens, ${AGGREGATES.a_unknown} AS unknown
-       ${fromSql(this.db, whereSql(project, range, [], p, true), false)} GROUP BY day`,
+      `SELECT ${bucketSql('day')} AS day, ${a.a_cost} AS cost, ${a.a_n} AS requests,
+         ${a.a_total} AS tokens, ${a.a_unknown} AS unknown
+       ${from} GROUP BY day`,
       p.values,
     );
     const byDay = new Map(rows.map((r) => [num(r.day), r]));
@@ -146,7 +184,8 @@ export class ChAnalytics implements AnalyticsBackend {
 
   private async knownCostNano(project: ProjectId, range: TimeRange): Promise<bigint> {
     const p = new Binder();
-    const rows = await this.ch.query<Row>(`SELECT ${AGGREGATES.a_cost} AS cost ${fromSql(this.db, whereSql(project, range, [], p, true), false)}`, p.values);
+    const { from, aggregates: a } = await this.source(project, range, [], p, true, { hourly: true });
+    const rows = await this.ch.query<Row>(`SELECT ${a.a_cost} AS cost ${from}`, p.values);
     return sumNano(rows[0]?.cost);
   }
 

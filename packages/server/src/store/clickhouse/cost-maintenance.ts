@@ -5,6 +5,7 @@ import type { CostMaintenance, ProjectId, UnknownModel } from '../store.ts';
 import type { Ch, Params } from './client.ts';
 import { rowToSpan, SPAN_COLUMNS, type ChRow } from './rows.ts';
 import { nextVersion } from './version.ts';
+import type { ChHourTotals } from './hour-totals.ts';
 
 // Costs after the fact. A re-priced span is written again whole with a newer version (the
 // ReplacingMergeTree keeps the newest), into the same shard, hour and partition as before: none
@@ -33,9 +34,11 @@ function repriceWhere(filter: RepriceFilter): { where: string; params: Params } 
 
 export class ChCostMaintenance implements CostMaintenance {
   private readonly ch: Ch;
+  private readonly hours: ChHourTotals;
 
-  constructor(ch: Ch) {
+  constructor(ch: Ch, hours: ChHourTotals) {
     this.ch = ch;
+    this.hours = hours;
   }
 
   private get spans(): string {
@@ -108,6 +111,10 @@ export class ChCostMaintenance implements CostMaintenance {
         version: Math.max(Number(r.version) + 1, nextVersion()),
       };
     });
+    // The hourly totals of these spans' hours no longer hold: dirty before and after the write.
+    const hours = current.map((r) => Date.parse(`${String(r.start_time).slice(0, 19)}Z`) / 1000);
+    await this.hours.markLate(hours);
     await this.ch.insert(this.spans, rows);
+    await this.hours.markLate(hours);
   }
 }

@@ -7,6 +7,7 @@ import type { EncodedBatch, EventStore, LoadFiles, StoredFlags, WriteBatch, Writ
 import { paramChunks, type Ch } from './client.ts';
 import { logRow, rowToSpan, scoreRow, SPAN_COLUMNS, spanRow, type ChRow } from './rows.ts';
 import { nextVersion } from './version.ts';
+import type { ChHourTotals } from './hour-totals.ts';
 
 // Events in. Rows are inserted as they come (ReplacingMergeTree keeps one row per identity), so
 // loading a journal file twice, or the same batch on two nodes, stores each row once; reads use
@@ -25,6 +26,8 @@ const SPAN_START = /"start_time":"(\d+)\.(\d{6})"/;
 interface LoadedSpans {
   traces: Map<string, { projectId: string; traceId: string }>;
   window: [number, number] | null;
+  // Epoch seconds of the hours the spans start in.
+  hours: Set<number>;
 }
 
 function scanSpanText(text: string, into: LoadedSpans): void {
@@ -41,6 +44,7 @@ function scanSpanText(text: string, into: LoadedSpans): void {
     const start = SPAN_START.exec(line);
     if (start) {
       const us = Number(start[1]) * 1_000_000 + Number(start[2]);
+      into.hours.add(Math.floor(us / HOUR_US) * 3600);
       if (us < lo) lo = us;
       if (us > hi) hi = us;
     }
@@ -50,12 +54,14 @@ function scanSpanText(text: string, into: LoadedSpans): void {
 
 export class ChEvents implements Omit<EventStore, 'sharedWriters'> {
   private readonly ch: Ch;
+  private readonly hours: ChHourTotals;
   // Writes of this node one at a time, so that two writes of the same record cannot both find it
   // unstored and both answer 'accepted'.
   private writing: Promise<unknown> = Promise.resolve();
 
-  constructor(ch: Ch) {
+  constructor(ch: Ch, hours: ChHourTotals) {
     this.ch = ch;
+    this.hours = hours;
   }
 
   private table(name: string): string {
@@ -80,12 +86,16 @@ export class ChEvents implements Omit<EventStore, 'sharedWriters'> {
       logs: unique.logs.filter((_, i) => !stored.logs[i]),
     };
     const version = nextVersion();
+    // Late spans change hours already summed (hour-totals.ts): marked before and after.
+    const hours = fresh.spans.map((s) => Math.floor(s.startUs / HOUR_US) * 3600);
+    await this.hours.markLate(hours);
     await this.ch.insert(this.table('spans'), fresh.spans.map((s) => spanRow(s, version)));
+    await this.hours.markLate(hours);
     await this.ch.insert(this.table('scores'), fresh.scores.map((s) => scoreRow(s, version)));
     await this.ch.insert(this.table('logs'), fresh.logs.map((l) => logRow(l, version)));
     if (fresh.spans.length) {
       const traces = new Map(fresh.spans.map((s) => [`${s.projectId}\u0000${s.traceId}`, { projectId: s.projectId, traceId: s.traceId }]));
-      await this.fillTraceAttribution({ traces, window: spanWindow(fresh.spans) });
+      await this.fillTraceAttribution({ traces, window: spanWindow(fresh.spans), hours: new Set() });
     }
     for (const [group, keys] of [
       [spans, fresh.spans.map(spanKey)],
@@ -155,12 +165,15 @@ export class ChEvents implements Omit<EventStore, 'sharedWriters'> {
   // The files are the node's own journal: read here and streamed to the server. A replay may
   // repeat rows; the table's identity keeps one of each either way.
   async load(files: LoadFiles, _spanWindowUs: [number, number] | null, _options: { replay?: boolean } = {}): Promise<void> {
-    const loaded: LoadedSpans = { traces: new Map(), window: null };
+    const loaded: LoadedSpans = { traces: new Map(), window: null, hours: new Set() };
     for (const file of files.spans) {
       const text = await readFile(file, 'utf8');
       scanSpanText(text, loaded);
+      // Late spans change hours already summed (hour-totals.ts): marked before and after.
+      await this.hours.markLate(loaded.hours);
       await this.ch.insertText(this.table('spans'), Readable.from([text]));
     }
+    await this.hours.markLate(loaded.hours);
     for (const file of files.scores) await this.ch.insertText(this.table('scores'), createReadStream(file));
     for (const file of files.logs) await this.ch.insertText(this.table('logs'), createReadStream(file));
     if (loaded.traces.size) await this.fillTraceAttribution(loaded);

@@ -52,14 +52,14 @@ async function applied(client: ClickHouseClient, db: string): Promise<Set<number
   return new Set((await rs.json<{ version: number }>()).map((r) => Number(r.version)));
 }
 
-async function migrateOne(ch: Ch, client: ClickHouseClient, m: ChMigration, onCluster: string): Promise<void> {
+async function migrateOne(ch: Ch, client: ClickHouseClient, m: ChMigration, onCluster: string, startedMs: number): Promise<void> {
   for (const t of m.tables) await run(client, createLocal(ch, t, onCluster));
   if (ch.sharded) for (const t of m.tables) if (t.shardBy) await run(client, createDistributed(ch, t, onCluster));
   if (m.version === 1) {
     // Version 1 of the default project: any later change is a newer version.
     await client.insert({
       table: `${ch.database}.projects`,
-      values: [{ id: 'default', name: 'Default project', content_capture: 'full', created_at: Date.now(), version: 1 }],
+      values: [{ id: 'default', name: 'Default project', content_capture: 'full', created_at: startedMs, version: 1 }],
       format: 'JSONEachRow',
     });
   }
@@ -74,9 +74,11 @@ export async function migrate(ch: Ch, migrations: ChMigration[] = CH_MIGRATIONS)
   const onCluster = ch.onCluster && ch.cluster ? ` ON CLUSTER '${ch.cluster}'` : '';
   // ON CLUSTER statements reach every shard from one; otherwise each shard is migrated in turn.
   const targets = onCluster ? [ch.clients[0]] : ch.clients;
+  // One creation time for the default project on every shard, however long each shard takes.
+  const startedMs = Date.now();
   for (const [i, client] of targets.entries()) {
     try {
-      await migrateShard(ch, client, migrations, onCluster);
+      await migrateShard(ch, client, migrations, onCluster, startedMs);
     } catch (err) {
       const translated = ch.translate(err);
       if (translated instanceof LookoutError && translated.code === 'store_unavailable') {
@@ -91,7 +93,7 @@ export async function migrate(ch: Ch, migrations: ChMigration[] = CH_MIGRATIONS)
   }
 }
 
-async function migrateShard(ch: Ch, client: ClickHouseClient, migrations: ChMigration[], onCluster: string): Promise<void> {
+async function migrateShard(ch: Ch, client: ClickHouseClient, migrations: ChMigration[], onCluster: string, startedMs: number): Promise<void> {
   await run(client, `CREATE DATABASE IF NOT EXISTS ${ch.database}${onCluster}`);
   await run(
     client,
@@ -99,5 +101,5 @@ async function migrateShard(ch: Ch, client: ClickHouseClient, migrations: ChMigr
      ENGINE = ${engineFor('ReplacingMergeTree', keeperPath(ch, MIGRATIONS_TABLE))} ORDER BY version`,
   );
   const done = await applied(client, ch.database);
-  for (const m of migrations) if (!done.has(m.version)) await migrateOne(ch, client, m, onCluster);
+  for (const m of migrations) if (!done.has(m.version)) await migrateOne(ch, client, m, onCluster, startedMs);
 }

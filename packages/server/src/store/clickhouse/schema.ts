@@ -239,6 +239,63 @@ export const LEASE_TABLE: TableDef = {
   orderBy: 'name',
 };
 
+// Per-hour call totals (hour-totals.ts): per project, closed hour and (model, provider, kind,
+// status), the sums the analytics read for whole hours instead of the spans. Control-plane style:
+// a full copy on every shard, so a statement reading the Distributed spans reads these from the
+// node it runs on. A re-summed hour is a newer version of its rows; a group gone from it, a
+// `deleted` one. model and provider may be NULL, hence a nullable sorting key.
+export const CALL_HOUR_TABLE: TableDef = {
+  name: 'call_hours',
+  columns: `
+    project_id LowCardinality(String),
+    hour DateTime('UTC'),
+    model ${LC},
+    provider ${LC},
+    kind LowCardinality(String),
+    status LowCardinality(String),
+    n UInt64,
+    known_n UInt64,
+    unknown_n UInt64,
+    cost_nano Nullable(Int64),
+    input_tokens Int64,
+    output_tokens Int64,
+    cache_read_tokens Int64,
+    cache_write_tokens Int64,
+    reasoning_tokens Int64,
+    audio_tokens Int64,
+    total_tokens Int64,
+    priced_tokens Int64,
+    version UInt64,
+    deleted UInt8 DEFAULT 0`,
+  engine: 'ReplacingMergeTree(version, deleted)',
+  orderBy: '(project_id, hour, model, provider, kind, status)',
+  settings: 'allow_nullable_key = 1',
+};
+
+// How far the hours are summed: one row (id 1), newest version wins.
+export const CALL_HOUR_STATE_TABLE: TableDef = {
+  name: 'call_hours_state',
+  columns: `
+    id UInt8,
+    summed_until DateTime('UTC'),
+    version UInt64`,
+  engine: 'ReplacingMergeTree(version)',
+  orderBy: 'id',
+};
+
+// Summed hours that later spans or new costs changed: summed again by the next refresh, read
+// from the spans until then. A mark is removed by a deleted row of the version it was read at,
+// so a mark made meanwhile (a newer version) stays.
+export const CALL_HOUR_DIRTY_TABLE: TableDef = {
+  name: 'call_hours_dirty',
+  columns: `
+    hour DateTime('UTC'),
+    version UInt64,
+    deleted UInt8 DEFAULT 0`,
+  engine: 'ReplacingMergeTree(version, deleted)',
+  orderBy: 'hour',
+};
+
 export const CH_MIGRATIONS: ChMigration[] = [
   {
     version: 1,
@@ -249,5 +306,10 @@ export const CH_MIGRATIONS: ChMigration[] = [
     version: 2,
     name: 'shared documents and leases',
     tables: [DOCUMENT_TABLE, LEASE_TABLE],
+  },
+  {
+    version: 3,
+    name: 'per-hour call totals',
+    tables: [CALL_HOUR_TABLE, CALL_HOUR_STATE_TABLE, CALL_HOUR_DIRTY_TABLE],
   },
 ];

@@ -5,7 +5,9 @@ import { afterAll, beforeAll } from 'vitest';
 import { parseRequireE2e } from '../../../../../test/e2e/require-e2e.ts';
 import { clickHouseAvailable, clickHouseInstallHint, startClickHouse, type ClickHouseHarness } from '../../testing/clickhouse.ts';
 import type { ClickHouseConfig } from '../../config/config.ts';
-import { storeContracts } from '../contract/index.ts';
+import { analyticsContract, analyticsReportsContract, storeContracts } from '../contract/index.ts';
+import { repriceContract } from '../contract/reprice.ts';
+import type { Store } from '../store.ts';
 import { ClickHouseStore } from './store.ts';
 
 const available = clickHouseAvailable();
@@ -37,12 +39,20 @@ if (available) {
     // Reopening connects again to the database a closed store used, as a restarted node would.
     const configs = new Map<ClickHouseStore, ClickHouseConfig>();
     const openWith = async (config: ClickHouseConfig) => {
-      const store = await ClickHouseStore.open(config, { queryTimeoutMs: QUERY_TIMEOUT_MS });
+      const store = await ClickHouseStore.open(config, { queryTimeoutMs: QUERY_TIMEOUT_MS, hourTotals: 'manual' });
       configs.set(store, config);
       return store;
     };
-    storeContracts(shards === 1 ? 'clickhouse' : 'clickhouse (2 shards)', () => openWith(configFor(harness!, shards > 1)), {
-      reopen: (closed) => openWith(configs.get(closed as ClickHouseStore)!),
-    });
+    const name = shards === 1 ? 'clickhouse' : 'clickhouse (2 shards)';
+    const open = () => openWith(configFor(harness!, shards > 1));
+    // Every suite reading from the spans alone; then the sums' suites again with the hours
+    // summed ahead of the reads (hour-totals.ts), which must not change a single answer.
+    storeContracts(name, open, { reopen: (closed) => openWith(configs.get(closed as ClickHouseStore)!) });
+    const settle = async (store: Store) => {
+      if (!(await (store as ClickHouseStore).refreshHourTotals())) throw new Error('the hourly totals were not refreshed');
+    };
+    analyticsContract(`${name}, hour totals`, open, { settle });
+    analyticsReportsContract(`${name}, hour totals`, open, { settle });
+    repriceContract(`${name}, hour totals`, open, { settle });
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ClickHouseConfig } from '../../config/config.ts';
 import type { SpanRecord } from '../../domain/span.ts';
 import type { MetricPointRecord } from '../../domain/metric.ts';
@@ -33,6 +34,7 @@ import { ChCostMaintenance } from './cost-maintenance.ts';
 import { ChContentMaintenance } from './content-maintenance.ts';
 import { ChDocuments } from './documents.ts';
 import { ChExport } from './export.ts';
+import { ChHourTotals } from './hour-totals.ts';
 
 // The ClickHouse backend: one implementation per concern of the store contract, over one
 // connection set (client.ts) and one schema (schema.ts).
@@ -40,6 +42,8 @@ import { ChExport } from './export.ts';
 export interface ClickHouseStoreOptions {
   queryTimeoutMs: number;
   onReadRefused?: (reason: ReadRefusal) => void;
+  // 'manual': the hourly totals are refreshed only by refreshHourTotals() (tests, benchmarks).
+  hourTotals?: 'auto' | 'manual';
 }
 
 export class ClickHouseStore implements Store {
@@ -58,17 +62,20 @@ export class ClickHouseStore implements Store {
   private readonly costs: ChCostMaintenance;
   private readonly content: ChContentMaintenance;
   private readonly exporter: ChExport;
+  private readonly hours: ChHourTotals;
 
   private constructor(ch: Ch) {
     this.ch = ch;
-    this.events = new ChEvents(ch);
+    this.documents = new ChDocuments(ch);
+    // Who holds the hourly totals' lease: this store, until it closes.
+    this.hours = new ChHourTotals(ch, this.documents, randomUUID());
+    this.events = new ChEvents(ch, this.hours);
     this.reads = new ChSpanReads(ch);
     this.metrics = new ChMetricPoints(ch);
-    this.analytics = new ChAnalytics(ch);
-    this.documents = new ChDocuments(ch);
+    this.analytics = new ChAnalytics(ch, this.hours);
     this.rollups = new ChRollupSources(ch);
     this.control = new ChControlPlane(ch);
-    this.costs = new ChCostMaintenance(ch);
+    this.costs = new ChCostMaintenance(ch, this.hours);
     this.content = new ChContentMaintenance(ch);
     this.exporter = new ChExport(ch);
   }
@@ -82,7 +89,15 @@ export class ClickHouseStore implements Store {
       await ch.close();
       throw err;
     }
-    return new ClickHouseStore(ch);
+    const store = new ClickHouseStore(ch);
+    if (options.hourTotals !== 'manual') store.hours.start();
+    return store;
+  }
+
+  // Sums the hours over by an hour at `nowMs` and the dirty ones again (hour-totals.ts); false
+  // when another node holds the lease. Runs every minute by itself; tests call it with their clock.
+  refreshHourTotals(nowMs = Date.now()): Promise<boolean> {
+    return this.hours.refresh(nowMs);
   }
 
   // Events
@@ -137,6 +152,7 @@ export class ClickHouseStore implements Store {
   importApiKeys(keys: StoredApiKey[]) { return this.exporter.importApiKeys(keys); }
 
   async close(): Promise<void> {
+    await this.hours.stop();
     await this.ch.close();
   }
 }
