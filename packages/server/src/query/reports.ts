@@ -1,5 +1,6 @@
 import { nanoToUsd, roundUsd } from '../domain/money.ts';
-import { utcDate } from './buckets.ts';
+import { bucketStarts, utcDate } from './buckets.ts';
+import { num, type RawRow } from './shape.ts';
 import {
   QUERY_LIMITS,
   type AnalyticsQuery,
@@ -21,6 +22,17 @@ export interface DayTotals {
   requests: number;
   totalTokens: number;
   unknownCostRequests: number;
+}
+
+// Every UTC day of the range from the rows a backend summed per day (`day` ms, `cost`,
+// `requests`, `tokens`, `unknown`); days without traffic as zeros. `nano` reads the backend's
+// cost sum exactly.
+export function dayTotalsFrom(rows: RawRow[], range: { fromMs: number; toMs: number }, nano: (v: unknown) => bigint): DayTotals[] {
+  const byDay = new Map(rows.map((r) => [num(r.day), r]));
+  return bucketStarts('day', range.fromMs, range.toMs).map((dayMs) => {
+    const r = byDay.get(dayMs);
+    return { dayMs, costNano: nano(r?.cost), requests: num(r?.requests), totalTokens: num(r?.tokens), unknownCostRequests: num(r?.unknown) };
+  });
 }
 
 export function dailyTrendRows(days: DayTotals[]): DailyTrendRow[] {

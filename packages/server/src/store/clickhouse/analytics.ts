@@ -21,11 +21,10 @@ import {
 import { validateChargeback, validateForecast, validateQuery, validateRange } from '../../query/validate.ts';
 import { chargebackToCsv } from '../../query/formats.ts';
 import { nanoToUsd } from '../../domain/money.ts';
-import { bucketStarts } from '../../query/buckets.ts';
 import { fillsGaps, finishMeasure, num, numOrNull, shapeResult, str } from '../../query/shape.ts';
 import { chargebackReport } from '../../query/chargeback.ts';
 import { computeForecast, forecastRanges } from '../../query/forecast.ts';
-import { dailyTrendRows, modelEfficiencyQuery, modelEfficiencyRows, topSpenderRows, topSpendersQuery, type DayTotals } from '../../query/reports.ts';
+import { dailyTrendRows, dayTotalsFrom, modelEfficiencyQuery, modelEfficiencyRows, topSpenderRows, topSpendersQuery, type DayTotals } from '../../query/reports.ts';
 import type { ProjectId } from '../store.ts';
 import type { Ch } from './client.ts';
 import {
@@ -164,17 +163,7 @@ export class ChAnalytics implements AnalyticsBackend {
        ${from} GROUP BY day`,
       p.values,
     );
-    const byDay = new Map(rows.map((r) => [num(r.day), r]));
-    return bucketStarts('day', range.fromMs, range.toMs).map((dayMs) => {
-      const r = byDay.get(dayMs);
-      return {
-        dayMs,
-        costNano: sumNano(r?.cost),
-        requests: num(r?.requests),
-        totalTokens: num(r?.tokens),
-        unknownCostRequests: num(r?.unknown),
-      };
-    });
+    return dayTotalsFrom(rows, range, sumNano);
   }
 
   async dailyTrend(project: ProjectId, range: TimeRange): Promise<DailyTrendRow[]> {

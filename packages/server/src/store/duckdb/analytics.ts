@@ -25,11 +25,10 @@ import {
 import { AnalyticsInputError, validateChargeback, validateForecast, validateQuery, validateRange } from '../../query/validate.ts';
 import { chargebackToCsv } from '../../query/formats.ts';
 import { decimalToNano } from '../../domain/money.ts';
-import { bucketStarts } from '../../query/buckets.ts';
 import { fillsGaps, finishMeasure, num, numOrNull, shapeResult, str } from '../../query/shape.ts';
 import { chargebackReport } from '../../query/chargeback.ts';
 import { computeForecast, forecastRanges } from '../../query/forecast.ts';
-import { dailyTrendRows, modelEfficiencyQuery, modelEfficiencyRows, topSpenderRows, topSpendersQuery, type DayTotals } from '../../query/reports.ts';
+import { dailyTrendRows, dayTotalsFrom, modelEfficiencyQuery, modelEfficiencyRows, topSpenderRows, topSpendersQuery, type DayTotals } from '../../query/reports.ts';
 import type { ProjectId } from '../store.ts';
 import type { DuckDb, Row } from './db.ts';
 import { hourSumsSql, type HourRollups } from './hour-rollups.ts';
@@ -296,17 +295,7 @@ export class DuckDbAnalytics implements AnalyticsBackend {
        ${from} GROUP BY ALL`,
       p.values,
     );
-    const byDay = new Map(rows.map((r) => [num(r.day), r]));
-    return bucketStarts('day', range.fromMs, range.toMs).map((dayMs) => {
-      const r = byDay.get(dayMs);
-      return {
-        dayMs,
-        costNano: sumNano(r?.cost),
-        requests: num(r?.requests),
-        totalTokens: num(r?.tokens),
-        unknownCostRequests: num(r?.unknown),
-      };
-    });
+    return dayTotalsFrom(rows, range, sumNano);
   }
 
   async dailyTrend(project: ProjectId, range: TimeRange): Promise<DailyTrendRow[]> {
