@@ -31,6 +31,7 @@ const OPENERS: Record<StorageBackend, (config: StorageConfig, options: OpenStore
   clickhouse: (config, options) =>
     ClickHouseStore.open(config.storage.clickhouse, {
       queryTimeoutMs: config.storage.queryTimeoutMs,
+      readConnections: config.storage.readConnections,
       onReadRefused: options.onReadRefused,
     }),
 };

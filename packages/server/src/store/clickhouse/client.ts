@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { ClickHouseConfig } from '../../config/config.ts';
 import { LookoutError } from '../../errors.ts';
+import { ReadGate } from '../read-gate.ts';
 import type { ReadRefusal } from '../store.ts';
 
 // One HTTP client per listed endpoint (one per shard). Reads and writes go to one endpoint (the
@@ -13,8 +14,15 @@ export type Params = Record<string, unknown>;
 
 export interface ChOptions {
   queryTimeoutMs: number;
+  // storage.readConnections: one project runs at most all but two of these reads at a time (at
+  // least one), as on DuckDB.
+  readConnections?: number;
   onReadRefused?: (reason: ReadRefusal) => void;
 }
+
+// As on DuckDB (duckdb/db.ts): a project's reads waiting beyond these are refused (429).
+const MAX_QUEUED_READS_PER_TENANT = 64;
+const MAX_QUEUED_READS = 512;
 
 // Every read sees each row once: ReplacingMergeTree tables are read with FINAL, which merges
 // versions at read time; partitions never share a row's versions, so they are merged apart.
@@ -67,6 +75,7 @@ export class Ch {
   readonly cluster: string | null;
   readonly onCluster: boolean;
   private readonly options: ChOptions;
+  private readonly gate: ReadGate;
   private next = 0;
 
   constructor(config: ClickHouseConfig, options: ChOptions) {
@@ -93,6 +102,10 @@ export class Ch {
     this.cluster = config.url.length > 1 || config.onCluster ? config.cluster : null;
     this.onCluster = config.onCluster;
     this.options = options;
+    this.gate = new ReadGate(
+      { perTenant: Math.max(1, (options.readConnections ?? 4) - 2), queuedPerTenant: MAX_QUEUED_READS_PER_TENANT, queued: MAX_QUEUED_READS },
+      options.onReadRefused,
+    );
   }
 
   get sharded(): boolean {
@@ -106,7 +119,12 @@ export class Ch {
     return c;
   }
 
-  async query<T = Record<string, unknown>>(sql: string, params: Params = {}, settings: ClickHouseSettings = {}): Promise<T[]> {
+  // A read, in its project's share of the store (read-gate.ts).
+  query<T = Record<string, unknown>>(sql: string, params: Params = {}, settings: ClickHouseSettings = {}): Promise<T[]> {
+    return this.gate.run(() => this.queryNow<T>(sql, params, settings));
+  }
+
+  private async queryNow<T>(sql: string, params: Params, settings: ClickHouseSettings): Promise<T[]> {
     try {
       const rs = await this.pick().query({
         query: sql,

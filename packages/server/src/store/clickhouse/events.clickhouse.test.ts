@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRequireE2e } from '../../../../../test/e2e/require-e2e.ts';
 import { clickHouseAvailable, clickHouseInstallHint, startClickHouse, type ClickHouseHarness } from '../../testing/clickhouse.ts';
 import { makeScore, makeSpan } from '../../testing/fixtures.ts';
+import { readTenantOfProject, runAsReadTenant } from '../read-tenant.ts';
 import { projectId } from '../store.ts';
 import { paramChunks } from './client.ts';
 import { ClickHouseStore } from './store.ts';
@@ -29,6 +30,32 @@ describe.skipIf(!available)('events on ClickHouse', () => {
   afterAll(async () => {
     await harness?.stop();
   });
+
+  it("keeps one project's reads to its share and refuses them with 429 when they pile up; the server's own reads are not held", async () => {
+    const refused: string[] = [];
+    const store = await ClickHouseStore.open(
+      { url: harness!.urls, cluster: null, database: `lk_${randomBytes(6).toString('hex')}`, user: 'default', password: '', caFile: null, onCluster: false },
+      { queryTimeoutMs: 30_000, readConnections: 3, hourTotals: 'manual', onReadRefused: (r) => refused.push(r) },
+    );
+    try {
+      const A = projectId('alpha');
+      // One running, 64 waiting, the rest refused: all are asked for before any is answered.
+      const reads = Array.from({ length: 70 }, () =>
+        runAsReadTenant(readTenantOfProject(A), () => store.listSpans(A, {}, { limit: 1, offset: 0 }, { total: false })).then(
+          () => 'answered',
+          (e: { code?: string }) => e.code,
+        ),
+      );
+      const server = await store.listSpans(A, {}, { limit: 1, offset: 0 }, { total: false });
+      expect(server.spans).toEqual([]);
+      const outcomes = await Promise.all(reads);
+      expect(outcomes.filter((o) => o === 'too_many_queries')).toHaveLength(5);
+      expect(outcomes.filter((o) => o === 'answered')).toHaveLength(65);
+      expect(refused).toEqual(['busy', 'busy', 'busy', 'busy', 'busy']);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
 
   it('finds which records of a batch are stored when their ids are too many for one request', async () => {
     const store = await ClickHouseStore.open(

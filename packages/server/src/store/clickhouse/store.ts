@@ -41,6 +41,8 @@ import { ChHourTotals } from './hour-totals.ts';
 
 export interface ClickHouseStoreOptions {
   queryTimeoutMs: number;
+  // storage.readConnections: how many reads one project runs at once (all but two, at least one).
+  readConnections?: number;
   onReadRefused?: (reason: ReadRefusal) => void;
   // 'manual': the hourly totals are refreshed only by refreshHourTotals() (tests, benchmarks).
   hourTotals?: 'auto' | 'manual';
