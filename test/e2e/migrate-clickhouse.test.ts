@@ -2,7 +2,8 @@
 // what it cannot do with exit status 2 naming the setting, copies a DuckDB data directory
 // (including what a crash left in the journal), copies nothing the second time, and a server
 // started with LOOKOUT_STORAGE=clickhouse then answers with the keys made on DuckDB.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createClient } from '@clickhouse/client';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,10 +33,25 @@ describe.skipIf(!available)('lookout migrate --to clickhouse', () => {
     const store = await DuckDbStore.open(dataDir);
     readKey = (await store.createApiKey(P, 'read', 'dashboards')).key;
     await store.write({ spans, scores: [], logs: [] });
+    await store.close();
+    // The install's own state: a budget made through its API, and the content hash key its
+    // server made at start.
+    const duck = await startLookout({ dataDir, env: { LOOKOUT_STORAGE: '' } });
+    try {
+      const made = await fetch(`${duck.url}/api/v1/budgets`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'core-monthly', scope: 'team', subject: 'core', period: 'monthly', limitUsd: 500, enforce: 'hard' }),
+      });
+      expect(made.status, await made.text()).toBe(201);
+    } finally {
+      await duck.stop();
+    }
+    const reopened = await DuckDbStore.open(dataDir);
     // A segment a crash left in the journal, acknowledged but never loaded.
     await mkdir(join(dataDir, 'journal'), { recursive: true });
-    await writeFile(join(dataDir, 'journal', '000000000001.spans.ndjson'), store.encode({ spans: [journaled], scores: [], logs: [] }, Date.now() * 1000).spans);
-    await store.close();
+    await writeFile(join(dataDir, 'journal', '000000000001.spans.ndjson'), reopened.encode({ spans: [journaled], scores: [], logs: [] }, Date.now() * 1000).spans);
+    await reopened.close();
   }, 120_000);
   afterAll(async () => {
     await clickhouse?.stop();
@@ -66,11 +82,22 @@ describe.skipIf(!available)('lookout migrate --to clickhouse', () => {
     expect(first.stdout).toMatch(/spans\s+6 copied\s+0 already there/);
     expect(first.stdout).toMatch(/API keys\s+1 copied/);
     expect(first.stdout).toContain('LOOKOUT_STORAGE=clickhouse');
+    expect(first.stdout).toMatch(/content hash key\s+copied/);
+    expect(first.stdout).toMatch(/budgets\s+copied/);
+    // The nodes on ClickHouse hash with the install's key, so the hashes it stored still match.
+    const client = createClient({ url: clickhouse.urls[0] });
+    try {
+      const rows = await (await client.query({ query: `SELECT body FROM ${database}.documents FINAL WHERE name = 'content-hash-key'`, format: 'JSONEachRow' })).json<{ body: string }>();
+      expect(Buffer.from((JSON.parse(rows[0].body) as { key: string }).key, 'base64')).toEqual(readFileSync(join(dataDir, 'content-hash.key')));
+    } finally {
+      await client.close();
+    }
     expect(readdirSync(join(dataDir, 'journal'))).toEqual([]);
 
     const again = await runLookout(['migrate', '--to', 'clickhouse'], { env: env() });
     expect(again.code, again.output).toBe(0);
     expect(again.stdout).toMatch(/spans\s+0 copied\s+6 already there/);
+    expect(again.stdout).toMatch(/budgets\s+already there/);
 
     const server = await startLookout({ dataDir, env: { ...env(), LOOKOUT_STORAGE: 'clickhouse' } });
     try {
@@ -79,6 +106,10 @@ describe.skipIf(!available)('lookout migrate --to clickhouse', () => {
       const body = (await res.json()) as { total: number; spans: { spanId: string }[] };
       expect(body.total).toBe(6);
       expect(body.spans.map((s) => s.spanId).sort()).toEqual([...spans, journaled].map((s) => s.spanId).sort());
+      // Made without a key on the loopback server: the default project's.
+      const budgets = await fetch(`${server.url}/api/v1/budgets`);
+      expect(budgets.status).toBe(200);
+      expect(((await budgets.json()) as { budgets: { id: string }[] }).budgets.map((b) => b.id)).toContain('core-monthly');
     } finally {
       await server.stop();
     }

@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadConfig, type LookoutConfig } from '../config/config.ts';
 import { LookoutError } from '../errors.ts';
+import { HASH_KEY_FILE, shareKeyFile } from '../ingest/content-policy.ts';
 import { Journal } from '../ingest/journal.ts';
 import { PRIVATE_UMASK } from '../state/private-files.ts';
 import { copyStore, COPY_KINDS, type CopyKind, type CopyProgress, type CopyReport } from '../store/copy.ts';
@@ -66,7 +69,8 @@ export async function runMigrate(opts: MigrateOptions, out: { stdout: Write; std
           out.stderr(`${LABELS[p.kind]}: ${p.copied} copied, ${p.skipped} already there${p.done ? '' : ' ...'}\n`);
         },
       });
-      out.stdout(summary(report, config));
+      const state = await moveState(config.dataDir, target);
+      out.stdout(summary(report, config, state));
       return report;
     } finally {
       await source.close();
@@ -112,15 +116,51 @@ async function loadJournal(dataDir: string, source: Store): Promise<number> {
   return leftovers.length;
 }
 
-function summary(report: CopyReport, config: LookoutConfig): string {
+interface MovedState {
+  hashKey: 'copied' | 'present' | 'none';
+  budgets: 'copied' | 'present' | 'none';
+  // State files of this install that nodes on ClickHouse do not read.
+  notMoved: string[];
+}
+
+// What the nodes on ClickHouse read from the store instead of the data directory: the content
+// hash key (so stored hashes keep matching) and the budget definitions. Alert state, silences,
+// rules made through the API and automated actions are kept in another form there and are not
+// carried over: they are listed so the operator can make them again.
+async function moveState(dataDir: string, target: Store): Promise<MovedState> {
+  const documents = target.documents;
+  if (!documents) throw new Error('the ClickHouse store keeps no shared documents');
+  const hashKey = await shareKeyFile(documents, join(dataDir, HASH_KEY_FILE));
+  let budgets: MovedState['budgets'] = 'none';
+  if ((await documents.read('budgets')) !== null) budgets = 'present';
+  else if (existsSync(join(dataDir, 'budgets.json'))) {
+    await documents.write('budgets', await readFile(join(dataDir, 'budgets.json'), 'utf8'));
+    budgets = 'copied';
+  }
+  const notMoved = ['alerts.json', 'actions.json'].filter((f) => existsSync(join(dataDir, f)));
+  return { hashKey, budgets, notMoved };
+}
+
+const MOVED: Record<MovedState['budgets'], string> = { copied: 'copied', present: 'already there', none: 'none in this install' };
+
+function summary(report: CopyReport, config: LookoutConfig, state: MovedState): string {
   const width = Math.max(...COPY_KINDS.map((k) => LABELS[k].length));
   const lines = COPY_KINDS.map((k) => `  ${LABELS[k].padEnd(width)}  ${String(report[k].copied).padStart(10)} copied  ${String(report[k].skipped).padStart(10)} already there`);
   return [
     `moved to ClickHouse (database ${config.storage.clickhouse.database}):`,
     ...lines,
     '',
+    `  ${'content hash key'.padEnd(width)}  ${MOVED[state.hashKey]}`,
+    `  ${'budgets'.padEnd(width)}  ${MOVED[state.budgets]}`,
+    ...(state.notMoved.length
+      ? [
+          '',
+          `Not moved: ${state.notMoved.join(', ')} (alert state, silences, alert rules made through the API, automated actions). Nodes on ClickHouse keep these in the store; make silences and API rules again there.`,
+        ]
+      : []),
+    '',
     'To run on ClickHouse from now on, start Lookout with LOOKOUT_STORAGE=clickhouse and the same LOOKOUT_CLICKHOUSE_* settings.',
-    `Keep the data directory ${config.dataDir}: it holds the journal, the content hash key and state files. The DuckDB database in it is left as it was.`,
+    `The DuckDB database in ${config.dataDir} is left as it was.`,
     '',
   ].join('\n');
 }

@@ -177,6 +177,23 @@ async function loadOrCreateSharedKey(documents: DocumentStore): Promise<{ key: B
   return parse((await documents.read(SHARED_KEY_DOCUMENT))!);
 }
 
+// Moving an install to a store several nodes share: its key file becomes the shared key, so that
+// the hashes it stored still match new ones. Left alone when the store has a key already.
+export async function shareKeyFile(documents: DocumentStore, keyFile: string): Promise<'copied' | 'present' | 'none'> {
+  if ((await documents.read(SHARED_KEY_DOCUMENT)) !== null) return 'present';
+  let key: Buffer;
+  try {
+    key = await readFile(keyFile);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'none';
+    throw err;
+  }
+  if (key.length !== HASH_KEY_BYTES) throw new Error(`${keyFile} holds ${key.length} bytes, not the ${HASH_KEY_BYTES} of a content hash key`);
+  const since = (await stat(keyFile)).mtime;
+  await documents.write(SHARED_KEY_DOCUMENT, JSON.stringify({ key: key.toString('base64'), createdAt: since.toISOString() }));
+  return 'copied';
+}
+
 async function loadOrCreateKey(path: string): Promise<Buffer> {
   try {
     const key = await readFile(path);
