@@ -14,6 +14,8 @@ export default defineConfig({
       'packages/server/src/ingest/otlp/route.test.ts',
       'packages/server/src/ingest/otlp/grpc.test.ts',
       'packages/server/src/ingest/gateway/gateway.test.ts',
+      'packages/server/src/ingest/gateway/injection-policy.test.ts',
+      'packages/server/src/enrich/chain.test.ts',
       'packages/server/src/ingest/content-policy.test.ts',
       'packages/server/src/ingest/content-paths.test.ts',
       'packages/server/src/metrics/registry.test.ts',

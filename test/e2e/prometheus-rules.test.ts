@@ -51,6 +51,7 @@ const mini = { provider: 'openai', model: 'gpt-4o-mini' };
 const claude = { provider: 'anthropic', model: 'claude-sonnet-4' };
 
 const cost = (severity: string) => ({ severity, category: 'cost' });
+const security = (severity: string, labels: Labels = {}) => ({ ...labels, severity, category: 'security' });
 
 const unitTests = {
   rule_files: ['rules-for-test.yml'],
@@ -189,6 +190,44 @@ const unitTests = {
           exp_alerts: [{ exp_labels: { job: 'lookout', instance: 'lookout-1:4318', severity: 'warning', category: 'availability' } }],
         },
       ],
+    },
+    {
+      // Per minute: 12 + 3 sensitive values (0.25/s), 6 injections (0.1/s), 12 invalid keys
+      // (0.2/s, alert) and 3 forbidden (0.05/s, quiet), 120 queue_full (2/s, alert) and 30
+      // too_many_queries (0.5/s, quiet).
+      name: 'security above thresholds',
+      interval: '1m',
+      input_series: [
+        series('lookout_pii_detected_total', { type: 'email' }, '0+12x20'),
+        series('lookout_pii_detected_total', { type: 'phone' }, '0+3x20'),
+        series('lookout_prompt_injection_detected_total', { severity: 'high' }, '0+6x20'),
+        series('lookout_auth_failures_total', { reason: 'invalid_key' }, '0+12x20'),
+        series('lookout_auth_failures_total', { reason: 'forbidden' }, '0+3x20'),
+        series('lookout_rate_limited_total', { reason: 'queue_full' }, '0+120x20'),
+        series('lookout_rate_limited_total', { reason: 'too_many_queries' }, '0+30x20'),
+      ],
+      alert_rule_test: [
+        // Not for long enough yet: 2m, 1m, 5m and 5m.
+        { eval_time: '1m', alertname: 'PIIDetectionSpike', exp_alerts: [] },
+        { eval_time: '3m', alertname: 'AuthFailureSpike', exp_alerts: [] },
+        { eval_time: '3m', alertname: 'RateLimitedRequests', exp_alerts: [] },
+        { eval_time: '15m', alertname: 'PIIDetectionSpike', exp_alerts: [{ exp_labels: security('warning') }] },
+        { eval_time: '15m', alertname: 'PromptInjectionAttempts', exp_alerts: [{ exp_labels: security('critical') }] },
+        { eval_time: '15m', alertname: 'AuthFailureSpike', exp_alerts: [{ exp_labels: security('warning', { reason: 'invalid_key' }) }] },
+        { eval_time: '15m', alertname: 'RateLimitedRequests', exp_alerts: [{ exp_labels: security('warning', { reason: 'queue_full' }) }] },
+      ],
+    },
+    {
+      // Just below every threshold: 0.083/s values, 0.033/s injections, 0.083/s refused keys, 0.83/s 429s.
+      name: 'security below thresholds',
+      interval: '1m',
+      input_series: [
+        series('lookout_pii_detected_total', { type: 'email' }, '0+5x20'),
+        series('lookout_prompt_injection_detected_total', { severity: 'low' }, '0+2x20'),
+        series('lookout_auth_failures_total', { reason: 'missing_key' }, '0+5x20'),
+        series('lookout_rate_limited_total', { reason: 'action' }, '0+50x20'),
+      ],
+      alert_rule_test: ['PIIDetectionSpike', 'PromptInjectionAttempts', 'AuthFailureSpike', 'RateLimitedRequests'].map((alertname) => ({ eval_time: '15m', alertname, exp_alerts: [] })),
     },
   ],
 };

@@ -4483,6 +4483,432 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/privacy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's privacy settings: what is done with each kind of sensitive value
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description false: the instance's defaults (config file) apply to this project */
+                            customised: boolean;
+                            defaults: components["schemas"]["PrivacySettings"];
+                            /** @description false: the instance turned redaction off (privacy.redact): values are stored as they come, whatever the settings */
+                            redact: boolean;
+                            settings: components["schemas"]["PrivacySettings"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Changes the project's privacy settings (fields not given keep their value); applies to records ingested from now on
+         * @description Needs an admin key.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The project's own patterns, redacted as type custom. */
+                        custom?: {
+                            /** @description Shown in findings as custom:<name>. */
+                            name: string;
+                            /** @description A regular expression in RE2 syntax (linear time: no backreferences or lookaround). */
+                            pattern: string;
+                        }[];
+                        /**
+                         * @description What the gateway does with a high-severity prompt injection in a request: detect (record it, forward the call) or block (answer 400 in the provider's error format).
+                         * @enum {string}
+                         */
+                        gatewayInjection?: "detect" | "block";
+                        /** @description What is done with each kind of value found: mask (the default), hash, drop (the whole field) or keep. */
+                        modes?: {
+                            [key: string]: "mask" | "hash" | "drop" | "keep";
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description false: the instance's defaults (config file) apply to this project */
+                            customised: boolean;
+                            defaults: components["schemas"]["PrivacySettings"];
+                            /** @description false: the instance turned redaction off (privacy.redact): values are stored as they come, whatever the settings */
+                            redact: boolean;
+                            settings: components["schemas"]["PrivacySettings"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Puts the project back on the instance's default privacy settings
+         * @description Needs an admin key.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description false: the instance's defaults (config file) apply to this project */
+                            customised: boolean;
+                            defaults: components["schemas"]["PrivacySettings"];
+                            /** @description false: the instance turned redaction off (privacy.redact): values are stored as they come, whatever the settings */
+                            redact: boolean;
+                            settings: components["schemas"]["PrivacySettings"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What the redactor and the injection detector make of a text (nothing is stored)
+         * @description Needs a read or admin key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description settings to try instead of the project's (not saved) */
+                        settings?: {
+                            /** @description The project's own patterns, redacted as type custom. */
+                            custom?: {
+                                /** @description Shown in findings as custom:<name>. */
+                                name: string;
+                                /** @description A regular expression in RE2 syntax (linear time: no backreferences or lookaround). */
+                                pattern: string;
+                            }[];
+                            /**
+                             * @description What the gateway does with a high-severity prompt injection in a request: detect (record it, forward the call) or block (answer 400 in the provider's error format).
+                             * @enum {string}
+                             */
+                            gatewayInjection?: "detect" | "block";
+                            /** @description What is done with each kind of value found: mask (the default), hash, drop (the whole field) or keep. */
+                            modes?: {
+                                [key: string]: "mask" | "hash" | "drop" | "keep";
+                            };
+                        };
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            failed: boolean;
+                            findings: {
+                                detector: string;
+                                end: number;
+                                start: number;
+                                /** @enum {string} */
+                                type: "email" | "phone" | "credit_card" | "ssn" | "national_id" | "iban" | "ip_address" | "secret" | "custom";
+                            }[];
+                            injection: {
+                                /** @enum {string} */
+                                kind: "prompt_injection" | "jailbreak";
+                                rules: string[];
+                                score: number;
+                                /** @enum {string} */
+                                severity: "low" | "medium" | "high" | "critical";
+                            } | null;
+                            /** @description the text as it would be stored; null when a drop setting (or a failed scan) removes the field */
+                            text: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/project": {
         parameters: {
             query?: never;
@@ -5009,6 +5435,215 @@ export type paths = {
                         "application/json": {
                             scores: components["schemas"]["Score"][];
                         };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Security events: PII and secrets found, prompt injections, refused requests — newest first
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description start of the range (inclusive): an instant or a duration back from now ('24h'); default: 7 days before `to` */
+                    from?: string;
+                    limit?: number;
+                    /** @description end of the range (exclusive); default: now */
+                    to?: string;
+                    traceId?: string;
+                    type?: "pii" | "secret" | "prompt_injection" | "jailbreak" | "auth_failure" | "rate_limited" | "budget_blocked";
+                    /** @description only events of this user */
+                    user?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            events: components["schemas"]["SecurityEvent"][];
+                            /** @description pass as cursor for the next (older) page; null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Security events counted by type over time, and the users with most
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description start of the range (inclusive): an instant or a duration back from now ('24h'); default: 7 days before `to` */
+                    from?: string;
+                    /** @description end of the range (exclusive); default: now */
+                    to?: string;
+                    /** @description users listed, at most 50 */
+                    top?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SecuritySummary"];
                     };
                 };
                 /** @description Default Response */
@@ -9093,6 +9728,17 @@ export type components = {
              */
             source: "file" | "api";
         };
+        PrivacySettings: {
+            custom: {
+                name: string;
+                pattern: string;
+            }[];
+            /** @enum {string} */
+            gatewayInjection: "detect" | "block";
+            modes: {
+                [key: string]: "mask" | "hash" | "drop" | "keep";
+            };
+        };
         Project: {
             /**
              * @description what the project keeps of prompts and responses
@@ -9184,7 +9830,7 @@ export type components = {
                  * @description a counter measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
                  * @enum {string}
                  */
-                denominator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts";
+                denominator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "auth_failures" | "rate_limited";
                 /** @default {} */
                 filter: {
                     [key: string]: string | string[];
@@ -9195,12 +9841,12 @@ export type components = {
                  * @description a measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
                  * @enum {string}
                  */
-                measure?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "latency_ms" | "ttft_ms" | "score" | "ingest_queue_depth" | "client_queue_depth";
+                measure?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "auth_failures" | "rate_limited" | "latency_ms" | "ttft_ms" | "score" | "ingest_queue_depth" | "client_queue_depth";
                 /**
                  * @description a counter measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
                  * @enum {string}
                  */
-                numerator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts";
+                numerator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "auth_failures" | "rate_limited";
                 percentile?: number;
             };
             runbook?: string;
@@ -9261,7 +9907,7 @@ export type components = {
                  * @description a counter measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
                  * @enum {string}
                  */
-                denominator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts";
+                denominator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "auth_failures" | "rate_limited";
                 /** @default {} */
                 filter?: {
                     [key: string]: string | string[];
@@ -9272,12 +9918,12 @@ export type components = {
                  * @description a measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
                  * @enum {string}
                  */
-                measure?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "latency_ms" | "ttft_ms" | "score" | "ingest_queue_depth" | "client_queue_depth";
+                measure?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "auth_failures" | "rate_limited" | "latency_ms" | "ttft_ms" | "score" | "ingest_queue_depth" | "client_queue_depth";
                 /**
                  * @description a counter measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
                  * @enum {string}
                  */
-                numerator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts";
+                numerator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "auth_failures" | "rate_limited";
                 percentile?: number;
             };
             runbook?: string;
@@ -9313,6 +9959,57 @@ export type components = {
             timestampUs: number;
             traceId: string;
             userId: string | null;
+        };
+        SecurityEvent: {
+            /**
+             * @description What Lookout did: masked, hashed, dropped or kept the values (as the privacy settings say), detected, or blocked
+             * @enum {string}
+             */
+            action: "masked" | "hashed" | "dropped" | "kept" | "detected" | "blocked";
+            /** @description Values found by this detector in the record */
+            count: number;
+            /** @description email, phone, secret:openai, custom:<name>, injection, auth, … */
+            detector: string;
+            /** @description Where the values were (input, output, metadata:<key>, tag, log:body, …): never the value */
+            field: string | null;
+            id: string;
+            /** @description The injection rule that matched (id@version), or why a request was refused */
+            rule: string | null;
+            /** @description The injection score, 0 to 1 */
+            score: number | null;
+            /** @enum {string} */
+            severity: "low" | "medium" | "high" | "critical";
+            spanId: string | null;
+            /** @description ISO 8601, UTC: when the record it is about started, or when the request was refused */
+            time: string;
+            traceId: string | null;
+            /** @enum {string} */
+            type: "pii" | "secret" | "prompt_injection" | "jailbreak" | "auth_failure" | "rate_limited" | "budget_blocked";
+            userId: string | null;
+        };
+        SecuritySummary: {
+            /** @description width of each point of the series */
+            bucketSeconds: number;
+            byType: {
+                events: number;
+                /** @enum {string} */
+                type: "pii" | "secret" | "prompt_injection" | "jailbreak" | "auth_failure" | "rate_limited" | "budget_blocked";
+                values: number;
+            }[];
+            from: string;
+            series: {
+                events: number;
+                time: string;
+                /** @enum {string} */
+                type: "pii" | "secret" | "prompt_injection" | "jailbreak" | "auth_failure" | "rate_limited" | "budget_blocked";
+                values: number;
+            }[];
+            to: string;
+            topUsers: {
+                events: number;
+                types: ("pii" | "secret" | "prompt_injection" | "jailbreak" | "auth_failure" | "rate_limited" | "budget_blocked")[];
+                userId: string;
+            }[];
         };
         Silence: {
             comment: string;

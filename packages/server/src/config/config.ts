@@ -7,6 +7,7 @@ import { describeIssue, LookoutError } from '../errors.ts';
 import { SECOND_MS, tryParseDuration } from '../domain/time.ts';
 import { DEFAULT_NOTIFICATIONS, notificationsSchema } from '../alerts/notifications/config.ts';
 import { actionsSchema } from '../alerts/actions/schema.ts';
+import { applyPrivacyInput, defaultPrivacySettings, privacySettingsInputSchema } from '../enrich/redact/settings.ts';
 
 // One schema for the config file and the environment. The file is YAML or JSON; environment
 // variables win over it; command-line flags win over both. Anything invalid stops start-up
@@ -160,6 +161,16 @@ export const configSchema = z
       })
       .strict()
       .default({ refreshInterval: '10s' }),
+    // E1/E2: the instance's privacy defaults (docs/privacy.md): what is done with each kind of
+    // sensitive value found before anything is stored, and the gateway's injection policy. A
+    // project's own settings (PUT /api/v1/privacy) replace them for that project.
+    // `redact: false` turns the redactor off for the whole instance (values are then neither found
+    // nor counted): for installs where every client already redacts before sending.
+    privacy: z
+      .object({ ...privacySettingsInputSchema.shape, redact: flag.default(true) })
+      .strict()
+      .default({ redact: true })
+      .transform(({ redact, ...input }) => ({ redact, defaults: applyPrivacyInput(defaultPrivacySettings(), input) })),
     // A8: the recording gateway (/proxy/openai/v1/*, /proxy/anthropic/v1/*). Each base URL is the
     // value the official SDK's `baseURL` takes, so any OpenAI-compatible server can be fronted.
     gateway: z
@@ -264,6 +275,7 @@ export const ENV_VARS: Record<string, string[]> = {
   LOOKOUT_ANTHROPIC_BASE_URL: ['gateway', 'anthropicBaseUrl'],
   LOOKOUT_GATEWAY_MAX_BODY_BYTES: ['gateway', 'maxBodyBytes'],
   LOOKOUT_GATEWAY_RECORD_FLUSH_MS: ['gateway', 'recordFlushMs'],
+  LOOKOUT_PRIVACY_REDACT: ['privacy', 'redact'],
 };
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {

@@ -57,8 +57,22 @@ export const MEASURE_CATALOG = {
   'errors.other': { unit: 'count', additive: true, description: 'Failed calls of no other class.' },
   prompt_tokens: { unit: 'tokens', additive: true, description: 'Every input token of the prompt: uncached input, cache reads and cache writes.' },
   scores: { unit: 'count', additive: true, description: 'Number of numeric scores.' },
-  pii_detections: { unit: 'count', additive: true, description: 'Requests with personal data detected (no detector feeds it yet: rules over it report no data).' },
-  injection_attempts: { unit: 'count', additive: true, description: 'Prompt injection attempts detected (no detector feeds it yet: rules over it report no data).' },
+  pii_detections: {
+    unit: 'count',
+    additive: true,
+    description: 'Spans on which at least one sensitive value (personal data or a secret) was found and redacted as configured: LLM calls and the other spans that carry content, such as a root span with the user\'s input.',
+  },
+  injection_attempts: { unit: 'count', additive: true, description: 'Spans on which a prompt injection or jailbreak attempt was detected, whatever its severity (LLM calls and other spans that carry content).' },
+  auth_failures: {
+    unit: 'count',
+    additive: true,
+    description: "Requests refused because the project's API key lacks the scope they need (403). Missing and unknown keys belong to no project: they are on /metrics only. Counted in memory since the server started.",
+  },
+  rate_limited: {
+    unit: 'count',
+    additive: true,
+    description: "The project's requests answered 429 by Lookout: ingest queue full, too many queued reads, a hard budget spent or an automated rate limit at the gateway. Counted in memory since the server started.",
+  },
   latency_ms: { unit: 'ms', additive: false, description: 'Call duration, as a distribution: percentile rules read its quantiles, threshold rules its mean.' },
   ttft_ms: { unit: 'ms', additive: false, description: 'Time to first token of streaming calls, as a distribution.' },
   score: { unit: 'score', additive: false, description: 'Numeric score values (booleans as 0/1), as a distribution; score_name narrows it.' },
@@ -99,7 +113,9 @@ export const ANALYTICS_MEASURES = [
 export type AnalyticsMeasure = (typeof ANALYTICS_MEASURES)[number];
 
 // Counters of alert rules, kept per minute by the rollups: a window sums them. `requests`
-// counts LLM calls (generation and embedding spans).
+// counts LLM calls (generation and embedding spans); `pii_detections` and `injection_attempts`
+// count every span the processor chain marked; `auth_failures` and `rate_limited` count the
+// project's refused requests (server/refusals.ts).
 export const COUNTER_MEASURES = [
   'requests',
   'errors',
@@ -124,6 +140,8 @@ export const COUNTER_MEASURES = [
   'scores',
   'pii_detections',
   'injection_attempts',
+  'auth_failures',
+  'rate_limited',
 ] as const satisfies readonly MeasureName[];
 export type CounterMeasure = (typeof COUNTER_MEASURES)[number];
 

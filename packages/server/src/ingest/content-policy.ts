@@ -8,6 +8,7 @@ import { contentHash } from './api/map.ts';
 import { CONTENT, CONVENTIONS_KEY, NON_CONTENT } from './otlp/conventions/index.ts';
 import { STORED_TEXT_FREE_PATTERN } from './otlp/conventions/attributes.ts';
 import { ERROR_TYPE_NAME_PATTERN, errorTypeName } from './otlp/conventions/errors.ts';
+import type { ChainBatch, Processor } from '../enrich/chain.ts';
 
 // E5: each project's content capture setting, kept in memory (read on every ingest) and applied
 // in the pipeline, so every ingest path obeys it before anything reaches the journal.
@@ -53,7 +54,10 @@ export function contentPurgeSpec(mode: 'metadata' | 'off', policy: ContentPolicy
   };
 }
 
-export class ContentPolicy {
+// The last processor of the ingest chain (enrich/chain.ts): what the capture mode does not keep
+// goes after every other processor has seen it (detection counts what was sent, whatever is kept).
+export class ContentPolicy implements Processor {
+  readonly name = 'capture';
   private readonly modes = new Map<string, ContentCapture>();
   // KeyObjects: HMAC with a raw Buffer key prepares the key again on every call (about 15 µs, on
   // every span), with a KeyObject about 2 µs.
@@ -132,6 +136,11 @@ export class ContentPolicy {
       this.projectKeys.set(projectId, key);
     }
     return key;
+  }
+
+  process(batch: ChainBatch): void {
+    for (const s of batch.spans) this.applyToSpan(s);
+    for (const l of batch.logs) this.applyToLog(l);
   }
 
   applyToSpan(span: SpanRecord): void {

@@ -1,14 +1,17 @@
 import type { Logger } from 'pino';
 import type { SpanRecord } from '../domain/span.ts';
-import type { ScoreRecord } from '../domain/score.ts';
+import type { LogRecord, ScoreRecord } from '../domain/score.ts';
 import type { Pricer } from '../enrich/pricing/index.ts';
 import type { LookoutMetrics } from '../metrics/registry.ts';
 import { LookoutError } from '../errors.ts';
 import type { ItemOutcome, LoadFiles, Store, StoredFlags, WriteBatch, WriteResult } from '../store/store.ts';
 import type { Journal, Segment } from './journal.ts';
 import { ContentPolicy } from './content-policy.ts';
+import { ProcessorChain, type Derived } from '../enrich/chain.ts';
+import { PriceProcessor } from '../enrich/pricing/processor.ts';
 
-// The shared back half of every ingest path: price, de-duplicate, journal, acknowledge, load.
+// The shared back half of every ingest path: run the processor chain (enrich/chain.ts: redact,
+// price, attribute, detect, capture policy), de-duplicate, journal, acknowledge, load.
 //
 // Acknowledging: requests queue up and are taken together (group commit). For a group, records
 // already stored or already in the journal are marked duplicates; the rest are encoded in the
@@ -40,10 +43,15 @@ export interface PipelineOptions {
 // `loadedSeq` reaches it.
 export interface IngestObserver {
   onAccepted(spans: readonly SpanRecord[], scores: readonly ScoreRecord[], seq: number): void;
+  // The records the chain derived (security events) that were accepted.
+  onDerived?(logs: readonly LogRecord[]): void;
 }
 
 interface Pending {
   batch: WriteBatch;
+  // Records the chain made from the batch's records; each is journaled iff its parent is.
+  derived: Derived[];
+  derivedAccepted: LogRecord[];
   rows: number;
   seq: number; // the segment its accepted records went into
   resolve: (r: WriteResult) => void;
@@ -69,12 +77,12 @@ function rowsOf(b: WriteBatch): number {
 
 const spanKey = (s: SpanRecord) => `s\u0000${s.projectId}\u0000${s.traceId}\u0000${s.spanId}`;
 const eventKey = (kind: string, r: { projectId: string; id: string }) => `${kind}\u0000${r.projectId}\u0000${r.id}`;
+const parentKey = (d: Derived) => (d.parent.kind === 'span' ? spanKey(d.parent.record) : eventKey(d.parent.kind, d.parent.record));
 
 export class IngestPipeline {
   private readonly store: Store;
   private readonly journal: Journal;
-  private readonly pricer: Pricer;
-  private readonly content: ContentPolicy;
+  private readonly chain: ProcessorChain;
   private readonly metrics: LookoutMetrics;
   private readonly logger: Logger;
   private readonly options: Required<PipelineOptions>;
@@ -106,13 +114,14 @@ export class IngestPipeline {
   private readonly observers: IngestObserver[] = [];
 
   constructor(
-    deps: { store: Store; journal: Journal; pricer: Pricer; metrics: LookoutMetrics; logger: Logger; content?: ContentPolicy },
+    // `chain`: what runs on every record before it is journaled; without one, pricing and the
+    // content capture policy (`content`).
+    deps: { store: Store; journal: Journal; pricer: Pricer; metrics: LookoutMetrics; logger: Logger; content?: ContentPolicy; chain?: ProcessorChain },
     options: PipelineOptions,
   ) {
     this.store = deps.store;
-    this.content = deps.content ?? new ContentPolicy();
+    this.chain = deps.chain ?? new ProcessorChain([new PriceProcessor(deps.pricer), deps.content ?? new ContentPolicy()]);
     this.journal = deps.journal;
-    this.pricer = deps.pricer;
     this.metrics = deps.metrics;
     this.logger = deps.logger;
     this.options = { maxLoadRows: DEFAULT_MAX_LOAD_ROWS, maxRecentSpanKeys: DEFAULT_MAX_RECENT_SPAN_KEYS, ...options };
@@ -160,17 +169,11 @@ export class IngestPipeline {
     this.horizonUs = (await this.store.latestSpanStartUs()) ?? Number.NEGATIVE_INFINITY;
   }
 
-  // Costs spans that do not carry a caller-reported cost.
-  price(spans: SpanRecord[]): void {
-    for (const s of spans) {
-      if (s.cost.status === 'provider_reported') continue;
-      s.cost = this.pricer.price(s);
-    }
-  }
-
-  // Prices, de-duplicates and journals one batch. Resolves with per-record outcomes once the
+  // Runs the chain, de-duplicates and journals one batch. Resolves with per-record outcomes once the
   // accepted records are on disk.
-  async submit(batch: WriteBatch, source: string): Promise<WriteResult> {
+  // `options.processed`: the records were made by the server itself, already in their final form
+  // (security events); the chain does not run on them.
+  async submit(batch: WriteBatch, source: string, options: { processed?: boolean } = {}): Promise<WriteResult> {
     const rows = rowsOf(batch);
     if (this.closed) {
       this.metrics.dropped.inc({ reason: 'shutting_down' }, rows);
@@ -185,19 +188,20 @@ export class IngestPipeline {
         { retryAfterSeconds: QUEUE_FULL_RETRY_AFTER_S },
       );
     }
-    this.price(batch.spans);
-    for (const s of batch.spans) this.content.applyToSpan(s);
-    for (const l of batch.logs) this.content.applyToLog(l);
-    const entry: Pending = { batch, rows, seq: 0, resolve: () => undefined, reject: () => undefined };
+    // Derived records (security events) are journaled with the batch; the caller's answer covers
+    // its own records only.
+    const derived = options.processed ? [] : this.chain.run(batch);
+    const entry: Pending = { batch, derived, derivedAccepted: [], rows: rows + derived.length, seq: 0, resolve: () => undefined, reject: () => undefined };
     const result = await new Promise<WriteResult>((resolve, reject) => {
       entry.resolve = resolve;
       entry.reject = reject;
       this.pending.push(entry);
-      this.queuedRows += rows;
+      this.queuedRows += entry.rows;
       this.updateDepth();
       this.kickAck();
     });
     this.count(batch, result, source, entry.seq);
+    this.derivedAccepted(entry.derivedAccepted);
     return result;
   }
 
@@ -266,6 +270,17 @@ export class IngestPipeline {
 
   private updateDepth(): void {
     this.metrics.queueDepth.set(this.queueDepth);
+  }
+
+  private derivedAccepted(logs: LogRecord[]): void {
+    if (!logs.length) return;
+    for (const o of this.observers) {
+      try {
+        o.onDerived?.(logs);
+      } catch (err) {
+        this.logger.error({ err }, 'an ingest observer failed');
+      }
+    }
   }
 
   private count(batch: WriteBatch, result: WriteResult, source: string, seq: number): void {
@@ -367,6 +382,18 @@ export class IngestPipeline {
       });
     }
     const accepted = new Set(freshKeys);
+    // Derived records follow their parent: new with it, a duplicate with it, never looked up.
+    for (const p of group) {
+      for (const d of p.derived) {
+        if (!accepted.has(parentKey(d))) continue;
+        const key = eventKey('log', d.log);
+        if (seen.has(key) || this.journaledKeys.has(key)) continue;
+        seen.add(key);
+        fresh.logs.push(d.log);
+        freshKeys.push(key);
+        p.derivedAccepted.push(d.log);
+      }
+    }
     const freshRows = rowsOf(fresh);
     if (freshRows) {
       const seg = await this.journal.append(this.store.encode(fresh, Date.now() * 1000), freshRows);

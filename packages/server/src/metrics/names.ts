@@ -29,6 +29,12 @@ export const METRIC = {
   storeWriteBatchRows: 'lookout_store_write_batch_rows',
   ingestLag: 'lookout_ingest_lag_seconds',
   httpRequests: 'lookout_http_requests_total',
+  // Privacy and security: what the processor chain found on stored spans, and the requests
+  // Lookout refused (server/refusals.ts).
+  piiDetected: 'lookout_pii_detected_total',
+  promptInjectionDetected: 'lookout_prompt_injection_detected_total',
+  authFailures: 'lookout_auth_failures_total',
+  rateLimited: 'lookout_rate_limited_total',
   // The gateway.
   gatewayRequestsInFlight: 'lookout_gateway_requests_in_flight',
   gatewayUpstreamRequests: 'lookout_gateway_upstream_requests_total',

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generation, makeTestApp, type TestApp } from '../testing/app.ts';
-import { hex } from '../testing/fixtures.ts';
+import { hex, makeSpan } from '../testing/fixtures.ts';
+import { SECURITY_METADATA } from '../domain/security.ts';
+import { LookoutMetrics } from './registry.ts';
 
 let t: TestApp;
 
@@ -57,5 +59,37 @@ describe('/metrics', () => {
     expect(models.size).toBe(201);
     expect(models.has('other')).toBe(true);
     expect(sample(text, 'lookout_llm_requests_total', { provider: 'acme' })).toBe(210);
+  });
+
+  it('counts sensitive values by type and injections by severity from what the chain marked, with fixed labels only', async () => {
+    const metrics = new LookoutMetrics({ defaultMetrics: false });
+    const fresh = await metrics.registry.metrics();
+    // Every label value is there from the start, at 0.
+    expect(fresh).toContain('lookout_pii_detected_total{type="national_id"} 0');
+    expect(fresh).toContain('lookout_prompt_injection_detected_total{severity="critical"} 0');
+    expect(fresh).toContain('lookout_auth_failures_total{reason="forbidden"} 0');
+    expect(fresh).toContain('lookout_rate_limited_total{reason="too_many_queries"} 0');
+    const marked = (metadata: Record<string, string>, kind: 'generation' | 'chain' = 'generation') => makeSpan({ kind, metadata });
+    metrics.recordSpans(
+      [
+        marked({ [SECURITY_METADATA.redaction]: 'email=2,credit_card=1' }),
+        marked({ [SECURITY_METADATA.redaction]: 'email=1,secret=3', [SECURITY_METADATA.injection]: 'prompt_injection:high' }, 'chain'),
+        marked({ [SECURITY_METADATA.injection]: 'jailbreak:critical' }),
+        marked({ [SECURITY_METADATA.injection]: 'prompt_injection:bogus' }), // an unknown severity reads as medium
+        marked({ [SECURITY_METADATA.redaction]: 'user_42=5,phone=0' }), // not a PII type: no label for it
+        marked({ env: 'prod' }),
+      ],
+      Date.now(),
+    );
+    const text = await metrics.registry.metrics();
+    expect(sample(text, 'lookout_pii_detected_total', { type: 'email' })).toBe(3);
+    expect(sample(text, 'lookout_pii_detected_total', { type: 'credit_card' })).toBe(1);
+    expect(sample(text, 'lookout_pii_detected_total', { type: 'secret' })).toBe(3);
+    expect(sample(text, 'lookout_pii_detected_total', { type: 'phone' })).toBe(0);
+    expect(sample(text, 'lookout_pii_detected_total', {})).toBe(7);
+    expect(sample(text, 'lookout_prompt_injection_detected_total', { severity: 'high' })).toBe(1);
+    expect(sample(text, 'lookout_prompt_injection_detected_total', { severity: 'critical' })).toBe(1);
+    expect(sample(text, 'lookout_prompt_injection_detected_total', { severity: 'medium' })).toBe(1);
+    expect(text).not.toContain('user_42');
   });
 });

@@ -3,6 +3,9 @@ import { nanoToUsd } from '../domain/money.ts';
 import { effectiveModel, type SpanRecord } from '../domain/span.ts';
 import type { ScoreRecord } from '../domain/score.ts';
 import { METRIC, PROCESS_METRIC_PREFIX, TOKEN_TYPE } from './names.ts';
+import { SECURITY_METADATA, SECURITY_SEVERITIES, securityFactsOf } from '../domain/security.ts';
+import { PII_TYPES } from '../enrich/redact/types.ts';
+import { AUTH_FAILURE_REASONS, RATE_LIMIT_REASONS } from '../domain/security.ts';
 
 // H1: the /metrics registry. Labels are bounded: no user, session or trace labels ever, and
 // model/provider values past a fixed number of distinct ones are folded into "other".
@@ -65,6 +68,12 @@ export class LookoutMetrics {
   readonly gatewayBudgetBlocked: Counter<'upstream'>;
   readonly gatewayIgnoredHeaders: Counter<'header'>;
   readonly gatewayUsageUnread: Counter<'reason'>;
+  // E3: every label value is from a fixed list (PII_TYPES, SECURITY_SEVERITIES, the refusal
+  // reasons of server/refusals.ts) and starts at 0, so that increase() sees the first one.
+  readonly piiDetected: Counter<'type'>;
+  readonly injectionDetected: Counter<'severity'>;
+  readonly authFailures: Counter<'reason'>;
+  readonly rateLimited: Counter<'reason'>;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -249,6 +258,34 @@ export class LookoutMetrics {
       labelNames: ['reason'],
       registers,
     });
+    this.piiDetected = new Counter({
+      name: METRIC.piiDetected,
+      help: `Sensitive values found in stored spans (and redacted as the project's privacy settings say), by type (${PII_TYPES.join(', ')}).`,
+      labelNames: ['type'],
+      registers,
+    });
+    this.injectionDetected = new Counter({
+      name: METRIC.promptInjectionDetected,
+      help: 'Stored spans on which a prompt injection or jailbreak attempt was detected, by severity (low, medium, high, critical).',
+      labelNames: ['severity'],
+      registers,
+    });
+    this.authFailures = new Counter({
+      name: METRIC.authFailures,
+      help: 'Requests refused for their API key: missing_key and invalid_key (401), forbidden (403: the key lacks the scope or project).',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.rateLimited = new Counter({
+      name: METRIC.rateLimited,
+      help: 'Requests Lookout answered with 429, by reason: queue_full (ingest), too_many_queries (reads), budget_exceeded (gateway, hard budget), action (gateway, automated response).',
+      labelNames: ['reason'],
+      registers,
+    });
+    for (const type of PII_TYPES) this.piiDetected.inc({ type }, 0);
+    for (const severity of SECURITY_SEVERITIES) this.injectionDetected.inc({ severity }, 0);
+    for (const reason of AUTH_FAILURE_REASONS) this.authFailures.inc({ reason }, 0);
+    for (const reason of RATE_LIMIT_REASONS) this.rateLimited.inc({ reason }, 0);
   }
 
   // Called with the spans of one commit, after it is committed, so the counters count stored
@@ -260,6 +297,8 @@ export class LookoutMetrics {
     const cost = new Map<string, number>();
     const unknown = new Map<string, number>();
     const errors = new Map<string, number>();
+    const pii = new Map<string, number>();
+    const injections = new Map<string, number>();
     const add = (m: Map<string, number>, key: string, v: number) => m.set(key, (m.get(key) ?? 0) + v);
     const nowS = nowMs / 1000;
     for (const s of spans) {
@@ -282,6 +321,7 @@ export class LookoutMetrics {
       }
       if (s.status === 'error') add(errors, `${pm}\u0000${s.errorClass ?? 'other'}`, 1);
       this.ingestLagSeconds.observe(Math.max(0, nowS - s.endUs / 1e6));
+      this.countSecurity(s, pii, injections);
     }
     const split = (key: string) => key.split('\u0000');
     for (const [k, n] of requests) {
@@ -306,6 +346,19 @@ export class LookoutMetrics {
       this.errors.inc({ provider, model, error_class: errorClass }, n);
       if (errorClass === 'rate_limit') this.rateLimitHits.inc({ provider }, n);
     }
+    for (const [type, n] of pii) this.piiDetected.inc({ type }, n);
+    for (const [severity, n] of injections) this.injectionDetected.inc({ severity }, n);
+  }
+
+  // What the processor chain marked on the span (domain/security.ts). A type outside PII_TYPES
+  // (metadata a client wrote under the same key) is not a label value.
+  private countSecurity(s: SpanRecord, pii: Map<string, number>, injections: Map<string, number>): void {
+    if (s.metadata[SECURITY_METADATA.redaction] === undefined && s.metadata[SECURITY_METADATA.injection] === undefined) return;
+    const facts = securityFactsOf(s.metadata);
+    for (const [type, n] of Object.entries(facts.found)) {
+      if (n && (PII_TYPES as readonly string[]).includes(type)) pii.set(type, (pii.get(type) ?? 0) + n);
+    }
+    if (facts.injection) injections.set(facts.injection.severity, (injections.get(facts.injection.severity) ?? 0) + 1);
   }
 
   recordScore(s: ScoreRecord): void {

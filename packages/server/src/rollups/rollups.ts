@@ -7,6 +7,7 @@ import { COUNTER_MEASURES, type CounterMeasure } from '../domain/measures.ts';
 import { Sketch } from './sketch.ts';
 import { LookoutError } from '../errors.ts';
 import { HOUR_MS, MINUTE_MS } from '../domain/time.ts';
+import { SECURITY_METADATA, securityFactsOf } from '../domain/security.ts';
 
 // I3: per-minute rollups of LLM calls and scores, kept in memory as data is acknowledged and
 // rebuilt from the store at start. The alert engine reads them (never raw rows): a window is
@@ -32,6 +33,12 @@ export const CALL_DIMENSIONS = ['provider', 'model', 'feature', 'team', 'applica
 export type CallDimension = (typeof CALL_DIMENSIONS)[number];
 const OVERFLOW = '(other)';
 const OVERFLOW_KEY = CALL_DIMENSIONS.map(() => OVERFLOW).join('\u0000');
+// The group of what has no dimension (a refused request): every dimension empty.
+const NO_DIMENSIONS_KEY = CALL_DIMENSIONS.map(() => '').join('\u0000');
+
+// Counted per project by Rollups.countEvent (server/refusals.ts), not from spans.
+export const EVENT_MEASURES = ['auth_failures', 'rate_limited'] as const satisfies readonly CounterMeasure[];
+export type EventMeasure = (typeof EVENT_MEASURES)[number];
 
 export const COUNTER_INDEX = Object.fromEntries(COUNTER_MEASURES.map((m, i) => [m, i])) as Record<CounterMeasure, number>;
 const N_COUNTERS = COUNTER_MEASURES.length;
@@ -224,6 +231,13 @@ export interface ScoreGroup {
 
 const isLlmCall = (s: SpanRecord) => s.kind === 'generation' || s.kind === 'embedding';
 
+// What the processor chain marked on a span (domain/security.ts), as 0/1 counts.
+function securityCounts(s: SpanRecord): { pii: number; injection: number } {
+  if (s.metadata[SECURITY_METADATA.redaction] === undefined && s.metadata[SECURITY_METADATA.injection] === undefined) return { pii: 0, injection: 0 };
+  const facts = securityFactsOf(s.metadata);
+  return { pii: Object.values(facts.found).some((n) => (n ?? 0) > 0) ? 1 : 0, injection: facts.injection ? 1 : 0 };
+}
+
 export function callKeyOf(s: SpanRecord): string {
   const a = s.attribution;
   return [s.provider ?? '', effectiveModel(s) ?? '', a.feature ?? '', a.team ?? '', a.application ?? ''].join('\u0000');
@@ -239,6 +253,11 @@ function addTokens(c: Float64Array, u: Usage): void {
   c[COUNTER_INDEX.audio_tokens] += u.audio;
   c[COUNTER_INDEX.total_tokens] += totalTokens(u);
   c[COUNTER_INDEX.prompt_tokens] += u.input + u.cacheRead + u.cacheWrite;
+}
+
+function addSecurity(cell: CallCell, marks: { pii: number; injection: number }): void {
+  cell.counters[COUNTER_INDEX.pii_detections] += marks.pii;
+  cell.counters[COUNTER_INDEX.injection_attempts] += marks.injection;
 }
 
 function addSpan(cell: CallCell, s: SpanRecord): void {
@@ -265,6 +284,8 @@ function addAggregate(cell: CallCell, r: CallAggregateRow): void {
   }
   c[COUNTER_INDEX.cost] += r.costNanoUsd;
   c[COUNTER_INDEX.unknown_cost_requests] += r.unknownCostRequests;
+  c[COUNTER_INDEX.pii_detections] += r.piiDetections;
+  c[COUNTER_INDEX.injection_attempts] += r.injectionAttempts;
   addTokens(c, r.tokens);
   if (cell.latency && cell.ttft) {
     for (const [i, n] of r.latencyBuckets) cell.latency.addBucket(i, n, 0);
@@ -272,6 +293,11 @@ function addAggregate(cell: CallCell, r: CallAggregateRow): void {
     for (const [i, n] of r.ttftBuckets) cell.ttft.addBucket(i, n, 0);
     cell.ttft.sum += r.ttftSumMs;
   }
+}
+
+function* withEventCell(bucket: Bucket<CallCell> | undefined, eventCell: CallCell): Generator<[string, CallCell]> {
+  if (bucket) yield* bucket;
+  yield [NO_DIMENSIONS_KEY, eventCell];
 }
 
 function matches(value: string, want: string | string[] | undefined): boolean {
@@ -310,9 +336,17 @@ function piecesOf(fromMs: number, toMs: number, minuteStartMs: number): Piece[] 
   return pieces;
 }
 
+// A project's refused requests: counters only, one group (no dimensions). Kept apart from the
+// span cells because nothing in the store holds them: refresh() replaces the span cells only.
+class ProjectEvents {
+  readonly minutes = new Resolution(MINUTE_MS, MINUTE_RETENTION_MS, () => new CallCell(false));
+  readonly hours = new Resolution(HOUR_MS, HOUR_RETENTION_MS, () => new CallCell(false));
+}
+
 export class Rollups implements IngestObserver {
   // Replaced whole by refresh(); everything else reads it through this field at each call.
   private projects = new Map<string, ProjectRollups>();
+  private readonly events = new Map<string, ProjectEvents>();
   private readonly now: () => number;
   private lastPruneMinute = 0;
 
@@ -330,7 +364,23 @@ export class Rollups implements IngestObserver {
   }
 
   projectIds(): string[] {
-    return [...this.projects.keys()];
+    return [...new Set([...this.projects.keys(), ...this.events.keys()])];
+  }
+
+  // One refused request of a project (server/refusals.ts), at atMs. In memory only: after a
+  // restart these counters start again from zero (the security event log keeps the record).
+  countEvent(projectId: string, measure: EventMeasure, atMs: number): void {
+    const nowMs = this.now();
+    this.prune(nowMs);
+    if (atMs < nowMs - HOUR_RETENTION_MS) return;
+    let e = this.events.get(projectId);
+    if (!e) {
+      e = new ProjectEvents();
+      this.events.set(projectId, e);
+    }
+    const i = COUNTER_INDEX[measure];
+    e.hours.cell(atMs, NO_DIMENSIONS_KEY).counters[i] += 1;
+    if (atMs >= nowMs - MINUTE_RETENTION_MS) e.minutes.cell(atMs, NO_DIMENSIONS_KEY).counters[i] += 1;
   }
 
   get overflowed(): number {
@@ -345,7 +395,11 @@ export class Rollups implements IngestObserver {
     const minuteFloor = nowMs - MINUTE_RETENTION_MS;
     const hourFloor = nowMs - HOUR_RETENTION_MS;
     for (const s of spans) {
-      if (!isLlmCall(s)) continue;
+      // Any span may carry what the user sent (a root span with the input): it counts for the
+      // security measures, and only LLM calls for the rest.
+      const llm = isLlmCall(s);
+      const marks = securityCounts(s);
+      if (!llm && marks.pii === 0 && marks.injection === 0) continue;
       const atMs = s.startUs / 1000;
       if (atMs < hourFloor) continue;
       const p = this.project(s.projectId);
@@ -353,9 +407,17 @@ export class Rollups implements IngestObserver {
       const values = key.split('\u0000');
       for (const level of p.levels) {
         const k = levelKey(level, values);
-        if (atMs >= nowMs - level.hours.retentionMs) addSpan(level.hours.cell(atMs, k), s);
-        if (atMs >= minuteFloor) addSpan(level.minutes.cell(atMs, k), s);
-        if ((level.lastSeenMs.get(k) ?? 0) < atMs) level.lastSeenMs.set(k, atMs);
+        if (atMs >= nowMs - level.hours.retentionMs) {
+          const cell = level.hours.cell(atMs, k);
+          if (llm) addSpan(cell, s);
+          addSecurity(cell, marks);
+        }
+        if (atMs >= minuteFloor) {
+          const cell = level.minutes.cell(atMs, k);
+          if (llm) addSpan(cell, s);
+          addSecurity(cell, marks);
+        }
+        if (llm && (level.lastSeenMs.get(k) ?? 0) < atMs) level.lastSeenMs.set(k, atMs);
       }
     }
     for (const s of scores) {
@@ -381,6 +443,10 @@ export class Rollups implements IngestObserver {
       p.scoreMinutes.prune(nowMs);
       p.scoreHours.prune(nowMs);
     }
+    for (const e of this.events.values()) {
+      e.minutes.prune(nowMs);
+      e.hours.prune(nowMs);
+    }
   }
 
   // LLM calls in [fromMs, toMs) by group; only groups with calls (or scores) appear.
@@ -391,8 +457,9 @@ export class Rollups implements IngestObserver {
   // The same read in steps of at most STEP_CELLS cells, so that a caller on the event loop can
   // hand it back between them (a bucket holds up to MAX_GROUPS_PER_BUCKET cells).
   *callSteps(projectId: string, q: RangeQuery): Generator<void, CallGroup[]> {
-    const p = this.projects.get(projectId);
+    const p = this.projects.get(projectId) ?? (this.events.has(projectId) ? new ProjectRollups() : undefined);
     if (!p) return [];
+    const events = this.events.get(projectId);
     const groupBy = (q.groupBy ?? []).filter((d): d is CallDimension => (CALL_DIMENSIONS as readonly string[]).includes(d));
     const filter = q.filter ?? {};
     const used = [...groupBy, ...CALL_DIMENSIONS.filter((d) => filter[d] !== undefined)];
@@ -416,9 +483,11 @@ export class Rollups implements IngestObserver {
     let sinceStep = 0;
     for (const piece of pieces) {
       const bucket = (piece.res === 'hour' ? level.hours : level.minutes).cells.get(piece.index);
-      if (!bucket) continue;
-      q.budget?.spend(bucket.size);
-      for (const [key, cell] of bucket) {
+      const eventCell = events && (piece.res === 'hour' ? events.hours : events.minutes).cells.get(piece.index)?.get(NO_DIMENSIONS_KEY);
+      if (!bucket && !eventCell) continue;
+      const entries = eventCell ? withEventCell(bucket, eventCell) : bucket!;
+      q.budget?.spend((bucket?.size ?? 0) + (eventCell ? 1 : 0));
+      for (const [key, cell] of entries) {
         if (++sinceStep >= STEP_CELLS) {
           sinceStep = 0;
           yield;

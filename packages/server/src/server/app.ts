@@ -4,11 +4,12 @@ import { registerIngestRoutes } from '../ingest/api/route.ts';
 import { registerOtlpRoutes } from '../ingest/otlp/route.ts';
 import { registerGatewayRoutes } from '../ingest/gateway/route.ts';
 import { requireOperator, requireScope, type AppContext, type RouteModule } from './context.ts';
-import { bearerKey, createAuthResolver, createHostGuard, createOriginGuard, peerOfRequest, requireMetricsReader } from './auth.ts';
+import { bearerKey, createAuthResolver, createHostGuard, createOriginGuard, peerOfRequest, refusalSiteOf, requireMetricsReader } from './auth.ts';
 import { LookoutError } from '../errors.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerPricingRoutes } from './routes/pricing.ts';
 import { registerSpanRoutes } from './routes/spans.ts';
+import { registerSecurityRoutes } from './routes/security.ts';
 import { readTenantOfProject, runAsReadTenant } from '../store/read-tenant.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
@@ -162,6 +163,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [],
       request.log.error({ err: error }, 'unhandled error');
       apiError = new LookoutError('internal', `internal error (request id ${request.id}); the server log has the details`);
     }
+    ctx.refusals.reportError(apiError, refusalSiteOf(request));
     if (apiError.retryAfterSeconds !== null) reply.header('retry-after', String(apiError.retryAfterSeconds));
     reply.code(apiError.status).send(apiError.toJSON());
   });
@@ -203,7 +205,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [],
     return ctx.metrics.registry.metrics();
   });
 
-  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerPricingRoutes, registerAdminRoutes, registerAnalyticsRoutes, registerAlertRoutes, registerActionRoutes, registerBudgetRoutes, registerGatewayRoutes, registerWebRoutes, ...extraRoutes]) {
+  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerPricingRoutes, registerAdminRoutes, registerAnalyticsRoutes, registerAlertRoutes, registerActionRoutes, registerBudgetRoutes, registerSecurityRoutes, registerGatewayRoutes, registerWebRoutes, ...extraRoutes]) {
     await register(app, ctx);
   }
   registerOpenApiRoute(app);

@@ -65,6 +65,12 @@ export function bearerKey(request: FastifyRequest): string | null {
   return typeof alt === 'string' && alt ? alt : null;
 }
 
+// Where a refusal happened, for server/refusals.ts: whether a key came with the request, and
+// the project it was refused for (request.auth is unset when the key itself was refused).
+export function refusalSiteOf(request: FastifyRequest): { keySent: boolean; projectId: string | null; route: string } {
+  return { keySent: bearerKey(request) !== null, projectId: (request.auth as RequestAuth | undefined)?.projectId ?? null, route: request.routeOptions.url ?? 'unmatched' };
+}
+
 export function hasForwardingHeader(headers: (name: string) => unknown): boolean {
   return FORWARDING_HEADERS.some((name) => {
     const value = headers(name);

@@ -5,9 +5,12 @@ import type { BudgetBook } from '../budgets/book.ts';
 import type { Pricer } from '../enrich/pricing/index.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
 import type { ContentPolicy } from '../ingest/content-policy.ts';
+import type { Privacy } from '../enrich/redact/privacy.ts';
+import type { SecurityLog } from '../enrich/security/log.ts';
 import type { LookoutMetrics } from '../metrics/registry.ts';
 import type { Alerting } from '../alerts/service.ts';
 import type { ApplyGatewayActions } from '../ingest/gateway/actions.ts';
+import type { Refusals } from './refusals.ts';
 import { DEFAULT_PROJECT, type KeyScope, type ProjectId, type Store } from '../store/store.ts';
 import { LookoutError } from '../errors.ts';
 
@@ -18,10 +21,16 @@ export interface AppContext {
   pricer: Pricer;
   pipeline: IngestPipeline;
   content: ContentPolicy;
+  // E1: each project's privacy settings and redactor.
+  privacy: Privacy;
+  // E2: security events that are not about an ingested record (auth failures, blocked calls).
+  security: SecurityLog;
   metrics: LookoutMetrics;
   logger: Logger;
   alerting: Alerting;
   budgets: BudgetBook;
+  // Requests refused for their key or over a limit: counted, and heard by onRefusal listeners.
+  refusals: Refusals;
   // F5: the automated responses the gateway applies to each call before forwarding it; absent,
   // every call goes through unchanged.
   gatewayActions?: ApplyGatewayActions;

@@ -23,6 +23,10 @@ import type { BudgetsDocument } from '../budgets/schema.ts';
 import { parseDuration } from '../domain/time.ts';
 import { stateDocument } from '../state/document.ts';
 import { BackgroundPriority } from './thread-priority.ts';
+import { ingestChain } from '../enrich/ingest-chain.ts';
+import { Privacy, type PrivacyDocument } from '../enrich/redact/privacy.ts';
+import { SecurityLog } from '../enrich/security/log.ts';
+import { Refusals } from './refusals.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -58,6 +62,8 @@ export function createLogger(level: LookoutConfig['logLevel']): Logger {
 
 // On a store several nodes share, how soon a capture mode changed through another node applies here.
 const CONTENT_MODES_REFRESH_MS = 5_000;
+// A hashed sensitive value's token: 12 hex characters (48 bits) tell values apart in a project.
+const HASHED_VALUE_CHARS = 12;
 
 // `workDir` holds the journal and the state files; it defaults to the data directory. Tests on an
 // in-memory store pass a temp dir.
@@ -75,8 +81,14 @@ export async function createContext(config: LookoutConfig, logger: Logger, store
   const journal = await Journal.open(join(stateDir, 'journal'));
   const content = await ContentPolicy.load(theStore, join(stateDir, HASH_KEY_FILE));
   if (theStore.sharedWriters) content.follow(theStore, CONTENT_MODES_REFRESH_MS, (err) => logger.warn({ err }, 'could not re-read the projects\' content capture modes'));
+  // E1: each project's privacy settings; hashed values are keyed like the content hashes.
+  const privacy = await Privacy.load(config.privacy.defaults, stateDocument<PrivacyDocument>(theStore.documents, stateDir, 'privacy'), (project, type, value) =>
+    content.hash(project, `${type}\u0000${value}`).slice(0, HASHED_VALUE_CHARS),
+  );
+  if (theStore.sharedWriters) privacy.follow(CONTENT_MODES_REFRESH_MS, (err) => logger.warn({ err }, 'could not re-read the projects\' privacy settings'));
+  const chain = ingestChain({ pricer, privacy: config.privacy.redact ? privacy : null, content });
   const pipeline = new IngestPipeline(
-    { store: theStore, journal, pricer, metrics, logger, content },
+    { store: theStore, journal, pricer, metrics, logger, content, chain },
     { maxQueueRows: config.ingest.maxQueueRows, maxWriteBatchRows: config.ingest.maxWriteBatchRows },
   );
   // Whatever the last run acknowledged but had not loaded goes into the store before anything
@@ -88,11 +100,20 @@ export async function createContext(config: LookoutConfig, logger: Logger, store
     shared: theStore.sharedWriters ? { loads: pipeline, refreshIntervalMs: parseDuration(config.budgets.refreshInterval) } : undefined,
   });
   pipeline.observe(budgets);
+  const security = new SecurityLog(pipeline, logger);
+  pipeline.observe(security);
   // Rollups likewise; the engine reads them and the budget book.
   const alerting = await createAlerting({ config, store: theStore, pipeline, logger, registry: metrics.registry, stateDir, budgets });
   // F5: the gateway asks the action engine about each call (nothing changes without a firing alert).
   const gatewayActions = gatewayActionsFrom(alerting.actions);
-  return { config, store: theStore, pricer, pipeline, content, metrics, logger, alerting, budgets, gatewayActions };
+  // Refusals of a known project feed its auth_failures and rate_limited measures; the others
+  // (no key, an unknown key) are on /metrics only (server/refusals.ts says why).
+  const refusals = new Refusals(metrics, logger);
+  refusals.onRefusal((r) => security.refused(r));
+  refusals.onRefusal((r) => {
+    if (r.projectId !== null) alerting.rollups.countEvent(r.projectId, r.kind === 'auth_failure' ? 'auth_failures' : 'rate_limited', Date.now());
+  });
+  return { config, store: theStore, pricer, pipeline, content, privacy, security, metrics, logger, alerting, budgets, refusals, gatewayActions };
 }
 
 export async function startServer(config: LookoutConfig, options: { logger?: Logger; store?: Store; quiet?: boolean } = {}): Promise<RunningServer> {
@@ -148,6 +169,7 @@ export async function startServer(config: LookoutConfig, options: { logger?: Log
         await ctx.alerting.stop();
         await ctx.budgets.stop();
         ctx.content.stopFollowing();
+        ctx.privacy.stopFollowing();
         await ctx.pipeline.drain();
         await ctx.store.close();
         logger.info({ event: 'stopped' }, 'lookout stopped');

@@ -1,11 +1,14 @@
 import type { Usage } from '../domain/span.ts';
 import type { ProjectId } from './project.ts';
+import { SECURITY_METADATA } from '../domain/security.ts';
 
 // What the in-memory rollups and the budgets rebuild themselves from at start.
 
 // I3: LLM calls (generation and embedding spans) of every project summed per time bucket and
 // group, for rebuilding the in-memory rollups at start. Latencies come as quantile-sketch bucket
-// counts (rollups/sketch.ts: sketchIndexSql).
+// counts (rollups/sketch.ts: sketchIndexSql). Spans of any kind the processor chain marked
+// (domain/security.ts SECURITY_METADATA) count in piiDetections and injectionAttempts only: a
+// group may have those and no call (requests 0, lastStartMs 0).
 export interface CallAggregateRow {
   projectId: string;
   bucketStartMs: number;
@@ -24,8 +27,19 @@ export interface CallAggregateRow {
   latencySumMs: number;
   ttftBuckets: [number, number][];
   ttftSumMs: number;
-  lastStartMs: number;
+  lastStartMs: number; // of the group's LLM calls; 0 without one
+  piiDetections: number; // spans with at least one sensitive value found
+  injectionAttempts: number; // spans with a prompt injection or jailbreak detected
 }
+
+// How both backends tell, in SQL, that a span was marked (domain/security.ts securityFactsOf):
+// `lookout.redaction` lists `type=count` pairs, and some count is above zero; the injection key
+// is set at all.
+export const SECURITY_MARKS_SQL = {
+  redactionKey: SECURITY_METADATA.redaction,
+  injectionKey: SECURITY_METADATA.injection,
+  foundPattern: '=0*[1-9]',
+} as const;
 
 export interface ScoreAggregateRow {
   projectId: string;

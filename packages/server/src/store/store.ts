@@ -8,6 +8,7 @@ import type { EventExport } from './export.ts';
 import type { MetricPointStore } from './metric-points.ts';
 import type { RollupSources } from './rollup-sources.ts';
 import type { ScoreLogReads, SpanReads } from './span-reads.ts';
+import type { SecurityEventReads } from './security-events.ts';
 
 // The storage contract: one small interface per concern, each in its own file, and a store is a
 // backend's implementation of all of them, opened by store/open.ts from `storage.backend`. A
@@ -23,6 +24,7 @@ export * from './cost-maintenance.ts';
 export * from './content-maintenance.ts';
 export * from './documents.ts';
 export * from './export.ts';
+export * from './security-events.ts';
 
 // Why a store turned a read away: it ran past the query timeout, or too many reads were waiting.
 export type ReadRefusal = 'timeout' | 'busy';
@@ -37,7 +39,8 @@ export interface Store
     CostMaintenance,
     ContentMaintenance,
     SharedState,
-    EventExport {
+    EventExport,
+    SecurityEventReads {
   readonly backend: string;
   readonly analytics: AnalyticsBackend;
   close(): Promise<void>;

@@ -44,6 +44,7 @@ export async function makeTestApp(flags: Partial<Record<string, unknown>> & Part
     async close() {
       await app.close();
       ctx.content.stopFollowing();
+      ctx.privacy.stopFollowing();
       await ctx.budgets.stop();
       await ctx.pipeline.drain();
       await store.close();

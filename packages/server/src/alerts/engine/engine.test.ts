@@ -344,7 +344,7 @@ describe('evaluateRule kinds', () => {
     expect(gt.active).toBe(true);
   });
 
-  it('budget and forecast read the budget statuses; gauges read the server; unfed signals are no data', async () => {
+  it('budget and forecast read the budget statuses; gauges read the server', async () => {
     const statuses: BudgetStatusLike[] = [
       { budget: { id: 'b1', scope: 'user', period: 'daily' }, subject: 'u1', limitUsd: 1, spentUsd: 1.2, percent: 120, forecastUsd: 3 },
       { budget: { id: 'b1', scope: 'user', period: 'daily' }, subject: 'u2', limitUsd: 1, spentUsd: 0.1, percent: 10, forecastUsd: 0.5 },
@@ -360,7 +360,20 @@ describe('evaluateRule kinds', () => {
     expect((await evaluateRule(forecast, 'default', T0, s)).groups).toEqual([{ labels: { budget_id: 'm', scope: 'project', period: 'monthly' }, value: 130, active: true }]);
     const queue = rule({ ...base, name: 'Queue', kind: 'threshold', query: { measure: 'ingest_queue_depth' }, threshold: 20_000 });
     expect((await evaluateRule(queue, 'default', T0, s)).groups).toEqual([{ labels: {}, value: 25_000, active: true }]);
+  });
+
+  it('security measures read what the processor chain marked on spans, root spans included', async () => {
+    const marked = { 'lookout.redaction': 'email=1' };
+    const spans = [
+      ...Array.from({ length: 20 }, () => call(T0 - MINUTE_MS, { metadata: marked })),
+      ...Array.from({ length: 20 }, () => call(T0 - MINUTE_MS, { kind: 'chain', metadata: { ...marked, 'lookout.security.injection': 'prompt_injection:high' } })),
+      call(T0 - MINUTE_MS),
+    ];
     const pii = rule({ ...base, name: 'Pii', kind: 'rate', query: { measure: 'pii_detections' }, window: '5m', threshold: 0.1 });
-    expect(await evaluateRule(pii, 'default', T0, sourcesWith([call(T0 - MINUTE_MS)]))).toEqual({ groups: [], noData: true });
+    expect((await evaluateRule(pii, 'default', T0, sourcesWith(spans))).groups).toEqual([{ labels: {}, value: 40 / 300, active: true }]);
+    const injections = rule({ ...base, name: 'Inj', kind: 'rate', query: { measure: 'injection_attempts' }, window: '5m', threshold: 0.05 });
+    expect((await evaluateRule(injections, 'default', T0, sourcesWith(spans))).groups).toEqual([{ labels: {}, value: 20 / 300, active: true }]);
+    const requests = rule({ ...base, name: 'Req', kind: 'threshold', query: { measure: 'requests' }, window: '5m', threshold: 100 });
+    expect((await evaluateRule(requests, 'default', T0, sourcesWith(spans))).groups[0].value).toBe(21);
   });
 });

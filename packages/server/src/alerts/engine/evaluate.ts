@@ -9,7 +9,7 @@ import {
   type RollupReader,
   type ScoreGroup,
 } from '../../rollups/rollups.ts';
-import { isCounterMeasure, isDistributionMeasure, isGaugeMeasure, type CounterMeasure, type GaugeMeasure, type RuleMeasure } from '../../domain/measures.ts';
+import { isCounterMeasure, isDistributionMeasure, isGaugeMeasure, type CounterMeasure, type GaugeMeasure } from '../../domain/measures.ts';
 import {
   type Dimension,
   type Operator,
@@ -48,9 +48,6 @@ export interface RuleOutcome {
   noData: boolean;
 }
 
-// Signals no part of Lookout feeds yet (PII and injection detection come with the security
-// pipeline): rules over them report "no data" instead of a reassuring zero.
-export const UNFED_MEASURES: ReadonlySet<string> = new Set<RuleMeasure>(['pii_detections', 'injection_attempts']);
 const DEFAULT_ABSENCE_LOOKBACK_MS = HOUR_MS;
 // One evaluation runs on the event loop: it reads at most this many rollup cells (a few ms of
 // work, measured in evaluate.test.ts) and reports at most this many series.
@@ -158,7 +155,6 @@ export async function evaluateRule(rule: Rule, projectId: string, nowMs: number,
     return { groups, noData: groups.every((g) => g.value === null) };
   };
 
-  if ([q.measure, q.numerator, q.denominator].some((m) => m !== undefined && UNFED_MEASURES.has(m))) return { groups: [], noData: true };
   switch (rule.kind) {
     case 'threshold':
     case 'rate': {

@@ -54,6 +54,16 @@ describe('Grafana dashboards', () => {
     }
   });
 
+  it('shows the security counters on the Security dashboard', () => {
+    const security = dashboards.find((d) => d.uid === 'lookout-security')!;
+    const exprs = Object.fromEntries(dashboardPanels(security).map((p) => [p.title, (p.targets ?? []).map((t) => t.expr)]));
+    expect(exprs['PII detected by type (values/s)']).toEqual(['sum by (type) (rate(lookout_pii_detected_total[$__rate_interval]))']);
+    expect(exprs['Prompt injection attempts by severity']).toEqual(['sum by (severity) (rate(lookout_prompt_injection_detected_total[$__rate_interval]))']);
+    expect(exprs['Auth failures by reason']).toEqual(['sum by (reason) (rate(lookout_auth_failures_total[$__rate_interval])) or vector(0)']);
+    expect(exprs['Rate-limited requests by reason']).toEqual(['sum by (reason) (rate(lookout_rate_limited_total[$__rate_interval])) or vector(0)']);
+    expect(exprs['Authentication failures']).toEqual(['sum(increase(lookout_auth_failures_total[$__range])) or vector(0)']);
+  });
+
   it('writes all dashboards as one JSON document to stdout', async () => {
     const out = new PassThrough();
     const chunks: Buffer[] = [];

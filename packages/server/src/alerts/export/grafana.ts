@@ -261,7 +261,15 @@ export const Q = {
   ingestLagP95: q(`histogram_quantile(0.95, sum by (le) (increase(${METRIC.ingestLag}_bucket[$__range])))`, 'ingest lag p95'),
   unknownCost: q(`sum by (model) (increase(${MEASURE_SERIES.unknown_cost_requests}${SEL}[$__range])) or vector(0)`, '{{model}}'),
   httpErrors: q(`sum(increase(${METRIC.httpRequests}{status=~"5.."}[$__range])) or vector(0)`, '5xx'),
-  authFailures: q(`sum(increase(${METRIC.httpRequests}{status=~"401|403"}[$__range])) or vector(0)`, '401/403'),
+  // Security: every label value of these counters exists from the start, at 0 (metrics/registry.ts).
+  // Refusals may rightly stay at zero (`or vector(0)`, as errors and drops above).
+  authFailures: q(`sum(increase(${METRIC.authFailures}[$__range])) or vector(0)`, 'refused keys'),
+  piiByType: q(`sum by (type) (rate(${METRIC.piiDetected}[${RI}]))`, '{{type}}'),
+  piiInRange: q(`sum(increase(${METRIC.piiDetected}[$__range]))`, 'values found'),
+  injectionsBySeverity: q(`sum by (severity) (rate(${METRIC.promptInjectionDetected}[${RI}]))`, '{{severity}}'),
+  injectionsInRange: q(`sum(increase(${METRIC.promptInjectionDetected}[$__range]))`, 'attempts'),
+  authFailuresByReason: q(`sum by (reason) (rate(${METRIC.authFailures}[${RI}])) or vector(0)`, '{{reason}}'),
+  rateLimitedByReason: q(`sum by (reason) (rate(${METRIC.rateLimited}[${RI}])) or vector(0)`, '{{reason}}'),
   up: q(`up`, '{{job}} {{instance}}'),
 };
 
@@ -391,10 +399,20 @@ export function personaDashboards(): GrafanaDashboard[] {
       title: 'Lookout — Security',
       tags: ['persona', 'security'],
       rows: [
+        Row('Sensitive data and prompt injection', [
+          Panel.timeseries('PII detected by type (values/s)', Q.piiByType, { unit: 'short', description: 'Sensitive values found in stored spans and redacted as the privacy settings say.' }),
+          Panel.timeseries('Prompt injection attempts by severity', Q.injectionsBySeverity, { unit: 'short' }),
+          Panel.stat('Sensitive values found', Q.piiInRange),
+          Panel.stat('Injection attempts', Q.injectionsInRange),
+        ]),
         Row('Access and abuse', [
-          Panel.stat('Authentication failures (401/403)', Q.authFailures),
+          Panel.timeseries('Auth failures by reason', Q.authFailuresByReason, { unit: 'reqps', description: 'missing_key, invalid_key (401); forbidden (403: the key lacks the scope).' }),
+          Panel.timeseries('Rate-limited requests by reason', Q.rateLimitedByReason, { unit: 'reqps', description: "429s Lookout answered: queue_full, too_many_queries, budget_exceeded, action." }),
+          Panel.stat('Authentication failures', Q.authFailures),
           Panel.stat('Rejected ingest items', Q.rejectedItems),
-          Panel.stat('Rate-limit hits', Q.rateLimitHits),
+        ]),
+        Row('Traffic', [
+          Panel.stat('Provider rate-limit hits', Q.rateLimitHits),
           Panel.timeseries('Request rate by model', Q.requestRateByModel, { unit: 'reqps' }),
         ]),
       ],

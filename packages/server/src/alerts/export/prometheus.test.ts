@@ -31,6 +31,10 @@ const exposed = new Set([
   'lookout_quality_score_sum',
   'lookout_quality_score_count',
   'lookout_ingest_queue_depth',
+  'lookout_pii_detected_total',
+  'lookout_prompt_injection_detected_total',
+  'lookout_auth_failures_total',
+  'lookout_rate_limited_total',
   'up',
 ]);
 
@@ -78,9 +82,17 @@ describe('Prometheus rules export', () => {
     expect(alerts.find((a) => a.alert === 'HighErrorRate')?.for).toBe('5m');
   });
 
+  it('alerts on the security counters: PII and injections as seed 001, key refusals and 429s by reason', () => {
+    const of = (name: string) => alerts.filter((a) => a.alert === name).map((a) => ({ expr: a.expr, for: a.for, ...a.labels }));
+    expect(of('PIIDetectionSpike')).toEqual([{ expr: 'sum(rate(lookout_pii_detected_total[5m])) > 0.1', for: '2m', severity: 'warning', category: 'security' }]);
+    expect(of('PromptInjectionAttempts')).toEqual([{ expr: 'sum(rate(lookout_prompt_injection_detected_total[5m])) > 0.05', for: '1m', severity: 'critical', category: 'security' }]);
+    expect(of('AuthFailureSpike')).toEqual([{ expr: 'sum by (reason) (rate(lookout_auth_failures_total[5m])) > 0.1', for: '5m', severity: 'warning', category: 'security' }]);
+    expect(of('RateLimitedRequests')).toEqual([{ expr: 'sum by (reason) (rate(lookout_rate_limited_total[5m])) > 1', for: '5m', severity: 'warning', category: 'security' }]);
+  });
+
   it('uses only series Lookout exposes, and recording rules it defines', () => {
     const recorded = new Set(records.map((r) => r.record));
-    const keywords = new Set(['sum', 'by', 'rate', 'increase', 'histogram_quantile', 'avg_over_time', 'and', 'le', 'provider', 'model', 'name', 'kind', 'status', 'type', 'job']);
+    const keywords = new Set(['sum', 'by', 'rate', 'increase', 'histogram_quantile', 'avg_over_time', 'and', 'le', 'provider', 'model', 'name', 'kind', 'status', 'type', 'job', 'reason']);
     for (const r of rules) {
       // Strip label matchers and strings, then take the identifiers that name series.
       const bare = r.expr.replace(/\{[^}]*\}/g, '').replace(/"[^"]*"/g, '').replace(/\[[^\]]*\]/g, '');
@@ -92,7 +104,7 @@ describe('Prometheus rules export', () => {
     }
     // The rules whose signal does not exist are left out, and say so.
     for (const omitted of OMITTED_RULES) expect(alerts.some((a) => a.alert === omitted.alert)).toBe(false);
-    expect(OMITTED_RULES.map((r) => r.alert).sort()).toEqual(['PIIDetectionSpike', 'PromptInjectionAttempts', 'UserBudgetExceeded']);
+    expect(OMITTED_RULES.map((r) => r.alert).sort()).toEqual(['UserBudgetExceeded']);
   });
 
   it('recording rules follow the level:metric:operations naming', () => {

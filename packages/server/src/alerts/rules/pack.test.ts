@@ -90,6 +90,11 @@ describe('the default rule pack', () => {
     expect(byId('LowCacheHitRate')).toMatchObject({ kind: 'ratio', query: { numerator: 'cache_read_tokens', denominator: 'prompt_tokens' }, op: '<', threshold: 0.4, for: 10 * MINUTE_MS, severity: 'warning' });
   });
 
+  it("refuses keys and 429s: auth failures above one per 10 s, Lookout's own 429s above one a second, for 5 min", () => {
+    expect(byId('AuthFailureSpike')).toMatchObject({ kind: 'rate', query: { measure: 'auth_failures' }, window: 5 * MINUTE_MS, op: '>', threshold: 0.1, for: 5 * MINUTE_MS, severity: 'warning', category: 'security' });
+    expect(byId('RateLimitedRequests')).toMatchObject({ kind: 'rate', query: { measure: 'rate_limited' }, window: 5 * MINUTE_MS, op: '>', threshold: 1, for: 5 * MINUTE_MS, severity: 'warning', category: 'security' });
+  });
+
   it('has seed 001: security rules over PII detections and injection attempts', () => {
     expect(byId('PIIDetectionSpike')).toMatchObject({ kind: 'rate', query: { measure: 'pii_detections' }, window: 5 * MINUTE_MS, op: '>', threshold: 0.1, for: 2 * MINUTE_MS, severity: 'warning', category: 'security' });
     expect(byId('PromptInjectionAttempts')).toMatchObject({ kind: 'rate', query: { measure: 'injection_attempts' }, window: 5 * MINUTE_MS, op: '>', threshold: 0.05, for: MINUTE_MS, severity: 'critical', category: 'security' });

@@ -833,7 +833,8 @@ describe('the automated-responses seam', () => {
       expect(second.requests.map((r) => `${r.method} ${r.url} ${JSON.parse(r.body).model}`)).toEqual(['POST /v1/chat/completions fail-500']);
       const [span] = await spansOf(sid);
       expect(span).toMatchObject({ status: 'ok', usage: { input: 176, cacheRead: 1024, output: 80 } });
-      expect(span.metadata['gateway.fallback']).toBe(`500 -> ${second.url}`);
+      // The upstream's IP address is redacted like any other (privacy modes, ip_address: mask).
+      expect(span.metadata['gateway.fallback']).toBe(`500 -> ${second.url.replace('127.0.0.1', '[REDACTED:ip_address]')}`);
     } finally {
       t.ctx.gatewayActions = undefined;
       await second.close();
@@ -865,7 +866,7 @@ describe('the automated-responses seam', () => {
       }
       expect(spans).toHaveLength(1);
       expect(spans[0]).toMatchObject({ status: 'ok', requestModel: 'gpt-4o-mini', errorMessage: null, usage: { input: 176, cacheRead: 1024, output: 80 } });
-      expect(spans[0]!.metadata['gateway.fallback']).toBe(`unreachable -> ${fallback.url}`);
+      expect(spans[0]!.metadata['gateway.fallback']).toBe(`unreachable -> ${fallback.url.replace('127.0.0.1', '[REDACTED:ip_address]')}`);
     } finally {
       await down.close();
       await fallback.close();

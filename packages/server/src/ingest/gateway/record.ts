@@ -71,7 +71,7 @@ export function providerSecrets(headers: Record<string, string | string[] | unde
 
 type Json = Record<string, unknown>;
 
-function parsedRequest(body: Buffer | null): Json | null {
+export function parsedRequest(body: Buffer | null): Json | null {
   if (!body || body.length === 0) return null;
   try {
     const v: unknown = JSON.parse(body.toString('utf8'));
@@ -82,7 +82,7 @@ function parsedRequest(body: Buffer | null): Json | null {
   }
 }
 
-function promptOf(provider: ProviderId, req: Json): string | null {
+export function promptOf(provider: ProviderId, req: Json): string | null {
   const prompt =
     provider === 'anthropic'
       ? req.system !== undefined

@@ -17,6 +17,7 @@ import {
   upstreamRequestHeaders,
   type GatewayAttribution,
 } from './headers.ts';
+import { injectionToBlock } from './injection-policy.ts';
 import { classifyEndpoint, emptyFacts, errorBody, factsFromJson, SseReader, type Endpoint, type ProviderId, type ResponseFacts } from './providers.ts';
 import { GatewayPathError, normaliseRequestUrl, type NormalisedUrl } from './path.ts';
 import { buildSpan, newTraceIds, providerSecrets, type CallOutcome, type GatewayCallRecord } from './record.ts';
@@ -167,6 +168,7 @@ export class Gateway {
       if (!check.allowed && check.blockedBy) {
         const s = check.blockedBy;
         ctx.metrics.gatewayBudgetBlocked.inc({ upstream: provider });
+        ctx.refusals.report({ kind: 'rate_limited', reason: 'budget_exceeded', projectId, route: request.routeOptions.url ?? request.url });
         const retryAfterS = Math.max(1, Math.ceil((Date.parse(s.periodEnd) - Date.now()) / 1000));
         return sendError(
           reply,
@@ -194,6 +196,24 @@ export class Gateway {
 
     const ids = newTraceIds(parseTraceParent(request.headers.traceparent));
     let body = Buffer.isBuffer(request.body) ? request.body : null;
+    if (ctx.privacy.settingsOf(projectId).gatewayInjection === 'block') {
+      const injection = injectionToBlock(provider, endpoint, body);
+      if (injection) {
+        const rule = injection.rules[0] ?? null;
+        ctx.metrics.injectionDetected.inc({ severity: injection.severity });
+        ctx.security.record({
+          projectId, type: injection.kind, severity: injection.severity, action: 'blocked', detector: 'injection', rule,
+          userId: attribution.userId, traceId: ids.traceId, spanId: ids.spanId, field: 'request', score: injection.score,
+        });
+        return sendError(
+          reply,
+          provider,
+          400,
+          `Lookout gateway: the request was blocked as a ${injection.kind.replace('_', ' ')} (rule ${rule}, severity ${injection.severity}); this project's privacy settings block them (gatewayInjection: block)`,
+          'prompt_injection_blocked',
+        );
+      }
+    }
     const record: GatewayCallRecord = {
       projectId,
       provider,
@@ -238,7 +258,11 @@ export class Gateway {
       if (action.metadata) record.extraMetadata = action.metadata;
       if (action.body) body = record.requestBody = action.body;
       if (action.baseUrl) target = upstreamTarget(action.baseUrl);
-      if (action.respond) return this.respondDirectly(reply, record, action.respond, t0);
+      if (action.respond) {
+        // Cache hits are 200s: a 429 here is an automated response's rate limit.
+        if (action.respond.status === 429) ctx.refusals.report({ kind: 'rate_limited', reason: 'action', projectId, route: request.routeOptions.url ?? request.url });
+        return this.respondDirectly(reply, record, action.respond, t0);
+      }
     }
 
     const extraHeaders: Record<string, string> = { 'x-lookout-trace-id': ids.traceId };
@@ -502,6 +526,9 @@ export async function registerGatewayRoutes(app: FastifyInstance, ctx: AppContex
       scope.setErrorHandler((error: FastifyError | LookoutError, request, reply) => {
         const provider = providerOfUrl(request.url);
         if (error instanceof LookoutError) {
+          // Lookout's key comes in x-lookout-key here (Authorization is the provider's).
+          const keySent = typeof request.headers['x-lookout-key'] === 'string' && request.headers['x-lookout-key'] !== '';
+          ctx.refusals.reportError(error, { keySent, projectId: request.auth?.projectId ?? null, route: request.routeOptions.url ?? request.url });
           if (error.retryAfterSeconds !== null) reply.header('retry-after', String(error.retryAfterSeconds));
           return sendError(reply, provider, error.status, `Lookout gateway: ${error.message}`, error.code);
         }

@@ -123,12 +123,19 @@ describe('OTLP/gRPC', () => {
 
   it('requires a key when keys are required, and files the data under the key’s project', async () => {
     await start({ host: '0.0.0.0' });
+    const refused: unknown[] = [];
+    t!.ctx.refusals.onRefusal((r) => refused.push(r));
     const fixture = await traceFixture();
     const missing = await exportCall('traces', fixture.protobuf);
     expect(missing.error?.code).toBe(status.UNAUTHENTICATED);
     expect(missing.error?.details).toContain('Authorization: Bearer');
     const wrong = await exportCall('traces', fixture.protobuf, bearer('lk_nope'));
     expect(wrong.error?.code).toBe(status.UNAUTHENTICATED);
+    // Counted as refusals like their HTTP twins, of no project.
+    expect(refused).toEqual([
+      { kind: 'auth_failure', reason: 'missing_key', projectId: null, route: 'grpc:traces' },
+      { kind: 'auth_failure', reason: 'invalid_key', projectId: null, route: 'grpc:traces' },
+    ]);
 
     const { key: ingestKey } = await t!.ctx.store.createApiKey(projectId('acme'), 'ingest', null);
     const { key: readKey } = await t!.ctx.store.createApiKey(projectId('acme'), 'read', null);

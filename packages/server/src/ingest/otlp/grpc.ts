@@ -136,13 +136,17 @@ export async function startOtlpGrpc(ctx: AppContext, options: { host: string; po
   for (const signal of Object.keys(OTLP_GRPC_SERVICES) as GrpcSignal[]) {
     server.addService(otlpGrpcService(signal), {
       Export(call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) {
+        const key = bearerToken(call.metadata.get('authorization')[0]);
+        let projectId: string | null = null;
         (async () => {
           const peer = { address: addressOfGrpcPeer(call.getPeer()), forwarded: hasForwardingHeader((name) => call.metadata.get(name)) };
-          const auth = await resolveAuth(bearerToken(call.metadata.get('authorization')[0]), peer);
+          const auth = await resolveAuth(key, peer);
+          projectId = auth.projectId;
           return encodeExportResponse(signal, 'protobuf', await accept[signal](call.request, auth));
         })().then(
           (response) => callback(null, response),
           (error: unknown) => {
+            ctx.refusals.reportError(error, { keySent: key !== null, projectId, route: `grpc:${signal}` });
             const status = grpcStatusOf(error);
             if (!(error instanceof LookoutError)) ctx.logger.error({ err: error, signal }, 'OTLP/gRPC export failed');
             else if (!(error instanceof OtlpDecodeError) && error.status >= 500) ctx.logger.warn({ err: error, signal }, 'OTLP/gRPC export refused');

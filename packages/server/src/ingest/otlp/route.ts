@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { LogRecord, LogSeverity } from '../../domain/score.ts';
 import { requireScope, type AppContext } from '../../server/context.ts';
+import { refusalSiteOf } from '../../server/auth.ts';
 import { LookoutError } from '../../errors.ts';
 import { CONTENT, keptBelowFull, mapOtlpSpan, type MapOptions } from './conventions/index.ts';
 import { handleOtlpHttp, otlpErrorResponse, type OtlpHttpResponse, type OtlpSignal } from './http.ts';
@@ -142,6 +143,7 @@ export function registerOtlpRoutes(app: FastifyInstance, ctx: AppContext): void 
             : typeof error.statusCode === 'number' && error.statusCode < 500
               ? new LookoutError('invalid_request', error.message)
               : error;
+      ctx.refusals.reportError(apiError, refusalSiteOf(request));
       send(reply, otlpErrorResponse(apiError, encoding), request);
     });
 
@@ -162,11 +164,19 @@ export function registerOtlpRoutes(app: FastifyInstance, ctx: AppContext): void 
         async (request, reply) => {
           requireScope(request, 'ingest');
           const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+          const store = accept(request);
           const res = await handleOtlpHttp(
             signal,
             { contentType: request.headers['content-type'], contentEncoding: request.headers['content-encoding'], body },
             limits,
-            accept(request),
+            // A refusal (queue_full) is answered by handleOtlpHttp, not thrown to the error handler.
+            async (decoded, encoding) => {
+              try {
+                return await store(decoded, encoding);
+              } catch (err) {
+                throw ctx.refusals.reportError(err, refusalSiteOf(request));
+              }
+            },
           );
           send(reply, res, request);
         },

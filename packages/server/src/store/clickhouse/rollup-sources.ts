@@ -2,6 +2,7 @@ import { MODEL_CALL_KINDS } from '../../query/contract.ts';
 import { SKETCH_GAMMA, SKETCH_MIN_VALUE, SKETCH_ZERO_INDEX } from '../../rollups/sketch.ts';
 import type { CallAggregateRow, ProjectId, RollupSources, ScoreAggregateRow, SpendQuery, SpendResult } from '../store.ts';
 import type { Ch } from './client.ts';
+import { SECURITY_MARKS_SQL } from '../rollup-sources.ts';
 
 // The rollups' and budgets' start-up sources (store/duckdb/rollup-source.ts and spend-source.ts
 // on DuckDB), over the current version of each row (FINAL). Costs are summed as integers in
@@ -9,6 +10,10 @@ import type { Ch } from './client.ts';
 
 const LN_GAMMA = Math.log(SKETCH_GAMMA);
 const MODEL_CALLS_SQL = `kind IN (${MODEL_CALL_KINDS.map((k) => `'${k}'`).join(', ')})`;
+// Spans the processor chain marked (store/rollup-sources.ts): they count for the security
+// measures whatever their kind. A Map without the key gives ''.
+const PII_FOUND_SQL = 'match(metadata[{redactionKey:String}], {foundPattern:String})';
+const INJECTION_SQL = "metadata[{injectionKey:String}] != ''";
 
 // rollups/sketch.ts's sketchIndex in ClickHouse SQL: the same bucket as sketchIndexSql gives on
 // DuckDB. `if` evaluates both branches, and ln(0) converted to an integer is an error, so the
@@ -47,25 +52,34 @@ export class ChRollupSources implements RollupSources {
   async aggregateCalls(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }): Promise<CallAggregateRow[]> {
     const dims = CALL_DIMENSIONS[range.detail];
     const rows = await this.ch.query(
-      `SELECT project_id, intDiv(toUnixTimestamp64Milli(start_time), {bucket:Int64}) * {bucket:Int64} AS bucket_ms,
+      `WITH ${MODEL_CALLS_SQL} AS llm
+       SELECT project_id, intDiv(toUnixTimestamp64Milli(start_time), {bucket:Int64}) * {bucket:Int64} AS bucket_ms,
               ${dims.select},
-              count() AS requests,
-              countIf(status = 'error') AS errors,
-              sumMapIf(map(toString(coalesce(error_class, 'other')), toUInt64(1)), status = 'error') AS errors_by_class,
-              toString(coalesce(sum(cost_nano), 0)) AS cost_nano,
-              countIf(cost_status = 'unknown_model') AS unknown_cost,
-              sum(input_tokens) AS t_input, sum(output_tokens) AS t_output,
-              sum(cache_read_tokens) AS t_cache_read, sum(cache_write_tokens) AS t_cache_write,
-              sum(reasoning_tokens) AS t_reasoning, sum(audio_tokens) AS t_audio,
-              sumMap(map(${sketchIndexChSql('duration_ms')}, toUInt64(1))) AS latency,
-              sum(duration_ms) AS latency_sum,
-              sumMapIf(map(${sketchIndexChSql('assumeNotNull(ttft_ms)')}, toUInt64(1)), ttft_ms IS NOT NULL) AS ttft,
-              coalesce(sum(ttft_ms), 0) AS ttft_sum,
-              toUnixTimestamp64Milli(max(start_time)) AS last_ms
+              countIf(llm) AS requests,
+              countIf(llm AND status = 'error') AS errors,
+              sumMapIf(map(toString(coalesce(error_class, 'other')), toUInt64(1)), llm AND status = 'error') AS errors_by_class,
+              toString(coalesce(sumIf(cost_nano, llm), 0)) AS cost_nano,
+              countIf(llm AND cost_status = 'unknown_model') AS unknown_cost,
+              sumIf(input_tokens, llm) AS t_input, sumIf(output_tokens, llm) AS t_output,
+              sumIf(cache_read_tokens, llm) AS t_cache_read, sumIf(cache_write_tokens, llm) AS t_cache_write,
+              sumIf(reasoning_tokens, llm) AS t_reasoning, sumIf(audio_tokens, llm) AS t_audio,
+              sumMapIf(map(${sketchIndexChSql('duration_ms')}, toUInt64(1)), llm) AS latency,
+              sumIf(duration_ms, llm) AS latency_sum,
+              sumMapIf(map(${sketchIndexChSql('assumeNotNull(ttft_ms)')}, toUInt64(1)), llm AND ttft_ms IS NOT NULL) AS ttft,
+              coalesce(sumIf(ttft_ms, llm), 0) AS ttft_sum,
+              if(countIf(llm) = 0, 0, toUnixTimestamp64Milli(maxIf(start_time, llm))) AS last_ms,
+              countIf(${PII_FOUND_SQL}) AS pii,
+              countIf(${INJECTION_SQL}) AS injection
          FROM ${this.ch.database}.spans FINAL
-        WHERE start_time >= fromUnixTimestamp64Micro({fromUs:Int64}) AND ${MODEL_CALLS_SQL}
+        WHERE start_time >= fromUnixTimestamp64Micro({fromUs:Int64}) AND (${MODEL_CALLS_SQL} OR ${PII_FOUND_SQL} OR ${INJECTION_SQL})
         GROUP BY project_id, bucket_ms${dims.group}`,
-      { bucket: Math.trunc(range.bucketMs), fromUs: Math.trunc(range.fromMs * 1000) },
+      {
+        bucket: Math.trunc(range.bucketMs),
+        fromUs: Math.trunc(range.fromMs * 1000),
+        redactionKey: SECURITY_MARKS_SQL.redactionKey,
+        injectionKey: SECURITY_MARKS_SQL.injectionKey,
+        foundPattern: SECURITY_MARKS_SQL.foundPattern,
+      },
     );
     return rows.map(
       (r): CallAggregateRow => ({
@@ -94,6 +108,8 @@ export class ChRollupSources implements RollupSources {
         ttftBuckets: pairs(r.ttft),
         ttftSumMs: Number(r.ttft_sum),
         lastStartMs: Number(r.last_ms),
+        piiDetections: Number(r.pii),
+        injectionAttempts: Number(r.injection),
       }),
     );
   }

@@ -34,6 +34,7 @@ import { ChCostMaintenance } from './cost-maintenance.ts';
 import { ChContentMaintenance } from './content-maintenance.ts';
 import { ChDocuments } from './documents.ts';
 import { ChExport } from './export.ts';
+import { ChSecurityEvents } from './security-events.ts';
 import { ChHourTotals } from './hour-totals.ts';
 
 // The ClickHouse backend: one implementation per concern of the store contract, over one
@@ -64,6 +65,7 @@ export class ClickHouseStore implements Store {
   private readonly costs: ChCostMaintenance;
   private readonly content: ChContentMaintenance;
   private readonly exporter: ChExport;
+  private readonly securityEvents: ChSecurityEvents;
   private readonly hours: ChHourTotals;
 
   private constructor(ch: Ch) {
@@ -80,6 +82,7 @@ export class ClickHouseStore implements Store {
     this.costs = new ChCostMaintenance(ch, this.hours);
     this.content = new ChContentMaintenance(ch);
     this.exporter = new ChExport(ch);
+    this.securityEvents = new ChSecurityEvents(ch);
   }
 
   // Connects to every listed endpoint and brings the schema up to date.
@@ -144,6 +147,10 @@ export class ClickHouseStore implements Store {
   listUnknownModels(project: ProjectId) { return this.costs.listUnknownModels(project); }
   reprice(price: (span: SpanRecord) => SpanRecord['cost'], options: RepriceOptions) { return this.costs.reprice(price, options); }
   purgeContent(project: ProjectId, purge: ContentPurge) { return this.content.purgeContent(project, purge); }
+
+  // The security event log
+  listSecurityEvents(...args: Parameters<ChSecurityEvents['listSecurityEvents']>) { return this.securityEvents.listSecurityEvents(...args); }
+  securityEventCounts(...args: Parameters<ChSecurityEvents['securityEventCounts']>) { return this.securityEvents.securityEventCounts(...args); }
 
   // Export (moving an install between backends)
   exportSpans(after: SpanCursor | null, limit: number) { return this.exporter.exportSpans(after, limit); }

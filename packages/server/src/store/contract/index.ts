@@ -8,6 +8,7 @@ import { metricPointsContract } from './metric-points.ts';
 import { repriceContract } from './reprice.ts';
 import { rollupsContract } from './rollups.ts';
 import { tracesContract } from './traces.ts';
+import { securityEventsContract } from './security-events.ts';
 
 export type { ContractOptions } from './fixtures.ts';
 export { analyticsContract } from './analytics.ts';
@@ -26,4 +27,5 @@ export function storeContracts(name: string, open: () => Promise<Store>, options
   repriceContract(name, open, options);
   metricPointsContract(name, open);
   exportContract(name, open);
+  securityEventsContract(name, open);
 }

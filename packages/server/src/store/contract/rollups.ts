@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SECURITY_METADATA } from '../../domain/security.ts';
 import { emptyUsage, type Usage } from '../../domain/span.ts';
 import { SKETCH_ZERO_INDEX, sketchIndex } from '../../rollups/sketch.ts';
 import { makeScore } from '../../testing/fixtures.ts';
@@ -11,6 +12,7 @@ import { call, sharedStore, type OpenStore } from './fixtures.ts';
 const A = projectId('roll-a');
 const B = projectId('roll-b');
 const S = projectId('spend');
+const P = projectId('roll-security');
 const T = Date.UTC(2026, 1, 1, 10); // an hour's start
 const SEC = 1000;
 const MINUTE = 60 * SEC;
@@ -43,6 +45,19 @@ async function seed(store: Store): Promise<void> {
     call({ project: S, ...who, atMs: DAY2 + 24 * HOUR, durationMs: 1, costNano: 3 }), // at the range's end: outside
     call({ project: A, ...who, atMs: DAY1 + 10 * HOUR, durationMs: 1, costNano: 11 }),
   ];
+  // What the processor chain marks on spans: every kind counts for PII and injection, only LLM
+  // calls for the rest.
+  const found = (v: string) => ({ [SECURITY_METADATA.redaction]: v });
+  const injection = (v: string) => ({ [SECURITY_METADATA.injection]: v, [SECURITY_METADATA.injectionScore]: '0.9' });
+  const one = { input: 1, output: 0 };
+  const security = [
+    call({ project: P, ...at, atMs: T + 10 * SEC, durationMs: 100, costNano: 1, usage: one, metadata: found('email=2,secret=1') }),
+    call({ project: P, ...at, kind: 'chain', atMs: T + 5 * SEC, durationMs: 500, costNano: 1_000_000, usage: one, metadata: { ...found('email=1'), ...injection('prompt_injection:high') } }),
+    call({ project: P, ...at, kind: 'chain', atMs: T + 6 * SEC, durationMs: 500, costNano: 1_000_000, usage: one }),
+    call({ project: P, ...at, atMs: T + 20 * SEC, durationMs: 100, costNano: 1, usage: one, metadata: found('email=0') }),
+    call({ project: P, ...at, kind: 'embedding', atMs: T + 30 * SEC, durationMs: 100, costNano: 1, usage: one, metadata: injection('prompt_injection:low') }),
+    call({ project: P, ...at, kind: 'tool', atMs: T + 70 * SEC, durationMs: 100, costNano: 1_000_000, usage: one, metadata: { ...found('phone=1'), ...injection('jailbreak:medium') } }),
+  ];
   const score = (project: string, ms: number, name: string, numericValue: number | null) =>
     makeScore({ projectId: project, timestampUs: ms * 1000, name, numericValue, ...(numericValue === null ? { dataType: 'categorical', stringValue: 'x' } : {}) });
   const scores = [
@@ -54,7 +69,7 @@ async function seed(store: Store): Promise<void> {
     score(A, T - 1, 'q', 0.9),
     score(B, T + 4 * SEC, 'q', 0.75),
   ];
-  await store.write({ spans: [...calls, ...spend], scores, logs: [] });
+  await store.write({ spans: [...calls, ...spend, ...security], scores, logs: [] });
 }
 
 const usage = (u: Partial<Usage>): Usage => ({ ...emptyUsage(), ...u });
@@ -76,7 +91,7 @@ function row(over: Partial<CallAggregateRow> & Pick<CallAggregateRow, 'projectId
   return {
     provider: null, model: null, feature: null, team: null, application: null,
     requests: 1, errors: 0, errorsByClass: {}, costNanoUsd: 0, unknownCostRequests: 0, tokens: usage({}),
-    latencyBuckets: [], latencySumMs: 0, ttftBuckets: [], ttftSumMs: 0, lastStartMs: 0,
+    latencyBuckets: [], latencySumMs: 0, ttftBuckets: [], ttftSumMs: 0, lastStartMs: 0, piiDetections: 0, injectionAttempts: 0,
     ...over,
   };
 }
@@ -85,7 +100,7 @@ export function rollupsContract(name: string, open: OpenStore): void {
   describe(`store contract (rollup sources): ${name}`, () => {
     const store = sharedStore(open, seed);
     const calls = async (bucketMs: number, detail: 'model' | 'application' | 'all') =>
-      normal((await store().aggregateCalls({ fromMs: T, bucketMs, detail })).filter((r) => r.projectId !== S && r.bucketStartMs < DAY1), callKey);
+      normal((await store().aggregateCalls({ fromMs: T, bucketMs, detail })).filter((r) => r.projectId !== S && r.projectId !== P && r.bucketStartMs < DAY1), callKey);
 
     it('sums calls per minute and model, with errors by class, tokens and unknown costs', async () => {
       const m = { provider: 'openai', model: 'gpt-4o' };
@@ -125,7 +140,29 @@ export function rollupsContract(name: string, open: OpenStore): void {
 
     it('reads nothing before the range', async () => {
       const later = await store().aggregateCalls({ fromMs: T + MINUTE, bucketMs: MINUTE, detail: 'model' });
-      expect(later.filter((r) => r.bucketStartMs < DAY1).map((r) => [r.projectId, r.bucketStartMs, r.requests])).toEqual([[A, T + MINUTE, 1]]);
+      expect(later.filter((r) => r.bucketStartMs < DAY1 && r.projectId !== P).map((r) => [r.projectId, r.bucketStartMs, r.requests])).toEqual([[A, T + MINUTE, 1]]);
+    });
+
+    it('counts spans marked with sensitive values or an injection, of any kind, apart from the calls', async () => {
+      const marked = async (bucketMs: number, detail: 'model' | 'application' | 'all') =>
+        normal((await store().aggregateCalls({ fromMs: T, bucketMs, detail })).filter((r) => r.projectId === P), callKey).map((r) => ({
+          at: r.bucketStartMs - T,
+          requests: r.requests,
+          pii: r.piiDetections,
+          injection: r.injectionAttempts,
+          costNanoUsd: r.costNanoUsd,
+          input: r.tokens.input,
+          latencySumMs: r.latencySumMs,
+          lastMs: r.lastStartMs === 0 ? 0 : r.lastStartMs - T,
+        }));
+      // Minute 0: three calls (pii on one, 'email=0' is nothing found, injection on the embedding)
+      // and a root chain span with both; the unmarked chain span is not there at all. Minute 1:
+      // a tool span, no call.
+      const minute0 = { requests: 3, pii: 2, injection: 2, costNanoUsd: 3, input: 3, latencySumMs: 300, lastMs: 30 * SEC };
+      const minute1 = { requests: 0, pii: 1, injection: 1, costNanoUsd: 0, input: 0, latencySumMs: 0, lastMs: 0 };
+      expect(await marked(MINUTE, 'model')).toEqual([{ at: 0, ...minute0 }, { at: MINUTE, ...minute1 }]);
+      expect(await marked(MINUTE, 'all')).toEqual([{ at: 0, ...minute0 }, { at: MINUTE, ...minute1 }]);
+      expect(await marked(HOUR, 'application')).toEqual([{ at: 0, requests: 3, pii: 3, injection: 3, costNanoUsd: 3, input: 3, latencySumMs: 300, lastMs: 30 * SEC }]);
     });
 
     it('sums numeric scores per bucket and name into sketch buckets', async () => {

@@ -1,6 +1,7 @@
 import { NANO_PER_USD } from '../../domain/money.ts';
 import { sketchIndexSql } from '../../rollups/sketch.ts';
 import type { CallAggregateRow, ScoreAggregateRow } from '../store.ts';
+import { SECURITY_MARKS_SQL } from '../rollup-sources.ts';
 import type { DuckDb, Row } from './db.ts';
 
 // I3: the rollups' start-up source. One aggregate pass per resolution over the recent spans and
@@ -19,6 +20,19 @@ function mapRecord(value: unknown): Record<string, number> {
   return out;
 }
 
+// LLM calls feed every column; any span the processor chain marked feeds the last two.
+const LLM = "kind IN ('generation', 'embedding')";
+const PII_FOUND = "regexp_matches(coalesce(metadata[$redactionKey], ''), $foundPattern)";
+const INJECTION = "coalesce(metadata[$injectionKey], '') <> ''";
+const TOKEN_COLUMNS = [
+  ['input_tokens', 't_input'],
+  ['output_tokens', 't_output'],
+  ['cache_read_tokens', 't_cache_read'],
+  ['cache_write_tokens', 't_cache_write'],
+  ['reasoning_tokens', 't_reasoning'],
+  ['audio_tokens', 't_audio'],
+] as const;
+
 export async function aggregateCalls(db: DuckDb, range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }): Promise<CallAggregateRow[]> {
   const dims = {
     all: 'provider, model, feature, team, application',
@@ -28,23 +42,23 @@ export async function aggregateCalls(db: DuckDb, range: { fromMs: number; bucket
   const rows = await db.all(
     `SELECT project_id, (epoch_ms(start_time) // $bucket) * $bucket AS bucket_ms,
             ${dims},
-            count(*) AS requests,
-            count(*) FILTER (WHERE status = 'error') AS errors,
-            histogram(coalesce(error_class, 'other')) FILTER (WHERE status = 'error') AS errors_by_class,
-            CAST(round(coalesce(sum(cost_usd), 0) * ${NANO_PER_USD}) AS BIGINT) AS cost_nano,
-            count(*) FILTER (WHERE cost_status = 'unknown_model') AS unknown_cost,
-            sum(input_tokens) AS t_input, sum(output_tokens) AS t_output,
-            sum(cache_read_tokens) AS t_cache_read, sum(cache_write_tokens) AS t_cache_write,
-            sum(reasoning_tokens) AS t_reasoning, sum(audio_tokens) AS t_audio,
-            histogram(${sketchIndexSql('duration_ms')}) AS latency,
-            sum(duration_ms) AS latency_sum,
-            histogram(${sketchIndexSql('ttft_ms')}) FILTER (WHERE ttft_ms IS NOT NULL) AS ttft,
-            coalesce(sum(ttft_ms), 0) AS ttft_sum,
-            epoch_ms(max(start_time)) AS last_ms
+            count(*) FILTER (WHERE ${LLM}) AS requests,
+            count(*) FILTER (WHERE ${LLM} AND status = 'error') AS errors,
+            histogram(coalesce(error_class, 'other')) FILTER (WHERE ${LLM} AND status = 'error') AS errors_by_class,
+            CAST(round(coalesce(sum(cost_usd) FILTER (WHERE ${LLM}), 0) * ${NANO_PER_USD}) AS BIGINT) AS cost_nano,
+            count(*) FILTER (WHERE ${LLM} AND cost_status = 'unknown_model') AS unknown_cost,
+            ${TOKEN_COLUMNS.map(([column, as]) => `coalesce(sum(${column}) FILTER (WHERE ${LLM}), 0) AS ${as}`).join(', ')},
+            histogram(${sketchIndexSql('duration_ms')}) FILTER (WHERE ${LLM}) AS latency,
+            coalesce(sum(duration_ms) FILTER (WHERE ${LLM}), 0) AS latency_sum,
+            histogram(${sketchIndexSql('ttft_ms')}) FILTER (WHERE ${LLM} AND ttft_ms IS NOT NULL) AS ttft,
+            coalesce(sum(ttft_ms) FILTER (WHERE ${LLM}), 0) AS ttft_sum,
+            coalesce(epoch_ms(max(start_time) FILTER (WHERE ${LLM})), 0) AS last_ms,
+            count(*) FILTER (WHERE ${PII_FOUND}) AS pii,
+            count(*) FILTER (WHERE ${INJECTION}) AS injection
        FROM spans
-      WHERE start_time >= make_timestamp($from) AND kind IN ('generation', 'embedding')
+      WHERE start_time >= make_timestamp($from) AND (${LLM} OR ${PII_FOUND} OR ${INJECTION})
       GROUP BY ALL`,
-    { bucket: range.bucketMs, from: Math.trunc(range.fromMs * 1000) },
+    { bucket: range.bucketMs, from: Math.trunc(range.fromMs * 1000), redactionKey: SECURITY_MARKS_SQL.redactionKey, injectionKey: SECURITY_MARKS_SQL.injectionKey, foundPattern: SECURITY_MARKS_SQL.foundPattern },
   );
   return rows.map(
     (r: Row): CallAggregateRow => ({
@@ -73,6 +87,8 @@ export async function aggregateCalls(db: DuckDb, range: { fromMs: number; bucket
       ttftBuckets: mapPairs(r.ttft),
       ttftSumMs: Number(r.ttft_sum),
       lastStartMs: Number(r.last_ms),
+      piiDetections: Number(r.pii),
+      injectionAttempts: Number(r.injection),
     }),
   );
 }

@@ -70,6 +70,7 @@ import {
 import { HOUR_US, HourRollups } from './hour-rollups.ts';
 import { DuckDbAnalytics } from './analytics.ts';
 import { DuckDbExport } from './export.ts';
+import { DuckDbSecurityEvents } from './security-events.ts';
 import type { LogRecord, ScoreRecord } from '../../domain/score.ts';
 import type { MetricPointRecord } from '../../domain/metric.ts';
 
@@ -170,6 +171,7 @@ export class DuckDbStore implements Store {
 
   private readonly hours: HourRollups;
   private readonly exporter: DuckDbExport;
+  private readonly securityEvents: DuckDbSecurityEvents;
   private hoursTimer: NodeJS.Timeout | null = null;
   private autoHourRollups = true;
   private closed = false;
@@ -183,6 +185,7 @@ export class DuckDbStore implements Store {
     this.hours = hours;
     this.analytics = new DuckDbAnalytics(db, hours);
     this.exporter = new DuckDbExport(db);
+    this.securityEvents = new DuckDbSecurityEvents(db);
   }
 
   // `dir` null: an in-memory database, for tests.
@@ -838,6 +841,14 @@ export class DuckDbStore implements Store {
           WHERE spans.project_id = r.project_id AND spans.trace_id = r.trace_id AND spans.span_id = r.span_id`);
       }),
   };
+
+  listSecurityEvents(...args: Parameters<DuckDbSecurityEvents['listSecurityEvents']>): Promise<LogRecord[]> {
+    return this.securityEvents.listSecurityEvents(...args);
+  }
+
+  securityEventCounts(...args: Parameters<DuckDbSecurityEvents['securityEventCounts']>): ReturnType<DuckDbSecurityEvents['securityEventCounts']> {
+    return this.securityEvents.securityEventCounts(...args);
+  }
 
   exportSpans(after: SpanCursor | null, limit: number): Promise<SpanRecord[]> {
     return this.exporter.exportSpans(after, limit);

@@ -1,0 +1,40 @@
+import { hasAttribution, inheritAttribution } from '../domain/attribution.ts';
+import type { Attribution } from '../domain/span.ts';
+import type { ChainBatch, Processor } from './chain.ts';
+
+// Gives spans their trace root's attribution (domain/attribution.ts) before they are journaled,
+// so the rollups, the budgets and the store count a child call for the root's user, team and
+// feature from the moment it is accepted. The root is taken from the same batch (an exporter
+// usually sends a whole trace together) or from a bounded memory of recent roots. A child that
+// arrives before its root, in an earlier batch, is journaled without; the stores fill it when the
+// root is loaded (store/duckdb fillTraceAttribution, ClickHouse likewise), and the budget book
+// counts it for the root's user then (budgets/spend.ts).
+
+const DEFAULT_MAX_ROOTS = 50_000;
+
+export class AttributeProcessor implements Processor {
+  readonly name = 'attribute';
+  private readonly maxRoots: number;
+  // project\0trace -> root attribution; insertion order is age (oldest first evicted).
+  private readonly roots = new Map<string, Attribution>();
+
+  constructor(maxRoots = DEFAULT_MAX_ROOTS) {
+    this.maxRoots = maxRoots;
+  }
+
+  process(batch: ChainBatch): void {
+    for (const s of batch.spans) {
+      if (s.parentSpanId !== null || !hasAttribution(s.attribution)) continue;
+      const key = `${s.projectId}\u0000${s.traceId}`;
+      this.roots.delete(key);
+      this.roots.set(key, s.attribution);
+      if (this.roots.size > this.maxRoots) this.roots.delete(this.roots.keys().next().value!);
+    }
+    if (!this.roots.size) return;
+    for (const s of batch.spans) {
+      if (s.parentSpanId === null) continue;
+      const root = this.roots.get(`${s.projectId}\u0000${s.traceId}`);
+      if (root) s.attribution = inheritAttribution(s.attribution, root);
+    }
+  }
+}
