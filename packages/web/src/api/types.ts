@@ -3,7 +3,7 @@
 // (@lookout/client, `npm run openapi`), so a page that reads a field the server does not declare
 // fails to compile. Pages take their wire types from here and from nowhere else.
 
-import type { Answer, ErrorBody, Schemas } from '@lookout/client';
+import type { Answer, Body, ErrorBody, Schemas } from '@lookout/client';
 
 // Every answer that is not 2xx (docs/errors.md).
 export type ApiErrorBody = ErrorBody;
@@ -112,3 +112,19 @@ export type SilenceResponse = Answer<'/api/v1/alerts/silences', 'post'>;
 export type Activation = Schemas['Activation'];
 export type ConfiguredAction = Schemas['ConfiguredAction'];
 export type ActionsResponse = Answer<'/api/v1/actions'>;
+
+// ---- security and privacy (docs/privacy.md) ----
+
+export type SecurityEvent = Schemas['SecurityEvent'];
+export type SecurityEventType = SecurityEvent['type'];
+export type SecurityEventsPage = Answer<'/api/v1/security/events'>;
+export type SecuritySummary = Schemas['SecuritySummary'];
+export type PrivacySettings = Schemas['PrivacySettings'];
+export type PrivacyAnswer = Answer<'/api/v1/privacy'>;
+export type PrivacyTestResult = Answer<'/api/v1/privacy/test', 'post'>;
+export type PrivacyFinding = PrivacyTestResult['findings'][number];
+export type PiiType = PrivacyFinding['type'];
+export type RedactionMode = PrivacySettings['modes'][string];
+export type GatewayInjectionPolicy = PrivacySettings['gatewayInjection'];
+// What PUT /api/v1/privacy and the test box's `settings` take: any part of the settings.
+export type PrivacySettingsInput = NonNullable<Body<'/api/v1/privacy/test'>['settings']>;

@@ -1,37 +1,46 @@
+import { useMemo } from 'react';
 import { get } from '../api/client.ts';
-import type { Alert, BudgetStatus, RuleView } from '../api/types.ts';
+import type { Alert, BudgetStatus, PrivacyAnswer, RuleView, SecuritySummary } from '../api/types.ts';
 import type { PageProps } from '../App.tsx';
 import { AlertList } from '../components/AlertList.tsx';
+import { TimeChart } from '../components/Chart.tsx';
 import { Link } from '../components/Link.tsx';
-import { MetricsRefused, Section } from '../components/States.tsx';
+import { MetricsRefused, Section, Stat } from '../components/States.tsx';
 import { Table } from '../components/Table.tsx';
-import { count, dateTime } from '../format.ts';
+import { count, dateTime, plural } from '../format.ts';
 import { useAsync, useQuery } from '../hooks.ts';
 import { budgetSubject } from '../lib/budgets.ts';
 import { useMetrics } from '../lib/metrics.ts';
 import { metricSum, type PromMetrics } from '../lib/prometheus.ts';
 import { num } from '../lib/rows.ts';
-import { hrefWithRange } from '../router.ts';
+import { countsByType, EVENT_TYPE_LABELS, summaryChart, typeTone, wholeCount } from '../lib/security.ts';
+import { hrefWithRange, useSearchParams } from '../router.ts';
 import { useTimeRange } from '../time.ts';
+import { SecurityEvents } from './SecurityEvents.tsx';
 import './Dashboards.css';
 
-// Seed 001 §7 security dashboard. PII and prompt-injection detection (E1, E2) do not exist yet,
-// so this page says so instead of showing counters that would read as "all clear", and shows the
-// security signals the server does have.
+// Seed 001 §7 security dashboard: the security event log of the range (personal data and secrets
+// found, prompt injections, refused requests) counted by type and over time, the users with most,
+// the events themselves, and what the server knows beside them (capture mode, refusals, rules).
 
 const CAPTURE: Record<string, { title: string; text: string; tone: 'good' | 'warn' | 'bad' }> = {
   full: {
     title: 'Full content',
-    text: 'Prompts and responses are stored as they arrive. Nothing redacts personal data from them yet, so whatever users type is kept.',
-    tone: 'warn',
+    text: 'Prompts and responses are stored, with the personal data and secrets found in them masked, hashed or dropped before anything is written, as the privacy settings say.',
+    tone: 'good',
   },
   metadata: {
     title: 'Metadata only',
-    text: 'Prompt and response text is not stored; only their hashes are kept, so repeated prompts can still be found.',
+    text: 'Prompt and response text is not stored; only their hashes are kept, so repeated prompts can still be found. Personal data is still looked for and counted here.',
     tone: 'good',
   },
-  off: { title: 'Off', text: 'Neither prompt and response text nor their hashes are stored.', tone: 'good' },
+  off: { title: 'Off', text: 'Neither prompt and response text nor their hashes are stored. Personal data is still looked for and counted here.', tone: 'good' },
 };
+
+// The kinds of value the privacy settings store as they came.
+function keptTypes(privacy: PrivacyAnswer | null): string[] {
+  return privacy ? Object.entries(privacy.settings.modes).filter(([, m]) => m === 'keep').map(([t]) => t) : [];
+}
 
 function condition(r: RuleView['rule']): string {
   const what = r.query.measure ?? (r.query.numerator ? `${r.query.numerator} / ${r.query.denominator}` : r.kind);
@@ -53,6 +62,9 @@ function RuleStatus(props: { view: RuleView; alert: Alert | undefined }) {
 
 export function Security(props: PageProps) {
   const range = useTimeRange();
+  const [, set] = useSearchParams();
+  const summary = useAsync(() => get('/api/v1/security/summary', { from: range.from, to: range.to, top: 10 }), [range.from, range.to, range.tick]);
+  const privacy = useAsync(() => get('/api/v1/privacy'), [range.tick]);
   const rules = useAsync(() => get('/api/v1/alerts/rules'), [range.tick]);
   const alerts = useAsync(() => get('/api/v1/alerts'), [range.tick]);
   const budgets = useAsync(() => get('/api/v1/budgets/status'), [range.tick]);
@@ -61,6 +73,7 @@ export function Security(props: PageProps) {
   // A project the server has stored nothing for yet keeps everything, as the server does.
   const mode = props.project.project.contentCapture ?? 'full';
   const capture = CAPTURE[mode] ?? { title: mode, text: '', tone: 'warn' as const };
+  const kept = keptTypes(privacy.data);
 
   const securityAlerts = (alerts.data?.alerts ?? []).filter((a) => a.labels.category === 'security');
   const rulesState = {
@@ -70,35 +83,76 @@ export function Security(props: PageProps) {
 
   return (
     <div className="page dash-security">
-      <section className="panel dash-coming" data-testid="security-coming">
-        <header>
-          <h3>PII and prompt-injection detection are not built yet</h3>
-        </header>
-        <p>
-          Lookout does not scan prompts and responses for personal data or injection attempts yet, so this page shows no counts for them — not even zero, which
-          would read as "all clear". Once the detectors exist, this page will show:
-        </p>
-        <ul>
-          <li>PII detections by type — emails, phone numbers, card numbers, national ids, API keys and secrets, IP addresses, custom patterns — over time;</li>
-          <li>prompt-injection attempts over time, with their score, by feature and user;</li>
-          <li>a security event list: type, severity, user, trace and the action taken (redacted, hashed, dropped, blocked).</li>
-        </ul>
-        <p className="muted small">Until then, what the server does know about security is below.</p>
-      </section>
+      <TypeTiles summary={summary.data} />
+
+      <div className="grid two">
+        <Section title="Security events over time" state={summary} testId="security-over-time" empty={(d) => d.series.length === 0} emptyText="No security event in this time range.">
+          {(d) => <EventsChart summary={d} />}
+        </Section>
+        <Section
+          title="Users with most security events"
+          state={summary}
+          testId="security-top-users"
+          empty={(d) => d.topUsers.length === 0}
+          emptyText="No security event in this time range names a user."
+        >
+          {(d) => (
+            <Table
+              rows={d.topUsers}
+              rowKey={(u) => u.userId}
+              initialSort={{ key: 'events', dir: 'desc' }}
+              columns={[
+                { key: 'user', label: 'User', render: (u) => <Link href={hrefWithRange(`/users/${encodeURIComponent(u.userId)}`)}>{u.userId}</Link>, sortValue: (u) => u.userId },
+                { key: 'events', label: 'Events', align: 'right', render: (u) => count(u.events), sortValue: (u) => u.events },
+                {
+                  key: 'types',
+                  label: 'Types',
+                  render: (u) => (
+                    <span className="dash-pills">
+                      {u.types.map((t) => (
+                        <span key={t} className={`pill ${typeTone(t, 1) ?? ''}`}>
+                          {t}
+                        </span>
+                      ))}
+                    </span>
+                  ),
+                },
+                {
+                  key: 'filter',
+                  label: '',
+                  render: (u) => (
+                    <button className="link small dash-nowrap" onClick={() => set({ user: u.userId })} data-testid="security-user-filter">
+                      their events ↓
+                    </button>
+                  ),
+                },
+              ]}
+            />
+          )}
+        </Section>
+      </div>
+
+      <h2 className="row-title">Security event log</h2>
+      <SecurityEvents range={range} />
 
       <div className="dash-grid4">
         <section className="panel" data-testid="security-capture">
           <header>
             <h3>Content capture</h3>
-            <Link href={hrefWithRange('/settings')} testId="security-settings-link">
-              Settings →
+            <Link href={`${hrefWithRange('/settings')}#privacy`} testId="security-settings-link">
+              Privacy settings →
             </Link>
           </header>
           <div className="dash-capture">
-            <span className={`pill ${capture.tone}`} data-testid="security-capture-mode">
+            <span className={`pill ${kept.length > 0 && mode === 'full' ? 'warn' : capture.tone}`} data-testid="security-capture-mode">
               {capture.title}
             </span>
             <p className="small">{capture.text}</p>
+            {mode === 'full' && kept.length > 0 && (
+              <p className="small dash-bad" data-testid="security-kept-types">
+                Stored as they came, by this project's privacy settings: {kept.join(', ')}.
+              </p>
+            )}
           </div>
         </section>
 
@@ -166,13 +220,44 @@ export function Security(props: PageProps) {
                 ]}
               />
               {d.rules.some((v) => v.health.noData) && (
-                <div className="muted small dash-note">"No data": the rule is in place and evaluated, but nothing counts its signal yet. It starts working the day the detector does.</div>
+                <div className="muted small dash-note">"No data": the rule is in place and evaluated, but its signal has not been counted since this server started.</div>
               )}
             </>
           )}
         </Section>
       </div>
     </div>
+  );
+}
+
+// One tile per type of the log, with zero for the types the range has none of.
+function TypeTiles(props: { summary: SecuritySummary | null }) {
+  const counts = props.summary ? countsByType(props.summary) : null;
+  return (
+    <div className="stats" data-testid="security-counts">
+      {(counts ?? countsByType({ byType: [] })).map((c) => (
+        <Stat
+          key={c.type}
+          label={EVENT_TYPE_LABELS[c.type]}
+          value={counts ? count(c.events) : '…'}
+          sub={counts && (c.type === 'pii' || c.type === 'secret') ? `${plural(c.values, 'value')} found` : counts ? plural(c.events, 'event') : undefined}
+          tone={typeTone(c.type, c.events)}
+          testId={`security-count-${c.type}`}
+        />
+      ))}
+    </div>
+  );
+}
+
+function EventsChart(props: { summary: SecuritySummary }) {
+  // Drawn again only when the summary changes, not on every render of the page.
+  const chart = useMemo(() => summaryChart(props.summary), [props.summary]);
+  const width = props.summary.bucketSeconds >= 86_400 ? 'day' : props.summary.bucketSeconds >= 3600 ? 'hour' : `${props.summary.bucketSeconds / 60} minutes`;
+  return (
+    <>
+      <TimeChart times={chart.times} series={chart.series} format={wholeCount} testId="security-over-time-plot" />
+      <div className="muted small dash-note">Events per {width}, by type.</div>
+    </>
   );
 }
 

@@ -28,7 +28,8 @@ function UserDetail(props: { user: string }) {
     <div className="page user">
       <p className="breadcrumbs">
         <Link href={hrefWithRange('/users')}>← Users</Link> · <strong>{props.user}</strong> ·{' '}
-        <Link href={hrefWithRange('/traces', { userId: props.user })}>all traces of this user</Link>
+        <Link href={hrefWithRange('/traces', { userId: props.user })}>all traces of this user</Link> ·{' '}
+        <Link href={hrefWithRange('/security', { user: props.user })}>security events</Link>
       </p>
       <EntityStats totals={totals.data} />
       <div className="grid">

@@ -5,7 +5,7 @@ import type { ContentCapture as Capture, Project } from '../../api/types.ts';
 // What the project keeps of prompts and responses.
 
 const CAPTURE_MODES: { value: Capture; label: string; keeps: string }[] = [
-  { value: 'full', label: 'Full', keeps: 'Prompts and responses are stored with their hashes: you can read them on each call.' },
+  { value: 'full', label: 'Full', keeps: 'Prompts and responses are stored with their hashes, personal data and secrets redacted as the privacy settings below say: you can read them on each call.' },
   { value: 'metadata', label: 'Metadata only', keeps: 'Only hashes of prompts and responses are kept, so duplicate prompts still show; the text is dropped.' },
   { value: 'off', label: 'Off', keeps: 'Neither text nor hashes are kept. GenAI event logs lose their message text too.' },
 ];

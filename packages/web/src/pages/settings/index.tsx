@@ -3,9 +3,11 @@ import type { PageProps } from '../../App.tsx';
 import { ContentCapture } from './ContentCapture.tsx';
 import { Keys } from './Keys.tsx';
 import { Prices } from './Prices.tsx';
+import { Privacy } from './Privacy.tsx';
 import './Settings.css';
 
-// Prices (instance-wide), API keys and content capture of the project (docs/api.md).
+// Prices (instance-wide), API keys, content capture and privacy of the project (docs/api.md,
+// docs/privacy.md).
 
 export function Settings(props: PageProps) {
   const admin = props.project.scope === 'admin';
@@ -17,6 +19,7 @@ export function Settings(props: PageProps) {
       <Prices canWrite={operator} admin={admin} />
       <Keys canWrite={admin} />
       <ContentCapture project={props.project} canWrite={admin} />
+      <Privacy canWrite={admin} />
     </div>
   );
 }
