@@ -6,17 +6,17 @@ import { BodyTemplate, emit, envInt, log, machine, nextTracePrefix, postIngest, 
 // What redaction costs ingest (docs/privacy.md, docs/performance.md): the same closed-loop load
 // against the real server with the redactor on (the default) and off (LOOKOUT_PRIVACY_REDACT=false),
 // alternated in one run so both see the same machine. Every generation carries a realistic prompt
-// of about BENCH_REDACT_PROMPT_BYTES (2 KB: a system prompt, a user question with code and order
+// of about BENCH_INGEST_REDACT_PROMPT_BYTES (2 KB: a system prompt, a user question with code and order
 // details) and a response; one in ten carries an e-mail address and one in fifty a card number.
 //
-// Environment: BENCH_REDACT_CLIENTS (8), BENCH_REDACT_SECONDS (10 per round), BENCH_REDACT_BATCH
-// (200), BENCH_REDACT_ROUNDS (2 of each), BENCH_REDACT_PROMPT_BYTES (2048).
+// Environment: BENCH_INGEST_REDACT_CLIENTS (8), BENCH_INGEST_REDACT_SECONDS (10 per round), BENCH_INGEST_REDACT_BATCH
+// (200), BENCH_INGEST_REDACT_ROUNDS (2 of each), BENCH_INGEST_REDACT_PROMPT_BYTES (2048).
 
-const clients = envInt('BENCH_REDACT_CLIENTS', 8, 1, 64);
-const seconds = envInt('BENCH_REDACT_SECONDS', 10, 1, 600);
-const batchItems = envInt('BENCH_REDACT_BATCH', 200, 1, 5_000);
-const rounds = envInt('BENCH_REDACT_ROUNDS', 2, 1, 10);
-const promptBytes = envInt('BENCH_REDACT_PROMPT_BYTES', 2048, 256, 1_000_000);
+const clients = envInt('BENCH_INGEST_REDACT_CLIENTS', 8, 1, 64);
+const seconds = envInt('BENCH_INGEST_REDACT_SECONDS', 10, 1, 600);
+const batchItems = envInt('BENCH_INGEST_REDACT_BATCH', 200, 1, 5_000);
+const rounds = envInt('BENCH_INGEST_REDACT_ROUNDS', 2, 1, 10);
+const promptBytes = envInt('BENCH_INGEST_REDACT_PROMPT_BYTES', 2048, 256, 1_000_000);
 const WARMUP_MS = 2_000;
 
 const SYSTEM = 'You are the support assistant of an online shop. Answer briefly and politely. Never promise refunds above $200 without a manager. Orders ship from the Rotterdam warehouse within 2 business days; tracking numbers look like RTM-2026-000000. ';
