@@ -1,9 +1,13 @@
 // A new user's first run: start the server, send the demo traffic, ask for a cost report by
 // team. The report must match the published catalog prices, computed here independently with
-// the catalog package's own calculator, span by span.
+// the catalog package's own calculator, span by span. The PII leak and injection attempts the
+// demo sends show on /metrics and in the security event log, and none of the values is stored.
 import { calcPrice } from '@pydantic/genai-prices';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, removeTempDir, runLookout, startLookout, type LookoutServer } from './harness.ts';
+import { PII_MESSAGES, QUESTIONS } from '../../packages/server/src/cli/demo/model.ts';
+import { filesHoldingAny } from './data-dir.ts';
+import { makeTempDir, removeTempDir, runLookout, startLookout, sumSamples, type LookoutServer } from './harness.ts';
+import { eventsOf } from './privacy-reads.ts';
 
 interface StoredSpan {
   kind: string;
@@ -104,6 +108,41 @@ describe('demo traffic and the cost report', () => {
     expect(parsed.rows.map((r) => r.team ?? '(none)').sort()).toEqual([...expected.keys()].sort());
     // The demo includes a model the catalog does not know: it shows as unknown, not as $0.
     expect([...expected.values()].some((v) => v.unknown > 0)).toBe(true);
+  });
+
+  it('shows the PII and injection attempts it sent on /metrics and in the security event log, and stores none of the values', async () => {
+    const url = server!.url;
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(sumSamples(metrics, 'lookout_pii_detected_total').sum).toBeGreaterThan(0);
+    expect(sumSamples(metrics, 'lookout_prompt_injection_detected_total').sum).toBeGreaterThan(0);
+
+    const pii = await eventsOf(url, 'from=9d&type=pii');
+    const secrets = await eventsOf(url, 'from=9d&type=secret');
+    const injections = await eventsOf(url, 'from=9d&type=prompt_injection');
+    // The leak every demo sends (the first PII message); more kinds may come at random.
+    const kinds = new Set(pii.map((e) => e.detector.split(':')[0]));
+    for (const kind of ['email', 'phone', 'credit_card', 'iban']) expect(kinds.has(kind), `${kind} in ${[...kinds]}`).toBe(true);
+    expect(secrets.some((e) => e.detector.startsWith('secret:openai'))).toBe(true);
+    expect(injections.length).toBeGreaterThan(0);
+    // Each event leads to its trace.
+    for (const e of [pii[0]!, secrets[0]!, injections[0]!]) expect((await fetch(`${url}/api/v1/traces/${e.traceId}`)).status).toBe(200);
+
+    // The demo's personal data, as its messages carry it: in no file of the data dir and in no answer.
+    const planted: Record<string, string> = {
+      email: 'maria.garcia@example.com',
+      phone: '+1 415 555 0134',
+      card: '4111 1111 1111 1111',
+      ssn: '123-45-6789',
+      key: 'sk-proj-Dm4xQ7vTn2Lp9sRk3WbZ6yHc1JfE8gUa',
+      iban: 'DE89 3704 0044 0532 0130 00',
+    };
+    for (const value of Object.values(planted)) expect(PII_MESSAGES.join('\n')).toContain(value);
+    const control = QUESTIONS['ticket-triage'][4]!;
+    const found = await filesHoldingAny(dataDir, { ...planted, control });
+    expect(found.filter((f) => f.value !== 'control')).toEqual([]);
+    expect(found.some((f) => f.value === 'control'), 'an ordinary demo question was not found in any file').toBe(true);
+    const answers = JSON.stringify([pii, secrets, injections]) + (await (await fetch(`${url}/api/v1/traces/${pii[0]!.traceId}`)).text());
+    for (const [name, value] of Object.entries(planted)) expect(answers.includes(value), name).toBe(false);
   });
 
   it('re-costs the unknown model once a price is added', async () => {

@@ -1,10 +1,11 @@
-import { startFake, type FakeUpstream } from './fake-openai.ts';
+import { lastMessageText, startFake, type FakeUpstream } from './fake-openai.ts';
 
 // A fake upstream that speaks Anthropic's Messages API (JSON, and SSE when the request says
 // `stream: true`) on loopback. Anthropic reports cache reads and cache writes OUTSIDE
 // input_tokens, so each usage below has all four buckets distinct. A request with `tools` gets a
 // tool_use block; models `fail-429`, `fail-500` and `overloaded-mid-stream` (an error event after
-// the first delta, as the real API sends when it is overloaded) misbehave.
+// the first delta, as the real API sends when it is overloaded) misbehave; `echo` answers with
+// the text of the last message.
 export const ANTHROPIC_MODEL = 'claude-sonnet-4-5-20250929';
 export const MESSAGE_USAGE = { input_tokens: 100, cache_read_input_tokens: 2048, cache_creation_input_tokens: 512, output_tokens: 50 };
 export const STREAM_MESSAGE_USAGE = { input_tokens: 30, cache_read_input_tokens: 1024, cache_creation_input_tokens: 0, output_tokens: 12 };
@@ -42,7 +43,8 @@ export async function startFakeAnthropic(): Promise<FakeUpstream> {
         return;
       }
       const tools = Array.isArray(json.tools) && json.tools.length > 0;
-      const content: object[] = [{ type: 'text', text: 'It ships tomorrow.' }];
+      const echoed = json.model === 'echo' ? lastMessageText(json) : null;
+      const content: object[] = [{ type: 'text', text: echoed ?? 'It ships tomorrow.' }];
       if (tools) content.push({ type: 'tool_use', id: 'toolu_01', name: json.tools[0].name, input: { order_id: '42' } });
       const message = { id: 'msg_01', type: 'message', role: 'assistant', model: ANTHROPIC_MODEL, content, stop_reason: tools ? 'tool_use' : 'end_turn', stop_sequence: null, usage: MESSAGE_USAGE };
       if (!json.stream) {
@@ -56,9 +58,9 @@ export async function startFakeAnthropic(): Promise<FakeUpstream> {
       const events: object[] = [
         { type: 'message_start', message: { ...message, id: 'msg_02', content: [], stop_reason: null, usage: { ...STREAM_MESSAGE_USAGE, output_tokens: 1 } } },
         { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
-        { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Refund ' } },
+        { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: echoed === null ? 'Refund ' : echoed.slice(0, echoed.length >> 1) } },
         ...(json.model === 'overloaded-mid-stream' ? [{ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }] : []),
-        { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'is on its way.' } },
+        { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: echoed === null ? 'is on its way.' : echoed.slice(echoed.length >> 1) } },
         { type: 'content_block_stop', index: 0 },
         ...(tools
           ? [

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 // Some models make it misbehave as the real API can: `fail-429` (rate limited, retry-after 7),
 // `fail-500`, `die-mid-stream` (the connection drops after two chunks), `slow-stream` (a chunk
 // every 100 ms for 10 s), `no-usage` (a stream without the usage chunk, as OpenAI sends when the
-// client does not ask for stream_options.include_usage).
+// client does not ask for stream_options.include_usage); and `echo` answers a chat with the
+// text of its last message, so that what the caller sent comes back in the response.
 export const CHAT_USAGE = { prompt_tokens: 1200, completion_tokens: 80, total_tokens: 1280, prompt_tokens_details: { cached_tokens: 1024 } };
 export const STREAM_USAGE = { prompt_tokens: 300, completion_tokens: 20, total_tokens: 320, prompt_tokens_details: { cached_tokens: 0 } };
 export const EMBEDDING_USAGE = { prompt_tokens: 4, total_tokens: 4 };
@@ -27,6 +28,15 @@ export interface FakeUpstream {
   // Requests whose client went away before the response was complete.
   aborted: number;
   close(): Promise<void>;
+}
+
+// The text of a request's last message (a string, or the text parts of a content array).
+export function lastMessageText(json: Record<string, any>): string {
+  const messages: unknown[] = Array.isArray(json.messages) ? json.messages : [];
+  const content = (messages.at(-1) as { content?: unknown } | undefined)?.content;
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((part: { text?: unknown }) => (typeof part?.text === 'string' ? part.text : '')).join('');
 }
 
 function openaiError(message: string, type: string, code: string | null) {
@@ -100,9 +110,12 @@ export async function startFakeOpenAI(): Promise<FakeUpstream> {
       if (req.url?.endsWith('/chat/completions') && json.stream) {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': 'req_stream' });
         const base = { id: 'chatcmpl-s1', object: 'chat.completion.chunk', created, model: 'gpt-4o-mini-2024-07-18' };
+        const echoed = model === 'echo' ? lastMessageText(json) : null;
+        // An echo is cut in the middle, so that no value it carries arrives in one chunk.
+        const [first, second] = echoed === null ? ['Refund ', 'is on its way.'] : [echoed.slice(0, echoed.length >> 1), echoed.slice(echoed.length >> 1)];
         let chunks: object[] = [
-          { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: 'Refund ' }, finish_reason: null }] },
-          { ...base, choices: [{ index: 0, delta: { content: 'is on its way.' }, finish_reason: null }] },
+          { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: first }, finish_reason: null }] },
+          { ...base, choices: [{ index: 0, delta: { content: second }, finish_reason: null }] },
           { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
           { ...base, choices: [], usage: STREAM_USAGE },
         ];
@@ -133,7 +146,7 @@ export async function startFakeOpenAI(): Promise<FakeUpstream> {
         res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_chat' });
         res.end(JSON.stringify({
           id: 'chatcmpl-1', object: 'chat.completion', created, model: 'gpt-4o-mini-2024-07-18',
-          choices: [{ index: 0, message: { role: 'assistant', content: 'It ships tomorrow.' }, finish_reason: 'stop' }],
+          choices: [{ index: 0, message: { role: 'assistant', content: model === 'echo' ? lastMessageText(json) : 'It ships tomorrow.' }, finish_reason: 'stop' }],
           usage: CHAT_USAGE,
         }));
         return;

@@ -4,9 +4,8 @@
 // gateway) are stored nowhere: not in any file under the data dir (database, its write-ahead
 // log, the journal, staging) and not in any API answer. And turning capture off with --purge
 // removes what was stored while it was full.
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -14,6 +13,7 @@ import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { init, traceRetrieval } from '@lookout/sdk';
 import { afterAll, describe, expect, it } from 'vitest';
 import { contentLogsProtobuf, emitContentSpans } from '../../packages/server/src/ingest/otlp/conventions/content-fixtures.testing.ts';
+import { filesHolding, tablesHolding } from './data-dir.ts';
 import { startFakeOpenAI, type FakeUpstream } from './fake-openai.ts';
 import { makeTempDir, removeTempDir, runLookout, startLookout, type LookoutServer } from './harness.ts';
 
@@ -34,19 +34,6 @@ async function start(reuseDir?: string): Promise<LookoutServer> {
   const server = await startLookout({ dataDir, env: { LOOKOUT_OPENAI_BASE_URL: `${upstream.url}/v1`, LOOKOUT_GATEWAY_RECORD_FLUSH_MS: '10' } });
   servers.push(server);
   return server;
-}
-
-// Every file under `dir` that holds `marker`, read as bytes (the database is binary).
-async function filesHolding(dir: string, marker: string): Promise<string[]> {
-  const needle = Buffer.from(marker);
-  const found: string[] = [];
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    const bytes = await readFile(path).catch(() => null); // a journal segment may be deleted meanwhile
-    if (bytes !== null && bytes.includes(needle)) found.push(path);
-  }
-  return found;
 }
 
 async function capture(server: LookoutServer, ...args: string[]): Promise<string> {
@@ -167,6 +154,8 @@ describe('content capture and purge against lookout serve (#6)', { timeout: 120_
     expect(await filesHolding(server.dataDir, mark)).toEqual([]);
     await server.stop();
     expect(await filesHolding(server.dataDir, mark)).toEqual([]);
+    // A checkpoint compresses stored strings, so the file's bytes alone would not show one.
+    expect(await tablesHolding(join(server.dataDir, 'lookout.duckdb'), { mark })).toEqual([]);
   });
 
   it('content-capture off --purge removes what was stored under full from the API and, once checkpointed, from the files', async () => {
@@ -192,6 +181,7 @@ describe('content capture and purge against lookout serve (#6)', { timeout: 120_
     // the store rewrites the file when it closes after a purge, so after a stop they are gone.
     await server.stop();
     expect(await filesHolding(server.dataDir, mark)).toEqual([]);
+    expect(await tablesHolding(join(server.dataDir, 'lookout.duckdb'), { mark })).toEqual([]);
 
     // The rewritten database is the same data.
     const again = await start(server.dataDir);

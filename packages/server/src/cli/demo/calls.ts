@@ -250,8 +250,10 @@ export function openAiCached(rng: Prng, input: number, p: number): number {
 
 export function userMessage(t: TraceContext, forced: 'pii' | 'injection' | null): string {
   const { rng } = t;
-  if (forced === 'pii' || (forced === null && t.feature === 'support-chat' && rng.chance(0.006))) return rng.pick(PII_MESSAGES);
-  if (forced === 'injection' || (forced === null && rng.chance(0.003))) return rng.pick(INJECTION_MESSAGES);
+  if (forced === 'pii') return PII_MESSAGES[0];
+  if (forced === 'injection') return INJECTION_MESSAGES[0];
+  if (t.feature === 'support-chat' && rng.chance(0.006)) return rng.pick(PII_MESSAGES);
+  if (rng.chance(0.003)) return rng.pick(INJECTION_MESSAGES);
   return rng.pick(QUESTIONS[t.feature]);
 }
 

@@ -112,9 +112,11 @@ export const QUESTIONS: Record<FeatureName, readonly string[]> = {
   ],
 };
 
-// E1/E2 material: a customer pasting personal data, and a prompt-injection attempt.
+// E1/E2 material: a customer pasting personal data, and a prompt-injection attempt. The first of
+// each list is the one every demo sends (the rest come at random), so the first PII message
+// carries most kinds the redactor knows.
 export const PII_MESSAGES = [
-  'Hi, this is Maria Garcia, my email is maria.garcia@example.com and my phone is +1 415 555 0134. Please call me back.',
+  'Hi, this is Maria Garcia, my email is maria.garcia@example.com and my phone is +1 415 555 0134. Please refund the card 4111 1111 1111 1111 to DE89 3704 0044 0532 0130 00. Our API key sk-proj-Dm4xQ7vTn2Lp9sRk3WbZ6yHc1JfE8gUaT3BlbkFJo5NqV2iXr7KtMw4Ce9PzS1dYhG6LbA3 stopped working too.',
   'Charge the card 4111 1111 1111 1111 exp 12/29 for the replacement, thanks.',
   'My SSN is 123-45-6789, can you check why my account is locked?',
 ];

@@ -4,6 +4,7 @@ import type { SpanRecord } from '../../domain/span.ts';
 import type { ChainBatch, Processor } from '../chain.ts';
 import type { ChainNotes, RecordNotes } from '../notes.ts';
 import type { Privacy } from './privacy.ts';
+import type { Redactor } from './redactor.ts';
 import type { Finding } from './types.ts';
 
 // E1: redacts every text field of a record that can carry content before anything is journaled:
@@ -105,4 +106,18 @@ function countByType(notes: RecordNotes): Record<string, number> {
   const out: Record<string, number> = {};
   for (const f of notes.found.values()) out[f.type] = (out[f.type] ?? 0) + f.count;
   return out;
+}
+
+// OTLP metric points are written to the store directly, not through the chain: their attribute
+// values are redacted here, in place (a key whose value a `drop` finding removes is dropped).
+// Answers the values found per type, for /metrics.
+export function redactAttributes(redactor: Redactor, attributes: Record<string, string>): Map<string, number> {
+  const found = new Map<string, number>();
+  for (const key of Object.keys(attributes)) {
+    const out = redactor.redact(attributes[key]);
+    for (const f of out.findings) found.set(f.type, (found.get(f.type) ?? 0) + 1);
+    if (out.text === null) delete attributes[key];
+    else attributes[key] = out.text;
+  }
+  return found;
 }

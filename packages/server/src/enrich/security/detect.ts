@@ -3,6 +3,7 @@ import type { SpanRecord } from '../../domain/span.ts';
 import type { ChainBatch, Processor } from '../chain.ts';
 import type { ChainNotes, InjectionFound } from '../notes.ts';
 import { detectInjection, type InjectionResult } from './injection.ts';
+import { promptText } from './prompt-text.ts';
 
 // E2: looks for prompt injection and jailbreaks in what a call was given: a generation's input
 // (the user's prompt), a tool's result and a retrieval's documents (indirect injection: text the
@@ -34,7 +35,7 @@ export class DetectProcessor implements Processor {
     for (const l of batch.logs) {
       const origin = GEN_AI_EVENT_ORIGIN[l.attributes['event.name'] ?? ''];
       if (origin === undefined || l.body === '') continue;
-      const r = detectInjection(l.body, origin);
+      const r = detectInjection(promptText(l.body), origin);
       if (r) this.notes.for(l).injection = { ...r, field: 'log:body' };
     }
   }
@@ -46,10 +47,10 @@ export class DetectProcessor implements Processor {
       if (r && (best === null || r.score > best.score)) best = { ...r, field };
     };
     if (s.kind === 'retrieval' || s.kind === 'tool') {
-      if (s.content.output !== null) consider(detectInjection(s.content.output, s.kind === 'tool' ? 'tool' : 'retrieval'), 'output');
-      if (s.kind === 'tool' && s.content.input !== null) consider(detectInjection(s.content.input, 'tool'), 'input');
+      if (s.content.output !== null) consider(detectInjection(promptText(s.content.output), s.kind === 'tool' ? 'tool' : 'retrieval'), 'output');
+      if (s.kind === 'tool' && s.content.input !== null) consider(detectInjection(promptText(s.content.input), 'tool'), 'input');
     } else if (s.content.input !== null) {
-      consider(detectInjection(s.content.input, 'prompt'), 'input');
+      consider(detectInjection(promptText(s.content.input), 'prompt'), 'input');
     }
     return best;
   }

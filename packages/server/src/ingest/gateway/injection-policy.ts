@@ -1,4 +1,5 @@
 import { detectInjection, type InjectionResult } from '../../enrich/security/injection.ts';
+import { promptText } from '../../enrich/security/prompt-text.ts';
 import type { Endpoint, ProviderId } from './providers.ts';
 import { parsedRequest, promptOf } from './record.ts';
 
@@ -14,6 +15,6 @@ export function injectionToBlock(provider: ProviderId, endpoint: Endpoint, body:
   const req = parsedRequest(body);
   const prompt = req ? promptOf(provider, req) : null;
   if (prompt === null) return null;
-  const found = detectInjection(prompt, 'prompt');
+  const found = detectInjection(promptText(prompt), 'prompt');
   return found && BLOCKED_SEVERITIES.has(found.severity) ? found : null;
 }

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { LogRecord, LogSeverity } from '../../domain/score.ts';
 import { requireScope, type AppContext } from '../../server/context.ts';
 import { refusalSiteOf } from '../../server/auth.ts';
+import { redactAttributes } from '../../enrich/redact/processor.ts';
 import { LookoutError } from '../../errors.ts';
 import { CONTENT, keptBelowFull, mapOtlpSpan, type MapOptions } from './conventions/index.ts';
 import { handleOtlpHttp, otlpErrorResponse, type OtlpHttpResponse, type OtlpSignal } from './http.ts';
@@ -106,7 +107,15 @@ export const storeOtlp = {
     checkItemCount(ctx, points.length, 'data points');
     let result;
     try {
-      result = await ctx.store.writeMetricPoints(points.map((p) => metricPointFromOtlp(p, projectId)));
+      const records = points.map((p) => metricPointFromOtlp(p, projectId));
+      // The id is a digest of the point's raw attributes: keyed, like a log's, so that it cannot be
+      // matched against guessed values once they are redacted; a retried export gets the same id.
+      for (const r of records) r.id = ctx.content.rekey(projectId, r.id);
+      if (ctx.config.privacy.redact) {
+        const redactor = ctx.privacy.redactorOf(projectId);
+        for (const r of records) for (const [type, n] of redactAttributes(redactor, r.attributes)) ctx.metrics.piiDetected.inc({ type }, n);
+      }
+      result = await ctx.store.writeMetricPoints(records);
     } catch (err) {
       throw new LookoutError('store_unavailable', `the metric points could not be stored: ${(err as Error).message}`, { retryAfterSeconds: 5 });
     }
