@@ -4591,9 +4591,9 @@ export type paths = {
                     "application/json": {
                         /** @description The project's own patterns, redacted as type custom. */
                         custom?: {
-                            /** @description Shown in findings as custom:<name>. */
+                            /** @description Shown in findings as custom:<name>; unique within the project. */
                             name: string;
-                            /** @description A regular expression in RE2 syntax (linear time: no backreferences or lookaround). */
+                            /** @description A regular expression in RE2 syntax (linear time: no backreferences or lookaround), at most 500 characters. */
                             pattern: string;
                         }[];
                         /**
@@ -4783,7 +4783,9 @@ export type paths = {
         put?: never;
         /**
          * What the redactor and the injection detector make of a text (nothing is stored)
-         * @description Needs a read or admin key.
+         * @description `settings`, when given, are merged over the project's own (as PUT would) and tried without being saved.
+         *
+         *     Needs a read or admin key.
          */
         post: {
             parameters: {
@@ -4795,13 +4797,13 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description settings to try instead of the project's (not saved) */
+                        /** @description settings to try, merged over the project's (not saved) */
                         settings?: {
                             /** @description The project's own patterns, redacted as type custom. */
                             custom?: {
-                                /** @description Shown in findings as custom:<name>. */
+                                /** @description Shown in findings as custom:<name>; unique within the project. */
                                 name: string;
-                                /** @description A regular expression in RE2 syntax (linear time: no backreferences or lookaround). */
+                                /** @description A regular expression in RE2 syntax (linear time: no backreferences or lookaround), at most 500 characters. */
                                 pattern: string;
                             }[];
                             /**

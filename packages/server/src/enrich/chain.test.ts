@@ -161,6 +161,9 @@ describe('the ingest chain with redaction turned off for the instance', () => {
     expect(span.metadata['lookout.redaction']).toBeUndefined();
     expect((await events()).map((e) => e.type)).toEqual(['prompt_injection']);
     expect((await t.app.inject('/api/v1/privacy')).json().redact).toBe(false);
+    // The test box says what would be stored: the text as it came.
+    const tried = (await t.app.inject({ method: 'POST', url: '/api/v1/privacy/test', payload: { text: `mail ${EMAIL}` } })).json();
+    expect(tried).toMatchObject({ text: `mail ${EMAIL}`, findings: [] });
   });
 });
 
@@ -179,6 +182,19 @@ describe('privacy settings API', () => {
     const unknownMode = await t.app.inject({ method: 'PUT', url: '/api/v1/privacy', payload: { modes: { email: 'shred' } } });
     expect(unknownMode.statusCode).toBe(400);
     expect(unknownMode.json().error.message).toContain('email');
+    for (const [payload, named] of [
+      [{ custom: [{ name: 'word_edge', pattern: '\\b' }] }, "'word_edge' matches the empty string"],
+      [{ gatewayInjection: 'drop' }, 'gatewayInjection: must be one of detect, block'],
+      [{ custom: [{ name: 'long', pattern: 'a'.repeat(501) }] }, 'pattern: must be at most 500 characters'],
+    ] as const) {
+      const res = await t.app.inject({ method: "PUT", url: "/api/v1/privacy", payload });
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(res.json().error.message).toContain(named);
+    }
+    const nullBody = await t.app.inject({ method: 'PUT', url: '/api/v1/privacy', payload: 'null', headers: { 'content-type': 'application/json' } });
+    expect(nullBody.statusCode).toBe(400);
+    expect(nullBody.json().error.message).toContain('body: name at least one of');
+    expect((await t.app.inject({ method: 'PUT', url: '/api/v1/privacy', payload: {} })).statusCode).toBe(400);
     expect((await t.app.inject('/api/v1/privacy')).json()).toMatchObject({ customised: false, redact: true });
   });
 

@@ -12,11 +12,19 @@ export const MAX_CUSTOM_PATTERNS = 20;
 export const MAX_CUSTOM_PATTERN_CHARS = 500;
 
 const mode = z.enum(REDACTION_MODES, { error: `must be one of ${REDACTION_MODES.join(', ')}` });
+const policy = z.enum(GATEWAY_INJECTION_POLICIES, { error: `must be one of ${GATEWAY_INJECTION_POLICIES.join(', ')}` });
 
 export const customPatternSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9_]{1,40}$/, 'must be 1-40 lowercase letters, digits or underscores').describe('Shown in findings as custom:<name>.'),
-    pattern: z.string().min(1).max(MAX_CUSTOM_PATTERN_CHARS).describe('A regular expression in RE2 syntax (linear time: no backreferences or lookaround).'),
+    name: z
+      .string({ error: 'must be a name: 1-40 lowercase letters, digits or underscores' })
+      .regex(/^[a-z0-9_]{1,40}$/, 'must be 1-40 lowercase letters, digits or underscores')
+      .describe('Shown in findings as custom:<name>; unique within the project.'),
+    pattern: z
+      .string({ error: 'must be a regular expression in RE2 syntax' })
+      .min(1, 'must not be empty')
+      .max(MAX_CUSTOM_PATTERN_CHARS, `must be at most ${MAX_CUSTOM_PATTERN_CHARS} characters`)
+      .describe(`A regular expression in RE2 syntax (linear time: no backreferences or lookaround), at most ${MAX_CUSTOM_PATTERN_CHARS} characters.`),
   })
   .strict();
 
@@ -26,9 +34,11 @@ export const privacySettingsInputSchema = z
       .partialRecord(z.enum(PII_TYPES), mode)
       .optional()
       .describe('What is done with each kind of value found: mask (the default), hash, drop (the whole field) or keep.'),
-    custom: z.array(customPatternSchema).max(MAX_CUSTOM_PATTERNS).optional().describe('The project\'s own patterns, redacted as type custom.'),
-    gatewayInjection: z
-      .enum(GATEWAY_INJECTION_POLICIES)
+    custom: z
+      .array(customPatternSchema, { error: 'must be a list of { name, pattern }' })
+      .max(MAX_CUSTOM_PATTERNS, `must hold at most ${MAX_CUSTOM_PATTERNS} patterns`)
+      .optional().describe('The project\'s own patterns, redacted as type custom.'),
+    gatewayInjection: policy
       .optional()
       .describe('What the gateway does with a high-severity prompt injection in a request: detect (record it, forward the call) or block (answer 400 in the provider\'s error format).'),
   })

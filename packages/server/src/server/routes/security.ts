@@ -142,6 +142,10 @@ export function registerSecurityRoutes(fastify: FastifyInstance, ctx: AppContext
     },
     async (request) => {
       const project = requireScope(request, 'admin');
+      // An empty change would make the instance's defaults this project's own, and no longer follow them.
+      if (request.body === null || typeof request.body !== 'object' || Object.keys(request.body).length === 0) {
+        throw new LookoutError('invalid_request', 'body: name at least one of modes, custom, gatewayInjection (DELETE goes back to the instance defaults)');
+      }
       await ctx.privacy.update(project, request.body);
       request.log.info({ event: 'privacy_changed', project, settings: ctx.privacy.settingsOf(project) }, 'privacy settings changed');
       return privacyAnswer(project);
@@ -167,6 +171,7 @@ export function registerSecurityRoutes(fastify: FastifyInstance, ctx: AppContext
       config: { scope: 'read' },
       schema: {
         summary: 'What the redactor and the injection detector make of a text (nothing is stored)',
+        description: "`settings`, when given, are merged over the project's own (as PUT would) and tried without being saved.",
         tags: ['security'],
         body: privacyTestBodySchema,
         response: { 200: privacyTestAnswerSchema, ...errorResponses },
@@ -175,6 +180,8 @@ export function registerSecurityRoutes(fastify: FastifyInstance, ctx: AppContext
     async (request) => {
       const project = requireScope(request, 'read');
       const { text, settings } = request.body;
+      // Redaction turned off for the instance: the text is stored as it is.
+      if (!ctx.config.privacy.redact) return { text, failed: false, findings: [], injection: detectInjection(text, 'prompt') };
       const redactor = settings ? ctx.privacy.preview(project, validated(ctx, applyPrivacyInput(ctx.privacy.settingsOf(project), settings))) : ctx.privacy.redactorOf(project);
       const out = redactor.redact(text);
       const injection = detectInjection(out.text ?? '', 'prompt');

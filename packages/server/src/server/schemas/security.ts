@@ -82,12 +82,13 @@ export const privacyBodySchema = z.strictObject(privacySettingsInputSchema.shape
   error: (issue) => (issue.code === 'invalid_type' ? 'body: send a JSON object' : undefined),
 });
 
-export const privacyTestBodySchema = z
-  .object({
-    text: z.string().max(MAX_TEST_TEXT_CHARS, `must be at most ${MAX_TEST_TEXT_CHARS} characters`),
-    settings: privacySettingsInputSchema.optional().describe("settings to try instead of the project's (not saved)"),
-  })
-  .strict();
+export const privacyTestBodySchema = z.strictObject(
+  {
+    text: z.string({ error: 'must be the text to try' }).max(MAX_TEST_TEXT_CHARS, `must be at most ${MAX_TEST_TEXT_CHARS} characters`),
+    settings: privacySettingsInputSchema.optional().describe("settings to try, merged over the project's (not saved)"),
+  },
+  { error: (issue) => (issue.code === 'invalid_type' ? 'body: send a JSON object' : undefined) },
+);
 
 export const privacyTestAnswerSchema = z.object({
   text: z.string().nullable().describe('the text as it would be stored; null when a drop setting (or a failed scan) removes the field'),

@@ -8,6 +8,8 @@ import type { Detector, Match } from './detector.ts';
 // whatever the pattern (no backreferences, no lookaround), so a pattern typed in the settings
 // cannot stall ingest.
 
+const EMPTY_MATCH_PROBES = ['', 'a', ' a b ', 'x1 -.', 'Zz9_é'];
+
 type Compiled = { ok: true; re: RE2JS } | { ok: false; message: string };
 
 function compile(p: CustomPattern): Compiled {
@@ -21,8 +23,12 @@ function compile(p: CustomPattern): Compiled {
   } catch (err) {
     return { ok: false, message: `is not a valid RE2 expression: ${(err as Error).message}` };
   }
-  // A pattern that can match nothing would "find" a value at every position.
-  if (re.matcher('').find()) return { ok: false, message: 'matches the empty string' };
+  // A pattern that can match nothing would "find" a value at every position; `\b` or `x*` match
+  // nothing inside a text even where they do not match the empty text.
+  for (const probe of EMPTY_MATCH_PROBES) {
+    const m = re.matcher(probe);
+    while (m.find()) if (m.start() === m.end()) return { ok: false, message: 'matches the empty string' };
+  }
   return { ok: true, re };
 }
 
