@@ -4,7 +4,7 @@ import { projectId } from '../../store/store.ts';
 import { makeTestApp, type TestApp } from '../../testing/app.ts';
 import { startOtlpGrpc, OTLP_GRPC_SERVICES, type OtlpGrpcServer } from './grpc.ts';
 import { LOG_TRACE, logsFixture, metricsFixture, traceFixture } from './otel-fixtures.testing.ts';
-import { decodeMessage, encodeMessage, ExportTraceServiceRequest, ExportTraceServiceResponse, RpcStatus } from './proto.ts';
+import { decodeMessage, encodeMessage, ExportLogsServiceRequest, ExportLogsServiceResponse, ExportTraceServiceRequest, ExportTraceServiceResponse, RpcStatus } from './proto.ts';
 
 let t: TestApp | undefined;
 let server: OtlpGrpcServer | undefined;
@@ -97,6 +97,25 @@ describe('OTLP/gRPC', () => {
     const decoded = decodeMessage(ExportTraceServiceResponse, res.response!).toJSON();
     expect(decoded.partialSuccess).toMatchObject({ rejectedSpans: '1' });
     expect(decoded.partialSuccess.errorMessage).toMatch(/^1 span rejected: /);
+  });
+
+  it('turns gen_ai.evaluation.result log records into scores and reports a malformed one in partial_success', async () => {
+    await start();
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const evaluation = (name: string | null) => ({
+      timeUnixNano: String(now),
+      eventName: 'gen_ai.evaluation.result',
+      traceId: Buffer.alloc(16, 7),
+      spanId: Buffer.alloc(8, 7),
+      attributes: [...(name === null ? [] : [{ key: 'gen_ai.evaluation.name', value: { stringValue: name } }]), { key: 'gen_ai.evaluation.score.value', value: { doubleValue: 0.5 } }],
+    });
+    const body = encodeMessage(ExportLogsServiceRequest, { resourceLogs: [{ scopeLogs: [{ logRecords: [evaluation('relevance'), evaluation(null)] }] }] });
+    const res = await exportCall('logs', body);
+    expect(res.error).toBeNull();
+    const decoded = decodeMessage(ExportLogsServiceResponse, res.response!).toJSON();
+    expect(decoded.partialSuccess).toMatchObject({ rejectedLogRecords: '1', errorMessage: '1 log record rejected: gen_ai.evaluation.result has no gen_ai.evaluation.name' });
+    const scores = (await t!.app.inject(`/api/v1/scores?traceId=${'07'.repeat(16)}`)).json().scores;
+    expect(scores).toMatchObject([{ name: 'relevance', numericValue: 0.5, spanId: '07'.repeat(8), source: 'evaluator' }]);
   });
 
   it('answers INVALID_ARGUMENT for bytes that are not an export request, RESOURCE_EXHAUSTED above the size limit', async () => {

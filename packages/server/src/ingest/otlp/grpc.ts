@@ -59,8 +59,9 @@ const RECORD_NOUNS: Record<GrpcSignal, [string, string]> = { traces: ['span', 's
 const RETRY_INFO_TYPE_URL = 'type.googleapis.com/google.rpc.RetryInfo';
 const SHUTDOWN_GRACE_MS = 5_000;
 
+// With nothing rejected, messages are warnings (partial_success with a rejected count of 0).
 function partialOf(signal: GrpcSignal, rejected: Rejected): PartialSuccess | undefined {
-  if (rejected.count === 0) return undefined;
+  if (rejected.count === 0) return rejected.messages.length > 0 ? { rejected: 0, errorMessage: rejected.messages.join('; ') } : undefined;
   const [one, many] = RECORD_NOUNS[signal];
   const head = `${rejected.count} ${rejected.count === 1 ? one : many} rejected`;
   return { rejected: rejected.count, errorMessage: rejected.messages.length > 0 ? `${head}: ${rejected.messages.join('; ')}` : head };
@@ -118,13 +119,13 @@ export async function startOtlpGrpc(ctx: AppContext, options: { host: string; po
   const accept: { [S in GrpcSignal]: (body: Buffer, auth: RequestAuth) => Promise<PartialSuccess | undefined> } = {
     async traces(body, auth) {
       const decoded = decodeTraces(body, 'protobuf');
-      await storeOtlp.traces(ctx, auth.projectId, decoded.spans);
-      return partialOf('traces', decoded.rejected);
+      const more = await storeOtlp.traces(ctx, auth.projectId, decoded.spans);
+      return partialOf('traces', { count: decoded.rejected.count, messages: [...decoded.rejected.messages, ...more.messages] });
     },
     async logs(body, auth) {
       const decoded = decodeLogs(body, 'protobuf');
-      await storeOtlp.logs(ctx, auth.projectId, decoded.logRecords);
-      return partialOf('logs', decoded.rejected);
+      const more = await storeOtlp.logs(ctx, auth.projectId, decoded.logRecords);
+      return partialOf('logs', { count: decoded.rejected.count + more.rejected, messages: [...decoded.rejected.messages, ...more.messages] });
     },
     async metrics(body, auth) {
       const decoded = decodeMetrics(body, 'protobuf');

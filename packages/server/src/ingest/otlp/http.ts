@@ -19,7 +19,7 @@
 //
 // Responses:
 //   200  Export<Signal>ServiceResponse in the request's encoding; partial_success set (count and
-//        message) when any record was rejected, unset otherwise.
+//        message) when any record was rejected or `accept` returned warnings, unset otherwise.
 //   400  undecodable body (bad protobuf, bad JSON, corrupt gzip, not an Export*Request)
 //   413  body over maxBodyBytes, or over maxDecompressedBytes once decompressed
 //   415  Content-Type not protobuf/JSON, JSON not UTF-8, unknown Content-Encoding
@@ -61,7 +61,8 @@ export interface DecodedBySignal {
   metrics: DecodedMetrics;
 }
 
-// What the caller rejected on top of what decoding rejected.
+// What the caller rejected on top of what decoding rejected; messages without rejections are
+// warnings about records accepted.
 export interface AcceptResult {
   rejected: number;
   messages: string[];
@@ -147,7 +148,7 @@ export async function handleOtlpHttp<S extends OtlpSignal>(
   let messages = decoded.rejected.messages;
   try {
     const more = await accept(decoded, encoding);
-    if (more && more.rejected > 0) {
+    if (more) {
       accepted -= more.rejected;
       rejected += more.rejected;
       messages = [...messages, ...more.messages];
@@ -156,7 +157,10 @@ export async function handleOtlpHttp<S extends OtlpSignal>(
     return otlpErrorResponse(e, encoding);
   }
 
-  const partial = rejected > 0 ? { rejected, errorMessage: partialMessage(signal, rejected, messages) } : undefined;
+  // With nothing rejected, messages are warnings: the spec lets partial_success carry them with a
+  // rejected count of 0.
+  const partial =
+    rejected > 0 ? { rejected, errorMessage: partialMessage(signal, rejected, messages) } : messages.length > 0 ? { rejected: 0, errorMessage: messages.join('; ') } : undefined;
   return {
     status: 200,
     headers: { 'content-type': OTLP_CONTENT_TYPES[encoding] },

@@ -7,7 +7,8 @@ import { refusalSiteOf } from '../../server/auth.ts';
 import { redactAttributes } from '../../enrich/redact/processor.ts';
 import { LookoutError } from '../../errors.ts';
 import { CONTENT, keptBelowFull, mapOtlpSpan, type MapOptions } from './conventions/index.ts';
-import { handleOtlpHttp, otlpErrorResponse, type OtlpHttpResponse, type OtlpSignal } from './http.ts';
+import { handleOtlpHttp, otlpErrorResponse, type AcceptResult, type OtlpHttpResponse, type OtlpSignal } from './http.ts';
+import { spanEvaluations, splitEvaluations } from './conventions/evaluation.ts';
 import { otlpEncodingOf } from './body.ts';
 import type { OtlpLogRecord, OtlpSpan } from './types.ts';
 import { attrText } from './values.ts';
@@ -89,19 +90,25 @@ function checkItemCount(ctx: AppContext, count: number, noun: string): void {
 // Spans and logs go through the ingest pipeline (acknowledged = on disk); metric points, a few per
 // series per export interval, are committed directly.
 export const storeOtlp = {
-  async traces(ctx: AppContext, projectId: string, spans: OtlpSpan[]): Promise<void> {
+  // Evaluation span events become scores too; a malformed one is a warning (rejected stays 0).
+  async traces(ctx: AppContext, projectId: string, spans: OtlpSpan[]): Promise<AcceptResult> {
     checkItemCount(ctx, spans.length, 'spans');
     const opts = { captureContent: ctx.content.captures(projectId), onWithheld: (n: number) => ctx.metrics.contentAttributesWithheld.inc({ signal: 'traces' }, n) };
-    await ctx.pipeline.submit({ spans: spans.map((s) => mapOtlpSpan(s, projectId, opts)), scores: [], logs: [] }, 'otlp');
+    const { scores, warnings } = spanEvaluations(spans, projectId);
+    await ctx.pipeline.submit({ spans: spans.map((s) => mapOtlpSpan(s, projectId, opts)), scores, logs: [] }, 'otlp');
+    return { rejected: 0, messages: warnings };
   },
-  async logs(ctx: AppContext, projectId: string, records: OtlpLogRecord[]): Promise<void> {
+  // Evaluation events become scores (conventions/evaluation.ts); a malformed one is rejected alone.
+  async logs(ctx: AppContext, projectId: string, records: OtlpLogRecord[]): Promise<AcceptResult> {
     checkItemCount(ctx, records.length, 'log records');
     const opts = { captureContent: ctx.content.captures(projectId), onWithheld: (n: number) => ctx.metrics.contentAttributesWithheld.inc({ signal: 'logs' }, n) };
-    const logs = records.map((l) => logFromOtlp(l, projectId, opts));
+    const split = splitEvaluations(records, projectId);
+    const logs = split.logs.map((l) => logFromOtlp(l, projectId, opts));
     // The id is a digest of the body: keyed, so that it cannot be matched against guessed texts
     // once capture has dropped the body; a retried export still gets the same id.
     for (const log of logs) log.id = ctx.content.rekey(projectId, log.id);
-    await ctx.pipeline.submit({ spans: [], scores: [], logs }, 'otlp');
+    await ctx.pipeline.submit({ spans: [], scores: split.scores, logs }, 'otlp');
+    return { rejected: split.rejected.count, messages: split.rejected.messages };
   },
   async metrics(ctx: AppContext, projectId: string, points: OtlpMetricPoint[]): Promise<void> {
     checkItemCount(ctx, points.length, 'data points');

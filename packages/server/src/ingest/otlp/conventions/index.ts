@@ -78,6 +78,7 @@ export const NON_CONTENT = new KeyList([
       'gen_ai.agent.id', 'gen_ai.agent.name', 'gen_ai.conversation.id', 'gen_ai.data_source.id', 'gen_ai.tool.name',
       'gen_ai.tool.call.id', 'gen_ai.tool.type', 'gen_ai.openai.api_base', 'gen_ai.openai.api_type', 'gen_ai.openai.api_version',
       'gen_ai.openai.response.service_tier', 'gen_ai.openai.request.service_tier', 'gen_ai.openai.response.system_fingerprint',
+      'gen_ai.evaluation.name', 'gen_ai.evaluation.score.label',
       'llm.request.type', 'llm.vendor', 'llm.system', 'llm.provider', 'llm.model_name', 'llm.request.model', 'llm.response.model',
       'llm.is_streaming', 'openinference.span.kind', 'traceloop.span.kind', 'traceloop.entity.name',
       'traceloop.entity.path', 'traceloop.entity.version', 'traceloop.workflow.name', 'traceloop.prompt.key', 'traceloop.prompt.version',
