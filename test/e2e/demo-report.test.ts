@@ -110,6 +110,25 @@ describe('demo traffic and the cost report', () => {
     expect([...expected.values()].some((v) => v.unknown > 0)).toBe(true);
   });
 
+  it('reports quality by feature: the demo\'s helpfulness and thumbs-up scores per feature', async () => {
+    const report = await runLookout(['report', 'quality', '--url', server!.url, '--since', '8d', '--by', 'feature', '--format', 'json']);
+    expect(report.code, report.output).toBe(0);
+    const parsed = JSON.parse(report.stdout) as { scores: { name: string; count: number }[]; rows: Record<string, unknown>[] };
+    expect(parsed.scores.map((s) => s.name)).toEqual(expect.arrayContaining(['helpfulness', 'thumbs_up']));
+    expect(parsed.rows.length).toBeGreaterThan(1);
+    for (const row of parsed.rows.filter((r) => r.group !== null)) {
+      for (const name of ['helpfulness', 'thumbs_up']) {
+        const mean = row[`score:${name}`];
+        if (mean !== null) expect(mean as number, `${name} of ${String(row.group)}`).toBeGreaterThanOrEqual(0);
+        if (mean !== null) expect(mean as number).toBeLessThanOrEqual(1);
+      }
+    }
+    const table = await runLookout(['report', 'quality', '--url', server!.url, '--since', '8d', '--by', 'model']);
+    expect(table.code, table.output).toBe(0);
+    expect(table.stdout).toMatch(/^Quality by model, /);
+    expect(table.stdout).toMatch(/\nscores in range: .*helpfulness \d+/);
+  });
+
   it('shows the PII and injection attempts it sent on /metrics and in the security event log, and stores none of the values', async () => {
     const url = server!.url;
     const metrics = await (await fetch(`${url}/metrics`)).text();

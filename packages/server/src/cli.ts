@@ -71,15 +71,16 @@ const formatOption = () => new Option('--format <format>', 'output format').choi
 
 program
   .command('report')
-  .description('print a cost, latency or chargeback report from a running server')
-  .addArgument(new Command().createArgument('<kind>', 'cost | latency | chargeback').choices(['cost', 'latency', 'chargeback']))
+  .description('print a cost, latency, chargeback or quality report from a running server')
+  .addArgument(new Command().createArgument('<kind>', 'cost | latency | chargeback | quality').choices(['cost', 'latency', 'chargeback', 'quality']))
   .addOption(urlOption())
   .addOption(keyOption())
   .option('--since <duration>', 'time window back from now, e.g. 24h, 1h30m, 7d, 30d (or a start time)', '7d')
   .option('--by <dimension>', 'group by: team, user, model, feature, department, application, provider, ...', 'team')
   .option('--month <YYYY-MM>', 'month for the chargeback report (default: this month)')
+  .option('--score <name>', 'quality report: only this score name (default: up to 20 names, the most frequent first)')
   .addOption(formatOption())
-  .action(async (kind: 'cost' | 'latency' | 'chargeback', opts: { url: string; key?: string; since: string; by: string; month?: string; format: 'table' | 'csv' | 'json' }) => {
+  .action(async (kind: 'cost' | 'latency' | 'chargeback' | 'quality', opts: { url: string; key?: string; since: string; by: string; month?: string; score?: string; format: 'table' | 'csv' | 'json' }) => {
     await runReport(kind, opts, process.stdout);
   });
 

@@ -2,8 +2,9 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyAttribution } from '../domain/span.ts';
 import { makeTestApp, type TestApp } from '../testing/app.ts';
-import { makeSpan } from '../testing/fixtures.ts';
+import { makeScore, makeSpan } from '../testing/fixtures.ts';
 import { CliError } from './http.ts';
+import { MAX_SCORE_NAMES } from './report-quality.ts';
 import { chargebackColumns, formatCsv, formatTable, formatValue, runReport, type ReportColumn, type ReportOptions } from './report.ts';
 
 const COLUMNS: ReportColumn[] = [
@@ -169,5 +170,127 @@ describe('runReport against a running server', () => {
     expect((err as Error).message).toContain("groupBy: 'colour' is not a dimension");
     const month = await report('chargeback', { month: '2026-13' }).catch((e: unknown) => e);
     expect((month as Error).message).toContain('month:');
+  });
+});
+
+describe('report quality against a running server', () => {
+  let t: TestApp;
+  let url: string;
+
+  // chat (model gpt-a): two calls, one failed; helpfulness 0.5 and 1, correct true and false.
+  // search (model gpt-b): two calls; helpfulness 0.25 on one, a categorical score (no mean), and
+  // a month-old score outside the range.
+  beforeAll(async () => {
+    t = await makeTestApp();
+    const now = Date.now();
+    const startUs = (now - 3_600_000) * 1000;
+    const call = (traceId: string, feature: string, model: string, failed = false) =>
+      makeSpan({
+        traceId,
+        startUs,
+        requestModel: model,
+        attribution: { ...emptyAttribution(), feature },
+        ...(failed ? { status: 'error' as const, errorClass: 'server' as const } : {}),
+      });
+    // Scored an hour ago, like the calls, so a 10-minute range has neither.
+    const score = (traceId: string, name: string, value: number | boolean | string, hoursAgo = 1) =>
+      makeScore({
+        traceId,
+        name,
+        dataType: typeof value === 'number' ? 'numeric' : typeof value === 'boolean' ? 'boolean' : 'categorical',
+        numericValue: typeof value === 'number' ? value : typeof value === 'boolean' ? Number(value) : null,
+        stringValue: typeof value === 'number' ? null : String(value),
+        timestampUs: (now - hoursAgo * 3_600_000) * 1000,
+      });
+    await t.ctx.store.write({
+      spans: [call('t1', 'chat', 'gpt-a'), call('t2', 'chat', 'gpt-a', true), call('t3', 'search', 'gpt-b'), call('t4', 'search', 'gpt-b')],
+      scores: [
+        score('t1', 'helpfulness', 0.5),
+        score('t1', 'correct', true),
+        score('t2', 'helpfulness', 1),
+        score('t2', 'correct', false),
+        score('t3', 'helpfulness', 0.25),
+        score('t3', 'tone', 'friendly'),
+        score('t4', 'stale', 0.1, 30 * 24),
+      ],
+      logs: [],
+    });
+    url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function quality(over: Partial<ReportOptions> = {}, target = url): Promise<string> {
+    let text = '';
+    const out = new Writable({
+      write(chunk, _enc, done) {
+        text += String(chunk);
+        done();
+      },
+    });
+    await runReport('quality', { url: target, since: '7d', by: 'feature', format: 'table', ...over }, out);
+    return text;
+  }
+
+  it('by feature: calls, error rate and each score mean, the most frequent score first', async () => {
+    const lines = (await quality()).split('\n');
+    expect(lines[0]).toMatch(/^Quality by feature, \d{4}-\d\d-\d\dT.* to /);
+    expect(lines[1]).toMatch(/^feature\s+calls\s+error_rate\s+helpfulness\s+correct$/);
+    // chat: helpfulness (0.5 + 1) / 2, correct (1 + 0) / 2; search: 0.25, no correct score.
+    expect(lines[3]).toMatch(/^chat\s+2\s+50\.00%\s+0\.750\s+0\.500$/);
+    expect(lines[4]).toMatch(/^search\s+2\s+0\.00%\s+0\.250\s+-$/);
+    expect(lines[5]).toBe('scores in range: helpfulness 3, correct 2');
+  });
+
+  it('by model as CSV and JSON', async () => {
+    const csv = (await quality({ by: 'model', format: 'csv' })).split('\r\n');
+    expect(csv.slice(0, 3)).toEqual(['model,calls,error_rate,helpfulness,correct', 'gpt-a,2,0.5,0.75,0.5', 'gpt-b,2,0,0.25,']);
+    const json = JSON.parse(await quality({ by: 'model', format: 'json' }));
+    expect(json.scores).toEqual([
+      { name: 'helpfulness', count: 3 },
+      { name: 'correct', count: 2 },
+    ]);
+    expect(json.rows[0]).toEqual({ group: 'gpt-a', calls: 2, error_rate: 0.5, 'score:helpfulness': 0.75, 'score:correct': 0.5 });
+  });
+
+  it('--score narrows the report to one score name', async () => {
+    const lines = (await quality({ score: 'correct' })).split('\n');
+    expect(lines[1]).toMatch(/^feature\s+calls\s+error_rate\s+correct$/);
+    expect(lines[3]).toMatch(/^chat\s+2\s+50\.00%\s+0\.500$/);
+    expect(lines[5]).toBe('scores in range: correct 2');
+  });
+
+  it('says so when the range has no scores, with where to learn to send them', async () => {
+    expect(await quality({ since: '10m' })).toMatch(/^no numeric or boolean scores from .* to .*\. Send scores with the SDK or the ingest API: docs\/sdk\.md#scores/);
+    expect(await quality({ score: 'tone' })).toMatch(/^no numeric or boolean scores named 'tone' from /);
+    expect(JSON.parse(await quality({ since: '10m', format: 'json' })).rows).toEqual([]);
+  });
+
+  it('reports at most MAX_SCORE_NAMES score names, the most frequent, and says how many more exist', async () => {
+    const other = await makeTestApp();
+    try {
+      const span = makeSpan({ traceId: 'many', attribution: { ...emptyAttribution(), feature: 'chat' } });
+      // 'common' twice, then 22 names once each: 23 names, so 3 are left out.
+      const names = Array.from({ length: 22 }, (_, i) => `n${String(i).padStart(2, '0')}`);
+      const scores = ['common', 'common', ...names].map((name) => makeScore({ traceId: 'many', name, numericValue: 1 }));
+      await other.ctx.store.write({ spans: [span], scores, logs: [] });
+      const lines = (await quality({}, await other.app.listen({ port: 0, host: '127.0.0.1' }))).split('\n');
+      const headers = lines[1].split(/\s+/).slice(3);
+      expect(headers).toHaveLength(MAX_SCORE_NAMES);
+      expect(headers.slice(0, 2)).toEqual(['common', 'n00']);
+      expect(lines).toContain(`(3 more score names not shown: at most ${MAX_SCORE_NAMES}, the most frequent first; pick one with --score)`);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a bad --by is a CLI error naming it', async () => {
+    const err = await quality({ by: 'colour' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CliError);
+    expect((err as Error).message).toContain("groupBy: 'colour' is not a dimension");
+    const two = await quality({ by: 'feature,model' }).catch((e: unknown) => e);
+    expect((two as Error).message).toContain("--by 'feature,model': the quality report groups by one dimension");
   });
 });

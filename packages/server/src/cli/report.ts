@@ -1,10 +1,13 @@
-// G3: `lookout report cost|latency|chargeback` — reads the analytics API of a running server and
+// G3: `lookout report cost|latency|chargeback|quality` — reads the analytics API of a running server and
 // prints an aligned table, CSV (RFC 4180) or the API's JSON.
 import type { Query, Schemas } from '@lookout/client';
-import { csvLines } from '../query/formats.ts';
+import { formatCsv, formatTable, type ReportColumn, type ReportRow, type ValueFormat } from './report-format.ts';
 import { answer, apiClient, type ApiTarget } from './http.ts';
+import { runQualityReport } from './report-quality.ts';
 
-export type ReportKind = 'cost' | 'latency' | 'chargeback';
+export { formatCsv, formatTable, formatValue, type ReportColumn, type ReportRow, type ValueFormat } from './report-format.ts';
+
+export type ReportKind = 'cost' | 'latency' | 'chargeback' | 'quality';
 export type ReportFormat = 'table' | 'csv' | 'json';
 
 export interface ReportOptions {
@@ -14,17 +17,8 @@ export interface ReportOptions {
   by: string;
   format: ReportFormat;
   month?: string;
+  score?: string; // quality: only this score name
 }
-
-export type ValueFormat = 'text' | 'usd' | 'count' | 'tokens' | 'ms' | 'fraction' | 'percent' | 'ratio' | 'score';
-
-export interface ReportColumn {
-  key: string;
-  header: string;
-  format: ValueFormat;
-}
-
-export type ReportRow = Record<string, unknown>;
 
 const COST_MEASURES = ['cost', 'requests', 'total_tokens', 'cost_per_request', 'usd_per_mtok', 'unknown_cost_requests'];
 const LATENCY_MEASURES = ['requests', 'latency_avg', 'latency_p50', 'latency_p95', 'latency_p99', 'ttft_p50', 'error_rate'];
@@ -43,65 +37,6 @@ const FORMAT_OF_UNIT: Record<NonNullable<Schemas['AnalyticsColumn']['unit']>, Va
   ratio: 'ratio',
   score: 'score',
 };
-
-function thousands(n: number): string {
-  const sign = n < 0 ? '-' : '';
-  return sign + String(Math.abs(Math.round(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-// One cell of a table. Money is $0.0000: four decimals show sub-cent calls without the noise
-// of all nine stored ones (CSV and JSON carry every digit).
-export function formatValue(value: unknown, format: ValueFormat): string {
-  if (value === null || value === undefined) return format === 'text' ? '(none)' : '-';
-  if (value === '') return '';
-  if (format === 'text') return String(value);
-  const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isFinite(n)) return String(value);
-  switch (format) {
-    case 'usd':
-      return `${n < 0 ? '-' : ''}$${Math.abs(n).toFixed(4)}`;
-    case 'count':
-    case 'tokens':
-      return thousands(n);
-    case 'ms':
-      return `${n.toFixed(1)} ms`;
-    case 'fraction':
-      return `${(n * 100).toFixed(2)}%`;
-    case 'percent':
-      return `${n.toFixed(2)}%`;
-    case 'ratio':
-      return n.toFixed(2);
-    case 'score':
-      return n.toFixed(3);
-  }
-}
-
-// Aligned columns, text to the left and numbers to the right, two spaces apart; a rule under the
-// header, and another above `footer` rows (totals) when there are any.
-export function formatTable(columns: ReportColumn[], rows: ReportRow[], footer: ReportRow[] = []): string {
-  const cells = (r: ReportRow) => columns.map((c) => formatValue(r[c.key], c.format));
-  const body = rows.map(cells);
-  const foot = footer.map(cells);
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...body.map((r) => r[i].length), ...foot.map((r) => r[i].length)));
-  const line = (r: string[]) =>
-    r
-      .map((cell, i) => (columns[i].format === 'text' ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
-      .join('  ')
-      .trimEnd();
-  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  const out = [line(columns.map((c) => c.header)), rule, ...body.map(line)];
-  if (foot.length) out.push(rule, ...foot.map(line));
-  if (rows.length === 0) out.push('(no data in this range)');
-  return `${out.join('\n')}\n`;
-}
-
-// RFC 4180, values unformatted (full precision, no currency signs), empty for null.
-export function formatCsv(columns: ReportColumn[], rows: ReportRow[]): string {
-  return csvLines(
-    columns.map((c) => c.header),
-    rows.map((r) => columns.map((c) => r[c.key] ?? null)),
-  );
-}
 
 export function analyticsColumns(result: AnalyticsResult): ReportColumn[] {
   return result.columns.map((c) => ({
@@ -132,6 +67,10 @@ function analyticsQuery(measures: string[], opts: ReportOptions, orderBy: string
 export async function runReport(kind: ReportKind, opts: ReportOptions, out: NodeJS.WritableStream): Promise<void> {
   const target: ApiTarget = { url: opts.url, key: opts.key };
   const api = apiClient(target);
+  if (kind === 'quality') {
+    await runQualityReport(api, opts, out);
+    return;
+  }
   if (kind === 'chargeback') {
     const query = { by: opts.by, format: opts.format === 'csv' ? ('csv' as const) : ('json' as const), ...(opts.month ? { month: opts.month } : {}) };
     if (opts.format === 'csv') {
