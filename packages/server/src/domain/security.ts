@@ -29,6 +29,21 @@ export interface SecurityEvent {
   score: number | null; // injection score 0..1
 }
 
+// Security events are stored as log records of this event name, with these attributes (the
+// stores query them; enrich/security/events.ts writes and reads them).
+export const SECURITY_EVENT_NAME = 'lookout.security';
+export const SECURITY_LOG_ATTRIBUTES = {
+  type: 'security.type',
+  severity: 'security.severity',
+  action: 'security.action',
+  detector: 'security.detector',
+  rule: 'security.rule',
+  count: 'security.count',
+  user: 'user.id',
+  field: 'security.field',
+  score: 'security.score',
+} as const;
+
 // What the processor chain found on a span travels with the span as metadata (stored by every
 // backend, shown in the trace view, counted by the rollups). Values never include the text found.
 export const SECURITY_METADATA = {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { LogRecord } from '../../domain/score.ts';
 import {
   SECURITY_ACTIONS,
+  SECURITY_EVENT_NAME,
+  SECURITY_LOG_ATTRIBUTES,
   SECURITY_EVENT_TYPES,
   SECURITY_SEVERITIES,
   type SecurityAction,
@@ -14,19 +16,9 @@ import {
 // them with the journal's guarantees (acknowledged = on disk) and no new table is needed. They
 // never carry the value that was found: only its kind, where it was and what was done.
 
-export const SECURITY_EVENT_NAME = 'lookout.security';
+export { SECURITY_EVENT_NAME };
 
-const A = {
-  type: 'security.type',
-  severity: 'security.severity',
-  action: 'security.action',
-  detector: 'security.detector',
-  rule: 'security.rule',
-  count: 'security.count',
-  user: 'user.id',
-  field: 'security.field',
-  score: 'security.score',
-} as const;
+const A = SECURITY_LOG_ATTRIBUTES;
 
 // A detection on a record gets an id from the record's identity, so a record sent twice (a retry)
 // records its events once.
@@ -107,5 +99,3 @@ export function describeSecurityEvent(e: Pick<SecurityEvent, 'type' | 'detector'
   }
 }
 
-// The stored attribute names, for the stores' queries.
-export const SECURITY_ATTRIBUTES = A;

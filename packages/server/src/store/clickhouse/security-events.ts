@@ -1,4 +1,5 @@
 import type { LogRecord } from '../../domain/score.ts';
+import { SECURITY_EVENT_NAME, SECURITY_LOG_ATTRIBUTES } from '../../domain/security.ts';
 import type { ProjectId, SecurityEventCounts, SecurityEventCursor, SecurityEventFilter, SecurityEventReads } from '../store.ts';
 import { countsFrom } from '../security-events.ts';
 import type { Ch, Params } from './client.ts';
@@ -7,18 +8,18 @@ import { LOG_COLUMNS, rowToLog } from './rows.ts';
 // The security event log on ClickHouse: log records of the event name `lookout.security`, read
 // with FINAL (a retried event is one row).
 
-const EVENT_NAME = 'lookout.security';
+const A = SECURITY_LOG_ATTRIBUTES;
 
 function where(project: ProjectId, f: SecurityEventFilter): { sql: string; params: Params } {
-  const params: Params = { project, name: EVENT_NAME, fromUs: Math.trunc(f.fromUs), toUs: Math.trunc(f.toUs) };
+  const params: Params = { project, name: SECURITY_EVENT_NAME, fromUs: Math.trunc(f.fromUs), toUs: Math.trunc(f.toUs) };
   let sql = `project_id = {project:String} AND attributes['event.name'] = {name:String}
     AND timestamp >= fromUnixTimestamp64Micro({fromUs:Int64}, 'UTC') AND timestamp < fromUnixTimestamp64Micro({toUs:Int64}, 'UTC')`;
   if (f.type !== undefined) {
-    sql += ` AND attributes['security.type'] = {type:String}`;
+    sql += ` AND attributes['${A.type}'] = {type:String}`;
     params.type = f.type;
   }
   if (f.userId !== undefined) {
-    sql += ` AND attributes['user.id'] = {user:String}`;
+    sql += ` AND attributes['${A.user}'] = {user:String}`;
     params.user = f.userId;
   }
   if (f.traceId !== undefined) {
@@ -56,14 +57,14 @@ export class ChSecurityEvents implements SecurityEventReads {
     const w = where(project, filter);
     const [series, users] = await Promise.all([
       this.ch.query(
-        `SELECT intDiv(toUnixTimestamp64Micro(timestamp), {bucket:Int64}) * {bucket:Int64} AS bucket, attributes['security.type'] AS type,
-           count() AS events, sum(ifNull(toInt64OrNull(attributes['security.count']), 1)) AS n
+        `SELECT intDiv(toUnixTimestamp64Micro(timestamp), {bucket:Int64}) * {bucket:Int64} AS bucket, attributes['${A.type}'] AS type,
+           count() AS events, sum(ifNull(toInt64OrNull(attributes['${A.count}']), 1)) AS n
          FROM ${this.logs} FINAL WHERE ${w.sql} GROUP BY bucket, type ORDER BY bucket, type`,
         { ...w.params, bucket: Math.trunc(options.bucketUs) },
       ),
       this.ch.query(
-        `SELECT attributes['user.id'] AS user_id, count() AS events, arraySort(groupUniqArray(attributes['security.type'])) AS types
-         FROM ${this.logs} FINAL WHERE ${w.sql} AND mapContains(attributes, 'user.id')
+        `SELECT attributes['${A.user}'] AS user_id, count() AS events, arraySort(groupUniqArray(attributes['${A.type}'])) AS types
+         FROM ${this.logs} FINAL WHERE ${w.sql} AND mapContains(attributes, '${A.user}')
          GROUP BY user_id ORDER BY events DESC, user_id LIMIT {top:UInt64}`,
         { ...w.params, top: Math.trunc(options.topUsers) },
       ),

@@ -1,4 +1,5 @@
 import type { LogRecord } from '../../domain/score.ts';
+import { SECURITY_EVENT_NAME, SECURITY_LOG_ATTRIBUTES } from '../../domain/security.ts';
 import type { ProjectId, SecurityEventCounts, SecurityEventCursor, SecurityEventFilter, SecurityEventReads } from '../store.ts';
 import { countsFrom } from '../security-events.ts';
 import type { DuckDb, SqlParams } from './db.ts';
@@ -6,17 +7,17 @@ import { LOG_COLUMNS, rowToLog } from './rows.ts';
 
 // The security event log on DuckDB: log records of the event name `lookout.security`.
 
-const EVENT_NAME = 'lookout.security';
+const A = SECURITY_LOG_ATTRIBUTES;
 
 function where(project: ProjectId, f: SecurityEventFilter): { sql: string; params: Record<string, string | number> } {
-  const params: Record<string, string | number> = { project, name: EVENT_NAME, from: Math.trunc(f.fromUs), to: Math.trunc(f.toUs) };
+  const params: Record<string, string | number> = { project, name: SECURITY_EVENT_NAME, from: Math.trunc(f.fromUs), to: Math.trunc(f.toUs) };
   let sql = `project_id = $project AND attributes['event.name'] = $name AND timestamp >= make_timestamp($from) AND timestamp < make_timestamp($to)`;
   if (f.type !== undefined) {
-    sql += ` AND attributes['security.type'] = $type`;
+    sql += ` AND attributes['${A.type}'] = $type`;
     params.type = f.type;
   }
   if (f.userId !== undefined) {
-    sql += ` AND attributes['user.id'] = $user`;
+    sql += ` AND attributes['${A.user}'] = $user`;
     params.user = f.userId;
   }
   if (f.traceId !== undefined) {
@@ -50,14 +51,14 @@ export class DuckDbSecurityEvents implements SecurityEventReads {
     const w = where(project, filter);
     const [series, users] = await Promise.all([
       this.db.all(
-        `SELECT (epoch_us(timestamp) // $bucket) * $bucket AS bucket, attributes['security.type'] AS type,
-           count(*) AS events, sum(coalesce(TRY_CAST(attributes['security.count'] AS BIGINT), 1)) AS n
+        `SELECT (epoch_us(timestamp) // $bucket) * $bucket AS bucket, attributes['${A.type}'] AS type,
+           count(*) AS events, sum(coalesce(TRY_CAST(attributes['${A.count}'] AS BIGINT), 1)) AS n
          FROM logs WHERE ${w.sql} GROUP BY ALL ORDER BY bucket, type`,
         { ...w.params, bucket: Math.trunc(options.bucketUs) },
       ),
       this.db.all(
-        `SELECT attributes['user.id'] AS user_id, count(*) AS events, list(DISTINCT attributes['security.type'] ORDER BY attributes['security.type']) AS types
-         FROM logs WHERE ${w.sql} AND attributes['user.id'] IS NOT NULL
+        `SELECT attributes['${A.user}'] AS user_id, count(*) AS events, list(DISTINCT attributes['${A.type}'] ORDER BY attributes['${A.type}']) AS types
+         FROM logs WHERE ${w.sql} AND attributes['${A.user}'] IS NOT NULL
          GROUP BY 1 ORDER BY events DESC, user_id LIMIT $top`,
         { ...w.params, top: Math.trunc(options.topUsers) },
       ),
