@@ -1894,11 +1894,11 @@ export type paths = {
                     groupBy?: string | string[];
                     /** @description rows at most (default 1000), at most 10000 */
                     limit?: string;
-                    /** @description measures to compute, comma-separated or repeated (required): cost, unknown_cost_requests, requests, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, audio_tokens, total_tokens, tokens_per_request, input_output_ratio, latency_avg, latency_p50, latency_p95, latency_p99, ttft_p50, ttft_p95, ttft_p99, errors, error_rate, cost_per_request, tokens_per_dollar, usd_per_mtok, score_avg */
+                    /** @description measures to compute, comma-separated or repeated (required): cost, unknown_cost_requests, requests, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, audio_tokens, total_tokens, tokens_per_request, input_output_ratio, latency_avg, latency_p50, latency_p95, latency_p99, ttft_p50, ttft_p95, ttft_p99, errors, error_rate, cost_per_request, tokens_per_dollar, usd_per_mtok, score_avg, score_count, refusals, refusal_rate */
                     measures?: string | string[];
                     /** @description <measure>[:asc|:desc], one of the requested measures; default descending */
                     orderBy?: string;
-                    /** @description narrows score_avg to one score name */
+                    /** @description narrows score_avg and score_count to one score name */
                     scoreName?: string;
                     /** @description end of the range (exclusive): an instant or a duration back from now; default: now */
                     to?: string;
@@ -3227,6 +3227,872 @@ export type paths = {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's evaluators: its own and those of the config file
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            evaluators: components["schemas"]["Evaluator"][];
+                            /** @description how many evaluators a project may have, config file included */
+                            maxEvaluators: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Adds an evaluator; it applies to what the project receives from now on
+         * @description Needs an admin key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description heuristic: empty_output, refusal, invalid_json, json_schema, length, regex, language, latency_slo, cost_slo; llm_judge: correctness, relevance, helpfulness, safety, faithfulness, reference_correctness, custom */
+                        criterion: string;
+                        /** @description default true */
+                        enabled?: boolean;
+                        /** @description only the calls that match every field given */
+                        filter?: {
+                            /** @description only calls of this application */
+                            application?: string;
+                            /** @description only calls of this feature */
+                            feature?: string;
+                            /** @description only calls of this model (requested or answered) */
+                            model?: string;
+                        };
+                        /** @description llm_judge settings: endpoint, model, key and template overrides */
+                        judge?: {
+                            /** @description overrides LOOKOUT_JUDGE_API_KEY; write-only (never returned). On PUT, absent keeps the stored key and null removes it. */
+                            apiKey?: string | null;
+                            /** @description overrides LOOKOUT_JUDGE_BASE_URL: an OpenAI-compatible API (…/v1) */
+                            baseUrl?: string;
+                            /** @description overrides LOOKOUT_JUDGE_MODEL */
+                            model?: string;
+                            /** @description required for criterion custom; otherwise replaces the shipped template */
+                            template?: {
+                                system: string;
+                                /** @description the judge's question; placeholders: {{input}} {{output}} {{documents}} {{reference}} {{criterion}} ({{output}} is required) */
+                                user: string;
+                                /** @description written in each score it produces, so a changed template is told apart */
+                                version: string;
+                            };
+                        } | null;
+                        /** @enum {string} */
+                        kind: "heuristic" | "llm_judge";
+                        /** @description the name of the scores it writes; unique within the project */
+                        name: string;
+                        /** @description heuristic settings; each criterion reads only its own */
+                        params?: {
+                            /** @description language: the expected language (ISO 639-1); absent = the input's language */
+                            language?: string;
+                            /** @description length: the output has at most this many characters */
+                            maxChars?: number;
+                            /** @description cost_slo: the dearest acceptable call, in USD */
+                            maxCostUsd?: number;
+                            /** @description latency_slo: the slowest acceptable call */
+                            maxLatencyMs?: number;
+                            /** @description length: the output has at least this many characters */
+                            minChars?: number;
+                            /** @description regex: true (the default) = the output must match, false = must not match */
+                            mustMatch?: boolean;
+                            /** @description regex: an RE2 expression (linear time: no backreferences or lookaround), at most 500 characters */
+                            pattern?: string;
+                            /** @description json_schema: the JSON Schema (draft-07) the output must conform to, at most 32768 characters as JSON */
+                            schema?: unknown;
+                        };
+                        /** @description share of traces evaluated, chosen by a hash of the trace id; default 0.01 for llm_judge, 1 for heuristic */
+                        sampleRate?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Evaluator"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluators/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One evaluator
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Evaluator"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Replaces an evaluator's definition (the judge's API key is kept unless judge.apiKey is given, or null to remove it)
+         * @description Needs an admin key.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description heuristic: empty_output, refusal, invalid_json, json_schema, length, regex, language, latency_slo, cost_slo; llm_judge: correctness, relevance, helpfulness, safety, faithfulness, reference_correctness, custom */
+                        criterion: string;
+                        /** @description default true */
+                        enabled?: boolean;
+                        /** @description only the calls that match every field given */
+                        filter?: {
+                            /** @description only calls of this application */
+                            application?: string;
+                            /** @description only calls of this feature */
+                            feature?: string;
+                            /** @description only calls of this model (requested or answered) */
+                            model?: string;
+                        };
+                        /** @description llm_judge settings: endpoint, model, key and template overrides */
+                        judge?: {
+                            /** @description overrides LOOKOUT_JUDGE_API_KEY; write-only (never returned). On PUT, absent keeps the stored key and null removes it. */
+                            apiKey?: string | null;
+                            /** @description overrides LOOKOUT_JUDGE_BASE_URL: an OpenAI-compatible API (…/v1) */
+                            baseUrl?: string;
+                            /** @description overrides LOOKOUT_JUDGE_MODEL */
+                            model?: string;
+                            /** @description required for criterion custom; otherwise replaces the shipped template */
+                            template?: {
+                                system: string;
+                                /** @description the judge's question; placeholders: {{input}} {{output}} {{documents}} {{reference}} {{criterion}} ({{output}} is required) */
+                                user: string;
+                                /** @description written in each score it produces, so a changed template is told apart */
+                                version: string;
+                            };
+                        } | null;
+                        /** @enum {string} */
+                        kind: "heuristic" | "llm_judge";
+                        /** @description the name of the scores it writes; unique within the project */
+                        name: string;
+                        /** @description heuristic settings; each criterion reads only its own */
+                        params?: {
+                            /** @description language: the expected language (ISO 639-1); absent = the input's language */
+                            language?: string;
+                            /** @description length: the output has at most this many characters */
+                            maxChars?: number;
+                            /** @description cost_slo: the dearest acceptable call, in USD */
+                            maxCostUsd?: number;
+                            /** @description latency_slo: the slowest acceptable call */
+                            maxLatencyMs?: number;
+                            /** @description length: the output has at least this many characters */
+                            minChars?: number;
+                            /** @description regex: true (the default) = the output must match, false = must not match */
+                            mustMatch?: boolean;
+                            /** @description regex: an RE2 expression (linear time: no backreferences or lookaround), at most 500 characters */
+                            pattern?: string;
+                            /** @description json_schema: the JSON Schema (draft-07) the output must conform to, at most 32768 characters as JSON */
+                            schema?: unknown;
+                        };
+                        /** @description share of traces evaluated, chosen by a hash of the trace id; default 0.01 for llm_judge, 1 for heuristic */
+                        sampleRate?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Evaluator"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Removes an evaluator; the scores it wrote stay
+         * @description Needs an admin key.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Evaluator"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluators/{id}/try": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What an evaluator would score on a stored trace
+         * @description Heuristics run on each generation call of the trace (sampling aside; calls its filter leaves out are not_applicable); an llm_judge evaluator asks the judge now (one call, at its cost). Nothing is recorded.
+         *
+         *     Needs an admin key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        traceId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            traceId: string;
+                            /** @description heuristics: one per generation call of the trace; llm_judge: one for the trace */
+                            trials: components["schemas"]["EvaluationTrial"][];
+                            /** @description the trace has more generation calls than were tried */
+                            truncated: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluators/try": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What a definition not saved yet would score on a stored trace
+         * @description Heuristics run on each generation call of the trace (sampling aside; calls its filter leaves out are not_applicable); an llm_judge evaluator asks the judge now (one call, at its cost). Nothing is recorded.
+         *
+         *     Needs an admin key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a definition as POST /api/v1/evaluators takes it (not saved) */
+                        evaluator: {
+                            /** @description heuristic: empty_output, refusal, invalid_json, json_schema, length, regex, language, latency_slo, cost_slo; llm_judge: correctness, relevance, helpfulness, safety, faithfulness, reference_correctness, custom */
+                            criterion: string;
+                            /** @description default true */
+                            enabled?: boolean;
+                            /** @description only the calls that match every field given */
+                            filter?: {
+                                /** @description only calls of this application */
+                                application?: string;
+                                /** @description only calls of this feature */
+                                feature?: string;
+                                /** @description only calls of this model (requested or answered) */
+                                model?: string;
+                            };
+                            /** @description llm_judge settings: endpoint, model, key and template overrides */
+                            judge?: {
+                                /** @description overrides LOOKOUT_JUDGE_API_KEY; write-only (never returned). On PUT, absent keeps the stored key and null removes it. */
+                                apiKey?: string | null;
+                                /** @description overrides LOOKOUT_JUDGE_BASE_URL: an OpenAI-compatible API (…/v1) */
+                                baseUrl?: string;
+                                /** @description overrides LOOKOUT_JUDGE_MODEL */
+                                model?: string;
+                                /** @description required for criterion custom; otherwise replaces the shipped template */
+                                template?: {
+                                    system: string;
+                                    /** @description the judge's question; placeholders: {{input}} {{output}} {{documents}} {{reference}} {{criterion}} ({{output}} is required) */
+                                    user: string;
+                                    /** @description written in each score it produces, so a changed template is told apart */
+                                    version: string;
+                                };
+                            } | null;
+                            /** @enum {string} */
+                            kind: "heuristic" | "llm_judge";
+                            /** @description the name of the scores it writes; unique within the project */
+                            name: string;
+                            /** @description heuristic settings; each criterion reads only its own */
+                            params?: {
+                                /** @description language: the expected language (ISO 639-1); absent = the input's language */
+                                language?: string;
+                                /** @description length: the output has at most this many characters */
+                                maxChars?: number;
+                                /** @description cost_slo: the dearest acceptable call, in USD */
+                                maxCostUsd?: number;
+                                /** @description latency_slo: the slowest acceptable call */
+                                maxLatencyMs?: number;
+                                /** @description length: the output has at least this many characters */
+                                minChars?: number;
+                                /** @description regex: true (the default) = the output must match, false = must not match */
+                                mustMatch?: boolean;
+                                /** @description regex: an RE2 expression (linear time: no backreferences or lookaround), at most 500 characters */
+                                pattern?: string;
+                                /** @description json_schema: the JSON Schema (draft-07) the output must conform to, at most 32768 characters as JSON */
+                                schema?: unknown;
+                            };
+                            /** @description share of traces evaluated, chosen by a hash of the trace id; default 0.01 for llm_judge, 1 for heuristic */
+                            sampleRate?: number;
+                        };
+                        traceId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            traceId: string;
+                            /** @description heuristics: one per generation call of the trace; llm_judge: one for the trace */
+                            trials: components["schemas"]["EvaluationTrial"][];
+                            /** @description the trace has more generation calls than were tried */
+                            truncated: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -5139,6 +6005,315 @@ export type paths = {
                         "application/json": {
                             projects: components["schemas"]["Project"][];
                         };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quality/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieval and embedding drift: top-score distribution, documents returned and embedding truncation over time, with their PSI against a baseline
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description how long the baseline is: the period right before `from` the range is compared with (e.g. 7d); default: as long as the range */
+                    baseline?: string;
+                    /** @description only this feature; `(none)` for spans without one; default: every feature together */
+                    feature?: string;
+                    /** @description start of the range (inclusive): an instant or a duration back from now ('48h'); default: 7 days before `to` */
+                    from?: string;
+                    /** @description end of the range (exclusive); default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RetrievalDrift"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quality/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Health score (0-100) per feature or application, from quality, latency, errors and cost efficiency
+         * @description The formula and its weights are in docs/quality.md (Health score). A component a group lacks is left out and the others reweighted.
+         *
+         *     Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    by?: "feature" | "application";
+                    /** @description start of the range (inclusive): an instant or a duration back from now ('24h'); default: 7 days before `to` */
+                    from?: string;
+                    /** @description p95 latency target for every group; default: the group's latency_slo evaluator, else 10000 ms */
+                    latencyTargetMs?: number;
+                    /** @description groups, most calls first */
+                    limit?: number;
+                    /** @description end of the range (exclusive); default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HealthScores"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quality/top-issues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Top issues: recurring errors grouped by fingerprint and low scores grouped by feature and score name, each with counts, first and last seen, and traces
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description start of the range (inclusive): an instant or a duration back from now ('24h'); default: 7 days before `to` */
+                    from?: string;
+                    /** @description groups of each kind */
+                    limit?: number;
+                    /** @description a numeric score below this is low */
+                    threshold?: number;
+                    /** @description end of the range (exclusive); default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TopIssues"];
                     };
                 };
                 /** @description Default Response */
@@ -9260,16 +10435,140 @@ export type components = {
                  * @description a code of the catalog in docs/errors.md
                  * @enum {string}
                  */
-                code: "invalid_json" | "invalid_utf8" | "invalid_request" | "invalid_parameter" | "unauthorized" | "forbidden" | "host_not_allowed" | "cross_site_request" | "not_found" | "method_not_allowed" | "conflict" | "body_too_large" | "batch_too_large" | "unsupported_media_type" | "queue_full" | "too_many_queries" | "query_timeout" | "store_unavailable" | "shutting_down" | "invalid_config" | "invalid_argument" | "outbound_refused" | "internal";
+                code: "invalid_json" | "invalid_utf8" | "invalid_request" | "invalid_parameter" | "unauthorized" | "forbidden" | "host_not_allowed" | "cross_site_request" | "not_found" | "method_not_allowed" | "conflict" | "body_too_large" | "batch_too_large" | "unsupported_media_type" | "queue_full" | "too_many_queries" | "query_timeout" | "store_unavailable" | "shutting_down" | "invalid_config" | "invalid_argument" | "outbound_refused" | "judge_failed" | "internal";
                 details?: unknown;
                 /** @description what is wrong and what to do, naming the parameter or field */
                 message: string;
                 retryable: boolean;
             };
         };
+        ErrorIssue: {
+            count: number;
+            errorClass: string | null;
+            /** @description <error class>:<hash of the class and the normalised message> */
+            fingerprint: string;
+            /** @description ISO 8601, UTC */
+            firstSeen: string;
+            /** @description ISO 8601, UTC */
+            lastSeen: string;
+            /** @description the newest occurrence's message, as stored (redacted; null when content capture keeps no messages) */
+            sampleMessage: string | null;
+            /** @description up to 5 traces of the group, newest first */
+            traceIds: string[];
+        };
+        EvaluationTrial: {
+            /** @description the judge call's cost; null for heuristics */
+            costUsd: number | null;
+            error: string | null;
+            evaluatorId: string;
+            /** @enum {string} */
+            outcome: "scored" | "not_applicable" | "failed";
+            /** @description why: what failed, or the judge's reasoning */
+            reasoning: string | null;
+            /** @description the call scored (heuristics); null for a judgement of the whole trace */
+            spanId: string | null;
+            traceId: string;
+            /** @description 0 to 1; 1 = passed */
+            value: number | null;
+        };
+        Evaluator: {
+            createdAt: string;
+            /** @enum {string} */
+            criterion: "empty_output" | "refusal" | "invalid_json" | "json_schema" | "length" | "regex" | "language" | "latency_slo" | "cost_slo" | "correctness" | "relevance" | "helpfulness" | "safety" | "faithfulness" | "reference_correctness" | "custom";
+            enabled: boolean;
+            filter: {
+                /** @description only calls of this application */
+                application?: string;
+                /** @description only calls of this feature */
+                feature?: string;
+                /** @description only calls of this model (requested or answered) */
+                model?: string;
+            };
+            id: string;
+            judge: {
+                /** @description whether the evaluator has an API key of its own (the key itself is never returned) */
+                apiKeySet: boolean;
+                baseUrl?: string;
+                model?: string;
+                template?: {
+                    system: string;
+                    user: string;
+                    version: string;
+                };
+            } | null;
+            /** @enum {string} */
+            kind: "heuristic" | "llm_judge";
+            name: string;
+            /**
+             * @description config: defined in the server's config file, read-only through the API
+             * @enum {string}
+             */
+            origin: "api" | "config";
+            params: {
+                /** @description language: the expected language (ISO 639-1); absent = the input's language */
+                language?: string;
+                /** @description length: the output has at most this many characters */
+                maxChars?: number;
+                /** @description cost_slo: the dearest acceptable call, in USD */
+                maxCostUsd?: number;
+                /** @description latency_slo: the slowest acceptable call */
+                maxLatencyMs?: number;
+                /** @description length: the output has at least this many characters */
+                minChars?: number;
+                /** @description regex: true (the default) = the output must match, false = must not match */
+                mustMatch?: boolean;
+                /** @description regex: an RE2 expression (linear time: no backreferences or lookaround), at most 500 characters */
+                pattern?: string;
+                /** @description json_schema: the JSON Schema (draft-07) the output must conform to, at most 32768 characters as JSON */
+                schema?: unknown;
+            };
+            sampleRate: number;
+            updatedAt: string;
+        };
         Health: {
             /** @constant */
             status: "ok";
+        };
+        HealthScoreGroup: {
+            components: {
+                /** @description 0..100; null when the group lacks it (its weight goes to the others) */
+                cost: number | null;
+                /** @description 0..100; null when the group lacks it (its weight goes to the others) */
+                errors: number | null;
+                /** @description 0..100; null when the group lacks it (its weight goes to the others) */
+                latency: number | null;
+                /** @description 0..100; null when the group lacks it (its weight goes to the others) */
+                quality: number | null;
+            };
+            costPerRequestUsd: number | null;
+            errorRate: number | null;
+            errors: number;
+            /** @description 0..100; null when no component is known */
+            health: number | null;
+            /** @description the feature or application; null: calls without one */
+            key: string | null;
+            latencyP95Ms: number | null;
+            latencyTargetMs: number;
+            requests: number;
+            scoreAvg: number | null;
+        };
+        HealthScores: {
+            /** @enum {string} */
+            by: "feature" | "application";
+            /** @description ISO 8601, UTC */
+            from: string;
+            groups: components["schemas"]["HealthScoreGroup"][];
+            /** @description the median of the groups' cost per request: the cost component's reference */
+            medianCostPerRequestUsd: number | null;
+            /** @description ISO 8601, UTC */
+            to: string;
+            /** @description of each component (docs/quality.md#health-score) */
+            weights: {
+                cost: number;
+                errors: number;
+                latency: number;
+                quality: number;
+            };
         };
         /** @description Items are validated one by one: a bad item is refused with a message naming its fields while the others are stored. Timestamps are RFC 3339 strings or epoch milliseconds. */
         IngestBatchInput: {
@@ -9486,6 +10785,13 @@ export type components = {
             dataType?: "numeric" | "categorical" | "boolean";
             /** @description score id; a score sent again with it is a duplicate */
             id: string;
+            /**
+             * @description what the evaluator says about its score; at most 100 keys, strings at most 10,000 characters
+             * @default {}
+             */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
             /** @description e.g. helpfulness */
             name: string;
             /**
@@ -9493,7 +10799,7 @@ export type components = {
              * @default api
              * @enum {string}
              */
-            source?: "api" | "user" | "evaluator" | "annotation" | "sdk";
+            source?: "api" | "user" | "evaluator" | "annotation" | "sdk" | "heuristic" | "llm_judge";
             /** @description 16 hex characters: the span scored, if one */
             spanId?: string | null;
             /** @description a time, as startTime; default: when received */
@@ -9557,7 +10863,7 @@ export type components = {
                  * @description a code of the catalog in docs/errors.md
                  * @enum {string}
                  */
-                code: "invalid_json" | "invalid_utf8" | "invalid_request" | "invalid_parameter" | "unauthorized" | "forbidden" | "host_not_allowed" | "cross_site_request" | "not_found" | "method_not_allowed" | "conflict" | "body_too_large" | "batch_too_large" | "unsupported_media_type" | "queue_full" | "too_many_queries" | "query_timeout" | "store_unavailable" | "shutting_down" | "invalid_config" | "invalid_argument" | "outbound_refused" | "internal";
+                code: "invalid_json" | "invalid_utf8" | "invalid_request" | "invalid_parameter" | "unauthorized" | "forbidden" | "host_not_allowed" | "cross_site_request" | "not_found" | "method_not_allowed" | "conflict" | "body_too_large" | "batch_too_large" | "unsupported_media_type" | "queue_full" | "too_many_queries" | "query_timeout" | "store_unavailable" | "shutting_down" | "invalid_config" | "invalid_argument" | "outbound_refused" | "judge_failed" | "internal";
                 details?: unknown;
                 /** @description what is wrong and what to do, naming the parameter or field */
                 message: string;
@@ -9609,6 +10915,24 @@ export type components = {
             spanId: string | null;
             timestampUs: number;
             traceId: string | null;
+        };
+        LowScoreIssue: {
+            /** @description mean of the low scores */
+            avg: number;
+            /** @description scores below the threshold */
+            count: number;
+            /** @description the scored trace's feature */
+            feature: string | null;
+            /** @description ISO 8601, UTC */
+            firstSeen: string;
+            /** @description ISO 8601, UTC */
+            lastSeen: string;
+            /** @description the score name (the criterion) */
+            name: string;
+            /** @description numeric scores of the group in the range */
+            total: number;
+            /** @description up to 5 traces of the group, newest first */
+            traceIds: string[];
         };
         MetricName: {
             kind: string;
@@ -9772,6 +11096,100 @@ export type components = {
             /** @description the storage backend */
             store: string;
         };
+        RetrievalDrift: {
+            baseline: {
+                /** @description documents returned per retrieval, over those that report it */
+                documentsAvg: number | null;
+                /** @description embedding calls whose truncation is known */
+                embeddings: number;
+                from: string;
+                /** @description retrieval spans */
+                retrievals: number;
+                /** @description top scores in 10 bins: [0, 0.1), [0.1, 0.2), …, [0.9, 1]; scores outside 0..1 in the edge bins */
+                scoreBins: number[];
+                to: string;
+                /** @description top retrieval scores: quantiles interpolated within the 0.1-wide bins (accurate to 0.05), and the exact mean; null without scores */
+                topScore: {
+                    mean: number | null;
+                    p10: number | null;
+                    p50: number | null;
+                    p90: number | null;
+                };
+                /** @description of those, truncated to the model input limit */
+                truncated: number;
+                /** @description truncated / embeddings, 0 to 1 */
+                truncationRate: number | null;
+            };
+            /** @description width of each point of the series */
+            bucketSeconds: number;
+            /** @description the feature asked for; null: every feature together */
+            feature: string | null;
+            /** @description features seen in the range (at most 50, the most retrievals first), each against its own baseline */
+            features: {
+                embeddings: number;
+                feature: string | null;
+                psi: number | null;
+                retrievals: number;
+                truncationRate: number | null;
+            }[];
+            from: string;
+            /** @description the range's top scores against the baseline's; null when either has no scores */
+            psi: number | null;
+            /** @description buckets with at least one retrieval or embedding call, oldest first */
+            series: {
+                /** @description documents returned per retrieval, over those that report it */
+                documentsAvg: number | null;
+                /** @description embedding calls whose truncation is known */
+                embeddings: number;
+                /** @description this bucket's top scores against the baseline's; null below 10 scored retrievals in the bucket */
+                psi: number | null;
+                /** @description retrieval spans */
+                retrievals: number;
+                /** @description top scores in 10 bins: [0, 0.1), [0.1, 0.2), …, [0.9, 1]; scores outside 0..1 in the edge bins */
+                scoreBins: number[];
+                /** @description start of the bucket, ISO 8601 UTC */
+                time: string;
+                /** @description top retrieval scores: quantiles interpolated within the 0.1-wide bins (accurate to 0.05), and the exact mean; null without scores */
+                topScore: {
+                    mean: number | null;
+                    p10: number | null;
+                    p50: number | null;
+                    p90: number | null;
+                };
+                /** @description of those, truncated to the model input limit */
+                truncated: number;
+                /** @description truncated / embeddings, 0 to 1 */
+                truncationRate: number | null;
+            }[];
+            /**
+             * @description Population Stability Index over the 10 score bins (docs/quality.md): below 0.1 stable, 0.1–0.25 moderate, above 0.25 significant
+             * @constant
+             */
+            statistic: "psi";
+            to: string;
+            /** @description the whole range */
+            total: {
+                /** @description documents returned per retrieval, over those that report it */
+                documentsAvg: number | null;
+                /** @description embedding calls whose truncation is known */
+                embeddings: number;
+                /** @description retrieval spans */
+                retrievals: number;
+                /** @description top scores in 10 bins: [0, 0.1), [0.1, 0.2), …, [0.9, 1]; scores outside 0..1 in the edge bins */
+                scoreBins: number[];
+                /** @description top retrieval scores: quantiles interpolated within the 0.1-wide bins (accurate to 0.05), and the exact mean; null without scores */
+                topScore: {
+                    mean: number | null;
+                    p10: number | null;
+                    p50: number | null;
+                    p90: number | null;
+                };
+                /** @description of those, truncated to the model input limit */
+                truncated: number;
+                /** @description truncated / embeddings, 0 to 1 */
+                truncationRate: number | null;
+            };
+        };
         Rule: {
             annotations?: {
                 /** @default  */
@@ -9832,7 +11250,7 @@ export type components = {
                  * @description a counter measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
                  * @enum {string}
                  */
-                denominator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "auth_failures" | "rate_limited";
+                denominator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "refusals" | "auth_failures" | "rate_limited";
                 /** @default {} */
                 filter: {
                     [key: string]: string | string[];
@@ -9843,12 +11261,12 @@ export type components = {
                  * @description a measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
                  * @enum {string}
                  */
-                measure?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "auth_failures" | "rate_limited" | "latency_ms" | "ttft_ms" | "score" | "ingest_queue_depth" | "client_queue_depth";
+                measure?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "refusals" | "auth_failures" | "rate_limited" | "latency_ms" | "ttft_ms" | "score" | "ingest_queue_depth" | "client_queue_depth" | "retrieval_score_psi" | "retrieval_documents_avg" | "embedding_truncation_rate";
                 /**
                  * @description a counter measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
                  * @enum {string}
                  */
-                numerator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "auth_failures" | "rate_limited";
+                numerator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "refusals" | "auth_failures" | "rate_limited";
                 percentile?: number;
             };
             runbook?: string;
@@ -9909,7 +11327,7 @@ export type components = {
                  * @description a counter measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
                  * @enum {string}
                  */
-                denominator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "auth_failures" | "rate_limited";
+                denominator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "refusals" | "auth_failures" | "rate_limited";
                 /** @default {} */
                 filter?: {
                     [key: string]: string | string[];
@@ -9920,12 +11338,12 @@ export type components = {
                  * @description a measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
                  * @enum {string}
                  */
-                measure?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "auth_failures" | "rate_limited" | "latency_ms" | "ttft_ms" | "score" | "ingest_queue_depth" | "client_queue_depth";
+                measure?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "refusals" | "auth_failures" | "rate_limited" | "latency_ms" | "ttft_ms" | "score" | "ingest_queue_depth" | "client_queue_depth" | "retrieval_score_psi" | "retrieval_documents_avg" | "embedding_truncation_rate";
                 /**
                  * @description a counter measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
                  * @enum {string}
                  */
-                numerator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "auth_failures" | "rate_limited";
+                numerator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "refusals" | "auth_failures" | "rate_limited";
                 percentile?: number;
             };
             runbook?: string;
@@ -9947,15 +11365,25 @@ export type components = {
             source: "pack" | "file" | "api";
         };
         Score: {
+            /** @description the scored trace's application; null while unknown */
+            application: string | null;
             comment: string | null;
             /** @enum {string} */
             dataType: "numeric" | "categorical" | "boolean";
+            /** @description the scored trace's feature, filled by Lookout from its spans; null while unknown */
+            feature: string | null;
             id: string;
+            /** @description what the evaluator says about its score (evaluator id, criterion, judge cost, ...) */
+            metadata: {
+                [key: string]: string;
+            };
+            /** @description the effective model of the scored trace's latest generation; null while unknown */
+            model: string | null;
             name: string;
             numericValue: number | null;
             projectId: string;
             /** @enum {string} */
-            source: "api" | "user" | "evaluator" | "annotation" | "sdk";
+            source: "api" | "user" | "evaluator" | "annotation" | "sdk" | "heuristic" | "llm_judge";
             spanId: string | null;
             stringValue: string | null;
             timestampUs: number;
@@ -10107,6 +11535,17 @@ export type components = {
             };
             /** @description percentages of the limit that warn, at most 10 */
             warnAtPercent?: number[];
+        };
+        TopIssues: {
+            /** @description failed spans grouped by fingerprint, most frequent first */
+            errors: components["schemas"]["ErrorIssue"][];
+            /** @description ISO 8601, UTC */
+            from: string;
+            /** @description low numeric scores grouped by feature and score name, most first */
+            lowScores: components["schemas"]["LowScoreIssue"][];
+            threshold: number;
+            /** @description ISO 8601, UTC */
+            to: string;
         };
         TopSpenderRow: {
             costPerRequestUsd: number | null;

@@ -19,6 +19,7 @@ import { renderAlertmanagerConfig } from './alerts/export/alertmanager.ts';
 import { registerAlertsCommand } from './cli/alerts.ts';
 import { registerActionsCommand } from './cli/actions.ts';
 import { registerMigrateCommand } from './cli/migrate.ts';
+import { addEvaluator, listEvaluators, removeEvaluator, type AddEvaluatorOptions } from './cli/evaluators.ts';
 import { PRIVATE_UMASK } from './state/private-files.ts';
 
 const program = new Command();
@@ -240,6 +241,45 @@ budgetsCmd
   .addOption(keyOption())
   .action(async (user: string, tier: 'free' | 'pro' | 'enterprise' | 'none' | undefined, opts: { url: string; key?: string }) => {
     await userTier(opts, user, tier, write);
+  });
+
+// D2: evaluators of the project of --key (docs/quality.md#evaluators).
+const evaluatorsCmd = program.command('evaluators').description('evaluators: list, add, remove');
+evaluatorsCmd
+  .command('list')
+  .description("the project's evaluators, the config file's included")
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .addOption(budgetFormat())
+  .action(async (opts: { url: string; key?: string; format: 'table' | 'json' }) => {
+    await listEvaluators(opts, write);
+  });
+evaluatorsCmd
+  .command('add')
+  .description('add an evaluator (an admin key)')
+  .requiredOption('--name <name>', 'the name of the scores it writes')
+  .addOption(new Option('--kind <kind>', 'heuristic (cheap, at ingest) or llm_judge').choices(['heuristic', 'llm_judge']).makeOptionMandatory())
+  .requiredOption('--criterion <criterion>', 'e.g. empty_output, regex, json_schema, length; correctness, relevance, custom')
+  .option('--sample-rate <rate>', 'share of traces, 0 to 1 (default: 0.01 for llm_judge, 1 for heuristic)')
+  .option('--feature <feature>', 'only calls of this feature')
+  .option('--model <model>', 'only calls of this model')
+  .option('--application <application>', 'only calls of this application')
+  .option('--disabled', 'add it disabled')
+  .option('--params <json>', 'heuristic settings as JSON, e.g. \'{"maxChars":2000}\'')
+  .option('--judge <json>', 'judge settings as JSON: baseUrl, model, apiKey, template')
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .action(async (opts: AddEvaluatorOptions & { url: string; key?: string }) => {
+    await addEvaluator({ url: opts.url, key: opts.key }, opts, write);
+  });
+evaluatorsCmd
+  .command('rm')
+  .description('delete an evaluator (its scores stay)')
+  .argument('<id>', 'evaluator id (from evaluators list)')
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .action(async (id: string, opts: { url: string; key?: string }) => {
+    await removeEvaluator(opts, id, write);
   });
 
 const prices = program.command('prices').description('price catalog, overrides and re-costing');

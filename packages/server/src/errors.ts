@@ -34,6 +34,7 @@ export const ERRORS = {
   invalid_config: { status: 400, retryable: false, title: 'The configuration is not valid' },
   invalid_argument: { status: 400, retryable: false, title: 'A command-line argument is invalid' },
   outbound_refused: { status: 400, retryable: false, title: 'A receiver address is not allowed' },
+  judge_failed: { status: 502, retryable: true, title: 'The judge endpoint gave no judgement' },
   internal: { status: 500, retryable: true, title: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -98,6 +98,7 @@ export async function createAlerting(deps: {
         rollups,
         budgets: deps.budgets,
         gauge: (name) => (name === 'ingest_queue_depth' ? pipeline.queueDepth : null),
+        drift: rollups.retrieval,
       },
       projects: async () => (await store.listProjects()).map((p) => p.id),
       state: documents ? null : doc<AlertStateDoc>('alerts'),

@@ -1,6 +1,7 @@
 import { nanoToBig } from '../domain/money.ts';
 import type { SpanRecord } from '../domain/span.ts';
 import { MODEL_CALL_KINDS } from '../query/contract.ts';
+import { isEvaluationSpan } from '../domain/quality.ts';
 import { dayIndex, monthIndex, monthStartMs, ProjectLedger, spendTime, type Attribution3 } from './ledger.ts';
 
 // The spend of every project, fed by the ingest pipeline as calls are acknowledged (and filled by
@@ -89,6 +90,8 @@ export class Spend {
       changes?.push(change);
     };
     for (const s of spans) {
+      // The judge's calls are Lookout's spend, capped by the judge's own budget, never the application's.
+      if (isEvaluationSpan(s)) continue;
       if (s.parentSpanId === null) this.rememberRoot(s, emit);
       const nano = s.cost.totalNanoUsd === null ? null : nanoToBig(s.cost.totalNanoUsd);
       const a = s.attribution;

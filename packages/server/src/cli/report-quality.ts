@@ -1,6 +1,7 @@
-// `lookout report quality`: calls, error rate and the mean of each score per group, composed from
-// the scores list (which names exist, how many of each) and the analytics API (score_avg per
-// name, joined to the spans of each score's trace so that it groups by feature or model).
+// `lookout report quality`: calls, error rate and the mean and count of each score per group,
+// composed from the scores list (which names exist, how many of each) and the analytics API
+// (score_avg and score_count per name, joined to the spans of each score's trace so that it
+// groups by feature or model).
 import type { Schemas } from '@lookout/client';
 import { answer, CliError, type apiClient } from './http.ts';
 import { formatCsv, formatTable, type ReportColumn, type ReportRow } from './report-format.ts';
@@ -85,17 +86,24 @@ export async function runQualityReport(api: Api, opts: QualityOptions, out: Node
   // One query per name: score_avg narrows to one name at a time. Each reads the calls query's
   // exact range, not `since` resolved again a moment later.
   const range = { from: new Date(base.fromMs).toISOString(), to: new Date(base.toMs).toISOString() };
-  const means = new Map<string, Map<string, number | null>>();
+  const perGroup = new Map<string, Map<string, { mean: number | null; count: number }>>();
   for (const { name } of names) {
     const result: AnalyticsResult = await answer(
-      api.GET('/api/v1/analytics/query', { params: { query: { measures: 'score_avg', groupBy: opts.by, scoreName: name, ...range, limit: String(MAX_GROUPS) } } }),
+      api.GET('/api/v1/analytics/query', { params: { query: { measures: 'score_avg,score_count', groupBy: opts.by, scoreName: name, ...range, limit: String(MAX_GROUPS) } } }),
     );
-    means.set(name, new Map(result.rows.map((r) => [groupKey(r[opts.by]), r.score_avg === null ? null : Number(r.score_avg)])));
+    perGroup.set(
+      name,
+      new Map(result.rows.map((r) => [groupKey(r[opts.by]), { mean: r.score_avg === null ? null : Number(r.score_avg), count: Number(r.score_count ?? 0) }])),
+    );
   }
 
   const rows: ReportRow[] = base.rows.map((r) => {
     const row: ReportRow = { group: r[opts.by], calls: r.requests, error_rate: r.error_rate };
-    for (const { name } of names) row[`score:${name}`] = means.get(name)?.get(groupKey(r[opts.by])) ?? null;
+    for (const { name } of names) {
+      const g = perGroup.get(name)?.get(groupKey(r[opts.by]));
+      row[`score:${name}`] = g?.mean ?? null;
+      row[`count:${name}`] = g?.count ?? 0;
+    }
     return row;
   });
   const omitted = present.length - names.length;
@@ -109,13 +117,16 @@ export async function runQualityReport(api: Api, opts: QualityOptions, out: Node
     { key: 'group', header: opts.by, format: 'text' },
     { key: 'calls', header: 'calls', format: 'count' },
     { key: 'error_rate', header: 'error_rate', format: 'fraction' },
-    ...names.map(({ name }) => ({ key: `score:${name}`, header: name, format: 'score' as const })),
+    ...names.flatMap(({ name }) => [
+      { key: `score:${name}`, header: name, format: 'score' as const },
+      { key: `count:${name}`, header: `${name}_n`, format: 'count' as const },
+    ]),
   ];
   if (opts.format === 'csv') {
     out.write(formatCsv(columns, rows));
     return;
   }
-  out.write(`Quality by ${opts.by}, ${from} to ${to} (mean score per group; booleans count as 0/1)\n`);
+  out.write(`Quality by ${opts.by}, ${from} to ${to} (mean score per group and the number of scores it is over; booleans count as 0/1)\n`);
   out.write(formatTable(columns, rows));
   out.write(`scores in range: ${names.map((n) => `${n.name} ${n.count}`).join(', ')}\n`);
   if (omitted > 0) out.write(`(${omitted} more score names not shown: at most ${MAX_SCORE_NAMES}, the most frequent first; pick one with --score)\n`);

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyAttribution } from '../domain/span.ts';
+import { EVALUATION_FEATURE } from '../domain/quality.ts';
 import { makeTestApp, type TestApp } from '../testing/app.ts';
 import { makeScore, makeSpan } from '../testing/fixtures.ts';
 import { CliError } from './http.ts';
@@ -97,7 +98,10 @@ describe('runReport against a running server', () => {
         cost: { status: 'priced', totalNanoUsd: costNano, byBucketNanoUsd: {}, priceRowId: 'test', catalogVersion: 'test' },
       });
     };
-    await t.ctx.store.write({ spans: [span('core', 1_500_000_000, 100), span('core', 500_000_000, 300), span('search', 250_000_000, 200), span(null, 10_000, 50)], scores: [], logs: [] });
+    // Lookout's own judge call: in none of the figures, named below the cost table.
+    const judge = span('core', 7_000_000_000, 100);
+    judge.attribution = { ...judge.attribution, feature: EVALUATION_FEATURE, application: 'lookout' };
+    await t.ctx.store.write({ spans: [span('core', 1_500_000_000, 100), span('core', 500_000_000, 300), span('search', 250_000_000, 200), span(null, 10_000, 50), judge], scores: [], logs: [] });
     url = await t.app.listen({ port: 0, host: '127.0.0.1' });
   });
 
@@ -126,6 +130,7 @@ describe('runReport against a running server', () => {
     expect(lines[4]).toMatch(/^search\s+\$0\.2500\s+1 /);
     expect(lines[5]).toMatch(/^\(none\)\s+\$0\.0000\s+1 /);
     expect(lines[7]).toMatch(/^TOTAL\s+\$2\.2500\s+4\s+4,800 /);
+    expect(lines[8]).toBe("Lookout's own judge spend (feature lookout.evaluation), not in the figures above: $7.0000 in 1 call");
   });
 
   it('cost as CSV and JSON', async () => {
@@ -234,31 +239,32 @@ describe('report quality against a running server', () => {
     return text;
   }
 
-  it('by feature: calls, error rate and each score mean, the most frequent score first', async () => {
+  it('by feature: calls, error rate and each score mean and count, the most frequent score first', async () => {
     const lines = (await quality()).split('\n');
     expect(lines[0]).toMatch(/^Quality by feature, \d{4}-\d\d-\d\dT.* to /);
-    expect(lines[1]).toMatch(/^feature\s+calls\s+error_rate\s+helpfulness\s+correct$/);
-    // chat: helpfulness (0.5 + 1) / 2, correct (1 + 0) / 2; search: 0.25, no correct score.
-    expect(lines[3]).toMatch(/^chat\s+2\s+50\.00%\s+0\.750\s+0\.500$/);
-    expect(lines[4]).toMatch(/^search\s+2\s+0\.00%\s+0\.250\s+-$/);
+    expect(lines[1]).toMatch(/^feature\s+calls\s+error_rate\s+helpfulness\s+helpfulness_n\s+correct\s+correct_n$/);
+    // chat: helpfulness (0.5 + 1) / 2 over 2, correct (1 + 0) / 2 over 2; search: 0.25 over 1, no correct score.
+    expect(lines[3]).toMatch(/^chat\s+2\s+50\.00%\s+0\.750\s+2\s+0\.500\s+2$/);
+    expect(lines[4]).toMatch(/^search\s+2\s+0\.00%\s+0\.250\s+1\s+-\s+0$/);
     expect(lines[5]).toBe('scores in range: helpfulness 3, correct 2');
   });
 
   it('by model as CSV and JSON', async () => {
     const csv = (await quality({ by: 'model', format: 'csv' })).split('\r\n');
-    expect(csv.slice(0, 3)).toEqual(['model,calls,error_rate,helpfulness,correct', 'gpt-a,2,0.5,0.75,0.5', 'gpt-b,2,0,0.25,']);
+    expect(csv.slice(0, 3)).toEqual(['model,calls,error_rate,helpfulness,helpfulness_n,correct,correct_n', 'gpt-a,2,0.5,0.75,2,0.5,2', 'gpt-b,2,0,0.25,1,,0']);
     const json = JSON.parse(await quality({ by: 'model', format: 'json' }));
     expect(json.scores).toEqual([
       { name: 'helpfulness', count: 3 },
       { name: 'correct', count: 2 },
     ]);
-    expect(json.rows[0]).toEqual({ group: 'gpt-a', calls: 2, error_rate: 0.5, 'score:helpfulness': 0.75, 'score:correct': 0.5 });
+    expect(json.rows[0]).toEqual({ group: 'gpt-a', calls: 2, error_rate: 0.5, 'score:helpfulness': 0.75, 'count:helpfulness': 2, 'score:correct': 0.5, 'count:correct': 2 });
+    expect(json.rows[1]).toMatchObject({ group: 'gpt-b', 'score:correct': null, 'count:correct': 0 });
   });
 
   it('--score narrows the report to one score name', async () => {
     const lines = (await quality({ score: 'correct' })).split('\n');
-    expect(lines[1]).toMatch(/^feature\s+calls\s+error_rate\s+correct$/);
-    expect(lines[3]).toMatch(/^chat\s+2\s+50\.00%\s+0\.500$/);
+    expect(lines[1]).toMatch(/^feature\s+calls\s+error_rate\s+correct\s+correct_n$/);
+    expect(lines[3]).toMatch(/^chat\s+2\s+50\.00%\s+0\.500\s+2$/);
     expect(lines[5]).toBe('scores in range: correct 2');
   });
 
@@ -277,7 +283,7 @@ describe('report quality against a running server', () => {
       const scores = ['common', 'common', ...names].map((name) => makeScore({ traceId: 'many', name, numericValue: 1 }));
       await other.ctx.store.write({ spans: [span], scores, logs: [] });
       const lines = (await quality({}, await other.app.listen({ port: 0, host: '127.0.0.1' }))).split('\n');
-      const headers = lines[1].split(/\s+/).slice(3);
+      const headers = lines[1].split(/\s+/).slice(3).filter((h) => !h.endsWith('_n'));
       expect(headers).toHaveLength(MAX_SCORE_NAMES);
       expect(headers.slice(0, 2)).toEqual(['common', 'n00']);
       expect(lines).toContain(`(3 more score names not shown: at most ${MAX_SCORE_NAMES}, the most frequent first; pick one with --score)`);

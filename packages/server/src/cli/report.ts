@@ -1,7 +1,8 @@
 // G3: `lookout report cost|latency|chargeback|quality` — reads the analytics API of a running server and
 // prints an aligned table, CSV (RFC 4180) or the API's JSON.
 import type { Query, Schemas } from '@lookout/client';
-import { formatCsv, formatTable, type ReportColumn, type ReportRow, type ValueFormat } from './report-format.ts';
+import { formatCsv, formatTable, formatValue, type ReportColumn, type ReportRow, type ValueFormat } from './report-format.ts';
+import { EVALUATION_FEATURE } from '../domain/quality.ts';
 import { answer, apiClient, type ApiTarget } from './http.ts';
 import { runQualityReport } from './report-quality.ts';
 
@@ -118,4 +119,13 @@ export async function runReport(kind: ReportKind, opts: ReportOptions, out: Node
   out.write(`${kind === 'cost' ? 'Cost' : 'Latency'} by ${opts.by}, ${from} to ${to}\n`);
   out.write(formatTable(columns, result.rows, footer));
   if (result.truncated) out.write(`(only the first ${result.rows.length} rows are shown)\n`);
+  if (kind === 'cost') await writeJudgeSpend(api, opts, out);
+}
+
+// Lookout's own judge calls are never in the application's figures; the table says what they cost.
+async function writeJudgeSpend(api: ReturnType<typeof apiClient>, opts: ReportOptions, out: NodeJS.WritableStream): Promise<void> {
+  const query: AnalyticsQuery = { measures: 'cost,requests', from: opts.since, filter: `feature:${EVALUATION_FEATURE}` };
+  const [row] = (await answer(api.GET('/api/v1/analytics/query', { params: { query } }))).rows;
+  if (!row || !Number(row.requests)) return;
+  out.write(`Lookout's own judge spend (feature ${EVALUATION_FEATURE}), not in the figures above: ${formatValue(row.cost, 'usd')} in ${formatValue(row.requests, 'count')} ${Number(row.requests) === 1 ? 'call' : 'calls'}\n`);
 }

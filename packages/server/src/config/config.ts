@@ -8,6 +8,7 @@ import { SECOND_MS, tryParseDuration } from '../domain/time.ts';
 import { DEFAULT_NOTIFICATIONS, notificationsSchema } from '../alerts/notifications/config.ts';
 import { actionsSchema } from '../alerts/actions/schema.ts';
 import { applyPrivacyInput, defaultPrivacySettings, privacySettingsInputSchema } from '../enrich/redact/settings.ts';
+import { configuredEvaluatorsSchema } from '../quality/evaluators/config.ts';
 
 // One schema for the config file and the environment. The file is YAML or JSON; environment
 // variables win over it; command-line flags win over both. Anything invalid stops start-up
@@ -171,6 +172,9 @@ export const configSchema = z
       .strict()
       .default({ redact: true })
       .transform(({ redact, ...input }) => ({ redact, defaults: applyPrivacyInput(defaultPrivacySettings(), input) })),
+    // D2: evaluators defined by the operator (docs/quality.md#evaluators), each for the project it
+    // names or, naming none, for every project; read-only through the API.
+    evaluators: configuredEvaluatorsSchema.default([]),
     // A8: the recording gateway (/proxy/openai/v1/*, /proxy/anthropic/v1/*). Each base URL is the
     // value the official SDK's `baseURL` takes, so any OpenAI-compatible server can be fronted.
     gateway: z
@@ -201,6 +205,41 @@ export const configSchema = z
         bodyTimeoutMs: 300_000,
         connectionsPerUpstream: 512,
         recordFlushMs: 250,
+      }),
+    // D2: the LLM judge (docs/quality.md#llm-as-judge), any OpenAI-compatible /chat/completions.
+    // Without a base URL only llm_judge evaluators naming their own endpoint (judge.baseUrl, or the
+    // demo judge's lookout-demo://judge) are judged; the others sample nothing.
+    judge: z
+      .object({
+        baseUrl: httpUrl.nullable().default(null),
+        model: z.string().min(1).max(200).default('gpt-4o-mini'),
+        // The provider the judge's calls are priced as (catalog provider id).
+        provider: z.string().min(1).max(100).default('openai'),
+        apiKey: z.string().max(4096).nullable().default(null),
+        // Judge calls in flight at once, and started per minute at most.
+        concurrency: z.coerce.number().int().min(1).max(64).default(4),
+        ratePerMinute: z.coerce.number().int().min(1).max(100_000).default(60),
+        // How long after a sampled trace's call is accepted before it is judged, so the trace is complete.
+        settleMs: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+        // One judge call, until its whole answer is read.
+        timeoutMs: z.coerce.number().int().min(100).max(600_000).default(60_000),
+        // Judge spend per project per UTC day; reached, sampling stops until the next day.
+        dailyBudgetUsd: z.coerce.number().min(0).max(1_000_000).default(5),
+        // Sampled traces waiting to be judged at most; past it new samples are dropped (counted).
+        maxQueue: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+      })
+      .strict()
+      .default({
+        baseUrl: null,
+        model: 'gpt-4o-mini',
+        provider: 'openai',
+        apiKey: null,
+        concurrency: 4,
+        ratePerMinute: 60,
+        settleMs: 30_000,
+        timeoutMs: 60_000,
+        dailyBudgetUsd: 5,
+        maxQueue: 10_000,
       }),
     storage: z
       .object({
@@ -276,6 +315,16 @@ export const ENV_VARS: Record<string, string[]> = {
   LOOKOUT_GATEWAY_MAX_BODY_BYTES: ['gateway', 'maxBodyBytes'],
   LOOKOUT_GATEWAY_RECORD_FLUSH_MS: ['gateway', 'recordFlushMs'],
   LOOKOUT_PRIVACY_REDACT: ['privacy', 'redact'],
+  LOOKOUT_JUDGE_BASE_URL: ['judge', 'baseUrl'],
+  LOOKOUT_JUDGE_MODEL: ['judge', 'model'],
+  LOOKOUT_JUDGE_PROVIDER: ['judge', 'provider'],
+  LOOKOUT_JUDGE_API_KEY: ['judge', 'apiKey'],
+  LOOKOUT_JUDGE_CONCURRENCY: ['judge', 'concurrency'],
+  LOOKOUT_JUDGE_RATE_PER_MINUTE: ['judge', 'ratePerMinute'],
+  LOOKOUT_JUDGE_SETTLE_MS: ['judge', 'settleMs'],
+  LOOKOUT_JUDGE_TIMEOUT_MS: ['judge', 'timeoutMs'],
+  LOOKOUT_JUDGE_DAILY_BUDGET_USD: ['judge', 'dailyBudgetUsd'],
+  LOOKOUT_JUDGE_MAX_QUEUE: ['judge', 'maxQueue'],
 };
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {

@@ -45,6 +45,13 @@ export const MEASURE_CATALOG = {
   tokens_per_dollar: { unit: 'tokens_per_usd', additive: false, description: 'Tokens of priced calls / cost; null when the cost is 0.' },
   usd_per_mtok: { unit: 'usd_per_mtok', additive: false, description: 'cost × 1,000,000 / tokens of priced calls.' },
   score_avg: { unit: 'score', additive: false, description: 'Mean numeric score (booleans as 0/1) on the traces of the group; scoreName narrows it to one score.' },
+  score_count: { unit: 'count', additive: true, description: 'Number of numeric scores (booleans included) on the traces of the group, the scores score_avg averages; scoreName narrows it to one score.' },
+  refusals: {
+    unit: 'count',
+    additive: true,
+    description: "Generations that declined to answer: a refusal finish reason (content_filter, refusal, safety, ...) or an answer opening with a refusal phrase of the maintained set (docs/quality.md). Marked at ingest on every generation.",
+  },
+  refusal_rate: { unit: 'fraction', additive: false, description: 'refusals / generations (embeddings never refuse), from 0 to 1.' },
   // Measures of alert rules only: the rollups keep them, analytics computes the same from spans
   // with a dimension (error_class) or a statistic (latency_p95) instead.
   'errors.rate_limit': { unit: 'count', additive: true, description: 'Calls refused by the provider for rate limiting.' },
@@ -76,6 +83,13 @@ export const MEASURE_CATALOG = {
   latency_ms: { unit: 'ms', additive: false, description: 'Call duration, as a distribution: percentile rules read its quantiles, threshold rules its mean.' },
   ttft_ms: { unit: 'ms', additive: false, description: 'Time to first token of streaming calls, as a distribution.' },
   score: { unit: 'score', additive: false, description: 'Numeric score values (booleans as 0/1), as a distribution; score_name narrows it.' },
+  retrieval_score_psi: {
+    unit: 'ratio',
+    additive: false,
+    description: "Population Stability Index of the retrievals' top scores (10 bins over 0..1) in the window against the rule's lookback right before it: below 0.1 stable, above 0.25 a significant shift (docs/quality.md). minSamples counts the window's scored retrievals.",
+  },
+  retrieval_documents_avg: { unit: 'count', additive: false, description: 'Mean number of documents a retrieval returned, over the retrievals that report it.' },
+  embedding_truncation_rate: { unit: 'fraction', additive: false, description: "Share of embedding calls whose input was truncated to the model's input limit, over the calls where that is known." },
   ingest_queue_depth: { unit: 'count', additive: false, description: 'Rows waiting in the ingest queue now (not windowed).' },
   client_queue_depth: { unit: 'count', additive: false, description: "Items waiting in clients' queues now (not windowed; nothing reports it yet)." },
 } as const satisfies Record<string, MeasureSpec>;
@@ -109,13 +123,20 @@ export const ANALYTICS_MEASURES = [
   'tokens_per_dollar',
   'usd_per_mtok',
   'score_avg',
+  'score_count',
+  'refusals',
+  'refusal_rate',
 ] as const satisfies readonly MeasureName[];
 export type AnalyticsMeasure = (typeof ANALYTICS_MEASURES)[number];
+// Analytics measures of the scores on a group's traces (joined to the calls by trace), not of the calls.
+export const SCORE_ANALYTICS_MEASURES = ['score_avg', 'score_count'] as const satisfies readonly AnalyticsMeasure[];
+export type ScoreAnalyticsMeasure = (typeof SCORE_ANALYTICS_MEASURES)[number];
+export const isScoreAnalyticsMeasure = (m: string): m is ScoreAnalyticsMeasure => (SCORE_ANALYTICS_MEASURES as readonly string[]).includes(m);
 
 // Counters of alert rules, kept per minute by the rollups: a window sums them. `requests`
 // counts LLM calls (generation and embedding spans); `pii_detections` and `injection_attempts`
-// count every span the processor chain marked; `auth_failures` and `rate_limited` count the
-// project's refused requests (server/refusals.ts).
+// count every span the processor chain marked, `refusals` the generations it marked as refused;
+// `auth_failures` and `rate_limited` count the project's refused requests (server/refusals.ts).
 export const COUNTER_MEASURES = [
   'requests',
   'errors',
@@ -140,6 +161,7 @@ export const COUNTER_MEASURES = [
   'scores',
   'pii_detections',
   'injection_attempts',
+  'refusals',
   'auth_failures',
   'rate_limited',
 ] as const satisfies readonly MeasureName[];
@@ -150,11 +172,15 @@ export type CounterMeasure = (typeof COUNTER_MEASURES)[number];
 export const DISTRIBUTION_MEASURES = ['latency_ms', 'ttft_ms', 'score'] as const satisfies readonly MeasureName[];
 export type DistributionMeasure = (typeof DISTRIBUTION_MEASURES)[number];
 
+// D5: retrieval and embedding drift, read from the rollups' drift cells (by feature only).
+export const DRIFT_MEASURES = ['retrieval_score_psi', 'retrieval_documents_avg', 'embedding_truncation_rate'] as const satisfies readonly MeasureName[];
+export type DriftMeasure = (typeof DRIFT_MEASURES)[number];
+
 // Instant values of the server itself (not windowed).
 export const GAUGE_MEASURES = ['ingest_queue_depth', 'client_queue_depth'] as const satisfies readonly MeasureName[];
 export type GaugeMeasure = (typeof GAUGE_MEASURES)[number];
 
-export const RULE_MEASURES = [...COUNTER_MEASURES, ...DISTRIBUTION_MEASURES, ...GAUGE_MEASURES] as const;
+export const RULE_MEASURES = [...COUNTER_MEASURES, ...DISTRIBUTION_MEASURES, ...GAUGE_MEASURES, ...DRIFT_MEASURES] as const;
 export type RuleMeasure = (typeof RULE_MEASURES)[number];
 
 // The spellings alert rules used before the names were shared. Rule files, API bodies and rules
@@ -182,6 +208,10 @@ export function isCounterMeasure(name: string | undefined): name is CounterMeasu
 
 export function isDistributionMeasure(name: string | undefined): name is DistributionMeasure {
   return name !== undefined && (DISTRIBUTION_MEASURES as readonly string[]).includes(name);
+}
+
+export function isDriftMeasure(name: string | undefined): name is DriftMeasure {
+  return name !== undefined && (DRIFT_MEASURES as readonly string[]).includes(name);
 }
 
 export function isGaugeMeasure(name: string | undefined): name is GaugeMeasure {

@@ -3,7 +3,9 @@
 export const SCORE_DATA_TYPES = ['numeric', 'categorical', 'boolean'] as const;
 export type ScoreDataType = (typeof SCORE_DATA_TYPES)[number];
 
-export const SCORE_SOURCES = ['api', 'user', 'evaluator', 'annotation', 'sdk'] as const;
+// `evaluator`: an external evaluator's result (OTLP gen_ai.evaluation.result); `heuristic` and
+// `llm_judge`: Lookout's own evaluators.
+export const SCORE_SOURCES = ['api', 'user', 'evaluator', 'annotation', 'sdk', 'heuristic', 'llm_judge'] as const;
 export type ScoreSource = (typeof SCORE_SOURCES)[number];
 
 export interface ScoreRecord {
@@ -19,6 +21,13 @@ export interface ScoreRecord {
   source: ScoreSource;
   timestampUs: number;
   userId: string | null;
+  // The scored trace's feature, model and application (D3), filled by Lookout from the trace's
+  // spans (at ingest when they are recent, else when the score is loaded); null while unknown.
+  feature: string | null;
+  model: string | null;
+  application: string | null;
+  // What an evaluator says about its score (SCORE_METADATA in domain/quality.ts); clients' own keys too.
+  metadata: Record<string, string>;
 }
 
 export const LOG_SEVERITIES = ['debug', 'info', 'warn', 'error'] as const;

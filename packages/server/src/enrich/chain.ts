@@ -13,14 +13,16 @@ export interface ChainBatch {
   spans: SpanRecord[];
   scores: ScoreRecord[];
   logs: LogRecord[];
+  // The path that submitted the batch (IngestPipeline.submit's `source`: 'api', 'otlp', 'gateway',
+  // 'judge'), for the processors whose rules depend on who speaks; absent counts as a client.
+  source?: string;
 }
 
-// A record the chain made from another (a security event about a span): it is journaled with its
-// parent and stands or falls with it — a parent that is a duplicate (a retry) brings no new events.
-export interface Derived {
-  log: LogRecord;
-  parent: { kind: 'span'; record: SpanRecord } | { kind: 'score'; record: ScoreRecord } | { kind: 'log'; record: LogRecord };
-}
+// A record the chain made from another (a security event about a span, an evaluator's score of a
+// call): it is journaled with its parent and stands or falls with it — a parent that is a
+// duplicate (a retry) brings no new records.
+export type DerivedParent = { kind: 'span'; record: SpanRecord } | { kind: 'score'; record: ScoreRecord } | { kind: 'log'; record: LogRecord };
+export type Derived = { log: LogRecord; score?: undefined; parent: DerivedParent } | { score: ScoreRecord; log?: undefined; parent: DerivedParent };
 
 export interface Processor {
   readonly name: string;

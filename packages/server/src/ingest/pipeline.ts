@@ -52,6 +52,8 @@ interface Pending {
   // Records the chain made from the batch's records; each is journaled iff its parent is.
   derived: Derived[];
   derivedAccepted: LogRecord[];
+  // Scores the chain's evaluators made, accepted with their parent: counted like a client's.
+  derivedScores: ScoreRecord[];
   rows: number;
   seq: number; // the segment its accepted records went into
   resolve: (r: WriteResult) => void;
@@ -188,10 +190,10 @@ export class IngestPipeline {
         { retryAfterSeconds: QUEUE_FULL_RETRY_AFTER_S },
       );
     }
-    // Derived records (security events) are journaled with the batch; the caller's answer covers
-    // its own records only.
-    const derived = options.processed ? [] : this.chain.run(batch);
-    const entry: Pending = { batch, derived, derivedAccepted: [], rows: rows + derived.length, seq: 0, resolve: () => undefined, reject: () => undefined };
+    // Derived records (security events, evaluators' scores) are journaled with the batch; the
+    // caller's answer covers its own records only.
+    const derived = options.processed ? [] : this.chain.run({ spans: batch.spans, scores: batch.scores, logs: batch.logs, source });
+    const entry: Pending = { batch, derived, derivedAccepted: [], derivedScores: [], rows: rows + derived.length, seq: 0, resolve: () => undefined, reject: () => undefined };
     const result = await new Promise<WriteResult>((resolve, reject) => {
       entry.resolve = resolve;
       entry.reject = reject;
@@ -200,7 +202,7 @@ export class IngestPipeline {
       this.updateDepth();
       this.kickAck();
     });
-    this.count(batch, result, source, entry.seq);
+    this.count(batch, result, source, entry.seq, entry.derivedScores);
     this.derivedAccepted(entry.derivedAccepted);
     return result;
   }
@@ -283,9 +285,10 @@ export class IngestPipeline {
     }
   }
 
-  private count(batch: WriteBatch, result: WriteResult, source: string, seq: number): void {
+  private count(batch: WriteBatch, result: WriteResult, source: string, seq: number, derivedScores: readonly ScoreRecord[]): void {
     const spans = batch.spans.filter((_, i) => result.spans[i] === 'accepted');
     const scores = batch.scores.filter((_, i) => result.scores[i] === 'accepted');
+    scores.push(...derivedScores);
     this.metrics.recordSpans(spans, Date.now());
     for (const s of scores) this.metrics.recordScore(s);
     for (const o of this.observers) {
@@ -386,12 +389,17 @@ export class IngestPipeline {
     for (const p of group) {
       for (const d of p.derived) {
         if (!accepted.has(parentKey(d))) continue;
-        const key = eventKey('log', d.log);
+        const key = d.score ? eventKey('score', d.score) : eventKey('log', d.log);
         if (seen.has(key) || this.journaledKeys.has(key)) continue;
         seen.add(key);
-        fresh.logs.push(d.log);
         freshKeys.push(key);
-        p.derivedAccepted.push(d.log);
+        if (d.score) {
+          fresh.scores.push(d.score);
+          p.derivedScores.push(d.score);
+        } else {
+          fresh.logs.push(d.log);
+          p.derivedAccepted.push(d.log);
+        }
       }
     }
     const freshRows = rowsOf(fresh);

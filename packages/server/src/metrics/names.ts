@@ -17,6 +17,14 @@ export const METRIC = {
   llmRateLimitHits: 'lookout_llm_rate_limit_hits_total',
   llmCacheReadTokens: 'lookout_llm_cache_read_tokens_total',
   qualityScore: 'lookout_quality_score',
+  // Generations the chain marked as refusals (C5), counted once when stored.
+  llmRefusals: 'lookout_llm_refusals_total',
+  // Lookout's own judge calls (feature lookout.evaluation): counted here only, never in the llm_* series.
+  evaluationCostUsd: 'lookout_evaluation_cost_usd_total',
+  evaluationRequests: 'lookout_evaluation_requests_total',
+  // Evaluations by evaluator kind and outcome (scored, failed, not_applicable, budget_reached, queue_full…), and the judge's queue.
+  evaluations: 'lookout_evaluations_total',
+  judgeQueueDepth: 'lookout_judge_queue_depth',
   // Ingest and storage.
   ingestItems: 'lookout_ingest_items_total',
   ingestQueueDepth: 'lookout_ingest_queue_depth',
@@ -74,6 +82,7 @@ export const MEASURE_SERIES = {
   latency_ms: METRIC.llmRequestDuration,
   ttft_ms: METRIC.llmTimeToFirstToken,
   score: METRIC.qualityScore,
+  refusals: METRIC.llmRefusals,
   ingest_queue_depth: METRIC.ingestQueueDepth,
 } as const satisfies Partial<Record<MeasureName, string>>;
 

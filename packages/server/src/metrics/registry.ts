@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { nanoToUsd } from '../domain/money.ts';
 import { effectiveModel, type SpanRecord } from '../domain/span.ts';
 import type { ScoreRecord } from '../domain/score.ts';
+import { isEvaluationSpan, QUALITY_METADATA } from '../domain/quality.ts';
 import { METRIC, PROCESS_METRIC_PREFIX, TOKEN_TYPE } from './names.ts';
 import { SECURITY_METADATA, SECURITY_SEVERITIES, securityFactsOf } from '../domain/security.ts';
 import { PII_TYPES } from '../enrich/redact/types.ts';
@@ -41,11 +42,16 @@ export class LookoutMetrics {
   readonly requests: Counter<'provider' | 'model' | 'kind' | 'status'>;
   readonly tokens: Counter<'provider' | 'model' | 'type'>;
   readonly costUsd: Counter<'provider' | 'model'>;
+  readonly evaluationCostUsd: Counter<'provider' | 'model'>;
+  readonly evaluationRequests: Counter<'provider' | 'model' | 'status'>;
+  readonly evaluations: Counter<'kind' | 'outcome'>;
+  readonly judgeQueueDepth: Gauge;
   readonly unknownCost: Counter<'provider' | 'model'>;
   readonly duration: Histogram<'provider' | 'model'>;
   readonly ttft: Histogram<'provider' | 'model'>;
   readonly errors: Counter<'provider' | 'model' | 'error_class'>;
   readonly rateLimitHits: Counter<'provider'>;
+  readonly refusals: Counter<'provider' | 'model'>;
   readonly cacheReadTokens: Counter<'provider' | 'model'>;
   readonly qualityScore: Histogram<'name'>;
   readonly ingestItems: Counter<'source' | 'type' | 'outcome'>;
@@ -101,6 +107,29 @@ export class LookoutMetrics {
       labelNames: ['provider', 'model'],
       registers,
     });
+    this.evaluationCostUsd = new Counter({
+      name: METRIC.evaluationCostUsd,
+      help: `Known cost in US dollars of Lookout's own judge calls, by provider and model; not in ${METRIC.llmCostUsd}.`,
+      labelNames: ['provider', 'model'],
+      registers,
+    });
+    this.evaluationRequests = new Counter({
+      name: METRIC.evaluationRequests,
+      help: `Lookout's own judge calls stored, by provider, model and status; not in ${METRIC.llmRequests}.`,
+      labelNames: ['provider', 'model', 'status'],
+      registers,
+    });
+    this.evaluations = new Counter({
+      name: METRIC.evaluations,
+      help: 'Evaluations by evaluator kind (heuristic, llm_judge) and outcome: scored, failed (a log record lookout.evaluation says why), not_applicable, budget_reached and queue_full (samples not judged), duplicate.',
+      labelNames: ['kind', 'outcome'],
+      registers,
+    });
+    this.judgeQueueDepth = new Gauge({
+      name: METRIC.judgeQueueDepth,
+      help: 'Sampled traces waiting to be judged (persisted across restarts).',
+      registers,
+    });
     this.unknownCost = new Counter({
       name: METRIC.llmUnknownCostRequests,
       help: 'Calls whose model has no price, so their cost is unknown (never counted as zero).',
@@ -125,6 +154,12 @@ export class LookoutMetrics {
       name: METRIC.llmErrors,
       help: 'Failed LLM calls by error class (rate_limit, timeout, server, invalid_request, content_filter, auth, cancelled, other).',
       labelNames: ['provider', 'model', 'error_class'],
+      registers,
+    });
+    this.refusals = new Counter({
+      name: METRIC.llmRefusals,
+      help: 'Generations that declined to answer: a refusal finish reason or an answer opening with a refusal phrase (docs/quality.md).',
+      labelNames: ['provider', 'model'],
       registers,
     });
     this.rateLimitHits = new Counter({
@@ -299,11 +334,18 @@ export class LookoutMetrics {
     const errors = new Map<string, number>();
     const pii = new Map<string, number>();
     const injections = new Map<string, number>();
+    const refusals = new Map<string, number>();
     const add = (m: Map<string, number>, key: string, v: number) => m.set(key, (m.get(key) ?? 0) + v);
     const nowS = nowMs / 1000;
     for (const s of spans) {
       const provider = this.providers.get(s.provider);
       const model = this.models.get(effectiveModel(s));
+      // The judge's calls are Lookout's spend, not the application's: counted apart.
+      if (isEvaluationSpan(s)) {
+        this.evaluationRequests.inc({ provider, model, status: s.status });
+        if (s.cost.totalNanoUsd !== null) this.evaluationCostUsd.inc({ provider, model }, nanoToUsd(s.cost.totalNanoUsd));
+        continue;
+      }
       const pm = `${provider}\u0000${model}`;
       add(requests, `${pm}\u0000${s.kind}\u0000${s.status}`, 1);
       const u = s.usage;
@@ -320,6 +362,7 @@ export class LookoutMetrics {
         if (s.ttftMs !== null) this.ttft.observe({ provider, model }, s.ttftMs / 1000);
       }
       if (s.status === 'error') add(errors, `${pm}\u0000${s.errorClass ?? 'other'}`, 1);
+      if (s.metadata[QUALITY_METADATA.refusal] === 'true') add(refusals, pm, 1);
       this.ingestLagSeconds.observe(Math.max(0, nowS - s.endUs / 1e6));
       this.countSecurity(s, pii, injections);
     }
@@ -345,6 +388,10 @@ export class LookoutMetrics {
       const [provider, model, errorClass] = split(k);
       this.errors.inc({ provider, model, error_class: errorClass }, n);
       if (errorClass === 'rate_limit') this.rateLimitHits.inc({ provider }, n);
+    }
+    for (const [k, n] of refusals) {
+      const [provider, model] = split(k);
+      this.refusals.inc({ provider, model }, n);
     }
     for (const [type, n] of pii) this.piiDetected.inc({ type }, n);
     for (const [severity, n] of injections) this.injectionDetected.inc({ severity }, n);

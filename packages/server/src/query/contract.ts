@@ -91,7 +91,7 @@ export interface AnalyticsQuery {
   bucket?: TimeBucket;
   orderBy?: { measure: Measure; dir: 'asc' | 'desc' };
   limit?: number;
-  scoreName?: string; // narrows score_avg to one score name
+  scoreName?: string; // narrows score_avg and score_count to one score name
 }
 
 export const QUERY_LIMITS = {

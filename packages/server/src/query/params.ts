@@ -48,7 +48,7 @@ export const analyticsQueryParamsSchema = z
     bucket: z.enum(TIME_BUCKETS).optional().describe('bucket the rows in time'),
     orderBy: z.string().optional().describe('<measure>[:asc|:desc], one of the requested measures; default descending'),
     limit: limitParam(`rows at most (default ${QUERY_LIMITS.defaultLimit})`),
-    scoreName: z.string().optional().describe('narrows score_avg to one score name'),
+    scoreName: z.string().optional().describe('narrows score_avg and score_count to one score name'),
   })
   .strict();
 

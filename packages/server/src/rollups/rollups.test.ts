@@ -85,7 +85,9 @@ describe('Rollups', () => {
 
   it('sums windows from live data exactly like the raw rows, and a rebuild from the store gives the same answers', async () => {
     const spans = traffic();
-    const scores = [0.2, 0.9, 0.5, 0.7].map((v, i) => makeScore({ name: 'helpfulness', numericValue: v, timestampUs: (NOW - (i + 1) * 10 * MINUTE_MS) * 1000 }));
+    const scores = [0.2, 0.9, 0.5, 0.7].map((v, i) =>
+      makeScore({ name: 'helpfulness', numericValue: v, timestampUs: (NOW - (i + 1) * 10 * MINUTE_MS) * 1000, ...(i % 2 ? { feature: 'search', model: 'gpt-4o-mini' } : { feature: 'chat', model: 'gpt-4o' }) }),
+    );
     const live = new Rollups({ now: () => NOW });
     live.onAccepted(spans, scores);
     await store.write({ spans, scores, logs: [] });
@@ -134,6 +136,16 @@ describe('Rollups', () => {
       expect(sc.labels).toEqual({ score_name: 'helpfulness' });
       expect(sc.cell.values.count).toBe(4);
       expect(sc.cell.values.mean()).toBeCloseTo(0.575, 9);
+      // By what the scored traces ran as, live and rebuilt from the store's columns alike.
+      const byFeature = r.scores('default', { fromMs: NOW - HOUR_MS, toMs: NOW, groupBy: ['score_name', 'feature', 'model'] });
+      const sorted = [...byFeature].sort((x, y) => x.labels.feature.localeCompare(y.labels.feature));
+      expect(sorted.map((g) => [g.labels, g.cell.values.count, Number(g.cell.values.mean()!.toFixed(9))])).toEqual([
+        [{ score_name: 'helpfulness', feature: 'chat', model: 'gpt-4o' }, 2, 0.35],
+        [{ score_name: 'helpfulness', feature: 'search', model: 'gpt-4o-mini' }, 2, 0.8],
+      ]);
+      const [chat] = r.scores('default', { fromMs: NOW - HOUR_MS, toMs: NOW, filter: { feature: 'chat' } });
+      expect(chat.labels).toEqual({});
+      expect(chat.cell.values.count).toBe(2);
     }
   });
 

@@ -8,6 +8,10 @@ import { Sketch } from './sketch.ts';
 import { LookoutError } from '../errors.ts';
 import { HOUR_MS, MINUTE_MS } from '../domain/time.ts';
 import { SECURITY_METADATA, securityFactsOf } from '../domain/security.ts';
+import { QUALITY_METADATA } from '../domain/quality.ts';
+import { RetrievalRollups } from './retrieval.ts';
+import { isEvaluationSpan } from '../domain/quality.ts';
+import { EvaluationCost } from './evaluation-cost.ts';
 
 // I3: per-minute rollups of LLM calls and scores, kept in memory as data is acknowledged and
 // rebuilt from the store at start. The alert engine reads them (never raw rows): a window is
@@ -19,7 +23,8 @@ import { SECURITY_METADATA, securityFactsOf } from '../domain/security.ts';
 // than the minute cells, the hour cell there is pro-rated by the part of the hour inside the
 // window. Calls are placed by their start time.
 //
-// Each cell is keyed by (provider, model, feature, team, application); scores by score name.
+// Each cell is keyed by (provider, model, feature, team, application); scores by (score name,
+// feature, model, application) of the scored trace (D3).
 // Past MAX_GROUPS_PER_BUCKET keys in one bucket of one project, further keys share OVERFLOW_KEY.
 
 export const MINUTE_RETENTION_MS = 2 * HOUR_MS;
@@ -28,6 +33,8 @@ export const HOUR_RETENTION_MS = 8 * 24 * HOUR_MS + 2 * HOUR_MS;
 // only: they are the bulk of the memory, and day-long baselines are project- or model-wide.
 export const DETAIL_HOUR_RETENTION_MS = 26 * HOUR_MS;
 export const MAX_GROUPS_PER_BUCKET = 5_000;
+// How often a refresh from a shared store reads the judge's spend again.
+const EVALUATION_RELOAD_MS = 5 * 60_000;
 
 export const CALL_DIMENSIONS = ['provider', 'model', 'feature', 'team', 'application'] as const satisfies readonly Dimension[];
 export type CallDimension = (typeof CALL_DIMENSIONS)[number];
@@ -61,6 +68,14 @@ export class CallCell {
       this.ttft?.merge(other.ttft);
     }
   }
+}
+
+// What score cells are keyed by, in order; a score's rule may filter and group by each.
+export const SCORE_DIMENSIONS = ['score_name', 'feature', 'model', 'application'] as const satisfies readonly Dimension[];
+export type ScoreDimension = (typeof SCORE_DIMENSIONS)[number];
+
+export function scoreKeyOf(s: Pick<ScoreRecord, 'name' | 'feature' | 'model' | 'application'>): string {
+  return [s.name, s.feature ?? '', s.model ?? '', s.application ?? ''].join('\u0000');
 }
 
 export class ScoreCell {
@@ -269,6 +284,7 @@ function addSpan(cell: CallCell, s: SpanRecord): void {
   }
   if (s.cost.totalNanoUsd !== null) c[COUNTER_INDEX.cost] += s.cost.totalNanoUsd;
   if (s.cost.status === 'unknown_model') c[COUNTER_INDEX.unknown_cost_requests] += 1;
+  if (s.metadata[QUALITY_METADATA.refusal] === 'true') c[COUNTER_INDEX.refusals] += 1;
   addTokens(c, s.usage);
   cell.latency?.add((s.endUs - s.startUs) / 1000);
   if (s.ttftMs !== null) cell.ttft?.add(s.ttftMs);
@@ -286,6 +302,7 @@ function addAggregate(cell: CallCell, r: CallAggregateRow): void {
   c[COUNTER_INDEX.unknown_cost_requests] += r.unknownCostRequests;
   c[COUNTER_INDEX.pii_detections] += r.piiDetections;
   c[COUNTER_INDEX.injection_attempts] += r.injectionAttempts;
+  c[COUNTER_INDEX.refusals] += r.refusals;
   addTokens(c, r.tokens);
   if (cell.latency && cell.ttft) {
     for (const [i, n] of r.latencyBuckets) cell.latency.addBucket(i, n, 0);
@@ -347,11 +364,17 @@ export class Rollups implements IngestObserver {
   // Replaced whole by refresh(); everything else reads it through this field at each call.
   private projects = new Map<string, ProjectRollups>();
   private readonly events = new Map<string, ProjectEvents>();
+  // The judge's calls per project and hour, apart from the call cells; replaced with them.
+  private evaluationCells = new EvaluationCost(HOUR_RETENTION_MS);
+  private evaluationLoadedAtMs = Number.NEGATIVE_INFINITY;
   private readonly now: () => number;
   private lastPruneMinute = 0;
+  // D5: retrieval and embedding drift by feature (rollups/retrieval.ts), fed and rebuilt with the rest.
+  readonly retrieval: RetrievalRollups;
 
   constructor(options: { now?: () => number } = {}) {
     this.now = options.now ?? Date.now;
+    this.retrieval = new RetrievalRollups({ now: this.now });
   }
 
   private project(id: string, projects = this.projects): ProjectRollups {
@@ -390,6 +413,7 @@ export class Rollups implements IngestObserver {
   }
 
   onAccepted(spans: readonly SpanRecord[], scores: readonly ScoreRecord[]): void {
+    this.retrieval.add(spans);
     const nowMs = this.now();
     this.prune(nowMs);
     const minuteFloor = nowMs - MINUTE_RETENTION_MS;
@@ -397,6 +421,11 @@ export class Rollups implements IngestObserver {
     for (const s of spans) {
       // Any span may carry what the user sent (a root span with the input): it counts for the
       // security measures, and only LLM calls for the rest.
+      // The judge's calls are Lookout's spend, not the application's: counted apart.
+      if (isEvaluationSpan(s)) {
+        if (s.startUs / 1000 >= hourFloor) this.evaluationCells.add(s);
+        continue;
+      }
       const llm = isLlmCall(s);
       const marks = securityCounts(s);
       if (!llm && marks.pii === 0 && marks.injection === 0) continue;
@@ -425,8 +454,9 @@ export class Rollups implements IngestObserver {
       const atMs = s.timestampUs / 1000;
       if (atMs < hourFloor) continue;
       const p = this.project(s.projectId);
-      p.scoreHours.cell(atMs, s.name).values.add(s.numericValue);
-      if (atMs >= minuteFloor) p.scoreMinutes.cell(atMs, s.name).values.add(s.numericValue);
+      const key = scoreKeyOf(s);
+      p.scoreHours.cell(atMs, key).values.add(s.numericValue);
+      if (atMs >= minuteFloor) p.scoreMinutes.cell(atMs, key).values.add(s.numericValue);
     }
   }
 
@@ -447,6 +477,7 @@ export class Rollups implements IngestObserver {
       e.minutes.prune(nowMs);
       e.hours.prune(nowMs);
     }
+    this.evaluationCells.prune(nowMs);
   }
 
   // LLM calls in [fromMs, toMs) by group; only groups with calls (or scores) appear.
@@ -525,9 +556,10 @@ export class Rollups implements IngestObserver {
   *scoreSteps(projectId: string, q: RangeQuery): Generator<void, ScoreGroup[]> {
     const p = this.projects.get(projectId);
     if (!p) return [];
-    const byName = (q.groupBy ?? []).includes('score_name');
-    const want = q.filter?.score_name;
+    const groupBy = SCORE_DIMENSIONS.filter((d) => (q.groupBy ?? []).includes(d));
+    const filter = q.filter ?? {};
     const out = new Map<string, ScoreGroup>();
+    const keyCache = new Map<string, { ok: boolean; groupKey: string; labels: Record<string, string> }>();
     const minuteStart = Math.floor((this.now() - MINUTE_RETENTION_MS) / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
     const pieces = piecesOf(q.fromMs, q.toMs, minuteStart);
     q.budget?.spend(pieces.length);
@@ -536,17 +568,28 @@ export class Rollups implements IngestObserver {
       const bucket = (piece.res === 'hour' ? p.scoreHours : p.scoreMinutes).cells.get(piece.index);
       if (!bucket) continue;
       q.budget?.spend(bucket.size);
-      for (const [name, cell] of bucket) {
+      for (const [key, cell] of bucket) {
         if (++sinceStep >= STEP_CELLS) {
           sinceStep = 0;
           yield;
         }
-        if (!matches(name, want)) continue;
-        const groupKey = byName ? name : '';
-        let g = out.get(groupKey);
+        let k = keyCache.get(key);
+        if (!k) {
+          const values = key.split('\u0000');
+          let ok = true;
+          const labels: Record<string, string> = {};
+          SCORE_DIMENSIONS.forEach((d, i) => {
+            if (!matches(values[i] ?? '', filter[d])) ok = false;
+            if (groupBy.includes(d)) labels[d] = values[i] ?? '';
+          });
+          k = { ok, groupKey: groupBy.map((d) => labels[d]).join('\u0000'), labels };
+          keyCache.set(key, k);
+        }
+        if (!k.ok) continue;
+        let g = out.get(k.groupKey);
         if (!g) {
-          g = { labels: byName ? { score_name: name } : {}, cell: new ScoreCell() };
-          out.set(groupKey, g);
+          g = { labels: k.labels, cell: new ScoreCell() };
+          out.set(k.groupKey, g);
           q.budget?.series(out.size);
         }
         // Sketch counts are not pro-rated: a score window older than the minute cells counts
@@ -588,7 +631,22 @@ export class Rollups implements IngestObserver {
 
   // Start: fill the cells from the store (what earlier runs stored), before new data arrives.
   async rebuild(store: Store): Promise<{ callRows: number; scoreRows: number }> {
-    return this.load(store, this.projects);
+    const rows = await this.load(store, this.projects);
+    await this.retrieval.load(store);
+    this.evaluationCells = await this.loadEvaluation(store);
+    return rows;
+  }
+
+  // The judge's calls of a project in [fromMs, toMs), by the hours starting in it.
+  evaluationCost(projectId: string, fromMs: number, toMs: number): { calls: number; costNanoUsd: number; unknownCostCalls: number } {
+    return this.evaluationCells.total(projectId, fromMs, toMs);
+  }
+
+  private async loadEvaluation(store: Store): Promise<EvaluationCost> {
+    const nowMs = this.now();
+    this.evaluationLoadedAtMs = nowMs;
+    const projects = (await store.listProjects()).map((p) => p.id);
+    return EvaluationCost.load(store, projects, Math.floor((nowMs - HOUR_RETENTION_MS) / HOUR_MS) * HOUR_MS, nowMs + HOUR_MS, HOUR_RETENTION_MS);
   }
 
   // On a store several nodes write to: replaces every cell with what the store holds now, so
@@ -598,7 +656,13 @@ export class Rollups implements IngestObserver {
   async refresh(store: Store): Promise<{ callRows: number; scoreRows: number }> {
     const fresh = new Map<string, ProjectRollups>();
     const rows = await this.load(store, fresh);
+    await this.retrieval.load(store);
+    // One analytics read per project: the judge's cells are read again every few minutes only,
+    // fed by this node's calls in between.
+    const nowMs = this.now();
+    const evaluation = nowMs - this.evaluationLoadedAtMs >= EVALUATION_RELOAD_MS ? await this.loadEvaluation(store) : null;
     this.projects = fresh;
+    if (evaluation) this.evaluationCells = evaluation;
     return rows;
   }
 
@@ -643,8 +707,8 @@ export class Rollups implements IngestObserver {
       for (const [i, n] of r.buckets) cell.values.addBucket(i, n, 0);
       cell.values.sum += r.sum;
     };
-    for (const r of hourScores) addScore(this.project(r.projectId, projects).scoreHours.cell(r.bucketStartMs, r.name), r);
-    for (const r of minuteScores) addScore(this.project(r.projectId, projects).scoreMinutes.cell(r.bucketStartMs, r.name), r);
+    for (const r of hourScores) addScore(this.project(r.projectId, projects).scoreHours.cell(r.bucketStartMs, scoreKeyOf(r)), r);
+    for (const r of minuteScores) addScore(this.project(r.projectId, projects).scoreMinutes.cell(r.bucketStartMs, scoreKeyOf(r)), r);
     return { callRows: modelHours.length + applicationHours.length + detailHours.length + minuteCalls.length, scoreRows: hourScores.length + minuteScores.length };
   }
 }

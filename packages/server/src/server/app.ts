@@ -10,6 +10,9 @@ import { registerAdminRoutes } from './routes/admin.ts';
 import { registerPricingRoutes } from './routes/pricing.ts';
 import { registerSpanRoutes } from './routes/spans.ts';
 import { registerSecurityRoutes } from './routes/security.ts';
+import { registerEvaluatorRoutes } from './routes/evaluators.ts';
+import { registerQualityRoutes } from './routes/quality.ts';
+import { registerDriftRoutes } from './routes/drift.ts';
 import { readTenantOfProject, runAsReadTenant } from '../store/read-tenant.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
@@ -205,7 +208,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [],
     return ctx.metrics.registry.metrics();
   });
 
-  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerPricingRoutes, registerAdminRoutes, registerAnalyticsRoutes, registerAlertRoutes, registerActionRoutes, registerBudgetRoutes, registerSecurityRoutes, registerGatewayRoutes, registerWebRoutes, ...extraRoutes]) {
+  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerPricingRoutes, registerAdminRoutes, registerAnalyticsRoutes, registerAlertRoutes, registerActionRoutes, registerBudgetRoutes, registerSecurityRoutes, registerEvaluatorRoutes, registerQualityRoutes, registerDriftRoutes, registerGatewayRoutes, registerWebRoutes, ...extraRoutes]) {
     await register(app, ctx);
   }
   registerOpenApiRoute(app);

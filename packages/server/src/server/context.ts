@@ -6,6 +6,8 @@ import type { Pricer } from '../enrich/pricing/index.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
 import type { ContentPolicy } from '../ingest/content-policy.ts';
 import type { Privacy } from '../enrich/redact/privacy.ts';
+import type { Evaluators } from '../quality/evaluators/service.ts';
+import type { Judge } from '../quality/judge/judge.ts';
 import type { SecurityLog } from '../enrich/security/log.ts';
 import type { LookoutMetrics } from '../metrics/registry.ts';
 import type { Alerting } from '../alerts/service.ts';
@@ -23,6 +25,11 @@ export interface AppContext {
   content: ContentPolicy;
   // E1: each project's privacy settings and redactor.
   privacy: Privacy;
+  // D2: each project's evaluators (config file and API), read by ingest on every batch.
+  evaluators: Evaluators;
+  // D2: the LLM judge (sampling, queue, budget); the server always has one (it judges for the
+  // evaluators that have an endpoint, docs/quality.md); null in contexts built without it.
+  judge: Judge | null;
   // E2: security events that are not about an ingested record (auth failures, blocked calls).
   security: SecurityLog;
   metrics: LookoutMetrics;

@@ -25,6 +25,10 @@ import { stateDocument } from '../state/document.ts';
 import { BackgroundPriority } from './thread-priority.ts';
 import { ingestChain } from '../enrich/ingest-chain.ts';
 import { Privacy, type PrivacyDocument } from '../enrich/redact/privacy.ts';
+import { Evaluators, type EvaluatorsDocument } from '../quality/evaluators/service.ts';
+import { Judge } from '../quality/judge/judge.ts';
+import type { JudgeQueueDocument } from '../quality/judge/queue.ts';
+import { JsonFile } from '../state/json-file.ts';
 import { SecurityLog } from '../enrich/security/log.ts';
 import { Refusals } from './refusals.ts';
 
@@ -86,7 +90,16 @@ export async function createContext(config: LookoutConfig, logger: Logger, store
     content.hash(project, `${type}\u0000${value}`).slice(0, HASHED_VALUE_CHARS),
   );
   if (theStore.sharedWriters) privacy.follow(CONTENT_MODES_REFRESH_MS, (err) => logger.warn({ err }, 'could not re-read the projects\' privacy settings'));
-  const chain = ingestChain({ pricer, privacy: config.privacy.redact ? privacy : null, content });
+  // D2: evaluators of the config file and of each project (state document `evaluators`).
+  const evaluators = await Evaluators.load(config.evaluators, stateDocument<EvaluatorsDocument>(theStore.documents, stateDir, 'evaluators'));
+  if (theStore.sharedWriters) evaluators.follow(CONTENT_MODES_REFRESH_MS, (err) => logger.warn({ err }, 'could not re-read the projects\' evaluators'));
+  const chain = ingestChain({
+    pricer,
+    privacy: config.privacy.redact ? privacy : null,
+    content,
+    evaluators,
+    evaluated: (outcome, n) => metrics.evaluations.inc({ kind: 'heuristic', outcome }, n),
+  });
   const pipeline = new IngestPipeline(
     { store: theStore, journal, pricer, metrics, logger, content, chain },
     { maxQueueRows: config.ingest.maxQueueRows, maxWriteBatchRows: config.ingest.maxWriteBatchRows },
@@ -102,6 +115,23 @@ export async function createContext(config: LookoutConfig, logger: Logger, store
   pipeline.observe(budgets);
   const security = new SecurityLog(pipeline, logger);
   pipeline.observe(security);
+  // D2: the judge samples accepted calls and counts its own spend; its queue is this node's
+  // (a file in the state directory, not a shared document), so nodes never take each other's jobs.
+  // It runs without an instance endpoint too: an evaluator may name its own (or the demo judge);
+  // evaluators with neither sample nothing.
+  const judge = await Judge.open({
+    config: config.judge,
+    store: theStore,
+    pipeline,
+    pricer,
+    evaluators,
+    metrics,
+    logger,
+    queueDocument: new JsonFile<JudgeQueueDocument>(join(stateDir, 'judge-queue.json')),
+    // An evaluator's own judge endpoint follows the alert receivers' outbound policy.
+    allowedHosts: config.alerts.notifications.allowedHosts,
+  });
+  pipeline.observe(judge);
   // Rollups likewise; the engine reads them and the budget book.
   const alerting = await createAlerting({ config, store: theStore, pipeline, logger, registry: metrics.registry, stateDir, budgets });
   // F5: the gateway asks the action engine about each call (nothing changes without a firing alert).
@@ -113,7 +143,7 @@ export async function createContext(config: LookoutConfig, logger: Logger, store
   refusals.onRefusal((r) => {
     if (r.projectId !== null) alerting.rollups.countEvent(r.projectId, r.kind === 'auth_failure' ? 'auth_failures' : 'rate_limited', Date.now());
   });
-  return { config, store: theStore, pricer, pipeline, content, privacy, security, metrics, logger, alerting, budgets, refusals, gatewayActions };
+  return { config, store: theStore, pricer, pipeline, content, privacy, evaluators, judge, security, metrics, logger, alerting, budgets, refusals, gatewayActions };
 }
 
 export async function startServer(config: LookoutConfig, options: { logger?: Logger; store?: Store; quiet?: boolean } = {}): Promise<RunningServer> {
@@ -136,6 +166,7 @@ export async function startServer(config: LookoutConfig, options: { logger?: Log
   const app = await buildApp(ctx);
   ctx.alerting.start();
   ctx.budgets.start();
+  ctx.judge?.start();
   await app.listen({ host: config.host, port: config.port });
   const background = new BackgroundPriority(config.storage.backgroundNice, logger);
   background.start();
@@ -168,8 +199,10 @@ export async function startServer(config: LookoutConfig, options: { logger?: Log
         await Promise.all([app.close(), grpc.close()]);
         await ctx.alerting.stop();
         await ctx.budgets.stop();
+        await ctx.judge?.stop();
         ctx.content.stopFollowing();
         ctx.privacy.stopFollowing();
+        ctx.evaluators.stopFollowing();
         await ctx.pipeline.drain();
         await ctx.store.close();
         logger.info({ event: 'stopped' }, 'lookout stopped');

@@ -30,6 +30,7 @@ export interface CallAggregateRow {
   lastStartMs: number; // of the group's LLM calls; 0 without one
   piiDetections: number; // spans with at least one sensitive value found
   injectionAttempts: number; // spans with a prompt injection or jailbreak detected
+  refusals: number; // generations marked as refusals (QUALITY_METADATA.refusal)
 }
 
 // How both backends tell, in SQL, that a span was marked (domain/security.ts securityFactsOf):
@@ -45,6 +46,10 @@ export interface ScoreAggregateRow {
   projectId: string;
   bucketStartMs: number;
   name: string;
+  // What the scored traces ran as (domain/score.ts), null where unknown.
+  feature: string | null;
+  model: string | null;
+  application: string | null;
   sum: number;
   buckets: [number, number][];
 }

@@ -9,6 +9,8 @@ import type { MetricPointStore } from './metric-points.ts';
 import type { RollupSources } from './rollup-sources.ts';
 import type { ScoreLogReads, SpanReads } from './span-reads.ts';
 import type { SecurityEventReads } from './security-events.ts';
+import type { QualityReads } from './quality.ts';
+import type { RetrievalAggregates } from './drift.ts';
 
 // The storage contract: one small interface per concern, each in its own file, and a store is a
 // backend's implementation of all of them, opened by store/open.ts from `storage.backend`. A
@@ -25,6 +27,8 @@ export * from './content-maintenance.ts';
 export * from './documents.ts';
 export * from './export.ts';
 export * from './security-events.ts';
+export * from './quality.ts';
+export * from './drift.ts';
 
 // Why a store turned a read away: it ran past the query timeout, or too many reads were waiting.
 export type ReadRefusal = 'timeout' | 'busy';
@@ -40,7 +44,9 @@ export interface Store
     ContentMaintenance,
     SharedState,
     EventExport,
-    SecurityEventReads {
+    SecurityEventReads,
+    QualityReads,
+    RetrievalAggregates {
   readonly backend: string;
   readonly analytics: AnalyticsBackend;
   close(): Promise<void>;

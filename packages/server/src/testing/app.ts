@@ -45,6 +45,7 @@ export async function makeTestApp(flags: Partial<Record<string, unknown>> & Part
       await app.close();
       ctx.content.stopFollowing();
       ctx.privacy.stopFollowing();
+      ctx.evaluators.stopFollowing();
       await ctx.budgets.stop();
       await ctx.pipeline.drain();
       await store.close();

@@ -51,6 +51,10 @@ export function makeScore(over: Partial<ScoreRecord> = {}): ScoreRecord {
     source: 'api',
     timestampUs: Date.now() * 1000,
     userId: null,
+    feature: null,
+    model: null,
+    application: null,
+    metadata: {},
     ...over,
   };
 }

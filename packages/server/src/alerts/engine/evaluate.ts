@@ -9,7 +9,9 @@ import {
   type RollupReader,
   type ScoreGroup,
 } from '../../rollups/rollups.ts';
-import { isCounterMeasure, isDistributionMeasure, isGaugeMeasure, type CounterMeasure, type GaugeMeasure } from '../../domain/measures.ts';
+import { isCounterMeasure, isDistributionMeasure, isDriftMeasure, isGaugeMeasure, type CounterMeasure, type GaugeMeasure } from '../../domain/measures.ts';
+import type { DriftReader } from '../../rollups/retrieval.ts';
+import { driftValues } from './drift.ts';
 import {
   type Dimension,
   type Operator,
@@ -34,6 +36,8 @@ export interface EvaluationSources {
   budgets?: { statuses(projectId: string, nowMs: number): BudgetStatusLike[] };
   // Instant values of the server; null: not measured (the rule reports no data).
   gauge?: (name: GaugeMeasure) => number | null;
+  // D5: the rollups' retrieval and embedding drift cells; without them drift rules have no data.
+  drift?: DriftReader;
 }
 
 export interface GroupOutcome {
@@ -117,7 +121,7 @@ class Reader {
     this.projectId = projectId;
   }
 
-  private async run<T>(steps: Generator<void, T>): Promise<T> {
+  async run<T>(steps: Generator<void, T>): Promise<T> {
     for (;;) {
       const next = steps.next();
       if (next.done) return next.value;
@@ -162,6 +166,11 @@ export async function evaluateRule(rule: Rule, projectId: string, nowMs: number,
       if (isGaugeMeasure(m)) {
         const v = sources.gauge?.(m) ?? null;
         return done([outcome(rule, {}, v)]);
+      }
+      if (isDriftMeasure(m)) {
+        if (!sources.drift) return { groups: [], noData: true };
+        const values = await driftValues(rule, m, { fromMs, toMs: nowMs }, sources.drift, reader.budget, (steps) => reader.run(steps), projectId);
+        return done(values.map((v) => outcome(rule, v.labels, v.value)));
       }
       if (isDistributionMeasure(m)) {
         return done((await distributionGroups(rule, reader, fromMs, nowMs)).map((g) => outcome(rule, g.labels, g.count >= minSamples ? g.mean : null)));

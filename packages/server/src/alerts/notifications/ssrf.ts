@@ -4,10 +4,11 @@ import { BlockList, isIP } from 'node:net';
 import { Agent } from 'undici';
 import { LookoutError } from '../../errors.ts';
 
-// Outbound URLs (webhooks, Slack, PagerDuty, Alertmanager): http or https only, and no private,
-// loopback, link-local or otherwise internal address unless the host name, the address or a range
-// containing it is allow-listed. IPv6 addresses that carry an IPv4 address (IPv4-mapped, NAT64,
-// 6to4) are judged by the IPv4 address they reach.
+// Outbound URLs (webhooks, Slack, PagerDuty, Alertmanager, and a judge endpoint an evaluator
+// names, quality/judge/): http or https only, and no private, loopback, link-local or otherwise
+// internal address unless the host name, the address or a range containing it is allow-listed.
+// IPv6 addresses that carry an IPv4 address (IPv4-mapped, NAT64, 6to4) are judged by the IPv4
+// address they reach.
 //
 // A name is resolved once, when the connection is made, by the lookup of the agent() below: every
 // address it resolves to is checked and the socket connects to one of those checked addresses, so
@@ -123,9 +124,12 @@ export class OutboundGuard {
   private readonly allowedNames = new Set<string>();
   private readonly allowed = new BlockList();
   private readonly lookup: Lookup;
+  // What is called, as refusals name it to the project's readers: 'receiver', 'judge'.
+  private readonly subject: string;
 
-  constructor(allowedHosts: readonly string[], lookup: Lookup = defaultLookup) {
+  constructor(allowedHosts: readonly string[], lookup: Lookup = defaultLookup, subject = 'receiver') {
     this.lookup = lookup;
+    this.subject = subject;
     for (const entry of allowedHosts) {
       const [addr, bits] = entry.split('/');
       const family = isIP(addr!);
@@ -150,7 +154,7 @@ export class OutboundGuard {
     const named = notes.length ? `${address} (${notes.join(', ')})` : address;
     throw new OutboundRefusedError(
       `refused: ${named} is ${denied} address; add it to alerts.notifications.allowedHosts to allow it`,
-      `refused: the receiver's host ${host === address ? 'is' : 'resolves to'} ${denied} address; allow it in alerts.notifications.allowedHosts`,
+      `refused: the ${this.subject}'s host ${host === address ? 'is' : 'resolves to'} ${denied} address; allow it in alerts.notifications.allowedHosts`,
     );
   }
 
@@ -161,7 +165,7 @@ export class OutboundGuard {
     try {
       u = new URL(url);
     } catch {
-      throw new OutboundRefusedError(`refused: '${url}' is not a URL`, 'refused: the receiver URL is not a URL');
+      throw new OutboundRefusedError(`refused: '${url}' is not a URL`, `refused: the ${this.subject} URL is not a URL`);
     }
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new OutboundRefusedError(`refused: ${u.protocol} URLs are not allowed; use http or https`);
     const host = hostOf(u);
@@ -182,9 +186,9 @@ export class OutboundGuard {
       found = await this.lookup(host);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new OutboundRefusedError(`refused: cannot resolve ${host} (${code ?? (err as Error).message})`, `refused: cannot resolve the receiver's host (${code ?? 'lookup failed'})`);
+      throw new OutboundRefusedError(`refused: cannot resolve ${host} (${code ?? (err as Error).message})`, `refused: cannot resolve the ${this.subject}'s host (${code ?? 'lookup failed'})`);
     }
-    if (!found.length) throw new OutboundRefusedError(`refused: ${host} resolves to no address`, "refused: the receiver's host resolves to no address");
+    if (!found.length) throw new OutboundRefusedError(`refused: ${host} resolves to no address`, `refused: the ${this.subject}'s host resolves to no address`);
     if (!this.allowedNames.has(host)) for (const a of found) this.checkAddress(a.address, host);
     return found.map((a) => ({ address: a.address, family: a.family === 6 || isIP(a.address) === 6 ? 6 : 4 }));
   }

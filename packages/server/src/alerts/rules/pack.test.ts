@@ -52,11 +52,11 @@ describe('the default rule pack', () => {
     expect(byId('HighLatency:critical')).toMatchObject({ kind: 'percentile', query: { measure: 'latency_ms', percentile: 99 }, op: '>', threshold: 10000, severity: 'critical', category: 'performance' });
   });
 
-  it('has seed 000: quality below 0.7 warning, below 0.5 critical, debounced as in seed 004', () => {
+  it('has seed 000: quality below 0.7 warning, below 0.5 critical, by feature and model, debounced as in seed 004', () => {
     for (const [id, threshold, severity] of [['LowQualityScore:warning', 0.7, 'warning'], ['LowQualityScore:critical', 0.5, 'critical']] as const) {
       expect(byId(id)).toMatchObject({
         kind: 'threshold',
-        query: { measure: 'score', groupBy: ['score_name'] },
+        query: { measure: 'score', groupBy: ['score_name', 'feature', 'model'] },
         op: '<',
         threshold,
         severity,

@@ -6,6 +6,7 @@ import {
   DISTRIBUTION_MEASURES,
   isCounterMeasure,
   isDistributionMeasure,
+  isDriftMeasure,
   isGaugeMeasure,
   MEASURE_ALIASES,
   RULE_MEASURES,
@@ -23,7 +24,8 @@ export type Category = (typeof CATEGORIES)[number];
 // The measures a rule may use (counters a window sums, distributions percentile rules read,
 // gauges of the server itself) are named in the shared catalog, domain/measures.ts.
 
-// What a rule may filter on and group by. `score_name` applies to the score measures only.
+// What a rule may filter on and group by. `score_name` applies to the score measures only, which
+// group by score_name, feature, model and application (of the scored trace).
 export const DIMENSIONS = ['provider', 'model', 'feature', 'team', 'application', 'score_name'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
@@ -202,7 +204,16 @@ export const ruleSchema = ruleSchemaBase.superRefine((rule, ctx) => {
   const scoreDims = q.groupBy.includes('score_name') || q.filter.score_name !== undefined;
   const isScore = q.measure === 'score' || q.measure === 'scores';
   if (scoreDims && !isScore) need('query.groupBy', 'score_name applies to the score measures only');
-  if (isScore && q.groupBy.some((d) => d !== 'score_name')) need('query.groupBy', 'score measures group by score_name only');
+  // Score cells are keyed by what the scored trace ran as (rollups/rollups.ts, SCORE_DIMENSIONS).
+  const scoreDimension = (d: string) => d === 'score_name' || d === 'feature' || d === 'model' || d === 'application';
+  if (isScore && q.groupBy.some((d) => !scoreDimension(d))) need('query.groupBy', 'score measures group by score_name, feature, model and application only');
+  if (isScore && Object.keys(q.filter).some((d) => !scoreDimension(d))) need('query.filter', 'score measures filter by score_name, feature, model and application only');
+  // D5: the drift cells are kept per feature only.
+  if (isDriftMeasure(q.measure)) {
+    if (rule.kind !== 'threshold') need('kind', `${q.measure} is read by threshold rules only`);
+    if ([...q.groupBy, ...Object.keys(q.filter)].some((d) => d !== 'feature')) need('query.groupBy', `${q.measure} groups and filters by feature only`);
+    if (q.measure === 'retrieval_score_psi' && rule.lookback === undefined) need('lookback', 'retrieval_score_psi compares the window with a baseline: give lookback, the period right before the window, e.g. 23h');
+  }
 });
 
 // How far back a rule reads: the window plus whatever it compares the window with.
@@ -232,7 +243,9 @@ function checkBounds(rule: z.output<typeof ruleSchemaBase>, need: (path: string,
     );
   } else {
     const q = rule.query;
-    const detail = [...q.groupBy, ...Object.keys(q.filter)].filter((d) => DETAIL_DIMENSIONS.includes(d));
+    // Score cells by feature are kept as long as the others (8 days).
+    const scoreRule = q.measure === 'score' || q.measure === 'scores';
+    const detail = scoreRule ? [] : [...q.groupBy, ...Object.keys(q.filter)].filter((d) => DETAIL_DIMENSIONS.includes(d));
     if (detail.length > 0 && reach > RULE_LIMITS.maxDetailReachMs) {
       need(field, `grouping or filtering by ${detail.join(', ')}, the window and look-back together reach at most ${at(RULE_LIMITS.maxDetailReachMs)}: those hour rollups are kept for 26 hours`);
     }

@@ -152,6 +152,8 @@ export interface CatalogModel {
   providerId: string;
   modelId: string;
   modelName: string | null;
+  // Input tokens the model accepts, as the catalog lists it; null when not listed.
+  contextWindow: number | null;
   variants: CatalogVariant[];
 }
 
@@ -163,7 +165,7 @@ function compileModel(provider: Provider, model: ModelInfo): CatalogModel {
   if (known) return known;
   const conditional: ConditionalPrice[] = Array.isArray(model.prices) ? model.prices : [{ prices: model.prices }];
   const variants = conditional.map((entry) => compileVariant(provider.id, model.id, entry));
-  const compiled: CatalogModel = { providerId: provider.id, modelId: model.id, modelName: model.name ?? null, variants };
+  const compiled: CatalogModel = { providerId: provider.id, modelId: model.id, modelName: model.name ?? null, contextWindow: model.context_window ?? null, variants };
   compiledModels.set(key, compiled);
   return compiled;
 }

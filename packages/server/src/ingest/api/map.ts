@@ -96,6 +96,11 @@ export function scoreFromItem(item: ScoreItem, projectId: string, nowMs: number)
     source: item.source,
     timestampUs: Math.round((item.timestamp ?? nowMs) * 1000),
     userId: item.userId ?? null,
+    // Filled from the scored trace's spans (enrich/quality/score-context.ts, and on load).
+    feature: null,
+    model: null,
+    application: null,
+    metadata: toStringMap(item.metadata),
   };
 }
 

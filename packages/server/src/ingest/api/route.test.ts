@@ -55,6 +55,17 @@ describe('POST /api/v1/ingest', () => {
     expect(list.total).toBe(2);
   });
 
+  it("stores a score's metadata and gives it its trace's feature, application and model", async () => {
+    const traceId = hex(16);
+    const res = await ingest([
+      generation({ traceId, spanId: hex(8), feature: 'doc-search', application: 'helpdesk', model: 'gpt-4o' }),
+      { type: 'score', id: 'score-ctx', traceId, name: 'relevance', value: 0.4, metadata: { rubric: 'v2', strict: true } },
+    ]);
+    expect(res.statusCode).toBe(200);
+    const { scores } = (await t.app.inject(`/api/v1/scores?traceId=${traceId}`)).json();
+    expect(scores).toMatchObject([{ id: 'score-ctx', feature: 'doc-search', application: 'helpdesk', model: 'gpt-4o', metadata: { rubric: 'v2', strict: 'true' } }]);
+  });
+
   it('answers 207 with a per-item error naming the field, and keeps the good items', async () => {
     const good = hex(8);
     const res = await ingest([
@@ -86,6 +97,8 @@ describe('POST /api/v1/ingest', () => {
     ['a score of the wrong type', { type: 'score', id: 's', traceId: hex(16), name: 'n', value: 'x', dataType: 'numeric' }, 'batch[0].value'],
     ['a metadata value over 10,000 characters', generation({ metadata: { note: 'x'.repeat(10_001) } }), 'batch[0].metadata.note: must be at most 10000 characters'],
     ['a log attribute value over 10,000 characters', { type: 'log', id: 'l1', body: 'b', attributes: { a: 'x'.repeat(10_001) } }, 'batch[0].attributes.a: must be at most 10000 characters'],
+    ['a score with over 100 metadata keys', { type: 'score', id: 's2', traceId: hex(16), name: 'n', value: 1, metadata: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, i])) }, 'batch[0].metadata: at most 100 keys'],
+    ['a score naming its own feature (Lookout fills it from the trace)', { type: 'score', id: 's3', traceId: hex(16), name: 'n', value: 1, feature: 'chat' }, 'feature'],
     ['a log with over 100 attributes', { type: 'log', id: 'l2', body: 'b', attributes: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, i])) }, 'batch[0].attributes: at most 100 keys'],
   ])('rejects %s with a 400 naming the problem', async (_name, item, expected) => {
     const res = await ingest([item]);

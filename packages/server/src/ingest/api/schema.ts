@@ -95,6 +95,12 @@ const attributionFields = {
   environment: optionalLabel.describe('attribution: e.g. production, staging'),
 };
 
+// Span and score metadata: bounded label maps.
+const metadataSchema = z
+  .record(z.string().max(MAX_LABEL_CHARS), scalarValue)
+  .refine((m) => Object.keys(m).length <= MAX_METADATA_KEYS, `at most ${MAX_METADATA_KEYS} keys`)
+  .default({});
+
 const spanFields = {
   id: z
     .string()
@@ -119,11 +125,9 @@ const spanFields = {
   errorMessage: z.string().max(10_000).nullish().describe('kept below content capture full only when a bare type name or code'),
   ...attributionFields,
   tags: z.array(label).max(MAX_TAGS, `at most ${MAX_TAGS} tags`).default([]).describe(`at most ${MAX_TAGS}; filter with ?tag=`),
-  metadata: z
-    .record(z.string().max(MAX_LABEL_CHARS), scalarValue)
-    .refine((m) => Object.keys(m).length <= MAX_METADATA_KEYS, `at most ${MAX_METADATA_KEYS} keys`)
-    .default({})
-    .describe(`at most ${MAX_METADATA_KEYS} keys, strings at most ${MAX_VALUE_CHARS.toLocaleString('en-US')} characters; group and filter by metadata.<key>`),
+  metadata: metadataSchema.describe(
+    `at most ${MAX_METADATA_KEYS} keys, strings at most ${MAX_VALUE_CHARS.toLocaleString('en-US')} characters; group and filter by metadata.<key>`,
+  ),
   input: contentSchema.nullish().describe('the prompt, text or JSON; stored per the project\'s content capture, its hash kept'),
   output: contentSchema.nullish().describe('the response, text or JSON; stored per the project\'s content capture, its hash kept'),
   requestId: optionalLabel.describe('your request id, for correlation'),
@@ -185,6 +189,9 @@ export const scoreItemSchema = z
     source: z.enum(SCORE_SOURCES).default('api').describe('who gave the score'),
     timestamp: timestampSchema.optional().describe('a time, as startTime; default: when received'),
     userId: optionalLabel.describe('who gave the score'),
+    metadata: metadataSchema.describe(
+      `what the evaluator says about its score; at most ${MAX_METADATA_KEYS} keys, strings at most ${MAX_VALUE_CHARS.toLocaleString('en-US')} characters`,
+    ),
   })
   .strict()
   .superRefine((item, ctx) => {

@@ -93,6 +93,15 @@ export function promptOf(provider: ProviderId, req: Json): string | null {
   return typeof prompt === 'string' ? prompt : JSON.stringify(prompt);
 }
 
+// OpenAI chat completions' response_format and the Responses API's text.format: json_object or
+// json_schema.
+function requestsJson(req: Json): boolean {
+  const format = (v: unknown) => (typeof v === 'object' && v !== null ? (v as Json).type : undefined);
+  const text = typeof req.text === 'object' && req.text !== null ? (req.text as Json).format : undefined;
+  const type = format(req.response_format) ?? format(text);
+  return type === 'json_object' || type === 'json_schema';
+}
+
 function outcomeStatus(r: GatewayCallRecord): { status: SpanStatus; errorClass: ErrorClass | null; errorMessage: string | null } {
   const message = (m: string | null) => (m === null ? null : scrubSecrets(m, r.secrets).slice(0, MAX_ERROR_MESSAGE_CHARS));
   switch (r.outcome) {
@@ -132,6 +141,8 @@ export function buildSpan(r: GatewayCallRecord, capture: ContentCapture): SpanRe
   if (r.usageMissing) metadata['gateway.usage'] = 'not_reported';
   if (r.facts.toolCalls > 0) metadata['gateway.tool_calls'] = String(r.facts.toolCalls);
   if (r.httpStatus !== null) metadata['http.status_code'] = String(r.httpStatus);
+  // The answer was asked for as JSON: the invalid_json heuristic checks it (OTel's attribute name).
+  if (req && requestsJson(req)) metadata['gen_ai.output.type'] = 'json';
   // Streams: the generation speed after the first token, named as the SDK names it.
   const generated = usage.output + usage.reasoning;
   const genMs = r.ttftMs === null ? 0 : r.durationMs - r.ttftMs;

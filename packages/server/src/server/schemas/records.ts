@@ -73,6 +73,10 @@ export const scoreSchema = z
     source: z.enum(SCORE_SOURCES),
     timestampUs: z.number(),
     userId: nullableString,
+    feature: nullableString.describe("the scored trace's feature, filled by Lookout from its spans; null while unknown"),
+    model: nullableString.describe("the effective model of the scored trace's latest generation; null while unknown"),
+    application: nullableString.describe("the scored trace's application; null while unknown"),
+    metadata: z.record(z.string(), z.string()).describe('what the evaluator says about its score (evaluator id, criterion, judge cost, ...)'),
   })
   .meta({ id: 'Score' });
 

@@ -8,9 +8,12 @@ import {
   type TimeBucket,
   type TimeRange,
 } from '../../query/contract.ts';
+import { QUALITY_METADATA } from '../../domain/quality.ts';
+import { isScoreAnalyticsMeasure, type ScoreAnalyticsMeasure } from '../../domain/measures.ts';
 import { AnalyticsInputError } from '../../query/validate.ts';
 import type { ProjectId } from '../store.ts';
 import type { Params } from './client.ts';
+import { APPLICATION_SPANS_SQL, analyticsAsksForEvaluation } from '../evaluation-scope.ts';
 import { hourSumsSql, TOTAL_COLUMNS } from './hour-totals.ts';
 
 // The SQL of the analytics over the spans table (read with FINAL, so each span counts once
@@ -101,6 +104,9 @@ export const AGGREGATES = {
   a_known: 'count(cost_nano)',
   a_unknown: "countIf(cost_status = 'unknown_model')",
   a_errors: "countIf(status = 'error')",
+  // C5: generations the chain marked as refusals (enrich/quality/refusal.ts), and generations.
+  a_refusals: `countIf(metadata['${QUALITY_METADATA.refusal}'] = 'true')`,
+  a_generations: "countIf(kind = 'generation')",
   a_input: 'sum(input_tokens)',
   a_output: 'sum(output_tokens)',
   a_cache_read: 'sum(cache_read_tokens)',
@@ -173,7 +179,7 @@ const latency = (q: number) => quantileCont('a_latencies', 'a_n', 'a_latency_qua
 const ttft = (q: number) => quantileCont('a_ttfts', 'a_ttft_n', 'a_ttft_quantiles', q);
 
 // Each measure over the AGGREGATES of its group.
-export const MEASURE_SQL: Record<Exclude<Measure, 'score_avg'>, string> = {
+export const MEASURE_SQL: Record<Exclude<Measure, ScoreAnalyticsMeasure>, string> = {
   cost: 'a_cost',
   unknown_cost_requests: 'a_unknown',
   requests: 'a_n',
@@ -198,11 +204,13 @@ export const MEASURE_SQL: Record<Exclude<Measure, 'score_avg'>, string> = {
   cost_per_request: duckRound9(`${COST_USD_DOUBLE} / nullIf(a_known, 0)`),
   tokens_per_dollar: `toFloat64(a_priced_tokens) / nullIf(${COST_USD_DOUBLE}, 0)`,
   usd_per_mtok: duckRound9(`${COST_USD_DOUBLE} * 1000000 / nullIf(a_priced_tokens, 0)`),
+  refusals: 'a_refusals',
+  refusal_rate: 'a_refusals / nullIf(a_generations, 0)',
 };
 
 function aggregateNames(measures: readonly Measure[]): Set<string> {
   const names = new Set<string>(['a_n']);
-  for (const m of measures) if (m !== 'score_avg') for (const name of MEASURE_SQL[m].match(/\ba_\w+/g) ?? []) names.add(name);
+  for (const m of measures) if (!isScoreAnalyticsMeasure(m)) for (const name of MEASURE_SQL[m].match(/\ba_\w+/g) ?? []) names.add(name);
   return names;
 }
 
@@ -215,7 +223,7 @@ export function aggregatesFor(measures: readonly Measure[], from: Partial<Record
 
 // Whether every measure can be computed from the hourly totals.
 export function summable(measures: readonly Measure[]): boolean {
-  return !measures.includes('score_avg') && [...aggregateNames(measures)].every((name) => name in HOUR_AGGREGATES);
+  return !measures.some(isScoreAnalyticsMeasure) && [...aggregateNames(measures)].every((name) => name in HOUR_AGGREGATES);
 }
 
 // A metadata key's value, null where the span does not carry the key (a Map reads '' there).
@@ -248,9 +256,11 @@ export function instantSql(ms: number): string {
 export const MODEL_CALLS_SQL = `kind IN (${MODEL_CALL_KINDS.map((k) => `'${k}'`).join(', ')})`;
 
 // project first, then time, then the model-call scope unless the query is about kinds itself.
+// The judge's calls are left out unless the query filters on their feature (evaluation-scope.ts).
 export function whereSql(project: ProjectId, range: TimeRange, filters: Filter[], p: Binder, scopeToModelCalls: boolean): string {
   const clauses = [`project_id = ${p.bind(project)}`, `start_time >= ${instantSql(range.fromMs)}`, `start_time < ${instantSql(range.toMs)}`];
   if (scopeToModelCalls) clauses.push(MODEL_CALLS_SQL);
+  if (!analyticsAsksForEvaluation(filters)) clauses.push(APPLICATION_SPANS_SQL);
   for (const f of filters) clauses.push(filterSql(f, p));
   return clauses.join(' AND ');
 }

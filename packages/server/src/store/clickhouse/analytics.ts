@@ -21,6 +21,7 @@ import {
 import { validateChargeback, validateForecast, validateQuery, validateRange } from '../../query/validate.ts';
 import { chargebackToCsv } from '../../query/formats.ts';
 import { nanoToUsd } from '../../domain/money.ts';
+import { isScoreAnalyticsMeasure } from '../../domain/measures.ts';
 import { fillsGaps, finishMeasure, num, numOrNull, shapeResult, str } from '../../query/shape.ts';
 import { chargebackReport } from '../../query/chargeback.ts';
 import { computeForecast, forecastRanges } from '../../query/forecast.ts';
@@ -116,10 +117,10 @@ export class ChAnalytics implements AnalyticsBackend {
     });
     const groupBy = keys.length ? ` GROUP BY ${keys.join(', ')}` : '';
     const inner = `SELECT ${[...select, ...aggregatesFor(q.measures, aggregates)].join(', ')} ${from}${groupBy}`;
-    const outer = [...keys, ...q.measures.map((m, i) => `${m === 'score_avg' ? 'sc.score_avg' : MEASURE_SQL[m]} AS m${i}`)];
+    const outer = [...keys, ...q.measures.map((m, i) => `${isScoreAnalyticsMeasure(m) ? `sc.${m}` : MEASURE_SQL[m]} AS m${i}`)];
 
     let sql: string;
-    if (!q.measures.includes('score_avg')) {
+    if (!q.measures.some(isScoreAnalyticsMeasure)) {
       sql = `SELECT ${outer.join(', ')} FROM (${inner}) AS agg`;
     } else {
       // Scores hang on traces: a group's score is the mean of the numeric scores on the traces
@@ -129,7 +130,7 @@ export class ChAnalytics implements AnalyticsBackend {
       const on = keys.length ? keys.map((k) => `agg.${k} <=> sc.s_${k}`).join(' AND ') : '1';
       sql = `SELECT ${outer.join(', ')} FROM (${inner}) AS agg
         LEFT JOIN (
-          SELECT ${[...keys.map((k) => `t.${k} AS s_${k}`), 'toNullable(avg(s.numeric_value)) AS score_avg'].join(', ')}
+          SELECT ${[...keys.map((k) => `t.${k} AS s_${k}`), 'toNullable(avg(s.numeric_value)) AS score_avg', 'count() AS score_count'].join(', ')}
           FROM (SELECT DISTINCT ${[...select, 'trace_id'].join(', ')} ${from}) AS t
           INNER JOIN (SELECT trace_id, numeric_value FROM ${this.db}.scores FINAL
             WHERE project_id = ${p.bind(project)} AND numeric_value IS NOT NULL${scoreFilter}) AS s ON s.trace_id = t.trace_id
@@ -143,7 +144,7 @@ export class ChAnalytics implements AnalyticsBackend {
     const limit = q.limit ?? QUERY_LIMITS.defaultLimit;
     const order: string[] = [];
     if (q.bucket) order.push('b ASC');
-    const orderMeasure = q.orderBy?.measure ?? q.measures.find((m) => m !== 'score_avg') ?? q.measures[0];
+    const orderMeasure = q.orderBy?.measure ?? q.measures.find((m) => !isScoreAnalyticsMeasure(m)) ?? q.measures[0];
     order.push(`m${q.measures.indexOf(orderMeasure)} ${q.orderBy?.dir === 'asc' ? 'ASC' : 'DESC'} NULLS LAST`);
     q.groupBy.forEach((_, i) => order.push(`d${i} ASC NULLS LAST`));
     sql += ` ORDER BY ${order.join(', ')}`;

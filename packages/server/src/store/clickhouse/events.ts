@@ -8,6 +8,8 @@ import { paramChunks, type Ch } from './client.ts';
 import { logRow, rowToSpan, scoreRow, SPAN_COLUMNS, spanRow, type ChRow } from './rows.ts';
 import { nextVersion } from './version.ts';
 import type { ChHourTotals } from './hour-totals.ts';
+import { ChScoreContext, scoresOfFiles } from './score-context.ts';
+import { EVALUATION_FEATURE } from '../../domain/quality.ts';
 
 // Events in. Rows are inserted as they come (ReplacingMergeTree keeps one row per identity), so
 // loading a journal file twice, or the same batch on two nodes, stores each row once; reads use
@@ -55,6 +57,7 @@ function scanSpanText(text: string, into: LoadedSpans): void {
 export class ChEvents implements Omit<EventStore, 'sharedWriters'> {
   private readonly ch: Ch;
   private readonly hours: ChHourTotals;
+  private readonly scoreContext: ChScoreContext;
   // Writes of this node one at a time, so that two writes of the same record cannot both find it
   // unstored and both answer 'accepted'.
   private writing: Promise<unknown> = Promise.resolve();
@@ -62,6 +65,7 @@ export class ChEvents implements Omit<EventStore, 'sharedWriters'> {
   constructor(ch: Ch, hours: ChHourTotals) {
     this.ch = ch;
     this.hours = hours;
+    this.scoreContext = new ChScoreContext(ch);
   }
 
   private table(name: string): string {
@@ -97,6 +101,10 @@ export class ChEvents implements Omit<EventStore, 'sharedWriters'> {
       const traces = new Map(fresh.spans.map((s) => [`${s.projectId}\u0000${s.traceId}`, { projectId: s.projectId, traceId: s.traceId }]));
       await this.fillTraceAttribution({ traces, window: spanWindow(fresh.spans), hours: new Set() });
     }
+    // A score takes its trace's feature, model and application from the stored spans, whichever
+    // of them is loaded last.
+    await this.scoreContext.fillScores(fresh.scores);
+    if (fresh.spans.length) await this.scoreContext.fillTraces(fresh.spans, spanWindow(fresh.spans)!);
     for (const [group, keys] of [
       [spans, fresh.spans.map(spanKey)],
       [scores, fresh.scores.map(eventKey)],
@@ -177,6 +185,8 @@ export class ChEvents implements Omit<EventStore, 'sharedWriters'> {
     for (const file of files.scores) await this.ch.insertText(this.table('scores'), createReadStream(file));
     for (const file of files.logs) await this.ch.insertText(this.table('logs'), createReadStream(file));
     if (loaded.traces.size) await this.fillTraceAttribution(loaded);
+    if (files.scores.length) await this.scoreContext.fillScores(await scoresOfFiles(files.scores));
+    if (loaded.traces.size && loaded.window) await this.scoreContext.fillTraces([...loaded.traces.values()], loaded.window);
   }
 
   // Attribution is usually set on a trace's root span, while the cost is on its LLM spans; so
@@ -234,7 +244,8 @@ export class ChEvents implements Omit<EventStore, 'sharedWriters'> {
       const filled = {
         userId: fill(a.userId, 'user_id'),
         sessionId: fill(a.sessionId, 'session_id'),
-        feature: fill(a.feature, 'feature'),
+        // Lookout's judge feature is never given (domain/attribution.ts).
+        feature: a.feature ?? (root.feature === EVALUATION_FEATURE ? null : (root.feature as string | null)),
         team: fill(a.team, 'team'),
         department: fill(a.department, 'department'),
         application: fill(a.application, 'application'),

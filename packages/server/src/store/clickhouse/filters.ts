@@ -1,5 +1,6 @@
 import type { ProjectId, SpanFilter } from '../store.ts';
 import type { Params } from './client.ts';
+import { APPLICATION_SPANS_SQL, listingAsksForEvaluation } from '../evaluation-scope.ts';
 
 // Span filters (SpanFilter) as ClickHouse SQL over the spans table's columns, every value a bound
 // parameter. Parameter names start with `f_`, so a caller's own parameters never collide.
@@ -72,9 +73,14 @@ export function rangeConditions(
 // unknown cost is NULL, so no range ever holds it).
 export const SPAN_COST_USD = 'cost_nano / 1000000000';
 
+// The judge's own spans are listed only when asked for (evaluation-scope.ts).
+export function evaluationScope(f: SpanFilter): string[] {
+  return listingAsksForEvaluation(f) ? [] : [APPLICATION_SPANS_SQL];
+}
+
 // Every condition of the filter on single spans, within one project.
 export function spanFilterSql(project: ProjectId, f: SpanFilter): { where: string; params: Params } {
   const params: Params = { f_project: project };
-  const clauses = ['project_id = {f_project:String}', ...timeConditions(f, params), ...spanMatchConditions(f, params), ...rangeConditions(f, params)];
+  const clauses = ['project_id = {f_project:String}', ...timeConditions(f, params), ...spanMatchConditions(f, params), ...rangeConditions(f, params), ...evaluationScope(f)];
   return { where: clauses.join(' AND '), params };
 }

@@ -1,3 +1,4 @@
+import { APPLICATION_SPANS_SQL } from '../evaluation-scope.ts';
 import type { Ch } from './client.ts';
 import type { ChDocuments } from './documents.ts';
 import { nextVersion } from './version.ts';
@@ -38,6 +39,8 @@ export const TOTAL_COLUMNS =
 // The spans matching `where` in call_hours' shape, the hour as `hour_start` (a DateTime): what
 // the totals hold, and what a query sums for the partial hours at its range's ends. Summed under
 // other names first: an alias named like a column would stand for it in the other aggregates.
+// The judge's calls are not the application's spend and are never summed here (a query about
+// them filters on their feature, which the totals cannot answer, so it reads the spans).
 export function hourSumsSql(database: string, where: string): string {
   return `SELECT project_id, hour_start, model, provider, kind, status, ${TOTAL_COLUMNS.split(', ').map((c) => `s_${c} AS ${c}`).join(', ')}
     FROM (SELECT project_id, toDateTime(toStartOfHour(start_time), 'UTC') AS hour_start, model, provider, kind, status,
@@ -45,7 +48,7 @@ export function hourSumsSql(database: string, where: string): string {
       sum(input_tokens) AS s_input_tokens, sum(output_tokens) AS s_output_tokens, sum(cache_read_tokens) AS s_cache_read_tokens,
       sum(cache_write_tokens) AS s_cache_write_tokens, sum(reasoning_tokens) AS s_reasoning_tokens, sum(audio_tokens) AS s_audio_tokens,
       sum(total_tokens) AS s_total_tokens, sumIf(total_tokens, cost_nano IS NOT NULL) AS s_priced_tokens
-    FROM ${database}.spans FINAL WHERE ${where}
+    FROM ${database}.spans FINAL WHERE (${where}) AND ${APPLICATION_SPANS_SQL}
     GROUP BY project_id, hour_start, model, provider, kind, status)`;
 }
 

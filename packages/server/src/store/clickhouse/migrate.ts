@@ -55,6 +55,13 @@ async function applied(client: ClickHouseClient, db: string): Promise<Set<number
 async function migrateOne(ch: Ch, client: ClickHouseClient, m: ChMigration, onCluster: string, startedMs: number): Promise<void> {
   for (const t of m.tables) await run(client, createLocal(ch, t, onCluster));
   if (ch.sharded) for (const t of m.tables) if (t.shardBy) await run(client, createDistributed(ch, t, onCluster));
+  for (const add of m.addColumns ?? []) {
+    const names = ch.sharded && add.table.shardBy ? [localName(ch, add.table), add.table.name] : [add.table.name];
+    for (const name of names) {
+      const clauses = add.columns.map((c) => `ADD COLUMN IF NOT EXISTS ${c}`).join(', ');
+      await run(client, `ALTER TABLE ${ch.database}.${name}${onCluster} ${clauses}`);
+    }
+  }
   if (m.version === 1) {
     // Version 1 of the default project: any later change is a newer version.
     await client.insert({

@@ -3,10 +3,13 @@ import { SKETCH_GAMMA, SKETCH_MIN_VALUE, SKETCH_ZERO_INDEX } from '../../rollups
 import type { CallAggregateRow, ProjectId, RollupSources, ScoreAggregateRow, SpendQuery, SpendResult } from '../store.ts';
 import type { Ch } from './client.ts';
 import { SECURITY_MARKS_SQL } from '../rollup-sources.ts';
+import { QUALITY_METADATA } from '../../domain/quality.ts';
+import { APPLICATION_SPANS_SQL, applicationSpansSql } from '../evaluation-scope.ts';
 
 // The rollups' and budgets' start-up sources (store/duckdb/rollup-source.ts and spend-source.ts
 // on DuckDB), over the current version of each row (FINAL). Costs are summed as integers in
 // nano-dollars; spend is summed in 128 bits and read as text, so it reaches JavaScript exactly.
+// Neither counts the judge's calls (evaluation-scope.ts): they are not the application's.
 
 const LN_GAMMA = Math.log(SKETCH_GAMMA);
 const MODEL_CALLS_SQL = `kind IN (${MODEL_CALL_KINDS.map((k) => `'${k}'`).join(', ')})`;
@@ -69,15 +72,18 @@ export class ChRollupSources implements RollupSources {
               coalesce(sumIf(ttft_ms, llm), 0) AS ttft_sum,
               if(countIf(llm) = 0, 0, toUnixTimestamp64Milli(maxIf(start_time, llm))) AS last_ms,
               countIf(${PII_FOUND_SQL}) AS pii,
-              countIf(${INJECTION_SQL}) AS injection
-         FROM ${this.ch.database}.spans FINAL
+              countIf(${INJECTION_SQL}) AS injection,
+              countIf(llm AND metadata[{refusalKey:String}] = 'true') AS refusals
+         FROM ${this.ch.database}.spans AS s FINAL
         WHERE start_time >= fromUnixTimestamp64Micro({fromUs:Int64}) AND (${MODEL_CALLS_SQL} OR ${PII_FOUND_SQL} OR ${INJECTION_SQL})
+          AND ${applicationSpansSql('s.feature')}
         GROUP BY project_id, bucket_ms${dims.group}`,
       {
         bucket: Math.trunc(range.bucketMs),
         fromUs: Math.trunc(range.fromMs * 1000),
         redactionKey: SECURITY_MARKS_SQL.redactionKey,
         injectionKey: SECURITY_MARKS_SQL.injectionKey,
+        refusalKey: QUALITY_METADATA.refusal,
         foundPattern: SECURITY_MARKS_SQL.foundPattern,
       },
     );
@@ -110,24 +116,28 @@ export class ChRollupSources implements RollupSources {
         lastStartMs: Number(r.last_ms),
         piiDetections: Number(r.pii),
         injectionAttempts: Number(r.injection),
+        refusals: Number(r.refusals),
       }),
     );
   }
 
   async aggregateScores(range: { fromMs: number; bucketMs: number }): Promise<ScoreAggregateRow[]> {
     const rows = await this.ch.query(
-      `SELECT project_id, intDiv(toUnixTimestamp64Milli(timestamp), {bucket:Int64}) * {bucket:Int64} AS bucket_ms, name,
+      `SELECT project_id, intDiv(toUnixTimestamp64Milli(timestamp), {bucket:Int64}) * {bucket:Int64} AS bucket_ms, name, feature, model, application,
               sum(assumeNotNull(numeric_value)) AS total,
               sumMap(map(${sketchIndexChSql('assumeNotNull(numeric_value)')}, toUInt64(1))) AS buckets
          FROM ${this.ch.database}.scores FINAL
         WHERE timestamp >= fromUnixTimestamp64Micro({fromUs:Int64}) AND numeric_value IS NOT NULL
-        GROUP BY project_id, bucket_ms, name`,
+        GROUP BY project_id, bucket_ms, name, feature, model, application`,
       { bucket: Math.trunc(range.bucketMs), fromUs: Math.trunc(range.fromMs * 1000) },
     );
     return rows.map((r) => ({
       projectId: String(r.project_id),
       bucketStartMs: Number(r.bucket_ms),
       name: String(r.name),
+      feature: str(r.feature),
+      model: str(r.model),
+      application: str(r.application),
       sum: Number(r.total),
       buckets: pairs(r.buckets),
     }));
@@ -146,7 +156,7 @@ export class ChRollupSources implements RollupSources {
          FROM ${this.ch.database}.spans FINAL
         WHERE project_id = {project:String}
           AND start_time >= fromUnixTimestamp64Micro({fromUs:Int64}) AND start_time < fromUnixTimestamp64Micro({toUs:Int64})
-          AND ${MODEL_CALLS_SQL}
+          AND ${MODEL_CALLS_SQL} AND ${APPLICATION_SPANS_SQL}
         GROUP BY b, user_id, team, department
         ORDER BY b ASC, spend DESC NULLS LAST, user_id ASC NULLS LAST, team ASC NULLS LAST, department ASC NULLS LAST
         LIMIT {limit:UInt64}`,

@@ -54,7 +54,8 @@ export function scoreRow(s: ScoreRecord, version: number): ChRow {
   return {
     project_id: s.projectId, id: s.id, trace_id: s.traceId, span_id: s.spanId, name: s.name, data_type: s.dataType,
     numeric_value: s.numericValue, string_value: s.stringValue, comment: s.comment, source: s.source,
-    timestamp: chTime(s.timestampUs), user_id: s.userId, version,
+    timestamp: chTime(s.timestampUs), user_id: s.userId, feature: s.feature, model: s.model, application: s.application,
+    metadata: s.metadata, version,
   };
 }
 
@@ -150,7 +151,7 @@ export function rowToSpan(r: ChRow): SpanRecord {
 }
 
 export const SCORE_COLUMNS = `project_id, id, trace_id, span_id, name, data_type, numeric_value, string_value, comment, source,
-  toUnixTimestamp64Micro(timestamp) AS ts_us, user_id`;
+  toUnixTimestamp64Micro(timestamp) AS ts_us, user_id, feature, model, application, metadata`;
 
 export function rowToScore(r: ChRow): ScoreRecord {
   return {
@@ -166,6 +167,10 @@ export function rowToScore(r: ChRow): ScoreRecord {
     source: r.source as ScoreSource,
     timestampUs: n(r.ts_us),
     userId: s(r.user_id),
+    feature: s(r.feature),
+    model: s(r.model),
+    application: s(r.application),
+    metadata: map(r.metadata),
   };
 }
 

@@ -24,10 +24,17 @@ export interface TableDef {
   settings?: string;
 }
 
+export interface ColumnAddition {
+  table: TableDef;
+  // `name Type` each; added IF NOT EXISTS, to the local table and to the Distributed one over it.
+  columns: string[];
+}
+
 export interface ChMigration {
   version: number;
   name: string;
   tables: TableDef[];
+  addColumns?: ColumnAddition[];
 }
 
 // Dimensions users group and filter by: few distinct values, stored as dictionaries.
@@ -311,5 +318,13 @@ export const CH_MIGRATIONS: ChMigration[] = [
     version: 3,
     name: 'per-hour call totals',
     tables: [CALL_HOUR_TABLE, CALL_HOUR_STATE_TABLE, CALL_HOUR_DIRTY_TABLE],
+  },
+  {
+    version: 4,
+    name: 'score context and metadata',
+    // The scored trace's feature, model and application (filled from its spans), so quality can
+    // be grouped like cost; and what an evaluator says about its score.
+    tables: [],
+    addColumns: [{ table: SCORE_TABLE, columns: [`feature ${LC}`, `model ${LC}`, `application ${LC}`, 'metadata Map(String, String)'] }],
   },
 ];

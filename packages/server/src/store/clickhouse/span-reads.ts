@@ -4,7 +4,7 @@ import type { SpanRecord } from '../../domain/span.ts';
 import type { LogRecord, ScoreRecord } from '../../domain/score.ts';
 import type { Page, ProjectId, ScoreLogReads, SpanFilter, SpanPage, SpanReads, TraceDetail, TracePage, TraceSummary } from '../store.ts';
 import type { Ch, Params } from './client.ts';
-import { rangeConditions, spanFilterSql, spanMatchConditions, timeConditions } from './filters.ts';
+import { evaluationScope, rangeConditions, spanFilterSql, spanMatchConditions, timeConditions } from './filters.ts';
 import { LOG_COLUMNS, rowToLog, rowToScore, rowToSpan, SCORE_COLUMNS, SPAN_COLUMNS, type ChRow } from './rows.ts';
 
 // Span, trace, score and log reads. Lists find their page by the few columns they sort and filter
@@ -176,7 +176,7 @@ export class ChSpanReads implements SpanReads, ScoreLogReads {
   // the project's time range; then the summaries of those traces only.
   async listTraces(project: ProjectId, filter: SpanFilter, page: Page, options: { total?: boolean } = {}): Promise<TracePage> {
     const params: Params = { f_project: project };
-    const inRange = ['project_id = {f_project:String}', ...timeConditions(filter, params)].join(' AND ');
+    const inRange = ['project_id = {f_project:String}', ...timeConditions(filter, params), ...evaluationScope(filter)].join(' AND ');
     const matches = spanMatchConditions(filter, params);
     // Traces with a span meeting each condition (each may be met by a different span), from one
     // pass over the filtered columns.

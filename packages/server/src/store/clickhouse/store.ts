@@ -35,6 +35,9 @@ import { ChContentMaintenance } from './content-maintenance.ts';
 import { ChDocuments } from './documents.ts';
 import { ChExport } from './export.ts';
 import { ChSecurityEvents } from './security-events.ts';
+import { ChQuality } from './quality.ts';
+import { aggregateRetrievalCh } from './drift.ts';
+import type { RetrievalAggregateRange } from '../drift.ts';
 import { ChHourTotals } from './hour-totals.ts';
 
 // The ClickHouse backend: one implementation per concern of the store contract, over one
@@ -66,6 +69,7 @@ export class ClickHouseStore implements Store {
   private readonly content: ChContentMaintenance;
   private readonly exporter: ChExport;
   private readonly securityEvents: ChSecurityEvents;
+  private readonly quality: ChQuality;
   private readonly hours: ChHourTotals;
 
   private constructor(ch: Ch) {
@@ -83,6 +87,7 @@ export class ClickHouseStore implements Store {
     this.content = new ChContentMaintenance(ch);
     this.exporter = new ChExport(ch);
     this.securityEvents = new ChSecurityEvents(ch);
+    this.quality = new ChQuality(ch, this.analytics);
   }
 
   // Connects to every listed endpoint and brings the schema up to date.
@@ -128,6 +133,7 @@ export class ClickHouseStore implements Store {
   // Rollup sources
   aggregateCalls(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }) { return this.rollups.aggregateCalls(range); }
   aggregateScores(range: { fromMs: number; bucketMs: number }) { return this.rollups.aggregateScores(range); }
+  aggregateRetrieval(range: RetrievalAggregateRange) { return aggregateRetrievalCh(this.ch, range); }
   spendByAttribution(project: ProjectId, query: SpendQuery) { return this.rollups.spendByAttribution(project, query); }
 
   // Control plane
@@ -151,6 +157,11 @@ export class ClickHouseStore implements Store {
   // The security event log
   listSecurityEvents(...args: Parameters<ChSecurityEvents['listSecurityEvents']>) { return this.securityEvents.listSecurityEvents(...args); }
   securityEventCounts(...args: Parameters<ChSecurityEvents['securityEventCounts']>) { return this.securityEvents.securityEventCounts(...args); }
+
+  // Top issues and health inputs
+  topErrors(...args: Parameters<ChQuality['topErrors']>) { return this.quality.topErrors(...args); }
+  lowScores(...args: Parameters<ChQuality['lowScores']>) { return this.quality.lowScores(...args); }
+  healthInputs(...args: Parameters<ChQuality['healthInputs']>) { return this.quality.healthInputs(...args); }
 
   // Export (moving an install between backends)
   exportSpans(after: SpanCursor | null, limit: number) { return this.exporter.exportSpans(after, limit); }

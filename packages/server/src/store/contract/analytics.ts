@@ -180,6 +180,7 @@ export function analyticsContract(name: string, open: OpenStore, options: Contra
         ['score_avg', (0.25 + 0.5 + 1) / 3], // numeric scores only
       ];
       for (const [m, v] of close) expect(row[m], m).toBeCloseTo(v, 6);
+      expect(row.score_count).toBe(3); // the numeric scores score_avg averages, the categorical one left out
       expect(Object.keys(row)).toEqual(MEASURE_NAMES);
       expect(r.columns.map((c) => c.unit)).toEqual(MEASURE_NAMES.map((m) => MEASURES[m].unit));
       expect((await store().analytics.query(M, q({ measures: ['score_avg'], scoreName: 'quality' }))).rows[0].score_avg).toBeCloseTo(0.375, 12);
@@ -299,6 +300,16 @@ export function analyticsContract(name: string, open: OpenStore, options: Contra
         { bucket: '2026-11-10T00:00:00.000Z', tag: 'b', requests: 2, score_avg: 0.75 },
       ]);
       expect((await store().analytics.query(P, q({ measures: ['score_avg'], scoreName: 'correctness' }))).rows).toEqual([{ score_avg: 1 }]);
+    });
+
+    it('counts the numeric scores on the traces of each group (score_count), 0 where none', async () => {
+      const r = await store().analytics.query(P, q({ measures: ['requests', 'score_count', 'score_avg'], groupBy: ['team'] }));
+      expect(r.rows.find((x) => x.team === 'core')).toEqual({ team: 'core', requests: 4, score_count: 2, score_avg: 0.75 });
+      expect(r.rows.find((x) => x.team === 'search')).toEqual({ team: 'search', requests: 3, score_count: 0, score_avg: null });
+      expect(r.columns.find((c) => c.name === 'score_count')).toEqual({ name: 'score_count', kind: 'measure', unit: 'count' });
+      expect((await store().analytics.query(P, q({ measures: ['score_count'], scoreName: 'correctness' }))).rows).toEqual([{ score_count: 1 }]);
+      const byDay = await store().analytics.query(M, q({ measures: ['score_count'], bucket: 'day', fromMs: Date.UTC(2026, 10, 9), toMs: Date.UTC(2026, 10, 11) }));
+      expect(byDay.rows.map((x) => x.score_count)).toEqual([0, 3]);
     });
 
     it('rejects unknown measures, dimensions and bad ranges with the parameter named', async () => {

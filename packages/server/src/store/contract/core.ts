@@ -282,7 +282,8 @@ export function coreContract(name: string, open: () => Promise<Store>, options: 
     if (reopen) it('reads everything back unchanged after closing and opening again', async () => {
       const span = makeSpan({ projectId: A, content: { input: 'question', output: 'answer' }, tags: ['kept'], metadata: { k: 'v' } });
       const unknown = makeSpan({ projectId: B, requestModel: 'mystery-3', cost: { status: 'unknown_model', totalNanoUsd: null, byBucketNanoUsd: {}, priceRowId: null, catalogVersion: null } });
-      const score = makeScore({ projectId: A, traceId: span.traceId });
+      // Its trace's model, as the store fills it from the span (store/score-context.ts).
+      const score = makeScore({ projectId: A, traceId: span.traceId, model: 'gpt-4o', metadata: { 'lookout.evaluator.id': 'ev-1' } });
       const log = { projectId: A, id: 'log-reopen', traceId: span.traceId, spanId: span.spanId, timestampUs: span.startUs, severity: 'error' as const, body: 'kept', attributes: { a: 'b' } };
       const point = {
         projectId: A, id: 'p-reopen', name: 'gen_ai.client.token.usage', unit: '{token}', kind: 'sum' as const, temporality: 'cumulative' as const,

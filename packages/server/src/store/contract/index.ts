@@ -9,11 +9,17 @@ import { repriceContract } from './reprice.ts';
 import { rollupsContract } from './rollups.ts';
 import { tracesContract } from './traces.ts';
 import { securityEventsContract } from './security-events.ts';
+import { qualityContract } from './quality.ts';
+import { scoreContextContract } from './score-context.ts';
+import { evaluationSpendContract } from './evaluation-spend.ts';
+import { driftContract } from './drift.ts';
+import { refusalsContract } from './refusals.ts';
 
 export type { ContractOptions } from './fixtures.ts';
 export { analyticsContract } from './analytics.ts';
 export { analyticsReportsContract } from './analytics-reports.ts';
 export { coreContract } from './core.ts';
+export { evaluationSpendContract } from './evaluation-spend.ts';
 
 // Every contract suite, written once against the Store interface. Each backend runs them from its
 // own test file with a factory that opens a fresh, empty store; the answers must be the same from
@@ -28,4 +34,9 @@ export function storeContracts(name: string, open: () => Promise<Store>, options
   metricPointsContract(name, open);
   exportContract(name, open);
   securityEventsContract(name, open);
+  qualityContract(name, open);
+  scoreContextContract(name, open);
+  evaluationSpendContract(name, open, options);
+  driftContract(name, open);
+  refusalsContract(name, open, options);
 }

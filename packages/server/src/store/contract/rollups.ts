@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SECURITY_METADATA } from '../../domain/security.ts';
 import { emptyUsage, type Usage } from '../../domain/span.ts';
 import { SKETCH_ZERO_INDEX, sketchIndex } from '../../rollups/sketch.ts';
+import type { ScoreRecord } from '../../domain/score.ts';
 import { makeScore } from '../../testing/fixtures.ts';
 import { projectId, type CallAggregateRow, type ScoreAggregateRow, type Store } from '../store.ts';
 import { call, sharedStore, type OpenStore } from './fixtures.ts';
@@ -58,8 +59,8 @@ async function seed(store: Store): Promise<void> {
     call({ project: P, ...at, kind: 'embedding', atMs: T + 30 * SEC, durationMs: 100, costNano: 1, usage: one, metadata: injection('prompt_injection:low') }),
     call({ project: P, ...at, kind: 'tool', atMs: T + 70 * SEC, durationMs: 100, costNano: 1_000_000, usage: one, metadata: { ...found('phone=1'), ...injection('jailbreak:medium') } }),
   ];
-  const score = (project: string, ms: number, name: string, numericValue: number | null) =>
-    makeScore({ projectId: project, timestampUs: ms * 1000, name, numericValue, ...(numericValue === null ? { dataType: 'categorical', stringValue: 'x' } : {}) });
+  const score = (project: string, ms: number, name: string, numericValue: number | null, over: Partial<ScoreRecord> = {}) =>
+    makeScore({ projectId: project, timestampUs: ms * 1000, name, numericValue, ...(numericValue === null ? { dataType: 'categorical', stringValue: 'x' } : {}), ...over });
   const scores = [
     score(A, T + SEC, 'q', 0.5),
     score(A, T + 2 * SEC, 'q', 0.25),
@@ -68,6 +69,8 @@ async function seed(store: Store): Promise<void> {
     score(A, T + 4 * SEC, 'q', null),
     score(A, T - 1, 'q', 0.9),
     score(B, T + 4 * SEC, 'q', 0.75),
+    // What the scored trace ran as keys its own cells (D3).
+    score(A, T + 5 * SEC, 'q', 0.125, { feature: 'chat', model: 'gpt-4o', application: 'app' }),
   ];
   await store.write({ spans: [...calls, ...spend, ...security], scores, logs: [] });
 }
@@ -85,13 +88,13 @@ function normal<R extends CallAggregateRow | ScoreAggregateRow>(rows: R[], key: 
   return fixed.sort((x, y) => (key(x) < key(y) ? -1 : 1));
 }
 const callKey = (r: CallAggregateRow) => [r.projectId, r.bucketStartMs, r.provider, r.model, r.feature, r.team, r.application].join('|');
-const scoreKey = (r: ScoreAggregateRow) => [r.projectId, r.bucketStartMs, r.name].join('|');
+const scoreKey = (r: ScoreAggregateRow) => [r.projectId, r.bucketStartMs, r.name, r.feature, r.model, r.application].join('|');
 
 function row(over: Partial<CallAggregateRow> & Pick<CallAggregateRow, 'projectId' | 'bucketStartMs'>): CallAggregateRow {
   return {
     provider: null, model: null, feature: null, team: null, application: null,
     requests: 1, errors: 0, errorsByClass: {}, costNanoUsd: 0, unknownCostRequests: 0, tokens: usage({}),
-    latencyBuckets: [], latencySumMs: 0, ttftBuckets: [], ttftSumMs: 0, lastStartMs: 0, piiDetections: 0, injectionAttempts: 0,
+    latencyBuckets: [], latencySumMs: 0, ttftBuckets: [], ttftSumMs: 0, lastStartMs: 0, piiDetections: 0, injectionAttempts: 0, refusals: 0,
     ...over,
   };
 }
@@ -165,16 +168,22 @@ export function rollupsContract(name: string, open: OpenStore): void {
       expect(await marked(HOUR, 'application')).toEqual([{ at: 0, requests: 3, pii: 3, injection: 3, costNanoUsd: 3, input: 3, latencySumMs: 300, lastMs: 30 * SEC }]);
     });
 
-    it('sums numeric scores per bucket and name into sketch buckets', async () => {
+    it('sums numeric scores per bucket, name, feature, model and application into sketch buckets', async () => {
       const rows = normal(await store().aggregateScores({ fromMs: T, bucketMs: MINUTE }), scoreKey);
+      const none = { feature: null, model: null, application: null };
+      const chat = { feature: 'chat', model: 'gpt-4o', application: 'app' };
       expect(rows).toEqual(normal([
-        { projectId: A, bucketStartMs: T, name: 'q', sum: 0.75, buckets: sketch(0.5, 0.25) },
-        { projectId: A, bucketStartMs: T + MINUTE, name: 'q', sum: 1, buckets: sketch(1) },
-        { projectId: A, bucketStartMs: T, name: 'other', sum: 0, buckets: [[SKETCH_ZERO_INDEX, 1]] },
-        { projectId: B, bucketStartMs: T, name: 'q', sum: 0.75, buckets: sketch(0.75) },
+        { projectId: A, bucketStartMs: T, name: 'q', ...none, sum: 0.75, buckets: sketch(0.5, 0.25) },
+        { projectId: A, bucketStartMs: T, name: 'q', ...chat, sum: 0.125, buckets: sketch(0.125) },
+        { projectId: A, bucketStartMs: T + MINUTE, name: 'q', ...none, sum: 1, buckets: sketch(1) },
+        { projectId: A, bucketStartMs: T, name: 'other', ...none, sum: 0, buckets: [[SKETCH_ZERO_INDEX, 1]] },
+        { projectId: B, bucketStartMs: T, name: 'q', ...none, sum: 0.75, buckets: sketch(0.75) },
       ], scoreKey));
       const hourly = await store().aggregateScores({ fromMs: T, bucketMs: HOUR });
-      expect(normal(hourly.filter((r) => r.name === 'q' && r.projectId === A), scoreKey)).toEqual([{ projectId: A, bucketStartMs: T, name: 'q', sum: 1.75, buckets: sketch(0.25, 0.5, 1) }]);
+      expect(normal(hourly.filter((r) => r.name === 'q' && r.projectId === A), scoreKey)).toEqual(normal([
+        { projectId: A, bucketStartMs: T, name: 'q', ...none, sum: 1.75, buckets: sketch(0.25, 0.5, 1) },
+        { projectId: A, bucketStartMs: T, name: 'q', ...chat, sum: 0.125, buckets: sketch(0.125) },
+      ], scoreKey));
     });
 
     it('gives spend per day and attribution in exact nano-dollars, unknown costs as null', async () => {

@@ -25,6 +25,8 @@ import {
 import { AnalyticsInputError, validateChargeback, validateForecast, validateQuery, validateRange } from '../../query/validate.ts';
 import { chargebackToCsv } from '../../query/formats.ts';
 import { decimalToNano } from '../../domain/money.ts';
+import { QUALITY_METADATA } from '../../domain/quality.ts';
+import { isScoreAnalyticsMeasure, type ScoreAnalyticsMeasure } from '../../domain/measures.ts';
 import { fillsGaps, finishMeasure, num, numOrNull, shapeResult, str } from '../../query/shape.ts';
 import { chargebackReport } from '../../query/chargeback.ts';
 import { computeForecast, forecastRanges } from '../../query/forecast.ts';
@@ -32,6 +34,7 @@ import { dailyTrendRows, dayTotalsFrom, modelEfficiencyQuery, modelEfficiencyRow
 import type { ProjectId } from '../store.ts';
 import type { DuckDb, Row } from './db.ts';
 import { hourSumsSql, type HourRollups } from './hour-rollups.ts';
+import { APPLICATION_SPANS_SQL, analyticsAsksForEvaluation } from '../evaluation-scope.ts';
 
 // Analytics over the `spans` table. Every statement is one aggregate pass over the rows of one
 // project in one time range: the WHERE clause starts with project_id and start_time so the zone
@@ -63,8 +66,11 @@ const TTFT_QUANTILES = 'quantile_cont(ttft_ms, [0.5, 0.95, 0.99])';
 const PRICED_TOKENS = 'sum(total_tokens) FILTER (WHERE cost_usd IS NOT NULL)';
 const ERRORS = "count(*) FILTER (WHERE status = 'error')";
 const UNKNOWN_COST = "count(*) FILTER (WHERE cost_status = 'unknown_model')";
+// C5: generations the chain marked as refusals (enrich/quality/refusal.ts), over generations.
+const REFUSALS = `count(*) FILTER (WHERE metadata['${QUALITY_METADATA.refusal}'] = 'true')`;
+const GENERATIONS = "count(*) FILTER (WHERE kind = 'generation')";
 
-const MEASURE_SQL: Record<Exclude<Measure, 'score_avg'>, string> = {
+const MEASURE_SQL: Record<Exclude<Measure, ScoreAnalyticsMeasure>, string> = {
   cost: 'sum(cost_usd)',
   unknown_cost_requests: UNKNOWN_COST,
   requests: 'count(*)',
@@ -89,6 +95,8 @@ const MEASURE_SQL: Record<Exclude<Measure, 'score_avg'>, string> = {
   cost_per_request: 'round(sum(cost_usd) / nullif(count(cost_usd), 0), 9)',
   tokens_per_dollar: `${PRICED_TOKENS} / nullif(sum(cost_usd), 0)`,
   usd_per_mtok: `round(sum(cost_usd)::DOUBLE * 1000000 / nullif(${PRICED_TOKENS}, 0), 9)`,
+  refusals: REFUSALS,
+  refusal_rate: `${REFUSALS} / nullif(${GENERATIONS}, 0)`,
 };
 
 // The same measures over call_hours-shaped rows (hour-rollups.ts): counts become sums of `n`.
@@ -162,9 +170,11 @@ function filterSql(f: Filter, p: Params): string {
 const MODEL_CALLS_SQL = `kind IN (${MODEL_CALL_KINDS.map((k) => `'${k}'`).join(', ')})`;
 
 // project first, then time, then the model-call scope unless the query is about kinds itself.
+// The judge's calls are left out unless the query filters on their feature (evaluation-scope.ts).
 function whereSql(project: ProjectId, range: TimeRange, filters: Filter[], p: Params, scopeToModelCalls: boolean): string {
   const clauses = [`project_id = ${p.bind(project)}`, `start_time >= ${timestampLiteral(range.fromMs)}`, `start_time < ${timestampLiteral(range.toMs)}`];
   if (scopeToModelCalls) clauses.push(MODEL_CALLS_SQL);
+  if (!analyticsAsksForEvaluation(filters)) clauses.push(APPLICATION_SPANS_SQL);
   for (const f of filters) clauses.push(filterSql(f, p));
   return clauses.join(' AND ');
 }
@@ -247,12 +257,12 @@ export class DuckDbAnalytics implements AnalyticsBackend {
       select.push(`${dimensionSql(d, p)} AS d${i}`);
       keys.push(`d${i}`);
     });
-    const aggregates = q.measures.flatMap((m, i) => (m === 'score_avg' ? [] : [`${measureSql[m]} AS m${i}`]));
+    const aggregates = q.measures.flatMap((m, i) => (isScoreAnalyticsMeasure(m) ? [] : [`${measureSql[m]} AS m${i}`]));
     aggregates.push(`${measureSql.requests} AS n_rows`);
 
     let sql: string;
-    const scoreIndex = q.measures.indexOf('score_avg');
-    if (scoreIndex === -1) {
+    const scoreMeasures = q.measures.flatMap((m, i) => (isScoreAnalyticsMeasure(m) ? [`sc.${m} AS m${i}`] : []));
+    if (!scoreMeasures.length) {
       sql = `SELECT ${[...select, ...aggregates].join(', ')} ${from} GROUP BY ALL`;
     } else {
       // Scores hang on traces: a group's score is the mean of the numeric scores on the traces
@@ -262,11 +272,11 @@ export class DuckDbAnalytics implements AnalyticsBackend {
       const on = keys.length ? keys.map((k) => `agg.${k} IS NOT DISTINCT FROM sc.${k}`).join(' AND ') : 'true';
       sql = `WITH agg AS (SELECT ${[...select, ...aggregates].join(', ')} ${from} GROUP BY ALL),
         traces AS (SELECT DISTINCT ${[...select, 'trace_id'].join(', ')} ${from}),
-        sc AS (SELECT ${[...groupKeys, 'avg(s.numeric_value) AS score_avg'].join(', ')}
+        sc AS (SELECT ${[...groupKeys, 'avg(s.numeric_value) AS score_avg', 'count(*) AS score_count'].join(', ')}
           FROM traces t JOIN scores s ON s.trace_id = t.trace_id
           WHERE s.project_id = ${p.bind(project)} AND s.numeric_value IS NOT NULL${scoreFilter}
           GROUP BY ALL)
-        SELECT agg.*, sc.score_avg AS m${scoreIndex} FROM agg LEFT JOIN sc ON ${on}`;
+        SELECT agg.*, ${scoreMeasures.join(', ')} FROM agg LEFT JOIN sc ON ${on}`;
     }
 
     // Without groups, a bucketed query is a time series: every bucket of the range is returned,
@@ -275,7 +285,7 @@ export class DuckDbAnalytics implements AnalyticsBackend {
     const limit = q.limit ?? QUERY_LIMITS.defaultLimit;
     const order: string[] = [];
     if (q.bucket) order.push('b ASC');
-    const orderMeasure = q.orderBy?.measure ?? q.measures.find((m) => m !== 'score_avg') ?? q.measures[0];
+    const orderMeasure = q.orderBy?.measure ?? q.measures.find((m) => !isScoreAnalyticsMeasure(m)) ?? q.measures[0];
     order.push(`m${q.measures.indexOf(orderMeasure)} ${q.orderBy?.dir === 'asc' ? 'ASC' : 'DESC'} NULLS LAST`);
     q.groupBy.forEach((_, i) => order.push(`d${i} ASC NULLS LAST`));
     sql += ` ORDER BY ${order.join(', ')}`;

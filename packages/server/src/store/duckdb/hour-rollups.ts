@@ -1,3 +1,4 @@
+import { APPLICATION_SPANS_SQL } from '../evaluation-scope.ts';
 import type { DuckDb } from './db.ts';
 
 // Hourly totals of calls (table call_hours): for every closed hour, per project and (model,
@@ -26,10 +27,12 @@ const SUMS = `count(*) AS n, count(cost_usd) AS known_n, count(*) FILTER (WHERE 
   coalesce(sum(total_tokens) FILTER (WHERE cost_usd IS NOT NULL), 0) AS priced_tokens`;
 
 // The spans of [loUs, hiUs) in call_hours' shape (partial hours included). Used to fill the
-// table and, by queries, for the ends of a range.
+// table and, by queries, for the ends of a range. The judge's calls are not the application's
+// spend and are never summed here; a query about them has a feature filter, which the totals
+// cannot answer, so it reads the spans.
 export function hourSumsSql(where: string): string {
   return `SELECT project_id, date_trunc('hour', start_time) AS hour, model, provider, kind, status, ${SUMS}
-    FROM spans WHERE ${where} GROUP BY ALL`;
+    FROM spans WHERE (${where}) AND ${APPLICATION_SPANS_SQL} GROUP BY ALL`;
 }
 
 const floorHour = (us: number) => Math.floor(us / HOUR_US) * HOUR_US;

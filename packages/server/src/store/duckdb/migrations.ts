@@ -183,4 +183,16 @@ INSERT INTO call_hours_state VALUES (1, 0);
 CREATE TABLE call_hours_dirty (hour_us BIGINT PRIMARY KEY);
 `,
   },
+  {
+    version: 4,
+    name: 'score context and metadata',
+    // The scored trace's feature, model and application (filled from its spans), so quality can
+    // be grouped like cost; and what an evaluator says about its score.
+    sql: `
+ALTER TABLE scores ADD COLUMN feature VARCHAR;
+ALTER TABLE scores ADD COLUMN model VARCHAR;
+ALTER TABLE scores ADD COLUMN application VARCHAR;
+ALTER TABLE scores ADD COLUMN metadata MAP(VARCHAR, VARCHAR);
+`,
+  },
 ];

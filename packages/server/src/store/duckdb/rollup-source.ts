@@ -1,12 +1,14 @@
 import { NANO_PER_USD } from '../../domain/money.ts';
+import { QUALITY_METADATA } from '../../domain/quality.ts';
 import { sketchIndexSql } from '../../rollups/sketch.ts';
 import type { CallAggregateRow, ScoreAggregateRow } from '../store.ts';
 import { SECURITY_MARKS_SQL } from '../rollup-sources.ts';
+import { APPLICATION_SPANS_SQL } from '../evaluation-scope.ts';
 import type { DuckDb, Row } from './db.ts';
 
 // I3: the rollups' start-up source. One aggregate pass per resolution over the recent spans and
 // scores of every project; the quantile-sketch bucket of each latency is computed in SQL with the
-// same formula the in-memory sketch uses.
+// same formula the in-memory sketch uses. The judge's calls are not the application's: left out.
 
 // DuckDB MAP values come back from getRowObjectsJson as [{key, value}] lists.
 function mapPairs(value: unknown): [number, number][] {
@@ -54,11 +56,12 @@ export async function aggregateCalls(db: DuckDb, range: { fromMs: number; bucket
             coalesce(sum(ttft_ms) FILTER (WHERE ${LLM}), 0) AS ttft_sum,
             coalesce(epoch_ms(max(start_time) FILTER (WHERE ${LLM})), 0) AS last_ms,
             count(*) FILTER (WHERE ${PII_FOUND}) AS pii,
-            count(*) FILTER (WHERE ${INJECTION}) AS injection
+            count(*) FILTER (WHERE ${INJECTION}) AS injection,
+            count(*) FILTER (WHERE ${LLM} AND metadata[$refusalKey] = 'true') AS refusals
        FROM spans
-      WHERE start_time >= make_timestamp($from) AND (${LLM} OR ${PII_FOUND} OR ${INJECTION})
+      WHERE start_time >= make_timestamp($from) AND (${LLM} OR ${PII_FOUND} OR ${INJECTION}) AND ${APPLICATION_SPANS_SQL}
       GROUP BY ALL`,
-    { bucket: range.bucketMs, from: Math.trunc(range.fromMs * 1000), redactionKey: SECURITY_MARKS_SQL.redactionKey, injectionKey: SECURITY_MARKS_SQL.injectionKey, foundPattern: SECURITY_MARKS_SQL.foundPattern },
+    { bucket: range.bucketMs, from: Math.trunc(range.fromMs * 1000), redactionKey: SECURITY_MARKS_SQL.redactionKey, injectionKey: SECURITY_MARKS_SQL.injectionKey, foundPattern: SECURITY_MARKS_SQL.foundPattern, refusalKey: QUALITY_METADATA.refusal },
   );
   return rows.map(
     (r: Row): CallAggregateRow => ({
@@ -89,13 +92,14 @@ export async function aggregateCalls(db: DuckDb, range: { fromMs: number; bucket
       lastStartMs: Number(r.last_ms),
       piiDetections: Number(r.pii),
       injectionAttempts: Number(r.injection),
+      refusals: Number(r.refusals),
     }),
   );
 }
 
 export async function aggregateScores(db: DuckDb, range: { fromMs: number; bucketMs: number }): Promise<ScoreAggregateRow[]> {
   const rows = await db.all(
-    `SELECT project_id, (epoch_ms(timestamp) // $bucket) * $bucket AS bucket_ms, name,
+    `SELECT project_id, (epoch_ms(timestamp) // $bucket) * $bucket AS bucket_ms, name, feature, model, application,
             sum(numeric_value) AS total, histogram(${sketchIndexSql('numeric_value')}) AS buckets
        FROM scores
       WHERE timestamp >= make_timestamp($from) AND numeric_value IS NOT NULL
@@ -106,6 +110,9 @@ export async function aggregateScores(db: DuckDb, range: { fromMs: number; bucke
     projectId: String(r.project_id),
     bucketStartMs: Number(r.bucket_ms),
     name: String(r.name),
+    feature: r.feature === null ? null : String(r.feature),
+    model: r.model === null ? null : String(r.model),
+    application: r.application === null ? null : String(r.application),
     sum: Number(r.total),
     buckets: mapPairs(r.buckets),
   }));

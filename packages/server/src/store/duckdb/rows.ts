@@ -80,7 +80,7 @@ export function spanRow(s: SpanRecord, ingestedAtUs: number): Record<string, unk
 export const SCORE_JSON = readJsonColumns(
   {
     project_id: V, id: V, trace_id: V, span_id: V, name: V, data_type: V, numeric_value: D, string_value: V,
-    comment: V, source: V, ts_us: I, user_id: V,
+    comment: V, source: V, ts_us: I, user_id: V, feature: V, model: V, application: V, metadata: 'MAP(VARCHAR, VARCHAR)',
   },
   { ts_us: 'make_timestamp(ts_us) AS timestamp' },
 );
@@ -89,7 +89,8 @@ export function scoreRow(s: ScoreRecord): Record<string, unknown> {
   return {
     project_id: s.projectId, id: s.id, trace_id: s.traceId, span_id: s.spanId, name: s.name, data_type: s.dataType,
     numeric_value: s.numericValue, string_value: s.stringValue, comment: s.comment, source: s.source,
-    ts_us: Math.trunc(s.timestampUs), user_id: s.userId,
+    ts_us: Math.trunc(s.timestampUs), user_id: s.userId, feature: s.feature, model: s.model, application: s.application,
+    metadata: Object.keys(s.metadata).length ? s.metadata : null,
   };
 }
 
@@ -241,7 +242,8 @@ export function rowToSpan(r: Row): SpanRecord {
   };
 }
 
-export const SCORE_COLUMNS = `project_id, id, trace_id, span_id, name, data_type, numeric_value, string_value, comment, source, epoch_us(timestamp) AS ts_us, user_id`;
+export const SCORE_COLUMNS = `project_id, id, trace_id, span_id, name, data_type, numeric_value, string_value, comment, source, epoch_us(timestamp) AS ts_us, user_id,
+  feature, model, application, map_entries(metadata) AS metadata_entries`;
 
 export function rowToScore(r: Row): ScoreRecord {
   return {
@@ -257,6 +259,10 @@ export function rowToScore(r: Row): ScoreRecord {
     source: r.source as ScoreSource,
     timestampUs: n(r.ts_us),
     userId: s(r.user_id),
+    feature: s(r.feature),
+    model: s(r.model),
+    application: s(r.application),
+    metadata: entries(r.metadata_entries),
   };
 }
 

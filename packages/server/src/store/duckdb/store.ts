@@ -46,6 +46,8 @@ import { INGEST_READS, runAsReadTenant, runAsServer } from '../read-tenant.ts';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../../state/private-files.ts';
 import { compactDatabase, compactPending, DATABASE_FILE, markCompactPending } from './compact.ts';
 import { aggregateCalls, aggregateScores } from './rollup-source.ts';
+import { aggregateRetrieval } from './drift.ts';
+import type { RetrievalAggregateRange, RetrievalAggregateRow } from '../drift.ts';
 import { spendByAttribution } from './spend-source.ts';
 import {
   METRIC_COLUMNS,
@@ -68,11 +70,14 @@ import {
   SPAN_COLUMNS,
 } from './rows.ts';
 import { HOUR_US, HourRollups } from './hour-rollups.ts';
+import { fillLoadedScores, fillScoresOfLoadedSpans } from './score-context.ts';
 import { DuckDbAnalytics } from './analytics.ts';
 import { DuckDbExport } from './export.ts';
 import { DuckDbSecurityEvents } from './security-events.ts';
+import { DuckDbQuality } from './quality.ts';
 import type { LogRecord, ScoreRecord } from '../../domain/score.ts';
 import type { MetricPointRecord } from '../../domain/metric.ts';
+import { APPLICATION_SPANS_SQL, applicationSpansSql, listingAsksForEvaluation } from '../evaluation-scope.ts';
 
 function repriceWhere(filter: RepriceFilter): { where: string; params: Record<string, DuckDBValue | string> } {
   const clauses = ["cost_status <> 'provider_reported'"];
@@ -146,6 +151,7 @@ function spanFilterSql(project: ProjectId, f: SpanFilter): { where: string; para
     ...spanMatchSql(f, params),
     ...rangeSql('cost_usd', f.minCostUsd, f.maxCostUsd, 'cost', params),
     ...rangeSql('duration_ms', f.minDurationMs, f.maxDurationMs, 'duration', params),
+    ...(listingAsksForEvaluation(f) ? [] : [APPLICATION_SPANS_SQL]),
   ];
   return { where: clauses.join(' AND '), params };
 }
@@ -172,6 +178,7 @@ export class DuckDbStore implements Store {
   private readonly hours: HourRollups;
   private readonly exporter: DuckDbExport;
   private readonly securityEvents: DuckDbSecurityEvents;
+  private readonly quality: DuckDbQuality;
   private hoursTimer: NodeJS.Timeout | null = null;
   private autoHourRollups = true;
   private closed = false;
@@ -186,6 +193,7 @@ export class DuckDbStore implements Store {
     this.analytics = new DuckDbAnalytics(db, hours);
     this.exporter = new DuckDbExport(db);
     this.securityEvents = new DuckDbSecurityEvents(db);
+    this.quality = new DuckDbQuality(db, this.analytics);
   }
 
   // `dir` null: an in-memory database, for tests.
@@ -319,7 +327,8 @@ export class DuckDbStore implements Store {
   // counts them, spans of the traces just loaded take the root's attribution where they have
   // none. Only the root gives (a sibling's user is not the trace's), and arrival order does not
   // matter: whichever of root and child is loaded last, its load fills the trace. Spans are looked
-  // for within an hour of the loaded window.
+  // for within an hour of the loaded window. Lookout's judge feature is never given
+  // (domain/attribution.ts).
   private async fillTraceAttribution(files: string[], window: [number, number] | null): Promise<void> {
     if (window === null) return;
     const fields = ['user_id', 'session_id', 'feature', 'team', 'department', 'application', 'environment'];
@@ -327,7 +336,7 @@ export class DuckDbStore implements Store {
       `UPDATE spans SET ${fields.map((f) => `${f} = coalesce(spans.${f}, t.${f})`).join(', ')}
        FROM (
          SELECT s.project_id, s.trace_id,
-           ${fields.map((f) => `any_value(s.${f}) FILTER (WHERE s.${f} IS NOT NULL) AS ${f}`).join(',\n           ')}
+           ${fields.map((f) => `any_value(s.${f}) FILTER (WHERE s.${f} IS NOT NULL${f === 'feature' ? ` AND ${applicationSpansSql('s.feature')}` : ''}) AS ${f}`).join(',\n           ')}
          FROM spans s
          WHERE s.parent_span_id IS NULL AND s.start_time BETWEEN make_timestamp($lo) AND make_timestamp($hi)
            AND (s.project_id, s.trace_id) IN (
@@ -372,6 +381,10 @@ export class DuckDbStore implements Store {
       }
       if (files.spans.length) await this.fillTraceAttribution(files.spans, window);
       if (files.scores.length) await this.db.run(`INSERT OR IGNORE INTO scores BY NAME ${source(SCORE_JSON, files.scores, 'project_id, id')}`);
+      // A score takes its trace's feature, model and application from the stored spans,
+      // whichever of them is loaded last.
+      await fillLoadedScores(this.db, files.scores);
+      if (files.spans.length && window !== null) await fillScoresOfLoadedSpans(this.db, files.spans, window);
       if (files.logs.length) await this.db.run(`INSERT OR IGNORE INTO logs BY NAME ${source(LOG_JSON, files.logs, 'project_id, id')}`);
       await this.db.run('COMMIT');
       this.scheduleHourRollups();
@@ -413,7 +426,8 @@ export class DuckDbStore implements Store {
 
   async listTraces(project: ProjectId, filter: SpanFilter, page: Page, options: { total?: boolean } = {}): Promise<TracePage> {
     const params: Record<string, string | number> = { project };
-    const inRange = ['project_id = $project', ...timeSql(filter, params)].join(' AND ');
+    // The judge's own traces are listed only when asked for (evaluation-scope.ts).
+    const inRange = ['project_id = $project', ...timeSql(filter, params), ...(listingAsksForEvaluation(filter) ? [] : [APPLICATION_SPANS_SQL])].join(' AND ');
     // A span-level filter selects the traces that have a matching span in the range (a semi-join,
     // so that only those traces are grouped); cost and duration ranges apply to the trace's totals.
     const where = [inRange, ...spanMatchSql(filter, params).map((p) => `trace_id IN (SELECT trace_id FROM spans WHERE ${inRange} AND ${p})`)].join(' AND ');
@@ -850,6 +864,18 @@ export class DuckDbStore implements Store {
     return this.securityEvents.securityEventCounts(...args);
   }
 
+  topErrors(...args: Parameters<DuckDbQuality['topErrors']>): ReturnType<DuckDbQuality['topErrors']> {
+    return this.quality.topErrors(...args);
+  }
+
+  lowScores(...args: Parameters<DuckDbQuality['lowScores']>): ReturnType<DuckDbQuality['lowScores']> {
+    return this.quality.lowScores(...args);
+  }
+
+  healthInputs(...args: Parameters<DuckDbQuality['healthInputs']>): ReturnType<DuckDbQuality['healthInputs']> {
+    return this.quality.healthInputs(...args);
+  }
+
   exportSpans(after: SpanCursor | null, limit: number): Promise<SpanRecord[]> {
     return this.exporter.exportSpans(after, limit);
   }
@@ -876,6 +902,10 @@ export class DuckDbStore implements Store {
 
   aggregateCalls(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }): Promise<CallAggregateRow[]> {
     return aggregateCalls(this.db, range);
+  }
+
+  aggregateRetrieval(range: RetrievalAggregateRange): Promise<RetrievalAggregateRow[]> {
+    return aggregateRetrieval(this.db, range);
   }
 
   aggregateScores(range: { fromMs: number; bucketMs: number }): Promise<ScoreAggregateRow[]> {

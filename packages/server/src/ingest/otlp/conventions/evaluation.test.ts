@@ -44,6 +44,10 @@ describe('evaluationScore', () => {
       source: 'evaluator',
       timestampUs: 1767225600123456,
       userId: null,
+      feature: null,
+      model: null,
+      application: null,
+      metadata: {},
     });
   });
 

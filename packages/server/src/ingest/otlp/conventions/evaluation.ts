@@ -126,6 +126,10 @@ export function evaluationScore(event: EvaluationEvent, projectId: string, nowUs
       source: 'evaluator',
       timestampUs: nanosToMicros(event.timeUnixNano) || nowUs,
       userId: null,
+      feature: null,
+      model: null,
+      application: null,
+      metadata: {},
     },
   };
 }
