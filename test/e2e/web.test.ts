@@ -1,12 +1,14 @@
 // The web UI in Debian's chromium (playwright-core) against a `lookout serve` child process filled
 // by `lookout demo`: every page loads without console errors and shows data, the numbers shown
 // are the API's, filters live in the URL, a trace opens with its waterfall and cost explanation,
-// and a price added in Settings makes an unknown model's cost appear. Screenshots of every page
-// are written to test-artifacts/web/ (or LOOKOUT_E2E_ARTIFACTS).
+// its messages as a conversation and its scores with the judge's reasoning, and a price added in
+// Settings makes an unknown model's cost appear. Screenshots of every page are written to
+// test-artifacts/web/ (or LOOKOUT_E2E_ARTIFACTS).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVALUATION_FEATURE, SCORE_METADATA } from '../../packages/server/src/domain/quality.ts';
 import { findBinary, freePort, makeTempDir, ManagedProcess, removeTempDir, repoRoot, runLookout, runProgram, e2eRequired, startLookout, type LookoutServer } from './harness.ts';
 
 const CHROMIUM = findBinary('chromium');
@@ -194,6 +196,104 @@ describe.runIf(CHROMIUM)('web UI in chromium', () => {
     await page.close();
   });
 
+  it("trace view: OpenAI messages read as a conversation with the system prompt folded and markup kept as text; a judge's score shows its reasoning, cost and a link to the judge's call", async () => {
+    const hex = (bytes: number) => [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const [traceId, judgeTraceId, spanId] = [hex(16), hex(16), hex(8)];
+    const system = 'You are the support assistant of Example Corp. Answer from the shipping policy only.';
+    // Captured text is the application's users' text: markup in it must stay text.
+    const hostile = '<img src=x onerror="window.__lookoutPwned=1"><b>bold?</b>';
+    const reasoning = 'The answer says the order shipped, but the tool result only says it was packed.';
+    const startTime = new Date().toISOString();
+    const ingest = await fetch(`${lookout!.url}/api/v1/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        batch: [
+          {
+            type: 'generation',
+            traceId,
+            spanId,
+            name: 'support answer',
+            startTime,
+            durationMs: 900,
+            provider: 'openai',
+            model: 'gpt-4o-mini',
+            usage: { input: 60, output: 12 },
+            input: [
+              { role: 'system', content: system },
+              { role: 'user', content: `Where is order 42? ${hostile}` },
+              { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup_order', arguments: '{"order":42}' } }] },
+              { role: 'tool', tool_call_id: 'call_1', content: 'packed, not shipped' },
+            ],
+            output: 'Your order 42 has shipped.',
+          },
+          { type: 'generation', traceId: judgeTraceId, name: 'judge faithfulness', startTime, durationMs: 400, provider: 'openai', model: 'gpt-4o-mini', usage: { input: 300, output: 40 } },
+          {
+            type: 'score',
+            id: `judge-e2e-${traceId}`,
+            traceId,
+            spanId,
+            name: 'faithfulness',
+            value: 0.2,
+            source: 'llm_judge',
+            comment: reasoning,
+            metadata: {
+              [SCORE_METADATA.evaluatorId]: 'ev_e2e',
+              [SCORE_METADATA.criterion]: 'faithfulness',
+              [SCORE_METADATA.judgeTraceId]: judgeTraceId,
+              [SCORE_METADATA.judgeCostUsd]: '0.000412',
+              [SCORE_METADATA.judgeModel]: 'gpt-4o-mini',
+            },
+          },
+        ],
+      }),
+    });
+    expect(ingest.status, await ingest.clone().text()).toBeLessThan(300);
+
+    const { page, errors } = await open(`/traces/${traceId}`);
+    const input = page.getByTestId('content-input');
+    await expect.poll(async () => input.getByTestId('message').count(), { timeout: 20_000 }).toBe(4);
+    expect(await input.getByTestId('message').evaluateAll((els) => els.map((e) => e.getAttribute('data-role')))).toEqual(['system', 'user', 'assistant', 'tool']);
+    // The system prompt is folded: named, its text hidden until opened.
+    const folded = input.locator('details[data-role=system]');
+    expect(await folded.getAttribute('open')).toBeNull();
+    expect(await folded.locator('summary').textContent()).toContain('System prompt');
+    expect(await page.getByText(system).isVisible()).toBe(false);
+    await folded.locator('summary').click();
+    expect(await page.getByText(system).isVisible()).toBe(true);
+    expect(await input.getByTestId('tool-call').textContent()).toContain('lookup_order');
+    expect(await input.getByTestId('tool-result').textContent()).toContain('packed, not shipped');
+    expect(await page.getByTestId('content-output').textContent()).toBe('Your order 42 has shipped.');
+    // The markup is shown as the characters it is, and nothing of it ran.
+    expect(await input.locator('[data-role=user]').textContent()).toContain(hostile);
+    expect(await page.getByTestId('span-content').locator('img, b').count()).toBe(0);
+    expect(await page.evaluate('typeof window.__lookoutPwned')).toBe('undefined');
+    // Raw: the JSON as captured, and back.
+    await page.getByTestId('content-raw-toggle').click();
+    expect(await page.getByTestId('content-raw').textContent()).toContain('"role": "system"');
+    await page.getByTestId('content-raw-toggle').click();
+    await expect.poll(async () => input.getByTestId('message').count()).toBe(4);
+
+    // The judge's score, on the trace's list and under its span: source, reasoning, model, cost.
+    const score = page.getByTestId('trace-scores').locator('[data-testid=score][data-source=llm_judge]');
+    expect(await score.count()).toBe(1);
+    const text = (await score.textContent()) ?? '';
+    for (const expected of ['faithfulness', '0.2', 'LLM judge', reasoning, 'gpt-4o-mini', '$0.000412']) expect(text).toContain(expected);
+    expect(await page.getByTestId('span-scores').getByTestId('score-reasoning').textContent()).toBe(reasoning);
+    expect(await page.getByTestId('try-evaluator').getAttribute('href')).toBe(`/settings?trace=${traceId}#evaluators`);
+    await shot(page, 'trace-conversation');
+    // The judge's own call opens as a trace of its own.
+    await score.getByTestId('judge-trace-link').click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/traces/${judgeTraceId}`);
+    await expect.poll(async () => (await page.getByTestId('waterfall').textContent()) ?? '', { timeout: 20_000 }).toContain('judge faithfulness');
+    // "Try an evaluator on this trace" opens the evaluators' try form with the trace filled in.
+    await page.goBack();
+    await page.getByTestId('try-evaluator').click();
+    await expect.poll(async () => page.getByTestId('evaluator-try-trace').inputValue(), { timeout: 20_000 }).toBe(traceId);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("cost dashboard: the total is the API's, the breakdown follows `by` in the URL", async () => {
     const openedMs = Date.now();
     const { page, errors } = await open('/cost?range=7d');
@@ -202,6 +302,13 @@ describe.runIf(CHROMIUM)('web UI in chromium', () => {
     const shownTotal = await total.textContent();
     const candidates = await answersForRanges<{ rows: { cost: number }[] }>(openedMs, Date.now(), 7 * 86_400_000, (from, to) => `/api/v1/analytics/query?measures=cost&from=${from}&to=${to}`);
     expect(candidates.map(({ answer }) => usd2(answer.rows[0]!.cost)), `page shows ${shownTotal}`).toContain(shownTotal);
+    // Lookout's own judge spend is shown apart, as the API answers it for its feature alone.
+    const evaluation = page.getByTestId('evaluation-cost');
+    await expect.poll(async () => (await evaluation.locator('.stat-value').textContent()) ?? '', { timeout: 20_000 }).toMatch(/^\$/);
+    expect(await evaluation.textContent()).toContain("Lookout's own judge spend");
+    const shownEvaluation = await evaluation.locator('.stat-value').textContent();
+    const judged = await answersForRanges<{ rows: { cost: number }[] }>(openedMs, Date.now(), 7 * 86_400_000, (from, to) => `/api/v1/analytics/query?measures=cost&filter=feature:${EVALUATION_FEATURE}&from=${from}&to=${to}`);
+    expect(judged.map(({ answer }) => usd2(answer.rows[0]!.cost)), `page shows ${shownEvaluation}`).toContain(shownEvaluation);
     const plot = page.getByTestId('cost-over-time-plot');
     await expect.poll(async () => Number(await plot.getAttribute('data-points')), { timeout: 10_000 }).toBeGreaterThan(0);
     await page.locator('select[name=by]').selectOption('team');
@@ -499,6 +606,117 @@ describe.runIf(CHROMIUM)('web UI in chromium', () => {
     await shot(page, 'budgets');
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('settings → evaluators: an evaluator made in the page is in the API, a bad pattern shows the server\'s message, "try on this trace" scores the trace named in the URL', async () => {
+    const traceId = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const call = { type: 'generation', traceId, startTime: new Date().toISOString(), durationMs: 300, provider: 'openai', model: 'gpt-4o-mini', usage: { input: 10, output: 0 }, feature: 'e2e-evaluators' };
+    const ingest = await fetch(`${lookout!.url}/api/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ batch: [{ ...call, output: '' }] }) });
+    expect(ingest.status, await ingest.clone().text()).toBeLessThan(300);
+
+    const { page, errors } = await open(`/settings?trace=${traceId}`);
+    const form = page.getByTestId('evaluator-form');
+    await expect.poll(async () => page.getByTestId('evaluator-new').count(), { timeout: 20_000 }).toBe(1);
+    expect(await page.getByTestId('evaluator-try-trace').inputValue()).toBe(traceId);
+
+    // A pattern RE2 refuses: the server's message, naming the field, and nothing saved.
+    await page.getByTestId('evaluator-new').click();
+    await form.getByTestId('evaluator-name').fill('e2e-no-refs');
+    await form.getByTestId('evaluator-criterion').selectOption('regex');
+    await form.getByTestId('evaluator-param-pattern').fill('(?=x)');
+    await form.getByTestId('evaluator-save').click();
+    await expect.poll(async () => (await page.getByTestId('evaluator-status-message').textContent()) ?? '', { timeout: 20_000 }).toContain('params.pattern: is not a valid RE2 expression');
+
+    // A heuristic on the feature: saved, listed, in the API as typed.
+    await form.getByTestId('evaluator-name').fill('e2e-not-empty');
+    await form.getByTestId('evaluator-criterion').selectOption('empty_output');
+    await form.getByTestId('evaluator-filter-feature').fill('e2e-evaluators');
+    await form.getByTestId('evaluator-save').click();
+    type Listed = { evaluators: { id: string; name: string; kind: string; criterion: string; sampleRate: number; filter: Record<string, string>; enabled: boolean; origin: string }[] };
+    const made = async () => (await apiJson<Listed>('/api/v1/evaluators')).evaluators.find((e) => e.name === 'e2e-not-empty');
+    await expect.poll(made, { timeout: 20_000 }).toMatchObject({ kind: 'heuristic', criterion: 'empty_output', sampleRate: 1, filter: { feature: 'e2e-evaluators' }, enabled: true, origin: 'api' });
+    const row = page.getByTestId('evaluator-row').filter({ hasText: 'e2e-not-empty' });
+    await expect.poll(async () => row.count(), { timeout: 20_000 }).toBe(1);
+
+    // Try it on the trace of the URL: the empty answer fails.
+    await row.getByTestId('evaluator-try-pick').click();
+    await page.getByTestId('evaluator-try-run').click();
+    const trial = page.getByTestId('evaluator-trial');
+    await expect.poll(async () => trial.count(), { timeout: 20_000 }).toBe(1);
+    expect(await trial.getByTestId('evaluator-trial-value').textContent()).toBe('0.00');
+    await shot(page, 'settings-evaluators');
+
+    // Disable from the list: the API says so.
+    await row.getByTestId('evaluator-toggle').click();
+    await expect.poll(async () => (await made())?.enabled, { timeout: 20_000 }).toBe(false);
+    // The refused pattern's answer, and nothing else.
+    expect(errors).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+    await page.close();
+  });
+
+  it('quality: recurring errors are one top issue with its count and traces, a trace link opens it; the overview health tile is the API health', async () => {
+    const nowMs = Date.now();
+    const hex = (bytes: number) => [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    // Five failures that differ only in the numbers and ids of their message: one issue.
+    const traces = Array.from({ length: 5 }, () => hex(16));
+    const batch = traces.map((traceId, i) => ({
+      type: 'generation',
+      traceId,
+      startTime: new Date(nowMs - (5 - i) * 1000).toISOString(),
+      durationMs: 100,
+      model: 'gpt-4o-mini',
+      feature: 'quokka-lookup',
+      status: 'error',
+      errorClass: 'server',
+      errorMessage: `Quokka registry answered 50${i} for order ord_${hex(4)}1 after ${1000 + i * 37} ms`,
+    }));
+    const ingest = await fetch(`${lookout!.url}/api/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ batch }) });
+    expect(ingest.status, await ingest.clone().text()).toBeLessThan(300);
+    const issues = await apiJson<{ errors: { sampleMessage: string | null; count: number; traceIds: string[] }[] }>('/api/v1/quality/top-issues?from=1h');
+    const ours = issues.errors.find((e) => e.sampleMessage?.startsWith('Quokka registry'));
+    expect(ours, JSON.stringify(issues.errors)).toMatchObject({ count: 5, traceIds: [traces[4], traces[3], traces[2], traces[1], traces[0]] });
+
+    const { page, errors } = await open('/quality?range=1h');
+    const row = page.getByTestId('issues-errors').locator('tbody tr', { hasText: 'Quokka registry' });
+    await expect.poll(async () => row.count(), { timeout: 20_000 }).toBe(1);
+    expect(await row.locator('td').nth(2).textContent()).toBe('5');
+    expect(await row.getByTestId('issue-trace').count()).toBe(5);
+    await expect.poll(async () => page.getByTestId('quality-health').locator('tbody tr', { hasText: 'quokka-lookup' }).count(), { timeout: 20_000 }).toBe(1);
+    // The demo's judged scores, hour by hour, by feature.
+    await expect.poll(async () => Number(await page.getByTestId('quality-by-feature-plot').getAttribute('data-points')), { timeout: 20_000 }).toBeGreaterThan(0);
+    await shot(page, 'quality');
+    await row.getByTestId('issue-trace').first().click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/traces/${traces[4]}`);
+    expect(errors).toEqual([]);
+    await page.close();
+
+    // The overview's health: the API's health per feature, weighted by calls, for the page's range.
+    const openedMs = Date.now();
+    const overview = await open('/');
+    const tile = overview.page.getByTestId('stat-health').locator('.stat-value');
+    await expect.poll(async () => (await tile.textContent()) ?? '', { timeout: 20_000 }).toMatch(/^\d+ \/ 100$/);
+    const shownHealth = await tile.textContent();
+    const answers = await answersForRanges<{ groups: { key: string | null; health: number | null; requests: number }[] }>(openedMs, Date.now(), 86_400_000, (from, to) => `/api/v1/quality/health?by=feature&from=${from}&to=${to}`);
+    // The overview weights each feature's health by its calls (at least 1), over features that have one.
+    const weighted = (groups: { health: number | null; requests: number }[]) => {
+      const known = groups.filter((g) => g.health !== null);
+      const weight = known.reduce((n, g) => n + Math.max(g.requests, 1), 0);
+      return Math.round(known.reduce((n, g) => n + (g.health ?? 0) * Math.max(g.requests, 1), 0) / weight);
+    };
+    const expected = answers.map(({ answer }) => `${weighted(answer.groups)} / 100`);
+    expect(expected, `page shows ${shownHealth}`).toContain(shownHealth);
+    expect(await overview.page.getByTestId('stat-refusal-rate').locator('.stat-value').textContent()).toMatch(/%$/);
+    expect(overview.errors).toEqual([]);
+    await overview.page.close();
+
+    // The executive dashboard: each feature's health.
+    const executive = await open('/executive');
+    const healthRows = executive.page.getByTestId('exec-health').locator('tbody tr');
+    await expect.poll(async () => healthRows.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await executive.page.getByTestId('exec-health').locator('tbody tr', { hasText: 'quokka-lookup' }).getByTestId('health-score').textContent()).toMatch(/^\d+$/);
+    await shot(executive.page, 'executive-health');
+    expect(executive.errors).toEqual([]);
+    await executive.page.close();
   });
 
   it('settings: a price added for an unpriced model re-costs its calls and its cost appears across the UI', async () => {

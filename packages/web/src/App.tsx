@@ -33,6 +33,7 @@ const Executive = lazyPage(() => import('./pages/Executive.tsx'), 'Executive');
 const Operations = lazyPage(() => import('./pages/Operations.tsx'), 'Operations');
 const Cost = lazyPage(() => import('./pages/Cost.tsx'), 'Cost');
 const Security = lazyPage(() => import('./pages/Security.tsx'), 'Security');
+const Quality = lazyPage(() => import('./pages/quality/index.tsx'), 'Quality');
 const Developer = lazyPage(() => import('./pages/Developer.tsx'), 'Developer');
 const Traces = lazyPage(() => import('./pages/Traces.tsx'), 'Traces');
 const TraceView = lazyPage(() => import('./pages/TraceView.tsx'), 'TraceView');
@@ -87,6 +88,7 @@ const NAV: NavItem[] = [
   { path: '/executive', label: 'Executive', page: Executive, group: 'Dashboards' },
   { path: '/operations', label: 'Operations', page: Operations, group: 'Dashboards' },
   { path: '/cost', label: 'Cost', page: Cost, group: 'Dashboards' },
+  { path: '/quality', label: 'Quality', page: Quality, group: 'Dashboards' },
   { path: '/security', label: 'Security', page: Security, group: 'Dashboards' },
   { path: '/developer', label: 'Developer', page: Developer, group: 'Dashboards' },
   { path: '/traces', label: 'Traces', page: Traces, group: 'Explore' },

@@ -128,3 +128,22 @@ export type RedactionMode = PrivacySettings['modes'][string];
 export type GatewayInjectionPolicy = PrivacySettings['gatewayInjection'];
 // What PUT /api/v1/privacy and the test box's `settings` take: any part of the settings.
 export type PrivacySettingsInput = NonNullable<Body<'/api/v1/privacy/test'>['settings']>;
+
+// ---- evaluators (docs/quality.md#evaluators) ----
+
+export type Evaluator = Schemas['Evaluator'];
+export type EvaluatorsResponse = Answer<'/api/v1/evaluators'>;
+// What POST and PUT /api/v1/evaluators take.
+export type EvaluatorBody = Body<'/api/v1/evaluators'>;
+export type EvaluatorParams = NonNullable<EvaluatorBody['params']>;
+export type EvaluationTrial = Schemas['EvaluationTrial'];
+export type EvaluatorTryResult = Answer<'/api/v1/evaluators/try', 'post'>;
+
+// ---- top issues and health (docs/quality.md#top-issues, #health-score) ----
+
+export type TopIssues = Answer<'/api/v1/quality/top-issues'>;
+export type ErrorIssue = Schemas['ErrorIssue'];
+export type LowScoreIssue = Schemas['LowScoreIssue'];
+export type Health = Answer<'/api/v1/quality/health'>;
+export type HealthGroup = Schemas['HealthScoreGroup'];
+export type RetrievalDrift = Answer<'/api/v1/quality/drift'>;

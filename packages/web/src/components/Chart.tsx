@@ -18,10 +18,12 @@ export function TimeChart(props: {
   format?: (v: number) => string;
   height?: number;
   kind?: 'line' | 'bars';
+  // Averages with empty buckets (scores): each value drawn as a point, joined across the gaps.
+  sparse?: boolean;
   testId?: string;
 }) {
   const box = useRef<HTMLDivElement>(null);
-  const { times, series, format, height = 220, kind = 'line' } = props;
+  const { times, series, format, height = 220, kind = 'line', sparse = false } = props;
   useEffect(() => {
     const el = box.current;
     if (!el) return;
@@ -48,8 +50,8 @@ export function TimeChart(props: {
           fill: kind === 'bars' ? `${s.color ?? PALETTE[i % PALETTE.length]}99` : undefined,
           width: kind === 'bars' ? 0 : 1.5,
           paths: bars,
-          points: { show: false },
-          spanGaps: false,
+          points: { show: sparse },
+          spanGaps: sparse,
           value: (_u: uPlot, v: number | null) => (v === null ? '—' : fmt(v)),
         })),
       ],
@@ -62,7 +64,7 @@ export function TimeChart(props: {
       resize.disconnect();
       plot.destroy();
     };
-  }, [times, series, format, height, kind]);
+  }, [times, series, format, height, kind, sparse]);
   return <div className="chart" ref={box} data-testid={props.testId} data-points={times.length} />;
 }
 

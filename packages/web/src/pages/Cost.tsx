@@ -11,6 +11,7 @@ import { answered, useAsync, useQuery } from '../hooks.ts';
 import { num, pivot } from '../lib/rows.ts';
 import { hrefWithRange, navigate, useSearchParams } from '../router.ts';
 import { useTimeRange } from '../time.ts';
+import { EVALUATION_FEATURE } from '../../../server/src/domain/quality.ts';
 
 // The cost dashboard: spend by any dimension (`by` in the URL), top spenders, model efficiency,
 // models without a price, and the monthly chargeback report.
@@ -32,6 +33,8 @@ export function Cost(_props: PageProps) {
   const totals = useQuery(range, { measures: 'cost,requests,cost_per_request,unknown_cost_requests' });
   const first = answered(totals);
   const tokens = useQuery(range, { measures: 'total_tokens,usd_per_mtok' }, totals);
+  // Lookout's own judge calls: never in the spend above, asked for by their feature.
+  const evaluation = useQuery(range, { measures: 'cost,requests', filter: `feature:${EVALUATION_FEATURE}` }, totals);
   const breakdown = useQuery(range, { measures: 'cost,requests,cost_per_request,total_tokens,usd_per_mtok,unknown_cost_requests', groupBy: by, limit: '100' }, totals);
   const overTime = useQuery(range, { measures: 'cost', groupBy: by, bucket: range.bucket, limit: '5000' }, totals);
   const spenders = useAsync(
@@ -44,6 +47,7 @@ export function Cost(_props: PageProps) {
 
   const t = totals.data?.rows[0];
   const tk = tokens.data?.rows[0];
+  const ev = evaluation.data?.rows[0];
   const total = num(t, 'cost') ?? 0;
   const traceLink = (value: string | number | null) => {
     const param = TRACE_PARAM[by];
@@ -61,6 +65,12 @@ export function Cost(_props: PageProps) {
           value={count(num(t, 'unknown_cost_requests'))}
           tone={(num(t, 'unknown_cost_requests') ?? 0) > 0 ? 'warn' : undefined}
           sub={(num(t, 'unknown_cost_requests') ?? 0) > 0 ? 'not in the spend: add their prices below' : 'every call is priced'}
+        />
+        <Stat
+          label="Evaluation cost"
+          value={usd(num(ev, 'cost'))}
+          sub={`Lookout's own judge spend, ${count(num(ev, 'requests'))} judge calls; not in the spend`}
+          testId="evaluation-cost"
         />
       </div>
 

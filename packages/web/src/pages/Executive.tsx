@@ -3,6 +3,7 @@ import { get } from '../api/client.ts';
 import type { BudgetStatus, DailyRow, Forecast, TopSpendersResponse } from '../api/types.ts';
 import type { PageProps } from '../App.tsx';
 import { TimeChart } from '../components/Chart.tsx';
+import { HealthTable } from '../components/HealthTable.tsx';
 import { Link } from '../components/Link.tsx';
 import { Section } from '../components/States.tsx';
 import { Table } from '../components/Table.tsx';
@@ -60,6 +61,8 @@ export function Executive(_props: PageProps) {
     () => get('/api/v1/analytics/top-spenders', { by: 'department', limit: 10, from: range.from, to: range.to }),
     [range.from, range.to, range.tick],
   );
+
+  const health = useAsync(() => get('/api/v1/quality/health', { from: range.from, to: range.to, by: 'feature' }), [range.from, range.to, range.tick]);
 
   const now = current.data?.rows[0];
   const before = previous.data?.rows[0];
@@ -167,6 +170,20 @@ export function Executive(_props: PageProps) {
         </Section>
         <Section title="Spend by department" state={byDepartment} testId="exec-by-department" empty={(d) => d.rows.length === 0} emptyText="No calls in this range.">
           {(d) => <SpenderTable rows={d.rows} dimension="Department" />}
+        </Section>
+      </div>
+
+      <div className="grid">
+        <Section
+          title="Health by feature"
+          state={health}
+          full
+          testId="exec-health"
+          empty={(d) => d.groups.length === 0}
+          emptyText="No calls in this range."
+          actions={<Link href={hrefWithRange('/quality')}>Quality →</Link>}
+        >
+          {(d) => <HealthTable groups={d.groups} by="feature" compact />}
         </Section>
       </div>
     </div>

@@ -11,6 +11,7 @@ import { Table } from '../components/Table.tsx';
 import { count, ms, pct, plural, ratio, usd } from '../format.ts';
 import { answered, useAsync, useQuery } from '../hooks.ts';
 import { num, series } from '../lib/rows.ts';
+import { healthTone, overallHealth } from '../lib/health.ts';
 import { navigate, hrefWithRange } from '../router.ts';
 import { useTimeRange } from '../time.ts';
 
@@ -49,6 +50,10 @@ export function Overview(_props: PageProps) {
     answered(headline),
   );
   const alerts = useAsync(() => get('/api/v1/alerts'), [range.tick]);
+  const health = useAsync(() => get('/api/v1/quality/health', { from: range.from, to: range.to, by: 'feature' }), [range.from, range.to, range.tick], answered(headline));
+  const refusals = useQuery(range, { measures: 'refusal_rate' }, headline);
+  const overall = health.data ? overallHealth(health.data.groups) : null;
+  const refusalRate = num(refusals.data?.rows[0], 'refusal_rate');
 
   const h = headline.data?.rows[0];
   const t = totals.data?.rows[0];
@@ -170,6 +175,22 @@ export function Overview(_props: PageProps) {
       </div>
 
       <h2 className="row-title">Quality</h2>
+      <div className="stats" data-testid="overview-quality-stats">
+        <Stat
+          label="Health"
+          value={health.error ? 'unavailable' : overall?.score === null || overall === null ? '—' : `${overall.score} / 100`}
+          tone={healthTone(overall?.score ?? null)}
+          sub={health.error ? health.error.message : overall?.worst ? `lowest: ${overall.worst.key ?? '(no feature)'} at ${overall.worst.health}` : 'quality, latency, errors and cost per feature'}
+          testId="stat-health"
+        />
+        <Stat
+          label="Refusal rate"
+          value={refusals.error ? 'unavailable' : pct(refusalRate)}
+          tone={(refusalRate ?? 0) > 0.05 ? 'warn' : undefined}
+          sub={refusals.error ? refusals.error.message : 'of generations the model declined to answer'}
+          testId="stat-refusal-rate"
+        />
+      </div>
       <div className="grid">
         <Section title={scoreName ? `Score "${scoreName}" over time` : 'Scores over time'} state={scoreSeries} empty={(d) => d === null} emptyText="No scores yet. Send scores with the SDK's score() or the ingest API.">
           {(d) => {

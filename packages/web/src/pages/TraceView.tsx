@@ -1,16 +1,20 @@
 import { useMemo } from 'react';
 import { get } from '../api/client.ts';
-import type { Span } from '../api/types.ts';
+import type { Score, Span } from '../api/types.ts';
 import type { PageProps } from '../App.tsx';
+import { SpanContent } from '../components/Conversation.tsx';
 import { Link } from '../components/Link.tsx';
+import { ScoreList } from '../components/ScoreList.tsx';
 import { ErrorState, Loading, Section } from '../components/States.tsx';
 import { count, dateTime, ms, nanoUsd, plural, usd } from '../format.ts';
 import { useAsync } from '../hooks.ts';
 import { hrefWithRange, useSearchParams } from '../router.ts';
 import { lastTraceList } from '../components/TraceTable.tsx';
+import { inTraceOrder, scoresOf } from '../lib/scores.ts';
+import './TraceView.css';
 
-// One trace: the span waterfall, the selected span's detail (content as captured, token buckets,
-// the cost explained line by line), and the trace's scores and logs.
+// One trace: the span waterfall, the selected span's detail (content as a conversation, token
+// buckets, the cost explained line by line, its scores), and the trace's scores and logs.
 
 interface Row {
   span: Span;
@@ -78,6 +82,12 @@ export function TraceView(props: PageProps) {
   const unpriced = spans.filter((s) => s.cost.status === 'unknown_model').length;
   const root = rows[0].span;
   const attribution = spans.find((s) => s.attribution.userId)?.attribution ?? root.attribution;
+  // Which span a score judges: the trace as a whole, a span of it (chosen with a click), or a span not stored (yet).
+  const spanLabel = (spanId: string | null) => {
+    if (spanId === null) return { text: 'the trace', onSelect: null };
+    const span = spans.find((x) => x.spanId === spanId);
+    return span ? { text: span.name, onSelect: () => set({ span: spanId }, { replace: true }) } : { text: `span ${spanId}`, onSelect: null };
+  };
 
   return (
     <div className="page trace-view">
@@ -147,30 +157,20 @@ export function TraceView(props: PageProps) {
         </div>
       </section>
 
-      <SpanDetail key={selected.spanId} span={selected} />
+      <SpanDetail key={selected.spanId} span={selected} scores={scoresOf(trace.data.scores, selected.spanId)} />
 
       <div className="grid">
-        <section className="panel" data-testid="trace-scores">
+        <section className="panel wide" data-testid="trace-scores">
           <header>
             <h3>Scores</h3>
+            <Link href={`/settings?trace=${encodeURIComponent(traceId)}#evaluators`} className="small" testId="try-evaluator">
+              Try an evaluator on this trace
+            </Link>
           </header>
           {trace.data.scores.length === 0 ? (
-            <div className="state empty">No scores on this trace. Add one with the SDK's score() or POST /api/v1/ingest.</div>
+            <div className="state empty">No scores on this trace. Add one with the SDK's score() or POST /api/v1/ingest, or let an evaluator score it.</div>
           ) : (
-            <table>
-              <tbody>
-                {trace.data.scores.map((s) => (
-                  <tr key={s.id}>
-                    <td>{s.name}</td>
-                    <td className="num">{s.numericValue ?? s.stringValue}</td>
-                    <td className="muted small">
-                      {s.source}
-                      {s.comment ? ` · ${s.comment}` : ''}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ScoreList scores={inTraceOrder(trace.data.scores)} spanLabel={spanLabel} />
           )}
         </section>
         <section className="panel" data-testid="trace-logs">
@@ -197,7 +197,7 @@ export function TraceView(props: PageProps) {
 
 const tokens = (s: Span) => s.usage.input + s.usage.output + s.usage.cacheRead + s.usage.cacheWrite + s.usage.reasoning + s.usage.audio;
 
-function SpanDetail(props: { span: Span }) {
+function SpanDetail(props: { span: Span; scores: Score[] }) {
   const s = props.span;
   const priced = s.kind === 'generation' || s.kind === 'embedding' || tokens(s) > 0;
   const explanation = useAsync(
@@ -291,38 +291,15 @@ function SpanDetail(props: { span: Span }) {
           )}
         </div>
       )}
-      <div className="content" data-testid="span-content">
-        {s.content ? (
-          <div className="grid two">
-            <div>
-              <h4>Input</h4>
-              <pre className="content-box">{pretty(s.content.input)}</pre>
-            </div>
-            <div>
-              <h4>Output</h4>
-              <pre className="content-box">{pretty(s.content.output)}</pre>
-            </div>
-          </div>
-        ) : s.kind === 'generation' ? (
-          <p className="muted small">Prompt and response were not captured (the project's content capture is "metadata" or "off", or the source did not send them).</p>
-        ) : null}
-      </div>
+      {props.scores.length > 0 && (
+        <div className="span-scores" data-testid="span-scores">
+          <h4>Scores of this span</h4>
+          <ScoreList scores={props.scores} />
+        </div>
+      )}
+      <SpanContent span={s} />
     </section>
   );
 }
 
 const BUCKET_LABEL = { input: 'input', cacheRead: 'cache read', cacheWrite: 'cache write', output: 'output', reasoning: 'reasoning', audio: 'audio' } as const;
-
-// Content arrives as text; JSON (chat messages) is indented so it can be read.
-function pretty(text: string | null): string {
-  if (text === null) return '(none)';
-  const t = text.trim();
-  if (t.startsWith('[') || t.startsWith('{')) {
-    try {
-      return JSON.stringify(JSON.parse(t), null, 2);
-    } catch {
-      return text;
-    }
-  }
-  return text;
-}

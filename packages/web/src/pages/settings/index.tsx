@@ -1,13 +1,14 @@
 import type { KeyScope } from '../../api/types.ts';
 import type { PageProps } from '../../App.tsx';
 import { ContentCapture } from './ContentCapture.tsx';
+import { Evaluators } from './Evaluators.tsx';
 import { Keys } from './Keys.tsx';
 import { Prices } from './Prices.tsx';
 import { Privacy } from './Privacy.tsx';
 import './Settings.css';
 
-// Prices (instance-wide), API keys, content capture and privacy of the project (docs/api.md,
-// docs/privacy.md).
+// Prices (instance-wide), API keys, content capture, privacy and evaluators of the project
+// (docs/api.md, docs/privacy.md, docs/quality.md).
 
 export function Settings(props: PageProps) {
   const admin = props.project.scope === 'admin';
@@ -20,6 +21,7 @@ export function Settings(props: PageProps) {
       <Keys canWrite={admin} />
       <ContentCapture project={props.project} canWrite={admin} />
       <Privacy canWrite={admin} />
+      <Evaluators canWrite={admin} />
     </div>
   );
 }
