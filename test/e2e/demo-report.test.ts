@@ -6,7 +6,7 @@ import { calcPrice } from '@pydantic/genai-prices';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PII_MESSAGES, QUESTIONS } from '../../packages/server/src/cli/demo/model.ts';
 import { filesHoldingAny } from './data-dir.ts';
-import { makeTempDir, removeTempDir, runLookout, startLookout, sumSamples, type LookoutServer } from './harness.ts';
+import { makeTempDir, pollUntil, removeTempDir, runLookout, startLookout, sumSamples, type LookoutServer } from './harness.ts';
 import { eventsOf } from './privacy-reads.ts';
 
 interface StoredSpan {
@@ -17,7 +17,7 @@ interface StoredSpan {
   startUs: number;
   usage: { input: number; output: number; cacheRead: number; cacheWrite: number; reasoning: number; audio: number };
   cost: { status: string; totalNanoUsd: number | null };
-  attribution: { team: string | null };
+  attribution: { team: string | null; feature: string | null };
 }
 
 let server: LookoutServer | undefined;
@@ -78,6 +78,8 @@ describe('demo traffic and the cost report', () => {
     let priced = 0;
     for (const s of spans) {
       if (s.kind !== 'generation' && s.kind !== 'embedding') continue;
+      // The demo judge's own calls: spend kept apart from the application's (checked below).
+      if (s.attribution.feature === 'lookout.evaluation') continue;
       const team = s.attribution.team ?? '(none)';
       const entry = expected.get(team) ?? { usd: 0, unknown: 0 };
       const tokens = Object.values(s.usage).reduce((a, b) => a + b, 0);
@@ -181,5 +183,111 @@ describe('demo traffic and the cost report', () => {
     expect(cost.priceRowId).toMatch(/^override:/);
     const u = spans.spans[0].usage;
     expect(cost.totalNanoUsd).toBe(Math.round(u.input * 1000) + Math.round((u.output + u.reasoning) * 3000) + Math.round((u.cacheRead + u.cacheWrite) * 1000));
+  });
+});
+
+// What the demo sets up for quality: heuristics in the ingest chain and LLM judges answered by the
+// built-in demo judge (no key, no network), then seed 004's story in the judged scores, the drift
+// API and the default quality rules.
+describe('demo traffic and quality', () => {
+  const HOUR_MS = 3_600_000;
+  const range = (ms: number) => `from=${encodeURIComponent(new Date(Date.now() - ms).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`;
+
+  async function getJson<T>(path: string): Promise<T> {
+    const res = await fetch(`${server!.url}${path}`);
+    expect(res.status, `${path}: ${await res.clone().text()}`).toBe(200);
+    return (await res.json()) as T;
+  }
+
+  interface Score { name: string; source: string; numericValue: number | null; comment: string | null; timestampUs: number; feature: string | null; metadata: Record<string, string> }
+  async function allScores(): Promise<Score[]> {
+    const out: Score[] = [];
+    for (let offset = 0; ; offset += 1000) {
+      const page = await getJson<{ scores: Score[] }>(`/api/v1/scores?limit=1000&offset=${offset}`);
+      out.push(...page.scores);
+      if (page.scores.length < 1000) return out;
+    }
+  }
+
+  async function testRule(rule: Record<string, unknown>) {
+    const res = await fetch(`${server!.url}/api/v1/alerts/test-rule`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+    expect(res.status, await res.clone().text()).toBe(200);
+    return (await res.json()) as { wouldFire: number; groups: { labels: Record<string, string>; value: number | null; active: boolean }[] };
+  }
+
+  // The default pack's rules (alerts/rules/default-pack.yaml), as test-rule takes them.
+  const LOW_QUALITY = { name: 'LowQualityScore', kind: 'threshold', query: { measure: 'score', groupBy: ['score_name', 'feature', 'model'] }, window: '1h', op: '<', threshold: 0.5, minSamples: 20, severity: 'critical', category: 'quality' };
+  const DRIFT = { name: 'RetrievalDrift', kind: 'threshold', query: { measure: 'retrieval_score_psi', groupBy: ['feature'] }, window: '1h', lookback: '23h', op: '>', threshold: 0.25, minSamples: 50, severity: 'warning', category: 'quality' };
+
+  it('judges a sample with the demo judge: scores from llm_judge labelled as demo, stamped with their traces, in lookout report quality', async () => {
+    const evaluators = await getJson<{ evaluators: { name: string; kind: string; judge: { baseUrl?: string } | null }[] }>('/api/v1/evaluators');
+    expect(evaluators.evaluators.filter((e) => e.kind === 'llm_judge').map((e) => e.judge?.baseUrl)).toEqual(['lookout-demo://judge', 'lookout-demo://judge']);
+    // The incident's doc-search turns are judged: LowQualityScore by feature and model fires on the judge's faithfulness.
+    const fired = await pollUntil(
+      'judged faithfulness of the incident under 0.5',
+      async () => {
+        const r = await testRule(LOW_QUALITY);
+        return r.groups.find((g) => g.labels.score_name === 'judge.faithfulness' && g.active) ? r : undefined;
+      },
+      { timeoutMs: 150_000, intervalMs: 2_000 },
+    );
+    const judgedGroup = fired.groups.find((g) => g.labels.score_name === 'judge.faithfulness' && g.active)!;
+    expect(judgedGroup.labels).toMatchObject({ feature: 'doc-search', model: expect.stringContaining('sonnet') });
+    expect(judgedGroup.value!).toBeLessThan(0.5);
+    // And on the demo's own helpfulness evaluator scores of the same feature and model.
+    expect(fired.groups.some((g) => g.active && g.labels.score_name === 'helpfulness' && g.labels.feature === 'doc-search' && g.labels.model === judgedGroup.labels.model)).toBe(true);
+
+    const scores = await allScores();
+    const judged = scores.filter((s) => s.source === 'llm_judge');
+    expect(judged.length).toBeGreaterThan(20);
+    for (const s of judged) {
+      expect(s.comment).toMatch(/^Demo judge \(fake, no model was called\): /);
+      expect(s.metadata).toMatchObject({ 'lookout.judge.demo': 'true', 'lookout.judge.model': 'gpt-4o-mini' });
+      expect(Number(s.metadata['lookout.judge.cost_usd'])).toBeGreaterThan(0);
+    }
+    // Stamped with their traces (spread over the demo's days), not all at the moment of judging.
+    const oldest = Math.min(...judged.map((s) => s.timestampUs / 1000));
+    expect(Date.now() - oldest).toBeGreaterThan(2 * 24 * HOUR_MS);
+    // The heuristics scored the traffic in the ingest chain.
+    const heuristic = new Set(scores.filter((s) => s.source === 'heuristic').map((s) => s.name));
+    expect([...heuristic]).toEqual(expect.arrayContaining(['empty-output', 'doc-search-latency']));
+
+    const report = await runLookout(['report', 'quality', '--url', server!.url, '--since', '8d', '--by', 'feature', '--format', 'json']);
+    expect(report.code, report.output).toBe(0);
+    const parsed = JSON.parse(report.stdout) as { scores: { name: string; count: number }[]; rows: Record<string, unknown>[] };
+    expect(parsed.scores.map((s) => s.name)).toEqual(expect.arrayContaining(['judge.faithfulness', 'judge.helpfulness', 'empty-output']));
+    const docSearch = parsed.rows.find((r) => r.group === 'doc-search')!;
+    expect(docSearch['score:judge.faithfulness']).toEqual(expect.any(Number));
+  });
+
+  it("keeps the judge's spend apart: shown under its own feature, not in the application's cost", async () => {
+    const q = (query: string) => getJson<{ rows: Record<string, unknown>[] }>(`/api/v1/analytics/query?${range(9 * 24 * HOUR_MS)}&${query}`);
+    const judge = (await q('measures=cost,requests&filter=feature:lookout.evaluation')).rows[0]!;
+    expect(Number(judge.requests)).toBeGreaterThan(20);
+    expect(Number(judge.cost)).toBeGreaterThan(0);
+    const byFeature = (await q('measures=cost&groupBy=feature&limit=100')).rows;
+    expect(byFeature.map((r) => r.feature)).not.toContain('lookout.evaluation');
+    const total = Number((await q('measures=cost')).rows[0]!.cost);
+    const sum = byFeature.reduce((a, r) => a + Number(r.cost ?? 0), 0);
+    expect(total).toBeCloseTo(sum, 6);
+  });
+
+  it('lists recurring errors in the top issues, shows the retrieval drift of doc-search, and RetrievalDrift fires', async () => {
+    const issues = await getJson<{ errors: { fingerprint: string; count: number; traceIds: string[] }[]; lowScores: { feature: string | null; name: string }[] }>(`/api/v1/quality/top-issues?${range(8 * 24 * HOUR_MS)}`);
+    expect(issues.errors.length).toBeGreaterThan(0);
+    expect(issues.errors[0]!.count).toBeGreaterThan(1);
+    expect(issues.errors[0]!.traceIds.length).toBeGreaterThan(0);
+    expect(issues.lowScores.some((g) => g.feature === 'doc-search')).toBe(true);
+
+    const drift = await getJson<{ psi: number | null; total: { retrievals: number; topScore: { p50: number | null } }; baseline: { retrievals: number; topScore: { p50: number | null } } }>(
+      `/api/v1/quality/drift?${range(HOUR_MS)}&feature=doc-search&baseline=23h`,
+    );
+    expect(drift.total.retrievals).toBeGreaterThanOrEqual(50);
+    expect(drift.baseline.retrievals).toBeGreaterThanOrEqual(50);
+    expect(drift.total.topScore.p50!).toBeLessThan(drift.baseline.topScore.p50!);
+    expect(drift.psi!).toBeGreaterThan(0.25);
+
+    const fired = await testRule(DRIFT);
+    expect(fired.groups.filter((g) => g.active).map((g) => g.labels)).toEqual([{ feature: 'doc-search' }]);
   });
 });

@@ -24,6 +24,7 @@ export function registerDemoCommand(program: Command, options: DemoCommandOption
     .option('--calls <n>', 'number of LLM calls to generate', intOption('--calls', 1), DEMO_DEFAULTS.calls)
     .option('--seed <n>', 'random seed (same seed, same traffic)', intOption('--seed', 0), DEMO_DEFAULTS.seed)
     .option('--no-incident', 'skip the "incident now" in the last minutes that trips the default alert rules')
+    .option('--no-evaluators', 'do not set up the demo\'s evaluators (heuristics and the built-in demo judge) before sending')
     .option('--live <duration>', 'then keep the incident going in real time for this long (a duration such as 10m or 1h30m, at most 2h), so that the 5-minute alerts fire', (value: string) => {
       try {
         return parseDemoLiveDuration(value);
@@ -31,7 +32,7 @@ export function registerDemoCommand(program: Command, options: DemoCommandOption
         throw new InvalidArgumentError(`--live: ${(err as Error).message}`);
       }
     })
-    .action(async (opts: { url: string; key?: string; days: number; calls: number; seed: number; incident: boolean; live?: number }) => {
+    .action(async (opts: { url: string; key?: string; days: number; calls: number; seed: number; incident: boolean; evaluators: boolean; live?: number }) => {
       const progress = (line: string) => process.stderr.write(`${line}\n`);
       const summary = await runDemo({ ...opts, liveMs: opts.live }, progress);
       process.stderr.write(`${describeDemoSummary(summary)}\n`);

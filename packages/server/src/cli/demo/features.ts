@@ -45,6 +45,23 @@ function supportChat(t: TraceContext, t0: number, forced: 'pii' | 'injection' | 
   return cursor;
 }
 
+// What a retrieval returns: the passage that answers the usual question first, or, from the
+// truncated embeddings of the dip, passages about something else (the judge's faithfulness sees it).
+const ANSWERING_PASSAGE = '[kb-articles#12] Rotate an API key: open Settings → API keys, choose the key and select Rotate. According to the key policy the old key keeps working for 24 hours.';
+const OFF_TOPIC_PASSAGES = [
+  'Release notes 2.3: dark mode, faster CSV exports and a new billing page.',
+  'Office hours: the support team answers from 9:00 to 17:00 CET on weekdays.',
+  'Glossary: a workspace groups projects, members and invoices.',
+] as const;
+
+function retrievedPassages(index: string, seed: number, results: number, truncated: boolean): string {
+  return Array.from({ length: results }, (_, i) => {
+    const id = `[${index}#${(i * 37 + seed) % 500}]`;
+    if (truncated) return `${id} ${OFF_TOPIC_PASSAGES[(i + seed) % OFF_TOPIC_PASSAGES.length]}`;
+    return i === 0 ? ANSWERING_PASSAGE : `${id} Related: managing members and roles in Settings.`;
+  }).join('\n');
+}
+
 export function docSearch(t: TraceContext, t0: number, forced: 'pii' | 'injection' | null): number {
   const { rng } = t;
   const root = t.ids.hex(16);
@@ -58,6 +75,7 @@ export function docSearch(t: TraceContext, t0: number, forced: 'pii' | 'injectio
   const embedMs = rng.logNormal(70, 0.35);
   const searchMs = rng.logNormal(45, 0.4);
   const retrieval = t.ids.hex(16);
+  const passages = retrievedPassages(index, question.length, results, truncated);
   const embedInput = tokens(rng, 24, 0.4, 4, 200);
   addSpan(t, { kind: 'embedding', name: `embeddings ${DEMO_MODELS.embedding.model}`, parent: retrieval, startMs: retrievalStart + 1, durationMs: embedMs }, {
     provider: DEMO_MODELS.embedding.provider,
@@ -78,9 +96,10 @@ export function docSearch(t: TraceContext, t0: number, forced: 'pii' | 'injectio
       'retrieval.num_results': results,
       'retrieval.top_score': Math.round(topScore * 1000) / 1000,
     },
+    output: passages,
   });
   let cursor = retrievalStart + retrievalMs + 2;
-  const context = Array.from({ length: results }, (_, i) => `[${index}#${(i * 37 + question.length) % 500}] …`).join('\n');
+  const context = passages;
   // Anthropic prompt caching on the long system prompt + policy preamble.
   const cacheWrite = rng.chance(0.15) ? 2_048 : 0;
   const cacheRead = cacheWrite === 0 && rng.chance(0.7) ? 2_048 : 0;

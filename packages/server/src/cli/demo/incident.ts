@@ -13,6 +13,7 @@ import {
   qualityDropAnswer,
   runawayAgent,
   RUNAWAY_USER,
+  searchTurn,
   spreadMs,
   unknownModelTicket,
   type IncidentStream,
@@ -54,6 +55,9 @@ const QUALITY_MAX_TRACES = 2_000;
 const QUALITY_SCORE_DELAY_MS = [2_000, 20_000] as const;
 // ~7 x $0.29 on Sonnet, over the free tier's $1 a day.
 const OVER_BUDGET_CALLS = 7;
+// RetrievalDrift wants at least 50 scored retrievals of a feature in the hour: with the quality
+// drop's doc-search turns (24 or more) and the background's, these make it whatever the hour.
+const DRIFTING_RETRIEVALS = 40;
 
 export interface IncidentInput {
   seed: number;
@@ -127,6 +131,13 @@ export function addIncident(input: IncidentInput, traces: { t0: number; items: I
     keep(qualityDropAnswer(stream, t0, () => value, { scoreDelayMs: QUALITY_SCORE_DELAY_MS, latestMs: nowMs - 1_000 }).trace, t0);
   }
 
+  let drifting = 0;
+  for (let i = 0; i < DRIFTING_RETRIEVALS; i++) {
+    const t0 = spreadMs(rng, i, DRIFTING_RETRIEVALS, fromMs, toMs);
+    keep(searchTurn(stream, t0, true).trace, t0);
+    drifting++;
+  }
+
   // Spend today only counts against today's budget: near midnight the calls start after it.
   const dayStartMs = Math.floor(nowMs / DAY_MS) * DAY_MS;
   const budgetFromMs = dayStartMs < toMs ? Math.max(fromMs, dayStartMs) : fromMs;
@@ -178,6 +189,7 @@ export function addIncident(input: IncidentInput, traces: { t0: number; items: I
       hourScores: total,
       hourAverageScore: Math.round(((hour.sum + lowSum) / total) * 1000) / 1000,
     },
+    retrievalDrift: { feature: 'doc-search', retrievals: low.length + drifting },
     overBudgetUser: {
       user: overBudget.id,
       tier: 'free',

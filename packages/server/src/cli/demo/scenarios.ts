@@ -189,6 +189,19 @@ export function qualityDropAnswer(s: IncidentStream, t0: number, score: () => nu
 }
 
 // ------------------------------------------------------------------------------------------
+// Retrieval drift
+
+// A doc-search turn of the search team: `drifting`, from the truncated embeddings that came with
+// prompt v4 (seed 004: low top scores, off-topic passages, an answer that found nothing), as in
+// the quality drop; otherwise as usual, the baseline the drift is measured against.
+export function searchTurn(s: IncidentStream, t0: number, drifting: boolean): ScenarioTrace {
+  const t = incidentTrace(s, teamMember(s, 'search'), 'doc-search', t0, drifting ? ['prompt:v4'] : []);
+  t.inDip = drifting;
+  if (!drifting) t.sessionId = `sess_${t.user.id.slice(4)}_${Math.floor(t0 / DAY_MS)}_search`;
+  return { trace: t, endMs: docSearch(t, t0, null) };
+}
+
+// ------------------------------------------------------------------------------------------
 // The user over budget
 
 // The free-tier user pastes a whole book into summarize on Sonnet, about $0.29 a call.

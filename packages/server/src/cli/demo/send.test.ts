@@ -84,6 +84,12 @@ describe('runDemo against a running server, then the alert engine', () => {
       expect(text).toMatch(/pending for the next ~3 minutes only, then resolved .*: CostSpike, HighLatency, HighLLMLatency, HighErrorRate/);
       expect(text).toContain('to see CostSpike, HighLatency and HighErrorRate fire, keep the incident going: lookout demo --live 10m');
       expect(text).not.toContain('(--live)');
+      // The evaluators, set up before the traffic, and what the summary says of the demo judge.
+      expect(summary.evaluators).toMatchObject({ status: 'configured', created: expect.arrayContaining(['empty-output', 'judge.helpfulness', 'judge.faithfulness']) });
+      expect(text).toContain('judge.* use the built-in DEMO judge (lookout-demo://judge): its scores are fake');
+      expect(text).toContain('judged scores arrive over the next minute or so');
+      expect(text).toMatch(/retrieval drift: \d+ doc-search retrievals from the truncated embeddings/);
+      expect(describeDemoSummary({ ...summary, evaluators: null })).toContain('evaluators: not set up (--no-evaluators)');
 
       // Then, evaluated every 30 s as the server does, the promised alerts fire in time and the
       // 5-minute ones resolve without firing.

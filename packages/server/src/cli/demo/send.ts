@@ -1,6 +1,7 @@
 import type { IngestItemInput } from '../../ingest/api/schema.ts';
 import { demoLiveSlice } from './live.ts';
 import { assignFreeTier, ingestTarget, postBatch } from './client.ts';
+import { ensureDemoEvaluators } from './evaluators.ts';
 import { generateDemoTraffic } from './traffic.ts';
 import { DEMO_LIVE_FIRING_AFTER_MS, DEMO_LIVE_INTERVAL_MS, DEMO_LIVE_MAX_MS, HOUR_MS } from './timing.ts';
 import type { DemoItemType, DemoLiveSummary, DemoOptions, DemoSummary, DemoTypeCounts } from './types.ts';
@@ -17,6 +18,9 @@ export async function runDemo(opts: DemoOptions, progress: (line: string) => voi
   const traffic = generateDemoTraffic({ days: opts.days, calls: opts.calls, seed: opts.seed, nowMs, incident: opts.incident !== false });
   const target = ingestTarget(opts.url, opts.key);
   const { endpoint } = target;
+  // Before the traffic: the heuristics score it in the ingest chain and the judge samples it as it is accepted.
+  const evaluators = opts.evaluators === false ? null : await ensureDemoEvaluators(target);
+  if (evaluators && evaluators.status !== 'configured') progress(`evaluators not set up: ${evaluators.detail}`);
   const overBudget = traffic.scenario.incident?.overBudgetUser;
   const tierAssignment = overBudget ? await assignFreeTier(target, overBudget.user) : null;
   if (tierAssignment && tierAssignment.status !== 'assigned') progress(`free tier for ${tierAssignment.user} not assigned: ${tierAssignment.detail}`);
@@ -84,6 +88,7 @@ export async function runDemo(opts: DemoOptions, progress: (line: string) => voi
     byType,
     scenario: traffic.scenario,
     tierAssignment,
+    evaluators,
     elapsedMs: Math.round(performance.now() - started),
     endedMs: Date.now(),
     liveMs: opts.liveMs ?? null,

@@ -1,3 +1,4 @@
+import { DEMO_JUDGE_BASE_URL } from '../../quality/judge/demo-judge.ts';
 import { DEMO_MODELS } from './model.ts';
 import { DEMO_LIVE_FIRING_AFTER_MS, DEMO_LIVE_INTERVAL_MS, formatLiveDuration, MINUTE_MS } from './timing.ts';
 import type { DemoLiveSummary, DemoSummary } from './types.ts';
@@ -17,6 +18,8 @@ export const DEMO_INCIDENT_ALERTS = {
     { alertname: 'UnknownModelCalls', withinMinutes: 5 },
     { alertname: 'HighTokenUsage', withinMinutes: 5 },
     { alertname: 'LowQualityScore', withinMinutes: 10 },
+    { alertname: 'EmbeddingTruncation', withinMinutes: 10 },
+    { alertname: 'RetrievalDrift', withinMinutes: 10 },
     { alertname: 'HighCostPerRequest', withinMinutes: 15 },
   ],
   pendingOnly: ['CostSpike', 'HighLatency', 'HighLLMLatency', 'HighErrorRate'],
@@ -37,6 +40,7 @@ export function describeDemoSummary(s: DemoSummary): string {
     `  quality dip: ${s.scenario.qualityDip.feature}, ${fmt(s.scenario.qualityDip.fromMs)} – ${fmt(s.scenario.qualityDip.toMs)}`,
     `  unknown model (cost shown as unknown, not $0): ${s.scenario.unknownModel.provider}/${s.scenario.unknownModel.model}`,
   );
+  lines.push(...describeEvaluators(s.evaluators));
   const i = s.scenario.incident;
   const live = s.liveMs === null ? null : describeLivePlan(s.liveMs, s.endedMs, fmt);
   if (!i) {
@@ -53,6 +57,7 @@ export function describeDemoSummary(s: DemoSummary): string {
     `    degraded model: ${i.degradedModel.provider}/${i.degradedModel.model} in ${i.degradedModel.feature}, ${i.degradedModel.calls} calls, ${i.degradedModel.failed} failed (timeouts, 500s), p95 ${sec(i.degradedModel.p95Ms)}, p99 ${sec(i.degradedModel.p99Ms)}`,
     `    unknown model: ${i.unknownModel.calls} ${i.unknownModel.feature} calls on ${i.unknownModel.provider}/${i.unknownModel.model}`,
     `    quality drop: ${i.qualityDrop.feature}, ${i.qualityDrop.scores} ${i.qualityDrop.scoreName} scores averaging ${i.qualityDrop.averageScore}; the hour's average is ${i.qualityDrop.hourAverageScore} over ${i.qualityDrop.hourScores} scores`,
+    `    retrieval drift: ${i.retrievalDrift.retrievals} ${i.retrievalDrift.feature} retrievals from the truncated embeddings (low top scores, off-topic passages) against the day before`,
     `    over budget: ${i.overBudgetUser.user} (${i.overBudgetUser.tier} tier, $${i.overBudgetUser.dailyLimitUsd}/day), ${i.overBudgetUser.calls} ${i.overBudgetUser.feature} calls on ${i.overBudgetUser.provider}/${i.overBudgetUser.model}, ${ktok(i.overBudgetUser.inputTokens)} input tokens`,
   );
   if (a) lines.push(`    free tier: ${a.status === 'assigned' ? a.detail : `not assigned, ${a.detail}`}`);
@@ -68,6 +73,17 @@ export function describeDemoSummary(s: DemoSummary): string {
     );
   }
   return lines.join('\n');
+}
+
+function describeEvaluators(e: DemoSummary['evaluators']): string[] {
+  if (e === null) return ['  evaluators: not set up (--no-evaluators)'];
+  if (e.status !== 'configured') return [`  evaluators: not set up, ${e.detail}`];
+  const made = e.created.length ? `created ${e.created.join(', ')}` : 'none created';
+  return [
+    `  evaluators: ${made}${e.existing.length ? `; already there: ${e.existing.join(', ')}` : ''} (lookout evaluators list)`,
+    `    judge.* use the built-in DEMO judge (${DEMO_JUDGE_BASE_URL}): its scores are fake, made from simple signals without any model or API key, and labelled as demo`,
+    '    heuristic scores come with the traffic; judged scores arrive over the next minute or so (Quality page, lookout report quality)',
+  ];
 }
 
 const LIVE_HEADLINE = 'CostSpike, HighLatency and HighErrorRate';

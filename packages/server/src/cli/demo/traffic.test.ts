@@ -340,4 +340,22 @@ describe('the incident now', () => {
     expect(theirs.length).toBe(t.scenario.incident!.overBudgetUser.calls);
     for (const g of theirs) expect(Number(g.type === 'generation' ? g.startTime : 0)).toBeGreaterThanOrEqual(Date.UTC(2026, 2, 12));
   });
+  it('gives RetrievalDrift ≥ 50 doc-search retrievals on each side, whatever the hour, weekday or --calls: low top scores now, ordinary before', () => {
+    const anchors = [NOW_MS, Date.UTC(2026, 2, 15, 3, 0, 0) /* Sunday night */, Date.UTC(2026, 2, 14, 23, 50, 0) /* Saturday */];
+    for (const nowMs of anchors) {
+      for (const calls of [300, 3_000]) {
+        const t = generateDemoTraffic({ days: 7, calls, seed: 42, nowMs });
+        const retrievals = t.items.flatMap((i) => (i.type === 'span' && i.kind === 'retrieval' && i.feature === 'doc-search' ? [{ at: Number(i.startTime), top: Number(i.metadata!['retrieval.top_score']) }] : []));
+        const hour = retrievals.filter((r) => r.at >= nowMs - HOUR_MS && r.at < nowMs);
+        const before = retrievals.filter((r) => r.at >= nowMs - DAY_MS && r.at < nowMs - HOUR_MS);
+        const label = `${new Date(nowMs).toISOString()} --calls ${calls}`;
+        expect(hour.length, label).toBeGreaterThanOrEqual(50);
+        expect(before.length, label).toBeGreaterThanOrEqual(50);
+        const median = (list: typeof hour) => list.map((r) => r.top).sort((a, b) => a - b)[Math.floor(list.length / 2)];
+        expect(median(hour), label).toBeLessThan(0.55);
+        expect(median(before), label).toBeGreaterThan(0.75);
+        expect(t.scenario.incident!.retrievalDrift.retrievals).toBeGreaterThanOrEqual(50);
+      }
+    }
+  });
 });

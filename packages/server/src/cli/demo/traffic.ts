@@ -4,7 +4,7 @@ import { addScores, FEATURE_FLOWS } from './features.ts';
 import { addIncident } from './incident.ts';
 import { buildUsers, DEMO_MODELS, hourWeight, TAG_POOL, type FeatureName } from './model.ts';
 import { mixSeed, Prng } from './prng.ts';
-import { QUALITY_SCORE_NAME } from './scenarios.ts';
+import { QUALITY_SCORE_NAME, searchTurn, spreadMs } from './scenarios.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './timing.ts';
 import type { DemoIncident, DemoScenario, DemoTrafficOptions } from './types.ts';
 
@@ -18,6 +18,11 @@ const COST_SPIKE_HOURS = 6;
 // Traces started in the window may run a few minutes (agent loops, timeouts): leave them room.
 const END_MARGIN_MS = 15 * MINUTE_MS;
 const MAX_TIME_DRAWS = 1_000;
+// RetrievalDrift compares the last hour's retrievals with the 23 hours before and wants at least
+// 50 on each side: a steady stream of ordinary doc-search turns over that day (counted in the
+// requested calls) makes the baseline whatever the hour, the weekday or --calls.
+const STEADY_SEARCH_TRACES = 72;
+const STEADY_SEARCH_STREAM = 0x5ea4c4;
 
 interface Window {
   fromMs: number;
@@ -80,6 +85,15 @@ export function generateDemoTraffic(opts: DemoTrafficOptions): DemoTraffic {
   const userWeights = users.map((u) => [u, u.activity] as const);
   const traces: { t0: number; items: IngestItemInput[] }[] = [];
   let generations = 0;
+  const steady = { fromMs: Math.max(scenario.window.fromMs, opts.nowMs - DAY_MS + END_MARGIN_MS), toMs: Math.min(scenario.window.toMs, opts.nowMs - HOUR_MS - END_MARGIN_MS) };
+  const steadyTraces = steady.fromMs < steady.toMs ? STEADY_SEARCH_TRACES : 0;
+  const steadyStream = { rng: new Prng(mixSeed(opts.seed >>> 0, STEADY_SEARCH_STREAM)), ids, users };
+  for (let i = 0; i < steadyTraces; i++) {
+    const t0 = spreadMs(steadyStream.rng, i, steadyTraces, steady.fromMs, steady.toMs);
+    const { trace } = searchTurn(steadyStream, t0, false);
+    generations += trace.generations;
+    traces.push({ t0, items: trace.items });
+  }
   for (let n = 0; generations < opts.calls; n++) {
     const t0 = drawStartTime(rng, scenario);
     const inSpike = inWindow(t0, scenario.costSpike);

@@ -8,6 +8,7 @@ export interface DemoOptions {
   calls: number;
   seed: number;
   incident?: boolean; // default true
+  evaluators?: boolean; // set up the demo's evaluators first (default true)
   // `--live`: the incident is kept going this long after the demo (runDemoLive); the summary says so.
   liveMs?: number;
 }
@@ -46,9 +47,19 @@ export interface DemoSummary {
   scenario: DemoScenario;
   // The free-tier assignment of the incident's over-budget user; null without the incident.
   tierAssignment: DemoTierAssignment | null;
+  // The heuristics and demo-judge evaluators set up before the traffic; null with --no-evaluators.
+  evaluators: DemoEvaluators | null;
   elapsedMs: number;
   endedMs: number; // when the last batch was sent
   liveMs: number | null; // the --live duration that follows, if any
+}
+
+export interface DemoEvaluators {
+  // unsupported: the server has no evaluators API; refused: the key may not change evaluators.
+  status: 'configured' | 'unsupported' | 'refused' | 'failed';
+  created: string[];
+  existing: string[]; // the project had them already: left as they are
+  detail: string | null;
 }
 
 export interface DemoTierAssignment {
@@ -76,6 +87,8 @@ export interface DemoIncident {
   degradedModel: { provider: string; model: string; feature: string; calls: number; failed: number; p95Ms: number; p99Ms: number };
   unknownModel: { provider: string; model: string; feature: string; calls: number };
   qualityDrop: { feature: string; scoreName: string; scores: number; averageScore: number; hourAverageScore: number; hourScores: number };
+  // Doc-search retrievals from the truncated embeddings (the quality drop's among them).
+  retrievalDrift: { feature: string; retrievals: number };
   overBudgetUser: { user: string; tier: 'free'; dailyLimitUsd: number; feature: string; provider: string; model: string; calls: number; inputTokens: number; outputTokens: number };
 }
 
