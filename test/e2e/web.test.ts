@@ -1,14 +1,17 @@
 // The web UI in Debian's chromium (playwright-core) against a `lookout serve` child process filled
 // by `lookout demo`: every page loads without console errors and shows data, the numbers shown
 // are the API's, filters live in the URL, a trace opens with its waterfall and cost explanation,
-// its messages as a conversation and its scores with the judge's reasoning, and a price added in
-// Settings makes an unknown model's cost appear. Screenshots of every page are written to
+// its messages as a conversation and its scores with the judge's reasoning, the judge's own spend
+// is shown apart and counted in no application total (API, /metrics, budgets), and a price added
+// in Settings makes an unknown model's cost appear. Screenshots of every page are written to
 // test-artifacts/web/ (or LOOKOUT_E2E_ARTIFACTS).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVALUATION_FEATURE, SCORE_METADATA } from '../../packages/server/src/domain/quality.ts';
+import { inSample } from '../../packages/server/src/domain/sampling.ts';
+import { METRIC } from '../../packages/server/src/metrics/names.ts';
 import { findBinary, freePort, makeTempDir, ManagedProcess, removeTempDir, repoRoot, runLookout, runProgram, e2eRequired, startLookout, type LookoutServer } from './harness.ts';
 
 const CHROMIUM = findBinary('chromium');
@@ -30,7 +33,9 @@ beforeAll(async () => {
   });
   expect(build.code, build.output).toBe(0);
   dataDir = await makeTempDir('web');
-  lookout = await startLookout({ dataDir, logLevel: 'warn', env: { LOOKOUT_WEB_DIST: distDir } });
+  // The judge takes a sampled trace 1 s after its call instead of 30 s: the demo's sample is judged
+  // before the pages are read, and a trace a test sends is judged within its seconds.
+  lookout = await startLookout({ dataDir, logLevel: 'warn', env: { LOOKOUT_WEB_DIST: distDir, LOOKOUT_JUDGE_SETTLE_MS: '1000' } });
   const demo = await runLookout(['demo', '--url', lookout.url], { timeoutMs: 180_000 });
   expect(demo.code, demo.output).toBe(0);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -83,6 +88,60 @@ async function answersForRanges<T>(openedMs: number, readMs: number, spanMs: num
 }
 
 const usd2 = (v: number) => `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+// Whether a dollar figure as a page shows it ("$1,234.56", or 4 or 6 decimals under $1 and $0.01)
+// is `usd` rounded to the digits shown.
+function showsUsd(shown: string | null, usd: number): boolean {
+  const m = /^\$([\d,]+)(?:\.(\d+))?$/.exec(shown ?? '');
+  if (!m) return false;
+  const digits = m[2]?.length ?? 0;
+  return Math.abs(Number(`${m[1]!.replace(/,/g, '')}.${m[2] ?? '0'}`) - usd) <= 0.5 * 10 ** -digits + 1e-9;
+}
+
+const hexId = (bytes: number) => [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+// A series of /metrics summed over its labels.
+async function metricSum(name: string): Promise<number> {
+  const res = await fetch(`${lookout!.url}/metrics`);
+  expect(res.status).toBe(200);
+  let total = 0;
+  for (const line of (await res.text()).split('\n')) {
+    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
+
+// A trace id that no enabled judge samples, for a test that counts a trace's scores: the demo's
+// judges take a share of every feature's traces.
+async function unjudgedTraceId(): Promise<string> {
+  const { evaluators } = await apiJson<{ evaluators: { id: string; kind: string; sampleRate: number; enabled: boolean }[] }>('/api/v1/evaluators');
+  const judges = evaluators.filter((e) => e.kind === 'llm_judge' && e.enabled);
+  for (let attempt = 0; attempt < 10_000; attempt++) {
+    const id = hexId(16);
+    if (!judges.some((e) => inSample(e.id, id, e.sampleRate))) return id;
+  }
+  throw new Error(`every trace id is sampled by one of ${JSON.stringify(judges)}`);
+}
+
+// Waits until the judge has nothing queued and all it recorded can be read: the judge calls the
+// analytics count for `range` are those /metrics counted as stored, on two reads in a row.
+async function judgeSettled(range: string): Promise<void> {
+  let previous = '';
+  await expect
+    .poll(
+      async () => {
+        const depth = await metricSum(METRIC.judgeQueueDepth);
+        const stored = await metricSum(METRIC.evaluationRequests);
+        const read = (await apiJson<{ rows: { requests: number }[] }>(`/api/v1/analytics/query?measures=requests&filter=feature:${EVALUATION_FEATURE}&${range}`)).rows[0]!.requests;
+        const state = `queued ${depth}, stored ${stored}, read ${read}`;
+        const settled = depth === 0 && stored === read && state === previous;
+        previous = state;
+        return settled ? 'settled' : state;
+      },
+      { timeout: 60_000, interval: 500 },
+    )
+    .toBe('settled');
+}
 
 describe.runIf(CHROMIUM)('web UI in chromium', () => {
   it('overview: stats equal the analytics API for the same range, charts render, no console errors', async () => {
@@ -198,7 +257,8 @@ describe.runIf(CHROMIUM)('web UI in chromium', () => {
 
   it("trace view: OpenAI messages read as a conversation with the system prompt folded and markup kept as text; a judge's score shows its reasoning, cost and a link to the judge's call", async () => {
     const hex = (bytes: number) => [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
-    const [traceId, judgeTraceId, spanId] = [hex(16), hex(16), hex(8)];
+    // Not one the demo's judges sample: the trace's only judged score is the one sent here.
+    const [traceId, judgeTraceId, spanId] = [await unjudgedTraceId(), hex(16), hex(8)];
     const system = 'You are the support assistant of Example Corp. Answer from the shipping policy only.';
     // Captured text is the application's users' text: markup in it must stay text.
     const hostile = '<img src=x onerror="window.__lookoutPwned=1"><b>bold?</b>';
@@ -279,7 +339,8 @@ describe.runIf(CHROMIUM)('web UI in chromium', () => {
     expect(await score.count()).toBe(1);
     const text = (await score.textContent()) ?? '';
     for (const expected of ['faithfulness', '0.2', 'LLM judge', reasoning, 'gpt-4o-mini', '$0.000412']) expect(text).toContain(expected);
-    expect(await page.getByTestId('span-scores').getByTestId('score-reasoning').textContent()).toBe(reasoning);
+    // Under its span, beside the demo's heuristics' scores of the same span.
+    expect(await page.getByTestId('span-scores').locator('[data-testid=score][data-source=llm_judge]').getByTestId('score-reasoning').textContent()).toBe(reasoning);
     expect(await page.getByTestId('try-evaluator').getAttribute('href')).toBe(`/settings?trace=${traceId}#evaluators`);
     await shot(page, 'trace-conversation');
     // The judge's own call opens as a trace of its own.
@@ -294,23 +355,115 @@ describe.runIf(CHROMIUM)('web UI in chromium', () => {
     await page.close();
   });
 
-  it("cost dashboard: the total is the API's, the breakdown follows `by` in the URL", async () => {
+  it("cost dashboard: the total is the API's without the judge's spend, which is shown apart and kept out of /metrics' and budgets' application spend; the breakdown follows `by` in the URL", async () => {
+    // Every range below holds all of this run's calls: the demo's days, and the judge's calls of now.
+    const wide = `from=${new Date(Date.now() - 30 * 86_400_000).toISOString()}&to=${new Date(Date.now() + 3_600_000).toISOString()}`;
+    type Totals = { rows: { cost: number; requests: number }[] };
+    const nano = (usd: number) => Math.round(usd * 1e9);
+    const appNano = async () => nano((await apiJson<Totals>(`/api/v1/analytics/query?measures=cost,requests&${wide}`)).rows[0]!.cost);
+    const judgeNano = async () => nano((await apiJson<Totals>(`/api/v1/analytics/query?measures=cost,requests&filter=feature:${EVALUATION_FEATURE}&${wide}`)).rows[0]!.cost);
+    const budgetNano = async (id: string) => nano((await apiJson<{ statuses: { spentUsd: number }[] }>(`/api/v1/budgets/${id}`)).statuses[0]!.spentUsd);
+    const post = async (path: string, body: unknown) => {
+      const res = await fetch(`${lookout!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status, `${path}: ${await res.clone().text()}`).toBeLessThan(300);
+      return (await res.json()) as Record<string, unknown>;
+    };
+
+    // A judge of its own on a feature of its own, judging all of it: the built-in demo judge,
+    // answering as a model dear enough that the judge's spend moves totals shown in cents.
+    const feature = 'e2e-judge-spend';
+    // Traces none of the demo's judges sample: ours makes the only judge calls they cause.
+    const traces = await Promise.all([0, 1, 2].map(() => unjudgedTraceId()));
+    const evaluator = await post('/api/v1/evaluators', { name: 'e2e-judge-spend', kind: 'llm_judge', criterion: 'helpfulness', sampleRate: 1, filter: { feature }, judge: { baseUrl: 'lookout-demo://judge', model: 'gpt-4' } });
+    const budget = `e2e-judge-spend-${hexId(4)}`;
+    await post('/api/v1/budgets', { id: budget, scope: 'project', period: 'daily', limitUsd: 1_000_000 });
+    // What is there before: the demo's sample judged and readable.
+    await judgeSettled(wide);
+    const before = {
+      app: await appNano(),
+      judge: await judgeNano(),
+      llmMetric: await metricSum(METRIC.llmCostUsd),
+      judgeMetric: await metricSum(METRIC.evaluationCostUsd),
+      budget: await budgetNano(budget),
+    };
+
+    // Three answers with their conversation captured, each its own trace.
+    const startTime = new Date().toISOString();
+    const question = `Which of our plans includes single sign-on, and can I switch plans mid-month? ${'We are a team of forty and need SAML with our identity provider, audit logs and a way to add seats. '.repeat(20)}`;
+    const batch = traces.map((traceId, i) => ({
+      type: 'generation', traceId, name: 'plan advice', startTime, durationMs: 1200, provider: 'openai', model: 'gpt-4o', feature, application: feature,
+      usage: { input: 20_000 + i * 1000, output: 2_000 },
+      input: [{ role: 'user', content: question }],
+      output: 'Single sign-on with SAML is in the Business plan and above. You can switch plans at any time; the price difference is prorated to the day.',
+    }));
+    await post('/api/v1/ingest', { batch });
+
+    // Each judged once by our judge; the judge's calls are its own traces of the evaluation feature.
+    type Trace = { spans: { attribution: { feature: string | null }; cost: { totalNanoUsd: number | null } }[]; scores: { source: string; metadata: Record<string, string> }[] };
+    const readTrace = async (traceId: string) => {
+      const res = await fetch(`${lookout!.url}/api/v1/traces/${traceId}`);
+      return res.status === 200 ? ((await res.json()) as Trace) : null;
+    };
+    const ours = (t: Trace | null) => t?.scores.filter((s) => s.source === 'llm_judge' && s.metadata[SCORE_METADATA.evaluatorId] === evaluator.id) ?? [];
+    await expect.poll(async () => (await Promise.all(traces.map(readTrace))).map((t) => ours(t).length), { timeout: 20_000, interval: 250 }).toEqual([1, 1, 1]);
+    await judgeSettled(wide);
+    const sent = await Promise.all(traces.map(readTrace));
+    const sentNano = sent.flatMap((t) => t!.spans).reduce((n, s) => n + s.cost.totalNanoUsd!, 0);
+    const judgeCalls = await Promise.all(sent.map((t) => readTrace(ours(t)[0]!.metadata[SCORE_METADATA.judgeTraceId]!)));
+    const judgeSpans = judgeCalls.flatMap((t) => t!.spans);
+    expect(judgeSpans.every((s) => s.attribution.feature === EVALUATION_FEATURE)).toBe(true);
+    const ourJudgeNano = judgeSpans.reduce((n, s) => n + s.cost.totalNanoUsd!, 0);
+    // Enough to show in any total in cents: a total that counted it would read differently.
+    expect(ourJudgeNano).toBeGreaterThan(10_000_000);
+    expect(sentNano).toBeGreaterThan(0);
+
+    // The API: the application's spend grew by exactly the calls sent, the judge's by exactly its
+    // calls on them (no other judge samples these traces).
+    const after = {
+      app: await appNano(),
+      judge: await judgeNano(),
+      llmMetric: await metricSum(METRIC.llmCostUsd),
+      judgeMetric: await metricSum(METRIC.evaluationCostUsd),
+      budget: await budgetNano(budget),
+    };
+    expect(Math.abs(after.app - before.app - sentNano), `application spend before ${before.app}, after ${after.app}, sent ${sentNano}, judged ${ourJudgeNano} (nano-USD)`).toBeLessThanOrEqual(2);
+    expect(Math.abs(after.judge - before.judge - ourJudgeNano), `judge spend before ${before.judge}, after ${after.judge}`).toBeLessThanOrEqual(2);
+    // /metrics: the same split.
+    expect(after.llmMetric - before.llmMetric).toBeCloseTo(sentNano / 1e9, 6);
+    expect(after.judgeMetric - before.judgeMetric).toBeCloseTo(ourJudgeNano / 1e9, 6);
+    expect(after.judgeMetric).toBeGreaterThan(0);
+    // By feature (read from the spans, not the hourly totals): no judge row, ours is the calls sent.
+    const byFeature = (await apiJson<{ rows: { feature: string | null; cost: number }[] }>(`/api/v1/analytics/query?measures=cost&groupBy=feature&limit=1000&${wide}`)).rows;
+    expect(byFeature.map((r) => r.feature)).not.toContain(EVALUATION_FEATURE);
+    expect(Math.abs(nano(byFeature.find((r) => r.feature === feature)!.cost) - sentNano)).toBeLessThanOrEqual(2);
+    // A project budget: the application's calls only.
+    expect(Math.abs(after.budget - before.budget - sentNano), `budget spend before ${before.budget}, after ${after.budget}`).toBeLessThanOrEqual(2);
+
+    // The page: the spend is the API's total, the judge's spend apart is the API's for its feature.
     const openedMs = Date.now();
     const { page, errors } = await open('/cost?range=7d');
     const total = page.getByTestId('cost-total').locator('.stat-value');
-    await expect.poll(async () => (await total.textContent()) ?? '', { timeout: 20_000 }).toMatch(/^\$/);
-    const shownTotal = await total.textContent();
-    const candidates = await answersForRanges<{ rows: { cost: number }[] }>(openedMs, Date.now(), 7 * 86_400_000, (from, to) => `/api/v1/analytics/query?measures=cost&from=${from}&to=${to}`);
-    expect(candidates.map(({ answer }) => usd2(answer.rows[0]!.cost)), `page shows ${shownTotal}`).toContain(shownTotal);
-    // Lookout's own judge spend is shown apart, as the API answers it for its feature alone.
     const evaluation = page.getByTestId('evaluation-cost');
+    await expect.poll(async () => (await total.textContent()) ?? '', { timeout: 20_000 }).toMatch(/^\$/);
     await expect.poll(async () => (await evaluation.locator('.stat-value').textContent()) ?? '', { timeout: 20_000 }).toMatch(/^\$/);
     expect(await evaluation.textContent()).toContain("Lookout's own judge spend");
-    const shownEvaluation = await evaluation.locator('.stat-value').textContent();
-    const judged = await answersForRanges<{ rows: { cost: number }[] }>(openedMs, Date.now(), 7 * 86_400_000, (from, to) => `/api/v1/analytics/query?measures=cost&filter=feature:${EVALUATION_FEATURE}&from=${from}&to=${to}`);
-    expect(judged.map(({ answer }) => usd2(answer.rows[0]!.cost)), `page shows ${shownEvaluation}`).toContain(shownEvaluation);
+    const shown = { total: await total.textContent(), evaluation: await evaluation.locator('.stat-value').textContent() };
+    const readMs = Date.now();
+    const apps = await answersForRanges<Totals>(openedMs, readMs, 7 * 86_400_000, (from, to) => `/api/v1/analytics/query?measures=cost,requests&from=${from}&to=${to}`);
+    const judges = await answersForRanges<Totals>(openedMs, readMs, 7 * 86_400_000, (from, to) => `/api/v1/analytics/query?measures=cost,requests&filter=feature:${EVALUATION_FEATURE}&from=${from}&to=${to}`);
+    const candidates = apps.map(({ toMs, answer }, i) => ({ toMs, app: answer.rows[0]!.cost, judge: judges[i]!.answer.rows[0]!.cost }));
+    const matching = candidates.find((c) => showsUsd(shown.total, c.app) && showsUsd(shown.evaluation, c.judge));
+    expect(matching, `page shows ${JSON.stringify(shown)}; the API, per range end: ${JSON.stringify(candidates)}`).toBeDefined();
+    expect(matching!.judge).toBeGreaterThanOrEqual(ourJudgeNano / 1e9);
     const plot = page.getByTestId('cost-over-time-plot');
     await expect.poll(async () => Number(await plot.getAttribute('data-points')), { timeout: 10_000 }).toBeGreaterThan(0);
+    // The breakdown by feature is the API's, without the judge's.
+    await page.locator('select[name=by]').selectOption('feature');
+    const features = await apiJson<{ rows: { feature: string | null }[] }>(`/api/v1/analytics/query?measures=cost&groupBy=feature&from=7d`);
+    const featureRows = page.getByTestId('cost-breakdown').locator('tbody tr');
+    await expect.poll(async () => featureRows.filter({ hasText: feature }).count(), { timeout: 20_000 }).toBe(1);
+    expect(await featureRows.count()).toBe(features.rows.length);
+    expect(await featureRows.filter({ hasText: EVALUATION_FEATURE }).count()).toBe(0);
     await page.locator('select[name=by]').selectOption('team');
     await expect.poll(() => new URL(page.url()).searchParams.get('by')).toBe('team');
     const teams = await apiJson<{ rows: { team: string | null }[] }>(`/api/v1/analytics/query?measures=cost&groupBy=team&from=7d`);
@@ -321,6 +474,11 @@ describe.runIf(CHROMIUM)('web UI in chromium', () => {
     await shot(page, 'cost');
     expect(errors).toEqual([]);
     await page.close();
+    // Later tests see the demo's evaluators and budgets only.
+    for (const path of [`/api/v1/evaluators/${String(evaluator.id)}`, `/api/v1/budgets/${budget}`]) {
+      const res = await fetch(`${lookout!.url}${path}`, { method: 'DELETE' });
+      expect(res.status, path).toBe(200);
+    }
   });
 
   it("users and sessions: lists, and a user's page with the spend the API reports for that user", async () => {
