@@ -2,13 +2,15 @@
 // OpenTelemetry JS SDK records a chat span, then an evaluator emits `gen_ai.evaluation.result`
 // events in that span's context, through the official OTLP/HTTP protobuf logs exporter and as a
 // span event. The scores are read back from the trace, and an export the exporter sends again is
-// stored and counted once.
+// stored and counted once. OpenInference feedback attributes, written by OpenInference's own
+// helpers on an application span and on a post-hoc evaluator span linked to it, become scores too.
+import { getAnnotationAttributes, getEvaluationAttributes } from '@arizeai/openinference-core';
 import { context, trace, type Span } from '@opentelemetry/api';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeTempDir, startLookout, type LookoutServer } from './harness.ts';
 
@@ -40,6 +42,12 @@ afterAll(async () => {
 function exportOnce(exporter: OTLPLogExporter, records: ReadableLogRecord[]): Promise<void> {
   return new Promise((resolve, reject) => {
     exporter.export(records, (result) => (result.code === 0 ? resolve() : reject(result.error ?? new Error(`export failed with code ${result.code}`))));
+  });
+}
+
+function exportSpans(exporter: OTLPTraceExporter, spans: ReadableSpan[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    exporter.export(spans, (result) => (result.code === 0 ? resolve() : reject(result.error ?? new Error(`export failed with code ${result.code}`))));
   });
 }
 
@@ -117,5 +125,63 @@ describe('gen_ai.evaluation.result from the official OpenTelemetry SDK', () => {
     const scores = (await (await fetch(`${url}/api/v1/scores?traceId=${traceId}`)).json()) as { scores: StoredScore[] };
     expect(scores.scores).toHaveLength(3);
     expect(await scoreSamples(url)).toEqual({ accepted: 3, duplicate: 2 });
+  });
+});
+
+describe('OpenInference feedback attributes from the official OpenTelemetry SDK', () => {
+  it('become scores on the span, its trace and the span a post-hoc evaluator span links to, and a re-sent export counts once', async () => {
+    const url = lookout!.url;
+    const before = await scoreSamples(url);
+    const memory = new InMemorySpanExporter();
+    const provider = new TracerProvider({ resource: resourceFromAttributes({ 'service.name': 'openinference-e2e' }), spanProcessors: [new SimpleSpanProcessor({ exporter: memory })] });
+    const tracer = provider.getTracer('openinference-e2e');
+
+    // Inline: the application's LLM span carries span and trace feedback.
+    let llm: Span | undefined;
+    tracer.startActiveSpan('ChatCompletion', (span) => {
+      span.setAttributes({ 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o' });
+      span.setAttributes(getEvaluationAttributes({ evaluations: [{ name: 'correctness', score: 0.8, label: 'mostly_correct', explanation: 'One date is wrong.', annotatorKind: 'LLM', identifier: 'judge-v2' }] }));
+      span.setAttributes(getAnnotationAttributes({ scope: 'trace', annotations: [{ name: 'task_success', label: 'true', annotatorKind: 'CODE' }] }));
+      span.end();
+      llm = span;
+    });
+    const { traceId, spanId } = llm!.spanContext();
+    // Post-hoc: a new evaluator span, in its own trace, linked to the span it judges.
+    tracer.startActiveSpan('hallucination evaluation', { root: true, links: [{ context: llm!.spanContext() }] }, (span) => {
+      span.setAttributes({ 'openinference.span.kind': 'EVALUATOR' });
+      span.setAttributes(getAnnotationAttributes({ annotations: [{ name: 'hallucination', label: 'factual', annotatorKind: 'HUMAN' }] }));
+      span.end();
+    });
+    await provider.forceFlush();
+    const spans = memory.getFinishedSpans();
+    await provider.shutdown();
+    expect(spans).toHaveLength(2);
+
+    const exporter = new OTLPTraceExporter({ url: `${url}/v1/traces` });
+    await exportSpans(exporter, spans);
+
+    const stored = (await (await fetch(`${url}/api/v1/traces/${traceId}`)).json()) as { spans: unknown[]; scores: (StoredScore & { metadata: Record<string, string> })[] };
+    expect(stored.spans).toHaveLength(1);
+    const byName = Object.fromEntries(stored.scores.map((s) => [s.name, s]));
+    expect(Object.keys(byName).sort()).toEqual(['correctness', 'hallucination', 'task_success']);
+    expect(byName.correctness).toMatchObject({
+      traceId,
+      spanId,
+      dataType: 'numeric',
+      numericValue: 0.8,
+      stringValue: 'mostly_correct',
+      comment: 'One date is wrong.',
+      source: 'evaluator',
+      metadata: { 'openinference.scope': 'span', 'openinference.annotator_kind': 'LLM', 'openinference.identifier': 'judge-v2' },
+    });
+    expect(byName.task_success).toMatchObject({ traceId, spanId: null, dataType: 'boolean', numericValue: 1, stringValue: 'true', source: 'evaluator', metadata: { 'openinference.scope': 'trace' } });
+    expect(byName.hallucination).toMatchObject({ traceId, spanId, dataType: 'categorical', stringValue: 'factual', source: 'evaluator', metadata: { 'openinference.annotator_kind': 'HUMAN' } });
+
+    await exportSpans(exporter, spans);
+    await exporter.shutdown();
+    const scores = (await (await fetch(`${url}/api/v1/scores?traceId=${traceId}`)).json()) as { scores: StoredScore[] };
+    expect(scores.scores).toHaveLength(3);
+    const after = await scoreSamples(url);
+    expect({ accepted: after.accepted - before.accepted, duplicate: after.duplicate - before.duplicate }).toEqual({ accepted: 3, duplicate: 3 });
   });
 });

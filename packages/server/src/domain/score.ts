@@ -3,8 +3,8 @@
 export const SCORE_DATA_TYPES = ['numeric', 'categorical', 'boolean'] as const;
 export type ScoreDataType = (typeof SCORE_DATA_TYPES)[number];
 
-// `evaluator`: an external evaluator's result (OTLP gen_ai.evaluation.result); `heuristic` and
-// `llm_judge`: Lookout's own evaluators.
+// `evaluator`: an external evaluator's result (OTLP gen_ai.evaluation.result, OpenInference
+// feedback attributes); `heuristic` and `llm_judge`: Lookout's own evaluators.
 export const SCORE_SOURCES = ['api', 'user', 'evaluator', 'annotation', 'sdk', 'heuristic', 'llm_judge'] as const;
 export type ScoreSource = (typeof SCORE_SOURCES)[number];
 

@@ -9,6 +9,7 @@ import { LookoutError } from '../../errors.ts';
 import { CONTENT, keptBelowFull, mapOtlpSpan, type MapOptions } from './conventions/index.ts';
 import { handleOtlpHttp, otlpErrorResponse, type AcceptResult, type OtlpHttpResponse, type OtlpSignal } from './http.ts';
 import { spanEvaluations, splitEvaluations } from './conventions/evaluation.ts';
+import { openInferenceFeedbackScores } from './conventions/openinference-feedback.ts';
 import { otlpEncodingOf } from './body.ts';
 import type { OtlpLogRecord, OtlpSpan } from './types.ts';
 import { attrText } from './values.ts';
@@ -90,13 +91,16 @@ function checkItemCount(ctx: AppContext, count: number, noun: string): void {
 // Spans and logs go through the ingest pipeline (acknowledged = on disk); metric points, a few per
 // series per export interval, are committed directly.
 export const storeOtlp = {
-  // Evaluation span events become scores too; a malformed one is a warning (rejected stays 0).
+  // Evaluation span events and OpenInference feedback attributes become scores too; a malformed
+  // one is a warning (rejected stays 0).
   async traces(ctx: AppContext, projectId: string, spans: OtlpSpan[]): Promise<AcceptResult> {
     checkItemCount(ctx, spans.length, 'spans');
     const opts = { captureContent: ctx.content.captures(projectId), onWithheld: (n: number) => ctx.metrics.contentAttributesWithheld.inc({ signal: 'traces' }, n) };
-    const { scores, warnings } = spanEvaluations(spans, projectId);
+    const events = spanEvaluations(spans, projectId);
+    const feedback = openInferenceFeedbackScores(spans, projectId);
+    const scores = [...events.scores, ...feedback.scores];
     await ctx.pipeline.submit({ spans: spans.map((s) => mapOtlpSpan(s, projectId, opts)), scores, logs: [] }, 'otlp');
-    return { rejected: 0, messages: warnings };
+    return { rejected: 0, messages: [...events.warnings, ...feedback.warnings] };
   },
   // Evaluation events become scores (conventions/evaluation.ts); a malformed one is rejected alone.
   async logs(ctx: AppContext, projectId: string, records: OtlpLogRecord[]): Promise<AcceptResult> {
