@@ -3,6 +3,7 @@ import { QUALITY_METADATA } from '../domain/quality.ts';
 import type { SpanRecord } from '../domain/span.ts';
 import { HOUR_MS, MINUTE_MS } from '../domain/time.ts';
 import type { RetrievalAggregateRow, RetrievalAggregates } from '../store/drift.ts';
+import { piecesOf } from './pieces.ts';
 
 // D5: per project and feature, the retrieval and embedding facts the chain wrote on spans
 // (enrich/quality/retrieval.ts) — a histogram of top scores, documents returned, embeddings
@@ -230,35 +231,4 @@ export class RetrievalRollups {
     }
     return [...out.values()];
   }
-}
-
-interface Piece {
-  res: 'minute' | 'hour';
-  index: number;
-  fraction: number;
-}
-
-// Whole hours from hour cells, the rest from minute cells, or a fraction of the hour cell where
-// the minute cells are gone.
-function piecesOf(fromMs: number, toMs: number, minuteStartMs: number): Piece[] {
-  const pieces: Piece[] = [];
-  let t = fromMs;
-  while (t < toMs) {
-    const hour = Math.floor(t / HOUR_MS);
-    const hourStart = hour * HOUR_MS;
-    const hourEnd = hourStart + HOUR_MS;
-    if (t === hourStart && hourEnd <= toMs) {
-      pieces.push({ res: 'hour', index: hour, fraction: 1 });
-      t = hourEnd;
-      continue;
-    }
-    const end = Math.min(hourEnd, toMs);
-    if (t >= minuteStartMs) {
-      for (let m = Math.floor(t / MINUTE_MS); m * MINUTE_MS < end; m++) pieces.push({ res: 'minute', index: m, fraction: 1 });
-    } else {
-      pieces.push({ res: 'hour', index: hour, fraction: (end - t) / HOUR_MS });
-    }
-    t = end;
-  }
-  return pieces;
 }

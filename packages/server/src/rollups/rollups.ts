@@ -7,6 +7,7 @@ import { COUNTER_MEASURES, type CounterMeasure } from '../domain/measures.ts';
 import { Sketch } from './sketch.ts';
 import { LookoutError } from '../errors.ts';
 import { HOUR_MS, MINUTE_MS } from '../domain/time.ts';
+import { piecesOf } from './pieces.ts';
 import { SECURITY_METADATA, securityFactsOf } from '../domain/security.ts';
 import { QUALITY_METADATA } from '../domain/quality.ts';
 import { RetrievalRollups } from './retrieval.ts';
@@ -320,37 +321,6 @@ function* withEventCell(bucket: Bucket<CallCell> | undefined, eventCell: CallCel
 function matches(value: string, want: string | string[] | undefined): boolean {
   if (want === undefined) return true;
   return Array.isArray(want) ? want.includes(value) : value === want;
-}
-
-// The time pieces a range is read from: whole hours from hour cells, the rest from minute cells
-// (or, where minute cells are gone, a fraction of the hour cell).
-interface Piece {
-  res: 'minute' | 'hour';
-  index: number;
-  fraction: number;
-}
-
-function piecesOf(fromMs: number, toMs: number, minuteStartMs: number): Piece[] {
-  const pieces: Piece[] = [];
-  let t = fromMs;
-  while (t < toMs) {
-    const hour = Math.floor(t / HOUR_MS);
-    const hourStart = hour * HOUR_MS;
-    const hourEnd = hourStart + HOUR_MS;
-    if (t === hourStart && hourEnd <= toMs) {
-      pieces.push({ res: 'hour', index: hour, fraction: 1 });
-      t = hourEnd;
-      continue;
-    }
-    const end = Math.min(hourEnd, toMs);
-    if (t >= minuteStartMs) {
-      for (let m = Math.floor(t / MINUTE_MS); m * MINUTE_MS < end; m++) pieces.push({ res: 'minute', index: m, fraction: 1 });
-    } else {
-      pieces.push({ res: 'hour', index: hour, fraction: (end - t) / HOUR_MS });
-    }
-    t = end;
-  }
-  return pieces;
 }
 
 // A project's refused requests: counters only, one group (no dimensions). Kept apart from the
