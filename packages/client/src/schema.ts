@@ -284,6 +284,105 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/backup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Back up the running DuckDB install into a new directory under <data dir>/backups (operator only)
+         * @description Needs an admin key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            /** @description the directory written, on the server */
+                            dir: string;
+                            /** @description what was copied from the data directory besides the database */
+                            files: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/alerts": {
         parameters: {
             query?: never;
@@ -4092,6 +4191,354 @@ export type paths = {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/export/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's logs, as a CSV, JSONL or Parquet download
+         * @description The range defaults to the 7 days before 'to' and spans at most 3660 days, as for analytics. Columns and types: docs/data-lifecycle.md#export.
+         *
+         *     Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description false: prompt and response text and log bodies are left out (null) */
+                    content?: "true" | "false";
+                    /** @description csv (default, with a header line), jsonl or parquet */
+                    format?: "csv" | "jsonl" | "parquet";
+                    /** @description start of the range (inclusive): an instant or a duration back from now ('24h', '7d'); default: 7 days before `to` */
+                    from?: string;
+                    /** @description end of the range (exclusive): an instant or a duration back from now; default: now */
+                    to?: string;
+                    /** @description only those of this trace */
+                    traceId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the file, streamed; Content-Disposition names it */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.apache.parquet": string;
+                        "application/x-ndjson": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/export/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's scores, as a CSV, JSONL or Parquet download
+         * @description The range defaults to the 7 days before 'to' and spans at most 3660 days, as for analytics. Columns and types: docs/data-lifecycle.md#export.
+         *
+         *     Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description false: prompt and response text and log bodies are left out (null) */
+                    content?: "true" | "false";
+                    /** @description csv (default, with a header line), jsonl or parquet */
+                    format?: "csv" | "jsonl" | "parquet";
+                    /** @description start of the range (inclusive): an instant or a duration back from now ('24h', '7d'); default: 7 days before `to` */
+                    from?: string;
+                    /** @description end of the range (exclusive): an instant or a duration back from now; default: now */
+                    to?: string;
+                    /** @description only those of this trace */
+                    traceId?: string;
+                    userId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the file, streamed; Content-Disposition names it */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.apache.parquet": string;
+                        "application/x-ndjson": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/export/spans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's spans matching every filter, as a CSV, JSONL or Parquet download
+         * @description The range defaults to the 7 days before 'to' and spans at most 3660 days, as for analytics. Columns and types: docs/data-lifecycle.md#export.
+         *
+         *     Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    application?: string;
+                    /** @description false: prompt and response text and log bodies are left out (null) */
+                    content?: "true" | "false";
+                    department?: string;
+                    environment?: string;
+                    feature?: string;
+                    /** @description csv (default, with a header line), jsonl or parquet */
+                    format?: "csv" | "jsonl" | "parquet";
+                    /** @description start of the range (inclusive): an instant or a duration back from now ('24h', '7d'); default: 7 days before `to` */
+                    from?: string;
+                    kind?: "generation" | "embedding" | "retrieval" | "tool" | "agent" | "chain" | "other";
+                    /** @description USD, at most; not below minCostUsd */
+                    maxCostUsd?: number;
+                    /** @description milliseconds, at most; not below minDurationMs */
+                    maxDurationMs?: number;
+                    /** @description USD, at least */
+                    minCostUsd?: number;
+                    /** @description milliseconds, at least */
+                    minDurationMs?: number;
+                    model?: string;
+                    provider?: string;
+                    /** @description free text on ids, at most 256 characters: a trace id or its first characters, a span or request id, a user or a session */
+                    q?: string;
+                    sessionId?: string;
+                    status?: "ok" | "error" | "cancelled";
+                    /** @description one of the call's tags */
+                    tag?: string;
+                    team?: string;
+                    /** @description end of the range (exclusive): an instant or a duration back from now; default: now */
+                    to?: string;
+                    /** @description 32 lowercase hex characters */
+                    traceId?: string;
+                    userId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the file, streamed; Content-Disposition names it */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.apache.parquet": string;
+                        "application/x-ndjson": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -19,6 +19,8 @@ import { renderAlertmanagerConfig } from './alerts/export/alertmanager.ts';
 import { registerAlertsCommand } from './cli/alerts.ts';
 import { registerActionsCommand } from './cli/actions.ts';
 import { registerMigrateCommand } from './cli/migrate.ts';
+import { registerBackupCommands } from './cli/backup.ts';
+import { registerDataExportCommands } from './cli/export-data.ts';
 import { addEvaluator, listEvaluators, removeEvaluator, type AddEvaluatorOptions } from './cli/evaluators.ts';
 import { PRIVATE_UMASK } from './state/private-files.ts';
 
@@ -357,9 +359,10 @@ prices
 registerAlertsCommand(program, { urlOption, keyOption });
 registerActionsCommand(program, { urlOption, keyOption });
 registerMigrateCommand(program);
+registerBackupCommands(program, { urlOption, keyOption });
 
 // F6: rule and routing files for running Lookout's alerts in Prometheus and Alertmanager.
-const exportCmd = program.command('export').description('export Prometheus rules, an Alertmanager config and Grafana dashboards for the /metrics series');
+const exportCmd = program.command('export').description("export a project's spans, scores or logs (CSV, JSONL, Parquet), or Prometheus rules, an Alertmanager config and Grafana dashboards for the /metrics series");
 async function writeOutput(text: string, out: string | undefined): Promise<void> {
   if (out === undefined) process.stdout.write(text);
   else {
@@ -391,6 +394,7 @@ exportCmd
   .action(async (opts: { out?: string }) => {
     await exportGrafana(opts, process.stdout);
   });
+registerDataExportCommands(exportCmd, { urlOption, keyOption });
 
 // Every command that takes --key also reads it from a file or stdin, which `ps` does not show.
 function addKeyFileOption(command: Command): void {

@@ -7,8 +7,10 @@ import { requireOperator, requireScope, type AppContext, type RouteModule } from
 import { bearerKey, createAuthResolver, createHostGuard, createOriginGuard, peerOfRequest, refusalSiteOf, requireMetricsReader } from './auth.ts';
 import { LookoutError } from '../errors.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
+import { registerBackupRoutes } from './routes/backup.ts';
 import { registerPricingRoutes } from './routes/pricing.ts';
 import { registerSpanRoutes } from './routes/spans.ts';
+import { registerExportRoutes } from './routes/export.ts';
 import { registerSecurityRoutes } from './routes/security.ts';
 import { registerEvaluatorRoutes } from './routes/evaluators.ts';
 import { registerQualityRoutes } from './routes/quality.ts';
@@ -208,7 +210,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [],
     return ctx.metrics.registry.metrics();
   });
 
-  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerPricingRoutes, registerAdminRoutes, registerAnalyticsRoutes, registerAlertRoutes, registerActionRoutes, registerBudgetRoutes, registerSecurityRoutes, registerEvaluatorRoutes, registerQualityRoutes, registerDriftRoutes, registerGatewayRoutes, registerWebRoutes, ...extraRoutes]) {
+  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerExportRoutes, registerPricingRoutes, registerAdminRoutes, registerBackupRoutes, registerAnalyticsRoutes, registerAlertRoutes, registerActionRoutes, registerBudgetRoutes, registerSecurityRoutes, registerEvaluatorRoutes, registerQualityRoutes, registerDriftRoutes, registerGatewayRoutes, registerWebRoutes, ...extraRoutes]) {
     await register(app, ctx);
   }
   registerOpenApiRoute(app);

@@ -11,6 +11,7 @@ import type { ScoreLogReads, SpanReads } from './span-reads.ts';
 import type { SecurityEventReads } from './security-events.ts';
 import type { QualityReads } from './quality.ts';
 import type { RetrievalAggregates } from './drift.ts';
+import type { ProjectExport } from './project-export.ts';
 
 // The storage contract: one small interface per concern, each in its own file, and a store is a
 // backend's implementation of all of them, opened by store/open.ts from `storage.backend`. A
@@ -29,6 +30,7 @@ export * from './export.ts';
 export * from './security-events.ts';
 export * from './quality.ts';
 export * from './drift.ts';
+export * from './project-export.ts';
 
 // Why a store turned a read away: it ran past the query timeout, or too many reads were waiting.
 export type ReadRefusal = 'timeout' | 'busy';
@@ -49,5 +51,20 @@ export interface Store
     RetrievalAggregates {
   readonly backend: string;
   readonly analytics: AnalyticsBackend;
+  // Downloads of one project's records; absent on a backend without it (ClickHouse, for now).
+  readonly projectExport?: ProjectExport;
+  // A consistent copy of an embedded database (DuckDB); absent where the backend has backup tools
+  // of its own (ClickHouse).
+  readonly localBackup?: LocalBackup;
   close(): Promise<void>;
+}
+
+export interface LocalBackup {
+  // The database's file name in the data directory, as a backup holds it.
+  readonly databaseFile: string;
+  // Entries of the data directory a backup leaves out: the live database files (copied through
+  // backupTo instead), loads and compactions in progress.
+  readonly liveEntries: readonly string[];
+  // Writes a consistent copy of the whole database to `file` while the store keeps serving.
+  backupTo(file: string): Promise<void>;
 }

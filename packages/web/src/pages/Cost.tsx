@@ -5,6 +5,7 @@ import type { PageProps } from '../App.tsx';
 import { TimeChart } from '../components/Chart.tsx';
 import { Link } from '../components/Link.tsx';
 import { ErrorState, Section, Stat } from '../components/States.tsx';
+import { ExportButton } from '../components/ExportButton.tsx';
 import { Table } from '../components/Table.tsx';
 import { count, dateTime, ms, pct, usd } from '../format.ts';
 import { answered, useAsync, useQuery } from '../hooks.ts';
@@ -56,6 +57,9 @@ export function Cost(_props: PageProps) {
 
   return (
     <div className="page cost">
+      <div className="form-row">
+        <ExportButton query={{ from: range.from, to: range.to }} testId="cost-export" />
+      </div>
       <div className="stats">
         <Stat label="Spend" value={usd(num(t, 'cost'))} sub={`${count(num(t, 'requests'))} calls`} testId="cost-total" />
         <Stat label="Cost / priced call" value={usd(num(t, 'cost_per_request'))} sub="calls without a cost left out" />

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { analytics } from '../api/client.ts';
 import type { PageProps } from '../App.tsx';
 import { Section } from '../components/States.tsx';
+import { ExportButton } from '../components/ExportButton.tsx';
 import { loadTraces, rememberTraceList, TraceList, type TraceQuery } from '../components/TraceTable.tsx';
 import { count } from '../format.ts';
 import { useAsync } from '../hooks.ts';
@@ -134,6 +135,8 @@ export function Traces(_props: PageProps) {
             Clear filters
           </button>
         )}
+        {/* The spans of the listed traces' filter; the export has no sort order to take. */}
+        <ExportButton query={{ from: range.from, to: range.to, ...Object.fromEntries(Object.entries(filters).filter(([k]) => k !== 'orderBy')) }} testId="traces-export" />
       </form>
       <Section
         title={

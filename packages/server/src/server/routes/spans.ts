@@ -33,35 +33,40 @@ const pageSchema = {
 // A non-negative number (cost in USD, duration in ms) given in the query string.
 const amount = z.coerce.number({ message: 'must be a number' }).finite('must be a number').min(0, 'must not be negative').optional();
 
+// The span filters, shared by the span and trace lists and the export (routes/export.ts).
+export const spanFilterFields = {
+  from: z.string().optional().describe('start of the range (inclusive): a time, or a duration back from now such as 24h'),
+  to: z.string().optional().describe('end of the range (exclusive): a time or a duration back from now; default now'),
+  traceId: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters').optional().describe('32 lowercase hex characters'),
+  userId: z.string().optional(),
+  sessionId: z.string().optional(),
+  model: z.string().optional(),
+  provider: z.string().optional(),
+  feature: z.string().optional(),
+  team: z.string().optional(),
+  department: z.string().optional(),
+  application: z.string().optional(),
+  environment: z.string().optional(),
+  status: z.enum(SPAN_STATUSES).optional(),
+  kind: z.enum(SPAN_KINDS).optional(),
+  tag: z.string().optional().describe("one of the call's tags"),
+  q: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(256, 'must be at most 256 characters')
+    .optional()
+    .describe('free text on ids, at most 256 characters: a trace id or its first characters, a span or request id, a user or a session'),
+  minCostUsd: amount.describe('USD, at least'),
+  maxCostUsd: amount.describe('USD, at most; not below minCostUsd'),
+  minDurationMs: amount.describe('milliseconds, at least'),
+  maxDurationMs: amount.describe('milliseconds, at most; not below minDurationMs'),
+};
+
 const spanListSchema = z
   .object({
     ...pageSchema,
-    from: z.string().optional().describe('start of the range (inclusive): a time, or a duration back from now such as 24h'),
-    to: z.string().optional().describe('end of the range (exclusive): a time or a duration back from now; default now'),
-    traceId: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters').optional().describe('32 lowercase hex characters'),
-    userId: z.string().optional(),
-    sessionId: z.string().optional(),
-    model: z.string().optional(),
-    provider: z.string().optional(),
-    feature: z.string().optional(),
-    team: z.string().optional(),
-    department: z.string().optional(),
-    application: z.string().optional(),
-    environment: z.string().optional(),
-    status: z.enum(SPAN_STATUSES).optional(),
-    kind: z.enum(SPAN_KINDS).optional(),
-    tag: z.string().optional().describe("one of the call's tags"),
-    q: z
-      .string()
-      .trim()
-      .min(1, 'must not be empty')
-      .max(256, 'must be at most 256 characters')
-      .optional()
-      .describe('free text on ids, at most 256 characters: a trace id or its first characters, a span or request id, a user or a session'),
-    minCostUsd: amount.describe('USD, at least'),
-    maxCostUsd: amount.describe('USD, at most; not below minCostUsd'),
-    minDurationMs: amount.describe('milliseconds, at least'),
-    maxDurationMs: amount.describe('milliseconds, at most; not below minDurationMs'),
+    ...spanFilterFields,
     orderBy: z
       .enum(['start', 'duration', 'cost'], { message: "must be one of 'start', 'duration', 'cost'" })
       .optional()

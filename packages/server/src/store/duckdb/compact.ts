@@ -11,7 +11,7 @@ import { PRIVATE_FILE_MODE, tightenPrivateFile } from '../../state/private-files
 
 export const DATABASE_FILE = 'lookout.duckdb';
 export const COMPACT_PENDING_FILE = 'compact-pending';
-const COMPACTED_FILE = 'lookout.compacted.duckdb';
+export const COMPACTED_FILE = 'lookout.compacted.duckdb';
 
 export function markCompactPending(dir: string): void {
   writeFileSync(join(dir, COMPACT_PENDING_FILE), `${new Date().toISOString()}\n`, { mode: PRIVATE_FILE_MODE });

@@ -8,6 +8,7 @@ import { nanoToDecimal } from '../../domain/money.ts';
 import type {
   ApiKeyInfo,
   CallAggregateRow,
+  LocalBackup,
   EncodedBatch,
   ScoreAggregateRow,
   LoadFiles,
@@ -44,7 +45,7 @@ import { repriceSpans, type RepriceFilter, type RepriceOptions, type RepriceTarg
 import { DuckDb, type DuckDbOptions, type Row, type SqlParams } from './db.ts';
 import { INGEST_READS, runAsReadTenant, runAsServer } from '../read-tenant.ts';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../../state/private-files.ts';
-import { compactDatabase, compactPending, DATABASE_FILE, markCompactPending } from './compact.ts';
+import { COMPACT_PENDING_FILE, COMPACTED_FILE, compactDatabase, compactPending, DATABASE_FILE, markCompactPending } from './compact.ts';
 import { aggregateCalls, aggregateScores } from './rollup-source.ts';
 import { aggregateRetrieval } from './drift.ts';
 import type { RetrievalAggregateRange, RetrievalAggregateRow } from '../drift.ts';
@@ -72,12 +73,15 @@ import {
 import { HOUR_US, HourRollups } from './hour-rollups.ts';
 import { fillLoadedScores, fillScoresOfLoadedSpans } from './score-context.ts';
 import { DuckDbAnalytics } from './analytics.ts';
+import { DuckDbProjectExport } from './project-export.ts';
 import { DuckDbExport } from './export.ts';
 import { DuckDbSecurityEvents } from './security-events.ts';
 import { DuckDbQuality } from './quality.ts';
 import type { LogRecord, ScoreRecord } from '../../domain/score.ts';
 import type { MetricPointRecord } from '../../domain/metric.ts';
 import { APPLICATION_SPANS_SQL, applicationSpansSql, listingAsksForEvaluation } from '../evaluation-scope.ts';
+import { rangeSql, spanFilterSql, spanMatchSql, timeSql } from './span-filters.ts';
+import { copyDatabaseTo } from './backup.ts';
 
 function repriceWhere(filter: RepriceFilter): { where: string; params: Record<string, DuckDBValue | string> } {
   const clauses = ["cost_status <> 'provider_reported'"];
@@ -87,72 +91,6 @@ function repriceWhere(filter: RepriceFilter): { where: string; params: Record<st
     clauses.push('list_contains($models, model)');
     params.models = listValue(filter.models);
   }
-  return { where: clauses.join(' AND '), params };
-}
-
-const EQ_COLUMNS = {
-  traceId: 'trace_id', userId: 'user_id', sessionId: 'session_id', model: 'model', provider: 'provider', feature: 'feature',
-  team: 'team', department: 'department', application: 'application', environment: 'environment', status: 'status', kind: 'kind',
-} as const;
-
-// The conditions one span can meet (equality, tag, free text), each as SQL over bound parameters.
-function spanMatchSql(f: SpanFilter, params: Record<string, string | number>): string[] {
-  const out: string[] = [];
-  for (const [key, column] of Object.entries(EQ_COLUMNS)) {
-    const value = f[key as keyof typeof EQ_COLUMNS];
-    if (value === undefined || value === '') continue;
-    out.push(`${column} = $f_${key}`);
-    params[`f_${key}`] = value;
-  }
-  if (f.tag) {
-    out.push('list_contains(tags, $f_tag)');
-    params.f_tag = f.tag;
-  }
-  if (f.q) {
-    const id = f.q.toLowerCase();
-    out.push(`(trace_id = $f_qid OR span_id = $f_qid OR starts_with(trace_id, $f_qid) OR request_id = $f_q OR user_id = $f_q OR session_id = $f_q)`);
-    params.f_q = f.q;
-    params.f_qid = id;
-  }
-  return out;
-}
-
-function rangeSql(column: string, min: number | undefined, max: number | undefined, name: string, params: Record<string, string | number>): string[] {
-  const out: string[] = [];
-  if (min !== undefined) {
-    out.push(`${column} >= $${name}Min`);
-    params[`${name}Min`] = min;
-  }
-  if (max !== undefined) {
-    out.push(`${column} <= $${name}Max`);
-    params[`${name}Max`] = max;
-  }
-  return out;
-}
-
-function timeSql(f: SpanFilter, params: Record<string, string | number>): string[] {
-  const out: string[] = [];
-  if (f.fromMs !== undefined) {
-    out.push('start_time >= make_timestamp($fromUs)');
-    params.fromUs = Math.trunc(f.fromMs * 1000);
-  }
-  if (f.toMs !== undefined) {
-    out.push('start_time < make_timestamp($toUs)');
-    params.toUs = Math.trunc(f.toMs * 1000);
-  }
-  return out;
-}
-
-function spanFilterSql(project: ProjectId, f: SpanFilter): { where: string; params: Record<string, string | number> } {
-  const params: Record<string, string | number> = { project };
-  const clauses = [
-    'project_id = $project',
-    ...timeSql(f, params),
-    ...spanMatchSql(f, params),
-    ...rangeSql('cost_usd', f.minCostUsd, f.maxCostUsd, 'cost', params),
-    ...rangeSql('duration_ms', f.minDurationMs, f.maxDurationMs, 'duration', params),
-    ...(listingAsksForEvaluation(f) ? [] : [APPLICATION_SPANS_SQL]),
-  ];
   return { where: clauses.join(' AND '), params };
 }
 
@@ -177,6 +115,7 @@ export class DuckDbStore implements Store {
 
   private readonly hours: HourRollups;
   private readonly exporter: DuckDbExport;
+  readonly projectExport: DuckDbProjectExport;
   private readonly securityEvents: DuckDbSecurityEvents;
   private readonly quality: DuckDbQuality;
   private hoursTimer: NodeJS.Timeout | null = null;
@@ -192,6 +131,7 @@ export class DuckDbStore implements Store {
     this.hours = hours;
     this.analytics = new DuckDbAnalytics(db, hours);
     this.exporter = new DuckDbExport(db);
+    this.projectExport = new DuckDbProjectExport(db);
     this.securityEvents = new DuckDbSecurityEvents(db);
     this.quality = new DuckDbQuality(db, this.analytics);
   }
@@ -915,6 +855,13 @@ export class DuckDbStore implements Store {
   spendByAttribution(project: ProjectId, query: SpendQuery): Promise<SpendResult> {
     return spendByAttribution(this.db, project, query);
   }
+
+  // A consistent copy of the whole database in a new file (docs/data-lifecycle.md#backup-and-restore).
+  readonly localBackup: LocalBackup = {
+    databaseFile: DATABASE_FILE,
+    liveEntries: [DATABASE_FILE, `${DATABASE_FILE}.wal`, COMPACTED_FILE, `${COMPACTED_FILE}.wal`, COMPACT_PENDING_FILE, 'staging'],
+    backupTo: (file: string) => copyDatabaseTo(this.db, file),
+  };
 
   async close(): Promise<void> {
     this.closed = true;

@@ -1,0 +1,70 @@
+import type { ProjectId, SpanFilter } from '../store.ts';
+import { APPLICATION_SPANS_SQL, listingAsksForEvaluation } from '../evaluation-scope.ts';
+
+// A span filter (the span list's, the trace list's, an export's) as SQL over bound parameters.
+
+const EQ_COLUMNS = {
+  traceId: 'trace_id', userId: 'user_id', sessionId: 'session_id', model: 'model', provider: 'provider', feature: 'feature',
+  team: 'team', department: 'department', application: 'application', environment: 'environment', status: 'status', kind: 'kind',
+} as const;
+
+// The conditions one span can meet (equality, tag, free text), each as SQL over bound parameters.
+export function spanMatchSql(f: SpanFilter, params: Record<string, string | number>): string[] {
+  const out: string[] = [];
+  for (const [key, column] of Object.entries(EQ_COLUMNS)) {
+    const value = f[key as keyof typeof EQ_COLUMNS];
+    if (value === undefined || value === '') continue;
+    out.push(`${column} = $f_${key}`);
+    params[`f_${key}`] = value;
+  }
+  if (f.tag) {
+    out.push('list_contains(tags, $f_tag)');
+    params.f_tag = f.tag;
+  }
+  if (f.q) {
+    const id = f.q.toLowerCase();
+    out.push(`(trace_id = $f_qid OR span_id = $f_qid OR starts_with(trace_id, $f_qid) OR request_id = $f_q OR user_id = $f_q OR session_id = $f_q)`);
+    params.f_q = f.q;
+    params.f_qid = id;
+  }
+  return out;
+}
+
+export function rangeSql(column: string, min: number | undefined, max: number | undefined, name: string, params: Record<string, string | number>): string[] {
+  const out: string[] = [];
+  if (min !== undefined) {
+    out.push(`${column} >= $${name}Min`);
+    params[`${name}Min`] = min;
+  }
+  if (max !== undefined) {
+    out.push(`${column} <= $${name}Max`);
+    params[`${name}Max`] = max;
+  }
+  return out;
+}
+
+export function timeSql(f: SpanFilter, params: Record<string, string | number>): string[] {
+  const out: string[] = [];
+  if (f.fromMs !== undefined) {
+    out.push('start_time >= make_timestamp($fromUs)');
+    params.fromUs = Math.trunc(f.fromMs * 1000);
+  }
+  if (f.toMs !== undefined) {
+    out.push('start_time < make_timestamp($toUs)');
+    params.toUs = Math.trunc(f.toMs * 1000);
+  }
+  return out;
+}
+
+export function spanFilterSql(project: ProjectId, f: SpanFilter): { where: string; params: Record<string, string | number> } {
+  const params: Record<string, string | number> = { project };
+  const clauses = [
+    'project_id = $project',
+    ...timeSql(f, params),
+    ...spanMatchSql(f, params),
+    ...rangeSql('cost_usd', f.minCostUsd, f.maxCostUsd, 'cost', params),
+    ...rangeSql('duration_ms', f.minDurationMs, f.maxDurationMs, 'duration', params),
+    ...(listingAsksForEvaluation(f) ? [] : [APPLICATION_SPANS_SQL]),
+  ];
+  return { where: clauses.join(' AND '), params };
+}
