@@ -2,7 +2,7 @@ import type { ProjectId } from './project.ts';
 import type { SpanFilter } from './span-reads.ts';
 
 // One project's spans, scores or logs written to a file in an export format, for a download
-// (server/routes/export.ts). The backend writes the file itself (DuckDB: COPY ... TO), so no
+// (server/routes/export.ts). The backend writes the file itself (DuckDB: COPY ... TO; ClickHouse: its own output formats, streamed), so no
 // record passes through the server's memory and a large export costs disk, not heap. A backend
 // that has no implementation leaves the concern out and the export routes say so.
 

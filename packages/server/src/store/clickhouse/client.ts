@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { ClickHouseConfig } from '../../config/config.ts';
 import { LookoutError } from '../../errors.ts';
@@ -136,6 +137,23 @@ export class Ch {
     } catch (err) {
       throw this.translate(err);
     }
+  }
+
+  // A read whose answer is written as it arrives to `out` in the format its SQL names (FORMAT ...),
+  // in its project's share of the store; the summary ClickHouse sends once the query has ended.
+  queryToStream(sql: string, params: Params, settings: ClickHouseSettings, out: Writable): Promise<{ resultRows: number }> {
+    return this.gate.run(async () => {
+      try {
+        const result = await this.pick().exec({ query: sql, query_params: params, clickhouse_settings: { ...READ_SETTINGS, ...settings, wait_end_of_query: 1 } });
+        await pipeline(result.stream, out);
+        const summary = result.response_headers['x-clickhouse-summary'];
+        const text = Array.isArray(summary) ? summary[summary.length - 1] : summary;
+        return { resultRows: Number((JSON.parse(text ?? '{}') as { result_rows?: string }).result_rows ?? 0) };
+      } catch (err) {
+        out.destroy();
+        throw this.translate(err);
+      }
+    });
   }
 
   // A statement without rows to read back (INSERT ... SELECT, ALTER), on one endpoint.

@@ -34,6 +34,7 @@ import { ChCostMaintenance } from './cost-maintenance.ts';
 import { ChContentMaintenance } from './content-maintenance.ts';
 import { ChDocuments } from './documents.ts';
 import { ChExport } from './export.ts';
+import { ChProjectExport } from './project-export.ts';
 import { ChSecurityEvents } from './security-events.ts';
 import { ChQuality } from './quality.ts';
 import { aggregateRetrievalCh } from './drift.ts';
@@ -60,6 +61,8 @@ export class ClickHouseStore implements Store {
   readonly analytics: AnalyticsBackend;
   // Alert, budget and action state, shared by the nodes on this database.
   readonly documents: ChDocuments;
+  // One project's records as a CSV, JSONL or Parquet download (project-export.ts).
+  readonly projectExport: ChProjectExport;
   private readonly events: ChEvents;
   private readonly reads: ChSpanReads;
   private readonly metrics: ChMetricPoints;
@@ -86,6 +89,7 @@ export class ClickHouseStore implements Store {
     this.costs = new ChCostMaintenance(ch, this.hours);
     this.content = new ChContentMaintenance(ch);
     this.exporter = new ChExport(ch);
+    this.projectExport = new ChProjectExport(ch);
     this.securityEvents = new ChSecurityEvents(ch);
     this.quality = new ChQuality(ch, this.analytics);
   }
