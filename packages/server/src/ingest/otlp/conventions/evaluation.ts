@@ -94,20 +94,7 @@ export function evaluationScore(event: EvaluationEvent, projectId: string, nowUs
   const value = typeof rawValue === 'number' ? rawValue : null;
   if (value === null && label === null) return { kind: 'rejected', reason: `${EVALUATION_EVENT} "${name}" has neither ${VALUE} nor ${LABEL}` };
 
-  let dataType: ScoreRecord['dataType'];
-  let numericValue: number | null = null;
-  let stringValue: string | null = label;
-  const asBoolean = label?.trim().toLowerCase();
-  if (value !== null) {
-    dataType = 'numeric';
-    numericValue = value;
-  } else if (asBoolean === 'true' || asBoolean === 'false') {
-    dataType = 'boolean';
-    numericValue = asBoolean === 'true' ? 1 : 0;
-    stringValue = asBoolean;
-  } else {
-    dataType = 'categorical';
-  }
+  const { dataType, numericValue, stringValue } = scoreValueOf(value, label);
 
   const explanation = attrs[EXPLANATION];
   const spanId = typeof event.spanId === 'string' && event.spanId !== '' ? event.spanId.toLowerCase() : null;
@@ -191,4 +178,13 @@ export function spanEvaluations(spans: OtlpSpan[], projectId: string): { scores:
   }
   if (skipped > warnings.length) warnings.push(`(${skipped - warnings.length} more not described)`);
   return { scores, warnings };
+}
+
+// An evaluation result's value as a score: a number is numeric (its label kept beside it), a
+// label of true/false alone is boolean, any other label categorical.
+export function scoreValueOf(value: number | null, label: string | null): Pick<ScoreRecord, 'dataType' | 'numericValue' | 'stringValue'> {
+  if (value !== null) return { dataType: 'numeric', numericValue: value, stringValue: label };
+  const asBoolean = label?.trim().toLowerCase();
+  if (asBoolean === 'true' || asBoolean === 'false') return { dataType: 'boolean', numericValue: asBoolean === 'true' ? 1 : 0, stringValue: asBoolean };
+  return { dataType: 'categorical', numericValue: null, stringValue: label };
 }

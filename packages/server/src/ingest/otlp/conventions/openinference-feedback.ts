@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ScoreRecord } from '../../../domain/score.ts';
 import type { AttrValue, OtlpSpan } from '../types.ts';
 import { nanosToMicros } from './attributes.ts';
+import { scoreValueOf } from './evaluation.ts';
 
 // D1: OpenInference feedback span attributes to scores (Arize-ai/openinference spec/annotations.md,
 // "Annotations and Evaluations"; written by getAnnotationAttributes / getEvaluationAttributes of
@@ -134,18 +135,7 @@ export function spanFeedbackScores(span: OtlpSpan, projectId: string, nowUs: num
       continue;
     }
 
-    let dataType: ScoreRecord['dataType'] = 'categorical';
-    let numericValue: number | null = null;
-    let stringValue: string | null = label;
-    const asBoolean = label?.trim().toLowerCase();
-    if (value !== null) {
-      dataType = 'numeric';
-      numericValue = value;
-    } else if (asBoolean === 'true' || asBoolean === 'false') {
-      dataType = 'boolean';
-      numericValue = asBoolean === 'true' ? 1 : 0;
-      stringValue = asBoolean;
-    }
+    const { dataType, numericValue, stringValue } = scoreValueOf(value, label);
 
     const traceId = target.traceId;
     const spanId = fb.scope === 'trace' ? null : target.spanId;
