@@ -12,6 +12,8 @@ import type { SecurityEventReads } from './security-events.ts';
 import type { QualityReads } from './quality.ts';
 import type { RetrievalAggregates } from './drift.ts';
 import type { ProjectExport } from './project-export.ts';
+import type { DataErasure } from './erasure.ts';
+import type { RetentionEnforcement } from './retention.ts';
 
 // The storage contract: one small interface per concern, each in its own file, and a store is a
 // backend's implementation of all of them, opened by store/open.ts from `storage.backend`. A
@@ -31,6 +33,8 @@ export * from './security-events.ts';
 export * from './quality.ts';
 export * from './drift.ts';
 export * from './project-export.ts';
+export * from './erasure.ts';
+export * from './retention.ts';
 
 // Why a store turned a read away: it ran past the query timeout, or too many reads were waiting.
 export type ReadRefusal = 'timeout' | 'busy';
@@ -56,6 +60,9 @@ export interface Store
   // A consistent copy of an embedded database (DuckDB); absent where the backend has backup tools
   // of its own (ClickHouse).
   readonly localBackup?: LocalBackup;
+  // I4 and I3: deleting what an erasure names, and enforcing retention tiers.
+  readonly erasure?: DataErasure;
+  readonly retention?: RetentionEnforcement;
   close(): Promise<void>;
 }
 
