@@ -3,6 +3,7 @@ import {
   QUERY_LIMITS,
   type AnalyticsBackend,
   type AnalyticsQuery,
+  type AnalyticsReport,
   type AnalyticsResult,
   type ChargebackParams,
   type ChargebackReport,
@@ -24,6 +25,7 @@ import { nanoToUsd } from '../../domain/money.ts';
 import { isScoreAnalyticsMeasure } from '../../domain/measures.ts';
 import { fillsGaps, finishMeasure, num, numOrNull, shapeResult, str } from '../../query/shape.ts';
 import { chargebackReport } from '../../query/chargeback.ts';
+import { retentionNote } from '../../query/retention.ts';
 import { computeForecast, forecastRanges } from '../../query/forecast.ts';
 import { dailyTrendRows, dayTotalsFrom, modelEfficiencyQuery, modelEfficiencyRows, topSpenderRows, topSpendersQuery, type DayTotals } from '../../query/reports.ts';
 import type { ProjectId } from '../store.ts';
@@ -88,9 +90,16 @@ export class ChAnalytics implements AnalyticsBackend {
   // the hourly totals where they can answer (`hourly`: the query only sums, by their
   // dimensions), else the spans.
   private async source(project: ProjectId, range: TimeRange, filters: Filter[], p: Binder, scopeToModelCalls: boolean, options: { hourly: boolean; unnestTags?: boolean }) {
-    const hours = options.hourly && this.hours ? await this.hours.wholeHours(range.fromMs, range.toMs) : null;
+    const hours = options.hourly && this.hours ? await this.hours.wholeHours(range.fromMs, range.toMs, project) : null;
     if (hours === null) return { from: fromSql(this.db, whereSql(project, range, filters, p, scopeToModelCalls), options.unnestTags ?? false), aggregates: AGGREGATES as Partial<Record<string, string>> };
     return { from: hourSumsFrom(this.db, project, range, hours, filters, p, scopeToModelCalls), aggregates: HOUR_AGGREGATES as Partial<Record<string, string>> };
+  }
+
+  // The reports that only sum, by the totals' dimensions, answer past the spans' retention.
+  answersFromRollups(report: AnalyticsReport, dimension?: Dimension): boolean {
+    if (this.hours === null) return false;
+    if (report === 'daily' || report === 'forecast') return true;
+    return report === 'top-spenders' && dimension !== undefined && HOUR_DIMENSIONS.has(dimension);
   }
 
   async query(project: ProjectId, q: AnalyticsQuery): Promise<AnalyticsResult> {
@@ -152,7 +161,11 @@ export class ChAnalytics implements AnalyticsBackend {
 
     const raw = await this.ch.query<Row>(sql, p.values);
 
-    return shapeResult(q, raw, limit, measureValue);
+    const result = shapeResult(q, raw, limit, measureValue);
+    // Before the spans' retention cutoff only the hourly totals remain (hour-totals.ts): a query
+    // they answer read them there, another only the spans that remain.
+    const note = retentionNote(q, q.retention, hourly && this.hours !== null);
+    return note ? { ...result, retention: note } : result;
   }
 
   private async dailyTotals(project: ProjectId, range: TimeRange): Promise<DayTotals[]> {

@@ -166,11 +166,11 @@ export class Ch {
   }
 
   // The same statement on every shard (schema, control-plane writes).
-  async everyShard(sql: string, params: Params = {}): Promise<void> {
+  async everyShard(sql: string, params: Params = {}, settings: ClickHouseSettings = {}): Promise<void> {
     await Promise.all(
       this.clients.map(async (c) => {
         try {
-          await c.command({ query: sql, query_params: params, clickhouse_settings: WRITE_SETTINGS });
+          await c.command({ query: sql, query_params: params, clickhouse_settings: { ...WRITE_SETTINGS, ...settings } });
         } catch (err) {
           throw this.translate(err);
         }

@@ -26,6 +26,9 @@ class PurgeSql {
   readonly params: Params;
   // Whether this row's hashes go: all of them, or those stored before the hash key existed.
   readonly hashesGo: string;
+  // Which spans and logs the purge may change at all: every one, or those started before a time.
+  readonly spanInWindow: string;
+  readonly logInWindow: string;
   private readonly patternSql: string;
 
   constructor(project: ProjectId, purge: ContentPurge) {
@@ -39,6 +42,7 @@ class PurgeSql {
       safePrefixes: [...purge.otlpMetadata.prefixes],
       safeValue: fullMatch(purge.otlpMetadata.valuePattern),
       ...(purge.hashes === 'all' ? {} : { hashesBeforeUs: purge.hashes.ingestedBefore.getTime() * 1000 }),
+      ...(purge.startedBefore ? { startedBeforeUs: purge.startedBefore.getTime() * 1000 } : {}),
     };
     // One bound parameter per pattern: match() needs a constant pattern.
     this.patternSql = purge.patterns.map((p, i) => {
@@ -46,6 +50,9 @@ class PurgeSql {
       return ` OR match(k, {pattern${i}:String})`;
     }).join('');
     this.hashesGo = purge.hashes === 'all' ? '1' : 'ingested_at < fromUnixTimestamp64Micro({hashesBeforeUs:Int64})';
+    const before = (column: string) => (purge.startedBefore ? `${column} < fromUnixTimestamp64Micro({startedBeforeUs:Int64}, 'UTC')` : '1');
+    this.spanInWindow = before('start_time');
+    this.logInWindow = before('timestamp');
   }
 
   // A key named as content (the lambda's `k`).
@@ -64,9 +71,9 @@ class PurgeSql {
   }
 
   get spanNeedsPurge(): string {
-    return `input_content IS NOT NULL OR output_content IS NOT NULL OR (${this.errorGoes})
+    return `(${this.spanInWindow}) AND (input_content IS NOT NULL OR output_content IS NOT NULL OR (${this.errorGoes})
       OR ((${this.hashesGo}) AND (prompt_hash IS NOT NULL OR response_hash IS NOT NULL))
-      OR arrayExists((k, v) -> ${this.metadataDrop}, mapKeys(metadata), mapValues(metadata))`;
+      OR arrayExists((k, v) -> ${this.metadataDrop}, mapKeys(metadata), mapValues(metadata)))`;
   }
 
   get spanReplace(): string {
@@ -81,7 +88,7 @@ class PurgeSql {
   readonly genAiEvent = "startsWith(attributes['event.name'], 'gen_ai.')";
 
   get logNeedsPurge(): string {
-    return `(${this.genAiEvent} AND body != '') OR arrayExists((k, v) -> ${this.contentKey} OR ${this.unknownText}, mapKeys(attributes), mapValues(attributes))`;
+    return `(${this.logInWindow}) AND ((${this.genAiEvent} AND body != '') OR arrayExists((k, v) -> ${this.contentKey} OR ${this.unknownText}, mapKeys(attributes), mapValues(attributes)))`;
   }
 
   get logReplace(): string {

@@ -171,6 +171,28 @@ export class ChControlPlane implements ControlPlane {
     return Number(rows[0].n);
   }
 
+  // Tombstones (`deleted = 1`) for every key of the project, then for its row: each hides the
+  // row at once (reads filter on `deleted`) and the row goes when its parts merge.
+  async deleteProject(project: ProjectId): Promise<boolean> {
+    const keys = await this.ch.queryControl(`SELECT ${KEY_COLUMNS} FROM ${this.table('api_keys')} FINAL WHERE project_id = {project:String} AND deleted = 0`, { project });
+    if (keys.length) {
+      await this.ch.insertEveryShard(
+        this.table('api_keys'),
+        keys.map((r) => ({
+          id: r.id, project_id: r.project_id, key_hash: r.key_hash, key_prefix: r.key_prefix, scope: r.scope, name: r.name,
+          created_at: msTime(Number(r.created_ms)), revoked_at: r.revoked_ms === null || r.revoked_ms === undefined ? null : msTime(Number(r.revoked_ms)),
+          version: nextVersion(), deleted: 1,
+        })),
+      );
+    }
+    const p = await this.projectRow(project);
+    if (!p) return false;
+    await this.ch.insertEveryShard(this.table('projects'), [
+      { id: project, name: String(p.name), content_capture: p.content_capture, created_at: msTime(Number(p.created_ms)), version: nextVersion(), deleted: 1 },
+    ]);
+    return true;
+  }
+
   async listPriceOverrides(): Promise<StoredPriceOverride[]> {
     const rows = await this.ch.queryControl(`SELECT ${OVERRIDE_COLUMNS} FROM ${this.table('price_overrides')} FINAL WHERE deleted = 0 ORDER BY effective_from, id`);
     return rows.map(rowToOverride);

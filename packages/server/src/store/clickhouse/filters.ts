@@ -78,9 +78,10 @@ export function evaluationScope(f: SpanFilter): string[] {
   return listingAsksForEvaluation(f) ? [] : [APPLICATION_SPANS_SQL];
 }
 
-// Every condition of the filter on single spans, within one project.
-export function spanFilterSql(project: ProjectId, f: SpanFilter): { where: string; params: Params } {
+// Every condition of the filter on single spans, within one project; `scope` 'every' keeps the
+// judge's own spans whatever the filter (the archive).
+export function spanFilterSql(project: ProjectId, f: SpanFilter, scope: 'application' | 'every' = 'application'): { where: string; params: Params } {
   const params: Params = { f_project: project };
-  const clauses = ['project_id = {f_project:String}', ...timeConditions(f, params), ...spanMatchConditions(f, params), ...rangeConditions(f, params), ...evaluationScope(f)];
+  const clauses = ['project_id = {f_project:String}', ...timeConditions(f, params), ...spanMatchConditions(f, params), ...rangeConditions(f, params), ...(scope === 'every' ? [] : evaluationScope(f))];
   return { where: clauses.join(' AND '), params };
 }

@@ -18,6 +18,10 @@ import { nextVersion } from './version.ts';
 // The tables are full copies on every shard, each step written to all of them before the next
 // (rows, then summed_until; rows, then the dirty mark's removal), so a query that reads the
 // state on one shard and the totals on another still sees rows for every summed, clean hour.
+//
+// Retention (retention.ts) deletes a project's old spans and keeps their hours' totals: those
+// hours become retained for the project (call_hours_retained), and summing one again (another
+// project's late span made it dirty) leaves the project's rows alone.
 
 export const HOUR_S = 3600;
 // Hours summed per statement, so a first build over months goes in bounded steps.
@@ -156,28 +160,88 @@ export class ChHourTotals {
   private async resumDirty(marks: Mark[]): Promise<void> {
     for (let i = 0; i < marks.length; i += DIRTY_BATCH_HOURS) {
       const batch = marks.slice(i, i + DIRTY_BATCH_HOURS);
-      const hours = batch.map((m) => Number(m.hour));
-      const sums = await this.sums(
-        `start_time >= toDateTime64({lo:UInt32}, 6, 'UTC') AND start_time < toDateTime64({hi:UInt32}, 6, 'UTC')
-          AND has({hours:Array(UInt32)}, toUnixTimestamp(toStartOfHour(start_time)))`,
-        { hours, lo: hours[0], hi: hours[hours.length - 1] + HOUR_S },
-      );
-      const fresh = new Set(sums.map(groupKey));
-      // Groups the hours had and have no more (every call of a model re-priced to another status, say).
-      const stale = await this.ch.queryControl<Row>(
-        `SELECT project_id, toUnixTimestamp(hour) AS hour, model, provider, kind, status FROM ${this.table('call_hours')} FINAL
-          WHERE has({hours:Array(UInt32)}, toUnixTimestamp(hour))`,
-        { hours },
-      );
-      const version = nextVersion();
-      const zero = { n: 0, known_n: 0, unknown_n: 0, cost_nano: null, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0, audio_tokens: 0, total_tokens: 0, priced_tokens: 0 };
-      const rows = [
-        ...sums.map((r) => ({ ...r, version })),
-        ...stale.filter((r) => !fresh.has(groupKey(r))).map((r) => ({ ...r, ...zero, version, deleted: 1 })),
-      ];
-      await this.ch.insertEveryShard(this.table('call_hours'), rows);
+      await this.resumHours(batch.map((m) => Number(m.hour)));
       await this.unmark(batch);
     }
+  }
+
+  // Sums these hours (epoch seconds of their starts) again from the spans as they are now, every
+  // project's: after an erasure, so the totals no longer hold the erased spend. The caller marks
+  // them before it deletes and after this (markLate), so a refresh that read the spans before the
+  // delete and wrote after this cannot leave its stale sums unmarked.
+  async resum(hourStarts: Iterable<number>): Promise<void> {
+    const hours = [...new Set([...hourStarts].map(floorHour))].sort((a, b) => a - b);
+    for (let i = 0; i < hours.length; i += DIRTY_BATCH_HOURS) await this.resumHours(hours.slice(i, i + DIRTY_BATCH_HOURS));
+  }
+
+  // Before spans older than `beforeS` are deleted: every hour before it summed and clean, so the
+  // totals keep answering for them. False when another node holds the lease and has not got there
+  // yet (the caller tries again later).
+  async summedBefore(beforeS: number): Promise<boolean> {
+    const ready = async () => {
+      const until = await this.summedUntil();
+      const dirty = await this.ch.queryControl<{ n: string }>(
+        `SELECT count() AS n FROM ${this.table('call_hours_dirty')} FINAL WHERE hour < toDateTime({before:UInt32}, 'UTC')`,
+        { before: floorHour(beforeS) },
+      );
+      return until !== null && until >= floorHour(beforeS) && Number(dirty[0]?.n ?? 0) === 0;
+    };
+    if (await ready()) return true;
+    await this.refresh(Math.max(Date.now(), (floorHour(beforeS) + HOUR_S) * 1000));
+    return ready();
+  }
+
+  // Per project, the start of the first hour whose spans are all still stored: hours before it keep
+  // their totals as retention left them (schema.ts, call_hours_retained).
+  async retainedHorizon(nowMs = Date.now()): Promise<(project: string) => number> {
+    const rows = await this.ch.queryControl<{ project_id: string; until: string; trailing: string }>(
+      `SELECT project_id, toUnixTimestamp(retained_until) AS until, trailing_s AS trailing FROM ${this.table('call_hours_retained')} FINAL`,
+    );
+    const byProject = new Map(rows.map((r) => [r.project_id, Number(r.until)]));
+    const server = rows.find((r) => r.project_id === '*');
+    const trailing = Number(server?.trailing ?? 0);
+    // An hour any of whose spans the TTL may have deleted is retained as a whole.
+    const backstop = Math.max(Number(server?.until ?? 0), trailing > 0 ? floorHour(Math.floor(nowMs / 1000) - trailing) + HOUR_S : 0);
+    return (project) => Math.max(byProject.get(project) ?? 0, backstop);
+  }
+
+  // The project's hours before `untilS` (an hour start) become retained; never moves back.
+  async retainBefore(project: string, untilS: number): Promise<void> {
+    const current = (await this.retainedHorizon(0))(project);
+    if (untilS <= current) return;
+    await this.ch.insertEveryShard(this.table('call_hours_retained'), [{ project_id: project, retained_until: untilS, trailing_s: 0, version: nextVersion() }]);
+  }
+
+  // The server-wide backstop (the TTL's span retention, in seconds; 0: none).
+  // What the old one retained stays retained (its spans may be gone already).
+  async setTrailingRetention(trailingS: number): Promise<void> {
+    const retainedUntil = (await this.retainedHorizon())('*');
+    await this.ch.insertEveryShard(this.table('call_hours_retained'), [{ project_id: '*', retained_until: retainedUntil, trailing_s: trailingS, version: nextVersion() }]);
+  }
+
+  private async resumHours(hours: number[]): Promise<void> {
+    if (!hours.length) return;
+    const horizon = await this.retainedHorizon();
+    const live = (r: Row) => Number(r.hour) >= horizon(String(r.project_id));
+    const sums = await this.sums(
+      `start_time >= toDateTime64({lo:UInt32}, 6, 'UTC') AND start_time < toDateTime64({hi:UInt32}, 6, 'UTC')
+        AND has({hours:Array(UInt32)}, toUnixTimestamp(toStartOfHour(start_time)))`,
+      { hours, lo: hours[0], hi: hours[hours.length - 1] + HOUR_S },
+    );
+    const fresh = new Set(sums.map(groupKey));
+    // Groups the hours had and have no more (every call of a model re-priced to another status, say).
+    const stale = await this.ch.queryControl<Row>(
+      `SELECT project_id, toUnixTimestamp(hour) AS hour, model, provider, kind, status FROM ${this.table('call_hours')} FINAL
+        WHERE has({hours:Array(UInt32)}, toUnixTimestamp(hour))`,
+      { hours },
+    );
+    const version = nextVersion();
+    const zero = { n: 0, known_n: 0, unknown_n: 0, cost_nano: null, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0, audio_tokens: 0, total_tokens: 0, priced_tokens: 0 };
+    const rows = [
+      ...sums.filter(live).map((r) => ({ ...r, version })),
+      ...stale.filter((r) => live(r) && !fresh.has(groupKey(r))).map((r) => ({ ...r, ...zero, version, deleted: 1 })),
+    ];
+    await this.ch.insertEveryShard(this.table('call_hours'), rows);
   }
 
   // A mark's removal has the version the mark was read at: one made since is newer and stays.
@@ -194,7 +258,7 @@ export class ChHourTotals {
     );
   }
 
-  private async summedUntil(): Promise<number | null> {
+  async summedUntil(): Promise<number | null> {
     const rows = await this.ch.queryControl<{ s: string }>(`SELECT toUnixTimestamp(summed_until) AS s FROM ${this.table('call_hours_state')} FINAL WHERE id = 1`);
     return rows.length ? Number(rows[0].s) : null;
   }
@@ -204,22 +268,31 @@ export class ChHourTotals {
   }
 
   // The whole hours of [fromMs, toMs) the totals can answer, in epoch ms, or null: too few, or
-  // one of them is dirty.
-  async wholeHours(fromMs: number, toMs: number): Promise<{ fromMs: number; toMs: number } | null> {
+  // one of them is dirty. With a project, its retained hours (retention deleted their spans) are
+  // answered from the totals whatever the range's length or the other hours' marks.
+  async wholeHours(fromMs: number, toMs: number, project?: string): Promise<{ fromMs: number; toMs: number } | null> {
     const lo = Math.ceil(fromMs / 1000 / HOUR_S) * HOUR_S;
     const hi = floorHour(Math.floor(toMs / 1000));
-    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || hi - lo < MIN_TOTAL_HOURS * HOUR_S || lo < 0 || hi > 0xffffffff) return null;
-    const rows = await this.ch.queryControl<{ until: string; dirty: string | null }>(
+    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo < 0 || hi > 0xffffffff || hi <= lo) return null;
+    // Without a project, or on the spans' side of its retention mark, a short range reads the spans.
+    if (project === undefined && hi - lo < MIN_TOTAL_HOURS * HOUR_S) return null;
+    const rows = await this.ch.queryControl<{ until: string; dirty: string[]; retained: string }>(
       `SELECT (SELECT max(toUnixTimestamp(summed_until)) FROM ${this.table('call_hours_state')} FINAL) AS until,
-              (SELECT minOrNull(toUnixTimestamp(hour)) FROM ${this.table('call_hours_dirty')} FINAL
-                WHERE hour >= toDateTime({lo:UInt32}, 'UTC') AND hour < toDateTime({hi:UInt32}, 'UTC')) AS dirty`,
-      { lo, hi },
+              (SELECT groupArray(toUnixTimestamp(hour)) FROM ${this.table('call_hours_dirty')} FINAL
+                WHERE hour >= toDateTime({lo:UInt32}, 'UTC') AND hour < toDateTime({hi:UInt32}, 'UTC')) AS dirty,
+              (SELECT greatest(maxIf(toUnixTimestamp(retained_until), project_id IN ({project:String}, '*')),
+                  maxIf(if(trailing_s > 0, toUnixTimestamp(toStartOfHour(now() - toIntervalSecond(trailing_s))) + ${HOUR_S}, 0), project_id = '*'))
+                FROM ${this.table('call_hours_retained')} FINAL) AS retained`,
+      { lo, hi, project: project ?? '' },
     );
+    // Before it the project's totals are all there is: they answer however short the range, and a
+    // dirty mark there (another project's late span) does not change them.
+    const retained = project === undefined ? 0 : Number(rows[0]?.retained ?? 0);
     const end = Math.min(hi, Number(rows[0]?.until ?? 0));
-    const dirty = rows[0]?.dirty;
-    if (end - lo < MIN_TOTAL_HOURS * HOUR_S) return null;
-    if (dirty !== null && dirty !== undefined && Number(dirty) < end) return null;
-    return { fromMs: lo * 1000, toMs: end * 1000 };
+    const dirty = (rows[0]?.dirty ?? []).some((h) => Number(h) >= retained && Number(h) < end);
+    if (!dirty && end - lo >= MIN_TOTAL_HOURS * HOUR_S) return { fromMs: lo * 1000, toMs: end * 1000 };
+    const retainedEnd = Math.min(end, retained);
+    return retainedEnd > lo ? { fromMs: lo * 1000, toMs: retainedEnd * 1000 } : null;
   }
 
   // Before and after spans or costs of these hours (epoch seconds of their starts) are written:

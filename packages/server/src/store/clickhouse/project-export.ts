@@ -88,7 +88,7 @@ export class ChProjectExport implements ProjectExport {
     let select: string;
     let params: Params;
     if (request.kind === 'spans') {
-      const built = spanFilterSql(project, request.filter);
+      const built = spanFilterSql(project, request.filter, request.everySpan ? 'every' : 'application');
       params = built.params;
       select = `SELECT ${SPAN_COLS(text, request.content)} FROM ${this.ch.database}.spans FINAL WHERE ${built.where}`;
     } else {

@@ -303,6 +303,22 @@ export const CALL_HOUR_DIRTY_TABLE: TableDef = {
   orderBy: 'hour',
 };
 
+// Hours whose spans retention has deleted, per project: before `retained_until` the totals are all
+// that is left of the project, so a refresh that sums such an hour again (another project's late
+// span made it dirty) keeps the project's rows as they are. The row of project '*' holds the
+// server-wide backstop: with `trailing_s` > 0 every project's hours older than that many seconds
+// are retained too (the tables' TTL deletes their spans without Lookout, retention.ts).
+export const CALL_HOUR_RETAINED_TABLE: TableDef = {
+  name: 'call_hours_retained',
+  columns: `
+    project_id String,
+    retained_until DateTime('UTC'),
+    trailing_s UInt32 DEFAULT 0,
+    version UInt64`,
+  engine: 'ReplacingMergeTree(version)',
+  orderBy: 'project_id',
+};
+
 export const CH_MIGRATIONS: ChMigration[] = [
   {
     version: 1,
@@ -326,5 +342,10 @@ export const CH_MIGRATIONS: ChMigration[] = [
     // be grouped like cost; and what an evaluator says about its score.
     tables: [],
     addColumns: [{ table: SCORE_TABLE, columns: [`feature ${LC}`, `model ${LC}`, `application ${LC}`, 'metadata Map(String, String)'] }],
+  },
+  {
+    version: 5,
+    name: 'retained hours',
+    tables: [CALL_HOUR_RETAINED_TABLE],
   },
 ];

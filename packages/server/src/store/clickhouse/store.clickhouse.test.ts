@@ -5,7 +5,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { parseRequireE2e } from '../../../../../test/e2e/require-e2e.ts';
 import { clickHouseAvailable, clickHouseInstallHint, startClickHouse, type ClickHouseHarness } from '../../testing/clickhouse.ts';
 import type { ClickHouseConfig } from '../../config/config.ts';
-import { analyticsContract, analyticsReportsContract, evaluationSpendContract, storeContracts } from '../contract/index.ts';
+import { analyticsContract, analyticsReportsContract, erasureContract, evaluationSpendContract, retentionContract, storeContracts } from '../contract/index.ts';
 import { repriceContract } from '../contract/reprice.ts';
 import type { Store } from '../store.ts';
 import { ClickHouseStore } from './store.ts';
@@ -55,5 +55,7 @@ if (available) {
     analyticsReportsContract(`${name}, hour totals`, open, { settle });
     repriceContract(`${name}, hour totals`, open, { settle });
     evaluationSpendContract(`${name}, hour totals`, open, { settle });
+    erasureContract(`${name}, hour totals`, open, { settle });
+    retentionContract(`${name}, hour totals`, open, { settle });
   }
 }

@@ -40,6 +40,8 @@ import { ChQuality } from './quality.ts';
 import { aggregateRetrievalCh } from './drift.ts';
 import type { RetrievalAggregateRange } from '../drift.ts';
 import { ChHourTotals } from './hour-totals.ts';
+import { ChErasure } from './erasure.ts';
+import { ChRetention } from './retention.ts';
 
 // The ClickHouse backend: one implementation per concern of the store contract, over one
 // connection set (client.ts) and one schema (schema.ts).
@@ -63,6 +65,8 @@ export class ClickHouseStore implements Store {
   readonly documents: ChDocuments;
   // One project's records as a CSV, JSONL or Parquet download (project-export.ts).
   readonly projectExport: ChProjectExport;
+  readonly erasure: ChErasure;
+  readonly retention: ChRetention;
   private readonly events: ChEvents;
   private readonly reads: ChSpanReads;
   private readonly metrics: ChMetricPoints;
@@ -92,6 +96,8 @@ export class ClickHouseStore implements Store {
     this.projectExport = new ChProjectExport(ch);
     this.securityEvents = new ChSecurityEvents(ch);
     this.quality = new ChQuality(ch, this.analytics);
+    this.erasure = new ChErasure(ch, this.hours);
+    this.retention = new ChRetention(ch, this.hours, this.content, this.documents);
   }
 
   // Connects to every listed endpoint and brings the schema up to date.
@@ -149,6 +155,7 @@ export class ClickHouseStore implements Store {
   listApiKeys(project: ProjectId) { return this.control.listApiKeys(project); }
   revokeApiKey(project: ProjectId, keyId: string) { return this.control.revokeApiKey(project, keyId); }
   countApiKeys() { return this.control.countApiKeys(); }
+  deleteProject(project: ProjectId) { return this.control.deleteProject(project); }
   listPriceOverrides() { return this.control.listPriceOverrides(); }
   upsertPriceOverride(override: StoredPriceOverride) { return this.control.upsertPriceOverride(override); }
   deletePriceOverride(id: string) { return this.control.deletePriceOverride(id); }
