@@ -78,6 +78,10 @@ export const SCORE_METADATA = {
   judgeModel: 'lookout.judge.model',
 } as const;
 
+// Key of a judge span's metadata naming the trace it judged: on every call the judge makes,
+// whether or not a score came of it (an unreadable answer, a failed or retried call).
+export const JUDGE_SUBJECT_METADATA_KEY = 'lookout.judge.subject_trace_id';
+
 // Keys of a span's metadata the chain writes about quality (the guard drops clients' values).
 export const QUALITY_METADATA = {
   // `true` when the output is a refusal (phrase set or a refusal finish reason).

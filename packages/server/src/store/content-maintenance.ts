@@ -4,10 +4,12 @@ import type { ProjectId } from './project.ts';
 // down: the prompt and response text, metadata and log attributes named as content (exact names,
 // name prefixes, whole-name patterns), the bodies of GenAI event logs, error messages that do not
 // match `errorMessageKept` (a whole-value pattern), and the prompt, response and retrieval query
-// hashes: all, or those of rows ingested before a time. Rows are changed `chunkRows` at a time,
-// one transaction each.
+// hashes: all, or those of rows ingested before a time (KEEP_HASHES: none). Rows are changed
+// `chunkRows` at a time, one transaction each.
 export interface ContentPurge {
   hashes: 'all' | { ingestedBefore: Date };
+  // Only spans that started, and logs stamped, before this (retention's hot tier); absent: all.
+  startedBefore?: Date;
   names: readonly string[];
   prefixes: readonly string[];
   patterns: readonly string[];
@@ -19,6 +21,9 @@ export interface ContentPurge {
   otlpMetadata: { marker: string; names: readonly string[]; prefixes: readonly string[]; valuePattern: string };
   chunkRows: number;
 }
+
+// Every hash stays: none was stored before the epoch. (A backend reads it as any other time.)
+export const KEEP_HASHES: ContentPurge['hashes'] = { ingestedBefore: new Date(0) };
 
 export interface ContentPurgeResult {
   spans: number; // rows changed

@@ -18,6 +18,9 @@ export interface ExportRequest {
   filter: SpanFilter & { fromMs: number; toMs: number };
   // false: prompt and response text (spans), log bodies and attributes are written as null.
   content: boolean;
+  // Spans: true writes the judge's own calls too, which exports otherwise leave out unless the
+  // filter names them (evaluation-scope.ts); the archive keeps every span the store lets go.
+  everySpan?: boolean;
 }
 
 export interface ProjectExport {

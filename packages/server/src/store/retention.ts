@@ -28,8 +28,19 @@ export interface RetentionResult {
   compactsOnStop: boolean;
 }
 
+// The longest tiers of any project, in days.
+export interface RetentionBackstop {
+  contentDays: number;
+  spansDays: number;
+  rollupsDays: number;
+}
+
 export interface RetentionEnforcement {
   // Applies the cutoffs to one project, in bounded chunks (each its own short transaction).
   // Idempotent; safe to run while ingest goes on.
   enforceRetention(project: ProjectId, run: RetentionRun): Promise<RetentionResult>;
+  // Where the database can expire rows by itself (ClickHouse TTL): nothing outlives `longest`
+  // (plus a margin) even while no node runs enforceRetention; null removes it. Call it with the
+  // current longest tiers before each round of runs: it changes the tables only when they differ.
+  applyBackstop?(longest: RetentionBackstop | null): Promise<void>;
 }

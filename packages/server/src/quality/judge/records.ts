@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { EVALUATION_FEATURE, SCORE_METADATA, type Evaluator } from '../../domain/quality.ts';
+import { EVALUATION_FEATURE, JUDGE_SUBJECT_METADATA_KEY, SCORE_METADATA, type Evaluator } from '../../domain/quality.ts';
 import type { LogRecord, ScoreRecord } from '../../domain/score.ts';
 import { emptyAttribution, effectiveModel, unpricedCost, type SpanRecord } from '../../domain/span.ts';
 import { normalizeUsage } from '../../domain/usage.ts';
@@ -12,7 +12,7 @@ import type { Judgement } from './templates.ts';
 export const EVALUATION_EVENT_NAME = 'lookout.evaluation';
 export const JUDGE_APPLICATION = 'lookout';
 // Metadata of a judge span: which evaluator and which trace it judged.
-export const JUDGE_SPAN_METADATA = { evaluatorId: SCORE_METADATA.evaluatorId, subjectTraceId: 'lookout.judge.subject_trace_id', criterion: SCORE_METADATA.criterion } as const;
+export const JUDGE_SPAN_METADATA = { evaluatorId: SCORE_METADATA.evaluatorId, subjectTraceId: JUDGE_SUBJECT_METADATA_KEY, criterion: SCORE_METADATA.criterion } as const;
 // On a judge span and its score: 'true' when the built-in demo judge answered (no model was called).
 export const DEMO_JUDGE_METADATA_KEY = 'lookout.judge.demo';
 

@@ -219,6 +219,23 @@ export function coreContract(name: string, open: () => Promise<Store>, options: 
       expect(await store.resolveApiKey(key)).toBeNull();
     });
 
+    it("deletes a project's row and every key of it, and no other project's; the id can be used again", async () => {
+      const live = await store.createApiKey(A, 'admin', null);
+      const revoked = await store.createApiKey(A, 'ingest', null);
+      await store.revokeApiKey(A, revoked.info.id);
+      const other = await store.createApiKey(B, 'ingest', null);
+      expect(await store.deleteProject(A)).toBe(true);
+      expect((await store.listProjects()).map((p) => p.id)).not.toContain(A);
+      expect(await store.resolveApiKey(live.key)).toBeNull();
+      expect(await store.listApiKeys(A)).toEqual([]);
+      expect((await store.resolveApiKey(other.key))?.projectId).toBe(B);
+      expect((await store.listProjects()).map((p) => p.id)).toContain(B);
+      expect(await store.deleteProject(A)).toBe(false);
+      const again = await store.createApiKey(A, 'read', null);
+      expect((await store.listApiKeys(A)).map((k) => k.id)).toEqual([again.info.id]);
+      expect((await store.listProjects()).find((p) => p.id === A)?.contentCapture).toBe('full');
+    });
+
     it('re-costs unknown-model spans and leaves the others alone', async () => {
       const unknown = makeSpan({ projectId: A, requestModel: 'mystery-2', cost: { status: 'unknown_model', totalNanoUsd: null, byBucketNanoUsd: {}, priceRowId: null, catalogVersion: null } });
       const known = makeSpan({ projectId: B });

@@ -14,12 +14,16 @@ import { scoreContextContract } from './score-context.ts';
 import { evaluationSpendContract } from './evaluation-spend.ts';
 import { driftContract } from './drift.ts';
 import { refusalsContract } from './refusals.ts';
+import { erasureContract } from './erasure.ts';
+import { retentionContract } from './retention.ts';
 
 export type { ContractOptions } from './fixtures.ts';
 export { analyticsContract } from './analytics.ts';
 export { analyticsReportsContract } from './analytics-reports.ts';
 export { coreContract } from './core.ts';
 export { evaluationSpendContract } from './evaluation-spend.ts';
+export { erasureContract } from './erasure.ts';
+export { retentionContract } from './retention.ts';
 
 // Every contract suite, written once against the Store interface. Each backend runs them from its
 // own test file with a factory that opens a fresh, empty store; the answers must be the same from
@@ -39,4 +43,6 @@ export function storeContracts(name: string, open: () => Promise<Store>, options
   evaluationSpendContract(name, open, options);
   driftContract(name, open);
   refusalsContract(name, open, options);
+  erasureContract(name, open, options);
+  retentionContract(name, open, options);
 }

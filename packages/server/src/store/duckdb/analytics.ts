@@ -5,6 +5,7 @@ import {
   metadataKeyOf,
   type AnalyticsBackend,
   type AnalyticsQuery,
+  type AnalyticsReport,
   type AnalyticsResult,
   type BaseDimension,
   type ChargebackParams,
@@ -35,6 +36,7 @@ import type { ProjectId } from '../store.ts';
 import type { DuckDb, Row } from './db.ts';
 import { hourSumsSql, type HourRollups } from './hour-rollups.ts';
 import { APPLICATION_SPANS_SQL, analyticsAsksForEvaluation } from '../evaluation-scope.ts';
+import { retentionNote } from '../../query/retention.ts';
 
 // Analytics over the `spans` table. Every statement is one aggregate pass over the rows of one
 // project in one time range: the WHERE clause starts with project_id and start_time so the zone
@@ -198,7 +200,8 @@ function measureValue(m: Measure, v: unknown): number | null {
 
 // FROM over [range) in call_hours' shape: the whole hours from the totals, the partial hours at
 // each end summed from the spans; start_time is the hour. Scope and filters apply to the union.
-function hourSumsFrom(project: ProjectId, range: TimeRange, hours: { fromUs: number; toUs: number }, filters: Filter[], p: Params, scopeToModelCalls: boolean): string {
+// Hours below the project's retention mark add the spans still stored in them (hour-rollups.ts).
+function hourSumsFrom(project: ProjectId, range: TimeRange, hours: { fromUs: number; toUs: number; retainedUntilUs: number }, filters: Filter[], p: Params, scopeToModelCalls: boolean): string {
   const projectSql = `project_id = ${p.bind(project)}`;
   const spanPart = (loMs: number, hiMs: number) => hourSumsSql(`${projectSql} AND start_time >= ${timestampLiteral(loMs)} AND start_time < ${timestampLiteral(hiMs)}`);
   const parts = [
@@ -208,6 +211,7 @@ function hourSumsFrom(project: ProjectId, range: TimeRange, hours: { fromUs: num
      FROM call_hours WHERE ${projectSql} AND hour >= ${timestampLiteral(hours.fromUs / 1000)} AND hour < ${timestampLiteral(hours.toUs / 1000)}`,
     spanPart(hours.toUs / 1000, range.toMs),
   ];
+  if (hours.retainedUntilUs > hours.fromUs) parts.push(spanPart(hours.fromUs / 1000, Math.min(hours.retainedUntilUs, hours.toUs) / 1000));
   const clauses = scopeToModelCalls ? [MODEL_CALLS_SQL] : [];
   for (const f of filters) clauses.push(filterSql(f, p));
   return `FROM (SELECT hour AS start_time, * EXCLUDE (hour) FROM (${parts.join(' UNION ALL BY NAME ')})) AS hour_sums${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''}`;
@@ -230,9 +234,17 @@ export class DuckDbAnalytics implements AnalyticsBackend {
   // from the hourly totals where they can answer (`hourly`: the query only sums, by their
   // dimensions), else the spans.
   private source(project: ProjectId, range: TimeRange, filters: Filter[], p: Params, scopeToModelCalls: boolean, options: { hourly: boolean; unnestTags?: boolean }) {
-    const hours = options.hourly && this.hours ? this.hours.wholeHours(Math.trunc(range.fromMs) * 1000, Math.trunc(range.toMs) * 1000) : null;
+    const hours = options.hourly && this.hours ? this.hours.wholeHours(Math.trunc(range.fromMs) * 1000, Math.trunc(range.toMs) * 1000, project) : null;
     if (hours === null) return { from: fromSql(whereSql(project, range, filters, p, scopeToModelCalls), options.unnestTags ?? false), sql: MEASURE_SQL as Partial<Record<Measure, string>> };
-    return { from: hourSumsFrom(project, range, hours, filters, p, scopeToModelCalls), sql: HOUR_MEASURE_SQL };
+    const retainedUntilUs = this.hours!.retainedUntilOf(project);
+    return { from: hourSumsFrom(project, range, { ...hours, retainedUntilUs }, filters, p, scopeToModelCalls), sql: HOUR_MEASURE_SQL };
+  }
+
+  // The reports that only sum, by the totals' dimensions, answer past the spans' retention.
+  answersFromRollups(report: AnalyticsReport, dimension?: Dimension): boolean {
+    if (this.hours === null) return false;
+    if (report === 'daily' || report === 'forecast') return true;
+    return report === 'top-spenders' && dimension !== undefined && HOUR_DIMENSIONS.has(dimension);
   }
 
   async query(project: ProjectId, q: AnalyticsQuery): Promise<AnalyticsResult> {
@@ -293,7 +305,11 @@ export class DuckDbAnalytics implements AnalyticsBackend {
 
     const raw = await this.db.all(sql, p.values);
 
-    return shapeResult(q, raw, limit, measureValue);
+    const result = shapeResult(q, raw, limit, measureValue);
+    // Before the spans' retention cutoff only the hourly totals remain (hour-rollups.ts): a query
+    // they answer read them there, another only the spans that remain.
+    const note = retentionNote(q, q.retention, hourly && this.hours !== null);
+    return note ? { ...result, retention: note } : result;
   }
 
   private async dailyTotals(project: ProjectId, range: TimeRange): Promise<DayTotals[]> {

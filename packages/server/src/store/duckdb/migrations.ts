@@ -195,4 +195,13 @@ ALTER TABLE scores ADD COLUMN application VARCHAR;
 ALTER TABLE scores ADD COLUMN metadata MAP(VARCHAR, VARCHAR);
 `,
   },
+  {
+    version: 5,
+    name: 'hourly totals kept past span retention',
+    // Per project, the hour before which retention has deleted spans: those hours' totals are
+    // the only record left of them, so summing again never empties them (hour-rollups.ts).
+    sql: `
+CREATE TABLE call_hours_retained (project_id VARCHAR PRIMARY KEY, until_us BIGINT NOT NULL);
+`,
+  },
 ];

@@ -69,7 +69,7 @@ export class DuckDbProjectExport implements ProjectExport {
     let select: string;
     let params: Record<string, string | number>;
     if (request.kind === 'spans') {
-      const built = spanFilterSql(project, request.filter);
+      const built = spanFilterSql(project, request.filter, request.everySpan ? 'every' : 'application');
       params = built.params;
       select = `SELECT ${SPAN_COLS(text, request.content)} FROM spans WHERE ${built.where}`;
     } else {

@@ -56,7 +56,8 @@ export function timeSql(f: SpanFilter, params: Record<string, string | number>):
   return out;
 }
 
-export function spanFilterSql(project: ProjectId, f: SpanFilter): { where: string; params: Record<string, string | number> } {
+// `scope` 'every' keeps the judge's own spans whatever the filter (the archive).
+export function spanFilterSql(project: ProjectId, f: SpanFilter, scope: 'application' | 'every' = 'application'): { where: string; params: Record<string, string | number> } {
   const params: Record<string, string | number> = { project };
   const clauses = [
     'project_id = $project',
@@ -64,7 +65,7 @@ export function spanFilterSql(project: ProjectId, f: SpanFilter): { where: strin
     ...spanMatchSql(f, params),
     ...rangeSql('cost_usd', f.minCostUsd, f.maxCostUsd, 'cost', params),
     ...rangeSql('duration_ms', f.minDurationMs, f.maxDurationMs, 'duration', params),
-    ...(listingAsksForEvaluation(f) ? [] : [APPLICATION_SPANS_SQL]),
+    ...(scope === 'every' || listingAsksForEvaluation(f) ? [] : [APPLICATION_SPANS_SQL]),
   ];
   return { where: clauses.join(' AND '), params };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { analyticsContract, analyticsReportsContract, coreContract, storeContracts } from '../contract/index.ts';
+import { analyticsContract, analyticsReportsContract, coreContract, erasureContract, retentionContract, storeContracts } from '../contract/index.ts';
 import type { Store } from '../store.ts';
 import { DuckDbStore } from './store.ts';
 
@@ -13,6 +13,8 @@ storeContracts('duckdb (in memory)', openMemory, { settle: (store) => (store as 
 // The same analytics with no hour summed: every read goes to the spans, and must agree.
 analyticsContract('duckdb (in memory, spans only)', openMemory);
 analyticsReportsContract('duckdb (in memory, spans only)', openMemory);
+erasureContract('duckdb (in memory, spans only)', openMemory);
+retentionContract('duckdb (in memory, spans only)', openMemory);
 
 // The core contract on a database file, as `lookout serve` keeps it: checkpoints, the write-ahead
 // log and migrations of an existing file only matter here.

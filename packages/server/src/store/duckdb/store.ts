@@ -82,6 +82,10 @@ import type { MetricPointRecord } from '../../domain/metric.ts';
 import { APPLICATION_SPANS_SQL, applicationSpansSql, listingAsksForEvaluation } from '../evaluation-scope.ts';
 import { rangeSql, spanFilterSql, spanMatchSql, timeSql } from './span-filters.ts';
 import { copyDatabaseTo } from './backup.ts';
+import { purgeStoredContent } from './content-purge.ts';
+import { DuckDbErasure } from './erasure.ts';
+import { DuckDbRetention } from './retention.ts';
+import { deleteProjectRows } from './project-deletion.ts';
 
 function repriceWhere(filter: RepriceFilter): { where: string; params: Record<string, DuckDBValue | string> } {
   const clauses = ["cost_status <> 'provider_reported'"];
@@ -116,13 +120,16 @@ export class DuckDbStore implements Store {
   private readonly hours: HourRollups;
   private readonly exporter: DuckDbExport;
   readonly projectExport: DuckDbProjectExport;
+  readonly erasure: DuckDbErasure;
+  readonly retention: DuckDbRetention;
   private readonly securityEvents: DuckDbSecurityEvents;
   private readonly quality: DuckDbQuality;
   private hoursTimer: NodeJS.Timeout | null = null;
   private autoHourRollups = true;
   private closed = false;
   private dataDir: string | null = null;
-  // Set by a purge: the database file is rewritten on close so purged text leaves its free blocks.
+  // Set by a purge, an erasure or retention: the database file is rewritten on close so the old
+  // rows leave its free blocks.
   private compactOnClose = false;
 
   private constructor(db: DuckDb, stagingDir: string, hours: HourRollups) {
@@ -134,6 +141,8 @@ export class DuckDbStore implements Store {
     this.projectExport = new DuckDbProjectExport(db);
     this.securityEvents = new DuckDbSecurityEvents(db);
     this.quality = new DuckDbQuality(db, this.analytics);
+    this.erasure = new DuckDbErasure(db, hours, (rows) => this.compactAfterDeletes(rows));
+    this.retention = new DuckDbRetention(db, hours, (rows) => this.compactAfterDeletes(rows));
   }
 
   // `dir` null: an in-memory database, for tests.
@@ -533,85 +542,18 @@ export class DuckDbStore implements Store {
   }
 
   async purgeContent(project: ProjectId, purge: ContentPurge): Promise<ContentPurgeResult> {
-    const isContentKey = (k: string) =>
-      `(list_contains($names::VARCHAR[], ${k}) OR coalesce(list_bool_or(list_transform($prefixes::VARCHAR[], p -> starts_with(${k}, p))), false)
-        OR coalesce(list_bool_or(list_transform($patterns::VARCHAR[], p -> regexp_full_match(${k}, p))), false))`;
-    const keptEntries = (column: string, extra = 'false') =>
-      `map_from_entries(list_filter(map_entries(${column}), e -> NOT (${isContentKey('e.key')} OR ${extra.replaceAll('$KEY', 'e.key')})))`;
-    const hasContentKey = (column: string, extra = 'false') =>
-      `len(list_filter(map_keys(${column}), k -> ${isContentKey('k')} OR ${extra.replaceAll('$KEY', 'k')})) > 0`;
-    // Whether this row's hashes go: all of them, or those stored before the hash key existed.
-    const hashesGo = purge.hashes === 'all' ? 'true' : 'ingested_at < make_timestamp($hashesBeforeUs)';
-    const hashKey = "$KEY = 'retrieval.query_hash'";
-    // A span from OTLP keeps only metadata named as free of text or whose value holds none; so does
-    // every log (logs from OTLP cannot be told from native ones).
-    const fromOtlp = 'list_contains(map_keys(metadata), $otlpMarker)';
-    const unknownText = `NOT (list_contains($safeNames::VARCHAR[], $KEY)
-      OR coalesce(list_bool_or(list_transform($safePrefixes::VARCHAR[], p -> starts_with($KEY, p))), false)
-      OR regexp_full_match(coalesce($VALUE, 'null'), $safeValue))`;
-    const either = (a: string, b: string) => `(${a}) OR (${b})`;
-    // The metadata a span keeps, by which of the two row conditions hold.
-    const spanMetadata = (hashes: boolean, otlp: boolean) => {
-      const drop = [hashes ? hashKey : 'false', otlp ? unknownText : 'false'].reduce(either);
-      return keptEntries('metadata', drop.replaceAll('$VALUE', 'e.value'));
-    };
-    const errorGoes = 'error_message IS NOT NULL AND NOT regexp_full_match(error_message, $errorKept)';
-    const genAiEvent = "starts_with(coalesce(attributes['event.name'], ''), 'gen_ai.')";
-    const params = {
-      project,
-      names: listValue([...purge.names]),
-      prefixes: listValue([...purge.prefixes]),
-      patterns: listValue([...purge.patterns]),
-      errorKept: purge.errorMessageKept,
-      otlpMarker: purge.otlpMetadata.marker,
-      safeNames: listValue([...purge.otlpMetadata.names]),
-      safePrefixes: listValue([...purge.otlpMetadata.prefixes]),
-      safeValue: purge.otlpMetadata.valuePattern,
-      chunk: purge.chunkRows,
-      ...(purge.hashes === 'all' ? {} : { hashesBeforeUs: purge.hashes.ingestedBefore.getTime() * 1000 }),
-    };
-    const chunks = [
-      {
-        table: 'spans' as const,
-        sql: `UPDATE spans SET input_content = NULL, output_content = NULL,
-            prompt_hash = CASE WHEN ${hashesGo} THEN NULL ELSE prompt_hash END,
-            response_hash = CASE WHEN ${hashesGo} THEN NULL ELSE response_hash END,
-            error_message = CASE WHEN ${errorGoes} THEN NULL ELSE error_message END,
-            metadata = CASE
-              WHEN (${hashesGo}) AND ${fromOtlp} THEN ${spanMetadata(true, true)}
-              WHEN ${hashesGo} THEN ${spanMetadata(true, false)}
-              WHEN ${fromOtlp} THEN ${spanMetadata(false, true)}
-              ELSE ${spanMetadata(false, false)} END
-          WHERE rowid IN (SELECT rowid FROM spans WHERE project_id = $project AND (input_content IS NOT NULL OR output_content IS NOT NULL
-            OR (${errorGoes}) OR ${hasContentKey('metadata')}
-            OR ((${hashesGo}) AND (prompt_hash IS NOT NULL OR response_hash IS NOT NULL OR ${hasContentKey('metadata', hashKey)}))
-            OR (${fromOtlp} AND len(list_filter(map_entries(metadata), e -> ${unknownText.replaceAll('$KEY', 'e.key').replaceAll('$VALUE', 'e.value')})) > 0)) LIMIT $chunk)
-          RETURNING 1`,
-      },
-      {
-        table: 'logs' as const,
-        sql: `UPDATE logs SET body = CASE WHEN ${genAiEvent} THEN '' ELSE body END, attributes = ${keptEntries('attributes', unknownText.replaceAll('$VALUE', 'e.value'))}
-          WHERE rowid IN (SELECT rowid FROM logs WHERE project_id = $project AND ((${genAiEvent} AND body <> '') OR ${hasContentKey('attributes')}
-            OR len(list_filter(map_entries(attributes), e -> ${unknownText.replaceAll('$KEY', 'e.key').replaceAll('$VALUE', 'e.value')})) > 0) LIMIT $chunk)
-          RETURNING 1`,
-      },
-    ];
-    const changed = { spans: 0, logs: 0 };
-    for (const { table, sql } of chunks) {
-      // DuckDB refuses parameters a statement does not use.
-      const bound = Object.fromEntries(Object.entries(params).filter(([name]) => new RegExp(`\\$${name}\\b`).test(sql)));
-      // Each chunk its own transaction, so ingest and other writes get the writer in between.
-      for (;;) {
-        const rows = await this.db.transaction(() => this.db.writeAll(sql, bound));
-        changed[table] += rows.length;
-        if (rows.length < purge.chunkRows) break;
-      }
-    }
-    if (changed.spans + changed.logs > 0 && this.dataDir !== null) {
+    const changed = await purgeStoredContent(this.db, project, purge);
+    return { ...changed, compactsOnStop: this.compactAfterDeletes(changed.spans + changed.logs) };
+  }
+
+  // Rows changed or deleted leave their old versions in free blocks: the file is rewritten when
+  // the store closes (compact.ts). Whether it will be.
+  private compactAfterDeletes(rows: number): boolean {
+    if (rows > 0 && this.dataDir !== null) {
       markCompactPending(this.dataDir);
       this.compactOnClose = true;
     }
-    return { ...changed, compactsOnStop: this.compactOnClose };
+    return this.compactOnClose;
   }
 
   async createProject(id: ProjectId, name: string): Promise<Project> {
@@ -672,6 +614,10 @@ export class DuckDbStore implements Store {
       ),
     );
     return rows.length > 0;
+  }
+
+  deleteProject(project: ProjectId): Promise<boolean> {
+    return deleteProjectRows(this.db, project);
   }
 
   async countApiKeys(): Promise<number> {
