@@ -3,7 +3,7 @@ import { DuckDbStore } from '../packages/server/src/store/duckdb/store.ts';
 import { log, round } from './lib.ts';
 
 // A synthetic store of LLM calls in the real schema (migrations run by DuckDbStore.open), filled
-// inside DuckDB with INSERT ... SELECT FROM range(n): 30 days ending at `nowMs`, 20 models,
+// inside DuckDB with INSERT ... SELECT FROM range(n): 30 days (or `days`) ending at `nowMs`, 20 models,
 // 1,000 users, 20 teams, 10 features, 3 applications, rows appended in time order as live ingest
 // appends them. Used by the query and alert benchmarks.
 
@@ -41,8 +41,8 @@ function sqlList(values: (string | number)[]): string {
 // Pseudo-random but deterministic per row: hash(i, k) gives stream k.
 const U = (k: number) => `((hash(i, ${k}) % 1000000)::DOUBLE / 1000000.0)`;
 
-function insertSql(fromRow: number, toRow: number, totalRows: number, startUs: number): string {
-  const stepUs = (30 * DAY_MS * 1000) / totalRows;
+function insertSql(fromRow: number, toRow: number, totalRows: number, startUs: number, days: number, content: boolean): string {
+  const stepUs = (days * DAY_MS * 1000) / totalRows;
   const providers = sqlList(SYNTHETIC_MODELS.map((m) => m[0]));
   const models = sqlList(SYNTHETIC_MODELS.map((m) => m[1]));
   const inPrice = sqlList(SYNTHETIC_MODELS.map((m) => m[2]));
@@ -102,10 +102,10 @@ SELECT
   CASE WHEN r8 < 0.95 THEN 'production' ELSE 'staging' END AS environment,
   CASE WHEN r7 < 0.25 THEN ['ab:variant-b'] ELSE [] END::VARCHAR[] AS tags,
   MAP(['user.tier'], [['free', 'pro', 'enterprise'][1 + (u % 3)]]) AS metadata,
-  NULL AS input_content,
-  NULL AS output_content,
-  NULL AS prompt_hash,
-  NULL AS response_hash,
+  ${content ? "'Summarise ticket ' || i || ': ' || repeat(md5(i::VARCHAR) || ' ', 12)" : 'NULL'} AS input_content,
+  ${content ? "'Ticket ' || i || ' summary: ' || repeat(md5((i + 1)::VARCHAR) || ' ', 4)" : 'NULL'} AS output_content,
+  ${content ? 'md5(i::VARCHAR)' : 'NULL'} AS prompt_hash,
+  ${content ? 'md5((i + 1)::VARCHAR)' : 'NULL'} AS response_hash,
   NULL AS request_id,
   ts AS ingested_at
 FROM (
@@ -116,17 +116,20 @@ FROM (
 )`;
 }
 
-export async function buildSyntheticStore(dir: string, rows: number, nowMs: number): Promise<{ seconds: number }> {
+// `days`: how far back the calls go; `content`: each call carries a prompt and a response (about
+// 500 and 200 characters) with their hashes.
+export async function buildSyntheticStore(dir: string, rows: number, nowMs: number, options: { days?: number; content?: boolean } = {}): Promise<{ seconds: number }> {
+  const days = options.days ?? 30;
   // Migrations run exactly as the server runs them.
   const store = await DuckDbStore.open(dir);
   await store.close();
   const db = await DuckDb.open(dir);
   const started = performance.now();
-  const startUs = (nowMs - 30 * DAY_MS) * 1000;
+  const startUs = (nowMs - days * DAY_MS) * 1000;
   try {
     for (let from = 0; from < rows; from += INSERT_CHUNK_ROWS) {
       const to = Math.min(rows, from + INSERT_CHUNK_ROWS);
-      await db.run(insertSql(from, to, rows, startUs));
+      await db.run(insertSql(from, to, rows, startUs, days, options.content ?? false));
       log(`  inserted ${to.toLocaleString('en-US')} / ${rows.toLocaleString('en-US')} rows (${((performance.now() - started) / 1000).toFixed(1)} s)`);
     }
     await db.run('CHECKPOINT');

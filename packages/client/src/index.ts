@@ -12,7 +12,7 @@ type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : ne
 
 // The JSON body of a route's success answer: `Answer<'/api/v1/spans', 'get'>`.
 export type Answer<P extends keyof paths, M extends Method = 'get'> = paths[P][M] extends { responses: infer R }
-  ? R extends { 200: infer S } ? JsonOf<S> : R extends { 201: infer S } ? JsonOf<S> : never
+  ? R extends { 200: infer S } ? JsonOf<S> : R extends { 201: infer S } ? JsonOf<S> : R extends { 202: infer S } ? JsonOf<S> : never
   : never;
 
 // The JSON body a route takes: `Body<'/api/v1/budgets', 'post'>`.

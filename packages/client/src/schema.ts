@@ -1593,6 +1593,8 @@ export type paths = {
                             days: components["schemas"]["DailyTrendRow"][];
                             /** @description inclusive, milliseconds since the Unix epoch, UTC */
                             fromMs: number;
+                            /** @description how the part of the range past the spans' retention was answered; absent or null: the range is within it */
+                            retention?: components["schemas"]["RetentionNote"] | null;
                             /** @description exclusive */
                             toMs: number;
                         };
@@ -1796,6 +1798,8 @@ export type paths = {
                             bands: components["schemas"]["LatencyBand"][];
                             /** @description inclusive, milliseconds since the Unix epoch, UTC */
                             fromMs: number;
+                            /** @description how the part of the range past the spans' retention was answered; absent or null: the range is within it */
+                            retention?: components["schemas"]["RetentionNote"] | null;
                             /** @description exclusive */
                             toMs: number;
                         };
@@ -1900,6 +1904,8 @@ export type paths = {
                             /** @description inclusive, milliseconds since the Unix epoch, UTC */
                             fromMs: number;
                             models: components["schemas"]["ModelEfficiencyRow"][];
+                            /** @description how the part of the range past the spans' retention was answered; absent or null: the range is within it */
+                            retention?: components["schemas"]["RetentionNote"] | null;
                             /** @description exclusive */
                             toMs: number;
                         };
@@ -2121,6 +2127,8 @@ export type paths = {
                             by: string;
                             /** @description inclusive, milliseconds since the Unix epoch, UTC */
                             fromMs: number;
+                            /** @description how the part of the range past the spans' retention was answered; absent or null: the range is within it */
+                            retention?: components["schemas"]["RetentionNote"] | null;
                             rows: components["schemas"]["TopSpenderRow"][];
                             /** @description exclusive */
                             toMs: number;
@@ -3326,6 +3334,301 @@ export type paths = {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's erasures, newest first (the audit log)
+         * @description Needs an admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description another project's id (operator only); default: the key's own */
+                    project?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description whether this store can erase records */
+                            available: boolean;
+                            erasures: components["schemas"]["ErasureJob"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Erase a user's, a session's or a trace's records (runs in the background; poll GET /api/v1/erasure/{id})
+         * @description Everything of the traces named is deleted from the store, and the in-memory figures (rollups, budget spend, the judge's queue, the gateway's response cache) are rebuilt without them. Records acknowledged before the request are covered. The job record keeps a keyed hash of the id, never the id itself. See docs/data-lifecycle.md#erasure.
+         *
+         *     Needs an admin key.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description another project's id (operator only); default: the key's own */
+                    project?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description erase every trace of this session, and its other scores and logs */
+                        sessionId?: string;
+                        /** @description erase this trace: 32 lowercase hex characters */
+                        traceId?: string;
+                        /** @description erase every trace in which a span or score carries this user id, and its other scores and logs */
+                        userId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            status: "running" | "done" | "failed";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erasure/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One erasure: its status and, once done, what it deleted
+         * @description Needs an admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description another project's id (operator only); default: the key's own */
+                    project?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErasureJob"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -4833,6 +5136,15 @@ export type paths = {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the project is being deleted */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6423,6 +6735,628 @@ export type paths = {
         };
         trace?: never;
     };
+    "/api/v1/project-deletions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Project deletions, newest first: who deleted which project, when, and what was removed (operator)
+         * @description Instance operator only: an admin key of the default project, or no key on a loopback-bound server.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deletions: components["schemas"]["ProjectDeletion"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/project-deletions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One project deletion and its status (operator)
+         * @description Instance operator only: an admin key of the default project, or no key on a loopback-bound server.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deletion: components["schemas"]["ProjectDeletion"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/project/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's retention tiers, which are defaults, and the job's last run
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            archive: {
+                                enabled: boolean;
+                            };
+                            /** @description spans and logs keep their prompt and response content this long (hot) */
+                            contentDays: number;
+                            cutoffs: {
+                                contentBefore: string;
+                                rollupsBefore: string;
+                                spansBefore: string;
+                            };
+                            defaults: {
+                                /** @description spans and logs keep their prompt and response content this long (hot) */
+                                contentDays: number;
+                                /** @description the hourly totals of calls are kept this long (cold); analytics past spansDays answer from them */
+                                rollupsDays: number;
+                                /** @description spans, scores, logs and metric points are kept this long, without content after contentDays (warm) */
+                                spansDays: number;
+                            };
+                            /** @description false: this store does not enforce retention and keeps everything */
+                            enforced: boolean;
+                            intervalMs: number;
+                            /** @description true: the tier is the instance's default (config), not the project's own */
+                            isDefault: {
+                                contentDays: boolean;
+                                rollupsDays: boolean;
+                                spansDays: boolean;
+                            };
+                            lastRun: {
+                                /** @description days written to the archive before their spans were deleted; null: archive off */
+                                archivedDays: number | null;
+                                contentStripped: {
+                                    logs: number;
+                                    spans: number;
+                                };
+                                /** @description what was older than these left its tier */
+                                cutoffs: {
+                                    contentBefore: string;
+                                    rollupsBefore: string;
+                                    spansBefore: string;
+                                };
+                                deleted: {
+                                    logs: number;
+                                    metricPoints: number;
+                                    rollupHours: number;
+                                    scores: number;
+                                    spans: number;
+                                };
+                                durationMs: number;
+                                error: string | null;
+                                finishedAt: string;
+                                startedAt: string;
+                                /** @enum {string} */
+                                trigger: "schedule" | "manual";
+                            } | null;
+                            /** @description the hourly totals of calls are kept this long (cold); analytics past spansDays answer from them */
+                            rollupsDays: number;
+                            /** @description hourly totals older than this are gone; null: none removed yet */
+                            rollupsFrom: string | null;
+                            /** @description spans, scores, logs and metric points are kept this long, without content after contentDays (warm) */
+                            spansDays: number;
+                            /** @description spans older than this are gone (answers before it come from the hourly totals); null: none removed yet */
+                            spansFrom: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Sets the project's own retention tiers (a tier not given keeps its value; null goes back to the default)
+         * @description The tiers must keep contentDays ≤ spansDays ≤ rollupsDays. Shorter tiers apply at the next run (POST /api/v1/project/retention/run runs now).
+         *
+         *     Needs an admin key.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description null: back to the default */
+                        contentDays?: number | null;
+                        /** @description null: back to the default */
+                        rollupsDays?: number | null;
+                        /** @description null: back to the default */
+                        spansDays?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            archive: {
+                                enabled: boolean;
+                            };
+                            /** @description spans and logs keep their prompt and response content this long (hot) */
+                            contentDays: number;
+                            cutoffs: {
+                                contentBefore: string;
+                                rollupsBefore: string;
+                                spansBefore: string;
+                            };
+                            defaults: {
+                                /** @description spans and logs keep their prompt and response content this long (hot) */
+                                contentDays: number;
+                                /** @description the hourly totals of calls are kept this long (cold); analytics past spansDays answer from them */
+                                rollupsDays: number;
+                                /** @description spans, scores, logs and metric points are kept this long, without content after contentDays (warm) */
+                                spansDays: number;
+                            };
+                            /** @description false: this store does not enforce retention and keeps everything */
+                            enforced: boolean;
+                            intervalMs: number;
+                            /** @description true: the tier is the instance's default (config), not the project's own */
+                            isDefault: {
+                                contentDays: boolean;
+                                rollupsDays: boolean;
+                                spansDays: boolean;
+                            };
+                            lastRun: {
+                                /** @description days written to the archive before their spans were deleted; null: archive off */
+                                archivedDays: number | null;
+                                contentStripped: {
+                                    logs: number;
+                                    spans: number;
+                                };
+                                /** @description what was older than these left its tier */
+                                cutoffs: {
+                                    contentBefore: string;
+                                    rollupsBefore: string;
+                                    spansBefore: string;
+                                };
+                                deleted: {
+                                    logs: number;
+                                    metricPoints: number;
+                                    rollupHours: number;
+                                    scores: number;
+                                    spans: number;
+                                };
+                                durationMs: number;
+                                error: string | null;
+                                finishedAt: string;
+                                startedAt: string;
+                                /** @enum {string} */
+                                trigger: "schedule" | "manual";
+                            } | null;
+                            /** @description the hourly totals of calls are kept this long (cold); analytics past spansDays answer from them */
+                            rollupsDays: number;
+                            /** @description hourly totals older than this are gone; null: none removed yet */
+                            rollupsFrom: string | null;
+                            /** @description spans, scores, logs and metric points are kept this long, without content after contentDays (warm) */
+                            spansDays: number;
+                            /** @description spans older than this are gone (answers before it come from the hourly totals); null: none removed yet */
+                            spansFrom: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/project/retention/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Runs retention for the project now and answers what it removed
+         * @description Waits for an erasure or project deletion in progress first: they take turns.
+         *
+         *     Needs an admin key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description days written to the archive before their spans were deleted; null: archive off */
+                            archivedDays: number | null;
+                            contentStripped: {
+                                logs: number;
+                                spans: number;
+                            };
+                            /** @description what was older than these left its tier */
+                            cutoffs: {
+                                contentBefore: string;
+                                rollupsBefore: string;
+                                spansBefore: string;
+                            };
+                            deleted: {
+                                logs: number;
+                                metricPoints: number;
+                                rollupHours: number;
+                                scores: number;
+                                spans: number;
+                            };
+                            durationMs: number;
+                            error: string | null;
+                            finishedAt: string;
+                            startedAt: string;
+                            /** @enum {string} */
+                            trigger: "schedule" | "manual";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects": {
         parameters: {
             query?: never;
@@ -6513,6 +7447,128 @@ export type paths = {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a project: its records, keys, budgets, rules, evaluators and settings (operator, or the project's own admin)
+         * @description Its API keys stop working at once and it takes no more data; its records are erased (an erasure job of kind project) and everything held for it is removed, so a new project with the same id starts empty. The default project cannot be deleted (409). Answers 202 while the deletion runs, or 200 once it is done if it ended within `wait` seconds. See docs/data-lifecycle.md#deleting-a-project.
+         *
+         *     Needs an admin key.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description seconds to hold the answer for the deletion to end (0-60); 0: answer at once */
+                    wait?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deletion: components["schemas"]["ProjectDeletion"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deletion: components["schemas"]["ProjectDeletion"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -10566,6 +11622,8 @@ export type components = {
             columns: components["schemas"]["AnalyticsColumn"][];
             /** @description inclusive, milliseconds since the Unix epoch, UTC */
             fromMs: number;
+            /** @description how the part of the range past the spans' retention was answered; absent or null: the range is within it */
+            retention?: components["schemas"]["RetentionNote"] | null;
             /** @description one object per row keyed by column name; `bucket` is the start of the bucket as ISO-8601 UTC; a dimension without a value is null */
             rows: {
                 [key: string]: string | number | null;
@@ -10734,6 +11792,8 @@ export type components = {
             fromMs: number;
             /** @description YYYY-MM */
             month: string;
+            /** @description how the part of the range past the spans' retention was answered; absent or null: the range is within it */
+            retention?: components["schemas"]["RetentionNote"] | null;
             rows: components["schemas"]["ChargebackRow"][];
             /** @description exclusive */
             toMs: number;
@@ -10831,6 +11891,8 @@ export type components = {
             };
             /** @description fractional: the rest of today plus the whole days after it */
             remainingDaysInMonth: number;
+            /** @description how the part of the range past the spans' retention was answered; absent or null: the range is within it */
+            retention?: components["schemas"]["RetentionNote"] | null;
             /** @description the complete UTC days before today the fit uses; today is partial and left out */
             series: {
                 /** @description US dollars */
@@ -10875,6 +11937,38 @@ export type components = {
             status: "firing" | "resolved";
             /** @enum {string} */
             type: "webhook" | "slack" | "pagerduty" | "alertmanager";
+        };
+        ErasureCounts: {
+            logs: number;
+            metricPoints: number;
+            /** @description hourly totals summed again without the erased calls */
+            rollupHours: number;
+            scores: number;
+            spans: number;
+        };
+        ErasureJob: {
+            /** @description the database file keeps the erased rows in free blocks until the server stops and rewrites it */
+            compactsOnStop: boolean;
+            /** @description what was deleted; null until done */
+            counts: components["schemas"]["ErasureCounts"] | null;
+            error: string | null;
+            finishedAt: string | null;
+            id: string;
+            project: string;
+            /** @description RFC 3339, UTC */
+            requestedAt: string;
+            /** @description the API key id that asked, or 'operator' (no key, on a loopback-bound server) */
+            requestedBy: string;
+            /** @description the address the request came from */
+            requestedFrom: string | null;
+            /** @enum {string} */
+            status: "running" | "done" | "failed";
+            target: {
+                /** @description a keyed hash of the erased id (the project's content hash key): the id itself is not kept */
+                idHash: string | null;
+                /** @enum {string} */
+                kind: "user" | "session" | "trace" | "project";
+            };
         };
         Error: {
             error: {
@@ -11523,6 +12617,27 @@ export type components = {
             id: string;
             name: string;
         };
+        ProjectDeletion: {
+            /** @description the database file keeps the deleted rows in free blocks until the server stops and rewrites it */
+            compactsOnStop: boolean;
+            /** @description what was deleted; null until done */
+            counts: components["schemas"]["ErasureCounts"] | null;
+            /** @description the erasure job that removed the project's records */
+            erasureId: string | null;
+            /** @description why it failed; asking again runs it again */
+            error: string | null;
+            /** @description RFC 3339, UTC; null while running */
+            finishedAt: string | null;
+            /** @description the deletion id, for GET /api/v1/project-deletions/{id} */
+            id: string;
+            project: string;
+            /** @description RFC 3339, UTC */
+            requestedAt: string;
+            /** @description the id of the API key that asked, or 'operator' (a keyless request to a loopback-bound server) */
+            requestedBy: string;
+            /** @enum {string} */
+            status: "running" | "done" | "failed";
+        };
         Ready: {
             /** @description loading acknowledged rows from the journal into the store */
             loads: {
@@ -11542,6 +12657,16 @@ export type components = {
             status: "ready";
             /** @description the storage backend */
             store: string;
+        };
+        RetentionNote: {
+            /** @description the part of the range before spansFrom was answered from the hourly totals (from its first whole hour) */
+            answeredFromRollups: boolean;
+            /** @description some of the range before spansFrom has no answer: the question needs the spans, or the hourly totals are gone too */
+            partial: boolean;
+            /** @description hourly totals before this time are gone too */
+            rollupsFrom: string | null;
+            /** @description spans before this time are gone (ISO-8601) */
+            spansFrom: string;
         };
         RetrievalDrift: {
             baseline: {

@@ -21,6 +21,9 @@ import { registerActionsCommand } from './cli/actions.ts';
 import { registerMigrateCommand } from './cli/migrate.ts';
 import { registerBackupCommands } from './cli/backup.ts';
 import { registerDataExportCommands } from './cli/export-data.ts';
+import { registerEraseCommand } from './cli/erase.ts';
+import { registerProjectsCommand } from './cli/projects.ts';
+import { registerArchiveCommands } from './cli/archive.ts';
 import { addEvaluator, listEvaluators, removeEvaluator, type AddEvaluatorOptions } from './cli/evaluators.ts';
 import { PRIVATE_UMASK } from './state/private-files.ts';
 
@@ -360,6 +363,7 @@ registerAlertsCommand(program, { urlOption, keyOption });
 registerActionsCommand(program, { urlOption, keyOption });
 registerMigrateCommand(program);
 registerBackupCommands(program, { urlOption, keyOption });
+registerArchiveCommands(program);
 
 // F6: rule and routing files for running Lookout's alerts in Prometheus and Alertmanager.
 const exportCmd = program.command('export').description("export a project's spans, scores or logs (CSV, JSONL, Parquet), or Prometheus rules, an Alertmanager config and Grafana dashboards for the /metrics series");
@@ -395,6 +399,8 @@ exportCmd
     await exportGrafana(opts, process.stdout);
   });
 registerDataExportCommands(exportCmd, { urlOption, keyOption });
+registerEraseCommand(program, { urlOption, keyOption });
+registerProjectsCommand(program, { urlOption, keyOption });
 
 // Every command that takes --key also reads it from a file or stdin, which `ps` does not show.
 function addKeyFileOption(command: Command): void {

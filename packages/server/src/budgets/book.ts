@@ -6,10 +6,10 @@ import type { StateDocument } from '../state/document.ts';
 import type { ProjectId, Store } from '../store/store.ts';
 import { BudgetDefinitions, type TierView } from './definitions.ts';
 import { BudgetPolicy, type BudgetStatus, type CheckResult, type CheckSubject, type StatusFilter } from './policy.ts';
-import { rebuildSpend } from './rebuild.ts';
+import { readProjectSpend, rebuildSpend } from './rebuild.ts';
 import type { Budget, BudgetsDocument, TierName, TierSettings } from './schema.ts';
 import { SharedSpend, type LoadSequence, type RefreshResult } from './shared-spend.ts';
-import { Spend } from './spend.ts';
+import { Spend, type SpendChange } from './spend.ts';
 
 // B6: budgets and the spend they are checked against, as the server holds them: the definitions
 // (definitions.ts, the state document `budgets`), the spend in memory (spend.ts over ledger.ts),
@@ -36,6 +36,9 @@ export interface BudgetBookOptions {
 
 const DEFAULT_MAX_SERIES = 200_000;
 const DEFAULT_MAX_TRACES = 50_000;
+// A project's spend is read while this node's loads wait at most this long (a read takes milliseconds).
+const MAX_LOAD_HOLD_MS = 5_000;
+const REBUILD_ATTEMPTS = 3;
 
 export class BudgetBook implements IngestObserver {
   private readonly definitions: BudgetDefinitions;
@@ -44,9 +47,12 @@ export class BudgetBook implements IngestObserver {
   private readonly now: () => number;
   private readonly logger: Logger;
   private readonly shared: SharedSpend | null;
+  private readonly storeRef: Store;
   private readonly refreshIntervalMs: number;
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
+  // While a project is rebuilt (rebuildProject): the changes of calls accepted meanwhile.
+  private tracked: { seq: number; changes: SpendChange[] }[] | null = null;
 
   private constructor(definitions: BudgetDefinitions, store: Store, logger: Logger, options: BudgetBookOptions) {
     this.definitions = definitions;
@@ -54,6 +60,7 @@ export class BudgetBook implements IngestObserver {
     this.policy = new BudgetPolicy(definitions, this.spend);
     this.now = options.now ?? Date.now;
     this.logger = logger;
+    this.storeRef = store;
     this.shared = options.shared ? new SharedSpend(this.spend, store, options.shared.loads, logger) : null;
     this.refreshIntervalMs = options.shared?.refreshIntervalMs ?? 0;
   }
@@ -75,7 +82,46 @@ export class BudgetBook implements IngestObserver {
   // `seq`: the journal segment the spans were written in (the pipeline passes it).
   onAccepted(spans: readonly SpanRecord[], _scores: readonly ScoreRecord[], seq?: number): void {
     if (this.shared && seq !== undefined) this.shared.record(spans, this.now(), seq);
-    else this.spend.record(spans, this.now());
+    else if (this.tracked && seq !== undefined) {
+      const changes: SpendChange[] = [];
+      this.spend.record(spans, this.now(), changes);
+      if (changes.length) this.tracked.push({ seq, changes });
+    } else this.spend.record(spans, this.now());
+  }
+
+  // I4: after an erasure, the project's spend as the store holds it now. The calls this node
+  // accepted that the store did not hold at the read are counted again on top, as a shared
+  // store's refresh does (shared-spend.ts). A shared store refreshes every project.
+  async rebuildProject(project: ProjectId, loads: LoadSequence & { caughtUp(): Promise<void> }): Promise<void> {
+    if (this.shared) return this.refresh();
+    if (this.tracked) throw new Error('a budget spend rebuild is already running');
+    this.tracked = [];
+    try {
+      // Every call counted before tracking began is loaded, so the read below holds it.
+      await loads.caughtUp();
+      for (let attempt = 1; ; attempt++) {
+        const ledger = this.spend.newLedger();
+        const nowMs = this.now();
+        const { value: loadedSeq, held } = await loads.withLoadsHeld(MAX_LOAD_HOLD_MS, async (seq) => {
+          await readProjectSpend(ledger, this.storeRef, project, nowMs, this.logger);
+          return seq;
+        });
+        if (!held) {
+          if (attempt < REBUILD_ATTEMPTS) continue;
+          throw new Error(`reading the spend of project ${project} took longer than ${MAX_LOAD_HOLD_MS} ms ${REBUILD_ATTEMPTS} times`);
+        }
+        // Nothing waits from here on: no call is counted between the swap and the changes.
+        const applyMs = this.now();
+        this.spend.replace(new Map([[project, ledger]]));
+        for (const { seq, changes } of this.tracked) {
+          if (seq <= loadedSeq) continue;
+          for (const c of changes) if (c.project === project) this.spend.apply(c, applyMs);
+        }
+        return;
+      }
+    } finally {
+      this.tracked = null;
+    }
   }
 
   // Shared store: refreshes every refresh interval until stop(). Nothing to do otherwise.
@@ -139,6 +185,12 @@ export class BudgetBook implements IngestObserver {
   // on what exists. Nothing to do otherwise.
   syncDefinitions(): Promise<void> {
     return this.definitions.reload();
+  }
+
+  // A deleted project: its budgets and tiers, and the spend held for it.
+  async forgetProject(projectId: ProjectId): Promise<void> {
+    await this.definitions.forgetProject(projectId);
+    this.spend.forgetProject(projectId);
   }
 
   list(projectId: ProjectId): Budget[] {

@@ -227,6 +227,17 @@ export class BudgetDefinitions {
     });
   }
 
+  // A deleted project: its budgets, tier settings and tier assignments.
+  forgetProject(projectId: string): Promise<void> {
+    const drop = async () => {
+      if (!(projectId in this.doc.projects)) return;
+      delete this.doc.projects[projectId];
+      this.indexes.delete(projectId);
+      if (this.file) await this.file.write(this.doc);
+    };
+    return this.shared ? this.exclusive(async () => (await this.readNow(), drop())) : drop();
+  }
+
   private project(projectId: string): ProjectBudgets {
     let p = this.doc.projects[projectId];
     if (!p) {

@@ -130,6 +130,14 @@ export class Spend {
     if (change.total && attr.user !== null) ledger.rememberUser(attr.user, attr, change.startMs);
   }
 
+  // A deleted project: its spend, and what is remembered of its traces' attribution.
+  forgetProject(project: string): void {
+    this.ledgers.delete(project);
+    const prefix = `${project}\u0000`;
+    this.traceRoots.deleteWhere((key) => key.startsWith(prefix));
+    this.parked.deleteWhere((key) => key.startsWith(prefix));
+  }
+
   // The projects with a ledger.
   projects(): string[] {
     return [...this.ledgers.keys()];
@@ -206,5 +214,9 @@ class Generations<V> {
   delete(key: string): void {
     this.current.delete(key);
     this.previous.delete(key);
+  }
+
+  deleteWhere(matches: (key: string) => boolean): void {
+    for (const map of [this.current, this.previous]) for (const key of map.keys()) if (matches(key)) map.delete(key);
   }
 }

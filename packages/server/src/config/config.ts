@@ -9,6 +9,7 @@ import { DEFAULT_NOTIFICATIONS, notificationsSchema } from '../alerts/notificati
 import { actionsSchema } from '../alerts/actions/schema.ts';
 import { applyPrivacyInput, defaultPrivacySettings, privacySettingsInputSchema } from '../enrich/redact/settings.ts';
 import { configuredEvaluatorsSchema } from '../quality/evaluators/config.ts';
+import { RETENTION_DEFAULTS, retentionConfigSchema } from './retention.ts';
 
 // One schema for the config file and the environment. The file is YAML or JSON; environment
 // variables win over it; command-line flags win over both. Anything invalid stops start-up
@@ -265,6 +266,13 @@ export const configSchema = z
         }
       })
       .default({ backend: 'duckdb', memoryLimit: '1GB', backgroundNice: 10, queryTimeoutMs: 30_000, readConnections: 4, clickhouse: CLICKHOUSE_DEFAULTS }),
+    // I3: the retention tiers every project gets unless it sets its own (docs/data-lifecycle.md#retention).
+    retention: retentionConfigSchema.default(RETENTION_DEFAULTS),
+    // I4: erasures delete this many rows per transaction, so ingest gets the writer between chunks.
+    erasure: z
+      .object({ chunkRows: z.coerce.number().int().min(1).max(1_000_000).default(10_000) })
+      .strict()
+      .default({ chunkRows: 10_000 }),
   })
   .strict();
 
@@ -325,6 +333,10 @@ export const ENV_VARS: Record<string, string[]> = {
   LOOKOUT_JUDGE_TIMEOUT_MS: ['judge', 'timeoutMs'],
   LOOKOUT_JUDGE_DAILY_BUDGET_USD: ['judge', 'dailyBudgetUsd'],
   LOOKOUT_JUDGE_MAX_QUEUE: ['judge', 'maxQueue'],
+  LOOKOUT_RETENTION_CONTENT: ['retention', 'contentDays'],
+  LOOKOUT_RETENTION_SPANS: ['retention', 'spansDays'],
+  LOOKOUT_RETENTION_ROLLUPS: ['retention', 'rollupsDays'],
+  LOOKOUT_ERASURE_CHUNK_ROWS: ['erasure', 'chunkRows'],
 };
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {

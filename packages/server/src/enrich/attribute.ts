@@ -22,6 +22,11 @@ export class AttributeProcessor implements Processor {
     this.maxRoots = maxRoots;
   }
 
+  forgetProject(projectId: string): void {
+    const prefix = `${projectId}\u0000`;
+    for (const key of this.roots.keys()) if (key.startsWith(prefix)) this.roots.delete(key);
+  }
+
   process(batch: ChainBatch): void {
     for (const s of batch.spans) {
       if (s.parentSpanId !== null || !hasAttribution(s.attribution)) continue;

@@ -27,6 +27,8 @@ export type Derived = { log: LogRecord; score?: undefined; parent: DerivedParent
 export interface Processor {
   readonly name: string;
   process(batch: ChainBatch, derived: Derived[]): void;
+  // Forgets what it remembers of a deleted project's records (trace roots, recent traces).
+  forgetProject?(projectId: string): void;
 }
 
 export class ProcessorChain {
@@ -41,5 +43,9 @@ export class ProcessorChain {
     const derived: Derived[] = [];
     for (const p of this.processors) p.process(batch, derived);
     return derived;
+  }
+
+  forgetProject(projectId: string): void {
+    for (const p of this.processors) p.forgetProject?.(projectId);
   }
 }

@@ -114,6 +114,11 @@ export class ContentPolicy implements Processor {
     this.modes.set(projectId, mode);
   }
 
+  // A deleted project: a new one with its id starts with full capture, like any new project.
+  forgetProject(projectId: string): void {
+    this.modes.delete(projectId);
+  }
+
   captures(projectId: string): boolean {
     return this.modeOf(projectId) === 'full';
   }

@@ -9,6 +9,7 @@ import type { Journal, Segment } from './journal.ts';
 import { ContentPolicy } from './content-policy.ts';
 import { ProcessorChain, type Derived } from '../enrich/chain.ts';
 import { PriceProcessor } from '../enrich/pricing/processor.ts';
+import { ProjectGate } from './project-gate.ts';
 
 // The shared back half of every ingest path: run the processor chain (enrich/chain.ts: redact,
 // price, attribute, detect, capture policy), de-duplicate, journal, acknowledge, load.
@@ -114,6 +115,8 @@ export class IngestPipeline {
   private loading: Promise<void> | null = null;
   private closed = false;
   private readonly observers: IngestObserver[] = [];
+  // Projects being deleted: their records are refused from the moment they are closed.
+  readonly gate = new ProjectGate();
 
   constructor(
     // `chain`: what runs on every record before it is journaled; without one, pricing and the
@@ -182,6 +185,12 @@ export class IngestPipeline {
       throw new LookoutError('shutting_down', 'the server is shutting down; retry against the new instance', { retryAfterSeconds: 1 });
     }
     if (rows === 0) return { spans: [], scores: [], logs: [] };
+    if (this.gate.anyClosed) return this.submitOpen(batch, source, options);
+    return this.submitAdmitted(batch, source, options);
+  }
+
+  private async submitAdmitted(batch: WriteBatch, source: string, options: { processed?: boolean }): Promise<WriteResult> {
+    const rows = rowsOf(batch);
     if (this.queueDepth + rows > this.options.maxQueueRows) {
       this.metrics.dropped.inc({ reason: 'queue_full' }, rows);
       throw new LookoutError(
@@ -205,6 +214,28 @@ export class IngestPipeline {
     this.count(batch, result, source, entry.seq, entry.derivedScores);
     this.derivedAccepted(entry.derivedAccepted);
     return result;
+  }
+
+  // While a project is being deleted: its records are not taken. A batch of that project alone is
+  // refused; from a batch of several projects (the gateway gathers calls) the others' records go
+  // on and the refused ones are answered as duplicates (not stored, nothing to retry).
+  private async submitOpen(batch: WriteBatch, source: string, options: { processed?: boolean }): Promise<WriteResult> {
+    const isOpen = (r: { projectId: string }) => !this.gate.isClosed(r.projectId);
+    const flags = { spans: batch.spans.map(isOpen), scores: batch.scores.map(isOpen), logs: batch.logs.map(isOpen) };
+    const kept: WriteBatch = { spans: batch.spans.filter((_, i) => flags.spans[i]), scores: batch.scores.filter((_, i) => flags.scores[i]), logs: batch.logs.filter((_, i) => flags.logs[i]) };
+    const refused = rowsOf(batch) - rowsOf(kept);
+    if (refused === 0) return this.submitAdmitted(batch, source, options);
+    this.metrics.dropped.inc({ reason: 'project_deleted' }, refused);
+    if (rowsOf(kept) === 0) {
+      const closed = [...batch.spans, ...batch.scores, ...batch.logs][0];
+      this.gate.admit(closed.projectId);
+    }
+    const result = await this.submitAdmitted(kept, source, options);
+    const outcomes = (admitted: boolean[], got: ItemOutcome[]) => {
+      let i = 0;
+      return admitted.map((ok): ItemOutcome => (ok ? got[i++] : 'duplicate'));
+    };
+    return { spans: outcomes(flags.spans, result.spans), scores: outcomes(flags.scores, result.scores), logs: outcomes(flags.logs, result.logs) };
   }
 
   // Resolves when everything submitted before this call (acknowledged or still queued) is loaded:
@@ -512,6 +543,15 @@ export class IngestPipeline {
         if (this.waiters[i].seq <= this.lastLoadedSeq) this.waiters.splice(i, 1)[0].resolve();
       }
     }
+  }
+
+  // A deleted project's records are gone from the store: the keys remembered for duplicate checks
+  // go too, or a new project with its id would have its first spans taken for duplicates; so does
+  // what the chain remembers of its traces.
+  forgetProject(projectId: string): void {
+    const prefix = `s\u0000${projectId}\u0000`;
+    for (const k of this.recentSpanKeys.keys()) if (k.startsWith(prefix)) this.recentSpanKeys.delete(k);
+    this.chain.forgetProject(projectId);
   }
 
   private evictRecentKeys(): void {

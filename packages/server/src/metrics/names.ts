@@ -66,6 +66,9 @@ export const METRIC = {
   actionEnforcements: 'lookout_action_enforcements_total',
   actionsActive: 'lookout_actions_active',
   responseCache: 'lookout_response_cache_total',
+  // Retention (lifecycle/retention.ts): rows each tier let go, and the job's runs.
+  retentionDeletedRows: 'lookout_retention_deleted_rows_total',
+  retentionRuns: 'lookout_retention_runs_total',
 } as const;
 
 // The series of each measure of the shared catalog (domain/measures.ts) that /metrics exposes,

@@ -194,7 +194,7 @@ export class LookoutMetrics {
     });
     this.dropped = new Counter({
       name: METRIC.ingestDropped,
-      help: 'Items not stored, by reason (queue_full, store_error, shutting_down). The client was told with a 429/503.',
+      help: 'Items not stored, by reason (queue_full, store_error, shutting_down; project_deleted: records of a project being deleted). The client was told with a 429/503 (401 for project_deleted).',
       labelNames: ['reason'],
       registers,
     });

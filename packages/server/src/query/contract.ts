@@ -1,5 +1,6 @@
 import { ANALYTICS_MEASURES, MEASURE_UNITS, measureSpecs, type AnalyticsMeasure, type MeasureSpec, type MeasureUnit } from '../domain/measures.ts';
 import type { ProjectId } from '../store/store.ts';
+import type { RetentionBounds, RetentionNote } from './retention.ts';
 
 // Analytics (B3, B4, B5, C1, C2, C5): one query model — measures × dimensions × filters over a
 // time range, optionally bucketed in time — plus the fixed reports built on it (daily trend,
@@ -92,6 +93,9 @@ export interface AnalyticsQuery {
   orderBy?: { measure: Measure; dir: 'asc' | 'desc' };
   limit?: number;
   scoreName?: string; // narrows score_avg and score_count to one score name
+  // Where the project's spans and hourly totals stop (query/retention.ts): before the spans'
+  // cutoff the answer comes from the hourly totals where it can.
+  retention?: RetentionBounds;
 }
 
 export const QUERY_LIMITS = {
@@ -130,12 +134,20 @@ export interface AnalyticsResult {
   rows: AnalyticsRow[];
   // More rows matched than `limit`.
   truncated: boolean;
+  // Set when the range reaches past the spans' retention: how that part was answered.
+  retention?: RetentionNote | null;
 }
 
 export interface TimeRange {
   fromMs: number;
   toMs: number;
+  // As AnalyticsQuery.retention.
+  retention?: RetentionBounds;
 }
+
+// The fixed reports; a backend says which of them answer the part of a range past the spans'
+// retention from the hourly totals.
+export type AnalyticsReport = 'daily' | 'top-spenders' | 'model-efficiency' | 'latency-distribution' | 'forecast' | 'chargeback';
 
 export interface DailyTrendRow {
   date: string; // YYYY-MM-DD, UTC
@@ -190,6 +202,7 @@ export interface ModelEfficiencyRow {
 export interface ForecastParams {
   nowMs: number;
   lookbackDays: number;
+  retention?: RetentionBounds;
 }
 
 export interface ForecastDay {
@@ -256,5 +269,8 @@ export interface AnalyticsBackend {
   forecast(project: ProjectId, params: ForecastParams): Promise<CostForecast>;
   chargeback(project: ProjectId, params: ChargebackParams): Promise<ChargebackReport>;
   chargebackCsv(project: ProjectId, params: ChargebackParams): Promise<string>;
+  // Whether `report` (top spenders: by `dimension`) answers the part of a range before the spans'
+  // cutoff from the hourly totals; absent: none does.
+  answersFromRollups?(report: AnalyticsReport, dimension?: Dimension): boolean;
   ping(project: ProjectId): Promise<void>;
 }

@@ -34,8 +34,8 @@ export function forecastRanges(params: ForecastParams): { days: TimeRange; month
   const now = new Date(params.nowMs);
   const monthStartMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
   return {
-    days: { fromMs: todayMs - params.lookbackDays * DAY_MS, toMs: todayMs },
-    monthToDate: params.nowMs > monthStartMs ? { fromMs: monthStartMs, toMs: params.nowMs } : null,
+    days: { fromMs: todayMs - params.lookbackDays * DAY_MS, toMs: todayMs, retention: params.retention },
+    monthToDate: params.nowMs > monthStartMs ? { fromMs: monthStartMs, toMs: params.nowMs, retention: params.retention } : null,
   };
 }
 

@@ -23,6 +23,10 @@ export class EvaluationCost {
     this.retentionMs = retentionMs;
   }
 
+  forgetProject(projectId: string): void {
+    this.projects.delete(projectId);
+  }
+
   private cell(projectId: string, atMs: number): EvaluationCostCell {
     let hours = this.projects.get(projectId);
     if (!hours) {

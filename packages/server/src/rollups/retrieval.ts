@@ -152,6 +152,10 @@ export class RetrievalRollups {
     }
   }
 
+  forgetProject(projectId: string): void {
+    this.projects.delete(projectId);
+  }
+
   private project(id: string, projects: Map<string, ProjectCells>): ProjectCells {
     let p = projects.get(id);
     if (!p) {

@@ -360,6 +360,14 @@ export class Rollups implements IngestObserver {
     return [...new Set([...this.projects.keys(), ...this.events.keys()])];
   }
 
+  // A deleted project: every cell of it, refusal counters and the judge's cells included.
+  forgetProject(projectId: string): void {
+    this.projects.delete(projectId);
+    this.events.delete(projectId);
+    this.evaluationCells.forgetProject(projectId);
+    this.retrieval.forgetProject(projectId);
+  }
+
   // One refused request of a project (server/refusals.ts), at atMs. In memory only: after a
   // restart these counters start again from zero (the security event log keeps the record).
   countEvent(projectId: string, measure: EventMeasure, atMs: number): void {
@@ -623,7 +631,9 @@ export class Rollups implements IngestObserver {
   // the cells count every node's calls, not only those this node acknowledged. Built aside and
   // swapped in at once: a read never sees half of it. Calls this node acknowledged but has not
   // loaded yet are missing until the next refresh (they are in the store by then).
-  async refresh(store: Store): Promise<{ callRows: number; scoreRows: number }> {
+  // `onSwap` runs right after the swap, before anything else can be counted (an erasure counts
+  // again there the calls the store did not hold yet: lifecycle/erasure-views.ts).
+  async refresh(store: Store, onSwap?: () => void): Promise<{ callRows: number; scoreRows: number }> {
     const fresh = new Map<string, ProjectRollups>();
     const rows = await this.load(store, fresh);
     await this.retrieval.load(store);
@@ -633,6 +643,7 @@ export class Rollups implements IngestObserver {
     const evaluation = nowMs - this.evaluationLoadedAtMs >= EVALUATION_RELOAD_MS ? await this.loadEvaluation(store) : null;
     this.projects = fresh;
     if (evaluation) this.evaluationCells = evaluation;
+    onSwap?.();
     return rows;
   }
 

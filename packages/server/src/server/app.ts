@@ -8,6 +8,7 @@ import { bearerKey, createAuthResolver, createHostGuard, createOriginGuard, peer
 import { LookoutError } from '../errors.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerBackupRoutes } from './routes/backup.ts';
+import { registerErasureRoutes } from './routes/erasure.ts';
 import { registerPricingRoutes } from './routes/pricing.ts';
 import { registerSpanRoutes } from './routes/spans.ts';
 import { registerExportRoutes } from './routes/export.ts';
@@ -15,6 +16,8 @@ import { registerSecurityRoutes } from './routes/security.ts';
 import { registerEvaluatorRoutes } from './routes/evaluators.ts';
 import { registerQualityRoutes } from './routes/quality.ts';
 import { registerDriftRoutes } from './routes/drift.ts';
+import { registerRetentionRoutes } from './routes/retention.ts';
+import { registerProjectLifecycleRoutes } from './routes/projects-lifecycle.ts';
 import { readTenantOfProject, runAsReadTenant } from '../store/read-tenant.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
@@ -210,7 +213,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [],
     return ctx.metrics.registry.metrics();
   });
 
-  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerExportRoutes, registerPricingRoutes, registerAdminRoutes, registerBackupRoutes, registerAnalyticsRoutes, registerAlertRoutes, registerActionRoutes, registerBudgetRoutes, registerSecurityRoutes, registerEvaluatorRoutes, registerQualityRoutes, registerDriftRoutes, registerGatewayRoutes, registerWebRoutes, ...extraRoutes]) {
+  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerExportRoutes, registerPricingRoutes, registerAdminRoutes, registerBackupRoutes, registerErasureRoutes, registerAnalyticsRoutes, registerAlertRoutes, registerActionRoutes, registerBudgetRoutes, registerSecurityRoutes, registerEvaluatorRoutes, registerQualityRoutes, registerDriftRoutes, registerRetentionRoutes, registerProjectLifecycleRoutes, registerGatewayRoutes, registerWebRoutes, ...extraRoutes]) {
     await register(app, ctx);
   }
   registerOpenApiRoute(app);

@@ -153,6 +153,12 @@ export class KeyCache {
     this.known.deleteWhere((info) => info.id === keyId);
   }
 
+  // Every key of a deleted project.
+  forgetProject(projectId: string): void {
+    this.revocations++;
+    this.known.deleteWhere((info) => info.projectId === projectId);
+  }
+
   get knownSize(): number {
     return this.known.size;
   }

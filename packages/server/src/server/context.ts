@@ -13,6 +13,10 @@ import type { LookoutMetrics } from '../metrics/registry.ts';
 import type { Alerting } from '../alerts/service.ts';
 import type { ApplyGatewayActions } from '../ingest/gateway/actions.ts';
 import type { Refusals } from './refusals.ts';
+import type { LifecycleLock } from '../lifecycle/lock.ts';
+import type { RetentionJob } from '../lifecycle/retention.ts';
+import type { ErasureJobs } from '../lifecycle/erasure.ts';
+import type { ProjectDeletions } from '../lifecycle/project-deletion.ts';
 import { DEFAULT_PROJECT, type KeyScope, type ProjectId, type Store } from '../store/store.ts';
 import { LookoutError } from '../errors.ts';
 
@@ -41,6 +45,14 @@ export interface AppContext {
   // F5: the automated responses the gateway applies to each call before forwarding it; absent,
   // every call goes through unchanged.
   gatewayActions?: ApplyGatewayActions;
+  // I3/I4: erasures, retention runs and project deletions take turns on this one lock.
+  lifecycleLock: LifecycleLock;
+  // I3: each project's retention tiers and the job enforcing them.
+  retention: RetentionJob;
+  // I4: erasure jobs and their audit log (a store without erasure refuses new ones).
+  erasures: ErasureJobs;
+  // I4: project deletions and their record.
+  projectDeletions: ProjectDeletions;
 }
 
 export interface RequestAuth {

@@ -13,7 +13,7 @@ import { LookoutMetrics } from '../metrics/registry.ts';
 import { openStore } from '../store/open.ts';
 import { DEFAULT_PROJECT, type Store } from '../store/store.ts';
 import { buildApp } from './app.ts';
-import { keylessAllowedHostsWarning } from './auth.ts';
+import { keyCacheOf, keylessAllowedHostsWarning } from './auth.ts';
 import type { AppContext } from './context.ts';
 import { loadPriceOverrides } from './routes/pricing.ts';
 import { createAlerting } from '../alerts/service.ts';
@@ -31,6 +31,14 @@ import type { JudgeQueueDocument } from '../quality/judge/queue.ts';
 import { JsonFile } from '../state/json-file.ts';
 import { SecurityLog } from '../enrich/security/log.ts';
 import { Refusals } from './refusals.ts';
+import { LifecycleLock } from '../lifecycle/lock.ts';
+import { ErasureJobs, type ErasuresDocument } from '../lifecycle/erasure.ts';
+import { archiveView, budgetsView, judgeQueueView, responseCacheView, rollupsView } from '../lifecycle/erasure-views.ts';
+import { RetentionJob } from '../lifecycle/retention.ts';
+import { ParquetArchive } from '../lifecycle/archive.ts';
+import { RetentionPolicy, type RetentionDocument } from '../lifecycle/retention-policy.ts';
+import { ProjectDeletions, type ProjectDeletionsDocument } from '../lifecycle/project-deletion.ts';
+import { projectStateHolders } from '../lifecycle/project-state.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -62,6 +70,12 @@ export function createLogger(level: LookoutConfig['logLevel']): Logger {
       censor: '[redacted]',
     },
   });
+}
+
+// I3: with the archive on, retention writes the days it is about to delete as Parquet first.
+function retentionArchive(config: LookoutConfig, store: Store): ParquetArchive | null {
+  const { archive } = config.retention;
+  return archive.enabled ? new ParquetArchive({ dir: archive.dir ?? join(config.dataDir, 'archive'), store }) : null;
 }
 
 // On a store several nodes share, how soon a capture mode changed through another node applies here.
@@ -136,6 +150,30 @@ export async function createContext(config: LookoutConfig, logger: Logger, store
   const alerting = await createAlerting({ config, store: theStore, pipeline, logger, registry: metrics.registry, stateDir, budgets });
   // F5: the gateway asks the action engine about each call (nothing changes without a firing alert).
   const gatewayActions = gatewayActionsFrom(alerting.actions);
+  // Erasures, retention runs and project deletions take turns on this one lock.
+  const lifecycleLock = new LifecycleLock();
+  // I3: the retention tiers (config defaults, each project's own in the state document) and their job.
+  const retentionPolicy = await RetentionPolicy.load(config.retention, stateDocument<RetentionDocument>(theStore.documents, stateDir, 'retention'));
+  if (theStore.sharedWriters) retentionPolicy.follow(CONTENT_MODES_REFRESH_MS, (err) => logger.warn({ err }, 'could not re-read the projects\' retention tiers'));
+  const archive = retentionArchive(config, theStore);
+  const retention = new RetentionJob({ store: theStore, lock: lifecycleLock, policy: retentionPolicy, content, logger, registry: metrics.registry, archive, intervalMs: config.retention.intervalMs });
+  // I4: erasure jobs; their records and the audit log are the state document `erasures`.
+  const erasures = new ErasureJobs({
+    store: theStore,
+    document: stateDocument<ErasuresDocument>(theStore.documents, stateDir, 'erasures'),
+    lock: lifecycleLock,
+    settled: () => pipeline.settled(),
+    hash: (project, text) => content.hash(project, text),
+    chunkRows: config.erasure.chunkRows,
+    views: [
+      ...(archive ? [archiveView(archive)] : []),
+      rollupsView(alerting.rollups, theStore, pipeline),
+      budgetsView(budgets, pipeline),
+      judgeQueueView(judge, theStore, pipeline),
+      responseCacheView(alerting.actions.cache),
+    ],
+    logger,
+  });
   // Refusals of a known project feed its auth_failures and rate_limited measures; the others
   // (no key, an unknown key) are on /metrics only (server/refusals.ts says why).
   const refusals = new Refusals(metrics, logger);
@@ -143,7 +181,20 @@ export async function createContext(config: LookoutConfig, logger: Logger, store
   refusals.onRefusal((r) => {
     if (r.projectId !== null) alerting.rollups.countEvent(r.projectId, r.kind === 'auth_failure' ? 'auth_failures' : 'rate_limited', Date.now());
   });
-  return { config, store: theStore, pricer, pipeline, content, privacy, evaluators, judge, security, metrics, logger, alerting, budgets, refusals, gatewayActions };
+  // I4: deleting a project: its records through an erasure job, then everything held for it.
+  const projectDeletions = new ProjectDeletions({
+    store: theStore,
+    document: stateDocument<ProjectDeletionsDocument>(theStore.documents, stateDir, 'project-deletions'),
+    lock: lifecycleLock,
+    gate: pipeline.gate,
+    settled: () => pipeline.settled(),
+    erasures,
+    holders: projectStateHolders({ pipeline, content, privacy, evaluators, judge, budgets, alerting, retention: retentionPolicy }),
+    logger,
+  });
+  const ctx: AppContext = { config, store: theStore, pricer, pipeline, content, privacy, evaluators, judge, security, metrics, logger, alerting, budgets, refusals, gatewayActions, lifecycleLock, retention, erasures, projectDeletions };
+  projectDeletions.forgetKeys = (project) => keyCacheOf(ctx).forgetProject(project);
+  return ctx;
 }
 
 export async function startServer(config: LookoutConfig, options: { logger?: Logger; store?: Store; quiet?: boolean } = {}): Promise<RunningServer> {
@@ -167,6 +218,11 @@ export async function startServer(config: LookoutConfig, options: { logger?: Log
   ctx.alerting.start();
   ctx.budgets.start();
   ctx.judge?.start();
+  // Erasures a stopped or killed run left unfinished run again.
+  await ctx.erasures.resumePending();
+  // Then the project deletions (a deletion waits for its erasure job).
+  await ctx.projectDeletions.resumePending();
+  ctx.retention.start();
   await app.listen({ host: config.host, port: config.port });
   const background = new BackgroundPriority(config.storage.backgroundNice, logger);
   background.start();
@@ -197,9 +253,13 @@ export async function startServer(config: LookoutConfig, options: { logger?: Log
       closing ??= (async () => {
         background.stop();
         await Promise.all([app.close(), grpc.close()]);
+        await ctx.projectDeletions.stop();
+        await ctx.erasures.stop();
         await ctx.alerting.stop();
         await ctx.budgets.stop();
         await ctx.judge?.stop();
+        await ctx.retention.stop();
+        ctx.retention.policy.stopFollowing();
         ctx.content.stopFollowing();
         ctx.privacy.stopFollowing();
         ctx.evaluators.stopFollowing();

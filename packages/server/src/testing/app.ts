@@ -43,9 +43,11 @@ export async function makeTestApp(flags: Partial<Record<string, unknown>> & Part
     ctx,
     async close() {
       await app.close();
+      await ctx.erasures.stop();
       ctx.content.stopFollowing();
       ctx.privacy.stopFollowing();
       ctx.evaluators.stopFollowing();
+      ctx.retention.policy.stopFollowing();
       await ctx.budgets.stop();
       await ctx.pipeline.drain();
       await store.close();

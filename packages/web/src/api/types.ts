@@ -147,3 +147,21 @@ export type LowScoreIssue = Schemas['LowScoreIssue'];
 export type Health = Answer<'/api/v1/quality/health'>;
 export type HealthGroup = Schemas['HealthScoreGroup'];
 export type RetrievalDrift = Answer<'/api/v1/quality/drift'>;
+
+// ---- retention (I3) ----
+
+export type RetentionAnswer = Answer<'/api/v1/project/retention'>;
+export type RetentionRun = Answer<'/api/v1/project/retention/run', 'post'>;
+export type RetentionChange = Body<'/api/v1/project/retention', 'put'>;
+export type RetentionNote = Schemas['RetentionNote'];
+
+// ---- erasure (I4) ----
+
+export type ErasureJob = Schemas['ErasureJob'];
+export type ErasureList = Answer<'/api/v1/erasure'>;
+export type ErasureRequest = Body<'/api/v1/erasure', 'post'>;
+
+// ---- project deletion (I4) ----
+
+export type ProjectDeletion = Schemas['ProjectDeletion'];
+export type ProjectList = Answer<'/api/v1/projects'>;

@@ -13,6 +13,7 @@ import { num, pivot } from '../lib/rows.ts';
 import { hrefWithRange, navigate, useSearchParams } from '../router.ts';
 import { useTimeRange } from '../time.ts';
 import { EVALUATION_FEATURE } from '../../../server/src/domain/quality.ts';
+import { RetentionNotice } from '../components/RetentionNotice.tsx';
 
 // The cost dashboard: spend by any dimension (`by` in the URL), top spenders, model efficiency,
 // models without a price, and the monthly chargeback report.
@@ -57,6 +58,7 @@ export function Cost(_props: PageProps) {
 
   return (
     <div className="page cost">
+      <RetentionNotice answers={[totals.data, breakdown.data, spenders.data, efficiency.data]} />
       <div className="form-row">
         <ExportButton query={{ from: range.from, to: range.to }} testId="cost-export" />
       </div>

@@ -12,6 +12,7 @@ import { label, num, share } from '../lib/rows.ts';
 import { hrefWithRange } from '../router.ts';
 import { useTimeRange } from '../time.ts';
 import './Dashboards.css';
+import { RetentionNotice } from '../components/RetentionNotice.tsx';
 
 // Seed 001 §7 developer dashboard: the calls to look at first (slowest, failing), performance by
 // feature, how calls end, time to first token and errors by class — each leading to its traces.
@@ -61,6 +62,7 @@ export function Developer(_props: PageProps) {
 
   return (
     <div className="page dash-developer">
+      <RetentionNotice answers={[byFeature.data, ttft.data, errorClasses.data]} />
       <div className="dash-stack">
         <Section
           title="Slowest LLM calls"

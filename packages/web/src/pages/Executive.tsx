@@ -15,6 +15,7 @@ import { hrefWithRange } from '../router.ts';
 import { useTimeRange } from '../time.ts';
 import './Dashboards.css';
 import { DAY_MS, HOUR_MS } from '../../../server/src/domain/time.ts';
+import { RetentionNotice } from '../components/RetentionNotice.tsx';
 
 // Seed 001 §7 executive dashboard: what we spend, where it is heading, whether budgets hold,
 // and who spends it.
@@ -70,6 +71,7 @@ export function Executive(_props: PageProps) {
 
   return (
     <div className="page dash-executive">
+      <RetentionNotice answers={[current.data, previous.data, daily.data, byTeam.data]} />
       <section className="stats" data-testid="exec-spend">
         {spendError ? (
           <div className="state error dash-span-all" role="alert">

@@ -17,6 +17,7 @@ import { hrefWithRange, navigate } from '../router.ts';
 import { useTimeRange } from '../time.ts';
 import './Dashboards.css';
 import { MINUTE_MS } from '../../../server/src/domain/time.ts';
+import { RetentionNotice } from '../components/RetentionNotice.tsx';
 
 // Seed 001 §7 operations dashboard: latency, throughput, errors, providers, what is in flight now
 // and what is alerting — for whoever is on call.
@@ -52,6 +53,7 @@ export function Operations(_props: PageProps) {
 
   return (
     <div className="page dash-operations">
+      <RetentionNotice answers={[totals.data, percentiles.data, errorClasses.data]} />
       <div className="stats" data-testid="ops-stats">
         <Stat label="Calls" value={count(num(t, 'requests'))} sub={`${((num(t, 'requests') ?? 0) / minutes).toFixed(2)} per minute on average`} testId="ops-stat-requests" />
         <Stat

@@ -14,6 +14,7 @@ import { num, series } from '../lib/rows.ts';
 import { healthTone, overallHealth } from '../lib/health.ts';
 import { navigate, hrefWithRange } from '../router.ts';
 import { useTimeRange } from '../time.ts';
+import { RetentionNotice } from '../components/RetentionNotice.tsx';
 
 // Seed 000's five rows: cost, latency, tokens, quality, operational health.
 
@@ -68,6 +69,7 @@ export function Overview(_props: PageProps) {
 
   return (
     <div className="page overview">
+      <RetentionNotice answers={[headline.data, latencyTotals.data, byFeature.data]} />
       {noCalls && (
         // Calls stopping is when the health row and the alerts matter most: the page stays.
         <div className="notice" data-testid="no-calls-notice">

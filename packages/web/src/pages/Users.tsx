@@ -9,6 +9,7 @@ import { useAsync } from '../hooks.ts';
 import { series } from '../lib/rows.ts';
 import { hrefWithRange } from '../router.ts';
 import { useTimeRange } from '../time.ts';
+import { RetentionNotice } from '../components/RetentionNotice.tsx';
 
 // Users: who spends what; one user's spend over time, models, budget standing and traces.
 
@@ -26,6 +27,7 @@ function UserDetail(props: { user: string }) {
   const budget = useAsync(() => get('/api/v1/budgets/check', { user: props.user }), [props.user, range.tick]);
   return (
     <div className="page user">
+      <RetentionNotice answers={[totals.data, byModel.data]} />
       <p className="breadcrumbs">
         <Link href={hrefWithRange('/users')}>← Users</Link> · <strong>{props.user}</strong> ·{' '}
         <Link href={hrefWithRange('/traces', { userId: props.user })}>all traces of this user</Link> ·{' '}

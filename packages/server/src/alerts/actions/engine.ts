@@ -434,6 +434,18 @@ export class ActionEngine implements AlertSink {
     return next;
   }
 
+  // A deleted project: its activations, active or past, and the cached responses (keyed by
+  // hashes that do not say their project, so the cache is emptied: it only costs fresh calls).
+  // With shared state the evaluating node writes the activations at its next change.
+  async forgetProject(projectId: string): Promise<void> {
+    this.activations = this.activations.filter((a) => a.projectId !== projectId);
+    for (const [key, a] of this.current) if (a.projectId === projectId) this.current.delete(key);
+    this.rebuild();
+    this.cache.clear();
+    if (!this.deps.reverts) this.persist();
+    await this.flush();
+  }
+
   // Waits for the writes under way.
   async flush(): Promise<void> {
     await this.writing;

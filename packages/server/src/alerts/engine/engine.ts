@@ -13,6 +13,7 @@ import { renderTemplate } from './template.ts';
 import { ConflictError, NotFoundError } from '../../errors.ts';
 import { DAY_MS, MINUTE_MS } from '../../domain/time.ts';
 import { METRIC } from '../../metrics/names.ts';
+import { configWithoutProject, forgetAlertsOf } from './forget.ts';
 import { SharedAlertState, type AlertConfigDoc, type ApiRuleRecord, type RuleHealth, type SharedAlertDocuments, type StoredAlert } from './shared-state.ts';
 
 // F1/F3: evaluates every enabled rule for every project on an interval and keeps each alert's
@@ -365,6 +366,17 @@ export class AlertEngine {
       this.mark(now);
       return s;
     }, { unchanged: (s) => s === null });
+  }
+
+  // A deleted project: everything of it, written at once. Its open alerts go without a resolved
+  // notification (the project is gone, not recovered). Call it once the project is out of the
+  // store's projects and the rollups, so no later evaluation brings its alerts back. With shared
+  // state the evaluating node resolves them in its own view, like those of a deleted rule.
+  async forgetProject(projectId: string): Promise<void> {
+    await this.running?.catch(() => undefined);
+    await this.changeConfig(() => Object.assign(this.state, configWithoutProject(this.state, projectId)));
+    this.state.history = forgetAlertsOf(projectId, this.alerts, this.health, this.state.history);
+    if (!this.shared) await this.persistNow();
   }
 
   // ---- alerts ------------------------------------------------------------------------------

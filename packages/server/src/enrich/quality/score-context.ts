@@ -36,6 +36,11 @@ export class ScoreContextProcessor implements Processor {
     return this.traces.size;
   }
 
+  forgetProject(projectId: string): void {
+    const prefix = `${projectId}\u0000`;
+    for (const key of this.traces.keys()) if (key.startsWith(prefix)) this.traces.delete(key);
+  }
+
   process(batch: ChainBatch, derived: Derived[]): void {
     for (const s of batch.spans) this.learn(s);
     if (!this.traces.size) return;

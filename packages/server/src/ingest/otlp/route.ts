@@ -126,8 +126,10 @@ export const storeOtlp = {
         const redactor = ctx.privacy.redactorOf(projectId);
         for (const r of records) for (const [type, n] of redactAttributes(redactor, r.attributes)) ctx.metrics.piiDetected.inc({ type }, n);
       }
-      result = await ctx.store.writeMetricPoints(records);
+      // Not journaled: a project being deleted waits for this write before its records are erased.
+      result = await ctx.pipeline.gate.track(projectId, () => ctx.store.writeMetricPoints(records));
     } catch (err) {
+      if (err instanceof LookoutError) throw err;
       throw new LookoutError('store_unavailable', `the metric points could not be stored: ${(err as Error).message}`, { retryAfterSeconds: 5 });
     }
     ctx.metrics.ingestItems.inc({ source: 'otlp', type: 'metric_point', outcome: 'accepted' }, result.accepted);

@@ -131,6 +131,11 @@ export class Evaluators implements EvaluatorSource {
     });
   }
 
+  // A deleted project: its own evaluators (those of the config file stay: they are configuration).
+  async forgetProject(projectId: string): Promise<void> {
+    await this.change(projectId, () => ({ own: [], answer: undefined }));
+  }
+
   private notOwn(projectId: string, id: string): never {
     if (this.list(projectId).some((l) => l.evaluator.id === id)) {
       throw new ConflictError(`evaluator ${id} comes from the configuration file; change or remove it there`);

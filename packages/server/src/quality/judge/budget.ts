@@ -66,6 +66,11 @@ export class JudgeBudget {
     return true;
   }
 
+  forgetProject(projectId: string): void {
+    this.spentNano.delete(projectId);
+    this.announced.delete(projectId);
+  }
+
   // Today's judge spend of every project, from the store.
   async rebuild(store: Store, nowMs: number): Promise<void> {
     this.roll(nowMs);

@@ -141,6 +141,19 @@ export class Judge implements IngestObserver {
     return this.queue.depth;
   }
 
+  // I4: the traces of a project waiting to be judged, and their removal after an erasure; the
+  // queue file is written again without them.
+  queuedTraces(projectId: string): string[] {
+    return this.queue.tracesOf(projectId);
+  }
+
+  async dropQueuedTraces(projectId: string, traceIds: ReadonlySet<string>): Promise<number> {
+    const n = this.queue.removeTraces(projectId, traceIds);
+    this.deps.metrics.judgeQueueDepth.set(this.queue.depth);
+    await this.queue.flush();
+    return n;
+  }
+
   spentTodayUsd(projectId: string): number {
     return this.budget.spentUsd(projectId, this.now());
   }
@@ -154,6 +167,15 @@ export class Judge implements IngestObserver {
   start(): void {
     this.running = true;
     this.kick();
+  }
+
+  // A deleted project: its waiting traces and today's judge spend. A call under way for it
+  // records nothing when it returns.
+  async forgetProject(projectId: string): Promise<void> {
+    this.queue.forgetProject(projectId);
+    this.budget.forgetProject(projectId);
+    this.deps.metrics.judgeQueueDepth.set(this.queue.depth);
+    await this.queue.flush();
   }
 
   // Stops taking jobs, waits a little for the calls in flight (a job not finished stays in the
@@ -313,6 +335,11 @@ export class Judge implements IngestObserver {
   }
 
   private async record(job: JudgeJob, ev: Evaluator, run: JudgeRun, subjectEndMs: number | null): Promise<void> {
+    // Its trace or project was erased during the call: nothing of it is recorded.
+    if (!this.queue.holds(job)) {
+      this.queue.finish(job);
+      return;
+    }
     const version = run.templateVersion ?? 'none';
     // Numbered across retries so each call made is its own span.
     const spans = run.calls.map((call, i) => judgeSpan(job.projectId, ev, job.traceId, version, call, this.spanModel(ev), job.attempts * 2 + i));

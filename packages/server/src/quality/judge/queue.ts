@@ -116,6 +116,47 @@ export class JudgeQueue {
     this.persist();
   }
 
+  // The traces of a project waiting to be judged.
+  tracesOf(projectId: string): string[] {
+    const out = new Set<string>();
+    for (const j of this.jobs.values()) if (j.projectId === projectId) out.add(j.traceId);
+    return [...out];
+  }
+
+  // I4: the jobs of erased traces leave the queue and are not queued again in this run; a job
+  // being judged now records nothing when its call returns (holds()). Returns how many left.
+  removeTraces(projectId: string, traceIds: ReadonlySet<string>): number {
+    let n = 0;
+    for (const [key, j] of this.jobs) {
+      if (j.projectId !== projectId || !traceIds.has(j.traceId)) continue;
+      this.jobs.delete(key);
+      this.done.add(key);
+      n++;
+    }
+    if (this.done.size > this.maxDone) for (const key of [...this.done].slice(0, this.done.size - this.maxDone)) this.done.delete(key);
+    if (n) this.persist();
+    return n;
+  }
+
+  // A deleted project: its jobs go, running ones too (their outcome is not recorded: holds()).
+  forgetProject(projectId: string): void {
+    const prefix = `${projectId}\u0000`;
+    let changed = false;
+    for (const key of this.jobs.keys()) {
+      if (!key.startsWith(prefix)) continue;
+      this.jobs.delete(key);
+      this.running.delete(key);
+      changed = true;
+    }
+    for (const key of this.done) if (key.startsWith(prefix)) this.done.delete(key);
+    if (changed) this.persist();
+  }
+
+  // Whether the job is still queued (not forgotten with its project).
+  holds(job: JudgeJob): boolean {
+    return this.jobs.has(jobKey(job));
+  }
+
   // Resolves once every change so far is written.
   async flush(): Promise<void> {
     while (this.writing) await this.writing;

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { CONTENT_CAPTURE_MODES, KEY_SCOPES, projectId, type ProjectId } from '../../store/store.ts';
 import { purgeStoredContent } from '../../ingest/content-policy.ts';
 import { isOperator, requireScope, type AppContext } from '../context.ts';
-import { LookoutError } from '../../errors.ts';
+import { ConflictError, LookoutError } from '../../errors.ts';
 import { keyCacheOf } from '../auth.ts';
-import { errorResponses } from '../openapi.ts';
+import { errorResponses, errorSchema } from '../openapi.ts';
 import { apiKeyInfoSchema, contentPurgeResultSchema, projectSchema } from '../schemas/admin.ts';
 
 export const PROJECT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -124,12 +124,15 @@ export function registerAdminRoutes(fastify: FastifyInstance, ctx: AppContext): 
         response: {
           201: apiKeyInfoSchema.extend({ key: z.string().describe('the bearer key: shown once, kept only as a hash'), note: z.string() }),
           ...errorResponses,
+          409: errorSchema.describe('the project is being deleted'),
         },
       },
     },
     async (request, reply) => {
       const body = request.body;
       const project = targetProject(request, body.project);
+      // A key made now would bring back the project being deleted.
+      if (ctx.projectDeletions.deleting(project)) throw new ConflictError(`project '${project}' is being deleted; create its keys once the deletion is done`);
       const { info, key } = await ctx.store.createApiKey(project, body.scope, body.name ?? null);
       request.log.info({ event: 'api_key_created', keyId: info.id, projectId: project, scope: info.scope }, 'api key created');
       reply.code(201);

@@ -14,6 +14,10 @@ import {
   topSpendersParamsSchema,
 } from '../../query/params.ts';
 import { requireScope, type AppContext } from '../context.ts';
+import type { AnalyticsReport, Dimension, TimeRange } from '../../query/contract.ts';
+import { forecastRanges } from '../../query/forecast.ts';
+import { retentionNote, type RetentionBounds } from '../../query/retention.ts';
+import type { ProjectId } from '../../store/store.ts';
 import { errorResponses } from '../openapi.ts';
 import {
   analyticsResultSchema,
@@ -33,6 +37,10 @@ import {
 export function registerAnalyticsRoutes(fastify: FastifyInstance, ctx: AppContext): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const analytics = () => ctx.store.analytics;
+  // I3: where the project's spans and hourly totals stop, and how an answer reaching past that was given.
+  const bounds = (project: ProjectId): RetentionBounds => ctx.retention.policy.horizonOf(project);
+  const note = (range: TimeRange, retention: RetentionBounds, report: AnalyticsReport, dimension?: Dimension) =>
+    retentionNote(range, retention, analytics().answersFromRollups?.(report, dimension) ?? false);
 
   app.get(
     '/api/v1/analytics/query',
@@ -46,7 +54,9 @@ export function registerAnalyticsRoutes(fastify: FastifyInstance, ctx: AppContex
     },
     async (request) => {
       const project = requireScope(request, 'read');
-      return analytics().query(project, parseAnalyticsQueryParams(request.query, Date.now()));
+      const q = { ...parseAnalyticsQueryParams(request.query, Date.now()), retention: bounds(project) };
+      const result = await analytics().query(project, q);
+      return { ...result, retention: result.retention ?? retentionNote(q, q.retention, false) };
     },
   );
 
@@ -63,7 +73,8 @@ export function registerAnalyticsRoutes(fastify: FastifyInstance, ctx: AppContex
     async (request) => {
       const project = requireScope(request, 'read');
       const range = parseRangeQuery(request.query, Date.now());
-      return { ...range, days: await analytics().dailyTrend(project, range) };
+      const retention = bounds(project);
+      return { ...range, days: await analytics().dailyTrend(project, { ...range, retention }), retention: note(range, retention, 'daily') };
     },
   );
 
@@ -79,8 +90,9 @@ export function registerAnalyticsRoutes(fastify: FastifyInstance, ctx: AppContex
     },
     async (request) => {
       const project = requireScope(request, 'read');
-      const params = parseTopSpendersParams(request.query, Date.now());
-      return { by: params.dimension, fromMs: params.fromMs, toMs: params.toMs, rows: await analytics().topSpenders(project, params) };
+      const params = { ...parseTopSpendersParams(request.query, Date.now()), retention: bounds(project) };
+      const rows = await analytics().topSpenders(project, params);
+      return { by: params.dimension, fromMs: params.fromMs, toMs: params.toMs, rows, retention: note(params, params.retention, 'top-spenders', params.dimension) };
     },
   );
 
@@ -97,7 +109,8 @@ export function registerAnalyticsRoutes(fastify: FastifyInstance, ctx: AppContex
     async (request) => {
       const project = requireScope(request, 'read');
       const range = parseRangeQuery(request.query, Date.now());
-      return { ...range, models: await analytics().modelEfficiency(project, range) };
+      const retention = bounds(project);
+      return { ...range, models: await analytics().modelEfficiency(project, { ...range, retention }), retention: note(range, retention, 'model-efficiency') };
     },
   );
 
@@ -114,7 +127,8 @@ export function registerAnalyticsRoutes(fastify: FastifyInstance, ctx: AppContex
     async (request) => {
       const project = requireScope(request, 'read');
       const range = parseRangeQuery(request.query, Date.now());
-      return { ...range, bands: await analytics().latencyDistribution(project, range) };
+      const retention = bounds(project);
+      return { ...range, bands: await analytics().latencyDistribution(project, { ...range, retention }), retention: note(range, retention, 'latency-distribution') };
     },
   );
 
@@ -130,7 +144,9 @@ export function registerAnalyticsRoutes(fastify: FastifyInstance, ctx: AppContex
     },
     async (request) => {
       const project = requireScope(request, 'read');
-      return analytics().forecast(project, parseForecastParams(request.query, Date.now()));
+      const params = { ...parseForecastParams(request.query, Date.now()), retention: bounds(project) };
+      const forecast = await analytics().forecast(project, params);
+      return { ...forecast, retention: note(forecastRanges(params).days, params.retention, 'forecast') };
     },
   );
 
@@ -156,7 +172,10 @@ export function registerAnalyticsRoutes(fastify: FastifyInstance, ctx: AppContex
     async (request, reply) => {
       const project = requireScope(request, 'read');
       const { format, ...params } = parseChargebackParams(request.query, Date.now());
-      if (format === 'json') return analytics().chargeback(project, params);
+      if (format === 'json') {
+        const report = await analytics().chargeback(project, params);
+        return { ...report, retention: note(report, bounds(project), 'chargeback') };
+      }
       const csv = await analytics().chargebackCsv(project, params);
       reply
         .header('content-type', 'text/csv; charset=utf-8')

@@ -21,9 +21,20 @@ import type { Assert, Extends } from './check.ts';
 
 const usd = z.number().describe('US dollars');
 const nullableNumber = z.number().nullable();
+// Set when the range reaches past the project's spans' retention (query/retention.ts).
+export const retentionNoteSchema = z
+  .object({
+    spansFrom: z.string().describe('spans before this time are gone (ISO-8601)'),
+    rollupsFrom: z.string().nullable().describe('hourly totals before this time are gone too'),
+    answeredFromRollups: z.boolean().describe('the part of the range before spansFrom was answered from the hourly totals (from its first whole hour)'),
+    partial: z.boolean().describe('some of the range before spansFrom has no answer: the question needs the spans, or the hourly totals are gone too'),
+  })
+  .meta({ id: 'RetentionNote' });
+const retentionField = retentionNoteSchema.nullable().optional().describe("how the part of the range past the spans' retention was answered; absent or null: the range is within it");
 const rangeFields = {
   fromMs: z.number().describe('inclusive, milliseconds since the Unix epoch, UTC'),
   toMs: z.number().describe('exclusive'),
+  retention: retentionField,
 };
 
 export const analyticsColumnSchema = z
@@ -116,6 +127,7 @@ export const costForecastSchema = z
     projectedNext7DaysUsd: projection,
     projectedAnnualUsd: projection,
     confidence: z.enum(['low', 'medium', 'high']),
+    retention: retentionField,
   })
   .meta({ id: 'CostForecast' });
 

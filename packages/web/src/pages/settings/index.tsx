@@ -5,6 +5,9 @@ import { Evaluators } from './Evaluators.tsx';
 import { Keys } from './Keys.tsx';
 import { Prices } from './Prices.tsx';
 import { Privacy } from './Privacy.tsx';
+import { Retention } from './Retention.tsx';
+import { Erasure } from './Erasure.tsx';
+import { Projects } from './Projects.tsx';
 import './Settings.css';
 
 // Prices (instance-wide), API keys, content capture, privacy and evaluators of the project
@@ -21,7 +24,10 @@ export function Settings(props: PageProps) {
       <Keys canWrite={admin} />
       <ContentCapture project={props.project} canWrite={admin} />
       <Privacy canWrite={admin} />
+      <Retention canWrite={admin} />
+      <Erasure canWrite={admin} />
       <Evaluators canWrite={admin} />
+      <Projects projectId={props.project.project.id} canWrite={admin} operator={operator} />
     </div>
   );
 }
