@@ -3,33 +3,24 @@
 // id matches), the project leaves the list and its key stops working, the record of deletions
 // shows it done, and the default project offers no delete. A screenshot is written to
 // test-artifacts/web/ (or LOOKOUT_E2E_ARTIFACTS).
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eRequired, findBinary, makeTempDir, removeTempDir, repoRoot, runProgram, startLookout, type LookoutServer } from './harness.ts';
+import { makeTempDir, removeTempDir, startLookout, type LookoutServer } from './harness.ts';
+import { ARTIFACTS, buildWebUi, CHROMIUM, launchChromium } from './web-browser.ts';
 
-const CHROMIUM = findBinary('chromium');
-const ARTIFACTS = process.env.LOOKOUT_E2E_ARTIFACTS ?? join(repoRoot, 'test-artifacts', 'web');
 
 let lookout: LookoutServer | undefined;
 let browser: Browser | undefined;
 let dataDir = '';
 let distDir = '';
 
-if (!CHROMIUM && e2eRequired) throw new Error('REQUIRE_E2E=1 but chromium is not installed (scripts/install-e2e-deps.sh installs it)');
-
 beforeAll(async () => {
   if (!CHROMIUM) return;
-  distDir = await makeTempDir('web-projects-dist');
-  const build = await runProgram('vite build', process.execPath, [join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', join(repoRoot, 'packages', 'web'), '--outDir', distDir, '--emptyOutDir'], {
-    timeoutMs: 120_000,
-  });
-  expect(build.code, build.output).toBe(0);
+  distDir = await buildWebUi('web-projects');
   dataDir = await makeTempDir('web-projects');
   lookout = await startLookout({ dataDir, logLevel: 'warn', env: { LOOKOUT_WEB_DIST: distDir } });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  await mkdir(ARTIFACTS, { recursive: true });
+  browser = await launchChromium();
 }, 200_000);
 
 afterAll(async () => {

@@ -4,12 +4,11 @@
 // totals and say so. Then the Settings page's Retention section in Debian's chromium
 // (playwright-core): the tiers with their defaults and the last run, an edit saved, a run started
 // from the page, and the Cost page's notice for a range past retention.
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findBinary, makeTempDir, removeTempDir, repoRoot, runProgram, e2eRequired, startLookout, type LookoutServer } from './harness.ts';
+import { makeTempDir, removeTempDir, startLookout, type LookoutServer } from './harness.ts';
+import { buildWebUi, CHROMIUM, launchChromium } from './web-browser.ts';
 
-const CHROMIUM = findBinary('chromium');
 const DAY_MS = 86_400_000;
 const AGES_DAYS = [1, 10, 40];
 const CALLS_PER_AGE = 4;
@@ -21,18 +20,10 @@ let browser: Browser | undefined;
 let dataDir = '';
 let distDir = '';
 
-if (!CHROMIUM && e2eRequired) throw new Error('REQUIRE_E2E=1 but chromium is not installed (scripts/install-e2e-deps.sh installs it)');
-
 const spanId = (age: number, i: number) => `${age.toString(16).padStart(8, '0')}${i.toString(16).padStart(8, '0')}`;
 
 beforeAll(async () => {
-  distDir = await makeTempDir('web-retention-dist');
-  if (CHROMIUM) {
-    const build = await runProgram('vite build', process.execPath, [join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', join(repoRoot, 'packages', 'web'), '--outDir', distDir, '--emptyOutDir'], {
-      timeoutMs: 120_000,
-    });
-    expect(build.code, build.output).toBe(0);
-  }
+  distDir = CHROMIUM ? await buildWebUi('web-retention') : await makeTempDir('web-retention-dist');
   dataDir = await makeTempDir('web-retention');
   lookout = await startLookout({ dataDir, logLevel: 'warn', env: { LOOKOUT_WEB_DIST: distDir, LOOKOUT_RETENTION_CONTENT: '3', LOOKOUT_RETENTION_SPANS: '20' } });
   const nowMs = Date.now();
@@ -52,7 +43,7 @@ beforeAll(async () => {
   );
   const res = await fetch(`${lookout.url}/api/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ batch }) });
   expect(res.status, await res.text()).toBe(200);
-  if (CHROMIUM) browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  if (CHROMIUM) browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {

@@ -5,41 +5,32 @@
 // is shown apart and counted in no application total (API, /metrics, budgets), and a price added
 // in Settings makes an unknown model's cost appear. Screenshots of every page are written to
 // test-artifacts/web/ (or LOOKOUT_E2E_ARTIFACTS).
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVALUATION_FEATURE, SCORE_METADATA } from '../../packages/server/src/domain/quality.ts';
 import { inSample } from '../../packages/server/src/domain/sampling.ts';
 import { METRIC } from '../../packages/server/src/metrics/names.ts';
-import { findBinary, freePort, makeTempDir, ManagedProcess, removeTempDir, repoRoot, runLookout, runProgram, e2eRequired, startLookout, type LookoutServer } from './harness.ts';
+import { freePort, makeTempDir, ManagedProcess, removeTempDir, repoRoot, runLookout, startLookout, type LookoutServer } from './harness.ts';
+import { ARTIFACTS, buildWebUi, CHROMIUM, launchChromium } from './web-browser.ts';
 
-const CHROMIUM = findBinary('chromium');
-const ARTIFACTS = process.env.LOOKOUT_E2E_ARTIFACTS ?? join(repoRoot, 'test-artifacts', 'web');
 
 let lookout: LookoutServer | undefined;
 let browser: Browser | undefined;
 let dataDir = '';
 let distDir = '';
 
-if (!CHROMIUM && e2eRequired) throw new Error('REQUIRE_E2E=1 but chromium is not installed (scripts/install-e2e-deps.sh installs it)');
-
 beforeAll(async () => {
   if (!CHROMIUM) return;
   // The UI as it is in the source tree, built for this run.
-  distDir = await makeTempDir('web-dist');
-  const build = await runProgram('vite build', process.execPath, [join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', join(repoRoot, 'packages', 'web'), '--outDir', distDir, '--emptyOutDir'], {
-    timeoutMs: 120_000,
-  });
-  expect(build.code, build.output).toBe(0);
+  distDir = await buildWebUi('web');
   dataDir = await makeTempDir('web');
   // The judge takes a sampled trace 1 s after its call instead of 30 s: the demo's sample is judged
   // before the pages are read, and a trace a test sends is judged within its seconds.
   lookout = await startLookout({ dataDir, logLevel: 'warn', env: { LOOKOUT_WEB_DIST: distDir, LOOKOUT_JUDGE_SETTLE_MS: '1000' } });
   const demo = await runLookout(['demo', '--url', lookout.url], { timeoutMs: 180_000 });
   expect(demo.code, demo.output).toBe(0);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  await mkdir(ARTIFACTS, { recursive: true });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
