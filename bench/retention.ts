@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +17,9 @@ import { duckDbBytes, emit, envInt, latencySummary, log, machine, round, sleep }
 // 30, rollups 400). One run of the store's retention (the job's call) is timed while a writer
 // keeps storing small batches, as ingest would. Reported: the database file before and after (the
 // file is rewritten when the store closes), the run's time, how long each of the run's write
-// transactions held the writer (the longest is what an ingest load can wait behind), and the
-// latency of the batches written meanwhile.
+// transactions held the writer (the longest is what an ingest load can wait behind; `runHoldsMs`
+// counts the run's own, `writerHoldsMs` the ingest batches' too), and the latency of the batches
+// written meanwhile.
 
 const P = projectId('default');
 const INGEST_EVERY_MS = 50;
@@ -43,12 +45,16 @@ async function main() {
     const db = (store as unknown as { db: DuckDb }).db;
     const exclusive = db.exclusive.bind(db);
     const holdsMs: number[] = [];
+    // The same, of the run's own transactions only (without the ingest batches').
+    const runHoldsMs: number[] = [];
+    const ingestContext = new AsyncLocalStorage<true>();
     let measuring = false;
     // The slowest statement of each hold, so the longest holds say what they were.
     let slowest: { ms: number; sql: string } = { ms: 0, sql: '' };
     const longest: { ms: number; statement: string; statementMs: number }[] = [];
-    db.exclusive = <T>(fn: () => Promise<T>) =>
-      exclusive(async () => {
+    db.exclusive = <T>(fn: () => Promise<T>) => {
+      const fromIngest = ingestContext.getStore() === true;
+      return exclusive(async () => {
         const t = performance.now();
         slowest = { ms: 0, sql: '' };
         try {
@@ -57,11 +63,13 @@ async function main() {
           const ms = performance.now() - t;
           if (measuring) {
             holdsMs.push(ms);
+            if (!fromIngest) runHoldsMs.push(ms);
             longest.push({ ms: round(ms, 1) ?? 0, statement: slowest.sql.replace(/\s+/g, ' ').slice(0, 120), statementMs: round(slowest.ms, 1) ?? 0 });
             longest.sort((x, y) => y.ms - x.ms).splice(5);
           }
         }
       });
+    };
     for (const method of ['run', 'writeAll'] as const) {
       const original = db[method].bind(db) as (sql: string, params?: unknown) => Promise<unknown>;
       (db as unknown as Record<string, unknown>)[method] = async (sql: string, params?: unknown) => {
@@ -78,14 +86,14 @@ async function main() {
     // Small batches stored meanwhile, as ingest would (their own holds are counted too).
     const writesMs: number[] = [];
     let writing = true;
-    const writer = (async () => {
+    const writer = ingestContext.run(true, async () => {
       while (writing) {
         const t = performance.now();
         await store.write({ spans: Array.from({ length: 20 }, () => makeSpan()), scores: [], logs: [] });
         writesMs.push(performance.now() - t);
         await sleep(INGEST_EVERY_MS);
       }
-    })();
+    });
 
     const cutoffs = cutoffsAt(nowMs, { contentDays: 7, spansDays: 30, rollupsDays: 400 });
     log(`running retention (chunks of ${chunkRows} rows)`);
@@ -118,6 +126,7 @@ async function main() {
       rollupSeconds,
       run: { seconds: runSeconds, contentStripped: result.contentStripped, deleted: result.deleted },
       writerHoldsMs: { ...holds, count: holdsMs.length, over10ms: holdsMs.filter((h) => h > 10).length, over50ms: holdsMs.filter((h) => h > 50).length },
+      runHoldsMs: { ...latencySummary(runHoldsMs), count: runHoldsMs.length, over10ms: runHoldsMs.filter((h) => h > 10).length, over50ms: runHoldsMs.filter((h) => h > 50).length },
       longestHolds: longest,
       ingestWriteMs: latencySummary(writesMs),
       databaseMb: { before: round(before.databaseBytes / 1e6, 1), afterRun: round((afterRun.databaseBytes + afterRun.walBytes) / 1e6, 1), afterCompaction: round(after.databaseBytes / 1e6, 1) },

@@ -1,17 +1,21 @@
 import { listValue } from '@duckdb/node-api';
 import type { ContentPurge, ProjectId } from '../store.ts';
+import { runAsServer } from '../read-tenant.ts';
 import type { DuckDb } from './db.ts';
 import type { NamedParams } from './chunked-delete.ts';
-import { changeInTimeWindows } from './time-windows.ts';
+import { changedRows, changeInTimeWindows } from './time-windows.ts';
 
 // Removes stored content from a project's spans and logs as `purge` says (content-maintenance.ts):
 // a window of time holding about `chunkRows` rows to change per transaction (time-windows.ts), so
 // ingest and other writes get the writer in between. Returns the rows changed; the caller sees to
 // the old versions left in the file's free blocks.
 export async function purgeStoredContent(db: DuckDb, project: ProjectId, purge: ContentPurge): Promise<{ spans: number; logs: number }> {
-  const isContentKey = (k: string) =>
+  const matchesContentKey = (k: string) =>
     `(list_contains($names::VARCHAR[], ${k}) OR coalesce(list_bool_or(list_transform($prefixes::VARCHAR[], p -> starts_with(${k}, p))), false)
       OR coalesce(list_bool_or(list_transform($patterns::VARCHAR[], p -> regexp_full_match(${k}, p))), false))`;
+  // The keys that hold content are decided once per distinct key ($contentKeys, found before the
+  // writes), not per row: a pattern that is not a constant is compiled again at every call.
+  const isContentKey = (k: string) => `list_contains($contentKeys::VARCHAR[], ${k})`;
   const keptEntries = (column: string, extra = 'false') =>
     `map_from_entries(list_filter(map_entries(${column}), e -> NOT (${isContentKey('e.key')} OR ${extra.replaceAll('$KEY', 'e.key')})))`;
   const hasContentKey = (column: string, extra = 'false') =>
@@ -35,7 +39,7 @@ export async function purgeStoredContent(db: DuckDb, project: ProjectId, purge: 
   const genAiEvent = "starts_with(coalesce(attributes['event.name'], ''), 'gen_ai.')";
   // Retention purges only rows that started before its cutoff.
   const before = (time: string) => (purge.startedBefore === undefined ? '' : ` AND ${time} < make_timestamp($startedBeforeUs)`);
-  const params = {
+  const params: NamedParams = {
     project,
     names: listValue([...purge.names]),
     prefixes: listValue([...purge.prefixes]),
@@ -51,6 +55,7 @@ export async function purgeStoredContent(db: DuckDb, project: ProjectId, purge: 
   const chunks = [
     {
       table: 'spans' as const,
+      keys: 'metadata',
       sql: `UPDATE spans SET input_content = NULL, output_content = NULL,
           prompt_hash = CASE WHEN ${hashesGo} THEN NULL ELSE prompt_hash END,
           response_hash = CASE WHEN ${hashesGo} THEN NULL ELSE response_hash END,
@@ -60,7 +65,7 @@ export async function purgeStoredContent(db: DuckDb, project: ProjectId, purge: 
             WHEN ${hashesGo} THEN ${spanMetadata(true, false)}
             WHEN ${fromOtlp} THEN ${spanMetadata(false, true)}
             ELSE ${spanMetadata(false, false)} END
-        WHERE $WHERE RETURNING 1`,
+        WHERE $WHERE`,
       time: 'start_time',
       where: `project_id = $project${before('start_time')} AND (input_content IS NOT NULL OR output_content IS NOT NULL
           OR (${errorGoes}) OR ${hasContentKey('metadata')}
@@ -69,8 +74,9 @@ export async function purgeStoredContent(db: DuckDb, project: ProjectId, purge: 
     },
     {
       table: 'logs' as const,
+      keys: 'attributes',
       sql: `UPDATE logs SET body = CASE WHEN ${genAiEvent} THEN '' ELSE body END, attributes = ${keptEntries('attributes', unknownText.replaceAll('$VALUE', 'e.value'))}
-        WHERE $WHERE RETURNING 1`,
+        WHERE $WHERE`,
       time: 'timestamp',
       where: `project_id = $project${before('timestamp')} AND ((${genAiEvent} AND body <> '') OR ${hasContentKey('attributes')}
           OR len(list_filter(map_entries(attributes), e -> ${unknownText.replaceAll('$KEY', 'e.key').replaceAll('$VALUE', 'e.value')})) > 0)`,
@@ -83,15 +89,22 @@ export async function purgeStoredContent(db: DuckDb, project: ProjectId, purge: 
   // DuckDB refuses parameters a statement does not use.
   const bound = (sql: string, all: NamedParams) => Object.fromEntries(Object.entries(all).filter(([name]) => new RegExp(`\\$${name}\\b`).test(sql)));
   for (const chunk of chunks) {
-    const where = literalLists(chunk.where);
-    const set = literalLists(chunk.sql);
+    const keysSql = literalLists(
+      `SELECT k FROM (SELECT DISTINCT unnest(map_keys(${chunk.keys})) AS k FROM ${chunk.table} WHERE project_id = $project${before(chunk.time)}) WHERE ${matchesContentKey('k')}`,
+    );
+    const contentKeys = (await runAsServer(() => db.all(keysSql, bound(keysSql, params)))).map((r) => String(r.k));
+    const withKeys = (sql: string) => (contentKeys.length ? sql : sql.replaceAll('$contentKeys::VARCHAR[]', '[]::VARCHAR[]'));
+    const where = withKeys(literalLists(chunk.where));
+    const set = withKeys(literalLists(chunk.sql));
+    if (contentKeys.length) params.contentKeys = listValue(contentKeys);
+    else delete params.contentKeys;
     // A window of rows per transaction, so ingest and other writes get the writer in between.
     changed[chunk.table] = await changeInTimeWindows(
       db,
       { table: chunk.table, time: chunk.time, where, params: bound(where, params), chunkRows: purge.chunkRows },
       async (windowWhere, windowParams) => {
         const sql = set.replace('$WHERE', () => windowWhere);
-        return (await db.writeAll(sql, bound(sql, { ...params, ...windowParams }))).length;
+        return changedRows(db, sql, bound(sql, { ...params, ...windowParams }));
       },
     );
   }

@@ -91,4 +91,34 @@ describe('retention on DuckDB', () => {
     // The retained hours are known after a restart.
     expect(store['hours'].retainedUntilOf(A)).toBe(at(0) * 1000);
   });
+
+  it('also strips and deletes rows that arrive during the run for times before the work it found', async () => {
+    store = await DuckDbStore.open(null, { hourRollups: 'manual' });
+    const withText = (hours: number) => span(A, hours, 1, { content: { input: 'text', output: null } });
+    const [kept, late] = [withText(30), withText(1)];
+    await store.write({ spans: [withText(5), kept], scores: [], logs: [] });
+    // Once the run has counted its work (content to strip, then spans to delete), a span comes in
+    // for an hour before all of it.
+    const arriving = [
+      { when: (sql: string) => sql.includes('input_content'), span: late },
+      { when: (sql: string) => !sql.includes('input_content'), span: withText(2) },
+    ];
+    const db = store['db'];
+    const all = db.all.bind(db);
+    db.all = async (sql, params) => {
+      const rows = await all(sql, params);
+      const next = arriving[0];
+      if (next && sql.includes('FROM spans') && sql.includes('start_us') && next.when(sql)) {
+        arriving.shift();
+        await store.write({ spans: [next.span], scores: [], logs: [] });
+      }
+      return rows;
+    };
+    const run = { cutoffs: cutoffs({ contentBefore: new Date(at(40)), spansBefore: new Date(at(10)) }), content: PURGE, chunkRows: 10 };
+    const result = await store.retention.enforceRetention(A, run);
+    expect(arriving).toEqual([]);
+    expect(result).toMatchObject({ contentStripped: { spans: 3 }, deleted: { spans: 3 } });
+    expect((await store.exportSpans(null, 10)).map((s) => [s.spanId, s.content])).toEqual([[kept.spanId, null]]);
+    expect(await cost(A, 0, 48)).toBe(0.000000004);
+  });
 });

@@ -3,7 +3,7 @@ import { runAsServer } from '../read-tenant.ts';
 import type { DuckDb } from './db.ts';
 import { ceilHour, floorHour, hourSumsSql, type HourRollups } from './hour-rollups.ts';
 import { checkChunkRows, checkpoint, deleteInChunks } from './chunked-delete.ts';
-import { changeInTimeWindows } from './time-windows.ts';
+import { changedRows, changeInTimeWindows } from './time-windows.ts';
 import { purgeStoredContent } from './content-purge.ts';
 
 // I3 on DuckDB: one project's tiers applied, a time window of about chunkRows rows per
@@ -55,8 +55,8 @@ export class DuckDbRetention implements RetentionEnforcement {
     deleted.spans = await this.moveSpans(project, beforeUs, chunkRows);
     const params = { project, before: beforeUs };
     const remove = (table: 'scores' | 'logs' | 'metric_points', time: string) =>
-      changeInTimeWindows(this.db, { table, time, where: `project_id = $project AND ${time} < make_timestamp($before)`, params, chunkRows }, async (where, windowParams) =>
-        (await this.db.writeAll(`DELETE FROM ${table} WHERE ${where} RETURNING 1`, windowParams)).length,
+      changeInTimeWindows(this.db, { table, time, where: `project_id = $project AND ${time} < make_timestamp($before)`, params, chunkRows }, (where, windowParams) =>
+        changedRows(this.db, `DELETE FROM ${table} WHERE ${where}`, windowParams),
       );
     deleted.scores = await remove('scores', 'timestamp');
     deleted.logs = await remove('logs', 'timestamp');
@@ -70,9 +70,9 @@ export class DuckDbRetention implements RetentionEnforcement {
     const change = { table: 'spans', time: 'start_time', where: 'project_id = $project AND start_time < make_timestamp($before)', params: { project, before: beforeUs }, chunkRows };
     return changeInTimeWindows(this.db, change, async (where, params, window) => {
       await this.db.run(`INSERT INTO call_hours BY NAME ${hourSumsSql(where)}`, params);
-      const gone = await this.db.writeAll(`DELETE FROM spans WHERE ${where} RETURNING 1`, params);
+      const gone = await changedRows(this.db, `DELETE FROM spans WHERE ${where}`, params);
       await this.mergeHours(project, floorHour(window.loUs), ceilHour(window.hiUs));
-      return gone.length;
+      return gone;
     });
   }
 

@@ -1,6 +1,6 @@
 import { runAsServer } from '../read-tenant.ts';
 import type { DuckDb } from './db.ts';
-import type { NamedParams } from './chunked-delete.ts';
+import { checkpoint, type NamedParams } from './chunked-delete.ts';
 import { HOUR_US } from './hour-rollups.ts';
 
 // Bulk changes (retention, content purges) one time window per write transaction. A statement
@@ -16,6 +16,10 @@ import { HOUR_US } from './hour-rollups.ts';
 // Rows that arrive for a window's time after the reader counted (late spans) are caught by
 // counting again; a few passes bound the run even if ingest keeps adding such rows.
 const MAX_PASSES = 3;
+// A checkpoint writes every row group changed since the last one, holding the writer meanwhile:
+// taken about once per row group's worth of changed rows (DuckDB's row groups hold 122,880), each
+// holds it for a row group or so, rather than one at the end for all of them.
+const CHECKPOINT_EVERY_ROWS = 100_000;
 
 export interface TimeBucket {
   startUs: number;
@@ -89,15 +93,29 @@ export async function changeInTimeWindows(
 ): Promise<number> {
   const where = `(${change.where}) AND ${change.time} >= make_timestamp($windowLo) AND ${change.time} < make_timestamp($windowHi)`;
   let changed = 0;
+  let sinceCheckpoint = 0;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const windows = planWindows(await countByHour(db, change), HOUR_US, change.chunkRows);
     if (!windows.length) break;
     let inPass = 0;
     for (const w of windows) {
-      inPass += await db.transaction(() => write(where, { ...change.params, windowLo: w.loUs, windowHi: w.hiUs }, w));
+      const n = await db.transaction(() => write(where, { ...change.params, windowLo: w.loUs, windowHi: w.hiUs }, w));
+      inPass += n;
+      sinceCheckpoint += n;
+      if (sinceCheckpoint >= CHECKPOINT_EVERY_ROWS) {
+        await checkpoint(db);
+        sinceCheckpoint = 0;
+      }
     }
     changed += inPass;
     if (inPass === 0) break;
   }
   return changed;
+}
+
+// Runs an UPDATE or DELETE on the writer and answers how many rows it changed. Without RETURNING:
+// returning even a constant makes DuckDB fetch every column of each changed row.
+export async function changedRows(db: DuckDb, sql: string, params: NamedParams): Promise<number> {
+  const rows = await db.writeAll(sql, params);
+  return Number(rows[0]?.Count ?? 0);
 }
