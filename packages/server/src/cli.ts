@@ -23,6 +23,7 @@ import { registerBackupCommands } from './cli/backup.ts';
 import { registerDataExportCommands } from './cli/export-data.ts';
 import { registerEraseCommand } from './cli/erase.ts';
 import { registerProjectsCommand } from './cli/projects.ts';
+import { registerRetentionCommands } from './cli/retention.ts';
 import { registerArchiveCommands } from './cli/archive.ts';
 import { addEvaluator, listEvaluators, removeEvaluator, type AddEvaluatorOptions } from './cli/evaluators.ts';
 import { PRIVATE_UMASK } from './state/private-files.ts';
@@ -401,6 +402,7 @@ exportCmd
 registerDataExportCommands(exportCmd, { urlOption, keyOption });
 registerEraseCommand(program, { urlOption, keyOption });
 registerProjectsCommand(program, { urlOption, keyOption });
+registerRetentionCommands(program, { urlOption, keyOption });
 
 // Every command that takes --key also reads it from a file or stdin, which `ps` does not show.
 function addKeyFileOption(command: Command): void {
