@@ -165,3 +165,7 @@ export type ErasureRequest = Body<'/api/v1/erasure', 'post'>;
 
 export type ProjectDeletion = Schemas['ProjectDeletion'];
 export type ProjectList = Answer<'/api/v1/projects'>;
+
+// ---- backup ----
+
+export type BackupAnswer = Answer<'/api/v1/admin/backup', 'post'>;

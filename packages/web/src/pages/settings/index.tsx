@@ -8,6 +8,7 @@ import { Privacy } from './Privacy.tsx';
 import { Retention } from './Retention.tsx';
 import { Erasure } from './Erasure.tsx';
 import { Projects } from './Projects.tsx';
+import { Backup } from './Backup.tsx';
 import './Settings.css';
 
 // Prices (instance-wide), API keys, content capture, privacy and evaluators of the project
@@ -28,6 +29,7 @@ export function Settings(props: PageProps) {
       <Erasure canWrite={admin} />
       <Evaluators canWrite={admin} />
       <Projects projectId={props.project.project.id} canWrite={admin} operator={operator} />
+      <Backup operator={operator} />
     </div>
   );
 }
