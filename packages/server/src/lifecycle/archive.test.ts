@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LogRecord, ScoreRecord } from '../domain/score.ts';
-import { EVALUATION_FEATURE } from '../domain/quality.ts';
+import { EVALUATION_FEATURE, JUDGE_SUBJECT_METADATA_KEY, SCORE_METADATA } from '../domain/quality.ts';
 import { emptyAttribution, type SpanRecord } from '../domain/span.ts';
 import { makeScore, makeSpan } from '../testing/fixtures.ts';
 import { DuckDbStore } from '../store/duckdb/store.ts';
 import { projectId } from '../store/store.ts';
 import { ParquetArchive } from './archive.ts';
-import { archiveFile, MANIFEST_FILE, type ArchiveManifest } from './archive-manifest.ts';
+import { eraseFromFiles } from './archive-erase.ts';
+import { archiveFile, MANIFEST_FILE, manifestFile, readManifest, type ArchiveManifest } from './archive-manifest.ts';
 
 // The archive on the real DuckDB store: closed days before a cutoff as zstd Parquet in a hive
 // layout, a manifest that describes each file exactly, idempotent runs, and erasure carried into
@@ -55,6 +56,36 @@ function fixture(): { spans: SpanRecord[]; scores: ScoreRecord[]; logs: LogRecor
   ];
   const logs = [log({ id: 'l1', traceId: T1, timestampUs: at('2026-11-01T23:59:30Z') }), log({ id: 'l2', traceId: T2, timestampUs: at('2026-11-01T10:00:01Z') })];
   return { spans, scores, logs };
+}
+
+// The judge's calls: J1 judged u1's T1 (started on the 1st) on the 3rd, its prompt quoting the
+// user's words; J2 judged u2's T2. Each judgement is a score on the judged trace naming the call.
+const MARKER = 'marker-7f3a-u1-private-words';
+const J1 = '5'.repeat(32);
+const J2 = '6'.repeat(32);
+function judgeCalls(): { spans: SpanRecord[]; scores: ScoreRecord[]; logs: LogRecord[] } {
+  const judge = (traceId: string, subject: string, startUs: number, input: string): SpanRecord =>
+    span({
+      traceId, spanId: `judge-${traceId.slice(0, 4)}`, startUs,
+      attribution: { ...emptyAttribution(), feature: EVALUATION_FEATURE },
+      metadata: { [JUDGE_SUBJECT_METADATA_KEY]: subject },
+      content: { input, output: '{"score": 1}' },
+    });
+  return {
+    spans: [
+      judge(J1, T1, at('2026-11-03T09:00:00Z'), `Rate this answer to: ${MARKER}`),
+      judge(J2, T2, at('2026-11-03T09:30:00Z'), 'Rate this answer to: hello'),
+      // An application's span under the same trace id as J1: not the judge's, it stays.
+      span({ traceId: J1, spanId: 'shares-j1', startUs: at('2026-11-04T08:00:00Z') }, 'u2'),
+    ],
+    scores: [
+      makeScore({ projectId: P, id: 'judged-1', traceId: T1, timestampUs: at('2026-11-03T09:00:05Z'), metadata: { [SCORE_METADATA.judgeTraceId]: J1 } }),
+      makeScore({ projectId: P, id: 'judged-2', traceId: T2, timestampUs: at('2026-11-03T09:30:05Z'), metadata: { [SCORE_METADATA.judgeTraceId]: J2 } }),
+      // A score on the judge's own call (a reviewer's), archived with it.
+      makeScore({ projectId: P, id: 'on-judge-1', traceId: J1, timestampUs: at('2026-11-03T10:00:00Z') }),
+    ],
+    logs: [log({ id: 'judge-log-1', traceId: J1, timestampUs: at('2026-11-03T09:00:01Z'), body: MARKER })],
+  };
 }
 
 async function localQuery(sql: string): Promise<Record<string, unknown>[]> {
@@ -206,6 +237,57 @@ describe('the Parquet archive (DuckDB store)', () => {
     // Again: nothing left to erase.
     expect(await archive.eraseFromArchive(P, { kind: 'user', id: 'u1' })).toEqual({ files: 0, spans: 0, scores: 0, logs: 0 });
   });
+
+  it("erases the judge's calls about the user's traces, on any day, and keeps the judge's calls about others'", async () => {
+    const root = join(dir, 'archive');
+    await store.write(judgeCalls());
+    await archive.archiveBefore(P, new Date('2026-11-05T00:00:00Z'));
+    // The judge's prompt is archived with the user's words in it.
+    expect(await localQuery(`SELECT span_id FROM ${spansGlob(root)} WHERE input_content LIKE '%${MARKER}%'`)).toEqual([{ span_id: 'judge-5555' }]);
+
+    const counts = await archive.eraseFromArchive(P, { kind: 'user', id: 'u1' });
+    // T1's two spans, J1's span; T1's score, u1's own score, J1's judgement of T1 and the score on J1; T1's log and J1's.
+    expect(counts).toEqual({ files: 7, spans: 3, scores: 4, logs: 2 });
+    const spans = await localQuery(`SELECT span_id FROM ${spansGlob(root)} ORDER BY span_id`);
+    expect(spans.map((r) => r.span_id)).toEqual(['b1', 'c1', 'c2', 'c3', 'j1', 'judge-6666', 'shares-j1']);
+    const scores = await localQuery(`SELECT id FROM read_parquet('${root}/project=*/date=*/scores.parquet') ORDER BY id`);
+    expect(scores.map((r) => r.id)).toEqual(['judged-2', 'sc3']);
+    const logs = await localQuery(`SELECT id FROM read_parquet('${root}/project=*/date=*/logs.parquet')`);
+    expect(logs.map((r) => r.id)).toEqual(['l2']);
+    const manifest = await manifestOf(root);
+    for (const entry of manifest.files) {
+      const path = archiveFile(root, entry);
+      expect(entry.sha256).toBe(await sha256(path));
+      expect(entry.bytes).toBe((await stat(path)).size);
+      const [{ n }] = await localQuery(`SELECT count(*) AS n FROM read_parquet('${path}')`);
+      expect(entry.rows).toBe(Number(n));
+      // Every row read back (the bytes are compressed): neither the user's words nor their trace is left.
+      const row = 'CAST(t AS VARCHAR)';
+      expect(await localQuery(`SELECT * FROM read_parquet('${path}') AS t WHERE ${row} LIKE '%${MARKER}%' OR ${row} LIKE '%${T1}%'`)).toEqual([]);
+    }
+  });
+
+  it("finishes after a crash at any file: the judge's calls are found again while the user's rows remain", async () => {
+    await store.write(judgeCalls());
+    const archived = join(dir, 'archive');
+    await archive.archiveBefore(P, new Date('2026-11-05T00:00:00Z'));
+    for (let crashAt = 1; ; crashAt++) {
+      const root = join(dir, `archive-${crashAt}`);
+      await cp(archived, root, { recursive: true });
+      const manifest = await readManifest(root);
+      let saves = 0;
+      const crashed = await eraseFromFiles(root, manifest, P, { kind: 'user', id: 'u1' }, async () => {
+        await manifestFile(root).write(manifest);
+        if (++saves === crashAt) throw new Error('killed');
+      }).then(() => false, () => true);
+      await new ParquetArchive({ dir: root, store, now: () => NOW_MS }).eraseFromArchive(P, { kind: 'user', id: 'u1' });
+      const spans = await localQuery(`SELECT span_id FROM ${spansGlob(root)} ORDER BY span_id`);
+      expect(spans.map((r) => r.span_id), `crash after file ${crashAt}`).toEqual(['b1', 'c1', 'c2', 'c3', 'j1', 'judge-6666', 'shares-j1']);
+      const scores = await localQuery(`SELECT id FROM read_parquet('${root}/project=*/date=*/scores.parquet') ORDER BY id`);
+      expect(scores.map((r) => r.id), `crash after file ${crashAt}`).toEqual(['judged-2', 'sc3']);
+      if (!crashed) break;
+    }
+  }, 60_000);
 
   it('erases a session and a trace, and a whole project', async () => {
     const root = join(dir, 'archive');
