@@ -7,30 +7,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, removeTempDir, startLookout, type LookoutServer } from './harness.ts';
-import { ARTIFACTS, buildWebUi, CHROMIUM, launchChromium } from './web-browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, CHROMIUM, webUiRun } from './web-browser.ts';
 
-let lookout: LookoutServer | undefined;
-let browser: Browser | undefined;
-let dataDir = '';
-let distDir = '';
-
-beforeAll(async () => {
-  if (!CHROMIUM) return;
-  distDir = await buildWebUi('web-backup');
-  dataDir = await makeTempDir('web-backup');
-  lookout = await startLookout({ dataDir, logLevel: 'warn', env: { LOOKOUT_WEB_DIST: distDir } });
-  browser = await launchChromium();
-}, 200_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await lookout?.stop();
-  if (dataDir) await removeTempDir(dataDir);
-  if (distDir) await removeTempDir(distDir);
-});
+const ui = webUiRun('web-backup');
 
 function watchErrors(page: Page): string[] {
   const errors: string[] = [];
@@ -44,9 +25,9 @@ function watchErrors(page: Page): string[] {
 
 describe.skipIf(!CHROMIUM)('web: settings → backup', () => {
   it('Back up now writes a backup under the data directory and names it; a 409 shows the API message; a read key is told why not', async () => {
-    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await ui.browser.newPage({ viewport: { width: 1440, height: 900 } });
     const errors = watchErrors(page);
-    await page.goto(`${lookout!.url}/settings#backup`);
+    await page.goto(`${ui.lookout.url}/settings#backup`);
     const section = page.getByTestId('settings-backup');
     await section.waitFor();
     expect(await page.getByTestId('backup-not-operator').count()).toBe(0);
@@ -56,7 +37,7 @@ describe.skipIf(!CHROMIUM)('web: settings → backup', () => {
     const dir = (await page.getByTestId('backup-dir').textContent())!.trim();
     // The directory named is a new one under the server's data directory, holding the database
     // and the manifest that lists what the page says was copied.
-    const under = relative(dataDir, dir);
+    const under = relative(ui.dataDir, dir);
     expect(under.split(sep)[0]).toBe('backups');
     expect(under.split(sep)).toHaveLength(2);
     expect(existsSync(join(dir, 'lookout.duckdb'))).toBe(true);
@@ -87,13 +68,13 @@ describe.skipIf(!CHROMIUM)('web: settings → backup', () => {
     await page.close();
 
     // A read key: no button, and the reason.
-    const created = await fetch(`${lookout!.url}/api/v1/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scope: 'read', name: 'web-backup' }) });
+    const created = await fetch(`${ui.lookout.url}/api/v1/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scope: 'read', name: 'web-backup' }) });
     expect(created.status).toBe(201);
     const readKey = ((await created.json()) as { key: string }).key;
-    const context = await browser!.newContext({ viewport: { width: 1440, height: 900 } });
+    const context = await ui.browser.newContext({ viewport: { width: 1440, height: 900 } });
     await context.addInitScript((key) => sessionStorage.setItem('lookout.apiKey', key), readKey);
     const readPage = await context.newPage();
-    await readPage.goto(`${lookout!.url}/settings#backup`);
+    await readPage.goto(`${ui.lookout.url}/settings#backup`);
     await readPage.getByTestId('backup-not-operator').waitFor({ timeout: 20_000 });
     expect(await readPage.getByTestId('backup-run').count()).toBe(0);
     expect(await readPage.getByTestId('backup-not-operator').textContent()).toContain('operator');

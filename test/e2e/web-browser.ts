@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { expect } from 'vitest';
-import { e2eRequired, findBinary, makeTempDir, repoRoot, runProgram } from './harness.ts';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { e2eRequired, findBinary, makeTempDir, removeTempDir, repoRoot, runProgram, startLookout, type LookoutServer } from './harness.ts';
 
 // What the Chromium e2e files share: Debian's chromium through playwright-core, the UI built from
 // the source tree for the run, and where screenshots go (test-artifacts/web/ or
@@ -26,4 +26,48 @@ export async function buildWebUi(name: string): Promise<string> {
 export async function launchChromium(): Promise<Browser> {
   await mkdir(ARTIFACTS, { recursive: true });
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+}
+
+export interface WebUiRun {
+  readonly lookout: LookoutServer;
+  readonly browser: Browser;
+  readonly dataDir: string;
+}
+
+// For one file's tests: a `lookout serve` child process serving a fresh UI build, and a browser,
+// started before the tests (when chromium is there) and stopped after them, their directories
+// removed. Its fields are read inside tests.
+export function webUiRun(name: string, env: Record<string, string> = {}): WebUiRun {
+  let lookout: LookoutServer | undefined;
+  let browser: Browser | undefined;
+  let dataDir = '';
+  let distDir = '';
+  beforeAll(async () => {
+    if (!CHROMIUM) return;
+    distDir = await buildWebUi(name);
+    dataDir = await makeTempDir(name);
+    lookout = await startLookout({ dataDir, logLevel: 'warn', env: { LOOKOUT_WEB_DIST: distDir, ...env } });
+    browser = await launchChromium();
+  }, 200_000);
+  afterAll(async () => {
+    await browser?.close();
+    await lookout?.stop();
+    if (dataDir) await removeTempDir(dataDir);
+    if (distDir) await removeTempDir(distDir);
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error(`${name}: the server and browser were not started`);
+    return value;
+  };
+  return {
+    get lookout() {
+      return started(lookout);
+    },
+    get browser() {
+      return started(browser);
+    },
+    get dataDir() {
+      return dataDir;
+    },
+  };
 }

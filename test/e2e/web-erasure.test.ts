@@ -5,32 +5,12 @@
 // LOOKOUT_E2E_ARTIFACTS).
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, removeTempDir, startLookout, type LookoutServer } from './harness.ts';
-import { ARTIFACTS, buildWebUi, CHROMIUM, launchChromium } from './web-browser.ts';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, CHROMIUM, webUiRun } from './web-browser.ts';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
-let lookout: LookoutServer | undefined;
-let browser: Browser | undefined;
-let dataDir = '';
-let distDir = '';
-
-beforeAll(async () => {
-  if (!CHROMIUM) return;
-  distDir = await buildWebUi('web-erasure');
-  dataDir = await makeTempDir('web-erasure');
-  lookout = await startLookout({ dataDir, logLevel: 'warn', env: { LOOKOUT_WEB_DIST: distDir } });
-  browser = await launchChromium();
-}, 200_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await lookout?.stop();
-  if (dataDir) await removeTempDir(dataDir);
-  if (distDir) await removeTempDir(distDir);
-});
+const ui = webUiRun('web-erasure');
 
 async function ingest(user: string, traces: number): Promise<void> {
   const batch = Array.from({ length: traces }, (_, i) => ({
@@ -44,12 +24,12 @@ async function ingest(user: string, traces: number): Promise<void> {
     userId: user,
     usage: { input: 100, output: 10 },
   }));
-  const res = await fetch(`${lookout!.url}/api/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ batch }) });
+  const res = await fetch(`${ui.lookout.url}/api/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ batch }) });
   expect(res.status).toBe(200);
 }
 
 async function spansOf(user: string): Promise<number> {
-  const res = await fetch(`${lookout!.url}/api/v1/spans?userId=${encodeURIComponent(user)}&limit=100`);
+  const res = await fetch(`${ui.lookout.url}/api/v1/spans?userId=${encodeURIComponent(user)}&limit=100`);
   expect(res.status).toBe(200);
   return ((await res.json()) as { spans: unknown[] }).spans.length;
 }
@@ -61,13 +41,13 @@ describe.skipIf(!CHROMIUM)('web: settings → erasure', () => {
     await ingest(erased, 3);
     await ingest(kept, 2);
 
-    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await ui.browser.newPage({ viewport: { width: 1440, height: 900 } });
     const errors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${lookout!.url}/settings#erasure`);
+    await page.goto(`${ui.lookout.url}/settings#erasure`);
     const section = page.getByTestId('settings-erasure');
     await section.waitFor();
     await section.getByText('No erasures yet.').waitFor();

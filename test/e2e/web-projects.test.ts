@@ -4,41 +4,21 @@
 // shows it done, and the default project offers no delete. A screenshot is written to
 // test-artifacts/web/ (or LOOKOUT_E2E_ARTIFACTS).
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, removeTempDir, startLookout, type LookoutServer } from './harness.ts';
-import { ARTIFACTS, buildWebUi, CHROMIUM, launchChromium } from './web-browser.ts';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, CHROMIUM, webUiRun } from './web-browser.ts';
 
 
-let lookout: LookoutServer | undefined;
-let browser: Browser | undefined;
-let dataDir = '';
-let distDir = '';
-
-beforeAll(async () => {
-  if (!CHROMIUM) return;
-  distDir = await buildWebUi('web-projects');
-  dataDir = await makeTempDir('web-projects');
-  lookout = await startLookout({ dataDir, logLevel: 'warn', env: { LOOKOUT_WEB_DIST: distDir } });
-  browser = await launchChromium();
-}, 200_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await lookout?.stop();
-  if (dataDir) await removeTempDir(dataDir);
-  if (distDir) await removeTempDir(distDir);
-});
+const ui = webUiRun('web-projects');
 
 async function ingestKey(project: string): Promise<string> {
-  const res = await fetch(`${lookout!.url}/api/v1/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project, scope: 'ingest' }) });
+  const res = await fetch(`${ui.lookout.url}/api/v1/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project, scope: 'ingest' }) });
   expect(res.status).toBe(201);
   return ((await res.json()) as { key: string }).key;
 }
 
 async function ingest(key: string): Promise<number> {
   const batch = [{ type: 'generation', startTime: new Date(Date.now() - 30_000).toISOString(), durationMs: 300, provider: 'openai', model: 'gpt-4o-mini', usage: { input: 100, output: 10 } }];
-  const res = await fetch(`${lookout!.url}/api/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ batch }) });
+  const res = await fetch(`${ui.lookout.url}/api/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ batch }) });
   await res.body?.cancel();
   return res.status;
 }
@@ -49,13 +29,13 @@ describe.skipIf(!CHROMIUM)('web: settings → projects', () => {
     await ingestKey('web-kept');
     expect(await ingest(key)).toBe(200);
 
-    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await ui.browser.newPage({ viewport: { width: 1440, height: 900 } });
     const errors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${lookout!.url}/settings`);
+    await page.goto(`${ui.lookout.url}/settings`);
     const section = page.getByTestId('settings-projects');
     await section.waitFor();
     await section.getByText('No project deleted yet.').waitFor();
