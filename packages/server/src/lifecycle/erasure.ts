@@ -78,6 +78,9 @@ const DEFAULT_MAX_FINISHED_JOBS = 10_000;
 const MAX_ERROR_CHARS = 500;
 // Jobs of this run that waitFor() still answers for; the oldest are forgotten past it.
 const MAX_WAITABLE_JOBS = 1_000;
+// Erasures of one project waiting or running at once: each reads the whole spans table, so a key
+// that asks for many queues that much work; past this it is told to wait for them.
+export const MAX_RUNNING_JOBS_PER_PROJECT = 100;
 
 export function erasureIdHash(hash: ErasureDeps['hash'], project: string, target: ErasureTarget): string | null {
   return target.kind === 'project' ? null : hash(project, `erasure\u0000${target.kind}\u0000${target.id}`);
@@ -110,10 +113,18 @@ export class ErasureJobs {
   async start(project: string, target: ErasureTarget, requestedBy: string, requestedFrom: string | null = null): Promise<ErasureJob> {
     if (!this.available) throw new LookoutError('conflict', `the ${this.deps.store.backend} store cannot erase records`);
     if (this.stopping) throw new LookoutError('shutting_down', 'the server is stopping; ask again once it is back');
+    const idHash = erasureIdHash(this.deps.hash, project, target);
+    const running = (await this.read()).filter((j) => j.project === project && j.status === 'running');
+    // Asked again while it runs: the same job, not a second pass over the same rows.
+    const same = running.find((j) => j.target.kind === target.kind && j.target.idHash === idHash);
+    if (same) return publicJob(same);
+    if (running.length >= MAX_RUNNING_JOBS_PER_PROJECT) {
+      throw new LookoutError('conflict', `${running.length} erasures of this project are already waiting or running; ask again once some are done (GET /api/v1/erasure)`);
+    }
     const job: StoredJob = {
       id: randomUUID(),
       project,
-      target: { kind: target.kind, idHash: erasureIdHash(this.deps.hash, project, target) },
+      target: { kind: target.kind, idHash },
       requestedBy,
       requestedFrom,
       requestedAt: new Date(this.now()).toISOString(),

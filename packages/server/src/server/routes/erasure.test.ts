@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { ErasureJobs, type ErasuresDocument } from '../../lifecycle/erasure.ts';
+import { ErasureJobs, MAX_RUNNING_JOBS_PER_PROJECT, type ErasuresDocument } from '../../lifecycle/erasure.ts';
 import { LifecycleLock } from '../../lifecycle/lock.ts';
 import type { StateDocument } from '../../state/document.ts';
 import { projectId, type Store } from '../../store/store.ts';
@@ -227,5 +227,26 @@ describe('erasure jobs', () => {
     const failing = new ErasureJobs(deps(memoryDocument(), { views: [{ name: 'a view', afterErasure: async () => Promise.reject(new Error('boom')) }] }));
     const job = await failing.start('p', { kind: 'user', id: 'u' }, 'operator');
     expect(await failing.waitFor(job.id)).toMatchObject({ status: 'failed', error: expect.stringContaining('a view could not forget them: boom') });
+  });
+
+  it('answers the running job when the same id is asked again, and refuses past the bound of waiting erasures', async () => {
+    // The lock held: every erasure asked for now waits.
+    let release!: () => void;
+    const held = t.ctx.lifecycleLock.run(() => new Promise<void>((r) => (release = r)));
+    const first = await erase({ userId: 'same-user' });
+    expect(first.statusCode, first.body).toBe(202);
+    const again = await erase({ userId: 'same-user' });
+    expect(again.json().id).toBe(first.json().id);
+    // A session of the same id is another target.
+    expect((await erase({ sessionId: 'same-user' })).json().id).not.toBe(first.json().id);
+    for (let i = 2; i < MAX_RUNNING_JOBS_PER_PROJECT; i++) expect((await erase({ userId: `user-${i}` })).statusCode).toBe(202);
+    const over = await erase({ userId: 'one-too-many' });
+    expect(over.statusCode, over.body).toBe(409);
+    expect(over.json().error.message).toContain(`${MAX_RUNNING_JOBS_PER_PROJECT} erasures of this project are already waiting or running`);
+    release();
+    await held;
+    await t.ctx.erasures.waitFor(first.json().id);
+    const listed = (await t.app.inject('/api/v1/erasure')).json().erasures as { status: string }[];
+    expect(listed).toHaveLength(MAX_RUNNING_JOBS_PER_PROJECT);
   });
 });
