@@ -155,4 +155,21 @@ describe('retention job', () => {
     expect(res.rows).toEqual([{ cost: (2 + 3 + 4 + 10 + 11 + 12) / 1000, requests: 6 }]);
     expect(res.retention).toMatchObject({ answeredFromRollups: true, partial: true });
   });
+
+  it('shares a run asked for while another of the project waits, so a project has at most one waiting', async () => {
+    const lock = new LifecycleLock();
+    const shared = new RetentionJob({ store, lock, policy: job.policy, content: new ContentPolicy(), logger: pino({ level: 'silent' }), registry: new Registry(), archive: null, intervalMs: HOUR_MS, now: () => nowMs });
+    let release!: () => void;
+    const held = lock.run(() => new Promise<void>((r) => (release = r)));
+    const asked = Array.from({ length: 50 }, () => shared.runProject(P, 'api'));
+    await new Promise((r) => setImmediate(r));
+    release();
+    await held;
+    const records = await Promise.all(asked);
+    // One run served all fifty: the same record, and the content stripped once.
+    expect(new Set(records).size).toBe(1);
+    expect(records[0].contentStripped.spans).toBe(9);
+    // Asked again once it is done: a new run, with nothing left to strip.
+    expect((await shared.runProject(P, 'api')).contentStripped.spans).toBe(0);
+  });
 });

@@ -64,6 +64,7 @@ export class RetentionJob {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  private readonly waiting = new Map<string, Promise<RetentionRunRecord>>();
 
   constructor(deps: RetentionJobDeps) {
     this.deps = deps;
@@ -122,11 +123,16 @@ export class RetentionJob {
     return out;
   }
 
-  // One project's run; the record is kept as the project's last run whatever the outcome.
+  // One project's run; the record is kept as the project's last run whatever the outcome. A run
+  // asked for while another of the project waits for the lock shares it: however often it is
+  // asked, a project has at most one run waiting and one running.
   async runProject(project: ProjectId, trigger: RetentionRunRecord['trigger']): Promise<RetentionRunRecord> {
     const enforcement = this.deps.store.retention;
     if (enforcement === undefined) throw new LookoutError('conflict', `the ${this.deps.store.backend} store does not enforce retention`);
-    return this.deps.lock.run(async () => {
+    const waiting = this.waiting.get(project);
+    if (waiting) return waiting;
+    const run = this.deps.lock.run(async () => {
+      this.waiting.delete(project);
       const startedMs = this.now();
       const tiers = this.deps.policy.tiersOf(project);
       const cutoffs = cutoffsAt(startedMs, tiers);
@@ -171,6 +177,8 @@ export class RetentionJob {
       }
       return record;
     });
+    this.waiting.set(project, run);
+    return run;
   }
 
   // Where the store can expire rows by itself (ClickHouse TTL), nothing outlives the longest tiers
