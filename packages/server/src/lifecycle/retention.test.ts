@@ -161,7 +161,7 @@ describe('retention job', () => {
     const shared = new RetentionJob({ store, lock, policy: job.policy, content: new ContentPolicy(), logger: pino({ level: 'silent' }), registry: new Registry(), archive: null, intervalMs: HOUR_MS, now: () => nowMs });
     let release!: () => void;
     const held = lock.run(() => new Promise<void>((r) => (release = r)));
-    const asked = Array.from({ length: 50 }, () => shared.runProject(P, 'api'));
+    const asked = Array.from({ length: 50 }, () => shared.runProject(P, 'manual'));
     await new Promise((r) => setImmediate(r));
     release();
     await held;
@@ -170,6 +170,6 @@ describe('retention job', () => {
     expect(new Set(records).size).toBe(1);
     expect(records[0].contentStripped.spans).toBe(9);
     // Asked again once it is done: a new run, with nothing left to strip.
-    expect((await shared.runProject(P, 'api')).contentStripped.spans).toBe(0);
+    expect((await shared.runProject(P, 'manual')).contentStripped.spans).toBe(0);
   });
 });
