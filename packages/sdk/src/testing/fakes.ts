@@ -8,6 +8,9 @@ export interface FakeFetch {
   chunkDelayMs: number;
 }
 
+// 2026-01-01T00:00:00Z, in seconds as the providers answer it.
+const FAKE_CREATED_S = 1_767_225_600;
+
 export const OPENAI_USAGE = { prompt_tokens: 1200, completion_tokens: 80, total_tokens: 1280, prompt_tokens_details: { cached_tokens: 1024 }, completion_tokens_details: { reasoning_tokens: 16 } };
 export const OPENAI_STREAM_USAGE = { prompt_tokens: 300, completion_tokens: 20, total_tokens: 320, prompt_tokens_details: { cached_tokens: 0 } };
 export const ANTHROPIC_USAGE = { input_tokens: 100, output_tokens: 50, cache_read_input_tokens: 2048, cache_creation_input_tokens: 512 };
@@ -42,7 +45,9 @@ export function fakeOpenAIFetch(): FakeFetch {
       const body = init?.body ? (JSON.parse(String(init.body)) as Record<string, unknown>) : {};
       fake.bodies.push(body);
       if (fake.status !== 200) return json({ error: { message: `fake failure ${fake.status}`, type: 'fake' } }, fake.status);
-      const created = Math.floor(Date.now() / 1000);
+      // A fixed time: tests compare a wrapped client's answer with a plain one's, which a clock
+      // crossing a second between the two calls would otherwise tell apart.
+      const created = FAKE_CREATED_S;
       if (u.endsWith('/chat/completions') && body.stream) {
         const base = { id: 'chatcmpl-s1', object: 'chat.completion.chunk', created, model: 'gpt-4o-mini-2024-07-18' };
         const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
