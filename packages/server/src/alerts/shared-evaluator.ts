@@ -104,6 +104,9 @@ export class SharedEvaluator {
     await engine.reloadConfig();
     await actions.applyReverts({ write: true });
     await engine.evaluate();
+    // The interval ends once the activations it changed are written, so that every node reads
+    // them at its next interval.
+    await actions.flush();
   }
 
   // Stops; a holder gives the lease up so that another node takes over at its next interval.
