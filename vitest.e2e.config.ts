@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     include: ['test/e2e/**/*.test.ts', 'packages/*/src/**/*.clickhouse.test.ts'],
     exclude: ['**/node_modules/**'],
+    globalSetup: ['test/e2e/web-build-setup.ts'],
     fileParallelism: false,
     maxWorkers: 1,
     testTimeout: 300_000,

@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { e2eRequired, findBinary, makeTempDir, removeTempDir, repoRoot, runProgram, startLookout, type LookoutServer } from './harness.ts';
 
 // What the Chromium e2e files share: Debian's chromium through playwright-core, the UI built from
@@ -13,9 +14,12 @@ export const ARTIFACTS = process.env.LOOKOUT_E2E_ARTIFACTS ?? join(repoRoot, 'te
 
 if (!CHROMIUM && e2eRequired) throw new Error('REQUIRE_E2E=1 but chromium is not installed (scripts/install-e2e-deps.sh installs it)');
 
-// Builds the web UI into a fresh temporary directory and returns it (LOOKOUT_WEB_DIST).
-export async function buildWebUi(name: string): Promise<string> {
-  const distDir = await makeTempDir(`${name}-dist`);
+// The web UI built from the source tree for this run (LOOKOUT_WEB_DIST): built by the first file
+// that asks, into the run's directory (test/e2e/web-build-setup.ts), and reused by the others.
+// Servers only read it; the run's teardown removes it.
+export async function buildWebUi(): Promise<string> {
+  const distDir = inject('webUiDist');
+  if (existsSync(join(distDir, 'index.html'))) return distDir;
   const build = await runProgram('vite build', process.execPath, [join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', join(repoRoot, 'packages', 'web'), '--outDir', distDir, '--emptyOutDir'], {
     timeoutMs: 120_000,
   });
@@ -41,10 +45,9 @@ export function webUiRun(name: string, env: Record<string, string> = {}): WebUiR
   let lookout: LookoutServer | undefined;
   let browser: Browser | undefined;
   let dataDir = '';
-  let distDir = '';
   beforeAll(async () => {
     if (!CHROMIUM) return;
-    distDir = await buildWebUi(name);
+    const distDir = await buildWebUi();
     dataDir = await makeTempDir(name);
     lookout = await startLookout({ dataDir, logLevel: 'warn', env: { LOOKOUT_WEB_DIST: distDir, ...env } });
     browser = await launchChromium();
@@ -53,7 +56,6 @@ export function webUiRun(name: string, env: Record<string, string> = {}): WebUiR
     await browser?.close();
     await lookout?.stop();
     if (dataDir) await removeTempDir(dataDir);
-    if (distDir) await removeTempDir(distDir);
   });
   const started = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error(`${name}: the server and browser were not started`);

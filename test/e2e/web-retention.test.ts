@@ -18,12 +18,13 @@ const POLL_MS = 20_000;
 let lookout: LookoutServer | undefined;
 let browser: Browser | undefined;
 let dataDir = '';
-let distDir = '';
+let emptyDist = '';
 
 const spanId = (age: number, i: number) => `${age.toString(16).padStart(8, '0')}${i.toString(16).padStart(8, '0')}`;
 
 beforeAll(async () => {
-  distDir = CHROMIUM ? await buildWebUi('web-retention') : await makeTempDir('web-retention-dist');
+  if (!CHROMIUM) emptyDist = await makeTempDir('web-retention-dist');
+  const distDir = CHROMIUM ? await buildWebUi() : emptyDist;
   dataDir = await makeTempDir('web-retention');
   lookout = await startLookout({ dataDir, logLevel: 'warn', env: { LOOKOUT_WEB_DIST: distDir, LOOKOUT_RETENTION_CONTENT: '3', LOOKOUT_RETENTION_SPANS: '20' } });
   const nowMs = Date.now();
@@ -50,7 +51,7 @@ afterAll(async () => {
   await browser?.close();
   await lookout?.stop();
   if (dataDir) await removeTempDir(dataDir);
-  if (distDir) await removeTempDir(distDir);
+  if (emptyDist) await removeTempDir(emptyDist);
 });
 
 async function call<T>(path: string, init?: RequestInit): Promise<{ status: number; body: T }> {

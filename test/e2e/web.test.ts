@@ -23,7 +23,7 @@ let distDir = '';
 beforeAll(async () => {
   if (!CHROMIUM) return;
   // The UI as it is in the source tree, built for this run.
-  distDir = await buildWebUi('web');
+  distDir = await buildWebUi();
   dataDir = await makeTempDir('web');
   // The judge takes a sampled trace 1 s after its call instead of 30 s: the demo's sample is judged
   // before the pages are read, and a trace a test sends is judged within its seconds.
@@ -37,7 +37,6 @@ afterAll(async () => {
   await browser?.close();
   await lookout?.stop();
   if (dataDir) await removeTempDir(dataDir);
-  if (distDir) await removeTempDir(distDir);
 });
 
 // A fresh page that collects console errors and failed requests, and the URLs it asked for.
