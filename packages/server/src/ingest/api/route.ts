@@ -6,20 +6,10 @@ import type { LogRecord, ScoreRecord } from '../../domain/score.ts';
 import { requireScope, type AppContext } from '../../server/context.ts';
 import { LookoutError, describeIssue } from '../../errors.ts';
 import { logFromItem, scoreFromItem, spanFromItem } from './map.ts';
-import { ingestBodySchema, ingestItemSchema, ITEM_TYPES, type ItemResult } from './schema.ts';
+import { checkIngestItem, prepareItemValidators } from './fast-validate.ts';
+import { ingestBodySchema, ingestItemSchema, type ItemResult } from './schema.ts';
 import { documentedOnly, errorResponses, errorSchema } from '../../server/openapi.ts';
 import { ingestBatchSchema, ingestPartialResultSchema, ingestResultSchema } from '../../server/schemas/ingest.ts';
-
-// Validates one item; returns the messages that name every problem, field by field.
-function itemErrors(raw: unknown, index: number): string[] | null {
-  const prefix = `batch[${index}]`;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [`${prefix}: must be an object`];
-  const type = (raw as { type?: unknown }).type;
-  if (typeof type !== 'string' || !(ITEM_TYPES as readonly string[]).includes(type)) {
-    return [`${prefix}.type: unknown event type ${JSON.stringify(type ?? null)}; expected one of ${ITEM_TYPES.join(', ')}`];
-  }
-  return null;
-}
 
 // The JSON Schema of what the ingest API accepts, generated from the schemas it validates with.
 let ingestJsonSchema: Record<string, unknown> | null = null;
@@ -33,6 +23,7 @@ export function ingestSchemaDocument(): Record<string, unknown> {
 }
 
 export function registerIngestRoutes(fastify: FastifyInstance, ctx: AppContext): void {
+  prepareItemValidators();
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.get(
     '/api/v1/schema/ingest',
@@ -90,16 +81,13 @@ export function registerIngestRoutes(fastify: FastifyInstance, ctx: AppContext):
       const logIdx: number[] = [];
       let rejected = 0;
       raw.forEach((item, index) => {
-        const pre = itemErrors(item, index);
-        const type = pre ? null : (item as { type: string }).type;
-        const parsed = pre ? null : ingestItemSchema.safeParse(item);
-        if (pre || !parsed?.success) {
-          const messages = pre ?? parsed!.error!.issues.map((i) => describeIssue(i.path, i.message, `batch[${index}]`));
-          results[index] = { index, type, status: 'rejected', error: messages.join('; ') };
+        const checked = checkIngestItem(item, index);
+        if (!checked.ok) {
+          results[index] = { index, type: checked.type, status: 'rejected', error: checked.error };
           rejected++;
           return;
         }
-        const it = parsed.data;
+        const it = checked.item;
         if (it.type === 'generation' || it.type === 'span') {
           const span = spanFromItem(it, project);
           spans.push(span);

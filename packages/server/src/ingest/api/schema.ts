@@ -14,7 +14,7 @@ const MAX_ID_CHARS = 200;
 const MAX_NAME_CHARS = 1_000;
 const MAX_LABEL_CHARS = 500;
 const MAX_TAGS = 50;
-const MAX_METADATA_KEYS = 100;
+export const MAX_METADATA_KEYS = 100;
 // Metadata and log attribute values: labels and short texts, not documents (content has its own fields).
 const MAX_VALUE_CHARS = 10_000;
 
@@ -22,32 +22,31 @@ const MAX_VALUE_CHARS = 10_000;
 // without one is refused, never read in the server's zone), a date (UTC midnight), or epoch
 // seconds (below 1e11) or milliseconds, as a number or digits. At most a day ahead of now, so a
 // clock or unit mistake is caught at the door rather than stored as a call from the future.
-export const timestampSchema = z
-  .union([z.string(), z.number()])
-  .transform((value, ctx) => {
-    const now = Date.now();
-    const ms =
-      typeof value === 'number'
-        ? Number.isFinite(value) && value >= 0
-          ? value < EPOCH_SECONDS_BELOW
-            ? value * SECOND_MS
-            : value
-          : `${JSON.stringify(value)} is not a time`
-        : readInstant(value, now);
-    if (typeof ms === 'string') {
-      ctx.addIssue({ code: 'custom', message: ms });
-      return z.NEVER;
-    }
-    if (ms < EARLIEST_TIMESTAMP_MS) {
-      ctx.addIssue({ code: 'custom', message: `is before 2000-01-01 (${new Date(ms).toISOString()})` });
-      return z.NEVER;
-    }
-    if (ms > now + MAX_FUTURE_SKEW_MS) {
-      ctx.addIssue({ code: 'custom', message: `is more than 24 hours in the future (${new Date(ms).toISOString()})` });
-      return z.NEVER;
-    }
-    return ms;
-  });
+// Returns the epoch milliseconds, or what is wrong (a message without the field's name).
+export function readTimestamp(value: string | number): number | string {
+  const now = Date.now();
+  const ms =
+    typeof value === 'number'
+      ? Number.isFinite(value) && value >= 0
+        ? value < EPOCH_SECONDS_BELOW
+          ? value * SECOND_MS
+          : value
+        : `${JSON.stringify(value)} is not a time`
+      : readInstant(value, now);
+  if (typeof ms === 'string') return ms;
+  if (ms < EARLIEST_TIMESTAMP_MS) return `is before 2000-01-01 (${new Date(ms).toISOString()})`;
+  if (ms > now + MAX_FUTURE_SKEW_MS) return `is more than 24 hours in the future (${new Date(ms).toISOString()})`;
+  return ms;
+}
+
+export const timestampSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = readTimestamp(value);
+  if (typeof ms === 'string') {
+    ctx.addIssue({ code: 'custom', message: ms });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 const tokenCount = z
   .number({ error: 'must be a number' })
