@@ -111,8 +111,14 @@ const SERVER_STOP_TIMEOUT_MS = 60_000;
 
 // Starts `lookout serve` on a free loopback port (port 0: the kernel picks) with its own data
 // directory, and waits until /readyz answers.
-export async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [CLI_PATH, 'serve'], {
+// `script` replaces the CLI by another entry point that starts the same server (bench/memory-server.ts);
+// `startTimeoutMs`: a server opening millions of rows rebuilds its rollups before it listens.
+export async function startServer(
+  dataDir: string,
+  env: Record<string, string> = {},
+  options: { script?: string; startTimeoutMs?: number } = {},
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [options.script ?? CLI_PATH, 'serve'], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
@@ -135,7 +141,8 @@ export async function startServer(dataDir: string, env: Record<string, string> =
   child.stderr!.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
-  const deadline = Date.now() + SERVER_START_TIMEOUT_MS;
+  const startTimeoutMs = options.startTimeoutMs ?? SERVER_START_TIMEOUT_MS;
+  const deadline = Date.now() + startTimeoutMs;
   let url: string | null = null;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode} while starting:\n${output}`);
@@ -148,7 +155,7 @@ export async function startServer(dataDir: string, env: Record<string, string> =
   }
   if (!url) {
     child.kill('SIGKILL');
-    throw new Error(`the server did not print its address within ${SERVER_START_TIMEOUT_MS} ms:\n${output}`);
+    throw new Error(`the server did not print its address within ${startTimeoutMs} ms:\n${output}`);
   }
   if (!/^http:\/\/(127\.\d+\.\d+\.\d+|\[::1\]|localhost)(:\d+)?$/.test(url)) {
     child.kill('SIGKILL');

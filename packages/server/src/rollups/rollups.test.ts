@@ -168,6 +168,34 @@ describe('Rollups', () => {
     }
   });
 
+  it('rebuilds from one aggregate read at a time, each fed in before the next starts', async () => {
+    await store.write({ spans: traffic(), scores: [], logs: [] });
+    let inFlight = 0;
+    let most = 0;
+    let reads = 0;
+    const counted = <T,>(read: () => Promise<T>) => async () => {
+      reads++;
+      most = Math.max(most, ++inFlight);
+      try {
+        return await read();
+      } finally {
+        inFlight--;
+      }
+    };
+    // The store as the rollups see it, with its aggregate reads counted.
+    const watched = new Proxy(store, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (typeof value !== 'function') return value;
+        const bound = (value as (...args: unknown[]) => unknown).bind(target);
+        return key === 'aggregateCalls' || key === 'aggregateScores' ? (...args: unknown[]) => counted(() => bound(...args) as Promise<unknown>)() : bound;
+      },
+    });
+    await new Rollups({ now: () => NOW }).rebuild(watched);
+    expect(reads).toBe(6);
+    expect(most).toBe(1);
+  });
+
   it('refuses ranges older than the detail kept for feature, team and application', () => {
     const r = new Rollups({ now: () => NOW });
     r.onAccepted([call(NOW - 3 * 24 * HOUR_MS), call(NOW - MINUTE_MS)], []);

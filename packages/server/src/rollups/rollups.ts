@@ -651,18 +651,6 @@ export class Rollups implements IngestObserver {
     const nowMs = this.now();
     const hourFrom = (retentionMs: number) => Math.floor((nowMs - retentionMs) / HOUR_MS) * HOUR_MS;
     const fromMinuteMs = Math.floor((nowMs - MINUTE_RETENTION_MS) / MINUTE_MS) * MINUTE_MS;
-    // Hours by model for 8 days (the total and model levels), hours by every dimension for a
-    // day, minutes by every dimension for two hours (all three levels).
-    const [modelHours, applicationHours, detailHours, minuteCalls] = await Promise.all([
-      store.aggregateCalls({ fromMs: hourFrom(HOUR_RETENTION_MS), bucketMs: HOUR_MS, detail: 'model' }),
-      store.aggregateCalls({ fromMs: hourFrom(HOUR_RETENTION_MS), bucketMs: HOUR_MS, detail: 'application' }),
-      store.aggregateCalls({ fromMs: hourFrom(DETAIL_HOUR_RETENTION_MS), bucketMs: HOUR_MS, detail: 'all' }),
-      store.aggregateCalls({ fromMs: fromMinuteMs, bucketMs: MINUTE_MS, detail: 'all' }),
-    ]);
-    const [hourScores, minuteScores] = await Promise.all([
-      store.aggregateScores({ fromMs: hourFrom(HOUR_RETENTION_MS), bucketMs: HOUR_MS }),
-      store.aggregateScores({ fromMs: fromMinuteMs, bucketMs: MINUTE_MS }),
-    ]);
     const valuesOf = (r: CallAggregateRow) => [r.provider, r.model, r.feature, r.team, r.application].map((v) => v ?? '');
     // Each source row feeds the levels it has the detail for.
     const feed = (rows: CallAggregateRow[], levels: (p: ProjectRollups) => Level[]) => {
@@ -676,10 +664,21 @@ export class Rollups implements IngestObserver {
         }
       }
     };
-    feed(modelHours, (p) => p.levels.slice(0, 2));
-    feed(applicationHours, (p) => [p.levels[2]]);
-    feed(detailHours, (p) => [p.levels[3]]);
-    for (const r of minuteCalls) {
+    // Hours by model for 8 days (the total and model levels), hours by every dimension for a
+    // day, minutes by every dimension for two hours (all three levels). One read at a time, each
+    // fed in and dropped before the next: their rows (latency histograms as JavaScript objects)
+    // all held at once raised the start-up peak by about 100 MB at 10M calls, and the reads share
+    // DuckDB's 2 threads anyway.
+    let callRows = 0;
+    const read = async (detail: 'model' | 'application' | 'all', fromMs: number, bucketMs: number) => {
+      const rows = await store.aggregateCalls({ fromMs, bucketMs, detail });
+      callRows += rows.length;
+      return rows;
+    };
+    feed(await read('model', hourFrom(HOUR_RETENTION_MS), HOUR_MS), (p) => p.levels.slice(0, 2));
+    feed(await read('application', hourFrom(HOUR_RETENTION_MS), HOUR_MS), (p) => [p.levels[2]]);
+    feed(await read('all', hourFrom(DETAIL_HOUR_RETENTION_MS), HOUR_MS), (p) => [p.levels[3]]);
+    for (const r of await read('all', fromMinuteMs, MINUTE_MS)) {
       const p = this.project(r.projectId, projects);
       const values = valuesOf(r);
       for (const level of p.levels) addAggregate(level.minutes.cell(r.bucketStartMs, levelKey(level, values)), r);
@@ -688,9 +687,11 @@ export class Rollups implements IngestObserver {
       for (const [i, n] of r.buckets) cell.values.addBucket(i, n, 0);
       cell.values.sum += r.sum;
     };
+    const hourScores = await store.aggregateScores({ fromMs: hourFrom(HOUR_RETENTION_MS), bucketMs: HOUR_MS });
     for (const r of hourScores) addScore(this.project(r.projectId, projects).scoreHours.cell(r.bucketStartMs, scoreKeyOf(r)), r);
+    const minuteScores = await store.aggregateScores({ fromMs: fromMinuteMs, bucketMs: MINUTE_MS });
     for (const r of minuteScores) addScore(this.project(r.projectId, projects).scoreMinutes.cell(r.bucketStartMs, scoreKeyOf(r)), r);
-    return { callRows: modelHours.length + applicationHours.length + detailHours.length + minuteCalls.length, scoreRows: hourScores.length + minuteScores.length };
+    return { callRows, scoreRows: hourScores.length + minuteScores.length };
   }
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../../errors.ts';
 import type { Evaluator, EvaluatorSource } from '../../domain/quality.ts';
 import type { StateDocument } from '../../state/document.ts';
+import { prepareLanguageDetector } from '../../enrich/quality/heuristics/language.ts';
 import { evaluatorFrom, MAX_EVALUATORS_PER_PROJECT, type ConfiguredEvaluator, type EvaluatorInput } from './schema.ts';
 
 // Each project's evaluators, held in memory: ingest asks for them on every batch. Those made
@@ -54,6 +55,7 @@ export class Evaluators implements EvaluatorSource {
   static async load(configured: readonly ConfiguredEvaluator[], document: StateDocument<EvaluatorsDocument> | null): Promise<Evaluators> {
     const evaluators = new Evaluators(configured, document);
     await evaluators.reload();
+    evaluators.prepareHeuristics();
     return evaluators;
   }
 
@@ -65,6 +67,14 @@ export class Evaluators implements EvaluatorSource {
     if (this.changes !== changesBefore) return;
     this.projects = doc.projects ?? {};
     this.inForce = new Map();
+    this.prepareHeuristics();
+  }
+
+  // The language heuristic's tables load only once some evaluator needs them (language.ts), and
+  // in the background, so that the first call judged does not wait for them.
+  private prepareHeuristics(): void {
+    const all = [...this.everyProject, ...[...this.configured.values()].flat(), ...Object.values(this.projects).flat()];
+    if (all.some((e) => e.kind === 'heuristic' && e.criterion === 'language')) prepareLanguageDetector().catch(() => undefined);
   }
 
   follow(intervalMs: number, onError: (err: unknown) => void): void {
@@ -161,6 +171,7 @@ export class Evaluators implements EvaluatorSource {
       this.projects = projects;
       this.changes++;
       this.inForce = new Map();
+      this.prepareHeuristics();
       return answer;
     };
     const next = this.changing.then(run, run);

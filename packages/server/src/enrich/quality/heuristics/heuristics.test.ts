@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { QUALITY_METADATA, type Evaluator, type HeuristicCriterion, type HeuristicParams } from '../../../domain/quality.ts';
 import { emptyUsage, type SpanRecord } from '../../../domain/span.ts';
 import { makeSpan } from '../../../testing/fixtures.ts';
 import { evaluateSpan } from './index.ts';
 import { MAX_JSON_CHARS } from './json.ts';
+import { prepareLanguageDetector } from './language.ts';
 
 function evaluator(criterion: HeuristicCriterion, params: HeuristicParams = {}): Evaluator {
   return {
@@ -28,6 +29,9 @@ const run = (criterion: HeuristicCriterion, span: SpanRecord, params: HeuristicP
 const messages = (text: string) => JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: text }], finish_reason: 'stop' }]);
 
 describe('heuristic evaluators', () => {
+  // The language tables load once, as a server loads them when a language evaluator is defined.
+  beforeAll(() => prepareLanguageDetector(), 30_000);
+
   it('answers as a trial naming the evaluator and the span', () => {
     const span = answered('hi');
     expect(run('empty_output', span)).toEqual({

@@ -1,4 +1,5 @@
-import { eld } from 'eld/medium';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { answerOf, lastUserText } from './answer.ts';
 import { failed, notApplicable, NO_OUTPUT, passed, type Heuristic } from './verdict.ts';
 
@@ -9,6 +10,27 @@ import { failed, notApplicable, NO_OUTPUT, passed, type Heuristic } from './verd
 // counts as a mismatch.
 
 export const LANGUAGE_SAMPLE_CHARS = 300;
+// eld's n-gram tables take about 55 MB of heap and half a second to load: a server without a
+// language evaluator never loads them. prepareLanguageDetector() loads them in the background as
+// soon as one is defined; a call judged before that finishes loads them synchronously.
+const ELD_MODULE = 'eld/medium';
+type Detector = (typeof import('eld/medium'))['eld'];
+let detector: Detector | null = null;
+let preparing: Promise<void> | null = null;
+
+export function prepareLanguageDetector(): Promise<void> {
+  preparing ??= import(ELD_MODULE).then((m: typeof import('eld/medium')) => {
+    detector ??= m.eld;
+  });
+  return preparing;
+}
+
+function loadedDetector(): Detector {
+  // eld is ESM with an import-only export map: require() of the resolved file loads it in place.
+  detector ??= (createRequire(import.meta.url)(fileURLToPath(import.meta.resolve(ELD_MODULE))) as typeof import('eld/medium')).eld;
+  return detector;
+}
+
 // Fewer letters than this and a language guess is noise.
 const MIN_LETTERS = 20;
 
@@ -17,7 +39,7 @@ function languageOf(text: string): string | null {
   let letters = 0;
   for (const ch of sample) if (/\p{L}/u.test(ch) && ++letters >= MIN_LETTERS) break;
   if (letters < MIN_LETTERS) return null;
-  const found = eld.detect(sample);
+  const found = loadedDetector().detect(sample);
   return found.language !== '' && found.isReliable() ? found.language : null;
 }
 
