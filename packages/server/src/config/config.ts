@@ -127,6 +127,9 @@ export const configSchema = z
         maxQueueRows: z.coerce.number().int().positive().default(200_000),
         // Rows committed in one transaction at most.
         maxWriteBatchRows: z.coerce.number().int().positive().default(20_000),
+        // Worker threads that decode and map OTLP exports; unset: 1 on two cores or fewer, else
+        // one per core but one. 0 does the work on the main thread.
+        workers: z.coerce.number().int().min(0, 'must be 0 or more').max(64, 'must be at most 64').optional(),
       })
       .strict()
       .default({ maxBodyBytes: 16 * 1024 * 1024, maxBatchItems: 10_000, maxQueueRows: 200_000, maxWriteBatchRows: 20_000 }),
@@ -305,6 +308,7 @@ export const ENV_VARS: Record<string, string[]> = {
   LOOKOUT_PRICES_FILE: ['pricing', 'overridesFile'],
   LOOKOUT_MAX_BODY_BYTES: ['ingest', 'maxBodyBytes'],
   LOOKOUT_MAX_QUEUE_ROWS: ['ingest', 'maxQueueRows'],
+  LOOKOUT_INGEST_WORKERS: ['ingest', 'workers'],
   LOOKOUT_STORAGE: ['storage', 'backend'],
   LOOKOUT_MEMORY_LIMIT: ['storage', 'memoryLimit'],
   LOOKOUT_BACKGROUND_NICE: ['storage', 'backgroundNice'],

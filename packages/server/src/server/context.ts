@@ -4,6 +4,7 @@ import type { LookoutConfig } from '../config/config.ts';
 import type { BudgetBook } from '../budgets/book.ts';
 import type { Pricer } from '../enrich/pricing/index.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
+import type { IngestWorkers } from '../ingest/workers/pool.ts';
 import type { ContentPolicy } from '../ingest/content-policy.ts';
 import type { Privacy } from '../enrich/redact/privacy.ts';
 import type { Evaluators } from '../quality/evaluators/service.ts';
@@ -26,6 +27,8 @@ export interface AppContext {
   store: Store;
   pricer: Pricer;
   pipeline: IngestPipeline;
+  // The threads that decode and map OTLP exports before the pipeline takes their records.
+  workers: IngestWorkers;
   content: ContentPolicy;
   // E1: each project's privacy settings and redactor.
   privacy: Privacy;

@@ -5,6 +5,7 @@ import { Pricer } from '../enrich/pricing/index.ts';
 import { Journal } from '../ingest/journal.ts';
 import { ContentPolicy, HASH_KEY_FILE } from '../ingest/content-policy.ts';
 import { IngestPipeline } from '../ingest/pipeline.ts';
+import { defaultWorkerCount, IngestWorkers } from '../ingest/workers/pool.ts';
 import { startOtlpGrpc, type OtlpGrpcServer } from '../ingest/otlp/grpc.ts';
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
@@ -82,10 +83,22 @@ function retentionArchive(config: LookoutConfig, store: Store): ParquetArchive |
 const CONTENT_MODES_REFRESH_MS = 5_000;
 // A hashed sensitive value's token: 12 hex characters (48 bits) tell values apart in a project.
 const HASHED_VALUE_CHARS = 12;
+// Request bytes the ingest workers may hold at once, in maximum request bodies; past it, 429.
+const WORKER_IN_FLIGHT_BODIES = 4;
+
+// The ingest worker pool the configuration asks for; its threads start at its first task, or at start().
+export function ingestWorkersOf(config: LookoutConfig, logger?: Logger): IngestWorkers {
+  return new IngestWorkers({
+    size: config.ingest.workers ?? defaultWorkerCount(),
+    maxInFlightBytes: WORKER_IN_FLIGHT_BODIES * config.ingest.maxBodyBytes,
+    onCrash: (worker, err, exitCode) => logger?.error({ event: 'ingest_worker_crashed', worker, exitCode, err }, 'an ingest worker stopped; the requests it held were answered 503'),
+  });
+}
 
 // `workDir` holds the journal and the state files; it defaults to the data directory. Tests on an
-// in-memory store pass a temp dir.
-export async function createContext(config: LookoutConfig, logger: Logger, store?: Store, workDir?: string): Promise<AppContext> {
+// in-memory store pass a temp dir, and may share one worker pool between contexts (`workers`: its
+// owner closes it).
+export async function createContext(config: LookoutConfig, logger: Logger, store?: Store, workDir?: string, workers?: IngestWorkers): Promise<AppContext> {
   const stateDir = workDir ?? config.dataDir;
   const metrics = new LookoutMetrics();
   // Prompts, responses and key hashes live here: a directory left readable by an older version
@@ -192,7 +205,7 @@ export async function createContext(config: LookoutConfig, logger: Logger, store
     holders: projectStateHolders({ pipeline, content, privacy, evaluators, judge, budgets, alerting, retention: retentionPolicy }),
     logger,
   });
-  const ctx: AppContext = { config, store: theStore, pricer, pipeline, content, privacy, evaluators, judge, security, metrics, logger, alerting, budgets, refusals, gatewayActions, lifecycleLock, retention, erasures, projectDeletions };
+  const ctx: AppContext = { config, store: theStore, pricer, pipeline, workers: workers ?? ingestWorkersOf(config, logger), content, privacy, evaluators, judge, security, metrics, logger, alerting, budgets, refusals, gatewayActions, lifecycleLock, retention, erasures, projectDeletions };
   projectDeletions.forgetKeys = (project) => keyCacheOf(ctx).forgetProject(project);
   return ctx;
 }
@@ -215,6 +228,8 @@ export async function startServer(config: LookoutConfig, options: { logger?: Log
   const exposure = keylessAllowedHostsWarning(config);
   if (exposure) logger.warn({ event: 'keyless_allowed_hosts', allowedHosts: config.server.allowedHosts }, exposure);
   const app = await buildApp(ctx);
+  // Loaded now, so the first export does not wait for a thread to start.
+  ctx.workers.start();
   ctx.alerting.start();
   ctx.budgets.start();
   ctx.judge?.start();
@@ -236,6 +251,7 @@ export async function startServer(config: LookoutConfig, options: { logger?: Log
     grpc = await startOtlpGrpc(ctx, { host: config.host, port: config.grpcPort });
   } catch (err) {
     await app.close();
+    await ctx.workers.close();
     await ctx.pipeline.drain();
     await ctx.store.close();
     throw new Error(`cannot listen for OTLP/gRPC on ${shownHost}:${config.grpcPort}: ${(err as Error).message}`);
@@ -253,6 +269,7 @@ export async function startServer(config: LookoutConfig, options: { logger?: Log
       closing ??= (async () => {
         background.stop();
         await Promise.all([app.close(), grpc.close()]);
+        await ctx.workers.close();
         await ctx.projectDeletions.stop();
         await ctx.erasures.stop();
         await ctx.alerting.stop();

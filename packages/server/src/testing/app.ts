@@ -9,7 +9,8 @@ import { inject } from 'vitest';
 import { loadConfig, type ConfigInput } from '../config/config.ts';
 import { buildApp } from '../server/app.ts';
 import type { AppContext, RouteModule } from '../server/context.ts';
-import { createContext } from '../server/serve.ts';
+import { createContext, ingestWorkersOf } from '../server/serve.ts';
+import type { IngestWorkers } from '../ingest/workers/pool.ts';
 import { openStore } from '../store/open.ts';
 
 export interface TestApp {
@@ -27,6 +28,18 @@ function clickHouseUnderTest(): { urls: string[]; cluster: string | null } | und
   }
 }
 
+// The apps of a test file share their ingest worker threads (per pool shape), as a thread takes a
+// while to start and holds nothing of an app: started at the first OTLP export, ended with the
+// test process. An app configured with its own worker count gets a pool of its own.
+const sharedWorkers = new Map<string, IngestWorkers>();
+function workersFor(config: ReturnType<typeof loadConfig>): { workers: IngestWorkers; shared: boolean } {
+  if (config.ingest.workers !== undefined) return { workers: ingestWorkersOf(config), shared: false };
+  const key = String(config.ingest.maxBodyBytes);
+  let workers = sharedWorkers.get(key);
+  if (!workers) sharedWorkers.set(key, (workers = ingestWorkersOf(config)));
+  return { workers, shared: true };
+}
+
 // The real app driven with app.inject (no socket), on an in-memory DuckDB store, or under the
 // ClickHouse test run on ClickHouse, in a database of its own that is dropped on close.
 export async function makeTestApp(flags: Partial<Record<string, unknown>> & Partial<ConfigInput> = {}, extraRoutes: RouteModule[] = []): Promise<TestApp> {
@@ -35,7 +48,8 @@ export async function makeTestApp(flags: Partial<Record<string, unknown>> & Part
   const storage = clickhouse ? { storage: { backend: 'clickhouse', clickhouse: { url: clickhouse.urls, cluster: clickhouse.cluster, database } } } : {};
   const config = loadConfig({ env: {}, flags: { dataDir: '/nonexistent-test-dir', logLevel: 'silent', ...storage, ...flags } });
   const store = await openStore(config, { inMemory: true });
-  const ctx = await createContext(config, pino({ level: 'silent' }), store, mkdtempSync(join(tmpdir(), 'lookout-test-')));
+  const { workers, shared } = workersFor(config);
+  const ctx = await createContext(config, pino({ level: 'silent' }), store, mkdtempSync(join(tmpdir(), 'lookout-test-')), workers);
   const app = await buildApp(ctx, extraRoutes, { validateResponses: true });
   await app.ready();
   return {
@@ -43,6 +57,7 @@ export async function makeTestApp(flags: Partial<Record<string, unknown>> & Part
     ctx,
     async close() {
       await app.close();
+      if (!shared) await ctx.workers.close();
       await ctx.erasures.stop();
       ctx.content.stopFollowing();
       ctx.privacy.stopFollowing();

@@ -3,6 +3,7 @@ import { emptyUsage, unpricedCost, type SpanKind, type SpanRecord } from '../../
 import type { LogRecord, ScoreRecord } from '../../domain/score.ts';
 import { normalizeUsage } from '../../domain/usage.ts';
 import { providerReportedCost } from '../../enrich/pricing/index.ts';
+import { contentHash } from '../content-hash.ts';
 import type { GenerationItem, LogItem, ScoreItem, SpanItem } from './schema.ts';
 
 // Native API items to the one record type. Ids the caller left out are derived from the event
@@ -13,10 +14,7 @@ function derivedHex(seed: string | undefined, label: string, bytes: number): str
   return createHash('sha256').update(`${label}\u0000${seed}`).digest('hex').slice(0, bytes * 2);
 }
 
-export function contentHash(text: string | null | undefined): string | null {
-  if (text === null || text === undefined) return null;
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
-}
+export { contentHash };
 
 function toStringMap(m: Record<string, string | number | boolean>): Record<string, string> {
   const out: Record<string, string> = {};

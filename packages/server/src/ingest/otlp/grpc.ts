@@ -23,11 +23,11 @@ import {
 import { LookoutError } from '../../errors.ts';
 import { addressOfGrpcPeer, bearerToken, createAuthResolver, hasForwardingHeader } from '../../server/auth.ts';
 import type { AppContext, RequestAuth } from '../../server/context.ts';
-import { decodeLogs, decodeMetrics, decodeTraces, type Rejected } from './decode.ts';
+import { decodeLogs, decodeMetrics, type Rejected } from './decode.ts';
 import { encodeExportResponse, type PartialSuccess } from './encode.ts';
 import { OtlpDecodeError } from './errors.ts';
 import { encodeMessage, protobufWriter, RpcStatus } from './proto.ts';
-import { storeOtlp } from './route.ts';
+import { decodeTraces, storeOtlp } from './route.ts';
 
 export const OTLP_GRPC_SERVICES = {
   traces: 'opentelemetry.proto.collector.trace.v1.TraceService',
@@ -118,9 +118,10 @@ export async function startOtlpGrpc(ctx: AppContext, options: { host: string; po
 
   const accept: { [S in GrpcSignal]: (body: Buffer, auth: RequestAuth) => Promise<PartialSuccess | undefined> } = {
     async traces(body, auth) {
-      const decoded = decodeTraces(body, 'protobuf');
-      const more = await storeOtlp.traces(ctx, auth.projectId, decoded.spans);
-      return partialOf('traces', { count: decoded.rejected.count, messages: [...decoded.rejected.messages, ...more.messages] });
+      // Decoded and mapped on the project's ingest worker.
+      const traces = await decodeTraces(ctx, auth.projectId, body, 'protobuf');
+      const more = await storeOtlp.traces(ctx, auth.projectId, traces);
+      return partialOf('traces', { count: traces.rejected.count, messages: [...traces.rejected.messages, ...more.messages] });
     },
     async logs(body, auth) {
       const decoded = decodeLogs(body, 'protobuf');

@@ -38,6 +38,7 @@ import {
   type DecodedTraces,
   type DecodeOptions,
   type OtlpEncoding,
+  type Rejected,
 } from './decode.ts';
 import { encodeExportResponse, encodeStatus, OTLP_CONTENT_TYPES, type OtlpSignal } from './encode.ts';
 import { OtlpDecodeError } from './errors.ts';
@@ -127,23 +128,45 @@ export async function handleOtlpHttp<S extends OtlpSignal>(
   accept: OtlpAccept<S>,
   options: DecodeOptions = {},
 ): Promise<OtlpHttpResponse> {
+  const decoder: OtlpDecoder<DecodedBySignal[S]> = {
+    decode: (body, encoding) => DECODERS[signal](body, encoding, options),
+    count: (decoded) => recordsOf(signal, decoded),
+  };
+  return handleOtlpHttpWith(signal, request, limits, decoder, accept);
+}
+
+// How a signal's bodies are decoded when not by decode.ts alone (e.g. decoded and mapped on a
+// worker thread): what `decode` throws is answered like a decoding error, a LookoutError with its
+// own status (429, 503) included.
+export interface OtlpDecoder<D extends { rejected: Rejected }> {
+  decode(body: Buffer, encoding: OtlpEncoding): D | Promise<D>;
+  count(decoded: D): number; // records decoded and handed to `accept`
+}
+
+export async function handleOtlpHttpWith<D extends { rejected: Rejected }>(
+  signal: OtlpSignal,
+  request: OtlpHttpRequest,
+  limits: OtlpHttpLimits,
+  decoder: OtlpDecoder<D>,
+  accept: (decoded: D, encoding: OtlpEncoding) => Promise<AcceptResult | undefined | void>,
+): Promise<OtlpHttpResponse> {
   let encoding: OtlpEncoding;
   try {
     encoding = otlpEncodingOf(request.contentType);
   } catch (e) {
     return otlpErrorResponse(e, 'json');
   }
-  let decoded: DecodedBySignal[S];
+  let decoded: D;
   try {
     if (request.body.length > limits.maxBodyBytes) throw bodyTooLarge(limits.maxBodyBytes);
     const body = await decodeContentEncoding(request.body, request.contentEncoding, limits.maxDecompressedBytes);
-    decoded = DECODERS[signal](body, encoding, options);
+    decoded = await decoder.decode(body, encoding);
   } catch (e) {
     // Only the catalogued errors are expected here; a bug should surface as a 500, not a 400.
     return otlpErrorResponse(e, encoding);
   }
 
-  let accepted = recordsOf(signal, decoded);
+  let accepted = decoder.count(decoded);
   let rejected = decoded.rejected.count;
   let messages = decoded.rejected.messages;
   try {

@@ -6,12 +6,13 @@ import { requireScope, type AppContext } from '../../server/context.ts';
 import { refusalSiteOf } from '../../server/auth.ts';
 import { redactAttributes } from '../../enrich/redact/processor.ts';
 import { LookoutError } from '../../errors.ts';
-import { CONTENT, keptBelowFull, mapOtlpSpan, type MapOptions } from './conventions/index.ts';
-import { handleOtlpHttp, otlpErrorResponse, type AcceptResult, type OtlpHttpResponse, type OtlpSignal } from './http.ts';
-import { spanEvaluations, splitEvaluations } from './conventions/evaluation.ts';
-import { openInferenceFeedbackScores } from './conventions/openinference-feedback.ts';
+import { CONTENT, keptBelowFull, type MapOptions } from './conventions/index.ts';
+import { handleOtlpHttp, handleOtlpHttpWith, otlpErrorResponse, type AcceptResult, type OtlpHttpResponse, type OtlpSignal } from './http.ts';
+import { splitEvaluations } from './conventions/evaluation.ts';
 import { otlpEncodingOf } from './body.ts';
-import type { OtlpLogRecord, OtlpSpan } from './types.ts';
+import type { OtlpLogRecord } from './types.ts';
+import type { OtlpEncoding } from './decode.ts';
+import { tracesOf, type MappedTraces } from './traces.ts';
 import { attrText } from './values.ts';
 import { nanosToMicros } from './conventions/attributes.ts';
 import type { OtlpMetricPoint } from './metric-types.ts';
@@ -91,16 +92,13 @@ function checkItemCount(ctx: AppContext, count: number, noun: string): void {
 // Spans and logs go through the ingest pipeline (acknowledged = on disk); metric points, a few per
 // series per export interval, are committed directly.
 export const storeOtlp = {
-  // Evaluation span events and OpenInference feedback attributes become scores too; a malformed
-  // one is a warning (rejected stays 0).
-  async traces(ctx: AppContext, projectId: string, spans: OtlpSpan[]): Promise<AcceptResult> {
-    checkItemCount(ctx, spans.length, 'spans');
-    const opts = { captureContent: ctx.content.captures(projectId), onWithheld: (n: number) => ctx.metrics.contentAttributesWithheld.inc({ signal: 'traces' }, n) };
-    const events = spanEvaluations(spans, projectId);
-    const feedback = openInferenceFeedbackScores(spans, projectId);
-    const scores = [...events.scores, ...feedback.scores];
-    await ctx.pipeline.submit({ spans: spans.map((s) => mapOtlpSpan(s, projectId, opts)), scores, logs: [] }, 'otlp');
-    return { rejected: 0, messages: [...events.warnings, ...feedback.warnings] };
+  // Decoded and mapped by decodeTraces (below). Evaluation span events and OpenInference feedback
+  // attributes become scores too; a malformed one is a warning (rejected stays 0).
+  async traces(ctx: AppContext, projectId: string, traces: MappedTraces): Promise<AcceptResult> {
+    checkItemCount(ctx, traces.decoded, 'spans');
+    if (traces.withheld > 0) ctx.metrics.contentAttributesWithheld.inc({ signal: 'traces' }, traces.withheld);
+    await ctx.pipeline.submit({ spans: traces.spans, scores: traces.scores, logs: [] }, 'otlp');
+    return { rejected: 0, messages: traces.warnings };
   },
   // Evaluation events become scores (conventions/evaluation.ts); a malformed one is rejected alone.
   async logs(ctx: AppContext, projectId: string, records: OtlpLogRecord[]): Promise<AcceptResult> {
@@ -137,6 +135,14 @@ export const storeOtlp = {
   },
 };
 
+// A trace export's bytes (Content-Encoding undone) decoded and mapped on the project's ingest
+// worker: 400 if undecodable, 429 while the workers hold too many bytes, 503 if the worker died.
+// The capture mode is the project's as the request arrives.
+export async function decodeTraces(ctx: AppContext, projectId: string, body: Buffer, encoding: OtlpEncoding): Promise<MappedTraces> {
+  const args = { encoding, projectId, captureContent: ctx.content.captures(projectId), maxSpans: ctx.config.ingest.maxBatchItems };
+  return tracesOf(await ctx.workers.run('otlpTraces', projectId, body, args));
+}
+
 export function registerOtlpRoutes(app: FastifyInstance, ctx: AppContext): void {
   const maxBodyBytes = ctx.config.ingest.maxBodyBytes;
   const limits = { maxBodyBytes, maxDecompressedBytes: maxBodyBytes * DECOMPRESSION_FACTOR };
@@ -169,27 +175,30 @@ export function registerOtlpRoutes(app: FastifyInstance, ctx: AppContext): void 
       send(reply, otlpErrorResponse(apiError, encoding), request);
     });
 
+    const routeSchema = (signal: OtlpSignal) => ({
+      summary: `Export OTLP ${signal} over HTTP (protobuf or JSON)`,
+      tags: ['otlp'],
+      consumes: OTLP_CONSUMES,
+      // The OTLP decoder reads the bytes and answers in the request's encoding.
+      body: documentedOnly(otlpRequestSchema(signal)),
+      response: otlpResponses(signal),
+    });
+    const requestOf = (request: FastifyRequest) => ({
+      contentType: request.headers['content-type'],
+      contentEncoding: request.headers['content-encoding'],
+      body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+    });
+
     const route = (signal: OtlpSignal, accept: (request: FastifyRequest) => Parameters<typeof handleOtlpHttp<typeof signal>>[3]) => {
       otlp.withTypeProvider<ZodTypeProvider>().post(
         `/v1/${signal}`,
-        {
-          config: { scope: 'ingest' },
-          schema: {
-            summary: `Export OTLP ${signal} over HTTP (protobuf or JSON)`,
-            tags: ['otlp'],
-            consumes: OTLP_CONSUMES,
-            // The OTLP decoder reads the bytes and answers in the request's encoding.
-            body: documentedOnly(otlpRequestSchema(signal)),
-            response: otlpResponses(signal),
-          },
-        },
+        { config: { scope: 'ingest' }, schema: routeSchema(signal) },
         async (request, reply) => {
           requireScope(request, 'ingest');
-          const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
           const store = accept(request);
           const res = await handleOtlpHttp(
             signal,
-            { contentType: request.headers['content-type'], contentEncoding: request.headers['content-encoding'], body },
+            requestOf(request),
             limits,
             // A refusal (queue_full) is answered by handleOtlpHttp, not thrown to the error handler.
             async (decoded, encoding) => {
@@ -205,7 +214,36 @@ export function registerOtlpRoutes(app: FastifyInstance, ctx: AppContext): void 
       );
     };
 
-    route('traces', (request) => (decoded) => storeOtlp.traces(ctx, request.auth.projectId, (decoded as { spans: OtlpSpan[] }).spans));
+    // Traces are decoded and mapped off the event loop (ingest/workers/).
+    otlp.withTypeProvider<ZodTypeProvider>().post(
+      '/v1/traces',
+      { config: { scope: 'ingest' }, schema: routeSchema('traces') },
+      async (request, reply) => {
+        requireScope(request, 'ingest');
+        const projectId = request.auth.projectId;
+        // A refusal (queue_full, of the workers or of the pipeline) is answered by
+        // handleOtlpHttpWith, not thrown to the error handler.
+        const refused = (err: unknown) => ctx.refusals.reportError(err, refusalSiteOf(request));
+        const decoder = {
+          decode: async (body: Buffer, encoding: OtlpEncoding) => {
+            try {
+              return await decodeTraces(ctx, projectId, body, encoding);
+            } catch (err) {
+              throw refused(err);
+            }
+          },
+          count: (traces: MappedTraces) => traces.decoded,
+        };
+        const res = await handleOtlpHttpWith('traces', requestOf(request), limits, decoder, async (traces) => {
+          try {
+            return await storeOtlp.traces(ctx, projectId, traces);
+          } catch (err) {
+            throw refused(err);
+          }
+        });
+        send(reply, res, request);
+      },
+    );
     route('logs', (request) => (decoded) => storeOtlp.logs(ctx, request.auth.projectId, (decoded as { logRecords: OtlpLogRecord[] }).logRecords));
     route('metrics', (request) => (decoded) => storeOtlp.metrics(ctx, request.auth.projectId, (decoded as { points: OtlpMetricPoint[] }).points));
   });

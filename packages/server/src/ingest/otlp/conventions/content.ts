@@ -1,4 +1,4 @@
-import { contentHash } from '../../api/map.ts';
+import { contentHash } from '../../content-hash.ts';
 import { safeJson, truncate } from './attributes.ts';
 
 // Prompt/response text as the record stores it, whichever convention carried it: chat messages
