@@ -152,20 +152,28 @@ function isApiPromise(v: unknown): v is ApiPromiseLike {
 
 // Observes the value an SDK method returned. The value itself is returned unchanged by the caller.
 export function observeReturn(ret: unknown, tracking: Tracking): void {
-  const onValue = (value: unknown) => {
-    if (tracking.stream && patchStream(value, tracking)) return;
-    tracking.result(value);
-  };
-  const onError = (error: unknown) => tracking.fail(error);
   if (isApiPromise(ret)) {
-    observeApiPromise(ret, tracking, onValue, onError);
+    observeApiPromise(ret, tracking);
     return;
   }
   if (isThenable(ret)) {
-    ret.then(onValue, onError);
+    ret.then(
+      (value) => settleValue(tracking, value),
+      (error: unknown) => tracking.fail(error),
+    );
     return;
   }
   tracking.result(ret);
+}
+
+// Runs in branches of the caller's promises that nobody else handles: it must never throw.
+function settleValue(tracking: Tracking, value: unknown): void {
+  try {
+    if (tracking.stream && patchStream(value, tracking)) return;
+  } catch (error) {
+    swallow(error);
+  }
+  tracking.result(value);
 }
 
 // The clients' APIPromise parses the body lazily, once, whichever way the caller asks for it
@@ -174,26 +182,18 @@ export function observeReturn(ret: unknown, tracking: Tracking): void {
 // patched before the caller gets it) exactly when the caller's own path produces it. HTTP errors
 // reject responsePromise before any parsing. A caller who only reads the raw Response
 // (.asResponse()) gets a span without usage.
-function observeApiPromise(ret: ApiPromiseLike, tracking: Tracking, onValue: (v: unknown) => void, onError: (e: unknown) => void): void {
+function observeApiPromise(ret: ApiPromiseLike, tracking: Tracking): void {
   const originalParse = ret.parseResponse;
   let parsed = false;
+  const onError = (e: unknown) => tracking.fail(e);
   ret.parseResponse = function (this: unknown, ...a: unknown[]) {
     parsed = true;
     const out = originalParse.apply(this, a);
     try {
-      if (isThenable(out)) {
-        return out.then(
-          (v) => {
-            onValue(v);
-            return v;
-          },
-          (e: unknown) => {
-            onError(e);
-            throw e;
-          },
-        );
-      }
-      onValue(out);
+      // A branch beside the caller's chain, registered before the client awaits `out`: the span
+      // ends before the caller resumes, and the caller's chain is exactly the unwrapped one.
+      if (isThenable(out)) out.then((v) => settleValue(tracking, v), onError);
+      else settleValue(tracking, out);
     } catch (error) {
       swallow(error);
     }
@@ -284,7 +284,7 @@ export function wrapMethod(
   target: Record<string, unknown>,
   key: string,
   begin: (params: unknown, options: unknown) => Tracking | undefined,
-  invoke: <R>(call: () => R) => R = (call) => call(),
+  invoke?: <R>(call: () => R) => R,
 ): void {
   const original = target[key];
   if (typeof original !== 'function' || (original as { __lookoutWrapped?: boolean }).__lookoutWrapped) return;
@@ -298,7 +298,7 @@ export function wrapMethod(
     if (tracking === undefined) return (original as (...a: unknown[]) => unknown).apply(this, args);
     let ret: unknown;
     try {
-      ret = invoke(() => (original as (...a: unknown[]) => unknown).apply(this, args));
+      ret = invoke ? invoke(() => (original as (...a: unknown[]) => unknown).apply(this, args)) : (original as (...a: unknown[]) => unknown).apply(this, args);
     } catch (error) {
       tracking.fail(error);
       throw error; // the client's own error, unchanged

@@ -1,5 +1,6 @@
 import { SpanKind, type Attributes, type Span } from '@opentelemetry/api';
-import { startSpan, swallow } from './core.ts';
+import { currentContextAttributes } from './context.ts';
+import { getTracer, swallow } from './core.ts';
 import { num, setIf, Tracking, wrapMethod, type CallObserver, type StreamState } from './instrument.ts';
 
 // wrapOpenAI(client): traces chat.completions.create (streamed or not), responses.create and
@@ -18,9 +19,12 @@ function rec(v: unknown): Rec | undefined {
 }
 
 export function beginSpan(operation: string, model: unknown, extra: Attributes, observer: CallObserver, stream: boolean): Tracking | undefined {
-  const attrs: Attributes = { 'gen_ai.operation.name': operation, ...extra };
+  // One object, in startSpan's order (context first, the call's own attributes over it).
+  const attrs: Attributes = { ...currentContextAttributes() };
+  attrs['gen_ai.operation.name'] = operation;
+  for (const key in extra) attrs[key] = extra[key];
   setIf(attrs, 'gen_ai.request.model', model);
-  const span = startSpan(typeof model === 'string' ? `${operation} ${model}` : operation, SpanKind.CLIENT, attrs);
+  const span = getTracer().startSpan(typeof model === 'string' ? `${operation} ${model}` : operation, { kind: SpanKind.CLIENT, attributes: attrs });
   if (!span.isRecording()) {
     span.end();
     return undefined; // not sampled: pass the call through untouched
@@ -109,6 +113,9 @@ const chatObserver = (includeUsage: boolean): CallObserver => ({
   },
 });
 
+// Built once: a call only picks the one matching its stream_options.
+const chatObservers = { withUsage: chatObserver(true), withoutUsage: chatObserver(false) };
+
 const RESPONSE_DONE = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
 function responseAttributes(r: Rec): Attributes {
@@ -166,8 +173,8 @@ export function wrapOpenAI<T extends object>(client: T): T {
       wrapMethod(completions, 'create', (params) => {
         const p = rec(params) ?? {};
         const stream = p.stream === true;
-        const includeUsage = rec(p.stream_options)?.include_usage === true;
-        return beginSpan('chat', p.model, requestAttributes(p, 'openai'), chatObserver(includeUsage), stream);
+        const observer = rec(p.stream_options)?.include_usage === true ? chatObservers.withUsage : chatObservers.withoutUsage;
+        return beginSpan('chat', p.model, requestAttributes(p, 'openai'), observer, stream);
       });
     }
     const responses = rec(c.responses);
