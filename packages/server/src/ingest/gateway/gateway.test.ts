@@ -406,6 +406,54 @@ describe('upstream errors and failures', () => {
   });
 });
 
+describe('recording stays off the forwarding path', () => {
+  it('submits a large flush in slices of about a millisecond of work, with the event loop free between them', async () => {
+    const slow = await makeTestApp({ 'gateway.openaiBaseUrl': `${oai.url}/v1`, 'gateway.recordFlushMs': 10_000 });
+    try {
+      await slow.app.listen({ host: '127.0.0.1', port: 0 });
+      const url = `http://127.0.0.1:${(slow.app.server.address() as AddressInfo).port}`;
+      const client = new OpenAI({ apiKey: PROVIDER_KEY, baseURL: `${url}/proxy/openai/v1`, maxRetries: 0 });
+      const calls = 40;
+      await Promise.all(Array.from({ length: calls }, () => client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] })));
+      await vi.waitFor(async () => expect((await slow.app.inject('/metrics')).body).toMatch(new RegExp(`^lookout_gateway_recording_pending ${calls}$`, 'm')));
+
+      // Each recorded call costs the chain 0.3 ms here; a tick counts the event loop's turns.
+      const costMs = 0.3;
+      const pipeline = slow.ctx.pipeline;
+      const real = pipeline.submit.bind(pipeline);
+      const slices: { size: number; turn: number }[] = [];
+      const results: ReturnType<typeof real>[] = [];
+      let turn = 0;
+      let turning = true;
+      const tick = () => {
+        turn++;
+        if (turning) setImmediate(tick);
+      };
+      setImmediate(tick);
+      vi.spyOn(pipeline, 'submit').mockImplementation((batch, source, options) => {
+        slices.push({ size: batch.spans.length, turn });
+        const until = performance.now() + costMs * batch.spans.length;
+        while (performance.now() < until);
+        const result = real(batch, source, options);
+        results.push(result);
+        return result;
+      });
+      await slow.app.close();
+      turning = false;
+
+      expect(slices.reduce((n, s) => n + s.size, 0)).toBe(calls);
+      // None holds the loop for much more than a millisecond: at most 4 calls of 0.3 ms.
+      expect(Math.max(...slices.map((s) => s.size))).toBeLessThanOrEqual(4);
+      for (let i = 1; i < slices.length; i++) expect(slices[i]!.turn).toBeGreaterThan(slices[i - 1]!.turn);
+      // And every call is recorded.
+      const outcomes = (await Promise.all(results)).flatMap((r) => r.spans);
+      expect(outcomes).toEqual(Array.from({ length: calls }, () => 'accepted'));
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
 describe('recording fails open', () => {
   it('holds recorded calls for gateway.recordFlushMs and writes them as one batch, at the latest on close', async () => {
     const slow = await makeTestApp({ 'gateway.openaiBaseUrl': `${oai.url}/v1`, 'gateway.recordFlushMs': 10_000 });

@@ -261,6 +261,23 @@ export class SseReader {
     if (this.pending.length > this.maxLineChars) this.pending = '';
   }
 
+  // A whole stream's bytes at once, read as push() would have read them chunk by chunk:
+  // `arrivedAtMs(offset)` is when the byte at that offset arrived, and an event counts from the
+  // arrival of the newline that ends it. Newline bytes never occur inside a UTF-8 sequence, so
+  // lines are cut on the bytes and each decoded once.
+  read(bytes: Buffer, arrivedAtMs: (offset: number) => number): void {
+    let start = 0;
+    for (;;) {
+      const nl = bytes.indexOf(10, start);
+      if (nl < 0) break;
+      const end = nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl;
+      // An event line without end is not kept without bound (as in push()).
+      if (end - start <= this.maxLineChars) this.line(end === start ? '' : bytes.toString('utf8', start, end), arrivedAtMs(nl));
+      start = nl + 1;
+    }
+    if (start < bytes.length && bytes.length - start <= this.maxLineChars) this.pending = bytes.toString('utf8', start);
+  }
+
   end(nowMs: number): void {
     this.pending += this.decoder.decode();
     if (this.pending) this.line(this.pending, nowMs);

@@ -18,6 +18,8 @@ import {
   type GatewayAttribution,
 } from './headers.ts';
 import { injectionToBlock } from './injection-policy.ts';
+import { TurnQueue } from './turns.ts';
+import { ResponseCapture, type StreamFacts } from './capture.ts';
 import { classifyEndpoint, emptyFacts, errorBody, factsFromJson, SseReader, type Endpoint, type ProviderId, type ResponseFacts } from './providers.ts';
 import { GatewayPathError, normaliseRequestUrl, type NormalisedUrl } from './path.ts';
 import { buildSpan, newTraceIds, providerSecrets, type CallOutcome, type GatewayCallRecord } from './record.ts';
@@ -47,6 +49,14 @@ interface ProviderRoute {
 const MAX_RECORDED_BODY_BYTES = 8 * 1024 * 1024;
 // Recorded calls submitted together at most (gateway.recordFlushMs bounds how long they wait).
 const RECORD_BATCH_MAX = 1024;
+// Recording runs on the thread that forwards the calls, in stretches of about this long with the
+// event loop free between them: reading ended calls, and flushes. The pipeline runs its chain
+// (redaction, detection, pricing) over a submission before it returns, so a flush submits its
+// calls in slices of about this much of that work. The pipeline writes the slices that wait for
+// one journal write together, so slicing adds no writes beyond the first.
+const RECORDING_TURN_MS = 1;
+const FLUSH_SLICE_MAX = 256;
+const FLUSH_SLICE_FIRST = 4; // until the cost of a call has been seen
 // A copy of a compressed response is decoded for recording up to this size: a small body that
 // inflates without end (a decompression bomb from a hostile upstream) costs at most this much
 // memory. Past it, the call is recorded without usage and counted; the client still gets every
@@ -117,6 +127,9 @@ export class Gateway {
   private readonly routes: Record<ProviderId, ProviderRoute & { target: UpstreamTarget }>;
   private pending: SpanRecord[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
+  private sliceSize = FLUSH_SLICE_FIRST;
+  // Reading ended calls and building their spans, a millisecond's worth per turn of the loop.
+  readonly reads = new TurnQueue(RECORDING_TURN_MS, (err) => this.lost(err, 1));
 
   constructor(ctx: AppContext) {
     this.ctx = ctx;
@@ -304,7 +317,9 @@ export class Gateway {
     reply.hijack();
     const abort = new AbortController();
     let done = false;
-    const finish = (outcome: CallOutcome, facts: () => ResponseFacts, ttftAt: number | null, usageReported: boolean | null) => {
+    // What the response is read for happens after it has ended, off the forwarding path: `facts`
+    // gets the end time, `ttftAt` and `usageReported` are asked after it.
+    const finish = (outcome: CallOutcome, facts: (endMs: number) => ResponseFacts, ttftAt: () => number | null = () => null, usageReported: () => boolean | null = () => null) => {
       if (done) return;
       done = true;
       const now = performance.now();
@@ -314,27 +329,31 @@ export class Gateway {
       metrics.gatewayUpstreamSeconds.observe({ upstream: provider }, (now - t0) / 1000);
       record.outcome = outcome;
       record.durationMs = now - t0;
-      record.ttftMs = ttftAt === null ? null : ttftAt - t0;
-      // Off the response path: parse what was copied, build the span, queue it.
-      setImmediate(() => {
+      // Off the response path: read what was kept, build the span, queue it.
+      this.reads.push(() => {
         try {
-          record.facts = facts();
-          record.usageMissing = usageReported === false && record.endpoint.modelCall && record.facts.usage === null && (record.httpStatus ?? 0) < 400;
+          record.facts = facts(now);
+          record.usageMissing = usageReported() === false && record.endpoint.modelCall && record.facts.usage === null && (record.httpStatus ?? 0) < 400;
         } catch (err) {
           if (err instanceof UnreadBody) metrics.gatewayUsageUnread.inc({ reason: err.reason });
           else request.log.warn({ err }, 'could not read a gateway response for recording');
         }
+        const at = ttftAt();
+        record.ttftMs = at === null ? null : at - t0;
         this.record(record);
       });
     };
 
-    let reader: SseReader | null = null;
-    let firstChunkAt: number | null = null;
+    let capture: ResponseCapture | null = null;
+    // Set for an uncompressed event stream: its events are read once, with their chunks' times.
+    let readStream: ((endMs: number, ended: boolean) => StreamFacts) | null = null;
     res.on('close', () => {
       if (!done) {
         abort.abort();
-        const partial = reader;
-        finish('cancelled', () => (partial ? partial.facts : record.facts), partial ? partial.firstTokenAtMs : firstChunkAt, null);
+        const kept = capture;
+        const read = readStream;
+        // Cut off: the last event, if unfinished, is not read.
+        finish('cancelled', (end) => (read ? read(end, false).facts : record.facts), () => (read ? read(0, false).firstTokenAtMs : (kept?.firstChunkAtMs ?? null)));
       }
     });
     metrics.gatewayInFlight.inc({ upstream: provider });
@@ -370,7 +389,7 @@ export class Gateway {
       request.log.warn({ err, upstream: provider }, 'gateway upstream request failed');
       record.failure = `${timedOut ? 'upstream timed out' : 'upstream unreachable'}${safeCode(code)}`;
       rawError(res, provider, timedOut ? 504 : 502, `Lookout gateway: ${record.failure}; request id ${request.id} (the server log has the details)`, timedOut ? 'upstream_timeout' : 'upstream_unreachable');
-      finish(timedOut ? 'timeout' : 'connect_error', () => record.facts, null, null);
+      finish(timedOut ? 'timeout' : 'connect_error', () => record.facts);
       return;
     }
 
@@ -379,9 +398,13 @@ export class Gateway {
     const contentType = headerValue(up.headers, 'content-type') ?? '';
     const encoding = (headerValue(up.headers, 'content-encoding') ?? '').trim().toLowerCase();
     const streaming = contentType.startsWith('text/event-stream');
-    reader = streaming && (encoding === '' || encoding === 'identity') ? new SseReader(provider) : null;
-    const copy: Buffer[] = [];
-    let copied = 0;
+    const sse = streaming && (encoding === '' || encoding === 'identity');
+    const kept = (capture = new ResponseCapture(provider, sse, MAX_RECORDED_BODY_BYTES));
+    if (sse) {
+      let read: StreamFacts | null = null;
+      readStream = (endMs, ended) => (read ??= kept.sse(ended ? endMs : null));
+    }
+    const readSse = readStream;
 
     try {
       res.writeHead(up.statusCode, { ...clientResponseHeaders(up.headers), ...extraHeaders });
@@ -391,43 +414,36 @@ export class Gateway {
       up.body.destroy();
       rawError(res, provider, 502, 'Lookout gateway: the upstream response headers are invalid', 'upstream_invalid_response');
       record.failure = 'the upstream response headers are invalid';
-      finish('stream_error', () => record.facts, null, null);
+      finish('stream_error', () => record.facts);
       return;
     }
     const stream = up.body;
+    // Per chunk: forward it and note when it came; nothing is read here.
     stream.on('data', (chunk: Buffer) => {
-      const now = performance.now();
-      firstChunkAt ??= now;
       if (!res.write(chunk)) stream.pause();
-      if (reader) reader.push(chunk, now);
-      else if (copied + chunk.length <= MAX_RECORDED_BODY_BYTES) {
-        copy.push(chunk);
-        copied += chunk.length;
-      } else copied = Number.POSITIVE_INFINITY;
+      kept.add(chunk, performance.now());
     });
     res.on('drain', () => stream.resume());
     stream.on('end', () => {
       if (done) return;
       res.end();
-      const facts = () => {
-        if (reader) {
-          reader.end(performance.now());
-          return reader.facts;
-        }
-        if (!Number.isFinite(copied)) throw new UnreadBody('body_too_large');
-        return this.factsOf(provider, Buffer.concat(copy), contentType, encoding);
+      const facts = (endMs: number) => {
+        if (readSse) return readSse(endMs, true).facts;
+        const body = kept.body();
+        if (!body) throw new UnreadBody('body_too_large');
+        return this.factsOf(provider, body, contentType, encoding);
       };
-      const ttftAt = streaming ? (reader ? reader.firstTokenAtMs : firstChunkAt) : null;
-      if (onResponse && !streaming && Number.isFinite(copied)) {
+      const ttftAt = () => (!streaming ? null : readSse ? readSse(0, true).firstTokenAtMs : kept.firstChunkAtMs);
+      if (onResponse && !streaming && !kept.tooLarge) {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(clientResponseHeaders(up.headers))) headers[k] = Array.isArray(v) ? v.join(', ') : v;
         try {
-          onResponse({ status: up.statusCode, headers, body: Buffer.concat(copy) });
+          onResponse({ status: up.statusCode, headers, body: kept.body()! });
         } catch (err) {
           request.log.error({ err }, 'gateway action onResponse failed');
         }
       }
-      finish('response', facts, ttftAt, streaming ? (reader ? reader.usageReported : null) : null);
+      finish('response', facts, ttftAt, () => (readSse ? readSse(0, true).usageReported : null));
     });
     stream.on('error', (err: Error & { code?: string }) => {
       if (done || abort.signal.aborted) return;
@@ -435,14 +451,11 @@ export class Gateway {
       record.failure = `the upstream response broke off${safeCode(err.code ?? '')}`;
       // The client sees the connection end as the upstream's did.
       res.destroy();
-      const facts = () => {
-        if (reader) {
-          reader.end(performance.now());
-          return reader.facts;
-        }
-        return record.facts;
-      };
-      finish(err.code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : 'stream_error', facts, reader?.firstTokenAtMs ?? null, null);
+      finish(
+        err.code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : 'stream_error',
+        (end) => (readSse ? readSse(end, true).facts : record.facts),
+        () => (readSse ? readSse(0, true).firstTokenAtMs : null),
+      );
     });
   }
 
@@ -484,20 +497,35 @@ export class Gateway {
     }
     this.pending.push(span);
     this.ctx.metrics.gatewayRecordingPending.set(this.pending.length);
-    if (this.pending.length >= RECORD_BATCH_MAX) this.flush();
+    if (this.pending.length >= RECORD_BATCH_MAX) void this.flush();
     else if (this.flushTimer === null) {
-      this.flushTimer = setTimeout(() => this.flush(), this.ctx.config.gateway.recordFlushMs);
+      this.flushTimer = setTimeout(() => void this.flush(), this.ctx.config.gateway.recordFlushMs);
       this.flushTimer.unref();
     }
   }
 
-  flush(): void {
+  // Resolves once every call gathered so far is submitted (not yet acknowledged).
+  async flush(): Promise<void> {
     if (this.flushTimer !== null) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     const spans = this.pending;
     if (!spans.length) return;
     this.pending = [];
     this.ctx.metrics.gatewayRecordingPending.set(0);
+    for (let from = 0; from < spans.length; ) {
+      if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      const n = Math.min(this.sliceSize, spans.length - from);
+      const started = performance.now();
+      this.submit(spans.slice(from, (from += n)));
+      const tookMs = performance.now() - started;
+      // The next slice's size from this one's cost; growing at most twofold, so that one cheap
+      // slice does not make the next a long one.
+      const fits = Math.floor((n * RECORDING_TURN_MS) / Math.max(tookMs, 0.001));
+      this.sliceSize = Math.max(1, Math.min(FLUSH_SLICE_MAX, 2 * this.sliceSize, fits));
+    }
+  }
+
+  private submit(spans: SpanRecord[]): void {
     let promise: Promise<unknown>;
     try {
       promise = this.ctx.pipeline.submit({ spans, scores: [], logs: [] }, 'gateway');
@@ -580,7 +608,8 @@ export async function registerGatewayRoutes(app: FastifyInstance, ctx: AppContex
       }
       // Closing: what is recorded but not submitted goes to the pipeline before it drains.
       scope.addHook('onClose', async () => {
-        gateway.flush();
+        gateway.reads.runAll();
+        await gateway.flush();
         await gateway.pools.close();
       });
     },
