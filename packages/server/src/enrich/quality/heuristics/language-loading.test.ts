@@ -31,4 +31,18 @@ describe('language heuristic loading', () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', SCRIPT], { timeout: 30_000 });
     expect(JSON.parse(stdout)).toEqual({ withoutLanguageEvaluator: false, afterLanguageEvaluatorCreated: true });
   }, 40_000);
+
+  it('judges a call that comes while the tables are being prepared', async () => {
+    const script = `
+const { prepareLanguageDetector, language } = await import(${JSON.stringify(here('./language.ts'))});
+const { makeSpan } = await import(${JSON.stringify(here('../../../testing/fixtures.ts'))});
+const prepared = prepareLanguageDetector();
+const span = makeSpan({ content: { input: 'question', output: 'Die Antwort steht in diesem Satz, und er ist lang genug, um die Sprache zu erkennen.' } });
+const verdict = language(span, { language: 'de' });
+await prepared;
+process.stdout.write(JSON.stringify(verdict));
+`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { timeout: 30_000 });
+    expect(JSON.parse(stdout)).toMatchObject({ outcome: 'scored', value: 1 });
+  }, 40_000);
 });

@@ -11,16 +11,24 @@ import { failed, notApplicable, NO_OUTPUT, passed, type Heuristic } from './verd
 
 export const LANGUAGE_SAMPLE_CHARS = 300;
 // eld's n-gram tables take about 55 MB of heap and half a second to load: a server without a
-// language evaluator never loads them. prepareLanguageDetector() loads them in the background as
-// soon as one is defined; a call judged before that finishes loads them synchronously.
+// language evaluator never loads them. prepareLanguageDetector() loads them on a later turn as soon
+// as one is defined; a call judged before that loads them at once. Both load the same way (a
+// require of the module's file): an import() in flight cannot be required by a call meanwhile.
 const ELD_MODULE = 'eld/medium';
 type Detector = (typeof import('eld/medium'))['eld'];
 let detector: Detector | null = null;
 let preparing: Promise<void> | null = null;
 
 export function prepareLanguageDetector(): Promise<void> {
-  preparing ??= import(ELD_MODULE).then((m: typeof import('eld/medium')) => {
-    detector ??= m.eld;
+  preparing ??= new Promise<void>((resolve, reject) => {
+    setImmediate(() => {
+      try {
+        loadedDetector();
+        resolve();
+      } catch (err) {
+        reject(err as Error);
+      }
+    });
   });
   return preparing;
 }
