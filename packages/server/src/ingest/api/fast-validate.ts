@@ -8,8 +8,10 @@ import {
   logItemSchema,
   MAX_METADATA_KEYS,
   readTimestamp,
+  scoreValueProblem,
   scoreItemSchema,
   spanItemSchema,
+  timesProblems,
   type IngestItem,
 } from './schema.ts';
 
@@ -60,13 +62,7 @@ interface ItemRules {
   crossCheck: ((item: Raw) => boolean) | null;
 }
 
-// checkTimes in schema.ts.
-function timesAgree(item: Raw): boolean {
-  if (item.endTime === undefined) return true;
-  return (item.endTime as number) >= (item.startTime as number) && item.durationMs === undefined;
-}
-
-const SCORE_VALUE_TYPES = { numeric: 'number', boolean: 'boolean', categorical: 'string' } as const;
+const timesAgree = (item: Raw): boolean => timesProblems(item as { startTime: number; endTime?: number; durationMs?: number }).length === 0;
 
 const RULES: Record<(typeof ITEM_TYPES)[number], ItemRules> = {
   generation: {
@@ -94,10 +90,7 @@ const RULES: Record<(typeof ITEM_TYPES)[number], ItemRules> = {
     contents: [],
     boundedRecords: ['metadata'],
     enforcedByAjv: ['value|0'],
-    crossCheck: (item) => {
-      const dataType = item.dataType as keyof typeof SCORE_VALUE_TYPES | undefined;
-      return dataType === undefined || typeof item.value === SCORE_VALUE_TYPES[dataType];
-    },
+    crossCheck: (item) => scoreValueProblem(item as Parameters<typeof scoreValueProblem>[0]) === null,
   },
   log: {
     schema: logItemSchema,

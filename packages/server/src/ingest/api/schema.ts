@@ -148,14 +148,29 @@ const modelFields = {
   ttftMs: z.number().nonnegative('must not be negative').max(DAY_MS).nullish().describe('milliseconds to the first token of a streamed call'),
 };
 
-// Checks that need more than one field.
+// Checks that need more than one field, shared with the compiled validator (fast-validate.ts).
+interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export function timesProblems(item: { startTime: number; endTime?: number; durationMs?: number }): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (item.endTime !== undefined && item.endTime < item.startTime) problems.push({ path: 'endTime', message: 'is before startTime' });
+  if (item.endTime !== undefined && item.durationMs !== undefined) problems.push({ path: 'durationMs', message: 'give endTime or durationMs, not both' });
+  return problems;
+}
+
+const SCORE_VALUE_TYPES = { numeric: 'number', boolean: 'boolean', categorical: 'string' } as const;
+
+export function scoreValueProblem(item: { value: unknown; dataType?: keyof typeof SCORE_VALUE_TYPES }): FieldProblem | null {
+  const expected = item.dataType ? SCORE_VALUE_TYPES[item.dataType] : undefined;
+  if (expected === undefined || typeof item.value === expected) return null;
+  return { path: 'value', message: `must be a ${expected} for a ${item.dataType} score` };
+}
+
 function checkTimes(item: { startTime: number; endTime?: number; durationMs?: number }, ctx: z.RefinementCtx): void {
-  if (item.endTime !== undefined && item.endTime < item.startTime) {
-    ctx.addIssue({ code: 'custom', path: ['endTime'], message: 'is before startTime' });
-  }
-  if (item.endTime !== undefined && item.durationMs !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['durationMs'], message: 'give endTime or durationMs, not both' });
-  }
+  for (const p of timesProblems(item)) ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
 }
 
 export const generationItemSchema = z
@@ -194,10 +209,8 @@ export const scoreItemSchema = z
   })
   .strict()
   .superRefine((item, ctx) => {
-    const expected = { numeric: 'number', boolean: 'boolean', categorical: 'string' } as const;
-    if (item.dataType && typeof item.value !== expected[item.dataType]) {
-      ctx.addIssue({ code: 'custom', path: ['value'], message: `must be a ${expected[item.dataType]} for a ${item.dataType} score` });
-    }
+    const p = scoreValueProblem(item);
+    if (p) ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
   });
 
 export const logItemSchema = z
