@@ -6,6 +6,7 @@ import { registerGatewayRoutes } from '../ingest/gateway/route.ts';
 import { requireOperator, requireScope, type AppContext, type RouteModule } from './context.ts';
 import { bearerKey, createAuthResolver, createHostGuard, createOriginGuard, peerOfRequest, refusalSiteOf, requireMetricsReader } from './auth.ts';
 import { LookoutError } from '../errors.ts';
+import { parseJsonBody } from './json-body.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerBackupRoutes } from './routes/backup.ts';
 import { registerErasureRoutes } from './routes/erasure.ts';
@@ -38,28 +39,11 @@ const MAX_TIMEOUT_CHECK_INTERVAL_MS = 30_000;
 // Not held back by read-your-writes: ingest, and the budget check (answered from memory).
 const INGEST_PATHS = new Set(['/api/v1/ingest', BUDGET_CHECK_PATH]);
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 // A7/A9: accept the caller's request id when it is sane, otherwise make one; echo it back.
 function requestIdFrom(request: { headers: Record<string, string | string[] | undefined> }): string {
   const given = request.headers['x-request-id'];
   if (typeof given === 'string' && given.length <= MAX_REQUEST_ID_CHARS && REQUEST_ID_PATTERN.test(given)) return given;
   return randomUUID();
-}
-
-export function parseJsonBody(body: Buffer): unknown {
-  if (body.length === 0) throw new LookoutError('invalid_json', 'the body is empty; send a JSON document');
-  let text: string;
-  try {
-    text = utf8.decode(body);
-  } catch {
-    throw new LookoutError('invalid_utf8', 'the body is not valid UTF-8; JSON must be encoded as UTF-8');
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new LookoutError('invalid_json', `the body is not valid JSON: ${(err as Error).message}`);
-  }
 }
 
 export interface BuildOptions {

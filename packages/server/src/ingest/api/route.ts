@@ -1,13 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { SpanRecord } from '../../domain/span.ts';
-import type { LogRecord, ScoreRecord } from '../../domain/score.ts';
 import { requireScope, type AppContext } from '../../server/context.ts';
-import { LookoutError, describeIssue } from '../../errors.ts';
-import { logFromItem, scoreFromItem, spanFromItem } from './map.ts';
-import { checkIngestItem, prepareItemValidators } from './fast-validate.ts';
-import { ingestBodySchema, ingestItemSchema, type ItemResult } from './schema.ts';
+import { LookoutError } from '../../errors.ts';
+import { prepareItemValidators } from './fast-validate.ts';
+import { mapBatch, type BatchOutcome } from './batch.ts';
+import { ingestItemSchema } from './schema.ts';
 import { documentedOnly, errorResponses, errorSchema } from '../../server/openapi.ts';
 import { ingestBatchSchema, ingestPartialResultSchema, ingestResultSchema } from '../../server/schemas/ingest.ts';
 
@@ -38,7 +36,27 @@ export function registerIngestRoutes(fastify: FastifyInstance, ctx: AppContext):
     async () => ingestSchemaDocument(),
   );
 
-  app.post(
+  // Encapsulated: this route reads its body raw, and the project's ingest worker reads it as JSON,
+  // validates and maps it (batch.ts). A body that is not JSON is refused while the body is read,
+  // with the app's JSON parser's answer; anything else is answered by the handler.
+  fastify.register(async (scoped) => {
+    scoped.removeAllContentTypeParsers();
+    scoped.addContentTypeParser(['application/json', 'text/json'], { parseAs: 'buffer', bodyLimit: ctx.config.ingest.maxBodyBytes }, async (request: FastifyRequest, body: Buffer) => {
+      const projectId = request.auth.projectId;
+      const args = { projectId, maxBatchItems: ctx.config.ingest.maxBatchItems, nowMs: Date.now() };
+      const outcome = await ctx.workers.run('nativeIngest', projectId, body, args);
+      if ('unreadable' in outcome) throw new LookoutError(outcome.unreadable.code, outcome.unreadable.message);
+      return outcome;
+    });
+    scoped.addContentTypeParser('*', { parseAs: 'buffer' }, (req, _body, done) => {
+      done(new LookoutError('unsupported_media_type', `content type '${req.headers['content-type'] ?? ''}' is not supported here; send application/json`), undefined);
+    });
+    registerIngestPost(scoped, ctx);
+  });
+}
+
+function registerIngestPost(fastify: FastifyInstance, ctx: AppContext): void {
+  fastify.withTypeProvider<ZodTypeProvider>().post(
     '/api/v1/ingest',
     { config: { scope: 'ingest' },
       schema: {
@@ -59,68 +77,32 @@ export function registerIngestRoutes(fastify: FastifyInstance, ctx: AppContext):
     },
     async (request, reply) => {
       const project = requireScope(request, 'ingest');
-      const body = ingestBodySchema.safeParse(request.body);
-      if (!body.success) {
-        const issue = body.error.issues[0];
-        throw new LookoutError('invalid_request', describeIssue(issue.path, issue.message, 'body') + ' (expected {"batch": [ ... ]})');
-      }
-      const raw = body.data.batch;
-      if (raw.length > ctx.config.ingest.maxBatchItems) {
-        throw new LookoutError(
-          'batch_too_large',
-          `the batch has ${raw.length} items; at most ${ctx.config.ingest.maxBatchItems} are accepted per request: split it`,
-        );
-      }
-      const now = Date.now();
-      const results: ItemResult[] = new Array(raw.length);
-      const spans: SpanRecord[] = [];
-      const spanIdx: number[] = [];
-      const scores: ScoreRecord[] = [];
-      const scoreIdx: number[] = [];
-      const logs: LogRecord[] = [];
-      const logIdx: number[] = [];
-      let rejected = 0;
-      raw.forEach((item, index) => {
-        const checked = checkIngestItem(item, index);
-        if (!checked.ok) {
-          results[index] = { index, type: checked.type, status: 'rejected', error: checked.error };
-          rejected++;
-          return;
-        }
-        const it = checked.item;
-        if (it.type === 'generation' || it.type === 'span') {
-          const span = spanFromItem(it, project);
-          spans.push(span);
-          spanIdx.push(index);
-          results[index] = { index, type: it.type, status: 'rejected', ...(it.id ? { id: it.id } : {}), traceId: span.traceId, spanId: span.spanId };
-        } else if (it.type === 'score') {
-          scores.push(scoreFromItem(it, project, now));
-          scoreIdx.push(index);
-          results[index] = { index, type: it.type, status: 'rejected', id: it.id };
-        } else {
-          logs.push(logFromItem(it, project, now));
-          logIdx.push(index);
-          results[index] = { index, type: it.type, status: 'rejected', id: it.id };
-        }
-      });
+      // A request without a body has no content type, so its body was not read by a worker.
+      const outcome =
+        request.body === undefined
+          ? mapBatch(undefined, { projectId: project, maxBatchItems: ctx.config.ingest.maxBatchItems, nowMs: Date.now() })
+          : (request.body as unknown as BatchOutcome);
+      if ('unreadable' in outcome) throw new LookoutError(outcome.unreadable.code, outcome.unreadable.message);
+      if ('refused' in outcome) throw new LookoutError(outcome.refused.code, outcome.refused.message);
+      const { items, rejected, results, spans, spanIdx, scores, scoreIdx, logs, logIdx } = outcome.batch;
       if (rejected) ctx.metrics.ingestItems.inc({ source: 'api', type: 'any', outcome: 'rejected' }, rejected);
 
-      const outcome = await ctx.pipeline.submit({ spans, scores, logs }, 'api');
-      outcome.spans.forEach((o, i) => (results[spanIdx[i]].status = o));
-      outcome.scores.forEach((o, i) => (results[scoreIdx[i]].status = o));
-      outcome.logs.forEach((o, i) => (results[logIdx[i]].status = o));
+      const done = await ctx.pipeline.submit({ spans, scores, logs }, 'api');
+      done.spans.forEach((o, i) => (results[spanIdx[i]].status = o));
+      done.scores.forEach((o, i) => (results[scoreIdx[i]].status = o));
+      done.logs.forEach((o, i) => (results[logIdx[i]].status = o));
 
       const accepted = results.filter((r) => r.status === 'accepted').length;
       const duplicates = results.filter((r) => r.status === 'duplicate').length;
       // 200: everything stored (or already stored); 207: some items refused; 400: every item refused.
-      const status = rejected === 0 ? 200 : rejected === raw.length ? 400 : 207;
+      const status = rejected === 0 ? 200 : rejected === items ? 400 : 207;
       reply.code(status);
       return {
         accepted,
         duplicates,
         rejected,
         results,
-        ...(rejected ? { error: { code: 'invalid_request', message: `${rejected} of ${raw.length} items were rejected; see results[].error`, retryable: false } } : {}),
+        ...(rejected ? { error: { code: 'invalid_request', message: `${rejected} of ${items} items were rejected; see results[].error`, retryable: false } } : {}),
       };
     },
   );

@@ -1,9 +1,11 @@
 // The work an ingest worker does: pure functions from a request's bytes (and a few cloneable
 // arguments) to cloneable results. The pool runs them in its threads, or inline when it has none.
 import { decodeAndMapTraces } from '../otlp/traces.ts';
+import { readAndMapBatch } from '../api/batch.ts';
 
 export const TASKS = {
   otlpTraces: decodeAndMapTraces,
+  nativeIngest: readAndMapBatch,
 } satisfies Record<string, (body: Buffer, args: never) => unknown>;
 
 export type TaskKind = keyof typeof TASKS;
