@@ -2,11 +2,11 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyAttribution, type SpanRecord } from '../domain/span.ts';
 import { DuckDbStore } from '../store/duckdb/store.ts';
-import { projectId } from '../store/store.ts';
+import { projectId, type SpendQuery, type SpendResult, type Store } from '../store/store.ts';
 import { makeSpan } from '../testing/fixtures.ts';
 import { BudgetBook } from './book.ts';
-import { dayIndex, monthIndex, type ProjectLedger, type SpendSeries } from './ledger.ts';
-import { rebuildSpend } from './rebuild.ts';
+import { dayIndex, monthIndex, ProjectLedger, type SpendSeries } from './ledger.ts';
+import { readProjectSpend, rebuildSpend } from './rebuild.ts';
 import { Spend } from './spend.ts';
 import { HOUR_MS } from '../domain/time.ts';
 
@@ -116,5 +116,29 @@ describe('rebuild from a DuckDB store', () => {
     const view = (book: BudgetBook) => book.statuses(P, NOW).sort((a, b) => `${a.budget.id}${a.subject}`.localeCompare(`${b.budget.id}${b.subject}`));
     expect(view(rebuilt)).toEqual(view(live));
     expect(view(rebuilt).map((s) => s.subject)).toEqual(['alice', 'carol', 'dave', null]);
+  });
+});
+
+describe('rebuild of a range with more groups than one read returns', () => {
+  it('feeds each read into the ledger before the next read, never holding the range whole', async () => {
+    const DAY_MS = 24 * HOUR_MS;
+    const ledger = new ProjectLedger(1000);
+    const fed = () => [...ledger.total.days.values()].reduce((a, b) => a + b, 0n);
+    // The spend the ledger held as each one-day read started.
+    const heldAtRead: bigint[] = [];
+    const store = {
+      spendByAttribution: async (_project: unknown, q: SpendQuery): Promise<SpendResult> => {
+        if (q.bucket === 'minute') return { rows: [], truncated: false };
+        // Any range longer than a day has more groups than one read returns: it is read in halves.
+        if (q.toMs - q.fromMs > DAY_MS) return { rows: [], truncated: true };
+        heldAtRead.push(fed());
+        return { rows: [{ bucketStartMs: q.fromMs, user: 'u', team: null, department: null, costNanoUsd: 1n }], truncated: false };
+      },
+    } as unknown as Store;
+    const rows = await readProjectSpend(ledger, store, 'default', NOW, logger);
+    // 2026-02-01 to 2026-03-17 (ingest accepts a day ahead): 44 days, one read each.
+    expect(rows).toBe(44);
+    expect(fed()).toBe(44n);
+    expect(heldAtRead).toEqual(Array.from({ length: 44 }, (_, i) => BigInt(i)));
   });
 });

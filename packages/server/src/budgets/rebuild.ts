@@ -34,19 +34,21 @@ export async function readProjectSpend(ledger: ProjectLedger, store: Store, proj
   const toMs = (dayIndex(nowMs) + 2) * DAY_MS;
   const recentFromMs = minuteIndex(nowMs - HOUR_MS) * MINUTE_MS;
   // Day rows fill the day and month figures; minute rows the burn-rate window only.
-  const days = await collect(store, toProjectId(project), { bucket: 'day', fromMs, toMs, limit: MAX_ROWS_PER_READ }, logger);
-  for (const r of days) {
-    if (r.costNanoUsd === null || r.costNanoUsd <= 0n) continue;
-    const attr: Attribution3 = { user: r.user, team: r.team, department: r.department };
-    for (const s of targets(ledger, attr)) s.addDay(r.bucketStartMs, r.costNanoUsd);
-    if (attr.user !== null) ledger.rememberUser(attr.user, attr, r.bucketStartMs);
-  }
-  const minutes = await collect(store, toProjectId(project), { bucket: 'minute', fromMs: recentFromMs, toMs: nowMs + MINUTE_MS, limit: MAX_ROWS_PER_READ }, logger);
-  for (const r of minutes) {
-    if (r.costNanoUsd === null || r.costNanoUsd <= 0n) continue;
-    for (const s of targets(ledger, { user: r.user, team: r.team, department: r.department })) s.addMinute(r.bucketStartMs, r.costNanoUsd);
-  }
-  return days.length + minutes.length;
+  const days = await each(store, toProjectId(project), { bucket: 'day', fromMs, toMs, limit: MAX_ROWS_PER_READ }, logger, (rows) => {
+    for (const r of rows) {
+      if (r.costNanoUsd === null || r.costNanoUsd <= 0n) continue;
+      const attr: Attribution3 = { user: r.user, team: r.team, department: r.department };
+      for (const s of targets(ledger, attr)) s.addDay(r.bucketStartMs, r.costNanoUsd);
+      if (attr.user !== null) ledger.rememberUser(attr.user, attr, r.bucketStartMs);
+    }
+  });
+  const minutes = await each(store, toProjectId(project), { bucket: 'minute', fromMs: recentFromMs, toMs: nowMs + MINUTE_MS, limit: MAX_ROWS_PER_READ }, logger, (rows) => {
+    for (const r of rows) {
+      if (r.costNanoUsd === null || r.costNanoUsd <= 0n) continue;
+      for (const s of targets(ledger, { user: r.user, team: r.team, department: r.department })) s.addMinute(r.bucketStartMs, r.costNanoUsd);
+    }
+  });
+  return days + minutes;
 }
 
 // The project total and the series of the row's user, team and department (those within bounds).
@@ -61,10 +63,15 @@ function targets(ledger: ProjectLedger, attr: Attribution3): SpendSeries[] {
   return out;
 }
 
-// Every row of the range: a range with more groups than one read returns is read in halves.
-async function collect(store: Store, project: ProjectId, q: SpendQuery, logger: Logger): Promise<SpendRow[]> {
+// Every row of the range, handed to `visit` one read at a time, oldest first: a range with more
+// groups than one read returns is read in halves. Each read's rows are dropped once visited, so
+// the rebuild holds at most one read (`q.limit` rows), not the whole range.
+async function each(store: Store, project: ProjectId, q: SpendQuery, logger: Logger, visit: (rows: SpendRow[]) => void): Promise<number> {
   const result = await store.spendByAttribution(project, q);
-  if (!result.truncated) return result.rows;
+  if (!result.truncated) {
+    visit(result.rows);
+    return result.rows.length;
+  }
   const unitMs = q.bucket === 'day' ? DAY_MS : MINUTE_MS;
   const units = Math.floor((q.toMs - q.fromMs) / unitMs);
   if (units < 2) {
@@ -72,8 +79,11 @@ async function collect(store: Store, project: ProjectId, q: SpendQuery, logger: 
       { event: 'budgets_rebuild_truncated', project, bucket: q.bucket, fromMs: q.fromMs },
       `more than ${q.limit} user/team/department groups in one ${q.bucket}; budget spend of the rest is missing until it is ingested again`,
     );
-    return result.rows;
+    visit(result.rows);
+    return result.rows.length;
   }
   const mid = q.fromMs + Math.floor(units / 2) * unitMs;
-  return [...(await collect(store, project, { ...q, toMs: mid }, logger)), ...(await collect(store, project, { ...q, fromMs: mid }, logger))];
+  // The halves are read again rather than split from this result, which is dropped first.
+  const first = await each(store, project, { ...q, toMs: mid }, logger, visit);
+  return first + (await each(store, project, { ...q, fromMs: mid }, logger, visit));
 }

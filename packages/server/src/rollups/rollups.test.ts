@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyAttribution, type SpanRecord } from '../domain/span.ts';
 import { makeScore, makeSpan } from '../testing/fixtures.ts';
 import { DuckDbStore } from '../store/duckdb/store.ts';
+import { READ_CHUNK_ROWS } from '../store/duckdb/db.ts';
 import { COUNTER_INDEX, RollupRangeError, Rollups } from './rollups.ts';
 import { HOUR_MS, MINUTE_MS } from '../domain/time.ts';
 import { SKETCH_RELATIVE_ACCURACY, Sketch } from './sketch.ts';
@@ -188,12 +189,40 @@ describe('Rollups', () => {
         const value = Reflect.get(target, key, target) as unknown;
         if (typeof value !== 'function') return value;
         const bound = (value as (...args: unknown[]) => unknown).bind(target);
-        return key === 'aggregateCalls' || key === 'aggregateScores' ? (...args: unknown[]) => counted(() => bound(...args) as Promise<unknown>)() : bound;
+        return key === 'eachCallAggregate' || key === 'eachScoreAggregate' ? (...args: unknown[]) => counted(() => bound(...args) as Promise<unknown>)() : bound;
       },
     });
     await new Rollups({ now: () => NOW }).rebuild(watched);
     expect(reads).toBe(6);
     expect(most).toBe(1);
+  });
+
+  it('rebuilds from batches of at most one DuckDB chunk, never from a whole result at once', async () => {
+    // More groups in the last minutes than one chunk holds: one feature per call.
+    const calls = 3 * READ_CHUNK_ROWS;
+    const spans = Array.from({ length: calls }, (_, i) => call(NOW - 30 * MINUTE_MS + i * 100, { attribution: { ...emptyAttribution(), feature: `f${i}` } }));
+    await store.write({ spans, scores: [], logs: [] });
+    const batches: number[] = [];
+    const watched = new Proxy(store, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (typeof value !== 'function') return value;
+        const bound = (value as (...args: unknown[]) => unknown).bind(target);
+        if (key === 'aggregateCalls' || key === 'aggregateScores') return () => Promise.reject(new Error(`${key}: a whole result at once`));
+        if (key !== 'eachCallAggregate' && key !== 'eachScoreAggregate') return bound;
+        return (range: unknown, visit: (rows: unknown[]) => void) =>
+          bound(range, (rows: unknown[]) => {
+            batches.push(rows.length);
+            visit(rows);
+          });
+      },
+    });
+    const r = new Rollups({ now: () => NOW });
+    await r.rebuild(watched);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(READ_CHUNK_ROWS);
+    expect(batches.filter((n) => n === READ_CHUNK_ROWS).length).toBeGreaterThanOrEqual(2);
+    expect(r.calls('default', { fromMs: NOW - HOUR_MS, toMs: NOW + MINUTE_MS })[0].cell.counters[COUNTER_INDEX.requests]).toBe(calls);
+    expect(r.calls('default', { fromMs: NOW - HOUR_MS, toMs: NOW + MINUTE_MS, groupBy: ['feature'] })).toHaveLength(calls);
   });
 
   it('refuses ranges older than the detail kept for feature, team and application', () => {

@@ -83,5 +83,9 @@ export interface RollupSources {
   // only application is kept.
   aggregateCalls(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }): Promise<CallAggregateRow[]>;
   aggregateScores(range: { fromMs: number; bucketMs: number }): Promise<ScoreAggregateRow[]>;
+  // The same rows, handed to `visit` a batch at a time as the backend produces them (the
+  // rollups' start-up read): each batch is garbage once `visit` returns. Returns the row count.
+  eachCallAggregate(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }, visit: (rows: CallAggregateRow[]) => void): Promise<number>;
+  eachScoreAggregate(range: { fromMs: number; bucketMs: number }, visit: (rows: ScoreAggregateRow[]) => void): Promise<number>;
   spendByAttribution(project: ProjectId, query: SpendQuery): Promise<SpendResult>;
 }

@@ -88,8 +88,8 @@ describe('erasure', () => {
     expect(budget.statusCode).toBe(201);
     // A call is acknowledged (not loaded: loads wait) in the middle of each figure's read of the
     // store: the rollups' and the budgets'.
-    const store = t.ctx.store as unknown as Record<'aggregateCalls' | 'spendByAttribution', (...args: unknown[]) => Promise<unknown>>;
-    for (const [method, costUsd] of [['aggregateCalls', 0.000002], ['spendByAttribution', 0.000003]] as const) {
+    const store = t.ctx.store as unknown as Record<'eachCallAggregate' | 'spendByAttribution', (...args: unknown[]) => Promise<unknown>>;
+    for (const [method, costUsd] of [['eachCallAggregate', 0.000002], ['spendByAttribution', 0.000003]] as const) {
       const read = store[method].bind(store);
       let once = true;
       store[method] = async (...args) => {

@@ -121,6 +121,20 @@ export class ChRollupSources implements RollupSources {
     );
   }
 
+  // One batch: the result is read whole (the rollups' start-up read over ClickHouse still peaks
+  // with it).
+  async eachCallAggregate(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }, visit: (rows: CallAggregateRow[]) => void): Promise<number> {
+    const rows = await this.aggregateCalls(range);
+    visit(rows);
+    return rows.length;
+  }
+
+  async eachScoreAggregate(range: { fromMs: number; bucketMs: number }, visit: (rows: ScoreAggregateRow[]) => void): Promise<number> {
+    const rows = await this.aggregateScores(range);
+    visit(rows);
+    return rows.length;
+  }
+
   async aggregateScores(range: { fromMs: number; bucketMs: number }): Promise<ScoreAggregateRow[]> {
     const rows = await this.ch.query(
       `SELECT project_id, intDiv(toUnixTimestamp64Milli(timestamp), {bucket:Int64}) * {bucket:Int64} AS bucket_ms, name, feature, model, application,

@@ -5,6 +5,7 @@ import type { MetricPointRecord } from '../../domain/metric.ts';
 import type { AnalyticsBackend } from '../../query/contract.ts';
 import type { RepriceOptions } from '../reprice.ts';
 import type {
+  CallAggregateRow,
   ContentCapture,
   ContentPurge,
   KeyScope,
@@ -12,6 +13,7 @@ import type {
   Page,
   ProjectId,
   ReadRefusal,
+  ScoreAggregateRow,
   SpanFilter,
   SpendQuery,
   Store,
@@ -143,6 +145,8 @@ export class ClickHouseStore implements Store {
   // Rollup sources
   aggregateCalls(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }) { return this.rollups.aggregateCalls(range); }
   aggregateScores(range: { fromMs: number; bucketMs: number }) { return this.rollups.aggregateScores(range); }
+  eachCallAggregate(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }, visit: (rows: CallAggregateRow[]) => void) { return this.rollups.eachCallAggregate(range, visit); }
+  eachScoreAggregate(range: { fromMs: number; bucketMs: number }, visit: (rows: ScoreAggregateRow[]) => void) { return this.rollups.eachScoreAggregate(range, visit); }
   aggregateRetrieval(range: RetrievalAggregateRange) { return aggregateRetrievalCh(this.ch, range); }
   spendByAttribution(project: ProjectId, query: SpendQuery) { return this.rollups.spendByAttribution(project, query); }
 

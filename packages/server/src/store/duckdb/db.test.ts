@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LookoutError } from '../../errors.ts';
 import { INGEST_READS, INTERNAL_READS, runAsReadTenant } from '../read-tenant.ts';
-import { DuckDb, MAX_QUEUED_READS, MAX_QUEUED_READS_PER_TENANT, type ReadRefusal } from './db.ts';
+import { DuckDb, MAX_QUEUED_READS, MAX_QUEUED_READS_PER_TENANT, READ_CHUNK_ROWS, type ReadRefusal } from './db.ts';
 import { DuckDbStore } from './store.ts';
 
 // A cross join of 10^13 rows that no filter can shorten: it runs for hours unless stopped.
@@ -29,6 +29,25 @@ function settle(p: Promise<unknown>, name: string, order: string[]): Promise<unk
 }
 
 describe('DuckDb reads', () => {
+  it('hands a large result over one DuckDB chunk at a time, and stops it at the query timeout', async () => {
+    const d = await open(500);
+    const sizes: number[] = [];
+    let sum = 0;
+    const rows = await d.each('SELECT range AS n FROM range(5000)', undefined, (chunk) => {
+      sizes.push(chunk.length);
+      for (const r of chunk) sum += Number(r.n);
+    });
+    expect(rows).toBe(5000);
+    expect(sum).toBe((4999 * 5000) / 2);
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(READ_CHUNK_ROWS);
+    const err = await d.each(ENDLESS, undefined, () => undefined).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LookoutError);
+    expect((err as LookoutError).code).toBe('query_timeout');
+    // The reader is usable again.
+    expect(await d.all('SELECT 1 AS x')).toEqual([{ x: 1 }]);
+  });
+
   it('stops a read at the timeout with query_timeout, counts it, and the connections answer afterwards', async () => {
     const refused: ReadRefusal[] = [];
     const d = await open(500, refused);

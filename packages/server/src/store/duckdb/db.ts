@@ -10,6 +10,8 @@ export type SqlParams = Record<string, DuckDBValue | string | number | boolean |
 export type Row = Record<string, unknown>;
 
 export const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
+// DuckDB's vector size: a streamed result arrives in chunks of at most this many rows (each()).
+export const READ_CHUNK_ROWS = 2048;
 // Three: one kept for the server's own reads, and two for the projects, so that one busy
 // project never delays another's reads (see all()).
 export const DEFAULT_READ_CONNECTIONS = 4;
@@ -33,11 +35,11 @@ export interface DuckDbOptions {
   onReadRefused?: (reason: ReadRefusal) => void;
 }
 
+// A read waiting for a reader: `work` runs on the reader it gets, under the query timeout.
 interface PendingRead {
-  sql: string;
-  params: SqlParams | undefined;
+  work: (connection: DuckDBConnection) => Promise<unknown>;
   tenant: string;
-  resolve: (rows: Row[]) => void;
+  resolve: (value: never) => void;
   reject: (err: unknown) => void;
 }
 
@@ -157,10 +159,31 @@ export class DuckDb {
   //   many reads end as there are projects ahead of it, whatever the others have queued and
   //   however many API keys they use (the tenant is the project, read-tenant.ts).
   all(sql: string, params?: SqlParams): Promise<Row[]> {
+    return this.queue(async (connection) => (await connection.runAndReadAll(sql, params as never)).getRowObjectsJson() as Row[]);
+  }
+
+  // The same read as all(), handed over one DuckDB chunk (at most READ_CHUNK_ROWS rows) at a
+  // time as DuckDB produces it: `visit` converts and keeps what it needs, and the chunk's row
+  // objects are garbage once it returns, so a large result never sits whole in the JavaScript
+  // heap. The reader stays taken until the last chunk: `visit` must not wait on other reads.
+  // Returns the number of rows read.
+  each(sql: string, params: SqlParams | undefined, visit: (rows: Row[]) => void): Promise<number> {
+    return this.queue(async (connection) => {
+      const result = await connection.stream(sql, params as never);
+      let rows = 0;
+      for await (const chunk of result.yieldRowObjectJson()) {
+        rows += chunk.length;
+        visit(chunk as Row[]);
+      }
+      return rows;
+    });
+  }
+
+  private queue<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     const tenant = currentReadTenant();
     if (isServerRead(tenant)) {
-      return new Promise<Row[]>((resolve, reject) => {
-        this.serverWaiting.push({ sql, params, tenant, resolve, reject });
+      return new Promise<T>((resolve, reject) => {
+        this.serverWaiting.push({ work, tenant, resolve: resolve as (value: never) => void, reject });
         this.startReads();
       });
     }
@@ -171,14 +194,14 @@ export class DuckDb {
     if (this.tenantWaiting.length >= MAX_QUEUED_READS) {
       return this.refuseBusy(`${this.tenantWaiting.length} queries are already waiting for the store (at most ${MAX_QUEUED_READS} in all); retry shortly`);
     }
-    return new Promise<Row[]>((resolve, reject) => {
-      this.tenantWaiting.push({ sql, params, tenant, resolve, reject });
+    return new Promise<T>((resolve, reject) => {
+      this.tenantWaiting.push({ work, tenant, resolve: resolve as (value: never) => void, reject });
       this.waitingPerTenant.set(tenant, queued + 1);
       this.startReads();
     });
   }
 
-  private refuseBusy(message: string): Promise<Row[]> {
+  private refuseBusy(message: string): Promise<never> {
     this.onReadRefused('busy');
     return Promise.reject(new LookoutError('too_many_queries', message, { retryAfterSeconds: RETRY_AFTER_BUSY_S }));
   }
@@ -226,8 +249,9 @@ export class DuckDb {
       }
       this.runningPerTenant.set(read.tenant, (this.runningPerTenant.get(read.tenant) ?? 0) + 1);
       this.readerTenants[i] = read.tenant;
-      this.timed(this.readers[i], read.sql, read.params)
-        .then(read.resolve, read.reject)
+      const connection = this.readers[i];
+      this.timed(connection, () => read.work(connection))
+        .then(read.resolve as (value: unknown) => void, read.reject)
         .finally(() => {
           this.readerTenants[i] = null;
           if (!server) this.tenantReadsRunning--;
@@ -240,14 +264,14 @@ export class DuckDb {
   }
 
   // DuckDB has no statement timeout: a timer interrupts the connection, which stays usable.
-  private async timed(connection: DuckDBConnection, sql: string, params: SqlParams | undefined): Promise<Row[]> {
+  private async timed<T>(connection: DuckDBConnection, work: () => Promise<T>): Promise<T> {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       connection.interrupt();
     }, this.queryTimeoutMs);
     try {
-      return (await connection.runAndReadAll(sql, params as never)).getRowObjectsJson() as Row[];
+      return await work();
     } catch (err) {
       if (!timedOut) throw err;
       this.onReadRefused('timeout');
@@ -261,7 +285,8 @@ export class DuckDb {
   // Control-plane lookups (API keys): small indexed reads on their own connection, one at a time,
   // never queued behind analytics.
   control(sql: string, params?: SqlParams): Promise<Row[]> {
-    const run = this.controlChain.then(() => this.timed(this.controlConnection, sql, params));
+    const connection = this.controlConnection;
+    const run = this.controlChain.then(() => this.timed(connection, async () => (await connection.runAndReadAll(sql, params as never)).getRowObjectsJson() as Row[]));
     this.controlChain = run.catch(() => undefined);
     return run;
   }

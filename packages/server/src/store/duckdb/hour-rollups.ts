@@ -88,12 +88,12 @@ export class HourRollups {
     return this.retainedUntil.get(project) ?? 0;
   }
 
-  // Inside the transaction that loads spans (whose start times are in `files`' start_us): the
-  // summed hours they fall in become dirty.
-  async markLate(files: string, windowUs: [number, number]): Promise<void> {
+  // Inside the transaction that loads spans (whose start times are the column start_us of the
+  // table `spans`): the summed hours they fall in become dirty.
+  async markLate(spans: string, windowUs: [number, number]): Promise<void> {
     if (windowUs[0] >= this.summedUntilUs) return;
     const rows = await this.db.writeAll(
-      `SELECT DISTINCT (start_us // ${HOUR_US}) * ${HOUR_US} AS hour_us FROM read_json(${files}, format = 'newline_delimited', columns = {start_us: 'BIGINT'})
+      `SELECT DISTINCT (start_us // ${HOUR_US}) * ${HOUR_US} AS hour_us FROM ${spans}
        WHERE start_us < $until`,
       { until: this.summedUntilUs },
     );

@@ -35,13 +35,34 @@ const TOKEN_COLUMNS = [
   ['audio_tokens', 't_audio'],
 ] as const;
 
-export async function aggregateCalls(db: DuckDb, range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }): Promise<CallAggregateRow[]> {
+type CallRange = { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' };
+type ScoreRange = { fromMs: number; bucketMs: number };
+
+export async function aggregateCalls(db: DuckDb, range: CallRange): Promise<CallAggregateRow[]> {
+  const out: CallAggregateRow[] = [];
+  await eachCallAggregate(db, range, (rows) => {
+    for (const r of rows) out.push(r);
+  });
+  return out;
+}
+
+export async function aggregateScores(db: DuckDb, range: ScoreRange): Promise<ScoreAggregateRow[]> {
+  const out: ScoreAggregateRow[] = [];
+  await eachScoreAggregate(db, range, (rows) => {
+    for (const r of rows) out.push(r);
+  });
+  return out;
+}
+
+// The rows of aggregateCalls, handed to `visit` one DuckDB chunk at a time (DuckDb.each): the
+// start-up read of every project's hours holds one chunk of JavaScript rows, not the result.
+export function eachCallAggregate(db: DuckDb, range: CallRange, visit: (rows: CallAggregateRow[]) => void): Promise<number> {
   const dims = {
     all: 'provider, model, feature, team, application',
     application: 'NULL AS provider, NULL AS model, NULL AS feature, NULL AS team, application',
     model: 'provider, model, NULL AS feature, NULL AS team, NULL AS application',
   }[range.detail];
-  const rows = await db.all(
+  return db.each(
     `SELECT project_id, (epoch_ms(start_time) // $bucket) * $bucket AS bucket_ms,
             ${dims},
             count(*) FILTER (WHERE ${LLM}) AS requests,
@@ -62,51 +83,57 @@ export async function aggregateCalls(db: DuckDb, range: { fromMs: number; bucket
       WHERE start_time >= make_timestamp($from) AND (${LLM} OR ${PII_FOUND} OR ${INJECTION}) AND ${APPLICATION_SPANS_SQL}
       GROUP BY ALL`,
     { bucket: range.bucketMs, from: Math.trunc(range.fromMs * 1000), redactionKey: SECURITY_MARKS_SQL.redactionKey, injectionKey: SECURITY_MARKS_SQL.injectionKey, foundPattern: SECURITY_MARKS_SQL.foundPattern, refusalKey: QUALITY_METADATA.refusal },
-  );
-  return rows.map(
-    (r: Row): CallAggregateRow => ({
-      projectId: String(r.project_id),
-      bucketStartMs: Number(r.bucket_ms),
-      provider: (r.provider as string | null) ?? null,
-      model: (r.model as string | null) ?? null,
-      feature: (r.feature as string | null) ?? null,
-      team: (r.team as string | null) ?? null,
-      application: (r.application as string | null) ?? null,
-      requests: Number(r.requests),
-      errors: Number(r.errors),
-      errorsByClass: mapRecord(r.errors_by_class),
-      costNanoUsd: Number(r.cost_nano),
-      unknownCostRequests: Number(r.unknown_cost),
-      tokens: {
-        input: Number(r.t_input),
-        output: Number(r.t_output),
-        cacheRead: Number(r.t_cache_read),
-        cacheWrite: Number(r.t_cache_write),
-        reasoning: Number(r.t_reasoning),
-        audio: Number(r.t_audio),
-      },
-      latencyBuckets: mapPairs(r.latency),
-      latencySumMs: Number(r.latency_sum),
-      ttftBuckets: mapPairs(r.ttft),
-      ttftSumMs: Number(r.ttft_sum),
-      lastStartMs: Number(r.last_ms),
-      piiDetections: Number(r.pii),
-      injectionAttempts: Number(r.injection),
-      refusals: Number(r.refusals),
-    }),
+    (rows) => visit(rows.map(callRow)),
   );
 }
 
-export async function aggregateScores(db: DuckDb, range: { fromMs: number; bucketMs: number }): Promise<ScoreAggregateRow[]> {
-  const rows = await db.all(
+function callRow(r: Row): CallAggregateRow {
+  return {
+    projectId: String(r.project_id),
+    bucketStartMs: Number(r.bucket_ms),
+    provider: (r.provider as string | null) ?? null,
+    model: (r.model as string | null) ?? null,
+    feature: (r.feature as string | null) ?? null,
+    team: (r.team as string | null) ?? null,
+    application: (r.application as string | null) ?? null,
+    requests: Number(r.requests),
+    errors: Number(r.errors),
+    errorsByClass: mapRecord(r.errors_by_class),
+    costNanoUsd: Number(r.cost_nano),
+    unknownCostRequests: Number(r.unknown_cost),
+    tokens: {
+      input: Number(r.t_input),
+      output: Number(r.t_output),
+      cacheRead: Number(r.t_cache_read),
+      cacheWrite: Number(r.t_cache_write),
+      reasoning: Number(r.t_reasoning),
+      audio: Number(r.t_audio),
+    },
+    latencyBuckets: mapPairs(r.latency),
+    latencySumMs: Number(r.latency_sum),
+    ttftBuckets: mapPairs(r.ttft),
+    ttftSumMs: Number(r.ttft_sum),
+    lastStartMs: Number(r.last_ms),
+    piiDetections: Number(r.pii),
+    injectionAttempts: Number(r.injection),
+    refusals: Number(r.refusals),
+  };
+}
+
+export function eachScoreAggregate(db: DuckDb, range: ScoreRange, visit: (rows: ScoreAggregateRow[]) => void): Promise<number> {
+  return db.each(
     `SELECT project_id, (epoch_ms(timestamp) // $bucket) * $bucket AS bucket_ms, name, feature, model, application,
             sum(numeric_value) AS total, histogram(${sketchIndexSql('numeric_value')}) AS buckets
        FROM scores
       WHERE timestamp >= make_timestamp($from) AND numeric_value IS NOT NULL
       GROUP BY ALL`,
     { bucket: range.bucketMs, from: Math.trunc(range.fromMs * 1000) },
+    (rows) => visit(rows.map(scoreRow)),
   );
-  return rows.map((r) => ({
+}
+
+function scoreRow(r: Row): ScoreAggregateRow {
+  return {
     projectId: String(r.project_id),
     bucketStartMs: Number(r.bucket_ms),
     name: String(r.name),
@@ -115,5 +142,5 @@ export async function aggregateScores(db: DuckDb, range: { fromMs: number; bucke
     application: r.application === null ? null : String(r.application),
     sum: Number(r.total),
     buckets: mapPairs(r.buckets),
-  }));
+  };
 }

@@ -1,6 +1,5 @@
 import { SCORE_CONTEXT_COLUMNS, SCORE_CONTEXT_LEAD_US, SCORE_CONTEXT_LOOKBACK_US } from '../score-context.ts';
 import type { DuckDb } from './db.ts';
-import { sqlFileList } from './rows.ts';
 
 // Fills the feature, model and application of stored scores that lack them from the stored spans
 // of their trace (store/score-context.ts), inside the load's transaction: once for the scores just
@@ -29,27 +28,25 @@ function updateSql(traces: string, scoresWhere: string): string {
 
 const lacking = `(${SCORE_CONTEXT_COLUMNS.map((c) => `scores.${c} IS NULL`).join(' OR ')})`;
 
-// Scores just loaded from `files` (the load's score files), from spans around their times.
-export async function fillLoadedScores(db: DuckDb, files: string[]): Promise<void> {
-  if (!files.length) return;
-  const read = (columns: string) => `read_json(${sqlFileList(files)}, format = 'newline_delimited', columns = {${columns}})`;
+// Scores just loaded (the table `scores`, in the scores table's columns), from spans around their
+// times.
+export async function fillLoadedScores(db: DuckDb, scores: string): Promise<void> {
   const [range] = await db.writeAll(
-    `SELECT min(ts_us) AS lo, max(ts_us) AS hi, count(*) FILTER (WHERE ${SCORE_CONTEXT_COLUMNS.map((c) => `${c} IS NULL`).join(' OR ')}) AS lacking
-     FROM ${read(`ts_us: 'BIGINT', ${SCORE_CONTEXT_COLUMNS.map((c) => `${c}: 'VARCHAR'`).join(', ')}`)}`,
+    `SELECT epoch_us(min(timestamp)) AS lo, epoch_us(max(timestamp)) AS hi, count(*) FILTER (WHERE ${SCORE_CONTEXT_COLUMNS.map((c) => `${c} IS NULL`).join(' OR ')}) AS lacking
+     FROM ${scores}`,
   );
   if (range.lo === null || Number(range.lacking) === 0) return;
-  const ids = `SELECT (project_id, id) FROM ${read("project_id: 'VARCHAR', id: 'VARCHAR'")}`;
-  const traces = `SELECT (project_id, trace_id) FROM ${read("project_id: 'VARCHAR', trace_id: 'VARCHAR'")}`;
+  const ids = `SELECT (project_id, id) FROM ${scores}`;
+  const traces = `SELECT (project_id, trace_id) FROM ${scores}`;
   await db.run(updateSql(traces, `(scores.project_id, scores.id) IN (${ids}) AND ${lacking}`), {
     spansFrom: Number(range.lo) - SCORE_CONTEXT_LOOKBACK_US,
     spansTo: Number(range.hi) + SCORE_CONTEXT_LEAD_US,
   });
 }
 
-// Scores of the traces whose spans were just loaded from `files`, starting within `window`.
-export async function fillScoresOfLoadedSpans(db: DuckDb, files: string[], window: [number, number]): Promise<void> {
-  if (!files.length) return;
-  const traces = `SELECT (project_id, trace_id) FROM read_json(${sqlFileList(files)}, format = 'newline_delimited', columns = {project_id: 'VARCHAR', trace_id: 'VARCHAR'})`;
+// Scores of the traces whose spans were just loaded (the table `spans`), starting within `window`.
+export async function fillScoresOfLoadedSpans(db: DuckDb, spans: string, window: [number, number]): Promise<void> {
+  const traces = `SELECT (project_id, trace_id) FROM ${spans}`;
   const scoresWhere = `scores.timestamp BETWEEN make_timestamp($scoresFrom) AND make_timestamp($scoresTo) AND ${lacking}`;
   const scoresRange = { scoresFrom: window[0] - SCORE_CONTEXT_LEAD_US, scoresTo: window[1] + SCORE_CONTEXT_LOOKBACK_US };
   // Usually every score of these traces was filled at ingest: one look at the scores says so,

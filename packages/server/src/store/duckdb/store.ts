@@ -46,7 +46,7 @@ import { DuckDb, type DuckDbOptions, type Row, type SqlParams } from './db.ts';
 import { INGEST_READS, runAsReadTenant, runAsServer } from '../read-tenant.ts';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../../state/private-files.ts';
 import { COMPACT_PENDING_FILE, COMPACTED_FILE, compactDatabase, compactPending, DATABASE_FILE, markCompactPending } from './compact.ts';
-import { aggregateCalls, aggregateScores } from './rollup-source.ts';
+import { aggregateCalls, aggregateScores, eachCallAggregate, eachScoreAggregate } from './rollup-source.ts';
 import { aggregateRetrieval } from './drift.ts';
 import type { RetrievalAggregateRange, RetrievalAggregateRow } from '../drift.ts';
 import { spendByAttribution } from './spend-source.ts';
@@ -97,6 +97,14 @@ function repriceWhere(filter: RepriceFilter): { where: string; params: Record<st
   }
   return { where: clauses.join(' AND '), params };
 }
+
+// What the passes of a load after its first read of the files read instead of parsing them again
+// (see loadUnlocked): the spans' keys and start times (project_id, trace_id, start_us), and the
+// scores' rows in the scores table's columns. Temporary tables live on the writer's connection only.
+const LOADED_SPANS_NAME = 'loaded_span_keys';
+const LOADED_SPANS = `temp.${LOADED_SPANS_NAME}`;
+const LOADED_SCORES_NAME = 'loaded_scores';
+const LOADED_SCORES = `temp.${LOADED_SCORES_NAME}`;
 
 // How far before a trace-list window to look for a trace's earlier spans (see #newestTraces).
 const TRACE_LOOKBACK_US = HOUR_US;
@@ -278,7 +286,7 @@ export class DuckDbStore implements Store {
   // matter: whichever of root and child is loaded last, its load fills the trace. Spans are looked
   // for within an hour of the loaded window. Lookout's judge feature is never given
   // (domain/attribution.ts).
-  private async fillTraceAttribution(files: string[], window: [number, number] | null): Promise<void> {
+  private async fillTraceAttribution(window: [number, number] | null): Promise<void> {
     if (window === null) return;
     const fields = ['user_id', 'session_id', 'feature', 'team', 'department', 'application', 'environment'];
     await this.db.run(
@@ -288,8 +296,7 @@ export class DuckDbStore implements Store {
            ${fields.map((f) => `any_value(s.${f}) FILTER (WHERE s.${f} IS NOT NULL${f === 'feature' ? ` AND ${applicationSpansSql('s.feature')}` : ''}) AS ${f}`).join(',\n           ')}
          FROM spans s
          WHERE s.parent_span_id IS NULL AND s.start_time BETWEEN make_timestamp($lo) AND make_timestamp($hi)
-           AND (s.project_id, s.trace_id) IN (
-             SELECT (project_id, trace_id) FROM read_json(${sqlFileList(files)}, format = 'newline_delimited', columns = {project_id: 'VARCHAR', trace_id: 'VARCHAR'}))
+           AND (s.project_id, s.trace_id) IN (SELECT (project_id, trace_id) FROM ${LOADED_SPANS})
          GROUP BY s.project_id, s.trace_id
        ) t
        WHERE spans.project_id = t.project_id AND spans.trace_id = t.trace_id
@@ -306,15 +313,22 @@ export class DuckDbStore implements Store {
   // One transaction. Rows already stored are skipped: spans by an anti-join inside the time
   // window, scores and logs by their primary key.
   private async loadUnlocked(files: LoadFiles, spanWindowUs: [number, number] | null, replay = false): Promise<void> {
-    const source = (cols: typeof SPAN_JSON, paths: string[], key: string) =>
-      replay ? `SELECT DISTINCT ON (${key}) * FROM (${readJsonSelect(cols, paths)})` : readJsonSelect(cols, paths);
+    const distinct = (rows: string, key: string) => (replay ? `SELECT DISTINCT ON (${key}) * FROM (${rows})` : rows);
+    const source = (cols: typeof SPAN_JSON, paths: string[], key: string) => distinct(readJsonSelect(cols, paths), key);
     if (!files.spans.length && !files.scores.length && !files.logs.length) return;
     await this.db.run('BEGIN TRANSACTION');
     try {
       let window = spanWindowUs;
       if (files.spans.length) {
+        // Every line carries its prompt and response. The files are read twice: whole by the
+        // insert, and for their keys once, here, for the window and every fill below. Copying the
+        // whole rows into a temporary table for the insert to read cost more than this read.
+        await this.db.run(
+          `CREATE OR REPLACE TEMP TABLE ${LOADED_SPANS_NAME} AS SELECT project_id, trace_id, start_us
+           FROM read_json(${sqlFileList(files.spans)}, format = 'newline_delimited', columns = {project_id: 'VARCHAR', trace_id: 'VARCHAR', start_us: 'BIGINT'})`,
+        );
         if (window === null) {
-          const r = await this.db.writeAll(`SELECT min(start_us) AS lo, max(start_us) AS hi FROM read_json(${sqlFileList(files.spans)}, format = 'newline_delimited', columns = {start_us: 'BIGINT'})`);
+          const r = await this.db.writeAll(`SELECT min(start_us) AS lo, max(start_us) AS hi FROM ${LOADED_SPANS}`);
           window = [Number(r[0].lo), Number(r[0].hi)];
         }
         await this.db.run(
@@ -326,15 +340,22 @@ export class DuckDbStore implements Store {
                AND t.project_id = s.project_id AND t.trace_id = s.trace_id AND t.span_id = s.span_id)`,
           { lo: window[0], hi: window[1] },
         );
-        await this.hours.markLate(sqlFileList(files.spans), window);
+        await this.hours.markLate(LOADED_SPANS, window);
       }
-      if (files.spans.length) await this.fillTraceAttribution(files.spans, window);
-      if (files.scores.length) await this.db.run(`INSERT OR IGNORE INTO scores BY NAME ${source(SCORE_JSON, files.scores, 'project_id, id')}`);
-      // A score takes its trace's feature, model and application from the stored spans,
-      // whichever of them is loaded last.
-      await fillLoadedScores(this.db, files.scores);
-      if (files.spans.length && window !== null) await fillScoresOfLoadedSpans(this.db, files.spans, window);
+      if (files.spans.length) await this.fillTraceAttribution(window);
+      if (files.scores.length) {
+        // Read once, like the spans: the insert and the fill below both need them.
+        await this.db.run(`CREATE OR REPLACE TEMP TABLE ${LOADED_SCORES_NAME} AS ${readJsonSelect(SCORE_JSON, files.scores)}`);
+        await this.db.run(`INSERT OR IGNORE INTO scores BY NAME ${distinct(`SELECT * FROM ${LOADED_SCORES}`, 'project_id, id')}`);
+        // A score takes its trace's feature, model and application from the stored spans,
+        // whichever of them is loaded last.
+        await fillLoadedScores(this.db, LOADED_SCORES);
+      }
+      if (files.spans.length && window !== null) await fillScoresOfLoadedSpans(this.db, LOADED_SPANS, window);
       if (files.logs.length) await this.db.run(`INSERT OR IGNORE INTO logs BY NAME ${source(LOG_JSON, files.logs, 'project_id, id')}`);
+      // What was staged leaves memory with the load.
+      if (files.spans.length) await this.db.run(`DROP TABLE ${LOADED_SPANS}`);
+      if (files.scores.length) await this.db.run(`DROP TABLE ${LOADED_SCORES}`);
       await this.db.run('COMMIT');
       this.scheduleHourRollups();
     } catch (err) {
@@ -796,6 +817,14 @@ export class DuckDbStore implements Store {
 
   aggregateScores(range: { fromMs: number; bucketMs: number }): Promise<ScoreAggregateRow[]> {
     return aggregateScores(this.db, range);
+  }
+
+  eachCallAggregate(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }, visit: (rows: CallAggregateRow[]) => void): Promise<number> {
+    return eachCallAggregate(this.db, range, visit);
+  }
+
+  eachScoreAggregate(range: { fromMs: number; bucketMs: number }, visit: (rows: ScoreAggregateRow[]) => void): Promise<number> {
+    return eachScoreAggregate(this.db, range, visit);
   }
 
   spendByAttribution(project: ProjectId, query: SpendQuery): Promise<SpendResult> {
