@@ -64,25 +64,19 @@ interface ItemRules {
 
 const timesAgree = (item: Raw): boolean => timesProblems(item as { startTime: number; endTime?: number; durationMs?: number }).length === 0;
 
+// Generations and spans share their fields.
+const SPAN_RULES: Omit<ItemRules, 'schema'> = {
+  times: ['startTime', 'endTime'],
+  hexIds: ['traceId', 'spanId', 'parentSpanId'],
+  contents: ['input', 'output'],
+  boundedRecords: ['metadata'],
+  enforcedByAjv: [],
+  crossCheck: timesAgree,
+};
+
 const RULES: Record<(typeof ITEM_TYPES)[number], ItemRules> = {
-  generation: {
-    schema: generationItemSchema,
-    times: ['startTime', 'endTime'],
-    hexIds: ['traceId', 'spanId', 'parentSpanId'],
-    contents: ['input', 'output'],
-    boundedRecords: ['metadata'],
-    enforcedByAjv: [],
-    crossCheck: timesAgree,
-  },
-  span: {
-    schema: spanItemSchema,
-    times: ['startTime', 'endTime'],
-    hexIds: ['traceId', 'spanId', 'parentSpanId'],
-    contents: ['input', 'output'],
-    boundedRecords: ['metadata'],
-    enforcedByAjv: [],
-    crossCheck: timesAgree,
-  },
+  generation: { schema: generationItemSchema, ...SPAN_RULES },
+  span: { schema: spanItemSchema, ...SPAN_RULES },
   score: {
     schema: scoreItemSchema,
     times: ['timestamp'],
