@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ResponseCapture } from './capture.ts';
+import { CHUNK_OVERHEAD_BYTES, KeptBytes, ResponseCapture } from './capture.ts';
 import { SseReader, type ProviderId } from './providers.ts';
 
 const OPENAI_EVENTS = [
@@ -102,7 +102,8 @@ describe('ResponseCapture: a stream read after it ended', () => {
   });
 
   it('keeps a plain body up to the bound and drops it past it', () => {
-    const capture = new ResponseCapture('openai', false, 10);
+    // Each chunk counts its bytes and the cost of keeping it.
+    const capture = new ResponseCapture('openai', false, 10 + 2 * CHUNK_OVERHEAD_BYTES);
     capture.add(Buffer.from('{"a":'), 1);
     capture.add(Buffer.from('1}'), 2);
     expect(capture.body()!.toString()).toBe('{"a":1}');
@@ -110,5 +111,83 @@ describe('ResponseCapture: a stream read after it ended', () => {
     capture.add(Buffer.from('1234'), 3);
     expect(capture.tooLarge).toBe(true);
     expect(capture.body()).toBeNull();
+  });
+});
+
+describe('ResponseCapture: reading in slices, within one budget', () => {
+  const stream = (events: number) =>
+    Buffer.from(
+      `${Array.from({ length: events }, (_, i) => `data: {"choices":[{"index":0,"delta":{"content":"${i} "}}]}\n\n`).join('')}data: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":${events}}}\n\ndata: [DONE]\n\n`,
+    );
+
+  it('reads an ended stream a slice per call when its time is up, and as a whole read would', () => {
+    const bytes = stream(5000); // about 250 KB, in one chunk and in many
+    for (const chunks of [[{ chunk: bytes, at: 100 }], chunksOf(bytes, cutsFor(11, bytes.length))]) {
+      const capture = new ResponseCapture('openai', true, 1 << 20);
+      for (const c of chunks) capture.add(c.chunk, c.at);
+      let calls = 1;
+      while (capture.readSome(0)) calls++; // a deadline already passed: one slice each
+      expect(calls).toBeGreaterThanOrEqual(Math.floor(bytes.length / (16 * 1024)));
+      expect(capture.sse(999)).toEqual(incremental('openai', chunks, 999));
+    }
+  });
+
+  it('past its bound, leaves what a stream kept to be read in slices instead of reading it as the chunk passes', () => {
+    const bytes = stream(300);
+    const chunks = chunksOf(bytes, cutsFor(5, bytes.length));
+    const backlog: number[] = [];
+    const budget = new KeptBytes(1 << 20);
+    const capture = new ResponseCapture('openai', true, 4096, budget, () => backlog.push(1));
+    let i = 0;
+    while (backlog.length === 0 && i < chunks.length) capture.add(chunks[i]!.chunk, chunks[i++]!.at);
+    // The chunk that crossed the bound read nothing: the kept prefix is still held, for readSome.
+    expect(backlog).toEqual([1]);
+    expect(budget.used).toBeGreaterThan(2048);
+    expect(capture.readSome(0)).toBe(true);
+    while (capture.readSome(0));
+    // Caught up: the rest is read as it passes.
+    for (; i < chunks.length; i++) capture.add(chunks[i]!.chunk, chunks[i]!.at);
+    expect(capture.sse(999)).toEqual(incremental('openai', chunks, 999));
+    expect(backlog).toEqual([1]);
+  });
+
+  it('keeps no more than the shared budget across streams, counts each chunk beyond its bytes, and gives it back once read', () => {
+    const budget = new KeptBytes(64 * 1024);
+    const bytes = stream(800); // about 44 KB: one stream fits in the budget, not two
+    const a = new ResponseCapture('openai', true, 1 << 20, budget);
+    let backlog = false;
+    const b = new ResponseCapture('openai', true, 1 << 20, budget, () => (backlog = true));
+    const chunks = chunksOf(bytes, Array.from({ length: 99 }, (_, k) => Math.floor(((k + 1) * bytes.length) / 100)));
+    let most = 0;
+    for (const c of chunks) a.add(c.chunk, c.at);
+    for (const c of chunks) {
+      b.add(c.chunk, c.at);
+      most = Math.max(most, budget.used);
+      // The read of what b kept, on the next turn.
+      if (backlog) while (b.readSome(0));
+    }
+    // Past the budget by the chunk that arrived while b's backlog waited at most.
+    expect(backlog).toBe(true);
+    expect(most).toBeLessThanOrEqual(budget.maxBytes + Math.max(...chunks.map((c) => c.chunk.length + CHUNK_OVERHEAD_BYTES)));
+    // a kept the whole stream, each of its 100 chunks counted with its overhead; b was read as it passed.
+    expect(most).toBeGreaterThanOrEqual(bytes.length + 100 * CHUNK_OVERHEAD_BYTES);
+    expect(a.sse(999)).toEqual(incremental('openai', chunks, 999));
+    expect(b.sse(999)).toEqual(incremental('openai', chunks, 999));
+    expect(budget.used).toBe(0);
+    a.release();
+    b.release();
+    expect(budget.used).toBe(0);
+
+    // A per-response bound counts the overhead too: 100 one-byte chunks pass 1 KB.
+    const tiny = new ResponseCapture('openai', false, 1024, budget);
+    for (let k = 0; k < 100; k++) tiny.add(Buffer.from(' '), k);
+    expect(tiny.tooLarge).toBe(true);
+  });
+
+  it('reads the body once, however often it is asked for', () => {
+    const capture = new ResponseCapture('openai', false, 1 << 20);
+    capture.add(Buffer.from('{"a":'), 1);
+    capture.add(Buffer.from('1}'), 2);
+    expect(capture.body()).toBe(capture.body());
   });
 });

@@ -3,6 +3,19 @@ import { clientResponseHeaders, parseAttribution, parseTraceParent, upstreamRequ
 import { classifyEndpoint, errorBody, factsFromJson, SseReader, type ProviderId } from './providers.ts';
 
 describe('SseReader', () => {
+  it('bounds a line by its bytes, the same whichever way the line arrives', () => {
+    // 54 characters, 64 bytes: over a 60-byte bound.
+    const long = `data: {"choices":[{"delta":{"content":"${'é'.repeat(10)}"}}]}`;
+    const short = 'data: {"choices":[{"delta":{"content":"ok"}}]}';
+    const bytes = Buffer.from(`${long}\n\n${short}\n\n`);
+    for (const size of [bytes.length, 40, 7, 1]) {
+      const r = new SseReader('openai', 60);
+      for (let i = 0; i < bytes.length; i += size) r.push(bytes.subarray(i, i + size), i);
+      r.end(999);
+      expect({ size, output: r.facts.output }).toEqual({ size, output: 'ok' });
+    }
+  });
+
   const events = [
     'data: {"model":"gpt-4o-mini-2024","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}',
     'data: {"model":"gpt-4o-mini-2024","choices":[{"index":0,"delta":{"content":"Hé"}}]}',

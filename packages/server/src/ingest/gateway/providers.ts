@@ -230,59 +230,66 @@ export class SseReader {
   readonly facts = emptyFacts();
   firstTokenAtMs: number | null = null;
   private readonly provider: ProviderId;
-  private readonly decoder = new TextDecoder();
-  private pending = '';
+  // The bytes of the line not yet ended, as received: a newline byte never occurs inside a UTF-8
+  // sequence, so lines are cut on the bytes and each decoded once, whole.
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
+  private skipping = false; // the line under way is past the bound and is dropped whole
   private data: string[] = [];
   private sawUsage = false;
-  private readonly maxLineChars: number;
+  private readonly maxLineBytes: number;
 
-  constructor(provider: ProviderId, maxLineChars = 4 * 1024 * 1024) {
+  // `maxLineBytes`: a line longer than this (in bytes, without its line ending) is not read.
+  constructor(provider: ProviderId, maxLineBytes = 4 * 1024 * 1024) {
     this.provider = provider;
-    this.maxLineChars = maxLineChars;
+    this.maxLineBytes = maxLineBytes;
   }
 
   get usageReported(): boolean {
     return this.sawUsage;
   }
 
+  // `nowMs`: when the chunk arrived; an event counts from the arrival of the newline that ends it.
   push(chunk: Uint8Array, nowMs: number): void {
-    this.pending += this.decoder.decode(chunk, { stream: true });
-    let start = 0;
-    for (;;) {
-      const nl = this.pending.indexOf('\n', start);
-      if (nl < 0) break;
-      let line = this.pending.slice(start, nl);
-      if (line.endsWith('\r')) line = line.slice(0, -1);
-      start = nl + 1;
-      this.line(line, nowMs);
-    }
-    this.pending = this.pending.slice(start);
-    // An event line without end is not kept without bound.
-    if (this.pending.length > this.maxLineChars) this.pending = '';
-  }
-
-  // A whole stream's bytes at once, read as push() would have read them chunk by chunk:
-  // `arrivedAtMs(offset)` is when the byte at that offset arrived, and an event counts from the
-  // arrival of the newline that ends it. Newline bytes never occur inside a UTF-8 sequence, so
-  // lines are cut on the bytes and each decoded once.
-  read(bytes: Buffer, arrivedAtMs: (offset: number) => number): void {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
     for (;;) {
       const nl = bytes.indexOf(10, start);
       if (nl < 0) break;
-      const end = nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl;
-      // An event line without end is not kept without bound (as in push()).
-      if (end - start <= this.maxLineChars) this.line(end === start ? '' : bytes.toString('utf8', start, end), arrivedAtMs(nl));
+      this.endLine(bytes, start, nl, nowMs);
       start = nl + 1;
     }
-    if (start < bytes.length && bytes.length - start <= this.maxLineChars) this.pending = bytes.toString('utf8', start);
+    if (start >= bytes.length || this.skipping) return;
+    this.partialBytes += bytes.length - start;
+    // One byte over: a line's \r may be all that is still to come with its newline.
+    if (this.partialBytes > this.maxLineBytes + 1) this.dropPartial(true);
+    else this.partial.push(bytes.subarray(start));
   }
 
   end(nowMs: number): void {
-    this.pending += this.decoder.decode();
-    if (this.pending) this.line(this.pending, nowMs);
-    this.pending = '';
+    if (this.partialBytes > 0 && !this.skipping) this.line(Buffer.concat(this.partial, this.partialBytes).toString('utf8'), nowMs);
+    this.dropPartial(false);
     this.line('', nowMs);
+  }
+
+  // The line made of what is kept so far and `bytes[start, nl)`; `nl` is its newline.
+  private endLine(bytes: Buffer, start: number, nl: number, nowMs: number): void {
+    if (this.skipping) return this.dropPartial(false);
+    let line: Buffer = bytes.subarray(start, nl);
+    if (this.partialBytes > 0) {
+      this.partial.push(line);
+      line = Buffer.concat(this.partial, this.partialBytes + line.length);
+      this.dropPartial(false);
+    }
+    const end = line.length > 0 && line[line.length - 1] === 13 ? line.length - 1 : line.length;
+    if (end > this.maxLineBytes) return;
+    this.line(end === 0 ? '' : line.toString('utf8', 0, end), nowMs);
+  }
+
+  private dropPartial(skipping: boolean): void {
+    this.partial = [];
+    this.partialBytes = 0;
+    this.skipping = skipping;
   }
 
   private line(line: string, nowMs: number): void {

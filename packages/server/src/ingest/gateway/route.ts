@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { setImmediate } from 'node:timers/promises';
 import { brotliDecompressSync, gunzipSync, inflateSync, zstdDecompressSync } from 'node:zlib';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
@@ -19,7 +20,7 @@ import {
 } from './headers.ts';
 import { injectionToBlock } from './injection-policy.ts';
 import { TurnQueue } from './turns.ts';
-import { ResponseCapture, type StreamFacts } from './capture.ts';
+import { KeptBytes, ResponseCapture, type StreamFacts } from './capture.ts';
 import { classifyEndpoint, emptyFacts, errorBody, factsFromJson, SseReader, type Endpoint, type ProviderId, type ResponseFacts } from './providers.ts';
 import { GatewayPathError, normaliseRequestUrl, type NormalisedUrl } from './path.ts';
 import { buildSpan, newTraceIds, providerSecrets, type CallOutcome, type GatewayCallRecord } from './record.ts';
@@ -44,8 +45,9 @@ interface ProviderRoute {
   baseUrl: string;
 }
 
-// Bodies of non-streamed responses read for recording at most; a larger one is passed through
-// and recorded without its facts.
+// What a response keeps for reading at most (its chunks' bytes and their overhead, capture.ts): a
+// larger plain body is passed through and recorded without its facts, a larger stream is read as
+// it passes.
 const MAX_RECORDED_BODY_BYTES = 8 * 1024 * 1024;
 // Recorded calls submitted together at most (gateway.recordFlushMs bounds how long they wait).
 const RECORD_BATCH_MAX = 1024;
@@ -57,6 +59,12 @@ const RECORD_BATCH_MAX = 1024;
 const RECORDING_TURN_MS = 1;
 const FLUSH_SLICE_MAX = 256;
 const FLUSH_SLICE_FIRST = 4; // until the cost of a call has been seen
+// What the responses in flight or waiting to be read keep for reading, all together; past it, a
+// stream is read as it passes.
+const MAX_KEPT_BYTES = 64 * 1024 * 1024;
+// Ended calls waiting to be read at most; past it, a call is served but not recorded, and counted
+// (lookout_gateway_recording_lost_total{reason="read_backlog"}).
+const MAX_QUEUED_READS = 4096;
 // A copy of a compressed response is decoded for recording up to this size: a small body that
 // inflates without end (a decompression bomb from a hostile upstream) costs at most this much
 // memory. Past it, the call is recorded without usage and counted; the client still gets every
@@ -128,8 +136,15 @@ export class Gateway {
   private pending: SpanRecord[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private sliceSize = FLUSH_SLICE_FIRST;
+  // Flushes run one after the other, each after the one before has submitted its last slice, so
+  // that closing can wait for all of them.
+  private flushing: Promise<void> = Promise.resolve();
+  private unsubmitted = 0; // calls taken by a flush whose slice is not submitted yet
+  private readsWaiting = 0; // ended calls queued to be read
+  // What every response in flight or waiting to be read keeps, together.
+  private readonly keptBytes = new KeptBytes(MAX_KEPT_BYTES);
   // Reading ended calls and building their spans, a millisecond's worth per turn of the loop.
-  readonly reads = new TurnQueue(RECORDING_TURN_MS, (err) => this.lost(err, 1));
+  readonly reads = new TurnQueue(RECORDING_TURN_MS, (err) => this.lost(err, 1), MAX_QUEUED_READS);
 
   constructor(ctx: AppContext) {
     this.ctx = ctx;
@@ -317,6 +332,7 @@ export class Gateway {
     reply.hijack();
     const abort = new AbortController();
     let done = false;
+    let capture: ResponseCapture | null = null;
     // What the response is read for happens after it has ended, off the forwarding path: `facts`
     // gets the end time, `ttftAt` and `usageReported` are asked after it.
     const finish = (outcome: CallOutcome, facts: (endMs: number) => ResponseFacts, ttftAt: () => number | null = () => null, usageReported: () => boolean | null = () => null) => {
@@ -329,22 +345,42 @@ export class Gateway {
       metrics.gatewayUpstreamSeconds.observe({ upstream: provider }, (now - t0) / 1000);
       record.outcome = outcome;
       record.durationMs = now - t0;
-      // Off the response path: read what was kept, build the span, queue it.
-      this.reads.push(() => {
+      // Off the response path: read what was kept (a stream a slice a turn), build the span,
+      // queue it.
+      const kept = capture;
+      const queued = this.reads.tryPush((untilMs) => {
+        let more = false;
         try {
-          record.facts = facts(now);
-          record.usageMissing = usageReported() === false && record.endpoint.modelCall && record.facts.usage === null && (record.httpStatus ?? 0) < 400;
-        } catch (err) {
-          if (err instanceof UnreadBody) metrics.gatewayUsageUnread.inc({ reason: err.reason });
-          else request.log.warn({ err }, 'could not read a gateway response for recording');
+          more = kept?.readSome(untilMs) === true;
+          if (more) return true;
+          try {
+            record.facts = facts(now);
+            record.usageMissing = usageReported() === false && record.endpoint.modelCall && record.facts.usage === null && (record.httpStatus ?? 0) < 400;
+          } catch (err) {
+            if (err instanceof UnreadBody) metrics.gatewayUsageUnread.inc({ reason: err.reason });
+            else request.log.warn({ err }, 'could not read a gateway response for recording');
+          }
+          const at = ttftAt();
+          record.ttftMs = at === null ? null : at - t0;
+        } finally {
+          // Read, or failed (then counted lost by the queue): the copy is let go.
+          if (!more) {
+            kept?.release();
+            this.readsWaiting--;
+          }
         }
-        const at = ttftAt();
-        record.ttftMs = at === null ? null : at - t0;
         this.record(record);
       });
+      if (queued) {
+        this.readsWaiting++;
+        this.showPending();
+      } else {
+        // Too many ended calls wait to be read: reading this one now would hold the loop.
+        kept?.release();
+        this.lostAs('read_backlog', 1, null);
+      }
     };
 
-    let capture: ResponseCapture | null = null;
     // Set for an uncompressed event stream: its events are read once, with their chunks' times.
     let readStream: ((endMs: number, ended: boolean) => StreamFacts) | null = null;
     res.on('close', () => {
@@ -399,7 +435,19 @@ export class Gateway {
     const encoding = (headerValue(up.headers, 'content-encoding') ?? '').trim().toLowerCase();
     const streaming = contentType.startsWith('text/event-stream');
     const sse = streaming && (encoding === '' || encoding === 'identity');
-    const kept = (capture = new ResponseCapture(provider, sse, MAX_RECORDED_BODY_BYTES));
+    const kept = (capture = new ResponseCapture(provider, sse, MAX_RECORDED_BODY_BYTES, this.keptBytes, () =>
+      // What the stream kept before its bound is read a slice a turn; chunks arriving meanwhile
+      // are kept behind it. Bounded by the calls in flight: one such read each.
+      this.reads.push((untilMs) => {
+        try {
+          return kept.readSome(untilMs);
+        } catch (err) {
+          // The call's own read, once it ends, meets the same and counts it.
+          request.log.warn({ err }, 'could not read a gateway stream for recording');
+          return false;
+        }
+      }),
+    ));
     if (sse) {
       let read: StreamFacts | null = null;
       readStream = (endMs, ended) => (read ??= kept.sse(ended ? endMs : null));
@@ -496,7 +544,7 @@ export class Gateway {
       return;
     }
     this.pending.push(span);
-    this.ctx.metrics.gatewayRecordingPending.set(this.pending.length);
+    this.showPending();
     if (this.pending.length >= RECORD_BATCH_MAX) void this.flush();
     else if (this.flushTimer === null) {
       this.flushTimer = setTimeout(() => void this.flush(), this.ctx.config.gateway.recordFlushMs);
@@ -504,18 +552,32 @@ export class Gateway {
     }
   }
 
-  // Resolves once every call gathered so far is submitted (not yet acknowledged).
-  async flush(): Promise<void> {
+  // Resolves once every call gathered so far is submitted (not yet acknowledged), including
+  // those of flushes started before.
+  flush(): Promise<void> {
     if (this.flushTimer !== null) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     const spans = this.pending;
-    if (!spans.length) return;
-    this.pending = [];
-    this.ctx.metrics.gatewayRecordingPending.set(0);
+    if (spans.length) {
+      this.pending = [];
+      this.unsubmitted += spans.length;
+      this.flushing = this.flushing.then(() => this.submitSlices(spans)).catch((err: unknown) => this.ctx.logger.error({ err }, 'gateway flush failed'));
+    }
+    return this.flushing;
+  }
+
+  // Ended calls not yet in the pipeline: waiting to be read, gathered, or in a flush's slices.
+  private showPending(): void {
+    this.ctx.metrics.gatewayRecordingPending.set(this.readsWaiting + this.pending.length + this.unsubmitted);
+  }
+
+  private async submitSlices(spans: SpanRecord[]): Promise<void> {
     for (let from = 0; from < spans.length; ) {
-      if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (from > 0) await setImmediate();
       const n = Math.min(this.sliceSize, spans.length - from);
       const started = performance.now();
+      this.unsubmitted -= n;
+      this.showPending();
       this.submit(spans.slice(from, (from += n)));
       const tookMs = performance.now() - started;
       // The next slice's size from this one's cost; growing at most twofold, so that one cheap
@@ -538,8 +600,12 @@ export class Gateway {
   private lost(err: unknown, count: number): void {
     const code = err instanceof LookoutError ? err.code : null;
     const reason = code === 'queue_full' || code === 'shutting_down' ? code : code === 'store_unavailable' || code === null ? 'store_error' : 'other';
+    this.lostAs(reason, count, err);
+  }
+
+  private lostAs(reason: string, count: number, err: unknown): void {
     this.ctx.metrics.gatewayRecordingLost.inc({ reason }, count);
-    this.ctx.logger.warn({ event: 'gateway_record_lost', reason, count, err: err instanceof Error ? err.message : String(err) }, 'gateway calls were served but not recorded');
+    this.ctx.logger.warn({ event: 'gateway_record_lost', reason, count, err: err instanceof Error ? err.message : err === null ? undefined : String(err) }, 'gateway calls were served but not recorded');
   }
 }
 

@@ -74,4 +74,43 @@ describe('TurnQueue', () => {
     expect(ran).toEqual([0, 1, 2, 3, 4]);
     expect(q.size).toBe(0);
   });
+
+  it('runs a job that stops at its deadline again on a later turn, before the jobs behind it', async () => {
+    await withTurns(async (turn) => {
+      const q = new TurnQueue(1, () => {});
+      const ran: { job: string; turn: number }[] = [];
+      let slices = 0;
+      await new Promise<void>((resolve) => {
+        // Ten slices of 0.6 ms: each turn has room for about two.
+        q.push((untilMs) => {
+          ran.push({ job: 'long', turn: turn() });
+          for (;;) {
+            busy(0.6);
+            if (++slices === 10) return false;
+            if (performance.now() >= untilMs) return true;
+          }
+        });
+        q.push(() => {
+          ran.push({ job: 'short', turn: turn() });
+          resolve();
+        });
+      });
+      expect(slices).toBe(10);
+      expect(ran.at(-1)!.job).toBe('short');
+      expect(ran.filter((r) => r.job === 'long').length).toBeGreaterThanOrEqual(4);
+      expect(new Set(ran.map((r) => r.turn)).size).toBeGreaterThanOrEqual(4);
+    });
+  });
+
+  it('refuses a job past its bound, and runs a resumable job to its end when closing', () => {
+    const q = new TurnQueue(1, () => {}, 2);
+    let left = 3;
+    expect(q.tryPush(() => --left > 0)).toBe(true);
+    expect(q.tryPush(() => {})).toBe(true);
+    expect(q.tryPush(() => {})).toBe(false);
+    expect(q.size).toBe(2);
+    q.runAll();
+    expect(left).toBe(0);
+    expect(q.size).toBe(0);
+  });
 });
