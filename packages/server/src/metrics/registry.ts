@@ -266,13 +266,13 @@ export class LookoutMetrics {
     });
     this.gatewayRecordingLost = new Counter({
       name: METRIC.gatewayRecordingLost,
-      help: 'Gateway calls served but not recorded, by reason (queue_full, store_error, shutting_down, other). The call itself succeeded.',
+      help: 'Gateway calls served but not recorded, by reason (queue_full, store_error, shutting_down, read_backlog, other). The call itself succeeded.',
       labelNames: ['reason'],
       registers,
     });
     this.gatewayRecordingPending = new Gauge({
       name: METRIC.gatewayRecordingPending,
-      help: 'Gateway calls served and recorded in memory, waiting to be written with the next batch (gateway.recordFlushMs).',
+      help: 'Gateway calls served and not written yet: waiting to be read, gathered for the next batch (gateway.recordFlushMs), or in a batch being submitted.',
       registers,
     });
     this.gatewayBudgetBlocked = new Counter({
