@@ -1,11 +1,9 @@
 import type { ServerResponse } from 'node:http';
-import { setImmediate } from 'node:timers/promises';
 import { brotliDecompressSync, gunzipSync, inflateSync, zstdDecompressSync } from 'node:zlib';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { BudgetStatus } from '../../budgets/policy.ts';
-import type { SpanRecord } from '../../domain/span.ts';
 import type { AppContext } from '../../server/context.ts';
 import { LookoutError } from '../../errors.ts';
 import { passThrough, type GatewayActionOutcome, type GatewayResponse } from './actions.ts';
@@ -23,7 +21,8 @@ import { TurnQueue } from './turns.ts';
 import { KeptBytes, ResponseCapture, type StreamFacts } from './capture.ts';
 import { classifyEndpoint, emptyFacts, errorBody, factsFromJson, SseReader, type Endpoint, type ProviderId, type ResponseFacts } from './providers.ts';
 import { GatewayPathError, normaliseRequestUrl, type NormalisedUrl } from './path.ts';
-import { buildSpan, newTraceIds, providerSecrets, type CallOutcome, type GatewayCallRecord } from './record.ts';
+import { GatewayRecorder } from './recorder.ts';
+import { newTraceIds, providerSecrets, type CallOutcome, type GatewayCallRecord } from './record.ts';
 import { UpstreamPools, upstreamTarget, type UpstreamTarget } from './upstream.ts';
 import { gatewayBodySchema, gatewayResponses } from '../../server/schemas/gateway.ts';
 import { documentedOnly } from '../../server/openapi.ts';
@@ -49,16 +48,9 @@ interface ProviderRoute {
 // larger plain body is passed through and recorded without its facts, a larger stream is read as
 // it passes.
 const MAX_RECORDED_BODY_BYTES = 8 * 1024 * 1024;
-// Recorded calls submitted together at most (gateway.recordFlushMs bounds how long they wait).
-const RECORD_BATCH_MAX = 1024;
 // Recording runs on the thread that forwards the calls, in stretches of about this long with the
-// event loop free between them: reading ended calls, and flushes. The pipeline runs its chain
-// (redaction, detection, pricing) over a submission before it returns, so a flush submits its
-// calls in slices of about this much of that work. The pipeline writes the slices that wait for
-// one journal write together, so slicing adds no writes beyond the first.
+// event loop free between them (reading ended calls here, flushes in recorder.ts).
 const RECORDING_TURN_MS = 1;
-const FLUSH_SLICE_MAX = 256;
-const FLUSH_SLICE_FIRST = 4; // until the cost of a call has been seen
 // What the responses in flight or waiting to be read keep for reading, all together; past it, a
 // stream is read as it passes.
 const MAX_KEPT_BYTES = 64 * 1024 * 1024;
@@ -133,21 +125,16 @@ export class Gateway {
   private readonly ctx: AppContext;
   readonly pools: UpstreamPools;
   private readonly routes: Record<ProviderId, ProviderRoute & { target: UpstreamTarget }>;
-  private pending: SpanRecord[] = [];
-  private flushTimer: NodeJS.Timeout | null = null;
-  private sliceSize = FLUSH_SLICE_FIRST;
-  // Flushes run one after the other, each after the one before has submitted its last slice, so
-  // that closing can wait for all of them.
-  private flushing: Promise<void> = Promise.resolve();
-  private unsubmitted = 0; // calls taken by a flush whose slice is not submitted yet
-  private readsWaiting = 0; // ended calls queued to be read
+  readonly recorder: GatewayRecorder;
   // What every response in flight or waiting to be read keeps, together.
   private readonly keptBytes = new KeptBytes(MAX_KEPT_BYTES);
   // Reading ended calls and building their spans, a millisecond's worth per turn of the loop.
-  readonly reads = new TurnQueue(RECORDING_TURN_MS, (err) => this.lost(err, 1), MAX_QUEUED_READS);
+  readonly reads: TurnQueue;
 
   constructor(ctx: AppContext) {
     this.ctx = ctx;
+    this.recorder = new GatewayRecorder(ctx, RECORDING_TURN_MS);
+    this.reads = new TurnQueue(RECORDING_TURN_MS, (err) => this.recorder.lost(err, 1), MAX_QUEUED_READS);
     const g = ctx.config.gateway;
     this.pools = new UpstreamPools(g);
     this.routes = {
@@ -307,7 +294,7 @@ export class Gateway {
       this.ctx.metrics.gatewayUsageUnread.inc({ reason: err.reason });
     }
     record.durationMs = performance.now() - t0;
-    this.record(record);
+    this.recorder.record(record);
     reply.code(response.status).headers({ ...response.headers, 'x-lookout-trace-id': record.traceId });
     return reply.send(response.body);
   }
@@ -366,18 +353,17 @@ export class Gateway {
           // Read, or failed (then counted lost by the queue): the copy is let go.
           if (!more) {
             kept?.release();
-            this.readsWaiting--;
+            this.recorder.readDone();
           }
         }
-        this.record(record);
+        this.recorder.record(record);
       });
       if (queued) {
-        this.readsWaiting++;
-        this.showPending();
+        this.recorder.readQueued();
       } else {
         // Too many ended calls wait to be read: reading this one now would hold the loop.
         kept?.release();
-        this.lostAs('read_backlog', 1, null);
+        this.recorder.lostAs('read_backlog', 1, null);
       }
     };
 
@@ -532,80 +518,12 @@ export class Gateway {
     }
   }
 
-  // Fails open: a full queue, a store that is down or a server shutting down lose the records,
-  // count them, and nothing else. Calls ending within a few milliseconds of each other go to the
-  // pipeline together: one submission (one group in the journal) instead of one per call.
   record(r: GatewayCallRecord): void {
-    let span: SpanRecord;
-    try {
-      span = buildSpan(r, this.ctx.content.modeOf(r.projectId));
-    } catch (err) {
-      this.lost(err, 1);
-      return;
-    }
-    this.pending.push(span);
-    this.showPending();
-    if (this.pending.length >= RECORD_BATCH_MAX) void this.flush();
-    else if (this.flushTimer === null) {
-      this.flushTimer = setTimeout(() => void this.flush(), this.ctx.config.gateway.recordFlushMs);
-      this.flushTimer.unref();
-    }
+    this.recorder.record(r);
   }
 
-  // Resolves once every call gathered so far is submitted (not yet acknowledged), including
-  // those of flushes started before.
   flush(): Promise<void> {
-    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-    const spans = this.pending;
-    if (spans.length) {
-      this.pending = [];
-      this.unsubmitted += spans.length;
-      this.flushing = this.flushing.then(() => this.submitSlices(spans)).catch((err: unknown) => this.ctx.logger.error({ err }, 'gateway flush failed'));
-    }
-    return this.flushing;
-  }
-
-  // Ended calls not yet in the pipeline: waiting to be read, gathered, or in a flush's slices.
-  private showPending(): void {
-    this.ctx.metrics.gatewayRecordingPending.set(this.readsWaiting + this.pending.length + this.unsubmitted);
-  }
-
-  private async submitSlices(spans: SpanRecord[]): Promise<void> {
-    for (let from = 0; from < spans.length; ) {
-      if (from > 0) await setImmediate();
-      const n = Math.min(this.sliceSize, spans.length - from);
-      const started = performance.now();
-      this.unsubmitted -= n;
-      this.showPending();
-      this.submit(spans.slice(from, (from += n)));
-      const tookMs = performance.now() - started;
-      // The next slice's size from this one's cost; growing at most twofold, so that one cheap
-      // slice does not make the next a long one.
-      const fits = Math.floor((n * RECORDING_TURN_MS) / Math.max(tookMs, 0.001));
-      this.sliceSize = Math.max(1, Math.min(FLUSH_SLICE_MAX, 2 * this.sliceSize, fits));
-    }
-  }
-
-  private submit(spans: SpanRecord[]): void {
-    let promise: Promise<unknown>;
-    try {
-      promise = this.ctx.pipeline.submit({ spans, scores: [], logs: [] }, 'gateway');
-    } catch (err) {
-      promise = Promise.reject(err);
-    }
-    promise.catch((err: unknown) => this.lost(err, spans.length));
-  }
-
-  private lost(err: unknown, count: number): void {
-    const code = err instanceof LookoutError ? err.code : null;
-    const reason = code === 'queue_full' || code === 'shutting_down' ? code : code === 'store_unavailable' || code === null ? 'store_error' : 'other';
-    this.lostAs(reason, count, err);
-  }
-
-  private lostAs(reason: string, count: number, err: unknown): void {
-    this.ctx.metrics.gatewayRecordingLost.inc({ reason }, count);
-    this.ctx.logger.warn({ event: 'gateway_record_lost', reason, count, err: err instanceof Error ? err.message : err === null ? undefined : String(err) }, 'gateway calls were served but not recorded');
+    return this.recorder.flush();
   }
 }
 
