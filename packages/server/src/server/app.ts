@@ -6,7 +6,7 @@ import { registerGatewayRoutes } from '../ingest/gateway/route.ts';
 import { requireOperator, requireScope, type AppContext, type RouteModule } from './context.ts';
 import { bearerKey, createAuthResolver, createHostGuard, createOriginGuard, peerOfRequest, refusalSiteOf, requireMetricsReader } from './auth.ts';
 import { LookoutError } from '../errors.ts';
-import { parseJsonBody } from './json-body.ts';
+import { parseJsonBody } from '../ingest/json-body.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerBackupRoutes } from './routes/backup.ts';
 import { registerErasureRoutes } from './routes/erasure.ts';

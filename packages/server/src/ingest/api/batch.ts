@@ -6,7 +6,7 @@
 import type { LogRecord, ScoreRecord } from '../../domain/score.ts';
 import type { SpanRecord } from '../../domain/span.ts';
 import { describeIssue, LookoutError, type ErrorCode } from '../../errors.ts';
-import { parseJsonBody } from '../../server/json-body.ts';
+import { parseJsonBody } from '../json-body.ts';
 import { checkIngestItem } from './fast-validate.ts';
 import { logFromItem, scoreFromItem, spanFromItem } from './map.ts';
 import { ingestBodySchema, type ItemResult } from './schema.ts';

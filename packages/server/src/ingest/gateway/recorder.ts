@@ -1,7 +1,11 @@
 import { setImmediate } from 'node:timers/promises';
 import type { SpanRecord } from '../../domain/span.ts';
 import { LookoutError } from '../../errors.ts';
-import type { AppContext } from '../../server/context.ts';
+import type { Logger } from 'pino';
+import type { LookoutConfig } from '../../config/config.ts';
+import type { LookoutMetrics } from '../../metrics/registry.ts';
+import type { ContentPolicy } from '../content-policy.ts';
+import type { IngestPipeline } from '../pipeline.ts';
 import { buildSpan, type GatewayCallRecord } from './record.ts';
 
 // The gateway's recording after a call has been read: its span is built and gathered with the
@@ -19,6 +23,15 @@ const RECORD_BATCH_MAX = 1024;
 const FLUSH_SLICE_MAX = 256;
 const FLUSH_SLICE_FIRST = 4; // until the cost of a call has been seen
 
+// What the recorder uses of the server's context.
+export interface RecorderDeps {
+  config: Pick<LookoutConfig, 'gateway'>;
+  content: Pick<ContentPolicy, 'modeOf'>;
+  pipeline: Pick<IngestPipeline, 'submit'>;
+  metrics: Pick<LookoutMetrics, 'gatewayRecordingPending' | 'gatewayRecordingLost'>;
+  logger: Logger;
+}
+
 export class GatewayRecorder {
   private pending: SpanRecord[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
@@ -29,10 +42,10 @@ export class GatewayRecorder {
   private unsubmitted = 0; // calls taken by a flush whose slice is not submitted yet
   private readsWaiting = 0; // ended calls queued to be read
 
-  private readonly ctx: AppContext;
+  private readonly ctx: RecorderDeps;
   private readonly turnMs: number;
 
-  constructor(ctx: AppContext, turnMs: number) {
+  constructor(ctx: RecorderDeps, turnMs: number) {
     this.ctx = ctx;
     this.turnMs = turnMs;
   }
