@@ -128,8 +128,15 @@ export const configSchema = z
         // Rows committed in one transaction at most.
         maxWriteBatchRows: z.coerce.number().int().positive().default(20_000),
         // Worker threads that decode and map OTLP exports; unset: 1 on two cores or fewer, else
-        // one per core but one. 0 does the work on the main thread.
-        workers: z.coerce.number().int().min(0, 'must be 0 or more').max(64, 'must be at most 64').optional(),
+        // one per core but one. 0 does the work on the main thread. Blank is refused rather than
+        // coerced to 0, which is a valid count here (elsewhere 0 is refused as too small).
+        workers: z
+          .preprocess((v, ctx) => {
+            if (typeof v !== 'string' || v.trim() !== '') return v;
+            ctx.addIssue({ code: 'custom', message: 'must be a whole number of threads from 0 to 64, not blank' });
+            return z.NEVER;
+          }, z.coerce.number().int().min(0, 'must be 0 or more').max(64, 'must be at most 64'))
+          .optional(),
       })
       .strict()
       .default({ maxBodyBytes: 16 * 1024 * 1024, maxBatchItems: 10_000, maxQueueRows: 200_000, maxWriteBatchRows: 20_000 }),

@@ -5,7 +5,8 @@ import { Pricer } from '../enrich/pricing/index.ts';
 import { Journal } from '../ingest/journal.ts';
 import { ContentPolicy, HASH_KEY_FILE } from '../ingest/content-policy.ts';
 import { IngestPipeline } from '../ingest/pipeline.ts';
-import { defaultWorkerCount, IngestWorkers } from '../ingest/workers/pool.ts';
+import { defaultWorkerCount, IngestWorkers, workerHeapLimitMb } from '../ingest/workers/pool.ts';
+import { DECOMPRESSION_FACTOR } from '../ingest/otlp/route.ts';
 import { startOtlpGrpc, type OtlpGrpcServer } from '../ingest/otlp/grpc.ts';
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
@@ -91,7 +92,9 @@ export function ingestWorkersOf(config: LookoutConfig, logger?: Logger): IngestW
   return new IngestWorkers({
     size: config.ingest.workers ?? defaultWorkerCount(),
     maxInFlightBytes: WORKER_IN_FLIGHT_BODIES * config.ingest.maxBodyBytes,
-    onCrash: (worker, err, exitCode) => logger?.error({ event: 'ingest_worker_crashed', worker, exitCode, err }, 'an ingest worker stopped; the requests it held were answered 503'),
+    // The largest body a task gets: an OTLP/HTTP export once its Content-Encoding is undone.
+    heapLimitMb: workerHeapLimitMb(DECOMPRESSION_FACTOR * config.ingest.maxBodyBytes),
+    onCrash: (worker, err, exitCode) => logger?.error({ event: 'ingest_worker_crashed', worker, exitCode, err }, 'an ingest worker stopped; the request it was decoding was answered 413, the others it held 503'),
   });
 }
 

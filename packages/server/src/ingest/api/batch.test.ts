@@ -52,15 +52,16 @@ describe('native ingest on the worker threads', { timeout: 30_000 }, () => {
     }
   });
 
-  it('answers 503 when the worker reading the batch dies, and takes the next batch', async () => {
+  it('answers 413 (not retryable) for the batch whose worker died reading it, and takes the next batch', async () => {
     t = await makeTestApp();
     t.ctx.workers = pool(1, new URL('../workers/test-worker.testing.ts', import.meta.url));
     const post = (items: unknown[]) => t!.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: { batch: items } });
     const crashed = await post([generation({ id: 'g-crash', metadata: { note: CRASH_MARKER } })]);
-    expect(crashed.statusCode).toBe(503);
-    expect(crashed.headers['retry-after']).toBe('1');
-    expect(crashed.json().error).toMatchObject({ code: 'store_unavailable', retryable: true });
-    expect(crashed.json().error.message).toMatch(/ingest worker stopped/);
+    // Sent again, it would kill the thread again.
+    expect(crashed.statusCode).toBe(413);
+    expect(crashed.headers['retry-after']).toBeUndefined();
+    expect(crashed.json().error).toMatchObject({ code: 'body_too_large', retryable: false });
+    expect(crashed.json().error.message).toMatch(/could not be processed: the worker handling it stopped/);
     const next = await post([generation({ id: 'g-next' })]);
     expect(next.statusCode).toBe(200);
     expect(next.json()).toMatchObject({ accepted: 1, rejected: 0 });

@@ -26,7 +26,7 @@ import { OTLP_CONSUMES, otlpRequestSchema, otlpResponses } from '../../server/sc
 // the native API, so a 2xx means on disk here too.
 
 // gzip may expand a body a lot; this bounds what one request may inflate to.
-const DECOMPRESSION_FACTOR = 8;
+export const DECOMPRESSION_FACTOR = 8;
 const MAX_LOG_BODY_CHARS = 100_000;
 const MAX_LOG_ATTRIBUTES = 100;
 

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../../config/config.ts';
 import { LookoutError } from '../../errors.ts';
 import { traceFixture } from '../otlp/otel-fixtures.testing.ts';
 import type { TracesOutcome, TracesTaskArgs } from '../otlp/traces.ts';
-import { defaultWorkerCount, IngestWorkers } from './pool.ts';
+import { defaultWorkerCount, IngestWorkers, workerHeapLimitMb, type IngestWorkersOptions } from './pool.ts';
 
 // The real worker, whose answers name their thread, and which dies on a task of CRASH_PROJECT.
 const SCRIPT = new URL('./test-worker.testing.ts', import.meta.url);
@@ -14,8 +14,8 @@ afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.close()));
 });
 
-function pool(size: number, maxInFlightBytes = 64 * 1024 * 1024): IngestWorkers {
-  const p = new IngestWorkers({ size, maxInFlightBytes, script: SCRIPT });
+function pool(size: number, maxInFlightBytes = 64 * 1024 * 1024, more: Partial<IngestWorkersOptions> = {}): IngestWorkers {
+  const p = new IngestWorkers({ size, maxInFlightBytes, script: SCRIPT, ...more });
   pools.push(p);
   return p;
 }
@@ -56,6 +56,10 @@ describe('IngestWorkers', { timeout: 30_000 }, () => {
     expect(loadConfig({ env: { LOOKOUT_INGEST_WORKERS: '0' } }).ingest.workers).toBe(0);
     expect(loadConfig({ env: {}, flags: { ingest: { workers: 3 } } }).ingest.workers).toBe(3);
     expect(() => loadConfig({ env: { LOOKOUT_INGEST_WORKERS: '-1' } })).toThrow(ConfigError);
+    // Empty is unset, as for every variable; blank is not a number of threads (nor 0).
+    expect(loadConfig({ env: { LOOKOUT_INGEST_WORKERS: '' } }).ingest.workers).toBeUndefined();
+    for (const blank of [' ', '\t'])
+      expect(() => loadConfig({ env: { LOOKOUT_INGEST_WORKERS: blank } })).toThrow(/ingest\.workers: must be a whole number of threads.*LOOKOUT_INGEST_WORKERS/);
   });
 
   it('maps a trace export in a worker exactly as on the main thread', async () => {
@@ -85,20 +89,64 @@ describe('IngestWorkers', { timeout: 30_000 }, () => {
     expect(other.threadId).not.toBe(answers[0]!.threadId);
   });
 
-  it('answers 503 for the tasks of a worker that died, starts another and serves the next request', async () => {
+  it('answers the task that killed a worker 413 and the others it held 503, starts another and serves the next request', async () => {
     const p = pool(1);
     expect((await run(p, 'p', exportOf(1))).traces.decoded).toBe(1);
     // The crash and the task queued behind it are both in flight when the thread dies.
     const crashed = run(p, CRASH_PROJECT, exportOf(1));
     const queued = run(p, 'p', exportOf(1));
-    for (const outcome of await Promise.allSettled([crashed, queued])) {
-      expect(outcome.status).toBe('rejected');
-      const err = (outcome as PromiseRejectedResult).reason as LookoutError;
-      expect(err).toBeInstanceOf(LookoutError);
-      expect(err).toMatchObject({ code: 'store_unavailable', status: 503, retryable: true, retryAfterSeconds: 1 });
-    }
+    const [poison, other] = (await Promise.allSettled([crashed, queued])).map((o) => (o.status === 'rejected' ? (o.reason as LookoutError) : null));
+    // Sent again, the first would kill the thread again: it must not be retried.
+    expect(poison).toBeInstanceOf(LookoutError);
+    expect(poison).toMatchObject({ code: 'body_too_large', status: 413, retryable: false });
+    expect(poison!.message).toMatch(/the request could not be processed: the worker handling it stopped/);
+    expect(other).toBeInstanceOf(LookoutError);
+    expect(other).toMatchObject({ code: 'store_unavailable', status: 503, retryable: true, retryAfterSeconds: 1 });
     expect(p.running).toBe(1);
     expect((await run(p, 'p', exportOf(2))).traces.decoded).toBe(2);
+  });
+
+  it('caps a worker heap: a task that fills it is answered 413 naming the memory, and the next is served', async () => {
+    const p = pool(1, 64 * 1024 * 1024, { heapLimitMb: 32 });
+    expect((await run(p, 'p', exportOf(1))).traces.decoded).toBe(1);
+    await expect(run(p, 'exhaust-the-heap', exportOf(1))).rejects.toMatchObject({
+      code: 'body_too_large',
+      status: 413,
+      retryable: false,
+      message: expect.stringContaining('the worker handling it ran out of memory'),
+    });
+    expect((await run(p, 'p', exportOf(2))).traces.decoded).toBe(2);
+    // Sized so that the largest body fits beside the decoder (a 15.5 MB OTLP/protobuf export of
+    // small attributes needs over 256 MB), but never half the machine's memory.
+    const GIB = 1024 * 1024 * 1024;
+    expect(workerHeapLimitMb(16 * 1024 * 1024, 64 * GIB)).toBeGreaterThanOrEqual(384);
+    expect(workerHeapLimitMb(128 * 1024 * 1024, 4 * GIB)).toBeLessThanOrEqual(2048);
+  });
+
+  it('waits longer before each restart of a worker that keeps dying, answering 503 meanwhile', async () => {
+    const p = pool(1);
+    expect((await run(p, 'p', exportOf(1))).traces.decoded).toBe(1);
+    await expect(run(p, CRASH_PROJECT, exportOf(1))).rejects.toMatchObject({ status: 413 });
+    // The first death restarts at once; the second in a row waits.
+    await expect(run(p, CRASH_PROJECT, exportOf(1))).rejects.toMatchObject({ status: 413 });
+    await expect(run(p, 'p', exportOf(1))).rejects.toMatchObject({ code: 'store_unavailable', status: 503, retryable: true, message: expect.stringContaining('starts again') });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect((await run(p, 'p', exportOf(2))).traces.decoded).toBe(2);
+    // An answer ends the run of deaths: the next death restarts at once again.
+    await expect(run(p, CRASH_PROJECT, exportOf(1))).rejects.toMatchObject({ status: 413 });
+    expect((await run(p, 'p', exportOf(3))).traces.decoded).toBe(3);
+  });
+
+  it('stops the threads at the close deadline and answers the tasks left 503', async () => {
+    const p = pool(1, 64 * 1024 * 1024, { closeDeadlineMs: 200 });
+    expect((await run(p, 'p', exportOf(1))).traces.decoded).toBe(1);
+    const hung = run(p, 'hang-the-worker', exportOf(1));
+    const queued = run(p, 'p', exportOf(1));
+    const startedMs = Date.now();
+    await p.close();
+    expect(Date.now() - startedMs).toBeLessThan(5_000);
+    for (const task of [hung, queued]) await expect(task).rejects.toMatchObject({ code: 'shutting_down', status: 503, retryable: true });
+    expect(p.running).toBe(0);
   });
 
   it('answers 429 with Retry-After past the bytes in flight, and takes work again once they are answered', async () => {
