@@ -40,4 +40,21 @@ describe('AttributeProcessor', () => {
     p.process({ spans: [late], scores: [], logs: [] });
     expect(late.attribution.userId).toBeNull();
   });
+  it('past its bound forgets the root set longest ago: a child looking a root up does not keep it, the root sent again does', () => {
+    const p = new AttributeProcessor(2);
+    const traceOf = (c: string) => c.repeat(32);
+    const rootOf = (c: string, userId: string) => root({ traceId: traceOf(c), attribution: { ...emptyAttribution(), userId } });
+    const childOf = (c: string) => child('7'.repeat(16), { traceId: traceOf(c) });
+    p.process({ spans: [rootOf('a', 'ann'), rootOf('b', 'bea')], scores: [], logs: [] });
+    p.process({ spans: [childOf('a')], scores: [], logs: [] }); // a lookup: 'a' stays the oldest
+    p.process({ spans: [rootOf('c', 'cy')], scores: [], logs: [] }); // evicts 'a'
+    const first = ['a', 'b', 'c'].map(childOf);
+    p.process({ spans: first, scores: [], logs: [] });
+    expect(first.map((x) => x.attribution.userId)).toEqual([null, 'bea', 'cy']);
+    p.process({ spans: [rootOf('b', 'bea')], scores: [], logs: [] }); // 'b' set again: now the newest
+    p.process({ spans: [rootOf('d', 'dot')], scores: [], logs: [] }); // evicts 'c'
+    const then = ['b', 'c', 'd'].map(childOf);
+    p.process({ spans: then, scores: [], logs: [] });
+    expect(then.map((x) => x.attribution.userId)).toEqual(['bea', null, 'dot']);
+  });
 });
