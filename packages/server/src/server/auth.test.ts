@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OTLP_GRPC_SERVICES, startOtlpGrpc } from '../ingest/otlp/grpc.ts';
-import { addressOfGrpcPeer } from './auth.ts';
+import { addressOfGrpcPeer, KeyCache } from './auth.ts';
 import { generation, makeTestApp, type TestApp } from '../testing/app.ts';
 import { hex } from '../testing/fixtures.ts';
 import { projectId } from '../store/store.ts';
@@ -408,4 +408,51 @@ describe('start-up warning for server.allowedHosts without keys', () => {
       expect(warnings.filter((w) => w.event === 'keyless_allowed_hosts'), JSON.stringify(flags)).toEqual([]);
     }
   }, 60_000);
+});
+
+describe('the key cache, alone', () => {
+  afterEach(() => vi.useRealTimers());
+  const info = (id: string, projectId = 'p1') => ({ id, projectId }) as unknown as Parameters<KeyCache['resolve']>[1] extends (k: string) => Promise<infer R> ? NonNullable<R> : never;
+
+  it('remembers an unknown key for 5 s, then asks the store again', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'performance'] });
+    const cache = new KeyCache();
+    const asked: string[] = [];
+    let created = false;
+    const lookUp = async (k: string) => (asked.push(k), created ? info('k1') : null);
+    expect(await cache.resolve('lk_new', lookUp)).toBeNull();
+    created = true;
+    expect(await cache.resolve('lk_new', lookUp)).toBeNull();
+    expect(asked).toHaveLength(1);
+    vi.advanceTimersByTime(5_100);
+    expect((await cache.resolve('lk_new', lookUp))?.id).toBe('k1');
+    expect(asked).toHaveLength(2);
+  });
+
+  it('keeps a bounded number of keys, forgetting the least recently used', async () => {
+    const cache = new KeyCache();
+    let lookups = 0;
+    const lookUp = async (k: string) => (lookups++, info(k));
+    await cache.resolve('key-0', lookUp);
+    for (let i = 1; i <= 1_000; i++) {
+      await cache.resolve(`key-${i}`, lookUp);
+      if (i % 100 === 0) await cache.resolve('key-0', lookUp); // used again: stays
+    }
+    expect(cache.knownSize).toBe(1_000);
+    const before = lookups;
+    await cache.resolve('key-0', lookUp);
+    expect(lookups).toBe(before);
+    await cache.resolve('key-1', lookUp); // the least recently used was forgotten
+    expect(lookups).toBe(before + 1);
+  });
+
+  it('forgets a revoked key and every key of a deleted project at once', async () => {
+    const cache = new KeyCache();
+    let lookups = 0;
+    const lookUp = async (k: string) => (lookups++, info(k, k.startsWith('a') ? 'pa' : 'pb'));
+    for (const k of ['a1', 'a2', 'b1']) await cache.resolve(k, lookUp);
+    cache.forget('b1');
+    cache.forgetProject('pa');
+    expect(cache.knownSize).toBe(0);
+  });
 });

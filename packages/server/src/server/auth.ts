@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
+import { LRUCache } from 'lru-cache';
 import type { FastifyRequest } from 'fastify';
 import { isLoopback, keysRequired, type LookoutConfig } from '../config/config.ts';
 import { GATEWAY_PREFIX } from '../ingest/gateway/route.ts';
@@ -93,33 +94,25 @@ function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('base64url');
 }
 
-// A map that forgets its least recently used entry when full and any entry older than its TTL.
-class ExpiringLru<V> {
-  private readonly entries = new Map<string, { value: V; at: number }>();
-  private readonly maxEntries: number;
-  private readonly ttlMs: number;
+// A map that forgets its least recently used entry when full and any entry older than its TTL
+// (counted from when it was set). `lru-cache`: a Map evicting its first key walks the holes its
+// deletions left, which a stream of unknown keys would make costly.
+class ExpiringLru<V extends {}> {
+  private readonly entries: LRUCache<string, V>; // ages counted with Date.now(), to the millisecond
   constructor(maxEntries: number, ttlMs: number) {
-    this.maxEntries = maxEntries;
-    this.ttlMs = ttlMs;
+    this.entries = new LRUCache<string, V>({ max: maxEntries, ttl: ttlMs, ttlResolution: 0, perf: Date });
   }
 
-  get(key: string, now: number): V | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    this.entries.delete(key);
-    if (now - entry.at > this.ttlMs) return undefined;
-    this.entries.set(key, entry);
-    return entry.value;
+  get(key: string): V | undefined {
+    return this.entries.get(key);
   }
 
-  set(key: string, value: V, now: number): void {
-    this.entries.delete(key);
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { value, at: now });
+  set(key: string, value: V): void {
+    this.entries.set(key, value);
   }
 
   deleteWhere(predicate: (value: V) => boolean): void {
-    for (const [key, entry] of this.entries) if (predicate(entry.value)) this.entries.delete(key);
+    for (const [key, value] of this.entries.entries()) if (predicate(value)) this.entries.delete(key);
   }
 
   get size(): number {
@@ -136,15 +129,14 @@ export class KeyCache {
 
   async resolve(key: string, lookUp: (key: string) => Promise<ApiKeyInfo | null>): Promise<ApiKeyInfo | null> {
     const hashed = hashKey(key);
-    const now = Date.now();
-    const known = this.known.get(hashed, now);
+    const known = this.known.get(hashed);
     if (known) return known;
-    if (this.unknown.get(hashed, now)) return null;
+    if (this.unknown.get(hashed)) return null;
     const revocationsBefore = this.revocations;
     const info = await lookUp(key);
     // A revocation during the lookup may have come after the store answered.
-    if (info && this.revocations === revocationsBefore) this.known.set(hashed, info, Date.now());
-    else this.unknown.set(hashed, true, Date.now());
+    if (info && this.revocations === revocationsBefore) this.known.set(hashed, info);
+    else this.unknown.set(hashed, true);
     return info;
   }
 
