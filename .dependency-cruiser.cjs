@@ -13,7 +13,7 @@ const BELOW_HTTP = `${SERVER}(domain|enrich|ingest|rollups|alerts|budgets|config
 // OTLP/gRPC server, which Fastify does not host, so it also resolves API keys itself. They may not
 // use the app's assembly (app.ts, serve.ts) or other routes. Everything else in the feature folder
 // (decoding, mapping, the framework-free OTLP/HTTP handler) stays below the HTTP layer.
-const HTTP_ADAPTERS = [`${SERVER}ingest/(api|otlp|gateway)/route\\.ts$`, `${SERVER}ingest/otlp/grpc\\.ts$`];
+const HTTP_ADAPTERS = [`${SERVER}ingest/(api|otlp|gateway|langfuse)/route\\.ts$`, `${SERVER}ingest/otlp/grpc\\.ts$`];
 const HTTP_ADAPTER_MAY_USE = `${SERVER}server/((context|auth|openapi)\\.ts$|schemas/)`;
 
 // The storage factory: it picks the backend from the configuration, so it alone opens one by name.

@@ -3,6 +3,9 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { registerIngestRoutes } from '../ingest/api/route.ts';
 import { registerOtlpRoutes } from '../ingest/otlp/route.ts';
 import { registerGatewayRoutes } from '../ingest/gateway/route.ts';
+import { registerLangfuseIngestRoutes } from '../ingest/langfuse/route.ts';
+import { registerLangfusePublicRoutes } from './routes/langfuse-public.ts';
+import { registerMcpRoutes } from './routes/mcp.ts';
 import { requireOperator, requireScope, type AppContext, type RouteModule } from './context.ts';
 import { bearerKey, createAuthResolver, createHostGuard, createOriginGuard, peerOfRequest, refusalSiteOf, requireMetricsReader } from './auth.ts';
 import { LookoutError } from '../errors.ts';
@@ -197,7 +200,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [],
     return ctx.metrics.registry.metrics();
   });
 
-  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerExportRoutes, registerPricingRoutes, registerAdminRoutes, registerBackupRoutes, registerErasureRoutes, registerAnalyticsRoutes, registerAlertRoutes, registerActionRoutes, registerBudgetRoutes, registerSecurityRoutes, registerEvaluatorRoutes, registerQualityRoutes, registerDriftRoutes, registerRetentionRoutes, registerProjectLifecycleRoutes, registerGatewayRoutes, registerWebRoutes, ...extraRoutes]) {
+  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerExportRoutes, registerPricingRoutes, registerAdminRoutes, registerBackupRoutes, registerErasureRoutes, registerAnalyticsRoutes, registerAlertRoutes, registerActionRoutes, registerBudgetRoutes, registerSecurityRoutes, registerEvaluatorRoutes, registerQualityRoutes, registerDriftRoutes, registerRetentionRoutes, registerProjectLifecycleRoutes, registerLangfuseIngestRoutes, registerLangfusePublicRoutes, registerMcpRoutes, registerGatewayRoutes, registerWebRoutes, ...extraRoutes]) {
     await register(app, ctx);
   }
   registerOpenApiRoute(app);

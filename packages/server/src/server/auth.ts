@@ -54,6 +54,21 @@ export function bearerToken(header: unknown): string | null {
   return m ? m[1] : null;
 }
 
+// The Langfuse-compatible endpoints' prefix: their SDKs authenticate with HTTP Basic.
+export const LANGFUSE_PREFIX = '/api/public/';
+
+// The secret of "Authorization: Basic base64(publicKey:secretKey)", as the Langfuse SDKs send
+// it: the secret is a Lookout key, the public key is not checked. Null when absent or malformed.
+export function basicSecret(header: unknown): string | null {
+  if (typeof header !== 'string' || header.length > 4096) return null;
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (!m) return null;
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const secret = colon < 0 ? '' : decoded.slice(colon + 1);
+  return secret && !/\s/.test(secret) ? secret : null;
+}
+
 export function bearerKey(request: FastifyRequest): string | null {
   // On the gateway, Authorization carries the provider's key: Lookout's comes in x-lookout-key.
   if (request.url.startsWith(GATEWAY_PREFIX)) {
@@ -62,6 +77,10 @@ export function bearerKey(request: FastifyRequest): string | null {
   }
   const key = bearerToken(request.headers.authorization);
   if (key !== null) return key;
+  if (request.url.startsWith(LANGFUSE_PREFIX)) {
+    const secret = basicSecret(request.headers.authorization);
+    if (secret !== null) return secret;
+  }
   const alt = request.headers['x-lookout-key'];
   return typeof alt === 'string' && alt ? alt : null;
 }
