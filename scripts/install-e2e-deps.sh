@@ -16,6 +16,8 @@ PACKAGES=(
   "fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
   # The outbound guard's TLS test makes a throw-away certificate with it (on most images already).
   "openssl:/usr/bin/openssl"
+  # The integration guides' Python snippets are compiled (py_compile) by test/e2e/integrations.test.ts.
+  "python3-minimal:/usr/bin/python3"
 )
 
 # Services the packages above would start on install, stopped again afterwards in case the
