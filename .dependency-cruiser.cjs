@@ -6,7 +6,7 @@ const SERVER = '^packages/server/src/';
 const TEST = '\\.test\\.tsx?$';
 
 // The feature folders and lower layers that must not depend on the HTTP layer (server/).
-const BELOW_HTTP = `${SERVER}(domain|enrich|ingest|rollups|alerts|budgets|config|store|query|metrics|state|quality|backup|lifecycle)/`;
+const BELOW_HTTP = `${SERVER}(domain|enrich|ingest|rollups|alerts|budgets|config|store|query|metrics|state|quality|backup|lifecycle|mcp)/`;
 
 // HTTP adapters that live in their feature folder so a feature stays in one place: each route.ts
 // is a Fastify plugin and needs the request context and its route schemas; grpc.ts is the
@@ -120,7 +120,8 @@ module.exports = {
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {
       exportsFields: ['exports'],
-      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      // Workspace packages from their TypeScript source, as tsconfig.json resolves them.
+      conditionNames: ['@lookout/source', 'import', 'require', 'node', 'default', 'types'],
       extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'],
     },
     cache: false,

@@ -1,3 +1,4 @@
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // The whole product on ClickHouse: the tests that drive the real app in-process (makeTestApp) —
@@ -6,6 +7,8 @@ import { defineConfig } from 'vitest/config';
 // two shards), expecting the same answers as on DuckDB. `npm run test:clickhouse`; needs the
 // engine from scripts/clickhouse/install.sh.
 export default defineConfig({
+  // Workspace packages are used from their TypeScript source, not their published build (dist/).
+  ssr: { resolve: { conditions: ['@lookout/source', ...defaultServerConditions] } },
   test: {
     include: [
       'packages/server/src/server/routes/*.test.ts',

@@ -1,3 +1,4 @@
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { RequireE2eReporter } from './test/e2e/require-e2e.ts';
 
@@ -5,6 +6,8 @@ import { RequireE2eReporter } from './test/e2e/require-e2e.ts';
 // beside the code, on servers from scripts/clickhouse/install.sh). They start child processes that
 // each want a core, so files run one after another (this runs on 2-core machines).
 export default defineConfig({
+  // Workspace packages are used from their TypeScript source, not their published build (dist/).
+  ssr: { resolve: { conditions: ['@lookout/source', ...defaultServerConditions] } },
   test: {
     include: ['test/e2e/**/*.test.ts', 'packages/*/src/**/*.clickhouse.test.ts'],
     exclude: ['**/node_modules/**'],

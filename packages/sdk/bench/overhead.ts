@@ -1,6 +1,7 @@
 // What wrapOpenAI costs the application, with the caller's path measured apart from the batched
 // export. Prints one JSON line.
-//   node packages/sdk/bench/overhead.ts [calls=4000]
+//   npm run bench -w @lookout/sdk -- [calls=4000]
+//   (node --conditions=@lookout/source packages/sdk/bench/overhead.ts: the SDK from its source)
 //
 // callerPath: the same chat.completions.create, wrapped and unwrapped, interleaved in blocks.
 //   Spans go through the real BatchSpanProcessor to an exporter that drops them, so the figure is

@@ -1,4 +1,4 @@
-import { createLookoutClient, type Answer, type Query, type Schemas } from '@lookout/client';
+import { createLookoutClient, type Answer, type Query, type Schemas } from '#client';
 import { currentContext } from './context.ts';
 import { sdkEndpoint, swallow } from './core.ts';
 

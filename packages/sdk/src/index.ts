@@ -7,3 +7,5 @@ export { traceRetrieval, traceEmbedding, traceTool, traced, currentTraceId, curr
 export { score, flushScores, type ScoreInput } from './score.ts';
 export { checkBudget, type BudgetCheckInput, type BudgetCheckResult, type BudgetStatusInfo } from './budget.ts';
 export { classifyError, type ErrorClass } from './instrument.ts';
+// traced() takes a span kind: re-exported so an application needs no import of its own from the OTel API.
+export { SpanKind } from '@opentelemetry/api';

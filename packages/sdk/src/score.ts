@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createLookoutClient, type Body } from '@lookout/client';
+import { createLookoutClient, type Body } from '#client';
 import { counters, registerFlushHook, sdkEndpoint, swallow } from './core.ts';
 import { currentSpanId, currentTraceId } from './traced.ts';
 
