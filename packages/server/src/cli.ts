@@ -25,6 +25,7 @@ import { registerEraseCommand } from './cli/erase.ts';
 import { registerProjectsCommand } from './cli/projects.ts';
 import { registerRetentionCommands } from './cli/retention.ts';
 import { registerArchiveCommands } from './cli/archive.ts';
+import { registerMcpCommand } from './cli/mcp.ts';
 import { addEvaluator, listEvaluators, removeEvaluator, type AddEvaluatorOptions } from './cli/evaluators.ts';
 import { PRIVATE_UMASK } from './state/private-files.ts';
 
@@ -403,6 +404,7 @@ registerDataExportCommands(exportCmd, { urlOption, keyOption });
 registerEraseCommand(program, { urlOption, keyOption });
 registerProjectsCommand(program, { urlOption, keyOption });
 registerRetentionCommands(program, { urlOption, keyOption });
+registerMcpCommand(program, { urlOption, keyOption });
 
 // Every command that takes --key also reads it from a file or stdin, which `ps` does not show.
 function addKeyFileOption(command: Command): void {

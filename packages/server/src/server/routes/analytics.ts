@@ -5,7 +5,6 @@ import {
   analyticsQueryParamsSchema,
   chargebackParamsSchema,
   forecastParamsSchema,
-  parseAnalyticsQueryParams,
   parseChargebackParams,
   parseForecastParams,
   parseRangeQuery,
@@ -15,6 +14,7 @@ import {
 } from '../../query/params.ts';
 import { requireScope, type AppContext } from '../context.ts';
 import type { AnalyticsReport, Dimension, TimeRange } from '../../query/contract.ts';
+import { answerAnalyticsQuery } from '../../query/answer.ts';
 import { forecastRanges } from '../../query/forecast.ts';
 import { retentionNote, type RetentionBounds } from '../../query/retention.ts';
 import type { ProjectId } from '../../store/store.ts';
@@ -54,9 +54,7 @@ export function registerAnalyticsRoutes(fastify: FastifyInstance, ctx: AppContex
     },
     async (request) => {
       const project = requireScope(request, 'read');
-      const q = { ...parseAnalyticsQueryParams(request.query, Date.now()), retention: bounds(project) };
-      const result = await analytics().query(project, q);
-      return { ...result, retention: result.retention ?? retentionNote(q, q.retention, false) };
+      return answerAnalyticsQuery(analytics(), project, request.query, bounds(project), Date.now());
     },
   );
 

@@ -2,26 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DEFAULT_LATENCY_TARGET_MS, HEALTH_WEIGHTS, healthScore, medianCostPerRequest } from '../../domain/health.ts';
 import type { Evaluator } from '../../domain/quality.ts';
-import { DAY_MS } from '../../domain/time.ts';
-import { LookoutError } from '../../errors.ts';
-import { parseRangeParams } from '../../query/params.ts';
-import type { HealthGrouping, QualityRange } from '../../store/store.ts';
+import type { HealthGrouping } from '../../store/store.ts';
 import { requireScope, type AppContext } from '../context.ts';
 import { errorResponses } from '../openapi.ts';
-import { healthQuerySchema, healthScoresSchema, MAX_QUALITY_RANGE_DAYS, topIssuesQuerySchema, topIssuesSchema } from '../schemas/quality.ts';
+import { healthQuerySchema, healthScoresSchema, topIssuesQuerySchema, topIssuesSchema } from '../schemas/quality.ts';
+import { qualityRange } from '../../query/quality-range.ts';
 
 // D6 top issues (recurring errors, low scores, each with its traces) and D4 health scores per
 // feature or application (domain/health.ts has the formula).
 
 const iso = (us: number) => new Date(Math.trunc(us / 1000)).toISOString();
-
-function qualityRange(raw: { from?: string; to?: string }): QualityRange {
-  const range = parseRangeParams(raw, Date.now());
-  if (range.toMs - range.fromMs > MAX_QUALITY_RANGE_DAYS * DAY_MS) {
-    throw new LookoutError('invalid_parameter', `from: the range may span at most ${MAX_QUALITY_RANGE_DAYS} days`);
-  }
-  return { fromUs: range.fromMs * 1000, toUs: range.toMs * 1000 };
-}
 
 // A group's p95 target: the tightest enabled latency_slo evaluator that selects it (by its own
 // feature or application, or the whole project), else the default.
@@ -53,7 +43,7 @@ export function registerQualityRoutes(fastify: FastifyInstance, ctx: AppContext)
     async (request) => {
       const project = requireScope(request, 'read');
       const q = request.query;
-      const range = qualityRange(q);
+      const range = qualityRange(q, Date.now());
       const [errors, lowScores] = await Promise.all([
         ctx.store.topErrors(project, range, q.limit),
         ctx.store.lowScores(project, range, { threshold: q.threshold, limit: q.limit }),
@@ -83,7 +73,7 @@ export function registerQualityRoutes(fastify: FastifyInstance, ctx: AppContext)
     async (request) => {
       const project = requireScope(request, 'read');
       const q = request.query;
-      const range = qualityRange(q);
+      const range = qualityRange(q, Date.now());
       const inputs = await ctx.store.healthInputs(project, range, q.by, q.limit);
       const median = medianCostPerRequest(inputs.map((g) => g.costPerRequestUsd));
       const inForce = ctx.evaluators.evaluatorsOf(project);

@@ -4,9 +4,6 @@ import { HEALTH_GROUPINGS, QUALITY_LIMITS } from '../../store/quality.ts';
 
 // Top issues (D6) and health scores (D4) as the API gives them.
 
-// Top issues scan every failed span and score of the range: a quarter is plenty to find what
-// recurs, and keeps one request's scan bounded.
-export const MAX_QUALITY_RANGE_DAYS = 90;
 export const MAX_LATENCY_TARGET_MS = 10 * 60_000;
 
 const range = {
