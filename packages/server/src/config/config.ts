@@ -127,6 +127,9 @@ export const configSchema = z
         maxQueueRows: z.coerce.number().int().positive().default(200_000),
         // Rows committed in one transaction at most.
         maxWriteBatchRows: z.coerce.number().int().positive().default(20_000),
+        // Langfuse v3 ingestion: how long an observation not yet ended, or a trace, waits for more
+        // events before it is written as it is (unset: 30 s).
+        langfuseIdleMs: z.coerce.number().int().positive().max(3_600_000).optional(),
         // Worker threads that decode and map OTLP exports; unset: 1 on two cores or fewer, else
         // one per core but one. 0 does the work on the main thread. Blank is refused rather than
         // coerced to 0, which is a valid count here (elsewhere 0 is refused as too small).
@@ -316,6 +319,7 @@ export const ENV_VARS: Record<string, string[]> = {
   LOOKOUT_MAX_BODY_BYTES: ['ingest', 'maxBodyBytes'],
   LOOKOUT_MAX_QUEUE_ROWS: ['ingest', 'maxQueueRows'],
   LOOKOUT_INGEST_WORKERS: ['ingest', 'workers'],
+  LOOKOUT_LANGFUSE_IDLE_MS: ['ingest', 'langfuseIdleMs'],
   LOOKOUT_STORAGE: ['storage', 'backend'],
   LOOKOUT_MEMORY_LIMIT: ['storage', 'memoryLimit'],
   LOOKOUT_BACKGROUND_NICE: ['storage', 'backgroundNice'],

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { registerIngestRoutes } from '../ingest/api/route.ts';
-import { registerOtlpRoutes } from '../ingest/otlp/route.ts';
+import { LANGFUSE_OTEL_TRACES_PATH, registerOtlpRoutes } from '../ingest/otlp/route.ts';
 import { registerGatewayRoutes } from '../ingest/gateway/route.ts';
-import { registerLangfuseIngestRoutes } from '../ingest/langfuse/route.ts';
+import { LANGFUSE_HEALTH_PATH, LANGFUSE_INGESTION_PATH, registerLangfuseIngestRoutes } from '../ingest/langfuse/route.ts';
 import { registerLangfusePublicRoutes } from './routes/langfuse-public.ts';
 import { registerMcpRoutes } from './routes/mcp.ts';
 import { requireOperator, requireScope, type AppContext, type RouteModule } from './context.ts';
@@ -35,12 +35,12 @@ const MAX_REQUEST_ID_CHARS = 128;
 const REQUEST_ID_PATTERN = /^[\x21-\x7e]+$/;
 
 // The API's description is public: it says what the server accepts, nothing of what it holds.
-const PUBLIC_PATHS = new Set(['/healthz', '/readyz', OPENAPI_PATH]);
+const PUBLIC_PATHS = new Set(['/healthz', '/readyz', OPENAPI_PATH, LANGFUSE_HEALTH_PATH]);
 const METRICS_PATH = '/metrics';
 // How often Node looks for connections past headersTimeoutMs/requestTimeoutMs (its default).
 const MAX_TIMEOUT_CHECK_INTERVAL_MS = 30_000;
 // Not held back by read-your-writes: ingest, and the budget check (answered from memory).
-const INGEST_PATHS = new Set(['/api/v1/ingest', BUDGET_CHECK_PATH]);
+const INGEST_PATHS = new Set(['/api/v1/ingest', BUDGET_CHECK_PATH, LANGFUSE_OTEL_TRACES_PATH, LANGFUSE_INGESTION_PATH]);
 
 // A7/A9: accept the caller's request id when it is sane, otherwise make one; echo it back.
 function requestIdFrom(request: { headers: Record<string, string | string[] | undefined> }): string {

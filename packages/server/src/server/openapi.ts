@@ -93,7 +93,7 @@ const SCOPE_NOTES: Record<string, string> = {
 };
 
 // Routes every key of a project reaches only with a declared scope; these are answered to anyone.
-const PUBLIC_ROUTES = new Set(['/healthz', '/readyz', '/metrics', OPENAPI_PATH]);
+const PUBLIC_ROUTES = new Set(['/healthz', '/readyz', '/metrics', OPENAPI_PATH, '/api/public/health']);
 
 // The first field present in what is sent but dropped by the schema's parse (zod objects strip
 // unknown keys), as a path: a response that says more than its route declares.

@@ -25,6 +25,11 @@ import { OTLP_CONSUMES, otlpRequestSchema, otlpResponses } from '../../server/sc
 // mapped through the conventions to the one record type and go through the same pipeline as
 // the native API, so a 2xx means on disk here too.
 
+// Where the Langfuse SDKs built on OpenTelemetry (@langfuse/otel, Python langfuse>=3) export:
+// their base URL plus this path. Served by the same handler as /v1/traces; their `langfuse.*`
+// attributes are read by conventions/langfuse.ts like any other span's.
+export const LANGFUSE_OTEL_TRACES_PATH = '/api/public/otel/v1/traces';
+
 // gzip may expand a body a lot; this bounds what one request may inflate to.
 export const DECOMPRESSION_FACTOR = 8;
 const MAX_LOG_BODY_CHARS = 100_000;
@@ -215,9 +220,13 @@ export function registerOtlpRoutes(app: FastifyInstance, ctx: AppContext): void 
     };
 
     // Traces are decoded and mapped off the event loop (ingest/workers/).
-    otlp.withTypeProvider<ZodTypeProvider>().post(
-      '/v1/traces',
-      { config: { scope: 'ingest' }, schema: routeSchema('traces') },
+    const tracesRoutes = [
+      { url: '/v1/traces', schema: routeSchema('traces') },
+      { url: LANGFUSE_OTEL_TRACES_PATH, schema: { ...routeSchema('traces'), summary: 'Export OTLP traces from the Langfuse SDKs (@langfuse/otel, Python langfuse>=3): the same as /v1/traces, with HTTP Basic auth' } },
+    ];
+    for (const { url, schema } of tracesRoutes) otlp.withTypeProvider<ZodTypeProvider>().post(
+      url,
+      { config: { scope: 'ingest' }, schema },
       async (request, reply) => {
         requireScope(request, 'ingest');
         const projectId = request.auth.projectId;

@@ -7,6 +7,7 @@ import {
   type SpanKind,
   type SpanRecord,
 } from '../../../domain/span.ts';
+import { providerReportedCost } from '../../../enrich/pricing/index.ts';
 import type { Attributes, OtlpSpan } from '../types.ts';
 import { AttrReader, ContentClassifier, isRecord, isTextFree, KeyList, nanosToMicros, stringifyAttr, truncate } from './attributes.ts';
 import { resolveUsage } from './buckets.ts';
@@ -85,7 +86,9 @@ export const NON_CONTENT = new KeyList([
       'ai.operationId', 'ai.model.id', 'ai.model.provider', 'ai.telemetry.functionId', 'ai.response.finishReason', 'ai.response.id',
       'ai.response.model', 'ai.toolCall.name', 'ai.toolCall.id', 'ai.settings.mode', 'ai.schema.name',
       'langfuse.observation.type', 'langfuse.observation.level', 'langfuse.observation.model.name', 'langfuse.trace.name',
-      'langfuse.version', 'langfuse.release', 'langfuse.environment',
+      'langfuse.version', 'langfuse.release', 'langfuse.environment', 'langfuse.observation_type', 'langfuse.level',
+      'langfuse.prompt_name', 'langfuse.prompt_version', 'langfuse.public', 'langfuse.experiment.id', 'langfuse.experiment.name',
+      'langfuse.experiment.dataset.id', 'langfuse.experiment.item.id', 'langfuse.experiment.item.root_observation_id',
       'user.id', 'enduser.id', 'session.id', 'thread.name', 'event.name', 'log.iostream', 'code.function', 'code.function.name', 'code.namespace',
       'code.filepath', 'code.file.path',
       // What the conventions and the mapping derive themselves (never text the user wrote).
@@ -251,6 +254,8 @@ function mapSpan(span: OtlpSpan, projectId: string, opts: MapOptions): SpanRecor
   });
 
   const ttft = first(exs, 'ttftMs');
+  const reported = first(exs, 'reportedCostUsd');
+  const reportedUsd = reported !== undefined && Number.isFinite(reported) && reported >= 0 ? reported : undefined;
   const input = first(exs, 'input') ?? null;
   const output = first(exs, 'output') ?? null;
 
@@ -292,7 +297,7 @@ function mapSpan(span: OtlpSpan, projectId: string, opts: MapOptions): SpanRecor
     requestModel,
     responseModel,
     usage: resolved.usage,
-    cost: unpricedCost(),
+    cost: reportedUsd === undefined ? unpricedCost() : providerReportedCost(reportedUsd),
     status: outcome.status,
     errorClass: outcome.errorClass,
     // Below full the message may quote the prompt (a validation error, a tool's exception): only

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { totalTokens } from '../../../domain/span.ts';
-import { mapOtlpSpan } from './index.ts';
+import { STORED_TEXT_FREE_PATTERN } from './attributes.ts';
+import { mapOtlpSpan, NON_CONTENT } from './index.ts';
 import { langfuseUsage } from './langfuse.ts';
 import { otlpSpan, START_US } from './testing.ts';
 
@@ -43,13 +44,16 @@ describe('Langfuse attributes', () => {
     expect(rec.attribution).toMatchObject({ userId: 'u-7', sessionId: 's-7', environment: 'staging', feature: 'inbox-triage' });
     expect(rec.tags).toEqual(['vip', 'eu']);
     expect(rec.metadata).toMatchObject({
-      'cost.reported_usd': '0.0057',
       plan: 'pro',
       ticket: '{"id":7}',
       'langfuse.trace.name': 'support-flow',
       'langfuse.release': 'v1.4.2',
+      'langfuse.observation_type': 'generation',
+      'langfuse.model_parameters.temperature': '0.2',
     });
-    expect(rec.cost.status).toBe('not_applicable'); // priced later in the pipeline
+    // cost_details is what the caller was billed: kept as the provider's figure, never re-priced.
+    expect(rec.cost).toEqual({ status: 'provider_reported', totalNanoUsd: 5_700_000, byBucketNanoUsd: {}, priceRowId: null, catalogVersion: null });
+    expect(rec.metadata['langfuse.observation.cost_details']).toBeUndefined();
     expect(rec.content).toEqual({ input: '[{"role":"user","content":"hi"}]', output: '"hello"' });
   });
 
@@ -94,10 +98,12 @@ describe('Langfuse attributes', () => {
     expect(rec).toMatchObject({ kind: 'tool', status: 'error', errorClass: 'rate_limit', errorMessage: 'upstream returned 429 Too Many Requests' });
     expect(rec.attribution).toMatchObject({ userId: 'legacy-user', sessionId: 'legacy-session' });
     expect(rec.tags).toEqual(['a', 'b']);
-    const kinds = ['span', 'agent', 'chain', 'retriever', 'embedding', 'evaluator', 'guardrail', 'event'].map(
-      (t) => mapOtlpSpan(otlpSpan({ attributes: { 'langfuse.observation.type': t } }), 'p1').kind,
-    );
-    expect(kinds).toEqual(['other', 'agent', 'chain', 'retrieval', 'embedding', 'other', 'other', 'other']);
+    const types = ['span', 'generation', 'agent', 'tool', 'chain', 'retriever', 'embedding', 'evaluator', 'guardrail', 'event'];
+    const mapped = types.map((t) => mapOtlpSpan(otlpSpan({ attributes: { 'langfuse.observation.type': t } }), 'p1'));
+    expect(mapped.map((r) => r.kind)).toEqual(['other', 'generation', 'agent', 'tool', 'chain', 'retrieval', 'embedding', 'other', 'other', 'other']);
+    // Lookout has fewer kinds than Langfuse has types: the type itself is kept, as the ingestion endpoint keeps it.
+    expect(mapped.map((r) => r.metadata['langfuse.observation_type'])).toEqual(types);
+    expect(rec.metadata['langfuse.level']).toBe('ERROR');
   });
 
   it('a Langfuse usage_details overrides the instrumentation counts on the same span (precedence)', () => {
@@ -117,5 +123,89 @@ describe('Langfuse attributes', () => {
     // Taken whole from Langfuse: no mixing of its buckets with the GenAI cache count.
     expect(rec.usage).toEqual({ input: 150, output: 90, cacheRead: 0, cacheWrite: 0, reasoning: 0, audio: 0 });
     expect(rec.metadata['lookout.usage.source']).toBe('langfuse');
+  });
+
+  it('cost_details: the total, else the sum of its parts, as provider_reported; nothing usable is no cost', () => {
+    const costOf = (details: string) =>
+      mapOtlpSpan(otlpSpan({ attributes: { 'langfuse.observation.type': 'generation', 'langfuse.observation.model.name': 'gpt-4o', 'langfuse.observation.usage_details': '{"input":10,"output":5}', 'langfuse.observation.cost_details': details } }), 'p1').cost;
+    expect(costOf('{"input":0.0012,"output":0.0034}')).toMatchObject({ status: 'provider_reported', totalNanoUsd: 4_600_000 });
+    expect(costOf('{"total":0}')).toMatchObject({ status: 'provider_reported', totalNanoUsd: 0 });
+    // A negative total or no number at all: the usage is priced from the catalog later instead.
+    expect(costOf('{"total":-1}')).toMatchObject({ status: 'not_applicable', totalNanoUsd: null });
+    expect(costOf('{"note":"n/a"}')).toMatchObject({ status: 'not_applicable', totalNanoUsd: null });
+  });
+
+  // As @langfuse/tracing 5.x and @langfuse/core's propagateAttributes write them: prompt link
+  // (name, and the version as a number), model parameters as JSON, the public flag, levels.
+  const sdkAttributes = {
+    'langfuse.observation.type': 'generation',
+    'langfuse.observation.model.name': 'gpt-4o-mini',
+    'langfuse.observation.model.parameters': JSON.stringify({ temperature: 0.3, max_tokens: 512, tool_choice: 'auto', stop: ['\n\nUser:'], system_hint: 'answer in French' }),
+    'langfuse.observation.prompt.name': 'support reply',
+    'langfuse.observation.prompt.version': 3,
+    'langfuse.observation.level': 'WARNING',
+    'langfuse.observation.status_message': 'fell back to the smaller model',
+    'langfuse.trace.public': true,
+    'langfuse.internal.is_app_root': true,
+    'langfuse.experiment.id': 'exp-7',
+    'langfuse.version': '2.1.0',
+  };
+
+  it('prompt name and version, model parameters, levels and the public flag: under the ingestion endpoint\'s names', () => {
+    const full = mapOtlpSpan(otlpSpan({ attributes: sdkAttributes }), 'p1', { captureContent: true });
+    expect(full.status).toBe('ok'); // WARNING is not a failure
+    expect(full.metadata).toMatchObject({
+      'langfuse.prompt_name': 'support reply',
+      'langfuse.prompt_version': '3',
+      'langfuse.model_parameters.temperature': '0.3',
+      'langfuse.model_parameters.max_tokens': '512',
+      'langfuse.model_parameters.tool_choice': 'auto',
+      'langfuse.model_parameters.stop': '["\\n\\nUser:"]',
+      'langfuse.model_parameters.system_hint': 'answer in French',
+      'langfuse.level': 'WARNING',
+      'langfuse.status_message': 'fell back to the smaller model',
+      'langfuse.public': 'true',
+      'langfuse.experiment.id': 'exp-7',
+      'langfuse.version': '2.1.0',
+    });
+    for (const raw of ['langfuse.observation.prompt.name', 'langfuse.observation.model.parameters', 'langfuse.observation.level', 'langfuse.observation.status_message', 'langfuse.trace.public']) {
+      expect(full.metadata[raw], raw).toBeUndefined();
+    }
+  });
+
+  it('below full capture, names and numbers stay; words that may quote a prompt do not', () => {
+    const rec = mapOtlpSpan(otlpSpan({ attributes: sdkAttributes }), 'p1', { captureContent: false });
+    expect(rec.metadata).toMatchObject({
+      'langfuse.prompt_name': 'support reply',
+      'langfuse.prompt_version': '3',
+      'langfuse.model_parameters.temperature': '0.3',
+      'langfuse.model_parameters.max_tokens': '512',
+      'langfuse.level': 'WARNING',
+      'langfuse.experiment.id': 'exp-7',
+    });
+    for (const key of ['langfuse.model_parameters.tool_choice', 'langfuse.model_parameters.stop', 'langfuse.model_parameters.system_hint', 'langfuse.status_message']) {
+      expect(rec.metadata[key], key).toBeUndefined();
+    }
+    // And a later purge to a lower capture mode (content-policy.ts) would keep the same: names
+    // declared free of text, values that cannot hold any.
+    const textFree = new RegExp(`^(?:${STORED_TEXT_FREE_PATTERN})$`);
+    for (const [key, value] of Object.entries(rec.metadata)) expect(NON_CONTENT.has(key) || textFree.test(value), key).toBe(true);
+  });
+
+  it('trace input/output stand in for an observation\'s own; metadata that is not an object is kept whole', () => {
+    const traceOnly = mapOtlpSpan(
+      otlpSpan({ attributes: { 'langfuse.trace.input': '{"question":"refund?"}', 'langfuse.trace.output': '"yes"', 'langfuse.observation.metadata': '["a","b"]' } }),
+      'p1',
+      { captureContent: true },
+    );
+    expect(traceOnly.content).toEqual({ input: '{"question":"refund?"}', output: '"yes"' });
+    expect(traceOnly.metadata['langfuse.observation.metadata']).toBe('["a","b"]');
+    const both = mapOtlpSpan(
+      otlpSpan({ attributes: { 'langfuse.trace.input': '"trace in"', 'langfuse.observation.input': '"span in"' } }),
+      'p1',
+      { captureContent: true },
+    );
+    expect(both.content).toEqual({ input: '"span in"', output: null });
+    expect(both.metadata['langfuse.trace.input']).toBeUndefined();
   });
 });

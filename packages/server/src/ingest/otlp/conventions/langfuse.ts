@@ -1,14 +1,23 @@
 import type { SpanKind } from '../../../domain/span.ts';
-import type { OtlpSpan } from '../types.ts';
-import { isRecord, nanosToMicros, parseJson, safeJson, tokenCount, toNumber, type AttrReader, type ContentAttributes } from './attributes.ts';
+import type { AttrValue, OtlpSpan } from '../types.ts';
+import { isRecord, isTextFree, nanosToMicros, parseJson, safeJson, tokenCount, toNumber, type AttrReader, type ContentAttributes } from './attributes.ts';
 import type { Extraction, MapOptions, UsageReport } from './types.ts';
 
 // Langfuse span attributes, as the Langfuse SDKs write them (langfuse-js @langfuse/tracing 4.x–5.x,
 // @langfuse/core LangfuseOtelSpanAttributes; Langfuse Python v3): langfuse.observation.type,
 // .model.name, .usage_details / .cost_details (JSON), .input / .output, .level, .status_message,
-// .completion_start_time, .metadata(.*); langfuse.trace.name / .tags / .metadata(.*) / .input /
-// .output; langfuse.user.id and langfuse.session.id (older documented names; newer SDKs write
-// user.id / session.id, read in otel.ts); langfuse.environment, langfuse.release, langfuse.version.
+// .completion_start_time, .metadata(.*), .model.parameters, .prompt.name / .version;
+// langfuse.trace.name / .tags / .metadata(.*) / .input / .output / .public; langfuse.user.id and
+// langfuse.session.id (older documented names; newer SDKs write user.id / session.id, read in
+// otel.ts); langfuse.environment, langfuse.release, langfuse.version.
+//
+// What has no field of the record is kept in metadata under the names the Langfuse ingestion
+// endpoint stores too (ingest/langfuse/map.ts), so a span reads the same whichever SDK sent it:
+// langfuse.observation_type, langfuse.level, langfuse.status_message, langfuse.prompt_name,
+// langfuse.prompt_version, langfuse.model_parameters.<key>, langfuse.public.
+//
+// cost_details is the caller's own cost (Langfuse's SDKs pass through what the provider billed):
+// stored as provider_reported, as the native API's costUsd is, instead of priced from the catalog.
 //
 // Token buckets: usage_details follows Langfuse's own model, in which every key is priced on its
 // own (input, output, cache_read_input_tokens, input_cached_tokens, output_reasoning_tokens, ...),
@@ -102,7 +111,8 @@ export function langfuseUsage(details: unknown): { report?: UsageReport; unmappe
   };
 }
 
-function reportedCostUsd(details: unknown): number | undefined {
+// USD: the `total` key, else the sum of the others. Undefined when nothing in it is a cost.
+export function reportedCostUsd(details: unknown): number | undefined {
   if (!isRecord(details)) return undefined;
   const total = toNumber(details.total);
   if (total !== undefined) return total >= 0 ? total : undefined;
@@ -118,6 +128,18 @@ function reportedCostUsd(details: unknown): number | undefined {
   return any ? sum : undefined;
 }
 
+// Model parameters are settings (temperature, max_tokens), but a string among them may be a stop
+// sequence or a schema: below full capture only values that cannot hold text are kept, as for
+// attributes no convention knows (and as a later purge to a lower capture mode keeps them).
+function modelParameters(r: AttrReader, opts: MapOptions, into: Record<string, string>): void {
+  const params = r.json('langfuse.observation.model.parameters');
+  if (!isRecord(params)) return;
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null) continue;
+    if (opts.captureContent || isTextFree(v as AttrValue)) into[`langfuse.model_parameters.${k}`] = typeof v === 'string' ? v : safeJson(v);
+  }
+}
+
 // Older SDKs double-encode the timestamp ("\"2025-10-01T08:45:26.112Z\"").
 function completionStartMs(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
@@ -131,10 +153,16 @@ function completionStartMs(value: unknown): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
+// The user's metadata: a JSON object or flattened `<prefix>.<key>` attributes, as its own keys;
+// anything else the SDK serialized whole (a list, a string) under the attribute's name.
 function flattenedMetadata(r: AttrReader, prefix: string, into: Record<string, string>): void {
+  const sent = r.raw(prefix);
   const whole = r.json(prefix);
   if (isRecord(whole)) {
     for (const [k, v] of Object.entries(whole)) if (v !== undefined && v !== null) into[k] = typeof v === 'string' ? v : safeJson(v);
+  } else if (sent !== undefined) {
+    r.consume(prefix);
+    into[prefix] = typeof sent === 'string' ? sent : safeJson(sent);
   }
   for (const key of r.withPrefix(`${prefix}.`)) {
     const v = r.raw(key);
@@ -144,27 +172,26 @@ function flattenedMetadata(r: AttrReader, prefix: string, into: Record<string, s
   }
 }
 
-export function extractLangfuse(r: AttrReader, span: OtlpSpan, _opts: MapOptions): Extraction | null {
+export function extractLangfuse(r: AttrReader, span: OtlpSpan, opts: MapOptions): Extraction | null {
   if (!detectLangfuse(r)) return null;
-  const type = r.raw('langfuse.observation.type');
-  const ex: Extraction = { convention: LANGFUSE, kind: typeof type === 'string' ? OBSERVATION_KINDS[type.toLowerCase()] : undefined };
+  const metadata: Record<string, string> = {};
+  const type = r.str('langfuse.observation.type')?.toLowerCase();
+  const ex: Extraction = { convention: LANGFUSE, kind: type === undefined ? undefined : OBSERVATION_KINDS[type] };
+  if (type !== undefined) metadata['langfuse.observation_type'] = type;
 
   const model = r.str('langfuse.observation.model.name');
   if (model !== undefined) {
     ex.requestModel = model;
     ex.responseModel = model; // an explicit choice of the user: it overrides what instrumentation saw
   }
+  modelParameters(r, opts, metadata);
 
-  const metadata: Record<string, string> = {};
   if (r.has('langfuse.observation.usage_details')) {
     const { report, unmapped } = langfuseUsage(r.json('langfuse.observation.usage_details'));
     ex.usage = report;
     Object.assign(metadata, unmapped);
   }
-  if (r.has('langfuse.observation.cost_details')) {
-    const cost = reportedCostUsd(r.json('langfuse.observation.cost_details'));
-    if (cost !== undefined) metadata['cost.reported_usd'] = String(cost);
-  }
+  ex.reportedCostUsd = reportedCostUsd(r.json('langfuse.observation.cost_details'));
 
   const startUs = nanosToMicros(span.startTimeUnixNano);
   const firstMs = completionStartMs(r.raw('langfuse.observation.completion_start_time'));
@@ -173,15 +200,30 @@ export function extractLangfuse(r: AttrReader, span: OtlpSpan, _opts: MapOptions
     ex.ttftMs = firstMs - startUs / 1000;
   }
 
-  ex.input = r.content('langfuse.observation.input');
-  ex.output = r.content('langfuse.observation.output');
+  // Trace input/output (setTraceIO) stand in for the span's own when it has none: in Lookout a
+  // trace's input and output are its spans'.
+  const observationInput = r.content('langfuse.observation.input');
+  const observationOutput = r.content('langfuse.observation.output');
+  const traceInput = r.content('langfuse.trace.input');
+  const traceOutput = r.content('langfuse.trace.output');
+  ex.input = observationInput ?? traceInput;
+  ex.output = observationOutput ?? traceOutput;
 
-  const level = r.raw('langfuse.observation.level');
-  if (typeof level === 'string' && level.toUpperCase() === 'ERROR') {
-    r.consume('langfuse.observation.level');
-    ex.failed = true;
-  }
-  ex.errorMessage = r.str('langfuse.observation.status_message');
+  const level = r.str('langfuse.observation.level')?.toUpperCase();
+  if (level !== undefined) metadata['langfuse.level'] = level;
+  if (level === 'ERROR') ex.failed = true;
+  // The error message of a failed span; of any other (a WARNING's reason) kept in metadata, with
+  // full capture only: words may quote the prompt.
+  const statusMessage = r.str('langfuse.observation.status_message');
+  ex.errorMessage = statusMessage;
+  if (statusMessage !== undefined && level !== 'ERROR' && opts.captureContent) metadata['langfuse.status_message'] = statusMessage;
+
+  const promptName = r.str('langfuse.observation.prompt.name');
+  if (promptName !== undefined) metadata['langfuse.prompt_name'] = promptName;
+  const promptVersion = r.str('langfuse.observation.prompt.version');
+  if (promptVersion !== undefined) metadata['langfuse.prompt_version'] = promptVersion;
+  const isPublic = r.bool('langfuse.trace.public');
+  if (isPublic !== undefined) metadata['langfuse.public'] = String(isPublic);
 
   ex.attribution = {
     userId: r.str('langfuse.user.id'),

@@ -40,6 +40,8 @@ export interface Extraction {
   requestModel?: string;
   responseModel?: string;
   usage?: UsageReport;
+  // USD the caller says the call cost (the provider's bill): stored as provider_reported, not priced.
+  reportedCostUsd?: number;
   finishReason?: string;
   ttftMs?: number;
   attribution?: Partial<Attribution>;
@@ -78,4 +80,5 @@ export const EXTRACTION_FIELDS_FIRST_WINS = [
   'exceptionType',
   'exceptionMessage',
   'requestId',
+  'reportedCostUsd',
 ] as const;
