@@ -77,6 +77,1334 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/public/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Health, as the Langfuse SDKs ask for it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "OK";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/ingestion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A batch of Langfuse v3 SDK events (trace-create, span/generation create and update, event-create, score-create, sdk-log)
+         * @description Langfuse-compatible: answered 207 with one result per event; a malformed event is listed in errors (400) while the others are taken. Observations are written once they have ended (or after ingest.langfuseIdleMs without events); docs/migrate-from-langfuse.md.
+         *
+         *     Any key of the project (ingest, read or admin).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        batch: {
+                            body: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            timestamp: string;
+                            type: string;
+                        }[];
+                        metadata?: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                207: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            errors: {
+                                error: string;
+                                id: string;
+                                message: string;
+                                status: number;
+                            }[];
+                            successes: {
+                                id: string;
+                                status: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/observations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Langfuse: observations, newest first
+         * @description Langfuse's GET /api/public/observations. Spans from any path are observations (a generation is a GENERATION, any other span a SPAN unless a Langfuse SDK said otherwise); environment takes one value.
+         *
+         *     Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description one environment */
+                    environment?: string | string[];
+                    /** @description ISO 8601, inclusive */
+                    fromStartTime?: string;
+                    limit?: number;
+                    name?: string;
+                    page?: number;
+                    parentObservationId?: string;
+                    /** @description ISO 8601, exclusive */
+                    toStartTime?: string;
+                    traceId?: string;
+                    /** @description GENERATION, SPAN, EVENT, ... */
+                    type?: string;
+                    userId?: string;
+                    version?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                calculatedInputCost: number | null;
+                                calculatedOutputCost: number | null;
+                                calculatedTotalCost: number | null;
+                                completionStartTime: string | null;
+                                costDetails: {
+                                    [key: string]: number;
+                                };
+                                endTime: string | null;
+                                environment: string;
+                                id: string;
+                                input: unknown;
+                                inputPrice: number | null;
+                                /** @description seconds */
+                                latency: number;
+                                /** @enum {string} */
+                                level: "DEBUG" | "DEFAULT" | "WARNING" | "ERROR";
+                                metadata: unknown;
+                                model: string | null;
+                                modelId: string | null;
+                                modelParameters: {
+                                    [key: string]: unknown;
+                                } | null;
+                                name: string | null;
+                                output: unknown;
+                                outputPrice: number | null;
+                                parentObservationId: string | null;
+                                promptId: string | null;
+                                promptName: string | null;
+                                promptVersion: number | null;
+                                /** @description ISO 8601, UTC */
+                                startTime: string;
+                                statusMessage: string | null;
+                                /** @description seconds */
+                                timeToFirstToken: number | null;
+                                totalPrice: number | null;
+                                traceId: string;
+                                /** @description GENERATION, SPAN, EVENT, or the other Langfuse observation types */
+                                type: string;
+                                usage: {
+                                    input: number;
+                                    inputCost: number | null;
+                                    output: number;
+                                    outputCost: number | null;
+                                    total: number;
+                                    totalCost: number | null;
+                                    /** @enum {string} */
+                                    unit: "TOKENS";
+                                };
+                                usageDetails: {
+                                    [key: string]: number;
+                                };
+                                version: string | null;
+                            }[];
+                            meta: {
+                                limit: number;
+                                page: number;
+                                totalItems: number;
+                                totalPages: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/observations/{observationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Langfuse: one observation
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    observationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            calculatedInputCost: number | null;
+                            calculatedOutputCost: number | null;
+                            calculatedTotalCost: number | null;
+                            completionStartTime: string | null;
+                            costDetails: {
+                                [key: string]: number;
+                            };
+                            endTime: string | null;
+                            environment: string;
+                            id: string;
+                            input: unknown;
+                            inputPrice: number | null;
+                            /** @description seconds */
+                            latency: number;
+                            /** @enum {string} */
+                            level: "DEBUG" | "DEFAULT" | "WARNING" | "ERROR";
+                            metadata: unknown;
+                            model: string | null;
+                            modelId: string | null;
+                            modelParameters: {
+                                [key: string]: unknown;
+                            } | null;
+                            name: string | null;
+                            output: unknown;
+                            outputPrice: number | null;
+                            parentObservationId: string | null;
+                            promptId: string | null;
+                            promptName: string | null;
+                            promptVersion: number | null;
+                            /** @description ISO 8601, UTC */
+                            startTime: string;
+                            statusMessage: string | null;
+                            /** @description seconds */
+                            timeToFirstToken: number | null;
+                            totalPrice: number | null;
+                            traceId: string;
+                            /** @description GENERATION, SPAN, EVENT, or the other Langfuse observation types */
+                            type: string;
+                            usage: {
+                                input: number;
+                                inputCost: number | null;
+                                output: number;
+                                outputCost: number | null;
+                                total: number;
+                                totalCost: number | null;
+                                /** @enum {string} */
+                                unit: "TOKENS";
+                            };
+                            usageDetails: {
+                                [key: string]: number;
+                            };
+                            version: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/otel/v1/traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export OTLP traces from the Langfuse SDKs (@langfuse/otel, Python langfuse>=3): the same as /v1/traces, with HTTP Basic auth
+         * @description Any key of the project (ingest, read or admin).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description an OTLP ExportTraceServiceRequest: protobuf (application/x-protobuf) or OTLP/JSON (application/json, UTF-8); Content-Encoding gzip or none */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                    "application/x-protobuf": unknown;
+                };
+            };
+            responses: {
+                /** @description ExportTraceServiceResponse; partialSuccess names the records refused, if any */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description set when some records were refused */
+                            partialSuccess?: {
+                                errorMessage: string;
+                                /** @description int64, as a decimal string */
+                                rejectedSpans: string;
+                            };
+                        };
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description the body cannot be decoded as an export request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description no key, or an unknown or revoked key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description the key may not ingest */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description the body, or the body once decompressed, is too large, or it has more records than ingest.maxBatchItems */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description a Content-Type other than protobuf or JSON, JSON not in UTF-8, or an unknown Content-Encoding */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description the write queue is full: retry after Retry-After seconds */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+                /** @description the store cannot take the data now, or the server is stopping: retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OtlpStatus"];
+                        "application/x-protobuf": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Langfuse: scores, newest first
+         * @description Langfuse's GET /api/public/v2/scores (and the older /api/public/scores), with the filters Lookout keeps: traceId, name, dataType and a time range.
+         *
+         *     Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    dataType?: "NUMERIC" | "BOOLEAN" | "CATEGORICAL";
+                    /** @description ISO 8601, inclusive */
+                    fromTimestamp?: string;
+                    limit?: number;
+                    name?: string;
+                    page?: number;
+                    /** @description ISO 8601, exclusive */
+                    toTimestamp?: string;
+                    traceId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                authorUserId: string | null;
+                                comment: string | null;
+                                configId: null;
+                                /** @description ISO 8601, UTC */
+                                createdAt: string;
+                                /** @enum {string} */
+                                dataType: "NUMERIC" | "BOOLEAN" | "CATEGORICAL";
+                                environment: string;
+                                id: string;
+                                metadata: unknown;
+                                name: string;
+                                observationId: string | null;
+                                queueId: null;
+                                /** @enum {string} */
+                                source: "API" | "ANNOTATION" | "EVAL";
+                                stringValue?: string;
+                                /** @description ISO 8601, UTC */
+                                timestamp: string;
+                                traceId: string;
+                                /** @description ISO 8601, UTC */
+                                updatedAt: string;
+                                value: number | null;
+                            }[];
+                            meta: {
+                                limit: number;
+                                page: number;
+                                totalItems: number;
+                                totalPages: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Langfuse: create a score of a trace or one of its observations
+         * @description Langfuse's POST /api/public/scores. Stored like a native score (acknowledged once on disk); a score sent again with the same id is kept as first sent. Session and dataset-run scores are not supported.
+         *
+         *     Any key of the project (ingest, read or admin).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string | null;
+                        configId?: string | null;
+                        dataType?: ("NUMERIC" | "CATEGORICAL" | "BOOLEAN") | null;
+                        environment?: string | null;
+                        id?: string | null;
+                        metadata?: unknown;
+                        name: string;
+                        observationId?: string | null;
+                        sessionId?: string | null;
+                        traceId?: string | null;
+                        value: number | string | boolean;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Langfuse: traces, newest first
+         * @description Langfuse's GET /api/public/traces. A filter selects the traces with a span that meets it (name: the trace's root span); tags and environment take one value; orderBy only timestamp.desc.
+         *
+         *     Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description one environment */
+                    environment?: string | string[];
+                    /** @description accepted and ignored: every field is always included */
+                    fields?: string;
+                    /** @description ISO 8601; traces with a span starting at or after it */
+                    fromTimestamp?: string;
+                    limit?: number;
+                    name?: string;
+                    /** @description only timestamp.desc (the default): newest first */
+                    orderBy?: string;
+                    page?: number;
+                    release?: string;
+                    sessionId?: string;
+                    /** @description one tag */
+                    tags?: string | string[];
+                    /** @description ISO 8601; traces with a span starting before it */
+                    toTimestamp?: string;
+                    userId?: string;
+                    version?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                environment: string;
+                                /** @description the trace's page in Lookout's web UI */
+                                htmlPath: string;
+                                /** @description the id the trace was sent with (a Langfuse id), else its Lookout trace id */
+                                id: string;
+                                input: unknown;
+                                /** @description seconds, first start to last end */
+                                latency: number;
+                                metadata: unknown;
+                                name: string | null;
+                                /** @description observation ids */
+                                observations: string[];
+                                output: unknown;
+                                public: boolean;
+                                release: string | null;
+                                /** @description score ids */
+                                scores: string[];
+                                sessionId: string | null;
+                                tags: string[];
+                                /** @description ISO 8601, UTC */
+                                timestamp: string;
+                                /** @description USD, the sum of the known costs of its observations */
+                                totalCost: number;
+                                userId: string | null;
+                                version: string | null;
+                            }[];
+                            meta: {
+                                limit: number;
+                                page: number;
+                                totalItems: number;
+                                totalPages: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/traces/{traceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Langfuse: one trace with its observations and scores
+         * @description Langfuse's GET /api/public/traces/{traceId}: the id it was sent with, or a Lookout trace id. At most 10000 observations and scores, the first by time.
+         *
+         *     Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    traceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            environment: string;
+                            /** @description the trace's page in Lookout's web UI */
+                            htmlPath: string;
+                            /** @description the id the trace was sent with (a Langfuse id), else its Lookout trace id */
+                            id: string;
+                            input: unknown;
+                            /** @description seconds, first start to last end */
+                            latency: number;
+                            metadata: unknown;
+                            name: string | null;
+                            observations: {
+                                calculatedInputCost: number | null;
+                                calculatedOutputCost: number | null;
+                                calculatedTotalCost: number | null;
+                                completionStartTime: string | null;
+                                costDetails: {
+                                    [key: string]: number;
+                                };
+                                endTime: string | null;
+                                environment: string;
+                                id: string;
+                                input: unknown;
+                                inputPrice: number | null;
+                                /** @description seconds */
+                                latency: number;
+                                /** @enum {string} */
+                                level: "DEBUG" | "DEFAULT" | "WARNING" | "ERROR";
+                                metadata: unknown;
+                                model: string | null;
+                                modelId: string | null;
+                                modelParameters: {
+                                    [key: string]: unknown;
+                                } | null;
+                                name: string | null;
+                                output: unknown;
+                                outputPrice: number | null;
+                                parentObservationId: string | null;
+                                promptId: string | null;
+                                promptName: string | null;
+                                promptVersion: number | null;
+                                /** @description ISO 8601, UTC */
+                                startTime: string;
+                                statusMessage: string | null;
+                                /** @description seconds */
+                                timeToFirstToken: number | null;
+                                totalPrice: number | null;
+                                traceId: string;
+                                /** @description GENERATION, SPAN, EVENT, or the other Langfuse observation types */
+                                type: string;
+                                usage: {
+                                    input: number;
+                                    inputCost: number | null;
+                                    output: number;
+                                    outputCost: number | null;
+                                    total: number;
+                                    totalCost: number | null;
+                                    /** @enum {string} */
+                                    unit: "TOKENS";
+                                };
+                                usageDetails: {
+                                    [key: string]: number;
+                                };
+                                version: string | null;
+                            }[];
+                            output: unknown;
+                            public: boolean;
+                            release: string | null;
+                            scores: {
+                                authorUserId: string | null;
+                                comment: string | null;
+                                configId: null;
+                                /** @description ISO 8601, UTC */
+                                createdAt: string;
+                                /** @enum {string} */
+                                dataType: "NUMERIC" | "BOOLEAN" | "CATEGORICAL";
+                                environment: string;
+                                id: string;
+                                metadata: unknown;
+                                name: string;
+                                observationId: string | null;
+                                queueId: null;
+                                /** @enum {string} */
+                                source: "API" | "ANNOTATION" | "EVAL";
+                                stringValue?: string;
+                                /** @description ISO 8601, UTC */
+                                timestamp: string;
+                                traceId: string;
+                                /** @description ISO 8601, UTC */
+                                updatedAt: string;
+                                value: number | null;
+                            }[];
+                            sessionId: string | null;
+                            tags: string[];
+                            /** @description ISO 8601, UTC */
+                            timestamp: string;
+                            /** @description USD, the sum of the known costs of its observations */
+                            totalCost: number;
+                            userId: string | null;
+                            version: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/v2/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Langfuse: scores, newest first
+         * @description Langfuse's GET /api/public/v2/scores (and the older /api/public/scores), with the filters Lookout keeps: traceId, name, dataType and a time range.
+         *
+         *     Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    dataType?: "NUMERIC" | "BOOLEAN" | "CATEGORICAL";
+                    /** @description ISO 8601, inclusive */
+                    fromTimestamp?: string;
+                    limit?: number;
+                    name?: string;
+                    page?: number;
+                    /** @description ISO 8601, exclusive */
+                    toTimestamp?: string;
+                    traceId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                authorUserId: string | null;
+                                comment: string | null;
+                                configId: null;
+                                /** @description ISO 8601, UTC */
+                                createdAt: string;
+                                /** @enum {string} */
+                                dataType: "NUMERIC" | "BOOLEAN" | "CATEGORICAL";
+                                environment: string;
+                                id: string;
+                                metadata: unknown;
+                                name: string;
+                                observationId: string | null;
+                                queueId: null;
+                                /** @enum {string} */
+                                source: "API" | "ANNOTATION" | "EVAL";
+                                stringValue?: string;
+                                /** @description ISO 8601, UTC */
+                                timestamp: string;
+                                traceId: string;
+                                /** @description ISO 8601, UTC */
+                                updatedAt: string;
+                                value: number | null;
+                            }[];
+                            meta: {
+                                limit: number;
+                                page: number;
+                                totalItems: number;
+                                totalPages: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/actions": {
         parameters: {
             query?: never;
@@ -9028,6 +10356,320 @@ export type paths = {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mcp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Not used by this stateless MCP server (405): send every message with POST
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                405: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: number;
+                                message: string;
+                            };
+                            id: null;
+                            /** @enum {string} */
+                            jsonrpc: "2.0";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * The MCP server (Streamable HTTP transport, stateless): read-only tools over the caller's project
+         * @description Tools: query_analytics, list_traces, get_trace, explain_cost, list_alerts, check_budget, top_issues. See docs/mcp.md.
+         *
+         *     Needs a read or admin key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description a JSON-RPC 2.0 message of the Model Context Protocol (initialize, tools/list, tools/call, ...) */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description the JSON-RPC response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description a notification or response was accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the client does not accept both application/json and text/event-stream, as the transport requires */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: number;
+                                message: string;
+                            };
+                            id: null;
+                            /** @enum {string} */
+                            jsonrpc: "2.0";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Not used by this stateless MCP server (405): send every message with POST
+         * @description Needs a read or admin key.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                405: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: number;
+                                message: string;
+                            };
+                            id: null;
+                            /** @enum {string} */
+                            jsonrpc: "2.0";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;

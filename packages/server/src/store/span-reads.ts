@@ -21,6 +21,13 @@ export interface SpanFilter {
   kind?: string;
   // One of the call's tags.
   tag?: string;
+  // The span's own name; a root span's (no parent) name, which for a trace is the trace's name.
+  name?: string;
+  rootName?: string;
+  parentSpanId?: string;
+  // Metadata entries the span carries (each of them), and entries it must not carry.
+  metadata?: Record<string, string>;
+  metadataNot?: Record<string, string>;
   // Free text on ids: a trace, span or request id (or a trace id's first characters), a user or a session.
   q?: string;
   // Ranges: on the span for spans, on the whole trace (its cost sum, its duration) for traces.
@@ -80,7 +87,17 @@ export interface SpanReads {
   listTraces(project: ProjectId, filter: SpanFilter, page: Page, options?: { total?: boolean }): Promise<TracePage>;
 }
 
+export interface ScoreFilter {
+  traceId?: string;
+  name?: string;
+  dataType?: string;
+  // Bounds on the score's timestamp: from inclusive, to exclusive.
+  fromMs?: number;
+  toMs?: number;
+}
+
 export interface ScoreLogReads {
-  listScores(project: ProjectId, filter: { traceId?: string }, page: Page): Promise<ScoreRecord[]>;
+  listScores(project: ProjectId, filter: ScoreFilter, page: Page): Promise<ScoreRecord[]>;
+  countScores(project: ProjectId, filter: ScoreFilter): Promise<number>;
   listLogs(project: ProjectId, filter: { traceId?: string }, page: Page): Promise<LogRecord[]>;
 }

@@ -88,9 +88,10 @@ export const scoreBodySchema = z.looseObject({
   traceId: optionalId,
   sessionId: text,
   observationId: optionalId,
-  name: z.string().min(1, 'must not be empty'),
-  value: z.union([z.number().finite(), z.string(), z.boolean()]),
-  comment: text,
+  // The native API's bounds for a score's name, string value and comment.
+  name: z.string().min(1, 'must not be empty').max(500),
+  value: z.union([z.number().finite(), z.string().max(500), z.boolean()]),
+  comment: z.string().max(10_000).nullish(),
   metadata: z.unknown().optional(),
   dataType: z.enum(['NUMERIC', 'CATEGORICAL', 'BOOLEAN']).nullish(),
   environment: text,

@@ -8,6 +8,7 @@ import { APPLICATION_SPANS_SQL, listingAsksForEvaluation } from '../evaluation-s
 const EQ_COLUMNS = {
   traceId: 'trace_id', userId: 'user_id', sessionId: 'session_id', model: 'model', provider: 'provider', feature: 'feature',
   team: 'team', department: 'department', application: 'application', environment: 'environment', status: 'status', kind: 'kind',
+  name: 'name', parentSpanId: 'parent_span_id',
 } as const;
 
 // The conditions one span can meet (equality, tag, free text), one SQL condition each.
@@ -23,6 +24,21 @@ export function spanMatchConditions(f: SpanFilter, params: Params): string[] {
     out.push('has(tags, {f_tag:String})');
     params.f_tag = f.tag;
   }
+  if (f.rootName !== undefined && f.rootName !== '') {
+    out.push('(parent_span_id IS NULL AND name = {f_rootName:String})');
+    params.f_rootName = f.rootName;
+  }
+  // A key the map lacks reads as '': a span without it meets any condition that a value is not there.
+  Object.entries(f.metadata ?? {}).forEach(([key, value], i) => {
+    out.push(`metadata[{f_mk${i}:String}] = {f_mv${i}:String}`);
+    params[`f_mk${i}`] = key;
+    params[`f_mv${i}`] = value;
+  });
+  Object.entries(f.metadataNot ?? {}).forEach(([key, value], i) => {
+    out.push(`metadata[{f_nk${i}:String}] != {f_nv${i}:String}`);
+    params[`f_nk${i}`] = key;
+    params[`f_nv${i}`] = value;
+  });
   if (f.q) {
     // Trace and span ids are lower-case hex: an id pasted in capitals still finds them.
     out.push(

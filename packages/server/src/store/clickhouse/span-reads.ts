@@ -2,7 +2,7 @@ import type { ClickHouseSettings } from '@clickhouse/client';
 import { nanoToUsd } from '../../domain/money.ts';
 import type { SpanRecord } from '../../domain/span.ts';
 import type { LogRecord, ScoreRecord } from '../../domain/score.ts';
-import type { Page, ProjectId, ScoreLogReads, SpanFilter, SpanPage, SpanReads, TraceDetail, TracePage, TraceSummary } from '../store.ts';
+import type { Page, ProjectId, ScoreFilter, ScoreLogReads, SpanFilter, SpanPage, SpanReads, TraceDetail, TracePage, TraceSummary } from '../store.ts';
 import type { Ch, Params } from './client.ts';
 import { evaluationScope, rangeConditions, spanFilterSql, spanMatchConditions, timeConditions } from './filters.ts';
 import { LOG_COLUMNS, rowToLog, rowToScore, rowToSpan, SCORE_COLUMNS, SPAN_COLUMNS, type ChRow } from './rows.ts';
@@ -247,8 +247,19 @@ export class ChSpanReads implements SpanReads, ScoreLogReads {
     });
   }
 
-  async listScores(project: ProjectId, filter: { traceId?: string }, page: Page): Promise<ScoreRecord[]> {
-    return (await this.listLinked('scores', SCORE_COLUMNS, project, filter, page)).map(rowToScore);
+  async listScores(project: ProjectId, filter: ScoreFilter, page: Page): Promise<ScoreRecord[]> {
+    const { where, params } = scoreConditions(project, filter);
+    const rows = await this.ch.query(
+      `SELECT ${SCORE_COLUMNS} FROM ${this.table('scores')} FINAL WHERE ${where} ORDER BY timestamp DESC, id LIMIT {limit:UInt64} OFFSET {offset:UInt64}`,
+      { ...params, limit: page.limit, offset: page.offset },
+    );
+    return rows.map(rowToScore);
+  }
+
+  async countScores(project: ProjectId, filter: ScoreFilter): Promise<number> {
+    const { where, params } = scoreConditions(project, filter);
+    const rows = await this.ch.query(`SELECT count() AS n FROM ${this.table('scores')} FINAL WHERE ${where}`, params);
+    return Number(rows[0].n);
   }
 
   async listLogs(project: ProjectId, filter: { traceId?: string }, page: Page): Promise<LogRecord[]> {
@@ -265,4 +276,24 @@ export class ChSpanReads implements SpanReads, ScoreLogReads {
     }
     return this.ch.query(`SELECT ${columns} FROM ${this.table(table)} FINAL WHERE ${where} ORDER BY timestamp DESC, id LIMIT {limit:UInt64} OFFSET {offset:UInt64}`, params);
   }
+}
+
+function scoreConditions(project: ProjectId, f: ScoreFilter): { where: string; params: Params } {
+  const params: Params = { project };
+  const clauses = ['project_id = {project:String}'];
+  for (const [key, column] of [['traceId', 'trace_id'], ['name', 'name'], ['dataType', 'data_type']] as const) {
+    const value = f[key];
+    if (value === undefined || value === '') continue;
+    clauses.push(`${column} = {f_${key}:String}`);
+    params[`f_${key}`] = value;
+  }
+  if (f.fromMs !== undefined) {
+    clauses.push("timestamp >= fromUnixTimestamp64Micro({f_fromUs:Int64}, 'UTC')");
+    params.f_fromUs = Math.trunc(f.fromMs * 1000);
+  }
+  if (f.toMs !== undefined) {
+    clauses.push("timestamp < fromUnixTimestamp64Micro({f_toUs:Int64}, 'UTC')");
+    params.f_toUs = Math.trunc(f.toMs * 1000);
+  }
+  return { where: clauses.join(' AND '), params };
 }

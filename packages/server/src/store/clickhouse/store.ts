@@ -14,6 +14,7 @@ import type {
   ProjectId,
   ReadRefusal,
   ScoreAggregateRow,
+  ScoreFilter,
   SpanFilter,
   SpendQuery,
   Store,
@@ -134,7 +135,8 @@ export class ClickHouseStore implements Store {
   getSpan(project: ProjectId, spanId: string) { return this.reads.getSpan(project, spanId); }
   getTrace(project: ProjectId, traceId: string, limit?: number) { return this.reads.getTrace(project, traceId, limit); }
   listTraces(project: ProjectId, filter: SpanFilter, page: Page, options?: { total?: boolean }) { return this.reads.listTraces(project, filter, page, options); }
-  listScores(project: ProjectId, filter: { traceId?: string }, page: Page) { return this.reads.listScores(project, filter, page); }
+  listScores(project: ProjectId, filter: ScoreFilter, page: Page) { return this.reads.listScores(project, filter, page); }
+  countScores(project: ProjectId, filter: ScoreFilter) { return this.reads.countScores(project, filter); }
   listLogs(project: ProjectId, filter: { traceId?: string }, page: Page) { return this.reads.listLogs(project, filter, page); }
 
   // OTLP metric points

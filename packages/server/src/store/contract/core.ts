@@ -165,6 +165,42 @@ export function coreContract(name: string, open: () => Promise<Store>, options: 
       expect(await traces({ q: 'req-quick' })).toEqual([quick.traceId]);
     });
 
+    it('finds spans by name, root name, parent and metadata entries, and scores by trace, name, type and time', async () => {
+      const base = Date.UTC(2026, 0, 10) * 1000;
+      const root = makeSpan({ projectId: A, startUs: base, endUs: base + 1_000, name: 'turn', parentSpanId: null, metadata: { kind: 'trace' } });
+      const child = makeSpan({ projectId: A, traceId: root.traceId, parentSpanId: root.spanId, startUs: base + 10, endUs: base + 20, name: 'turn', metadata: { kind: 'step', level: 'warn' } });
+      const other = makeSpan({ projectId: A, startUs: base + 30, endUs: base + 40, name: 'other', parentSpanId: null });
+      await store.write({ spans: [root, child, other], scores: [], logs: [] });
+      const all = { limit: 10, offset: 0 };
+      const spans = async (f: Parameters<Store['listSpans']>[1]) => (await store.listSpans(A, f, all)).spans.map((s) => s.spanId).sort();
+      expect(await spans({ name: 'turn' })).toEqual([root.spanId, child.spanId].sort());
+      expect(await spans({ rootName: 'turn' })).toEqual([root.spanId]);
+      expect(await spans({ parentSpanId: root.spanId })).toEqual([child.spanId]);
+      expect(await spans({ metadata: { kind: 'step', level: 'warn' } })).toEqual([child.spanId]);
+      // A span without the key is not excluded by a value it does not carry.
+      expect(await spans({ metadataNot: { kind: 'trace' } })).toEqual([child.spanId, other.spanId].sort());
+      const traces = async (f: Parameters<Store['listTraces']>[1]) => (await store.listTraces(A, f, all)).traces.map((t) => t.traceId);
+      expect(await traces({ rootName: 'turn' })).toEqual([root.traceId]);
+      expect(await traces({ rootName: 'other' })).toEqual([other.traceId]);
+
+      const t1 = base / 1000;
+      const scores = [
+        makeScore({ projectId: A, traceId: root.traceId, name: 'tone', dataType: 'categorical', numericValue: null, stringValue: 'kind', timestampUs: base }),
+        makeScore({ projectId: A, traceId: root.traceId, name: 'accuracy', timestampUs: base + 1_000_000 }),
+        makeScore({ projectId: A, traceId: other.traceId, name: 'accuracy', timestampUs: base + 2_000_000 }),
+        makeScore({ projectId: B, traceId: root.traceId, name: 'accuracy', timestampUs: base }),
+      ];
+      await store.write({ spans: [], scores, logs: [] });
+      const ids = async (f: Parameters<Store['listScores']>[1]) => (await store.listScores(A, f, all)).map((s) => s.id);
+      expect(await ids({ traceId: root.traceId })).toEqual([scores[1].id, scores[0].id]);
+      expect(await ids({ name: 'accuracy' })).toEqual([scores[2].id, scores[1].id]);
+      expect(await ids({ dataType: 'categorical' })).toEqual([scores[0].id]);
+      expect(await ids({ fromMs: t1 + 1_000, toMs: t1 + 2_000 })).toEqual([scores[1].id]);
+      expect(await store.countScores(A, { name: 'accuracy' })).toBe(2);
+      expect(await store.countScores(A, {})).toBe(3);
+      expect(await store.countScores(B, { traceId: other.traceId })).toBe(0);
+    });
+
     it('pages the newest traces exactly across hours, with traces that span several spans and no stored root', async () => {
       const base = Date.UTC(2026, 0, 10) * 1000;
       const MIN = 60_000_000;

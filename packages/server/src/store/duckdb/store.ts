@@ -22,6 +22,7 @@ import type {
   ContentPurgeResult,
   Project,
   ProjectId,
+  ScoreFilter,
   SpanFilter,
   SpanPage,
   SpendQuery,
@@ -80,7 +81,7 @@ import { DuckDbQuality } from './quality.ts';
 import type { LogRecord, ScoreRecord } from '../../domain/score.ts';
 import type { MetricPointRecord } from '../../domain/metric.ts';
 import { APPLICATION_SPANS_SQL, applicationSpansSql, listingAsksForEvaluation } from '../evaluation-scope.ts';
-import { rangeSql, spanFilterSql, spanMatchSql, timeSql } from './span-filters.ts';
+import { rangeSql, scoreFilterSql, spanFilterSql, spanMatchSql, timeSql } from './span-filters.ts';
 import { copyDatabaseTo } from './backup.ts';
 import { purgeStoredContent } from './content-purge.ts';
 import { DuckDbErasure } from './erasure.ts';
@@ -525,8 +526,19 @@ export class DuckDbStore implements Store {
     return rows.map(rowToMetricPoint);
   }
 
-  async listScores(project: ProjectId, filter: { traceId?: string }, page: Page): Promise<ScoreRecord[]> {
-    return (await this.listLinked('scores', SCORE_COLUMNS, project, filter, page)).map(rowToScore);
+  async listScores(project: ProjectId, filter: ScoreFilter, page: Page): Promise<ScoreRecord[]> {
+    const { where, params } = scoreFilterSql(project, filter);
+    const rows = await this.db.all(`SELECT ${SCORE_COLUMNS} FROM scores WHERE ${where} ORDER BY timestamp DESC, id LIMIT $limit OFFSET $offset`, {
+      ...params,
+      limit: page.limit,
+      offset: page.offset,
+    });
+    return rows.map(rowToScore);
+  }
+
+  async countScores(project: ProjectId, filter: ScoreFilter): Promise<number> {
+    const { where, params } = scoreFilterSql(project, filter);
+    return Number((await this.db.all(`SELECT count(*) AS n FROM scores WHERE ${where}`, params))[0].n);
   }
 
   async listLogs(project: ProjectId, filter: { traceId?: string }, page: Page): Promise<LogRecord[]> {
