@@ -2,7 +2,9 @@
 // official SDK's client over Streamable HTTP (POST /mcp) and over stdio through `lookout mcp`
 // launched as a child process. The tools answer with the HTTP API's numbers, for the key's
 // project only; no key, no answer.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -139,6 +141,70 @@ describe('without a key', () => {
   it('is refused over HTTP (401) and over stdio, where the message says why', { timeout: 60_000 }, async () => {
     await expect(overHttp(null)).rejects.toMatchObject({ code: 401 });
     const stdio = overStdio(null);
-    await expect(stdio).rejects.toThrow(/an API key is required/);
+    await expect(stdio).rejects.toThrow(/answered HTTP 401: an API key is required/);
+  });
+});
+
+// `lookout mcp` driven line by line, as a client that sends what it likes and keeps stdin open.
+function relay(args: string[], env: Record<string, string>): { child: ChildProcessWithoutNullStreams; lines: string[]; stderr: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [cliPath, 'mcp', ...args], { env: { PATH: process.env.PATH ?? '', LOOKOUT_URL: lookout!.url, ...env } });
+  const lines: string[] = [];
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+    const parts = out.split('\n');
+    out = parts.pop()!;
+    lines.push(...parts);
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  return { child, lines, stderr: () => err, exited };
+}
+
+async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('lookout mcp over stdio', () => {
+  it("refuses a key read from stdin ('-'), which carries the messages, rather than wait for its end", { timeout: 60_000 }, async () => {
+    for (const [args, env] of [[['--key-file', '-'], {}], [[], { LOOKOUT_API_KEY_FILE: '-' }]] as const) {
+      const r = relay([...args], env);
+      try {
+        // stdin stays open, as a client's does.
+        const code = await Promise.race([r.exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 30_000))]);
+        expect(code, r.stderr()).not.toBe('hung');
+        expect(code).not.toBe(0);
+        expect(r.stderr()).toMatch(/reads its messages from stdin/);
+      } finally {
+        r.child.kill();
+      }
+    }
+  });
+
+  it('answers a line that is not JSON with a parse error, and closes quietly when stdin ends', { timeout: 60_000 }, async () => {
+    const r = relay([], { LOOKOUT_API_KEY: readKey });
+    try {
+      const send = (line: string) => r.child.stdin.write(`${line}\n`);
+      send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'e2e-raw', version: '1' } } }));
+      await until('the initialize answer', () => r.lines.length >= 1);
+      send('this is not json');
+      send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+      send(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }));
+      // Closed at once: the request in flight is answered first, and what the relay still had open
+      // (the event stream it asks for after initialization) is not reported as a failure.
+      r.child.stdin.end();
+      expect(await r.exited).toBe(0);
+      expect(r.stderr()).not.toMatch(/aborted/);
+      const answers = r.lines.map((line) => JSON.parse(line) as { id: unknown; error?: { code: number; message: string }; result?: { tools?: unknown[] } });
+      expect(answers.find((a) => a.id === null)?.error).toMatchObject({ code: -32700, message: expect.stringMatching(/^Parse error/) });
+      expect(answers.find((a) => a.id === 2)?.result?.tools).toHaveLength(TOOLS.length);
+    } finally {
+      r.child.kill();
+    }
   });
 });

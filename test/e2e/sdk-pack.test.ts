@@ -4,8 +4,8 @@
 // no TypeScript. The spans reach a Lookout child process with their cost; the openai client talks
 // to a fake upstream. The same project type-checks the README against the packed declarations
 // and loads the package with require().
-import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calcPrice } from '@pydantic/genai-prices';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +33,9 @@ interface StoredTrace {
 }
 
 const sdkDir = join(repoRoot, 'packages', 'sdk');
+const builtDir = join(sdkDir, 'dist');
+// A dist/ someone built by hand stays; the test must not make one.
+const builtBefore = existsSync(builtDir);
 const stepTimeoutMs = 90_000;
 
 // What a user's shell would have: none of the npm settings of the run that started this test, no
@@ -79,7 +82,14 @@ beforeAll(async () => {
   await mkdir(packDir);
   await mkdir(appDir);
 
-  const pack = await run('npm pack', npm, ['pack', '--json', '--pack-destination', packDir], sdkDir);
+  // Packed from a copy of the package and the client it compiles in (tsconfig.client.json), beside
+  // the repository's node_modules: a dist/ built in the tree would be what plain `node` loads
+  // there, silently, long after the source changed.
+  const copyDir = join(dir, 'copy');
+  const noBuild = (path: string) => !/[\\/](dist|node_modules)$/.test(path);
+  for (const pkg of ['sdk', 'client']) await cp(join(repoRoot, 'packages', pkg), join(copyDir, 'packages', pkg), { recursive: true, filter: noBuild });
+  await symlink(join(repoRoot, 'node_modules'), join(copyDir, 'node_modules'), 'dir');
+  const pack = await run('npm pack', npm, ['pack', '--json', '--pack-destination', packDir], join(copyDir, 'packages', 'sdk'));
   const [result] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as { filename: string; files: PackedFile[] }[];
   packed = result.files;
 
@@ -101,6 +111,10 @@ afterAll(async () => {
 });
 
 describe('@lookout/sdk packed and installed outside the workspace', () => {
+  it('builds outside the tree, leaving no dist/ in packages/sdk', () => {
+    expect(existsSync(builtDir)).toBe(builtBefore);
+  });
+
   it('packs the build, the README and the CHANGELOG, not the source or the workspace client', () => {
     const paths = packed.map((f) => f.path).sort();
     expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'dist/client/index.js', 'dist/client/index.d.ts']));

@@ -1,5 +1,5 @@
 import type { Command, Option } from 'commander';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { isJSONRPCRequest, isJSONRPCResultResponse, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ApiTarget } from './http.ts';
@@ -11,6 +11,22 @@ import type { ApiTarget } from './http.ts';
 
 // A JSON-RPC error for a request the server could not be asked (the client would wait forever).
 const RELAY_FAILED = -32000;
+const PARSE_ERROR = -32700;
+
+// The answer to a line that is not a message: JSON-RPC gives it a null id, which the SDK's types
+// leave out (they model the messages a peer can be sent after a successful parse).
+function parseFailure(message: string): JSONRPCMessage {
+  return { jsonrpc: '2.0', id: null, error: { code: PARSE_ERROR, message } } as unknown as JSONRPCMessage;
+}
+
+// A line that is not JSON, or JSON that is not a JSON-RPC message (the stdio transport's parse).
+function parseFailureOf(err: unknown): string | null {
+  if (err instanceof SyntaxError) return `Parse error: not JSON (${err.message})`;
+  if (err instanceof Error && err.name === 'ZodError') return 'Parse error: not a JSON-RPC message';
+  return null;
+}
+
+const isAbort = (err: unknown) => err instanceof Error && err.name === 'AbortError';
 
 // The server's own words from an error answer ("Error POSTing to endpoint: {json}").
 function reason(err: unknown): string {
@@ -43,7 +59,11 @@ export async function relayMcp(target: ApiTarget, log: (line: string) => void): 
     const sent = upstream.send(message).catch((err: unknown) => {
       // The transport has reported the failure through onerror already.
       const refused = (err as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
-      const why = `Lookout at ${url.origin} did not answer: ${reason(err)}${refused ? '; start it with `lookout serve` or point LOOKOUT_URL at it' : ''}`;
+      const status = err instanceof StreamableHTTPError && err.code !== undefined && err.code > 0 ? err.code : null;
+      const why =
+        status !== null
+          ? `Lookout at ${url.origin} answered HTTP ${status}: ${reason(err)}`
+          : `Lookout at ${url.origin} did not answer: ${reason(err)}${refused ? '; start it with `lookout serve` or point LOOKOUT_URL at it' : ''}`;
       if (isJSONRPCRequest(message)) void local.send({ jsonrpc: '2.0', id: message.id, error: { code: RELAY_FAILED, message: why } });
     });
     inFlight.add(sent);
@@ -57,8 +77,17 @@ export async function relayMcp(target: ApiTarget, log: (line: string) => void): 
     }
     void local.send(message);
   };
-  upstream.onerror = (err) => log(`lookout mcp: ${reason(err)}`);
-  local.onerror = (err) => log(`lookout mcp: ${reason(err)}`);
+  // Closing aborts what the transport still has open (its event stream): no failure to report.
+  let closing = false;
+  upstream.onerror = (err) => {
+    if (!(closing && isAbort(err))) log(`lookout mcp: ${reason(err)}`);
+  };
+  local.onerror = (err) => {
+    const parse = parseFailureOf(err);
+    // The client is told too: it could not match an answer to a line it sent.
+    if (parse !== null) void local.send(parseFailure(parse));
+    log(`lookout mcp: ${parse ?? reason(err)}`);
+  };
 
   const closed = new Promise<void>((resolve) => {
     local.onclose = resolve;
@@ -68,6 +97,7 @@ export async function relayMcp(target: ApiTarget, log: (line: string) => void): 
   await local.start();
   await closed;
   await Promise.allSettled([...inFlight]);
+  closing = true;
   await upstream.close();
 }
 

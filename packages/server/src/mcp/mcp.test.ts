@@ -1,9 +1,13 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectId } from '../store/store.ts';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LogRecord } from '../domain/score.ts';
+import { projectId, type Store } from '../store/store.ts';
 import { makeTestApp, generation, type TestApp } from '../testing/app.ts';
-import { hex } from '../testing/fixtures.ts';
+import { hex, makeSpan } from '../testing/fixtures.ts';
+import type { McpDeps } from './deps.ts';
+import { createMcpServer } from './server.ts';
 
 // The MCP endpoint driven by the SDK's own client over a real socket: every tool answers with the
 // numbers the HTTP API gives for the same question, only for the key's project.
@@ -71,8 +75,15 @@ describe('the MCP server over Streamable HTTP', () => {
     for (const tool of tools) {
       expect(tool.description!.length).toBeGreaterThan(60);
       expect(tool.inputSchema.type).toBe('object');
+      expect(tool.annotations, tool.name).toEqual({ readOnlyHint: true, openWorldHint: false });
     }
     expect(client.getInstructions()).toContain('nano-dollars');
+    // A server built per request has no way to announce a changed tool list.
+    expect(client.getServerCapabilities()?.tools?.listChanged).not.toBe(true);
+    const props = (name: string) => tools.find((tool) => tool.name === name)!.inputSchema.properties as Record<string, { description?: string }>;
+    expect(props('list_traces').from!.description).toMatch(/default all history/);
+    expect(props('check_budget').team!.description).toMatch(/team/);
+    expect(props('check_budget').department!.description).toMatch(/department/);
     await client.close();
   });
 
@@ -174,6 +185,11 @@ describe('the MCP server over Streamable HTTP', () => {
     const badId = await call(client, 'get_trace', { traceId: 'abc' });
     expect(badId.isError).toBe(true);
     expect(badId.text).toMatch(/32 hex characters/);
+    for (const [name, value] of [['minCostUsd', 1e308], ['maxCostUsd', 2 ** 64], ['minDurationMs', 1e19], ['maxDurationMs', 1e308]] as const) {
+      const huge = await call(client, 'list_traces', { [name]: value });
+      expect(huge.isError, huge.text).toBe(true);
+      expect(huge.text).toMatch(new RegExp(`must be at most \\d+ at ${name}`));
+    }
     const tooWide = await call(client, 'top_issues', { from: '400d' });
     expect(tooWide.isError).toBe(true);
     expect(tooWide.text).toMatch(/at most 90 days/);
@@ -182,16 +198,92 @@ describe('the MCP server over Streamable HTTP', () => {
   });
 
   it('bounds the body and answers GET and DELETE 405: the server keeps no sessions', async () => {
+    // Larger than the route's 1 MiB, smaller than the ingest limit the rest of the API has.
     const big = await fetch(`${base}/mcp`, {
       method: 'POST',
       headers: { ...bearer(readKey), 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { pad: 'x'.repeat(2 * 1024 * 1024) } }),
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { pad: 'x'.repeat(1.5 * 1024 * 1024) } }),
     });
     expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: { message: string } }).error.message).toContain(`larger than ${1024 * 1024} bytes`);
     for (const method of ['GET', 'DELETE']) {
       const res = await fetch(`${base}/mcp`, { method, headers: { ...bearer(readKey), accept: 'text/event-stream' } });
       expect(res.status).toBe(405);
       expect(res.headers.get('allow')).toBe('POST');
     }
+  });
+});
+
+describe('a batch', () => {
+  it('is refused with 400 before any of its calls runs', async () => {
+    const listTraces = vi.spyOn(t.ctx.store, 'listTraces');
+    const call = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'list_traces', arguments: {} } });
+    const res = await fetch(`${base}/mcp`, {
+      method: 'POST',
+      headers: { ...bearer(readKey), 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' },
+      body: JSON.stringify([call(1), call(2)]),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/one JSON-RPC message per request/);
+    expect(listTraces).not.toHaveBeenCalled();
+    listTraces.mockRestore();
+  });
+});
+
+// The server on its own, over an in-memory transport, with a store that fails or answers as a test needs.
+describe('a tool on a store that fails or holds a large trace', () => {
+  async function open(store: Partial<Store>) {
+    const log = { error: vi.fn() };
+    const deps: McpDeps = { ...t.ctx, store: Object.assign(Object.create(t.ctx.store) as Store, store) };
+    const server = createMcpServer(deps, { projectId: projectId('default'), uiOrigin: '', requestId: 'req-42', log });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: 'lookout-test', version: '1.0.0' });
+    await client.connect(clientSide);
+    return { client, log };
+  }
+
+  it("answers an unexpected failure with the request id only, and logs the failure's text", async () => {
+    const failure = new Error('ERR bigint out of int64 range');
+    const { client, log } = await open({ listTraces: async () => Promise.reject(failure) });
+    const answer = await call(client, 'list_traces');
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toBe('internal error (request id req-42); the server log has the details');
+    expect(log.error).toHaveBeenCalledWith(expect.objectContaining({ err: failure, tool: 'list_traces' }), expect.any(String));
+    await client.close();
+  });
+
+  it("keeps the message of Lookout's own errors, which are written for the caller", async () => {
+    const { client, log } = await open({});
+    const answer = await call(client, 'get_trace', { traceId: hex(16) });
+    expect(answer).toMatchObject({ isError: true, text: expect.stringMatching(/^no trace [0-9a-f]{32} in this project$/) });
+    expect(log.error).not.toHaveBeenCalled();
+    await client.close();
+  });
+
+  it('reads up to 1,000 log records of a trace for its content and says when there were more', async () => {
+    const span = makeSpan();
+    const logs: LogRecord[] = Array.from({ length: 1_001 }, (_, i) => ({
+      projectId: 'default',
+      id: hex(8),
+      traceId: span.traceId,
+      spanId: span.spanId,
+      timestampUs: span.startUs + i,
+      severity: 'info',
+      body: 'not an event',
+      attributes: {},
+    }));
+    const limits: (number | undefined)[] = [];
+    const getTrace: Store['getTrace'] = async (_project, _traceId, limit) => {
+      limits.push(limit);
+      return { spans: [span], scores: [], logs: logs.slice(0, limit) };
+    };
+    const { client } = await open({ getTrace });
+    const answer = (await call(client, 'get_trace', { traceId: span.traceId, includeContent: true })).json();
+    expect(limits).toEqual([1_001]);
+    expect(answer.logsTruncated).toBe(true);
+    expect(answer.spanCount).toBe(1);
+    expect((await call(client, 'get_trace', { traceId: span.traceId })).json().logsTruncated).toBeUndefined();
+    await client.close();
   });
 });

@@ -18,6 +18,8 @@ const INSTRUCTIONS =
 // HTTP route builds one per request (stateless), so no state is shared between callers.
 export function createMcpServer(deps: McpDeps, caller: McpCaller): McpServer {
   const server = new McpServer({ name: MCP_SERVER_NAME, version: VERSION }, { instructions: INSTRUCTIONS, capabilities: { tools: {} } });
+  // The SDK offers tool-list notifications; a server that lives for one request can send none.
+  server.server.registerCapabilities({ tools: { listChanged: false } });
   registerAnalyticsTool(server, deps, caller);
   registerTraceTools(server, deps, caller);
   registerOperationTools(server, deps, caller);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ANALYTICS_MEASURES } from '../../domain/measures.ts';
 import { BASE_DIMENSIONS, QUERY_LIMITS, TIME_BUCKETS } from '../../query/contract.ts';
 import { answerAnalyticsQuery } from '../../query/answer.ts';
-import { jsonResult, pageUrl, type McpCaller, type McpDeps } from '../deps.ts';
+import { jsonResult, registerReadTool, pageUrl, type McpCaller, type McpDeps } from '../deps.ts';
 
 // Rows a model can read whole; the API's own bound is far larger.
 const MAX_ROWS = 200;
@@ -15,7 +15,9 @@ const range = {
 };
 
 export function registerAnalyticsTool(server: McpServer, deps: McpDeps, caller: McpCaller): void {
-  server.registerTool(
+  registerReadTool(
+    server,
+    caller,
     'query_analytics',
     {
       title: 'Query analytics',

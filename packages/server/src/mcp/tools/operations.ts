@@ -4,9 +4,10 @@ import type { AlertState } from '../../alerts/types.ts';
 import type { BudgetStatus } from '../../budgets/policy.ts';
 import { qualityRange } from '../../query/quality-range.ts';
 import { QUALITY_LIMITS } from '../../store/quality.ts';
-import { jsonResult, pageUrl, traceUrl, type McpCaller, type McpDeps } from '../deps.ts';
+import { jsonResult, registerReadTool, pageUrl, traceUrl, type McpCaller, type McpDeps } from '../deps.ts';
 
 const ALERT_STATES = ['pending', 'firing', 'resolved'] as const satisfies readonly AlertState[];
+const ACTIVE_STATES: AlertState[] = ['pending', 'firing'];
 const DEFAULT_ISSUE_GROUPS = 10;
 const subject = z.string().min(1).max(256);
 
@@ -22,7 +23,9 @@ function budgetView(s: BudgetStatus) {
 export function registerOperationTools(server: McpServer, deps: McpDeps, caller: McpCaller): void {
   const project = caller.projectId;
 
-  server.registerTool(
+  registerReadTool(
+    server,
+    caller,
     'list_alerts',
     {
       title: 'List alerts',
@@ -32,7 +35,7 @@ export function registerOperationTools(server: McpServer, deps: McpDeps, caller:
         states: z.array(z.enum(ALERT_STATES)).min(1).max(ALERT_STATES.length).optional().describe('which states (default pending and firing)'),
       },
     },
-    async ({ states = ['pending', 'firing'] }) => {
+    async ({ states = ACTIVE_STATES }) => {
       const alerts = deps.alerting.engine.list(project, { states });
       return jsonResult({
         url: pageUrl(caller, '/alerts'),
@@ -55,7 +58,9 @@ export function registerOperationTools(server: McpServer, deps: McpDeps, caller:
     },
   );
 
-  server.registerTool(
+  registerReadTool(
+    server,
+    caller,
     'check_budget',
     {
       title: 'Check budgets',
@@ -65,8 +70,8 @@ export function registerOperationTools(server: McpServer, deps: McpDeps, caller:
         'Without: every budget of the project (GET /api/v1/budgets/status).',
       inputSchema: {
         user: subject.optional().describe("a user id; its team and department are those of its last call unless given"),
-        team: subject.optional(),
-        department: subject.optional(),
+        team: subject.optional().describe("a team, as calls name it in their team field: that team's budgets apply, with the project's"),
+        department: subject.optional().describe("a department, as calls name it in their department field: that department's budgets apply, with the project's"),
       },
     },
     async ({ user, team, department }) => {
@@ -79,7 +84,9 @@ export function registerOperationTools(server: McpServer, deps: McpDeps, caller:
     },
   );
 
-  server.registerTool(
+  registerReadTool(
+    server,
+    caller,
     'top_issues',
     {
       title: 'Top issues',

@@ -5,8 +5,9 @@ import type { ScoreRecord } from '../../domain/score.ts';
 import { parseInstant } from '../../domain/time.ts';
 import { LookoutError } from '../../errors.ts';
 import { withGenAiEvents } from '../../ingest/otlp/events.ts';
+import { SPAN_FILTER_BOUNDS } from '../../store/span-reads.ts';
 import type { SpanFilter } from '../../store/store.ts';
-import { jsonResult, spanUrl, traceUrl, type McpCaller, type McpDeps } from '../deps.ts';
+import { jsonResult, registerReadTool, spanUrl, traceUrl, type McpCaller, type McpDeps } from '../deps.ts';
 
 // Bounds that keep an answer within a model's context; the HTTP API allows more.
 const MAX_TRACES = 100;
@@ -16,11 +17,15 @@ const MAX_SPANS = 500;
 const MAX_SCORES = 200;
 // Content (prompt, completion) shown per span when asked for, in characters.
 const MAX_CONTENT_CHARS = 2_000;
+// Log records (the prompt and completion events content is rebuilt from) read per trace.
 const MAX_LOGS = 1_000;
+// One limit reads every kind of a trace's items; one past a bound says it was truncated.
+const TRACE_READ_LIMIT = Math.max(MAX_SPANS, MAX_SCORES, MAX_LOGS) + 1;
 
 const traceId = z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be a trace id: 32 hex characters').describe('32 hex characters');
 const spanId = z.string().regex(/^[0-9a-fA-F]{16}$/, 'must be a span id: 16 hex characters').describe('16 hex characters');
-const usd = z.number().min(0, 'must not be negative');
+const usd = z.number().min(0, 'must not be negative').max(SPAN_FILTER_BOUNDS.maxCostUsd, `must be at most ${SPAN_FILTER_BOUNDS.maxCostUsd}`);
+const ms = z.number().min(0, 'must not be negative').max(SPAN_FILTER_BOUNDS.maxDurationMs, `must be at most ${SPAN_FILTER_BOUNDS.maxDurationMs}`);
 
 const iso = (us: number) => new Date(Math.trunc(us / 1000)).toISOString();
 const clip = (text: string | null) => (text === null || text.length <= MAX_CONTENT_CHARS ? text : `${text.slice(0, MAX_CONTENT_CHARS)}… [${text.length - MAX_CONTENT_CHARS} more characters]`);
@@ -52,7 +57,9 @@ function compactScore(s: ScoreRecord) {
 export function registerTraceTools(server: McpServer, deps: McpDeps, caller: McpCaller): void {
   const project = caller.projectId;
 
-  server.registerTool(
+  registerReadTool(
+    server,
+    caller,
     'list_traces',
     {
       title: 'List traces',
@@ -61,7 +68,7 @@ export function registerTraceTools(server: McpServer, deps: McpDeps, caller: Mcp
         'Every filter is met by one of the trace\'s spans; cost and duration bounds apply to the whole trace. Same as GET /api/v1/traces. ' +
         'Open one with get_trace.',
       inputSchema: {
-        from: z.string().max(64).optional().describe("start (inclusive): ISO 8601 time or a duration back from now such as '24h'"),
+        from: z.string().max(64).optional().describe("start (inclusive): ISO 8601 time or a duration back from now such as '24h'; default all history"),
         to: z.string().max(64).optional().describe('end (exclusive): ISO 8601 time or a duration back from now; default now'),
         userId: z.string().max(256).optional(),
         sessionId: z.string().max(256).optional(),
@@ -78,8 +85,8 @@ export function registerTraceTools(server: McpServer, deps: McpDeps, caller: Mcp
         q: z.string().trim().min(1).max(256).optional().describe('free text on ids: a trace id or its first characters, a span or request id, a user or a session'),
         minCostUsd: usd.optional().describe('trace cost in USD, at least'),
         maxCostUsd: usd.optional().describe('trace cost in USD, at most'),
-        minDurationMs: usd.optional().describe('trace duration in milliseconds, at least'),
-        maxDurationMs: usd.optional().describe('trace duration in milliseconds, at most'),
+        minDurationMs: ms.optional().describe('trace duration in milliseconds, at least'),
+        maxDurationMs: ms.optional().describe('trace duration in milliseconds, at most'),
         orderBy: z.enum(['start', 'duration', 'cost']).optional().describe('start (default): newest first; duration or cost: largest first'),
         limit: z.number().int().min(1).max(MAX_TRACES).optional().describe(`traces per page, default ${DEFAULT_TRACES}, at most ${MAX_TRACES}`),
         offset: z.number().int().min(0).max(MAX_OFFSET).optional().describe('traces to skip; to page far back, narrow `to` instead'),
@@ -105,13 +112,16 @@ export function registerTraceTools(server: McpServer, deps: McpDeps, caller: Mcp
     },
   );
 
-  server.registerTool(
+  registerReadTool(
+    server,
+    caller,
     'get_trace',
     {
       title: 'Get a trace',
       description:
         'One trace: its spans as a tree (parentSpanId), each with model, usage (tokens per bucket), cost (integer nano-dollars: 1 USD = 1e9; null when unknown) and error, plus the scores given to it. ' +
-        `At most ${MAX_SPANS} spans. Prompts and completions only with includeContent (clipped to ${MAX_CONTENT_CHARS} characters each). ` +
+        `At most ${MAX_SPANS} spans and ${MAX_SCORES} scores (spansTruncated, scoresTruncated say when there are more). ` +
+        `Prompts and completions only with includeContent (clipped to ${MAX_CONTENT_CHARS} characters each; read from at most ${MAX_LOGS} log records, logsTruncated says when there are more). ` +
         'Explain a span\'s cost with explain_cost.',
       inputSchema: {
         traceId,
@@ -120,7 +130,7 @@ export function registerTraceTools(server: McpServer, deps: McpDeps, caller: Mcp
     },
     async ({ traceId: id, includeContent = false }) => {
       const wanted = id.toLowerCase();
-      const found = await deps.store.getTrace(project, wanted, Math.max(MAX_SPANS, MAX_SCORES) + 1);
+      const found = await deps.store.getTrace(project, wanted, TRACE_READ_LIMIT);
       if (!found.spans.length && !found.scores.length && !found.logs.length) throw new LookoutError('not_found', `no trace ${wanted} in this project`);
       const logs = found.logs.slice(0, MAX_LOGS);
       const spans = includeContent
@@ -137,11 +147,14 @@ export function registerTraceTools(server: McpServer, deps: McpDeps, caller: Mcp
         spans: spans.map((s) => compactSpan(caller, s, includeContent)),
         scores: found.scores.slice(0, MAX_SCORES).map(compactScore),
         ...(found.scores.length > MAX_SCORES ? { scoresTruncated: true } : {}),
+        ...(includeContent && found.logs.length > MAX_LOGS ? { logsTruncated: true } : {}),
       });
     },
   );
 
-  server.registerTool(
+  registerReadTool(
+    server,
+    caller,
     'explain_cost',
     {
       title: 'Explain a span\'s cost',

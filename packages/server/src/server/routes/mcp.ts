@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { z } from 'zod';
+import { LookoutError } from '../../errors.ts';
 import { createMcpServer } from '../../mcp/server.ts';
 import { requireScope, type AppContext } from '../context.ts';
 import { documentedOnly, errorResponses, errorSchema } from '../openapi.ts';
@@ -47,9 +48,12 @@ export function registerMcpRoutes(fastify: FastifyInstance, ctx: AppContext): vo
     },
     async (request, reply) => {
       const projectId = requireScope(request, 'read');
+      // A batch would run its calls at once, each answer as large as one request may get; the
+      // protocol this server speaks (2025-06-18) has no batches.
+      if (Array.isArray(request.body)) throw new LookoutError('invalid_request', 'send one JSON-RPC message per request: this server takes no batches');
       // Read-your-writes, as every /api/* read does before its handler (app.ts).
       await ctx.pipeline.caughtUp();
-      const server = createMcpServer(ctx, { projectId, uiOrigin: `${request.protocol}://${request.host}` });
+      const server = createMcpServer(ctx, { projectId, uiOrigin: `${request.protocol}://${request.host}`, requestId: request.id, log: request.log });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       // The transport writes the response itself; the headers set so far (request id, security
       // headers) go with it.

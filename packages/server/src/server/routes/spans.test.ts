@@ -48,6 +48,11 @@ describe('span and trace search (trace explorer)', () => {
       ['minCostUsd=abc', 'minCostUsd: must be a number'],
       ['minDurationMs=-5', 'minDurationMs: must not be negative'],
       ['minCostUsd=2&maxCostUsd=1', 'maxCostUsd: must not be below minCostUsd'],
+      // Past 2^63 a whole number no longer binds as an integer: refused, not a 500.
+      ['minCostUsd=1e308', 'minCostUsd: must be at most 1000000000'],
+      ['maxCostUsd=9223372036854775808', 'maxCostUsd: must be at most 1000000000'],
+      ['minDurationMs=1e19', 'minDurationMs: must be at most 10000000000'],
+      ['maxDurationMs=1e308', 'maxDurationMs: must be at most 10000000000'],
       ['orderBy=tokens', "orderBy: must be one of 'start', 'duration', 'cost'"],
       ['q=', 'q: must not be empty'],
       ['total=no', "total: must be 'true' or 'false'"],
@@ -57,6 +62,15 @@ describe('span and trace search (trace explorer)', () => {
         expect(res.statusCode, `${path}?${qs}`).toBe(400);
         expect(res.json().error.message).toBe(message);
       }
+    }
+  });
+});
+
+describe('cost and duration bounds', () => {
+  it('takes the largest bounds allowed', async () => {
+    for (const path of ['/api/v1/spans', '/api/v1/traces']) {
+      const res = await get(`${path}?minCostUsd=1000000000&maxCostUsd=1000000000&minDurationMs=10000000000&maxDurationMs=10000000000`);
+      expect(res.statusCode, res.body).toBe(200);
     }
   });
 });

@@ -7,6 +7,7 @@ import { LookoutError } from '../../errors.ts';
 import { parseInstant } from '../../domain/time.ts';
 import { summarizeSeries } from '../../query/otel-metrics.ts';
 import { withGenAiEvents } from '../../ingest/otlp/events.ts';
+import { SPAN_FILTER_BOUNDS } from '../../store/span-reads.ts';
 import type { SpanFilter } from '../../store/store.ts';
 import { errorResponses } from '../openapi.ts';
 import { logSchema, metricNameSchema, metricSeriesSchema, scoreSchema, spanSchema, traceSummarySchema } from '../schemas/records.ts';
@@ -30,8 +31,10 @@ const pageSchema = {
     .describe(`rows to skip, at most ${MAX_OFFSET}; page further back by moving 'to' to the oldest row seen`),
 };
 
-// A non-negative number (cost in USD, duration in ms) given in the query string.
-const amount = z.coerce.number({ message: 'must be a number' }).finite('must be a number').min(0, 'must not be negative').optional();
+// A non-negative number (cost in USD, duration in ms) given in the query string, up to `max`.
+const amount = (max: number) => z.coerce.number({ message: 'must be a number' }).finite('must be a number').min(0, 'must not be negative').max(max, `must be at most ${max}`).optional();
+const usdAmount = amount(SPAN_FILTER_BOUNDS.maxCostUsd);
+const msAmount = amount(SPAN_FILTER_BOUNDS.maxDurationMs);
 
 // The span filters, shared by the span and trace lists and the export (routes/export.ts).
 export const spanFilterFields = {
@@ -57,10 +60,10 @@ export const spanFilterFields = {
     .max(256, 'must be at most 256 characters')
     .optional()
     .describe('free text on ids, at most 256 characters: a trace id or its first characters, a span or request id, a user or a session'),
-  minCostUsd: amount.describe('USD, at least'),
-  maxCostUsd: amount.describe('USD, at most; not below minCostUsd'),
-  minDurationMs: amount.describe('milliseconds, at least'),
-  maxDurationMs: amount.describe('milliseconds, at most; not below minDurationMs'),
+  minCostUsd: usdAmount.describe('USD, at least'),
+  maxCostUsd: usdAmount.describe('USD, at most; not below minCostUsd'),
+  minDurationMs: msAmount.describe('milliseconds, at least'),
+  maxDurationMs: msAmount.describe('milliseconds, at most; not below minDurationMs'),
 };
 
 const spanListSchema = z
