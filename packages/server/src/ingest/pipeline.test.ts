@@ -45,6 +45,30 @@ describe('ingest pipeline and journal', () => {
     await p.drain();
   });
 
+  it('never journals a record the store cannot hold: out-of-range times, costs or token counts are refused, the rest load', async () => {
+    store = await DuckDbStore.open(null);
+    const dir = mkdtempSync(join(tmpdir(), 'lookout-journal-'));
+    const p = await pipelineOn(store, dir);
+    const ok = makeSpan();
+    const base = makeSpan();
+    const bad = [
+      { ...makeSpan(), startUs: Date.parse('-271821-04-20T00:00:00Z') * 1000 },
+      { ...makeSpan(), endUs: Date.parse('+275760-09-13T00:00:00Z') * 1000 },
+      { ...makeSpan(), startUs: Number.NaN },
+      { ...makeSpan(), cost: { ...base.cost, status: 'provider_reported' as const, totalNanoUsd: 1e21 } },
+      { ...makeSpan(), cost: { ...base.cost, status: 'provider_reported' as const, totalNanoUsd: 1, byBucketNanoUsd: { input: 1e300 } } },
+      { ...makeSpan(), usage: { ...base.usage, input: 1e300 } },
+    ];
+    const result = await p.submit({ spans: [ok, ...bad], scores: [], logs: [] }, 'test');
+    expect(result.spans).toEqual(['accepted', ...bad.map(() => 'duplicate')]);
+    // The load (the whole segment) succeeds: nothing poisonous was journaled.
+    await p.caughtUp();
+    expect(p.loadHealth.failingSinceMs).toBeNull();
+    expect((await store.listSpans(P, {}, { limit: 10, offset: 0 })).total).toBe(1);
+    await p.drain();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('acknowledges from the journal and makes the rows readable once caught up', async () => {
     store = await DuckDbStore.open(null);
     const dir = mkdtempSync(join(tmpdir(), 'lookout-journal-'));

@@ -10,6 +10,7 @@ import { ContentPolicy } from './content-policy.ts';
 import { ProcessorChain, type Derived } from '../enrich/chain.ts';
 import { PriceProcessor } from '../enrich/pricing/processor.ts';
 import { ProjectGate } from './project-gate.ts';
+import { storableLog, storableScore, storableSpan } from './storable.ts';
 
 // The shared back half of every ingest path: run the processor chain (enrich/chain.ts: redact,
 // price, attribute, detect, capture policy), de-duplicate, journal, acknowledge, load.
@@ -389,8 +390,14 @@ export class IngestPipeline {
     const fresh: WriteBatch = { spans: [], scores: [], logs: [] };
     const freshKeys: string[] = [];
     const spanStarts = new Map<string, number>();
+    // A record the store cannot hold is answered like a duplicate (not stored, nothing to retry).
+    let unstorable = 0;
     for (const p of group) {
       for (const s of p.batch.spans) {
+        if (!storableSpan(s)) {
+          unstorable++;
+          continue;
+        }
         const key = spanKey(s);
         if (s.startUs > this.horizonUs) {
           // Decided from memory: stored spans this recent are all in the two key sets.
@@ -403,8 +410,18 @@ export class IngestPipeline {
           consider('spans', s, key);
         }
       }
-      for (const s of p.batch.scores) consider('scores', s, eventKey('score', s));
-      for (const l of p.batch.logs) consider('logs', l, eventKey('log', l));
+      for (const s of p.batch.scores) {
+        if (storableScore(s)) consider('scores', s, eventKey('score', s));
+        else unstorable++;
+      }
+      for (const l of p.batch.logs) {
+        if (storableLog(l)) consider('logs', l, eventKey('log', l));
+        else unstorable++;
+      }
+    }
+    if (unstorable) {
+      this.metrics.dropped.inc({ reason: 'out_of_range' }, unstorable);
+      this.logger.warn({ event: 'records_out_of_range', records: unstorable }, 'refused records whose times, costs or token counts the store cannot hold');
     }
     const stored = rowsOf(candidates) ? await this.lookUpStored(candidates) : { spans: [], scores: [], logs: [] };
     for (const kind of ['spans', 'scores', 'logs'] as const) {
@@ -421,6 +438,7 @@ export class IngestPipeline {
       for (const d of p.derived) {
         if (!accepted.has(parentKey(d))) continue;
         const key = d.score ? eventKey('score', d.score) : eventKey('log', d.log);
+        if (d.score ? !storableScore(d.score) : !storableLog(d.log)) continue;
         if (seen.has(key) || this.journaledKeys.has(key)) continue;
         seen.add(key);
         freshKeys.push(key);

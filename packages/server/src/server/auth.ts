@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { isLoopback, keysRequired, type LookoutConfig } from '../config/config.ts';
 import { GATEWAY_PREFIX } from '../ingest/gateway/route.ts';
 import { DEFAULT_PROJECT, type ApiKeyInfo } from '../store/store.ts';
+import { isLookoutKey } from '../store/api-keys.ts';
 import type { AppContext, RequestAuth } from './context.ts';
 import { LookoutError } from '../errors.ts';
 
@@ -45,7 +46,8 @@ export interface Peer {
   forwarded: boolean;
 }
 
-export type AuthResolver = (key: string | null, peer: Peer) => Promise<RequestAuth>;
+// `basicSecret`: the key is the secret of a Langfuse SDK's Basic pair (basicSecret).
+export type AuthResolver = (key: string | null, peer: Peer, sent?: { basicSecret?: boolean }) => Promise<RequestAuth>;
 
 // The key of "Authorization: Bearer <key>", or null.
 export function bearerToken(header: unknown): string | null {
@@ -67,6 +69,11 @@ export function basicSecret(header: unknown): string | null {
   const colon = decoded.indexOf(':');
   const secret = colon < 0 ? '' : decoded.slice(colon + 1);
   return secret && !/\s/.test(secret) ? secret : null;
+}
+
+// Whether the request's key is the secret of a Langfuse SDK's Basic pair.
+export function keyFromBasic(request: FastifyRequest): boolean {
+  return request.url.startsWith(LANGFUSE_PREFIX) && bearerToken(request.headers.authorization) === null && basicSecret(request.headers.authorization) !== null;
 }
 
 export function bearerKey(request: FastifyRequest): string | null {
@@ -193,7 +200,11 @@ export function createAuthResolver(ctx: AppContext): AuthResolver {
   const requireKeys = keysRequired(ctx.config);
   const trustAnyPeer = ctx.config.requireApiKeys === 'never';
   const cache = keyCacheOf(ctx);
-  return async (key, peer) => {
+  return async (sentKey, peer, sent = {}) => {
+    // The Langfuse SDKs will not start without a key pair, so while keys are not required a
+    // pair's secret that is not a Lookout key is a placeholder, taken as no key. A Lookout key is
+    // checked however it comes (a revoked one is refused, as with Bearer).
+    const key = sent.basicSecret && !requireKeys && sentKey !== null && !isLookoutKey(sentKey) ? null : sentKey;
     if (key === null) {
       if (requireKeys) {
         throw new LookoutError('unauthorized', 'an API key is required: send "Authorization: Bearer <key>" (create one with `lookout keys create --project <id>`)');

@@ -17,7 +17,14 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
+const KEY_PREFIX = 'lk_';
+
+// Whether the text has the form of a Lookout key (not whether one exists).
+export function isLookoutKey(text: string): boolean {
+  return text.startsWith(KEY_PREFIX);
+}
+
 export function mintApiKey(): MintedKey {
-  const key = `lk_${randomBytes(KEY_RANDOM_BYTES).toString('base64url')}`;
+  const key = `${KEY_PREFIX}${randomBytes(KEY_RANDOM_BYTES).toString('base64url')}`;
   return { id: randomUUID(), key, hash: hashApiKey(key), prefix: key.slice(0, KEY_PREFIX_CHARS) };
 }

@@ -39,6 +39,10 @@ export interface SpanFilter {
   orderBy?: 'start' | 'duration' | 'cost';
 }
 
+// The largest cost and duration bounds a filter takes: far past any real trace, and small enough
+// that a store binds them as numbers, not as integers past 64 bits.
+export const SPAN_FILTER_BOUNDS = { maxCostUsd: 1e9, maxDurationMs: 1e10 } as const;
+
 export interface Page {
   limit: number;
   offset: number;
@@ -80,8 +84,9 @@ export interface TraceDetail {
 export interface SpanReads {
   listSpans(project: ProjectId, filter: SpanFilter, page: Page, options?: { total?: boolean }): Promise<SpanPage>;
   getSpan(project: ProjectId, spanId: string): Promise<SpanRecord | null>;
-  // At most `limit` spans, scores and logs each (the first by time), when given.
-  getTrace(project: ProjectId, traceId: string, limit?: number): Promise<TraceDetail>;
+  // At most `limit` spans, scores and logs each (the first by time), when given. `content: false`:
+  // the spans without their prompt and response (content null), for a read that needs less.
+  getTrace(project: ProjectId, traceId: string, limit?: number, options?: { content?: boolean }): Promise<TraceDetail>;
   // Traces with at least one span matching every given filter (time bounds apply to the trace's
   // spans), newest first.
   listTraces(project: ProjectId, filter: SpanFilter, page: Page, options?: { total?: boolean }): Promise<TracePage>;

@@ -9,6 +9,8 @@ import { DAY_MS, EPOCH_SECONDS_BELOW, MIN_INSTANT_MS, readInstant, SECOND_MS } f
 
 export const EARLIEST_TIMESTAMP_MS = MIN_INSTANT_MS;
 export const MAX_FUTURE_SKEW_MS = DAY_MS;
+// The most a cost the caller reports for one call may be: more is a unit mistake.
+export const MAX_REPORTED_COST_USD = 1e6;
 
 const MAX_ID_CHARS = 200;
 const MAX_NAME_CHARS = 1_000;
@@ -141,7 +143,7 @@ const modelFields = {
   costUsd: z
     .number()
     .nonnegative('must not be negative')
-    .max(1e6)
+    .max(MAX_REPORTED_COST_USD)
     .nullish()
     .describe('USD, a cost you already know: stored as provider_reported instead of priced from the catalog'),
   finishReason: optionalLabel.describe('why the model stopped, as the provider says'),

@@ -4,7 +4,7 @@ import type { SpanRecord } from '../../domain/span.ts';
 import { formatZodIssue, LookoutError } from '../../errors.ts';
 import { isRecord } from '../otlp/conventions/attributes.ts';
 import { scoreRecord } from './map.ts';
-import type { PendingObservations } from './pending.ts';
+import type { PendingObservations, Taken } from './pending.ts';
 import {
   batchSchema,
   envelopeSchema,
@@ -33,6 +33,7 @@ export interface BatchArgs {
 
 export interface ReadBatch {
   spans: SpanRecord[]; // observations made whole by this batch
+  whole: Taken; // their entries, handed back to the buffer when the spans cannot be written
   scores: ScoreRecord[];
   response: IngestionResponse;
 }
@@ -64,7 +65,7 @@ export function readBatch(value: unknown, args: BatchArgs, pending: PendingObser
   if (raw.length > args.maxBatchItems) {
     throw new LookoutError('batch_too_large', `the batch has ${raw.length} events; at most ${args.maxBatchItems} are accepted per request: send smaller batches (flushAt)`);
   }
-  const out: ReadBatch = { spans: [], scores: [], response: { successes: [], errors: [] } };
+  const out: ReadBatch = { spans: [], whole: { spans: [], entries: [] }, scores: [], response: { successes: [], errors: [] } };
   // Answered in batch order, whatever order the events are applied in.
   const successAt: number[] = [];
   const errorAt: number[] = [];
@@ -95,59 +96,83 @@ export function readBatch(value: unknown, args: BatchArgs, pending: PendingObser
       successAt.push(index);
     };
     const refuse = (id: string, message: string) => refuseAt(index, id, message);
-    const bytes = JSON.stringify(ev.body).length;
-    switch (ev.type) {
-      case 'sdk-log':
-        ok(); // the SDK's own diagnostics: accepted, not stored
-        break;
-      case 'trace-create': {
-        const body = traceBodySchema.safeParse(ev.body);
-        if (!body.success) {
-          refuse(ev.id, issueText(body.error, prefix));
-          break;
-        }
-        pending.upsertTrace(args.projectId, body.data.id ?? ev.id, body.data, bytes, args.nowMs);
-        ok();
-        break;
-      }
-      case 'score-create': {
-        const body = scoreBodySchema.safeParse(ev.body);
-        if (!body.success) {
-          refuse(ev.id, issueText(body.error, prefix));
-          break;
-        }
-        const score = scoreRecord(body.data, ev.id, Math.round(eventMs * 1000), args.projectId);
-        if (typeof score === 'string') {
-          refuse(ev.id, `${prefix}.${score}`);
-          break;
-        }
-        out.scores.push(score);
-        ok();
-        break;
-      }
-      default: {
-        const isCreate = ev.type.endsWith('-create');
-        const schema = isCreate ? observationBodySchema : observationUpdateSchema;
-        const body = schema.safeParse(ev.body);
-        if (!body.success) {
-          refuse(ev.id, issueText(body.error, prefix));
-          break;
-        }
-        const type = OBSERVATION_TYPE_OF[ev.type] ?? (body.data.type ?? 'span').toLowerCase();
-        touched.add(
-          pending.applyObservation(
-            { projectId: args.projectId, observationId: body.data.id ?? ev.id, type, isCreate, body: body.data, eventMs, bytes },
-            args.nowMs,
-          ),
-        );
-        ok();
-      }
+    try {
+      readEvent(ev, index, eventMs, args, pending, touched, out, ok, refuse);
+    } catch (err) {
+      // A body nested deeper than the stack (JSON.parse takes it, stringifying it does not) is
+      // this event's fault alone.
+      if (!(err instanceof RangeError)) throw err;
+      refuse(ev.id, `${prefix}: is nested too deeply`);
     }
   }
-  out.spans = pending.takeWhole(touched);
+  out.whole = pending.takeWhole(touched);
+  out.spans = out.whole.spans;
   out.response.successes = inOrder(out.response.successes, successAt);
   out.response.errors = inOrder(out.response.errors, errorAt);
   return out;
+}
+
+function readEvent(
+  ev: Envelope,
+  index: number,
+  eventMs: number,
+  args: BatchArgs,
+  pending: PendingObservations,
+  touched: Set<string>,
+  out: ReadBatch,
+  ok: () => void,
+  refuse: (id: string, message: string) => void,
+): void {
+  const prefix = `batch[${index}].body`;
+  const bytes = JSON.stringify(ev.body).length;
+  switch (ev.type) {
+    case 'sdk-log':
+      ok(); // the SDK's own diagnostics: accepted, not stored
+      break;
+    case 'trace-create': {
+      const body = traceBodySchema.safeParse(ev.body);
+      if (!body.success) {
+        refuse(ev.id, issueText(body.error, prefix));
+        break;
+      }
+      pending.upsertTrace(args.projectId, body.data.id ?? ev.id, body.data, bytes, args.nowMs);
+      ok();
+      break;
+    }
+    case 'score-create': {
+      const body = scoreBodySchema.safeParse(ev.body);
+      if (!body.success) {
+        refuse(ev.id, issueText(body.error, prefix));
+        break;
+      }
+      const scoredMs = body.data.timestamp ? Date.parse(body.data.timestamp) : eventMs;
+      const score = scoreRecord(body.data, ev.id, Math.round(scoredMs * 1000), args.projectId);
+      if (typeof score === 'string') {
+        refuse(ev.id, `${prefix}.${score}`);
+        break;
+      }
+      out.scores.push(score);
+      ok();
+      break;
+    }
+    default: {
+      const isCreate = ev.type.endsWith('-create');
+      const schema = isCreate ? observationBodySchema : observationUpdateSchema;
+      const body = schema.safeParse(ev.body);
+      if (!body.success) {
+        refuse(ev.id, issueText(body.error, prefix));
+        break;
+      }
+      const type = OBSERVATION_TYPE_OF[ev.type] ?? (body.data.type ?? 'span').toLowerCase();
+      touched.add(
+        pending.applyObservation(
+          { projectId: args.projectId, observationId: body.data.id ?? ev.id, type, isCreate, body: body.data, eventMs, bytes },
+          args.nowMs,
+        ),
+      );
+      ok();
+    }
+  }
 }
 
 function inOrder<T>(items: T[], indexes: number[]): T[] {

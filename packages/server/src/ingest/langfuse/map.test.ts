@@ -10,13 +10,13 @@ function gen(body: ObservationBody, type = 'generation'): ObservationState {
 
 describe('Langfuse observation → span', () => {
   it('reads usageDetails, else the older usage in either of its shapes', () => {
-    expect(observationSpan(gen({ usageDetails: { input: 7, output: 3, cache_read_input_tokens: 2 } }), undefined, 't-1').usage).toMatchObject({ input: 7, output: 3, cacheRead: 2 });
-    expect(observationSpan(gen({ usage: { promptTokens: 11, completionTokens: 4, totalTokens: 15 } }), undefined, 't-1').usage).toMatchObject({ input: 11, output: 4 });
-    expect(observationSpan(gen({ usage: { input: 5, output: 6, unit: 'TOKENS' } }), undefined, 't-1').usage).toMatchObject({ input: 5, output: 6 });
+    expect(observationSpan(gen({ usageDetails: { input: 7, output: 3, cache_read_input_tokens: 2 } }), undefined, 't-1', true).usage).toMatchObject({ input: 7, output: 3, cacheRead: 2 });
+    expect(observationSpan(gen({ usage: { promptTokens: 11, completionTokens: 4, totalTokens: 15 } }), undefined, 't-1', true).usage).toMatchObject({ input: 11, output: 4 });
+    expect(observationSpan(gen({ usage: { input: 5, output: 6, unit: 'TOKENS' } }), undefined, 't-1', true).usage).toMatchObject({ input: 5, output: 6 });
   });
 
   it('keeps usage in other units as metadata, unpriced', () => {
-    const span = observationSpan(gen({ usage: { input: 500, output: 20, unit: 'CHARACTERS' } }), undefined, 't-1');
+    const span = observationSpan(gen({ usage: { input: 500, output: 20, unit: 'CHARACTERS' } }), undefined, 't-1', true);
     expect(span.usage).toMatchObject({ input: 0, output: 0 });
     expect(span.metadata).toMatchObject({ 'langfuse.usage.unit': 'CHARACTERS', 'langfuse.usage.input': '500', 'langfuse.usage.output': '20' });
   });
@@ -31,7 +31,7 @@ describe('Langfuse observation → span', () => {
 
   it('flattens model parameters and metadata, keeping its own keys first within the bound', () => {
     const metadata = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, i]));
-    const span = observationSpan(gen({ modelParameters: { temperature: 0.3, stop: ['\n'] }, metadata }), undefined, 't-1');
+    const span = observationSpan(gen({ modelParameters: { temperature: 0.3, stop: ['\n'] }, metadata }), undefined, 't-1', true);
     expect(span.metadata).toMatchObject({
       'langfuse.trace_id': 't-1',
       'langfuse.observation_id': 'o-1',
@@ -43,10 +43,20 @@ describe('Langfuse observation → span', () => {
     expect(Object.keys(span.metadata).length).toBe(128);
   });
 
+  it('below full capture keeps no status message and only model parameters that cannot hold text, as the OTLP path', () => {
+    const body = { modelParameters: { temperature: 0.3, max_tokens: 10, stop: ['END'], response_format: 'json' }, level: 'WARNING' as const, statusMessage: 'user said: secret plan' };
+    const below = observationSpan(gen(body), undefined, 't-1', false);
+    expect(below.metadata).toMatchObject({ 'langfuse.model_parameters.temperature': '0.3', 'langfuse.model_parameters.max_tokens': '10', 'langfuse.level': 'WARNING' });
+    expect(Object.keys(below.metadata).filter((k) => k.includes('stop') || k.includes('response_format') || k.includes('status_message'))).toEqual([]);
+    expect(JSON.stringify(below)).not.toContain('secret plan');
+    const full = observationSpan(gen(body), undefined, 't-1', true);
+    expect(full.metadata).toMatchObject({ 'langfuse.status_message': 'user said: secret plan', 'langfuse.model_parameters.response_format': 'json' });
+  });
+
   it('maps observation types to kinds and strings content as JSON', () => {
-    expect(observationSpan(gen({}, 'retriever'), undefined, 't-1').kind).toBe('retrieval');
-    expect(observationSpan(gen({}, 'span'), undefined, 't-1').kind).toBe('other');
-    expect(observationSpan(gen({ input: [{ role: 'user', content: 'hi' }], output: 'yo' }), undefined, 't-1').content).toEqual({ input: '[{"role":"user","content":"hi"}]', output: 'yo' });
+    expect(observationSpan(gen({}, 'retriever'), undefined, 't-1', true).kind).toBe('retrieval');
+    expect(observationSpan(gen({}, 'span'), undefined, 't-1', true).kind).toBe('other');
+    expect(observationSpan(gen({ input: [{ role: 'user', content: 'hi' }], output: 'yo' }), undefined, 't-1', true).content).toEqual({ input: '[{"role":"user","content":"hi"}]', output: 'yo' });
   });
 
   it('reads microseconds the Python SDK sends', () => {

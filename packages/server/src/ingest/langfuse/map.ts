@@ -2,7 +2,8 @@ import { emptyAttribution, unpricedCost, type SpanKind, type SpanRecord } from '
 import type { ScoreDataType, ScoreRecord } from '../../domain/score.ts';
 import { providerReportedCost } from '../../enrich/pricing/index.ts';
 import { contentHash } from '../content-hash.ts';
-import { isRecord, safeJson, truncate } from '../otlp/conventions/attributes.ts';
+import { isRecord, isTextFree, safeJson, truncate } from '../otlp/conventions/attributes.ts';
+import type { AttrValue } from '../otlp/types.ts';
 import {
   MAX_ATTRIBUTION_CHARS,
   MAX_METADATA_KEY_CHARS,
@@ -108,6 +109,11 @@ function putPrefixed(into: Record<string, string>, prefix: string, value: unknow
   }
 }
 
+function textFreeOnly(params: Record<string, unknown> | null | undefined): Record<string, unknown> | undefined {
+  if (!params) return undefined;
+  return Object.fromEntries(Object.entries(params).filter(([, v]) => isTextFree(v as AttrValue)));
+}
+
 // Bounded as the OTLP path bounds them: Lookout's own keys come first, so they are never the ones dropped.
 function boundedMetadata(m: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -177,7 +183,10 @@ function traceAttribution(trace: TraceState | undefined, environment: string | n
   return a;
 }
 
-export function observationSpan(o: ObservationState, trace: TraceState | undefined, langfuseTraceId: string): SpanRecord {
+// `captureContent`: the project captures content in full. Below that, as on the OTLP path, a
+// status message is kept only as a failed span's error message (the content policy reduces that
+// to a type name) and only model parameters that cannot hold text are kept.
+export function observationSpan(o: ObservationState, trace: TraceState | undefined, langfuseTraceId: string, captureContent: boolean): SpanRecord {
   const b = o.body;
   const kind: SpanKind = OBSERVATION_KINDS[o.type] ?? 'other';
   const startUs = toMicros(b.startTime) ?? o.firstEventMs * 1000;
@@ -188,11 +197,11 @@ export function observationSpan(o: ObservationState, trace: TraceState | undefin
     [LANGFUSE_METADATA.observationType]: o.type,
   };
   put(metadata, LANGFUSE_METADATA.level, b.level);
-  put(metadata, LANGFUSE_METADATA.statusMessage, b.statusMessage);
+  if (captureContent && b.level !== 'ERROR') put(metadata, LANGFUSE_METADATA.statusMessage, b.statusMessage);
   put(metadata, LANGFUSE_METADATA.version, b.version);
   put(metadata, LANGFUSE_METADATA.promptName, b.promptName);
   put(metadata, LANGFUSE_METADATA.promptVersion, b.promptVersion);
-  putPrefixed(metadata, LANGFUSE_METADATA.modelParametersPrefix, b.modelParameters);
+  putPrefixed(metadata, LANGFUSE_METADATA.modelParametersPrefix, captureContent ? b.modelParameters : textFreeOnly(b.modelParameters));
   putPrefixed(metadata, LANGFUSE_METADATA.metadataPrefix, b.metadata);
 
   const { report, unmapped } = langfuseUsage(usageDetailsOf(b, metadata));

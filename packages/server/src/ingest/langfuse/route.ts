@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { documentedOnly, errorResponses, errorSchema } from '../../server/openapi.ts';
 import { requireScope, type AppContext } from '../../server/context.ts';
+import type { SpanRecord } from '../../domain/span.ts';
 import { LookoutError } from '../../errors.ts';
 import { parseJsonBody } from '../json-body.ts';
 import { PendingObservations } from './pending.ts';
@@ -20,6 +21,8 @@ export const DEFAULT_LANGFUSE_IDLE_MS = 30_000;
 const MAX_PENDING_ENTRIES = 100_000;
 const MAX_PENDING_BYTES = 128 * 1024 * 1024;
 const MAX_SWEEP_INTERVAL_MS = 1_000;
+const MIN_RETRY_BACKOFF_MS = 1_000;
+const MAX_RETRY_BACKOFF_MS = 30_000;
 
 const ingestionResponseSchema = z.object({
   successes: z.array(z.object({ id: z.string(), status: z.number().int() })),
@@ -37,32 +40,45 @@ const INGESTION_ROUTE = {
 
 export function registerLangfuseIngestRoutes(fastify: FastifyInstance, ctx: AppContext): void {
   const idleMs = ctx.config.ingest.langfuseIdleMs ?? DEFAULT_LANGFUSE_IDLE_MS;
-  const pending = new PendingObservations({ idleMs, maxEntries: MAX_PENDING_ENTRIES, maxBytes: MAX_PENDING_BYTES });
+  const pending = new PendingObservations({ idleMs, maxEntries: MAX_PENDING_ENTRIES, maxBytes: MAX_PENDING_BYTES, captures: (projectId) => ctx.content.captures(projectId) });
   const logger = ctx.logger.child({ component: 'langfuse-ingest' });
 
-  const write = async (spans: Parameters<typeof ctx.pipeline.submit>[0]['spans'], why: string) => {
-    if (!spans.length) return;
-    try {
-      await ctx.pipeline.submit({ spans, scores: [], logs: [] }, 'langfuse');
-    } catch (err) {
-      // The SDK was answered when the events arrived: nobody is left to retry them.
-      ctx.metrics.dropped.inc({ reason: 'langfuse_pending' }, spans.length);
-      logger.warn({ event: 'langfuse_pending_lost', spans: spans.length, why, err: (err as Error).message }, 'could not write Langfuse observations that were waiting for their end');
-    }
+  const write = (spans: SpanRecord[]) => ctx.pipeline.submit({ spans, scores: [], logs: [] }, 'langfuse');
+  const lost = (count: number, why: string, err: unknown) => {
+    // The SDK was answered when the events arrived: nobody else is left to retry them.
+    ctx.metrics.dropped.inc({ reason: 'langfuse_pending' }, count);
+    logger.warn({ event: 'langfuse_pending_lost', spans: count, why, err: (err as Error).message }, 'could not write Langfuse observations that were waiting for their end');
   };
 
-  let sweeping = false;
+  // Idle entries that could not be written (the write queue full, the disk failing) go back into
+  // the buffer and are tried again after a growing pause; the buffer's bounds still hold them.
+  let sweeping: Promise<void> | null = null;
+  let retryAtMs = 0;
+  let backoffMs = 0;
   const timer = setInterval(() => {
-    if (sweeping) return;
-    const spans = pending.takeIdle(Date.now());
-    if (!spans.length) return;
-    sweeping = true;
-    void write(spans, 'idle').finally(() => (sweeping = false));
+    if (sweeping || Date.now() < retryAtMs) return;
+    const taken = pending.takeIdle(Date.now());
+    if (!taken.spans.length) return;
+    sweeping = write(taken.spans)
+      .then(() => {
+        backoffMs = 0;
+      })
+      .catch((err: unknown) => {
+        pending.restore(taken);
+        backoffMs = Math.min(MAX_RETRY_BACKOFF_MS, Math.max(MIN_RETRY_BACKOFF_MS, backoffMs * 2));
+        retryAtMs = Date.now() + backoffMs;
+        ctx.metrics.ingestItems.inc({ source: 'langfuse', type: 'pending', outcome: 'retry' }, taken.spans.length);
+        logger.warn({ event: 'langfuse_pending_retry', spans: taken.spans.length, retryInMs: backoffMs, err: (err as Error).message }, 'could not write idle Langfuse observations; keeping them to try again');
+      })
+      .finally(() => (sweeping = null));
   }, Math.min(MAX_SWEEP_INTERVAL_MS, Math.max(10, Math.floor(idleMs / 4))));
   timer.unref();
   fastify.addHook('onClose', async () => {
     clearInterval(timer);
-    await write(pending.takeAll(Date.now()), 'shutdown');
+    // A sweep in flight hands back what it could not write: wait for it, then write everything.
+    await sweeping;
+    const spans = pending.takeAll(Date.now());
+    if (spans.length) await write(spans).catch((err: unknown) => lost(spans.length, 'shutdown', err));
   });
 
   fastify.withTypeProvider<ZodTypeProvider>().get(
@@ -84,15 +100,17 @@ export function registerLangfuseIngestRoutes(fastify: FastifyInstance, ctx: AppC
       const nowMs = Date.now();
       const read = readBatch(request.body, { projectId, maxBatchItems: ctx.config.ingest.maxBatchItems, nowMs }, pending);
       const overflow = pending.takeOverflow(nowMs);
-      if (overflow.length) ctx.metrics.ingestItems.inc({ source: 'langfuse', type: 'pending', outcome: 'overflow' }, overflow.length);
-      const spans = [...read.spans, ...overflow];
+      if (overflow.spans.length) ctx.metrics.ingestItems.inc({ source: 'langfuse', type: 'pending', outcome: 'overflow' }, overflow.spans.length);
+      const spans = [...read.spans, ...overflow.spans];
       if (spans.length || read.scores.length) {
         try {
           await ctx.pipeline.submit({ spans, scores: read.scores, logs: [] }, 'langfuse');
         } catch (err) {
-          // The SDK retries this batch, and its events are merged again; the spans written early
-          // for other batches' events are not sent again.
-          if (overflow.length) ctx.metrics.dropped.inc({ reason: 'langfuse_pending' }, overflow.length);
+          // The SDK retries this batch and its events are merged again; observations it completed
+          // that were held from earlier batches go back to wait for the retry. What overflowed
+          // the bounds cannot go back without breaking them.
+          pending.restore(read.whole);
+          if (overflow.spans.length) lost(overflow.spans.length, 'overflow', err);
           throw err;
         }
       }

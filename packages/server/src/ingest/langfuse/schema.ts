@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EARLIEST_TIMESTAMP_MS, MAX_FUTURE_SKEW_MS, MAX_REPORTED_COST_USD as MAX_COST_USD } from '../api/schema.ts';
 
 // The batch the Langfuse v3 SDKs send to POST /api/public/ingestion (langfuse-js 3.x
 // langfuse-core `IngestionEvent`, Python `langfuse<3`). Bodies are read leniently: fields Lookout
@@ -10,11 +11,20 @@ const text = z.string().nullish();
 const MAX_ID_CHARS = 200;
 const id = z.string().min(1, 'must not be empty').max(MAX_ID_CHARS);
 const optionalId = id.nullish();
+// Bounded as the native API bounds its times: from 2000 to a day ahead of now.
 const time = z
   .string()
-  .refine((s) => Number.isFinite(Date.parse(s)), 'must be an ISO-8601 date-time')
+  .superRefine((s, ctx) => {
+    const ms = Date.parse(s);
+    if (!Number.isFinite(ms)) ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 date-time' });
+    else if (ms < EARLIEST_TIMESTAMP_MS) ctx.addIssue({ code: 'custom', message: `is before 2000-01-01 (${s})` });
+    else if (ms > Date.now() + MAX_FUTURE_SKEW_MS) ctx.addIssue({ code: 'custom', message: `is more than 24 hours in the future (${s})` });
+  })
   .nullish();
-const count = z.number().finite().nonnegative().nullish();
+// As the native API bounds token counts and a known cost.
+const MAX_COUNT = 1e12;
+const count = z.number().finite().nonnegative().max(MAX_COUNT, 'is implausibly large').nullish();
+const costUsd = z.number().finite().nonnegative().max(MAX_COST_USD, `must be at most ${MAX_COST_USD} USD`);
 
 export const LEVELS = ['DEBUG', 'DEFAULT', 'WARNING', 'ERROR'] as const;
 
@@ -24,9 +34,9 @@ export const usageSchema = z
     output: count,
     total: count,
     unit: text,
-    inputCost: count,
-    outputCost: count,
-    totalCost: count,
+    inputCost: costUsd.nullish(),
+    outputCost: costUsd.nullish(),
+    totalCost: costUsd.nullish(),
     promptTokens: count,
     completionTokens: count,
     totalTokens: count,
@@ -52,8 +62,12 @@ const observationFields = {
   modelParameters: z.record(z.string(), z.unknown()).nullish(),
   usage: usageSchema,
   usageDetails: z.record(z.string(), z.unknown()).nullish(),
-  costDetails: z.record(z.string(), z.number().finite()).nullish(),
-  calculatedTotalCost: count,
+  // Negative parts are read as zero (map.ts reportedCostUsd); the cost they make is bounded.
+  costDetails: z
+    .record(z.string(), z.number().finite().max(MAX_COST_USD, `must be at most ${MAX_COST_USD} USD`))
+    .refine((d) => d.total !== undefined || Object.values(d).reduce((sum, v) => sum + Math.max(0, v), 0) <= MAX_COST_USD, `its parts add up to more than ${MAX_COST_USD} USD`)
+    .nullish(),
+  calculatedTotalCost: costUsd.nullish(),
   promptName: text,
   promptVersion: z.number().int().nullish(),
   // observation-create / observation-update name the type in the body.
@@ -96,6 +110,8 @@ export const scoreBodySchema = z.looseObject({
   dataType: z.enum(['NUMERIC', 'CATEGORICAL', 'BOOLEAN']).nullish(),
   environment: text,
   configId: text,
+  // When the score was given; else the event's timestamp (or the time it arrived).
+  timestamp: time,
 });
 export type ScoreBody = z.infer<typeof scoreBodySchema>;
 
@@ -122,4 +138,4 @@ export const envelopeSchema = z.looseObject({
 });
 export type Envelope = z.infer<typeof envelopeSchema>;
 
-export const batchSchema = z.looseObject({ batch: z.array(z.unknown()), metadata: z.unknown() });
+export const batchSchema = z.looseObject({ batch: z.array(z.unknown()), metadata: z.unknown().optional() });

@@ -86,14 +86,20 @@ function userMetadata(metadata: Record<string, string>): unknown {
   return Object.keys(out).length ? out : null;
 }
 
+// Spans stored through the OTLP endpoint before it named these keys as the ingestion endpoint
+// does keep the attributes' own names.
+const OTEL_OBSERVATION_TYPE = 'langfuse.observation.type';
+const OTEL_LEVEL = 'langfuse.observation.level';
+const typeGiven = (span: SpanRecord): string | undefined => span.metadata[KEYS.observationType] ?? span.metadata[OTEL_OBSERVATION_TYPE];
+
 function observationType(span: SpanRecord): string {
-  const given = span.metadata[KEYS.observationType];
+  const given = typeGiven(span);
   if (given !== undefined && given !== TRACE_ROOT_TYPE) return given.toUpperCase();
   return span.kind === 'generation' ? 'GENERATION' : 'SPAN';
 }
 
 function levelOf(span: SpanRecord): LangfuseObservation['level'] {
-  const given = span.metadata[KEYS.level]?.toUpperCase();
+  const given = (span.metadata[KEYS.level] ?? span.metadata[OTEL_LEVEL])?.toUpperCase();
   if (given !== undefined && LEVELS.has(given)) return given as LangfuseObservation['level'];
   return span.status === 'error' ? 'ERROR' : 'DEFAULT';
 }
@@ -118,7 +124,7 @@ function sideCostUsd(span: SpanRecord, side: UsageBucket[]): number | null {
 
 // `parentObservationId`: the original id of the parent, null under the trace's own span.
 export function presentObservation(span: SpanRecord, parentObservationId: string | null): LangfuseObservation {
-  const fromLangfuse = span.metadata[KEYS.observationType] !== undefined;
+  const fromLangfuse = typeGiven(span) !== undefined;
   const usageDetails: Record<string, number> = {};
   const costDetails: Record<string, number> = {};
   for (const [bucket, key] of Object.entries(DETAIL_KEYS) as [UsageBucket, string][]) {

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LookoutError } from '../../errors.ts';
 import { generation, makeTestApp, type TestApp } from '../../testing/app.ts';
 import { hex } from '../../testing/fixtures.ts';
 import { lookoutSpanId, lookoutTraceId, traceRootSpanId } from '../../ingest/langfuse/ids.ts';
@@ -10,6 +11,7 @@ beforeEach(async () => {
   t = await makeTestApp();
 });
 afterEach(async () => {
+  vi.restoreAllMocks();
   await t.close();
 });
 
@@ -76,6 +78,16 @@ describe('Langfuse public API: traces', () => {
       }),
     ]);
     expect(body.data[0].totalCost).toBeCloseTo(0.0045, 9); // gpt-4o: 1000 × $2.50/M + 200 × $10/M
+  });
+
+  it("lists traces with their root's input and output, reading no other span's content", async () => {
+    const tr = langfuseTrace();
+    await ingest(tr.items);
+    const getTrace = vi.spyOn(t.ctx.store, 'getTrace');
+    const [listed] = (await get('/api/public/traces')).json().data;
+    expect(listed).toMatchObject({ id: tr.id, input: { question: 'hi' }, output: 'hello' });
+    expect(listed.observations.sort()).toEqual([tr.spanObs, tr.genObs].sort());
+    expect(getTrace.mock.calls.map((c) => c[3])).toEqual([{ content: false }]);
   });
 
   it('filters by user, session, root name, tag, environment, release and time, and pages with totals', async () => {
@@ -223,6 +235,23 @@ describe('Langfuse public API: scores', () => {
     expect((await get('/api/public/traces')).json().data[0].scores).toHaveLength(3);
   });
 
+  it('stores a score at the timestamp it was sent with, refuses one out of range, and writes without waiting for loads', async () => {
+    const tr = langfuseTrace();
+    await ingest(tr.items);
+    const at = ago(3_600_000);
+    const res = await t.app.inject({ method: 'POST', url: '/api/public/scores', payload: { id: 'timed', traceId: tr.id, name: 'q', value: 1, timestamp: at } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect((await get('/api/public/scores')).json().data.find((s: { id: string }) => s.id === 'timed')).toMatchObject({ timestamp: at });
+    const old = await t.app.inject({ method: 'POST', url: '/api/public/scores', payload: { traceId: tr.id, name: 'q', value: 1, timestamp: '1999-12-31T00:00:00Z' } });
+    expect(old.statusCode).toBe(400);
+    expect(old.json().error.message).toContain('timestamp: is before 2000-01-01');
+    // While loads fail, reads are refused; writes are still taken.
+    vi.spyOn(t.ctx.pipeline, 'caughtUp').mockRejectedValue(new LookoutError('store_unavailable', 'loads failing', { retryAfterSeconds: 1 }));
+    expect((await get('/api/public/scores')).statusCode).toBe(503);
+    const during = await t.app.inject({ method: 'POST', url: '/api/public/scores', payload: { traceId: tr.id, name: 'q', value: 1 } });
+    expect(during.statusCode, during.body).toBe(200);
+  });
+
   it('refuses a score it cannot store, naming the field', async () => {
     for (const [payload, message] of [
       [{ traceId: 't', name: 'x', value: 2, dataType: 'BOOLEAN' }, 'value: a BOOLEAN score'],
@@ -281,5 +310,18 @@ describe('Langfuse public API: bounds, keys and projects', () => {
     expect((await get('/api/public/scores', basic(acmeIngest))).statusCode).toBe(403);
     expect((await get('/api/public/scores', basic(acmeRead))).json().meta.totalItems).toBe(1);
     expect((await get('/api/public/scores')).json().meta.totalItems).toBe(0);
+  });
+
+  it('without required keys takes a placeholder Basic pair as no key, but still checks a Lookout key however it is sent', async () => {
+    const placeholder = basic('sk-lf-anything');
+    expect((await get('/api/public/scores', placeholder)).statusCode).toBe(200);
+    const sent = await t.app.inject({ method: 'POST', url: '/api/public/ingestion', payload: { batch: [] }, headers: placeholder });
+    expect(sent.statusCode).toBe(207);
+    expect((await get('/api/public/scores', basic('lk_revoked'))).statusCode).toBe(401);
+    expect((await get('/api/public/scores', { authorization: 'Bearer sk-lf-anything' })).statusCode).toBe(401);
+    // Where keys are required the placeholder is no key: refused.
+    await t.close();
+    t = await makeTestApp({ host: '0.0.0.0' });
+    expect((await get('/api/public/scores', placeholder)).statusCode).toBe(401);
   });
 });

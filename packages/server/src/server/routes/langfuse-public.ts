@@ -16,7 +16,7 @@ import {
   langfuseTraceDetailSchema,
   langfuseTraceListSchema,
 } from '../schemas/langfuse.ts';
-import { LANGFUSE_METADATA, scoreRecord } from '../../ingest/langfuse/map.ts';
+import { LANGFUSE_METADATA, scoreRecord, toMicros } from '../../ingest/langfuse/map.ts';
 import { scoreBodySchema } from '../../ingest/langfuse/schema.ts';
 import {
   isLangfuseRoot,
@@ -39,6 +39,8 @@ import { MAX_TRACE_ITEMS } from './spans.ts';
 // Spans and scores read per trace of a list page, for their ids (a page holds up to 100 traces).
 const LIST_TRACE_ITEMS = 1_000;
 const TAG = 'langfuse';
+// POST here writes a score (ingest: it does not wait for loads); GET reads them.
+export const LANGFUSE_SCORES_PATH = '/api/public/scores';
 // A Langfuse trace's own span is not one of its observations.
 const NOT_TRACE_ROOT = { [LANGFUSE_METADATA.observationType]: TRACE_ROOT_TYPE };
 
@@ -90,10 +92,19 @@ export function registerLangfusePublicRoutes(fastify: FastifyInstance, ctx: AppC
         metadata: metadataOf({ [LANGFUSE_METADATA.release]: q.release, [LANGFUSE_METADATA.version]: q.version }),
       };
       const page = await ctx.store.listTraces(project, filter, { limit: q.limit, offset: offsetOf(q, 'toTimestamp') });
-      const details = await Promise.all(page.traces.map((t) => ctx.store.getTrace(project, t.traceId, LIST_TRACE_ITEMS)));
+      // A trace's observations and scores are listed by id only: their content is not read, only
+      // the root's, which the trace's input and output are.
+      const details = await Promise.all(
+        page.traces.map(async (t) => {
+          const detail = await ctx.store.getTrace(project, t.traceId, LIST_TRACE_ITEMS, { content: false });
+          const bare = rootOf(detail.spans);
+          const full = bare && (await ctx.store.getSpan(project, bare.spanId));
+          // A span id is unique within its trace only.
+          return { ...detail, root: full && full.traceId === bare.traceId ? full : bare };
+        }),
+      );
       const data = page.traces.flatMap((summary, i) => {
-        const { spans, scores } = details[i];
-        const root = rootOf(spans);
+        const { spans, scores, root } = details[i];
         if (root === undefined) return [];
         return [
           presentTrace(root, {
@@ -229,7 +240,7 @@ export function registerLangfusePublicRoutes(fastify: FastifyInstance, ctx: AppC
   }
 
   app.post(
-    '/api/public/scores',
+    LANGFUSE_SCORES_PATH,
     {
       config: { scope: 'ingest' },
       schema: {
@@ -244,7 +255,8 @@ export function registerLangfusePublicRoutes(fastify: FastifyInstance, ctx: AppC
     async (request) => {
       const project = requireScope(request, 'ingest');
       // As a score-create event of the ingestion endpoint is read.
-      const score = scoreRecord(request.body, randomUUID(), Date.now() * 1000, project);
+      const at = request.body.timestamp ? toMicros(request.body.timestamp) : null;
+      const score = scoreRecord(request.body, randomUUID(), at ?? Date.now() * 1000, project);
       if (typeof score === 'string') throw new LookoutError('invalid_request', score);
       await ctx.pipeline.submit({ spans: [], scores: [score], logs: [] }, 'langfuse');
       return { id: score.id };

@@ -88,6 +88,9 @@ export const SPAN_COLUMNS = `project_id, trace_id, span_id, parent_span_id, name
   finish_reason, ttft_ms, user_id, session_id, feature, team, department, application, environment,
   tags, metadata, input_content, output_content, prompt_hash, response_hash, request_id`;
 
+// The same without the content columns' text: for reads that need only the rest.
+export const SPAN_COLUMNS_WITHOUT_CONTENT = SPAN_COLUMNS.replace('input_content, output_content', 'NULL AS input_content, NULL AS output_content');
+
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const s = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

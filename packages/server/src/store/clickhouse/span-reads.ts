@@ -5,7 +5,7 @@ import type { LogRecord, ScoreRecord } from '../../domain/score.ts';
 import type { Page, ProjectId, ScoreFilter, ScoreLogReads, SpanFilter, SpanPage, SpanReads, TraceDetail, TracePage, TraceSummary } from '../store.ts';
 import type { Ch, Params } from './client.ts';
 import { evaluationScope, rangeConditions, spanFilterSql, spanMatchConditions, timeConditions } from './filters.ts';
-import { LOG_COLUMNS, rowToLog, rowToScore, rowToSpan, SCORE_COLUMNS, SPAN_COLUMNS, type ChRow } from './rows.ts';
+import { LOG_COLUMNS, rowToLog, rowToScore, rowToSpan, SCORE_COLUMNS, SPAN_COLUMNS, SPAN_COLUMNS_WITHOUT_CONTENT, type ChRow } from './rows.ts';
 
 // Span, trace, score and log reads. Lists find their page by the few columns they sort and filter
 // on first, then read the whole rows (content included) of that page only.
@@ -159,13 +159,14 @@ export class ChSpanReads implements SpanReads, ScoreLogReads {
     return rows.length ? rowToSpan(rows[0]) : null;
   }
 
-  async getTrace(project: ProjectId, traceId: string, limit?: number): Promise<TraceDetail> {
+  async getTrace(project: ProjectId, traceId: string, limit?: number, options: { content?: boolean } = {}): Promise<TraceDetail> {
     const params = { project, traceId, limit: limit ?? 0 };
+    const columns = options.content === false ? SPAN_COLUMNS_WITHOUT_CONTENT : SPAN_COLUMNS;
     const where = 'WHERE project_id = {project:String} AND trace_id = {traceId:String}';
     // LIMIT 0 would read nothing: without a limit, no LIMIT clause.
     const cut = limit === undefined ? '' : ' LIMIT {limit:UInt64}';
     const [spans, scores, logs] = await Promise.all([
-      this.ch.query(`SELECT ${SPAN_COLUMNS} FROM ${this.table('spans')} FINAL ${where} ORDER BY start_time, span_id${cut}`, params, ONE_TRACE_SETTINGS),
+      this.ch.query(`SELECT ${columns} FROM ${this.table('spans')} FINAL ${where} ORDER BY start_time, span_id${cut}`, params, ONE_TRACE_SETTINGS),
       this.ch.query(`SELECT ${SCORE_COLUMNS} FROM ${this.table('scores')} FINAL ${where} ORDER BY timestamp, id${cut}`, params, ONE_TRACE_SETTINGS),
       this.ch.query(`SELECT ${LOG_COLUMNS} FROM ${this.table('logs')} FINAL ${where} ORDER BY timestamp, id${cut}`, params, ONE_TRACE_SETTINGS),
     ]);

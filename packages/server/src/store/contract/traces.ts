@@ -150,6 +150,16 @@ export function tracesContract(name: string, open: OpenStore): void {
       expect(await store().getTrace(P, 'f'.repeat(32))).toEqual({ spans: [], scores: [], logs: [] });
     });
 
+    it('reads a trace without its content when asked to, everything else the same', async () => {
+      const q = projectId('trace-content');
+      const span = makeSpan({ projectId: q, content: { input: 'the prompt', output: 'the answer' }, metadata: { k: 'v' } });
+      await store().write({ spans: [span], scores: [], logs: [] });
+      const full = await store().getTrace(q, span.traceId);
+      expect(full.spans[0].content).toEqual({ input: 'the prompt', output: 'the answer' });
+      const bare = await store().getTrace(q, span.traceId, 10, { content: false });
+      expect(bare.spans).toEqual([{ ...full.spans[0], content: null }]);
+    });
+
     it.each(['start', 'duration', 'cost'] as const)('orders spans by %s and pages them stably', async (orderBy) => {
       // Ties (4 and 5 start together; every call lasts 100 ms; roots have no cost) go by span id.
       const expected = [...spans].sort((a, b) => SPAN_SORT[orderBy](a, b) || (a.spanId < b.spanId ? -1 : 1)).map((s) => s.spanId);

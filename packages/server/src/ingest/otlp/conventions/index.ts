@@ -8,6 +8,7 @@ import {
   type SpanRecord,
 } from '../../../domain/span.ts';
 import { providerReportedCost } from '../../../enrich/pricing/index.ts';
+import { MAX_REPORTED_COST_USD } from '../../api/schema.ts';
 import type { Attributes, OtlpSpan } from '../types.ts';
 import { AttrReader, ContentClassifier, isRecord, isTextFree, KeyList, nanosToMicros, stringifyAttr, truncate } from './attributes.ts';
 import { resolveUsage } from './buckets.ts';
@@ -52,6 +53,8 @@ const DEFAULT_OPTIONS: MapOptions = { captureContent: false };
 
 // Span metadata: how many attributes were withheld below `full` capture.
 export const WITHHELD_KEY = 'lookout.attributes_withheld';
+// A reported cost past MAX_REPORTED_COST_USD: not taken as the span's cost, kept for the record.
+export const IGNORED_COST_KEY = 'lookout.reported_cost_usd_ignored';
 // Span metadata: the conventions that read the span; every span mapped from OTLP has it.
 export const CONVENTIONS_KEY = 'lookout.conventions';
 
@@ -255,7 +258,8 @@ function mapSpan(span: OtlpSpan, projectId: string, opts: MapOptions): SpanRecor
 
   const ttft = first(exs, 'ttftMs');
   const reported = first(exs, 'reportedCostUsd');
-  const reportedUsd = reported !== undefined && Number.isFinite(reported) && reported >= 0 ? reported : undefined;
+  // Bounded as the native API bounds it; a value past the bound is kept only as metadata.
+  const reportedUsd = reported !== undefined && reported >= 0 && reported <= MAX_REPORTED_COST_USD ? reported : undefined;
   const input = first(exs, 'input') ?? null;
   const output = first(exs, 'output') ?? null;
 
@@ -277,6 +281,7 @@ function mapSpan(span: OtlpSpan, projectId: string, opts: MapOptions): SpanRecor
     }
     metadata.add(key, stringifyAttr(v));
   }
+  if (reported !== undefined && reportedUsd === undefined) metadata.map[IGNORED_COST_KEY] = String(reported);
   if (metadata.dropped > 0) metadata.map['lookout.metadata_dropped'] = String(metadata.dropped);
   // How many, never which: a name can be as telling as its value.
   if (withheld > 0) {

@@ -135,6 +135,17 @@ describe('Langfuse attributes', () => {
     expect(costOf('{"note":"n/a"}')).toMatchObject({ status: 'not_applicable', totalNanoUsd: null });
   });
 
+  it('cost_details over 1e6 USD (as the native API bounds a cost) is not the cost, and is kept in metadata', () => {
+    const spanOf = (details: string) =>
+      mapOtlpSpan(otlpSpan({ attributes: { 'langfuse.observation.type': 'generation', 'langfuse.observation.model.name': 'gpt-4o', 'langfuse.observation.cost_details': details } }), 'p1');
+    for (const [details, usd] of [['{"total":1e12}', '1000000000000'], ['{"input":1e300,"output":1}', '1e+300'], ['{"total":1000000.5}', '1000000.5']]) {
+      const span = spanOf(details);
+      expect(span.cost).toMatchObject({ status: 'not_applicable', totalNanoUsd: null });
+      expect(span.metadata['lookout.reported_cost_usd_ignored']).toBe(usd);
+    }
+    expect(spanOf('{"total":1000000}').cost).toMatchObject({ status: 'provider_reported', totalNanoUsd: 1e15 });
+  });
+
   // As @langfuse/tracing 5.x and @langfuse/core's propagateAttributes write them: prompt link
   // (name, and the version as a number), model parameters as JSON, the public flag, levels.
   const sdkAttributes = {

@@ -29,7 +29,8 @@ export const LANGFUSE = 'langfuse';
 
 // Observation and trace input/output (see ContentAttributes).
 export const CONTENT_ATTRIBUTES: ContentAttributes = {
-  names: ['langfuse.observation.input', 'langfuse.observation.output', 'langfuse.trace.input', 'langfuse.trace.output'],
+  // A status message (also as stored by the ingestion endpoint) may quote the prompt.
+  names: ['langfuse.observation.input', 'langfuse.observation.output', 'langfuse.trace.input', 'langfuse.trace.output', 'langfuse.observation.status_message', 'langfuse.status_message'],
   prefixes: [],
 };
 
