@@ -515,7 +515,7 @@ export async function startPrometheus(
   binary: string,
   target: string,
   context: () => string,
-  options: { ruleFiles?: string[] } = {},
+  options: { ruleFiles?: string[]; flags?: string[] } = {},
 ): Promise<PrometheusServer> {
   const dir = await makeTempDir('prometheus');
   const port = await freePort();
@@ -541,6 +541,7 @@ export async function startPrometheus(
     `--storage.tsdb.path=${join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
     '--log.level=warn',
+    ...(options.flags ?? []),
   ]);
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {

@@ -842,6 +842,7 @@ export type paths = {
                         name: string;
                         observationId?: string | null;
                         sessionId?: string | null;
+                        timestamp?: string | null;
                         traceId?: string | null;
                         value: number | string | boolean;
                     } & {
@@ -3327,7 +3328,7 @@ export type paths = {
                     groupBy?: string | string[];
                     /** @description rows at most (default 1000), at most 10000 */
                     limit?: string;
-                    /** @description measures to compute, comma-separated or repeated (required): cost, unknown_cost_requests, requests, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, audio_tokens, total_tokens, tokens_per_request, input_output_ratio, latency_avg, latency_p50, latency_p95, latency_p99, ttft_p50, ttft_p95, ttft_p99, errors, error_rate, cost_per_request, tokens_per_dollar, usd_per_mtok, score_avg, score_count, refusals, refusal_rate */
+                    /** @description measures to compute, comma-separated or repeated (required): cost, unknown_cost_requests, requests, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, audio_tokens, total_tokens, tokens_per_request, input_output_ratio, cache_hit_rate, cache_savings, context_window_use_p50, context_window_use_p95, near_context_limit, latency_avg, latency_p50, latency_p95, latency_p99, ttft_p50, ttft_p95, ttft_p99, tokens_per_second_p50, tokens_per_second_p95, time_per_output_token_p50, time_per_output_token_p95, errors, error_rate, cost_per_request, tokens_per_dollar, usd_per_mtok, score_avg, score_count, refusals, refusal_rate */
                     measures?: string | string[];
                     /** @description <measure>[:asc|:desc], one of the requested measures; default descending */
                     orderBy?: string;
@@ -4662,6 +4663,596 @@ export type paths = {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chargeback/costs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The other costs (storage, vector database, compute) billed in chargeback
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChargebackOtherCosts"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Adds an other cost: a fixed monthly amount, or a unit price times a quantity, billed to a department, team, application or feature
+         * @description At most 1000 per project. Amounts are decimal text of US dollars.
+         *
+         *     Needs an admin key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description whom the cost is billed to */
+                        assignTo: {
+                            /** @enum {string} */
+                            dimension: "department" | "team" | "application" | "feature";
+                            value: string;
+                        };
+                        /** @enum {string} */
+                        category: "embedding_storage" | "vector_db" | "compute" | "other";
+                        /** @description the first month billed, YYYY-MM */
+                        fromMonth: string;
+                        name: string;
+                        pricing: {
+                            /** @description US dollars a month, as decimal text */
+                            monthlyUsd: string;
+                            /** @enum {string} */
+                            type: "fixed";
+                        } | {
+                            /** @description units a month (requests for per_1k_requests), counted to 0.001 */
+                            quantity: number;
+                            /** @enum {string} */
+                            type: "per_unit";
+                            /** @enum {string} */
+                            unit: "per_1k_requests" | "per_gb_month" | "per_hour";
+                            /** @description US dollars per unit (per 1,000 requests for per_1k_requests), as decimal text */
+                            unitPriceUsd: string;
+                        };
+                        /** @description the last month billed, YYYY-MM; absent or null: every month from fromMonth on */
+                        toMonth?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChargebackOtherCost"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chargeback/costs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replaces an other cost
+         * @description Needs an admin key.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description whom the cost is billed to */
+                        assignTo: {
+                            /** @enum {string} */
+                            dimension: "department" | "team" | "application" | "feature";
+                            value: string;
+                        };
+                        /** @enum {string} */
+                        category: "embedding_storage" | "vector_db" | "compute" | "other";
+                        /** @description the first month billed, YYYY-MM */
+                        fromMonth: string;
+                        name: string;
+                        pricing: {
+                            /** @description US dollars a month, as decimal text */
+                            monthlyUsd: string;
+                            /** @enum {string} */
+                            type: "fixed";
+                        } | {
+                            /** @description units a month (requests for per_1k_requests), counted to 0.001 */
+                            quantity: number;
+                            /** @enum {string} */
+                            type: "per_unit";
+                            /** @enum {string} */
+                            unit: "per_1k_requests" | "per_gb_month" | "per_hour";
+                            /** @description US dollars per unit (per 1,000 requests for per_1k_requests), as decimal text */
+                            unitPriceUsd: string;
+                        };
+                        /** @description the last month billed, YYYY-MM; absent or null: every month from fromMonth on */
+                        toMonth?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChargebackOtherCost"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Deletes an other cost
+         * @description Needs an admin key.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deleted: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chargeback/markup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The markup tiers, which groups are in which tier, and the default tier
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChargebackMarkup"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Sets the markup tiers and their assignments (the whole set)
+         * @description A group is billed its calls' cost plus markupPct percent of it; a feature's assignment wins over its application's, team's and department's, then the default tier. Tier names are unique and each (dimension, value) is assigned once.
+         *
+         *     Needs an admin key.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ChargebackMarkupInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChargebackMarkup"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -9211,6 +9802,104 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What to change to spend less: each recommendation with its saving in dollars, formula, evidence and confidence
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description start of the range (inclusive): an instant or a duration back from now ('7d'); default: 30 days before `to` */
+                    from?: string;
+                    /** @description end of the range (exclusive): an instant or a duration back from now; default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Recommendations"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/chargeback": {
         parameters: {
             query?: never;
@@ -9219,13 +9908,13 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * Cost of one month per department, team or application, as JSON or a CSV download
+         * Cost and bill of one month per department, team, application or feature (calls, markup, other costs), as JSON or a CSV download
          * @description Needs a read or admin key.
          */
         get: {
             parameters: {
                 query?: {
-                    /** @description dimensions, comma-separated: department, team, application (default department) */
+                    /** @description dimensions, comma-separated: department, team, application, feature (default department) */
                     by?: string | string[];
                     /** @description json (default) or csv, a download */
                     format?: "json" | "csv";
@@ -10692,12 +11381,13 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description the Prometheus text exposition format */
+                /** @description the Prometheus text exposition format, or OpenMetrics (with trace-id exemplars) when the Accept header prefers application/openmetrics-text */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
+                        "application/openmetrics-text": string;
                         "text/plain": string;
                     };
                 };
@@ -13257,7 +13947,7 @@ export type components = {
              * @description measures only
              * @enum {string}
              */
-            unit?: "usd" | "count" | "tokens" | "ms" | "fraction" | "ratio" | "tokens_per_usd" | "usd_per_mtok" | "score";
+            unit?: "usd" | "count" | "tokens" | "ms" | "fraction" | "ratio" | "tokens_per_usd" | "usd_per_mtok" | "score" | "tokens_per_second";
         };
         AnalyticsResult: {
             bucket: ("minute" | "hour" | "day" | "week" | "month") | null;
@@ -13426,8 +14116,87 @@ export type components = {
             /** @description the highest warnAtPercent reached */
             warningLevel: number | null;
         };
+        ChargebackMarkup: {
+            assignments: {
+                /** @enum {string} */
+                dimension: "department" | "team" | "application" | "feature";
+                tier: string;
+                /** @description the department, team, application or feature */
+                value: string;
+            }[];
+            /** @description the tier of groups no assignment names; null: they are billed at cost */
+            defaultTier: string | null;
+            tiers: {
+                /** @description added to the calls' cost, in percent (-100 to 1000; negative: a discount) */
+                markupPct: number;
+                /** @description the tier, as assignments name it */
+                name: string;
+            }[];
+        };
+        ChargebackMarkupInput: {
+            assignments: {
+                /** @enum {string} */
+                dimension: "department" | "team" | "application" | "feature";
+                tier: string;
+                /** @description the department, team, application or feature */
+                value: string;
+            }[];
+            /** @description the tier of groups no assignment names; null: they are billed at cost */
+            defaultTier: string | null;
+            tiers: {
+                /** @description added to the calls' cost, in percent (-100 to 1000; negative: a discount) */
+                markupPct: number;
+                /** @description the tier, as assignments name it */
+                name: string;
+            }[];
+        };
+        ChargebackOtherCost: {
+            /** @description whom the cost is billed to */
+            assignTo: {
+                /** @enum {string} */
+                dimension: "department" | "team" | "application" | "feature";
+                value: string;
+            };
+            /** @enum {string} */
+            category: "embedding_storage" | "vector_db" | "compute" | "other";
+            createdAt: string;
+            /** @description the first month billed, YYYY-MM */
+            fromMonth: string;
+            id: string;
+            name: string;
+            pricing: {
+                /** @description US dollars a month, as decimal text */
+                monthlyUsd: string;
+                /** @constant */
+                type: "fixed";
+            } | {
+                /** @description units a month (requests for per_1k_requests), counted to 0.001 */
+                quantity: number;
+                /** @constant */
+                type: "per_unit";
+                /** @enum {string} */
+                unit: "per_1k_requests" | "per_gb_month" | "per_hour";
+                /** @description US dollars per unit (per 1,000 requests for per_1k_requests), as decimal text */
+                unitPriceUsd: string;
+            };
+            toMonth: string | null;
+            updatedAt: string;
+        };
+        /** @description An other cost's part of a group's bill for the month */
+        ChargebackOtherCostLine: {
+            category: string;
+            /** @description US dollars */
+            costUsd: number;
+            /** @description the exact sum in US dollars, 9 decimals */
+            costUsdDecimal: string;
+            id: string;
+            name: string;
+        };
+        ChargebackOtherCosts: {
+            costs: components["schemas"]["ChargebackOtherCost"][];
+        };
         ChargebackReport: {
-            by: ("department" | "team" | "application")[];
+            by: ("department" | "team" | "application" | "feature")[];
             /** @constant */
             currency: "USD";
             /** @description inclusive, milliseconds since the Unix epoch, UTC */
@@ -13441,10 +14210,22 @@ export type components = {
             toMs: number;
             totals: {
                 /** @description US dollars */
+                billedUsd: number;
+                /** @description the exact sum in US dollars, 9 decimals */
+                billedUsdDecimal: string;
+                /** @description US dollars */
                 costUsd: number;
                 /** @description the exact sum in US dollars, 9 decimals */
                 costUsdDecimal: string;
                 inputTokens: number;
+                /** @description US dollars */
+                markupUsd: number;
+                /** @description the exact sum in US dollars, 9 decimals */
+                markupUsdDecimal: string;
+                /** @description US dollars */
+                otherCostUsd: number;
+                /** @description the exact sum in US dollars, 9 decimals */
+                otherCostUsdDecimal: string;
                 outputTokens: number;
                 requests: number;
                 totalTokens: number;
@@ -13455,18 +14236,35 @@ export type components = {
         ChargebackRow: {
             application?: string;
             /** @description US dollars */
+            billedUsd: number;
+            /** @description cost + markup + other costs, 9 decimals */
+            billedUsdDecimal: string;
+            /** @description US dollars */
             costUsd: number;
             /** @description the exact sum in US dollars, 9 decimals */
             costUsdDecimal: string;
             department?: string;
+            feature?: string;
             /** @description input + cache read + cache write */
             inputTokens: number;
+            /** @description US dollars */
+            markupUsd: number;
+            /** @description the markup of the group's tiers on its calls' cost, 9 decimals */
+            markupUsdDecimal: string;
+            /** @description the other costs assigned to the group, each its own line */
+            otherCosts: components["schemas"]["ChargebackOtherCostLine"][];
+            /** @description US dollars */
+            otherCostUsd: number;
+            /** @description the sum of the other costs, 9 decimals */
+            otherCostUsdDecimal: string;
             /** @description output + reasoning */
             outputTokens: number;
             requests: number;
             /** @description of the month's known cost; rounded to 0.01 so that the rows sum to exactly 100 */
             sharePct: number;
             team?: string;
+            /** @description the markup tiers of the group's calls */
+            tiers: string[];
             totalTokens: number;
             unknownCostRequests: number;
         };
@@ -14299,6 +15097,83 @@ export type components = {
             status: "ready";
             /** @description the storage backend */
             store: string;
+        };
+        Recommendation: {
+            /** @description monthly × 365/30 */
+            annualSavingsUsd: number;
+            /** @description the same amount in US dollars as exact decimal text, 9 decimals */
+            annualSavingsUsdDecimal: string;
+            /** @description set when the recommendation has been acted on in the range: the saving realised since, against the estimate */
+            applied: {
+                /** @description US dollars */
+                estimatedMonthlySavingsUsd: number;
+                /** @description the same amount in US dollars as exact decimal text, 9 decimals */
+                estimatedMonthlySavingsUsdDecimal: string;
+                /** @description US dollars */
+                realisedMonthlySavingsUsd: number;
+                /** @description the same amount in US dollars as exact decimal text, 9 decimals */
+                realisedMonthlySavingsUsdDecimal: string;
+                /** @description ISO-8601: the first UTC day the recommended model carried the calls */
+                since: string;
+            } | null;
+            /** @enum {string} */
+            confidence: "high" | "medium" | "low";
+            confidenceReason: string;
+            detail: string;
+            evidence: {
+                /** @description the calls the estimate rests on */
+                calls: number;
+                /** @description the figures the formula uses, by name; amounts ending in Nano are nano-dollars */
+                figures: {
+                    [key: string]: number | string | null;
+                };
+                /** @description a few of them, newest first (at most 10): /traces/<id> */
+                sampleTraceIds: string[];
+            };
+            feature: string | null;
+            /** @description the estimate with its numbers filled in */
+            formula: string;
+            /** @description stable across runs for the same subject */
+            id: string;
+            /** @enum {string} */
+            kind: "cheaper_model" | "prompt_caching" | "oversized_prompt" | "response_caching" | "batch_api";
+            model: string | null;
+            /** @description over 30 days at the rate seen in the range */
+            monthlySavingsUsd: number;
+            /** @description the same amount in US dollars as exact decimal text, 9 decimals */
+            monthlySavingsUsdDecimal: string;
+            title: string;
+            /** @description monthly × 7/30 */
+            weeklySavingsUsd: number;
+            /** @description the same amount in US dollars as exact decimal text, 9 decimals */
+            weeklySavingsUsdDecimal: string;
+        };
+        Recommendations: {
+            /** @constant */
+            currency: "USD";
+            /** @description inclusive, milliseconds since the Unix epoch, UTC */
+            fromMs: number;
+            /** @description the kinds looked for */
+            kinds: ("cheaper_model" | "prompt_caching" | "oversized_prompt" | "response_caching" | "batch_api")[];
+            /** @description largest monthly saving first */
+            recommendations: components["schemas"]["Recommendation"][];
+            /** @description exclusive */
+            toMs: number;
+            /** @description sum over the recommendations; kinds about the same calls overlap, so this is an upper bound */
+            totals: {
+                /** @description monthly × 365/30 */
+                annualSavingsUsd: number;
+                /** @description the same amount in US dollars as exact decimal text, 9 decimals */
+                annualSavingsUsdDecimal: string;
+                /** @description over 30 days at the rate seen in the range */
+                monthlySavingsUsd: number;
+                /** @description the same amount in US dollars as exact decimal text, 9 decimals */
+                monthlySavingsUsdDecimal: string;
+                /** @description monthly × 7/30 */
+                weeklySavingsUsd: number;
+                /** @description the same amount in US dollars as exact decimal text, 9 decimals */
+                weeklySavingsUsdDecimal: string;
+            };
         };
         RetentionNote: {
             /** @description the part of the range before spansFrom was answered from the hourly totals (from its first whole hour) */

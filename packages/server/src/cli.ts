@@ -8,6 +8,7 @@ import { openStore } from './store/open.ts';
 import { CONTENT_CAPTURE_MODES, KEY_SCOPES, projectId, type ContentCapture, type KeyScope, type Store } from './store/store.ts';
 import { answer, apiClient, CliError, defaultUrl, isServerDown, type ApiTarget } from './cli/http.ts';
 import { registerDemoCommand } from './cli/demo/command.ts';
+import { addCost as addChargebackCost, listCosts as listChargebackCosts, removeCost as removeChargebackCost, setMarkup as setChargebackMarkup, showMarkup as showChargebackMarkup } from './cli/chargeback.ts';
 import { runReport } from './cli/report.ts';
 import { checkBudget, listBudgets, removeBudget, setBudget, userTier, type SetBudgetOptions } from './cli/budgets.ts';
 import { startServer } from './server/serve.ts';
@@ -79,8 +80,8 @@ const formatOption = () => new Option('--format <format>', 'output format').choi
 
 program
   .command('report')
-  .description('print a cost, latency, chargeback or quality report from a running server')
-  .addArgument(new Command().createArgument('<kind>', 'cost | latency | chargeback | quality').choices(['cost', 'latency', 'chargeback', 'quality']))
+  .description('print a cost, latency, chargeback, quality or recommendations report from a running server')
+  .addArgument(new Command().createArgument('<kind>', 'cost | latency | chargeback | quality | recommendations').choices(['cost', 'latency', 'chargeback', 'quality', 'recommendations']))
   .addOption(urlOption())
   .addOption(keyOption())
   .option('--since <duration>', 'time window back from now, e.g. 24h, 1h30m, 7d, 30d (or a start time)', '7d')
@@ -88,7 +89,7 @@ program
   .option('--month <YYYY-MM>', 'month for the chargeback report (default: this month)')
   .option('--score <name>', 'quality report: only this score name (default: up to 20 names, the most frequent first)')
   .addOption(formatOption())
-  .action(async (kind: 'cost' | 'latency' | 'chargeback' | 'quality', opts: { url: string; key?: string; since: string; by: string; month?: string; score?: string; format: 'table' | 'csv' | 'json' }) => {
+  .action(async (kind: 'cost' | 'latency' | 'chargeback' | 'quality' | 'recommendations', opts: { url: string; key?: string; since: string; by: string; month?: string; score?: string; format: 'table' | 'csv' | 'json' }) => {
     await runReport(kind, opts, process.stdout);
   });
 
@@ -289,6 +290,55 @@ evaluatorsCmd
     await removeEvaluator(opts, id, write);
   });
 
+// What chargeback bills beyond the calls' cost (docs/cost.md#chargeback-markup-and-other-costs).
+const chargebackCmd = program.command('chargeback').description('chargeback: markup tiers and other costs (storage, vector database, compute)');
+const markupCmd = chargebackCmd.command('markup').description('markup tiers and who is in which');
+markupCmd
+  .command('show')
+  .description('the markup tiers, their assignments and the default tier, as JSON')
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .action(async (opts: { url: string; key?: string }) => {
+    await showChargebackMarkup(opts, write);
+  });
+markupCmd
+  .command('set')
+  .description('replace the markup tiers and assignments with a JSON file (an admin key): {"tiers":[{"name":"premium","markupPct":20}],"assignments":[{"dimension":"team","value":"web","tier":"premium"}],"defaultTier":null}')
+  .argument('<file>', 'JSON file')
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .action(async (file: string, opts: { url: string; key?: string }) => {
+    await setChargebackMarkup(opts, file, write);
+  });
+const costsCmd = chargebackCmd.command('costs').description('other costs: list, add, rm');
+costsCmd
+  .command('list')
+  .description("the project's other costs")
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .addOption(budgetFormat())
+  .action(async (opts: { url: string; key?: string; format: 'table' | 'json' }) => {
+    await listChargebackCosts(opts, write);
+  });
+costsCmd
+  .command('add')
+  .description('add an other cost from a JSON file (an admin key), shaped as POST /api/v1/chargeback/costs takes it')
+  .argument('<file>', 'JSON file')
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .action(async (file: string, opts: { url: string; key?: string }) => {
+    await addChargebackCost(opts, file, write);
+  });
+costsCmd
+  .command('rm')
+  .description('delete an other cost')
+  .argument('<id>', 'cost id (from chargeback costs list)')
+  .addOption(urlOption())
+  .addOption(keyOption())
+  .action(async (id: string, opts: { url: string; key?: string }) => {
+    await removeChargebackCost(opts, id, write);
+  });
+
 const prices = program.command('prices').description('price catalog, overrides and re-costing');
 prices
   .command('backfill')
@@ -415,6 +465,8 @@ function addKeyFileOption(command: Command): void {
     const opts = cmd.opts<{ key?: string; keyFile?: string }>();
     if (opts.keyFile !== undefined) {
       if (opts.key !== undefined && cmd.getOptionValueSource('key') === 'cli') throw new CliError('give --key or --key-file, not both');
+      // Its stdin carries the MCP messages, and is not closed until the client goes away.
+      if (opts.keyFile === '-' && cmd.name() === 'mcp') throw new CliError('--key-file -: mcp reads its messages from stdin; give the key in a file or in LOOKOUT_API_KEY');
       cmd.setOptionValue('key', await readKeyFile(opts.keyFile));
     } else if (opts.key !== undefined && cmd.getOptionValueSource('key') === 'cli') {
       process.stderr.write('lookout: --key is visible to every user of this machine (ps); use LOOKOUT_API_KEY or --key-file instead\n');

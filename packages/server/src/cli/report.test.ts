@@ -6,7 +6,7 @@ import { makeTestApp, type TestApp } from '../testing/app.ts';
 import { makeScore, makeSpan } from '../testing/fixtures.ts';
 import { CliError } from './http.ts';
 import { MAX_SCORE_NAMES } from './report-quality.ts';
-import { chargebackColumns, formatCsv, formatTable, formatValue, runReport, type ReportColumn, type ReportOptions } from './report.ts';
+import { chargebackBills, chargebackColumns, formatCsv, formatTable, formatValue, runReport, type ReportColumn, type ReportOptions } from './report.ts';
 
 const COLUMNS: ReportColumn[] = [
   { key: 'team', header: 'team', format: 'text' },
@@ -79,6 +79,16 @@ describe('formatting', () => {
       'share',
       'unknown_cost',
     ]);
+  });
+
+  it('chargeback shows markup, other costs and the bill only where the project bills them', () => {
+    expect(chargebackBills([{ tiers: [], otherCosts: [] }])).toBe(false);
+    expect(chargebackBills([{ tiers: [], otherCosts: [] }, { tiers: ['premium'], otherCosts: [] }])).toBe(true);
+    expect(chargebackBills([{ tiers: [], otherCosts: [{ id: 'oc_1' }] }])).toBe(true);
+    expect(chargebackColumns({ by: ['team'] }, true).map((c) => c.header).slice(-4)).toEqual(['unknown_cost', 'markup_usd', 'other_cost_usd', 'billed_usd']);
+    expect(formatTable(chargebackColumns({ by: ['team'] }, true), [{ team: 'web', requests: 1, inputTokens: 1, outputTokens: 1, totalTokens: 2, costUsd: 10, sharePct: 100, unknownCostRequests: 0, markupUsd: 2, otherCostUsd: 300, billedUsd: 312 }])).toMatch(
+      /\nweb\s+1\s+1\s+1\s+2\s+\$10\.0+\s+100\.00%\s+0\s+\$2\.0+\s+\$300\.0+\s+\$312\.0+/,
+    );
   });
 });
 

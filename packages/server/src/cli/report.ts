@@ -5,10 +5,11 @@ import { formatCsv, formatTable, formatValue, type ReportColumn, type ReportRow,
 import { EVALUATION_FEATURE } from '../domain/quality.ts';
 import { answer, apiClient, type ApiTarget } from './http.ts';
 import { runQualityReport } from './report-quality.ts';
+import { runRecommendationsReport } from './report-recommendations.ts';
 
 export { formatCsv, formatTable, formatValue, type ReportColumn, type ReportRow, type ValueFormat } from './report-format.ts';
 
-export type ReportKind = 'cost' | 'latency' | 'chargeback' | 'quality';
+export type ReportKind = 'cost' | 'latency' | 'chargeback' | 'quality' | 'recommendations';
 export type ReportFormat = 'table' | 'csv' | 'json';
 
 export interface ReportOptions {
@@ -33,6 +34,7 @@ const FORMAT_OF_UNIT: Record<NonNullable<Schemas['AnalyticsColumn']['unit']>, Va
   count: 'count',
   tokens: 'tokens',
   tokens_per_usd: 'tokens',
+  tokens_per_second: 'ratio',
   ms: 'ms',
   fraction: 'fraction',
   ratio: 'ratio',
@@ -47,7 +49,14 @@ export function analyticsColumns(result: AnalyticsResult): ReportColumn[] {
   }));
 }
 
-export function chargebackColumns(report: Pick<Schemas['ChargebackReport'], 'by'>): ReportColumn[] {
+// A project that bills markups or other costs gets their columns; one that bills at cost keeps
+// the table it always had (as the CSV does).
+export function chargebackBills(rows: readonly object[]): boolean {
+  const listed = (r: object, k: 'tiers' | 'otherCosts') => k in r && Array.isArray((r as Record<string, unknown>)[k]) && ((r as Record<string, unknown[]>)[k]).length > 0;
+  return rows.some((r) => listed(r, 'tiers') || listed(r, 'otherCosts'));
+}
+
+export function chargebackColumns(report: Pick<Schemas['ChargebackReport'], 'by'>, bills = false): ReportColumn[] {
   return [
     ...report.by.map((d) => ({ key: d, header: d, format: 'text' as const })),
     { key: 'requests', header: 'requests', format: 'count' },
@@ -57,6 +66,13 @@ export function chargebackColumns(report: Pick<Schemas['ChargebackReport'], 'by'
     { key: 'costUsd', header: 'cost_usd', format: 'usd' },
     { key: 'sharePct', header: 'share', format: 'percent' },
     { key: 'unknownCostRequests', header: 'unknown_cost', format: 'count' },
+    ...(bills
+      ? ([
+          { key: 'markupUsd', header: 'markup_usd', format: 'usd' },
+          { key: 'otherCostUsd', header: 'other_cost_usd', format: 'usd' },
+          { key: 'billedUsd', header: 'billed_usd', format: 'usd' },
+        ] as const)
+      : []),
   ];
 }
 
@@ -70,6 +86,10 @@ export async function runReport(kind: ReportKind, opts: ReportOptions, out: Node
   const api = apiClient(target);
   if (kind === 'quality') {
     await runQualityReport(api, opts, out);
+    return;
+  }
+  if (kind === 'recommendations') {
+    await runRecommendationsReport(api, opts, out);
     return;
   }
   if (kind === 'chargeback') {
@@ -88,7 +108,7 @@ export async function runReport(kind: ReportKind, opts: ReportOptions, out: Node
     if (report.by.length) totals[report.by[0]] = 'TOTAL';
     for (const d of report.by.slice(1)) totals[d] = '';
     out.write(`Chargeback ${report.month} by ${report.by.join(', ')} (USD)\n`);
-    out.write(formatTable(chargebackColumns(report), report.rows, [totals]));
+    out.write(formatTable(chargebackColumns(report, chargebackBills(report.rows)), report.rows, [totals]));
     return;
   }
 

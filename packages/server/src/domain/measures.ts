@@ -9,7 +9,7 @@
 // are statistics of those distributions, named `<quantity>_<statistic>`. Alert rules written
 // before the names were shared used other spellings; MEASURE_ALIASES reads them.
 
-export const MEASURE_UNITS = ['usd', 'count', 'tokens', 'ms', 'fraction', 'ratio', 'tokens_per_usd', 'usd_per_mtok', 'score'] as const;
+export const MEASURE_UNITS = ['usd', 'count', 'tokens', 'ms', 'fraction', 'ratio', 'tokens_per_usd', 'usd_per_mtok', 'score', 'tokens_per_second'] as const;
 export type MeasureUnit = (typeof MEASURE_UNITS)[number];
 
 export interface MeasureSpec {
@@ -32,6 +32,23 @@ export const MEASURE_CATALOG = {
   total_tokens: { unit: 'tokens', additive: true, description: 'All token buckets; they never overlap, so each token is counted once.' },
   tokens_per_request: { unit: 'tokens', additive: false, description: 'total_tokens / requests.' },
   input_output_ratio: { unit: 'ratio', additive: false, description: '(input + cache read + cache write) / (output + reasoning); null when there is no output.' },
+  cache_hit_rate: {
+    unit: 'fraction',
+    additive: false,
+    description: 'cache read tokens / (uncached input + cache read + cache write tokens): the share of the prompt served from the provider cache, from 0 to 1; null when there is no input.',
+  },
+  cache_savings: {
+    unit: 'usd',
+    additive: true,
+    description: "What the cache reads saved: per call, cache read tokens at the call's own uncached input price (its input cost / its uncached input tokens) minus what the cache reads cost, summed. Calls without a priced input and cache read bucket add nothing.",
+  },
+  context_window_use_p50: {
+    unit: 'fraction',
+    additive: false,
+    description: "Median context-window use: per call, prompt tokens (uncached input + cache read + cache write) / the model's context window in the price catalog; over calls that sent a prompt to a model with a listed window.",
+  },
+  context_window_use_p95: { unit: 'fraction', additive: false, description: '95th percentile context-window use.' },
+  near_context_limit: { unit: 'count', additive: true, description: "Calls whose prompt took more than 90% of the model's context window (truncation risk)." },
   latency_avg: { unit: 'ms', additive: false, description: 'Mean call duration.' },
   latency_p50: { unit: 'ms', additive: false, description: 'Exact median call duration (continuous quantile, linear interpolation).' },
   latency_p95: { unit: 'ms', additive: false, description: 'Exact 95th percentile call duration.' },
@@ -39,6 +56,14 @@ export const MEASURE_CATALOG = {
   ttft_p50: { unit: 'ms', additive: false, description: 'Exact median time to first token, over calls that report it (streaming).' },
   ttft_p95: { unit: 'ms', additive: false, description: 'Exact 95th percentile time to first token.' },
   ttft_p99: { unit: 'ms', additive: false, description: 'Exact 99th percentile time to first token.' },
+  tokens_per_second_p50: {
+    unit: 'tokens_per_second',
+    additive: false,
+    description: 'Median streaming speed: per streamed call (one that reports a time to first token, with output and time after it), output tokens / (duration - ttft) in seconds.',
+  },
+  tokens_per_second_p95: { unit: 'tokens_per_second', additive: false, description: '95th percentile streaming speed (the fastest 5% of streamed calls are above it).' },
+  time_per_output_token_p50: { unit: 'ms', additive: false, description: 'Median time per output token of streamed calls: (duration - ttft) / output tokens.' },
+  time_per_output_token_p95: { unit: 'ms', additive: false, description: '95th percentile time per output token of streamed calls (the slowest 5% are above it).' },
   errors: { unit: 'count', additive: true, description: "Calls with status 'error'." },
   error_rate: { unit: 'fraction', additive: false, description: 'errors / requests, from 0 to 1.' },
   cost_per_request: { unit: 'usd', additive: false, description: 'cost / calls whose cost is known (unknown costs do not dilute it).' },
@@ -110,6 +135,11 @@ export const ANALYTICS_MEASURES = [
   'total_tokens',
   'tokens_per_request',
   'input_output_ratio',
+  'cache_hit_rate',
+  'cache_savings',
+  'context_window_use_p50',
+  'context_window_use_p95',
+  'near_context_limit',
   'latency_avg',
   'latency_p50',
   'latency_p95',
@@ -117,6 +147,10 @@ export const ANALYTICS_MEASURES = [
   'ttft_p50',
   'ttft_p95',
   'ttft_p99',
+  'tokens_per_second_p50',
+  'tokens_per_second_p95',
+  'time_per_output_token_p50',
+  'time_per_output_token_p95',
   'errors',
   'error_rate',
   'cost_per_request',

@@ -7,10 +7,11 @@ import type { Evaluators } from '../quality/evaluators/service.ts';
 import type { Judge } from '../quality/judge/judge.ts';
 import { projectId as toProjectId } from '../store/store.ts';
 import type { RetentionPolicy } from './retention-policy.ts';
+import type { ChargebackStore } from '../query/chargeback-store.ts';
 
 // Everything the server holds of a project outside the store's records and control plane, and how
 // each owner forgets it when the project is deleted. Files in the data directory (budgets.json,
-// alerts.json, actions.json, evaluators.json, privacy.json, retention.json, judge-queue.json; or
+// alerts.json, actions.json, evaluators.json, privacy.json, retention.json, chargeback.json, judge-queue.json; or
 // the shared documents of the same names) are written again without the project by their owner.
 export interface ProjectStateHolder {
   name: string;
@@ -26,6 +27,7 @@ export function projectStateHolders(deps: {
   budgets: BudgetBook;
   alerting: Alerting;
   retention: RetentionPolicy | null;
+  chargeback?: ChargebackStore;
 }): ProjectStateHolder[] {
   const { alerting } = deps;
   const holders: (ProjectStateHolder | null)[] = [
@@ -41,6 +43,7 @@ export function projectStateHolders(deps: {
     { name: 'the alert rules and silences', forgetProject: (p) => alerting.engine.forgetProject(p) },
     { name: 'the automated responses', forgetProject: (p) => alerting.actions.forgetProject(p) },
     deps.retention && { name: 'the retention settings', forgetProject: (p) => deps.retention!.forgetProject(p) },
+    (deps.chargeback ?? null) && { name: 'the chargeback markups and other costs', forgetProject: (p) => deps.chargeback!.forgetProject(p) },
   ];
   return holders.filter((h): h is ProjectStateHolder => h !== null);
 }

@@ -12,6 +12,10 @@ export const METRIC = {
   llmCostUsd: 'lookout_llm_cost_usd_total',
   llmUnknownCostRequests: 'lookout_llm_unknown_cost_requests_total',
   llmRequestDuration: 'lookout_llm_request_duration_seconds',
+  // Known cost of one call; its buckets carry trace-id exemplars in OpenMetrics, like the duration's.
+  llmRequestCost: 'lookout_llm_request_cost_usd',
+  // Known spend of the calls that ended in the last 15 minutes, in USD per hour (metrics/cost-rate.ts).
+  llmCostRate: 'lookout_llm_cost_rate_usd_per_hour',
   llmTimeToFirstToken: 'lookout_llm_time_to_first_token_seconds',
   llmErrors: 'lookout_llm_errors_total',
   llmRateLimitHits: 'lookout_llm_rate_limit_hits_total',

@@ -7,6 +7,9 @@ import { METRIC, PROCESS_METRIC_PREFIX, TOKEN_TYPE } from './names.ts';
 import { SECURITY_METADATA, SECURITY_SEVERITIES, securityFactsOf } from '../domain/security.ts';
 import { PII_TYPES } from '../enrich/redact/types.ts';
 import { AUTH_FAILURE_REASONS, RATE_LIMIT_REASONS } from '../domain/security.ts';
+import { CostRateWindow } from './cost-rate.ts';
+import { renderMetrics, type ExpositionFormat } from './exposition.ts';
+import { ExemplarBatch } from './exemplars.ts';
 
 // H1: the /metrics registry. Labels are bounded: no user, session or trace labels ever, and
 // model/provider values past a fixed number of distinct ones are folded into "other".
@@ -32,6 +35,9 @@ export class BoundedLabel {
 
 const LATENCY_BUCKETS_S = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 60, 120];
 const TTFT_BUCKETS_S = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10];
+// From a cached embedding (a hundredth of a cent) to a long reasoning call; few buckets, since
+// the series multiply by every provider and model.
+const COST_BUCKETS_USD = [0.0001, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5];
 
 export class LookoutMetrics {
   readonly registry = new Registry();
@@ -48,6 +54,11 @@ export class LookoutMetrics {
   readonly judgeQueueDepth: Gauge;
   readonly unknownCost: Counter<'provider' | 'model'>;
   readonly duration: Histogram<'provider' | 'model'>;
+  readonly requestCost: Histogram<'provider' | 'model'>;
+  readonly costRate: Gauge<'provider'>;
+  private readonly costRateWindow = new CostRateWindow();
+  private readonly durationBatch: ExemplarBatch<'provider' | 'model'>;
+  private readonly requestCostBatch: ExemplarBatch<'provider' | 'model'>;
   readonly ttft: Histogram<'provider' | 'model'>;
   readonly errors: Counter<'provider' | 'model' | 'error_class'>;
   readonly rateLimitHits: Counter<'provider'>;
@@ -141,7 +152,32 @@ export class LookoutMetrics {
       help: 'Duration of LLM calls in seconds.',
       labelNames: ['provider', 'model'],
       buckets: LATENCY_BUCKETS_S,
+      enableExemplars: true,
+      registers: [],
+    });
+    this.requestCost = new Histogram({
+      name: METRIC.llmRequestCost,
+      help: 'Known cost of one LLM call in US dollars, by provider and model.',
+      labelNames: ['provider', 'model'],
+      buckets: COST_BUCKETS_USD,
+      enableExemplars: true,
+      registers: [],
+    });
+    // prom-client refuses exemplars on a metric of a classic-format registry when it is built, yet
+    // the classic format simply leaves them out; the OpenMetrics rendering (exposition.ts) shows them.
+    this.registry.registerMetric(this.duration);
+    this.registry.registerMetric(this.requestCost);
+    this.durationBatch = new ExemplarBatch(this.duration, LATENCY_BUCKETS_S);
+    this.requestCostBatch = new ExemplarBatch(this.requestCost, COST_BUCKETS_USD);
+    const costRateWindow = this.costRateWindow;
+    this.costRate = new Gauge({
+      name: METRIC.llmCostRate,
+      help: 'Known cost of the LLM calls that ended in the last 15 minutes, in US dollars per hour, by provider.',
+      labelNames: ['provider'],
       registers,
+      collect() {
+        for (const [provider, usdPerHour] of costRateWindow.ratesUsdPerHour(Date.now())) this.set({ provider }, usdPerHour);
+      },
     });
     this.ttft = new Histogram({
       name: METRIC.llmTimeToFirstToken,
@@ -194,7 +230,7 @@ export class LookoutMetrics {
     });
     this.dropped = new Counter({
       name: METRIC.ingestDropped,
-      help: 'Items not stored, by reason (queue_full, store_error, shutting_down; project_deleted: records of a project being deleted). The client was told with a 429/503 (401 for project_deleted).',
+      help: 'Items not stored, by reason (queue_full, store_error, shutting_down; project_deleted: records of a project being deleted; out_of_range: times, costs or token counts the store cannot hold; langfuse_pending: Langfuse observations held after the SDK was answered). The client was told with a 429/503 (401 for project_deleted), except for out_of_range and langfuse_pending.',
       labelNames: ['reason'],
       registers,
     });
@@ -355,10 +391,15 @@ export class LookoutMetrics {
       if (u.cacheWrite) add(tokens, `${pm}\u0000${TOKEN_TYPE.cache_write_tokens}`, u.cacheWrite);
       if (u.reasoning) add(tokens, `${pm}\u0000${TOKEN_TYPE.reasoning_tokens}`, u.reasoning);
       if (u.audio) add(tokens, `${pm}\u0000${TOKEN_TYPE.audio_tokens}`, u.audio);
-      if (s.cost.totalNanoUsd !== null) add(cost, pm, s.cost.totalNanoUsd);
-      else if (s.cost.status === 'unknown_model') add(unknown, pm, 1);
+      // A bucket's exemplar names the trace of its latest call; shown only in OpenMetrics, and
+      // the trace id is never a label, so it adds no series.
+      if (s.cost.totalNanoUsd !== null) {
+        add(cost, pm, s.cost.totalNanoUsd);
+        this.requestCostBatch.observe(pm, { provider, model }, nanoToUsd(s.cost.totalNanoUsd), s.traceId);
+        this.costRateWindow.add(provider, s.endUs / 1000, s.cost.totalNanoUsd, nowMs);
+      } else if (s.cost.status === 'unknown_model') add(unknown, pm, 1);
       if (s.kind === 'generation' || s.kind === 'embedding') {
-        this.duration.observe({ provider, model }, (s.endUs - s.startUs) / 1e6);
+        this.durationBatch.observe(pm, { provider, model }, (s.endUs - s.startUs) / 1e6, s.traceId);
         if (s.ttftMs !== null) this.ttft.observe({ provider, model }, s.ttftMs / 1000);
       }
       if (s.status === 'error') add(errors, `${pm}\u0000${s.errorClass ?? 'other'}`, 1);
@@ -366,6 +407,8 @@ export class LookoutMetrics {
       this.ingestLagSeconds.observe(Math.max(0, nowS - s.endUs / 1e6));
       this.countSecurity(s, pii, injections);
     }
+    this.durationBatch.flush();
+    this.requestCostBatch.flush();
     const split = (key: string) => key.split('\u0000');
     for (const [k, n] of requests) {
       const [provider, model, kind, status] = split(k);
@@ -406,6 +449,11 @@ export class LookoutMetrics {
       if (n && (PII_TYPES as readonly string[]).includes(type)) pii.set(type, (pii.get(type) ?? 0) + n);
     }
     if (facts.injection) injections.set(facts.injection.severity, (injections.get(facts.injection.severity) ?? 0) + 1);
+  }
+
+  // The exposition in the format the scraper asked for (exposition.ts).
+  render(format: ExpositionFormat): Promise<{ contentType: string; body: string }> {
+    return renderMetrics(this.registry, format);
   }
 
   recordScore(s: ScoreRecord): void {

@@ -54,6 +54,12 @@ describe('chargeback', () => {
       costUsd: 4.500000001,
       costUsdDecimal: '4.500000001',
       unknownCostRequests: 2,
+      markupUsd: 0,
+      markupUsdDecimal: '0.000000000',
+      otherCostUsd: 0,
+      otherCostUsdDecimal: '0.000000000',
+      billedUsd: 4.500000001,
+      billedUsdDecimal: '4.500000001',
     });
   });
 });

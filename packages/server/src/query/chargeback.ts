@@ -15,7 +15,21 @@ export interface ChargebackGroup {
   totalTokens: number;
   costNano: bigint; // exact sum of the known costs
   unknownCostRequests: number;
+  // Billing (chargeback-billing.ts); absent: billed at cost, nothing else assigned.
+  markupNano?: bigint;
+  tiers?: string[];
+  otherCosts?: OtherCostShare[];
 }
+
+// One other cost's part of a group's bill.
+export interface OtherCostShare {
+  id: string;
+  name: string;
+  category: string;
+  nano: bigint;
+}
+
+const money = (nano: bigint) => ({ usd: nanoToUsd(nano), decimal: nanoToDecimal(nano) });
 
 // Shares in hundredths of a percent by the largest-remainder method, so the rounded shares of
 // the rows add up to exactly 100.00 (when there is any known cost).
@@ -34,9 +48,17 @@ export function sharesBasisPoints(costsNano: bigint[]): number[] {
   return units.map(Number);
 }
 
-// Rows by cost, highest first, ties by the group's names; totals over all groups.
+// Rows by what they are billed, highest first, then by cost, ties by the group's names; totals
+// over all groups. The billed total is the calls' cost, plus the markup, plus the other costs.
 export function chargebackReport(params: ChargebackParams, range: TimeRange, groups: ChargebackGroup[]): ChargebackReport {
   const rows = groups.map((g) => {
+    const markupNano = g.markupNano ?? 0n;
+    const otherCosts = g.otherCosts ?? [];
+    const otherNano = otherCosts.reduce((s, c) => s + c.nano, 0n);
+    const billedNano = g.costNano + markupNano + otherNano;
+    const markup = money(markupNano);
+    const other = money(otherNano);
+    const billed = money(billedNano);
     const row: ChargebackRow = {
       requests: g.requests,
       inputTokens: g.inputTokens,
@@ -46,13 +68,22 @@ export function chargebackReport(params: ChargebackParams, range: TimeRange, gro
       costUsdDecimal: nanoToDecimal(g.costNano),
       sharePct: 0,
       unknownCostRequests: g.unknownCostRequests,
+      tiers: [...(g.tiers ?? [])].sort(),
+      markupUsd: markup.usd,
+      markupUsdDecimal: markup.decimal,
+      otherCosts: otherCosts.map((c) => ({ id: c.id, name: c.name, category: c.category, costUsd: nanoToUsd(c.nano), costUsdDecimal: nanoToDecimal(c.nano) })),
+      otherCostUsd: other.usd,
+      otherCostUsdDecimal: other.decimal,
+      billedUsd: billed.usd,
+      billedUsdDecimal: billed.decimal,
     };
     params.by.forEach((d: ChargebackDimension, j) => {
       row[d] = g.keys[j] ?? UNATTRIBUTED;
     });
-    return { row, cost: g.costNano };
+    return { row, cost: g.costNano, markup: markupNano, other: otherNano, billed: billedNano };
   });
   rows.sort((x, y) => {
+    if (x.billed !== y.billed) return x.billed > y.billed ? -1 : 1;
     if (x.cost !== y.cost) return x.cost > y.cost ? -1 : 1;
     for (const d of params.by) {
       const c = (x.row[d] ?? '').localeCompare(y.row[d] ?? '');
@@ -67,6 +98,8 @@ export function chargebackReport(params: ChargebackParams, range: TimeRange, gro
   const costs = rows.map((r) => r.cost);
   const totalNano = costs.reduce((s, c) => s + c, 0n);
   const sum = (k: 'requests' | 'inputTokens' | 'outputTokens' | 'totalTokens' | 'unknownCostRequests') => rows.reduce((s, r) => s + r.row[k], 0);
+  const sumNano = (k: 'markup' | 'other' | 'billed') => money(rows.reduce((s, r) => s + r[k], 0n));
+  const [markup, other, billed] = [sumNano('markup'), sumNano('other'), sumNano('billed')];
   return {
     month: params.month,
     by: params.by,
@@ -82,6 +115,12 @@ export function chargebackReport(params: ChargebackParams, range: TimeRange, gro
       costUsd: nanoToUsd(totalNano),
       costUsdDecimal: nanoToDecimal(totalNano),
       unknownCostRequests: sum('unknownCostRequests'),
+      markupUsd: markup.usd,
+      markupUsdDecimal: markup.decimal,
+      otherCostUsd: other.usd,
+      otherCostUsdDecimal: other.decimal,
+      billedUsd: billed.usd,
+      billedUsdDecimal: billed.decimal,
     },
   };
 }

@@ -228,7 +228,7 @@ export interface CostForecast {
   confidence: 'low' | 'medium' | 'high';
 }
 
-export const CHARGEBACK_DIMENSIONS = ['department', 'team', 'application'] as const;
+export const CHARGEBACK_DIMENSIONS = ['department', 'team', 'application', 'feature'] as const;
 export type ChargebackDimension = (typeof CHARGEBACK_DIMENSIONS)[number];
 export const UNATTRIBUTED = '(unattributed)';
 
@@ -246,7 +246,25 @@ export type ChargebackRow = Partial<Record<ChargebackDimension, string>> & {
   costUsdDecimal: string; // the exact DECIMAL sum, 9 decimals
   sharePct: number; // of the month's known cost; rounded to 0.01 so that the rows sum to exactly 100
   unknownCostRequests: number;
+  // What the group is billed: the calls' cost, the markup of its tiers on it, the other costs
+  // assigned to it (chargeback-billing.ts).
+  tiers: string[]; // the markup tiers of the group's calls, by name
+  markupUsd: number;
+  markupUsdDecimal: string;
+  otherCosts: ChargebackOtherCostLine[];
+  otherCostUsd: number;
+  otherCostUsdDecimal: string;
+  billedUsd: number;
+  billedUsdDecimal: string;
 };
+
+export interface ChargebackOtherCostLine {
+  id: string;
+  name: string;
+  category: string;
+  costUsd: number;
+  costUsdDecimal: string;
+}
 
 export interface ChargebackReport {
   month: string;
@@ -255,7 +273,21 @@ export interface ChargebackReport {
   toMs: number;
   currency: 'USD';
   rows: ChargebackRow[];
-  totals: { requests: number; inputTokens: number; outputTokens: number; totalTokens: number; costUsd: number; costUsdDecimal: string; unknownCostRequests: number };
+  totals: {
+    requests: number;
+    inputTokens: number;
+    outputTokens: number;
+    totalTokens: number;
+    costUsd: number;
+    costUsdDecimal: string;
+    unknownCostRequests: number;
+    markupUsd: number;
+    markupUsdDecimal: string;
+    otherCostUsd: number;
+    otherCostUsdDecimal: string;
+    billedUsd: number;
+    billedUsdDecimal: string;
+  };
 }
 
 export interface AnalyticsBackend {

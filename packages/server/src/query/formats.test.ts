@@ -25,10 +25,10 @@ describe('CSV', () => {
       toMs: Date.UTC(2026, 11, 1),
       currency: 'USD',
       rows: [
-        { department: 'eng', team: 'core', requests: 3, inputTokens: 30, outputTokens: 6, totalTokens: 36, costUsd: 1.5, costUsdDecimal: '1.500000000', sharePct: 75, unknownCostRequests: 0 },
-        { department: 'eng', requests: 1, inputTokens: 10, outputTokens: 2, totalTokens: 12, costUsd: 0.5, costUsdDecimal: '0.500000000', sharePct: 25, unknownCostRequests: 1 },
+        { department: 'eng', team: 'core', requests: 3, inputTokens: 30, outputTokens: 6, totalTokens: 36, costUsd: 1.5, costUsdDecimal: '1.500000000', sharePct: 75, unknownCostRequests: 0, tiers: [], markupUsd: 0, markupUsdDecimal: '0.000000000', otherCosts: [], otherCostUsd: 0, otherCostUsdDecimal: '0.000000000', billedUsd: 1.5, billedUsdDecimal: '1.500000000' },
+        { department: 'eng', requests: 1, inputTokens: 10, outputTokens: 2, totalTokens: 12, costUsd: 0.5, costUsdDecimal: '0.500000000', sharePct: 25, unknownCostRequests: 1, tiers: [], markupUsd: 0, markupUsdDecimal: '0.000000000', otherCosts: [], otherCostUsd: 0, otherCostUsdDecimal: '0.000000000', billedUsd: 0.5, billedUsdDecimal: '0.500000000' },
       ],
-      totals: { requests: 4, inputTokens: 40, outputTokens: 8, totalTokens: 48, costUsd: 2, costUsdDecimal: '2.000000000', unknownCostRequests: 1 },
+      totals: { requests: 4, inputTokens: 40, outputTokens: 8, totalTokens: 48, costUsd: 2, costUsdDecimal: '2.000000000', unknownCostRequests: 1, markupUsd: 0, markupUsdDecimal: '0.000000000', otherCostUsd: 0, otherCostUsdDecimal: '0.000000000', billedUsd: 2, billedUsdDecimal: '2.000000000' },
     };
     expect(chargebackToCsv(report).split('\r\n')).toEqual([
       'month,department,team,requests,input_tokens,output_tokens,total_tokens,cost_usd,share_pct,unknown_cost_requests',

@@ -18,9 +18,12 @@ export function csvLines(header: string[], rows: unknown[][]): string {
 }
 
 // The chargeback report as a spreadsheet: one row per group, the exact decimal cost, groups
-// without the attribute named as in the JSON report.
+// without the attribute named as in the JSON report. A project that bills markups or other costs
+// gets their columns too; one that bills at cost keeps the columns it always had.
 export function chargebackToCsv(report: ChargebackReport): string {
+  const billing = report.rows.some((r) => r.tiers.length > 0 || r.otherCosts.length > 0);
   const header = ['month', ...report.by, 'requests', 'input_tokens', 'output_tokens', 'total_tokens', 'cost_usd', 'share_pct', 'unknown_cost_requests'];
+  if (billing) header.push('tiers', 'markup_usd', 'other_cost_usd', 'billed_usd');
   const rows = report.rows.map((r) => [
     report.month,
     ...report.by.map((d) => r[d] ?? UNATTRIBUTED),
@@ -31,6 +34,7 @@ export function chargebackToCsv(report: ChargebackReport): string {
     r.costUsdDecimal,
     r.sharePct.toFixed(2),
     r.unknownCostRequests,
+    ...(billing ? [r.tiers.join(';'), r.markupUsdDecimal, r.otherCostUsdDecimal, r.billedUsdDecimal] : []),
   ]);
   return csvLines(header, rows);
 }

@@ -4,10 +4,10 @@ import { registerIngestRoutes } from '../ingest/api/route.ts';
 import { LANGFUSE_OTEL_TRACES_PATH, registerOtlpRoutes } from '../ingest/otlp/route.ts';
 import { registerGatewayRoutes } from '../ingest/gateway/route.ts';
 import { LANGFUSE_HEALTH_PATH, LANGFUSE_INGESTION_PATH, registerLangfuseIngestRoutes } from '../ingest/langfuse/route.ts';
-import { registerLangfusePublicRoutes } from './routes/langfuse-public.ts';
+import { LANGFUSE_SCORES_PATH, registerLangfusePublicRoutes } from './routes/langfuse-public.ts';
 import { registerMcpRoutes } from './routes/mcp.ts';
 import { requireOperator, requireScope, type AppContext, type RouteModule } from './context.ts';
-import { bearerKey, createAuthResolver, createHostGuard, createOriginGuard, peerOfRequest, refusalSiteOf, requireMetricsReader } from './auth.ts';
+import { bearerKey, createAuthResolver, createHostGuard, createOriginGuard, keyFromBasic, peerOfRequest, refusalSiteOf, requireMetricsReader } from './auth.ts';
 import { LookoutError } from '../errors.ts';
 import { parseJsonBody } from '../ingest/json-body.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
@@ -24,12 +24,15 @@ import { registerRetentionRoutes } from './routes/retention.ts';
 import { registerProjectLifecycleRoutes } from './routes/projects-lifecycle.ts';
 import { readTenantOfProject, runAsReadTenant } from '../store/read-tenant.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
+import { registerChargebackRoutes } from './routes/chargeback.ts';
+import { registerRecommendationRoutes } from './routes/recommendations.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
 import { registerActionRoutes } from './routes/actions.ts';
 import { BUDGET_CHECK_PATH, registerBudgetRoutes } from './routes/budgets.ts';
 import { OPENAPI_PATH, registerOpenApi, registerOpenApiRoute } from './openapi.ts';
 import { isPublicWebRequest, registerWebRoutes, SECURITY_HEADERS } from './routes/web.ts';
 import { HEALTHZ_ROUTE, METRICS_ROUTE, READYZ_ROUTE } from './schemas/health.ts';
+import { expositionFormatFor } from '../metrics/exposition.ts';
 
 const MAX_REQUEST_ID_CHARS = 128;
 const REQUEST_ID_PATTERN = /^[\x21-\x7e]+$/;
@@ -109,7 +112,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [],
       return;
     }
     if (PUBLIC_PATHS.has(url) || isPublicWebRequest(request)) return;
-    request.auth = await resolveAuth(bearerKey(request), peerOfRequest(request));
+    request.auth = await resolveAuth(bearerKey(request), peerOfRequest(request), { basicSecret: keyFromBasic(request) });
   });
 
   // The route's scope before its schema: a key that may not use a route learns nothing from it.
@@ -124,7 +127,8 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [],
   // the gateway reads nothing from the store and must not wait on it.
   app.addHook('preHandler', async (request) => {
     const url = request.routeOptions.url ?? '';
-    if (url.startsWith('/api/') && !INGEST_PATHS.has(url) && !PUBLIC_PATHS.has(url)) await ctx.pipeline.caughtUp();
+    const ingest = INGEST_PATHS.has(url) || (request.method === 'POST' && url === LANGFUSE_SCORES_PATH);
+    if (url.startsWith('/api/') && !ingest && !PUBLIC_PATHS.has(url)) await ctx.pipeline.caughtUp();
   });
 
   // The store reads this request makes count against its project's share of the read
@@ -149,7 +153,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [],
     if (error instanceof LookoutError) {
       apiError = error;
     } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      apiError = new LookoutError('body_too_large', `the body is larger than ${ctx.config.ingest.maxBodyBytes} bytes; send smaller batches`);
+      apiError = new LookoutError('body_too_large', `the body is larger than ${request.routeOptions.bodyLimit ?? ctx.config.ingest.maxBodyBytes} bytes; send smaller batches`);
     } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       apiError = new LookoutError('unsupported_media_type', 'send application/json');
     } else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
@@ -195,12 +199,13 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [],
       },
     };
   });
-  app.get(METRICS_PATH, { schema: METRICS_ROUTE }, async (_request, reply) => {
-    reply.header('content-type', ctx.metrics.registry.contentType);
-    return ctx.metrics.registry.metrics();
+  app.get(METRICS_PATH, { schema: METRICS_ROUTE }, async (request, reply) => {
+    const { contentType, body } = await ctx.metrics.render(expositionFormatFor(request.headers.accept));
+    reply.header('content-type', contentType);
+    return body;
   });
 
-  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerExportRoutes, registerPricingRoutes, registerAdminRoutes, registerBackupRoutes, registerErasureRoutes, registerAnalyticsRoutes, registerAlertRoutes, registerActionRoutes, registerBudgetRoutes, registerSecurityRoutes, registerEvaluatorRoutes, registerQualityRoutes, registerDriftRoutes, registerRetentionRoutes, registerProjectLifecycleRoutes, registerLangfuseIngestRoutes, registerLangfusePublicRoutes, registerMcpRoutes, registerGatewayRoutes, registerWebRoutes, ...extraRoutes]) {
+  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerExportRoutes, registerPricingRoutes, registerAdminRoutes, registerBackupRoutes, registerErasureRoutes, registerAnalyticsRoutes, registerChargebackRoutes, registerRecommendationRoutes, registerAlertRoutes, registerActionRoutes, registerBudgetRoutes, registerSecurityRoutes, registerEvaluatorRoutes, registerQualityRoutes, registerDriftRoutes, registerRetentionRoutes, registerProjectLifecycleRoutes, registerLangfuseIngestRoutes, registerLangfusePublicRoutes, registerMcpRoutes, registerGatewayRoutes, registerWebRoutes, ...extraRoutes]) {
     await register(app, ctx);
   }
   registerOpenApiRoute(app);

@@ -18,6 +18,7 @@ import type { LifecycleLock } from '../lifecycle/lock.ts';
 import type { RetentionJob } from '../lifecycle/retention.ts';
 import type { ErasureJobs } from '../lifecycle/erasure.ts';
 import type { ProjectDeletions } from '../lifecycle/project-deletion.ts';
+import type { ChargebackStore } from '../query/chargeback-store.ts';
 import { DEFAULT_PROJECT, type KeyScope, type ProjectId, type Store } from '../store/store.ts';
 import { LookoutError } from '../errors.ts';
 
@@ -56,6 +57,8 @@ export interface AppContext {
   erasures: ErasureJobs;
   // I4: project deletions and their record.
   projectDeletions: ProjectDeletions;
+  // Each project's chargeback markup tiers and other costs.
+  chargeback: ChargebackStore;
 }
 
 export interface RequestAuth {

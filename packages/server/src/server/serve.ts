@@ -24,6 +24,7 @@ import { BudgetBook } from '../budgets/book.ts';
 import type { BudgetsDocument } from '../budgets/schema.ts';
 import { parseDuration } from '../domain/time.ts';
 import { stateDocument } from '../state/document.ts';
+import { ChargebackStore, type ChargebackDocument } from '../query/chargeback-store.ts';
 import { BackgroundPriority } from './thread-priority.ts';
 import { ingestChain } from '../enrich/ingest-chain.ts';
 import { Privacy, type PrivacyDocument } from '../enrich/redact/privacy.ts';
@@ -197,6 +198,8 @@ export async function createContext(config: LookoutConfig, logger: Logger, store
   refusals.onRefusal((r) => {
     if (r.projectId !== null) alerting.rollups.countEvent(r.projectId, r.kind === 'auth_failure' ? 'auth_failures' : 'rate_limited', Date.now());
   });
+  // Each project's chargeback markups and other costs (state document `chargeback`).
+  const chargeback = new ChargebackStore(stateDocument<ChargebackDocument>(theStore.documents, stateDir, 'chargeback'));
   // I4: deleting a project: its records through an erasure job, then everything held for it.
   const projectDeletions = new ProjectDeletions({
     store: theStore,
@@ -205,10 +208,10 @@ export async function createContext(config: LookoutConfig, logger: Logger, store
     gate: pipeline.gate,
     settled: () => pipeline.settled(),
     erasures,
-    holders: projectStateHolders({ pipeline, content, privacy, evaluators, judge, budgets, alerting, retention: retentionPolicy }),
+    holders: projectStateHolders({ pipeline, content, privacy, evaluators, judge, budgets, alerting, retention: retentionPolicy, chargeback }),
     logger,
   });
-  const ctx: AppContext = { config, store: theStore, pricer, pipeline, workers: workers ?? ingestWorkersOf(config, logger), content, privacy, evaluators, judge, security, metrics, logger, alerting, budgets, refusals, gatewayActions, lifecycleLock, retention, erasures, projectDeletions };
+  const ctx: AppContext = { config, store: theStore, pricer, pipeline, workers: workers ?? ingestWorkersOf(config, logger), content, privacy, evaluators, judge, security, metrics, logger, alerting, budgets, refusals, gatewayActions, lifecycleLock, retention, erasures, projectDeletions, chargeback };
   projectDeletions.forgetKeys = (project) => keyCacheOf(ctx).forgetProject(project);
   return ctx;
 }

@@ -11,6 +11,7 @@ import type { ScoreLogReads, SpanReads } from './span-reads.ts';
 import type { SecurityEventReads } from './security-events.ts';
 import type { QualityReads } from './quality.ts';
 import type { RetrievalAggregates } from './drift.ts';
+import type { PromptRepeatReads } from './prompt-repeats.ts';
 import type { ProjectExport } from './project-export.ts';
 import type { DataErasure } from './erasure.ts';
 import type { RetentionEnforcement } from './retention.ts';
@@ -32,6 +33,7 @@ export * from './export.ts';
 export * from './security-events.ts';
 export * from './quality.ts';
 export * from './drift.ts';
+export * from './prompt-repeats.ts';
 export * from './project-export.ts';
 export * from './erasure.ts';
 export * from './retention.ts';
@@ -52,7 +54,8 @@ export interface Store
     EventExport,
     SecurityEventReads,
     QualityReads,
-    RetrievalAggregates {
+    RetrievalAggregates,
+    PromptRepeatReads {
   readonly backend: string;
   readonly analytics: AnalyticsBackend;
   // Downloads of one project's records; absent on a backend without it (ClickHouse, for now).

@@ -23,6 +23,11 @@ export type KeysResponse = Answer<'/api/v1/keys'>;
 export type CreatedKey = Answer<'/api/v1/keys', 'post'>;
 export type KeyRevoked = Answer<'/api/v1/keys/{keyId}', 'delete'>;
 
+// ---- /api/v1/recommendations ----
+
+export type RecommendationsResponse = Answer<'/api/v1/recommendations'>;
+export type Recommendation = Schemas['Recommendation'];
+
 // ---- /api/v1/analytics/query ----
 
 export type QueryResult = Schemas['AnalyticsResult'];

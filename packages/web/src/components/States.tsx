@@ -92,12 +92,14 @@ export function GettingStarted() {
   );
 }
 
-export function Stat(props: { label: string; value: string; sub?: string; tone?: 'bad' | 'warn' | 'good'; testId?: string }) {
+// `change`: a line under the tile, e.g. its PeriodChange against the previous period.
+export function Stat(props: { label: string; value: string; sub?: string; tone?: 'bad' | 'warn' | 'good'; testId?: string; change?: ReactNode }) {
   return (
     <div className={`stat${props.tone ? ` ${props.tone}` : ''}`} data-testid={props.testId}>
       <div className="stat-label">{props.label}</div>
       <div className="stat-value">{props.value}</div>
       {props.sub && <div className="stat-sub">{props.sub}</div>}
+      {props.change}
     </div>
   );
 }

@@ -6,17 +6,21 @@ import { TimeChart } from '../components/Chart.tsx';
 import { Link } from '../components/Link.tsx';
 import { ErrorState, Section, Stat } from '../components/States.tsx';
 import { ExportButton } from '../components/ExportButton.tsx';
+import { PeriodChange } from '../components/PeriodChange.tsx';
 import { Table } from '../components/Table.tsx';
 import { count, dateTime, ms, pct, usd } from '../format.ts';
 import { answered, useAsync, useQuery } from '../hooks.ts';
+import { previousPeriod } from '../lib/period.ts';
 import { num, pivot } from '../lib/rows.ts';
 import { hrefWithRange, navigate, useSearchParams } from '../router.ts';
 import { useTimeRange } from '../time.ts';
 import { EVALUATION_FEATURE } from '../../../server/src/domain/quality.ts';
 import { RetentionNotice } from '../components/RetentionNotice.tsx';
+import { Recommendations } from './cost/Recommendations.tsx';
 
-// The cost dashboard: spend by any dimension (`by` in the URL), top spenders, model efficiency,
-// models without a price, and the monthly chargeback report.
+// The cost dashboard: each tile against the previous period, what to change to spend less, spend
+// by any dimension (`by` in the URL), top spenders, model efficiency, models without a price, and
+// the monthly chargeback report.
 
 const DIMENSIONS = ['model', 'provider', 'feature', 'team', 'department', 'application', 'environment', 'user', 'session', 'tag', 'kind', 'status', 'finish_reason'];
 // The trace explorer's parameter for a dimension, where it has one.
@@ -37,6 +41,12 @@ export function Cost(_props: PageProps) {
   const tokens = useQuery(range, { measures: 'total_tokens,usd_per_mtok' }, totals);
   // Lookout's own judge calls: never in the spend above, asked for by their feature.
   const evaluation = useQuery(range, { measures: 'cost,requests', filter: `feature:${EVALUATION_FEATURE}` }, totals);
+  // Each tile against the period of the same length before the range: the same measures, shifted
+  // (the previous period's in one query: none of them is on screen before the range's).
+  const previous = previousPeriod(range);
+  const shifted = { from: previous.from, to: previous.to };
+  const totalsBefore = useQuery(range, { measures: 'cost,requests,cost_per_request,unknown_cost_requests,total_tokens,usd_per_mtok', ...shifted }, totals);
+  const evaluationBefore = useQuery(range, { measures: 'cost,requests', filter: `feature:${EVALUATION_FEATURE}`, ...shifted }, totals);
   const breakdown = useQuery(range, { measures: 'cost,requests,cost_per_request,total_tokens,usd_per_mtok,unknown_cost_requests', groupBy: by, limit: '100' }, totals);
   const overTime = useQuery(range, { measures: 'cost', groupBy: by, bucket: range.bucket, limit: '5000' }, totals);
   const spenders = useAsync(
@@ -46,10 +56,14 @@ export function Cost(_props: PageProps) {
   );
   const efficiency = useAsync(() => get('/api/v1/analytics/model-efficiency', { from: range.from, to: range.to }), [range.from, range.to, range.tick], first);
   const unknown = useAsync(() => get('/api/v1/pricing/unknown-models'), [range.tick], first);
+  const recommendations = useAsync(() => get('/api/v1/recommendations', { from: range.from, to: range.to }), [range.from, range.to, range.tick], first);
 
   const t = totals.data?.rows[0];
   const tk = tokens.data?.rows[0];
   const ev = evaluation.data?.rows[0];
+  const tBefore = totalsBefore.data?.rows[0];
+  const evBefore = evaluationBefore.data?.rows[0];
+  const change = (now: number | null, before: number | null, testId: string) => <PeriodChange now={now} before={before} what={previous.what} testId={testId} />;
   const total = num(t, 'cost') ?? 0;
   const traceLink = (value: string | number | null) => {
     const param = TRACE_PARAM[by];
@@ -63,20 +77,34 @@ export function Cost(_props: PageProps) {
         <ExportButton query={{ from: range.from, to: range.to }} testId="cost-export" />
       </div>
       <div className="stats">
-        <Stat label="Spend" value={usd(num(t, 'cost'))} sub={`${count(num(t, 'requests'))} calls`} testId="cost-total" />
-        <Stat label="Cost / priced call" value={usd(num(t, 'cost_per_request'))} sub="calls without a cost left out" />
-        <Stat label="$ per 1M tokens" value={usd(num(tk, 'usd_per_mtok'))} sub={`${count(num(tk, 'total_tokens'))} tokens`} />
+        <Stat label="Spend" value={usd(num(t, 'cost'))} sub={`${count(num(t, 'requests'))} calls`} testId="cost-total" change={change(num(t, 'cost'), num(tBefore, 'cost'), 'cost-total-change')} />
+        <Stat
+          label="Cost / priced call"
+          value={usd(num(t, 'cost_per_request'))}
+          sub="calls without a cost left out"
+          testId="cost-per-call"
+          change={change(num(t, 'cost_per_request'), num(tBefore, 'cost_per_request'), 'cost-per-call-change')}
+        />
+        <Stat
+          label="$ per 1M tokens"
+          value={usd(num(tk, 'usd_per_mtok'))}
+          sub={`${count(num(tk, 'total_tokens'))} tokens`}
+          testId="cost-per-mtok"
+          change={change(num(tk, 'usd_per_mtok'), num(tBefore, 'usd_per_mtok'), 'cost-per-mtok-change')}
+        />
         <Stat
           label="Calls without a price"
           value={count(num(t, 'unknown_cost_requests'))}
           tone={(num(t, 'unknown_cost_requests') ?? 0) > 0 ? 'warn' : undefined}
           sub={(num(t, 'unknown_cost_requests') ?? 0) > 0 ? 'not in the spend: add their prices below' : 'every call is priced'}
+          change={change(num(t, 'unknown_cost_requests'), num(tBefore, 'unknown_cost_requests'), 'cost-unpriced-change')}
         />
         <Stat
           label="Evaluation cost"
           value={usd(num(ev, 'cost'))}
           sub={`Lookout's own judge spend, ${count(num(ev, 'requests'))} judge calls; not in the spend`}
           testId="evaluation-cost"
+          change={change(num(ev, 'cost'), num(evBefore, 'cost'), 'evaluation-cost-change')}
         />
       </div>
 
@@ -109,6 +137,7 @@ export function Cost(_props: PageProps) {
       </form>
 
       <div className="grid">
+        <Recommendations state={recommendations} calls={num(t, 'requests')} />
         <Section title={`Spend over time by ${by}`} state={overTime} full testId="cost-over-time" empty={(d) => d.rows.length === 0}>
           {(d) => {
             const p = pivot(d, by, 'cost');
@@ -194,7 +223,7 @@ export function Cost(_props: PageProps) {
   );
 }
 
-const CHARGEBACK_BY = ['department', 'team', 'application', 'department,team'];
+const CHARGEBACK_BY = ['department', 'team', 'application', 'feature', 'department,team'];
 
 // The month's spend per department / team / application, to bill back; CSV for spreadsheets.
 function Chargeback(props: { enabled: boolean }) {
@@ -246,6 +275,19 @@ function Chargeback(props: { enabled: boolean }) {
               { key: 'requests', label: 'Calls', align: 'right' as const, render: (r) => count(r.requests) },
               { key: 'totalTokens', label: 'Tokens', align: 'right' as const, render: (r) => count(r.totalTokens) },
               { key: 'unknownCostRequests', label: 'Unpriced', align: 'right' as const, render: (r) => count(r.unknownCostRequests) },
+              // Markups and other costs (docs/cost.md), where the project bills them.
+              ...(d.rows.some((r) => r.tiers.length > 0 || r.otherCosts.length > 0)
+                ? [
+                    { key: 'markupUsd', label: 'Markup', align: 'right' as const, render: (r: ChargebackRow) => <span title={r.tiers.join(', ')}>{usd(r.markupUsd)}</span> },
+                    {
+                      key: 'otherCostUsd',
+                      label: 'Other costs',
+                      align: 'right' as const,
+                      render: (r: ChargebackRow) => <span title={r.otherCosts.map((c) => `${c.name}: ${usd(c.costUsd)}`).join('\n')}>{usd(r.otherCostUsd)}</span>,
+                    },
+                    { key: 'billedUsd', label: 'Billed', align: 'right' as const, render: (r: ChargebackRow) => usd(r.billedUsd) },
+                  ]
+                : []),
             ]}
           />
         </>

@@ -4,17 +4,19 @@ import type { BudgetStatus, DailyRow, Forecast, TopSpendersResponse } from '../a
 import type { PageProps } from '../App.tsx';
 import { TimeChart } from '../components/Chart.tsx';
 import { HealthTable } from '../components/HealthTable.tsx';
+import { PeriodChange } from '../components/PeriodChange.tsx';
 import { Link } from '../components/Link.tsx';
 import { Section } from '../components/States.tsx';
 import { Table } from '../components/Table.tsx';
 import { count, pct, usd } from '../format.ts';
 import { useAsync, useQuery } from '../hooks.ts';
 import { budgetLevel, budgetSubject } from '../lib/budgets.ts';
+import { previousPeriod } from '../lib/period.ts';
 import { label, num } from '../lib/rows.ts';
 import { hrefWithRange } from '../router.ts';
 import { useTimeRange } from '../time.ts';
 import './Dashboards.css';
-import { DAY_MS, HOUR_MS } from '../../../server/src/domain/time.ts';
+import { DAY_MS } from '../../../server/src/domain/time.ts';
 import { RetentionNotice } from '../components/RetentionNotice.tsx';
 
 // Seed 001 §7 executive dashboard: what we spend, where it is heading, whether budgets hold,
@@ -24,32 +26,13 @@ const DAILY_MIN_DAYS = 30;
 
 const dayMs = (date: string) => Date.parse(`${date}T00:00:00Z`);
 
-function Delta(props: { now: number | null; before: number | null; what: string; testId?: string }) {
-  const { now, before } = props;
-  if (now === null || before === null) return <div className="stat-sub">—</div>;
-  if (before === 0) return <div className="stat-sub" data-testid={props.testId}>{now === 0 ? `none in the previous ${props.what} either` : `none in the previous ${props.what}`}</div>;
-  const change = (now - before) / before;
-  const dir = Math.abs(change) < 0.005 ? 'flat' : change > 0 ? 'up' : 'down';
-  return (
-    <div className="stat-sub" data-testid={props.testId}>
-      <span className={`dash-delta ${dir}`}>
-        {dir === 'up' ? '▲' : dir === 'down' ? '▼' : '●'} {change > 0 ? '+' : ''}
-        {pct(change)}
-      </span>{' '}
-      vs the previous {props.what}
-    </div>
-  );
-}
-
 export function Executive(_props: PageProps) {
   const range = useTimeRange();
-  const spanMs = range.toMs - range.fromMs;
-  const prevFrom = new Date(range.fromMs - spanMs).toISOString();
-  const what = range.label === 'custom' ? `${Math.round(spanMs / HOUR_MS)} h` : range.label;
+  const { from: prevFrom, to: prevTo, what } = previousPeriod(range);
   const measures = 'cost,requests,errors,error_rate,cost_per_request,unknown_cost_requests';
   const current = useQuery(range, { measures });
   // The period of the same length just before: the params override the range's from/to.
-  const previous = useQuery(range, { measures, from: prevFrom, to: range.from });
+  const previous = useQuery(range, { measures, from: prevFrom, to: prevTo });
   const dailyFromMs = Math.min(range.fromMs, range.toMs - DAILY_MIN_DAYS * DAY_MS);
   const daily = useAsync(
     () => get('/api/v1/analytics/daily', { from: new Date(dailyFromMs).toISOString(), to: range.to }),
@@ -93,7 +76,7 @@ export function Executive(_props: PageProps) {
               <div className="stat-value" data-testid="exec-spend-total">
                 {usd(num(now, 'cost'))}
               </div>
-              <Delta now={num(now, 'cost')} before={num(before, 'cost')} what={what} testId="exec-spend-trend" />
+              <PeriodChange now={num(now, 'cost')} before={num(before, 'cost')} what={what} testId="exec-spend-trend" />
             </div>
             <div className="stat">
               <div className="stat-label">Previous {what}</div>
@@ -105,12 +88,12 @@ export function Executive(_props: PageProps) {
               <div className="stat-value" data-testid="exec-requests">
                 {count(num(now, 'requests'))}
               </div>
-              <Delta now={num(now, 'requests')} before={num(before, 'requests')} what={what} />
+              <PeriodChange now={num(now, 'requests')} before={num(before, 'requests')} what={what} />
             </div>
             <div className="stat">
               <div className="stat-label">Cost per call</div>
               <div className="stat-value">{usd(num(now, 'cost_per_request'))}</div>
-              <Delta now={num(now, 'cost_per_request')} before={num(before, 'cost_per_request')} what={what} />
+              <PeriodChange now={num(now, 'cost_per_request')} before={num(before, 'cost_per_request')} what={what} />
             </div>
             <div className={`stat${(num(now, 'error_rate') ?? 0) > 0.05 ? ' bad' : ''}`}>
               <div className="stat-label">Error rate</div>

@@ -5,6 +5,7 @@ import type { PageProps } from '../App.tsx';
 import { AlertList } from '../components/AlertList.tsx';
 import { BarList, TimeChart } from '../components/Chart.tsx';
 import { Link } from '../components/Link.tsx';
+import { PeriodChange } from '../components/PeriodChange.tsx';
 import { ProviderPill } from '../components/ProviderPill.tsx';
 import { GettingStarted, Section, Stat } from '../components/States.tsx';
 import { Table } from '../components/Table.tsx';
@@ -12,6 +13,7 @@ import { count, ms, pct, plural, ratio, usd } from '../format.ts';
 import { answered, useAsync, useQuery } from '../hooks.ts';
 import { num, series } from '../lib/rows.ts';
 import { healthTone, overallHealth } from '../lib/health.ts';
+import { previousPeriod } from '../lib/period.ts';
 import { navigate, hrefWithRange } from '../router.ts';
 import { useTimeRange } from '../time.ts';
 import { RetentionNotice } from '../components/RetentionNotice.tsx';
@@ -25,12 +27,20 @@ export function Overview(_props: PageProps) {
   // asked for once they are on screen.
   const headline = useQuery(range, { measures: 'cost,requests,cost_per_request,unknown_cost_requests' });
   const totals = useQuery(range, { measures: 'total_tokens,tokens_per_request,input_output_ratio,errors,error_rate' }, headline);
+  // The cost tiles against the period of the same length before the range.
+  const previous = previousPeriod(range);
+  const headlineBefore = useQuery(range, { measures: 'cost,cost_per_request', from: previous.from, to: previous.to }, headline);
   const latencyTotals = useQuery(range, { measures: 'latency_p50,latency_p95,latency_p99' }, headline);
   const costSeries = useQuery(range, { measures: 'cost,requests,errors,error_rate', bucket: b }, headline);
   const latencySeries = useQuery(range, { measures: 'latency_p50,latency_p95,latency_p99', bucket: b }, headline);
   const byModel = useQuery(
     range,
-    { measures: 'cost,unknown_cost_requests,requests,input_tokens,output_tokens,cache_read_tokens,reasoning_tokens,tokens_per_request,latency_p95,error_rate', groupBy: 'model', limit: '20' },
+    {
+      measures:
+        'cost,unknown_cost_requests,requests,input_tokens,output_tokens,cache_read_tokens,reasoning_tokens,tokens_per_request,latency_p95,error_rate,cache_hit_rate,cache_savings,context_window_use_p95,near_context_limit,tokens_per_second_p50,time_per_output_token_p50',
+      groupBy: 'model',
+      limit: '20',
+    },
     headline,
   );
   const byFeature = useQuery(range, { measures: 'cost,requests,latency_p95,score_avg', groupBy: 'feature', limit: '20' }, headline);
@@ -57,6 +67,7 @@ export function Overview(_props: PageProps) {
   const refusalRate = num(refusals.data?.rows[0], 'refusal_rate');
 
   const h = headline.data?.rows[0];
+  const hBefore = headlineBefore.data?.rows[0];
   const t = totals.data?.rows[0];
   const lt = latencyTotals.data?.rows[0];
   const noCalls = headline.data !== null && (num(h, 'requests') ?? 0) === 0;
@@ -80,9 +91,20 @@ export function Overview(_props: PageProps) {
         </div>
       )}
       <div className="stats" data-testid="overview-stats">
-        <Stat label="Total spend" value={usd(num(h, 'cost'))} sub={`${plural(num(h, 'unknown_cost_requests'), 'call')} without a price`} testId="stat-total-cost" />
+        <Stat
+          label="Total spend"
+          value={usd(num(h, 'cost'))}
+          sub={`${plural(num(h, 'unknown_cost_requests'), 'call')} without a price`}
+          testId="stat-total-cost"
+          change={<PeriodChange now={num(h, 'cost')} before={num(hBefore, 'cost')} what={previous.what} testId="stat-total-cost-change" />}
+        />
         <Stat label="Requests" value={count(num(h, 'requests'))} testId="stat-requests" />
-        <Stat label="Cost / priced call" value={usd(num(h, 'cost_per_request'))} sub="calls without a cost left out" />
+        <Stat
+          label="Cost / priced call"
+          value={usd(num(h, 'cost_per_request'))}
+          sub="calls without a cost left out"
+          change={<PeriodChange now={num(h, 'cost_per_request')} before={num(hBefore, 'cost_per_request')} what={previous.what} testId="stat-cost-per-call-change" />}
+        />
         <Stat label="Latency p95" value={ms(num(lt, 'latency_p95'))} sub={`p50 ${ms(num(lt, 'latency_p50'))} · p99 ${ms(num(lt, 'latency_p99'))}`} />
         <Stat label="Error rate" value={pct(num(t, 'error_rate'))} tone={(num(t, 'error_rate') ?? 0) > 0.05 ? 'bad' : undefined} sub={`${count(num(t, 'errors'))} errors`} />
         <Stat label="Tokens" value={count(num(t, 'total_tokens'))} sub={`${count(num(t, 'tokens_per_request'))} per request`} />
@@ -146,6 +168,20 @@ export function Overview(_props: PageProps) {
         <Section title="Latency by model (p95)" state={byModel} empty={(d) => d.rows.length === 0}>
           {(d) => <BarList rows={d.rows.filter((r) => r.latency_p95 !== null).map((r) => ({ label: String(r.model ?? '(none)'), value: Number(r.latency_p95) }))} format={(v) => ms(v)} />}
         </Section>
+        <Section title="Streaming speed by model (p50)" state={byModel} empty={(d) => d.rows.every((r) => r.tokens_per_second_p50 === null)} emptyText="No streamed calls in this range." testId="streaming-speed-by-model">
+          {(d) => (
+            <Table
+              rows={d.rows.filter((r) => r.tokens_per_second_p50 !== null)}
+              rowKey={(r) => String(r.model)}
+              initialSort={{ key: 'tokens_per_second_p50', dir: 'desc' }}
+              columns={[
+                { key: 'model', label: 'Model', render: (r) => String(r.model ?? '(none)') },
+                { key: 'tokens_per_second_p50', label: 'Tokens / s', align: 'right', render: (r) => ratio(num(r, 'tokens_per_second_p50')) },
+                { key: 'time_per_output_token_p50', label: 'Per token', align: 'right', render: (r) => ms(num(r, 'time_per_output_token_p50')) },
+              ]}
+            />
+          )}
+        </Section>
       </div>
 
       <h2 className="row-title">Tokens</h2>
@@ -163,6 +199,10 @@ export function Overview(_props: PageProps) {
                 { key: 'output_tokens', label: 'Output', align: 'right', render: (r) => count(num(r, 'output_tokens')) },
                 { key: 'reasoning_tokens', label: 'Reasoning', align: 'right', render: (r) => count(num(r, 'reasoning_tokens')) },
                 { key: 'tokens_per_request', label: 'Per request', align: 'right', render: (r) => count(num(r, 'tokens_per_request')) },
+                { key: 'cache_hit_rate', label: 'Cache hit', align: 'right', render: (r) => pct(num(r, 'cache_hit_rate')) },
+                { key: 'cache_savings', label: 'Cache saved', align: 'right', render: (r) => usd(num(r, 'cache_savings')) },
+                { key: 'context_window_use_p95', label: 'Context p95', align: 'right', render: (r) => pct(num(r, 'context_window_use_p95')) },
+                { key: 'near_context_limit', label: 'Near limit', align: 'right', render: (r) => count(num(r, 'near_context_limit')) },
               ]}
             />
           )}

@@ -64,6 +64,23 @@ describe('Grafana dashboards', () => {
     expect(exprs['Authentication failures']).toEqual(['sum(increase(lookout_auth_failures_total[$__range])) or vector(0)']);
   });
 
+  it('turns exemplars on for the latency and cost-per-call time series, which link a bucket to a trace', () => {
+    const targets = dashboards.flatMap((d) => dashboardPanels(d).flatMap((p) => (p.targets ?? []).map((t) => ({ ...t, panel: p.type }))));
+    const withExemplars = targets.filter((t) => t.exemplar);
+    expect(withExemplars.length).toBeGreaterThan(0);
+    for (const t of withExemplars) {
+      expect(t.panel).toBe('timeseries');
+      expect(t.expr).toMatch(/lookout_llm_request_(duration_seconds|cost_usd)_bucket/);
+    }
+    const cost = dashboards.find((d) => d.uid === 'lookout-cost')!;
+    const perCall = dashboardPanels(cost).find((p) => p.title === 'Cost of one call p50 / p95')!;
+    expect(perCall.targets?.map((t) => t.exemplar)).toEqual([true, true]);
+    expect(perCall.targets?.[1].expr).toContain('histogram_quantile(0.95, sum by (le) (rate(lookout_llm_request_cost_usd_bucket');
+    const latency = targets.filter((t) => t.panel === 'timeseries' && t.expr.includes('lookout_llm_request_duration_seconds_bucket'));
+    expect(latency.length).toBeGreaterThan(0);
+    expect(latency.every((t) => t.exemplar)).toBe(true);
+  });
+
   it('writes all dashboards as one JSON document to stdout', async () => {
     const out = new PassThrough();
     const chunks: Buffer[] = [];

@@ -9,6 +9,7 @@ export interface Target {
   expr: string;
   legendFormat?: string;
   instant?: boolean;
+  exemplar?: boolean;
   datasource: { type: 'prometheus'; uid: string };
 }
 
@@ -30,6 +31,8 @@ export interface PanelOptions {
 export interface QuerySpec {
   expr: string;
   legend?: string;
+  // Over a histogram whose buckets carry trace-id exemplars: a time series shows them, linking to the trace.
+  exemplar?: boolean;
 }
 
 export interface GrafanaPanel {
@@ -103,6 +106,7 @@ function buildPanel(spec: PanelSpec, id: number, x: number, y: number, w: number
     expr: q.expr,
     ...(q.legend ? { legendFormat: q.legend } : {}),
     ...(instant ? { instant: true } : {}),
+    ...(q.exemplar && spec.type === 'timeseries' ? { exemplar: true } : {}),
     datasource: DS,
   }));
   const defaults: Record<string, unknown> = {
@@ -224,8 +228,14 @@ export const Q = {
     `sum(increase(${MEASURE_SERIES.cost}${SEL}[$__range])) / sum(increase(${MEASURE_SERIES.requests}${SEL}[$__range]))`,
     'USD / request',
   ),
-  latency: (quantile: number) =>
-    q(`histogram_quantile(${quantile}, sum by (le) (rate(${MEASURE_SERIES.latency_ms}_bucket${SEL}[${RI}])))`, `p${Math.round(quantile * 100)}`),
+  latency: (quantile: number) => ({
+    ...q(`histogram_quantile(${quantile}, sum by (le) (rate(${MEASURE_SERIES.latency_ms}_bucket${SEL}[${RI}])))`, `p${Math.round(quantile * 100)}`),
+    exemplar: true,
+  }),
+  costPerCall: (quantile: number) => ({
+    ...q(`histogram_quantile(${quantile}, sum by (le) (rate(${METRIC.llmRequestCost}_bucket${SEL}[${RI}])))`, `p${Math.round(quantile * 100)}`),
+    exemplar: true,
+  }),
   latencyRange: (quantile: number) =>
     q(`histogram_quantile(${quantile}, sum by (le) (increase(${MEASURE_SERIES.latency_ms}_bucket${SEL}[$__range])))`, `p${Math.round(quantile * 100)}`),
   latencyByModel: q(`histogram_quantile(0.95, sum by (le, model) (increase(${MEASURE_SERIES.latency_ms}_bucket${SEL}[$__range])))`, '{{model}}'),
@@ -237,8 +247,10 @@ export const Q = {
     `sum(increase(${MEASURE_SERIES.total_tokens}{provider=~"$provider", model=~"$model", type="${TOKEN_TYPE.input_tokens}"}[$__range])) / sum(increase(${MEASURE_SERIES.total_tokens}{provider=~"$provider", model=~"$model", type="${TOKEN_TYPE.output_tokens}"}[$__range]))`,
     'input / output',
   ),
+  // The cache_hit_rate measure: cache reads over every prompt token (uncached input, cache reads
+  // and cache writes), as the prompt-cache recording rule computes it (prometheus.ts).
   cacheHitRatio: q(
-    `(sum(increase(${METRIC.llmCacheReadTokens}${SEL}[$__range])) or vector(0)) / ((sum(increase(${METRIC.llmCacheReadTokens}${SEL}[$__range])) or vector(0)) + sum(increase(${MEASURE_SERIES.total_tokens}{provider=~"$provider", model=~"$model", type="${TOKEN_TYPE.input_tokens}"}[$__range])))`,
+    `(sum(increase(${MEASURE_SERIES.total_tokens}{provider=~"$provider", model=~"$model", type="${TOKEN_TYPE.cache_read_tokens}"}[$__range])) or vector(0)) / sum(increase(${MEASURE_SERIES.total_tokens}{provider=~"$provider", model=~"$model", type=~"${[TOKEN_TYPE.input_tokens, TOKEN_TYPE.cache_read_tokens, TOKEN_TYPE.cache_write_tokens].join('|')}"}[$__range]))`,
     'cache hit ratio',
   ),
   qualityAvg: q(`sum by (name) (increase(${MEASURE_SERIES.score}_sum[$__range])) / sum by (name) (increase(${MEASURE_SERIES.score}_count[$__range]))`, '{{name}}'),
@@ -382,6 +394,7 @@ export function personaDashboards(): GrafanaDashboard[] {
       rows: [
         Row('Spend', [
           Panel.timeseries('Cost rate by model (USD/hour)', Q.costRateByModel, money),
+          Panel.timeseries('Cost of one call p50 / p95', [Q.costPerCall(0.5), Q.costPerCall(0.95)], money),
           Panel.stat('Spend in range', Q.costInRange, money),
           Panel.stat('Cost per request', Q.costPerRequest, money),
           Panel.stat('Calls of unknown cost', Q.unknownCost),

@@ -1,3 +1,10 @@
+import type { Pricer } from '../../enrich/pricing/pricer.ts';
+import type { ScoreLogReads, SpanReads } from '../../store/span-reads.ts';
+import type { PromptRepeatReads } from '../../store/prompt-repeats.ts';
+import type { ProjectId } from '../../store/project.ts';
+import type { AnalyticsBackend } from '../contract.ts';
+import type { RetentionBounds } from '../retention.ts';
+
 // What a recommendation is, whatever found it. Each kind lives in its own file beside this one
 // and is a Recommender: it reads the project's stored calls for a range and returns what it can
 // show with evidence. Money is integer nano-dollars here (domain/money.ts); the route turns it
@@ -33,6 +40,17 @@ export interface Recommendation {
   confidence: Confidence;
   confidenceReason: string;
   evidence: RecommendationEvidence;
+  // Set when the subject has already changed in the range (the feature's calls moved to the
+  // recommended model): what that saved against what was estimated.
+  applied?: AppliedChange | null;
+}
+
+export interface AppliedChange {
+  // The first UTC day on which the new model carried most of the feature's calls (ISO-8601).
+  since: string;
+  // The saving realised since then, projected to 30 days, against the estimate before the change.
+  realisedMonthlySavingsNano: number;
+  estimatedMonthlySavingsNano: number;
 }
 
 // What every recommender gets. The store reads are scoped to projectId.
@@ -40,3 +58,20 @@ export interface RecommendationRange {
   fromUs: number;
   toUs: number;
 }
+
+// What a recommender may read: the store's analytics (measures × dimensions over the range) and
+// span, trace and score reads, all scoped to the project, and the pricer (catalog prices plus the
+// user's overrides) to price the same tokens on another model or at another rate.
+export interface RecommenderDeps {
+  analytics: AnalyticsBackend;
+  spans: Pick<SpanReads, 'listSpans' | 'listTraces'>;
+  scores: Pick<ScoreLogReads, 'listScores' | 'countScores'>;
+  pricer: Pick<Pricer, 'price' | 'priceRowById'>;
+  // Calls whose whole prompt was sent before, per prompt hash and model (prompt and response caching).
+  prompts: PromptRepeatReads;
+  // Where the project's stored spans stop; analytics queries pass it on.
+  retention?: RetentionBounds;
+  nowMs: number;
+}
+
+export type Recommender = (deps: RecommenderDeps, projectId: ProjectId, range: RecommendationRange) => Promise<Recommendation[]>;

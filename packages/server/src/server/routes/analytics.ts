@@ -16,6 +16,8 @@ import { requireScope, type AppContext } from '../context.ts';
 import type { AnalyticsReport, Dimension, TimeRange } from '../../query/contract.ts';
 import { answerAnalyticsQuery } from '../../query/answer.ts';
 import { forecastRanges } from '../../query/forecast.ts';
+import { billedChargeback } from '../../query/chargeback-billing.ts';
+import { chargebackToCsv } from '../../query/formats.ts';
 import { retentionNote, type RetentionBounds } from '../../query/retention.ts';
 import type { ProjectId } from '../../store/store.ts';
 import { errorResponses } from '../openapi.ts';
@@ -152,7 +154,7 @@ export function registerAnalyticsRoutes(fastify: FastifyInstance, ctx: AppContex
     '/api/v1/reports/chargeback',
     { config: { scope: 'read' },
       schema: {
-        summary: 'Cost of one month per department, team or application, as JSON or a CSV download',
+        summary: 'Cost and bill of one month per department, team, application or feature (calls, markup, other costs), as JSON or a CSV download',
         tags: ['analytics', 'reports'],
         querystring: chargebackParamsSchema,
         response: {
@@ -170,11 +172,9 @@ export function registerAnalyticsRoutes(fastify: FastifyInstance, ctx: AppContex
     async (request, reply) => {
       const project = requireScope(request, 'read');
       const { format, ...params } = parseChargebackParams(request.query, Date.now());
-      if (format === 'json') {
-        const report = await analytics().chargeback(project, params);
-        return { ...report, retention: note(report, bounds(project), 'chargeback') };
-      }
-      const csv = await analytics().chargebackCsv(project, params);
+      const report = await billedChargeback(analytics(), project, params, await ctx.chargeback.of(project));
+      if (format === 'json') return { ...report, retention: note(report, bounds(project), 'chargeback') };
+      const csv = chargebackToCsv(report);
       reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="lookout-chargeback-${params.month}-${params.by.join('-')}.csv"`);

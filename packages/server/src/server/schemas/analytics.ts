@@ -133,6 +133,10 @@ export const costForecastSchema = z
 
 const decimalUsd = z.string().describe('the exact sum in US dollars, 9 decimals');
 
+export const chargebackOtherCostLineSchema = z
+  .object({ id: z.string(), name: z.string(), category: z.string(), costUsd: usd, costUsdDecimal: decimalUsd })
+  .meta({ id: 'ChargebackOtherCostLine', description: "An other cost's part of a group's bill for the month" });
+
 export const chargebackRowSchema = z
   .object({
     ...(Object.fromEntries(CHARGEBACK_DIMENSIONS.map((d) => [d, z.string().optional()])) as Record<(typeof CHARGEBACK_DIMENSIONS)[number], z.ZodOptional<z.ZodString>>),
@@ -144,6 +148,14 @@ export const chargebackRowSchema = z
     costUsdDecimal: decimalUsd,
     sharePct: z.number().describe("of the month's known cost; rounded to 0.01 so that the rows sum to exactly 100"),
     unknownCostRequests: z.number().int(),
+    tiers: z.array(z.string()).describe("the markup tiers of the group's calls"),
+    markupUsd: usd,
+    markupUsdDecimal: decimalUsd.describe("the markup of the group's tiers on its calls' cost, 9 decimals"),
+    otherCosts: z.array(chargebackOtherCostLineSchema).describe('the other costs assigned to the group, each its own line'),
+    otherCostUsd: usd,
+    otherCostUsdDecimal: decimalUsd.describe('the sum of the other costs, 9 decimals'),
+    billedUsd: usd,
+    billedUsdDecimal: decimalUsd.describe('cost + markup + other costs, 9 decimals'),
   })
   .meta({ id: 'ChargebackRow', description: "One row per combination of the `by` dimensions; a missing value is '(unattributed)'." });
 
@@ -162,6 +174,12 @@ export const chargebackReportSchema = z
       costUsd: usd,
       costUsdDecimal: decimalUsd,
       unknownCostRequests: z.number().int(),
+      markupUsd: usd,
+      markupUsdDecimal: decimalUsd,
+      otherCostUsd: usd,
+      otherCostUsdDecimal: decimalUsd,
+      billedUsd: usd,
+      billedUsdDecimal: decimalUsd,
     }),
   })
   .meta({ id: 'ChargebackReport' });

@@ -23,8 +23,11 @@ export const readySchema = z
 export const notReadySchema = z.object({ status: z.literal('shutting down') }).meta({ id: 'NotReady' });
 
 export const prometheusText = {
-  description: 'the Prometheus text exposition format',
-  content: { 'text/plain': { schema: z.string().describe('metrics in the Prometheus text format 0.0.4') } },
+  description: 'the Prometheus text exposition format, or OpenMetrics (with trace-id exemplars) when the Accept header prefers application/openmetrics-text',
+  content: {
+    'text/plain': { schema: z.string().describe('metrics in the Prometheus text format 0.0.4') },
+    'application/openmetrics-text': { schema: z.string().describe('metrics in OpenMetrics 1.0.0, histogram buckets with trace-id exemplars') },
+  },
 };
 
 // The route schemas of /healthz, /readyz and /metrics.

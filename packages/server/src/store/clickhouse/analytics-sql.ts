@@ -15,6 +15,7 @@ import type { ProjectId } from '../store.ts';
 import type { Params } from './client.ts';
 import { APPLICATION_SPANS_SQL, analyticsAsksForEvaluation } from '../evaluation-scope.ts';
 import { hourSumsSql, TOTAL_COLUMNS } from './hour-totals.ts';
+import { CONTEXT_USE_SQL, HAS_PROMPT_SQL, NEAR_LIMIT_SQL } from '../context-windows.ts';
 
 // The SQL of the analytics over the spans table (read with FINAL, so each span counts once
 // whatever versions of it are stored). User-supplied strings (project, filter values, metadata
@@ -93,6 +94,8 @@ export class Binder {
 const MAX_ARRAY_ELEMENTS = 16_777_215;
 // The percentiles measured (p50, p95, p99).
 const QUANTILE_LEVELS = [0.5, 0.95, 0.99];
+// A streamed call with output after its first token: the calls streaming speed is measured over.
+const STREAMED = 'ttft_ms IS NOT NULL AND duration_ms > ttft_ms AND output_tokens > 0';
 
 // A statement is two levels: the inner one aggregates the rows of each group into the columns
 // below, the outer one computes each measure from them. Keeping the arithmetic (percentile
@@ -127,6 +130,21 @@ export const AGGREGATES = {
   a_ttfts: `arraySort(groupArray(${MAX_ARRAY_ELEMENTS})(ttft_ms))`,
   a_ttft_n: 'count(ttft_ms)',
   a_ttft_quantiles: `quantilesExactInclusive(${QUANTILE_LEVELS.join(', ')})(ttft_ms)`,
+  // C6: what the cache reads saved, in whole nano-dollars per call (duckdb/analytics.ts explains it).
+  a_cache_savings: `sum(if(cache_read_tokens > 0 AND input_tokens > 0,
+    intDiv(2 * cache_read_tokens * JSONExtract(ifNull(cost_breakdown, ''), 'input', 'Nullable(Int64)') + input_tokens, 2 * input_tokens)
+      - JSONExtract(ifNull(cost_breakdown, ''), 'cacheRead', 'Nullable(Int64)'), NULL))`,
+  // C4: context-window use per call, the window written in per query (context-windows.ts).
+  a_context_use: `arraySort(groupArray(${MAX_ARRAY_ELEMENTS})(if(${HAS_PROMPT_SQL}, ${CONTEXT_USE_SQL}, NULL)))`,
+  a_context_n: `count(if(${HAS_PROMPT_SQL}, ${CONTEXT_USE_SQL}, NULL))`,
+  a_context_quantiles: `quantilesExactInclusive(${QUANTILE_LEVELS.join(', ')})(if(${HAS_PROMPT_SQL}, ${CONTEXT_USE_SQL}, NULL))`,
+  a_near_limit: `countIf(${NEAR_LIMIT_SQL})`,
+  // C3: streaming speed per streamed call, over the time after its first token.
+  a_tps: `arraySort(groupArray(${MAX_ARRAY_ELEMENTS})(if(${STREAMED}, output_tokens / ((duration_ms - ttft_ms) / 1000), NULL)))`,
+  a_tpot: `arraySort(groupArray(${MAX_ARRAY_ELEMENTS})(if(${STREAMED}, (duration_ms - ttft_ms) / output_tokens, NULL)))`,
+  a_streamed_n: `countIf(${STREAMED})`,
+  a_tps_quantiles: `quantilesExactInclusive(${QUANTILE_LEVELS.join(', ')})(if(${STREAMED}, output_tokens / ((duration_ms - ttft_ms) / 1000), NULL))`,
+  a_tpot_quantiles: `quantilesExactInclusive(${QUANTILE_LEVELS.join(', ')})(if(${STREAMED}, (duration_ms - ttft_ms) / output_tokens, NULL))`,
 } as const;
 
 // The same aggregates over call_hours-shaped rows (hour-totals.ts), for the measures that are sums
@@ -177,6 +195,9 @@ function quantileCont(sorted: string, count: string, fallback: string, q: number
 }
 const latency = (q: number) => quantileCont('a_latencies', 'a_n', 'a_latency_quantiles', q);
 const ttft = (q: number) => quantileCont('a_ttfts', 'a_ttft_n', 'a_ttft_quantiles', q);
+const contextUse = (q: number) => quantileCont('a_context_use', 'a_context_n', 'a_context_quantiles', q);
+const tps = (q: number) => quantileCont('a_tps', 'a_streamed_n', 'a_tps_quantiles', q);
+const tpot = (q: number) => quantileCont('a_tpot', 'a_streamed_n', 'a_tpot_quantiles', q);
 
 // Each measure over the AGGREGATES of its group.
 export const MEASURE_SQL: Record<Exclude<Measure, ScoreAnalyticsMeasure>, string> = {
@@ -192,6 +213,11 @@ export const MEASURE_SQL: Record<Exclude<Measure, ScoreAnalyticsMeasure>, string
   total_tokens: 'a_total',
   tokens_per_request: 'a_total / nullIf(a_n, 0)',
   input_output_ratio: '(a_input + a_cache_read + a_cache_write) / nullIf(a_output + a_reasoning, 0)',
+  cache_hit_rate: 'a_cache_read / nullIf(a_input + a_cache_read + a_cache_write, 0)',
+  cache_savings: 'toFloat64(a_cache_savings) / 1e9',
+  context_window_use_p50: contextUse(0.5),
+  context_window_use_p95: contextUse(0.95),
+  near_context_limit: 'a_near_limit',
   latency_avg: 'toFloat64(a_duration_us) / 1000 / nullIf(a_n, 0)',
   latency_p50: latency(0.5),
   latency_p95: latency(0.95),
@@ -199,6 +225,10 @@ export const MEASURE_SQL: Record<Exclude<Measure, ScoreAnalyticsMeasure>, string
   ttft_p50: ttft(0.5),
   ttft_p95: ttft(0.95),
   ttft_p99: ttft(0.99),
+  tokens_per_second_p50: tps(0.5),
+  tokens_per_second_p95: tps(0.95),
+  time_per_output_token_p50: tpot(0.5),
+  time_per_output_token_p95: tpot(0.95),
   errors: 'a_errors',
   error_rate: 'a_errors / nullIf(a_n, 0)',
   cost_per_request: duckRound9(`${COST_USD_DOUBLE} / nullIf(a_known, 0)`),

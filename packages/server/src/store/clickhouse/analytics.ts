@@ -45,6 +45,7 @@ import {
   whereSql,
 } from './analytics-sql.ts';
 import type { ChHourTotals } from './hour-totals.ts';
+import { MAX_CONTEXT_MODELS, asksForContextWindows, contextWindowSql, withContextWindows } from '../context-windows.ts';
 
 // Analytics over the spans: one aggregate pass per statement over one project's time range, the
 // figures computed as the DuckDB backend computes them (analytics-sql.ts). Money comes back as
@@ -125,7 +126,8 @@ export class ChAnalytics implements AnalyticsBackend {
       keys.push(`d${i}`);
     });
     const groupBy = keys.length ? ` GROUP BY ${keys.join(', ')}` : '';
-    const inner = `SELECT ${[...select, ...aggregatesFor(q.measures, aggregates)].join(', ')} ${from}${groupBy}`;
+    const windows = asksForContextWindows(q.measures) ? contextWindowSql(await this.modelPairs(project, q, aboutKinds), (v) => p.bind(v)) : null;
+    const inner = `SELECT ${[...select, ...aggregatesFor(q.measures, aggregates).map((a) => (windows === null ? a : withContextWindows(a, windows)))].join(', ')} ${from}${groupBy}`;
     const outer = [...keys, ...q.measures.map((m, i) => `${isScoreAnalyticsMeasure(m) ? `sc.${m}` : MEASURE_SQL[m]} AS m${i}`)];
 
     let sql: string;
@@ -166,6 +168,13 @@ export class ChAnalytics implements AnalyticsBackend {
     // they answer read them there, another only the spans that remain.
     const note = retentionNote(q, q.retention, hourly && this.hours !== null);
     return note ? { ...result, retention: note } : result;
+  }
+
+  // The (provider, model) pairs of a query's calls, for their context windows.
+  private async modelPairs(project: ProjectId, q: AnalyticsQuery, aboutKinds: boolean): Promise<{ provider: string | null; model: string | null }[]> {
+    const p = new Binder();
+    const rows = await this.ch.query<Row>(`SELECT DISTINCT provider, model ${fromSql(this.db, whereSql(project, q, q.filters, p, !aboutKinds), false)} LIMIT ${MAX_CONTEXT_MODELS}`, p.values);
+    return rows.map((r) => ({ provider: str(r.provider), model: str(r.model) }));
   }
 
   private async dailyTotals(project: ProjectId, range: TimeRange): Promise<DayTotals[]> {

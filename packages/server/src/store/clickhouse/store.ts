@@ -42,6 +42,8 @@ import { ChSecurityEvents } from './security-events.ts';
 import { ChQuality } from './quality.ts';
 import { aggregateRetrievalCh } from './drift.ts';
 import type { RetrievalAggregateRange } from '../drift.ts';
+import { promptRepeatsCh } from './prompt-repeats.ts';
+import type { PromptRepeatQuery } from '../prompt-repeats.ts';
 import { ChHourTotals } from './hour-totals.ts';
 import { ChErasure } from './erasure.ts';
 import { ChRetention } from './retention.ts';
@@ -133,7 +135,7 @@ export class ClickHouseStore implements Store {
   // Span, trace, score and log reads
   listSpans(project: ProjectId, filter: SpanFilter, page: Page, options?: { total?: boolean }) { return this.reads.listSpans(project, filter, page, options); }
   getSpan(project: ProjectId, spanId: string) { return this.reads.getSpan(project, spanId); }
-  getTrace(project: ProjectId, traceId: string, limit?: number) { return this.reads.getTrace(project, traceId, limit); }
+  getTrace(project: ProjectId, traceId: string, limit?: number, options?: { content?: boolean }) { return this.reads.getTrace(project, traceId, limit, options); }
   listTraces(project: ProjectId, filter: SpanFilter, page: Page, options?: { total?: boolean }) { return this.reads.listTraces(project, filter, page, options); }
   listScores(project: ProjectId, filter: ScoreFilter, page: Page) { return this.reads.listScores(project, filter, page); }
   countScores(project: ProjectId, filter: ScoreFilter) { return this.reads.countScores(project, filter); }
@@ -150,6 +152,7 @@ export class ClickHouseStore implements Store {
   eachCallAggregate(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }, visit: (rows: CallAggregateRow[]) => void) { return this.rollups.eachCallAggregate(range, visit); }
   eachScoreAggregate(range: { fromMs: number; bucketMs: number }, visit: (rows: ScoreAggregateRow[]) => void) { return this.rollups.eachScoreAggregate(range, visit); }
   aggregateRetrieval(range: RetrievalAggregateRange) { return aggregateRetrievalCh(this.ch, range); }
+  promptRepeats(project: ProjectId, q: PromptRepeatQuery) { return promptRepeatsCh(this.ch, project, q); }
   spendByAttribution(project: ProjectId, query: SpendQuery) { return this.rollups.spendByAttribution(project, query); }
 
   // Control plane

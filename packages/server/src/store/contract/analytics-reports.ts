@@ -99,7 +99,7 @@ export function analyticsReportsContract(name: string, open: OpenStore, options:
         ['eng', 'search', '0.300000000', 7.14, 3],
         ['(unattributed)', '(unattributed)', '0.050000000', 1.19, 1],
       ]);
-      expect(report.totals).toEqual({ requests: 8, inputTokens: 8000, outputTokens: 1600, totalTokens: 9600, costUsd: 4.200000001, costUsdDecimal: '4.200000001', unknownCostRequests: 1 });
+      expect(report.totals).toEqual({ requests: 8, inputTokens: 8000, outputTokens: 1600, totalTokens: 9600, costUsd: 4.200000001, costUsdDecimal: '4.200000001', unknownCostRequests: 1, markupUsd: 0, markupUsdDecimal: '0.000000000', otherCostUsd: 0, otherCostUsdDecimal: '0.000000000', billedUsd: 4.200000001, billedUsdDecimal: '4.200000001' });
       expect(report.rows[1]).toMatchObject({ inputTokens: 3000, outputTokens: 600, totalTokens: 3600, unknownCostRequests: 1 });
 
       const csv = await store().analytics.chargebackCsv(P, { month: '2026-11', by: ['department', 'team'] });

@@ -13,7 +13,9 @@ import { qualityContract } from './quality.ts';
 import { scoreContextContract } from './score-context.ts';
 import { evaluationSpendContract } from './evaluation-spend.ts';
 import { driftContract } from './drift.ts';
+import { promptRepeatsContract } from './prompt-repeats.ts';
 import { refusalsContract } from './refusals.ts';
+import { costMeasuresContract } from './cost-measures.ts';
 import { erasureContract } from './erasure.ts';
 import { retentionContract } from './retention.ts';
 
@@ -42,7 +44,9 @@ export function storeContracts(name: string, open: () => Promise<Store>, options
   scoreContextContract(name, open);
   evaluationSpendContract(name, open, options);
   driftContract(name, open);
+  promptRepeatsContract(name, open);
   refusalsContract(name, open, options);
+  costMeasuresContract(name, open, options);
   erasureContract(name, open, options);
   retentionContract(name, open, options);
 }

@@ -37,6 +37,7 @@ import type { DuckDb, Row } from './db.ts';
 import { hourSumsSql, type HourRollups } from './hour-rollups.ts';
 import { APPLICATION_SPANS_SQL, analyticsAsksForEvaluation } from '../evaluation-scope.ts';
 import { retentionNote } from '../../query/retention.ts';
+import { CONTEXT_USE_SQL, HAS_PROMPT_SQL, MAX_CONTEXT_MODELS, NEAR_LIMIT_SQL, asksForContextWindows, contextWindowSql, withContextWindows } from '../context-windows.ts';
 
 // Analytics over the `spans` table. Every statement is one aggregate pass over the rows of one
 // project in one time range: the WHERE clause starts with project_id and start_time so the zone
@@ -71,6 +72,20 @@ const UNKNOWN_COST = "count(*) FILTER (WHERE cost_status = 'unknown_model')";
 // C5: generations the chain marked as refusals (enrich/quality/refusal.ts), over generations.
 const REFUSALS = `count(*) FILTER (WHERE metadata['${QUALITY_METADATA.refusal}'] = 'true')`;
 const GENERATIONS = "count(*) FILTER (WHERE kind = 'generation')";
+// C6: the share of the prompt read from the cache, and what those reads saved in whole
+// nano-dollars per call: the cache reads at the call's own uncached input price (its stored input
+// cost over its input tokens, so tiers and overrides are those it was charged at; rounded half up
+// in integers, as ClickHouse computes it), less the stored cost of the reads.
+const CACHE_HIT_RATE = 'sum(cache_read_tokens) / nullif(sum(input_tokens + cache_read_tokens + cache_write_tokens), 0)';
+const CACHE_SAVINGS_NANO = `CASE WHEN cache_read_tokens > 0 AND input_tokens > 0 THEN
+  (2 * cache_read_tokens * (cost_breakdown->>'input')::BIGINT + input_tokens) // (2 * input_tokens) - (cost_breakdown->>'cacheRead')::BIGINT END`;
+// C3: streaming speed per streamed call, over the time after its first token; calls without a
+// ttft, without output or that ended at their first token have none.
+const STREAMED = 'ttft_ms IS NOT NULL AND duration_ms > ttft_ms AND output_tokens > 0';
+const TPS_QUANTILES = `quantile_cont(CASE WHEN ${STREAMED} THEN output_tokens / ((duration_ms - ttft_ms) / 1000) END, [0.5, 0.95])`;
+const TPOT_QUANTILES = `quantile_cont(CASE WHEN ${STREAMED} THEN (duration_ms - ttft_ms) / output_tokens END, [0.5, 0.95])`;
+// C4: context-window use per call, the window written in per query (context-windows.ts).
+const CONTEXT_QUANTILES = `quantile_cont(CASE WHEN ${HAS_PROMPT_SQL} THEN ${CONTEXT_USE_SQL} END, [0.5, 0.95])`;
 
 const MEASURE_SQL: Record<Exclude<Measure, ScoreAnalyticsMeasure>, string> = {
   cost: 'sum(cost_usd)',
@@ -85,6 +100,11 @@ const MEASURE_SQL: Record<Exclude<Measure, ScoreAnalyticsMeasure>, string> = {
   total_tokens: 'sum(total_tokens)',
   tokens_per_request: 'sum(total_tokens) / nullif(count(*), 0)',
   input_output_ratio: 'sum(input_tokens + cache_read_tokens + cache_write_tokens) / nullif(sum(output_tokens + reasoning_tokens), 0)',
+  cache_hit_rate: CACHE_HIT_RATE,
+  cache_savings: `sum(${CACHE_SAVINGS_NANO})::DOUBLE / 1e9`,
+  context_window_use_p50: `${CONTEXT_QUANTILES}[1]`,
+  context_window_use_p95: `${CONTEXT_QUANTILES}[2]`,
+  near_context_limit: `count(*) FILTER (WHERE ${NEAR_LIMIT_SQL})`,
   latency_avg: 'avg(duration_ms)',
   latency_p50: `${LATENCY_QUANTILES}[1]`,
   latency_p95: `${LATENCY_QUANTILES}[2]`,
@@ -92,6 +112,10 @@ const MEASURE_SQL: Record<Exclude<Measure, ScoreAnalyticsMeasure>, string> = {
   ttft_p50: `${TTFT_QUANTILES}[1]`,
   ttft_p95: `${TTFT_QUANTILES}[2]`,
   ttft_p99: `${TTFT_QUANTILES}[3]`,
+  tokens_per_second_p50: `${TPS_QUANTILES}[1]`,
+  tokens_per_second_p95: `${TPS_QUANTILES}[2]`,
+  time_per_output_token_p50: `${TPOT_QUANTILES}[1]`,
+  time_per_output_token_p95: `${TPOT_QUANTILES}[2]`,
   errors: ERRORS,
   error_rate: `${ERRORS} / nullif(count(*), 0)`,
   cost_per_request: 'round(sum(cost_usd) / nullif(count(cost_usd), 0), 9)',
@@ -117,6 +141,7 @@ const HOUR_MEASURE_SQL: Partial<Record<Measure, string>> = {
   total_tokens: 'sum(total_tokens)',
   tokens_per_request: 'sum(total_tokens) / nullif(sum(n), 0)',
   input_output_ratio: '(sum(input_tokens) + sum(cache_read_tokens) + sum(cache_write_tokens)) / nullif(sum(output_tokens) + sum(reasoning_tokens), 0)',
+  cache_hit_rate: CACHE_HIT_RATE,
   errors: HOUR_ERRORS,
   error_rate: `${HOUR_ERRORS} / nullif(sum(n), 0)`,
   cost_per_request: 'round(sum(cost_usd) / nullif(sum(known_n), 0), 9)',
@@ -269,7 +294,8 @@ export class DuckDbAnalytics implements AnalyticsBackend {
       select.push(`${dimensionSql(d, p)} AS d${i}`);
       keys.push(`d${i}`);
     });
-    const aggregates = q.measures.flatMap((m, i) => (isScoreAnalyticsMeasure(m) ? [] : [`${measureSql[m]} AS m${i}`]));
+    const windows = asksForContextWindows(q.measures) ? contextWindowSql(await this.modelPairs(project, q, aboutKinds), (v) => p.bind(v)) : null;
+    const aggregates = q.measures.flatMap((m, i) => (isScoreAnalyticsMeasure(m) ? [] : [`${windows === null ? measureSql[m] : withContextWindows(measureSql[m]!, windows)} AS m${i}`]));
     aggregates.push(`${measureSql.requests} AS n_rows`);
 
     let sql: string;
@@ -310,6 +336,13 @@ export class DuckDbAnalytics implements AnalyticsBackend {
     // they answer read them there, another only the spans that remain.
     const note = retentionNote(q, q.retention, hourly && this.hours !== null);
     return note ? { ...result, retention: note } : result;
+  }
+
+  // The (provider, model) pairs of a query's calls, for their context windows.
+  private async modelPairs(project: ProjectId, q: AnalyticsQuery, aboutKinds: boolean): Promise<{ provider: string | null; model: string | null }[]> {
+    const p = new Params();
+    const rows = await this.db.all(`SELECT DISTINCT provider, model ${fromSql(whereSql(project, q, q.filters, p, !aboutKinds), false)} LIMIT ${MAX_CONTEXT_MODELS}`, p.values);
+    return rows.map((r) => ({ provider: str(r.provider), model: str(r.model) }));
   }
 
   private async dailyTotals(project: ProjectId, range: TimeRange): Promise<DayTotals[]> {

@@ -50,6 +50,8 @@ import { COMPACT_PENDING_FILE, COMPACTED_FILE, compactDatabase, compactPending, 
 import { aggregateCalls, aggregateScores, eachCallAggregate, eachScoreAggregate } from './rollup-source.ts';
 import { aggregateRetrieval } from './drift.ts';
 import type { RetrievalAggregateRange, RetrievalAggregateRow } from '../drift.ts';
+import { promptRepeats } from './prompt-repeats.ts';
+import type { PromptRepeatQuery, PromptRepeatRow } from '../prompt-repeats.ts';
 import { spendByAttribution } from './spend-source.ts';
 import {
   METRIC_COLUMNS,
@@ -70,6 +72,7 @@ import {
   rowToSpan,
   SCORE_COLUMNS,
   SPAN_COLUMNS,
+  SPAN_COLUMNS_WITHOUT_CONTENT,
 } from './rows.ts';
 import { HOUR_US, HourRollups } from './hour-rollups.ts';
 import { fillLoadedScores, fillScoresOfLoadedSpans } from './score-context.ts';
@@ -385,10 +388,11 @@ export class DuckDbStore implements Store {
     return rows.length ? rowToSpan(rows[0]) : null;
   }
 
-  async getTrace(project: ProjectId, traceId: string, limit?: number): Promise<TraceDetail> {
+  async getTrace(project: ProjectId, traceId: string, limit?: number, options: { content?: boolean } = {}): Promise<TraceDetail> {
     const p = { project, traceId, limit: limit ?? null };
+    const columns = options.content === false ? SPAN_COLUMNS_WITHOUT_CONTENT : SPAN_COLUMNS;
     const [spans, scores, logs] = await Promise.all([
-      this.db.all(`SELECT ${SPAN_COLUMNS} FROM spans WHERE project_id = $project AND trace_id = $traceId ORDER BY start_time, span_id LIMIT $limit`, p),
+      this.db.all(`SELECT ${columns} FROM spans WHERE project_id = $project AND trace_id = $traceId ORDER BY start_time, span_id LIMIT $limit`, p),
       this.db.all(`SELECT ${SCORE_COLUMNS} FROM scores WHERE project_id = $project AND trace_id = $traceId ORDER BY timestamp, id LIMIT $limit`, p),
       this.db.all(`SELECT ${LOG_COLUMNS} FROM logs WHERE project_id = $project AND trace_id = $traceId ORDER BY timestamp, id LIMIT $limit`, p),
     ]);
@@ -825,6 +829,10 @@ export class DuckDbStore implements Store {
 
   aggregateRetrieval(range: RetrievalAggregateRange): Promise<RetrievalAggregateRow[]> {
     return aggregateRetrieval(this.db, range);
+  }
+
+  promptRepeats(project: ProjectId, q: PromptRepeatQuery): Promise<PromptRepeatRow[]> {
+    return promptRepeats(this.db, project, q);
   }
 
   aggregateScores(range: { fromMs: number; bucketMs: number }): Promise<ScoreAggregateRow[]> {

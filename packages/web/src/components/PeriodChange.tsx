@@ -1,0 +1,25 @@
+import { pct } from '../format.ts';
+import { periodChange } from '../lib/period.ts';
+
+// Under a tile: how its figure moved against the previous period of the same length.
+export function PeriodChange(props: { now: number | null; before: number | null; what: string; testId?: string }) {
+  const change = periodChange(props.now, props.before);
+  if (change.kind === 'unknown') return <div className="stat-sub" data-testid={props.testId}>—</div>;
+  if (change.kind === 'from-zero') {
+    return (
+      <div className="stat-sub" data-testid={props.testId}>
+        {change.now === 0 ? `none in the previous ${props.what} either` : `none in the previous ${props.what}`}
+      </div>
+    );
+  }
+  const { dir, ratio } = change;
+  return (
+    <div className="stat-sub" data-testid={props.testId}>
+      <span className={`delta ${dir}`}>
+        {dir === 'up' ? '▲' : dir === 'down' ? '▼' : '●'} {ratio > 0 ? '+' : ''}
+        {pct(ratio)}
+      </span>{' '}
+      vs the previous {props.what}
+    </div>
+  );
+}
