@@ -14,7 +14,7 @@ import {
   MAX_TAGS,
 } from '../otlp/conventions/index.ts';
 import { resolveUsage } from '../otlp/conventions/buckets.ts';
-import { langfuseUsage } from '../otlp/conventions/langfuse.ts';
+import { langfuseUsage, OBSERVATION_KINDS } from '../otlp/conventions/langfuse.ts';
 import { lookoutSpanId, lookoutTraceId, traceRootSpanId } from './ids.ts';
 import type { ObservationBody, ScoreBody, TraceBody } from './schema.ts';
 
@@ -43,15 +43,6 @@ export const LANGFUSE_METADATA = {
   modelParametersPrefix: 'langfuse.model_parameters',
 } as const;
 
-// Langfuse observation types (v3 SDKs send SPAN, GENERATION, EVENT; newer servers add the rest).
-const OBSERVATION_KINDS: Readonly<Record<string, SpanKind>> = {
-  generation: 'generation',
-  embedding: 'embedding',
-  agent: 'agent',
-  tool: 'tool',
-  chain: 'chain',
-  retriever: 'retrieval',
-};
 
 // What a trace-create (or an observation naming a trace) leaves for the trace's root span.
 export interface TraceState {

@@ -34,7 +34,9 @@ export const CONTENT_ATTRIBUTES: ContentAttributes = {
   prefixes: [],
 };
 
-const OBSERVATION_KINDS: Readonly<Record<string, SpanKind>> = {
+// Langfuse observation types, lowercased (the v3 ingestion API sends SPAN, GENERATION, EVENT and,
+// from newer SDKs, the rest), as Lookout's span kinds.
+export const OBSERVATION_KINDS: Readonly<Record<string, SpanKind>> = {
   generation: 'generation',
   embedding: 'embedding',
   agent: 'agent',
