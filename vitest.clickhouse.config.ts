@@ -8,7 +8,9 @@ import { defineConfig } from 'vitest/config';
 // engine from scripts/clickhouse/install.sh.
 export default defineConfig({
   // Workspace packages are used from their TypeScript source, not their published build (dist/).
-  ssr: { resolve: { conditions: ['@lookout/source', ...defaultServerConditions] } },
+  // Without Vite's 'module' condition: some packages (@opentelemetry/api 1.9) point it at a build
+  // for bundlers, with import paths Node cannot load.
+  ssr: { resolve: { conditions: ['@lookout/source', ...defaultServerConditions.filter((c) => c !== 'module')] } },
   test: {
     include: [
       'packages/server/src/server/routes/*.test.ts',

@@ -7,7 +7,9 @@ import { RequireE2eReporter } from './test/e2e/require-e2e.ts';
 // each want a core, so files run one after another (this runs on 2-core machines).
 export default defineConfig({
   // Workspace packages are used from their TypeScript source, not their published build (dist/).
-  ssr: { resolve: { conditions: ['@lookout/source', ...defaultServerConditions] } },
+  // Without Vite's 'module' condition: some packages (@opentelemetry/api 1.9) point it at a build
+  // for bundlers, with import paths Node cannot load.
+  ssr: { resolve: { conditions: ['@lookout/source', ...defaultServerConditions.filter((c) => c !== 'module')] } },
   test: {
     include: ['test/e2e/**/*.test.ts', 'packages/*/src/**/*.clickhouse.test.ts'],
     exclude: ['**/node_modules/**'],
