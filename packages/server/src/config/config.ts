@@ -10,6 +10,7 @@ import { actionsSchema } from '../alerts/actions/schema.ts';
 import { applyPrivacyInput, defaultPrivacySettings, privacySettingsInputSchema } from '../enrich/redact/settings.ts';
 import { configuredEvaluatorsSchema } from '../quality/evaluators/config.ts';
 import { RETENTION_DEFAULTS, retentionConfigSchema } from './retention.ts';
+import { contextWindowsSchema } from '../enrich/pricing/context-windows.ts';
 
 // One schema for the config file and the environment. The file is YAML or JSON; environment
 // variables win over it; command-line flags win over both. Anything invalid stops start-up
@@ -144,9 +145,14 @@ export const configSchema = z
       .strict()
       .default({ maxBodyBytes: 16 * 1024 * 1024, maxBatchItems: 10_000, maxQueueRows: 200_000, maxWriteBatchRows: 20_000 }),
     pricing: z
-      .object({ overridesFile: z.string().min(1).nullable().default(null) })
+      .object({
+        overridesFile: z.string().min(1).nullable().default(null),
+        // C4: context windows in tokens by model ("gpt-4o") or provider and model
+        // ("openai/my-fine-tune"), in place of the catalog's (store/context-windows.ts).
+        contextWindows: contextWindowsSchema.default({}),
+      })
       .strict()
-      .default({ overridesFile: null }),
+      .default({ overridesFile: null, contextWindows: {} }),
     alerts: z
       .object({
         // How often every rule of every project is evaluated.

@@ -1,4 +1,4 @@
-import { findCatalogModel } from '../enrich/pricing/catalog.ts';
+import { catalogContextWindow, type ContextWindowOf } from '../enrich/pricing/context-windows.ts';
 import type { Measure } from '../query/contract.ts';
 
 // C4: how full each call's context window was. The window is the model's, as the price catalog
@@ -29,9 +29,7 @@ export const NEAR_LIMIT_SQL = `10 * ${PROMPT_TOKENS_SQL} > 9 * ${CONTEXT_WINDOW_
 export const CONTEXT_USE_SQL = `${PROMPT_TOKENS_SQL} / ${CONTEXT_WINDOW_SQL}`;
 export const HAS_PROMPT_SQL = `${PROMPT_TOKENS_SQL} > 0`;
 
-export type ContextWindowOf = (provider: string | null, model: string) => number | null;
-
-export const catalogContextWindow: ContextWindowOf = (provider, model) => findCatalogModel(provider, model)?.contextWindow ?? null;
+export { catalogContextWindow, type ContextWindowOf };
 
 export function asksForContextWindows(measures: readonly Measure[]): boolean {
   return measures.some((m) => (CONTEXT_MEASURES as readonly string[]).includes(m));
