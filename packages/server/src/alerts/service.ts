@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { LookoutConfig } from '../config/config.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
 import { Rollups } from '../rollups/rollups.ts';
+import { contextWindowOf } from '../enrich/pricing/context-windows.ts';
 import { stateDocument } from '../state/document.ts';
 import type { Store } from '../store/store.ts';
 import { AlertEngine, type AlertStateDoc } from './engine/engine.ts';
@@ -75,7 +76,8 @@ export async function createAlerting(deps: {
   const { config, store, pipeline, logger } = deps;
   const documents = store.documents;
   const doc = <T>(name: string) => stateDocument<T>(documents, deps.stateDir, name);
-  const rollups = new Rollups({ now: deps.now });
+  // C4: the same context windows as the store's (store/open.ts), for near_context_limit.
+  const rollups = new Rollups({ now: deps.now, contextWindowOf: contextWindowOf(config.pricing.contextWindows) });
   const rebuilt = await rollups.rebuild(store);
   pipeline.observe(rollups);
   const pack = config.alerts.defaultPack ? await loadDefaultPack() : { rules: [], errors: [] };

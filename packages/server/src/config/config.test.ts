@@ -31,6 +31,28 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ file: join(dir, 'missing.yaml'), env: {} })).toThrow(/cannot read config file .*ENOENT/);
   });
 
+  it('reads context windows from the config file and names a bad one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lookout-config-'));
+    const file = join(dir, 'lookout.yaml');
+    writeFileSync(file, "pricing:\n  contextWindows:\n    house-model-7: 32768\n    'openai/ft:gpt-4o-mini:acme': 65536\n");
+    expect(loadConfig({ file, env: {} }).pricing.contextWindows).toEqual({ 'house-model-7': 32_768, 'openai/ft:gpt-4o-mini:acme': 65_536 });
+    expect(loadConfig({ env: {} }).pricing.contextWindows).toEqual({});
+    for (const [value, message] of [
+      ['-5', 'must be more than 0 tokens'],
+      ['1.5', 'must be a whole number of tokens'],
+      ['lots', 'must be a number of tokens'],
+      ['true', 'must be a number of tokens'],
+      ['200000000', 'must be at most 100000000 tokens'],
+    ]) {
+      writeFileSync(file, `pricing:\n  contextWindows:\n    house-model-7: ${value}\n`);
+      expect(() => loadConfig({ file, env: {} }), value).toThrow(`pricing.contextWindows.house-model-7: ${message} (from config file ${file})`);
+    }
+    writeFileSync(file, 'pricing:\n  contextWindows:\n    House-Model-7: 1000\n    house-model-7: 2000\n');
+    expect(() => loadConfig({ file, env: {} })).toThrow('pricing.contextWindows.house-model-7: names the same model as "House-Model-7"');
+    writeFileSync(file, 'pricing:\n  contextWindows:\n    "": 1000\n');
+    expect(() => loadConfig({ file, env: {} })).toThrow('pricing.contextWindows.: a model name must not be empty');
+  });
+
   it('reads the ClickHouse settings from the environment and names what is missing or wrong', () => {
     const c = loadConfig({
       env: {

@@ -77,6 +77,14 @@ export const MEASURE_CATALOG = {
     description: "Generations that declined to answer: a refusal finish reason (content_filter, refusal, safety, ...) or an answer opening with a refusal phrase of the maintained set (docs/quality.md). Marked at ingest on every generation.",
   },
   refusal_rate: { unit: 'fraction', additive: false, description: 'refusals / generations (embeddings never refuse), from 0 to 1.' },
+  app_cache_lookups: {
+    unit: 'count',
+    additive: true,
+    description: "Lookups in an application-level cache: spans that carry cache.hit (true or false), such as an application's cache.get span, and calls the gateway's response cache looked up. Not LLM calls: a query of these measures counts only cache lookups.",
+  },
+  app_cache_hits: { unit: 'count', additive: true, description: 'Application cache lookups that hit (cache.hit true, or a gateway response-cache hit).' },
+  app_cache_misses: { unit: 'count', additive: true, description: 'Application cache lookups that missed (cache.hit false, or a gateway response-cache miss).' },
+  app_cache_hit_rate: { unit: 'fraction', additive: false, description: 'app_cache_hits / app_cache_lookups, from 0 to 1; null when there was no lookup.' },
   // Measures of alert rules only: the rollups keep them, analytics computes the same from spans
   // with a dimension (error_class) or a statistic (latency_p95) instead.
   'errors.rate_limit': { unit: 'count', additive: true, description: 'Calls refused by the provider for rate limiting.' },
@@ -160,17 +168,28 @@ export const ANALYTICS_MEASURES = [
   'score_count',
   'refusals',
   'refusal_rate',
+  'app_cache_lookups',
+  'app_cache_hits',
+  'app_cache_misses',
+  'app_cache_hit_rate',
 ] as const satisfies readonly MeasureName[];
 export type AnalyticsMeasure = (typeof ANALYTICS_MEASURES)[number];
 // Analytics measures of the scores on a group's traces (joined to the calls by trace), not of the calls.
 export const SCORE_ANALYTICS_MEASURES = ['score_avg', 'score_count'] as const satisfies readonly AnalyticsMeasure[];
 export type ScoreAnalyticsMeasure = (typeof SCORE_ANALYTICS_MEASURES)[number];
 export const isScoreAnalyticsMeasure = (m: string): m is ScoreAnalyticsMeasure => (SCORE_ANALYTICS_MEASURES as readonly string[]).includes(m);
+// Analytics measures of application cache lookups (C6), not of LLM calls: a query asks for them
+// alone, and is then scoped to the lookups instead of the calls.
+export const APP_CACHE_MEASURES = ['app_cache_lookups', 'app_cache_hits', 'app_cache_misses', 'app_cache_hit_rate'] as const satisfies readonly AnalyticsMeasure[];
+export type AppCacheMeasure = (typeof APP_CACHE_MEASURES)[number];
+export const isAppCacheMeasure = (m: string): m is AppCacheMeasure => (APP_CACHE_MEASURES as readonly string[]).includes(m);
 
 // Counters of alert rules, kept per minute by the rollups: a window sums them. `requests`
 // counts LLM calls (generation and embedding spans); `pii_detections` and `injection_attempts`
 // count every span the processor chain marked, `refusals` the generations it marked as refused;
-// `auth_failures` and `rate_limited` count the project's refused requests (server/refusals.ts).
+// `near_context_limit` the calls past 90% of their model's context window (C4: the config's
+// `pricing.contextWindows`, else the catalog's); `auth_failures` and `rate_limited` count the
+// project's refused requests (server/refusals.ts).
 export const COUNTER_MEASURES = [
   'requests',
   'errors',
@@ -196,6 +215,7 @@ export const COUNTER_MEASURES = [
   'pii_detections',
   'injection_attempts',
   'refusals',
+  'near_context_limit',
   'auth_failures',
   'rate_limited',
 ] as const satisfies readonly MeasureName[];

@@ -93,6 +93,9 @@ export const QUALITY_METADATA = {
   retrievalDocuments: 'lookout.retrieval.documents',
   // `true` when an embedding's input was truncated to the model's limit.
   embeddingTruncated: 'lookout.embedding.truncated',
+  // `hit` or `miss` on a span that is one lookup in an application-level cache (C6): a client's
+  // cache span (`cache.hit`) or a gateway response-cache lookup (enrich/quality/app-cache.ts).
+  appCacheLookup: 'lookout.app_cache.result',
 } as const;
 
 // The evaluators in force for a project, read on every batch (kept in memory by their owner).

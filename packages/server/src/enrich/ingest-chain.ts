@@ -1,6 +1,7 @@
 import type { EvaluatorSource } from '../domain/quality.ts';
 import type { ContentPolicy } from '../ingest/content-policy.ts';
 import { AttributeProcessor } from './attribute.ts';
+import { AppCacheProcessor } from './quality/app-cache.ts';
 import { ProcessorChain } from './chain.ts';
 import { ChainNotes } from './notes.ts';
 import { EvaluateProcessor, type EvaluationCounter } from './quality/evaluate.ts';
@@ -39,6 +40,8 @@ export function ingestChain(deps: { pricer: Pricer; privacy: Privacy | null; con
     new ErrorFingerprintProcessor(),
     // After the guard (which drops clients' values under Lookout's keys) and pricing; reads metadata only.
     new RetrievalFactsProcessor(),
+    // After the guard and attribute (the judge's spans are known by their feature); metadata only.
+    new AppCacheProcessor(),
     deps.content,
   ]);
 }

@@ -82,6 +82,7 @@ describe('the MCP server over Streamable HTTP', () => {
     expect(client.getServerCapabilities()?.tools?.listChanged).not.toBe(true);
     const props = (name: string) => tools.find((tool) => tool.name === name)!.inputSchema.properties as Record<string, { description?: string }>;
     expect(props('list_traces').from!.description).toMatch(/default all history/);
+    expect(props('query_analytics').measures!.description).toContain('app_cache_hit_rate count lookups in the application\'s own caches, not calls: ask for them alone');
     expect(props('check_budget').team!.description).toMatch(/team/);
     expect(props('check_budget').department!.description).toMatch(/department/);
     await client.close();

@@ -17,12 +17,20 @@ export const METRIC = {
   // Known spend of the calls that ended in the last 15 minutes, in USD per hour (metrics/cost-rate.ts).
   llmCostRate: 'lookout_llm_cost_rate_usd_per_hour',
   llmTimeToFirstToken: 'lookout_llm_time_to_first_token_seconds',
+  // Streaming speed of streamed calls (C3) and context-window use (C4), as the analytics measures
+  // of the same names define them.
+  llmOutputTokensPerSecond: 'lookout_llm_output_tokens_per_second',
+  llmTimePerOutputToken: 'lookout_llm_time_per_output_token_seconds',
+  llmContextWindowUse: 'lookout_llm_context_window_use_ratio',
+  llmNearContextLimit: 'lookout_llm_near_context_limit_total',
   llmErrors: 'lookout_llm_errors_total',
   llmRateLimitHits: 'lookout_llm_rate_limit_hits_total',
   llmCacheReadTokens: 'lookout_llm_cache_read_tokens_total',
   qualityScore: 'lookout_quality_score',
   // Generations the chain marked as refusals (C5), counted once when stored.
   llmRefusals: 'lookout_llm_refusals_total',
+  // Application cache lookups (C6) by result (hit, miss): an application's cache spans and the gateway's response cache.
+  appCacheLookups: 'lookout_app_cache_lookups_total',
   // Lookout's own judge calls (feature lookout.evaluation): counted here only, never in the llm_* series.
   evaluationCostUsd: 'lookout_evaluation_cost_usd_total',
   evaluationRequests: 'lookout_evaluation_requests_total',
@@ -90,6 +98,8 @@ export const MEASURE_SERIES = {
   ttft_ms: METRIC.llmTimeToFirstToken,
   score: METRIC.qualityScore,
   refusals: METRIC.llmRefusals,
+  near_context_limit: METRIC.llmNearContextLimit,
+  app_cache_lookups: METRIC.appCacheLookups,
   ingest_queue_depth: METRIC.ingestQueueDepth,
 } as const satisfies Partial<Record<MeasureName, string>>;
 

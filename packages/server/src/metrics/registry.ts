@@ -10,6 +10,7 @@ import { AUTH_FAILURE_REASONS, RATE_LIMIT_REASONS } from '../domain/security.ts'
 import { CostRateWindow } from './cost-rate.ts';
 import { renderMetrics, type ExpositionFormat } from './exposition.ts';
 import { ExemplarBatch } from './exemplars.ts';
+import { catalogContextWindow, type ContextWindowOf } from '../enrich/pricing/context-windows.ts';
 
 // H1: the /metrics registry. Labels are bounded: no user, session or trace labels ever, and
 // model/provider values past a fixed number of distinct ones are folded into "other".
@@ -38,6 +39,15 @@ const TTFT_BUCKETS_S = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10];
 // From a cached embedding (a hundredth of a cent) to a long reasoning call; few buckets, since
 // the series multiply by every provider and model.
 const COST_BUCKETS_USD = [0.0001, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5];
+// C3: streaming speed of a streamed call, from a slow reasoning model's few tokens a second to a
+// small model's hundreds; time per output token covers the same calls from the other side.
+const TOKENS_PER_SECOND_BUCKETS = [5, 10, 20, 35, 50, 75, 100, 150, 250, 500];
+const TIME_PER_OUTPUT_TOKEN_BUCKETS_S = [0.002, 0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.2];
+// C4: prompt tokens over the model's window; 0.9 is the near-limit line, and past 1 is a prompt
+// the window could not hold (a wrong window, or one the provider truncated).
+const CONTEXT_USE_BUCKETS = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 1, 1.5];
+// Distinct (provider, model) pairs whose window is remembered; past it the memory starts over.
+const MAX_WINDOW_LOOKUPS = 1_000;
 
 export class LookoutMetrics {
   readonly registry = new Registry();
@@ -60,9 +70,17 @@ export class LookoutMetrics {
   private readonly durationBatch: ExemplarBatch<'provider' | 'model'>;
   private readonly requestCostBatch: ExemplarBatch<'provider' | 'model'>;
   readonly ttft: Histogram<'provider' | 'model'>;
+  readonly outputTokensPerSecond: Histogram<'provider' | 'model'>;
+  readonly timePerOutputToken: Histogram<'provider' | 'model'>;
+  readonly contextWindowUse: Histogram<'provider' | 'model'>;
+  readonly nearContextLimit: Counter<'provider' | 'model'>;
+  private readonly contextWindowOf: ContextWindowOf;
+  private readonly windows = new Map<string, number | null>();
   readonly errors: Counter<'provider' | 'model' | 'error_class'>;
   readonly rateLimitHits: Counter<'provider'>;
   readonly refusals: Counter<'provider' | 'model'>;
+  // C6: application cache lookups by result, `hit` or `miss` (both start at 0).
+  readonly appCacheLookups: Counter<'result'>;
   readonly cacheReadTokens: Counter<'provider' | 'model'>;
   readonly qualityScore: Histogram<'name'>;
   readonly ingestItems: Counter<'source' | 'type' | 'outcome'>;
@@ -92,8 +110,10 @@ export class LookoutMetrics {
   readonly authFailures: Counter<'reason'>;
   readonly rateLimited: Counter<'reason'>;
 
-  constructor(options: { defaultMetrics?: boolean } = {}) {
+  // `contextWindowOf`: the window of a model (pricing.contextWindows over the catalog).
+  constructor(options: { defaultMetrics?: boolean; contextWindowOf?: ContextWindowOf } = {}) {
     const registers = [this.registry];
+    this.contextWindowOf = options.contextWindowOf ?? catalogContextWindow;
     if (options.defaultMetrics !== false) {
       collectDefaultMetrics({ register: this.registry, prefix: PROCESS_METRIC_PREFIX });
       // prom-client names three gauges with a counter's "_total" suffix, which promtool rejects;
@@ -186,6 +206,33 @@ export class LookoutMetrics {
       buckets: TTFT_BUCKETS_S,
       registers,
     });
+    this.outputTokensPerSecond = new Histogram({
+      name: METRIC.llmOutputTokensPerSecond,
+      help: 'Streaming speed of streamed LLM calls: output tokens / (duration - time to first token), for calls with a time to first token, output, and a duration past it.',
+      labelNames: ['provider', 'model'],
+      buckets: TOKENS_PER_SECOND_BUCKETS,
+      registers,
+    });
+    this.timePerOutputToken = new Histogram({
+      name: METRIC.llmTimePerOutputToken,
+      help: 'Time per output token of streamed LLM calls in seconds: (duration - time to first token) / output tokens, over the same calls as the streaming speed.',
+      labelNames: ['provider', 'model'],
+      buckets: TIME_PER_OUTPUT_TOKEN_BUCKETS_S,
+      registers,
+    });
+    this.contextWindowUse = new Histogram({
+      name: METRIC.llmContextWindowUse,
+      help: "Context-window use of LLM calls: prompt tokens (input, cache reads and cache writes) / the model's context window, for calls that sent a prompt to a model whose window is known.",
+      labelNames: ['provider', 'model'],
+      buckets: CONTEXT_USE_BUCKETS,
+      registers,
+    });
+    this.nearContextLimit = new Counter({
+      name: METRIC.llmNearContextLimit,
+      help: "LLM calls whose prompt took more than 90% of the model's context window (10 x prompt tokens > 9 x window): truncation risk.",
+      labelNames: ['provider', 'model'],
+      registers,
+    });
     this.errors = new Counter({
       name: METRIC.llmErrors,
       help: 'Failed LLM calls by error class (rate_limit, timeout, server, invalid_request, content_filter, auth, cancelled, other).',
@@ -198,6 +245,13 @@ export class LookoutMetrics {
       labelNames: ['provider', 'model'],
       registers,
     });
+    this.appCacheLookups = new Counter({
+      name: METRIC.appCacheLookups,
+      help: "Lookups in an application-level cache by result (hit, miss): spans that carry cache.hit, and calls the gateway's response cache looked up (docs/cost.md).",
+      labelNames: ['result'],
+      registers,
+    });
+    for (const result of ['hit', 'miss']) this.appCacheLookups.inc({ result }, 0);
     this.rateLimitHits = new Counter({
       name: METRIC.llmRateLimitHits,
       help: 'LLM calls rejected by the provider for rate limiting.',
@@ -371,6 +425,8 @@ export class LookoutMetrics {
     const pii = new Map<string, number>();
     const injections = new Map<string, number>();
     const refusals = new Map<string, number>();
+    const cacheLookups = { hit: 0, miss: 0 };
+    const nearLimit = new Map<string, number>();
     const add = (m: Map<string, number>, key: string, v: number) => m.set(key, (m.get(key) ?? 0) + v);
     const nowS = nowMs / 1000;
     for (const s of spans) {
@@ -401,9 +457,28 @@ export class LookoutMetrics {
       if (s.kind === 'generation' || s.kind === 'embedding') {
         this.durationBatch.observe(pm, { provider, model }, (s.endUs - s.startUs) / 1e6, s.traceId);
         if (s.ttftMs !== null) this.ttft.observe({ provider, model }, s.ttftMs / 1000);
+        // C3, as the analytics measures define it (store/duckdb/analytics.ts): the time after the
+        // first token, for calls with a ttft, output, and a duration past the ttft.
+        const durationMs = (s.endUs - s.startUs) / 1000;
+        if (s.ttftMs !== null && durationMs > s.ttftMs && u.output > 0) {
+          const generatingS = (durationMs - s.ttftMs) / 1000;
+          this.outputTokensPerSecond.observe({ provider, model }, u.output / generatingS);
+          this.timePerOutputToken.observe({ provider, model }, generatingS / u.output);
+        }
+        // C4: every prompt token over the window of the call's model (store/context-windows.ts).
+        // The near-limit series starts at 0 with the first call of a model that has a window, so
+        // that increase() counts its first call near the limit (labels folded as the others').
+        const prompt = u.input + u.cacheRead + u.cacheWrite;
+        const window = this.windowOf(s.provider, effectiveModel(s), s.requestModel);
+        if (window !== null) {
+          add(nearLimit, pm, 10 * prompt > 9 * window ? 1 : 0);
+          if (prompt > 0) this.contextWindowUse.observe({ provider, model }, prompt / window);
+        }
       }
       if (s.status === 'error') add(errors, `${pm}\u0000${s.errorClass ?? 'other'}`, 1);
       if (s.metadata[QUALITY_METADATA.refusal] === 'true') add(refusals, pm, 1);
+      const lookup = s.metadata[QUALITY_METADATA.appCacheLookup];
+      if (lookup === 'hit' || lookup === 'miss') cacheLookups[lookup]++;
       this.ingestLagSeconds.observe(Math.max(0, nowS - s.endUs / 1e6));
       this.countSecurity(s, pii, injections);
     }
@@ -436,8 +511,28 @@ export class LookoutMetrics {
       const [provider, model] = split(k);
       this.refusals.inc({ provider, model }, n);
     }
+    for (const [k, n] of nearLimit) {
+      const [provider, model] = split(k);
+      this.nearContextLimit.inc({ provider, model }, n);
+    }
+    for (const [result, n] of Object.entries(cacheLookups)) if (n > 0) this.appCacheLookups.inc({ result }, n);
     for (const [type, n] of pii) this.piiDetected.inc({ type }, n);
     for (const [severity, n] of injections) this.injectionDetected.inc({ severity }, n);
+  }
+
+  // The window of a call's model in tokens, or null when neither the config nor the catalog knows
+  // it; remembered per pair, since a lookup scans the catalog's patterns.
+  private windowOf(provider: string | null, model: string | null, requestModel: string | null): number | null {
+    if (model === null) return null;
+    const key = `${provider ?? ''}\u0000${model}\u0000${requestModel ?? ''}`;
+    let window = this.windows.get(key);
+    if (window === undefined) {
+      const found = this.contextWindowOf(provider, model, requestModel);
+      window = found !== null && Number.isSafeInteger(found) && found > 0 ? found : null;
+      if (this.windows.size >= MAX_WINDOW_LOOKUPS) this.windows.clear();
+      this.windows.set(key, window);
+    }
+    return window;
   }
 
   // What the processor chain marked on the span (domain/security.ts). A type outside PII_TYPES

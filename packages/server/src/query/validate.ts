@@ -1,5 +1,6 @@
 import { LookoutError } from '../errors.ts';
 import { DAY_MS, HOUR_MS, MAX_INSTANT_MS, MIN_INSTANT_MS, MINUTE_MS, WEEK_MS } from '../domain/time.ts';
+import { isAppCacheMeasure } from '../domain/measures.ts';
 import {
   CHARGEBACK_DIMENSIONS,
   dimensionProblem,
@@ -54,6 +55,13 @@ export function validateQuery(q: AnalyticsQuery): void {
     if (!isMeasure(m)) throw new AnalyticsInputError('measures', `'${m}' is not a measure; use one of ${MEASURE_NAMES.join(', ')}`);
     if (seen.has(m)) throw new AnalyticsInputError('measures', `'${m}' is listed twice`);
     seen.add(m);
+  }
+  const cacheMeasures = q.measures.filter(isAppCacheMeasure);
+  if (cacheMeasures.length > 0 && cacheMeasures.length < q.measures.length) {
+    throw new AnalyticsInputError(
+      'measures',
+      `${cacheMeasures.join(', ')} count application cache lookups, not LLM calls; ask for them in a query of their own (without ${q.measures.filter((m) => !isAppCacheMeasure(m)).join(', ')})`,
+    );
   }
   if (q.groupBy.length > QUERY_LIMITS.maxGroupBy) throw new AnalyticsInputError('groupBy', `at most ${QUERY_LIMITS.maxGroupBy} dimensions`);
   const dims = new Set<string>();

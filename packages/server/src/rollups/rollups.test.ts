@@ -3,9 +3,10 @@ import { emptyAttribution, type SpanRecord } from '../domain/span.ts';
 import { makeScore, makeSpan } from '../testing/fixtures.ts';
 import { DuckDbStore } from '../store/duckdb/store.ts';
 import { READ_CHUNK_ROWS } from '../store/duckdb/db.ts';
-import { COUNTER_INDEX, RollupRangeError, Rollups } from './rollups.ts';
+import { COUNTER_INDEX, HOUR_RETENTION_MS, RollupRangeError, Rollups } from './rollups.ts';
 import { HOUR_MS, MINUTE_MS } from '../domain/time.ts';
 import { SKETCH_RELATIVE_ACCURACY, Sketch } from './sketch.ts';
+import { contextWindowOf } from '../enrich/pricing/context-windows.ts';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 30, 15);
 
@@ -197,6 +198,27 @@ describe('Rollups', () => {
     expect(most).toBe(1);
   });
 
+  it('looks the context windows up once per rebuild, over the widest range, and hands them to every call read', async () => {
+    await store.write({ spans: traffic(), scores: [], logs: [] });
+    const windowReads: number[] = [];
+    const handed: unknown[] = [];
+    const watched = new Proxy(store, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (typeof value !== 'function') return value;
+        const bound = (value as (...args: unknown[]) => unknown).bind(target);
+        if (key === 'contextWindows') return (fromMs: number) => (windowReads.push(fromMs), bound(fromMs));
+        if (key === 'eachCallAggregate') return (range: { windows?: unknown }, ...rest: unknown[]) => (handed.push(range.windows), bound(range, ...rest));
+        return bound;
+      },
+    });
+    await new Rollups({ now: () => NOW }).rebuild(watched);
+    expect(windowReads).toEqual([Math.floor((NOW - HOUR_RETENTION_MS) / HOUR_MS) * HOUR_MS]);
+    expect(handed).toHaveLength(4);
+    expect(handed.every((w) => Array.isArray(w) && w === handed[0])).toBe(true);
+    expect((handed[0] as { model: string }[]).map((w) => w.model)).toContain('gpt-4o');
+  });
+
   it('rebuilds from batches of at most one DuckDB chunk, never from a whole result at once', async () => {
     // More groups in the last minutes than one chunk holds: one feature per call.
     const calls = 3 * READ_CHUNK_ROWS;
@@ -234,6 +256,46 @@ describe('Rollups', () => {
     // Latency by team: minute cells only.
     expect(r.calls('default', { fromMs: NOW - HOUR_MS, toMs: NOW, groupBy: ['team'], distributions: true })[0].cell.latency!.count).toBe(1);
     expect(() => r.calls('default', { fromMs: NOW - 3 * HOUR_MS, toMs: NOW, groupBy: ['team'], distributions: true })).toThrow(/kept per minute for 2 hours only/);
+  });
+
+  it('counts calls past 90% of their model\'s context window, live and rebuilt, with the configured windows', async () => {
+    const windowOf = contextWindowOf({ 'house-model': 10_000, 'azure/gpt-4o': 64_000 });
+    const at = (minutesAgo: number, provider: string, model: string, input: number, feature = 'chat', over: Partial<SpanRecord> = {}) =>
+      call(NOW - minutesAgo * MINUTE_MS, { provider, requestModel: model, usage: { input, output: 10, cacheRead: 0, cacheWrite: 0, reasoning: 0, audio: 0 }, attribution: { ...emptyAttribution(), feature }, ...over });
+    const spans = [
+      at(1, 'openai', 'gpt-4o', 115_201), // catalog: 128,000
+      at(2, 'openai', 'gpt-4o', 115_200), // exactly 90%: not past
+      at(3, 'openai', 'gpt-4o', 64_000, 'search'),
+      at(4, 'azure', 'gpt-4o', 57_601, 'search'), // azure/gpt-4o: 64,000
+      at(5, 'acme', 'house-model', 9_001), // named only in the config
+      at(6, 'acme', 'house-model', 9_000),
+      at(7, 'acme', 'mystery-9', 10_000_000), // no window
+      at(8, 'openai', 'gpt-4o', 127_000, 'chat', { kind: 'tool' }), // not a model call
+      at(9, 'azure', 'gpt-4o', 57_601, 'dated', { responseModel: 'gpt-4o-2024-08-06' }), // answered by a dated model: azure/gpt-4o's 64,000
+      at(3 * 60, 'acme', 'house-model', 9_500), // in the hour cells only
+    ];
+    await store.close();
+    store = await DuckDbStore.open(null, { contextWindowOf: windowOf });
+    const live = new Rollups({ now: () => NOW, contextWindowOf: windowOf });
+    live.onAccepted(spans, []);
+    await store.write({ spans, scores: [], logs: [] });
+    const rebuilt = new Rollups({ now: () => NOW, contextWindowOf: windowOf });
+    await rebuilt.rebuild(store);
+    const near = (r: Rollups, windowMs: number) =>
+      r
+        .calls('default', { fromMs: NOW - windowMs, toMs: NOW, groupBy: ['provider', 'model', 'feature'] })
+        .map((g) => `${g.labels.provider}/${g.labels.model}/${g.labels.feature} ${g.cell.counters[COUNTER_INDEX.near_context_limit]}`)
+        .sort();
+    const want = ['acme/house-model/chat 1', 'acme/mystery-9/chat 0', 'azure/gpt-4o-2024-08-06/dated 1', 'azure/gpt-4o/search 1', 'openai/gpt-4o/chat 1', 'openai/gpt-4o/search 0'];
+    expect(near(live, 15 * MINUTE_MS)).toEqual(want);
+    expect(near(rebuilt, 15 * MINUTE_MS)).toEqual(want);
+    const day = want.map((w) => (w === 'acme/house-model/chat 1' ? 'acme/house-model/chat 2' : w));
+    expect(near(live, 24 * HOUR_MS)).toEqual(day);
+    expect(near(rebuilt, 24 * HOUR_MS)).toEqual(day);
+    // Without the configuration, house-model has no window and azure's gpt-4o the catalog's.
+    const catalogOnly = new Rollups({ now: () => NOW });
+    catalogOnly.onAccepted(spans, []);
+    expect(near(catalogOnly, 15 * MINUTE_MS)).toEqual(['acme/house-model/chat 0', 'acme/mystery-9/chat 0', 'azure/gpt-4o-2024-08-06/dated 0', 'azure/gpt-4o/search 0', 'openai/gpt-4o/chat 1', 'openai/gpt-4o/search 0']);
   });
 
   it('keeps projects apart, ignores non-LLM spans and forgets cells past retention', () => {

@@ -13,6 +13,7 @@ import { QUALITY_METADATA } from '../domain/quality.ts';
 import { RetrievalRollups } from './retrieval.ts';
 import { isEvaluationSpan } from '../domain/quality.ts';
 import { EvaluationCost } from './evaluation-cost.ts';
+import { catalogContextWindow, type ContextWindowOf } from '../enrich/pricing/context-windows.ts';
 
 // I3: per-minute rollups of LLM calls and scores, kept in memory as data is acknowledged and
 // rebuilt from the store at start. The alert engine reads them (never raw rows): a window is
@@ -276,9 +277,21 @@ function addSecurity(cell: CallCell, marks: { pii: number; injection: number }):
   cell.counters[COUNTER_INDEX.injection_attempts] += marks.injection;
 }
 
-function addSpan(cell: CallCell, s: SpanRecord): void {
+// C4: whether a call's prompt took more than 90% of its model's context window, as the analytics'
+// near_context_limit (store/context-windows.ts NEAR_LIMIT_SQL): 10 × prompt > 9 × window.
+export function nearContextLimit(s: SpanRecord, windowOf: ContextWindowOf): boolean {
+  const model = effectiveModel(s);
+  if (model === null) return false;
+  const window = windowOf(s.provider, model, s.requestModel);
+  if (window === null || !Number.isSafeInteger(window) || window <= 0) return false;
+  const u = s.usage;
+  return 10 * (u.input + u.cacheRead + u.cacheWrite) > 9 * window;
+}
+
+function addSpan(cell: CallCell, s: SpanRecord, near: boolean): void {
   const c = cell.counters;
   c[COUNTER_INDEX.requests] += 1;
+  if (near) c[COUNTER_INDEX.near_context_limit] += 1;
   if (s.status === 'error') {
     c[COUNTER_INDEX.errors] += 1;
     c[COUNTER_INDEX[`errors.${s.errorClass ?? 'other'}`]] += 1;
@@ -304,6 +317,7 @@ function addAggregate(cell: CallCell, r: CallAggregateRow): void {
   c[COUNTER_INDEX.pii_detections] += r.piiDetections;
   c[COUNTER_INDEX.injection_attempts] += r.injectionAttempts;
   c[COUNTER_INDEX.refusals] += r.refusals;
+  c[COUNTER_INDEX.near_context_limit] += r.nearContextLimit;
   addTokens(c, r.tokens);
   if (cell.latency && cell.ttft) {
     for (const [i, n] of r.latencyBuckets) cell.latency.addBucket(i, n, 0);
@@ -342,8 +356,13 @@ export class Rollups implements IngestObserver {
   // D5: retrieval and embedding drift by feature (rollups/retrieval.ts), fed and rebuilt with the rest.
   readonly retrieval: RetrievalRollups;
 
-  constructor(options: { now?: () => number } = {}) {
+  // C4: each model's context window, for near_context_limit (the catalog's unless the config
+  // names one); the store's start-up source uses the same.
+  private readonly windowOf: ContextWindowOf;
+
+  constructor(options: { now?: () => number; contextWindowOf?: ContextWindowOf } = {}) {
     this.now = options.now ?? Date.now;
+    this.windowOf = options.contextWindowOf ?? catalogContextWindow;
     this.retrieval = new RetrievalRollups({ now: this.now });
   }
 
@@ -412,16 +431,17 @@ export class Rollups implements IngestObserver {
       const p = this.project(s.projectId);
       const key = callKeyOf(s);
       const values = key.split('\u0000');
+      const near = llm && nearContextLimit(s, this.windowOf);
       for (const level of p.levels) {
         const k = levelKey(level, values);
         if (atMs >= nowMs - level.hours.retentionMs) {
           const cell = level.hours.cell(atMs, k);
-          if (llm) addSpan(cell, s);
+          if (llm) addSpan(cell, s, near);
           addSecurity(cell, marks);
         }
         if (atMs >= minuteFloor) {
           const cell = level.minutes.cell(atMs, k);
-          if (llm) addSpan(cell, s);
+          if (llm) addSpan(cell, s, near);
           addSecurity(cell, marks);
         }
         if (llm && (level.lastSeenMs.get(k) ?? 0) < atMs) level.lastSeenMs.set(k, atMs);
@@ -669,8 +689,11 @@ export class Rollups implements IngestObserver {
     // fed in a batch at a time as the store produces it: the rows (latency histograms as
     // JavaScript objects) of a whole read, all made before any was fed, were most of what the
     // start-up allocated (about 390 MB at 1M calls), held until the heap's first full collection.
+    // C4: the models' context windows, looked up once over the widest range (the hours by model)
+    // and handed to every read.
+    const windows = await store.contextWindows(Math.min(hourFrom(HOUR_RETENTION_MS), hourFrom(DETAIL_HOUR_RETENTION_MS), fromMinuteMs));
     const read = (detail: 'model' | 'application' | 'all', fromMs: number, bucketMs: number, visit: (rows: CallAggregateRow[]) => void) =>
-      store.eachCallAggregate({ fromMs, bucketMs, detail }, visit);
+      store.eachCallAggregate({ fromMs, bucketMs, detail, windows }, visit);
     let callRows = 0;
     callRows += await read('model', hourFrom(HOUR_RETENTION_MS), HOUR_MS, (rows) => feed(rows, (p) => p.levels.slice(0, 2)));
     callRows += await read('application', hourFrom(HOUR_RETENTION_MS), HOUR_MS, (rows) => feed(rows, (p) => [p.levels[2]]));

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { PRIVATE_UMASK, tightenDataDir } from '../state/private-files.ts';
 import { LookoutMetrics } from '../metrics/registry.ts';
+import { contextWindowOf } from '../enrich/pricing/context-windows.ts';
 import { openStore } from '../store/open.ts';
 import { DEFAULT_PROJECT, type Store } from '../store/store.ts';
 import { buildApp } from './app.ts';
@@ -104,7 +105,7 @@ export function ingestWorkersOf(config: LookoutConfig, logger?: Logger): IngestW
 // owner closes it).
 export async function createContext(config: LookoutConfig, logger: Logger, store?: Store, workDir?: string, workers?: IngestWorkers): Promise<AppContext> {
   const stateDir = workDir ?? config.dataDir;
-  const metrics = new LookoutMetrics();
+  const metrics = new LookoutMetrics({ contextWindowOf: contextWindowOf(config.pricing.contextWindows) });
   // Prompts, responses and key hashes live here: a directory left readable by an older version
   // is made private before anything is opened.
   const tightened = tightenDataDir(stateDir);

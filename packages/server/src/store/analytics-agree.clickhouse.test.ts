@@ -10,6 +10,8 @@ import { makeScore } from '../testing/fixtures.ts';
 import { BASE_DIMENSIONS, MEASURE_NAMES, QUERY_LIMITS, TIME_BUCKETS, type AnalyticsQuery, type AnalyticsResult, type Dimension } from '../query/contract.ts';
 import { AnalyticsInputError } from '../query/validate.ts';
 import { DAY_MS } from '../domain/time.ts';
+import { APP_CACHE_MEASURES, isAppCacheMeasure } from '../domain/measures.ts';
+import { QUALITY_METADATA } from '../domain/quality.ts';
 import type { ScoreRecord } from '../domain/score.ts';
 import type { SpanRecord } from '../domain/span.ts';
 import { call } from './contract/fixtures.ts';
@@ -73,6 +75,10 @@ function corpus(): { spans: SpanRecord[]; scores: ScoreRecord[] } {
       metadata: rnd() < 0.5 ? { env: pick(['x', 'y', '']) } : {},
       usage: { input: Math.floor(rnd() * 5000), output: Math.floor(rnd() * 2000), cacheRead: Math.floor(rnd() * 100), cacheWrite: Math.floor(rnd() * 50), reasoning: Math.floor(rnd() * 300), audio: 0 },
     });
+    // Some spans that are no model calls are application cache lookups (from the span's own
+    // duration, so the generator's sequence is unchanged).
+    const lookup = span.kind === 'chain' || span.kind === 'agent' ? [null, 'hit', 'miss'][(span.endUs - span.startUs) % 3] : null;
+    if (lookup) span.metadata = { ...span.metadata, [QUALITY_METADATA.appCacheLookup]: lookup };
     return { ...span, parentSpanId: 'f'.repeat(16) };
   });
   const scores = Array.from({ length: 400 }, () =>
@@ -84,9 +90,14 @@ function corpus(): { spans: SpanRecord[]; scores: ScoreRecord[] } {
 // The queries compared: every measure by every dimension, every bucket (filled and grouped),
 // filters, orderings and limits.
 function queries(): AnalyticsQuery[] {
-  const q = (over: Partial<AnalyticsQuery>): AnalyticsQuery => ({ measures: MEASURE_NAMES, groupBy: [], filters: [], ...RANGE, ...over });
+  // The calls' measures together; the application cache lookups' in queries of their own.
+  const q = (over: Partial<AnalyticsQuery>): AnalyticsQuery => ({ measures: MEASURE_NAMES.filter((m) => !isAppCacheMeasure(m)), groupBy: [], filters: [], ...RANGE, ...over });
   const dims: Dimension[] = [...BASE_DIMENSIONS, 'metadata.env'];
+  const lookups = (over: Partial<AnalyticsQuery>): AnalyticsQuery => q({ measures: [...APP_CACHE_MEASURES], ...over });
   return [
+    lookups({}),
+    ...dims.map((d) => lookups({ groupBy: [d] })),
+    lookups({ bucket: 'day', groupBy: ['feature'], orderBy: { measure: 'app_cache_hit_rate', dir: 'asc' } }),
     q({}),
     ...dims.map((d) => q({ groupBy: [d] })),
     q({ groupBy: ['team', 'tag'], orderBy: { measure: 'latency_p95', dir: 'asc' } }),
@@ -147,7 +158,7 @@ if (available) {
       it('answers every query as DuckDB does', answersQueries);
 
       it('refuses filter values too long to send, naming the filter, and sends the longest that fit', async () => {
-        const dims = [...BASE_DIMENSIONS.filter((d) => d !== 'kind'), ...['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((k) => `metadata.${k}` as const)];
+        const dims = [...BASE_DIMENSIONS.filter((d) => d !== 'kind'), ...['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((k) => `metadata.${k}` as const)].slice(0, QUERY_LIMITS.maxFilters);
         const filters = (chars: number) => dims.map((dimension, j) => ({ dimension, values: Array.from({ length: QUERY_LIMITS.maxFilterValues }, (_, i) => `${j}-${i}'`.padEnd(chars, 'x')) }));
         const query = (chars: number) => store!.analytics.query(P, { measures: ['requests'], groupBy: [], filters: filters(chars), ...RANGE });
         const err = await query(QUERY_LIMITS.maxValueChars).catch((e: unknown) => e);

@@ -6,6 +6,8 @@ import { ConfigError, loadConfig } from '../config/config.ts';
 import { DATABASE_FILE } from './duckdb/compact.ts';
 import { DuckDbStore } from './duckdb/store.ts';
 import { openStore } from './open.ts';
+import { projectId } from './store.ts';
+import { makeSpan } from '../testing/fixtures.ts';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'lookout-open-store-'));
@@ -26,6 +28,23 @@ describe('openStore', () => {
       } finally {
         await store.close();
       }
+    }
+  });
+
+  it('counts with the context windows of pricing.contextWindows, the catalog\'s for other models', async () => {
+    const config = loadConfig({ env: {}, flags: { pricing: { contextWindows: { 'house-model': 1_000 } } } });
+    const store = await openStore(config, { inMemory: true });
+    try {
+      const T = Date.UTC(2026, 1, 1, 10);
+      const span = (model: string, input: number) =>
+        makeSpan({ provider: 'acme', requestModel: model, startUs: T * 1000, endUs: T * 1000 + 1000, usage: { input, output: 1, cacheRead: 0, cacheWrite: 0, reasoning: 0, audio: 0 } });
+      await store.write({ spans: [span('house-model', 901), span('house-model', 900), span('gpt-4o', 901)], scores: [], logs: [] });
+      const rows = await store.aggregateCalls({ fromMs: T, bucketMs: 60_000, detail: 'model' });
+      expect(rows.map((r) => [r.model, r.requests, r.nearContextLimit]).sort()).toEqual([['gpt-4o', 1, 0], ['house-model', 2, 1]]);
+      const q = await store.analytics.query(projectId('default'), { measures: ['near_context_limit', 'context_window_use_p50'], groupBy: ['model'], filters: [], fromMs: T, toMs: T + 60_000 });
+      expect(q.rows.map((r) => [r.model, r.near_context_limit, Number(Number(r.context_window_use_p50).toFixed(9))]).sort()).toEqual([['gpt-4o', 0, 0.007039063], ['house-model', 1, 0.9005]]);
+    } finally {
+      await store.close();
     }
   });
 

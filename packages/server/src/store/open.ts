@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LookoutConfig, StorageBackend } from '../config/config.ts';
 import { ClickHouseStore } from './clickhouse/store.ts';
+import { contextWindowOf } from '../enrich/pricing/context-windows.ts';
 import { DuckDbStore } from './duckdb/store.ts';
 import { DATABASE_FILE } from './duckdb/compact.ts';
 import type { ReadRefusal, Store } from './store.ts';
@@ -16,7 +17,9 @@ export interface OpenStoreOptions {
   onReadRefused?: (reason: ReadRefusal) => void;
 }
 
-type StorageConfig = Pick<LookoutConfig, 'dataDir' | 'storage'>;
+// `pricing.contextWindows` (C4) names context windows in place of the catalog's; a caller that
+// only moves data (migrate) has no need of it.
+type StorageConfig = Pick<LookoutConfig, 'dataDir' | 'storage'> & { pricing?: Pick<LookoutConfig['pricing'], 'contextWindows'> };
 
 // A record, not a switch: a backend added to the setting's values does not compile until it can
 // be opened here.
@@ -27,12 +30,14 @@ const OPENERS: Record<StorageBackend, (config: StorageConfig, options: OpenStore
       queryTimeoutMs: config.storage.queryTimeoutMs,
       readers: config.storage.readConnections,
       onReadRefused: options.onReadRefused,
+      contextWindowOf: contextWindowOf(config.pricing?.contextWindows),
     }),
   clickhouse: (config, options) =>
     ClickHouseStore.open(config.storage.clickhouse, {
       queryTimeoutMs: config.storage.queryTimeoutMs,
       readConnections: config.storage.readConnections,
       onReadRefused: options.onReadRefused,
+      contextWindowOf: contextWindowOf(config.pricing?.contextWindows),
     }),
 };
 

@@ -2,8 +2,11 @@ import type { ProjectId } from './project.ts';
 
 // Calls whose whole prompt was sent before (the same prompt hash to the same model), summed per
 // (prompt hash, provider, model): what the prompt-caching and response-caching recommendations
-// rest on. Only application generations with a prompt hash, excluding the gateway's own cache
-// hits (metadata gateway.cache = hit), which cost nothing to repeat.
+// rest on. Only application generations with a prompt hash that succeeded, excluding the
+// gateway's own cache hits (metadata gateway.cache = hit), which cost nothing to repeat. A failed
+// call (status error) is left out: its answer could not be reused, so the retry that follows it
+// with the same prompt is not a repeat, and a provider refuses most failed requests (rate
+// limits, overload, a prompt too long) before it reads the prompt, so it warms no prompt cache.
 
 export const GATEWAY_CACHE_HIT = { key: 'gateway.cache', value: 'hit' } as const;
 export const MAX_PROMPT_REPEAT_GROUPS = 100;

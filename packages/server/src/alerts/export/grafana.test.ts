@@ -81,6 +81,32 @@ describe('Grafana dashboards', () => {
     expect(latency.every((t) => t.exemplar)).toBe(true);
   });
 
+  it('shows streaming speed on the latency rows and context-window use on the token rows, over the series of those measures', () => {
+    const exprsOf = (uid: string) => Object.fromEntries(dashboardPanels(dashboards.find((d) => d.uid === uid)!).map((p) => [p.title, (p.targets ?? []).map((t) => t.expr)]));
+    const quantile = (q: number, bucket: string) => `histogram_quantile(${q}, sum by (le) (increase(${bucket}{provider=~"$provider", model=~"$model"}[$__range])))`;
+    for (const uid of ['lookout-ai-ops', 'lookout-developer']) {
+      const exprs = exprsOf(uid);
+      expect(exprs['Time to first token p50 / p95'], uid).toEqual([quantile(0.5, 'lookout_llm_time_to_first_token_seconds_bucket'), quantile(0.95, 'lookout_llm_time_to_first_token_seconds_bucket')]);
+      expect(exprs['Streaming speed p50 / p95 (tokens/s)'], uid).toEqual([quantile(0.5, 'lookout_llm_output_tokens_per_second_bucket'), quantile(0.95, 'lookout_llm_output_tokens_per_second_bucket')]);
+      expect(exprs['Time per output token p50 / p95'], uid).toEqual([quantile(0.5, 'lookout_llm_time_per_output_token_seconds_bucket'), quantile(0.95, 'lookout_llm_time_per_output_token_seconds_bucket')]);
+      expect(exprs['Context-window use p95'], uid).toEqual([quantile(0.95, 'lookout_llm_context_window_use_ratio_bucket')]);
+      expect(exprs['Calls near the context limit'], uid).toEqual(['sum(increase(lookout_llm_near_context_limit_total{provider=~"$provider", model=~"$model"}[$__range])) or vector(0)']);
+    }
+    const aiOps = dashboards[0];
+    const rowOf = (title: string) => {
+      const row = [...aiOps.panels].reverse().find((p) => p.type === 'row' && p.gridPos.y <= aiOps.panels.find((q) => q.title === title)!.gridPos.y);
+      return row?.title;
+    };
+    expect(rowOf('Streaming speed p50 / p95 (tokens/s)')).toBe('Latency');
+    expect(rowOf('Time per output token p50 / p95')).toBe('Latency');
+    expect(rowOf('Context-window use p95')).toBe('Tokens');
+    expect(rowOf('Calls near the context limit')).toBe('Tokens');
+    // Hits over lookups of the application's own caches, next to the prompt cache's ratio.
+    expect(rowOf('Application cache hit ratio')).toBe('Tokens');
+    expect(exprsOf('lookout-ai-ops')['Application cache hit ratio']).toEqual(['sum(increase(lookout_app_cache_lookups_total{result="hit"}[$__range])) / (sum(increase(lookout_app_cache_lookups_total[$__range])) > 0)']);
+    expect(Object.keys(exprsOf('lookout-operations'))).toContain('Calls near the context limit');
+  });
+
   it('writes all dashboards as one JSON document to stdout', async () => {
     const out = new PassThrough();
     const chunks: Buffer[] = [];

@@ -240,6 +240,16 @@ export const Q = {
     q(`histogram_quantile(${quantile}, sum by (le) (increase(${MEASURE_SERIES.latency_ms}_bucket${SEL}[$__range])))`, `p${Math.round(quantile * 100)}`),
   latencyByModel: q(`histogram_quantile(0.95, sum by (le, model) (increase(${MEASURE_SERIES.latency_ms}_bucket${SEL}[$__range])))`, '{{model}}'),
   ttftP95: q(`histogram_quantile(0.95, sum by (le) (increase(${MEASURE_SERIES.ttft_ms}_bucket${SEL}[$__range])))`, 'TTFT p95'),
+  ttftP50: q(`histogram_quantile(0.5, sum by (le) (increase(${MEASURE_SERIES.ttft_ms}_bucket${SEL}[$__range])))`, 'TTFT p50'),
+  // C3: the tokens_per_second and time_per_output_token measures of streamed calls, over the range.
+  tokensPerSecond: (quantile: number) =>
+    q(`histogram_quantile(${quantile}, sum by (le) (increase(${METRIC.llmOutputTokensPerSecond}_bucket${SEL}[$__range])))`, `p${Math.round(quantile * 100)}`),
+  timePerOutputToken: (quantile: number) =>
+    q(`histogram_quantile(${quantile}, sum by (le) (increase(${METRIC.llmTimePerOutputToken}_bucket${SEL}[$__range])))`, `p${Math.round(quantile * 100)}`),
+  // C4: prompt tokens over the model's context window, and the calls past 90% of it (zero is a
+  // true value: the counter has a series only once a call came near).
+  contextWindowUseP95: q(`histogram_quantile(0.95, sum by (le) (increase(${METRIC.llmContextWindowUse}_bucket${SEL}[$__range])))`, 'p95'),
+  nearContextLimit: q(`sum(increase(${METRIC.llmNearContextLimit}${SEL}[$__range])) or vector(0)`, 'near the limit'),
   tokensByType: q(`sum by (type) (rate(${MEASURE_SERIES.total_tokens}${SEL}[${RI}]))`, '{{type}}'),
   tokensByTypeRange: q(`sum by (type) (increase(${MEASURE_SERIES.total_tokens}${SEL}[$__range]))`, '{{type}}'),
   tokensByModel: q(`sum by (model) (increase(${MEASURE_SERIES.total_tokens}${SEL}[$__range]))`, '{{model}}'),
@@ -253,6 +263,10 @@ export const Q = {
     `(sum(increase(${MEASURE_SERIES.total_tokens}{provider=~"$provider", model=~"$model", type="${TOKEN_TYPE.cache_read_tokens}"}[$__range])) or vector(0)) / sum(increase(${MEASURE_SERIES.total_tokens}{provider=~"$provider", model=~"$model", type=~"${[TOKEN_TYPE.input_tokens, TOKEN_TYPE.cache_read_tokens, TOKEN_TYPE.cache_write_tokens].join('|')}"}[$__range]))`,
     'cache hit ratio',
   ),
+  // The app_cache_hit_rate measure: hits over lookups of the application's own caches (cache
+  // spans and the gateway's response cache); both results' series start at 0. Without a lookup
+  // in the range the ratio is no value ("No data"), as the measure's null, not 0/0.
+  appCacheHitRatio: q(`sum(increase(${METRIC.appCacheLookups}{result="hit"}[$__range])) / (sum(increase(${METRIC.appCacheLookups}[$__range])) > 0)`, 'application cache hit ratio'),
   qualityAvg: q(`sum by (name) (increase(${MEASURE_SERIES.score}_sum[$__range])) / sum by (name) (increase(${MEASURE_SERIES.score}_count[$__range]))`, '{{name}}'),
   qualityCount: q(`sum by (name) (increase(${MEASURE_SERIES.score}_count[$__range]))`, '{{name}}'),
   requestRate: q(`sum(rate(${MEASURE_SERIES.requests}${SEL}[${RI}]))`, 'requests / s'),
@@ -287,6 +301,20 @@ export const Q = {
 
 const money = { unit: 'currencyUSD' };
 const seconds = { unit: 's' };
+const tokensPerSecond = { unit: 'short', description: 'Output tokens / (duration - time to first token) of streamed calls.' };
+const timePerToken = { unit: 's', description: '(Duration - time to first token) / output tokens of streamed calls.' };
+const contextUse = {
+  unit: 'percentunit',
+  min: 0,
+  max: 1,
+  description: "Prompt tokens / the model's context window (pricing.contextWindows, else the price catalog's).",
+  thresholds: [
+    { value: null, color: 'green' },
+    { value: 0.75, color: 'yellow' },
+    { value: 0.9, color: 'red' },
+  ],
+};
+const nearLimit = { description: "Calls whose prompt took more than 90% of the model's context window: truncation risk." };
 const ratio = { unit: 'percentunit', min: 0, max: 1 };
 const latencyThresholds: Threshold[] = [
   { value: null, color: 'green' },
@@ -317,13 +345,22 @@ export function aiOpsDashboard(): GrafanaDashboard {
         Panel.timeseries('Latency p50 / p95 / p99', [Q.latency(0.5), Q.latency(0.95), Q.latency(0.99)], { ...seconds, thresholds: latencyThresholds }),
         Panel.stat('p95 latency', Q.latencyRange(0.95), { ...seconds, thresholds: latencyThresholds }),
         Panel.bargauge('p95 latency by model', Q.latencyByModel, seconds),
-        Panel.stat('Time to first token p95', Q.ttftP95, seconds),
+        Panel.stat('Time to first token p50 / p95', [Q.ttftP50, Q.ttftP95], seconds),
+        Panel.stat('Streaming speed p50 / p95 (tokens/s)', [Q.tokensPerSecond(0.5), Q.tokensPerSecond(0.95)], tokensPerSecond),
+        Panel.stat('Time per output token p50 / p95', [Q.timePerOutputToken(0.5), Q.timePerOutputToken(0.95)], timePerToken),
       ]),
       Row('Tokens', [
         Panel.timeseries('Tokens per second by type', Q.tokensByType),
         Panel.bargauge('Tokens by model', Q.tokensByModel),
         Panel.stat('Input / output token ratio', Q.ioRatio),
         Panel.gauge('Prompt cache hit ratio', Q.cacheHitRatio, ratio),
+        Panel.gauge('Application cache hit ratio', Q.appCacheHitRatio, {
+          ...ratio,
+          description:
+            "Lookups of the application's own caches that hit: spans with cache.hit, and the gateway's response cache. Not filtered by $provider or $model (the lookups carry neither); no data without a lookup in the range.",
+        }),
+        Panel.gauge('Context-window use p95', Q.contextWindowUseP95, contextUse),
+        Panel.stat('Calls near the context limit', Q.nearContextLimit, nearLimit),
       ]),
       Row('Quality', [
         Panel.bargauge('Average quality score by name', Q.qualityAvg, { min: 0, max: 1 }),
@@ -375,6 +412,7 @@ export function personaDashboards(): GrafanaDashboard[] {
           Panel.stat('Rate-limit hits', Q.rateLimitHits),
           Panel.timeseries('Latency p50 / p95 / p99', [Q.latency(0.5), Q.latency(0.95), Q.latency(0.99)], seconds),
           Panel.gauge('Prompt cache hit ratio', Q.cacheHitRatio, ratio),
+          Panel.stat('Calls near the context limit', Q.nearContextLimit, nearLimit),
         ]),
         Row('Pipeline', [
           Panel.stat('Ingest queue depth', Q.queueDepth),
@@ -438,12 +476,16 @@ export function personaDashboards(): GrafanaDashboard[] {
         Row('Performance', [
           Panel.timeseries('Latency p50 / p95 / p99', [Q.latency(0.5), Q.latency(0.95), Q.latency(0.99)], seconds),
           Panel.bargauge('p95 latency by model', Q.latencyByModel, seconds),
-          Panel.stat('Time to first token p95', Q.ttftP95, seconds),
+          Panel.stat('Time to first token p50 / p95', [Q.ttftP50, Q.ttftP95], seconds),
           Panel.timeseries('Error rate by class', Q.errorRateByClass, { unit: 'reqps' }),
+          Panel.stat('Streaming speed p50 / p95 (tokens/s)', [Q.tokensPerSecond(0.5), Q.tokensPerSecond(0.95)], tokensPerSecond),
+          Panel.stat('Time per output token p50 / p95', [Q.timePerOutputToken(0.5), Q.timePerOutputToken(0.95)], timePerToken),
         ]),
         Row('Tokens and quality', [
           Panel.timeseries('Tokens per second by type', Q.tokensByType),
           Panel.stat('Input / output token ratio', Q.ioRatio),
+          Panel.gauge('Context-window use p95', Q.contextWindowUseP95, contextUse),
+          Panel.stat('Calls near the context limit', Q.nearContextLimit, nearLimit),
           Panel.bargauge('Average quality score by name', Q.qualityAvg, { min: 0, max: 1 }),
           Panel.stat('Calls of unknown cost', Q.unknownCost),
         ]),

@@ -35,6 +35,7 @@ const exposed = new Set([
   'lookout_prompt_injection_detected_total',
   'lookout_auth_failures_total',
   'lookout_rate_limited_total',
+  'lookout_llm_near_context_limit_total',
   'up',
 ]);
 
@@ -88,6 +89,13 @@ describe('Prometheus rules export', () => {
     expect(of('PromptInjectionAttempts')).toEqual([{ expr: 'sum(rate(lookout_prompt_injection_detected_total[5m])) > 0.05', for: '1m', severity: 'critical', category: 'security' }]);
     expect(of('AuthFailureSpike')).toEqual([{ expr: 'sum by (reason) (rate(lookout_auth_failures_total[5m])) > 0.1', for: '5m', severity: 'warning', category: 'security' }]);
     expect(of('RateLimitedRequests')).toEqual([{ expr: 'sum by (reason) (rate(lookout_rate_limited_total[5m])) > 1', for: '5m', severity: 'warning', category: 'security' }]);
+  });
+
+  it('warns of calls near the context window by provider and model, as the rule pack does by model and feature', () => {
+    const of = (name: string) => alerts.filter((a) => a.alert === name).map((a) => ({ expr: a.expr, for: a.for, ...a.labels }));
+    expect(of('NearContextLimit')).toEqual([
+      { expr: 'sum by (provider, model) (increase(lookout_llm_near_context_limit_total[15m])) >= 3', for: '0m', severity: 'warning', category: 'quality' },
+    ]);
   });
 
   it('uses only series Lookout exposes, and recording rules it defines', () => {

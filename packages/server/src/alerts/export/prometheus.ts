@@ -262,6 +262,21 @@ function builder(options: PrometheusRulesOptions): RuleFileBuilder {
       seed: '000 (quality critical drop), 004 quality alerts',
       title: 'Average {{ $labels.name }} score below 0.5',
       description: 'Average {{ $labels.name }} score over the last hour: {{ $value | humanize }}: possible model failure.',
+    })
+    // C4: the rule pack's NearContextLimit by model only (/metrics carries no feature label).
+    // increase() extrapolates to the window's edges, so two calls often read 2.03 to 2.1: "more
+    // than 2 calls" is written `>= 3`.
+    .alert({
+      alert: 'NearContextLimit',
+      expr: `sum by (provider, model) (increase(${MEASURE_SERIES.near_context_limit}[15m])) >= 3`,
+      for: '0m',
+      severity: 'warning',
+      category: 'quality',
+      summary: "calls whose prompt took more than 90% of the model's context window over 15 min, by provider and model",
+      threshold: '> 2 calls',
+      seed: 'C4 context-window use (truncation risk)',
+      title: 'Prompts on {{ $labels.model }} are near the context window',
+      description: "{{ $value | humanize }} calls to {{ $labels.provider }}/{{ $labels.model }} over the last 15 minutes sent a prompt past 90% of the model's context window (truncation risk).",
     });
 
   b.group('lookout_availability_alerts')

@@ -142,6 +142,19 @@ describe('the default rule pack', () => {
     for (const r of of('BudgetForecastOverrun')) expect(r).toMatchObject({ kind: 'forecast', op: '>', threshold: 100, severity: 'warning' });
   });
 
+  it('warns of calls near the context window (truncation risk) by model and feature', () => {
+    expect(byId('NearContextLimit')).toMatchObject({
+      kind: 'threshold',
+      query: { measure: 'near_context_limit', groupBy: ['model', 'feature'] },
+      window: 15 * MINUTE_MS,
+      op: '>',
+      threshold: 2,
+      cooldown: HOUR_MS,
+      severity: 'warning',
+      category: 'quality',
+    });
+  });
+
   it('flags calls of unknown models by provider and model', () => {
     expect(byId('UnknownModelCalls')).toMatchObject({ kind: 'threshold', query: { measure: 'unknown_cost_requests', groupBy: ['provider', 'model'] }, window: HOUR_MS, op: '>', threshold: 0 });
   });

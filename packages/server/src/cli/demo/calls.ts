@@ -1,5 +1,5 @@
 import type { IngestItemInput } from '../../ingest/api/schema.ts';
-import { DEMO_APPLICATION, DEMO_ENVIRONMENT, INJECTION_MESSAGES, PII_MESSAGES, QUESTIONS, SYSTEM_PROMPTS, type FeatureName, type ModelSpec, type User } from './model.ts';
+import { DEMO_APPLICATION, DEMO_ENVIRONMENT, INJECTION_MESSAGES, NIGHTLY_FEATURE, PII_MESSAGES, QUESTIONS, SYSTEM_PROMPTS, type DemoFeatureName, type ModelSpec, type Team, type User } from './model.ts';
 import type { Prng } from './prng.ts';
 
 // What one call looks like, as the traffic model draws it: spans and generations of a trace,
@@ -9,9 +9,11 @@ import type { Prng } from './prng.ts';
 export interface TraceContext {
   rng: Prng; // shape of the traffic
   ids: Prng; // ids only
-  user: User;
-  feature: FeatureName;
-  sessionId: string;
+  // Who asked; null for a scheduled job, which no person waits on and which has no session.
+  user: User | null;
+  owner?: Pick<Team, 'team' | 'department'>; // whom a job without a user runs for
+  feature: DemoFeatureName;
+  sessionId: string | null;
   traceId: string;
   tags: string[];
   items: IngestItemInput[];
@@ -21,12 +23,12 @@ export interface TraceContext {
 }
 
 function attribution(t: TraceContext) {
+  const team = t.user?.team ?? t.owner;
   return {
-    userId: t.user.id,
-    sessionId: t.sessionId,
+    ...(t.user ? { userId: t.user.id } : {}),
+    ...(t.sessionId !== null ? { sessionId: t.sessionId } : {}),
     feature: t.feature,
-    team: t.user.team.team,
-    department: t.user.team.department,
+    ...(team ? { team: team.team, department: team.department } : {}),
     application: DEMO_APPLICATION,
     environment: DEMO_ENVIRONMENT,
   };
@@ -146,7 +148,7 @@ export function addGeneration(t: TraceContext, parent: string, startMs: number, 
     model: spec.model,
     ...attribution(t),
     tags: t.tags,
-    metadata: { 'user.tier': t.user.tier, 'llm.streaming': plan.stream, ...(plan.metadata ?? {}) },
+    metadata: { ...(t.user ? { 'user.tier': t.user.tier } : {}), 'llm.streaming': plan.stream, ...(plan.metadata ?? {}) },
     requestId: `req_${t.ids.hex(24)}`,
   };
   if (error === null) {
@@ -231,7 +233,7 @@ interface ChatMessage {
   content: string;
 }
 
-export function messages(feature: FeatureName, user: string, context?: string): ChatMessage[] {
+export function messages(feature: DemoFeatureName, user: string, context?: string): ChatMessage[] {
   const list: ChatMessage[] = [{ role: 'system', content: SYSTEM_PROMPTS[feature] }];
   if (context) list.push({ role: 'user', content: `Context:\n${context}` });
   list.push({ role: 'user', content: user });
@@ -254,7 +256,9 @@ export function userMessage(t: TraceContext, forced: 'pii' | 'injection' | null)
   if (forced === 'injection') return INJECTION_MESSAGES[0];
   if (t.feature === 'support-chat' && rng.chance(0.006)) return rng.pick(PII_MESSAGES);
   if (rng.chance(0.003)) return rng.pick(INJECTION_MESSAGES);
-  return rng.pick(QUESTIONS[t.feature]);
+  const feature = t.feature;
+  if (feature === NIGHTLY_FEATURE) throw new Error('a scheduled job has no user to ask anything');
+  return rng.pick(QUESTIONS[feature]);
 }
 
 export const BASE_ERROR_RATE = 0.035;

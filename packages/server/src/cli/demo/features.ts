@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { addSpan, BASE_ERROR_RATE, callWithRetry, finishReasonFor, messages, openAiCached, tokens, userMessage, type CallPlan, type TraceContext } from './calls.ts';
-import { DEMO_MODELS, RETRIEVAL_INDEXES, type FeatureName } from './model.ts';
+import { DEMO_MODELS, QUESTIONS, RETRIEVAL_INDEXES, type FeatureName } from './model.ts';
 
 // The five features of the traffic model, one trace each: which spans and calls a request makes,
 // and the scores its answer gets. `forced` plants a PII leak or an injection attempt.
@@ -126,13 +127,31 @@ export function docSearch(t: TraceContext, t0: number, forced: 'pii' | 'injectio
   return cursor;
 }
 
+// Summarize keeps the summaries it wrote in a cache of its own, by document, for a day: a
+// document someone had summarized before is answered from it without a model call. Each request
+// looks the cache up first, in a `cache.get` span (cache.operation, cache.hit) that Lookout counts
+// as an application cache hit or miss. Only the team's known documents can be in it (a pasted
+// text never is), and about this share of their requests find their summary there.
+export const SUMMARY_CACHE_HIT_RATE = 0.35;
+
 function summarize(t: TraceContext, t0: number, forced: 'pii' | 'injection' | null): number {
   const { rng } = t;
   const root = t.ids.hex(16);
   const request = userMessage(t, forced);
+  const cached = QUESTIONS.summarize.includes(request) && rng.chance(SUMMARY_CACHE_HIT_RATE);
+  const lookupStart = t0 + rng.int(1, 4);
+  const lookupMs = rng.logNormal(4, 0.5);
+  addSpan(t, { kind: 'other', name: 'cache.get', parent: root, startMs: lookupStart, durationMs: lookupMs }, {
+    metadata: { 'cache.operation': 'get', 'cache.hit': cached, 'cache.key': `summary:${createHash('sha256').update(request).digest('hex').slice(0, 16)}` },
+  });
+  if (cached) {
+    const endMs = lookupStart + lookupMs + rng.int(1, 3);
+    addSpan(t, { kind: 'chain', name: 'summarize.document', parent: null, startMs: t0, durationMs: endMs - t0 + 1, spanId: root });
+    return endMs;
+  }
   const cacheRead = rng.chance(0.4) ? 1_536 : 0;
   const cacheWrite = cacheRead === 0 && rng.chance(0.2) ? 1_536 : 0;
-  const call = callWithRetry(t, root, t0 + rng.int(2, 10), {
+  const call = callWithRetry(t, root, lookupStart + lookupMs + rng.int(2, 10), {
     spec: DEMO_MODELS.haiku,
     input: tokens(rng, 5_500, 0.55, 400, 60_000),
     output: tokens(rng, 260, 0.35, 40, 1_500),
@@ -269,7 +288,7 @@ export function addScores(t: TraceContext, endMs: number, answerSpan: string | n
       value: up,
       dataType: 'boolean',
       source: 'user',
-      userId: t.user.id,
+      ...(t.user ? { userId: t.user.id } : {}),
       ...(up ? {} : { comment: rng.pick(['wrong answer', 'not what I asked', 'too slow', 'made up a policy']) }),
       timestamp: Math.round(endMs + rng.int(5_000, 300_000)),
     });

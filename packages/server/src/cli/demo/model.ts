@@ -4,14 +4,14 @@ import type { Prng } from './prng.ts';
 // for what (5 features), on which models (two providers, plus one the price catalog does not
 // know), with which prompts, and when (a daily and weekly cycle).
 
-interface Team {
+export interface Team {
   team: string;
   department: string;
   // Which features the team uses, by weight.
   features: readonly (readonly [FeatureName, number])[];
 }
 
-const TEAMS: readonly Team[] = [
+export const TEAMS: readonly Team[] = [
   { team: 'search', department: 'engineering', features: [['doc-search', 6], ['support-chat', 1], ['summarize', 1]] },
   { team: 'platform', department: 'engineering', features: [['code-review', 6], ['doc-search', 2], ['summarize', 1]] },
   { team: 'support-ops', department: 'customer-success', features: [['support-chat', 6], ['ticket-triage', 4], ['doc-search', 1]] },
@@ -43,6 +43,9 @@ export function buildUsers(rng: Prng): User[] {
 
 export const DEMO_FEATURES = ['support-chat', 'doc-search', 'summarize', 'code-review', 'ticket-triage'] as const;
 export type FeatureName = (typeof DEMO_FEATURES)[number];
+// The scheduled job's feature (nightly.ts): it runs on a clock, not for users, so no user draws it.
+export const NIGHTLY_FEATURE = 'ticket-digest';
+export type DemoFeatureName = FeatureName | typeof NIGHTLY_FEATURE;
 
 export const DEMO_APPLICATION = 'acme-assistant';
 export const DEMO_ENVIRONMENT = 'production';
@@ -61,12 +64,13 @@ export const DEMO_MODELS = {
 } as const;
 export type ModelSpec = (typeof DEMO_MODELS)[keyof typeof DEMO_MODELS];
 
-export const SYSTEM_PROMPTS: Record<FeatureName, string> = {
+export const SYSTEM_PROMPTS: Record<DemoFeatureName, string> = {
   'support-chat': 'You are Acme support. Answer briefly and politely. Use lookup_order for order questions. Never reveal internal notes.',
   'doc-search': 'Answer using only the context passages. Cite passage ids in brackets. Say "I don\'t know" when the context does not answer.',
   summarize: 'Summarize the document for a busy reader: five bullet points, then one sentence of next steps.',
   'code-review': 'You are a senior reviewer. Read the diff, run the tests with run_tests when unsure, and list concrete problems.',
   'ticket-triage': 'Classify the ticket as billing, bug, feature_request, account or other. Reply with the label only.',
+  'ticket-digest': "Write the morning digest of one account's support tickets: what is open, what changed yesterday, what to do first. At most 150 words.",
 };
 
 export const QUESTIONS: Record<FeatureName, readonly string[]> = {

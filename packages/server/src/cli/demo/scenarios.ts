@@ -195,9 +195,10 @@ export function qualityDropAnswer(s: IncidentStream, t0: number, score: () => nu
 // prompt v4 (seed 004: low top scores, off-topic passages, an answer that found nothing), as in
 // the quality drop; otherwise as usual, the baseline the drift is measured against.
 export function searchTurn(s: IncidentStream, t0: number, drifting: boolean): ScenarioTrace {
-  const t = incidentTrace(s, teamMember(s, 'search'), 'doc-search', t0, drifting ? ['prompt:v4'] : []);
+  const user = teamMember(s, 'search');
+  const t = incidentTrace(s, user, 'doc-search', t0, drifting ? ['prompt:v4'] : []);
   t.inDip = drifting;
-  if (!drifting) t.sessionId = `sess_${t.user.id.slice(4)}_${Math.floor(t0 / DAY_MS)}_search`;
+  if (!drifting) t.sessionId = `sess_${user.id.slice(4)}_${Math.floor(t0 / DAY_MS)}_search`;
   return { trace: t, endMs: docSearch(t, t0, null) };
 }
 

@@ -111,7 +111,12 @@ describe('runDemo against a running server, then the alert engine', () => {
   it('with the incident off, none of them is active and the summary says so', async () => {
     const { summary, active, t } = await demo(false);
     try {
-      for (const name of INCIDENT_ALERTS) expect(active.has(name), `${name} in ${JSON.stringify([...active])}`).toBe(false);
+      // The background calls the in-house model every day: when one of its tickets lands in the
+      // last hour, UnknownModelCalls rightly sees it without any incident.
+      const analytics = await t.app.inject('/api/v1/analytics/query?measures=unknown_cost_requests&from=1h');
+      expect(analytics.statusCode, analytics.body).toBe(200);
+      const backgroundUnknown = Number(analytics.json().rows[0]?.unknown_cost_requests ?? 0);
+      for (const name of INCIDENT_ALERTS) expect(active.has(name), `${name} in ${JSON.stringify([...active])}`).toBe(name === 'UnknownModelCalls' && backgroundUnknown > 0);
       expect(summary.scenario.incident).toBeNull();
       expect(summary.tierAssignment).toBeNull();
       const status = t.ctx.budgets.statuses(projectId('default'), Date.now()).find((s) => s.subject === 'usr_dara');

@@ -27,6 +27,16 @@ export const DEMO_INCIDENT_ALERTS = {
   live: ['CostSpike', 'HighLatency', 'HighLLMLatency', 'HighErrorRate'],
 } as const;
 
+function describeNightlyJob(j: DemoSummary['scenario']['nightlyJob'], fmt: (ms: number) => string): string[] {
+  if (j.nights === 0) return [];
+  const hour = `${String(j.hourUtc).padStart(2, '0')}:00 UTC`;
+  const moved = j.movedMs === null ? `on ${j.provider}/${j.toModel}` : `moved from ${j.provider}/${j.fromModel} to ${j.toModel} on ${fmt(j.movedMs).slice(0, 10)}`;
+  return [
+    `  nightly job: ${j.feature} (${j.team}), ${j.calls} calls over ${j.nights} nights at ${hour}, no user session, nothing streamed; ${moved}`,
+    '  what to change to spend less, with the dollars and the calls behind it: lookout report recommendations (or the Cost page)',
+  ];
+}
+
 export function describeDemoSummary(s: DemoSummary): string {
   const fmt = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + 'Z';
   const lines = [
@@ -39,6 +49,7 @@ export function describeDemoSummary(s: DemoSummary): string {
     `  cost spike: ${s.scenario.costSpike.feature} on ${s.scenario.costSpike.model}, ${fmt(s.scenario.costSpike.fromMs)} – ${fmt(s.scenario.costSpike.toMs)}`,
     `  quality dip: ${s.scenario.qualityDip.feature}, ${fmt(s.scenario.qualityDip.fromMs)} – ${fmt(s.scenario.qualityDip.toMs)}`,
     `  unknown model (cost shown as unknown, not $0): ${s.scenario.unknownModel.provider}/${s.scenario.unknownModel.model}`,
+    ...describeNightlyJob(s.scenario.nightlyJob, fmt),
   );
   lines.push(...describeEvaluators(s.evaluators));
   const i = s.scenario.incident;

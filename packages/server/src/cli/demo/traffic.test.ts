@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Pricer } from '../../enrich/pricing/index.ts';
+import { appCacheResultOf } from '../../enrich/quality/app-cache.ts';
 import { spanFromItem } from '../../ingest/api/map.ts';
 import { ingestItemSchema, type IngestItem, type IngestItemInput } from '../../ingest/api/schema.ts';
-import { DEMO_APPLICATION, DEMO_ENVIRONMENT, DEMO_FEATURES, DEMO_MODELS, generateDemoTraffic, Prng } from './index.ts';
+import { DEMO_APPLICATION, DEMO_ENVIRONMENT, DEMO_FEATURES, DEMO_MODELS, generateDemoTraffic, NIGHTLY_FEATURE, Prng } from './index.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../domain/time.ts';
+import { SUMMARY_CACHE_HIT_RATE } from './features.ts';
 
 // A fixed "now" (a Wednesday afternoon, UTC) so that the traffic is the same on every run.
 const NOW_MS = Date.UTC(2026, 2, 11, 15, 30, 0);
@@ -79,8 +81,8 @@ describe('generateDemoTraffic', () => {
 
   it('produces the requested number of LLM calls inside the window, business hours busier', () => {
     expect(traffic.generations).toBe(generations.length);
-    // The incident's calls come on top of the requested background.
-    const background = generations.length - traffic.scenario.incident!.calls;
+    // The incident's and the nightly job's calls come on top of the requested background.
+    const background = generations.length - traffic.scenario.incident!.calls - traffic.scenario.nightlyJob.calls;
     expect(background).toBeGreaterThanOrEqual(3_000);
     expect(background).toBeLessThan(3_100);
     for (const s of spans) {
@@ -145,7 +147,7 @@ describe('generateDemoTraffic', () => {
     }
   });
 
-  it('attributes every span to 20 users in 4 teams and their departments, 5 features, one application', () => {
+  it('attributes every span to 20 users in 4 teams and their departments, 5 features and a nightly job, one application', () => {
     expect(uniq(spans.map((s) => s.userId)).size).toBe(20);
     const teams = uniq(spans.map((s) => s.team));
     expect(teams.size).toBe(4);
@@ -157,7 +159,7 @@ describe('generateDemoTraffic', () => {
       else deptOf.set(s.team!, s.department!);
     }
     expect(uniq([...deptOf.values()]).size).toBeGreaterThanOrEqual(2);
-    expect(uniq(spans.map((s) => s.feature))).toEqual(new Set(DEMO_FEATURES));
+    expect(uniq(spans.map((s) => s.feature))).toEqual(new Set([...DEMO_FEATURES, NIGHTLY_FEATURE]));
     expect(uniq(spans.map((s) => s.application))).toEqual(new Set([DEMO_APPLICATION]));
     expect(uniq(spans.map((s) => s.environment))).toEqual(new Set([DEMO_ENVIRONMENT]));
     expect(uniq(spans.map((s) => s.sessionId)).size).toBeGreaterThan(50);
@@ -221,8 +223,12 @@ describe('generateDemoTraffic', () => {
     const normalRate = costPerHour(NOW_MS - 7 * DAY_MS, costSpike.fromMs);
     expect(spikeRate).toBeGreaterThan(5 * normalRate);
 
+    // The dip is the feature's (doc-search's truncated embeddings): its answers score lower that day.
+    const dipTraces = new Set(spans.filter((s) => s.feature === qualityDip.feature).map((s) => s.traceId));
     const helpfulness = (inside: boolean) => {
-      const values = scores.filter((s) => s.name === 'helpfulness' && (s.timestamp! >= qualityDip.fromMs && s.timestamp! < qualityDip.toMs + 3_600_000) === inside).map((s) => s.value as number);
+      const values = scores
+        .filter((s) => s.name === 'helpfulness' && dipTraces.has(s.traceId) && (s.timestamp! >= qualityDip.fromMs && s.timestamp! < qualityDip.toMs + 3_600_000) === inside)
+        .map((s) => s.value as number);
       return values.reduce((a, b) => a + b, 0) / values.length;
     };
     expect(helpfulness(true)).toBeLessThan(helpfulness(false) - 0.2);
@@ -245,6 +251,110 @@ describe('generateDemoTraffic', () => {
     expect(parseAll(small.items)).toHaveLength(small.items.length);
     expect(() => generateDemoTraffic({ days: 0, calls: 10, seed: 1, nowMs: NOW_MS })).toThrow(/days/);
     expect(() => generateDemoTraffic({ days: 1, calls: 0, seed: 1, nowMs: NOW_MS })).toThrow(/calls/);
+  });
+});
+
+// docs/cost.md#application-caches: summarize looks its summary cache up first, in a `cache.get`
+// span Lookout counts as a hit or a miss; a hit answers without a model call.
+describe('the summary cache', () => {
+  const lookups = spans.filter((s) => s.type === 'span' && s.name === 'cache.get');
+  const byTrace = new Map<string, typeof spans>();
+  for (const s of spans) byTrace.set(s.traceId!, [...(byTrace.get(s.traceId!) ?? []), s]);
+
+  it('is looked up once in every summarize request, and Lookout reads each lookup as a hit or a miss', () => {
+    expect(lookups.length).toBeGreaterThan(200);
+    for (const l of lookups) {
+      expect(l.feature).toBe('summarize');
+      expect(l.metadata['cache.operation']).toBe('get');
+      const trace = byTrace.get(l.traceId!)!;
+      expect(trace.filter((s) => s.name === 'cache.get')).toHaveLength(1);
+      expect(l.parentSpanId).toBe(trace.find((s) => !s.parentSpanId)!.spanId);
+      expect(appCacheResultOf(spanFromItem(l, 'default'))).toBe(l.metadata['cache.hit'] === true ? 'hit' : 'miss');
+    }
+    // Nothing else in the traffic is a lookup.
+    expect(spans.filter((s) => appCacheResultOf(spanFromItem(s, 'default')) !== null)).toHaveLength(lookups.length);
+  });
+
+  it('finds about the designed share of summaries; a hit makes no model call, a miss calls the model after the lookup', () => {
+    const hits = lookups.filter((l) => l.metadata['cache.hit'] === true);
+    expect(Math.abs(hits.length / lookups.length - SUMMARY_CACHE_HIT_RATE)).toBeLessThan(0.08);
+    for (const l of lookups) {
+      const calls = byTrace.get(l.traceId!)!.filter((s) => s.type === 'generation');
+      if (l.metadata['cache.hit'] === true) {
+        expect(calls).toEqual([]);
+      } else {
+        expect(calls.length).toBeGreaterThan(0);
+        for (const g of calls) expect(g.startTime).toBeGreaterThanOrEqual(l.startTime + l.durationMs!);
+      }
+    }
+    // A small run has both too (the second demo of the Grafana proof).
+    const small = generateDemoTraffic({ days: 1, calls: 300, seed: 7, nowMs: NOW_MS }).items.filter((i) => i.type === 'span' && i.name === 'cache.get');
+    expect(new Set(small.map((i) => (i.type === 'span' ? i.metadata?.['cache.hit'] : null)))).toEqual(new Set([true, false]));
+  });
+});
+
+// What the cost recommendations need to find in it (docs/cost.md#recommendations): a feature
+// nobody waits on, all of it at one hour of the night (batch API); a prompt:output ratio more than
+// 3 times the median feature's (oversized prompt); a move to a cheaper model with at least 10
+// calls on each side (applied).
+describe('the nightly job', () => {
+  const job = traffic.scenario.nightlyJob;
+  const jobCalls = (list: typeof generations) => list.filter((g) => g.feature === NIGHTLY_FEATURE);
+
+  it('runs every night at 02:00 UTC with no user, no session and nothing streamed, for one team', () => {
+    const calls = jobCalls(generations);
+    expect(calls.length).toBe(job.calls);
+    expect(job).toMatchObject({ nights: 7, accounts: 24 });
+    expect(calls.length).toBeGreaterThanOrEqual(7 * 24);
+    for (const g of calls) {
+      expect(new Date(g.startTime).getUTCHours()).toBe(2);
+      expect(g.userId ?? null).toBeNull();
+      expect(g.sessionId ?? null).toBeNull();
+      expect(g.ttftMs ?? null).toBeNull();
+      expect(g.team).toBe('support-ops');
+      expect(g.metadata['user.tier']).toBeUndefined();
+    }
+    const nights = uniq(spans.filter((s) => s.feature === NIGHTLY_FEATURE).map((s) => Math.floor(s.startTime / DAY_MS)));
+    expect(nights.size).toBe(7);
+    // Each digest is of another account or day: no prompt is answered twice (a call retried after
+    // a rate limit sends its prompt again).
+    const prompts = calls.filter((g) => g.status === 'ok').map((g) => `${g.model} ${JSON.stringify(g.input)}`);
+    expect(new Set(prompts).size).toBe(prompts.length);
+  });
+
+  it('moved from gpt-4o to gpt-4o-mini on a day boundary halfway, with enough calls on each side, whatever the hour', () => {
+    for (const nowMs of [NOW_MS, Date.UTC(2026, 2, 11, 2, 5, 0), Date.UTC(2026, 2, 11, 23, 59, 0)]) {
+      const t = generateDemoTraffic({ days: 7, calls: 300, seed: 42, nowMs });
+      const j = t.scenario.nightlyJob;
+      const calls = t.items.filter((i) => i.type === 'generation' && i.feature === NIGHTLY_FEATURE && i.status === 'ok') as Extract<IngestItemInput, { type: 'generation' }>[];
+      expect(j.movedMs! % DAY_MS).toBe(0);
+      const before = calls.filter((g) => Number(g.startTime) < j.movedMs!);
+      const after = calls.filter((g) => Number(g.startTime) >= j.movedMs!);
+      expect(uniq(before.map((g) => g.model))).toEqual(new Set([j.fromModel]));
+      expect(uniq(after.map((g) => g.model))).toEqual(new Set([j.toModel]));
+      // 12 accounts a night with --calls 300, over 3 nights or more on each side.
+      expect(j.accounts).toBe(12);
+      expect(before.length).toBeGreaterThanOrEqual(3 * 10);
+      expect(after.length).toBeGreaterThanOrEqual(3 * 10);
+    }
+    // One night only: nothing moved, it runs on the cheaper model.
+    const short = generateDemoTraffic({ days: 1, calls: 20, seed: 1, nowMs: NOW_MS }).scenario.nightlyJob;
+    expect(short).toMatchObject({ nights: 1, movedMs: null });
+  });
+
+  it('sends prompts more than 3 times as long, against its output, as the median feature', () => {
+    const ratio = new Map<string, { prompt: number; output: number }>();
+    for (const g of generations) {
+      const u = spanFromItem(g, 'default').usage;
+      const r = ratio.get(g.feature!) ?? { prompt: 0, output: 0 };
+      r.prompt += u.input + u.cacheRead + u.cacheWrite;
+      r.output += u.output + u.reasoning;
+      ratio.set(g.feature!, r);
+    }
+    const ratios = new Map([...ratio].map(([f, r]) => [f, r.prompt / r.output]));
+    const sorted = [...ratios.values()].sort((a, b) => a - b);
+    const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    expect(ratios.get(NIGHTLY_FEATURE)!).toBeGreaterThan(3 * median);
   });
 });
 
@@ -309,7 +419,8 @@ describe('the incident now', () => {
     expect(unknown.length).toBeGreaterThan(0);
   });
 
-  it('pulls the hour average of one score below 0.5 with ≥ 20 scores, even over a busy background', () => {
+  // Generates and parses a 20,000-call day: seconds on a busy machine.
+  it('pulls the hour average of one score below 0.5 with ≥ 20 scores, even over a busy background', { timeout: 30_000 }, () => {
     for (const t of [traffic, generateDemoTraffic({ days: 1, calls: 20_000, seed: 7, nowMs: NOW_MS })]) {
       const drop = t.scenario.incident!.qualityDrop;
       const values = parseAll(t.items)

@@ -3,6 +3,7 @@ import { answerSpanId, type TraceContext } from './calls.ts';
 import { addScores, FEATURE_FLOWS } from './features.ts';
 import { addIncident } from './incident.ts';
 import { buildUsers, DEMO_MODELS, hourWeight, TAG_POOL, type FeatureName } from './model.ts';
+import { nightlyAccounts, nightlyJob } from './nightly.ts';
 import { mixSeed, Prng } from './prng.ts';
 import { QUALITY_SCORE_NAME, searchTurn, spreadMs } from './scenarios.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './timing.ts';
@@ -23,6 +24,8 @@ const MAX_TIME_DRAWS = 1_000;
 // requested calls) makes the baseline whatever the hour, the weekday or --calls.
 const STEADY_SEARCH_TRACES = 72;
 const STEADY_SEARCH_STREAM = 0x5ea4c4;
+// The nightly job's own random stream: its nights are the same whatever the rest draws.
+const NIGHTLY_STREAM = 0x2a1e7;
 
 interface Window {
   fromMs: number;
@@ -33,7 +36,7 @@ function inWindow(ms: number, w: Window): boolean {
   return ms >= w.fromMs && ms < w.toMs;
 }
 
-export function demoScenario(opts: Pick<DemoTrafficOptions, 'days' | 'nowMs'>): DemoScenario & { window: Window } {
+export function demoScenario(opts: Pick<DemoTrafficOptions, 'days' | 'nowMs'>): Omit<DemoScenario, 'nightlyJob'> & { window: Window } {
   const window = { fromMs: opts.nowMs - opts.days * DAY_MS, toMs: opts.nowMs - END_MARGIN_MS };
   // The runaway agent runs in the last hours, so that recent-window cost rules see it.
   const spike = { fromMs: Math.max(window.fromMs, window.toMs - COST_SPIKE_HOURS * HOUR_MS), toMs: window.toMs };
@@ -133,6 +136,13 @@ export function generateDemoTraffic(opts: DemoTrafficOptions): DemoTraffic {
     generations += t.generations;
     traces.push({ t0, items: t.items });
   }
+  // The nightly job comes on top of the requested calls, as the incident does: the interactive
+  // traffic is the same with or without it.
+  const nightly = nightlyJob(new Prng(mixSeed(opts.seed >>> 0, NIGHTLY_STREAM)), ids, scenario.window.fromMs, scenario.window.toMs, nightlyAccounts(opts.calls));
+  for (const run of nightly.runs) {
+    generations += run.generations;
+    traces.push({ t0: run.t0, items: run.items });
+  }
   // Scores and logs may land after `now` when a trace ends at the edge; pull them back in.
   const latest = opts.nowMs - 1_000;
   let incident: DemoIncident | null = null;
@@ -159,5 +169,5 @@ export function generateDemoTraffic(opts: DemoTrafficOptions): DemoTraffic {
     }
   }
   const { window, ...story } = scenario;
-  return { items, traces: traces.length, generations, scenario: { ...story, incident }, fromMs: window.fromMs, toMs: window.toMs };
+  return { items, traces: traces.length, generations, scenario: { ...story, nightlyJob: nightly.job, incident }, fromMs: window.fromMs, toMs: window.toMs };
 }

@@ -15,7 +15,7 @@ export interface DemoOptions {
 
 export interface DemoTrafficOptions {
   days: number;
-  calls: number; // generation items of the background traffic (failed calls and retries included)
+  calls: number; // generation items of the background traffic (failed calls and retries included); the nightly job's come on top
   seed: number;
   nowMs: number; // traffic ends just before this instant
   incident?: boolean; // add the "incident now" (default true); its calls come on top of `calls`
@@ -75,7 +75,23 @@ export interface DemoScenario {
   costSpike: { fromMs: number; toMs: number; feature: string; model: string };
   qualityDip: { fromMs: number; toMs: number; feature: string };
   unknownModel: { provider: string; model: string };
+  nightlyJob: DemoNightlyJob;
   incident: DemoIncident | null;
+}
+
+// The scheduled job (nightly.ts): no user, no session, nothing streamed, all at one hour of the
+// night; moved to a cheaper model halfway through the days.
+export interface DemoNightlyJob {
+  feature: string;
+  team: string;
+  provider: string;
+  hourUtc: number;
+  nights: number;
+  accounts: number; // digests a night
+  calls: number; // LLM calls, on top of the requested calls
+  fromModel: string;
+  toModel: string;
+  movedMs: number | null; // start of the first UTC day on toModel; null when every night ran on it
 }
 
 // The "incident now": everything starts in [fromMs, toMs), the last minutes before the anchor.

@@ -860,6 +860,8 @@ describe('the automated-responses seam', () => {
       const spans = await spansOf(sid, 2);
       expect(spans.find((s) => s.metadata['gateway.action'] === 'switch')).toMatchObject({ requestModel: 'gpt-4o-mini' });
       expect(spans.find((s) => s.metadata['gateway.cache'] === 'hit')).toMatchObject({ usage: { input: 176, cacheRead: 1024 } });
+      // A response-cache hit is an application cache lookup (docs/cost.md#application-caches); the other call is none.
+      expect(spans.map((s) => s.metadata['lookout.app_cache.result'] ?? null).sort()).toEqual(['hit', null]);
       expect(seen[0]).toBe('openai POST chat/completions alice');
     } finally {
       t.ctx.gatewayActions = undefined;

@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { ANALYTICS_MEASURES } from '../../domain/measures.ts';
+import { ANALYTICS_MEASURES, APP_CACHE_MEASURES } from '../../domain/measures.ts';
 import { BASE_DIMENSIONS, QUERY_LIMITS, TIME_BUCKETS } from '../../query/contract.ts';
 import { answerAnalyticsQuery } from '../../query/answer.ts';
 import { jsonResult, registerReadTool, pageUrl, type McpCaller, type McpDeps } from '../deps.ts';
@@ -31,7 +31,10 @@ export function registerAnalyticsTool(server: McpServer, deps: McpDeps, caller: 
           .array(z.enum(ANALYTICS_MEASURES))
           .min(1, 'give at least one measure')
           .max(ANALYTICS_MEASURES.length)
-          .describe(`what to compute: ${ANALYTICS_MEASURES.join(', ')}`),
+          .describe(
+            `what to compute: ${ANALYTICS_MEASURES.join(', ')}. ` +
+              `${APP_CACHE_MEASURES.join(', ')} count lookups in the application's own caches, not calls: ask for them alone, without other measures (a query mixing them is refused).`,
+          ),
         groupBy: z
           .array(z.string().max(128))
           .max(QUERY_LIMITS.maxGroupBy)

@@ -42,6 +42,7 @@ export async function findSwitches(deps: RecommenderDeps, project: ProjectId, ra
     measures: ['requests', 'unknown_cost_requests', 'cost', ...USAGE_MEASURES],
     groupBy: ['feature', 'provider', 'model'],
     bucket: 'day',
+    filters: [{ dimension: 'kind', values: ['generation'] }],
   });
   const series = new Map<string, { feature: string; provider: string; days: Map<number, Day> }>();
   for (const row of rows) {

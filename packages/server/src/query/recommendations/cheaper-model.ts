@@ -78,9 +78,12 @@ interface Candidate {
 }
 
 export const cheaperModel: Recommender = async (deps, project, range) => {
+  // Generations only: an embedding model of the same provider is no replacement for a chat model
+  // (nor the other way round), however cheap its tokens.
   const rows = await queryRows(deps, project, range, {
     measures: ['requests', 'unknown_cost_requests', 'cost', ...USAGE_MEASURES, 'score_avg', 'score_count'],
     groupBy: ['feature', 'provider', 'model'],
+    filters: [{ dimension: 'kind', values: ['generation'] }],
   });
   const groups = groupsOf(rows);
   const days = rangeDays(range);

@@ -48,6 +48,22 @@ describe('oversized prompts', () => {
     expect(bloated).toMatchObject({ confidence: 'low', monthlySavingsNano: 525_000_000, evidence: { calls: 20, figures: { ratio: 30, medianFeatureRatio: 5.5, excessTokensPerCall: 9800 } } });
   });
 
+  it("shows each model's calls and price in the formula of a feature that ran on several", async () => {
+    const on = (model: string, count: number, fromMs: number) =>
+      Array.from({ length: count }, (_, i) => generation(t.pricer, { atMs: fromMs + i * HOUR_MS, model, usage: { input: 12_000, output: 400 }, feature: 'mixed', promptHash: null, traceN: ++n }));
+    await t.write([
+      ...calls('chat', 20, END - 20 * DAY_MS, HOUR_MS, 1000, 500),
+      ...calls('extract', 20, END - 20 * DAY_MS, HOUR_MS, 1000, 500),
+      ...on('gpt-4o', 12, END - 20 * DAY_MS),
+      ...on('gpt-4o-mini', 8, END - 10 * DAY_MS),
+    ]);
+    const [mixed] = await oversizedPrompt(t.deps(END), PROJECT, RANGE);
+    // Ratios 2, 2 and 30: median 2. (12,000 − 400 × 2) tokens × (12 × $2.50/M + 8 × $0.15/M)
+    // = 11,200 × 31,200 nano = $0.34944 in 28 days.
+    expect(mixed.evidence.figures).toMatchObject({ excessTokensPerCall: 11_200, savedNanoInRange: 349_440_000 });
+    expect(mixed.formula).toBe('(12,000 − 400 output × 2.0 median ratio) tokens × (12 calls on gpt-4o × $2.5/M + 8 calls on gpt-4o-mini × $0.15/M) = $0.34944 in 28.0 d × 30/28.0 = $0.3744/month');
+  });
+
   it('finds nothing in steady traffic', async () => {
     await t.write([...history('a', 2000, 2000, 500), ...history('b', 1000, 1000, 500), ...history('c', 3000, 3000, 500)]);
     expect(await oversizedPrompt(t.deps(END), PROJECT, RANGE)).toEqual([]);

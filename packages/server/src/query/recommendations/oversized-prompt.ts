@@ -61,9 +61,16 @@ async function featureTotals(deps: RecommenderDeps, project: ProjectId, range: R
 // the price of a call of `perCall` input tokens less that of one of `perCall − excessPerCall`
 // (so a tiered price is the one the call's size selects), times its calls. Models without a
 // price add nothing.
-function excessCostNano(deps: RecommenderDeps, models: ModelShare[], perCall: number, excessPerCall: number, atUs: number): { nano: number; inputUsdPerMtok: number | null } {
+function excessCostNano(
+  deps: RecommenderDeps,
+  models: ModelShare[],
+  perCall: number,
+  excessPerCall: number,
+  atUs: number,
+): { nano: number; inputUsdPerMtok: number | null; priced: { model: string; calls: number; usdPerMtok: number | null }[] } {
   let nano = 0;
   let inputUsdPerMtok: number | null = null;
+  const priced: { model: string; calls: number; usdPerMtok: number | null }[] = [];
   const price = (m: ModelShare, tokens: number) => {
     const cost = deps.pricer.price({ provider: m.provider, requestModel: m.model, responseModel: null, usage: { input: Math.round(tokens), output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0, audio: 0 }, startUs: atUs, kind: 'generation' });
     return cost.status === 'priced' ? cost.totalNanoUsd : null;
@@ -75,8 +82,15 @@ function excessCostNano(deps: RecommenderDeps, models: ModelShare[], perCall: nu
     nano += (full - trimmed) * m.calls;
     const million = price(m, 1_000_000);
     if (inputUsdPerMtok === null && million !== null) inputUsdPerMtok = million / 1e9;
+    priced.push({ model: m.model, calls: m.calls, usdPerMtok: million === null ? null : million / 1e9 });
   }
-  return { nano, inputUsdPerMtok };
+  return { nano, inputUsdPerMtok, priced };
+}
+
+// The calls and price of the formula: one model's, or each model's when the feature ran on several.
+function callsTimesPrice(calls: number, e: ReturnType<typeof excessCostNano>): string {
+  if (e.priced.length <= 1) return `${count(calls)} calls × ${perMtok(e.inputUsdPerMtok)}`;
+  return `(${e.priced.map((m) => `${count(m.calls)} calls on ${m.model} × ${perMtok(m.usdPerMtok)}`).join(' + ')})`;
 }
 
 function median(values: number[]): number {
@@ -108,7 +122,8 @@ export const oversizedPrompt: Recommender = async (deps, project, range) => {
     if (beforePerCall <= 0 || nowPerCall <= GROWTH_FACTOR * beforePerCall) continue;
     grown.add(feature);
     const excessPerCall = nowPerCall - beforePerCall;
-    const { nano, inputUsdPerMtok } = excessCostNano(deps, now.models, nowPerCall, excessPerCall, atUs);
+    const excess = excessCostNano(deps, now.models, nowPerCall, excessPerCall, atUs);
+    const { nano, inputUsdPerMtok } = excess;
     const recentDays = RECENT_MS / DAY_MS;
     const monthly = perMonth(nano, recentDays);
     const growth = nowPerCall / beforePerCall;
@@ -122,7 +137,7 @@ export const oversizedPrompt: Recommender = async (deps, project, range) => {
       feature,
       model: mainModel(now),
       monthlySavingsNano: monthly,
-      formula: `(${count(nowPerCall)} − ${count(beforePerCall)}) tokens × ${count(now.calls)} calls in 7 d × ${perMtok(inputUsdPerMtok)} = ${usd(nano)} × 30/7 = ${usd(monthly)}/month`,
+      formula: `(${count(nowPerCall)} − ${count(beforePerCall)}) tokens × ${callsTimesPrice(now.calls, excess)} in 7 d = ${usd(nano)} × 30/7 = ${usd(monthly)}/month`,
       confidence: now.calls >= 10 * MIN_CALLS && before.calls >= 10 * MIN_CALLS ? 'medium' : 'low',
       confidenceReason: 'the growth is measured; whether the extra context is needed is not',
       evidence: {
@@ -153,7 +168,8 @@ export const oversizedPrompt: Recommender = async (deps, project, range) => {
       const f = whole.get(feature)!;
       const perCall = f.promptTokens / f.calls;
       const excessPerCall = perCall - (f.outputTokens / f.calls) * typical;
-      const { nano, inputUsdPerMtok } = excessCostNano(deps, f.models, perCall, excessPerCall, atUs);
+      const excess = excessCostNano(deps, f.models, perCall, excessPerCall, atUs);
+      const { nano, inputUsdPerMtok } = excess;
       const monthly = perMonth(nano, days);
       out.push({
         id: `oversized_prompt:feature=${feature}:ratio`,
@@ -165,7 +181,7 @@ export const oversizedPrompt: Recommender = async (deps, project, range) => {
         feature,
         model: mainModel(f),
         monthlySavingsNano: monthly,
-        formula: `(${count(perCall)} − ${count(f.outputTokens / f.calls)} output × ${typical.toFixed(1)} median ratio) tokens × ${count(f.calls)} calls × ${perMtok(inputUsdPerMtok)} = ${usd(nano)} in ${days.toFixed(1)} d × 30/${days.toFixed(1)} = ${usd(monthly)}/month`,
+        formula: `(${count(perCall)} − ${count(f.outputTokens / f.calls)} output × ${typical.toFixed(1)} median ratio) tokens × ${callsTimesPrice(f.calls, excess)} = ${usd(nano)} in ${days.toFixed(1)} d × 30/${days.toFixed(1)} = ${usd(monthly)}/month`,
         confidence: 'low',
         confidenceReason: 'a ratio far from its peers is a reason to look, not proof that the context is unused',
         evidence: {

@@ -45,6 +45,14 @@ describe('response caching', () => {
     expect(rec.detail).toContain('responseCache');
   });
 
+  it('does not count a call retried after a failure as a repeat of its failed try', async () => {
+    const faq = (atMs: number, traceN: number, failed: boolean) =>
+      generation(t.pricer, { atMs, model: 'gpt-4o-mini', usage: { input: 500, output: failed ? 0 : 200 }, promptHash: 'faq', traceN, failed });
+    // Rate limited, then retried 2 s later with the same prompt: in every hour, once each.
+    await t.write(Array.from({ length: 12 }, (_, i) => [faq(T0 + i * HOUR_MS, 2 * i + 1, true), faq(T0 + i * HOUR_MS + 2_000, 2 * i + 2, false)]).flat());
+    expect(await responseCaching(t.deps(T0 + DAY_MS), PROJECT, RANGE)).toEqual([]);
+  });
+
   it('keeps the same prompt to two models apart, and finds nothing without repeats', async () => {
     await t.write([
       generation(t.pricer, { atMs: T0, model: 'gpt-4o-mini', usage: { input: 500, output: 200 }, traceN: 1 }),

@@ -10,7 +10,8 @@ import type { Confidence, Recommendation, Recommender } from './types.ts';
 // response cache of the `responseCache` automated response (alerts/actions/cache.ts), which
 // answers an identical request (provider credential, path and body) for the action's `ttl`; it
 // serves only non-streamed calls through the gateway, lives in memory and is bounded. Its own hits
-// (metadata gateway.cache = hit) cost nothing and are not counted again.
+// (metadata gateway.cache = hit) cost nothing and are not counted again, and failed calls are not
+// counted at all: a call retried after a rate limit is not a repeat of its failed try.
 //
 // Sampling parameters (temperature, seed) are not stored, so two calls of one prompt hash may
 // have asked for different answers on purpose: the confidence is never high.

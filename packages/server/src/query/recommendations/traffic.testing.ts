@@ -47,6 +47,7 @@ export interface Generation {
   feature?: string | null;
   traceN: number;
   metadata?: Record<string, string>;
+  failed?: boolean; // the provider answered with an error (a rate limit)
 }
 
 // One model call as an instrumentation reports it, priced by `pricer` as ingest would.
@@ -67,5 +68,6 @@ export function generation(pricer: Pricer, g: Generation): SpanRecord {
     attribution: { ...emptyAttribution(), feature: g.feature === undefined ? 'support' : g.feature },
     metadata: g.metadata ?? {},
     promptHash: g.promptHash === undefined ? 'system-prompt' : g.promptHash,
+    ...(g.failed ? { status: 'error' as const, errorClass: 'rate_limit' as const, errorMessage: '429 Rate limit reached' } : {}),
   });
 }

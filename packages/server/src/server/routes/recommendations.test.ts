@@ -41,8 +41,12 @@ beforeAll(async () => {
   for (let d = 1; d <= 10; d++) for (let i = 0; i < 3; i++) call('digest', 'gpt-4o-mini', day(d, 2, i * 5), { usage: { input: 2000, output: 500 } });
   // classify: 2 calls a day on gpt-4o from Nov 1 to 10, then on gpt-4o-mini from Nov 11 to 30.
   for (let d = 1; d <= 30; d++) for (let i = 0; i < 2; i++) call('classify', d <= 10 ? 'gpt-4o' : 'gpt-4o-mini', day(d, 14, i), session);
+  // search: embeddings of the same provider, far cheaper per token than any chat model.
+  for (let i = 0; i < 20; i++) {
+    items.push({ type: 'span', kind: 'embedding', traceId: hex(16), name: 'embeddings', startTime: day(8, 9, i), durationMs: 80, provider: 'openai', model: 'text-embedding-3-small', feature: 'search', usage: { input: 50 }, ...session });
+  }
   const res = await t.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: { batch: items } });
-  expect(res.statusCode).toBe(200);
+  expect(res.statusCode, res.body).toBe(200);
   // Lookout's own judge calls look like a nightly job too, but are not the application's spend
   // (a client cannot send that feature, so they are written as the judge writes them).
   const judge = [];
@@ -98,6 +102,14 @@ describe('GET /api/v1/recommendations', () => {
     expect(drafts).toMatchObject({ confidence: 'low', monthlySavingsUsdDecimal: '0.084600000' }); // 4,230,000 × 20
     expect(drafts!.detail).toContain('no quality scores to compare');
     expect(drafts!.confidenceReason).toContain("fewer than 20 scored calls of 'drafts' on gpt-4o and gpt-4o-mini");
+  });
+
+  it('cheaper model: chat models only, never an embedding model of the same provider', async () => {
+    const body = await recommendations();
+    const cheaper = body.recommendations.filter((r: { kind: string }) => r.kind === 'cheaper_model');
+    expect(cheaper.length).toBeGreaterThan(0);
+    for (const r of cheaper) expect([r.model, r.evidence.figures.toModel]).not.toContain('text-embedding-3-small');
+    expect(byId(body, 'cheaper_model:feature=drafts:gpt-4o→gpt-4o-mini')).toBeDefined();
   });
 
   it('batch API: a nightly job without sessions, at the 50% discount', async () => {

@@ -1,7 +1,7 @@
 import {
   MODEL_CALL_KINDS,
   metadataKeyOf,
-  type BaseDimension,
+  type ColumnDimension,
   type Dimension,
   type Filter,
   type Measure,
@@ -16,6 +16,7 @@ import type { Params } from './client.ts';
 import { APPLICATION_SPANS_SQL, analyticsAsksForEvaluation } from '../evaluation-scope.ts';
 import { hourSumsSql, TOTAL_COLUMNS } from './hour-totals.ts';
 import { CONTEXT_USE_SQL, HAS_PROMPT_SQL, NEAR_LIMIT_SQL } from '../context-windows.ts';
+import { APP_CACHE_HITS_SQL, APP_CACHE_LOOKUPS_SQL, APP_CACHE_MISSES_SQL, scopeSql, type SpanScope } from '../app-cache-scope.ts';
 
 // The SQL of the analytics over the spans table (read with FINAL, so each span counts once
 // whatever versions of it are stored). User-supplied strings (project, filter values, metadata
@@ -28,7 +29,7 @@ import { CONTEXT_USE_SQL, HAS_PROMPT_SQL, NEAR_LIMIT_SQL } from '../context-wind
 // decimals is DuckDB's (half away from zero) rather than ClickHouse's round (half to even);
 // percentiles interpolate as DuckDB's quantile_cont does.
 
-const COLUMN_OF: Record<Exclude<BaseDimension, 'tag'>, string> = {
+const COLUMN_OF: Record<ColumnDimension, string> = {
   model: 'model',
   provider: 'provider',
   user: 'user_id',
@@ -44,7 +45,7 @@ const COLUMN_OF: Record<Exclude<BaseDimension, 'tag'>, string> = {
   finish_reason: 'finish_reason',
 };
 
-export function columnOf(d: Exclude<BaseDimension, 'tag'>): string {
+export function columnOf(d: ColumnDimension): string {
   return COLUMN_OF[d];
 }
 
@@ -110,6 +111,10 @@ export const AGGREGATES = {
   // C5: generations the chain marked as refusals (enrich/quality/refusal.ts), and generations.
   a_refusals: `countIf(metadata['${QUALITY_METADATA.refusal}'] = 'true')`,
   a_generations: "countIf(kind = 'generation')",
+  // C6: application cache lookups (app-cache-scope.ts), the only spans a query of them reads.
+  a_app_cache_lookups: `countIf(${APP_CACHE_LOOKUPS_SQL})`,
+  a_app_cache_hits: `countIf(${APP_CACHE_HITS_SQL})`,
+  a_app_cache_misses: `countIf(${APP_CACHE_MISSES_SQL})`,
   a_input: 'sum(input_tokens)',
   a_output: 'sum(output_tokens)',
   a_cache_read: 'sum(cache_read_tokens)',
@@ -236,6 +241,10 @@ export const MEASURE_SQL: Record<Exclude<Measure, ScoreAnalyticsMeasure>, string
   usd_per_mtok: duckRound9(`${COST_USD_DOUBLE} * 1000000 / nullIf(a_priced_tokens, 0)`),
   refusals: 'a_refusals',
   refusal_rate: 'a_refusals / nullIf(a_generations, 0)',
+  app_cache_lookups: 'a_app_cache_lookups',
+  app_cache_hits: 'a_app_cache_hits',
+  app_cache_misses: 'a_app_cache_misses',
+  app_cache_hit_rate: 'a_app_cache_hits / nullIf(a_app_cache_lookups, 0)',
 };
 
 function aggregateNames(measures: readonly Measure[]): Set<string> {
@@ -266,13 +275,13 @@ export function dimensionSql(d: Dimension, p: Binder): string {
   const key = metadataKeyOf(d);
   if (key !== null) return metadataSql(key, p);
   if (d === 'tag') return 'tag_value';
-  return COLUMN_OF[d as Exclude<BaseDimension, 'tag'>];
+  return COLUMN_OF[d as ColumnDimension];
 }
 
 export function filterSql(f: Filter, p: Binder): string {
   const key = metadataKeyOf(f.dimension);
   if (f.dimension === 'tag') return f.values.length === 1 ? `has(tags, ${p.bind(f.values[0])})` : `hasAny(tags, ${p.bindList(f.values)})`;
-  const column = key !== null ? metadataSql(key, p) : COLUMN_OF[f.dimension as Exclude<BaseDimension, 'tag'>];
+  const column = key !== null ? metadataSql(key, p) : COLUMN_OF[f.dimension as ColumnDimension];
   return f.values.length === 1 ? `${column} = ${p.bind(f.values[0])}` : `${column} IN ${p.bindList(f.values)}`;
 }
 
@@ -287,9 +296,10 @@ export const MODEL_CALLS_SQL = `kind IN (${MODEL_CALL_KINDS.map((k) => `'${k}'`)
 
 // project first, then time, then the model-call scope unless the query is about kinds itself.
 // The judge's calls are left out unless the query filters on their feature (evaluation-scope.ts).
-export function whereSql(project: ProjectId, range: TimeRange, filters: Filter[], p: Binder, scopeToModelCalls: boolean): string {
+export function whereSql(project: ProjectId, range: TimeRange, filters: Filter[], p: Binder, scopeToModelCalls: SpanScope): string {
   const clauses = [`project_id = ${p.bind(project)}`, `start_time >= ${instantSql(range.fromMs)}`, `start_time < ${instantSql(range.toMs)}`];
-  if (scopeToModelCalls) clauses.push(MODEL_CALLS_SQL);
+  const scope = scopeSql(scopeToModelCalls, MODEL_CALLS_SQL);
+  if (scope !== null) clauses.push(scope);
   if (!analyticsAsksForEvaluation(filters)) clauses.push(APPLICATION_SPANS_SQL);
   for (const f of filters) clauses.push(filterSql(f, p));
   return clauses.join(' AND ');

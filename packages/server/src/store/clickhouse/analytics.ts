@@ -20,6 +20,7 @@ import {
   type TopSpendersParams,
 } from '../../query/contract.ts';
 import { validateChargeback, validateForecast, validateQuery, validateRange } from '../../query/validate.ts';
+import { APP_CACHE_SCOPE, asksForAppCache, type SpanScope } from '../app-cache-scope.ts';
 import { chargebackToCsv } from '../../query/formats.ts';
 import { nanoToUsd } from '../../domain/money.ts';
 import { isScoreAnalyticsMeasure } from '../../domain/measures.ts';
@@ -45,7 +46,7 @@ import {
   whereSql,
 } from './analytics-sql.ts';
 import type { ChHourTotals } from './hour-totals.ts';
-import { MAX_CONTEXT_MODELS, asksForContextWindows, contextWindowSql, withContextWindows } from '../context-windows.ts';
+import { asksForContextWindows, catalogContextWindow, MAX_MODEL_PAIRS_READ, contextWindowSql, pairWindows, withContextWindows, type ContextWindowOf, type ModelPair } from '../context-windows.ts';
 
 // Analytics over the spans: one aggregate pass per statement over one project's time range, the
 // figures computed as the DuckDB backend computes them (analytics-sql.ts). Money comes back as
@@ -73,10 +74,13 @@ function measureValue(m: Measure, v: unknown): number | null {
 export class ChAnalytics implements AnalyticsBackend {
   readonly ch: Ch;
   private readonly hours: ChHourTotals | null;
+  private readonly windowOf: ContextWindowOf;
   // `hours`: the hourly totals long ranges are read from (none: every query reads the spans).
-  constructor(ch: Ch, hours: ChHourTotals | null = null) {
+  // `windowOf`: each model's context window (C4), the catalog's unless the config names one.
+  constructor(ch: Ch, hours: ChHourTotals | null = null, windowOf: ContextWindowOf = catalogContextWindow) {
     this.ch = ch;
     this.hours = hours;
+    this.windowOf = windowOf;
   }
 
   private get db(): string {
@@ -90,10 +94,11 @@ export class ChAnalytics implements AnalyticsBackend {
   // The rows a query over [range) aggregates and the inner aggregates over them: whole hours from
   // the hourly totals where they can answer (`hourly`: the query only sums, by their
   // dimensions), else the spans.
-  private async source(project: ProjectId, range: TimeRange, filters: Filter[], p: Binder, scopeToModelCalls: boolean, options: { hourly: boolean; unnestTags?: boolean }) {
+  private async source(project: ProjectId, range: TimeRange, filters: Filter[], p: Binder, scopeToModelCalls: SpanScope, options: { hourly: boolean; unnestTags?: boolean }) {
     const hours = options.hourly && this.hours ? await this.hours.wholeHours(range.fromMs, range.toMs, project) : null;
     if (hours === null) return { from: fromSql(this.db, whereSql(project, range, filters, p, scopeToModelCalls), options.unnestTags ?? false), aggregates: AGGREGATES as Partial<Record<string, string>> };
-    return { from: hourSumsFrom(this.db, project, range, hours, filters, p, scopeToModelCalls), aggregates: HOUR_AGGREGATES as Partial<Record<string, string>> };
+    // Only sums of the calls are hourly (never the cache lookups): the scope is the calls or every kind.
+    return { from: hourSumsFrom(this.db, project, range, hours, filters, p, scopeToModelCalls === true), aggregates: HOUR_AGGREGATES as Partial<Record<string, string>> };
   }
 
   // The reports that only sum, by the totals' dimensions, answer past the spans' retention.
@@ -113,7 +118,9 @@ export class ChAnalytics implements AnalyticsBackend {
       summable(q.measures) &&
       q.groupBy.every((d) => HOUR_DIMENSIONS.has(d)) &&
       q.filters.every((f) => HOUR_DIMENSIONS.has(f.dimension));
-    const { from, aggregates } = await this.source(project, q, q.filters, p, !aboutKinds, { hourly, unnestTags: q.groupBy.includes('tag') });
+    // Application cache measures read the cache lookups only (validateQuery keeps them alone).
+    const scope: SpanScope = asksForAppCache(q.measures) ? APP_CACHE_SCOPE : !aboutKinds;
+    const { from, aggregates } = await this.source(project, q, q.filters, p, scope, { hourly, unnestTags: q.groupBy.includes('tag') });
 
     const keys: string[] = [];
     const select: string[] = [];
@@ -126,7 +133,7 @@ export class ChAnalytics implements AnalyticsBackend {
       keys.push(`d${i}`);
     });
     const groupBy = keys.length ? ` GROUP BY ${keys.join(', ')}` : '';
-    const windows = asksForContextWindows(q.measures) ? contextWindowSql(await this.modelPairs(project, q, aboutKinds), (v) => p.bind(v)) : null;
+    const windows = asksForContextWindows(q.measures) ? contextWindowSql(pairWindows(await this.modelPairs(project, q, aboutKinds), this.windowOf), (v) => p.bind(v)) : null;
     const inner = `SELECT ${[...select, ...aggregatesFor(q.measures, aggregates).map((a) => (windows === null ? a : withContextWindows(a, windows)))].join(', ')} ${from}${groupBy}`;
     const outer = [...keys, ...q.measures.map((m, i) => `${isScoreAnalyticsMeasure(m) ? `sc.${m}` : MEASURE_SQL[m]} AS m${i}`)];
 
@@ -170,11 +177,12 @@ export class ChAnalytics implements AnalyticsBackend {
     return note ? { ...result, retention: note } : result;
   }
 
-  // The (provider, model) pairs of a query's calls, for their context windows.
-  private async modelPairs(project: ProjectId, q: AnalyticsQuery, aboutKinds: boolean): Promise<{ provider: string | null; model: string | null }[]> {
+  // The (provider, requested model, model) of a query's calls, for their context windows: up to
+  // MAX_MODEL_PAIRS_READ, of which pairWindows keeps those with a window.
+  private async modelPairs(project: ProjectId, q: AnalyticsQuery, aboutKinds: boolean): Promise<ModelPair[]> {
     const p = new Binder();
-    const rows = await this.ch.query<Row>(`SELECT DISTINCT provider, model ${fromSql(this.db, whereSql(project, q, q.filters, p, !aboutKinds), false)} LIMIT ${MAX_CONTEXT_MODELS}`, p.values);
-    return rows.map((r) => ({ provider: str(r.provider), model: str(r.model) }));
+    const rows = await this.ch.query<Row>(`SELECT DISTINCT provider, request_model, model ${fromSql(this.db, `${whereSql(project, q, q.filters, p, !aboutKinds)} AND model IS NOT NULL`, false)} LIMIT ${MAX_MODEL_PAIRS_READ}`, p.values);
+    return rows.map((r) => ({ provider: str(r.provider), requestModel: str(r.request_model), model: str(r.model) }));
   }
 
   private async dailyTotals(project: ProjectId, range: TimeRange): Promise<DayTotals[]> {

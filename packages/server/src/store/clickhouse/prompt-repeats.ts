@@ -38,7 +38,7 @@ export async function promptRepeatsCh(ch: Ch, project: ProjectId, q: PromptRepea
                FROM ${ch.database}.spans FINAL
               WHERE project_id = {project:String}
                 AND start_time >= fromUnixTimestamp64Micro({fromUs:Int64}) AND start_time < fromUnixTimestamp64Micro({toUs:Int64})
-                AND kind = 'generation' AND prompt_hash IS NOT NULL AND ${applicationSpansSql()}
+                AND kind = 'generation' AND status != 'error' AND prompt_hash IS NOT NULL AND ${applicationSpansSql()}
                 AND metadata[{hitKey:String}] != {hitValue:String}
                 AND input_tokens + cache_read_tokens + cache_write_tokens >= {minTokens:Int64}))
       GROUP BY hash, provider, model

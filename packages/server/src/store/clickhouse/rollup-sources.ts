@@ -1,8 +1,9 @@
 import { MODEL_CALL_KINDS } from '../../query/contract.ts';
 import { SKETCH_GAMMA, SKETCH_MIN_VALUE, SKETCH_ZERO_INDEX } from '../../rollups/sketch.ts';
-import type { CallAggregateRow, ProjectId, RollupSources, ScoreAggregateRow, SpendQuery, SpendResult } from '../store.ts';
+import type { CallAggregateRange, CallAggregateRow, ProjectId, RollupSources, ScoreAggregateRow, SpendQuery, SpendResult } from '../store.ts';
 import type { Ch } from './client.ts';
-import { SECURITY_MARKS_SQL } from '../rollup-sources.ts';
+import { SECURITY_MARKS_SQL, nearLimitSql } from '../rollup-sources.ts';
+import { MAX_MODEL_PAIRS_READ, catalogContextWindow, pairWindows, type ContextWindowOf, type PairWindow } from '../context-windows.ts';
 import { QUALITY_METADATA } from '../../domain/quality.ts';
 import { APPLICATION_SPANS_SQL, applicationSpansSql } from '../evaluation-scope.ts';
 
@@ -47,13 +48,39 @@ const CALL_DIMENSIONS = {
 
 export class ChRollupSources implements RollupSources {
   private readonly ch: Ch;
+  private readonly windowOf: ContextWindowOf;
 
-  constructor(ch: Ch) {
+  constructor(ch: Ch, windowOf: ContextWindowOf = catalogContextWindow) {
     this.ch = ch;
+    this.windowOf = windowOf;
   }
 
-  async aggregateCalls(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }): Promise<CallAggregateRow[]> {
+  async contextWindows(fromMs: number): Promise<PairWindow[]> {
+    const pairs = await this.ch.query(
+      `SELECT DISTINCT provider, request_model, model FROM ${this.ch.database}.spans AS s
+        WHERE start_time >= fromUnixTimestamp64Micro({fromUs:Int64}) AND s.model IS NOT NULL AND ${MODEL_CALLS_SQL} AND ${applicationSpansSql('s.feature')}
+        LIMIT ${MAX_MODEL_PAIRS_READ}`,
+      { fromUs: Math.trunc(fromMs * 1000) },
+    );
+    return pairWindows(pairs.map((r) => ({ provider: str(r.provider), requestModel: str(r.request_model), model: str(r.model) })), this.windowOf);
+  }
+
+  async aggregateCalls(range: CallAggregateRange): Promise<CallAggregateRow[]> {
     const dims = CALL_DIMENSIONS[range.detail];
+    const fromUs = Math.trunc(range.fromMs * 1000);
+    // C4: the windows of the range's models written into the near-limit condition (qualified:
+    // ClickHouse reads a plain name as the select list's alias, NULL at some details).
+    const windows = range.windows ?? (await this.contextWindows(range.fromMs));
+    const windowParams: Record<string, string> = {};
+    const near = nearLimitSql(
+      windows,
+      (v) => {
+        const name = `cw${Object.keys(windowParams).length}`;
+        windowParams[name] = v;
+        return `{${name}:String}`;
+      },
+      { provider: 's.provider', requestModel: 's.request_model', model: 's.model' },
+    );
     const rows = await this.ch.query(
       `WITH ${MODEL_CALLS_SQL} AS llm
        SELECT project_id, intDiv(toUnixTimestamp64Milli(start_time), {bucket:Int64}) * {bucket:Int64} AS bucket_ms,
@@ -73,14 +100,16 @@ export class ChRollupSources implements RollupSources {
               if(countIf(llm) = 0, 0, toUnixTimestamp64Milli(maxIf(start_time, llm))) AS last_ms,
               countIf(${PII_FOUND_SQL}) AS pii,
               countIf(${INJECTION_SQL}) AS injection,
-              countIf(llm AND metadata[{refusalKey:String}] = 'true') AS refusals
+              countIf(llm AND metadata[{refusalKey:String}] = 'true') AS refusals,
+              countIf(llm AND ${near}) AS near_limit
          FROM ${this.ch.database}.spans AS s FINAL
         WHERE start_time >= fromUnixTimestamp64Micro({fromUs:Int64}) AND (${MODEL_CALLS_SQL} OR ${PII_FOUND_SQL} OR ${INJECTION_SQL})
           AND ${applicationSpansSql('s.feature')}
         GROUP BY project_id, bucket_ms${dims.group}`,
       {
+        ...windowParams,
         bucket: Math.trunc(range.bucketMs),
-        fromUs: Math.trunc(range.fromMs * 1000),
+        fromUs,
         redactionKey: SECURITY_MARKS_SQL.redactionKey,
         injectionKey: SECURITY_MARKS_SQL.injectionKey,
         refusalKey: QUALITY_METADATA.refusal,
@@ -117,13 +146,14 @@ export class ChRollupSources implements RollupSources {
         piiDetections: Number(r.pii),
         injectionAttempts: Number(r.injection),
         refusals: Number(r.refusals),
+        nearContextLimit: Number(r.near_limit),
       }),
     );
   }
 
   // One batch: the result is read whole (the rollups' start-up read over ClickHouse still peaks
   // with it).
-  async eachCallAggregate(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }, visit: (rows: CallAggregateRow[]) => void): Promise<number> {
+  async eachCallAggregate(range: CallAggregateRange, visit: (rows: CallAggregateRow[]) => void): Promise<number> {
     const rows = await this.aggregateCalls(range);
     visit(rows);
     return rows.length;

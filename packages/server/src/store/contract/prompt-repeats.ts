@@ -6,7 +6,8 @@ import { call, pricedCost, sharedStore, type OpenStore } from './fixtures.ts';
 
 // Repeated prompts per (prompt hash, provider, model) (store/prompt-repeats.ts), the same from
 // every backend: warm calls (the previous call of the group at most warmWithinMs before, no cache
-// read), repeats within fixed windows and their cost, the newest call's price row and feature.
+// read), repeats within fixed windows and their cost, the newest call's price row and feature;
+// successful calls only.
 
 const A = projectId('repeats-a');
 const B = projectId('repeats-b');
@@ -27,6 +28,7 @@ interface Repeat {
   row?: string;
   kind?: SpanRecord['kind'];
   metadata?: Record<string, string>;
+  status?: 'ok' | 'error';
 }
 
 const span = (r: Repeat): SpanRecord => ({
@@ -40,6 +42,7 @@ const span = (r: Repeat): SpanRecord => ({
     feature: r.feature === undefined ? 'old' : r.feature,
     kind: r.kind ?? 'generation',
     metadata: r.metadata ?? {},
+    status: r.status ?? 'ok',
     usage: { input: r.input ?? 3000, cacheRead: r.cacheRead ?? 0, output: 10 },
   }),
   cost: pricedCost(r.costNano, r.row ?? 'row-old'),
@@ -69,6 +72,12 @@ async function seed(store: Store): Promise<void> {
     { n: 16, atMs: T + 8 * MIN, costNano: 1000, hash: 'once' },
     { n: 17, atMs: T + 8 * MIN, costNano: 1000, hash: null },
     { n: 18, atMs: T + 8 * MIN + 1, costNano: 1000, hash: null },
+    // A call that failed (rate limited, billed here all the same) and its retry 2 s later with the
+    // same prompt: the retry is the prompt's first answer, neither a repeat nor warm; the call
+    // 20 minutes later is the one repeat.
+    { n: 19, atMs: T + 20 * MIN, costNano: 500, hash: 'retried', status: 'error' },
+    { n: 20, atMs: T + 20 * MIN + 2_000, costNano: 7, hash: 'retried' },
+    { n: 21, atMs: T + 40 * MIN, costNano: 9, hash: 'retried' },
   ];
   await store.write({ spans: spans.map(span), scores: [], logs: [] });
 }
@@ -120,16 +129,39 @@ const MINI: PromptRepeatRow = {
   sampleTraceIds: [8, 7].map(trace),
 };
 
+const RETRIED: PromptRepeatRow = {
+  promptHash: 'retried',
+  provider: 'openai',
+  model: 'gpt-4o',
+  priceRowId: 'row-old',
+  feature: 'old',
+  calls: 2,
+  promptTokens: 6000,
+  cacheReadCalls: 0,
+  warmCalls: 0,
+  warmInputTokens: 0,
+  repeatCalls: 1,
+  repeatCostNano: 9,
+  firstUs: (T + 20 * MIN + 2_000) * 1000,
+  lastUs: (T + 40 * MIN) * 1000,
+  sampleTraceIds: [21, 20].map(trace),
+};
+
 export function promptRepeatsContract(name: string, open: OpenStore): void {
   describe(`${name}: prompt repeats`, () => {
     const store = sharedStore(open, seed);
 
     it('sums warm calls and repeats per prompt hash and model, ranked by warm input tokens', async () => {
-      expect(await store().promptRepeats(A, query())).toEqual([FOUR_O, MINI]);
+      expect(await store().promptRepeats(A, query())).toEqual([FOUR_O, MINI, RETRIED]);
+    });
+
+    it('leaves failed calls out: a call retried after a failure with the same prompt counts once', async () => {
+      const rows = await store().promptRepeats(A, query({ orderBy: 'repeat_cost' }));
+      expect(rows.find((r) => r.promptHash === 'retried')).toEqual(RETRIED);
     });
 
     it('ranks by the repeats’ cost and keeps to the limit', async () => {
-      expect(await store().promptRepeats(A, query({ orderBy: 'repeat_cost' }))).toEqual([MINI, FOUR_O]);
+      expect(await store().promptRepeats(A, query({ orderBy: 'repeat_cost' }))).toEqual([MINI, FOUR_O, RETRIED]);
       expect(await store().promptRepeats(A, query({ orderBy: 'repeat_cost', limit: 1 }))).toEqual([MINI]);
     });
 

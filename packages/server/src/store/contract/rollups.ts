@@ -6,6 +6,7 @@ import type { ScoreRecord } from '../../domain/score.ts';
 import { makeScore } from '../../testing/fixtures.ts';
 import { projectId, type CallAggregateRow, type ScoreAggregateRow, type Store } from '../store.ts';
 import { call, sharedStore, type OpenStore } from './fixtures.ts';
+import { contextWindowOf } from '../../enrich/pricing/context-windows.ts';
 
 // Rollup sources: the per-bucket call and score aggregates the in-memory rollups are rebuilt from
 // at start, and the budgets' spend by attribution in exact nano-dollars.
@@ -94,7 +95,7 @@ function row(over: Partial<CallAggregateRow> & Pick<CallAggregateRow, 'projectId
   return {
     provider: null, model: null, feature: null, team: null, application: null,
     requests: 1, errors: 0, errorsByClass: {}, costNanoUsd: 0, unknownCostRequests: 0, tokens: usage({}),
-    latencyBuckets: [], latencySumMs: 0, ttftBuckets: [], ttftSumMs: 0, lastStartMs: 0, piiDetections: 0, injectionAttempts: 0, refusals: 0,
+    latencyBuckets: [], latencySumMs: 0, ttftBuckets: [], ttftSumMs: 0, lastStartMs: 0, piiDetections: 0, injectionAttempts: 0, refusals: 0, nearContextLimit: 0,
     ...over,
   };
 }
@@ -210,6 +211,84 @@ export function rollupsContract(name: string, open: OpenStore): void {
         { bucketStartMs: DAY1 + 10 * HOUR + MINUTE, user: 'u1', team: 't', department: 'd', costNanoUsd: 1n },
       ]);
       expect((await store().spendByAttribution(projectId('nobody'), { fromMs: DAY1, toMs: DAY2, bucket: 'day', limit: 10 })).rows).toEqual([]);
+    });
+  });
+
+  // C4: calls past 90% of their model's context window (10 × prompt tokens > 9 × window), with
+  // the windows the store was opened with: the config's by provider and model, then by model (the
+  // model that answered, then the one asked for), then the catalog's (gpt-4o 128,000 tokens,
+  // gpt-4o-mini 128,000).
+  describe(`store contract (rollup sources, calls near the context window): ${name}`, () => {
+    const N = projectId('roll-near');
+    const windows = { 'house-model': 1_000, 'acme/special': 2_000, special: 100_000, 'OpenAI/GPT-4o-Mini': 1_000 };
+    const store = sharedStore(() => open({ contextWindowOf: contextWindowOf(windows) }), async (s) => {
+      const near = (model: string, provider: string, usage: Partial<Usage>, over: { kind?: 'generation' | 'embedding' | 'chain'; atMs?: number; feature?: string } = {}) =>
+        call({ project: N, provider, model, feature: over.feature ?? 'f1', team: 't1', application: 'a1', atMs: over.atMs ?? T + 10 * SEC, durationMs: 10, costNano: 1, kind: over.kind, usage: { output: 10, ...usage } });
+      await s.write({
+        spans: [
+          near('gpt-4o', 'openai', { input: 100_000, cacheRead: 15_000, cacheWrite: 201 }), // 115,201 of 128,000: past 90%
+          near('gpt-4o', 'openai', { input: 115_200 }), // exactly 90%: not past
+          near('gpt-4o', 'openai', { input: 120_000 }, { feature: 'f2' }),
+          near('gpt-4o', 'openai', { input: 127_000 }, { kind: 'chain' }), // not a model call
+          near('house-model', 'acme', { input: 901 }), // named by model only
+          near('house-model', 'acme', { input: 900 }),
+          near('special', 'acme', { input: 1_900 }), // acme/special: 2,000 wins over special: 100,000
+          near('special', 'other', { input: 1_900 }), // special: 100,000
+          near('gpt-4o-mini', 'openai', { input: 950 }, { kind: 'embedding' }), // the override, not the catalog's 128,000
+          near('mystery-9', 'acme', { input: 10_000_000 }), // no window anywhere
+          near('gpt-4o', 'openai', { input: 127_000 }, { atMs: T + 70 * SEC }),
+          // Answered by a dated model: the override of the model asked for, not the catalog's 128,000.
+          { ...near('gpt-4o-mini', 'openai', { input: 950 }), responseModel: 'gpt-4o-mini-2024-07-18' },
+        ],
+        scores: [],
+        logs: [],
+      });
+    });
+    const nearBy = async (bucketMs: number, detail: 'model' | 'application' | 'all') =>
+      (await store().aggregateCalls({ fromMs: T, bucketMs, detail }))
+        .filter((r) => r.projectId === N)
+        .map((r) => [r.bucketStartMs - T, r.provider, r.model, r.feature, r.application, r.requests, r.nearContextLimit].join(' '))
+        .sort();
+
+    it('counts the calls near the limit per model, with the configured windows', async () => {
+      expect(await nearBy(MINUTE, 'model')).toEqual([
+        `0 acme house-model   2 1`,
+        `0 acme mystery-9   1 0`,
+        `0 acme special   1 1`,
+        `0 openai gpt-4o   3 2`,
+        `0 openai gpt-4o-mini   1 1`,
+        `0 openai gpt-4o-mini-2024-07-18   1 1`,
+        `0 other special   1 0`,
+        `${MINUTE} openai gpt-4o   1 1`,
+      ].sort());
+    });
+
+    it('counts them by every attribution, and summed over models per application', async () => {
+      expect(await nearBy(MINUTE, 'all')).toEqual([
+        `0 acme house-model f1 a1 2 1`,
+        `0 acme mystery-9 f1 a1 1 0`,
+        `0 acme special f1 a1 1 1`,
+        `0 openai gpt-4o f1 a1 2 1`,
+        `0 openai gpt-4o f2 a1 1 1`,
+        `0 openai gpt-4o-mini f1 a1 1 1`,
+        `0 openai gpt-4o-mini-2024-07-18 f1 a1 1 1`,
+        `0 other special f1 a1 1 0`,
+        `${MINUTE} openai gpt-4o f1 a1 1 1`,
+      ].sort());
+      expect(await nearBy(HOUR, 'application')).toEqual([`0    a1 11 7`]);
+    });
+
+    it('agrees with the analytics measure, which uses the same windows', async () => {
+      const r = await store().analytics.query(N, { measures: ['near_context_limit', 'context_window_use_p50', 'requests'], groupBy: ['provider', 'model'], filters: [], fromMs: T, toMs: T + HOUR });
+      expect(r.rows.map((row) => [row.provider, row.model, row.requests, row.near_context_limit, row.context_window_use_p50 === null ? null : Number(Number(row.context_window_use_p50).toFixed(9))]).sort()).toEqual([
+        ['acme', 'house-model', 2, 1, 0.9005],
+        ['acme', 'mystery-9', 1, 0, null],
+        ['acme', 'special', 1, 1, 0.95],
+        ['openai', 'gpt-4o', 4, 3, 0.918753906], // (115,201 + 120,000) / 2 / 128,000
+        ['openai', 'gpt-4o-mini', 1, 1, 0.95],
+        ['openai', 'gpt-4o-mini-2024-07-18', 1, 1, 0.95],
+        ['other', 'special', 1, 0, 0.019],
+      ]);
     });
   });
 }

@@ -7,7 +7,7 @@ import {
   type AnalyticsQuery,
   type AnalyticsReport,
   type AnalyticsResult,
-  type BaseDimension,
+  type ColumnDimension,
   type ChargebackParams,
   type ChargebackReport,
   type CostForecast,
@@ -37,7 +37,8 @@ import type { DuckDb, Row } from './db.ts';
 import { hourSumsSql, type HourRollups } from './hour-rollups.ts';
 import { APPLICATION_SPANS_SQL, analyticsAsksForEvaluation } from '../evaluation-scope.ts';
 import { retentionNote } from '../../query/retention.ts';
-import { CONTEXT_USE_SQL, HAS_PROMPT_SQL, MAX_CONTEXT_MODELS, NEAR_LIMIT_SQL, asksForContextWindows, contextWindowSql, withContextWindows } from '../context-windows.ts';
+import { APP_CACHE_HITS_SQL, APP_CACHE_LOOKUPS_SQL, APP_CACHE_MISSES_SQL, APP_CACHE_SCOPE, asksForAppCache, scopeSql, type SpanScope } from '../app-cache-scope.ts';
+import { CONTEXT_USE_SQL, HAS_PROMPT_SQL, NEAR_LIMIT_SQL, asksForContextWindows, catalogContextWindow, MAX_MODEL_PAIRS_READ, contextWindowSql, pairWindows, withContextWindows, type ContextWindowOf, type ModelPair } from '../context-windows.ts';
 
 // Analytics over the `spans` table. Every statement is one aggregate pass over the rows of one
 // project in one time range: the WHERE clause starts with project_id and start_time so the zone
@@ -45,7 +46,7 @@ import { CONTEXT_USE_SQL, HAS_PROMPT_SQL, MAX_CONTEXT_MODELS, NEAR_LIMIT_SQL, as
 // read. Money is summed as DECIMAL(18, 9) in DuckDB (exact) and crosses into JavaScript as the
 // decimal text of the sum; no cost is ever accumulated in a JS float.
 
-const COLUMN_OF: Record<Exclude<BaseDimension, 'tag'>, string> = {
+const COLUMN_OF: Record<ColumnDimension, string> = {
   model: 'model',
   provider: 'provider',
   user: 'user_id',
@@ -72,6 +73,9 @@ const UNKNOWN_COST = "count(*) FILTER (WHERE cost_status = 'unknown_model')";
 // C5: generations the chain marked as refusals (enrich/quality/refusal.ts), over generations.
 const REFUSALS = `count(*) FILTER (WHERE metadata['${QUALITY_METADATA.refusal}'] = 'true')`;
 const GENERATIONS = "count(*) FILTER (WHERE kind = 'generation')";
+// C6: application cache lookups (app-cache-scope.ts), the only spans a query of them reads.
+const APP_CACHE_LOOKUPS = `count(*) FILTER (WHERE ${APP_CACHE_LOOKUPS_SQL})`;
+const APP_CACHE_HITS = `count(*) FILTER (WHERE ${APP_CACHE_HITS_SQL})`;
 // C6: the share of the prompt read from the cache, and what those reads saved in whole
 // nano-dollars per call: the cache reads at the call's own uncached input price (its stored input
 // cost over its input tokens, so tiers and overrides are those it was charged at; rounded half up
@@ -123,6 +127,10 @@ const MEASURE_SQL: Record<Exclude<Measure, ScoreAnalyticsMeasure>, string> = {
   usd_per_mtok: `round(sum(cost_usd)::DOUBLE * 1000000 / nullif(${PRICED_TOKENS}, 0), 9)`,
   refusals: REFUSALS,
   refusal_rate: `${REFUSALS} / nullif(${GENERATIONS}, 0)`,
+  app_cache_lookups: APP_CACHE_LOOKUPS,
+  app_cache_hits: APP_CACHE_HITS,
+  app_cache_misses: `count(*) FILTER (WHERE ${APP_CACHE_MISSES_SQL})`,
+  app_cache_hit_rate: `${APP_CACHE_HITS} / nullif(${APP_CACHE_LOOKUPS}, 0)`,
 };
 
 // The same measures over call_hours-shaped rows (hour-rollups.ts): counts become sums of `n`.
@@ -162,7 +170,7 @@ function sumNano(value: unknown): bigint {
 // SQL building. User-supplied strings (project, filter values, metadata keys, score names) only
 // ever reach SQL as bound parameters; identifiers and keywords come from the whitelists above.
 
-class Params {
+export class Params {
   readonly values: Record<string, string> = {};
   private next = 0;
   bind(value: string): string {
@@ -179,18 +187,18 @@ function timestampLiteral(ms: number): string {
   return `make_timestamp(${us})`;
 }
 
-function dimensionSql(d: Dimension, p: Params): string {
+export function dimensionSql(d: Dimension, p: Params): string {
   const key = metadataKeyOf(d);
   if (key !== null) return `metadata[${p.bind(key)}]`;
   if (d === 'tag') return 'tag_value';
-  return COLUMN_OF[d as Exclude<BaseDimension, 'tag'>];
+  return COLUMN_OF[d as ColumnDimension];
 }
 
 function filterSql(f: Filter, p: Params): string {
   const key = metadataKeyOf(f.dimension);
   const placeholders = f.values.map((v) => p.bind(v));
   if (f.dimension === 'tag') return `(${placeholders.map((ph) => `list_contains(tags, ${ph})`).join(' OR ')})`;
-  const column = key !== null ? `metadata[${p.bind(key)}]` : COLUMN_OF[f.dimension as Exclude<BaseDimension, 'tag'>];
+  const column = key !== null ? `metadata[${p.bind(key)}]` : COLUMN_OF[f.dimension as ColumnDimension];
   return placeholders.length === 1 ? `${column} = ${placeholders[0]}` : `${column} IN (${placeholders.join(', ')})`;
 }
 
@@ -198,9 +206,10 @@ const MODEL_CALLS_SQL = `kind IN (${MODEL_CALL_KINDS.map((k) => `'${k}'`).join('
 
 // project first, then time, then the model-call scope unless the query is about kinds itself.
 // The judge's calls are left out unless the query filters on their feature (evaluation-scope.ts).
-function whereSql(project: ProjectId, range: TimeRange, filters: Filter[], p: Params, scopeToModelCalls: boolean): string {
+export function whereSql(project: ProjectId, range: TimeRange, filters: Filter[], p: Params, scopeToModelCalls: SpanScope): string {
   const clauses = [`project_id = ${p.bind(project)}`, `start_time >= ${timestampLiteral(range.fromMs)}`, `start_time < ${timestampLiteral(range.toMs)}`];
-  if (scopeToModelCalls) clauses.push(MODEL_CALLS_SQL);
+  const scope = scopeSql(scopeToModelCalls, MODEL_CALLS_SQL);
+  if (scope !== null) clauses.push(scope);
   if (!analyticsAsksForEvaluation(filters)) clauses.push(APPLICATION_SPANS_SQL);
   for (const f of filters) clauses.push(filterSql(f, p));
   return clauses.join(' AND ');
@@ -245,10 +254,13 @@ function hourSumsFrom(project: ProjectId, range: TimeRange, hours: { fromUs: num
 export class DuckDbAnalytics implements AnalyticsBackend {
   private readonly db: DuckDb;
   private readonly hours: HourRollups | null;
+  private readonly windowOf: ContextWindowOf;
   // `hours`: the hourly totals long ranges are read from (none: every query reads the spans).
-  constructor(db: DuckDb, hours: HourRollups | null = null) {
+  // `windowOf`: each model's context window (C4), the catalog's unless the config names one.
+  constructor(db: DuckDb, hours: HourRollups | null = null, windowOf: ContextWindowOf = catalogContextWindow) {
     this.db = db;
     this.hours = hours;
+    this.windowOf = windowOf;
   }
 
   async ping(project: ProjectId): Promise<void> {
@@ -258,11 +270,12 @@ export class DuckDbAnalytics implements AnalyticsBackend {
   // The rows a query over [range) aggregates, and the SQL of each measure over them: whole hours
   // from the hourly totals where they can answer (`hourly`: the query only sums, by their
   // dimensions), else the spans.
-  private source(project: ProjectId, range: TimeRange, filters: Filter[], p: Params, scopeToModelCalls: boolean, options: { hourly: boolean; unnestTags?: boolean }) {
+  private source(project: ProjectId, range: TimeRange, filters: Filter[], p: Params, scopeToModelCalls: SpanScope, options: { hourly: boolean; unnestTags?: boolean }) {
     const hours = options.hourly && this.hours ? this.hours.wholeHours(Math.trunc(range.fromMs) * 1000, Math.trunc(range.toMs) * 1000, project) : null;
     if (hours === null) return { from: fromSql(whereSql(project, range, filters, p, scopeToModelCalls), options.unnestTags ?? false), sql: MEASURE_SQL as Partial<Record<Measure, string>> };
     const retainedUntilUs = this.hours!.retainedUntilOf(project);
-    return { from: hourSumsFrom(project, range, { ...hours, retainedUntilUs }, filters, p, scopeToModelCalls), sql: HOUR_MEASURE_SQL };
+    // Only sums of the calls are hourly (never the cache lookups): the scope is the calls or every kind.
+    return { from: hourSumsFrom(project, range, { ...hours, retainedUntilUs }, filters, p, scopeToModelCalls === true), sql: HOUR_MEASURE_SQL };
   }
 
   // The reports that only sum, by the totals' dimensions, answer past the spans' retention.
@@ -282,7 +295,9 @@ export class DuckDbAnalytics implements AnalyticsBackend {
       q.measures.every((m) => HOUR_MEASURE_SQL[m] !== undefined) &&
       q.groupBy.every((d) => HOUR_DIMENSIONS.has(d)) &&
       q.filters.every((f) => HOUR_DIMENSIONS.has(f.dimension));
-    const { from, sql: measureSql } = this.source(project, q, q.filters, p, !aboutKinds, { hourly, unnestTags: q.groupBy.includes('tag') });
+    // Application cache measures read the cache lookups only (validateQuery keeps them alone).
+    const scope: SpanScope = asksForAppCache(q.measures) ? APP_CACHE_SCOPE : !aboutKinds;
+    const { from, sql: measureSql } = this.source(project, q, q.filters, p, scope, { hourly, unnestTags: q.groupBy.includes('tag') });
 
     const keys: string[] = [];
     const select: string[] = [];
@@ -294,7 +309,7 @@ export class DuckDbAnalytics implements AnalyticsBackend {
       select.push(`${dimensionSql(d, p)} AS d${i}`);
       keys.push(`d${i}`);
     });
-    const windows = asksForContextWindows(q.measures) ? contextWindowSql(await this.modelPairs(project, q, aboutKinds), (v) => p.bind(v)) : null;
+    const windows = asksForContextWindows(q.measures) ? contextWindowSql(pairWindows(await this.modelPairs(project, q, aboutKinds), this.windowOf), (v) => p.bind(v)) : null;
     const aggregates = q.measures.flatMap((m, i) => (isScoreAnalyticsMeasure(m) ? [] : [`${windows === null ? measureSql[m] : withContextWindows(measureSql[m]!, windows)} AS m${i}`]));
     aggregates.push(`${measureSql.requests} AS n_rows`);
 
@@ -338,11 +353,12 @@ export class DuckDbAnalytics implements AnalyticsBackend {
     return note ? { ...result, retention: note } : result;
   }
 
-  // The (provider, model) pairs of a query's calls, for their context windows.
-  private async modelPairs(project: ProjectId, q: AnalyticsQuery, aboutKinds: boolean): Promise<{ provider: string | null; model: string | null }[]> {
+  // The (provider, requested model, model) of a query's calls, for their context windows: up to
+  // MAX_MODEL_PAIRS_READ, of which pairWindows keeps those with a window.
+  private async modelPairs(project: ProjectId, q: AnalyticsQuery, aboutKinds: boolean): Promise<ModelPair[]> {
     const p = new Params();
-    const rows = await this.db.all(`SELECT DISTINCT provider, model ${fromSql(whereSql(project, q, q.filters, p, !aboutKinds), false)} LIMIT ${MAX_CONTEXT_MODELS}`, p.values);
-    return rows.map((r) => ({ provider: str(r.provider), model: str(r.model) }));
+    const rows = await this.db.all(`SELECT DISTINCT provider, request_model, model ${fromSql(`${whereSql(project, q, q.filters, p, !aboutKinds)} AND model IS NOT NULL`, false)} LIMIT ${MAX_MODEL_PAIRS_READ}`, p.values);
+    return rows.map((r) => ({ provider: str(r.provider), requestModel: str(r.request_model), model: str(r.model) }));
   }
 
   private async dailyTotals(project: ProjectId, range: TimeRange): Promise<DayTotals[]> {

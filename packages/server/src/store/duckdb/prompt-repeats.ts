@@ -24,7 +24,7 @@ export async function promptRepeats(db: DuckDb, project: ProjectId, q: PromptRep
          FROM spans
         WHERE project_id = $project
           AND start_time >= make_timestamp($fromUs) AND start_time < make_timestamp($toUs)
-          AND kind = 'generation' AND prompt_hash IS NOT NULL AND ${APPLICATION_SPANS_SQL}
+          AND kind = 'generation' AND status <> 'error' AND prompt_hash IS NOT NULL AND ${APPLICATION_SPANS_SQL}
           AND metadata[$hitKey] IS DISTINCT FROM $hitValue
           AND input_tokens + cache_read_tokens + cache_write_tokens >= $minTokens)
      SELECT prompt_hash, provider, model,

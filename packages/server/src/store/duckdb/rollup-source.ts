@@ -1,8 +1,9 @@
 import { NANO_PER_USD } from '../../domain/money.ts';
 import { QUALITY_METADATA } from '../../domain/quality.ts';
 import { sketchIndexSql } from '../../rollups/sketch.ts';
-import type { CallAggregateRow, ScoreAggregateRow } from '../store.ts';
-import { SECURITY_MARKS_SQL } from '../rollup-sources.ts';
+import type { CallAggregateRange, CallAggregateRow, ScoreAggregateRow } from '../store.ts';
+import { SECURITY_MARKS_SQL, nearLimitSql } from '../rollup-sources.ts';
+import { MAX_MODEL_PAIRS_READ, catalogContextWindow, pairWindows, type ContextWindowOf, type PairWindow } from '../context-windows.ts';
 import { APPLICATION_SPANS_SQL } from '../evaluation-scope.ts';
 import type { DuckDb, Row } from './db.ts';
 
@@ -35,14 +36,14 @@ const TOKEN_COLUMNS = [
   ['audio_tokens', 't_audio'],
 ] as const;
 
-type CallRange = { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' };
+type CallRange = CallAggregateRange;
 type ScoreRange = { fromMs: number; bucketMs: number };
 
-export async function aggregateCalls(db: DuckDb, range: CallRange): Promise<CallAggregateRow[]> {
+export async function aggregateCalls(db: DuckDb, range: CallRange, windowOf: ContextWindowOf = catalogContextWindow): Promise<CallAggregateRow[]> {
   const out: CallAggregateRow[] = [];
   await eachCallAggregate(db, range, (rows) => {
     for (const r of rows) out.push(r);
-  });
+  }, windowOf);
   return out;
 }
 
@@ -56,7 +57,21 @@ export async function aggregateScores(db: DuckDb, range: ScoreRange): Promise<Sc
 
 // The rows of aggregateCalls, handed to `visit` one DuckDB chunk at a time (DuckDb.each): the
 // start-up read of every project's hours holds one chunk of JavaScript rows, not the result.
-export function eachCallAggregate(db: DuckDb, range: CallRange, visit: (rows: CallAggregateRow[]) => void): Promise<number> {
+export async function eachCallAggregate(db: DuckDb, range: CallRange, visit: (rows: CallAggregateRow[]) => void, windowOf: ContextWindowOf = catalogContextWindow): Promise<number> {
+  const from = Math.trunc(range.fromMs * 1000);
+  // C4: the windows of the range's models written into the near-limit condition (qualified: the
+  // select list below may name NULL provider and model).
+  const windows = range.windows ?? (await contextWindows(db, range.fromMs, windowOf));
+  const windowParams: Record<string, string> = {};
+  const near = nearLimitSql(
+    windows,
+    (v) => {
+      const name = `cw${Object.keys(windowParams).length}`;
+      windowParams[name] = v;
+      return `$${name}`;
+    },
+    { provider: 'spans.provider', requestModel: 'spans.request_model', model: 'spans.model' },
+  );
   const dims = {
     all: 'provider, model, feature, team, application',
     application: 'NULL AS provider, NULL AS model, NULL AS feature, NULL AS team, application',
@@ -78,13 +93,25 @@ export function eachCallAggregate(db: DuckDb, range: CallRange, visit: (rows: Ca
             coalesce(epoch_ms(max(start_time) FILTER (WHERE ${LLM})), 0) AS last_ms,
             count(*) FILTER (WHERE ${PII_FOUND}) AS pii,
             count(*) FILTER (WHERE ${INJECTION}) AS injection,
-            count(*) FILTER (WHERE ${LLM} AND metadata[$refusalKey] = 'true') AS refusals
+            count(*) FILTER (WHERE ${LLM} AND metadata[$refusalKey] = 'true') AS refusals,
+            count(*) FILTER (WHERE ${LLM} AND ${near}) AS near_limit
        FROM spans
       WHERE start_time >= make_timestamp($from) AND (${LLM} OR ${PII_FOUND} OR ${INJECTION}) AND ${APPLICATION_SPANS_SQL}
       GROUP BY ALL`,
-    { bucket: range.bucketMs, from: Math.trunc(range.fromMs * 1000), redactionKey: SECURITY_MARKS_SQL.redactionKey, injectionKey: SECURITY_MARKS_SQL.injectionKey, foundPattern: SECURITY_MARKS_SQL.foundPattern, refusalKey: QUALITY_METADATA.refusal },
+    { ...windowParams, bucket: range.bucketMs, from, redactionKey: SECURITY_MARKS_SQL.redactionKey, injectionKey: SECURITY_MARKS_SQL.injectionKey, foundPattern: SECURITY_MARKS_SQL.foundPattern, refusalKey: QUALITY_METADATA.refusal },
     (rows) => visit(rows.map(callRow)),
   );
+}
+
+// The models of the LLM calls since fromMs that have a context window (RollupSources.contextWindows).
+export async function contextWindows(db: DuckDb, fromMs: number, windowOf: ContextWindowOf = catalogContextWindow): Promise<PairWindow[]> {
+  const pairs = await db.all(
+    `SELECT DISTINCT provider, request_model, model FROM spans
+      WHERE start_time >= make_timestamp($from) AND model IS NOT NULL AND ${LLM} AND ${APPLICATION_SPANS_SQL} LIMIT ${MAX_MODEL_PAIRS_READ}`,
+    { from: Math.trunc(fromMs * 1000) },
+  );
+  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return pairWindows(pairs.map((r) => ({ provider: str(r.provider), requestModel: str(r.request_model), model: str(r.model) })), windowOf);
 }
 
 function callRow(r: Row): CallAggregateRow {
@@ -117,6 +144,7 @@ function callRow(r: Row): CallAggregateRow {
     piiDetections: Number(r.pii),
     injectionAttempts: Number(r.injection),
     refusals: Number(r.refusals),
+    nearContextLimit: Number(r.near_limit),
   };
 }
 
