@@ -145,6 +145,13 @@ describe.runIf(CHROMIUM)('web UI in chromium', () => {
     const matching = candidates.find(({ answer }) => usd2(answer.rows[0]!.cost) === shown.cost && String(answer.rows[0]!.requests) === shown.requests);
     expect(matching, `page shows ${JSON.stringify(shown)}; the API, per range end: ${JSON.stringify(candidates)}`).toBeDefined();
     const q = matching!.answer;
+    // The demo's summary cache: the Tokens row's tile is the API's hit rate of the same range.
+    const day = `from=${new Date(matching!.toMs - 86_400_000).toISOString()}&to=${new Date(matching!.toMs).toISOString()}`;
+    const appCache = (await apiJson<{ rows: { app_cache_hit_rate: number | null; app_cache_lookups: number }[] }>(`/api/v1/analytics/query?measures=app_cache_hit_rate,app_cache_lookups&${day}`)).rows[0]!;
+    expect(appCache.app_cache_lookups).toBeGreaterThan(0);
+    await expect.poll(async () => (await page.getByTestId('app-cache-hit-rate').textContent()) ?? '', { timeout: 10_000 }).toContain(`${(appCache.app_cache_hit_rate! * 100).toFixed(1)}%`);
+    const promptCache = (await apiJson<{ rows: { cache_hit_rate: number | null }[] }>(`/api/v1/analytics/query?measures=cache_hit_rate&${day}`)).rows[0]!;
+    await expect.poll(async () => (await page.getByTestId('prompt-cache-hit-rate').textContent()) ?? '', { timeout: 10_000 }).toContain(`${(promptCache.cache_hit_rate! * 100).toFixed(1)}%`);
     for (const chart of ['chart-cost-plot', 'chart-latency-plot']) {
       const el = page.getByTestId(chart);
       await expect.poll(async () => Number(await el.getAttribute('data-points')), { timeout: 10_000 }).toBeGreaterThan(0);
@@ -158,6 +165,20 @@ describe.runIf(CHROMIUM)('web UI in chromium', () => {
     expect(inBands).toBe(q.rows[0]!.requests);
     await shot(page, 'overview');
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("overview: each cache tile shows its own query's state: a failed prompt-cache read is an error there, the application cache's rate still shown", async () => {
+    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
+    // The totals query (tokens, errors, the prompt cache) fails; the other queries are answered.
+    await page.route(
+      (url) => url.pathname === '/api/v1/analytics/query' && (url.searchParams.get('measures') ?? '').split(',').includes('cache_hit_rate') && !url.searchParams.has('groupBy'),
+      (route) => route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'totals unavailable', retryable: false } }) }),
+    );
+    await page.goto(`${lookout!.url}/`);
+    await expect.poll(async () => (await page.getByTestId('prompt-cache').textContent()) ?? '', { timeout: 20_000 }).toContain('Could not load this.');
+    expect(await page.getByTestId('prompt-cache-hit-rate').count()).toBe(0);
+    await expect.poll(async () => (await page.getByTestId('app-cache-hit-rate').textContent()) ?? '', { timeout: 10_000 }).toMatch(/\d+(\.\d)?%/);
     await page.close();
   });
 
@@ -615,7 +636,7 @@ describe.runIf(CHROMIUM)('web UI in chromium', () => {
     // addresses in one prompt are one event of two values.
     const piiTile = page.getByTestId('security-count-pii');
     await expect.poll(async () => (await piiTile.locator('.stat-value').textContent()) ?? '', { timeout: 20_000 }).toMatch(/^\d/);
-    const shownPii = { events: await piiTile.locator('.stat-value').textContent(), values: await piiTile.locator('.stat-sub').textContent() };
+    const shownPii = { events: await piiTile.locator('.stat-value').textContent(), values: await piiTile.locator('.stat-sub').first().textContent() };
     const summaries = await answersForRanges<{ byType: { type: string; events: number; values: number }[] }>(openedMs, Date.now(), 3_600_000, (from, to) => `/api/v1/security/summary?from=${from}&to=${to}`);
     const piiOf = (a: { byType: { type: string; events: number; values: number }[] }) => a.byType.find((b) => b.type === 'pii');
     expect(
@@ -853,7 +874,8 @@ describe.runIf(CHROMIUM)('web UI in chromium', () => {
     };
     const expected = answers.map(({ answer }) => `${weighted(answer.groups)} / 100`);
     expect(expected, `page shows ${shownHealth}`).toContain(shownHealth);
-    expect(await overview.page.getByTestId('stat-refusal-rate').locator('.stat-value').textContent()).toMatch(/%$/);
+    // The refusal tile's query is answered on its own: wait for it as for the health tile.
+    await expect.poll(async () => (await overview.page.getByTestId('stat-refusal-rate').locator('.stat-value').textContent()) ?? '', { timeout: 10_000 }).toMatch(/%$/);
     expect(overview.errors).toEqual([]);
     await overview.page.close();
 

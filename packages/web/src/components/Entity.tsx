@@ -3,9 +3,11 @@ import { analytics } from '../api/client.ts';
 import type { QueryResult } from '../api/types.ts';
 import { count, ms, pct, plural, usd } from '../format.ts';
 import { useAsync } from '../hooks.ts';
+import type { Better, PreviousPeriod } from '../lib/period.ts';
 import { num } from '../lib/rows.ts';
 import { hrefWithRange, navigate, useSearchParams } from '../router.ts';
 import { useTimeRange } from '../time.ts';
+import { PeriodChange } from './PeriodChange.tsx';
 import { Section, Stat } from './States.tsx';
 import { Table } from './Table.tsx';
 import { TracesOf } from './TraceTable.tsx';
@@ -81,16 +83,21 @@ export function EntityList(props: { dimension: 'user' | 'session'; path: string;
   );
 }
 
-// The totals of one user or session in the range.
-export function EntityStats(props: { totals: QueryResult | null }) {
+// The totals of one user or session in the range, each with its change against the previous
+// period of the same length (`before`: the same measures over `previous`).
+export function EntityStats(props: { totals: QueryResult | null; before: QueryResult | null; previous: PreviousPeriod }) {
   const t = props.totals?.rows[0];
+  const b = props.before?.rows[0];
+  const change = (measure: string, better: Better, testId: string) => (
+    <PeriodChange now={num(t, measure)} before={num(b, measure)} what={props.previous.what} better={better} testId={`${testId}-change`} />
+  );
   return (
     <div className="stats" data-testid="entity-stats">
-      <Stat label="Spend" value={usd(num(t, 'cost'))} sub={`${plural(num(t, 'unknown_cost_requests'), 'call')} without a price`} testId="entity-cost" />
-      <Stat label="Calls" value={count(num(t, 'requests'))} testId="entity-requests" />
-      <Stat label="Tokens" value={count(num(t, 'total_tokens'))} />
-      <Stat label="Error rate" value={pct(num(t, 'error_rate'))} sub={`${count(num(t, 'errors'))} errors`} />
-      <Stat label="Latency p95" value={ms(num(t, 'latency_p95'))} />
+      <Stat label="Spend" value={usd(num(t, 'cost'))} sub={`${plural(num(t, 'unknown_cost_requests'), 'call')} without a price`} testId="entity-cost" change={change('cost', 'down', 'entity-cost')} />
+      <Stat label="Calls" value={count(num(t, 'requests'))} testId="entity-requests" change={change('requests', 'neither', 'entity-requests')} />
+      <Stat label="Tokens" value={count(num(t, 'total_tokens'))} testId="entity-tokens" change={change('total_tokens', 'neither', 'entity-tokens')} />
+      <Stat label="Error rate" value={pct(num(t, 'error_rate'))} sub={`${count(num(t, 'errors'))} errors`} testId="entity-error-rate" change={change('error_rate', 'down', 'entity-error-rate')} />
+      <Stat label="Latency p95" value={ms(num(t, 'latency_p95'))} testId="entity-latency-p95" change={change('latency_p95', 'down', 'entity-latency-p95')} />
     </div>
   );
 }

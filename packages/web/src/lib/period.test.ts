@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { periodChange, previousPeriod } from './period.ts';
+import { changeTone, periodChange, previousPeriod } from './period.ts';
 
 describe('previousPeriod', () => {
   it('is the range of the same length ending where the range starts', () => {
@@ -26,5 +26,24 @@ describe('periodChange', () => {
     expect(periodChange(3, 0)).toEqual({ kind: 'from-zero', now: 3 });
     expect(periodChange(null, 10)).toEqual({ kind: 'unknown' });
     expect(periodChange(10, null)).toEqual({ kind: 'unknown' });
+  });
+});
+
+describe('changeTone', () => {
+  it('is better or worse by the way the figure is better, and neutral for figures without one', () => {
+    const up = periodChange(15, 10);
+    const down = periodChange(5, 10);
+    expect(changeTone(up, 'down')).toBe('worse');
+    expect(changeTone(down, 'down')).toBe('better');
+    expect(changeTone(up, 'up')).toBe('better');
+    expect(changeTone(down, 'up')).toBe('worse');
+    expect(changeTone(up, 'neither')).toBe('neutral');
+    expect(changeTone(down, 'neither')).toBe('neutral');
+  });
+
+  it('is neutral when nothing moved or there is nothing to compare with', () => {
+    expect(changeTone(periodChange(10.04, 10), 'down')).toBe('neutral');
+    expect(changeTone(periodChange(3, 0), 'down')).toBe('neutral');
+    expect(changeTone(periodChange(null, 10), 'up')).toBe('neutral');
   });
 });

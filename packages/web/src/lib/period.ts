@@ -33,3 +33,15 @@ export function periodChange(now: number | null, before: number | null): PeriodC
   const ratio = (now - before) / before;
   return { kind: 'change', ratio, dir: Math.abs(ratio) < FLAT_BELOW ? 'flat' : ratio > 0 ? 'up' : 'down' };
 }
+
+// Which way a tile's figure is better: spend, latency, errors and refusals down; health and
+// scores up; calls and tokens neither (more traffic is not good or bad in itself).
+export type Better = 'up' | 'down' | 'neither';
+
+// The colour of a change: only a real move in a figure with a better direction is good or bad.
+export type ChangeTone = 'better' | 'worse' | 'neutral';
+
+export function changeTone(change: PeriodChange, better: Better): ChangeTone {
+  if (change.kind !== 'change' || change.dir === 'flat' || better === 'neither') return 'neutral';
+  return change.dir === better ? 'better' : 'worse';
+}

@@ -22,7 +22,7 @@ import { Recommendations } from './cost/Recommendations.tsx';
 // by any dimension (`by` in the URL), top spenders, model efficiency, models without a price, and
 // the monthly chargeback report.
 
-const DIMENSIONS = ['model', 'provider', 'feature', 'team', 'department', 'application', 'environment', 'user', 'session', 'tag', 'kind', 'status', 'finish_reason'];
+const DIMENSIONS = ['model', 'provider', 'feature', 'team', 'department', 'application', 'environment', 'user', 'session', 'tag', 'kind', 'status', 'finish_reason', 'prompt', 'prompt_version', 'variant'];
 // The trace explorer's parameter for a dimension, where it has one.
 const TRACE_PARAM: Record<string, string> = {
   model: 'model', provider: 'provider', feature: 'feature', team: 'team', department: 'department', application: 'application',
@@ -63,7 +63,8 @@ export function Cost(_props: PageProps) {
   const ev = evaluation.data?.rows[0];
   const tBefore = totalsBefore.data?.rows[0];
   const evBefore = evaluationBefore.data?.rows[0];
-  const change = (now: number | null, before: number | null, testId: string) => <PeriodChange now={now} before={before} what={previous.what} testId={testId} />;
+  // Every figure here is spend (or calls left out of it): less is better.
+  const change = (now: number | null, before: number | null, testId: string) => <PeriodChange now={now} before={before} what={previous.what} better="down" testId={testId} />;
   const total = num(t, 'cost') ?? 0;
   const traceLink = (value: string | number | null) => {
     const param = TRACE_PARAM[by];

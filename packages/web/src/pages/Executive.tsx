@@ -76,7 +76,7 @@ export function Executive(_props: PageProps) {
               <div className="stat-value" data-testid="exec-spend-total">
                 {usd(num(now, 'cost'))}
               </div>
-              <PeriodChange now={num(now, 'cost')} before={num(before, 'cost')} what={what} testId="exec-spend-trend" />
+              <PeriodChange now={num(now, 'cost')} before={num(before, 'cost')} what={what} better="down" testId="exec-spend-trend" />
             </div>
             <div className="stat">
               <div className="stat-label">Previous {what}</div>
@@ -88,12 +88,12 @@ export function Executive(_props: PageProps) {
               <div className="stat-value" data-testid="exec-requests">
                 {count(num(now, 'requests'))}
               </div>
-              <PeriodChange now={num(now, 'requests')} before={num(before, 'requests')} what={what} />
+              <PeriodChange now={num(now, 'requests')} before={num(before, 'requests')} what={what} better="neither" testId="exec-requests-change" />
             </div>
             <div className="stat">
               <div className="stat-label">Cost per call</div>
               <div className="stat-value">{usd(num(now, 'cost_per_request'))}</div>
-              <PeriodChange now={num(now, 'cost_per_request')} before={num(before, 'cost_per_request')} what={what} />
+              <PeriodChange now={num(now, 'cost_per_request')} before={num(before, 'cost_per_request')} what={what} better="down" testId="exec-cost-per-call-change" />
             </div>
             <div className={`stat${(num(now, 'error_rate') ?? 0) > 0.05 ? ' bad' : ''}`}>
               <div className="stat-label">Error rate</div>
@@ -101,12 +101,14 @@ export function Executive(_props: PageProps) {
               <div className="stat-sub">
                 {count(num(now, 'errors'))} failed · previous {pct(num(before, 'error_rate'))}
               </div>
+              <PeriodChange now={num(now, 'error_rate')} before={num(before, 'error_rate')} what={what} better="down" testId="exec-error-rate-change" />
             </div>
             {(num(now, 'unknown_cost_requests') ?? 0) > 0 && (
               <div className="stat warn">
                 <div className="stat-label">Calls without a price</div>
                 <div className="stat-value">{count(num(now, 'unknown_cost_requests'))}</div>
                 <div className="stat-sub">not in the spend: their cost is unknown, not $0</div>
+                <PeriodChange now={num(now, 'unknown_cost_requests')} before={num(before, 'unknown_cost_requests')} what={what} better="down" testId="exec-unpriced-change" />
               </div>
             )}
           </>

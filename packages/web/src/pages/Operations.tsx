@@ -5,12 +5,14 @@ import type { PageProps } from '../App.tsx';
 import { AlertList } from '../components/AlertList.tsx';
 import { BarList, TimeChart } from '../components/Chart.tsx';
 import { Link } from '../components/Link.tsx';
+import { PeriodChange } from '../components/PeriodChange.tsx';
 import { ProviderPill } from '../components/ProviderPill.tsx';
 import { MetricsRefused, Section, Stat } from '../components/States.tsx';
 import { Table } from '../components/Table.tsx';
 import { count, ms, pct } from '../format.ts';
 import { useAsync, useQuery } from '../hooks.ts';
 import { useMetrics } from '../lib/metrics.ts';
+import { previousPeriod } from '../lib/period.ts';
 import { metricSum, type PromMetrics } from '../lib/prometheus.ts';
 import { alignSeries, label, num, pivot, series, share } from '../lib/rows.ts';
 import { hrefWithRange, navigate } from '../router.ts';
@@ -29,6 +31,9 @@ export function Operations(_props: PageProps) {
   const b = range.bucket;
   const totals = useQuery(range, { measures: 'requests,errors,error_rate' });
   const percentiles = useQuery(range, { measures: 'latency_p50,latency_p95,latency_p99,ttft_p95' });
+  // The tiles' figures over the period of the same length before the range, in one query.
+  const previous = previousPeriod(range);
+  const before = useQuery(range, { measures: 'requests,error_rate,latency_p95,ttft_p95', from: previous.from, to: previous.to }, totals);
   const volume = useQuery(range, { measures: 'requests,errors,error_rate', bucket: b });
   const volumeByProvider = useQuery(range, { measures: 'requests', groupBy: 'provider', bucket: b });
   const latency = useQuery(range, { measures: 'latency_p50,latency_p95,latency_p99', bucket: b });
@@ -40,6 +45,10 @@ export function Operations(_props: PageProps) {
 
   const t = totals.data?.rows[0];
   const p = percentiles.data?.rows[0];
+  const pb = before.data?.rows[0];
+  const change = (now: number | null, measure: string, better: 'up' | 'down' | 'neither', testId: string) => (
+    <PeriodChange now={now} before={num(pb, measure)} what={previous.what} better={better} testId={testId} />
+  );
   const minutes = Math.max(1, (range.toMs - range.fromMs) / MINUTE_MS);
   const perBucket = b === 'minute' ? 'minute' : b;
   const providerSeries = useMemo(() => {
@@ -55,16 +64,36 @@ export function Operations(_props: PageProps) {
     <div className="page dash-operations">
       <RetentionNotice answers={[totals.data, percentiles.data, errorClasses.data]} />
       <div className="stats" data-testid="ops-stats">
-        <Stat label="Calls" value={count(num(t, 'requests'))} sub={`${((num(t, 'requests') ?? 0) / minutes).toFixed(2)} per minute on average`} testId="ops-stat-requests" />
+        <Stat
+          label="Calls"
+          value={count(num(t, 'requests'))}
+          sub={`${((num(t, 'requests') ?? 0) / minutes).toFixed(2)} per minute on average`}
+          testId="ops-stat-requests"
+          change={change(num(t, 'requests'), 'requests', 'neither', 'ops-stat-requests-change')}
+        />
         <Stat
           label="Error rate"
           value={pct(num(t, 'error_rate'))}
           sub={`${count(num(t, 'errors'))} failed calls`}
           tone={(num(t, 'error_rate') ?? 0) > 0.05 ? 'bad' : (num(t, 'error_rate') ?? 0) > 0.02 ? 'warn' : undefined}
           testId="ops-stat-error-rate"
+          change={change(num(t, 'error_rate'), 'error_rate', 'down', 'ops-stat-error-rate-change')}
         />
-        <Stat label="Latency p95" value={ms(num(p, 'latency_p95'))} sub={`p50 ${ms(num(p, 'latency_p50'))} · p99 ${ms(num(p, 'latency_p99'))}`} />
-        <Stat label="Time to first token p95" value={ms(num(p, 'ttft_p95'))} sub="streamed calls" />
+        <Stat
+          label="Latency p95"
+          value={ms(num(p, 'latency_p95'))}
+          sub={`p50 ${ms(num(p, 'latency_p50'))} · p99 ${ms(num(p, 'latency_p99'))}`}
+          testId="ops-stat-latency-p95"
+          change={change(num(p, 'latency_p95'), 'latency_p95', 'down', 'ops-stat-latency-p95-change')}
+        />
+        <Stat
+          label="Time to first token p95"
+          value={ms(num(p, 'ttft_p95'))}
+          sub="streamed calls"
+          testId="ops-stat-ttft-p95"
+          change={change(num(p, 'ttft_p95'), 'ttft_p95', 'down', 'ops-stat-ttft-p95-change')}
+        />
+        {/* What fires now, not a figure of the range: nothing to compare with a previous period. */}
         <Stat
           label="Alerts firing"
           value={alerts.data ? count(firing) : '—'}

@@ -14,6 +14,7 @@ import { answered, useAsync, useQuery } from '../hooks.ts';
 import { num, series } from '../lib/rows.ts';
 import { healthTone, overallHealth } from '../lib/health.ts';
 import { previousPeriod } from '../lib/period.ts';
+import { APP_CACHE_TILE_DAYS, appCacheRange } from '../lib/app-cache.ts';
 import { navigate, hrefWithRange } from '../router.ts';
 import { useTimeRange } from '../time.ts';
 import { RetentionNotice } from '../components/RetentionNotice.tsx';
@@ -26,10 +27,19 @@ export function Overview(_props: PageProps) {
   // Spend and calls first, alone (two columns): the first tiles show them; everything else is
   // asked for once they are on screen.
   const headline = useQuery(range, { measures: 'cost,requests,cost_per_request,unknown_cost_requests' });
-  const totals = useQuery(range, { measures: 'total_tokens,tokens_per_request,input_output_ratio,errors,error_rate' }, headline);
-  // The cost tiles against the period of the same length before the range.
+  const totals = useQuery(range, { measures: 'total_tokens,tokens_per_request,input_output_ratio,errors,error_rate,cache_hit_rate' }, headline);
+  // The application's own caches (cache spans, the gateway's response cache): lookups, not calls,
+  // so a query of their own, over at most the range's last days (lib/app-cache.ts).
+  const appCacheSpan = appCacheRange(range);
+  const appCache = useQuery(range, { measures: 'app_cache_hit_rate,app_cache_lookups', from: appCacheSpan.from, to: appCacheSpan.to }, headline);
+  // Every tile against the period of the same length before the range: its measures in one query
+  // (the health tile's comes from the health API, asked for the previous period below).
   const previous = previousPeriod(range);
-  const headlineBefore = useQuery(range, { measures: 'cost,cost_per_request', from: previous.from, to: previous.to }, headline);
+  const headlineBefore = useQuery(
+    range,
+    { measures: 'cost,requests,cost_per_request,latency_p95,error_rate,total_tokens,refusal_rate', from: previous.from, to: previous.to },
+    headline,
+  );
   const latencyTotals = useQuery(range, { measures: 'latency_p50,latency_p95,latency_p99' }, headline);
   const costSeries = useQuery(range, { measures: 'cost,requests,errors,error_rate', bucket: b }, headline);
   const latencySeries = useQuery(range, { measures: 'latency_p50,latency_p95,latency_p99', bucket: b }, headline);
@@ -62,8 +72,14 @@ export function Overview(_props: PageProps) {
   );
   const alerts = useAsync(() => get('/api/v1/alerts'), [range.tick]);
   const health = useAsync(() => get('/api/v1/quality/health', { from: range.from, to: range.to, by: 'feature' }), [range.from, range.to, range.tick], answered(headline));
+  const healthBefore = useAsync(
+    () => get('/api/v1/quality/health', { from: previous.from, to: previous.to, by: 'feature' }),
+    [previous.from, previous.to, range.tick],
+    answered(headline),
+  );
   const refusals = useQuery(range, { measures: 'refusal_rate' }, headline);
   const overall = health.data ? overallHealth(health.data.groups) : null;
+  const overallBefore = healthBefore.data ? overallHealth(healthBefore.data.groups) : null;
   const refusalRate = num(refusals.data?.rows[0], 'refusal_rate');
 
   const h = headline.data?.rows[0];
@@ -80,7 +96,7 @@ export function Overview(_props: PageProps) {
 
   return (
     <div className="page overview">
-      <RetentionNotice answers={[headline.data, latencyTotals.data, byFeature.data]} />
+      <RetentionNotice answers={[headline.data, latencyTotals.data, byFeature.data, appCache.data]} />
       {noCalls && (
         // Calls stopping is when the health row and the alerts matter most: the page stays.
         <div className="notice" data-testid="no-calls-notice">
@@ -96,18 +112,42 @@ export function Overview(_props: PageProps) {
           value={usd(num(h, 'cost'))}
           sub={`${plural(num(h, 'unknown_cost_requests'), 'call')} without a price`}
           testId="stat-total-cost"
-          change={<PeriodChange now={num(h, 'cost')} before={num(hBefore, 'cost')} what={previous.what} testId="stat-total-cost-change" />}
+          change={<PeriodChange now={num(h, 'cost')} before={num(hBefore, 'cost')} what={previous.what} better="down" testId="stat-total-cost-change" />}
         />
-        <Stat label="Requests" value={count(num(h, 'requests'))} testId="stat-requests" />
+        <Stat
+          label="Requests"
+          value={count(num(h, 'requests'))}
+          testId="stat-requests"
+          change={<PeriodChange now={num(h, 'requests')} before={num(hBefore, 'requests')} what={previous.what} better="neither" testId="stat-requests-change" />}
+        />
         <Stat
           label="Cost / priced call"
           value={usd(num(h, 'cost_per_request'))}
           sub="calls without a cost left out"
-          change={<PeriodChange now={num(h, 'cost_per_request')} before={num(hBefore, 'cost_per_request')} what={previous.what} testId="stat-cost-per-call-change" />}
+          change={<PeriodChange now={num(h, 'cost_per_request')} before={num(hBefore, 'cost_per_request')} what={previous.what} better="down" testId="stat-cost-per-call-change" />}
         />
-        <Stat label="Latency p95" value={ms(num(lt, 'latency_p95'))} sub={`p50 ${ms(num(lt, 'latency_p50'))} · p99 ${ms(num(lt, 'latency_p99'))}`} />
-        <Stat label="Error rate" value={pct(num(t, 'error_rate'))} tone={(num(t, 'error_rate') ?? 0) > 0.05 ? 'bad' : undefined} sub={`${count(num(t, 'errors'))} errors`} />
-        <Stat label="Tokens" value={count(num(t, 'total_tokens'))} sub={`${count(num(t, 'tokens_per_request'))} per request`} />
+        <Stat
+          label="Latency p95"
+          value={ms(num(lt, 'latency_p95'))}
+          sub={`p50 ${ms(num(lt, 'latency_p50'))} · p99 ${ms(num(lt, 'latency_p99'))}`}
+          testId="stat-latency-p95"
+          change={<PeriodChange now={num(lt, 'latency_p95')} before={num(hBefore, 'latency_p95')} what={previous.what} better="down" testId="stat-latency-p95-change" />}
+        />
+        <Stat
+          label="Error rate"
+          value={pct(num(t, 'error_rate'))}
+          tone={(num(t, 'error_rate') ?? 0) > 0.05 ? 'bad' : undefined}
+          sub={`${count(num(t, 'errors'))} errors`}
+          testId="stat-error-rate"
+          change={<PeriodChange now={num(t, 'error_rate')} before={num(hBefore, 'error_rate')} what={previous.what} better="down" testId="stat-error-rate-change" />}
+        />
+        <Stat
+          label="Tokens"
+          value={count(num(t, 'total_tokens'))}
+          sub={`${count(num(t, 'tokens_per_request'))} per request`}
+          testId="stat-tokens"
+          change={<PeriodChange now={num(t, 'total_tokens')} before={num(hBefore, 'total_tokens')} what={previous.what} better="neither" testId="stat-tokens-change" />}
+        />
       </div>
 
       <h2 className="row-title">Cost</h2>
@@ -214,6 +254,24 @@ export function Overview(_props: PageProps) {
             </div>
           )}
         </Section>
+        <Section title="Prompt cache hit rate" state={totals} testId="prompt-cache">
+          {(d) => (
+            <div className="big-number" data-testid="prompt-cache-hit-rate">
+              {pct(num(d.rows[0], 'cache_hit_rate'))} <small>of prompt tokens, read from the provider's cache</small>
+            </div>
+          )}
+        </Section>
+        <Section title="Application cache hit rate" state={appCache} testId="app-cache">
+          {(d) => (
+            <div className="big-number" data-testid="app-cache-hit-rate">
+              {pct(num(d.rows[0], 'app_cache_hit_rate'))}{' '}
+              <small>
+                of {plural(num(d.rows[0], 'app_cache_lookups'), 'lookup')} in the application's own caches, hits
+                {appCacheSpan.clipped ? `, over the last ${APP_CACHE_TILE_DAYS} days of the range` : ''}
+              </small>
+            </div>
+          )}
+        </Section>
       </div>
 
       <h2 className="row-title">Quality</h2>
@@ -224,6 +282,7 @@ export function Overview(_props: PageProps) {
           tone={healthTone(overall?.score ?? null)}
           sub={health.error ? health.error.message : overall?.worst ? `lowest: ${overall.worst.key ?? '(no feature)'} at ${overall.worst.health}` : 'quality, latency, errors and cost per feature'}
           testId="stat-health"
+          change={<PeriodChange now={overall?.score ?? null} before={overallBefore?.score ?? null} what={previous.what} better="up" testId="stat-health-change" />}
         />
         <Stat
           label="Refusal rate"
@@ -231,6 +290,7 @@ export function Overview(_props: PageProps) {
           tone={(refusalRate ?? 0) > 0.05 ? 'warn' : undefined}
           sub={refusals.error ? refusals.error.message : 'of generations the model declined to answer'}
           testId="stat-refusal-rate"
+          change={<PeriodChange now={refusalRate} before={num(hBefore, 'refusal_rate')} what={previous.what} better="down" testId="stat-refusal-rate-change" />}
         />
       </div>
       <div className="grid">

@@ -5,12 +5,14 @@ import type { PageProps } from '../App.tsx';
 import { AlertList } from '../components/AlertList.tsx';
 import { TimeChart } from '../components/Chart.tsx';
 import { Link } from '../components/Link.tsx';
+import { PeriodChange } from '../components/PeriodChange.tsx';
 import { MetricsRefused, Section, Stat } from '../components/States.tsx';
 import { Table } from '../components/Table.tsx';
 import { count, dateTime, plural } from '../format.ts';
 import { useAsync, useQuery } from '../hooks.ts';
 import { budgetSubject } from '../lib/budgets.ts';
 import { useMetrics } from '../lib/metrics.ts';
+import { previousPeriod, type PreviousPeriod } from '../lib/period.ts';
 import { metricSum, type PromMetrics } from '../lib/prometheus.ts';
 import { num } from '../lib/rows.ts';
 import { countsByType, EVENT_TYPE_LABELS, summaryChart, typeTone, wholeCount } from '../lib/security.ts';
@@ -64,6 +66,9 @@ export function Security(props: PageProps) {
   const range = useTimeRange();
   const [, set] = useSearchParams();
   const summary = useAsync(() => get('/api/v1/security/summary', { from: range.from, to: range.to, top: 10 }), [range.from, range.to, range.tick]);
+  // The tiles' counts over the period of the same length before the range, in one call.
+  const previous = previousPeriod(range);
+  const summaryBefore = useAsync(() => get('/api/v1/security/summary', { from: previous.from, to: previous.to, top: 1 }), [previous.from, previous.to, range.tick]);
   const privacy = useAsync(() => get('/api/v1/privacy'), [range.tick]);
   const rules = useAsync(() => get('/api/v1/alerts/rules'), [range.tick]);
   const alerts = useAsync(() => get('/api/v1/alerts'), [range.tick]);
@@ -83,7 +88,7 @@ export function Security(props: PageProps) {
 
   return (
     <div className="page dash-security">
-      <TypeTiles summary={summary.data} />
+      <TypeTiles summary={summary.data} before={summaryBefore.data} previous={previous} />
 
       <div className="grid two">
         <Section title="Security events over time" state={summary} testId="security-over-time" empty={(d) => d.series.length === 0} emptyText="No security event in this time range.">
@@ -231,8 +236,10 @@ export function Security(props: PageProps) {
 }
 
 // One tile per type of the log, with zero for the types the range has none of.
-function TypeTiles(props: { summary: SecuritySummary | null }) {
+// Each tile's change against the previous period: more events of any type is worse.
+function TypeTiles(props: { summary: SecuritySummary | null; before: SecuritySummary | null; previous: PreviousPeriod }) {
   const counts = props.summary ? countsByType(props.summary) : null;
+  const before = props.before ? new Map(countsByType(props.before).map((c) => [c.type, c.events])) : null;
   return (
     <div className="stats" data-testid="security-counts">
       {(counts ?? countsByType({ byType: [] })).map((c) => (
@@ -243,6 +250,15 @@ function TypeTiles(props: { summary: SecuritySummary | null }) {
           sub={counts && (c.type === 'pii' || c.type === 'secret') ? `${plural(c.values, 'value')} found` : counts ? plural(c.events, 'event') : undefined}
           tone={typeTone(c.type, c.events)}
           testId={`security-count-${c.type}`}
+          change={
+            <PeriodChange
+              now={counts ? c.events : null}
+              before={before?.get(c.type) ?? null}
+              what={props.previous.what}
+              better="down"
+              testId={`security-count-${c.type}-change`}
+            />
+          }
         />
       ))}
     </div>

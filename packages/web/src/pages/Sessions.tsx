@@ -5,6 +5,7 @@ import { Link } from '../components/Link.tsx';
 import { Section } from '../components/States.tsx';
 import { dateTime, ms, nanoUsd } from '../format.ts';
 import { useAsync } from '../hooks.ts';
+import { previousPeriod } from '../lib/period.ts';
 import { hrefWithRange, navigate } from '../router.ts';
 import { useTimeRange } from '../time.ts';
 
@@ -20,6 +21,11 @@ export function Sessions(props: PageProps) {
 function SessionDetail(props: { session: string }) {
   const range = useTimeRange();
   const totals = useAsync(() => analytics({ from: range.from, to: range.to, measures: ENTITY_MEASURES, filter: `session:${props.session}` }), [range.from, range.to, range.tick, props.session]);
+  const previous = previousPeriod(range);
+  const totalsBefore = useAsync(
+    () => analytics({ from: previous.from, to: previous.to, measures: ENTITY_MEASURES, filter: `session:${props.session}` }),
+    [previous.from, previous.to, range.tick, props.session],
+  );
   // The session's generations in the order they happened (the API lists newest first).
   const turns = useAsync(
     () => get('/api/v1/spans', { from: range.from, to: range.to, sessionId: props.session, kind: 'generation', limit: TURNS }),
@@ -30,7 +36,7 @@ function SessionDetail(props: { session: string }) {
       <p className="breadcrumbs">
         <Link href={hrefWithRange('/sessions')}>← Sessions</Link> · <strong>{props.session}</strong>
       </p>
-      <EntityStats totals={totals.data} />
+      <EntityStats totals={totals.data} before={totalsBefore.data} previous={previous} />
       <Section
         title={turns.data && turns.data.total !== null && turns.data.total > TURNS ? `The latest ${TURNS} of ${turns.data.total} calls` : 'Conversation'}
         state={turns}

@@ -6,6 +6,7 @@ import { Link } from '../components/Link.tsx';
 import { Section } from '../components/States.tsx';
 import { pct, usd } from '../format.ts';
 import { useAsync } from '../hooks.ts';
+import { previousPeriod } from '../lib/period.ts';
 import { series } from '../lib/rows.ts';
 import { hrefWithRange } from '../router.ts';
 import { useTimeRange } from '../time.ts';
@@ -22,6 +23,8 @@ function UserDetail(props: { user: string }) {
   const range = useTimeRange();
   const filter = `user:${props.user}`;
   const totals = useAsync(() => analytics({ from: range.from, to: range.to, measures: ENTITY_MEASURES, filter }), [range.from, range.to, range.tick, props.user]);
+  const previous = previousPeriod(range);
+  const totalsBefore = useAsync(() => analytics({ from: previous.from, to: previous.to, measures: ENTITY_MEASURES, filter }), [previous.from, previous.to, range.tick, props.user]);
   const overTime = useAsync(() => analytics({ from: range.from, to: range.to, measures: 'cost,requests', bucket: range.bucket, filter }), [range.from, range.to, range.tick, props.user]);
   const byModel = useAsync(() => analytics({ from: range.from, to: range.to, measures: 'cost,requests', groupBy: 'model', filter }), [range.from, range.to, range.tick, props.user]);
   const budget = useAsync(() => get('/api/v1/budgets/check', { user: props.user }), [props.user, range.tick]);
@@ -33,7 +36,7 @@ function UserDetail(props: { user: string }) {
         <Link href={hrefWithRange('/traces', { userId: props.user })}>all traces of this user</Link> ·{' '}
         <Link href={hrefWithRange('/security', { user: props.user })}>security events</Link>
       </p>
-      <EntityStats totals={totals.data} />
+      <EntityStats totals={totals.data} before={totalsBefore.data} previous={previous} />
       <div className="grid">
         <Section title="Spend over time" state={overTime} testId="user-spend">
           {(d) => {

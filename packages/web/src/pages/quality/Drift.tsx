@@ -1,10 +1,12 @@
 import { get } from '../../api/client.ts';
 import type { RetrievalDrift } from '../../api/types.ts';
 import { TimeChart } from '../../components/Chart.tsx';
+import { PeriodChange } from '../../components/PeriodChange.tsx';
 import { Section, Stat } from '../../components/States.tsx';
 import { Table } from '../../components/Table.tsx';
 import { count, pct } from '../../format.ts';
 import { useAsync } from '../../hooks.ts';
+import { previousPeriod } from '../../lib/period.ts';
 import { useSearchParams } from '../../router.ts';
 import { useTimeRange } from '../../time.ts';
 import { PSI_MODERATE, PSI_SIGNIFICANT } from '../../../../server/src/domain/drift.ts';
@@ -38,6 +40,9 @@ export function DriftSection() {
     () => get('/api/v1/quality/drift', { from: range.from, to: range.to, ...(feature ? { feature } : {}) }),
     [range.from, range.to, range.tick, feature],
   );
+  // The baseline is the period of the same length right before the range (the API's default),
+  // so the tiles' changes against it are their changes against the previous period.
+  const previous = previousPeriod(range);
   const empty = (d: RetrievalDrift) => d.total.retrievals === 0 && d.total.embeddings === 0 && d.features.length === 0;
   return (
     <>
@@ -66,14 +71,27 @@ export function DriftSection() {
             <>
               <div className="stats">
                 <Stat label="Score drift (PSI)" value={d.psi === null ? '—' : d.psi.toFixed(2)} sub={psiText(d.psi)} tone={psiTone(d.psi)} testId="drift-psi" />
-                <Stat label="Median top score" value={score(d.total.topScore.p50)} sub={`baseline ${score(d.baseline.topScore.p50)}`} testId="drift-median" />
-                <Stat label="Documents per retrieval" value={d.total.documentsAvg === null ? '—' : d.total.documentsAvg.toFixed(1)} sub={`baseline ${d.baseline.documentsAvg === null ? '—' : d.baseline.documentsAvg.toFixed(1)}`} />
+                <Stat
+                  label="Median top score"
+                  value={score(d.total.topScore.p50)}
+                  sub={`baseline ${score(d.baseline.topScore.p50)}`}
+                  testId="drift-median"
+                  change={<PeriodChange now={d.total.topScore.p50} before={d.baseline.topScore.p50} what={previous.what} better="up" testId="drift-median-change" />}
+                />
+                <Stat
+                  label="Documents per retrieval"
+                  value={d.total.documentsAvg === null ? '—' : d.total.documentsAvg.toFixed(1)}
+                  sub={`baseline ${d.baseline.documentsAvg === null ? '—' : d.baseline.documentsAvg.toFixed(1)}`}
+                  testId="drift-documents"
+                  change={<PeriodChange now={d.total.documentsAvg} before={d.baseline.documentsAvg} what={previous.what} better="neither" testId="drift-documents-change" />}
+                />
                 <Stat
                   label="Embeddings truncated"
                   value={pct(d.total.truncationRate)}
                   sub={`${count(d.total.truncated)} of ${count(d.total.embeddings)}; baseline ${pct(d.baseline.truncationRate)}`}
                   tone={d.total.truncationRate !== null && d.total.truncationRate > 0.05 ? 'bad' : undefined}
                   testId="drift-truncation"
+                  change={<PeriodChange now={d.total.truncationRate} before={d.baseline.truncationRate} what={previous.what} better="down" testId="drift-truncation-change" />}
                 />
               </div>
               <p className="muted small">
