@@ -3324,11 +3324,11 @@ export type paths = {
                     filter?: string | string[];
                     /** @description start of the range (inclusive): an instant or a duration back from now ('24h', '7d'); default: 7 days before `to` */
                     from?: string;
-                    /** @description dimensions to group by, at most 4: model, provider, user, session, feature, team, department, application, environment, kind, status, error_class, finish_reason, tag or metadata.<key> */
+                    /** @description dimensions to group by, at most 4: model, provider, user, session, feature, team, department, application, environment, kind, status, error_class, finish_reason, tag, prompt, prompt_version, variant or metadata.<key> */
                     groupBy?: string | string[];
                     /** @description rows at most (default 1000), at most 10000 */
                     limit?: string;
-                    /** @description measures to compute, comma-separated or repeated (required): cost, unknown_cost_requests, requests, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, audio_tokens, total_tokens, tokens_per_request, input_output_ratio, cache_hit_rate, cache_savings, context_window_use_p50, context_window_use_p95, near_context_limit, latency_avg, latency_p50, latency_p95, latency_p99, ttft_p50, ttft_p95, ttft_p99, tokens_per_second_p50, tokens_per_second_p95, time_per_output_token_p50, time_per_output_token_p95, errors, error_rate, cost_per_request, tokens_per_dollar, usd_per_mtok, score_avg, score_count, refusals, refusal_rate */
+                    /** @description measures to compute, comma-separated or repeated (required): cost, unknown_cost_requests, requests, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, audio_tokens, total_tokens, tokens_per_request, input_output_ratio, cache_hit_rate, cache_savings, context_window_use_p50, context_window_use_p95, near_context_limit, latency_avg, latency_p50, latency_p95, latency_p99, ttft_p50, ttft_p95, ttft_p99, tokens_per_second_p50, tokens_per_second_p95, time_per_output_token_p50, time_per_output_token_p95, errors, error_rate, cost_per_request, tokens_per_dollar, usd_per_mtok, score_avg, score_count, refusals, refusal_rate, app_cache_lookups, app_cache_hits, app_cache_misses, app_cache_hit_rate */
                     measures?: string | string[];
                     /** @description <measure>[:asc|:desc], one of the requested measures; default descending */
                     orderBy?: string;
@@ -6419,6 +6419,122 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/experiments/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Groups of a feature's calls (prompt versions, variants, models) side by side, with 95% intervals and significance tests against the baseline
+         * @description Per group: calls, cost and tokens per call, latency p50 and p95, error rate and each score name's mean, each with its 95% interval; against the baseline, each metric's test, p-value (Holm-adjusted over the table) and verdict, a warning where a figure rests on too few calls, and the trace-list filter of the calls behind it. The tests: docs/prompts.md#comparing-versions-the-statistics.
+         *
+         *     Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description the group the others are tested against; default: the first of values, else the group whose first call in the range came first */
+                    baseline?: string;
+                    /** @description the dimension whose values are the groups: model, provider, feature, team, department, application, environment, prompt, prompt_version, variant or metadata.<key> */
+                    by: string;
+                    /** @description only the calls of this feature */
+                    feature?: string;
+                    /** @description start of the range (inclusive): an instant or a duration back from now ('7d'); default: 7 days before `to`; at most 92 days */
+                    from?: string;
+                    /** @description score names whose higher values are better, comma-separated or repeated, at most 50. The scores of Lookout's evaluators are higher-is-better unless named in lowerIsBetter; any other score's significant difference reads higher or lower, not better or worse */
+                    higherIsBetter?: string | string[];
+                    /** @description without values: how many groups, the most calls first (default 5, 2 to 10) */
+                    limit?: string;
+                    /** @description score names whose lower values are better (hallucination, toxicity...), comma-separated or repeated, at most 50 */
+                    lowerIsBetter?: string | string[];
+                    /** @description only the calls of this prompt (its name): by=prompt_version compares its versions; without it, version 5 of every prompt in the range is one group */
+                    prompt?: string;
+                    /** @description end of the range (exclusive): an instant or a duration back from now; default: now */
+                    to?: string;
+                    /** @description the groups, 2 to 10: comma-separated, or the parameter repeated once per group (then a value may hold a comma); the first is the baseline unless baseline names another. Default: the groups with the most calls */
+                    values?: string | string[];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Comparison"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/export/logs": {
         parameters: {
             query?: never;
@@ -6667,11 +6783,15 @@ export type paths = {
                     maxCostUsd?: number;
                     /** @description milliseconds, at most; not below minDurationMs */
                     maxDurationMs?: number;
+                    /** @description <key>:<value>, repeated for several (at most 10): a span carrying each entry; the prompt's version is lookout.prompt.version:<version> */
+                    metadata?: string | string[];
                     /** @description USD, at least */
                     minCostUsd?: number;
                     /** @description milliseconds, at least */
                     minDurationMs?: number;
                     model?: string;
+                    /** @description the name of the prompt the call was made from (metadata lookout.prompt.name) */
+                    prompt?: string;
                     provider?: string;
                     /** @description free text on ids, at most 256 characters: a trace id or its first characters, a span or request id, a user or a session */
                     q?: string;
@@ -9493,6 +9613,594 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/prompts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's prompts, each with its newest version number and its labels
+         * @description Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PromptList"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Writes the next version of a prompt (version 1 of a new one) and points the given labels at it
+         * @description Versions never change once written. At most 1000 prompts per project, 1000 versions per prompt, 20 labels per prompt, 67108864 bytes of versions per project (409 past them); the prompt at most 262144 bytes.
+         *
+         *     Needs an admin key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PromptVersionCreateInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PromptVersion"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prompts/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One version of a prompt: the one a label points at (default production), `latest`, or a version number (any key of the project)
+         * @description An ingest key reads the prompt text, model and parameters; `createdBy` and `message` are null for it.
+         *
+         *     Any key of the project (ingest, read or admin).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the label to resolve (default production; 'latest' is the newest version) */
+                    label?: string;
+                    /** @description a version number */
+                    version?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description the prompt's name in the project: letters, digits, ".", "_" and "-", at most 128 characters */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PromptVersion"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prompts/{name}/labels/{label}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Points a label at a version, moving it when it pointed at another
+         * @description Needs an admin key.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description a label; 'latest' cannot be set or removed */
+                    label: string;
+                    /** @description the prompt's name in the project: letters, digits, ".", "_" and "-", at most 128 characters */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PromptLabel"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Removes a label from a prompt
+         * @description Needs an admin key.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description a label; 'latest' cannot be set or removed */
+                    label: string;
+                    /** @description the prompt's name in the project: letters, digits, ".", "_" and "-", at most 128 characters */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prompts/{name}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A prompt's versions, newest first, without their text, and its labels
+         * @description Fetch two versions with GET /api/v1/prompts/{name}?version=n to compare them.
+         *
+         *     Needs a read or admin key.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the prompt's name in the project: letters, digits, ".", "_" and "-", at most 128 characters */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PromptVersions"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/quality/drift": {
         parameters: {
             query?: never;
@@ -10434,6 +11142,8 @@ export type paths = {
                     maxCostUsd?: number;
                     /** @description milliseconds, at most; not below minDurationMs */
                     maxDurationMs?: number;
+                    /** @description <key>:<value>, repeated for several (at most 10): a span carrying each entry; the prompt's version is lookout.prompt.version:<version> */
+                    metadata?: string | string[];
                     /** @description USD, at least */
                     minCostUsd?: number;
                     /** @description milliseconds, at least */
@@ -10443,6 +11153,8 @@ export type paths = {
                     offset?: number;
                     /** @description start (default): newest first; duration or cost: largest first */
                     orderBy?: "start" | "duration" | "cost";
+                    /** @description the name of the prompt the call was made from (metadata lookout.prompt.name) */
+                    prompt?: string;
                     provider?: string;
                     /** @description free text on ids, at most 256 characters: a trace id or its first characters, a span or request id, a user or a session */
                     q?: string;
@@ -10796,6 +11508,8 @@ export type paths = {
                     maxCostUsd?: number;
                     /** @description milliseconds, at most; not below minDurationMs */
                     maxDurationMs?: number;
+                    /** @description <key>:<value>, repeated for several (at most 10): a span carrying each entry; the prompt's version is lookout.prompt.version:<version> */
+                    metadata?: string | string[];
                     /** @description USD, at least */
                     minCostUsd?: number;
                     /** @description milliseconds, at least */
@@ -10805,6 +11519,8 @@ export type paths = {
                     offset?: number;
                     /** @description start (default): newest first; duration or cost: largest first */
                     orderBy?: "start" | "duration" | "cost";
+                    /** @description the name of the prompt the call was made from (metadata lookout.prompt.name) */
+                    prompt?: string;
                     provider?: string;
                     /** @description free text on ids, at most 256 characters: a trace id or its first characters, a span or request id, a user or a session */
                     q?: string;
@@ -14268,6 +14984,116 @@ export type components = {
             totalTokens: number;
             unknownCostRequests: number;
         };
+        Comparison: {
+            baseline: {
+                /**
+                 * @description the baseline parameter, the first of values, or else the group whose first call in the range came first
+                 * @enum {string}
+                 */
+                chosenBy: "baseline_parameter" | "first_value" | "earliest_first_call";
+                /** @description null when the baseline group has no calls in the range (then no group is tested) */
+                value: string | null;
+            };
+            by: string;
+            confidenceLevel: number;
+            /** @constant */
+            correction: "holm";
+            feature: string | null;
+            fromMs: number;
+            /** @description the baseline first */
+            groups: {
+                baseline: boolean;
+                calls: number;
+                errors: number;
+                /** @description the group's failed calls, likewise */
+                errorTraces: {
+                    [key: string]: string;
+                };
+                /** @description the group's first call in the range, epoch ms */
+                firstMs: number;
+                lastMs: number;
+                /** @description the latency figures rest on a deterministic sample of the calls, not every one */
+                latencySampled: boolean;
+                latencySampleSize: number;
+                /** @description one cell per metric, in the order of `metrics` */
+                metrics: {
+                    /** @description null in the baseline's own column */
+                    comparison: {
+                        /** @description Holm-adjusted over every test of the comparison */
+                        adjustedPValue: number;
+                        /** @description this group's figure minus the baseline's */
+                        difference: number | null;
+                        /** @description of the difference, for means; null for the other figures */
+                        differenceInterval: {
+                            high: number | null;
+                            /** @description null: the data bound no end on this side */
+                            low: number | null;
+                        } | null;
+                        /** @description two-sided, before adjustment */
+                        pValue: number;
+                        /** @description difference over the baseline's figure (-0.3: 30% below); null when that is 0 */
+                        relativeDifference: number | null;
+                        /** @description adjustedPValue below significanceLevel */
+                        significant: boolean;
+                        /** @description the test's statistic; positive when this group's figure is the larger */
+                        statistic: number;
+                        /**
+                         * @description welch_t for means; quantile_exceedance_z or _fisher for p50 (the median test) and p95; two_proportion_z or fisher_exact for the error rate (mann_whitney_u is no longer given)
+                         * @enum {string}
+                         */
+                        test: "welch_t" | "mann_whitney_u" | "quantile_exceedance_z" | "quantile_exceedance_fisher" | "two_proportion_z" | "fisher_exact";
+                        /**
+                         * @description better/worse: significant, in a metric whose better direction is known; higher/lower: significant, in a score whose direction is not; insufficient_data: a side has too few values to test
+                         * @enum {string}
+                         */
+                        verdict: "better" | "worse" | "higher" | "lower" | "no_significant_difference" | "insufficient_data";
+                    } | null;
+                    interval: {
+                        high: number | null;
+                        /** @description null: the data bound no end on this side */
+                        low: number | null;
+                    } | null;
+                    /** @description fewer values than the metric's minimumSample */
+                    lowSample: boolean;
+                    metric: string;
+                    /** @description the values the figure rests on */
+                    n: number;
+                    value: number | null;
+                    warning: string | null;
+                }[];
+                /** @description the group's newest traces (/traces/<id>) */
+                sampleTraceIds: string[];
+                /** @description the group's calls: the query of GET /api/v1/traces and of the UI's /traces */
+                traces: {
+                    [key: string]: string;
+                };
+                /** @description the group's value of `by` */
+                value: string;
+                /** @description the cells resting on too few values */
+                warnings: string[];
+            }[];
+            metrics: {
+                /** @description which way a difference counts as better; null for a score whose direction is not known (its differences read higher or lower) */
+                better: ("lower" | "higher") | null;
+                /** @description where `better` comes from: the metric itself, the request's lowerIsBetter/higherIsBetter, or a Lookout evaluator of the score's name (1 = best); null when unknown */
+                betterFrom: ("metric" | "parameter" | "evaluator") | null;
+                /** @enum {string} */
+                estimate: "mean" | "median" | "p95" | "proportion";
+                label: string;
+                /** @description cost_per_call, input_tokens_per_call, output_tokens_per_call, latency_p50, latency_p95, error_rate, or score:<name> */
+                metric: string;
+                /** @description a cell resting on fewer values carries a warning */
+                minimumSample: number;
+                /** @enum {string} */
+                unit: "usd" | "tokens" | "ms" | "ratio" | "score";
+            }[];
+            /** @description the prompt whose calls are compared, when asked */
+            prompt: string | null;
+            significanceLevel: number;
+            toMs: number;
+            /** @description what makes the whole comparison doubtful: by prompt_version without prompt, groups holding the calls of several prompts */
+            warnings: string[];
+        };
         ConfiguredAction: {
             dryRun: boolean;
             id: string;
@@ -14599,6 +15425,19 @@ export type components = {
             }) | null;
             /** @description 16 hex characters: the span this one is part of */
             parentSpanId?: string | null;
+            /** @description the prompt the call was made from; group and filter analytics by prompt, prompt_version and variant */
+            prompt?: {
+                /** @description the prompt's name, e.g. support-answer */
+                name?: string;
+                /** @description the template variables it was filled with: content, kept under full capture only, at most 64 and 16 KiB as JSON (the rest is left out) */
+                variables?: {
+                    [key: string]: string | number | boolean;
+                };
+                /** @description the experiment variant the call belongs to, e.g. B */
+                variant?: string;
+                /** @description its version, e.g. 5 or v5 */
+                version?: string | number;
+            } | null;
             /** @description e.g. openai, anthropic */
             provider?: string | null;
             /** @description your request id, for correlation */
@@ -14703,6 +15542,19 @@ export type components = {
             }) | null;
             /** @description 16 hex characters: the span this one is part of */
             parentSpanId?: string | null;
+            /** @description the prompt the call was made from; group and filter analytics by prompt, prompt_version and variant */
+            prompt?: {
+                /** @description the prompt's name, e.g. support-answer */
+                name?: string;
+                /** @description the template variables it was filled with: content, kept under full capture only, at most 64 and 16 KiB as JSON (the rest is left out) */
+                variables?: {
+                    [key: string]: string | number | boolean;
+                };
+                /** @description the experiment variant the call belongs to, e.g. B */
+                variant?: string;
+                /** @description its version, e.g. 5 or v5 */
+                version?: string | number;
+            } | null;
             /** @description e.g. openai, anthropic */
             provider?: string | null;
             /** @description your request id, for correlation */
@@ -15078,6 +15930,113 @@ export type components = {
             /** @enum {string} */
             status: "running" | "done" | "failed";
         };
+        /** @description a text prompt (a string) or chat messages ({role, content}); {{variable}} marks a place the application fills in */
+        PromptBody: string | components["schemas"]["PromptChatMessage"][];
+        /** @description a text prompt (a string) or chat messages ({role, content}); {{variable}} marks a place the application fills in */
+        PromptBodyInput: string | components["schemas"]["PromptChatMessageInput"][];
+        PromptChatMessage: {
+            content: string;
+            /** @enum {string} */
+            role: "system" | "developer" | "user" | "assistant" | "tool";
+        };
+        PromptChatMessageInput: {
+            content: string;
+            /** @enum {string} */
+            role: "system" | "developer" | "user" | "assistant" | "tool";
+        };
+        PromptLabel: {
+            label: string;
+            name: string;
+            updatedAt: string;
+            updatedBy: string | null;
+            version: number;
+        };
+        PromptList: {
+            limits: {
+                /** @description the bytes all versions of the project's prompts may hold together (text, parameters, model, message) */
+                bytesPerProject?: number;
+                labelsPerPrompt: number;
+                promptBytes: number;
+                promptsPerProject: number;
+                versionsPerPrompt: number;
+            };
+            prompts: components["schemas"]["PromptSummary"][];
+        };
+        PromptSummary: {
+            createdAt: string;
+            /** @description label -> version */
+            labels: {
+                [key: string]: number;
+            };
+            latestVersion: number;
+            name: string;
+            /**
+             * @description the newest version's type
+             * @enum {string}
+             */
+            type: "text" | "chat";
+            /** @description when a version was last written or a label last moved */
+            updatedAt: string;
+            versions: number;
+        };
+        PromptVersion: {
+            createdAt: string;
+            /** @description the API key id that wrote it; null for the operator without a key */
+            createdBy: string | null;
+            /** @description the labels pointing at this version, 'latest' last when it is the newest */
+            labels: string[];
+            message: string | null;
+            model: string | null;
+            name: string;
+            parameters: {
+                [key: string]: unknown;
+            } | null;
+            prompt: components["schemas"]["PromptBody"];
+            /** @enum {string} */
+            type: "text" | "chat";
+            version: number;
+        };
+        PromptVersionCreateInput: {
+            /** @description labels to point at the new version (production, staging…) */
+            labels?: string[];
+            /** @description what changed in this version */
+            message?: string;
+            model?: string;
+            /** @description the prompt's name in the project: letters, digits, ".", "_" and "-", at most 128 characters */
+            name: string;
+            /** @description model parameters (temperature, max_tokens…) as a JSON object, at most 16384 bytes */
+            parameters?: {
+                [key: string]: unknown;
+            };
+            prompt: components["schemas"]["PromptBodyInput"];
+            /**
+             * @description text or chat; by default, what `prompt` is
+             * @enum {string}
+             */
+            type?: "text" | "chat";
+        };
+        PromptVersionInfo: {
+            createdAt: string;
+            /** @description the API key id that wrote it; null for the operator without a key */
+            createdBy: string | null;
+            /** @description the labels pointing at this version, 'latest' last when it is the newest */
+            labels: string[];
+            message: string | null;
+            model: string | null;
+            name: string;
+            /** @enum {string} */
+            type: "text" | "chat";
+            version: number;
+        };
+        PromptVersions: {
+            /** @description label -> version */
+            labels: {
+                [key: string]: number;
+            };
+            name: string;
+            /** @description newest first */
+            versions: components["schemas"]["PromptVersionInfo"][];
+        };
         Ready: {
             /** @description loading acknowledged rows from the journal into the store */
             loads: {
@@ -15339,7 +16298,7 @@ export type components = {
                  * @description a counter measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
                  * @enum {string}
                  */
-                denominator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "refusals" | "auth_failures" | "rate_limited";
+                denominator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "refusals" | "near_context_limit" | "auth_failures" | "rate_limited";
                 /** @default {} */
                 filter: {
                     [key: string]: string | string[];
@@ -15350,12 +16309,12 @@ export type components = {
                  * @description a measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
                  * @enum {string}
                  */
-                measure?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "refusals" | "auth_failures" | "rate_limited" | "latency_ms" | "ttft_ms" | "score" | "ingest_queue_depth" | "client_queue_depth" | "retrieval_score_psi" | "retrieval_documents_avg" | "embedding_truncation_rate";
+                measure?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "refusals" | "near_context_limit" | "auth_failures" | "rate_limited" | "latency_ms" | "ttft_ms" | "score" | "ingest_queue_depth" | "client_queue_depth" | "retrieval_score_psi" | "retrieval_documents_avg" | "embedding_truncation_rate";
                 /**
                  * @description a counter measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
                  * @enum {string}
                  */
-                numerator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "refusals" | "auth_failures" | "rate_limited";
+                numerator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "refusals" | "near_context_limit" | "auth_failures" | "rate_limited";
                 percentile?: number;
             };
             runbook?: string;
@@ -15416,7 +16375,7 @@ export type components = {
                  * @description a counter measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
                  * @enum {string}
                  */
-                denominator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "refusals" | "auth_failures" | "rate_limited";
+                denominator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "refusals" | "near_context_limit" | "auth_failures" | "rate_limited";
                 /** @default {} */
                 filter?: {
                     [key: string]: string | string[];
@@ -15427,12 +16386,12 @@ export type components = {
                  * @description a measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
                  * @enum {string}
                  */
-                measure?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "refusals" | "auth_failures" | "rate_limited" | "latency_ms" | "ttft_ms" | "score" | "ingest_queue_depth" | "client_queue_depth" | "retrieval_score_psi" | "retrieval_documents_avg" | "embedding_truncation_rate";
+                measure?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "refusals" | "near_context_limit" | "auth_failures" | "rate_limited" | "latency_ms" | "ttft_ms" | "score" | "ingest_queue_depth" | "client_queue_depth" | "retrieval_score_psi" | "retrieval_documents_avg" | "embedding_truncation_rate";
                 /**
                  * @description a counter measure (docs/alerts.md); older spellings are accepted and read as these names: cost_usd (cost), tokens (total_tokens), tokens.input (input_tokens), tokens.output (output_tokens), tokens.cacheRead (cache_read_tokens), tokens.cacheWrite (cache_write_tokens), tokens.reasoning (reasoning_tokens), tokens.audio (audio_tokens)
                  * @enum {string}
                  */
-                numerator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "refusals" | "auth_failures" | "rate_limited";
+                numerator?: "requests" | "errors" | "errors.rate_limit" | "errors.timeout" | "errors.server" | "errors.invalid_request" | "errors.content_filter" | "errors.auth" | "errors.cancelled" | "errors.other" | "cost" | "unknown_cost_requests" | "total_tokens" | "input_tokens" | "output_tokens" | "cache_read_tokens" | "cache_write_tokens" | "reasoning_tokens" | "audio_tokens" | "prompt_tokens" | "scores" | "pii_detections" | "injection_attempts" | "refusals" | "near_context_limit" | "auth_failures" | "rate_limited";
                 percentile?: number;
             };
             runbook?: string;

@@ -13,6 +13,17 @@ export interface LookoutContext {
   environment?: string;
   tags?: string[];
   metadata?: Record<string, unknown>;
+  // The prompt the calls inside are made from: Lookout groups and compares calls by prompt,
+  // prompt_version and variant. `variables` (the template variables) are prompt content: Lookout
+  // keeps them only when the project captures content in full.
+  prompt?: PromptRef;
+}
+
+export interface PromptRef {
+  name?: string;
+  version?: string | number;
+  variant?: string;
+  variables?: Record<string, unknown>;
 }
 
 interface Frame {
@@ -42,6 +53,19 @@ function merge(outer: LookoutContext | undefined, inner: LookoutContext): Lookou
   }
   if (inner.tags !== undefined) merged.tags = [...new Set([...(outer.tags ?? []), ...inner.tags])];
   if (inner.metadata !== undefined) merged.metadata = { ...(outer.metadata ?? {}), ...inner.metadata };
+  // Field by field (an outer variant, an inner prompt); variables belong to one prompt and are replaced whole.
+  // An inner prompt of another name is another prompt: the outer one's version and variables are
+  // not its own, so they are dropped (the variant, an arm of the experiment, still applies).
+  if (inner.prompt !== undefined && inner.prompt !== null) {
+    const base = outer.prompt ?? {};
+    const renamed = typeof inner.prompt.name === 'string' && inner.prompt.name !== '' && inner.prompt.name !== base.name;
+    const p: PromptRef = renamed ? (base.variant === undefined ? {} : { variant: base.variant }) : { ...base };
+    for (const key of ['name', 'version', 'variant', 'variables'] as const) {
+      const v = inner.prompt[key];
+      if (v !== undefined && v !== null) (p as Record<string, unknown>)[key] = v;
+    }
+    merged.prompt = p;
+  }
   return merged;
 }
 
@@ -52,6 +76,15 @@ export function contextAttributes(ctx: LookoutContext): Attributes {
     if (typeof v === 'string' && v !== '') attrs[name] = v;
   }
   if (Array.isArray(ctx.tags) && ctx.tags.length > 0) attrs['lookout.tags'] = ctx.tags.map(String);
+  const prompt = ctx.prompt;
+  if (prompt) {
+    if (typeof prompt.name === 'string' && prompt.name !== '') attrs['lookout.prompt.name'] = prompt.name;
+    if ((typeof prompt.version === 'string' && prompt.version !== '') || (typeof prompt.version === 'number' && Number.isFinite(prompt.version))) {
+      attrs['lookout.prompt.version'] = String(prompt.version);
+    }
+    if (typeof prompt.variant === 'string' && prompt.variant !== '') attrs['lookout.prompt.variant'] = prompt.variant;
+    if (prompt.variables && typeof prompt.variables === 'object') attrs['lookout.prompt.variables'] = safeStringify(prompt.variables);
+  }
   if (ctx.metadata) {
     for (const [k, v] of Object.entries(ctx.metadata)) {
       if (v === undefined || v === null) continue;

@@ -249,6 +249,24 @@ describe('context and traced helpers', () => {
     expect(tool.attributes).toMatchObject({ 'lookout.span.kind': 'tool', 'gen_ai.tool.name': 'lookup' });
   });
 
+  it('carries the prompt a call is made from: an outer variant, an inner prompt, its variables as JSON', async () => {
+    const { client } = openai();
+    wrapOpenAI(client);
+    const params = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'Where is my order?' }] };
+    await withContext({ prompt: { variant: 'B' } }, () =>
+      withContext({ prompt: { name: 'support-answer', version: 5, variables: { customer: 'Ana', orders: [1, 2] } } }, () => client.chat.completions.create(params)),
+    );
+    await withContext({ feature: 'no-prompt' }, () => client.chat.completions.create(params));
+    const [withPrompt, without] = await spans();
+    expect(withPrompt.attributes).toMatchObject({
+      'lookout.prompt.name': 'support-answer',
+      'lookout.prompt.version': '5',
+      'lookout.prompt.variant': 'B',
+      'lookout.prompt.variables': '{"customer":"Ana","orders":[1,2]}',
+    });
+    expect(Object.keys(without.attributes).filter((k) => k.startsWith('lookout.prompt.'))).toEqual([]);
+  });
+
   it('traceRetrieval records count and top score and parents the calls inside it', async () => {
     const { client } = openai();
     wrapOpenAI(client);

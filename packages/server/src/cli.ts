@@ -27,6 +27,7 @@ import { registerProjectsCommand } from './cli/projects.ts';
 import { registerRetentionCommands } from './cli/retention.ts';
 import { registerArchiveCommands } from './cli/archive.ts';
 import { registerMcpCommand } from './cli/mcp.ts';
+import { registerPromptsCommand } from './cli/prompts.ts';
 import { addEvaluator, listEvaluators, removeEvaluator, type AddEvaluatorOptions } from './cli/evaluators.ts';
 import { PRIVATE_UMASK } from './state/private-files.ts';
 
@@ -80,16 +81,24 @@ const formatOption = () => new Option('--format <format>', 'output format').choi
 
 program
   .command('report')
-  .description('print a cost, latency, chargeback, quality or recommendations report from a running server')
-  .addArgument(new Command().createArgument('<kind>', 'cost | latency | chargeback | quality | recommendations').choices(['cost', 'latency', 'chargeback', 'quality', 'recommendations']))
+  .description('print a cost, latency, chargeback, quality, recommendations or compare report from a running server')
+  .addArgument(new Command().createArgument('<kind>', 'cost | latency | chargeback | quality | recommendations | compare').choices(['cost', 'latency', 'chargeback', 'quality', 'recommendations', 'compare']))
   .addOption(urlOption())
   .addOption(keyOption())
   .option('--since <duration>', 'time window back from now, e.g. 24h, 1h30m, 7d, 30d (or a start time)', '7d')
   .option('--by <dimension>', 'group by: team, user, model, feature, department, application, provider, ...', 'team')
   .option('--month <YYYY-MM>', 'month for the chargeback report (default: this month)')
   .option('--score <name>', 'quality report: only this score name (default: up to 20 names, the most frequent first)')
+  .option('--feature <name>', 'compare: only the calls of this feature')
+  .option('--values <a,b,...>', 'compare: the groups of --by to compare, the baseline first (default: the groups with the most calls)')
+  .option('--baseline <value>', 'compare: the group the others are tested against')
+  .option('--prompt <name>', 'compare: only the calls of this prompt (with --by prompt_version: its versions)')
+  .option('--to <time>', 'compare: end of the range, a time or a duration back from now (default: now)')
+  .option('--limit <n>', 'compare: without --values, how many groups, the most calls first (2 to 10, default 5)')
+  .option('--lower-is-better <scores>', 'compare: score names whose lower values are better, comma-separated (hallucination, toxicity...)')
+  .option('--higher-is-better <scores>', "compare: score names whose higher values are better, comma-separated (Lookout's evaluators' scores are)")
   .addOption(formatOption())
-  .action(async (kind: 'cost' | 'latency' | 'chargeback' | 'quality' | 'recommendations', opts: { url: string; key?: string; since: string; by: string; month?: string; score?: string; format: 'table' | 'csv' | 'json' }) => {
+  .action(async (kind: 'cost' | 'latency' | 'chargeback' | 'quality' | 'recommendations' | 'compare', opts: { url: string; key?: string; since: string; by: string; month?: string; score?: string; feature?: string; values?: string; baseline?: string; prompt?: string; to?: string; limit?: string; lowerIsBetter?: string; higherIsBetter?: string; format: 'table' | 'csv' | 'json' }) => {
     await runReport(kind, opts, process.stdout);
   });
 
@@ -455,6 +464,7 @@ registerEraseCommand(program, { urlOption, keyOption });
 registerProjectsCommand(program, { urlOption, keyOption });
 registerRetentionCommands(program, { urlOption, keyOption });
 registerMcpCommand(program, { urlOption, keyOption });
+registerPromptsCommand(program, { urlOption, keyOption });
 
 // Every command that takes --key also reads it from a file or stdin, which `ps` does not show.
 function addKeyFileOption(command: Command): void {

@@ -39,6 +39,8 @@ const Traces = lazyPage(() => import('./pages/Traces.tsx'), 'Traces');
 const TraceView = lazyPage(() => import('./pages/TraceView.tsx'), 'TraceView');
 const Sessions = lazyPage(() => import('./pages/Sessions.tsx'), 'Sessions');
 const Users = lazyPage(() => import('./pages/Users.tsx'), 'Users');
+const Prompts = lazyPage(() => import('./pages/prompts/index.tsx'), 'Prompts');
+const Experiments = lazyPage(() => import('./pages/Experiments.tsx'), 'Experiments');
 const Budgets = lazyPage(() => import('./pages/budgets/index.tsx'), 'Budgets');
 const Alerts = lazyPage(() => import('./pages/alerts/index.tsx'), 'Alerts');
 const Settings = lazyPage(() => import('./pages/settings/index.tsx'), 'Settings');
@@ -94,6 +96,8 @@ const NAV: NavItem[] = [
   { path: '/traces', label: 'Traces', page: Traces, group: 'Explore' },
   { path: '/sessions', label: 'Sessions', page: Sessions, group: 'Explore' },
   { path: '/users', label: 'Users', page: Users, group: 'Explore' },
+  { path: '/prompts', label: 'Prompts', page: Prompts, group: 'Explore', timeless: true },
+  { path: '/experiments', label: 'Experiments', page: Experiments, group: 'Explore' },
   { path: '/budgets', label: 'Budgets', page: Budgets, group: 'Manage', timeless: true },
   { path: '/alerts', label: 'Alerts', page: Alerts, group: 'Manage' },
   { path: '/settings', label: 'Settings', page: Settings, group: 'Manage', timeless: true },

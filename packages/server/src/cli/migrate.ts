@@ -29,6 +29,8 @@ const LABELS: Record<CopyKind, string> = {
   scores: 'scores',
   logs: 'logs',
   metricPoints: 'metric points',
+  promptVersions: 'prompt versions',
+  promptLabels: 'prompt labels',
 };
 
 export interface MigrateOptions {

@@ -6,10 +6,11 @@ import { EVALUATION_FEATURE } from '../domain/quality.ts';
 import { answer, apiClient, type ApiTarget } from './http.ts';
 import { runQualityReport } from './report-quality.ts';
 import { runRecommendationsReport } from './report-recommendations.ts';
+import { runCompareReport } from './report-compare.ts';
 
 export { formatCsv, formatTable, formatValue, type ReportColumn, type ReportRow, type ValueFormat } from './report-format.ts';
 
-export type ReportKind = 'cost' | 'latency' | 'chargeback' | 'quality' | 'recommendations';
+export type ReportKind = 'cost' | 'latency' | 'chargeback' | 'quality' | 'recommendations' | 'compare';
 export type ReportFormat = 'table' | 'csv' | 'json';
 
 export interface ReportOptions {
@@ -20,6 +21,14 @@ export interface ReportOptions {
   format: ReportFormat;
   month?: string;
   score?: string; // quality: only this score name
+  feature?: string; // compare: only this feature's calls
+  values?: string; // compare: the groups, comma-separated, the baseline first
+  baseline?: string; // compare: the group the others are tested against
+  prompt?: string; // compare: only this prompt's calls
+  to?: string; // compare: the range's end (default now)
+  limit?: string; // compare: without values, how many groups
+  lowerIsBetter?: string; // compare: score names whose lower values are better
+  higherIsBetter?: string; // compare: score names whose higher values are better
 }
 
 const COST_MEASURES = ['cost', 'requests', 'total_tokens', 'cost_per_request', 'usd_per_mtok', 'unknown_cost_requests'];
@@ -90,6 +99,10 @@ export async function runReport(kind: ReportKind, opts: ReportOptions, out: Node
   }
   if (kind === 'recommendations') {
     await runRecommendationsReport(api, opts, out);
+    return;
+  }
+  if (kind === 'compare') {
+    await runCompareReport(api, opts, out);
     return;
   }
   if (kind === 'chargeback') {

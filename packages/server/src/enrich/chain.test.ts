@@ -94,6 +94,15 @@ describe('the ingest chain', () => {
     expect(e.rule).toMatch(/@\d+$/);
   });
 
+  it("leaves the prompt's name, version and variant unscanned (labels, as the attribution), and redacts its variables", async () => {
+    const spanId = hex(8);
+    await ingest([generation({ spanId, traceId: hex(16), prompt: { name: 'support', version: '5', variant: EMAIL, variables: { customer: EMAIL } } })]);
+    const span = (await t.app.inject(`/api/v1/spans/${spanId}`)).json();
+    expect(span.metadata).toMatchObject({ 'lookout.prompt.name': 'support', 'lookout.prompt.version': '5', 'lookout.prompt.variant': EMAIL });
+    expect(span.metadata['lookout.prompt.variables']).toBe('{"customer":"[REDACTED:email]"}');
+    expect(span.metadata['lookout.redaction']).toBe('email=1');
+  });
+
   it('lets no client say what Lookout found: its security metadata is dropped, its security-event log kept as an ordinary log', async () => {
     const spanId = hex(8);
     await ingest([

@@ -174,6 +174,22 @@ describe('PATCH /api/v1/project with purge', () => {
     expect(spans.every((s) => s.promptHash === null && s.content === null)).toBe(true);
   });
 
+  it("lowering capture to metadata purges the prompt's stored variables and keeps its name, version and variant", async () => {
+    t = await makeTestApp();
+    const spanId = hex(8);
+    const batch = [generation({ spanId, traceId: hex(16), prompt: { name: 'support', version: 5, variant: 'B', variables: { customer: `${MARK} customer` } } })];
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: { batch } })).statusCode).toBe(200);
+    const before = (await t.app.inject(`/api/v1/spans/${spanId}`)).json();
+    expect(before.metadata['lookout.prompt.variables']).toBe(`{"customer":"${MARK} customer"}`);
+
+    const res = await t.app.inject({ method: 'PATCH', url: '/api/v1/project', payload: { contentCapture: 'metadata', purge: true } });
+    expect(res.statusCode, res.body).toBe(200);
+    const after = (await t.app.inject(`/api/v1/spans/${spanId}`)).json();
+    expect(JSON.stringify(after)).not.toContain(MARK);
+    expect(after.metadata['lookout.prompt.variables']).toBeUndefined();
+    expect(after.metadata).toMatchObject({ 'lookout.prompt.name': 'support', 'lookout.prompt.version': '5', 'lookout.prompt.variant': 'B' });
+  });
+
   it('refuses purge with full capture', async () => {
     t = await makeTestApp();
     const res = await t.app.inject({ method: 'PATCH', url: '/api/v1/project', payload: { contentCapture: 'full', purge: true } });

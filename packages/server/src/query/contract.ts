@@ -1,4 +1,5 @@
 import { ANALYTICS_MEASURES, MEASURE_UNITS, measureSpecs, type AnalyticsMeasure, type MeasureSpec, type MeasureUnit } from '../domain/measures.ts';
+import { PROMPT_METADATA } from '../domain/prompt-identity.ts';
 import type { ProjectId } from '../store/store.ts';
 import type { RetentionBounds, RetentionNote } from './retention.ts';
 
@@ -41,8 +42,21 @@ export const BASE_DIMENSIONS = [
   'error_class',
   'finish_reason',
   'tag',
+  'prompt',
+  'prompt_version',
+  'variant',
 ] as const;
 export type BaseDimension = (typeof BASE_DIMENSIONS)[number];
+// The prompt a call was made from (domain/prompt-identity.ts): dimensions every backend reads from
+// the metadata keys each ingest path writes, exactly as metadata.<key> would.
+export const PROMPT_DIMENSION_KEYS = {
+  prompt: PROMPT_METADATA.name,
+  prompt_version: PROMPT_METADATA.version,
+  variant: PROMPT_METADATA.variant,
+} as const;
+export type PromptDimension = keyof typeof PROMPT_DIMENSION_KEYS;
+// The base dimensions that are columns of the spans.
+export type ColumnDimension = Exclude<BaseDimension, 'tag' | PromptDimension>;
 export type MetadataDimension = `metadata.${string}`;
 export type Dimension = BaseDimension | MetadataDimension;
 
@@ -51,7 +65,9 @@ export type Dimension = BaseDimension | MetadataDimension;
 export const METADATA_KEY_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.\-/@]{0,127}$/;
 export const METADATA_PREFIX = 'metadata.';
 
+// The metadata key a dimension reads: metadata.<key>'s, or a prompt dimension's.
 export function metadataKeyOf(d: Dimension): string | null {
+  if (Object.hasOwn(PROMPT_DIMENSION_KEYS, d)) return PROMPT_DIMENSION_KEYS[d as PromptDimension];
   return d.startsWith(METADATA_PREFIX) ? d.slice(METADATA_PREFIX.length) : null;
 }
 

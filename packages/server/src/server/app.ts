@@ -26,9 +26,11 @@ import { readTenantOfProject, runAsReadTenant } from '../store/read-tenant.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
 import { registerChargebackRoutes } from './routes/chargeback.ts';
 import { registerRecommendationRoutes } from './routes/recommendations.ts';
+import { registerExperimentRoutes } from './routes/experiments.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
 import { registerActionRoutes } from './routes/actions.ts';
 import { BUDGET_CHECK_PATH, registerBudgetRoutes } from './routes/budgets.ts';
+import { PROMPT_PATHS, registerPromptRoutes } from './routes/prompts.ts';
 import { OPENAPI_PATH, registerOpenApi, registerOpenApiRoute } from './openapi.ts';
 import { isPublicWebRequest, registerWebRoutes, SECURITY_HEADERS } from './routes/web.ts';
 import { HEALTHZ_ROUTE, METRICS_ROUTE, READYZ_ROUTE } from './schemas/health.ts';
@@ -42,8 +44,9 @@ const PUBLIC_PATHS = new Set(['/healthz', '/readyz', OPENAPI_PATH, LANGFUSE_HEAL
 const METRICS_PATH = '/metrics';
 // How often Node looks for connections past headersTimeoutMs/requestTimeoutMs (its default).
 const MAX_TIMEOUT_CHECK_INTERVAL_MS = 30_000;
-// Not held back by read-your-writes: ingest, and the budget check (answered from memory).
-const INGEST_PATHS = new Set(['/api/v1/ingest', BUDGET_CHECK_PATH, LANGFUSE_OTEL_TRACES_PATH, LANGFUSE_INGESTION_PATH]);
+// Not held back by read-your-writes: ingest, the budget check (answered from memory), and the
+// prompt registry (no ingested record in it).
+const INGEST_PATHS = new Set(['/api/v1/ingest', BUDGET_CHECK_PATH, LANGFUSE_OTEL_TRACES_PATH, LANGFUSE_INGESTION_PATH, ...PROMPT_PATHS]);
 
 // A7/A9: accept the caller's request id when it is sane, otherwise make one; echo it back.
 function requestIdFrom(request: { headers: Record<string, string | string[] | undefined> }): string {
@@ -205,7 +208,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [],
     return body;
   });
 
-  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerExportRoutes, registerPricingRoutes, registerAdminRoutes, registerBackupRoutes, registerErasureRoutes, registerAnalyticsRoutes, registerChargebackRoutes, registerRecommendationRoutes, registerAlertRoutes, registerActionRoutes, registerBudgetRoutes, registerSecurityRoutes, registerEvaluatorRoutes, registerQualityRoutes, registerDriftRoutes, registerRetentionRoutes, registerProjectLifecycleRoutes, registerLangfuseIngestRoutes, registerLangfusePublicRoutes, registerMcpRoutes, registerGatewayRoutes, registerWebRoutes, ...extraRoutes]) {
+  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerExportRoutes, registerPricingRoutes, registerAdminRoutes, registerBackupRoutes, registerErasureRoutes, registerAnalyticsRoutes, registerChargebackRoutes, registerRecommendationRoutes, registerExperimentRoutes, registerAlertRoutes, registerActionRoutes, registerBudgetRoutes, registerPromptRoutes, registerSecurityRoutes, registerEvaluatorRoutes, registerQualityRoutes, registerDriftRoutes, registerRetentionRoutes, registerProjectLifecycleRoutes, registerLangfuseIngestRoutes, registerLangfusePublicRoutes, registerMcpRoutes, registerGatewayRoutes, registerWebRoutes, ...extraRoutes]) {
     await register(app, ctx);
   }
   registerOpenApiRoute(app);

@@ -9,6 +9,7 @@ import type { SpanRecord } from '../domain/span.ts';
 import { makeScore, makeSpan } from '../testing/fixtures.ts';
 import { clickHouseAvailable, clickHouseInstallHint, startClickHouse, type ClickHouseHarness } from '../testing/clickhouse.ts';
 import { ClickHouseStore } from './clickhouse/store.ts';
+import { PROMPT_LIMITS } from '../domain/prompts.ts';
 import { copyStore, type CopyProgress, type CopyReport } from './copy.ts';
 import { DuckDbStore } from './duckdb/store.ts';
 import { projectId, type StoredPriceOverride, type Store } from './store.ts';
@@ -90,6 +91,9 @@ describe.runIf(available)('copying a DuckDB store into ClickHouse', () => {
     await source.revokeApiKey(A, revoked.info.id);
     await source.write({ spans, scores, logs });
     await source.writeMetricPoints(points);
+    const version = { model: null, parameters: null, message: 'first', createdBy: 'key-1' };
+    await source.prompts.createPromptVersion(A, 'support', { type: 'text', prompt: 'Answer {{q}}', ...version }, ['production'], PROMPT_LIMITS);
+    await source.prompts.createPromptVersion(A, 'support', { type: 'text', prompt: 'Reply to {{q}}', ...version, parameters: { temperature: 0 } }, ['staging'], PROMPT_LIMITS);
   }, 120_000);
   afterAll(async () => {
     await source?.close();
@@ -117,6 +121,9 @@ describe.runIf(available)('copying a DuckDB store into ClickHouse', () => {
     expect(there).toEqual(await contents(source));
     expect(there.spans.find((s) => s.cost.totalNanoUsd === 123)?.attribution.userId).toBe('u1');
     expect(there.projects).toContainEqual({ id: B, contentCapture: 'metadata' });
+    expect(first).toMatchObject({ promptVersions: { copied: 2, skipped: 0 }, promptLabels: { copied: 2, skipped: 0 } });
+    expect(await target.prompts.listPromptVersions(A, 'support')).toEqual(await source.prompts.listPromptVersions(A, 'support'));
+    for (const version of [1, 2]) expect(await target.prompts.getPrompt(A, 'support', { version })).toEqual(await source.prompts.getPrompt(A, 'support', { version }));
   });
 
   it('lets the keys made on DuckDB authenticate against ClickHouse, revoked ones not', async () => {

@@ -7,9 +7,10 @@ import type { Store } from './store.ts';
 // Copies everything one store holds into another, whatever their backends (moving a DuckDB
 // install to ClickHouse: `lookout migrate`). Records go through the target's ordinary writes,
 // which store each record once: running the copy again, or again after it was interrupted,
-// copies only what is missing. Costs are copied as stored, never worked out again.
+// copies only what is missing. Costs are copied as stored, never worked out again. The prompt
+// registry goes across with its version numbers, times and authors; labels point where they did.
 
-export const COPY_KINDS = ['projects', 'priceOverrides', 'apiKeys', 'spans', 'scores', 'logs', 'metricPoints'] as const;
+export const COPY_KINDS = ['projects', 'priceOverrides', 'apiKeys', 'promptVersions', 'promptLabels', 'spans', 'scores', 'logs', 'metricPoints'] as const;
 export type CopyKind = (typeof COPY_KINDS)[number];
 
 export interface CopyCount {
@@ -66,6 +67,29 @@ export async function copyStore(from: Store, to: Store, options: CopyOptions = {
   const keys = await to.importApiKeys(await from.exportApiKeys());
   count('apiKeys', keys.imported, keys.skipped);
   progress('apiKeys', true);
+
+  // The prompt registry, project by project: versions oldest first, then the labels.
+  for (const p of await from.listProjects()) {
+    for (const prompt of await from.prompts.listPrompts(p.id)) {
+      const { labels, versions } = await from.prompts.listPromptVersions(p.id, prompt.name);
+      for (const info of [...versions].reverse()) {
+        const version = await from.prompts.getPrompt(p.id, prompt.name, { version: info.version });
+        const wrote = await to.prompts.importPromptVersion(p.id, version);
+        count('promptVersions', wrote ? 1 : 0, wrote ? 0 : 1);
+      }
+      const there = (await to.prompts.listPromptVersions(p.id, prompt.name)).labels;
+      for (const [label, version] of Object.entries(labels)) {
+        if (there[label] === version) count('promptLabels', 0, 1);
+        else {
+          await to.prompts.setPromptLabel(p.id, prompt.name, label, version, null, { versionsPerPrompt: Infinity, promptsPerProject: Infinity, labelsPerPrompt: Infinity });
+          count('promptLabels', 1, 0);
+        }
+      }
+      progress('promptVersions');
+    }
+  }
+  progress('promptVersions', true);
+  progress('promptLabels', true);
 
   const accepted = (outcomes: string[]) => outcomes.filter((o) => o === 'accepted').length;
   await chunks<SpanRecord>(

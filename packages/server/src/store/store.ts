@@ -12,9 +12,11 @@ import type { SecurityEventReads } from './security-events.ts';
 import type { QualityReads } from './quality.ts';
 import type { RetrievalAggregates } from './drift.ts';
 import type { PromptRepeatReads } from './prompt-repeats.ts';
+import type { ExperimentReads } from './experiments.ts';
 import type { ProjectExport } from './project-export.ts';
 import type { DataErasure } from './erasure.ts';
 import type { RetentionEnforcement } from './retention.ts';
+import type { PromptRegistry } from './prompts.ts';
 
 // The storage contract: one small interface per concern, each in its own file, and a store is a
 // backend's implementation of all of them, opened by store/open.ts from `storage.backend`. A
@@ -34,9 +36,11 @@ export * from './security-events.ts';
 export * from './quality.ts';
 export * from './drift.ts';
 export * from './prompt-repeats.ts';
+export * from './experiments.ts';
 export * from './project-export.ts';
 export * from './erasure.ts';
 export * from './retention.ts';
+export * from './prompts.ts';
 
 // Why a store turned a read away: it ran past the query timeout, or too many reads were waiting.
 export type ReadRefusal = 'timeout' | 'busy';
@@ -55,9 +59,12 @@ export interface Store
     SecurityEventReads,
     QualityReads,
     RetrievalAggregates,
-    PromptRepeatReads {
+    PromptRepeatReads,
+    ExperimentReads {
   readonly backend: string;
   readonly analytics: AnalyticsBackend;
+  // D7: versioned prompts and their labels (control-plane data).
+  readonly prompts: PromptRegistry;
   // Downloads of one project's records; absent on a backend without it (ClickHouse, for now).
   readonly projectExport?: ProjectExport;
   // A consistent copy of an embedded database (DuckDB); absent where the backend has backup tools

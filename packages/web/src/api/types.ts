@@ -174,3 +174,12 @@ export type ProjectList = Answer<'/api/v1/projects'>;
 // ---- backup ----
 
 export type BackupAnswer = Answer<'/api/v1/admin/backup', 'post'>;
+
+// ---- prompt registry (docs/prompts.md#registry) ----
+
+export type PromptList = Answer<'/api/v1/prompts'>;
+export type PromptSummary = Schemas['PromptSummary'];
+export type PromptVersion = Schemas['PromptVersion'];
+export type PromptVersions = Answer<'/api/v1/prompts/{name}/versions'>;
+export type PromptVersionInfo = Schemas['PromptVersionInfo'];
+export type PromptLabel = Answer<'/api/v1/prompts/{name}/labels/{label}', 'put'>;

@@ -28,6 +28,8 @@ const FIELDS: Field[] = [
   { name: 'feature', label: 'Feature', suggest: 'feature' },
   { name: 'team', label: 'Team', suggest: 'team' },
   { name: 'tag', label: 'Tag', suggest: 'tag' },
+  { name: 'prompt', label: 'Prompt', suggest: 'prompt' },
+  { name: 'metadata', label: 'Metadata', placeholder: 'key:value, e.g. lookout.prompt.version:5' },
   { name: 'minCostUsd', label: 'Cost ≥ $', type: 'number', placeholder: 'e.g. 0.01' },
   { name: 'maxCostUsd', label: 'Cost ≤ $', type: 'number' },
   { name: 'minDurationMs', label: 'Duration ≥ ms', type: 'number', placeholder: 'e.g. 1000' },

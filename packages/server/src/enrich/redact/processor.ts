@@ -1,4 +1,5 @@
 import type { LogRecord, ScoreRecord } from '../../domain/score.ts';
+import { PROMPT_METADATA } from '../../domain/prompt-identity.ts';
 import { formatFound, SECURITY_METADATA } from '../../domain/security.ts';
 import type { SpanRecord } from '../../domain/span.ts';
 import type { ChainBatch, Processor } from '../chain.ts';
@@ -12,7 +13,11 @@ import type { Finding } from './types.ts';
 // values; score comments. Each value found is masked, hashed or kept as the project says, or its
 // whole field dropped. A field that cannot be scanned (too large) is not stored at all, and the
 // span says so (`lookout.content_redaction: failed`): privacy fails closed. Every metadata key is
-// scanned, whatever its name: a client can name a key anything.
+// scanned, whatever its name (a client can name a key anything), except the prompt's identity:
+// its name, version and variant are labels, bounded as the attribution fields are (which are not
+// scanned either), and a version or variant masked because it looks like a date or a number
+// would split a group of the experiments comparison. The prompt's variables are content, scanned.
+const PROMPT_IDENTITY_KEYS = new Set<string>([PROMPT_METADATA.name, PROMPT_METADATA.version, PROMPT_METADATA.variant]);
 
 export class RedactProcessor implements Processor {
   readonly name = 'redact';
@@ -47,6 +52,7 @@ export class RedactProcessor implements Processor {
     if (s.errorMessage !== null) s.errorMessage = scan(s.errorMessage, 'error');
     s.name = scan(s.name, 'name') ?? '[REDACTED]';
     for (const key of Object.keys(s.metadata)) {
+      if (PROMPT_IDENTITY_KEYS.has(key)) continue;
       const v = scan(s.metadata[key], `metadata:${key}`);
       if (v === null) delete s.metadata[key];
       else s.metadata[key] = v;

@@ -316,6 +316,19 @@ describe('checkIngestItem', () => {
     expect(refusals).toBeGreaterThan(50);
   });
 
+  it("counts the prompt's metadata keys against the bound on both paths", () => {
+    const prompt = { name: 'support', version: 5 };
+    // 98 keys and the prompt's 2: at the bound. 99 and 2: over it, refused by both paths alike.
+    const at = checkIngestItem(generation({ metadata: keys(98), prompt }), 0);
+    expect(at.ok).toBe(true);
+    expect(at.ok && spanFromItem(at.item as Parameters<typeof spanFromItem>[0], 'p').metadata).toHaveProperty('lookout.prompt.version', '5');
+    const over = generation({ metadata: keys(99), prompt });
+    expect(fastParseItem(over)).toBeNull();
+    expect(checkIngestItem(over, 3)).toMatchObject({ ok: false, error: 'batch[3].metadata: at most 100 keys, counting the 2 the prompt adds (lookout.prompt.*): 101 given' });
+    // A key the metadata already names is replaced, not added.
+    expect(checkIngestItem(generation({ metadata: { ...keys(99), 'lookout.prompt.name': 'x' }, prompt: { name: 'support' } }), 0).ok).toBe(true);
+  });
+
   it('names a non-object and an unknown type before validating', () => {
     expect(checkIngestItem([1], 2)).toEqual({ ok: false, type: null, error: 'batch[2]: must be an object' });
     expect(checkIngestItem({ type: 'teleport' }, 0)).toEqual({

@@ -7,6 +7,7 @@ import {
   ITEM_TYPES,
   logItemSchema,
   MAX_METADATA_KEYS,
+  promptMetadataKeysProblem,
   readTimestamp,
   scoreValueProblem,
   scoreItemSchema,
@@ -63,6 +64,8 @@ interface ItemRules {
 }
 
 const timesAgree = (item: Raw): boolean => timesProblems(item as { startTime: number; endTime?: number; durationMs?: number }).length === 0;
+// The times agree, and the metadata with the prompt's keys stays within its bound.
+const spanAgrees = (item: Raw): boolean => timesAgree(item) && promptMetadataKeysProblem(item as Parameters<typeof promptMetadataKeysProblem>[0]) === null;
 
 // Generations and spans share their fields.
 const SPAN_RULES: Omit<ItemRules, 'schema'> = {
@@ -71,7 +74,7 @@ const SPAN_RULES: Omit<ItemRules, 'schema'> = {
   contents: ['input', 'output'],
   boundedRecords: ['metadata'],
   enforcedByAjv: [],
-  crossCheck: timesAgree,
+  crossCheck: spanAgrees,
 };
 
 const RULES: Record<(typeof ITEM_TYPES)[number], ItemRules> = {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { emptyUsage, unpricedCost, type SpanKind, type SpanRecord } from '../../domain/span.ts';
 import type { LogRecord, ScoreRecord } from '../../domain/score.ts';
+import { writePromptIdentity } from '../../domain/prompt-identity.ts';
 import { normalizeUsage } from '../../domain/usage.ts';
 import { providerReportedCost } from '../../enrich/pricing/index.ts';
 import { contentHash } from '../content-hash.ts';
@@ -20,6 +21,14 @@ function toStringMap(m: Record<string, string | number | boolean>): Record<strin
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(m)) out[k] = String(v);
   return out;
+}
+
+// The caller's metadata, and the prompt identity over it; the content policy drops the variables
+// again below full capture.
+function spanMetadata(item: GenerationItem | SpanItem): Record<string, string> {
+  const metadata = toStringMap(item.metadata);
+  if (item.prompt) writePromptIdentity(metadata, item.prompt, true);
+  return metadata;
 }
 
 export function spanFromItem(item: GenerationItem | SpanItem, projectId: string): SpanRecord {
@@ -60,7 +69,7 @@ export function spanFromItem(item: GenerationItem | SpanItem, projectId: string)
       environment: item.environment ?? null,
     },
     tags: item.tags,
-    metadata: toStringMap(item.metadata),
+    metadata: spanMetadata(item),
     content: input === null && output === null ? null : { input, output },
     promptHash: contentHash(input),
     responseHash: contentHash(output),

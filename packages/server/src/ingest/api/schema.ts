@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import {
+  MAX_PROMPT_NAME_CHARS,
+  MAX_PROMPT_VARIABLE_NAME_CHARS,
+  MAX_PROMPT_VARIABLES,
+  MAX_PROMPT_VARIABLES_CHARS,
+  MAX_PROMPT_VARIANT_CHARS,
+  MAX_PROMPT_VERSION_CHARS,
+  PROMPT_METADATA,
+} from '../../domain/prompt-identity.ts';
 import { ERROR_CLASSES, SPAN_KINDS, SPAN_STATUSES } from '../../domain/span.ts';
 import { LOG_SEVERITIES, SCORE_SOURCES } from '../../domain/score.ts';
 import type { ItemOutcome } from '../../store/store.ts';
@@ -102,6 +111,23 @@ const metadataSchema = z
   .refine((m) => Object.keys(m).length <= MAX_METADATA_KEYS, `at most ${MAX_METADATA_KEYS} keys`)
   .default({});
 
+// The prompt a call was made from (domain/prompt-identity.ts). The variables are prompt content:
+// stored only under full content capture.
+const promptSchema = z
+  .object({
+    name: z.string().min(1).max(MAX_PROMPT_NAME_CHARS).optional().describe('the prompt\'s name, e.g. support-answer'),
+    version: z
+      .union([z.string().min(1).max(MAX_PROMPT_VERSION_CHARS), z.number().int().nonnegative()])
+      .optional()
+      .describe('its version, e.g. 5 or v5'),
+    variant: z.string().min(1).max(MAX_PROMPT_VARIANT_CHARS).optional().describe('the experiment variant the call belongs to, e.g. B'),
+    variables: z
+      .record(z.string().max(MAX_PROMPT_VARIABLE_NAME_CHARS), scalarValue)
+      .optional()
+      .describe(`the template variables it was filled with: content, kept under full capture only, at most ${MAX_PROMPT_VARIABLES} and ${MAX_PROMPT_VARIABLES_CHARS / 1024} KiB as JSON (the rest is left out)`),
+  })
+  .strict();
+
 const spanFields = {
   id: z
     .string()
@@ -132,6 +158,7 @@ const spanFields = {
   input: contentSchema.nullish().describe('the prompt, text or JSON; stored per the project\'s content capture, its hash kept'),
   output: contentSchema.nullish().describe('the response, text or JSON; stored per the project\'s content capture, its hash kept'),
   requestId: optionalLabel.describe('your request id, for correlation'),
+  prompt: promptSchema.nullish().describe('the prompt the call was made from; group and filter analytics by prompt, prompt_version and variant'),
 };
 
 const modelFields = {
@@ -175,10 +202,34 @@ function checkTimes(item: { startTime: number; endTime?: number; durationMs?: nu
   for (const p of timesProblems(item)) ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
 }
 
+// The prompt's name, version, variant and variables are stored as metadata keys
+// (lookout.prompt.*): with them the span's metadata still holds at most MAX_METADATA_KEYS keys.
+export function promptMetadataKeysProblem(item: { metadata?: Record<string, unknown>; prompt?: Record<string, unknown> | null }): string | null {
+  if (!item.prompt) return null;
+  const metadata = item.metadata ?? {};
+  const added = PROMPT_KEYS_OF.filter(([field, key]) => item.prompt![field] !== undefined && !Object.hasOwn(metadata, key)).length;
+  const total = Object.keys(metadata).length + added;
+  return total > MAX_METADATA_KEYS ? `at most ${MAX_METADATA_KEYS} keys, counting the ${added} the prompt adds (lookout.prompt.*): ${total} given` : null;
+}
+function checkMetadataKeys(item: { metadata: Record<string, unknown>; prompt?: Record<string, unknown> | null }, ctx: z.RefinementCtx): void {
+  const problem = promptMetadataKeysProblem(item);
+  if (problem !== null) ctx.addIssue({ code: 'custom', path: ['metadata'], message: problem });
+}
+const PROMPT_KEYS_OF = [
+  ['name', PROMPT_METADATA.name],
+  ['version', PROMPT_METADATA.version],
+  ['variant', PROMPT_METADATA.variant],
+  ['variables', PROMPT_METADATA.variables],
+] as const;
+const checkItem = (item: Parameters<typeof checkTimes>[0] & Parameters<typeof checkMetadataKeys>[0], ctx: z.RefinementCtx) => {
+  checkTimes(item, ctx);
+  checkMetadataKeys(item, ctx);
+};
+
 export const generationItemSchema = z
   .object({ type: z.literal('generation'), ...spanFields, ...modelFields })
   .strict()
-  .superRefine(checkTimes);
+  .superRefine(checkItem);
 
 export const spanItemSchema = z
   .object({
@@ -188,7 +239,7 @@ export const spanItemSchema = z
     ...modelFields,
   })
   .strict()
-  .superRefine(checkTimes);
+  .superRefine(checkItem);
 
 export const scoreItemSchema = z
   .object({

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { MAX_PROMPT_NAME_CHARS, MAX_PROMPT_VARIANT_CHARS, MAX_PROMPT_VERSION_CHARS, parsePromptReference } from '../../domain/prompt-identity.ts';
 import { LookoutError } from '../../errors.ts';
 
 // What the gateway takes from and gives to headers: which ones are forwarded, the attribution a
@@ -70,6 +71,8 @@ export interface GatewayAttribution {
   team: string | null;
   tags: string[];
   metadata: Record<string, string>;
+  // x-lookout-prompt (name@version) and x-lookout-variant: the prompt the call was made from.
+  prompt?: { name?: string; version?: string; variant?: string } | null;
 }
 
 export const MAX_ATTRIBUTION_CHARS = 256;
@@ -128,7 +131,16 @@ export function parseAttribution(headers: IncomingHttpHeaders): AttributionResul
     team: single(headers, 'x-lookout-team', MAX_ATTRIBUTION_CHARS),
     tags: [],
     metadata: {},
+    prompt: null,
   };
+  const prompt = single(headers, 'x-lookout-prompt', MAX_PROMPT_NAME_CHARS + 1 + MAX_PROMPT_VERSION_CHARS);
+  const variant = single(headers, 'x-lookout-variant', MAX_PROMPT_VARIANT_CHARS);
+  if (prompt !== null) {
+    const ref = parsePromptReference(prompt);
+    if (typeof ref === 'string') throw new AttributionError(`header x-lookout-prompt: ${ref}`);
+    attribution.prompt = ref;
+  }
+  if (variant !== null) attribution.prompt = { ...attribution.prompt, variant };
   const tags = single(headers, 'x-lookout-tags', MAX_TAGS * (MAX_TAG_CHARS + 1));
   if (tags !== null) {
     const list = [...new Set(tags.split(',').map((t) => t.trim()).filter((t) => t !== ''))];

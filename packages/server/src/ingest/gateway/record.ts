@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { emptyUsage, unpricedCost, type ErrorClass, type SpanRecord, type SpanStatus } from '../../domain/span.ts';
 import { normalizeUsage } from '../../domain/usage.ts';
+import { writePromptIdentity } from '../../domain/prompt-identity.ts';
 import type { ContentCapture } from '../../store/store.ts';
 import { contentHash } from '../api/map.ts';
 import { classFromHttpStatus, classFromText, MAX_ERROR_MESSAGE_CHARS } from '../otlp/conventions/errors.ts';
@@ -138,6 +139,7 @@ export function buildSpan(r: GatewayCallRecord, capture: ContentCapture): SpanRe
   const { status, errorClass, errorMessage } = outcomeStatus(r);
   const usage = r.facts.usage ? normalizeUsage(r.facts.usage, r.provider) : emptyUsage();
   const metadata: Record<string, string> = { ...r.attribution.metadata, ...(r.extraMetadata ?? {}) };
+  if (r.attribution.prompt) writePromptIdentity(metadata, r.attribution.prompt, false);
   if (r.usageMissing) metadata['gateway.usage'] = 'not_reported';
   if (r.facts.toolCalls > 0) metadata['gateway.tool_calls'] = String(r.facts.toolCalls);
   if (r.httpStatus !== null) metadata['http.status_code'] = String(r.httpStatus);

@@ -15,6 +15,12 @@ describe('Langfuse observation → span', () => {
     expect(observationSpan(gen({ usage: { input: 5, output: 6, unit: 'TOKENS' } }), undefined, 't-1', true).usage).toMatchObject({ input: 5, output: 6 });
   });
 
+  it('stores the linked prompt under the prompt identity keys as well as the Langfuse ones', () => {
+    const span = observationSpan(gen({ promptName: 'movie-critic', promptVersion: 3 }), undefined, 't-1', false);
+    expect(span.metadata).toMatchObject({ 'lookout.prompt.name': 'movie-critic', 'lookout.prompt.version': '3', 'langfuse.prompt_name': 'movie-critic', 'langfuse.prompt_version': '3' });
+    expect(Object.keys(observationSpan(gen({}), undefined, 't-1', false).metadata).filter((k) => k.startsWith('lookout.prompt.'))).toEqual([]);
+  });
+
   it('keeps usage in other units as metadata, unpriced', () => {
     const span = observationSpan(gen({ usage: { input: 500, output: 20, unit: 'CHARACTERS' } }), undefined, 't-1', true);
     expect(span.usage).toMatchObject({ input: 0, output: 0 });

@@ -1,5 +1,6 @@
 import { emptyAttribution, unpricedCost, type SpanKind, type SpanRecord } from '../../domain/span.ts';
 import type { ScoreDataType, ScoreRecord } from '../../domain/score.ts';
+import { writePromptIdentity } from '../../domain/prompt-identity.ts';
 import { providerReportedCost } from '../../enrich/pricing/index.ts';
 import { contentHash } from '../content-hash.ts';
 import { isRecord, isTextFree, safeJson, truncate } from '../otlp/conventions/attributes.ts';
@@ -224,10 +225,17 @@ export function observationSpan(o: ObservationState, trace: TraceState | undefin
     ttftMs: completionUs !== null && completionUs >= startUs ? (completionUs - startUs) / 1000 : null,
     attribution: traceAttribution(trace, b.environment),
     tags: boundedTags(trace?.body.tags),
-    metadata: boundedMetadata(metadata),
+    metadata: withPrompt(boundedMetadata(metadata), b),
     ...contentFields(b.input, b.output),
     requestId: null,
   };
+}
+
+// The linked Langfuse prompt under the keys every path stores a prompt under (the Langfuse keys
+// above stay, for the Langfuse read endpoints).
+function withPrompt(metadata: Record<string, string>, b: ObservationBody): Record<string, string> {
+  writePromptIdentity(metadata, { name: b.promptName, version: b.promptVersion }, false);
+  return metadata;
 }
 
 export function traceRootSpan(t: TraceState, nowMs: number): SpanRecord {

@@ -11,7 +11,7 @@ import { QUERY_LIMITS } from '../../query/contract.ts';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind } from '../../store/store.ts';
 import { requireScope, type AppContext } from '../context.ts';
 import { errorResponses } from '../openapi.ts';
-import { spanFilterFields } from './spans.ts';
+import { metadataFilter, spanFilterFields } from './spans.ts';
 
 // G4: one project's spans, scores or logs as a CSV, JSONL or Parquet download. The store writes
 // the file (store/project-export.ts), the answer streams it from disk and the file is removed
@@ -88,7 +88,7 @@ export function registerExportRoutes(fastify: FastifyInstance, ctx: AppContext):
         const project = requireScope(request, 'read');
         const exporter = ctx.store.projectExport;
         if (!exporter) throw new LookoutError('invalid_request', `export is not available on the ${ctx.store.backend} backend`);
-        const { format, content, from, to, ...filters } = request.query as z.output<(typeof QUERIES)['spans']>;
+        const { format, content, from, to, metadata, prompt, ...filters } = request.query as z.output<(typeof QUERIES)['spans']>;
         const { fromMs, toMs } = parseRangeParams({ from, to }, Date.now());
         // mkdtemp makes the directory private (0700): the file may hold prompts until it is sent.
         const dir = await mkdtemp(join(tmpdir(), 'lookout-download-'));
@@ -99,7 +99,7 @@ export function registerExportRoutes(fastify: FastifyInstance, ctx: AppContext):
             .then(() => pending.delete(dir))
             .catch(() => undefined);
         try {
-          const { rows } = await exporter.exportToFile(project, { kind, format, content: content === 'true', filter: { ...filters, fromMs, toMs } }, path);
+          const { rows } = await exporter.exportToFile(project, { kind, format, content: content === 'true', filter: { ...filters, metadata: metadataFilter(metadata, prompt), fromMs, toMs } }, path);
           const stream = createReadStream(path);
           stream.once('close', () => void cleanup());
           reply

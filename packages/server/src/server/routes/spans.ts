@@ -8,6 +8,8 @@ import { parseInstant } from '../../domain/time.ts';
 import { summarizeSeries } from '../../query/otel-metrics.ts';
 import { withGenAiEvents } from '../../ingest/otlp/events.ts';
 import { SPAN_FILTER_BOUNDS } from '../../store/span-reads.ts';
+import { METADATA_KEY_PATTERN } from '../../query/contract.ts';
+import { PROMPT_METADATA } from '../../domain/prompt-identity.ts';
 import type { SpanFilter } from '../../store/store.ts';
 import { errorResponses } from '../openapi.ts';
 import { logSchema, metricNameSchema, metricSeriesSchema, scoreSchema, spanSchema, traceSummarySchema } from '../schemas/records.ts';
@@ -36,6 +38,32 @@ const amount = (max: number) => z.coerce.number({ message: 'must be a number' })
 const usdAmount = amount(SPAN_FILTER_BOUNDS.maxCostUsd);
 const msAmount = amount(SPAN_FILTER_BOUNDS.maxDurationMs);
 
+// Metadata entries asked for with `metadata=<key>:<value>` (split at the first ':', which no key
+// holds), and the prompt's name asked for with `prompt=<name>` (the entry lookout.prompt.name), as
+// SpanFilter.metadata; undefined when none. A span carries one value per key, so a key asked for
+// twice is refused rather than one of its values silently dropped.
+export const MAX_METADATA_FILTERS = 10;
+export function metadataFilter(raw: string | string[] | undefined, prompt?: string): Record<string, string> | undefined {
+  if (raw === undefined && prompt === undefined) return undefined;
+  const entries = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  if (entries.length > MAX_METADATA_FILTERS) throw new LookoutError('invalid_parameter', `metadata: at most ${MAX_METADATA_FILTERS} entries`);
+  const out: Record<string, string> = {};
+  for (const entry of entries) {
+    const at = entry.indexOf(':');
+    const key = at > 0 ? entry.slice(0, at) : '';
+    if (!METADATA_KEY_PATTERN.test(key)) throw new LookoutError('invalid_parameter', `metadata: '${entry}' is not <key>:<value> with a key of 1-128 letters, digits and _ . - / @`);
+    if (key in out) throw new LookoutError('invalid_parameter', `metadata: '${key}' is asked for twice; a span has one value per key`);
+    out[key] = entry.slice(at + 1);
+  }
+  if (prompt !== undefined) {
+    if (PROMPT_METADATA.name in out && out[PROMPT_METADATA.name] !== prompt) {
+      throw new LookoutError('invalid_parameter', `prompt: '${prompt}' contradicts metadata ${PROMPT_METADATA.name}:${out[PROMPT_METADATA.name]}`);
+    }
+    out[PROMPT_METADATA.name] = prompt;
+  }
+  return out;
+}
+
 // The span filters, shared by the span and trace lists and the export (routes/export.ts).
 export const spanFilterFields = {
   from: z.string().optional().describe('start of the range (inclusive): a time, or a duration back from now such as 24h'),
@@ -53,6 +81,11 @@ export const spanFilterFields = {
   status: z.enum(SPAN_STATUSES).optional(),
   kind: z.enum(SPAN_KINDS).optional(),
   tag: z.string().optional().describe("one of the call's tags"),
+  prompt: z.string().min(1, 'must not be empty').optional().describe('the name of the prompt the call was made from (metadata lookout.prompt.name)'),
+  metadata: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .describe(`<key>:<value>, repeated for several (at most ${MAX_METADATA_FILTERS}): a span carrying each entry; the prompt's version is lookout.prompt.version:<version>`),
   q: z
     .string()
     .trim()
@@ -101,9 +134,10 @@ export function registerSpanRoutes(fastify: FastifyInstance, ctx: AppContext): v
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const spanFilter = (q: z.output<typeof spanListSchema>) => {
     const now = Date.now();
-    const { limit, offset, from, to, total, ...rest } = q;
+    const { limit, offset, from, to, total, metadata, prompt, ...rest } = q;
     const filter: SpanFilter = {
       ...rest,
+      metadata: metadataFilter(metadata, prompt),
       fromMs: from ? parseInstant(from, now, { name: 'from', relative: true }) : undefined,
       toMs: to ? parseInstant(to, now, { name: 'to', relative: true }) : undefined,
     };

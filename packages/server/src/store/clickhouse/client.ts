@@ -179,8 +179,11 @@ export class Ch {
   }
 
   // The same rows into every shard's copy of a control-plane table.
+  // Every shard's insert has ended (written or refused) when this returns or throws, so that a
+  // caller undoing a write that failed on one shard does not race the others still in flight.
   async insertEveryShard(table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
-    await Promise.all(this.clients.map((c) => this.insert(table, rows, c)));
+    const results = await Promise.allSettled(this.clients.map((c) => this.insert(table, rows, c)));
+    for (const r of results) if (r.status === 'rejected') throw r.reason;
   }
 
   // A control-plane read: every shard holds the whole table, so the first endpoint that answers

@@ -10,7 +10,7 @@
 // table is a local table on every shard plus a Distributed table of the same columns, sharded by
 // trace id so that a trace, and so every version of its rows, lives on one shard.
 //
-// Control-plane tables (projects, keys, price overrides, shared documents, leases) are small: on a
+// Control-plane tables (projects, keys, price overrides, shared documents, leases, prompts) are small: on a
 // cluster every shard keeps a full copy, written to all shards and read from any.
 
 export interface TableDef {
@@ -319,6 +319,47 @@ export const CALL_HOUR_RETAINED_TABLE: TableDef = {
   orderBy: 'project_id',
 };
 
+// D7: the prompt registry (store/prompts.ts, clickhouse/prompts.ts), control-plane style. Writes
+// take turns under a lease; a version's row is also keyed by a claim id, so that two writers of
+// the same number would keep both rows: the first by (created_at, id) holds the number, the other
+// withdraws (`deleted`) and takes the next one. A row whose insert failed on a shard is withdrawn
+// the same way. `version` is the row's version, `prompt_version` the number.
+export const PROMPT_VERSION_TABLE: TableDef = {
+  name: 'prompt_versions',
+  columns: `
+    project_id String,
+    name String,
+    prompt_version UInt32,
+    id String,
+    type LowCardinality(String),
+    body String CODEC(ZSTD(3)),
+    model Nullable(String),
+    parameters Nullable(String),
+    message Nullable(String),
+    created_at DateTime64(3, 'UTC'),
+    created_by Nullable(String),
+    version UInt64,
+    deleted UInt8 DEFAULT 0`,
+  engine: 'ReplacingMergeTree(version, deleted)',
+  orderBy: '(project_id, name, prompt_version, id)',
+};
+
+// A label's newest version wins: moving it is a newer row, removing it a `deleted` one.
+export const PROMPT_LABEL_TABLE: TableDef = {
+  name: 'prompt_labels',
+  columns: `
+    project_id String,
+    name String,
+    label String,
+    prompt_version UInt32,
+    updated_at DateTime64(3, 'UTC'),
+    updated_by Nullable(String),
+    version UInt64,
+    deleted UInt8 DEFAULT 0`,
+  engine: 'ReplacingMergeTree(version, deleted)',
+  orderBy: '(project_id, name, label)',
+};
+
 export const CH_MIGRATIONS: ChMigration[] = [
   {
     version: 1,
@@ -347,5 +388,10 @@ export const CH_MIGRATIONS: ChMigration[] = [
     version: 5,
     name: 'retained hours',
     tables: [CALL_HOUR_RETAINED_TABLE],
+  },
+  {
+    version: 6,
+    name: 'prompt registry',
+    tables: [PROMPT_VERSION_TABLE, PROMPT_LABEL_TABLE],
   },
 ];

@@ -7,7 +7,9 @@ import { clickHouseAvailable, clickHouseInstallHint, startClickHouse, type Click
 import type { ClickHouseConfig } from '../../config/config.ts';
 import { analyticsContract, analyticsReportsContract, erasureContract, evaluationSpendContract, retentionContract, storeContracts } from '../contract/index.ts';
 import { repriceContract } from '../contract/reprice.ts';
+import { promptsContract } from '../contract/prompts.ts';
 import type { Store } from '../store.ts';
+import type { ContextWindowOf } from '../context-windows.ts';
 import { ClickHouseStore } from './store.ts';
 
 const available = clickHouseAvailable();
@@ -38,13 +40,13 @@ if (available) {
     });
     // Reopening connects again to the database a closed store used, as a restarted node would.
     const configs = new Map<ClickHouseStore, ClickHouseConfig>();
-    const openWith = async (config: ClickHouseConfig) => {
-      const store = await ClickHouseStore.open(config, { queryTimeoutMs: QUERY_TIMEOUT_MS, hourTotals: 'manual' });
+    const openWith = async (config: ClickHouseConfig, options: { contextWindowOf?: ContextWindowOf } = {}) => {
+      const store = await ClickHouseStore.open(config, { queryTimeoutMs: QUERY_TIMEOUT_MS, hourTotals: 'manual', ...options });
       configs.set(store, config);
       return store;
     };
     const name = shards === 1 ? 'clickhouse' : 'clickhouse (2 shards)';
-    const open = () => openWith(configFor(harness!, shards > 1));
+    const open = (options: { contextWindowOf?: ContextWindowOf } = {}) => openWith(configFor(harness!, shards > 1), options);
     // Every suite reading from the spans alone; then the sums' suites again with the hours
     // summed ahead of the reads (hour-totals.ts), which must not change a single answer.
     storeContracts(name, open, { reopen: (closed) => openWith(configs.get(closed as ClickHouseStore)!) });
@@ -57,5 +59,7 @@ if (available) {
     evaluationSpendContract(`${name}, hour totals`, open, { settle });
     erasureContract(`${name}, hour totals`, open, { settle });
     retentionContract(`${name}, hour totals`, open, { settle });
+    // A second node on the same database writes versions of the same prompt at the same time.
+    promptsContract(name, open, { otherNode: (store) => openWith(configs.get(store as ClickHouseStore)!) });
   }
 }

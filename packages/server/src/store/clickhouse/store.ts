@@ -5,6 +5,7 @@ import type { MetricPointRecord } from '../../domain/metric.ts';
 import type { AnalyticsBackend } from '../../query/contract.ts';
 import type { RepriceOptions } from '../reprice.ts';
 import type {
+  CallAggregateRange,
   CallAggregateRow,
   ContentCapture,
   ContentPurge,
@@ -33,6 +34,8 @@ import { ChMetricPoints } from './metric-points.ts';
 import { ChAnalytics } from './analytics.ts';
 import { ChRollupSources } from './rollup-sources.ts';
 import { ChControlPlane } from './control-plane.ts';
+import { ChPrompts } from './prompts.ts';
+import { CachedPromptRegistry } from '../prompt-cache.ts';
 import { ChCostMaintenance } from './cost-maintenance.ts';
 import { ChContentMaintenance } from './content-maintenance.ts';
 import { ChDocuments } from './documents.ts';
@@ -44,7 +47,10 @@ import { aggregateRetrievalCh } from './drift.ts';
 import type { RetrievalAggregateRange } from '../drift.ts';
 import { promptRepeatsCh } from './prompt-repeats.ts';
 import type { PromptRepeatQuery } from '../prompt-repeats.ts';
+import { experimentGroupsCh } from './experiments.ts';
+import type { ExperimentQuery } from '../experiments.ts';
 import { ChHourTotals } from './hour-totals.ts';
+import { catalogContextWindow, type ContextWindowOf } from '../context-windows.ts';
 import { ChErasure } from './erasure.ts';
 import { ChRetention } from './retention.ts';
 
@@ -58,7 +64,12 @@ export interface ClickHouseStoreOptions {
   onReadRefused?: (reason: ReadRefusal) => void;
   // 'manual': the hourly totals are refreshed only by refreshHourTotals() (tests, benchmarks).
   hourTotals?: 'auto' | 'manual';
+  // C4: the models' context windows (the catalog's when absent).
+  contextWindowOf?: ContextWindowOf;
 }
+
+// How long a node answers a resolved prompt version from memory.
+const PROMPT_CACHE_MS = 1_000;
 
 export class ClickHouseStore implements Store {
   readonly backend = 'clickhouse';
@@ -72,6 +83,8 @@ export class ClickHouseStore implements Store {
   readonly projectExport: ChProjectExport;
   readonly erasure: ChErasure;
   readonly retention: ChRetention;
+  // Resolved versions stay in memory for a second: other nodes' writes show within it.
+  readonly prompts: CachedPromptRegistry;
   private readonly events: ChEvents;
   private readonly reads: ChSpanReads;
   private readonly metrics: ChMetricPoints;
@@ -84,7 +97,7 @@ export class ClickHouseStore implements Store {
   private readonly quality: ChQuality;
   private readonly hours: ChHourTotals;
 
-  private constructor(ch: Ch) {
+  private constructor(ch: Ch, windowOf: ContextWindowOf) {
     this.ch = ch;
     this.documents = new ChDocuments(ch);
     // Who holds the hourly totals' lease: this store, until it closes.
@@ -92,8 +105,8 @@ export class ClickHouseStore implements Store {
     this.events = new ChEvents(ch, this.hours);
     this.reads = new ChSpanReads(ch);
     this.metrics = new ChMetricPoints(ch);
-    this.analytics = new ChAnalytics(ch, this.hours);
-    this.rollups = new ChRollupSources(ch);
+    this.analytics = new ChAnalytics(ch, this.hours, windowOf);
+    this.rollups = new ChRollupSources(ch, windowOf);
     this.control = new ChControlPlane(ch);
     this.costs = new ChCostMaintenance(ch, this.hours);
     this.content = new ChContentMaintenance(ch);
@@ -103,6 +116,7 @@ export class ClickHouseStore implements Store {
     this.quality = new ChQuality(ch, this.analytics);
     this.erasure = new ChErasure(ch, this.hours);
     this.retention = new ChRetention(ch, this.hours, this.content, this.documents);
+    this.prompts = new CachedPromptRegistry(new ChPrompts(ch, this.documents), { maxAgeMs: PROMPT_CACHE_MS });
   }
 
   // Connects to every listed endpoint and brings the schema up to date.
@@ -114,7 +128,7 @@ export class ClickHouseStore implements Store {
       await ch.close();
       throw err;
     }
-    const store = new ClickHouseStore(ch);
+    const store = new ClickHouseStore(ch, options.contextWindowOf ?? catalogContextWindow);
     if (options.hourTotals !== 'manual') store.hours.start();
     return store;
   }
@@ -147,12 +161,14 @@ export class ClickHouseStore implements Store {
   metricPoints(project: ProjectId, name: string, range: { fromMs: number; toMs: number }, limit: number) { return this.metrics.metricPoints(project, name, range, limit); }
 
   // Rollup sources
-  aggregateCalls(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }) { return this.rollups.aggregateCalls(range); }
+  contextWindows(fromMs: number) { return this.rollups.contextWindows(fromMs); }
+  aggregateCalls(range: CallAggregateRange) { return this.rollups.aggregateCalls(range); }
   aggregateScores(range: { fromMs: number; bucketMs: number }) { return this.rollups.aggregateScores(range); }
-  eachCallAggregate(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }, visit: (rows: CallAggregateRow[]) => void) { return this.rollups.eachCallAggregate(range, visit); }
+  eachCallAggregate(range: CallAggregateRange, visit: (rows: CallAggregateRow[]) => void) { return this.rollups.eachCallAggregate(range, visit); }
   eachScoreAggregate(range: { fromMs: number; bucketMs: number }, visit: (rows: ScoreAggregateRow[]) => void) { return this.rollups.eachScoreAggregate(range, visit); }
   aggregateRetrieval(range: RetrievalAggregateRange) { return aggregateRetrievalCh(this.ch, range); }
   promptRepeats(project: ProjectId, q: PromptRepeatQuery) { return promptRepeatsCh(this.ch, project, q); }
+  experimentGroups(project: ProjectId, q: ExperimentQuery) { return experimentGroupsCh(this.ch, project, q); }
   spendByAttribution(project: ProjectId, query: SpendQuery) { return this.rollups.spendByAttribution(project, query); }
 
   // Control plane
@@ -164,7 +180,11 @@ export class ClickHouseStore implements Store {
   listApiKeys(project: ProjectId) { return this.control.listApiKeys(project); }
   revokeApiKey(project: ProjectId, keyId: string) { return this.control.revokeApiKey(project, keyId); }
   countApiKeys() { return this.control.countApiKeys(); }
-  deleteProject(project: ProjectId) { return this.control.deleteProject(project); }
+  // The project's prompts go first: a deletion stopped in between runs again while the row is gone.
+  async deleteProject(project: ProjectId) {
+    await this.prompts.deleteProjectPrompts(project);
+    return this.control.deleteProject(project);
+  }
   listPriceOverrides() { return this.control.listPriceOverrides(); }
   upsertPriceOverride(override: StoredPriceOverride) { return this.control.upsertPriceOverride(override); }
   deletePriceOverride(id: string) { return this.control.deletePriceOverride(id); }

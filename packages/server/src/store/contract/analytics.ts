@@ -3,8 +3,12 @@ import { makeScore } from '../../testing/fixtures.ts';
 import { BASE_DIMENSIONS, MEASURE_NAMES, MEASURES, type AnalyticsQuery, type AnalyticsRow, type BaseDimension } from '../../query/contract.ts';
 import { AnalyticsInputError } from '../../query/validate.ts';
 import { DAY_MS } from '../../domain/time.ts';
+import { APP_CACHE_MEASURES, isAppCacheMeasure } from '../../domain/measures.ts';
 import { projectId, type Store } from '../store.ts';
 import { ANALYTICS_CALLS, DAY_RANGE, SCORED_TRACE, T0, call, sharedStore, type ContractOptions, type OpenStore } from './fixtures.ts';
+
+// Every measure of the calls, asked for together.
+const CALL_MEASURES = MEASURE_NAMES.filter((m) => !isAppCacheMeasure(m));
 
 // Analytics queries (store.analytics.query): every measure, every dimension as a group, every
 // filter kind, buckets, ordering and limits, over hand-made calls whose answers are worked out
@@ -63,6 +67,9 @@ const BY_DIMENSION: Record<BaseDimension, Record<string, [number, number]>> = {
   error_class: { rate_limit: [1, 0.25], null: [7, 3.950000001] },
   finish_reason: { stop: [6, 3.850000001], length: [1, 0.1], null: [1, 0.25] },
   tag: { a: [2, 3.500000001], b: [2, 1.100000001], null: [5, 0.6] }, // one row per (call, tag)
+  prompt: { answer: [3, 3.750000001], 'search-rank': [1, 0.1], null: [4, 0.35] },
+  prompt_version: { '1': [2, 1.100000001], '2': [2, 2.75], null: [4, 0.35] },
+  variant: { A: [1, 1.000000001], B: [2, 2.75], null: [5, 0.45] },
 };
 
 const keyed = (rows: AnalyticsRow[], d: string) => Object.fromEntries(rows.map((r) => [String(r[d]), [r.requests, r.cost]]));
@@ -120,6 +127,26 @@ export function analyticsContract(name: string, open: OpenStore, options: Contra
       ]);
     });
 
+    it('reads the prompt dimensions from the metadata keys every ingest path writes, and compares versions and variants of one prompt', async () => {
+      const byPrompt = await store().analytics.query(
+        P,
+        q({ measures: ['requests', 'cost', 'errors'], groupBy: ['prompt_version', 'variant'], filters: [{ dimension: 'prompt', values: ['answer'] }], orderBy: { measure: 'cost', dir: 'asc' } }),
+      );
+      expect(byPrompt.rows).toEqual([
+        { prompt_version: '1', variant: 'A', requests: 1, cost: 1.000000001, errors: 0 },
+        { prompt_version: '2', variant: 'B', requests: 2, cost: 2.75, errors: 1 },
+      ]);
+      const asMetadata = await store().analytics.query(
+        P,
+        q({ measures: ['requests', 'cost', 'errors'], groupBy: ['metadata.lookout.prompt.version', 'metadata.lookout.prompt.variant'], filters: [{ dimension: 'metadata.lookout.prompt.name', values: ['answer'] }], orderBy: { measure: 'cost', dir: 'asc' } }),
+      );
+      expect(asMetadata.rows.map((r) => Object.values(r))).toEqual(byPrompt.rows.map((r) => Object.values(r)));
+      const filtered = await store().analytics.query(P, q({ measures: ['requests'], filters: [{ dimension: 'variant', values: ['B'] }, { dimension: 'prompt_version', values: ['2'] }] }));
+      expect(filtered.rows).toEqual([{ requests: 2 }]);
+      // Another project's calls of the same prompt stay apart.
+      expect((await store().analytics.query(projectId('other'), q({ measures: ['requests'], groupBy: ['prompt'] }))).rows).toEqual([{ prompt: 'answer', requests: 1 }]);
+    });
+
     it.each(BASE_DIMENSIONS.filter((d) => d !== 'kind').map((d) => [d]))('filters on %s (equality and in-list)', async (d) => {
       const values = Object.entries(BY_DIMENSION[d]).filter(([v]) => v !== 'null');
       for (const [value, [requests, cost]] of values) {
@@ -145,7 +172,7 @@ export function analyticsContract(name: string, open: OpenStore, options: Contra
     });
 
     it('computes every measure exactly', async () => {
-      const r = await store().analytics.query(M, q({ measures: MEASURE_NAMES }));
+      const r = await store().analytics.query(M, q({ measures: CALL_MEASURES }));
       const row = r.rows[0];
       // Calls: 1 nano (10 ms, ttft 1), 999,999,999 nano (20 ms, ttft 4, error), unknown (70 ms),
       // an embedding of 333,333,333 nano (100 ms). Tokens: 215, 300, 1000 (unpriced), 500.
@@ -181,14 +208,17 @@ export function analyticsContract(name: string, open: OpenStore, options: Contra
       ];
       for (const [m, v] of close) expect(row[m], m).toBeCloseTo(v, 6);
       expect(row.score_count).toBe(3); // the numeric scores score_avg averages, the categorical one left out
-      expect(Object.keys(row)).toEqual(MEASURE_NAMES);
-      expect(r.columns.map((c) => c.unit)).toEqual(MEASURE_NAMES.map((m) => MEASURES[m].unit));
+      expect(Object.keys(row)).toEqual(CALL_MEASURES);
+      expect(r.columns.map((c) => c.unit)).toEqual(CALL_MEASURES.map((m) => MEASURES[m].unit));
       expect((await store().analytics.query(M, q({ measures: ['score_avg'], scoreName: 'quality' }))).rows[0].score_avg).toBeCloseTo(0.375, 12);
     });
 
     it('gives additive measures 0 and the others null over no rows', async () => {
-      const r = await store().analytics.query(projectId('nobody'), q({ measures: MEASURE_NAMES }));
-      expect(r.rows).toEqual([Object.fromEntries(MEASURE_NAMES.map((m) => [m, MEASURES[m].additive ? 0 : null]))]);
+      // The application cache lookups' measures are asked for apart from the calls' (app-cache.ts).
+      for (const measures of [CALL_MEASURES, [...APP_CACHE_MEASURES]]) {
+        const r = await store().analytics.query(projectId('nobody'), q({ measures }));
+        expect(r.rows).toEqual([Object.fromEntries(measures.map((m) => [m, MEASURES[m].additive ? 0 : null]))]);
+      }
     });
 
     it('computes exact percentiles (continuous, linear interpolation)', async () => {

@@ -1,7 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { PROMPT_METADATA } from '../../domain/prompt-identity.ts';
 import { emptyAttribution, emptyUsage, type SpanRecord, type Usage } from '../../domain/span.ts';
 import { makeSpan } from '../../testing/fixtures.ts';
 import type { Store } from '../store.ts';
+import type { ContextWindowOf } from '../context-windows.ts';
 
 // Builders shared by the contract suites. Every expected value in the suites is worked out by
 // hand from these fixtures, never by asking a backend.
@@ -14,7 +16,8 @@ export interface ContractOptions {
   settle?: (store: Store) => Promise<void>;
 }
 
-export type OpenStore = () => Promise<Store>;
+// `contextWindowOf`: the models' context windows the store counts with (the catalog's when absent).
+export type OpenStore = (options?: { contextWindowOf?: ContextWindowOf }) => Promise<Store>;
 
 // One store for the whole describe block, seeded once: for suites that only read.
 export function sharedStore(open: OpenStore, seed: (store: Store) => Promise<void>, options: ContractOptions = {}): () => Store {
@@ -117,12 +120,21 @@ export function call(c: Call): SpanRecord {
 export const T0 = Date.UTC(2026, 10, 10, 12);
 export const DAY_RANGE = { fromMs: Date.UTC(2026, 10, 10), toMs: Date.UTC(2026, 10, 11) };
 export const SCORED_TRACE = 'a'.repeat(32);
+// The prompt a call was made from, as every ingest path stores it (domain/prompt-identity.ts).
+export function prompt(name: string, version: string, variant?: string): Record<string, string> {
+  return {
+    [PROMPT_METADATA.name]: name,
+    [PROMPT_METADATA.version]: version,
+    ...(variant === undefined ? {} : { [PROMPT_METADATA.variant]: variant }),
+  };
+}
+
 export const ANALYTICS_CALLS: Call[] = [
   // core: 1.000000001 + 2.5 + 0.25 + 0.1 = 3.850000001; durations 100..400
-  { atMs: T0, team: 'core', department: 'eng', application: 'chat', user: 'u1', session: 's1', feature: 'chat', environment: 'prod', costNano: 1_000_000_001, durationMs: 100, ttftMs: 10, tags: ['a', 'b'], metadata: { env: 'prod' }, traceId: SCORED_TRACE },
-  { atMs: T0, team: 'core', department: 'eng', application: 'chat', user: 'u1', session: 's1', feature: 'chat', environment: 'prod', costNano: 2_500_000_000, durationMs: 200, ttftMs: 20, tags: ['a'], metadata: { env: 'prod' } },
-  { atMs: T0, team: 'core', department: 'eng', application: 'search', user: 'u2', session: 's2', feature: 'search', environment: 'prod', costNano: 250_000_000, durationMs: 300, ttftMs: 30, status: 'error', finishReason: null, metadata: { env: 'dev' } },
-  { atMs: T0, team: 'core', department: 'eng', application: 'search', user: 'u2', feature: 'search', environment: 'staging', costNano: 100_000_000, durationMs: 400, model: 'gpt-4o-mini', finishReason: 'length' },
+  { atMs: T0, team: 'core', department: 'eng', application: 'chat', user: 'u1', session: 's1', feature: 'chat', environment: 'prod', costNano: 1_000_000_001, durationMs: 100, ttftMs: 10, tags: ['a', 'b'], metadata: { env: 'prod', ...prompt('answer', '1', 'A') }, traceId: SCORED_TRACE },
+  { atMs: T0, team: 'core', department: 'eng', application: 'chat', user: 'u1', session: 's1', feature: 'chat', environment: 'prod', costNano: 2_500_000_000, durationMs: 200, ttftMs: 20, tags: ['a'], metadata: { env: 'prod', ...prompt('answer', '2', 'B') } },
+  { atMs: T0, team: 'core', department: 'eng', application: 'search', user: 'u2', session: 's2', feature: 'search', environment: 'prod', costNano: 250_000_000, durationMs: 300, ttftMs: 30, status: 'error', finishReason: null, metadata: { env: 'dev', ...prompt('answer', '2', 'B') } },
+  { atMs: T0, team: 'core', department: 'eng', application: 'search', user: 'u2', feature: 'search', environment: 'staging', costNano: 100_000_000, durationMs: 400, model: 'gpt-4o-mini', finishReason: 'length', metadata: prompt('search-rank', '1') },
   // search: 0.1 + 0.2 (= 0.3 exactly, not 0.30000000000000004) plus one call of a model without a price
   { atMs: T0, team: 'search', department: 'eng', application: 'search', user: 'u3', feature: 'search', environment: 'prod', costNano: 100_000_000, durationMs: 1000, tags: ['b'] },
   { atMs: T0, team: 'search', department: 'eng', application: 'search', user: 'u3', feature: 'search', environment: 'prod', costNano: 200_000_000, durationMs: 2000 },
@@ -132,5 +144,5 @@ export const ANALYTICS_CALLS: Call[] = [
   // not a model call: excluded by default (its usage repeats the calls under it)
   { atMs: T0, team: 'core', kind: 'chain', costNano: 1_000_000_000_000, durationMs: 9999 },
   // another project: never visible from `default`
-  { atMs: T0, project: 'other', team: 'core', costNano: 100_000_000_000, durationMs: 5 },
+  { atMs: T0, project: 'other', team: 'core', costNano: 100_000_000_000, durationMs: 5, metadata: prompt('answer', '1', 'A') },
 ];

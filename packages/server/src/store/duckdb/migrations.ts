@@ -204,4 +204,34 @@ ALTER TABLE scores ADD COLUMN metadata MAP(VARCHAR, VARCHAR);
 CREATE TABLE call_hours_retained (project_id VARCHAR PRIMARY KEY, until_us BIGINT NOT NULL);
 `,
   },
+  {
+    version: 6,
+    name: 'prompt registry',
+    // D7: each prompt's versions (never changed once written) and its labels (store/prompts.ts).
+    // The prompt is JSON text: a string, or chat messages.
+    sql: `
+CREATE TABLE prompt_versions (
+  project_id VARCHAR NOT NULL,
+  name VARCHAR NOT NULL,
+  version INTEGER NOT NULL,
+  type VARCHAR NOT NULL,
+  body VARCHAR NOT NULL,
+  model VARCHAR,
+  parameters VARCHAR,
+  message VARCHAR,
+  created_ms BIGINT NOT NULL,
+  created_by VARCHAR,
+  PRIMARY KEY (project_id, name, version)
+);
+CREATE TABLE prompt_labels (
+  project_id VARCHAR NOT NULL,
+  name VARCHAR NOT NULL,
+  label VARCHAR NOT NULL,
+  version INTEGER NOT NULL,
+  updated_ms BIGINT NOT NULL,
+  updated_by VARCHAR,
+  PRIMARY KEY (project_id, name, label)
+);
+`,
+  },
 ];

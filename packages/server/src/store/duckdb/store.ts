@@ -7,6 +7,7 @@ import type { SpanRecord } from '../../domain/span.ts';
 import { nanoToDecimal } from '../../domain/money.ts';
 import type {
   ApiKeyInfo,
+  CallAggregateRange,
   CallAggregateRow,
   LocalBackup,
   EncodedBatch,
@@ -47,11 +48,14 @@ import { DuckDb, type DuckDbOptions, type Row, type SqlParams } from './db.ts';
 import { INGEST_READS, runAsReadTenant, runAsServer } from '../read-tenant.ts';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../../state/private-files.ts';
 import { COMPACT_PENDING_FILE, COMPACTED_FILE, compactDatabase, compactPending, DATABASE_FILE, markCompactPending } from './compact.ts';
-import { aggregateCalls, aggregateScores, eachCallAggregate, eachScoreAggregate } from './rollup-source.ts';
+import { aggregateCalls, aggregateScores, contextWindows, eachCallAggregate, eachScoreAggregate } from './rollup-source.ts';
+import { catalogContextWindow, type ContextWindowOf, type PairWindow } from '../context-windows.ts';
 import { aggregateRetrieval } from './drift.ts';
 import type { RetrievalAggregateRange, RetrievalAggregateRow } from '../drift.ts';
 import { promptRepeats } from './prompt-repeats.ts';
 import type { PromptRepeatQuery, PromptRepeatRow } from '../prompt-repeats.ts';
+import { experimentGroups } from './experiments.ts';
+import type { ExperimentGroupStats, ExperimentQuery } from '../experiments.ts';
 import { spendByAttribution } from './spend-source.ts';
 import {
   METRIC_COLUMNS,
@@ -90,6 +94,8 @@ import { purgeStoredContent } from './content-purge.ts';
 import { DuckDbErasure } from './erasure.ts';
 import { DuckDbRetention } from './retention.ts';
 import { deleteProjectRows } from './project-deletion.ts';
+import { DuckDbPrompts } from './prompts.ts';
+import { CachedPromptRegistry } from '../prompt-cache.ts';
 
 function repriceWhere(filter: RepriceFilter): { where: string; params: Record<string, DuckDBValue | string> } {
   const clauses = ["cost_status <> 'provider_reported'"];
@@ -134,6 +140,8 @@ export class DuckDbStore implements Store {
   readonly projectExport: DuckDbProjectExport;
   readonly erasure: DuckDbErasure;
   readonly retention: DuckDbRetention;
+  // Resolved versions stay in memory until a write: this process is the database's only writer.
+  readonly prompts: CachedPromptRegistry;
   private readonly securityEvents: DuckDbSecurityEvents;
   private readonly quality: DuckDbQuality;
   private hoursTimer: NodeJS.Timeout | null = null;
@@ -144,28 +152,34 @@ export class DuckDbStore implements Store {
   // rows leave its free blocks.
   private compactOnClose = false;
 
-  private constructor(db: DuckDb, stagingDir: string, hours: HourRollups) {
+  // C4: each model's context window, for the analytics and the rollups' start-up source.
+  private readonly windowOf: ContextWindowOf;
+
+  private constructor(db: DuckDb, stagingDir: string, hours: HourRollups, windowOf: ContextWindowOf) {
     this.db = db;
     this.stagingDir = stagingDir;
     this.hours = hours;
-    this.analytics = new DuckDbAnalytics(db, hours);
+    this.windowOf = windowOf;
+    this.analytics = new DuckDbAnalytics(db, hours, windowOf);
     this.exporter = new DuckDbExport(db);
     this.projectExport = new DuckDbProjectExport(db);
     this.securityEvents = new DuckDbSecurityEvents(db);
     this.quality = new DuckDbQuality(db, this.analytics);
     this.erasure = new DuckDbErasure(db, hours, (rows) => this.compactAfterDeletes(rows));
     this.retention = new DuckDbRetention(db, hours, (rows) => this.compactAfterDeletes(rows));
+    this.prompts = new CachedPromptRegistry(new DuckDbPrompts(db), { maxAgeMs: Infinity });
   }
 
   // `dir` null: an in-memory database, for tests.
   // `hourRollups: 'manual'`: hours are summed only when refreshHourRollups() is called (tests).
-  static async open(dir: string | null, options: DuckDbOptions & { hourRollups?: 'auto' | 'manual' } = {}): Promise<DuckDbStore> {
+  // `contextWindowOf`: the models' context windows (the catalog's when absent).
+  static async open(dir: string | null, options: DuckDbOptions & { hourRollups?: 'auto' | 'manual'; contextWindowOf?: ContextWindowOf } = {}): Promise<DuckDbStore> {
     // A purge whose rewrite a crash prevented (compact.ts).
     if (dir !== null && compactPending(dir) && existsSync(join(dir, DATABASE_FILE))) await compactDatabase(dir);
     const db = await DuckDb.open(dir, options);
     const stagingDir = dir === null ? mkdtempSync(join(tmpdir(), 'lookout-staging-')) : join(dir, 'staging');
     ensurePrivateDir(stagingDir);
-    const store = new DuckDbStore(db, stagingDir, await HourRollups.open(db));
+    const store = new DuckDbStore(db, stagingDir, await HourRollups.open(db), options.contextWindowOf ?? catalogContextWindow);
     store.dataDir = dir;
     store.autoHourRollups = options.hourRollups !== 'manual';
     store.scheduleHourRollups();
@@ -653,8 +667,12 @@ export class DuckDbStore implements Store {
     return rows.length > 0;
   }
 
-  deleteProject(project: ProjectId): Promise<boolean> {
-    return deleteProjectRows(this.db, project);
+  async deleteProject(project: ProjectId): Promise<boolean> {
+    try {
+      return await deleteProjectRows(this.db, project);
+    } finally {
+      this.prompts.forget(project);
+    }
   }
 
   async countApiKeys(): Promise<number> {
@@ -823,8 +841,12 @@ export class DuckDbStore implements Store {
     return this.exporter.importApiKeys(keys);
   }
 
-  aggregateCalls(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }): Promise<CallAggregateRow[]> {
-    return aggregateCalls(this.db, range);
+  contextWindows(fromMs: number): Promise<PairWindow[]> {
+    return contextWindows(this.db, fromMs, this.windowOf);
+  }
+
+  aggregateCalls(range: CallAggregateRange): Promise<CallAggregateRow[]> {
+    return aggregateCalls(this.db, range, this.windowOf);
   }
 
   aggregateRetrieval(range: RetrievalAggregateRange): Promise<RetrievalAggregateRow[]> {
@@ -835,12 +857,16 @@ export class DuckDbStore implements Store {
     return promptRepeats(this.db, project, q);
   }
 
+  experimentGroups(project: ProjectId, q: ExperimentQuery): Promise<ExperimentGroupStats[]> {
+    return experimentGroups(this.db, project, q);
+  }
+
   aggregateScores(range: { fromMs: number; bucketMs: number }): Promise<ScoreAggregateRow[]> {
     return aggregateScores(this.db, range);
   }
 
-  eachCallAggregate(range: { fromMs: number; bucketMs: number; detail: 'model' | 'application' | 'all' }, visit: (rows: CallAggregateRow[]) => void): Promise<number> {
-    return eachCallAggregate(this.db, range, visit);
+  eachCallAggregate(range: CallAggregateRange, visit: (rows: CallAggregateRow[]) => void): Promise<number> {
+    return eachCallAggregate(this.db, range, visit, this.windowOf);
   }
 
   eachScoreAggregate(range: { fromMs: number; bucketMs: number }, visit: (rows: ScoreAggregateRow[]) => void): Promise<number> {

@@ -7,6 +7,7 @@ import {
   type SpanKind,
   type SpanRecord,
 } from '../../../domain/span.ts';
+import { PROMPT_METADATA, writePromptIdentity, type PromptIdentity } from '../../../domain/prompt-identity.ts';
 import { providerReportedCost } from '../../../enrich/pricing/index.ts';
 import { MAX_REPORTED_COST_USD } from '../../api/schema.ts';
 import type { Attributes, OtlpSpan } from '../types.ts';
@@ -86,6 +87,7 @@ export const NON_CONTENT = new KeyList([
       'llm.request.type', 'llm.vendor', 'llm.system', 'llm.provider', 'llm.model_name', 'llm.request.model', 'llm.response.model',
       'llm.is_streaming', 'openinference.span.kind', 'traceloop.span.kind', 'traceloop.entity.name',
       'traceloop.entity.path', 'traceloop.entity.version', 'traceloop.workflow.name', 'traceloop.prompt.key', 'traceloop.prompt.version',
+      'traceloop.prompt.managed', 'traceloop.prompt.version_name', 'traceloop.prompt.version_hash', 'llm.prompt_template.version',
       'ai.operationId', 'ai.model.id', 'ai.model.provider', 'ai.telemetry.functionId', 'ai.response.finishReason', 'ai.response.id',
       'ai.response.model', 'ai.toolCall.name', 'ai.toolCall.id', 'ai.settings.mode', 'ai.schema.name',
       'langfuse.observation.type', 'langfuse.observation.level', 'langfuse.observation.model.name', 'langfuse.trace.name',
@@ -97,6 +99,10 @@ export const NON_CONTENT = new KeyList([
       // What the conventions and the mapping derive themselves (never text the user wrote).
       'retrieval.index', 'retrieval.result_count', 'retrieval.top_score', 'retrieval.query_hash', 'embedding.model',
       'embedding.dimensions', 'embedding.input_count', 'embedding.truncated', 'cost.reported_usd', CONVENTIONS_KEY,
+      // An application's cache span (seed 004): the operation's name and whether it hit.
+      'cache.operation', 'cache.hit',
+      // The prompt a call was made from, as every path stores it (domain/prompt-identity.ts).
+      PROMPT_METADATA.name, PROMPT_METADATA.version, PROMPT_METADATA.variant,
       'lookout.metadata_dropped', WITHHELD_KEY, 'lookout.mapping_error',
     ],
     prefixes: [
@@ -195,6 +201,20 @@ function mergeTags(exs: Extraction[]): string[] {
   return [...seen];
 }
 
+// The prompt identity, field by field from the first convention that names it.
+function mergePrompt(exs: Extraction[]): PromptIdentity {
+  const out: PromptIdentity = {};
+  for (const field of ['name', 'version', 'variant', 'variables', 'template'] as const) {
+    for (const ex of exs) {
+      const v = ex.prompt?.[field];
+      if (v === undefined) continue;
+      (out as Record<string, unknown>)[field] = v;
+      break;
+    }
+  }
+  return out;
+}
+
 function inferKind(exs: Extraction[], hasModel: boolean, hasUsage: boolean): SpanKind {
   for (const ex of exs) if (ex.kind !== undefined) return ex.kind;
   for (const ex of exs) if (ex.kindHint !== undefined) return ex.kindHint;
@@ -281,6 +301,8 @@ function mapSpan(span: OtlpSpan, projectId: string, opts: MapOptions): SpanRecor
     }
     metadata.add(key, stringifyAttr(v));
   }
+  // Over any user metadata under the same keys; the variables and template only with full capture.
+  writePromptIdentity(metadata.map, mergePrompt(exs), opts.captureContent);
   if (reported !== undefined && reportedUsd === undefined) metadata.map[IGNORED_COST_KEY] = String(reported);
   if (metadata.dropped > 0) metadata.map['lookout.metadata_dropped'] = String(metadata.dropped);
   // How many, never which: a name can be as telling as its value.

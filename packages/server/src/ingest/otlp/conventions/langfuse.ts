@@ -1,6 +1,7 @@
 import type { SpanKind } from '../../../domain/span.ts';
 import type { AttrValue, OtlpSpan } from '../types.ts';
 import { isRecord, isTextFree, nanosToMicros, parseJson, safeJson, tokenCount, toNumber, type AttrReader, type ContentAttributes } from './attributes.ts';
+import { promptIdentity } from './prompt.ts';
 import type { Extraction, MapOptions, UsageReport } from './types.ts';
 
 // Langfuse span attributes, as the Langfuse SDKs write them (langfuse-js @langfuse/tracing 4.x–5.x,
@@ -225,6 +226,7 @@ export function extractLangfuse(r: AttrReader, span: OtlpSpan, opts: MapOptions)
   if (promptName !== undefined) metadata['langfuse.prompt_name'] = promptName;
   const promptVersion = r.str('langfuse.observation.prompt.version');
   if (promptVersion !== undefined) metadata['langfuse.prompt_version'] = promptVersion;
+  ex.prompt = promptIdentity({ name: promptName, version: promptVersion });
   const isPublic = r.bool('langfuse.trace.public');
   if (isPublic !== undefined) metadata['langfuse.public'] = String(isPublic);
 

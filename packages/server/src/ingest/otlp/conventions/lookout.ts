@@ -1,13 +1,18 @@
+import { PROMPT_METADATA } from '../../../domain/prompt-identity.ts';
 import { SPAN_KINDS, type Attribution, type SpanKind } from '../../../domain/span.ts';
 import type { OtlpSpan } from '../types.ts';
 import { safeJson, type AttrReader, type ContentAttributes } from './attributes.ts';
 import { queryMetadata } from './content.ts';
+import { promptIdentity, readPromptVariables } from './prompt.ts';
 import type { Extraction, MapOptions } from './types.ts';
 
 // Lookout's own attributes, written by the Lookout SDK (A7) and by anyone who wants to be
 // explicit. They win over every other convention.
 //   lookout.user.id, lookout.session.id, lookout.feature, lookout.team, lookout.department,
 //   lookout.application, lookout.environment — on the span, or on the resource for the whole process;
+//   lookout.prompt.name, lookout.prompt.version, lookout.prompt.variant (span or resource: a
+//   deployment may be one variant), lookout.prompt.variables (a JSON object or map, or flattened
+//   lookout.prompt.variables.<name>; prompt content);
 //   lookout.tags (array, JSON array or comma-separated), lookout.metadata.<key>,
 //   lookout.span.kind (one of the record kinds), lookout.request.id.
 //
@@ -23,9 +28,11 @@ export const SEED_004 = 'seed004';
 
 // The retrieval query a user typed (see ContentAttributes); kept as metadata `retrieval.query`
 // only with full capture.
+// The template variables and template a prompt was filled from are content too, under the names
+// the SDK sends and the metadata keys every path stores them under (domain/prompt-identity.ts).
 export const CONTENT_ATTRIBUTES: ContentAttributes = {
-  names: ['retrieval.query', 'lookout.retrieval.query'],
-  prefixes: [],
+  names: ['retrieval.query', 'lookout.retrieval.query', PROMPT_METADATA.variables, PROMPT_METADATA.template],
+  prefixes: [`${PROMPT_METADATA.variables}.`],
 };
 
 const DIMENSIONS: readonly [keyof Attribution, string][] = [
@@ -51,6 +58,12 @@ export function extractLookout(r: AttrReader, resource: AttrReader, _span: OtlpS
     ex.kind = kind as SpanKind;
   }
   ex.requestId = r.str('lookout.request.id');
+  ex.prompt = promptIdentity({
+    name: r.str(PROMPT_METADATA.name) ?? resource.str(PROMPT_METADATA.name),
+    version: r.str(PROMPT_METADATA.version) ?? resource.str(PROMPT_METADATA.version),
+    variant: r.str(PROMPT_METADATA.variant) ?? resource.str(PROMPT_METADATA.variant),
+    variables: readPromptVariables(r, PROMPT_METADATA.variables),
+  });
   const tags = r.strList('lookout.tags', true) ?? resource.strList('lookout.tags', true);
   if (tags !== undefined) ex.tags = tags;
 

@@ -2,6 +2,7 @@ import type { SpanKind } from '../../../domain/span.ts';
 import type { OtlpSpan } from '../types.ts';
 import { isRecord, safeJson, toNumber, type AttrReader, type ContentAttributes } from './attributes.ts';
 import { documentStats, messagesText, normalizeFinishReason, queryMetadata, type ChatMessage } from './content.ts';
+import { promptIdentity, readPromptVariables } from './prompt.ts';
 import type { Extraction, MapOptions, UsageReport } from './types.ts';
 
 // OpenInference (Arize-ai/openinference, spec/semantic_conventions.md; semantic-conventions
@@ -178,5 +179,12 @@ export function extractOpenInference(r: AttrReader, span: OtlpSpan, opts: MapOpt
   const tags = r.strList('tag.tags', true);
   if (tags !== undefined) ex.tags = tags;
   ex.userMetadata = userMetadata(r);
+  // using_prompt_template: the template's version, the variables it was filled with and its text
+  // (OpenInference names no prompt).
+  ex.prompt = promptIdentity({
+    version: r.str('llm.prompt_template.version'),
+    variables: readPromptVariables(r, 'llm.prompt_template.variables'),
+    template: r.content('llm.prompt_template.template'),
+  });
   return ex;
 }

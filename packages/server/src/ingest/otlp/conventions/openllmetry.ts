@@ -3,6 +3,7 @@ import type { OtlpSpan } from '../types.ts';
 import { toNumber, type AttrReader, type ContentAttributes } from './attributes.ts';
 import { documentStats, messagesText, normalizeFinishReason, type ChatMessage } from './content.ts';
 import { readGenAiUsageCounts } from './genai.ts';
+import { promptIdentity, readPromptVariables } from './prompt.ts';
 import type { Extraction, MapOptions, UsageReport } from './types.ts';
 
 // OpenLLMetry / Traceloop (traceloop/openllmetry for Python, traceloop/openllmetry-js), in the
@@ -38,7 +39,8 @@ const VECTOR_QUERY_TEXT = /^db\.[a-z0-9_]+\.(query|search)\.(query_texts|queries
 // generation, the entity input/output of workflows, tasks and tools, and managed prompt templates.
 export const CONTENT_ATTRIBUTES: ContentAttributes = {
   names: ['traceloop.entity.input', 'traceloop.entity.output', 'traceloop.prompt.template', 'traceloop.prompt.template_variables'],
-  prefixes: ['gen_ai.prompt.', 'gen_ai.completion.', 'llm.prompts.', 'llm.completions.', 'gen_ai.request.functions.', 'llm.request.functions.'],
+  // The SDKs flatten the template variables: traceloop.prompt.template_variables.<name>.
+  prefixes: ['gen_ai.prompt.', 'gen_ai.completion.', 'llm.prompts.', 'llm.completions.', 'gen_ai.request.functions.', 'llm.request.functions.', 'traceloop.prompt.template_variables.'],
   // The vector-database instrumentations (Chroma, Pinecone, Qdrant, Milvus, Weaviate, LanceDB,
   // Marqo) write the texts they add, query with and filter by under db.<system>.<operation>.*:
   // db.chroma.query.query_texts, db.chroma.add.documents, db.chroma.get.where_document, ...
@@ -193,5 +195,13 @@ export function extractOpenLlmetry(r: AttrReader, span: OtlpSpan, _opts: MapOpti
   }
   ex.attribution = attribution;
   ex.userMetadata = userMetadata;
+  // A managed prompt (Traceloop's prompt registry): its key and version, the variables it was
+  // rendered with and its template.
+  ex.prompt = promptIdentity({
+    name: r.str('traceloop.prompt.key'),
+    version: r.str('traceloop.prompt.version'),
+    variables: readPromptVariables(r, 'traceloop.prompt.template_variables'),
+    template: r.content('traceloop.prompt.template'),
+  });
   return ex;
 }

@@ -1,3 +1,4 @@
+import type { PromptIdentity } from '../../../domain/prompt-identity.ts';
 import type { Attribution, SpanKind } from '../../../domain/span.ts';
 
 // What one convention read from a span, before the conventions are merged. Every field is
@@ -53,6 +54,9 @@ export interface Extraction {
   userMetadata?: Record<string, string>;
   input?: string;
   output?: string;
+  // The prompt the call was made from; merged field by field, first defined wins (the variables
+  // and the template are content: stored only under full capture).
+  prompt?: PromptIdentity;
   errorType?: string;
   errorMessage?: string;
   failed?: boolean; // the convention marks the span failed even when the OTLP status does not
