@@ -315,7 +315,7 @@ function ComparisonView({ comparison: c, address, onDirection }: { comparison: C
                   {g.baseline && <span className="pill baseline-pill">baseline</span>}
                   <div className="small muted">
                     {g.sampleTraceIds.length > 0 && (
-                      <Link href={hrefWithRange(`/traces/${g.sampleTraceIds[0]}`)} testId="group-sample-trace">
+                      <Link href={hrefWithRange(`/traces/${encodeURIComponent(g.sampleTraceIds[0])}`)} testId="group-sample-trace">
                         newest trace
                       </Link>
                     )}

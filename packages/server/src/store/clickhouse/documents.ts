@@ -10,8 +10,11 @@ import { nextVersion } from './version.ts';
 // and every claimant sees the same winner (the newest version). That holds when each claim landed
 // within CLAIM_SETTLE_MS of its claimant reading the lease free: a rival that read it free before
 // this claim landed then landed before this claimant's check, and the reverse. A claimant whose own
-// claim took longer cannot know that a rival's check saw it, so it does not take the lease (its row
-// may still name it: nobody else then takes the lease until it expires, which errs on the safe side).
+// claim took longer cannot know that a rival's check saw it, so it does not take the lease this time.
+// Its row may still name it, and its next call then renews it; a rival that read the lease free
+// before that row landed may believe it holds the lease too, so two holders remain possible in
+// that case until one of them reads the other's row (the prompt registry's read-back guards its
+// numbering against it; the alert evaluator may evaluate twice for one tick).
 const CLAIM_SETTLE_MS = 250;
 
 export class ChDocuments implements DocumentStore {

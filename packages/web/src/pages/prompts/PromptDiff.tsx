@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { PromptVersion } from '../../api/types.ts';
 import { changed, foldUnchanged, parametersDiff, promptDiff, type DiffLine, type LineDiff, type MessageDiff } from '../../lib/prompt-diff.ts';
 
@@ -7,8 +7,9 @@ import { changed, foldUnchanged, parametersDiff, promptDiff, type DiffLine, type
 
 export function PromptDiffView(props: { before: PromptVersion; after: PromptVersion }) {
   const { before, after } = props;
-  const body = promptDiff(before.prompt, after.prompt);
-  const params = parametersDiff(before.parameters, after.parameters);
+  // A diff may take a while on long texts: computed once per pair of versions, not per render.
+  const body = useMemo(() => promptDiff(before.prompt, after.prompt), [before, after]);
+  const params = useMemo(() => parametersDiff(before.parameters, after.parameters), [before, after]);
   const bodyChanged = body.type === 'text' ? changed(body.lines) : body.messages.some((m) => m.status !== 'same' || changed(m.lines));
   return (
     <div className="prompt-diff" data-testid="prompt-diff" data-before={before.version} data-after={after.version}>
