@@ -1,22 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseSettings } from '@clickhouse/client';
 import {
-  decodePrompt,
   encodePrompt,
-  labelsOf,
-  LATEST_LABEL,
   type PromptLabel,
   type PromptLimits,
   type PromptRef,
   type PromptSummary,
-  type PromptType,
   type PromptVersion,
   type PromptVersionInfo,
   type PromptVersionInput,
   versionBytes,
 } from '../../domain/prompts.ts';
 import { LookoutError } from '../../errors.ts';
-import { promptErrors, type PromptRegistry } from '../prompts.ts';
+import { promptErrors, promptSummariesOf, versionInfoOf, versionOf, versionOfRef, type PromptRegistry } from '../prompts.ts';
 import type { ProjectId } from '../store.ts';
 import type { Ch } from './client.ts';
 import type { ChDocuments } from './documents.ts';
@@ -58,20 +54,6 @@ const VERSION_BYTES_SQL = 'length(body) + ifNull(length(parameters), 0) + ifNull
 const WINNERS = 'ORDER BY prompt_version, created_at, id LIMIT 1 BY prompt_version';
 
 const INFO_COLUMNS = 'prompt_version, id, type, model, message, toUnixTimestamp64Milli(created_at) AS created_ms, created_by';
-
-function toInfo(name: string, r: Row, labels: Record<string, number>, latest: number): PromptVersionInfo {
-  const version = Number(r.prompt_version);
-  return {
-    name,
-    version,
-    type: r.type as PromptType,
-    model: str(r.model),
-    message: str(r.message),
-    createdAt: iso(r.created_ms),
-    createdBy: str(r.created_by),
-    labels: labelsOf(version, labels, latest),
-  };
-}
 
 export class ChPrompts implements PromptRegistry {
   private readonly ch: Ch;
@@ -213,35 +195,12 @@ export class ChPrompts implements PromptRegistry {
         WHERE project_id = {project:String} AND deleted = 0 ORDER BY name, label`,
       { project },
     );
-    const byName = new Map<string, { labels: Record<string, number>; updatedMs: number }>();
-    for (const l of labels) {
-      const entry = byName.get(String(l.name)) ?? { labels: {}, updatedMs: 0 };
-      entry.labels[String(l.label)] = Number(l.prompt_version);
-      entry.updatedMs = Math.max(entry.updatedMs, Number(l.updated_ms));
-      byName.set(String(l.name), entry);
-    }
-    return rows.map((r) => {
-      const l = byName.get(String(r.name));
-      return {
-        name: String(r.name),
-        type: r.type as PromptType,
-        latestVersion: Number(r.latest),
-        versions: Number(r.n),
-        labels: l?.labels ?? {},
-        createdAt: iso(r.created_ms),
-        updatedAt: iso(Math.max(Number(r.updated_ms), l?.updatedMs ?? 0)),
-      };
-    });
+    return promptSummariesOf(rows, labels, 'prompt_version');
   }
 
   async getPrompt(project: ProjectId, name: string, ref: PromptRef): Promise<PromptVersion> {
     const { labels, latest } = await this.labelsAndLatest(project, name);
-    if (latest === 0) throw promptErrors.noPrompt(name);
-    let version: number;
-    if ('version' in ref) version = ref.version;
-    else if (ref.label === LATEST_LABEL) version = latest;
-    else if (labels[ref.label] !== undefined) version = labels[ref.label];
-    else throw promptErrors.noLabel(name, ref.label);
+    const version = versionOfRef(name, ref, labels, latest);
     const [r] = await this.ch.queryControl(
       `SELECT ${INFO_COLUMNS}, body, parameters FROM ${this.table('prompt_versions')} FINAL
         WHERE project_id = {project:String} AND name = {name:String} AND prompt_version = {version:UInt32} AND deleted = 0
@@ -249,7 +208,7 @@ export class ChPrompts implements PromptRegistry {
       { project, name, version },
     );
     if (!r) throw promptErrors.noVersion(name, version);
-    return { ...toInfo(name, r, labels, latest), prompt: decodePrompt(String(r.body)), parameters: r.parameters === null ? null : (JSON.parse(String(r.parameters)) as Record<string, unknown>) };
+    return versionOf(name, version, r, labels, latest);
   }
 
   async listPromptVersions(project: ProjectId, name: string): Promise<{ labels: Record<string, number>; versions: PromptVersionInfo[] }> {
@@ -260,7 +219,7 @@ export class ChPrompts implements PromptRegistry {
         WHERE project_id = {project:String} AND name = {name:String} AND deleted = 0 ${WINNERS}`,
       { project, name },
     );
-    return { labels, versions: rows.map((r) => toInfo(name, r, labels, latest)).reverse() };
+    return { labels, versions: rows.map((r) => versionInfoOf(name, Number(r.prompt_version), r, labels, latest)).reverse() };
   }
 
   async setPromptLabel(project: ProjectId, name: string, label: string, version: number, updatedBy: string | null, limits: PromptLimits): Promise<PromptLabel> {

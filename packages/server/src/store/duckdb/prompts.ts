@@ -1,21 +1,17 @@
 import {
-  decodePrompt,
   encodePrompt,
-  labelsOf,
-  LATEST_LABEL,
   type PromptLabel,
   type PromptLimits,
   type PromptRef,
   type PromptSummary,
-  type PromptType,
   type PromptVersion,
   type PromptVersionInfo,
   type PromptVersionInput,
   versionBytes,
 } from '../../domain/prompts.ts';
-import { promptErrors, type PromptRegistry } from '../prompts.ts';
+import { promptErrors, promptSummariesOf, versionInfoOf, versionOf, versionOfRef, type PromptRegistry } from '../prompts.ts';
 import type { ProjectId } from '../store.ts';
-import type { DuckDb, Row } from './db.ts';
+import type { DuckDb } from './db.ts';
 
 // The prompt registry in two tables of the database (migration 6). One process owns the database
 // and every write runs in a transaction on its one writer connection, one after another: reading
@@ -24,23 +20,8 @@ import type { DuckDb, Row } from './db.ts';
 // Reads use the control-plane connection: small keyed lookups, never queued behind analytics.
 
 const iso = (ms: unknown): string => new Date(Number(ms)).toISOString();
-const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 const VERSION_COLUMNS = 'version, type, model, message, created_ms, created_by';
-
-function toInfo(name: string, r: Row, labels: Record<string, number>, latest: number): PromptVersionInfo {
-  const version = Number(r.version);
-  return {
-    name,
-    version,
-    type: r.type as PromptType,
-    model: str(r.model),
-    message: str(r.message),
-    createdAt: iso(r.created_ms),
-    createdBy: str(r.created_by),
-    labels: labelsOf(version, labels, latest),
-  };
-}
 
 export class DuckDbPrompts implements PromptRegistry {
   private readonly db: DuckDb;
@@ -114,48 +95,25 @@ export class DuckDbPrompts implements PromptRegistry {
       { project },
     );
     const labels = await this.db.control('SELECT name, label, version, updated_ms FROM prompt_labels WHERE project_id = $project ORDER BY name, label', { project });
-    const byName = new Map<string, { labels: Record<string, number>; updatedMs: number }>();
-    for (const l of labels) {
-      const entry = byName.get(String(l.name)) ?? { labels: {}, updatedMs: 0 };
-      entry.labels[String(l.label)] = Number(l.version);
-      entry.updatedMs = Math.max(entry.updatedMs, Number(l.updated_ms));
-      byName.set(String(l.name), entry);
-    }
-    return rows.map((r) => {
-      const l = byName.get(String(r.name));
-      return {
-        name: String(r.name),
-        type: r.type as PromptType,
-        latestVersion: Number(r.latest),
-        versions: Number(r.n),
-        labels: l?.labels ?? {},
-        createdAt: iso(r.created_ms),
-        updatedAt: iso(Math.max(Number(r.updated_ms), l?.updatedMs ?? 0)),
-      };
-    });
+    return promptSummariesOf(rows, labels, 'version');
   }
 
   async getPrompt(project: ProjectId, name: string, ref: PromptRef): Promise<PromptVersion> {
     const { labels, latest } = await this.labelsAndLatest(project, name);
-    if (latest === 0) throw promptErrors.noPrompt(name);
-    let version: number;
-    if ('version' in ref) version = ref.version;
-    else if (ref.label === LATEST_LABEL) version = latest;
-    else if (labels[ref.label] !== undefined) version = labels[ref.label];
-    else throw promptErrors.noLabel(name, ref.label);
+    const version = versionOfRef(name, ref, labels, latest);
     const [r] = await this.db.control(
       `SELECT ${VERSION_COLUMNS}, body, parameters FROM prompt_versions WHERE project_id = $project AND name = $name AND version = $version`,
       { project, name, version },
     );
     if (!r) throw promptErrors.noVersion(name, version);
-    return { ...toInfo(name, r, labels, latest), prompt: decodePrompt(String(r.body)), parameters: r.parameters === null ? null : (JSON.parse(String(r.parameters)) as Record<string, unknown>) };
+    return versionOf(name, version, r, labels, latest);
   }
 
   async listPromptVersions(project: ProjectId, name: string): Promise<{ labels: Record<string, number>; versions: PromptVersionInfo[] }> {
     const { labels, latest } = await this.labelsAndLatest(project, name);
     if (latest === 0) throw promptErrors.noPrompt(name);
     const rows = await this.db.control(`SELECT ${VERSION_COLUMNS} FROM prompt_versions WHERE project_id = $project AND name = $name ORDER BY version DESC`, { project, name });
-    return { labels, versions: rows.map((r) => toInfo(name, r, labels, latest)) };
+    return { labels, versions: rows.map((r) => versionInfoOf(name, Number(r.version), r, labels, latest)) };
   }
 
   async setPromptLabel(project: ProjectId, name: string, label: string, version: number, updatedBy: string | null, limits: PromptLimits): Promise<PromptLabel> {
