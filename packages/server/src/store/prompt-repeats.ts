@@ -53,3 +53,18 @@ export interface PromptRepeatRow {
 export interface PromptRepeatReads {
   promptRepeats(project: ProjectId, q: PromptRepeatQuery): Promise<PromptRepeatRow[]>;
 }
+
+// The values both backends bind into their statement, whole numbers and the group count bounded.
+export function promptRepeatParams(project: ProjectId, q: PromptRepeatQuery) {
+  return {
+    project,
+    fromUs: Math.trunc(q.fromUs),
+    toUs: Math.trunc(q.toUs),
+    windowUs: Math.max(1, Math.trunc(q.repeatWindowMs * 1000)),
+    warmUs: Math.trunc(q.warmWithinMs * 1000),
+    minTokens: Math.trunc(q.minPromptTokens),
+    hitKey: GATEWAY_CACHE_HIT.key,
+    hitValue: GATEWAY_CACHE_HIT.value,
+    limit: Math.max(1, Math.min(MAX_PROMPT_REPEAT_GROUPS, Math.trunc(q.limit))),
+  };
+}

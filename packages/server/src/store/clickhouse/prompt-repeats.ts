@@ -1,5 +1,5 @@
 import { applicationSpansSql } from '../evaluation-scope.ts';
-import { GATEWAY_CACHE_HIT, MAX_PROMPT_REPEAT_GROUPS, PROMPT_REPEAT_SAMPLES, type PromptRepeatQuery, type PromptRepeatRow } from '../prompt-repeats.ts';
+import { PROMPT_REPEAT_SAMPLES, promptRepeatParams, type PromptRepeatQuery, type PromptRepeatRow } from '../prompt-repeats.ts';
 import type { ProjectId } from '../project.ts';
 import type { Ch } from './client.ts';
 
@@ -45,17 +45,7 @@ export async function promptRepeatsCh(ch: Ch, project: ProjectId, q: PromptRepea
      HAVING calls >= 2
       ORDER BY ${ORDER[q.orderBy]} DESC, hash, provider NULLS FIRST, model NULLS FIRST
       LIMIT {limit:UInt32}`,
-    {
-      project,
-      fromUs: Math.trunc(q.fromUs),
-      toUs: Math.trunc(q.toUs),
-      windowUs: Math.max(1, Math.trunc(q.repeatWindowMs * 1000)),
-      warmUs: Math.trunc(q.warmWithinMs * 1000),
-      minTokens: Math.trunc(q.minPromptTokens),
-      hitKey: GATEWAY_CACHE_HIT.key,
-      hitValue: GATEWAY_CACHE_HIT.value,
-      limit: Math.max(1, Math.min(MAX_PROMPT_REPEAT_GROUPS, Math.trunc(q.limit))),
-    },
+    promptRepeatParams(project, q),
   );
   const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
   return rows.map((r) => ({

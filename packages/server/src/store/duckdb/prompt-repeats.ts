@@ -1,6 +1,6 @@
 import { decimalToNano } from '../../domain/money.ts';
 import { APPLICATION_SPANS_SQL } from '../evaluation-scope.ts';
-import { GATEWAY_CACHE_HIT, MAX_PROMPT_REPEAT_GROUPS, PROMPT_REPEAT_SAMPLES, type PromptRepeatQuery, type PromptRepeatRow } from '../prompt-repeats.ts';
+import { PROMPT_REPEAT_SAMPLES, promptRepeatParams, type PromptRepeatQuery, type PromptRepeatRow } from '../prompt-repeats.ts';
 import type { ProjectId } from '../project.ts';
 import type { DuckDb } from './db.ts';
 
@@ -42,17 +42,7 @@ export async function promptRepeats(db: DuckDb, project: ProjectId, q: PromptRep
      HAVING count(*) >= 2
       ORDER BY ${ORDER[q.orderBy]} DESC, prompt_hash, provider NULLS FIRST, model NULLS FIRST
       LIMIT $limit`,
-    {
-      project,
-      fromUs: Math.trunc(q.fromUs),
-      toUs: Math.trunc(q.toUs),
-      windowUs: Math.max(1, Math.trunc(q.repeatWindowMs * 1000)),
-      warmUs: Math.trunc(q.warmWithinMs * 1000),
-      minTokens: Math.trunc(q.minPromptTokens),
-      hitKey: GATEWAY_CACHE_HIT.key,
-      hitValue: GATEWAY_CACHE_HIT.value,
-      limit: Math.max(1, Math.min(MAX_PROMPT_REPEAT_GROUPS, Math.trunc(q.limit))),
-    },
+    promptRepeatParams(project, q),
   );
   return rows.map((r) => ({
     promptHash: String(r.prompt_hash),
