@@ -6,7 +6,7 @@ const SERVER = '^packages/server/src/';
 const TEST = '\\.test\\.tsx?$';
 
 // The feature folders and lower layers that must not depend on the HTTP layer (server/).
-const BELOW_HTTP = `${SERVER}(domain|enrich|ingest|rollups|alerts|budgets|config|store|query|metrics|state|quality|backup|lifecycle|mcp)/`;
+const BELOW_HTTP = `${SERVER}(domain|enrich|ingest|rollups|alerts|budgets|config|store|query|metrics|state|quality|backup|lifecycle|mcp|people|audit)/`;
 
 // HTTP adapters that live in their feature folder so a feature stays in one place: each route.ts
 // is a Fastify plugin and needs the request context and its route schemas; grpc.ts is the

@@ -1,21 +1,29 @@
-// Writes the API's OpenAPI document (docs/openapi.json) and the client's types generated from it
-// (packages/client/src/schema.ts). `npm run openapi` after changing a route's schema; the test
-// packages/server/src/server/openapi.test.ts fails while either file is stale.
+// Writes the API's OpenAPI document (docs/openapi.json), the client's types generated from it
+// (packages/client/src/schema.ts) and the route × role table (docs/auth-routes.md). `npm run
+// openapi` after changing a route's schema or rule; the tests server/openapi.test.ts and
+// server/access.test.ts fail while any of them is stale.
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { makeTestApp } from '../packages/server/src/testing/app.ts';
+import { authRoutesMarkdown, routeRules } from '../packages/server/src/server/access.ts';
 
 export const DOCUMENT_FILE = fileURLToPath(new URL('../docs/openapi.json', import.meta.url));
 export const CLIENT_TYPES_FILE = fileURLToPath(new URL('../packages/client/src/schema.ts', import.meta.url));
+export const AUTH_ROUTES_FILE = fileURLToPath(new URL('../docs/auth-routes.md', import.meta.url));
 
-export async function buildDocument(): Promise<Record<string, unknown>> {
+// The document, and the route × role table from the same app's routes.
+export async function buildOutputs(): Promise<{ doc: Record<string, unknown>; authRoutes: string }> {
   const t = await makeTestApp();
   try {
-    return t.app.swagger() as unknown as Record<string, unknown>;
+    return { doc: t.app.swagger() as unknown as Record<string, unknown>, authRoutes: authRoutesMarkdown(routeRules(t.app)) };
   } finally {
     await t.close();
   }
+}
+
+export async function buildDocument(): Promise<Record<string, unknown>> {
+  return (await buildOutputs()).doc;
 }
 
 export function documentText(doc: Record<string, unknown>): string {
@@ -32,8 +40,9 @@ export async function readIfExists(file: string): Promise<string | null> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const doc = await buildDocument();
+  const { doc, authRoutes } = await buildOutputs();
   await writeFile(DOCUMENT_FILE, documentText(doc));
   await writeFile(CLIENT_TYPES_FILE, await clientTypesText(doc));
-  process.stdout.write(`wrote ${DOCUMENT_FILE} and ${CLIENT_TYPES_FILE}\n`);
+  await writeFile(AUTH_ROUTES_FILE, authRoutes);
+  process.stdout.write(`wrote ${DOCUMENT_FILE}, ${CLIENT_TYPES_FILE} and ${AUTH_ROUTES_FILE}\n`);
 }

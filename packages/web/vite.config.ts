@@ -39,5 +39,5 @@ const api: ProxyOptions = {
 export default defineConfig({
   plugins: [react()],
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 600 },
-  server: { proxy: { '/api': api, '/metrics': api, '/healthz': api } },
+  server: { proxy: { '/api': api, '/auth': api, '/metrics': api, '/healthz': api } },
 });

@@ -129,7 +129,7 @@ export type paths = {
          * A batch of Langfuse v3 SDK events (trace-create, span/generation create and update, event-create, score-create, sdk-log)
          * @description Langfuse-compatible: answered 207 with one result per event; a malformed event is listed in errors (400) while the others are taken. Observations are written once they have ended (or after ingest.langfuseIdleMs without events); docs/migrate-from-langfuse.md.
          *
-         *     Any key of the project (ingest, read or admin).
+         *     Any key of the project (ingest, read or admin), or a person with the member or admin role.
          */
         post: {
             parameters: {
@@ -256,7 +256,7 @@ export type paths = {
          * Langfuse: observations, newest first
          * @description Langfuse's GET /api/public/observations. Spans from any path are observations (a generation is a GENERATION, any other span a SPAN unless a Langfuse SDK said otherwise); environment takes one value.
          *
-         *     Needs a read or admin key.
+         *     Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -426,7 +426,7 @@ export type paths = {
         };
         /**
          * Langfuse: one observation
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -576,7 +576,7 @@ export type paths = {
         put?: never;
         /**
          * Export OTLP traces from the Langfuse SDKs (@langfuse/otel, Python langfuse>=3): the same as /v1/traces, with HTTP Basic auth
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with the member or admin role.
          */
         post: {
             parameters: {
@@ -699,7 +699,7 @@ export type paths = {
          * Langfuse: scores, newest first
          * @description Langfuse's GET /api/public/v2/scores (and the older /api/public/scores), with the filters Lookout keeps: traceId, name, dataType and a time range.
          *
-         *     Needs a read or admin key.
+         *     Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -821,7 +821,7 @@ export type paths = {
          * Langfuse: create a score of a trace or one of its observations
          * @description Langfuse's POST /api/public/scores. Stored like a native score (acknowledged once on disk); a score sent again with the same id is kept as first sent. Session and dataset-run scores are not supported.
          *
-         *     Any key of the project (ingest, read or admin).
+         *     Any key of the project (ingest, read or admin), or a person with the member or admin role.
          */
         post: {
             parameters: {
@@ -935,7 +935,7 @@ export type paths = {
          * Langfuse: traces, newest first
          * @description Langfuse's GET /api/public/traces. A filter selects the traces with a span that meets it (name: the trace's root span); tags and environment take one value; orderBy only timestamp.desc.
          *
-         *     Needs a read or admin key.
+         *     Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -1084,7 +1084,7 @@ export type paths = {
          * Langfuse: one trace with its observations and scores
          * @description Langfuse's GET /api/public/traces/{traceId}: the id it was sent with, or a Lookout trace id. At most 10000 observations and scores, the first by time.
          *
-         *     Needs a read or admin key.
+         *     Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -1281,7 +1281,7 @@ export type paths = {
          * Langfuse: scores, newest first
          * @description Langfuse's GET /api/public/v2/scores (and the older /api/public/scores), with the filters Lookout keeps: traceId, name, dataType and a time range.
          *
-         *     Needs a read or admin key.
+         *     Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -1415,7 +1415,7 @@ export type paths = {
         };
         /**
          * Automated responses: the active activations, the recent history and the configured actions
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -1518,7 +1518,7 @@ export type paths = {
         put?: never;
         /**
          * Revert an active automated response; it stays reverted until its alert resolves and fires again
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         post: {
             parameters: {
@@ -1624,7 +1624,7 @@ export type paths = {
         put?: never;
         /**
          * Back up the running DuckDB install into a new directory under <data dir>/backups (operator only)
-         * @description Needs an admin key.
+         * @description Instance operator only: an admin key of the default project, a person with the admin role in it, or no key on a loopback-bound server.
          */
         post: {
             parameters: {
@@ -1721,7 +1721,7 @@ export type paths = {
         };
         /**
          * Alerts of the project, pending and firing by default
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -1819,7 +1819,7 @@ export type paths = {
         };
         /**
          * Notifications sent, newest first, with attempts and the receiver's answer
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -1919,7 +1919,7 @@ export type paths = {
         };
         /**
          * State changes of alerts, newest first
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -2023,7 +2023,7 @@ export type paths = {
         };
         /**
          * The project's rules (default pack, rule files, API) with their health, and the rule files' errors
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -2113,7 +2113,7 @@ export type paths = {
         put?: never;
         /**
          * Create a rule
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         post: {
             parameters: {
@@ -2220,7 +2220,7 @@ export type paths = {
         get?: never;
         /**
          * Create or replace the rule with this id
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         put: {
             parameters: {
@@ -2316,7 +2316,7 @@ export type paths = {
         post?: never;
         /**
          * Delete a rule made through the API
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         delete: {
             parameters: {
@@ -2405,7 +2405,7 @@ export type paths = {
         head?: never;
         /**
          * Turn a rule (of any source) on or off for the project
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         patch: {
             parameters: {
@@ -2500,7 +2500,7 @@ export type paths = {
         };
         /**
          * Silences of the project, active and pending
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -2584,7 +2584,7 @@ export type paths = {
         put?: never;
         /**
          * Silence the alerts whose labels match every matcher, for a while
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the member or admin role.
          */
         post: {
             parameters: {
@@ -2693,7 +2693,7 @@ export type paths = {
         post?: never;
         /**
          * Expire a silence now
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the member or admin role.
          */
         delete: {
             parameters: {
@@ -2789,7 +2789,7 @@ export type paths = {
         put?: never;
         /**
          * Evaluate a rule against the data now, without creating alerts: what would fire, per group
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         post: {
             parameters: {
@@ -2895,7 +2895,7 @@ export type paths = {
         };
         /**
          * Cost, calls and tokens per UTC day
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -3002,7 +3002,7 @@ export type paths = {
         };
         /**
          * Spend projected to the end of the month, the next 7 days and the year
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -3100,7 +3100,7 @@ export type paths = {
         };
         /**
          * How many model calls took how long, in fixed duration bands
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -3207,7 +3207,7 @@ export type paths = {
         };
         /**
          * Cost, tokens and latency per model
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -3313,7 +3313,7 @@ export type paths = {
         };
         /**
          * Measures grouped by dimensions and filtered, over a time range, optionally bucketed in time
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -3425,7 +3425,7 @@ export type paths = {
         };
         /**
          * The values of one dimension that spent the most
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -3528,6 +3528,231 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log: who changed what, when and from where, newest first (project admins; the operator may read any project, or all)
+         * @description Entries of the range [from, to), filtered by actor and action, a page at a time: pass `next` as `before` for the following page. See docs/audit.md.
+         *
+         *     Needs an admin key, or a person with the admin role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description an action, or a prefix ending in '.' ('budgets.') */
+                    action?: string;
+                    /** @description a user id, key id or email: that caller's entries only */
+                    actor?: string;
+                    /** @description the page after the one that gave this value as `next` */
+                    before?: string;
+                    /** @description start (inclusive): an instant or a duration back from now ('7d'); default: 30 days before `to`; the range spans at most 400 days */
+                    from?: string;
+                    /** @description entries per page, at most 1000 (default 100) */
+                    limit?: number;
+                    /** @description another project's entries, or '*' for every project (the instance operator); default: the caller's project */
+                    project?: string;
+                    /** @description end (exclusive): an instant or a duration back from now; default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description newest first */
+                            entries: components["schemas"]["AuditEntry"][];
+                            from: string;
+                            /** @description pass as `before` for the next (older) page; null on the last page */
+                            next: string | null;
+                            to: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log as JSONL, one entry per line, newest first (recorded as audit.export)
+         * @description Same filters as GET /api/v1/audit. At most 100000 entries: a longer export ends with a line {"truncated": true, "before": ...} — export the range before that instant for the rest.
+         *
+         *     Needs an admin key, or a person with the admin role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description an action, or a prefix ending in '.' ('budgets.') */
+                    action?: string;
+                    /** @description a user id, key id or email: that caller's entries only */
+                    actor?: string;
+                    /** @description start (inclusive): an instant or a duration back from now ('7d'); default: 30 days before `to`; the range spans at most 400 days */
+                    from?: string;
+                    /** @description entries at most (default and maximum 100000) */
+                    limit?: number;
+                    /** @description another project's entries, or '*' for every project (the instance operator); default: the caller's project */
+                    project?: string;
+                    /** @description end (exclusive): an instant or a duration back from now; default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the entries, streamed; Content-Disposition names the file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/x-ndjson": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/budgets": {
         parameters: {
             query?: never;
@@ -3537,7 +3762,7 @@ export type paths = {
         };
         /**
          * The project's budgets, each with its statuses, and the tier settings
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -3558,6 +3783,8 @@ export type paths = {
                             budgets: {
                                 /** @description ISO-8601 */
                                 createdAt: string;
+                                /** @description who created it: a user id or an API key id; null for the operator without a key, budgets made before this was recorded, and tier budgets. A member may change only the budgets they created */
+                                createdBy: string | null;
                                 /**
                                  * @description hard: the gateway refuses calls with 429 once the budget is spent
                                  * @enum {string}
@@ -3647,7 +3874,7 @@ export type paths = {
         put?: never;
         /**
          * Create a budget
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the member or admin role.
          */
         post: {
             parameters: {
@@ -3754,7 +3981,7 @@ export type paths = {
         };
         /**
          * One budget with its statuses
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -3836,8 +4063,8 @@ export type paths = {
             };
         };
         /**
-         * Replace a budget (its id is the one in the path)
-         * @description Needs an admin key.
+         * Replace a budget (its id is the one in the path); a member only one they created
+         * @description Needs an admin key, or a person with the member or admin role.
          */
         put: {
             parameters: {
@@ -3924,8 +4151,8 @@ export type paths = {
         };
         post?: never;
         /**
-         * Delete a budget
-         * @description Needs an admin key.
+         * Delete a budget; a member only one they created
+         * @description Needs an admin key, or a person with the member or admin role.
          */
         delete: {
             parameters: {
@@ -4019,7 +4246,7 @@ export type paths = {
         };
         /**
          * The budgets that apply to a caller, and whether a spent hard budget blocks it (any key of the project)
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -4119,7 +4346,7 @@ export type paths = {
         };
         /**
          * Statuses of every budget, tier budgets included (one per user for each-user and tier budgets), filtered
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -4221,7 +4448,7 @@ export type paths = {
         };
         /**
          * The tier settings and the users assigned a tier
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -4306,7 +4533,7 @@ export type paths = {
         };
         /**
          * Change the tier limits, the default tier, enforcement or warning levels (fields left out stay as they are)
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         put: {
             parameters: {
@@ -4404,7 +4631,7 @@ export type paths = {
         };
         /**
          * A user's tier: assigned, or the default tier
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -4489,7 +4716,7 @@ export type paths = {
         };
         /**
          * Assign a tier to a user
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         put: {
             parameters: {
@@ -4581,7 +4808,7 @@ export type paths = {
         post?: never;
         /**
          * Remove a user's tier assignment
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         delete: {
             parameters: {
@@ -4677,7 +4904,7 @@ export type paths = {
         };
         /**
          * The other costs (storage, vector database, compute) billed in chargeback
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -4758,7 +4985,7 @@ export type paths = {
          * Adds an other cost: a fixed monthly amount, or a unit price times a quantity, billed to a department, team, application or feature
          * @description At most 1000 per project. Amounts are decimal text of US dollars.
          *
-         *     Needs an admin key.
+         *     Needs an admin key, or a person with the admin role.
          */
         post: {
             parameters: {
@@ -4883,7 +5110,7 @@ export type paths = {
         get?: never;
         /**
          * Replaces an other cost
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         put: {
             parameters: {
@@ -4997,7 +5224,7 @@ export type paths = {
         post?: never;
         /**
          * Deletes an other cost
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         delete: {
             parameters: {
@@ -5091,7 +5318,7 @@ export type paths = {
         };
         /**
          * The markup tiers, which groups are in which tier, and the default tier
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -5171,7 +5398,7 @@ export type paths = {
          * Sets the markup tiers and their assignments (the whole set)
          * @description A group is billed its calls' cost plus markupPct percent of it; a feature's assignment wins over its application's, team's and department's, then the default tier. Tier names are unique and each (dimension, value) is assigned once.
          *
-         *     Needs an admin key.
+         *     Needs an admin key, or a person with the admin role.
          */
         put: {
             parameters: {
@@ -5267,7 +5494,7 @@ export type paths = {
         };
         /**
          * The project's erasures, newest first (the audit log)
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         get: {
             parameters: {
@@ -5355,7 +5582,7 @@ export type paths = {
          * Erase a user's, a session's or a trace's records (runs in the background; poll GET /api/v1/erasure/{id})
          * @description Everything of the traces named is deleted from the store, and the in-memory figures (rollups, budget spend, the judge's queue, the gateway's response cache) are rebuilt without them. Records acknowledged before the request are covered. The job record keeps a keyed hash of the id, never the id itself. See docs/data-lifecycle.md#erasure.
          *
-         *     Needs an admin key.
+         *     Needs an admin key, or a person with the admin role.
          */
         post: {
             parameters: {
@@ -5464,7 +5691,7 @@ export type paths = {
         };
         /**
          * One erasure: its status and, once done, what it deleted
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         get: {
             parameters: {
@@ -5562,7 +5789,7 @@ export type paths = {
         };
         /**
          * The project's evaluators: its own and those of the config file
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -5645,7 +5872,7 @@ export type paths = {
         put?: never;
         /**
          * Adds an evaluator; it applies to what the project receives from now on
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         post: {
             parameters: {
@@ -5805,7 +6032,7 @@ export type paths = {
         };
         /**
          * One evaluator
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -5885,7 +6112,7 @@ export type paths = {
         };
         /**
          * Replaces an evaluator's definition (the judge's API key is kept unless judge.apiKey is given, or null to remove it)
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         put: {
             parameters: {
@@ -6035,7 +6262,7 @@ export type paths = {
         post?: never;
         /**
          * Removes an evaluator; the scores it wrote stay
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         delete: {
             parameters: {
@@ -6140,7 +6367,7 @@ export type paths = {
          * What an evaluator would score on a stored trace
          * @description Heuristics run on each generation call of the trace (sampling aside; calls its filter leaves out are not_applicable); an llm_judge evaluator asks the judge now (one call, at its cost). Nothing is recorded.
          *
-         *     Needs an admin key.
+         *     Needs an admin key, or a person with the admin role.
          */
         post: {
             parameters: {
@@ -6258,7 +6485,7 @@ export type paths = {
          * What a definition not saved yet would score on a stored trace
          * @description Heuristics run on each generation call of the trace (sampling aside; calls its filter leaves out are not_applicable); an llm_judge evaluator asks the judge now (one call, at its cost). Nothing is recorded.
          *
-         *     Needs an admin key.
+         *     Needs an admin key, or a person with the admin role.
          */
         post: {
             parameters: {
@@ -6430,7 +6657,7 @@ export type paths = {
          * Groups of a feature's calls (prompt versions, variants, models) side by side, with 95% intervals and significance tests against the baseline
          * @description Per group: calls, cost and tokens per call, latency p50 and p95, error rate and each score name's mean, each with its 95% interval; against the baseline, each metric's test, p-value (Holm-adjusted over the table) and verdict, a warning where a figure rests on too few calls, and the trace-list filter of the calls behind it. The tests: docs/prompts.md#comparing-versions-the-statistics.
          *
-         *     Needs a read or admin key.
+         *     Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -6546,7 +6773,7 @@ export type paths = {
          * The project's logs, as a CSV, JSONL or Parquet download
          * @description The range defaults to the 7 days before 'to' and spans at most 3660 days, as for analytics. Columns and types: docs/data-lifecycle.md#export.
          *
-         *     Needs a read or admin key.
+         *     Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -6654,7 +6881,7 @@ export type paths = {
          * The project's scores, as a CSV, JSONL or Parquet download
          * @description The range defaults to the 7 days before 'to' and spans at most 3660 days, as for analytics. Columns and types: docs/data-lifecycle.md#export.
          *
-         *     Needs a read or admin key.
+         *     Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -6763,7 +6990,7 @@ export type paths = {
          * The project's spans matching every filter, as a CSV, JSONL or Parquet download
          * @description The range defaults to the 7 days before 'to' and spans at most 3660 days, as for analytics. Columns and types: docs/data-lifecycle.md#export.
          *
-         *     Needs a read or admin key.
+         *     Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -6900,7 +7127,7 @@ export type paths = {
          * Store a batch of generations, spans, scores and logs; each item is accepted or refused on its own
          * @description 200: every item stored (or stored before); 207: some refused, the others stored; 400: every item refused. A 2xx is sent once the accepted items are on disk; a batch sent again is recognised item by item (by id, or traceId and spanId) as duplicate.
          *
-         *     Any key of the project (ingest, read or admin).
+         *     Any key of the project (ingest, read or admin), or a person with the member or admin role.
          */
         post: {
             parameters: {
@@ -7013,7 +7240,7 @@ export type paths = {
         };
         /**
          * The project's API keys, revoked ones included (never the keys themselves)
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         get: {
             parameters: {
@@ -7097,7 +7324,7 @@ export type paths = {
         put?: never;
         /**
          * Create an API key; the key itself is in this answer only
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         post: {
             parameters: {
@@ -7229,7 +7456,7 @@ export type paths = {
         post?: never;
         /**
          * Revoke an API key; it stops working at once
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         delete: {
             parameters: {
@@ -7326,7 +7553,7 @@ export type paths = {
         };
         /**
          * Logs, newest first
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -7353,6 +7580,99 @@ export type paths = {
                         "application/json": {
                             logs: components["schemas"]["Log"][];
                         };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who the caller is: a person, a key or the local operator; their project, grant and CSRF token
+         * @description Any key of the project (ingest, read or admin), or a person with any role in the project.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Me"];
                     };
                 };
                 /** @description Default Response */
@@ -7471,7 +7791,7 @@ export type paths = {
         };
         /**
          * OTLP metrics received in a time range, by name
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -7569,7 +7889,7 @@ export type paths = {
         };
         /**
          * The points of one OTLP metric, summarised per series
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -7674,7 +7994,7 @@ export type paths = {
         put?: never;
         /**
          * Re-cost stored spans with the current prices (operator)
-         * @description Instance operator only: an admin key of the default project, or no key on a loopback-bound server.
+         * @description Instance operator only: an admin key of the default project, a person with the admin role in it, or no key on a loopback-bound server.
          */
         post: {
             parameters: {
@@ -7780,7 +8100,7 @@ export type paths = {
         };
         /**
          * Price overrides, and the version of the catalog they sit on top of
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -7862,7 +8182,7 @@ export type paths = {
         put?: never;
         /**
          * Add or replace a price override (operator); the calls it applies to are re-costed
-         * @description Instance operator only: an admin key of the default project, or no key on a loopback-bound server.
+         * @description Instance operator only: an admin key of the default project, a person with the admin role in it, or no key on a loopback-bound server.
          */
         post: {
             parameters: {
@@ -7964,7 +8284,7 @@ export type paths = {
         post?: never;
         /**
          * Delete a price override (operator); the calls it applied to are re-costed
-         * @description Instance operator only: an admin key of the default project, or no key on a loopback-bound server.
+         * @description Instance operator only: an admin key of the default project, a person with the admin role in it, or no key on a loopback-bound server.
          */
         delete: {
             parameters: {
@@ -8060,7 +8380,7 @@ export type paths = {
         };
         /**
          * Models called without a known price, with how often
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -8156,7 +8476,7 @@ export type paths = {
         };
         /**
          * The project's privacy settings: what is done with each kind of sensitive value
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -8241,7 +8561,7 @@ export type paths = {
         };
         /**
          * Changes the project's privacy settings (fields not given keep their value); applies to records ingested from now on
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         put: {
             parameters: {
@@ -8348,7 +8668,7 @@ export type paths = {
         post?: never;
         /**
          * Puts the project back on the instance's default privacy settings
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         delete: {
             parameters: {
@@ -8449,7 +8769,7 @@ export type paths = {
          * What the redactor and the injection detector make of a text (nothing is stored)
          * @description `settings`, when given, are merged over the project's own (as PUT would) and tried without being saved.
          *
-         *     Needs a read or admin key.
+         *     Needs a read or admin key, or a person with any role in the project.
          */
         post: {
             parameters: {
@@ -8584,7 +8904,7 @@ export type paths = {
         };
         /**
          * The key's project and scope
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -8610,8 +8930,11 @@ export type paths = {
                                 contentCapture: "full" | "metadata" | "off";
                                 id: string;
                             };
-                            /** @enum {string} */
-                            scope: "ingest" | "read" | "admin";
+                            /**
+                             * @description the caller's grant in the project: a key's scope, or a person's role (viewer is read)
+                             * @enum {string}
+                             */
+                            scope: "ingest" | "read" | "admin" | "member";
                         };
                     };
                 };
@@ -8678,7 +9001,7 @@ export type paths = {
         head?: never;
         /**
          * Change what the project keeps of prompts and responses, and purge what it no longer would
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         patch: {
             parameters: {
@@ -8783,7 +9106,7 @@ export type paths = {
         };
         /**
          * Project deletions, newest first: who deleted which project, when, and what was removed (operator)
-         * @description Instance operator only: an admin key of the default project, or no key on a loopback-bound server.
+         * @description Instance operator only: an admin key of the default project, a person with the admin role in it, or no key on a loopback-bound server.
          */
         get: {
             parameters: {
@@ -8878,7 +9201,7 @@ export type paths = {
         };
         /**
          * One project deletion and its status (operator)
-         * @description Instance operator only: an admin key of the default project, or no key on a loopback-bound server.
+         * @description Instance operator only: an admin key of the default project, a person with the admin role in it, or no key on a loopback-bound server.
          */
         get: {
             parameters: {
@@ -8975,7 +9298,7 @@ export type paths = {
         };
         /**
          * The project's retention tiers, which are defaults, and the job's last run
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -9118,7 +9441,7 @@ export type paths = {
          * Sets the project's own retention tiers (a tier not given keeps its value; null goes back to the default)
          * @description The tiers must keep contentDays ≤ spansDays ≤ rollupsDays. Shorter tiers apply at the next run (POST /api/v1/project/retention/run runs now).
          *
-         *     Needs an admin key.
+         *     Needs an admin key, or a person with the admin role.
          */
         put: {
             parameters: {
@@ -9288,7 +9611,7 @@ export type paths = {
          * Runs retention for the project now and answers what it removed
          * @description Waits for an erasure or project deletion in progress first: they take turns.
          *
-         *     Needs an admin key.
+         *     Needs an admin key, or a person with the admin role.
          */
         post: {
             parameters: {
@@ -9405,7 +9728,7 @@ export type paths = {
         };
         /**
          * Projects: every project for the operator, the key's own for a project admin
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the admin role.
          */
         get: {
             parameters: {
@@ -9505,7 +9828,7 @@ export type paths = {
          * Delete a project: its records, keys, budgets, rules, evaluators and settings (operator, or the project's own admin)
          * @description Its API keys stop working at once and it takes no more data; its records are erased (an erasure job of kind project) and everything held for it is removed, so a new project with the same id starts empty. The default project cannot be deleted (409). Answers 202 while the deletion runs, or 200 once it is done if it ended within `wait` seconds. See docs/data-lifecycle.md#deleting-a-project.
          *
-         *     Needs an admin key.
+         *     Needs an admin key, or a person with the admin role.
          */
         delete: {
             parameters: {
@@ -9622,7 +9945,7 @@ export type paths = {
         };
         /**
          * The project's prompts, each with its newest version number and its labels
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -9703,7 +10026,7 @@ export type paths = {
          * Writes the next version of a prompt (version 1 of a new one) and points the given labels at it
          * @description Versions never change once written. At most 1000 prompts per project, 1000 versions per prompt, 20 labels per prompt, 67108864 bytes of versions per project (409 past them); the prompt at most 262144 bytes.
          *
-         *     Needs an admin key.
+         *     Needs an admin key, or a person with the member or admin role.
          */
         post: {
             parameters: {
@@ -9818,7 +10141,7 @@ export type paths = {
          * One version of a prompt: the one a label points at (default production), `latest`, or a version number (any key of the project)
          * @description An ingest key reads the prompt text, model and parameters; `createdBy` and `message` are null for it.
          *
-         *     Any key of the project (ingest, read or admin).
+         *     Any key of the project (ingest, read or admin), or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -9920,7 +10243,7 @@ export type paths = {
         get?: never;
         /**
          * Points a label at a version, moving it when it pointed at another
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the member or admin role.
          */
         put: {
             parameters: {
@@ -10019,7 +10342,7 @@ export type paths = {
         post?: never;
         /**
          * Removes a label from a prompt
-         * @description Needs an admin key.
+         * @description Needs an admin key, or a person with the member or admin role.
          */
         delete: {
             parameters: {
@@ -10114,7 +10437,7 @@ export type paths = {
          * A prompt's versions, newest first, without their text, and its labels
          * @description Fetch two versions with GET /api/v1/prompts/{name}?version=n to compare them.
          *
-         *     Needs a read or admin key.
+         *     Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -10210,7 +10533,7 @@ export type paths = {
         };
         /**
          * Retrieval and embedding drift: top-score distribution, documents returned and embedding truncation over time, with their PSI against a baseline
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -10314,7 +10637,7 @@ export type paths = {
          * Health score (0-100) per feature or application, from quality, latency, errors and cost efficiency
          * @description The formula and its weights are in docs/quality.md (Health score). A component a group lacks is left out and the others reweighted.
          *
-         *     Needs a read or admin key.
+         *     Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -10417,7 +10740,7 @@ export type paths = {
         };
         /**
          * Top issues: recurring errors grouped by fingerprint and low scores grouped by feature and score name, each with counts, first and last seen, and traces
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -10519,7 +10842,7 @@ export type paths = {
         };
         /**
          * What to change to spend less: each recommendation with its saving in dollars, formula, evidence and confidence
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -10617,7 +10940,7 @@ export type paths = {
         };
         /**
          * Cost and bill of one month per department, team, application or feature (calls, markup, other costs), as JSON or a CSV download
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -10718,7 +11041,7 @@ export type paths = {
         };
         /**
          * The JSON Schema of an ingest batch
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -10813,7 +11136,7 @@ export type paths = {
         };
         /**
          * Scores, newest first
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -10915,7 +11238,7 @@ export type paths = {
         };
         /**
          * Security events: PII and secrets found, prompt injections, refused requests — newest first
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -11024,7 +11347,7 @@ export type paths = {
         };
         /**
          * Security events counted by type over time, and the users with most
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -11124,7 +11447,7 @@ export type paths = {
         };
         /**
          * Spans matching every filter, newest first
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -11265,7 +11588,7 @@ export type paths = {
         };
         /**
          * One span, with its GenAI events
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -11360,7 +11683,7 @@ export type paths = {
         };
         /**
          * The cost of one span, line by line, from the price row that produced it
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -11490,7 +11813,7 @@ export type paths = {
          * Traces with a span matching every filter, newest first, one summary row each
          * @description Each filter is met by one of the trace's spans; the cost and duration ranges apply to the whole trace (its summed cost, first start to last end). Paging and total=false: docs/api.md#traces-and-read-bounds.
          *
-         *     Needs a read or admin key.
+         *     Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -11633,7 +11956,7 @@ export type paths = {
          * One trace: its spans, scores and logs
          * @description Build the tree from parentSpanId. At most 10000 of each kind, the first by time; the rest of a larger trace is in /api/v1/spans?traceId=...
          *
-         *     Needs a read or admin key.
+         *     Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -11665,6 +11988,884 @@ export type paths = {
                             truncated?: true;
                         };
                     };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's members and their roles; every account for the operator with all=true
+         * @description Needs an admin key, or a person with the admin role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description true: every user of the instance (operator only) */
+                    all?: "true" | "false";
+                    /** @description another project's members (operator only); default: the caller's project */
+                    project?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            users: components["schemas"]["User"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Give a person a role in the project: a new local account, or one that exists
+         * @description A new address makes a local account with the password given, or a one-time password made here and returned once (password). An address that has an account adds the role to it (200); its password is not changed.
+         *
+         *     Needs an admin key, or a person with the admin role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description an email address (compared without regard to case) */
+                        email: string;
+                        /** @description a display name */
+                        name?: string | null;
+                        /** @description a password for a new local account (8-1024 characters); omitted: a one-time password is made and returned once */
+                        password?: string;
+                        /** @description the project to give the role in (another one: operator only); default: the caller's */
+                        project?: string;
+                        /**
+                         * @description viewer: reads; member: also scores, silences and own budgets; admin: also keys, rules, budgets, prices, privacy, erasure and members
+                         * @enum {string}
+                         */
+                        role: "viewer" | "member" | "admin";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            created: false;
+                            password: null;
+                            user: components["schemas"]["User"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            created: true;
+                            /** @description the one-time password made for the account: shown once; null when one was given */
+                            password: string | null;
+                            user: components["schemas"]["User"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the person has a role in the project already; or the project is being deleted */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a person from the project; with entirely=true (operator) delete their account
+         * @description Needs an admin key, or a person with the admin role.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description true: delete the account itself, from every project (operator only) */
+                    entirely?: "true" | "false";
+                    /** @description the project to remove the person from (another one: operator only); default: the caller's */
+                    project?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description oneself */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a person's role in the project, their name or password, or disable them
+         * @description role: in the project (given where they had none). name, password, disabled change the account itself: a project admin may change them only for people with no role in another project; the operator for anyone. Disabling or a new password signs the person out everywhere. One's own role and account are not changed here.
+         *
+         *     Needs an admin key, or a person with the admin role.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description true: the person cannot sign in and is signed out everywhere */
+                        disabled?: boolean;
+                        name?: string | null;
+                        /** @description a new password (local accounts); the person is signed out everywhere */
+                        password?: string;
+                        /** @description the project of `role` (another one: operator only); default: the caller's */
+                        project?: string;
+                        /**
+                         * @description the role in the project (added when the person has none there)
+                         * @enum {string}
+                         */
+                        role?: "viewer" | "member" | "admin";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: components["schemas"]["User"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description one's own role or account, or a password for an account of the identity provider */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/auth/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How one can sign in here: a password, an OpenID Connect provider
+         * @description Public: what the sign-in page offers.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuthConfig"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with a local account: email address and password
+         * @description Public. 200 with the person and a session cookie (HttpOnly, SameSite=Lax; the session id changes at every sign-in). 401 for a wrong address or password alike; 429 too_many_sign_ins after auth.local.maxAttemptsPerMinute failures for the address or from the client in a minute (Retry-After); 403 when password sign-in is turned off.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: components["schemas"]["User"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description wrong email address or password */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out: the session ends on the server and its cookie is cleared
+         * @description With a session, x-csrf-token is required like for every change. 204; or 200 with endSessionUrl when the person signed in with an OpenID Connect provider that supports RP-initiated logout: send the browser there to end the provider's session too.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            endSessionUrl: string;
+                        };
+                    };
+                };
+                /** @description signed out */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the identity provider sends the browser back: signs the person in
+         * @description Public; the redirect URI to register at the provider is <auth.publicUrl>/auth/oidc/callback. Checks the state against the browser session, exchanges the code with the PKCE verifier, checks the ID token, maps the claims to roles (auth.oidc.roles) and answers 302 to the page the sign-in started from with a session cookie, or 302 to /?signInError=<reason> when the person may not sign in.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    code?: string;
+                    error?: string;
+                    error_description?: string;
+                    error_uri?: string;
+                    iss?: string;
+                    session_state?: string;
+                    state?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a redirect (Location header) */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/oidc/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Starts OpenID Connect sign-in: redirects the browser to the identity provider
+         * @description Public. Keeps a fresh state, nonce and PKCE verifier in the browser session and answers 302 to the provider (authorization code flow, PKCE S256). 503 identity_provider_unavailable when the provider cannot be reached; 404 when OpenID Connect is not configured. docs/auth.md
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description where to land after signing in: a path of this server; default / */
+                    returnTo?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a redirect (Location header) */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Default Response */
                 400: {
@@ -11775,7 +12976,7 @@ export type paths = {
         };
         /**
          * Not used by this stateless MCP server (405): send every message with POST
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -11864,7 +13065,7 @@ export type paths = {
          * The MCP server (Streamable HTTP transport, stateless): read-only tools over the caller's project
          * @description Tools: query_analytics, list_traces, get_trace, explain_cost, list_alerts, check_budget, top_issues. See docs/mcp.md.
          *
-         *     Needs a read or admin key.
+         *     Needs a read or admin key, or a person with any role in the project.
          */
         post: {
             parameters: {
@@ -11991,7 +13192,7 @@ export type paths = {
         };
         /**
          * Not used by this stateless MCP server (405): send every message with POST
-         * @description Needs a read or admin key.
+         * @description Needs a read or admin key, or a person with any role in the project.
          */
         delete: {
             parameters: {
@@ -12144,7 +13345,7 @@ export type paths = {
         };
         /**
          * Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -12263,7 +13464,7 @@ export type paths = {
         };
         /**
          * Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with the member or admin role.
          */
         put: {
             parameters: {
@@ -12387,7 +13588,7 @@ export type paths = {
         };
         /**
          * Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with the member or admin role.
          */
         post: {
             parameters: {
@@ -12511,7 +13712,7 @@ export type paths = {
         };
         /**
          * Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with the member or admin role.
          */
         delete: {
             parameters: {
@@ -12635,7 +13836,7 @@ export type paths = {
         };
         /**
          * Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with the member or admin role.
          */
         options: {
             parameters: {
@@ -12759,7 +13960,7 @@ export type paths = {
         };
         /**
          * Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with any role in the project.
          */
         head: {
             parameters: {
@@ -12878,7 +14079,7 @@ export type paths = {
         };
         /**
          * Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with the member or admin role.
          */
         patch: {
             parameters: {
@@ -13002,7 +14203,7 @@ export type paths = {
         };
         /**
          * Call the Anthropic API through the recording gateway: forwarded as sent, answered as the provider answers
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with any role in the project.
          */
         trace: {
             parameters: {
@@ -13129,7 +14330,7 @@ export type paths = {
         };
         /**
          * Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with any role in the project.
          */
         get: {
             parameters: {
@@ -13248,7 +14449,7 @@ export type paths = {
         };
         /**
          * Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with the member or admin role.
          */
         put: {
             parameters: {
@@ -13372,7 +14573,7 @@ export type paths = {
         };
         /**
          * Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with the member or admin role.
          */
         post: {
             parameters: {
@@ -13496,7 +14697,7 @@ export type paths = {
         };
         /**
          * Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with the member or admin role.
          */
         delete: {
             parameters: {
@@ -13620,7 +14821,7 @@ export type paths = {
         };
         /**
          * Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with the member or admin role.
          */
         options: {
             parameters: {
@@ -13744,7 +14945,7 @@ export type paths = {
         };
         /**
          * Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with any role in the project.
          */
         head: {
             parameters: {
@@ -13863,7 +15064,7 @@ export type paths = {
         };
         /**
          * Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with the member or admin role.
          */
         patch: {
             parameters: {
@@ -13987,7 +15188,7 @@ export type paths = {
         };
         /**
          * Call the OpenAI API through the recording gateway: forwarded as sent, answered as the provider answers
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with any role in the project.
          */
         trace: {
             parameters: {
@@ -14161,7 +15362,7 @@ export type paths = {
         put?: never;
         /**
          * Export OTLP logs over HTTP (protobuf or JSON)
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with the member or admin role.
          */
         post: {
             parameters: {
@@ -14284,7 +15485,7 @@ export type paths = {
         put?: never;
         /**
          * Export OTLP metrics over HTTP (protobuf or JSON)
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with the member or admin role.
          */
         post: {
             parameters: {
@@ -14407,7 +15608,7 @@ export type paths = {
         put?: never;
         /**
          * Export OTLP traces over HTTP (protobuf or JSON)
-         * @description Any key of the project (ingest, read or admin).
+         * @description Any key of the project (ingest, read or admin), or a person with the member or admin role.
          */
         post: {
             parameters: {
@@ -14715,9 +15916,57 @@ export type components = {
             team: string | null;
             userId: string | null;
         };
+        AuditActor: {
+            /** @description a person's email at the time */
+            email: string | null;
+            /** @description the person's user id or the key's id; null for the keyless operator, the system, and callers that were not recognised */
+            id: string | null;
+            /**
+             * @description a signed-in person, an API key, the keyless operator of a loopback-bound server, or Lookout itself
+             * @enum {string}
+             */
+            kind: "user" | "key" | "local" | "system";
+        };
+        AuditEntry: {
+            /** @description what was done: '<resource>.<create|update|delete|verb>', '<action>.denied' for a refused attempt, 'session.login', ... */
+            action: string;
+            actor: components["schemas"]["AuditActor"];
+            /** @description when, RFC 3339 UTC */
+            at: string;
+            /** @description before/after for settings, the request body otherwise; secrets are "[redacted]" */
+            details: {
+                [key: string]: unknown;
+            } | null;
+            id: string;
+            /** @description the client's address as the server saw it (X-Forwarded-For only with server.trustProxy) */
+            ip: string | null;
+            method: string | null;
+            /** @description the path, without its query string */
+            path: string | null;
+            /** @description the project changed ('default' for instance-wide changes) */
+            projectId: string;
+            /** @description the HTTP status of the answer */
+            status: number;
+            /** @description what was changed: a budget id, key id, rule id, ... */
+            target: string | null;
+            userAgent: string | null;
+        };
+        AuthConfig: {
+            /** @description requests without a session or key are refused; false: requests from this machine are the operator */
+            keysRequired: boolean;
+            /** @description local accounts can sign in with a password (POST /auth/login) */
+            local: boolean;
+            /** @description an OpenID Connect provider is configured (GET /auth/oidc/login) */
+            oidc: {
+                /** @description shown on the sign-in button */
+                name: string;
+            } | null;
+        };
         Budget: {
             /** @description ISO-8601 */
             createdAt: string;
+            /** @description who created it: a user id or an API key id; null for the operator without a key, budgets made before this was recorded, and tier budgets. A member may change only the budgets they created */
+            createdBy: string | null;
             /**
              * @description hard: the gateway refuses calls with 429 once the budget is spent
              * @enum {string}
@@ -15242,7 +16491,7 @@ export type components = {
                  * @description a code of the catalog in docs/errors.md
                  * @enum {string}
                  */
-                code: "invalid_json" | "invalid_utf8" | "invalid_request" | "invalid_parameter" | "unauthorized" | "forbidden" | "host_not_allowed" | "cross_site_request" | "not_found" | "method_not_allowed" | "conflict" | "body_too_large" | "batch_too_large" | "unsupported_media_type" | "queue_full" | "too_many_queries" | "query_timeout" | "store_unavailable" | "shutting_down" | "invalid_config" | "invalid_argument" | "outbound_refused" | "judge_failed" | "internal";
+                code: "invalid_json" | "invalid_utf8" | "invalid_request" | "invalid_parameter" | "unauthorized" | "forbidden" | "host_not_allowed" | "cross_site_request" | "not_found" | "method_not_allowed" | "conflict" | "body_too_large" | "batch_too_large" | "unsupported_media_type" | "queue_full" | "too_many_queries" | "too_many_sign_ins" | "query_timeout" | "store_unavailable" | "shutting_down" | "identity_provider_unavailable" | "invalid_config" | "invalid_argument" | "outbound_refused" | "judge_failed" | "internal";
                 details?: unknown;
                 /** @description what is wrong and what to do, naming the parameter or field */
                 message: string;
@@ -15696,7 +16945,7 @@ export type components = {
                  * @description a code of the catalog in docs/errors.md
                  * @enum {string}
                  */
-                code: "invalid_json" | "invalid_utf8" | "invalid_request" | "invalid_parameter" | "unauthorized" | "forbidden" | "host_not_allowed" | "cross_site_request" | "not_found" | "method_not_allowed" | "conflict" | "body_too_large" | "batch_too_large" | "unsupported_media_type" | "queue_full" | "too_many_queries" | "query_timeout" | "store_unavailable" | "shutting_down" | "invalid_config" | "invalid_argument" | "outbound_refused" | "judge_failed" | "internal";
+                code: "invalid_json" | "invalid_utf8" | "invalid_request" | "invalid_parameter" | "unauthorized" | "forbidden" | "host_not_allowed" | "cross_site_request" | "not_found" | "method_not_allowed" | "conflict" | "body_too_large" | "batch_too_large" | "unsupported_media_type" | "queue_full" | "too_many_queries" | "too_many_sign_ins" | "query_timeout" | "store_unavailable" | "shutting_down" | "identity_provider_unavailable" | "invalid_config" | "invalid_argument" | "outbound_refused" | "judge_failed" | "internal";
                 details?: unknown;
                 /** @description what is wrong and what to do, naming the parameter or field */
                 message: string;
@@ -15766,6 +17015,38 @@ export type components = {
             total: number;
             /** @description up to 5 traces of the group, newest first */
             traceIds: string[];
+        };
+        Me: {
+            /** @description a person's CSRF token: send it in header x-csrf-token with every change; null for keys */
+            csrfToken: string | null;
+            /**
+             * @description the caller's grant there: a key's scope, or a person's role (viewer is read)
+             * @enum {string}
+             */
+            grant: "ingest" | "read" | "member" | "admin";
+            /**
+             * @description user: a person signed in; key: an API key; local: the keyless operator of a loopback-bound server
+             * @enum {string}
+             */
+            kind: "user" | "key" | "local";
+            /** @description a person's projects and roles (the UI's project picker); empty for keys */
+            memberships: components["schemas"]["Membership"][];
+            /** @description the instance operator (an admin acting in the default project, or the keyless local operator) */
+            operator: boolean;
+            /** @description the project the request acts in */
+            projectId: string;
+            /** @description a person's role in the project; null for keys */
+            role: ("viewer" | "member" | "admin") | null;
+            user: {
+                email: string;
+                id: string;
+                name: string | null;
+            } | null;
+        };
+        Membership: {
+            projectId: string;
+            /** @enum {string} */
+            role: "viewer" | "member" | "admin";
         };
         MetricName: {
             kind: string;
@@ -15981,7 +17262,7 @@ export type components = {
         };
         PromptVersion: {
             createdAt: string;
-            /** @description the API key id that wrote it; null for the operator without a key */
+            /** @description who wrote it: the API key id, or the user id of a person signed in; null for the operator without a key */
             createdBy: string | null;
             /** @description the labels pointing at this version, 'latest' last when it is the newest */
             labels: string[];
@@ -16017,7 +17298,7 @@ export type components = {
         };
         PromptVersionInfo: {
             createdAt: string;
-            /** @description the API key id that wrote it; null for the operator without a key */
+            /** @description who wrote it: the API key id, or the user id of a person signed in; null for the operator without a key */
             createdBy: string | null;
             /** @description the labels pointing at this version, 'latest' last when it is the newest */
             labels: string[];
@@ -16641,6 +17922,22 @@ export type components = {
             input: number;
             output: number;
             reasoning: number;
+        };
+        User: {
+            createdAt: string;
+            /** @description a disabled person cannot sign in, and their sessions have ended */
+            disabled: boolean;
+            email: string;
+            id: string;
+            lastSignInAt: string | null;
+            /** @description the person's role in each project */
+            memberships: components["schemas"]["Membership"][];
+            name: string | null;
+            /**
+             * @description local: signs in with a password; oidc: with the OpenID Connect provider
+             * @enum {string}
+             */
+            source: "local" | "oidc";
         };
     };
     responses: never;

@@ -24,10 +24,12 @@ import { registerBackupCommands } from './cli/backup.ts';
 import { registerDataExportCommands } from './cli/export-data.ts';
 import { registerEraseCommand } from './cli/erase.ts';
 import { registerProjectsCommand } from './cli/projects.ts';
+import { registerUsersCommand } from './cli/users.ts';
 import { registerRetentionCommands } from './cli/retention.ts';
 import { registerArchiveCommands } from './cli/archive.ts';
 import { registerMcpCommand } from './cli/mcp.ts';
 import { registerPromptsCommand } from './cli/prompts.ts';
+import { registerAuditCommand } from './cli/audit.ts';
 import { addEvaluator, listEvaluators, removeEvaluator, type AddEvaluatorOptions } from './cli/evaluators.ts';
 import { PRIVATE_UMASK } from './state/private-files.ts';
 
@@ -121,6 +123,9 @@ async function viaServerOrStore<T>(target: ApiTarget, dataDir: string | undefine
     await store.close();
   }
 }
+
+// E4: people who sign in to the UI and their roles (docs/auth.md).
+registerUsersCommand(program, { urlOption, keyOption, via: viaServerOrStore });
 
 const keys = program.command('keys').description('manage API keys');
 keys
@@ -465,6 +470,7 @@ registerProjectsCommand(program, { urlOption, keyOption });
 registerRetentionCommands(program, { urlOption, keyOption });
 registerMcpCommand(program, { urlOption, keyOption });
 registerPromptsCommand(program, { urlOption, keyOption });
+registerAuditCommand(program, { urlOption, keyOption });
 
 // Every command that takes --key also reads it from a file or stdin, which `ps` does not show.
 function addKeyFileOption(command: Command): void {

@@ -1,6 +1,10 @@
-import { useEffect, useState, type ComponentType } from 'react';
-import { api, apiKey, setApiKey } from './api/client.ts';
-import type { Project } from './api/types.ts';
+import { useEffect, useRef, useState, type ComponentType } from 'react';
+import { api, apiKey, ApiError, loadMe } from './api/client.ts';
+import { projectToUse, selectedProject, setSelectedProject } from './api/session.ts';
+import type { Me, Project } from './api/types.ts';
+import { accessOf, type Access } from './lib/access.ts';
+import { SignInScreen } from './components/SignIn.tsx';
+import { WhoAmI } from './components/WhoAmI.tsx';
 import { useAsync } from './hooks.ts';
 import { hrefWithRange, useLocation, useSearchParams } from './router.ts';
 import { Link } from './components/Link.tsx';
@@ -62,11 +66,39 @@ function PageView<P extends object>(props: { page: ComponentType<P> | LazyPage<P
   return Component ? <Component {...pageProps} /> : <div className="state loading">Loading…</div>;
 }
 
-// Asked for as the script starts, not after the first render: every page waits for it.
-let firstProject: Promise<Project> | null = api<Project>('/api/v1/project');
-function loadProject(): Promise<Project> {
-  const p = firstProject ?? api<Project>('/api/v1/project');
-  firstProject = null;
+// Who this browser is and the project it shows: asked for as the script starts, not after the
+// first render (every page waits for it).
+interface Shell {
+  project: Project;
+  me: Me | null;
+}
+
+async function fetchShell(): Promise<Shell> {
+  const me = loadMe().catch(() => null);
+  try {
+    const project = await api<Project>('/api/v1/project');
+    const who = await me;
+    // A project chosen earlier in which this person has no role any more: the server's choice.
+    if (who?.kind === 'user' && selectedProject() && !projectToUse(selectedProject(), who.memberships)) {
+      setSelectedProject(null);
+      return fetchShell();
+    }
+    return { project, me: who };
+  } catch (err) {
+    await me;
+    // The chosen project refused (no role there): forget the choice and ask again.
+    if (err instanceof ApiError && err.status === 403 && !apiKey() && selectedProject()) {
+      setSelectedProject(null);
+      return fetchShell();
+    }
+    throw err;
+  }
+}
+
+let firstShell: Promise<Shell> | null = fetchShell();
+function loadShell(): Promise<Shell> {
+  const p = firstShell ?? fetchShell();
+  firstShell = null;
   return p;
 }
 
@@ -74,6 +106,10 @@ export interface PageProps {
   // Path segments after the page's own, e.g. the trace id of /traces/<id>.
   rest: string[];
   project: Project;
+  // The signed-in person, key or keyless operator (null from a server without GET /api/v1/me).
+  me: Me | null;
+  // What the caller may change here (lib/access.ts).
+  access: Access;
 }
 
 interface NavItem {
@@ -181,38 +217,29 @@ function TimeBar() {
   );
 }
 
-function KeyPrompt(props: { message: string }) {
-  const [key, setKey] = useState('');
-  return (
-    <div className="key-prompt" data-testid="key-prompt">
-      <h2>Lookout needs an API key</h2>
-      <p>{props.message}</p>
-      <p>
-        Create one with <code>npx lookout keys create --scope read</code> (or use the admin key printed when the server first started). It is kept for this
-        browser tab only.
-      </p>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (key.trim()) setApiKey(key.trim());
-        }}
-      >
-        <input type="password" placeholder="lk_…" value={key} onChange={(e) => setKey(e.target.value)} aria-label="API key" autoFocus />
-        <button type="submit">Continue</button>
-      </form>
-    </div>
-  );
-}
-
 export function App() {
   const { path } = useLocation();
   const [authNonce, setAuthNonce] = useState(0);
+  const signedIn = useRef(false);
   useEffect(() => {
     const bump = () => setAuthNonce((n) => n + 1);
+    // A 401 while a page is open (the session expired or was ended elsewhere): load again, which
+    // shows the sign-in screen. Not while it shows already: every refusal there would reload.
+    const expired = () => {
+      if (!signedIn.current) return;
+      signedIn.current = false;
+      bump();
+    };
     window.addEventListener('lookout:auth', bump);
-    return () => window.removeEventListener('lookout:auth', bump);
+    window.addEventListener('lookout:unauthorized', expired);
+    return () => {
+      window.removeEventListener('lookout:auth', bump);
+      window.removeEventListener('lookout:unauthorized', expired);
+    };
   }, []);
-  const project = useAsync(loadProject, [authNonce]);
+  const shell = useAsync(loadShell, [authNonce]);
+  signedIn.current = shell.data !== null && !shell.loading;
+  const project = { data: shell.data?.project ?? null, error: shell.error };
   const matched = route(path);
 
   const reference = isApiReference(path);
@@ -222,14 +249,21 @@ export function App() {
     const status = (project.error as { status?: number }).status;
     body =
       status === 401 ? (
-        <KeyPrompt message={apiKey() ? 'The key you gave was refused (unknown or revoked). Paste another.' : 'This server requires an API key for reading.'} />
+        <SignInScreen key={authNonce} />
       ) : (
         <div className="state error">Could not reach the Lookout API: {project.error.message}</div>
       );
   } else if (!project.data) body = <div className="state loading">Loading…</div>;
   else if (!matched) body = <div className="state empty">No page at {path}. <Link href="/">Go to the overview</Link>.</div>;
   else {
-    body = <PageView key={matched.item.path + (matched.item.page === TraceView ? '/trace' : '')} page={matched.item.page} pageProps={{ rest: matched.rest, project: project.data }} />;
+    const me = shell.data?.me ?? null;
+    body = (
+      <PageView
+        key={matched.item.path + (matched.item.page === TraceView ? '/trace' : '')}
+        page={matched.item.page}
+        pageProps={{ rest: matched.rest, project: project.data, me, access: accessOf(project.data, me) }}
+      />
+    );
   }
 
   return (
@@ -254,18 +288,7 @@ export function App() {
             API
           </Link>
         </div>
-        {project.data && (
-          <div className="project">
-            {project.data.project.name ?? project.data.project.id}
-            <br />
-            <small>key scope: {project.data.scope}</small>
-            {apiKey() && (
-              <button className="link" onClick={() => setApiKey(null)}>
-                Forget key
-              </button>
-            )}
-          </div>
-        )}
+        {shell.data && <WhoAmI project={shell.data.project} me={shell.data.me} />}
       </nav>
       <main>
         <div className="topbar">

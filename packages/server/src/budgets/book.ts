@@ -4,7 +4,7 @@ import type { SpanRecord } from '../domain/span.ts';
 import type { IngestObserver } from '../ingest/pipeline.ts';
 import type { StateDocument } from '../state/document.ts';
 import type { ProjectId, Store } from '../store/store.ts';
-import { BudgetDefinitions, type TierView } from './definitions.ts';
+import { BudgetDefinitions, type BudgetAuthor, type TierView } from './definitions.ts';
 import { BudgetPolicy, type BudgetStatus, type CheckResult, type CheckSubject, type StatusFilter } from './policy.ts';
 import { readProjectSpend, rebuildSpend } from './rebuild.ts';
 import type { Budget, BudgetsDocument, TierName, TierSettings } from './schema.ts';
@@ -202,12 +202,13 @@ export class BudgetBook implements IngestObserver {
   }
 
   // Creates a budget, or replaces the one with `input.id`. Throws BudgetInputError naming the field.
-  upsert(projectId: ProjectId, input: unknown, nowMs: number = this.now()): Promise<{ budget: Budget; created: boolean }> {
-    return this.definitions.upsert(projectId, input, nowMs);
+  upsert(projectId: ProjectId, input: unknown, nowMs: number = this.now(), author?: BudgetAuthor): Promise<{ budget: Budget; created: boolean }> {
+    return this.definitions.upsert(projectId, input, nowMs, author);
   }
 
-  remove(projectId: ProjectId, id: string): Promise<boolean> {
-    return this.definitions.remove(projectId, id);
+  // `author.mayChange` refuses (throws) when the caller may not remove the budget.
+  remove(projectId: ProjectId, id: string, author?: BudgetAuthor): Promise<boolean> {
+    return this.definitions.remove(projectId, id, author);
   }
 
   // Assigns a tier to a user (null: removes the assignment). Returns the previous tier.

@@ -48,6 +48,14 @@ export interface ProjectIndex {
 
 const EMPTY_DOC: BudgetsDocument = { version: 1, projects: {} };
 
+// Who makes a change: recorded as a new budget's createdBy; `mayChange` (when given) is asked
+// about an existing budget before it is replaced or removed, on the latest document, and throws
+// to refuse.
+export interface BudgetAuthor {
+  id: string | null;
+  mayChange?: (existing: Budget) => void;
+}
+
 export class BudgetDefinitions {
   private readonly file: StateDocument<BudgetsDocument> | null;
   // Other nodes write the document too.
@@ -140,7 +148,7 @@ export class BudgetDefinitions {
   }
 
   // Creates a budget, or replaces the one with `input.id`. Throws BudgetInputError naming the field.
-  async upsert(projectId: ProjectId, input: unknown, nowMs: number): Promise<{ budget: Budget; created: boolean }> {
+  async upsert(projectId: ProjectId, input: unknown, nowMs: number, author: BudgetAuthor = { id: null }): Promise<{ budget: Budget; created: boolean }> {
     const parsed = parseInput(budgetInputSchema, input);
     const subject = checkSubject(parsed.scope, parsed.subject);
     return this.change(projectId, () => {
@@ -149,6 +157,7 @@ export class BudgetDefinitions {
       if (at < 0 && p.budgets.length >= MAX_BUDGETS_PER_PROJECT) throw new BudgetInputError('budgets', `a project may have at most ${MAX_BUDGETS_PER_PROJECT} budgets`);
       const now = new Date(nowMs).toISOString();
       const previous = at >= 0 ? p.budgets[at] : null;
+      if (previous) author.mayChange?.(previous);
       const budget: Budget = {
         id: parsed.id ?? newBudgetId(),
         projectId,
@@ -161,6 +170,7 @@ export class BudgetDefinitions {
         enforce: parsed.enforce ?? 'soft',
         createdAt: previous?.createdAt ?? now,
         updatedAt: now,
+        createdBy: previous ? previous.createdBy : author.id,
       };
       if (at >= 0) p.budgets[at] = budget;
       else p.budgets.push(budget);
@@ -168,11 +178,12 @@ export class BudgetDefinitions {
     });
   }
 
-  remove(projectId: ProjectId, id: string): Promise<boolean> {
+  remove(projectId: ProjectId, id: string, author: BudgetAuthor = { id: null }): Promise<boolean> {
     return this.change(projectId, () => {
       const p = this.doc.projects[projectId];
       const at = p ? p.budgets.findIndex((b) => b.id === id) : -1;
       if (at < 0) return { value: false, changed: false };
+      author.mayChange?.(p.budgets[at]);
       p.budgets.splice(at, 1);
       return { value: true, changed: true };
     });
@@ -277,7 +288,8 @@ function normaliseProject(raw: Partial<ProjectBudgets> | undefined): ProjectBudg
   const defaults = defaultTierSettings();
   const tiers = raw?.tiers ?? defaults;
   return {
-    budgets: Array.isArray(raw?.budgets) ? raw.budgets : [],
+    // Budgets written before createdBy was recorded have none.
+    budgets: Array.isArray(raw?.budgets) ? raw.budgets.map((b) => ({ ...b, createdBy: typeof b.createdBy === 'string' ? b.createdBy : null })) : [],
     tiers: {
       limitsUsd: { ...DEFAULT_TIER_LIMITS_USD, ...(tiers.limitsUsd ?? {}) },
       defaultTier: tiers.defaultTier ?? null,
@@ -304,6 +316,7 @@ function tierBudgets(projectId: string, tiers: TierSettings): Record<TierName, B
       enforce: tiers.enforce,
       createdAt: '',
       updatedAt: '',
+      createdBy: null,
       tier,
     };
   }

@@ -38,6 +38,10 @@ export interface Budget {
   enforce: EnforceMode; // hard: the gateway refuses calls with 429 once the budget is spent
   createdAt: string; // ISO-8601
   updatedAt: string;
+  // E4: who created it, a user id or an API key id; null for the operator without a key, budgets
+  // made before this was recorded, and the budgets a tier gives. A member may change only the
+  // budgets they created.
+  createdBy: string | null;
   // Set on the budgets a tier gives (id `tier:<name>`); those are not stored as budgets.
   tier?: TierName;
 }

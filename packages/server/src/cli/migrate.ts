@@ -31,6 +31,8 @@ const LABELS: Record<CopyKind, string> = {
   metricPoints: 'metric points',
   promptVersions: 'prompt versions',
   promptLabels: 'prompt labels',
+  users: 'users',
+  auditEntries: 'audit entries',
 };
 
 export interface MigrateOptions {

@@ -11,6 +11,7 @@ import { applyPrivacyInput, defaultPrivacySettings, privacySettingsInputSchema }
 import { configuredEvaluatorsSchema } from '../quality/evaluators/config.ts';
 import { RETENTION_DEFAULTS, retentionConfigSchema } from './retention.ts';
 import { contextWindowsSchema } from '../enrich/pricing/context-windows.ts';
+import { AUDIT_DEFAULTS, AUTH_DEFAULTS, AUTH_ENV_VARS, auditConfigSchema, authConfigSchema } from './auth.ts';
 
 // One schema for the config file and the environment. The file is YAML or JSON; environment
 // variables win over it; command-line flags win over both. Anything invalid stops start-up
@@ -292,6 +293,9 @@ export const configSchema = z
       .object({ chunkRows: z.coerce.number().int().min(1).max(1_000_000).default(10_000) })
       .strict()
       .default({ chunkRows: 10_000 }),
+    // E4: sign-in for people (sessions, local accounts, OpenID Connect) and the audit log (config/auth.ts).
+    auth: authConfigSchema.default(AUTH_DEFAULTS),
+    audit: auditConfigSchema.default(AUDIT_DEFAULTS),
   })
   .strict();
 
@@ -358,6 +362,7 @@ export const ENV_VARS: Record<string, string[]> = {
   LOOKOUT_RETENTION_SPANS: ['retention', 'spansDays'],
   LOOKOUT_RETENTION_ROLLUPS: ['retention', 'rollupsDays'],
   LOOKOUT_ERASURE_CHUNK_ROWS: ['erasure', 'chunkRows'],
+  ...AUTH_ENV_VARS,
 };
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {

@@ -81,6 +81,8 @@ export const METRIC = {
   // Retention (lifecycle/retention.ts): rows each tier let go, and the job's runs.
   retentionDeletedRows: 'lookout_retention_deleted_rows_total',
   retentionRuns: 'lookout_retention_runs_total',
+  // The audit log (audit/recorder.ts): batches of entries the store refused (tried again).
+  auditAppendFailures: 'lookout_audit_append_failures_total',
 } as const;
 
 // The series of each measure of the shared catalog (domain/measures.ts) that /metrics exposes,

@@ -35,6 +35,12 @@ import { OPENAPI_PATH, registerOpenApi, registerOpenApiRoute } from './openapi.t
 import { isPublicWebRequest, registerWebRoutes, SECURITY_HEADERS } from './routes/web.ts';
 import { HEALTHZ_ROUTE, METRICS_ROUTE, READYZ_ROUTE } from './schemas/health.ts';
 import { expositionFormatFor } from '../metrics/exposition.ts';
+import { csrfHook, csrfRefusal, registerSessions, sessionAuth, sessionEndedError } from './sessions.ts';
+import { AUTH_PREFIX, LOGIN_PATH, registerAuthRoutes } from './routes/auth.ts';
+import { registerUserRoutes } from './routes/users.ts';
+import { registerOidcRoutes } from './routes/oidc.ts';
+import { auditHook } from './audit-hook.ts';
+import { registerAuditRoutes } from './routes/audit.ts';
 
 const MAX_REQUEST_ID_CHARS = 128;
 const REQUEST_ID_PATTERN = /^[\x21-\x7e]+$/;
@@ -102,6 +108,9 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [],
     done(new LookoutError('unsupported_media_type', `content type '${req.headers['content-type'] ?? ''}' is not supported here; send application/json`), undefined);
   });
 
+  // E4: sessions of people signed in to the UI (cookie, store, CSRF tokens): before the hook below.
+  await registerSessions(app, ctx);
+
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.headers(SECURITY_HEADERS);
@@ -114,9 +123,23 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [],
       requireMetricsReader(request.auth);
       return;
     }
-    if (PUBLIC_PATHS.has(url) || isPublicWebRequest(request)) return;
-    request.auth = await resolveAuth(bearerKey(request), peerOfRequest(request), { basicSecret: keyFromBasic(request) });
+    // Sign-in and sign-out (/auth/*) answer anyone; each checks what it needs itself.
+    if (PUBLIC_PATHS.has(url) || url.startsWith(AUTH_PREFIX) || isPublicWebRequest(request)) return;
+    // A key is the key (a session cookie beside it is ignored); else a valid session is its person;
+    // else the keyless rule.
+    const key = bearerKey(request);
+    if (key === null) {
+      const person = await sessionAuth(ctx, request, reply);
+      if (person) {
+        request.auth = person;
+        return;
+      }
+    }
+    request.auth = await resolveAuth(key, peerOfRequest(request), { basicSecret: keyFromBasic(request) }).catch((err: unknown) => {
+      throw key === null ? sessionEndedError(ctx, request, err) : err;
+    });
   });
+  app.addHook('onRequest', csrfHook(app, (url) => url === LOGIN_PATH));
 
   // The route's scope before its schema: a key that may not use a route learns nothing from it.
   app.addHook('preValidation', async (request) => {
@@ -151,10 +174,15 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [],
     );
   });
 
+  // E4: every state change (and every refused attempt at one) goes into the audit log.
+  app.addHook('onSend', auditHook(ctx));
+
   app.setErrorHandler((error: FastifyError | LookoutError, request, reply) => {
     let apiError: LookoutError;
     if (error instanceof LookoutError) {
       apiError = error;
+    } else if (csrfRefusal(error.code)) {
+      apiError = csrfRefusal(error.code)!;
     } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       apiError = new LookoutError('body_too_large', `the body is larger than ${request.routeOptions.bodyLimit ?? ctx.config.ingest.maxBodyBytes} bytes; send smaller batches`);
     } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
@@ -208,7 +236,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RouteModule[] = [],
     return body;
   });
 
-  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerExportRoutes, registerPricingRoutes, registerAdminRoutes, registerBackupRoutes, registerErasureRoutes, registerAnalyticsRoutes, registerChargebackRoutes, registerRecommendationRoutes, registerExperimentRoutes, registerAlertRoutes, registerActionRoutes, registerBudgetRoutes, registerPromptRoutes, registerSecurityRoutes, registerEvaluatorRoutes, registerQualityRoutes, registerDriftRoutes, registerRetentionRoutes, registerProjectLifecycleRoutes, registerLangfuseIngestRoutes, registerLangfusePublicRoutes, registerMcpRoutes, registerGatewayRoutes, registerWebRoutes, ...extraRoutes]) {
+  for (const register of [registerIngestRoutes, registerOtlpRoutes, registerSpanRoutes, registerExportRoutes, registerPricingRoutes, registerAdminRoutes, registerBackupRoutes, registerErasureRoutes, registerAnalyticsRoutes, registerChargebackRoutes, registerRecommendationRoutes, registerExperimentRoutes, registerAlertRoutes, registerActionRoutes, registerBudgetRoutes, registerPromptRoutes, registerSecurityRoutes, registerEvaluatorRoutes, registerQualityRoutes, registerDriftRoutes, registerRetentionRoutes, registerProjectLifecycleRoutes, registerAuditRoutes, registerAuthRoutes, registerOidcRoutes, registerUserRoutes, registerLangfuseIngestRoutes, registerLangfusePublicRoutes, registerMcpRoutes, registerGatewayRoutes, registerWebRoutes, ...extraRoutes]) {
     await register(app, ctx);
   }
   registerOpenApiRoute(app);

@@ -217,11 +217,11 @@ export function createAuthResolver(ctx: AppContext): AuthResolver {
             : 'only requests from this machine may omit the API key: send "Authorization: Bearer <key>"',
         );
       }
-      return { projectId: DEFAULT_PROJECT, scope: 'admin', keyId: null };
+      return { projectId: DEFAULT_PROJECT, scope: 'admin', keyId: null, actor: { kind: 'local' } };
     }
     const info = await cache.resolve(key, (k) => ctx.store.resolveApiKey(k));
     if (!info) throw new LookoutError('unauthorized', 'the API key is not valid or has been revoked');
-    return { projectId: info.projectId, scope: info.scope, keyId: info.id };
+    return { projectId: info.projectId, scope: info.scope, keyId: info.id, actor: { kind: 'key', keyId: info.id } };
   };
 }
 

@@ -19,8 +19,9 @@ import type { RetentionJob } from '../lifecycle/retention.ts';
 import type { ErasureJobs } from '../lifecycle/erasure.ts';
 import type { ProjectDeletions } from '../lifecycle/project-deletion.ts';
 import type { ChargebackStore } from '../query/chargeback-store.ts';
-import { DEFAULT_PROJECT, type KeyScope, type ProjectId, type Store } from '../store/store.ts';
+import { type ProjectId, type Store } from '../store/store.ts';
 import { LookoutError } from '../errors.ts';
+import { principalOf, refusalOf, type Grant, type RouteScope } from './access.ts';
 
 // What every route module is handed. Route modules export `registerXRoutes(app, ctx)`.
 export interface AppContext {
@@ -59,12 +60,21 @@ export interface AppContext {
   projectDeletions: ProjectDeletions;
   // Each project's chargeback markup tiers and other costs.
   chargeback: ChargebackStore;
+  // E4: signs session cookies (auth.sessions.secret, or made once and kept: people/session-secret.ts).
+  sessionSecret: string;
 }
+
+// E4: what a caller may do in a project, on one ladder for keys and people (server/access.ts).
+export type { Grant };
+
+// Who made a request: a key, a signed-in person, or the keyless operator of a loopback-bound server.
+export type Actor = { kind: 'key'; keyId: string } | { kind: 'user'; userId: string; email: string; sessionId: string } | { kind: 'local' };
 
 export interface RequestAuth {
   projectId: ProjectId;
-  scope: KeyScope;
-  keyId: string | null; // null: an unauthenticated request on a loopback-bound server
+  scope: Grant;
+  keyId: string | null; // null: not a key (a person, or the keyless operator)
+  actor: Actor;
 }
 
 declare module 'fastify' {
@@ -72,35 +82,58 @@ declare module 'fastify' {
     auth: RequestAuth;
   }
   interface FastifyContextConfig {
-    // The scope a key needs for the route (or the instance operator): checked before the request
-    // is validated, so a key that may not use the route is refused (403) whatever it sends.
-    // Listed in the API reference.
-    scope?: KeyScope | 'operator';
+    // Who may use the route (server/access.ts): the grant a key's scope or a person's role must
+    // reach, or the instance operator. Checked before the request is validated, so a caller that
+    // may not use the route is refused (403) whatever it sends. Listed in the API reference and
+    // in docs/auth-routes.md; a route without one must be in access.ts's PUBLIC_ROUTES.
+    scope?: Grant | 'operator';
+    // E4: the audit log's name for what the route changes (server/audit-hook.ts derives one from
+    // the method and path when absent: PUT /api/v1/budgets/:id → budgets.update); false: the route
+    // changes nothing though it is a POST (a dry run, a test), so it is not recorded.
+    audit?: string | false;
   }
 }
 
-const SCOPE_RANK: Record<KeyScope, number> = { ingest: 0, read: 1, admin: 2 };
-
-// ingest < read < admin, except that an ingest key may only write: it cannot read data back.
-export function requireScope(request: FastifyRequest, needed: KeyScope): ProjectId {
-  const have = request.auth.scope;
-  const ok = needed === 'ingest' ? true : have !== 'ingest' && SCOPE_RANK[have] >= SCOPE_RANK[needed];
-  if (!ok) throw new LookoutError('forbidden', `this API key has scope '${have}'; '${needed}' is needed`);
-  return request.auth.projectId;
+// The one authorization check: the route's rule (server/access.ts) against the caller, a key by
+// its scope, a person by their role in the project the request acts in. Refused: 403 worded for
+// the caller. Returns the project the request acts in.
+export function requireScope(request: FastifyRequest, needed: Grant): ProjectId {
+  return requireRule(request, needed);
 }
 
-// The instance operator: a request from the loopback-bound server without a key, or an admin
-// key of the default project. Only the operator changes instance-wide settings (prices) and
-// manages other projects.
+// The instance operator: a request from the loopback-bound server without a key, an admin key of
+// the default project, or a person with the admin role in the default project acting in it. Only
+// the operator changes instance-wide settings (prices) and manages other projects.
 export function isOperator(request: FastifyRequest): boolean {
-  return request.auth.scope === 'admin' && request.auth.projectId === DEFAULT_PROJECT;
+  const p = principalOf(request.auth);
+  return p.kind === 'local' || p.operator;
 }
 
 export function requireOperator(request: FastifyRequest): void {
-  requireScope(request, 'admin');
-  if (!isOperator(request)) {
-    throw new LookoutError('forbidden', 'this changes the whole instance: use an admin key of the default project');
+  requireRule(request, 'operator');
+}
+
+function requireRule(request: FastifyRequest, rule: RouteScope): ProjectId {
+  // A handler that asks again asks for its route's own rule: one that asked for another would
+  // refuse callers the route × role table admits (or admit ones it refuses).
+  const declared = request.routeOptions.config.scope;
+  if (declared !== undefined && declared !== rule) {
+    throw new Error(`${request.method} ${request.routeOptions.url} checks '${rule}' but its rule (config.scope) is '${declared}'`);
   }
+  const why = refusalOf(rule, request.method, principalOf(request.auth), request.auth.projectId);
+  if (why !== null) throw new LookoutError('forbidden', why);
+  return request.auth.projectId;
+}
+
+// Who made a change, as recorded with it (a budget's or a prompt version's createdBy): a person's
+// user id or a key's id; null for the keyless operator.
+export function actorIdOf(auth: RequestAuth): string | null {
+  return auth.actor.kind === 'user' ? auth.actor.userId : auth.actor.kind === 'key' ? auth.actor.keyId : null;
+}
+
+// Who the caller is, in words for a refusal: "this key" or "you".
+export function callerNoun(request: FastifyRequest): string {
+  return request.auth.actor.kind === 'user' ? 'you are acting in' : 'this key belongs to';
 }
 
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Promise<void>;

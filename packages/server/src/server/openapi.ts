@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifySchema, FastifySchemaCompiler, FastifySeri
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ERRORS, LookoutError, formatZodIssue } from '../errors.ts';
+import { PUBLIC_ROUTES, scopeNote, trackRouteRules, type RouteScope } from './access.ts';
 
 // The API contract is the zod schemas the routes validate with: every route declares its
 // parameters, body and responses, @fastify/swagger collects them and fastify-type-provider-zod
@@ -85,15 +86,9 @@ export function createSerializerCompiler(options: SerializerOptions): FastifySer
 
 const zodTransform = createJsonSchemaTransform({ skipList: [] });
 
-const SCOPE_NOTES: Record<string, string> = {
-  ingest: 'Any key of the project (ingest, read or admin).',
-  read: 'Needs a read or admin key.',
-  admin: 'Needs an admin key.',
-  operator: 'Instance operator only: an admin key of the default project, or no key on a loopback-bound server.',
-};
-
-// Routes every key of a project reaches only with a declared scope; these are answered to anyone.
-const PUBLIC_ROUTES = new Set(['/healthz', '/readyz', '/metrics', OPENAPI_PATH, '/api/public/health']);
+// Who may use each route (server/access.ts) is said in its description; a route of /api/, /v1/ or
+// /proxy/ without a rule is listed as undocumented unless access.ts lists it as public.
+const PUBLIC_API_ROUTES = new Set(PUBLIC_ROUTES);
 
 // The first field present in what is sent but dropped by the schema's parse (zod objects strip
 // unknown keys), as a path: a response that says more than its route declares.
@@ -131,12 +126,13 @@ export async function registerOpenApi(app: FastifyInstance, options: SerializerO
   app.setSerializerCompiler(createSerializerCompiler(options));
   const missing: string[] = [];
   routesWithoutSchema.set(app, missing);
+  trackRouteRules(app);
   app.addHook('onRoute', (route: RouteOptions) => {
     const name = `${[route.method].flat().join(',')} ${route.url}`;
     if (!hasContract(route.schema)) missing.push(name);
     // Every API and OTLP route says which keys may use it (checked before validation, app.ts).
     const guarded = route.url.startsWith('/api/') || route.url.startsWith('/v1/') || route.url.startsWith('/proxy/');
-    if (guarded && !PUBLIC_ROUTES.has(route.url) && (route.config as { scope?: string } | undefined)?.scope === undefined) missing.push(`${name} (no config.scope)`);
+    if (guarded && !PUBLIC_API_ROUTES.has(route.url) && (route.config as { scope?: string } | undefined)?.scope === undefined) missing.push(`${name} (no config.scope)`);
   });
   await app.register(fastifySwagger, {
     openapi: {
@@ -158,9 +154,9 @@ export async function registerOpenApi(app: FastifyInstance, options: SerializerO
     },
     transform: (input) => {
       const out = zodTransform(input);
-      const scope = (input.route.config as { scope?: string } | undefined)?.scope;
+      const scope = (input.route.config as { scope?: RouteScope } | undefined)?.scope;
       if (scope === undefined || out.schema === undefined) return out;
-      const note = SCOPE_NOTES[scope] ?? `Needs a key with scope ${scope}.`;
+      const note = scopeNote(scope, [input.route.method].flat()[0] ?? 'GET');
       const described = out.schema as { description?: string };
       return { ...out, schema: { ...out.schema, description: described.description ? `${described.description}\n\n${note}` : note } };
     },

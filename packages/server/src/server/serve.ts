@@ -26,6 +26,7 @@ import type { BudgetsDocument } from '../budgets/schema.ts';
 import { parseDuration } from '../domain/time.ts';
 import { stateDocument } from '../state/document.ts';
 import { ChargebackStore, type ChargebackDocument } from '../query/chargeback-store.ts';
+import { loadSessionSecret, SESSION_SECRET_FILE } from '../people/session-secret.ts';
 import { BackgroundPriority } from './thread-priority.ts';
 import { ingestChain } from '../enrich/ingest-chain.ts';
 import { Privacy, type PrivacyDocument } from '../enrich/redact/privacy.ts';
@@ -43,6 +44,7 @@ import { ParquetArchive } from '../lifecycle/archive.ts';
 import { RetentionPolicy, type RetentionDocument } from '../lifecycle/retention-policy.ts';
 import { ProjectDeletions, type ProjectDeletionsDocument } from '../lifecycle/project-deletion.ts';
 import { projectStateHolders } from '../lifecycle/project-state.ts';
+import { auditRecorderOf, auditRetentionOf } from './audit-hook.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -212,7 +214,9 @@ export async function createContext(config: LookoutConfig, logger: Logger, store
     holders: projectStateHolders({ pipeline, content, privacy, evaluators, judge, budgets, alerting, retention: retentionPolicy, chargeback }),
     logger,
   });
-  const ctx: AppContext = { config, store: theStore, pricer, pipeline, workers: workers ?? ingestWorkersOf(config, logger), content, privacy, evaluators, judge, security, metrics, logger, alerting, budgets, refusals, gatewayActions, lifecycleLock, retention, erasures, projectDeletions, chargeback };
+  // E4: signs session cookies; the same on every node.
+  const sessionSecret = await loadSessionSecret(config.auth.sessions.secret, theStore.documents, join(stateDir, SESSION_SECRET_FILE));
+  const ctx: AppContext = { config, store: theStore, pricer, pipeline, workers: workers ?? ingestWorkersOf(config, logger), content, privacy, evaluators, judge, security, metrics, logger, alerting, budgets, refusals, gatewayActions, lifecycleLock, retention, erasures, projectDeletions, chargeback, sessionSecret };
   projectDeletions.forgetKeys = (project) => keyCacheOf(ctx).forgetProject(project);
   return ctx;
 }
@@ -245,6 +249,9 @@ export async function startServer(config: LookoutConfig, options: { logger?: Log
   // Then the project deletions (a deletion waits for its erasure job).
   await ctx.projectDeletions.resumePending();
   ctx.retention.start();
+  // E4: audit entries past audit.retentionDays go now and once a day.
+  const auditRetention = auditRetentionOf(ctx);
+  auditRetention.start();
   await app.listen({ host: config.host, port: config.port });
   const background = new BackgroundPriority(config.storage.backgroundNice, logger);
   background.start();
@@ -283,6 +290,9 @@ export async function startServer(config: LookoutConfig, options: { logger?: Log
         await ctx.budgets.stop();
         await ctx.judge?.stop();
         await ctx.retention.stop();
+        await auditRetention.stop();
+        // The entries of the last requests, before the store closes.
+        await auditRecorderOf(ctx).close();
         ctx.retention.policy.stopFollowing();
         ctx.content.stopFollowing();
         ctx.privacy.stopFollowing();

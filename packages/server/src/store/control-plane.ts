@@ -44,9 +44,10 @@ export interface ControlPlane {
   listApiKeys(project: ProjectId): Promise<ApiKeyInfo[]>;
   revokeApiKey(project: ProjectId, keyId: string): Promise<boolean>;
   countApiKeys(): Promise<number>;
-  // Removes the project's row and every key of it (revoked ones too): its keys stop resolving at
-  // once and a project created later with this id starts without any. False when there was no
-  // such project. The project's records are not touched (DataErasure does that).
+  // Removes the project's row and every key of it (revoked ones too), its prompts and the roles
+  // people had in it: its keys stop resolving at once and a project created later with this id
+  // starts without any key or member. False when there was no such project. The project's records
+  // are not touched (DataErasure does that); its audit entries stay until the audit retention.
   deleteProject(project: ProjectId): Promise<boolean>;
   listPriceOverrides(): Promise<StoredPriceOverride[]>;
   upsertPriceOverride(override: StoredPriceOverride): Promise<void>;

@@ -64,6 +64,8 @@ async function contents(store: Store) {
     scores: await all<ScoreRecord>((after, n) => store.exportScores(after, n)),
     logs: await all<LogRecord>((after, n) => store.exportLogs(after, n)),
     points: await all<MetricPointRecord>((after, n) => store.exportMetricPoints(after, n)),
+    users: await Promise.all((await store.people.listUsers()).map((u) => store.people.getUser(u.id))),
+    audit: await store.audit.list({ projectId: null, fromMs: 0, toMs: Date.now() + 86_400_000, limit: 1000 }),
   };
 }
 
@@ -91,6 +93,15 @@ describe.runIf(available)('copying a DuckDB store into ClickHouse', () => {
     await source.revokeApiKey(A, revoked.info.id);
     await source.write({ spans, scores, logs });
     await source.writeMetricPoints(points);
+    const ada = await source.people.createUser({ email: 'ada@example.com', name: 'Ada', source: 'local', passwordHash: 'scrypt$salt$hash', memberships: [{ projectId: A, role: 'admin' }, { projectId: B, role: 'viewer' }] });
+    await source.people.updateUser(ada.id, { lastSignInAt: '2026-02-27T21:00:00.123Z', disabled: true });
+    await source.people.createUser({ email: 'bob@example.com', name: null, source: 'oidc', passwordHash: null, memberships: [] });
+    await source.audit.append(
+      Array.from({ length: 4 }, (_, i) => ({
+        id: `audit-${i}`, at: new Date(T_US / 1000 + i * 1000).toISOString(), projectId: i % 2 ? A : B, actor: { kind: 'user' as const, id: ada.id, email: 'ada@example.com' },
+        ip: '127.0.0.1', userAgent: null, action: 'budget.update', target: `b${i}`, method: 'PATCH', path: `/api/v1/budgets/b${i}`, status: 200, details: { after: { limitUsd: i } },
+      })),
+    );
     const version = { model: null, parameters: null, message: 'first', createdBy: 'key-1' };
     await source.prompts.createPromptVersion(A, 'support', { type: 'text', prompt: 'Answer {{q}}', ...version }, ['production'], PROMPT_LIMITS);
     await source.prompts.createPromptVersion(A, 'support', { type: 'text', prompt: 'Reply to {{q}}', ...version, parameters: { temperature: 0 } }, ['staging'], PROMPT_LIMITS);
@@ -115,12 +126,16 @@ describe.runIf(available)('copying a DuckDB store into ClickHouse', () => {
       scores: { copied: scores.length, skipped: 0 },
       logs: { copied: logs.length, skipped: 0 },
       metricPoints: { copied: points.length, skipped: 0 },
+      users: { copied: 2, skipped: 0 },
+      auditEntries: { copied: 4, skipped: 0 },
     });
     expect(progress.filter((p) => p.kind === 'spans' && !p.done)).toHaveLength(Math.ceil(spans.length / CHUNK_ROWS));
     const there = await contents(target);
     expect(there).toEqual(await contents(source));
     expect(there.spans.find((s) => s.cost.totalNanoUsd === 123)?.attribution.userId).toBe('u1');
     expect(there.projects).toContainEqual({ id: B, contentCapture: 'metadata' });
+    expect(there.users[0]).toMatchObject({ email: 'ada@example.com', passwordHash: 'scrypt$salt$hash', lastSignInAt: '2026-02-27T21:00:00.123Z' });
+    expect(there.users[0]?.disabledAt).not.toBeNull();
     expect(first).toMatchObject({ promptVersions: { copied: 2, skipped: 0 }, promptLabels: { copied: 2, skipped: 0 } });
     expect(await target.prompts.listPromptVersions(A, 'support')).toEqual(await source.prompts.listPromptVersions(A, 'support'));
     for (const version of [1, 2]) expect(await target.prompts.getPrompt(A, 'support', { version })).toEqual(await source.prompts.getPrompt(A, 'support', { version }));

@@ -48,4 +48,38 @@ describe('copying a store', () => {
     expect(again.promptLabels).toEqual({ copied: 1, skipped: 1 });
     expect((await target.prompts.getPrompt(A, 'support', { label: 'production' })).version).toBe(3);
   });
+
+  it('copies people with their ids, roles, times and password hashes, and the audit log entry by entry, once', async () => {
+    const ada = await source.people.createUser({ email: 'ada@example.com', name: 'Ada', source: 'local', passwordHash: 'scrypt$x', memberships: [{ projectId: A, role: 'admin' }] });
+    await source.people.updateUser(ada.id, { lastSignInAt: '2026-03-01T10:00:00.500Z', disabled: true });
+    const bob = await source.people.createUser({ email: 'bob@example.com', name: null, source: 'oidc', passwordHash: null, memberships: [{ projectId: A, role: 'viewer' }] });
+    await source.people.putSession({ id: 'h', userId: bob.id, data: '{}', createdAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 60_000).toISOString() });
+    // The target has a user of one of the addresses already: it stays as it is.
+    const there = await target.people.createUser({ email: 'BOB@example.com', name: 'Bob', source: 'local', passwordHash: null, memberships: [] });
+    const entries = Array.from({ length: 1_005 }, (_, i) => ({
+      id: `a${String(i).padStart(5, '0')}`, at: new Date(Date.UTC(2026, 2, 1) + Math.floor(i / 3)).toISOString(), projectId: A,
+      actor: { kind: 'key' as const, id: 'key-1', email: null }, ip: null, userAgent: null, action: 'key.create', target: null, method: 'POST', path: '/api/v1/keys', status: 201, details: null,
+    }));
+    await source.audit.append(entries);
+    // An earlier copy that stopped part way through the audit log.
+    await target.audit.append(entries.slice(0, 7));
+
+    const report = await copyStore(source, target);
+    expect(report.users).toEqual({ copied: 1, skipped: 1 });
+    expect(report.auditEntries).toEqual({ copied: entries.length - 7, skipped: 7 });
+    expect(await target.people.getUser(ada.id)).toEqual(await source.people.getUser(ada.id));
+    expect(await target.people.findUserByEmail('bob@example.com')).toMatchObject({ id: there.id, name: 'Bob' });
+    expect(await target.people.getSession('h')).toBeNull();
+    const all = { projectId: null, fromMs: 0, toMs: Date.UTC(2027, 0, 1), limit: 1000 };
+    const read = async (store: DuckDbStore) => {
+      const out = [];
+      for (let page = await store.audit.list(all); page.length; page = await store.audit.list({ ...all, before: page[page.length - 1] })) out.push(...page);
+      return out;
+    };
+    expect(await read(target)).toEqual(await read(source));
+
+    const again = await copyStore(source, target);
+    expect(again.users).toEqual({ copied: 0, skipped: 2 });
+    expect(again.auditEntries).toEqual({ copied: 0, skipped: entries.length });
+  });
 });

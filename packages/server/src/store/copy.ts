@@ -2,15 +2,17 @@ import { isDeepStrictEqual } from 'node:util';
 import type { MetricPointRecord } from '../domain/metric.ts';
 import type { LogRecord, ScoreRecord } from '../domain/score.ts';
 import type { SpanRecord } from '../domain/span.ts';
-import type { Store } from './store.ts';
+import { MAX_AUDIT_PAGE, type AuditEntry, type Store } from './store.ts';
 
 // Copies everything one store holds into another, whatever their backends (moving a DuckDB
 // install to ClickHouse: `lookout migrate`). Records go through the target's ordinary writes,
 // which store each record once: running the copy again, or again after it was interrupted,
 // copies only what is missing. Costs are copied as stored, never worked out again. The prompt
 // registry goes across with its version numbers, times and authors; labels point where they did.
+// People go across with their ids, roles and password hashes (their sessions do not: they sign in
+// again), and the audit log entry by entry, as written.
 
-export const COPY_KINDS = ['projects', 'priceOverrides', 'apiKeys', 'promptVersions', 'promptLabels', 'spans', 'scores', 'logs', 'metricPoints'] as const;
+export const COPY_KINDS = ['projects', 'priceOverrides', 'apiKeys', 'promptVersions', 'promptLabels', 'users', 'auditEntries', 'spans', 'scores', 'logs', 'metricPoints'] as const;
 export type CopyKind = (typeof COPY_KINDS)[number];
 
 export interface CopyCount {
@@ -33,6 +35,8 @@ export interface CopyOptions {
 }
 
 export const COPY_CHUNK_ROWS = 2_000;
+// Audit entries stamped up to this far ahead of the copy's clock (a node's clock ahead) go too.
+const AUDIT_FUTURE_MS = 366 * 24 * 3_600_000;
 
 export async function copyStore(from: Store, to: Store, options: CopyOptions = {}): Promise<CopyReport> {
   const chunkRows = options.chunkRows ?? COPY_CHUNK_ROWS;
@@ -90,6 +94,28 @@ export async function copyStore(from: Store, to: Store, options: CopyOptions = {
   }
   progress('promptVersions', true);
   progress('promptLabels', true);
+
+  for (const u of await from.people.listUsers()) {
+    const user = await from.people.getUser(u.id);
+    const wrote = user !== null && (await to.people.importUser(user));
+    count('users', wrote ? 1 : 0, wrote ? 0 : 1);
+  }
+  progress('users', true);
+
+  // The audit log, newest first a page at a time; entries the target has (by id) are skipped.
+  const auditPages = (store: Store) => (before: AuditEntry | null) =>
+    store.audit.list({ projectId: null, fromMs: 0, toMs: Date.now() + AUDIT_FUTURE_MS, limit: MAX_AUDIT_PAGE, ...(before ? { before: { at: before.at, id: before.id } } : {}) });
+  const auditThere = new Set<string>();
+  await chunks<AuditEntry>(auditPages(to), async (page) => {
+    for (const e of page) auditThere.add(e.id);
+  });
+  await chunks<AuditEntry>(auditPages(from), async (page) => {
+    const fresh = page.filter((e) => !auditThere.has(e.id));
+    await to.audit.append(fresh);
+    count('auditEntries', fresh.length, page.length - fresh.length);
+    progress('auditEntries');
+  });
+  progress('auditEntries', true);
 
   const accepted = (outcomes: string[]) => outcomes.filter((o) => o === 'accepted').length;
   await chunks<SpanRecord>(

@@ -17,6 +17,8 @@ import type { ProjectExport } from './project-export.ts';
 import type { DataErasure } from './erasure.ts';
 import type { RetentionEnforcement } from './retention.ts';
 import type { PromptRegistry } from './prompts.ts';
+import type { PeopleStore } from './people.ts';
+import type { AuditLog } from './audit.ts';
 
 // The storage contract: one small interface per concern, each in its own file, and a store is a
 // backend's implementation of all of them, opened by store/open.ts from `storage.backend`. A
@@ -41,6 +43,8 @@ export * from './project-export.ts';
 export * from './erasure.ts';
 export * from './retention.ts';
 export * from './prompts.ts';
+export * from './people.ts';
+export * from './audit.ts';
 
 // Why a store turned a read away: it ran past the query timeout, or too many reads were waiting.
 export type ReadRefusal = 'timeout' | 'busy';
@@ -65,6 +69,9 @@ export interface Store
   readonly analytics: AnalyticsBackend;
   // D7: versioned prompts and their labels (control-plane data).
   readonly prompts: PromptRegistry;
+  // E4: people, their roles and sessions (control-plane data), and the append-only audit log.
+  readonly people: PeopleStore;
+  readonly audit: AuditLog;
   // Downloads of one project's records; absent on a backend without it (ClickHouse, for now).
   readonly projectExport?: ProjectExport;
   // A consistent copy of an embedded database (DuckDB); absent where the backend has backup tools

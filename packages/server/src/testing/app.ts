@@ -10,6 +10,7 @@ import { loadConfig, type ConfigInput } from '../config/config.ts';
 import { buildApp } from '../server/app.ts';
 import type { AppContext, RouteModule } from '../server/context.ts';
 import { createContext, ingestWorkersOf } from '../server/serve.ts';
+import { auditRecorderOf } from '../server/audit-hook.ts';
 import type { IngestWorkers } from '../ingest/workers/pool.ts';
 import { openStore } from '../store/open.ts';
 
@@ -65,6 +66,7 @@ export async function makeTestApp(flags: Partial<Record<string, unknown>> & Part
       ctx.retention.policy.stopFollowing();
       await ctx.budgets.stop();
       await ctx.pipeline.drain();
+      await auditRecorderOf(ctx).close();
       await store.close();
       if (clickhouse) await dropDatabase(clickhouse.urls, database);
     },

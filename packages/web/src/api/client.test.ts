@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { analytics, ApiError, del, errorText, get, getText, post } from './client.ts';
+import { analytics, ApiError, del, errorText, get, getText, loadMe, post, signIn, signOut } from './client.ts';
+import { setCsrf } from './session.ts';
 
 // The client against a stubbed fetch: what goes out (URL, key, body) and how answers come back.
 
@@ -8,6 +9,7 @@ const ORIGIN = 'http://lookout.test';
 let requests: Request[];
 let answer: () => Response | Promise<Response>;
 let storage: Map<string, string>;
+let local: Map<string, string>;
 let events: string[];
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -28,6 +30,13 @@ beforeEach(() => {
     setItem: (k: string, v: string) => storage.set(k, v),
     removeItem: (k: string) => storage.delete(k),
   });
+  local = new Map();
+  vi.stubGlobal('localStorage', {
+    getItem: (k: string) => local.get(k) ?? null,
+    setItem: (k: string, v: string) => local.set(k, v),
+    removeItem: (k: string) => local.delete(k),
+  });
+  setCsrf(null);
   vi.stubGlobal('fetch', async (request: Request) => {
     requests.push(request);
     return answer();
@@ -112,6 +121,7 @@ describe('errors', () => {
   });
 
   it('tells a read key it cannot change anything, and names what a key lacks', async () => {
+    storage.set('lookout.apiKey', 'lk_read');
     answer = () => json(403, { error: { code: 'forbidden', message: "this key has scope 'read'; this needs 'admin'", retryable: false } });
     await expect(del('/api/v1/keys/{keyId}', { keyId: 'k1' })).rejects.toMatchObject({ message: "This key is read-only: this key has scope 'read'; this needs 'admin'" });
     await expect(get('/api/v1/keys')).rejects.toMatchObject({ message: "Not allowed: this key has scope 'read'; this needs 'admin'" });
@@ -134,6 +144,69 @@ describe('errors', () => {
       code: 'network',
       message: 'The Lookout server could not be reached (Failed to fetch). Is it running?',
     });
+  });
+});
+
+describe('a signed-in person', () => {
+  const me = (csrfToken: string) => ({ kind: 'user', user: { id: 'u1', email: 'ada@example.com', name: null }, projectId: 'acme', grant: 'member', role: 'member', operator: false, memberships: [], csrfToken });
+
+  it('sends the CSRF token from /api/v1/me on changes and the chosen project on every call; a key sends neither', async () => {
+    local.set('lookout.project', 'acme');
+    answer = () => json(200, me('tok-1'));
+    await loadMe();
+    answer = () => json(200, {});
+    await get('/api/v1/alerts');
+    await post('/api/v1/alerts/silences', { matchers: ['alertname="X"'], duration: '1h' });
+    expect(requests[0].headers.get('x-lookout-project')).toBe('acme');
+    expect(requests[1].headers.get('x-csrf-token')).toBeNull();
+    expect(requests[1].headers.get('x-lookout-project')).toBe('acme');
+    expect(requests[2].headers.get('x-csrf-token')).toBe('tok-1');
+    storage.set('lookout.apiKey', 'lk_admin');
+    await post('/api/v1/alerts/silences', { matchers: ['alertname="X"'], duration: '1h' });
+    expect(requests[3].headers.get('x-csrf-token')).toBeNull();
+    expect(requests[3].headers.get('x-lookout-project')).toBeNull();
+    expect(requests[3].headers.get('authorization')).toBe('Bearer lk_admin');
+  });
+
+  it('takes a fresh token and sends the change once more when the CSRF token is refused', async () => {
+    setCsrf('stale');
+    const answers = [
+      json(403, { error: { code: 'forbidden', message: "the CSRF token in header x-csrf-token is not this session's", retryable: false } }),
+      json(200, me('fresh')),
+      json(201, { silence: { id: 's1' } }),
+    ];
+    answer = () => answers.shift() ?? json(500, {});
+    expect(await post('/api/v1/alerts/silences', { matchers: ['alertname="X"'], duration: '1h' })).toEqual({ silence: { id: 's1' } });
+    expect(requests.map((r) => `${r.method} ${new URL(r.url).pathname} ${r.headers.get('x-csrf-token')}`)).toEqual([
+      'POST /api/v1/alerts/silences stale',
+      'GET /api/v1/me null',
+      'POST /api/v1/alerts/silences fresh',
+    ]);
+    expect(await requests[2].json()).toEqual({ matchers: ['alertname="X"'], duration: '1h' });
+  });
+
+  it('does not send a change again for a 403 that is not about the token', async () => {
+    setCsrf('tok');
+    answer = () => json(403, { error: { code: 'forbidden', message: "your role in project 'acme' is viewer", retryable: false } });
+    await expect(post('/api/v1/alerts/silences', { matchers: ['a="b"'], duration: '1h' })).rejects.toMatchObject({ status: 403, message: "Not allowed: your role in project 'acme' is viewer" });
+    expect(requests).toHaveLength(1);
+  });
+
+  it("signs in with the server's message on a refusal, and signs out with the token, following the provider's logout", async () => {
+    answer = () => json(401, { error: { code: 'unauthorized', message: 'the email address or password is not correct', retryable: false } });
+    await expect(signIn('ada@example.com', 'wrong')).rejects.toMatchObject({ status: 401, message: 'the email address or password is not correct' });
+    expect(requests[0].url).toBe(`${ORIGIN}/auth/login`);
+    expect(await requests[0].json()).toEqual({ email: 'ada@example.com', password: 'wrong' });
+    // Not a page's 401: the sign-in screen is already shown.
+    expect(events).toEqual([]);
+    setCsrf('tok');
+    answer = () => json(200, { endSessionUrl: 'https://idp.example/logout?id_token_hint=x' });
+    expect(await signOut()).toBe('https://idp.example/logout?id_token_hint=x');
+    expect(requests[1].method).toBe('POST');
+    expect(requests[1].headers.get('x-csrf-token')).toBe('tok');
+    setCsrf('tok');
+    answer = () => new Response(null, { status: 204 });
+    expect(await signOut()).toBeNull();
   });
 });
 

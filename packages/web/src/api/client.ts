@@ -1,11 +1,13 @@
 // The client of the Lookout HTTP API, on the typed client generated from the server's OpenAPI
 // document (@lookout/client): a call names a documented path, and its parameters, body and answer
-// have the types the server declares. Every call adds the API key kept in sessionStorage and
-// turns the server's error shape `{ error: { code, message } }` into an ApiError whose message a
-// page can show as it is.
+// have the types the server declares. Every call adds the API key kept in sessionStorage — or,
+// without one, the signed-in person's CSRF token and chosen project (./session.ts; the session
+// cookie goes by itself) — and turns the server's error shape `{ error: { code, message } }` into
+// an ApiError whose message a page can show as it is.
 
 import { createLookoutClient, LookoutApiError, type Answer, type Body, type LookoutClient, type paths, type Query } from '@lookout/client';
-import type { ApiErrorBody, QueryResult } from './types.ts';
+import { csrf, isCsrfRefusal, selectedProject, sessionHeaders, setCsrf } from './session.ts';
+import type { ApiErrorBody, AuthConfig, Me, QueryResult } from './types.ts';
 
 const KEY_STORAGE = 'lookout.apiKey';
 
@@ -27,8 +29,8 @@ export function apiKey(): string | null {
   }
 }
 
-// The app shell listens for `lookout:auth` (key changed: reload) and `lookout:unauthorized`
-// (a 401: show the key form).
+// The app shell listens for `lookout:auth` (key or sign-in changed: reload) and
+// `lookout:unauthorized` (a 401: show the sign-in screen).
 export function setApiKey(key: string | null): void {
   try {
     if (key) sessionStorage.setItem(KEY_STORAGE, key);
@@ -62,6 +64,12 @@ function lookout(): LookoutClient {
     // The global fetch as it is at each call, as a bare fetch() would use it.
     fetch: (request) => globalThis.fetch(request),
   });
+  client.use({
+    onRequest({ request }) {
+      for (const [name, value] of Object.entries(sessionHeaders({ method: request.method, key: apiKey(), csrfToken: csrf(), project: selectedProject() }))) request.headers.set(name, value);
+      return request;
+    },
+  });
   return client;
 }
 
@@ -92,30 +100,43 @@ async function send<T extends string | Blob>(
     path: string,
     init: { params: { query?: Record<string, unknown>; path?: unknown }; body?: unknown; headers: Record<string, string>; parseAs: ParseAs; signal?: AbortSignal },
   ) => Promise<{ data?: T; error?: unknown; response: Response }>;
-  let result: { data?: T; error?: unknown; response: Response };
-  try {
-    result = await call(path, {
-      params: { query: presentParams(options.query), path: options.pathParams },
-      body: options.body,
-      headers: { accept: options.accept },
-      parseAs: options.parseAs,
-      signal: options.signal,
-    });
-  } catch (err) {
-    throw new ApiError(0, 'network', `The Lookout server could not be reached (${(err as Error).message}). Is it running?`);
+  const attempt = async () => {
+    try {
+      return await call(path, {
+        params: { query: presentParams(options.query), path: options.pathParams },
+        body: options.body,
+        headers: { accept: options.accept },
+        parseAs: options.parseAs,
+        signal: options.signal,
+      });
+    } catch (err) {
+      throw new ApiError(0, 'network', `The Lookout server could not be reached (${(err as Error).message}). Is it running?`);
+    }
+  };
+  let result = await attempt();
+  // A session's CSRF token refused (none yet, or the session was rotated): a fresh one from
+  // GET /api/v1/me, and the change sent once more.
+  if (!apiKey() && isCsrfRefusal(result.response.status, errorOf(result.error))) {
+    const before = csrf();
+    await loadMe().catch(() => null);
+    if (csrf() && csrf() !== before) result = await attempt();
   }
   const { response: res } = result;
   if (!res.ok) throw failure(res, method, result.error);
   return { data: result.data as T, response: res };
 }
 
+function errorOf(body: unknown): Partial<ApiErrorBody['error']> | undefined {
+  return typeof body === 'object' && body !== null ? (body as Partial<ApiErrorBody>).error : undefined;
+}
+
 function failure(res: Response, method: Method, body: unknown): ApiError {
-  const error = typeof body === 'object' && body !== null ? (body as Partial<ApiErrorBody>).error : undefined;
+  const error = errorOf(body);
   if (res.status === 401) window.dispatchEvent(new Event('lookout:unauthorized'));
   // A 403 names what the key lacks (a read key, or an admin key of another project changing
   // the whole instance); a read key is told plainly that it cannot change anything.
-  const readOnly = res.status === 403 && method !== 'get' && /scope 'read'/.test(error?.message ?? '');
-  let message = readOnly ? `This key is read-only: ${error?.message}` : res.status === 403 ? `Not allowed: ${error?.message ?? 'this key may not do this'}` : (error?.message ?? `${res.status} ${res.statusText}`);
+  const readOnly = res.status === 403 && method !== 'get' && /scope 'read'/.test(error?.message ?? '') && !!apiKey();
+  let message = readOnly ? `This key is read-only: ${error?.message}` : res.status === 403 ? `Not allowed: ${error?.message ?? 'you may not do this'}` : (error?.message ?? `${res.status} ${res.statusText}`);
   const retryAfter = res.headers.get('retry-after');
   if ((res.status === 429 || res.status === 503) && retryAfter) message += ` (retry in ${retryAfter} s)`;
   return new ApiError(res.status, error?.code ?? String(res.status), message, error?.retryable ?? false);
@@ -191,4 +212,78 @@ export async function download<P extends PathsWith<'get'>>(path: P, query: Query
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+// ---- people (docs/auth.md) ----
+// The routes a person signs in with live under /auth, outside the API: plain fetch, same-origin,
+// the session cookie set and sent by the browser.
+
+async function authCall(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  const headers: Record<string, string> = { accept: 'application/json', ...sessionHeaders({ method, key: null, csrfToken: csrf(), project: null }) };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await globalThis.fetch(new Request(`${globalThis.location?.origin ?? ''}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' }));
+  } catch (err) {
+    throw new ApiError(0, 'network', `The Lookout server could not be reached (${(err as Error).message}). Is it running?`);
+  }
+  const text = await res.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = text;
+  }
+  if (!res.ok) {
+    const error = errorOf(parsed);
+    let message = error?.message ?? `${res.status} ${res.statusText}`.trim();
+    const retryAfter = res.headers.get('retry-after');
+    if (res.status === 429 && retryAfter) message += ` (retry in ${retryAfter} s)`;
+    throw new ApiError(res.status, error?.code ?? String(res.status), message, error?.retryable ?? false);
+  }
+  return { status: res.status, body: parsed };
+}
+
+// What the sign-in screen offers; null from a server that has no sign-in (only keys).
+export async function authConfig(): Promise<AuthConfig | null> {
+  try {
+    return (await authCall('GET', '/auth/config')).body as AuthConfig;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  }
+}
+
+export async function signIn(email: string, password: string): Promise<void> {
+  await authCall('POST', '/auth/login', { email, password });
+  setCsrf(null);
+}
+
+// Ends the session on the server; the provider's logout address when it has one to visit.
+export async function signOut(): Promise<string | null> {
+  let answer: { status: number; body: unknown };
+  try {
+    answer = await authCall('POST', '/auth/logout', {});
+  } catch (err) {
+    // The token of a rotated session: a fresh one, and once more.
+    if (!(err instanceof ApiError) || !isCsrfRefusal(err.status, { code: err.code, message: err.message })) throw err;
+    await loadMe().catch(() => null);
+    answer = await authCall('POST', '/auth/logout', {});
+  }
+  setCsrf(null);
+  const end = (answer.body as { endSessionUrl?: unknown } | null)?.endSessionUrl;
+  return typeof end === 'string' && end ? end : null;
+}
+
+// GET /api/v1/me, keeping the session's CSRF token for the changes that follow; null from a
+// server without the route.
+export async function loadMe(): Promise<Me | null> {
+  try {
+    const me: Me = await get('/api/v1/me');
+    setCsrf(me.kind === 'user' ? me.csrfToken : null);
+    return me;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  }
 }

@@ -183,3 +183,19 @@ export type PromptVersion = Schemas['PromptVersion'];
 export type PromptVersions = Answer<'/api/v1/prompts/{name}/versions'>;
 export type PromptVersionInfo = Schemas['PromptVersionInfo'];
 export type PromptLabel = Answer<'/api/v1/prompts/{name}/labels/{label}', 'put'>;
+
+// ---- people: sign-in, who am I, members (docs/auth.md) ----
+
+export type Role = Schemas['Membership']['role'];
+export const ROLES: readonly Role[] = ['viewer', 'member', 'admin'];
+// One ladder for keys and people: a key's scope or a person's role (viewer = read).
+export type Grant = Schemas['Me']['grant'];
+// GET /auth/config: what the sign-in screen offers.
+export type AuthConfig = Schemas['AuthConfig'];
+export type Membership = Schemas['Membership'];
+// GET /api/v1/me: the caller, a person, a key or the keyless operator.
+export type Me = Schemas['Me'];
+// A person with a role in the project (GET /api/v1/users).
+export type Member = Schemas['User'];
+// POST /api/v1/users: the person, and the one-time password of a new local account (shown once).
+export type MemberCreated = Answer<'/api/v1/users', 'post'>;

@@ -5,7 +5,7 @@ import { budgetLevel, budgetSubject } from './budgets.ts';
 function status(over: Partial<BudgetStatus> & { scope?: BudgetStatus['budget']['scope']; name?: string | null; budgetSubject?: string | null }): BudgetStatus {
   const { scope = 'user', name = null, budgetSubject: subject = null, ...rest } = over;
   return {
-    budget: { id: 'b1', projectId: 'default', name, scope, subject, period: 'daily', limitUsd: 10, warnAtPercent: [80], enforce: 'soft', createdAt: '', updatedAt: '' },
+    budget: { id: 'b1', projectId: 'default', name, scope, subject, period: 'daily', limitUsd: 10, warnAtPercent: [80], enforce: 'soft', createdAt: '', createdBy: null, updatedAt: '' },
     subject: null,
     spentUsd: 1,
     limitUsd: 10,

@@ -3,9 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CONTENT_CAPTURE_MODES, KEY_SCOPES, projectId, type ProjectId } from '../../store/store.ts';
 import { purgeStoredContent } from '../../ingest/content-policy.ts';
-import { isOperator, requireScope, type AppContext } from '../context.ts';
+import { callerNoun, isOperator, requireScope, type AppContext } from '../context.ts';
 import { ConflictError, LookoutError } from '../../errors.ts';
 import { keyCacheOf } from '../auth.ts';
+import { auditChange } from '../audit-hook.ts';
 import { errorResponses, errorSchema } from '../openapi.ts';
 import { apiKeyInfoSchema, contentPurgeResultSchema, projectSchema } from '../schemas/admin.ts';
 
@@ -36,7 +37,7 @@ const createKeySchema = z
 function targetProject(request: FastifyRequest, wanted: string | undefined): ProjectId {
   const own = requireScope(request, 'admin');
   if (wanted === undefined || wanted === own) return own;
-  if (!isOperator(request)) throw new LookoutError('forbidden', `this key belongs to project '${own}' and cannot manage project '${wanted}'`);
+  if (!isOperator(request)) throw new LookoutError('forbidden', `${callerNoun(request)} project '${own}' and cannot manage project '${wanted}'`);
   return projectId(wanted);
 }
 
@@ -54,7 +55,7 @@ export function registerAdminRoutes(fastify: FastifyInstance, ctx: AppContext): 
         response: {
           200: z.object({
             project: z.union([projectSchema, projectSchema.pick({ id: true, contentCapture: true }).describe('a project with nothing stored yet: its id and what it keeps')]),
-            scope: z.enum(KEY_SCOPES),
+            scope: z.enum([...KEY_SCOPES, 'member']).describe("the caller's grant in the project: a key's scope, or a person's role (viewer is read)"),
           }),
           ...errorResponses,
         },
@@ -84,8 +85,10 @@ export function registerAdminRoutes(fastify: FastifyInstance, ctx: AppContext): 
       if (body.purge && body.contentCapture === 'full') {
         throw new LookoutError('invalid_request', "purge removes stored prompts and responses: it goes with contentCapture 'metadata' or 'off', not 'full'");
       }
+      const before = ctx.content.modeOf(project);
       const updated = await ctx.store.setContentCapture(project, body.contentCapture);
       if (!updated) throw new LookoutError('not_found', `no project ${project}`);
+      auditChange(request, { target: project, before: { contentCapture: before }, after: { contentCapture: updated.contentCapture }, details: { purge: body.purge } });
       ctx.content.set(project, updated.contentCapture);
       request.log.info({ event: 'project_updated', projectId: project, contentCapture: updated.contentCapture }, 'project settings changed');
       if (!body.purge) return { project: updated };
@@ -134,6 +137,8 @@ export function registerAdminRoutes(fastify: FastifyInstance, ctx: AppContext): 
       // A key made now would bring back the project being deleted.
       if (ctx.projectDeletions.deleting(project)) throw new ConflictError(`project '${project}' is being deleted; create its keys once the deletion is done`);
       const { info, key } = await ctx.store.createApiKey(project, body.scope, body.name ?? null);
+      // Never the key itself: its id, scope and name.
+      auditChange(request, { target: info.id, project, after: { id: info.id, scope: info.scope, name: info.name } });
       request.log.info({ event: 'api_key_created', keyId: info.id, projectId: project, scope: info.scope }, 'api key created');
       reply.code(201);
       return { key, ...info, note: 'store this key now: it is shown only once and kept only as a hash' };
@@ -175,6 +180,7 @@ export function registerAdminRoutes(fastify: FastifyInstance, ctx: AppContext): 
       if (!revoked) throw new LookoutError('not_found', `no active key ${request.params.keyId} in project ${project}`);
       // Cached resolutions would let the key work for up to the cache's TTL on this node.
       keyCacheOf(ctx).forget(request.params.keyId);
+      auditChange(request, { target: request.params.keyId, project });
       return { revoked: request.params.keyId };
     },
   );

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AlertState } from '../../alerts/types.ts';
 import { requireScope, type AppContext } from '../context.ts';
 import { LookoutError } from '../../errors.ts';
+import { auditChange } from '../audit-hook.ts';
 import { errorResponses, errorSchema } from '../openapi.ts';
 import { alertEventSchema, alertSchema, deliverySchema, groupOutcomeSchema, ruleBodySchema, ruleLoadErrorSchema, ruleSchemaOut, ruleViewSchema, silenceBodySchema, silenceListedSchema, silenceSchema } from '../schemas/alerts.ts';
 import { parseInstant } from '../../domain/time.ts';
@@ -99,6 +100,7 @@ export function registerAlertRoutes(fastify: FastifyInstance, ctx: AppContext): 
         throw new LookoutError('conflict', `a rule '${r.id}' exists already; PUT /api/v1/alerts/rules/${r.id} replaces it`);
       }
       const rule = await engine().putRule(project, request.body);
+      auditChange(request, { target: rule.id, after: ruleToWire(rule) });
       reply.code(201);
       return { rule: ruleToWire(rule) };
     },
@@ -109,7 +111,10 @@ export function registerAlertRoutes(fastify: FastifyInstance, ctx: AppContext): 
     { config: { scope: 'admin' }, schema: { summary: 'Create or replace the rule with this id', tags: ['alerts'], params: idParams, body: ruleBodySchema, response: { 200: ruleAnswer, 409: errorSchema, ...errorResponses } } },
     async (request) => {
       const project = requireScope(request, 'admin');
-      return { rule: ruleToWire(await engine().putRule(project, request.body, { id: request.params.id })) };
+      const before = engine().rules(project).find((v) => v.rule.id === request.params.id && v.source === 'api');
+      const rule = ruleToWire(await engine().putRule(project, request.body, { id: request.params.id }));
+      auditChange(request, { before: before ? ruleToWire(before.rule) : null, after: rule });
+      return { rule };
     },
   );
 
@@ -126,7 +131,10 @@ export function registerAlertRoutes(fastify: FastifyInstance, ctx: AppContext): 
     },
     async (request) => {
       const project = requireScope(request, 'admin');
-      return withWireRule(await engine().setEnabled(project, request.params.id, request.body.enabled));
+      const before = engine().rules(project).find((v) => v.rule.id === request.params.id);
+      const changed = withWireRule(await engine().setEnabled(project, request.params.id, request.body.enabled));
+      auditChange(request, { before: before ? { enabled: before.enabled } : null, after: { enabled: changed.enabled } });
+      return changed;
     },
   );
 
@@ -135,7 +143,9 @@ export function registerAlertRoutes(fastify: FastifyInstance, ctx: AppContext): 
     { config: { scope: 'admin' }, schema: { summary: 'Delete a rule made through the API', tags: ['alerts'], params: idParams, response: { 204: z.undefined(), 409: errorSchema, ...errorResponses } } },
     async (request, reply) => {
       const project = requireScope(request, 'admin');
+      const before = engine().rules(project).find((v) => v.rule.id === request.params.id);
       await engine().deleteRule(project, request.params.id);
+      auditChange(request, { before: before ? ruleToWire(before.rule) : null });
       reply.code(204);
     },
   );
@@ -143,7 +153,7 @@ export function registerAlertRoutes(fastify: FastifyInstance, ctx: AppContext): 
   // Evaluates a rule against the data now, without creating alerts: what would fire, per group.
   app.post(
     '/api/v1/alerts/test-rule',
-    { config: { scope: 'read' },
+    { config: { scope: 'read', audit: false },
       schema: {
         summary: 'Evaluate a rule against the data now, without creating alerts: what would fire, per group',
         tags: ['alerts'],
@@ -187,10 +197,11 @@ export function registerAlertRoutes(fastify: FastifyInstance, ctx: AppContext): 
 
   app.post(
     '/api/v1/alerts/silences',
-    { config: { scope: 'admin' }, schema: { summary: 'Silence the alerts whose labels match every matcher, for a while', tags: ['alerts'], body: silenceBodySchema, response: { 201: z.object({ silence: silenceSchema }), 409: errorSchema, ...errorResponses } } },
+    { config: { scope: 'member' }, schema: { summary: 'Silence the alerts whose labels match every matcher, for a while', tags: ['alerts'], body: silenceBodySchema, response: { 201: z.object({ silence: silenceSchema }), 409: errorSchema, ...errorResponses } } },
     async (request, reply) => {
-      const project = requireScope(request, 'admin');
+      const project = requireScope(request, 'member');
       const silence = await engine().addSilence(project, request.body as never);
+      auditChange(request, { target: silence.id, after: silence });
       reply.code(201);
       return { silence };
     },
@@ -198,11 +209,12 @@ export function registerAlertRoutes(fastify: FastifyInstance, ctx: AppContext): 
 
   app.delete(
     '/api/v1/alerts/silences/:id',
-    { config: { scope: 'admin' }, schema: { summary: 'Expire a silence now', tags: ['alerts'], params: idParams, response: { 200: z.object({ silence: silenceSchema }), ...errorResponses } } },
+    { config: { scope: 'member' }, schema: { summary: 'Expire a silence now', tags: ['alerts'], params: idParams, response: { 200: z.object({ silence: silenceSchema }), ...errorResponses } } },
     async (request) => {
-      const project = requireScope(request, 'admin');
+      const project = requireScope(request, 'member');
       const s = await engine().expireSilence(project, request.params.id);
       if (!s) throw new LookoutError('not_found', `no silence '${request.params.id}'`);
+      auditChange(request, { after: s });
       return { silence: s };
     },
   );

@@ -13,7 +13,7 @@ export function registerBackupRoutes(fastify: FastifyInstance, ctx: AppContext):
   app.post(
     '/api/v1/admin/backup',
     {
-      config: { scope: 'admin' },
+      config: { scope: 'operator' },
       schema: {
         summary: 'Back up the running DuckDB install into a new directory under <data dir>/backups (operator only)',
         tags: ['admin'],

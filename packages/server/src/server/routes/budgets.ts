@@ -1,9 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { BudgetStatus } from '../../budgets/policy.ts';
-import { requireScope, type AppContext } from '../context.ts';
+import type { Budget } from '../../budgets/schema.ts';
+import type { BudgetAuthor } from '../../budgets/definitions.ts';
+import { actorIdOf, requireScope, type AppContext } from '../context.ts';
 import { LookoutError } from '../../errors.ts';
+import { auditChange } from '../audit-hook.ts';
 import { errorResponses, errorSchema } from '../openapi.ts';
 import {
   budgetBodySchema,
@@ -36,6 +39,24 @@ const tags = ['budgets'];
 function statusView(s: BudgetStatus): Omit<BudgetStatus, 'budget'> {
   const { budget: _budget, ...rest } = s;
   return rest;
+}
+
+// E4: members create budgets and change or delete only the ones they created; admins (and admin
+// keys, and the operator) any. The check runs on the latest definitions, inside the change.
+function authorOf(request: FastifyRequest): BudgetAuthor {
+  const { auth } = request;
+  const by = actorIdOf(auth);
+  if (auth.scope === 'admin') return { id: by };
+  return {
+    id: by,
+    mayChange: (existing: Budget) => {
+      if (existing.createdBy !== null && existing.createdBy === by) return;
+      throw new LookoutError(
+        'forbidden',
+        `budget '${existing.id}' was not created by you: your role in project '${auth.projectId}' is ${auth.scope}, which may change or delete only the budgets you created; an admin of the project may`,
+      );
+    },
+  };
 }
 
 export function registerBudgetRoutes(fastify: FastifyInstance, ctx: AppContext): void {
@@ -105,7 +126,7 @@ export function registerBudgetRoutes(fastify: FastifyInstance, ctx: AppContext):
 
   app.post(
     '/api/v1/budgets',
-    { config: { scope: 'admin' },
+    { config: { scope: 'member' },
       schema: {
         summary: 'Create a budget',
         tags,
@@ -114,14 +135,15 @@ export function registerBudgetRoutes(fastify: FastifyInstance, ctx: AppContext):
       },
     },
     async (request, reply) => {
-      const project = requireScope(request, 'admin');
+      const project = requireScope(request, 'member');
       const { id } = request.body;
       // Several nodes: another may have made this id since this one last read the definitions.
       await book.syncDefinitions();
       if (id !== undefined && book.get(project, id)) {
         throw new LookoutError('conflict', `id: a budget '${id}' exists already; change it with PUT /api/v1/budgets/${id}`);
       }
-      const { budget } = await book.upsert(project, request.body);
+      const { budget } = await book.upsert(project, request.body, undefined, authorOf(request));
+      auditChange(request, { target: budget.id, after: budget });
       reply.code(201);
       return { budget, statuses: book.statuses(project, undefined, { budgetId: budget.id }).map(statusView) };
     },
@@ -140,9 +162,9 @@ export function registerBudgetRoutes(fastify: FastifyInstance, ctx: AppContext):
 
   app.put(
     '/api/v1/budgets/:id',
-    { config: { scope: 'admin' },
+    { config: { scope: 'member' },
       schema: {
-        summary: 'Replace a budget (its id is the one in the path)',
+        summary: 'Replace a budget (its id is the one in the path); a member only one they created',
         tags,
         params: budgetIdParams,
         body: budgetBodySchema,
@@ -150,23 +172,27 @@ export function registerBudgetRoutes(fastify: FastifyInstance, ctx: AppContext):
       },
     },
     async (request) => {
-      const project = requireScope(request, 'admin');
+      const project = requireScope(request, 'member');
       const id = request.params.id;
       await book.syncDefinitions();
       if (!book.get(project, id)) throw new LookoutError('not_found', `no budget '${id}' in this project; create one with POST /api/v1/budgets`);
       const given = request.body.id;
       if (given !== undefined && given !== id) throw new LookoutError('invalid_request', `id: '${given}' does not match the URL ('${id}'); leave it out`);
-      const { budget } = await book.upsert(project, { ...request.body, id });
+      const before = book.get(project, id);
+      const { budget } = await book.upsert(project, { ...request.body, id }, undefined, authorOf(request));
+      auditChange(request, { before, after: budget });
       return { budget, statuses: book.statuses(project, undefined, { budgetId: budget.id }).map(statusView) };
     },
   );
 
   app.delete(
     '/api/v1/budgets/:id',
-    { config: { scope: 'admin' }, schema: { summary: 'Delete a budget', tags, params: budgetIdParams, response: { 200: z.object({ deleted: z.string() }), ...errorResponses } } },
+    { config: { scope: 'member' }, schema: { summary: 'Delete a budget; a member only one they created', tags, params: budgetIdParams, response: { 200: z.object({ deleted: z.string() }), ...errorResponses } } },
     async (request) => {
-      const project = requireScope(request, 'admin');
-      if (!(await book.remove(project, request.params.id))) throw new LookoutError('not_found', `no budget '${request.params.id}' in this project`);
+      const project = requireScope(request, 'member');
+      const before = book.get(project, request.params.id);
+      if (!(await book.remove(project, request.params.id, authorOf(request)))) throw new LookoutError('not_found', `no budget '${request.params.id}' in this project`);
+      auditChange(request, { before });
       return { deleted: request.params.id };
     },
   );
@@ -192,7 +218,9 @@ export function registerBudgetRoutes(fastify: FastifyInstance, ctx: AppContext):
     },
     async (request) => {
       const project = requireScope(request, 'admin');
+      const before = book.tiers(project).settings;
       const settings = await book.setTierSettings(project, request.body);
+      auditChange(request, { before, after: settings });
       return { settings };
     },
   );
@@ -222,6 +250,7 @@ export function registerBudgetRoutes(fastify: FastifyInstance, ctx: AppContext):
       const project = requireScope(request, 'admin');
       const { tier } = request.body;
       const previous = await book.setTier(project, request.params.user, tier);
+      auditChange(request, { before: { tier: previous }, after: { tier } });
       return { user: request.params.user, tier, previous };
     },
   );
@@ -232,6 +261,7 @@ export function registerBudgetRoutes(fastify: FastifyInstance, ctx: AppContext):
     async (request) => {
       const project = requireScope(request, 'admin');
       const previous = await book.setTier(project, request.params.user, null);
+      auditChange(request, { before: { tier: previous }, after: { tier: null } });
       if (previous === null) throw new LookoutError('not_found', `user '${request.params.user}' has no tier assigned in this project`);
       return { user: request.params.user, tier: null, previous };
     },

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LookoutError } from '../../errors.ts';
 import { projectId, type ErasureTarget, type ProjectId } from '../../store/store.ts';
-import { isOperator, requireScope, type AppContext } from '../context.ts';
+import { callerNoun, isOperator, requireScope, type AppContext } from '../context.ts';
 import { errorResponses } from '../openapi.ts';
 import { erasureJobSchema } from '../schemas/erasure.ts';
 
@@ -42,7 +42,7 @@ const jobParams = z.object({ id: z.string().min(1).max(MAX_JOB_ID_CHARS) });
 function targetProject(request: FastifyRequest, wanted: string | undefined): ProjectId {
   const own = requireScope(request, 'admin');
   if (wanted === undefined || wanted === own) return own;
-  if (!isOperator(request)) throw new LookoutError('forbidden', `this key belongs to project '${own}' and cannot erase records of project '${wanted}'`);
+  if (!isOperator(request)) throw new LookoutError('forbidden', `${callerNoun(request)} project '${own}' and cannot erase records of project '${wanted}'`);
   return projectId(wanted);
 }
 

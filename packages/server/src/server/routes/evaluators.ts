@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { EvaluationTrial, Evaluator } from '../../domain/quality.ts';
 import { evaluateSpan } from '../../enrich/quality/heuristics/index.ts';
 import { LookoutError, NotFoundError } from '../../errors.ts';
+import { auditChange } from '../audit-hook.ts';
 import { filterMismatch } from '../../quality/evaluators/filter.ts';
 import { evaluatorFrom, MAX_EVALUATORS_PER_PROJECT } from '../../quality/evaluators/schema.ts';
 import type { EvaluatorOrigin } from '../../quality/evaluators/service.ts';
@@ -68,6 +69,7 @@ export function registerEvaluatorRoutes(fastify: FastifyInstance, ctx: AppContex
     async (request, reply) => {
       const project = requireScope(request, 'admin');
       const created = await ctx.evaluators.create(project, request.body);
+      auditChange(request, { target: created.id, after: wire(created, 'api') });
       request.log.info({ event: 'evaluator_created', project, evaluator: created.id, kind: created.kind, criterion: created.criterion }, 'evaluator created');
       reply.code(201);
       return wire(created, 'api');
@@ -100,7 +102,9 @@ export function registerEvaluatorRoutes(fastify: FastifyInstance, ctx: AppContex
     },
     async (request) => {
       const project = requireScope(request, 'admin');
+      const before = ctx.evaluators.list(project).find((l) => l.evaluator.id === request.params.id);
       const updated = await ctx.evaluators.update(project, request.params.id, request.body);
+      auditChange(request, { before: before ? wire(before.evaluator, before.origin) : null, after: wire(updated, 'api') });
       request.log.info({ event: 'evaluator_changed', project, evaluator: updated.id, enabled: updated.enabled }, 'evaluator changed');
       return wire(updated, 'api');
     },
@@ -120,6 +124,7 @@ export function registerEvaluatorRoutes(fastify: FastifyInstance, ctx: AppContex
     async (request) => {
       const project = requireScope(request, 'admin');
       const removed = await ctx.evaluators.remove(project, request.params.id);
+      auditChange(request, { before: wire(removed, 'api') });
       request.log.info({ event: 'evaluator_deleted', project, evaluator: removed.id }, 'evaluator deleted');
       return wire(removed, 'api');
     },
@@ -134,7 +139,7 @@ export function registerEvaluatorRoutes(fastify: FastifyInstance, ctx: AppContex
 
   app.post(
     '/api/v1/evaluators/:id/try',
-    { config: { scope: 'admin' }, schema: { ...trySchema, summary: 'What an evaluator would score on a stored trace', params: evaluatorIdParams, body: evaluatorTryBodySchema } },
+    { config: { scope: 'admin', audit: false }, schema: { ...trySchema, summary: 'What an evaluator would score on a stored trace', params: evaluatorIdParams, body: evaluatorTryBodySchema } },
     async (request) => {
       const project = requireScope(request, 'admin');
       return tryOn(ctx, project, ctx.evaluators.get(project, request.params.id).evaluator, request.body.traceId);
@@ -143,7 +148,7 @@ export function registerEvaluatorRoutes(fastify: FastifyInstance, ctx: AppContex
 
   app.post(
     '/api/v1/evaluators/try',
-    { config: { scope: 'admin' }, schema: { ...trySchema, summary: 'What a definition not saved yet would score on a stored trace', body: evaluatorTryUnsavedBodySchema } },
+    { config: { scope: 'admin', audit: false }, schema: { ...trySchema, summary: 'What a definition not saved yet would score on a stored trace', body: evaluatorTryUnsavedBodySchema } },
     async (request) => {
       const project = requireScope(request, 'admin');
       const evaluator = evaluatorFrom(request.body.evaluator, 'unsaved', new Date().toISOString(), null);

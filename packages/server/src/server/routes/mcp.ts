@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { z } from 'zod';
 import { LookoutError } from '../../errors.ts';
+import { auditChange } from '../audit-hook.ts';
 import { createMcpServer } from '../../mcp/server.ts';
 import { requireScope, type AppContext } from '../context.ts';
 import { documentedOnly, errorResponses, errorSchema } from '../openapi.ts';
@@ -29,7 +30,7 @@ export function registerMcpRoutes(fastify: FastifyInstance, ctx: AppContext): vo
   app.post(
     MCP_PATH,
     {
-      config: { scope: 'read' },
+      config: { scope: 'read', audit: false },
       bodyLimit: MAX_MCP_BODY_BYTES,
       schema: {
         summary: 'The MCP server (Streamable HTTP transport, stateless): read-only tools over the caller\'s project',

@@ -5,6 +5,7 @@ import { CATALOG_VERSION, parsePriceOverride, loadOverridesFile, priceOverrideIn
 import type { Store, StoredPriceOverride } from '../../store/store.ts';
 import { requireOperator, requireScope, type AppContext } from '../context.ts';
 import { LookoutError } from '../../errors.ts';
+import { auditChange } from '../audit-hook.ts';
 import { documentedOnly, errorResponses } from '../openapi.ts';
 import { priceOverrideSchema, unknownModelSchema } from '../schemas/pricing.ts';
 
@@ -97,7 +98,9 @@ export function registerPricingRoutes(fastify: FastifyInstance, ctx: AppContext)
       requireOperator(request);
       const override = parsePriceOverride(request.body);
       const stored: StoredPriceOverride = { ...override, source: 'api' };
+      const before = (await ctx.store.listPriceOverrides()).find((o) => o.id === override.id) ?? null;
       await ctx.store.upsertPriceOverride(stored);
+      auditChange(request, { target: override.id, before, after: stored });
       ctx.pricer.setOverrides(await ctx.store.listPriceOverrides());
       const models = override.model.endsWith('*') ? null : [override.model];
       const { updated } = await backfillCosts(ctx.store, ctx.pricer, { models, onlyUnknown: models === null });
@@ -122,6 +125,7 @@ export function registerPricingRoutes(fastify: FastifyInstance, ctx: AppContext)
       const existing = (await ctx.store.listPriceOverrides()).find((o) => o.id === request.params.id);
       if (!existing) throw new LookoutError('not_found', `no price override ${request.params.id}`);
       await ctx.store.deletePriceOverride(existing.id);
+      auditChange(request, { target: existing.id, before: existing });
       ctx.pricer.setOverrides(await ctx.store.listPriceOverrides());
       const models = existing.model.endsWith('*') ? null : [existing.model];
       const { updated } = await backfillCosts(ctx.store, ctx.pricer, { models, onlyUnknown: false });

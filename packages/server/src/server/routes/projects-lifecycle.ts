@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LookoutError, NotFoundError } from '../../errors.ts';
-import { isOperator, requireScope, type AppContext } from '../context.ts';
+import { auditChange } from '../audit-hook.ts';
+import { callerNoun, isOperator, requireScope, type AppContext } from '../context.ts';
 import { errorResponses, errorSchema } from '../openapi.ts';
 import { projectDeletionSchema } from '../schemas/project-deletion.ts';
 import { PROJECT_ID_PATTERN } from './admin.ts';
@@ -48,9 +49,10 @@ export function registerProjectLifecycleRoutes(fastify: FastifyInstance, ctx: Ap
       const own = requireScope(request, 'admin');
       const project = request.params.id;
       if (project !== own && !isOperator(request)) {
-        throw new LookoutError('forbidden', `this key belongs to project '${own}' and cannot delete project '${project}'`);
+        throw new LookoutError('forbidden', `${callerNoun(request)} project '${own}' and cannot delete project '${project}'`);
       }
       let deletion = await ctx.projectDeletions.start(project, request.auth.keyId ?? 'operator');
+      auditChange(request, { target: project, details: { deletionId: deletion.id } });
       request.log.info({ event: 'project_deletion_requested', deletionId: deletion.id, projectId: project }, 'project deletion requested');
       const end = ctx.projectDeletions.waitFor(deletion.id);
       if (request.query.wait > 0 && end !== null) {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DEFAULT_LABEL, MAX_PROMPT_BYTES, PROMPT_LIMITS, type PromptBody } from '../../domain/prompts.ts';
-import { requireScope, type AppContext } from '../context.ts';
+import { actorIdOf, requireScope, type AppContext } from '../context.ts';
 import { errorResponses, errorSchema } from '../openapi.ts';
 import {
   createPromptBodySchema,
@@ -37,7 +37,9 @@ export function registerPromptRoutes(fastify: FastifyInstance, ctx: AppContext):
   app.post(
     '/api/v1/prompts',
     {
-      config: { scope: 'admin' },
+      // Writing prompts is the work of the project's engineers: members push versions and move
+      // labels (docs/prompts.md); keys need admin, as no key is a member.
+      config: { scope: 'member' },
       bodyLimit: MAX_CREATE_BODY_BYTES,
       schema: {
         summary: 'Writes the next version of a prompt (version 1 of a new one) and points the given labels at it',
@@ -48,7 +50,7 @@ export function registerPromptRoutes(fastify: FastifyInstance, ctx: AppContext):
       },
     },
     async (request, reply) => {
-      const project = requireScope(request, 'admin');
+      const project = requireScope(request, 'member');
       const b = request.body;
       const prompt: PromptBody = b.prompt;
       const created = await registry.createPromptVersion(
@@ -60,7 +62,7 @@ export function registerPromptRoutes(fastify: FastifyInstance, ctx: AppContext):
           model: b.model ?? null,
           parameters: b.parameters ?? null,
           message: b.message ?? null,
-          createdBy: request.auth.keyId,
+          createdBy: actorIdOf(request.auth),
         },
         b.labels ?? [],
         PROMPT_LIMITS,
@@ -128,7 +130,7 @@ export function registerPromptRoutes(fastify: FastifyInstance, ctx: AppContext):
   app.put(
     '/api/v1/prompts/:name/labels/:label',
     {
-      config: { scope: 'admin' },
+      config: { scope: 'member' },
       schema: {
         summary: 'Points a label at a version, moving it when it pointed at another',
         tags,
@@ -138,9 +140,9 @@ export function registerPromptRoutes(fastify: FastifyInstance, ctx: AppContext):
       },
     },
     async (request) => {
-      const project = requireScope(request, 'admin');
+      const project = requireScope(request, 'member');
       const { name, label } = request.params;
-      const set = await registry.setPromptLabel(project, name, label, request.body.version, request.auth.keyId, PROMPT_LIMITS);
+      const set = await registry.setPromptLabel(project, name, label, request.body.version, actorIdOf(request.auth), PROMPT_LIMITS);
       request.log.info({ event: 'prompt_label_set', project, prompt: name, label, version: set.version, keyId: request.auth.keyId }, 'prompt label set');
       return set;
     },
@@ -149,11 +151,11 @@ export function registerPromptRoutes(fastify: FastifyInstance, ctx: AppContext):
   app.delete(
     '/api/v1/prompts/:name/labels/:label',
     {
-      config: { scope: 'admin' },
+      config: { scope: 'member' },
       schema: { summary: 'Removes a label from a prompt', tags, params: promptLabelParams, response: { 204: z.undefined(), ...errorResponses } },
     },
     async (request, reply) => {
-      const project = requireScope(request, 'admin');
+      const project = requireScope(request, 'member');
       const { name, label } = request.params;
       await registry.deletePromptLabel(project, name, label);
       request.log.info({ event: 'prompt_label_removed', project, prompt: name, label, keyId: request.auth.keyId }, 'prompt label removed');

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { LookoutError } from '../../errors.ts';
+import { auditChange } from '../audit-hook.ts';
 import { cutoffsAt } from '../../lifecycle/retention-policy.ts';
 import type { ProjectId } from '../../store/store.ts';
 import { requireScope, type AppContext } from '../context.ts';
@@ -57,7 +58,9 @@ export function registerRetentionRoutes(fastify: FastifyInstance, ctx: AppContex
     async (request) => {
       const project = requireScope(request, 'admin');
       if (Object.keys(request.body).length === 0) throw new LookoutError('invalid_request', 'body: name at least one of contentDays, spansDays, rollupsDays');
+      const before = job.policy.tiersOf(project);
       const tiers = await job.policy.setTiers(project, request.body);
+      auditChange(request, { target: project, before, after: tiers });
       request.log.info({ event: 'retention_changed', project, tiers }, 'retention tiers changed');
       return answer(project);
     },
@@ -78,6 +81,7 @@ export function registerRetentionRoutes(fastify: FastifyInstance, ctx: AppContex
       const project = requireScope(request, 'admin');
       const run = await job.runProject(project, 'manual');
       if (run.error !== null) throw new LookoutError('internal', `the retention run failed: ${run.error}`);
+      auditChange(request, { target: project, details: { result: run } });
       return run;
     },
   );

@@ -6,6 +6,7 @@ import { securityEventFromLog } from '../../enrich/security/events.ts';
 import { detectInjection } from '../../enrich/security/injection.ts';
 import { applyPrivacyInput } from '../../enrich/redact/settings.ts';
 import { LookoutError } from '../../errors.ts';
+import { auditChange } from '../audit-hook.ts';
 import { parseRangeParams } from '../../query/params.ts';
 import type { SecurityEventCursor } from '../../store/store.ts';
 import { requireScope, type AppContext } from '../context.ts';
@@ -146,7 +147,9 @@ export function registerSecurityRoutes(fastify: FastifyInstance, ctx: AppContext
       if (request.body === null || typeof request.body !== 'object' || Object.keys(request.body).length === 0) {
         throw new LookoutError('invalid_request', 'body: name at least one of modes, custom, gatewayInjection (DELETE goes back to the instance defaults)');
       }
+      const before = ctx.privacy.settingsOf(project);
       await ctx.privacy.update(project, request.body);
+      auditChange(request, { target: project, before, after: ctx.privacy.settingsOf(project) });
       request.log.info({ event: 'privacy_changed', project, settings: ctx.privacy.settingsOf(project) }, 'privacy settings changed');
       return privacyAnswer(project);
     },
@@ -160,7 +163,9 @@ export function registerSecurityRoutes(fastify: FastifyInstance, ctx: AppContext
     },
     async (request) => {
       const project = requireScope(request, 'admin');
+      const before = ctx.privacy.settingsOf(project);
       await ctx.privacy.reset(project, request.log);
+      auditChange(request, { target: project, before, after: ctx.privacy.settingsOf(project) });
       return privacyAnswer(project);
     },
   );
@@ -168,7 +173,7 @@ export function registerSecurityRoutes(fastify: FastifyInstance, ctx: AppContext
   app.post(
     '/api/v1/privacy/test',
     {
-      config: { scope: 'read' },
+      config: { scope: 'read', audit: false },
       schema: {
         summary: 'What the redactor and the injection detector make of a text (nothing is stored)',
         description: "`settings`, when given, are merged over the project's own (as PUT would) and tried without being saved.",

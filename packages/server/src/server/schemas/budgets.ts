@@ -66,6 +66,10 @@ export const budgetSchema = z
     enforce: z.enum(ENFORCE_MODES).describe('hard: the gateway refuses calls with 429 once the budget is spent'),
     createdAt: z.string().describe('ISO-8601'),
     updatedAt: z.string(),
+    createdBy: z
+      .string()
+      .nullable()
+      .describe('who created it: a user id or an API key id; null for the operator without a key, budgets made before this was recorded, and tier budgets. A member may change only the budgets they created'),
     tier: tierName.optional().describe('set on the budgets a tier gives (id `tier:<name>`)'),
   })
   .meta({ id: 'Budget' });

@@ -134,7 +134,7 @@ export const promptVersionSchema = z
     parameters: z.record(z.string(), z.unknown()).nullable(),
     message: z.string().nullable(),
     createdAt: z.string(),
-    createdBy: z.string().nullable().describe('the API key id that wrote it; null for the operator without a key'),
+    createdBy: z.string().nullable().describe('who wrote it: the API key id, or the user id of a person signed in; null for the operator without a key'),
     labels: labelsList,
   })
   .meta({ id: 'PromptVersion' });

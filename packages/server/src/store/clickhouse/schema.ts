@@ -10,8 +10,9 @@
 // table is a local table on every shard plus a Distributed table of the same columns, sharded by
 // trace id so that a trace, and so every version of its rows, lives on one shard.
 //
-// Control-plane tables (projects, keys, price overrides, shared documents, leases, prompts) are small: on a
-// cluster every shard keeps a full copy, written to all shards and read from any.
+// Control-plane tables (projects, keys, price overrides, shared documents, leases, prompts, people,
+// sessions, the audit log) are small: on a cluster every shard keeps a full copy, written to all
+// shards and read from any.
 
 export interface TableDef {
   name: string;
@@ -360,6 +361,95 @@ export const PROMPT_LABEL_TABLE: TableDef = {
   orderBy: '(project_id, name, label)',
 };
 
+// E4: people who sign in (store/people.ts, clickhouse/people.ts), control-plane style. A change is
+// a newer version of the row; `deleted` removes it. Emails are kept lower-cased; creations of one
+// address take turns under a lease and read back, so an address belongs to one live user.
+export const USER_TABLE: TableDef = {
+  name: 'users',
+  columns: `
+    id String,
+    email String,
+    name Nullable(String),
+    source LowCardinality(String),
+    password_hash Nullable(String),
+    created_at DateTime64(3, 'UTC'),
+    disabled_at Nullable(DateTime64(3, 'UTC')),
+    version UInt64,
+    deleted UInt8 DEFAULT 0`,
+  engine: 'ReplacingMergeTree(version, deleted)',
+  orderBy: 'id',
+};
+
+// A person's role in a project: one row per (user, project); a removed role is a `deleted` one.
+export const USER_MEMBERSHIP_TABLE: TableDef = {
+  name: 'user_memberships',
+  columns: `
+    user_id String,
+    project_id String,
+    role LowCardinality(String),
+    version UInt64,
+    deleted UInt8 DEFAULT 0`,
+  engine: 'ReplacingMergeTree(version, deleted)',
+  orderBy: '(user_id, project_id)',
+};
+
+// When each person last signed in, apart from their row: a sign-in writes only this, so it never
+// reads and writes the user's row again (where it could undo a change another node made to it
+// meanwhile, such as disabling them).
+export const USER_SIGN_IN_TABLE: TableDef = {
+  name: 'user_sign_ins',
+  columns: `
+    user_id String,
+    last_sign_in_at DateTime64(3, 'UTC'),
+    version UInt64`,
+  engine: 'ReplacingMergeTree(version)',
+  orderBy: 'user_id',
+};
+
+// Server-side sessions, by the hash of the cookie's session id. Writing a session again (its idle
+// expiry moved on) is a newer version; signing out, a `deleted` one with the same expiry, so that
+// the purge of expired sessions takes both at once.
+export const SESSION_TABLE: TableDef = {
+  name: 'sessions',
+  columns: `
+    id String,
+    user_id String,
+    data String CODEC(ZSTD(3)),
+    created_at DateTime64(3, 'UTC'),
+    expires_at DateTime64(3, 'UTC'),
+    version UInt64,
+    deleted UInt8 DEFAULT 0`,
+  engine: 'ReplacingMergeTree(version, deleted)',
+  orderBy: 'id',
+};
+
+// The audit log (store/audit.ts): append-only, a plain MergeTree. A full copy on every shard, like
+// the other control-plane tables, rather than one shard per project: entries are few (changes made
+// by people and keys, sign-ins), every node answers the audit tab and the operator's all-projects
+// view from its own copy without a Distributed fan-out, and a stopped shard stops neither the
+// reads (the first shard that answers) nor leaves a hole in any project's history.
+export const AUDIT_TABLE: TableDef = {
+  name: 'audit_log',
+  columns: `
+    id String,
+    at DateTime64(3, 'UTC'),
+    project_id LowCardinality(String),
+    actor_kind LowCardinality(String),
+    actor_id Nullable(String),
+    actor_email Nullable(String),
+    ip Nullable(String),
+    user_agent Nullable(String),
+    action LowCardinality(String),
+    target Nullable(String),
+    method LowCardinality(Nullable(String)),
+    path Nullable(String),
+    status UInt16,
+    details Nullable(String) CODEC(ZSTD(3))`,
+  engine: 'MergeTree',
+  orderBy: '(project_id, at, id)',
+  partitionBy: 'toYYYYMM(at)',
+};
+
 export const CH_MIGRATIONS: ChMigration[] = [
   {
     version: 1,
@@ -393,5 +483,10 @@ export const CH_MIGRATIONS: ChMigration[] = [
     version: 6,
     name: 'prompt registry',
     tables: [PROMPT_VERSION_TABLE, PROMPT_LABEL_TABLE],
+  },
+  {
+    version: 7,
+    name: 'people, sessions and the audit log',
+    tables: [USER_TABLE, USER_MEMBERSHIP_TABLE, USER_SIGN_IN_TABLE, SESSION_TABLE, AUDIT_TABLE],
   },
 ];

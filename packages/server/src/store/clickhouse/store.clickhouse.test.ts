@@ -8,6 +8,8 @@ import type { ClickHouseConfig } from '../../config/config.ts';
 import { analyticsContract, analyticsReportsContract, erasureContract, evaluationSpendContract, retentionContract, storeContracts } from '../contract/index.ts';
 import { repriceContract } from '../contract/reprice.ts';
 import { promptsContract } from '../contract/prompts.ts';
+import { peopleContract } from '../contract/people.ts';
+import { auditContract } from '../contract/audit.ts';
 import type { Store } from '../store.ts';
 import type { ContextWindowOf } from '../context-windows.ts';
 import { ClickHouseStore } from './store.ts';
@@ -61,5 +63,8 @@ if (available) {
     retentionContract(`${name}, hour totals`, open, { settle });
     // A second node on the same database writes versions of the same prompt at the same time.
     promptsContract(name, open, { otherNode: (store) => openWith(configs.get(store as ClickHouseStore)!) });
+    // A second node on the same database creates a user of the same address at the same time.
+    peopleContract(name, open, { otherNode: (store) => openWith(configs.get(store as ClickHouseStore)!) });
+    auditContract(name, open);
   }
 }

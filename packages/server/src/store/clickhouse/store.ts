@@ -36,6 +36,8 @@ import { ChRollupSources } from './rollup-sources.ts';
 import { ChControlPlane } from './control-plane.ts';
 import { ChPrompts } from './prompts.ts';
 import { CachedPromptRegistry } from '../prompt-cache.ts';
+import { ChPeople } from './people.ts';
+import { ChAudit } from './audit.ts';
 import { ChCostMaintenance } from './cost-maintenance.ts';
 import { ChContentMaintenance } from './content-maintenance.ts';
 import { ChDocuments } from './documents.ts';
@@ -85,6 +87,9 @@ export class ClickHouseStore implements Store {
   readonly retention: ChRetention;
   // Resolved versions stay in memory for a second: other nodes' writes show within it.
   readonly prompts: CachedPromptRegistry;
+  // E4: people, their roles and sessions; the audit log.
+  readonly people: ChPeople;
+  readonly audit: ChAudit;
   private readonly events: ChEvents;
   private readonly reads: ChSpanReads;
   private readonly metrics: ChMetricPoints;
@@ -117,6 +122,8 @@ export class ClickHouseStore implements Store {
     this.erasure = new ChErasure(ch, this.hours);
     this.retention = new ChRetention(ch, this.hours, this.content, this.documents);
     this.prompts = new CachedPromptRegistry(new ChPrompts(ch, this.documents), { maxAgeMs: PROMPT_CACHE_MS });
+    this.people = new ChPeople(ch, this.documents);
+    this.audit = new ChAudit(ch);
   }
 
   // Connects to every listed endpoint and brings the schema up to date.
@@ -180,9 +187,11 @@ export class ClickHouseStore implements Store {
   listApiKeys(project: ProjectId) { return this.control.listApiKeys(project); }
   revokeApiKey(project: ProjectId, keyId: string) { return this.control.revokeApiKey(project, keyId); }
   countApiKeys() { return this.control.countApiKeys(); }
-  // The project's prompts go first: a deletion stopped in between runs again while the row is gone.
+  // The project's prompts and the roles people had in it go first: a deletion stopped in between
+  // runs again while the row is gone.
   async deleteProject(project: ProjectId) {
     await this.prompts.deleteProjectPrompts(project);
+    await this.people.removeProjectMemberships(project);
     return this.control.deleteProject(project);
   }
   listPriceOverrides() { return this.control.listPriceOverrides(); }

@@ -234,4 +234,52 @@ CREATE TABLE prompt_labels (
 );
 `,
   },
+  {
+    version: 7,
+    name: 'people, sessions and the audit log',
+    // E4: people who sign in (store/people.ts), their roles per project, their server-side
+    // sessions (keyed by a hash of the cookie's session id), and the append-only audit log
+    // (store/audit.ts). Emails are kept lower-cased, so UNIQUE is case-blind.
+    sql: `
+CREATE TABLE users (
+  id VARCHAR PRIMARY KEY,
+  email VARCHAR NOT NULL UNIQUE,
+  name VARCHAR,
+  source VARCHAR NOT NULL,
+  password_hash VARCHAR,
+  created_at TIMESTAMP NOT NULL,
+  last_sign_in_at TIMESTAMP,
+  disabled_at TIMESTAMP
+);
+CREATE TABLE user_memberships (
+  user_id VARCHAR NOT NULL,
+  project_id VARCHAR NOT NULL,
+  role VARCHAR NOT NULL,
+  PRIMARY KEY (user_id, project_id)
+);
+CREATE TABLE sessions (
+  id VARCHAR PRIMARY KEY,
+  user_id VARCHAR NOT NULL,
+  data VARCHAR NOT NULL,
+  created_at TIMESTAMP NOT NULL,
+  expires_at TIMESTAMP NOT NULL
+);
+CREATE TABLE audit_log (
+  id VARCHAR NOT NULL,
+  "at" TIMESTAMP NOT NULL,
+  project_id VARCHAR NOT NULL,
+  actor_kind VARCHAR NOT NULL,
+  actor_id VARCHAR,
+  actor_email VARCHAR,
+  ip VARCHAR,
+  user_agent VARCHAR,
+  action VARCHAR NOT NULL,
+  target VARCHAR,
+  method VARCHAR,
+  path VARCHAR,
+  status INTEGER NOT NULL,
+  details VARCHAR
+);
+`,
+  },
 ];

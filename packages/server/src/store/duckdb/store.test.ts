@@ -6,6 +6,8 @@ import { analyticsContract, analyticsReportsContract, coreContract, erasureContr
 import type { Store } from '../store.ts';
 import type { OpenStore } from '../contract/fixtures.ts';
 import { promptsContract } from '../contract/prompts.ts';
+import { peopleContract } from '../contract/people.ts';
+import { auditContract } from '../contract/audit.ts';
 import { DuckDbStore } from './store.ts';
 
 // Hours are summed when the suites say, so that long-range reads take the hourly totals.
@@ -18,6 +20,8 @@ analyticsReportsContract('duckdb (in memory, spans only)', openMemory);
 erasureContract('duckdb (in memory, spans only)', openMemory);
 retentionContract('duckdb (in memory, spans only)', openMemory);
 promptsContract('duckdb (in memory)', openMemory);
+peopleContract('duckdb (in memory)', openMemory);
+auditContract('duckdb (in memory)', openMemory);
 
 // The core contract on a database file, as `lookout serve` keeps it: checkpoints, the write-ahead
 // log and migrations of an existing file only matter here.

@@ -96,6 +96,8 @@ import { DuckDbRetention } from './retention.ts';
 import { deleteProjectRows } from './project-deletion.ts';
 import { DuckDbPrompts } from './prompts.ts';
 import { CachedPromptRegistry } from '../prompt-cache.ts';
+import { DuckDbPeople } from './people.ts';
+import { DuckDbAudit } from './audit.ts';
 
 function repriceWhere(filter: RepriceFilter): { where: string; params: Record<string, DuckDBValue | string> } {
   const clauses = ["cost_status <> 'provider_reported'"];
@@ -142,6 +144,9 @@ export class DuckDbStore implements Store {
   readonly retention: DuckDbRetention;
   // Resolved versions stay in memory until a write: this process is the database's only writer.
   readonly prompts: CachedPromptRegistry;
+  // E4: people, their roles and sessions; the audit log.
+  readonly people: DuckDbPeople;
+  readonly audit: DuckDbAudit;
   private readonly securityEvents: DuckDbSecurityEvents;
   private readonly quality: DuckDbQuality;
   private hoursTimer: NodeJS.Timeout | null = null;
@@ -168,6 +173,8 @@ export class DuckDbStore implements Store {
     this.erasure = new DuckDbErasure(db, hours, (rows) => this.compactAfterDeletes(rows));
     this.retention = new DuckDbRetention(db, hours, (rows) => this.compactAfterDeletes(rows));
     this.prompts = new CachedPromptRegistry(new DuckDbPrompts(db), { maxAgeMs: Infinity });
+    this.people = new DuckDbPeople(db);
+    this.audit = new DuckDbAudit(db);
   }
 
   // `dir` null: an in-memory database, for tests.

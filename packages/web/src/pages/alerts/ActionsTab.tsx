@@ -6,7 +6,7 @@ import { Table } from '../../components/Table.tsx';
 import { dateTime } from '../../format.ts';
 import { useAsync } from '../../hooks.ts';
 import { ago, severityTone } from './format.ts';
-import { LabelChips, OutcomeNotice, READ_ONLY, type Outcome } from './shared.tsx';
+import { LabelChips, OutcomeNotice, type Outcome } from './shared.tsx';
 
 // The gateway's automated responses: active now, history, and what is configured.
 
@@ -31,7 +31,7 @@ function paramsText(kind: string, params: Record<string, unknown>): ReactNode {
 
 const KIND_LABEL: Record<string, string> = { switchModel: 'switch model', responseCache: 'response cache', rateLimit: 'rate limit', block: 'block', fallback: 'fallback' };
 
-export function ActionsTab(props: { admin: boolean; tick: number }) {
+export function ActionsTab(props: { admin: boolean; denied: string; tick: number }) {
   const actions = useAsync(() => get('/api/v1/actions', { limit: 200 }), [props.tick]);
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -100,7 +100,7 @@ export function ActionsTab(props: { admin: boolean; tick: number }) {
                   label: '',
                   sortValue: () => null,
                   render: (a) => (
-                    <button className="danger" disabled={!props.admin || busy !== null} title={props.admin ? 'Stop this response now' : READ_ONLY} data-testid="action-revert" onClick={() => void revert(a)}>
+                    <button className="danger" disabled={!props.admin || busy !== null} title={props.admin ? 'Stop this response now' : props.denied} data-testid="action-revert" onClick={() => void revert(a)}>
                       {busy === a.id ? 'Reverting…' : 'Revert'}
                     </button>
                   ),

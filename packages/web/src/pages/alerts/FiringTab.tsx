@@ -2,14 +2,16 @@ import type { Alert, AlertsResponse, Rule } from '../../api/types.ts';
 import { Section } from '../../components/States.tsx';
 import { dateTime } from '../../format.ts';
 import { ago, formatRuleValue, isZeroDuration, severityTone, stateTone, thresholdText } from './format.ts';
-import { LabelChips, READ_ONLY, type Loaded } from './shared.tsx';
+import { LabelChips, type Loaded } from './shared.tsx';
 
 // Alerts firing and pending now, worst first.
 
 export function FiringTab(props: {
   alerts: Loaded<AlertsResponse>;
   ruleById: Map<string, Rule>;
-  admin: boolean;
+  // Silencing needs the member role (or an admin key); `denied` says so.
+  canSilence: boolean;
+  denied: string;
   state: string | null;
   setState: (s: string | null) => void;
   onSilence: (a: Alert) => void;
@@ -59,8 +61,8 @@ export function FiringTab(props: {
                     <span className="alerts-spacer" />
                     <button
                       onClick={() => props.onSilence(a)}
-                      disabled={!props.admin}
-                      title={props.admin ? 'Open the silence form with this alert\'s labels' : READ_ONLY}
+                      disabled={!props.canSilence}
+                      title={props.canSilence ? 'Open the silence form with this alert\'s labels' : props.denied}
                       data-testid="alert-silence"
                     >
                       Silence

@@ -4,7 +4,7 @@ import type { RuleInput, RuleTestResult } from '../../api/types.ts';
 import { Empty } from '../../components/States.tsx';
 import { Table } from '../../components/Table.tsx';
 import { expressionText, formatRuleValue, isZeroDuration, RULE_MEASURES, thresholdText } from './format.ts';
-import { LabelChips, OutcomeNotice, READ_ONLY, type Outcome } from './shared.tsx';
+import { LabelChips, OutcomeNotice, type Outcome } from './shared.tsx';
 
 // The rule form: a rule in the rule-file format as JSON with fields for the common parts, tested
 // against the data now, created or saved.
@@ -33,6 +33,7 @@ const asRule = (d: Draft) => d as unknown as RuleInput;
 
 export function RuleEditor(props: {
   admin: boolean;
+  denied: string;
   initial: { text: string; editing: string | null; test: boolean } | null;
   onSaved: (text: string) => void;
   onReset: () => void;
@@ -256,16 +257,16 @@ export function RuleEditor(props: {
           Test rule
         </button>
         {editing ? (
-          <button onClick={() => void save('PUT')} disabled={!draft || busy || !props.admin} title={props.admin ? undefined : READ_ONLY} data-testid="rule-save">
+          <button onClick={() => void save('PUT')} disabled={!draft || busy || !props.admin} title={props.admin ? undefined : props.denied} data-testid="rule-save">
             Save rule
           </button>
         ) : (
           <>
-            <button onClick={() => void save('POST')} disabled={!draft || busy || !props.admin} title={props.admin ? 'Add this rule to the project' : READ_ONLY} data-testid="rule-create">
+            <button onClick={() => void save('POST')} disabled={!draft || busy || !props.admin} title={props.admin ? 'Add this rule to the project' : props.denied} data-testid="rule-create">
               Create rule
             </button>
             {hasId && (
-              <button onClick={() => void save('PUT')} disabled={!draft || busy || !props.admin} title={props.admin ? 'Add or replace the rule with this id' : READ_ONLY}>
+              <button onClick={() => void save('PUT')} disabled={!draft || busy || !props.admin} title={props.admin ? 'Add or replace the rule with this id' : props.denied}>
                 Replace rule {String(draft!.id)}
               </button>
             )}
@@ -274,7 +275,7 @@ export function RuleEditor(props: {
         <button onClick={props.onReset} disabled={busy} data-testid="rule-reset">
           {editing ? 'Cancel edit' : 'Reset to example'}
         </button>
-        {!props.admin && <span className="small muted">{READ_ONLY} Testing works with a read key.</span>}
+        {!props.admin && <span className="small muted">{props.denied} Testing a rule changes nothing and is open to every role.</span>}
       </div>
       <OutcomeNotice outcome={outcome} testId="rule-test-error" />
       {result && <TestResultView result={result} />}

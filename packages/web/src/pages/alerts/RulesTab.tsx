@@ -5,7 +5,7 @@ import { Empty, Section } from '../../components/States.tsx';
 import { dateTime, ms } from '../../format.ts';
 import { ago, expressionText, isZeroDuration, ruleToInput, severityTone, thresholdText } from './format.ts';
 import { NEW_RULE, RuleEditor } from './RuleEditor.tsx';
-import { OutcomeNotice, READ_ONLY, type Loaded, type Outcome } from './shared.tsx';
+import { OutcomeNotice, type Loaded, type Outcome } from './shared.tsx';
 
 // The rules in force, their state and health, switched on and off, edited, tested and deleted.
 
@@ -17,6 +17,7 @@ export function RulesTab(props: {
   rules: Loaded<RulesResponse>;
   alerts: Alert[] | null;
   admin: boolean;
+  denied: string;
   draft: RuleDraft | null;
   setDraft: (d: RuleDraft | null) => void;
 }) {
@@ -150,7 +151,7 @@ export function RulesTab(props: {
                           </td>
                           <td>{state}</td>
                           <td>
-                            <label className="alerts-toggle" title={props.admin ? (v.enabled ? 'Turn this rule off for this project' : 'Turn this rule on') : READ_ONLY}>
+                            <label className="alerts-toggle" title={props.admin ? (v.enabled ? 'Turn this rule off for this project' : 'Turn this rule on') : props.denied}>
                               <input
                                 type="checkbox"
                                 checked={optimistic[r.id] ?? v.enabled}
@@ -187,14 +188,14 @@ export function RulesTab(props: {
                             <button onClick={() => open(v, true)} data-testid="rule-test-open" title="Load this rule into the test form">
                               Test
                             </button>
-                            <button onClick={() => open(v, false)} disabled={!props.admin} title={props.admin ? 'Edit threshold, for, severity and the rest' : READ_ONLY} data-testid="rule-edit">
+                            <button onClick={() => open(v, false)} disabled={!props.admin} title={props.admin ? 'Edit threshold, for, severity and the rest' : props.denied} data-testid="rule-edit">
                               Edit
                             </button>
                             {v.source === 'api' && (
                               <button
                                 className="danger"
                                 disabled={!props.admin || busy !== null}
-                                title={props.admin ? 'Remove this rule (a default rule of the same id comes back)' : READ_ONLY}
+                                title={props.admin ? 'Remove this rule (a default rule of the same id comes back)' : props.denied}
                                 data-testid="rule-delete"
                                 onClick={() => {
                                   if (!window.confirm(`Delete rule ${r.id}? Its alerts resolve. If it replaced a default rule, the default comes back.`)) return;
@@ -220,6 +221,7 @@ export function RulesTab(props: {
         <RuleEditor
           key={props.draft?.nonce ?? 0}
           admin={props.admin}
+          denied={props.denied}
           initial={props.draft}
           onReset={() => props.setDraft({ text: JSON.stringify(NEW_RULE, null, 2), editing: null, test: false, nonce: Date.now() })}
           onSaved={(text) => {

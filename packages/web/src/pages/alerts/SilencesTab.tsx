@@ -6,11 +6,11 @@ import { Table } from '../../components/Table.tsx';
 import { dateTime } from '../../format.ts';
 import { useAsync } from '../../hooks.ts';
 import { ago, matcherText, silenceActive } from './format.ts';
-import { OutcomeNotice, READ_ONLY, type Outcome } from './shared.tsx';
+import { OutcomeNotice, type Outcome } from './shared.tsx';
 
 // Silences: the form to create one (prefilled from a firing alert) and the list, active first.
 
-export function SilencesTab(props: { admin: boolean; prefill: { matchers: string; nonce: number } | null; alerts: Alert[]; tick: number }) {
+export function SilencesTab(props: { canWrite: boolean; denied: string; author: string | null; prefill: { matchers: string; nonce: number } | null; alerts: Alert[]; tick: number }) {
   const silences = useAsync(() => get('/api/v1/alerts/silences', { expired: 'true' }), [props.tick]);
   const [outcome, setOutcome] = useState<Outcome>(null);
   const muting = useMemo(() => {
@@ -23,7 +23,9 @@ export function SilencesTab(props: { admin: boolean; prefill: { matchers: string
     <div className="alerts-stack">
       <SilenceForm
         key={props.prefill?.nonce ?? 0}
-        admin={props.admin}
+        canWrite={props.canWrite}
+        denied={props.denied}
+        author={props.author}
         initialMatchers={props.prefill?.matchers ?? ''}
         onCreated={(s) => {
           setOutcome({ ok: true, text: `Silence created: ${s.matchers.map(matcherText).join(', ')} until ${dateTime(s.endsAtMs)}.` });
@@ -80,8 +82,8 @@ export function SilencesTab(props: { admin: boolean; prefill: { matchers: string
                     s.endsAtMs > now ? (
                       <button
                         className="danger"
-                        disabled={!props.admin}
-                        title={props.admin ? 'End this silence now' : READ_ONLY}
+                        disabled={!props.canWrite}
+                        title={props.canWrite ? 'End this silence now' : props.denied}
                         data-testid="silence-expire"
                         onClick={async () => {
                           if (!window.confirm(`End the silence ${s.matchers.map(matcherText).join(', ')} now? Its alerts are notified again.`)) return;
@@ -113,13 +115,15 @@ function toLocalInput(msValue: number): string {
   return d.toISOString().slice(0, 16);
 }
 
-function SilenceForm(props: { admin: boolean; initialMatchers: string; onCreated: (s: Silence) => void }) {
+function SilenceForm(props: { canWrite: boolean; denied: string; author: string | null; initialMatchers: string; onCreated: (s: Silence) => void }) {
   const [matchers, setMatchers] = useState(props.initialMatchers);
   const [mode, setMode] = useState<'duration' | 'until'>('duration');
   const [duration, setDuration] = useState('2h');
   const [until, setUntil] = useState(() => toLocalInput(Date.now() + 2 * 3_600_000));
   const [comment, setComment] = useState('');
+  // A signed-in person's email; else the name typed last time.
   const [createdBy, setCreatedBy] = useState(() => {
+    if (props.author) return props.author;
     try {
       return localStorage.getItem('lookout.silenceAuthor') ?? '';
     } catch {
@@ -214,11 +218,11 @@ function SilenceForm(props: { admin: boolean; initialMatchers: string; onCreated
             Comment
             <input value={comment} onChange={(e) => setComment(e.target.value)} placeholder="Provider incident, ticket #123" data-testid="silence-comment" />
           </label>
-          <button type="submit" className="primary" disabled={!props.admin || busy || !matchers.trim()} title={props.admin ? undefined : READ_ONLY} data-testid="silence-submit">
+          <button type="submit" className="primary" disabled={!props.canWrite || busy || !matchers.trim()} title={props.canWrite ? undefined : props.denied} data-testid="silence-submit">
             Create silence
           </button>
         </div>
-        {!props.admin && <div className="small muted">{READ_ONLY}</div>}
+        {!props.canWrite && <div className="small muted">{props.denied}</div>}
         {error && (
           <div className="notice bad" role="alert" data-testid="silence-error">
             {error}

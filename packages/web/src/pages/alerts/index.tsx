@@ -9,7 +9,7 @@ import { FiringTab } from './FiringTab.tsx';
 import { silenceMatchers } from './format.ts';
 import { HistoryTab } from './HistoryTab.tsx';
 import { RulesTab, type RuleDraft } from './RulesTab.tsx';
-import { READ_ONLY } from './shared.tsx';
+import { allows, needs, readOnlyNotice } from '../../lib/access.ts';
 import { SilencesTab } from './SilencesTab.tsx';
 import './Alerts.css';
 
@@ -24,7 +24,12 @@ export function Alerts(props: PageProps) {
   const [search, set] = useSearchParams();
   const raw = search.get('tab');
   const tab: Tab = (TABS as readonly string[]).includes(raw ?? '') ? (raw as Tab) : 'firing';
-  const admin = props.project.scope === 'admin';
+  const access = props.access;
+  const admin = allows(access, 'admin');
+  // A member creates and expires silences; rules and automated responses need an admin.
+  const canSilence = allows(access, 'member');
+  const adminNeeded = needs(access, 'admin', 'changing rules and automated responses');
+  const silenceNeeded = needs(access, 'member', 'silencing alerts');
   const range = useTimeRange();
   // Matchers handed from a firing alert's "Silence" button to the silence form.
   const [prefill, setPrefill] = useState<{ matchers: string; nonce: number } | null>(null);
@@ -53,14 +58,17 @@ export function Alerts(props: PageProps) {
       </div>
       {!admin && (
         <div className="notice" data-testid="alerts-read-only">
-          {READ_ONLY}
+          {canSilence
+            ? `Your role in project ${access.projectId} is member: you can create and expire silences. Changing rules and automated responses needs the admin role.`
+            : readOnlyNotice(access, 'rules, silences and automated responses', 'member')}
         </div>
       )}
       {tab === 'firing' && (
         <FiringTab
           alerts={alerts}
           ruleById={ruleById}
-          admin={admin}
+          canSilence={canSilence}
+          denied={silenceNeeded}
           state={search.get('state')}
           setState={(s) => set({ state: s })}
           onSilence={(a) => {
@@ -75,12 +83,13 @@ export function Alerts(props: PageProps) {
           rules={rules}
           alerts={alerts.data?.alerts ?? null}
           admin={admin}
+          denied={adminNeeded}
           draft={ruleDraft}
           setDraft={setRuleDraft}
         />
       )}
-      {tab === 'silences' && <SilencesTab admin={admin} prefill={prefill} alerts={alerts.data?.alerts ?? []} tick={range.tick} />}
-      {tab === 'actions' && <ActionsTab admin={admin} tick={range.tick} />}
+      {tab === 'silences' && <SilencesTab canWrite={canSilence} denied={silenceNeeded} author={props.me?.kind === 'user' ? (props.me.user?.email ?? null) : null} prefill={prefill} alerts={alerts.data?.alerts ?? []} tick={range.tick} />}
+      {tab === 'actions' && <ActionsTab admin={admin} denied={adminNeeded} tick={range.tick} />}
     </div>
   );
 }

@@ -3,7 +3,6 @@ import { COMMON_LABELS } from './format.ts';
 
 // Pieces every tab of the alerts page shows.
 
-export const READ_ONLY = 'This key has read scope: changing rules, silences and actions needs an admin key.';
 
 export type Loaded<T> = Async<T> & { reload: () => void };
 

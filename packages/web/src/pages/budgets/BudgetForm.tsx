@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { errorText, post, put } from '../../api/client.ts';
 import type { Budget, BudgetInput, BudgetScope } from '../../api/types.ts';
-import { READ_ONLY, SCOPES } from './shared.tsx';
+import { SCOPES } from './shared.tsx';
 
 // Create a budget, or edit one picked in the table.
 
-export function BudgetForm(props: { admin: boolean; editing: Budget | null; onSaved: (b: Budget, created: boolean) => void; onCancel: () => void }) {
+export function BudgetForm(props: { canWrite: boolean; deniedTitle: string; editing: Budget | null; onSaved: (b: Budget, created: boolean) => void; onCancel: () => void }) {
   const e = props.editing;
   const [id, setId] = useState('');
   const [name, setName] = useState(e?.name ?? '');
@@ -45,9 +45,10 @@ export function BudgetForm(props: { admin: boolean; editing: Budget | null; onSa
     }
   };
 
-  const disabled = !props.admin || busy;
+  const disabled = !props.canWrite || busy;
   return (
-    <section className="panel" data-testid="budget-create">
+    // A group, so that it reads as disabled (aria-disabled) when the caller may not use it.
+    <section className="panel" data-testid="budget-create" role="group" aria-label={e ? `Edit budget ${e.id}` : 'New budget'} aria-disabled={!props.canWrite} title={props.canWrite ? undefined : props.deniedTitle}>
       <header>
         <h3>{e ? `Edit budget ${e.id}` : 'New budget'}</h3>
         {e && (
@@ -64,7 +65,7 @@ export function BudgetForm(props: { admin: boolean; editing: Budget | null; onSa
           void submit();
         }}
       >
-        <fieldset disabled={!props.admin} className="budgets-fieldset">
+        <fieldset disabled={!props.canWrite} className="budgets-fieldset">
           <div className="budgets-form-grid">
             <label>
               Scope
@@ -118,10 +119,10 @@ export function BudgetForm(props: { admin: boolean; editing: Budget | null; onSa
             )}
           </div>
           <div className="form-row">
-            <button type="submit" className="primary" disabled={disabled} data-testid="budget-submit">
+            <button type="submit" className="primary" disabled={disabled} title={props.canWrite ? undefined : props.deniedTitle} data-testid="budget-submit">
               {e ? 'Save budget' : 'Create budget'}
             </button>
-            {!props.admin && <span className="small muted">{READ_ONLY}</span>}
+            {!props.canWrite && <span className="small muted">{props.deniedTitle}</span>}
           </div>
         </fieldset>
         {error && (

@@ -2,11 +2,18 @@ import { Fragment, useMemo, useState } from 'react';
 import type { Budget, BudgetWithStatuses } from '../../api/types.ts';
 import { usd } from '../../format.ts';
 import { budgetTone, periodRange, subjectLabel, type BudgetTone } from './format.ts';
-import { READ_ONLY, SpendBar, StatusPill } from './shared.tsx';
+import { SpendBar, StatusPill } from './shared.tsx';
 
 // Each budget with its spend now; a budget for each user opens into one row per user.
 
-export function BudgetTable(props: { rows: BudgetWithStatuses[]; admin: boolean; onEdit: (b: Budget) => void; onDelete: (b: Budget) => void }) {
+export function BudgetTable(props: {
+  rows: BudgetWithStatuses[];
+  // Whether the caller may change or delete this budget, and what it needs when not.
+  canChange: (b: Budget) => boolean;
+  deniedTitle: (b: Budget) => string;
+  onEdit: (b: Budget) => void;
+  onDelete: (b: Budget) => void;
+}) {
   const [open, setOpen] = useState<Set<string>>(new Set());
   const order: Record<BudgetTone, number> = { over: 0, warning: 1, 'forecast-over': 2, ok: 3 };
   // The most spent status of a budget stands for it (for '*' budgets: the user closest to the limit).
@@ -40,6 +47,7 @@ export function BudgetTable(props: { rows: BudgetWithStatuses[]; admin: boolean;
           {rows.map(({ b, top }) => {
             const each = b.subject === '*';
             const expanded = open.has(b.id);
+            const mine = props.canChange(b);
             return (
               <Fragment key={b.id}>
                 <tr data-testid="budget-row" data-budget-id={b.id}>
@@ -108,10 +116,10 @@ export function BudgetTable(props: { rows: BudgetWithStatuses[]; admin: boolean;
                     )}
                   </td>
                   <td className="budgets-actions">
-                    <button onClick={() => props.onEdit(b)} disabled={!props.admin} title={props.admin ? 'Change this budget' : READ_ONLY} data-testid="budget-edit">
+                    <button onClick={() => props.onEdit(b)} disabled={!mine} title={mine ? 'Change this budget' : props.deniedTitle(b)} data-testid={`budget-edit-${b.id}`}>
                       Edit
                     </button>
-                    <button className="danger" onClick={() => props.onDelete(b)} disabled={!props.admin} title={props.admin ? 'Delete this budget' : READ_ONLY} data-testid="budget-delete">
+                    <button className="danger" onClick={() => props.onDelete(b)} disabled={!mine} title={mine ? 'Delete this budget' : props.deniedTitle(b)} data-testid={`budget-delete-${b.id}`}>
                       Delete
                     </button>
                   </td>

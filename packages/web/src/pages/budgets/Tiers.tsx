@@ -5,11 +5,11 @@ import { Empty, Section } from '../../components/States.tsx';
 import { Table } from '../../components/Table.tsx';
 import { usd } from '../../format.ts';
 import { useAsync } from '../../hooks.ts';
-import { READ_ONLY, SpendBar, StatusPill, TIERS } from './shared.tsx';
+import { SpendBar, StatusPill, TIERS } from './shared.tsx';
 
 // Tiers: a daily budget per user by tier (free, pro, enterprise), and who is on which.
 
-export function Tiers(props: { admin: boolean; tick: number }) {
+export function Tiers(props: { admin: boolean; deniedTitle: string; tick: number }) {
   const tiers = useAsync(() => get('/api/v1/budgets/tiers'), [props.tick]);
   // Today's spend of users on a tier budget (assigned, or the default tier).
   const statuses = useAsync(() => get('/api/v1/budgets/status', { scope: 'user', period: 'daily' }), [props.tick]);
@@ -81,7 +81,7 @@ export function Tiers(props: { admin: boolean; tick: number }) {
                   </div>
                   <div>Warn at: {d.settings.warnAtPercent.map((w) => `${w}%`).join(', ')}</div>
                   <div>Default tier: {d.settings.defaultTier ?? 'none'}</div>
-                  <button onClick={() => setEditing(true)} disabled={!props.admin} title={props.admin ? undefined : READ_ONLY} data-testid="tier-settings-edit">
+                  <button onClick={() => setEditing(true)} disabled={!props.admin} title={props.admin ? undefined : props.deniedTitle} data-testid="tier-settings-edit">
                     Change
                   </button>
                 </div>
@@ -90,6 +90,7 @@ export function Tiers(props: { admin: boolean; tick: number }) {
             <h4 className="budgets-h4">Users on a tier</h4>
             <AssignForm
               admin={props.admin}
+              deniedTitle={props.deniedTitle}
               onAssign={(user, tier) => void write(() => put('/api/v1/budgets/tiers/{user}', { tier }, { user }), `${user} is on the ${tier} tier.`)}
             />
             {rows.length === 0 ? (
@@ -123,7 +124,7 @@ export function Tiers(props: { admin: boolean; tick: number }) {
                         <button
                           className="danger"
                           disabled={!props.admin}
-                          title={props.admin ? 'Remove the assignment' : READ_ONLY}
+                          title={props.admin ? 'Remove the assignment' : props.deniedTitle}
                           onClick={() => {
                             if (!window.confirm(`Take ${r.user} off the ${r.tier} tier?${d.settings.defaultTier ? ` They fall back to the default tier (${d.settings.defaultTier}).` : ' They are no longer limited by a tier.'}`)) return;
                             void write(() => del('/api/v1/budgets/tiers/{user}', { user: r.user }), `${r.user} is off the ${r.tier} tier.`);
@@ -143,7 +144,7 @@ export function Tiers(props: { admin: boolean; tick: number }) {
   );
 }
 
-function AssignForm(props: { admin: boolean; onAssign: (user: string, tier: TierName) => void }) {
+function AssignForm(props: { admin: boolean; deniedTitle: string; onAssign: (user: string, tier: TierName) => void }) {
   const [user, setUser] = useState('');
   const [tier, setTier] = useState<TierName>('pro');
   return (
@@ -167,7 +168,7 @@ function AssignForm(props: { admin: boolean; onAssign: (user: string, tier: Tier
           ))}
         </select>
       </label>
-      <button type="submit" disabled={!props.admin || !user.trim()} title={props.admin ? undefined : READ_ONLY} data-testid="tier-assign">
+      <button type="submit" disabled={!props.admin || !user.trim()} title={props.admin ? undefined : props.deniedTitle} data-testid="tier-assign">
         Assign tier
       </button>
     </form>

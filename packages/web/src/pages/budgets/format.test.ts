@@ -4,7 +4,7 @@ import { budgetTone, periodRange, subjectLabel } from './format.ts';
 
 function status(over: Partial<BudgetStatus> = {}): BudgetStatus {
   return {
-    budget: { id: 'b1', projectId: 'default', name: null, scope: 'team', subject: 'core', period: 'monthly', limitUsd: 10, warnAtPercent: [80], enforce: 'soft', createdAt: '', updatedAt: '' },
+    budget: { id: 'b1', projectId: 'default', name: null, scope: 'team', subject: 'core', period: 'monthly', limitUsd: 10, warnAtPercent: [80], enforce: 'soft', createdAt: '', createdBy: null, updatedAt: '' },
     subject: 'core',
     spentUsd: 1,
     limitUsd: 10,

@@ -7,7 +7,7 @@ import { usd } from '../../format.ts';
 import { useAsync } from '../../hooks.ts';
 import { useTimeRange } from '../../time.ts';
 import { subjectLabel } from './format.ts';
-import { READ_ONLY } from './shared.tsx';
+import { allows, budgetNeeds, canChangeBudget, needs, readOnlyNotice } from '../../lib/access.ts';
 import { BudgetForm } from './BudgetForm.tsx';
 import { BudgetTable } from './BudgetTable.tsx';
 import { CheckBox } from './CheckBox.tsx';
@@ -25,7 +25,10 @@ npx lookout budgets tier alice pro                                              
 npx lookout budgets list`;
 
 export function Budgets(props: PageProps) {
-  const admin = props.project.scope === 'admin';
+  const access = props.access;
+  const admin = allows(access, 'admin');
+  // A member creates budgets and changes or deletes the ones they created; an admin any.
+  const canCreate = allows(access, 'member');
   const range = useTimeRange();
   const budgets = useAsync(() => get('/api/v1/budgets'), [range.tick]);
   const [editing, setEditing] = useState<Budget | null>(null);
@@ -52,9 +55,14 @@ export function Budgets(props: PageProps) {
 
   return (
     <div className="page budgets-page">
-      {!admin && (
+      {!canCreate && (
         <div className="notice" data-testid="budgets-read-only">
-          {READ_ONLY}
+          {readOnlyNotice(access, 'budgets', 'member')}
+        </div>
+      )}
+      {canCreate && !admin && (
+        <div className="notice" data-testid="budgets-member-notice">
+          Your role in project {access.projectId} is member: you can create budgets and change or delete the ones you created. Other budgets and the tiers need the admin role.
         </div>
       )}
       <div className="muted small budgets-intro">Spend in the current UTC day or month, known cost only; the time range above does not apply here.</div>
@@ -75,7 +83,8 @@ export function Budgets(props: PageProps) {
             )}
             <BudgetTable
               rows={d.budgets}
-              admin={admin}
+              canChange={(b) => canChangeBudget(access, b)}
+              deniedTitle={() => budgetNeeds(access)}
               onEdit={(b) => {
                 setEditing(b);
                 setFormKey((k) => k + 1);
@@ -93,7 +102,8 @@ export function Budgets(props: PageProps) {
         <div ref={formRef}>
           <BudgetForm
             key={formKey}
-            admin={admin}
+            canWrite={editing ? canChangeBudget(access, editing) : canCreate}
+            deniedTitle={editing ? budgetNeeds(access) : needs(access, 'member', 'creating a budget')}
             editing={editing}
             onCancel={() => {
               setEditing(null);
@@ -109,7 +119,7 @@ export function Budgets(props: PageProps) {
         </div>
         <CheckBox />
       </div>
-      <Tiers admin={admin} tick={range.tick} />
+      <Tiers admin={admin} deniedTitle={needs(access, 'admin', 'changing tiers')} tick={range.tick} />
     </div>
   );
 }

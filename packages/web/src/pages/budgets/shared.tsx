@@ -6,7 +6,6 @@ import { budgetTone, type BudgetTone } from './format.ts';
 
 export const SCOPES: BudgetScope[] = ['project', 'team', 'department', 'user'];
 export const TIERS: TierName[] = ['free', 'pro', 'enterprise'];
-export const READ_ONLY = 'This key has read scope: creating, changing and deleting budgets needs an admin key.';
 
 const TONE_CLASS: Record<BudgetTone, string> = { ok: 'good', warning: 'warn', over: 'bad', 'forecast-over': 'warn' };
 

@@ -9,6 +9,7 @@ import { hrefWithRange, useSearchParams } from '../../router.ts';
 import { useTimeRange } from '../../time.ts';
 import { PromptDiffView } from './PromptDiff.tsx';
 import { LabelPills, when } from './shared.tsx';
+import { canWritePrompts, needs, type Access } from '../../lib/access.ts';
 
 // One prompt: its versions newest first (`version=` in the address selects one), the selected
 // version's content, the diff from another version to it (`base=`), its labels and the control
@@ -19,7 +20,7 @@ const readVersion = (text: string | null): number | null => (text && /^\d{1,9}$/
 // The trace list's filter for the calls made from this prompt (docs/prompts.md#capture).
 export const callsHref = (name: string) => hrefWithRange('/traces', { metadata: `lookout.prompt.name:${name}` });
 
-export function PromptPage(props: { name: string; project: Project }) {
+export function PromptPage(props: { name: string; project: Project; access: Access }) {
   const { name } = props;
   const [search, set] = useSearchParams();
   const versions = useAsync(() => get('/api/v1/prompts/{name}/versions', undefined, { name }), [name]);
@@ -72,7 +73,7 @@ export function PromptPage(props: { name: string; project: Project }) {
               )
             }
           </Section>
-          <LabelControl key={`labels-${selected}`} name={name} data={versions.data} selected={selected} scope={props.project.scope} onMoved={versions.reload} />
+          <LabelControl key={`labels-${selected}`} name={name} data={versions.data} selected={selected} access={props.access} onMoved={versions.reload} />
         </>
       )}
     </div>
@@ -244,9 +245,13 @@ function VersionDiff(props: { name: string; before: number; after: number }) {
   return <PromptDiffView before={before} after={after} />;
 }
 
-// Points a label at a version (PUT /api/v1/prompts/{name}/labels/{label}). A key without the
-// admin scope still may try: the server's refusal is shown as it answers.
-function LabelControl(props: { name: string; data: PromptVersions; selected: number; scope: string; onMoved: () => void }) {
+// Points a label at a version (PUT /api/v1/prompts/{name}/labels/{label}): a person with the
+// member role, or an admin key. A person without the role finds it disabled; a key without the
+// admin scope still may try, and the server's refusal is shown as it answers.
+function LabelControl(props: { name: string; data: PromptVersions; selected: number; access: Access; onMoved: () => void }) {
+  const allowed = canWritePrompts(props.access);
+  const blocked = !allowed && props.access.person;
+  const denied = props.access.person ? needs(props.access, 'member', 'moving a label') : needs(props.access, 'admin', 'moving a label');
   const [label, setLabel] = useState('production');
   const [version, setVersion] = useState<number>(props.selected);
   const [busy, setBusy] = useState(false);
@@ -261,9 +266,9 @@ function LabelControl(props: { name: string; data: PromptVersions; selected: num
       <div className="small">
         Now: <LabelPills labels={props.data.labels} /> <span className="muted">(latest → {props.data.versions[0]?.version})</span>
       </div>
-      {props.scope !== 'admin' && (
+      {!allowed && (
         <div className="notice" data-testid="labels-read-only">
-          This key has {props.scope} scope: moving a label needs an admin key, and the server will refuse it.
+          {denied}
         </div>
       )}
       <form
@@ -292,7 +297,7 @@ function LabelControl(props: { name: string; data: PromptVersions; selected: num
         </datalist>
         at version
         <VersionSelect versions={props.data.versions} value={version} onChange={setVersion} testId="label-version" />
-        <button type="submit" className="primary" disabled={busy || !label.trim()} data-testid="label-move">
+        <button type="submit" className="primary" disabled={blocked || busy || !label.trim()} title={allowed ? undefined : denied} data-testid="label-move">
           {current === undefined ? 'Set label' : 'Move label'}
         </button>
         {current !== undefined && <span className="muted small">now at version {current}</span>}

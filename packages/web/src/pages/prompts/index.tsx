@@ -15,7 +15,7 @@ import './Prompts.css';
 
 export function Prompts(props: PageProps) {
   const name = props.rest[0];
-  if (name) return <PromptPage key={name} name={name} project={props.project} />;
+  if (name) return <PromptPage key={name} name={name} project={props.project} access={props.access} />;
   return <PromptList />;
 }
 
@@ -62,7 +62,7 @@ function HowToPush() {
         <strong>No prompts in this project yet.</strong> The registry keeps versions of the prompts your application sends (text, or chat messages with a model and its
         parameters), and labels such as <code>production</code> that point at the version to use, so a prompt can change without a deploy.
       </p>
-      <h4>Push a version from a file (admin key)</h4>
+      <h4>Push a version from a file (the member role, or an admin key)</h4>
       <pre className="snippet-text">{`npx lookout prompts push support prompt.json --label staging -m "first version"   # .json: chat messages; other files: text
 npx lookout prompts label support production 1`}</pre>
       <h4>Or through the API</h4>

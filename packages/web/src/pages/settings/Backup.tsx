@@ -52,7 +52,7 @@ export function Backup(props: { operator: boolean }) {
           </div>
         ) : (
           <div className="notice" role="status" data-testid="backup-not-operator">
-            Only the instance operator backs up the server — an admin key of the <code>default</code> project, or no key on a server bound to loopback — since a
+            Only the instance operator backs up the server — an admin of the <code>default</code> project (person or key), or no key on a server bound to loopback — since a
             backup holds every project&apos;s data.
           </div>
         )}

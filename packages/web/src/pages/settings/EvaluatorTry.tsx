@@ -76,7 +76,7 @@ export function EvaluatorTry(props: {
           {busy ? 'Trying…' : 'Try'}
         </button>
       </form>
-      {!props.canTry && <p className="muted small">Trying an evaluator needs an admin key (a judge call costs money).</p>}
+      {!props.canTry && <p className="muted small">Trying an evaluator needs the admin role or an admin key (a judge call costs money).</p>}
       {error && (
         <div className="notice bad" role="alert" data-testid="evaluator-try-error">
           {error}

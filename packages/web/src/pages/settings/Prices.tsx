@@ -98,7 +98,7 @@ export function Prices(props: { canWrite: boolean; admin: boolean }) {
       </p>
       {props.admin && !props.canWrite && (
         <div className="notice" data-testid="prices-operator-notice">
-          Only the instance operator changes prices: an admin key of the <code>default</code> project (or a request from this machine without a key).
+          Only the instance operator changes prices: an admin of the <code>default</code> project (a person with the admin role there, or its admin key), or a request from this machine without a key.
         </div>
       )}
       <div className="settings-stack">

@@ -1,0 +1,178 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuditRecorder, type AuditInput } from '../audit/recorder.ts';
+import { AuditRetention } from '../audit/retention.ts';
+import type { AuditActor, AuditEntry } from '../store/audit.ts';
+import { DEFAULT_PROJECT, type ProjectId } from '../store/store.ts';
+import { bearerKey } from './auth.ts';
+import type { AppContext, RequestAuth } from './context.ts';
+
+// E4: every state change goes into the audit log, recorded by one onSend hook (app.ts): a
+// request that is not GET/HEAD/OPTIONS, on a route whose scope is not `ingest` (ingested records
+// are data, not changes), ending 2xx, is recorded under the route's action; refused there with
+// 401/403, it is recorded as `<action>.denied`. Handlers of settings add before/after with
+// auditChange(); sign-in and sign-out are recorded with recordAudit(). onSend, not onResponse:
+// the entry is queued before the client has the answer, so a client that reads the audit log
+// right after its change finds it there.
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+// Ingest is data, whatever a route's config says: OTLP, the gateway, the Langfuse ingestion API,
+// the budget check. Sign-in and sign-out record themselves (session.login, session.logout).
+const NOT_CHANGES = [/^\/v1\//, /^\/proxy\//, /^\/api\/public\/(ingestion|otel|scores)/, /^\/api\/v1\/ingest$/, /^\/api\/v1\/budgets\/check$/, /^\/auth\//];
+// POSTs to these last segments are actions on what precedes them (actions.revert, retention.run).
+const VERBS = new Set(['run', 'revert', 'expire', 'rotate', 'backfill', 'test', 'try', 'restore', 'reset', 'purge', 'enable', 'disable', 'cancel', 'resume']);
+const METHOD_VERBS: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'update', DELETE: 'delete' };
+// Refusals without a known caller (no key, a wrong one) are recorded at most this many per minute
+// per node: a flood of made-up keys must not fill the audit log.
+const MAX_ANONYMOUS_DENIALS_PER_MINUTE = 60;
+
+export interface AuditChange {
+  // What was changed, when the route's id parameter does not say (or says it differently).
+  target?: string | null;
+  before?: unknown;
+  after?: unknown;
+  // The project changed, when not the caller's own (the operator managing another project).
+  project?: ProjectId;
+  // Other facts worth keeping (a count, a mode).
+  details?: Record<string, unknown>;
+}
+
+const changes = new WeakMap<FastifyRequest, AuditChange>();
+const recorders = new WeakMap<AppContext, AuditRecorder>();
+
+// The node's recorder (one per context; closed by serve.ts).
+export function auditRecorderOf(ctx: AppContext): AuditRecorder {
+  let r = recorders.get(ctx);
+  if (!r) recorders.set(ctx, (r = new AuditRecorder({ log: ctx.store.audit, logger: ctx.logger, registry: ctx.metrics.registry })));
+  return r;
+}
+
+export function auditRetentionOf(ctx: AppContext): AuditRetention {
+  return new AuditRetention({ log: ctx.store.audit, retentionDays: ctx.config.audit.retentionDays, logger: ctx.logger });
+}
+
+// A handler says what its change was: before and after for settings (secrets are redacted when
+// the entry is made). Several calls merge.
+export function auditChange(request: FastifyRequest, change: AuditChange): void {
+  const prev = changes.get(request) ?? {};
+  changes.set(request, { ...prev, ...change, details: prev.details || change.details ? { ...prev.details, ...change.details } : undefined });
+}
+
+// The action of a route: the path's fixed segments after /api/v1/, then what the method does
+// (POST create, PUT/PATCH update, DELETE delete), or the verb a POST ends with.
+export function actionOf(method: string, url: string): string {
+  const segments = url
+    .split('?')[0]
+    .replace(/^\/api\/v1\//, '/')
+    .split('/')
+    .filter((s) => s !== '' && s !== '*');
+  const fixed = segments.filter((s) => !s.startsWith(':')).map((s) => s.toLowerCase());
+  const last = fixed.at(-1);
+  if (method === 'POST' && last !== undefined && fixed.length > 1 && VERBS.has(last)) return fixed.join('.');
+  return [...fixed, METHOD_VERBS[method] ?? method.toLowerCase()].join('.');
+}
+
+// The route's id parameter, or its only one, or all of them joined.
+function targetOf(params: unknown): string | null {
+  if (params === null || typeof params !== 'object') return null;
+  const p = params as Record<string, unknown>;
+  if (typeof p.id === 'string') return p.id;
+  const values = Object.entries(p)
+    .filter(([k, v]) => k !== '*' && typeof v === 'string')
+    .map(([, v]) => v as string);
+  return values.length ? values.join('/') : null;
+}
+
+export function actorOf(request: FastifyRequest): AuditActor {
+  const auth = request.auth as RequestAuth | undefined;
+  const a = auth?.actor;
+  if (a?.kind === 'user') return { kind: 'user', id: a.userId, email: a.email };
+  if (a?.kind === 'key') return { kind: 'key', id: a.keyId, email: null };
+  if (a?.kind === 'local') return { kind: 'local', id: null, email: null };
+  if (auth?.keyId) return { kind: 'key', id: auth.keyId, email: null };
+  // Not known: a key that was refused (or none), or a session that is not (any longer) valid.
+  return { kind: bearerKey(request) === null && typeof request.headers.cookie === 'string' ? 'user' : 'key', id: null, email: null };
+}
+
+function userAgentOf(request: FastifyRequest): string | null {
+  const ua = request.headers['user-agent'];
+  return typeof ua === 'string' ? ua : null;
+}
+
+// What an entry says of the request it is about: who, from where, the project, method and path
+// (without the query string).
+export function requestFacts(request: FastifyRequest): Pick<AuditInput, 'actor' | 'projectId' | 'ip' | 'userAgent' | 'method' | 'path'> {
+  const auth = request.auth as RequestAuth | undefined;
+  return {
+    actor: actorOf(request),
+    projectId: auth?.projectId ?? DEFAULT_PROJECT,
+    ip: request.ip ?? null,
+    userAgent: userAgentOf(request),
+    method: request.method,
+    path: request.url.split('?')[0],
+  };
+}
+
+export interface RecordAuditInput extends Partial<AuditInput> {
+  action: string;
+  // The request the entry is about: who, from where, the project (fields given here win).
+  request?: FastifyRequest;
+}
+
+// Records an entry that no route's response makes by itself: session.login, session.logout,
+// session.login_failed, changes made by the system. Queued, never throws.
+export function recordAudit(ctx: AppContext, input: RecordAuditInput): AuditEntry | null {
+  const { request, ...rest } = input;
+  const facts = request ? requestFacts(request) : { actor: { kind: 'system' as const, id: null, email: null } };
+  const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<AuditInput>;
+  return auditRecorderOf(ctx).record({ ...facts, ...given, action: input.action });
+}
+
+// The onSend hook (app.ts); the payload goes on unchanged.
+export function auditHook(ctx: AppContext): <T>(request: FastifyRequest, reply: FastifyReply, payload: T) => Promise<T> {
+  let denials = { startMs: 0, anonymous: 0 };
+  return async (request, reply, payload) => {
+    record(request, reply);
+    return payload;
+  };
+
+  function record(request: FastifyRequest, reply: FastifyReply): void {
+    try {
+      if (SAFE_METHODS.has(request.method)) return;
+      const url = request.routeOptions.url;
+      const config = request.routeOptions.config;
+      if (url === undefined || config.audit === false) return;
+      if (config.scope === undefined || config.scope === 'ingest') return;
+      if (NOT_CHANGES.some((p) => p.test(url))) return;
+      const status = reply.statusCode;
+      const allowed = status >= 200 && status < 300;
+      const denied = status === 401 || status === 403;
+      if (!allowed && !denied) return;
+      const facts = requestFacts(request);
+      if (denied && facts.actor.id === null && facts.actor.kind !== 'local') {
+        const now = Date.now();
+        if (now - denials.startMs >= 60_000) denials = { startMs: now, anonymous: 0 };
+        if (++denials.anonymous > MAX_ANONYMOUS_DENIALS_PER_MINUTE) return;
+      }
+      const action = typeof config.audit === 'string' ? config.audit : actionOf(request.method, url);
+      const change = changes.get(request);
+      const details: Record<string, unknown> = { ...change?.details };
+      if (allowed) {
+        if (change?.before !== undefined) details.before = change.before;
+        if (change?.after !== undefined) details.after = change.after;
+        // What was asked, when the handler did not say what became of it.
+        const body = request.body;
+        if (change?.after === undefined && body !== undefined && body !== null && !(typeof body === 'object' && Object.keys(body).length === 0)) details.request = body;
+      }
+      auditRecorderOf(ctx).record({
+        ...facts,
+        projectId: change?.project ?? facts.projectId,
+        action: allowed ? action : `${action}.denied`,
+        target: change?.target !== undefined ? change.target : targetOf(request.params),
+        status,
+        details,
+      });
+    } catch (err) {
+      request.log.error({ err, event: 'audit_record_failed' }, 'could not record the request in the audit log');
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import type { Member } from '../../api/types.ts';
+import { memberRows } from './members.ts';
+
+const member = (id: string, source: Member['source'], memberships: Member['memberships']): Member => ({
+  id,
+  email: `${id}@example.com`,
+  name: null,
+  source,
+  memberships,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  lastSignInAt: null,
+  disabled: false,
+});
+
+describe('members of a project', () => {
+  it("lists those with a role in the project, sorted by email, with the project's role; OIDC roles are read-only", () => {
+    const rows = memberRows(
+      [
+        member('zoe', 'local', [{ projectId: 'acme', role: 'admin' }]),
+        member('bob', 'oidc', [
+          { projectId: 'default', role: 'admin' },
+          { projectId: 'acme', role: 'viewer' },
+        ]),
+        member('other', 'local', [{ projectId: 'default', role: 'member' }]),
+      ],
+      'acme',
+      'zoe',
+    );
+    expect(rows.map((r) => [r.member.id, r.role, r.roleEditable, r.self])).toEqual([
+      ['bob', 'viewer', false, false],
+      ['zoe', 'admin', true, true],
+    ]);
+  });
+});
