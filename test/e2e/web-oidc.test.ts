@@ -125,6 +125,7 @@ async function changeFromPage(page: Page, method: string, path: string, body: un
 
 interface AuditEntry {
   action: string;
+  projectId: string;
   target: string | null;
   status: number;
   actor: { kind: string; id: string | null; email: string | null };
@@ -147,7 +148,7 @@ describe.skipIf(!CHROMIUM)('web: signing in through an OpenID Connect provider',
     await page.waitForURL(`${lookout.url}/?signInError=*`, { timeout: POLL_MS });
     await expect
       .poll(async () => (await page.getByTestId('signin-error').textContent({ timeout: POLL_MS })) ?? '', { timeout: POLL_MS })
-      .toBe('outsider@other.test may not sign in to Lookout: it needs an email address in acme.test');
+      .toBe('Your account may not sign in to this Lookout: its email domain or groups are not allowed.');
     expect(await page.getByTestId('signin-oidc').count()).toBe(1);
     expect(await page.getByTestId('whoami').count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, 'oidc-refused.png'), fullPage: true });
@@ -201,6 +202,12 @@ describe.skipIf(!CHROMIUM)('web: signing in through an OpenID Connect provider',
     // Both sign-ins are there too.
     const logins = (await api<{ entries: AuditEntry[] }>('GET', `/api/v1/audit?from=1h&action=session.login`)).body.entries;
     expect(logins.map((e) => e.actor.email).sort()).toEqual(['admin@acme.test', 'viewer@acme.test']);
+    // Their accounts were made by the sign-ins, with the roles the provider's groups map to.
+    const made = (await api<{ entries: AuditEntry[] }>('GET', `/api/v1/audit?from=1h&action=users.create&project=*`)).body.entries;
+    expect(made.map((e) => [e.projectId, e.actor.kind, (e.details as { email?: string }).email, (e.details as { after?: { role?: string } }).after?.role]).sort()).toEqual([
+      ['default', 'system', 'admin@acme.test', 'admin'],
+      ['default', 'system', 'viewer@acme.test', 'viewer'],
+    ]);
     // The admin reads the same from their session.
     const own = await page.evaluate(async () => (await (await fetch('/api/v1/audit?from=1h&actor=admin%40acme.test')).json()) as { entries: { action: string }[] });
     expect(own.entries.some((e) => /^budgets?\.update$/.test(e.action))).toBe(true);

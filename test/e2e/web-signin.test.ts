@@ -163,6 +163,10 @@ describe.skipIf(!CHROMIUM)('web: signing in', () => {
     expect(await page.getByTestId('whoami-role').textContent()).toContain('member');
     expect(await page.getByTestId('budget-create').isDisabled()).toBe(false);
     expect(await page.getByTestId(`budget-edit-${adminBudget}`).isDisabled()).toBe(true);
+    // What the server refuses a member (hard enforcement, user budgets) cannot be picked, and says why.
+    expect(await page.getByTestId('budget-enforce-hard').isDisabled()).toBe(true);
+    expect(await page.getByTestId('budget-scope').locator('option', { hasText: 'user' }).isDisabled()).toBe(true);
+    expect(await page.getByTestId('budget-member-limits').textContent()).toContain('enforcing (hard) budgets and user budgets need the admin role');
     await page.getByTestId('budget-subject').fill('members-own');
     await page.getByTestId('budget-limit').fill('20');
     await page.getByTestId('budget-submit').click();

@@ -3654,7 +3654,7 @@ export type paths = {
         };
         /**
          * The audit log as JSONL, one entry per line, newest first (recorded as audit.export)
-         * @description Same filters as GET /api/v1/audit. At most 100000 entries: a longer export ends with a line {"truncated": true, "before": ...} — export the range before that instant for the rest.
+         * @description Same filters as GET /api/v1/audit. At most 100000 entries: a longer export ends with a line {"truncated": true, "before": <cursor>} — export again with that `before` for the rest.
          *
          *     Needs an admin key, or a person with the admin role.
          */
@@ -3665,6 +3665,8 @@ export type paths = {
                     action?: string;
                     /** @description a user id, key id or email: that caller's entries only */
                     actor?: string;
+                    /** @description go on from where a truncated export stopped: the `before` of its last line */
+                    before?: string;
                     /** @description start (inclusive): an instant or a duration back from now ('7d'); default: 30 days before `to`; the range spans at most 400 days */
                     from?: string;
                     /** @description entries at most (default and maximum 100000) */
@@ -12148,7 +12150,7 @@ export type paths = {
         put?: never;
         /**
          * Give a person a role in the project: a new local account, or one that exists
-         * @description A new address makes a local account with the password given, or a one-time password made here and returned once (password). An address that has an account adds the role to it (200); its password is not changed.
+         * @description A new address makes a local account with the password given, or a one-time password made here and returned once (password); with auth.oidc configured, only the operator makes local accounts (403 for others). An address that has a local account adds the role to it (200); its password is not changed. An account of the identity provider gets its roles from the provider: 409. A project admin's answers show the person's role in that project only.
          *
          *     Needs an admin key, or a person with the admin role.
          */
@@ -12244,7 +12246,7 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description the person has a role in the project already; or the project is being deleted */
+                /** @description the person has a role in the project already, or signs in with the identity provider; or the project is being deleted */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -12352,7 +12354,7 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description oneself */
+                /** @description oneself, or a person whose roles come from the identity provider (disable them instead) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -12385,7 +12387,7 @@ export type paths = {
         head?: never;
         /**
          * Change a person's role in the project, their name or password, or disable them
-         * @description role: in the project (given where they had none). name, password, disabled change the account itself: a project admin may change them only for people with no role in another project; the operator for anyone. Disabling or a new password signs the person out everywhere. One's own role and account are not changed here.
+         * @description role: in the project (given where they had none). name, password, disabled change the account itself: a project admin may change them only for people with no role in another project; the operator for anyone. Disabling or a new password signs the person out everywhere. One's own role and account are not changed here, nor the roles of people who sign in with the identity provider (409: they come from its claims).
          *
          *     Needs an admin key, or a person with the admin role.
          */
@@ -12545,7 +12547,7 @@ export type paths = {
         put?: never;
         /**
          * Sign in with a local account: email address and password
-         * @description Public. 200 with the person and a session cookie (HttpOnly, SameSite=Lax; the session id changes at every sign-in). 401 for a wrong address or password alike; 429 too_many_sign_ins after auth.local.maxAttemptsPerMinute failures for the address or from the client in a minute (Retry-After); 403 when password sign-in is turned off.
+         * @description Public. 200 with the person and a session cookie (HttpOnly, SameSite=Lax; the session id changes at every sign-in). 401 for a wrong address or password alike; 429 too_many_sign_ins after auth.local.maxAttemptsPerMinute attempts that were not successful for the address or from the client in a minute (attempts under way count), past the server-wide failure backstop, or while too many passwords are being checked at once (Retry-After); 403 when password sign-in is turned off.
          */
         post: {
             parameters: {
@@ -12747,7 +12749,7 @@ export type paths = {
         };
         /**
          * Where the identity provider sends the browser back: signs the person in
-         * @description Public; the redirect URI to register at the provider is <auth.publicUrl>/auth/oidc/callback. Checks the state against the browser session, exchanges the code with the PKCE verifier, checks the ID token, maps the claims to roles (auth.oidc.roles) and answers 302 to the page the sign-in started from with a session cookie, or 302 to /?signInError=<reason> when the person may not sign in.
+         * @description Public; the redirect URI to register at the provider is <auth.publicUrl>/auth/oidc/callback. Checks the state against the browser's sign-in cookie, exchanges the code with the PKCE verifier, checks the ID token, maps the claims to roles (auth.oidc.roles) and answers 302 to the page the sign-in started from with a session cookie, or 302 to /?signInError=<code> when the person may not sign in (a code, e.g. not_allowed, no_role, other_identity; the sign-in page words it; the reason is in the audit log).
          */
         get: {
             parameters: {
@@ -12846,7 +12848,7 @@ export type paths = {
         };
         /**
          * Starts OpenID Connect sign-in: redirects the browser to the identity provider
-         * @description Public. Keeps a fresh state, nonce and PKCE verifier in the browser session and answers 302 to the provider (authorization code flow, PKCE S256). 503 identity_provider_unavailable when the provider cannot be reached; 404 when OpenID Connect is not configured. docs/auth.md
+         * @description Public. Keeps a fresh state, nonce and PKCE verifier in a sealed, HttpOnly cookie (10 minutes, path /auth/oidc/) and answers 302 to the provider (authorization code flow, PKCE S256). 503 identity_provider_unavailable when the provider cannot be reached; 404 when OpenID Connect is not configured. docs/auth.md
          */
         get: {
             parameters: {
@@ -16472,7 +16474,7 @@ export type components = {
             project: string;
             /** @description RFC 3339, UTC */
             requestedAt: string;
-            /** @description the API key id that asked, or 'operator' (no key, on a loopback-bound server) */
+            /** @description who asked: the API key's id, 'user:<id> (<email>)' for a signed-in person, or 'operator' (no key, on a loopback-bound server) */
             requestedBy: string;
             /** @description the address the request came from */
             requestedFrom: string | null;
@@ -17206,7 +17208,7 @@ export type components = {
             project: string;
             /** @description RFC 3339, UTC */
             requestedAt: string;
-            /** @description the id of the API key that asked, or 'operator' (a keyless request to a loopback-bound server) */
+            /** @description who asked: the API key's id, 'user:<id> (<email>)' for a signed-in person, or 'operator' (a keyless request to a loopback-bound server) */
             requestedBy: string;
             /** @enum {string} */
             status: "running" | "done" | "failed";

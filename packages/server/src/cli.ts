@@ -5,6 +5,7 @@ import type { Answer, Body } from '@lookout/client';
 import { ConfigError, loadConfig } from './config/config.ts';
 import { Pricer } from './enrich/pricing/index.ts';
 import { openStore } from './store/open.ts';
+import { recordLocalChange } from './audit/local.ts';
 import { CONTENT_CAPTURE_MODES, KEY_SCOPES, projectId, type ContentCapture, type KeyScope, type Store } from './store/store.ts';
 import { answer, apiClient, CliError, defaultUrl, isServerDown, type ApiTarget } from './cli/http.ts';
 import { registerDemoCommand } from './cli/demo/command.ts';
@@ -145,6 +146,7 @@ keys
       () => answer(apiClient(opts).POST('/api/v1/keys', { body: { project: opts.project, scope: opts.scope, name: opts.name ?? null } })),
       async (store) => {
         const { key, info } = await store.createApiKey(projectId(opts.project), opts.scope, opts.name ?? null);
+        await recordLocalChange(store.audit, { action: 'keys.create', projectId: info.projectId, target: info.id, details: { after: { id: info.id, scope: info.scope, name: info.name } } });
         return { key, ...info };
       },
     );
@@ -382,6 +384,7 @@ prices
             }
           },
         });
+        await recordLocalChange(store.audit, { action: 'pricing.backfill', details: { request: { models: opts.model ?? null, all: Boolean(opts.all) }, recosted: updated } });
         return { recosted: updated };
       },
     );

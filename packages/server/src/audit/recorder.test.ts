@@ -113,6 +113,59 @@ describe('AuditRecorder', () => {
   });
 });
 
+describe('AuditRecorder with a flood of refusals', () => {
+  const failing = (): AuditLog & { appended: AuditEntry[]; down: boolean } => {
+    const log = {
+      appended: [] as AuditEntry[],
+      down: true,
+      append: async (entries: AuditEntry[]) => {
+        if (log.down) throw new Error('down');
+        log.appended.push(...entries);
+      },
+      list: async () => [],
+      purgeBefore: async () => 0,
+    };
+    return log;
+  };
+  const refusal = (i: number) => ({ action: 'keys.create.denied', actor: { kind: 'key' as const, id: `k${i}`, email: null }, ip: `10.0.0.${i % 250}`, status: 403 });
+
+  it('never drops a change for refusals: refusals have their own share of the queue and go first', async () => {
+    const log = failing();
+    const r = new AuditRecorder({ log, logger: pino({ level: 'silent' }), registry: new Registry(), maxQueued: 50, maxQueuedRefusals: 10, flushIntervalMs: 10_000 });
+    for (let i = 0; i < 20; i++) r.record({ action: `change${i}.update`, actor: local });
+    // Refusals from 500 different callers: at most 10 are queued.
+    for (let i = 0; i < 500; i++) r.recordRefusal(refusal(i));
+    expect(r.queued).toBe(30);
+    // Changes past the bound push the refusals out before any change.
+    for (let i = 20; i < 50; i++) r.record({ action: `change${i}.update`, actor: local });
+    expect(r.queued).toBe(50);
+    log.down = false;
+    await r.close();
+    const changes = log.appended.filter((e) => e.action.startsWith('change'));
+    expect(changes).toHaveLength(50);
+    // What was not recorded is said, once.
+    expect(log.appended.filter((e) => e.action === 'audit.refusals_not_recorded')).toHaveLength(1);
+  });
+
+  it('merges one source\'s refusals of an action per window, and bounds the sources tracked', async () => {
+    const log = failing();
+    log.down = false;
+    const r = new AuditRecorder({ log, logger: pino({ level: 'silent' }), registry: new Registry(), refusalWindowMs: 100, maxRefusalSources: 3, flushIntervalMs: 10 });
+    for (let i = 0; i < 100; i++) r.recordRefusal(refusal(1));
+    for (let i = 0; i < 5; i++) r.recordRefusal(refusal(i + 2));
+    await new Promise((res) => setTimeout(res, 250));
+    const of1 = log.appended.filter((e) => e.actor.id === 'k1');
+    expect(of1.map((e) => e.details?.repeated ?? 0)).toEqual([0, 99]);
+    // k2 and k3 fill the three sources; k4..k6 are only counted.
+    expect(log.appended.filter((e) => e.action === 'keys.create.denied').map((e) => e.actor.id).sort()).toEqual(['k1', 'k1', 'k2', 'k3']);
+    expect(log.appended.find((e) => e.action === 'audit.refusals_not_recorded')?.details).toMatchObject({ refusals: 3 });
+    // A new window starts afresh.
+    r.recordRefusal(refusal(1));
+    await r.close();
+    expect(log.appended.filter((e) => e.actor.id === 'k1')).toHaveLength(3);
+  });
+});
+
 describe('AuditRetention', () => {
   it('deletes entries older than retentionDays at start, keeps newer ones', async () => {
     const store = await openStore(loadConfig({ env: {}, flags: { dataDir: '/nonexistent-test-dir', logLevel: 'silent' } }), { inMemory: true });

@@ -1,4 +1,12 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/config.ts';
+import { openStore } from '../store/open.ts';
 import { makeTestApp, type TestApp } from '../testing/app.ts';
 import { verifyPassword } from '../people/passwords.ts';
 import type { Store } from '../store/store.ts';
@@ -64,5 +72,63 @@ describe('lookout users', { timeout: 30_000 }, () => {
     await expect(addUser({ url, email: 'a@example.com', role: 'viewer', project: 'Bad Id' }, viaApi)).rejects.toThrow(/--project 'Bad Id'/);
     expect(() => checkPassword('short\n')).toThrow(/8-1024 characters/);
     expect(await t.ctx.store.people.findUserByEmail('a@example.com')).toBeNull();
+  });
+});
+
+// The real command-line tool in a child process, with no server answering: it works on the data
+// directory and records each change in the audit log as the local operator.
+const CLI = fileURLToPath(new URL('../cli.ts', import.meta.url));
+
+function lookout(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, LOOKOUT_API_KEY: '' }, timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('lookout users and keys with the server down', { timeout: 120_000 }, () => {
+  it('records every change made on the data directory, as the local operator with the OS user, never a password or key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lookout-users-cli-'));
+    try {
+      // A port nothing listens on any more: the tool works on the data directory.
+      const probe = createServer();
+      await new Promise<void>((res) => probe.listen(0, '127.0.0.1', res));
+      const port = (probe.address() as AddressInfo).port;
+      await new Promise((res) => probe.close(res));
+      const common = ['--url', `http://127.0.0.1:${port}`, '-d', dir];
+      const added = await lookout(['users', 'add', '--email', 'ops@example.com', '--role', 'admin', '--project', 'default', ...common]);
+      expect(added.code, added.stderr).toBe(0);
+      expect(added.stderr).toContain('working on');
+      const password = added.stdout.trim();
+      for (const args of [
+        ['users', 'set-role', 'ops@example.com', '--role', 'member', '--project', 'default'],
+        ['users', 'disable', 'ops@example.com', '--project', 'default'],
+        ['users', 'enable', 'ops@example.com', '--project', 'default'],
+        ['users', 'remove', 'ops@example.com', '--project', 'default', '--entirely'],
+      ]) {
+        const r = await lookout([...args, ...common]);
+        expect(r.code, r.stderr).toBe(0);
+      }
+      const key = await lookout(['keys', 'create', '--project', 'acme', '--scope', 'admin', '--name', 'deploy', ...common]);
+      expect(key.code, key.stderr).toBe(0);
+      const keyValue = key.stdout.trim();
+
+      const store = await openStore(loadConfig({ env: {}, flags: { dataDir: dir, logLevel: 'silent' } }));
+      try {
+        const log = await store.audit.list({ projectId: null, fromMs: 0, toMs: Date.now() + 60_000, limit: 100 });
+        expect(log.map((e) => e.action).reverse()).toEqual(['users.create', 'users.update', 'users.update', 'users.update', 'users.delete', 'keys.create']);
+        for (const e of log) expect(e).toMatchObject({ actor: { kind: 'local', id: null, email: null }, details: { via: 'cli', osUser: userInfo().username } });
+        expect(log[0]).toMatchObject({ projectId: 'acme', details: { after: { scope: 'admin', name: 'deploy' } } });
+        expect(log.at(-1)).toMatchObject({ projectId: 'default', details: { after: { email: 'ops@example.com', role: 'admin' } } });
+        const text = JSON.stringify(log);
+        expect(text).not.toContain(keyValue);
+        expect(text).not.toContain(password);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

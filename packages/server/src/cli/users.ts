@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { Answer } from '@lookout/client';
 import { ROLES, type Role } from '../config/auth.ts';
+import { recordLocalChange } from '../audit/local.ts';
 import { generatePassword, hashPassword, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS } from '../people/passwords.ts';
 import { PROJECT_ID_PATTERN } from '../server/routes/admin.ts';
 import type { Membership, Store, User } from '../store/store.ts';
@@ -50,6 +51,9 @@ function storeUserAnswer(u: User): ApiUser {
   return { id: u.id, email: u.email, name: u.name, source: u.source, memberships: u.memberships.map((m) => ({ projectId: m.projectId, role: m.role })), createdAt: u.createdAt, lastSignInAt: u.lastSignInAt, disabled: u.disabledAt !== null };
 }
 
+const asProject = (project: string) => project as Membership['projectId'];
+const roleIn = (memberships: Membership[], project: string): Role | null => memberships.find((m) => m.projectId === project)?.role ?? null;
+
 function withRole(memberships: Membership[], project: string, role: Role | null): Membership[] {
   const others = memberships.filter((m) => m.projectId !== project);
   return role === null ? others : [...others, { projectId: project as Membership['projectId'], role }];
@@ -93,10 +97,12 @@ export async function addUser(opts: AddUserOptions, via: ServerOrStore): Promise
         if (existing.memberships.some((m) => m.projectId === project)) throw new CliError(`${email} has a role in project '${project}' already: change it with \`lookout users set-role\``, { code: 'conflict' });
         if (opts.password !== undefined) throw new CliError(`${email} has an account already: its password is not set here (leave out --password-stdin to give them the role)`, { code: 'conflict' });
         const updated = await store.people.updateUser(existing.id, { memberships: withRole(existing.memberships, project, role) });
+        await recordLocalChange(store.audit, { action: 'users.create', projectId: asProject(project), target: existing.id, details: { after: { email, role } } });
         return { user: storeUserAnswer(updated!), password: null, created: false };
       }
       const generated = opts.password === undefined ? generatePassword() : null;
       const user = await store.people.createUser({ email, name: opts.name ?? null, source: 'local', passwordHash: await hashPassword(opts.password ?? generated!), memberships: [{ projectId: project as Membership['projectId'], role }] });
+      await recordLocalChange(store.audit, { action: 'users.create', projectId: asProject(project), target: user.id, details: { after: { email, role }, created: true } });
       return { user: storeUserAnswer(user), password: generated, created: true };
     },
   );
@@ -142,6 +148,11 @@ export interface ChangeUserOptions extends UsersTarget {
   project: string;
 }
 
+// The roles of people who sign in with the identity provider come from its claims at every sign-in.
+function refuseOidcRoles(user: { email: string; source: string }): void {
+  if (user.source === 'oidc') throw new CliError(`${user.email} signs in with the identity provider, which gives their roles (auth.oidc.roles): change their group there, or disable the account`, { code: 'conflict' });
+}
+
 export async function setRole(who: string, role: string, opts: ChangeUserOptions, via: ServerOrStore): Promise<ApiUser> {
   const r = checkRole(role);
   const project = checkProject(opts.project);
@@ -154,7 +165,9 @@ export async function setRole(who: string, role: string, opts: ChangeUserOptions
     },
     async (store) => {
       const user = await userViaStore(store, who);
+      refuseOidcRoles(user);
       const updated = await store.people.updateUser(user.id, { memberships: withRole(user.memberships, project, r) });
+      await recordLocalChange(store.audit, { action: 'users.update', projectId: asProject(project), target: user.id, details: { before: { email: user.email, role: roleIn(user.memberships, project) }, after: { email: user.email, role: r } } });
       return storeUserAnswer(updated!);
     },
   );
@@ -171,9 +184,10 @@ export async function setDisabled(who: string, disabled: boolean, opts: ChangeUs
     },
     async (store) => {
       const user = await userViaStore(store, who);
-      const updated = await store.people.updateUser(user.id, { disabled });
+      const updated = await store.people.updateUser(user.id, disabled ? { disabled, sessionsValidFrom: Date.now() } : { disabled });
       // Signed out everywhere (a running server is not reading this store: none is running).
       if (disabled) await store.people.deleteSessionsOfUser(user.id);
+      await recordLocalChange(store.audit, { action: 'users.update', projectId: asProject(project), target: user.id, details: { before: { email: user.email, disabled: user.disabledAt !== null }, after: { email: user.email, disabled } } });
       return storeUserAnswer(updated!);
     },
   );
@@ -198,9 +212,12 @@ export async function removeUser(who: string, opts: RemoveUserOptions, via: Serv
       if (opts.entirely) {
         await store.people.deleteUser(user.id);
         await store.people.deleteSessionsOfUser(user.id);
+        await recordLocalChange(store.audit, { action: 'users.delete', projectId: asProject(project), target: user.id, details: { before: { email: user.email, memberships: user.memberships }, entirely: true } });
       } else {
         if (!user.memberships.some((m) => m.projectId === project)) throw new CliError(`${user.email} has no role in project '${project}'`, { code: 'not_found' });
+        refuseOidcRoles(user);
         await store.people.updateUser(user.id, { memberships: withRole(user.memberships, project, null) });
+        await recordLocalChange(store.audit, { action: 'users.delete', projectId: asProject(project), target: user.id, details: { before: { email: user.email, role: roleIn(user.memberships, project) } } });
       }
       return user.id;
     },

@@ -100,7 +100,7 @@ export function securityFactsOf(metadata: Readonly<Record<string, string>>): Spa
 // sign-in refused for too many failures (429); oidc_refused: an OpenID Connect sign-in that did not
 // go through (the provider refused, the state did not match, the person has no role or is outside
 // the allowed domains and groups).
-export const AUTH_FAILURE_REASONS = ['missing_key', 'invalid_key', 'forbidden', 'bad_credentials', 'login_rate_limited', 'oidc_refused'] as const;
+export const AUTH_FAILURE_REASONS = ['missing_key', 'invalid_key', 'forbidden', 'bad_credentials', 'login_rate_limited', 'login_busy', 'oidc_refused'] as const;
 export type AuthFailureReason = (typeof AUTH_FAILURE_REASONS)[number];
 
 // queue_full: the ingest queue is full; too_many_queries: a project's reads pile up;

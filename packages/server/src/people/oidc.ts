@@ -154,12 +154,13 @@ export class OidcClient {
   // not check out.
   async finish(query: URLSearchParams, pending: PendingSignIn): Promise<CompletedSignIn> {
     const configuration = await this.configuration();
+    // The state first: an answer that is not this sign-in's is not read further (not even its error).
+    if (query.get('state') !== pending.state) throw new OidcSignInError('state_mismatch', 'the sign-in answer does not belong to this browser session (state mismatch): start again');
     const error = query.get('error');
     if (error !== null) {
       const description = query.get('error_description');
-      throw new OidcSignInError(`${this.config.name} did not sign you in: ${error}${description ? ` (${description.slice(0, 300)})` : ''}`);
+      throw new OidcSignInError('provider_refused', `${this.config.name} did not sign you in: ${error}${description ? ` (${description.slice(0, 300)})` : ''}`);
     }
-    if (query.get('state') !== pending.state) throw new OidcSignInError('the sign-in answer does not belong to this browser session (state mismatch): start again');
     const currentUrl = new URL(this.redirectUri);
     for (const [k, v] of query) currentUrl.searchParams.append(k, v);
     let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
@@ -172,10 +173,10 @@ export class OidcClient {
       });
     } catch (e) {
       this.logger.warn({ event: 'oidc_sign_in_failed', issuer: this.config.issuer, error: reasonOf(e) }, 'oidc code exchange failed');
-      throw new OidcSignInError(`signing in with ${this.config.name} failed: ${reasonOf(e).slice(0, 300)}`);
+      throw new OidcSignInError('provider_failed', `signing in with ${this.config.name} failed: ${reasonOf(e).slice(0, 300)}`);
     }
     const idClaims = tokens.claims();
-    if (!idClaims || !tokens.id_token) throw new OidcSignInError(`${this.config.name} sent no ID token`);
+    if (!idClaims || !tokens.id_token) throw new OidcSignInError('provider_failed', `${this.config.name} sent no ID token`);
     let claims: Record<string, unknown> = { ...idClaims };
     const lacking = claims.email === undefined || claimAt(claims, this.config.groupsClaim) === undefined;
     if (lacking && configuration.serverMetadata().userinfo_endpoint && tokens.access_token) {
@@ -185,7 +186,7 @@ export class OidcClient {
         claims = { ...userinfo, ...claims };
       } catch (e) {
         this.logger.warn({ event: 'oidc_userinfo_failed', issuer: this.config.issuer, error: reasonOf(e) }, 'oidc userinfo failed');
-        if (claims.email === undefined) throw new OidcSignInError(`${this.config.name}'s userinfo endpoint could not be read: ${reasonOf(e).slice(0, 300)}`);
+        if (claims.email === undefined) throw new OidcSignInError('provider_failed', `${this.config.name}'s userinfo endpoint could not be read: ${reasonOf(e).slice(0, 300)}`);
       }
     }
     return { claims, idToken: tokens.id_token };
@@ -207,12 +208,22 @@ export class OidcClient {
   }
 }
 
-// A sign-in that did not go through: the message is for the person, on the sign-in page (the
-// callback sends them there with it, so it is not answered as JSON).
+// Why a sign-in did not go through, as the callback tells the sign-in page (`/?signInError=<code>`):
+// the page shows a fixed text for each code, never text taken from the URL. The detailed reason
+// goes to the audit log and the server log.
+export const SIGN_IN_ERROR_CODES = [
+  'not_started', 'state_mismatch', 'provider_refused', 'provider_failed', 'provider_unavailable', 'no_email', 'email_unverified',
+  'not_allowed', 'no_role', 'account_disabled', 'local_account', 'other_identity', 'retry',
+] as const;
+export type SignInErrorCode = (typeof SIGN_IN_ERROR_CODES)[number];
+
+// A sign-in that did not go through: `reason` for the sign-in page, the message for the logs.
 export class OidcSignInError extends LookoutError {
   override name = 'OidcSignInError';
-  constructor(message: string) {
+  readonly reason: SignInErrorCode;
+  constructor(reason: SignInErrorCode, message: string) {
     super('forbidden', message);
+    this.reason = reason;
   }
 }
 

@@ -43,8 +43,9 @@ describe('who may sign in', () => {
     expect(admissionRefusal(oidc(), person({ email: null }))).toMatch(/did not give Lookout an email address/);
     expect(admissionRefusal(oidc(), person({ emailVerified: false }))).toMatch(/ann@acme\.test is not verified/);
     expect(admissionRefusal(oidc({ requireVerifiedEmail: false }), person({ emailVerified: false }))).toBeNull();
-    // A provider that says nothing about verification (Entra ID) is not refused for it.
-    expect(admissionRefusal(oidc(), person({ emailVerified: null }))).toBeNull();
+    // No email_verified claim: not verified, unless the check is off.
+    expect(admissionRefusal(oidc(), person({ emailVerified: null }))).toMatch(/did not say that ann@acme\.test is verified/);
+    expect(admissionRefusal(oidc({ requireVerifiedEmail: false }), person({ emailVerified: null }))).toBeNull();
   });
 
   it('lets in a person from an allowed domain or an allowed group, and names what is needed otherwise', () => {
@@ -97,7 +98,7 @@ describe('the claim → role rules', () => {
   });
 
   it('refuses, with the reason, a person the gates keep out or no rule gives a role; the default project is always one of them', () => {
-    expect(decideRoles(cfg, person({ email: 'x@else.test' }), projects)).toEqual({ ok: false, reason: 'x@else.test has no role in Lookout: ask an administrator to add you to a group that has one' });
+    expect(decideRoles(cfg, person({ email: 'x@else.test' }), projects)).toEqual({ ok: false, code: 'no_role', reason: 'x@else.test has no role in Lookout: ask an administrator to add you to a group that has one' });
     expect(decideRoles(oidc({ ...cfg, roles: cfg.roles, allowedGroups: ['staff'] }), person({ groups: ['lookout-admins'] }), projects)).toMatchObject({ ok: false, reason: expect.stringMatching(/needs membership of staff/) });
     expect(decideRoles(cfg, person({ groups: ['lookout-admins'] }), [projectId('search')])).toEqual({
       ok: true,

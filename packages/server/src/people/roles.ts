@@ -22,7 +22,8 @@ export interface OidcIdentity {
   groups: string[];
 }
 
-export type RoleDecision = { ok: true; memberships: Membership[] } | { ok: false; reason: string };
+// code: why, as the sign-in page is told (people/oidc.ts SIGN_IN_ERROR_CODES).
+export type RoleDecision = { ok: true; memberships: Membership[] } | { ok: false; reason: string; code: 'no_email' | 'email_unverified' | 'not_allowed' | 'no_role' };
 
 const RANK: Record<Role, number> = Object.fromEntries(ROLES.map((r, i) => [r, i])) as Record<Role, number>;
 
@@ -84,7 +85,12 @@ export function domainOf(email: string): string {
 // worded for the person on the sign-in page.
 export function admissionRefusal(cfg: OidcConfig, identity: OidcIdentity): string | null {
   if (identity.email === null) return `${cfg.name} did not give Lookout an email address for you: the email scope or claim is needed to sign in`;
-  if (cfg.requireVerifiedEmail && identity.emailVerified === false) return `${cfg.name} says ${identity.email} is not verified: verify the address there and sign in again`;
+  // Only an explicit email_verified: true passes: a provider that says nothing has not verified it.
+  if (cfg.requireVerifiedEmail && identity.emailVerified !== true) {
+    return identity.emailVerified === false
+      ? `${cfg.name} says ${identity.email} is not verified: verify the address there and sign in again`
+      : `${cfg.name} did not say that ${identity.email} is verified (no email_verified claim): Lookout needs a verified address (auth.oidc.requireVerifiedEmail)`;
+  }
   const domains = cfg.allowedEmailDomains;
   const groups = cfg.allowedGroups;
   if (domains.length === 0 && groups.length === 0) return null;
@@ -122,9 +128,12 @@ export function rolesFor(cfg: OidcConfig, identity: OidcIdentity, projects: read
 // are the projects that exist; the default project always does.
 export function decideRoles(cfg: OidcConfig, identity: OidcIdentity, projects: readonly ProjectId[]): RoleDecision {
   const refusal = admissionRefusal(cfg, identity);
-  if (refusal !== null) return { ok: false, reason: refusal };
+  if (refusal !== null) {
+    const code = identity.email === null ? 'no_email' : cfg.requireVerifiedEmail && identity.emailVerified !== true ? 'email_unverified' : 'not_allowed';
+    return { ok: false, reason: refusal, code };
+  }
   const all = projects.includes(DEFAULT_PROJECT) ? projects : [DEFAULT_PROJECT, ...projects];
   const memberships = rolesFor(cfg, identity, all);
-  if (memberships.length === 0) return { ok: false, reason: `${identity.email} has no role in Lookout: ask an administrator to add you to a group that has one` };
+  if (memberships.length === 0) return { ok: false, code: 'no_role', reason: `${identity.email} has no role in Lookout: ask an administrator to add you to a group that has one` };
   return { ok: true, memberships };
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import type { DocumentStore } from '../store/documents.ts';
 import { PRIVATE_FILE_MODE } from '../state/private-files.ts';
@@ -11,8 +11,11 @@ export const SESSION_SECRET_FILE = 'session-secret.key';
 const SHARED_DOCUMENT = 'session-secret';
 const SECRET_BYTES = 48;
 const MIN_SECRET_CHARS = 32;
-// Nodes starting together may each write one: each reads back after this long and all use the newest.
-const SETTLE_MS = 250;
+// Nodes starting together: the one holding this lease makes the secret; the others wait and read it.
+const SHARED_LEASE = 'session-secret:make';
+const LEASE_TTL_MS = 30_000;
+const LEASE_WAIT_MS = 60_000;
+const LEASE_RETRY_MS = 100;
 
 function made(): string {
   return randomBytes(SECRET_BYTES).toString('base64url');
@@ -51,9 +54,22 @@ async function fromDocuments(documents: DocumentStore): Promise<string> {
   };
   const existing = await documents.read(SHARED_DOCUMENT);
   if (existing !== null) return parse(existing);
-  await documents.write(SHARED_DOCUMENT, JSON.stringify({ secret: made(), createdAt: new Date().toISOString() }));
-  await new Promise((r) => setTimeout(r, SETTLE_MS));
-  return parse((await documents.read(SHARED_DOCUMENT))!);
+  // Nodes starting together take turns under a lease: the first makes the secret, the others read it.
+  const holder = randomUUID();
+  const deadline = Date.now() + LEASE_WAIT_MS;
+  while (!(await documents.lease(SHARED_LEASE, holder, LEASE_TTL_MS))) {
+    if (Date.now() > deadline) throw new Error(`another node held ${SHARED_LEASE} for ${LEASE_WAIT_MS / 1000} s while making the session secret: start again`);
+    await new Promise((r) => setTimeout(r, LEASE_RETRY_MS / 2 + Math.random() * LEASE_RETRY_MS));
+  }
+  try {
+    const made_ = await documents.read(SHARED_DOCUMENT);
+    if (made_ !== null) return parse(made_);
+    await documents.write(SHARED_DOCUMENT, JSON.stringify({ secret: made(), createdAt: new Date().toISOString() }));
+    return parse((await documents.read(SHARED_DOCUMENT))!);
+  } finally {
+    const release = (documents as { release?: (name: string, holder: string) => Promise<void> }).release;
+    if (release) await release.call(documents, SHARED_LEASE, holder).catch(() => undefined);
+  }
 }
 
 export async function loadSessionSecret(configured: string | null, documents: DocumentStore | null, file: string): Promise<string> {

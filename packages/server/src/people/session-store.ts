@@ -55,6 +55,10 @@ export class PeopleSessionStore {
   private readonly users = new LRUCache<string, { user: UserWithSecret | null }>({ max: CACHE_MAX_ENTRIES, ttl: CACHE_TTL_MS, ttlResolution: 0, perf: Date });
   // Bumped by every forgetUser: a store read that began before it is not cached.
   private generation = 0;
+  // Hashes of session ids just made by a sign-in (expectNew): the only writes that insert. Every
+  // other write of a session updates it only while it is stored, so that a request that loaded a
+  // session before it was deleted (a sign-out, a password change) never brings it back.
+  private readonly fresh = new LRUCache<string, true>({ max: CACHE_MAX_ENTRIES, ttl: 60_000, ttlResolution: 0, perf: Date });
 
   private readonly people: PeopleStore;
   private readonly limits: SessionLimits;
@@ -124,8 +128,20 @@ export class PeopleSessionStore {
       createdAt: new Date(typeof fields.signedInAt === 'number' ? fields.signedInAt : nowMs).toISOString(),
       expiresAt: new Date(sessionEndsAt(fields, this.limits, nowMs)).toISOString(),
     };
-    await this.people.putSession(stored);
+    if (this.fresh.get(id)) {
+      this.fresh.delete(id);
+      await this.people.putSession(stored);
+    } else if (!(await this.people.updateSession(stored))) {
+      // Gone meanwhile: it stays gone.
+      this.sessions.set(id, { stored: null });
+      return;
+    }
     this.sessions.set(id, { stored });
+  }
+
+  // The next write of this session id creates it (a sign-in's new id).
+  expectNew(sessionId: string): void {
+    this.fresh.set(hashSessionId(sessionId), true);
   }
 
   async remove(sessionId: string): Promise<void> {
@@ -152,9 +168,11 @@ export class PeopleSessionStore {
     for (const [id, entry] of this.sessions.entries()) if (entry.stored?.userId === userId) this.sessions.delete(id);
   }
 
-  // Signs a user out everywhere: their sessions are deleted from the store.
+  // Signs a user out everywhere: sessions signed in before now end (the user's sessionsValidFrom,
+  // which no cache, node or request in flight can undo), and are deleted from the store.
   async endSessionsOf(userId: string): Promise<number> {
     this.forgetUser(userId);
+    await this.people.updateUser(userId, { sessionsValidFrom: this.now() });
     const n = await this.people.deleteSessionsOfUser(userId);
     this.forgetUser(userId);
     return n;

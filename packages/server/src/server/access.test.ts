@@ -195,6 +195,92 @@ describe('the route × role table', () => {
     expect(checked).toBeGreaterThan(500);
   }, 120_000);
 
+  // The roles as the product defines them (docs/auth.md#roles), written out here rather than read
+  // from the routes: loosening a route's rule fails this even after `npm run openapi`.
+  const WHO: Record<'read' | 'member' | 'admin' | 'operator' | 'ingest', string[]> = {
+    read: ['viewer', 'member', 'admin', 'operator', 'read key', 'admin key', 'admin key of default'],
+    member: ['member', 'admin', 'operator', 'admin key', 'admin key of default'],
+    admin: ['admin', 'operator', 'admin key', 'admin key of default'],
+    operator: ['operator', 'admin key of default'],
+    // Sending records: any key, a person from member up.
+    ingest: ['member', 'admin', 'operator', 'ingest key', 'read key', 'admin key', 'admin key of default'],
+  };
+  const EXPECTED: [string, string, keyof typeof WHO][] = [
+    ['POST', '/api/v1/keys', 'admin'],
+    ['DELETE', '/api/v1/keys/:keyId', 'admin'],
+    ['POST', '/api/v1/alerts/rules', 'admin'],
+    ['PUT', '/api/v1/alerts/rules/:id', 'admin'],
+    ['DELETE', '/api/v1/alerts/rules/:id', 'admin'],
+    ['POST', '/api/v1/budgets', 'member'],
+    ['PUT', '/api/v1/budgets/:id', 'member'],
+    ['DELETE', '/api/v1/budgets/:id', 'member'],
+    ['PUT', '/api/v1/budgets/tiers', 'admin'],
+    ['POST', '/api/v1/alerts/silences', 'member'],
+    ['DELETE', '/api/v1/alerts/silences/:id', 'member'],
+    ['POST', '/api/v1/pricing/overrides', 'operator'],
+    ['DELETE', '/api/v1/pricing/overrides/:id', 'operator'],
+    ['POST', '/api/v1/pricing/backfill', 'operator'],
+    ['POST', '/api/v1/admin/backup', 'operator'],
+    ['PUT', '/api/v1/privacy', 'admin'],
+    ['DELETE', '/api/v1/privacy', 'admin'],
+    ['PATCH', '/api/v1/project', 'admin'],
+    ['PUT', '/api/v1/project/retention', 'admin'],
+    ['POST', '/api/v1/erasure', 'admin'],
+    ['GET', '/api/v1/erasure', 'admin'],
+    ['POST', '/api/v1/evaluators', 'admin'],
+    ['POST', '/api/v1/chargeback/costs', 'admin'],
+    ['GET', '/api/v1/users', 'admin'],
+    ['POST', '/api/v1/users', 'admin'],
+    ['PATCH', '/api/v1/users/:id', 'admin'],
+    ['DELETE', '/api/v1/users/:id', 'admin'],
+    ['GET', '/api/v1/audit', 'admin'],
+    ['GET', '/api/v1/audit/export', 'admin'],
+    ['GET', '/api/v1/spans', 'read'],
+    ['GET', '/api/v1/spans/:spanId', 'read'],
+    ['GET', '/api/v1/budgets', 'read'],
+    ['POST', '/api/v1/prompts', 'member'],
+    ['POST', '/api/public/scores', 'ingest'],
+  ];
+
+  it("follows the issue's role definitions on representative routes, whatever the routes' own rules say", async () => {
+    const routes = new Set(routeRules(t.app).map((r) => `${r.method} ${r.url}`));
+    const wrong: string[] = [];
+    for (const [method, path, rule] of EXPECTED) {
+      if (!routes.has(`${method} ${path}`)) {
+        wrong.push(`${method} ${path}: no such route`);
+        continue;
+      }
+      const withBody = !['GET', 'DELETE'].includes(method);
+      for (const caller of callers) {
+        const res = await t.app.inject({ method: method as 'GET', url: fill(path), headers: { ...caller.headers, ...(withBody ? { 'content-type': 'application/json' } : {}) }, ...(withBody ? { payload: '{}' } : {}) });
+        const message = res.statusCode === 403 || res.statusCode === 401 ? String(res.json().error?.message ?? '') : '';
+        const refused = res.statusCode === 401 || (res.statusCode === 403 && CHECK_REFUSAL.test(message));
+        const allowed = WHO[rule].includes(caller.name);
+        if (allowed === refused) wrong.push(`${method} ${path} as ${caller.name}: should be ${allowed ? 'allowed' : 'refused'} (${rule}), answered ${res.statusCode} ${message}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  }, 120_000);
+
+  it('keeps every change to settings an admin\'s, instance-wide ones the operator\'s, and no change below member but sending records', () => {
+    const ADMIN_PREFIXES = /^\/api\/v1\/(keys|alerts\/rules|privacy|erasure|users|evaluators|project|projects|chargeback|budgets\/tiers|actions|audit)(\/|$)/;
+    const OPERATOR_PREFIXES = /^\/api\/v1\/(pricing|admin)(\/|$)/;
+    const SENDS_RECORDS = /^(\/v1\/|\/proxy\/|\/api\/public\/(ingestion|otel|scores)|\/api\/v1\/ingest$)/;
+    const rank = { ingest: 0, read: 1, member: 2, admin: 3, operator: 4 } as const;
+    const wrong: string[] = [];
+    for (const r of routeRules(t.app)) {
+      if (['GET', 'HEAD', 'OPTIONS'].includes(r.method) || r.scope === undefined) continue;
+      // Dry runs that change nothing (testing a rule, the privacy filter on a text).
+      if (/\/(test-rule|privacy\/test)$/.test(r.url)) continue;
+      const at = rank[r.scope];
+      const where = `${r.method} ${r.url} (${r.scope})`;
+      if (OPERATOR_PREFIXES.test(r.url) && r.scope !== 'operator') wrong.push(`${where}: instance-wide, needs operator`);
+      else if (ADMIN_PREFIXES.test(r.url) && at < rank.admin) wrong.push(`${where}: a setting, needs admin`);
+      else if (at < rank.member && !SENDS_RECORDS.test(r.url) && r.url !== '/mcp') wrong.push(`${where}: a change below member`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it("tells the UI the caller's grant in the project: a person's role on the keys' ladder", async () => {
     const grants: Record<string, string> = {};
     for (const c of callers) grants[c.name] = (await t.app.inject({ url: '/api/v1/project', headers: c.headers })).json().scope;
@@ -236,6 +322,38 @@ describe('the route × role table', () => {
       expect(own.json().budget.limitUsd).toBe(15);
       expect((await remove(as('member'), 'mine')).statusCode).toBe(200);
       expect((await t.app.inject({ url: '/api/v1/budgets/mine', headers: as('viewer') })).statusCode).toBe(404);
+    });
+
+    it('lets a member set only budgets that warn, of the project, a team or a department; enforcement and user budgets need an admin', async () => {
+      const post = (headers: Record<string, string>, payload: Record<string, unknown>) => t.app.inject({ method: 'POST', url: '/api/v1/budgets', headers, payload });
+      const base = { period: 'daily', limitUsd: 0.01 };
+      const hard = await post(as('member'), { ...base, id: 'stop-all', scope: 'project', enforce: 'hard' });
+      expect(hard.statusCode).toBe(403);
+      expect(hard.json().error.message).toMatch(/^enforce: budget 'stop-all' is hard .*your role in project 'acme' is member, which may create only budgets that warn/);
+      const eachUser = await post(as('member'), { ...base, scope: 'user', subject: '*' });
+      expect(eachUser.statusCode).toBe(403);
+      expect(eachUser.json().error.message).toMatch(/^scope: this budget is a user budget/);
+      expect((await post(as('member'), { ...base, scope: 'user', subject: 'bob' })).statusCode).toBe(403);
+      for (const [id, scope, subject] of [['soft-project', 'project', undefined], ['soft-team', 'team', 'core'], ['soft-dept', 'department', 'eng']] as const) {
+        const made = await post(as('member'), { ...base, id, scope, ...(subject ? { subject } : {}) });
+        expect(made.statusCode, made.body).toBe(201);
+        expect(made.json().budget.enforce).toBe('soft');
+      }
+      // Their own budget made hard: refused, and left as it was.
+      const harden = await t.app.inject({ method: 'PUT', url: '/api/v1/budgets/soft-team', headers: as('member'), payload: { ...base, scope: 'team', subject: 'core', enforce: 'hard' } });
+      expect(harden.statusCode).toBe(403);
+      expect((await t.app.inject({ url: '/api/v1/budgets/soft-team', headers: as('viewer') })).json().budget.enforce).toBe('soft');
+      // Nothing was made by the refused requests; an admin may.
+      expect((await t.app.inject({ url: '/api/v1/budgets', headers: as('viewer') })).json().budgets.map((b: { id: string }) => b.id)).not.toContain('stop-all');
+      expect((await post(as('admin'), { ...base, id: 'stop-all', scope: 'project', enforce: 'hard' })).statusCode).toBe(201);
+      expect((await post(as('admin'), { ...base, scope: 'user', subject: '*' })).statusCode).toBe(201);
+      // A hard budget a member made while an admin (createdBy theirs) is no longer theirs to lift.
+      const me = (await t.app.inject({ url: '/api/v1/me', headers: as('member') })).json();
+      await t.ctx.budgets.upsert(projectId('acme'), { id: 'was-admin', scope: 'team', subject: 'x', period: 'daily', limitUsd: 1, enforce: 'hard' }, undefined, { id: me.user.id });
+      const lift = await t.app.inject({ method: 'DELETE', url: '/api/v1/budgets/was-admin', headers: as('member') });
+      expect(lift.statusCode).toBe(403);
+      expect(lift.json().error.message).toMatch(/^enforce: budget 'was-admin' is hard/);
+      for (const id of ['soft-project', 'soft-team', 'soft-dept']) expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/budgets/${id}`, headers: as('member') })).statusCode).toBe(200);
     });
 
     it("refuses a member the budgets of keys, of the keyless operator and from before creators were recorded; admins change any", async () => {

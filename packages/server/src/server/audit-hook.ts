@@ -21,9 +21,8 @@ const NOT_CHANGES = [/^\/v1\//, /^\/proxy\//, /^\/api\/public\/(ingestion|otel|s
 // POSTs to these last segments are actions on what precedes them (actions.revert, retention.run).
 const VERBS = new Set(['run', 'revert', 'expire', 'rotate', 'backfill', 'test', 'try', 'restore', 'reset', 'purge', 'enable', 'disable', 'cancel', 'resume']);
 const METHOD_VERBS: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'update', DELETE: 'delete' };
-// Refusals without a known caller (no key, a wrong one) are recorded at most this many per minute
-// per node: a flood of made-up keys must not fill the audit log.
-const MAX_ANONYMOUS_DENIALS_PER_MINUTE = 60;
+// Refusals are merged per caller (or client address) and action per minute by the recorder
+// (audit/recorder.ts): a flood of refused requests, with a key or without, cannot fill the log.
 
 export interface AuditChange {
   // What was changed, when the route's id parameter does not say (or says it differently).
@@ -69,6 +68,15 @@ export function actionOf(method: string, url: string): string {
   const last = fixed.at(-1);
   if (method === 'POST' && last !== undefined && fixed.length > 1 && VERBS.has(last)) return fixed.join('.');
   return [...fixed, METHOD_VERBS[method] ?? method.toLowerCase()].join('.');
+}
+
+// What of a request's body an entry keeps: all of it for a route that says `auditBody: true`
+// (settings), the fields named for one that lists them, nothing otherwise.
+export function bodyToRecord(body: unknown, allowed: true | readonly string[] | undefined): unknown {
+  if (allowed === undefined || body === undefined || body === null) return undefined;
+  if (typeof body !== 'object' || Array.isArray(body)) return allowed === true ? body : undefined;
+  const picked = allowed === true ? (body as Record<string, unknown>) : Object.fromEntries(allowed.filter((k) => Object.hasOwn(body, k)).map((k) => [k, (body as Record<string, unknown>)[k]]));
+  return Object.keys(picked).length === 0 ? undefined : picked;
 }
 
 // The route's id parameter, or its only one, or all of them joined.
@@ -119,17 +127,47 @@ export interface RecordAuditInput extends Partial<AuditInput> {
 }
 
 // Records an entry that no route's response makes by itself: session.login, session.logout,
-// session.login_failed, changes made by the system. Queued, never throws.
+// session.login_failed, changes made by the system. Queued, never throws. An entry whose status is
+// 400 or more is a refusal (a failed sign-in): merged with the same source's others of the minute.
 export function recordAudit(ctx: AppContext, input: RecordAuditInput): AuditEntry | null {
   const { request, ...rest } = input;
   const facts = request ? requestFacts(request) : { actor: { kind: 'system' as const, id: null, email: null } };
   const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<AuditInput>;
-  return auditRecorderOf(ctx).record({ ...facts, ...given, action: input.action });
+  const entry: AuditInput = { ...facts, ...given, action: input.action };
+  const recorder = auditRecorderOf(ctx);
+  return (entry.status ?? 200) >= 400 ? recorder.recordRefusal(entry) : recorder.record(entry);
+}
+
+export interface RoleChange {
+  user: { id: string; email: string };
+  // Memberships before (null: the account was made now) and after.
+  before: ReadonlyArray<{ projectId: string; role: string }> | null;
+  after: ReadonlyArray<{ projectId: string; role: string }>;
+  // How the change came (e.g. 'oidc': the provider's claims at sign-in).
+  via: string;
+}
+
+// A sign-in that makes an account (`users.create`) or changes its roles (`users.roles_changed`),
+// recorded as a change by the system (the identity provider's claims) with the sign-in's address;
+// nothing when the roles are the same. One entry per project whose role changed, filed under it.
+export function recordRoleChange(ctx: AppContext, request: FastifyRequest | undefined, change: RoleChange): void {
+  const roleIn = (list: RoleChange['after'] | null, p: string) => list?.find((m) => m.projectId === p)?.role ?? null;
+  const projects = [...new Set([...(change.before ?? []), ...change.after].map((m) => m.projectId))].sort();
+  const base = { request, actor: { kind: 'system' as const, id: null, email: null }, target: change.user.id, status: 200 };
+  if (change.before === null) {
+    for (const m of change.after) recordAudit(ctx, { ...base, action: 'users.create', projectId: m.projectId as ProjectId, details: { email: change.user.email, via: change.via, after: { role: m.role } } });
+    return;
+  }
+  for (const p of projects) {
+    const before = roleIn(change.before, p);
+    const after = roleIn(change.after, p);
+    if (before === after) continue;
+    recordAudit(ctx, { ...base, action: 'users.roles_changed', projectId: p as ProjectId, details: { email: change.user.email, via: change.via, before: { role: before }, after: { role: after } } });
+  }
 }
 
 // The onSend hook (app.ts); the payload goes on unchanged.
 export function auditHook(ctx: AppContext): <T>(request: FastifyRequest, reply: FastifyReply, payload: T) => Promise<T> {
-  let denials = { startMs: 0, anonymous: 0 };
   return async (request, reply, payload) => {
     record(request, reply);
     return payload;
@@ -148,22 +186,20 @@ export function auditHook(ctx: AppContext): <T>(request: FastifyRequest, reply: 
       const denied = status === 401 || status === 403;
       if (!allowed && !denied) return;
       const facts = requestFacts(request);
-      if (denied && facts.actor.id === null && facts.actor.kind !== 'local') {
-        const now = Date.now();
-        if (now - denials.startMs >= 60_000) denials = { startMs: now, anonymous: 0 };
-        if (++denials.anonymous > MAX_ANONYMOUS_DENIALS_PER_MINUTE) return;
-      }
       const action = typeof config.audit === 'string' ? config.audit : actionOf(request.method, url);
       const change = changes.get(request);
       const details: Record<string, unknown> = { ...change?.details };
       if (allowed) {
         if (change?.before !== undefined) details.before = change.before;
         if (change?.after !== undefined) details.after = change.after;
-        // What was asked, when the handler did not say what became of it.
-        const body = request.body;
-        if (change?.after === undefined && body !== undefined && body !== null && !(typeof body === 'object' && Object.keys(body).length === 0)) details.request = body;
+        // What was asked, when the handler did not say what became of it: only what the route
+        // lets through (config.auditBody), never by default, since a body may carry personal
+        // data (an erasure's user id) or content (a prompt's text).
+        const asked = change?.after === undefined ? bodyToRecord(request.body, config.auditBody) : undefined;
+        if (asked !== undefined) details.request = asked;
       }
-      auditRecorderOf(ctx).record({
+      const recorder = auditRecorderOf(ctx);
+      (allowed ? recorder.record.bind(recorder) : recorder.recordRefusal.bind(recorder))({
         ...facts,
         projectId: change?.project ?? facts.projectId,
         action: allowed ? action : `${action}.denied`,

@@ -91,6 +91,10 @@ declare module 'fastify' {
     // the method and path when absent: PUT /api/v1/budgets/:id → budgets.update); false: the route
     // changes nothing though it is a POST (a dry run, a test), so it is not recorded.
     audit?: string | false;
+    // E4: what of the request's body the route's entry keeps when its handler gives no `after`:
+    // true for settings (the whole body, secrets redacted), or the fields named; absent: nothing
+    // (a body may carry personal data or content, which the audit log must not keep).
+    auditBody?: true | readonly string[];
   }
 }
 
@@ -129,6 +133,14 @@ function requireRule(request: FastifyRequest, rule: RouteScope): ProjectId {
 // user id or a key's id; null for the keyless operator.
 export function actorIdOf(auth: RequestAuth): string | null {
   return auth.actor.kind === 'user' ? auth.actor.userId : auth.actor.kind === 'key' ? auth.actor.keyId : null;
+}
+
+// Who asked, as erasure and project-deletion records keep it: the key's id, `user:<id> (<email>)`
+// for a signed-in person, `operator` for the keyless local operator.
+export function requesterOf(auth: RequestAuth): string {
+  if (auth.actor.kind === 'user') return `user:${auth.actor.userId} (${auth.actor.email})`;
+  if (auth.actor.kind === 'key') return auth.actor.keyId;
+  return auth.keyId ?? 'operator';
 }
 
 // Who the caller is, in words for a refusal: "this key" or "you".

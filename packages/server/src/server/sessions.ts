@@ -81,6 +81,21 @@ export async function registerSessions(app: FastifyInstance, ctx: AppContext): P
   const { cookieName } = ctx.config.auth.sessions;
   const sessions = sessionsOf(ctx);
   await app.register(fastifyCookie);
+  // A request target in absolute form (`POST http://host/auth/login HTTP/1.1`, which HTTP/1.1
+  // servers must take) is seen by the session plugin as its path: otherwise it would give such a
+  // request no session (no sign-in, no sign-out, no CSRF check).
+  app.addHook('onRequest', (request, _reply, done) => {
+    const raw = request.raw.url;
+    if (raw !== undefined && !raw.startsWith('/') && /^https?:\/\//i.test(raw)) {
+      try {
+        const u = new URL(raw);
+        request.raw.url = `${u.pathname}${u.search}`;
+      } catch {
+        // Left as it is: the session plugin gives it no session, and sign-in answers 400.
+      }
+    }
+    done();
+  });
   await app.register(fastifySession, {
     secret: ctx.sessionSecret,
     cookieName,
@@ -140,7 +155,8 @@ export interface SignedInPerson {
 }
 
 // The person the request's session signs in, or null: no session, or one that has ended (too old,
-// idle too long, its user disabled or deleted; then it is deleted and its cookie cleared).
+// idle too long, its user disabled or deleted, or signed in before the user's sessionsValidFrom;
+// then it is deleted and its cookie cleared).
 export async function signedInPerson(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<SignedInPerson | null> {
   const session = request.session as FastifyRequest['session'] | null | undefined;
   if (!session || typeof session.userId !== 'string' || typeof session.signedInAt !== 'number') return null;
@@ -152,7 +168,10 @@ export async function signedInPerson(ctx: AppContext, request: FastifyRequest, r
     return null;
   }
   const user = await store.user(session.userId);
-  if (!user || user.disabledAt !== null) {
+  // Signed in before the person's sessions were ended (password changed, disabled, signed out
+  // everywhere, a role removed).
+  const endedBefore = user?.sessionsValidFrom != null && session.signedInAt < user.sessionsValidFrom;
+  if (!user || user.disabledAt !== null || endedBefore) {
     await endSession(ctx, request, reply);
     return null;
   }

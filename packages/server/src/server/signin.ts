@@ -3,6 +3,13 @@ import type { User } from '../store/store.ts';
 import type { AppContext } from './context.ts';
 import { endSession, sessionsOf } from './sessions.ts';
 import { recordAudit } from './audit-hook.ts';
+import { LookoutError } from '../errors.ts';
+
+// A request whose target is not a plain path (absolute-form, e.g. `POST http://host/auth/login`):
+// the session plugin gives it no session.
+export function noSessionError(): LookoutError {
+  return new LookoutError('invalid_request', 'the request target must be a path such as /auth/login (absolute-form targets are not supported here)');
+}
 
 // E4: signing a person in and out, for every way of signing in (local password, OpenID Connect).
 
@@ -11,8 +18,10 @@ import { recordAudit } from './audit-hook.ts';
 // when; the cookie is set with the response and expires with the session's absolute end.
 export async function signIn(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, user: User, method: 'password' | 'oidc', extra: { idToken?: string } = {}): Promise<void> {
   const { store, limits } = sessionsOf(ctx);
+  if (typeof request.session?.regenerate !== 'function') throw noSessionError();
   await request.session.regenerate();
   const session = request.session;
+  store.expectNew(session.sessionId);
   const now = Date.now();
   session.userId = user.id;
   session.method = method;

@@ -24,6 +24,13 @@ export interface User {
   createdAt: string;
   lastSignInAt: string | null;
   disabledAt: string | null;
+  // Milliseconds since the epoch: sessions signed in before this have ended (set when the password
+  // changes, the person is disabled, signed out everywhere or loses a role). Null: none refused.
+  sessionsValidFrom: number | null;
+  // OIDC accounts: the provider (issuer) and subject (`sub`) of the first sign-in; a later sign-in
+  // for the address with another subject is refused. Null for local accounts.
+  oidcIssuer: string | null;
+  oidcSubject: string | null;
 }
 
 // Never leaves the server: a password hash is not part of any answer.
@@ -37,6 +44,8 @@ export interface NewUser {
   source: UserSource;
   passwordHash: string | null;
   memberships: Membership[];
+  oidcIssuer?: string | null;
+  oidcSubject?: string | null;
 }
 
 export interface UserPatch {
@@ -45,6 +54,10 @@ export interface UserPatch {
   memberships?: Membership[];
   lastSignInAt?: string;
   disabled?: boolean;
+  // Milliseconds since the epoch (see User.sessionsValidFrom).
+  sessionsValidFrom?: number;
+  // Kept at the first OpenID Connect sign-in.
+  oidcIdentity?: { issuer: string; subject: string };
 }
 
 // A session as kept: `id` is a hash of the cookie's session id (the store never holds a value that
@@ -77,8 +90,11 @@ export interface PeopleStore {
 
   // Null when there is none, or it has expired.
   getSession(id: string): Promise<StoredSession | null>;
-  // Creates or replaces (a new expiry, new data) the session of that id.
+  // Creates a session (a new id: a sign-in).
   putSession(session: StoredSession): Promise<void>;
+  // Writes a session again (new data, a new expiry) only while it is there: a session deleted
+  // (signed out, its user signed out everywhere) is never brought back. False when it is gone.
+  updateSession(session: StoredSession): Promise<boolean>;
   deleteSession(id: string): Promise<void>;
   // Signs a person out everywhere (disabled, deleted, password changed); the sessions removed.
   deleteSessionsOfUser(userId: string): Promise<number>;
@@ -114,7 +130,7 @@ type StoredRow = Record<string, unknown>;
 const isoOrNull = (ms: unknown): string | null => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
 
 // A user from a row (id, email, name, source, password_hash, created_ms, last_sign_in_ms,
-// disabled_ms) and its memberships.
+// disabled_ms, sessions_valid_from_ms, oidc_issuer, oidc_subject) and its memberships.
 export function userOf(r: StoredRow, memberships: Membership[]): UserWithSecret {
   return {
     id: String(r.id),
@@ -125,6 +141,9 @@ export function userOf(r: StoredRow, memberships: Membership[]): UserWithSecret 
     createdAt: new Date(Number(r.created_ms)).toISOString(),
     lastSignInAt: isoOrNull(r.last_sign_in_ms),
     disabledAt: isoOrNull(r.disabled_ms),
+    sessionsValidFrom: r.sessions_valid_from_ms === null || r.sessions_valid_from_ms === undefined ? null : Number(r.sessions_valid_from_ms),
+    oidcIssuer: r.oidc_issuer === null || r.oidc_issuer === undefined || r.oidc_issuer === '' ? null : String(r.oidc_issuer),
+    oidcSubject: r.oidc_subject === null || r.oidc_subject === undefined || r.oidc_subject === '' ? null : String(r.oidc_subject),
     passwordHash: r.password_hash === null || r.password_hash === undefined ? null : String(r.password_hash),
   };
 }

@@ -5,13 +5,35 @@ import { navigate } from '../router.ts';
 
 // The screen a server that refuses this browser (401) shows: what GET /auth/config offers — an
 // email and password (local accounts), the identity provider's button (OIDC) — and the API key
-// form as before, beside them. An OIDC sign-in that failed comes back as `?signInError=<message>`.
+// form as before, beside them. An OIDC sign-in that failed comes back as `?signInError=<code>`; the
+// page shows its own text for each code, never text from the URL (a link could say anything).
+
+const SIGN_IN_ERRORS: Record<string, string> = {
+  not_started: 'The sign-in was not started from this browser, or took too long. Start again.',
+  state_mismatch: 'The answer from the identity provider does not belong to this sign-in. Start again.',
+  provider_refused: 'The identity provider did not sign you in.',
+  provider_failed: 'Signing in with the identity provider failed. Try again; if it keeps failing, ask an administrator.',
+  provider_unavailable: 'The identity provider cannot be reached right now. Try again in a moment.',
+  no_email: 'The identity provider did not give Lookout an email address for you.',
+  email_unverified: 'Your email address is not verified at the identity provider.',
+  not_allowed: 'Your account may not sign in to this Lookout: its email domain or groups are not allowed.',
+  no_role: 'You have no role in Lookout yet. Ask an administrator to add you to a group that has one.',
+  account_disabled: 'Your Lookout account is disabled. Ask an administrator.',
+  local_account: 'Your email address belongs to a local Lookout account: sign in with its password.',
+  other_identity: 'Your email address belongs to the Lookout account of another identity. Ask an administrator.',
+  retry: 'Signing in was interrupted. Start again.',
+};
+
+export function signInErrorText(code: string | null): string | null {
+  if (code === null) return null;
+  return Object.hasOwn(SIGN_IN_ERRORS, code) ? SIGN_IN_ERRORS[code] : 'Signing in did not succeed. Start again, or ask an administrator.';
+}
 
 export function SignInScreen() {
   const config = useAsync(authConfig, []);
   const keyInput = useRef<HTMLInputElement>(null);
-  // An error the provider's callback sent back, until a sign-in here answers otherwise.
-  const [error, setError] = useState<string | null>(() => new URLSearchParams(window.location.search).get('signInError'));
+  // An error the provider's callback sent back (a code, worded here), until a sign-in here answers otherwise.
+  const [error, setError] = useState<string | null>(() => signInErrorText(new URLSearchParams(window.location.search).get('signInError')));
   const refused = apiKey() ? 'The key you gave was refused (unknown or revoked). Paste another, or sign in.' : null;
 
   if (config.loading && !config.data && !config.error) return <div className="state loading">Loading…</div>;

@@ -38,6 +38,11 @@ describe('roles and scopes', () => {
     expect(canChangeBudget(member, { createdBy: 'u-7' })).toBe(true);
     expect(canChangeBudget(member, { createdBy: 'u-8' })).toBe(false);
     expect(canChangeBudget(member, { createdBy: null })).toBe(false);
+    // Their own, but enforcing or a user budget: an admin's (the server refuses it too).
+    expect(canChangeBudget(member, { createdBy: 'u-7', scope: 'team', enforce: 'soft' })).toBe(true);
+    expect(canChangeBudget(member, { createdBy: 'u-7', scope: 'team', enforce: 'hard' })).toBe(false);
+    expect(canChangeBudget(member, { createdBy: 'u-7', scope: 'user', enforce: 'soft' })).toBe(false);
+    expect(budgetNeeds(member, { createdBy: 'u-7', scope: 'project', enforce: 'hard' })).toMatch(/only an admin changes this budget.*enforcing \(hard\) budgets and user budgets need the admin role/i);
     expect(canChangeBudget(member, {})).toBe(false);
     expect(canChangeBudget(accessOf(project('admin'), person('admin', 'u-9')), { createdBy: 'u-7' })).toBe(true);
     expect(canChangeBudget(accessOf(project('read'), person('read', 'u-7')), { createdBy: 'u-7' })).toBe(false);

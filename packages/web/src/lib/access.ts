@@ -52,9 +52,18 @@ export function isOwnBudget(access: Access, createdBy: string | null | undefined
   return createdBy === access.userId || createdBy === `user:${access.userId}`;
 }
 
-export function canChangeBudget(access: Access, budget: { createdBy?: string | null }): boolean {
+// What a member may set (the server's rule, server/routes/budgets.ts): budgets that only warn, of
+// the project, a team or a department. Enforcing (hard) and user budgets are an admin's.
+export const MEMBER_BUDGET_SCOPES: readonly string[] = ['project', 'team', 'department'];
+export const MEMBER_BUDGET_LIMITS = 'A member sets only budgets that warn (soft) of the project, a team or a department: enforcing (hard) budgets and user budgets need the admin role.';
+
+export function memberMaySet(budget: { scope?: string; enforce?: string }): boolean {
+  return budget.enforce !== 'hard' && (budget.scope === undefined || MEMBER_BUDGET_SCOPES.includes(budget.scope));
+}
+
+export function canChangeBudget(access: Access, budget: { createdBy?: string | null; scope?: string; enforce?: string }): boolean {
   if (allows(access, 'admin')) return true;
-  return allows(access, 'member') && access.person && isOwnBudget(access, budget.createdBy);
+  return allows(access, 'member') && access.person && isOwnBudget(access, budget.createdBy) && memberMaySet(budget);
 }
 
 // A disabled control's title: what it needs, said to a person in roles and to a key in scopes.
@@ -69,8 +78,11 @@ export function needs(access: Access, needed: 'member' | 'admin' | 'operator', w
 }
 
 // A budget a member did not create: said plainly.
-export function budgetNeeds(access: Access): string {
-  if (allows(access, 'member') && access.person && !allows(access, 'admin')) return 'Only its creator or an admin changes this budget: you are a member and did not create it.';
+export function budgetNeeds(access: Access, budget?: { createdBy?: string | null; scope?: string; enforce?: string }): string {
+  if (allows(access, 'member') && access.person && !allows(access, 'admin')) {
+    if (budget && isOwnBudget(access, budget.createdBy) && !memberMaySet(budget)) return `Only an admin changes this budget. ${MEMBER_BUDGET_LIMITS}`;
+    return 'Only its creator or an admin changes this budget: you are a member and did not create it.';
+  }
   return needs(access, 'admin', 'changing a budget');
 }
 

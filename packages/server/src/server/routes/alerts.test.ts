@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generation, makeTestApp, type TestApp } from '../../testing/app.ts';
 import { projectId } from '../../store/store.ts';
+import { hashPassword } from '../../people/passwords.ts';
 
 // The alerts API end to end on the real app: data in through the ingest API, one evaluation,
 // alerts, history, rules, silences and test evaluations out.
@@ -282,5 +283,25 @@ describe('tenant rules and notification routing (issue 13 #9)', () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+});
+
+describe('who a silence is by', () => {
+  it('is the signed-in person, whatever the body says; a key by its id', async () => {
+    await t.close();
+    t = await makeTestApp({ requireApiKeys: 'always' });
+    const password = 'correct horse battery';
+    await t.ctx.store.people.createUser({ email: 'meg@example.com', name: null, source: 'local', passwordHash: await hashPassword(password), memberships: [{ projectId: projectId('default'), role: 'member' }] });
+    const login = await t.app.inject({ method: 'POST', url: '/auth/login', payload: { email: 'meg@example.com', password } });
+    expect(login.statusCode, login.body).toBe(200);
+    const cookie = String([login.headers['set-cookie']].flat().filter((l) => String(l).startsWith('lookout_session=')).at(-1)).split(';')[0];
+    const csrf = (await t.app.inject({ url: '/api/v1/me', headers: { cookie } })).json().csrfToken as string;
+    const byPerson = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/silences', headers: { cookie, 'x-csrf-token': csrf }, payload: { matchers: ['model="a"'], duration: '1h', createdBy: 'the-ceo@example.com' } });
+    expect(byPerson.statusCode, byPerson.body).toBe(201);
+    expect(byPerson.json().silence.createdBy).toBe('meg@example.com');
+    const { key, info } = await t.ctx.store.createApiKey(projectId('default'), 'admin', null);
+    const byKey = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/silences', headers: { authorization: `Bearer ${key}` }, payload: { matchers: ['model="b"'], duration: '1h', createdBy: 'oncall-bot' } });
+    expect(byKey.statusCode, byKey.body).toBe(201);
+    expect(byKey.json().silence.createdBy).toBe(`oncall-bot (key ${info.id})`);
   });
 });

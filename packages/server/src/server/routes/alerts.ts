@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AlertState } from '../../alerts/types.ts';
@@ -35,6 +35,17 @@ const deliveriesQuery = z
 const silencesQuery = z.object({ expired: z.enum(['true', 'false']).optional().describe('true: expired silences too') }).strict();
 const idParams = z.object({ id: z.string().max(128) });
 const ruleAnswer = z.object({ rule: ruleSchemaOut });
+
+// Who a silence is recorded as made by: a signed-in person is their email, whatever the body says;
+// a key is its id (with the name the body gives, if any); the keyless operator, the name given.
+function silenceAuthor(request: FastifyRequest): string {
+  const given = (request.body as { createdBy?: unknown } | undefined)?.createdBy;
+  const named = typeof given === 'string' && given.trim() !== '' ? given.trim().slice(0, 150) : null;
+  const actor = request.auth.actor;
+  if (actor.kind === 'user') return actor.email;
+  if (actor.kind === 'key') return named ? `${named} (key ${actor.keyId})` : `key ${actor.keyId}`;
+  return named ?? 'operator';
+}
 
 export function registerAlertRoutes(fastify: FastifyInstance, ctx: AppContext): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -200,7 +211,7 @@ export function registerAlertRoutes(fastify: FastifyInstance, ctx: AppContext): 
     { config: { scope: 'member' }, schema: { summary: 'Silence the alerts whose labels match every matcher, for a while', tags: ['alerts'], body: silenceBodySchema, response: { 201: z.object({ silence: silenceSchema }), 409: errorSchema, ...errorResponses } } },
     async (request, reply) => {
       const project = requireScope(request, 'member');
-      const silence = await engine().addSilence(project, request.body as never);
+      const silence = await engine().addSilence(project, { ...(request.body as object), createdBy: silenceAuthor(request) } as never);
       auditChange(request, { target: silence.id, after: silence });
       reply.code(201);
       return { silence };

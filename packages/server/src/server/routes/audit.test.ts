@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../../testing/app.ts';
-import { auditRecorderOf, recordAudit } from '../audit-hook.ts';
+import { auditRecorderOf, recordAudit, recordRoleChange } from '../audit-hook.ts';
 import { DAY_MS } from '../../audit/retention.ts';
 import { hashPassword } from '../../people/passwords.ts';
 import { projectId } from '../../store/store.ts';
+import { encodeCursor } from './audit.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -117,6 +118,94 @@ describe('recording state changes', () => {
   });
 });
 
+describe('what an entry keeps of a request', () => {
+  it('keeps an erasure as its job id, kind and keyed hash under the project erased, never the id asked', async () => {
+    const subject = 'alice.subject@example.com';
+    const trace = 'ab'.repeat(16);
+    const acme = await keyFor('acme', 'admin');
+    const own = await t.app.inject({ method: 'POST', url: '/api/v1/erasure', payload: { userId: subject }, headers: bearer(acme.key) });
+    expect(own.statusCode, own.body).toBe(202);
+    // The operator (keyless local here) erases in another project.
+    const other = await t.app.inject({ method: 'POST', url: '/api/v1/erasure?project=acme', payload: { traceId: trace } });
+    expect(other.statusCode, other.body).toBe(202);
+    const session = await t.app.inject({ method: 'POST', url: '/api/v1/erasure', payload: { sessionId: 'sess-subject-42' } });
+    expect(session.statusCode, session.body).toBe(202);
+    await Promise.all([own, other, session].map((r) => t.ctx.erasures.waitFor(r.json().id)));
+
+    const all = await entries({ project: '*', action: 'erasure.' });
+    expect(all).toHaveLength(3);
+    const text = JSON.stringify(all);
+    for (const id of [subject, trace, 'sess-subject-42']) expect(text).not.toContain(id);
+    const byJob = new Map(all.map((e) => [e.target, e]));
+    const job = await t.ctx.erasures.get('acme', own.json().id);
+    expect(byJob.get(own.json().id)).toMatchObject({ projectId: 'acme', actor: { kind: 'key', id: acme.id }, details: { after: { erasureId: own.json().id, project: 'acme', kind: 'user', idHash: job!.target.idHash } } });
+    expect(byJob.get(other.json().id)).toMatchObject({ projectId: 'acme', actor: { kind: 'local' }, details: { after: { project: 'acme', kind: 'trace' } } });
+    expect(byJob.get(session.json().id)).toMatchObject({ projectId: 'default', details: { after: { kind: 'session' } } });
+    // The erasure's own record names who asked.
+    expect(job).toMatchObject({ requestedBy: acme.id });
+  });
+
+  it('keeps a prompt version as its name, version and labels, not its text; other bodies only where a route allows', async () => {
+    const text = 'Customer Jane Roe, card ending 4242, asks: SECRET-PROMPT-BODY';
+    const created = await t.app.inject({ method: 'POST', url: '/api/v1/prompts', payload: { name: 'support', prompt: text, message: 'first cut with Jane', labels: ['production'] } });
+    expect(created.statusCode, created.body).toBe(201);
+    const label = await t.app.inject({ method: 'PUT', url: '/api/v1/prompts/support/labels/staging', payload: { version: 1 } });
+    expect(label.statusCode, label.body).toBe(200);
+    const cost = await t.app.inject({ method: 'POST', url: '/api/v1/chargeback/costs', payload: { name: 'vector db', kind: 'fixed', amountUsd: '120', dimension: 'team', value: 'search', fromMonth: '2026-01' } });
+
+    const log = await entries();
+    const body = JSON.stringify(log);
+    expect(body).not.toContain('SECRET-PROMPT-BODY');
+    expect(body).not.toContain('Jane');
+    expect(log.find((e) => e.action === 'prompts.create')).toMatchObject({ target: 'support', details: { after: { name: 'support', version: 1, labels: ['production'] } } });
+    expect(log.find((e) => e.action === 'prompts.labels.update')).toMatchObject({ details: { request: { version: 1 } } });
+    // A settings route keeps what it was sent.
+    if (cost.statusCode === 201) expect(log.find((e) => e.action === 'chargeback.costs.create')?.details?.request).toMatchObject({ name: 'vector db' });
+  });
+});
+
+describe('floods of refused requests', () => {
+  const stored = () => t.ctx.store.audit.list({ projectId: null, fromMs: 0, toMs: Date.now() + 60_000, limit: 1000 });
+
+  it('merges a key\'s refusals of one action in a minute into the first entry and one with the count', async () => {
+    const reader = await keyFor('acme', 'read');
+    for (let i = 0; i < 300; i++) {
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/keys', payload: { scope: 'admin' }, headers: bearer(reader.key) });
+      expect(res.statusCode).toBe(403);
+    }
+    // Unknown keys from one address, and another action by the same reader.
+    for (let i = 0; i < 50; i++) await t.app.inject({ method: 'DELETE', url: '/api/v1/budgets/b1', headers: bearer(`lk_not_a_real_key_${String(i).padStart(20, '0')}`) });
+    await t.app.inject({ method: 'DELETE', url: '/api/v1/keys/k1', headers: bearer(reader.key) });
+    // The minute ends (closing the recorder ends it at once).
+    await auditRecorderOf(t.ctx).close();
+    const log = await stored();
+    const keysDenied = log.filter((e) => e.action === 'keys.create.denied');
+    expect(keysDenied).toHaveLength(2);
+    expect(keysDenied.map((e) => e.details?.repeated ?? 0).sort((a, b) => Number(a) - Number(b))).toEqual([0, 299]);
+    expect(keysDenied.every((e) => e.actor.id === reader.id && e.projectId === 'acme')).toBe(true);
+    const unknown = log.filter((e) => e.action === 'budgets.delete.denied');
+    expect(unknown).toHaveLength(2);
+    expect(unknown.find((e) => e.details?.repeated)?.details).toMatchObject({ repeated: 49 });
+    expect(log.filter((e) => e.action === 'keys.delete.denied')).toHaveLength(1);
+  });
+
+  it('merges failed and rate-limited sign-ins per client address', async () => {
+    await t.close();
+    t = await makeTestApp({ requireApiKeys: 'always' });
+    await t.ctx.store.people.createUser({ email: 'ann@example.com', name: null, source: 'local', passwordHash: await hashPassword('correct horse battery'), memberships: [{ projectId: projectId('default'), role: 'admin' }] });
+    const statuses = new Set<number>();
+    for (let i = 0; i < 40; i++) {
+      const res = await t.app.inject({ method: 'POST', url: '/auth/login', payload: { email: 'ann@example.com', password: `wrong-${i}-password` } });
+      statuses.add(res.statusCode);
+    }
+    expect(statuses.has(429)).toBe(true);
+    await auditRecorderOf(t.ctx).close();
+    const failed = (await stored()).filter((e) => e.action === 'session.login_failed');
+    expect(failed.length).toBeLessThanOrEqual(2);
+    expect(failed.reduce((n, e) => n + Number(e.details?.repeated ?? 1), 0)).toBe(40);
+  });
+});
+
 describe('people', () => {
   it('records a signed-in admin by user id and email, a viewer\'s attempt as denied, and the sign-in', async () => {
     await t.close();
@@ -151,6 +240,25 @@ describe('people', () => {
     expect(text).not.toContain(admin.cookie.split('=')[1]);
     expect(text).not.toContain(admin['x-csrf-token']);
     expect((await t.app.inject({ url: '/api/v1/audit', headers: viewer })).statusCode).toBe(403);
+  });
+});
+
+describe('accounts changed by an OpenID Connect sign-in', () => {
+  it('records a new account per project, and each role the provider changed, filed under its project; nothing when unchanged', async () => {
+    const user = { id: 'u-oidc-1', email: 'olga@example.com' };
+    recordRoleChange(t.ctx, undefined, { user, before: null, after: [{ projectId: 'default', role: 'viewer' }, { projectId: 'acme', role: 'member' }], via: 'oidc' });
+    recordRoleChange(t.ctx, undefined, { user, before: [{ projectId: 'default', role: 'viewer' }, { projectId: 'acme', role: 'member' }], after: [{ projectId: 'default', role: 'admin' }, { projectId: 'beta', role: 'viewer' }], via: 'oidc' });
+    recordRoleChange(t.ctx, undefined, { user, before: [{ projectId: 'default', role: 'admin' }], after: [{ projectId: 'default', role: 'admin' }], via: 'oidc' });
+    const log = await entries({ project: '*', action: 'users.' });
+    const seen = log.map((e) => [e.action, e.projectId, e.details.before?.role ?? null, e.details.after?.role ?? null]).sort();
+    expect(seen).toEqual([
+      ['users.create', 'acme', null, 'member'],
+      ['users.create', 'default', null, 'viewer'],
+      ['users.roles_changed', 'acme', 'member', null],
+      ['users.roles_changed', 'beta', null, 'viewer'],
+      ['users.roles_changed', 'default', 'viewer', 'admin'],
+    ]);
+    for (const e of log) expect(e).toMatchObject({ actor: { kind: 'system' }, target: user.id, details: { email: user.email, via: 'oidc' } });
   });
 });
 
@@ -243,12 +351,37 @@ describe('GET /api/v1/audit/export', () => {
     const capped = await t.app.inject({ url: '/api/v1/audit/export', query: { action: 'thing.', limit: '3' } });
     const cappedLines = capped.body.trim().split('\n').map((l) => JSON.parse(l));
     expect(cappedLines).toHaveLength(4);
-    expect(cappedLines[3]).toMatchObject({ truncated: true, entries: 3, before: cappedLines[2].at });
+    expect(cappedLines[3]).toMatchObject({ truncated: true, entries: 3, lastAt: cappedLines[2].at, before: encodeCursor(cappedLines[2]) });
 
     const exports = await entries({ action: 'audit.export' });
     expect(exports).toHaveLength(2);
     expect(exports[0]).toMatchObject({ actor: { kind: 'local' }, details: { action: 'thing.' } });
     expect((await t.app.inject({ url: '/api/v1/audit/export', query: { from: '401d' } })).statusCode).toBe(400);
+  });
+});
+
+describe('GET /api/v1/audit/export past its limit', () => {
+  it('marks the export truncated whenever entries remain, exactly at the limit too, and goes on from its cursor without a gap', async () => {
+    // 1,500 entries, many sharing a millisecond.
+    const at = new Date(Date.now() - 60_000);
+    for (let i = 0; i < 1500; i++) recordAudit(t.ctx, { action: 'thing.update', target: `t${i}`, at: new Date(at.getTime() + Math.floor(i / 100)), actor: { kind: 'local', id: null, email: null } });
+    await auditRecorderOf(t.ctx).flush();
+    const exported = async (query: Record<string, string>) => {
+      const res = await t.app.inject({ url: '/api/v1/audit/export', query: { action: 'thing.', ...query } });
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+      return res.body.trim().split('\n').map((l) => JSON.parse(l));
+    };
+    const first = await exported({ limit: '1000' });
+    expect(first).toHaveLength(1001);
+    const marker = first[1000];
+    expect(marker).toMatchObject({ truncated: true, entries: 1000 });
+    const rest = await exported({ limit: '1000', before: marker.before });
+    expect(rest).toHaveLength(500);
+    expect(rest.some((l) => l.truncated)).toBe(false);
+    const targets = new Set([...first.slice(0, 1000), ...rest].map((l) => l.target));
+    expect(targets.size).toBe(1500);
+    // Exactly all of them: no marker.
+    expect((await exported({ limit: '1500' })).some((l) => l.truncated)).toBe(false);
   });
 });
 

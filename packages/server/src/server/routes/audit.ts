@@ -103,7 +103,7 @@ export function registerAuditRoutes(fastify: FastifyInstance, ctx: AppContext): 
       config: { scope: 'admin' },
       schema: {
         summary: 'The audit log as JSONL, one entry per line, newest first (recorded as audit.export)',
-        description: `Same filters as GET /api/v1/audit. At most ${MAX_AUDIT_EXPORT_ENTRIES} entries: a longer export ends with a line {"truncated": true, "before": ...} — export the range before that instant for the rest.`,
+        description: `Same filters as GET /api/v1/audit. At most ${MAX_AUDIT_EXPORT_ENTRIES} entries: a longer export ends with a line {"truncated": true, "before": <cursor>} — export again with that \`before\` for the rest.`,
         tags,
         querystring: auditExportQuerySchema,
         response: {
@@ -121,22 +121,25 @@ export function registerAuditRoutes(fastify: FastifyInstance, ctx: AppContext): 
       recordAudit(ctx, { action: 'audit.export', request, status: 200, target: null, details: { from: rangeFrom, to: rangeTo, project: q.project ?? null, actor: q.actor ?? null, action: q.action ?? null } });
       const log = ctx.store.audit;
       const logger = request.log;
+      const start = q.before !== undefined ? decodeCursor(q.before) : undefined;
       async function* lines(): AsyncGenerator<string> {
-        let before: { at: string; id: string } | undefined;
+        let before = start;
         let sent = 0;
         while (sent < max) {
-          const page = await log.list({ ...query, limit: Math.min(EXPORT_PAGE, max - sent + 1), ...(before ? { before } : {}) });
+          const want = Math.min(EXPORT_PAGE, max - sent);
+          const page = await log.list({ ...query, limit: want, ...(before ? { before } : {}) });
           for (const e of page) {
-            if (sent === max) {
-              yield `${JSON.stringify({ truncated: true, entries: sent, before: before?.at ?? null, message: `at most ${max} entries per export; export to=${before?.at ?? ''} for the older ones` })}\n`;
-              return;
-            }
             yield `${JSON.stringify(e)}\n`;
             sent++;
             before = { at: e.at, id: e.id };
           }
-          if (page.length < Math.min(EXPORT_PAGE, max - sent + 1) || page.length === 0) return;
+          if (page.length < want) return;
         }
+        // `max` sent: the marker says whether entries remain, with the cursor of the last one sent
+        // (entries of that same millisecond not sent yet come with the next export).
+        if (before === undefined || (await log.list({ ...query, limit: 1, before })).length === 0) return;
+        const cursor = encodeCursor(before);
+        yield `${JSON.stringify({ truncated: true, entries: sent, before: cursor, lastAt: before.at, message: `at most ${max} entries per export; export again with before=${cursor} for the older ones` })}\n`;
       }
       const stream = Readable.from(lines(), { objectMode: false });
       stream.on('error', (err) => logger.error({ err, event: 'audit_export_failed' }, 'the audit export stopped'));

@@ -1,9 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { keysRequired } from '../../config/config.ts';
 import { verifyAgainstDummy, verifyPassword } from '../../people/passwords.ts';
 import { endSessionUrl } from '../../people/oidc.ts';
+import { clientKeyOf } from '../../people/login-limiter.ts';
 import { LookoutError } from '../../errors.ts';
 import { isOperator, type AppContext } from '../context.ts';
 import { errorResponses, errorSchema } from '../openapi.ts';
@@ -25,6 +26,20 @@ export const ME_PATH = '/api/v1/me';
 // One answer for an unknown address, a wrong password, an account without a password or a
 // disabled one: the answer says nothing of which.
 const BAD_CREDENTIALS = 'the email address or password is not correct';
+
+// Who a sign-in comes from, for the per-client limit. Behind server.trustProxy, the address the
+// nearest proxy saw (the last X-Forwarded-For entry, which it added), not request.ip (the first
+// entry, which the client chooses); IPv6 addresses by their /64.
+export function loginClientKey(ctx: AppContext, request: FastifyRequest): string {
+  let address = request.socket.remoteAddress ?? request.ip ?? 'unknown';
+  if (ctx.config.server.trustProxy) {
+    const header = request.headers['x-forwarded-for'];
+    const entries = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((e) => e.trim()).filter(Boolean);
+    const nearest = entries.at(-1);
+    if (nearest) address = nearest;
+  }
+  return clientKeyOf(address);
+}
 
 export function registerAuthRoutes(fastify: FastifyInstance, ctx: AppContext): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -54,7 +69,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, ctx: AppContext): v
       schema: {
         summary: 'Sign in with a local account: email address and password',
         description:
-          'Public. 200 with the person and a session cookie (HttpOnly, SameSite=Lax; the session id changes at every sign-in). 401 for a wrong address or password alike; 429 too_many_sign_ins after auth.local.maxAttemptsPerMinute failures for the address or from the client in a minute (Retry-After); 403 when password sign-in is turned off.',
+          'Public. 200 with the person and a session cookie (HttpOnly, SameSite=Lax; the session id changes at every sign-in). 401 for a wrong address or password alike; 429 too_many_sign_ins after auth.local.maxAttemptsPerMinute attempts that were not successful for the address or from the client in a minute (attempts under way count), past the server-wide failure backstop, or while too many passwords are being checked at once (Retry-After); 403 when password sign-in is turned off.',
         tags: ['auth'],
         security: [],
         body: loginBodySchema,
@@ -64,26 +79,38 @@ export function registerAuthRoutes(fastify: FastifyInstance, ctx: AppContext): v
     async (request, reply) => {
       if (!ctx.config.auth.local.enabled) throw new LookoutError('forbidden', 'signing in with a password is turned off on this server (auth.local.enabled); sign in with the identity provider');
       const email = request.body.email.trim().toLowerCase();
-      const limitKeys = [`email:${email}`, `client:${request.ip ?? 'unknown'}`];
+      const limitKeys = [`email:${email}`, `client:${loginClientKey(ctx, request)}`];
       const route = request.routeOptions.url ?? LOGIN_PATH;
-      const failed = (reason: string) => recordAudit(ctx, { request, action: 'session.login_failed', actor: { kind: 'user', id: null, email }, status: reason === 'rate_limited' ? 429 : 401, details: { reason } });
-      const wait = limiter.retryAfterSeconds(limitKeys);
-      if (wait > 0) {
-        ctx.refusals.report({ kind: 'auth_failure', reason: 'login_rate_limited', projectId: null, route });
-        failed('rate_limited');
-        throw new LookoutError('too_many_sign_ins', `too many failed sign-ins for this address or from this client: try again in ${wait} s`, { retryAfterSeconds: wait });
+      const failed = (reason: string) => recordAudit(ctx, { request, action: 'session.login_failed', actor: { kind: 'user', id: null, email }, status: reason === 'bad_credentials' ? 401 : 429, details: { reason } });
+      // Counted before the password is checked: attempts under way count against the limit.
+      const verdict = limiter.begin(limitKeys);
+      if (!verdict.ok) {
+        const busy = verdict.reason === 'busy';
+        ctx.refusals.report({ kind: 'auth_failure', reason: busy ? 'login_busy' : 'login_rate_limited', projectId: null, route });
+        failed(busy ? 'busy' : 'rate_limited');
+        const message = busy
+          ? 'too many sign-ins are being checked on this server right now: try again in a second'
+          : `too many failed sign-ins for this address, from this client or on this server: try again in ${verdict.retryAfterSeconds} s`;
+        throw new LookoutError('too_many_sign_ins', message, { retryAfterSeconds: verdict.retryAfterSeconds });
       }
-      const user = await ctx.store.people.findUserByEmail(email);
-      // Unknown or not: a hash is checked, so the answer takes as long either way.
-      const ok = user?.passwordHash ? await verifyPassword(request.body.password, user.passwordHash) : await verifyAgainstDummy(request.body.password);
+      const { attempt } = verdict;
+      let user: Awaited<ReturnType<typeof ctx.store.people.findUserByEmail>>;
+      let ok: boolean;
+      try {
+        await attempt.ready;
+        user = await ctx.store.people.findUserByEmail(email);
+        // Unknown or not: a hash is checked, so the answer takes as long either way.
+        ok = user?.passwordHash ? await verifyPassword(request.body.password, user.passwordHash) : await verifyAgainstDummy(request.body.password);
+      } finally {
+        attempt.done();
+      }
       if (!ok || !user || user.disabledAt !== null) {
-        limiter.recordFailure(limitKeys);
         ctx.refusals.report({ kind: 'auth_failure', reason: 'bad_credentials', projectId: null, route });
         failed('bad_credentials');
         // Sent here rather than thrown: the error handler would count it again as a missing key.
         return reply.code(401).send(new LookoutError('unauthorized', BAD_CREDENTIALS).toJSON() as z.infer<typeof errorSchema>);
       }
-      limiter.clear(limitKeys[0]);
+      attempt.succeeded();
       await signIn(ctx, request, reply, user, 'password');
       return { user: userAnswer((await ctx.store.people.getUser(user.id)) ?? user) };
     },

@@ -41,8 +41,30 @@ function statusView(s: BudgetStatus): Omit<BudgetStatus, 'budget'> {
   return rest;
 }
 
-// E4: members create budgets and change or delete only the ones they created; admins (and admin
-// keys, and the operator) any. The check runs on the latest definitions, inside the change.
+// E4: members create budgets and change or delete only the ones they created, and only budgets
+// that warn: enforcement (hard: the gateway answers 429 for everyone the budget covers) and user
+// budgets (a user budget, named or '*' for each user, takes the place of the tiers an admin set
+// for that user) are the admins'. Admins (and admin keys, and the operator) change any. The
+// check runs on the latest definitions, inside the change.
+export const MEMBER_BUDGET_SCOPES = ['project', 'team', 'department'] as const;
+
+function memberRefusal(auth: FastifyRequest['auth'], b: { id?: string; scope?: string; enforce?: string }, verb: string): LookoutError | null {
+  const which = b.id !== undefined ? `budget '${b.id}'` : 'this budget';
+  const role = `your role in project '${auth.projectId}' is ${auth.scope}, which may ${verb} only budgets that warn (enforce soft) of the project, a team or a department; an admin of the project may`;
+  if (b.enforce === 'hard') return new LookoutError('forbidden', `enforce: ${which} is hard (the gateway refuses calls once it is spent): ${role}`);
+  if (b.scope !== undefined && !(MEMBER_BUDGET_SCOPES as readonly string[]).includes(b.scope)) {
+    return new LookoutError('forbidden', `scope: ${which} is a ${b.scope} budget (it replaces the tier an admin set for the user): ${role}`);
+  }
+  return null;
+}
+
+// Refuses (403) a member's request for a budget a member may not set.
+function checkMemberInput(request: FastifyRequest, body: { id?: string; scope?: string; enforce?: string }, verb: string): void {
+  if (request.auth.scope === 'admin') return;
+  const refusal = memberRefusal(request.auth, body, verb);
+  if (refusal) throw refusal;
+}
+
 function authorOf(request: FastifyRequest): BudgetAuthor {
   const { auth } = request;
   const by = actorIdOf(auth);
@@ -50,11 +72,14 @@ function authorOf(request: FastifyRequest): BudgetAuthor {
   return {
     id: by,
     mayChange: (existing: Budget) => {
-      if (existing.createdBy !== null && existing.createdBy === by) return;
-      throw new LookoutError(
-        'forbidden',
-        `budget '${existing.id}' was not created by you: your role in project '${auth.projectId}' is ${auth.scope}, which may change or delete only the budgets you created; an admin of the project may`,
-      );
+      if (existing.createdBy === null || existing.createdBy !== by) {
+        throw new LookoutError(
+          'forbidden',
+          `budget '${existing.id}' was not created by you: your role in project '${auth.projectId}' is ${auth.scope}, which may change or delete only the budgets you created; an admin of the project may`,
+        );
+      }
+      const refusal = memberRefusal(auth, existing, 'change or delete');
+      if (refusal) throw refusal;
     },
   };
 }
@@ -136,6 +161,7 @@ export function registerBudgetRoutes(fastify: FastifyInstance, ctx: AppContext):
     },
     async (request, reply) => {
       const project = requireScope(request, 'member');
+      checkMemberInput(request, request.body, 'create');
       const { id } = request.body;
       // Several nodes: another may have made this id since this one last read the definitions.
       await book.syncDefinitions();
@@ -178,6 +204,7 @@ export function registerBudgetRoutes(fastify: FastifyInstance, ctx: AppContext):
       if (!book.get(project, id)) throw new LookoutError('not_found', `no budget '${id}' in this project; create one with POST /api/v1/budgets`);
       const given = request.body.id;
       if (given !== undefined && given !== id) throw new LookoutError('invalid_request', `id: '${given}' does not match the URL ('${id}'); leave it out`);
+      checkMemberInput(request, { ...request.body, id }, 'set');
       const before = book.get(project, id);
       const { budget } = await book.upsert(project, { ...request.body, id }, undefined, authorOf(request));
       auditChange(request, { before, after: budget });

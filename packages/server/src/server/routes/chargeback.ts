@@ -27,7 +27,7 @@ export function registerChargebackRoutes(fastify: FastifyInstance, ctx: AppConte
   app.put(
     '/api/v1/chargeback/markup',
     {
-      config: { scope: 'admin' },
+      config: { scope: 'admin', auditBody: true },
       schema: {
         summary: 'Sets the markup tiers and their assignments (the whole set)',
         description:
@@ -54,7 +54,7 @@ export function registerChargebackRoutes(fastify: FastifyInstance, ctx: AppConte
   app.post(
     '/api/v1/chargeback/costs',
     {
-      config: { scope: 'admin' },
+      config: { scope: 'admin', auditBody: true },
       schema: {
         summary: 'Adds an other cost: a fixed monthly amount, or a unit price times a quantity, billed to a department, team, application or feature',
         description: `At most ${MAX_OTHER_COSTS} per project. Amounts are decimal text of US dollars.`,
@@ -74,7 +74,7 @@ export function registerChargebackRoutes(fastify: FastifyInstance, ctx: AppConte
   app.put(
     '/api/v1/chargeback/costs/:id',
     {
-      config: { scope: 'admin' },
+      config: { scope: 'admin', auditBody: true },
       schema: { summary: 'Replaces an other cost', tags, params: costIdParams, body: otherCostInputSchema, response: { 200: otherCostSchema, ...errorResponses } },
     },
     async (request) => {

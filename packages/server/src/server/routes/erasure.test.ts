@@ -6,6 +6,7 @@ import type { StateDocument } from '../../state/document.ts';
 import { projectId, type Store } from '../../store/store.ts';
 import { generation, makeTestApp, type TestApp } from '../../testing/app.ts';
 import { hex } from '../../testing/fixtures.ts';
+import { hashPassword } from '../../people/passwords.ts';
 import { COUNTER_INDEX } from '../../rollups/rollups.ts';
 
 // Erasure through the API on the real (in-memory DuckDB) store: what is erased is gone from the
@@ -47,6 +48,24 @@ function rollupCost(): number {
   // Nano-dollars.
   return groups.reduce((n, g) => n + g.cell.counters[COUNTER_INDEX.cost], 0);
 }
+
+describe('who asked for an erasure', () => {
+  it('is the signed-in person by id and email, not "operator"', async () => {
+    await t.close();
+    t = await makeTestApp({ requireApiKeys: 'always' });
+    await t.ctx.store.createApiKey(projectId('acme'), 'ingest', null);
+    const password = 'correct horse battery';
+    const ann = await t.ctx.store.people.createUser({ email: 'ann@example.com', name: null, source: 'local', passwordHash: await hashPassword(password), memberships: [{ projectId: projectId('acme'), role: 'admin' }] });
+    const login = await t.app.inject({ method: 'POST', url: '/auth/login', payload: { email: 'ann@example.com', password } });
+    expect(login.statusCode, login.body).toBe(200);
+    const cookie = String([login.headers['set-cookie']].flat().filter((l) => String(l).startsWith('lookout_session=')).at(-1)).split(';')[0];
+    const csrf = (await t.app.inject({ url: '/api/v1/me', headers: { cookie } })).json().csrfToken as string;
+    const res = await erase({ userId: ALICE }, { cookie, 'x-csrf-token': csrf });
+    expect(res.statusCode, res.body).toBe(202);
+    await t.ctx.erasures.waitFor(res.json().id);
+    expect((await t.ctx.erasures.get('acme', res.json().id))?.requestedBy).toBe(`user:${ann.id} (ann@example.com)`);
+  });
+});
 
 describe('erasure', () => {
   it("erases a user's traces from the store and every in-memory figure, and keeps the rest to the nano-dollar", async () => {

@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LookoutError } from '../../errors.ts';
 import { projectId, type ErasureTarget, type ProjectId } from '../../store/store.ts';
-import { callerNoun, isOperator, requireScope, type AppContext } from '../context.ts';
+import { auditChange } from '../audit-hook.ts';
+import { callerNoun, isOperator, requesterOf, requireScope, type AppContext } from '../context.ts';
 import { errorResponses } from '../openapi.ts';
 import { erasureJobSchema } from '../schemas/erasure.ts';
 
@@ -70,7 +71,10 @@ export function registerErasureRoutes(fastify: FastifyInstance, ctx: AppContext)
     },
     async (request, reply) => {
       const project = targetProject(request, request.query.project);
-      const job = await ctx.erasures.start(project, targetOf(request.body), request.auth.keyId ?? 'operator', request.ip);
+      const job = await ctx.erasures.start(project, targetOf(request.body), requesterOf(request.auth), request.ip);
+      // The audit entry keeps what the erasure record keeps: the kind and the keyed hash of the id,
+      // never the id; filed under the project erased.
+      auditChange(request, { target: job.id, project, after: { erasureId: job.id, project, kind: job.target.kind, idHash: job.target.idHash } });
       reply.code(202);
       return { id: job.id, status: job.status };
     },

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../../testing/app.ts';
 import { auditRecorderOf } from '../audit-hook.ts';
-import { isSafeReturnTo } from './oidc.ts';
+import { encodedReturnTo, isSafeReturnTo } from './oidc.ts';
+import { openPending, PENDING_TTL_MS, sealPending } from '../../people/oidc-state.ts';
 
 // The sign-in routes without a provider that answers: what a person sees when the provider is down,
 // or OIDC is not configured, and which return paths are accepted. The whole flow against a real
@@ -96,12 +97,62 @@ describe('OpenID Connect sign-in routes', () => {
     expect(res.statusCode).toBe(302);
     const to = new URL(res.headers.location as string, 'http://lookout.test');
     expect(to.pathname).toBe('/');
-    expect(to.searchParams.get('signInError')).toBe('the sign-in with Acme SSO was not started from this browser, or took too long: start again');
+    // A code the sign-in page words itself: nothing the URL says is shown as text.
+    expect(to.searchParams.get('signInError')).toBe('not_started');
     // Counted, and in the audit log.
     const metrics = (await t.app.inject({ url: '/metrics' })).body;
     expect(/^lookout_auth_failures_total\{reason="oidc_refused"\} (\d+)/m.exec(metrics)?.[1]).toBe('1');
     await auditRecorderOf(t.ctx).flush();
     expect((await t.ctx.store.audit.list({ projectId: null, fromMs: 0, toMs: Date.now() + 60_000, action: 'session.login_failed', limit: 10 })).map((e) => [e.action, e.status, e.details])).toEqual([['session.login_failed', 403, { method: 'oidc', reason: 'the sign-in with Acme SSO was not started from this browser, or took too long: start again' }]]);
+  });
+
+  it('keeps a sign-in under way in a sealed cookie of its own, not in the store; encodes a return path outside ASCII', async () => {
+    server = createServer((req, res) => {
+      const { port } = server!.address() as AddressInfo;
+      const issuer = `http://127.0.0.1:${port}`;
+      if (req.url === '/.well-known/openid-configuration') {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ issuer, authorization_endpoint: `${issuer}/auth`, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks`, response_types_supported: ['code'], code_challenge_methods_supported: ['S256'] }));
+      } else {
+        res.statusCode = 404;
+        res.end();
+      }
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    t = await makeTestApp({ requireApiKeys: 'always', ...oidc(`http://127.0.0.1:${port}`) });
+    for (let i = 0; i < 20; i++) {
+      const res = await t.app.inject({ url: `/auth/oidc/login?returnTo=${encodeURIComponent('/traces/Ā😀?q=é')}` });
+      expect(res.statusCode, res.body).toBe(302);
+      const lines = [res.headers['set-cookie']].flat().filter((l): l is string => typeof l === 'string');
+      expect(lines.some((l) => l.startsWith('lookout_session='))).toBe(false);
+      const line = lines.find((l) => l.startsWith('lookout_session_oidc='))!;
+      expect(line).toMatch(/; Max-Age=600/);
+      expect(line).toMatch(/; Path=\/auth\/oidc\//);
+      expect(line).toMatch(/; HttpOnly/);
+      expect(line).toMatch(/; SameSite=Lax/);
+      const pending = openPending(t.ctx.sessionSecret, decodeURIComponent(line.split(';')[0].split('=').slice(1).join('=')));
+      expect(pending?.returnTo).toBe('/traces/%C4%80%F0%9F%98%80?q=%C3%A9');
+      expect(pending?.state).toBe(new URL(res.headers.location as string).searchParams.get('state'));
+    }
+    // Nothing was stored: no session at all (every one would have expired by then).
+    expect(await t.ctx.store.people.purgeExpiredSessions(Date.now() + 365 * 86_400_000)).toBe(0);
+  });
+
+  it('opens only a sign-in cookie sealed with this secret, unchanged and not too old', () => {
+    const pending = { state: 's', nonce: 'n', codeVerifier: 'v', returnTo: '/x' };
+    const secret = 'a'.repeat(40);
+    const sealed = sealPending(secret, pending, 1_000);
+    expect(openPending(secret, sealed, 2_000)).toEqual(pending);
+    expect(openPending('b'.repeat(40), sealed, 2_000)).toBeNull();
+    expect(openPending(secret, sealed, 1_000 + PENDING_TTL_MS)).toBeNull();
+    const [iv, tag, body] = sealed.split('.');
+    const flipped = Buffer.from(body, 'base64url');
+    flipped[0] ^= 1;
+    expect(openPending(secret, [iv, tag, flipped.toString('base64url')].join('.'), 2_000)).toBeNull();
+    expect(openPending(secret, 'garbage', 2_000)).toBeNull();
+    expect(openPending(secret, undefined, 2_000)).toBeNull();
+    expect(encodedReturnTo('/Ā?x=😀#é')).toBe('/%C4%80?x=%F0%9F%98%80#%C3%A9');
   });
 
   it('answers 404 when OpenID Connect is not configured', async () => {

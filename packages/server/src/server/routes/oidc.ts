@@ -1,17 +1,20 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LookoutError } from '../../errors.ts';
-import { OIDC_CALLBACK_PATH, OIDC_LOGIN_PATH, OidcSignInError, oidcClientOf, type OidcClient, type PendingSignIn } from '../../people/oidc.ts';
+import { OIDC_CALLBACK_PATH, OIDC_LOGIN_PATH, OidcSignInError, oidcClientOf, type OidcClient, type SignInErrorCode } from '../../people/oidc.ts';
+import { openPending, PENDING_TTL_MS, sealPending } from '../../people/oidc-state.ts';
+import { secureCookieFor } from '../sessions.ts';
 import { decideRoles, identityFromClaims } from '../../people/roles.ts';
-import type { Membership, User } from '../../store/people.ts';
+import { accountForSignIn } from '../../people/oidc-accounts.ts';
 import type { AppContext } from '../context.ts';
 import { errorResponses } from '../openapi.ts';
 import { signIn } from '../signin.ts';
-import { recordAudit } from '../audit-hook.ts';
+import { recordAudit, recordRoleChange } from '../audit-hook.ts';
 
 // E4: OpenID Connect sign-in (docs/auth.md#openid-connect). The login route sends the browser to
-// the provider with a fresh state, nonce and PKCE verifier kept in its session; the callback
+// the provider with a fresh state, nonce and PKCE verifier kept in a sealed cookie of its own
+// (people/oidc-state.ts; nothing is written on the server); the callback
 // checks the state, exchanges the code (openid-client checks the ID token), maps the claims to
 // roles, and signs the person in, or sends them back to the sign-in page with the reason.
 
@@ -54,40 +57,28 @@ const callbackQuerySchema = z
   })
   .passthrough();
 
-const pendingSchema = z.object({ state: z.string(), nonce: z.string(), codeVerifier: z.string(), returnTo: z.string().refine(isSafeReturnTo) });
-
 const redirectResponse = z.null().describe('a redirect (Location header)');
 
-function pendingOf(request: FastifyRequest): PendingSignIn | null {
-  const parsed = pendingSchema.safeParse(request.session.get('oidc'));
-  return parsed.success ? parsed.data : null;
+// The cookie that carries a sign-in under way (people/oidc-state.ts); sent back to the callback only.
+function pendingCookieName(ctx: AppContext): string {
+  return `${ctx.config.auth.sessions.cookieName}_oidc`;
+}
+// Sent back to the callback only; a `__Host-` name must have Path=/ (browsers refuse it otherwise).
+function pendingCookiePath(ctx: AppContext): string {
+  return ctx.config.auth.sessions.cookieName.startsWith('__Host-') ? '/' : '/auth/oidc/';
 }
 
-// The sign-in page, with the reason the sign-in did not happen.
-function refuse(reply: FastifyReply, message: string): FastifyReply {
-  return reply.redirect(`/?signInError=${encodeURIComponent(message.slice(0, 500))}`, 302);
+// A return path as a Location header carries it: characters outside ASCII percent-encoded (a header
+// cannot hold them as they are).
+export function encodedReturnTo(value: string): string {
+  const u = new URL(value, 'http://lookout.invalid');
+  return `${u.pathname}${u.search}${u.hash}`;
 }
 
-// The person's account: created at the first sign-in, its name and roles brought up to date at
-// each one. A local account with the same email is not taken over.
-async function upsertUser(ctx: AppContext, email: string, name: string | null, memberships: Membership[]): Promise<User | string> {
-  const people = ctx.store.people;
-  const existing = await people.findUserByEmail(email);
-  if (existing) {
-    if (existing.disabledAt !== null) return `the Lookout account of ${email} is disabled: ask an administrator`;
-    if (existing.source !== 'oidc') return `${email} is a local Lookout account: sign in with its password (an administrator can remove it so that the identity provider's account is used)`;
-    return (await people.updateUser(existing.id, { name, memberships })) ?? `the Lookout account of ${email} was removed while signing in: try again`;
-  }
-  try {
-    return await people.createUser({ email, name, source: 'oidc', passwordHash: null, memberships });
-  } catch (e) {
-    // Two sign-ins of the same new person at once: the other one created the account.
-    if (e instanceof LookoutError && e.code === 'conflict') {
-      const raced = await people.findUserByEmail(email);
-      if (raced && raced.source === 'oidc' && raced.disabledAt === null) return (await people.updateUser(raced.id, { name, memberships })) ?? 'try again';
-    }
-    throw e;
-  }
+// The sign-in page, with a code for why the sign-in did not happen (the page shows its own text for
+// each code, never one from the URL).
+function refuse(reply: FastifyReply, code: SignInErrorCode): FastifyReply {
+  return reply.redirect(`/?signInError=${code}`, 302);
 }
 
 async function projectIds(ctx: AppContext) {
@@ -109,7 +100,7 @@ export function registerOidcRoutes(fastify: FastifyInstance, ctx: AppContext): v
       schema: {
         summary: "Starts OpenID Connect sign-in: redirects the browser to the identity provider",
         description:
-          'Public. Keeps a fresh state, nonce and PKCE verifier in the browser session and answers 302 to the provider (authorization code flow, PKCE S256). 503 identity_provider_unavailable when the provider cannot be reached; 404 when OpenID Connect is not configured. docs/auth.md',
+          'Public. Keeps a fresh state, nonce and PKCE verifier in a sealed, HttpOnly cookie (10 minutes, path /auth/oidc/) and answers 302 to the provider (authorization code flow, PKCE S256). 503 identity_provider_unavailable when the provider cannot be reached; 404 when OpenID Connect is not configured. docs/auth.md',
         tags: ['auth'],
         security: [],
         querystring: loginQuerySchema,
@@ -118,8 +109,11 @@ export function registerOidcRoutes(fastify: FastifyInstance, ctx: AppContext): v
     },
     async (request, reply) => {
       const client = clientOrNotConfigured(ctx);
-      const { url, pending } = await client.begin(request.query.returnTo ?? '/');
-      request.session.set('oidc', pending);
+      const { url, pending } = await client.begin(encodedReturnTo(request.query.returnTo ?? '/'));
+      // Kept in the browser, not in the store: starting a sign-in writes nothing on the server.
+      reply.setCookie(pendingCookieName(ctx), sealPending(ctx.sessionSecret, pending), {
+        path: pendingCookiePath(ctx), httpOnly: true, sameSite: 'lax', secure: secureCookieFor(ctx, request), maxAge: PENDING_TTL_MS / 1000,
+      });
       return reply.header('cache-control', 'no-store').redirect(url, 302);
     },
   );
@@ -130,7 +124,7 @@ export function registerOidcRoutes(fastify: FastifyInstance, ctx: AppContext): v
       schema: {
         summary: 'Where the identity provider sends the browser back: signs the person in',
         description:
-          "Public; the redirect URI to register at the provider is <auth.publicUrl>/auth/oidc/callback. Checks the state against the browser session, exchanges the code with the PKCE verifier, checks the ID token, maps the claims to roles (auth.oidc.roles) and answers 302 to the page the sign-in started from with a session cookie, or 302 to /?signInError=<reason> when the person may not sign in.",
+          "Public; the redirect URI to register at the provider is <auth.publicUrl>/auth/oidc/callback. Checks the state against the browser's sign-in cookie, exchanges the code with the PKCE verifier, checks the ID token, maps the claims to roles (auth.oidc.roles) and answers 302 to the page the sign-in started from with a session cookie, or 302 to /?signInError=<code> when the person may not sign in (a code, e.g. not_allowed, no_role, other_identity; the sign-in page words it; the reason is in the audit log).",
         tags: ['auth'],
         security: [],
         querystring: callbackQuerySchema,
@@ -140,32 +134,43 @@ export function registerOidcRoutes(fastify: FastifyInstance, ctx: AppContext): v
     async (request, reply) => {
       const client = clientOrNotConfigured(ctx);
       reply.header('cache-control', 'no-store');
-      const pending = pendingOf(request);
+      const cookieName = pendingCookieName(ctx);
+      const cookies = (request as { cookies?: Record<string, string | undefined> }).cookies ?? {};
+      const pending = openPending(ctx.sessionSecret, cookies[cookieName]);
       // One attempt per redirect: whatever happens next, this state is spent.
-      if (request.session.get('oidc') !== undefined) request.session.set('oidc', undefined);
-      const failed = (reason: string, email: string | null = null) => {
+      if (cookies[cookieName] !== undefined) reply.clearCookie(cookieName, { path: pendingCookiePath(ctx) });
+      const failed = (code: SignInErrorCode, reason: string, email: string | null = null) => {
         ctx.refusals.report({ kind: 'auth_failure', reason: 'oidc_refused', projectId: null, route: OIDC_CALLBACK_PATH });
         recordAudit(ctx, { action: 'session.login_failed', request, actor: { kind: 'user', id: null, email }, status: 403, details: { method: 'oidc', reason } });
-        return refuse(reply, reason);
+        request.log.info({ event: 'oidc_sign_in_refused', code, reason }, 'oidc sign-in refused');
+        return refuse(reply, code);
       };
-      if (!pending) return failed(`the sign-in with ${client.config.name} was not started from this browser, or took too long: start again`);
+      if (!pending || !isSafeReturnTo(pending.returnTo)) {
+        return failed('not_started', `the sign-in with ${client.config.name} was not started from this browser, or took too long: start again`);
+      }
       const query = new URLSearchParams();
       for (const [k, v] of Object.entries(request.query)) if (typeof v === 'string') query.set(k, v);
       let completed;
       try {
         completed = await client.finish(query, pending);
       } catch (e) {
-        if (e instanceof OidcSignInError) return failed(e.message);
-        if (e instanceof LookoutError && e.code === 'identity_provider_unavailable') return failed(e.message);
+        if (e instanceof OidcSignInError) return failed(e.reason, e.message);
+        if (e instanceof LookoutError && e.code === 'identity_provider_unavailable') return failed('provider_unavailable', e.message);
         throw e;
       }
       const identity = identityFromClaims(completed.claims, client.config.groupsClaim);
       const decision = decideRoles(client.config, identity, await projectIds(ctx));
-      if (!decision.ok) return failed(decision.reason, identity.email);
-      const user = await upsertUser(ctx, identity.email!, identity.name, decision.memberships);
-      if (typeof user === 'string') return failed(user, identity.email);
+      if (!decision.ok) return failed(decision.code, decision.reason, identity.email);
+      const subject = typeof completed.claims.sub === 'string' ? completed.claims.sub : '';
+      if (subject === '' || subject.length > 255) return failed('provider_failed', `${client.config.name} sent no usable subject (sub) for you`, identity.email);
+      const issuer = typeof completed.claims.iss === 'string' ? completed.claims.iss : client.config.issuer;
+      const who = { email: identity.email!, name: identity.name, issuer, subject };
+      const previous = (await ctx.store.people.findUserByEmail(who.email))?.memberships ?? null;
+      const user = await accountForSignIn(ctx.store.people, who, decision.memberships, client.config.name);
+      if ('code' in user) return failed(user.code, user.reason, identity.email);
+      recordRoleChange(ctx, request, { user, before: previous, after: user.memberships, via: 'oidc' });
       await signIn(ctx, request, reply, user, 'oidc', { idToken: completed.idToken });
-      return reply.redirect(pending.returnTo, 302);
+      return reply.redirect(encodedReturnTo(pending.returnTo), 302);
     },
   );
 }

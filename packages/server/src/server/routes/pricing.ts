@@ -135,7 +135,7 @@ export function registerPricingRoutes(fastify: FastifyInstance, ctx: AppContext)
 
   app.post(
     '/api/v1/pricing/backfill',
-    { config: { scope: 'operator' },
+    { config: { scope: 'operator', auditBody: true },
       schema: {
         summary: 'Re-cost stored spans with the current prices (operator)',
         tags: ['pricing'],

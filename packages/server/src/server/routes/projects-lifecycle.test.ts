@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { generation, makeTestApp, type TestApp } from '../../testing/app.ts';
 import { projectId } from '../../store/store.ts';
+import { hashPassword } from '../../people/passwords.ts';
+import { auditRecorderOf } from '../audit-hook.ts';
 
 // DELETE /api/v1/projects/:id and the deletions' record: who may delete what, and the answers.
 
@@ -31,6 +33,32 @@ describe('DELETE /api/v1/projects/:id', () => {
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/ingest', headers: gone, payload: { batch: [generation()] } })).statusCode).toBe(401);
     expect((await t.app.inject({ url: `/api/v1/project-deletions/${deletion.id}`, headers: operator })).json().deletion).toMatchObject({ id: deletion.id, status: 'done' });
     expect((await t.app.inject({ url: '/api/v1/project-deletions', headers: operator })).json().deletions.map((d: { id: string }) => d.id)).toEqual([deletion.id]);
+  });
+
+  it('records who asked: the key, or the signed-in person by id and email; the audit entry is filed under the project deleted', async () => {
+    t = await makeTestApp({ requireApiKeys: 'always' });
+    const operatorKey = await t.ctx.store.createApiKey(projectId('default'), 'admin', null);
+    await keyFor('acme', 'ingest');
+    const byKey = await del('acme', { authorization: `Bearer ${operatorKey.key}` });
+    expect(byKey.statusCode, byKey.body).toBe(200);
+    expect(byKey.json().deletion.requestedBy).toBe(operatorKey.info.id);
+    // A person, the admin of their own project.
+    await keyFor('beta', 'ingest');
+    const password = 'correct horse battery';
+    const bea = await t.ctx.store.people.createUser({ email: 'bea@example.com', name: null, source: 'local', passwordHash: await hashPassword(password), memberships: [{ projectId: projectId('beta'), role: 'admin' }] });
+    const login = await t.app.inject({ method: 'POST', url: '/auth/login', payload: { email: 'bea@example.com', password } });
+    expect(login.statusCode, login.body).toBe(200);
+    const cookie = String([login.headers['set-cookie']].flat().filter((l) => String(l).startsWith('lookout_session=')).at(-1)).split(';')[0];
+    const csrf = (await t.app.inject({ url: '/api/v1/me', headers: { cookie } })).json().csrfToken as string;
+    const byPerson = await del('beta', { cookie, 'x-csrf-token': csrf });
+    expect(byPerson.statusCode, byPerson.body).toBe(200);
+    expect(byPerson.json().deletion.requestedBy).toBe(`user:${bea.id} (bea@example.com)`);
+    await auditRecorderOf(t.ctx).flush();
+    const entries = await t.ctx.store.audit.list({ projectId: null, fromMs: 0, toMs: Date.now() + 1000, action: 'projects.delete', limit: 10 });
+    expect(entries.map((e) => [e.projectId, e.target, e.actor.kind]).sort()).toEqual([
+      ['acme', 'acme', 'key'],
+      ['beta', 'beta', 'user'],
+    ]);
   });
 
   it("lets a project's admin delete their own project, and no other", async () => {

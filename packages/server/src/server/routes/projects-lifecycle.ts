@@ -3,9 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LookoutError, NotFoundError } from '../../errors.ts';
 import { auditChange } from '../audit-hook.ts';
-import { callerNoun, isOperator, requireScope, type AppContext } from '../context.ts';
+import { callerNoun, isOperator, requesterOf, requireScope, type AppContext } from '../context.ts';
 import { errorResponses, errorSchema } from '../openapi.ts';
 import { projectDeletionSchema } from '../schemas/project-deletion.ts';
+import { projectId } from '../../store/store.ts';
 import { PROJECT_ID_PATTERN } from './admin.ts';
 
 // I4: deleting a project (lifecycle/project-deletion.ts). The operator deletes any project but the
@@ -51,8 +52,8 @@ export function registerProjectLifecycleRoutes(fastify: FastifyInstance, ctx: Ap
       if (project !== own && !isOperator(request)) {
         throw new LookoutError('forbidden', `${callerNoun(request)} project '${own}' and cannot delete project '${project}'`);
       }
-      let deletion = await ctx.projectDeletions.start(project, request.auth.keyId ?? 'operator');
-      auditChange(request, { target: project, details: { deletionId: deletion.id } });
+      let deletion = await ctx.projectDeletions.start(project, requesterOf(request.auth));
+      auditChange(request, { target: project, project: projectId(project), details: { deletionId: deletion.id, project } });
       request.log.info({ event: 'project_deletion_requested', deletionId: deletion.id, projectId: project }, 'project deletion requested');
       const end = ctx.projectDeletions.waitFor(deletion.id);
       if (request.query.wait > 0 && end !== null) {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DEFAULT_LABEL, MAX_PROMPT_BYTES, PROMPT_LIMITS, type PromptBody } from '../../domain/prompts.ts';
+import { auditChange } from '../audit-hook.ts';
 import { actorIdOf, requireScope, type AppContext } from '../context.ts';
 import { errorResponses, errorSchema } from '../openapi.ts';
 import {
@@ -67,6 +68,8 @@ export function registerPromptRoutes(fastify: FastifyInstance, ctx: AppContext):
         b.labels ?? [],
         PROMPT_LIMITS,
       );
+      // The audit log names the version written, not its text (a prompt may hold customer data).
+      auditChange(request, { target: created.name, after: { name: created.name, version: created.version, labels: b.labels ?? [] } });
       request.log.info({ event: 'prompt_version_created', project, prompt: created.name, version: created.version, labels: b.labels ?? [], keyId: request.auth.keyId }, 'prompt version created');
       reply.code(201);
       return created;
@@ -130,7 +133,7 @@ export function registerPromptRoutes(fastify: FastifyInstance, ctx: AppContext):
   app.put(
     '/api/v1/prompts/:name/labels/:label',
     {
-      config: { scope: 'member' },
+      config: { scope: 'member', auditBody: ['version'] },
       schema: {
         summary: 'Points a label at a version, moving it when it pointed at another',
         tags,

@@ -1,8 +1,11 @@
+import { connect } from 'node:net';
+import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { makeTestApp, type TestApp } from '../../testing/app.ts';
 import { hashPassword } from '../../people/passwords.ts';
 import { hashSessionId } from '../../people/session-store.ts';
+import { sessionsOf } from '../sessions.ts';
 import type { Role } from '../../config/auth.ts';
 import { projectId } from '../../store/store.ts';
 
@@ -151,6 +154,39 @@ describe('signing in with a local account', { timeout: 30_000 }, () => {
     expect(metric(metrics, 'login_rate_limited')).toBe(2);
   });
 
+  it('counts concurrent attempts before their passwords are checked: of many at once, only the limit get an answer about the password', async () => {
+    const a = await app({ local: { maxAttemptsPerMinute: 3 } });
+    await addUser(a, 'ada@example.com');
+    const results = await Promise.all(Array.from({ length: 12 }, () => login(a, 'ada@example.com', 'not the password', {}, '10.0.0.1')));
+    const codes = results.map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 401).length).toBe(3);
+    expect(codes.filter((c) => c === 429).length).toBe(9);
+    for (const r of results.filter((x) => x.statusCode === 429)) expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+    // Many addresses from many clients at once: at most 2 checks run, 8 wait, the rest are busy (429).
+    const spread = await Promise.all(Array.from({ length: 14 }, (_, i) => login(a, `p${i}@example.com`, 'whatever', {}, `10.1.0.${i}`)));
+    expect(spread.filter((r) => r.statusCode === 401).length).toBe(10);
+    const busy = spread.filter((r) => r.statusCode === 429);
+    expect(busy.length).toBe(4);
+    expect(busy[0].headers['retry-after']).toBe('1');
+    expect(metric((await a.app.inject({ url: '/metrics' })).body, 'login_busy')).toBe(4);
+  });
+
+  it('behind trustProxy, limits per client by the address the proxy saw, not a forwarded address the client chose', async () => {
+    const a = await app({ local: { maxAttemptsPerMinute: 3 } }, { server: { trustProxy: true } });
+    // One password tried against many addresses, a new X-Forwarded-For each time, through one proxy.
+    const codes: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      codes.push((await login(a, `user${i}@example.com`, 'Summer2026!', { 'x-forwarded-for': `198.51.100.${i}, 203.0.113.7` }, '127.0.0.1')).statusCode);
+    }
+    expect(codes).toEqual([401, 401, 401, 429, 429, 429]);
+    // Another client behind the same proxy is not held back; nor one in another IPv6 /64, while
+    // another address of the same /64 is.
+    expect((await login(a, 'other@example.com', 'x', { 'x-forwarded-for': '203.0.113.8' }, '127.0.0.1')).statusCode).toBe(401);
+    for (let i = 0; i < 3; i++) await login(a, `v6-${i}@example.com`, 'x', { 'x-forwarded-for': `2001:db8:0:1::${i + 1}` }, '127.0.0.1');
+    expect((await login(a, 'v6-x@example.com', 'x', { 'x-forwarded-for': '2001:db8:0:1:ffff::9' }, '127.0.0.1')).statusCode).toBe(429);
+    expect((await login(a, 'v6-y@example.com', 'x', { 'x-forwarded-for': '2001:db8:0:2::1' }, '127.0.0.1')).statusCode).toBe(401);
+  });
+
   it('names the field that is too long or missing (400)', async () => {
     const a = await app();
     const long = await login(a, `${'a'.repeat(400)}@example.com`);
@@ -199,6 +235,54 @@ describe('sessions end', { timeout: 30_000 }, () => {
     expect((await a.app.inject({ url: '/api/v1/me', headers: { cookie } })).statusCode).toBe(401);
   });
 
+  for (const end of ['sign-out', 'password change'] as const) {
+    it(`stays ended after a ${end} while a request that loaded the session (and is due to write it back) is in flight`, async () => {
+      // idleTimeout 10 s: a request more than a second after the last writes the session back.
+      const a = await app({ sessions: { idleTimeout: '10s' } });
+      const ada = await addUser(a, 'ada@example.com');
+      const { cookie, csrf } = await signedIn(a, 'ada@example.com');
+      const sid = decodeURIComponent(cookie.split('=')[1]).split('.')[0];
+      await sleep(1_200);
+      // A change whose body arrives a second late: its session was loaded (and touched) before the end.
+      const body = Readable.from((async function* () {
+        await sleep(1_000);
+        yield Buffer.from(JSON.stringify({ email: 'nobody@example.com', role: 'viewer' }));
+      })());
+      const slow = a.app.inject({ method: 'POST', url: '/api/v1/users', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, payload: body });
+      await sleep(300);
+      if (end === 'sign-out') {
+        expect((await a.app.inject({ method: 'POST', url: '/auth/logout', headers: { cookie, 'x-csrf-token': csrf } })).statusCode).toBe(204);
+      } else {
+        const admin = await addUser(a, 'root@example.com');
+        const root = await signedIn(a, admin.email);
+        const res = await a.app.inject({ method: 'PATCH', url: `/api/v1/users/${ada.id}`, payload: { password: 'a brand new password' }, headers: { cookie: root.cookie, 'x-csrf-token': root.csrf } });
+        expect(res.statusCode, res.body).toBe(200);
+      }
+      expect((await a.app.inject({ url: '/api/v1/me', headers: { cookie } })).statusCode).toBe(401);
+      await slow;
+      expect(await a.ctx.store.people.getSession(hashSessionId(sid))).toBeNull();
+      expect((await a.app.inject({ url: '/api/v1/me', headers: { cookie } })).statusCode).toBe(401);
+    });
+  }
+
+  it("refuses a session signed in before the person's sessions were ended, even one written back to the store (another node)", async () => {
+    const a = await app();
+    const ada = await addUser(a, 'ada@example.com');
+    const { cookie } = await signedIn(a, 'ada@example.com');
+    const sid = decodeURIComponent(cookie.split('=')[1]).split('.')[0];
+    const stored = await a.ctx.store.people.getSession(hashSessionId(sid));
+    expect(stored).not.toBeNull();
+    await sleep(5);
+    await sessionsOf(a.ctx).store.endSessionsOf(ada.id);
+    expect((await a.ctx.store.people.getUser(ada.id))?.sessionsValidFrom).toBeGreaterThan(Date.parse(stored!.createdAt));
+    // A node that had it cached writes it back as a new row: still refused.
+    await a.ctx.store.people.putSession(stored!);
+    sessionsOf(a.ctx).store.forgetUser(ada.id);
+    expect((await a.app.inject({ url: '/api/v1/me', headers: { cookie } })).statusCode).toBe(401);
+    // A new sign-in works.
+    expect((await a.app.inject({ url: '/api/v1/me', headers: { cookie: (await signedIn(a, 'ada@example.com')).cookie } })).statusCode).toBe(200);
+  });
+
   it('when the person is disabled, at once on this node', async () => {
     const a = await app();
     await addUser(a, 'admin@example.com');
@@ -210,6 +294,35 @@ describe('sessions end', { timeout: 30_000 }, () => {
     expect(res.json().user.disabled).toBe(true);
     expect((await a.app.inject({ url: '/api/v1/me', headers: { cookie: viewer.cookie } })).statusCode).toBe(401);
     expect((await login(a, 'bob@example.com')).statusCode).toBe(401);
+  });
+});
+
+// A raw HTTP/1.1 exchange, for request lines a client library would not send.
+function rawHttp(port: number, line: string, headers: string, body = ''): Promise<string> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1', () => s.write(`${line}\r\nHost: 127.0.0.1:${port}\r\n${headers}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`));
+    let out = '';
+    s.on('data', (d) => (out += d));
+    s.on('end', () => resolve(out));
+    s.on('error', () => resolve(out));
+  });
+}
+
+describe('absolute-form request targets', { timeout: 30_000 }, () => {
+  it('sign in, check CSRF and sign out like origin-form ones (no 500, no sign-out that leaves the session)', async () => {
+    const a = await app();
+    await addUser(a, 'ada@example.com');
+    const port = Number(new URL(await a.app.listen({ port: 0, host: '127.0.0.1' })).port);
+    const base = `http://127.0.0.1:${port}`;
+    const login = await rawHttp(port, `POST ${base}/auth/login HTTP/1.1`, 'Content-Type: application/json\r\n', JSON.stringify({ email: 'ada@example.com', password: PASSWORD }));
+    expect(login.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+    const cookie = /set-cookie: (lookout_session=[^;]+)/i.exec(login)![1];
+    expect((await a.app.inject({ url: '/api/v1/me', headers: { cookie } })).statusCode).toBe(200);
+    // Without the CSRF token: refused; with it: signed out for good.
+    expect((await rawHttp(port, `POST ${base}/auth/logout HTTP/1.1`, `Cookie: ${cookie}\r\n`)).split('\r\n')[0]).toBe('HTTP/1.1 403 Forbidden');
+    const csrf = (await a.app.inject({ url: '/api/v1/me', headers: { cookie } })).json().csrfToken as string;
+    expect((await rawHttp(port, `POST ${base}/auth/logout HTTP/1.1`, `Cookie: ${cookie}\r\nx-csrf-token: ${csrf}\r\n`)).split('\r\n')[0]).toBe('HTTP/1.1 204 No Content');
+    expect((await a.app.inject({ url: '/api/v1/me', headers: { cookie } })).statusCode).toBe(401);
   });
 });
 

@@ -66,13 +66,18 @@ describe('members management', { timeout: 30_000 }, () => {
     const added = await shop.send('POST', '/api/v1/users', { email: 'ada@example.com', role: 'member' });
     expect(added.statusCode, added.body).toBe(200);
     expect(added.json()).toMatchObject({ created: false, password: null });
-    expect(added.json().user.memberships).toEqual(expect.arrayContaining([{ projectId: 'default', role: 'viewer' }, { projectId: 'shop', role: 'member' }]));
+    // The shop admin is told of ada's role in shop only, not of her roles elsewhere.
+    expect(added.json().user.memberships).toEqual([{ projectId: 'shop', role: 'member' }]);
+    expect((await a.ctx.store.people.getUser(ada.id))?.memberships).toEqual([{ projectId: 'default', role: 'viewer' }, { projectId: 'shop', role: 'member' }]);
+    const listed = (await shop.get('/api/v1/users')).json().users as { email: string; memberships: unknown[] }[];
+    expect(listed.find((u) => u.email === 'ada@example.com')?.memberships).toEqual([{ projectId: 'shop', role: 'member' }]);
+    expect(JSON.stringify(listed)).not.toContain('default');
     expect((await shop.send('POST', '/api/v1/users', { email: 'ada@example.com', role: 'admin' })).statusCode).toBe(409);
     // Another project's members: operator only.
     expect((await shop.get('/api/v1/users?project=default')).statusCode).toBe(403);
     expect((await shop.send('POST', '/api/v1/users', { email: 'x@example.com', role: 'viewer', project: 'default' })).statusCode).toBe(403);
     // Ada has a role elsewhere: the shop admin changes her role in shop, not her account.
-    expect((await shop.send('PATCH', `/api/v1/users/${ada.id}`, { role: 'viewer' })).json().user.memberships).toEqual(expect.arrayContaining([{ projectId: 'shop', role: 'viewer' }]));
+    expect((await shop.send('PATCH', `/api/v1/users/${ada.id}`, { role: 'viewer' })).json().user.memberships).toEqual([{ projectId: 'shop', role: 'viewer' }]);
     expect((await shop.send('PATCH', `/api/v1/users/${ada.id}`, { disabled: true })).statusCode).toBe(403);
     // Someone not in shop is not found for the shop admin.
     const root = await addUser(a, 'other@example.com', [['default', 'viewer']]);
@@ -103,6 +108,31 @@ describe('members management', { timeout: 30_000 }, () => {
     expect((await op.send('DELETE', `/api/v1/users/${ada.id}?project=shop&entirely=true`)).statusCode).toBe(204);
     expect(await a.ctx.store.people.getUser(ada.id)).toBeNull();
     expect((await asAda.get('/api/v1/me')).statusCode).toBe(401);
+  });
+
+  it('with an identity provider: only the operator makes local accounts, and roles of its people are not changed here (409)', async () => {
+    const a = (t = await makeTestApp({ requireApiKeys: 'always', auth: { publicUrl: 'http://lookout.test', oidc: { issuer: 'http://127.0.0.1:9', clientId: 'lookout', clientSecret: 'secret', name: 'Acme SSO' } } }));
+    await addUser(a, 'root@example.com', [['default', 'admin']]);
+    await addUser(a, 'shopadmin@example.com', [['shop', 'admin']]);
+    const cto = await a.ctx.store.people.createUser({ email: 'cto@example.com', name: null, source: 'oidc', passwordHash: null, memberships: [{ projectId: projectId('shop'), role: 'viewer' }] });
+    const shop = await session(a, 'shopadmin@example.com');
+    const claim = await shop.send('POST', '/api/v1/users', { email: 'ceo@example.com', role: 'viewer' });
+    expect(claim.statusCode, claim.body).toBe(403);
+    expect(claim.json().error.message).toMatch(/only the operator makes local accounts/);
+    expect(await a.ctx.store.people.findUserByEmail('ceo@example.com')).toBeNull();
+    const shopKey = (await a.ctx.store.createApiKey(projectId('shop'), 'admin', null)).key;
+    expect((await a.app.inject({ method: 'POST', url: '/api/v1/users', headers: { authorization: `Bearer ${shopKey}` }, payload: { email: 'cfo@example.com', role: 'admin' } })).statusCode).toBe(403);
+    // The provider's people: their roles come from it.
+    const patch = await shop.send('PATCH', `/api/v1/users/${cto.id}`, { role: 'admin' });
+    expect(patch.statusCode).toBe(409);
+    expect(patch.json().error.message).toMatch(/identity provider/);
+    expect((await shop.send('DELETE', `/api/v1/users/${cto.id}`)).statusCode).toBe(409);
+    expect((await shop.send('PATCH', `/api/v1/users/${cto.id}`, { disabled: true })).statusCode).toBe(200);
+    const op = await session(a, 'root@example.com');
+    expect((await op.send('POST', '/api/v1/users', { email: 'cto@example.com', role: 'admin' })).statusCode).toBe(409);
+    expect((await a.ctx.store.people.getUser(cto.id))?.memberships).toEqual([{ projectId: 'shop', role: 'viewer' }]);
+    // The operator still makes a local account (a service account, a break-glass admin).
+    expect((await op.send('POST', '/api/v1/users', { email: 'breakglass@example.com', role: 'admin' })).statusCode).toBe(201);
   });
 
   it('with keys: an admin key manages its project; a read key may not', async () => {

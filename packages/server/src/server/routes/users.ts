@@ -3,10 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { generatePassword, hashPassword } from '../../people/passwords.ts';
 import { ConflictError, LookoutError, NotFoundError } from '../../errors.ts';
-import { projectId, type Membership, type ProjectId, type UserPatch, type UserWithSecret } from '../../store/store.ts';
+import { projectId, type Membership, type ProjectId, type User, type UserPatch, type UserWithSecret } from '../../store/store.ts';
 import { callerNoun, isOperator, requireScope, type AppContext } from '../context.ts';
 import { errorResponses, errorSchema } from '../openapi.ts';
-import { createUserSchema, deleteUserQuerySchema, updateUserSchema, userAnswer, userIdParams, userSchema, usersQuerySchema } from '../schemas/users.ts';
+import { createUserSchema, deleteUserQuerySchema, updateUserSchema, userAnswer, userIdParams, userSchema, usersQuerySchema, type UserAnswer } from '../schemas/users.ts';
 import { sessionsOf } from '../sessions.ts';
 import { auditChange } from '../audit-hook.ts';
 
@@ -27,6 +27,21 @@ function targetProject(request: FastifyRequest, wanted: string | undefined): Pro
 
 function isSelf(request: FastifyRequest, userId: string): boolean {
   return request.auth.actor.kind === 'user' && request.auth.actor.userId === userId;
+}
+
+// What a caller is told of a person: the operator, everything; anyone else, only the role in the
+// project they manage (not whether the person has roles elsewhere, nor where).
+function answerFor(request: FastifyRequest, user: User, project: ProjectId | null): UserAnswer {
+  if (isOperator(request) || project === null) return userAnswer(user);
+  return userAnswer({ ...user, memberships: user.memberships.filter((m) => m.projectId === project) });
+}
+
+// Roles of people who sign in with the identity provider come from its claims at every sign-in
+// (auth.oidc.roles): a change made here would be undone at their next one.
+function refuseOidcRoleChange(user: User): void {
+  if (user.source === 'oidc') {
+    throw new ConflictError(`${user.email} signs in with the identity provider, which gives their roles (auth.oidc.roles): change their group there, or disable the account`);
+  }
 }
 
 function withRole(memberships: Membership[], project: ProjectId, role: Membership['role'] | null): Membership[] {
@@ -63,7 +78,7 @@ export function registerUserRoutes(fastify: FastifyInstance, ctx: AppContext): v
         return { users: (await ctx.store.people.listUsers()).map(userAnswer) };
       }
       const project = targetProject(request, request.query.project);
-      return { users: (await ctx.store.people.listUsers(project)).map(userAnswer) };
+      return { users: (await ctx.store.people.listUsers(project)).map((u) => answerFor(request, u, project)) };
     },
   );
 
@@ -74,14 +89,14 @@ export function registerUserRoutes(fastify: FastifyInstance, ctx: AppContext): v
       schema: {
         summary: 'Give a person a role in the project: a new local account, or one that exists',
         description:
-          'A new address makes a local account with the password given, or a one-time password made here and returned once (password). An address that has an account adds the role to it (200); its password is not changed.',
+          "A new address makes a local account with the password given, or a one-time password made here and returned once (password); with auth.oidc configured, only the operator makes local accounts (403 for others). An address that has a local account adds the role to it (200); its password is not changed. An account of the identity provider gets its roles from the provider: 409. A project admin's answers show the person's role in that project only.",
         tags: ['users'],
         body: createUserSchema,
         response: {
           200: z.object({ user: userSchema, password: z.null(), created: z.literal(false) }),
           201: z.object({ user: userSchema, password: z.string().nullable().describe('the one-time password made for the account: shown once; null when one was given'), created: z.literal(true) }),
           ...errorResponses,
-          409: errorSchema.describe('the person has a role in the project already; or the project is being deleted'),
+          409: errorSchema.describe('the person has a role in the project already, or signs in with the identity provider; or the project is being deleted'),
         },
       },
     },
@@ -95,11 +110,17 @@ export function registerUserRoutes(fastify: FastifyInstance, ctx: AppContext): v
           throw new ConflictError(`${body.email} has a role in project '${project}' already; change it with PATCH ${USERS_PATH}/${existing.id}`);
         }
         if (body.password !== undefined) throw new ConflictError(`${body.email} has an account already: its password is not set here (omit password to give them the role)`);
+        refuseOidcRoleChange(existing);
         const updated = await ctx.store.people.updateUser(existing.id, { memberships: withRole(existing.memberships, project, body.role) });
         if (!updated) throw new NotFoundError(`no user ${existing.id}`);
         sessions.forgetUser(existing.id);
         auditChange(request, { target: existing.id, project, after: { email: existing.email, role: body.role } });
-        return { user: userAnswer(updated), password: null, created: false as const };
+        return { user: answerFor(request, updated, project), password: null, created: false as const };
+      }
+      // With an identity provider, a local account for an address could stand in for the person the
+      // provider knows by it (their sign-in is refused while it exists): operator only.
+      if (ctx.config.auth.oidc && !isOperator(request)) {
+        throw new LookoutError('forbidden', `${body.email} has no account yet: people sign in with the identity provider here, and get their roles from it (auth.oidc.roles); only the operator makes local accounts`);
       }
       const generated = body.password === undefined ? generatePassword() : null;
       const user = await ctx.store.people.createUser({
@@ -112,7 +133,7 @@ export function registerUserRoutes(fastify: FastifyInstance, ctx: AppContext): v
       auditChange(request, { target: user.id, project, after: { email: user.email, role: body.role } });
       request.log.info({ event: 'user_created', userId: user.id, projectId: project, role: body.role }, 'user created');
       reply.code(201);
-      return { user: userAnswer(user), password: generated, created: true as const };
+      return { user: answerFor(request, user, project), password: generated, created: true as const };
     },
   );
 
@@ -123,7 +144,7 @@ export function registerUserRoutes(fastify: FastifyInstance, ctx: AppContext): v
       schema: {
         summary: "Change a person's role in the project, their name or password, or disable them",
         description:
-          "role: in the project (given where they had none). name, password, disabled change the account itself: a project admin may change them only for people with no role in another project; the operator for anyone. Disabling or a new password signs the person out everywhere. One's own role and account are not changed here.",
+          "role: in the project (given where they had none). name, password, disabled change the account itself: a project admin may change them only for people with no role in another project; the operator for anyone. Disabling or a new password signs the person out everywhere. One's own role and account are not changed here, nor the roles of people who sign in with the identity provider (409: they come from its claims).",
         tags: ['users'],
         params: userIdParams,
         body: updateUserSchema,
@@ -142,6 +163,7 @@ export function registerUserRoutes(fastify: FastifyInstance, ctx: AppContext): v
         throw new LookoutError('forbidden', `${user.email} also has a role in another project: only the operator changes their account (name, password, disabled)`);
       }
       if (body.password !== undefined && user.source !== 'local') throw new ConflictError(`${user.email} signs in with the identity provider and has no password here`);
+      if (body.role !== undefined) refuseOidcRoleChange(user);
       const patch: UserPatch = {};
       if (body.role !== undefined) patch.memberships = withRole(user.memberships, project, body.role);
       if (body.name !== undefined) patch.name = body.name;
@@ -154,7 +176,7 @@ export function registerUserRoutes(fastify: FastifyInstance, ctx: AppContext): v
       const before = { role: user.memberships.find((m) => m.projectId === project)?.role ?? null, name: user.name, disabled: user.disabledAt !== null };
       const after = { role: updated.memberships.find((m) => m.projectId === project)?.role ?? null, name: updated.name, disabled: updated.disabledAt !== null };
       auditChange(request, { target: user.id, project, before, after, details: body.password !== undefined ? { passwordChanged: true } : undefined });
-      return { user: userAnswer(updated) };
+      return { user: answerFor(request, updated, project) };
     },
   );
 
@@ -167,7 +189,7 @@ export function registerUserRoutes(fastify: FastifyInstance, ctx: AppContext): v
         tags: ['users'],
         params: userIdParams,
         querystring: deleteUserQuerySchema,
-        response: { 204: z.null().describe('removed'), ...errorResponses, 409: errorSchema.describe('oneself') },
+        response: { 204: z.null().describe('removed'), ...errorResponses, 409: errorSchema.describe('oneself, or a person whose roles come from the identity provider (disable them instead)') },
       },
     },
     async (request, reply) => {
@@ -181,6 +203,7 @@ export function registerUserRoutes(fastify: FastifyInstance, ctx: AppContext): v
         auditChange(request, { target: user.id, before: { email: user.email, memberships: user.memberships }, details: { entirely: true } });
       } else {
         if (!user.memberships.some((m) => m.projectId === project)) throw new NotFoundError(`no user ${user.id} in project '${project}'`);
+        refuseOidcRoleChange(user);
         await ctx.store.people.updateUser(user.id, { memberships: withRole(user.memberships, project, null) });
         sessions.forgetUser(user.id);
         auditChange(request, { target: user.id, project, before: { email: user.email, role: user.memberships.find((m) => m.projectId === project)?.role ?? null } });

@@ -74,6 +74,7 @@ export const auditExportQuerySchema = z
       .max(MAX_AUDIT_EXPORT_ENTRIES, `must be at most ${MAX_AUDIT_EXPORT_ENTRIES}`)
       .optional()
       .describe(`entries at most (default and maximum ${MAX_AUDIT_EXPORT_ENTRIES})`),
+    before: z.string().max(512).optional().describe('go on from where a truncated export stopped: the `before` of its last line'),
   })
   .strict();
 

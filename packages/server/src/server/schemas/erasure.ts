@@ -23,7 +23,7 @@ export const erasureJobSchema = z
       kind: z.enum(ERASURE_TARGET_KINDS),
       idHash: z.string().nullable().describe("a keyed hash of the erased id (the project's content hash key): the id itself is not kept"),
     }),
-    requestedBy: z.string().describe("the API key id that asked, or 'operator' (no key, on a loopback-bound server)"),
+    requestedBy: z.string().describe("who asked: the API key's id, 'user:<id> (<email>)' for a signed-in person, or 'operator' (no key, on a loopback-bound server)"),
     requestedFrom: z.string().nullable().describe('the address the request came from'),
     requestedAt: z.string().describe('RFC 3339, UTC'),
     status: z.enum(['running', 'done', 'failed']),

@@ -8,7 +8,7 @@ export const projectDeletionSchema = z
   .object({
     id: z.string().describe('the deletion id, for GET /api/v1/project-deletions/{id}'),
     project: z.string(),
-    requestedBy: z.string().describe("the id of the API key that asked, or 'operator' (a keyless request to a loopback-bound server)"),
+    requestedBy: z.string().describe("who asked: the API key's id, 'user:<id> (<email>)' for a signed-in person, or 'operator' (a keyless request to a loopback-bound server)"),
     requestedAt: z.string().describe('RFC 3339, UTC'),
     status: z.enum(['running', 'done', 'failed']),
     erasureId: z.string().nullable().describe("the erasure job that removed the project's records"),

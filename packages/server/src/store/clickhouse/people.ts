@@ -42,6 +42,10 @@ const LEASE_TTL_MS = 30_000;
 const LEASE_WAIT_MS = 20_000;
 const LEASE_RETRY_MS = 100;
 
+// A session's tombstone: above every version nextVersion() gives (microseconds of the clock, about
+// 1.8e15 today), so no later write of the session can replace it. Session ids are never reused.
+const TOMBSTONE_VERSION = Number.MAX_SAFE_INTEGER;
+
 const DELETE_SETTINGS: ClickHouseSettings = { lightweight_deletes_sync: '2' };
 
 type Row = Record<string, unknown>;
@@ -49,7 +53,8 @@ type Row = Record<string, unknown>;
 const msTime = (ms: number): string => chTime(ms * 1000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const USER_COLUMNS = `id, email, name, source, password_hash, toUnixTimestamp64Milli(created_at) AS created_ms, toUnixTimestamp64Milli(disabled_at) AS disabled_ms`;
+const USER_COLUMNS = `id, email, name, source, password_hash, toUnixTimestamp64Milli(created_at) AS created_ms, toUnixTimestamp64Milli(disabled_at) AS disabled_ms,
+  sessions_valid_from_ms, oidc_issuer, oidc_subject`;
 const SESSION_COLUMNS = 'id, user_id, data, toUnixTimestamp64Milli(created_at) AS created_ms, toUnixTimestamp64Milli(expires_at) AS expires_ms';
 
 export class ChPeople implements PeopleStore {
@@ -85,7 +90,8 @@ export class ChPeople implements PeopleStore {
     const disabled = r.disabled_ms === null || r.disabled_ms === undefined ? null : msTime(Number(r.disabled_ms));
     return {
       id: r.id, email: r.email, name: r.name ?? null, source: r.source, password_hash: r.password_hash ?? null,
-      created_at: msTime(Number(r.created_ms)), disabled_at: disabled, version: nextVersion(), deleted: 0, ...over,
+      created_at: msTime(Number(r.created_ms)), disabled_at: disabled, sessions_valid_from_ms: r.sessions_valid_from_ms ?? null,
+      oidc_issuer: r.oidc_issuer ?? null, oidc_subject: r.oidc_subject ?? null, version: nextVersion(), deleted: 0, ...over,
     };
   }
 
@@ -96,7 +102,8 @@ export class ChPeople implements PeopleStore {
       if (await this.findUserByEmail(email)) throw peopleErrors.emailTaken(email);
       const id = randomUUID();
       const row = {
-        id, email, name: user.name, source: user.source, password_hash: user.passwordHash, created_at: msTime(Date.now()), disabled_at: null, version: nextVersion(), deleted: 0,
+        id, email, name: user.name, source: user.source, password_hash: user.passwordHash, created_at: msTime(Date.now()), disabled_at: null,
+        sessions_valid_from_ms: null, oidc_issuer: user.oidcIssuer ?? null, oidc_subject: user.oidcSubject ?? null, version: nextVersion(), deleted: 0,
       };
       try {
         await this.ch.insertEveryShard(this.table('users'), [row]);
@@ -131,7 +138,8 @@ export class ChPeople implements PeopleStore {
       if ((await this.findUserByEmail(email)) || (await this.getUser(user.id))) return false;
       const row = {
         id: user.id, email, name: user.name, source: user.source, password_hash: user.passwordHash, created_at: msTime(createdMs),
-        disabled_at: disabledMs === null ? null : msTime(disabledMs), version: nextVersion(), deleted: 0,
+        disabled_at: disabledMs === null ? null : msTime(disabledMs), sessions_valid_from_ms: user.sessionsValidFrom ?? null,
+        oidc_issuer: user.oidcIssuer ?? null, oidc_subject: user.oidcSubject ?? null, version: nextVersion(), deleted: 0,
       };
       try {
         await this.ch.insertEveryShard(this.table('users'), [row]);
@@ -210,17 +218,24 @@ export class ChPeople implements PeopleStore {
   async updateUser(id: string, patch: UserPatch): Promise<User | null> {
     const memberships = patch.memberships === undefined ? undefined : checkedMemberships(patch.memberships);
     const lastSignIn = patch.lastSignInAt === undefined ? undefined : timeMs(patch.lastSignInAt, 'lastSignInAt');
-    const changesRow = patch.name !== undefined || patch.passwordHash !== undefined || patch.disabled !== undefined || memberships !== undefined;
+    const changesUserRow = patch.name !== undefined || patch.passwordHash !== undefined || patch.disabled !== undefined || patch.sessionsValidFrom !== undefined || patch.oidcIdentity !== undefined;
+    const changesRow = changesUserRow || memberships !== undefined;
     const write = async (): Promise<boolean> => {
       const [r] = await this.ch.queryControl(`SELECT ${USER_COLUMNS} FROM ${this.table('users')} FINAL WHERE id = {id:String} AND deleted = 0`, { id });
       if (!r) return false;
-      if (patch.name !== undefined || patch.passwordHash !== undefined || patch.disabled !== undefined) {
+      if (changesUserRow) {
         const over: Record<string, unknown> = {};
         if (patch.name !== undefined) over.name = patch.name;
         if (patch.passwordHash !== undefined) over.password_hash = patch.passwordHash;
         // Disabling keeps the first time it was disabled.
         if (patch.disabled === true && (r.disabled_ms === null || r.disabled_ms === undefined)) over.disabled_at = msTime(Date.now());
         if (patch.disabled === false) over.disabled_at = null;
+        // Never moved back: a later value wins.
+        if (patch.sessionsValidFrom !== undefined) over.sessions_valid_from_ms = Math.max(Number(r.sessions_valid_from_ms ?? 0), patch.sessionsValidFrom);
+        if (patch.oidcIdentity !== undefined) {
+          over.oidc_issuer = patch.oidcIdentity.issuer;
+          over.oidc_subject = patch.oidcIdentity.subject;
+        }
         await this.ch.insertEveryShard(this.table('users'), [this.userRowOf(r, over)]);
       }
       if (memberships !== undefined) {
@@ -265,6 +280,15 @@ export class ChPeople implements PeopleStore {
     return r ? sessionOf(r) : null;
   }
 
+  // Written only when the session is there and live. A tombstone's version is above any write's
+  // (TOMBSTONE_VERSION), so a write racing a sign-out loses to it whatever order they land in.
+  async updateSession(session: StoredSession): Promise<boolean> {
+    const [live] = await this.ch.queryControl(`SELECT id FROM ${this.table('sessions')} FINAL WHERE id = {id:String} AND deleted = 0`, { id: session.id });
+    if (!live) return false;
+    await this.putSession(session);
+    return true;
+  }
+
   async putSession(session: StoredSession): Promise<void> {
     const created = timeMs(session.createdAt, 'createdAt');
     const expires = timeMs(session.expiresAt, 'expiresAt');
@@ -280,7 +304,7 @@ export class ChPeople implements PeopleStore {
     await this.ch.insertEveryShard(
       this.table('sessions'),
       rows.map((r) => ({
-        id: r.id, user_id: r.user_id, data: '', created_at: msTime(Number(r.created_ms)), expires_at: msTime(Number(r.expires_ms)), version: nextVersion(), deleted: 1,
+        id: r.id, user_id: r.user_id, data: '', created_at: msTime(Number(r.created_ms)), expires_at: msTime(Number(r.expires_ms)), version: TOMBSTONE_VERSION, deleted: 1,
       })),
     );
     return rows.length;

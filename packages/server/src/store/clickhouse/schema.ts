@@ -408,7 +408,8 @@ export const USER_SIGN_IN_TABLE: TableDef = {
 
 // Server-side sessions, by the hash of the cookie's session id. Writing a session again (its idle
 // expiry moved on) is a newer version; signing out, a `deleted` one with the same expiry, so that
-// the purge of expired sessions takes both at once.
+// the purge of expired sessions takes both at once. A tombstone's version is higher than any a
+// write can have (clickhouse/people.ts), so a late write never brings a session back.
 export const SESSION_TABLE: TableDef = {
   name: 'sessions',
   columns: `
@@ -488,5 +489,13 @@ export const CH_MIGRATIONS: ChMigration[] = [
     version: 7,
     name: 'people, sessions and the audit log',
     tables: [USER_TABLE, USER_MEMBERSHIP_TABLE, USER_SIGN_IN_TABLE, SESSION_TABLE, AUDIT_TABLE],
+  },
+  {
+    version: 8,
+    name: 'sessions valid from, OpenID Connect subject',
+    // A person's sessions signed in before sessions_valid_from_ms have ended; an OIDC account keeps
+    // the issuer and subject of its first sign-in.
+    tables: [],
+    addColumns: [{ table: USER_TABLE, columns: ['sessions_valid_from_ms Nullable(Int64)', 'oidc_issuer Nullable(String)', 'oidc_subject Nullable(String)'] }],
   },
 ];

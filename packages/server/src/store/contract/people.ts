@@ -67,6 +67,9 @@ export function peopleContract(name: string, open: () => Promise<Store>, options
         createdAt: expect.any(String),
         lastSignInAt: null,
         disabledAt: null,
+        sessionsValidFrom: null,
+        oidcIssuer: null,
+        oidcSubject: null,
       });
       expect(Date.parse(created.createdAt)).toBeGreaterThanOrEqual(before - 1000);
       expect(Date.parse(created.createdAt)).toBeLessThanOrEqual(Date.now() + 1000);
@@ -215,8 +218,11 @@ export function peopleContract(name: string, open: () => Promise<Store>, options
       expect(await store.people.getSession('hash-1')).toEqual(first);
       // The idle expiry moves on: the same id written again.
       const touched = { ...first, data: '{"userId":"1","signedInAt":1,"n":2}', expiresAt: new Date(now + 2 * HOUR).toISOString() };
-      await store.people.putSession(touched);
+      expect(await store.people.updateSession(touched)).toBe(true);
       expect(await store.people.getSession('hash-1')).toEqual(touched);
+      // An update of a session that is not there creates nothing.
+      expect(await store.people.updateSession(session('never', u.id, now + HOUR))).toBe(false);
+      expect(await store.people.getSession('never')).toBeNull();
       await store.people.putSession(session('hash-2', u.id, now + HOUR));
       await store.people.putSession(session('hash-3', v.id, now + HOUR));
       await store.people.putSession(session('hash-old', v.id, now - 1000));
@@ -226,6 +232,9 @@ export function peopleContract(name: string, open: () => Promise<Store>, options
       await store.people.deleteSession('hash-2');
       expect(await store.people.getSession('hash-2')).toBeNull();
       expect(await store.people.getSession('hash-1')).not.toBeNull();
+      // A write that loaded the session before it was deleted does not bring it back.
+      expect(await store.people.updateSession({ ...session('hash-2', u.id, now + 3 * HOUR), data: '{"late":true}' })).toBe(false);
+      expect(await store.people.getSession('hash-2')).toBeNull();
 
       await store.people.putSession(session('hash-4', u.id, now + HOUR));
       expect(await store.people.deleteSessionsOfUser(u.id)).toBe(2);
@@ -233,6 +242,8 @@ export function peopleContract(name: string, open: () => Promise<Store>, options
       expect(await store.people.getSession('hash-4')).toBeNull();
       expect(await store.people.getSession('hash-3')).not.toBeNull();
       expect(await store.people.deleteSessionsOfUser(u.id)).toBe(0);
+      expect(await store.people.updateSession(session('hash-4', u.id, now + 2 * HOUR))).toBe(false);
+      expect(await store.people.getSession('hash-4')).toBeNull();
 
       // Expired at the given time: the old one now, and hash-3 an hour and a half later.
       expect(await store.people.purgeExpiredSessions(now)).toBe(1);
@@ -241,11 +252,26 @@ export function peopleContract(name: string, open: () => Promise<Store>, options
       expect(await store.people.getSession('hash-3')).toBeNull();
     });
 
+    it("keeps when a person's sessions became valid (never moved back) and the OpenID Connect issuer and subject", async () => {
+      const u = await store.people.createUser(person('ida@example.com', { source: 'oidc', oidcIssuer: 'https://idp.example.com', oidcSubject: 'sub-1' }));
+      expect(u).toMatchObject({ sessionsValidFrom: null, oidcIssuer: 'https://idp.example.com', oidcSubject: 'sub-1' });
+      const local = await store.people.createUser(person('loc@example.com'));
+      expect(local).toMatchObject({ sessionsValidFrom: null, oidcIssuer: null, oidcSubject: null });
+      expect(await store.people.updateUser(u.id, { sessionsValidFrom: 1_700_000_000_123 })).toMatchObject({ sessionsValidFrom: 1_700_000_000_123 });
+      expect(await store.people.updateUser(u.id, { sessionsValidFrom: 1_600_000_000_000, name: 'Ida' })).toMatchObject({ sessionsValidFrom: 1_700_000_000_123, name: 'Ida' });
+      expect(await store.people.updateUser(u.id, { sessionsValidFrom: 1_800_000_000_000 })).toMatchObject({ sessionsValidFrom: 1_800_000_000_000 });
+      const linked = await store.people.updateUser(local.id, { oidcIdentity: { issuer: 'https://idp.example.com', subject: 'sub-2' } });
+      expect(linked).toMatchObject({ oidcIssuer: 'https://idp.example.com', oidcSubject: 'sub-2' });
+      expect(await store.people.getUser(u.id)).toMatchObject({ sessionsValidFrom: 1_800_000_000_000, oidcSubject: 'sub-1' });
+      expect((await store.people.findUserByEmail('loc@example.com'))?.oidcSubject).toBe('sub-2');
+    });
+
     it('imports a user as another store holds them, once, and not over a user of the same id or email', async () => {
       const user = {
         id: 'u-imported', email: 'Moved@Example.com', name: 'Mo', source: 'oidc' as const, passwordHash: 'scrypt$1',
         memberships: [{ projectId: B, role: 'member' as const }, { projectId: A, role: 'viewer' as const }],
         createdAt: '2025-01-02T03:04:05.678Z', lastSignInAt: '2025-06-07T08:09:10.111Z', disabledAt: '2025-07-01T00:00:00.000Z',
+        sessionsValidFrom: 1_751_000_000_000, oidcIssuer: 'https://idp.example.com', oidcSubject: 'sub-mo',
       };
       expect(await store.people.importUser(user)).toBe(true);
       const expected = { ...user, email: 'moved@example.com', memberships: [{ projectId: A, role: 'viewer' }, { projectId: B, role: 'member' }] };
@@ -255,7 +281,7 @@ export function peopleContract(name: string, open: () => Promise<Store>, options
       expect(await store.people.importUser({ ...user, email: 'else@example.com' })).toBe(false);
       expect(await store.people.getUser('u-imported')).toEqual(expected);
       expect((await store.people.listUsers()).map((u) => u.id)).toEqual(['u-imported']);
-      const fresh = { ...user, id: 'u-2', email: 'two@example.com', lastSignInAt: null, disabledAt: null, passwordHash: null, memberships: [] };
+      const fresh = { ...user, id: 'u-2', email: 'two@example.com', lastSignInAt: null, disabledAt: null, passwordHash: null, memberships: [], sessionsValidFrom: null, oidcIssuer: null, oidcSubject: null };
       expect(await store.people.importUser(fresh)).toBe(true);
       expect(await store.people.getUser('u-2')).toEqual(fresh);
     });

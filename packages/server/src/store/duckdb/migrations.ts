@@ -282,4 +282,16 @@ CREATE TABLE audit_log (
 );
 `,
   },
+  {
+    version: 8,
+    name: 'sessions valid from, OpenID Connect subject',
+    // E4: a person's sessions signed in before sessions_valid_from_ms have ended (a password
+    // change, disabling, signing out everywhere); an OIDC account keeps the issuer and subject of
+    // its first sign-in, so that another subject with the same email is refused.
+    sql: `
+ALTER TABLE users ADD COLUMN sessions_valid_from_ms BIGINT;
+ALTER TABLE users ADD COLUMN oidc_issuer VARCHAR;
+ALTER TABLE users ADD COLUMN oidc_subject VARCHAR;
+`,
+  },
 ];

@@ -27,7 +27,7 @@ import type { DuckDb, Row } from './db.ts';
 // keyed lookups every signed-in request depends on, never queued behind analytics.
 
 const USER_COLUMNS = `id, email, name, source, password_hash, epoch_ms(created_at) AS created_ms,
-  epoch_ms(last_sign_in_at) AS last_sign_in_ms, epoch_ms(disabled_at) AS disabled_ms`;
+  epoch_ms(last_sign_in_at) AS last_sign_in_ms, epoch_ms(disabled_at) AS disabled_ms, sessions_valid_from_ms, oidc_issuer, oidc_subject`;
 const SESSION_COLUMNS = 'id, user_id, data, epoch_ms(created_at) AS created_ms, epoch_ms(expires_at) AS expires_ms';
 
 const at = (ms: number) => ms * 1000;
@@ -47,8 +47,8 @@ export class DuckDbPeople implements PeopleStore {
       const taken = await this.db.writeAll('SELECT 1 FROM users WHERE email = $email', { email });
       if (taken.length) throw peopleErrors.emailTaken(email);
       await this.db.run(
-        `INSERT INTO users (id, email, name, source, password_hash, created_at) VALUES ($id, $email, $name, $source, $hash, make_timestamp($created))`,
-        { id, email, name: user.name, source: user.source, hash: user.passwordHash, created: at(Date.now()) },
+        `INSERT INTO users (id, email, name, source, password_hash, created_at, oidc_issuer, oidc_subject) VALUES ($id, $email, $name, $source, $hash, make_timestamp($created), $issuer, $subject)`,
+        { id, email, name: user.name, source: user.source, hash: user.passwordHash, created: at(Date.now()), issuer: user.oidcIssuer ?? null, subject: user.oidcSubject ?? null },
       );
       await this.writeMemberships(id, memberships);
     });
@@ -67,9 +67,12 @@ export class DuckDbPeople implements PeopleStore {
       const there = await this.db.writeAll('SELECT 1 FROM users WHERE id = $id OR email = $email', { id: user.id, email });
       if (there.length) return false;
       await this.db.run(
-        `INSERT INTO users (id, email, name, source, password_hash, created_at, last_sign_in_at, disabled_at)
-         VALUES ($id, $email, $name, $source, $hash, make_timestamp($created), make_timestamp($signIn), make_timestamp($disabled))`,
-        { id: user.id, email, name: user.name, source: user.source, hash: user.passwordHash, ...times },
+        `INSERT INTO users (id, email, name, source, password_hash, created_at, last_sign_in_at, disabled_at, sessions_valid_from_ms, oidc_issuer, oidc_subject)
+         VALUES ($id, $email, $name, $source, $hash, make_timestamp($created), make_timestamp($signIn), make_timestamp($disabled), $validFrom, $issuer, $subject)`,
+        {
+          id: user.id, email, name: user.name, source: user.source, hash: user.passwordHash, ...times,
+          validFrom: user.sessionsValidFrom ?? null, issuer: user.oidcIssuer ?? null, subject: user.oidcSubject ?? null,
+        },
       );
       await this.writeMemberships(user.id, memberships);
       return true;
@@ -144,6 +147,16 @@ export class DuckDbPeople implements PeopleStore {
         params.now = at(Date.now());
       }
       if (patch.disabled === false) sets.push('disabled_at = NULL');
+      if (patch.sessionsValidFrom !== undefined) {
+        // Never moved back: a later value wins.
+        sets.push('sessions_valid_from_ms = greatest(coalesce(sessions_valid_from_ms, 0), $validFrom)');
+        params.validFrom = patch.sessionsValidFrom;
+      }
+      if (patch.oidcIdentity !== undefined) {
+        sets.push('oidc_issuer = $issuer, oidc_subject = $subject');
+        params.issuer = patch.oidcIdentity.issuer;
+        params.subject = patch.oidcIdentity.subject;
+      }
       if (sets.length) await this.db.run(`UPDATE users SET ${sets.join(', ')} WHERE id = $id`, params);
       if (memberships !== undefined) await this.writeMemberships(id, memberships);
       return true;
@@ -176,10 +189,19 @@ export class DuckDbPeople implements PeopleStore {
     const expires = timeMs(session.expiresAt, 'expiresAt');
     await this.db.exclusive(() =>
       this.db.run(
-        'INSERT OR REPLACE INTO sessions (id, user_id, data, created_at, expires_at) VALUES ($id, $user, $data, make_timestamp($created), make_timestamp($expires))',
+        'INSERT INTO sessions (id, user_id, data, created_at, expires_at) VALUES ($id, $user, $data, make_timestamp($created), make_timestamp($expires)) ON CONFLICT DO NOTHING',
         { id: session.id, user: session.userId, data: session.data, created: at(created), expires: at(expires) },
       ),
     );
+  }
+
+  // An UPDATE only: a session deleted meanwhile stays deleted.
+  async updateSession(session: StoredSession): Promise<boolean> {
+    const expires = timeMs(session.expiresAt, 'expiresAt');
+    const rows = await this.db.exclusive(() =>
+      this.db.writeAll('UPDATE sessions SET data = $data, expires_at = make_timestamp($expires) WHERE id = $id RETURNING id', { id: session.id, data: session.data, expires: at(expires) }),
+    );
+    return rows.length > 0;
   }
 
   async deleteSession(id: string): Promise<void> {

@@ -212,7 +212,15 @@ function SilenceForm(props: { canWrite: boolean; denied: string; author: string 
           )}
           <label>
             Created by
-            <input value={createdBy} onChange={(e) => setCreatedBy(e.target.value)} placeholder="you@example.com" data-testid="silence-created-by" />
+            <input
+              value={createdBy}
+              onChange={(e) => setCreatedBy(e.target.value)}
+              placeholder="you@example.com"
+              // A signed-in person's silences are recorded as theirs by the server.
+              disabled={props.author !== null}
+              title={props.author !== null ? 'Recorded as you (the account you signed in with)' : undefined}
+              data-testid="silence-created-by"
+            />
           </label>
           <label className="alerts-grow">
             Comment

@@ -1,11 +1,14 @@
 import { useState } from 'react';
 import { errorText, post, put } from '../../api/client.ts';
 import type { Budget, BudgetInput, BudgetScope } from '../../api/types.ts';
+import { MEMBER_BUDGET_LIMITS, MEMBER_BUDGET_SCOPES } from '../../lib/access.ts';
 import { SCOPES } from './shared.tsx';
 
-// Create a budget, or edit one picked in the table.
+// Create a budget, or edit one picked in the table. For a member (memberOnly) the options the
+// server refuses them — hard enforcement, user budgets — are disabled, saying why.
 
-export function BudgetForm(props: { canWrite: boolean; deniedTitle: string; editing: Budget | null; onSaved: (b: Budget, created: boolean) => void; onCancel: () => void }) {
+export function BudgetForm(props: { canWrite: boolean; deniedTitle: string; editing: Budget | null; memberOnly?: boolean; onSaved: (b: Budget, created: boolean) => void; onCancel: () => void }) {
+  const memberOnly = props.memberOnly === true;
   const e = props.editing;
   const [id, setId] = useState('');
   const [name, setName] = useState(e?.name ?? '');
@@ -70,9 +73,14 @@ export function BudgetForm(props: { canWrite: boolean; deniedTitle: string; edit
             <label>
               Scope
               <select value={scope} onChange={(ev) => setScope(ev.target.value as BudgetScope)} data-testid="budget-scope">
-                {SCOPES.map((s) => (
-                  <option key={s}>{s}</option>
-                ))}
+                {SCOPES.map((s) => {
+                  const refused = memberOnly && !MEMBER_BUDGET_SCOPES.includes(s);
+                  return (
+                    <option key={s} disabled={refused} title={refused ? MEMBER_BUDGET_LIMITS : undefined}>
+                      {s}
+                    </option>
+                  );
+                })}
               </select>
             </label>
             <label>
@@ -104,7 +112,9 @@ export function BudgetForm(props: { canWrite: boolean; deniedTitle: string; edit
               Mode
               <select value={enforce} onChange={(ev) => setEnforce(ev.target.value as 'soft' | 'hard')} data-testid="budget-enforce">
                 <option value="soft">soft (warn only)</option>
-                <option value="hard">hard (refuse calls)</option>
+                <option value="hard" disabled={memberOnly} title={memberOnly ? MEMBER_BUDGET_LIMITS : undefined} data-testid="budget-enforce-hard">
+                  hard (refuse calls)
+                </option>
               </select>
             </label>
             <label>
@@ -123,6 +133,11 @@ export function BudgetForm(props: { canWrite: boolean; deniedTitle: string; edit
               {e ? 'Save budget' : 'Create budget'}
             </button>
             {!props.canWrite && <span className="small muted">{props.deniedTitle}</span>}
+            {props.canWrite && memberOnly && (
+              <span className="small muted" data-testid="budget-member-limits">
+                {MEMBER_BUDGET_LIMITS}
+              </span>
+            )}
           </div>
         </fieldset>
         {error && (

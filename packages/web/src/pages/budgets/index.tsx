@@ -62,7 +62,7 @@ export function Budgets(props: PageProps) {
       )}
       {canCreate && !admin && (
         <div className="notice" data-testid="budgets-member-notice">
-          Your role in project {access.projectId} is member: you can create budgets and change or delete the ones you created. Other budgets and the tiers need the admin role.
+          Your role in project {access.projectId} is member: you can create budgets that warn (soft) of the project, a team or a department, and change or delete the ones you created. Enforcing (hard) budgets, user budgets, other budgets and the tiers need the admin role.
         </div>
       )}
       <div className="muted small budgets-intro">Spend in the current UTC day or month, known cost only; the time range above does not apply here.</div>
@@ -84,7 +84,7 @@ export function Budgets(props: PageProps) {
             <BudgetTable
               rows={d.budgets}
               canChange={(b) => canChangeBudget(access, b)}
-              deniedTitle={() => budgetNeeds(access)}
+              deniedTitle={(b) => budgetNeeds(access, b)}
               onEdit={(b) => {
                 setEditing(b);
                 setFormKey((k) => k + 1);
@@ -103,7 +103,8 @@ export function Budgets(props: PageProps) {
           <BudgetForm
             key={formKey}
             canWrite={editing ? canChangeBudget(access, editing) : canCreate}
-            deniedTitle={editing ? budgetNeeds(access) : needs(access, 'member', 'creating a budget')}
+            deniedTitle={editing ? budgetNeeds(access, editing) : needs(access, 'member', 'creating a budget')}
+            memberOnly={canCreate && !admin}
             editing={editing}
             onCancel={() => {
               setEditing(null);

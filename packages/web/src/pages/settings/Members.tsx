@@ -5,7 +5,7 @@ import { Section } from '../../components/States.tsx';
 import { Table } from '../../components/Table.tsx';
 import { useAsync } from '../../hooks.ts';
 import { when } from './format.ts';
-import { memberRows, type MemberRow } from './members.ts';
+import { ACCOUNT_ELSEWHERE, memberRows, type MemberRow } from './members.ts';
 
 // The people with a role in the project (docs/auth.md): an admin adds a local account (its
 // one-time password shown once), changes a role, disables or removes someone. People who sign in
@@ -13,7 +13,7 @@ import { memberRows, type MemberRow } from './members.ts';
 
 const ROLE_TEXT: Record<Role, string> = { viewer: 'viewer — reads', member: 'member — also scores, silences, own budgets', admin: 'admin — everything in the project' };
 
-export function Members(props: { projectId: string; canWrite: boolean; selfId: string | null; denied: string }) {
+export function Members(props: { projectId: string; canWrite: boolean; selfId: string | null; denied: string; operator?: boolean }) {
   const members = useAsync(
     () => (props.canWrite ? get('/api/v1/users') : Promise.resolve({ users: [] as Member[] })),
     [props.canWrite, props.projectId],
@@ -132,7 +132,7 @@ export function Members(props: { projectId: string; canWrite: boolean; selfId: s
         <Section
           title={`People in ${props.projectId}`}
           state={members}
-          empty={(d) => memberRows(d.users, props.projectId, props.selfId).length === 0}
+          empty={(d) => memberRows(d.users, props.projectId, props.selfId, props.operator === true).length === 0}
           emptyText={props.canWrite ? 'Nobody has a role in this project yet.' : 'The members of the project are shown to its admins.'}
           testId="members-table"
         >
@@ -147,7 +147,7 @@ export function Members(props: { projectId: string; canWrite: boolean; selfId: s
                 <p className="muted small">The roles of people who sign in with the identity provider come from its groups at each sign-in: change them there (auth.oidc.roles).</p>
               )}
               <Table
-                rows={memberRows(d.users, props.projectId, props.selfId)}
+                rows={memberRows(d.users, props.projectId, props.selfId, props.operator === true)}
                 rowKey={(r) => r.member.id}
                 initialSort={{ key: 'email', dir: 'asc' }}
                 columns={[
@@ -202,8 +202,8 @@ export function Members(props: { projectId: string; canWrite: boolean; selfId: s
                       <span className="settings-row-actions">
                         <button
                           className="settings-row-action"
-                          disabled={!props.canWrite || r.self}
-                          title={!props.canWrite ? props.denied : r.self ? 'You cannot disable yourself' : r.member.disabled ? 'Let them sign in again' : 'They cannot sign in, and are signed out everywhere'}
+                          disabled={!props.canWrite || r.self || !r.accountEditable}
+                          title={!props.canWrite ? props.denied : r.self ? 'You cannot disable yourself' : !r.accountEditable ? ACCOUNT_ELSEWHERE : r.member.disabled ? 'Let them sign in again' : 'They cannot sign in, and are signed out everywhere'}
                           data-testid={`member-disable-${r.member.id}`}
                           onClick={() => void change(r, { disabled: !r.member.disabled }, `${r.member.email} ${r.member.disabled ? 'enabled' : 'disabled'}.`)}
                         >

@@ -32,4 +32,13 @@ describe('members of a project', () => {
       ['zoe', 'admin', true, true],
     ]);
   });
+
+  it("lets a project admin change only the accounts of people with no role elsewhere; the operator any", () => {
+    const people = [member('solo', 'local', [{ projectId: 'acme', role: 'member' }]), member('both', 'local', [{ projectId: 'acme', role: 'member' }, { projectId: 'beta', role: 'admin' }])];
+    expect(memberRows(people, 'acme', null).map((r) => [r.member.id, r.accountEditable])).toEqual([
+      ['both', false],
+      ['solo', true],
+    ]);
+    expect(memberRows(people, 'acme', null, true).every((r) => r.accountEditable)).toBe(true);
+  });
 });
