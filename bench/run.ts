@@ -9,7 +9,7 @@ import { REPO_ROOT } from './lib.ts';
 //
 // `node bench/run.ts ingest metrics` runs only the named ones (the others' last lines are kept).
 
-const BENCHES = ['ingest', 'ingest-redaction', 'heuristics', 'redact', 'otlp-ingest', 'query', 'memory', 'storage', 'duckdb-load', 'export', 'retention', 'clickhouse-erasure', 'metrics', 'otlp-decode', 'validate', 'alerts', 'gateway', 'judge-queue', 'web'] as const;
+const BENCHES = ['ingest', 'ingest-redaction', 'heuristics', 'redact', 'otlp-ingest', 'query', 'memory', 'storage', 'duckdb-load', 'export', 'retention', 'clickhouse-erasure', 'metrics', 'otlp-decode', 'validate', 'alerts', 'gateway', 'judge-queue', 'web', 'auth'] as const;
 const BENCH_TIMEOUT_MS = 60 * 60 * 1000;
 
 function runOne(name: string): Promise<{ line: string | null; code: number | null; error?: string }> {

@@ -3801,6 +3801,11 @@ export type paths = {
                                 projectId: string;
                                 /** @enum {string} */
                                 scope: "project" | "team" | "department" | "user";
+                                /**
+                                 * @description last set by a member, not an admin: budget and forecast alert rules (and the actions they trigger) do not see it
+                                 * @enum {boolean}
+                                 */
+                                setByMember?: true;
                                 statuses: components["schemas"]["BudgetStatusEntry"][];
                                 /** @description team, department or user id; null for a project budget; '*' for each user */
                                 subject: string | null;
@@ -12087,7 +12092,7 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            users: components["schemas"]["User"][];
+                            users: components["schemas"]["ManagedUser"][];
                         };
                     };
                 };
@@ -12191,7 +12196,7 @@ export type paths = {
                             /** @enum {boolean} */
                             created: false;
                             password: null;
-                            user: components["schemas"]["User"];
+                            user: components["schemas"]["ManagedUser"];
                         };
                     };
                 };
@@ -12206,7 +12211,7 @@ export type paths = {
                             created: true;
                             /** @description the one-time password made for the account: shown once; null when one was given */
                             password: string | null;
-                            user: components["schemas"]["User"];
+                            user: components["schemas"]["ManagedUser"];
                         };
                     };
                 };
@@ -12426,7 +12431,7 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            user: components["schemas"]["User"];
+                            user: components["schemas"]["ManagedUser"];
                         };
                     };
                 };
@@ -12848,7 +12853,7 @@ export type paths = {
         };
         /**
          * Starts OpenID Connect sign-in: redirects the browser to the identity provider
-         * @description Public. Keeps a fresh state, nonce and PKCE verifier in a sealed, HttpOnly cookie (10 minutes, path /auth/oidc/) and answers 302 to the provider (authorization code flow, PKCE S256). 503 identity_provider_unavailable when the provider cannot be reached; 404 when OpenID Connect is not configured. docs/auth.md
+         * @description Public. Keeps a fresh state, nonce and PKCE verifier in a sealed, HttpOnly cookie (10 minutes, path /auth/oidc/) and answers 302 to the provider (authorization code flow, PKCE S256). 400 when returnTo is not a path of this server as the callback will send it (percent-encoded: no `//host` once resolved, no backslashes or encoded slashes in the path, at most 2,048 characters); 503 identity_provider_unavailable when the provider cannot be reached; 404 when OpenID Connect is not configured. docs/auth.md
          */
         get: {
             parameters: {
@@ -15983,6 +15988,11 @@ export type components = {
             projectId: string;
             /** @enum {string} */
             scope: "project" | "team" | "department" | "user";
+            /**
+             * @description last set by a member, not an admin: budget and forecast alert rules (and the actions they trigger) do not see it
+             * @constant
+             */
+            setByMember?: true;
             /** @description team, department or user id; null for a project budget; '*' for each user */
             subject: string | null;
             /**
@@ -17017,6 +17027,24 @@ export type components = {
             total: number;
             /** @description up to 5 traces of the group, newest first */
             traceIds: string[];
+        };
+        ManagedUser: {
+            /** @description whether the caller may change the account itself (name, password, disabled): always for the instance operator; for a project admin, only when the person has no role in another project (which projects is not said) */
+            accountEditable: boolean;
+            createdAt: string;
+            /** @description a disabled person cannot sign in, and their sessions have ended */
+            disabled: boolean;
+            email: string;
+            id: string;
+            lastSignInAt: string | null;
+            /** @description the person's role in each project */
+            memberships: components["schemas"]["Membership"][];
+            name: string | null;
+            /**
+             * @description local: signs in with a password; oidc: with the OpenID Connect provider
+             * @enum {string}
+             */
+            source: "local" | "oidc";
         };
         Me: {
             /** @description a person's CSRF token: send it in header x-csrf-token with every change; null for keys */

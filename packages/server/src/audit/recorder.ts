@@ -4,6 +4,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { AuditActor, AuditEntry, AuditLog } from '../store/audit.ts';
 import { DEFAULT_PROJECT, type ProjectId } from '../store/project.ts';
 import { METRIC } from '../metrics/names.ts';
+import { clientKeyOf } from '../people/login-limiter.ts';
 import { redactDetails } from './redact.ts';
 
 // E4: entries are appended off the request path: a request puts its entry in a small queue,
@@ -15,7 +16,7 @@ import { redactDetails } from './redact.ts';
 // merged: per source (the caller's id, or its client address when it has none) and action, the
 // first of a minute is recorded at once and the rest are counted and recorded as one entry with
 // `details.repeated` when the minute ends. At most MAX_REFUSAL_SOURCES sources a minute are
-// tracked per node (the rest are only counted, in one `audit.refusals_not_recorded` entry), and
+// tracked per node, MAX_ANONYMOUS_REFUSAL_SOURCES of them without a caller id (the rest are only counted, in one `audit.refusals_not_recorded` entry), and
 // refusals hold at most MAX_QUEUED_REFUSALS places of the queue and are dropped first when it
 // fills: a flood of refusals never pushes a change out.
 
@@ -25,6 +26,9 @@ export const MAX_QUEUED_ENTRIES = 10_000;
 export const MAX_QUEUED_REFUSALS = 1_000;
 export const REFUSAL_WINDOW_MS = 60_000;
 export const MAX_REFUSAL_SOURCES = 1_000;
+// Of those, sources without a caller id (known only by their address): a caller without a key
+// can be many addresses, so fewer.
+export const MAX_ANONYMOUS_REFUSAL_SOURCES = 100;
 export const REFUSALS_NOT_RECORDED_ACTION = 'audit.refusals_not_recorded';
 const MAX_USER_AGENT_CHARS = 512;
 const MAX_PATH_CHARS = 1_024;
@@ -80,6 +84,7 @@ export interface AuditRecorderOptions {
   maxQueuedRefusals?: number;
   refusalWindowMs?: number;
   maxRefusalSources?: number;
+  maxAnonymousRefusalSources?: number;
 }
 
 // One source's refusals of one action in the current window: the first entry (recorded at once)
@@ -91,9 +96,10 @@ interface RefusalTally {
   lastStatus: number;
 }
 
-// Who a refusal is from: the caller's id when known, else the client's address.
+// Who a refusal is from: the caller's id when known, else the client's address as the sign-in
+// limiter keys it (an IPv6 address by its /64, so one host cannot be many sources).
 function refusalSource(input: AuditInput): string {
-  const who = input.actor.id !== null ? `${input.actor.kind}:${input.actor.id}` : `ip:${input.ip ?? '-'}`;
+  const who = input.actor.id !== null ? `${input.actor.kind}:${input.actor.id}` : `ip:${input.ip ? clientKeyOf(input.ip) : '-'}`;
   return `${who}\u0000${input.action}`;
 }
 
@@ -110,6 +116,9 @@ export class AuditRecorder {
   private readonly maxQueuedRefusals: number;
   private readonly refusalWindowMs: number;
   private readonly maxRefusalSources: number;
+  private readonly maxAnonymousRefusalSources: number;
+  // Sources of the window without a caller id.
+  private anonymousRefusalSources = 0;
   // Entries of the queue that are refusals (dropped first), and how many.
   private readonly refusalEntries = new WeakSet<AuditEntry>();
   private queuedRefusals = 0;
@@ -127,6 +136,7 @@ export class AuditRecorder {
     this.maxQueuedRefusals = opts.maxQueuedRefusals ?? MAX_QUEUED_REFUSALS;
     this.refusalWindowMs = opts.refusalWindowMs ?? REFUSAL_WINDOW_MS;
     this.maxRefusalSources = opts.maxRefusalSources ?? MAX_REFUSAL_SOURCES;
+    this.maxAnonymousRefusalSources = opts.maxAnonymousRefusalSources ?? MAX_ANONYMOUS_REFUSAL_SOURCES;
     this.failures =
       (opts.registry.getSingleMetric(AUDIT_APPEND_FAILURES_METRIC) as Counter | undefined) ??
       new Counter({ name: AUDIT_APPEND_FAILURES_METRIC, help: 'Appends to the audit log that failed (the entries are tried again with the next flush).', registers: [opts.registry] });
@@ -155,10 +165,12 @@ export class AuditRecorder {
         tally.lastStatus = input.status ?? tally.lastStatus;
         return null;
       }
-      if (this.refusals.size >= this.maxRefusalSources) {
+      const anonymous = input.actor.id === null;
+      if (this.refusals.size >= this.maxRefusalSources || (anonymous && this.anonymousRefusalSources >= this.maxAnonymousRefusalSources)) {
         this.refusalsNotRecorded++;
         return null;
       }
+      if (anonymous) this.anonymousRefusalSources++;
       if (this.refusalWindowStart === null) this.openRefusalWindow(now);
       this.refusals.set(key, { first: input, repeated: 0, lastAt: now, lastStatus: input.status ?? 403 });
       return this.enqueue(input, true);
@@ -188,6 +200,7 @@ export class AuditRecorder {
     this.refusals = new Map();
     this.refusalWindowStart = null;
     this.refusalsNotRecorded = 0;
+    this.anonymousRefusalSources = 0;
     if (from === null) return;
     for (const t of tallies) {
       if (t.repeated === 0) continue;

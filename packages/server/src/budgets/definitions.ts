@@ -53,6 +53,8 @@ const EMPTY_DOC: BudgetsDocument = { version: 1, projects: {} };
 // to refuse.
 export interface BudgetAuthor {
   id: string | null;
+  // A member (not an admin) sets it: the budget is marked setByMember.
+  member?: boolean;
   mayChange?: (existing: Budget) => void;
 }
 
@@ -171,6 +173,7 @@ export class BudgetDefinitions {
         createdAt: previous?.createdAt ?? now,
         updatedAt: now,
         createdBy: previous ? previous.createdBy : author.id,
+        ...(author.member ? { setByMember: true as const } : {}),
       };
       if (at >= 0) p.budgets[at] = budget;
       else p.budgets.push(budget);

@@ -42,6 +42,9 @@ export interface Budget {
   // made before this was recorded, and the budgets a tier gives. A member may change only the
   // budgets they created.
   createdBy: string | null;
+  // Last set by a member (not an admin): budget and forecast alert rules, and so the actions they
+  // trigger, do not see it; a member's soft budget warns them, it does not steer the project.
+  setByMember?: true;
   // Set on the budgets a tier gives (id `tier:<name>`); those are not stored as budgets.
   tier?: TierName;
 }

@@ -47,8 +47,9 @@ export function checkPassword(text: string): string {
   return password;
 }
 
+// Run on the data directory itself: the operator's view, every account editable.
 function storeUserAnswer(u: User): ApiUser {
-  return { id: u.id, email: u.email, name: u.name, source: u.source, memberships: u.memberships.map((m) => ({ projectId: m.projectId, role: m.role })), createdAt: u.createdAt, lastSignInAt: u.lastSignInAt, disabled: u.disabledAt !== null };
+  return { id: u.id, email: u.email, name: u.name, source: u.source, memberships: u.memberships.map((m) => ({ projectId: m.projectId, role: m.role })), createdAt: u.createdAt, lastSignInAt: u.lastSignInAt, disabled: u.disabledAt !== null, accountEditable: true };
 }
 
 const asProject = (project: string) => project as Membership['projectId'];

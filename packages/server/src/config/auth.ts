@@ -105,6 +105,12 @@ export const authConfigSchema = z
   .strict()
   .superRefine((a, ctx) => {
     if (a.oidc && !a.publicUrl) ctx.addIssue({ code: 'custom', path: ['publicUrl'], message: 'is required with auth.oidc: the redirect URI is <publicUrl>/auth/oidc/callback (LOOKOUT_PUBLIC_URL)' });
+    // Browsers keep a `__Host-` or `__Secure-` cookie only when it is Secure, set over https.
+    const prefix = /^__(Host|Secure)-/i.exec(a.sessions.cookieName)?.[0];
+    if (prefix && (a.sessions.secure === false || /^http:/i.test(a.publicUrl ?? ''))) {
+      const why = a.sessions.secure === false ? 'sessions.secure is false' : `publicUrl ${a.publicUrl} is not https`;
+      ctx.addIssue({ code: 'custom', path: ['sessions', 'cookieName'], message: `a name starting with ${prefix} is kept by browsers only as a Secure cookie over https, but ${why}: serve Lookout over https, or choose a name without the prefix` });
+    }
   });
 export type AuthConfig = z.output<typeof authConfigSchema>;
 

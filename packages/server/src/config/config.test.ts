@@ -31,6 +31,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ file: join(dir, 'missing.yaml'), env: {} })).toThrow(/cannot read config file .*ENOENT/);
   });
 
+  it('refuses a __Host- or __Secure- session cookie name where the cookie cannot be Secure over https', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lookout-config-'));
+    const file = join(dir, 'auth.yaml');
+    writeFileSync(file, 'auth:\n  sessions:\n    cookieName: __Host-lookout\n');
+    expect(() => loadConfig({ file, env: { LOOKOUT_PUBLIC_URL: 'http://lookout.example.com' } })).toThrow(
+      /auth\.sessions\.cookieName: a name starting with __Host- is kept by browsers only as a Secure cookie over https, but publicUrl http:\/\/lookout\.example\.com is not https/,
+    );
+    expect(() => loadConfig({ file, env: { LOOKOUT_PUBLIC_URL: 'https://lookout.example.com', LOOKOUT_SESSION_SECURE: 'false' } })).toThrow(/auth\.sessions\.cookieName: .*sessions\.secure is false/);
+    expect(loadConfig({ file, env: { LOOKOUT_PUBLIC_URL: 'https://lookout.example.com' } }).auth.sessions.cookieName).toBe('__Host-lookout');
+    writeFileSync(file, 'auth:\n  sessions:\n    cookieName: lookout_plain\n');
+    expect(loadConfig({ file, env: { LOOKOUT_PUBLIC_URL: 'http://lookout.example.com' } }).auth.sessions.cookieName).toBe('lookout_plain');
+  });
+
   it('reads context windows from the config file and names a bad one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lookout-config-'));
     const file = join(dir, 'lookout.yaml');

@@ -109,6 +109,12 @@ export class ErasureJobs {
     return this.deps.store.erasure !== undefined;
   }
 
+  // The keyed hash an erasure of `target` records instead of its id: what the audit log keeps
+  // wherever an end-user id would appear (a tier assignment), so the two can be matched.
+  idHash(project: string, target: Exclude<ErasureTarget, { kind: 'project' }>): string {
+    return erasureIdHash(this.deps.hash, project, target) as string;
+  }
+
   // Records the job (with the identifier, until it ends) and runs it after the jobs ahead of it.
   async start(project: string, target: ErasureTarget, requestedBy: string, requestedFrom: string | null = null): Promise<ErasureJob> {
     if (!this.available) throw new LookoutError('conflict', `the ${this.deps.store.backend} store cannot erase records`);

@@ -50,7 +50,7 @@ describe('LoginLimiter', () => {
     expect(after.ok).toBe(true);
   });
 
-  it('refuses every password sign-in once failures across the node pass the backstop, until the window moves on', () => {
+  it('past the node-wide backstop, holds back clients with an attempt in the window until the window moves on, and still checks a clean client', () => {
     let now = 1_000_000;
     const limiter = new LoginLimiter(5, () => now, 10);
     for (let i = 0; i < 10; i++) {
@@ -58,9 +58,15 @@ describe('LoginLimiter', () => {
       if (!v.ok) throw new Error('refused');
       v.attempt.done();
     }
-    expect(limiter.begin(['email:new@example.com', 'client:10.9.9.9'])).toMatchObject({ ok: false, reason: 'rate_limited' });
+    // A client that already failed is under its own limit but past the backstop.
+    expect(limiter.begin(['email:new@example.com', 'client:10.0.3.1'])).toMatchObject({ ok: false, reason: 'rate_limited' });
+    // A client with no attempt in the window gets one attempt checked, then is held back too.
+    const clean = limiter.begin(['email:owner@example.com', 'client:10.9.9.9']);
+    if (!clean.ok) throw new Error('a clean client was refused');
+    clean.attempt.done();
+    expect(limiter.begin(['email:owner@example.com', 'client:10.9.9.9'])).toMatchObject({ ok: false, reason: 'rate_limited' });
     now += 60_001;
-    expect(limiter.begin(['email:new@example.com', 'client:10.9.9.9']).ok).toBe(true);
+    expect(limiter.begin(['email:new@example.com', 'client:10.0.3.1']).ok).toBe(true);
   });
 });
 

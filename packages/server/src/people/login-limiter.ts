@@ -10,8 +10,11 @@ import { LRUCache } from 'lru-cache';
 //   libuv pool); up to MAX_WAITING more wait their turn, and beyond those an attempt is refused
 //   at once ("busy", Retry-After 1 s);
 // - at most `globalMaxPerMinute` failed attempts across every address and client in a minute;
-//   beyond that every password sign-in waits for the window to move on (a backstop against a
-//   spray from many addresses; OpenID Connect sign-in is not affected).
+//   beyond that a client that already has an attempt in the window (a failed one, or one under
+//   way) waits for the window to move on, while a client with none still gets its one attempt
+//   checked: a spray from many addresses is slowed to one guess per client a minute, and the
+//   rightful owner signing in from a clean client is not locked out (OpenID Connect sign-in is
+//   not affected).
 
 const WINDOW_MS = 60_000;
 const MAX_TRACKED = 10_000;
@@ -71,12 +74,25 @@ export class LoginLimiter {
     return times.length >= max ? times[times.length - max] + WINDOW_MS - this.now() : 0;
   }
 
-  // Seconds until a sign-in for these keys is allowed again, or 0 when it is allowed now.
+  // Seconds until a sign-in for these keys (the email's first, then the client's) is allowed
+  // again, or 0 when it is allowed now. The node-wide backstop holds back only clients that
+  // already have an attempt in the window.
   retryAfterSeconds(keys: string[]): number {
     let waitMs = 0;
-    for (const key of keys) waitMs = Math.max(waitMs, this.waitMs(this.recent(key), this.maxPerMinute));
+    let clientAttempts = 0;
+    keys.forEach((key, i) => {
+      const times = this.recent(key);
+      if (i > 0) clientAttempts += times.length;
+      waitMs = Math.max(waitMs, this.waitMs(times, this.maxPerMinute));
+    });
     this.pruneGlobal();
-    waitMs = Math.max(waitMs, this.waitMs(this.globalFailures, this.globalMaxPerMinute));
+    const globalWait = this.waitMs(this.globalFailures, this.globalMaxPerMinute);
+    if (globalWait > 0 && clientAttempts > 0) {
+      // Until the client's own attempts leave the window, or the node's failures fall under the
+      // backstop, whichever comes first.
+      const clientWait = Math.max(...keys.slice(1).map((key) => this.waitMs(this.recent(key), 1)));
+      waitMs = Math.max(waitMs, Math.min(globalWait, clientWait));
+    }
     return waitMs > 0 ? Math.max(1, Math.ceil(waitMs / 1000)) : 0;
   }
 
@@ -107,6 +123,8 @@ export class LoginLimiter {
       this.attempts.set(key, times.slice(-this.maxPerMinute));
     }
     this.globalFailures.push(t);
+    // Only the last globalMaxPerMinute failures matter.
+    if (this.globalFailures.length > this.globalMaxPerMinute) this.globalFailures.shift();
     let finished = false;
     return {
       ok: true,

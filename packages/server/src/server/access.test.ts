@@ -299,13 +299,19 @@ describe('the route × role table', () => {
       expect(made.statusCode, made.body).toBe(201);
       const me = (await t.app.inject({ url: '/api/v1/me', headers: as('member') })).json();
       expect(made.json().budget.createdBy).toBe(me.user.id);
+      // Set by a member: budget alert rules (and their actions) do not see it.
+      expect(made.json().budget.setByMember).toBe(true);
+      expect(t.ctx.budgets.statuses(projectId('acme')).find((s) => s.budget.id === 'by-member')?.budget.setByMember).toBe(true);
       const byKey = await create(as('admin key'), 'by-key');
       expect(byKey.statusCode, byKey.body).toBe(201);
+      expect(byKey.json().budget.setByMember).toBeUndefined();
       const keyId = (await t.ctx.store.listApiKeys(projectId('acme'))).find((k) => k.scope === 'admin')!.id;
       expect(byKey.json().budget.createdBy).toBe(keyId);
       // Replacing a budget keeps who created it.
       const replaced = await replace(as('admin'), 'by-member', 20);
       expect(replaced.json().budget).toMatchObject({ limitUsd: 20, createdBy: me.user.id });
+      // An admin who sets it makes it theirs to act on.
+      expect(replaced.json().budget.setByMember).toBeUndefined();
     });
 
     it('lets a member change and delete their own budget, and refuses another member, naming why', async () => {

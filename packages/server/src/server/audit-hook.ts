@@ -4,6 +4,8 @@ import { AuditRetention } from '../audit/retention.ts';
 import type { AuditActor, AuditEntry } from '../store/audit.ts';
 import { DEFAULT_PROJECT, type ProjectId } from '../store/store.ts';
 import { bearerKey } from './auth.ts';
+import { clientAddressOf } from './client-address.ts';
+import { refusedPersonOf } from './refused-person.ts';
 import type { AppContext, RequestAuth } from './context.ts';
 
 // E4: every state change goes into the audit log, recorded by one onSend hook (app.ts): a
@@ -97,6 +99,9 @@ export function actorOf(request: FastifyRequest): AuditActor {
   if (a?.kind === 'key') return { kind: 'key', id: a.keyId, email: null };
   if (a?.kind === 'local') return { kind: 'local', id: null, email: null };
   if (auth?.keyId) return { kind: 'key', id: auth.keyId, email: null };
+  // A signed-in person refused before their request had an auth (a project they have no role in).
+  const refused = refusedPersonOf(request);
+  if (refused) return { kind: 'user', id: refused.userId, email: refused.email };
   // Not known: a key that was refused (or none), or a session that is not (any longer) valid.
   return { kind: bearerKey(request) === null && typeof request.headers.cookie === 'string' ? 'user' : 'key', id: null, email: null };
 }
@@ -107,13 +112,14 @@ function userAgentOf(request: FastifyRequest): string | null {
 }
 
 // What an entry says of the request it is about: who, from where, the project, method and path
-// (without the query string).
-export function requestFacts(request: FastifyRequest): Pick<AuditInput, 'actor' | 'projectId' | 'ip' | 'userAgent' | 'method' | 'path'> {
+// (without the query string). From where: the client address the sign-in limiter uses (behind
+// server.trustProxy the nearest proxy's X-Forwarded-For entry, not the one the client wrote).
+export function requestFacts(ctx: AppContext, request: FastifyRequest): Pick<AuditInput, 'actor' | 'projectId' | 'ip' | 'userAgent' | 'method' | 'path'> {
   const auth = request.auth as RequestAuth | undefined;
   return {
     actor: actorOf(request),
     projectId: auth?.projectId ?? DEFAULT_PROJECT,
-    ip: request.ip ?? null,
+    ip: clientAddressOf(ctx, request),
     userAgent: userAgentOf(request),
     method: request.method,
     path: request.url.split('?')[0],
@@ -131,7 +137,7 @@ export interface RecordAuditInput extends Partial<AuditInput> {
 // 400 or more is a refusal (a failed sign-in): merged with the same source's others of the minute.
 export function recordAudit(ctx: AppContext, input: RecordAuditInput): AuditEntry | null {
   const { request, ...rest } = input;
-  const facts = request ? requestFacts(request) : { actor: { kind: 'system' as const, id: null, email: null } };
+  const facts = request ? requestFacts(ctx, request) : { actor: { kind: 'system' as const, id: null, email: null } };
   const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<AuditInput>;
   const entry: AuditInput = { ...facts, ...given, action: input.action };
   const recorder = auditRecorderOf(ctx);
@@ -166,6 +172,21 @@ export function recordRoleChange(ctx: AppContext, request: FastifyRequest | unde
   }
 }
 
+// The keyed hash (an erasure's) of the end-user id in the route's parameter `param`, and the path
+// with that segment replaced by it.
+function endUserHashOf(ctx: AppContext, project: string, request: FastifyRequest, param: string | undefined): { hash: string; path: string } | null {
+  if (param === undefined) return null;
+  const id = (request.params as Record<string, unknown> | undefined)?.[param];
+  const pattern = request.routeOptions.url ?? '';
+  if (typeof id !== 'string' || id === '') return null;
+  const hash = ctx.erasures.idHash(project, { kind: 'user', id });
+  return { hash, path: pattern.replace(`:${param}`, hash) };
+}
+
+export function endUserHash(ctx: AppContext, project: string, id: string): string {
+  return ctx.erasures.idHash(project, { kind: 'user', id });
+}
+
 // The onSend hook (app.ts); the payload goes on unchanged.
 export function auditHook(ctx: AppContext): <T>(request: FastifyRequest, reply: FastifyReply, payload: T) => Promise<T> {
   return async (request, reply, payload) => {
@@ -185,7 +206,7 @@ export function auditHook(ctx: AppContext): <T>(request: FastifyRequest, reply: 
       const allowed = status >= 200 && status < 300;
       const denied = status === 401 || status === 403;
       if (!allowed && !denied) return;
-      const facts = requestFacts(request);
+      const facts = requestFacts(ctx, request);
       const action = typeof config.audit === 'string' ? config.audit : actionOf(request.method, url);
       const change = changes.get(request);
       const details: Record<string, unknown> = { ...change?.details };
@@ -199,11 +220,15 @@ export function auditHook(ctx: AppContext): <T>(request: FastifyRequest, reply: 
         if (asked !== undefined) details.request = asked;
       }
       const recorder = auditRecorderOf(ctx);
+      const projectId = change?.project ?? facts.projectId;
+      // An end-user id in the path: the keyed hash an erasure records instead, in target and path.
+      const endUser = endUserHashOf(ctx, projectId ?? DEFAULT_PROJECT, request, config.auditEndUserParam);
       (allowed ? recorder.record.bind(recorder) : recorder.recordRefusal.bind(recorder))({
         ...facts,
-        projectId: change?.project ?? facts.projectId,
+        ...(endUser ? { path: endUser.path } : {}),
+        projectId,
         action: allowed ? action : `${action}.denied`,
-        target: change?.target !== undefined ? change.target : targetOf(request.params),
+        target: endUser ? endUser.hash : change?.target !== undefined ? change.target : targetOf(request.params),
         status,
         details,
       });

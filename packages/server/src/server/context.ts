@@ -95,6 +95,9 @@ declare module 'fastify' {
     // true for settings (the whole body, secrets redacted), or the fields named; absent: nothing
     // (a body may carry personal data or content, which the audit log must not keep).
     auditBody?: true | readonly string[];
+    // E4: the route's path parameter that is an application's end-user id (a tier assignment's
+    // user): its entries keep the keyed hash an erasure records (target, path), never the id.
+    auditEndUserParam?: string;
   }
 }
 

@@ -10,6 +10,7 @@ import type { Role } from '../config/auth.ts';
 import type { AppContext, Grant, RequestAuth } from './context.ts';
 import { LookoutError } from '../errors.ts';
 import { bearerKey } from './auth.ts';
+import { noteRefusedPerson } from './refused-person.ts';
 
 // E4: people signed in to the UI (docs/auth.md). A session lives in the control-plane store
 // (people/session-store.ts), its id in an HttpOnly, SameSite=Lax cookie signed with the session
@@ -203,7 +204,14 @@ export function grantOfRole(role: Role): Grant {
 export async function sessionAuth(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<RequestAuth | null> {
   const person = await signedInPerson(ctx, request, reply);
   if (!person) return null;
-  const m = membershipFor(person.user, headerValue(request.headers[PROJECT_HEADER]));
+  let m: Membership;
+  try {
+    m = membershipFor(person.user, headerValue(request.headers[PROJECT_HEADER]));
+  } catch (err) {
+    // Refused for the project: the audit log records the refusal by this person.
+    noteRefusedPerson(request, { userId: person.user.id, email: person.user.email });
+    throw err;
+  }
   return {
     projectId: m.projectId as ProjectId,
     scope: grantOfRole(m.role),

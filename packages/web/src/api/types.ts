@@ -196,6 +196,6 @@ export type Membership = Schemas['Membership'];
 // GET /api/v1/me: the caller, a person, a key or the keyless operator.
 export type Me = Schemas['Me'];
 // A person with a role in the project (GET /api/v1/users).
-export type Member = Schemas['User'];
+export type Member = Schemas['ManagedUser'];
 // POST /api/v1/users: the person, and the one-time password of a new local account (shown once).
 export type MemberCreated = Answer<'/api/v1/users', 'post'>;

@@ -362,6 +362,18 @@ describe('evaluateRule kinds', () => {
     expect((await evaluateRule(queue, 'default', T0, s)).groups).toEqual([{ labels: {}, value: 25_000, active: true }]);
   });
 
+  it("budget and forecast rules do not see a member's budget, so it never fires a rule or its actions", async () => {
+    const statuses: BudgetStatusLike[] = [
+      { budget: { id: 'admin-set', scope: 'team', period: 'daily' }, subject: 'search', limitUsd: 10, spentUsd: 12, percent: 120, forecastUsd: 20 },
+      { budget: { id: 'member-set', scope: 'team', period: 'daily', setByMember: true }, subject: 'payments', limitUsd: 0.01, spentUsd: 5, percent: 50_000, forecastUsd: 9 },
+    ];
+    const s = sourcesWith([], statuses);
+    for (const kind of ['budget', 'forecast'] as const) {
+      const r = rule({ ...base, name: `Team${kind}`, kind, budget: { scope: 'team', period: 'daily' }, op: '>=', threshold: 100 });
+      expect((await evaluateRule(r, 'default', T0, s)).groups.map((g) => g.labels.team)).toEqual(['search']);
+    }
+  });
+
   it('security measures read what the processor chain marked on spans, root spans included', async () => {
     const marked = { 'lookout.redaction': 'email=1' };
     const spans = [

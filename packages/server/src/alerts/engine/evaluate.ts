@@ -23,7 +23,7 @@ import {
 // the same inputs always give the same outcome, whatever the wall clock says.
 
 export interface BudgetStatusLike {
-  budget: { id: string; scope: string; period: string };
+  budget: { id: string; scope: string; period: string; setByMember?: true };
   subject: string | null;
   limitUsd: number;
   spentUsd: number;
@@ -264,7 +264,8 @@ export async function evaluateRule(rule: Rule, projectId: string, nowMs: number,
     case 'forecast': {
       if (!sources.budgets) return { groups: [], noData: true };
       const ref = rule.budget!;
-      const statuses = sources.budgets.statuses(projectId, nowMs).filter((s) => s.budget.scope === ref.scope && s.budget.period === ref.period && s.limitUsd > 0);
+      // A member's budget (setByMember) warns them; it never fires a rule, so never an action.
+      const statuses = sources.budgets.statuses(projectId, nowMs).filter((s) => s.budget.scope === ref.scope && s.budget.period === ref.period && s.limitUsd > 0 && !s.budget.setByMember);
       return done(
         statuses.map((s) => {
           const labels: Record<string, string> = { budget_id: s.budget.id, scope: s.budget.scope, period: s.budget.period };

@@ -145,6 +145,32 @@ describe('what an entry keeps of a request', () => {
     expect(job).toMatchObject({ requestedBy: acme.id });
   });
 
+  it('keeps an end user\'s id as the keyed hash an erasure records: tier assignments (target, path) and user budgets, refused ones too', async () => {
+    const id = 'carol.enduser@example.com';
+    const encoded = encodeURIComponent(id);
+    expect((await t.app.inject({ method: 'PUT', url: `/api/v1/budgets/tiers/${encoded}`, payload: { tier: 'pro' } })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/budgets/tiers/${encoded}` })).statusCode).toBe(200);
+    const made = await t.app.inject({ method: 'POST', url: '/api/v1/budgets', payload: { scope: 'user', subject: id, period: 'daily', limitUsd: 3 } });
+    expect(made.statusCode).toBe(201);
+    const budgetId = made.json().budget.id;
+    expect((await t.app.inject({ method: 'PUT', url: `/api/v1/budgets/${budgetId}`, payload: { scope: 'user', subject: id, period: 'daily', limitUsd: 4 } })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/budgets/${budgetId}` })).statusCode).toBe(200);
+    const reader = await keyFor('default', 'read');
+    expect((await t.app.inject({ method: 'PUT', url: `/api/v1/budgets/tiers/${encoded}`, payload: { tier: 'pro' }, headers: bearer(reader.key) })).statusCode).toBe(403);
+    await auditRecorderOf(t.ctx).flush();
+    const log = await t.ctx.store.audit.list({ projectId: null, fromMs: 0, toMs: Date.now() + 60_000, limit: 1000 });
+    const hash = t.ctx.erasures.idHash('default', { kind: 'user', id });
+    const tiers = log.filter((e) => e.action.startsWith('budgets.tiers.'));
+    expect(tiers.map((e) => e.action).sort()).toEqual(['budgets.tiers.delete', 'budgets.tiers.update', 'budgets.tiers.update.denied']);
+    expect(tiers.every((e) => e.target === hash && e.path === `/api/v1/budgets/tiers/${hash}`)).toBe(true);
+    const budgets = log.filter((e) => e.action.startsWith('budgets.') && e.target === budgetId);
+    expect(budgets).toHaveLength(3);
+    expect(budgets.find((e) => e.action === 'budgets.update')?.details).toMatchObject({ before: { subject: hash }, after: { subject: hash, limitUsd: 4 } });
+    const text = JSON.stringify(log);
+    expect(text).not.toContain(id);
+    expect(text).not.toContain(encoded);
+  });
+
   it('keeps a prompt version as its name, version and labels, not its text; other bodies only where a route allows', async () => {
     const text = 'Customer Jane Roe, card ending 4242, asks: SECRET-PROMPT-BODY';
     const created = await t.app.inject({ method: 'POST', url: '/api/v1/prompts', payload: { name: 'support', prompt: text, message: 'first cut with Jane', labels: ['production'] } });
@@ -204,6 +230,35 @@ describe('floods of refused requests', () => {
     expect(failed.length).toBeLessThanOrEqual(2);
     expect(failed.reduce((n, e) => n + Number(e.details?.repeated ?? 1), 0)).toBe(40);
   });
+  it('behind trustProxy, keeps one client rotating X-Forwarded-For to a bounded number of entries, from the proxy\'s hop', async () => {
+    await t.close();
+    t = await makeTestApp({ requireApiKeys: 'always', server: { trustProxy: true } } as never);
+    // The client writes any first entries it likes; the proxy (10.0.0.1) adds the client's real
+    // address last: 198.51.100.7, or one of its /64's IPv6 addresses.
+    for (let i = 0; i < 300; i++) {
+      const real = i % 2 === 0 ? '198.51.100.7' : `2001:db8:0:7:${(i + 1).toString(16)}::1`;
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/keys', payload: { project: 'default', scope: 'admin' }, headers: { 'x-forwarded-for': `203.0.${i >> 8}.${i & 255}, ${real}` }, remoteAddress: '10.0.0.1' });
+      expect(res.statusCode).toBe(401);
+    }
+    await auditRecorderOf(t.ctx).close();
+    const denied = (await stored()).filter((e) => e.action === 'keys.create.denied');
+    // One source per client (its IPv4 address; its IPv6 /64), each its first entry and its count.
+    expect(denied.length).toBe(4);
+    expect(denied.reduce((n, e) => n + Number(e.details?.repeated ?? 0) + (e.details?.repeated ? 0 : 1), 0)).toBe(300);
+    expect(denied.every((e) => e.ip === '198.51.100.7' || e.ip?.startsWith('2001:db8:0:7:'))).toBe(true);
+  });
+
+  it('tracks at most 100 client addresses a minute for callers without a key, then only counts them', async () => {
+    await t.close();
+    t = await makeTestApp({ requireApiKeys: 'always', server: { trustProxy: true } } as never);
+    for (let i = 0; i < 150; i++) {
+      await t.app.inject({ method: 'POST', url: '/api/v1/keys', payload: { project: 'default', scope: 'admin' }, headers: { 'x-forwarded-for': `198.51.${i >> 8}.${i & 255}` }, remoteAddress: '10.0.0.1' });
+    }
+    await auditRecorderOf(t.ctx).close();
+    const log = await stored();
+    expect(log.filter((e) => e.action === 'keys.create.denied')).toHaveLength(100);
+    expect(log.filter((e) => e.action === 'audit.refusals_not_recorded').map((e) => e.details?.refusals)).toEqual([50]);
+  });
 });
 
 describe('people', () => {
@@ -229,8 +284,14 @@ describe('people', () => {
     const id = created.json().budget.id;
     const refused = await t.app.inject({ method: 'PUT', url: `/api/v1/budgets/${id}`, payload: { ...budget, limitUsd: 9 }, headers: viewer });
     expect(refused.statusCode).toBe(403);
+    // In a project they have no role in: refused, and recorded as them, not anonymously.
+    const elsewhere = await t.app.inject({ method: 'POST', url: '/api/v1/budgets', payload: budget, headers: { ...viewer, 'x-lookout-project': 'acme' } });
+    expect(elsewhere.statusCode).toBe(403);
+    expect(elsewhere.json().error.message).toContain("no role in project 'acme'");
 
     const log = (await t.app.inject({ url: '/api/v1/audit', headers: admin })).json().entries as Array<Record<string, any>>;
+    const vic = log.find((e) => e.action === 'session.login' && e.actor.email === 'vic@example.com')!.actor;
+    expect(log.find((e) => e.action === 'budgets.create.denied')).toMatchObject({ actor: { kind: 'user', id: vic.id, email: 'vic@example.com' }, status: 403 });
     const create = log.find((e) => e.action === 'budgets.create')!;
     expect(create).toMatchObject({ actor: { kind: 'user', id: ann.id, email: 'ann@example.com' }, target: id, status: 201, userAgent: 'Mozilla/5.0 Chrome/131.0' });
     expect(log.find((e) => e.action === 'budgets.update.denied')).toMatchObject({ actor: { kind: 'user', email: 'vic@example.com' }, target: id, status: 403 });

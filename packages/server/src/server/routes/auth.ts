@@ -5,6 +5,7 @@ import { keysRequired } from '../../config/config.ts';
 import { verifyAgainstDummy, verifyPassword } from '../../people/passwords.ts';
 import { endSessionUrl } from '../../people/oidc.ts';
 import { clientKeyOf } from '../../people/login-limiter.ts';
+import { clientAddressOf } from '../client-address.ts';
 import { LookoutError } from '../../errors.ts';
 import { isOperator, type AppContext } from '../context.ts';
 import { errorResponses, errorSchema } from '../openapi.ts';
@@ -31,14 +32,7 @@ const BAD_CREDENTIALS = 'the email address or password is not correct';
 // nearest proxy saw (the last X-Forwarded-For entry, which it added), not request.ip (the first
 // entry, which the client chooses); IPv6 addresses by their /64.
 export function loginClientKey(ctx: AppContext, request: FastifyRequest): string {
-  let address = request.socket.remoteAddress ?? request.ip ?? 'unknown';
-  if (ctx.config.server.trustProxy) {
-    const header = request.headers['x-forwarded-for'];
-    const entries = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((e) => e.trim()).filter(Boolean);
-    const nearest = entries.at(-1);
-    if (nearest) address = nearest;
-  }
-  return clientKeyOf(address);
+  return clientKeyOf(clientAddressOf(ctx, request));
 }
 
 export function registerAuthRoutes(fastify: FastifyInstance, ctx: AppContext): void {

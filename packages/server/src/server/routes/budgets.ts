@@ -6,7 +6,7 @@ import type { Budget } from '../../budgets/schema.ts';
 import type { BudgetAuthor } from '../../budgets/definitions.ts';
 import { actorIdOf, requireScope, type AppContext } from '../context.ts';
 import { LookoutError } from '../../errors.ts';
-import { auditChange } from '../audit-hook.ts';
+import { auditChange, endUserHash } from '../audit-hook.ts';
 import { errorResponses, errorSchema } from '../openapi.ts';
 import {
   budgetBodySchema,
@@ -71,6 +71,7 @@ function authorOf(request: FastifyRequest): BudgetAuthor {
   if (auth.scope === 'admin') return { id: by };
   return {
     id: by,
+    member: true,
     mayChange: (existing: Budget) => {
       if (existing.createdBy === null || existing.createdBy !== by) {
         throw new LookoutError(
@@ -87,6 +88,10 @@ function authorOf(request: FastifyRequest): BudgetAuthor {
 export function registerBudgetRoutes(fastify: FastifyInstance, ctx: AppContext): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const book = ctx.budgets;
+  // A user budget's subject is an application's end-user id: the audit log keeps the keyed hash
+  // an erasure records instead.
+  const forAudit = <B extends { scope: string; subject: string | null } | undefined | null>(project: string, b: B): B =>
+    b && b.scope === 'user' && b.subject !== null && b.subject !== '*' ? ({ ...b, subject: endUserHash(ctx, project, b.subject) } as B) : b;
 
   // Any key of the project may ask, ingest keys included: the gateway holds one.
   app.get(
@@ -169,7 +174,7 @@ export function registerBudgetRoutes(fastify: FastifyInstance, ctx: AppContext):
         throw new LookoutError('conflict', `id: a budget '${id}' exists already; change it with PUT /api/v1/budgets/${id}`);
       }
       const { budget } = await book.upsert(project, request.body, undefined, authorOf(request));
-      auditChange(request, { target: budget.id, after: budget });
+      auditChange(request, { target: budget.id, after: forAudit(project, budget) });
       reply.code(201);
       return { budget, statuses: book.statuses(project, undefined, { budgetId: budget.id }).map(statusView) };
     },
@@ -207,7 +212,7 @@ export function registerBudgetRoutes(fastify: FastifyInstance, ctx: AppContext):
       checkMemberInput(request, { ...request.body, id }, 'set');
       const before = book.get(project, id);
       const { budget } = await book.upsert(project, { ...request.body, id }, undefined, authorOf(request));
-      auditChange(request, { before, after: budget });
+      auditChange(request, { before: forAudit(project, before), after: forAudit(project, budget) });
       return { budget, statuses: book.statuses(project, undefined, { budgetId: budget.id }).map(statusView) };
     },
   );
@@ -219,7 +224,7 @@ export function registerBudgetRoutes(fastify: FastifyInstance, ctx: AppContext):
       const project = requireScope(request, 'member');
       const before = book.get(project, request.params.id);
       if (!(await book.remove(project, request.params.id, authorOf(request)))) throw new LookoutError('not_found', `no budget '${request.params.id}' in this project`);
-      auditChange(request, { before });
+      auditChange(request, { before: forAudit(project, before) });
       return { deleted: request.params.id };
     },
   );
@@ -264,7 +269,7 @@ export function registerBudgetRoutes(fastify: FastifyInstance, ctx: AppContext):
 
   app.put(
     '/api/v1/budgets/tiers/:user',
-    { config: { scope: 'admin' },
+    { config: { scope: 'admin', auditEndUserParam: 'user' },
       schema: {
         summary: 'Assign a tier to a user',
         tags,
@@ -284,7 +289,7 @@ export function registerBudgetRoutes(fastify: FastifyInstance, ctx: AppContext):
 
   app.delete(
     '/api/v1/budgets/tiers/:user',
-    { config: { scope: 'admin' }, schema: { summary: "Remove a user's tier assignment", tags, params: userParams, response: { 200: tierChangeSchema, ...errorResponses } } },
+    { config: { scope: 'admin', auditEndUserParam: 'user' }, schema: { summary: "Remove a user's tier assignment", tags, params: userParams, response: { 200: tierChangeSchema, ...errorResponses } } },
     async (request) => {
       const project = requireScope(request, 'admin');
       const previous = await book.setTier(project, request.params.user, null);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { LookoutError } from '../../errors.ts';
 import { projectId, type ErasureTarget, type ProjectId } from '../../store/store.ts';
 import { auditChange } from '../audit-hook.ts';
+import { clientAddressOf } from '../client-address.ts';
 import { callerNoun, isOperator, requesterOf, requireScope, type AppContext } from '../context.ts';
 import { errorResponses } from '../openapi.ts';
 import { erasureJobSchema } from '../schemas/erasure.ts';
@@ -71,7 +72,7 @@ export function registerErasureRoutes(fastify: FastifyInstance, ctx: AppContext)
     },
     async (request, reply) => {
       const project = targetProject(request, request.query.project);
-      const job = await ctx.erasures.start(project, targetOf(request.body), requesterOf(request.auth), request.ip);
+      const job = await ctx.erasures.start(project, targetOf(request.body), requesterOf(request.auth), clientAddressOf(ctx, request));
       // The audit entry keeps what the erasure record keeps: the kind and the keyed hash of the id,
       // never the id; filed under the project erased.
       auditChange(request, { target: job.id, project, after: { erasureId: job.id, project, kind: job.target.kind, idHash: job.target.idHash } });

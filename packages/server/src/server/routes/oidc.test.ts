@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../../testing/app.ts';
 import { auditRecorderOf } from '../audit-hook.ts';
-import { encodedReturnTo, isSafeReturnTo } from './oidc.ts';
+import { encodedReturnTo, isSafeReturnTo, returnToProblem } from './oidc.ts';
 import { openPending, PENDING_TTL_MS, sealPending } from '../../people/oidc-state.ts';
 
 // The sign-in routes without a provider that answers: what a person sees when the provider is down,
@@ -89,6 +89,21 @@ describe('OpenID Connect sign-in routes', () => {
       expect(res.statusCode, bad).toBe(400);
       expect(res.json().error.message, bad).toMatch(/^returnTo: must be a path of this server/);
     }
+  });
+
+  it('refuses at once (400) a return path that is not a path of this server once encoded as the callback sends it, or too long once encoded', async () => {
+    t = await makeTestApp({ requireApiKeys: 'always', ...oidc(`http://127.0.0.1:${await closedPort()}`) });
+    for (const bad of ['/.//evil.test', '/a/..//evil.test', '/%2e%2e//evil.test', '/.\\/evil.test', '/a\\b', '/%2f/evil.test', '/a%5Cb']) {
+      const res = await t.app.inject({ url: `/auth/oidc/login?returnTo=${encodeURIComponent(bad)}` });
+      expect(res.statusCode, bad).toBe(400);
+      expect(res.json().error.message, bad).toMatch(/^returnTo: must be a path of this server/);
+    }
+    const long = await t.app.inject({ url: `/auth/oidc/login?returnTo=${encodeURIComponent(`/${'é'.repeat(1000)}`)}` });
+    expect(long.statusCode).toBe(400);
+    expect(long.json().error.message).toBe('returnTo: is 6001 characters once percent-encoded: at most 2048');
+    // An encoded slash after the path is a query value, and stays.
+    expect(returnToProblem('/traces?q=a%2Fb')).toBeNull();
+    expect(returnToProblem(`/${'é'.repeat(300)}`)).toBeNull();
   });
 
   it('sends a callback without a sign-in under way back to the sign-in page with the reason', async () => {

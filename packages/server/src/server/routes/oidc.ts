@@ -34,12 +34,30 @@ export function isSafeReturnTo(value: string): boolean {
   }
 }
 
+// Why a return path given at the start of a sign-in is refused, or null: checked as the callback
+// will send it (encodedReturnTo), so a path such as `/.//evil.test` (`//evil.test` once resolved)
+// or one whose encoding outgrows the sign-in cookie is refused at once, not after the provider.
+// Backslashes and encoded slashes are refused in the path: browsers and proxies read them apart.
+export function returnToProblem(value: string): string | null {
+  const safe = "must be a path of this server starting with '/' (not '//'), such as '/budgets'";
+  if (!isSafeReturnTo(value)) return safe;
+  const path = value.split(/[?#]/, 1)[0];
+  if (path.includes('\\') || /%(2f|5c)/i.test(path)) return `${safe}, without backslashes or encoded slashes in the path`;
+  const encoded = encodedReturnTo(value);
+  if (encoded.length > MAX_RETURN_TO_CHARS) return `is ${encoded.length} characters once percent-encoded: at most ${MAX_RETURN_TO_CHARS}`;
+  if (!isSafeReturnTo(encoded)) return `${safe}; this one resolves to '${encoded.slice(0, 100)}'`;
+  return null;
+}
+
 const loginQuerySchema = z
   .object({
     returnTo: z
       .string()
       .max(MAX_RETURN_TO_CHARS)
-      .refine(isSafeReturnTo, "must be a path of this server starting with '/' (not '//'), such as '/budgets'")
+      .superRefine((value, check) => {
+        const problem = returnToProblem(value);
+        if (problem) check.addIssue({ code: 'custom', message: problem });
+      })
       .optional()
       .describe('where to land after signing in: a path of this server; default /'),
   })
@@ -100,7 +118,7 @@ export function registerOidcRoutes(fastify: FastifyInstance, ctx: AppContext): v
       schema: {
         summary: "Starts OpenID Connect sign-in: redirects the browser to the identity provider",
         description:
-          'Public. Keeps a fresh state, nonce and PKCE verifier in a sealed, HttpOnly cookie (10 minutes, path /auth/oidc/) and answers 302 to the provider (authorization code flow, PKCE S256). 503 identity_provider_unavailable when the provider cannot be reached; 404 when OpenID Connect is not configured. docs/auth.md',
+          'Public. Keeps a fresh state, nonce and PKCE verifier in a sealed, HttpOnly cookie (10 minutes, path /auth/oidc/) and answers 302 to the provider (authorization code flow, PKCE S256). 400 when returnTo is not a path of this server as the callback will send it (percent-encoded: no `//host` once resolved, no backslashes or encoded slashes in the path, at most 2,048 characters); 503 identity_provider_unavailable when the provider cannot be reached; 404 when OpenID Connect is not configured. docs/auth.md',
         tags: ['auth'],
         security: [],
         querystring: loginQuerySchema,

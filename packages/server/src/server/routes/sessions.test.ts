@@ -187,6 +187,21 @@ describe('signing in with a local account', { timeout: 30_000 }, () => {
     expect((await login(a, 'v6-y@example.com', 'x', { 'x-forwarded-for': '2001:db8:0:2::1' }, '127.0.0.1')).statusCode).toBe(401);
   });
 
+  it('past the node-wide failure backstop (a spray from many addresses), still signs in the right password from a client with no failure, and holds back the sprayers', { timeout: 90_000 }, async () => {
+    const a = await app();
+    await addUser(a, 'ada@example.com');
+    // 20 clients × 5 wrong passwords (the default limit): 100 failures, the node-wide backstop.
+    for (let c = 0; c < 20; c++) {
+      await Promise.all(Array.from({ length: 5 }, (_, i) => login(a, `x${c}-${i}@example.com`, 'nope', {}, `10.9.${c}.1`)));
+    }
+    const good = await login(a, 'ada@example.com', PASSWORD, {}, '192.168.1.50');
+    expect(good.statusCode, good.body).toBe(200);
+    expect(cookieOf(good)).toBeTruthy();
+    // A new client gets one guess checked, then waits like the others.
+    expect((await login(a, 'ada@example.com', 'wrong', {}, '192.168.1.51')).statusCode).toBe(401);
+    expect((await login(a, 'ada@example.com', PASSWORD, {}, '192.168.1.51')).statusCode).toBe(429);
+  });
+
   it('names the field that is too long or missing (400)', async () => {
     const a = await app();
     const long = await login(a, `${'a'.repeat(400)}@example.com`);

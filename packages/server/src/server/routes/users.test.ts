@@ -89,6 +89,32 @@ describe('members management', { timeout: 30_000 }, () => {
     expect((await shop.get('/api/v1/users?all=true')).statusCode).toBe(403);
   });
 
+  it('tells a project admin whether they may change the account itself (accountEditable), without saying where else the person has roles', async () => {
+    const a = (t = await makeTestApp({ requireApiKeys: 'always' }));
+    await addUser(a, 'root@example.com', [['default', 'admin']]);
+    await addUser(a, 'shopadmin@example.com', [['shop', 'admin']]);
+    const both = await addUser(a, 'both@example.com', [['shop', 'member'], ['beta', 'viewer']]);
+    const solo = await addUser(a, 'solo@example.com', [['shop', 'viewer']]);
+    const shop = await session(a, 'shopadmin@example.com');
+    const listed = (await shop.get('/api/v1/users')).json().users as { email: string; accountEditable: boolean; memberships: unknown[] }[];
+    expect(listed.map((u) => [u.email, u.accountEditable]).sort()).toEqual([
+      ['both@example.com', false],
+      ['shopadmin@example.com', true],
+      ['solo@example.com', true],
+    ]);
+    expect(JSON.stringify(listed)).not.toContain('beta');
+    // The flag agrees with what PATCH allows.
+    expect((await shop.send('PATCH', `/api/v1/users/${both.id}`, { disabled: true })).statusCode).toBe(403);
+    const disabled = await shop.send('PATCH', `/api/v1/users/${solo.id}`, { disabled: true });
+    expect(disabled.statusCode).toBe(200);
+    expect(disabled.json().user).toMatchObject({ disabled: true, accountEditable: true });
+    expect((await shop.send('PATCH', `/api/v1/users/${both.id}`, { role: 'viewer' })).json().user).toMatchObject({ accountEditable: false, memberships: [{ projectId: 'shop', role: 'viewer' }] });
+    // The operator may change every account.
+    const op = await session(a, 'root@example.com');
+    expect(((await op.get('/api/v1/users?project=shop')).json().users as { accountEditable: boolean }[]).every((u) => u.accountEditable)).toBe(true);
+    expect(((await op.get('/api/v1/users?all=true')).json().users as { accountEditable: boolean }[]).every((u) => u.accountEditable)).toBe(true);
+  });
+
   it("changes roles, refuses changing one's own role or removing oneself, removes from a project, and deletes entirely (operator)", async () => {
     const a = (t = await makeTestApp({ requireApiKeys: 'always' }));
     const root = await addUser(a, 'root@example.com', [['default', 'admin']]);

@@ -6,7 +6,7 @@ import { ConflictError, LookoutError, NotFoundError } from '../../errors.ts';
 import { projectId, type Membership, type ProjectId, type User, type UserPatch, type UserWithSecret } from '../../store/store.ts';
 import { callerNoun, isOperator, requireScope, type AppContext } from '../context.ts';
 import { errorResponses, errorSchema } from '../openapi.ts';
-import { createUserSchema, deleteUserQuerySchema, updateUserSchema, userAnswer, userIdParams, userSchema, usersQuerySchema, type UserAnswer } from '../schemas/users.ts';
+import { createUserSchema, deleteUserQuerySchema, managedUserSchema, updateUserSchema, userAnswer, userIdParams, usersQuerySchema, type ManagedUserAnswer } from '../schemas/users.ts';
 import { sessionsOf } from '../sessions.ts';
 import { auditChange } from '../audit-hook.ts';
 
@@ -30,10 +30,14 @@ function isSelf(request: FastifyRequest, userId: string): boolean {
 }
 
 // What a caller is told of a person: the operator, everything; anyone else, only the role in the
-// project they manage (not whether the person has roles elsewhere, nor where).
-function answerFor(request: FastifyRequest, user: User, project: ProjectId | null): UserAnswer {
-  if (isOperator(request) || project === null) return userAnswer(user);
-  return userAnswer({ ...user, memberships: user.memberships.filter((m) => m.projectId === project) });
+// project they manage (not where else the person has roles), and whether they may change the
+// account itself (not if the person has a role in another project: PATCH refuses that).
+function answerFor(request: FastifyRequest, user: User, project: ProjectId | null): ManagedUserAnswer {
+  if (isOperator(request) || project === null) return { ...userAnswer(user), accountEditable: true };
+  return {
+    ...userAnswer({ ...user, memberships: user.memberships.filter((m) => m.projectId === project) }),
+    accountEditable: user.memberships.every((m) => m.projectId === project),
+  };
 }
 
 // Roles of people who sign in with the identity provider come from its claims at every sign-in
@@ -69,13 +73,13 @@ export function registerUserRoutes(fastify: FastifyInstance, ctx: AppContext): v
         summary: "The project's members and their roles; every account for the operator with all=true",
         tags: ['users'],
         querystring: usersQuerySchema,
-        response: { 200: z.object({ users: z.array(userSchema) }), ...errorResponses },
+        response: { 200: z.object({ users: z.array(managedUserSchema) }), ...errorResponses },
       },
     },
     async (request) => {
       if (request.query.all === 'true') {
         if (!isOperator(request)) throw new LookoutError('forbidden', 'all=true lists every account of the instance: operator only (an admin of the default project)');
-        return { users: (await ctx.store.people.listUsers()).map(userAnswer) };
+        return { users: (await ctx.store.people.listUsers()).map((u) => answerFor(request, u, null)) };
       }
       const project = targetProject(request, request.query.project);
       return { users: (await ctx.store.people.listUsers(project)).map((u) => answerFor(request, u, project)) };
@@ -93,8 +97,8 @@ export function registerUserRoutes(fastify: FastifyInstance, ctx: AppContext): v
         tags: ['users'],
         body: createUserSchema,
         response: {
-          200: z.object({ user: userSchema, password: z.null(), created: z.literal(false) }),
-          201: z.object({ user: userSchema, password: z.string().nullable().describe('the one-time password made for the account: shown once; null when one was given'), created: z.literal(true) }),
+          200: z.object({ user: managedUserSchema, password: z.null(), created: z.literal(false) }),
+          201: z.object({ user: managedUserSchema, password: z.string().nullable().describe('the one-time password made for the account: shown once; null when one was given'), created: z.literal(true) }),
           ...errorResponses,
           409: errorSchema.describe('the person has a role in the project already, or signs in with the identity provider; or the project is being deleted'),
         },
@@ -148,7 +152,7 @@ export function registerUserRoutes(fastify: FastifyInstance, ctx: AppContext): v
         tags: ['users'],
         params: userIdParams,
         body: updateUserSchema,
-        response: { 200: z.object({ user: userSchema }), ...errorResponses, 409: errorSchema.describe("one's own role or account, or a password for an account of the identity provider") },
+        response: { 200: z.object({ user: managedUserSchema }), ...errorResponses, 409: errorSchema.describe("one's own role or account, or a password for an account of the identity provider") },
       },
     },
     async (request) => {

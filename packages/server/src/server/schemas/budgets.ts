@@ -70,6 +70,7 @@ export const budgetSchema = z
       .string()
       .nullable()
       .describe('who created it: a user id or an API key id; null for the operator without a key, budgets made before this was recorded, and tier budgets. A member may change only the budgets they created'),
+    setByMember: z.literal(true).optional().describe('last set by a member, not an admin: budget and forecast alert rules (and the actions they trigger) do not see it'),
     tier: tierName.optional().describe('set on the budgets a tier gives (id `tier:<name>`)'),
   })
   .meta({ id: 'Budget' });

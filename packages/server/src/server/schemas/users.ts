@@ -43,6 +43,16 @@ export const userSchema = z
   .meta({ id: 'User' });
 export type UserAnswer = z.output<typeof userSchema>;
 
+// A person as the members routes give them: also whether the caller may change the account itself.
+export const managedUserSchema = userSchema
+  .extend({
+    accountEditable: z
+      .boolean()
+      .describe('whether the caller may change the account itself (name, password, disabled): always for the instance operator; for a project admin, only when the person has no role in another project (which projects is not said)'),
+  })
+  .meta({ id: 'ManagedUser' });
+export type ManagedUserAnswer = z.output<typeof managedUserSchema>;
+
 // What an answer says of a user: never the password hash, whatever object is given.
 export function userAnswer(user: User): UserAnswer {
   return {

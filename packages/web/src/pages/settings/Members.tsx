@@ -13,7 +13,7 @@ import { ACCOUNT_ELSEWHERE, memberRows, type MemberRow } from './members.ts';
 
 const ROLE_TEXT: Record<Role, string> = { viewer: 'viewer — reads', member: 'member — also scores, silences, own budgets', admin: 'admin — everything in the project' };
 
-export function Members(props: { projectId: string; canWrite: boolean; selfId: string | null; denied: string; operator?: boolean }) {
+export function Members(props: { projectId: string; canWrite: boolean; selfId: string | null; denied: string }) {
   const members = useAsync(
     () => (props.canWrite ? get('/api/v1/users') : Promise.resolve({ users: [] as Member[] })),
     [props.canWrite, props.projectId],
@@ -132,7 +132,7 @@ export function Members(props: { projectId: string; canWrite: boolean; selfId: s
         <Section
           title={`People in ${props.projectId}`}
           state={members}
-          empty={(d) => memberRows(d.users, props.projectId, props.selfId, props.operator === true).length === 0}
+          empty={(d) => memberRows(d.users, props.projectId, props.selfId).length === 0}
           emptyText={props.canWrite ? 'Nobody has a role in this project yet.' : 'The members of the project are shown to its admins.'}
           testId="members-table"
         >
@@ -147,7 +147,7 @@ export function Members(props: { projectId: string; canWrite: boolean; selfId: s
                 <p className="muted small">The roles of people who sign in with the identity provider come from its groups at each sign-in: change them there (auth.oidc.roles).</p>
               )}
               <Table
-                rows={memberRows(d.users, props.projectId, props.selfId, props.operator === true)}
+                rows={memberRows(d.users, props.projectId, props.selfId)}
                 rowKey={(r) => r.member.id}
                 initialSort={{ key: 'email', dir: 'asc' }}
                 columns={[

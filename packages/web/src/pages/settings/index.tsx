@@ -27,7 +27,7 @@ export function Settings(props: PageProps) {
       <div className="settings-sections" title={admin ? undefined : needs(props.access, 'admin', 'changing settings')}>
         <Prices canWrite={operator} admin={admin} />
         <Keys canWrite={admin} />
-        <Members projectId={props.project.project.id} canWrite={admin} selfId={props.access.userId} denied={needs(props.access, 'admin', 'managing members')} operator={props.access.operator} />
+        <Members projectId={props.project.project.id} canWrite={admin} selfId={props.access.userId} denied={needs(props.access, 'admin', 'managing members')} />
         <ContentCapture project={props.project} canWrite={admin} />
         <Privacy canWrite={admin} />
         <Retention canWrite={admin} />

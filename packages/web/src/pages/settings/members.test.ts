@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Member } from '../../api/types.ts';
 import { memberRows } from './members.ts';
 
-const member = (id: string, source: Member['source'], memberships: Member['memberships']): Member => ({
+const member = (id: string, source: Member['source'], memberships: Member['memberships'], accountEditable = true): Member => ({
   id,
   email: `${id}@example.com`,
   name: null,
@@ -11,6 +11,7 @@ const member = (id: string, source: Member['source'], memberships: Member['membe
   createdAt: '2026-01-01T00:00:00.000Z',
   lastSignInAt: null,
   disabled: false,
+  accountEditable,
 });
 
 describe('members of a project', () => {
@@ -33,12 +34,15 @@ describe('members of a project', () => {
     ]);
   });
 
-  it("lets a project admin change only the accounts of people with no role elsewhere; the operator any", () => {
-    const people = [member('solo', 'local', [{ projectId: 'acme', role: 'member' }]), member('both', 'local', [{ projectId: 'acme', role: 'member' }, { projectId: 'beta', role: 'admin' }])];
+  it("lets the caller change an account only where the server says so (a project admin is not told of the person's other roles)", () => {
+    // As a project admin sees them: only the role in acme, and the server's word on the account.
+    const people = [member('solo', 'local', [{ projectId: 'acme', role: 'member' }], true), member('both', 'local', [{ projectId: 'acme', role: 'member' }], false)];
     expect(memberRows(people, 'acme', null).map((r) => [r.member.id, r.accountEditable])).toEqual([
       ['both', false],
       ['solo', true],
     ]);
-    expect(memberRows(people, 'acme', null, true).every((r) => r.accountEditable)).toBe(true);
+    // As the operator sees them: every role, and every account editable.
+    const all = [member('both', 'local', [{ projectId: 'acme', role: 'member' }, { projectId: 'beta', role: 'admin' }], true)];
+    expect(memberRows(all, 'acme', null).every((r) => r.accountEditable)).toBe(true);
   });
 });

@@ -12,21 +12,21 @@ export interface MemberRow {
   roleEditable: boolean;
   self: boolean;
   // The account itself (disabled, name, password) may be changed by the caller: the operator's
-  // for anyone, a project admin's only for people with no role in another project (the server
-  // refuses the rest).
+  // for anyone, a project admin's only for people with no role in another project. The server
+  // says so (accountEditable), as it does not tell a project admin of the person's other roles.
   accountEditable: boolean;
 }
 
 export const ACCOUNT_ELSEWHERE = 'They also have a role in another project: only the instance operator disables their account (you can remove them from this project)';
 
-export function memberRows(members: readonly Member[], projectId: string, selfId: string | null, operator = false): MemberRow[] {
+export function memberRows(members: readonly Member[], projectId: string, selfId: string | null): MemberRow[] {
   return members
     .map((m) => ({
       member: m,
       role: m.memberships.find((x) => x.projectId === projectId)?.role ?? null,
       roleEditable: m.source === 'local',
       self: selfId !== null && m.id === selfId,
-      accountEditable: operator || m.memberships.every((x) => x.projectId === projectId),
+      accountEditable: m.accountEditable,
     }))
     .filter((r) => r.role !== null)
     .sort((a, b) => a.member.email.localeCompare(b.member.email));
