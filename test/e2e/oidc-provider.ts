@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ManagedProcess, repoRoot } from './harness.ts';
 
@@ -71,4 +72,33 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
     await managed.kill();
     throw error;
   }
+}
+
+// Writes <configDir>/lookout.json for a Lookout that requires keys and signs people in through the
+// provider at `issuer`: only addresses at acme.test, the provider's groups mapped to a role in
+// every project. Returns the file's path (for LOOKOUT_CONFIG).
+export async function writeLookoutOidcConfig(configDir: string, options: { publicUrl: string; issuer: string }): Promise<string> {
+  const configFile = join(configDir, 'lookout.json');
+  await writeFile(
+    configFile,
+    JSON.stringify({
+      requireApiKeys: 'always',
+      auth: {
+        publicUrl: options.publicUrl,
+        oidc: {
+          issuer: options.issuer,
+          clientId: OIDC_CLIENT_ID,
+          clientSecret: OIDC_CLIENT_SECRET,
+          name: 'Acme SSO',
+          scopes: ['openid', 'email', 'profile', 'groups'],
+          allowedEmailDomains: ['acme.test'],
+          roles: [
+            { group: 'lookout-admins', project: '*', role: 'admin' },
+            { group: 'lookout-viewers', project: '*', role: 'viewer' },
+          ],
+        },
+      },
+    }),
+  );
+  return configFile;
 }

@@ -5,11 +5,9 @@
 // group maps to in every project; someone outside the allowed domain is sent back with the reason
 // and gets no session; a callback whose state is not the session's is refused; the code is bound
 // to Lookout's PKCE challenge; sign-out ends the session and points at the provider's logout.
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, makeTempDir, removeTempDir, startLookout, type LookoutServer } from './harness.ts';
-import { OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, startOidcProvider, type OidcProvider } from './oidc-provider.ts';
+import { OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, startOidcProvider, writeLookoutOidcConfig, type OidcProvider } from './oidc-provider.ts';
 import { CookieBrowser, signInAtProvider } from './oidc-client.ts';
 
 let lookout: LookoutServer | undefined;
@@ -29,28 +27,7 @@ beforeAll(async () => {
   provider = await startOidcProvider({ publicUrl });
   dataDir = await makeTempDir('oidc-data');
   configDir = await makeTempDir('oidc-config');
-  const configFile = join(configDir, 'lookout.json');
-  await writeFile(
-    configFile,
-    JSON.stringify({
-      requireApiKeys: 'always',
-      auth: {
-        publicUrl,
-        oidc: {
-          issuer: provider.issuer,
-          clientId: OIDC_CLIENT_ID,
-          clientSecret: OIDC_CLIENT_SECRET,
-          name: 'Acme SSO',
-          scopes: ['openid', 'email', 'profile', 'groups'],
-          allowedEmailDomains: ['acme.test'],
-          roles: [
-            { group: 'lookout-admins', project: '*', role: 'admin' },
-            { group: 'lookout-viewers', project: '*', role: 'viewer' },
-          ],
-        },
-      },
-    }),
-  );
+  const configFile = await writeLookoutOidcConfig(configDir, { publicUrl, issuer: provider.issuer });
   lookout = await startLookout({ dataDir, port, logLevel: 'warn', env: { LOOKOUT_CONFIG: configFile } });
   adminKey = /admin key for project 'default' was created:\s+(\S+)/.exec(lookout.process.stdout)![1]!;
   // A second project before anyone signs in: '*' gives a role in it too.

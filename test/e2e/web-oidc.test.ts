@@ -8,13 +8,12 @@
 // (and the viewer's refused attempt under theirs). Signing out goes on to the provider's logout.
 // Someone the configuration keeps out is sent back to the sign-in screen with the reason.
 // Screenshots go to test-artifacts/web/ (or LOOKOUT_E2E_ARTIFACTS).
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, makeTempDir, removeTempDir, startLookout, type LookoutServer } from './harness.ts';
 import { ARTIFACTS, CHROMIUM, buildWebUi, launchChromium } from './web-browser.ts';
-import { OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, startOidcProvider, type OidcProvider } from './oidc-provider.ts';
+import { startOidcProvider, writeLookoutOidcConfig, type OidcProvider } from './oidc-provider.ts';
 
 const POLL_MS = 20_000;
 
@@ -52,28 +51,7 @@ beforeAll(async () => {
   provider = await startOidcProvider({ publicUrl, claimsInIdToken: true });
   dataDir = await makeTempDir('web-oidc-data');
   configDir = await makeTempDir('web-oidc-config');
-  const configFile = join(configDir, 'lookout.json');
-  await writeFile(
-    configFile,
-    JSON.stringify({
-      requireApiKeys: 'always',
-      auth: {
-        publicUrl,
-        oidc: {
-          issuer: provider.issuer,
-          clientId: OIDC_CLIENT_ID,
-          clientSecret: OIDC_CLIENT_SECRET,
-          name: 'Acme SSO',
-          scopes: ['openid', 'email', 'profile', 'groups'],
-          allowedEmailDomains: ['acme.test'],
-          roles: [
-            { group: 'lookout-admins', project: '*', role: 'admin' },
-            { group: 'lookout-viewers', project: '*', role: 'viewer' },
-          ],
-        },
-      },
-    }),
-  );
+  const configFile = await writeLookoutOidcConfig(configDir, { publicUrl, issuer: provider.issuer });
   lookout = await startLookout({ dataDir, port, logLevel: 'warn', env: { LOOKOUT_WEB_DIST: distDir, LOOKOUT_CONFIG: configFile } });
   adminKey = /admin key for project 'default' was created:\s+(\S+)/.exec(lookout.process.stdout)![1]!;
   const made = await api<{ budget: { id: string } }>('POST', '/api/v1/budgets', { scope: 'team', subject: 'core', period: 'monthly', limitUsd: 500 });

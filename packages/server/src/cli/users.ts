@@ -57,7 +57,7 @@ const roleIn = (memberships: Membership[], project: string): Role | null => memb
 
 function withRole(memberships: Membership[], project: string, role: Role | null): Membership[] {
   const others = memberships.filter((m) => m.projectId !== project);
-  return role === null ? others : [...others, { projectId: project as Membership['projectId'], role }];
+  return role === null ? others : [...others, { projectId: asProject(project), role }];
 }
 
 export function describeUser(u: ApiUser, project?: string): string {
@@ -102,7 +102,7 @@ export async function addUser(opts: AddUserOptions, via: ServerOrStore): Promise
         return { user: storeUserAnswer(updated!), password: null, created: false };
       }
       const generated = opts.password === undefined ? generatePassword() : null;
-      const user = await store.people.createUser({ email, name: opts.name ?? null, source: 'local', passwordHash: await hashPassword(opts.password ?? generated!), memberships: [{ projectId: project as Membership['projectId'], role }] });
+      const user = await store.people.createUser({ email, name: opts.name ?? null, source: 'local', passwordHash: await hashPassword(opts.password ?? generated!), memberships: [{ projectId: asProject(project), role }] });
       await recordLocalChange(store.audit, { action: 'users.create', projectId: asProject(project), target: user.id, details: { after: { email, role }, created: true } });
       return { user: storeUserAnswer(user), password: generated, created: true };
     },
@@ -139,6 +139,12 @@ async function userIdViaApi(target: ApiTarget, who: string, project: string): Pr
   throw new CliError(`no user ${who} in project '${project}'`, { code: 'not_found' });
 }
 
+// Changes a user named by id or email address through the API, as a change in `project`.
+async function patchViaApi(target: ApiTarget, who: string, project: string, change: { role: Role } | { disabled: boolean }): Promise<ApiUser> {
+  const id = await userIdViaApi(target, who, project);
+  return (await answer(apiClient(target).PATCH('/api/v1/users/{id}', { params: { path: { id } }, body: { ...change, project } }))).user;
+}
+
 async function userViaStore(store: Store, who: string): Promise<User> {
   const user = (await store.people.getUser(who)) ?? (await store.people.findUserByEmail(who.trim().toLowerCase()));
   if (!user) throw new CliError(`no user ${who}`, { code: 'not_found' });
@@ -160,10 +166,7 @@ export async function setRole(who: string, role: string, opts: ChangeUserOptions
   return via<ApiUser>(
     opts,
     opts.dataDir,
-    async () => {
-      const id = await userIdViaApi(opts, who, project);
-      return (await answer(apiClient(opts).PATCH('/api/v1/users/{id}', { params: { path: { id } }, body: { role: r, project } }))).user;
-    },
+    () => patchViaApi(opts, who, project, { role: r }),
     async (store) => {
       const user = await userViaStore(store, who);
       refuseOidcRoles(user);
@@ -179,10 +182,7 @@ export async function setDisabled(who: string, disabled: boolean, opts: ChangeUs
   return via<ApiUser>(
     opts,
     opts.dataDir,
-    async () => {
-      const id = await userIdViaApi(opts, who, project);
-      return (await answer(apiClient(opts).PATCH('/api/v1/users/{id}', { params: { path: { id } }, body: { disabled, project } }))).user;
-    },
+    () => patchViaApi(opts, who, project, { disabled }),
     async (store) => {
       const user = await userViaStore(store, who);
       const updated = await store.people.updateUser(user.id, disabled ? { disabled, sessionsValidFrom: Date.now() } : { disabled });
@@ -248,9 +248,6 @@ export function registerUsersCommand(program: Command, options: { urlOption: () 
     .addOption(projectOption())
     .option('--name <name>', 'a display name')
     .option('--password-stdin', 'read the password from stdin (one line) instead of making a one-time password')
-    .addOption(urlOption())
-    .addOption(keyOption())
-    .addOption(dataDirOption())
     .action(async (opts: Omit<AddUserOptions, 'password'> & { passwordStdin?: boolean }) => {
       const password = opts.passwordStdin ? checkPassword(await readStdin()) : undefined;
       const added = await addUser({ ...opts, password }, via);
@@ -266,9 +263,6 @@ export function registerUsersCommand(program: Command, options: { urlOption: () 
     .command('list')
     .description("list the people with a role in a project: id, email, name, source, role, status, last sign-in")
     .option('--project <id>', "the project (default: the key's own; with no server running: every account)")
-    .addOption(urlOption())
-    .addOption(keyOption())
-    .addOption(dataDirOption())
     .action(async (opts: ListUsersOptions) => {
       for (const u of await listUsers(opts, via)) out(describeUser(u, opts.project));
     });
@@ -279,39 +273,25 @@ export function registerUsersCommand(program: Command, options: { urlOption: () 
     .argument('<user>', 'email address or user id')
     .addOption(roleOption())
     .addOption(projectOption())
-    .addOption(urlOption())
-    .addOption(keyOption())
-    .addOption(dataDirOption())
     .action(async (who: string, opts: ChangeUserOptions & { role: string }) => {
       const u = await setRole(who, opts.role, opts, via);
       err(`${u.email}: ${opts.role} in project '${opts.project}'`);
     });
 
-  users
-    .command('disable')
-    .description('stop a person from signing in, and sign them out everywhere')
-    .argument('<user>', 'email address or user id')
-    .addOption(projectOption())
-    .addOption(urlOption())
-    .addOption(keyOption())
-    .addOption(dataDirOption())
-    .action(async (who: string, opts: ChangeUserOptions) => {
-      const u = await setDisabled(who, true, opts, via);
-      err(`${u.email}: disabled`);
-    });
-
-  users
-    .command('enable')
-    .description('let a disabled person sign in again')
-    .argument('<user>', 'email address or user id')
-    .addOption(projectOption())
-    .addOption(urlOption())
-    .addOption(keyOption())
-    .addOption(dataDirOption())
-    .action(async (who: string, opts: ChangeUserOptions) => {
-      const u = await setDisabled(who, false, opts, via);
-      err(`${u.email}: enabled`);
-    });
+  for (const [name, disabled, description] of [
+    ['disable', true, 'stop a person from signing in, and sign them out everywhere'],
+    ['enable', false, 'let a disabled person sign in again'],
+  ] as const) {
+    users
+      .command(name)
+      .description(description)
+      .argument('<user>', 'email address or user id')
+      .addOption(projectOption())
+      .action(async (who: string, opts: ChangeUserOptions) => {
+        const u = await setDisabled(who, disabled, opts, via);
+        err(`${u.email}: ${disabled ? 'disabled' : 'enabled'}`);
+      });
+  }
 
   users
     .command('remove')
@@ -319,11 +299,11 @@ export function registerUsersCommand(program: Command, options: { urlOption: () 
     .argument('<user>', 'email address or user id')
     .addOption(projectOption())
     .option('--entirely', 'delete the account from every project (the operator)')
-    .addOption(urlOption())
-    .addOption(keyOption())
-    .addOption(dataDirOption())
     .action(async (who: string, opts: RemoveUserOptions) => {
       const id = await removeUser(who, opts, via);
       err(opts.entirely ? `deleted user ${id}` : `removed user ${id} from project '${opts.project}'`);
     });
+
+  // Where each runs: through a server (its URL and a key), or on the data directory when none is running.
+  for (const command of users.commands) command.addOption(urlOption()).addOption(keyOption()).addOption(dataDirOption());
 }

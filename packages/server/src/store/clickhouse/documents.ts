@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { LookoutError } from '../../errors.ts';
 import type { DocumentStore } from '../store.ts';
 import type { Ch } from './client.ts';
 import { chTime } from './rows.ts';
@@ -16,6 +18,14 @@ import { nextVersion } from './version.ts';
 // that case until one of them reads the other's row (the prompt registry's read-back guards its
 // numbering against it; the alert evaluator may evaluate twice for one tick).
 const CLAIM_SETTLE_MS = 250;
+
+// Short leases (underLease): held for at most this long (a write takes a few round trips), waited
+// for at most this long before the write is answered 503, tried again about this often.
+const SHORT_LEASE_TTL_MS = 30_000;
+const SHORT_LEASE_WAIT_MS = 20_000;
+const SHORT_LEASE_RETRY_MS = 100;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class ChDocuments implements DocumentStore {
   private readonly ch: Ch;
@@ -56,6 +66,23 @@ export class ChDocuments implements DocumentStore {
     const current = await this.holder(name);
     if (current?.holder !== holder) return;
     await this.ch.insertEveryShard(this.table('leases'), [{ name, holder, expires_at: chTime(Date.now() * 1000), version: nextVersion() }]);
+  }
+
+  // Runs `write` holding the lease `name`, giving it up afterwards whatever happened. When others
+  // keep it longer than SHORT_LEASE_WAIT_MS: 'store_unavailable', "<heldBy> for 20 s; send this
+  // one again".
+  async underLease<T>(name: string, heldBy: string, write: () => Promise<T>): Promise<T> {
+    const holder = randomUUID();
+    const deadline = Date.now() + SHORT_LEASE_WAIT_MS;
+    while (!(await this.lease(name, holder, SHORT_LEASE_TTL_MS))) {
+      if (Date.now() > deadline) throw new LookoutError('store_unavailable', `${heldBy} for ${SHORT_LEASE_WAIT_MS / 1000} s; send this one again`);
+      await sleep(SHORT_LEASE_RETRY_MS / 2 + Math.random() * SHORT_LEASE_RETRY_MS);
+    }
+    try {
+      return await write();
+    } finally {
+      await this.release(name, holder).catch(() => undefined);
+    }
   }
 
   private async holder(name: string): Promise<{ holder: string; expiresMs: number } | null> {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseSettings } from '@clickhouse/client';
-import { LookoutError } from '../../errors.ts';
 import {
   checkedMemberships,
   membershipsByUser,
@@ -38,10 +37,6 @@ import { nextVersion } from './version.ts';
 // - a sign-in writes only the user's last sign-in time (its own table), without the lease and
 //   without writing the user's row.
 
-const LEASE_TTL_MS = 30_000;
-const LEASE_WAIT_MS = 20_000;
-const LEASE_RETRY_MS = 100;
-
 // A session's tombstone: above every version nextVersion() gives (microseconds of the clock, about
 // 1.8e15 today), so no later write of the session can replace it. Session ids are never reused.
 const TOMBSTONE_VERSION = Number.MAX_SAFE_INTEGER;
@@ -51,7 +46,6 @@ const DELETE_SETTINGS: ClickHouseSettings = { lightweight_deletes_sync: '2' };
 type Row = Record<string, unknown>;
 
 const msTime = (ms: number): string => chTime(ms * 1000);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const USER_COLUMNS = `id, email, name, source, password_hash, toUnixTimestamp64Milli(created_at) AS created_ms, toUnixTimestamp64Milli(disabled_at) AS disabled_ms,
   sessions_valid_from_ms, oidc_issuer, oidc_subject`;
@@ -70,19 +64,9 @@ export class ChPeople implements PeopleStore {
     return `${this.ch.database}.${name}`;
   }
 
-  // Runs `write` holding the lease `name`, giving it up afterwards whatever happened.
-  private async underLease<T>(name: string, write: () => Promise<T>): Promise<T> {
-    const holder = randomUUID();
-    const deadline = Date.now() + LEASE_WAIT_MS;
-    while (!(await this.documents.lease(name, holder, LEASE_TTL_MS))) {
-      if (Date.now() > deadline) throw new LookoutError('store_unavailable', `other changes of this user held it for ${LEASE_WAIT_MS / 1000} s; send this one again`);
-      await sleep(LEASE_RETRY_MS / 2 + Math.random() * LEASE_RETRY_MS);
-    }
-    try {
-      return await write();
-    } finally {
-      await this.documents.release(name, holder).catch(() => undefined);
-    }
+  // Runs `write` holding the lease `name` (documents.ts), giving it up afterwards whatever happened.
+  private underLease<T>(name: string, write: () => Promise<T>): Promise<T> {
+    return this.documents.underLease(name, 'other changes of this user held it', write);
   }
 
   // The stored row of a user (to write it again), with its time columns as milliseconds.
@@ -105,22 +89,7 @@ export class ChPeople implements PeopleStore {
         id, email, name: user.name, source: user.source, password_hash: user.passwordHash, created_at: msTime(Date.now()), disabled_at: null,
         sessions_valid_from_ms: null, oidc_issuer: user.oidcIssuer ?? null, oidc_subject: user.oidcSubject ?? null, version: nextVersion(), deleted: 0,
       };
-      try {
-        await this.ch.insertEveryShard(this.table('users'), [row]);
-        await this.writeMemberships(id, [], memberships);
-      } catch (err) {
-        // Written on some shards, refused on others: withdrawn from those that took it.
-        await this.withdraw(row, memberships);
-        throw err;
-      }
-      const [first] = await this.ch.queryControl<{ id: string }>(
-        `SELECT id FROM ${this.table('users')} FINAL WHERE email = {email:String} AND deleted = 0 ORDER BY created_at, id LIMIT 1`,
-        { email },
-      );
-      if (first?.id !== id) {
-        await this.withdraw(row, memberships);
-        throw peopleErrors.emailTaken(email);
-      }
+      if (!(await this.insertNewUser(row, memberships))) throw peopleErrors.emailTaken(email);
       return id;
     });
     const created = await this.getUser(id);
@@ -141,22 +110,30 @@ export class ChPeople implements PeopleStore {
         disabled_at: disabledMs === null ? null : msTime(disabledMs), sessions_valid_from_ms: user.sessionsValidFrom ?? null,
         oidc_issuer: user.oidcIssuer ?? null, oidc_subject: user.oidcSubject ?? null, version: nextVersion(), deleted: 0,
       };
-      try {
-        await this.ch.insertEveryShard(this.table('users'), [row]);
-        await this.writeMemberships(user.id, [], memberships);
-        if (signInMs !== null) await this.ch.insertEveryShard(this.table('user_sign_ins'), [{ user_id: user.id, last_sign_in_at: msTime(signInMs), version: nextVersion() }]);
-      } catch (err) {
-        await this.withdraw(row, memberships);
-        throw err;
-      }
-      const [first] = await this.ch.queryControl<{ id: string }>(
-        `SELECT id FROM ${this.table('users')} FINAL WHERE email = {email:String} AND deleted = 0 ORDER BY created_at, id LIMIT 1`,
-        { email },
-      );
-      if (first?.id === user.id) return true;
-      await this.withdraw(row, memberships);
-      return false;
+      return this.insertNewUser(row, memberships, signInMs);
     });
+  }
+
+  // Under the address's lease: writes a new user's row, memberships and last sign-in on every
+  // shard, then reads back which live row of the address comes first. True when it is this one;
+  // otherwise, or when a write fails (written on some shards, refused on others), the row is
+  // withdrawn.
+  private async insertNewUser(row: Record<string, unknown>, memberships: Membership[], signInMs: number | null = null): Promise<boolean> {
+    try {
+      await this.ch.insertEveryShard(this.table('users'), [row]);
+      await this.writeMemberships(String(row.id), [], memberships);
+      if (signInMs !== null) await this.ch.insertEveryShard(this.table('user_sign_ins'), [{ user_id: row.id, last_sign_in_at: msTime(signInMs), version: nextVersion() }]);
+    } catch (err) {
+      await this.withdraw(row, memberships);
+      throw err;
+    }
+    const [first] = await this.ch.queryControl<{ id: string }>(
+      `SELECT id FROM ${this.table('users')} FINAL WHERE email = {email:String} AND deleted = 0 ORDER BY created_at, id LIMIT 1`,
+      { email: row.email },
+    );
+    if (first?.id === row.id) return true;
+    await this.withdraw(row, memberships);
+    return false;
   }
 
   // A `deleted` version of a new user's row and memberships, on every shard that takes them.

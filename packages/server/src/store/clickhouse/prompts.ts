@@ -33,11 +33,6 @@ import { nextVersion } from './version.ts';
 // than the lease's settling; see documents.ts), the first row of n by (created_at, id) keeps the
 // number and the other writer withdraws its row and takes the next one.
 
-// A write holds the lease for at most this long; it takes a few round trips.
-const LEASE_TTL_MS = 30_000;
-// How long a write waits for the lease before answering 503.
-const LEASE_WAIT_MS = 20_000;
-const LEASE_RETRY_MS = 100;
 const MAX_CLAIM_ATTEMPTS = 5;
 
 const DELETE_SETTINGS: ClickHouseSettings = { lightweight_deletes_sync: '2' };
@@ -47,7 +42,6 @@ type Row = Record<string, unknown>;
 const iso = (ms: unknown): string => new Date(Number(ms)).toISOString();
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const msTime = (ms: number): string => chTime(ms * 1000);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const VERSION_BYTES_SQL = 'length(body) + ifNull(length(parameters), 0) + ifNull(length(model), 0) + ifNull(length(message), 0)';
 
 // The holder of each number: the first row by (created_at, id).
@@ -68,20 +62,10 @@ export class ChPrompts implements PromptRegistry {
     return `${this.ch.database}.${name}`;
   }
 
-  // Runs `write` holding the project's registry lease, giving it up afterwards whatever happened.
-  private async underLease<T>(project: ProjectId, write: () => Promise<T>): Promise<T> {
-    const lease = `prompts:${project}`;
-    const holder = randomUUID();
-    const deadline = Date.now() + LEASE_WAIT_MS;
-    while (!(await this.documents.lease(lease, holder, LEASE_TTL_MS))) {
-      if (Date.now() > deadline) throw new LookoutError('store_unavailable', `other prompt changes of this project held the registry for ${LEASE_WAIT_MS / 1000} s; send this one again`);
-      await sleep(LEASE_RETRY_MS / 2 + Math.random() * LEASE_RETRY_MS);
-    }
-    try {
-      return await write();
-    } finally {
-      await this.documents.release(lease, holder).catch(() => undefined);
-    }
+  // Runs `write` holding the project's registry lease (documents.ts), giving it up afterwards
+  // whatever happened.
+  private underLease<T>(project: ProjectId, write: () => Promise<T>): Promise<T> {
+    return this.documents.underLease(`prompts:${project}`, 'other prompt changes of this project held the registry', write);
   }
 
   async createPromptVersion(project: ProjectId, name: string, input: PromptVersionInput, labels: readonly string[], limits: PromptLimits): Promise<PromptVersion> {

@@ -1,12 +1,24 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { PROMPT_METADATA } from '../../domain/prompt-identity.ts';
 import { emptyAttribution, emptyUsage, type SpanRecord, type Usage } from '../../domain/span.ts';
+import { LookoutError } from '../../errors.ts';
 import { makeSpan } from '../../testing/fixtures.ts';
 import type { Store } from '../store.ts';
 import type { ContextWindowOf } from '../context-windows.ts';
 
 // Builders shared by the contract suites. Every expected value in the suites is worked out by
 // hand from these fixtures, never by asking a backend.
+
+// The code and message of the LookoutError `p` fails with (any other outcome fails the test).
+export async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof LookoutError) return { code: err.code, message: err.message };
+    throw err;
+  }
+  throw new Error('expected the call to fail');
+}
 
 export interface ContractOptions {
   // Opens again the place a closed store kept its data in (backends that keep data on disk).

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LookoutError } from '../../errors.ts';
+import type { LookoutError } from '../../errors.ts';
+import { failure } from './fixtures.ts';
 import { projectId, type NewUser, type Store, type StoredSession } from '../store.ts';
 
 // E4: people, their roles per project and their sessions, alike on every backend. `otherNode`
@@ -19,16 +20,6 @@ function person(email: string, over: Partial<NewUser> = {}): NewUser {
 
 function session(id: string, userId: string, expiresMs: number, data = '{"userId":"x"}'): StoredSession {
   return { id, userId, data, createdAt: new Date(expiresMs - HOUR).toISOString(), expiresAt: new Date(expiresMs).toISOString() };
-}
-
-async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof LookoutError) return { code: err.code, message: err.message };
-    throw err;
-  }
-  throw new Error('expected the call to fail');
 }
 
 export function peopleContract(name: string, open: () => Promise<Store>, options: PeopleContractOptions = {}): void {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PROMPT_LIMITS, type PromptVersionInput } from '../../domain/prompts.ts';
-import { LookoutError } from '../../errors.ts';
+import { failure } from './fixtures.ts';
 import { projectId, type Store } from '../store.ts';
 
 // D7: the prompt registry, alike on every backend. `otherNode` opens a second store on the same
@@ -15,16 +15,6 @@ const B = projectId('beta');
 
 function text(prompt: string, over: Partial<PromptVersionInput> = {}): PromptVersionInput {
   return { type: 'text', prompt, model: null, parameters: null, message: null, createdBy: 'key-1', ...over };
-}
-
-async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof LookoutError) return { code: err.code, message: err.message };
-    throw err;
-  }
-  throw new Error('expected the call to fail');
 }
 
 export function promptsContract(name: string, open: () => Promise<Store>, options: PromptsContractOptions = {}): void {
